@@ -1,0 +1,49 @@
+# Contrechamp: `make run` to start, `make test` to check everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install prepare test lint typecheck openapi messages benchmark clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+prepare: $(STAMP)
+	$(BIN)/contrechamp migrate --no-input -v 0
+	$(BIN)/contrechamp places load
+	$(BIN)/contrechamp demo load
+	$(BIN)/contrechamp collectstatic --no-input -v 0
+
+run: prepare
+	$(BIN)/contrechamp serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check contrechamp tests benchmarks
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check contrechamp tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy contrechamp
+
+openapi: $(STAMP)
+	$(BIN)/contrechamp openapi --output docs/openapi.json
+
+messages: $(STAMP)
+	cd contrechamp && ../$(BIN)/contrechamp makemessages -l fr --no-obsolete --no-location -i 'static/*'
+	cd contrechamp && ../$(BIN)/contrechamp compilemessages -l fr
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/registry.py
+
+clean:
+	rm -rf $(VENV) var

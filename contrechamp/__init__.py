@@ -1,0 +1,1 @@
+"""Contrechamp: an open observatory of surveillance technology in public space."""

@@ -1,0 +1,41 @@
+"""Roles. A visitor needs no account; every account is at least a contributor."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ROLE_ORDER = ["contributor", "reviewer", "administrator"]
+
+
+class Profile(models.Model):
+    ROLES = [
+        ("contributor", _("contributor")),
+        ("reviewer", _("reviewer")),
+        ("administrator", _("administrator")),
+    ]
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(max_length=20, choices=ROLES, default="contributor")
+    # Contributors are never named in public unless they choose it.
+    public_name = models.CharField(_("public name"), max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+def user_role(user: object) -> str:
+    """'visitor' for anonymous users; superusers count as administrators."""
+    if not getattr(user, "is_authenticated", False):
+        return "visitor"
+    if getattr(user, "is_superuser", False):
+        return "administrator"
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else "contributor"
+
+
+def has_role(user: object, role: str) -> bool:
+    current = user_role(user)
+    if current == "visitor":
+        return False
+    return ROLE_ORDER.index(current) >= ROLE_ORDER.index(role)

@@ -1,0 +1,127 @@
+"""Administrative places: regions, departments, intercommunalities (EPCI), communes.
+
+Every place has a country code so that another country's places can sit beside the
+French ones; codes are the official ones of that country (INSEE, SIREN for France).
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    country = models.CharField(max_length=2, default="FR")
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "code"], name="region_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    country = models.CharField(max_length=2, default="FR")
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=200)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departments", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "code"], name="department_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("department-detail", args=[self.code])
+
+
+class Epci(models.Model):
+    """An intercommunality (établissement public de coopération intercommunale)."""
+
+    KINDS = [
+        ("CC", _("Community of communes")),
+        ("CA", _("Agglomeration community")),
+        ("CU", _("Urban community")),
+        ("METRO", _("Metropolis")),
+        ("MET69", _("Lyon Metropolis")),
+    ]
+    country = models.CharField(max_length=2, default="FR")
+    siren = models.CharField(max_length=9, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=KINDS)
+    population = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("intercommunality")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("epci-detail", args=[self.siren])
+
+
+class CommuneQuerySet(models.QuerySet["Commune"]):
+    def with_deployments(self) -> "CommuneQuerySet":
+        return self.filter(deployments__is_published=True).distinct()
+
+
+class Commune(models.Model):
+    KINDS = [
+        ("commune", _("commune")),
+        ("arrondissement", _("municipal arrondissement")),
+    ]
+    country = models.CharField(max_length=2, default="FR")
+    code = models.CharField(max_length=10, unique=True, help_text=_("INSEE code"))
+    name = models.CharField(max_length=200, db_index=True)
+    kind = models.CharField(max_length=20, choices=KINDS, default="commune")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="communes", null=True
+    )
+    epci = models.ForeignKey(
+        Epci, on_delete=models.SET_NULL, related_name="communes", null=True, blank=True
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, related_name="arrondissements", null=True, blank=True
+    )
+    siren = models.CharField(max_length=9, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    area_km2 = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    postal_codes = models.CharField(max_length=200, blank=True)
+    former_codes = models.CharField(max_length=400, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("commune-detail", args=[self.code])
+
+
+class PlaceDataLoad(models.Model):
+    """One row per reference-data load: which files, which digest, when."""
+
+    digest = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    communes = models.PositiveIntegerField()
+    epcis = models.PositiveIntegerField()
+    departments = models.PositiveIntegerField()
+    regions = models.PositiveIntegerField()
+    communes_with_area = models.PositiveIntegerField()

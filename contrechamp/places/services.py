@@ -1,0 +1,183 @@
+"""Loading the reference list of places.
+
+Sources, both vendored in `places/data/`:
+- @etalab/decoupage-administratif (npm, MIT): communes, EPCI, departments, regions, with
+  population and SIREN;
+- communes-geo-2018.csv (IGN Admin Express COG 2018, Licence Ouverte): area and a point
+  inside each commune. A commune merged since 2018 gets the sum of the areas of its own
+  code and of its `anciensCodes`; the point is the one of its own code, else of the
+  first former code found.
+"""
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+FILES = [
+    "etalab-regions.json.gz",
+    "etalab-departements.json.gz",
+    "etalab-epci.json.gz",
+    "etalab-communes.json.gz",
+    "communes-geo-2018.csv.gz",
+]
+CURRENT_TYPES = {"commune-actuelle", "arrondissement-municipal"}
+BATCH = 2000
+
+
+@dataclass
+class Geo:
+    area_km2: float
+    latitude: float
+    longitude: float
+
+
+def _read_json(name: str) -> list[dict]:
+    with gzip.open(DATA_DIR / name, "rt", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _read_geo() -> dict[str, Geo]:
+    with gzip.open(DATA_DIR / "communes-geo-2018.csv.gz", "rb") as f:
+        reader = csv.DictReader(io.TextIOWrapper(f, encoding="utf-8"))
+        return {
+            row["insee_code_2018"]: Geo(
+                float(row["area_km2"]), float(row["lat"]), float(row["lon"])
+            )
+            for row in reader
+        }
+
+
+def places_data_digest() -> str:
+    digest = hashlib.sha256()
+    for name in FILES:
+        digest.update((DATA_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
+def commune_geo(code: str, former_codes: list[str], geo: dict[str, Geo]) -> Geo | None:
+    """Area summed over the commune's own code and former codes; None when none is known."""
+    found = [geo[c] for c in [code, *former_codes] if c in geo]
+    if not found:
+        return None
+    return Geo(
+        area_km2=round(sum(g.area_km2 for g in found), 3),
+        latitude=found[0].latitude,
+        longitude=found[0].longitude,
+    )
+
+
+def places_load(*, force: bool = False) -> tuple[PlaceDataLoad, bool]:
+    """Load or refresh every place. Returns (the load record, whether anything was done).
+
+    Idempotent: when the vendored files have not changed since the last load, nothing is
+    written. Rows are upserted by their official code, so ids and the deployments that
+    point at them survive a refresh.
+    """
+    digest = places_data_digest()
+    last = PlaceDataLoad.objects.order_by("-loaded_at").first()
+    if last and last.digest == digest and not force and Commune.objects.exists():
+        return last, False
+
+    regions = _read_json("etalab-regions.json.gz")
+    departments = _read_json("etalab-departements.json.gz")
+    epcis = _read_json("etalab-epci.json.gz")
+    communes = [c for c in _read_json("etalab-communes.json.gz") if c["type"] in CURRENT_TYPES]
+    geo = _read_geo()
+
+    with transaction.atomic():
+        Region.objects.bulk_create(
+            [Region(code=r["code"], name=r["nom"]) for r in regions],
+            update_conflicts=True,
+            unique_fields=["country", "code"],
+            update_fields=["name"],
+        )
+        region_ids = dict(Region.objects.filter(country="FR").values_list("code", "id"))
+        Department.objects.bulk_create(
+            [
+                Department(code=d["code"], name=d["nom"], region_id=region_ids.get(d.get("region")))
+                for d in departments
+            ],
+            update_conflicts=True,
+            unique_fields=["country", "code"],
+            update_fields=["name", "region"],
+        )
+        department_ids = dict(Department.objects.filter(country="FR").values_list("code", "id"))
+        Epci.objects.bulk_create(
+            [
+                Epci(
+                    siren=e["code"],
+                    name=e["nom"],
+                    kind=e["type"],
+                    population=e.get("populationMunicipale"),
+                )
+                for e in epcis
+            ],
+            update_conflicts=True,
+            unique_fields=["siren"],
+            update_fields=["name", "kind", "population"],
+            batch_size=BATCH,
+        )
+        epci_ids = dict(Epci.objects.values_list("siren", "id"))
+        epci_of_commune = {
+            member["code"]: epci_ids[e["code"]] for e in epcis for member in e["membres"]
+        }
+
+        rows = []
+        with_area = 0
+        for c in communes:
+            former = c.get("anciensCodes", [])
+            g = commune_geo(c["code"], former, geo)
+            with_area += g is not None
+            rows.append(
+                Commune(
+                    code=c["code"],
+                    name=c["nom"],
+                    kind="arrondissement" if c["type"] == "arrondissement-municipal" else "commune",
+                    department_id=department_ids.get(c.get("departement")),
+                    epci_id=epci_of_commune.get(c["code"]),
+                    siren=c.get("siren", ""),
+                    population=c.get("population"),
+                    area_km2=g.area_km2 if g else None,
+                    latitude=g.latitude if g else None,
+                    longitude=g.longitude if g else None,
+                    postal_codes=" ".join(c.get("codesPostaux", [])),
+                    former_codes=" ".join(former),
+                )
+            )
+        Commune.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=[
+                "name", "kind", "department", "epci", "siren", "population", "area_km2",
+                "latitude", "longitude", "postal_codes", "former_codes",
+            ],
+            batch_size=BATCH,
+        )
+        commune_ids = dict(Commune.objects.values_list("code", "id"))
+        arrondissements = [c for c in communes if c["type"] == "arrondissement-municipal"]
+        for c in arrondissements:
+            Commune.objects.filter(code=c["code"]).update(parent_id=commune_ids[c["commune"]])
+        # A point for arrondissements comes from their city when the 2018 file has none.
+        load = PlaceDataLoad.objects.create(
+            digest=digest,
+            communes=len(rows),
+            epcis=len(epcis),
+            departments=len(departments),
+            regions=len(regions),
+            communes_with_area=with_area,
+        )
+    logger.info("places loaded: %s communes, %s with an area", len(rows), with_area)
+    return load, True

@@ -1,0 +1,117 @@
+"""Deployment filters shared by the list page, the API and the exports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from contrechamp.lib.textsearch import fts5_query
+from contrechamp.registry.models import Deployment, Funding
+
+MAX_QUERY = 200
+
+
+class FilterError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class DeploymentFilters:
+    q: str = ""
+    technology: str = ""
+    status: str = ""
+    department: str = ""
+    commune: str = ""
+    epci: str = ""
+    vendor: str = ""
+    funder: str = ""
+    year: int | None = None
+
+    @classmethod
+    def from_params(cls, params: object) -> DeploymentFilters:
+        """Read filters from a QueryDict or dict; raise FilterError on a bad value."""
+        get = params.get  # type: ignore[attr-defined]
+        values = {f.name: (get(f.name) or "").strip() for f in fields(cls)}
+        if len(values["q"]) > MAX_QUERY:
+            raise FilterError("q", _("The search is too long (%d characters at most).") % MAX_QUERY)
+        if values["status"] and values["status"] not in dict(Deployment.STATUSES):
+            raise FilterError("status", _("Unknown status “%s”.") % values["status"])
+        year = values.pop("year")
+        parsed_year = None
+        if year:
+            if not (year.isdigit() and 1900 <= int(year) <= 2100):
+                raise FilterError("year", _("“%s” is not a year.") % year)
+            parsed_year = int(year)
+        return cls(**values, year=parsed_year)
+
+    def as_params(self) -> dict[str, str]:
+        return {k: str(v) for k, v in asdict(self).items() if v not in ("", None)}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_params())
+
+    def apply(self, qs: QuerySet[Deployment]) -> QuerySet[Deployment]:
+        """Filter `qs`; with a text query, order by relevance (best first)."""
+        if self.technology:
+            qs = qs.filter(id__in=Deployment.technologies.through.objects.filter(
+                technology__slug=self.technology).values("deployment_id"))
+        if self.status:
+            qs = qs.filter(status=self.status)
+        if self.commune:
+            qs = qs.filter(id__in=Deployment.communes.through.objects.filter(
+                commune__code=self.commune).values("deployment_id"))
+        if self.department:
+            qs = qs.filter(id__in=Deployment.communes.through.objects.filter(
+                commune__department__code=self.department).values("deployment_id"))
+        if self.epci:
+            qs = qs.filter(id__in=Deployment.epcis.through.objects.filter(
+                epci__siren=self.epci).values("deployment_id"))
+        if self.vendor:
+            qs = qs.filter(id__in=Deployment.vendors.through.objects.filter(
+                organisation__slug=self.vendor).values("deployment_id"))
+        if self.funder:
+            qs = qs.filter(id__in=Funding.objects.filter(
+                funder__slug=self.funder).values("deployment_id"))
+        if self.year:
+            # Partial ISO dates sort as text: "2018" <= "2018-99" and "2018-03" >= "2018".
+            qs = qs.exclude(start_date="").filter(start_date__lte=f"{self.year}-99")
+            qs = qs.exclude(end_date__lt=str(self.year), end_date__gt="")
+        if self.q:
+            qs = search(qs, self.q)
+        return qs
+
+
+def search(qs: QuerySet[Deployment], text: str) -> QuerySet[Deployment]:
+    """French full-text search, ranked. Accents and plural forms match."""
+    if connection.vendor == "postgresql":
+        return qs.extra(
+            where=[
+                "to_tsvector('contrechamp_fr', registry_deployment.search_text) "
+                "@@ plainto_tsquery('contrechamp_fr', %s)"
+            ],
+            params=[text],
+            select={
+                "rank": "-ts_rank(to_tsvector('contrechamp_fr', registry_deployment.search_text),"
+                " plainto_tsquery('contrechamp_fr', %s))"
+            },
+            select_params=[text],
+        ).order_by("rank", "-id")
+    expression = fts5_query(text)
+    if not expression:
+        return qs.none()
+    return qs.extra(
+        tables=["registry_deployment_fts"],
+        where=[
+            "registry_deployment_fts.rowid = registry_deployment.id",
+            "registry_deployment_fts MATCH %s",
+        ],
+        params=[expression],
+        select={"rank": "bm25(registry_deployment_fts)"},
+    ).order_by("rank", "-id")

@@ -1,0 +1,45 @@
+"""Start the web server (waitress) and the task worker together."""
+
+import signal
+import subprocess
+import sys
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve the site and run the background task worker until interrupted."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--no-worker", action="store_true")
+
+    def handle(self, *args: object, **options: object) -> None:
+        from waitress import serve
+
+        from contrechamp.wsgi import application
+
+        worker = None
+        if not options["no_worker"]:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "contrechamp", "db_worker", "--interval", "1"]
+            )
+
+        def stop(*_: object) -> None:
+            if worker:
+                worker.terminate()
+            raise SystemExit(0)
+
+        signal.signal(signal.SIGTERM, stop)
+        self.stdout.write(f"Contrechamp at http://{options['host']}:{options['port']}/")
+        try:
+            serve(
+                application, host=options["host"], port=options["port"],
+                threads=options["threads"], ident="contrechamp",
+            )
+        finally:
+            if worker:
+                worker.terminate()
+                worker.wait(10)

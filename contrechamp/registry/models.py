@@ -1,0 +1,256 @@
+"""The registry: technologies, organisations, deployments, their sources and history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from contrechamp.lib.partialdate import format_partial_date
+from contrechamp.places.models import Commune, Epci
+
+
+class Technology(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    definition_fr = models.TextField(_("definition (French)"), blank=True)
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("technology")
+        verbose_name_plural = _("technologies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
+
+    @property
+    def definition(self) -> str:
+        if (get_language() or "fr").startswith("en"):
+            return self.definition_en
+        return self.definition_fr
+
+    def get_absolute_url(self) -> str:
+        return reverse("technology-detail", args=[self.slug])
+
+
+class Organisation(models.Model):
+    KINDS = [
+        ("vendor", _("vendor")),
+        ("funder", _("funder")),
+        ("public_body", _("public body")),
+        ("other", _("other")),
+    ]
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=KINDS, default="vendor")
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation-detail", args=[self.slug])
+
+
+class DeploymentQuerySet(models.QuerySet["Deployment"]):
+    def published(self) -> "DeploymentQuerySet":
+        return self.filter(is_published=True)
+
+
+class Deployment(models.Model):
+    STATUSES = [
+        ("announced", _("announced")),
+        ("planned", _("planned")),
+        ("experimenting", _("experimenting")),
+        ("deployed", _("deployed")),
+        ("suspended", _("suspended")),
+        ("abandoned", _("abandoned")),
+        ("unlawful", _("ruled unlawful")),
+    ]
+    SCOPES = [("local", _("local")), ("national", _("national"))]
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(max_length=320, unique=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=SCOPES, default="local")
+    communes = models.ManyToManyField(Commune, blank=True, related_name="deployments")
+    epcis = models.ManyToManyField(Epci, blank=True, related_name="deployments")
+    technologies = models.ManyToManyField(Technology, related_name="deployments")
+    status = models.CharField(_("status"), max_length=20, choices=STATUSES)
+    start_date = models.CharField(_("start"), max_length=10, blank=True)
+    end_date = models.CharField(_("end"), max_length=10, blank=True)
+    vendors = models.ManyToManyField(Organisation, blank=True, related_name="deployments_supplied")
+    description = models.TextField(_("description"), blank=True)
+    is_published = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Concatenated text for full-text search, rebuilt by the service on every write.
+    search_text = models.TextField(blank=True, editable=False)
+
+    objects = DeploymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("deployment")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("deployment-detail", args=[self.slug])
+
+    @property
+    def period(self) -> str:
+        lang = get_language() or "fr"
+        start = format_partial_date(self.start_date, lang)
+        end = format_partial_date(self.end_date, lang)
+        if start and end:
+            return f"{start} – {end}"
+        return start or (f"– {end}" if end else "")
+
+
+class Funding(models.Model):
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="fundings")
+    funder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="fundings")
+    amount_eur = models.DecimalField(
+        _("amount (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    programme = models.CharField(_("programme"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class LegalEvent(models.Model):
+    KINDS = [
+        ("cnil_opinion", _("CNIL opinion")),
+        ("cnil_decision", _("CNIL decision or formal notice")),
+        ("court_ruling", _("court ruling")),
+        ("council_vote", _("council vote")),
+        ("other", _("other")),
+    ]
+    OUTCOMES = [
+        ("favourable", _("favourable")),
+        ("unfavourable", _("unfavourable")),
+        ("mixed", _("mixed")),
+        ("pending", _("pending")),
+        ("unknown", _("unknown")),
+    ]
+    deployment = models.ForeignKey(
+        Deployment, on_delete=models.CASCADE, related_name="legal_events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=KINDS)
+    date = models.CharField(_("date"), max_length=10, blank=True)
+    authority = models.CharField(_("authority"), max_length=200, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=OUTCOMES, default="unknown")
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+
+class Source(models.Model):
+    """A publication or web page that facts are taken from."""
+
+    title = models.CharField(_("title"), max_length=400)
+    publisher = models.CharField(_("publication or publisher"), max_length=200, blank=True)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    published_on = models.CharField(_("publication date"), max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def published_text(self) -> str:
+        return format_partial_date(self.published_on, get_language() or "fr")
+
+
+class CameraCount(models.Model):
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="camera_counts")
+    count = models.PositiveIntegerField(_("cameras"))
+    date = models.CharField(_("date of the figure"), max_length=10)
+    perimeter = models.CharField(
+        _("perimeter"), max_length=200, blank=True,
+        help_text=_("What was counted, e.g. “public roads, municipal police”."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["commune", "date"]
+
+    @property
+    def date_text(self) -> str:
+        return format_partial_date(self.date, get_language() or "fr")
+
+
+class Citation(models.Model):
+    """One source backing one claim, with the quote that supports it."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    deployment = models.ForeignKey(
+        Deployment, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    camera_count = models.ForeignKey(
+        CameraCount, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    quote = models.TextField(_("quote"), blank=True)
+    locator = models.CharField(_("page or section"), max_length=100, blank=True)
+    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(deployment__isnull=False, camera_count__isnull=True)
+                    | Q(deployment__isnull=True, camera_count__isnull=False)
+                ),
+                name="citation_cites_one_claim",
+            )
+        ]
+
+
+class Revision(models.Model):
+    """A full snapshot of an object after a change, with who made it and why."""
+
+    KINDS = [("deployment", _("deployment")), ("organisation", _("organisation"))]
+    kind = models.CharField(max_length=20, choices=KINDS)
+    object_id = models.PositiveBigIntegerField()
+    version = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "version"], name="revision_version_unique"
+            )
+        ]

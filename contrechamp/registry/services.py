@@ -1,0 +1,407 @@
+"""Every write to the registry goes through here, inside a transaction, and leaves a
+revision behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from contrechamp.lib.partialdate import parse_partial_date
+from contrechamp.lib.textsearch import fts5_document
+from contrechamp.places.models import Commune, Epci
+from contrechamp.registry.data_model import citations_clean, deployment_clean
+from contrechamp.registry.models import (
+    CameraCount,
+    Citation,
+    Deployment,
+    Funding,
+    LegalEvent,
+    Organisation,
+    Revision,
+    Source,
+    Technology,
+)
+
+
+class StaleEdit(Exception):
+    """The object changed since the editor loaded it; nothing was written."""
+
+    def __init__(self, *, current_version: int, changes: list[dict[str, Any]]) -> None:
+        super().__init__(f"stale edit: the current version is {current_version}")
+        self.current_version = current_version
+        self.changes = changes
+
+
+# --- snapshots -------------------------------------------------------------------------
+
+
+def deployment_snapshot(deployment: Deployment) -> dict[str, Any]:
+    """The deployment as plain data, in the shape `deployment_clean` accepts."""
+    return {
+        "title": deployment.title,
+        "scope": deployment.scope,
+        "status": deployment.status,
+        "start_date": deployment.start_date,
+        "end_date": deployment.end_date,
+        "description": deployment.description,
+        "is_published": deployment.is_published,
+        "communes": sorted(deployment.communes.values_list("code", flat=True)),
+        "epcis": sorted(deployment.epcis.values_list("siren", flat=True)),
+        "technologies": sorted(deployment.technologies.values_list("slug", flat=True)),
+        "vendors": list(deployment.vendors.order_by("name").values_list("name", flat=True)),
+        "fundings": [
+            {
+                "funder": f.funder.name,
+                "amount_eur": str(f.amount_eur) if f.amount_eur is not None else None,
+                "programme": f.programme,
+            }
+            for f in deployment.fundings.select_related("funder")
+        ],
+        "legal_events": [
+            {
+                "kind": e.kind,
+                "date": e.date,
+                "authority": e.authority,
+                "outcome": e.outcome,
+                "summary": e.summary,
+            }
+            for e in deployment.legal_events.all()
+        ],
+        "citations": [_citation_data(c) for c in deployment.citations.select_related("source")],
+    }
+
+
+def _citation_data(c: Citation) -> dict[str, Any]:
+    return {
+        "source": {
+            "title": c.source.title,
+            "publisher": c.source.publisher,
+            "url": c.source.url,
+            "published_on": c.source.published_on,
+        },
+        "quote": c.quote,
+        "locator": c.locator,
+        "accessed_on": c.accessed_on.isoformat() if c.accessed_on else None,
+    }
+
+
+def organisation_snapshot(org: Organisation) -> dict[str, Any]:
+    return {
+        "name": org.name,
+        "kind": org.kind,
+        "siren": org.siren,
+        "country": org.country,
+        "website": org.website,
+        "description": org.description,
+    }
+
+
+def snapshot_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Fields whose value differs, as {"field", "before", "after"}, in a stable order."""
+    changes = []
+    for key in after:
+        if before.get(key) != after.get(key):
+            changes.append({"field": key, "before": before.get(key), "after": after.get(key)})
+    return changes
+
+
+# --- shared helpers ---------------------------------------------------------------------
+
+
+def _unique_slug(model: type, base: str, *, exclude_id: int | None = None) -> str:
+    root = (slugify(base) or "item")[:180]
+    slug, n = root, 1
+    qs = model.objects.all()  # type: ignore[attr-defined]
+    if exclude_id:
+        qs = qs.exclude(id=exclude_id)
+    while qs.filter(slug=slug).exists():
+        n += 1
+        slug = f"{root}-{n}"
+    return slug
+
+
+def organisation_get_or_create(*, name: str, kind: str) -> Organisation:
+    """The organisation with this name (case-insensitive), created if unknown."""
+    org = Organisation.objects.filter(name__iexact=name.strip()).first()
+    if org:
+        return org
+    org = Organisation.objects.create(
+        name=name.strip(), kind=kind, slug=_unique_slug(Organisation, name)
+    )
+    Revision.objects.create(
+        kind="organisation", object_id=org.id, version=1,
+        comment=_("created from a deployment"), snapshot=organisation_snapshot(org),
+    )
+    return org
+
+
+def source_get_or_create(data: dict[str, Any]) -> Source:
+    """The same source is stored once: by URL when there is one, else by title and publisher."""
+    if data.get("url"):
+        source = Source.objects.filter(url=data["url"]).first()
+    else:
+        source = Source.objects.filter(
+            url="", title=data["title"], publisher=data.get("publisher", "")
+        ).first()
+    if source is None:
+        source = Source.objects.create(
+            title=data["title"],
+            publisher=data.get("publisher", ""),
+            url=data.get("url", ""),
+            published_on=data.get("published_on", ""),
+        )
+    return source
+
+
+def _citation_create(*, data: dict[str, Any], **claim: Any) -> Citation:
+    return Citation.objects.create(
+        source=source_get_or_create(data["source"]),
+        quote=data.get("quote", ""),
+        locator=data.get("locator", ""),
+        accessed_on=dt.date.fromisoformat(data["accessed_on"]) if data.get("accessed_on") else None,
+        **claim,
+    )
+
+
+# --- search index -----------------------------------------------------------------------
+
+
+def deployment_search_text(deployment: Deployment) -> str:
+    parts = [deployment.title, deployment.description]
+    for c in deployment.communes.select_related("department"):
+        parts += [c.name, c.department.name if c.department else ""]
+    parts += [e.name for e in deployment.epcis.all()]
+    for t in deployment.technologies.all():
+        parts += [t.name_fr, t.name_en]
+    parts += [v.name for v in deployment.vendors.all()]
+    for f in deployment.fundings.select_related("funder"):
+        parts += [f.funder.name, f.programme]
+    return "\n".join(p for p in parts if p)
+
+
+def deployment_index(deployment: Deployment) -> None:
+    """Refresh the deployment's full-text entry (a GIN expression index on PostgreSQL;
+    an FTS5 row of stemmed words on SQLite)."""
+    text = deployment_search_text(deployment)
+    Deployment.objects.filter(id=deployment.id).update(search_text=text)
+    deployment.search_text = text
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM registry_deployment_fts WHERE rowid = %s", [deployment.id])
+            cursor.execute(
+                "INSERT INTO registry_deployment_fts(rowid, body) VALUES (%s, %s)",
+                [deployment.id, fts5_document(text)],
+            )
+
+
+# --- deployments ------------------------------------------------------------------------
+
+
+def _deployment_apply(deployment: Deployment, data: dict[str, Any]) -> None:
+    """Write clean data onto the deployment and replace its child rows."""
+    for field in ("title", "scope", "status", "start_date", "end_date", "description",
+                  "is_published"):
+        setattr(deployment, field, data[field])
+    deployment.save()
+    deployment.communes.set(Commune.objects.filter(code__in=data["communes"]))
+    deployment.epcis.set(Epci.objects.filter(siren__in=data["epcis"]))
+    deployment.technologies.set(Technology.objects.filter(slug__in=data["technologies"]))
+    deployment.vendors.set(
+        [organisation_get_or_create(name=n, kind="vendor") for n in data["vendors"]]
+    )
+    deployment.fundings.all().delete()
+    for f in data["fundings"]:
+        Funding.objects.create(
+            deployment=deployment,
+            funder=organisation_get_or_create(name=f["funder"], kind="funder"),
+            amount_eur=Decimal(f["amount_eur"]) if f["amount_eur"] else None,
+            programme=f["programme"],
+        )
+    deployment.legal_events.all().delete()
+    for e in data["legal_events"]:
+        LegalEvent.objects.create(deployment=deployment, **e)
+    deployment.citations.all().delete()
+    for c in data["citations"]:
+        _citation_create(data=c, deployment=deployment)
+    deployment_index(deployment)
+
+
+@transaction.atomic
+def deployment_create(
+    *, data: dict[str, Any], author: AbstractBaseUser | None, comment: str = ""
+) -> Deployment:
+    clean = deployment_clean(data)
+    deployment = Deployment(slug=_unique_slug(Deployment, clean["title"]), version=1)
+    _deployment_apply(deployment, clean)
+    Revision.objects.create(
+        kind="deployment", object_id=deployment.id, version=1, author=author,
+        comment=comment or _("created"), snapshot=deployment_snapshot(deployment),
+    )
+    return deployment
+
+
+@transaction.atomic
+def deployment_update(
+    *,
+    deployment: Deployment,
+    data: dict[str, Any],
+    base_version: int,
+    author: AbstractBaseUser | None,
+    comment: str = "",
+) -> Deployment:
+    """Save a new version. Raises StaleEdit, writing nothing, when someone saved another
+    version after `base_version` was loaded; raises ValidationError on bad data."""
+    clean = deployment_clean(data)
+    current = Deployment.objects.select_for_update().get(id=deployment.id)
+    if current.version != base_version:
+        raise StaleEdit(
+            current_version=current.version,
+            changes=_changes_since(kind="deployment", object_id=current.id,
+                                   version=base_version,
+                                   current=deployment_snapshot(current)),
+        )
+    current.version += 1
+    _deployment_apply(current, clean)
+    Revision.objects.create(
+        kind="deployment", object_id=current.id, version=current.version, author=author,
+        comment=comment, snapshot=deployment_snapshot(current),
+    )
+    return current
+
+
+def _changes_since(*, kind: str, object_id: int, version: int, current: dict) -> list[dict]:
+    base = Revision.objects.filter(kind=kind, object_id=object_id, version=version).first()
+    return snapshot_changes(base.snapshot if base else {}, current)
+
+
+@transaction.atomic
+def deployment_revert(
+    *, deployment: Deployment, version: int, author: AbstractBaseUser | None
+) -> Deployment:
+    """Make a new version whose content is that of `version`."""
+    revision = Revision.objects.get(kind="deployment", object_id=deployment.id, version=version)
+    return deployment_update(
+        deployment=deployment,
+        data=revision.snapshot,
+        base_version=deployment.version,
+        author=author,
+        comment=_("reverted to version %d") % version,
+    )
+
+
+# --- organisations ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    organisation: Organisation,
+    data: dict[str, Any],
+    base_version: int,
+    author: AbstractBaseUser | None,
+    comment: str = "",
+) -> Organisation:
+    current = Organisation.objects.select_for_update().get(id=organisation.id)
+    if current.version != base_version:
+        raise StaleEdit(
+            current_version=current.version,
+            changes=_changes_since(kind="organisation", object_id=current.id,
+                                   version=base_version,
+                                   current=organisation_snapshot(current)),
+        )
+    for field in ("name", "kind", "siren", "country", "website", "description"):
+        setattr(current, field, data.get(field, getattr(current, field)))
+    current.full_clean(exclude=["slug"])
+    current.version += 1
+    current.save()
+    Revision.objects.create(
+        kind="organisation", object_id=current.id, version=current.version, author=author,
+        comment=comment, snapshot=organisation_snapshot(current),
+    )
+    for d in current.deployments_supplied.all():
+        deployment_index(d)
+    return current
+
+
+@transaction.atomic
+def organisation_create(
+    *, data: dict[str, Any], author: AbstractBaseUser | None, comment: str = ""
+) -> Organisation:
+    if Organisation.objects.filter(name__iexact=str(data.get("name", "")).strip()).exists():
+        raise ValidationError({"name": [_("An organisation with this name already exists.")]})
+    org = Organisation(slug=_unique_slug(Organisation, str(data.get("name") or "")))
+    for field in ("name", "kind", "siren", "country", "website", "description"):
+        if field in data:
+            setattr(org, field, data[field])
+    org.full_clean(exclude=["slug"])
+    org.save()
+    Revision.objects.create(
+        kind="organisation", object_id=org.id, version=1, author=author,
+        comment=comment or _("created"), snapshot=organisation_snapshot(org),
+    )
+    return org
+
+
+@transaction.atomic
+def organisation_revert(
+    *, organisation: Organisation, version: int, author: AbstractBaseUser | None
+) -> Organisation:
+    revision = Revision.objects.get(
+        kind="organisation", object_id=organisation.id, version=version
+    )
+    return organisation_update(
+        organisation=organisation, data=revision.snapshot, base_version=organisation.version,
+        author=author, comment=_("reverted to version %d") % version,
+    )
+
+
+# --- camera counts ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def camera_count_create(
+    *,
+    commune_code: str,
+    count: Any,
+    date: str,
+    perimeter: str = "",
+    citations: list[dict[str, Any]],
+    author: AbstractBaseUser | None,
+) -> CameraCount:
+    errors: dict[str, list[str]] = {}
+    commune = Commune.objects.filter(code=str(commune_code).strip()).first()
+    if commune is None:
+        errors["commune"] = [_("No commune has the INSEE code “%s”.") % commune_code]
+    try:
+        n = int(str(count).replace(" ", "").replace("\u202f", ""))
+        if n < 0 or n > 10_000_000:
+            raise ValueError
+    except ValueError:
+        errors["count"] = [_("The number of cameras must be a whole number.")]
+        n = 0
+    try:
+        date = parse_partial_date(date)
+        if not date:
+            errors["date"] = [_("A camera count needs the date of the figure.")]
+    except ValidationError as e:
+        errors["date"] = e.messages
+    if len(perimeter) > 200:
+        errors["perimeter"] = [_("The perimeter is too long (200 characters at most).")]
+    clean_citations = citations_clean(errors, citations)
+    if not clean_citations and not any(k.startswith("citations") for k in errors):
+        errors["citations"] = [_("A camera count cites at least one source.")]
+    if errors:
+        raise ValidationError(errors)
+    record = CameraCount.objects.create(
+        commune=commune, count=n, date=date, perimeter=perimeter.strip(), created_by=author
+    )
+    for c in clean_citations:
+        _citation_create(data=c, camera_count=record)
+    return record
