@@ -122,7 +122,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if DEBUG or env_bool("CONTRECHAMP_STATIC_UNHASHED", False):
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Hashed names need `collectstatic` (done by `make run`); without its manifest (tests, a
+# bare checkout) files are served unhashed from the package rather than failing.
+if DEBUG or not (STATIC_ROOT / "staticfiles.json").exists():
     STORAGES["staticfiles"] = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
     }

@@ -1,2 +1,53 @@
-from django.urls import path
-urlpatterns: list = []
+from django.contrib import admin
+from django.urls import include, path
+
+from contrechamp.accounts import views as accounts
+from contrechamp.api import exports
+from contrechamp.api.api import api
+from contrechamp.places import views as places
+from contrechamp.registry import views as registry
+
+urlpatterns = [
+    path("", registry.home, name="home"),
+    path("dispositifs/", registry.deployment_list, name="deployment-list"),
+    path("dispositifs/nouveau/", registry.deployment_create_view, name="deployment-create"),
+    path("dispositifs/<slug:slug>/", registry.deployment_detail, name="deployment-detail"),
+    path("dispositifs/<slug:slug>/modifier/", registry.deployment_edit_view,
+         name="deployment-edit"),
+    path("dispositifs/<slug:slug>/historique/", registry.deployment_history,
+         name="deployment-history"),
+    path("dispositifs/<slug:slug>/historique/<int:version>/", registry.deployment_revision,
+         name="deployment-revision"),
+    path("dispositifs/<slug:slug>/historique/<int:version>/restaurer/",
+         registry.deployment_revert_view, name="deployment-revert"),
+    path("organisations/", registry.organisation_list, name="organisation-list"),
+    path("organisations/nouvelle/", registry.organisation_create_view,
+         name="organisation-create"),
+    path("organisations/<slug:slug>/", registry.organisation_detail,
+         name="organisation-detail"),
+    path("organisations/<slug:slug>/modifier/", registry.organisation_edit_view,
+         name="organisation-edit"),
+    path("organisations/<slug:slug>/historique/", registry.organisation_history,
+         name="organisation-history"),
+    path("organisations/<slug:slug>/historique/<int:version>/",
+         registry.organisation_revision, name="organisation-revision"),
+    path("organisations/<slug:slug>/historique/<int:version>/restaurer/",
+         registry.organisation_revert_view, name="organisation-revert"),
+    path("technologies/", registry.technology_list, name="technology-list"),
+    path("technologies/<slug:slug>/", registry.technology_detail, name="technology-detail"),
+    path("cameras/nouveau/", registry.camera_count_create_view, name="camera-count-create"),
+    path("carte/", registry.map_page, name="map"),
+    path("carte/communes.geojson", exports.map_communes, name="map-communes"),
+    path("communes/<str:code>/", places.commune_detail, name="commune-detail"),
+    path("intercommunalites/<str:siren>/", places.epci_detail, name="epci-detail"),
+    path("departements/", places.department_list, name="department-list"),
+    path("departements/<str:code>/", places.department_detail, name="department-detail"),
+    path("a-propos/donnees/", places.about_data, name="about-data"),
+    path("exports/dispositifs.csv", exports.deployments_csv, name="export-csv"),
+    path("exports/dispositifs.geojson", exports.deployments_geojson, name="export-geojson"),
+    path("api/v1/", api.urls),
+    path("compte/inscription/", accounts.signup, name="signup"),
+    path("compte/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,252 @@
+"""The read API, /api/v1/. One error envelope: {"error": {"code", "message", "field"}}."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from contrechamp.api import serializers as s
+from contrechamp.places.models import Commune, Department, Epci
+from contrechamp.registry.filters import DeploymentFilters, FilterError
+from contrechamp.registry.models import CameraCount, Deployment, Organisation, Technology
+
+api = NinjaAPI(
+    title="Contrechamp API",
+    version="1",
+    description=(
+        "Read API of Contrechamp, an observatory of surveillance technology in public "
+        "space. Lists are paginated by cursor: follow `next` until it is null. "
+        f"Data licence: {s.LICENCE}."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+MAX_LIMIT = 500
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str,
+           field: str | None = None) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "field": field}}, status=status
+    )
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.field)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(x) for x in first.get("loc", []) if x not in ("query", "path", "body")]
+    return _error(request, 400, "invalid_parameter", first.get("msg", "invalid input"),
+                  ".".join(loc) or None)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorEnvelope(Schema):
+    error: ErrorBody
+
+
+class Page(Schema):
+    results: list[dict[str, Any]]
+    next: str | None
+
+
+ERRORS: dict[int | frozenset[int], Any] = {frozenset({400, 404}): ErrorEnvelope}
+
+
+def _decode_cursor(cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    try:
+        return base64.urlsafe_b64decode(cursor.encode() + b"==").decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.",
+                       "cursor") from None
+
+
+def _encode_cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+
+
+def _limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, "invalid_parameter", f"limit must be between 1 and {MAX_LIMIT}.",
+                       "limit")
+    return limit
+
+
+def paginate(request: HttpRequest, qs: QuerySet, key: str, limit: int, render: Any,
+             numeric: bool = False) -> dict[str, Any]:
+    """Keyset pagination on a unique column: the cursor is the last key seen."""
+    limit = _limit(limit)
+    after = _decode_cursor(request.GET.get("cursor"))
+    qs = qs.order_by(key)
+    if after is not None:
+        if numeric and not after.isdigit():
+            raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.",
+                           "cursor")
+        qs = qs.filter(**{f"{key}__gt": int(after) if numeric else after})
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _encode_cursor(str(getattr(rows[-1], key))) if more and rows else None
+    return {"results": [render(r) for r in rows], "next": next_cursor}
+
+
+class DeploymentQuery(Schema):
+    q: str = ""
+    technology: str = ""
+    status: str = ""
+    department: str = ""
+    commune: str = ""
+    epci: str = ""
+    vendor: str = ""
+    funder: str = ""
+    year: str = ""
+    limit: int = 100
+    cursor: str | None = None
+
+
+def filtered_deployments(params: dict[str, Any]) -> QuerySet[Deployment]:
+    try:
+        filters = DeploymentFilters.from_params(params)
+    except FilterError as e:
+        raise ApiError(400, "invalid_parameter", e.message, e.field) from None
+    return filters.apply(Deployment.objects.published())
+
+
+@api.get("/deployments", response={200: Page, **ERRORS}, tags=["deployments"])
+def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> dict:
+    """Published deployments, filtered like the list page; ordered by id."""
+    qs = filtered_deployments(query.dict()).prefetch_related(*s.DEPLOYMENT_PREFETCH)
+    # Relevance order is for people; the API pages by id so cursors stay stable.
+    qs = qs.order_by()
+    return paginate(request, qs, "id", query.limit, s.deployment_dict, numeric=True)
+
+
+@api.get("/deployments/{slug}", response={200: dict, **ERRORS}, tags=["deployments"])
+def get_deployment(request: HttpRequest, slug: str) -> dict:
+    d = Deployment.objects.published().prefetch_related(*s.DEPLOYMENT_PREFETCH).filter(
+        slug=slug).first()
+    if d is None:
+        raise Http404(f"No published deployment has the slug {slug!r}.")
+    return s.deployment_dict(d)
+
+
+@api.get("/communes", response={200: Page, **ERRORS}, tags=["places"])
+def list_communes(request: HttpRequest, q: str = "", department: str = "",
+                  limit: int = 100, cursor: str | None = None) -> dict:
+    """Communes and municipal arrondissements; `q` matches the start of the name or code."""
+    qs = Commune.objects.select_related("department", "epci")
+    if q:
+        qs = qs.filter(name__istartswith=q) | qs.filter(code__startswith=q)
+    if department:
+        qs = qs.filter(department__code=department)
+    return paginate(request, qs, "code", limit, s.commune_dict)
+
+
+@api.get("/communes/{code}", response={200: dict, **ERRORS}, tags=["places"])
+def get_commune(request: HttpRequest, code: str) -> dict:
+    c = Commune.objects.select_related("department", "epci").filter(code=code).first()
+    if c is None:
+        raise Http404(f"No commune has the INSEE code {code!r}.")
+    return s.commune_dict(c)
+
+
+@api.get("/epcis", response={200: Page, **ERRORS}, tags=["places"])
+def list_epcis(request: HttpRequest, q: str = "", limit: int = 100,
+               cursor: str | None = None) -> dict:
+    qs = Epci.objects.all()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return paginate(request, qs, "siren", limit, s.epci_dict)
+
+
+@api.get("/epcis/{siren}", response={200: dict, **ERRORS}, tags=["places"])
+def get_epci(request: HttpRequest, siren: str) -> dict:
+    e = Epci.objects.filter(siren=siren).first()
+    if e is None:
+        raise Http404(f"No intercommunality has the SIREN {siren!r}.")
+    return {**s.epci_dict(e), "members": list(e.communes.values_list("code", flat=True))}
+
+
+@api.get("/departments", response={200: Page, **ERRORS}, tags=["places"])
+def list_departments(request: HttpRequest, limit: int = 200,
+                     cursor: str | None = None) -> dict:
+    return paginate(request, Department.objects.select_related("region"), "code", limit,
+                    s.department_dict)
+
+
+@api.get("/departments/{code}", response={200: dict, **ERRORS}, tags=["places"])
+def get_department(request: HttpRequest, code: str) -> dict:
+    d = Department.objects.select_related("region").filter(code=code).first()
+    if d is None:
+        raise Http404(f"No department has the code {code!r}.")
+    return s.department_dict(d)
+
+
+@api.get("/organisations", response={200: Page, **ERRORS}, tags=["registry"])
+def list_organisations(request: HttpRequest, kind: str = "", limit: int = 100,
+                       cursor: str | None = None) -> dict:
+    qs = Organisation.objects.all()
+    if kind:
+        if kind not in dict(Organisation.KINDS):
+            raise ApiError(400, "invalid_parameter", f"Unknown kind {kind!r}.", "kind")
+        qs = qs.filter(kind=kind)
+    return paginate(request, qs, "id", limit, s.organisation_dict, numeric=True)
+
+
+@api.get("/organisations/{slug}", response={200: dict, **ERRORS}, tags=["registry"])
+def get_organisation(request: HttpRequest, slug: str) -> dict:
+    o = Organisation.objects.filter(slug=slug).first()
+    if o is None:
+        raise Http404(f"No organisation has the slug {slug!r}.")
+    return s.organisation_dict(o)
+
+
+@api.get("/technologies", response={200: Page, **ERRORS}, tags=["registry"])
+def list_technologies(request: HttpRequest, limit: int = 100,
+                      cursor: str | None = None) -> dict:
+    return paginate(request, Technology.objects.all(), "slug", limit, s.technology_dict)
+
+
+@api.get("/camera-counts", response={200: Page, **ERRORS}, tags=["registry"])
+def list_camera_counts(request: HttpRequest, commune: str = "", department: str = "",
+                       limit: int = 100, cursor: str | None = None) -> dict:
+    qs = CameraCount.objects.select_related("commune").prefetch_related("citations__source")
+    if commune:
+        qs = qs.filter(commune__code=commune)
+    if department:
+        qs = qs.filter(commune__department__code=department)
+    return paginate(request, qs, "id", limit, s.camera_count_dict, numeric=True)

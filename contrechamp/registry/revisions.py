@@ -1,0 +1,65 @@
+"""Readable differences between two snapshots of an object."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+FIELD_LABELS = {
+    "title": _("Title"), "scope": _("Scope"), "status": _("Status"),
+    "start_date": _("Start"), "end_date": _("End"), "description": _("Description"),
+    "is_published": _("Published"), "communes": _("Communes"),
+    "epcis": _("Intercommunalities"), "technologies": _("Technologies"),
+    "vendors": _("Vendors"), "fundings": _("Funding"), "legal_events": _("Legal events"),
+    "citations": _("Sources"), "name": _("Name"), "kind": _("Kind"), "siren": _("SIREN"),
+    "country": _("Country"), "website": _("Website"),
+}
+
+
+def _as_lines(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict)
+                else str(v) for v in value]
+    return str(value).splitlines() or [""]
+
+
+def _word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
+    a, b = re.split(r"(\s+)", before), re.split(r"(\s+)", after)
+    left, right = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        old, new = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
+        if op == "equal":
+            left.append(old)
+            right.append(new)
+        else:
+            if old:
+                left.append(f"<del>{old}</del>")
+            if new:
+                right.append(f"<ins>{new}</ins>")
+    return mark_safe("".join(left)), mark_safe("".join(right))  # noqa: S308 (escaped above)
+
+
+def revision_diff(changes: list[tuple[str, Any, Any]]) -> list[dict[str, Any]]:
+    """Rows {label, before, after} with <del>/<ins> marks, for a template table."""
+    rows = []
+    for field, before, after in changes:
+        if isinstance(before, list) or isinstance(after, list):
+            old, new = _as_lines(before), _as_lines(after)
+            removed = [escape(x) for x in old if x not in new]
+            added = [escape(x) for x in new if x not in old]
+            left = mark_safe("<br>".join(f"<del>{x}</del>" for x in removed))  # noqa: S308
+            right = mark_safe("<br>".join(f"<ins>{x}</ins>" for x in added))  # noqa: S308
+        else:
+            left, right = _word_diff("" if before is None else str(before),
+                                     "" if after is None else str(after))
+        rows.append({"field": field, "label": FIELD_LABELS.get(field, field),
+                     "before": left, "after": right})
+    return rows

@@ -1,0 +1,465 @@
+"""Registry pages. Views parse input, call one service or query, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contrechamp.accounts.models import has_role
+from contrechamp.lib.markdown import render_markdown
+from contrechamp.places.models import Department
+from contrechamp.registry import forms as f
+from contrechamp.registry.figures import national_figures
+from contrechamp.registry.filters import DeploymentFilters, FilterError
+from contrechamp.registry.models import (
+    Deployment,
+    Organisation,
+    Revision,
+    Technology,
+)
+from contrechamp.registry.revisions import revision_diff
+from contrechamp.registry.services import (
+    StaleEdit,
+    camera_count_create,
+    deployment_create,
+    deployment_revert,
+    deployment_snapshot,
+    deployment_update,
+    organisation_create,
+    organisation_revert,
+    organisation_update,
+)
+
+PAGE_SIZE = 50
+
+
+def _contributor_required(request: HttpRequest) -> None:
+    if not has_role(request.user, "contributor"):
+        raise PermissionDenied
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    technologies = Technology.objects.annotate(
+        n=Count("deployments", filter=Q(deployments__is_published=True))
+    )
+    latest = Revision.objects.filter(kind="deployment").order_by("-created_at")[:8]
+    titles = dict(
+        Deployment.objects.published().filter(id__in=[r.object_id for r in latest])
+        .values_list("id", "slug")
+    )
+    changes = [
+        {"revision": r, "slug": titles[r.object_id], "title": r.snapshot["title"]}
+        for r in latest if r.object_id in titles
+    ]
+    return render(request, "registry/home.html", {
+        "figures": national_figures(),
+        "technologies": technologies,
+        "changes": changes,
+        "statuses": Deployment.objects.published().values("status").annotate(n=Count("id"))
+        .order_by("-n"),
+        "status_labels": dict(Deployment.STATUSES),
+    })
+
+
+def deployment_list(request: HttpRequest) -> HttpResponse:
+    error = None
+    try:
+        filters = DeploymentFilters.from_params(request.GET)
+    except FilterError as e:
+        filters, error = DeploymentFilters(), e.message
+    qs = filters.apply(Deployment.objects.published()).prefetch_related(
+        "communes", "technologies", "vendors"
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/deployment_list.html", {
+        "page": page,
+        "filters": filters,
+        "error": error,
+        "query": filters.as_params(),
+        "technologies": Technology.objects.all(),
+        "statuses": Deployment.STATUSES,
+        "departments": Department.objects.filter(communes__deployments__is_published=True)
+        .distinct(),
+        "vendors": Organisation.objects.filter(deployments_supplied__is_published=True)
+        .distinct(),
+        "funders": Organisation.objects.filter(fundings__deployment__is_published=True)
+        .distinct(),
+    }, status=400 if error else 200)
+
+
+def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    deployment = get_object_or_404(Deployment.objects.published(), slug=slug)
+    citations = list(deployment.citations.select_related("source"))
+    # Sources numbered in order of first citation, as in a footnote list.
+    numbers: dict[int, int] = {}
+    for c in citations:
+        numbers.setdefault(c.source_id, len(numbers) + 1)
+    sources = sorted({c.source_id: c.source for c in citations}.values(),
+                     key=lambda s: numbers[s.id])
+    return render(request, "registry/deployment_detail.html", {
+        "deployment": deployment,
+        "description_html": render_markdown(deployment.description),
+        "citations": [(numbers[c.source_id], c) for c in citations],
+        "sources": [(numbers[s.id], s, [c for c in citations if c.source_id == s.id])
+                    for s in sources],
+        "fundings": deployment.fundings.select_related("funder"),
+        "legal_events": deployment.legal_events.all(),
+    })
+
+
+def _deployment_forms(request: HttpRequest, initial: dict[str, Any] | None = None,
+                      data: Any = None) -> dict[str, Any]:
+    initial = initial or {}
+    return {
+        "form": f.DeploymentForm(data, initial=initial.get("main")),
+        "citations": f.CitationFormSet(data, prefix="citations",
+                                       initial=initial.get("citations")),
+        "fundings": f.FundingFormSet(data, prefix="fundings", initial=initial.get("fundings")),
+        "legal_events": f.LegalEventFormSet(data, prefix="legal",
+                                            initial=initial.get("legal_events")),
+    }
+
+
+def _initial_from_snapshot(snapshot: dict[str, Any], version: int) -> dict[str, Any]:
+    return {
+        "main": {
+            **{k: snapshot[k] for k in ("title", "scope", "status", "start_date", "end_date",
+                                        "description", "technologies")},
+            "communes": f.communes_as_text(snapshot["communes"]),
+            "epcis": f.epcis_as_text(snapshot["epcis"]),
+            "vendors": ", ".join(snapshot["vendors"]),
+            "version": version,
+        },
+        "citations": f.citation_initial(snapshot["citations"]),
+        "fundings": [{**x, "amount_eur": x["amount_eur"] or ""} for x in snapshot["fundings"]],
+        "legal_events": snapshot["legal_events"],
+    }
+
+
+def _data_from_forms(forms: dict[str, Any]) -> tuple[dict[str, Any] | None, list]:
+    """The service's input built from valid forms, with the index map of each formset."""
+    if not all(x.is_valid() for x in forms.values()):
+        return None, []
+    main = forms["form"].cleaned_data
+    communes, errors = f.parse_communes(main["communes"])
+    for e in errors:
+        forms["form"].add_error("communes", e)
+    epcis, errors = f.parse_epcis(main["epcis"])
+    for e in errors:
+        forms["form"].add_error("epcis", e)
+    if forms["form"].errors:
+        return None, []
+    kept: dict[str, list[int]] = {"citations": [], "fundings": [], "legal_events": []}
+    citations, fundings, legal = [], [], []
+    for i, form in enumerate(forms["citations"].forms):
+        item = f.citation_data(form)
+        if item["source"]["title"] or item["source"]["url"] or item["quote"]:
+            citations.append(item)
+            kept["citations"].append(i)
+    for i, form in enumerate(forms["fundings"].forms):
+        if form.cleaned_data.get("funder"):
+            fundings.append(form.cleaned_data)
+            kept["fundings"].append(i)
+    for i, form in enumerate(forms["legal_events"].forms):
+        d = form.cleaned_data
+        if d.get("kind") or d.get("summary") or d.get("date"):
+            legal.append(d)
+            kept["legal_events"].append(i)
+    data = {
+        "title": main["title"], "scope": main["scope"], "status": main["status"],
+        "start_date": main["start_date"], "end_date": main["end_date"],
+        "description": main["description"], "is_published": True,
+        "communes": communes, "epcis": epcis, "technologies": main["technologies"],
+        "vendors": [v.strip() for v in main["vendors"].split(",") if v.strip()],
+        "fundings": fundings, "legal_events": legal, "citations": citations,
+    }
+    return data, [kept]
+
+
+def _attach_errors(forms: dict[str, Any], error: ValidationError, kept: dict) -> list[str]:
+    """Put each service error next to the field it concerns; return the rest."""
+    general = []
+    sets = {"citations": "citations", "fundings": "fundings", "legal_events": "legal_events"}
+    for key, msgs in error.message_dict.items():
+        head, _sep, rest = key.partition(".")
+        if head in forms["form"].fields:
+            for m in msgs:
+                forms["form"].add_error(head, m)
+        elif head in sets and rest:
+            index, _sep, _field = rest.partition(".")
+            form_index = kept[head][int(index)]
+            for m in msgs:
+                forms[sets[head]].forms[form_index].add_error(None, m)
+        elif head in sets:
+            forms.setdefault(f"{head}_errors", []).extend(msgs)
+        else:
+            general.extend(msgs)
+    return general
+
+
+@login_required
+def deployment_create_view(request: HttpRequest) -> HttpResponse:
+    _contributor_required(request)
+    errors: list[str] = []
+    if request.method == "POST":
+        forms = _deployment_forms(request, data=request.POST)
+        data, kept = _data_from_forms(forms)
+        if data is not None:
+            try:
+                deployment = deployment_create(
+                    data=data, author=request.user,
+                    comment=forms["form"].cleaned_data["comment"],
+                )
+            except ValidationError as e:
+                errors = _attach_errors(forms, e, kept[0])
+            else:
+                messages.success(request, _("Deployment saved."))
+                return redirect(deployment)
+    else:
+        forms = _deployment_forms(request, initial={"main": {"status": "deployed"}})
+    return render(request, "registry/deployment_form.html",
+                  {**forms, "errors": errors, "creating": True},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
+    _contributor_required(request)
+    deployment = get_object_or_404(Deployment, slug=slug)
+    errors: list[str] = []
+    conflict = None
+    if request.method == "POST":
+        forms = _deployment_forms(request, data=request.POST)
+        data, kept = _data_from_forms(forms)
+        if data is not None:
+            base_version = forms["form"].cleaned_data["version"] or deployment.version
+            try:
+                deployment = deployment_update(
+                    deployment=deployment, data=data, base_version=base_version,
+                    author=request.user, comment=forms["form"].cleaned_data["comment"],
+                )
+            except StaleEdit as stale:
+                # Keep everything the contributor typed; the next save is made knowingly
+                # over the version they have now been shown.
+                post = request.POST.copy()
+                post["version"] = str(stale.current_version)
+                forms = _deployment_forms(request, data=post)
+                forms["form"].is_valid()
+                conflict = stale
+            except ValidationError as e:
+                errors = _attach_errors(forms, e, kept[0])
+            else:
+                messages.success(request, _("Deployment saved."))
+                return redirect(deployment)
+    else:
+        forms = _deployment_forms(
+            request, initial=_initial_from_snapshot(deployment_snapshot(deployment),
+                                                    deployment.version))
+    status = 200 if request.method == "GET" else (409 if conflict else 400)
+    return render(request, "registry/deployment_form.html", {
+        **forms, "errors": errors, "deployment": deployment, "conflict": conflict,
+        "conflict_rows": revision_diff([(c["field"], c["before"], c["after"])
+                                        for c in conflict.changes]) if conflict else [],
+    }, status=status)
+
+
+def _history(request: HttpRequest, kind: str, obj: Any) -> HttpResponse:
+    revisions = Revision.objects.filter(kind=kind, object_id=obj.id).select_related("author")
+    return render(request, "registry/history.html",
+                  {"object": obj, "kind": kind, "revisions": revisions})
+
+
+def _revision(request: HttpRequest, kind: str, obj: Any, version: int) -> HttpResponse:
+    revision = get_object_or_404(Revision, kind=kind, object_id=obj.id, version=version)
+    previous = Revision.objects.filter(kind=kind, object_id=obj.id, version__lt=version).first()
+    before = previous.snapshot if previous else {}
+    rows = revision_diff([(k, before.get(k), revision.snapshot.get(k))
+                          for k in revision.snapshot if before.get(k) != revision.snapshot.get(k)])
+    return render(request, "registry/revision.html", {
+        "object": obj, "kind": kind, "revision": revision, "previous": previous, "rows": rows,
+        "is_current": version == obj.version,
+    })
+
+
+def deployment_history(request: HttpRequest, slug: str) -> HttpResponse:
+    return _history(request, "deployment", get_object_or_404(Deployment.objects.published(),
+                                                              slug=slug))
+
+
+def deployment_revision(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    deployment = get_object_or_404(Deployment.objects.published(), slug=slug)
+    return _revision(request, "deployment", deployment, version)
+
+
+@require_POST
+@login_required
+def deployment_revert_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    _contributor_required(request)
+    deployment = get_object_or_404(Deployment, slug=slug)
+    try:
+        deployment = deployment_revert(deployment=deployment, version=version,
+                                       author=request.user)
+    except ValidationError as e:
+        messages.error(request, _("This version cannot be restored: %s") % "; ".join(e.messages))
+        return redirect("deployment-history", slug=slug)
+    messages.success(request, _("Version %d restored as a new version.") % version)
+    return redirect(deployment)
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    qs = Organisation.objects.annotate(
+        n=Count("deployments_supplied", filter=Q(deployments_supplied__is_published=True),
+                distinct=True)
+    )
+    if kind in dict(Organisation.KINDS):
+        qs = qs.filter(kind=kind)
+    return render(request, "registry/organisation_list.html",
+                  {"organisations": qs, "kinds": Organisation.KINDS, "kind": kind})
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    org = get_object_or_404(Organisation, slug=slug)
+    supplied = org.deployments_supplied.published().prefetch_related("communes", "technologies")
+    funded = Deployment.objects.published().filter(fundings__funder=org).distinct()
+    return render(request, "registry/organisation_detail.html", {
+        "organisation": org, "supplied": supplied, "funded": funded,
+        "description_html": render_markdown(org.description),
+        "fundings": org.fundings.filter(deployment__is_published=True)
+        .select_related("deployment"),
+    })
+
+
+def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> HttpResponse:
+    _contributor_required(request)
+    conflict = None
+    if request.method == "POST":
+        form = f.OrganisationForm(request.POST, instance=Organisation() if org is None else
+                                  Organisation.objects.get(id=org.id))
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in f.OrganisationForm.Meta.fields}
+            comment = form.cleaned_data["comment"]
+            try:
+                if org is None:
+                    org = organisation_create(data=data, author=request.user, comment=comment)
+                else:
+                    org = organisation_update(
+                        organisation=org, data=data, author=request.user, comment=comment,
+                        base_version=form.cleaned_data["version"] or org.version,
+                    )
+            except StaleEdit as stale:
+                post = request.POST.copy()
+                post["version"] = str(stale.current_version)
+                form = f.OrganisationForm(post, instance=Organisation.objects.get(id=org.id))
+                form.is_valid()
+                conflict = stale
+            except ValidationError as e:
+                for field, msgs in e.message_dict.items():
+                    for m in msgs:
+                        form.add_error(field if field in form.fields else None, m)
+            else:
+                messages.success(request, _("Organisation saved."))
+                return redirect(org)
+    else:
+        form = f.OrganisationForm(instance=org,
+                                  initial={"version": org.version} if org else None)
+    return render(request, "registry/organisation_form.html", {
+        "form": form, "organisation": org, "conflict": conflict,
+        "conflict_rows": revision_diff([(c["field"], c["before"], c["after"])
+                                        for c in conflict.changes]) if conflict else [],
+    }, status=200 if request.method == "GET" else (409 if conflict else 400))
+
+
+@login_required
+def organisation_create_view(request: HttpRequest) -> HttpResponse:
+    return _organisation_form_view(request, None)
+
+
+@login_required
+def organisation_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
+    return _organisation_form_view(request, get_object_or_404(Organisation, slug=slug))
+
+
+def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
+    return _history(request, "organisation", get_object_or_404(Organisation, slug=slug))
+
+
+def organisation_revision(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    return _revision(request, "organisation", get_object_or_404(Organisation, slug=slug),
+                     version)
+
+
+@require_POST
+@login_required
+def organisation_revert_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    _contributor_required(request)
+    org = get_object_or_404(Organisation, slug=slug)
+    org = organisation_revert(organisation=org, version=version, author=request.user)
+    messages.success(request, _("Version %d restored as a new version.") % version)
+    return redirect(org)
+
+
+def technology_list(request: HttpRequest) -> HttpResponse:
+    technologies = Technology.objects.annotate(
+        n=Count("deployments", filter=Q(deployments__is_published=True))
+    )
+    return render(request, "registry/technology_list.html", {"technologies": technologies})
+
+
+def technology_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    technology = get_object_or_404(Technology, slug=slug)
+    deployments = technology.deployments.published().prefetch_related("communes")
+    return render(request, "registry/technology_detail.html",
+                  {"technology": technology, "deployments": deployments})
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/map.html", {
+        "technologies": Technology.objects.all(),
+        "technology": request.GET.get("technology", ""),
+    })
+
+
+@login_required
+def camera_count_create_view(request: HttpRequest) -> HttpResponse:
+    _contributor_required(request)
+    if request.method == "POST":
+        form = f.CameraCountForm(request.POST)
+        citations = f.CitationFormSet(request.POST, prefix="citations")
+        if form.is_valid() and citations.is_valid():
+            codes, errors = f.parse_communes(form.cleaned_data["commune"])
+            for e in errors:
+                form.add_error("commune", e)
+            if not errors:
+                try:
+                    count = camera_count_create(
+                        commune_code=codes[0] if codes else "",
+                        count=form.cleaned_data["count"], date=form.cleaned_data["date"],
+                        perimeter=form.cleaned_data["perimeter"],
+                        citations=[f.citation_data(x) for x in citations.forms],
+                        author=request.user,
+                    )
+                except ValidationError as e:
+                    for field, msgs in e.message_dict.items():
+                        for m in msgs:
+                            form.add_error(field if field in form.fields else None, m)
+                else:
+                    messages.success(request, _("Camera count saved."))
+                    return redirect(count.commune)
+    else:
+        form = f.CameraCountForm(initial={"commune": request.GET.get("commune", "")})
+        citations = f.CitationFormSet(prefix="citations")
+    return render(request, "registry/camera_count_form.html",
+                  {"form": form, "citations": citations},
+                  status=200 if request.method == "GET" else 400)
+
+
