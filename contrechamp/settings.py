@@ -126,9 +126,7 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Hashed names need `collectstatic` (done by `make run`); without its manifest (tests, a
 # bare checkout) files are served unhashed from the package rather than failing.
 if DEBUG or not (STATIC_ROOT / "staticfiles.json").exists():
-    STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 

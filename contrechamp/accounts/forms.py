@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SignupForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150,
-                               help_text=_("Shown nowhere in public unless you choose it."))
-    email = forms.EmailField(label=_("E-mail"),
-                             help_text=_("Used only to reset your password."))
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_("Shown nowhere in public unless you choose it."),
+    )
+    email = forms.EmailField(label=_("E-mail"), help_text=_("Used only to reset your password."))
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
     def clean_username(self) -> str:

@@ -6,7 +6,9 @@ from contrechamp.accounts.models import Profile
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str, role: str = "contributor") -> AbstractUser:
+def user_create(
+    *, username: str, email: str, password: str, role: str = "contributor"
+) -> AbstractUser:
     """Create an account with its role. Administrators also get Django's admin site."""
     user_model = get_user_model()
     user = user_model.objects.create_user(username=username, email=email, password=password)

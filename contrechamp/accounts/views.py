@@ -18,5 +18,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             return redirect("home")
     else:
         form = SignupForm()
-    return render(request, "registration/signup.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )

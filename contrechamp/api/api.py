@@ -37,8 +37,9 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.field = status, code, message, field
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str,
-           field: str | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
     return api.create_response(
         request, {"error": {"code": code, "message": message, "field": field}}, status=status
     )
@@ -53,8 +54,9 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     loc = [str(x) for x in first.get("loc", []) if x not in ("query", "path", "body")]
-    return _error(request, 400, "invalid_parameter", first.get("msg", "invalid input"),
-                  ".".join(loc) or None)
+    return _error(
+        request, 400, "invalid_parameter", first.get("msg", "invalid input"), ".".join(loc) or None
+    )
 
 
 @api.exception_handler(Http404)
@@ -91,8 +93,9 @@ def _decode_cursor(cursor: str | None) -> str | None:
     try:
         return base64.urlsafe_b64decode(cursor.encode() + b"==").decode()
     except (binascii.Error, UnicodeDecodeError):
-        raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.",
-                       "cursor") from None
+        raise ApiError(
+            400, "invalid_cursor", "The cursor is not one this API gave.", "cursor"
+        ) from None
 
 
 def _encode_cursor(key: str) -> str:
@@ -101,21 +104,22 @@ def _encode_cursor(key: str) -> str:
 
 def _limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, "invalid_parameter", f"limit must be between 1 and {MAX_LIMIT}.",
-                       "limit")
+        raise ApiError(
+            400, "invalid_parameter", f"limit must be between 1 and {MAX_LIMIT}.", "limit"
+        )
     return limit
 
 
-def paginate(request: HttpRequest, qs: QuerySet, key: str, limit: int, render: Any,
-             numeric: bool = False) -> dict[str, Any]:
+def paginate(
+    request: HttpRequest, qs: QuerySet, key: str, limit: int, render: Any, numeric: bool = False
+) -> dict[str, Any]:
     """Keyset pagination on a unique column: the cursor is the last key seen."""
     limit = _limit(limit)
     after = _decode_cursor(request.GET.get("cursor"))
     qs = qs.order_by(key)
     if after is not None:
         if numeric and not after.isdigit():
-            raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.",
-                           "cursor")
+            raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.", "cursor")
         qs = qs.filter(**{f"{key}__gt": int(after) if numeric else after})
     rows = list(qs[: limit + 1])
     more = len(rows) > limit
@@ -157,16 +161,25 @@ def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> dic
 
 @api.get("/deployments/{slug}", response={200: dict, **ERRORS}, tags=["deployments"])
 def get_deployment(request: HttpRequest, slug: str) -> dict:
-    d = Deployment.objects.published().prefetch_related(*s.DEPLOYMENT_PREFETCH).filter(
-        slug=slug).first()
+    d = (
+        Deployment.objects.published()
+        .prefetch_related(*s.DEPLOYMENT_PREFETCH)
+        .filter(slug=slug)
+        .first()
+    )
     if d is None:
         raise Http404(f"No published deployment has the slug {slug!r}.")
     return s.deployment_dict(d)
 
 
 @api.get("/communes", response={200: Page, **ERRORS}, tags=["places"])
-def list_communes(request: HttpRequest, q: str = "", department: str = "",
-                  limit: int = 100, cursor: str | None = None) -> dict:
+def list_communes(
+    request: HttpRequest,
+    q: str = "",
+    department: str = "",
+    limit: int = 100,
+    cursor: str | None = None,
+) -> dict:
     """Communes and municipal arrondissements; `q` matches the start of the name or code."""
     qs = Commune.objects.select_related("department", "epci")
     if q:
@@ -185,8 +198,9 @@ def get_commune(request: HttpRequest, code: str) -> dict:
 
 
 @api.get("/epcis", response={200: Page, **ERRORS}, tags=["places"])
-def list_epcis(request: HttpRequest, q: str = "", limit: int = 100,
-               cursor: str | None = None) -> dict:
+def list_epcis(
+    request: HttpRequest, q: str = "", limit: int = 100, cursor: str | None = None
+) -> dict:
     qs = Epci.objects.all()
     if q:
         qs = qs.filter(name__icontains=q)
@@ -202,10 +216,10 @@ def get_epci(request: HttpRequest, siren: str) -> dict:
 
 
 @api.get("/departments", response={200: Page, **ERRORS}, tags=["places"])
-def list_departments(request: HttpRequest, limit: int = 200,
-                     cursor: str | None = None) -> dict:
-    return paginate(request, Department.objects.select_related("region"), "code", limit,
-                    s.department_dict)
+def list_departments(request: HttpRequest, limit: int = 200, cursor: str | None = None) -> dict:
+    return paginate(
+        request, Department.objects.select_related("region"), "code", limit, s.department_dict
+    )
 
 
 @api.get("/departments/{code}", response={200: dict, **ERRORS}, tags=["places"])
@@ -217,8 +231,9 @@ def get_department(request: HttpRequest, code: str) -> dict:
 
 
 @api.get("/organisations", response={200: Page, **ERRORS}, tags=["registry"])
-def list_organisations(request: HttpRequest, kind: str = "", limit: int = 100,
-                       cursor: str | None = None) -> dict:
+def list_organisations(
+    request: HttpRequest, kind: str = "", limit: int = 100, cursor: str | None = None
+) -> dict:
     qs = Organisation.objects.all()
     if kind:
         if kind not in dict(Organisation.KINDS):
@@ -236,14 +251,18 @@ def get_organisation(request: HttpRequest, slug: str) -> dict:
 
 
 @api.get("/technologies", response={200: Page, **ERRORS}, tags=["registry"])
-def list_technologies(request: HttpRequest, limit: int = 100,
-                      cursor: str | None = None) -> dict:
+def list_technologies(request: HttpRequest, limit: int = 100, cursor: str | None = None) -> dict:
     return paginate(request, Technology.objects.all(), "slug", limit, s.technology_dict)
 
 
 @api.get("/camera-counts", response={200: Page, **ERRORS}, tags=["registry"])
-def list_camera_counts(request: HttpRequest, commune: str = "", department: str = "",
-                       limit: int = 100, cursor: str | None = None) -> dict:
+def list_camera_counts(
+    request: HttpRequest,
+    commune: str = "",
+    department: str = "",
+    limit: int = 100,
+    cursor: str | None = None,
+) -> dict:
     qs = CameraCount.objects.select_related("commune").prefetch_related("citations__source")
     if commune:
         qs = qs.filter(commune__code=commune)

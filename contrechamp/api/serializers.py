@@ -18,18 +18,31 @@ LICENCE_TEXT = (
 
 
 def source_dict(source: Any) -> dict[str, Any]:
-    return {"title": source.title, "publisher": source.publisher, "url": source.url or None,
-            "published_on": source.published_on or None}
+    return {
+        "title": source.title,
+        "publisher": source.publisher,
+        "url": source.url or None,
+        "published_on": source.published_on or None,
+    }
 
 
 def citation_dict(c: Any) -> dict[str, Any]:
-    return {"source": source_dict(c.source), "quote": c.quote, "locator": c.locator,
-            "accessed_on": c.accessed_on.isoformat() if c.accessed_on else None}
+    return {
+        "source": source_dict(c.source),
+        "quote": c.quote,
+        "locator": c.locator,
+        "accessed_on": c.accessed_on.isoformat() if c.accessed_on else None,
+    }
 
 
 def commune_ref(c: Commune) -> dict[str, Any]:
-    return {"code": c.code, "name": c.name, "department": c.department.code if c.department else None,
-            "latitude": c.latitude, "longitude": c.longitude}
+    return {
+        "code": c.code,
+        "name": c.name,
+        "department": c.department.code if c.department else None,
+        "latitude": c.latitude,
+        "longitude": c.longitude,
+    }
 
 
 def deployment_dict(d: Deployment) -> dict[str, Any]:
@@ -47,14 +60,21 @@ def deployment_dict(d: Deployment) -> dict[str, Any]:
         "technologies": [t.slug for t in d.technologies.all()],
         "vendors": [{"slug": v.slug, "name": v.name} for v in d.vendors.all()],
         "fundings": [
-            {"funder": {"slug": f.funder.slug, "name": f.funder.name},
-             "amount_eur": float(f.amount_eur) if f.amount_eur is not None else None,
-             "programme": f.programme}
+            {
+                "funder": {"slug": f.funder.slug, "name": f.funder.name},
+                "amount_eur": float(f.amount_eur) if f.amount_eur is not None else None,
+                "programme": f.programme,
+            }
             for f in d.fundings.all()
         ],
         "legal_events": [
-            {"kind": e.kind, "date": e.date or None, "authority": e.authority,
-             "outcome": e.outcome, "summary": e.summary}
+            {
+                "kind": e.kind,
+                "date": e.date or None,
+                "authority": e.authority,
+                "outcome": e.outcome,
+                "summary": e.summary,
+            }
             for e in d.legal_events.all()
         ],
         "description": d.description,
@@ -65,41 +85,82 @@ def deployment_dict(d: Deployment) -> dict[str, Any]:
 
 
 DEPLOYMENT_PREFETCH = [
-    "communes__department", "epcis", "technologies", "vendors", "fundings__funder",
-    "legal_events", "citations__source",
+    "communes__department",
+    "epcis",
+    "technologies",
+    "vendors",
+    "fundings__funder",
+    "legal_events",
+    "citations__source",
 ]
 
 
 def organisation_dict(o: Organisation) -> dict[str, Any]:
-    return {"id": o.id, "slug": o.slug, "name": o.name, "kind": o.kind,
-            "siren": o.siren or None, "country": o.country, "website": o.website or None,
-            "description": o.description, "version": o.version}
+    return {
+        "id": o.id,
+        "slug": o.slug,
+        "name": o.name,
+        "kind": o.kind,
+        "siren": o.siren or None,
+        "country": o.country,
+        "website": o.website or None,
+        "description": o.description,
+        "version": o.version,
+    }
 
 
 def technology_dict(t: Technology) -> dict[str, Any]:
-    return {"slug": t.slug, "name_fr": t.name_fr, "name_en": t.name_en,
-            "definition_fr": t.definition_fr, "definition_en": t.definition_en}
+    return {
+        "slug": t.slug,
+        "name_fr": t.name_fr,
+        "name_en": t.name_en,
+        "definition_fr": t.definition_fr,
+        "definition_en": t.definition_en,
+    }
 
 
 def camera_count_dict(c: CameraCount) -> dict[str, Any]:
-    return {"id": c.id, "commune": c.commune.code, "commune_name": c.commune.name,
-            "count": c.count, "date": c.date, "perimeter": c.perimeter,
-            "citations": [citation_dict(x) for x in c.citations.all()]}
+    return {
+        "id": c.id,
+        "commune": c.commune.code,
+        "commune_name": c.commune.name,
+        "count": c.count,
+        "date": c.date,
+        "perimeter": c.perimeter,
+        "citations": [citation_dict(x) for x in c.citations.all()],
+    }
 
 
 def commune_dict(c: Commune) -> dict[str, Any]:
-    return {"code": c.code, "country": c.country, "name": c.name, "kind": c.kind,
-            "department": c.department.code if c.department else None,
-            "epci": c.epci.siren if c.epci else None, "siren": c.siren or None,
-            "population": c.population, "area_km2": c.area_km2,
-            "latitude": c.latitude, "longitude": c.longitude}
+    return {
+        "code": c.code,
+        "country": c.country,
+        "name": c.name,
+        "kind": c.kind,
+        "department": c.department.code if c.department else None,
+        "epci": c.epci.siren if c.epci else None,
+        "siren": c.siren or None,
+        "population": c.population,
+        "area_km2": c.area_km2,
+        "latitude": c.latitude,
+        "longitude": c.longitude,
+    }
 
 
 def epci_dict(e: Epci) -> dict[str, Any]:
-    return {"siren": e.siren, "country": e.country, "name": e.name, "kind": e.kind,
-            "population": e.population}
+    return {
+        "siren": e.siren,
+        "country": e.country,
+        "name": e.name,
+        "kind": e.kind,
+        "population": e.population,
+    }
 
 
 def department_dict(d: Department) -> dict[str, Any]:
-    return {"code": d.code, "country": d.country, "name": d.name,
-            "region": d.region.code if d.region else None}
+    return {
+        "code": d.code,
+        "country": d.country,
+        "name": d.name,
+        "region": d.region.code if d.region else None,
+    }

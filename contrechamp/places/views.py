@@ -15,21 +15,28 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     deployments = (
         Deployment.objects.published()
-        .filter(Q(communes=commune) | Q(epcis=commune.epci_id) if commune.epci_id
-                else Q(communes=commune))
-        .distinct().prefetch_related("technologies", "vendors")
+        .filter(
+            Q(communes=commune) | Q(epcis=commune.epci_id)
+            if commune.epci_id
+            else Q(communes=commune)
+        )
+        .distinct()
+        .prefetch_related("technologies", "vendors")
     )
-    counts = list(CameraCount.objects.filter(commune=commune).prefetch_related(
-        "citations__source"))
+    counts = list(CameraCount.objects.filter(commune=commune).prefetch_related("citations__source"))
     peak = max((c.count for c in counts), default=0)
-    return render(request, "places/commune_detail.html", {
-        "commune": commune,
-        "deployments": deployments,
-        "counts": counts,
-        "bars": [(c, 100 * c.count / peak if peak else 0) for c in counts],
-        "figures": commune_figures(commune),
-        "arrondissements": commune.arrondissements.all(),
-    })
+    return render(
+        request,
+        "places/commune_detail.html",
+        {
+            "commune": commune,
+            "deployments": deployments,
+            "counts": counts,
+            "bars": [(c, 100 * c.count / peak if peak else 0) for c in counts],
+            "figures": commune_figures(commune),
+            "arrondissements": commune.arrondissements.all(),
+        },
+    )
 
 
 def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
@@ -37,19 +44,30 @@ def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
     members = epci.communes.order_by("name")
     deployments = (
         Deployment.objects.published()
-        .filter(Q(epcis=epci) | Q(communes__epci=epci)).distinct()
+        .filter(Q(epcis=epci) | Q(communes__epci=epci))
+        .distinct()
         .prefetch_related("communes", "technologies")
     )
     counts = latest_counts().filter(commune__epci=epci).order_by("-count")
-    return render(request, "places/epci_detail.html", {
-        "epci": epci, "members": members, "deployments": deployments, "counts": counts,
-    })
+    return render(
+        request,
+        "places/epci_detail.html",
+        {
+            "epci": epci,
+            "members": members,
+            "deployments": deployments,
+            "counts": counts,
+        },
+    )
 
 
 def department_list(request: HttpRequest) -> HttpResponse:
     departments = Department.objects.annotate(
-        n=Count("communes__deployments", filter=Q(communes__deployments__is_published=True),
-                distinct=True)
+        n=Count(
+            "communes__deployments",
+            filter=Q(communes__deployments__is_published=True),
+            distinct=True,
+        )
     ).select_related("region")
     return render(request, "places/department_list.html", {"departments": departments})
 
@@ -57,20 +75,32 @@ def department_list(request: HttpRequest) -> HttpResponse:
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     department = get_object_or_404(Department.objects.select_related("region"), code=code)
     deployments = (
-        Deployment.objects.published().filter(communes__department=department).distinct()
+        Deployment.objects.published()
+        .filter(communes__department=department)
+        .distinct()
         .prefetch_related("communes", "technologies")
     )
     counts = latest_counts().filter(commune__department=department).order_by("-count")
     communes = (
         Commune.objects.filter(department=department, deployments__is_published=True)
-        .annotate(n=Count("deployments", distinct=True)).order_by("-n", "name")
+        .annotate(n=Count("deployments", distinct=True))
+        .order_by("-n", "name")
     )
-    return render(request, "places/department_detail.html", {
-        "department": department, "deployments": deployments, "counts": counts,
-        "communes": communes,
-    })
+    return render(
+        request,
+        "places/department_detail.html",
+        {
+            "department": department,
+            "deployments": deployments,
+            "counts": counts,
+            "communes": communes,
+        },
+    )
 
 
 def about_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "places/about_data.html",
-                  {"load": PlaceDataLoad.objects.order_by("-loaded_at").first()})
+    return render(
+        request,
+        "places/about_data.html",
+        {"load": PlaceDataLoad.objects.order_by("-loaded_at").first()},
+    )

@@ -77,7 +77,9 @@ def deployment_clean(data: dict[str, Any]) -> dict[str, Any]:
     out["title"] = _text(errors, data.get("title"), "title", _("Title"), "title")
     if not out["title"]:
         errors.setdefault("title", []).append(_("A deployment needs a title."))
-    out["description"] = _text(errors, data.get("description"), "description", _("Description"), "description")
+    out["description"] = _text(
+        errors, data.get("description"), "description", _("Description"), "description"
+    )
 
     scope = data.get("scope") or "local"
     if scope not in dict(Deployment.SCOPES):
@@ -91,7 +93,11 @@ def deployment_clean(data: dict[str, Any]) -> dict[str, Any]:
     out["status"] = status
     out["start_date"] = _date(errors, "start_date", data.get("start_date"))
     out["end_date"] = _date(errors, "end_date", data.get("end_date"))
-    if out["start_date"] and out["end_date"] and out["end_date"] < out["start_date"][:len(out["end_date"])]:
+    if (
+        out["start_date"]
+        and out["end_date"]
+        and out["end_date"] < out["start_date"][: len(out["end_date"])]
+    ):
         errors.setdefault("end_date", []).append(_("The end comes before the start."))
     out["is_published"] = bool(data.get("is_published", True))
 
@@ -111,7 +117,12 @@ def deployment_clean(data: dict[str, Any]) -> dict[str, Any]:
                 _("No intercommunality has the SIREN “%s”.") % siren
             )
     out["epcis"] = sorted(set(sirens))
-    if out["scope"] == "local" and not out["communes"] and not out["epcis"] and "communes" not in errors:
+    if (
+        out["scope"] == "local"
+        and not out["communes"]
+        and not out["epcis"]
+        and "communes" not in errors
+    ):
         errors.setdefault("communes", []).append(
             _("A local deployment needs at least one commune or intercommunality.")
         )
@@ -142,7 +153,9 @@ def deployment_clean(data: dict[str, Any]) -> dict[str, Any]:
         amount_text = ""
         if amount not in (None, ""):
             try:
-                value = Decimal(str(amount).replace(" ", "").replace("\u202f", "").replace(",", "."))
+                value = Decimal(
+                    str(amount).replace(" ", "").replace("\u202f", "").replace(",", ".")
+                )
                 if value < 0 or value >= Decimal("1e12"):
                     raise InvalidOperation
                 amount_text = str(value.quantize(Decimal("0.01")))
@@ -152,9 +165,17 @@ def deployment_clean(data: dict[str, Any]) -> dict[str, Any]:
                 )
         out["fundings"].append(
             {
-                "funder": _text(errors, funder, "organisation", _("Funder"), f"fundings.{i}.funder"),
+                "funder": _text(
+                    errors, funder, "organisation", _("Funder"), f"fundings.{i}.funder"
+                ),
                 "amount_eur": amount_text or None,
-                "programme": _text(errors, f.get("programme"), "programme", _("Programme"), f"fundings.{i}.programme"),
+                "programme": _text(
+                    errors,
+                    f.get("programme"),
+                    "programme",
+                    _("Programme"),
+                    f"fundings.{i}.programme",
+                ),
             }
         )
 
@@ -173,9 +194,17 @@ def deployment_clean(data: dict[str, Any]) -> dict[str, Any]:
             {
                 "kind": kind,
                 "date": _date(errors, f"legal_events.{i}.date", e.get("date")),
-                "authority": _text(errors, e.get("authority"), "authority", _("Authority"), f"legal_events.{i}.authority"),
+                "authority": _text(
+                    errors,
+                    e.get("authority"),
+                    "authority",
+                    _("Authority"),
+                    f"legal_events.{i}.authority",
+                ),
                 "outcome": outcome,
-                "summary": _text(errors, e.get("summary"), "summary", _("Summary"), f"legal_events.{i}.summary"),
+                "summary": _text(
+                    errors, e.get("summary"), "summary", _("Summary"), f"legal_events.{i}.summary"
+                ),
             }
         )
 
@@ -221,7 +250,9 @@ def citations_clean(errors: dict, citations: list[dict]) -> list[dict]:
             {
                 "source": {
                     "title": _text(errors, title, "source_title", _("Source title"), key),
-                    "publisher": _text(errors, source.get("publisher"), "publisher", _("Publisher"), key),
+                    "publisher": _text(
+                        errors, source.get("publisher"), "publisher", _("Publisher"), key
+                    ),
                     "url": _text(errors, url, "url", _("URL"), key),
                     "published_on": _date(errors, key, source.get("published_on")),
                 },

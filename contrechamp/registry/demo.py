@@ -49,9 +49,12 @@ def demo_load() -> dict[str, int]:
         ).exists()
         if not exists:
             camera_count_create(
-                commune_code=count["commune"], count=count["count"], date=count["date"],
+                commune_code=count["commune"],
+                count=count["count"],
+                date=count["date"],
                 perimeter=count["perimeter"],
-                citations=_resolve_citations(count["citations"], sources), author=None,
+                citations=_resolve_citations(count["citations"], sources),
+                author=None,
             )
             created["camera_counts"] += 1
     return created

@@ -71,7 +71,9 @@ def national_figures() -> dict[str, int]:
         "deployments": published.count(),
         "communes": Commune.objects.filter(deployments__is_published=True).distinct().count(),
         "departments": Commune.objects.filter(deployments__is_published=True)
-        .values("department").distinct().count(),
+        .values("department")
+        .distinct()
+        .count(),
         "cameras_counted": sum(c.count for c in counted),
         "communes_counted": counted.count(),
         "latest_count_date": CameraCount.objects.aggregate(d=Max("date"))["d"] or "",

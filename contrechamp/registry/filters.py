@@ -60,25 +60,41 @@ class DeploymentFilters:
     def apply(self, qs: QuerySet[Deployment]) -> QuerySet[Deployment]:
         """Filter `qs`; with a text query, order by relevance (best first)."""
         if self.technology:
-            qs = qs.filter(id__in=Deployment.technologies.through.objects.filter(
-                technology__slug=self.technology).values("deployment_id"))
+            qs = qs.filter(
+                id__in=Deployment.technologies.through.objects.filter(
+                    technology__slug=self.technology
+                ).values("deployment_id")
+            )
         if self.status:
             qs = qs.filter(status=self.status)
         if self.commune:
-            qs = qs.filter(id__in=Deployment.communes.through.objects.filter(
-                commune__code=self.commune).values("deployment_id"))
+            qs = qs.filter(
+                id__in=Deployment.communes.through.objects.filter(
+                    commune__code=self.commune
+                ).values("deployment_id")
+            )
         if self.department:
-            qs = qs.filter(id__in=Deployment.communes.through.objects.filter(
-                commune__department__code=self.department).values("deployment_id"))
+            qs = qs.filter(
+                id__in=Deployment.communes.through.objects.filter(
+                    commune__department__code=self.department
+                ).values("deployment_id")
+            )
         if self.epci:
-            qs = qs.filter(id__in=Deployment.epcis.through.objects.filter(
-                epci__siren=self.epci).values("deployment_id"))
+            qs = qs.filter(
+                id__in=Deployment.epcis.through.objects.filter(epci__siren=self.epci).values(
+                    "deployment_id"
+                )
+            )
         if self.vendor:
-            qs = qs.filter(id__in=Deployment.vendors.through.objects.filter(
-                organisation__slug=self.vendor).values("deployment_id"))
+            qs = qs.filter(
+                id__in=Deployment.vendors.through.objects.filter(
+                    organisation__slug=self.vendor
+                ).values("deployment_id")
+            )
         if self.funder:
-            qs = qs.filter(id__in=Funding.objects.filter(
-                funder__slug=self.funder).values("deployment_id"))
+            qs = qs.filter(
+                id__in=Funding.objects.filter(funder__slug=self.funder).values("deployment_id")
+            )
         if self.year:
             # Partial ISO dates sort as text: "2018" <= "2018-99" and "2018-03" >= "2018".
             qs = qs.exclude(start_date="").filter(start_date__lte=f"{self.year}-99")

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import Deployment, LegalEvent, Organisation, Technology
@@ -33,7 +33,9 @@ def parse_communes(text: str) -> tuple[list[str], list[str]]:
         elif _CODE.match(entry.upper()):
             codes.append(entry.upper())
         else:
-            found = list(Commune.objects.filter(name__iexact=entry).values_list("code", flat=True)[:6])
+            found = list(
+                Commune.objects.filter(name__iexact=entry).values_list("code", flat=True)[:6]
+            )
             if len(found) == 1:
                 codes.append(found[0])
             elif not found:
@@ -55,7 +57,9 @@ def parse_epcis(text: str) -> tuple[list[str], list[str]]:
         elif entry.isdigit():
             sirens.append(entry)
         else:
-            found = list(Epci.objects.filter(name__iexact=entry).values_list("siren", flat=True)[:2])
+            found = list(
+                Epci.objects.filter(name__iexact=entry).values_list("siren", flat=True)[:2]
+            )
             if len(found) == 1:
                 sirens.append(found[0])
             else:
@@ -74,33 +78,59 @@ def epcis_as_text(sirens: list[str]) -> str:
 
 
 class DeploymentForm(forms.Form):
-    title = forms.CharField(label=_l("Title"), max_length=300)
-    scope = forms.ChoiceField(label=_l("Scope"), choices=Deployment.SCOPES, initial="local")
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Scope"), choices=Deployment.SCOPES, initial="local"
+    )
     communes = forms.CharField(
-        label=_l("Communes"), required=False,
-        help_text=_l("Names or INSEE codes, separated by commas: “Nice (06088), 42218”."),
-        widget=forms.TextInput(attrs={"list": "commune-suggestions", "autocomplete": "off",
-                                      "data-autocomplete": "communes"}),
+        label=gettext_lazy("Communes"),
+        required=False,
+        help_text=gettext_lazy("Names or INSEE codes, separated by commas: “Nice (06088), 42218”."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "commune-suggestions",
+                "autocomplete": "off",
+                "data-autocomplete": "communes",
+            }
+        ),
     )
     epcis = forms.CharField(
-        label=_l("Intercommunalities"), required=False,
-        help_text=_l("Names or SIREN numbers, separated by commas."),
+        label=gettext_lazy("Intercommunalities"),
+        required=False,
+        help_text=gettext_lazy("Names or SIREN numbers, separated by commas."),
     )
     technologies = forms.MultipleChoiceField(
-        label=_l("Technologies"), widget=forms.CheckboxSelectMultiple, required=False
+        label=gettext_lazy("Technologies"), widget=forms.CheckboxSelectMultiple, required=False
     )
-    status = forms.ChoiceField(label=_l("Status"), choices=[("", "—"), *Deployment.STATUSES],
-                               required=False)
-    start_date = forms.CharField(label=_l("Start"), required=False, max_length=20,
-                                 help_text=_l("YYYY, YYYY-MM or YYYY-MM-DD"))
-    end_date = forms.CharField(label=_l("End"), required=False, max_length=20,
-                               help_text=_l("YYYY, YYYY-MM or YYYY-MM-DD"))
-    vendors = forms.CharField(label=_l("Vendors"), required=False,
-                              help_text=_l("Organisation names, separated by commas."))
-    description = forms.CharField(label=_l("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 8}),
-                                  help_text=_l("Markdown. HTML is removed."))
-    comment = forms.CharField(label=_l("Comment on this change"), required=False, max_length=500)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=[("", "—"), *Deployment.STATUSES], required=False
+    )
+    start_date = forms.CharField(
+        label=gettext_lazy("Start"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("YYYY, YYYY-MM or YYYY-MM-DD"),
+    )
+    end_date = forms.CharField(
+        label=gettext_lazy("End"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("YYYY, YYYY-MM or YYYY-MM-DD"),
+    )
+    vendors = forms.CharField(
+        label=gettext_lazy("Vendors"),
+        required=False,
+        help_text=gettext_lazy("Organisation names, separated by commas."),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy("Markdown. HTML is removed."),
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment on this change"), required=False, max_length=500
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -109,32 +139,49 @@ class DeploymentForm(forms.Form):
 
 
 class CitationForm(forms.Form):
-    source_title = forms.CharField(label=_l("Source (title)"), required=False, max_length=400)
-    publisher = forms.CharField(label=_l("Publication or publisher"), required=False, max_length=200)
-    url = forms.CharField(label=_l("URL"), required=False, max_length=1000)
-    published_on = forms.CharField(label=_l("Publication date"), required=False, max_length=20)
-    quote = forms.CharField(label=_l("Quote"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 2}))
-    locator = forms.CharField(label=_l("Page or section"), required=False, max_length=100)
-    accessed_on = forms.CharField(label=_l("Accessed on"), required=False, max_length=20,
-                                  help_text=_l("YYYY-MM-DD"))
+    source_title = forms.CharField(
+        label=gettext_lazy("Source (title)"), required=False, max_length=400
+    )
+    publisher = forms.CharField(
+        label=gettext_lazy("Publication or publisher"), required=False, max_length=200
+    )
+    url = forms.CharField(label=gettext_lazy("URL"), required=False, max_length=1000)
+    published_on = forms.CharField(
+        label=gettext_lazy("Publication date"), required=False, max_length=20
+    )
+    quote = forms.CharField(
+        label=gettext_lazy("Quote"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    locator = forms.CharField(label=gettext_lazy("Page or section"), required=False, max_length=100)
+    accessed_on = forms.CharField(
+        label=gettext_lazy("Accessed on"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("YYYY-MM-DD"),
+    )
 
 
 class FundingForm(forms.Form):
-    funder = forms.CharField(label=_l("Funder"), required=False, max_length=200)
-    amount_eur = forms.CharField(label=_l("Amount (€)"), required=False, max_length=30)
-    programme = forms.CharField(label=_l("Programme"), required=False, max_length=300)
+    funder = forms.CharField(label=gettext_lazy("Funder"), required=False, max_length=200)
+    amount_eur = forms.CharField(label=gettext_lazy("Amount (€)"), required=False, max_length=30)
+    programme = forms.CharField(label=gettext_lazy("Programme"), required=False, max_length=300)
 
 
 class LegalEventForm(forms.Form):
-    kind = forms.ChoiceField(label=_l("Kind"), choices=[("", "—"), *LegalEvent.KINDS],
-                             required=False)
-    date = forms.CharField(label=_l("Date"), required=False, max_length=20)
-    authority = forms.CharField(label=_l("Authority"), required=False, max_length=200)
-    outcome = forms.ChoiceField(label=_l("Outcome"), choices=LegalEvent.OUTCOMES,
-                                initial="unknown", required=False)
-    summary = forms.CharField(label=_l("Summary"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), choices=[("", "—"), *LegalEvent.KINDS], required=False
+    )
+    date = forms.CharField(label=gettext_lazy("Date"), required=False, max_length=20)
+    authority = forms.CharField(label=gettext_lazy("Authority"), required=False, max_length=200)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=LegalEvent.OUTCOMES,
+        initial="unknown",
+        required=False,
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 CitationFormSet = formset_factory(CitationForm, extra=2, max_num=50)
@@ -145,9 +192,13 @@ LegalEventFormSet = formset_factory(LegalEventForm, extra=1, max_num=50)
 def citation_initial(citations: list[dict]) -> list[dict]:
     return [
         {
-            "source_title": c["source"]["title"], "publisher": c["source"]["publisher"],
-            "url": c["source"]["url"], "published_on": c["source"]["published_on"],
-            "quote": c["quote"], "locator": c["locator"], "accessed_on": c["accessed_on"] or "",
+            "source_title": c["source"]["title"],
+            "publisher": c["source"]["publisher"],
+            "url": c["source"]["url"],
+            "published_on": c["source"]["published_on"],
+            "quote": c["quote"],
+            "locator": c["locator"],
+            "accessed_on": c["accessed_on"] or "",
         }
         for c in citations
     ]
@@ -157,16 +208,21 @@ def citation_data(form: forms.Form) -> dict[str, Any]:
     d = form.cleaned_data
     return {
         "source": {
-            "title": d.get("source_title", ""), "publisher": d.get("publisher", ""),
-            "url": d.get("url", ""), "published_on": d.get("published_on", ""),
+            "title": d.get("source_title", ""),
+            "publisher": d.get("publisher", ""),
+            "url": d.get("url", ""),
+            "published_on": d.get("published_on", ""),
         },
-        "quote": d.get("quote", ""), "locator": d.get("locator", ""),
+        "quote": d.get("quote", ""),
+        "locator": d.get("locator", ""),
         "accessed_on": d.get("accessed_on", ""),
     }
 
 
 class OrganisationForm(forms.ModelForm):
-    comment = forms.CharField(label=_l("Comment on this change"), required=False, max_length=500)
+    comment = forms.CharField(
+        label=gettext_lazy("Comment on this change"), required=False, max_length=500
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -176,12 +232,25 @@ class OrganisationForm(forms.ModelForm):
 
 class CameraCountForm(forms.Form):
     commune = forms.CharField(
-        label=_l("Commune"), help_text=_l("Name or INSEE code."),
-        widget=forms.TextInput(attrs={"list": "commune-suggestions", "autocomplete": "off",
-                                      "data-autocomplete": "communes"}),
+        label=gettext_lazy("Commune"),
+        help_text=gettext_lazy("Name or INSEE code."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "commune-suggestions",
+                "autocomplete": "off",
+                "data-autocomplete": "communes",
+            }
+        ),
     )
-    count = forms.CharField(label=_l("Number of cameras"), max_length=20)
-    date = forms.CharField(label=_l("Date of the figure"), max_length=20,
-                           help_text=_l("YYYY, YYYY-MM or YYYY-MM-DD"))
-    perimeter = forms.CharField(label=_l("Perimeter"), required=False, max_length=200,
-                                help_text=_l("What was counted, e.g. “public roads, municipal police”."))
+    count = forms.CharField(label=gettext_lazy("Number of cameras"), max_length=20)
+    date = forms.CharField(
+        label=gettext_lazy("Date of the figure"),
+        max_length=20,
+        help_text=gettext_lazy("YYYY, YYYY-MM or YYYY-MM-DD"),
+    )
+    perimeter = forms.CharField(
+        label=gettext_lazy("Perimeter"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("What was counted, e.g. “public roads, municipal police”."),
+    )

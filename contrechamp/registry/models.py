@@ -190,7 +190,9 @@ class CameraCount(models.Model):
     count = models.PositiveIntegerField(_("cameras"))
     date = models.CharField(_("date of the figure"), max_length=10)
     perimeter = models.CharField(
-        _("perimeter"), max_length=200, blank=True,
+        _("perimeter"),
+        max_length=200,
+        blank=True,
         help_text=_("What was counted, e.g. “public roads, municipal police”."),
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -12,13 +12,25 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 FIELD_LABELS = {
-    "title": _("Title"), "scope": _("Scope"), "status": _("Status"),
-    "start_date": _("Start"), "end_date": _("End"), "description": _("Description"),
-    "is_published": _("Published"), "communes": _("Communes"),
-    "epcis": _("Intercommunalities"), "technologies": _("Technologies"),
-    "vendors": _("Vendors"), "fundings": _("Funding"), "legal_events": _("Legal events"),
-    "citations": _("Sources"), "name": _("Name"), "kind": _("Kind"), "siren": _("SIREN"),
-    "country": _("Country"), "website": _("Website"),
+    "title": _("Title"),
+    "scope": _("Scope"),
+    "status": _("Status"),
+    "start_date": _("Start"),
+    "end_date": _("End"),
+    "description": _("Description"),
+    "is_published": _("Published"),
+    "communes": _("Communes"),
+    "epcis": _("Intercommunalities"),
+    "technologies": _("Technologies"),
+    "vendors": _("Vendors"),
+    "fundings": _("Funding"),
+    "legal_events": _("Legal events"),
+    "citations": _("Sources"),
+    "name": _("Name"),
+    "kind": _("Kind"),
+    "siren": _("SIREN"),
+    "country": _("Country"),
+    "website": _("Website"),
 }
 
 
@@ -26,8 +38,10 @@ def _as_lines(value: Any) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, list):
-        return [json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict)
-                else str(v) for v in value]
+        return [
+            json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else str(v)
+            for v in value
+        ]
     return str(value).splitlines() or [""]
 
 
@@ -58,8 +72,15 @@ def revision_diff(changes: list[tuple[str, Any, Any]]) -> list[dict[str, Any]]:
             left = mark_safe("<br>".join(f"<del>{x}</del>" for x in removed))  # noqa: S308
             right = mark_safe("<br>".join(f"<ins>{x}</ins>" for x in added))  # noqa: S308
         else:
-            left, right = _word_diff("" if before is None else str(before),
-                                     "" if after is None else str(after))
-        rows.append({"field": field, "label": FIELD_LABELS.get(field, field),
-                     "before": left, "after": right})
+            left, right = _word_diff(
+                "" if before is None else str(before), "" if after is None else str(after)
+            )
+        rows.append(
+            {
+                "field": field,
+                "label": FIELD_LABELS.get(field, field),
+                "before": left,
+                "after": right,
+            }
+        )
     return rows

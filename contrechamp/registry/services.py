@@ -136,8 +136,11 @@ def organisation_get_or_create(*, name: str, kind: str) -> Organisation:
         name=name.strip(), kind=kind, slug=_unique_slug(Organisation, name)
     )
     Revision.objects.create(
-        kind="organisation", object_id=org.id, version=1,
-        comment=_("created from a deployment"), snapshot=organisation_snapshot(org),
+        kind="organisation",
+        object_id=org.id,
+        version=1,
+        comment=_("created from a deployment"),
+        snapshot=organisation_snapshot(org),
     )
     return org
 
@@ -206,8 +209,15 @@ def deployment_index(deployment: Deployment) -> None:
 
 def _deployment_apply(deployment: Deployment, data: dict[str, Any]) -> None:
     """Write clean data onto the deployment and replace its child rows."""
-    for field in ("title", "scope", "status", "start_date", "end_date", "description",
-                  "is_published"):
+    for field in (
+        "title",
+        "scope",
+        "status",
+        "start_date",
+        "end_date",
+        "description",
+        "is_published",
+    ):
         setattr(deployment, field, data[field])
     deployment.save()
     deployment.communes.set(Commune.objects.filter(code__in=data["communes"]))
@@ -241,8 +251,12 @@ def deployment_create(
     deployment = Deployment(slug=_unique_slug(Deployment, clean["title"]), version=1)
     _deployment_apply(deployment, clean)
     Revision.objects.create(
-        kind="deployment", object_id=deployment.id, version=1, author=author,
-        comment=comment or _("created"), snapshot=deployment_snapshot(deployment),
+        kind="deployment",
+        object_id=deployment.id,
+        version=1,
+        author=author,
+        comment=comment or _("created"),
+        snapshot=deployment_snapshot(deployment),
     )
     return deployment
 
@@ -263,15 +277,22 @@ def deployment_update(
     if current.version != base_version:
         raise StaleEdit(
             current_version=current.version,
-            changes=_changes_since(kind="deployment", object_id=current.id,
-                                   version=base_version,
-                                   current=deployment_snapshot(current)),
+            changes=_changes_since(
+                kind="deployment",
+                object_id=current.id,
+                version=base_version,
+                current=deployment_snapshot(current),
+            ),
         )
     current.version += 1
     _deployment_apply(current, clean)
     Revision.objects.create(
-        kind="deployment", object_id=current.id, version=current.version, author=author,
-        comment=comment, snapshot=deployment_snapshot(current),
+        kind="deployment",
+        object_id=current.id,
+        version=current.version,
+        author=author,
+        comment=comment,
+        snapshot=deployment_snapshot(current),
     )
     return current
 
@@ -312,9 +333,12 @@ def organisation_update(
     if current.version != base_version:
         raise StaleEdit(
             current_version=current.version,
-            changes=_changes_since(kind="organisation", object_id=current.id,
-                                   version=base_version,
-                                   current=organisation_snapshot(current)),
+            changes=_changes_since(
+                kind="organisation",
+                object_id=current.id,
+                version=base_version,
+                current=organisation_snapshot(current),
+            ),
         )
     for field in ("name", "kind", "siren", "country", "website", "description"):
         setattr(current, field, data.get(field, getattr(current, field)))
@@ -322,8 +346,12 @@ def organisation_update(
     current.version += 1
     current.save()
     Revision.objects.create(
-        kind="organisation", object_id=current.id, version=current.version, author=author,
-        comment=comment, snapshot=organisation_snapshot(current),
+        kind="organisation",
+        object_id=current.id,
+        version=current.version,
+        author=author,
+        comment=comment,
+        snapshot=organisation_snapshot(current),
     )
     for d in current.deployments_supplied.all():
         deployment_index(d)
@@ -343,8 +371,12 @@ def organisation_create(
     org.full_clean(exclude=["slug"])
     org.save()
     Revision.objects.create(
-        kind="organisation", object_id=org.id, version=1, author=author,
-        comment=comment or _("created"), snapshot=organisation_snapshot(org),
+        kind="organisation",
+        object_id=org.id,
+        version=1,
+        author=author,
+        comment=comment or _("created"),
+        snapshot=organisation_snapshot(org),
     )
     return org
 
@@ -353,12 +385,13 @@ def organisation_create(
 def organisation_revert(
     *, organisation: Organisation, version: int, author: AbstractBaseUser | None
 ) -> Organisation:
-    revision = Revision.objects.get(
-        kind="organisation", object_id=organisation.id, version=version
-    )
+    revision = Revision.objects.get(kind="organisation", object_id=organisation.id, version=version)
     return organisation_update(
-        organisation=organisation, data=revision.snapshot, base_version=organisation.version,
-        author=author, comment=_("reverted to version %d") % version,
+        organisation=organisation,
+        data=revision.snapshot,
+        base_version=organisation.version,
+        author=author,
+        comment=_("reverted to version %d") % version,
     )
 
 

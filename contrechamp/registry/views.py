@@ -53,21 +53,29 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     latest = Revision.objects.filter(kind="deployment").order_by("-created_at")[:8]
     titles = dict(
-        Deployment.objects.published().filter(id__in=[r.object_id for r in latest])
+        Deployment.objects.published()
+        .filter(id__in=[r.object_id for r in latest])
         .values_list("id", "slug")
     )
     changes = [
         {"revision": r, "slug": titles[r.object_id], "title": r.snapshot["title"]}
-        for r in latest if r.object_id in titles
+        for r in latest
+        if r.object_id in titles
     ]
-    return render(request, "registry/home.html", {
-        "figures": national_figures(),
-        "technologies": technologies,
-        "changes": changes,
-        "statuses": Deployment.objects.published().values("status").annotate(n=Count("id"))
-        .order_by("-n"),
-        "status_labels": dict(Deployment.STATUSES),
-    })
+    return render(
+        request,
+        "registry/home.html",
+        {
+            "figures": national_figures(),
+            "technologies": technologies,
+            "changes": changes,
+            "statuses": Deployment.objects.published()
+            .values("status")
+            .annotate(n=Count("id"))
+            .order_by("-n"),
+            "status_labels": dict(Deployment.STATUSES),
+        },
+    )
 
 
 def deployment_list(request: HttpRequest) -> HttpResponse:
@@ -80,20 +88,28 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
         "communes", "technologies", "vendors"
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "registry/deployment_list.html", {
-        "page": page,
-        "filters": filters,
-        "error": error,
-        "query": filters.as_params(),
-        "technologies": Technology.objects.all(),
-        "statuses": Deployment.STATUSES,
-        "departments": Department.objects.filter(communes__deployments__is_published=True)
-        .distinct(),
-        "vendors": Organisation.objects.filter(deployments_supplied__is_published=True)
-        .distinct(),
-        "funders": Organisation.objects.filter(fundings__deployment__is_published=True)
-        .distinct(),
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "registry/deployment_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "error": error,
+            "query": filters.as_params(),
+            "technologies": Technology.objects.all(),
+            "statuses": Deployment.STATUSES,
+            "departments": Department.objects.filter(
+                communes__deployments__is_published=True
+            ).distinct(),
+            "vendors": Organisation.objects.filter(
+                deployments_supplied__is_published=True
+            ).distinct(),
+            "funders": Organisation.objects.filter(
+                fundings__deployment__is_published=True
+            ).distinct(),
+        },
+        status=400 if error else 200,
+    )
 
 
 def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -103,37 +119,54 @@ def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
     numbers: dict[int, int] = {}
     for c in citations:
         numbers.setdefault(c.source_id, len(numbers) + 1)
-    sources = sorted({c.source_id: c.source for c in citations}.values(),
-                     key=lambda s: numbers[s.id])
-    return render(request, "registry/deployment_detail.html", {
-        "deployment": deployment,
-        "description_html": render_markdown(deployment.description),
-        "citations": [(numbers[c.source_id], c) for c in citations],
-        "sources": [(numbers[s.id], s, [c for c in citations if c.source_id == s.id])
-                    for s in sources],
-        "fundings": deployment.fundings.select_related("funder"),
-        "legal_events": deployment.legal_events.all(),
-    })
+    sources = sorted(
+        {c.source_id: c.source for c in citations}.values(), key=lambda s: numbers[s.id]
+    )
+    return render(
+        request,
+        "registry/deployment_detail.html",
+        {
+            "deployment": deployment,
+            "description_html": render_markdown(deployment.description),
+            "citations": [(numbers[c.source_id], c) for c in citations],
+            "sources": [
+                (numbers[s.id], s, [c for c in citations if c.source_id == s.id]) for s in sources
+            ],
+            "fundings": deployment.fundings.select_related("funder"),
+            "legal_events": deployment.legal_events.all(),
+        },
+    )
 
 
-def _deployment_forms(request: HttpRequest, initial: dict[str, Any] | None = None,
-                      data: Any = None) -> dict[str, Any]:
+def _deployment_forms(
+    request: HttpRequest, initial: dict[str, Any] | None = None, data: Any = None
+) -> dict[str, Any]:
     initial = initial or {}
     return {
         "form": f.DeploymentForm(data, initial=initial.get("main")),
-        "citations": f.CitationFormSet(data, prefix="citations",
-                                       initial=initial.get("citations")),
+        "citations": f.CitationFormSet(data, prefix="citations", initial=initial.get("citations")),
         "fundings": f.FundingFormSet(data, prefix="fundings", initial=initial.get("fundings")),
-        "legal_events": f.LegalEventFormSet(data, prefix="legal",
-                                            initial=initial.get("legal_events")),
+        "legal_events": f.LegalEventFormSet(
+            data, prefix="legal", initial=initial.get("legal_events")
+        ),
     }
 
 
 def _initial_from_snapshot(snapshot: dict[str, Any], version: int) -> dict[str, Any]:
     return {
         "main": {
-            **{k: snapshot[k] for k in ("title", "scope", "status", "start_date", "end_date",
-                                        "description", "technologies")},
+            **{
+                k: snapshot[k]
+                for k in (
+                    "title",
+                    "scope",
+                    "status",
+                    "start_date",
+                    "end_date",
+                    "description",
+                    "technologies",
+                )
+            },
             "communes": f.communes_as_text(snapshot["communes"]),
             "epcis": f.epcis_as_text(snapshot["epcis"]),
             "vendors": ", ".join(snapshot["vendors"]),
@@ -175,12 +208,20 @@ def _data_from_forms(forms: dict[str, Any]) -> tuple[dict[str, Any] | None, list
             legal.append(d)
             kept["legal_events"].append(i)
     data = {
-        "title": main["title"], "scope": main["scope"], "status": main["status"],
-        "start_date": main["start_date"], "end_date": main["end_date"],
-        "description": main["description"], "is_published": True,
-        "communes": communes, "epcis": epcis, "technologies": main["technologies"],
+        "title": main["title"],
+        "scope": main["scope"],
+        "status": main["status"],
+        "start_date": main["start_date"],
+        "end_date": main["end_date"],
+        "description": main["description"],
+        "is_published": True,
+        "communes": communes,
+        "epcis": epcis,
+        "technologies": main["technologies"],
         "vendors": [v.strip() for v in main["vendors"].split(",") if v.strip()],
-        "fundings": fundings, "legal_events": legal, "citations": citations,
+        "fundings": fundings,
+        "legal_events": legal,
+        "citations": citations,
     }
     return data, [kept]
 
@@ -216,7 +257,8 @@ def deployment_create_view(request: HttpRequest) -> HttpResponse:
         if data is not None:
             try:
                 deployment = deployment_create(
-                    data=data, author=request.user,
+                    data=data,
+                    author=request.user,
                     comment=forms["form"].cleaned_data["comment"],
                 )
             except ValidationError as e:
@@ -226,9 +268,12 @@ def deployment_create_view(request: HttpRequest) -> HttpResponse:
                 return redirect(deployment)
     else:
         forms = _deployment_forms(request, initial={"main": {"status": "deployed"}})
-    return render(request, "registry/deployment_form.html",
-                  {**forms, "errors": errors, "creating": True},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "registry/deployment_form.html",
+        {**forms, "errors": errors, "creating": True},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -244,8 +289,11 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
             base_version = forms["form"].cleaned_data["version"] or deployment.version
             try:
                 deployment = deployment_update(
-                    deployment=deployment, data=data, base_version=base_version,
-                    author=request.user, comment=forms["form"].cleaned_data["comment"],
+                    deployment=deployment,
+                    data=data,
+                    base_version=base_version,
+                    author=request.user,
+                    comment=forms["form"].cleaned_data["comment"],
                 )
             except StaleEdit as stale:
                 # Keep everything the contributor typed; the next save is made knowingly
@@ -262,37 +310,64 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(deployment)
     else:
         forms = _deployment_forms(
-            request, initial=_initial_from_snapshot(deployment_snapshot(deployment),
-                                                    deployment.version))
+            request,
+            initial=_initial_from_snapshot(deployment_snapshot(deployment), deployment.version),
+        )
     status = 200 if request.method == "GET" else (409 if conflict else 400)
-    return render(request, "registry/deployment_form.html", {
-        **forms, "errors": errors, "deployment": deployment, "conflict": conflict,
-        "conflict_rows": revision_diff([(c["field"], c["before"], c["after"])
-                                        for c in conflict.changes]) if conflict else [],
-    }, status=status)
+    return render(
+        request,
+        "registry/deployment_form.html",
+        {
+            **forms,
+            "errors": errors,
+            "deployment": deployment,
+            "conflict": conflict,
+            "conflict_rows": revision_diff(
+                [(c["field"], c["before"], c["after"]) for c in conflict.changes]
+            )
+            if conflict
+            else [],
+        },
+        status=status,
+    )
 
 
 def _history(request: HttpRequest, kind: str, obj: Any) -> HttpResponse:
     revisions = Revision.objects.filter(kind=kind, object_id=obj.id).select_related("author")
-    return render(request, "registry/history.html",
-                  {"object": obj, "kind": kind, "revisions": revisions})
+    return render(
+        request, "registry/history.html", {"object": obj, "kind": kind, "revisions": revisions}
+    )
 
 
 def _revision(request: HttpRequest, kind: str, obj: Any, version: int) -> HttpResponse:
     revision = get_object_or_404(Revision, kind=kind, object_id=obj.id, version=version)
     previous = Revision.objects.filter(kind=kind, object_id=obj.id, version__lt=version).first()
     before = previous.snapshot if previous else {}
-    rows = revision_diff([(k, before.get(k), revision.snapshot.get(k))
-                          for k in revision.snapshot if before.get(k) != revision.snapshot.get(k)])
-    return render(request, "registry/revision.html", {
-        "object": obj, "kind": kind, "revision": revision, "previous": previous, "rows": rows,
-        "is_current": version == obj.version,
-    })
+    rows = revision_diff(
+        [
+            (k, before.get(k), revision.snapshot.get(k))
+            for k in revision.snapshot
+            if before.get(k) != revision.snapshot.get(k)
+        ]
+    )
+    return render(
+        request,
+        "registry/revision.html",
+        {
+            "object": obj,
+            "kind": kind,
+            "revision": revision,
+            "previous": previous,
+            "rows": rows,
+            "is_current": version == obj.version,
+        },
+    )
 
 
 def deployment_history(request: HttpRequest, slug: str) -> HttpResponse:
-    return _history(request, "deployment", get_object_or_404(Deployment.objects.published(),
-                                                              slug=slug))
+    return _history(
+        request, "deployment", get_object_or_404(Deployment.objects.published(), slug=slug)
+    )
 
 
 def deployment_revision(request: HttpRequest, slug: str, version: int) -> HttpResponse:
@@ -306,8 +381,7 @@ def deployment_revert_view(request: HttpRequest, slug: str, version: int) -> Htt
     _contributor_required(request)
     deployment = get_object_or_404(Deployment, slug=slug)
     try:
-        deployment = deployment_revert(deployment=deployment, version=version,
-                                       author=request.user)
+        deployment = deployment_revert(deployment=deployment, version=version, author=request.user)
     except ValidationError as e:
         messages.error(request, _("This version cannot be restored: %s") % "; ".join(e.messages))
         return redirect("deployment-history", slug=slug)
@@ -318,33 +392,46 @@ def deployment_revert_view(request: HttpRequest, slug: str, version: int) -> Htt
 def organisation_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     qs = Organisation.objects.annotate(
-        n=Count("deployments_supplied", filter=Q(deployments_supplied__is_published=True),
-                distinct=True)
+        n=Count(
+            "deployments_supplied", filter=Q(deployments_supplied__is_published=True), distinct=True
+        )
     )
     if kind in dict(Organisation.KINDS):
         qs = qs.filter(kind=kind)
-    return render(request, "registry/organisation_list.html",
-                  {"organisations": qs, "kinds": Organisation.KINDS, "kind": kind})
+    return render(
+        request,
+        "registry/organisation_list.html",
+        {"organisations": qs, "kinds": Organisation.KINDS, "kind": kind},
+    )
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation, slug=slug)
     supplied = org.deployments_supplied.published().prefetch_related("communes", "technologies")
     funded = Deployment.objects.published().filter(fundings__funder=org).distinct()
-    return render(request, "registry/organisation_detail.html", {
-        "organisation": org, "supplied": supplied, "funded": funded,
-        "description_html": render_markdown(org.description),
-        "fundings": org.fundings.filter(deployment__is_published=True)
-        .select_related("deployment"),
-    })
+    return render(
+        request,
+        "registry/organisation_detail.html",
+        {
+            "organisation": org,
+            "supplied": supplied,
+            "funded": funded,
+            "description_html": render_markdown(org.description),
+            "fundings": org.fundings.filter(deployment__is_published=True).select_related(
+                "deployment"
+            ),
+        },
+    )
 
 
 def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> HttpResponse:
     _contributor_required(request)
     conflict = None
     if request.method == "POST":
-        form = f.OrganisationForm(request.POST, instance=Organisation() if org is None else
-                                  Organisation.objects.get(id=org.id))
+        form = f.OrganisationForm(
+            request.POST,
+            instance=Organisation() if org is None else Organisation.objects.get(id=org.id),
+        )
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in f.OrganisationForm.Meta.fields}
             comment = form.cleaned_data["comment"]
@@ -353,7 +440,10 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
                     org = organisation_create(data=data, author=request.user, comment=comment)
                 else:
                     org = organisation_update(
-                        organisation=org, data=data, author=request.user, comment=comment,
+                        organisation=org,
+                        data=data,
+                        author=request.user,
+                        comment=comment,
                         base_version=form.cleaned_data["version"] or org.version,
                     )
             except StaleEdit as stale:
@@ -370,13 +460,22 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
                 messages.success(request, _("Organisation saved."))
                 return redirect(org)
     else:
-        form = f.OrganisationForm(instance=org,
-                                  initial={"version": org.version} if org else None)
-    return render(request, "registry/organisation_form.html", {
-        "form": form, "organisation": org, "conflict": conflict,
-        "conflict_rows": revision_diff([(c["field"], c["before"], c["after"])
-                                        for c in conflict.changes]) if conflict else [],
-    }, status=200 if request.method == "GET" else (409 if conflict else 400))
+        form = f.OrganisationForm(instance=org, initial={"version": org.version} if org else None)
+    return render(
+        request,
+        "registry/organisation_form.html",
+        {
+            "form": form,
+            "organisation": org,
+            "conflict": conflict,
+            "conflict_rows": revision_diff(
+                [(c["field"], c["before"], c["after"]) for c in conflict.changes]
+            )
+            if conflict
+            else [],
+        },
+        status=200 if request.method == "GET" else (409 if conflict else 400),
+    )
 
 
 @login_required
@@ -394,8 +493,7 @@ def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def organisation_revision(request: HttpRequest, slug: str, version: int) -> HttpResponse:
-    return _revision(request, "organisation", get_object_or_404(Organisation, slug=slug),
-                     version)
+    return _revision(request, "organisation", get_object_or_404(Organisation, slug=slug), version)
 
 
 @require_POST
@@ -418,15 +516,22 @@ def technology_list(request: HttpRequest) -> HttpResponse:
 def technology_detail(request: HttpRequest, slug: str) -> HttpResponse:
     technology = get_object_or_404(Technology, slug=slug)
     deployments = technology.deployments.published().prefetch_related("communes")
-    return render(request, "registry/technology_detail.html",
-                  {"technology": technology, "deployments": deployments})
+    return render(
+        request,
+        "registry/technology_detail.html",
+        {"technology": technology, "deployments": deployments},
+    )
 
 
 def map_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/map.html", {
-        "technologies": Technology.objects.all(),
-        "technology": request.GET.get("technology", ""),
-    })
+    return render(
+        request,
+        "registry/map.html",
+        {
+            "technologies": Technology.objects.all(),
+            "technology": request.GET.get("technology", ""),
+        },
+    )
 
 
 @login_required
@@ -443,7 +548,8 @@ def camera_count_create_view(request: HttpRequest) -> HttpResponse:
                 try:
                     count = camera_count_create(
                         commune_code=codes[0] if codes else "",
-                        count=form.cleaned_data["count"], date=form.cleaned_data["date"],
+                        count=form.cleaned_data["count"],
+                        date=form.cleaned_data["date"],
                         perimeter=form.cleaned_data["perimeter"],
                         citations=[f.citation_data(x) for x in citations.forms],
                         author=request.user,
@@ -458,8 +564,9 @@ def camera_count_create_view(request: HttpRequest) -> HttpResponse:
     else:
         form = f.CameraCountForm(initial={"commune": request.GET.get("commune", "")})
         citations = f.CitationFormSet(prefix="citations")
-    return render(request, "registry/camera_count_form.html",
-                  {"form": form, "citations": citations},
-                  status=200 if request.method == "GET" else 400)
-
-
+    return render(
+        request,
+        "registry/camera_count_form.html",
+        {"form": form, "citations": citations},
+        status=200 if request.method == "GET" else 400,
+    )

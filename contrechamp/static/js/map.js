@@ -3,13 +3,14 @@
   "use strict";
   var el = document.getElementById("map");
   if (!el || typeof L === "undefined") return;
-  var map = L.map(el, { zoomSnap: 0.5 }).setView([46.6, 2.4], 5.5);
+  var map = L.map(el, { zoomSnap: 0.5 }).setView([46.6, 2.4], 6);
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
   }
   fetch(el.dataset.outlines).then(function (r) { return r.json(); }).then(function (data) {
     L.geoJSON(data, { style: { color: "#777", weight: 1, fillColor: "#fff", fillOpacity: el.dataset.tiles ? 0 : 1 },
                       interactive: false }).addTo(map);
+    map.fitBounds([[41.3, -5.2], [51.1, 9.6]]);
   });
   var markers = L.layerGroup().addTo(map);
   var select = document.getElementById("map-technology");

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         if len(password) < 8:
             raise CommandError("The password must have at least 8 characters.")
         user = user_create(
-            username=options["username"], email=options["email"], password=password,
+            username=options["username"],
+            email=options["email"],
+            password=password,
             role=options["role"],
         )
         self.stdout.write(f"Created {user.username} ({options['role']}).")

@@ -25,13 +25,15 @@ class Command(BaseCommand):
             "organisations": [s.organisation_dict(o) for o in Organisation.objects.all()],
             "deployments": [
                 s.deployment_dict(d)
-                for d in Deployment.objects.published().order_by("id")
+                for d in Deployment.objects.published()
+                .order_by("id")
                 .prefetch_related(*s.DEPLOYMENT_PREFETCH)
             ],
             "camera_counts": [
                 s.camera_count_dict(c)
                 for c in CameraCount.objects.select_related("commune")
-                .prefetch_related("citations__source").order_by("id")
+                .prefetch_related("citations__source")
+                .order_by("id")
             ],
         }
         raw = orjson.dumps(data, option=orjson.OPT_INDENT_2)
@@ -40,4 +42,6 @@ class Command(BaseCommand):
         else:
             with open(options["output"], "wb") as f:
                 f.write(raw + b"\n")
-            self.stderr.write(f"Wrote {len(data['deployments'])} deployments to {options['output']}")
+            self.stderr.write(
+                f"Wrote {len(data['deployments'])} deployments to {options['output']}"
+            )

@@ -15,7 +15,5 @@ class Command(BaseCommand):
             raise CommandError("Load the places first: contrechamp places load")
         created = demo_load()
         self.stdout.write(
-            "Demo dataset: "
-            + ", ".join(f"{n} {what} added" for what, n in created.items())
-            + "."
+            "Demo dataset: " + ", ".join(f"{n} {what} added" for what, n in created.items()) + "."
         )

@@ -36,8 +36,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Contrechamp at http://{options['host']}:{options['port']}/")
         try:
             serve(
-                application, host=options["host"], port=options["port"],
-                threads=options["threads"], ident="contrechamp",
+                application,
+                host=options["host"],
+                port=options["port"],
+                threads=options["threads"],
+                ident="contrechamp",
             )
         finally:
             if worker:

@@ -1,0 +1,66 @@
+"""Shared fixtures: the reference places and demo data loaded once per test database,
+and the personas every test speaks of."""
+
+import os
+import shutil
+
+import pytest
+
+from contrechamp.accounts.services import user_create
+from contrechamp.places.services import places_load
+from contrechamp.registry.demo import demo_load
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PASSWORD = "correct horse battery staple"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a component is missing on a developer's machine; fail under CI=true."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"missing component under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Loaded once: every `db` test runs inside a transaction that is rolled back, so the
+    # places and the demo data stay as loaded.
+    with django_db_blocker.unblock():
+        places_load()
+        demo_load()
+
+
+@pytest.fixture
+def contributor(db):
+    return user_create(username="camille", email="camille@example.org", password=PASSWORD)
+
+
+@pytest.fixture
+def other_contributor(db):
+    return user_create(username="dominique", email="dominique@example.org", password=PASSWORD)
+
+
+@pytest.fixture
+def reviewer(db):
+    return user_create(
+        username="rene", email="rene@example.org", password=PASSWORD, role="reviewer"
+    )
+
+
+@pytest.fixture
+def administrator(db):
+    return user_create(
+        username="alex", email="alex@example.org", password=PASSWORD, role="administrator"
+    )
+
+
+@pytest.fixture
+def contributor_client(client, contributor):
+    client.force_login(contributor)
+    return client
+
+
+def have(program: str) -> bool:
+    return shutil.which(program) is not None

@@ -1,0 +1,53 @@
+import time
+
+from contrechamp.places.models import Commune, Department, Epci, Region
+from contrechamp.places.services import places_load
+
+
+def test_it_loads_every_current_commune_and_arrondissement(db):
+    assert Commune.objects.count() == 35014
+    assert Commune.objects.filter(kind="arrondissement").count() == 45
+    assert Epci.objects.count() == 1255
+    assert Department.objects.count() == 109
+    assert Region.objects.count() == 26
+
+
+def test_it_gives_an_area_to_every_commune_the_reference_file_covers(db):
+    # The reference README: 34,868 of 35,014 get an area; arrondissements, overseas
+    # collectivities and communes created since 2018 stay empty.
+    assert Commune.objects.filter(area_km2__isnull=False).count() == 34868
+    assert not Commune.objects.filter(kind="arrondissement", area_km2__isnull=False).exists()
+
+
+def test_it_sums_the_areas_of_merged_communes(db):
+    # Valserhône (01033) was created in 2019 from Bellegarde-sur-Valserine (01033),
+    # Châtillon-en-Michaille (01091) and Lancrans (01205): the 2018 file has three rows.
+    valserhone = Commune.objects.get(code="01033")
+    assert set(valserhone.former_codes.split()) >= {"01091", "01205"}
+    assert valserhone.area_km2 == round(15.456 + 9.712 + 37.794, 3)
+    # A commune that did not merge keeps the area of its own row.
+    assert Commune.objects.get(code="42218").area_km2 == 80.106
+
+
+def test_it_records_population_siren_epci_and_country(db):
+    nice = Commune.objects.select_related("department", "epci").get(code="06088")
+    assert nice.name == "Nice"
+    assert nice.population > 300_000
+    assert nice.siren == "210600888"
+    assert nice.department.code == "06"
+    assert nice.epci.kind == "METRO"
+    assert nice.country == "FR" and nice.department.country == "FR"
+    assert 70 < nice.area_km2 < 76
+    assert Commune.objects.get(code="13201").parent.code == "13055"
+
+
+def test_it_is_idempotent_and_quick_when_nothing_changed(db):
+    before = list(Commune.objects.order_by("code").values_list("id", flat=True)[:100])
+    started = time.monotonic()
+    _, changed = places_load()
+    assert changed is False
+    assert time.monotonic() - started < 5
+    _, changed = places_load(force=True)
+    assert changed is True
+    assert list(Commune.objects.order_by("code").values_list("id", flat=True)[:100]) == before
+    assert Commune.objects.count() == 35014

@@ -1,0 +1,196 @@
+import re
+
+from django.urls import reverse
+
+from contrechamp.places.models import Commune
+from contrechamp.registry.models import Deployment, Revision
+
+SOFT = "soft-capteurs-sonores-a-tarentaize-beaubrun-couriot"
+
+
+def test_the_home_page_shows_national_figures_and_latest_changes(client, db):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Chiffres nationaux" in html
+    assert re.search(r"Dispositifs documentés</dt><dd>26<", html)
+    assert "Dernières modifications" in html
+
+
+def test_the_deployment_page_numbers_its_sources(client, db):
+    html = client.get(f"/dispositifs/{SOFT}/").content.decode()
+    assert 'id="source-1"' in html and 'id="source-3"' in html
+    assert 'href="https://www.laquadrature.net/"' in html
+    assert "Serenicity" in html and "ANRU" in html
+
+
+def test_the_list_page_filters_and_reports_bad_filters(client, db):
+    response = client.get("/dispositifs/?technology=detection-sonore")
+    assert SOFT in response.content.decode()
+    assert "1 dispositif" in response.content.decode()
+    response = client.get("/dispositifs/?year=abc")
+    assert response.status_code == 400
+    assert "n’est pas une année" in response.content.decode()
+
+
+def test_the_commune_page_gives_cameras_per_km2_and_per_1000_with_the_date(client, db):
+    nice = Commune.objects.get(code="06088")
+    html = client.get("/communes/06088/").content.decode()
+    per_km2 = 2030 / nice.area_km2
+    per_1000 = 2030 * 1000 / nice.population
+    assert f"{per_km2:.1f}".replace(".", ",") in html
+    assert f"{per_1000:.2f}".replace(".", ",") in html
+    assert "chiffre de 2018" in html
+    assert "Reporty" in html
+
+
+def test_epci_and_department_pages_list_their_deployments(client, db):
+    nice = Commune.objects.select_related("epci").get(code="06088")
+    assert (
+        "Safe City de Nice" in client.get(f"/intercommunalites/{nice.epci.siren}/").content.decode()
+    )
+    assert "Safe City de Nice" in client.get("/departements/06/").content.decode()
+    assert client.get("/communes/00000/").status_code == 404
+
+
+def test_an_organisation_page_lists_its_deployments_across_france(client, db):
+    html = client.get("/organisations/thales/").content.decode()
+    assert "Safe City de Nice" in html and "La Défense" in html
+
+
+def test_the_technology_page_lists_its_deployments(client, db):
+    assert SOFT in client.get("/technologies/detection-sonore/").content.decode()
+
+
+def test_anonymous_visitors_cannot_open_the_forms(client, db):
+    response = client.get(reverse("deployment-create"))
+    assert response.status_code == 302 and "/compte/login/" in response["Location"]
+
+
+def _form_post(**overrides):
+    data = {
+        "title": "Drones de la police municipale",
+        "scope": "local",
+        "status": "deployed",
+        "communes": "Forcalquier",
+        "epcis": "",
+        "technologies": ["drones"],
+        "start_date": "2023",
+        "end_date": "",
+        "vendors": "",
+        "description": "Deux drones.",
+        "comment": "",
+        "version": "",
+        "citations-TOTAL_FORMS": "2",
+        "citations-INITIAL_FORMS": "0",
+        "citations-0-source_title": "Bulletin municipal",
+        "citations-0-publisher": "Mairie",
+        "citations-0-url": "https://example.org/bulletin",
+        "citations-0-quote": "deux drones",
+        "fundings-TOTAL_FORMS": "1",
+        "fundings-INITIAL_FORMS": "0",
+        "legal-TOTAL_FORMS": "1",
+        "legal-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_contributor_creates_a_deployment_through_the_form(contributor_client):
+    response = contributor_client.post(reverse("deployment-create"), _form_post())
+    d = Deployment.objects.get(title="Drones de la police municipale")
+    assert response.status_code == 302 and response["Location"] == d.get_absolute_url()
+    assert list(d.communes.values_list("code", flat=True)) == ["04088"]
+
+
+def test_the_form_refuses_bad_input_and_keeps_what_was_typed(contributor_client):
+    response = contributor_client.post(
+        reverse("deployment-create"),
+        _form_post(
+            **{
+                "citations-0-source_title": "",
+                "citations-0-url": "",
+                "citations-0-quote": "",
+                "start_date": "en 2023",
+                "communes": "Nice (99999), Saint-Martin",
+            }
+        ),
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Rien n’a été enregistré" in html or "Nothing was saved" in html
+    assert "plusieurs communes" in html or "several communes" in html
+    assert "Deux drones." in html
+    assert not Deployment.objects.filter(title="Drones de la police municipale").exists()
+
+
+def test_a_stale_edit_through_the_form_is_refused_and_keeps_the_text(
+    contributor_client, other_contributor
+):
+    contributor_client.post(reverse("deployment-create"), _form_post())
+    d = Deployment.objects.get(title="Drones de la police municipale")
+    from contrechamp.registry.services import deployment_snapshot, deployment_update
+
+    deployment_update(
+        deployment=d,
+        data={**deployment_snapshot(d), "status": "suspended"},
+        base_version=1,
+        author=other_contributor,
+    )
+    response = contributor_client.post(
+        reverse("deployment-edit", args=[d.slug]),
+        _form_post(version="1", description="Mon paragraphe soigneusement rédigé."),
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Mon paragraphe soigneusement rédigé." in html
+    assert "suspendu" in html
+    d.refresh_from_db()
+    assert d.version == 2 and d.description == "Deux drones."
+    # Saved again knowingly, over the version shown.
+    response = contributor_client.post(
+        reverse("deployment-edit", args=[d.slug]),
+        _form_post(version="2", description="Mon paragraphe soigneusement rédigé."),
+    )
+    d.refresh_from_db()
+    assert response.status_code == 302 and d.version == 3
+
+
+def test_history_shows_a_readable_diff_and_reverts(contributor_client):
+    contributor_client.post(reverse("deployment-create"), _form_post())
+    d = Deployment.objects.get(title="Drones de la police municipale")
+    contributor_client.post(
+        reverse("deployment-edit", args=[d.slug]),
+        _form_post(version="1", description="Trois drones."),
+    )
+    html = contributor_client.get(reverse("deployment-revision", args=[d.slug, 2])).content.decode()
+    assert "<del>Deux</del>" in html and "<ins>Trois</ins>" in html
+    response = contributor_client.post(reverse("deployment-revert", args=[d.slug, 1]))
+    d.refresh_from_db()
+    assert response.status_code == 302
+    assert d.description == "Deux drones." and d.version == 3
+    assert Revision.objects.filter(kind="deployment", object_id=d.id).count() == 3
+
+
+def test_a_contributor_adds_a_camera_count_shown_on_the_commune_page(contributor_client):
+    response = contributor_client.post(
+        reverse("camera-count-create"),
+        {
+            "commune": "Forcalquier (04088)",
+            "count": "12",
+            "date": "2023-05",
+            "perimeter": "",
+            "citations-TOTAL_FORMS": "2",
+            "citations-INITIAL_FORMS": "0",
+            "citations-0-source_title": "Bulletin municipal",
+        },
+    )
+    assert response.status_code == 302
+    html = contributor_client.get("/communes/04088/").content.decode()
+    assert "mai 2023" in html and "Bulletin municipal" in html
+
+
+def test_english_is_complete_on_the_main_pages(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert "National figures" in html and "Chiffres nationaux" not in html
+    html = client.get(f"/dispositifs/{SOFT}/").content.decode()
+    assert "ruled unlawful" in html and "Audio detection" in html
