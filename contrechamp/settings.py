@@ -89,8 +89,9 @@ WSGI_APPLICATION = "contrechamp.wsgi.application"
 
 DATABASE_URL = env_str("DATABASE_URL", "sqlite:///var/db.sqlite3")
 DATABASES = {"default": database_from_url(DATABASE_URL, base_dir=str(BASE_DIR))}
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "") or None}
+TEST_DATABASE_NAME = env_str("TEST_DATABASE_NAME", "")
+if TEST_DATABASE_NAME:
+    DATABASES["default"]["TEST"] = {"NAME": TEST_DATABASE_NAME}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {

@@ -6,7 +6,7 @@ import base64
 import binascii
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from contrechamp.api import serializers as s
 from contrechamp.places.models import Commune, Department, Epci
+from contrechamp.places.services import name_key
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import CameraCount, Deployment, Organisation, Technology
 
@@ -180,12 +181,19 @@ def list_communes(
     limit: int = 100,
     cursor: str | None = None,
 ) -> dict:
-    """Communes and municipal arrondissements; `q` matches the start of the name or code."""
+    """Communes and municipal arrondissements, by INSEE code.
+
+    With `q` (the start of a name, accents and hyphens optional, or of a code), the
+    `limit` best matches, most populated first, on a single page: this serves
+    autocompletion."""
     qs = Commune.objects.select_related("department", "epci")
-    if q:
-        qs = qs.filter(name__istartswith=q) | qs.filter(code__startswith=q)
     if department:
         qs = qs.filter(department__code=department)
+    if q:
+        key = name_key(q)
+        qs = qs.filter(Q(name_key__startswith=key) | Q(code__startswith=q.strip()))
+        rows = qs.order_by(F("population").desc(nulls_last=True), "code")[: _limit(limit)]
+        return {"results": [s.commune_dict(c) for c in rows], "next": None}
     return paginate(request, qs, "code", limit, s.commune_dict)
 
 

@@ -85,6 +85,8 @@ class Commune(models.Model):
     country = models.CharField(max_length=2, default="FR")
     code = models.CharField(max_length=10, unique=True, help_text=_("INSEE code"))
     name = models.CharField(max_length=200, db_index=True)
+    # Lower case, no accents, hyphens and apostrophes as spaces: "saint etienne".
+    name_key = models.CharField(max_length=200, db_index=True, blank=True)
     kind = models.CharField(max_length=20, choices=KINDS, default="commune")
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="communes", null=True

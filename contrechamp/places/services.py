@@ -15,11 +15,13 @@ import hashlib
 import io
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
+from contrechamp.lib.textsearch import unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ FILES = [
 ]
 CURRENT_TYPES = {"commune-actuelle", "arrondissement-municipal"}
 BATCH = 2000
+# Bumped when the loader writes new columns, so that existing databases reload.
+LOADER_VERSION = b"2"
 
 
 @dataclass
@@ -59,8 +63,13 @@ def _read_geo() -> dict[str, Geo]:
         }
 
 
+def name_key(name: str) -> str:
+    """The form of a place name used for look-ups: "Saint-Étienne" → "saint etienne"."""
+    return " ".join(re.split(r"[\s\-'’]+", unaccent(name.lower()))).strip()
+
+
 def places_data_digest() -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(LOADER_VERSION)
     for name in FILES:
         digest.update((DATA_DIR / name).read_bytes())
     return digest.hexdigest()
@@ -144,6 +153,7 @@ def places_load(*, force: bool = False) -> tuple[PlaceDataLoad, bool]:
                 Commune(
                     code=c["code"],
                     name=c["nom"],
+                    name_key=name_key(c["nom"]),
                     kind="arrondissement" if c["type"] == "arrondissement-municipal" else "commune",
                     department_id=department_ids.get(c.get("departement")),
                     epci_id=epci_of_commune.get(c["code"]),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contrechamp.places.models import Commune, Epci
+from contrechamp.places.services import name_key
 from contrechamp.registry.models import Deployment, LegalEvent, Organisation, Technology
 
 _CODE = re.compile(r"^(?:\d[\dAB]\d{3})$")
@@ -34,7 +35,7 @@ def parse_communes(text: str) -> tuple[list[str], list[str]]:
             codes.append(entry.upper())
         else:
             found = list(
-                Commune.objects.filter(name__iexact=entry).values_list("code", flat=True)[:6]
+                Commune.objects.filter(name_key=name_key(entry)).values_list("code", flat=True)[:6]
             )
             if len(found) == 1:
                 codes.append(found[0])

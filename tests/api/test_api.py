@@ -1,0 +1,73 @@
+import json
+from pathlib import Path
+
+from contrechamp.api.management.commands.openapi import openapi_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_it_lists_deployments_with_filters_and_sources(client, db):
+    body = client.get("/api/v1/deployments?technology=detection-sonore").json()
+    assert [d["slug"] for d in body["results"]] == [
+        "soft-capteurs-sonores-a-tarentaize-beaubrun-couriot"
+    ]
+    d = body["results"][0]
+    assert d["communes"][0]["code"] == "42218"
+    assert d["vendors"][0]["name"] == "Serenicity"
+    assert d["citations"][0]["source"]["url"] == "https://www.laquadrature.net/"
+    assert body["next"] is None
+
+
+def test_it_searches_in_french(client, db):
+    body = client.get("/api/v1/deployments", {"q": "Reconnaissance Faciale"}).json()
+    assert "portique-de-reconnaissance-faciale-au-lycee-ampere" in [
+        d["slug"] for d in body["results"]
+    ]
+
+
+def test_cursor_pagination_walks_every_row_once(client, db):
+    seen, url = [], "/api/v1/deployments?limit=7"
+    while url:
+        body = client.get(url).json()
+        seen += [d["id"] for d in body["results"]]
+        url = f"/api/v1/deployments?limit=7&cursor={body['next']}" if body["next"] else None
+    assert len(seen) == len(set(seen)) == 26
+    assert seen == sorted(seen)
+
+
+def test_errors_share_one_envelope(client, db):
+    cases = [
+        ("/api/v1/deployments?year=deux", 400, "invalid_parameter", "year"),
+        ("/api/v1/deployments?limit=0", 400, "invalid_parameter", "limit"),
+        ("/api/v1/deployments?limit=abc", 400, "invalid_parameter", "limit"),
+        ("/api/v1/deployments?cursor=%%%", 400, "invalid_cursor", "cursor"),
+        ("/api/v1/communes/99999", 404, "not_found", None),
+        ("/api/v1/deployments/nope", 404, "not_found", None),
+        ("/api/v1/organisations?kind=spy", 400, "invalid_parameter", "kind"),
+    ]
+    for url, status, code, field in cases:
+        response = client.get(url)
+        assert response.status_code == status, url
+        error = response.json()["error"]
+        assert (error["code"], error["field"]) == (code, field), url
+        assert error["message"]
+
+
+def test_places_technologies_organisations_and_counts(client, db):
+    assert client.get("/api/v1/communes/06088").json()["name"] == "Nice"
+    assert client.get("/api/v1/communes?q=Saint-Éti").json()["results"][0]["code"] == "42218"
+    assert len(client.get("/api/v1/departments?limit=200").json()["results"]) == 109
+    assert len(client.get("/api/v1/technologies").json()["results"]) == 14
+    vendors = client.get("/api/v1/organisations?kind=vendor").json()["results"]
+    assert "Thales" in [o["name"] for o in vendors]
+    counts = client.get("/api/v1/camera-counts?commune=06088").json()["results"]
+    assert counts[0]["count"] == 2030 and counts[0]["date"] == "2018"
+    epci = client.get("/api/v1/communes/06088").json()["epci"]
+    assert "06088" in client.get(f"/api/v1/epcis/{epci}").json()["members"]
+
+
+def test_the_committed_openapi_schema_matches_the_code(db):
+    committed = (ROOT / "docs" / "openapi.json").read_text(encoding="utf-8")
+    assert committed == openapi_text(), "run `make openapi` and commit docs/openapi.json"
+    schema = json.loads(committed)
+    assert "/api/v1/deployments" in schema["paths"]
