@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from contrechamp.lib.textsearch import fts5_query
+from contrechamp.lib.textsearch import french_terms, fts5_query
 from contrechamp.registry.models import Deployment, Funding
 
 MAX_QUERY = 200
@@ -106,6 +106,9 @@ class DeploymentFilters:
 
 def search(qs: QuerySet[Deployment], text: str) -> QuerySet[Deployment]:
     """French full-text search, ranked. Accents and plural forms match."""
+    if not french_terms(text):
+        # Only stop words: PostgreSQL would ignore the condition and match everything.
+        return qs.none()
     if connection.vendor == "postgresql":
         return qs.extra(
             where=[

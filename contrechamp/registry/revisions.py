@@ -61,10 +61,81 @@ def _word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
     return mark_safe("".join(left)), mark_safe("".join(right))  # noqa: S308 (escaped above)
 
 
+def _display(field: str, value: Any) -> Any:
+    """What a person reads for a stored value: labels rather than codes."""
+    from contrechamp.places.models import Commune, Epci
+    from contrechamp.registry.models import Deployment, LegalEvent, Organisation, Technology
+
+    choices = {
+        "status": dict(Deployment.STATUSES),
+        "scope": dict(Deployment.SCOPES),
+        "kind": dict(Organisation.KINDS),
+    }
+    if field in choices and isinstance(value, str):
+        return str(choices[field].get(value, value))
+    if field == "is_published":
+        return str(_("yes") if value else _("no"))
+    if not isinstance(value, list):
+        return value
+    if field == "technologies":
+        names = {t.slug: t.name for t in Technology.objects.filter(slug__in=value)}
+        return [names.get(v, v) for v in value]
+    if field == "communes":
+        names = dict(Commune.objects.filter(code__in=value).values_list("code", "name"))
+        return [f"{names.get(v, '?')} ({v})" for v in value]
+    if field == "epcis":
+        names = dict(Epci.objects.filter(siren__in=value).values_list("siren", "name"))
+        return [f"{names.get(v, '?')} ({v})" for v in value]
+    if field == "legal_events":
+        kinds, outcomes = dict(LegalEvent.KINDS), dict(LegalEvent.OUTCOMES)
+        return [
+            " — ".join(
+                x
+                for x in [
+                    str(kinds.get(e.get("kind"), "")),
+                    e.get("date", ""),
+                    e.get("authority", ""),
+                    str(outcomes.get(e.get("outcome"), "")),
+                    e.get("summary", ""),
+                ]
+                if x
+            )
+            for e in value
+        ]
+    if field == "fundings":
+        return [
+            " — ".join(
+                x
+                for x in [
+                    f.get("funder", ""),
+                    f"{f['amount_eur']} €" if f.get("amount_eur") else "",
+                    f.get("programme", ""),
+                ]
+                if x
+            )
+            for f in value
+        ]
+    if field == "citations":
+        return [
+            " — ".join(
+                x
+                for x in [
+                    c["source"].get("title", ""),
+                    c["source"].get("url", ""),
+                    f"« {c['quote']} »" if c.get("quote") else "",
+                ]
+                if x
+            )
+            for c in value
+        ]
+    return value
+
+
 def revision_diff(changes: list[tuple[str, Any, Any]]) -> list[dict[str, Any]]:
     """Rows {label, before, after} with <del>/<ins> marks, for a template table."""
     rows = []
     for field, before, after in changes:
+        before, after = _display(field, before), _display(field, after)
         if isinstance(before, list) or isinstance(after, list):
             old, new = _as_lines(before), _as_lines(after)
             removed = [escape(x) for x in old if x not in new]
