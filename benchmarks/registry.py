@@ -1,0 +1,317 @@
+"""Latency and throughput of the registry's pages, API and exports over a synthetic
+registry of 50,000 deployments spread over all communes.
+
+    .venv/bin/python benchmarks/registry.py                     # SQLite
+    DATABASE_URL=postgres://u:p@127.0.0.1/contrechamp .venv/bin/python benchmarks/registry.py
+
+It builds its own database (a file in a temporary folder, or `<name>_bench` on
+PostgreSQL), starts `contrechamp serve` on a free port, and measures from another
+process: median and p95 latency of sequential requests, then requests/s with 8 client
+threads. The floor is a static file served by the same server in the same run (what a
+request costs before any Django view runs); ratios are to its median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WORDS = (
+    "caméras vidéosurveillance algorithmique reconnaissance faciale capteurs sonores "
+    "drones police prédictive hypervision centre supervision urbain expérimentation "
+    "marché public délibération conseil municipal préfecture financement sécurité "
+    "quartier gare lycée tramway parking stade plaques immatriculation émotion "
+    "signalement application réseau sociaux observatoire données"
+).split()
+
+
+def _database(workdir: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{workdir}/bench.sqlite3"
+    import psycopg
+
+    parsed = urlparse(url)
+    name = f"{parsed.path.lstrip('/')}_bench"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed._replace(path=f"/{name}").geturl()
+
+
+def build(n: int) -> None:
+    """Fill the database named by the environment with `n` synthetic deployments."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from contrechamp.lib.textsearch import fts5_document
+    from contrechamp.places.models import Commune
+    from contrechamp.places.services import places_load
+    from contrechamp.registry.models import (
+        Citation,
+        Deployment,
+        Funding,
+        Organisation,
+        Source,
+        Technology,
+    )
+
+    call_command("migrate", verbosity=0)
+    places_load()
+    rng = random.Random(42)
+    communes = list(Commune.objects.values_list("id", "name"))
+    technologies = list(Technology.objects.values_list("id", "name_fr"))
+    statuses = [s for s, _ in Deployment.STATUSES]
+    with transaction.atomic():
+        vendors = Organisation.objects.bulk_create(
+            [
+                Organisation(name=f"Fournisseur {i}", slug=f"fournisseur-{i}", kind="vendor")
+                for i in range(300)
+            ]
+        )
+        funders = Organisation.objects.bulk_create(
+            [Organisation(name=f"Fonds {i}", slug=f"fonds-{i}", kind="funder") for i in range(30)]
+        )
+        sources = Source.objects.bulk_create(
+            [
+                Source(
+                    title=f"Délibération {i}",
+                    url=f"https://example.org/{i}",
+                    published_on=f"{rng.randint(2010, 2025)}",
+                )
+                for i in range(5000)
+            ]
+        )
+        rows, places, techs, supplied, texts = [], [], [], [], []
+        for i in range(n):
+            commune_id, commune_name = rng.choice(communes)
+            tech = rng.sample(technologies, rng.randint(1, 2))
+            vendor = rng.choice(vendors)
+            start = rng.randint(2010, 2025)
+            title = f"{tech[0][1]} à {commune_name} n°{i}"
+            description = " ".join(rng.choices(WORDS, k=40))
+            rows.append(
+                Deployment(
+                    title=title,
+                    slug=f"bench-{i}",
+                    status=rng.choice(statuses),
+                    start_date=f"{start}-{rng.randint(1, 12):02d}",
+                    end_date=str(start + rng.randint(0, 4)) if rng.random() < 0.3 else "",
+                    description=description,
+                )
+            )
+            places.append(commune_id)
+            techs.append([t[0] for t in tech])
+            supplied.append(vendor.id)
+            texts.append(
+                "\n".join([title, description, commune_name, vendor.name, *[t[1] for t in tech]])
+            )
+        Deployment.objects.bulk_create(rows, batch_size=2000)
+        ids = list(
+            Deployment.objects.filter(slug__startswith="bench-")
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        Deployment.communes.through.objects.bulk_create(
+            [
+                Deployment.communes.through(deployment_id=d, commune_id=c)
+                for d, c in zip(ids, places, strict=True)
+            ],
+            batch_size=5000,
+        )
+        Deployment.technologies.through.objects.bulk_create(
+            [
+                Deployment.technologies.through(deployment_id=d, technology_id=t)
+                for d, ts in zip(ids, techs, strict=True)
+                for t in ts
+            ],
+            batch_size=5000,
+        )
+        Deployment.vendors.through.objects.bulk_create(
+            [
+                Deployment.vendors.through(deployment_id=d, organisation_id=v)
+                for d, v in zip(ids, supplied, strict=True)
+            ],
+            batch_size=5000,
+        )
+        Funding.objects.bulk_create(
+            [
+                Funding(
+                    deployment_id=d,
+                    funder=rng.choice(funders),
+                    amount_eur=rng.randint(1, 900) * 1000,
+                )
+                for d in ids
+                if rng.random() < 0.4
+            ],
+            batch_size=5000,
+        )
+        Citation.objects.bulk_create(
+            [Citation(deployment_id=d, source=rng.choice(sources), quote="…") for d in ids],
+            batch_size=5000,
+        )
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO registry_deployment_fts(rowid, body) VALUES (%s, %s)",
+                    [(d, fts5_document(t)) for d, t in zip(ids, texts, strict=True)],
+                )
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(conn: http.client.HTTPConnection, path: str) -> float:
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"Accept-Language": "fr"})
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - started
+    if response.status != 200 or not body:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    return elapsed
+
+
+def measure(port: int, path: str, repeat: int, seconds: float, threads: int) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    _get(conn, path)  # warm-up
+    times = sorted(_get(conn, path) for _ in range(repeat))
+    conn.close()
+    done = [0] * threads
+    stop = time.perf_counter() + seconds
+
+    def worker(k: int) -> None:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while time.perf_counter() < stop:
+            _get(c, path)
+            done[k] += 1
+        c.close()
+
+    pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    started = time.perf_counter()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "p95_ms": times[int(len(times) * 0.95) - 1] * 1000,
+        "rps": sum(done) / (time.perf_counter() - started),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--deployments", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="contrechamp-bench-"))
+    env = {
+        **os.environ,
+        "CONTRECHAMP_DATA_DIR": str(workdir),
+        "DATABASE_URL": _database(workdir),
+        "DJANGO_SETTINGS_MODULE": "contrechamp.settings",
+    }
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, __file__, "--build", str(args.deployments)], env=env, check=True
+    ) if "--build" not in sys.argv else None
+    print(
+        f"built {args.deployments} deployments in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "contrechamp", "collectstatic", "--no-input", "-v", "0"],
+        env=env,
+        check=True,
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "contrechamp",
+            "serve",
+            "--port",
+            str(port),
+            "--no-worker",
+            "--threads",
+            str(args.threads),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        cases = [
+            ("floor: static file", "/static/css/site.css"),
+            ("list page", "/dispositifs/"),
+            ("list page, search + filter", "/dispositifs/?q=reconnaissance+faciale&department=13"),
+            ("list page, common word", "/dispositifs/?q=caméras"),
+            ("API list, filters", "/api/v1/deployments?technology=vsa&status=deployed&limit=100"),
+            ("API list, search", "/api/v1/deployments?q=capteurs+sonores&limit=100"),
+            ("commune page (Marseille)", "/communes/13055/"),
+            ("GeoJSON export, one department", "/exports/dispositifs.geojson?department=13"),
+        ]
+        backend = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+        print(f"\n{backend}, {args.deployments} deployments, {args.threads} client threads\n")
+        print("| request | median ms | p95 ms | req/s | median / floor |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        floor = None
+        for name, path in cases:
+            r = measure(port, path, args.repeat, args.seconds, args.threads)
+            floor = floor or r["median_ms"]
+            print(
+                f"| {name} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.0f} "
+                f"| {r['median_ms'] / floor:.1f} |",
+                flush=True,
+            )
+        full = measure(port, "/exports/dispositifs.geojson", 3, 0.1, 1)
+        print(
+            f"| GeoJSON export, all {args.deployments} | {full['median_ms']:.0f} | "
+            f"{full['p95_ms']:.0f} | — | {full['median_ms'] / floor:.0f} |"
+        )
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--build":
+        build(int(sys.argv[2]))
+    else:
+        main()
