@@ -26,6 +26,7 @@ run: prepare
 
 test: $(STAMP)
 	$(BIN)/ruff check contrechamp tests benchmarks
+	$(BIN)/mypy contrechamp
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -1,17 +1,13 @@
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from contrechamp.accounts.models import Profile
 
 
 @transaction.atomic
-def user_create(
-    *, username: str, email: str, password: str, role: str = "contributor"
-) -> AbstractUser:
+def user_create(*, username: str, email: str, password: str, role: str = "contributor") -> User:
     """Create an account with its role. Administrators also get Django's admin site."""
-    user_model = get_user_model()
-    user = user_model.objects.create_user(username=username, email=email, password=password)
+    user = User.objects.create_user(username=username, email=email, password=password)
     if role == "administrator":
         user.is_staff = True
         user.is_superuser = True

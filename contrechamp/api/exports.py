@@ -87,7 +87,7 @@ def _csv_rows(qs: Any) -> Iterator[str]:
         )
 
 
-def deployments_csv(request: HttpRequest) -> HttpResponse:
+def deployments_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     qs = _filtered(request)
     if isinstance(qs, HttpResponse):
         return qs
@@ -123,7 +123,7 @@ def _geojson_features(qs: Any) -> Iterator[bytes]:
     yield b"]}"
 
 
-def deployments_geojson(request: HttpRequest) -> HttpResponse:
+def deployments_geojson(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     qs = _filtered(request)
     if isinstance(qs, HttpResponse):
         return qs

@@ -115,7 +115,9 @@ def places_load(*, force: bool = False) -> tuple[PlaceDataLoad, bool]:
         region_ids = dict(Region.objects.filter(country="FR").values_list("code", "id"))
         Department.objects.bulk_create(
             [
-                Department(code=d["code"], name=d["nom"], region_id=region_ids.get(d.get("region")))
+                Department(
+                    code=d["code"], name=d["nom"], region_id=region_ids.get(d.get("region", ""))
+                )
                 for d in departments
             ],
             update_conflicts=True,
@@ -155,7 +157,7 @@ def places_load(*, force: bool = False) -> tuple[PlaceDataLoad, bool]:
                     name=c["nom"],
                     name_key=name_key(c["nom"]),
                     kind="arrondissement" if c["type"] == "arrondissement-municipal" else "commune",
-                    department_id=department_ids.get(c.get("departement")),
+                    department_id=department_ids.get(c.get("departement", "")),
                     epci_id=epci_of_commune.get(c["code"]),
                     siren=c.get("siren", ""),
                     population=c.get("population"),

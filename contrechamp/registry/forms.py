@@ -136,7 +136,9 @@ class DeploymentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technologies"].choices = [(t.slug, t.name) for t in Technology.objects.all()]
+        technologies = self.fields["technologies"]
+        assert isinstance(technologies, forms.MultipleChoiceField)
+        technologies.choices = [(t.slug, t.name) for t in Technology.objects.all()]
 
 
 class CitationForm(forms.Form):
@@ -221,6 +223,7 @@ def citation_data(form: forms.Form) -> dict[str, Any]:
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=gettext_lazy("website"), required=False, assume_scheme="https")
     comment = forms.CharField(
         label=gettext_lazy("Comment on this change"), required=False, max_length=500
     )

@@ -47,7 +47,8 @@ def _as_lines(value: Any) -> list[str]:
 
 def _word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
     a, b = re.split(r"(\s+)", before), re.split(r"(\s+)", after)
-    left, right = [], []
+    left: list[str] = []
+    right: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         old, new = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
         if op == "equal":

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.text import slugify
@@ -245,7 +245,7 @@ def _deployment_apply(deployment: Deployment, data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def deployment_create(
-    *, data: dict[str, Any], author: AbstractBaseUser | None, comment: str = ""
+    *, data: dict[str, Any], author: User | None, comment: str = ""
 ) -> Deployment:
     clean = deployment_clean(data)
     deployment = Deployment(slug=_unique_slug(Deployment, clean["title"]), version=1)
@@ -267,7 +267,7 @@ def deployment_update(
     deployment: Deployment,
     data: dict[str, Any],
     base_version: int,
-    author: AbstractBaseUser | None,
+    author: User | None,
     comment: str = "",
 ) -> Deployment:
     """Save a new version. Raises StaleEdit, writing nothing, when someone saved another
@@ -303,9 +303,7 @@ def _changes_since(*, kind: str, object_id: int, version: int, current: dict) ->
 
 
 @transaction.atomic
-def deployment_revert(
-    *, deployment: Deployment, version: int, author: AbstractBaseUser | None
-) -> Deployment:
+def deployment_revert(*, deployment: Deployment, version: int, author: User | None) -> Deployment:
     """Make a new version whose content is that of `version`."""
     revision = Revision.objects.get(kind="deployment", object_id=deployment.id, version=version)
     return deployment_update(
@@ -326,7 +324,7 @@ def organisation_update(
     organisation: Organisation,
     data: dict[str, Any],
     base_version: int,
-    author: AbstractBaseUser | None,
+    author: User | None,
     comment: str = "",
 ) -> Organisation:
     current = Organisation.objects.select_for_update().get(id=organisation.id)
@@ -360,7 +358,7 @@ def organisation_update(
 
 @transaction.atomic
 def organisation_create(
-    *, data: dict[str, Any], author: AbstractBaseUser | None, comment: str = ""
+    *, data: dict[str, Any], author: User | None, comment: str = ""
 ) -> Organisation:
     if Organisation.objects.filter(name__iexact=str(data.get("name", "")).strip()).exists():
         raise ValidationError({"name": [_("An organisation with this name already exists.")]})
@@ -383,7 +381,7 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_revert(
-    *, organisation: Organisation, version: int, author: AbstractBaseUser | None
+    *, organisation: Organisation, version: int, author: User | None
 ) -> Organisation:
     revision = Revision.objects.get(kind="organisation", object_id=organisation.id, version=version)
     return organisation_update(
@@ -406,7 +404,7 @@ def camera_count_create(
     date: str,
     perimeter: str = "",
     citations: list[dict[str, Any]],
-    author: AbstractBaseUser | None,
+    author: User | None,
 ) -> CameraCount:
     errors: dict[str, list[str]] = {}
     commune = Commune.objects.filter(code=str(commune_code).strip()).first()
@@ -432,6 +430,7 @@ def camera_count_create(
         errors["citations"] = [_("A camera count cites at least one source.")]
     if errors:
         raise ValidationError(errors)
+    assert commune is not None  # errors raised above otherwise
     record = CameraCount.objects.create(
         commune=commune, count=n, date=date, perimeter=perimeter.strip(), created_by=author
     )

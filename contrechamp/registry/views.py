@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -45,6 +46,13 @@ PAGE_SIZE = 50
 def _contributor_required(request: HttpRequest) -> None:
     if not has_role(request.user, "contributor"):
         raise PermissionDenied
+
+
+def _author(request: HttpRequest) -> User:
+    """The logged-in account making a change (views that write require a login)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -258,7 +266,7 @@ def deployment_create_view(request: HttpRequest) -> HttpResponse:
             try:
                 deployment = deployment_create(
                     data=data,
-                    author=request.user,
+                    author=_author(request),
                     comment=forms["form"].cleaned_data["comment"],
                 )
             except ValidationError as e:
@@ -292,7 +300,7 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                     deployment=deployment,
                     data=data,
                     base_version=base_version,
-                    author=request.user,
+                    author=_author(request),
                     comment=forms["form"].cleaned_data["comment"],
                 )
             except StaleEdit as stale:
@@ -381,7 +389,9 @@ def deployment_revert_view(request: HttpRequest, slug: str, version: int) -> Htt
     _contributor_required(request)
     deployment = get_object_or_404(Deployment, slug=slug)
     try:
-        deployment = deployment_revert(deployment=deployment, version=version, author=request.user)
+        deployment = deployment_revert(
+            deployment=deployment, version=version, author=_author(request)
+        )
     except ValidationError as e:
         messages.error(request, _("This version cannot be restored: %s") % "; ".join(e.messages))
         return redirect("deployment-history", slug=slug)
@@ -437,18 +447,19 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
             comment = form.cleaned_data["comment"]
             try:
                 if org is None:
-                    org = organisation_create(data=data, author=request.user, comment=comment)
+                    org = organisation_create(data=data, author=_author(request), comment=comment)
                 else:
                     org = organisation_update(
                         organisation=org,
                         data=data,
-                        author=request.user,
+                        author=_author(request),
                         comment=comment,
                         base_version=form.cleaned_data["version"] or org.version,
                     )
             except StaleEdit as stale:
                 post = request.POST.copy()
                 post["version"] = str(stale.current_version)
+                assert org is not None  # a stale edit only happens to an existing one
                 form = f.OrganisationForm(post, instance=Organisation.objects.get(id=org.id))
                 form.is_valid()
                 conflict = stale
@@ -501,7 +512,7 @@ def organisation_revision(request: HttpRequest, slug: str, version: int) -> Http
 def organisation_revert_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     _contributor_required(request)
     org = get_object_or_404(Organisation, slug=slug)
-    org = organisation_revert(organisation=org, version=version, author=request.user)
+    org = organisation_revert(organisation=org, version=version, author=_author(request))
     messages.success(request, _("Version %d restored as a new version.") % version)
     return redirect(org)
 
@@ -552,7 +563,7 @@ def camera_count_create_view(request: HttpRequest) -> HttpResponse:
                         date=form.cleaned_data["date"],
                         perimeter=form.cleaned_data["perimeter"],
                         citations=[f.citation_data(x) for x in citations.forms],
-                        author=request.user,
+                        author=_author(request),
                     )
                 except ValidationError as e:
                     for field, msgs in e.message_dict.items():
