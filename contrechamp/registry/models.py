@@ -207,6 +207,16 @@ class CameraCount(models.Model):
     def date_text(self) -> str:
         return format_partial_date(self.date, get_language() or "fr")
 
+    @property
+    def per_km2(self) -> float | None:
+        area = self.commune.area_km2
+        return self.count / area if area else None
+
+    @property
+    def per_1000(self) -> float | None:
+        population = self.commune.population
+        return self.count * 1000 / population if population else None
+
 
 class Citation(models.Model):
     """One source backing one claim, with the quote that supports it."""

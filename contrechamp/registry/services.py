@@ -351,8 +351,11 @@ def organisation_update(
         comment=comment,
         snapshot=organisation_snapshot(current),
     )
-    for d in current.deployments_supplied.all():
-        deployment_index(d)
+    if "name" in data:
+        # The name is part of every related deployment's search entry.
+        from contrechamp.registry.tasks import organisation_deployments_reindex
+
+        transaction.on_commit(lambda: organisation_deployments_reindex.enqueue(current.id))
     return current
 
 
