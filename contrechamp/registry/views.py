@@ -117,21 +117,25 @@ def filter_choices() -> dict[str, Any]:
     """The places and organisations worth offering as filters: those with a published
     deployment. EXISTS probes on indexed columns rather than DISTINCT over joins, which
     cost 200 ms on 50,000 deployments."""
-    published = Deployment.objects.published().values("id")
-    on_communes = Deployment.communes.through.objects.filter(deployment__in=published)
+    # The probe joins the deployment row rather than testing `deployment IN (published
+    # ids)`: with IN, SQLite scanned every funding for each organisation (5 s on 50,000
+    # deployments); with the join it walks the foreign-key index and stops at the first hit.
+    through = Deployment.communes.through.objects
     return {
         "departments": Department.objects.filter(
-            Exists(on_communes.filter(commune__department=OuterRef("pk")))
+            Exists(
+                through.filter(commune__department=OuterRef("pk"), deployment__is_published=True)
+            )
         ),
         "vendors": Organisation.objects.filter(
             Exists(
                 Deployment.vendors.through.objects.filter(
-                    organisation=OuterRef("pk"), deployment__in=published
+                    organisation=OuterRef("pk"), deployment__is_published=True
                 )
             )
         ),
         "funders": Organisation.objects.filter(
-            Exists(Funding.objects.filter(funder=OuterRef("pk"), deployment__in=published))
+            Exists(Funding.objects.filter(funder=OuterRef("pk"), deployment__is_published=True))
         ),
     }
 
