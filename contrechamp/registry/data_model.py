@@ -246,9 +246,20 @@ def citations_clean(errors: dict, citations: list[dict]) -> list[dict]:
                     _("“%s” is not a date: write YYYY-MM-DD.") % accessed
                 )
                 accessed = ""
+        document = source.get("document")
+        if document is not None:
+            from contrechamp.documents.models import Document
+
+            if (
+                not str(document).isdigit()
+                or not Document.objects.filter(id=int(document)).exists()
+            ):
+                errors.setdefault(key, []).append(_("No document has the number “%s”.") % document)
+            document = int(document) if str(document).isdigit() else None
         out.append(
             {
                 "source": {
+                    **({"document": document} if document else {}),
                     "title": _text(errors, title, "source_title", _("Source title"), key),
                     "publisher": _text(
                         errors, source.get("publisher"), "publisher", _("Publisher"), key

@@ -173,6 +173,15 @@ class Source(models.Model):
     publisher = models.CharField(_("publication or publisher"), max_length=200, blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
     published_on = models.CharField(_("publication date"), max_length=10, blank=True)
+    # A document of the library; the citation's locator then names the page.
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
+        verbose_name=_("document"),
+    )
 
     class Meta:
         ordering = ["title"]

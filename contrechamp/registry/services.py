@@ -85,6 +85,7 @@ def _citation_data(c: Citation) -> dict[str, Any]:
             "publisher": c.source.publisher,
             "url": c.source.url,
             "published_on": c.source.published_on,
+            **({"document": c.source.document_id} if c.source.document_id else {}),
         },
         "quote": c.quote,
         "locator": c.locator,
@@ -146,8 +147,11 @@ def organisation_get_or_create(*, name: str, kind: str) -> Organisation:
 
 
 def source_get_or_create(data: dict[str, Any]) -> Source:
-    """The same source is stored once: by URL when there is one, else by title and publisher."""
-    if data.get("url"):
+    """The same source is stored once: by document or URL when there is one, else by title
+    and publisher."""
+    if data.get("document"):
+        source = Source.objects.filter(document_id=data["document"]).first()
+    elif data.get("url"):
         source = Source.objects.filter(url=data["url"]).first()
     else:
         source = Source.objects.filter(
@@ -159,6 +163,7 @@ def source_get_or_create(data: dict[str, Any]) -> Source:
             publisher=data.get("publisher", ""),
             url=data.get("url", ""),
             published_on=data.get("published_on", ""),
+            document_id=data.get("document") or None,
         )
     return source
 

