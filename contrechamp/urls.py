@@ -4,6 +4,7 @@ from django.urls import include, path
 from contrechamp.accounts import views as accounts
 from contrechamp.api import exports
 from contrechamp.api.api import api
+from contrechamp.documents import views as documents
 from contrechamp.places import views as places
 from contrechamp.registry import views as registry
 
@@ -63,6 +64,26 @@ urlpatterns = [
     path("departements/", places.department_list, name="department-list"),
     path("departements/<str:code>/", places.department_detail, name="department-detail"),
     path("a-propos/donnees/", places.about_data, name="about-data"),
+    path("documents/", documents.document_list, name="document-list"),
+    path("documents/envoi/", documents.document_upload, name="document-upload"),
+    path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
+    path(
+        "documents/<int:document_id>/pages/<int:number>.png",
+        documents.document_page_image,
+        name="document-page-image",
+    ),
+    path(
+        "documents/<int:document_id>/original/",
+        documents.document_original,
+        name="document-original",
+    ),
+    path("recherche/", documents.search, name="search"),
+    path(
+        "suggestions/<int:entity_id>/accepter/", documents.entity_accept_view, name="entity-accept"
+    ),
+    path(
+        "suggestions/<int:entity_id>/rejeter/", documents.entity_reject_view, name="entity-reject"
+    ),
     path("exports/dispositifs.csv", exports.deployments_csv, name="export-csv"),
     path("exports/dispositifs.geojson", exports.deployments_geojson, name="export-geojson"),
     path("api/v1/", api.urls),

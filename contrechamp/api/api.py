@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -277,3 +278,126 @@ def list_camera_counts(
     if department:
         qs = qs.filter(commune__department__code=department)
     return paginate(request, qs, "id", limit, s.camera_count_dict, numeric=True)
+
+
+# --- document library -----------------------------------------------------------------
+
+
+class SearchQuery(Schema):
+    q: str
+    place: str = ""
+    origin: str = ""
+    kind: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    limit: int = 20
+
+
+def _document_dict(document: Any) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "title": document.title,
+        "kind": document.kind,
+        "origin": document.origin,
+        "status": document.status,
+        "error": document.error or None,
+        "pages": document.page_count,
+        "date": document.date.isoformat() if document.date else None,
+        "sha256": document.sha256,
+        "parent": document.parent_id,
+        "places": [p.code for p in document.places.all()],
+        "url": document.get_absolute_url(),
+    }
+
+
+@api.get("/search", response={200: dict, **ERRORS}, tags=["documents"])
+def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
+    """Document pages matching `q` (French stemming, accents ignored), best first, with
+    a highlighted snippet; only pages the caller may read. Same hits as /recherche/."""
+    import datetime as dt
+
+    from contrechamp.documents.search import SearchFilters, Viewer, search_pages
+
+    dates = {}
+    for name in ("date_from", "date_to"):
+        raw = getattr(query, name)
+        try:
+            dates[name] = dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise ApiError(
+                400, "invalid_parameter", "Dates are written YYYY-MM-DD.", name
+            ) from None
+    if not 1 <= query.limit <= 100:
+        raise ApiError(400, "invalid_parameter", "limit must be between 1 and 100.", "limit")
+    hits = search_pages(
+        query.q,
+        viewer=Viewer.of(request.user),
+        filters=SearchFilters(
+            place=query.place,
+            origin=query.origin,
+            kind=query.kind,
+            date_from=dates["date_from"],
+            date_to=dates["date_to"],
+        ),
+        limit=query.limit,
+    )
+    return {
+        "results": [
+            {
+                "document": _document_dict(hit.document),
+                "page": hit.number,
+                "score": round(hit.score, 4),
+                "snippet": hit.snippet,
+                "url": reverse("document-detail", args=[hit.document_id]) + f"?page={hit.number}",
+            }
+            for hit in hits
+        ]
+    }
+
+
+@api.get("/documents", response={200: Page, **ERRORS}, tags=["documents"])
+def list_documents(request: HttpRequest, limit: int = 100) -> dict:
+    """Documents the caller may read, by id."""
+    from contrechamp.documents.access import visible_documents
+
+    qs = visible_documents(request.user).prefetch_related("places")
+    return paginate(request, qs, "id", limit, _document_dict, numeric=True)
+
+
+def _readable_document(request: HttpRequest, document_id: int) -> Any:
+    from contrechamp.documents.access import visible_documents
+
+    document = visible_documents(request.user).filter(id=document_id).first()
+    if document is None:
+        raise Http404(f"No document {document_id} that you may read.")
+    return document
+
+
+@api.get("/documents/{document_id}", response={200: dict, **ERRORS}, tags=["documents"])
+def get_document(request: HttpRequest, document_id: int) -> dict:
+    return _document_dict(_readable_document(request, document_id))
+
+
+@api.get("/documents/{document_id}/entities", response={200: dict, **ERRORS}, tags=["documents"])
+def document_entities(request: HttpRequest, document_id: int) -> dict:
+    """Suggested, accepted and rejected entities of every page: kind, text, normalised
+    value, page, character offsets in the page text, confidence."""
+    from contrechamp.documents.models import Entity
+
+    document = _readable_document(request, document_id)
+    rows = Entity.objects.filter(page__document=document).select_related("page")
+    return {
+        "results": [
+            {
+                "kind": e.kind,
+                "text": e.text,
+                "value": e.value,
+                "page": e.page.number,
+                "start": e.start,
+                "end": e.end,
+                "confidence": e.confidence,
+                "status": e.status,
+            }
+            for e in rows
+        ]
+    }

@@ -174,8 +174,8 @@ class Gazetteer:
         self.technologies = {t.slug: t.id for t in Technology.objects.all()}
         self.organisation_pattern = _alias_pattern([a for a, *_ in self.organisations])
         self.by_alias: dict[str, tuple[str, str, str, bool, int | None]] = {}
-        for entry in self.organisations:
-            self.by_alias.setdefault(_alias_key(entry[0]), entry)
+        for organisation in self.organisations:
+            self.by_alias.setdefault(_alias_key(organisation[0]), organisation)
 
 
 def _alias_key(alias: str) -> str:

@@ -82,7 +82,7 @@ def backend_name() -> str:
 
 
 def _place_terms(document: Document) -> list[str]:
-    terms = set()
+    terms: set[str] = set()
     for code, department, epci in document.places.values_list(
         "code", "department__code", "epci__siren"
     ):
@@ -220,7 +220,7 @@ def _visibility_sql(viewer: Viewer) -> tuple[str, list[Any]]:
 
 
 def _filters_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
-    sql, params = "", []
+    sql, params = "", list[Any]()
     if filters.origin:
         sql += " AND d.origin = %s"
         params.append(filters.origin)

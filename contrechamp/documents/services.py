@@ -110,7 +110,7 @@ def documents_resume() -> int:
     was stopped or killed). Returns how many were queued."""
     from django_tasks_db.models import DBTaskResult
 
-    waiting = set()
+    waiting: set[int] = set()
     for args in DBTaskResult.objects.filter(
         status="READY", task_path__endswith="document_process_task"
     ).values_list("args_kwargs", flat=True):
@@ -329,7 +329,9 @@ def _step_ocr(document: Document) -> dict[str, Any]:
             scale = min(
                 dpi / 72, (50_000_000 / max(1.0, source.rect.width * source.rect.height)) ** 0.5
             )
-            pixmap = source.get_pixmap(matrix=pymupdf.Matrix(scale, scale), colorspace="gray")
+            pixmap = source.get_pixmap(
+                matrix=pymupdf.Matrix(scale, scale), colorspace=pymupdf.csGRAY
+            )
             scales[page.number] = scale
             yield page.number, pixmap.tobytes("png")
 

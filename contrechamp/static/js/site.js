@@ -40,3 +40,60 @@
     });
   });
 })();
+
+// Document upload: one request per file, each with its progress bar.
+(function () {
+  "use strict";
+  var form = document.getElementById("upload-form");
+  if (!form || !window.FormData) return;
+  form.addEventListener("submit", function (event) {
+    var input = form.querySelector('input[type="file"]');
+    if (!input || !input.files.length) return;
+    event.preventDefault();
+    var list = document.getElementById("upload-progress");
+    list.textContent = "";
+    var files = Array.prototype.slice.call(input.files);
+    var remaining = files.length;
+    files.forEach(function (file) {
+      var item = document.createElement("li");
+      var bar = document.createElement("progress");
+      bar.max = 100; bar.value = 0;
+      var label = document.createElement("span");
+      label.textContent = " " + file.name + " ";
+      var status = document.createElement("span");
+      item.appendChild(bar); item.appendChild(label); item.appendChild(status);
+      list.appendChild(item);
+      var data = new FormData(form);
+      data.delete("files");
+      data.append("files", file);
+      if (files.length > 1) data.set("title", "");
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total);
+      });
+      xhr.addEventListener("load", function () {
+        var body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
+        var result = (body.results || [])[0] || {};
+        bar.value = 100;
+        if (xhr.status !== 200 || result.error) {
+          item.className = "error";
+          status.textContent = result.error || Object.values(body.errors || {}).join(" ") || xhr.statusText;
+        } else {
+          var link = document.createElement("a");
+          link.href = result.url;
+          link.textContent = result.duplicate ? form.dataset.duplicate : form.dataset.added;
+          status.appendChild(link);
+        }
+        remaining -= 1;
+      });
+      xhr.addEventListener("error", function () {
+        item.className = "error";
+        status.textContent = form.dataset.failed;
+      });
+      xhr.send(data);
+    });
+  });
+})();

@@ -1,0 +1,235 @@
+"""Library pages: upload, list, document and page view, original, search, review."""
+
+from __future__ import annotations
+
+import io
+
+import pymupdf
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contrechamp.accounts.models import has_role
+from contrechamp.documents import access, files
+from contrechamp.documents.forms import SearchForm, UploadForm
+from contrechamp.documents.models import Document, Entity
+from contrechamp.documents.search import Viewer, search_pages
+from contrechamp.documents.services import (
+    DocumentRejected,
+    document_ingest,
+    entity_accept,
+    entity_reject,
+)
+from contrechamp.registry.filters import search as deployment_search
+from contrechamp.registry.models import Deployment
+
+PAGE_IMAGE_DPI = 110
+
+
+def _readable(request: HttpRequest, document_id: int) -> Document:
+    document = get_object_or_404(Document, id=document_id)
+    if not access.can_read(request.user, document):
+        # The same answer as for a document that does not exist: ids reveal nothing.
+        raise Http404
+    return document
+
+
+def document_list(request: HttpRequest) -> HttpResponse:
+    documents = access.visible_documents(request.user).filter(parent__isnull=True)
+    page = Paginator(documents.prefetch_related("places"), 50).get_page(request.GET.get("p"))
+    return render(
+        request,
+        "documents/document_list.html",
+        {"page": page, "form": UploadForm(), "can_upload": has_role(request.user, "contributor")},
+    )
+
+
+@require_POST
+def document_upload(request: HttpRequest) -> HttpResponse:
+    """Several files at once. Answers JSON to the page's script (which shows progress),
+    or redirects for a plain form post."""
+    if not has_role(request.user, "contributor"):
+        raise PermissionDenied
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"errors": form.errors}, status=400)
+        return render(
+            request,
+            "documents/document_list.html",
+            {
+                "page": Paginator(Document.objects.none(), 50).get_page(1),
+                "form": form,
+                "can_upload": True,
+            },
+            status=400,
+        )
+    results = []
+    uploads = form.cleaned_data["files"]
+    for upload in uploads:
+        try:
+            ingested = document_ingest(
+                data=upload.read(),
+                filename=upload.name,
+                title=form.cleaned_data["title"] if len(uploads) == 1 else "",
+                origin=form.cleaned_data["origin"],
+                places=[form.cleaned_data["place"]] if form.cleaned_data["place"] else [],
+                uploaded_by=request.user,
+            )
+        except DocumentRejected as error:
+            results.append({"file": upload.name, "error": str(error)})
+            continue
+        document = ingested.document
+        results.append(
+            {
+                "file": upload.name,
+                "id": document.id,
+                "url": document.get_absolute_url(),
+                "duplicate": not ingested.created,
+            }
+        )
+    if wants_json:
+        return JsonResponse({"results": results})
+    for result in results:
+        if "error" in result:
+            messages.error(request, result["error"])
+        elif result["duplicate"]:
+            messages.info(request, _("%s was already in the library.") % result["file"])
+        else:
+            messages.success(request, _("%s added; processing has started.") % result["file"])
+    return redirect("document-list")
+
+
+def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _readable(request, document_id)
+    pages = document.pages.order_by("number")
+    paginator = Paginator(pages, 1)
+    current = paginator.get_page(request.GET.get("page")) if pages.exists() else None
+    page = current.object_list[0] if current else None
+    entities = []
+    deployments: list[Deployment] = []
+    if page is not None:
+        entities = list(
+            page.entities.exclude(status="rejected").select_related("commune", "organisation")
+        )
+    reviewer = access.can_review(request.user)
+    if reviewer:
+        codes = list(document.places.values_list("code", flat=True))
+        codes += [e.value for e in entities if e.kind == "commune"]
+        deployments = list(
+            Deployment.objects.filter(communes__code__in=codes).distinct().order_by("title")[:50]
+        )
+        linked = Deployment.objects.filter(citations__source__document=document).distinct()
+        deployments = list({d.id: d for d in [*linked, *deployments]}.values())
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "page": page,
+            "pages": current,
+            "entities": entities,
+            "steps": document.steps.order_by("id"),
+            "children": access.visible_documents(request.user).filter(parent=document),
+            "can_download": access.can_download_original(request.user, document),
+            "can_review": reviewer,
+            "deployments": deployments,
+            "sources": document.sources.prefetch_related("citations__deployment"),
+        },
+    )
+
+
+def document_page_image(request: HttpRequest, document_id: int, number: int) -> HttpResponse:
+    """The page rendered by the server (never the original file), cached once made."""
+    document = _readable(request, document_id)
+    if not document.pages.filter(number=number).exists():
+        raise Http404
+    path = files.derived_path(document, f"page-{number}-{PAGE_IMAGE_DPI}.png")
+    if not files.exists(path):
+        pdf = pymupdf.open(stream=files.rendition(document), filetype="pdf")
+        source = pdf[number - 1]
+        scale = min(PAGE_IMAGE_DPI / 72, 2400 / max(source.rect.width, source.rect.height))
+        pixmap = source.get_pixmap(matrix=pymupdf.Matrix(scale, scale))
+        files.save(path, pixmap.tobytes("png"))
+    response = HttpResponse(files.read(path), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def document_original(request: HttpRequest, document_id: int) -> HttpResponse | FileResponse:
+    document = get_object_or_404(Document, id=document_id)
+    if not access.can_download_original(request.user, document):
+        if not request.user.is_authenticated:
+            return redirect(f"/compte/login/?next={request.path}")
+        raise PermissionDenied
+    response = FileResponse(
+        io.BytesIO(files.original(document)),
+        as_attachment=True,
+        filename=document.filename,
+        content_type="application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    hits = []
+    deployments = []
+    query = ""
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = form.cleaned_data["q"].strip()
+        hits = search_pages(
+            query,
+            viewer=Viewer.of(request.user),
+            filters=form.filters(),
+            limit=20,
+        )
+        deployments = list(deployment_search(Deployment.objects.published(), query)[:5])
+    return render(
+        request,
+        "documents/search.html",
+        {"form": form, "hits": hits, "deployments": deployments, "query": query},
+    )
+
+
+@require_POST
+def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
+    if not access.can_review(request.user):
+        raise PermissionDenied
+    entity = get_object_or_404(Entity.objects.select_related("page__document"), id=entity_id)
+    target = request.POST.get("deployment", "new")
+    deployment = None
+    if target != "new":
+        deployment = Deployment.objects.filter(id=target if target.isdigit() else 0).first()
+        if deployment is None:
+            messages.error(request, _("That deployment does not exist."))
+            return redirect(entity.page.get_absolute_url())
+    try:
+        deployment = entity_accept(entity=entity, deployment=deployment, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(entity.page.get_absolute_url())
+    messages.success(
+        request,
+        _("“%(text)s” added to “%(deployment)s” with a citation of page %(page)s.")
+        % {"text": entity.text, "deployment": deployment.title, "page": entity.page.number},
+    )
+    if not deployment.is_published:
+        return redirect("deployment-edit", slug=deployment.slug)
+    return redirect(entity.page.get_absolute_url())
+
+
+@require_POST
+def entity_reject_view(request: HttpRequest, entity_id: int) -> HttpResponse:
+    if not access.can_review(request.user):
+        raise PermissionDenied
+    entity = get_object_or_404(Entity.objects.select_related("page"), id=entity_id)
+    entity_reject(entity=entity, user=request.user)
+    return redirect(entity.page.get_absolute_url())
