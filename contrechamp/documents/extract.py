@@ -158,18 +158,25 @@ def open_pdf(data: bytes, *, max_pages: int, max_side: float) -> pymupdf.Documen
     """Open a PDF and refuse what cannot or should not be processed."""
     try:
         document = pymupdf.open(stream=data, filetype="pdf")
+        needs_password = document.needs_pass or document.is_encrypted
+        pages = 0 if needs_password else document.page_count
     except Exception as error:  # PyMuPDF raises its own types and RuntimeError
+        if "number of pages" in str(error):
+            raise DocumentError(
+                "The PDF claims an impossible number of pages; it is refused as a probable "
+                "malicious or broken file."
+            ) from error
         raise DocumentError(f"The PDF cannot be read: it is damaged ({error}).") from error
-    if document.needs_pass or document.is_encrypted:
+    if needs_password:
         raise DocumentError(
             "The PDF is protected by a password; ask the sender for an unprotected copy."
         )
-    if document.page_count == 0:
-        raise DocumentError("The PDF has no page.")
-    if document.page_count > max_pages:
+    if pages == 0:
+        raise DocumentError("The PDF has no readable page: it is damaged or empty.")
+    if pages > max_pages:
         raise DocumentError(
-            f"The PDF claims {document.page_count} pages, more than the limit of "
-            f"{max_pages}; it is refused as a probable malicious or broken file."
+            f"The PDF claims {pages} pages, more than the limit of {max_pages}; it is "
+            "refused as a probable malicious or broken file."
         )
     for number in range(document.page_count):
         try:
