@@ -22,7 +22,9 @@ def text_pdf(pages: list[str], *, title: str = "") -> bytes:
     document = pymupdf.open()
     for text in pages:
         page = document.new_page(width=595, height=842)
-        page.insert_htmlbox(pymupdf.Rect(56, 56, 539, 786), "<p>" + text.replace("\n", "<br>") + "</p>")
+        page.insert_htmlbox(
+            pymupdf.Rect(56, 56, 539, 786), "<p>" + text.replace("\n", "<br>") + "</p>"
+        )
     if title:
         document.set_metadata({"title": title, "creationDate": "D:20190312000000"})
     return document.tobytes()
@@ -82,9 +84,15 @@ def tiff(texts: list[str]) -> bytes:
         out.write(struct.pack("<I", ifd_offset))
         out.seek(ifd_offset)
         entries = [
-            (256, 4, 1, frame.width), (257, 4, 1, frame.height), (258, 3, 1, 8),
-            (259, 3, 1, 1), (262, 3, 1, 1), (273, 4, 1, data_offset), (277, 3, 1, 1),
-            (278, 4, 1, frame.height), (279, 4, 1, len(pixels)),
+            (256, 4, 1, frame.width),
+            (257, 4, 1, frame.height),
+            (258, 3, 1, 8),
+            (259, 3, 1, 1),
+            (262, 3, 1, 1),
+            (273, 4, 1, data_offset),
+            (277, 3, 1, 1),
+            (278, 4, 1, frame.height),
+            (279, 4, 1, len(pixels)),
         ]
         out.write(struct.pack("<H", len(entries)))
         for tag, kind, count, value in entries:
@@ -94,8 +102,13 @@ def tiff(texts: list[str]) -> bytes:
     return out.getvalue()
 
 
-def eml(body: str, attachment: bytes, *, filename: str = "deliberation.pdf",
-        subject: str = "Réponse à votre demande CADA") -> bytes:
+def eml(
+    body: str,
+    attachment: bytes,
+    *,
+    filename: str = "deliberation.pdf",
+    subject: str = "Réponse à votre demande CADA",
+) -> bytes:
     message = EmailMessage()
     message["From"] = "Mairie <courrier@mairie.example.fr>"
     message["To"] = "collectif@example.org"
@@ -142,8 +155,9 @@ def _xml(text: str) -> str:
 
 def encrypted_pdf() -> bytes:
     document = pymupdf.open(stream=text_pdf(["Document confidentiel"]), filetype="pdf")
-    return document.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret",
-                            owner_pw="secret")
+    return document.tobytes(
+        encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="secret"
+    )
 
 
 def page_count_bomb() -> bytes:

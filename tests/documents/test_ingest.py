@@ -100,8 +100,11 @@ def test_an_email_becomes_a_document_and_its_attachment_a_child():
     [
         (samples.docx(["Marché de vidéoprotection", "Titulaire : Serenicity"]), "docx"),
         (samples.odt(["Marché de vidéoprotection", "Titulaire : Serenicity"]), "odt"),
-        (b"<!doctype html><html><head><script>alert(1)</script></head><body><h1>Marche"
-         b"</h1><p>Titulaire : Serenicity</p></body></html>", "html"),
+        (
+            b"<!doctype html><html><head><script>alert(1)</script></head><body><h1>Marche"
+            b"</h1><p>Titulaire : Serenicity</p></body></html>",
+            "html",
+        ),
         ("Marché de vidéoprotection.\n\nTitulaire : Serenicity".encode("cp1252"), "text"),
     ],
 )
@@ -208,14 +211,24 @@ def test_the_command_adds_a_folder_and_reports_json(tmp_path):
     out = StringIO()
     with pytest.raises(SystemExit):  # one file failed: exit status 1
         call_command(
-            "documents", "add", str(folder), "--place", "42218", "--origin", "council",
-            "--wait", "--json", stdout=out,
+            "documents",
+            "add",
+            str(folder),
+            "--place",
+            "42218",
+            "--origin",
+            "council",
+            "--wait",
+            "--json",
+            stdout=out,
         )
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     by_name = {r["path"].rsplit("/", 1)[-1]: r for r in rows}
     assert set(by_name) == {"a.pdf", "b.txt", "copie.pdf", "vide.pdf"}
     assert by_name["a.pdf"]["status"] == "done" and len(by_name["a.pdf"]["sha256"]) == 64
-    assert by_name["copie.pdf"]["duplicate"] and by_name["copie.pdf"]["id"] == by_name["a.pdf"]["id"]
+    assert (
+        by_name["copie.pdf"]["duplicate"] and by_name["copie.pdf"]["id"] == by_name["a.pdf"]["id"]
+    )
     assert by_name["vide.pdf"]["status"] == "failed" and "empty" in by_name["vide.pdf"]["error"]
     assert by_name["b.txt"]["error"] is None
     document = Document.objects.get(id=by_name["b.txt"]["id"])

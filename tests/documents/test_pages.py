@@ -1,0 +1,187 @@
+"""The library as people use it: upload, read pages, download originals only with the
+right role, review suggestions into the registry; and the same through the API."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from contrechamp.documents.models import Document, Entity
+from contrechamp.registry.models import Citation, Deployment
+from tests.documents import samples
+from tests.documents.conftest import add
+
+pytestmark = pytest.mark.django_db
+
+TEXT = (
+    "Délibération du conseil municipal. La ville de Saint-Étienne installe des capteurs "
+    "sonores fournis par la société Serenicity pour 45 000 € HT, avec le FIPD."
+)
+
+
+@pytest.fixture
+def minutes(contributor):
+    return add(samples.text_pdf([TEXT]), "deliberation.pdf", uploaded_by=contributor)
+
+
+def test_a_contributor_uploads_several_files_at_once(contributor_client):
+    response = contributor_client.post(
+        "/documents/envoi/",
+        {
+            "files": [
+                SimpleUploadedFile("a.pdf", samples.text_pdf([TEXT])),
+                SimpleUploadedFile("b.txt", "Capteurs sonores à Nice.".encode()),
+            ],
+            "origin": "council",
+            "place": "42218",
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["file"] for r in results] == ["a.pdf", "b.txt"]
+    assert all(r["url"].startswith("/documents/") for r in results)
+    documents = Document.objects.order_by("id")
+    assert [d.status for d in documents] == ["queued", "queued"]
+    assert all(d.origin == "council" for d in documents)
+
+
+def test_upload_errors_are_explained_and_nothing_is_stored(contributor_client, settings):
+    response = contributor_client.post(
+        "/documents/envoi/",
+        {"files": [SimpleUploadedFile("a.txt", b"texte")], "origin": "council", "place": "99999"},
+    )
+    assert response.status_code == 400
+    assert "No commune has the INSEE code" in response.content.decode() or "Aucune commune" in (
+        response.content.decode()
+    )
+    settings.DOCUMENT_MAX_BYTES = 10
+    response = contributor_client.post(
+        "/documents/envoi/",
+        {"files": [SimpleUploadedFile("big.txt", b"x" * 100)], "origin": "other"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert "limit" in response.json()["results"][0]["error"]
+    assert not Document.objects.exists()
+
+
+def test_visitors_cannot_upload(client):
+    response = client.post("/documents/envoi/", {"origin": "other"})
+    assert response.status_code == 403
+
+
+def test_the_document_page_shows_each_page_image_and_text(client, reviewer, minutes):
+    client.force_login(reviewer)
+    page = client.get(f"/documents/{minutes.id}/?page=1").content.decode()
+    assert "capteurs" in page and f"/documents/{minutes.id}/pages/1.png" in page
+    image = client.get(f"/documents/{minutes.id}/pages/1.png")
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    "who, text, image, original",
+    [
+        ("visitor", 404, 404, 302),
+        ("other_contributor", 404, 404, 403),
+        ("contributor", 200, 200, 200),  # the uploader
+        ("reviewer", 200, 200, 200),
+    ],
+)
+def test_originals_and_unpublished_text_need_the_right_role(
+    request, client, minutes, who, text, image, original
+):
+    if who != "visitor":
+        client.force_login(request.getfixturevalue(who))
+    assert client.get(f"/documents/{minutes.id}/").status_code == text
+    assert client.get(f"/documents/{minutes.id}/pages/1.png").status_code == image
+    response = client.get(f"/documents/{minutes.id}/original/")
+    assert response.status_code == original
+    if original == 200:
+        assert response["Content-Disposition"].startswith("attachment")
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client.get(f"/api/v1/documents/{minutes.id}").status_code == (
+        200 if text == 200 else 404
+    )
+
+
+def test_even_a_public_document_keeps_its_original_private(client, minutes):
+    Document.objects.filter(id=minutes.id).update(is_public=True)
+    assert client.get(f"/documents/{minutes.id}/").status_code == 200
+    assert client.get(f"/documents/{minutes.id}/original/").status_code == 302
+
+
+def test_a_reviewer_accepts_a_commune_into_a_new_deployment_with_a_citation(
+    client, reviewer, minutes
+):
+    client.force_login(reviewer)
+    commune = Entity.objects.get(page__document=minutes, kind="commune", value="42218")
+    response = client.post(f"/suggestions/{commune.id}/accepter/", {"deployment": "new"})
+    deployment = Deployment.objects.get(citations__source__document=minutes)
+    assert response.status_code == 302 and deployment.slug in response["Location"]
+    assert not deployment.is_published
+    assert list(deployment.communes.values_list("code", flat=True)) == ["42218"]
+    assert list(deployment.technologies.values_list("slug", flat=True)) == ["detection-sonore"]
+    citation = Citation.objects.get(deployment=deployment)
+    assert citation.locator == "p. 1" and "Saint-Étienne" in citation.quote
+    assert citation.source.document_id == minutes.id
+    commune.refresh_from_db()
+    assert commune.status == "accepted" and commune.citation_id == citation.id
+
+    # The vendor, into the same deployment, in one more click.
+    vendor = Entity.objects.get(page__document=minutes, kind="organisation")
+    client.post(f"/suggestions/{vendor.id}/accepter/", {"deployment": str(deployment.id)})
+    deployment.refresh_from_db()
+    assert list(deployment.vendors.values_list("name", flat=True)) == ["Serenicity"]
+    assert deployment.version == 2 and deployment.citations.count() == 2
+
+    page = client.get(f"/documents/{minutes.id}/").content.decode()
+    assert deployment.title in page  # "Cited by"
+
+
+def test_only_reviewers_accept_suggestions(contributor_client, minutes):
+    entity = Entity.objects.filter(page__document=minutes).first()
+    assert contributor_client.post(f"/suggestions/{entity.id}/accepter/").status_code == 403
+    assert contributor_client.post(f"/suggestions/{entity.id}/rejeter/").status_code == 403
+
+
+def test_a_rejected_suggestion_disappears(client, reviewer, minutes):
+    client.force_login(reviewer)
+    amount = Entity.objects.get(page__document=minutes, kind="amount")
+    assert 'data-value="45000"' in client.get(f"/documents/{minutes.id}/").content.decode()
+    client.post(f"/suggestions/{amount.id}/rejeter/")
+    assert 'data-value="45000"' not in client.get(f"/documents/{minutes.id}/").content.decode()
+    amount.refresh_from_db()
+    assert amount.status == "rejected"
+
+
+def test_the_search_page_and_the_api_return_the_same_hits(client, reviewer, minutes):
+    client.force_login(reviewer)
+    page = client.get("/recherche/", {"q": "capteur sonore"}).content.decode()
+    assert f"/documents/{minutes.id}/?page=1" in page and "<mark>capteurs</mark>" in page
+    api = client.get("/api/v1/search", {"q": "capteur sonore"}).json()["results"]
+    assert [(r["document"]["id"], r["page"]) for r in api] == [(minutes.id, 1)]
+    assert "<mark>sonores</mark>" in api[0]["snippet"]
+    bad = client.get("/api/v1/search", {"q": "x", "date_from": "2019-13-45"})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "date_from"
+
+
+def test_the_api_and_the_command_list_entities_with_offsets(client, reviewer, minutes):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client.force_login(reviewer)
+    rows = client.get(f"/api/v1/documents/{minutes.id}/entities").json()["results"]
+    text = minutes.pages.get().text
+    assert {(r["kind"], r["value"]) for r in rows} >= {
+        ("commune", "42218"),
+        ("technology", "detection-sonore"),
+        ("amount", "45000"),
+        ("organisation", "Serenicity"),
+        ("funder", "FIPD"),
+    }
+    assert all(text[r["start"] : r["end"]] == r["text"] for r in rows)
+    out = StringIO()
+    call_command("documents", "entities", str(minutes.id), "--json", stdout=out)
+    assert [json.loads(line) for line in out.getvalue().splitlines()] == [
+        {k: r[k] for k in r} for r in rows
+    ]
