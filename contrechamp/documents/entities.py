@@ -212,7 +212,7 @@ def gazetteer(refresh: bool = False) -> Gazetteer:
 TECHNOLOGIES: list[tuple[str, str]] = [
     (
         "vsa",
-        r"vid[ée]o[- ]?surveillance algorithmique|vid[ée]o[- ]?protection algorithmique|"
+        r"vid[ée]o[- ]?(?:surveillance|protection) (?:algorithmique|intelligente|augment[ée]e)|"
         r"\bVSA\b|cam[ée]ras? (?:augment[ée]es|intelligentes)|analyse (?:automatique|"
         r"automatis[ée]e|algorithmique|intelligente) (?:des |d[e'’] ?)?(?:images|flux|"
         r"vid[ée]os?)|algorithmic video surveillance|(?:AI|smart)[- ]powered cameras?|"
@@ -283,7 +283,10 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         r"mobiles?)|syst[èe]me de vid[ée]o",
     ),
 ]
-_TECH_PATTERNS = [(slug, re.compile(p, re.IGNORECASE)) for slug, p in TECHNOLOGIES]
+# A space in a pattern matches any run of white space: PDF text breaks lines anywhere.
+_TECH_PATTERNS = [
+    (slug, re.compile(p.replace(" ", r"\s+"), re.IGNORECASE)) for slug, p in TECHNOLOGIES
+]
 
 _NUMBER = r"\d{1,3}(?:[  \u202f.]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
 _AMOUNT = re.compile(
@@ -317,6 +320,18 @@ MONTHS = {
     "novembre": 11,
     "decembre": 12,
 }
+# English month names and abbreviations, as in e-mail headers ("Wed, 20 Jan 2021").
+ENGLISH_MONTHS = {
+    **{m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
+    **{
+        m: i + 1
+        for i, m in enumerate(
+            "january february march april may june july august september october november "
+            "december".split()
+        )
+    },
+    "sept": 9,
+}
 _MONTH = (
     r"(?P<month>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|"
     r"octobre|novembre|d[ée]cembre)"
@@ -324,6 +339,15 @@ _MONTH = (
 _YEAR = r"(?P<year>(?:19[89]|20[0-4])\d)"
 _DATES = [
     ("day", re.compile(rf"(?<!\w)(?P<day>[0-3]?\d)(?:er)?\s+{_MONTH}\s+{_YEAR}(?!\d)", re.I)),
+    (
+        "english",
+        re.compile(
+            r"(?<!\w)(?P<day>[0-3]?\d)\s+(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|"
+            r"nov|dec|january|february|march|april|june|july|august|september|october|"
+            r"november|december)\.?\s+(?P<year>(?:19|20)\d\d)(?!\d)",
+            re.I,
+        ),
+    ),
     (
         "numeric",
         re.compile(
@@ -375,11 +399,32 @@ _FUNDING_CUE = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start))
-    right_candidates = [i for i in (text.find(".", end), text.find("\n", end)) if i != -1]
-    right = min(right_candidates) if right_candidates else len(text)
-    return text[left + 1 : right]
+    """The sentence holding text[start:end]; single line breaks do not end one (PDF
+    text breaks lines in the middle of sentences)."""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    following = _SENTENCE_END.search(text, end)
+    return text[left : following.start() if following else len(text)]
+
+
+_ENGLISH = re.compile(
+    r"\b(?:the|and|is|are|was|were|will|would|to|of|with|for|this|that|it|be|we|you|"
+    r"have|has|on|at|by|from)\b"
+)
+_FRENCH = re.compile(
+    r"\b(?:le|la|les|des|et|est|sont|du|une|un|pour|dans|avec|qui|que|au|aux|ce|cette)\b"
+)
+
+
+def is_english(text: str) -> bool:
+    sample = text[:20000].lower()
+    english = len(_ENGLISH.findall(sample))
+    return english >= 3 and english > 2 * len(_FRENCH.findall(sample))
 
 
 # --- detection --------------------------------------------------------------------------
@@ -391,8 +436,13 @@ def detect_text(text: str, *, context: Context | None = None, doc: Any = None) -
     doc = doc if doc is not None else nlp()(text)
     labels = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     found = []
-    found += _communes(text, labels, context)
-    found += _organisations(text, labels)
+    organisations = _organisations(text, labels)
+    communes = _communes(text, labels, context, english=is_english(text))
+    # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
+    found += [
+        c for c in communes if not any(o.start <= c.start and c.end <= o.end for o in organisations)
+    ]
+    found += organisations
     found += _technologies(text)
     found += _amounts(text)
     found += _dates(text, context)
@@ -414,7 +464,9 @@ def _label_at(labels: list[tuple[int, int, str]], start: int, end: int) -> set[s
     return {label for s, e, label in labels if s < end and start < e}
 
 
-def _communes(text: str, labels: list[tuple[int, int, str]], context: Context) -> list[Found]:
+def _communes(
+    text: str, labels: list[tuple[int, int, str]], context: Context, *, english: bool = False
+) -> list[Found]:
     g = gazetteer()
     words = tokens(text)
     found = []
@@ -443,7 +495,7 @@ def _communes(text: str, labels: list[tuple[int, int, str]], context: Context) -
             continue
         span, entries = match
         start, end = span[0].start, span[-1].end
-        result = _score_commune(text, start, end, entries, labels, context)
+        result = _score_commune(text, start, end, entries, labels, context, english=english)
         if result is not None:
             found.append(result)
         i += len(span)
@@ -457,9 +509,12 @@ def _score_commune(
     entries: list[CommuneEntry],
     labels: list[tuple[int, int, str]],
     context: Context,
+    *,
+    english: bool = False,
 ) -> Found | None:
     before = text[max(0, start - 60) : start]
     after = text[end : end + 40]
+    single_word = not re.search(r"[\s\-'’]", text[start:end])
     spacy_labels = _label_at(labels, start, end)
     if _PERSON_TITLE.search(before):
         return None
@@ -469,6 +524,14 @@ def _score_commune(
     postal = re.search(r"\b(\d{5})\s*$", before)
     department_after = re.match(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)", after)
     if person and not (cue or postal):
+        return None
+    # "Ville de Marseille", "Port de Toulon": a one-word name heading "de <Name>" is the
+    # common noun (Ville and Port are also communes), unless something says it is a place.
+    heads_a_name = re.match(r"\s+(?:de|du|des|d['’])\s*[A-ZÉ]", after, re.I)
+    if single_word and heads_a_name and not (cue or postal):
+        return None
+    # In an English text, capitalised words are names of anything ("Nice weather").
+    if english and not (cue or postal):
         return None
     confidence = 0.4
     chosen = entries[0]
@@ -645,8 +708,13 @@ def _dates(text: str, context: Context) -> list[Found]:
                 month_raw = groups.get("month")
                 month = None
                 if month_raw:
-                    month = int(month_raw) if month_raw.isdigit() else MONTHS[key(month_raw)]
-                if kind in ("day", "numeric", "iso") and year and month:
+                    if month_raw.isdigit():
+                        month = int(month_raw)
+                    elif kind == "english":
+                        month = ENGLISH_MONTHS[month_raw.lower()]
+                    else:
+                        month = MONTHS[key(month_raw)]
+                if kind in ("day", "english", "numeric", "iso") and year and month:
                     value = date(year, month, int(groups["day"])).isoformat()
                 elif kind == "month" and year and month:
                     value = f"{year}-{month:02d}"
@@ -667,7 +735,7 @@ def _dates(text: str, context: Context) -> list[Found]:
             if kind == "year":
                 start = match.start()
             taken.append((match.start(), match.end()))
-            confidence = 0.9 if kind in ("day", "numeric", "iso", "month") else 0.7
+            confidence = 0.9 if kind in ("day", "english", "numeric", "iso", "month") else 0.7
             found.append(
                 Found("date", text[start : match.end()], value, start, match.end(), confidence)
             )

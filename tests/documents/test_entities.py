@@ -1,0 +1,130 @@
+"""Entity suggestions: the hard cases one by one, and the quality floor on the corpus."""
+
+import pytest
+
+from contrechamp.documents.entities import (
+    Context,
+    detect_text,
+    document_context,
+    parse_amount,
+)
+from tests.documents.evaluation import CORPUS, HELD_OUT, evaluate, load
+
+pytestmark = pytest.mark.django_db
+
+# Precision and recall per kind reached on the whole corpus (35 documents) when this
+# floor was set; the README shows the table. Raise them when the detector improves.
+FLOOR = {
+    "commune": (1.00, 1.00),
+    "organisation": (1.00, 1.00),
+    "technology": (1.00, 0.92),
+    "funder": (1.00, 1.00),
+    "amount": (1.00, 1.00),
+    "date": (0.97, 1.00),
+}
+
+
+def found(text, kind=None, context=None):
+    items = detect_text(text, context=context or document_context([text]))
+    return {(f.kind, f.value) for f in items if kind is None or f.kind == kind}
+
+
+def test_the_corpus_is_large_enough_and_well_formed():
+    assert len(load(CORPUS)) + len(load(HELD_OUT)) >= 25
+    assert sum(1 for _, expected, _ in load(CORPUS) if not expected) >= 2  # off-topic
+
+
+def test_quality_does_not_drop_below_the_recorded_floor():
+    scores = evaluate()
+    for kind, (precision, recall) in FLOOR.items():
+        assert round(scores[kind].precision, 2) >= precision, kind
+        assert round(scores[kind].recall, 2) >= recall, kind
+
+
+def test_a_common_word_or_a_person_is_not_a_commune():
+    assert found("C'est une idée nice, vraiment.", "commune") == set()
+    assert found("M. Albert Laval a présenté le rapport au conseil.", "commune") == set()
+    assert found("It would be a nice idea; Nice weather tomorrow.", "commune") == set()
+    assert found("La Ville de Marseille lance un appel d'offres.", "commune") == {
+        ("commune", "13055")
+    }
+
+
+def test_homonyms_are_resolved_by_postal_code_department_or_context():
+    assert found("Mairie, 26000 Valence", "commune") == {("commune", "26362")}
+    assert found("La commune de Valence (82) vote le budget.", "commune") == {("commune", "82186")}
+    in_charente = Context(departments={"16"})
+    assert found("Le maire de Valence a signé.", "commune", in_charente) == {("commune", "16392")}
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("un marché de 500 000 euros", "500000"),
+        ("soit 1,2 M€ au total", "1200000"),
+        ("pour 45 000 € HT", "45000"),
+        ("un budget de 1,5 million d'euros", "1500000"),
+        ("300 k€", "300000"),
+        ("210.000 € HT", "210000"),
+    ],
+)
+def test_amounts_are_normalised_to_euros(text, value):
+    assert found(text, "amount") == {("amount", value)}
+
+
+def test_parse_amount_rejects_nonsense():
+    assert parse_amount("1,2,3", None, "€") is None
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("le 12 mars 2019", "2019-03-12"),
+        ("le 1er juin 2023", "2023-06-01"),
+        ("notifié le 30/09/2020", "2020-09-30"),
+        ("Date: Wed, 20 Jan 2021 09:12:00", "2021-01-20"),
+        ("au cours de l'année 2019", "2019"),
+        ("en novembre 2023", "2023-11"),
+    ],
+)
+def test_dates_are_iso(text, value):
+    assert ("date", value) in found(text, "date")
+
+
+def test_a_month_without_year_takes_the_year_of_the_text():
+    text = "La délibération de 2019 prévoit une installation fin mars."
+    assert ("date", "2019-03") in found(text, "date")
+
+
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("des caméras augmentées", "vsa"),
+        ("la VSA", "vsa"),
+        ("la vidéosurveillance algorithmique", "vsa"),
+        ("des capteurs sonores", "detection-sonore"),
+        ("la détection de bruits anormaux", "detection-sonore"),
+        ("le système de vidéoprotection", "videosurveillance"),
+        ("facial recognition cameras", "reconnaissance-faciale"),
+        ("un drone de la police", "drones"),
+        ("lecture automatisée des plaques", "lapi"),
+    ],
+)
+def test_technologies_from_french_and_english_wording(text, slug):
+    assert ("technology", slug) in found(text, "technology")
+
+
+def test_algorithmic_surveillance_is_not_also_counted_as_plain_video_surveillance():
+    assert found("la vidéosurveillance algorithmique", "technology") == {("technology", "vsa")}
+
+
+def test_funding_bodies_are_funders_only_when_they_fund():
+    assert ("funder", "ANRU") in found("L'ANRU apporte une subvention au projet.")
+    assert ("funder", "ANRU") not in found("L'ANRU a visité le quartier.")
+    assert ("funder", "FIPD") in found("Le FIPD est mentionné.")
+
+
+def test_offsets_point_at_the_text():
+    text = "Délibération : la commune de Saint-Étienne et la société Serenicity, 45 000 €."
+    for item in detect_text(text, context=document_context([text])):
+        assert text[item.start : item.end] == item.text
