@@ -23,6 +23,12 @@ class Command(BaseCommand):
 
         worker = None
         if not options["no_worker"]:
+            from contrechamp.documents.services import documents_resume
+
+            # Documents left half-processed by a worker that was stopped or killed.
+            resumed = documents_resume()
+            if resumed:
+                self.stdout.write(f"{resumed} unfinished documents queued again.")
             worker = subprocess.Popen(
                 [sys.executable, "-m", "contrechamp", "db_worker", "--interval", "1"]
             )
