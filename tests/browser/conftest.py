@@ -64,6 +64,7 @@ def site(tmp_path_factory):
         ["demo", "load"],
         ["users", "create", "camille", "--password", PASSWORD],
         ["users", "create", "dominique", "--password", PASSWORD],
+        ["users", "create", "rene", "--password", PASSWORD, "--role", "reviewer"],
     ):
         subprocess.run(command + step, env=env, check=True, capture_output=True)
     port = _free_port()

@@ -1,0 +1,72 @@
+"""The document library in a real browser, with the real worker, OCR and search."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.documents import samples
+
+pytestmark = pytest.mark.browser
+
+SCAN = (
+    "Commune de Saint-Étienne\n\n"
+    "Le conseil municipal approuve l'installation de capteurs sonores\n"
+    "dans le quartier de Tarentaize pour un montant de 45 000 euros."
+)
+
+
+def test_a_reviewer_uploads_a_scan_and_an_email_searches_and_cites_a_page(
+    make_visitor, tmp_path
+):
+    scan = tmp_path / "courrier-scanne.pdf"
+    # Page 1 is only text; page 2, the scan, is where the word will be found.
+    scan.write_bytes(samples.mixed_pdf("Bordereau d'envoi du service juridique.", SCAN))
+    mail = tmp_path / "reponse.eml"
+    attachment = samples.text_pdf(["Annexe : délibération sur la vidéoprotection."])
+    mail.write_bytes(samples.eml("Veuillez trouver la délibération ci-jointe.", attachment))
+
+    v = make_visitor()
+    page = v.page
+    v.log_in("rene")
+    page.get_by_role("link", name="Documents").first.click()
+    page.get_by_label("Fichiers").set_input_files([str(scan), str(mail)])
+    page.get_by_label("Provenance").select_option("access_request")
+    page.get_by_role("button", name="Envoyer").click()
+    progress = page.locator("#upload-progress li")
+    expect(progress).to_have_count(2)
+    expect(progress.get_by_role("link", name="ajouté : ouvrir")).to_have_count(2)
+
+    # Wait for the worker: the document page refreshes itself until it is processed.
+    progress.filter(has_text="courrier-scanne.pdf").get_by_role("link").click()
+    expect(page.locator("#document-status")).to_have_text("traité", timeout=120_000)
+    page.goto(v.base + "/documents/")
+    page.get_by_role("link", name="Réponse à votre demande CADA").click()
+    expect(page.locator("#document-status")).to_have_text("traité", timeout=120_000)
+    page.get_by_role("link", name="deliberation").click()
+    expect(page.locator("#document-status")).to_have_text("traité", timeout=120_000)
+    assert "vidéoprotection" in page.inner_text(".page-text")
+
+    # A word that exists only in the scan, through the search box.
+    page.get_by_role("link", name="Rechercher", exact=True).click()
+    page.get_by_label("Rechercher", exact=True).fill("Tarentaize")
+    page.get_by_role("button", name="Rechercher").click()
+    hits = page.locator("ol.hits li")
+    expect(hits).to_have_count(1)
+    expect(hits.locator("mark")).to_have_text("Tarentaize")
+    hits.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"\?page=2"))
+    assert "Page 2 sur 2" in page.inner_text("#page h2")
+    assert "Tarentaize" in page.inner_text(".page-text")
+    image = page.locator(".page-view img")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.naturalWidth") > 0
+
+    # Accept the suggested commune into a new deployment, cited with this page.
+    row = page.locator("tr.entity-commune", has_text="Saint-Étienne")
+    row.get_by_label("Dispositif").select_option("new")
+    row.get_by_role("button", name="Accepter").click()
+    page.wait_for_url(re.compile(r"/dispositifs/.+/modifier/"))
+    assert "Saint-Étienne" in page.inner_text("main")
+    assert "p. 2" in page.content()
+    assert v.third_parties() == set()
