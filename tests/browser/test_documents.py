@@ -16,9 +16,7 @@ SCAN = (
 )
 
 
-def test_a_reviewer_uploads_a_scan_and_an_email_searches_and_cites_a_page(
-    make_visitor, tmp_path
-):
+def test_a_reviewer_uploads_a_scan_and_an_email_searches_and_cites_a_page(make_visitor, tmp_path):
     scan = tmp_path / "courrier-scanne.pdf"
     # Page 1 is only text; page 2, the scan, is where the word will be found.
     scan.write_bytes(samples.mixed_pdf("Bordereau d'envoi du service juridique.", SCAN))
@@ -58,9 +56,11 @@ def test_a_reviewer_uploads_a_scan_and_an_email_searches_and_cites_a_page(
     page.wait_for_url(re.compile(r"\?page=2"))
     assert "Page 2 sur 2" in page.inner_text("#page h2")
     assert "Tarentaize" in page.inner_text(".page-text")
-    image = page.locator(".page-view img")
-    expect(image).to_be_visible()
-    assert image.evaluate("img => img.naturalWidth") > 0
+    # The page image, rendered by the server, loads.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.page-view img');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
 
     # Accept the suggested commune into a new deployment, cited with this page.
     row = page.locator("tr.entity-commune", has_text="Saint-Étienne")

@@ -1,0 +1,237 @@
+"""Throughput of the document pipeline, each against its floor in the same run.
+
+    .venv/bin/python benchmarks/documents.py [--documents 100 --pages 20 --scans 8]
+
+1. Ingest without entity detection (detect, extract, OCR check, index) of text PDFs,
+   against raw PyMuPDF text extraction of the same files.
+2. Entity detection, against spaCy's own throughput with only the components entity
+   recognition needs, on the same page texts.
+3. OCR seconds per page: one single-threaded Tesseract process per core (what the
+   pipeline does), against one Tesseract at a time using its own threads.
+
+Runs in its own SQLite database and data folder (temporary); prints medians of
+`--repeat` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PARAGRAPHS = [
+    "Le conseil municipal de {ville}, réuni le {jour} {mois} {annee}, a examiné le projet "
+    "d'extension du dispositif de vidéoprotection dans le quartier de la gare.",
+    "La société {vendeur} a remis une offre de {montant} € HT pour la fourniture de "
+    "caméras, le câblage et la maintenance pendant quatre ans.",
+    "Le financement est assuré pour partie par le FIPD et pour le solde par le budget "
+    "communal, au titre de l'exercice {annee}.",
+    "Monsieur le maire rappelle que le centre de supervision urbain fonctionne sept jours "
+    "sur sept et que les images sont conservées trente jours.",
+    "Un élu de l'opposition demande si une analyse algorithmique des images est prévue ; "
+    "il lui est répondu qu'aucune expérimentation n'est engagée à ce stade.",
+    "Après en avoir délibéré, le conseil adopte la délibération à la majorité des suffrages "
+    "exprimés, cinq élus votant contre et deux s'abstenant.",
+    "Les travaux de voirie de la rue principale débuteront au printemps ; la circulation "
+    "sera alternée et le marché hebdomadaire déplacé sur la place de l'église.",
+    "La commission des finances a émis un avis favorable au budget supplémentaire, qui "
+    "intègre les recettes de la taxe locale sur la publicité extérieure.",
+]
+VILLES = ["Saint-Étienne", "Marseille", "Nice", "Toulouse", "Moirans", "Valenciennes", "Metz"]
+VENDEURS = ["Serenicity", "Briefcam", "Two-i", "Engie Ineo", "Thales", "SNEF"]
+MOIS = ["janvier", "mars", "juin", "septembre", "novembre"]
+
+
+def page_text(rng: random.Random) -> str:
+    parts = []
+    for template in rng.sample(PARAGRAPHS, 6):
+        parts.append(
+            template.format(
+                ville=rng.choice(VILLES),
+                jour=rng.randint(1, 28),
+                mois=rng.choice(MOIS),
+                annee=rng.randint(2015, 2025),
+                vendeur=rng.choice(VENDEURS),
+                montant=f"{rng.randint(10, 900)} 000",
+            )
+        )
+    return "\n\n".join(parts)
+
+
+def make_pdfs(folder: Path, documents: int, pages: int) -> list[Path]:
+    import pymupdf
+
+    rng = random.Random(7)
+    paths = []
+    for n in range(documents):
+        pdf = pymupdf.open()
+        for _ in range(pages):
+            page = pdf.new_page(width=595, height=842)
+            page.insert_textbox(pymupdf.Rect(56, 56, 539, 786), page_text(rng), fontsize=10)
+        path = folder / f"doc-{n:04d}.pdf"
+        pdf.save(path)
+        paths.append(path)
+    return paths
+
+
+def raw_extraction(paths: list[Path]) -> tuple[float, int]:
+    import pymupdf
+
+    began = time.perf_counter()
+    pages = 0
+    for path in paths:
+        with pymupdf.open(path) as pdf:
+            for page in pdf:
+                page.get_text("text")
+                pages += 1
+    return time.perf_counter() - began, pages
+
+
+def ingest(paths: list[Path]) -> tuple[float, int]:
+    from django.conf import settings
+    from django.db import connection
+
+    from contrechamp.documents import search, services
+    from contrechamp.documents.models import Document, Page
+
+    steps = [s for s in services.STEPS if s[0] != "entities"]
+    original, services.STEPS = services.STEPS, steps
+    try:
+        # Each run starts empty: no document, no stored file, an empty index.
+        Document.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM documents_page_fts")
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / "documents", ignore_errors=True)
+        search._tantivy().clear()
+        began = time.perf_counter()
+        for path in paths:
+            ingested = services.document_ingest(data=path.read_bytes(), filename=path.name)
+            services.document_process(document=ingested.document)
+        elapsed = time.perf_counter() - began
+    finally:
+        services.STEPS = original
+    return elapsed, Page.objects.count()
+
+
+def entities(texts: list[str]) -> tuple[float, float]:
+    from contrechamp.documents.entities import detect_text, document_context, gazetteer, nlp
+
+    model = nlp()
+    gazetteer()
+    list(model.pipe(texts[:20]))  # warm up
+    began = time.perf_counter()
+    list(model.pipe(texts, batch_size=16))
+    spacy_seconds = time.perf_counter() - began
+    context = document_context(texts[:50])
+    began = time.perf_counter()
+    for text, doc in zip(texts, model.pipe(texts, batch_size=16), strict=True):
+        detect_text(text, context=context, doc=doc)
+    return time.perf_counter() - began, spacy_seconds
+
+
+def ocr(scans: int) -> tuple[float, float]:
+    import pymupdf
+
+    from contrechamp.documents import ocr as ocr_module
+    from tests.documents.samples import page_image
+
+    rng = random.Random(3)
+    images = []
+    for n in range(scans):
+        pixmap = page_image(page_text(rng)[:900], dpi=300)
+        images.append((n, pixmap.tobytes("png")))
+    del pymupdf
+    began = time.perf_counter()
+    list(ocr_module.recognise_many(iter(images), workers=os.cpu_count() or 1))
+    parallel = (time.perf_counter() - began) / scans
+
+    import subprocess
+
+    began = time.perf_counter()
+    for _, image in images:
+        environment = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
+        subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", "fra", "--psm", "3", "tsv"],
+            input=image,
+            capture_output=True,
+            env=environment,
+            check=True,
+        )
+    threaded = (time.perf_counter() - began) / scans
+    return parallel, threaded
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--documents", type=int, default=100)
+    parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--scans", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="contrechamp-docbench-"))
+    os.environ["CONTRECHAMP_DATA_DIR"] = str(workdir)
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "contrechamp.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from contrechamp.documents.models import Page
+    from contrechamp.places.services import places_load
+
+    call_command("migrate", verbosity=0)
+    places_load()
+    (workdir / "pdfs").mkdir()
+    paths = make_pdfs(workdir / "pdfs", args.documents, args.pages)
+    total_pages = args.documents * args.pages
+
+    raw, ingested = [], []
+    for _ in range(args.repeat):
+        seconds, pages = raw_extraction(paths)
+        raw.append(pages / seconds)
+        seconds, pages = ingest(paths)
+        ingested.append(pages / seconds)
+    texts = list(Page.objects.order_by("id").values_list("text", flat=True))
+    detect, spacy_only = [], []
+    for _ in range(args.repeat):
+        seconds, spacy_seconds = entities(texts)
+        detect.append(len(texts) / seconds)
+        spacy_only.append(len(texts) / spacy_seconds)
+    parallel, threaded = ocr(args.scans)
+
+    print(
+        f"\n{args.documents} text PDFs, {total_pages} pages; medians of {args.repeat} runs; "
+        f"{os.cpu_count()} cores\n"
+    )
+    print("| measure | pages/s | floor | floor pages/s | ratio |")
+    print("| --- | ---: | --- | ---: | ---: |")
+    r, i = statistics.median(raw), statistics.median(ingested)
+    print(
+        f"| ingest, no entities | {i:.0f} | raw PyMuPDF text extraction | {r:.0f} | "
+        f"{r / i:.1f}× slower |"
+    )
+    d, s = statistics.median(detect), statistics.median(spacy_only)
+    print(
+        f"| entity detection | {d:.1f} | spaCy NER only (same components) | {s:.1f} | "
+        f"{s / d:.2f}× slower |"
+    )
+    print(
+        f"\nOCR, {args.scans} pages at 300 dpi: {parallel:.2f} s/page with one single-threaded "
+        f"Tesseract per core, {threaded:.2f} s/page with one Tesseract using its own "
+        f"threads ({threaded / parallel:.1f}× slower)"
+    )
+
+
+if __name__ == "__main__":
+    main()
