@@ -57,6 +57,9 @@ def test_a_reviewer_uploads_a_scan_and_an_email_searches_and_cites_a_page(make_v
     assert "Page 2 sur 2" in page.inner_text("#page h2")
     assert "Tarentaize" in page.inner_text(".page-text")
     # The page image, rendered by the server, loads.
+    source = page.locator(".page-view img").get_attribute("src")
+    image = page.request.get(v.base + source)
+    assert image.status == 200 and image.body().startswith(b"\x89PNG")
     page.wait_for_function(
         "() => { const img = document.querySelector('.page-view img');"
         " return img && img.complete && img.naturalWidth > 0; }"

@@ -10,8 +10,13 @@ def _found(q):
 
 
 def test_renaming_a_vendor_reindexes_its_deployments_in_the_worker(
-    contributor, django_capture_on_commit_callbacks
+    contributor, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # The worker closes connections that are inside a transaction between tasks; the
+    # test's own transaction must survive it (on PostgreSQL that closes the connection).
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     org = Organisation.objects.get(name="Serenicity")
     with django_capture_on_commit_callbacks(execute=True):
         organisation_update(
