@@ -45,11 +45,19 @@ PAGES_PER_DOCUMENT = 50
 
 
 def vocabulary() -> list[str]:
+    """The real words first (the most frequent ranks), then made-up words of two to four
+    syllables for the long tail, all distinct."""
+    import random
+
+    rng = random.Random(5)
     words = list(dict.fromkeys(REAL_WORDS))
-    n = 0
+    seen = set(words)
+    syllables = [c + v for c in "bcdfglmnprstv" for v in ("a", "e", "i", "o", "u", "ou", "é")]
     while len(words) < VOCABULARY:
-        words.append(f"terme{n}")
-        n += 1
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
     return words
 
 

@@ -33,7 +33,14 @@ from django.db import connection, transaction
 
 from contrechamp.accounts.models import has_role
 from contrechamp.documents.models import Document, Page
-from contrechamp.lib.textsearch import french_terms, fts5_document, fts5_query, unaccent
+from contrechamp.lib.textsearch import (
+    STOPWORDS,
+    french_terms,
+    fts5_document,
+    fts5_query,
+    stem,
+    unaccent,
+)
 
 SNIPPET_CHARS = 220
 
@@ -172,21 +179,63 @@ def search_pages(
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def _fold_table(text: str) -> dict[int, str]:
+    """Per-character lower-case, unaccented equivalents that keep offsets unchanged (a
+    character whose folding is not one character is left as it is)."""
+    table = {}
+    for char in set(text):
+        folded = unaccent(char.lower())
+        if folded != char and len(folded) == 1:
+            table[ord(char)] = folded
+    return table
+
+
+_ACCENTED = {
+    "a": "aàâäáã",
+    "e": "eéèêë",
+    "i": "iîïíì",
+    "o": "oôöóò",
+    "u": "uùûüú",
+    "c": "cç",
+    "y": "yÿ",
+    "n": "nñ",
+}
+
+
+def _candidates(stems: set[str]) -> re.Pattern[str]:
+    """Words that may have one of `stems`: Snowball only rewrites the end of a word, so
+    a word shares the first three letters of its stem (accents aside)."""
+    prefixes = sorted({s[:3] for s in stems}, key=len, reverse=True)
+    alternatives = [
+        "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in prefix)
+        for prefix in prefixes
+    ]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\w*")
+
+
 def highlight(text: str, query: str, *, width: int = SNIPPET_CHARS) -> str:
     """The passage of `text` with the most query words, escaped, matches in <mark>."""
     wanted = set(french_terms(query))
-    matches = [
-        (m.start(), m.end())
-        for m in _WORD.finditer(text)
-        if wanted and (french_terms(m.group()) or [""])[0] in wanted
-    ]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: keep offsets
+        lowered = text.translate(_fold_table(text))
+    matches = []
+    if wanted:
+        for m in _candidates(wanted).finditer(lowered):
+            word = unaccent(m.group())
+            if word not in STOPWORDS and stem(word) in wanted:
+                matches.append((m.start(), m.end()))
     if not matches:
         passage_start = 0
     else:
         # The window starting at a match that holds the most matches.
         best, best_count = matches[0][0], 0
-        for start, _ in matches:
-            count = sum(1 for s, e in matches if start <= s and e <= start + width)
+        for index, (start, _) in enumerate(matches):
+            count = 0
+            for _, e in matches[index:]:
+                if e > start + width:
+                    break
+                count += 1
             if count > best_count:
                 best, best_count = start, count
         passage_start = max(0, best - 40)

@@ -33,6 +33,11 @@ def _stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def stem(word: str) -> str:
+    """The Snowball stem of one lower-case, unaccented word (cached)."""
+    return _stem(word)
+
+
 def french_terms(text: str) -> list[str]:
     """Lower-cased, unaccented, stemmed words of `text`, stop words removed."""
     words = _WORD.findall(unaccent(text.lower()))
