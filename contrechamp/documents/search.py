@@ -81,11 +81,9 @@ class Hit:
 
 def backend_name() -> str:
     configured = settings.SEARCH_BACKEND
-    if configured == "auto":
-        return "database" if connection.vendor == "postgresql" else "tantivy"
     if configured not in ("tantivy", "database"):
-        raise ValueError(f"SEARCH_BACKEND must be auto, tantivy or database, not {configured!r}")
-    return configured
+        raise ValueError(f"SEARCH_BACKEND must be tantivy or database, not {configured!r}")
+    return str(configured)
 
 
 def _place_terms(document: Document) -> list[str]:
