@@ -62,5 +62,36 @@ def contributor_client(client, contributor):
     return client
 
 
+def separate_database(data_dir, suffix: str) -> str:
+    """A database of its own for a server or worker process started by a test: a SQLite
+    file in `data_dir`, or `<name>_<suffix>` created afresh on PostgreSQL."""
+    from urllib.parse import urlparse
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{data_dir}/db.sqlite3"
+    import psycopg
+
+    parsed = urlparse(url)
+    name = f"{parsed.path.lstrip('/')}_{suffix}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed._replace(path=f"/{name}").geturl()
+
+
+def query_database(url: str, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows from the database of another process (`?` placeholders)."""
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return conn.execute(sql.replace("?", "%s"), params).fetchall()
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
 def have(program: str) -> bool:
     return shutil.which(program) is not None

@@ -766,15 +766,18 @@ def document_context(texts: list[str], document: Any = None) -> Context:
     return Context(departments=departments, year=year)
 
 
-def detect_document(document: Any) -> list[Any]:
-    """Unsaved `Entity` rows for every page of `document`."""
+def detect_document(document: Any, heartbeat: Any = None) -> list[Any]:
+    """Unsaved `Entity` rows for every page of `document`; `heartbeat` is called every
+    hundred pages (long documents keep their lease)."""
     from contrechamp.documents.models import Entity
 
     pages = list(document.pages.order_by("number"))
     context = document_context([p.text for p in pages], document)
     rows = []
     texts = [p.text[:1_000_000] for p in pages]
-    for page, doc in zip(pages, nlp().pipe(texts, batch_size=16), strict=True):
+    for index, (page, doc) in enumerate(zip(pages, nlp().pipe(texts, batch_size=16), strict=True)):
+        if heartbeat and index % 100 == 99:
+            heartbeat()
         for item in detect_text(page.text, context=context, doc=doc):
             rows.append(
                 Entity(

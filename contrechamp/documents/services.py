@@ -105,20 +105,23 @@ def _enqueue(document_id: int) -> None:
     document_process_task.enqueue(document_id)
 
 
-def documents_resume() -> int:
+def documents_resume(*, release_leases: bool = False) -> int:
     """Queue again every unfinished document that has no task waiting (after the worker
-    was stopped or killed). Returns how many were queued."""
+    was stopped or killed). `release_leases` frees documents held by a dead worker at
+    once, for when no other worker can be running (one machine, on SQLite); otherwise
+    their lease expires on its own. Returns how many were queued."""
     from django_tasks_db.models import DBTaskResult
 
+    unfinished = Document.objects.filter(status__in=["queued", "processing"])
+    if release_leases:
+        unfinished.update(lease_until=None)
     waiting: set[int] = set()
     for args in DBTaskResult.objects.filter(
         status="READY", task_path__endswith="document_process_task"
     ).values_list("args_kwargs", flat=True):
         waiting.update(a for a in (args or {}).get("args", []) if isinstance(a, int))
     count = 0
-    for document_id in Document.objects.filter(status__in=["queued", "processing"]).values_list(
-        "id", flat=True
-    ):
+    for document_id in unfinished.values_list("id", flat=True):
         if document_id not in waiting:
             _enqueue(document_id)
             count += 1
@@ -128,7 +131,14 @@ def documents_resume() -> int:
 # --- the pipeline ---------------------------------------------------------------------
 
 
-LEASE = timedelta(minutes=15)
+def lease() -> timedelta:
+    """How long a document stays held without news from its worker: longer than the
+    slowest single operation (one OCR page may take up to OCR_TIMEOUT)."""
+    return timedelta(seconds=settings.OCR_TIMEOUT + 120)
+
+
+def _heartbeat(document: Document) -> None:
+    Document.objects.filter(id=document.id).update(lease_until=timezone.now() + lease())
 
 
 def _claim(document: Document) -> bool:
@@ -136,7 +146,7 @@ def _claim(document: Document) -> bool:
     claimed = (
         Document.objects.filter(id=document.id, status__in=["queued", "processing"])
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=now + LEASE, status="processing")
+        .update(lease_until=now + lease(), status="processing")
     )
     return claimed == 1
 
@@ -156,7 +166,7 @@ def document_process(*, document: Document) -> Document:
 
 def _run_steps(document: Document) -> Document:
     for name, run in STEPS:
-        Document.objects.filter(id=document.id).update(lease_until=timezone.now() + LEASE)
+        _heartbeat(document)
         step, _ = Step.objects.get_or_create(document=document, name=name)
         if step.status == "done":
             continue
@@ -279,6 +289,7 @@ def _step_extract(document: Document) -> dict[str, Any]:
         if len(batch) >= PAGE_BATCH:
             Page.objects.bulk_create(batch)
             batch = []
+            _heartbeat(document)
     Page.objects.bulk_create(batch)
     output["pages"] = pdf.page_count
     output["pages_to_ocr"] = Page.objects.filter(document=document, needs_ocr=True).count()
@@ -361,7 +372,7 @@ def _step_ocr(document: Document) -> dict[str, Any]:
         page.ocr_confidence = result.confidence if result.confidence is not None else 0.0
         page.method = "ocr" if result.text.strip() else "empty"
         page.save(update_fields=["text", "words", "ocr_confidence", "method"])
-        Document.objects.filter(id=document.id).update(lease_until=timezone.now() + LEASE)
+        _heartbeat(document)
         if result.confidence is not None:
             confidences.append(result.confidence)
     seconds = time.perf_counter() - began
@@ -386,7 +397,11 @@ def _step_entities(document: Document) -> dict[str, Any]:
         .exclude(status="suggested")
         .values_list("page_id", "kind", "start")
     )
-    rows = [e for e in detect_document(document) if (e.page_id, e.kind, e.start) not in decided]
+    rows = [
+        e
+        for e in detect_document(document, heartbeat=lambda: _heartbeat(document))
+        if (e.page_id, e.kind, e.start) not in decided
+    ]
     Entity.objects.bulk_create(rows, batch_size=500)
     counts: dict[str, int] = {}
     for row in rows:

@@ -7,12 +7,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import PASSWORD, require
+from tests.conftest import PASSWORD, require, separate_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,20 +31,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _browser_database(data_dir: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return f"sqlite:///{data_dir}/db.sqlite3"
-    import psycopg
-
-    parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/')}_browser"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return parsed._replace(path=f"/{name}").geturl()
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     require(os.path.exists(CHROMIUM), "Debian's chromium (apt-get install chromium)")
@@ -53,7 +38,7 @@ def site(tmp_path_factory):
     env = {
         **os.environ,
         "CONTRECHAMP_DATA_DIR": str(data_dir),
-        "DATABASE_URL": _browser_database(data_dir),
+        "DATABASE_URL": separate_database(data_dir, "browser"),
         "DJANGO_SETTINGS_MODULE": "",
     }
     env.pop("DJANGO_SETTINGS_MODULE")

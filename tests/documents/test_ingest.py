@@ -187,7 +187,7 @@ def test_a_document_held_by_another_worker_is_left_alone():
     from django.utils import timezone
 
     Document.objects.filter(id=document.id).update(
-        lease_until=timezone.now() + services.LEASE, status="processing"
+        lease_until=timezone.now() + services.lease(), status="processing"
     )
     assert document_process(document=document).status == "processing"
     assert not document.pages.exists()

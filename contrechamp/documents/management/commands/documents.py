@@ -27,7 +27,12 @@ class Command(BaseCommand):
         entities = sub.add_parser("entities", help="Entities suggested for a document.")
         entities.add_argument("id", type=int)
         entities.add_argument("--json", action="store_true")
-        sub.add_parser("resume", help="Queue unfinished documents again.")
+        resume = sub.add_parser("resume", help="Queue unfinished documents again.")
+        resume.add_argument(
+            "--release-leases",
+            action="store_true",
+            help="Free documents held by a worker (only when no worker is running).",
+        )
         sub.add_parser("reindex", help="Rebuild the search index from the database.")
         process = sub.add_parser("process", help="Process queued documents in this process.")
         process.add_argument("ids", nargs="*", type=int)
@@ -145,7 +150,8 @@ class Command(BaseCommand):
     def handle_resume(self, **options: Any) -> None:
         from contrechamp.documents.services import documents_resume
 
-        self.stdout.write(f"{documents_resume()} documents queued again.")
+        count = documents_resume(release_leases=options["release_leases"])
+        self.stdout.write(f"{count} documents queued again.")
 
     def handle_reindex(self, **options: Any) -> None:
         from contrechamp.documents.search import index_rebuild

@@ -23,10 +23,13 @@ class Command(BaseCommand):
 
         worker = None
         if not options["no_worker"]:
+            from django.db import connection
+
             from contrechamp.documents.services import documents_resume
 
-            # Documents left half-processed by a worker that was stopped or killed.
-            resumed = documents_resume()
+            # Documents left half-processed by a worker that was stopped or killed. On
+            # SQLite this is the only worker there can be: its leases are released now.
+            resumed = documents_resume(release_leases=connection.vendor == "sqlite")
             if resumed:
                 self.stdout.write(f"{resumed} unfinished documents queued again.")
             worker = subprocess.Popen(
