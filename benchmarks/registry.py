@@ -107,6 +107,8 @@ def build(n: int) -> None:
             start = rng.randint(2010, 2025)
             title = f"{tech[0][1]} à {commune_name} n°{i}"
             description = " ".join(rng.choices(WORDS, k=40))
+            # The text the search indexes: what `deployment_search_text` would give.
+            text = "\n".join([title, description, commune_name, vendor.name, *[t[1] for t in tech]])
             rows.append(
                 Deployment(
                     title=title,
@@ -115,14 +117,13 @@ def build(n: int) -> None:
                     start_date=f"{start}-{rng.randint(1, 12):02d}",
                     end_date=str(start + rng.randint(0, 4)) if rng.random() < 0.3 else "",
                     description=description,
+                    search_text=text,
                 )
             )
             places.append(commune_id)
             techs.append([t[0] for t in tech])
             supplied.append(vendor.id)
-            texts.append(
-                "\n".join([title, description, commune_name, vendor.name, *[t[1] for t in tech]])
-            )
+            texts.append(text)
         Deployment.objects.bulk_create(rows, batch_size=2000)
         ids = list(
             Deployment.objects.filter(slug__startswith="bench-")
