@@ -110,14 +110,12 @@ def search(qs: QuerySet[Deployment], text: str) -> QuerySet[Deployment]:
         # Only stop words: PostgreSQL would ignore the condition and match everything.
         return qs.none()
     if connection.vendor == "postgresql":
+        # search_vector: a stored column computed from search_text (migration 0005).
         return qs.extra(
-            where=[
-                "to_tsvector('contrechamp_fr', registry_deployment.search_text) "
-                "@@ plainto_tsquery('contrechamp_fr', %s)"
-            ],
+            where=["registry_deployment.search_vector @@ plainto_tsquery('contrechamp_fr', %s)"],
             params=[text],
             select={
-                "rank": "-ts_rank(to_tsvector('contrechamp_fr', registry_deployment.search_text),"
+                "rank": "-ts_rank(registry_deployment.search_vector,"
                 " plainto_tsquery('contrechamp_fr', %s))"
             },
             select_params=[text],

@@ -195,8 +195,8 @@ def deployment_search_text(deployment: Deployment) -> str:
 
 
 def deployment_index(deployment: Deployment) -> None:
-    """Refresh the deployment's full-text entry (a GIN expression index on PostgreSQL;
-    an FTS5 row of stemmed words on SQLite)."""
+    """Refresh the deployment's full-text entry (on PostgreSQL the stored tsvector column
+    follows search_text by itself; on SQLite an FTS5 row of stemmed words)."""
     text = deployment_search_text(deployment)
     Deployment.objects.filter(id=deployment.id).update(search_text=text)
     deployment.search_text = text
