@@ -44,6 +44,8 @@ messages: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/registry.py
+	$(BIN)/python benchmarks/documents.py
+	$(BIN)/python benchmarks/search.py --pages 100000
 
 clean:
 	rm -rf $(VENV) var
