@@ -96,4 +96,5 @@ def test_killing_the_worker_in_the_middle_of_ocr_loses_nothing(tmp_path):
         "SELECT output, attempts FROM documents_step WHERE document_id = ? AND name = 'ocr'",
         (document,),
     )[0]
-    assert json.loads(output)["pages"] == PAGES - before and attempts == 2
+    output = output if isinstance(output, dict) else json.loads(output)  # PostgreSQL: jsonb
+    assert output["pages"] == PAGES - before and attempts == 2
