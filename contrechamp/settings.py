@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "contrechamp.registry",
     "contrechamp.accounts",
     "contrechamp.documents",
+    "contrechamp.redaction",
     "contrechamp.api",
 ]
 

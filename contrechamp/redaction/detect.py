@@ -1,0 +1,151 @@
+"""Personal data in a page of text: what should be redacted before publication.
+
+E-mail addresses and phone numbers must never be missed (their recall is tested at
+100 %), so their rules are broad: a false suggestion costs a reviewer one click, a
+missed one publishes someone's number. Phone numbers come from `phonenumbers` (French
+and international formats), IBANs are checked with `python-stdnum`, names of persons
+from spaCy plus the cues of administrative letters ("M.", "Mme", "Affaire suivie par",
+signature blocks). Public figures acting as such stay readable: the reviewer lists them
+per document or per place, and they are not suggested.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+from stdnum import iban
+
+from contrechamp.documents.entities import key, nlp
+
+KINDS = ["email", "phone", "address", "iban", "person", "plate"]
+
+
+@dataclass
+class Finding:
+    kind: str
+    text: str
+    start: int
+    end: int
+    confidence: float
+
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+\s?(?:@|\(at\)|\[at\]|\s(?:arobase|at)\s)\s?"
+    r"[\w-]+(?:\s?(?:\.|\(dot\)|\[dot\])\s?[\w-]+)+",
+    re.IGNORECASE,
+)
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
+# French plates since 2009 (AA-123-AA; I, O, U are never used) and the older format
+# (123 ABC 42).
+_PLATE = re.compile(
+    r"\b[A-HJ-NP-TV-Z]{2}[- ]\d{3}[- ][A-HJ-NP-TV-Z]{2}\b|\b\d{1,4}\s[A-Z]{2,3}\s(?:\d{2}|2[AB])\b"
+)
+_STREET = (
+    r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|impasse|all[ée]e|route|quai|cours|"
+    r"square|r[ée]sidence|lotissement|passage|sentier|villa|cit[ée]|hameau|lieu-dit)"
+)
+_ADDRESS = re.compile(
+    rf"\b\d{{1,4}}(?:\s?(?:bis|ter|[A-D]))?,?\s+{_STREET}\s+[^\n,;]{{2,60}}?"
+    rf"(?:,?\s*(?:\n\s*)?\d{{5}}\s+[A-ZÉÈ][\w'’ -]+)?(?=[\n,;.]|$)",
+    re.IGNORECASE,
+)
+_TITLE = r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Me|Maître|Dr|Docteur|Pr)"
+_NAME = r"[A-ZÉÈÀÂÎÔÇ][\w'’-]+(?:[ \t]+[A-ZÉÈÀÂÎÔÇ][\w'’-]+){0,3}"
+_TITLED = re.compile(rf"\b{_TITLE}\s+(?P<name>{_NAME})")
+_FOLLOWED_BY = re.compile(
+    rf"(?:affaire suivie par|dossier suivi par|contact|interlocut(?:eur|rice)|r[ée]dacteur|"
+    rf"r[ée]dactrice|signataire|plaignant|requ[ée]rant)\s*:?\s*(?:{_TITLE}\s+)?(?P<name>{_NAME})",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(
+    r"(?:cordialement|bien cordialement|salutations distingu[ée]es|sinc[èe]res salutations|"
+    r"bien [àa] vous|respectueusement)[.,]?\s*\n+\s*(?P<name>" + _NAME + r")\s*(?:\n|$)",
+    re.IGNORECASE,
+)
+
+
+def detect(text: str, *, public: Iterable[str] = (), doc: Any = None) -> list[Finding]:
+    """Personal data of one page, in reading order; names in `public` are left out."""
+    keep = {key(name) for name in public if name.strip()}
+    found: list[Finding] = []
+    for match in _EMAIL.finditer(text):
+        found.append(Finding("email", match.group(), match.start(), match.end(), 0.99))
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, "FR", leniency=phonenumbers.Leniency.POSSIBLE
+    ):
+        found.append(Finding("phone", match.raw_string, match.start, match.end, 0.95))
+    for match in _IBAN.finditer(text):
+        if iban.is_valid(match.group()):
+            found.append(Finding("iban", match.group(), match.start(), match.end(), 0.99))
+    for match in _PLATE.finditer(text):
+        found.append(Finding("plate", match.group(), match.start(), match.end(), 0.8))
+    for match in _ADDRESS.finditer(text):
+        found.append(
+            Finding(
+                "address",
+                match.group().strip(),
+                match.start(),
+                match.start() + len(match.group().strip()),
+                0.85,
+            )
+        )
+    found += _persons(text, doc)
+    found = [f for f in found if not (f.kind == "person" and _is_public(f.text, keep))]
+    return _without_overlaps(found)
+
+
+def _is_public(name: str, keep: set[str]) -> bool:
+    name_key = key(name)
+    return any(
+        name_key == k or name_key.endswith(" " + k) or k.endswith(" " + name_key) for k in keep
+    )
+
+
+def _persons(text: str, doc: Any) -> list[Finding]:
+    found = []
+    for pattern, confidence in ((_TITLED, 0.9), (_FOLLOWED_BY, 0.9), (_CLOSING, 0.85)):
+        for match in pattern.finditer(text):
+            found.append(
+                Finding(
+                    "person",
+                    match.group("name"),
+                    match.start("name"),
+                    match.end("name"),
+                    confidence,
+                )
+            )
+    doc = doc if doc is not None else nlp()(text)
+    for entity in doc.ents:
+        if entity.label_ != "PER":
+            continue
+        # A name ends at the line's end; the title before it stays readable.
+        raw = entity.text.split("\n")[0]
+        title = re.match(rf"{_TITLE}\s+", raw)
+        offset = title.end() if title else 0
+        name = raw[offset:].strip()
+        # One capitalised word alone is too often a place or an organisation.
+        if len(name.split()) < 2:
+            continue
+        start = entity.start_char + offset
+        found.append(Finding("person", name, start, start + len(name), 0.7))
+    return found
+
+
+_PRIORITY = {"email": 0, "iban": 1, "phone": 2, "plate": 3, "address": 4, "person": 5}
+
+
+def _without_overlaps(found: list[Finding]) -> list[Finding]:
+    """Where two findings overlap, the surer kind wins (an e-mail over the name inside
+    it), then the longer span."""
+    ordered = sorted(
+        found, key=lambda f: (_PRIORITY[f.kind], -f.confidence, -(f.end - f.start), f.start)
+    )
+    kept: list[Finding] = []
+    for item in ordered:
+        if all(item.end <= k.start or k.end <= item.start for k in kept):
+            kept.append(item)
+    return sorted(kept, key=lambda f: f.start)
