@@ -74,10 +74,10 @@ def detect(text: str, *, public: Iterable[str] = (), doc: Any = None) -> list[Fi
     found: list[Finding] = []
     for match in _EMAIL.finditer(text):
         found.append(Finding("email", match.group(), match.start(), match.end(), 0.99))
-    for match in phonenumbers.PhoneNumberMatcher(
+    for number in phonenumbers.PhoneNumberMatcher(
         text, "FR", leniency=phonenumbers.Leniency.POSSIBLE
     ):
-        found.append(Finding("phone", match.raw_string, match.start, match.end, 0.95))
+        found.append(Finding("phone", number.raw_string, number.start, number.end, 0.95))
     for match in _IBAN.finditer(text):
         if iban.is_valid(match.group()):
             found.append(Finding("iban", match.group(), match.start(), match.end(), 0.99))
