@@ -36,6 +36,17 @@ class Command(BaseCommand):
         sub.add_parser("reindex", help="Rebuild the search index from the database.")
         process = sub.add_parser("process", help="Process queued documents in this process.")
         process.add_argument("ids", nargs="*", type=int)
+        redact = sub.add_parser("redact", help="Suggest redactions (and accept them all).")
+        redact.add_argument("id", type=int)
+        redact.add_argument("--auto", action="store_true", help="Accept every suggestion.")
+        redact.add_argument("--json", action="store_true")
+        publish = sub.add_parser("publish", help="Write the published copy through the gate.")
+        publish.add_argument("id", type=int)
+        publish.add_argument("--json", action="store_true")
+        get = sub.add_parser("get", help="Write a document's file.")
+        get.add_argument("id", type=int)
+        get.add_argument("--published", action="store_true", required=True)
+        get.add_argument("--output", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "handle_" + options["action"])(**options)
@@ -167,3 +178,78 @@ class Command(BaseCommand):
         for document in documents:
             document = document_process(document=document)
             self.stdout.write(f"{document.id}: {document.status} {document.error}".strip())
+
+    def _document(self, document_id: int) -> Document:
+        document = Document.objects.filter(id=document_id).first()
+        if document is None:
+            raise CommandError(f"No document has the number {document_id}.")
+        if document.status != "done":
+            raise CommandError(f"Document {document_id} is {document.status}, not processed.")
+        return document
+
+    def handle_redact(self, **options: Any) -> None:
+        from contrechamp.redaction.models import Redaction
+        from contrechamp.redaction.services import redactions_accept_all, redactions_suggest
+
+        document = self._document(options["id"])
+        suggested = redactions_suggest(document=document)
+        accepted = redactions_accept_all(document=document) if options["auto"] else 0
+        rows = Redaction.objects.filter(page__document=document).select_related("page")
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "id": document.id,
+                        "suggested": suggested,
+                        "accepted": accepted,
+                        "redactions": [
+                            {
+                                "page": r.page.number,
+                                "kind": r.kind,
+                                "text": r.text,
+                                "rects": r.rects,
+                                "status": r.status,
+                                "reason": r.reason,
+                            }
+                            for r in rows
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            self.stdout.write(f"{suggested} suggested, {accepted} accepted.")
+
+    def handle_publish(self, **options: Any) -> None:
+        from contrechamp.redaction.services import document_publish
+
+        publication = document_publish(document=self._document(options["id"]))
+        result = {
+            "id": options["id"],
+            "published": publication.accepted,
+            "reasons": publication.reasons,
+            "sha256": publication.sha256 or None,
+            "checks": publication.report,
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
+        elif publication.accepted:
+            self.stdout.write(f"Published ({publication.size} bytes, {publication.sha256}).")
+        else:
+            self.stdout.write("Refused: " + " ".join(publication.reasons))
+        if not publication.accepted:
+            raise SystemExit(1)
+
+    def handle_get(self, **options: Any) -> None:
+        from contrechamp.redaction.services import published_file
+
+        document = Document.objects.filter(id=options["id"]).first()
+        if document is None:
+            raise CommandError(f"No document has the number {options['id']}.")
+        data = published_file(document)
+        if data is None:
+            raise CommandError(
+                f"Document {document.id} has no published copy: redact and publish it first."
+            )
+        Path(options["output"]).write_bytes(data)
+        self.stdout.write(f"{options['output']}: {len(data)} bytes.")

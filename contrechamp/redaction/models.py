@@ -1,0 +1,102 @@
+"""Redactions of document pages, the public figures that stay readable, and the
+published copies with the report of the checks they passed."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from contrechamp.documents.models import Document, Page
+from contrechamp.places.models import Commune
+
+DEFAULT_REASON = "CRPA L311-6"
+
+
+class Redaction(models.Model):
+    KINDS = [
+        ("email", _("e-mail address")),
+        ("phone", _("phone number")),
+        ("address", _("postal address")),
+        ("iban", _("bank account")),
+        ("person", _("name of a person")),
+        ("plate", _("vehicle plate")),
+        ("signature", _("signature")),
+        ("photo", _("photo of a person")),
+        ("text", _("every occurrence of a text")),
+        ("manual", _("area drawn by hand")),
+    ]
+    STATUSES = [
+        ("suggested", _("suggested")),
+        ("accepted", _("accepted")),
+        ("rejected", _("rejected")),
+    ]
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="redactions")
+    kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
+    text = models.CharField(_("text"), max_length=500, blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    # Boxes in PDF points on the page: [[x0, y0, x1, y1], ...]
+    rects = models.JSONField(default=list)
+    reason = models.CharField(_("reason"), max_length=200, default=DEFAULT_REASON)
+    status = models.CharField(max_length=10, choices=STATUSES, default="suggested")
+    confidence = models.FloatField(default=1.0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["page", "start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text or self.rects}"
+
+
+class PublicFigure(models.Model):
+    """A name that stays readable: for one document, or for every document of a place."""
+
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, null=True, blank=True, related_name="public_figures"
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, null=True, blank=True, related_name="public_figures"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Publication(models.Model):
+    """One attempt to publish a document: the file written and what the gate found."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="publications")
+    accepted = models.BooleanField(default=False)
+    reasons = models.JSONField(default=list)
+    report = models.JSONField(default=dict)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {'published' if self.accepted else 'refused'}"
