@@ -48,6 +48,12 @@ _STREET = (
     r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|impasse|all[ée]e|route|quai|cours|"
     r"square|r[ée]sidence|lotissement|passage|sentier|villa|cit[ée]|hameau|lieu-dit)"
 )
+# With its postal code, the street name may run over a line break.
+_ADDRESS_FULL = re.compile(
+    rf"\b\d{{1,4}}(?:\s?(?:bis|ter|[A-D]))?,?\s+{_STREET}\s+(?:[^\n,;]|\n(?!\s*\n)){{2,60}}?"
+    rf",?\s*\d{{5}}\s+[A-ZÉÈ][\w'’-]+(?:[ -][A-ZÉÈa-zé][\w'’-]+)*",
+    re.IGNORECASE,
+)
 _ADDRESS = re.compile(
     rf"\b\d{{1,4}}(?:\s?(?:bis|ter|[A-D]))?,?\s+{_STREET}\s+[^\n,;]{{2,60}}?"
     rf"(?:,?\s*(?:\n\s*)?\d{{5}}\s+[A-ZÉÈ][\w'’ -]+)?(?=[\n,;.]|$)",
@@ -77,22 +83,22 @@ def detect(text: str, *, public: Iterable[str] = (), doc: Any = None) -> list[Fi
     for number in phonenumbers.PhoneNumberMatcher(
         text, "FR", leniency=phonenumbers.Leniency.POSSIBLE
     ):
-        found.append(Finding("phone", number.raw_string, number.start, number.end, 0.95))
+        raw, start = number.raw_string, number.start
+        # The matcher keeps an opening bracket that is not closed: "(07 81 45 62 30".
+        if raw.startswith("(") and ")" not in raw:
+            raw, start = raw[1:], start + 1
+        found.append(Finding("phone", raw, start, start + len(raw), 0.95))
     for match in _IBAN.finditer(text):
         if iban.is_valid(match.group()):
             found.append(Finding("iban", match.group(), match.start(), match.end(), 0.99))
     for match in _PLATE.finditer(text):
         found.append(Finding("plate", match.group(), match.start(), match.end(), 0.8))
-    for match in _ADDRESS.finditer(text):
-        found.append(
-            Finding(
-                "address",
-                match.group().strip(),
-                match.start(),
-                match.start() + len(match.group().strip()),
-                0.85,
+    for pattern in (_ADDRESS_FULL, _ADDRESS):
+        for match in pattern.finditer(text):
+            address = match.group().strip()
+            found.append(
+                Finding("address", address, match.start(), match.start() + len(address), 0.85)
             )
-        )
     found += _persons(text, doc)
     found = [f for f in found if not (f.kind == "person" and _is_public(f.text, keep))]
     return _without_overlaps(found)
@@ -127,8 +133,9 @@ def _persons(text: str, doc: Any) -> list[Finding]:
         title = re.match(rf"{_TITLE}\s+", raw)
         offset = title.end() if title else 0
         name = raw[offset:].strip()
-        # One capitalised word alone is too often a place or an organisation.
-        if len(name.split()) < 2:
+        # One capitalised word alone is too often a place or an organisation; "le Maire"
+        # is a role, not a name.
+        if len(name.split()) < 2 or not all(w[0].isupper() for w in name.split()):
             continue
         start = entity.start_char + offset
         found.append(Finding("person", name, start, start + len(name), 0.7))
