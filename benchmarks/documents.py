@@ -139,8 +139,6 @@ def entities(texts: list[str]) -> tuple[float, float]:
 
 
 def ocr(scans: int) -> tuple[float, float]:
-    import pymupdf
-
     from contrechamp.documents import ocr as ocr_module
     from tests.documents.samples import page_image
 
@@ -149,7 +147,6 @@ def ocr(scans: int) -> tuple[float, float]:
     for n in range(scans):
         pixmap = page_image(page_text(rng)[:900], dpi=300)
         images.append((n, pixmap.tobytes("png")))
-    del pymupdf
     began = time.perf_counter()
     list(ocr_module.recognise_many(iter(images), workers=os.cpu_count() or 1))
     parallel = (time.perf_counter() - began) / scans

@@ -365,9 +365,9 @@ def list_documents(request: HttpRequest, limit: int = 100) -> dict:
 
 
 def _readable_document(request: HttpRequest, document_id: int) -> Any:
-    from contrechamp.documents.access import visible_documents
+    from contrechamp.documents.access import readable
 
-    document = visible_documents(request.user).filter(id=document_id).first()
+    document = readable(request.user, document_id)
     if document is None:
         raise Http404(f"No document {document_id} that you may read.")
     return document

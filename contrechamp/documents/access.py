@@ -20,8 +20,10 @@ def visible_documents(user: Any) -> QuerySet[Document]:
     return documents.filter(is_public=True)
 
 
-def can_read(user: Any, document: Document) -> bool:
-    return visible_documents(user).filter(id=document.id).exists()
+def readable(user: Any, document_id: int) -> Document | None:
+    """The document if `user` may read it; None for a document that does not exist and
+    for one they may not see alike (ids reveal nothing)."""
+    return visible_documents(user).filter(id=document_id).first()
 
 
 def can_download_original(user: Any, document: Document) -> bool:

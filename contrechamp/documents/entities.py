@@ -138,7 +138,8 @@ class Gazetteer:
         }
         self.max_words = max(len(k.split()) for k in self.communes) if self.communes else 1
 
-        registry = {key(o.name): o.id for o in Organisation.objects.all()}
+        names = dict(Organisation.objects.values_list("id", "name"))
+        registry = {key(name): organisation_id for organisation_id, name in names.items()}
         self.organisations: list[tuple[str, str, str, bool, int | None]] = []
         # (alias, canonical, kind, body, registry id); body: a public body that funds.
         known = json.loads(DATA.read_text())["organisations"]
@@ -161,16 +162,8 @@ class Gazetteer:
         names_known = {key(a) for a, *_ in self.organisations}
         for name, registry_id in registry.items():
             if name not in names_known:
-                self.organisations.append(
-                    (
-                        Organisation.objects.get(id=registry_id).name,
-                        "",
-                        "vendor",
-                        False,
-                        registry_id,
-                    )
-                )
-        self.organisation_names = {registry_id: name for name, registry_id in registry.items()}
+                real_name = names[registry_id]
+                self.organisations.append((real_name, real_name, "vendor", False, registry_id))
         self.technologies = {t.slug: t.id for t in Technology.objects.all()}
         self.organisation_pattern = _alias_pattern([a for a, *_ in self.organisations])
         self.by_alias: dict[str, tuple[str, str, str, bool, int | None]] = {}
@@ -586,9 +579,7 @@ def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]
         if entry is None:
             continue
         alias, canonical, kind, body, registry_id = entry
-        value = canonical or g.organisation_names.get(registry_id or 0, raw)
-        if registry_id and not canonical:
-            value = alias
+        value = canonical
         sentence = _sentence_around(text, match.start(), match.end())
         funding = bool(_FUNDING_CUE.search(sentence))
         confidence = 0.9 if alias.isupper() or len(alias) > 6 else 0.75
@@ -756,8 +747,9 @@ def document_context(texts: list[str], document: Any = None) -> Context:
     for postal in re.findall(r"\b(\d{5})\s+[A-ZÉ]", joined):
         for code in g.postal.get(postal, ()):
             departments.add(code[:3] if code.startswith("97") else code[:2])
+    joined_key = key(joined)
     for name, code in g.departments.items():
-        if len(name) > 4 and re.search(r"\b" + re.escape(name) + r"\b", key(joined)):
+        if len(name) > 4 and re.search(r"\b" + re.escape(name) + r"\b", joined_key):
             departments.add(code)
     year = document.date.year if document is not None and getattr(document, "date", None) else None
     if year is None:

@@ -174,8 +174,6 @@ def search_pages(
 
 # --- snippets -------------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
 
 def _fold_table(text: str) -> dict[int, str]:
     """Per-character lower-case, unaccented equivalents that keep offsets unchanged (a

@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pymupdf
@@ -307,8 +307,6 @@ def _pdf_date(metadata: dict[str, str]) -> Any:
     raw = (metadata.get("creationDate") or metadata.get("modDate") or "").removeprefix("D:")
     try:
         year, month, day = int(raw[0:4]), int(raw[4:6] or 1), int(raw[6:8] or 1)
-        from datetime import date
-
         return date(year, month, day) if 1990 <= year <= 2100 else None
     except (ValueError, IndexError):
         return None
@@ -528,6 +526,7 @@ def _new_deployment_data(entity: Entity) -> dict[str, Any]:
     from django.core.exceptions import ValidationError
 
     from contrechamp.places.models import Commune
+    from contrechamp.registry.data_model import empty_deployment
     from contrechamp.registry.models import Technology
 
     document = entity.page.document
@@ -548,21 +547,10 @@ def _new_deployment_data(entity: Entity) -> dict[str, Any]:
         if entity.kind == "commune"
         else list(document.places.values_list("code", flat=True))
     )
-    data: dict[str, Any] = {
-        "title": "",
-        "scope": "local",
-        "status": "announced",
-        "start_date": "",
-        "end_date": "",
-        "description": "",
-        "is_published": False,
-        "communes": communes,
-        "epcis": [],
-        "technologies": technologies,
-        "vendors": [],
-        "fundings": [],
-        "legal_events": [],
-    }
+    data = empty_deployment()
+    data.update(
+        status="announced", is_published=False, communes=communes, technologies=technologies
+    )
     _apply_entity(data, entity)
     technology = Technology.objects.filter(slug=technologies[0]).first()
     place = Commune.objects.filter(code__in=data["communes"][:1]).first()

@@ -31,9 +31,8 @@ PAGE_IMAGE_DPI = 110
 
 
 def _readable(request: HttpRequest, document_id: int) -> Document:
-    document = get_object_or_404(Document, id=document_id)
-    if not access.can_read(request.user, document):
-        # The same answer as for a document that does not exist: ids reveal nothing.
+    document = access.readable(request.user, document_id)
+    if document is None:
         raise Http404
     return document
 

@@ -55,6 +55,21 @@ def _text_rects(pdf_page: pymupdf.Page, page: Page, needle: str, start: int) -> 
     return [[round(rect.x0, 2), round(rect.y0, 2), round(rect.x1, 2), round(rect.y1, 2)]]
 
 
+def _rendition(document: Document) -> pymupdf.Document:
+    """The document's PDF, with boxes as tall as the line rather than the font's glyphs
+    (a PyMuPDF setting for the process: redaction boxes must not reach the next line)."""
+    pymupdf.TOOLS.set_small_glyph_heights(True)
+    return pymupdf.open(stream=files.rendition(document), filetype="pdf")
+
+
+def _rects(pdf: pymupdf.Document, page: Page, text: str, start: int) -> list[list[float]]:
+    """Boxes of text[start:start + len(text)] on the page: from the stored OCR word boxes
+    of an OCR'd page, by searching the text layer otherwise."""
+    if page.method == "ocr":
+        return _word_rects(page, start, start + len(text))
+    return _text_rects(pdf[page.number - 1], page, text, start)
+
+
 def _word_rects(page: Page, start: int, end: int) -> list[list[float]]:
     """Boxes of the OCR words that make up text[start:end] of an OCR'd page."""
     if not page.words:
@@ -74,8 +89,7 @@ def _word_rects(page: Page, start: int, end: int) -> list[list[float]]:
 def redactions_suggest(*, document: Document) -> int:
     """Replace the document's suggestions with fresh ones (decisions are kept). Returns
     how many were suggested."""
-    pymupdf.TOOLS.set_small_glyph_heights(True)  # boxes as tall as the line, not the font
-    pdf = pymupdf.open(stream=files.rendition(document), filetype="pdf")
+    pdf = _rendition(document)
     public = public_names(document)
     Redaction.objects.filter(page__document=document, status="suggested").delete()
     decided = set(
@@ -88,10 +102,7 @@ def redactions_suggest(*, document: Document) -> int:
         for finding in detect(page.text, public=public):
             if (page.id, finding.start) in decided:
                 continue
-            if page.method == "ocr":
-                rects = _word_rects(page, finding.start, finding.end)
-            else:
-                rects = _text_rects(pdf[page.number - 1], page, finding.text, finding.start)
+            rects = _rects(pdf, page, finding.text, finding.start)
             rows.append(
                 Redaction(
                     page=page,
@@ -116,16 +127,12 @@ def redactions_accept_all(*, document: Document, user: Any = None) -> int:
 
 def redaction_every_occurrence(*, document: Document, text: str, user: Any = None) -> int:
     """Redact every occurrence of `text` in the document. Returns how many."""
-    pymupdf.TOOLS.set_small_glyph_heights(True)
-    pdf = pymupdf.open(stream=files.rendition(document), filetype="pdf")
+    pdf = _rendition(document)
     rows = []
     for page in document.pages.order_by("number"):
         start = page.text.find(text)
         while start >= 0:
-            if page.method == "ocr":
-                rects = _word_rects(page, start, start + len(text))
-            else:
-                rects = _text_rects(pdf[page.number - 1], page, text, start)
+            rects = _rects(pdf, page, text, start)
             rows.append(
                 Redaction(
                     page=page,
@@ -160,8 +167,7 @@ class GateReport:
 def redacted_pdf(document: Document) -> bytes:
     """The published file: redactions applied, everything else that could leak removed,
     written whole."""
-    pymupdf.TOOLS.set_small_glyph_heights(True)
-    pdf = pymupdf.open(stream=files.rendition(document), filetype="pdf")
+    pdf = _rendition(document)
     pages = {p.number: p for p in document.pages.all()}
     accepted = Redaction.objects.filter(page__document=document, status="accepted")
     by_page: dict[int, list[Redaction]] = {}
@@ -279,10 +285,8 @@ def gate(document: Document, data: bytes) -> GateReport:
         widgets = sum(len(list(page.widgets() or [])) for page in pdf)
         if annotations or widgets:
             report.reasons.append("Annotations or form fields remain in the file.")
-        scripts = any(
-            "/JS" in (pdf.xref_object(x) or "") or "/JavaScript" in (pdf.xref_object(x) or "")
-            for x in range(1, pdf.xref_length())
-        )
+        objects = (pdf.xref_object(x) or "" for x in range(1, pdf.xref_length()))
+        scripts = any("/JS" in source or "/JavaScript" in source for source in objects)
         if scripts:
             report.reasons.append("JavaScript remains in the file.")
     revisions = data.count(b"%%EOF")

@@ -31,6 +31,33 @@ class Score:
         return self.true_positives / expected if expected else 1.0
 
 
+def tally(
+    scores: dict[str, Score],
+    name: str,
+    expected: set[tuple[str, str]],
+    found: set[tuple[str, str]],
+    verbose: bool,
+) -> None:
+    """Add one document's (kind, value) sets to the per-kind scores."""
+    for kind, score in scores.items():
+        want = {e for e in expected if e[0] == kind}
+        got = {f for f in found if f[0] == kind}
+        score.true_positives += len(want & got)
+        score.false_positives += len(got - want)
+        score.false_negatives += len(want - got)
+    if verbose and found != expected:
+        print(f"{name}: missed {sorted(expected - found)} extra {sorted(found - expected)}")
+
+
+def print_table(scores: dict[str, Score]) -> None:
+    print("| kind | expected | found | precision | recall |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for kind, s in scores.items():
+        expected = s.true_positives + s.false_negatives
+        found = s.true_positives + s.false_positives
+        print(f"| {kind} | {expected} | {found} | {s.precision:.2f} | {s.recall:.2f} |")
+
+
 def load(folder: Path = CORPUS) -> list[tuple[str, set[tuple[str, str]], str]]:
     documents = []
     for path in sorted(folder.glob("*.txt")):
@@ -52,14 +79,7 @@ def evaluate(
     scores = {kind: Score() for kind in KINDS}
     for name, expected, text in [d for folder in folders for d in load(folder)]:
         found = {(f.kind, f.value) for f in detect_text(text, context=document_context([text]))}
-        for kind, score in scores.items():
-            want = {e for e in expected if e[0] == kind}
-            got = {f for f in found if f[0] == kind}
-            score.true_positives += len(want & got)
-            score.false_positives += len(got - want)
-            score.false_negatives += len(want - got)
-        if verbose and found != expected:
-            print(f"{name}: missed {sorted(expected - found)} extra {sorted(found - expected)}")
+        tally(scores, name, expected, found, verbose)
     return scores
 
 
@@ -78,12 +98,7 @@ def main() -> None:
         count = sum(len(load(f)) for f in folders)
         scores = evaluate(folders, verbose=title == "all")
         print(f"\n{title}: {count} documents\n")
-        print("| kind | expected | found | precision | recall |")
-        print("| --- | ---: | ---: | ---: | ---: |")
-        for kind, s in scores.items():
-            expected = s.true_positives + s.false_negatives
-            found = s.true_positives + s.false_positives
-            print(f"| {kind} | {expected} | {found} | {s.precision:.2f} | {s.recall:.2f} |")
+        print_table(scores)
 
 
 if __name__ == "__main__":

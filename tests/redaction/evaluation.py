@@ -1,13 +1,13 @@
 """Precision and recall of personal-data detection per kind on the labelled pages.
 
-    .venv/bin/python -m tests.redaction.evaluation
+.venv/bin/python -m tests.redaction.evaluation
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.documents.evaluation import Score
+from tests.documents.evaluation import Score, print_table, tally
 
 CORPUS = Path(__file__).parent / "corpus"
 KINDS = ["email", "phone", "address", "iban", "person", "plate"]
@@ -39,14 +39,7 @@ def evaluate(verbose: bool = False) -> dict[str, Score]:
     scores = {kind: Score() for kind in KINDS}
     for name, expected, public, text in load():
         found = {(f.kind, _normal(f.text)) for f in detect(text, public=public)}
-        for kind, score in scores.items():
-            want = {e for e in expected if e[0] == kind}
-            got = {f for f in found if f[0] == kind}
-            score.true_positives += len(want & got)
-            score.false_positives += len(got - want)
-            score.false_negatives += len(want - got)
-        if verbose and found != expected:
-            print(f"{name}: missed {sorted(expected - found)} extra {sorted(found - expected)}")
+        tally(scores, name, expected, found, verbose)
     return scores
 
 
@@ -59,12 +52,7 @@ def main() -> None:
     django.setup()
     scores = evaluate(verbose=True)
     print(f"\n{len(load())} pages\n")
-    print("| kind | expected | found | precision | recall |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for kind, s in scores.items():
-        expected = s.true_positives + s.false_negatives
-        found = s.true_positives + s.false_positives
-        print(f"| {kind} | {expected} | {found} | {s.precision:.2f} | {s.recall:.2f} |")
+    print_table(scores)
 
 
 if __name__ == "__main__":
