@@ -6,6 +6,7 @@ from contrechamp.api import exports
 from contrechamp.api.api import api
 from contrechamp.documents import views as documents
 from contrechamp.places import views as places
+from contrechamp.redaction import views as redaction
 from contrechamp.registry import views as registry
 
 urlpatterns = [
@@ -77,6 +78,40 @@ urlpatterns = [
         documents.document_original,
         name="document-original",
     ),
+    path(
+        "documents/<int:document_id>/publie.pdf",
+        documents.document_published,
+        name="document-published",
+    ),
+    path("documents/<int:document_id>/caviardage/", redaction.review, name="redaction-review"),
+    path(
+        "documents/<int:document_id>/caviardage/detecter/",
+        redaction.suggest,
+        name="redaction-suggest",
+    ),
+    path(
+        "documents/<int:document_id>/caviardage/tout-accepter/",
+        redaction.accept_all,
+        name="redaction-accept-all",
+    ),
+    path(
+        "documents/<int:document_id>/caviardage/dessiner/", redaction.draw, name="redaction-draw"
+    ),
+    path(
+        "documents/<int:document_id>/caviardage/occurrences/",
+        redaction.every_occurrence,
+        name="redaction-every",
+    ),
+    path(
+        "documents/<int:document_id>/caviardage/personnalites/",
+        redaction.public_figure,
+        name="redaction-public-figure",
+    ),
+    path("documents/<int:document_id>/publier/", redaction.publish, name="redaction-publish"),
+    path(
+        "documents/<int:document_id>/depublier/", redaction.unpublish, name="redaction-unpublish"
+    ),
+    path("caviardages/<int:redaction_id>/", redaction.decide, name="redaction-decide"),
     path("recherche/", documents.search, name="search"),
     path(
         "suggestions/<int:entity_id>/accepter/", documents.entity_accept_view, name="entity-accept"

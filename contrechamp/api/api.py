@@ -307,6 +307,9 @@ def _document_dict(document: Any) -> dict[str, Any]:
         "parent": document.parent_id,
         "places": [p.code for p in document.places.all()],
         "url": document.get_absolute_url(),
+        "published": reverse("document-published", args=[document.id])
+        if document.is_public
+        else None,
     }
 
 
@@ -378,14 +381,39 @@ def get_document(request: HttpRequest, document_id: int) -> dict:
     return _document_dict(_readable_document(request, document_id))
 
 
+@api.get(
+    "/documents/{document_id}/pages/{number}", response={200: dict, **ERRORS}, tags=["documents"]
+)
+def document_page(request: HttpRequest, document_id: int, number: int) -> dict:
+    """The text of one page: the published, redacted text for everyone but reviewers."""
+    from contrechamp.documents.access import page_text
+
+    document = _readable_document(request, document_id)
+    page = document.pages.filter(number=number).first()
+    if page is None:
+        raise Http404(f"Document {document_id} has no page {number}.")
+    return {
+        "document": document.id,
+        "number": page.number,
+        "method": page.method,
+        "text": page_text(request.user, page),
+        "image": reverse("document-page-image", args=[document.id, page.number]),
+    }
+
+
 @api.get("/documents/{document_id}/entities", response={200: dict, **ERRORS}, tags=["documents"])
 def document_entities(request: HttpRequest, document_id: int) -> dict:
-    """Suggested, accepted and rejected entities of every page: kind, text, normalised
-    value, page, character offsets in the page text, confidence."""
+    """Entities of every page: kind, text, normalised value, page, character offsets in
+    the page text, confidence. Reviewers get every suggestion; others the accepted
+    entities, without offsets (those point into the unredacted text)."""
+    from contrechamp.documents.access import sees_originals
     from contrechamp.documents.models import Entity
 
     document = _readable_document(request, document_id)
     rows = Entity.objects.filter(page__document=document).select_related("page")
+    reviewer = sees_originals(request.user)
+    if not reviewer:
+        rows = rows.filter(status="accepted")
     return {
         "results": [
             {
@@ -393,8 +421,8 @@ def document_entities(request: HttpRequest, document_id: int) -> dict:
                 "text": e.text,
                 "value": e.value,
                 "page": e.page.number,
-                "start": e.start,
-                "end": e.end,
+                "start": e.start if reviewer else None,
+                "end": e.end if reviewer else None,
                 "confidence": e.confidence,
                 "status": e.status,
             }

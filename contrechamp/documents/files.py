@@ -32,6 +32,10 @@ def read(path: str) -> bytes:
     return data
 
 
+def delete(path: str) -> None:
+    default_storage.delete(path)
+
+
 def exists(path: str) -> bool:
     return bool(default_storage.exists(path))
 

@@ -126,6 +126,9 @@ class Page(models.Model):
     # OCR words with their boxes in PDF points: [[x0, y0, x1, y1, text, confidence], ...]
     words = models.JSONField(null=True, blank=True)
     indexed = models.BooleanField(default=False)
+    # The text of the published (redacted) copy, read back from that file: the only text
+    # of the page that anyone but a reviewer ever sees.
+    published_text = models.TextField(blank=True)
 
     class Meta:
         ordering = ["document", "number"]

@@ -11,7 +11,12 @@ default):
   outside the database, so several machines can share it.
 
 Both stem and unaccent the same way: "caméras" finds "camera", "Reconnaissance
-Faciale" finds "reconnaissance faciale". Only the text a viewer may see is searched.
+Faciale" finds "reconnaissance faciale".
+
+Only the text a viewer may see is searched: each page is indexed twice, its full text
+(for reviewers) and, once the document is published, the text of the published,
+redacted copy (for everyone else). A search by someone who is not a reviewer never
+reads the first.
 """
 
 from __future__ import annotations
@@ -57,16 +62,16 @@ class SearchFilters:
 
 @dataclass
 class Viewer:
-    """Whose eyes: everything for reviewers, public documents and one's own otherwise."""
+    """Whose eyes: the full text for reviewers, the published text for everyone else."""
 
     sees_all: bool = False
-    user_id: int | None = None
 
     @classmethod
     def of(cls, user: Any) -> Viewer:
-        if has_role(user, "reviewer"):
-            return cls(sees_all=True)
-        return cls(user_id=user.id if getattr(user, "is_authenticated", False) else None)
+        return cls(sees_all=has_role(user, "reviewer"))
+
+    def text(self, page: Page) -> str:
+        return page.text if self.sees_all else page.published_text
 
 
 @dataclass
@@ -103,6 +108,7 @@ def document_index(document: Document) -> int:
     """Put every page of `document` in the index (replacing what was there). Returns the
     number of pages indexed."""
     pages = list(document.pages.order_by("number"))
+    public = document.is_public
     if backend_name() == "tantivy":
         _tantivy().replace(document, pages)
     elif connection.vendor == "postgresql":
@@ -110,22 +116,29 @@ def document_index(document: Document) -> int:
             cursor.execute(
                 "UPDATE documents_page SET search_vector = "
                 "setweight(to_tsvector('contrechamp_fr', %s), 'A') || "
-                "to_tsvector('contrechamp_fr', text) WHERE document_id = %s",
-                [document.title, document.id],
+                "to_tsvector('contrechamp_fr', text), published_vector = CASE WHEN %s THEN "
+                "setweight(to_tsvector('contrechamp_fr', %s), 'A') || "
+                "to_tsvector('contrechamp_fr', published_text) END WHERE document_id = %s",
+                [document.title, public, document.title, document.id],
             )
     else:
+        ids = [p.id for p in pages]
+        title = fts5_document(document.title)
         with connection.cursor() as cursor:
-            ids = [p.id for p in pages]
-            cursor.execute(
-                "DELETE FROM documents_page_fts WHERE rowid IN "
-                f"({','.join('%s' for _ in ids) or 'NULL'})",
-                ids,
-            )
-            title = fts5_document(document.title)
-            cursor.executemany(
-                "INSERT INTO documents_page_fts(rowid, body) VALUES (%s, %s)",
-                [(p.id, title + " " + fts5_document(p.text)) for p in pages],
-            )
+            for table, texts in (
+                ("documents_page_fts", [(p.id, p.text) for p in pages]),
+                ("documents_page_public_fts", [(p.id, p.published_text) for p in pages]),
+            ):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE rowid IN ({','.join('%s' for _ in ids) or 'NULL'})",
+                    ids,
+                )
+                if table == "documents_page_public_fts" and not public:
+                    continue
+                cursor.executemany(
+                    f"INSERT INTO {table}(rowid, body) VALUES (%s, %s)",
+                    [(page_id, title + " " + fts5_document(text)) for page_id, text in texts],
+                )
     Page.objects.filter(document=document).update(indexed=True)
     return len(pages)
 
@@ -135,11 +148,12 @@ def document_unindex(document_id: int) -> None:
         _tantivy().delete(document_id)
     elif connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM documents_page_fts WHERE rowid IN "
-                "(SELECT id FROM documents_page WHERE document_id = %s)",
-                [document_id],
-            )
+            for table in ("documents_page_fts", "documents_page_public_fts"):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE rowid IN "
+                    "(SELECT id FROM documents_page WHERE document_id = %s)",
+                    [document_id],
+                )
     # On PostgreSQL the vector lives on the page row and goes with it.
 
 
@@ -167,7 +181,7 @@ def search_pages(
         if page is None:  # deleted since it was indexed
             continue
         hit.document = documents.get(hit.document_id)
-        hit.snippet = highlight(page.text, text)
+        hit.snippet = highlight(viewer.text(page), text)
         found.append(hit)
     return found
 
@@ -256,14 +270,6 @@ def highlight(text: str, query: str, *, width: int = SNIPPET_CHARS) -> str:
 # --- database engines -----------------------------------------------------------------
 
 
-def _visibility_sql(viewer: Viewer) -> tuple[str, list[Any]]:
-    if viewer.sees_all:
-        return "", []
-    if viewer.user_id:
-        return " AND (d.is_public OR d.uploaded_by_id = %s)", [viewer.user_id]
-    return " AND d.is_public", []
-
-
 def _filters_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
     sql, params = "", list[Any]()
     if filters.origin:
@@ -297,25 +303,28 @@ def _database_search(
     text: str, *, viewer: Viewer, filters: SearchFilters, limit: int, offset: int
 ) -> list[Hit]:
     where, params = _filters_sql(filters)
-    visible, visible_params = _visibility_sql(viewer)
+    if not viewer.sees_all:
+        where += " AND d.is_public"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            vector = "search_vector" if viewer.sees_all else "published_vector"
             cursor.execute(
-                "SELECT p.id, p.document_id, p.number, ts_rank(p.search_vector, q) AS score "
+                f"SELECT p.id, p.document_id, p.number, ts_rank(p.{vector}, q) AS score "
                 "FROM documents_page p JOIN documents_document d ON d.id = p.document_id, "
                 "websearch_to_tsquery('contrechamp_fr', %s) q "
-                f"WHERE p.search_vector @@ q{where}{visible} "
+                f"WHERE p.{vector} @@ q{where} "
                 "ORDER BY score DESC, p.id LIMIT %s OFFSET %s",
-                [text, *params, *visible_params, limit, offset],
+                [text, *params, limit, offset],
             )
         else:
+            fts = "documents_page_fts" if viewer.sees_all else "documents_page_public_fts"
             cursor.execute(
-                "SELECT p.id, p.document_id, p.number, -bm25(documents_page_fts) AS score "
-                "FROM documents_page_fts JOIN documents_page p ON p.id = documents_page_fts.rowid "
+                f"SELECT p.id, p.document_id, p.number, -bm25({fts}) AS score "
+                f"FROM {fts} JOIN documents_page p ON p.id = {fts}.rowid "
                 "JOIN documents_document d ON d.id = p.document_id "
-                f"WHERE documents_page_fts MATCH %s{where}{visible} "
-                "ORDER BY bm25(documents_page_fts), p.id LIMIT %s OFFSET %s",
-                [fts5_query(text), *params, *visible_params, limit, offset],
+                f"WHERE {fts} MATCH %s{where} "
+                f"ORDER BY bm25({fts}), p.id LIMIT %s OFFSET %s",
+                [fts5_query(text), *params, limit, offset],
             )
         rows = cursor.fetchall()
     return [Hit(page_id=r[0], document_id=r[1], number=r[2], score=float(r[3])) for r in rows]
@@ -381,18 +390,19 @@ class _Tantivy:
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
-    def make(self, document: Document, page: Page, places: list[str]) -> Any:
+    def make(self, document: Document, page: Page, places: list[str], *, public: bool) -> Any:
+        """The index entry of a page: its full text, or (`public`) its published text."""
         item = self.tantivy.Document()
         item.add_unsigned("page_id", page.id)
         item.add_unsigned("document_id", document.id)
         item.add_unsigned("number", page.number)
-        item.add_text("text", page.text)
+        item.add_text("text", page.published_text if public else page.text)
         item.add_text("title", document.title)
         for place in places:
             item.add_text("places", place)
         item.add_text("origin", document.origin)
         item.add_text("kind", document.kind)
-        item.add_text("public", "1" if document.is_public else "0")
+        item.add_text("public", "1" if public else "0")
         item.add_unsigned("uploader", document.uploaded_by_id or 0)
         item.add_unsigned("day", _day(document.date))
         return item
@@ -402,7 +412,9 @@ class _Tantivy:
         with self.writer() as writer:
             writer.delete_documents_by_term("document_id", document.id)
             for page in pages:
-                writer.add_document(self.make(document, page, places))
+                writer.add_document(self.make(document, page, places, public=False))
+                if document.is_public:
+                    writer.add_document(self.make(document, page, places, public=True))
 
     def add_many(self, items: Iterable[Any]) -> None:
         """Bulk load (benchmarks, rebuilds): already-built tantivy documents."""
@@ -435,11 +447,9 @@ class _Tantivy:
         def term(name: str, value: Any) -> Any:
             return tantivy.Query.term_query(self.schema, name, value)
 
-        if not viewer.sees_all:
-            visible = [(tantivy.Occur.Should, term("public", "1"))]
-            if viewer.user_id:
-                visible.append((tantivy.Occur.Should, term("uploader", viewer.user_id)))
-            must.append((tantivy.Occur.Must, tantivy.Query.boolean_query(visible)))
+        # Two entries per published page: reviewers read the full text, others the
+        # published one.
+        must.append((tantivy.Occur.Must, term("public", "0" if viewer.sees_all else "1")))
         for name, value in (
             ("places", filters.place),
             ("origin", filters.origin),

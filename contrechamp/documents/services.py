@@ -424,8 +424,9 @@ def document_reprocess(*, document: Document) -> None:
         search.document_unindex(document.id)
         Page.objects.filter(document=document).delete()
         Step.objects.filter(document=document).delete()
-        document.status, document.error = "queued", ""
-        document.save(update_fields=["status", "error", "updated_at"])
+        # New pages have no published text: the document is private until published again.
+        document.status, document.error, document.is_public = "queued", "", False
+        document.save(update_fields=["status", "error", "is_public", "updated_at"])
         transaction.on_commit(lambda: _enqueue(document.id))
 
 
@@ -439,12 +440,22 @@ def entity_quote(entity: Entity, *, limit: int = 400) -> str:
     left = left + 2 if left >= 0 else 0
     ends = [i for i in (text.find(". ", entity.end), text.find("\n\n", entity.end)) if i >= 0]
     right = min(ends) + 1 if ends else len(text)
-    quote = " ".join(text[left:right].split())
+    quote = _masked(text[left:right])
     if len(quote) > limit:
         middle = (entity.start - left + entity.end - left) // 2
         begin = max(0, middle - limit // 2)
         quote = "… " + quote[begin : begin + limit].strip() + " …"
     return quote
+
+
+def _masked(passage: str) -> str:
+    """The passage with personal data replaced by […]: a quote goes into a public
+    citation, which may be published before the document is."""
+    from contrechamp.redaction.detect import detect
+
+    for finding in sorted(detect(passage), key=lambda f: f.start, reverse=True):
+        passage = passage[: finding.start] + "[…]" + passage[finding.end :]
+    return " ".join(passage.split())
 
 
 def _document_citation(entity: Entity) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pymupdf
 from django.contrib import messages
@@ -24,6 +25,8 @@ from contrechamp.documents.services import (
     entity_accept,
     entity_reject,
 )
+from contrechamp.redaction.models import Redaction
+from contrechamp.redaction.services import publication_of, published_file
 from contrechamp.registry.filters import search as deployment_search
 from contrechamp.registry.models import Deployment
 
@@ -38,7 +41,7 @@ def _readable(request: HttpRequest, document_id: int) -> Document:
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
-    documents = access.visible_documents(request.user).filter(parent__isnull=True)
+    documents = access.listed_documents(request.user).filter(parent__isnull=True)
     page = Paginator(documents.prefetch_related("places"), 50).get_page(request.GET.get("p"))
     return render(
         request,
@@ -105,10 +108,16 @@ def document_upload(request: HttpRequest) -> HttpResponse:
 
 
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
-    document = _readable(request, document_id)
+    """Reviewers read the original pages; others the published copy, and an uploader
+    sees the status of their document until it is published."""
+    document = access.listed(request.user, document_id)
+    if document is None:
+        raise Http404
+    reviewer = access.sees_originals(request.user)
+    readable = reviewer or document.is_public
     pages = document.pages.order_by("number")
     paginator = Paginator(pages, 1)
-    current = paginator.get_page(request.GET.get("page")) if pages.exists() else None
+    current = paginator.get_page(request.GET.get("page")) if readable and pages.exists() else None
     page = current.object_list[0] if current else None
     entities = []
     deployments: list[Deployment] = []
@@ -116,7 +125,8 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         entities = list(
             page.entities.exclude(status="rejected").select_related("commune", "organisation")
         )
-    reviewer = access.can_review(request.user)
+        if not reviewer:
+            entities = [e for e in entities if e.status == "accepted"]
     if reviewer:
         codes = list(document.places.values_list("code", flat=True))
         codes += [e.value for e in entities if e.kind == "commune"]
@@ -131,12 +141,18 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         {
             "document": document,
             "page": page,
+            "page_text": access.page_text(request.user, page) if page else "",
             "pages": current,
+            "readable": readable,
+            "published": publication_of(document),
             "entities": entities,
             "steps": document.steps.order_by("id"),
             "children": access.visible_documents(request.user).filter(parent=document),
             "can_download": access.can_download_original(request.user, document),
             "can_review": reviewer,
+            "redactions": Redaction.objects.filter(page__document=document).count()
+            if reviewer
+            else 0,
             "deployments": deployments,
             "sources": document.sources.prefetch_related("citations__deployment"),
         },
@@ -144,13 +160,27 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 def document_page_image(request: HttpRequest, document_id: int, number: int) -> HttpResponse:
-    """The page rendered by the server (never the original file), cached once made."""
+    """The page rendered by the server (never the original file), cached once made:
+    from the original for reviewers (`?version=published` for the published copy), from
+    the published copy for everyone else."""
     document = _readable(request, document_id)
     if not document.pages.filter(number=number).exists():
         raise Http404
-    path = files.derived_path(document, f"page-{number}-{PAGE_IMAGE_DPI}.png")
+    publication = publication_of(document)
+    source_file: Callable[[Document], bytes | None]
+    if access.sees_originals(request.user) and request.GET.get("version") != "published":
+        name, source_file = f"page-{number}-{PAGE_IMAGE_DPI}.png", files.rendition
+    elif publication is not None:
+        name = f"published-{publication.sha256[:16]}-{number}-{PAGE_IMAGE_DPI}.png"
+        source_file = published_file
+    else:
+        raise Http404
+    path = files.derived_path(document, name)
     if not files.exists(path):
-        pdf = pymupdf.open(stream=files.rendition(document), filetype="pdf")
+        data = source_file(document)
+        if data is None:
+            raise Http404
+        pdf = pymupdf.open(stream=data, filetype="pdf")
         source = pdf[number - 1]
         scale = min(PAGE_IMAGE_DPI / 72, 2400 / max(source.rect.width, source.rect.height))
         pixmap = source.get_pixmap(matrix=pymupdf.Matrix(scale, scale))
@@ -173,6 +203,18 @@ def document_original(request: HttpRequest, document_id: int) -> HttpResponse | 
         content_type="application/octet-stream",
     )
     response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def document_published(request: HttpRequest, document_id: int) -> HttpResponse:
+    """The published, redacted copy: for everyone once the document is published."""
+    document = _readable(request, document_id)
+    data = published_file(document)
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contrechamp-{document.id}.pdf"'
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
@@ -200,7 +242,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
-    if not access.can_review(request.user):
+    if not access.sees_originals(request.user):
         raise PermissionDenied
     entity = get_object_or_404(Entity.objects.select_related("page__document"), id=entity_id)
     target = request.POST.get("deployment", "new")
@@ -227,7 +269,7 @@ def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
 
 @require_POST
 def entity_reject_view(request: HttpRequest, entity_id: int) -> HttpResponse:
-    if not access.can_review(request.user):
+    if not access.sees_originals(request.user):
         raise PermissionDenied
     entity = get_object_or_404(Entity.objects.select_related("page"), id=entity_id)
     entity_reject(entity=entity, user=request.user)

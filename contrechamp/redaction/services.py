@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pymupdf
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from contrechamp.documents import files
+from contrechamp.documents import files, search
 from contrechamp.documents.models import Document, Page
 from contrechamp.redaction.detect import detect
-from contrechamp.redaction.models import Publication, PublicFigure, Redaction
+from contrechamp.redaction.models import DEFAULT_REASON, Publication, PublicFigure, Redaction
 
 # Over-redaction: words lost outside the boxes, per page, beyond which the gate refuses.
 MAX_LOST_WORDS = 2
@@ -86,6 +87,25 @@ def _word_rects(page: Page, start: int, end: int) -> list[list[float]]:
     return rects
 
 
+def _image_regions(pdf_page: pymupdf.Page, page: Page) -> list[tuple[str, list[float]]]:
+    """Pictures placed on a page of text: photos of people or scanned signatures, as far
+    as a box can tell. A wide, short picture in the lower half of the page is taken for
+    a signature, any other picture smaller than most of the page for a photo. A scanned
+    page (one picture covering the page) is read by OCR instead."""
+    if page.method == "ocr":
+        return []
+    area = abs(pdf_page.rect)
+    found = []
+    for info in pdf_page.get_image_info():
+        box = pymupdf.Rect(info["bbox"]) & pdf_page.rect
+        if box.is_empty or abs(box) > 0.6 * area or min(box.width, box.height) < 12:
+            continue
+        wide = box.width > 2.2 * box.height and box.y0 > pdf_page.rect.height / 2
+        rect = [round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y1, 2)]
+        found.append(("signature" if wide else "photo", rect))
+    return found
+
+
 def redactions_suggest(*, document: Document) -> int:
     """Replace the document's suggestions with fresh ones (decisions are kept). Returns
     how many were suggested."""
@@ -97,8 +117,18 @@ def redactions_suggest(*, document: Document) -> int:
         .exclude(start=None)
         .values_list("page_id", "start")
     )
+    decided_boxes = {
+        (page_id, tuple(rects[0]))
+        for page_id, rects in Redaction.objects.filter(
+            page__document=document, kind__in=["photo", "signature"]
+        ).values_list("page_id", "rects")
+        if rects
+    }
     rows = []
     for page in document.pages.order_by("number"):
+        for kind, rect in _image_regions(pdf[page.number - 1], page):
+            if (page.id, tuple(rect)) not in decided_boxes:
+                rows.append(Redaction(page=page, kind=kind, rects=[rect], confidence=0.5))
         for finding in detect(page.text, public=public):
             if (page.id, finding.start) in decided:
                 continue
@@ -125,8 +155,13 @@ def redactions_accept_all(*, document: Document, user: Any = None) -> int:
     )
 
 
-def redaction_every_occurrence(*, document: Document, text: str, user: Any = None) -> int:
+def redaction_every_occurrence(
+    *, document: Document, text: str, reason: str = "", user: Any = None
+) -> int:
     """Redact every occurrence of `text` in the document. Returns how many."""
+    text = text.strip()
+    if len(text) < 2:
+        raise ValidationError("Give at least two characters to redact.")
     pdf = _rendition(document)
     rows = []
     for page in document.pages.order_by("number"):
@@ -141,6 +176,7 @@ def redaction_every_occurrence(*, document: Document, text: str, user: Any = Non
                     start=start,
                     end=start + len(text),
                     rects=rects,
+                    reason=reason.strip()[:200] or DEFAULT_REASON,
                     status="accepted",
                     created_by=user,
                     reviewed_by=user,
@@ -149,6 +185,51 @@ def redaction_every_occurrence(*, document: Document, text: str, user: Any = Non
             start = page.text.find(text, start + len(text))
     Redaction.objects.bulk_create(rows)
     return len(rows)
+
+
+def redaction_decide(*, redaction: Redaction, accept: bool, reason: str = "", user: Any) -> None:
+    """Accept or reject one redaction, with the reason given for it."""
+    redaction.status = "accepted" if accept else "rejected"
+    redaction.reviewed_by = user
+    fields = ["status", "reviewed_by"]
+    if reason.strip():
+        redaction.reason = reason.strip()[:200]
+        fields.append("reason")
+    redaction.save(update_fields=fields)
+
+
+def _words_under(pdf_page: pymupdf.Page, page: Page, box: pymupdf.Rect) -> str:
+    """The words a box drawn on the page covers (what the gate must not find again)."""
+    if page.method == "ocr":
+        words = [str(w[4]) for w in page.words or [] if pymupdf.Rect(w[:4]).intersects(box)]
+    else:
+        words = [
+            str(w[4]) for w in pdf_page.get_text("words") if _line_band(*w[:4]).intersects(box)
+        ]
+    return " ".join(words)
+
+
+def redaction_draw(*, page: Page, rect: list[Any], reason: str = "", user: Any = None) -> Redaction:
+    """A box drawn by hand on the page (PDF points), accepted at once."""
+    try:
+        x0, y0, x1, y1 = (float(v) for v in rect)
+    except (TypeError, ValueError):
+        raise ValidationError("A box needs four numbers: left, top, right, bottom.") from None
+    box = pymupdf.Rect(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    box &= pymupdf.Rect(0, 0, page.width or box.x1, page.height or box.y1)
+    if box.is_empty or box.width < 2 or box.height < 2:
+        raise ValidationError("The box is empty or outside the page.")
+    pdf = _rendition(page.document)
+    return Redaction.objects.create(
+        page=page,
+        kind="manual",
+        text=_words_under(pdf[page.number - 1], page, box)[:500],
+        rects=[[round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y1, 2)]],
+        reason=reason.strip()[:200] or DEFAULT_REASON,
+        status="accepted",
+        created_by=user,
+        reviewed_by=user,
+    )
 
 
 # --- publication ----------------------------------------------------------------------
@@ -328,9 +409,12 @@ def _lost_words(
     return lost
 
 
-def document_publish(*, document: Document, user: Any = None) -> Publication:
+def document_publish(*, document: Document, title: str = "", user: Any = None) -> Publication:
     """Write the published copy and run the gate; the document becomes public only when
-    the gate accepts the file. Returns the publication with its reasons."""
+    the gate accepts the file, and from then on its pages are read from that copy by
+    everyone but reviewers. Returns the publication with its reasons."""
+    if not document.finished or document.status == "failed":
+        raise ValidationError("Only a processed document can be published.")
     data = redacted_pdf(document)
     report = gate(document, data)
     with transaction.atomic():
@@ -345,11 +429,48 @@ def document_publish(*, document: Document, user: Any = None) -> Publication:
         )
         if report.accepted:
             files.save(files.derived_path(document, "published.pdf"), data)
+            _make_public(document, data, title=title)
     return publication
 
 
+def _make_public(document: Document, data: bytes, *, title: str) -> None:
+    """The published text of every page, read back from the published file (the text
+    the gate checked), then the document opened to everyone and indexed again."""
+    with pymupdf.open(stream=data, filetype="pdf") as pdf:
+        texts = [page.get_text("text") for page in pdf]
+    pages = list(document.pages.order_by("number"))
+    for page in pages:
+        page.published_text = texts[page.number - 1] if page.number <= len(texts) else ""
+    Page.objects.bulk_update(pages, ["published_text"])
+    document.is_public = True
+    if title.strip():
+        document.title = title.strip()[:300]
+    document.save(update_fields=["is_public", "title", "updated_at"])
+    search.document_index(document)
+
+
+def document_unpublish(*, document: Document) -> None:
+    """Withdraw the published copy: the document is private again (the publications stay
+    in its history)."""
+    with transaction.atomic():
+        document.pages.update(published_text="")
+        document.is_public = False
+        document.save(update_fields=["is_public", "updated_at"])
+        search.document_index(document)
+    path = files.derived_path(document, "published.pdf")
+    if files.exists(path):
+        files.delete(path)
+
+
+def publication_of(document: Document) -> Publication | None:
+    """The publication in force, if the document is published."""
+    if not document.is_public:
+        return None
+    return Publication.objects.filter(document=document, accepted=True).first()
+
+
 def published_file(document: Document) -> bytes | None:
-    if not Publication.objects.filter(document=document, accepted=True).exists():
+    if publication_of(document) is None:
         return None
     path = files.derived_path(document, "published.pdf")
     return files.read(path) if files.exists(path) else None

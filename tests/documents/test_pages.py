@@ -77,20 +77,23 @@ def test_the_document_page_shows_each_page_image_and_text(client, reviewer, minu
 
 
 @pytest.mark.parametrize(
-    "who, text, image, original",
+    "who, detail, image, original",
     [
         ("visitor", 404, 404, 302),
         ("other_contributor", 404, 404, 403),
-        ("contributor", 200, 200, 200),  # the uploader
+        ("contributor", 200, 404, 403),  # the uploader: status only until published
         ("reviewer", 200, 200, 200),
     ],
 )
 def test_originals_and_unpublished_text_need_the_right_role(
-    request, client, minutes, who, text, image, original
+    request, client, minutes, who, detail, image, original
 ):
     if who != "visitor":
         client.force_login(request.getfixturevalue(who))
-    assert client.get(f"/documents/{minutes.id}/").status_code == text
+    response = client.get(f"/documents/{minutes.id}/")
+    assert response.status_code == detail
+    if detail == 200:
+        assert ("capteurs sonores" in response.content.decode()) == (who == "reviewer")
     assert client.get(f"/documents/{minutes.id}/pages/1.png").status_code == image
     response = client.get(f"/documents/{minutes.id}/original/")
     assert response.status_code == original
@@ -98,7 +101,7 @@ def test_originals_and_unpublished_text_need_the_right_role(
         assert response["Content-Disposition"].startswith("attachment")
         assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert client.get(f"/api/v1/documents/{minutes.id}").status_code == (
-        200 if text == 200 else 404
+        200 if who == "reviewer" else 404
     )
 
 

@@ -100,20 +100,19 @@ def test_filters_by_place_department_origin_type_and_date(library_pages):
     assert _find("capteurs", date_to=dt.date(2018, 1, 1)) == []
 
 
-def test_visitors_see_only_public_documents_and_uploaders_their_own(
+def test_others_than_reviewers_search_only_the_published_text(
     library_pages, contributor, other_contributor
 ):
-    Document.objects.filter(id=library_pages["nice"].id).update(is_public=True)
+    nice = library_pages["nice"]
+    Document.objects.filter(id=nice.id).update(is_public=True)
+    nice.pages.update(published_text="Une caméra de vidéoprotection sur la █████████.")
     index_rebuild()
     visitor = Viewer.of(type("Anonymous", (), {"is_authenticated": False})())
-    assert {h.document_id for h in _find("caméra", viewer=visitor)} == {library_pages["nice"].id}
-    assert {h.document_id for h in _find("caméra", viewer=Viewer.of(contributor))} == {
-        library_pages["nice"].id,
-        library_pages["private"].id,
-    }
-    assert {h.document_id for h in _find("caméra", viewer=Viewer.of(other_contributor))} == {
-        library_pages["nice"].id
-    }
+    for viewer in (visitor, Viewer.of(contributor), Viewer.of(other_contributor)):
+        assert {h.document_id for h in _find("caméra", viewer=viewer)} == {nice.id}
+        assert _find("promenade", viewer=viewer) == []  # redacted: not in the published text
+        assert "promenade" not in _find("caméra", viewer=viewer)[0].snippet
+    assert {h.document_id for h in _find("promenade")} == {nice.id}  # reviewers
 
 
 def test_query_syntax_is_not_interpreted(library_pages):

@@ -43,6 +43,9 @@ class Command(BaseCommand):
         publish = sub.add_parser("publish", help="Write the published copy through the gate.")
         publish.add_argument("id", type=int)
         publish.add_argument("--json", action="store_true")
+        publish.add_argument("--title", default="", help="The public title (default: kept).")
+        unpublish = sub.add_parser("unpublish", help="Make a published document private again.")
+        unpublish.add_argument("id", type=int)
         get = sub.add_parser("get", help="Write a document's file.")
         get.add_argument("id", type=int)
         get.add_argument("--published", action="store_true", required=True)
@@ -221,9 +224,16 @@ class Command(BaseCommand):
             self.stdout.write(f"{suggested} suggested, {accepted} accepted.")
 
     def handle_publish(self, **options: Any) -> None:
+        from django.core.exceptions import ValidationError
+
         from contrechamp.redaction.services import document_publish
 
-        publication = document_publish(document=self._document(options["id"]))
+        try:
+            publication = document_publish(
+                document=self._document(options["id"]), title=options["title"]
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         result = {
             "id": options["id"],
             "published": publication.accepted,
@@ -239,6 +249,12 @@ class Command(BaseCommand):
             self.stdout.write("Refused: " + " ".join(publication.reasons))
         if not publication.accepted:
             raise SystemExit(1)
+
+    def handle_unpublish(self, **options: Any) -> None:
+        from contrechamp.redaction.services import document_unpublish
+
+        document_unpublish(document=self._document(options["id"]))
+        self.stdout.write(f"Document {options['id']} is private again.")
 
     def handle_get(self, **options: Any) -> None:
         from contrechamp.redaction.services import published_file

@@ -1,0 +1,205 @@
+"""Redaction review and publication, page by page: reviewers and administrators only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contrechamp.documents import access
+from contrechamp.documents.models import Document, Page
+from contrechamp.places.models import Commune
+from contrechamp.redaction import services
+from contrechamp.redaction.models import DEFAULT_REASON, Publication, PublicFigure, Redaction
+
+
+def _document(request: HttpRequest, document_id: int) -> Document:
+    if not access.sees_originals(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Document, id=document_id)
+
+
+def _back(document: Document, number: object = None) -> HttpResponse:
+    url = reverse("redaction-review", args=[document.id])
+    return redirect(f"{url}?page={number}#page" if number else url)
+
+
+def _box_style(rect: list[float], page: Page) -> str:
+    """A box in PDF points as CSS percentages of the page image."""
+    width, height = page.width or 1, page.height or 1
+    x0, y0, x1, y1 = rect
+    return (
+        f"left:{x0 / width * 100:.3f}%;top:{y0 / height * 100:.3f}%;"
+        f"width:{(x1 - x0) / width * 100:.3f}%;height:{(y1 - y0) / height * 100:.3f}%"
+    )
+
+
+def _page_number(request: HttpRequest) -> str:
+    value = request.POST.get("page", "")
+    return value if value.isdigit() else ""
+
+
+def review(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _document(request, document_id)
+    pages = document.pages.order_by("number")
+    current = Paginator(pages, 1).get_page(request.GET.get("page")) if pages.exists() else None
+    page = current.object_list[0] if current else None
+    redactions = list(page.redactions.all()) if page else []
+    for redaction in redactions:
+        boxes = [_box_style(rect, redaction.page) for rect in redaction.rects]
+        redaction.boxes = boxes  # type: ignore[attr-defined]
+    everything = Redaction.objects.filter(page__document=document)
+    counts = {status: everything.filter(status=status).count() for status, _ in Redaction.STATUSES}
+    return render(
+        request,
+        "redaction/review.html",
+        {
+            "document": document,
+            "page": page,
+            "pages": current,
+            "redactions": redactions,
+            "counts": counts,
+            "detected": everything.exists(),
+            "pages_with_suggestions": sorted(
+                set(everything.filter(status="suggested").values_list("page__number", flat=True))
+            ),
+            "publication": Publication.objects.filter(document=document).first(),
+            "published": services.publication_of(document),
+            "figures": PublicFigure.objects.filter(document=document)
+            | PublicFigure.objects.filter(commune__in=document.places.all()),
+            "default_reason": DEFAULT_REASON,
+        },
+    )
+
+
+@require_POST
+def suggest(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _document(request, document_id)
+    count = services.redactions_suggest(document=document)
+    messages.success(request, _("%d redactions suggested.") % count)
+    return _back(document, _page_number(request))
+
+
+@require_POST
+def accept_all(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _document(request, document_id)
+    count = services.redactions_accept_all(document=document, user=request.user)
+    messages.success(request, _("%d suggestions accepted.") % count)
+    return _back(document, _page_number(request))
+
+
+@require_POST
+def decide(request: HttpRequest, redaction_id: int) -> HttpResponse:
+    if not access.sees_originals(request.user):
+        raise PermissionDenied
+    redaction = get_object_or_404(Redaction.objects.select_related("page"), id=redaction_id)
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "reject"):
+        messages.error(request, _("Choose to accept or to reject the redaction."))
+    else:
+        services.redaction_decide(
+            redaction=redaction,
+            accept=decision == "accept",
+            reason=request.POST.get("reason", ""),
+            user=request.user,
+        )
+    return _back(redaction.page.document, redaction.page.number)
+
+
+@require_POST
+def draw(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _document(request, document_id)
+    number = _page_number(request)
+    page = document.pages.filter(number=int(number)).first() if number else None
+    if page is None:
+        raise Http404
+    try:
+        services.redaction_draw(
+            page=page,
+            rect=[request.POST.get(k) for k in ("x0", "y0", "x1", "y1")],
+            reason=request.POST.get("reason", ""),
+            user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Area redacted."))
+    return _back(document, number)
+
+
+@require_POST
+def every_occurrence(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _document(request, document_id)
+    text = request.POST.get("text", "")
+    try:
+        count = services.redaction_every_occurrence(
+            document=document, text=text, reason=request.POST.get("reason", ""), user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(text)s” redacted %(count)d times in the document.")
+            % {"text": text.strip(), "count": count},
+        )
+    return _back(document, _page_number(request))
+
+
+@require_POST
+def public_figure(request: HttpRequest, document_id: int) -> HttpResponse:
+    """A name that stays readable, for this document or for a place of it; suggestions
+    are made again so it leaves them."""
+    document = _document(request, document_id)
+    name = request.POST.get("name", "").strip()
+    scope = request.POST.get("scope", "document")
+    if not name:
+        messages.error(request, _("Give the name of the public figure."))
+        return _back(document, _page_number(request))
+    commune: Commune | None = None
+    if scope != "document":
+        commune = document.places.filter(code=scope).first()
+        if commune is None:
+            messages.error(request, _("That place is not one of the document's places."))
+            return _back(document, _page_number(request))
+    PublicFigure.objects.create(
+        name=name[:200],
+        role=request.POST.get("role", "").strip()[:200],
+        document=None if commune else document,
+        commune=commune,
+    )
+    services.redactions_suggest(document=document)
+    messages.success(request, _("%s stays readable.") % name)
+    return _back(document, _page_number(request))
+
+
+@require_POST
+def publish(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _document(request, document_id)
+    try:
+        publication = services.document_publish(
+            document=document, title=request.POST.get("title", ""), user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(document)
+    if publication.accepted:
+        messages.success(request, _("Published: everyone now reads the redacted copy."))
+    else:
+        messages.error(
+            request, _("Publication refused: %s") % " ".join(str(r) for r in publication.reasons)
+        )
+    return _back(document)
+
+
+@require_POST
+def unpublish(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _document(request, document_id)
+    services.document_unpublish(document=document)
+    messages.success(request, _("The document is private again."))
+    return _back(document)
