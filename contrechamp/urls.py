@@ -94,9 +94,7 @@ urlpatterns = [
         redaction.accept_all,
         name="redaction-accept-all",
     ),
-    path(
-        "documents/<int:document_id>/caviardage/dessiner/", redaction.draw, name="redaction-draw"
-    ),
+    path("documents/<int:document_id>/caviardage/dessiner/", redaction.draw, name="redaction-draw"),
     path(
         "documents/<int:document_id>/caviardage/occurrences/",
         redaction.every_occurrence,
@@ -108,9 +106,7 @@ urlpatterns = [
         name="redaction-public-figure",
     ),
     path("documents/<int:document_id>/publier/", redaction.publish, name="redaction-publish"),
-    path(
-        "documents/<int:document_id>/depublier/", redaction.unpublish, name="redaction-unpublish"
-    ),
+    path("documents/<int:document_id>/depublier/", redaction.unpublish, name="redaction-unpublish"),
     path("caviardages/<int:redaction_id>/", redaction.decide, name="redaction-decide"),
     path("recherche/", documents.search, name="search"),
     path(

@@ -407,10 +407,16 @@ class _Tantivy:
         item.add_unsigned("day", _day(document.date))
         return item
 
+    def _delete(self, writer: Any, document_id: int) -> None:
+        # By query: tantivy-py's delete_documents_by_term turns a Python int into a
+        # signed term, which never matches an unsigned field.
+        query = self.tantivy.Query.term_query(self.schema, "document_id", document_id)
+        writer.delete_documents_by_query(query)
+
     def replace(self, document: Document, pages: list[Page]) -> None:
         places = _place_terms(document)
         with self.writer() as writer:
-            writer.delete_documents_by_term("document_id", document.id)
+            self._delete(writer, document.id)
             for page in pages:
                 writer.add_document(self.make(document, page, places, public=False))
                 if document.is_public:
@@ -424,7 +430,7 @@ class _Tantivy:
 
     def delete(self, document_id: int) -> None:
         with self.writer() as writer:
-            writer.delete_documents_by_term("document_id", document_id)
+            self._delete(writer, document_id)
 
     def clear(self) -> None:
         with self.writer() as writer:

@@ -1,0 +1,277 @@
+"""Redaction review as a reviewer does it, and what everyone else then reads: only the
+published copy, in pages, images, search, API and citations."""
+
+import pymupdf
+import pytest
+
+from contrechamp.documents.models import Document, Entity, Page
+from contrechamp.places.models import Commune
+from contrechamp.redaction.models import Publication, PublicFigure, Redaction
+from contrechamp.redaction.services import document_publish, redactions_suggest
+from tests.documents import samples
+from tests.documents.conftest import add
+
+pytestmark = pytest.mark.django_db
+
+LETTER = [
+    "Affaire suivie par : Mme Claire Dubois\n"
+    "Courriel : claire.dubois@mairie-exemple.fr, téléphone 04 77 12 34 56.\n"
+    "La commune confirme l'installation de capteurs sonores dans le quartier Bellevue.\n"
+    "Le maire, Gaël Perdriau, a signé la convention avec la société Serenicity.",
+    "Annexe : le quartier Bellevue reçoit trois capteurs.\n"
+    "Réponse à adresser à Mme Claire Dubois, 12 rue des Tilleuls, 42000 Saint-Étienne.",
+]
+
+
+@pytest.fixture
+def letter(reviewer):
+    saint_etienne = Commune.objects.get(code="42218")
+    PublicFigure.objects.create(name="Gaël Perdriau", role="maire", commune=saint_etienne)
+    return add(samples.text_pdf(LETTER), "courrier.pdf", places=[saint_etienne])
+
+
+def _page(client, document, number=1):
+    return client.get(f"/documents/{document.id}/caviardage/?page={number}").content.decode()
+
+
+@pytest.mark.parametrize("who, status", [("visitor", 403), ("contributor", 403)])
+def test_only_reviewers_open_the_review_screen(request, client, letter, who, status):
+    if who != "visitor":
+        client.force_login(request.getfixturevalue(who))
+    assert client.get(f"/documents/{letter.id}/caviardage/").status_code == status
+    assert client.post(f"/documents/{letter.id}/publier/").status_code == status
+    assert client.post(f"/documents/{letter.id}/caviardage/detecter/").status_code == status
+    assert not Redaction.objects.exists() and not Publication.objects.exists()
+
+
+def test_a_reviewer_redacts_page_by_page_and_publishes(client, reviewer, letter):
+    client.force_login(reviewer)
+    assert "Detect personal data" in _page(client, letter) or "Détecter" in _page(client, letter)
+    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "1"})
+    page = _page(client, letter)
+    suggested = Redaction.objects.filter(page__document=letter, page__number=1)
+    assert {r.kind for r in suggested} == {"person", "email", "phone"}
+    for redaction in suggested:
+        assert f'data-redaction="{redaction.id}"' in page  # its box on the page image
+        assert "box-suggested" in page
+
+    # The mayor acts as such: he stays readable, for every document of the place.
+    assert not suggested.filter(text__contains="Perdriau").exists()
+
+    # Accept e-mail and phone with their reason, keep nothing else unreviewed.
+    for redaction in suggested.filter(kind__in=["email", "phone"]):
+        client.post(
+            f"/caviardages/{redaction.id}/",
+            {"decision": "accept", "reason": "CRPA L311-6 1°"},
+        )
+    assert set(suggested.filter(kind="email").values_list("reason", flat=True)) == {
+        "CRPA L311-6 1°"
+    }
+
+    # "Every occurrence" for the name, on both pages.
+    response = client.post(
+        f"/documents/{letter.id}/caviardage/occurrences/",
+        {"text": "Claire Dubois", "reason": "", "page": "1"},
+    )
+    assert response.status_code == 302
+    every = Redaction.objects.filter(page__document=letter, kind="text")
+    assert sorted(every.values_list("page__number", flat=True)) == [1, 2]
+    client.post(f"/caviardages/{suggested.get(kind='person').id}/", {"decision": "reject"})
+
+    # A box drawn by hand over the neighbourhood's name on page 2.
+    page_two = Page.objects.get(document=letter, number=2)
+    pdf = pymupdf.open(stream=samples.text_pdf(LETTER), filetype="pdf")
+    (hit,) = pdf[1].search_for("Bellevue")
+    client.post(
+        f"/documents/{letter.id}/caviardage/dessiner/",
+        {"page": "2", "x0": hit.x0 - 1, "y0": hit.y0, "x1": hit.x1 + 1, "y1": hit.y1},
+    )
+    drawn = Redaction.objects.get(page=page_two, kind="manual")
+    assert drawn.status == "accepted" and drawn.text == "Bellevue"
+
+    # Bad boxes are explained and create nothing.
+    response = client.post(
+        f"/documents/{letter.id}/caviardage/dessiner/",
+        {"page": "2", "x0": "a", "y0": "0", "x1": "1", "y1": "1"},
+        follow=True,
+    )
+    assert "four numbers" in response.content.decode() or "quatre" in response.content.decode()
+    assert Redaction.objects.filter(kind="manual").count() == 1
+
+    # The address on page 2 is still only suggested; accept everything left.
+    client.post(f"/documents/{letter.id}/caviardage/tout-accepter/")
+    response = client.post(
+        f"/documents/{letter.id}/publier/", {"title": "Courrier de la mairie"}, follow=True
+    )
+    assert response.status_code == 200
+    letter.refresh_from_db()
+    assert letter.is_public and letter.title == "Courrier de la mairie"
+    publication = Publication.objects.get(document=letter)
+    assert publication.accepted, publication.reasons
+
+    # What a visitor reads now.
+    client.logout()
+    one = client.get(f"/documents/{letter.id}/?page=1").content.decode()
+    two = client.get(f"/documents/{letter.id}/?page=2").content.decode()
+    assert "capteurs sonores" in one and "Perdriau" in one
+    for secret in ("Dubois", "claire.dubois", "04 77 12 34 56", "Tilleuls"):
+        assert secret not in one + two
+    assert "Bellevue" in one and "Bellevue" not in two  # drawn on page 2 only
+    image = client.get(f"/documents/{letter.id}/pages/2.png")
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    published = client.get(f"/documents/{letter.id}/publie.pdf")
+    assert published.status_code == 200 and published["Content-Type"] == "application/pdf"
+    with pymupdf.open(stream=published.content, filetype="pdf") as pdf:
+        assert "Dubois" not in "".join(p.get_text() for p in pdf)
+    assert client.get(f"/documents/{letter.id}/original/").status_code == 302
+
+    api = client.get(f"/api/v1/documents/{letter.id}/pages/2").json()
+    assert "capteurs" in api["text"] and "Tilleuls" not in api["text"]
+    hits = client.get("/api/v1/search", {"q": "capteurs"}).json()["results"]
+    assert {h["document"]["id"] for h in hits} == {letter.id}
+    assert client.get("/api/v1/search", {"q": "Tilleuls"}).json()["results"] == []
+    assert client.get("/api/v1/search", {"q": "Dubois"}).json()["results"] == []
+
+
+def test_a_public_figure_added_on_the_screen_leaves_the_suggestions(client, reviewer, letter):
+    client.force_login(reviewer)
+    redactions_suggest(document=letter)
+    assert Redaction.objects.filter(text="Claire Dubois", status="suggested").exists()
+    client.post(
+        f"/documents/{letter.id}/caviardage/personnalites/",
+        {"name": "Claire Dubois", "role": "adjointe au maire", "scope": "document"},
+    )
+    assert PublicFigure.objects.get(document=letter).role == "adjointe au maire"
+    assert not Redaction.objects.filter(text__contains="Dubois", kind="person").exists()
+    response = client.post(
+        f"/documents/{letter.id}/caviardage/personnalites/",
+        {"name": "X", "scope": "99999"},
+        follow=True,
+    )
+    assert PublicFigure.objects.filter(name="X").count() == 0
+    assert response.status_code == 200
+
+
+def test_a_refused_publication_shows_why_and_keeps_the_document_private(
+    client, reviewer, letter, monkeypatch
+):
+    from contrechamp.documents import files
+    from contrechamp.redaction import services
+
+    client.force_login(reviewer)
+    redactions_suggest(document=letter)
+    client.post(f"/documents/{letter.id}/caviardage/tout-accepter/")
+    monkeypatch.setattr(services, "redacted_pdf", lambda document: files.rendition(document))
+    page = client.post(f"/documents/{letter.id}/publier/", follow=True).content.decode()
+    assert "can still be extracted" in page
+    letter.refresh_from_db()
+    assert not letter.is_public
+    client.logout()
+    assert client.get(f"/documents/{letter.id}/").status_code == 404
+
+
+def test_withdrawing_a_publication_makes_the_document_private_again(client, reviewer, letter):
+    redactions_suggest(document=letter)
+    Redaction.objects.update(status="accepted")
+    assert document_publish(document=letter).accepted
+    assert client.get(f"/documents/{letter.id}/").status_code == 200
+    client.force_login(reviewer)
+    client.post(f"/documents/{letter.id}/depublier/")
+    client.logout()
+    assert client.get(f"/documents/{letter.id}/").status_code == 404
+    assert client.get(f"/documents/{letter.id}/publie.pdf").status_code == 404
+    assert client.get("/api/v1/search", {"q": "capteurs"}).json()["results"] == []
+    assert Page.objects.filter(document=letter).exclude(published_text="").count() == 0
+
+
+def test_the_uploader_sees_the_redacted_version_once_it_exists(client, contributor, reviewer):
+    document = add(samples.text_pdf(LETTER), "courrier.pdf", uploaded_by=contributor)
+    client.force_login(contributor)
+    page = client.get(f"/documents/{document.id}/").content.decode()
+    assert "awaiting-publication" in page and "capteurs" not in page
+    redactions_suggest(document=document)
+    Redaction.objects.update(status="accepted")
+    document_publish(document=document)
+    page = client.get(f"/documents/{document.id}/").content.decode()
+    assert "capteurs sonores" in page and "claire.dubois" not in page
+    assert client.get(f"/documents/{document.id}/original/").status_code == 403
+
+
+def test_an_email_is_published_from_its_pdf_rendition(tesseract):
+    message = samples.eml(
+        "Bonjour,\nVeuillez trouver la délibération sur la vidéoprotection.\n"
+        "Jean-Marc Vasseur\nService juridique, 06 12 34 56 78\njm.vasseur@mairie.example.fr",
+        samples.text_pdf(["Délibération : caméras de vidéoprotection."]),
+    )
+    document = add(message, "reponse.eml")
+    assert document.kind == "email"
+    redactions_suggest(document=document)
+    texts = set(Redaction.objects.filter(page__document=document).values_list("text", flat=True))
+    assert {"06 12 34 56 78", "jm.vasseur@mairie.example.fr"} <= texts
+    Redaction.objects.update(status="accepted")
+    publication = document_publish(document=document)
+    assert publication.accepted, publication.reasons
+    published = " ".join(document.pages.values_list("published_text", flat=True))
+    assert "vidéoprotection" in published
+    assert "06 12 34 56 78" not in published and "vasseur" not in published.lower()
+    assert document.pages.filter(published_text="").count() == 0
+
+
+def test_an_office_document_is_published_from_its_rendition():
+    document = add(
+        samples.odt(["Note du service : joindre M. Paul Verlaine au 01 23 45 67 89."]),
+        "note.odt",
+    )
+    redactions_suggest(document=document)
+    Redaction.objects.update(status="accepted")
+    assert document_publish(document=document).accepted
+    text = document.pages.get().published_text
+    assert "Note du service" in text and "01 23 45 67 89" not in text
+
+
+def test_pictures_on_a_page_of_text_are_suggested_as_photos_or_signatures():
+    pdf = pymupdf.open(stream=samples.text_pdf(["Courrier signé du directeur."]), filetype="pdf")
+    portrait = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 60, 80), False)
+    portrait.clear_with(120)
+    pdf[0].insert_image(pymupdf.Rect(400, 100, 460, 180), pixmap=portrait)
+    signature = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 150, 40), False)
+    signature.clear_with(30)
+    pdf[0].insert_image(pymupdf.Rect(300, 700, 450, 740), pixmap=signature)
+    document = add(pdf.tobytes(), "signe.pdf")
+    redactions_suggest(document=document)
+    kinds = sorted(Redaction.objects.filter(page__document=document).values_list("kind", flat=True))
+    assert kinds == ["photo", "signature"]
+    Redaction.objects.update(status="accepted")
+    assert document_publish(document=document).accepted
+    published = pymupdf.open(stream=document_published_bytes(document), filetype="pdf")
+    # Pixels under the boxes are gone: the pictures are blanked out.
+    pixmap = published[0].get_pixmap(clip=pymupdf.Rect(410, 110, 450, 170))
+    assert len(set(pixmap.samples)) <= 2  # a flat fill, not the picture
+
+
+def document_published_bytes(document: Document) -> bytes:
+    from contrechamp.redaction.services import published_file
+
+    data = published_file(document)
+    assert data is not None
+    return data
+
+
+def test_a_citation_quote_taken_from_a_document_masks_personal_data(client, reviewer):
+    document = add(
+        samples.text_pdf(
+            [
+                "Délibération du conseil municipal. Mme Claire Dubois "
+                "(claire.dubois@mairie-exemple.fr) confirme que la ville de Saint-Étienne "
+                "installe des capteurs sonores."
+            ]
+        ),
+        "courrier.pdf",
+    )
+    client.force_login(reviewer)
+    commune = Entity.objects.get(page__document=document, kind="commune")
+    client.post(f"/suggestions/{commune.id}/accepter/", {"deployment": "new"})
+    commune.refresh_from_db()
+    quote = commune.citation.quote
+    assert "Saint-Étienne" in quote and "[…]" in quote
+    assert "claire.dubois" not in quote and "Dubois" not in quote
