@@ -21,6 +21,7 @@ from typing import Any
 import pymupdf
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from contrechamp.documents import files, search
 from contrechamp.documents.models import Document, Page
@@ -163,7 +164,7 @@ def redaction_every_occurrence(
     """Redact every occurrence of `text` in the document. Returns how many."""
     text = text.strip()
     if len(text) < 2:
-        raise ValidationError("Give at least two characters to redact.")
+        raise ValidationError(_("Give at least two characters to redact."))
     pdf = _rendition(document)
     rows = []
     for page in document.pages.order_by("number"):
@@ -216,11 +217,11 @@ def redaction_draw(*, page: Page, rect: list[Any], reason: str = "", user: Any =
     try:
         x0, y0, x1, y1 = (float(v) for v in rect)
     except (TypeError, ValueError):
-        raise ValidationError("A box needs four numbers: left, top, right, bottom.") from None
+        raise ValidationError(_("A box needs four numbers: left, top, right, bottom.")) from None
     box = pymupdf.Rect(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
     box &= pymupdf.Rect(0, 0, page.width or box.x1, page.height or box.y1)
     if box.is_empty or box.width < 2 or box.height < 2:
-        raise ValidationError("The box is empty or outside the page.")
+        raise ValidationError(_("The box is empty or outside the page."))
     pdf = _rendition(page.document)
     return Redaction.objects.create(
         page=page,
@@ -431,7 +432,7 @@ def document_publish(*, document: Document, title: str = "", user: Any = None) -
     the gate accepts the file, and from then on its pages are read from that copy by
     everyone but reviewers. Returns the publication with its reasons."""
     if not document.finished or document.status == "failed":
-        raise ValidationError("Only a processed document can be published.")
+        raise ValidationError(_("Only a processed document can be published."))
     data = redacted_pdf(document)
     report = gate(document, data)
     with transaction.atomic():
