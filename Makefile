@@ -46,6 +46,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/registry.py
 	$(BIN)/python benchmarks/documents.py
 	$(BIN)/python benchmarks/search.py --pages 100000
+	$(BIN)/python benchmarks/redaction.py
 
 clean:
 	rm -rf $(VENV) var

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contrechamp.documents import files, search
+from contrechamp.documents.entities import nlp
 from contrechamp.documents.models import Document, Page
 from contrechamp.redaction.detect import detect
 from contrechamp.redaction.models import DEFAULT_REASON, Publication, PublicFigure, Redaction
@@ -128,11 +129,14 @@ def redactions_suggest(*, document: Document) -> int:
         if rects
     }
     rows = []
-    for page in document.pages.order_by("number"):
+    pages = list(document.pages.order_by("number"))
+    # One spaCy pass over the pages in batches, rather than page by page.
+    docs = nlp().pipe((page.text for page in pages), batch_size=16)
+    for page, doc in zip(pages, docs, strict=True):
         for kind, rect in _image_regions(pdf[page.number - 1], page):
             if (page.id, tuple(rect)) not in decided_boxes:
                 rows.append(Redaction(page=page, kind=kind, rects=[rect], confidence=0.5))
-        for finding in detect(page.text, public=public):
+        for finding in detect(page.text, public=public, doc=doc):
             if (page.id, finding.start) in decided:
                 continue
             rects = _rects(pdf, page, finding.text, finding.start)

@@ -18,19 +18,34 @@ def _normal(text: str) -> str:
 
 
 def load() -> list[tuple[str, set[tuple[str, str]], list[str], str]]:
+    """Pages as (name, expected findings, public names, text). A page marked `@ scan` is
+    printed to pixels and read back by Tesseract, as a scanned letter would be: its text
+    is what OCR gives."""
     pages = []
     for path in sorted(CORPUS.glob("*.txt")):
         expected, public = set(), []
         lines = path.read_text().splitlines()
+        scanned = False
         while lines and lines[0].startswith("@ "):
+            if lines[0] == "@ scan":
+                scanned = lines.pop(0) == "@ scan"
+                continue
             kind, value = lines.pop(0)[2:].split(" ", 1)
             if kind == "public":
                 public.append(value.strip())
             else:
                 assert kind in KINDS, (path.name, kind)
                 expected.add((kind, _normal(value)))
-        pages.append((path.stem, expected, public, "\n".join(lines).strip() + "\n"))
+        text = "\n".join(lines).strip() + "\n"
+        pages.append((path.stem, expected, public, _scanned(text) if scanned else text))
     return pages
+
+
+def _scanned(text: str) -> str:
+    from contrechamp.documents.ocr import recognise
+    from tests.documents.samples import page_image
+
+    return recognise(page_image(text, dpi=300).tobytes("png")).text
 
 
 def evaluate(verbose: bool = False) -> dict[str, Score]:
