@@ -6,7 +6,8 @@ from tests.redaction.evaluation import evaluate, load
 
 pytestmark = pytest.mark.django_db
 
-# Reached when this floor was set (22 pages, two of them scanned and read by OCR); e-mail and phone recall must stay at 1.00.
+# Reached when this floor was set (22 pages, two scanned and read by OCR); e-mail and
+# phone recall must stay at 1.00.
 FLOOR = {
     "email": (1.00, 1.00),
     "phone": (1.00, 1.00),
