@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "contrechamp.accounts",
     "contrechamp.documents",
     "contrechamp.redaction",
+    "contrechamp.access",
     "contrechamp.api",
 ]
 

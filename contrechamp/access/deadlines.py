@@ -1,0 +1,247 @@
+"""The legal calendar of a request for administrative documents (CRPA, then CADA, then
+the administrative court). A pure module: dates in, dates out, no database.
+
+Rules (French law as of 2026):
+
+- R311-12 / R311-13 CRPA: silence kept for one month after the administration receives
+  the request is an implicit refusal.
+- R343-1 CRPA: two months from a refusal (explicit, or implicit at the end of the month
+  above) to refer the matter to the CADA; the referral is compulsory before going to
+  court.
+- R343-3 CRPA: the CADA gives its opinion within one month of registering the referral.
+- R343-4 / R343-5 CRPA: the administration says within one month of the opinion what it
+  decides; its silence for two months after the CADA registered the referral confirms
+  the refusal.
+- R421-1 code de justice administrative: two months from the final refusal to apply to
+  the tribunal administratif.
+
+Counting: months run date to date (12 March + 1 month = 12 April) and are clamped to the
+end of a shorter month (31 January + 1 month = 28 or 29 February). A time limit for the
+requester to act that ends on a Saturday, a Sunday or a public holiday runs to the next
+working day where the law says so (the court time limit: R421-1 CJA read with article 642
+of the code de procédure civile, as administrative courts apply it). Where sources
+disagree on counting (whether the day of receipt counts, "délai franc", whether the CADA
+time limit moves off a holiday) the earlier date is shown, with a note. A missing date
+of receipt is estimated from the date of sending plus a stated postal delay, and every
+date that depends on it is flagged as an estimate.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import holidays
+
+# Days between sending and receipt when no proof of receipt is known: registered post is
+# delivered in two working days by La Poste's target; an e-mail the day it is sent.
+POSTAL_DELAY_DAYS = {"post": 2, "email": 0}
+# A reminder is worth sending a week before the implicit refusal.
+REMINDER_BEFORE_DAYS = 7
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Date to date, clamped to the end of a shorter month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int, subdivision: str | None) -> frozenset[dt.date]:
+    return frozenset(holidays.France(years=year, subdiv=subdivision))
+
+
+def is_working_day(day: dt.date, *, subdivision: str | None = None) -> bool:
+    """Not a Saturday, a Sunday nor a French public holiday (Easter Monday, Ascension
+    and Whit Monday included; Good Friday and 26 December too in Alsace-Moselle, the
+    departments 57, 67 and 68, given as `subdivision`)."""
+    return day.weekday() < 5 and day not in _public_holidays(day.year, subdivision)
+
+
+def next_working_day(day: dt.date, *, subdivision: str | None = None) -> dt.date:
+    while not is_working_day(day, subdivision=subdivision):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def holiday_name(day: dt.date, *, subdivision: str | None = None) -> str:
+    return str(holidays.France(years=day.year, subdiv=subdivision).get(day) or "")
+
+
+@dataclass
+class Deadline:
+    key: str
+    name: str
+    date: dt.date
+    basis: str
+    action: str  # what the requester can do from (or until) that date
+    estimate: bool = False
+    moved_from: dt.date | None = None  # the date before moving off a non-working day
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date"] = self.date.isoformat()
+        data["moved_from"] = self.moved_from.isoformat() if self.moved_from else None
+        return data
+
+
+@dataclass
+class Facts:
+    """What is known of a request. Every field may be missing."""
+
+    sent: dt.date | None = None
+    channel: str = "email"  # or "post"
+    received: dt.date | None = None
+    refused: dt.date | None = None  # an explicit refusal (or partial answer) was notified
+    cada_registered: dt.date | None = None
+    cada_opinion: dt.date | None = None
+    final_refusal: dt.date | None = None  # decision after the opinion, if explicit
+    subdivision: str | None = None  # "57", "67", "68" for Alsace-Moselle
+
+
+@dataclass
+class Calendar:
+    deadlines: list[Deadline] = field(default_factory=list)
+
+    def get(self, key: str) -> Deadline | None:
+        return next((d for d in self.deadlines if d.key == key), None)
+
+    def next_after(self, today: dt.date) -> Deadline | None:
+        """The first date still to come (today included)."""
+        upcoming = [d for d in self.deadlines if d.date >= today]
+        return min(upcoming, key=lambda d: d.date) if upcoming else None
+
+    def as_list(self) -> list[dict[str, Any]]:
+        return [d.as_dict() for d in self.deadlines]
+
+
+def _working(day: dt.date, facts: Facts) -> tuple[dt.date, dt.date | None]:
+    moved = next_working_day(day, subdivision=facts.subdivision)
+    return moved, (day if moved != day else None)
+
+
+def compute(facts: Facts) -> Calendar:
+    """Every date the rules derive from what is known, in order."""
+    result = Calendar()
+    add = result.deadlines.append
+    received, estimate = facts.received, False
+    if received is None and facts.sent is not None:
+        delay = POSTAL_DELAY_DAYS.get(facts.channel, POSTAL_DELAY_DAYS["post"])
+        received, estimate = facts.sent + dt.timedelta(days=delay), True
+        add(
+            Deadline(
+                "received",
+                "Estimated receipt of the request",
+                received,
+                "Proof of receipt unknown",
+                "Record the date of receipt when the acknowledgement or the postal proof "
+                "arrives: every date below depends on it.",
+                estimate=True,
+                note=f"Date of sending plus {delay} day(s) of postal delay.",
+            )
+        )
+    refusal = facts.refused
+    if received is not None:
+        implicit = add_months(received, 1)
+        reminder = implicit - dt.timedelta(days=REMINDER_BEFORE_DAYS)
+        if refusal is None or refusal > reminder:
+            add(
+                Deadline(
+                    "reminder",
+                    "Reminder to the administration",
+                    reminder,
+                    "Good practice",
+                    "Send a reminder: one week before silence becomes a refusal.",
+                    estimate=estimate,
+                )
+            )
+        if refusal is None or refusal > implicit:
+            add(
+                Deadline(
+                    "implicit_refusal",
+                    "Implicit refusal",
+                    implicit,
+                    "CRPA R311-12, R311-13",
+                    "Without an answer, the request is refused: it can be referred to the "
+                    "CADA from this date.",
+                    estimate=estimate,
+                    note="One month from receipt, date to date. Some count from the day "
+                    "after receipt (one day later); the earlier date is shown.",
+                )
+            )
+            # A refusal notified after the month ends leaves the earlier date in force.
+            refusal = implicit if refusal is None else min(refusal, implicit)
+    if refusal is not None:
+        limit = add_months(refusal, 2)
+        add(
+            Deadline(
+                "cada_referral_limit",
+                "Last day to refer to the CADA",
+                limit,
+                "CRPA R343-1",
+                "Refer the refusal to the CADA before this date; the referral is required "
+                "before any court application.",
+                estimate=estimate and facts.refused is None,
+                note="Two months from the refusal. Whether the time limit runs on to the "
+                "next working day when it ends on a holiday is not settled; it is not "
+                "moved here.",
+            )
+        )
+    final = facts.final_refusal
+    if facts.cada_registered is not None:
+        add(
+            Deadline(
+                "cada_opinion_due",
+                "CADA opinion due",
+                add_months(facts.cada_registered, 1),
+                "CRPA R343-3",
+                "The CADA should have given its opinion; it often takes longer, which "
+                "does not change the dates below.",
+            )
+        )
+        confirmation = add_months(facts.cada_registered, 2)
+        if final is None or final > confirmation:
+            add(
+                Deadline(
+                    "refusal_confirmed",
+                    "Refusal confirmed by silence",
+                    confirmation,
+                    "CRPA R343-4, R343-5",
+                    "Without a new decision, the refusal is final: the tribunal "
+                    "administratif can be seized.",
+                )
+            )
+            final = confirmation if final is None else min(final, confirmation)
+    if facts.cada_opinion is not None:
+        add(
+            Deadline(
+                "decision_after_opinion",
+                "Administration's decision after the opinion",
+                add_months(facts.cada_opinion, 1),
+                "CRPA R343-4",
+                "The administration tells the CADA what it decides; after a favourable "
+                "opinion, send the letter asking for the documents again.",
+            )
+        )
+    if final is not None:
+        limit, moved = _working(add_months(final, 2), facts)
+        add(
+            Deadline(
+                "court_limit",
+                "Last day to apply to the tribunal administratif",
+                limit,
+                "CJA R421-1; CPC art. 642",
+                "Apply to the tribunal administratif before the end of this day.",
+                moved_from=moved,
+                note="Two months from the final refusal, moved to the next working day "
+                "when it ends on a Saturday, a Sunday or a public holiday. Counted as a "
+                "'délai franc' it would end one day later; the earlier date is shown.",
+            )
+        )
+    result.deadlines.sort(key=lambda d: d.date)
+    return result

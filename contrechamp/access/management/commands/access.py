@@ -1,0 +1,87 @@
+"""Access-to-documents requests from the command line.
+
+    contrechamp access deadlines --received 2027-01-31 [--sent D] [--channel post|email]
+        [--refused D] [--cada-registered D] [--cada-opinion D] [--final-refusal D]
+        [--subdivision 57] [--json]
+    contrechamp access remind [--today D]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from contrechamp.access.deadlines import Facts, compute
+
+# In the order events happen: each date given must not come before the previous ones.
+ORDER = ["sent", "received", "refused", "cada_registered", "cada_opinion", "final_refusal"]
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--{option}: “{value}” is not a date as YYYY-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Access-to-documents requests: legal deadlines, reminders."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        deadlines = sub.add_parser("deadlines", help="Every date the rules derive.")
+        for name in ORDER:
+            deadlines.add_argument("--" + name.replace("_", "-"), default=None)
+        deadlines.add_argument("--channel", choices=["email", "post"], default="email")
+        deadlines.add_argument(
+            "--subdivision", default=None, help="57, 67 or 68 for Alsace-Moselle's holidays."
+        )
+        deadlines.add_argument("--json", action="store_true")
+        remind = sub.add_parser("remind", help="E-mail requesters what is due within 7 days.")
+        remind.add_argument("--today", default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "handle_" + options["action"])(**options)
+
+    def handle_deadlines(self, **options: Any) -> None:
+        given = {
+            name: _date(options[name], name.replace("_", "-"))
+            for name in ORDER
+            if options.get(name)
+        }
+        if not given:
+            raise CommandError("Give at least one date, e.g. --received 2027-01-31.")
+        previous = None
+        for name in ORDER:
+            if name not in given:
+                continue
+            if previous and given[name] < given[previous]:
+                raise CommandError(
+                    f"--{name.replace('_', '-')} is before --{previous.replace('_', '-')}."
+                )
+            previous = name
+        calendar = compute(
+            Facts(channel=options["channel"], subdivision=options["subdivision"], **given)
+        )
+        if options["json"]:
+            data = {
+                "facts": {k: v.isoformat() for k, v in given.items()},
+                "deadlines": calendar.as_list(),
+            }
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        for deadline in calendar.deadlines:
+            flag = " (estimate)" if deadline.estimate else ""
+            self.stdout.write(
+                f"{deadline.date.isoformat()}  {deadline.name}{flag} — {deadline.basis}"
+            )
+
+    def handle_remind(self, **options: Any) -> None:
+        from contrechamp.access.services import reminders_send
+
+        today = _date(options["today"], "today") if options["today"] else None
+        sent = reminders_send(today=today)
+        self.stdout.write(f"{sent} reminder e-mail(s) sent.")
