@@ -50,6 +50,16 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def subdivision_of(department: str | None) -> str | None:
+    """The holiday calendar of a department: Alsace-Moselle and the overseas departments
+    have their own public holidays; None for the rest of France."""
+    if department in ("67", "68"):
+        return "6AE"
+    if department in ("57", "971", "972", "973", "974", "976"):
+        return department
+    return None
+
+
 @lru_cache(maxsize=64)
 def _public_holidays(year: int, subdivision: str | None) -> frozenset[dt.date]:
     return frozenset(holidays.France(years=year, subdiv=subdivision))
@@ -57,8 +67,8 @@ def _public_holidays(year: int, subdivision: str | None) -> frozenset[dt.date]:
 
 def is_working_day(day: dt.date, *, subdivision: str | None = None) -> bool:
     """Not a Saturday, a Sunday nor a French public holiday (Easter Monday, Ascension
-    and Whit Monday included; Good Friday and 26 December too in Alsace-Moselle, the
-    departments 57, 67 and 68, given as `subdivision`)."""
+    and Whit Monday included; Good Friday and 26 December too in Alsace-Moselle, and the
+    holidays of each overseas department: `subdivision` from `subdivision_of`)."""
     return day.weekday() < 5 and day not in _public_holidays(day.year, subdivision)
 
 
@@ -101,7 +111,7 @@ class Facts:
     cada_registered: dt.date | None = None
     cada_opinion: dt.date | None = None
     final_refusal: dt.date | None = None  # decision after the opinion, if explicit
-    subdivision: str | None = None  # "57", "67", "68" for Alsace-Moselle
+    subdivision: str | None = None  # subdivision_of(the body's department)
 
 
 @dataclass

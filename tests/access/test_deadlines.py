@@ -16,6 +16,7 @@ from contrechamp.access.deadlines import (
     holiday_name,
     is_working_day,
     next_working_day,
+    subdivision_of,
 )
 
 D = dt.date
@@ -60,10 +61,10 @@ def test_french_public_holidays_easter_based_ones_included(day, name):
 def test_alsace_moselle_has_good_friday_and_saint_stephen():
     good_friday = D(2027, 3, 26)
     assert is_working_day(good_friday)
-    assert not is_working_day(good_friday, subdivision="57")
+    assert not is_working_day(good_friday, subdivision=subdivision_of("57"))
     saint_stephen = D(2025, 12, 26)  # a Friday
     assert is_working_day(saint_stephen)
-    assert not is_working_day(saint_stephen, subdivision="67")
+    assert not is_working_day(saint_stephen, subdivision=subdivision_of("67"))
 
 
 def test_the_next_working_day_skips_weekends_and_holidays():

@@ -2,7 +2,7 @@
 
     contrechamp access deadlines --received 2027-01-31 [--sent D] [--channel post|email]
         [--refused D] [--cada-registered D] [--cada-opinion D] [--final-refusal D]
-        [--subdivision 57] [--json]
+        [--department 57] [--json]
     contrechamp access remind [--today D]
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from contrechamp.access.deadlines import Facts, compute
+from contrechamp.access.deadlines import Facts, compute, subdivision_of
 
 # In the order events happen: each date given must not come before the previous ones.
 ORDER = ["sent", "received", "refused", "cada_registered", "cada_opinion", "final_refusal"]
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             deadlines.add_argument("--" + name.replace("_", "-"), default=None)
         deadlines.add_argument("--channel", choices=["email", "post"], default="email")
         deadlines.add_argument(
-            "--subdivision", default=None, help="57, 67 or 68 for Alsace-Moselle's holidays."
+            "--department", default=None, help="The body's department, for local holidays."
         )
         deadlines.add_argument("--json", action="store_true")
         remind = sub.add_parser("remind", help="E-mail requesters what is due within 7 days.")
@@ -64,7 +64,11 @@ class Command(BaseCommand):
                 )
             previous = name
         calendar = compute(
-            Facts(channel=options["channel"], subdivision=options["subdivision"], **given)
+            Facts(
+                channel=options["channel"],
+                subdivision=subdivision_of(options["department"]),
+                **given,
+            )
         )
         if options["json"]:
             data = {
