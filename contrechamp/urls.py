@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from contrechamp.access import views as access
 from contrechamp.accounts import views as accounts
 from contrechamp.api import exports
 from contrechamp.api.api import api
@@ -115,6 +116,21 @@ urlpatterns = [
     path(
         "suggestions/<int:entity_id>/rejeter/", documents.entity_reject_view, name="entity-reject"
     ),
+    path("demandes/", access.request_list, name="request-list"),
+    path("demandes/nouvelle/", access.request_create, name="request-create"),
+    path("demandes/organismes/", access.body_statistics, name="request-bodies"),
+    path("demandes/echeances/", access.dashboard, name="request-dashboard"),
+    path("demandes/echeances/<str:token>.atom", access.deadline_feed, name="request-feed"),
+    path("demandes/<int:request_id>/", access.request_detail, name="request-detail"),
+    path("demandes/<int:request_id>/envoi/", access.request_send, name="request-send"),
+    path("demandes/<int:request_id>/evenement/", access.event_add, name="request-event"),
+    path("demandes/<int:request_id>/reponse/", access.answer_upload, name="request-answer"),
+    path(
+        "demandes/<int:request_id>/courrier/<str:kind>/",
+        access.request_letter,
+        name="request-letter",
+    ),
+    path("exports/demandes.csv", access.requests_csv, name="export-requests-csv"),
     path("exports/dispositifs.csv", exports.deployments_csv, name="export-csv"),
     path("exports/dispositifs.geojson", exports.deployments_geojson, name="export-geojson"),
     path("api/v1/", api.urls),

@@ -62,7 +62,7 @@ def subdivision_of(department: str | None) -> str | None:
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int, subdivision: str | None) -> frozenset[dt.date]:
-    return frozenset(holidays.France(years=year, subdiv=subdivision))
+    return frozenset(holidays.country_holidays("FR", subdiv=subdivision, years=year))
 
 
 def is_working_day(day: dt.date, *, subdivision: str | None = None) -> bool:
@@ -79,7 +79,7 @@ def next_working_day(day: dt.date, *, subdivision: str | None = None) -> dt.date
 
 
 def holiday_name(day: dt.date, *, subdivision: str | None = None) -> str:
-    return str(holidays.France(years=day.year, subdiv=subdivision).get(day) or "")
+    return str(holidays.country_holidays("FR", subdiv=subdivision, years=day.year).get(day) or "")
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """Access-to-documents requests from the command line.
 
-    contrechamp access deadlines --received 2027-01-31 [--sent D] [--channel post|email]
-        [--refused D] [--cada-registered D] [--cada-opinion D] [--final-refusal D]
-        [--department 57] [--json]
-    contrechamp access remind [--today D]
+contrechamp access deadlines --received 2027-01-31 [--sent D] [--channel post|email]
+    [--refused D] [--cada-registered D] [--cada-opinion D] [--final-refusal D]
+    [--department 57] [--json]
+contrechamp access remind [--today D]
 """
 
 from __future__ import annotations

@@ -1,0 +1,155 @@
+"""The letters of a request, from templates administrators may edit (the defaults below
+are used until they do). French, since they go to French administrations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template import Context, Template
+from django.utils import translation
+
+DEFAULTS: dict[str, tuple[str, str]] = {
+    "request_email": (
+        "Demande de communication de documents administratifs — {{ request.title }}",
+        """Madame, Monsieur,
+
+En application des articles L300-1 et L311-1 et suivants du code des relations entre le
+public et l'administration (CRPA), je vous prie de bien vouloir me communiquer les
+documents administratifs suivants :
+
+{% for item in asked %}- {{ item }}
+{% endfor %}
+Ces documents existant sous forme électronique, je souhaite les recevoir par courrier
+électronique, conformément à l'article L311-9 du CRPA, à l'adresse d'envoi de ce message.
+
+Si certains de ces documents comportent des mentions relevant de l'article L311-6, je
+vous remercie de me les communiquer après occultation de ces seules mentions, comme le
+prévoit l'article L311-7 du CRPA, plutôt que d'en refuser la communication.
+
+À défaut de réponse dans le délai d'un mois suivant la réception de cette demande, le
+silence gardé vaudra refus implicite (articles R311-12 et R311-13 du CRPA), que je
+pourrai soumettre à la Commission d'accès aux documents administratifs (CADA).
+
+Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.
+
+{{ requester }}""",
+    ),
+    "request_post": (
+        "Demande de communication de documents administratifs — {{ request.title }}",
+        """{{ requester }}
+
+{{ body.name }}
+{{ body.address }}
+
+Lettre recommandée avec accusé de réception
+
+Objet : demande de communication de documents administratifs
+
+Madame, Monsieur,
+
+En application des articles L300-1 et L311-1 et suivants du code des relations entre le
+public et l'administration (CRPA), je vous prie de bien vouloir me communiquer les
+documents administratifs suivants :
+
+{% for item in asked %}- {{ item }}
+{% endfor %}
+Lorsque ces documents existent sous forme électronique, je souhaite les recevoir par
+courrier électronique (article L311-9 du CRPA).
+
+Si certains de ces documents comportent des mentions relevant de l'article L311-6, je
+vous remercie de me les communiquer après occultation de ces seules mentions (article
+L311-7 du CRPA).
+
+À défaut de réponse dans le délai d'un mois suivant la réception de cette lettre, le
+silence gardé vaudra refus implicite (articles R311-12 et R311-13 du CRPA).
+
+Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.""",
+    ),
+    "reminder": (
+        "Relance — demande de communication de documents du {{ request.sent_on|date:'j F Y' }}",
+        """Madame, Monsieur,
+
+Le {{ request.sent_on|date:"j F Y" }}, je vous ai demandé la communication des documents
+suivants :
+
+{% for item in asked %}- {{ item }}
+{% endfor %}
+Sauf erreur de ma part, je n'ai pas reçu de réponse. Je vous rappelle qu'en l'absence de
+réponse le {{ implicit_refusal|date:"j F Y" }}, votre silence vaudra refus implicite
+(articles R311-12 et R311-13 du CRPA), que je soumettrai à la CADA.
+
+Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.
+
+{{ requester }}""",
+    ),
+    "cada_referral": (
+        "Saisine de la CADA — refus de communication opposé par {{ body.name }}",
+        """Commission d'accès aux documents administratifs
+TSA 50730 — 75334 Paris Cedex 07 — cada@cada.fr
+
+Demandeur : {{ requester }}
+Administration mise en cause : {{ body.name }}{% if body.address %}, {{ body.address }}{% endif %}
+{% if body.email %}Adresse électronique de l'administration : {{ body.email }}
+{% endif %}
+Date de la demande initiale : {{ request.sent_on|date:"j F Y" }}
+Date de réception par l'administration : {{ received|date:"j F Y" }}{% if received_estimated %} (estimée){% endif %}
+Décision contestée : {% if refused %}refus exprès du {{ refused|date:"j F Y" }}{% else %}refus implicite né le {{ implicit_refusal|date:"j F Y" }} du silence gardé pendant un mois{% endif %}
+
+Madame, Monsieur,
+
+En application de l'article L342-1 et de l'article R343-1 du CRPA, je vous saisis du
+refus opposé à ma demande de communication des documents suivants :
+
+{% for item in asked %}- {{ item }}
+{% endfor %}
+Ces documents sont des documents administratifs au sens de l'article L300-2 du CRPA et
+sont communicables à toute personne qui en fait la demande (article L311-1), le cas
+échéant après occultation des mentions protégées par l'article L311-6 (article L311-7).
+
+Pièces jointes : copie de la demande initiale ; preuve de son envoi{% if received %} et de
+sa réception{% endif %}{% if refused %} ; copie de la décision de refus{% endif %}.
+
+Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.
+
+{{ requester }}""",
+    ),
+    "after_opinion": (
+        "Avis favorable de la CADA — communication des documents demandés",
+        """Madame, Monsieur,
+
+Par un avis du {{ cada_opinion|date:"j F Y" }}, la Commission d'accès aux documents
+administratifs s'est prononcée en faveur de la communication des documents que je vous
+avais demandés le {{ request.sent_on|date:"j F Y" }} :
+
+{% for item in asked %}- {{ item }}
+{% endfor %}
+En application de l'article R343-4 du CRPA, vous disposez d'un mois à compter de la
+réception de cet avis pour faire connaître votre décision. Je vous remercie de bien
+vouloir me communiquer ces documents. À défaut, je me réserve la possibilité de saisir
+le tribunal administratif.
+
+Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.
+
+{{ requester }}""",
+    ),
+}
+
+
+def template_for(kind: str) -> tuple[str, str]:
+    from contrechamp.access.models import LetterTemplate
+
+    edited = LetterTemplate.objects.filter(kind=kind).first()
+    if edited is not None:
+        return edited.subject, edited.body
+    return DEFAULTS[kind]
+
+
+def render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
+    """The subject and text of a letter."""
+    subject, body = template_for(kind)
+    data = Context(context, autoescape=False)
+    with translation.override("fr"):  # dates in French, whatever the page's language
+        return (
+            Template(subject).render(data).strip(),
+            Template(body).render(data).strip() + "\n",
+        )

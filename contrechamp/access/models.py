@@ -1,0 +1,193 @@
+"""Requests for administrative documents (CRPA), the bodies they go to, campaigns of the
+same request to many bodies, the timeline of each request, and the letter templates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from contrechamp.places.models import Commune, Department, Epci
+
+
+class PublicBody(models.Model):
+    KINDS = [
+        ("commune", _("commune")),
+        ("epci", _("intercommunality")),
+        ("department", _("department")),
+        ("region", _("region")),
+        ("prefecture", _("prefecture")),
+        ("ministry", _("ministry")),
+        ("company", _("public company")),
+        ("other", _("other public body")),
+    ]
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=12, choices=KINDS, default="commune")
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    epci = models.ForeignKey(Epci, on_delete=models.PROTECT, null=True, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune"],
+                condition=models.Q(kind="commune"),
+                name="body_one_per_commune",
+            )
+        ]
+        verbose_name_plural = "public bodies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def department_code(self) -> str | None:
+        if self.department_id:
+            return self.department.code  # type: ignore[union-attr]
+        if self.commune_id and self.commune.department_id:  # type: ignore[union-attr]
+            return self.commune.department.code  # type: ignore[union-attr]
+        return None
+
+
+class Campaign(models.Model):
+    """The same request sent to many bodies at once, followed together."""
+
+    title = models.CharField(_("title"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Request(models.Model):
+    CHANNELS = [("email", _("e-mail")), ("post", _("registered post"))]
+    STATUSES = [
+        ("draft", _("draft")),
+        ("sent", _("sent, awaiting an answer")),
+        ("answered", _("answered")),
+        ("partial", _("partly answered")),
+        ("refused", _("refused")),
+        ("cada", _("referred to the CADA")),
+        ("court", _("before the court")),
+        ("closed", _("closed")),
+        ("withdrawn", _("withdrawn")),
+    ]
+    body = models.ForeignKey(PublicBody, on_delete=models.PROTECT, related_name="requests")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_requests"
+    )
+    show_requester = models.BooleanField(_("show my name on the public page"), default=False)
+    title = models.CharField(_("subject"), max_length=300)
+    documents_asked = models.TextField(
+        _("documents asked for"), help_text=_("One document per line.")
+    )
+    places = models.ManyToManyField(Commune, blank=True, related_name="access_requests")
+    deployments = models.ManyToManyField(
+        "registry.Deployment", blank=True, related_name="access_requests"
+    )
+    documents = models.ManyToManyField(
+        "documents.Document", blank=True, related_name="access_requests"
+    )
+    channel = models.CharField(_("sent by"), max_length=5, choices=CHANNELS, default="email")
+    sent_on = models.DateField(_("date of sending"), null=True, blank=True)
+    received_on = models.DateField(_("date of receipt"), null=True, blank=True)
+    letter = models.TextField(_("letter"), blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default="draft")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.body}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("request-detail", args=[self.id])
+
+    def asked(self) -> list[str]:
+        return [line.strip() for line in self.documents_asked.splitlines() if line.strip()]
+
+
+class Event(models.Model):
+    KINDS = [
+        ("acknowledgement", _("acknowledgement of receipt")),
+        ("reminder", _("reminder sent")),
+        ("reply", _("reply with the documents")),
+        ("partial", _("partial answer")),
+        ("refusal", _("explicit refusal")),
+        ("implicit_refusal", _("implicit refusal")),
+        ("cada_referral", _("referral to the CADA")),
+        ("cada_ack", _("CADA registration of the referral")),
+        ("cada_opinion", _("CADA opinion")),
+        ("decision", _("administration's decision after the opinion")),
+        ("court", _("application to the tribunal administratif")),
+        ("judgment", _("judgment")),
+        ("withdrawal", _("withdrawal")),
+    ]
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=KINDS)
+    date = models.DateField(_("date"))
+    favourable = models.BooleanField(
+        _("favourable"),
+        null=True,
+        blank=True,
+        help_text=_("For an opinion, a decision or a judgment: in the requester's favour?"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.kind} {self.date}"
+
+
+class LetterTemplate(models.Model):
+    """A letter as administrators edited it (the defaults ship with the code)."""
+
+    KINDS = [
+        ("request_email", _("request, by e-mail")),
+        ("request_post", _("request, by registered post")),
+        ("reminder", _("reminder before the implicit refusal")),
+        ("cada_referral", _("referral to the CADA")),
+        ("after_opinion", _("letter after a favourable CADA opinion")),
+    ]
+    kind = models.CharField(max_length=20, choices=KINDS, unique=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(
+        _("body"),
+        help_text=_("Django template syntax: {{ request }}, {{ body }}, {{ deadlines }}…"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mail per user and day: the daily task may run twice, not send twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    day = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_reminder_a_day")]

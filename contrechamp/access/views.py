@@ -1,0 +1,360 @@
+"""Requests: public list, page and statistics; the requester's drafting, sending,
+timeline, answers and letters; their deadlines as a dashboard and an Atom feed."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contrechamp.access import services
+from contrechamp.access.forms import AnswerForm, EventForm, RequestForm, SendForm
+from contrechamp.access.models import PublicBody, Request
+from contrechamp.accounts.models import has_role
+from contrechamp.documents import access as document_access
+from contrechamp.documents.services import DocumentRejected
+
+FEED_SALT = "contrechamp.access.feed"
+
+
+def can_edit(user: Any, request: Request) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return request.requester_id == user.id or has_role(user, "reviewer")
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _visible(user: Any) -> Any:
+    """Sent requests for everyone; drafts for their author."""
+    requests = Request.objects.select_related("body")
+    if getattr(user, "is_authenticated", False):
+        return requests.filter(~Q(status="draft") | Q(requester=user))
+    return requests.exclude(status="draft")
+
+
+def _request(http: HttpRequest, request_id: int) -> Request:
+    found = _visible(http.user).filter(id=request_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _editable(http: HttpRequest, request_id: int) -> Request:
+    found = _request(http, request_id)
+    if not can_edit(http.user, found):
+        raise PermissionDenied
+    return found
+
+
+def request_list(http: HttpRequest) -> HttpResponse:
+    requests = _visible(http.user)
+    status = http.GET.get("statut", "")
+    if status in dict(Request.STATUSES):
+        requests = requests.filter(status=status)
+    page = Paginator(requests, 50).get_page(http.GET.get("p"))
+    for item in page.object_list:
+        item.next = services.next_deadline(item)
+    return render(
+        http,
+        "access/request_list.html",
+        {
+            "page": page,
+            "statuses": Request.STATUSES,
+            "status": status,
+            "can_create": has_role(http.user, "contributor"),
+        },
+    )
+
+
+def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
+    request = _request(http, request_id)
+    editable = can_edit(http.user, request)
+    calendar = services.calendar(request)
+    upcoming = calendar.next_after(services.today())
+    readable = document_access.visible_documents(http.user)
+    events = list(request.events.select_related("document"))
+    for event in events:
+        event.readable = bool(  # type: ignore[attr-defined]
+            event.document_id and readable.filter(id=event.document_id).exists()
+        )
+    requester = request.requester
+    return render(
+        http,
+        "access/request_detail.html",
+        {
+            "req": request,
+            "events": events,
+            "deadlines": [
+                (d, services.deadline_name(d), d is upcoming) for d in calendar.deadlines
+            ],
+            "editable": editable,
+            "requester_name": (requester.get_full_name() or requester.get_username())
+            if request.show_requester or editable
+            else "",
+            "documents": readable.filter(access_requests=request),
+            "send_form": SendForm(
+                initial={"channel": request.channel, "sent_on": services.today()}
+            ),
+            "event_form": EventForm(initial={"date": services.today()}),
+            "answer_form": AnswerForm(initial={"date": services.today(), "kind": "reply"}),
+            "letters": _letter_kinds(request),
+            "today": services.today(),
+        },
+    )
+
+
+def _letter_kinds(request: Request) -> list[tuple[str, str]]:
+    kinds = [("request_" + request.channel, _("The request"))]
+    if request.sent_on and request.status == "sent":
+        kinds.append(("reminder", _("Reminder")))
+    if request.status in ("refused", "partial", "cada") or (
+        services.compute(services.facts(request)).get("implicit_refusal")
+        and request.status == "sent"
+    ):
+        kinds.append(("cada_referral", _("Referral to the CADA")))
+    if request.events.filter(kind="cada_opinion", favourable=True).exists():
+        kinds.append(("after_opinion", _("Letter after the favourable opinion")))
+    return kinds
+
+
+@login_required
+def request_create(http: HttpRequest) -> HttpResponse:
+    if not has_role(http.user, "contributor"):
+        raise PermissionDenied
+    form = RequestForm(http.POST or None, initial={"communes": http.GET.get("commune", "")})
+    if http.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        bodies = [services.body_for_commune(c) for c in data["communes"]]
+        if data.get("body"):
+            bodies.append(data["body"])
+        if data.get("new_body", "").strip():
+            bodies.append(
+                PublicBody.objects.create(
+                    name=data["new_body"].strip(),
+                    kind=data["new_body_kind"],
+                    email=data.get("new_body_email", ""),
+                )
+            )
+        fields = {
+            "documents_asked": data["documents"],
+            "channel": data["channel"],
+            "show_requester": data["show_requester"],
+        }
+        try:
+            if len(bodies) == 1:
+                request = services.request_create(
+                    body=bodies[0], requester=http.user, title=data["title"], **fields
+                )
+                return redirect(request)
+            campaign = services.campaign_create(
+                bodies=bodies, requester=http.user, title=data["title"], **fields
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                http, _("%d requests drafted, one per body.") % campaign.requests.count()
+            )
+            return redirect(reverse("request-list") + "?statut=draft")
+    return render(
+        http, "access/request_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def request_send(http: HttpRequest, request_id: int) -> HttpResponse:
+    request = _editable(http, request_id)
+    form = SendForm(http.POST)
+    if not form.is_valid():
+        messages.error(http, _form_errors(form))
+        return redirect(request)
+    try:
+        services.request_send(
+            request=request,
+            sent_on=form.cleaned_data["sent_on"],
+            received_on=form.cleaned_data["received_on"],
+            channel=form.cleaned_data["channel"],
+        )
+    except ValidationError as error:
+        messages.error(http, " ".join(error.messages))
+    return redirect(request)
+
+
+@require_POST
+def event_add(http: HttpRequest, request_id: int) -> HttpResponse:
+    request = _editable(http, request_id)
+    form = EventForm(http.POST)
+    if not form.is_valid():
+        messages.error(http, _form_errors(form))
+        return redirect(request)
+    try:
+        services.event_add(
+            request=request,
+            kind=form.cleaned_data["kind"],
+            date=form.cleaned_data["date"],
+            note=form.cleaned_data["note"],
+            favourable=form.cleaned_data["favourable"],
+            user=http.user,
+        )
+    except ValidationError as error:
+        messages.error(http, " ".join(error.messages))
+    return redirect(request)
+
+
+@require_POST
+def answer_upload(http: HttpRequest, request_id: int) -> HttpResponse:
+    request = _editable(http, request_id)
+    form = AnswerForm(http.POST, http.FILES)
+    if not form.is_valid():
+        messages.error(http, _form_errors(form))
+        return redirect(request)
+    for upload in form.cleaned_data["files"]:
+        try:
+            services.answer_attach(
+                request=request,
+                data=upload.read(),
+                filename=upload.name,
+                kind=form.cleaned_data["kind"],
+                date=form.cleaned_data["date"],
+                user=http.user,
+            )
+        except (DocumentRejected, ValidationError) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(http, f"{upload.name}: {text}")
+        else:
+            messages.success(
+                http, _("%s added to the library, private until redacted.") % upload.name
+            )
+    return redirect(request)
+
+
+def request_letter(http: HttpRequest, request_id: int, kind: str) -> HttpResponse:
+    request = _editable(http, request_id)
+    if kind not in dict(_letter_kinds(request)) and kind not in ("request_email", "request_post"):
+        raise Http404
+    subject, text = services.letter(request, kind)
+    return render(
+        http,
+        "access/letter.html",
+        {"req": request, "subject": subject, "text": text, "kind": kind},
+    )
+
+
+def body_statistics(http: HttpRequest) -> HttpResponse:
+    """A ranking of transparency: how bodies answer."""
+    sent = ~Q(requests__status="draft")
+    bodies = PublicBody.objects.annotate(
+        total=Count("requests", filter=sent),
+        answered=Count("requests", filter=Q(requests__status__in=["answered", "closed"])),
+        refused=Count("requests", filter=Q(requests__status__in=["refused", "partial"])),
+        cada=Count("requests", filter=Q(requests__events__kind="cada_referral"), distinct=True),
+    ).filter(total__gt=0)
+    rows = []
+    for body in bodies:
+        on_time = sum(
+            1 for r in body.requests.exclude(status="draft") if services.answered_on_time(r)
+        )
+        rows.append({"body": body, "on_time": on_time, "rate": on_time / body.total})
+    rows.sort(key=lambda row: (-row["rate"], -row["body"].total, row["body"].name))
+    return render(http, "access/body_statistics.html", {"rows": rows})
+
+
+@login_required
+def dashboard(http: HttpRequest) -> HttpResponse:
+    token = signing.dumps(http.user.id, salt=FEED_SALT)
+    return render(
+        http,
+        "access/dashboard.html",
+        {
+            "items": [(r, d, services.deadline_name(d)) for r, d in services.due_soon(http.user)],
+            "requests": Request.objects.filter(requester_id=http.user.id).select_related("body"),
+            "feed": reverse("request-feed", args=[token]),
+        },
+    )
+
+
+def deadline_feed(http: HttpRequest, token: str) -> HttpResponse:
+    """Upcoming deadlines of one user, for a feed reader (which cannot log in: the
+    address itself, signed, is the key)."""
+    try:
+        user_id = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    user = get_object_or_404(get_user_model(), id=user_id, is_active=True)
+    feed = Atom1Feed(
+        title=_("Contrechamp: your request deadlines"),
+        link=http.build_absolute_uri(reverse("request-dashboard")),
+        description="",
+        language="fr",
+    )
+    for request, deadline in services.due_soon(user, days=60):
+        url = http.build_absolute_uri(request.get_absolute_url())
+        feed.add_item(
+            title=f"{deadline.date.isoformat()} — {services.deadline_name(deadline)} — "
+            f"{request.title}",
+            link=url,
+            description=f"{request.body.name}. {deadline.action} ({deadline.basis})",
+            unique_id=f"{url}#{deadline.key}-{deadline.date.isoformat()}",
+            updateddate=dt.datetime.combine(request.updated_at.date(), dt.time()),
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+def requests_csv(http: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="demandes.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "subject",
+            "body",
+            "body_kind",
+            "status",
+            "channel",
+            "sent_on",
+            "received_on",
+            "next_deadline",
+            "next_deadline_date",
+            "campaign",
+            "url",
+        ]
+    )
+    for request in Request.objects.exclude(status="draft").select_related("body"):
+        upcoming = services.next_deadline(request)
+        writer.writerow(
+            [
+                request.id,
+                request.title,
+                request.body.name,
+                request.body.kind,
+                request.status,
+                request.channel,
+                request.sent_on or "",
+                request.received_on or "",
+                upcoming.key if upcoming else "",
+                upcoming.date if upcoming else "",
+                request.campaign_id or "",
+                http.build_absolute_uri(request.get_absolute_url()),
+            ]
+        )
+    return response
