@@ -429,3 +429,76 @@ def document_entities(request: HttpRequest, document_id: int) -> dict:
             for e in rows
         ]
     }
+
+
+# --- access-to-documents requests -----------------------------------------------------
+
+
+def _request_dict(item: Any, *, detail: bool = False) -> dict[str, Any]:
+    from contrechamp.access import services
+
+    upcoming = services.next_deadline(item)
+    data: dict[str, Any] = {
+        "id": item.id,
+        "subject": item.title,
+        "body": {"id": item.body_id, "name": item.body.name, "kind": item.body.kind},
+        "status": item.status,
+        "channel": item.channel,
+        "sent_on": item.sent_on.isoformat() if item.sent_on else None,
+        "received_on": item.received_on.isoformat() if item.received_on else None,
+        "campaign": item.campaign_id,
+        "next_deadline": upcoming.as_dict() if upcoming else None,
+        "url": item.get_absolute_url(),
+    }
+    if detail:
+        data["documents_asked"] = item.asked()
+        data["places"] = [p.code for p in item.places.all()]
+        data["deadlines"] = services.calendar(item).as_list()
+        data["events"] = _events(item)
+    return data
+
+
+def _events(item: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": e.kind,
+            "date": e.date.isoformat(),
+            "favourable": e.favourable,
+            "note": e.note,
+            "document": e.document_id if e.document and e.document.is_public else None,
+        }
+        for e in item.events.select_related("document")
+    ]
+
+
+def _public_requests() -> QuerySet:
+    from contrechamp.access.models import Request
+
+    return Request.objects.exclude(status="draft").select_related("body")
+
+
+def _public_request(request_id: int) -> Any:
+    item = _public_requests().filter(id=request_id).first()
+    if item is None:
+        raise Http404(f"No sent request {request_id}.")
+    return item
+
+
+@api.get("/requests", response={200: Page, **ERRORS}, tags=["requests"])
+def list_requests(request: HttpRequest, limit: int = 100, status: str = "") -> dict:
+    """Access-to-documents requests that were sent, by id, with their next legal date."""
+    qs = _public_requests()
+    if status:
+        qs = qs.filter(status=status)
+    return paginate(request, qs, "id", limit, _request_dict, numeric=True)
+
+
+@api.get("/requests/{request_id}", response={200: dict, **ERRORS}, tags=["requests"])
+def get_request(request: HttpRequest, request_id: int) -> dict:
+    """One request: documents asked for, places, every legal date, the timeline."""
+    return _request_dict(_public_request(request_id), detail=True)
+
+
+@api.get("/requests/{request_id}/events", response={200: dict, **ERRORS}, tags=["requests"])
+def request_events(request: HttpRequest, request_id: int) -> dict:
+    return {"results": _events(_public_request(request_id))}
