@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.access.models import Event, PublicBody, Request
@@ -36,13 +37,13 @@ class RequestForm(forms.Form):
     )
     new_body = forms.CharField(label=_("Or a new body: its name"), max_length=300, required=False)
     new_body_kind = forms.ChoiceField(
-        label=_("Kind of body"), choices=PublicBody.KINDS, initial="prefecture"
+        label=_("Kind of body"), choices=PublicBody.KINDS, initial="prefecture", required=False
     )
     new_body_email = forms.EmailField(label=_("Its e-mail address"), required=False)
     title = forms.CharField(label=_("Subject"), max_length=300)
     usual = forms.MultipleChoiceField(
         label=_("Usual documents"),
-        choices=[(str(d), d) for d in USUAL_DOCUMENTS],
+        choices=[(str(i), d) for i, d in enumerate(USUAL_DOCUMENTS)],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -69,7 +70,8 @@ class RequestForm(forms.Form):
         data = super().clean() or {}
         if not (data.get("communes") or data.get("body") or data.get("new_body", "").strip()):
             raise forms.ValidationError(_("Choose the body the request goes to."))
-        lines = [str(u) for u in data.get("usual") or []]
+        with translation.override("fr"):  # the letter is French whatever the page's language
+            lines = [str(USUAL_DOCUMENTS[int(i)]) for i in data.get("usual") or []]
         lines += [line for line in data.get("documents_asked", "").splitlines() if line.strip()]
         if not lines:
             raise forms.ValidationError(_("List at least one document to ask for."))

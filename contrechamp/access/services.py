@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from contrechamp.access import letters
 from contrechamp.access.deadlines import (
@@ -44,19 +44,51 @@ _STATUS_OF_EVENT = {
 
 
 DEADLINE_NAMES = {
-    "received": _l("Estimated receipt of the request"),
-    "reminder": _l("Reminder to the administration"),
-    "implicit_refusal": _l("Implicit refusal"),
-    "cada_referral_limit": _l("Last day to refer to the CADA"),
-    "cada_opinion_due": _l("CADA opinion due"),
-    "refusal_confirmed": _l("Refusal confirmed by silence"),
-    "decision_after_opinion": _l("Administration's decision after the opinion"),
-    "court_limit": _l("Last day to apply to the tribunal administratif"),
+    "received": gettext_lazy("Estimated receipt of the request"),
+    "reminder": gettext_lazy("Reminder to the administration"),
+    "implicit_refusal": gettext_lazy("Implicit refusal"),
+    "cada_referral_limit": gettext_lazy("Last day to refer to the CADA"),
+    "cada_opinion_due": gettext_lazy("CADA opinion due"),
+    "refusal_confirmed": gettext_lazy("Refusal confirmed by silence"),
+    "decision_after_opinion": gettext_lazy("Administration's decision after the opinion"),
+    "court_limit": gettext_lazy("Last day to apply to the tribunal administratif"),
+}
+
+
+DEADLINE_ACTIONS = {
+    "received": gettext_lazy(
+        "Record the date of receipt when the acknowledgement or the postal proof arrives: "
+        "every date below depends on it."
+    ),
+    "reminder": gettext_lazy("Send a reminder: one week before silence becomes a refusal."),
+    "implicit_refusal": gettext_lazy(
+        "Without an answer, the request is refused: it can be referred to the CADA from this date."
+    ),
+    "cada_referral_limit": gettext_lazy(
+        "Refer the refusal to the CADA before this date; the referral is required before "
+        "any court application."
+    ),
+    "cada_opinion_due": gettext_lazy(
+        "The CADA should have given its opinion; it often takes longer, which does not "
+        "change the dates below."
+    ),
+    "refusal_confirmed": gettext_lazy(
+        "Without a new decision, the refusal is final: the tribunal administratif can be seized."
+    ),
+    "decision_after_opinion": gettext_lazy(
+        "The administration tells the CADA what it decides; after a favourable opinion, "
+        "send the letter asking for the documents again."
+    ),
+    "court_limit": gettext_lazy("Apply to the tribunal administratif before the end of this day."),
 }
 
 
 def deadline_name(deadline: Deadline) -> str:
     return str(DEADLINE_NAMES.get(deadline.key, deadline.name))
+
+
+def deadline_action(deadline: Deadline) -> str:
+    return str(DEADLINE_ACTIONS.get(deadline.key, deadline.action))
 
 
 def today() -> dt.date:

@@ -102,7 +102,8 @@ def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
             "req": request,
             "events": events,
             "deadlines": [
-                (d, services.deadline_name(d), d is upcoming) for d in calendar.deadlines
+                (d, services.deadline_name(d), services.deadline_action(d), d is upcoming)
+                for d in calendar.deadlines
             ],
             "editable": editable,
             "requester_name": (requester.get_full_name() or requester.get_username())
@@ -148,7 +149,7 @@ def request_create(http: HttpRequest) -> HttpResponse:
             bodies.append(
                 PublicBody.objects.create(
                     name=data["new_body"].strip(),
-                    kind=data["new_body_kind"],
+                    kind=data["new_body_kind"] or "other",
                     email=data.get("new_body_email", ""),
                 )
             )
@@ -310,7 +311,8 @@ def deadline_feed(http: HttpRequest, token: str) -> HttpResponse:
             title=f"{deadline.date.isoformat()} — {services.deadline_name(deadline)} — "
             f"{request.title}",
             link=url,
-            description=f"{request.body.name}. {deadline.action} ({deadline.basis})",
+            description=f"{request.body.name}. {services.deadline_action(deadline)} "
+            f"({deadline.basis})",
             unique_id=f"{url}#{deadline.key}-{deadline.date.isoformat()}",
             updateddate=dt.datetime.combine(request.updated_at.date(), dt.time()),
         )

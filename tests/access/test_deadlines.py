@@ -107,9 +107,7 @@ def test_the_court_time_limit_moves_off_weekends_and_easter_monday():
     assert deadline.date == D(2027, 3, 30)
     assert deadline.moved_from == D(2027, 3, 27)
     # Whit Monday 2027 (17 May): a final refusal on 17 March.
-    assert compute(Facts(final_refusal=D(2027, 3, 17))).get("court_limit").date == D(
-        2027, 5, 18
-    )
+    assert compute(Facts(final_refusal=D(2027, 3, 17))).get("court_limit").date == D(2027, 5, 18)
 
 
 def test_the_cada_time_limit_is_not_moved_the_earlier_date_is_shown():
@@ -154,9 +152,11 @@ def test_a_missing_receipt_date_is_estimated_from_the_sending_date_and_flagged()
     by_email = compute(Facts(sent=D(2026, 3, 10), channel="email"))
     assert by_email.get("implicit_refusal").date == D(2026, 4, 10)
     # A known date of receipt is not an estimate.
-    assert not compute(Facts(sent=D(2026, 3, 10), received=D(2026, 3, 16))).get(
-        "implicit_refusal"
-    ).estimate
+    assert (
+        not compute(Facts(sent=D(2026, 3, 10), received=D(2026, 3, 16)))
+        .get("implicit_refusal")
+        .estimate
+    )
 
 
 def test_the_next_date_to_come():

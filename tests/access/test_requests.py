@@ -1,0 +1,224 @@
+"""Requests as people use them: draft, send, follow the timeline and its legal dates,
+file answers into the library, get reminded; the public side, API and CSV."""
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from contrechamp.access.models import Campaign, Event, LetterTemplate, PublicBody, Request
+from contrechamp.access.services import reminders_send
+from contrechamp.documents.models import Document
+from tests.documents import samples
+
+pytestmark = pytest.mark.django_db
+
+DRAFT = {
+    "communes": "42218",
+    "title": "Vidéosurveillance algorithmique",
+    "usual": ["0"],  # council deliberations
+    "documents_asked": "Le marché passé avec la société Briefcam en 2024",
+    "channel": "post",
+}
+
+
+@pytest.fixture
+def drafted(contributor_client):
+    response = contributor_client.post("/demandes/nouvelle/", DRAFT)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Request.objects.get()
+
+
+def test_a_contributor_drafts_a_request_to_a_commune(drafted, contributor_client):
+    assert drafted.body.name == "Mairie de Saint-Étienne" and drafted.body.kind == "commune"
+    assert drafted.status == "draft" and drafted.channel == "post"
+    assert [p.code for p in drafted.places.all()] == ["42218"]
+    assert len(drafted.asked()) == 2
+    for article in ("L300-1", "L311-1", "L311-9", "L311-7"):
+        assert article in drafted.letter
+    assert "Briefcam" in drafted.letter and "recommandée" in drafted.letter
+    page = contributor_client.get(f"/demandes/{drafted.id}/").content.decode()
+    assert "Briefcam" in page
+
+
+def test_drafting_errors_are_explained_and_nothing_is_created(contributor_client):
+    response = contributor_client.post(
+        "/demandes/nouvelle/", {**DRAFT, "communes": "99999", "usual": [], "documents_asked": ""}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "99999" in text
+    assert not Request.objects.exists() and not PublicBody.objects.exists()
+    response = contributor_client.post(
+        "/demandes/nouvelle/", {**DRAFT, "usual": [], "documents_asked": "  "}
+    )
+    assert response.status_code == 400 and not Request.objects.exists()
+
+
+def test_visitors_and_others_cannot_draft_or_act_on_a_request(client, drafted, other_contributor):
+    client.logout()
+    assert client.get("/demandes/nouvelle/").status_code == 302
+    assert client.get(f"/demandes/{drafted.id}/").status_code == 404  # a draft is private
+    client.force_login(other_contributor)
+    assert client.get(f"/demandes/{drafted.id}/").status_code == 404
+    Request.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 1))
+    assert client.get(f"/demandes/{drafted.id}/").status_code == 200
+    response = client.post(f"/demandes/{drafted.id}/evenement/", {"kind": "reply"})
+    assert response.status_code == 403
+    assert client.get(f"/demandes/{drafted.id}/courrier/request_post/").status_code == 403
+
+
+def test_a_campaign_sends_the_same_request_to_several_communes(contributor_client):
+    response = contributor_client.post(
+        "/demandes/nouvelle/", {**DRAFT, "communes": "42218, 13055 06088"}
+    )
+    assert response.status_code == 302
+    campaign = Campaign.objects.get()
+    assert campaign.requests.count() == 3
+    assert sorted(campaign.requests.values_list("body__commune__code", flat=True)) == [
+        "06088",
+        "13055",
+        "42218",
+    ]
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False)
+def test_sending_then_silence_then_the_cada(drafted, contributor_client, client):
+    contributor_client.post(
+        f"/demandes/{drafted.id}/envoi/",
+        {"sent_on": "2026-03-10", "channel": "post", "received_on": ""},
+    )
+    drafted.refresh_from_db()
+    assert drafted.status == "sent" and drafted.sent_on == dt.date(2026, 3, 10)
+    page = contributor_client.get(f"/demandes/{drafted.id}/").content.decode()
+    # No proof of receipt: estimated from the sending date plus the postal delay.
+    assert 'data-key="received"' in page and 'data-key="implicit_refusal"' in page
+    assert "estim" in page
+
+    # The acknowledgement arrives: the dates follow the real receipt.
+    contributor_client.post(
+        f"/demandes/{drafted.id}/evenement/", {"kind": "acknowledgement", "date": "2026-03-13"}
+    )
+    drafted.refresh_from_db()
+    assert drafted.received_on == dt.date(2026, 3, 13)
+    with time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False):
+        page = contributor_client.get(f"/demandes/{drafted.id}/").content.decode()
+        assert "2026-04-13" in page or "13 avril 2026" in page or "April 13, 2026" in page
+        letter = contributor_client.get(f"/demandes/{drafted.id}/courrier/cada_referral/")
+        text = letter.content.decode()
+        assert letter.status_code == 200
+        assert "13 mars 2026" in text and "10 mars 2026" in text  # receipt, request
+        assert "refus implicite né le 13 avril 2026" in text
+        assert "R343-1" in text and "Mairie de Saint-Étienne" in text
+        # A future event is refused with a reason, and nothing is recorded.
+        response = contributor_client.post(
+            f"/demandes/{drafted.id}/evenement/",
+            {"kind": "refusal", "date": "2026-05-01"},
+            follow=True,
+        )
+        assert Event.objects.filter(kind="refusal").count() == 0
+        assert "futur" in response.content.decode()
+        contributor_client.post(
+            f"/demandes/{drafted.id}/evenement/", {"kind": "cada_ack", "date": "2026-04-20"}
+        )
+    drafted.refresh_from_db()
+    assert drafted.status == "cada"
+    # The public page shows the status and dates, not the requester.
+    client.logout()
+    public = client.get(f"/demandes/{drafted.id}/").content.decode()
+    assert "camille" not in public and "Vidéosurveillance algorithmique" in public
+    assert 'data-key="refusal_confirmed"' in public
+
+
+def test_an_answer_goes_into_the_library_private_until_published(drafted, contributor_client):
+    drafted.sent_on = dt.date(2026, 3, 10)
+    drafted.status = "sent"
+    drafted.save()
+    response = contributor_client.post(
+        f"/demandes/{drafted.id}/reponse/",
+        {
+            "files": [SimpleUploadedFile("convention.pdf", samples.text_pdf(["Convention."]))],
+            "kind": "reply",
+            "date": "2026-03-30",
+        },
+    )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.origin == "access_request" and not document.is_public
+    assert [p.code for p in document.places.all()] == ["42218"]
+    assert list(drafted.documents.all()) == [document]
+    drafted.refresh_from_db()
+    assert drafted.status == "answered"
+    assert Event.objects.get().document == document
+
+
+def test_letters_come_from_the_templates_administrators_edit(drafted, contributor_client):
+    LetterTemplate.objects.create(
+        kind="request_post",
+        subject="Objet : {{ request.title }}",
+        body="Texte modifié {{ asked|length }}",
+    )
+    page = contributor_client.get(f"/demandes/{drafted.id}/courrier/request_post/")
+    assert "Texte modifié 2" in page.content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 4, 8, 7, 0), tick=False)
+def test_the_daily_reminder_mails_what_is_due_within_seven_days_once(drafted, contributor):
+    Request.objects.filter(id=drafted.id).update(
+        status="sent", sent_on=dt.date(2026, 3, 10), received_on=dt.date(2026, 3, 12)
+    )
+    assert reminders_send() == 1
+    assert reminders_send() == 0  # once a day
+    (message,) = mail.outbox
+    assert message.to == [contributor.email]
+    assert "2026-04-12" in message.body and "Refus implicite" in message.body
+
+
+def test_the_dashboard_and_the_atom_feed_list_upcoming_dates(drafted, contributor_client, client):
+    Request.objects.filter(id=drafted.id).update(
+        status="sent", sent_on=dt.date(2026, 3, 10), received_on=dt.date(2026, 3, 12)
+    )
+    with time_machine.travel(dt.datetime(2026, 4, 8, 7, 0), tick=False):
+        page = contributor_client.get("/demandes/echeances/").content.decode()
+        assert "2026-04-12" in page or "12 avril 2026" in page
+        feed_url = page.split('id="feed-link"')[0].rsplit('href="', 1)[1].split('"')[0]
+        response = client.get(feed_url)  # a feed reader, not logged in
+        assert response["Content-Type"].startswith("application/atom+xml")
+        assert "Vidéosurveillance algorithmique" in response.content.decode()
+    assert client.get("/demandes/echeances/forged.atom").status_code == 404
+
+
+def test_statistics_api_and_csv_show_sent_requests_only(drafted, contributor_client, client):
+    other = contributor_client.post("/demandes/nouvelle/", {**DRAFT, "communes": "13055"})
+    assert other.status_code == 302
+    Request.objects.filter(id=drafted.id).update(
+        status="answered", sent_on=dt.date(2026, 3, 10), received_on=dt.date(2026, 3, 12)
+    )
+    Event.objects.create(request=drafted, kind="reply", date=dt.date(2026, 3, 30))
+    stats = client.get("/demandes/organismes/").content.decode()
+    assert "Mairie de Saint-Étienne" in stats and "Mairie de Marseille" not in stats
+    listed = client.get("/api/v1/requests").json()["results"]
+    assert [r["id"] for r in listed] == [drafted.id]
+    detail = client.get(f"/api/v1/requests/{drafted.id}").json()
+    assert detail["events"][0]["kind"] == "reply" and detail["places"] == ["42218"]
+    drafts = Request.objects.exclude(id=drafted.id).get()
+    assert client.get(f"/api/v1/requests/{drafts.id}").status_code == 404
+    csv_text = client.get("/exports/demandes.csv").content.decode()
+    assert csv_text.count("\n") == 2 and "Vidéosurveillance algorithmique" in csv_text
+
+
+def test_the_command_reminds(drafted):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Request.objects.filter(id=drafted.id).update(
+        status="sent", sent_on=dt.date(2026, 3, 10), received_on=dt.date(2026, 3, 12)
+    )
+    out = StringIO()
+    call_command("access", "remind", "--today", "2026-04-06", stdout=out)
+    assert "1 reminder" in out.getvalue()
+    assert json.loads(json.dumps(len(mail.outbox))) == 1
