@@ -87,7 +87,7 @@ class Deadline:
     key: str
     name: str
     date: dt.date
-    basis: str
+    basis: str  # the articles the date comes from; empty for a mere estimate or advice
     action: str  # what the requester can do from (or until) that date
     estimate: bool = False
     moved_from: dt.date | None = None  # the date before moving off a non-working day
@@ -148,7 +148,7 @@ def compute(facts: Facts) -> Calendar:
                 "received",
                 "Estimated receipt of the request",
                 received,
-                "Proof of receipt unknown",
+                "",
                 "Record the date of receipt when the acknowledgement or the postal proof "
                 "arrives: every date below depends on it.",
                 estimate=True,
@@ -165,7 +165,7 @@ def compute(facts: Facts) -> Calendar:
                     "reminder",
                     "Reminder to the administration",
                     reminder,
-                    "Good practice",
+                    "",
                     "Send a reminder: one week before silence becomes a refusal.",
                     estimate=estimate,
                 )

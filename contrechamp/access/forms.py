@@ -11,6 +11,9 @@ from contrechamp.access.models import Event, PublicBody, Request
 from contrechamp.documents.forms import MultipleFileField
 from contrechamp.places.models import Commune
 
+# A browser's date picker takes ISO dates only, whatever the page's language.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 # Help for the list of documents: what collectives usually ask for.
 USUAL_DOCUMENTS = [
     _("Council deliberations on the video surveillance system and its extensions"),
@@ -88,12 +91,12 @@ def _not_future(value: dt.date | None) -> dt.date | None:
 
 
 class SendForm(forms.Form):
-    sent_on = forms.DateField(label=_("Date of sending"), widget=forms.DateInput({"type": "date"}))
+    sent_on = forms.DateField(label=_("Date of sending"), widget=DATE)
     channel = forms.ChoiceField(label=_("Sent by"), choices=Request.CHANNELS)
     received_on = forms.DateField(
         label=_("Date of receipt (proof of receipt), if known"),
         required=False,
-        widget=forms.DateInput({"type": "date"}),
+        widget=DATE,
     )
 
     def clean_sent_on(self) -> dt.date | None:
@@ -105,7 +108,7 @@ class SendForm(forms.Form):
 
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=Event.KINDS)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DATE)
     favourable = forms.NullBooleanField(
         label=_("In the requester's favour?"),
         required=False,
@@ -127,7 +130,7 @@ class AnswerForm(forms.Form):
             if k in ("reply", "partial", "refusal", "acknowledgement", "decision", "cada_opinion")
         ],
     )
-    date = forms.DateField(label=_("Received on"), widget=forms.DateInput({"type": "date"}))
+    date = forms.DateField(label=_("Received on"), widget=DATE)
 
     def clean_date(self) -> dt.date | None:
         return _not_future(self.cleaned_data["date"])

@@ -273,6 +273,14 @@ def calendar(request: Request) -> Calendar:
     return compute(facts(request))
 
 
+def implicitly_refused_on(request: Request, on: dt.date | None = None) -> dt.date | None:
+    """The date a sent request became implicitly refused, if that date has come."""
+    if request.status != "sent":
+        return None
+    implicit = compute(facts(request)).get("implicit_refusal")
+    return implicit.date if implicit and implicit.date <= (on or today()) else None
+
+
 def next_deadline(request: Request, on: dt.date | None = None) -> Deadline | None:
     return calendar(request).next_after(on or today())
 

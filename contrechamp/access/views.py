@@ -71,6 +71,7 @@ def request_list(http: HttpRequest) -> HttpResponse:
     page = Paginator(requests, 50).get_page(http.GET.get("p"))
     for item in page.object_list:
         item.next = services.next_deadline(item)
+        item.implicit_since = services.implicitly_refused_on(item)
     return render(
         http,
         "access/request_list.html",
@@ -110,12 +111,17 @@ def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
             if request.show_requester or editable
             else "",
             "documents": readable.filter(access_requests=request),
+            # Three forms on one page: ids of their own, field names unchanged.
             "send_form": SendForm(
-                initial={"channel": request.channel, "sent_on": services.today()}
+                initial={"channel": request.channel, "sent_on": services.today()},
+                auto_id="send_%s",
             ),
-            "event_form": EventForm(initial={"date": services.today()}),
-            "answer_form": AnswerForm(initial={"date": services.today(), "kind": "reply"}),
+            "event_form": EventForm(initial={"date": services.today()}, auto_id="event_%s"),
+            "answer_form": AnswerForm(
+                initial={"date": services.today(), "kind": "reply"}, auto_id="answer_%s"
+            ),
             "letters": _letter_kinds(request),
+            "implicit_since": services.implicitly_refused_on(request),
             "today": services.today(),
         },
     )
@@ -125,10 +131,7 @@ def _letter_kinds(request: Request) -> list[tuple[str, str]]:
     kinds = [("request_" + request.channel, _("The request"))]
     if request.sent_on and request.status == "sent":
         kinds.append(("reminder", _("Reminder")))
-    if request.status in ("refused", "partial", "cada") or (
-        services.compute(services.facts(request)).get("implicit_refusal")
-        and request.status == "sent"
-    ):
+    if request.status in ("refused", "partial", "cada") or services.implicitly_refused_on(request):
         kinds.append(("cada_referral", _("Referral to the CADA")))
     if request.events.filter(kind="cada_opinion", favourable=True).exists():
         kinds.append(("after_opinion", _("Letter after the favourable opinion")))

@@ -3,6 +3,25 @@
 import signal
 import subprocess
 import sys
+import threading
+
+# How often the reminder task is queued; it sends at most one e-mail per user and day.
+REMINDER_EVERY_SECONDS = 6 * 3600
+
+
+def _queue_reminders(stopped: threading.Event) -> None:
+    """Queue the daily reminder e-mails now and every few hours, for the worker."""
+    from django.db import close_old_connections
+
+    from contrechamp.access.tasks import send_reminders
+
+    while not stopped.is_set():
+        try:
+            send_reminders.enqueue()
+        finally:
+            close_old_connections()
+        stopped.wait(REMINDER_EVERY_SECONDS)
+
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -35,8 +54,12 @@ class Command(BaseCommand):
             worker = subprocess.Popen(
                 [sys.executable, "-m", "contrechamp", "db_worker", "--interval", "1"]
             )
+        stopped = threading.Event()
+        if worker:
+            threading.Thread(target=_queue_reminders, args=(stopped,), daemon=True).start()
 
         def stop(*_: object) -> None:
+            stopped.set()
             if worker:
                 worker.terminate()
             raise SystemExit(0)

@@ -1,0 +1,152 @@
+"""A request for documents in a real browser while the server's clock is moved with
+time-machine: drafted, sent, silent for a month, implicitly refused, the CADA referral
+letter generated with the right dates, an answer filed into the library."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Visitor, _free_port
+from tests.conftest import PASSWORD, separate_database
+from tests.documents import samples
+
+pytestmark = pytest.mark.browser
+
+SERVE_AT = (
+    "import datetime as dt, sys, time_machine\n"
+    "time_machine.travel(dt.datetime.fromisoformat(sys.argv[1]), tick=True).start()\n"
+    "sys.argv = ['contrechamp', 'serve', '--port', sys.argv[2], '--no-worker']\n"
+    "from contrechamp.__main__ import main\n"
+    "main()\n"
+)
+
+
+class ClockedSite:
+    """A server of its own whose clock says what the test wants."""
+
+    def __init__(self, data_dir):
+        self.env = {
+            **os.environ,
+            "CONTRECHAMP_DATA_DIR": str(data_dir),
+            "DATABASE_URL": separate_database(data_dir, "access"),
+        }
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.server = None
+        self.base = ""
+        command = [sys.executable, "-m", "contrechamp"]
+        for step in (
+            ["migrate", "-v", "0"],
+            ["places", "load"],
+            ["users", "create", "camille", "--password", PASSWORD],
+        ):
+            subprocess.run(command + step, env=self.env, check=True, capture_output=True)
+
+    def serve_at(self, moment: str) -> str:
+        self.stop()
+        port = _free_port()
+        self.server = subprocess.Popen(
+            [sys.executable, "-c", SERVE_AT, moment, str(port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self.base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.base + "/a-propos/donnees/", timeout=2)
+                return self.base
+            except OSError:
+                time.sleep(0.2)
+        self.server.kill()
+        raise RuntimeError("the server did not start: " + self.server.stderr.read().decode())
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.terminate()
+            self.server.wait(10)
+            self.server = None
+
+
+@pytest.fixture
+def clocked(tmp_path, browser):
+    site = ClockedSite(tmp_path)
+    yield site
+    site.stop()
+
+
+def _visitor(browser, base):
+    v = Visitor(browser, base)
+    v.log_in("camille")
+    return v
+
+
+def test_a_request_is_refused_by_silence_and_referred_to_the_cada(browser, clocked, tmp_path):
+    # 5 March 2026: the request, posted on 2 March and received on the 4th, is recorded.
+    base = clocked.serve_at("2026-03-05T09:00:00")
+    v = _visitor(browser, base)
+    page = v.page
+    page.get_by_role("link", name="Demandes", exact=True).click()
+    page.get_by_role("link", name="Rédiger une demande").click()
+    page.get_by_label("Communes (codes INSEE)").fill("42218")
+    page.get_by_label("Objet").fill("Capteurs sonores du quartier Tarentaize")
+    page.get_by_label("Les délibérations du conseil relatives au dispositif").check()
+    page.get_by_label("Documents demandés").fill("La convention passée avec Serenicity")
+    page.get_by_label("Envoyée par").select_option("post")
+    page.get_by_role("button", name="Rédiger").click()
+    expect(page.locator("h1")).to_have_text("Capteurs sonores du quartier Tarentaize")
+    expect(page.locator("#request-status")).to_have_text("brouillon")
+
+    page.get_by_role("link", name="La demande").click()
+    letter = page.inner_text("#letter-text")
+    assert "L311-9" in letter and "Serenicity" in letter and "recommandée" in letter
+    page.go_back()
+
+    page.get_by_label("Date d'envoi").fill("2026-03-02")
+    page.get_by_label("Date de réception (accusé de réception), si elle est connue").fill(
+        "2026-03-04"
+    )
+    page.get_by_role("button", name="Marquer comme envoyée").click()
+    expect(page.locator("#request-status")).to_have_text("envoyée, en attente de réponse")
+    implicit = page.locator("tr[data-key=implicit_refusal]")
+    expect(implicit).to_contain_text("4 avril 2026")
+    expect(page.locator("tr.next")).to_have_attribute("data-key", "reminder")
+    v.context.close()
+
+    # Five weeks later, no answer: the refusal is there, and so is the referral letter.
+    base = clocked.serve_at("2026-04-07T09:00:00")
+    v = _visitor(browser, base)
+    page = v.page
+    page.goto(base + "/demandes/")
+    page.get_by_role("link", name="Capteurs sonores du quartier Tarentaize").click()
+    expect(page.locator("#request-status")).to_have_text(
+        "refusée implicitement depuis le 4 avril 2026"
+    )
+    expect(page.locator("tr.next")).to_have_attribute("data-key", "cada_referral_limit")
+    expect(page.locator("tr.next")).to_contain_text("4 juin 2026")
+    page.get_by_role("link", name="Saisine de la CADA").click()
+    letter = page.inner_text("#letter-text")
+    assert "Date de la demande initiale : 2 mars 2026" in letter
+    assert "Date de réception par l'administration : 4 mars 2026" in letter
+    assert "refus implicite né le 4 avril 2026" in letter
+    assert "R343-1" in letter and "Mairie de Saint-Étienne" in letter
+    page.go_back()
+
+    # The town hall answers at last: the file goes into the library, private.
+    answer = tmp_path / "convention.pdf"
+    answer.write_bytes(samples.text_pdf(["Convention avec la société Serenicity."]))
+    page.get_by_label("Fichiers reçus").set_input_files(str(answer))
+    page.get_by_label("Il s'agit").select_option("reply")
+    page.get_by_label("Reçu le").fill("2026-04-07")
+    page.get_by_role("button", name="Ajouter à la bibliothèque").click()
+    expect(page.locator(".messages")).to_contain_text("convention.pdf ajouté")
+    expect(page.locator("#request-status")).to_have_text("répondue")
+    expect(page.locator("#timeline")).to_contain_text("document en attente d'occultation")
+    page.get_by_role("link", name="Documents", exact=True).click()
+    expect(page.get_by_role("link", name="convention")).to_be_visible()
+    assert v.third_parties() == set()
+    v.context.close()
