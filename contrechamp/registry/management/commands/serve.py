@@ -5,6 +5,8 @@ import subprocess
 import sys
 import threading
 
+from django.core.management.base import BaseCommand, CommandParser
+
 # How often the reminder task is queued; it sends at most one e-mail per user and day.
 REMINDER_EVERY_SECONDS = 6 * 3600
 
@@ -21,9 +23,6 @@ def _queue_reminders(stopped: threading.Event) -> None:
         finally:
             close_old_connections()
         stopped.wait(REMINDER_EVERY_SECONDS)
-
-
-from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
