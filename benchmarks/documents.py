@@ -23,6 +23,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,6 +98,34 @@ def raw_extraction(paths: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - began, pages
 
 
+def workdir(prefix: str) -> Path:
+    """A temporary data folder and SQLite database, Django set up and migrated."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["CONTRECHAMP_DATA_DIR"] = str(folder)
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "contrechamp.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return folder
+
+
+@contextmanager
+def without_entities() -> Iterator[None]:
+    """The pipeline without its entity step (measured on its own)."""
+    from contrechamp.documents import services
+
+    steps = [s for s in services.STEPS if s[0] != "entities"]
+    original, services.STEPS = services.STEPS, steps
+    try:
+        yield
+    finally:
+        services.STEPS = original
+
+
 def ingest(paths: list[Path]) -> tuple[float, int]:
     from django.conf import settings
     from django.db import connection
@@ -103,9 +133,7 @@ def ingest(paths: list[Path]) -> tuple[float, int]:
     from contrechamp.documents import search, services
     from contrechamp.documents.models import Document, Page
 
-    steps = [s for s in services.STEPS if s[0] != "entities"]
-    original, services.STEPS = services.STEPS, steps
-    try:
+    with without_entities():
         # Each run starts empty: no document, no stored file, an empty index.
         Document.objects.all().delete()
         with connection.cursor() as cursor:
@@ -117,8 +145,6 @@ def ingest(paths: list[Path]) -> tuple[float, int]:
             ingested = services.document_ingest(data=path.read_bytes(), filename=path.name)
             services.document_process(document=ingested.document)
         elapsed = time.perf_counter() - began
-    finally:
-        services.STEPS = original
     return elapsed, Page.objects.count()
 
 
@@ -175,22 +201,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="contrechamp-docbench-"))
-    os.environ["CONTRECHAMP_DATA_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "contrechamp.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    folder = workdir("contrechamp-docbench-")
     from contrechamp.documents.models import Page
     from contrechamp.places.services import places_load
 
-    call_command("migrate", verbosity=0)
     places_load()
-    (workdir / "pdfs").mkdir()
-    paths = make_pdfs(workdir / "pdfs", args.documents, args.pages)
+    (folder / "pdfs").mkdir()
+    paths = make_pdfs(folder / "pdfs", args.documents, args.pages)
     total_pages = args.documents * args.pages
 
     raw, ingested = [], []

@@ -25,14 +25,13 @@ import random
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.documents import page_text  # noqa: E402
+from benchmarks.documents import page_text, without_entities, workdir  # noqa: E402
 
 PEOPLE = ["Claire Dubois", "Jean-Marc Vasseur", "Odile Marchetti", "Karim Benali", "Léa Roux"]
 STREETS = ["rue des Tilleuls", "avenue de la Libération", "chemin du Moulin", "place Carnot"]
@@ -72,15 +71,11 @@ def make_pdfs(folder: Path, documents: int, pages: int) -> list[Path]:
 def load(paths: list[Path]) -> list:
     from contrechamp.documents import services
 
-    steps = [s for s in services.STEPS if s[0] != "entities"]
-    original, services.STEPS = services.STEPS, steps
     documents = []
-    try:
+    with without_entities():
         for path in paths:
             ingested = services.document_ingest(data=path.read_bytes(), filename=path.name)
             documents.append(services.document_process(document=ingested.document))
-    finally:
-        services.STEPS = original
     return documents
 
 
@@ -154,21 +149,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="contrechamp-redbench-"))
-    os.environ["CONTRECHAMP_DATA_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "contrechamp.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    folder = workdir("contrechamp-redbench-")
     from contrechamp.documents.models import Page
 
-    call_command("migrate", verbosity=0)
-    (workdir / "pdfs").mkdir()
+    (folder / "pdfs").mkdir()
     try:
-        paths = make_pdfs(workdir / "pdfs", args.documents, args.pages)
+        paths = make_pdfs(folder / "pdfs", args.documents, args.pages)
         documents = load(paths)
         from contrechamp.documents.entities import nlp
 
@@ -186,7 +172,7 @@ def main() -> None:
             rewrite.append(pages / rewrite_floor(paths))
             redact.append(pages / redact_floor(documents, paths))
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
     print(
         f"\n{args.documents} letters, {pages} pages, {suggested} redactions suggested, "

@@ -273,12 +273,21 @@ def calendar(request: Request) -> Calendar:
     return compute(facts(request))
 
 
-def implicitly_refused_on(request: Request, on: dt.date | None = None) -> dt.date | None:
-    """The date a sent request became implicitly refused, if that date has come."""
+def implicitly_refused_on(
+    request: Request, derived: Calendar | None = None, on: dt.date | None = None
+) -> dt.date | None:
+    """The date a sent request became implicitly refused, if that date has come
+    (`derived`: its calendar, when the caller has it already)."""
     if request.status != "sent":
         return None
-    implicit = compute(facts(request)).get("implicit_refusal")
+    implicit = (derived or calendar(request)).get("implicit_refusal")
     return implicit.date if implicit and implicit.date <= (on or today()) else None
+
+
+def _receipt(known: Facts, derived: Calendar) -> dt.date | None:
+    """The date of receipt: known, or estimated by the rules."""
+    estimated = derived.get("received")
+    return known.received or (estimated.date if estimated else None)
 
 
 def next_deadline(request: Request, on: dt.date | None = None) -> Deadline | None:
@@ -287,14 +296,14 @@ def next_deadline(request: Request, on: dt.date | None = None) -> Deadline | Non
 
 def letter(request: Request, kind: str) -> tuple[str, str]:
     """Subject and text of one of the request's letters, with the dates of the rules."""
-    derived = compute(facts(request))
     known = facts(request)
+    derived = compute(known)
 
     def date_of(key: str) -> dt.date | None:
         deadline = derived.get(key)
         return deadline.date if deadline else None
 
-    received = known.received or date_of("received")
+    received = _receipt(known, derived)
     requester = request.requester
     name = requester.get_full_name() or requester.get_username()
     return letters.render(
@@ -317,8 +326,7 @@ def letter(request: Request, kind: str) -> tuple[str, str]:
 def answered_on_time(request: Request) -> bool:
     """A reply (or a partial one) within the month after receipt."""
     known = facts(request)
-    estimated = compute(known).get("received")
-    received = known.received or (estimated.date if estimated else None)
+    received = _receipt(known, compute(known))
     if received is None:
         return False
     return request.events.filter(

@@ -69,9 +69,11 @@ def request_list(http: HttpRequest) -> HttpResponse:
     if status in dict(Request.STATUSES):
         requests = requests.filter(status=status)
     page = Paginator(requests, 50).get_page(http.GET.get("p"))
+    on = services.today()
     for item in page.object_list:
-        item.next = services.next_deadline(item)
-        item.implicit_since = services.implicitly_refused_on(item)
+        derived = services.calendar(item)
+        item.next = derived.next_after(on)
+        item.implicit_since = services.implicitly_refused_on(item, derived, on)
     return render(
         http,
         "access/request_list.html",
@@ -87,14 +89,19 @@ def request_list(http: HttpRequest) -> HttpResponse:
 def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
     request = _request(http, request_id)
     editable = can_edit(http.user, request)
+    today = services.today()
     calendar = services.calendar(request)
-    upcoming = calendar.next_after(services.today())
+    upcoming = calendar.next_after(today)
+    implicit_since = services.implicitly_refused_on(request, calendar, today)
     readable = document_access.visible_documents(http.user)
     events = list(request.events.select_related("document"))
-    for event in events:
-        event.readable = bool(  # type: ignore[attr-defined]
-            event.document_id and readable.filter(id=event.document_id).exists()
+    readable_ids = set(
+        readable.filter(id__in=[e.document_id for e in events if e.document_id]).values_list(
+            "id", flat=True
         )
+    )
+    for event in events:
+        event.readable = event.document_id in readable_ids  # type: ignore[attr-defined]
     requester = request.requester
     return render(
         http,
@@ -113,25 +120,24 @@ def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
             "documents": readable.filter(access_requests=request),
             # Three forms on one page: ids of their own, field names unchanged.
             "send_form": SendForm(
-                initial={"channel": request.channel, "sent_on": services.today()},
-                auto_id="send_%s",
+                initial={"channel": request.channel, "sent_on": today}, auto_id="send_%s"
             ),
-            "event_form": EventForm(initial={"date": services.today()}, auto_id="event_%s"),
+            "event_form": EventForm(initial={"date": today}, auto_id="event_%s"),
             "answer_form": AnswerForm(
-                initial={"date": services.today(), "kind": "reply"}, auto_id="answer_%s"
+                initial={"date": today, "kind": "reply"}, auto_id="answer_%s"
             ),
-            "letters": _letter_kinds(request),
-            "implicit_since": services.implicitly_refused_on(request),
-            "today": services.today(),
+            "letters": _letter_kinds(request, implicit_since),
+            "implicit_since": implicit_since,
+            "today": today,
         },
     )
 
 
-def _letter_kinds(request: Request) -> list[tuple[str, str]]:
+def _letter_kinds(request: Request, implicit_since: dt.date | None) -> list[tuple[str, str]]:
     kinds = [("request_" + request.channel, _("The request"))]
     if request.sent_on and request.status == "sent":
         kinds.append(("reminder", _("Reminder")))
-    if request.status in ("refused", "partial", "cada") or services.implicitly_refused_on(request):
+    if request.status in ("refused", "partial", "cada") or implicit_since:
         kinds.append(("cada_referral", _("Referral to the CADA")))
     if request.events.filter(kind="cada_opinion", favourable=True).exists():
         kinds.append(("after_opinion", _("Letter after the favourable opinion")))
@@ -251,7 +257,8 @@ def answer_upload(http: HttpRequest, request_id: int) -> HttpResponse:
 
 def request_letter(http: HttpRequest, request_id: int, kind: str) -> HttpResponse:
     request = _editable(http, request_id)
-    if kind not in dict(_letter_kinds(request)) and kind not in ("request_email", "request_post"):
+    kinds = dict(_letter_kinds(request, services.implicitly_refused_on(request)))
+    if kind not in kinds and kind not in ("request_email", "request_post"):
         raise Http404
     subject, text = services.letter(request, kind)
     return render(

@@ -386,7 +386,7 @@ def get_document(request: HttpRequest, document_id: int) -> dict:
 )
 def document_page(request: HttpRequest, document_id: int, number: int) -> dict:
     """The text of one page: the published, redacted text for everyone but reviewers."""
-    from contrechamp.documents.access import page_text
+    from contrechamp.documents.search import Viewer
 
     document = _readable_document(request, document_id)
     page = document.pages.filter(number=number).first()
@@ -396,7 +396,7 @@ def document_page(request: HttpRequest, document_id: int, number: int) -> dict:
         "document": document.id,
         "number": page.number,
         "method": page.method,
-        "text": page_text(request.user, page),
+        "text": Viewer.of(request.user).text(page),
         "image": reverse("document-page-image", args=[document.id, page.number]),
     }
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from contrechamp.accounts.models import has_role
-from contrechamp.documents.models import Document, Page
+from contrechamp.documents.models import Document
 
 
 def sees_originals(user: Any) -> bool:
@@ -47,11 +47,6 @@ def readable(user: Any, document_id: int) -> Document | None:
 
 def listed(user: Any, document_id: int) -> Document | None:
     return listed_documents(user).filter(id=document_id).first()
-
-
-def page_text(user: Any, page: Page) -> str:
-    """The text of the page this user may read."""
-    return page.text if sees_originals(user) else page.published_text
 
 
 def can_download_original(user: Any, document: Document) -> bool:

@@ -36,7 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from contrechamp.accounts.models import has_role
+from contrechamp.documents.access import sees_originals
 from contrechamp.documents.models import Document, Page
 from contrechamp.lib.textsearch import (
     STOPWORDS,
@@ -68,9 +68,10 @@ class Viewer:
 
     @classmethod
     def of(cls, user: Any) -> Viewer:
-        return cls(sees_all=has_role(user, "reviewer"))
+        return cls(sees_all=sees_originals(user))
 
     def text(self, page: Page) -> str:
+        """The text of the page these eyes may read."""
         return page.text if self.sees_all else page.published_text
 
 

@@ -141,7 +141,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         {
             "document": document,
             "page": page,
-            "page_text": access.page_text(request.user, page) if page else "",
+            "page_text": Viewer.of(request.user).text(page) if page else "",
             "pages": current,
             "readable": readable,
             "published": publication_of(document),

@@ -21,6 +21,7 @@ from typing import Any
 import pymupdf
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from contrechamp.documents import files, search
@@ -36,11 +37,15 @@ WHOLE_BOXES = ("photo", "signature", "manual")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def public_names(document: Document) -> list[str]:
-    figures = PublicFigure.objects.filter(document=document) | PublicFigure.objects.filter(
+def public_figures(document: Document) -> QuerySet[PublicFigure]:
+    """The names that stay readable in `document`: its own, and those of its places."""
+    return PublicFigure.objects.filter(document=document) | PublicFigure.objects.filter(
         commune__in=document.places.all()
     )
-    return list(figures.values_list("name", flat=True))
+
+
+def public_names(document: Document) -> list[str]:
+    return list(public_figures(document).values_list("name", flat=True))
 
 
 def _occurrence(text: str, start: int, needle: str) -> int:
@@ -246,6 +251,8 @@ def redaction_draw(*, page: Page, rect: list[Any], reason: str = "", user: Any =
 class GateReport:
     reasons: list[str] = field(default_factory=list)
     checks: dict[str, Any] = field(default_factory=dict)
+    # The page texts PyMuPDF extracted from the file: what the public will read.
+    texts: list[str] = field(default_factory=list)
 
     @property
     def accepted(self) -> bool:
@@ -352,6 +359,7 @@ def gate(document: Document, data: bytes) -> GateReport:
         Redaction.objects.filter(page__document=document, status="accepted").select_related("page")
     )
     first, second = _texts(data)
+    report.texts = first
     # Each redaction is looked for on its own page, by both extractors; a text redacted
     # on one page and left readable on another is the reviewer's choice, reported only.
     pages = [(_normal(a), _normal(b)) for a, b in zip(first, second, strict=False)]
@@ -451,15 +459,13 @@ def document_publish(*, document: Document, title: str = "", user: Any = None) -
         )
         if report.accepted:
             files.save(files.derived_path(document, "published.pdf"), data)
-            _make_public(document, data, title=title)
+            _make_public(document, report.texts, title=title)
     return publication
 
 
-def _make_public(document: Document, data: bytes, *, title: str) -> None:
-    """The published text of every page, read back from the published file (the text
-    the gate checked), then the document opened to everyone and indexed again."""
-    with pymupdf.open(stream=data, filetype="pdf") as pdf:
-        texts = [page.get_text("text") for page in pdf]
+def _make_public(document: Document, texts: list[str], *, title: str) -> None:
+    """The published text of every page (the text the gate read back from the published
+    file and checked), then the document opened to everyone and indexed again."""
     pages = list(document.pages.order_by("number"))
     for page in pages:
         page.published_text = texts[page.number - 1] if page.number <= len(texts) else ""

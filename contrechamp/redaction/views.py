@@ -70,8 +70,7 @@ def review(request: HttpRequest, document_id: int) -> HttpResponse:
             ),
             "publication": Publication.objects.filter(document=document).first(),
             "published": services.publication_of(document),
-            "figures": PublicFigure.objects.filter(document=document)
-            | PublicFigure.objects.filter(commune__in=document.places.all()),
+            "figures": services.public_figures(document).select_related("commune"),
             "default_reason": DEFAULT_REASON,
         },
     )
