@@ -275,3 +275,24 @@ def test_a_citation_quote_taken_from_a_document_masks_personal_data(client, revi
     quote = commune.citation.quote
     assert "Saint-Étienne" in quote and "[…]" in quote
     assert "claire.dubois" not in quote and "Dubois" not in quote
+
+
+def test_the_commands_publish_with_a_title_and_unpublish(letter):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    redactions_suggest(document=letter)
+    Redaction.objects.update(status="accepted")
+    call_command(
+        "documents", "publish", str(letter.id), "--title", "Courrier public", stdout=StringIO()
+    )
+    letter.refresh_from_db()
+    assert letter.is_public and letter.title == "Courrier public"
+    out = StringIO()
+    call_command("documents", "unpublish", str(letter.id), stdout=out)
+    letter.refresh_from_db()
+    assert not letter.is_public and "private again" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("documents", "unpublish", "999999", stdout=StringIO())
