@@ -151,6 +151,9 @@ class Event(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # Recorded by Contrechamp from the rules (an implicit refusal once its date has come),
+    # not by a person; kept in step with the facts it follows from.
+    automatic = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

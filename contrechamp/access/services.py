@@ -173,6 +173,7 @@ def request_send(
         request.status = "sent"
     request.letter = letter(request, "request_" + request.channel)[1]
     request.save()
+    implicit_refusal_sync(request)
     return request
 
 
@@ -208,7 +209,61 @@ def event_add(
             request.received_on = date
         request.status = status_of(request)
         request.save()
+        implicit_refusal_sync(request)
     return event
+
+
+# An answer or a refusal on or before the implicit refusal's date means there was no
+# silence; a withdrawal ends the request.
+_ENDS_SILENCE = ("reply", "partial", "refusal", "withdrawal")
+
+
+def implicit_refusal_sync(request: Request, on: dt.date | None = None) -> Event | None:
+    """Record the implicit refusal once its date has come (one month of silence after
+    receipt, R311-12 and R311-13 CRPA), as an automatic event of the timeline, so that
+    statuses and statistics count it; keep it in step when the facts change (a receipt
+    or an answer recorded late moves or removes it). Returns the recorded event."""
+    on = on or today()
+    events = list(request.events.all())
+    recorded = [e for e in events if e.automatic and e.kind == "implicit_refusal"]
+    due = None
+    manual = any(e.kind == "implicit_refusal" and not e.automatic for e in events)
+    if request.sent_on and not manual:
+        implicit = compute(facts(request, events)).get("implicit_refusal")
+        if implicit and implicit.date <= on:
+            silent = not any(e.kind in _ENDS_SILENCE and e.date <= implicit.date for e in events)
+            due = implicit.date if silent else None
+    with transaction.atomic():
+        event = None
+        if due is not None:
+            event = recorded.pop(0) if recorded else None
+            if event is None:
+                event = Event.objects.create(
+                    request=request, kind="implicit_refusal", date=due, automatic=True
+                )
+            elif event.date != due:
+                event.date = due
+                event.save(update_fields=["date"])
+        for stale in recorded:
+            stale.delete()
+        status = status_of(request)
+        if status != request.status:
+            request.status = status
+            request.save(update_fields=["status", "updated_at"])
+    return event
+
+
+def implicit_refusals_record(*, on: dt.date | None = None) -> int:
+    """The daily pass: record the implicit refusals whose date has come. Returns how
+    many requests became implicitly refused."""
+    count = 0
+    requests = Request.objects.filter(status="sent").select_related(
+        "body__commune__department", "body__department"
+    )
+    for request in requests.prefetch_related("events"):
+        if implicit_refusal_sync(request, on) is not None:
+            count += 1
+    return count
 
 
 def status_of(request: Request) -> str:
@@ -244,8 +299,9 @@ def answer_attach(
 # --- what the rules say ---------------------------------------------------------------
 
 
-def facts(request: Request) -> Facts:
-    events = list(request.events.all())
+def facts(request: Request, events: list[Event] | None = None) -> Facts:
+    if events is None:
+        events = list(request.events.all())
 
     def first(*kinds: str, favourable: bool | None = None) -> dt.date | None:
         dates = [

@@ -1,10 +1,12 @@
-"""Background work of requests: the daily reminder e-mails."""
+"""Background work of requests: the daily pass that records implicit refusals and
+e-mails reminders."""
 
 from django_tasks import task
 
-from contrechamp.access.services import reminders_send
+from contrechamp.access.services import implicit_refusals_record, reminders_send
 
 
 @task()
-def send_reminders() -> int:
-    return reminders_send()
+def daily() -> dict[str, int]:
+    """Record the implicit refusals whose date has come, then e-mail what is due."""
+    return {"implicit_refusals": implicit_refusals_record(), "reminders": reminders_send()}

@@ -271,10 +271,14 @@ def request_letter(http: HttpRequest, request_id: int, kind: str) -> HttpRespons
 def body_statistics(http: HttpRequest) -> HttpResponse:
     """A ranking of transparency: how bodies answer."""
     sent = ~Q(requests__status="draft")
+    # Refused: at any point (explicitly, by silence, or in part), whatever came after.
+    refused = Q(requests__events__kind__in=["refusal", "implicit_refusal", "partial"])
     bodies = PublicBody.objects.annotate(
-        total=Count("requests", filter=sent),
-        answered=Count("requests", filter=Q(requests__status__in=["answered", "closed"])),
-        refused=Count("requests", filter=Q(requests__status__in=["refused", "partial"])),
+        total=Count("requests", filter=sent, distinct=True),
+        answered=Count(
+            "requests", filter=Q(requests__status__in=["answered", "closed"]), distinct=True
+        ),
+        refused=Count("requests", filter=refused, distinct=True),
         cada=Count("requests", filter=Q(requests__events__kind="cada_referral"), distinct=True),
     ).filter(total__gt=0)
     rows = []

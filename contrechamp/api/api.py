@@ -465,6 +465,7 @@ def _events(item: Any) -> list[dict[str, Any]]:
             "date": e.date.isoformat(),
             "favourable": e.favourable,
             "note": e.note,
+            "automatic": e.automatic,
             "document": e.document_id if e.document and e.document.is_public else None,
         }
         for e in item.events.select_related("document")

@@ -4,6 +4,7 @@ contrechamp access deadlines --received 2027-01-31 [--sent D] [--channel post|em
     [--refused D] [--cada-registered D] [--cada-opinion D] [--final-refusal D]
     [--department 57] [--json]
 contrechamp access remind [--today D]
+contrechamp access daily [--today D]
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ class Command(BaseCommand):
         deadlines.add_argument("--json", action="store_true")
         remind = sub.add_parser("remind", help="E-mail requesters what is due within 7 days.")
         remind.add_argument("--today", default=None)
+        daily = sub.add_parser(
+            "daily", help="Record the implicit refusals whose date has come, then remind."
+        )
+        daily.add_argument("--today", default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "handle_" + options["action"])(**options)
@@ -89,3 +94,13 @@ class Command(BaseCommand):
         today = _date(options["today"], "today") if options["today"] else None
         sent = reminders_send(today=today)
         self.stdout.write(f"{sent} reminder e-mail(s) sent.")
+
+    def handle_daily(self, **options: Any) -> None:
+        from contrechamp.access.services import implicit_refusals_record, reminders_send
+
+        today = _date(options["today"], "today") if options["today"] else None
+        refused = implicit_refusals_record(on=today)
+        sent = reminders_send(today=today)
+        self.stdout.write(
+            f"{refused} implicit refusal(s) recorded, {sent} reminder e-mail(s) sent."
+        )

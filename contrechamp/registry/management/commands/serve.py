@@ -7,19 +7,20 @@ import threading
 
 from django.core.management.base import BaseCommand, CommandParser
 
-# How often the reminder task is queued; it sends at most one e-mail per user and day.
+# How often the daily pass of requests is queued (implicit refusals, reminders); it sends
+# at most one e-mail per user and day.
 REMINDER_EVERY_SECONDS = 6 * 3600
 
 
-def _queue_reminders(stopped: threading.Event) -> None:
-    """Queue the daily reminder e-mails now and every few hours, for the worker."""
+def _queue_daily(stopped: threading.Event) -> None:
+    """Queue the daily pass of requests now and every few hours, for the worker."""
     from django.db import close_old_connections
 
-    from contrechamp.access.tasks import send_reminders
+    from contrechamp.access.tasks import daily
 
     while not stopped.is_set():
         try:
-            send_reminders.enqueue()
+            daily.enqueue()
         finally:
             close_old_connections()
         stopped.wait(REMINDER_EVERY_SECONDS)
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             )
         stopped = threading.Event()
         if worker:
-            threading.Thread(target=_queue_reminders, args=(stopped,), daemon=True).start()
+            threading.Thread(target=_queue_daily, args=(stopped,), daemon=True).start()
 
         def stop(*_: object) -> None:
             stopped.set()

@@ -1,0 +1,123 @@
+"""Implicit refusals are recorded in the timeline once their date has come, kept in step
+with the facts, and counted by the statistics."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from contrechamp.access import services
+from contrechamp.access.models import Event, Request
+
+pytestmark = pytest.mark.django_db
+
+DRAFT = {
+    "communes": "42218",
+    "title": "Vidéosurveillance algorithmique",
+    "documents_asked": "Le marché passé avec la société Briefcam en 2024",
+    "channel": "post",
+}
+
+
+@pytest.fixture
+def sent(contributor_client):
+    contributor_client.post("/demandes/nouvelle/", DRAFT)
+    request = Request.objects.get()
+    with time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False):
+        response = contributor_client.post(
+            f"/demandes/{request.id}/envoi/",
+            {"sent_on": "2026-03-10", "channel": "post", "received_on": "2026-03-12"},
+        )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "sent" and not request.events.exists()
+    return request
+
+
+def test_the_daily_pass_records_the_implicit_refusal_once_its_date_has_come(sent, client):
+    assert services.implicit_refusals_record(on=dt.date(2026, 4, 11)) == 0
+    assert services.implicit_refusals_record(on=dt.date(2026, 4, 12)) == 1
+    assert services.implicit_refusals_record(on=dt.date(2026, 4, 13)) == 0  # not twice
+    event = Event.objects.get()
+    assert (event.kind, event.date, event.automatic) == (
+        "implicit_refusal",
+        dt.date(2026, 4, 12),
+        True,
+    )
+    sent.refresh_from_db()
+    assert sent.status == "refused"
+    # Public: the timeline shows it, the API says it was recorded from the rules, and
+    # the ranking of bodies counts the refusal.
+    with time_machine.travel(dt.datetime(2026, 4, 13, 10, 0), tick=False):
+        page = client.get(f"/demandes/{sent.id}/").content.decode()
+    assert 'class="event-implicit_refusal"' in page and "Contrechamp" in page
+    (recorded,) = client.get(f"/api/v1/requests/{sent.id}/events").json()["results"]
+    assert recorded["kind"] == "implicit_refusal" and recorded["automatic"] is True
+    stats = client.get("/demandes/organismes/").content.decode()
+    row = stats.split("Mairie de Saint-Étienne")[1].split("</tr>")[0]
+    cells = [cell.split(">")[-1] for cell in row.split("</td>")[1:6]]
+    assert cells == ["1", "0", "0", "1", "0"]  # requests, answered, on time, refused, CADA
+
+
+def test_an_answer_entered_late_removes_the_implicit_refusal(sent, contributor_client):
+    services.implicit_refusals_record(on=dt.date(2026, 4, 20))
+    assert Request.objects.get().status == "refused"
+    with time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False):
+        # The reply had come on 10 April; the requester records it afterwards.
+        contributor_client.post(
+            f"/demandes/{sent.id}/evenement/", {"kind": "reply", "date": "2026-04-10"}
+        )
+    assert list(Event.objects.values_list("kind", "automatic")) == [("reply", False)]
+    assert Request.objects.get().status == "answered"
+
+
+def test_a_reply_after_the_month_leaves_the_refusal_in_the_timeline(sent, contributor_client):
+    services.implicit_refusals_record(on=dt.date(2026, 4, 20))
+    with time_machine.travel(dt.datetime(2026, 4, 25, 10, 0), tick=False):
+        contributor_client.post(
+            f"/demandes/{sent.id}/evenement/", {"kind": "reply", "date": "2026-04-24"}
+        )
+    assert list(Event.objects.values_list("kind", flat=True)) == ["implicit_refusal", "reply"]
+    assert Request.objects.get().status == "answered"
+    assert not services.answered_on_time(Request.objects.get())
+
+
+def test_a_receipt_known_later_moves_the_recorded_refusal(contributor_client):
+    contributor_client.post("/demandes/nouvelle/", DRAFT)
+    request = Request.objects.get()
+    with time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False):
+        # Sent by post without proof of receipt: estimated two days later, and the
+        # implicit refusal a month after that is recorded at once (its date has come).
+        contributor_client.post(
+            f"/demandes/{request.id}/envoi/",
+            {"sent_on": "2026-03-10", "channel": "post", "received_on": ""},
+        )
+        assert Event.objects.get().date == dt.date(2026, 4, 12)
+        page = contributor_client.get(f"/demandes/{request.id}/").content.decode()
+        assert "estimated date of receipt" in page or "date de réception estimée" in page
+        # The acknowledgement of receipt turns up: received on the 16th.
+        contributor_client.post(
+            f"/demandes/{request.id}/evenement/",
+            {"kind": "acknowledgement", "date": "2026-03-16"},
+        )
+    automatic = Event.objects.get(automatic=True)
+    assert automatic.date == dt.date(2026, 4, 16)
+
+
+def test_a_refusal_recorded_by_hand_replaces_the_automatic_one(sent, contributor_client):
+    services.implicit_refusals_record(on=dt.date(2026, 4, 20))
+    with time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False):
+        contributor_client.post(
+            f"/demandes/{sent.id}/evenement/",
+            {"kind": "implicit_refusal", "date": "2026-04-12", "note": "vérifié"},
+        )
+    assert list(Event.objects.values_list("automatic", "note")) == [(False, "vérifié")]
+
+
+def test_the_daily_command_records_and_reminds(sent):
+    out = StringIO()
+    call_command("access", "daily", "--today", "2026-04-12", stdout=out)
+    assert "1 implicit refusal(s) recorded" in out.getvalue()
+    assert Request.objects.get().status == "refused"
