@@ -2,14 +2,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from contrechamp.access.models import Event, PublicBody, Request
+from contrechamp.access.models import Attachment, Event, PublicBody, Request
+from contrechamp.access.services import body_reference
 from contrechamp.documents.forms import MultipleFileField
-from contrechamp.places.models import Commune
+from contrechamp.places.models import Commune, Department
+from contrechamp.registry.forms import parse_communes
 
 # A browser's date picker takes ISO dates only, whatever the page's language.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,14 +33,43 @@ USUAL_DOCUMENTS = [
 
 class RequestForm(forms.Form):
     communes = forms.CharField(
-        label=_("Communes (INSEE codes)"),
+        label=_("Communes"),
         required=False,
-        help_text=_("One code, or several separated by spaces or commas for a campaign."),
+        help_text=_(
+            "The town hall of each: names or INSEE codes separated by commas, "
+            "“Nice (06088), 42218”. Several make a campaign."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "list": "commune-suggestions",
+                "autocomplete": "off",
+                "data-autocomplete": "communes",
+            }
+        ),
     )
-    body = forms.ModelChoiceField(
-        label=_("Or another public body"),
-        queryset=PublicBody.objects.exclude(kind="commune"),
+    bodies = forms.CharField(
+        label=_("Other public bodies"),
         required=False,
+        help_text=_(
+            "Intercommunalities, departments, prefectures, regions, or bodies added "
+            "before: start typing a name, separate them with semicolons."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "list": "body-suggestions",
+                "autocomplete": "off",
+                "data-autocomplete": "bodies",
+            }
+        ),
+    )
+    department = forms.CharField(
+        label=_("Or every commune of a department"),
+        required=False,
+        max_length=3,
+        help_text=_("Its code (e.g. 42): a campaign to the town hall of each commune."),
+    )
+    only_with_deployments = forms.BooleanField(
+        label=_("Only communes where the registry records a deployment"), required=False
     )
     new_body = forms.CharField(label=_("Or a new body: its name"), max_length=300, required=False)
     new_body_kind = forms.ChoiceField(
@@ -60,24 +93,62 @@ class RequestForm(forms.Form):
     show_requester = forms.BooleanField(label=_("Show my name on the public page"), required=False)
 
     def clean_communes(self) -> list[Commune]:
-        codes = [c for c in re.split(r"[\s,;]+", self.cleaned_data["communes"]) if c]
+        # Bare codes may also be separated by spaces: "42218 13055".
+        text = re.sub(
+            r"\b(\d[\dAB]\d{3})\s+(?=\d[\dAB]\d{3}\b)", r"\1, ", self.cleaned_data["communes"]
+        )
+        codes, errors = parse_communes(text)
         found = {c.code: c for c in Commune.objects.filter(code__in=codes)}
         missing = [c for c in codes if c not in found]
         if missing:
-            raise forms.ValidationError(
-                _("No commune has the INSEE code “%s”.") % ", ".join(missing)
-            )
+            errors.append(_("No commune has the INSEE code “%s”.") % ", ".join(missing))
+        if errors:
+            raise forms.ValidationError(errors)
         return [found[c] for c in dict.fromkeys(codes)]
+
+    def clean_bodies(self) -> list[tuple[str, Any]]:
+        """What each entry names, made into a body only when the request is drafted."""
+        found, errors = [], []
+        for entry in re.split(r"[;\n]", self.cleaned_data["bodies"]):
+            if entry.strip():
+                try:
+                    found.append(body_reference(entry))
+                except ValidationError as error:
+                    errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return found
+
+    def clean_department(self) -> list[Commune]:
+        code = self.cleaned_data["department"].strip().upper()
+        if not code:
+            return []
+        department = Department.objects.filter(code=code).first()
+        if department is None:
+            raise forms.ValidationError(_("No department has the code “%s”.") % code)
+        communes = Commune.objects.filter(department=department, kind="commune")
+        if self.data.get("only_with_deployments"):
+            communes = communes.with_deployments()
+        found = list(communes.order_by("code"))
+        if not found:
+            raise forms.ValidationError(
+                _("No commune of %s has a deployment in the registry.") % department.name
+            )
+        return found
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if not (data.get("communes") or data.get("body") or data.get("new_body", "").strip()):
-            raise forms.ValidationError(_("Choose the body the request goes to."))
+        places = ("communes", "bodies", "department")
+        chosen = any(data.get(name) for name in places) or data.get("new_body", "").strip()
+        if not chosen and not any(name in self.errors for name in places):
+            self.add_error(None, _("Choose the body the request goes to."))
+        communes = data.get("communes", []) + data.get("department", [])
+        data["all_communes"] = list({c.code: c for c in communes}.values())
         with translation.override("fr"):  # the letter is French whatever the page's language
             lines = [str(USUAL_DOCUMENTS[int(i)]) for i in data.get("usual") or []]
         lines += [line for line in data.get("documents_asked", "").splitlines() if line.strip()]
         if not lines:
-            raise forms.ValidationError(_("List at least one document to ask for."))
+            self.add_error(None, _("List at least one document to ask for."))
         data["documents"] = "\n".join(lines)
         return data
 
@@ -106,6 +177,19 @@ class SendForm(forms.Form):
         return _not_future(self.cleaned_data.get("received_on"))
 
 
+class RequestSendForm(SendForm):
+    proof = forms.FileField(
+        label=_("Proof of sending (registered-post receipt, the e-mail as sent)"),
+        required=False,
+        help_text=_("Kept private; joined to the referral file for the CADA."),
+    )
+
+
+class ProofForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    kind = forms.ChoiceField(label=_("It is"), choices=Attachment.KINDS)
+
+
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=Event.KINDS)
     date = forms.DateField(label=_("Date"), widget=DATE)
@@ -131,6 +215,39 @@ class AnswerForm(forms.Form):
         ],
     )
     date = forms.DateField(label=_("Received on"), widget=DATE)
+
+    def clean_date(self) -> dt.date | None:
+        return _not_future(self.cleaned_data["date"])
+
+
+class SeriesReferralForm(forms.Form):
+    lead = forms.ModelChoiceField(
+        label=_("Refusal the referral is made on"), queryset=Request.objects.none()
+    )
+    date = forms.DateField(label=_("Date of the referral"), widget=DATE)
+
+    def __init__(self, *args: Any, refused: list[Request], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["lead"]
+        field.queryset = Request.objects.filter(id__in=[r.id for r in refused])  # type: ignore[attr-defined]
+        field.label_from_instance = lambda r: f"{r.body.name} ({r.get_status_display()})"  # type: ignore[attr-defined]
+
+    def clean_date(self) -> dt.date | None:
+        return _not_future(self.cleaned_data["date"])
+
+
+class SeriesEventForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Event"),
+        choices=[(k, v) for k, v in Event.KINDS if k in ("cada_ack", "cada_opinion")],
+    )
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    favourable = forms.NullBooleanField(
+        label=_("In the requester's favour?"),
+        required=False,
+        widget=forms.Select(choices=[("unknown", "—"), ("true", _("yes")), ("false", _("no"))]),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
 
     def clean_date(self) -> dt.date | None:
         return _not_future(self.cleaned_data["date"])

@@ -132,6 +132,64 @@ Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distin
 
 {{ requester }}""",
     ),
+    "cada_referral_series": (
+        "Saisine de la CADA — série de {{ series|length }} demandes ayant le même objet",
+        """Commission d'accès aux documents administratifs
+TSA 50730 — 75334 Paris Cedex 07 — cada@cada.fr
+
+Demandeur : {{ requester }}
+Objet de la série : {{ request.title }}
+Nombre de demandes de la série : {{ series|length }}
+
+Madame, Monsieur,
+
+J'ai adressé la même demande de communication de documents administratifs à
+{{ series|length }} administrations. Ces demandes ayant le même objet, elles forment une
+série au sens du deuxième alinéa de l'article L342-1 du CRPA : conformément à cet article,
+je vous saisis d'un seul refus, et vous prie de rendre un avis unique pour la série.
+
+Refus sur lequel porte la saisine :
+Administration : {{ body.name }}{% if body.address %}, {{ body.address }}{% endif %}
+Date de la demande : {{ request.sent_on|date:"j F Y" }}
+Date de réception : {{ received|date:"j F Y" }}{% if received_estimated %} (estimée){% endif %}
+Décision contestée : {% if refused %}refus exprès du {{ refused|date:"j F Y" }}{% else %}refus implicite né le {{ implicit_refusal|date:"j F Y" }} du silence gardé pendant un mois{% endif %}
+
+Documents demandés :
+{% for item in asked %}- {{ item }}
+{% endfor %}
+Ensemble des demandes de la série, que je vous identifie comme le prévoit l'article L342-1 :
+{% for row in series %}{{ forloop.counter }}. {{ row.body }} — demande du {{ row.sent|date:"j F Y" }}{% if row.received %}, reçue le {{ row.received|date:"j F Y" }}{% endif %} — {{ row.state }}
+{% endfor %}
+J'informe chacune de ces administrations de la présente saisine.
+
+Pièces jointes : copie de la demande ; preuve de son envoi{% if received %} et de sa
+réception{% endif %}{% if refused %} ; copie de la décision de refus{% endif %} ; liste
+des demandes de la série.
+
+Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.
+
+{{ requester }}""",
+    ),
+    "series_notice": (
+        "Saisine de la CADA — demande de communication du {{ request.sent_on|date:'j F Y' }}",
+        """Madame, Monsieur,
+
+Le {{ request.sent_on|date:"j F Y" }}, je vous ai demandé la communication des documents
+suivants :
+
+{% for item in asked %}- {{ item }}
+{% endfor %}
+J'ai adressé la même demande à d'autres administrations ; ces demandes forment une série
+au sens de l'article L342-1 du CRPA. Conformément à cet article, je vous informe que
+j'ai saisi la Commission d'accès aux documents administratifs le
+{{ referred_on|date:"j F Y" }} du refus opposé par {{ lead_body }}, au titre de
+l'ensemble de la série, dont votre administration fait partie. L'avis que la commission
+rendra vaudra pour la série.
+
+Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.
+
+{{ requester }}""",
+    ),
 }
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from contrechamp.places.models import Commune, Department, Epci
+from contrechamp.places.models import Commune, Department, Epci, Region
 
 
 class PublicBody(models.Model):
@@ -29,17 +29,30 @@ class PublicBody(models.Model):
     )
     epci = models.ForeignKey(Epci, on_delete=models.PROTECT, null=True, blank=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     address = models.TextField(_("postal address"), blank=True)
 
     class Meta:
         ordering = ["name"]
+        # The bodies made from the places dataset: one of each per place.
         constraints = [
             models.UniqueConstraint(
                 fields=["commune"],
                 condition=models.Q(kind="commune"),
                 name="body_one_per_commune",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["epci"], condition=models.Q(kind="epci"), name="body_one_per_epci"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "department"],
+                condition=models.Q(kind__in=["department", "prefecture"]),
+                name="body_one_per_department",
+            ),
+            models.UniqueConstraint(
+                fields=["region"], condition=models.Q(kind="region"), name="body_one_per_region"
+            ),
         ]
         verbose_name_plural = "public bodies"
 
@@ -56,14 +69,28 @@ class PublicBody(models.Model):
 
 
 class Campaign(models.Model):
-    """The same request sent to many bodies at once, followed together."""
+    """The same request sent to many bodies at once, followed together. For the CADA it
+    is a series of requests (L342-1 CRPA) once enough of them are sent: the refusals
+    are then referred together, on one of them."""
 
     title = models.CharField(_("title"), max_length=300)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    referral_lead = models.ForeignKey(
+        "Request",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The refusal the grouped referral to the CADA is made on."),
+    )
+    referred_on = models.DateField(_("date of the grouped referral"), null=True, blank=True)
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaign-detail", args=[self.id])
 
 
 class Request(models.Model):
@@ -154,6 +181,9 @@ class Event(models.Model):
     # Recorded by Contrechamp from the rules (an implicit refusal once its date has come),
     # not by a person; kept in step with the facts it follows from.
     automatic = models.BooleanField(default=False)
+    # Recorded for every request of a series at once (grouped referral, its registration,
+    # the one opinion the CADA gives on the series).
+    series = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -161,6 +191,38 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.kind} {self.date}"
+
+
+class Attachment(models.Model):
+    """A proof kept with a request: the registered-post receipt, the e-mail as sent, the
+    acknowledgement of receipt. Private: only the requester and reviewers get it (it
+    carries the requester's name and address); joined to the CADA referral file."""
+
+    KINDS = [
+        ("sending", _("proof of sending")),
+        ("receipt", _("proof of receipt")),
+        ("other", _("other proof")),
+    ]
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=KINDS, default="sending")
+    filename = models.CharField(_("file name"), max_length=255)
+    mime = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def path(self) -> str:
+        return f"access/attachments/{self.request_id}/{self.sha256}"
 
 
 class LetterTemplate(models.Model):
@@ -172,6 +234,8 @@ class LetterTemplate(models.Model):
         ("reminder", _("reminder before the implicit refusal")),
         ("cada_referral", _("referral to the CADA")),
         ("after_opinion", _("letter after a favourable CADA opinion")),
+        ("cada_referral_series", _("grouped referral of a series to the CADA")),
+        ("series_notice", _("notice of the grouped referral to each administration")),
     ]
     kind = models.CharField(max_length=20, choices=KINDS, unique=True)
     subject = models.CharField(_("subject"), max_length=300)

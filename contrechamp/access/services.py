@@ -4,6 +4,7 @@ events, answers into the library, reminders."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,8 +26,16 @@ from contrechamp.access.deadlines import (
     compute,
     subdivision_of,
 )
-from contrechamp.access.models import Campaign, Event, PublicBody, ReminderLog, Request
-from contrechamp.places.models import Commune
+from contrechamp.access.models import (
+    Attachment,
+    Campaign,
+    Event,
+    PublicBody,
+    ReminderLog,
+    Request,
+)
+from contrechamp.places.models import Commune, Department, Epci, Region
+from contrechamp.places.services import name_key
 
 # The event that sets a request's status, latest first wins.
 _STATUS_OF_EVENT = {
@@ -95,16 +105,131 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def body_for_commune(commune: Commune) -> PublicBody:
-    """The commune's own body (its town hall), made the first time it is asked for."""
+# --- bodies -----------------------------------------------------------------------------
+# The bodies of the places dataset are made the first time a request goes to them; forms
+# and the API name them by reference: "commune:42218", "epci:244200770", "department:42",
+# "prefecture:42", "region:84"; a body added by hand is "body:17".
+PLACE_BODIES = ("commune", "epci", "department", "prefecture", "region")
+# A campaign is followed request by request: beyond this many, split it.
+CAMPAIGN_MAX_REQUESTS = 1000
+
+
+def _body(lookup: dict[str, Any], **defaults: Any) -> PublicBody:
     try:
         with transaction.atomic():
-            body, _created = PublicBody.objects.get_or_create(
-                kind="commune", commune=commune, defaults={"name": f"Mairie de {commune.name}"}
-            )
-    except IntegrityError:
-        body = PublicBody.objects.get(kind="commune", commune=commune)
+            body, _created = PublicBody.objects.get_or_create(**lookup, defaults=defaults)
+    except IntegrityError:  # made meanwhile by another request
+        body = PublicBody.objects.get(**lookup)
     return body
+
+
+def body_for_commune(commune: Commune) -> PublicBody:
+    """The commune's own body (its town hall)."""
+    return _body({"kind": "commune", "commune": commune}, name=f"Mairie de {commune.name}")
+
+
+def _body_name(kind: str, place: Any) -> str:
+    if kind == "commune":
+        return f"Mairie de {place.name}"
+    if kind == "department":
+        return f"Conseil départemental ({place.name})"
+    if kind == "prefecture":
+        return f"Préfecture ({place.name})"
+    if kind == "region":
+        return f"Conseil régional ({place.name})"
+    return str(place.name)
+
+
+def body_for_place(kind: str, place: Any) -> PublicBody:
+    """The body of a place of the dataset: a commune's town hall, an intercommunality,
+    a department's council or its prefecture, a region's council."""
+    if kind == "commune":
+        return body_for_commune(place)
+    name = _body_name(kind, place)
+    if kind == "epci":
+        # Its department, for the holidays of the deadlines: where most members are.
+        main = (
+            place.communes.values("department")
+            .annotate(n=Count("id"))
+            .order_by("-n", "department")
+            .first()
+        )
+        return _body(
+            {"kind": "epci", "epci": place},
+            name=name,
+            department_id=main["department"] if main else None,
+        )
+    if kind in ("department", "prefecture"):
+        return _body({"kind": kind, "department": place}, name=name)
+    if kind == "region":
+        return _body({"kind": "region", "region": place}, name=name)
+    raise ValueError(kind)
+
+
+def body_reference(reference: str) -> tuple[str, Any]:
+    """What a reference names: ("epci", <Epci>), ("body", <PublicBody>)…, without
+    making anything. A reference may end a label: "Préfecture (Loire) [prefecture:42]"."""
+    match = re.search(r"\[?\b([a-z]+):([0-9A-Za-z]+)\]?\s*$", reference.strip())
+    kind, code = match.groups() if match else ("", "")
+    found: Any = None
+    if kind == "commune":
+        found = Commune.objects.filter(code=code).first()
+    elif kind == "epci":
+        found = Epci.objects.filter(siren=code).first()
+    elif kind in ("department", "prefecture"):
+        found = Department.objects.filter(code=code.upper()).first()
+    elif kind == "region":
+        found = Region.objects.filter(code=code).first()
+    elif kind == "body" and code.isdigit():
+        found = PublicBody.objects.filter(id=int(code)).first()
+    if found is None:
+        raise ValidationError(_("No public body answers to “%s”.") % reference.strip())
+    return kind, found
+
+
+def body_for_reference(reference: str) -> PublicBody:
+    kind, found = body_reference(reference)
+    return found if kind == "body" else body_for_place(kind, found)
+
+
+def body_search(query: str, *, limit: int = 20) -> list[dict[str, str]]:
+    """Bodies a request can go to whose name (accents optional) or code starts with or
+    contains `query`: bodies added by hand, regions, departments and their prefectures,
+    intercommunalities, then communes, most populated first. For autocompletion."""
+    key, code = name_key(query), query.strip().upper()
+    if len(key) < 2:
+        return []
+    found: list[dict[str, str]] = []
+
+    def add(reference: str, name: str, kind: str) -> None:
+        found.append({"reference": reference, "name": name, "kind": kind})
+
+    def matches(name: str) -> bool:
+        return key in name_key(name)
+
+    made_by_hand = PublicBody.objects.filter(
+        commune__isnull=True, epci__isnull=True, department__isnull=True, region__isnull=True
+    )
+    for body in made_by_hand.only("id", "name", "kind"):
+        if matches(body.name):
+            add(f"body:{body.id}", body.name, body.kind)
+    for region in Region.objects.all():
+        if matches(region.name) or region.code == code:
+            add(f"region:{region.code}", _body_name("region", region), "region")
+    for department in Department.objects.all():
+        if matches(department.name) or department.code == code:
+            for kind in ("prefecture", "department"):
+                name = _body_name(kind, department)
+                add(f"{kind}:{department.code}", f"{name[:-1]}, {department.code})", kind)
+    for siren, name in Epci.objects.values_list("siren", "name"):
+        if matches(name) or siren == code:
+            add(f"epci:{siren}", name, "epci")
+    communes = Commune.objects.filter(
+        Q(name_key__startswith=key) | Q(code=code), kind="commune"
+    ).order_by(F("population").desc(nulls_last=True), "code")
+    for commune in communes[:limit]:
+        add(f"commune:{commune.code}", f"Mairie de {commune.name} ({commune.code})", "commune")
+    return found[:limit]
 
 
 def request_create(
@@ -151,11 +276,43 @@ def campaign_create(
     """The same request to many bodies (e.g. every commune of a department)."""
     if not bodies:
         raise ValidationError(_("Choose at least one body."))
+    if len(bodies) > CAMPAIGN_MAX_REQUESTS:
+        raise ValidationError(
+            _("A campaign goes to at most %(max)d bodies; this one has %(n)d: split it.")
+            % {"max": CAMPAIGN_MAX_REQUESTS, "n": len(bodies)}
+        )
     with transaction.atomic():
         campaign = Campaign.objects.create(title=title.strip()[:300], created_by=requester)
         for body in bodies:
             request_create(body=body, requester=requester, title=title, campaign=campaign, **fields)
     return campaign
+
+
+def requests_draft(
+    *,
+    requester: Any,
+    title: str,
+    communes: Iterable[Commune] = (),
+    places: Iterable[tuple[str, Any]] = (),
+    new_body: dict[str, str] | None = None,
+    **fields: Any,
+) -> Request | Campaign:
+    """Draft a request to one body, or a campaign to several: the town halls of
+    `communes`, the bodies of `places` (from `body_reference`), a body added by hand.
+    Nothing is kept when the drafting fails."""
+    with transaction.atomic():
+        bodies = [body_for_commune(c) for c in communes]
+        bodies += [
+            found if kind == "body" else body_for_place(kind, found) for kind, found in places
+        ]
+        if new_body:
+            if not new_body.get("name", "").strip():
+                raise ValidationError(_("Give the new body a name."))
+            bodies.append(PublicBody.objects.create(**new_body))
+        bodies = list({body.id: body for body in bodies}.values())
+        if len(bodies) == 1:
+            return request_create(body=bodies[0], requester=requester, title=title, **fields)
+        return campaign_create(bodies=bodies, requester=requester, title=title, **fields)
 
 
 def request_send(
@@ -296,6 +453,98 @@ def answer_attach(
     return event_add(request=request, kind=kind, date=date, document=ingested.document, user=user)
 
 
+# --- proofs and the CADA referral file ---------------------------------------------------
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+# What a proof may be: a scan or photo, a PDF, the e-mail as sent, a text.
+ATTACHMENT_KINDS = ("pdf", "image", "email", "text")
+
+
+def attachment_add(
+    *, request: Request, data: bytes, filename: str, kind: str = "sending", user: Any = None
+) -> Attachment:
+    """Keep a proof with the request (private to the requester and reviewers)."""
+    import hashlib
+
+    from contrechamp.documents import extract, files
+
+    if kind not in dict(Attachment.KINDS):
+        raise ValidationError(_("Unknown kind of proof."))
+    if not data:
+        raise ValidationError(_("The file is empty."))
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("A proof may weigh %d MB at most.") % (ATTACHMENT_MAX_BYTES // 1024 // 1024)
+        )
+    sniffed = extract.sniff(data)
+    if sniffed.kind not in ATTACHMENT_KINDS:
+        raise ValidationError(
+            _("A proof is a PDF, an image, an e-mail (.eml) or a text file; “%s” is none.")
+            % filename
+        )
+    attachment = Attachment(
+        request=request,
+        kind=kind,
+        filename=filename[:255] or "preuve",
+        mime=sniffed.mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user,
+    )
+    files.save(attachment.path, data)
+    attachment.save()
+    return attachment
+
+
+def attachment_data(attachment: Attachment) -> bytes:
+    from contrechamp.documents import files
+
+    return files.read(attachment.path)
+
+
+def _as_pdf(data: bytes) -> bytes:
+    """A proof or a document as PDF pages, for the referral file."""
+    from contrechamp.documents import extract
+
+    sniffed = extract.sniff(data)
+    rendition = extract.render(
+        sniffed.kind, data, max_attachments=settings.DOCUMENT_MAX_ATTACHMENTS
+    )
+    return rendition.pdf if rendition.pdf is not None else data
+
+
+def referral_file(request: Request, *, user: Any, series: bool = False) -> bytes:
+    """What the CADA asks for, in one PDF: the referral letter (for the whole series when
+    `series`), the request as sent, the proofs of sending and receipt, and the written
+    refusal when the user may read the original (reviewers; a requester joins their own
+    copy, which the letter lists)."""
+    import pymupdf
+
+    from contrechamp.documents import access as document_access
+    from contrechamp.documents import extract
+    from contrechamp.documents import files as document_files
+
+    kind = "cada_referral_series" if series else "cada_referral"
+    parts = [
+        letter(request, kind),
+        letter(request, "request_" + request.channel),
+    ]
+    with translation.override("fr"):
+        titles = [_("Referral to the CADA"), _("The request as sent")]
+    out = pymupdf.open()
+    for title, (subject, text) in zip(titles, parts, strict=True):
+        blocks = [("h1", str(title)), ("meta", subject)]
+        blocks += [("p", part) for part in text.split("\n\n")]
+        out.insert_pdf(pymupdf.open(stream=extract.text_pdf(blocks), filetype="pdf"))
+    for attachment in request.attachments.all():
+        out.insert_pdf(pymupdf.open(stream=_as_pdf(attachment_data(attachment)), filetype="pdf"))
+    if document_access.sees_originals(user):
+        for event in request.events.filter(kind__in=["refusal", "partial"]).exclude(document=None):
+            refusal = document_files.rendition(event.document)  # type: ignore[arg-type]
+            out.insert_pdf(pymupdf.open(stream=refusal, filetype="pdf"))
+    data: bytes = out.tobytes(garbage=3, deflate=True)
+    return data
+
+
 # --- what the rules say ---------------------------------------------------------------
 
 
@@ -362,21 +611,177 @@ def letter(request: Request, kind: str) -> tuple[str, str]:
     received = _receipt(known, derived)
     requester = request.requester
     name = requester.get_full_name() or requester.get_username()
-    return letters.render(
-        kind,
+    context = {
+        "request": request,
+        "body": request.body,
+        "asked": request.asked(),
+        "requester": name,
+        "received": received,
+        "received_estimated": known.received is None,
+        "refused": known.refused,
+        "implicit_refusal": date_of("implicit_refusal"),
+        "cada_opinion": known.cada_opinion,
+        "deadlines": derived.deadlines,
+    }
+    campaign = request.campaign
+    if kind == "cada_referral_series" and campaign is not None:
+        context["series"] = series_rows(campaign)
+    if kind == "series_notice" and campaign is not None and campaign.referral_lead:
+        context["referred_on"] = campaign.referred_on
+        context["lead_body"] = campaign.referral_lead.body.name
+    return letters.render(kind, context)
+
+
+# --- campaigns and series ---------------------------------------------------------------
+# The same request sent by the same requester to at least this many administrations is a
+# series (L342-1 CRPA, second and third paragraphs, from the loi 3DS of 21 February 2022,
+# and its decree): the CADA is then referred only one refusal, the requester identifies
+# every request of the series and informs the administrations, and one opinion is given.
+SERIES_MIN_REQUESTS = 5
+
+
+def campaign_requests(campaign: Campaign) -> list[Request]:
+    return list(
+        campaign.requests.select_related(
+            "body__commune__department", "body__department", "campaign"
+        ).order_by("body__name", "id")
+    )
+
+
+def is_series(campaign: Campaign) -> bool:
+    """Enough of its requests are sent for the CADA to treat them as a series."""
+    return campaign.requests.exclude(sent_on=None).count() >= SERIES_MIN_REQUESTS
+
+
+def series_refused(campaign: Campaign, on: dt.date | None = None) -> list[Request]:
+    """The requests of a campaign refused by `on` (explicitly, in part or by silence) and
+    not yet referred to the CADA."""
+    refused = []
+    for request in campaign_requests(campaign):
+        if request.status in ("refused", "partial") or implicitly_refused_on(request, on=on):
+            refused.append(request)
+    return refused
+
+
+def _state(request: Request, on: dt.date) -> str:
+    """Where a request of a series stands, in French, for the grouped referral."""
+    known = facts(request)
+    if request.status in ("answered", "closed"):
+        replied = request.events.filter(kind="reply").order_by("date").first()
+        return f"réponse reçue le {_french_date(replied.date)}" if replied else "communiquée"
+    if request.status == "withdrawn":
+        return "demande retirée"
+    if known.refused:
+        partial = request.events.filter(kind="partial").exists()
+        what = "communication partielle" if partial else "refus exprès"
+        return f"{what} du {_french_date(known.refused)}"
+    implicit = implicitly_refused_on(request, on=on) or (
+        request.events.filter(kind="implicit_refusal").values_list("date", flat=True).first()
+    )
+    if implicit:
+        return f"refus implicite né le {_french_date(implicit)}"
+    return "sans réponse, délai d'un mois non expiré"
+
+
+def _french_date(day: dt.date) -> str:
+    from django.utils.formats import date_format
+
+    with translation.override("fr"):
+        return date_format(day, "j F Y")
+
+
+def series_rows(campaign: Campaign, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every sent request of the series, as the grouped referral lists them."""
+    on = on or today()
+    return [
         {
             "request": request,
-            "body": request.body,
-            "asked": request.asked(),
-            "requester": name,
-            "received": received,
-            "received_estimated": known.received is None,
-            "refused": known.refused,
-            "implicit_refusal": date_of("implicit_refusal"),
-            "cada_opinion": known.cada_opinion,
-            "deadlines": derived.deadlines,
-        },
-    )
+            "body": request.body.name,
+            "sent": request.sent_on,
+            "received": request.received_on,
+            "state": _state(request, on),
+        }
+        for request in campaign_requests(campaign)
+        if request.sent_on
+    ]
+
+
+def campaign_send(
+    *,
+    campaign: Campaign,
+    sent_on: dt.date,
+    channel: str = "",
+    received_on: dt.date | None = None,
+) -> int:
+    """Record every draft of the campaign as sent the same day. Returns how many."""
+    drafts = [r for r in campaign_requests(campaign) if r.status == "draft"]
+    with transaction.atomic():
+        for request in drafts:
+            request_send(request=request, sent_on=sent_on, received_on=received_on, channel=channel)
+    return len(drafts)
+
+
+def campaign_refer(*, campaign: Campaign, lead: Request, date: dt.date, user: Any) -> list[Event]:
+    """The grouped referral of a series: one refusal referred to the CADA on behalf of
+    every refused request of the series, each of which gets the referral in its
+    timeline."""
+    if not is_series(campaign):
+        raise ValidationError(
+            _(
+                "Fewer than %d requests of this campaign were sent: it is not a series, "
+                "each refusal is referred to the CADA on its own."
+            )
+            % SERIES_MIN_REQUESTS
+        )
+    if campaign.referred_on:
+        raise ValidationError(_("The series was already referred to the CADA."))
+    refused = series_refused(campaign, on=date)
+    if lead.id not in {r.id for r in refused}:
+        raise ValidationError(_("The referral is made on a refused request of the series."))
+    with transaction.atomic():
+        events = [
+            _series_event(request=request, kind="cada_referral", date=date, user=user)
+            for request in refused
+        ]
+        campaign.referral_lead, campaign.referred_on = lead, date
+        campaign.save(update_fields=["referral_lead", "referred_on"])
+    return events
+
+
+def _series_event(**fields: Any) -> Event:
+    event = event_add(**fields)
+    event.series = True
+    event.save(update_fields=["series"])
+    return event
+
+
+def campaign_event(
+    *,
+    campaign: Campaign,
+    kind: str,
+    date: dt.date,
+    favourable: bool | None = None,
+    note: str = "",
+    user: Any = None,
+) -> list[Event]:
+    """What the CADA does once for the whole series (registers the referral, gives its
+    one opinion), recorded on every request it was referred for."""
+    if kind not in ("cada_ack", "cada_opinion"):
+        raise ValidationError(_("Only the CADA's registration and opinion concern a series."))
+    if not campaign.referred_on:
+        raise ValidationError(_("Record the grouped referral first."))
+    referred = [
+        r
+        for r in campaign_requests(campaign)
+        if r.events.filter(kind="cada_referral", series=True).exists()
+    ]
+    with transaction.atomic():
+        return [
+            _series_event(
+                request=request, kind=kind, date=date, favourable=favourable, note=note, user=user
+            )
+            for request in referred
+        ]
 
 
 def answered_on_time(request: Request) -> bool:

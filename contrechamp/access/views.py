@@ -13,17 +13,28 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contrechamp.access import services
-from contrechamp.access.forms import AnswerForm, EventForm, RequestForm, SendForm
-from contrechamp.access.models import PublicBody, Request
+from contrechamp.access.forms import (
+    AnswerForm,
+    EventForm,
+    ProofForm,
+    RequestForm,
+    RequestSendForm,
+    SendForm,
+    SeriesEventForm,
+    SeriesReferralForm,
+)
+from contrechamp.access.models import Campaign, PublicBody, Request
 from contrechamp.accounts.models import has_role
 from contrechamp.documents import access as document_access
 from contrechamp.documents.services import DocumentRejected
@@ -103,6 +114,8 @@ def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
     for event in events:
         event.readable = event.document_id in readable_ids  # type: ignore[attr-defined]
     requester = request.requester
+    letters = _letter_kinds(request, implicit_since) if editable else []
+    in_series = request.campaign is not None and services.is_series(request.campaign)
     return render(
         http,
         "access/request_detail.html",
@@ -119,14 +132,19 @@ def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
             else "",
             "documents": readable.filter(access_requests=request),
             # Three forms on one page: ids of their own, field names unchanged.
-            "send_form": SendForm(
+            "send_form": RequestSendForm(
                 initial={"channel": request.channel, "sent_on": today}, auto_id="send_%s"
             ),
+            "proof_form": ProofForm(auto_id="proof_%s"),
+            "attachments": list(request.attachments.all()) if editable else [],
             "event_form": EventForm(initial={"date": today}, auto_id="event_%s"),
             "answer_form": AnswerForm(
                 initial={"date": today, "kind": "reply"}, auto_id="answer_%s"
             ),
-            "letters": _letter_kinds(request, implicit_since),
+            "letters": letters,
+            "in_series": in_series,
+            "referral_file": "cada_referral" in dict(letters)
+            or (in_series and request.campaign.referral_lead_id == request.id),  # type: ignore[union-attr]
             "implicit_since": implicit_since,
             "today": today,
         },
@@ -137,8 +155,11 @@ def _letter_kinds(request: Request, implicit_since: dt.date | None) -> list[tupl
     kinds = [("request_" + request.channel, _("The request"))]
     if request.sent_on and request.status == "sent":
         kinds.append(("reminder", _("Reminder")))
-    if request.status in ("refused", "partial", "cada") or implicit_since:
+    in_series = request.campaign is not None and services.is_series(request.campaign)
+    if (request.status in ("refused", "partial", "cada") or implicit_since) and not in_series:
         kinds.append(("cada_referral", _("Referral to the CADA")))
+    if request.events.filter(kind="cada_referral", series=True).exists():
+        kinds.append(("series_notice", _("Notice of the grouped referral")))
     if request.events.filter(kind="cada_opinion", favourable=True).exists():
         kinds.append(("after_opinion", _("Letter after the favourable opinion")))
     return kinds
@@ -151,38 +172,33 @@ def request_create(http: HttpRequest) -> HttpResponse:
     form = RequestForm(http.POST or None, initial={"communes": http.GET.get("commune", "")})
     if http.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        bodies = [services.body_for_commune(c) for c in data["communes"]]
-        if data.get("body"):
-            bodies.append(data["body"])
+        new_body = None
         if data.get("new_body", "").strip():
-            bodies.append(
-                PublicBody.objects.create(
-                    name=data["new_body"].strip(),
-                    kind=data["new_body_kind"] or "other",
-                    email=data.get("new_body_email", ""),
-                )
-            )
-        fields = {
-            "documents_asked": data["documents"],
-            "channel": data["channel"],
-            "show_requester": data["show_requester"],
-        }
+            new_body = {
+                "name": data["new_body"].strip(),
+                "kind": data["new_body_kind"] or "other",
+                "email": data.get("new_body_email", ""),
+            }
         try:
-            if len(bodies) == 1:
-                request = services.request_create(
-                    body=bodies[0], requester=http.user, title=data["title"], **fields
-                )
-                return redirect(request)
-            campaign = services.campaign_create(
-                bodies=bodies, requester=http.user, title=data["title"], **fields
+            drafted = services.requests_draft(
+                requester=http.user,
+                title=data["title"],
+                communes=data["all_communes"],
+                places=data["bodies"],
+                new_body=new_body,
+                documents_asked=data["documents"],
+                channel=data["channel"],
+                show_requester=data["show_requester"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if isinstance(drafted, Request):
+                return redirect(drafted)
             messages.success(
-                http, _("%d requests drafted, one per body.") % campaign.requests.count()
+                http, _("%d requests drafted, one per body.") % drafted.requests.count()
             )
-            return redirect(reverse("request-list") + "?statut=draft")
+            return redirect(drafted)
     return render(
         http, "access/request_form.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -191,20 +207,86 @@ def request_create(http: HttpRequest) -> HttpResponse:
 @require_POST
 def request_send(http: HttpRequest, request_id: int) -> HttpResponse:
     request = _editable(http, request_id)
-    form = SendForm(http.POST)
+    form = RequestSendForm(http.POST, http.FILES)
     if not form.is_valid():
         messages.error(http, _form_errors(form))
         return redirect(request)
+    proof = form.cleaned_data.get("proof")
     try:
-        services.request_send(
-            request=request,
-            sent_on=form.cleaned_data["sent_on"],
-            received_on=form.cleaned_data["received_on"],
-            channel=form.cleaned_data["channel"],
-        )
+        with transaction.atomic():
+            services.request_send(
+                request=request,
+                sent_on=form.cleaned_data["sent_on"],
+                received_on=form.cleaned_data["received_on"],
+                channel=form.cleaned_data["channel"],
+            )
+            if proof:
+                services.attachment_add(
+                    request=request, data=proof.read(), filename=proof.name, user=http.user
+                )
     except ValidationError as error:
         messages.error(http, " ".join(error.messages))
     return redirect(request)
+
+
+@require_POST
+def proof_upload(http: HttpRequest, request_id: int) -> HttpResponse:
+    request = _editable(http, request_id)
+    form = ProofForm(http.POST, http.FILES)
+    if not form.is_valid():
+        messages.error(http, _form_errors(form))
+        return redirect(request)
+    upload = form.cleaned_data["file"]
+    try:
+        services.attachment_add(
+            request=request,
+            data=upload.read(),
+            filename=upload.name,
+            kind=form.cleaned_data["kind"],
+            user=http.user,
+        )
+    except ValidationError as error:
+        messages.error(http, f"{upload.name}: {' '.join(error.messages)}")
+    else:
+        messages.success(http, _("%s kept with the request (private).") % upload.name)
+    return redirect(reverse("request-detail", args=[request.id]) + "#proofs")
+
+
+def proof_download(http: HttpRequest, request_id: int, attachment_id: int) -> HttpResponse:
+    """A proof, to its requester and reviewers only; never cached by a shared cache."""
+    request = _editable(http, request_id)
+    attachment = get_object_or_404(request.attachments, id=attachment_id)
+    response = HttpResponse(services.attachment_data(attachment), content_type=attachment.mime)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, attachment.filename) or "attachment"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def referral_file(http: HttpRequest, request_id: int) -> HttpResponse:
+    """The CADA referral file as one PDF: letter, request, proofs (and the written
+    refusal for reviewers). For a request of a series, the grouped referral."""
+    request = _editable(http, request_id)
+    kinds = dict(_letter_kinds(request, services.implicitly_refused_on(request)))
+    campaign = request.campaign
+    series = campaign is not None and services.is_series(campaign)
+    if campaign is not None and series:
+        # Made on a refusal of the series: one still to refer, or the one it was made on.
+        refused = {r.id for r in services.series_refused(campaign)}
+        if request.id not in refused and campaign.referral_lead_id != request.id:
+            raise Http404
+    elif "cada_referral" not in kinds:
+        raise Http404
+    response = HttpResponse(
+        services.referral_file(request, user=http.user, series=series),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"saisine-cada-{request.id}.pdf") or "attachment"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
@@ -265,6 +347,140 @@ def request_letter(http: HttpRequest, request_id: int, kind: str) -> HttpRespons
         http,
         "access/letter.html",
         {"req": request, "subject": subject, "text": text, "kind": kind},
+    )
+
+
+# --- campaigns ------------------------------------------------------------------------
+
+
+def _campaign(http: HttpRequest, campaign_id: int, *, edit: bool = False) -> Campaign:
+    """A campaign shows the requests of it the viewer may see; none, and it is not found."""
+    campaign = get_object_or_404(Campaign, id=campaign_id)
+    if not _visible(http.user).filter(campaign=campaign).exists():
+        raise Http404
+    if edit and not _can_edit_campaign(http.user, campaign):
+        raise PermissionDenied
+    return campaign
+
+
+def _can_edit_campaign(user: Any, campaign: Campaign) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return campaign.created_by_id == user.id or has_role(user, "reviewer")
+
+
+def campaign_detail(http: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(http, campaign_id)
+    editable = _can_edit_campaign(http.user, campaign)
+    today = services.today()
+    visible = set(_visible(http.user).filter(campaign=campaign).values_list("id", flat=True))
+    rows = []
+    for item in services.campaign_requests(campaign):
+        if item.id not in visible:
+            continue
+        derived = services.calendar(item)
+        item.next = derived.next_after(today)  # type: ignore[attr-defined]
+        item.implicit_since = services.implicitly_refused_on(  # type: ignore[attr-defined]
+            item, derived, today
+        )
+        rows.append(item)
+    series = services.is_series(campaign)
+    refused = services.series_refused(campaign) if editable and series else []
+    return render(
+        http,
+        "access/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "editable": editable,
+            "series": series,
+            "series_min": services.SERIES_MIN_REQUESTS,
+            "drafts": sum(1 for r in rows if r.status == "draft"),
+            "refused": refused,
+            "send_form": SendForm(initial={"sent_on": today}, auto_id="send_%s"),
+            "referral_form": SeriesReferralForm(
+                refused=refused, initial={"date": today}, auto_id="refer_%s"
+            ),
+            "event_form": SeriesEventForm(initial={"date": today}, auto_id="series_%s"),
+        },
+    )
+
+
+@require_POST
+def campaign_send(http: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(http, campaign_id, edit=True)
+    form = SendForm(http.POST)
+    if not form.is_valid():
+        messages.error(http, _form_errors(form))
+        return redirect(campaign)
+    try:
+        count = services.campaign_send(
+            campaign=campaign,
+            sent_on=form.cleaned_data["sent_on"],
+            channel=form.cleaned_data["channel"],
+            received_on=form.cleaned_data["received_on"],
+        )
+    except ValidationError as error:
+        messages.error(http, " ".join(error.messages))
+    else:
+        messages.success(http, _("%d requests recorded as sent.") % count)
+    return redirect(campaign)
+
+
+@require_POST
+def campaign_refer(http: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(http, campaign_id, edit=True)
+    form = SeriesReferralForm(http.POST, refused=services.series_refused(campaign))
+    if not form.is_valid():
+        messages.error(http, _form_errors(form))
+        return redirect(campaign)
+    try:
+        events = services.campaign_refer(
+            campaign=campaign,
+            lead=form.cleaned_data["lead"],
+            date=form.cleaned_data["date"],
+            user=http.user,
+        )
+    except ValidationError as error:
+        messages.error(http, " ".join(error.messages))
+    else:
+        messages.success(http, _("Grouped referral recorded on %d refused requests.") % len(events))
+    return redirect(campaign)
+
+
+@require_POST
+def campaign_event(http: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(http, campaign_id, edit=True)
+    form = SeriesEventForm(http.POST)
+    if not form.is_valid():
+        messages.error(http, _form_errors(form))
+        return redirect(campaign)
+    try:
+        events = services.campaign_event(campaign=campaign, user=http.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(http, " ".join(error.messages))
+    else:
+        messages.success(http, _("Recorded on %d requests of the series.") % len(events))
+    return redirect(campaign)
+
+
+def campaign_letter(http: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The grouped referral of the series, made on the chosen refused request."""
+    campaign = _campaign(http, campaign_id, edit=True)
+    refused = {r.id: r for r in services.series_refused(campaign)}
+    lead = campaign.referral_lead
+    chosen = http.GET.get("demande", "")
+    if chosen.isdigit() and int(chosen) in refused:
+        lead = refused[int(chosen)]
+    if lead is None and refused:
+        lead = next(iter(refused.values()))
+    if lead is None or not services.is_series(campaign):
+        raise Http404
+    subject, text = services.letter(lead, "cada_referral_series")
+    return render(
+        http,
+        "access/letter.html",
+        {"req": lead, "subject": subject, "text": text, "kind": "cada_referral_series"},
     )
 
 

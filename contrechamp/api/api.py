@@ -485,6 +485,16 @@ def _public_request(request_id: int) -> Any:
     return item
 
 
+@api.get("/bodies", response={200: dict, **ERRORS}, tags=["requests"])
+def list_bodies(request: HttpRequest, q: str, limit: int = 20) -> dict:
+    """Public bodies a request can go to, for autocompletion: bodies added before and
+    those of the places dataset (communes' town halls, intercommunalities, departments
+    and their prefectures, regions), each with the `reference` the request form takes."""
+    from contrechamp.access.services import body_search
+
+    return {"results": body_search(q, limit=_limit(limit))}
+
+
 @api.get("/requests", response={200: Page, **ERRORS}, tags=["requests"])
 def list_requests(request: HttpRequest, limit: int = 100, status: str = "") -> dict:
     """Access-to-documents requests that were sent, by id, with their next legal date."""

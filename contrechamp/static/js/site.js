@@ -11,6 +11,31 @@
     var parts = value.split(/[,;]/);
     return parts[parts.length - 1].trim();
   }
+  // Bodies a request can go to, for inputs marked data-autocomplete="bodies": entries
+  // separated by semicolons, each ending with its reference in brackets.
+  document.querySelectorAll('input[data-autocomplete="bodies"]').forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    input.addEventListener("input", function () {
+      var parts = input.value.split(";");
+      var term = parts[parts.length - 1].trim();
+      clearTimeout(timer);
+      if (term.length < 2 || /\]$/.test(term)) return;
+      timer = setTimeout(function () {
+        fetch("/api/v1/bodies?limit=15&q=" + encodeURIComponent(term))
+          .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+          .then(function (data) {
+            var prefix = parts.slice(0, -1).map(function (p) { return p.trim() + "; "; }).join("");
+            list.innerHTML = "";
+            data.results.forEach(function (b) {
+              var option = document.createElement("option");
+              option.value = prefix + b.name + " [" + b.reference + "]";
+              list.appendChild(option);
+            });
+          });
+      }, 150);
+    });
+  });
   document.querySelectorAll('input[data-autocomplete="communes"]').forEach(function (input) {
     var list = document.getElementById(input.getAttribute("list"));
     var timer = null;
