@@ -187,7 +187,7 @@ class RequestSendForm(SendForm):
 
 class ProofForm(forms.Form):
     file = forms.FileField(label=_("File"))
-    kind = forms.ChoiceField(label=_("It is"), choices=Attachment.KINDS)
+    kind = forms.ChoiceField(label=_("Kind of proof"), choices=Attachment.KINDS)
 
 
 class EventForm(forms.Form):
@@ -226,11 +226,13 @@ class SeriesReferralForm(forms.Form):
     )
     date = forms.DateField(label=_("Date of the referral"), widget=DATE)
 
-    def __init__(self, *args: Any, refused: list[Request], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, requests: list[Request], **kwargs: Any) -> None:
+        """`requests`: those offered (the refused ones; on sending, the whole campaign,
+        whose other requests the service refuses with its reason)."""
         super().__init__(*args, **kwargs)
         field = self.fields["lead"]
-        field.queryset = Request.objects.filter(id__in=[r.id for r in refused])  # type: ignore[attr-defined]
-        field.label_from_instance = lambda r: f"{r.body.name} ({r.get_status_display()})"  # type: ignore[attr-defined]
+        field.queryset = Request.objects.filter(id__in=[r.id for r in requests])  # type: ignore[attr-defined]
+        field.label_from_instance = lambda r: r.body.name  # type: ignore[attr-defined]
 
     def clean_date(self) -> dt.date | None:
         return _not_future(self.cleaned_data["date"])

@@ -475,7 +475,10 @@ def attachment_add(
         raise ValidationError(
             _("A proof may weigh %d MB at most.") % (ATTACHMENT_MAX_BYTES // 1024 // 1024)
         )
-    sniffed = extract.sniff(data)
+    try:
+        sniffed = extract.sniff(data)
+    except extract.DocumentError as error:
+        raise ValidationError(f"{filename}: {error}") from error
     if sniffed.kind not in ATTACHMENT_KINDS:
         raise ValidationError(
             _("A proof is a PDF, an image, an e-mail (.eml) or a text file; “%s” is none.")

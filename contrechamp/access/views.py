@@ -399,7 +399,7 @@ def campaign_detail(http: HttpRequest, campaign_id: int) -> HttpResponse:
             "refused": refused,
             "send_form": SendForm(initial={"sent_on": today}, auto_id="send_%s"),
             "referral_form": SeriesReferralForm(
-                refused=refused, initial={"date": today}, auto_id="refer_%s"
+                requests=refused, initial={"date": today}, auto_id="refer_%s"
             ),
             "event_form": SeriesEventForm(initial={"date": today}, auto_id="series_%s"),
         },
@@ -430,7 +430,7 @@ def campaign_send(http: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_POST
 def campaign_refer(http: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(http, campaign_id, edit=True)
-    form = SeriesReferralForm(http.POST, refused=services.series_refused(campaign))
+    form = SeriesReferralForm(http.POST, requests=list(campaign.requests.all()))
     if not form.is_valid():
         messages.error(http, _form_errors(form))
         return redirect(campaign)

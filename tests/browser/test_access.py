@@ -92,7 +92,7 @@ def test_a_request_is_refused_by_silence_and_referred_to_the_cada(browser, clock
     page = v.page
     page.get_by_role("link", name="Demandes", exact=True).click()
     page.get_by_role("link", name="Rédiger une demande").click()
-    page.get_by_label("Communes (codes INSEE)").fill("42218")
+    page.locator("#id_communes").fill("42218")
     page.get_by_label("Objet").fill("Capteurs sonores du quartier Tarentaize")
     page.get_by_label("Les délibérations du conseil relatives au dispositif").check()
     page.get_by_label("Documents demandés").fill("La convention passée avec Serenicity")
@@ -128,7 +128,7 @@ def test_a_request_is_refused_by_silence_and_referred_to_the_cada(browser, clock
     )
     expect(page.locator("tr.next")).to_have_attribute("data-key", "cada_referral_limit")
     expect(page.locator("tr.next")).to_contain_text("4 juin 2026")
-    page.get_by_role("link", name="Saisine de la CADA").click()
+    page.get_by_role("link", name="Saisine de la CADA", exact=True).click()
     letter = page.inner_text("#letter-text")
     assert "Date de la demande initiale : 2 mars 2026" in letter
     assert "Date de réception par l'administration : 4 mars 2026" in letter
@@ -148,5 +148,70 @@ def test_a_request_is_refused_by_silence_and_referred_to_the_cada(browser, clock
     expect(page.locator("#timeline")).to_contain_text("document en attente d'occultation")
     page.get_by_role("link", name="Documents", exact=True).click()
     expect(page.get_by_role("link", name="convention")).to_be_visible()
+    assert v.third_parties() == set()
+    v.context.close()
+
+
+def test_a_campaign_is_a_series_and_its_refusals_are_referred_together(browser, clocked):
+    base = clocked.serve_at("2026-03-20T09:00:00")
+    v = _visitor(browser, base)
+    page = v.page
+    page.goto(base + "/demandes/nouvelle/")
+    # Four town halls and, found by typing its department's name, a prefecture.
+    page.locator("#id_communes").fill("42218, 13055, 06088, 69123")
+    bodies = page.get_by_label("Autres organismes publics")
+    bodies.press_sequentially("Loire", delay=30)
+    options = page.locator("#body-suggestions option")
+    expect(options.first).to_have_attribute(
+        "value", "Conseil régional (Centre-Val de Loire) [region:24]"
+    )
+    prefecture = page.locator('#body-suggestions option[value*="[prefecture:42]"]')
+    bodies.fill(prefecture.get_attribute("value"))
+    page.get_by_label("Objet").fill("Vidéosurveillance algorithmique")
+    page.get_by_label("Documents demandés").fill("Le marché passé avec Briefcam")
+    page.get_by_role("button", name="Rédiger").click()
+    expect(page.locator(".messages")).to_contain_text("5 demandes rédigées")
+    expect(page.locator("#campaign-requests tbody tr")).to_have_count(5)
+    expect(page.locator("#campaign-requests")).to_contain_text("Préfecture (Loire)")
+    page.get_by_label("Date d'envoi").fill("2026-03-10")
+    page.get_by_label("Date de réception (accusé de réception), si elle est connue").fill(
+        "2026-03-12"
+    )
+    page.get_by_role("button", name="Marquer comme envoyée").click()
+    expect(page.locator(".messages")).to_contain_text("5 demandes enregistrées comme envoyées")
+    expect(page.locator("#series")).to_contain_text("L342-1")
+    v.context.close()
+
+    # 20 April: a month of silence everywhere. One grouped referral, on Marseille's refusal.
+    base = clocked.serve_at("2026-04-20T09:00:00")
+    v = _visitor(browser, base)
+    page = v.page
+    page.goto(base + "/demandes/")
+    page.get_by_role("link", name="Vidéosurveillance algorithmique").first.click()
+    page.get_by_role("link", name="Vidéosurveillance algorithmique").click()  # the campaign
+    expect(page.locator("#campaign-requests")).to_contain_text(
+        "refusée implicitement depuis le 12 avril 2026"
+    )
+    page.get_by_role(
+        "link", name="Lettre de saisine groupée, sur le refus de Mairie de Marseille"
+    ).click()
+    letter = page.inner_text("#letter-text")
+    assert "Nombre de demandes de la série : 5" in letter
+    assert "Administration : Mairie de Marseille" in letter
+    assert "Préfecture (Loire) — demande du 10 mars 2026" in letter
+    page.go_back()
+    page.get_by_label("Refus sur lequel porte la saisine").select_option(
+        label="Mairie de Marseille"
+    )
+    page.get_by_label("Date de la saisine").fill("2026-04-20")
+    page.get_by_role("button", name="Enregistrer la saisine groupée").click()
+    expect(page.locator(".messages")).to_contain_text("5 demandes refusées")
+    expect(page.locator("#series-referred")).to_contain_text("Mairie de Marseille")
+    page.get_by_role("link", name="Mairie de Nice").click()
+    expect(page.locator("#timeline")).to_contain_text("pour toute la série")
+    page.get_by_role("link", name="Avis de la saisine groupée").click()
+    assert "Mairie de Marseille" in page.inner_text("#letter-text")
+    response = page.request.get(base + page.url.split(base)[1].split("courrier")[0] + "saisine.pdf")
+    assert response.status == 404  # Nice's refusal was referred through Marseille's
     assert v.third_parties() == set()
     v.context.close()
