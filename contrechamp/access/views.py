@@ -343,6 +343,8 @@ def request_letter(http: HttpRequest, request_id: int, kind: str) -> HttpRespons
     if kind not in kinds and kind not in ("request_email", "request_post"):
         raise Http404
     subject, text = services.letter(request, kind)
+    if kind == "request_" + request.channel and request.sent_on and request.letter:
+        text = request.letter  # as it was sent, whatever the template became since
     return render(
         http,
         "access/letter.html",

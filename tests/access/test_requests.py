@@ -163,6 +163,14 @@ def test_letters_come_from_the_templates_administrators_edit(drafted, contributo
     )
     page = contributor_client.get(f"/demandes/{drafted.id}/courrier/request_post/")
     assert "Texte modifié 2" in page.content.decode()
+    # Once sent, the letter is the one sent, whatever the template becomes.
+    with time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False):
+        contributor_client.post(
+            f"/demandes/{drafted.id}/envoi/", {"sent_on": "2026-03-10", "channel": "post"}
+        )
+    LetterTemplate.objects.filter(kind="request_post").update(body="Texte changé après")
+    page = contributor_client.get(f"/demandes/{drafted.id}/courrier/request_post/")
+    assert "Texte modifié 2" in page.content.decode()
 
 
 @time_machine.travel(dt.datetime(2026, 4, 8, 7, 0), tick=False)
