@@ -105,9 +105,7 @@ def daily_floor(on: dt.date) -> float:
     for request_id, sent, received in rows:
         implicit = compute(Facts(sent=sent, received=received)).get("implicit_refusal")
         if implicit and implicit.date <= on:
-            events.append(
-                Event(request_id=request_id, kind="implicit_refusal", date=implicit.date)
-            )
+            events.append(Event(request_id=request_id, kind="implicit_refusal", date=implicit.date))
     with transaction.atomic():
         for event in events:
             event.automatic = True
@@ -132,9 +130,7 @@ def main() -> None:
 
         places_load()
         user = get_user_model().objects.create_user("bench", password="x")
-        communes = list(
-            Commune.objects.filter(department__code=args.department, kind="commune")
-        )
+        communes = list(Commune.objects.filter(department__code=args.department, kind="commune"))
         drafting, floor = [], []
         for _ in range(args.repeat):
             Request.objects.all().delete()
