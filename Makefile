@@ -47,6 +47,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/documents.py
 	$(BIN)/python benchmarks/search.py --pages 100000
 	$(BIN)/python benchmarks/redaction.py
+	$(BIN)/python benchmarks/access.py
 
 clean:
 	rm -rf $(VENV) var

@@ -3,6 +3,7 @@ are used until they do). French, since they go to French administrations."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.template import Context, Template
@@ -202,12 +203,18 @@ def template_for(kind: str) -> tuple[str, str]:
     return DEFAULTS[kind]
 
 
+@lru_cache(maxsize=64)
+def _compiled(text: str) -> Template:
+    """Templates compiled once per text (a campaign renders the same one many times)."""
+    return Template(text)
+
+
 def render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
     """The subject and text of a letter."""
     subject, body = template_for(kind)
     data = Context(context, autoescape=False)
     with translation.override("fr"):  # dates in French, whatever the page's language
         return (
-            Template(subject).render(data).strip(),
-            Template(body).render(data).strip() + "\n",
+            _compiled(subject).render(data).strip(),
+            _compiled(body).render(data).strip() + "\n",
         )

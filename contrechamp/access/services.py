@@ -128,6 +128,25 @@ def body_for_commune(commune: Commune) -> PublicBody:
     return _body({"kind": "commune", "commune": commune}, name=f"Mairie de {commune.name}")
 
 
+def bodies_for_communes(communes: list[Commune]) -> list[PublicBody]:
+    """The town halls of many communes at once (a campaign across a department), in
+    the order given: those missing made together."""
+
+    def existing() -> dict[int, PublicBody]:
+        found = PublicBody.objects.filter(kind="commune", commune__in=communes)
+        return {b.commune_id: b for b in found.select_related("commune__department")}  # type: ignore[misc]
+
+    known = existing()
+    missing = [c for c in communes if c.id not in known]
+    if missing:
+        PublicBody.objects.bulk_create(
+            [PublicBody(kind="commune", commune=c, name=f"Mairie de {c.name}") for c in missing],
+            ignore_conflicts=True,  # made meanwhile by another request
+        )
+        known = existing()
+    return [known[c.id] for c in communes]
+
+
 def _body_name(kind: str, place: Any) -> str:
     if kind == "commune":
         return f"Mairie de {place.name}"
@@ -261,11 +280,14 @@ def request_create(
             campaign=campaign,
         )
         places = list(places)
-        if body.commune_id and body.commune not in places:
+        if body.commune_id and body.commune_id not in {p.id for p in places}:
             places.append(body.commune)  # type: ignore[arg-type]
-        request.places.set(places)
-        request.deployments.set(list(deployments))
-        request.letter = letter(request, "request_" + channel)[1]
+        if places:
+            request.places.add(*places)
+        deployments = list(deployments)
+        if deployments:
+            request.deployments.add(*deployments)
+        request.letter = letter(request, "request_" + channel, events=[])[1]
         request.save(update_fields=["letter"])
     return request
 
@@ -301,7 +323,7 @@ def requests_draft(
     `communes`, the bodies of `places` (from `body_reference`), a body added by hand.
     Nothing is kept when the drafting fails."""
     with transaction.atomic():
-        bodies = [body_for_commune(c) for c in communes]
+        bodies = bodies_for_communes(list(communes))
         bodies += [
             found if kind == "body" else body_for_place(kind, found) for kind, found in places
         ]
@@ -375,13 +397,16 @@ def event_add(
 _ENDS_SILENCE = ("reply", "partial", "refusal", "withdrawal")
 
 
-def implicit_refusal_sync(request: Request, on: dt.date | None = None) -> Event | None:
+def implicit_refusal_sync(
+    request: Request, on: dt.date | None = None, events: list[Event] | None = None
+) -> Event | None:
     """Record the implicit refusal once its date has come (one month of silence after
     receipt, R311-12 and R311-13 CRPA), as an automatic event of the timeline, so that
     statuses and statistics count it; keep it in step when the facts change (a receipt
     or an answer recorded late moves or removes it). Returns the recorded event."""
     on = on or today()
-    events = list(request.events.all())
+    # `events`: the request's as read by the caller; otherwise read now.
+    events = list(request.events.order_by("date", "id")) if events is None else list(events)
     recorded = [e for e in events if e.automatic and e.kind == "implicit_refusal"]
     due = None
     manual = any(e.kind == "implicit_refusal" and not e.automatic for e in events)
@@ -398,12 +423,14 @@ def implicit_refusal_sync(request: Request, on: dt.date | None = None) -> Event 
                 event = Event.objects.create(
                     request=request, kind="implicit_refusal", date=due, automatic=True
                 )
+                events.append(event)
             elif event.date != due:
                 event.date = due
                 event.save(update_fields=["date"])
         for stale in recorded:
             stale.delete()
-        status = status_of(request)
+            events.remove(stale)
+        status = status_of(request, events)
         if status != request.status:
             request.status = status
             request.save(update_fields=["status", "updated_at"])
@@ -414,18 +441,24 @@ def implicit_refusals_record(*, on: dt.date | None = None) -> int:
     """The daily pass: record the implicit refusals whose date has come. Returns how
     many requests became implicitly refused."""
     count = 0
-    requests = Request.objects.filter(status="sent").select_related(
-        "body__commune__department", "body__department"
-    )
-    for request in requests.prefetch_related("events"):
-        if implicit_refusal_sync(request, on) is not None:
-            count += 1
+    ids = list(Request.objects.filter(status="sent").values_list("id", flat=True))
+    for start in range(0, len(ids), 500):  # one transaction per batch, not per request
+        batch = Request.objects.filter(id__in=ids[start : start + 500], status="sent")
+        batch = batch.select_related("body__commune__department", "body__department")
+        with transaction.atomic():
+            for request in batch.prefetch_related("events"):
+                events = list(request.events.all())
+                if implicit_refusal_sync(request, on, events) is not None:
+                    count += 1
     return count
 
 
-def status_of(request: Request) -> str:
+def status_of(request: Request, events: list[Event] | None = None) -> str:
+    """The status the timeline gives (`events`: the request's, when the caller has them)."""
+    if events is None:
+        events = list(request.events.order_by("date", "id"))
     status = "sent" if request.sent_on else "draft"
-    for event in request.events.order_by("date", "id"):
+    for event in sorted(events, key=lambda e: (e.date, e.id)):
         if event.kind == "decision" and event.favourable:
             status = "answered"
         elif event.kind in _STATUS_OF_EVENT:
@@ -602,9 +635,10 @@ def next_deadline(request: Request, on: dt.date | None = None) -> Deadline | Non
     return calendar(request).next_after(on or today())
 
 
-def letter(request: Request, kind: str) -> tuple[str, str]:
-    """Subject and text of one of the request's letters, with the dates of the rules."""
-    known = facts(request)
+def letter(request: Request, kind: str, events: list[Event] | None = None) -> tuple[str, str]:
+    """Subject and text of one of the request's letters, with the dates of the rules
+    (`events`: the request's, when the caller has them)."""
+    known = facts(request, events)
     derived = compute(known)
 
     def date_of(key: str) -> dt.date | None:
