@@ -13,7 +13,8 @@ from contrechamp.access.models import Attachment, Event, PublicBody, Request
 from contrechamp.access.services import body_reference
 from contrechamp.documents.forms import MultipleFileField
 from contrechamp.places.models import Commune, Department
-from contrechamp.registry.forms import parse_communes
+from contrechamp.registry.forms import communes_as_text, parse_communes
+from contrechamp.registry.models import Deployment
 
 # A browser's date picker takes ISO dates only, whatever the page's language.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -76,6 +77,11 @@ class RequestForm(forms.Form):
         label=_("Kind of body"), choices=PublicBody.KINDS, initial="prefecture", required=False
     )
     new_body_email = forms.EmailField(label=_("Its e-mail address"), required=False)
+    deployments = forms.CharField(
+        label=_("About the deployments"),
+        required=False,
+        help_text=_("Their identifiers in the registry (as in their address), by commas."),
+    )
     title = forms.CharField(label=_("Subject"), max_length=300)
     usual = forms.MultipleChoiceField(
         label=_("Usual documents"),
@@ -105,6 +111,16 @@ class RequestForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         return [found[c] for c in dict.fromkeys(codes)]
+
+    def clean_deployments(self) -> list[Deployment]:
+        slugs = [s.strip() for s in re.split(r"[,;\s]+", self.cleaned_data["deployments"]) if s]
+        found = {d.slug: d for d in Deployment.objects.published().filter(slug__in=slugs)}
+        missing = [s for s in slugs if s not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("No published deployment is called “%s”.") % ", ".join(missing)
+            )
+        return [found[s] for s in dict.fromkeys(slugs)]
 
     def clean_bodies(self) -> list[tuple[str, Any]]:
         """What each entry names, made into a body only when the request is drafted."""
@@ -253,3 +269,19 @@ class SeriesEventForm(forms.Form):
 
     def clean_date(self) -> dt.date | None:
         return _not_future(self.cleaned_data["date"])
+
+
+def request_initial(query: Any) -> dict[str, str]:
+    """The form filled from the page it was opened from: a commune's (`?commune=`) or a
+    deployment's (`?deploiement=`, its communes and subject with it)."""
+    initial = {"communes": query.get("commune", "")}
+    slug = query.get("deploiement", "")
+    deployment = Deployment.objects.published().filter(slug=slug).first() if slug else None
+    if deployment is not None:
+        codes = list(deployment.communes.values_list("code", flat=True))
+        initial.update(
+            deployments=deployment.slug,
+            communes=communes_as_text(codes),
+            title=deployment.title[:300],
+        )
+    return initial

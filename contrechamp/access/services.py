@@ -332,6 +332,8 @@ def requests_draft(
                 raise ValidationError(_("Give the new body a name."))
             bodies.append(PublicBody.objects.create(**new_body))
         bodies = list({body.id: body for body in bodies}.values())
+        if not bodies:
+            raise ValidationError(_("Choose the body the request goes to."))
         if len(bodies) == 1:
             return request_create(body=bodies[0], requester=requester, title=title, **fields)
         return campaign_create(bodies=bodies, requester=requester, title=title, **fields)

@@ -33,6 +33,7 @@ from contrechamp.access.forms import (
     SendForm,
     SeriesEventForm,
     SeriesReferralForm,
+    request_initial,
 )
 from contrechamp.access.models import Campaign, PublicBody, Request
 from contrechamp.accounts.models import has_role
@@ -131,6 +132,7 @@ def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
             if request.show_requester or editable
             else "",
             "documents": readable.filter(access_requests=request),
+            "deployments": request.deployments.published(),  # type: ignore[attr-defined]
             # Three forms on one page: ids of their own, field names unchanged.
             "send_form": RequestSendForm(
                 initial={"channel": request.channel, "sent_on": today}, auto_id="send_%s"
@@ -169,7 +171,7 @@ def _letter_kinds(request: Request, implicit_since: dt.date | None) -> list[tupl
 def request_create(http: HttpRequest) -> HttpResponse:
     if not has_role(http.user, "contributor"):
         raise PermissionDenied
-    form = RequestForm(http.POST or None, initial={"communes": http.GET.get("commune", "")})
+    form = RequestForm(http.POST or None, initial=request_initial(http.GET))
     if http.method == "POST" and form.is_valid():
         data = form.cleaned_data
         new_body = None
@@ -186,6 +188,7 @@ def request_create(http: HttpRequest) -> HttpResponse:
                 communes=data["all_communes"],
                 places=data["bodies"],
                 new_body=new_body,
+                deployments=data["deployments"],
                 documents_asked=data["documents"],
                 channel=data["channel"],
                 show_requester=data["show_requester"],

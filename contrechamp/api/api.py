@@ -453,6 +453,9 @@ def _request_dict(item: Any, *, detail: bool = False) -> dict[str, Any]:
     if detail:
         data["documents_asked"] = item.asked()
         data["places"] = [p.code for p in item.places.all()]
+        data["deployments"] = list(
+            item.deployments.filter(is_published=True).values_list("slug", flat=True)
+        )
         data["deadlines"] = services.calendar(item).as_list()
         data["events"] = _events(item)
     return data

@@ -230,3 +230,31 @@ def test_the_command_reminds(drafted):
     call_command("access", "remind", "--today", "2026-04-06", stdout=out)
     assert "1 reminder" in out.getvalue()
     assert json.loads(json.dumps(len(mail.outbox))) == 1
+
+
+def test_a_request_about_a_deployment_starts_from_its_page(contributor_client, client):
+    from contrechamp.registry.models import Deployment
+
+    deployment = Deployment.objects.published().filter(communes__isnull=False).first()
+    commune = deployment.communes.first()
+    page = contributor_client.get(deployment.get_absolute_url()).content.decode()
+    assert f"/demandes/nouvelle/?deploiement={deployment.slug}" in page
+    form = contributor_client.get(f"/demandes/nouvelle/?deploiement={deployment.slug}")
+    text = form.content.decode()
+    assert f'value="{deployment.slug}"' in text and f"({commune.code})" in text
+    response = contributor_client.post(
+        "/demandes/nouvelle/",
+        {**DRAFT, "communes": commune.code, "deployments": deployment.slug},
+    )
+    request = Request.objects.get()
+    assert response["Location"] == request.get_absolute_url()
+    assert list(request.deployments.all()) == [deployment]
+    bad = contributor_client.post("/demandes/nouvelle/", {**DRAFT, "deployments": "nulle-part"})
+    assert bad.status_code == 400 and "nulle-part" in bad.content.decode()
+    # Once sent, the deployment's and the commune's pages list it, and so does the API.
+    Request.objects.filter(id=request.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
+    client.logout()
+    for url in (deployment.get_absolute_url(), commune.get_absolute_url()):
+        assert request.get_absolute_url() in client.get(url).content.decode()
+    detail = client.get(f"/api/v1/requests/{request.id}").json()
+    assert detail["deployments"] == [deployment.slug]
