@@ -238,7 +238,9 @@ class AnswerForm(forms.Form):
 
 class SeriesReferralForm(forms.Form):
     lead = forms.ModelChoiceField(
-        label=_("Refusal the referral is made on"), queryset=Request.objects.none()
+        label=_("Refusal the referral is made on"),
+        queryset=Request.objects.none(),
+        required=False,  # once the referral is made, later refusals join it
     )
     date = forms.DateField(label=_("Date of the referral"), widget=DATE)
 

@@ -760,10 +760,12 @@ def campaign_send(
     return len(drafts)
 
 
-def campaign_refer(*, campaign: Campaign, lead: Request, date: dt.date, user: Any) -> list[Event]:
-    """The grouped referral of a series: one refusal referred to the CADA on behalf of
-    every refused request of the series, each of which gets the referral in its
-    timeline."""
+def campaign_refer(
+    *, campaign: Campaign, lead: Request | None, date: dt.date, user: Any
+) -> list[Event]:
+    """The grouped referral of a series: one refusal (`lead`) referred to the CADA on
+    behalf of every refused request of the series, each of which gets the referral in
+    its timeline. Once made, refusals that came since join it (`lead` unused)."""
     if not is_series(campaign):
         raise ValidationError(
             _(
@@ -772,10 +774,16 @@ def campaign_refer(*, campaign: Campaign, lead: Request, date: dt.date, user: An
             )
             % SERIES_MIN_REQUESTS
         )
-    if campaign.referred_on:
-        raise ValidationError(_("The series was already referred to the CADA."))
     refused = series_refused(campaign, on=date)
-    if lead.id not in {r.id for r in refused}:
+    if campaign.referred_on:
+        if not refused:
+            raise ValidationError(_("No refused request of the series is left to refer."))
+        with transaction.atomic():
+            return [
+                _series_event(request=request, kind="cada_referral", date=date, user=user)
+                for request in refused
+            ]
+    if lead is None or lead.id not in {r.id for r in refused}:
         raise ValidationError(_("The referral is made on a refused request of the series."))
     with transaction.atomic():
         events = [

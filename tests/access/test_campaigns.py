@@ -109,10 +109,12 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
         contributor_client.post(
             f"/demandes/{requests['69123'].id}/evenement/", {"kind": "reply", "date": "2026-04-01"}
         )
+    # Bordeaux received the request later (its proof of receipt says the 25th).
+    bordeaux = requests["33063"]
+    Request.objects.filter(id=bordeaux.id).update(received_on=dt.date(2026, 3, 25))
     services.implicit_refusals_record(on=dt.date(2026, 4, 20))
-    assert (
-        sorted(series.requests.values_list("status", flat=True)) == ["answered"] + ["refused"] * 4
-    )
+    statuses = sorted(series.requests.values_list("status", flat=True))
+    assert statuses == ["answered", "refused", "refused", "refused", "sent"]
 
     with time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False):
         # A refused request of the series is not referred on its own.
@@ -131,6 +133,9 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
         assert "refus implicite né le 12 avril 2026" in letter
         lyon = "Mairie de Lyon — demande du 10 mars 2026, reçue le 12 mars 2026 — réponse"
         assert lyon + " reçue le 1 avril 2026" in letter.replace("1er", "1")
+        assert (
+            "Mairie de Bordeaux — demande du 10 mars 2026, reçue le 25 mars 2026 — sans" in letter
+        )
         response = contributor_client.post(
             f"/demandes/campagnes/{series.id}/saisine/",
             {"lead": marseille.id, "date": "2026-04-20"},
@@ -139,7 +144,7 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
         series.refresh_from_db()
         assert series.referral_lead == marseille and series.referred_on == dt.date(2026, 4, 20)
         referred = Event.objects.filter(kind="cada_referral", series=True)
-        assert referred.count() == 4
+        assert referred.count() == 3
         assert set(
             Request.objects.filter(events__in=referred).values_list("status", flat=True)
         ) == {"cada"}
@@ -154,8 +159,18 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
             {"lead": nice.id, "date": "2026-04-20"},
             follow=True,
         )
-        assert Event.objects.filter(kind="cada_referral").count() == 4
-        assert "already" in again.content.decode() or "déjà" in again.content.decode()
+        assert Event.objects.filter(kind="cada_referral").count() == 3
+        assert "left to refer" in again.content.decode() or "reste" in again.content.decode()
+
+    # Bordeaux's silence becomes a refusal on 25 April: it joins the referral.
+    services.implicit_refusals_record(on=dt.date(2026, 4, 25))
+    with time_machine.travel(dt.datetime(2026, 4, 26, 10, 0), tick=False):
+        page = contributor_client.get(series.get_absolute_url()).content.decode()
+        assert 'id="series-join"' in page
+        contributor_client.post(f"/demandes/campagnes/{series.id}/saisine/", {"date": "2026-04-26"})
+    assert Event.objects.filter(kind="cada_referral", series=True).count() == 4
+    series.refresh_from_db()
+    assert series.referral_lead == marseille and series.referred_on == dt.date(2026, 4, 20)
 
     with time_machine.travel(dt.datetime(2026, 4, 28, 10, 0), tick=False):
         contributor_client.post(
