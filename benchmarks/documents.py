@@ -23,7 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -69,17 +69,28 @@ def page_text(rng: random.Random) -> str:
     return "\n\n".join(parts)
 
 
-def make_pdfs(folder: Path, documents: int, pages: int) -> list[Path]:
+def make_pdfs(
+    folder: Path,
+    documents: int,
+    pages: int,
+    *,
+    text: Callable[[random.Random], str] | None = None,
+    seed: int = 7,
+    prefix: str = "doc",
+) -> list[Path]:
+    """`documents` A4 PDFs of `pages` pages, each page's text from `text` (council
+    minutes by default), drawn from a generator seeded with `seed`."""
     import pymupdf
 
-    rng = random.Random(7)
+    text = text or page_text
+    rng = random.Random(seed)
     paths = []
     for n in range(documents):
         pdf = pymupdf.open()
         for _ in range(pages):
             page = pdf.new_page(width=595, height=842)
-            page.insert_textbox(pymupdf.Rect(56, 56, 539, 786), page_text(rng), fontsize=10)
-        path = folder / f"doc-{n:04d}.pdf"
+            page.insert_textbox(pymupdf.Rect(56, 56, 539, 786), text(rng), fontsize=10)
+        path = folder / f"{prefix}-{n:04d}.pdf"
         pdf.save(path)
         paths.append(path)
     return paths

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.documents import page_text, without_entities, workdir  # noqa: E402
+from benchmarks.documents import make_pdfs, page_text, without_entities, workdir  # noqa: E402
 
 PEOPLE = ["Claire Dubois", "Jean-Marc Vasseur", "Odile Marchetti", "Karim Benali", "Léa Roux"]
 STREETS = ["rue des Tilleuls", "avenue de la Libération", "chemin du Moulin", "place Carnot"]
@@ -50,22 +50,6 @@ def letter_page(rng: random.Random) -> str:
     )
     footer = f"\n\nM. {rng.choice(PEOPLE)}, agent instructeur."
     return header + page_text(rng)[:1400] + footer
-
-
-def make_pdfs(folder: Path, documents: int, pages: int) -> list[Path]:
-    import pymupdf
-
-    rng = random.Random(11)
-    paths = []
-    for n in range(documents):
-        pdf = pymupdf.open()
-        for _ in range(pages):
-            page = pdf.new_page(width=595, height=842)
-            page.insert_textbox(pymupdf.Rect(56, 56, 539, 786), letter_page(rng), fontsize=10)
-        path = folder / f"letter-{n:03d}.pdf"
-        pdf.save(path)
-        paths.append(path)
-    return paths
 
 
 def load(paths: list[Path]) -> list:
@@ -154,7 +138,9 @@ def main() -> None:
 
     (folder / "pdfs").mkdir()
     try:
-        paths = make_pdfs(folder / "pdfs", args.documents, args.pages)
+        paths = make_pdfs(
+            folder / "pdfs", args.documents, args.pages, text=letter_page, seed=11, prefix="letter"
+        )
         documents = load(paths)
         from contrechamp.documents.entities import nlp
 

@@ -13,7 +13,7 @@ from contrechamp.access.models import Attachment, Event, PublicBody, Request
 from contrechamp.access.services import body_reference
 from contrechamp.documents.forms import MultipleFileField
 from contrechamp.places.models import Commune, Department
-from contrechamp.registry.forms import communes_as_text, parse_communes
+from contrechamp.registry.forms import communes_as_text, completed_input, parse_communes
 from contrechamp.registry.models import Deployment
 
 # A browser's date picker takes ISO dates only, whatever the page's language.
@@ -40,13 +40,7 @@ class RequestForm(forms.Form):
             "The town hall of each: names or INSEE codes separated by commas, "
             "“Nice (06088), 42218”. Several make a campaign."
         ),
-        widget=forms.TextInput(
-            attrs={
-                "list": "commune-suggestions",
-                "autocomplete": "off",
-                "data-autocomplete": "communes",
-            }
-        ),
+        widget=completed_input("communes", "commune-suggestions"),
     )
     bodies = forms.CharField(
         label=_("Other public bodies"),
@@ -55,13 +49,7 @@ class RequestForm(forms.Form):
             "Intercommunalities, departments, prefectures, regions, or bodies added "
             "before: start typing a name, separate them with semicolons."
         ),
-        widget=forms.TextInput(
-            attrs={
-                "list": "body-suggestions",
-                "autocomplete": "off",
-                "data-autocomplete": "bodies",
-            }
-        ),
+        widget=completed_input("bodies", "body-suggestions"),
     )
     department = forms.CharField(
         label=_("Or every commune of a department"),
@@ -256,21 +244,13 @@ class SeriesReferralForm(forms.Form):
         return _not_future(self.cleaned_data["date"])
 
 
-class SeriesEventForm(forms.Form):
+class SeriesEventForm(EventForm):
+    """What the CADA does once for a whole series."""
+
     kind = forms.ChoiceField(
         label=_("Event"),
         choices=[(k, v) for k, v in Event.KINDS if k in ("cada_ack", "cada_opinion")],
     )
-    date = forms.DateField(label=_("Date"), widget=DATE)
-    favourable = forms.NullBooleanField(
-        label=_("In the requester's favour?"),
-        required=False,
-        widget=forms.Select(choices=[("unknown", "—"), ("true", _("yes")), ("false", _("no"))]),
-    )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
-
-    def clean_date(self) -> dt.date | None:
-        return _not_future(self.cleaned_data["date"])
 
 
 def request_initial(query: Any) -> dict[str, str]:

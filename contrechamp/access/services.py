@@ -109,7 +109,6 @@ def today() -> dt.date:
 # The bodies of the places dataset are made the first time a request goes to them; forms
 # and the API name them by reference: "commune:42218", "epci:244200770", "department:42",
 # "prefecture:42", "region:84"; a body added by hand is "body:17".
-PLACE_BODIES = ("commune", "epci", "department", "prefecture", "region")
 # A campaign is followed request by request: beyond this many, split it.
 CAMPAIGN_MAX_REQUESTS = 1000
 
@@ -125,7 +124,7 @@ def _body(lookup: dict[str, Any], **defaults: Any) -> PublicBody:
 
 def body_for_commune(commune: Commune) -> PublicBody:
     """The commune's own body (its town hall)."""
-    return _body({"kind": "commune", "commune": commune}, name=f"Mairie de {commune.name}")
+    return _body({"kind": "commune", "commune": commune}, name=_body_name("commune", commune))
 
 
 def bodies_for_communes(communes: list[Commune]) -> list[PublicBody]:
@@ -140,7 +139,7 @@ def bodies_for_communes(communes: list[Commune]) -> list[PublicBody]:
     missing = [c for c in communes if c.id not in known]
     if missing:
         PublicBody.objects.bulk_create(
-            [PublicBody(kind="commune", commune=c, name=f"Mairie de {c.name}") for c in missing],
+            [PublicBody(kind="commune", commune=c, name=_body_name("commune", c)) for c in missing],
             ignore_conflicts=True,  # made meanwhile by another request
         )
         known = existing()
@@ -161,7 +160,10 @@ def _body_name(kind: str, place: Any) -> str:
 
 def body_for_place(kind: str, place: Any) -> PublicBody:
     """The body of a place of the dataset: a commune's town hall, an intercommunality,
-    a department's council or its prefecture, a region's council."""
+    a department's council or its prefecture, a region's council; for "body", the body
+    added by hand itself (what `body_reference` returns, made into a body)."""
+    if kind == "body":
+        return place
     if kind == "commune":
         return body_for_commune(place)
     name = _body_name(kind, place)
@@ -206,11 +208,6 @@ def body_reference(reference: str) -> tuple[str, Any]:
     return kind, found
 
 
-def body_for_reference(reference: str) -> PublicBody:
-    kind, found = body_reference(reference)
-    return found if kind == "body" else body_for_place(kind, found)
-
-
 def body_search(query: str, *, limit: int = 20) -> list[dict[str, str]]:
     """Bodies a request can go to whose name (accents optional) or code starts with or
     contains `query`: bodies added by hand, regions, departments and their prefectures,
@@ -247,7 +244,8 @@ def body_search(query: str, *, limit: int = 20) -> list[dict[str, str]]:
         Q(name_key__startswith=key) | Q(code=code), kind="commune"
     ).order_by(F("population").desc(nulls_last=True), "code")
     for commune in communes[:limit]:
-        add(f"commune:{commune.code}", f"Mairie de {commune.name} ({commune.code})", "commune")
+        name = _body_name("commune", commune)
+        add(f"commune:{commune.code}", f"{name} ({commune.code})", "commune")
     return found[:limit]
 
 
@@ -324,9 +322,7 @@ def requests_draft(
     Nothing is kept when the drafting fails."""
     with transaction.atomic():
         bodies = bodies_for_communes(list(communes))
-        bodies += [
-            found if kind == "body" else body_for_place(kind, found) for kind, found in places
-        ]
+        bodies += [body_for_place(kind, found) for kind, found in places]
         if new_body:
             if not new_body.get("name", "").strip():
                 raise ValidationError(_("Give the new body a name."))
@@ -367,7 +363,10 @@ def event_add(
     favourable: bool | None = None,
     document: Any = None,
     user: Any = None,
+    series: bool = False,
 ) -> Event:
+    """Add to the timeline (`series`: recorded for every request of a series at once);
+    the status and the recorded implicit refusal follow."""
     if kind not in dict(Event.KINDS):
         raise ValidationError(_("Unknown event."))
     if request.sent_on is None:
@@ -385,12 +384,12 @@ def event_add(
             favourable=favourable,
             document=document,
             created_by=user,
+            series=series,
         )
         if kind == "acknowledgement" and request.received_on is None:
             request.received_on = date
-        request.status = status_of(request)
-        request.save()
-        implicit_refusal_sync(request)
+        request.save(update_fields=["received_on", "updated_at"])
+        implicit_refusal_sync(request)  # sets the status the timeline now gives
     return event
 
 
@@ -692,31 +691,38 @@ def is_series(campaign: Campaign) -> bool:
     return campaign.requests.exclude(sent_on=None).count() >= SERIES_MIN_REQUESTS
 
 
+def awaits_referral(request: Request, implicit_since: dt.date | None) -> bool:
+    """Refused (explicitly, in part, or by silence since `implicit_since`, from
+    `implicitly_refused_on`) and not yet referred to the CADA."""
+    return request.status in ("refused", "partial") or implicit_since is not None
+
+
 def series_refused(campaign: Campaign, on: dt.date | None = None) -> list[Request]:
-    """The requests of a campaign refused by `on` (explicitly, in part or by silence) and
-    not yet referred to the CADA."""
-    refused = []
-    for request in campaign_requests(campaign):
-        if request.status in ("refused", "partial") or implicitly_refused_on(request, on=on):
-            refused.append(request)
-    return refused
+    """The requests of a campaign awaiting a referral on `on`."""
+    return [
+        request
+        for request in campaign_requests(campaign)
+        if awaits_referral(request, implicitly_refused_on(request, on=on))
+    ]
 
 
 def _state(request: Request, on: dt.date) -> str:
     """Where a request of a series stands, in French, for the grouped referral."""
-    known = facts(request)
+    events = list(request.events.order_by("date", "id"))
+    known = facts(request, events)
+
+    def first(kind: str) -> dt.date | None:
+        return next((e.date for e in events if e.kind == kind), None)
+
     if request.status in ("answered", "closed"):
-        replied = request.events.filter(kind="reply").order_by("date").first()
-        return f"réponse reçue le {_french_date(replied.date)}" if replied else "communiquée"
+        replied = first("reply")
+        return f"réponse reçue le {_french_date(replied)}" if replied else "communiquée"
     if request.status == "withdrawn":
         return "demande retirée"
     if known.refused:
-        partial = request.events.filter(kind="partial").exists()
-        what = "communication partielle" if partial else "refus exprès"
+        what = "communication partielle" if first("partial") else "refus exprès"
         return f"{what} du {_french_date(known.refused)}"
-    implicit = implicitly_refused_on(request, on=on) or (
-        request.events.filter(kind="implicit_refusal").values_list("date", flat=True).first()
-    )
+    implicit = implicitly_refused_on(request, on=on) or first("implicit_refusal")
     if implicit:
         return f"refus implicite né le {_french_date(implicit)}"
     return "sans réponse, délai d'un mois non expiré"
@@ -775,31 +781,19 @@ def campaign_refer(
             % SERIES_MIN_REQUESTS
         )
     refused = series_refused(campaign, on=date)
-    if campaign.referred_on:
-        if not refused:
-            raise ValidationError(_("No refused request of the series is left to refer."))
-        with transaction.atomic():
-            return [
-                _series_event(request=request, kind="cada_referral", date=date, user=user)
-                for request in refused
-            ]
-    if lead is None or lead.id not in {r.id for r in refused}:
+    if campaign.referred_on and not refused:
+        raise ValidationError(_("No refused request of the series is left to refer."))
+    if not campaign.referred_on and (lead is None or lead.id not in {r.id for r in refused}):
         raise ValidationError(_("The referral is made on a refused request of the series."))
     with transaction.atomic():
         events = [
-            _series_event(request=request, kind="cada_referral", date=date, user=user)
+            event_add(request=request, kind="cada_referral", date=date, user=user, series=True)
             for request in refused
         ]
-        campaign.referral_lead, campaign.referred_on = lead, date
-        campaign.save(update_fields=["referral_lead", "referred_on"])
+        if not campaign.referred_on:
+            campaign.referral_lead, campaign.referred_on = lead, date
+            campaign.save(update_fields=["referral_lead", "referred_on"])
     return events
-
-
-def _series_event(**fields: Any) -> Event:
-    event = event_add(**fields)
-    event.series = True
-    event.save(update_fields=["series"])
-    return event
 
 
 def campaign_event(
@@ -817,17 +811,24 @@ def campaign_event(
         raise ValidationError(_("Only the CADA's registration and opinion concern a series."))
     if not campaign.referred_on:
         raise ValidationError(_("Record the grouped referral first."))
-    referred = [
-        r
-        for r in campaign_requests(campaign)
-        if r.events.filter(kind="cada_referral", series=True).exists()
-    ]
+    referred = set(
+        Event.objects.filter(
+            request__campaign=campaign, kind="cada_referral", series=True
+        ).values_list("request_id", flat=True)
+    )
     with transaction.atomic():
         return [
-            _series_event(
-                request=request, kind=kind, date=date, favourable=favourable, note=note, user=user
+            event_add(
+                request=request,
+                kind=kind,
+                date=date,
+                favourable=favourable,
+                note=note,
+                user=user,
+                series=True,
             )
-            for request in referred
+            for request in campaign_requests(campaign)
+            if request.id in referred
         ]
 
 

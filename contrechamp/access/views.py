@@ -75,17 +75,26 @@ def _editable(http: HttpRequest, request_id: int) -> Request:
     return found
 
 
+def _with_dates(requests: Any, on: dt.date) -> list[Request]:
+    """The requests, each with its next legal date and, if refused by silence, since when
+    (`next`, `implicit_since`), for lists."""
+    rows = list(requests)
+    for item in rows:
+        derived = services.calendar(item)
+        item.next = derived.next_after(on)  # type: ignore[attr-defined]
+        item.implicit_since = services.implicitly_refused_on(  # type: ignore[attr-defined]
+            item, derived, on
+        )
+    return rows
+
+
 def request_list(http: HttpRequest) -> HttpResponse:
     requests = _visible(http.user)
     status = http.GET.get("statut", "")
     if status in dict(Request.STATUSES):
         requests = requests.filter(status=status)
     page = Paginator(requests, 50).get_page(http.GET.get("p"))
-    on = services.today()
-    for item in page.object_list:
-        derived = services.calendar(item)
-        item.next = derived.next_after(on)
-        item.implicit_since = services.implicitly_refused_on(item, derived, on)
+    page.object_list = _with_dates(page.object_list, services.today())
     return render(
         http,
         "access/request_list.html",
@@ -115,8 +124,8 @@ def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
     for event in events:
         event.readable = event.document_id in readable_ids  # type: ignore[attr-defined]
     requester = request.requester
-    letters = _letter_kinds(request, implicit_since) if editable else []
-    in_series = request.campaign is not None and services.is_series(request.campaign)
+    in_series = _in_series(request)
+    letters = _letter_kinds(request, implicit_since, in_series, events) if editable else []
     return render(
         http,
         "access/request_detail.html",
@@ -145,26 +154,59 @@ def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
             ),
             "letters": letters,
             "in_series": in_series,
-            "referral_file": "cada_referral" in dict(letters)
-            or (in_series and request.campaign.referral_lead_id == request.id),  # type: ignore[union-attr]
+            "referral_file": editable
+            and _offers_referral_file(request, implicit_since, in_series, letters),
             "implicit_since": implicit_since,
             "today": today,
         },
     )
 
 
-def _letter_kinds(request: Request, implicit_since: dt.date | None) -> list[tuple[str, str]]:
+def _in_series(request: Request) -> bool:
+    return request.campaign is not None and services.is_series(request.campaign)
+
+
+def _letter_kinds(
+    request: Request,
+    implicit_since: dt.date | None,
+    in_series: bool,
+    events: list[Any] | None = None,
+) -> list[tuple[str, str]]:
+    """The letters the request's state calls for (`events`: its timeline, when read)."""
+    if events is None:
+        events = list(request.events.all())
     kinds = [("request_" + request.channel, _("The request"))]
     if request.sent_on and request.status == "sent":
         kinds.append(("reminder", _("Reminder")))
-    in_series = request.campaign is not None and services.is_series(request.campaign)
     if (request.status in ("refused", "partial", "cada") or implicit_since) and not in_series:
         kinds.append(("cada_referral", _("Referral to the CADA")))
-    if request.events.filter(kind="cada_referral", series=True).exists():
+    if any(e.kind == "cada_referral" and e.series for e in events):
         kinds.append(("series_notice", _("Notice of the grouped referral")))
-    if request.events.filter(kind="cada_opinion", favourable=True).exists():
+    if any(e.kind == "cada_opinion" and e.favourable for e in events):
         kinds.append(("after_opinion", _("Letter after the favourable opinion")))
     return kinds
+
+
+def _offers_referral_file(
+    request: Request,
+    implicit_since: dt.date | None,
+    in_series: bool,
+    letters: list[tuple[str, str]],
+) -> bool:
+    """The CADA file is made where a referral is: for a request of a series, on one of
+    its refusals still to refer or on the one the grouped referral was made on."""
+    if not in_series:
+        return "cada_referral" in dict(letters)
+    lead = request.campaign.referral_lead_id  # type: ignore[union-attr]
+    return services.awaits_referral(request, implicit_since) or lead == request.id
+
+
+def _private_file(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file for its requester and reviewers only: downloaded, never kept by a cache."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -259,37 +301,21 @@ def proof_download(http: HttpRequest, request_id: int, attachment_id: int) -> Ht
     """A proof, to its requester and reviewers only; never cached by a shared cache."""
     request = _editable(http, request_id)
     attachment = get_object_or_404(request.attachments, id=attachment_id)
-    response = HttpResponse(services.attachment_data(attachment), content_type=attachment.mime)
-    response["Content-Disposition"] = (
-        content_disposition_header(True, attachment.filename) or "attachment"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    data = services.attachment_data(attachment)
+    return _private_file(data, attachment.mime, attachment.filename)
 
 
 def referral_file(http: HttpRequest, request_id: int) -> HttpResponse:
     """The CADA referral file as one PDF: letter, request, proofs (and the written
     refusal for reviewers). For a request of a series, the grouped referral."""
     request = _editable(http, request_id)
-    kinds = dict(_letter_kinds(request, services.implicitly_refused_on(request)))
-    campaign = request.campaign
-    series = campaign is not None and services.is_series(campaign)
-    if campaign is not None and series:
-        # Made on a refusal of the series: one still to refer, or the one it was made on.
-        refused = {r.id for r in services.series_refused(campaign)}
-        if request.id not in refused and campaign.referral_lead_id != request.id:
-            raise Http404
-    elif "cada_referral" not in kinds:
+    implicit_since = services.implicitly_refused_on(request)
+    series = _in_series(request)
+    letters = _letter_kinds(request, implicit_since, series)
+    if not _offers_referral_file(request, implicit_since, series, letters):
         raise Http404
-    response = HttpResponse(
-        services.referral_file(request, user=http.user, series=series),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = (
-        content_disposition_header(True, f"saisine-cada-{request.id}.pdf") or "attachment"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    data = services.referral_file(request, user=http.user, series=series)
+    return _private_file(data, "application/pdf", f"saisine-cada-{request.id}.pdf")
 
 
 @require_POST
@@ -342,7 +368,8 @@ def answer_upload(http: HttpRequest, request_id: int) -> HttpResponse:
 
 def request_letter(http: HttpRequest, request_id: int, kind: str) -> HttpResponse:
     request = _editable(http, request_id)
-    kinds = dict(_letter_kinds(request, services.implicitly_refused_on(request)))
+    implicit_since = services.implicitly_refused_on(request)
+    kinds = dict(_letter_kinds(request, implicit_since, _in_series(request)))
     if kind not in kinds and kind not in ("request_email", "request_post"):
         raise Http404
     subject, text = services.letter(request, kind)
@@ -379,18 +406,13 @@ def campaign_detail(http: HttpRequest, campaign_id: int) -> HttpResponse:
     editable = _can_edit_campaign(http.user, campaign)
     today = services.today()
     visible = set(_visible(http.user).filter(campaign=campaign).values_list("id", flat=True))
-    rows = []
-    for item in services.campaign_requests(campaign):
-        if item.id not in visible:
-            continue
-        derived = services.calendar(item)
-        item.next = derived.next_after(today)  # type: ignore[attr-defined]
-        item.implicit_since = services.implicitly_refused_on(  # type: ignore[attr-defined]
-            item, derived, today
-        )
-        rows.append(item)
+    rows = _with_dates([r for r in services.campaign_requests(campaign) if r.id in visible], today)
     series = services.is_series(campaign)
-    refused = services.series_refused(campaign) if editable and series else []
+    refused = [
+        r
+        for r in rows
+        if editable and series and services.awaits_referral(r, r.implicit_since)  # type: ignore[attr-defined]
+    ]
     return render(
         http,
         "access/campaign_detail.html",

@@ -19,6 +19,14 @@ _CODE_IN_PARENS = re.compile(r"\((\d[\dAB]\d{3})\)\s*$")
 _SIREN_IN_PARENS = re.compile(r"\((\d{9})\)\s*$")
 
 
+def completed_input(source: str, datalist: str) -> forms.TextInput:
+    """A text input the site's script completes from the API (`source`: "communes" or
+    "bodies") through the <datalist> of id `datalist`, which the page holds."""
+    return forms.TextInput(
+        attrs={"list": datalist, "autocomplete": "off", "data-autocomplete": source}
+    )
+
+
 def _split(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;\n]|,(?![^()]*\))", text or "") if p.strip()]
 
@@ -87,13 +95,7 @@ class DeploymentForm(forms.Form):
         label=gettext_lazy("Communes"),
         required=False,
         help_text=gettext_lazy("Names or INSEE codes, separated by commas: “Nice (06088), 42218”."),
-        widget=forms.TextInput(
-            attrs={
-                "list": "commune-suggestions",
-                "autocomplete": "off",
-                "data-autocomplete": "communes",
-            }
-        ),
+        widget=completed_input("communes", "commune-suggestions"),
     )
     epcis = forms.CharField(
         label=gettext_lazy("Intercommunalities"),
@@ -238,13 +240,7 @@ class CameraCountForm(forms.Form):
     commune = forms.CharField(
         label=gettext_lazy("Commune"),
         help_text=gettext_lazy("Name or INSEE code."),
-        widget=forms.TextInput(
-            attrs={
-                "list": "commune-suggestions",
-                "autocomplete": "off",
-                "data-autocomplete": "communes",
-            }
-        ),
+        widget=completed_input("communes", "commune-suggestions"),
     )
     count = forms.CharField(label=gettext_lazy("Number of cameras"), max_length=20)
     date = forms.CharField(

@@ -6,58 +6,52 @@
     el.style.width = Math.max(2, parseInt(el.dataset.width, 10)) * 0.08 + "rem";
   });
 
-  // Commune suggestions from the API for inputs marked data-autocomplete="communes".
-  function lastEntry(value) {
-    var parts = value.split(/[,;]/);
-    return parts[parts.length - 1].trim();
-  }
-  // Bodies a request can go to, for inputs marked data-autocomplete="bodies": entries
-  // separated by semicolons, each ending with its reference in brackets.
-  document.querySelectorAll('input[data-autocomplete="bodies"]').forEach(function (input) {
-    var list = document.getElementById(input.getAttribute("list"));
-    var timer = null;
-    input.addEventListener("input", function () {
-      var parts = input.value.split(";");
-      var term = parts[parts.length - 1].trim();
-      clearTimeout(timer);
-      if (term.length < 2 || /\]$/.test(term)) return;
-      timer = setTimeout(function () {
-        fetch("/api/v1/bodies?limit=15&q=" + encodeURIComponent(term))
-          .then(function (r) { return r.ok ? r.json() : { results: [] }; })
-          .then(function (data) {
-            var prefix = parts.slice(0, -1).map(function (p) { return p.trim() + "; "; }).join("");
-            list.innerHTML = "";
-            data.results.forEach(function (b) {
-              var option = document.createElement("option");
-              option.value = prefix + b.name + " [" + b.reference + "]";
-              list.appendChild(option);
-            });
-          });
-      }, 150);
-    });
-  });
-  document.querySelectorAll('input[data-autocomplete="communes"]').forEach(function (input) {
+  // Suggestions from the API for inputs marked data-autocomplete: communes (entries
+  // separated by commas, "Name (code)"; with data-go, choosing one opens its page) or the
+  // bodies a request can go to (entries separated by semicolons, "Name [reference]").
+  var SOURCES = {
+    communes: {
+      url: "/api/v1/communes?limit=10&q=",
+      separator: /[,;]/,
+      complete: /\(\d[\dAB]\d{3}\)$/,
+      label: function (c) { return c.name + " (" + c.code + ")"; },
+      page: function (c) { return "/communes/" + c.code + "/"; }
+    },
+    bodies: {
+      url: "/api/v1/bodies?limit=15&q=",
+      separator: /;/,
+      complete: /\]$/,
+      label: function (b) { return b.name + " [" + b.reference + "]"; }
+    }
+  };
+  document.querySelectorAll("input[data-autocomplete]").forEach(function (input) {
+    var source = SOURCES[input.dataset.autocomplete];
     var list = document.getElementById(input.getAttribute("list"));
     var timer = null;
     var seen = {};
+    if (!source || !list) return;
+    function lastEntry() {
+      var parts = input.value.split(source.separator);
+      return parts[parts.length - 1].trim();
+    }
     input.addEventListener("input", function () {
-      var term = lastEntry(input.value);
+      var term = lastEntry();
       if (input.dataset.go && seen[input.value]) {
         window.location.href = seen[input.value];
         return;
       }
       clearTimeout(timer);
-      if (term.length < 2 || /\(\d[\dAB]\d{3}\)$/.test(term)) return;
+      if (term.length < 2 || source.complete.test(term)) return;
       timer = setTimeout(function () {
-        fetch("/api/v1/communes?limit=10&q=" + encodeURIComponent(term))
+        fetch(source.url + encodeURIComponent(term))
           .then(function (r) { return r.ok ? r.json() : { results: [] }; })
           .then(function (data) {
-            var prefix = input.dataset.go ? "" : input.value.slice(0, input.value.length - lastEntry(input.value).length);
+            var prefix = input.dataset.go ? "" : input.value.slice(0, input.value.length - lastEntry().length);
             list.innerHTML = "";
-            data.results.forEach(function (c) {
+            data.results.forEach(function (item) {
               var option = document.createElement("option");
-              option.value = prefix + c.name + " (" + c.code + ")";
-              seen[option.value] = "/communes/" + c.code + "/";
+              option.value = prefix + source.label(item);
+              if (source.page) seen[option.value] = source.page(item);
               list.appendChild(option);
             });
           });
