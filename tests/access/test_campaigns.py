@@ -148,6 +148,14 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
         assert set(
             Request.objects.filter(events__in=referred).values_list("status", flat=True)
         ) == {"cada"}
+        # The CADA file is the grouped one, made on Marseille's refusal; Nice's refusal
+        # went with it and has no file of its own.
+        response = contributor_client.get(f"/demandes/{marseille.id}/saisine.pdf")
+        assert response.status_code == 200
+        pdf = pymupdf.open(stream=io.BytesIO(response.content), filetype="pdf")
+        text = "".join(page.get_text() for page in pdf)
+        assert "L342-1" in text and "Mairie de Bordeaux" in text
+        assert contributor_client.get(f"/demandes/{nice.id}/saisine.pdf").status_code == 404
         # Each administration is told, with the date and the refusal referred.
         notice = contributor_client.get(f"/demandes/{nice.id}/courrier/series_notice/")
         text = notice.content.decode()
