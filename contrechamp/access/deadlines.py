@@ -14,6 +14,15 @@ Rules (French law as of 2026):
   the refusal.
 - R421-1 code de justice administrative: two months from the final refusal to apply to
   the tribunal administratif.
+- R421-2 CJA: when an explicit refusal comes before the time limit against a refusal by
+  silence has run out, the time limit runs again from the explicit refusal; one that
+  comes later only confirms the refusal by silence and reopens nothing.
+- L112-3, L112-6 and R112-5 CRPA: the time limits of a refusal by silence cannot be held
+  against a requester whose acknowledgement of receipt was missing or lacked the
+  mentions required; courts then allow a "reasonable time", as a rule one year (CE Ass.
+  13 July 2016 Czabaj, extended to refusals by silence by CE 18 March 2019 n° 417270).
+  The engine cannot know what the acknowledgement said, so it adds this as a note to
+  every calendar with a date that runs from silence rather than moving any date.
 
 Counting: months run date to date (12 March + 1 month = 12 April) and are clamped to the
 end of a shorter month (31 January + 1 month = 28 or 29 February). A time limit for the
@@ -35,6 +44,7 @@ from functools import lru_cache
 from typing import Any
 
 import holidays
+from django.utils.translation import gettext_noop
 
 # Days between sending and receipt when no proof of receipt is known: registered post is
 # delivered in two working days by La Poste's target; an e-mail the day it is sent.
@@ -100,6 +110,60 @@ class Deadline:
         return data
 
 
+# Notes on the whole calendar. English templates marked for translation: the engine
+# writes them in English (the command, the API), services.deadline_note translates them
+# for pages; `dates` fill the %(name)s placeholders.
+NOTE_TEXTS = {
+    "explicit_after_silence": gettext_noop(
+        "The explicit refusal of %(explicit)s came before the time limit against the "
+        "refusal by silence of %(silence)s ran out: the two months to apply to the "
+        "tribunal administratif run again from the explicit refusal."
+    ),
+    "explicit_too_late": gettext_noop(
+        "The explicit refusal of %(explicit)s came after the time limit against the "
+        "refusal by silence of %(silence)s had run out: it only confirms that refusal and "
+        "does not reopen the time limit, unless the time limits could not be held "
+        "against you (see the next note)."
+    ),
+    "silence_mentions": gettext_noop(
+        "Some dates above run from a refusal by silence. They cannot be held against you "
+        "if the administration's acknowledgement of receipt was missing or lacked the "
+        "mentions the law requires (date of receipt, date on which silence becomes a "
+        "refusal, remedies and their time limits). A court then allows a reasonable "
+        "time instead: as a rule one year from the day you knew of the refusal."
+    ),
+}
+NO_ACKNOWLEDGEMENT = gettext_noop("No acknowledgement of receipt is recorded for this request.")
+NOTE_BASES = {
+    "explicit_after_silence": "CJA R421-2",
+    "explicit_too_late": "CJA R421-2",
+    "silence_mentions": "CRPA L112-3, L112-6, R112-5; CE Ass. 13 July 2016 Czabaj "
+    "n° 387763; CE 18 March 2019 n° 417270",
+}
+
+
+@dataclass
+class Note:
+    key: str
+    dates: dict[str, dt.date] = field(default_factory=dict)
+    acknowledged: bool | None = None  # for silence_mentions: was an acknowledgement recorded
+
+    @property
+    def basis(self) -> str:
+        return NOTE_BASES[self.key]
+
+    @property
+    def text(self) -> str:
+        """In English; services.deadline_note gives it in the active language."""
+        text = NOTE_TEXTS[self.key] % {k: v.isoformat() for k, v in self.dates.items()}
+        if self.key == "silence_mentions" and self.acknowledged is False:
+            text = f"{NO_ACKNOWLEDGEMENT} {text}"
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "text": self.text, "basis": self.basis}
+
+
 @dataclass
 class Facts:
     """What is known of a request. Every field may be missing."""
@@ -110,13 +174,16 @@ class Facts:
     refused: dt.date | None = None  # an explicit refusal (or partial answer) was notified
     cada_registered: dt.date | None = None
     cada_opinion: dt.date | None = None
-    final_refusal: dt.date | None = None  # decision after the opinion, if explicit
+    final_refusal: dt.date | None = None  # explicit refusal after the CADA referral
+    # An acknowledgement of receipt was recorded (None: not known either way).
+    acknowledged: bool | None = None
     subdivision: str | None = None  # subdivision_of(the body's department)
 
 
 @dataclass
 class Calendar:
     deadlines: list[Deadline] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def get(self, key: str) -> Deadline | None:
         return next((d for d in self.deadlines if d.key == key), None)
@@ -128,6 +195,9 @@ class Calendar:
 
     def as_list(self) -> list[dict[str, Any]]:
         return [d.as_dict() for d in self.deadlines]
+
+    def notes_as_list(self) -> list[dict[str, Any]]:
+        return [n.as_dict() for n in self.notes]
 
 
 def _working(day: dt.date, facts: Facts) -> tuple[dt.date, dt.date | None]:
@@ -203,6 +273,8 @@ def compute(facts: Facts) -> Calendar:
             )
         )
     final = facts.final_refusal
+    silence: dt.date | None = None  # the refusal confirmed by silence, if it came first
+    from_silence = result.get("implicit_refusal") is not None
     if facts.cada_registered is not None:
         add(
             Deadline(
@@ -226,7 +298,7 @@ def compute(facts: Facts) -> Calendar:
                     "administratif can be seized.",
                 )
             )
-            final = confirmation if final is None else min(final, confirmation)
+            silence, from_silence = confirmation, True
     if facts.cada_opinion is not None:
         add(
             Deadline(
@@ -238,20 +310,41 @@ def compute(facts: Facts) -> Calendar:
                 "opinion, send the letter asking for the documents again.",
             )
         )
-    if final is not None:
-        limit, moved = _working(add_months(final, 2), facts)
+    start = final
+    basis = "CJA R421-1; CPC art. 642"
+    if silence is not None:
+        start = silence
+        silence_limit, _moved = _working(add_months(silence, 2), facts)
+        if final is not None:
+            dates = {"explicit": final, "silence": silence}
+            # "Avant l'expiration de cette période": the last day itself still counts.
+            if final <= silence_limit:
+                start, basis = final, "CJA R421-1, R421-2; CPC art. 642"
+                result.notes.append(Note("explicit_after_silence", dates))
+            else:
+                result.notes.append(Note("explicit_too_late", dates))
+    if start is not None:
+        limit, moved = _working(add_months(start, 2), facts)
         add(
             Deadline(
                 "court_limit",
                 "Last day to apply to the tribunal administratif",
                 limit,
-                "CJA R421-1; CPC art. 642",
+                basis,
                 "Apply to the tribunal administratif before the end of this day.",
                 moved_from=moved,
                 note="Two months from the final refusal, moved to the next working day "
                 "when it ends on a Saturday, a Sunday or a public holiday. Counted as a "
-                "'délai franc' it would end one day later; the earlier date is shown.",
+                "'délai franc' it would end one day later; the earlier date is shown."
+                + (
+                    " An explicit refusal came within the time limit against the refusal "
+                    "by silence: it runs again from the explicit refusal (R421-2 CJA)."
+                    if start == final and silence is not None
+                    else ""
+                ),
             )
         )
+    if from_silence:
+        result.notes.append(Note("silence_mentions", acknowledged=facts.acknowledged))
     result.deadlines.sort(key=lambda d: d.date)
     return result

@@ -19,9 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from contrechamp.access import letters
 from contrechamp.access.deadlines import (
+    NO_ACKNOWLEDGEMENT,
+    NOTE_TEXTS,
     Calendar,
     Deadline,
     Facts,
+    Note,
     add_months,
     compute,
     subdivision_of,
@@ -99,6 +102,16 @@ def deadline_name(deadline: Deadline) -> str:
 
 def deadline_action(deadline: Deadline) -> str:
     return str(DEADLINE_ACTIONS.get(deadline.key, deadline.action))
+
+
+def deadline_note(note: Note) -> str:
+    """The note in the active language, its dates as the pages write dates."""
+    from django.utils.formats import date_format
+
+    text = _(NOTE_TEXTS[note.key]) % {k: date_format(v) for k, v in note.dates.items()}
+    if note.key == "silence_mentions" and note.acknowledged is False:
+        text = f"{_(NO_ACKNOWLEDGEMENT)} {text}"
+    return text
 
 
 def today() -> dt.date:
@@ -597,6 +610,13 @@ def facts(request: Request, events: list[Event] | None = None) -> Facts:
         ]
         return min(dates) if dates else None
 
+    # A refusal recorded after the request went to the CADA is the administration's new
+    # decision, whatever kind the requester picked for it: a plain "explicit refusal"
+    # there must not be lost behind the first refusal (R421-2 CJA turns on it).
+    referred = first("cada_referral", "cada_ack")
+    refusals = [e.date for e in events if e.kind == "refusal"]
+    later = [d for d in refusals if referred is not None and d > referred]
+    decided = [d for d in (first("decision", favourable=False), *later[:1]) if d is not None]
     return Facts(
         sent=request.sent_on,
         channel=request.channel,
@@ -604,8 +624,9 @@ def facts(request: Request, events: list[Event] | None = None) -> Facts:
         refused=first("refusal", "partial"),
         cada_registered=first("cada_ack"),
         cada_opinion=first("cada_opinion"),
-        final_refusal=first("decision", favourable=False),
+        final_refusal=min(decided) if decided else None,
         subdivision=subdivision_of(request.body.department_code),
+        acknowledged=any(e.kind == "acknowledgement" for e in events) if request.sent_on else None,
     )
 
 

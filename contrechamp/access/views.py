@@ -136,6 +136,7 @@ def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
                 (d, services.deadline_name(d), services.deadline_action(d), d is upcoming)
                 for d in calendar.deadlines
             ],
+            "deadline_notes": [(n, services.deadline_note(n)) for n in calendar.notes],
             "editable": editable,
             "requester_name": (requester.get_full_name() or requester.get_username())
             if request.show_requester or editable

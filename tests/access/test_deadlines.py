@@ -6,6 +6,7 @@ import json
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -206,3 +207,164 @@ def test_the_command_explains_bad_dates():
             "2026-01-01",
             stdout=StringIO(),
         )
+
+
+# --- R421-2 CJA: an explicit refusal within the time limit of an implicit one ---------
+
+
+def _issue_11_facts(**overrides):
+    facts = {
+        "received": D(2026, 1, 5),
+        "refused": D(2026, 2, 5),
+        "cada_registered": D(2026, 3, 1),
+        "final_refusal": D(2026, 5, 14),
+    }
+    facts.update(overrides)
+    return Facts(**facts)
+
+
+def test_an_explicit_refusal_after_the_silence_makes_the_court_time_limit_run_again():
+    calendar = compute(_issue_11_facts())
+    # Silence confirmed the refusal on 1 May; the explicit refusal of 14 May came within
+    # the two months to challenge it, so time runs again from 14 May: 14 July is
+    # Bastille Day, the last day is 15 July.
+    assert calendar.get("refusal_confirmed").date == D(2026, 5, 1)
+    court = calendar.get("court_limit")
+    assert court.date == D(2026, 7, 15)
+    assert court.moved_from == D(2026, 7, 14)
+    assert "R421-2" in court.basis
+    note = next(n for n in calendar.notes if n.key == "explicit_after_silence")
+    assert "2026-05-14" in note.text and "2026-05-01" in note.text
+
+
+def test_an_explicit_refusal_on_the_last_day_still_reopens_the_time_limit():
+    # Silence confirmed on 1 May: the two months end on 1 July (a Wednesday).
+    assert compute(_issue_11_facts(final_refusal=D(2026, 7, 1))).get(
+        "court_limit"
+    ).date == add_months(D(2026, 7, 1), 2)
+
+
+def test_an_explicit_refusal_after_the_time_limit_expired_does_not_reopen_it():
+    # 2 July: the time limit against the refusal by silence ended on 1 July; the later
+    # refusal only confirms it, and the page says why (with the L112-6 exception).
+    calendar = compute(_issue_11_facts(final_refusal=D(2026, 7, 2)))
+    assert calendar.get("court_limit").date == D(2026, 7, 1)
+    keys = {n.key for n in calendar.notes}
+    assert "explicit_too_late" in keys and "silence_mentions" in keys
+
+
+def test_an_explicit_decision_before_the_silence_confirms_is_the_only_start():
+    calendar = compute(_issue_11_facts(final_refusal=D(2026, 4, 10)))
+    assert calendar.get("refusal_confirmed") is None
+    assert calendar.get("court_limit").date == D(2026, 6, 10)
+    assert "explicit_after_silence" not in {n.key for n in calendar.notes}
+
+
+def test_time_limits_from_silence_carry_the_l112_6_note_with_czabaj():
+    calendar = compute(Facts(received=D(2026, 3, 12)))
+    note = next(n for n in calendar.notes if n.key == "silence_mentions")
+    assert "L112-6" in note.basis and "Czabaj" in note.basis
+    assert "one year" in note.text and "acknowledgement" in note.text
+    # An explicit refusal on time, no silence anywhere: nothing to warn about.
+    explicit = compute(Facts(received=D(2026, 3, 12), refused=D(2026, 3, 20)))
+    assert "silence_mentions" not in {n.key for n in explicit.notes}
+    # No acknowledgement recorded at all: the note says so first.
+    bare = compute(Facts(received=D(2026, 3, 12), acknowledged=False))
+    bare_note = next(n for n in bare.notes if n.key == "silence_mentions")
+    assert "No acknowledgement of receipt is recorded" in bare_note.text
+
+
+def test_the_command_applies_r421_2_and_prints_the_notes():
+    args = [
+        "access",
+        "deadlines",
+        "--received",
+        "2026-01-05",
+        "--refused",
+        "2026-02-05",
+        "--cada-registered",
+        "2026-03-01",
+        "--final-refusal",
+        "2026-05-14",
+    ]
+    out = StringIO()
+    call_command(*args, "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    court = next(row for row in data["deadlines"] if row["key"] == "court_limit")
+    assert court["date"] == "2026-07-15"
+    assert {n["key"] for n in data["notes"]} >= {"explicit_after_silence", "silence_mentions"}
+    out = StringIO()
+    call_command(*args, stdout=out)
+    text = out.getvalue()
+    assert "2026-07-15" in text and "L112-6" in text and "Czabaj" in text and "R421-2" in text
+
+
+# --- the same rules on the request page, recorded through the timeline ---------------
+
+DRAFT = {
+    "communes": "42218",
+    "title": "Vidéosurveillance algorithmique",
+    "usual": ["0"],
+    "documents_asked": "Le marché passé avec la société Briefcam en 2024",
+    "channel": "post",
+}
+
+
+def _timeline_to_the_cada(client):
+    """A request sent, refused explicitly, referred to the CADA: every step through the
+    forms a requester uses."""
+    from contrechamp.access.models import Request
+
+    assert client.post("/demandes/nouvelle/", DRAFT).status_code == 302
+    request = Request.objects.get()
+    client.post(
+        f"/demandes/{request.id}/envoi/",
+        {"sent_on": "2026-01-02", "channel": "post", "received_on": "2026-01-05"},
+    )
+    for kind, date in (("refusal", "2026-02-05"), ("cada_ack", "2026-03-01")):
+        client.post(f"/demandes/{request.id}/evenement/", {"kind": kind, "date": date})
+    return request
+
+
+def _court_row(page):
+    row = page.split('data-key="court_limit"', 1)[1].split("</tr>", 1)[0]
+    return row
+
+
+@pytest.mark.parametrize(
+    "final",
+    [
+        {"kind": "decision", "favourable": "false"},  # the decision after the referral
+        {"kind": "refusal"},  # recorded as a plain refusal, after the referral
+    ],
+)
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_an_explicit_final_refusal_recorded_on_the_timeline_moves_the_court_date(
+    contributor_client, final
+):
+    request = _timeline_to_the_cada(contributor_client)
+    page = contributor_client.get(f"/demandes/{request.id}/").content.decode()
+    assert "2026-07-01" in _court_row(page) or "1 juillet 2026" in _court_row(page)
+    response = contributor_client.post(
+        f"/demandes/{request.id}/evenement/", {**final, "date": "2026-05-14"}
+    )
+    assert response.status_code == 302
+    page = contributor_client.get(f"/demandes/{request.id}/").content.decode()
+    row = _court_row(page)
+    assert "2026-07-15" in row or "15 juillet 2026" in row, row
+    assert "R421-2" in row
+    notes = page.split('id="deadline-notes"', 1)[1].split("</section>", 1)[0]
+    assert 'data-note="explicit_after_silence"' in notes and "R421-2" in notes
+    assert 'data-note="silence_mentions"' in notes and "L112-6" in notes
+    assert "Czabaj" in notes
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_a_request_without_acknowledgement_says_so_in_the_note(contributor_client, client):
+    request = _timeline_to_the_cada(contributor_client)
+    client.logout()
+    page = client.get(f"/demandes/{request.id}/").content.decode()  # the public page too
+    notes = page.split('id="deadline-notes"', 1)[1].split("</section>", 1)[0]
+    assert "L112-6" in notes
+    # The receipt came from the sending form, not an acknowledgement event.
+    assert "accusé de réception n’est enregistré" in notes or "No acknowledgement" in notes

@@ -52,7 +52,7 @@ class Command(BaseCommand):
         getattr(self, "handle_" + options["action"])(**options)
 
     def handle_deadlines(self, **options: Any) -> None:
-        given = {
+        given: dict[str, Any] = {
             name: _date(options[name], name.replace("_", "-"))
             for name in ORDER
             if options.get(name)
@@ -79,6 +79,7 @@ class Command(BaseCommand):
             data = {
                 "facts": {k: v.isoformat() for k, v in given.items()},
                 "deadlines": calendar.as_list(),
+                "notes": calendar.notes_as_list(),
             }
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
@@ -87,6 +88,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{deadline.date.isoformat()}  {deadline.name}{flag} — {deadline.basis}"
             )
+        if calendar.notes:
+            self.stdout.write("\nNotes:")
+        for note in calendar.notes:
+            self.stdout.write(f"- {note.text} ({note.basis})")
 
     def handle_remind(self, **options: Any) -> None:
         from contrechamp.access.services import reminders_send
