@@ -33,11 +33,21 @@ class Finding:
     confidence: float
 
 
+# A plain "@" has nothing before it but the address ("par @nice_carnaval" is a social
+# media handle, not an address); only its spelled-out forms, "(at)", " arobase ", stand
+# between spaces. Labels of a domain never hold an underscore, and a plain dot is never
+# followed by a space ("@nice_carnaval. La" ends a sentence).
+_DOMAIN_LABEL = r"[^\W_]+(?:-+[^\W_]+)*"
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]+\s?(?:@|\(at\)|\[at\]|\s(?:arobase|at)\s)\s?"
-    r"[\w-]+(?:\s?(?:\.|\(dot\)|\[dot\])\s?[\w-]+)+",
+    r"(?<![\w.+-])[\w.+-]+(?:@\s?|\s?(?:\(at\)|\[at\])\s?|\s(?:arobase|at)\s)"
+    rf"{_DOMAIN_LABEL}(?:(?:\.|\s?\(dot\)\s?|\s?\[dot\]\s?){_DOMAIN_LABEL})+",
     re.IGNORECASE,
 )
+# Web addresses: the digits in them are identifiers of pages, not phone numbers.
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"«»]+", re.IGNORECASE)
+# Four digits that read as a year, between dashes or slashes: "26-2025-040" numbers an
+# act, "2024-06-178" a deliberation.
+_DATED_NUMBER = re.compile(r"(?:^|[-/_.])(?:19|20)\d\d(?:[-/_.]|$)")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
 # French plates since 2009 (AA-123-AA; I, O, U are never used) and the older format
 # (123 ABC 42).
@@ -59,18 +69,22 @@ _ADDRESS = re.compile(
     rf"(?:,?\s*(?:\n\s*)?\d{{5}}\s+[A-ZÉÈ][\w'’ -]+)?(?=[\n,;.]|$)",
     re.IGNORECASE,
 )
-_TITLE = r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Me|Maître|Dr|Docteur|Pr)"
-_NAME = r"[A-ZÉÈÀÂÎÔÇ][\w'’-]+(?:[ \t]+[A-ZÉÈÀÂÎÔÇ][\w'’-]+){0,3}"
+_TITLE = r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Me|Ma[îi]tre|Dr|Docteur|Pr)"
+# Text taken from PDFs joins names with non-breaking hyphens and spaces
+# ("Jean‑Baptiste", "Me Sophie Durand‑Vasseur"), and cuts them at a line's end after a
+# hyphen ("Durand-" / "Vasseur"): the name goes on through all of them.
+_NAME_WORD = r"[A-ZÉÈÀÂÎÔÇ][\w'’\u2010\u2011-]+"
+_NAME = rf"{_NAME_WORD}(?:(?:[ \t\u00a0\u202f]+|(?<=[-\u2010\u2011])\n[ \t]*){_NAME_WORD}){{0,3}}"
 _TITLED = re.compile(rf"\b{_TITLE}\s+(?P<name>{_NAME})")
+# The cue is matched in any case, the name only with its capitals ("Contact presse" is
+# no one).
 _FOLLOWED_BY = re.compile(
-    rf"(?:affaire suivie par|dossier suivi par|contact|interlocut(?:eur|rice)|r[ée]dacteur|"
-    rf"r[ée]dactrice|signataire|plaignant|requ[ée]rant)\s*:?\s*(?:{_TITLE}\s+)?(?P<name>{_NAME})",
-    re.IGNORECASE,
+    rf"(?i:affaire suivie par|dossier suivi par|contact|interlocut(?:eur|rice)|r[ée]dacteur|"
+    rf"r[ée]dactrice|signataire|plaignant|requ[ée]rant)\s*:?\s*(?:{_TITLE}\s+)?(?P<name>{_NAME})"
 )
 _CLOSING = re.compile(
-    r"(?:cordialement|bien cordialement|salutations distingu[ée]es|sinc[èe]res salutations|"
-    r"bien [àa] vous|respectueusement)[.,]?\s*\n+\s*(?P<name>" + _NAME + r")\s*(?:\n|$)",
-    re.IGNORECASE,
+    r"(?i:cordialement|bien cordialement|salutations distingu[ée]es|sinc[èe]res salutations|"
+    r"bien [àa] vous|respectueusement)[.,]?\s*\n+\s*(?P<name>" + _NAME + r")\s*(?:\n|$)"
 )
 
 
@@ -80,6 +94,7 @@ def detect(text: str, *, public: Iterable[str] = (), doc: Any = None) -> list[Fi
     found: list[Finding] = []
     for match in _EMAIL.finditer(text):
         found.append(Finding("email", match.group(), match.start(), match.end(), 0.99))
+    urls = [match.span() for match in _URL.finditer(text)]
     for number in phonenumbers.PhoneNumberMatcher(
         text, "FR", leniency=phonenumbers.Leniency.POSSIBLE
     ):
@@ -87,7 +102,8 @@ def detect(text: str, *, public: Iterable[str] = (), doc: Any = None) -> list[Fi
         # The matcher keeps an opening bracket that is not closed: "(07 81 45 62 30".
         if raw.startswith("(") and ")" not in raw:
             raw, start = raw[1:], start + 1
-        found.append(Finding("phone", raw, start, start + len(raw), 0.95))
+        if _is_phone(raw) and not any(a <= start < b for a, b in urls):
+            found.append(Finding("phone", raw, start, start + len(raw), 0.95))
     for match in _IBAN.finditer(text):
         if iban.is_valid(match.group()):
             found.append(Finding("iban", match.group(), match.start(), match.end(), 0.99))
@@ -102,6 +118,17 @@ def detect(text: str, *, public: Iterable[str] = (), doc: Any = None) -> list[Fi
     found += _persons(text, doc)
     found = [f for f in found if not (f.kind == "person" and _is_public(f.text, keep))]
     return _without_overlaps(found)
+
+
+def _is_phone(raw: str) -> bool:
+    """Whether what the (lenient) matcher took for a phone number is written as one. An
+    international number ("+33 …", "0033 …") is taken as it is; a national one is
+    French, ten digits from a 0, and its groups do not hold a year: "26-2025-040" and
+    "2024-06-178" number acts."""
+    if raw.lstrip("(").startswith(("+", "00")):
+        return True
+    digits = re.sub(r"\D", "", raw)
+    return len(digits) == 10 and digits.startswith("0") and not _DATED_NUMBER.search(raw)
 
 
 def _is_public(name: str, keep: set[str]) -> bool:

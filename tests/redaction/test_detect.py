@@ -77,3 +77,80 @@ def test_the_email_wins_over_the_name_inside_it():
     assert found("Contact : jean.martin@example.org", None) == [
         ("email", "jean.martin@example.org")
     ]
+
+
+# Mistakes met on real texts (issue 11).
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Arrêté n° 26-2025-040 du 3 mars 2025 portant autorisation de vidéoprotection.",
+        "Actes 06-2025-112 et 2024-06-178, notifiés le 12/06/2024.",
+        "Voir https://www.departement06.fr/actes/2025/0412345678-arrete.pdf pour l'acte.",
+        "Source : www.nice.fr/fr/securite/0493134000 (consulté le 3 mars).",
+        "https://deliberations.ville-nice.fr/2025/04-03/26-2025-040.pdf",
+    ],
+)
+def test_act_numbers_and_web_addresses_are_not_phone_numbers(text):
+    assert found(text, "phone") == []
+
+
+def test_a_phone_number_next_to_a_web_address_is_still_found():
+    text = "Plus d'informations sur https://www.nice.fr/carnaval ou au 04 93 13 40 00."
+    assert found(text, "phone") == [("phone", "04 93 13 40 00")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Publié sur Instagram par @nice_carnaval. La ville répond.",
+        "Suivez @nice.carnaval sur les réseaux sociaux.",
+        "Le compte @ville_de_nice.officiel a relayé l'annonce.",
+    ],
+)
+def test_social_media_handles_are_not_email_addresses(text):
+    assert found(text, "email") == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Maître Jean-Baptiste Lemoine, avocat au barreau de Nice.", "Jean-Baptiste Lemoine"),
+        # Text extracted from PDFs: non-breaking hyphen, non-breaking spaces.
+        (
+            "Maître Jean\u2011Baptiste Lemoine, avocat au barreau de Nice.",
+            "Jean\u2011Baptiste Lemoine",
+        ),
+        ("Maître Jean-Baptiste\u00a0Lemoine, avocat.", "Jean-Baptiste\u00a0Lemoine"),
+        (
+            "Me Sophie Durand\u2011Vasseur, avocate, a déposé un recours.",
+            "Sophie Durand\u2011Vasseur",
+        ),
+        ("Me Sophie\u202fDurand-Vasseur, avocate", "Sophie\u202fDurand-Vasseur"),
+        ("Maitre Jean-Baptiste Lemoine (sans accent, lu par OCR).", "Jean-Baptiste Lemoine"),
+    ],
+)
+def test_a_lawyers_whole_name_is_found(text, name):
+    assert found(text, "person") == [("person", name)]
+
+
+def test_a_name_cut_by_a_hyphen_at_the_end_of_a_line_is_found_whole():
+    text = "représentée par Me Sophie Durand-\nVasseur, avocate au barreau de Nice."
+    assert found(text, "person") == [("person", "Sophie Durand-\nVasseur")]
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        (
+            "RE: Plainte de Mme Claire Fontaine - caméra rue Pasteur",
+            [("person", "Claire Fontaine")],
+        ),
+        ("Fwd: réponse à jean.dupont@gmail.com", [("email", "jean.dupont@gmail.com")]),
+        ("signalement 06 12 34 56 78 quartier Bellevue", [("phone", "06 12 34 56 78")]),
+        ("Délibération 26-2025-040 vidéoprotection", []),
+    ],
+)
+def test_titles_are_read_like_pages(title, expected):
+    assert found(title) == expected
