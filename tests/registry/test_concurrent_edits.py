@@ -1,0 +1,204 @@
+"""Two people editing one deployment or organisation lose nothing, and a careless or
+hostile form (version removed, blank, 0, stale) cannot overwrite someone else's work."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from contrechamp.registry.models import Citation, Deployment, Organisation
+from contrechamp.registry.services import deployment_create, deployment_update
+from tests.factories import deployment_data
+from tests.registry.html_form import form_fields, set_field
+
+
+@pytest.fixture
+def deployment(contributor):
+    return deployment_create(data=deployment_data(fundings=[]), author=contributor)
+
+
+@pytest.fixture
+def two(client, contributor, other_contributor):
+    """Camille and Dominique, each logged in in their own browser."""
+    client.force_login(contributor)
+    other = Client()
+    other.force_login(other_contributor)
+    return client, other
+
+
+def _open(client, slug):
+    response = client.get(reverse("deployment-edit", args=[slug]))
+    assert response.status_code == 200
+    return form_fields(response.content.decode())
+
+
+def _save(client, slug, fields):
+    return client.post(reverse("deployment-edit", args=[slug]), fields)
+
+
+def test_it_keeps_both_changes_when_the_conflict_screen_is_saved_again(deployment, two):
+    camille, dominique = two
+    form_a, form_b = _open(camille, deployment.slug), _open(dominique, deployment.slug)
+    set_field(form_a, "fundings-0-funder", "FIPD")
+    set_field(form_a, "fundings-0-amount_eur", "45 000")
+    assert _save(camille, deployment.slug, form_a).status_code == 302
+    set_field(form_b, "status", "deployed")
+    response = _save(dominique, deployment.slug, form_b)
+    assert response.status_code == 409
+    # The page invites to save again: what it holds must be the newer version plus
+    # Dominique's change, not the stale form.
+    response = _save(dominique, deployment.slug, form_fields(response.content.decode()))
+    assert response.status_code == 302
+    deployment.refresh_from_db()
+    assert deployment.version == 3 and deployment.status == "deployed"
+    assert [(f.funder.name, f.amount_eur) for f in deployment.fundings.all()] == [
+        ("FIPD", Decimal("45000.00"))
+    ]
+
+
+@pytest.mark.parametrize("choice, expected", [("theirs", "Titre de Camille"), ("mine", "Titre de Dominique")])
+def test_a_field_changed_by_both_is_shown_side_by_side_and_chosen(deployment, two, choice, expected):
+    camille, dominique = two
+    form_a, form_b = _open(camille, deployment.slug), _open(dominique, deployment.slug)
+    set_field(form_a, "title", "Titre de Camille")
+    assert _save(camille, deployment.slug, form_a).status_code == 302
+    set_field(form_b, "title", "Titre de Dominique")
+    set_field(form_b, "description", "Description de Dominique.")
+    response = _save(dominique, deployment.slug, form_b)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Titre de Camille" in html and "Titre de Dominique" in html
+    fields = form_fields(html)
+    assert "choose-title" not in fields  # nobody chose for the person
+    # Saving without choosing is refused and writes nothing.
+    response = _save(dominique, deployment.slug, fields)
+    assert response.status_code == 400
+    deployment.refresh_from_db()
+    assert deployment.version == 2 and deployment.title == "Titre de Camille"
+    fields = form_fields(response.content.decode())
+    set_field(fields, "choose-title", choice)
+    assert _save(dominique, deployment.slug, fields).status_code == 302
+    deployment.refresh_from_db()
+    assert deployment.title == expected
+    assert deployment.description == "Description de Dominique."
+    assert deployment.version == 3
+
+
+@pytest.mark.parametrize("version", [None, "", "0", "-1", "deux"])
+@pytest.mark.parametrize("someone_saved_first", [True, False])
+def test_a_form_without_a_real_version_is_refused(
+    deployment, two, other_contributor, version, someone_saved_first
+):
+    camille, _ = two
+    form = _open(camille, deployment.slug)
+    if someone_saved_first:
+        deployment_update(
+            deployment=deployment,
+            data=deployment_data(fundings=[], status="suspended"),
+            base_version=1,
+            author=other_contributor,
+        )
+    set_field(form, "description", "Écrasé ?")
+    if version is None:
+        del form["version"]
+    else:
+        set_field(form, "version", version)
+    response = _save(camille, deployment.slug, form)
+    assert response.status_code == 400
+    deployment.refresh_from_db()
+    assert deployment.description != "Écrasé ?"
+    assert deployment.status == ("suspended" if someone_saved_first else "experimenting")
+
+
+def test_a_version_from_the_future_is_refused(deployment, two):
+    camille, _ = two
+    form = _open(camille, deployment.slug)
+    set_field(form, "version", "7")
+    set_field(form, "description", "Écrasé ?")
+    assert _save(camille, deployment.slug, form).status_code in (400, 409)
+    deployment.refresh_from_db()
+    assert deployment.description != "Écrasé ?" and deployment.version == 1
+
+
+def test_citations_keep_their_identity_across_edits(deployment, two):
+    camille, dominique = two
+    before = list(deployment.citations.values_list("id", flat=True))
+    form = _open(camille, deployment.slug)
+    set_field(form, "description", "Une autre description.")
+    assert _save(camille, deployment.slug, form).status_code == 302
+    form = _open(dominique, deployment.slug)
+    set_field(form, "citations-0-quote", "Le conseil autorise l'expérimentation pour un an.")
+    assert _save(dominique, deployment.slug, form).status_code == 302
+    assert list(deployment.citations.values_list("id", flat=True)) == before
+    assert Citation.objects.get(id=before[0]).quote.endswith("pour un an.")
+
+
+def test_a_form_cannot_take_over_another_deployments_citation(deployment, two, contributor):
+    camille, _ = two
+    other = deployment_create(data=deployment_data(title="Autre"), author=contributor)
+    foreign = other.citations.get()
+    form = _open(camille, deployment.slug)
+    set_field(form, "citations-0-id", str(foreign.id))
+    assert _save(camille, deployment.slug, form).status_code == 302
+    foreign.refresh_from_db()
+    assert foreign.deployment_id == other.id
+
+
+# --- organisations ---------------------------------------------------------------------
+
+
+def _open_org(client, slug):
+    response = client.get(reverse("organisation-edit", args=[slug]))
+    assert response.status_code == 200
+    return form_fields(response.content.decode())
+
+
+def test_two_organisation_edits_both_survive(two):
+    camille, dominique = two
+    org = Organisation.objects.get(name="Wintics")
+    form_a, form_b = _open_org(camille, org.slug), _open_org(dominique, org.slug)
+    set_field(form_a, "siren", "830787512")
+    assert camille.post(reverse("organisation-edit", args=[org.slug]), form_a).status_code == 302
+    set_field(form_b, "website", "https://example.org/wintics")
+    response = dominique.post(reverse("organisation-edit", args=[org.slug]), form_b)
+    assert response.status_code == 409
+    response = dominique.post(
+        reverse("organisation-edit", args=[org.slug]), form_fields(response.content.decode())
+    )
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert (org.siren, org.website) == ("830787512", "https://example.org/wintics")
+
+
+@pytest.mark.parametrize("version", [None, "", "0", "stale"])
+def test_an_organisation_form_without_a_real_version_is_refused(two, version):
+    camille, dominique = two
+    org = Organisation.objects.get(name="Wintics")
+    form = _open_org(camille, org.slug)
+    first = _open_org(dominique, org.slug)
+    set_field(first, "siren", "830787512")
+    assert dominique.post(reverse("organisation-edit", args=[org.slug]), first).status_code == 302
+    set_field(form, "siren", "000000000")
+    if version is None:
+        del form["version"]
+    elif version != "stale":
+        set_field(form, "version", version)
+    response = camille.post(reverse("organisation-edit", args=[org.slug]), form)
+    assert response.status_code in (400, 409)
+    org.refresh_from_db()
+    assert org.siren == "830787512"
+
+
+def test_an_unfinished_service_call_without_version_is_refused(deployment, contributor):
+    from django.core.exceptions import ValidationError
+
+    for bad in (None, 0):
+        with pytest.raises(ValidationError):
+            deployment_update(
+                deployment=deployment,
+                data=deployment_data(fundings=[], title="Sans version"),
+                base_version=bad,  # type: ignore[arg-type]
+                author=contributor,
+            )
+    assert Deployment.objects.get(id=deployment.id).title != "Sans version"
