@@ -39,6 +39,7 @@ from contrechamp.access.models import Campaign, PublicBody, Request
 from contrechamp.accounts.models import has_role
 from contrechamp.documents import access as document_access
 from contrechamp.documents.services import DocumentRejected
+from contrechamp.lib.spreadsheet import safe_row
 
 FEED_SALT = "contrechamp.access.feed"
 
@@ -602,19 +603,21 @@ def requests_csv(http: HttpRequest) -> HttpResponse:
     for request in Request.objects.exclude(status="draft").select_related("body"):
         upcoming = services.next_deadline(request)
         writer.writerow(
-            [
-                request.id,
-                request.title,
-                request.body.name,
-                request.body.kind,
-                request.status,
-                request.channel,
-                request.sent_on or "",
-                request.received_on or "",
-                upcoming.key if upcoming else "",
-                upcoming.date if upcoming else "",
-                request.campaign_id or "",
-                http.build_absolute_uri(request.get_absolute_url()),
-            ]
+            safe_row(
+                [
+                    request.id,
+                    request.title,
+                    request.body.name,
+                    request.body.kind,
+                    request.status,
+                    request.channel,
+                    request.sent_on or "",
+                    request.received_on or "",
+                    upcoming.key if upcoming else "",
+                    upcoming.date if upcoming else "",
+                    request.campaign_id or "",
+                    http.build_absolute_uri(request.get_absolute_url()),
+                ]
+            )
         )
     return response

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contrechamp.api import serializers as s
+from contrechamp.lib.spreadsheet import safe_row
 from contrechamp.places.models import Commune
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import Citation, Deployment, Funding
@@ -117,23 +118,26 @@ def _csv_rows(qs: Any) -> Iterator[str]:
         communes = d["communes"]
         amounts = [amount for _name, amount in d["fundings"] if amount is not None]
         yield writer.writerow(
-            [
-                d["id"],
-                d["title"],
-                d["status"],
-                d["scope"],
-                d["start_date"],
-                d["end_date"],
-                "; ".join(c[1] for c in communes),
-                "; ".join(c[0] for c in communes),
-                "; ".join(sorted({c[4] for c in communes if c[4]})),
-                "; ".join(d["technologies"]),
-                "; ".join(d["vendors"]),
-                "; ".join(name for name, _amount in d["fundings"]),
-                str(sum(amounts)) if amounts else "",
-                " | ".join(d["sources"]),
-                settings.SITE_URL + reverse("deployment-detail", args=[d["slug"]]),
-            ]
+            safe_row(
+                [
+                    d["id"],
+                    d["title"],
+                    d["status"],
+                    d["scope"],
+                    d["start_date"],
+                    d["end_date"],
+                    "; ".join(c[1] for c in communes),
+                    "; ".join(c[0] for c in communes),
+                    "; ".join(sorted({c[4] for c in communes if c[4]})),
+                    "; ".join(d["technologies"]),
+                    "; ".join(d["vendors"]),
+                    "; ".join(name for name, _amount in d["fundings"]),
+                    # A Decimal, not a string: a number column, kept a number.
+                    sum(amounts) if amounts else "",
+                    " | ".join(d["sources"]),
+                    settings.SITE_URL + reverse("deployment-detail", args=[d["slug"]]),
+                ]
+            )
         )
 
 

