@@ -11,28 +11,67 @@ wrong with the file; anything else is a bug and is reported as such by the calle
 
 from __future__ import annotations
 
+import codecs
 import email
 import email.policy
 import html
 import io
 import re
+import struct
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
+from typing import IO
 from xml.etree import ElementTree
 
 import pymupdf
 
-# Word-processor parts larger than this once decompressed are refused (zip bombs).
+# Limits on what a file may make the worker build. Each is checked while reading, before
+# the thing it limits is built: a 668-byte .odt may declare a hundred million spaces, a
+# 400 kB PNG four billion pixels, a 50 kB zip member a gigabyte of XML.
+# Markup (a word-processor part once decompressed, an HTML page) larger than this is
+# refused; what is read of it is parsed as a stream, paragraph by paragraph.
 MAX_XML_BYTES = 50 * 1024 * 1024
+# Text of one document, all pages together (a 1,500-page report is ~5 million characters).
 MAX_TEXT_CHARS = 5_000_000
+# One run of repeated spaces (ODF `text:s text:c`): writers use it for indentation, never
+# for more than a line's worth; longer runs are shortened, not refused.
+MAX_REPEAT = 1_000
+# Elements of one paragraph (runs, tabs, breaks, notes...) and nesting of elements: a real
+# paragraph has hundreds at most; the whole paragraph is held in memory while it is read.
+MAX_PARAGRAPH_ELEMENTS = 100_000
+MAX_XML_DEPTH = 256
+# Entries of a ZIP archive and size of its central directory (a .docx holds tens of
+# entries, a few thousand with many images); read before the directory is parsed.
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_DIRECTORY_BYTES = 4 * 1024 * 1024
+# Pixels of one image frame, read from its header before it is decoded: up to 320 MB
+# once decoded in RGBA; an A1 plan scanned at 300 dpi (70 million) still fits.
+MAX_IMAGE_PIXELS = 80_000_000
+# Pages of a rendition laid out from text (the same default as DOCUMENT_MAX_PAGES).
+DEFAULT_MAX_PAGES = 5000
+_CHUNK = 1024 * 1024
 
 
 class DocumentError(Exception):
     """A problem with the file itself, explained for the person who sent it."""
+
+
+class _Budget:
+    """Characters a document may still produce; spent as text is built, so a file that
+    declares more stops at the limit instead of after building it."""
+
+    def __init__(self, limit: int = MAX_TEXT_CHARS) -> None:
+        self.left = limit
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise DocumentError("The document holds more text than can be processed.")
 
 
 @dataclass
@@ -100,7 +139,7 @@ def sniff(data: bytes) -> Sniffed:
 
 def _sniff_zip(data: bytes) -> Sniffed:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with _zip(data) as archive:
             names = set(archive.namelist())
             if "word/document.xml" in names:
                 return Sniffed(
@@ -108,15 +147,34 @@ def _sniff_zip(data: bytes) -> Sniffed:
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 )
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                # Only the first bytes: the member may be a decompression bomb.
+                with archive.open("mimetype") as handle:
+                    mimetype = handle.read(100).decode("ascii", "replace").strip()
                 if mimetype == "application/vnd.oasis.opendocument.text":
                     return Sniffed("odt", mimetype)
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as error:
         raise DocumentError(f"The archive is damaged ({error}).") from error
     raise DocumentError(
         "This type of file is not handled (a ZIP archive that is neither .docx nor .odt); "
         "send the files it contains one by one."
     )
+
+
+def _zip(data: bytes) -> zipfile.ZipFile:
+    """The archive, once its central directory is known to be of a sane size: `zipfile`
+    builds an object per entry as it opens the archive, so the count is read first from
+    the end-of-directory record."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end >= 0 and len(data) >= end + 16:
+        entries, directory = struct.unpack("<HI", data[end + 10 : end + 16])
+        # ZIP64 archives put 0xFFFF / 0xFFFFFFFF here: beyond the limits too.
+        if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_DIRECTORY_BYTES:
+            raise DocumentError(
+                f"The archive declares {entries} entries ({directory} bytes of directory), "
+                f"more than the {MAX_ZIP_ENTRIES} an office document may hold; it is refused "
+                "as a probable malicious or broken file."
+            )
+    return zipfile.ZipFile(io.BytesIO(data))
 
 
 def _decode(data: bytes) -> str | None:
@@ -133,25 +191,81 @@ def _decode(data: bytes) -> str | None:
     return data.decode("latin-1")
 
 
-def render(kind: str, data: bytes, *, max_attachments: int) -> Rendition:
-    """The PDF to read for a document of `kind`, with what else the original carries."""
+def _encoding(data: bytes) -> str:
+    """UTF-8 if the whole file is valid UTF-8, else Windows-1252, else Latin-1: checked
+    a chunk at a time, so no string of the whole file is ever built."""
+    for encoding in ("utf-8", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        try:
+            for start in range(0, len(data), _CHUNK):
+                decoder.decode(data[start : start + _CHUNK])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return "latin-1"
+
+
+def _text_chunks(data: bytes) -> Iterator[str]:
+    """The text of `data`, decoded a chunk at a time; nothing for binary content."""
+    if b"\x00" in data:
+        return
+    decoder = codecs.getincrementaldecoder(_encoding(data))("replace")
+    for start in range(0, len(data), _CHUNK):
+        yield decoder.decode(data[start : start + _CHUNK])
+    yield decoder.decode(b"", final=True)
+
+
+def _plain_blocks(chunks: Iterator[str] | list[str]) -> list[tuple[str, str]]:
+    """Paragraphs of plain text, refused as soon as it passes the text limit."""
+    budget = _Budget()
+    parts = []
+    for chunk in chunks:
+        budget.spend(len(chunk))
+        parts.append(chunk)
+    return [("p", part) for part in re.split(r"\n\s*\n", "".join(parts)) if part.strip()]
+
+
+def render(
+    kind: str,
+    data: bytes,
+    *,
+    max_attachments: int,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    attachments_withheld: str = "",
+) -> Rendition:
+    """The PDF to read for a document of `kind`, with what else the original carries.
+    With `attachments_withheld` (the reason), an e-mail's attachments are listed but not
+    returned, and the reason is written in the rendition."""
     if kind == "pdf":
         return Rendition(pdf=None)
     if kind == "image":
-        return Rendition(pdf=_image_pdf(data))
+        return Rendition(pdf=_image_pdf(data, max_frames=max_pages))
     if kind == "email":
-        return _email(data, max_attachments=max_attachments)
+        return _email(
+            data,
+            max_attachments=max_attachments,
+            max_pages=max_pages,
+            withheld=attachments_withheld,
+        )
     if kind == "docx":
-        return Rendition(pdf=text_pdf(_docx_blocks(data)))
+        return Rendition(pdf=text_pdf(_docx_blocks(data), max_pages=max_pages))
     if kind == "odt":
-        return Rendition(pdf=text_pdf(_odt_blocks(data)))
+        return Rendition(pdf=text_pdf(_odt_blocks(data), max_pages=max_pages))
     if kind == "html":
-        blocks = html_blocks(_decode(data) or "")
-        return Rendition(pdf=text_pdf(blocks))
+        if len(data) > MAX_XML_BYTES:
+            raise DocumentError(_too_large_markup(len(data)))
+        return Rendition(pdf=text_pdf(_html_chunks_blocks(_text_chunks(data)), max_pages=max_pages))
     if kind == "text":
-        text = _decode(data) or ""
-        return Rendition(pdf=text_pdf([("p", part) for part in re.split(r"\n\s*\n", text)]))
+        return Rendition(pdf=text_pdf(_plain_blocks(_text_chunks(data)), max_pages=max_pages))
     raise DocumentError("This type of file is not handled.")
+
+
+def _too_large_markup(size: int) -> str:
+    return (
+        f"The document holds {size / 1048576:.0f} MB of markup, more than the limit of "
+        f"{MAX_XML_BYTES // 1048576} MB; it is refused."
+    )
 
 
 def open_pdf(data: bytes, *, max_pages: int, max_side: float) -> pymupdf.Document:
@@ -188,16 +302,46 @@ def open_pdf(data: bytes, *, max_pages: int, max_side: float) -> pymupdf.Documen
                 f"Page {number + 1} measures {rect.width:.0f} × {rect.height:.0f} points, "
                 f"outside the accepted sizes (up to {max_side:.0f}); the file is refused."
             )
+        # Images are decoded whole when a page is rendered or OCR'd: their declared
+        # size is read from the page's resources before anything is decoded.
+        try:
+            images = document[number].get_images(full=True)
+        except Exception:
+            images = []
+        for image in images:
+            width, height = int(image[2]), int(image[3])
+            if width * height > MAX_IMAGE_PIXELS:
+                raise DocumentError(
+                    f"Page {number + 1} holds an image of {width} × {height} pixels, more "
+                    f"than the {MAX_IMAGE_PIXELS // 1_000_000} million that can be "
+                    "processed; the file is refused."
+                )
     return document
 
 
-def _image_pdf(data: bytes) -> bytes:
+def _image_pdf(data: bytes, *, max_frames: int) -> bytes:
+    # Decompression bombs: the pixel count comes from the file's own header (MuPDF's page
+    # size is divided by the declared resolution, so a 4,800 dpi claim would hide a
+    # 60,000-pixel side), checked before any frame is decoded.
+    frames = image_frames(data, limit=max_frames + 1)
+    if len(frames) > max_frames:
+        raise DocumentError(
+            f"The image has more than {max_frames} frames; it is refused as a probable "
+            "malicious or broken file."
+        )
+    for number, (width, height) in enumerate(frames, 1):
+        if width * height > MAX_IMAGE_PIXELS:
+            raise DocumentError(
+                f"Image frame {number} is {width} × {height} pixels, more than the "
+                f"{MAX_IMAGE_PIXELS // 1_000_000} million that can be processed."
+            )
     try:
         image = pymupdf.open(stream=data)
-        # Decompression bombs: refuse frames of absurd pixel counts before decoding them.
+        if image.page_count > max_frames:
+            raise DocumentError(f"The image has more than {max_frames} frames; it is refused.")
         for number in range(image.page_count):
             rect = image[number].rect
-            if rect.width * rect.height > 200_000_000:
+            if rect.width * rect.height > MAX_IMAGE_PIXELS:
                 raise DocumentError(
                     f"Image frame {number + 1} is {rect.width:.0f} × {rect.height:.0f} "
                     "pixels, too large to process."
@@ -210,7 +354,86 @@ def _image_pdf(data: bytes) -> bytes:
     return pdf
 
 
-def _email(data: bytes, *, max_attachments: int) -> Rendition:
+def image_frames(data: bytes, *, limit: int) -> list[tuple[int, int]]:
+    """(width, height) in pixels of each frame of a PNG, JPEG or TIFF, from its header
+    (at most `limit` frames); empty when the header cannot be read (MuPDF then says
+    what is wrong)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return [struct.unpack(">II", data[16:24])]
+    if data.startswith(b"\xff\xd8"):
+        return _jpeg_frames(data)
+    if data.startswith((b"II*\x00", b"MM\x00*")):
+        return _tiff_frames(data, limit=limit)
+    return []
+
+
+def _jpeg_frames(data: bytes) -> list[tuple[int, int]]:
+    at = 2
+    while at + 9 <= len(data):
+        if data[at] != 0xFF:
+            return []
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
+            at += 2
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+            if not height or not width:
+                raise DocumentError("The JPEG image declares no size; it is refused.")
+            return [(width, height)]
+        if marker == 0xDA:  # image data before any frame header
+            return []
+        at += 2 + struct.unpack(">H", data[at + 2 : at + 4])[0]
+    return []
+
+
+def _tiff_frames(data: bytes, *, limit: int) -> list[tuple[int, int]]:
+    order = "<" if data[:2] == b"II" else ">"
+    (offset,) = struct.unpack(order + "I", data[4:8])
+    frames: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    while offset and offset not in seen and offset + 2 <= len(data) and len(frames) < limit:
+        seen.add(offset)
+        (count,) = struct.unpack(order + "H", data[offset : offset + 2])
+        if count > 1000:  # real directories have tens of entries
+            raise DocumentError("The TIFF image is damaged (a directory of too many entries).")
+        size = {256: 0, 257: 0}
+        for index in range(count):
+            entry = data[offset + 2 + 12 * index : offset + 14 + 12 * index]
+            if len(entry) < 12:
+                break
+            tag, kind = struct.unpack(order + "HH", entry[:4])
+            if tag in size:
+                size[tag] = (
+                    struct.unpack(order + "H", entry[8:10])[0]
+                    if kind == 3
+                    else struct.unpack(order + "I", entry[8:12])[0]
+                )
+        frames.append((size[256], size[257]))
+        after = offset + 2 + 12 * count
+        offset = (
+            struct.unpack(order + "I", data[after : after + 4])[0] if after + 4 <= len(data) else 0
+        )
+    return frames
+
+
+def _email(data: bytes, *, max_attachments: int, max_pages: int, withheld: str) -> Rendition:
+    try:
+        return _email_parts(
+            data, max_attachments=max_attachments, withheld=withheld, max_pages=max_pages
+        )
+    except RecursionError as error:
+        # The e-mail package walks nested MIME parts recursively.
+        raise DocumentError(
+            "The e-mail's parts are nested too deeply to be read; it is refused as a "
+            "probable malicious or broken file."
+        ) from error
+
+
+def _email_parts(data: bytes, *, max_attachments: int, max_pages: int, withheld: str) -> Rendition:
     message = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     headers = []
@@ -233,86 +456,176 @@ def _email(data: bytes, *, max_attachments: int) -> Rendition:
         if body.get_content_subtype() == "html":
             blocks += html_blocks(content)
         else:
-            blocks += [("p", part) for part in re.split(r"\n\s*\n", content)]
+            blocks += _plain_blocks([content])
     attachments: list[Attachment] = []
+    names: list[str] = []
     for part in message.iter_attachments():
-        if len(attachments) >= max_attachments:
+        if len(names) >= max_attachments:
             raise DocumentError(
                 f"The e-mail carries more than {max_attachments} attachments; it is refused."
             )
         if part.get_content_type() == "message/rfc822":
-            inner = part.get_payload(0) if part.is_multipart() else part.get_payload()
-            payload = inner.as_bytes() if hasattr(inner, "as_bytes") else b""
             name = part.get_filename() or "message.eml"
         else:
-            payload = part.get_payload(decode=True) or b""
             name = part.get_filename() or "attachment"
+        names.append(name[:255])
+        if withheld:
+            continue
+        if part.get_content_type() == "message/rfc822":
+            inner = part.get_payload(0) if part.is_multipart() else part.get_payload()
+            payload = inner.as_bytes() if hasattr(inner, "as_bytes") else b""
+        else:
+            payload = part.get_payload(decode=True) or b""
         if payload:
             attachments.append(Attachment(filename=name[:255], data=payload))
-    if attachments:
-        names = ", ".join(a.filename for a in attachments)
-        blocks.append(("meta", f"Pièces jointes : {names}"))
-    return Rendition(pdf=text_pdf(blocks), date=sent, attachments=attachments, title=subject)
+    if withheld and names:
+        blocks.append(("meta", f"Pièces jointes non extraites ({withheld}) : {', '.join(names)}"))
+    elif attachments:
+        listed = ", ".join(a.filename for a in attachments)
+        blocks.append(("meta", f"Pièces jointes : {listed}"))
+    return Rendition(
+        pdf=text_pdf(blocks, max_pages=max_pages), date=sent, attachments=attachments, title=subject
+    )
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 
 
-def _zip_xml(data: bytes, name: str) -> ElementTree.Element:
+class _Capped(io.RawIOBase):
+    """A zip member that refuses to yield more than `limit` bytes, whatever its header
+    declared."""
+
+    def __init__(self, handle: IO[bytes], limit: int) -> None:
+        self.handle, self.left = handle, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(_CHUNK if size is None or size < 0 else size)
+        self.left -= len(data)
+        if self.left < 0:
+            raise DocumentError("The document's text is too large once decompressed.")
+        return data
+
+
+def _paragraphs(
+    data: bytes, member: str, is_paragraph: Callable[[ElementTree.Element], bool]
+) -> Iterator[ElementTree.Element]:
+    """Each outermost paragraph of an XML member of the archive, once it is complete.
+    The member is parsed as a stream and what has been read is dropped from the tree,
+    so memory holds one paragraph, never the document (a 50 kB member may inflate to
+    millions of elements)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            info = archive.getinfo(name)
+        with _zip(data) as archive:
+            info = archive.getinfo(member)
             if info.file_size > MAX_XML_BYTES:
                 raise DocumentError("The document's text is too large once decompressed.")
-            with archive.open(info) as handle:
-                raw = handle.read(MAX_XML_BYTES + 1)
-        return ElementTree.fromstring(raw)
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
+            with archive.open(info) as raw:
+                stack: list[ElementTree.Element] = []
+                depth = 0  # paragraphs open
+                elements = 0  # elements of the outermost paragraph open
+                events = ElementTree.iterparse(_Capped(raw, MAX_XML_BYTES), ("start", "end"))
+                for event, element in events:
+                    if event == "start":
+                        stack.append(element)
+                        if len(stack) > MAX_XML_DEPTH:
+                            raise DocumentError(
+                                "The document's elements are nested too deeply; it is refused "
+                                "as a probable malicious or broken file."
+                            )
+                        if depth:
+                            elements += 1
+                            if elements > MAX_PARAGRAPH_ELEMENTS:
+                                raise DocumentError(
+                                    f"A paragraph of the document holds more than "
+                                    f"{MAX_PARAGRAPH_ELEMENTS} elements; it is refused as a "
+                                    "probable malicious or broken file."
+                                )
+                        if is_paragraph(element):
+                            depth += 1
+                        continue
+                    stack.pop()
+                    if is_paragraph(element):
+                        depth -= 1
+                    if depth == 0:
+                        if is_paragraph(element):
+                            yield element
+                            elements = 0
+                        if stack:
+                            # Read: drop it (it is its parent's last child).
+                            stack[-1].remove(element)
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, EOFError) as error:
         raise DocumentError(f"The document is damaged ({error}).") from error
 
 
 def _docx_blocks(data: bytes) -> list[tuple[str, str]]:
-    root = _zip_xml(data, "word/document.xml")
+    budget = _Budget()
     blocks = []
-    for paragraph in root.iter(f"{_W}p"):
-        parts = []
-        for node in paragraph.iter():
-            if node.tag == f"{_W}t" and node.text:
-                parts.append(node.text)
-            elif node.tag == f"{_W}tab":
-                parts.append("\t")
-            elif node.tag in (f"{_W}br", f"{_W}cr"):
-                parts.append("\n")
-        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-        heading = style is not None and "heading" in (style.get(f"{_W}val") or "").lower()
-        blocks.append(("h2" if heading else "p", "".join(parts)))
+    for outer in _paragraphs(data, "word/document.xml", lambda e: e.tag == f"{_W}p"):
+        # Nested paragraphs (text boxes) are read with the paragraph that holds them and
+        # again on their own, as before streaming.
+        for paragraph in outer.iter(f"{_W}p"):
+            parts = []
+            for node in paragraph.iter():
+                if node.tag == f"{_W}t" and node.text:
+                    part = node.text
+                elif node.tag == f"{_W}tab":
+                    part = "\t"
+                elif node.tag in (f"{_W}br", f"{_W}cr"):
+                    part = "\n"
+                else:
+                    continue
+                budget.spend(len(part))
+                parts.append(part)
+            style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+            heading = style is not None and "heading" in (style.get(f"{_W}val") or "").lower()
+            text = "".join(parts)
+            if text.strip():
+                blocks.append(("h2" if heading else "p", text))
     return blocks
 
 
+def _repeat(value: str | None) -> int:
+    """A repeat count from the file, within 1..MAX_REPEAT whatever it says."""
+    try:
+        return max(1, min(int(value or "1"), MAX_REPEAT))
+    except ValueError:
+        return 1
+
+
 def _odt_blocks(data: bytes) -> list[tuple[str, str]]:
-    root = _zip_xml(data, "content.xml")
+    budget = _Budget()
 
     def text_of(node: ElementTree.Element) -> str:
-        parts = [node.text or ""]
+        parts: list[str] = []
+
+        def add(piece: str) -> None:
+            budget.spend(len(piece))
+            parts.append(piece)
+
+        add(node.text or "")
         for child in node:
             if child.tag == f"{_TEXT}s":
-                parts.append(" " * int(child.get(f"{_TEXT}c", "1")))
+                add(" " * _repeat(child.get(f"{_TEXT}c")))
             elif child.tag == f"{_TEXT}tab":
-                parts.append("\t")
+                add("\t")
             elif child.tag == f"{_TEXT}line-break":
-                parts.append("\n")
+                add("\n")
             elif child.tag not in (f"{_TEXT}note",):
-                parts.append(text_of(child))
-            parts.append(child.tail or "")
+                parts.append(text_of(child))  # spent piece by piece inside
+            add(child.tail or "")
         return "".join(parts)
 
+    paragraph_tags = (f"{_TEXT}h", f"{_TEXT}p")
     blocks = []
-    for node in root.iter():
-        if node.tag == f"{_TEXT}h":
-            blocks.append(("h2", text_of(node)))
-        elif node.tag == f"{_TEXT}p":
-            blocks.append(("p", text_of(node)))
+    for outer in _paragraphs(data, "content.xml", lambda e: e.tag in paragraph_tags):
+        for node in outer.iter():
+            if node.tag in paragraph_tags:
+                text = text_of(node)
+                if text.strip():
+                    blocks.append(("h2" if node.tag == f"{_TEXT}h" else "p", text))
     return blocks
 
 
@@ -343,6 +656,7 @@ class _HtmlText(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.budget = _Budget()
         self.blocks: list[tuple[str, str]] = []
         self.current: list[str] = []
         self.tag = "p"
@@ -370,15 +684,27 @@ class _HtmlText(HTMLParser):
             self.flush()
 
     def handle_data(self, data: str) -> None:
-        if not self.skipping:
+        if not self.skipping and data.strip():
+            self.budget.spend(len(data))
             self.current.append(data)
+        elif not self.skipping and data:
+            self.current.append(" ")
 
 
 def html_blocks(markup: str) -> list[tuple[str, str]]:
     """Paragraphs and headings of an HTML page; scripts, styles and remote content
     are dropped, nothing is fetched."""
+    if len(markup) > MAX_XML_BYTES:
+        raise DocumentError(_too_large_markup(len(markup)))
+    return _html_chunks_blocks(
+        markup[start : start + _CHUNK] for start in range(0, len(markup), _CHUNK)
+    )
+
+
+def _html_chunks_blocks(chunks: Iterator[str]) -> list[tuple[str, str]]:
     parser = _HtmlText()
-    parser.feed(markup[:MAX_TEXT_CHARS])
+    for chunk in chunks:
+        parser.feed(chunk)
     parser.close()
     parser.flush()
     return parser.blocks
@@ -393,8 +719,10 @@ p.meta { color: #444444; margin: 0 0 2pt 0; }
 """
 
 
-def text_pdf(blocks: list[tuple[str, str]]) -> bytes:
-    """Lay text blocks out on A4 pages (the rendition of documents that are not PDFs)."""
+def text_pdf(blocks: list[tuple[str, str]], *, max_pages: int = DEFAULT_MAX_PAGES) -> bytes:
+    """Lay text blocks out on A4 pages (the rendition of documents that are not PDFs),
+    refused as soon as it passes `max_pages` (a text of blank lines makes a page of
+    every sixty characters)."""
     total = 0
     parts = []
     for tag, text in blocks:
@@ -419,7 +747,13 @@ def text_pdf(blocks: list[tuple[str, str]]) -> bytes:
     mediabox = pymupdf.paper_rect("a4")
     where = mediabox + (56, 56, -56, -56)
     more = True
+    pages = 0
     while more:
+        pages += 1
+        if pages > max_pages:
+            raise DocumentError(
+                f"The document would make more than {max_pages} pages once laid out; it is refused."
+            )
         device = writer.begin_page(mediabox)
         more, _ = story.place(where)
         story.draw(device)
