@@ -185,10 +185,21 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Keys carried in addresses (the private feed of deadlines) are masked before any
+    # line is written: on the loggers that write request paths, so that every handler
+    # of theirs sees the masked record, and on the console for anything else.
+    "filters": {
+        "secrets": {
+            "()": "contrechamp.lib.logs.RedactFilter",
+            "patterns": [r"/demandes/echeances/(?P<secret>[^/?#\s]+)\.atom"],
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "waitress.queue": {"level": "ERROR"},
+        "waitress": {"filters": ["secrets"]},
+        "django.request": {"filters": ["secrets"]},
     },
 }
 

@@ -258,3 +258,19 @@ class ReminderLog(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_reminder_a_day")]
+
+
+class FeedToken(models.Model):
+    """The key in the address of a requester's private Atom feed of deadlines (a feed
+    reader cannot log in). Random, not derived from the user; only its SHA-256 is kept,
+    so a copy of the database opens no feed; making a new one replaces it, and the old
+    address stops working. One per user: the feed is the user's, not a request's."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deadline_feed"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"feed of {self.user_id}"

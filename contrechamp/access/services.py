@@ -4,7 +4,9 @@ events, answers into the library, reminders."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,6 +35,7 @@ from contrechamp.access.models import (
     Attachment,
     Campaign,
     Event,
+    FeedToken,
     PublicBody,
     ReminderLog,
     Request,
@@ -862,6 +865,34 @@ def answered_on_time(request: Request) -> bool:
     return request.events.filter(
         kind__in=["reply", "partial"], date__lte=add_months(received, 1)
     ).exists()
+
+
+# --- the private feed of deadlines ------------------------------------------------------
+
+
+def _feed_digest(token: str) -> str:
+    # SHA-256, not a slow password hash: the key is 256 random bits, nothing to guess.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def feed_token_renew(*, user: Any) -> str:
+    """A new random key for the user's feed address, replacing (revoking) the old one.
+    Returns the key: the only time it exists outside the feed reader, since only its
+    hash is stored."""
+    token = secrets.token_urlsafe(32)
+    FeedToken.objects.update_or_create(user=user, defaults={"digest": _feed_digest(token)})
+    return token
+
+
+def feed_token_user(token: str) -> Any:
+    """The active user whose feed this key opens, or None."""
+    found = (
+        FeedToken.objects.select_related("user")
+        .filter(digest=_feed_digest(token), user__is_active=True)
+        .first()
+    )
+    return found.user if found else None
 
 
 # --- reminders ------------------------------------------------------------------------

@@ -8,9 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -35,13 +33,11 @@ from contrechamp.access.forms import (
     SeriesReferralForm,
     request_initial,
 )
-from contrechamp.access.models import Campaign, PublicBody, Request
+from contrechamp.access.models import Campaign, FeedToken, PublicBody, Request
 from contrechamp.accounts.models import has_role
 from contrechamp.documents import access as document_access
 from contrechamp.documents.services import DocumentRejected
 from contrechamp.lib.spreadsheet import safe_row
-
-FEED_SALT = "contrechamp.access.feed"
 
 
 def can_edit(user: Any, request: Request) -> bool:
@@ -538,26 +534,35 @@ def body_statistics(http: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(http: HttpRequest) -> HttpResponse:
-    token = signing.dumps(http.user.id, salt=FEED_SALT)
-    return render(
+    """The requester's dates, and the private address of their Atom feed. Only the
+    key's hash is stored, so the address is shown once, in the answer to the POST that
+    makes it (which also revokes the previous one), and never again."""
+    feed = None
+    if http.method == "POST":
+        feed = reverse("request-feed", args=[services.feed_token_renew(user=http.user)])
+    response = render(
         http,
         "access/dashboard.html",
         {
             "items": [(r, d, services.deadline_name(d)) for r, d in services.due_soon(http.user)],
             "requests": Request.objects.filter(requester_id=http.user.id).select_related("body"),
-            "feed": reverse("request-feed", args=[token]),
+            "feed": feed,
+            "feed_made": FeedToken.objects.filter(user=http.user)  # type: ignore[misc]
+            .values_list("created_at", flat=True)
+            .first(),
         },
     )
+    # The page with the key must not stay in a cache or in the browser's history store.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def deadline_feed(http: HttpRequest, token: str) -> HttpResponse:
     """Upcoming deadlines of one user, for a feed reader (which cannot log in: the
-    address itself, signed, is the key)."""
-    try:
-        user_id = signing.loads(token, salt=FEED_SALT)
-    except signing.BadSignature:
-        raise Http404 from None
-    user = get_object_or_404(get_user_model(), id=user_id, is_active=True)
+    random key in the address is the credential; the log filter in settings masks it)."""
+    user = services.feed_token_user(token)
+    if user is None:
+        raise Http404
     feed = Atom1Feed(
         title=_("Contrechamp: your request deadlines"),
         link=http.build_absolute_uri(reverse("request-dashboard")),

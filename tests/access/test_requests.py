@@ -192,6 +192,8 @@ def test_the_dashboard_and_the_atom_feed_list_upcoming_dates(drafted, contributo
     with time_machine.travel(dt.datetime(2026, 4, 8, 7, 0), tick=False):
         page = contributor_client.get("/demandes/echeances/").content.decode()
         assert "2026-04-12" in page or "12 avril 2026" in page
+        # The private address is made on request and shown once (tests/access/test_feed.py).
+        page = contributor_client.post("/demandes/echeances/").content.decode()
         feed_url = page.split('id="feed-link"')[0].rsplit('href="', 1)[1].split('"')[0]
         response = client.get(feed_url)  # a feed reader, not logged in
         assert response["Content-Type"].startswith("application/atom+xml")

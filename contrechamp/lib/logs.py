@@ -1,0 +1,55 @@
+"""A logging filter that masks secrets carried in URLs before any line is written.
+
+Some addresses are credentials: the private Atom feed of a requester's deadlines has its
+key in the path, because feed readers cannot log in. `contrechamp serve` (waitress)
+keeps no access log, but Django's `django.request` logger writes the path of every 4xx
+and 5xx answer ("Not Found: /demandes/echeances/<key>.atom") and waitress the path of a
+request that raised; a reverse proxy has its own log, to be configured there. Set on the
+handler (not a logger), the filter sees the records of every logger that propagates to
+it, and rewrites the message, its arguments and any formatted traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+MASK = "[redacted]"
+
+
+class RedactFilter(logging.Filter):
+    """`patterns`: regular expressions, each with a group named `secret` to mask."""
+
+    def __init__(self, patterns: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.patterns = [re.compile(p) for p in patterns]
+
+    def redact(self, text: str) -> str:
+        for pattern in self.patterns:
+            text = pattern.sub(self._mask, text)
+        return text
+
+    @staticmethod
+    def _mask(match: re.Match[str]) -> str:
+        start, end = match.span("secret")
+        whole = match.group(0)
+        offset = match.start()
+        return whole[: start - offset] + MASK + whole[end - offset :]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        # Django's request logger attaches the request; a handler that formats it (the
+        # admin e-mail one) would print the path again.
+        if getattr(record, "request", None) is not None and self.redact(
+            str(getattr(record.request, "path", ""))  # type: ignore[attr-defined]
+        ) != str(getattr(record.request, "path", "")):  # type: ignore[attr-defined]
+            record.request = None
+        return True
