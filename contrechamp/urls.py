@@ -19,6 +19,11 @@ urlpatterns = [
         "dispositifs/<slug:slug>/modifier/", registry.deployment_edit_view, name="deployment-edit"
     ),
     path(
+        "dispositifs/<slug:slug>/publier/",
+        registry.deployment_publish_view,
+        name="deployment-publish",
+    ),
+    path(
         "dispositifs/<slug:slug>/historique/",
         registry.deployment_history,
         name="deployment-history",

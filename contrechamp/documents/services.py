@@ -442,10 +442,39 @@ def entity_quote(entity: Entity, *, limit: int = 400) -> str:
     right = min(ends) + 1 if ends else len(text)
     quote = _masked(text[left:right])
     if len(quote) > limit:
-        middle = (entity.start - left + entity.end - left) // 2
-        begin = max(0, middle - limit // 2)
-        quote = "… " + quote[begin : begin + limit].strip() + " …"
+        # Masking shifts offsets: find the entity in the quote, else guess proportionally.
+        at = quote.find(" ".join(entity.text.split()))
+        if at < 0:
+            at = (entity.start - left) * len(quote) // max(1, right - left)
+        quote = _words_around(quote, at, limit - 4)
     return quote
+
+
+def _words_around(text: str, at: int, limit: int) -> str:
+    """Whole words of `text` around offset `at`, at most `limit` characters, with "…"
+    where words were left out: a quote cut inside a word misquotes the document."""
+    words = text.split(" ")
+    ends, position = [], 0
+    for w in words:
+        position += len(w) + 1
+        ends.append(position)
+    centre = next((i for i, end in enumerate(ends) if end > at), len(words) - 1)
+    first = last = centre
+    length = len(words[centre])
+    while True:
+        grew = False
+        if last + 1 < len(words) and length + 1 + len(words[last + 1]) <= limit:
+            last += 1
+            length += 1 + len(words[last])
+            grew = True
+        if first > 0 and length + 1 + len(words[first - 1]) <= limit:
+            first -= 1
+            length += 1 + len(words[first])
+            grew = True
+        if not grew:
+            break
+    quote = " ".join(words[first : last + 1])
+    return ("… " if first > 0 else "") + quote + (" …" if last < len(words) - 1 else "")
 
 
 def _masked(passage: str) -> str:
@@ -498,7 +527,7 @@ def entity_accept(*, entity: Entity, deployment: Any = None, user: Any) -> Any:
         else:
             data = deployment_snapshot(deployment)
             _apply_entity(data, entity)
-            data["citations"] = [*data["citations"], citation]
+            data["citations"] = _cite_page(data["citations"], citation)
             deployment = deployment_update(
                 deployment=deployment,
                 data=data,
@@ -514,6 +543,22 @@ def entity_accept(*, entity: Entity, deployment: Any = None, user: Any) -> Any:
         )
         entity.save()
     return deployment
+
+
+def _cite_page(citations: list[dict[str, Any]], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """A deployment cites one page of a document once: a second suggestion from the same
+    page adds its sentence to that citation's quote (when not already quoted) rather
+    than making a near-identical second citation."""
+    document, locator = new["source"]["document"], new["locator"]
+    for i, c in enumerate(citations):
+        if c["source"].get("document") != document or c["locator"] != locator:
+            continue
+        quote = c["quote"]
+        sentence = new["quote"].strip("… ")
+        if sentence and sentence not in quote and len(quote) + len(new["quote"]) + 3 <= 5000:
+            quote = f"{quote} […] {new['quote']}" if quote else new["quote"]
+        return [*citations[:i], {**c, "quote": quote}, *citations[i + 1 :]]
+    return [*citations, new]
 
 
 def _apply_entity(data: dict[str, Any], entity: Entity) -> None:

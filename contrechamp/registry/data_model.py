@@ -256,8 +256,12 @@ def citations_clean(errors: dict, citations: list[dict]) -> list[dict]:
             ):
                 errors.setdefault(key, []).append(_("No document has the number “%s”.") % document)
             document = int(document) if str(document).isdigit() else None
+        # The id of a citation being edited, so that it keeps its identity (the service
+        # honours it only for a citation of the same claim).
+        ident = str(c.get("id") or "").strip()
         out.append(
             {
+                **({"id": int(ident)} if ident.isdigit() and int(ident) > 0 else {}),
                 "source": {
                     **({"document": document} if document else {}),
                     "title": _text(errors, title, "source_title", _("Source title"), key),

@@ -134,7 +134,9 @@ class DeploymentForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Comment on this change"), required=False, max_length=500
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Read by the view, not validated here: a missing or bad version is refused by the
+    # service with a message the page shows (an error on a hidden field would not be).
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,6 +146,8 @@ class DeploymentForm(forms.Form):
 
 
 class CitationForm(forms.Form):
+    # Which stored citation this row edits, so that it keeps its identity.
+    id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     source_title = forms.CharField(
         label=gettext_lazy("Source (title)"), required=False, max_length=400
     )
@@ -197,6 +201,7 @@ LegalEventFormSet = formset_factory(LegalEventForm, extra=1, max_num=50)
 def citation_initial(citations: list[dict]) -> list[dict]:
     return [
         {
+            "id": c.get("id") or "",
             "source_title": c["source"]["title"],
             "publisher": c["source"]["publisher"],
             "url": c["source"]["url"],
@@ -212,6 +217,7 @@ def citation_initial(citations: list[dict]) -> list[dict]:
 def citation_data(form: forms.Form) -> dict[str, Any]:
     d = form.cleaned_data
     return {
+        "id": d.get("id", ""),
         "source": {
             "title": d.get("source_title", ""),
             "publisher": d.get("publisher", ""),
@@ -229,7 +235,8 @@ class OrganisationForm(forms.ModelForm):
     comment = forms.CharField(
         label=gettext_lazy("Comment on this change"), required=False, max_length=500
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # As for deployments: the view reads it and the service refuses it when missing.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Organisation

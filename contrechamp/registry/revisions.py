@@ -141,6 +141,9 @@ def revision_diff(changes: list[tuple[str, Any, Any]]) -> list[dict[str, Any]]:
             old, new = _as_lines(before), _as_lines(after)
             removed = [escape(x) for x in old if x not in new]
             added = [escape(x) for x in new if x not in old]
+            if not removed and not added:
+                # Only something a reader does not see changed (a citation's id).
+                continue
             left = mark_safe("<br>".join(f"<del>{x}</del>" for x in removed))  # noqa: S308
             right = mark_safe("<br>".join(f"<ins>{x}</ins>" for x in added))  # noqa: S308
         else:
@@ -156,3 +159,69 @@ def revision_diff(changes: list[tuple[str, Any, Any]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# --- three-way merge of concurrent edits ------------------------------------------------
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values; lists of plain strings (codes, slugs, names) compare as sets, since
+    their order carries no meaning."""
+    if isinstance(a, list) and isinstance(b, list) and all(isinstance(x, str) for x in a + b):
+        return sorted(a) == sorted(b)
+    return bool(a == b)
+
+
+def _merge_lists(base: list, mine: list, theirs: list) -> tuple[list, bool]:
+    """Items both people added are kept, items either removed are dropped. Returns the
+    merged list and whether both rewrote the same item (an edit shows up as one item
+    removed and one added; two different rewrites of one item are a real clash, and
+    keeping both would silently duplicate a funding or a source)."""
+    removed_by_me = [x for x in base if x not in mine]
+    removed_by_them = [x for x in base if x not in theirs]
+    added_by_me = [x for x in mine if x not in base]
+    added_by_them = [x for x in theirs if x not in base]
+    clash = (
+        any(isinstance(x, dict) for x in base + mine + theirs)
+        and any(x in removed_by_them for x in removed_by_me)
+        and bool(added_by_me)
+        and bool(added_by_them)
+    )
+    merged = [x for x in theirs if x not in removed_by_me]
+    merged += [x for x in added_by_me if x not in merged]
+    return merged, clash
+
+
+def merge_snapshots(
+    base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Start from `theirs` (the version saved meanwhile) and re-apply what this person
+    changed since `base` (the version they loaded). Returns the merged snapshot and the
+    fields both changed differently: for those the merged snapshot holds this person's
+    value, and they must choose. Without a base (no revision kept) every field that
+    differs counts as changed by both."""
+    merged = dict(theirs)
+    conflicts: list[str] = []
+    for key, value in mine.items():
+        before, saved = base.get(key), theirs.get(key)
+        if _same(value, before) or _same(value, saved):
+            continue
+        if key in base and _same(saved, before):
+            merged[key] = value
+            continue
+        if isinstance(value, list) and isinstance(saved, list) and key in base:
+            items, clash = _merge_lists(before or [], value, saved)
+            if not clash:
+                merged[key] = items
+                continue
+        merged[key] = value
+        conflicts.append(key)
+    return merged, conflicts
+
+
+def display_value(field: str, value: Any) -> str:
+    """A stored value as a person reads it, on one line per item."""
+    shown = _display(field, value)
+    if isinstance(shown, list):
+        return "\n".join(_as_lines(shown))
+    return "" if shown is None else str(shown)

@@ -28,15 +28,58 @@ from contrechamp.registry.models import (
     Source,
     Technology,
 )
+from contrechamp.registry.revisions import merge_snapshots
 
 
 class StaleEdit(Exception):
-    """The object changed since the editor loaded it; nothing was written."""
+    """The object changed since the editor loaded it; nothing was written.
 
-    def __init__(self, *, current_version: int, changes: list[dict[str, Any]]) -> None:
+    `changes` says what the other person changed; `merged` is the newer version with this
+    person's own changes re-applied, for the form to show; `conflicts` names the fields
+    both changed differently (`merged` holds this person's value there, `theirs` the
+    saved one), between which the person must choose."""
+
+    def __init__(
+        self,
+        *,
+        current_version: int,
+        changes: list[dict[str, Any]],
+        merged: dict[str, Any] | None = None,
+        conflicts: list[str] | None = None,
+        theirs: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(f"stale edit: the current version is {current_version}")
         self.current_version = current_version
         self.changes = changes
+        self.merged = merged or {}
+        self.conflicts = conflicts or []
+        self.theirs = theirs or {}
+
+
+def _version_check(base_version: Any, current_version: int) -> int:
+    """The version the editor loaded, refused when missing or impossible: without it an
+    edit would silently overwrite whatever was saved meanwhile."""
+    if (
+        isinstance(base_version, bool)
+        or not isinstance(base_version, int)
+        or not 1 <= base_version <= current_version
+    ):
+        raise ValidationError(
+            {
+                "version": [
+                    _(
+                        "This form does not say which version it was loaded from: nothing "
+                        "was saved. Reload the page and make your change again."
+                    )
+                ]
+            }
+        )
+    return base_version
+
+
+def base_snapshot(*, kind: str, object_id: int, version: int) -> dict[str, Any]:
+    revision = Revision.objects.filter(kind=kind, object_id=object_id, version=version).first()
+    return revision.snapshot if revision else {}
 
 
 # --- snapshots -------------------------------------------------------------------------
@@ -80,6 +123,7 @@ def deployment_snapshot(deployment: Deployment) -> dict[str, Any]:
 
 def _citation_data(c: Citation) -> dict[str, Any]:
     return {
+        "id": c.id,
         "source": {
             "title": c.source.title,
             "publisher": c.source.publisher,
@@ -242,10 +286,68 @@ def _deployment_apply(deployment: Deployment, data: dict[str, Any]) -> None:
     deployment.legal_events.all().delete()
     for e in data["legal_events"]:
         LegalEvent.objects.create(deployment=deployment, **e)
-    deployment.citations.all().delete()
-    for c in data["citations"]:
-        _citation_create(data=c, deployment=deployment)
+    _citations_sync(deployment, data["citations"])
     deployment_index(deployment)
+
+
+_SOURCE_FIELDS = ("title", "publisher", "url", "published_on")
+
+
+def _citations_with_documents(deployment: Deployment, items: list[dict[str, Any]]) -> None:
+    """Give back its library document to an edited citation whose source reads the same:
+    the form does not carry the document (a hidden number anyone could change to point at
+    a private document), the citation's identity does."""
+    existing = {c.id: c for c in deployment.citations.select_related("source")}
+    for item in items:
+        c = existing.get(item.get("id") or 0)
+        if c is None or "document" in item["source"] or not c.source.document_id:
+            continue
+        if all(item["source"].get(k, "") == getattr(c.source, k) for k in _SOURCE_FIELDS):
+            item["source"]["document"] = c.source.document_id
+
+
+def _citations_sync(deployment: Deployment, items: list[dict[str, Any]]) -> None:
+    """Update the deployment's citations in place rather than replacing them: their ids
+    are referenced (an accepted suggestion points at the citation it made) and must not
+    change at each save. An item keeps the citation named by its id, or else one with the
+    same source and page; what is left over was removed by the editor."""
+    existing = {c.id: c for c in deployment.citations.select_related("source")}
+    used: set[int] = set()
+    for item in items:
+        current = existing.get(item.get("id") or 0)
+        if current is not None and current.id in used:
+            current = None
+        if (
+            current is not None
+            and all(item["source"].get(k, "") == getattr(current.source, k) for k in _SOURCE_FIELDS)
+            and item["source"].get("document") in (None, current.source.document_id)
+        ):
+            source = current.source
+        else:
+            source = source_get_or_create(item["source"])
+        if current is None:
+            same_page = [
+                c
+                for c in existing.values()
+                if c.id not in used and c.source_id == source.id and c.locator == item["locator"]
+            ]
+            current = next((c for c in same_page if c.quote == item["quote"]), None) or next(
+                iter(same_page), None
+            )
+        accessed = dt.date.fromisoformat(item["accessed_on"]) if item.get("accessed_on") else None
+        if current is None:
+            current = _citation_create(data=item, deployment=deployment)
+        elif (current.source_id, current.quote, current.locator, current.accessed_on) != (
+            source.id,
+            item["quote"],
+            item["locator"],
+            accessed,
+        ):
+            current.source, current.quote, current.locator = source, item["quote"], item["locator"]
+            current.accessed_on = accessed
+            current.save()
+        used.add(current.id)
+    deployment.citations.exclude(id__in=used).delete()
 
 
 @transaction.atomic
@@ -274,20 +376,34 @@ def deployment_update(
     base_version: int,
     author: User | None,
     comment: str = "",
+    keep_theirs: list[str] | tuple[str, ...] = (),
 ) -> Deployment:
-    """Save a new version. Raises StaleEdit, writing nothing, when someone saved another
-    version after `base_version` was loaded; raises ValidationError on bad data."""
-    clean = deployment_clean(data)
+    """Save a new version. Raises ValidationError on bad data or when `base_version`, the
+    version the editor loaded, is missing or impossible. Raises StaleEdit, writing
+    nothing, when someone saved another version since: it carries the newer version with
+    this person's changes re-applied. `keep_theirs` names fields for which the person,
+    shown both values, chose the one of `base_version` over what their form holds.
+
+    Publication is not an edit: the deployment stays published or unpublished as it is
+    (see `deployment_publish`), whatever the data says."""
     current = Deployment.objects.select_for_update().get(id=deployment.id)
+    base_version = _version_check(base_version, current.version)
+    base = base_snapshot(kind="deployment", object_id=current.id, version=base_version)
+    data = {**data, "is_published": current.is_published}
+    for field in keep_theirs:
+        if field in base and field != "is_published":
+            data[field] = base[field]
+    clean = deployment_clean(data)
+    _citations_with_documents(current, clean["citations"])
     if current.version != base_version:
+        theirs = deployment_snapshot(current)
+        merged, conflicts = merge_snapshots(base, clean, theirs)
         raise StaleEdit(
             current_version=current.version,
-            changes=_changes_since(
-                kind="deployment",
-                object_id=current.id,
-                version=base_version,
-                current=deployment_snapshot(current),
-            ),
+            changes=snapshot_changes(base, theirs),
+            merged=merged,
+            conflicts=conflicts,
+            theirs=theirs,
         )
     current.version += 1
     _deployment_apply(current, clean)
@@ -302,9 +418,25 @@ def deployment_update(
     return current
 
 
-def _changes_since(*, kind: str, object_id: int, version: int, current: dict) -> list[dict]:
-    base = Revision.objects.filter(kind=kind, object_id=object_id, version=version).first()
-    return snapshot_changes(base.snapshot if base else {}, current)
+@transaction.atomic
+def deployment_publish(*, deployment: Deployment, author: User | None) -> Deployment:
+    """Make a draft public, as a new version that says so. Raises ValidationError when
+    the deployment lacks what every published one has (a source)."""
+    current = Deployment.objects.select_for_update().get(id=deployment.id)
+    if current.is_published:
+        return current
+    clean = deployment_clean({**deployment_snapshot(current), "is_published": True})
+    current.version += 1
+    _deployment_apply(current, clean)
+    Revision.objects.create(
+        kind="deployment",
+        object_id=current.id,
+        version=current.version,
+        author=author,
+        comment=_("published"),
+        snapshot=deployment_snapshot(current),
+    )
+    return current
 
 
 @transaction.atomic
@@ -331,17 +463,24 @@ def organisation_update(
     base_version: int,
     author: User | None,
     comment: str = "",
+    keep_theirs: list[str] | tuple[str, ...] = (),
 ) -> Organisation:
+    """As `deployment_update`: refuses a missing version, and on a stale one raises
+    StaleEdit with the newer version and this person's changes re-applied."""
     current = Organisation.objects.select_for_update().get(id=organisation.id)
+    base_version = _version_check(base_version, current.version)
+    base = base_snapshot(kind="organisation", object_id=current.id, version=base_version)
+    data = {**data, **{k: base[k] for k in keep_theirs if k in base}}
     if current.version != base_version:
+        theirs = organisation_snapshot(current)
+        mine = {k: data[k] for k in theirs if k in data}
+        merged, conflicts = merge_snapshots(base, mine, theirs)
         raise StaleEdit(
             current_version=current.version,
-            changes=_changes_since(
-                kind="organisation",
-                object_id=current.id,
-                version=base_version,
-                current=organisation_snapshot(current),
-            ),
+            changes=snapshot_changes(base, theirs),
+            merged=merged,
+            conflicts=conflicts,
+            theirs=theirs,
         )
     for field in ("name", "kind", "siren", "country", "website", "description"):
         setattr(current, field, data.get(field, getattr(current, field)))

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,11 +28,18 @@ from contrechamp.registry.models import (
     Revision,
     Technology,
 )
-from contrechamp.registry.revisions import revision_diff
+from contrechamp.registry.permissions import (
+    may_edit_deployment,
+    may_publish_deployment,
+    may_read_deployment,
+)
+from contrechamp.registry.revisions import FIELD_LABELS, display_value, revision_diff
 from contrechamp.registry.services import (
     StaleEdit,
+    base_snapshot,
     camera_count_create,
     deployment_create,
+    deployment_publish,
     deployment_revert,
     deployment_snapshot,
     deployment_update,
@@ -54,6 +61,43 @@ def _author(request: HttpRequest) -> User:
     if not isinstance(request.user, User):
         raise PermissionDenied
     return request.user
+
+
+def _deployment_for(request: HttpRequest, slug: str, allowed: Any) -> Deployment:
+    """The deployment, or 404 when `allowed(user, deployment)` says no: a draft's very
+    existence is not told to those who may not read it."""
+    deployment = get_object_or_404(Deployment, slug=slug)
+    if not allowed(request.user, deployment):
+        raise Http404
+    return deployment
+
+
+def _version(value: Any) -> int | None:
+    """The version a form says it was loaded from; None when missing or not a number."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _pending_choices(request: HttpRequest, allowed: Any) -> tuple[list[str], list[str], list[str]]:
+    """From a form saved after a conflict: the fields the person was asked to choose
+    for, those where they chose the saved version's value, and those left unchosen."""
+    pending = [x for x in dict.fromkeys(request.POST.getlist("conflict")) if x in allowed]
+    theirs = [x for x in pending if request.POST.get(f"choose-{x}") == "theirs"]
+    unchosen = [x for x in pending if request.POST.get(f"choose-{x}") not in ("mine", "theirs")]
+    return pending, theirs, unchosen
+
+
+def _choice_rows(fields: list[str], mine: dict[str, Any], theirs: dict[str, Any]) -> list[dict]:
+    """Both values of each field changed by both people, for a side-by-side choice."""
+    return [
+        {
+            "field": x,
+            "label": FIELD_LABELS.get(x, x),
+            "mine": display_value(x, mine.get(x)),
+            "theirs": display_value(x, theirs.get(x)),
+        }
+        for x in fields
+    ]
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -141,7 +185,7 @@ def filter_choices() -> dict[str, Any]:
 
 
 def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    deployment = get_object_or_404(Deployment.objects.published(), slug=slug)
+    deployment = _deployment_for(request, slug, may_read_deployment)
     citations = list(deployment.citations.select_related("source"))
     # Sources numbered in order of first citation, as in a footnote list.
     numbers: dict[int, int] = {}
@@ -156,6 +200,7 @@ def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "deployment": deployment,
             "description_html": render_markdown(deployment.description),
+            "may_publish": may_publish_deployment(request.user, deployment),
             "citations": [(numbers[c.source_id], c) for c in citations],
             "sources": [
                 (numbers[s.id], s, [c for c in citations if c.source_id == s.id]) for s in sources
@@ -242,6 +287,8 @@ def _data_from_forms(forms: dict[str, Any]) -> tuple[dict[str, Any] | None, list
         "start_date": main["start_date"],
         "end_date": main["end_date"],
         "description": main["description"],
+        # A deployment made with the form is public (the form says so); an edit never
+        # changes that (see deployment_update), publishing a draft is its own action.
         "is_published": True,
         "communes": communes,
         "epcis": epcis,
@@ -260,7 +307,7 @@ def _attach_errors(forms: dict[str, Any], error: ValidationError, kept: dict) ->
     sets = {"citations": "citations", "fundings": "fundings", "legal_events": "legal_events"}
     for key, msgs in error.message_dict.items():
         head, _sep, rest = key.partition(".")
-        if head in forms["form"].fields:
+        if head in forms["form"].fields and head != "version":
             for m in msgs:
                 forms["form"].add_error(head, m)
         elif head in sets and rest:
@@ -307,30 +354,39 @@ def deployment_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     _contributor_required(request)
-    deployment = get_object_or_404(Deployment, slug=slug)
+    deployment = _deployment_for(request, slug, may_edit_deployment)
     errors: list[str] = []
-    conflict = None
+    conflict: StaleEdit | None = None
+    choices: list[dict] = []
     if request.method == "POST":
         forms = _deployment_forms(request, data=request.POST)
         data, kept = _data_from_forms(forms)
-        if data is not None:
-            base_version = forms["form"].cleaned_data["version"] or deployment.version
+        base_version = _version(request.POST.get("version"))
+        pending, keep_theirs, unchosen = _pending_choices(request, FIELD_LABELS)
+        if data is not None and unchosen and base_version:
+            errors.append(_("Choose which value to keep for each field below."))
+            saved = base_snapshot(kind="deployment", object_id=deployment.id, version=base_version)
+            choices = _choice_rows(pending, data, saved)
+        elif data is not None:
             try:
                 deployment = deployment_update(
                     deployment=deployment,
                     data=data,
-                    base_version=base_version,
+                    base_version=base_version,  # type: ignore[arg-type]  # None is refused
                     author=_author(request),
                     comment=forms["form"].cleaned_data["comment"],
+                    keep_theirs=keep_theirs,
                 )
             except StaleEdit as stale:
-                # Keep everything the contributor typed; the next save is made knowingly
-                # over the version they have now been shown.
-                post = request.POST.copy()
-                post["version"] = str(stale.current_version)
-                forms = _deployment_forms(request, data=post)
-                forms["form"].is_valid()
+                # Start again from the newer version with only this person's changes
+                # re-applied: saving the page again then loses nobody's work.
                 conflict = stale
+                forms = _deployment_forms(
+                    request,
+                    initial=_initial_from_snapshot(stale.merged, stale.current_version),
+                )
+                forms["form"].initial["comment"] = request.POST.get("comment", "")
+                choices = _choice_rows(stale.conflicts, stale.merged, stale.theirs)
             except ValidationError as e:
                 errors = _attach_errors(forms, e, kept[0])
             else:
@@ -355,9 +411,25 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
             )
             if conflict
             else [],
+            "choices": choices,
         },
         status=status,
     )
+
+
+@require_POST
+@login_required
+def deployment_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
+    deployment = _deployment_for(request, slug, may_read_deployment)
+    if not may_publish_deployment(request.user, deployment):
+        raise PermissionDenied if deployment.is_published else Http404
+    try:
+        deployment = deployment_publish(deployment=deployment, author=_author(request))
+    except ValidationError as e:
+        messages.error(request, _("This draft cannot be published yet: %s") % " ".join(e.messages))
+    else:
+        messages.success(request, _("Deployment published: everyone can now read it."))
+    return redirect(deployment)
 
 
 def _history(request: HttpRequest, kind: str, obj: Any) -> HttpResponse:
@@ -393,13 +465,11 @@ def _revision(request: HttpRequest, kind: str, obj: Any, version: int) -> HttpRe
 
 
 def deployment_history(request: HttpRequest, slug: str) -> HttpResponse:
-    return _history(
-        request, "deployment", get_object_or_404(Deployment.objects.published(), slug=slug)
-    )
+    return _history(request, "deployment", _deployment_for(request, slug, may_read_deployment))
 
 
 def deployment_revision(request: HttpRequest, slug: str, version: int) -> HttpResponse:
-    deployment = get_object_or_404(Deployment.objects.published(), slug=slug)
+    deployment = _deployment_for(request, slug, may_read_deployment)
     return _revision(request, "deployment", deployment, version)
 
 
@@ -407,7 +477,7 @@ def deployment_revision(request: HttpRequest, slug: str, version: int) -> HttpRe
 @login_required
 def deployment_revert_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     _contributor_required(request)
-    deployment = get_object_or_404(Deployment, slug=slug)
+    deployment = _deployment_for(request, slug, may_edit_deployment)
     try:
         deployment = deployment_revert(
             deployment=deployment, version=version, author=_author(request)
@@ -456,13 +526,20 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> HttpResponse:
     _contributor_required(request)
-    conflict = None
+    conflict: StaleEdit | None = None
+    choices: list[dict] = []
     if request.method == "POST":
         form = f.OrganisationForm(
             request.POST,
             instance=Organisation() if org is None else Organisation.objects.get(id=org.id),
         )
-        if form.is_valid():
+        base_version = _version(request.POST.get("version"))
+        pending, keep_theirs, unchosen = _pending_choices(request, f.OrganisationForm.Meta.fields)
+        if form.is_valid() and org is not None and unchosen and base_version:
+            form.add_error(None, _("Choose which value to keep for each field below."))
+            saved = base_snapshot(kind="organisation", object_id=org.id, version=base_version)
+            choices = _choice_rows(pending, form.cleaned_data, saved)
+        elif form.is_valid():
             data = {k: form.cleaned_data[k] for k in f.OrganisationForm.Meta.fields}
             comment = form.cleaned_data["comment"]
             try:
@@ -474,19 +551,27 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
                         data=data,
                         author=_author(request),
                         comment=comment,
-                        base_version=form.cleaned_data["version"] or org.version,
+                        base_version=base_version,  # type: ignore[arg-type]  # None is refused
+                        keep_theirs=keep_theirs,
                     )
             except StaleEdit as stale:
-                post = request.POST.copy()
-                post["version"] = str(stale.current_version)
                 assert org is not None  # a stale edit only happens to an existing one
-                form = f.OrganisationForm(post, instance=Organisation.objects.get(id=org.id))
-                form.is_valid()
                 conflict = stale
+                form = f.OrganisationForm(
+                    instance=Organisation.objects.get(id=org.id),
+                    initial={
+                        **stale.merged,
+                        "version": stale.current_version,
+                        "comment": comment,
+                    },
+                )
+                choices = _choice_rows(stale.conflicts, stale.merged, stale.theirs)
             except ValidationError as e:
                 for field, msgs in e.message_dict.items():
                     for m in msgs:
-                        form.add_error(field if field in form.fields else None, m)
+                        form.add_error(
+                            field if field in form.fields and field != "version" else None, m
+                        )
             else:
                 messages.success(request, _("Organisation saved."))
                 return redirect(org)
@@ -504,6 +589,7 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
             )
             if conflict
             else [],
+            "choices": choices,
         },
         status=200 if request.method == "GET" else (409 if conflict else 400),
     )

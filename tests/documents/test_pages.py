@@ -133,7 +133,10 @@ def test_a_reviewer_accepts_a_commune_into_a_new_deployment_with_a_citation(
     client.post(f"/suggestions/{vendor.id}/accepter/", {"deployment": str(deployment.id)})
     deployment.refresh_from_db()
     assert list(deployment.vendors.values_list("name", flat=True)) == ["Serenicity"]
-    assert deployment.version == 2 and deployment.citations.count() == 2
+    # Same page, same deployment: still one citation, which both suggestions point at.
+    assert deployment.version == 2 and deployment.citations.count() == 1
+    vendor.refresh_from_db()
+    assert vendor.citation_id == citation.id
 
     page = client.get(f"/documents/{minutes.id}/").content.decode()
     assert deployment.title in page  # "Cited by"

@@ -57,8 +57,12 @@ def test_it_keeps_both_changes_when_the_conflict_screen_is_saved_again(deploymen
     ]
 
 
-@pytest.mark.parametrize("choice, expected", [("theirs", "Titre de Camille"), ("mine", "Titre de Dominique")])
-def test_a_field_changed_by_both_is_shown_side_by_side_and_chosen(deployment, two, choice, expected):
+@pytest.mark.parametrize(
+    "choice, expected", [("theirs", "Titre de Camille"), ("mine", "Titre de Dominique")]
+)
+def test_a_field_changed_by_both_is_shown_side_by_side_and_chosen(
+    deployment, two, choice, expected
+):
     camille, dominique = two
     form_a, form_b = _open(camille, deployment.slug), _open(dominique, deployment.slug)
     set_field(form_a, "title", "Titre de Camille")

@@ -49,7 +49,9 @@ def test_others_neither_read_nor_edit_a_draft(client, draft, other_contributor, 
 
 
 @pytest.mark.parametrize("who", ["contributor", "reviewer"])
-def test_the_author_or_a_reviewer_reads_and_publishes_a_draft(client, draft, reviewer, contributor, who):
+def test_the_author_or_a_reviewer_reads_and_publishes_a_draft(
+    client, draft, reviewer, contributor, who
+):
     client.force_login(reviewer if who == "reviewer" else contributor)
     page = client.get(reverse("deployment-detail", args=[draft.slug]))
     html = page.content.decode()
