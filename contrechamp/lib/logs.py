@@ -47,9 +47,8 @@ class RedactFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
         # Django's request logger attaches the request; a handler that formats it (the
-        # admin e-mail one) would print the path again.
-        if getattr(record, "request", None) is not None and self.redact(
-            str(getattr(record.request, "path", ""))  # type: ignore[attr-defined]
-        ) != str(getattr(record.request, "path", "")):  # type: ignore[attr-defined]
+        # admin e-mail one) would print the path again, so it goes with a secret in it.
+        path = str(getattr(getattr(record, "request", None), "path", ""))
+        if path and self.redact(path) != path:
             record.request = None
         return True
