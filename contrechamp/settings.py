@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own copy of Swagger UI (static/ninja/): the API docs page is served
+    # from this site instead of a CDN, which the Content-Security-Policy would block.
+    "ninja",
     "contrechamp.places",
     "contrechamp.registry",
     "contrechamp.accounts",

@@ -1,5 +1,10 @@
+from pathlib import Path
+
 from django.contrib import admin
+from django.http import FileResponse, HttpRequest
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from contrechamp.access import views as access
 from contrechamp.accounts import views as accounts
@@ -10,7 +15,18 @@ from contrechamp.places import views as places
 from contrechamp.redaction import views as redaction
 from contrechamp.registry import views as registry
 
+FAVICON = Path(__file__).parent / "static" / "favicon.ico"
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> FileResponse:
+    """The icon at the address feed readers and old browsers ask for without a <link>."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/vnd.microsoft.icon")
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("", registry.home, name="home"),
     path("dispositifs/", registry.deployment_list, name="deployment-list"),
     path("dispositifs/nouveau/", registry.deployment_create_view, name="deployment-create"),

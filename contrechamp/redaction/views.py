@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contrechamp.documents import access
-from contrechamp.documents.models import Document, Page
+from contrechamp.documents.models import Document
 from contrechamp.places.models import Commune
 from contrechamp.redaction import services
 from contrechamp.redaction.models import DEFAULT_REASON, Publication, PublicFigure, Redaction
@@ -29,14 +29,17 @@ def _back(document: Document, number: object = None) -> HttpResponse:
     return redirect(f"{url}?page={number}#page" if number else url)
 
 
-def _box_style(rect: list[float], page: Page) -> str:
-    """A box in PDF points as CSS percentages of the page image."""
-    width, height = page.width or 1, page.height or 1
-    x0, y0, x1, y1 = rect
-    return (
-        f"left:{x0 / width * 100:.3f}%;top:{y0 / height * 100:.3f}%;"
-        f"width:{(x1 - x0) / width * 100:.3f}%;height:{(y1 - y0) / height * 100:.3f}%"
-    )
+def _box(rect: list[float]) -> dict[str, str]:
+    """A box in PDF points as the geometry of an SVG rectangle drawn over the page image
+    in the page's own units: SVG attributes, where a `style` attribute would be refused
+    by the site's CSP."""
+    x0, y0, x1, y1 = (float(v) for v in rect)
+    return {
+        "x": f"{min(x0, x1):.2f}",
+        "y": f"{min(y0, y1):.2f}",
+        "width": f"{abs(x1 - x0):.2f}",
+        "height": f"{abs(y1 - y0):.2f}",
+    }
 
 
 def _page_number(request: HttpRequest) -> str:
@@ -51,8 +54,7 @@ def review(request: HttpRequest, document_id: int) -> HttpResponse:
     page = current.object_list[0] if current else None
     redactions = list(page.redactions.all()) if page else []
     for redaction in redactions:
-        boxes = [_box_style(rect, redaction.page) for rect in redaction.rects]
-        redaction.boxes = boxes  # type: ignore[attr-defined]
+        redaction.boxes = [_box(rect) for rect in redaction.rects]  # type: ignore[attr-defined]
     everything = Redaction.objects.filter(page__document=document)
     counts = {status: everything.filter(status=status).count() for status, _ in Redaction.STATUSES}
     return render(

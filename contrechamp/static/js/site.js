@@ -6,6 +6,13 @@
     el.style.width = Math.max(2, parseInt(el.dataset.width, 10)) * 0.08 + "rem";
   });
 
+  // Filters that apply as soon as they change (a <noscript> button does it without JS).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      if (select.form) select.form.submit();
+    });
+  });
+
   // Suggestions from the API for inputs marked data-autocomplete: communes (entries
   // separated by commas, "Name (code)"; with data-go, choosing one opens its page) or the
   // bodies a request can go to (entries separated by semicolons, "Name [reference]").
