@@ -145,6 +145,9 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 200) * 1024 * 1024
 DOCUMENT_MAX_PAGES = env_int("DOCUMENT_MAX_PAGES", 5000)
 DOCUMENT_MAX_PAGE_SIDE = env_int("DOCUMENT_MAX_PAGE_SIDE", 14400)
 DOCUMENT_MAX_ATTACHMENTS = env_int("DOCUMENT_MAX_ATTACHMENTS", 100)
+# Attachments of attachments (an e-mail forwarded in an e-mail...) are taken out this many
+# levels deep; deeper ones stay listed in their e-mail, with the reason.
+DOCUMENT_MAX_DEPTH = env_int("DOCUMENT_MAX_DEPTH", 3)
 # OCR: Tesseract, one single-threaded process per page, this many at once (0: one per CPU).
 TESSERACT_COMMAND = env_str("TESSERACT_COMMAND", "tesseract")
 OCR_LANGUAGES = env_str("OCR_LANGUAGES", "fra")

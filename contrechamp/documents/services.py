@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from contrechamp.documents import extract, files, search
 from contrechamp.documents.extract import DocumentError
@@ -226,11 +227,16 @@ def _step_extract(document: Document) -> dict[str, Any]:
     output: dict[str, Any] = {}
     if document.kind != "pdf":
         rendition_path = files.derived_path(document, "rendition.pdf")
+        withheld = _attachments_withheld(document)
         rendition = extract.render(
             document.kind,
             files.original(document),
             max_attachments=settings.DOCUMENT_MAX_ATTACHMENTS,
+            max_pages=settings.DOCUMENT_MAX_PAGES,
+            attachments_withheld=withheld,
         )
+        if withheld:
+            output["attachments_withheld"] = withheld
         if rendition.pdf is not None:
             files.save(rendition_path, rendition.pdf)
         if rendition.date and not document.date:
@@ -294,6 +300,31 @@ def _step_extract(document: Document) -> dict[str, Any]:
     output["pages"] = pdf.page_count
     output["pages_to_ocr"] = Page.objects.filter(document=document, needs_ocr=True).count()
     return output
+
+
+def _attachments_withheld(document: Document) -> str:
+    """Why the attachments of `document` are not taken out, or "". An e-mail forwarded
+    inside an e-mail inside an e-mail... is expanded DOCUMENT_MAX_DEPTH levels deep, and
+    one upload makes at most about DOCUMENT_MAX_ATTACHMENTS documents in all (a hundred
+    e-mails of a hundred e-mails would otherwise make a million)."""
+    depth, root = 0, document
+    while root.parent_id is not None and depth <= settings.DOCUMENT_MAX_DEPTH:
+        depth += 1
+        root = Document.objects.only("id", "parent_id").get(id=root.parent_id)
+    if depth >= settings.DOCUMENT_MAX_DEPTH:
+        return gettext("attached %(depth)s levels deep, beyond the limit of %(limit)s levels") % {
+            "depth": depth,
+            "limit": settings.DOCUMENT_MAX_DEPTH,
+        }
+    made, level = 0, [root.id]
+    for _ in range(settings.DOCUMENT_MAX_DEPTH):
+        level = list(Document.objects.filter(parent_id__in=level).values_list("id", flat=True))
+        made += len(level)
+    if made >= settings.DOCUMENT_MAX_ATTACHMENTS:
+        return gettext(
+            "the e-mail they came in has already given %(count)s attachments, the limit"
+        ) % {"count": made}
+    return ""
 
 
 def _has_images(page: pymupdf.Page) -> bool:

@@ -191,11 +191,12 @@ def document_page_image(request: HttpRequest, document_id: int, number: int) -> 
 
 
 def document_original(request: HttpRequest, document_id: int) -> HttpResponse | FileResponse:
-    document = get_object_or_404(Document, id=document_id)
-    if not access.can_download_original(request.user, document):
-        if not request.user.is_authenticated:
-            return redirect(f"/compte/login/?next={request.path}")
-        raise PermissionDenied
+    """The original file, for reviewers. Everyone else gets the same 404 for a document
+    that exists and one that does not, anonymous visitors included (a login redirect
+    would tell them which ids exist)."""
+    document = Document.objects.filter(id=document_id).first()
+    if document is None or not access.can_download_original(request.user, document):
+        raise Http404
     response = FileResponse(
         io.BytesIO(files.original(document)),
         as_attachment=True,
@@ -243,7 +244,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_POST
 def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
     if not access.sees_originals(request.user):
-        raise PermissionDenied
+        raise Http404  # as for a suggestion that does not exist
     entity = get_object_or_404(Entity.objects.select_related("page__document"), id=entity_id)
     target = request.POST.get("deployment", "new")
     deployment = None
@@ -270,7 +271,7 @@ def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
 @require_POST
 def entity_reject_view(request: HttpRequest, entity_id: int) -> HttpResponse:
     if not access.sees_originals(request.user):
-        raise PermissionDenied
+        raise Http404  # as for a suggestion that does not exist
     entity = get_object_or_404(Entity.objects.select_related("page"), id=entity_id)
     entity_reject(entity=entity, user=request.user)
     return redirect(entity.page.get_absolute_url())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from contrechamp.redaction.models import DEFAULT_REASON, Publication, PublicFigu
 
 def _document(request: HttpRequest, document_id: int) -> Document:
     if not access.sees_originals(request.user):
-        raise PermissionDenied
+        raise Http404  # the same answer as for a document that does not exist
     return get_object_or_404(Document, id=document_id)
 
 
@@ -97,7 +97,7 @@ def accept_all(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, redaction_id: int) -> HttpResponse:
     if not access.sees_originals(request.user):
-        raise PermissionDenied
+        raise Http404
     redaction = get_object_or_404(Redaction.objects.select_related("page"), id=redaction_id)
     decision = request.POST.get("decision")
     if decision not in ("accept", "reject"):

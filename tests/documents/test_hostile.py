@@ -4,6 +4,8 @@ never makes the worker build something large, and say why it refused."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import json
 import struct
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import zipfile
 import zlib
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -346,3 +349,55 @@ def test_an_email_of_thousands_of_nested_parts_is_refused_clearly():
     data = head + "Date: Tue, 12 Mar 2019 10:00:00 +0100\n" + body
     with pytest.raises(DocumentError, match="nested too deeply"):
         extract.render("email", data.encode(), max_attachments=100)
+
+
+# --- nested e-mails (the pipeline) ----------------------------------------------------
+
+
+def nested_emails(levels: int) -> bytes:
+    """An e-mail forwarding an e-mail forwarding ... `levels` deep (each forwarded as
+    itself, message/rfc822, so the file grows by a few hundred bytes a level), the
+    innermost with a PDF."""
+    from tests.documents import samples
+
+    message = email.message_from_bytes(
+        samples.eml("Niveau 0 : la délibération jointe.", samples.text_pdf(["x" * 40])),
+        policy=email.policy.default,
+    )
+    for level in range(1, levels):
+        outer = EmailMessage()
+        outer["From"] = "collectif@example.org"
+        outer["To"] = "archives@example.org"
+        outer["Subject"] = f"Transfert niveau {level}"
+        outer["Date"] = "Tue, 12 Mar 2019 10:00:00 +0100"
+        outer.set_content(f"Niveau {level}.")
+        outer.add_attachment(message)
+        message = outer
+    return message.as_bytes()
+
+
+@pytest.mark.django_db
+def test_nested_emails_are_expanded_only_so_deep_and_say_why(settings):
+    from contrechamp.documents.models import Document
+    from contrechamp.documents.services import document_ingest, document_process
+
+    settings.DOCUMENT_MAX_DEPTH = 3
+    top = document_ingest(data=nested_emails(50), filename="transfert.eml").document
+    for _ in range(60):  # as the worker would: every queued document, until none is left
+        queued = Document.objects.filter(status="queued").first()
+        if queued is None:
+            break
+        document_process(document=queued)
+    chain = [top]
+    while (child := Document.objects.filter(parent=chain[-1]).first()) is not None:
+        chain.append(child)
+    assert len(chain) == 4 and Document.objects.count() == 4  # the top and 3 levels
+    last = chain[-1]
+    last.refresh_from_db()
+    assert last.status == "done"
+    step = last.steps.get(name="extract")
+    assert step.output["attachments"] == []
+    assert "3" in step.output["attachments_withheld"]
+    page = last.pages.get(number=1).text
+    assert "Pièces jointes non extraites" in page and "message.eml" in page
+    assert set(Document.objects.values_list("status", flat=True)) == {"done"}

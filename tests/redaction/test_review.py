@@ -34,7 +34,7 @@ def _page(client, document, number=1):
     return client.get(f"/documents/{document.id}/caviardage/?page={number}").content.decode()
 
 
-@pytest.mark.parametrize("who, status", [("visitor", 403), ("contributor", 403)])
+@pytest.mark.parametrize("who, status", [("visitor", 404), ("contributor", 404)])
 def test_only_reviewers_open_the_review_screen(request, client, letter, who, status):
     if who != "visitor":
         client.force_login(request.getfixturevalue(who))
@@ -123,7 +123,7 @@ def test_a_reviewer_redacts_page_by_page_and_publishes(client, reviewer, letter)
     assert published.status_code == 200 and published["Content-Type"] == "application/pdf"
     with pymupdf.open(stream=published.content, filetype="pdf") as pdf:
         assert "Dubois" not in "".join(p.get_text() for p in pdf)
-    assert client.get(f"/documents/{letter.id}/original/").status_code == 302
+    assert client.get(f"/documents/{letter.id}/original/").status_code == 404
 
     api = client.get(f"/api/v1/documents/{letter.id}/pages/2").json()
     assert "capteurs" in api["text"] and "Tilleuls" not in api["text"]
@@ -194,7 +194,7 @@ def test_the_uploader_sees_the_redacted_version_once_it_exists(client, contribut
     document_publish(document=document)
     page = client.get(f"/documents/{document.id}/").content.decode()
     assert "capteurs sonores" in page and "claire.dubois" not in page
-    assert client.get(f"/documents/{document.id}/original/").status_code == 403
+    assert client.get(f"/documents/{document.id}/original/").status_code == 404
 
 
 def test_an_email_is_published_from_its_pdf_rendition(tesseract):
