@@ -459,7 +459,10 @@ def _request_dict(item: Any, *, detail: bool = False) -> dict[str, Any]:
         data["deployments"] = list(
             item.deployments.filter(is_published=True).values_list("slug", flat=True)
         )
-        data["deadlines"] = services.calendar(item).as_list()
+        calendar = services.calendar(item)
+        data["deadlines"] = calendar.as_list()
+        # The legal notes travel with the dates they qualify (R421-2 CJA, L112-6 CRPA).
+        data["deadline_notes"] = calendar.notes_as_list()
         data["events"] = _events(item)
     return data
 

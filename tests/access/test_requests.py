@@ -260,3 +260,5 @@ def test_a_request_about_a_deployment_starts_from_its_page(contributor_client, c
         assert request.get_absolute_url() in client.get(url).content.decode()
     detail = client.get(f"/api/v1/requests/{request.id}").json()
     assert detail["deployments"] == [deployment.slug]
+    # The API carries the legal notes that qualify the dates, as the request page does.
+    assert "silence_mentions" in {note["key"] for note in detail["deadline_notes"]}
