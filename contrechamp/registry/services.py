@@ -293,17 +293,27 @@ def _deployment_apply(deployment: Deployment, data: dict[str, Any]) -> None:
 _SOURCE_FIELDS = ("title", "publisher", "url", "published_on")
 
 
-def _citations_with_documents(deployment: Deployment, items: list[dict[str, Any]]) -> None:
-    """Give back its library document to an edited citation whose source reads the same:
-    the form does not carry the document (a hidden number anyone could change to point at
-    a private document), the citation's identity does."""
-    existing = {c.id: c for c in deployment.citations.select_related("source")}
+def _citations_with_documents(
+    deployment: Deployment, items: list[dict[str, Any]], base: dict[str, Any]
+) -> None:
+    """Give back its library document to an edited citation whose source reads the same,
+    as it was when the editor loaded it (`base`) or as it is now: the form does not carry
+    the document (a hidden number anyone could change to point at a private document),
+    the citation's identity does."""
+    known: dict[int, list[dict[str, Any]]] = {}
+    for c in base.get("citations") or []:
+        if c.get("id") and c["source"].get("document"):
+            known.setdefault(c["id"], []).append(c["source"])
+    for c in deployment.citations.select_related("source"):
+        if c.source.document_id:
+            known.setdefault(c.id, []).append(_citation_data(c)["source"])
     for item in items:
-        c = existing.get(item.get("id") or 0)
-        if c is None or "document" in item["source"] or not c.source.document_id:
+        if "document" in item["source"]:
             continue
-        if all(item["source"].get(k, "") == getattr(c.source, k) for k in _SOURCE_FIELDS):
-            item["source"]["document"] = c.source.document_id
+        for source in known.get(item.get("id") or 0, []):
+            if all(item["source"].get(k, "") == source.get(k, "") for k in _SOURCE_FIELDS):
+                item["source"]["document"] = source["document"]
+                break
 
 
 def _citations_sync(deployment: Deployment, items: list[dict[str, Any]]) -> None:
@@ -394,7 +404,7 @@ def deployment_update(
         if field in base and field != "is_published":
             data[field] = base[field]
     clean = deployment_clean(data)
-    _citations_with_documents(current, clean["citations"])
+    _citations_with_documents(current, clean["citations"], base)
     if current.version != base_version:
         theirs = deployment_snapshot(current)
         merged, conflicts = merge_snapshots(base, clean, theirs)

@@ -206,3 +206,54 @@ def test_an_unfinished_service_call_without_version_is_refused(deployment, contr
                 author=contributor,
             )
     assert Deployment.objects.get(id=deployment.id).title != "Sans version"
+
+
+# --- the merge itself ------------------------------------------------------------------
+
+
+def _funding(funder, amount):
+    return {"funder": funder, "amount_eur": amount, "programme": ""}
+
+
+def test_fundings_added_by_both_are_both_kept(deployment, contributor, other_contributor):
+    from contrechamp.registry.services import StaleEdit
+
+    deployment_update(
+        deployment=deployment,
+        data=deployment_data(fundings=[_funding("FIPD", "45000")]),
+        base_version=1,
+        author=contributor,
+    )
+    with pytest.raises(StaleEdit) as excinfo:
+        deployment_update(
+            deployment=deployment,
+            data=deployment_data(fundings=[_funding("Région", "10000")]),
+            base_version=1,
+            author=other_contributor,
+        )
+    assert excinfo.value.conflicts == []
+    assert [f["funder"] for f in excinfo.value.merged["fundings"]] == ["FIPD", "Région"]
+
+
+def test_one_funding_rewritten_by_both_is_a_conflict_not_a_duplicate(
+    contributor, other_contributor
+):
+    from contrechamp.registry.services import StaleEdit
+
+    d = deployment_create(data=deployment_data(), author=contributor)  # FIPD 45,000
+    deployment_update(
+        deployment=d,
+        data=deployment_data(fundings=[_funding("FIPD", "46000")]),
+        base_version=1,
+        author=contributor,
+    )
+    with pytest.raises(StaleEdit) as excinfo:
+        deployment_update(
+            deployment=d,
+            data=deployment_data(fundings=[_funding("FIPD", "47000")]),
+            base_version=1,
+            author=other_contributor,
+        )
+    assert excinfo.value.conflicts == ["fundings"]
+    assert excinfo.value.theirs["fundings"][0]["amount_eur"] == "46000.00"
+    assert excinfo.value.merged["fundings"][0]["amount_eur"] == "47000.00"
