@@ -136,6 +136,7 @@ def test_it_reverts_to_an_old_version_as_a_new_version(contributor):
     assert Revision.objects.get(kind="deployment", object_id=d.id, version=3).comment == (
         "retour à la version 1"
     )
+
     # The same content; the citation removed in version 2 comes back as a new row.
     def content(snapshot):
         return {**snapshot, "citations": [{**c, "id": None} for c in snapshot["citations"]]}
