@@ -87,14 +87,21 @@ def _pending_choices(request: HttpRequest, allowed: Any) -> tuple[list[str], lis
     return pending, theirs, unchosen
 
 
-def _choice_rows(fields: list[str], mine: dict[str, Any], theirs: dict[str, Any]) -> list[dict]:
-    """Both values of each field changed by both people, for a side-by-side choice."""
+def _choice_rows(
+    fields: list[str],
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+    chosen: Any = None,
+) -> list[dict]:
+    """Both values of each field changed by both people, for a side-by-side choice;
+    `chosen` (the posted form) keeps a choice already made when the page comes back."""
     return [
         {
             "field": x,
             "label": FIELD_LABELS.get(x, x),
             "mine": display_value(x, mine.get(x)),
             "theirs": display_value(x, theirs.get(x)),
+            "chosen": chosen.get(f"choose-{x}", "") if chosen is not None else "",
         }
         for x in fields
     ]
@@ -365,8 +372,6 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
         pending, keep_theirs, unchosen = _pending_choices(request, FIELD_LABELS)
         if data is not None and unchosen and base_version:
             errors.append(_("Choose which value to keep for each field below."))
-            saved = base_snapshot(kind="deployment", object_id=deployment.id, version=base_version)
-            choices = _choice_rows(pending, data, saved)
         elif data is not None:
             try:
                 deployment = deployment_update(
@@ -392,6 +397,10 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, _("Deployment saved."))
                 return redirect(deployment)
+        if pending and conflict is None and base_version:
+            # Nothing was saved: the choices still to make come back with the page.
+            saved = base_snapshot(kind="deployment", object_id=deployment.id, version=base_version)
+            choices = _choice_rows(pending, data or {}, saved, chosen=request.POST)
     else:
         forms = _deployment_forms(
             request,
@@ -537,8 +546,6 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
         pending, keep_theirs, unchosen = _pending_choices(request, f.OrganisationForm.Meta.fields)
         if form.is_valid() and org is not None and unchosen and base_version:
             form.add_error(None, _("Choose which value to keep for each field below."))
-            saved = base_snapshot(kind="organisation", object_id=org.id, version=base_version)
-            choices = _choice_rows(pending, form.cleaned_data, saved)
         elif form.is_valid():
             data = {k: form.cleaned_data[k] for k in f.OrganisationForm.Meta.fields}
             comment = form.cleaned_data["comment"]
@@ -575,6 +582,10 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
             else:
                 messages.success(request, _("Organisation saved."))
                 return redirect(org)
+        if pending and conflict is None and base_version and org is not None:
+            saved = base_snapshot(kind="organisation", object_id=org.id, version=base_version)
+            mine = getattr(form, "cleaned_data", {})
+            choices = _choice_rows(pending, mine, saved, chosen=request.POST)
     else:
         form = f.OrganisationForm(instance=org, initial={"version": org.version} if org else None)
     return render(

@@ -257,3 +257,22 @@ def test_one_funding_rewritten_by_both_is_a_conflict_not_a_duplicate(
     assert excinfo.value.conflicts == ["fundings"]
     assert excinfo.value.theirs["fundings"][0]["amount_eur"] == "46000.00"
     assert excinfo.value.merged["fundings"][0]["amount_eur"] == "47000.00"
+
+
+def test_a_choice_survives_a_mistake_elsewhere_in_the_form(deployment, two):
+    camille, dominique = two
+    form_a, form_b = _open(camille, deployment.slug), _open(dominique, deployment.slug)
+    set_field(form_a, "title", "Titre de Camille")
+    assert _save(camille, deployment.slug, form_a).status_code == 302
+    set_field(form_b, "title", "Titre de Dominique")
+    fields = form_fields(_save(dominique, deployment.slug, form_b).content.decode())
+    set_field(fields, "choose-title", "theirs")
+    set_field(fields, "start_date", "au printemps")
+    response = _save(dominique, deployment.slug, fields)
+    assert response.status_code == 400
+    fields = form_fields(response.content.decode())
+    assert fields["choose-title"] == ["theirs"] and fields["conflict"] == ["title"]
+    set_field(fields, "start_date", "2024-04")
+    assert _save(dominique, deployment.slug, fields).status_code == 302
+    deployment.refresh_from_db()
+    assert (deployment.title, deployment.start_date) == ("Titre de Camille", "2024-04")
