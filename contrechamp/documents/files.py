@@ -4,7 +4,7 @@ can replace the local disk by configuration."""
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
 from contrechamp.documents.models import Document
@@ -18,12 +18,12 @@ def derived_path(document: Document, name: str) -> str:
     return f"documents/derived/{document.sha256[:2]}/{document.sha256}/{name}"
 
 
-def save(path: str, data: bytes) -> None:
+def save(path: str, data: bytes | File) -> None:
     """Write `path` once; an existing file with that name is replaced (derived files are
-    recomputed whole, never appended to)."""
+    recomputed whole, never appended to). A `File` is copied a chunk at a time."""
     if default_storage.exists(path):
         default_storage.delete(path)
-    default_storage.save(path, ContentFile(data))
+    default_storage.save(path, data if isinstance(data, File) else ContentFile(data))
 
 
 def read(path: str) -> bytes:

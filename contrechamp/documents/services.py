@@ -19,6 +19,7 @@ from typing import Any
 
 import pymupdf
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -51,7 +52,7 @@ class Ingested:
 
 def document_ingest(
     *,
-    data: bytes,
+    data: bytes | File,
     filename: str,
     title: str = "",
     origin: str = "other",
@@ -60,15 +61,25 @@ def document_ingest(
     parent: Document | None = None,
 ) -> Ingested:
     """Store a file once (by SHA-256) and queue its processing. The same content sent
-    again returns the existing document, with the new places added to it."""
-    if len(data) > settings.DOCUMENT_MAX_BYTES:
+    again returns the existing document, with the new places added to it. `data` may be
+    an uploaded file: it is then hashed and stored a chunk at a time, never read whole."""
+    size = len(data) if isinstance(data, bytes) else data.size
+    if size > settings.DOCUMENT_MAX_BYTES:
         limit = settings.DOCUMENT_MAX_BYTES // (1024 * 1024)
         raise DocumentRejected(
-            f"{filename}: {len(data) / 1048576:.1f} MB, more than the limit of {limit} MB."
+            f"{filename}: {size / 1048576:.1f} MB, more than the limit of {limit} MB."
         )
     if origin not in dict(Document.ORIGINS):
         raise DocumentRejected(f"Unknown origin {origin!r}.")
-    digest = hashlib.sha256(data).hexdigest()
+    if isinstance(data, bytes):
+        digest = hashlib.sha256(data).hexdigest()
+    else:
+        hasher = hashlib.sha256()
+        data.seek(0)
+        for chunk in data.chunks():
+            hasher.update(chunk)
+        digest = hasher.hexdigest()
+        data.seek(0)
     places = list(places)
     with transaction.atomic():
         existing = Document.objects.filter(sha256=digest).first()
@@ -81,7 +92,7 @@ def document_ingest(
             files.save(path, data)
         document = Document.objects.create(
             sha256=digest,
-            size=len(data),
+            size=size,
             filename=filename[:255],
             title=(title or _title_from(filename))[:400],
             origin=origin,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from contrechamp.accounts.models import has_role
 from contrechamp.documents import access, files
+from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.forms import SearchForm, UploadForm
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.search import Viewer, search_pages
@@ -58,6 +59,12 @@ def document_upload(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     wants_json = "application/json" in request.headers.get("Accept", "")
     form = UploadForm(request.POST, request.FILES)
+    if getattr(request, "upload_refused", None) is not None:
+        # The upload handler stopped a file past the size limit while it streamed in.
+        if wants_json:
+            return upload_limits.refused(request, upload_limits.too_large_message())
+        messages.error(request, upload_limits.too_large_message())
+        return redirect("document-list")
     if not form.is_valid():
         if wants_json:
             return JsonResponse({"errors": form.errors}, status=400)
@@ -76,7 +83,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
     for upload in uploads:
         try:
             ingested = document_ingest(
-                data=upload.read(),
+                data=upload,  # streamed from its temporary file, never read whole
                 filename=upload.name,
                 title=form.cleaned_data["title"] if len(uploads) == 1 else "",
                 origin=form.cleaned_data["origin"],

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 # How often the daily pass of requests is queued (implicit refusals, reminders); it sends
@@ -73,6 +74,9 @@ class Command(BaseCommand):
                 port=options["port"],
                 threads=options["threads"],
                 ident="contrechamp",
+                # Refused on its Content-Length, before the body is read (waitress
+                # refuses a length at or above this).
+                max_request_body_size=settings.UPLOAD_MAX_BYTES + 1,
             )
         finally:
             if worker:
