@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable
 
 import pymupdf
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -47,7 +48,13 @@ def document_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "documents/document_list.html",
-        {"page": page, "form": UploadForm(), "can_upload": has_role(request.user, "contributor")},
+        {
+            "page": page,
+            "form": UploadForm(),
+            "can_upload": has_role(request.user, "contributor"),
+            "max_upload_bytes": settings.DOCUMENT_MAX_BYTES,
+            "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
+        },
     )
 
 

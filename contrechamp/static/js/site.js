@@ -89,6 +89,14 @@
       var status = document.createElement("span");
       item.appendChild(bar); item.appendChild(label); item.appendChild(status);
       list.appendChild(item);
+      // Past the server's limit: said at once, in the page's language, and not sent (the
+      // server would refuse it on its length and close the connection).
+      if (form.dataset.maxBytes && file.size > parseInt(form.dataset.maxBytes, 10)) {
+        item.className = "error";
+        status.textContent = form.dataset.tooLarge;
+        remaining -= 1;
+        return;
+      }
       var data = new FormData(form);
       data.delete("files");
       data.append("files", file);
@@ -106,7 +114,8 @@
         bar.value = 100;
         if (xhr.status !== 200 || result.error) {
           item.className = "error";
-          status.textContent = result.error || Object.values(body.errors || {}).join(" ") || xhr.statusText;
+          status.textContent = result.error || Object.values(body.errors || {}).join(" ") ||
+            (xhr.status === 413 ? form.dataset.tooLarge : xhr.statusText);
         } else {
           var link = document.createElement("a");
           link.href = result.url;
