@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from contrechamp.registry.models import Citation, Deployment, Organisation, Revision, Source
 from contrechamp.registry.services import (
@@ -12,6 +13,14 @@ from contrechamp.registry.services import (
     organisation_update,
 )
 from tests.factories import deployment_data
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are asserted in English whatever language an earlier test left active
+    # (the site's default is French).
+    with translation.override("en"):
+        yield
 
 
 def _errors(data):
@@ -134,7 +143,7 @@ def test_it_reverts_to_an_old_version_as_a_new_version(contributor):
         "Délibération du conseil municipal"
     ]
     assert Revision.objects.get(kind="deployment", object_id=d.id, version=3).comment == (
-        "retour à la version 1"
+        "reverted to version 1"
     )
 
     # The same content; the citation removed in version 2 comes back as a new row.
