@@ -53,11 +53,14 @@ def site(tmp_path_factory):
     ):
         subprocess.run(command + step, env=env, check=True, capture_output=True)
     port = _free_port()
+    # The log goes to a file: an unread pipe fills up (about 64 KB of tracebacks) and then
+    # blocks the server's threads mid-test.
+    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed with the server
     server = subprocess.Popen(
         command + ["serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -68,10 +71,13 @@ def site(tmp_path_factory):
             time.sleep(0.2)
     else:
         server.kill()
-        raise RuntimeError("the server did not start: " + server.stderr.read().decode()[-2000:])
+        log.close()
+        tail = (data_dir / "server.log").read_text(errors="replace")[-2000:]
+        raise RuntimeError("the server did not start: " + tail)
     yield base
     server.terminate()
     server.wait(10)
+    log.close()
 
 
 @pytest.fixture(scope="session")
