@@ -33,13 +33,14 @@ class Finding:
     confidence: float
 
 
-# A plain "@" has nothing before it but the address ("par @nice_carnaval" is a social
-# media handle, not an address); only its spelled-out forms, "(at)", " arobase ", stand
-# between spaces. Labels of a domain never hold an underscore, and a plain dot is never
-# followed by a space ("@nice_carnaval. La" ends a sentence).
+# Labels of a domain never hold an underscore, and a plain dot is never followed by a
+# space: "par @nice_carnaval. La" is a social media handle ending a sentence. A space
+# before a plain "@" is taken only after a name with a dot, a digit or an underscore in
+# it ("jean.dupont @mairie.fr", as OCR reads it), never after a word ("Suivez
+# @nice.carnaval" is a handle too); see _is_email.
 _DOMAIN_LABEL = r"[^\W_]+(?:-+[^\W_]+)*"
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]+(?:@\s?|\s?(?:\(at\)|\[at\])\s?|\s(?:arobase|at)\s)"
+    r"(?<![\w.+-])(?P<local>[\w.+-]+)(?P<at>\s?@\s?|\s?(?:\(at\)|\[at\])\s?|\s(?:arobase|at)\s)"
     rf"{_DOMAIN_LABEL}(?:(?:\.|\s?\(dot\)\s?|\s?\[dot\]\s?){_DOMAIN_LABEL})+",
     re.IGNORECASE,
 )
@@ -93,7 +94,8 @@ def detect(text: str, *, public: Iterable[str] = (), doc: Any = None) -> list[Fi
     keep = {key(name) for name in public if name.strip()}
     found: list[Finding] = []
     for match in _EMAIL.finditer(text):
-        found.append(Finding("email", match.group(), match.start(), match.end(), 0.99))
+        if _is_email(match):
+            found.append(Finding("email", match.group(), match.start(), match.end(), 0.99))
     urls = [match.span() for match in _URL.finditer(text)]
     for number in phonenumbers.PhoneNumberMatcher(
         text, "FR", leniency=phonenumbers.Leniency.POSSIBLE
@@ -118,6 +120,13 @@ def detect(text: str, *, public: Iterable[str] = (), doc: Any = None) -> list[Fi
     found += _persons(text, doc)
     found = [f for f in found if not (f.kind == "person" and _is_public(f.text, keep))]
     return _without_overlaps(found)
+
+
+def _is_email(match: re.Match[str]) -> bool:
+    at = match.group("at")
+    if at.lstrip().startswith("@") and at[0].isspace():
+        return bool(re.search(r"[._\d]", match.group("local")))
+    return True
 
 
 def _is_phone(raw: str) -> bool:

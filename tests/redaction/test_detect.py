@@ -154,3 +154,10 @@ def test_a_name_cut_by_a_hyphen_at_the_end_of_a_line_is_found_whole():
 )
 def test_titles_are_read_like_pages(title, expected):
     assert found(title) == expected
+
+
+def test_an_address_with_a_stray_space_before_the_at_sign_is_still_found():
+    # OCR and hasty typing put a space there; a handle has no dotted name before it.
+    assert found("Écrire à jean.dupont @mairie-nice.fr demain.", "email") == [
+        ("email", "jean.dupont @mairie-nice.fr")
+    ]
