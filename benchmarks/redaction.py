@@ -9,8 +9,10 @@ the paragraphs of council minutes.
 
 1. Detection (`redactions_suggest`: every detector, then the boxes on the page), against
    spaCy's own throughput on the same page texts (the part detection cannot avoid).
-2. Publication (`document_publish`: redactions applied, scrubbed, written whole, the
-   gate's two re-extractions and checks, the published text stored and indexed),
+2. Publication (`document_publish`: what a page does not show removed, redactions
+   applied, scrubbed, written whole; the gate's re-extractions (PyMuPDF as shown and with
+   every layer on and no clip, pdfium), its checks and its render of every box at 200 dpi;
+   the published text stored and indexed),
    against PyMuPDF applying the same boxes and writing the files whole, and against
    PyMuPDF rewriting them with no change.
 

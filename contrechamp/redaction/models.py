@@ -11,6 +11,12 @@ from contrechamp.places.models import Commune
 DEFAULT_REASON = "CRPA L311-6"
 
 
+class RedactionQuerySet(models.QuerySet["Redaction"]):
+    def of(self, document: Document) -> "RedactionQuerySet":
+        """The redactions of `document`: on its pages and on its title."""
+        return self.filter(models.Q(page__document=document) | models.Q(title_of=document))
+
+
 class Redaction(models.Model):
     KINDS = [
         ("email", _("e-mail address")),
@@ -29,7 +35,19 @@ class Redaction(models.Model):
         ("accepted", _("accepted")),
         ("rejected", _("rejected")),
     ]
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="redactions")
+    # A redaction is on a page, or on a document's title (a file name or an e-mail's
+    # subject, published with the copy): a title has no boxes, its published form has
+    # the text replaced.
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, null=True, blank=True, related_name="redactions"
+    )
+    title_of = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="title_redactions",
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
     text = models.CharField(_("text"), max_length=500, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)
@@ -55,11 +73,27 @@ class Redaction(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RedactionQuerySet.as_manager()
+
     class Meta:
         ordering = ["page", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(page__isnull=False, title_of__isnull=True)
+                | models.Q(page__isnull=True, title_of__isnull=False),
+                name="redaction_on_a_page_or_a_title",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.text or self.rects}"
+
+    @property
+    def page_number(self) -> int:
+        """The number of its page, for a redaction on a page (a title has none)."""
+        if self.page is None:
+            raise ValueError("A redaction of a title has no page.")
+        return self.page.number
 
 
 class PublicFigure(models.Model):
@@ -100,3 +134,14 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}: {'published' if self.accepted else 'refused'}"
+
+
+class Detection(models.Model):
+    """Detection of personal data ran on this page (with or without findings): a page
+    without it cannot be published, since nobody looked for what it holds."""
+
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="redaction_detection")
+    ran_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.page_id}: {self.ran_at:%Y-%m-%d %H:%M}"

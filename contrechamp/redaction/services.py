@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,17 +22,24 @@ from typing import Any
 import pymupdf
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from pymupdf import mupdf
 
 from contrechamp.documents import files, search
 from contrechamp.documents.entities import nlp
 from contrechamp.documents.models import Document, Page
 from contrechamp.redaction.detect import detect
-from contrechamp.redaction.models import DEFAULT_REASON, Publication, PublicFigure, Redaction
+from contrechamp.redaction.models import (
+    DEFAULT_REASON,
+    Detection,
+    Publication,
+    PublicFigure,
+    Redaction,
+)
 
-# Over-redaction: words lost outside the boxes, per page, beyond which the gate refuses.
-MAX_LOST_WORDS = 2
 # Redactions whose boxes are applied as they are (not shrunk to the line of a text).
 WHOLE_BOXES = ("photo", "signature", "manual")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -120,7 +128,7 @@ def redactions_suggest(*, document: Document) -> int:
     how many were suggested."""
     pdf = _rendition(document)
     public = public_names(document)
-    Redaction.objects.filter(page__document=document, status="suggested").delete()
+    Redaction.objects.of(document).filter(status="suggested").delete()
     decided = set(
         Redaction.objects.filter(page__document=document)
         .exclude(start=None)
@@ -133,6 +141,13 @@ def redactions_suggest(*, document: Document) -> int:
         ).values_list("page_id", "rects")
         if rects
     }
+    # Suggestions found in the visual order of a page have no place in its text.
+    decided_texts = {
+        (page_id, _squash(text))
+        for page_id, text in Redaction.objects.filter(page__document=document, start=None)
+        .exclude(kind__in=WHOLE_BOXES)
+        .values_list("page_id", "text")
+    }
     rows = []
     pages = list(document.pages.order_by("number"))
     # One spaCy pass over the pages in batches, rather than page by page.
@@ -141,7 +156,9 @@ def redactions_suggest(*, document: Document) -> int:
         for kind, rect in _image_regions(pdf[page.number - 1], page):
             if (page.id, tuple(rect)) not in decided_boxes:
                 rows.append(Redaction(page=page, kind=kind, rects=[rect], confidence=0.5))
+        found = set()
         for finding in detect(page.text, public=public, doc=doc):
+            found.add(_squash(finding.text))
             if (page.id, finding.start) in decided:
                 continue
             rects = _rects(pdf, page, finding.text, finding.start)
@@ -156,14 +173,200 @@ def redactions_suggest(*, document: Document) -> int:
                     confidence=finding.confidence,
                 )
             )
-    Redaction.objects.bulk_create(rows)
+        if page.method != "ocr":
+            rows += _suggest_in_drawn_order(
+                pdf[page.number - 1], page, public, found, decided_texts
+            )
+    rows += _title_suggestions(document, public)
+    with transaction.atomic():
+        Redaction.objects.bulk_create(rows)
+        done = set(Detection.objects.filter(page__in=pages).values_list("page_id", flat=True))
+        Detection.objects.bulk_create([Detection(page=p) for p in pages if p.id not in done])
+        Detection.objects.filter(page_id__in=done).update(ran_at=timezone.now())
     return len(rows)
 
 
+def _visual_text(pdf_page: pymupdf.Page) -> tuple[str, list[pymupdf.Rect | None]]:
+    """The words of the page in the order a reader sees them (lines from top to bottom,
+    words from left to right), whatever order the file draws them in; a space only where
+    the page shows a gap, so characters drawn one at a time make one word again. With
+    the box of each character (None for the spaces and line ends put between them)."""
+    words = [
+        (pymupdf.Rect(w[:4]), str(w[4])) for w in pdf_page.get_text("words") if str(w[4]).strip()
+    ]
+    words.sort(key=lambda w: (w[0].y1, w[0].x0))
+    lines: list[list[tuple[pymupdf.Rect, str]]] = []
+    for word in words:
+        box = word[0]
+        last = lines[-1][-1][0] if lines else None
+        if last is not None and min(box.y1, last.y1) - max(box.y0, last.y0) > 0.5 * min(
+            box.height, last.height
+        ):
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    text: list[str] = []
+    boxes: list[pymupdf.Rect | None] = []
+    for line in lines:
+        line.sort(key=lambda w: w[0].x0)
+        previous: pymupdf.Rect | None = None
+        for box, characters in line:
+            if previous is not None and box.x0 - previous.x1 > 0.15 * box.height:
+                text.append(" ")
+                boxes.append(None)
+            text.append(characters)
+            boxes += [box] * len(characters)
+            previous = box
+        text.append("\n")
+        boxes.append(None)
+    return "".join(text), boxes
+
+
+def _visual_chars(pdf_page: pymupdf.Page) -> tuple[str, list[pymupdf.Rect | None]]:
+    """As _visual_text, character by character (slower: only for pages whose words are
+    not in reading order)."""
+    chars = []
+    raw = pdf_page.get_text("rawdict", flags=pymupdf.TEXTFLAGS_RAWDICT)
+    for block in raw["blocks"]:
+        for line in block.get("lines", ()):
+            if abs(line["dir"][1]) > 0.01:
+                continue  # vertical text: read as extracted
+            for span in line["spans"]:
+                for char in span["chars"]:
+                    if char["c"].strip():
+                        x, y = char["origin"]
+                        chars.append((y, x, char["c"], pymupdf.Rect(char["bbox"]), span["size"]))
+    chars.sort(key=lambda c: (c[0], c[1]))
+    lines: list[list[Any]] = []
+    for char in chars:
+        if lines and abs(char[0] - lines[-1][0][0]) <= 0.3 * char[4]:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    text: list[str] = []
+    boxes: list[pymupdf.Rect | None] = []
+    for line in lines:
+        line.sort(key=lambda c: c[1])
+        previous = None
+        for char in line:
+            if previous is not None and char[3].x0 - previous[3].x1 > 0.2 * char[4]:
+                text.append(" ")
+                boxes.append(None)
+            text.append(char[2])
+            boxes.append(char[3])
+            previous = char
+        text.append("\n")
+        boxes.append(None)
+    return "".join(text), boxes
+
+
+def _suggest_in_drawn_order(
+    pdf_page: pymupdf.Page,
+    page: Page,
+    public: list[str],
+    found: set[str],
+    decided: set[tuple[int, str]],
+) -> list[Redaction]:
+    """Suggestions from the page read in visual order, where it differs from the text
+    extracted in the file's order (characters drawn one at a time, out of order): what
+    a reader sees is detected even when no run of the content holds it whole."""
+    known = _squash(page.text)
+    visual, boxes = _visual_text(pdf_page)
+    if _squash(visual) == known:
+        return []
+    # Read again character by character: a word may be drawn backwards too.
+    visual, boxes = _visual_chars(pdf_page)
+    if _squash(visual) == known:
+        return []
+    # Only the lines the extracted text does not hold as they are: the rest was read.
+    keep = [bool(line) and _squash(line) not in known for line in visual.split("\n")]
+    if not any(keep):
+        return []
+    kept_text: list[str] = []
+    kept_boxes: list[pymupdf.Rect | None] = []
+    position = 0
+    for text_line, wanted in zip(visual.split("\n"), keep, strict=True):
+        if wanted:
+            kept_text.append(text_line + "\n")
+            kept_boxes += boxes[position : position + len(text_line) + 1]
+        position += len(text_line) + 1
+    visual, boxes = "".join(kept_text), kept_boxes
+    rows = []
+    for finding in detect(visual, public=public):
+        key = _squash(finding.text)
+        if key in found or (page.id, key) in decided:
+            continue
+        found.add(key)
+        rects: dict[int, pymupdf.Rect] = {}
+        row = 0
+        for index, box in enumerate(boxes[: finding.end]):
+            if box is None:
+                if visual[index] == "\n":
+                    row += 1
+                continue
+            if index >= finding.start:
+                rects[row] = rects[row] | box if row in rects else pymupdf.Rect(box)
+        rows.append(
+            Redaction(
+                page=page,
+                kind=finding.kind,
+                text=finding.text[:500],
+                rects=[
+                    [round(r.x0, 2), round(r.y0, 2), round(r.x1, 2), round(r.y1, 2)]
+                    for r in rects.values()
+                ],
+                confidence=finding.confidence,
+            )
+        )
+    return rows
+
+
+# --- the title (a file name, an e-mail's subject): suggested like a page, published
+# with its redactions replaced by "[…]" -------------------------------------------------
+
+
+def _title_suggestions(document: Document, public: list[str]) -> list[Redaction]:
+    """Suggestions on the document's title; a text already decided on the title is not
+    suggested again (the title changes when it is published)."""
+    decided = set(Redaction.objects.filter(title_of=document).values_list("text", flat=True))
+    return [
+        Redaction(
+            title_of=document,
+            kind=finding.kind,
+            text=finding.text[:500],
+            start=finding.start,
+            end=finding.end,
+            confidence=finding.confidence,
+        )
+        for finding in detect(document.title, public=public)
+        if finding.text[:500] not in decided
+    ]
+
+
+def public_title(document: Document, title: str = "") -> str:
+    """`title` (the document's own when blank) as it is published: every text redacted on
+    the title, or found and redacted on a page, replaced by "[…]", whatever its capitals
+    and spaces, so a title typed again at publication leaks nothing either."""
+    title = " ".join(title.split()) or " ".join(document.title.split())
+    texts = (
+        Redaction.objects.filter(status="accepted")
+        .filter(Q(title_of=document) | Q(page__document=document))
+        .exclude(kind__in=WHOLE_BOXES)
+        .values_list("text", flat=True)
+    )
+    needles = {" ".join(text.split()) for text in texts}
+    for needle in sorted((n for n in needles if len(n) >= 2), key=len, reverse=True):
+        pattern = r"\s+".join(re.escape(word) for word in needle.split())
+        title = re.sub(pattern, "[…]", title, flags=re.IGNORECASE)
+    return title
+
+
 def redactions_accept_all(*, document: Document, user: Any = None) -> int:
-    """Accept every suggestion (bulk work, tests)."""
-    return Redaction.objects.filter(page__document=document, status="suggested").update(
-        status="accepted", reviewed_by=user
+    """Accept every suggestion, on the pages and on the title (bulk work, tests)."""
+    return (
+        Redaction.objects.of(document)
+        .filter(status="suggested")
+        .update(status="accepted", reviewed_by=user)
     )
 
 
@@ -246,52 +449,322 @@ def redaction_draw(*, page: Page, rect: list[Any], reason: str = "", user: Any =
 
 # --- publication ----------------------------------------------------------------------
 
+# The gate renders every box at this resolution (what a reader zooming in would see).
+GATE_DPI = 200
+# Grey levels: the fill is black; a pixel darker than INK is part of a glyph.
+FILL_MAX = 16
+INK = 128
+# A picture covering this share of a page makes it a scan.
+SCAN_SHARE = 0.6
+_HIDDEN_FLAGS = (
+    pymupdf.TEXTFLAGS_DICT | pymupdf.TEXT_PRESERVE_SPANS | pymupdf.TEXT_COLLECT_STYLES
+) & ~pymupdf.TEXT_MEDIABOX_CLIP
+_FAR = 1e5  # far enough outside any page
+
+# What the gate may find, in English (translated when shown: codes and parameters are
+# stored, so each reader gets them in their language).
+FINDINGS = {
+    "leaked": gettext_noop(
+        "%(count)d redacted text(s) can still be extracted from the file (e.g. “%(example)s”)."
+    ),
+    "elsewhere": gettext_noop(
+        "%(count)d redacted text(s) are still readable on another page where nobody decided "
+        "to keep them (e.g. “%(example)s” on page %(page)d)."
+    ),
+    "metadata": gettext_noop("Metadata remains in the file: %(fields)s."),
+    "attachments": gettext_noop("The file still carries embedded files."),
+    "annotations": gettext_noop("Annotations or form fields remain in the file."),
+    "javascript": gettext_noop("JavaScript remains in the file."),
+    "revisions": gettext_noop(
+        "The file has %(count)d revisions; an earlier one could hold what was removed."
+    ),
+    "pages": gettext_noop("The file has %(found)d pages instead of %(expected)d."),
+    "lost": gettext_noop(
+        "Redaction removed text outside its boxes on %(count)d page(s) (page %(page)d: %(words)s)."
+    ),
+    "remnants": gettext_noop(
+        "%(count)d redaction box(es) leave pixels of what they cover readable (page %(page)d): "
+        "the box is not a uniform fill or does not cover the whole letters."
+    ),
+    "layers": gettext_noop("The file still has optional content layers."),
+    "hidden": gettext_noop(
+        "Text that is not visible on the page remains in the file (page %(page)d: “%(example)s”): "
+        "a hidden layer or text outside the page."
+    ),
+    "invisible": gettext_noop(
+        "Invisible text remains on %(count)d page(s) (page %(page)d: “%(example)s”)."
+    ),
+}
+
+
+def finding_text(finding: Any) -> str:
+    """A finding of the gate in the active language (findings stored before they were
+    translatable are plain English strings)."""
+    if isinstance(finding, str):
+        return finding
+    code = finding.get("code", "")
+    message = FINDINGS.get(code)
+    if message is None:
+        return str(finding)
+    return _(message) % finding.get("params", {})
+
 
 @dataclass
 class GateReport:
-    reasons: list[str] = field(default_factory=list)
+    # What failed: {"code": ..., "params": {...}}, shown with finding_text. Any one blocks.
+    findings: list[dict[str, Any]] = field(default_factory=list)
     checks: dict[str, Any] = field(default_factory=dict)
     # The page texts PyMuPDF extracted from the file: what the public will read.
     texts: list[str] = field(default_factory=list)
 
     @property
     def accepted(self) -> bool:
-        return not self.reasons
+        return not self.findings
+
+    @property
+    def reasons(self) -> list[str]:
+        """The findings in English (command line, logs)."""
+        with translation.override("en"):
+            return [finding_text(f) for f in self.findings]
+
+    def add(self, code: str, **params: Any) -> None:
+        self.findings.append({"code": code, "params": params})
+
+
+def _is_scan(pdf_page: pymupdf.Page, page: Page) -> bool:
+    """A page that is a picture: read by OCR, or a picture covering most of it under a
+    text layer (a scanner's own OCR)."""
+    if page.method == "ocr":
+        return True
+    if not pdf_page.get_images():
+        return False  # no picture in its resources: the common page of text
+    area = abs(pdf_page.rect) or 1.0
+    return any(
+        abs(pymupdf.Rect(info["bbox"]) & pdf_page.rect) >= SCAN_SHARE * area
+        for info in pdf_page.get_image_info()
+    )
+
+
+def applied_boxes(
+    document: Document, pdf: pymupdf.Document | None = None
+) -> dict[int, list[tuple[pymupdf.Rect, bool]]]:
+    """Per page number, the boxes publication fills, each with whether it must hold
+    whole letters of a scan (the gate then looks for ink cut by its edges).
+
+    On a page of text the characters under a box are removed whole, so the box is
+    shrunk to the middle of its line and never reaches the lines above and below. On a
+    scan only pixels can be removed: the box is the OCR word box (the extent of its ink)
+    plus a margin, so that no top or bottom of a letter is left to read. Pictures and
+    boxes drawn by hand are taken as they are."""
+    pdf = pdf if pdf is not None else _rendition(document)
+    accepted = Redaction.objects.filter(page__document=document, status="accepted")
+    boxes: dict[int, list[tuple[pymupdf.Rect, bool]]] = {}
+    scans: dict[int, bool] = {}
+    for redaction in accepted.select_related("page").order_by("page__number", "id"):
+        page = redaction.page
+        if page is None or page.number > pdf.page_count:
+            continue
+        pdf_page = pdf[page.number - 1]
+        whole = redaction.kind in WHOLE_BOXES
+        if not whole and page.number not in scans:
+            scans[page.number] = _is_scan(pdf_page, page)
+        scan = not whole and scans[page.number]
+        for x0, y0, x1, y1 in _lines_of(redaction.rects) if scan else redaction.rects:
+            if whole:
+                box = pymupdf.Rect(x0, y0, x1, y1)
+            elif scan:
+                # A tenth of the height of the letters, within half a point and 1.5.
+                margin = min(1.5, max(0.5, 0.1 * (y1 - y0)))
+                box = pymupdf.Rect(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+            else:
+                box = _line_band(x0, y0, x1, y1)
+            box &= pdf_page.rect
+            if not box.is_empty:
+                boxes.setdefault(page.number, []).append((box, scan))
+    return boxes
+
+
+def _lines_of(rects: list[list[float]]) -> list[list[float]]:
+    """The word boxes of one text joined line by line: the gaps between its words would
+    show how many there are and how long each is."""
+    lines: list[list[float]] = []
+    for x0, y0, x1, y1 in sorted(rects, key=lambda r: (r[1], r[0])):
+        last = lines[-1] if lines else None
+        height = max(y1 - y0, 1.0)
+        overlap = min(y1, last[3]) - max(y0, last[1]) if last else 0.0
+        if last and overlap > 0.5 * min(height, last[3] - last[1]) and x0 - last[2] < 2 * height:
+            lines[-1] = [min(last[0], x0), min(last[1], y0), max(last[2], x1), max(last[3], y1)]
+        else:
+            lines.append([x0, y0, x1, y1])
+    return lines
+
+
+def _may_hide_text(log: list[tuple[str, Any]]) -> bool:
+    """Whether a page's drawing log holds text drawn without ink (the cheap test before
+    reading its spans). Text drawn with a transparent fill is logged as painted: found
+    only on pages that also hold text without ink."""
+    return any(kind == "ignore-text" for kind, _rect in log)
+
+
+def _hidden_spans(pdf_page: pymupdf.Page) -> list[dict[str, Any]]:
+    """Spans of text drawn invisibly: no fill and no stroke (render mode 3 or 7), fully
+    transparent, or in the font OCR programs use for their invisible layer."""
+    hidden = []
+    for block in pdf_page.get_text("dict", flags=_HIDDEN_FLAGS, clip=pymupdf.INFINITE_RECT())[
+        "blocks"
+    ]:
+        for line in block.get("lines", ()):
+            for span in line.get("spans", ()):
+                if not span["text"].strip():
+                    continue
+                flags = span.get("char_flags", 0)
+                painted = flags & (mupdf.FZ_STEXT_FILLED | mupdf.FZ_STEXT_STROKED)
+                glyphless = str(span.get("font", "")).split("+")[-1] == "GlyphLessFont"
+                if span.get("alpha") == 0 or not painted or glyphless:
+                    hidden.append(span)
+    return hidden
+
+
+def _outside(rect: pymupdf.Rect, page_rect: pymupdf.Rect, slack: float = 0.5) -> bool:
+    return not (page_rect + (-slack, -slack, slack, slack)).contains(rect)
+
+
+def _every_layer_on(pdf: pymupdf.Document) -> pymupdf.Document:
+    """The same file with every optional content layer switched on (a new document:
+    MuPDF reads the layers' state when a file is opened)."""
+    ocgs = list(pdf.get_ocgs())
+    if not ocgs:
+        return pdf
+    pdf.set_layer(-1, on=ocgs, off=[])
+    return pymupdf.open(stream=pdf.tobytes(), filetype="pdf")
+
+
+def _remove_hidden(
+    pdf: pymupdf.Document, pages: dict[int, Page]
+) -> tuple[pymupdf.Document, dict[int, list[Any]]]:
+    """Remove from every page what a reader of the page cannot see: content in layers
+    that are switched off, content outside the page box, invisible text. Returns the
+    file (a new one when it had layers) and, per page number, the invisible words over a
+    scanned picture (a scanner's OCR layer), put back as our own layer once the
+    redactions are applied."""
+    ocgs = list(pdf.get_ocgs())
+    visible_chars: dict[int, set[tuple[str, float, float]]] = {}
+    if ocgs:
+        for index in range(pdf.page_count):
+            visible_chars[index] = set(_chars(pdf[index]))
+        pdf = _every_layer_on(pdf)
+    kept_words: dict[int, list[Any]] = {}
+    for index in range(pdf.page_count):
+        sheet = pdf[index]
+        page = pages.get(index + 1)
+        area = sheet.rect
+        boxes: list[pymupdf.Rect] = []
+        images = pymupdf.PDF_REDACT_IMAGE_NONE  # type: ignore[attr-defined]
+        # Layers switched off: the characters, pictures and drawings only seen with every
+        # layer on. Removing them by their boxes may remove visible text under them: the
+        # gate then reports the lost words.
+        if ocgs:
+            chars = _chars(sheet)
+            boxes += [chars[key] for key in set(chars) - visible_chars[index]]
+        # Outside the page box: four regions around it, removed whatever lies there.
+        # The page's log of what it draws (text, pictures, paths) says if anything does.
+        log = sheet.get_bboxlog()
+        pictures = [pymupdf.Rect(r) for kind, r in log if "image" in kind]
+        if any(_outside(pymupdf.Rect(r), area) for _kind, r in log):
+            boxes += [
+                pymupdf.Rect(-_FAR, -_FAR, _FAR, area.y0),
+                pymupdf.Rect(-_FAR, area.y1, _FAR, _FAR),
+                pymupdf.Rect(-_FAR, area.y0, area.x0, area.y1),
+                pymupdf.Rect(area.x1, area.y0, _FAR, area.y1),
+            ]
+            if any(_outside(r, area, slack=2) for r in pictures):
+                images = pymupdf.PDF_REDACT_IMAGE_PIXELS  # type: ignore[attr-defined]
+        # Invisible text: removed; over a scan it is the scanner's OCR of the visible
+        # pixels, so its words come back (those not redacted) as our own layer.
+        hidden = _hidden_spans(sheet) if _may_hide_text(log) else []
+        if hidden:
+            scan = page is not None and _is_scan(sheet, page)
+            spans = [pymupdf.Rect(s["bbox"]) for s in hidden]
+            boxes += spans
+            if scan:
+                kept_words[index + 1] = [
+                    w
+                    for w in sheet.get_text("words")
+                    if any(pymupdf.Rect(w[:4]).intersects(s) for s in spans)
+                ]
+        if not boxes:
+            continue
+        for box in boxes:
+            # fill=False: nothing painted (None would paint white over what is visible).
+            sheet.add_redact_annot(box, fill=False, cross_out=False)  # type: ignore[arg-type]
+        sheet.apply_redactions(
+            images=images,
+            graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,  # type: ignore[attr-defined]
+            text=pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
+        )
+    if ocgs and all(
+        not set(_chars(pdf[index])) - visible_chars[index] for index in range(pdf.page_count)
+    ):
+        # What is left was visible: the layers go. Otherwise they stay, and the gate
+        # refuses the file.
+        catalog = pdf.pdf_catalog()
+        pdf.xref_set_key(catalog, "OCProperties", "null")
+        # A null value is an absent key, but some readers list the key: drop it.
+        source = re.sub(r"/OCProperties\s+null", "", pdf.xref_object(catalog, compressed=True))
+        pdf.update_object(catalog, source)
+    return pdf, kept_words
+
+
+def _chars(pdf_page: pymupdf.Page) -> dict[tuple[str, float, float], pymupdf.Rect]:
+    """The characters drawn on the page (in the layers switched on, no clip), each by its
+    place, with its box."""
+    found = {}
+    raw = pdf_page.get_text(
+        "rawdict", flags=pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_MEDIABOX_CLIP
+    )
+    for block in raw["blocks"]:
+        for line in block.get("lines", ()):
+            for span in line.get("spans", ()):
+                for char in span["chars"]:
+                    x, y = char["origin"]
+                    found[(char["c"], round(x, 2), round(y, 2))] = pymupdf.Rect(char["bbox"])
+    return found
 
 
 def redacted_pdf(document: Document) -> bytes:
-    """The published file: redactions applied, everything else that could leak removed,
-    written whole."""
+    """The published file: what is not visible on a page removed, redactions applied,
+    everything else that could leak removed, written whole."""
     pdf = _rendition(document)
     pages = {p.number: p for p in document.pages.all()}
+    pdf, kept_words = _remove_hidden(pdf, pages)
+    boxes = applied_boxes(document, pdf)
     accepted = Redaction.objects.filter(page__document=document, status="accepted")
     by_page: dict[int, list[Redaction]] = {}
     for redaction in accepted.select_related("page"):
-        by_page.setdefault(redaction.page.number, []).append(redaction)
+        by_page.setdefault(redaction.page_number, []).append(redaction)
     for number, page in pages.items():
+        if number > pdf.page_count:
+            continue
         pdf_page = pdf[number - 1]
-        for redaction in by_page.get(number, []):
-            for x0, y0, x1, y1 in redaction.rects:
-                # Boxes found for a text are shrunk to its line; pictures and boxes
-                # drawn by hand are taken whole.
-                box = (
-                    pymupdf.Rect(x0, y0, x1, y1)
-                    if redaction.kind in WHOLE_BOXES
-                    else _line_band(x0, y0, x1, y1)
-                )
-                pdf_page.add_redact_annot(box, fill=(0, 0, 0))
-        pdf_page.apply_redactions(
-            images=pymupdf.PDF_REDACT_IMAGE_PIXELS,  # type: ignore[attr-defined]
-            graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,  # type: ignore[attr-defined]
-            text=pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
-        )
+        for box, _whole in boxes.get(number, []):
+            pdf_page.add_redact_annot(box, fill=(0, 0, 0), cross_out=False)
+        if boxes.get(number):
+            pdf_page.apply_redactions(
+                images=pymupdf.PDF_REDACT_IMAGE_PIXELS,  # type: ignore[attr-defined]
+                graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,  # type: ignore[attr-defined]
+                text=pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
+            )
+        hidden = [pymupdf.Rect(*r) for red in by_page.get(number, []) for r in red.rects]
+        hidden += [box for box, _whole in boxes.get(number, [])]
         if page.method == "ocr" and page.words:
-            _text_layer(pdf_page, page, by_page.get(number, []))
+            _text_layer(pdf_page, page.words, hidden)
+        elif kept_words.get(number):
+            _text_layer(pdf_page, kept_words[number], hidden)
     pdf.scrub(
         attached_files=True,
         clean_pages=True,
         embedded_files=True,
-        hidden_text=False,
+        hidden_text=False,  # removed above, keeping the searchable layer of scans
         javascript=True,
         metadata=True,
         redactions=True,
@@ -319,16 +792,15 @@ def _line_band(x0: float, y0: float, x1: float, y1: float) -> pymupdf.Rect:
     """The middle of a box: glyph boxes are often taller than their line (rewritten
     PDFs), and a full-height box touches the lines above and below, whose characters
     the redaction would then remove too. Every character of the target line still
-    crosses the band."""
+    crosses the band. Only for pages of text: on a scan, pixels outside it would stay."""
     height = y1 - y0
     return pymupdf.Rect(x0 + 0.3, y0 + height * 0.3, x1 - 0.3, y1 - height * 0.3)
 
 
-def _text_layer(pdf_page: pymupdf.Page, page: Page, redactions: list[Redaction]) -> None:
-    """An invisible layer of the OCR words that are not under a redaction, so the
+def _text_layer(pdf_page: pymupdf.Page, words: list[Any], hidden: list[pymupdf.Rect]) -> None:
+    """An invisible layer of the words of a scan that are not under a redaction, so the
     published scan stays searchable."""
-    hidden = [pymupdf.Rect(*r) for red in redactions for r in red.rects]
-    for x0, y0, x1, y1, word, _confidence in page.words or []:
+    for x0, y0, x1, y1, word, *_rest in words:
         box = pymupdf.Rect(x0, y0, x1, y1)
         if any(box.intersects(h) for h in hidden):
             continue
@@ -336,122 +808,366 @@ def _text_layer(pdf_page: pymupdf.Page, page: Page, redactions: list[Redaction])
         pdf_page.insert_text((x0, y1 - (y1 - y0) * 0.2), str(word), fontsize=size, render_mode=3)
 
 
-def _texts(data: bytes) -> tuple[list[str], list[str]]:
-    """Page texts of a PDF by two independent extractors."""
+def _texts(data: bytes) -> tuple[list[str], list[str], list[str]]:
+    """Page texts of a PDF: what PyMuPDF shows (the public text), what PyMuPDF finds
+    with every layer on and no clip, and what pdfium finds (it ignores layers)."""
     import pypdfium2
 
     with pymupdf.open(stream=data, filetype="pdf") as pdf:
-        first = [page.get_text("text") for page in pdf]
+        shown = [page.get_text("text") for page in pdf]
+        flags = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_MEDIABOX_CLIP
+        every = _every_layer_on(pdf)
+        everything = [
+            every[i].get_text("text", flags=flags, clip=pymupdf.INFINITE_RECT())
+            for i in range(every.page_count)
+        ]
     document = pypdfium2.PdfDocument(data)
     second = [document[i].get_textpage().get_text_range() for i in range(len(document))]
     document.close()
-    return first, second
+    return shown, everything, second
 
 
 def _normal(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _letters(text: str) -> Counter[str]:
+    """The letters and digits of a text, however an extractor spaces or orders them."""
+    return Counter(_squash(text))
+
+
+def _squash(text: str) -> str:
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
 def gate(document: Document, data: bytes) -> GateReport:
-    """Every check a published file must pass; the reasons say what failed."""
+    """Every check a published file must pass; each finding blocks publication."""
     report = GateReport()
     accepted = list(
         Redaction.objects.filter(page__document=document, status="accepted").select_related("page")
     )
-    first, second = _texts(data)
-    report.texts = first
-    # Each redaction is looked for on its own page, by both extractors; a text redacted
-    # on one page and left readable on another is the reviewer's choice, reported only.
-    pages = [(_normal(a), _normal(b)) for a, b in zip(first, second, strict=False)]
-    whole = " ".join(a + " " + b for a, b in pages)
-    leaks, elsewhere = set(), set()
+    kept = {
+        (page_id, _squash(text))
+        for page_id, text in Redaction.objects.filter(
+            page__document=document, status="rejected"
+        ).values_list("page_id", "text")
+    }
+    shown, everything, second = _texts(data)
+    report.texts = shown
+    expected = document.pages.count()
+    if len(shown) != expected:
+        report.add("pages", found=len(shown), expected=expected)
+    # Each redaction is looked for on its own page by both extractors, every layer on,
+    # no clip, spaces and order aside; on another page it blocks too, unless the
+    # reviewer decided to keep it there.
+    squashed = [(_squash(a), _squash(b)) for a, b in zip(everything, second, strict=False)]
+    page_ids = dict(document.pages.values_list("number", "id"))
+    leaks: set[str] = set()
+    elsewhere: dict[str, int] = {}
     for redaction in accepted:
-        needle = _normal(redaction.text)
+        needle = _squash(redaction.text)
         if not needle:
             continue
-        number = redaction.page.number
-        if number > len(pages) or any(needle in text for text in pages[number - 1]):
+        number = redaction.page_number
+        if number > len(squashed) or any(needle in text for text in squashed[number - 1]):
             leaks.add(redaction.text)
-        elif needle in whole:
-            elsewhere.add(redaction.text)
+            continue
+        # A box drawn by hand, a picture: an area of one page, not a text to find.
+        if redaction.kind in WHOLE_BOXES:
+            continue
+        for other, texts in enumerate(squashed, start=1):
+            if other != number and any(needle in text for text in texts):
+                if (page_ids.get(other), needle) not in kept:
+                    elsewhere.setdefault(redaction.text, other)
     report.checks["leaked_texts"] = len(leaks)
     report.checks["readable_on_other_pages"] = sorted(elsewhere)
     if leaks:
-        first_leak = sorted(leaks)[0]
-        report.reasons.append(
-            f"{len(leaks)} redacted text(s) can still be extracted from the file "
-            f"(e.g. “{first_leak[:40]}”)."
-        )
+        report.add("leaked", count=len(leaks), example=sorted(leaks)[0][:40])
+    if elsewhere:
+        example = sorted(elsewhere)[0]
+        report.add("elsewhere", count=len(elsewhere), example=example[:40], page=elsewhere[example])
+    originals = list(document.pages.order_by("number").values_list("text", flat=True))
+    _gate_hidden(report, data, originals, (shown, everything, second))
+    _gate_file(report, data)
+    lost = _lost_words(document, accepted, shown)
+    report.checks["lost_words"] = lost
+    if lost:
+        number, words = next(iter(lost.items()))
+        report.add("lost", count=len(lost), page=number, words=", ".join(words[:5]))
+    _gate_pixels(report, document, data)
+    return report
+
+
+def _gate_hidden(
+    report: GateReport,
+    data: bytes,
+    originals: list[str],
+    extracted: tuple[list[str], list[str], list[str]],
+) -> None:
+    """Nothing in the file that a reader of the pages cannot see: no layer; no letter
+    that an extractor finds with every layer on and no clip (or pdfium, which ignores
+    both) and that is not shown on the page, or that was not shown on the page of the
+    original (publication only removes); no invisible text but the OCR layer of a scan."""
+    hidden_pages: dict[int, str] = {}
+    shown, everything, second = extracted
+    for number, (visible, full, other) in enumerate(
+        zip(shown, everything, second, strict=False), start=1
+    ):
+        seen = _letters(visible)
+        before = _letters(originals[number - 1]) if number <= len(originals) else Counter()
+        extra = (_letters(full) - seen) + (_letters(other) - seen)
+        extra += (_letters(full) - before) + (_letters(other) - before)
+        if extra:
+            hidden_pages[number] = "".join(sorted(extra.elements()))[:40]
+    report.checks["hidden_pages"] = sorted(hidden_pages)
+    if hidden_pages:
+        number = min(hidden_pages)
+        report.add("hidden", page=number, example=hidden_pages[number])
+    invisible: dict[int, str] = {}
+    with pymupdf.open(stream=data, filetype="pdf") as pdf:
+        if pdf.get_ocgs() or b"/OCProperties" in data or b"/OCG" in data:
+            report.add("layers")
+        for index in range(pdf.page_count):
+            sheet = pdf[index]
+            spans = _hidden_spans(sheet) if _may_hide_text(sheet.get_bboxlog()) else []
+            if not spans:
+                continue
+            area = abs(sheet.rect) or 1.0
+            scans = [
+                pymupdf.Rect(i["bbox"])
+                for i in sheet.get_image_info()
+                if abs(pymupdf.Rect(i["bbox"]) & sheet.rect) >= SCAN_SHARE * area
+            ]
+            loose = [
+                s
+                for s in spans
+                if not any(scan.contains(pymupdf.Rect(s["bbox"])) for scan in scans)
+            ]
+            if loose:
+                invisible[index + 1] = loose[0]["text"][:40]
+    report.checks["invisible_text_pages"] = sorted(invisible)
+    if invisible:
+        number = min(invisible)
+        report.add("invisible", count=len(invisible), page=number, example=invisible[number])
+
+
+def _gate_file(report: GateReport, data: bytes) -> None:
     with pymupdf.open(stream=data, filetype="pdf") as pdf:
         metadata = {
             k: v for k, v in (pdf.metadata or {}).items() if v and k not in ("format", "encryption")
         }
         if metadata or pdf.get_xml_metadata():
-            report.reasons.append(
-                "Metadata remains in the file: " + ", ".join(sorted(metadata) or ["XMP"]) + "."
-            )
+            report.add("metadata", fields=", ".join(sorted(metadata) or ["XMP"]))
         if pdf.embfile_count():
-            report.reasons.append("The file still carries embedded files.")
+            report.add("attachments")
         annotations = sum(len(list(page.annots() or [])) for page in pdf)
         widgets = sum(len(list(page.widgets() or [])) for page in pdf)
         if annotations or widgets:
-            report.reasons.append("Annotations or form fields remain in the file.")
+            report.add("annotations")
         objects = (pdf.xref_object(x) or "" for x in range(1, pdf.xref_length()))
-        scripts = any("/JS" in source or "/JavaScript" in source for source in objects)
-        if scripts:
-            report.reasons.append("JavaScript remains in the file.")
+        if any("/JS" in source or "/JavaScript" in source for source in objects):
+            report.add("javascript")
     revisions = data.count(b"%%EOF")
     report.checks["revisions"] = revisions
     if revisions != 1 or b"/Prev" in data[-2048:]:
-        report.reasons.append(
-            f"The file has {revisions} revisions; an earlier one could hold what was removed."
+        report.add("revisions", count=revisions)
+
+
+def _gate_pixels(report: GateReport, document: Document, data: bytes) -> None:
+    """Render every box of the published file: inside, a uniform fill (nothing under it
+    shows through); around the box of a text on a scan, no ink touching it (a letter cut
+    by the box, whose rest a reader would see)."""
+    failed: dict[int, int] = {}
+    with pymupdf.open(stream=data, filetype="pdf") as pdf:
+        boxes = applied_boxes(document, pdf)
+        scale = GATE_DPI / 72
+        for number, page_boxes in boxes.items():
+            if number > pdf.page_count:
+                continue
+            sheet = pdf[number - 1]
+            listing = sheet.get_displaylist()
+            others = [box for box, _scan in page_boxes]
+            for box, scan in page_boxes:
+                if not _box_clean(listing, sheet.rect, box, scan, others, scale):
+                    failed[number] = failed.get(number, 0) + 1
+    report.checks["remnants"] = {n: c for n, c in sorted(failed.items())}
+    if failed:
+        number = min(failed)
+        report.add("remnants", count=sum(failed.values()), page=number)
+
+
+def _box_clean(
+    listing: pymupdf.DisplayList,
+    area: pymupdf.Rect,
+    box: pymupdf.Rect,
+    scan: bool,
+    others: list[pymupdf.Rect],
+    scale: float,
+) -> bool:
+    pad = 4 / scale  # four pixels around the box
+    clip = (box + (-pad, -pad, pad, pad)) & area
+    pixmap = listing.get_pixmap(
+        matrix=pymupdf.Matrix(scale, scale), colorspace=pymupdf.csGRAY, alpha=False, clip=clip
+    )
+    samples, stride = pixmap.samples, pixmap.stride
+    origin_x, origin_y = pixmap.x, pixmap.y
+
+    def pixels(rect: pymupdf.Rect) -> tuple[int, int, int, int]:
+        return (
+            int(rect.x0 * scale) - origin_x,
+            int(rect.y0 * scale) - origin_y,
+            int(rect.x1 * scale + 0.999) - origin_x,
+            int(rect.y1 * scale + 0.999) - origin_y,
         )
-    lost = _lost_words(document, accepted, first)
-    report.checks["lost_words"] = lost
-    over = {number: words for number, words in lost.items() if len(words) > MAX_LOST_WORDS}
-    if over:
-        number, words = next(iter(over.items()))
-        report.reasons.append(
-            f"Redaction removed text outside its boxes on {len(over)} page(s) "
-            f"(page {number}: {', '.join(words[:5])})."
-        )
-    return report
+
+    x0, y0, x1, y1 = pixels(box)
+    width, height = pixmap.width, pixmap.height
+    # Inside, one pixel in from the edges (anti-aliased): the fill alone.
+    for y in range(max(0, y0 + 1), min(height, y1 - 1)):
+        row = samples[y * stride + max(0, x0 + 1) : y * stride + min(width, x1 - 1)]
+        if row and max(row) > FILL_MAX:
+            return False
+    if not scan:
+        # On a page of text the letters under the box are removed whole, and the next
+        # character may touch the box (a comma after an e-mail address).
+        return True
+    # Around it, the second pixel out (the first may be grey from the fill's edge): no
+    # ink, except where another box is. A letter cut by the box is dark there.
+    covered = [pixels(o + (-1 / scale, -1 / scale, 1 / scale, 1 / scale)) for o in others]
+    ring = [(x, y) for y in (y0 - 2, y1 + 1) for x in range(x0 - 2, x1 + 2)]
+    ring += [(x, y) for x in (x0 - 2, x1 + 1) for y in range(y0, y1)]
+    for x, y in ring:
+        if not (0 <= x < width and 0 <= y < height) or samples[y * stride + x] >= INK:
+            continue
+        if any(a <= x < c and b <= y < d for a, b, c, d in covered):
+            continue
+        return False
+    return True
 
 
 def _lost_words(
     document: Document, accepted: list[Redaction], published: list[str]
 ) -> dict[int, list[str]]:
     """Per page, words of the original text missing from the published text that no
-    redaction targeted."""
+    redaction targeted: neither by its text nor by its boxes (a text found in the order
+    the page is seen, drawn out of order in the file). Invisible text, removed on
+    purpose, aside."""
     targeted: dict[int, Counter[str]] = {}
+    rects: dict[int, list[pymupdf.Rect]] = {}
+    areas: dict[int, list[pymupdf.Rect]] = {}
     for redaction in accepted:
         words = _WORD.findall(redaction.text.lower())
-        targeted.setdefault(redaction.page.number, Counter()).update(words)
+        targeted.setdefault(redaction.page_number, Counter()).update(words)
+        into = areas if redaction.kind in WHOLE_BOXES else rects
+        into.setdefault(redaction.page_number, []).extend(pymupdf.Rect(*r) for r in redaction.rects)
     lost = {}
+    original: pymupdf.Document | None = None
     for page in document.pages.order_by("number"):
         if page.number > len(published):
             break
         before = Counter(_WORD.findall(page.text.lower()))
         after = Counter(_WORD.findall(published[page.number - 1].lower()))
         missing = before - after - targeted.get(page.number, Counter())
+        if missing and page.method != "ocr":
+            # Only read the original again when words are missing (the rare case).
+            original = original or _rendition(document)
+            sheet = original[page.number - 1]
+            if not _is_scan(sheet, page):
+                for span in _hidden_spans(sheet):
+                    missing -= Counter(_WORD.findall(span["text"].lower()))
+            boxes = rects.get(page.number, [])
+            for word in sheet.get_text("words") if missing and boxes else []:
+                if any(pymupdf.Rect(word[:4]).intersects(box) for box in boxes):
+                    missing -= Counter(_WORD.findall(str(word[4]).lower()))
+            if missing and areas.get(page.number):
+                missing -= _under_areas(sheet, areas[page.number])
         if missing:
             lost[page.number] = sorted(missing.elements())
     return lost
 
 
-def document_publish(*, document: Document, title: str = "", user: Any = None) -> Publication:
+def _under_areas(sheet: pymupdf.Page, areas: list[pymupdf.Rect]) -> Counter[str]:
+    """Words whose letters (at the full height of their font, as the redaction measures
+    them) reach into an area drawn by hand or a picture: the reviewer's box covers part
+    of them, so they are removed with it, not lost."""
+    pymupdf.TOOLS.set_small_glyph_heights(False)
+    try:
+        words = sheet.get_text("words")
+    finally:
+        pymupdf.TOOLS.set_small_glyph_heights(True)
+    under: Counter[str] = Counter()
+    for word in words:
+        if any(pymupdf.Rect(word[:4]).intersects(area) for area in areas):
+            under.update(_WORD.findall(str(word[4]).lower()))
+    return under
+
+
+# --- review rules before publication ----------------------------------------------------
+
+
+def publication_blockers(document: Document, *, no_redactions: bool = False) -> list[str]:
+    """Why the document cannot be published yet (empty when it can): detection has run
+    on every page, every suggestion is decided, and a publication with no redaction at
+    all is confirmed."""
+    reasons = []
+    pages = document.pages.order_by("number")
+    unread = list(pages.filter(redaction_detection__isnull=True).values_list("number", flat=True))
+    if unread:
+        reasons.append(
+            _("Detection of personal data has not run on page(s) %(pages)s: run it first.")
+            % {"pages": _numbers(unread)}
+        )
+    undecided = Redaction.objects.filter(page__document=document, status="suggested")
+    if undecided.exists():
+        numbers = sorted(set(undecided.values_list("page__number", flat=True)))
+        reasons.append(
+            _(
+                "%(count)d suggestion(s) are still undecided (page(s) %(pages)s): "
+                "redact or keep each one first."
+            )
+            % {"count": undecided.count(), "pages": _numbers(numbers)}
+        )
+    if Redaction.objects.filter(title_of=document, status="suggested").exists():
+        reasons.append(_("A suggestion on the title is still undecided: redact or keep it first."))
+    if not unread and not no_redactions:
+        if not Redaction.objects.of(document).filter(status="accepted").exists():
+            reasons.append(
+                _(
+                    "Nothing is redacted in this document: confirm that it holds no "
+                    "personal data to publish it as it is."
+                )
+            )
+    return reasons
+
+
+def _numbers(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + ("…" if len(numbers) > 10 else "")
+
+
+def document_publish(
+    *, document: Document, title: str = "", user: Any = None, no_redactions: bool = False
+) -> Publication:
     """Write the published copy and run the gate; the document becomes public only when
-    the gate accepts the file, and from then on its pages are read from that copy by
-    everyone but reviewers. Returns the publication with its reasons."""
+    the review is complete and the gate finds nothing, and from then on its pages are
+    read from that copy by everyone but reviewers. Raises ValidationError (with the
+    reasons) when the review is not complete; returns the publication with the gate's
+    findings otherwise."""
     if not document.finished or document.status == "failed":
         raise ValidationError(_("Only a processed document can be published."))
+    blockers = publication_blockers(document, no_redactions=no_redactions)
+    if blockers:
+        raise ValidationError(blockers)
     data = redacted_pdf(document)
     report = gate(document, data)
     with transaction.atomic():
         publication = Publication.objects.create(
             document=document,
             accepted=report.accepted,
-            reasons=report.reasons,
+            reasons=report.findings,
             report=report.checks,
             created_by=user,
             sha256=hashlib.sha256(data).hexdigest() if report.accepted else "",
@@ -471,8 +1187,7 @@ def _make_public(document: Document, texts: list[str], *, title: str) -> None:
         page.published_text = texts[page.number - 1] if page.number <= len(texts) else ""
     Page.objects.bulk_update(pages, ["published_text"])
     document.is_public = True
-    if title.strip():
-        document.title = title.strip()[:300]
+    document.title = public_title(document, title)[:300]
     document.save(update_fields=["is_public", "title", "updated_at"])
     search.document_index(document)
 

@@ -55,8 +55,9 @@ def review(request: HttpRequest, document_id: int) -> HttpResponse:
     redactions = list(page.redactions.all()) if page else []
     for redaction in redactions:
         redaction.boxes = [_box(rect) for rect in redaction.rects]  # type: ignore[attr-defined]
-    everything = Redaction.objects.filter(page__document=document)
+    everything = Redaction.objects.of(document)
     counts = {status: everything.filter(status=status).count() for status, _ in Redaction.STATUSES}
+    publication = Publication.objects.filter(document=document).first()
     return render(
         request,
         "redaction/review.html",
@@ -68,9 +69,20 @@ def review(request: HttpRequest, document_id: int) -> HttpResponse:
             "counts": counts,
             "detected": everything.exists(),
             "pages_with_suggestions": sorted(
-                set(everything.filter(status="suggested").values_list("page__number", flat=True))
+                set(
+                    everything.filter(status="suggested", page__isnull=False).values_list(
+                        "page__number", flat=True
+                    )
+                )
             ),
-            "publication": Publication.objects.filter(document=document).first(),
+            "title_redactions": document.title_redactions.all(),
+            "public_title": services.public_title(document),
+            "publication": publication,
+            "findings": [services.finding_text(r) for r in publication.reasons]
+            if publication and not publication.accepted
+            else [],
+            "blockers": services.publication_blockers(document, no_redactions=True),
+            "nothing_redacted": counts["accepted"] == 0,
             "published": services.publication_of(document),
             "figures": services.public_figures(document).select_related("commune"),
             "default_reason": DEFAULT_REASON,
@@ -98,7 +110,9 @@ def accept_all(request: HttpRequest, document_id: int) -> HttpResponse:
 def decide(request: HttpRequest, redaction_id: int) -> HttpResponse:
     if not access.sees_originals(request.user):
         raise Http404
-    redaction = get_object_or_404(Redaction.objects.select_related("page"), id=redaction_id)
+    redaction = get_object_or_404(
+        Redaction.objects.select_related("page__document", "title_of"), id=redaction_id
+    )
     decision = request.POST.get("decision")
     if decision not in ("accept", "reject"):
         messages.error(request, _("Choose to accept or to reject the redaction."))
@@ -109,6 +123,9 @@ def decide(request: HttpRequest, redaction_id: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             user=request.user,
         )
+    if redaction.page is None:  # a redaction of the title
+        assert redaction.title_of is not None
+        return redirect(reverse("redaction-review", args=[redaction.title_of.id]) + "#title")
     return _back(redaction.page.document, redaction.page.number)
 
 
@@ -184,16 +201,21 @@ def publish(request: HttpRequest, document_id: int) -> HttpResponse:
     document = _document(request, document_id)
     try:
         publication = services.document_publish(
-            document=document, title=request.POST.get("title", ""), user=request.user
+            document=document,
+            title=request.POST.get("title", ""),
+            user=request.user,
+            no_redactions=request.POST.get("no_redactions") == "on",
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _("Not published: %s") % " ".join(error.messages))
         return _back(document)
     if publication.accepted:
         messages.success(request, _("Published: everyone now reads the redacted copy."))
     else:
         messages.error(
-            request, _("Publication refused: %s") % " ".join(str(r) for r in publication.reasons)
+            request,
+            _("Publication refused: %s")
+            % " ".join(services.finding_text(r) for r in publication.reasons),
         )
     return _back(document)
 

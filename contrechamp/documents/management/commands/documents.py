@@ -44,6 +44,11 @@ class Command(BaseCommand):
         publish.add_argument("id", type=int)
         publish.add_argument("--json", action="store_true")
         publish.add_argument("--title", default="", help="The public title (default: kept).")
+        publish.add_argument(
+            "--no-redactions",
+            action="store_true",
+            help="Confirm that the document holds nothing to redact (needed when none is).",
+        )
         unpublish = sub.add_parser("unpublish", help="Make a published document private again.")
         unpublish.add_argument("id", type=int)
         get = sub.add_parser("get", help="Write a document's file.")
@@ -207,7 +212,7 @@ class Command(BaseCommand):
                         "accepted": accepted,
                         "redactions": [
                             {
-                                "page": r.page.number,
+                                "page": r.page_number,
                                 "kind": r.kind,
                                 "text": r.text,
                                 "rects": r.rects,
@@ -224,20 +229,30 @@ class Command(BaseCommand):
             self.stdout.write(f"{suggested} suggested, {accepted} accepted.")
 
     def handle_publish(self, **options: Any) -> None:
+        from django.utils import translation
+
+        # The command speaks English, like the rest of the command line.
+        with translation.override("en"):
+            self._publish(**options)
+
+    def _publish(self, **options: Any) -> None:
         from django.core.exceptions import ValidationError
 
-        from contrechamp.redaction.services import document_publish
+        from contrechamp.redaction.services import document_publish, finding_text
 
         try:
             publication = document_publish(
-                document=self._document(options["id"]), title=options["title"]
+                document=self._document(options["id"]),
+                title=options["title"],
+                no_redactions=options["no_redactions"],
             )
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
+            raise CommandError("Not published: " + " ".join(error.messages)) from None
+        reasons = [finding_text(r) for r in publication.reasons]
         result = {
             "id": options["id"],
             "published": publication.accepted,
-            "reasons": publication.reasons,
+            "reasons": reasons,
             "sha256": publication.sha256 or None,
             "checks": publication.report,
         }
@@ -246,7 +261,7 @@ class Command(BaseCommand):
         elif publication.accepted:
             self.stdout.write(f"Published ({publication.size} bytes, {publication.sha256}).")
         else:
-            self.stdout.write("Refused: " + " ".join(publication.reasons))
+            self.stdout.write("Refused: " + " ".join(reasons))
         if not publication.accepted:
             raise SystemExit(1)
 
