@@ -1,13 +1,21 @@
 """Redaction writes: suggest, apply, publish through a verification gate.
 
-Publishing writes a new file, never touches the original: the redactions are applied to
-text, vector graphics and image pixels under the boxes; annotations, form fields,
-JavaScript, embedded files and every metadata (Info dictionary, XMP) are removed; the
-file is written whole, one revision. Pages that were OCR'd get back an invisible text
-layer of their unredacted words. Then the gate re-reads the file with two extractors
-(PyMuPDF and pdfium) and refuses it when any redacted text can still be extracted,
-metadata remains, there is more than one revision, scripts or attachments survive, or
-the redaction removed words outside its boxes.
+Publishing needs a finished review (detection ran on every page, every suggestion is
+decided, a publication with nothing redacted is confirmed) and writes a new file, never
+touching the original: what a reader of a page cannot see is removed first (layers
+switched off, content outside the page box, invisible text); the redactions are applied
+to text, vector graphics and image pixels under the boxes (on a scan, the OCR word boxes
+plus a margin, so no part of a letter stays); annotations, form fields, JavaScript,
+embedded files and every metadata (Info dictionary, XMP) are removed; the file is
+written whole, one revision. Scanned pages get back an invisible text layer of their
+unredacted words. Then the gate re-reads the file with PyMuPDF (as shown, and with every
+layer on and no clip) and pdfium, and renders every box at 200 dpi; each finding blocks
+publication: a redacted text still extractable (on its page, or on another page where
+nobody decided to keep it), text not visible on the page or not in the original, layers,
+invisible text outside a scan's OCR layer, a box that is not a uniform fill or that cuts
+letters of a scan, metadata, several revisions, scripts, attachments, annotations, words
+lost outside the boxes. Findings are stored as codes with parameters and shown in the
+reader's language.
 """
 
 from __future__ import annotations
