@@ -754,12 +754,30 @@ def redacted_pdf(document: Document) -> bytes:
         if number > pdf.page_count:
             continue
         pdf_page = pdf[number - 1]
-        for box, _whole in boxes.get(number, []):
+        page_boxes = boxes.get(number, [])
+        for box, _scan in page_boxes:
             pdf_page.add_redact_annot(box, fill=(0, 0, 0), cross_out=False)
-        if boxes.get(number):
+        # On a scan with a text layer, the boxes around the letters of the picture would
+        # reach the (taller) characters of the lines above and below: its text is
+        # removed in a second pass, by the middle of each line as on a page of text.
+        layered_scan = page.method != "ocr" and any(scan for _box, scan in page_boxes)
+        if page_boxes:
             pdf_page.apply_redactions(
                 images=pymupdf.PDF_REDACT_IMAGE_PIXELS,  # type: ignore[attr-defined]
                 graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,  # type: ignore[attr-defined]
+                text=pymupdf.PDF_REDACT_TEXT_NONE  # type: ignore[attr-defined]
+                if layered_scan
+                else pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
+            )
+        if layered_scan:
+            for redaction in by_page.get(number, []):
+                for rect in redaction.rects:
+                    whole = redaction.kind in WHOLE_BOXES
+                    box = pymupdf.Rect(*rect) if whole else _line_band(*rect)
+                    pdf_page.add_redact_annot(box, fill=False, cross_out=False)  # type: ignore[arg-type]
+            pdf_page.apply_redactions(
+                images=pymupdf.PDF_REDACT_IMAGE_NONE,  # type: ignore[attr-defined]
+                graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,  # type: ignore[attr-defined]
                 text=pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
             )
         hidden = [pymupdf.Rect(*r) for red in by_page.get(number, []) for r in red.rects]

@@ -272,3 +272,38 @@ def _plain() -> bytes:
     page = pdf.new_page(width=595, height=842)
     page.insert_text((72, 100), "Rapport sur les caméras de la commune.", fontsize=12)
     return pdf.tobytes()
+
+
+def test_a_scan_with_its_scanners_ocr_layer_keeps_the_layer_without_the_redacted_words():
+    """A scanner's own OCR: the page image with its text drawn invisibly over it. The
+    invisible text is its searchable layer: kept, less the redacted words; the boxes
+    cover whole letters of the picture."""
+    data, where = scanned_letter()
+    pdf = pymupdf.open(stream=data, filetype="pdf")
+    pdf[0].insert_htmlbox(
+        pymupdf.Rect(56, 56, 539, 786),
+        "<p style='font-size:14pt'>" + "<br>".join(SCAN_LINES) + "</p>",
+        opacity=0,
+    )
+    document = add(pdf.tobytes(), "scanner.pdf")
+    assert document.pages.get().method == "text"
+    redactions_suggest(document=document)
+    redactions_accept_all(document=document)
+    publication = document_publish(document=document)
+    assert publication.accepted, publication.reasons
+    published = files.read(files.derived_path(document, "published.pdf"))
+    text = _every_extraction(published)
+    assert "caméras" in text and "Montsouris" in text
+    for secret in ("Dubois", "claire.dubois", "06 12 34 56 78"):
+        assert secret not in text
+    original = pymupdf.open(stream=data).load_page(0).get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
+    rendered = (
+        pymupdf.open(stream=published).load_page(0).get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
+    )
+    for rects in where.values():
+        for rect in rects:
+            core = pymupdf.Rect(
+                rect.x0, rect.y0 + 0.4 * rect.height, rect.x1, rect.y1 - 0.4 * rect.height
+            )
+            glyphs = _glyph_pixels(original, core)
+            assert not [p for p in glyphs if rendered.pixel(*p)[0] > 16]
