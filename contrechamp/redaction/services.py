@@ -607,11 +607,23 @@ def _lines_of(rects: list[list[float]]) -> list[list[float]]:
     return lines
 
 
-def _may_hide_text(log: list[tuple[str, Any]]) -> bool:
-    """Whether a page's drawing log holds text drawn without ink (the cheap test before
-    reading its spans). Text drawn with a transparent fill is logged as painted: found
-    only on pages that also hold text without ink."""
-    return any(kind == "ignore-text" for kind, _rect in log)
+_TRANSPARENT = re.compile(r"/(?:ca|CA)\s*(?:0+(?:\.0*)?|\.0+)(?![\d.])")
+
+
+def _transparent(pdf: pymupdf.Document) -> bool:
+    """Whether the file has a fully transparent graphics state (/ca 0), with which text
+    can be drawn invisibly yet logged as painted."""
+    return any(
+        _TRANSPARENT.search(pdf.xref_object(xref, compressed=True) or "")
+        for xref in range(1, pdf.xref_length())
+    )
+
+
+def _may_hide_text(log: list[tuple[str, Any]], transparent: bool) -> bool:
+    """Whether a page may hold text drawn without ink (the cheap test before reading its
+    spans): its drawing log holds text drawn neither filled nor stroked, or the file has
+    a fully transparent graphics state."""
+    return transparent or any(kind == "ignore-text" for kind, _rect in log)
 
 
 def _hidden_spans(pdf_page: pymupdf.Page) -> list[dict[str, Any]]:
@@ -662,6 +674,7 @@ def _remove_hidden(
             visible_chars[index] = set(_chars(pdf[index]))
         pdf = _every_layer_on(pdf)
     kept_words: dict[int, list[Any]] = {}
+    transparent = _transparent(pdf)
     for index in range(pdf.page_count):
         sheet = pdf[index]
         page = pages.get(index + 1)
@@ -689,7 +702,7 @@ def _remove_hidden(
                 images = pymupdf.PDF_REDACT_IMAGE_PIXELS  # type: ignore[attr-defined]
         # Invisible text: removed; over a scan it is the scanner's OCR of the visible
         # pixels, so its words come back (those not redacted) as our own layer.
-        hidden = _hidden_spans(sheet) if _may_hide_text(log) else []
+        hidden = _hidden_spans(sheet) if _may_hide_text(log, transparent) else []
         if hidden:
             scan = page is not None and _is_scan(sheet, page)
             spans = [pymupdf.Rect(s["bbox"]) for s in hidden]
@@ -831,7 +844,9 @@ def _text_layer(pdf_page: pymupdf.Page, words: list[Any], hidden: list[pymupdf.R
         if any(box.intersects(h) for h in hidden):
             continue
         size = max(4.0, (y1 - y0) * 0.8)
-        pdf_page.insert_text((x0, y1 - (y1 - y0) * 0.2), str(word), fontsize=size, render_mode=3)
+        # Ligatures (ﬁ, ﬀ) as their letters: the layer's font has no glyph for them.
+        text = unicodedata.normalize("NFKC", str(word))
+        pdf_page.insert_text((x0, y1 - (y1 - y0) * 0.2), text, fontsize=size, render_mode=3)
 
 
 def _texts(data: bytes) -> tuple[list[str], list[str], list[str]]:
@@ -956,9 +971,11 @@ def _gate_hidden(
     with pymupdf.open(stream=data, filetype="pdf") as pdf:
         if pdf.get_ocgs() or b"/OCProperties" in data or b"/OCG" in data:
             report.add("layers")
+        transparent = _transparent(pdf)
         for index in range(pdf.page_count):
             sheet = pdf[index]
-            spans = _hidden_spans(sheet) if _may_hide_text(sheet.get_bboxlog()) else []
+            log = sheet.get_bboxlog()
+            spans = _hidden_spans(sheet) if _may_hide_text(log, transparent) else []
             if not spans:
                 continue
             area = abs(sheet.rect) or 1.0
@@ -1085,7 +1102,7 @@ def _lost_words(
     rects: dict[int, list[pymupdf.Rect]] = {}
     areas: dict[int, list[pymupdf.Rect]] = {}
     for redaction in accepted:
-        words = _WORD.findall(redaction.text.lower())
+        words = _WORD.findall(unicodedata.normalize("NFKC", redaction.text).lower())
         targeted.setdefault(redaction.page_number, Counter()).update(words)
         into = areas if redaction.kind in WHOLE_BOXES else rects
         into.setdefault(redaction.page_number, []).extend(pymupdf.Rect(*r) for r in redaction.rects)
@@ -1094,8 +1111,10 @@ def _lost_words(
     for page in document.pages.order_by("number"):
         if page.number > len(published):
             break
-        before = Counter(_WORD.findall(page.text.lower()))
-        after = Counter(_WORD.findall(published[page.number - 1].lower()))
+        before = Counter(_WORD.findall(unicodedata.normalize("NFKC", page.text).lower()))
+        after = Counter(
+            _WORD.findall(unicodedata.normalize("NFKC", published[page.number - 1]).lower())
+        )
         missing = before - after - targeted.get(page.number, Counter())
         if missing and page.method != "ocr":
             # Only read the original again when words are missing (the rare case).
@@ -1103,11 +1122,15 @@ def _lost_words(
             sheet = original[page.number - 1]
             if not _is_scan(sheet, page):
                 for span in _hidden_spans(sheet):
-                    missing -= Counter(_WORD.findall(span["text"].lower()))
+                    missing -= Counter(
+                        _WORD.findall(unicodedata.normalize("NFKC", span["text"]).lower())
+                    )
             boxes = rects.get(page.number, [])
             for word in sheet.get_text("words") if missing and boxes else []:
                 if any(pymupdf.Rect(word[:4]).intersects(box) for box in boxes):
-                    missing -= Counter(_WORD.findall(str(word[4]).lower()))
+                    missing -= Counter(
+                        _WORD.findall(unicodedata.normalize("NFKC", str(word[4])).lower())
+                    )
             if missing and areas.get(page.number):
                 missing -= _under_areas(sheet, areas[page.number])
         if missing:
@@ -1127,7 +1150,7 @@ def _under_areas(sheet: pymupdf.Page, areas: list[pymupdf.Rect]) -> Counter[str]
     under: Counter[str] = Counter()
     for word in words:
         if any(pymupdf.Rect(word[:4]).intersects(area) for area in areas):
-            under.update(_WORD.findall(str(word[4]).lower()))
+            under.update(_WORD.findall(unicodedata.normalize("NFKC", str(word[4])).lower()))
     return under
 
 

@@ -161,6 +161,7 @@ HIDDEN_SECRETS = [
     "06 11 22 33 44",
     "droite.cachee@example.org",  # right of the page
     "note interne confidentielle",  # invisible text
+    "brouillon transparent",  # drawn fully transparent
     "lea.roux@mairie-exemple.fr",  # visible, drawn one character at a time
 ]
 
@@ -184,6 +185,7 @@ def hidden_pdf() -> bytes:
         page.insert_text((x, 200), character, fontsize=12)
     page.insert_text((72, 240), "La vidéoprotection est active.", fontsize=12)
     page.insert_text((300, 240), "note interne confidentielle", fontsize=12, render_mode=3)
+    page.insert_htmlbox(pymupdf.Rect(72, 300, 400, 330), "<p>brouillon transparent</p>", opacity=0)
     return pdf.tobytes()
 
 
