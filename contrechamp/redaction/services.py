@@ -268,6 +268,26 @@ def _visual_chars(pdf_page: pymupdf.Page) -> tuple[str, list[pymupdf.Rect | None
     return "".join(text), boxes
 
 
+def _drawn_in_reading_order(log: list[tuple[str, Any]]) -> bool:
+    """Whether a page draws its text in reading order (each piece right of the previous
+    one on its line, or on a line below): the cheap test, from the page's drawing log,
+    before reading it again in visual order."""
+    previous: pymupdf.Rect | None = None
+    for kind, bbox in log:
+        if not kind.endswith("-text"):
+            continue
+        rect = pymupdf.Rect(bbox)
+        if previous is not None:
+            overlap = min(rect.y1, previous.y1) - max(rect.y0, previous.y0)
+            same_line = overlap > 0.5 * min(rect.height, previous.height)
+            if same_line and rect.x0 < previous.x0 - 0.5:
+                return False  # backwards on a line
+            if not same_line and rect.y0 < previous.y0:
+                return False  # up the page (columns, or pieces drawn out of order)
+        previous = rect
+    return True
+
+
 def _suggest_in_drawn_order(
     pdf_page: pymupdf.Page,
     page: Page,
@@ -278,6 +298,8 @@ def _suggest_in_drawn_order(
     """Suggestions from the page read in visual order, where it differs from the text
     extracted in the file's order (characters drawn one at a time, out of order): what
     a reader sees is detected even when no run of the content holds it whole."""
+    if _drawn_in_reading_order(pdf_page.get_bboxlog()):
+        return []  # the common page: its text was extracted in the order it is seen
     known = _squash(page.text)
     visual, boxes = _visual_text(pdf_page)
     if _squash(visual) == known:
