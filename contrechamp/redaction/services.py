@@ -691,9 +691,11 @@ def _remove_hidden(
     redactions are applied."""
     ocgs = list(pdf.get_ocgs())
     visible_chars: dict[int, set[tuple[str, float, float]]] = {}
+    visible_drawn: dict[int, set[tuple[str, tuple[float, ...]]]] = {}
     if ocgs:
         for index in range(pdf.page_count):
             visible_chars[index] = set(_chars(pdf[index]))
+            visible_drawn[index] = _drawn(pdf[index])
         pdf = _every_layer_on(pdf)
     kept_words: dict[int, list[Any]] = {}
     transparent = _transparent(pdf)
@@ -706,12 +708,17 @@ def _remove_hidden(
         # Layers switched off: the characters, pictures and drawings only seen with every
         # layer on. Removing them by their boxes may remove visible text under them: the
         # gate then reports the lost words.
+        log = sheet.get_bboxlog()
         if ocgs:
             chars = _chars(sheet)
             boxes += [chars[key] for key in set(chars) - visible_chars[index]]
+            for kind, bbox in _drawn(sheet) - visible_drawn[index]:
+                if not kind.endswith("-text"):
+                    boxes.append(pymupdf.Rect(bbox))
+                    if "image" in kind:
+                        images = pymupdf.PDF_REDACT_IMAGE_PIXELS  # type: ignore[attr-defined]
         # Outside the page box: four regions around it, removed whatever lies there.
         # The page's log of what it draws (text, pictures, paths) says if anything does.
-        log = sheet.get_bboxlog()
         pictures = [pymupdf.Rect(r) for kind, r in log if "image" in kind]
         if any(_outside(pymupdf.Rect(r), area) for _kind, r in log):
             boxes += [
@@ -746,7 +753,9 @@ def _remove_hidden(
             text=pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
         )
     if ocgs and all(
-        not set(_chars(pdf[index])) - visible_chars[index] for index in range(pdf.page_count)
+        not set(_chars(pdf[index])) - visible_chars[index]
+        and not {d for d in _drawn(pdf[index]) - visible_drawn[index] if "text" not in d[0]}
+        for index in range(pdf.page_count)
     ):
         # What is left was visible: the layers go. Otherwise they stay, and the gate
         # refuses the file.
@@ -756,6 +765,12 @@ def _remove_hidden(
         source = re.sub(r"/OCProperties\s+null", "", pdf.xref_object(catalog, compressed=True))
         pdf.update_object(catalog, source)
     return pdf, kept_words
+
+
+def _drawn(pdf_page: pymupdf.Page) -> set[tuple[str, tuple[float, ...]]]:
+    """What the page draws (text, pictures, paths), each by its kind and box, from its
+    drawing log (in the layers switched on)."""
+    return {(kind, tuple(round(v, 1) for v in bbox)) for kind, bbox in pdf_page.get_bboxlog()}
 
 
 def _chars(pdf_page: pymupdf.Page) -> dict[tuple[str, float, float], pymupdf.Rect]:

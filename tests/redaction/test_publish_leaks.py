@@ -172,6 +172,9 @@ def hidden_pdf() -> bytes:
     page.insert_text((72, 100), "Rapport sur les caméras de la commune.", fontsize=12)
     layer = pdf.add_ocg("Calque masqué", on=False)
     page.insert_text((72, 140), "Contact : marc.secret@example.org", fontsize=12, oc=layer)
+    signature = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 150, 40), False)
+    signature.clear_with(30)  # a dark picture (a scanned signature) in the hidden layer
+    page.insert_image(pymupdf.Rect(300, 600, 450, 640), pixmap=signature, oc=layer)
     page.insert_text((72, -300), "Hors page : Jean Horspage 06 11 22 33 44", fontsize=12)
     page.insert_text((700, 400), "A droite : droite.cachee@example.org", fontsize=12)
     x = 72.0
@@ -235,6 +238,9 @@ def test_hidden_layers_off_page_and_invisible_text_are_not_published():
     with pymupdf.open(stream=data, filetype="pdf") as pdf:
         assert not pdf.get_ocgs()
         assert b"/OCProperties" not in data
+        # The hidden picture is not shown now that no layer hides it: blank, or gone.
+        pixels = pdf[0].get_pixmap(clip=pymupdf.Rect(310, 610, 440, 630), colorspace=pymupdf.csGRAY)
+        assert min(pixels.samples) > 200
 
 
 def _gate_findings(document, data: bytes) -> set[str]:

@@ -29,6 +29,14 @@ from tests.documents.conftest import add
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages asserted in English, whatever language is active (French by default)."""
+    with translation.override("en"):
+        yield
+
+
 LETTER = (
     "Affaire suivie par : Mme Claire Dubois\n"
     "Courriel : claire.dubois@mairie-exemple.fr, téléphone 06 12 34 56 78.\n"
