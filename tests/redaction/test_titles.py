@@ -4,6 +4,7 @@ was redacted: not on the document's page, in the list, in search or in the API."
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from contrechamp.documents.models import Document
 from contrechamp.redaction.models import Redaction
@@ -86,7 +87,7 @@ def test_the_reviewer_decides_and_the_published_title_is_redacted(client, review
 
 def test_an_undecided_suggestion_on_the_title_holds_the_publication_back(complaint):
     redactions_suggest(document=complaint)
-    with pytest.raises(ValidationError, match="title"):
+    with translation.override("en"), pytest.raises(ValidationError, match="title"):
         document_publish(document=complaint, no_redactions=True)
     complaint.refresh_from_db()
     assert not complaint.is_public and complaint.title == SUBJECT
