@@ -209,7 +209,9 @@ LOGGING = {
     "filters": {
         "secrets": {
             "()": "contrechamp.lib.logs.RedactFilter",
-            "patterns": [r"/demandes/echeances/(?P<secret>[^/?#\s]+)\.atom"],
+            # Everything after the dashboard's path: a feed reader's near misses (no
+            # extension, other case, doubled slashes) carry the key too.
+            "patterns": [r"(?i)/demandes/+echeances/+(?P<secret>[^?#\s\"']+)"],
         }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},

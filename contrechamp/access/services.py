@@ -881,7 +881,10 @@ def feed_token_renew(*, user: Any) -> str:
     Returns the key: the only time it exists outside the feed reader, since only its
     hash is stored."""
     token = secrets.token_urlsafe(32)
-    FeedToken.objects.update_or_create(user=user, defaults={"digest": _feed_digest(token)})
+    # The date shown is the current key's, not the first one's.
+    FeedToken.objects.update_or_create(
+        user=user, defaults={"digest": _feed_digest(token), "created_at": timezone.now()}
+    )
     return token
 
 

@@ -72,6 +72,8 @@ def test_a_new_address_revokes_the_old_one(contributor_client, client):
         assert "Vidéosurveillance algorithmique" in response.content.decode()
         new_url, _new = _new_address(contributor_client)
         assert new_url != old_url
+        # The dashboard dates the key in use, not the first one ever made.
+        assert FeedToken.objects.get().created_at.date() == dt.date(2026, 4, 8)
         assert client.get(old_url).status_code == 404
         assert "Vidéosurveillance algorithmique" in client.get(new_url).content.decode()
 
@@ -106,6 +108,12 @@ def test_the_configured_log_handler_masks_feed_keys(contributor_client, client):
     previous = handler.setStream(stream)
     try:
         assert client.get(f"/demandes/echeances/{old}.atom").status_code == 404
+        # Near misses a careless feed reader or a hostile one sends: the key still goes
+        # nowhere.
+        for near in (f"{new}", f"{new}.ATOM", f"{new}.atom/", f"/{new}.atom", f"{new}.xml"):
+            assert client.get(f"/demandes/echeances/{near}").status_code == 404
+        assert client.get(f"/demandes//echeances/{new}.atom").status_code == 404
+        assert client.get(f"/DEMANDES/ECHEANCES/{new}.atom").status_code == 404
         logging.getLogger("waitress").error(
             "Exception while serving /demandes/echeances/%s.atom", new
         )
