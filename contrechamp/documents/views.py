@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,7 +31,8 @@ from contrechamp.documents.services import (
 from contrechamp.redaction.models import Redaction
 from contrechamp.redaction.services import publication_of, published_file
 from contrechamp.registry.filters import search as deployment_search
-from contrechamp.registry.models import Deployment
+from contrechamp.registry.models import Citation, Deployment
+from contrechamp.registry.permissions import readable_deployments
 
 PAGE_IMAGE_DPI = 110
 
@@ -168,8 +170,22 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             if reviewer
             else 0,
             "deployments": deployments,
-            "sources": document.sources.prefetch_related("citations__deployment"),
+            "cited_by": _cited_by(request, document),
         },
+    )
+
+
+def _cited_by(request: HttpRequest, document: Document) -> list[Citation]:
+    """The citations of this document: by deployments this person may read (a draft's
+    title stays with those who may read the draft) and by camera counts (public, like
+    the commune page that shows them)."""
+    return list(
+        Citation.objects.filter(source__document=document)
+        .filter(
+            Q(deployment__in=readable_deployments(request.user)) | Q(camera_count__isnull=False)
+        )
+        .select_related("deployment", "camera_count__commune")
+        .order_by("id")
     )
 
 

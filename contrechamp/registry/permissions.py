@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
 from contrechamp.accounts.models import has_role
 from contrechamp.registry.models import Deployment, Revision
 
@@ -31,6 +33,25 @@ def _owns_draft(user: Any, deployment: Deployment) -> bool:
 
 def may_read_deployment(user: Any, deployment: Deployment) -> bool:
     return deployment.is_published or _owns_draft(user, deployment)
+
+
+def readable_deployments(
+    user: Any, deployments: QuerySet[Deployment] | None = None
+) -> QuerySet[Deployment]:
+    """`may_read_deployment` for a list, in one query: the published ones, and the
+    drafts `_owns_draft` lets this person read (all for a reviewer, their own for a
+    contributor). Any page listing deployments that cite, fund or supply something
+    filters through here, so a draft's title never shows where its author did not
+    put it."""
+    qs = Deployment.objects.all() if deployments is None else deployments
+    if has_role(user, "reviewer"):
+        return qs
+    if has_role(user, "contributor") and getattr(user, "id", None) is not None:
+        authored = Revision.objects.filter(kind="deployment", version=1, author_id=user.id).values(
+            "object_id"
+        )
+        return qs.filter(Q(is_published=True) | Q(id__in=authored))
+    return qs.filter(is_published=True)
 
 
 def may_edit_deployment(user: Any, deployment: Deployment) -> bool:

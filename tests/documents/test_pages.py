@@ -191,3 +191,77 @@ def test_the_api_and_the_command_list_entities_with_offsets(client, reviewer, mi
     assert [json.loads(line) for line in out.getvalue().splitlines()] == [
         {k: r[k] for k in r} for r in rows
     ]
+
+
+def _public_document(title: str) -> Document:
+    return Document.objects.create(
+        sha256=f"{abs(hash(title)):064d}"[:64],
+        size=1,
+        filename="cr.pdf",
+        title=title,
+        is_public=True,
+        origin="council",
+        status="done",
+    )
+
+
+def _cites(document: Document, locator: str = "p. 1") -> dict:
+    return {
+        "source": {
+            "document": document.id,
+            "title": document.title,
+            "publisher": "",
+            "url": "",
+            "published_on": "",
+        },
+        "quote": "extrait",
+        "locator": locator,
+        "accessed_on": None,
+    }
+
+
+def test_it_lists_a_draft_citing_a_document_only_to_those_who_may_read_the_draft(
+    client, contributor, other_contributor, reviewer
+):
+    from contrechamp.registry.services import deployment_create
+    from tests.factories import deployment_data
+
+    document = _public_document("Compte rendu du conseil municipal")
+    deployment_create(
+        data=deployment_data(title="Dispositif publié cité", citations=[_cites(document)]),
+        author=reviewer,
+    )
+    deployment_create(
+        data=deployment_data(
+            title="BROUILLON reconnaissance faciale",
+            is_published=False,
+            citations=[_cites(document, "p. 2")],
+        ),
+        author=contributor,
+    )
+    url = f"/documents/{document.id}/"
+    anonymous = client.get(url).content.decode()
+    assert "Dispositif publié cité" in anonymous
+    assert "BROUILLON" not in anonymous
+    client.force_login(other_contributor)
+    assert "BROUILLON" not in client.get(url).content.decode()
+    client.force_login(contributor)
+    assert "BROUILLON" in client.get(url).content.decode()
+    client.force_login(reviewer)
+    assert "BROUILLON" in client.get(url).content.decode()
+
+
+def test_it_shows_a_camera_count_citing_a_document_without_crashing(client, contributor):
+    from contrechamp.registry.services import camera_count_create
+
+    document = _public_document("Rapport public caméras")
+    camera_count_create(
+        commune_code="06088",
+        count=12,
+        date="2024",
+        citations=[_cites(document)],
+        author=contributor,
+    )
+    response = client.get(f"/documents/{document.id}/")
+    assert response.status_code == 200
+    assert "Nice" in response.content.decode()
