@@ -22,8 +22,8 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from contrechamp.documents import extract, files, search
 from contrechamp.documents.extract import DocumentError
@@ -529,12 +529,46 @@ def _masked(passage: str) -> str:
     return " ".join(passage.split())
 
 
+# What a source names a library document by until the document is published: its own
+# title (a file name, an e-mail subject) may hold a person's name and is only read for
+# personal data, and redacted, at publication.
+UNPUBLISHED_SOURCE_TITLE = gettext_noop("Document of the library, not yet published")
+
+
+def document_source_title(document: Document) -> str:
+    """The title a registry source gives a library document, wherever the registry is read
+    (pages, API, exports, dumps, history): the published title, which publication has
+    redacted, or a neutral label while the document is not published. The label is
+    stored in the site's language, as the rest of the registry's text is."""
+    if document.is_public:
+        return document.title[:400]
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(UNPUBLISHED_SOURCE_TITLE)
+
+
+def document_sources_retitle(*, document: Document) -> int:
+    """Name again every source of the document by `document_source_title` (at publication,
+    withdrawal, publication again). Returns how many sources were renamed."""
+    from contrechamp.registry.models import Source
+
+    title = document_source_title(document)
+    return Source.objects.filter(document=document).exclude(title=title).update(title=title)
+
+
+def source_title_from_document(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """pre_save of registry sources (connected in the app config): a source of a library
+    document never keeps the title its caller gave (a form, the API, an import, an old
+    revision restored may carry the original title), it takes the rule's."""
+    if instance.document_id:
+        instance.title = document_source_title(instance.document)
+
+
 def _document_citation(entity: Entity) -> dict[str, Any]:
     document = entity.page.document
     return {
         "source": {
             "document": document.id,
-            "title": document.title,
+            "title": document_source_title(document),
             "publisher": str(dict(Document.ORIGINS).get(document.origin, "")),
             "url": "",
             "published_on": document.date.isoformat() if document.date else "",

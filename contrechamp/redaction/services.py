@@ -39,6 +39,7 @@ from pymupdf import mupdf
 from contrechamp.documents import files, search
 from contrechamp.documents.entities import nlp
 from contrechamp.documents.models import Document, Page
+from contrechamp.documents.services import document_sources_retitle
 from contrechamp.redaction.detect import detect
 from contrechamp.redaction.models import (
     DEFAULT_REASON,
@@ -1275,6 +1276,8 @@ def _make_public(document: Document, texts: list[str], *, title: str) -> None:
     document.is_public = True
     document.title = public_title(document, title)[:300]
     document.save(update_fields=["is_public", "title", "updated_at"])
+    # The registry's sources citing it now read the published title, never the original.
+    document_sources_retitle(document=document)
     search.document_index(document)
 
 
@@ -1285,6 +1288,7 @@ def document_unpublish(*, document: Document) -> None:
         document.pages.update(published_text="")
         document.is_public = False
         document.save(update_fields=["is_public", "updated_at"])
+        document_sources_retitle(document=document)
         search.document_index(document)
     path = files.derived_path(document, "published.pdf")
     if files.exists(path):

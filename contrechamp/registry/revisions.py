@@ -117,11 +117,22 @@ def _display(field: str, value: Any) -> Any:
             for f in value
         ]
     if field == "citations":
+        # A library document is named as its source is now (its published title, or a
+        # neutral label), never by the title an older snapshot stored, which may be the
+        # document's original title.
+        from contrechamp.registry.models import Source
+
+        documents = [c["source"]["document"] for c in value if c["source"].get("document")]
+        named = dict(
+            Source.objects.filter(document_id__in=documents).values_list("document_id", "title")
+        )
         return [
             " — ".join(
                 x
                 for x in [
-                    c["source"].get("title", ""),
+                    named.get(c["source"]["document"], "")
+                    if c["source"].get("document")
+                    else c["source"].get("title", ""),
                     c["source"].get("url", ""),
                     f"« {c['quote']} »" if c.get("quote") else "",
                 ]

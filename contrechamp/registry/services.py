@@ -192,14 +192,17 @@ def organisation_get_or_create(*, name: str, kind: str) -> Organisation:
 
 def source_get_or_create(data: dict[str, Any]) -> Source:
     """The same source is stored once: by document or URL when there is one, else by title
-    and publisher."""
+    and publisher. A source of a library document is found only by its document (a link
+    the services make, never typed text): matching it by title or URL would let anyone
+    tie a claim to a private document by typing what its source shows."""
     if data.get("document"):
         source = Source.objects.filter(document_id=data["document"]).first()
     elif data.get("url"):
-        source = Source.objects.filter(url=data["url"]).first()
+        source = Source.objects.filter(url=data["url"], document=None).first()
     else:
+        # Never a library document's source: its title is a public label, not a key.
         source = Source.objects.filter(
-            url="", title=data["title"], publisher=data.get("publisher", "")
+            url="", title=data["title"], publisher=data.get("publisher", ""), document=None
         ).first()
     if source is None:
         source = Source.objects.create(
