@@ -30,6 +30,19 @@ LIMITS = {
     "locator": 100,
 }
 MAX_ITEMS = 50
+# The largest id or version a database column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def whole_number(value: Any) -> int | None:
+    """`value` as a positive whole number written in ASCII digits, else None (so callers
+    refuse it as they refuse a missing one). str.isdigit() accepts “²”, which int() then
+    refuses, and other scripts' digits; a number past 64 bits overflows the database."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def empty_deployment() -> dict[str, Any]:
@@ -250,18 +263,16 @@ def citations_clean(errors: dict, citations: list[dict]) -> list[dict]:
         if document is not None:
             from contrechamp.documents.models import Document
 
-            if (
-                not str(document).isdigit()
-                or not Document.objects.filter(id=int(document)).exists()
-            ):
+            number = whole_number(document)
+            if number is None or not Document.objects.filter(id=number).exists():
                 errors.setdefault(key, []).append(_("No document has the number “%s”.") % document)
-            document = int(document) if str(document).isdigit() else None
+            document = number
         # The id of a citation being edited, so that it keeps its identity (the service
-        # honours it only for a citation of the same claim).
-        ident = str(c.get("id") or "").strip()
+        # honours it only for a citation of the same claim); anything else is no id.
+        ident = whole_number(c.get("id"))
         out.append(
             {
-                **({"id": int(ident)} if ident.isdigit() and int(ident) > 0 else {}),
+                **({"id": ident} if ident is not None else {}),
                 "source": {
                     **({"document": document} if document else {}),
                     "title": _text(errors, title, "source_title", _("Source title"), key),

@@ -19,6 +19,7 @@ from contrechamp.accounts.models import has_role
 from contrechamp.lib.markdown import render_markdown
 from contrechamp.places.models import Department
 from contrechamp.registry import forms as f
+from contrechamp.registry.data_model import whole_number
 from contrechamp.registry.figures import national_figures
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import (
@@ -74,8 +75,7 @@ def _deployment_for(request: HttpRequest, slug: str, allowed: Any) -> Deployment
 
 def _version(value: Any) -> int | None:
     """The version a form says it was loaded from; None when missing or not a number."""
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    return whole_number(value)
 
 
 def _pending_choices(request: HttpRequest, allowed: Any) -> tuple[list[str], list[str], list[str]]:
@@ -491,6 +491,8 @@ def deployment_revert_view(request: HttpRequest, slug: str, version: int) -> Htt
         deployment = deployment_revert(
             deployment=deployment, version=version, author=_author(request)
         )
+    except Revision.DoesNotExist:
+        raise Http404 from None
     except ValidationError as e:
         messages.error(request, _("This version cannot be restored: %s") % "; ".join(e.messages))
         return redirect("deployment-history", slug=slug)
@@ -629,7 +631,14 @@ def organisation_revision(request: HttpRequest, slug: str, version: int) -> Http
 def organisation_revert_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     _contributor_required(request)
     org = get_object_or_404(Organisation, slug=slug)
-    org = organisation_revert(organisation=org, version=version, author=_author(request))
+    try:
+        org = organisation_revert(organisation=org, version=version, author=_author(request))
+    except Revision.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as e:
+        # An old version may no longer pass today's checks: say why, change nothing.
+        messages.error(request, _("This version cannot be restored: %s") % "; ".join(e.messages))
+        return redirect("organisation-history", slug=slug)
     messages.success(request, _("Version %d restored as a new version.") % version)
     return redirect(org)
 
