@@ -265,9 +265,9 @@ def _step_extract(document: Document) -> dict[str, Any]:
                 uploaded_by=document.uploaded_by,
                 parent=document,
             ).document
-            if child.parent_id is None and child.id != document.id:
-                # The attachment was already in the library on its own: link it.
-                Document.objects.filter(id=child.id).update(parent=document)
+            # An attachment already in the library keeps its parent (or none): it may be
+            # someone else's document, which an e-mail must not take over nor move out of
+            # the list. The link is kept in this step's output only.
             children.append(child.id)
         output["attachments"] = children
     pdf = extract.open_pdf(

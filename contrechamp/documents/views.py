@@ -103,6 +103,18 @@ def document_upload(request: HttpRequest) -> HttpResponse:
             results.append({"file": upload.name, "error": str(error)})
             continue
         document = ingested.document
+        if not ingested.created and access.listed(request.user, document.id) is None:
+            # Someone else's document, not published: the sender learns it is in the
+            # library (their copy adds nothing), never its id or address.
+            results.append(
+                {
+                    "file": upload.name,
+                    "duplicate": True,
+                    "message": _("%s is already in the library; reviewers will see it.")
+                    % upload.name,
+                }
+            )
+            continue
         results.append(
             {
                 "file": upload.name,
@@ -116,6 +128,8 @@ def document_upload(request: HttpRequest) -> HttpResponse:
     for result in results:
         if "error" in result:
             messages.error(request, result["error"])
+        elif "message" in result:
+            messages.info(request, result["message"])
         elif result["duplicate"]:
             messages.info(request, _("%s was already in the library.") % result["file"])
         else:

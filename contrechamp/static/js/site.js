@@ -116,6 +116,9 @@
           item.className = "error";
           status.textContent = result.error || Object.values(body.errors || {}).join(" ") ||
             (xhr.status === 413 ? form.dataset.tooLarge : xhr.statusText);
+        } else if (!result.url) {
+          // A copy of a document the sender may not open: said, not linked.
+          status.textContent = result.message || form.dataset.duplicate;
         } else {
           var link = document.createElement("a");
           link.href = result.url;

@@ -1,0 +1,86 @@
+"""Sending a file the library already holds tells the sender nothing they may not know
+(not the id nor the address of someone else's private document) and changes nothing
+of that document: an e-mail that attaches a copy of it does not take it over."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from contrechamp.documents.models import Document
+from tests.documents import samples
+from tests.documents.conftest import add
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Compte rendu du conseil municipal de Nice : extension de la vidéoprotection."
+# Made once: the same bytes each time they are sent.
+PDF = samples.text_pdf([TEXT])
+DRONES = samples.text_pdf(["Délibération : drones."])
+
+
+@pytest.fixture
+def private(other_contributor) -> Document:
+    return add(PDF, "cr.pdf", uploaded_by=other_contributor)
+
+
+def _upload(client: Client, data: bytes, **headers: str):
+    return client.post(
+        "/documents/envoi/",
+        {"files": SimpleUploadedFile("copie.pdf", data), "origin": "other"},
+        **headers,
+    )
+
+
+def test_a_copy_of_someone_elses_private_document_reveals_nothing(client, contributor, private):
+    client.force_login(contributor)
+    response = _upload(client, PDF, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    (result,) = response.json()["results"]
+    body = response.content.decode()
+    assert "id" not in result and "url" not in result, result
+    assert f"/documents/{private.id}/" not in body and str(private.id) not in result.values()
+    assert result["duplicate"] is True and result["message"]
+    # Still stored once: the content hash keeps deduplicating.
+    assert Document.objects.count() == 1
+
+    response = _upload(client, PDF, follow=True)
+    assert f"/documents/{private.id}/" not in response.content.decode()
+
+
+def test_a_copy_of_a_document_one_may_read_links_to_it(client, other_contributor, private):
+    client.force_login(other_contributor)
+    (result,) = _upload(client, PDF, HTTP_ACCEPT="application/json").json()["results"]
+    assert result == {
+        "file": "copie.pdf",
+        "id": private.id,
+        "url": f"/documents/{private.id}/",
+        "duplicate": True,
+    }
+
+
+def test_an_email_attaching_an_existing_document_does_not_take_it_over(
+    client, contributor, private
+):
+    mail = add(
+        samples.eml("voir pièce jointe", PDF, filename="cr.pdf"),
+        "fwd.eml",
+        uploaded_by=contributor,
+    )
+    private.refresh_from_db()
+    assert private.parent_id is None
+    assert not mail.children.exists()
+    assert Document.objects.count() == 2
+
+    # One already attached to an e-mail keeps that e-mail as its parent.
+    first = add(
+        samples.eml("premier envoi", DRONES),
+        "first.eml",
+    )
+    (child,) = first.children.all()
+    add(
+        samples.eml("second envoi", DRONES),
+        "second.eml",
+        uploaded_by=contributor,
+    )
+    child.refresh_from_db()
+    assert child.parent_id == first.id
