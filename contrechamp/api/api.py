@@ -246,7 +246,8 @@ def get_department(request: HttpRequest, code: str) -> dict:
 def list_organisations(
     request: HttpRequest, kind: str = "", limit: int = 100, cursor: str | None = None
 ) -> dict:
-    qs = Organisation.objects.all()
+    # Open data is what everyone may read: no organisation named only in a draft.
+    qs = Organisation.objects.public()
     if kind:
         if kind not in dict(Organisation.KINDS):
             raise ApiError(400, "invalid_parameter", f"Unknown kind {kind!r}.", "kind")
@@ -256,7 +257,7 @@ def list_organisations(
 
 @api.get("/organisations/{slug}", response={200: dict, **ERRORS}, tags=["registry"])
 def get_organisation(request: HttpRequest, slug: str) -> dict:
-    o = Organisation.objects.filter(slug=slug).first()
+    o = Organisation.objects.public().filter(slug=slug).first()
     if o is None:
         raise Http404(f"No organisation has the slug {slug!r}.")
     return s.organisation_dict(o)

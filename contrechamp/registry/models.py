@@ -41,6 +41,11 @@ class Technology(models.Model):
         return reverse("technology-detail", args=[self.slug])
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def public(self) -> "OrganisationQuerySet":
+        return self.filter(is_public=True)
+
+
 class Organisation(models.Model):
     KINDS = [
         ("vendor", _("vendor")),
@@ -55,8 +60,13 @@ class Organisation(models.Model):
     country = models.CharField(_("country"), max_length=2, default="FR")
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # False for a vendor or funder first named in a draft: its name is then as private
+    # as the draft, until a deployment naming it is published (see services).
+    is_public = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

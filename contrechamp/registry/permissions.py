@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from contrechamp.accounts.models import has_role
-from contrechamp.registry.models import Deployment, Revision
+from contrechamp.registry.models import Deployment, Organisation, Revision
 
 
 def deployment_author_id(deployment: Deployment) -> int | None:
@@ -62,3 +62,27 @@ def may_edit_deployment(user: Any, deployment: Deployment) -> bool:
 
 def may_publish_deployment(user: Any, deployment: Deployment) -> bool:
     return not deployment.is_published and _owns_draft(user, deployment)
+
+
+def readable_organisations(
+    user: Any, organisations: QuerySet[Organisation] | None = None
+) -> QuerySet[Organisation]:
+    """The public organisations, and those named only in drafts this person may read
+    (`readable_deployments`): a vendor or funder first named in a draft is as private
+    as the draft until a deployment naming it is published."""
+    qs = Organisation.objects.all() if organisations is None else organisations
+    if has_role(user, "reviewer"):
+        return qs
+    drafts = readable_deployments(user).filter(is_published=False)
+    if not has_role(user, "contributor"):
+        return qs.filter(is_public=True)
+    named = Organisation.objects.filter(
+        Q(deployments_supplied__in=drafts) | Q(fundings__deployment__in=drafts)
+    ).values("id")
+    return qs.filter(Q(is_public=True) | Q(id__in=named))
+
+
+def may_read_organisation(user: Any, organisation: Organisation) -> bool:
+    return (
+        organisation.is_public or readable_organisations(user).filter(id=organisation.id).exists()
+    )

@@ -172,13 +172,14 @@ def _unique_slug(model: type, base: str, *, exclude_id: int | None = None) -> st
     return slug
 
 
-def organisation_get_or_create(*, name: str, kind: str) -> Organisation:
-    """The organisation with this name (case-insensitive), created if unknown."""
+def organisation_get_or_create(*, name: str, kind: str, public: bool = True) -> Organisation:
+    """The organisation with this name (case-insensitive), created if unknown; created
+    hidden when `public` is false (named by a draft: see `_organisations_reveal`)."""
     org = Organisation.objects.filter(name__iexact=name.strip()).first()
     if org:
         return org
     org = Organisation.objects.create(
-        name=name.strip(), kind=kind, slug=_unique_slug(Organisation, name)
+        name=name.strip(), kind=kind, slug=_unique_slug(Organisation, name), is_public=public
     )
     Revision.objects.create(
         kind="organisation",
@@ -275,22 +276,37 @@ def _deployment_apply(deployment: Deployment, data: dict[str, Any]) -> None:
     deployment.communes.set(Commune.objects.filter(code__in=data["communes"]))
     deployment.epcis.set(Epci.objects.filter(siren__in=data["epcis"]))
     deployment.technologies.set(Technology.objects.filter(slug__in=data["technologies"]))
-    deployment.vendors.set(
-        [organisation_get_or_create(name=n, kind="vendor") for n in data["vendors"]]
-    )
+    public = deployment.is_published
+    vendors = [
+        organisation_get_or_create(name=n, kind="vendor", public=public) for n in data["vendors"]
+    ]
+    deployment.vendors.set(vendors)
     deployment.fundings.all().delete()
+    funders = []
     for f in data["fundings"]:
+        funders.append(organisation_get_or_create(name=f["funder"], kind="funder", public=public))
         Funding.objects.create(
             deployment=deployment,
-            funder=organisation_get_or_create(name=f["funder"], kind="funder"),
+            funder=funders[-1],
             amount_eur=Decimal(f["amount_eur"]) if f["amount_eur"] else None,
             programme=f["programme"],
         )
+    if public:
+        _organisations_reveal([*vendors, *funders])
     deployment.legal_events.all().delete()
     for e in data["legal_events"]:
         LegalEvent.objects.create(deployment=deployment, **e)
     _citations_sync(deployment, data["citations"])
     deployment_index(deployment)
+
+
+def _organisations_reveal(organisations: list[Organisation]) -> None:
+    """Make public the organisations a published deployment names: a vendor or funder
+    first named in a draft stays hidden (its name is as private as the draft) until
+    then, and a published deployment shows its name anyway."""
+    Organisation.objects.filter(id__in=[o.id for o in organisations], is_public=False).update(
+        is_public=True
+    )
 
 
 _SOURCE_FIELDS = ("title", "publisher", "url", "published_on")

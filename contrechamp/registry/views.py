@@ -33,6 +33,9 @@ from contrechamp.registry.permissions import (
     may_edit_deployment,
     may_publish_deployment,
     may_read_deployment,
+    may_read_organisation,
+    readable_deployments,
+    readable_organisations,
 )
 from contrechamp.registry.revisions import FIELD_LABELS, display_value, revision_diff
 from contrechamp.registry.services import (
@@ -502,7 +505,7 @@ def deployment_revert_view(request: HttpRequest, slug: str, version: int) -> Htt
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    qs = Organisation.objects.annotate(
+    qs = readable_organisations(request.user).annotate(
         n=Count(
             "deployments_supplied", filter=Q(deployments_supplied__is_published=True), distinct=True
         )
@@ -516,10 +519,20 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def _organisation_for(request: HttpRequest, slug: str) -> Organisation:
+    """The organisation, or 404 for those who may not read it (named only in a draft)."""
     org = get_object_or_404(Organisation, slug=slug)
-    supplied = org.deployments_supplied.published().prefetch_related("communes", "technologies")
-    funded = Deployment.objects.published().filter(fundings__funder=org).distinct()
+    if not may_read_organisation(request.user, org):
+        raise Http404
+    return org
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _organisation_for(request, slug)
+    readable = readable_deployments(request.user)
+    supplied = readable_deployments(request.user, org.deployments_supplied.all())
+    supplied = supplied.prefetch_related("communes", "technologies")
+    funded = readable.filter(fundings__funder=org).distinct()
     return render(
         request,
         "registry/organisation_detail.html",
@@ -528,9 +541,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "supplied": supplied,
             "funded": funded,
             "description_html": render_markdown(org.description),
-            "fundings": org.fundings.filter(deployment__is_published=True).select_related(
-                "deployment"
-            ),
+            "fundings": org.fundings.filter(deployment__in=readable).select_related("deployment"),
         },
     )
 
@@ -615,22 +626,22 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
-    return _organisation_form_view(request, get_object_or_404(Organisation, slug=slug))
+    return _organisation_form_view(request, _organisation_for(request, slug))
 
 
 def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
-    return _history(request, "organisation", get_object_or_404(Organisation, slug=slug))
+    return _history(request, "organisation", _organisation_for(request, slug))
 
 
 def organisation_revision(request: HttpRequest, slug: str, version: int) -> HttpResponse:
-    return _revision(request, "organisation", get_object_or_404(Organisation, slug=slug), version)
+    return _revision(request, "organisation", _organisation_for(request, slug), version)
 
 
 @require_POST
 @login_required
 def organisation_revert_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     _contributor_required(request)
-    org = get_object_or_404(Organisation, slug=slug)
+    org = _organisation_for(request, slug)
     try:
         org = organisation_revert(organisation=org, version=version, author=_author(request))
     except Revision.DoesNotExist:

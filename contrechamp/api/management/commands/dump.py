@@ -22,7 +22,7 @@ class Command(BaseCommand):
             "licence_text": s.LICENCE_TEXT,
             "generated_at": timezone.now().isoformat(),
             "technologies": [s.technology_dict(t) for t in Technology.objects.all()],
-            "organisations": [s.organisation_dict(o) for o in Organisation.objects.all()],
+            "organisations": [s.organisation_dict(o) for o in Organisation.objects.public()],
             "deployments": [
                 s.deployment_dict(d)
                 for d in Deployment.objects.published()
