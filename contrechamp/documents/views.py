@@ -110,8 +110,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
                 {
                     "file": upload.name,
                     "duplicate": True,
-                    "message": _("%s is already in the library; reviewers will see it.")
-                    % upload.name,
+                    "message": _("already in the library; reviewers will see it"),
                 }
             )
             continue
@@ -128,8 +127,10 @@ def document_upload(request: HttpRequest) -> HttpResponse:
     for result in results:
         if "error" in result:
             messages.error(request, result["error"])
-        elif "message" in result:
-            messages.info(request, result["message"])
+        elif "url" not in result:
+            messages.info(
+                request, _("%s is already in the library; reviewers will see it.") % result["file"]
+            )
         elif result["duplicate"]:
             messages.info(request, _("%s was already in the library.") % result["file"])
         else:
