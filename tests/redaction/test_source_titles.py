@@ -148,3 +148,16 @@ def test_a_source_typed_with_the_neutral_label_is_not_the_document(reviewer, com
         {"title": cited.title, "publisher": cited.publisher, "url": "", "published_on": ""}
     )
     assert typed.id != cited.id and typed.document_id is None
+
+
+def test_sources_made_before_the_rule_are_renamed_by_the_migration(reviewer, complaint):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("contrechamp.documents.migrations.0005_source_titles")
+    commune = Entity.objects.get(page__document=complaint, kind="commune")
+    entity_accept(entity=commune, user=reviewer)
+    Source.objects.filter(document=complaint).update(title=SUBJECT)  # as it was stored
+    migration.retitle(apps, None)
+    assert "Belkacem" not in Source.objects.get(document=complaint).title
