@@ -63,6 +63,11 @@ urlpatterns = [
         name="organisation-edit",
     ),
     path(
+        "organisations/<slug:slug>/publier/",
+        registry.organisation_publish_view,
+        name="organisation-publish",
+    ),
+    path(
         "organisations/<slug:slug>/historique/",
         registry.organisation_history,
         name="organisation-history",

@@ -86,3 +86,9 @@ def may_read_organisation(user: Any, organisation: Organisation) -> bool:
     return (
         organisation.is_public or readable_organisations(user).filter(id=organisation.id).exists()
     )
+
+
+def may_publish_organisation(user: Any, organisation: Organisation) -> bool:
+    """A reviewer may make public an organisation named only in drafts (it becomes
+    public by itself when a deployment naming it is published)."""
+    return not organisation.is_public and has_role(user, "reviewer")

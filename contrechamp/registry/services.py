@@ -556,6 +556,26 @@ def organisation_create(
 
 
 @transaction.atomic
+def organisation_publish(*, organisation: Organisation, author: User | None) -> Organisation:
+    """Make public an organisation named only in drafts, as a new version that says so."""
+    current = Organisation.objects.select_for_update().get(id=organisation.id)
+    if current.is_public:
+        return current
+    current.is_public = True
+    current.version += 1
+    current.save()
+    Revision.objects.create(
+        kind="organisation",
+        object_id=current.id,
+        version=current.version,
+        author=author,
+        comment=_("published"),
+        snapshot=organisation_snapshot(current),
+    )
+    return current
+
+
+@transaction.atomic
 def organisation_revert(
     *, organisation: Organisation, version: int, author: User | None
 ) -> Organisation:

@@ -32,6 +32,7 @@ from contrechamp.registry.models import (
 from contrechamp.registry.permissions import (
     may_edit_deployment,
     may_publish_deployment,
+    may_publish_organisation,
     may_read_deployment,
     may_read_organisation,
     readable_deployments,
@@ -48,6 +49,7 @@ from contrechamp.registry.services import (
     deployment_snapshot,
     deployment_update,
     organisation_create,
+    organisation_publish,
     organisation_revert,
     organisation_update,
 )
@@ -538,12 +540,24 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "registry/organisation_detail.html",
         {
             "organisation": org,
+            "may_publish": may_publish_organisation(request.user, org),
             "supplied": supplied,
             "funded": funded,
             "description_html": render_markdown(org.description),
             "fundings": org.fundings.filter(deployment__in=readable).select_related("deployment"),
         },
     )
+
+
+@require_POST
+@login_required
+def organisation_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _organisation_for(request, slug)
+    if not may_publish_organisation(request.user, org):
+        raise PermissionDenied
+    org = organisation_publish(organisation=org, author=_author(request))
+    messages.success(request, _("Organisation published: everyone can now read it."))
+    return redirect(org)
 
 
 def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> HttpResponse:

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from contrechamp.registry.models import Deployment, Organisation
+from contrechamp.registry.models import Deployment, Organisation, Revision
 from contrechamp.registry.services import deployment_create, deployment_publish
 from tests.factories import deployment_data
 
@@ -111,3 +111,24 @@ def test_the_migration_hides_those_already_made_by_drafts(draft):
     migration.hide_organisations_named_only_in_drafts(apps, None)
     hidden = set(Organisation.objects.filter(is_public=False).values_list("name", flat=True))
     assert hidden == {VENDOR, FUNDER}
+
+
+def test_a_reviewer_may_publish_a_hidden_organisation_and_nobody_else(
+    tmp_path, client, draft, contributor, reviewer
+):
+    vendor = Organisation.objects.get(name=VENDOR)
+    url = f"/organisations/{vendor.slug}/publier/"
+    client.force_login(contributor)
+    page = client.get(vendor.get_absolute_url()).content.decode()
+    assert 'id="organisation-hidden"' in page
+    assert url not in page
+    assert client.post(url).status_code == 403
+    vendor.refresh_from_db()
+    assert not vendor.is_public
+    client.force_login(reviewer)
+    assert url in client.get(vendor.get_absolute_url()).content.decode()
+    assert client.post(url).status_code == 302
+    client.logout()
+    assert client.get(vendor.get_absolute_url()).status_code == 200
+    assert client.get(f"/api/v1/organisations/{vendor.slug}").status_code == 200
+    assert Revision.objects.filter(kind="organisation", object_id=vendor.id, version=2).exists()
