@@ -86,7 +86,9 @@ def query_database(url: str, sql: str, params: tuple = ()) -> list[tuple]:
         import psycopg
 
         with psycopg.connect(url) as conn:
-            return conn.execute(sql.replace("?", "%s"), params).fetchall()
+            cursor = conn.execute(sql.replace("?", "%s"), params)
+            # An INSERT or UPDATE gives no rows (psycopg refuses fetchall() on it).
+            return cursor.fetchall() if cursor.description else []
     import sqlite3
 
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
