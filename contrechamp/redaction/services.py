@@ -525,6 +525,11 @@ FINDINGS = {
     "invisible": gettext_noop(
         "Invisible text remains on %(count)d page(s) (page %(page)d: “%(example)s”)."
     ),
+    "residue": gettext_noop(
+        "A redacted text remains in %(count)d object(s) of the file outside what its pages "
+        "show (e.g. “%(example)s”: an outline, a label, an action, a font, a picture's "
+        "comment...)."
+    ),
 }
 
 
@@ -861,7 +866,102 @@ def redacted_pdf(document: Document) -> bytes:
         pdf.embfile_del(name)
     pdf.set_metadata({})
     pdf.del_xml_metadata()
+    _remove_structures(pdf)
     data: bytes = pdf.tobytes(garbage=4, deflate=True, clean=True, incremental=False)
+    return data
+
+
+# Structures a redacted public copy does not need, each able to carry a name that the
+# pages no longer show: outlines, the structure tree (/Alt, /ActualText), private
+# application data, page labels, actions, named destinations, article threads, forms.
+_CATALOG_KEYS = (
+    "Outlines",
+    "StructTreeRoot",
+    "MarkInfo",
+    "PieceInfo",
+    "PageLabels",
+    "OpenAction",
+    "AA",
+    "Names",
+    "Dests",
+    "Threads",
+    "URI",
+    "SpiderInfo",
+    "AcroForm",
+    "Collection",
+    "Legal",
+    "Perms",
+    "Metadata",
+)
+# On pages, pictures and forms: private data, actions, article beads, structure links,
+# metadata streams.
+_OBJECT_KEYS = ("PieceInfo", "AA", "B", "StructParent", "StructParents", "Metadata", "OPI")
+
+
+def _drop_keys(pdf: pymupdf.Document, xref: int, keys: tuple[str, ...]) -> None:
+    present = [key for key in keys if pdf.xref_get_key(xref, key)[0] != "null"]
+    if not present:
+        return
+    for key in present:
+        pdf.xref_set_key(xref, key, "null")
+    if not pdf.xref_is_stream(xref):
+        # A null value is an absent key, but the key would still be written: drop it.
+        pattern = r"/(?:" + "|".join(present) + r")\s*null\b"
+        pdf.update_object(xref, re.sub(pattern, "", pdf.xref_object(xref, compressed=True)))
+
+
+def _remove_structures(pdf: pymupdf.Document) -> None:
+    """Remove every structure of the file besides the pages' content that could carry
+    a redacted name (the gate refuses what is left anyway), and the comments and
+    application segments (EXIF, XMP, IPTC) of the JPEG pictures kept."""
+    pdf.set_toc([])
+    _drop_keys(pdf, pdf.pdf_catalog(), _CATALOG_KEYS)
+    for xref in range(1, pdf.xref_length()):
+        if pdf.xref_object(xref, compressed=True) in ("", "null"):
+            continue
+        _drop_keys(pdf, xref, _OBJECT_KEYS)
+        jpeg = pdf.xref_get_key(xref, "Filter")[1] in ("/DCTDecode", "[/DCTDecode]")
+        if jpeg and pdf.xref_get_key(xref, "Subtype")[1] == "/Image":
+            raw = pdf.xref_stream_raw(xref)
+            bare = _jpeg_without_segments(raw)
+            if bare != raw:
+                filters = pdf.xref_get_key(xref, "Filter")[1]
+                parms = pdf.xref_get_key(xref, "DecodeParms")
+                pdf.update_stream(xref, bare, compress=False)
+                pdf.xref_set_key(xref, "Filter", filters)
+                if parms[0] != "null":
+                    pdf.xref_set_key(xref, "DecodeParms", parms[1])
+
+
+def _jpeg_without_segments(data: bytes) -> bytes:
+    """A JPEG without its comments and application segments but APP14 (Adobe: how
+    its colours are stored). The picture is the same; the text a camera or an editor
+    wrote in it (names, places, dates) is gone. Returned as it is if it cannot be read."""
+    if data[:2] != b"\xff\xd8":
+        return data
+    out = bytearray(data[:2])
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return data
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xDA:  # start of scan: the picture itself, to the end
+            out += data[position:]
+            return bytes(out)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            out += data[position : position + 2]
+            position += 2
+            continue
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        segment = data[position : position + 2 + length]
+        if marker == 0xFE or (0xE0 <= marker <= 0xEF and marker != 0xEE):
+            pass  # a comment or an application segment
+        else:
+            out += segment
+        position += 2 + length
     return data
 
 
@@ -971,6 +1071,8 @@ def gate(document: Document, data: bytes) -> GateReport:
     originals = list(document.pages.order_by("number").values_list("text", flat=True))
     _gate_hidden(report, data, originals, (shown, everything, second))
     _gate_file(report, data)
+    kept_texts = {text for _page_id, text in kept}
+    _gate_residue(report, data, [a.text for a in accepted if _squash(a.text) not in kept_texts])
     lost = _lost_words(document, accepted, shown)
     report.checks["lost_words"] = lost
     if lost:
@@ -1055,6 +1157,119 @@ def _gate_file(report: GateReport, data: bytes) -> None:
     report.checks["revisions"] = revisions
     if revisions != 1 or b"/Prev" in data[-2048:]:
         report.add("revisions", count=revisions)
+
+
+_HEX_STRING = re.compile(r"(?<!<)<([0-9A-Fa-f\s]{4,})>")
+_ESCAPE = re.compile(r"\\([0-7]{1,3}|.)", re.DOTALL)
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+
+
+def _decoded(source: str) -> str:
+    """An object's source with its strings also as text: hex strings decoded (UTF-16BE
+    with its mark, PDFDocEncoding otherwise, taken as Latin-1) and escapes resolved."""
+    parts = [source]
+    for match in _HEX_STRING.finditer(source):
+        digits = re.sub(r"\s", "", match.group(1))
+        raw = bytes.fromhex(digits + "0" * (len(digits) % 2))
+        if raw[:2] == b"\xfe\xff":
+            parts.append(raw[2:].decode("utf-16-be", errors="replace"))
+        else:
+            parts.append(raw.decode("latin-1"))
+    if "\\" in source:
+
+        def resolve(match: re.Match[str]) -> str:
+            value = match.group(1)
+            if value[0] in "01234567":
+                return chr(int(value, 8) & 0xFF)
+            return _ESCAPES.get(value, value)
+
+        parts.append(_ESCAPE.sub(resolve, source))
+    return "\n".join(parts)
+
+
+def _residue_patterns(texts: list[str], shortest: int) -> tuple[re.Pattern[str] | None, ...]:
+    """Two searches for the redacted texts of at least `shortest` letters: as written
+    (any case, any spaces, not inside a longer word), and squashed (letters and digits
+    only, for names written without spaces: a font named after a person)."""
+    spaced = set()
+    squashed = set()
+    for text in texts:
+        words = unicodedata.normalize("NFKC", text).split()
+        if len("".join(words)) >= shortest:
+            spaced.add(r"\s*".join(re.escape(word) for word in words))
+        squash = _squash(text)
+        if len(squash) >= max(5, shortest) and any(c.isalpha() for c in squash):
+            squashed.add(re.escape(squash))
+
+    def compiled(needles: set[str]) -> re.Pattern[str] | None:
+        if not needles:
+            return None
+        alternatives = "|".join(sorted(needles, key=len, reverse=True))
+        return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+
+    return compiled(spaced), compiled(squashed)
+
+
+_PRINTABLE = frozenset(b"\t\n\r" + bytes(range(32, 127)))
+
+
+def _binary(data: bytes) -> bool:
+    """Bytes that are not text (pixels, a font program, a colour profile): a short
+    redacted text could be found there by chance."""
+    sample = data[:4096]
+    return bool(sample) and sum(b not in _PRINTABLE for b in sample) > 0.1 * len(sample)
+
+
+def _gate_residue(report: GateReport, data: bytes, texts: list[str]) -> None:
+    """The safety net: no redacted text anywhere in the file, whatever structure holds
+    it (outlines, structure tree, private data, actions, destinations, a font's name, a
+    picture's comment...), not only in what extractors read from the pages: every
+    object, every stream decompressed (pictures and fonts as they are stored) and the
+    file's bytes. In bytes that are not text, only texts of eight letters or more are
+    looked for (a shorter one could be there by chance). A text the reviewer kept
+    somewhere in the document is not looked for (the other checks decide where it may
+    be read)."""
+    spaced, squashed = _residue_patterns(texts, 3)
+    long_spaced, _long_squashed = _residue_patterns(texts, 8)
+    found: dict[int, str] = {}
+
+    def search(xref: int, haystack: str, *, binary: bool = False, squash: bool = False) -> None:
+        pattern = long_spaced if binary else spaced
+        if xref in found:
+            return
+        if pattern is not None and (match := pattern.search(haystack)):
+            found[xref] = match.group(0)
+        elif squash and squashed is not None and (match := squashed.search(_squash(haystack))):
+            found[xref] = match.group(0)
+
+    if spaced is None:
+        report.checks["residue_objects"] = []
+        return
+    with pymupdf.open(stream=data, filetype="pdf") as pdf:
+        for xref in range(1, pdf.xref_length()):
+            search(xref, _decoded(pdf.xref_object(xref, compressed=True) or ""), squash=True)
+            if not pdf.xref_is_stream(xref):
+                continue
+            stored = pdf.xref_get_key(xref, "Subtype")[1] in ("/Image", "/Type1C", "/OpenType")
+            stored = stored or any(
+                pdf.xref_get_key(xref, key)[0] != "null" for key in ("Length1", "Length2")
+            )
+            try:
+                stream = pdf.xref_stream_raw(xref) if stored else pdf.xref_stream(xref)
+            except Exception:  # noqa: BLE001 - a stream MuPDF cannot decode: its bytes
+                stream = pdf.xref_stream_raw(xref)
+            stream = stream or b""
+            if stored or _binary(stream):
+                search(xref, stream.decode("latin-1"), binary=True)
+            else:
+                search(xref, _decoded(stream.decode("latin-1")))
+                search(xref, stream.decode("utf-8", errors="ignore"))
+    if long_spaced is not None and (match := long_spaced.search(data.decode("latin-1"))):
+        found.setdefault(0, match.group(0))
+    report.checks["residue_objects"] = sorted(found)
+    if found:
+        xref = min(found)
+        report.add("residue", count=len(found), example=found[xref][:40])
 
 
 def _gate_pixels(report: GateReport, document: Document, data: bytes) -> None:
