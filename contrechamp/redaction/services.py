@@ -590,12 +590,14 @@ def applied_boxes(
     On a page of text the characters under a box are removed whole, so the box is
     shrunk to the middle of its line and never reaches the lines above and below. On a
     scan only pixels can be removed: the box is the OCR word box (the extent of its ink)
-    plus a margin, so that no top or bottom of a letter is left to read. Pictures and
-    boxes drawn by hand are taken as they are."""
+    plus a margin, so that no top or bottom of a letter is left to read; so is a text
+    whose box lies on any picture of a page of text (a scan in strips or on part of the
+    page). Pictures and boxes drawn by hand are taken as they are."""
     pdf = pdf if pdf is not None else _rendition(document)
     accepted = Redaction.objects.filter(page__document=document, status="accepted")
     boxes: dict[int, list[tuple[pymupdf.Rect, bool]]] = {}
     scans: dict[int, bool] = {}
+    pictures: dict[int, list[pymupdf.Rect]] = {}
     for redaction in accepted.select_related("page").order_by("page__number", "id"):
         page = redaction.page
         if page is None or page.number > pdf.page_count:
@@ -604,7 +606,21 @@ def applied_boxes(
         whole = redaction.kind in WHOLE_BOXES
         if not whole and page.number not in scans:
             scans[page.number] = _is_scan(pdf_page, page)
+            pictures[page.number] = _pictures(pdf_page) if page.method != "ocr" else []
         scan = not whole and scans[page.number]
+        # A text over any picture (a scan in strips, a scan on part of the page, a word
+        # printed on a photo): only pixels hide it there, as on a scan, whatever share
+        # of the page the pictures cover.
+        on_picture = (
+            not whole
+            and not scan
+            and any(
+                pymupdf.Rect(r).intersects(picture)
+                for r in redaction.rects
+                for picture in pictures[page.number]
+            )
+        )
+        scan = scan or on_picture
         for x0, y0, x1, y1 in _lines_of(redaction.rects) if scan else redaction.rects:
             if whole:
                 box = pymupdf.Rect(x0, y0, x1, y1)
@@ -618,6 +634,14 @@ def applied_boxes(
             if not box.is_empty:
                 boxes.setdefault(page.number, []).append((box, scan))
     return boxes
+
+
+def _pictures(pdf_page: pymupdf.Page) -> list[pymupdf.Rect]:
+    """Where the page shows pictures (none is looked for on a page without any)."""
+    if not pdf_page.get_images():
+        return []
+    found = [pymupdf.Rect(info["bbox"]) & pdf_page.rect for info in pdf_page.get_image_info()]
+    return [rect for rect in found if not rect.is_empty]
 
 
 def _lines_of(rects: list[list[float]]) -> list[list[float]]:
