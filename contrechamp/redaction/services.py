@@ -671,6 +671,29 @@ def _transparent(pdf: pymupdf.Document) -> bool:
     )
 
 
+_CLIP_MODE = re.compile(rb"(?<![\d.])[37](?:\.0*)?\s+Tr(?![A-Za-z])")
+
+
+def _clip_text(pdf: pymupdf.Document) -> bool:
+    """Whether a content stream of the file (a page's, a form's, a pattern's) sets text
+    render mode 3 (invisible) or 7 (a clip path, nothing painted): MuPDF's drawing log
+    does not list text in mode 7 at all. Pictures and font programs are not read."""
+    for xref in range(1, pdf.xref_length()):
+        if not pdf.xref_is_stream(xref):
+            continue
+        if pdf.xref_get_key(xref, "Subtype")[1] in ("/Image", "/Type1C", "/CIDFontType0C"):
+            continue
+        if any(pdf.xref_get_key(xref, key)[0] != "null" for key in ("Length1", "Length2")):
+            continue
+        try:
+            stream = pdf.xref_stream(xref) or b""
+        except Exception:  # noqa: BLE001 - a stream MuPDF cannot decode draws nothing
+            continue
+        if _CLIP_MODE.search(stream):
+            return True
+    return False
+
+
 def _may_hide_text(log: list[tuple[str, Any]], transparent: bool) -> bool:
     """Whether a page may hold text drawn without ink (the cheap test before reading its
     spans): its drawing log holds text drawn neither filled nor stroked, or the file has
@@ -728,7 +751,7 @@ def _remove_hidden(
             visible_drawn[index] = _drawn(pdf[index])
         pdf = _every_layer_on(pdf)
     kept_words: dict[int, list[Any]] = {}
-    transparent = _transparent(pdf)
+    transparent = _transparent(pdf) or _clip_text(pdf)
     for index in range(pdf.page_count):
         sheet = pdf[index]
         page = pages.get(index + 1)
@@ -1135,7 +1158,7 @@ def _gate_hidden(
     with pymupdf.open(stream=data, filetype="pdf") as pdf:
         if pdf.get_ocgs() or b"/OCProperties" in data or b"/OCG" in data:
             report.add("layers")
-        transparent = _transparent(pdf)
+        transparent = _transparent(pdf) or _clip_text(pdf)
         for index in range(pdf.page_count):
             sheet = pdf[index]
             log = sheet.get_bboxlog()
