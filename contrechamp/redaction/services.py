@@ -817,6 +817,17 @@ def _remove_hidden(
         # A null value is an absent key, but some readers list the key: drop it.
         source = re.sub(r"/OCProperties\s+null", "", pdf.xref_object(catalog, compressed=True))
         pdf.update_object(catalog, source)
+        # Nor anything naming a layer (pictures' and forms' /OC, pages' /Properties):
+        # the layer objects are then left unreferenced and not written.
+        for xref in range(1, pdf.xref_length()):
+            if pdf.xref_object(xref, compressed=True) in ("", "null"):
+                continue
+            if pdf.xref_get_key(xref, "OC")[0] != "null":
+                pdf.xref_set_key(xref, "OC", "null")
+            if pdf.xref_get_key(xref, "Properties")[0] != "null":
+                pdf.xref_set_key(xref, "Properties", "null")
+            if pdf.xref_get_key(xref, "Resources/Properties")[0] != "null":
+                pdf.xref_set_key(xref, "Resources/Properties", "null")
     return pdf, kept_words
 
 

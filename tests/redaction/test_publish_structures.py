@@ -162,3 +162,25 @@ def test_the_gate_refuses_a_redacted_text_anywhere_in_the_file(carrier: str) -> 
     report = gate(document, data)  # type: ignore[arg-type]
     assert not report.accepted
     assert any(f["code"] == "residue" for f in report.findings), report.findings
+
+
+def test_a_layer_switched_on_is_published_as_plain_content() -> None:
+    """A layer that is on and visible hides nothing: publication keeps what it shows and
+    drops the layer, rather than being refused for it."""
+    pdf, page = _letter()
+    layer = pdf.add_ocg("Annexe", on=True)
+    page.insert_text((72, 500), "Annexe : plan des caméras du parc.", fontsize=10, oc=layer)
+    picture = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 60, 20), False)
+    picture.clear_with(90)
+    page.insert_image(pymupdf.Rect(72, 600, 132, 620), pixmap=picture, oc=layer)
+    document = add(pdf.tobytes(), "courrier.pdf")
+    redactions_suggest(document=document)
+    for redaction in Redaction.objects.of(document).filter(status="suggested"):
+        kept = redaction.kind in ("photo", "signature")
+        redaction.status = "rejected" if kept else "accepted"
+        redaction.save()
+    publication = document_publish(document=document)
+    assert publication.accepted, publication.reasons
+    published = pymupdf.open(stream=files.read(files.derived_path(document, "published.pdf")))
+    assert "plan des caméras" in published[0].get_text()
+    assert not published.get_ocgs()
