@@ -158,6 +158,20 @@ def snapshot_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict
 
 
 # --- shared helpers ---------------------------------------------------------------------
+def _revision_record(obj: Deployment | Organisation, *, author: User | None, comment: str) -> None:
+    """The revision of the version `obj` has just been saved as, with its snapshot."""
+    if isinstance(obj, Deployment):
+        kind, snapshot = "deployment", deployment_snapshot(obj)
+    else:
+        kind, snapshot = "organisation", organisation_snapshot(obj)
+    Revision.objects.create(
+        kind=kind,
+        object_id=obj.id,
+        version=obj.version,
+        author=author,
+        comment=comment,
+        snapshot=snapshot,
+    )
 
 
 def _unique_slug(model: type, base: str, *, exclude_id: int | None = None) -> str:
@@ -181,13 +195,7 @@ def organisation_get_or_create(*, name: str, kind: str, public: bool = True) -> 
     org = Organisation.objects.create(
         name=name.strip(), kind=kind, slug=_unique_slug(Organisation, name), is_public=public
     )
-    Revision.objects.create(
-        kind="organisation",
-        object_id=org.id,
-        version=1,
-        comment=_("created from a deployment"),
-        snapshot=organisation_snapshot(org),
-    )
+    _revision_record(org, author=None, comment=_("created from a deployment"))
     return org
 
 
@@ -386,14 +394,7 @@ def deployment_create(
     clean = deployment_clean(data)
     deployment = Deployment(slug=_unique_slug(Deployment, clean["title"]), version=1)
     _deployment_apply(deployment, clean)
-    Revision.objects.create(
-        kind="deployment",
-        object_id=deployment.id,
-        version=1,
-        author=author,
-        comment=comment or _("created"),
-        snapshot=deployment_snapshot(deployment),
-    )
+    _revision_record(deployment, author=author, comment=comment or _("created"))
     return deployment
 
 
@@ -436,14 +437,7 @@ def deployment_update(
         )
     current.version += 1
     _deployment_apply(current, clean)
-    Revision.objects.create(
-        kind="deployment",
-        object_id=current.id,
-        version=current.version,
-        author=author,
-        comment=comment,
-        snapshot=deployment_snapshot(current),
-    )
+    _revision_record(current, author=author, comment=comment)
     return current
 
 
@@ -457,14 +451,7 @@ def deployment_publish(*, deployment: Deployment, author: User | None) -> Deploy
     clean = deployment_clean({**deployment_snapshot(current), "is_published": True})
     current.version += 1
     _deployment_apply(current, clean)
-    Revision.objects.create(
-        kind="deployment",
-        object_id=current.id,
-        version=current.version,
-        author=author,
-        comment=_("published"),
-        snapshot=deployment_snapshot(current),
-    )
+    _revision_record(current, author=author, comment=_("published"))
     return current
 
 
@@ -516,14 +503,7 @@ def organisation_update(
     current.full_clean(exclude=["slug"])
     current.version += 1
     current.save()
-    Revision.objects.create(
-        kind="organisation",
-        object_id=current.id,
-        version=current.version,
-        author=author,
-        comment=comment,
-        snapshot=organisation_snapshot(current),
-    )
+    _revision_record(current, author=author, comment=comment)
     if "name" in data:
         # The name is part of every related deployment's search entry.
         from contrechamp.registry.tasks import organisation_deployments_reindex
@@ -544,14 +524,7 @@ def organisation_create(
             setattr(org, field, data[field])
     org.full_clean(exclude=["slug"])
     org.save()
-    Revision.objects.create(
-        kind="organisation",
-        object_id=org.id,
-        version=1,
-        author=author,
-        comment=comment or _("created"),
-        snapshot=organisation_snapshot(org),
-    )
+    _revision_record(org, author=author, comment=comment or _("created"))
     return org
 
 
@@ -564,14 +537,7 @@ def organisation_publish(*, organisation: Organisation, author: User | None) -> 
     current.is_public = True
     current.version += 1
     current.save()
-    Revision.objects.create(
-        kind="organisation",
-        object_id=current.id,
-        version=current.version,
-        author=author,
-        comment=_("published"),
-        snapshot=organisation_snapshot(current),
-    )
+    _revision_record(current, author=author, comment=_("published"))
     return current
 
 
