@@ -572,7 +572,7 @@ def referral_file(request: Request, *, user: Any, series: bool = False) -> bytes
     copy, which the letter lists)."""
     import pymupdf
 
-    from contrechamp.documents import access as document_access
+    from contrechamp.documents import permissions as document_permissions
     from contrechamp.documents import extract
     from contrechamp.documents import files as document_files
 
@@ -590,7 +590,7 @@ def referral_file(request: Request, *, user: Any, series: bool = False) -> bytes
         out.insert_pdf(pymupdf.open(stream=extract.text_pdf(blocks), filetype="pdf"))
     for attachment in request.attachments.all():
         out.insert_pdf(pymupdf.open(stream=_as_pdf(attachment_data(attachment)), filetype="pdf"))
-    if document_access.sees_originals(user):
+    if document_permissions.may_see_originals(user):
         for event in request.events.filter(kind__in=["refusal", "partial"]).exclude(document=None):
             refusal = document_files.rendition(event.document)  # type: ignore[arg-type]
             out.insert_pdf(pymupdf.open(stream=refusal, filetype="pdf"))
@@ -702,12 +702,17 @@ def letter(request: Request, kind: str, events: list[Event] | None = None) -> tu
 SERIES_MIN_REQUESTS = 5
 
 
+def with_timeline(requests: Any) -> Any:
+    """The requests with what their dates are computed from read in a fixed number of
+    queries, whatever their number: the body's department (for its holidays) and the
+    events (prefetched, so `facts` reads no more)."""
+    return requests.select_related(
+        "body__commune__department", "body__department", "campaign"
+    ).prefetch_related("events")
+
+
 def campaign_requests(campaign: Campaign) -> list[Request]:
-    return list(
-        campaign.requests.select_related(
-            "body__commune__department", "body__department", "campaign"
-        ).order_by("body__name", "id")
-    )
+    return list(with_timeline(campaign.requests.all()).order_by("body__name", "id"))
 
 
 def is_series(campaign: Campaign) -> bool:
@@ -857,14 +862,15 @@ def campaign_event(
 
 
 def answered_on_time(request: Request) -> bool:
-    """A reply (or a partial one) within the month after receipt."""
-    known = facts(request)
+    """A reply (or a partial one) within the month after receipt (the events read once,
+    prefetched by `with_timeline` for a list)."""
+    events = list(request.events.all())
+    known = facts(request, events)
     received = _receipt(known, compute(known))
     if received is None:
         return False
-    return request.events.filter(
-        kind__in=["reply", "partial"], date__lte=add_months(received, 1)
-    ).exists()
+    limit = add_months(received, 1)
+    return any(e.kind in ("reply", "partial") and e.date <= limit for e in events)
 
 
 # --- the private feed of deadlines ------------------------------------------------------

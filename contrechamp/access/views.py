@@ -35,7 +35,7 @@ from contrechamp.access.forms import (
 )
 from contrechamp.access.models import Campaign, FeedToken, PublicBody, Request
 from contrechamp.accounts.models import has_role
-from contrechamp.documents import access as document_access
+from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.services import DocumentRejected
 from contrechamp.lib.spreadsheet import safe_row
 
@@ -52,7 +52,7 @@ def _form_errors(form: Any) -> str:
 
 def _visible(user: Any) -> Any:
     """Sent requests for everyone; drafts for their author."""
-    requests = Request.objects.select_related("body")
+    requests = services.with_timeline(Request.objects.all())
     if getattr(user, "is_authenticated", False):
         return requests.filter(~Q(status="draft") | Q(requester=user))
     return requests.exclude(status="draft")
@@ -111,7 +111,7 @@ def request_detail(http: HttpRequest, request_id: int) -> HttpResponse:
     calendar = services.calendar(request)
     upcoming = calendar.next_after(today)
     implicit_since = services.implicitly_refused_on(request, calendar, today)
-    readable = document_access.visible_documents(http.user)
+    readable = document_permissions.readable_documents(http.user)
     events = list(request.events.select_related("document"))
     readable_ids = set(
         readable.filter(id__in=[e.document_id for e in events if e.document_id]).values_list(
@@ -522,12 +522,15 @@ def body_statistics(http: HttpRequest) -> HttpResponse:
         refused=Count("requests", filter=refused, distinct=True),
         cada=Count("requests", filter=Q(requests__events__kind="cada_referral"), distinct=True),
     ).filter(total__gt=0)
+    # On time is computed from the timeline: every sent request read once, not per body.
+    on_time: dict[int, int] = {}
+    for sent_request in services.with_timeline(Request.objects.exclude(status="draft")):
+        if services.answered_on_time(sent_request):
+            on_time[sent_request.body_id] = on_time.get(sent_request.body_id, 0) + 1
     rows = []
     for body in bodies:
-        on_time = sum(
-            1 for r in body.requests.exclude(status="draft") if services.answered_on_time(r)
-        )
-        rows.append({"body": body, "on_time": on_time, "rate": on_time / body.total})
+        count = on_time.get(body.id, 0)
+        rows.append({"body": body, "on_time": count, "rate": count / body.total})
     rows.sort(key=lambda row: (-row["rate"], -row["body"].total, row["body"].name))
     return render(http, "access/body_statistics.html", {"rows": rows})
 
@@ -605,7 +608,7 @@ def requests_csv(http: HttpRequest) -> HttpResponse:
             "url",
         ]
     )
-    for request in Request.objects.exclude(status="draft").select_related("body"):
+    for request in services.with_timeline(Request.objects.exclude(status="draft")):
         upcoming = services.next_deadline(request)
         writer.writerow(
             safe_row(

@@ -365,16 +365,16 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
 @api.get("/documents", response={200: Page, **ERRORS}, tags=["documents"])
 def list_documents(request: HttpRequest, limit: int = 100) -> dict:
     """Documents the caller may read, by id."""
-    from contrechamp.documents.access import visible_documents
+    from contrechamp.documents.permissions import readable_documents
 
-    qs = visible_documents(request.user).prefetch_related("places")
+    qs = readable_documents(request.user).prefetch_related("places")
     return paginate(request, qs, "id", limit, _document_dict, numeric=True)
 
 
 def _readable_document(request: HttpRequest, document_id: int) -> Any:
-    from contrechamp.documents.access import readable
+    from contrechamp.documents.permissions import readable_document
 
-    document = readable(request.user, document_id)
+    document = readable_document(request.user, document_id)
     if document is None:
         raise Http404(f"No document {document_id} that you may read.")
     return document
@@ -410,14 +410,13 @@ def document_entities(request: HttpRequest, document_id: int) -> dict:
     """Entities of every page: kind, text, normalised value, page, character offsets in
     the page text, confidence. Reviewers get every suggestion; others the accepted
     entities, without offsets (those point into the unredacted text)."""
-    from contrechamp.documents.access import sees_originals
     from contrechamp.documents.models import Entity
+    from contrechamp.documents.permissions import may_see_originals, visible_entities
 
     document = _readable_document(request, document_id)
     rows = Entity.objects.filter(page__document=document).select_related("page")
-    reviewer = sees_originals(request.user)
-    if not reviewer:
-        rows = rows.filter(status="accepted")
+    reviewer = may_see_originals(request.user)
+    rows = visible_entities(request.user, rows)
     return {
         "results": [
             {

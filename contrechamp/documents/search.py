@@ -36,7 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from contrechamp.documents.access import sees_originals
+from contrechamp.documents.permissions import may_see_originals
 from contrechamp.documents.models import Document, Page
 from contrechamp.lib.textsearch import (
     STOPWORDS,
@@ -68,7 +68,7 @@ class Viewer:
 
     @classmethod
     def of(cls, user: Any) -> Viewer:
-        return cls(sees_all=sees_originals(user))
+        return cls(sees_all=may_see_originals(user))
 
     def text(self, page: Page) -> str:
         """The text of the page these eyes may read."""

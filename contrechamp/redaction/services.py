@@ -38,13 +38,12 @@ from pymupdf import mupdf
 
 from contrechamp.documents import files, search
 from contrechamp.documents.entities import nlp
-from contrechamp.documents.models import Document, Page
+from contrechamp.documents.models import Document, Page, Publication
 from contrechamp.documents.services import document_sources_retitle
 from contrechamp.redaction.detect import detect
 from contrechamp.redaction.models import (
     DEFAULT_REASON,
     Detection,
-    Publication,
     PublicFigure,
     Redaction,
 )
@@ -1534,7 +1533,7 @@ def document_publish(
             size=len(data) if report.accepted else 0,
         )
         if report.accepted:
-            files.save(files.derived_path(document, "published.pdf"), data)
+            files.save(files.published_path(document), data)
             _make_public(document, report.texts, title=title)
     return publication
 
@@ -1563,20 +1562,7 @@ def document_unpublish(*, document: Document) -> None:
         document.save(update_fields=["is_public", "updated_at"])
         document_sources_retitle(document=document)
         search.document_index(document)
-    path = files.derived_path(document, "published.pdf")
+    path = files.published_path(document)
     if files.exists(path):
         files.delete(path)
 
-
-def publication_of(document: Document) -> Publication | None:
-    """The publication in force, if the document is published."""
-    if not document.is_public:
-        return None
-    return Publication.objects.filter(document=document, accepted=True).first()
-
-
-def published_file(document: Document) -> bytes | None:
-    if publication_of(document) is None:
-        return None
-    path = files.derived_path(document, "published.pdf")
-    return files.read(path) if files.exists(path) else None
