@@ -76,7 +76,7 @@ def detection(documents: list) -> tuple[float, int]:
 
 
 def spacy_floor(texts: list[str]) -> float:
-    from contrechamp.documents.entities import nlp
+    from contrechamp.lib.text import nlp
 
     model = nlp()
     list(model.pipe(texts[:20]))
@@ -144,7 +144,7 @@ def main() -> None:
             folder / "pdfs", args.documents, args.pages, text=letter_page, seed=11, prefix="letter"
         )
         documents = load(paths)
-        from contrechamp.documents.entities import nlp
+        from contrechamp.lib.text import nlp
 
         nlp()  # the model is loaded once per process, before any clock starts
         texts = list(Page.objects.order_by("id").values_list("text", flat=True))

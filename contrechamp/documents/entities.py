@@ -21,9 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
-from contrechamp.lib.textsearch import unaccent
+from contrechamp.lib.text import has_separator, joins_name_words, name_key, nlp
 
 THRESHOLD = 0.5
 DATA = Path(__file__).parent / "data" / "gazetteer.json"
@@ -50,37 +48,9 @@ class Context:
     year: int | None = None
 
 
-# --- spaCy ------------------------------------------------------------------------------
-
-_nlp_lock = threading.Lock()
-_nlp: Any = None
-
-
-def nlp() -> Any:
-    """The French pipeline with only what named entities need (loaded once, ~5 s)."""
-    global _nlp
-    with _nlp_lock:
-        if _nlp is None:
-            import spacy
-
-            _nlp = spacy.load(
-                settings.SPACY_MODEL,
-                exclude=["morphologizer", "parser", "attribute_ruler", "lemmatizer"],
-            )
-            _nlp.max_length = 2_000_000
-        return _nlp
-
-
-# --- normalisation ----------------------------------------------------------------------
-
-_SEPARATORS = re.compile(r"[\s\-‐–'’]+")
-
-
-def key(text: str) -> str:
-    """Lower case, no accents, hyphens and apostrophes as spaces, 'St' as 'saint'."""
-    words = _SEPARATORS.split(unaccent(text.lower()).replace("œ", "oe"))
-    words = ["saint" if w == "st" else "sainte" if w == "ste" else w for w in words if w]
-    return " ".join(words)
+# The spaCy pipeline and the name normaliser are the project's, in lib/text.py: `key` is
+# the one form names are compared under, for places and entities alike.
+key = name_key
 
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -473,7 +443,7 @@ def _communes(
         for length in range(min(g.max_words, len(words) - i), 0, -1):
             span = words[i : i + length]
             gaps = [text[a.end : b.start] for a, b in zip(span, span[1:], strict=False)]
-            if any(not re.fullmatch(r"[ \-'’]|-? ?| - ", gap) for gap in gaps):
+            if not all(joins_name_words(gap) for gap in gaps):
                 continue
             name_key = " ".join(t.key for t in span)
             before = text[max(0, word.start - 5) : word.start].lower()
@@ -507,7 +477,7 @@ def _score_commune(
 ) -> Found | None:
     before = text[max(0, start - 60) : start]
     after = text[end : end + 40]
-    single_word = not re.search(r"[\s\-'’]", text[start:end])
+    single_word = not has_separator(text[start:end])
     spacy_labels = _label_at(labels, start, end)
     if _PERSON_TITLE.search(before):
         return None

@@ -522,7 +522,7 @@ def _words_around(text: str, at: int, limit: int) -> str:
 def _masked(passage: str) -> str:
     """The passage with personal data replaced by […]: a quote goes into a public
     citation, which may be published before the document is."""
-    from contrechamp.redaction.detect import detect
+    from contrechamp.lib.personal import detect
 
     for finding in sorted(detect(passage), key=lambda f: f.start, reverse=True):
         passage = passage[: finding.start] + "[…]" + passage[finding.end :]

@@ -14,12 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import phonenumbers
 from stdnum import iban
 
-from contrechamp.documents.entities import key, nlp
+from contrechamp.lib.text import name_key, nlp
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 KINDS = ["email", "phone", "address", "iban", "person", "plate"]
 
@@ -89,9 +92,11 @@ _CLOSING = re.compile(
 )
 
 
-def detect(text: str, *, public: Iterable[str] = (), doc: Any = None) -> list[Finding]:
-    """Personal data of one page, in reading order; names in `public` are left out."""
-    keep = {key(name) for name in public if name.strip()}
+def detect(text: str, *, public: Iterable[str] = (), doc: Doc | None = None) -> list[Finding]:
+    """Personal data of one page, in reading order; names in `public` are left out.
+    `doc` is spaCy's reading of `text` when the caller has one (a batch of pages is
+    read in one pass); otherwise the text is read here."""
+    keep = {name_key(name) for name in public if name.strip()}
     found: list[Finding] = []
     for match in _EMAIL.finditer(text):
         if _is_email(match):
@@ -141,13 +146,11 @@ def _is_phone(raw: str) -> bool:
 
 
 def _is_public(name: str, keep: set[str]) -> bool:
-    name_key = key(name)
-    return any(
-        name_key == k or name_key.endswith(" " + k) or k.endswith(" " + name_key) for k in keep
-    )
+    found = name_key(name)
+    return any(found == k or found.endswith(" " + k) or k.endswith(" " + found) for k in keep)
 
 
-def _persons(text: str, doc: Any) -> list[Finding]:
+def _persons(text: str, doc: Doc | None) -> list[Finding]:
     found = []
     for pattern, confidence in ((_TITLED, 0.9), (_FOLLOWED_BY, 0.9), (_CLOSING, 0.85)):
         for match in pattern.finditer(text):

@@ -3,13 +3,15 @@
 PostgreSQL does the same work with its `french` Snowball stemmer behind `unaccent`
 (the `contrechamp_fr` configuration created by a migration); on SQLite we stem in Python
 with the same Snowball algorithm so both backends find "caméras" from "camera".
+Accents go as in every comparison of names (`contrechamp.lib.text.unaccent`).
 """
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+
+from contrechamp.lib.text import unaccent
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _stemmer = snowballstemmer.stemmer("french")
@@ -21,11 +23,6 @@ STOPWORDS = frozenset(
     mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son
     sur ta te tes toi ton tu un une vos votre vous c d j l a m n s t y""".split()
 )
-
-
-def unaccent(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=50_000)

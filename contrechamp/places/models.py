@@ -85,7 +85,8 @@ class Commune(models.Model):
     country = models.CharField(max_length=2, default="FR")
     code = models.CharField(max_length=10, unique=True, help_text=_("INSEE code"))
     name = models.CharField(max_length=200, db_index=True)
-    # Lower case, no accents, hyphens and apostrophes as spaces: "saint etienne".
+    # `contrechamp.lib.text.name_key(name)`: "St-Étienne" and "Saint‐Étienne" (U+2010)
+    # are both "saint etienne". Written by the loader; migration 0003 rewrote old keys.
     name_key = models.CharField(max_length=200, db_index=True, blank=True)
     kind = models.CharField(max_length=20, choices=KINDS, default="commune")
     department = models.ForeignKey(

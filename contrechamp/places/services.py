@@ -1,5 +1,9 @@
 """Loading the reference list of places.
 
+Names are looked up by `Commune.name_key`, written with `contrechamp.lib.text.name_key`
+(re-exported here, where the API, the access requests and the registry forms have always
+found it).
+
 Sources, both vendored in `places/data/`:
 - @etalab/decoupage-administratif (npm, MIT): communes, EPCI, departments, regions, with
   population and SIREN;
@@ -15,13 +19,12 @@ import hashlib
 import io
 import json
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
-from contrechamp.lib.textsearch import unaccent
+from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 
 logger = logging.getLogger(__name__)
@@ -36,8 +39,9 @@ FILES = [
 ]
 CURRENT_TYPES = {"commune-actuelle", "arrondissement-municipal"}
 BATCH = 2000
-# Bumped when the loader writes new columns, so that existing databases reload.
-LOADER_VERSION = b"2"
+# Bumped when the loader writes new columns or computes one differently, so that
+# existing databases reload (3: `name_key` from lib/text.py, "St" read as "saint").
+LOADER_VERSION = b"3"
 
 
 @dataclass
@@ -61,11 +65,6 @@ def _read_geo() -> dict[str, Geo]:
             )
             for row in reader
         }
-
-
-def name_key(name: str) -> str:
-    """The form of a place name used for look-ups: "Saint-Étienne" → "saint etienne"."""
-    return " ".join(re.split(r"[\s\-'’]+", unaccent(name.lower()))).strip()
 
 
 def places_data_digest() -> str:
@@ -174,6 +173,7 @@ def places_load(*, force: bool = False) -> tuple[PlaceDataLoad, bool]:
             unique_fields=["code"],
             update_fields=[
                 "name",
+                "name_key",
                 "kind",
                 "department",
                 "epci",

@@ -37,10 +37,10 @@ from django.utils.translation import gettext_noop
 from pymupdf import mupdf
 
 from contrechamp.documents import files, search
-from contrechamp.documents.entities import nlp
 from contrechamp.documents.models import Document, Page, Publication
 from contrechamp.documents.services import document_sources_retitle
-from contrechamp.redaction.detect import detect
+from contrechamp.lib.personal import detect
+from contrechamp.lib.text import nlp
 from contrechamp.redaction.models import (
     DEFAULT_REASON,
     Detection,

@@ -70,7 +70,7 @@ def _scanned(text: str) -> str:
 
 
 def evaluate(folders: tuple[Path, ...] = (CORPUS,), verbose: bool = False) -> dict[str, Score]:
-    from contrechamp.redaction.detect import detect
+    from contrechamp.lib.personal import detect
 
     scores = {kind: Score() for kind in KINDS}
     for page in [p for folder in folders for p in load(folder)]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contrechamp.redaction.detect import detect
+from contrechamp.lib.personal import detect
 
 pytestmark = pytest.mark.django_db
 

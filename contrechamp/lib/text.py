@@ -1,0 +1,110 @@
+"""Text helpers every app shares: the one normaliser of names, and the spaCy pipeline.
+
+`name_key` is the form under which a name is looked up, wherever names are compared:
+places (stored in `Commune.name_key`, the commune search of the API and of the access
+requests, the deployment form) and entity matching in documents (gazetteers, public
+figures left out of redaction). Before there was one, the two copies disagreed:
+"St-Étienne" was "st etienne" for places and "saint etienne" for entities, and place
+look-ups did not split on U+2010, the hyphen PDF text is full of.
+
+This module imports nothing from the apps of the project: it sits at the bottom of the
+layers (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+def unaccent(text: str) -> str:
+    """`text` without its combining marks ("Étienne" → "Etienne"); compatibility
+    characters are decomposed too (NFKD), so offsets may move: use it on keys, not on
+    text whose offsets matter."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Every character Unicode files as a dash (category Pd: the hyphen U+2010, the
+# non-breaking hyphen U+2011, figure dash, en and em dashes, the two- and three-em dashes,
+# the small and full-width forms...) and the minus sign, which OCR returns for a hyphen.
+# Listed rather than computed at import (scanning the tables takes 0.2 s per process);
+# tests/lib/test_text.py checks the list against the Unicode tables.
+DASHES = (
+    "-\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e17\u2e1a"
+    "\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead"
+)
+# The typewriter apostrophe, the typographic ones (’ ‘ ‛), the modifier letters that
+# keyboards and OCR put in their place (ʼ ʻ ʽ), the acute and grave accents used as
+# apostrophes, the prime, and the full-width form.
+APOSTROPHES = "'\u2019\u2018\u201b\u02bc\u02bb\u02bd\u00b4`\u2032\uff07"
+_SEPARATORS = re.compile("[\\s" + re.escape(DASHES + APOSTROPHES) + "]+")
+# Letters NFKD leaves whole: "Œuilly" is looked up as "oeuilly".
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+# Abbreviations of place names and saints' names, as written in documents.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+def name_key(text: str) -> str:
+    """The form of a name used to compare it: "St-Étienne", "Saint‐Étienne" (U+2010),
+    "SAINT ETIENNE" and "Saint–Étienne" all give "saint etienne".
+
+    Compatibility forms first (NFKC: the ligatures ﬁ ﬂ ﬀ become fi fl ff, full-width
+    letters become plain), then case folded, accents dropped, œ and æ spelt out, every
+    dash, apostrophe and run of white space made one space, and "St"/"Ste" read as
+    "saint"/"sainte".
+    """
+    folded = unaccent(unicodedata.normalize("NFKC", text).casefold()).translate(_LIGATURES)
+    words = [_ABBREVIATIONS.get(w, w) for w in _SEPARATORS.split(folded) if w]
+    return " ".join(words)
+
+
+# What may stand between two words of one name: a space, a dash or an apostrophe, alone
+# or a dash spaced out ("Saint - Étienne"), or nothing at all.
+_SPACE = "[ \u00a0\u202f]"
+_DASH = "[" + re.escape(DASHES) + "]"
+_NAME_GAP = re.compile(
+    f"{_SPACE}|[{re.escape(DASHES + APOSTROPHES)}]|{_DASH}?{_SPACE}?|{_SPACE}{_DASH}{_SPACE}"
+)
+_NAME_SEPARATOR = re.compile("[\\s" + re.escape(DASHES + APOSTROPHES) + "]")
+
+
+def joins_name_words(gap: str) -> bool:
+    """Whether `gap`, the text between two words, may stand inside one name: "Saint-"
+    and "Étienne" make one name across "-", "\u2010", "’" or " ", not across ", "."""
+    return _NAME_GAP.fullmatch(gap) is not None
+
+
+def has_separator(text: str) -> bool:
+    """Whether `text` holds more than one word of a name (a space, dash or apostrophe)."""
+    return _NAME_SEPARATOR.search(text) is not None
+
+
+# --- spaCy ------------------------------------------------------------------------------
+
+_nlp_lock = threading.Lock()
+_nlp: Language | None = None
+
+
+def nlp() -> Language:
+    """The French pipeline with only what named entities need (loaded once, ~5 s)."""
+    global _nlp
+    with _nlp_lock:
+        if _nlp is None:
+            # Imported here on purpose: spaCy takes seconds to import, and most processes
+            # (the web server, every command but detection) never need it.
+            import spacy
+
+            _nlp = spacy.load(
+                settings.SPACY_MODEL,
+                exclude=["morphologizer", "parser", "attribute_ruler", "lemmatizer"],
+            )
+            _nlp.max_length = 2_000_000
+        return _nlp

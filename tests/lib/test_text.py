@@ -1,0 +1,58 @@
+"""The one name normaliser: every spelling of a name gives one key."""
+
+import sys
+import unicodedata
+
+import pytest
+
+from contrechamp.lib.text import APOSTROPHES, DASHES, name_key
+
+SAINT_ETIENNE = [
+    "Saint-Étienne",
+    "St-Étienne",
+    "Saint\u2010Étienne",  # U+2010 HYPHEN, as PDF text has it
+    "Saint\u2011Étienne",  # U+2011 NON-BREAKING HYPHEN
+    "SAINT ETIENNE",
+    "Saint–Étienne",  # en dash
+    "Saint—Étienne",  # em dash
+    "Saint\u2212Étienne",  # minus sign, as OCR reads a hyphen
+    "ST ÉTIENNE",
+    "  saint   étienne ",
+    "Ｓａｉｎｔ－Ｅｔｉｅｎｎｅ",  # full-width forms
+    "Saint-E\u0301tienne",  # decomposed accent
+]
+
+
+@pytest.mark.parametrize("spelling", SAINT_ETIENNE)
+def test_it_gives_every_spelling_of_saint_etienne_one_key(spelling):
+    assert name_key(spelling) == "saint etienne"
+
+
+def test_it_reads_st_and_ste_as_saint_and_sainte_but_only_as_words():
+    assert name_key("Ste-Foy-lès-Lyon") == name_key("Sainte-Foy-lès-Lyon") == "sainte foy les lyon"
+    assert name_key("Stenay") == "stenay"
+
+
+def test_it_spells_out_ligatures():
+    # NFKC: the typographic ligatures of PDF text; œ and æ are letters of their own.
+    assert name_key("Con\ufb01dentiel \ufb02ux e\ufb00et") == "confidentiel flux effet"
+    assert name_key("Œuilly") == name_key("Oeuilly") == "oeuilly"
+    assert name_key("Lætitia") == "laetitia"
+
+
+@pytest.mark.parametrize("apostrophe", list(APOSTROPHES))
+def test_it_reads_every_apostrophe_as_a_space(apostrophe):
+    assert name_key(f"L{apostrophe}Haÿ-les-Roses") == "l hay les roses"
+
+
+def test_it_knows_every_dash_unicode_knows():
+    # The list is written out (scanning the tables at import costs 0.2 s): a newer
+    # Unicode version adding a dash must not slip past it.
+    dashes = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Pd"}
+    assert dashes <= set(DASHES)
+    for dash in DASHES:
+        assert name_key(f"Saint{dash}Étienne") == "saint etienne", hex(ord(dash))
+
+
+def test_it_folds_case_beyond_lower():
+    assert name_key("STRASSE") == name_key("Straße") == "strasse"
