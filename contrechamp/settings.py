@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "contrechamp.redaction",
     "contrechamp.access",
     "contrechamp.api",
+    "contrechamp.pages",
 ]
 
 MIDDLEWARE = [

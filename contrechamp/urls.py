@@ -11,7 +11,7 @@ from contrechamp.accounts import views as accounts
 from contrechamp.api import exports
 from contrechamp.api.api import api
 from contrechamp.documents import views as documents
-from contrechamp.places import views as places
+from contrechamp.pages import views as pages
 from contrechamp.redaction import views as redaction
 from contrechamp.registry import views as registry
 
@@ -87,11 +87,11 @@ urlpatterns = [
     path("cameras/nouveau/", registry.camera_count_create_view, name="camera-count-create"),
     path("carte/", registry.map_page, name="map"),
     path("carte/communes.geojson", exports.map_communes, name="map-communes"),
-    path("communes/<str:code>/", places.commune_detail, name="commune-detail"),
-    path("intercommunalites/<str:siren>/", places.epci_detail, name="epci-detail"),
-    path("departements/", places.department_list, name="department-list"),
-    path("departements/<str:code>/", places.department_detail, name="department-detail"),
-    path("a-propos/donnees/", places.about_data, name="about-data"),
+    path("communes/<str:code>/", pages.commune_detail, name="commune-detail"),
+    path("intercommunalites/<str:siren>/", pages.epci_detail, name="epci-detail"),
+    path("departements/", pages.department_list, name="department-list"),
+    path("departements/<str:code>/", pages.department_detail, name="department-detail"),
+    path("a-propos/donnees/", pages.about_data, name="about-data"),
     path("documents/", documents.document_list, name="document-list"),
     path("documents/envoi/", documents.document_upload, name="document-upload"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),

@@ -1,4 +1,9 @@
-"""Place pages: a commune, an intercommunality, a department, and the data credits."""
+"""Place pages: a commune, an intercommunality, a department, and the data credits.
+
+They live here rather than in places because they read the registry (deployments, camera
+counts) and their templates the access requests: places stays a data app at the bottom of
+the layers (docs/architecture.md). Templates stay under templates/places/.
+"""
 
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
