@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install prepare test lint typecheck openapi messages benchmark clean
+.PHONY: run install prepare test test-fast lint typecheck openapi docs-cli messages benchmark clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(STAMP)
 	$(BIN)/mypy contrechamp
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The same without the browser tests (Chromium): a minute or two instead of many.
+test-fast: $(STAMP)
+	$(BIN)/ruff check contrechamp tests benchmarks
+	$(BIN)/mypy contrechamp
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check contrechamp tests benchmarks
 
@@ -37,6 +43,10 @@ typecheck: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/contrechamp openapi --output docs/openapi.json
+
+# The reference part of docs/command-line.md, from each command's --help.
+docs-cli: $(STAMP)
+	$(BIN)/python docs/cli.py
 
 messages: $(STAMP)
 	cd contrechamp && ../$(BIN)/contrechamp makemessages -l fr --no-obsolete --no-location -i 'static/*'

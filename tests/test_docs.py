@@ -1,0 +1,114 @@
+"""The documentation says what the code does: every command of ours and each of its
+options is in docs/command-line.md (and nothing the commands no longer take), every
+environment variable the settings read is in docs/configuration.md, every page of docs/
+is listed in its index, and the links between pages lead somewhere."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from contrechamp.lib import env
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def _cli() -> ModuleType:
+    """docs/cli.py, the script behind `make docs-cli` (docs/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("docs_cli", DOCS / "cli.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _documented(page: str, marker: str) -> dict[str, set[str]]:
+    """`contrechamp NAME [SUB]` -> the long options its section of the page shows."""
+    generated = page.split(marker, 1)[1] if marker in page else ""
+    found: dict[str, set[str]] = {}
+    parts = re.split(r"^#{3,4} `(contrechamp [^`]+)`$", generated, flags=re.M)
+    for title, body in zip(parts[1::2], parts[2::2], strict=True):
+        options = set(re.findall(r"(?<![\w-])(--[a-z][\w-]*)", body)) - {"--help"}
+        found[title] = options
+    return found
+
+
+def test_every_command_of_ours_is_documented_with_exactly_its_options():
+    cli = _cli()
+    commands = cli.our_commands()
+    # The discovery walks the files: a command added anywhere is found.
+    assert {"documents", "places", "access", "users"} <= set(commands)
+    page = (DOCS / "command-line.md").read_text(encoding="utf-8")
+    documented = _documented(page, cli.MARKER)
+    problems = []
+    for section in cli.sections():
+        if section.title not in documented:
+            problems.append(f"`{section.title}` is missing from docs/command-line.md")
+            continue
+        shown = documented.pop(section.title)
+        for option in sorted(section.options - shown):
+            problems.append(f"`{section.title}` takes {option}, which the page does not show")
+        for option in sorted(shown - section.options):
+            problems.append(f"the page shows `{section.title} {option}`, which it no longer takes")
+    for title in sorted(documented):
+        problems.append(f"the page documents `{title}`, which no longer exists")
+    assert problems == [], "run `make docs-cli`:\n" + "\n".join(problems)
+
+
+def test_the_command_line_reference_is_the_commands_own_help():
+    cli = _cli()
+    page = (DOCS / "command-line.md").read_text(encoding="utf-8")
+    assert cli.MARKER in page
+    assert page == cli.page_with(cli.sections(), page), "run `make docs-cli`"
+
+
+def test_the_option_check_sees_a_removed_or_invented_option():
+    """The comparison above is not vacuous: an option dropped from the page, or one the
+    command never had, is reported."""
+    cli = _cli()
+    sections = cli.sections()
+    page = cli.page_with(sections, "# Command line\n")
+    publish = next(s for s in sections if s.title == "contrechamp documents publish")
+    assert "--no-redactions" in publish.options
+    damaged = page.replace("--no-redactions", "--no-redaction-at-all")
+    shown = _documented(damaged, cli.MARKER)["contrechamp documents publish"]
+    assert publish.options - shown == {"--no-redactions"}
+    assert shown - publish.options == {"--no-redaction-at-all"}
+
+
+def test_every_environment_variable_is_in_the_configuration_page():
+    page = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    # A variable is documented by a row of the page's tables: | `NAME` | ...
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)`", page, re.M))
+    assert env.READ, "settings read no variable through contrechamp.lib.env"
+    assert sorted(env.READ - documented) == [], "read by the settings, missing from the page"
+    assert sorted(documented - env.READ) == [], "on the page, never read by the settings"
+
+
+def test_the_index_lists_every_page_of_the_docs():
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\]\(([\w-]+\.md)\)", index))
+    pages = {p.name for p in DOCS.glob("*.md")} - {"index.md"}
+    assert pages - linked == set(), "pages missing from docs/index.md"
+
+
+def test_links_between_pages_lead_to_a_file_that_exists():
+    broken = []
+    for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue  # an address on the web
+            if not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(ROOT)} -> {target}")
+    assert broken == []
+
+
+def test_the_readme_stays_short():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 130, "the README says what it is and how to start; details go to docs/"
