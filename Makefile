@@ -26,17 +26,20 @@ run: prepare
 
 test: $(STAMP)
 	$(BIN)/ruff check contrechamp tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/mypy contrechamp
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The same without the browser tests (Chromium): a minute or two instead of many.
 test-fast: $(STAMP)
 	$(BIN)/ruff check contrechamp tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/mypy contrechamp
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check contrechamp tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy contrechamp
