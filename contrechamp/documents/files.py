@@ -1,13 +1,16 @@
 """Where the bytes of documents live: originals by content hash, derived files (the PDF
-rendition, page images) by document. Through Django's storage API, so an object store
-can replace the local disk by configuration."""
+rendition, page images, the published copy) by document. Through Django's storage API,
+so an object store can replace the local disk by configuration.
+
+The published copy is the library's: the redaction app writes it (through its gate) at
+`published_path`, and everyone reads it through `publication_of` and `published_file`."""
 
 from __future__ import annotations
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
-from contrechamp.documents.models import Document
+from contrechamp.documents.models import Document, Publication
 
 
 def original_path(sha256: str) -> str:
@@ -49,3 +52,22 @@ def rendition(document: Document) -> bytes:
     if document.kind == "pdf":
         return original(document)
     return read(derived_path(document, "rendition.pdf"))
+
+
+def published_path(document: Document) -> str:
+    return derived_path(document, "published.pdf")
+
+
+def publication_of(document: Document) -> Publication | None:
+    """The publication in force, if the document is published."""
+    if not document.is_public:
+        return None
+    return Publication.objects.filter(document=document, accepted=True).first()
+
+
+def published_file(document: Document) -> bytes | None:
+    """The published copy's bytes; None while the document is not published."""
+    if publication_of(document) is None:
+        return None
+    path = published_path(document)
+    return read(path) if exists(path) else None

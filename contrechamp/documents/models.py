@@ -189,3 +189,30 @@ class Entity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.text}"
+
+
+class Publication(models.Model):
+    """One attempt to publish a document: the file written and what the gate found.
+
+    The library owns the published copy (this record, the file, `Document.is_public`,
+    `Page.published_text`) and reads it; the redaction app computes it and writes it
+    through its gate."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="publications")
+    accepted = models.BooleanField(default=False)
+    reasons = models.JSONField(default=list)
+    report = models.JSONField(default=dict)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The table keeps the name it had in the redaction app, which wrote it first.
+        db_table = "redaction_publication"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {'published' if self.accepted else 'refused'}"

@@ -10,14 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contrechamp.accounts.models import has_role
-from contrechamp.documents import access, files
+from contrechamp.documents import files, permissions
 from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.forms import SearchForm, UploadForm
 from contrechamp.documents.models import Document, Entity
@@ -28,8 +27,6 @@ from contrechamp.documents.services import (
     entity_accept,
     entity_reject,
 )
-from contrechamp.redaction.models import Redaction
-from contrechamp.redaction.services import publication_of, published_file
 from contrechamp.registry.filters import search as deployment_search
 from contrechamp.registry.models import Citation, Deployment
 from contrechamp.registry.permissions import readable_deployments
@@ -38,14 +35,14 @@ PAGE_IMAGE_DPI = 110
 
 
 def _readable(request: HttpRequest, document_id: int) -> Document:
-    document = access.readable(request.user, document_id)
+    document = permissions.readable_document(request.user, document_id)
     if document is None:
         raise Http404
     return document
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
-    documents = access.listed_documents(request.user).filter(parent__isnull=True)
+    documents = permissions.listed_documents(request.user).filter(parent__isnull=True)
     page = Paginator(documents.prefetch_related("places"), 50).get_page(request.GET.get("p"))
     return render(
         request,
@@ -53,7 +50,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "form": UploadForm(),
-            "can_upload": has_role(request.user, "contributor"),
+            "can_upload": permissions.may_upload_documents(request.user),
             "max_upload_bytes": settings.DOCUMENT_MAX_BYTES,
             "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
         },
@@ -64,7 +61,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 def document_upload(request: HttpRequest) -> HttpResponse:
     """Several files at once. Answers JSON to the page's script (which shows progress),
     or redirects for a plain form post."""
-    if not has_role(request.user, "contributor"):
+    if not permissions.may_upload_documents(request.user):
         raise PermissionDenied
     wants_json = "application/json" in request.headers.get("Accept", "")
     form = UploadForm(request.POST, request.FILES)
@@ -103,7 +100,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
             results.append({"file": upload.name, "error": str(error)})
             continue
         document = ingested.document
-        if not ingested.created and access.listed(request.user, document.id) is None:
+        if not ingested.created and permissions.listed_document(request.user, document.id) is None:
             # Someone else's document, not published: the sender learns it is in the
             # library (their copy adds nothing), never its id or address.
             results.append(
@@ -141,11 +138,11 @@ def document_upload(request: HttpRequest) -> HttpResponse:
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     """Reviewers read the original pages; others the published copy, and an uploader
     sees the status of their document until it is published."""
-    document = access.listed(request.user, document_id)
+    document = permissions.listed_document(request.user, document_id)
     if document is None:
         raise Http404
-    reviewer = access.sees_originals(request.user)
-    readable = reviewer or document.is_public
+    reviewer = permissions.may_see_originals(request.user)
+    readable = permissions.may_read_document(request.user, document)
     pages = document.pages.order_by("number")
     paginator = Paginator(pages, 1)
     current = paginator.get_page(request.GET.get("page")) if readable and pages.exists() else None
@@ -154,10 +151,10 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     deployments: list[Deployment] = []
     if page is not None:
         entities = list(
-            page.entities.exclude(status="rejected").select_related("commune", "organisation")
+            permissions.visible_entities(
+                request.user, page.entities.exclude(status="rejected")
+            ).select_related("commune", "organisation")
         )
-        if not reviewer:
-            entities = [e for e in entities if e.status == "accepted"]
     if reviewer:
         codes = list(document.places.values_list("code", flat=True))
         codes += [e.value for e in entities if e.kind == "commune"]
@@ -175,15 +172,15 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "page_text": Viewer.of(request.user).text(page) if page else "",
             "pages": current,
             "readable": readable,
-            "published": publication_of(document),
+            "published": files.publication_of(document),
             "entities": entities,
             "steps": document.steps.order_by("id"),
-            "children": access.visible_documents(request.user).filter(parent=document),
-            "can_download": access.can_download_original(request.user, document),
+            "children": permissions.readable_documents(request.user).filter(parent=document),
+            "can_download": permissions.may_download_original(request.user, document),
+            # The link to the redaction review (by its URL name: the library does not
+            # import the app above it), with the count of the redactions of its pages.
             "can_review": reviewer,
-            "redactions": Redaction.objects.filter(page__document=document).count()
-            if reviewer
-            else 0,
+            "redactions": document.pages.aggregate(n=Count("redactions"))["n"] if reviewer else 0,
             "deployments": deployments,
             "cited_by": _cited_by(request, document),
         },
@@ -211,13 +208,13 @@ def document_page_image(request: HttpRequest, document_id: int, number: int) -> 
     document = _readable(request, document_id)
     if not document.pages.filter(number=number).exists():
         raise Http404
-    publication = publication_of(document)
+    publication = files.publication_of(document)
     source_file: Callable[[Document], bytes | None]
-    if access.sees_originals(request.user) and request.GET.get("version") != "published":
+    if permissions.may_see_originals(request.user) and request.GET.get("version") != "published":
         name, source_file = f"page-{number}-{PAGE_IMAGE_DPI}.png", files.rendition
     elif publication is not None:
         name = f"published-{publication.sha256[:16]}-{number}-{PAGE_IMAGE_DPI}.png"
-        source_file = published_file
+        source_file = files.published_file
     else:
         raise Http404
     path = files.derived_path(document, name)
@@ -240,7 +237,7 @@ def document_original(request: HttpRequest, document_id: int) -> HttpResponse | 
     that exists and one that does not, anonymous visitors included (a login redirect
     would tell them which ids exist)."""
     document = Document.objects.filter(id=document_id).first()
-    if document is None or not access.can_download_original(request.user, document):
+    if document is None or not permissions.may_download_original(request.user, document):
         raise Http404
     response = FileResponse(
         io.BytesIO(files.original(document)),
@@ -256,7 +253,7 @@ def document_original(request: HttpRequest, document_id: int) -> HttpResponse | 
 def document_published(request: HttpRequest, document_id: int) -> HttpResponse:
     """The published, redacted copy: for everyone once the document is published."""
     document = _readable(request, document_id)
-    data = published_file(document)
+    data = files.published_file(document)
     if data is None:
         raise Http404
     response = HttpResponse(data, content_type="application/pdf")
@@ -288,7 +285,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
-    if not access.sees_originals(request.user):
+    if not permissions.may_accept_entities(request.user):
         raise Http404  # as for a suggestion that does not exist
     entity = get_object_or_404(Entity.objects.select_related("page__document"), id=entity_id)
     target = request.POST.get("deployment", "new")
@@ -315,7 +312,7 @@ def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
 
 @require_POST
 def entity_reject_view(request: HttpRequest, entity_id: int) -> HttpResponse:
-    if not access.sees_originals(request.user):
+    if not permissions.may_accept_entities(request.user):
         raise Http404  # as for a suggestion that does not exist
     entity = get_object_or_404(Entity.objects.select_related("page"), id=entity_id)
     entity_reject(entity=entity, user=request.user)

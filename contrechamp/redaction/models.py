@@ -1,5 +1,5 @@
-"""Redactions of document pages, the public figures that stay readable, and the
-published copies with the report of the checks they passed."""
+"""Redactions of document pages, the public figures that stay readable, and the pages
+where detection ran (the published copy itself belongs to the library: documents)."""
 
 from django.conf import settings
 from django.db import models
@@ -113,27 +113,6 @@ class PublicFigure(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Publication(models.Model):
-    """One attempt to publish a document: the file written and what the gate found."""
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="publications")
-    accepted = models.BooleanField(default=False)
-    reasons = models.JSONField(default=list)
-    report = models.JSONField(default=dict)
-    sha256 = models.CharField(max_length=64, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.document_id}: {'published' if self.accepted else 'refused'}"
 
 
 class Detection(models.Model):

@@ -1565,4 +1565,3 @@ def document_unpublish(*, document: Document) -> None:
     path = files.published_path(document)
     if files.exists(path):
         files.delete(path)
-

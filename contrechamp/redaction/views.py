@@ -11,15 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contrechamp.documents import access
-from contrechamp.documents.models import Document
+from contrechamp.documents.files import publication_of
+from contrechamp.documents.models import Document, Publication
 from contrechamp.places.models import Commune
-from contrechamp.redaction import services
-from contrechamp.redaction.models import DEFAULT_REASON, Publication, PublicFigure, Redaction
+from contrechamp.redaction import permissions, services
+from contrechamp.redaction.models import DEFAULT_REASON, PublicFigure, Redaction
 
 
 def _document(request: HttpRequest, document_id: int) -> Document:
-    if not access.sees_originals(request.user):
+    if not permissions.may_review_redactions(request.user):
         raise Http404  # the same answer as for a document that does not exist
     return get_object_or_404(Document, id=document_id)
 
@@ -83,7 +83,9 @@ def review(request: HttpRequest, document_id: int) -> HttpResponse:
             else [],
             "blockers": services.publication_blockers(document, no_redactions=True),
             "nothing_redacted": counts["accepted"] == 0,
-            "published": services.publication_of(document),
+            "published": publication_of(document),
+            "may_publish": permissions.may_publish(request.user, document),
+            "may_unpublish": permissions.may_unpublish(request.user, document),
             "figures": services.public_figures(document).select_related("commune"),
             "default_reason": DEFAULT_REASON,
         },
@@ -108,7 +110,7 @@ def accept_all(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @require_POST
 def decide(request: HttpRequest, redaction_id: int) -> HttpResponse:
-    if not access.sees_originals(request.user):
+    if not permissions.may_review_redactions(request.user):
         raise Http404
     redaction = get_object_or_404(
         Redaction.objects.select_related("page__document", "title_of"), id=redaction_id
@@ -199,6 +201,8 @@ def public_figure(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, document_id: int) -> HttpResponse:
     document = _document(request, document_id)
+    if not permissions.may_publish(request.user, document):
+        raise Http404
     try:
         publication = services.document_publish(
             document=document,
@@ -223,6 +227,8 @@ def publish(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_POST
 def unpublish(request: HttpRequest, document_id: int) -> HttpResponse:
     document = _document(request, document_id)
+    if not permissions.may_unpublish(request.user, document):
+        raise Http404
     services.document_unpublish(document=document)
     messages.success(request, _("The document is private again."))
     return _back(document)

@@ -182,11 +182,11 @@ def test_the_commands_redact_publish_and_get_the_published_file(tmp_path):
     with pytest.raises(CommandError, match="no published copy"):
         call_command("documents", "get", str(document.id), "--published", "--output", str(output))
     out = StringIO()
-    call_command("documents", "redact", str(document.id), "--auto", "--json", stdout=out)
+    call_command("redaction", "redact", str(document.id), "--auto", "--json", stdout=out)
     redacted = json.loads(out.getvalue())
     assert redacted["suggested"] == redacted["accepted"] == 3
     out = StringIO()
-    call_command("documents", "publish", str(document.id), "--json", stdout=out)
+    call_command("redaction", "publish", str(document.id), "--json", stdout=out)
     result = json.loads(out.getvalue())
     assert result["published"] and result["reasons"] == []
     call_command(
@@ -212,6 +212,6 @@ def test_the_publish_command_says_why_it_refuses(letter, monkeypatch):
     monkeypatch.setattr(services, "redacted_pdf", lambda document: files.rendition(document))
     out = StringIO()
     with pytest.raises(SystemExit):
-        call_command("documents", "publish", str(letter.id), "--json", stdout=out)
+        call_command("redaction", "publish", str(letter.id), "--json", stdout=out)
     result = json.loads(out.getvalue())
     assert not result["published"] and "can still be extracted" in result["reasons"][0]

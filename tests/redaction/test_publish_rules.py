@@ -14,8 +14,9 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from contrechamp.documents import files
+from contrechamp.documents.models import Publication
 from contrechamp.redaction import services
-from contrechamp.redaction.models import Publication, Redaction
+from contrechamp.redaction.models import Redaction
 from contrechamp.redaction.services import (
     document_publish,
     finding_text,
@@ -133,13 +134,13 @@ def test_the_review_screen_asks_to_confirm_a_publication_with_nothing_redacted(c
 def test_the_command_refuses_with_the_reason_and_a_non_zero_exit():
     document = add(samples.text_pdf([HARMLESS]), "deliberation.pdf")
     with pytest.raises(CommandError, match="has not run"):
-        call_command("documents", "publish", str(document.id), stdout=StringIO())
+        call_command("redaction", "publish", str(document.id), stdout=StringIO())
     redactions_suggest(document=document)
     with pytest.raises(CommandError, match="--no-redactions|Nothing is redacted"):
-        call_command("documents", "publish", str(document.id), stdout=StringIO())
+        call_command("redaction", "publish", str(document.id), stdout=StringIO())
     assert not _public(document)
     out = StringIO()
-    call_command("documents", "publish", str(document.id), "--no-redactions", "--json", stdout=out)
+    call_command("redaction", "publish", str(document.id), "--no-redactions", "--json", stdout=out)
     assert json.loads(out.getvalue())["published"] and _public(document)
 
 
@@ -170,7 +171,10 @@ def test_the_command_line_process_exits_non_zero(tmp_path):
     assert added.returncode == 0, added.stderr
     number = str(json.loads(added.stdout.splitlines()[-1])["id"])
     refused = subprocess.run(
-        [*command, "publish", number], env=environment, capture_output=True, text=True
+        [sys.executable, "-m", "contrechamp", "redaction", "publish", number],
+        env=environment,
+        capture_output=True,
+        text=True,
     )
     assert refused.returncode != 0 and "has not run" in refused.stderr
 

@@ -4,9 +4,9 @@ published copy, in pages, images, search, API and citations."""
 import pymupdf
 import pytest
 
-from contrechamp.documents.models import Document, Entity, Page
+from contrechamp.documents.models import Document, Entity, Page, Publication
 from contrechamp.places.models import Commune
-from contrechamp.redaction.models import Publication, PublicFigure, Redaction
+from contrechamp.redaction.models import PublicFigure, Redaction
 from contrechamp.redaction.services import document_publish, redactions_suggest
 from tests.documents import samples
 from tests.documents.conftest import add
@@ -250,7 +250,7 @@ def test_pictures_on_a_page_of_text_are_suggested_as_photos_or_signatures():
 
 
 def document_published_bytes(document: Document) -> bytes:
-    from contrechamp.redaction.services import published_file
+    from contrechamp.documents.files import published_file
 
     data = published_file(document)
     assert data is not None
@@ -286,13 +286,13 @@ def test_the_commands_publish_with_a_title_and_unpublish(letter):
     redactions_suggest(document=letter)
     Redaction.objects.update(status="accepted")
     call_command(
-        "documents", "publish", str(letter.id), "--title", "Courrier public", stdout=StringIO()
+        "redaction", "publish", str(letter.id), "--title", "Courrier public", stdout=StringIO()
     )
     letter.refresh_from_db()
     assert letter.is_public and letter.title == "Courrier public"
     out = StringIO()
-    call_command("documents", "unpublish", str(letter.id), stdout=out)
+    call_command("redaction", "unpublish", str(letter.id), stdout=out)
     letter.refresh_from_db()
     assert not letter.is_public and "private again" in out.getvalue()
     with pytest.raises(CommandError):
-        call_command("documents", "unpublish", "999999", stdout=StringIO())
+        call_command("redaction", "unpublish", "999999", stdout=StringIO())

@@ -1,4 +1,6 @@
-"""`contrechamp documents add|entities|resume|reindex|process`: the library from a shell."""
+"""`contrechamp documents add|entities|resume|reindex|process|get`: the library from a
+shell. Redaction and publication are `contrechamp redaction ...` (the app that drives
+them)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from contrechamp.documents.models import Document
+from contrechamp.documents import files
+from contrechamp.documents.models import Document, Entity
+from contrechamp.documents.search import index_rebuild
+from contrechamp.documents.services import (
+    DocumentRejected,
+    document_ingest,
+    document_process,
+    documents_resume,
+)
+from contrechamp.places.models import Commune
 
 
 class Command(BaseCommand):
@@ -36,21 +47,6 @@ class Command(BaseCommand):
         sub.add_parser("reindex", help="Rebuild the search index from the database.")
         process = sub.add_parser("process", help="Process queued documents in this process.")
         process.add_argument("ids", nargs="*", type=int)
-        redact = sub.add_parser("redact", help="Suggest redactions (and accept them all).")
-        redact.add_argument("id", type=int)
-        redact.add_argument("--auto", action="store_true", help="Accept every suggestion.")
-        redact.add_argument("--json", action="store_true")
-        publish = sub.add_parser("publish", help="Write the published copy through the gate.")
-        publish.add_argument("id", type=int)
-        publish.add_argument("--json", action="store_true")
-        publish.add_argument("--title", default="", help="The public title (default: kept).")
-        publish.add_argument(
-            "--no-redactions",
-            action="store_true",
-            help="Confirm that the document holds nothing to redact (needed when none is).",
-        )
-        unpublish = sub.add_parser("unpublish", help="Make a published document private again.")
-        unpublish.add_argument("id", type=int)
         get = sub.add_parser("get", help="Write a document's file.")
         get.add_argument("id", type=int)
         get.add_argument("--published", action="store_true", required=True)
@@ -60,9 +56,6 @@ class Command(BaseCommand):
         getattr(self, "handle_" + options["action"])(**options)
 
     def handle_add(self, **options: Any) -> None:
-        from contrechamp.documents.services import DocumentRejected, document_ingest
-        from contrechamp.places.models import Commune
-
         places = list(Commune.objects.filter(code__in=options["place"]))
         unknown = set(options["place"]) - {c.code for c in places}
         if unknown:
@@ -126,8 +119,6 @@ class Command(BaseCommand):
     def _wait(self, ids: list[int]) -> None:
         """Process the documents here (and their attachments), whether or not a worker
         runs: a document is only ever worked on by one process at a time."""
-        from contrechamp.documents.services import document_process
-
         pending = set(ids)
         while pending:
             for document in Document.objects.filter(id__in=pending):
@@ -143,8 +134,6 @@ class Command(BaseCommand):
                 time.sleep(0.5)
 
     def handle_entities(self, **options: Any) -> None:
-        from contrechamp.documents.models import Entity
-
         if not Document.objects.filter(id=options["id"]).exists():
             raise CommandError(f"No document has the number {options['id']}.")
         for entity in Entity.objects.filter(page__document_id=options["id"]).select_related("page"):
@@ -167,19 +156,13 @@ class Command(BaseCommand):
                 )
 
     def handle_resume(self, **options: Any) -> None:
-        from contrechamp.documents.services import documents_resume
-
         count = documents_resume(release_leases=options["release_leases"])
         self.stdout.write(f"{count} documents queued again.")
 
     def handle_reindex(self, **options: Any) -> None:
-        from contrechamp.documents.search import index_rebuild
-
         self.stdout.write(f"{index_rebuild()} pages indexed.")
 
     def handle_process(self, **options: Any) -> None:
-        from contrechamp.documents.services import document_process
-
         documents = Document.objects.exclude(status__in=["done", "failed"])
         if options["ids"]:
             documents = Document.objects.filter(id__in=options["ids"])
@@ -187,97 +170,11 @@ class Command(BaseCommand):
             document = document_process(document=document)
             self.stdout.write(f"{document.id}: {document.status} {document.error}".strip())
 
-    def _document(self, document_id: int) -> Document:
-        document = Document.objects.filter(id=document_id).first()
-        if document is None:
-            raise CommandError(f"No document has the number {document_id}.")
-        if document.status != "done":
-            raise CommandError(f"Document {document_id} is {document.status}, not processed.")
-        return document
-
-    def handle_redact(self, **options: Any) -> None:
-        from contrechamp.redaction.models import Redaction
-        from contrechamp.redaction.services import redactions_accept_all, redactions_suggest
-
-        document = self._document(options["id"])
-        suggested = redactions_suggest(document=document)
-        accepted = redactions_accept_all(document=document) if options["auto"] else 0
-        rows = Redaction.objects.filter(page__document=document).select_related("page")
-        if options["json"]:
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "id": document.id,
-                        "suggested": suggested,
-                        "accepted": accepted,
-                        "redactions": [
-                            {
-                                "page": r.page_number,
-                                "kind": r.kind,
-                                "text": r.text,
-                                "rects": r.rects,
-                                "status": r.status,
-                                "reason": r.reason,
-                            }
-                            for r in rows
-                        ],
-                    },
-                    ensure_ascii=False,
-                )
-            )
-        else:
-            self.stdout.write(f"{suggested} suggested, {accepted} accepted.")
-
-    def handle_publish(self, **options: Any) -> None:
-        from django.utils import translation
-
-        # The command speaks English, like the rest of the command line.
-        with translation.override("en"):
-            self._publish(**options)
-
-    def _publish(self, **options: Any) -> None:
-        from django.core.exceptions import ValidationError
-
-        from contrechamp.redaction.services import document_publish, finding_text
-
-        try:
-            publication = document_publish(
-                document=self._document(options["id"]),
-                title=options["title"],
-                no_redactions=options["no_redactions"],
-            )
-        except ValidationError as error:
-            raise CommandError("Not published: " + " ".join(error.messages)) from None
-        reasons = [finding_text(r) for r in publication.reasons]
-        result = {
-            "id": options["id"],
-            "published": publication.accepted,
-            "reasons": reasons,
-            "sha256": publication.sha256 or None,
-            "checks": publication.report,
-        }
-        if options["json"]:
-            self.stdout.write(json.dumps(result, ensure_ascii=False))
-        elif publication.accepted:
-            self.stdout.write(f"Published ({publication.size} bytes, {publication.sha256}).")
-        else:
-            self.stdout.write("Refused: " + " ".join(reasons))
-        if not publication.accepted:
-            raise SystemExit(1)
-
-    def handle_unpublish(self, **options: Any) -> None:
-        from contrechamp.redaction.services import document_unpublish
-
-        document_unpublish(document=self._document(options["id"]))
-        self.stdout.write(f"Document {options['id']} is private again.")
-
     def handle_get(self, **options: Any) -> None:
-        from contrechamp.redaction.services import published_file
-
         document = Document.objects.filter(id=options["id"]).first()
         if document is None:
             raise CommandError(f"No document has the number {options['id']}.")
-        data = published_file(document)
+        data = files.published_file(document)
         if data is None:
             raise CommandError(
                 f"Document {document.id} has no published copy: redact and publish it first."

@@ -1,0 +1,159 @@
+"""Who may do what with the library and its redaction, asked of the rule itself
+(`contrechamp.documents.permissions`, `contrechamp.redaction.permissions`) and checked
+through the pages AND the API: both must answer as the rule says, for every persona, on
+a published document and on a private one (uploaded by the contributor), with an
+accepted entity and one still suggested."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from contrechamp.documents import permissions
+from contrechamp.documents.models import Document, Entity
+from contrechamp.redaction import permissions as redaction_permissions
+from contrechamp.redaction.services import document_publish, redactions_suggest
+from tests.documents import samples
+from tests.documents.conftest import add
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_TEXT = "Délibération du conseil municipal sur la vidéoprotection du centre-ville."
+PRIVATE_TEXT = "Note interne sur les capteurs sonores du quartier de Tarentaize."
+PERSONAS = ["anonymous", "contributor", "reviewer", "administrator"]
+
+
+def _entity(document: Document, *, text: str, status: str) -> Entity:
+    page = document.pages.get(number=1)
+    start = page.text.index(text)
+    return Entity.objects.create(
+        page=page,
+        kind="technology",
+        text=text,
+        value=text.lower(),
+        start=start,
+        end=start + len(text),
+        confidence=0.9,
+        status=status,
+    )
+
+
+@pytest.fixture
+def shelf(contributor):
+    published = add(samples.text_pdf([PUBLIC_TEXT]), "deliberation.pdf")
+    accepted = _entity(published, text="vidéoprotection", status="accepted")
+    suggested = _entity(published, text="centre-ville", status="suggested")
+    redactions_suggest(document=published)
+    assert document_publish(document=published, no_redactions=True).accepted
+    private = add(samples.text_pdf([PRIVATE_TEXT]), "note.pdf", uploaded_by=contributor)
+    published.refresh_from_db()
+    return {
+        "published": published,
+        "private": private,
+        "accepted": accepted,
+        "suggested": suggested,
+    }
+
+
+@pytest.fixture
+def as_persona(client, contributor, reviewer, administrator):
+    people = {
+        "anonymous": AnonymousUser(),
+        "contributor": contributor,
+        "reviewer": reviewer,
+        "administrator": administrator,
+    }
+
+    def login(persona: str):
+        client.logout()
+        user = people[persona]
+        if user.is_authenticated:
+            client.force_login(user)
+        return client, user
+
+    return login
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_reads_a_document_by_the_same_rule_in_the_page_and_the_api(shelf, as_persona, persona):
+    client, user = as_persona(persona)
+    for name, text in (("published", "vidéoprotection"), ("private", "Tarentaize")):
+        document = shelf[name]
+        may_read = permissions.may_read_document(user, document)
+        assert may_read == (name == "published" or persona in ("reviewer", "administrator"))
+        page = client.get(f"/documents/{document.id}/?page=1")
+        api_page = client.get(f"/api/v1/documents/{document.id}/pages/1")
+        api_document = client.get(f"/api/v1/documents/{document.id}")
+        assert (api_page.status_code == 200) == may_read == (api_document.status_code == 200)
+        assert (text in page.content.decode()) == may_read
+        if may_read:
+            assert text in api_page.json()["text"]
+        # Knowing of a document is wider only for its uploader, who sees its status.
+        knows = permissions.listed_document(user, document.id) is not None
+        assert (page.status_code == 200) == knows
+        assert knows == (may_read or (name == "private" and persona == "contributor"))
+        listed = {d["id"] for d in client.get("/api/v1/documents?limit=100").json()["results"]}
+        assert (document.id in listed) == may_read
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_shows_suggested_entities_to_reviewers_only_in_the_page_and_the_api(
+    shelf, as_persona, persona
+):
+    client, user = as_persona(persona)
+    document = shelf["published"]
+    visible = set(
+        permissions.visible_entities(user, Entity.objects.filter(page__document=document))
+    )
+    reviewer = persona in ("reviewer", "administrator")
+    assert shelf["accepted"] in visible
+    assert (shelf["suggested"] in visible) == reviewer
+    page = client.get(f"/documents/{document.id}/?page=1").content.decode()
+    api = client.get(f"/api/v1/documents/{document.id}/entities").json()["results"]
+    assert {e["text"] for e in api} == {e.text for e in visible}
+    assert 'data-value="vidéoprotection"' in page
+    assert ('data-value="centre-ville"' in page) == reviewer
+    assert (f"/suggestions/{shelf['suggested'].id}/accepter/" in page) == reviewer
+    assert all((e["start"] is not None) == reviewer for e in api)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_serves_originals_and_takes_entity_decisions_by_one_rule(shelf, as_persona, persona):
+    client, user = as_persona(persona)
+    reviewer = persona in ("reviewer", "administrator")
+    for name in ("published", "private"):
+        document = shelf[name]
+        assert permissions.may_download_original(user, document) == reviewer
+        assert permissions.may_see_originals(user) == reviewer
+        original = client.get(f"/documents/{document.id}/original/")
+        assert (original.status_code == 200) == reviewer
+        image = client.get(f"/documents/{document.id}/pages/1.png")
+        assert (image.status_code == 200) == permissions.may_read_document(user, document)
+    suggested = shelf["suggested"]
+    assert permissions.may_accept_entities(user) == reviewer
+    rejected = client.post(f"/suggestions/{suggested.id}/rejeter/")
+    suggested.refresh_from_db()
+    assert (suggested.status == "rejected") == reviewer
+    assert rejected.status_code == (302 if reviewer else 404)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_lets_reviewers_only_review_publish_and_withdraw(shelf, as_persona, persona):
+    client, user = as_persona(persona)
+    reviewer = persona in ("reviewer", "administrator")
+    private, published = shelf["private"], shelf["published"]
+    assert redaction_permissions.may_review_redactions(user) == reviewer
+    assert redaction_permissions.may_publish(user, private) == reviewer
+    assert redaction_permissions.may_unpublish(user, published) == reviewer
+    review = client.get(f"/documents/{private.id}/caviardage/")
+    assert (review.status_code == 200) == reviewer
+    client.post(f"/documents/{private.id}/caviardage/detecter/")
+    client.post(f"/documents/{private.id}/publier/", {"no_redactions": "on"})
+    private.refresh_from_db()
+    assert private.is_public == reviewer
+    client.post(f"/documents/{published.id}/depublier/")
+    published.refresh_from_db()
+    assert published.is_public != reviewer
+    # What the page offers follows the same rule: the review link only for reviewers.
+    page = client.get(f"/documents/{published.id}/").content.decode()
+    assert (f"/documents/{published.id}/caviardage/" in page) == reviewer
