@@ -73,10 +73,10 @@ def test_the_option_check_sees_a_removed_or_invented_option():
     cli = _cli()
     sections = cli.sections()
     page = cli.page_with(sections, "# Command line\n")
-    publish = next(s for s in sections if s.title == "contrechamp documents publish")
+    publish = next(s for s in sections if s.title == "contrechamp redaction publish")
     assert "--no-redactions" in publish.options
     damaged = page.replace("--no-redactions", "--no-redaction-at-all")
-    shown = _documented(damaged, cli.MARKER)["contrechamp documents publish"]
+    shown = _documented(damaged, cli.MARKER)["contrechamp redaction publish"]
     assert publish.options - shown == {"--no-redactions"}
     assert shown - publish.options == {"--no-redaction-at-all"}
 
