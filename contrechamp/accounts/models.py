@@ -1,8 +1,16 @@
 """Roles. A visitor needs no account; every account is at least a contributor."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 ROLE_ORDER = ["contributor", "reviewer", "administrator"]
 
@@ -24,8 +32,9 @@ class Profile(models.Model):
         return f"{self.user} ({self.role})"
 
 
-def user_role(user: object) -> str:
-    """'visitor' for anonymous users; superusers count as administrators."""
+def user_role(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    """The role of `user`: "visitor" when anonymous (or absent, as in a template rendered
+    without a request); superusers count as administrators."""
     if not getattr(user, "is_authenticated", False):
         return "visitor"
     if getattr(user, "is_superuser", False):
@@ -34,7 +43,7 @@ def user_role(user: object) -> str:
     return profile.role if profile else "contributor"
 
 
-def has_role(user: object, role: str) -> bool:
+def has_role(user: AbstractBaseUser | AnonymousUser | None, role: str) -> bool:
     current = user_role(user)
     if current == "visitor":
         return False

@@ -1,6 +1,7 @@
 """Response headers that keep every page on this origin."""
 
 from collections.abc import Callable
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -16,8 +17,6 @@ class ContentSecurityPolicyMiddleware:
         self.get_response = get_response
         img = "'self' data:"
         if settings.MAP_TILE_URL:
-            from urllib.parse import urlparse
-
             tile = urlparse(settings.MAP_TILE_URL.replace("{s}", "a"))
             img += f" {tile.scheme}://{tile.netloc.replace('a.', '*.', 1)}"
         self.policy = (

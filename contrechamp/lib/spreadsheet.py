@@ -19,13 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 # OWASP's list, plus the full-width forms that some locales of Excel fold into them.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
-def safe_cell(value: Any) -> Any:
+def safe_cell(value: object) -> object:
     """The value to write: text that a spreadsheet would run, after a single quote;
     anything else unchanged (numbers stay numbers, None stays empty for the writer)."""
     if value is None or isinstance(value, (bool, int, float, Decimal)):
@@ -37,5 +36,5 @@ def safe_cell(value: Any) -> Any:
     return text
 
 
-def safe_row(values: Iterable[Any]) -> list[Any]:
+def safe_row(values: Iterable[object]) -> list[object]:
     return [safe_cell(value) for value in values]
