@@ -13,6 +13,14 @@ from django.utils.translation import gettext_lazy
 from contrechamp.places.models import Commune, Epci
 from contrechamp.places.services import name_key
 from contrechamp.registry.models import Deployment, LegalEvent, Organisation, Technology
+from contrechamp.registry.schemas import (
+    DeploymentData,
+    FundingData,
+    LegalEventData,
+    Shape,
+    label_of,
+    max_length,
+)
 
 _CODE = re.compile(r"^(?:\d[\dAB]\d{3})$")
 _CODE_IN_PARENS = re.compile(r"\((\d[\dAB]\d{3})\)\s*$")
@@ -86,8 +94,18 @@ def epcis_as_text(sirens: list[str]) -> str:
     return ", ".join(f"{names.get(s, '?')} ({s})" for s in sirens)
 
 
+def schema_text(model: type[Shape], name: str, **kwargs: Any) -> forms.CharField:
+    """A text field labelled and limited as the schema's field `name` is."""
+    field = model.model_fields[name]
+    kwargs.setdefault("label", label_of(model, name))
+    kwargs.setdefault("max_length", max_length(field))
+    return forms.CharField(**kwargs)
+
+
 class DeploymentForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    """The deployment's own fields (DeploymentData less its rows, which are formsets)."""
+
+    title = schema_text(DeploymentData, "title")
     scope = forms.ChoiceField(
         label=gettext_lazy("Scope"), choices=Deployment.SCOPES, initial="local"
     )
@@ -125,8 +143,9 @@ class DeploymentForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Organisation names, separated by commas."),
     )
-    description = forms.CharField(
-        label=gettext_lazy("Description"),
+    description = schema_text(
+        DeploymentData,
+        "description",
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy("Markdown. HTML is removed."),
@@ -171,9 +190,9 @@ class CitationForm(forms.Form):
 
 
 class FundingForm(forms.Form):
-    funder = forms.CharField(label=gettext_lazy("Funder"), required=False, max_length=200)
+    funder = schema_text(FundingData, "funder", required=False)
     amount_eur = forms.CharField(label=gettext_lazy("Amount (€)"), required=False, max_length=30)
-    programme = forms.CharField(label=gettext_lazy("Programme"), required=False, max_length=300)
+    programme = schema_text(FundingData, "programme", required=False)
 
 
 class LegalEventForm(forms.Form):
@@ -181,7 +200,7 @@ class LegalEventForm(forms.Form):
         label=gettext_lazy("Kind"), choices=[("", "—"), *LegalEvent.KINDS], required=False
     )
     date = forms.CharField(label=gettext_lazy("Date"), required=False, max_length=20)
-    authority = forms.CharField(label=gettext_lazy("Authority"), required=False, max_length=200)
+    authority = schema_text(LegalEventData, "authority", required=False)
     outcome = forms.ChoiceField(
         label=gettext_lazy("Outcome"),
         choices=LegalEvent.OUTCOMES,
@@ -198,36 +217,63 @@ FundingFormSet = formset_factory(FundingForm, extra=1, max_num=50)
 LegalEventFormSet = formset_factory(LegalEventForm, extra=1, max_num=50)
 
 
-def citation_initial(citations: list[dict]) -> list[dict]:
-    return [
-        {
-            "id": c.get("id") or "",
-            "source_title": c["source"]["title"],
-            "publisher": c["source"]["publisher"],
-            "url": c["source"]["url"],
-            "published_on": c["source"]["published_on"],
-            "quote": c["quote"],
-            "locator": c["locator"],
-            "accessed_on": c["accessed_on"] or "",
-        }
-        for c in citations
-    ]
+# Where each field of a citation row sits in the schema's CitationData. The library
+# document is left out on purpose: a hidden number anyone could change would tie a claim
+# to a private document; the service gives it back from the citation's id.
+CITATION_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "source_title": ("source", "title"),
+    "publisher": ("source", "publisher"),
+    "url": ("source", "url"),
+    "published_on": ("source", "published_on"),
+    "quote": ("quote",),
+    "locator": ("locator",),
+    "accessed_on": ("accessed_on",),
+}
+# The rows of the other formsets have the schema's own field names.
+ROW_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "citations": CITATION_FIELDS,
+    "fundings": {name: (name,) for name in FundingForm.base_fields},
+    "legal_events": {name: (name,) for name in LegalEventForm.base_fields},
+}
+
+
+def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = data
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def row_initial(kind: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A form row's initial values from a row of the schema's plain data."""
+    values = {name: _get(item, path) for name, path in ROW_FIELDS[kind].items()}
+    return {name: "" if value is None else value for name, value in values.items()}
+
+
+def row_data(kind: str, form: forms.Form) -> dict[str, Any]:
+    """The schema's plain data of a valid form row."""
+    out: dict[str, Any] = {}
+    for name, path in ROW_FIELDS[kind].items():
+        target = out
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = form.cleaned_data.get(name, "")
+    return out
+
+
+def row_field(kind: str, location: tuple[str | int, ...]) -> str | None:
+    """The form field of a row that an error location inside the row names (None for
+    the row as a whole)."""
+    return next((n for n, p in ROW_FIELDS[kind].items() if p == tuple(location)), None)
+
+
+def citation_initial(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [row_initial("citations", c) for c in citations]
 
 
 def citation_data(form: forms.Form) -> dict[str, Any]:
-    d = form.cleaned_data
-    return {
-        "id": d.get("id", ""),
-        "source": {
-            "title": d.get("source_title", ""),
-            "publisher": d.get("publisher", ""),
-            "url": d.get("url", ""),
-            "published_on": d.get("published_on", ""),
-        },
-        "quote": d.get("quote", ""),
-        "locator": d.get("locator", ""),
-        "accessed_on": d.get("accessed_on", ""),
-    }
+    return row_data("citations", form)
 
 
 class OrganisationForm(forms.ModelForm):

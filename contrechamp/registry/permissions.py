@@ -4,12 +4,19 @@ so only reviewers and its author see it until it is published."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.db.models import Q, QuerySet
 
 from contrechamp.accounts.models import has_role
 from contrechamp.registry.models import Deployment, Organisation, Revision
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    Person: TypeAlias = AbstractBaseUser | AnonymousUser
+else:
+    Person = object
 
 
 def deployment_author_id(deployment: Deployment) -> int | None:
@@ -21,7 +28,7 @@ def deployment_author_id(deployment: Deployment) -> int | None:
     )
 
 
-def _owns_draft(user: Any, deployment: Deployment) -> bool:
+def _owns_draft(user: Person, deployment: Deployment) -> bool:
     if has_role(user, "reviewer"):
         return True
     return (
@@ -31,12 +38,12 @@ def _owns_draft(user: Any, deployment: Deployment) -> bool:
     )
 
 
-def may_read_deployment(user: Any, deployment: Deployment) -> bool:
+def may_read_deployment(user: Person, deployment: Deployment) -> bool:
     return deployment.is_published or _owns_draft(user, deployment)
 
 
 def readable_deployments(
-    user: Any, deployments: QuerySet[Deployment] | None = None
+    user: Person, deployments: QuerySet[Deployment] | None = None
 ) -> QuerySet[Deployment]:
     """`may_read_deployment` for a list, in one query: the published ones, and the
     drafts `_owns_draft` lets this person read (all for a reviewer, their own for a
@@ -54,18 +61,36 @@ def readable_deployments(
     return qs.filter(is_published=True)
 
 
-def may_edit_deployment(user: Any, deployment: Deployment) -> bool:
+def may_contribute(user: Person) -> bool:
+    """May write to the registry at all (the pages that write need this first)."""
+    return has_role(user, "contributor")
+
+
+def may_create_deployment(user: Person) -> bool:
+    return may_contribute(user)
+
+
+def may_edit_deployment(user: Person, deployment: Deployment) -> bool:
     if deployment.is_published:
         return has_role(user, "contributor")
     return _owns_draft(user, deployment)
 
 
-def may_publish_deployment(user: Any, deployment: Deployment) -> bool:
+def may_publish_deployment(user: Person, deployment: Deployment) -> bool:
     return not deployment.is_published and _owns_draft(user, deployment)
 
 
+def may_revert_deployment(user: Person, deployment: Deployment) -> bool:
+    """Restoring an old version is an edit: the same people may."""
+    return may_edit_deployment(user, deployment)
+
+
+def may_add_camera_count(user: Person) -> bool:
+    return may_contribute(user)
+
+
 def readable_organisations(
-    user: Any, organisations: QuerySet[Organisation] | None = None
+    user: Person, organisations: QuerySet[Organisation] | None = None
 ) -> QuerySet[Organisation]:
     """The public organisations, and those named only in drafts this person may read
     (`readable_deployments`): a vendor or funder first named in a draft is as private
@@ -82,13 +107,25 @@ def readable_organisations(
     return qs.filter(Q(is_public=True) | Q(id__in=named))
 
 
-def may_read_organisation(user: Any, organisation: Organisation) -> bool:
+def may_read_organisation(user: Person, organisation: Organisation) -> bool:
     return (
         organisation.is_public or readable_organisations(user).filter(id=organisation.id).exists()
     )
 
 
-def may_publish_organisation(user: Any, organisation: Organisation) -> bool:
+def may_publish_organisation(user: Person, organisation: Organisation) -> bool:
     """A reviewer may make public an organisation named only in drafts (it becomes
     public by itself when a deployment naming it is published)."""
     return not organisation.is_public and has_role(user, "reviewer")
+
+
+def may_create_organisation(user: Person) -> bool:
+    return may_contribute(user)
+
+
+def may_edit_organisation(user: Person, organisation: Organisation) -> bool:
+    return may_contribute(user) and may_read_organisation(user, organisation)
+
+
+def may_revert_organisation(user: Person, organisation: Organisation) -> bool:
+    return may_edit_organisation(user, organisation)

@@ -11,27 +11,18 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-FIELD_LABELS = {
-    "title": _("Title"),
-    "scope": _("Scope"),
-    "status": _("Status"),
-    "start_date": _("Start"),
-    "end_date": _("End"),
-    "description": _("Description"),
-    "is_published": _("Published"),
-    "communes": _("Communes"),
-    "epcis": _("Intercommunalities"),
-    "technologies": _("Technologies"),
-    "vendors": _("Vendors"),
-    "fundings": _("Funding"),
-    "legal_events": _("Legal events"),
-    "citations": _("Sources"),
-    "name": _("Name"),
-    "kind": _("Kind"),
-    "siren": _("SIREN"),
-    "country": _("Country"),
-    "website": _("Website"),
-}
+from contrechamp.places.models import Commune, Epci
+from contrechamp.registry.models import (
+    Deployment,
+    LegalEvent,
+    Organisation,
+    Source,
+    Technology,
+)
+from contrechamp.registry.schemas import field_labels
+
+# Labels of the fields a snapshot holds, read from the schemas that define them.
+FIELD_LABELS = field_labels()
 
 
 def _as_lines(value: Any) -> list[str]:
@@ -64,9 +55,6 @@ def _word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
 
 def _display(field: str, value: Any) -> Any:
     """What a person reads for a stored value: labels rather than codes."""
-    from contrechamp.places.models import Commune, Epci
-    from contrechamp.registry.models import Deployment, LegalEvent, Organisation, Technology
-
     choices = {
         "status": dict(Deployment.STATUSES),
         "scope": dict(Deployment.SCOPES),
@@ -120,8 +108,6 @@ def _display(field: str, value: Any) -> Any:
         # A library document is named as its source is now (its published title, or a
         # neutral label), never by the title an older snapshot stored, which may be the
         # document's original title.
-        from contrechamp.registry.models import Source
-
         documents = [c["source"]["document"] for c in value if c["source"].get("document")]
         named = dict(
             Source.objects.filter(document_id__in=documents).values_list("document_id", "title")

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from contrechamp.lib.partialdate import parse_partial_date
 from contrechamp.lib.textsearch import fts5_document
 from contrechamp.places.models import Commune, Epci
-from contrechamp.registry.data_model import citations_clean, deployment_clean
 from contrechamp.registry.models import (
     CameraCount,
     Citation,
@@ -29,6 +28,14 @@ from contrechamp.registry.models import (
     Technology,
 )
 from contrechamp.registry.revisions import merge_snapshots
+from contrechamp.registry.schemas import (
+    CitationData,
+    DeploymentData,
+    OrganisationData,
+    SchemaError,
+    citations_validate,
+    deployment_validate,
+)
 
 
 class StaleEdit(Exception):
@@ -86,66 +93,18 @@ def base_snapshot(*, kind: str, object_id: int, version: int) -> dict[str, Any]:
 
 
 def deployment_snapshot(deployment: Deployment) -> dict[str, Any]:
-    """The deployment as plain data, in the shape `deployment_clean` accepts."""
-    return {
-        "title": deployment.title,
-        "scope": deployment.scope,
-        "status": deployment.status,
-        "start_date": deployment.start_date,
-        "end_date": deployment.end_date,
-        "description": deployment.description,
-        "is_published": deployment.is_published,
-        "communes": sorted(deployment.communes.values_list("code", flat=True)),
-        "epcis": sorted(deployment.epcis.values_list("siren", flat=True)),
-        "technologies": sorted(deployment.technologies.values_list("slug", flat=True)),
-        "vendors": list(deployment.vendors.order_by("name").values_list("name", flat=True)),
-        "fundings": [
-            {
-                "funder": f.funder.name,
-                "amount_eur": str(f.amount_eur) if f.amount_eur is not None else None,
-                "programme": f.programme,
-            }
-            for f in deployment.fundings.select_related("funder")
-        ],
-        "legal_events": [
-            {
-                "kind": e.kind,
-                "date": e.date,
-                "authority": e.authority,
-                "outcome": e.outcome,
-                "summary": e.summary,
-            }
-            for e in deployment.legal_events.all()
-        ],
-        "citations": [_citation_data(c) for c in deployment.citations.select_related("source")],
-    }
-
-
-def _citation_data(c: Citation) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "source": {
-            "title": c.source.title,
-            "publisher": c.source.publisher,
-            "url": c.source.url,
-            "published_on": c.source.published_on,
-            **({"document": c.source.document_id} if c.source.document_id else {}),
-        },
-        "quote": c.quote,
-        "locator": c.locator,
-        "accessed_on": c.accessed_on.isoformat() if c.accessed_on else None,
-    }
+    """The deployment as plain data, in the shape `deployment_validate` accepts."""
+    return DeploymentData.of(deployment).snapshot()
 
 
 def organisation_snapshot(org: Organisation) -> dict[str, Any]:
-    return {
-        "name": org.name,
-        "kind": org.kind,
-        "siren": org.siren,
-        "country": org.country,
-        "website": org.website,
-        "description": org.description,
-    }
+    return OrganisationData.of(org).snapshot()
+
+
+def deployment_clean(data: dict[str, Any]) -> dict[str, Any]:
+    """The normalised deployment data; raises SchemaError (a ValidationError keyed by
+    field, "fundings.0.amount_eur", that keeps pydantic's locations)."""
+    return deployment_validate(data).snapshot()
 
 
 def snapshot_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
@@ -270,15 +229,7 @@ def deployment_index(deployment: Deployment) -> None:
 
 def _deployment_apply(deployment: Deployment, data: dict[str, Any]) -> None:
     """Write clean data onto the deployment and replace its child rows."""
-    for field in (
-        "title",
-        "scope",
-        "status",
-        "start_date",
-        "end_date",
-        "description",
-        "is_published",
-    ):
+    for field in DeploymentData.row_fields():
         setattr(deployment, field, data[field])
     deployment.save()
     deployment.communes.set(Commune.objects.filter(code__in=data["communes"]))
@@ -333,7 +284,7 @@ def _citations_with_documents(
             known.setdefault(c["id"], []).append(c["source"])
     for c in deployment.citations.select_related("source"):
         if c.source.document_id:
-            known.setdefault(c.id, []).append(_citation_data(c)["source"])
+            known.setdefault(c.id, []).append(CitationData.of(c).source.model_dump())
     for item in items:
         if "document" in item["source"]:
             continue
@@ -498,7 +449,7 @@ def organisation_update(
             conflicts=conflicts,
             theirs=theirs,
         )
-    for field in ("name", "kind", "siren", "country", "website", "description"):
+    for field in OrganisationData.model_fields:
         setattr(current, field, data.get(field, getattr(current, field)))
     current.full_clean(exclude=["slug"])
     current.version += 1
@@ -519,7 +470,7 @@ def organisation_create(
     if Organisation.objects.filter(name__iexact=str(data.get("name", "")).strip()).exists():
         raise ValidationError({"name": [_("An organisation with this name already exists.")]})
     org = Organisation(slug=_unique_slug(Organisation, str(data.get("name") or "")))
-    for field in ("name", "kind", "siren", "country", "website", "description"):
+    for field in OrganisationData.model_fields:
         if field in data:
             setattr(org, field, data[field])
     org.full_clean(exclude=["slug"])
@@ -587,7 +538,11 @@ def camera_count_create(
         errors["date"] = e.messages
     if len(perimeter) > 200:
         errors["perimeter"] = [_("The perimeter is too long (200 characters at most).")]
-    clean_citations = citations_clean(errors, citations)
+    try:
+        clean_citations = citations_validate(citations)
+    except SchemaError as e:
+        errors.update(e.message_dict)
+        clean_citations = []
     if not clean_citations and not any(k.startswith("citations") for k in errors):
         errors["citations"] = [_("A camera count cites at least one source.")]
     if errors:
@@ -597,5 +552,5 @@ def camera_count_create(
         commune=commune, count=n, date=date, perimeter=perimeter.strip(), created_by=author
     )
     for c in clean_citations:
-        _citation_create(data=c, camera_count=record)
+        _citation_create(data=c.model_dump(), camera_count=record)
     return record

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.contrib import messages
@@ -10,16 +11,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contrechamp.accounts.models import has_role
 from contrechamp.lib.markdown import render_markdown
 from contrechamp.places.models import Department
 from contrechamp.registry import forms as f
-from contrechamp.registry.data_model import whole_number
 from contrechamp.registry.figures import national_figures
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import (
@@ -30,15 +29,30 @@ from contrechamp.registry.models import (
     Technology,
 )
 from contrechamp.registry.permissions import (
+    Person,
+    may_add_camera_count,
+    may_create_deployment,
+    may_create_organisation,
     may_edit_deployment,
+    may_edit_organisation,
     may_publish_deployment,
     may_publish_organisation,
     may_read_deployment,
     may_read_organisation,
+    may_revert_deployment,
+    may_revert_organisation,
     readable_deployments,
     readable_organisations,
 )
 from contrechamp.registry.revisions import FIELD_LABELS, display_value, revision_diff
+from contrechamp.registry.schemas import (
+    CitationData,
+    DeploymentData,
+    FundingData,
+    LegalEventData,
+    SchemaError,
+    whole_number,
+)
 from contrechamp.registry.services import (
     StaleEdit,
     base_snapshot,
@@ -57,8 +71,9 @@ from contrechamp.registry.services import (
 PAGE_SIZE = 50
 
 
-def _contributor_required(request: HttpRequest) -> None:
-    if not has_role(request.user, "contributor"):
+def _allowed(allowed: bool) -> None:
+    """Refuse (403) what a permission of `registry.permissions` does not allow."""
+    if not allowed:
         raise PermissionDenied
 
 
@@ -69,7 +84,9 @@ def _author(request: HttpRequest) -> User:
     return request.user
 
 
-def _deployment_for(request: HttpRequest, slug: str, allowed: Any) -> Deployment:
+def _deployment_for(
+    request: HttpRequest, slug: str, allowed: Callable[[Person, Deployment], bool]
+) -> Deployment:
     """The deployment, or 404 when `allowed(user, deployment)` says no: a draft's very
     existence is not told to those who may not read it."""
     deployment = get_object_or_404(Deployment, slug=slug)
@@ -78,12 +95,14 @@ def _deployment_for(request: HttpRequest, slug: str, allowed: Any) -> Deployment
     return deployment
 
 
-def _version(value: Any) -> int | None:
+def _version(value: str | None) -> int | None:
     """The version a form says it was loaded from; None when missing or not a number."""
     return whole_number(value)
 
 
-def _pending_choices(request: HttpRequest, allowed: Any) -> tuple[list[str], list[str], list[str]]:
+def _pending_choices(
+    request: HttpRequest, allowed: Collection[str]
+) -> tuple[list[str], list[str], list[str]]:
     """From a form saved after a conflict: the fields the person was asked to choose
     for, those where they chose the saved version's value, and those left unchosen."""
     pending = [x for x in dict.fromkeys(request.POST.getlist("conflict")) if x in allowed]
@@ -96,8 +115,8 @@ def _choice_rows(
     fields: list[str],
     mine: dict[str, Any],
     theirs: dict[str, Any],
-    chosen: Any = None,
-) -> list[dict]:
+    chosen: QueryDict | None = None,
+) -> list[dict[str, Any]]:
     """Both values of each field changed by both people, for a side-by-side choice;
     `chosen` (the posted form) keeps a choice already made when the page comes back."""
     return [
@@ -224,7 +243,7 @@ def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _deployment_forms(
-    request: HttpRequest, initial: dict[str, Any] | None = None, data: Any = None
+    request: HttpRequest, initial: dict[str, Any] | None = None, data: QueryDict | None = None
 ) -> dict[str, Any]:
     initial = initial or {}
     return {
@@ -237,21 +256,23 @@ def _deployment_forms(
     }
 
 
+# The deployment's rows edited by a formset each (the form's prefix is "legal" for
+# legal events, as the pages have always posted it).
+FORMSETS = {"citations": CitationData, "fundings": FundingData, "legal_events": LegalEventData}
+# Fields the main form edits as text (parsed back into codes and names) rather than as
+# the schema's lists; `is_published` is no edit (see deployment_publish).
+_TEXT_LISTS = {"communes", "epcis", "vendors"}
+
+
 def _initial_from_snapshot(snapshot: dict[str, Any], version: int) -> dict[str, Any]:
+    main = {
+        name: snapshot[name]
+        for name in f.DeploymentForm.base_fields
+        if name in snapshot and name not in _TEXT_LISTS
+    }
     return {
         "main": {
-            **{
-                k: snapshot[k]
-                for k in (
-                    "title",
-                    "scope",
-                    "status",
-                    "start_date",
-                    "end_date",
-                    "description",
-                    "technologies",
-                )
-            },
+            **main,
             "communes": f.communes_as_text(snapshot["communes"]),
             "epcis": f.epcis_as_text(snapshot["epcis"]),
             "vendors": ", ".join(snapshot["vendors"]),
@@ -263,10 +284,13 @@ def _initial_from_snapshot(snapshot: dict[str, Any], version: int) -> dict[str, 
     }
 
 
-def _data_from_forms(forms: dict[str, Any]) -> tuple[dict[str, Any] | None, list]:
-    """The service's input built from valid forms, with the index map of each formset."""
+def _data_from_forms(
+    forms: dict[str, Any],
+) -> tuple[dict[str, Any] | None, dict[str, list[int]]]:
+    """The service's input built from valid forms, and for each formset the form index
+    of each row passed on (blank rows are left out, as the schema would drop them)."""
     if not all(x.is_valid() for x in forms.values()):
-        return None, []
+        return None, {}
     main = forms["form"].cleaned_data
     communes, errors = f.parse_communes(main["communes"])
     for e in errors:
@@ -275,68 +299,57 @@ def _data_from_forms(forms: dict[str, Any]) -> tuple[dict[str, Any] | None, list
     for e in errors:
         forms["form"].add_error("epcis", e)
     if forms["form"].errors:
-        return None, []
-    kept: dict[str, list[int]] = {"citations": [], "fundings": [], "legal_events": []}
-    citations, fundings, legal = [], [], []
-    for i, form in enumerate(forms["citations"].forms):
-        item = f.citation_data(form)
-        if item["source"]["title"] or item["source"]["url"] or item["quote"]:
-            citations.append(item)
-            kept["citations"].append(i)
-    for i, form in enumerate(forms["fundings"].forms):
-        if form.cleaned_data.get("funder"):
-            fundings.append(form.cleaned_data)
-            kept["fundings"].append(i)
-    for i, form in enumerate(forms["legal_events"].forms):
-        d = form.cleaned_data
-        if d.get("kind") or d.get("summary") or d.get("date"):
-            legal.append(d)
-            kept["legal_events"].append(i)
-    data = {
-        "title": main["title"],
-        "scope": main["scope"],
-        "status": main["status"],
-        "start_date": main["start_date"],
-        "end_date": main["end_date"],
-        "description": main["description"],
+        return None, {}
+    kept: dict[str, list[int]] = {name: [] for name in FORMSETS}
+    data: dict[str, Any] = {
+        name: main[name] for name in DeploymentData.model_fields if name in main
+    }
+    for name, schema in FORMSETS.items():
+        data[name] = []
+        for i, form in enumerate(forms[name].forms):
+            item = f.row_data(name, form)
+            if not schema.is_blank(item):
+                data[name].append(item)
+                kept[name].append(i)
+    data.update(
+        communes=communes,
+        epcis=epcis,
+        vendors=[v.strip() for v in main["vendors"].split(",") if v.strip()],
         # A deployment made with the form is public (the form says so); an edit never
         # changes that (see deployment_update), publishing a draft is its own action.
-        "is_published": True,
-        "communes": communes,
-        "epcis": epcis,
-        "technologies": main["technologies"],
-        "vendors": [v.strip() for v in main["vendors"].split(",") if v.strip()],
-        "fundings": fundings,
-        "legal_events": legal,
-        "citations": citations,
-    }
-    return data, [kept]
+        is_published=True,
+    )
+    return data, kept
 
 
-def _attach_errors(forms: dict[str, Any], error: ValidationError, kept: dict) -> list[str]:
-    """Put each service error next to the field it concerns; return the rest."""
+def _attach_errors(
+    forms: dict[str, Any], error: ValidationError, kept: dict[str, list[int]]
+) -> list[str]:
+    """Put each service error next to the field it concerns, by the location the schema
+    gives it ("citations", 3, "source", "url"); return the rest."""
+    if isinstance(error, SchemaError):
+        locations = error.locations
+    else:
+        locations = [((k,), m) for k, msgs in error.message_dict.items() for m in msgs]
     general = []
-    sets = {"citations": "citations", "fundings": "fundings", "legal_events": "legal_events"}
-    for key, msgs in error.message_dict.items():
-        head, _sep, rest = key.partition(".")
-        if head in forms["form"].fields and head != "version":
-            for m in msgs:
-                forms["form"].add_error(head, m)
-        elif head in sets and rest:
-            index, _sep, _field = rest.partition(".")
-            form_index = kept[head][int(index)]
-            for m in msgs:
-                forms[sets[head]].forms[form_index].add_error(None, m)
-        elif head in sets:
-            forms.setdefault(f"{head}_errors", []).extend(msgs)
+    main = forms["form"]
+    for loc, message in locations:
+        head = str(loc[0]) if loc else ""
+        if head in FORMSETS and len(loc) > 1 and isinstance(loc[1], int):
+            form = forms[head].forms[kept[head][loc[1]]]
+            form.add_error(f.row_field(head, loc[2:]), message)
+        elif head in FORMSETS:
+            forms.setdefault(f"{head}_errors", []).append(message)
+        elif head in main.fields and head != "version":
+            main.add_error(head, message)
         else:
-            general.extend(msgs)
+            general.append(message)
     return general
 
 
 @login_required
 def deployment_create_view(request: HttpRequest) -> HttpResponse:
-    _contributor_required(request)
+    _allowed(may_create_deployment(request.user))
     errors: list[str] = []
     if request.method == "POST":
         forms = _deployment_forms(request, data=request.POST)
@@ -349,7 +362,7 @@ def deployment_create_view(request: HttpRequest) -> HttpResponse:
                     comment=forms["form"].cleaned_data["comment"],
                 )
             except ValidationError as e:
-                errors = _attach_errors(forms, e, kept[0])
+                errors = _attach_errors(forms, e, kept)
             else:
                 messages.success(request, _("Deployment saved."))
                 return redirect(deployment)
@@ -365,8 +378,8 @@ def deployment_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
-    _contributor_required(request)
-    deployment = _deployment_for(request, slug, may_edit_deployment)
+    deployment = _deployment_for(request, slug, may_read_deployment)
+    _allowed(may_edit_deployment(request.user, deployment))
     errors: list[str] = []
     conflict: StaleEdit | None = None
     choices: list[dict] = []
@@ -398,7 +411,7 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                 forms["form"].initial["comment"] = request.POST.get("comment", "")
                 choices = _choice_rows(stale.conflicts, stale.merged, stale.theirs)
             except ValidationError as e:
-                errors = _attach_errors(forms, e, kept[0])
+                errors = _attach_errors(forms, e, kept)
             else:
                 messages.success(request, _("Deployment saved."))
                 return redirect(deployment)
@@ -446,14 +459,16 @@ def deployment_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(deployment)
 
 
-def _history(request: HttpRequest, kind: str, obj: Any) -> HttpResponse:
+def _history(request: HttpRequest, kind: str, obj: Deployment | Organisation) -> HttpResponse:
     revisions = Revision.objects.filter(kind=kind, object_id=obj.id).select_related("author")
     return render(
         request, "registry/history.html", {"object": obj, "kind": kind, "revisions": revisions}
     )
 
 
-def _revision(request: HttpRequest, kind: str, obj: Any, version: int) -> HttpResponse:
+def _revision(
+    request: HttpRequest, kind: str, obj: Deployment | Organisation, version: int
+) -> HttpResponse:
     revision = get_object_or_404(Revision, kind=kind, object_id=obj.id, version=version)
     previous = Revision.objects.filter(kind=kind, object_id=obj.id, version__lt=version).first()
     before = previous.snapshot if previous else {}
@@ -474,6 +489,9 @@ def _revision(request: HttpRequest, kind: str, obj: Any, version: int) -> HttpRe
             "previous": previous,
             "rows": rows,
             "is_current": version == obj.version,
+            "may_revert": may_revert_deployment(request.user, obj)
+            if isinstance(obj, Deployment)
+            else may_revert_organisation(request.user, obj),
         },
     )
 
@@ -490,8 +508,8 @@ def deployment_revision(request: HttpRequest, slug: str, version: int) -> HttpRe
 @require_POST
 @login_required
 def deployment_revert_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
-    _contributor_required(request)
-    deployment = _deployment_for(request, slug, may_edit_deployment)
+    deployment = _deployment_for(request, slug, may_read_deployment)
+    _allowed(may_revert_deployment(request.user, deployment))
     try:
         deployment = deployment_revert(
             deployment=deployment, version=version, author=_author(request)
@@ -553,15 +571,18 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def organisation_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
     org = _organisation_for(request, slug)
-    if not may_publish_organisation(request.user, org):
-        raise PermissionDenied
+    _allowed(may_publish_organisation(request.user, org))
     org = organisation_publish(organisation=org, author=_author(request))
     messages.success(request, _("Organisation published: everyone can now read it."))
     return redirect(org)
 
 
 def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> HttpResponse:
-    _contributor_required(request)
+    _allowed(
+        may_create_organisation(request.user)
+        if org is None
+        else may_edit_organisation(request.user, org)
+    )
     conflict: StaleEdit | None = None
     choices: list[dict] = []
     if request.method == "POST":
@@ -654,8 +675,8 @@ def organisation_revision(request: HttpRequest, slug: str, version: int) -> Http
 @require_POST
 @login_required
 def organisation_revert_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
-    _contributor_required(request)
     org = _organisation_for(request, slug)
+    _allowed(may_revert_organisation(request.user, org))
     try:
         org = organisation_revert(organisation=org, version=version, author=_author(request))
     except Revision.DoesNotExist:
@@ -698,7 +719,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def camera_count_create_view(request: HttpRequest) -> HttpResponse:
-    _contributor_required(request)
+    _allowed(may_add_camera_count(request.user))
     if request.method == "POST":
         form = f.CameraCountForm(request.POST)
         citations = f.CitationFormSet(request.POST, prefix="citations")
