@@ -3,11 +3,14 @@ same request to many bodies, the timeline of each request, and the letter templa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department, Epci, Region
 
 
@@ -32,6 +35,9 @@ class PublicBody(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     address = models.TextField(_("postal address"), blank=True)
+    # `contrechamp.lib.text.name_key(name)`, kept by `save`: bodies added by hand are
+    # searched by it in the database (accents and dashes optional).
+    name_key = models.CharField(max_length=300, db_index=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -59,6 +65,13 @@ class PublicBody(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
     @property
     def department_code(self) -> str | None:
         if self.department_id:
@@ -66,6 +79,32 @@ class PublicBody(models.Model):
         if self.commune_id and self.commune.department_id:  # type: ignore[union-attr]
             return self.commune.department.code  # type: ignore[union-attr]
         return None
+
+
+class DirectoryEntry(models.Model):
+    """A body of the places dataset a request can go to (a region's council, a
+    department's council and its prefecture, an intercommunality), under the key its
+    place's name is searched by: the bodies directory, searched in the database rather
+    than by normalising every place name on each keystroke. Rebuilt from the places
+    tables when a new places load is seen (`places_load`); the communes are searched in
+    their own table (`Commune.name_key`)."""
+
+    reference = models.CharField(max_length=24, unique=True)
+    kind = models.CharField(max_length=12, choices=PublicBody.KINDS)
+    name = models.CharField(max_length=300)
+    name_key = models.CharField(max_length=300, db_index=True)
+    # The place's code (SIREN of an intercommunality), matched whole.
+    code = models.CharField(max_length=10, db_index=True)
+    # The order of the search's answers: regions, departments, intercommunalities.
+    position = models.PositiveIntegerField()
+    places_load = models.PositiveIntegerField(help_text="The PlaceDataLoad it was built from.")
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name_plural = "directory entries"
+
+    def __str__(self) -> str:
+        return self.reference
 
 
 class Campaign(models.Model):

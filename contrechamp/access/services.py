@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,14 +34,15 @@ from contrechamp.access.deadlines import (
 from contrechamp.access.models import (
     Attachment,
     Campaign,
+    DirectoryEntry,
     Event,
     FeedToken,
     PublicBody,
     ReminderLog,
     Request,
 )
-from contrechamp.places.models import Commune, Department, Epci, Region
-from contrechamp.places.services import name_key
+from contrechamp.lib.text import name_key
+from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 
 # The event that sets a request's status, latest first wins.
 _STATUS_OF_EVENT = {
@@ -224,44 +225,92 @@ def body_reference(reference: str) -> tuple[str, Any]:
     return kind, found
 
 
+def directory_sync() -> int:
+    """Rebuild the bodies directory when the places were loaded again since it was built
+    (a load is rare; a search is not). Returns the places load it reflects (0: none)."""
+    latest = PlaceDataLoad.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    built = DirectoryEntry.objects.values_list("places_load", flat=True).first()
+    if built == latest:
+        return latest
+    entries: list[DirectoryEntry] = []
+
+    def add(kind: str, code: str, name: str, place_name: str) -> None:
+        entries.append(
+            DirectoryEntry(
+                reference=f"{kind}:{code}",
+                kind=kind,
+                name=name,
+                name_key=name_key(place_name),
+                code=code.upper(),
+                position=len(entries),
+                places_load=latest,
+            )
+        )
+
+    for region in Region.objects.all():
+        add("region", region.code, _body_name("region", region), region.name)
+    for department in Department.objects.all():
+        for kind in ("prefecture", "department"):
+            name = _body_name(kind, department)
+            add(kind, department.code, f"{name[:-1]}, {department.code})", department.name)
+    for siren, name in Epci.objects.values_list("siren", "name"):
+        add("epci", siren, name, name)
+    try:
+        with transaction.atomic():
+            DirectoryEntry.objects.all().delete()
+            DirectoryEntry.objects.bulk_create(entries, batch_size=500)
+    except IntegrityError:  # rebuilt meanwhile by another process, from the same load
+        pass
+    return latest
+
+
+def _starts_with(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, in a form the column's index serves. SQLite's LIKE
+    is case-insensitive, so it cannot use an ordinary index and reads all 35,000
+    communes; a range does, and under SQLite's binary collation the strings in
+    [prefix, prefix + U+10FFFF) are exactly those that start with it. PostgreSQL's
+    collation may not order that way (a locale collation can ignore U+10FFFF): LIKE."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})
+
+
 def body_search(query: str, *, limit: int = 20) -> list[dict[str, str]]:
     """Bodies a request can go to whose name (accents optional) or code starts with or
     contains `query`: bodies added by hand, regions, departments and their prefectures,
-    intercommunalities, then communes, most populated first. For autocompletion."""
+    intercommunalities, then communes, most populated first. For autocompletion: three
+    indexed queries, whatever the number of places."""
     key, code = name_key(query), query.strip().upper()
     if len(key) < 2:
         return []
-    found: list[dict[str, str]] = []
-
-    def add(reference: str, name: str, kind: str) -> None:
-        found.append({"reference": reference, "name": name, "kind": kind})
-
-    def matches(name: str) -> bool:
-        return key in name_key(name)
-
-    made_by_hand = PublicBody.objects.filter(
-        commune__isnull=True, epci__isnull=True, department__isnull=True, region__isnull=True
-    )
-    for body in made_by_hand.only("id", "name", "kind"):
-        if matches(body.name):
-            add(f"body:{body.id}", body.name, body.kind)
-    for region in Region.objects.all():
-        if matches(region.name) or region.code == code:
-            add(f"region:{region.code}", _body_name("region", region), "region")
-    for department in Department.objects.all():
-        if matches(department.name) or department.code == code:
-            for kind in ("prefecture", "department"):
-                name = _body_name(kind, department)
-                add(f"{kind}:{department.code}", f"{name[:-1]}, {department.code})", kind)
-    for siren, name in Epci.objects.values_list("siren", "name"):
-        if matches(name) or siren == code:
-            add(f"epci:{siren}", name, "epci")
+    directory_sync()
+    found = [
+        {"reference": f"body:{body.id}", "name": body.name, "kind": body.kind}
+        for body in PublicBody.objects.filter(
+            commune__isnull=True,
+            epci__isnull=True,
+            department__isnull=True,
+            region__isnull=True,
+            name_key__contains=key,
+        ).only("id", "name", "kind")[:limit]
+    ]
+    places = DirectoryEntry.objects.filter(Q(name_key__contains=key) | Q(code=code))
+    found += [
+        {"reference": entry.reference, "name": entry.name, "kind": entry.kind}
+        for entry in places[: limit - len(found)]
+    ]
     communes = Commune.objects.filter(
-        Q(name_key__startswith=key) | Q(code=code), kind="commune"
+        _starts_with("name_key", key) | Q(code=code), kind="commune"
     ).order_by(F("population").desc(nulls_last=True), "code")
-    for commune in communes[:limit]:
+    for commune in communes[: max(limit - len(found), 0)]:
         name = _body_name("commune", commune)
-        add(f"commune:{commune.code}", f"{name} ({commune.code})", "commune")
+        found.append(
+            {
+                "reference": f"commune:{commune.code}",
+                "name": f"{name} ({commune.code})",
+                "kind": "commune",
+            }
+        )
     return found[:limit]
 
 
@@ -572,9 +621,9 @@ def referral_file(request: Request, *, user: Any, series: bool = False) -> bytes
     copy, which the letter lists)."""
     import pymupdf
 
-    from contrechamp.documents import permissions as document_permissions
     from contrechamp.documents import extract
     from contrechamp.documents import files as document_files
+    from contrechamp.documents import permissions as document_permissions
 
     kind = "cada_referral_series" if series else "cada_referral"
     parts = [

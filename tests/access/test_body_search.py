@@ -1,0 +1,68 @@
+"""The bodies directory searched for autocompletion: in the database, not by normalising
+every intercommunality's name in Python on each keystroke; same answers as before."""
+
+from unittest import mock
+
+import pytest
+
+from contrechamp.access import services
+from contrechamp.access.models import PublicBody
+from contrechamp.places.models import Epci, PlaceDataLoad
+
+pytestmark = pytest.mark.django_db
+
+
+def _references(query: str) -> list[str]:
+    return [found["reference"] for found in services.body_search(query)]
+
+
+def test_it_finds_bodies_by_real_names_and_codes(client):
+    assert _references("Métropole de Lyon")[0] == "epci:200046977"
+    assert _references("metropole   de LYON")[0] == "epci:200046977"
+    assert _references("CA du Pays Basque") == ["epci:200067106"]
+    assert _references("244200770") == ["epci:244200770"]
+    assert services.body_search("244200770")[0]["name"] == "Saint-Étienne Métropole"
+    saint_etienne = _references("St-Étienne")
+    assert saint_etienne[:2] == ["epci:244200770", "commune:42218"]
+    loire = _references("loire")
+    assert loire[:2] == ["region:24", "region:52"]  # regions first, by name
+    assert {"prefecture:42", "department:42"} <= set(loire)
+    assert _references("2a")[:2] == ["prefecture:2A", "department:2A"]
+    assert len(_references("pays")) == 20  # the limit
+    assert services.body_search("x") == [] and services.body_search(" - ") == []
+    # Through the API, as the form's autocompletion asks.
+    results = client.get("/api/v1/bodies?q=Pays+Basque").json()["results"]
+    assert results[0] == {
+        "reference": "epci:200067106",
+        "name": "CA du Pays Basque",
+        "kind": "epci",
+    }
+
+
+def test_bodies_added_by_hand_come_first_accents_optional():
+    body = PublicBody.objects.create(name="Société publique locale d’Aménagement", kind="company")
+    assert services.body_search("amenagement")[0] == {
+        "reference": f"body:{body.id}",
+        "name": body.name,
+        "kind": "company",
+    }
+    body.name = "Régie des transports"
+    body.save(update_fields=["name"])
+    assert _references("regie des")[0] == f"body:{body.id}"
+    assert f"body:{body.id}" not in _references("amenagement")
+
+
+def test_a_search_does_not_normalise_every_place_name():
+    services.body_search("warm")  # the directory, built once per places load
+    with mock.patch.object(services, "name_key", wraps=services.name_key) as normalise:
+        assert _references("Métropole de Lyon")[0] == "epci:200046977"
+    assert normalise.call_count <= 2, normalise.call_count
+
+
+def test_the_directory_follows_a_new_places_load():
+    assert _references("Métropole de Lyon")[0] == "epci:200046977"
+    Epci.objects.filter(siren="200046977").update(name="Grand Lyon la Métropole")
+    last = PlaceDataLoad.objects.order_by("-id").first()
+    last.pk = None
+    last.save()
+    assert _references("grand lyon") == ["epci:200046977"]
