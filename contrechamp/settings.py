@@ -5,6 +5,7 @@ here is listed in .env.example (a test checks it).
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "contrechamp.access",
     "contrechamp.api",
     "contrechamp.pages",
+    "contrechamp.ops",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +110,19 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
+}
+
+# Periodic jobs, declared here and nowhere else: `contrechamp scheduler` (or `serve`) queues
+# each task once per period, in slots counted from the epoch (a 6-hour job at 0, 6, 12 and
+# 18 h UTC), however many schedulers run; a worker runs it.
+PERIODIC_JOBS = {
+    # Implicit refusals recorded, reminders e-mailed (at most one e-mail per user and day).
+    "access-daily": {"task": "contrechamp.access.tasks.daily", "every": timedelta(hours=6)},
+    # Documents whose worker died, or whose task was lost, are queued again.
+    "documents-resume": {
+        "task": "contrechamp.documents.tasks.documents_resume_task",
+        "every": timedelta(minutes=10),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -26,8 +26,8 @@ import html
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,8 +36,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from contrechamp.documents.permissions import may_see_originals
 from contrechamp.documents.models import Document, Page
+from contrechamp.documents.permissions import may_see_originals
 from contrechamp.lib.textsearch import (
     STOPWORDS,
     french_terms,
@@ -105,13 +105,31 @@ def _day(value: date | None) -> int:
     return int(value.strftime("%Y%m%d")) if value else 0
 
 
+def _after_commit(write: Callable[[], None]) -> None:
+    """Run a write of the tantivy index once the transaction around it commits, or at once
+    outside a transaction; a transaction rolled back drops it. The index is a directory,
+    not part of the database: written inside the transaction, it would keep an entry for a
+    page that the rollback removed (or publish a text that was never made public).
+
+    The blocks a test case opens around each test count as no transaction, as they do for
+    Django's own durable blocks: the test sees what production sees after a commit."""
+    blocks = transaction.get_connection().atomic_blocks
+    if all(getattr(block, "_from_testcase", False) for block in blocks):
+        write()
+    else:
+        # robust: the commit is done and stands; an index write that fails there is
+        # logged, and `contrechamp documents reindex` rebuilds the index from the rows.
+        transaction.on_commit(write, robust=True)
+
+
 def document_index(document: Document) -> int:
     """Put every page of `document` in the index (replacing what was there). Returns the
     number of pages indexed."""
     pages = list(document.pages.order_by("number"))
     public = document.is_public
     if backend_name() == "tantivy":
-        _tantivy().replace(document, pages)
+        engine = _tantivy()
+        _after_commit(lambda: engine.replace(document, pages))
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -146,7 +164,8 @@ def document_index(document: Document) -> int:
 
 def document_unindex(document_id: int) -> None:
     if backend_name() == "tantivy":
-        _tantivy().delete(document_id)
+        engine = _tantivy()
+        _after_commit(lambda: engine.delete(document_id))
     elif connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             for table in ("documents_page_fts", "documents_page_public_fts"):
@@ -182,6 +201,10 @@ def search_pages(
         if page is None:  # deleted since it was indexed
             continue
         hit.document = documents.get(hit.document_id)
+        if not viewer.sees_all and not (hit.document and hit.document.is_public):
+            # The rows say who may read, not the index: an entry left by a write that
+            # failed after a withdrawal must not show the page.
+            continue
         hit.snippet = highlight(viewer.text(page), text)
         found.append(hit)
     return found
@@ -517,10 +540,14 @@ def _tantivy() -> _Tantivy:
 
 def index_rebuild() -> int:
     """Rebuild the index from the database (after a restore, or a backend change)."""
-    if backend_name() == "tantivy":
-        _tantivy().clear()
+    tantivy = backend_name() == "tantivy"
+    if tantivy:
+        engine = _tantivy()
+        _after_commit(engine.clear)
     count = 0
     for document in Document.objects.filter(pages__isnull=False).distinct().iterator():
-        with transaction.atomic():
+        # The database engines delete and insert a document's rows together; tantivy's
+        # writes follow the commit of whatever transaction the caller holds.
+        with nullcontext() if tantivy else transaction.atomic():
             count += document_index(document)
     return count

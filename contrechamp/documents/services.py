@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pymupdf
@@ -111,31 +111,49 @@ def _title_from(filename: str) -> str:
     return stem.replace("_", " ").strip() or name
 
 
+# How long a queued document is left to its waiting task before `documents_resume` queues
+# it again. Its task is a row of the same database and does not vanish; this only catches
+# one lost between a commit and its enqueue, or taken by a worker killed before it claimed
+# the document. A second task for a document does nothing, so a long queue costs little.
+QUEUE_HOLD = timedelta(hours=2)
+
+
+def _free(now: datetime) -> Q:
+    """Documents no worker and no waiting task holds."""
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+
+
 def _enqueue(document_id: int) -> None:
     from contrechamp.documents.tasks import document_process_task
 
+    # While its task waits, the document is held by the queue (see QUEUE_HOLD).
+    Document.objects.filter(id=document_id, status="queued").update(
+        lease_until=timezone.now() + QUEUE_HOLD
+    )
     document_process_task.enqueue(document_id)
 
 
 def documents_resume(*, release_leases: bool = False) -> int:
-    """Queue again every unfinished document that has no task waiting (after the worker
-    was stopped or killed). `release_leases` frees documents held by a dead worker at
-    once, for when no other worker can be running (one machine, on SQLite); otherwise
-    their lease expires on its own. Returns how many were queued."""
-    from django_tasks_db.models import DBTaskResult
+    """Queue again every unfinished document nobody holds: its worker was stopped or
+    killed (its lease ran out), or its task was lost (the queue's hold ran out). What is
+    held is read on the documents' own rows, never in the task queue's tables.
+    `release_leases` frees documents held by a dead worker at once, for when no other
+    worker can be running (one machine, on SQLite); otherwise their lease expires on its
+    own. Returns how many were queued."""
+    from contrechamp.documents.tasks import document_process_task
 
+    now = timezone.now()
     unfinished = Document.objects.filter(status__in=["queued", "processing"])
     if release_leases:
-        unfinished.update(lease_until=None)
-    waiting: set[int] = set()
-    for args in DBTaskResult.objects.filter(
-        status="READY", task_path__endswith="document_process_task"
-    ).values_list("args_kwargs", flat=True):
-        waiting.update(a for a in (args or {}).get("args", []) if isinstance(a, int))
+        unfinished.filter(status="processing").update(lease_until=None)
     count = 0
-    for document_id in unfinished.values_list("id", flat=True):
-        if document_id not in waiting:
-            _enqueue(document_id)
+    for document_id in unfinished.filter(_free(now)).values_list("id", flat=True):
+        # Held for the queue, unless a worker claimed it in the meantime.
+        held = unfinished.filter(_free(now), id=document_id).update(
+            status="queued", lease_until=now + QUEUE_HOLD
+        )
+        if held:
+            document_process_task.enqueue(document_id)
             count += 1
     return count
 
@@ -154,10 +172,12 @@ def _heartbeat(document: Document) -> None:
 
 
 def _claim(document: Document) -> bool:
+    """Take the document for this process: a queued one whatever the hold of the queue (this
+    is its task, or a spare one), one in processing only if its worker's lease ran out."""
     now = timezone.now()
     claimed = (
-        Document.objects.filter(id=document.id, status__in=["queued", "processing"])
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        Document.objects.filter(id=document.id)
+        .filter(Q(status="queued") | (Q(status="processing") & _free(now)))
         .update(lease_until=now + lease(), status="processing")
     )
     return claimed == 1

@@ -14,3 +14,12 @@ def document_process_task(document_id: int) -> str:
     if document is None:
         return "gone"
     return document_process(document=document).status
+
+
+@task()
+def documents_resume_task() -> int:
+    """Queue again the documents whose worker died or whose task was lost (a periodic job,
+    see settings.PERIODIC_JOBS). Returns how many."""
+    from contrechamp.documents.services import documents_resume
+
+    return documents_resume()

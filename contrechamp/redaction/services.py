@@ -1535,12 +1535,16 @@ def document_publish(
         if report.accepted:
             files.save(files.published_path(document), data)
             _make_public(document, report.texts, title=title)
+    if report.accepted:
+        # After the commit: the search index is no part of the transaction.
+        search.document_index(document)
     return publication
 
 
 def _make_public(document: Document, texts: list[str], *, title: str) -> None:
     """The published text of every page (the text the gate read back from the published
-    file and checked), then the document opened to everyone and indexed again."""
+    file and checked), then the document opened to everyone (the caller indexes it again
+    once this is committed)."""
     pages = list(document.pages.order_by("number"))
     for page in pages:
         page.published_text = texts[page.number - 1] if page.number <= len(texts) else ""
@@ -1550,7 +1554,6 @@ def _make_public(document: Document, texts: list[str], *, title: str) -> None:
     document.save(update_fields=["is_public", "title", "updated_at"])
     # The registry's sources citing it now read the published title, never the original.
     document_sources_retitle(document=document)
-    search.document_index(document)
 
 
 def document_unpublish(*, document: Document) -> None:
@@ -1561,7 +1564,7 @@ def document_unpublish(*, document: Document) -> None:
         document.is_public = False
         document.save(update_fields=["is_public", "updated_at"])
         document_sources_retitle(document=document)
-        search.document_index(document)
+    search.document_index(document)
     path = files.published_path(document)
     if files.exists(path):
         files.delete(path)

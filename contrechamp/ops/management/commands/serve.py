@@ -1,84 +1,91 @@
-"""Start the web server (waitress) and the task worker together."""
+"""`contrechamp serve`: everything one machine needs, the web server, the task worker and
+the scheduler, each in its own process, started and stopped together."""
 
+from __future__ import annotations
+
+import ctypes
 import signal
 import subprocess
 import sys
-import threading
+import time
+from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
-# How often the daily pass of requests is queued (implicit refusals, reminders); it sends
-# at most one e-mail per user and day.
-REMINDER_EVERY_SECONDS = 6 * 3600
+# How long the processes have to finish what they are doing once asked to stop (the
+# worker ends its current task) before they are killed.
+STOP_TIMEOUT = 10.0
 
 
-def _queue_daily(stopped: threading.Event) -> None:
-    """Queue the daily pass of requests now and every few hours, for the worker."""
-    from django.db import close_old_connections
-
-    from contrechamp.access.tasks import daily
-
-    while not stopped.is_set():
-        try:
-            daily.enqueue()
-        finally:
-            close_old_connections()
-        stopped.wait(REMINDER_EVERY_SECONDS)
+def _die_with_parent() -> None:
+    """In the child, before it runs: the kernel sends it SIGTERM if `serve` dies, even
+    by SIGKILL, so no worker or scheduler is left running alone (Linux only)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 class Command(BaseCommand):
-    help = "Serve the site and run the background task worker until interrupted."
+    help = "Serve the site, run the task worker and the scheduler, until interrupted."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
-        parser.add_argument("--no-worker", action="store_true")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="The web server only (no task worker, no scheduler).",
+        )
 
-    def handle(self, *args: object, **options: object) -> None:
-        from waitress import serve
-
-        from contrechamp.wsgi import application
-
-        worker = None
-        if not options["no_worker"]:
-            from django.db import connection
-
-            from contrechamp.documents.services import documents_resume
-
-            # Documents left half-processed by a worker that was stopped or killed. On
-            # SQLite this is the only worker there can be: its leases are released now.
-            resumed = documents_resume(release_leases=connection.vendor == "sqlite")
-            if resumed:
-                self.stdout.write(f"{resumed} unfinished documents queued again.")
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "contrechamp", "db_worker", "--interval", "1"]
-            )
-        stopped = threading.Event()
-        if worker:
-            threading.Thread(target=_queue_daily, args=(stopped,), daemon=True).start()
+    def handle(self, *args: Any, **options: Any) -> None:
+        command = [sys.executable, "-m", "contrechamp"]
+        web = [
+            "web",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--threads",
+            str(options["threads"]),
+        ]
+        # On SQLite this is the only worker there can be: the leases of a dead one are
+        # released at once rather than when they expire.
+        worker = ["worker"] + (["--release-leases"] if connection.vendor == "sqlite" else [])
+        roles = [web] if options["no_worker"] else [web, worker, ["scheduler"]]
+        children: list[subprocess.Popen[bytes]] = []
+        stopping = False
 
         def stop(*_: object) -> None:
-            stopped.set()
-            if worker:
-                worker.terminate()
-            raise SystemExit(0)
+            nonlocal stopping
+            stopping = True
 
         signal.signal(signal.SIGTERM, stop)
-        self.stdout.write(f"Contrechamp at http://{options['host']}:{options['port']}/")
+        signal.signal(signal.SIGINT, stop)
         try:
-            serve(
-                application,
-                host=options["host"],
-                port=options["port"],
-                threads=options["threads"],
-                ident="contrechamp",
-                # Refused on its Content-Length, before the body is read (waitress
-                # refuses a length at or above this).
-                max_request_body_size=settings.UPLOAD_MAX_BYTES + 1,
-            )
+            for role in roles:
+                children.append(subprocess.Popen(command + role, preexec_fn=_die_with_parent))
+            # Wait for a signal, or for one process to end on its own (a crash): then the
+            # others stop too, and the exit status tells a supervisor to start again.
+            while not stopping and all(child.poll() is None for child in children):
+                time.sleep(0.2)
         finally:
-            if worker:
-                worker.terminate()
-                worker.wait(10)
+            self._stop(children)
+        failed = [child for child in children if child.returncode not in (0, -signal.SIGTERM)]
+        if failed and not stopping:
+            raise SystemExit(1)
+
+    def _stop(self, children: list[subprocess.Popen[bytes]]) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for child in children:
+            try:
+                child.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()

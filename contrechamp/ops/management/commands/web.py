@@ -1,0 +1,38 @@
+"""`contrechamp web`: the web server (waitress), and nothing else."""
+
+import signal
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from waitress import serve
+
+from contrechamp.wsgi import application
+
+
+class Command(BaseCommand):
+    help = "Serve the site with waitress until stopped (no task worker, no scheduler)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        def stop(*_: object) -> None:
+            raise SystemExit(0)
+
+        # SIGTERM (systemd, `serve`) ends the server as Ctrl+C does.
+        signal.signal(signal.SIGTERM, stop)
+        self.stdout.write(f"Contrechamp at http://{options['host']}:{options['port']}/")
+        self.stdout.flush()
+        serve(
+            application,
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            ident="contrechamp",
+            # Refused on its Content-Length, before the body is read (waitress refuses a
+            # length at or above this).
+            max_request_body_size=settings.UPLOAD_MAX_BYTES + 1,
+        )
