@@ -14,8 +14,8 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from contrechamp.api import serializers as s
+from contrechamp.lib.text import name_key_prefixes
 from contrechamp.places.models import Commune, Department, Epci
-from contrechamp.places.services import name_key
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import CameraCount, Deployment, Organisation, Technology
 
@@ -194,8 +194,10 @@ def list_communes(
     if department:
         qs = qs.filter(department__code=department)
     if q:
-        key = name_key(q)
-        qs = qs.filter(Q(name_key__startswith=key) | Q(code__startswith=q.strip()))
+        starts = Q(code__startswith=q.strip())
+        for key in name_key_prefixes(q):
+            starts |= Q(name_key__startswith=key)
+        qs = qs.filter(starts)
         rows = qs.order_by(F("population").desc(nulls_last=True), "code")[: _limit(limit)]
         return {"results": [s.commune_dict(c) for c in rows], "next": None}
     return paginate(request, qs, "code", limit, s.commune_dict)

@@ -66,6 +66,21 @@ def name_key(text: str) -> str:
     return " ".join(words)
 
 
+def name_key_prefixes(typed: str) -> list[str]:
+    """The keys a name being typed may begin with, for completion: `name_key(typed)`, and
+    when the last word typed is "St" or "Ste" with nothing after it, the same key with
+    that word as typed, since it may be the start of "Strasbourg" or "Stenay" rather
+    than an abbreviation. "St-Ét" is finished with "St": only "saint et" is meant."""
+    key = name_key(typed)
+    words = _SEPARATORS.split(
+        unaccent(unicodedata.normalize("NFKC", typed).casefold()).translate(_LIGATURES)
+    )
+    last = words[-1] if words else ""
+    if last in _ABBREVIATIONS:
+        return [key, key.rsplit(" ", 1)[0] + " " + last if " " in key else last]
+    return [key]
+
+
 # What may stand between two words of one name: a space, a dash or an apostrophe, alone
 # or a dash spaced out ("Saint - Étienne"), or nothing at all.
 _SPACE = "[ \u00a0\u202f]"

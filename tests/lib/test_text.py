@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from contrechamp.lib.text import APOSTROPHES, DASHES, name_key
+from contrechamp.lib.text import APOSTROPHES, DASHES, name_key, name_key_prefixes
 
 SAINT_ETIENNE = [
     "Saint-Étienne",
@@ -56,3 +56,12 @@ def test_it_knows_every_dash_unicode_knows():
 
 def test_it_folds_case_beyond_lower():
     assert name_key("STRASSE") == name_key("Straße") == "strasse"
+
+
+def test_a_name_being_typed_may_begin_with_st_or_be_a_saint():
+    assert name_key_prefixes("St") == ["saint", "st"]
+    assert name_key_prefixes("Le Ste") == ["le sainte", "le ste"]
+    # Once a separator follows, the abbreviation is one.
+    assert name_key_prefixes("St-Ét") == ["saint et"]
+    assert name_key_prefixes("St ") == ["saint"]
+    assert name_key_prefixes("Nice") == ["nice"]

@@ -48,3 +48,22 @@ def test_the_migration_rewrites_keys_stored_by_the_old_normaliser():
     migration.rewrite_keys(apps, None)
     assert Commune.objects.get(pk=commune.pk).name_key == "saint etienne"
     assert not Commune.objects.exclude(kind="arrondissement").filter(name_key="").exists()
+
+
+@pytest.mark.parametrize("typed", ["St", "st", "Ste"])
+def test_it_still_completes_names_that_begin_with_st(client, typed):
+    # "St" is read as "saint", but a name being typed may be "Strasbourg" or "Stenay":
+    # the commune search looks for both while the abbreviation is the last word typed.
+    response = client.get("/api/v1/communes", {"q": typed})
+    names = [c["name"] for c in response.json()["results"]]
+    # Strasbourg, Stains, Steenvoorde, Stenay... and the saints.
+    assert any(n.lower().startswith(typed.lower()) for n in names), names
+    assert any(n.startswith("Sainte-" if typed == "Ste" else "Saint-") for n in names), names
+    if typed.lower() == "st":
+        assert names[0] == "Strasbourg"  # the most populated of them all
+
+
+def test_a_finished_abbreviation_is_saint_only(client):
+    response = client.get("/api/v1/communes", {"q": "St-Ét"})
+    assert [c["code"] for c in response.json()["results"]][0] == SAINT_ETIENNE
+    assert all(c["name"].startswith("Saint") for c in response.json()["results"])
