@@ -14,14 +14,18 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from contrechamp.documents.models import Document, Entity
 from contrechamp.lib.text import has_separator, joins_name_words, name_key, nlp
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 THRESHOLD = 0.5
 DATA = Path(__file__).parent / "data" / "gazetteer.json"
@@ -393,7 +397,9 @@ def is_english(text: str) -> bool:
 # --- detection --------------------------------------------------------------------------
 
 
-def detect_text(text: str, *, context: Context | None = None, doc: Any = None) -> list[Found]:
+def detect_text(
+    text: str, *, context: Context | None = None, doc: Doc | None = None
+) -> list[Found]:
     """Entities of one page of text, above the confidence threshold, in reading order."""
     context = context or Context(departments=set())
     doc = doc if doc is not None else nlp()(text)
@@ -706,7 +712,7 @@ def _dates(text: str, context: Context) -> list[Found]:
 # --- documents --------------------------------------------------------------------------
 
 
-def document_context(texts: list[str], document: Any = None) -> Context:
+def document_context(texts: list[str], document: Document | None = None) -> Context:
     """Departments the document is about (its places, unambiguous communes and postal
     codes it names), and the year it speaks of."""
     g = gazetteer()
@@ -721,18 +727,18 @@ def document_context(texts: list[str], document: Any = None) -> Context:
     for name, code in g.departments.items():
         if len(name) > 4 and re.search(r"\b" + re.escape(name) + r"\b", joined_key):
             departments.add(code)
-    year = document.date.year if document is not None and getattr(document, "date", None) else None
+    year = document.date.year if document is not None and document.date else None
     if year is None:
         years = re.findall(r"\b((?:19[89]|20[0-4])\d)\b", joined)
         year = int(max(set(years), key=years.count)) if years else None
     return Context(departments=departments, year=year)
 
 
-def detect_document(document: Any, heartbeat: Any = None) -> list[Any]:
+def detect_document(
+    document: Document, heartbeat: Callable[[], None] | None = None
+) -> list[Entity]:
     """Unsaved `Entity` rows for every page of `document`; `heartbeat` is called every
     hundred pages (long documents keep their lease)."""
-    from contrechamp.documents.models import Entity
-
     pages = list(document.pages.order_by("number"))
     context = document_context([p.text for p in pages], document)
     rows = []

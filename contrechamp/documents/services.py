@@ -15,10 +15,11 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pymupdf
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
@@ -26,10 +27,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from contrechamp.documents import extract, files, search
+from contrechamp.documents.entities import detect_document
 from contrechamp.documents.extract import DocumentError
 from contrechamp.documents.models import Document, Entity, Page, Step
 from contrechamp.documents.ocr import OcrError, OcrResult, recognise_many
+from contrechamp.lib.personal import detect
 from contrechamp.places.models import Commune
+from contrechamp.registry.models import Deployment, Source, Technology
+from contrechamp.registry.schemas import empty_deployment
+from contrechamp.registry.services import (
+    deployment_create,
+    deployment_snapshot,
+    deployment_update,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +70,7 @@ def document_ingest(
     title: str = "",
     origin: str = "other",
     places: Iterable[Commune] = (),
-    uploaded_by: Any = None,
+    uploaded_by: User | None = None,
     parent: Document | None = None,
 ) -> Ingested:
     """Store a file once (by SHA-256) and queue its processing. The same content sent
@@ -365,7 +378,7 @@ def _has_images(page: pymupdf.Page) -> bool:
         return True
 
 
-def _pdf_date(metadata: dict[str, str]) -> Any:
+def _pdf_date(metadata: dict[str, str]) -> date | None:
     raw = (metadata.get("creationDate") or metadata.get("modDate") or "").removeprefix("D:")
     try:
         year, month, day = int(raw[0:4]), int(raw[4:6] or 1), int(raw[6:8] or 1)
@@ -448,8 +461,6 @@ def _step_index(document: Document) -> dict[str, Any]:
 
 
 def _step_entities(document: Document) -> dict[str, Any]:
-    from contrechamp.documents.entities import detect_document
-
     # Suggestions are recomputed; what a reviewer decided stays.
     Entity.objects.filter(page__document=document, status="suggested").delete()
     decided = set(
@@ -542,8 +553,6 @@ def _words_around(text: str, at: int, limit: int) -> str:
 def _masked(passage: str) -> str:
     """The passage with personal data replaced by […]: a quote goes into a public
     citation, which may be published before the document is."""
-    from contrechamp.lib.personal import detect
-
     for finding in sorted(detect(passage), key=lambda f: f.start, reverse=True):
         passage = passage[: finding.start] + "[…]" + passage[finding.end :]
     return " ".join(passage.split())
@@ -569,17 +578,15 @@ def document_source_title(document: Document) -> str:
 def document_sources_retitle(*, document: Document) -> int:
     """Name again every source of the document by `document_source_title` (at publication,
     withdrawal, publication again). Returns how many sources were renamed."""
-    from contrechamp.registry.models import Source
-
     title = document_source_title(document)
     return Source.objects.filter(document=document).exclude(title=title).update(title=title)
 
 
-def source_title_from_document(sender: Any, instance: Any, **kwargs: Any) -> None:
+def source_title_from_document(sender: type[Source], instance: Source, **kwargs: object) -> None:
     """pre_save of registry sources (connected in the app config): a source of a library
     document never keeps the title its caller gave (a form, the API, an import, an old
     revision restored may carry the original title), it takes the rule's."""
-    if instance.document_id:
+    if instance.document is not None:
         instance.title = document_source_title(instance.document)
 
 
@@ -599,16 +606,12 @@ def _document_citation(entity: Entity) -> dict[str, Any]:
     }
 
 
-def entity_accept(*, entity: Entity, deployment: Any = None, user: Any) -> Any:
+def entity_accept(
+    *, entity: Entity, deployment: Deployment | None = None, user: User | None
+) -> Deployment:
     """Accept a suggestion into a deployment (a new unpublished one when none is given):
     link or create the registry object it names and cite the document page with the
     sentence around it. Returns the deployment."""
-    from contrechamp.registry.services import (
-        deployment_create,
-        deployment_snapshot,
-        deployment_update,
-    )
-
     document = entity.page.document
     citation = _document_citation(entity)
     comment = (
@@ -675,11 +678,6 @@ def _apply_entity(data: dict[str, Any], entity: Entity) -> None:
 
 def _new_deployment_data(entity: Entity) -> dict[str, Any]:
     """A draft deployment from one suggestion and what else the document suggests."""
-    from django.core.exceptions import ValidationError
-
-    from contrechamp.places.models import Commune
-    from contrechamp.registry.data_model import empty_deployment
-    from contrechamp.registry.models import Technology
 
     document = entity.page.document
     suggested = Entity.objects.filter(page__document=document).exclude(status="rejected")
@@ -717,6 +715,6 @@ def _new_deployment_data(entity: Entity) -> dict[str, Any]:
     return data
 
 
-def entity_reject(*, entity: Entity, user: Any) -> None:
+def entity_reject(*, entity: Entity, user: User | None) -> None:
     entity.status, entity.reviewed_by, entity.reviewed_at = "rejected", user, timezone.now()
     entity.save(update_fields=["status", "reviewed_by", "reviewed_at"])

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pymupdf
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -34,6 +35,15 @@ from contrechamp.registry.permissions import readable_deployments
 PAGE_IMAGE_DPI = 110
 
 
+def _entity_reviewer(request: HttpRequest) -> User:
+    """The reviewer deciding on a suggestion; anyone else gets the 404 of a suggestion
+    that does not exist."""
+    user = request.user
+    if not isinstance(user, User) or not permissions.may_accept_entities(user):
+        raise Http404
+    return user
+
+
 def _readable(request: HttpRequest, document_id: int) -> Document:
     document = permissions.readable_document(request.user, document_id)
     if document is None:
@@ -43,7 +53,9 @@ def _readable(request: HttpRequest, document_id: int) -> Document:
 
 def document_list(request: HttpRequest) -> HttpResponse:
     documents = permissions.listed_documents(request.user).filter(parent__isnull=True)
-    page = Paginator(documents.prefetch_related("places"), 50).get_page(request.GET.get("p"))
+    # `page` across the site; `p`, its old name, still read so old links keep working.
+    number = request.GET.get("page") or request.GET.get("p")
+    page = Paginator(documents.prefetch_related("places"), 50).get_page(number)
     return render(
         request,
         "documents/document_list.html",
@@ -61,7 +73,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
 def document_upload(request: HttpRequest) -> HttpResponse:
     """Several files at once. Answers JSON to the page's script (which shows progress),
     or redirects for a plain form post."""
-    if not permissions.may_upload_documents(request.user):
+    uploader = request.user
+    if not isinstance(uploader, User) or not permissions.may_upload_documents(uploader):
         raise PermissionDenied
     wants_json = "application/json" in request.headers.get("Accept", "")
     form = UploadForm(request.POST, request.FILES)
@@ -94,13 +107,13 @@ def document_upload(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"] if len(uploads) == 1 else "",
                 origin=form.cleaned_data["origin"],
                 places=[form.cleaned_data["place"]] if form.cleaned_data["place"] else [],
-                uploaded_by=request.user,
+                uploaded_by=uploader,
             )
         except DocumentRejected as error:
             results.append({"file": upload.name, "error": str(error)})
             continue
         document = ingested.document
-        if not ingested.created and permissions.listed_document(request.user, document.id) is None:
+        if not ingested.created and permissions.listed_document(uploader, document.id) is None:
             # Someone else's document, not published: the sender learns it is in the
             # library (their copy adds nothing), never its id or address.
             results.append(
@@ -285,8 +298,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
-    if not permissions.may_accept_entities(request.user):
-        raise Http404  # as for a suggestion that does not exist
+    user = _entity_reviewer(request)
     entity = get_object_or_404(Entity.objects.select_related("page__document"), id=entity_id)
     target = request.POST.get("deployment", "new")
     deployment = None
@@ -296,7 +308,7 @@ def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
             messages.error(request, _("That deployment does not exist."))
             return redirect(entity.page.get_absolute_url())
     try:
-        deployment = entity_accept(entity=entity, deployment=deployment, user=request.user)
+        deployment = entity_accept(entity=entity, deployment=deployment, user=user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(entity.page.get_absolute_url())
@@ -312,8 +324,7 @@ def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
 
 @require_POST
 def entity_reject_view(request: HttpRequest, entity_id: int) -> HttpResponse:
-    if not permissions.may_accept_entities(request.user):
-        raise Http404  # as for a suggestion that does not exist
+    user = _entity_reviewer(request)
     entity = get_object_or_404(Entity.objects.select_related("page"), id=entity_id)
-    entity_reject(entity=entity, user=request.user)
+    entity_reject(entity=entity, user=user)
     return redirect(entity.page.get_absolute_url())

@@ -25,9 +25,10 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pymupdf
+import pypdfium2
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -47,6 +48,9 @@ from contrechamp.redaction.models import (
     PublicFigure,
     Redaction,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Redactions whose boxes are applied as they are (not shrunk to the line of a text).
 WHOLE_BOXES = ("photo", "signature", "manual")
@@ -391,7 +395,7 @@ def public_title(document: Document, title: str = "") -> str:
     return title
 
 
-def redactions_accept_all(*, document: Document, user: Any = None) -> int:
+def redactions_accept_all(*, document: Document, user: User | None = None) -> int:
     """Accept every suggestion, on the pages and on the title (bulk work, tests)."""
     return (
         Redaction.objects.of(document)
@@ -401,7 +405,7 @@ def redactions_accept_all(*, document: Document, user: Any = None) -> int:
 
 
 def redaction_every_occurrence(
-    *, document: Document, text: str, reason: str = "", user: Any = None
+    *, document: Document, text: str, reason: str = "", user: User | None = None
 ) -> int:
     """Redact every occurrence of `text` in the document. Returns how many."""
     text = text.strip()
@@ -432,7 +436,9 @@ def redaction_every_occurrence(
     return len(rows)
 
 
-def redaction_decide(*, redaction: Redaction, accept: bool, reason: str = "", user: Any) -> None:
+def redaction_decide(
+    *, redaction: Redaction, accept: bool, reason: str = "", user: User | None
+) -> None:
     """Accept or reject one redaction, with the reason given for it."""
     redaction.status = "accepted" if accept else "rejected"
     redaction.reviewed_by = user
@@ -454,10 +460,13 @@ def _words_under(pdf_page: pymupdf.Page, page: Page, box: pymupdf.Rect) -> str:
     return " ".join(words)
 
 
-def redaction_draw(*, page: Page, rect: list[Any], reason: str = "", user: Any = None) -> Redaction:
+def redaction_draw(
+    *, page: Page, rect: list[str | float | None], reason: str = "", user: User | None = None
+) -> Redaction:
     """A box drawn by hand on the page (PDF points), accepted at once."""
     try:
-        x0, y0, x1, y1 = (float(v) for v in rect)
+        # A missing corner reads as "", refused like any other non-number.
+        x0, y0, x1, y1 = (float(v if v is not None else "") for v in rect)
     except (TypeError, ValueError):
         raise ValidationError(_("A box needs four numbers: left, top, right, bottom.")) from None
     box = pymupdf.Rect(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
@@ -532,7 +541,7 @@ FINDINGS = {
 }
 
 
-def finding_text(finding: Any) -> str:
+def finding_text(finding: dict[str, Any] | str) -> str:
     """A finding of the gate in the active language (findings stored before they were
     translatable are plain English strings)."""
     if isinstance(finding, str):
@@ -1047,8 +1056,6 @@ def _text_layer(pdf_page: pymupdf.Page, words: list[Any], hidden: list[pymupdf.R
 def _texts(data: bytes) -> tuple[list[str], list[str], list[str]]:
     """Page texts of a PDF: what PyMuPDF shows (the public text), what PyMuPDF finds
     with every layer on and no clip, and what pdfium finds (it ignores layers)."""
-    import pypdfium2
-
     with pymupdf.open(stream=data, filetype="pdf") as pdf:
         shown = [page.get_text("text") for page in pdf]
         flags = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_MEDIABOX_CLIP
@@ -1508,7 +1515,7 @@ def _numbers(numbers: list[int]) -> str:
 
 
 def document_publish(
-    *, document: Document, title: str = "", user: Any = None, no_redactions: bool = False
+    *, document: Document, title: str = "", user: User | None = None, no_redactions: bool = False
 ) -> Publication:
     """Write the published copy and run the gate; the document becomes public only when
     the review is complete and the gate finds nothing, and from then on its pages are

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,9 +19,17 @@ from contrechamp.redaction import permissions, services
 from contrechamp.redaction.models import DEFAULT_REASON, PublicFigure, Redaction
 
 
+def _reviewer(request: HttpRequest) -> User:
+    """The reviewer at work. Anyone else gets the answer a document that does not exist
+    gets: the review pages reveal nothing, not even which documents exist."""
+    user = request.user
+    if not isinstance(user, User) or not permissions.may_review_redactions(user):
+        raise Http404
+    return user
+
+
 def _document(request: HttpRequest, document_id: int) -> Document:
-    if not permissions.may_review_redactions(request.user):
-        raise Http404  # the same answer as for a document that does not exist
+    _reviewer(request)
     return get_object_or_404(Document, id=document_id)
 
 
@@ -103,15 +112,14 @@ def suggest(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_POST
 def accept_all(request: HttpRequest, document_id: int) -> HttpResponse:
     document = _document(request, document_id)
-    count = services.redactions_accept_all(document=document, user=request.user)
+    count = services.redactions_accept_all(document=document, user=_reviewer(request))
     messages.success(request, _("%d suggestions accepted.") % count)
     return _back(document, _page_number(request))
 
 
 @require_POST
 def decide(request: HttpRequest, redaction_id: int) -> HttpResponse:
-    if not permissions.may_review_redactions(request.user):
-        raise Http404
+    user = _reviewer(request)
     redaction = get_object_or_404(
         Redaction.objects.select_related("page__document", "title_of"), id=redaction_id
     )
@@ -123,7 +131,7 @@ def decide(request: HttpRequest, redaction_id: int) -> HttpResponse:
             redaction=redaction,
             accept=decision == "accept",
             reason=request.POST.get("reason", ""),
-            user=request.user,
+            user=user,
         )
     if redaction.page is None:  # a redaction of the title
         assert redaction.title_of is not None
@@ -143,7 +151,7 @@ def draw(request: HttpRequest, document_id: int) -> HttpResponse:
             page=page,
             rect=[request.POST.get(k) for k in ("x0", "y0", "x1", "y1")],
             reason=request.POST.get("reason", ""),
-            user=request.user,
+            user=_reviewer(request),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -158,7 +166,10 @@ def every_occurrence(request: HttpRequest, document_id: int) -> HttpResponse:
     text = request.POST.get("text", "")
     try:
         count = services.redaction_every_occurrence(
-            document=document, text=text, reason=request.POST.get("reason", ""), user=request.user
+            document=document,
+            text=text,
+            reason=request.POST.get("reason", ""),
+            user=_reviewer(request),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -207,7 +218,7 @@ def publish(request: HttpRequest, document_id: int) -> HttpResponse:
         publication = services.document_publish(
             document=document,
             title=request.POST.get("title", ""),
-            user=request.user,
+            user=_reviewer(request),
             no_redactions=request.POST.get("no_redactions") == "on",
         )
     except ValidationError as error:
