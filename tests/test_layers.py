@@ -2,9 +2,11 @@
 pyproject.toml ([tool.importlinter]), so that a lower layer importing a higher one (places
 reading the registry, documents importing redaction) fails CI, not only `make lint`."""
 
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,3 +64,73 @@ def test_it_fails_when_an_app_is_given_no_layer(tmp_path):
     result = lint_imports(copy)
     assert result.returncode != 0, result.stdout
     assert "contrechamp.watch" in result.stdout
+
+
+# --- templates ------------------------------------------------------------------------
+# import-linter sees Python imports only; a template that loads a higher app's tag
+# library depends on that app just the same (the place pages loading `access` tags were
+# one reason they moved to `pages`). Templates are checked here against the same layers.
+
+PACKAGE = ROOT / "contrechamp"
+# Template folders named after a noun but rendered by another app's views.
+RENDERED_BY = {"places": "pages", "registration": "accounts"}
+# Known, named exceptions. The deployment page (registry) lists the requests about a
+# deployment through access's `requests_about` tag, a hook so that the registry does not
+# import access; the page itself belongs in `pages` (issue 12, left for the registry).
+ALLOWED = {("registry/deployment_detail.html", "access")}
+
+
+def layer_of_apps() -> dict[str, int]:
+    """App name → its layer in pyproject.toml, 0 for the top."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (layers,) = [
+        c["layers"] for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"
+    ]
+    return {
+        name.strip(): index
+        for index, layer in enumerate(layers)
+        for name in re.split(r"[|:]", layer)
+    }
+
+
+def tag_libraries(package: Path) -> dict[str, str]:
+    """Tag library name → the app that defines it."""
+    return {
+        module.stem: module.parent.parent.name
+        for module in package.glob("*/templatetags/*.py")
+        if module.stem != "__init__"
+    }
+
+
+def template_layer_violations(package: Path) -> list[str]:
+    layers, libraries = layer_of_apps(), tag_libraries(package)
+    found = []
+    for template in sorted((package / "templates").glob("*/**/*.html")):
+        relative = template.relative_to(package / "templates")
+        folder = relative.parts[0]
+        app = RENDERED_BY.get(folder, folder)
+        for load in re.findall(r"\{%\s*load\s+([^%]+?)\s*%\}", template.read_text("utf-8")):
+            for library in load.split():
+                owner = libraries.get(library)
+                if owner is None or owner == app or (str(relative), owner) in ALLOWED:
+                    continue
+                if layers[owner] <= layers[app]:
+                    found.append(f"{relative} ({app}) loads {library!r} of {owner}")
+    return found
+
+
+def test_templates_load_tags_only_from_lower_layers():
+    assert template_layer_violations(PACKAGE) == []
+
+
+def test_the_template_check_sees_a_place_template_loading_a_higher_apps_tags(tmp_path):
+    package = tmp_path / "contrechamp"
+    (package / "templates" / "registry").mkdir(parents=True)
+    (package / "access" / "templatetags").mkdir(parents=True)
+    (package / "access" / "templatetags" / "access.py").write_text("")
+    (package / "templates" / "registry" / "list.html").write_text(
+        '{% extends "base.html" %}{% load i18n access %}'
+    )
+    assert template_layer_violations(package) == [
+        "registry/list.html (registry) loads 'access' of access"
+    ]
