@@ -2,14 +2,14 @@ from pathlib import Path
 
 from django.contrib import admin
 from django.http import FileResponse, HttpRequest
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from contrechamp.access import views as access
 from contrechamp.accounts import views as accounts
 from contrechamp.api import exports
-from contrechamp.api.api import api
+from contrechamp.api.api import api, unmatched
 from contrechamp.documents import views as documents
 from contrechamp.pages import views as pages
 from contrechamp.redaction import views as redaction
@@ -183,7 +183,11 @@ urlpatterns = [
     path("exports/demandes.csv", access.requests_csv, name="export-requests-csv"),
     path("exports/dispositifs.csv", exports.deployments_csv, name="export-csv"),
     path("exports/dispositifs.geojson", exports.deployments_geojson, name="export-geojson"),
+    # The API's root and what its endpoints do not answer get its JSON error envelope,
+    # not an HTML page (ninja's own root view raises the HTML 404).
+    path("api/v1/", unmatched),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/", unmatched),
     path("compte/inscription/", accounts.signup, name="signup"),
     path("compte/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

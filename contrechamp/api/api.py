@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -14,10 +16,35 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from contrechamp.api import serializers as s
+from contrechamp.api.schemas import (
+    CommuneOut,
+    DepartmentOut,
+    DocumentOut,
+    EntityOut,
+    EpciDetailOut,
+    EpciOut,
+    PageTextOut,
+    SearchHitOut,
+)
+from contrechamp.documents.models import Document, Entity
+from contrechamp.documents.permissions import (
+    may_see_originals,
+    readable_document,
+    readable_documents,
+    visible_entities,
+)
+from contrechamp.documents.search import SearchFilters, Viewer, search_pages
 from contrechamp.lib.text import name_key_prefixes
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import CameraCount, Deployment, Organisation, Technology
+from contrechamp.registry.schemas import (
+    CameraCountOut,
+    DeploymentOut,
+    OrganisationOut,
+    Page,
+    TechnologyOut,
+)
 
 api = NinjaAPI(
     title="Contrechamp API",
@@ -74,6 +101,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
+def unmatched(request: HttpRequest) -> HttpResponse:
+    """Any address under /api/v1/ that no endpoint answers: the error envelope, as
+    every other API error, rather than the site's HTML page (routed last in urls.py)."""
+    return _error(request, 404, "not_found", f"No API endpoint at {request.path}.")
+
+
 class ErrorBody(Schema):
     code: str
     message: str
@@ -82,11 +115,6 @@ class ErrorBody(Schema):
 
 class ErrorEnvelope(Schema):
     error: ErrorBody
-
-
-class Page(Schema):
-    results: list[dict[str, Any]]
-    next: str | None
 
 
 ERRORS: dict[int | frozenset[int], Any] = {frozenset({400, 404}): ErrorEnvelope}
@@ -116,9 +144,15 @@ def _limit(limit: int) -> int:
 
 
 def paginate(
-    request: HttpRequest, qs: QuerySet, key: str, limit: int, render: Any, numeric: bool = False
+    request: HttpRequest,
+    qs: QuerySet[Any],
+    key: str,
+    limit: int,
+    render: Callable[[Any], dict[str, Any]],
+    numeric: bool = False,
 ) -> dict[str, Any]:
-    """Keyset pagination on a unique column: the cursor is the last key seen."""
+    """Keyset pagination on a unique column: the cursor is the last key seen. Returns a
+    `Page` ({"results", "next"}): every list of the API pages this one way."""
     limit = _limit(limit)
     after = _decode_cursor(request.GET.get("cursor"))
     qs = qs.order_by(key)
@@ -155,7 +189,7 @@ def filtered_deployments(params: dict[str, Any]) -> QuerySet[Deployment]:
     return filters.apply(Deployment.objects.published())
 
 
-@api.get("/deployments", response={200: Page, **ERRORS}, tags=["deployments"])
+@api.get("/deployments", response={200: Page[DeploymentOut], **ERRORS}, tags=["deployments"])
 def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> dict:
     """Published deployments, filtered like the list page; ordered by id."""
     qs = filtered_deployments(query.dict()).prefetch_related(*s.DEPLOYMENT_PREFETCH)
@@ -164,7 +198,7 @@ def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> dic
     return paginate(request, qs, "id", query.limit, s.deployment_dict, numeric=True)
 
 
-@api.get("/deployments/{slug}", response={200: dict, **ERRORS}, tags=["deployments"])
+@api.get("/deployments/{slug}", response={200: DeploymentOut, **ERRORS}, tags=["deployments"])
 def get_deployment(request: HttpRequest, slug: str) -> dict:
     d = (
         Deployment.objects.published()
@@ -177,7 +211,7 @@ def get_deployment(request: HttpRequest, slug: str) -> dict:
     return s.deployment_dict(d)
 
 
-@api.get("/communes", response={200: Page, **ERRORS}, tags=["places"])
+@api.get("/communes", response={200: Page[CommuneOut], **ERRORS}, tags=["places"])
 def list_communes(
     request: HttpRequest,
     q: str = "",
@@ -203,7 +237,7 @@ def list_communes(
     return paginate(request, qs, "code", limit, s.commune_dict)
 
 
-@api.get("/communes/{code}", response={200: dict, **ERRORS}, tags=["places"])
+@api.get("/communes/{code}", response={200: CommuneOut, **ERRORS}, tags=["places"])
 def get_commune(request: HttpRequest, code: str) -> dict:
     c = Commune.objects.select_related("department", "epci").filter(code=code).first()
     if c is None:
@@ -211,7 +245,7 @@ def get_commune(request: HttpRequest, code: str) -> dict:
     return s.commune_dict(c)
 
 
-@api.get("/epcis", response={200: Page, **ERRORS}, tags=["places"])
+@api.get("/epcis", response={200: Page[EpciOut], **ERRORS}, tags=["places"])
 def list_epcis(
     request: HttpRequest, q: str = "", limit: int = 100, cursor: str | None = None
 ) -> dict:
@@ -221,7 +255,7 @@ def list_epcis(
     return paginate(request, qs, "siren", limit, s.epci_dict)
 
 
-@api.get("/epcis/{siren}", response={200: dict, **ERRORS}, tags=["places"])
+@api.get("/epcis/{siren}", response={200: EpciDetailOut, **ERRORS}, tags=["places"])
 def get_epci(request: HttpRequest, siren: str) -> dict:
     e = Epci.objects.filter(siren=siren).first()
     if e is None:
@@ -229,14 +263,14 @@ def get_epci(request: HttpRequest, siren: str) -> dict:
     return {**s.epci_dict(e), "members": list(e.communes.values_list("code", flat=True))}
 
 
-@api.get("/departments", response={200: Page, **ERRORS}, tags=["places"])
+@api.get("/departments", response={200: Page[DepartmentOut], **ERRORS}, tags=["places"])
 def list_departments(request: HttpRequest, limit: int = 200, cursor: str | None = None) -> dict:
     return paginate(
         request, Department.objects.select_related("region"), "code", limit, s.department_dict
     )
 
 
-@api.get("/departments/{code}", response={200: dict, **ERRORS}, tags=["places"])
+@api.get("/departments/{code}", response={200: DepartmentOut, **ERRORS}, tags=["places"])
 def get_department(request: HttpRequest, code: str) -> dict:
     d = Department.objects.select_related("region").filter(code=code).first()
     if d is None:
@@ -244,7 +278,7 @@ def get_department(request: HttpRequest, code: str) -> dict:
     return s.department_dict(d)
 
 
-@api.get("/organisations", response={200: Page, **ERRORS}, tags=["registry"])
+@api.get("/organisations", response={200: Page[OrganisationOut], **ERRORS}, tags=["registry"])
 def list_organisations(
     request: HttpRequest, kind: str = "", limit: int = 100, cursor: str | None = None
 ) -> dict:
@@ -257,7 +291,7 @@ def list_organisations(
     return paginate(request, qs, "id", limit, s.organisation_dict, numeric=True)
 
 
-@api.get("/organisations/{slug}", response={200: dict, **ERRORS}, tags=["registry"])
+@api.get("/organisations/{slug}", response={200: OrganisationOut, **ERRORS}, tags=["registry"])
 def get_organisation(request: HttpRequest, slug: str) -> dict:
     o = Organisation.objects.public().filter(slug=slug).first()
     if o is None:
@@ -265,12 +299,12 @@ def get_organisation(request: HttpRequest, slug: str) -> dict:
     return s.organisation_dict(o)
 
 
-@api.get("/technologies", response={200: Page, **ERRORS}, tags=["registry"])
+@api.get("/technologies", response={200: Page[TechnologyOut], **ERRORS}, tags=["registry"])
 def list_technologies(request: HttpRequest, limit: int = 100, cursor: str | None = None) -> dict:
     return paginate(request, Technology.objects.all(), "slug", limit, s.technology_dict)
 
 
-@api.get("/camera-counts", response={200: Page, **ERRORS}, tags=["registry"])
+@api.get("/camera-counts", response={200: Page[CameraCountOut], **ERRORS}, tags=["registry"])
 def list_camera_counts(
     request: HttpRequest,
     commune: str = "",
@@ -299,7 +333,7 @@ class SearchQuery(Schema):
     limit: int = 20
 
 
-def _document_dict(document: Any) -> dict[str, Any]:
+def _document_dict(document: Document) -> dict[str, Any]:
     return {
         "id": document.id,
         "title": document.title,
@@ -319,14 +353,10 @@ def _document_dict(document: Any) -> dict[str, Any]:
     }
 
 
-@api.get("/search", response={200: dict, **ERRORS}, tags=["documents"])
+@api.get("/search", response={200: Page[SearchHitOut], **ERRORS}, tags=["documents"])
 def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
     """Document pages matching `q` (French stemming, accents ignored), best first, with
     a highlighted snippet; only pages the caller may read. Same hits as /recherche/."""
-    import datetime as dt
-
-    from contrechamp.documents.search import SearchFilters, Viewer, search_pages
-
     dates = {}
     for name in ("date_from", "date_to"):
         raw = getattr(query, name)
@@ -360,40 +390,38 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
                 "url": reverse("document-detail", args=[hit.document_id]) + f"?page={hit.number}",
             }
             for hit in hits
-        ]
+        ],
+        # The best `limit` hits, on one page.
+        "next": None,
     }
 
 
-@api.get("/documents", response={200: Page, **ERRORS}, tags=["documents"])
+@api.get("/documents", response={200: Page[DocumentOut], **ERRORS}, tags=["documents"])
 def list_documents(request: HttpRequest, limit: int = 100) -> dict:
     """Documents the caller may read, by id."""
-    from contrechamp.documents.permissions import readable_documents
-
     qs = readable_documents(request.user).prefetch_related("places")
     return paginate(request, qs, "id", limit, _document_dict, numeric=True)
 
 
-def _readable_document(request: HttpRequest, document_id: int) -> Any:
-    from contrechamp.documents.permissions import readable_document
-
+def _readable_document(request: HttpRequest, document_id: int) -> Document:
     document = readable_document(request.user, document_id)
     if document is None:
         raise Http404(f"No document {document_id} that you may read.")
     return document
 
 
-@api.get("/documents/{document_id}", response={200: dict, **ERRORS}, tags=["documents"])
+@api.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS}, tags=["documents"])
 def get_document(request: HttpRequest, document_id: int) -> dict:
     return _document_dict(_readable_document(request, document_id))
 
 
 @api.get(
-    "/documents/{document_id}/pages/{number}", response={200: dict, **ERRORS}, tags=["documents"]
+    "/documents/{document_id}/pages/{number}",
+    response={200: PageTextOut, **ERRORS},
+    tags=["documents"],
 )
 def document_page(request: HttpRequest, document_id: int, number: int) -> dict:
     """The text of one page: the published, redacted text for everyone but reviewers."""
-    from contrechamp.documents.search import Viewer
-
     document = _readable_document(request, document_id)
     page = document.pages.filter(number=number).first()
     if page is None:
@@ -407,14 +435,15 @@ def document_page(request: HttpRequest, document_id: int, number: int) -> dict:
     }
 
 
-@api.get("/documents/{document_id}/entities", response={200: dict, **ERRORS}, tags=["documents"])
+@api.get(
+    "/documents/{document_id}/entities",
+    response={200: Page[EntityOut], **ERRORS},
+    tags=["documents"],
+)
 def document_entities(request: HttpRequest, document_id: int) -> dict:
     """Entities of every page: kind, text, normalised value, page, character offsets in
     the page text, confidence. Reviewers get every suggestion; others the accepted
     entities, without offsets (those point into the unredacted text)."""
-    from contrechamp.documents.models import Entity
-    from contrechamp.documents.permissions import may_see_originals, visible_entities
-
     document = _readable_document(request, document_id)
     rows = Entity.objects.filter(page__document=document).select_related("page")
     reviewer = may_see_originals(request.user)
@@ -432,7 +461,8 @@ def document_entities(request: HttpRequest, document_id: int) -> dict:
                 "status": e.status,
             }
             for e in rows
-        ]
+        ],
+        "next": None,
     }
 
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Prefetch
 
 from contrechamp.places.models import Commune, Department, Epci
-from contrechamp.registry.models import CameraCount, Deployment, Organisation, Technology
+from contrechamp.registry.models import (
+    CameraCount,
+    Citation,
+    Deployment,
+    Funding,
+    Organisation,
+    Source,
+    Technology,
+)
 
 LICENCE = "ODbL-1.0"
 LICENCE_TEXT = (
@@ -17,7 +26,7 @@ LICENCE_TEXT = (
 )
 
 
-def source_dict(source: Any) -> dict[str, Any]:
+def source_dict(source: Source) -> dict[str, Any]:
     return {
         "title": source.title,
         "publisher": source.publisher,
@@ -26,7 +35,7 @@ def source_dict(source: Any) -> dict[str, Any]:
     }
 
 
-def citation_dict(c: Any) -> dict[str, Any]:
+def citation_dict(c: Citation) -> dict[str, Any]:
     return {
         "source": source_dict(c.source),
         "quote": c.quote,
@@ -84,14 +93,17 @@ def deployment_dict(d: Deployment) -> dict[str, Any]:
     }
 
 
+# The foreign keys under a prefetch are joined into its query (select_related) rather
+# than prefetched in turn: one query less each, and Django builds the IN list of such a
+# second-level prefetch slowly on SQLite (`a = 1 OR a = 2 OR …`, 15 ms for 100 rows).
 DEPLOYMENT_PREFETCH = [
-    "communes__department",
+    Prefetch("communes", queryset=Commune.objects.select_related("department")),
     "epcis",
     "technologies",
     "vendors",
-    "fundings__funder",
+    Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
     "legal_events",
-    "citations__source",
+    Prefetch("citations", queryset=Citation.objects.select_related("source")),
 ]
 
 

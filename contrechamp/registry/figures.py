@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Max, OuterRef, Subquery
 
 from contrechamp.places.models import Commune
-from contrechamp.registry.models import CameraCount
+from contrechamp.registry.models import CameraCount, Deployment
 
 # Comparable communes: same population band (INSEE-like size classes).
 BANDS = [(0, 10_000), (10_000, 50_000), (50_000, 200_000), (200_000, 10**9)]
@@ -63,8 +63,6 @@ def commune_figures(commune: Commune) -> CameraFigures:
 
 
 def national_figures() -> dict[str, int]:
-    from contrechamp.registry.models import Deployment
-
     published = Deployment.objects.published()
     counted = latest_counts()
     return {

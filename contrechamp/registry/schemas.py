@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, get_origin
+from typing import Annotated, Any, Generic, TypeVar, get_origin
 
 import annotated_types
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -39,10 +39,14 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from contrechamp.lib.partialdate import parse_partial_date
 from contrechamp.places.models import Commune, Epci
-from contrechamp.registry.models import Deployment, LegalEvent, Organisation, Source, Technology
-
-if TYPE_CHECKING:
-    from contrechamp.registry.models import Citation
+from contrechamp.registry.models import (
+    Citation,
+    Deployment,
+    LegalEvent,
+    Organisation,
+    Source,
+    Technology,
+)
 
 MAX_ITEMS = 50
 # The largest id or version a database column holds (a signed 64-bit integer).
@@ -295,7 +299,7 @@ def _codes(value: object) -> list[str]:
     return [str(c).strip() for c in value or [] if str(c).strip()]  # type: ignore[attr-defined]
 
 
-def _rows(value: object, blank: Any) -> object:
+def _rows(value: object, blank: Callable[[object], bool]) -> object:
     """A list of rows without the blank ones, at most MAX_ITEMS."""
     if not isinstance(value, list | tuple):
         return value if value else []
@@ -562,7 +566,7 @@ def deployment_validate(data: dict[str, Any]) -> DeploymentData:
         raise SchemaError.of(e) from None
 
 
-def citations_validate(citations: list[Any]) -> list[CitationData]:
+def citations_validate(citations: list[dict[str, Any]]) -> list[CitationData]:
     """A list of citations alone (a camera count's), with the same rules and keys."""
     rows = _rows(citations, CitationData.is_blank)
     out: list[CitationData] = []

@@ -63,7 +63,7 @@ class StaleEdit(Exception):
         self.theirs = theirs or {}
 
 
-def _version_check(base_version: Any, current_version: int) -> int:
+def _version_check(base_version: object, current_version: int) -> int:
     """The version the editor loaded, refused when missing or impossible: without it an
     edit would silently overwrite whatever was saved meanwhile."""
     if (
@@ -456,7 +456,9 @@ def organisation_update(
     current.save()
     _revision_record(current, author=author, comment=comment)
     if "name" in data:
-        # The name is part of every related deployment's search entry.
+        # The name is part of every related deployment's search entry. Imported here:
+        # the task module imports this one (a task calls a service), so this side of the
+        # cycle is the lazy one.
         from contrechamp.registry.tasks import organisation_deployments_reindex
 
         transaction.on_commit(lambda: organisation_deployments_reindex.enqueue(current.id))
@@ -513,7 +515,7 @@ def organisation_revert(
 def camera_count_create(
     *,
     commune_code: str,
-    count: Any,
+    count: int | str,
     date: str,
     perimeter: str = "",
     citations: list[dict[str, Any]],

@@ -3,14 +3,13 @@
 from django_tasks import task
 
 from contrechamp.registry.models import Organisation
+from contrechamp.registry.services import deployment_index
 
 
 @task()
 def organisation_deployments_reindex(organisation_id: int) -> int:
     """Refresh the search entries of every deployment of an organisation (after a rename,
     a vendor may have thousands). Returns how many were reindexed."""
-    from contrechamp.registry.services import deployment_index
-
     organisation = Organisation.objects.filter(id=organisation_id).first()
     if organisation is None:
         return 0

@@ -71,3 +71,43 @@ def test_the_committed_openapi_schema_matches_the_code(db):
     assert committed == openapi_text(), "run `make openapi` and commit docs/openapi.json"
     schema = json.loads(committed)
     assert "/api/v1/deployments" in schema["paths"]
+
+
+def test_every_response_of_the_schema_documents_its_fields(db):
+    """No endpoint answers a bare object: each 200 response is a schema with properties
+    (the list pages a `Page` of results and a `next` cursor)."""
+    schema = json.loads(openapi_text())
+    components = schema["components"]["schemas"]
+
+    def resolve(node):
+        while "$ref" in node:
+            node = components[node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    bare = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = resolve(operation["responses"]["200"]["content"]["application/json"]["schema"])
+            if not body.get("properties"):
+                bare.append(f"{method.upper()} {path}")
+            elif "results" in body["properties"]:
+                assert set(body["properties"]) == {"results", "next"}, path
+                items = resolve(body["properties"]["results"]["items"])
+                if not items.get("properties"):
+                    bare.append(f"{method.upper()} {path} (items)")
+    assert bare == []
+
+
+def test_a_deployment_in_the_schema_has_described_and_exemplified_fields(db):
+    fields = json.loads(openapi_text())["components"]["schemas"]["DeploymentOut"]["properties"]
+    assert {"status", "start_date", "citations", "communes", "updated_at"} <= set(fields)
+    assert "description" in fields["status"] and "examples" in fields["status"]
+
+
+def test_an_unknown_api_address_answers_the_json_error_envelope(client, db):
+    for url in ["/api/v1/nope", "/api/v1/deployments/x/y", "/api/v1/", "/api/v1/communes/06088/z"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"].startswith("application/json"), url
+        error = response.json()["error"]
+        assert error["code"] == "not_found" and error["message"], url

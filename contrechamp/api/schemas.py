@@ -1,0 +1,83 @@
+"""Response shapes of the API that are not the registry's own (places, the library):
+what /api/v1/ promises, field by field, in docs/openapi.json. The registry's shapes
+are in registry/schemas.py, with the data they derive from."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class CommuneOut(BaseModel):
+    code: str = Field(description="INSEE code.", examples=["42218"])
+    country: str = Field(description="ISO 3166-1 code.", examples=["FR"])
+    name: str = Field(examples=["Saint-Étienne"])
+    kind: str = Field(description="Commune or municipal arrondissement.")
+    department: str | None = Field(description="Department code.", examples=["42"])
+    epci: str | None = Field(description="SIREN of its intercommunality.")
+    siren: str | None
+    population: int | None
+    area_km2: float | None
+    latitude: float | None
+    longitude: float | None
+
+
+class EpciOut(BaseModel):
+    siren: str = Field(examples=["244200770"])
+    country: str = Field(examples=["FR"])
+    name: str = Field(examples=["Saint-Étienne Métropole"])
+    kind: str
+    population: int | None
+
+
+class EpciDetailOut(EpciOut):
+    members: list[str] = Field(description="INSEE codes of its communes.")
+
+
+class DepartmentOut(BaseModel):
+    code: str = Field(examples=["42"])
+    country: str = Field(examples=["FR"])
+    name: str = Field(examples=["Loire"])
+    region: str | None = Field(description="Region code.", examples=["84"])
+
+
+class DocumentOut(BaseModel):
+    id: int
+    title: str
+    kind: str = Field(description="pdf, email, office, image…")
+    origin: str = Field(description="Where it came from (upload, request answer…).")
+    status: str = Field(description="Processing status.")
+    error: str | None = Field(description="Why processing failed, if it did.")
+    pages: int | None = Field(description="Number of pages.")
+    date: str | None = Field(description="YYYY-MM-DD.")
+    sha256: str
+    parent: int | None = Field(description="The document it was attached to (an e-mail).")
+    places: list[str] = Field(description="INSEE codes of the places it concerns.")
+    url: str = Field(description="Its page on the site.")
+    published: str | None = Field(description="Address of the published (redacted) copy.")
+
+
+class SearchHitOut(BaseModel):
+    document: DocumentOut
+    page: int = Field(description="Page number, from 1.")
+    score: float
+    snippet: str = Field(description="HTML extract with the matched words in <mark>.")
+    url: str = Field(description="The page on the site.")
+
+
+class PageTextOut(BaseModel):
+    document: int
+    number: int
+    method: str = Field(description="How the text was obtained: text layer or OCR.")
+    text: str = Field(description="Published (redacted) text, except for reviewers.")
+    image: str = Field(description="Address of the page image.")
+
+
+class EntityOut(BaseModel):
+    kind: str = Field(examples=["commune"])
+    text: str
+    value: str = Field(description="Normalised value (an INSEE code, an amount…).")
+    page: int
+    start: int | None = Field(description="Offset in the page text; reviewers only.")
+    end: int | None = Field(description="Offset in the page text; reviewers only.")
+    confidence: float
+    status: str = Field(description="suggested, accepted or rejected.")
