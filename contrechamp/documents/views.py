@@ -193,6 +193,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             # The link to the redaction review (by its URL name: the library does not
             # import the app above it), with the count of the redactions of its pages.
             "can_review": reviewer,
+            "can_accept_entities": permissions.may_accept_entities(request.user),
             "redactions": document.pages.aggregate(n=Count("redactions"))["n"] if reviewer else 0,
             "deployments": deployments,
             "cited_by": _cited_by(request, document),
