@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/access.py [--department 62 --requests 5000 --repeat 3]
 
-1. Drafting a campaign to every commune of a department (`requests_draft`: each town
+1. Drafting a series of requests to every commune of a department (`requests_draft`: each town
    hall's body made on first use, one request each with its places and its letter
    rendered from the template), against inserting the same requests with `bulk_create`,
    without bodies, places or letters (the floor).
@@ -45,12 +45,14 @@ def draft(user, communes) -> float:
 
 
 def draft_floor(user, bodies) -> float:
-    from contrechamp.access.models import Request
+    from contrechamp.access.models import AccessRequest
 
     start = time.perf_counter()
-    Request.objects.bulk_create(
+    AccessRequest.objects.bulk_create(
         [
-            Request(body=b, requester=user, title=TITLE, documents_asked=ASKED, channel="email")
+            AccessRequest(
+                body=b, requester=user, title=TITLE, documents_asked=ASKED, channel="email"
+            )
             for b in bodies
         ]
     )
@@ -58,12 +60,12 @@ def draft_floor(user, bodies) -> float:
 
 
 def sent_requests(user, bodies, count: int) -> None:
-    from contrechamp.access.models import Request
+    from contrechamp.access.models import AccessRequest
 
     sent, received = dt.date(2026, 3, 10), dt.date(2026, 3, 12)
-    Request.objects.bulk_create(
+    AccessRequest.objects.bulk_create(
         [
-            Request(
+            AccessRequest(
                 body=bodies[n % len(bodies)],
                 requester=user,
                 title=TITLE,
@@ -79,10 +81,10 @@ def sent_requests(user, bodies, count: int) -> None:
 
 
 def reset() -> None:
-    from contrechamp.access.models import Event, Request
+    from contrechamp.access.models import AccessRequest, Event
 
     Event.objects.all().delete()
-    Request.objects.exclude(sent_on=None).update(status="sent")
+    AccessRequest.objects.exclude(sent_on=None).update(status="sent")
 
 
 def daily(on: dt.date) -> tuple[float, int]:
@@ -97,10 +99,12 @@ def daily_floor(on: dt.date) -> float:
     from django.db import transaction
 
     from contrechamp.access.deadlines import Facts, compute
-    from contrechamp.access.models import Event, Request
+    from contrechamp.access.models import AccessRequest, Event
 
     start = time.perf_counter()
-    rows = list(Request.objects.filter(status="sent").values_list("id", "sent_on", "received_on"))
+    rows = list(
+        AccessRequest.objects.filter(status="sent").values_list("id", "sent_on", "received_on")
+    )
     events = []
     for request_id, sent, received in rows:
         implicit = compute(Facts(sent=sent, received=received)).get("implicit_refusal")
@@ -110,7 +114,7 @@ def daily_floor(on: dt.date) -> float:
         for event in events:
             event.automatic = True
         Event.objects.bulk_create(events, batch_size=1000)
-        Request.objects.filter(id__in=[e.request_id for e in events]).update(status="refused")
+        AccessRequest.objects.filter(id__in=[e.request_id for e in events]).update(status="refused")
     return time.perf_counter() - start
 
 
@@ -124,7 +128,7 @@ def main() -> None:
     try:
         from django.contrib.auth import get_user_model
 
-        from contrechamp.access.models import Campaign, PublicBody, Request
+        from contrechamp.access.models import AccessRequest, PublicBody, RequestSeries
         from contrechamp.places.models import Commune
         from contrechamp.places.services import places_load
 
@@ -133,21 +137,21 @@ def main() -> None:
         communes = list(Commune.objects.filter(department__code=args.department, kind="commune"))
         drafting, floor = [], []
         for _ in range(args.repeat):
-            Request.objects.all().delete()
-            Campaign.objects.all().delete()
+            AccessRequest.objects.all().delete()
+            RequestSeries.objects.all().delete()
             PublicBody.objects.all().delete()
             drafting.append(draft(user, communes))
             bodies = list(PublicBody.objects.all())
-            Request.objects.all().delete()
+            AccessRequest.objects.all().delete()
             floor.append(draft_floor(user, bodies))
         d, f = statistics.median(drafting), statistics.median(floor)
         n = len(communes)
-        print(f"campaign to the {n} communes of department {args.department}:")
+        print(f"series of requests to the {n} communes of department {args.department}:")
         print(f"  requests_draft      {d:7.2f} s  {n / d:8.0f} requests/s")
         print(f"  bulk_create floor   {f:7.2f} s  {n / f:8.0f} requests/s  (ratio {d / f:.1f}×)")
 
-        Request.objects.all().delete()
-        Campaign.objects.all().delete()
+        AccessRequest.objects.all().delete()
+        RequestSeries.objects.all().delete()
         bodies = list(PublicBody.objects.all())
         sent_requests(user, bodies, args.requests)
         on = dt.date(2026, 4, 20)

@@ -163,22 +163,21 @@ urlpatterns = [
         access.request_letter,
         name="request-letter",
     ),
-    path("demandes/campagnes/<int:campaign_id>/", access.campaign_detail, name="campaign-detail"),
-    path("demandes/campagnes/<int:campaign_id>/envoi/", access.campaign_send, name="campaign-send"),
+    path("demandes/series/<int:series_id>/", access.series_detail, name="series-detail"),
+    path("demandes/series/<int:series_id>/envoi/", access.series_send, name="series-send"),
+    path("demandes/series/<int:series_id>/saisine/", access.series_refer, name="series-refer"),
     path(
-        "demandes/campagnes/<int:campaign_id>/saisine/",
-        access.campaign_refer,
-        name="campaign-refer",
+        "demandes/series/<int:series_id>/evenement/", access.series_event, name="series-event"
     ),
     path(
-        "demandes/campagnes/<int:campaign_id>/evenement/",
-        access.campaign_event,
-        name="campaign-event",
+        "demandes/series/<int:series_id>/courrier/", access.series_letter, name="series-letter"
     ),
+    # Former addresses of series ("campagnes", a word kept for petitions).
+    path("demandes/campagnes/<int:series_id>/", access.series_moved),
     path(
-        "demandes/campagnes/<int:campaign_id>/courrier/",
-        access.campaign_letter,
-        name="campaign-letter",
+        "demandes/campagnes/<int:series_id>/courrier/",
+        access.series_moved,
+        {"rest": "courrier/"},
     ),
     path("exports/demandes.csv", access.requests_csv, name="export-requests-csv"),
     path("exports/dispositifs.csv", exports.deployments_csv, name="export-csv"),

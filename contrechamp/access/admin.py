@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from contrechamp.access.models import Campaign, Event, LetterTemplate, PublicBody, Request
+from contrechamp.access.letters import DEFAULTS
+from contrechamp.access.models import (
+    AccessRequest,
+    Event,
+    LetterTemplate,
+    PublicBody,
+    RequestSeries,
+)
 
 
 @admin.register(PublicBody)
@@ -17,17 +24,17 @@ class EventInline(admin.TabularInline):
     raw_id_fields = ["document", "created_by"]
 
 
-@admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+@admin.register(AccessRequest)
+class AccessRequestAdmin(admin.ModelAdmin):
     list_display = ["title", "body", "status", "sent_on"]
     list_filter = ["status", "channel"]
     search_fields = ["title", "body__name"]
-    raw_id_fields = ["body", "requester", "places", "deployments", "documents", "campaign"]
+    raw_id_fields = ["body", "requester", "places", "deployments", "documents", "series"]
     inlines = [EventInline]
 
 
-@admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+@admin.register(RequestSeries)
+class RequestSeriesAdmin(admin.ModelAdmin):
     list_display = ["title", "created_by", "created_at"]
 
 
@@ -38,8 +45,6 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     list_display = ["kind", "subject", "updated_at"]
 
     def get_changeform_initial_data(self, request):  # type: ignore[no-untyped-def]
-        from contrechamp.access.letters import DEFAULTS
-
         initial = super().get_changeform_initial_data(request)
         kind = request.GET.get("kind")
         if kind in DEFAULTS:

@@ -41,7 +41,6 @@ import calendar
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import holidays
 from django.utils.translation import gettext_noop
@@ -103,7 +102,7 @@ class Deadline:
     moved_from: dt.date | None = None  # the date before moving off a non-working day
     note: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["date"] = self.date.isoformat()
         data["moved_from"] = self.moved_from.isoformat() if self.moved_from else None
@@ -160,7 +159,7 @@ class Note:
             text = f"{NO_ACKNOWLEDGEMENT} {text}"
         return text
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {"key": self.key, "text": self.text, "basis": self.basis}
 
 
@@ -193,10 +192,10 @@ class Calendar:
         upcoming = [d for d in self.deadlines if d.date >= today]
         return min(upcoming, key=lambda d: d.date) if upcoming else None
 
-    def as_list(self) -> list[dict[str, Any]]:
+    def as_list(self) -> list[dict[str, object]]:
         return [d.as_dict() for d in self.deadlines]
 
-    def notes_as_list(self) -> list[dict[str, Any]]:
+    def notes_as_list(self) -> list[dict[str, object]]:
         return [n.as_dict() for n in self.notes]
 
 

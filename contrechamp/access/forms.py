@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from contrechamp.access.models import Attachment, Event, PublicBody, Request
-from contrechamp.access.services import body_reference
+from contrechamp.access.models import AccessRequest, Attachment, Event, PublicBody
+from contrechamp.access.services.bodies import Place, body_reference
+from contrechamp.access.services.timeline import today
 from contrechamp.documents.forms import MultipleFileField
 from contrechamp.places.models import Commune, Department
 from contrechamp.registry.forms import communes_as_text, completed_input, parse_communes
@@ -38,7 +40,7 @@ class RequestForm(forms.Form):
         required=False,
         help_text=_(
             "The town hall of each: names or INSEE codes separated by commas, "
-            "“Nice (06088), 42218”. Several make a campaign."
+            "“Nice (06088), 42218”. Several make a series of requests."
         ),
         widget=completed_input("communes", "commune-suggestions"),
     )
@@ -55,7 +57,7 @@ class RequestForm(forms.Form):
         label=_("Or every commune of a department"),
         required=False,
         max_length=3,
-        help_text=_("Its code (e.g. 42): a campaign to the town hall of each commune."),
+        help_text=_("Its code (e.g. 42): a series of requests to the town hall of each commune."),
     )
     only_with_deployments = forms.BooleanField(
         label=_("Only communes where the registry records a deployment"), required=False
@@ -83,7 +85,7 @@ class RequestForm(forms.Form):
         required=False,
         help_text=_("One document per line, as precisely as you can (dates, references)."),
     )
-    channel = forms.ChoiceField(label=_("Sent by"), choices=Request.CHANNELS, initial="email")
+    channel = forms.ChoiceField(label=_("Sent by"), choices=AccessRequest.CHANNELS, initial="email")
     show_requester = forms.BooleanField(label=_("Show my name on the public page"), required=False)
 
     def clean_communes(self) -> list[Commune]:
@@ -110,7 +112,7 @@ class RequestForm(forms.Form):
             )
         return [found[s] for s in dict.fromkeys(slugs)]
 
-    def clean_bodies(self) -> list[tuple[str, Any]]:
+    def clean_bodies(self) -> list[tuple[str, Place]]:
         """What each entry names, made into a body only when the request is drafted."""
         found, errors = [], []
         for entry in re.split(r"[;\n]", self.cleaned_data["bodies"]):
@@ -158,8 +160,6 @@ class RequestForm(forms.Form):
 
 
 def _not_future(value: dt.date | None) -> dt.date | None:
-    from contrechamp.access.services import today
-
     if value and value > today():
         raise forms.ValidationError(_("This date is in the future."))
     return value
@@ -167,7 +167,7 @@ def _not_future(value: dt.date | None) -> dt.date | None:
 
 class SendForm(forms.Form):
     sent_on = forms.DateField(label=_("Date of sending"), widget=DATE)
-    channel = forms.ChoiceField(label=_("Sent by"), choices=Request.CHANNELS)
+    channel = forms.ChoiceField(label=_("Sent by"), choices=AccessRequest.CHANNELS)
     received_on = forms.DateField(
         label=_("Date of receipt (proof of receipt), if known"),
         required=False,
@@ -227,17 +227,17 @@ class AnswerForm(forms.Form):
 class SeriesReferralForm(forms.Form):
     lead = forms.ModelChoiceField(
         label=_("Refusal the referral is made on"),
-        queryset=Request.objects.none(),
+        queryset=AccessRequest.objects.none(),
         required=False,  # once the referral is made, later refusals join it
     )
     date = forms.DateField(label=_("Date of the referral"), widget=DATE)
 
-    def __init__(self, *args: Any, requests: list[Request], **kwargs: Any) -> None:
-        """`requests`: those offered (the refused ones; on sending, the whole campaign,
+    def __init__(self, *args: Any, requests: list[AccessRequest], **kwargs: Any) -> None:
+        """`requests`: those offered (the refused ones; on sending, the whole series,
         whose other requests the service refuses with its reason)."""
         super().__init__(*args, **kwargs)
         field = self.fields["lead"]
-        field.queryset = Request.objects.filter(id__in=[r.id for r in requests])  # type: ignore[attr-defined]
+        field.queryset = AccessRequest.objects.filter(id__in=[r.id for r in requests])  # type: ignore[attr-defined]
         field.label_from_instance = lambda r: r.body.name  # type: ignore[attr-defined]
 
     def clean_date(self) -> dt.date | None:
@@ -253,7 +253,7 @@ class SeriesEventForm(EventForm):
     )
 
 
-def request_initial(query: Any) -> dict[str, str]:
+def request_initial(query: QueryDict) -> dict[str, str]:
     """The form filled from the page it was opened from: a commune's (`?commune=`) or a
     deployment's (`?deploiement=`, its communes and subject with it)."""
     initial = {"communes": query.get("commune", "")}

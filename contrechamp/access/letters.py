@@ -4,10 +4,11 @@ are used until they do). French, since they go to French administrations."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 from django.template import Context, Template
 from django.utils import translation
+
+from contrechamp.access.models import LetterTemplate
 
 DEFAULTS: dict[str, tuple[str, str]] = {
     "request_email": (
@@ -195,8 +196,6 @@ Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distin
 
 
 def template_for(kind: str) -> tuple[str, str]:
-    from contrechamp.access.models import LetterTemplate
-
     edited = LetterTemplate.objects.filter(kind=kind).first()
     if edited is not None:
         return edited.subject, edited.body
@@ -205,11 +204,11 @@ def template_for(kind: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=64)
 def _compiled(text: str) -> Template:
-    """Templates compiled once per text (a campaign renders the same one many times)."""
+    """Templates compiled once per text (a series renders the same one many times)."""
     return Template(text)
 
 
-def render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
+def render(kind: str, context: dict[str, object]) -> tuple[str, str]:
     """The subject and text of a letter."""
     subject, body = template_for(kind)
     data = Context(context, autoescape=False)

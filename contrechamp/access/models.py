@@ -1,4 +1,4 @@
-"""Requests for administrative documents (CRPA), the bodies they go to, campaigns of the
+"""Requests for administrative documents (CRPA), the bodies they go to, series of the
 same request to many bodies, the timeline of each request, and the letter templates."""
 
 from __future__ import annotations
@@ -107,16 +107,17 @@ class DirectoryEntry(models.Model):
         return self.reference
 
 
-class Campaign(models.Model):
-    """The same request sent to many bodies at once, followed together. For the CADA it
-    is a series of requests (L342-1 CRPA) once enough of them are sent: the refusals
-    are then referred together, on one of them."""
+class RequestSeries(models.Model):
+    """A series of requests ("série de demandes"): the same request sent to many bodies
+    at once, followed together. For the CADA it is a series in the sense of L342-1 CRPA
+    once enough of them are sent: the refusals are then referred together, on one of
+    them. (Not a "campaign": that word is kept for petitions.)"""
 
     title = models.CharField(_("title"), max_length=300)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     referral_lead = models.ForeignKey(
-        "Request",
+        "AccessRequest",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -125,14 +126,20 @@ class Campaign(models.Model):
     )
     referred_on = models.DateField(_("date of the grouped referral"), null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("series of requests")
+        verbose_name_plural = _("series of requests")
+
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("campaign-detail", args=[self.id])
+        return reverse("series-detail", args=[self.id])
 
 
-class Request(models.Model):
+class AccessRequest(models.Model):
+    """A request for administrative documents (CRPA) to one public body."""
+
     CHANNELS = [("email", _("e-mail")), ("post", _("registered post"))]
     STATUSES = [
         ("draft", _("draft")),
@@ -146,8 +153,12 @@ class Request(models.Model):
         ("withdrawn", _("withdrawn")),
     ]
     body = models.ForeignKey(PublicBody, on_delete=models.PROTECT, related_name="requests")
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    series = models.ForeignKey(
+        RequestSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
     )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_requests"
@@ -174,6 +185,7 @@ class Request(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("access-to-documents request")
 
     def __str__(self) -> str:
         return f"{self.title} — {self.body}"
@@ -201,7 +213,7 @@ class Event(models.Model):
         ("judgment", _("judgment")),
         ("withdrawal", _("withdrawal")),
     ]
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=KINDS)
     date = models.DateField(_("date"))
     favourable = models.BooleanField(
@@ -242,7 +254,7 @@ class Attachment(models.Model):
         ("receipt", _("proof of receipt")),
         ("other", _("other proof")),
     ]
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=10, choices=KINDS, default="sending")
     filename = models.CharField(_("file name"), max_length=255)
     mime = models.CharField(max_length=100)

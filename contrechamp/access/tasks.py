@@ -1,12 +1,12 @@
 """Background work of requests: the daily pass that records implicit refusals and
-e-mails reminders."""
+e-mails reminders (the scheduler queues it; `contrechamp access daily` runs it by hand)."""
 
 from django_tasks import task
 
-from contrechamp.access.services import implicit_refusals_record, reminders_send
+from contrechamp.access.services.reminders import daily_pass
 
 
 @task()
 def daily() -> dict[str, int]:
     """Record the implicit refusals whose date has come, then e-mail what is due."""
-    return {"implicit_refusals": implicit_refusals_record(), "reminders": reminders_send()}
+    return daily_pass()

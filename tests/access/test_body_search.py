@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 
 from contrechamp.access import services
+from contrechamp.access.services import bodies
 from contrechamp.access.models import PublicBody
 from contrechamp.places.models import Epci, PlaceDataLoad
 
@@ -54,7 +55,7 @@ def test_bodies_added_by_hand_come_first_accents_optional():
 
 def test_a_search_does_not_normalise_every_place_name():
     services.body_search("warm")  # the directory, built once per places load
-    with mock.patch.object(services, "name_key", wraps=services.name_key) as normalise:
+    with mock.patch.object(bodies, "name_key", wraps=bodies.name_key) as normalise:
         assert _references("Métropole de Lyon")[0] == "epci:200046977"
     assert normalise.call_count <= 2, normalise.call_count
 

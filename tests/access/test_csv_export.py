@@ -8,7 +8,7 @@ import io
 import pytest
 import time_machine
 
-from contrechamp.access.models import Request
+from contrechamp.access.models import AccessRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _draft_and_send(client, **fields):
     }
     response = client.post("/demandes/nouvelle/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    request = Request.objects.latest("id")
+    request = AccessRequest.objects.latest("id")
     client.post(
         f"/demandes/{request.id}/envoi/",
         {"sent_on": "2026-03-10", "channel": "email", "received_on": ""},

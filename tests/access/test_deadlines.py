@@ -313,10 +313,10 @@ DRAFT = {
 def _timeline_to_the_cada(client):
     """A request sent, refused explicitly, referred to the CADA: every step through the
     forms a requester uses."""
-    from contrechamp.access.models import Request
+    from contrechamp.access.models import AccessRequest
 
     assert client.post("/demandes/nouvelle/", DRAFT).status_code == 302
-    request = Request.objects.get()
+    request = AccessRequest.objects.get()
     client.post(
         f"/demandes/{request.id}/envoi/",
         {"sent_on": "2026-01-02", "channel": "post", "received_on": "2026-01-05"},

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 import time_machine
 
-from contrechamp.access.models import FeedToken, Request
+from contrechamp.access.models import AccessRequest, FeedToken
 from tests.conftest import query_database, separate_database
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_the_address_is_a_random_key_stored_only_as_its_hash(contributor_client,
 
 def test_a_new_address_revokes_the_old_one(contributor_client, client):
     assert contributor_client.post("/demandes/nouvelle/", DRAFT).status_code == 302
-    Request.objects.update(
+    AccessRequest.objects.update(
         status="sent", sent_on=dt.date(2026, 3, 10), received_on=dt.date(2026, 3, 12)
     )
     old_url, _old = _new_address(contributor_client)

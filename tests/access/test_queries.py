@@ -44,7 +44,7 @@ def _grow(requester, series_requests: list, count: int) -> None:
         for kind, place in (("prefecture", department), ("epci", epci))
     ]
     sent_on = dt.date(2026, 3, 2)
-    services.campaign_send(campaign=series, sent_on=sent_on)
+    services.series_send(series=series, sent_on=sent_on)
     for request in others:
         services.request_send(request=request, sent_on=sent_on, received_on=sent_on)
     made = list(series.requests.all()) + others
@@ -70,8 +70,8 @@ def _count(client, url: str) -> int:
 def test_it_reads_lists_of_requests_in_a_constant_number_of_queries(contributor, client):
     made: list = []
     _grow(contributor, made, 5)
-    series = made[0].campaign
-    assert services.is_series(series)
+    series = made[0].series
+    assert services.is_cada_series(series)
     urls = [
         "/api/v1/requests?limit=100",
         "/exports/demandes.csv",
@@ -84,8 +84,8 @@ def test_it_reads_lists_of_requests_in_a_constant_number_of_queries(contributor,
     more: list = []
     _grow(contributor, more, 33)
     for request in more[:-2]:
-        request.campaign = series
-        request.save(update_fields=["campaign"])
+        request.series = series
+        request.save(update_fields=["series"])
     assert series.requests.count() >= 38
     after = {url: _count(client, url) for url in urls}
     assert after == before
@@ -97,7 +97,7 @@ def test_a_signed_in_requester_reads_the_list_in_as_many_queries(contributor, cl
     made: list = []
     _grow(contributor, made, 5)
     client.force_login(contributor)
-    urls = ["/demandes/", made[0].campaign.get_absolute_url()]
+    urls = ["/demandes/", made[0].series.get_absolute_url()]
     before = {url: _count(client, url) for url in urls}
     _grow(contributor, [], 33)
     assert {url: _count(client, url) for url in urls} == before

@@ -9,7 +9,13 @@ import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from contrechamp.access.models import Campaign, Event, LetterTemplate, PublicBody, Request
+from contrechamp.access.models import (
+    AccessRequest,
+    Event,
+    LetterTemplate,
+    PublicBody,
+    RequestSeries,
+)
 from contrechamp.access.services import reminders_send
 from contrechamp.documents.models import Document
 from tests.documents import samples
@@ -29,7 +35,7 @@ DRAFT = {
 def drafted(contributor_client):
     response = contributor_client.post("/demandes/nouvelle/", DRAFT)
     assert response.status_code == 302, response.content.decode()[:2000]
-    return Request.objects.get()
+    return AccessRequest.objects.get()
 
 
 def test_a_contributor_drafts_a_request_to_a_commune(drafted, contributor_client):
@@ -51,11 +57,11 @@ def test_drafting_errors_are_explained_and_nothing_is_created(contributor_client
     assert response.status_code == 400
     text = response.content.decode()
     assert "99999" in text
-    assert not Request.objects.exists() and not PublicBody.objects.exists()
+    assert not AccessRequest.objects.exists() and not PublicBody.objects.exists()
     response = contributor_client.post(
         "/demandes/nouvelle/", {**DRAFT, "usual": [], "documents_asked": "  "}
     )
-    assert response.status_code == 400 and not Request.objects.exists()
+    assert response.status_code == 400 and not AccessRequest.objects.exists()
 
 
 def test_visitors_and_others_cannot_draft_or_act_on_a_request(client, drafted, other_contributor):
@@ -64,21 +70,21 @@ def test_visitors_and_others_cannot_draft_or_act_on_a_request(client, drafted, o
     assert client.get(f"/demandes/{drafted.id}/").status_code == 404  # a draft is private
     client.force_login(other_contributor)
     assert client.get(f"/demandes/{drafted.id}/").status_code == 404
-    Request.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 1))
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 1))
     assert client.get(f"/demandes/{drafted.id}/").status_code == 200
     response = client.post(f"/demandes/{drafted.id}/evenement/", {"kind": "reply"})
     assert response.status_code == 403
     assert client.get(f"/demandes/{drafted.id}/courrier/request_post/").status_code == 403
 
 
-def test_a_campaign_sends_the_same_request_to_several_communes(contributor_client):
+def test_a_series_sends_the_same_request_to_several_communes(contributor_client):
     response = contributor_client.post(
         "/demandes/nouvelle/", {**DRAFT, "communes": "42218, 13055 06088"}
     )
     assert response.status_code == 302
-    campaign = Campaign.objects.get()
-    assert campaign.requests.count() == 3
-    assert sorted(campaign.requests.values_list("body__commune__code", flat=True)) == [
+    series = RequestSeries.objects.get()
+    assert series.requests.count() == 3
+    assert sorted(series.requests.values_list("body__commune__code", flat=True)) == [
         "06088",
         "13055",
         "42218",
@@ -175,7 +181,7 @@ def test_letters_come_from_the_templates_administrators_edit(drafted, contributo
 
 @time_machine.travel(dt.datetime(2026, 4, 8, 7, 0), tick=False)
 def test_the_daily_reminder_mails_what_is_due_within_seven_days_once(drafted, contributor):
-    Request.objects.filter(id=drafted.id).update(
+    AccessRequest.objects.filter(id=drafted.id).update(
         status="sent", sent_on=dt.date(2026, 3, 10), received_on=dt.date(2026, 3, 12)
     )
     assert reminders_send() == 1
@@ -186,7 +192,7 @@ def test_the_daily_reminder_mails_what_is_due_within_seven_days_once(drafted, co
 
 
 def test_the_dashboard_and_the_atom_feed_list_upcoming_dates(drafted, contributor_client, client):
-    Request.objects.filter(id=drafted.id).update(
+    AccessRequest.objects.filter(id=drafted.id).update(
         status="sent", sent_on=dt.date(2026, 3, 10), received_on=dt.date(2026, 3, 12)
     )
     with time_machine.travel(dt.datetime(2026, 4, 8, 7, 0), tick=False):
@@ -204,7 +210,7 @@ def test_the_dashboard_and_the_atom_feed_list_upcoming_dates(drafted, contributo
 def test_statistics_api_and_csv_show_sent_requests_only(drafted, contributor_client, client):
     other = contributor_client.post("/demandes/nouvelle/", {**DRAFT, "communes": "13055"})
     assert other.status_code == 302
-    Request.objects.filter(id=drafted.id).update(
+    AccessRequest.objects.filter(id=drafted.id).update(
         status="answered", sent_on=dt.date(2026, 3, 10), received_on=dt.date(2026, 3, 12)
     )
     Event.objects.create(request=drafted, kind="reply", date=dt.date(2026, 3, 30))
@@ -214,7 +220,7 @@ def test_statistics_api_and_csv_show_sent_requests_only(drafted, contributor_cli
     assert [r["id"] for r in listed] == [drafted.id]
     detail = client.get(f"/api/v1/requests/{drafted.id}").json()
     assert detail["events"][0]["kind"] == "reply" and detail["places"] == ["42218"]
-    drafts = Request.objects.exclude(id=drafted.id).get()
+    drafts = AccessRequest.objects.exclude(id=drafted.id).get()
     assert client.get(f"/api/v1/requests/{drafts.id}").status_code == 404
     csv_text = client.get("/exports/demandes.csv").content.decode()
     assert csv_text.count("\n") == 2 and "Vidéosurveillance algorithmique" in csv_text
@@ -225,7 +231,7 @@ def test_the_command_reminds(drafted):
 
     from django.core.management import call_command
 
-    Request.objects.filter(id=drafted.id).update(
+    AccessRequest.objects.filter(id=drafted.id).update(
         status="sent", sent_on=dt.date(2026, 3, 10), received_on=dt.date(2026, 3, 12)
     )
     out = StringIO()
@@ -248,13 +254,13 @@ def test_a_request_about_a_deployment_starts_from_its_page(contributor_client, c
         "/demandes/nouvelle/",
         {**DRAFT, "communes": commune.code, "deployments": deployment.slug},
     )
-    request = Request.objects.get()
+    request = AccessRequest.objects.get()
     assert response["Location"] == request.get_absolute_url()
     assert list(request.deployments.all()) == [deployment]
     bad = contributor_client.post("/demandes/nouvelle/", {**DRAFT, "deployments": "nulle-part"})
     assert bad.status_code == 400 and "nulle-part" in bad.content.decode()
     # Once sent, the deployment's and the commune's pages list it, and so does the API.
-    Request.objects.filter(id=request.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
+    AccessRequest.objects.filter(id=request.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
     client.logout()
     for url in (deployment.get_absolute_url(), commune.get_absolute_url()):
         assert request.get_absolute_url() in client.get(url).content.decode()

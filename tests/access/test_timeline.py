@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import call_command
 
 from contrechamp.access import services
-from contrechamp.access.models import Event, Request
+from contrechamp.access.models import AccessRequest, Event
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ DRAFT = {
 @pytest.fixture
 def sent(contributor_client):
     contributor_client.post("/demandes/nouvelle/", DRAFT)
-    request = Request.objects.get()
+    request = AccessRequest.objects.get()
     with time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False):
         response = contributor_client.post(
             f"/demandes/{request.id}/envoi/",
@@ -63,14 +63,14 @@ def test_the_daily_pass_records_the_implicit_refusal_once_its_date_has_come(sent
 
 def test_an_answer_entered_late_removes_the_implicit_refusal(sent, contributor_client):
     services.implicit_refusals_record(on=dt.date(2026, 4, 20))
-    assert Request.objects.get().status == "refused"
+    assert AccessRequest.objects.get().status == "refused"
     with time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False):
         # The reply had come on 10 April; the requester records it afterwards.
         contributor_client.post(
             f"/demandes/{sent.id}/evenement/", {"kind": "reply", "date": "2026-04-10"}
         )
     assert list(Event.objects.values_list("kind", "automatic")) == [("reply", False)]
-    assert Request.objects.get().status == "answered"
+    assert AccessRequest.objects.get().status == "answered"
 
 
 def test_a_reply_after_the_month_leaves_the_refusal_in_the_timeline(sent, contributor_client):
@@ -80,13 +80,13 @@ def test_a_reply_after_the_month_leaves_the_refusal_in_the_timeline(sent, contri
             f"/demandes/{sent.id}/evenement/", {"kind": "reply", "date": "2026-04-24"}
         )
     assert list(Event.objects.values_list("kind", flat=True)) == ["implicit_refusal", "reply"]
-    assert Request.objects.get().status == "answered"
-    assert not services.answered_on_time(Request.objects.get())
+    assert AccessRequest.objects.get().status == "answered"
+    assert not services.answered_on_time(AccessRequest.objects.get())
 
 
 def test_a_receipt_known_later_moves_the_recorded_refusal(contributor_client):
     contributor_client.post("/demandes/nouvelle/", DRAFT)
-    request = Request.objects.get()
+    request = AccessRequest.objects.get()
     with time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False):
         # Sent by post without proof of receipt: estimated two days later, and the
         # implicit refusal a month after that is recorded at once (its date has come).
@@ -120,4 +120,4 @@ def test_the_daily_command_records_and_reminds(sent):
     out = StringIO()
     call_command("access", "daily", "--today", "2026-04-12", stdout=out)
     assert "1 implicit refusal(s) recorded" in out.getvalue()
-    assert Request.objects.get().status == "refused"
+    assert AccessRequest.objects.get().status == "refused"

@@ -152,7 +152,7 @@ def test_a_request_is_refused_by_silence_and_referred_to_the_cada(browser, clock
     v.context.close()
 
 
-def test_a_campaign_is_a_series_and_its_refusals_are_referred_together(browser, clocked):
+def test_five_requests_sent_are_a_series_and_their_refusals_are_referred_together(browser, clocked):
     base = clocked.serve_at("2026-03-20T09:00:00")
     v = _visitor(browser, base)
     page = v.page
@@ -171,8 +171,8 @@ def test_a_campaign_is_a_series_and_its_refusals_are_referred_together(browser, 
     page.get_by_label("Documents demandés").fill("Le marché passé avec Briefcam")
     page.get_by_role("button", name="Rédiger").click()
     expect(page.locator(".messages")).to_contain_text("5 demandes rédigées")
-    expect(page.locator("#campaign-requests tbody tr")).to_have_count(5)
-    expect(page.locator("#campaign-requests")).to_contain_text("Préfecture (Loire)")
+    expect(page.locator("#series-requests tbody tr")).to_have_count(5)
+    expect(page.locator("#series-requests")).to_contain_text("Préfecture (Loire)")
     page.get_by_label("Date d'envoi").fill("2026-03-10")
     page.get_by_label("Date de réception (accusé de réception), si elle est connue").fill(
         "2026-03-12"
@@ -188,8 +188,10 @@ def test_a_campaign_is_a_series_and_its_refusals_are_referred_together(browser, 
     page = v.page
     page.goto(base + "/demandes/")
     page.get_by_role("link", name="Vidéosurveillance algorithmique").first.click()
-    page.get_by_role("link", name="Vidéosurveillance algorithmique").click()  # the campaign
-    expect(page.locator("#campaign-requests")).to_contain_text(
+    page.get_by_role(
+        "link", name="Vidéosurveillance algorithmique"
+    ).click()  # the series of requests
+    expect(page.locator("#series-requests")).to_contain_text(
         "refusée implicitement depuis le 12 avril 2026"
     )
     page.get_by_role(

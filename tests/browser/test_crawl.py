@@ -151,7 +151,7 @@ campaign = access.requests_draft(
     documents_asked="Les délibérations sur la vidéoprotection",
     communes=list(Commune.objects.filter(department=department).order_by("code")[:5]),
 )
-access.campaign_send(campaign=campaign, sent_on=today - dt.timedelta(days=70))
+access.series_send(series=campaign, sent_on=today - dt.timedelta(days=70))
 assert access.series_refused(campaign)
 
 entity = Entity.objects.order_by("id").first()
@@ -185,7 +185,7 @@ print(json.dumps({
     "request_id": [str(refused.id), str(sent.id)],
     "attachment_id": [str(proof.id)],
     "kind": ["request_email", "reminder", "cada_referral", "after_opinion"],
-    "campaign_id": [str(campaign.id)],
+    "series_id": [str(campaign.id)],
     "token": {
         "demandes/": [access.feed_token_renew(user=contributor)],
         "compte/": [default_token_generator.make_token(contributor)],

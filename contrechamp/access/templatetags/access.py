@@ -1,25 +1,25 @@
 """The requests about a commune or a deployment, on their pages (and the way to draft
-one), without the places and registry views knowing about requests."""
+one), without the place and registry pages knowing about requests."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
+from django.template.context import Context
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from contrechamp.access.models import Request
-from contrechamp.accounts.models import has_role
+from contrechamp.access.permissions import may_draft_requests, public_requests
+from contrechamp.places.models import Commune
+from contrechamp.registry.models import Deployment
 
 register = template.Library()
 
 
 @register.inclusion_tag("access/_requests_about.html", takes_context=True)
-def requests_about(context: dict[str, Any], subject: Any) -> dict[str, Any]:
+def requests_about(context: Context, subject: Commune | Deployment) -> dict[str, object]:
     """`subject`: a commune or a deployment."""
-    sent = Request.objects.exclude(status="draft").select_related("body")
-    if hasattr(subject, "slug"):  # a deployment
+    sent = public_requests().select_related("body")
+    if isinstance(subject, Deployment):
         found = sent.filter(deployments=subject)
         query = {"deploiement": subject.slug}
     else:
@@ -29,5 +29,5 @@ def requests_about(context: dict[str, Any], subject: Any) -> dict[str, Any]:
     return {
         "requests": list(found[:50]),
         "create_url": reverse("request-create") + "?" + urlencode(query),
-        "can_create": has_role(user, "contributor"),
+        "can_create": may_draft_requests(user),
     }

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from contrechamp.access.deadlines import Facts, compute, subdivision_of
+from contrechamp.access.services.reminders import daily_pass, reminders_send
 
 # In the order events happen: each date given must not come before the previous ones.
 ORDER = ["sent", "received", "refused", "cada_registered", "cada_opinion", "final_refusal"]
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         getattr(self, "handle_" + options["action"])(**options)
 
     def handle_deadlines(self, **options: Any) -> None:
-        given: dict[str, Any] = {
+        given: dict[str, dt.date] = {
             name: _date(options[name], name.replace("_", "-"))
             for name in ORDER
             if options.get(name)
@@ -68,13 +69,10 @@ class Command(BaseCommand):
                     f"--{name.replace('_', '-')} is before --{previous.replace('_', '-')}."
                 )
             previous = name
-        calendar = compute(
-            Facts(
-                channel=options["channel"],
-                subdivision=subdivision_of(options["department"]),
-                **given,
-            )
-        )
+        facts = Facts(channel=options["channel"], subdivision=subdivision_of(options["department"]))
+        for name, day in given.items():  # only the date fields of ORDER
+            setattr(facts, name, day)
+        calendar = compute(facts)
         if options["json"]:
             data = {
                 "facts": {k: v.isoformat() for k, v in given.items()},
@@ -94,18 +92,14 @@ class Command(BaseCommand):
             self.stdout.write(f"- {note.text} ({note.basis})")
 
     def handle_remind(self, **options: Any) -> None:
-        from contrechamp.access.services import reminders_send
-
         today = _date(options["today"], "today") if options["today"] else None
         sent = reminders_send(today=today)
         self.stdout.write(f"{sent} reminder e-mail(s) sent.")
 
     def handle_daily(self, **options: Any) -> None:
-        from contrechamp.access.services import implicit_refusals_record, reminders_send
-
         today = _date(options["today"], "today") if options["today"] else None
-        refused = implicit_refusals_record(on=today)
-        sent = reminders_send(today=today)
+        done = daily_pass(on=today)
         self.stdout.write(
-            f"{refused} implicit refusal(s) recorded, {sent} reminder e-mail(s) sent."
+            f"{done['implicit_refusals']} implicit refusal(s) recorded, "
+            f"{done['reminders']} reminder e-mail(s) sent."
         )

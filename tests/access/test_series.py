@@ -1,4 +1,4 @@
-"""Bodies of the places dataset, campaigns, the CADA's rule on series of requests, and
+"""Bodies of the places dataset, series of requests and the CADA's rule on them, and
 the private proofs joined to the referral file."""
 
 import datetime as dt
@@ -10,7 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contrechamp.access import services
-from contrechamp.access.models import Attachment, Campaign, Event, PublicBody, Request
+from contrechamp.access.models import AccessRequest, Attachment, Event, PublicBody, RequestSeries
 from tests.documents import samples
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +44,9 @@ def test_bodies_of_the_places_dataset_are_found_by_name_and_made_once(contributo
         "/demandes/nouvelle/", {**DRAFT, "bodies": entries, "communes": "Saint-Étienne (42218)"}
     )
     assert response.status_code == 302
-    campaign = Campaign.objects.get()
-    assert response["Location"] == campaign.get_absolute_url()
-    kinds = sorted(campaign.requests.values_list("body__kind", "body__name"))
+    series = RequestSeries.objects.get()
+    assert response["Location"] == series.get_absolute_url()
+    kinds = sorted(series.requests.values_list("body__kind", "body__name"))
     assert kinds == [
         ("commune", "Mairie de Saint-Étienne"),
         ("epci", "Saint-Étienne Métropole"),
@@ -56,7 +56,7 @@ def test_bodies_of_the_places_dataset_are_found_by_name_and_made_once(contributo
     assert epci.department_code == "42"  # its holidays are those of the Loire
     # Asked again, the same bodies: none is made twice.
     contributor_client.post("/demandes/nouvelle/", {**DRAFT, "bodies": "prefecture:42"})
-    assert PublicBody.objects.count() == 3 and Request.objects.count() == 4
+    assert PublicBody.objects.count() == 3 and AccessRequest.objects.count() == 4
 
 
 def test_a_body_that_does_not_exist_is_refused_and_nothing_is_made(contributor_client):
@@ -66,15 +66,15 @@ def test_a_body_that_does_not_exist_is_refused_and_nothing_is_made(contributor_c
     )
     assert response.status_code == 400
     assert "epci:123" in response.content.decode()
-    assert not PublicBody.objects.exists() and not Request.objects.exists()
+    assert not PublicBody.objects.exists() and not AccessRequest.objects.exists()
 
 
-def test_a_campaign_to_every_commune_of_a_department(contributor_client):
+def test_a_series_to_every_commune_of_a_department(contributor_client):
     response = contributor_client.post("/demandes/nouvelle/", {**DRAFT, "department": "972"})
     assert response.status_code == 302
-    campaign = Campaign.objects.get()
-    assert campaign.requests.count() == 34  # the communes of Martinique
-    assert {r.body.department_code for r in campaign.requests.all()} == {"972"}
+    series = RequestSeries.objects.get()
+    assert series.requests.count() == 34  # the communes of Martinique
+    assert {r.body.department_code for r in series.requests.all()} == {"972"}
     # Only where the registry records a deployment: none in Mayotte, and it is said.
     response = contributor_client.post(
         "/demandes/nouvelle/", {**DRAFT, "department": "976", "only_with_deployments": "on"}
@@ -82,24 +82,24 @@ def test_a_campaign_to_every_commune_of_a_department(contributor_client):
     assert response.status_code == 400
     assert "Mayotte" in response.content.decode()
     response = contributor_client.post("/demandes/nouvelle/", {**DRAFT, "department": "99"})
-    assert response.status_code == 400 and Campaign.objects.count() == 1
+    assert response.status_code == 400 and RequestSeries.objects.count() == 1
 
 
 @pytest.fixture
 def series(contributor_client):
-    """Five requests of a campaign, sent on 10 March 2026 and received on the 12th."""
+    """Five requests of a series of requests, sent on 10 March 2026 and received on the 12th."""
     contributor_client.post("/demandes/nouvelle/", {**DRAFT, "communes": FIVE})
-    campaign = Campaign.objects.get()
+    series = RequestSeries.objects.get()
     with time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False):
-        page = contributor_client.get(campaign.get_absolute_url()).content.decode()
+        page = contributor_client.get(series.get_absolute_url()).content.decode()
         assert "5 drafts" in page or "5 brouillons" in page
         response = contributor_client.post(
-            f"/demandes/campagnes/{campaign.id}/envoi/",
+            f"/demandes/series/{series.id}/envoi/",
             {"sent_on": "2026-03-10", "channel": "email", "received_on": "2026-03-12"},
         )
     assert response.status_code == 302
-    assert set(campaign.requests.values_list("status", flat=True)) == {"sent"}
-    return campaign
+    assert set(series.requests.values_list("status", flat=True)) == {"sent"}
+    return series
 
 
 def test_the_refusals_of_a_series_are_referred_together(series, contributor_client, client):
@@ -111,7 +111,7 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
         )
     # Bordeaux received the request later (its proof of receipt says the 25th).
     bordeaux = requests["33063"]
-    Request.objects.filter(id=bordeaux.id).update(received_on=dt.date(2026, 3, 25))
+    AccessRequest.objects.filter(id=bordeaux.id).update(received_on=dt.date(2026, 3, 25))
     services.implicit_refusals_record(on=dt.date(2026, 4, 20))
     statuses = sorted(series.requests.values_list("status", flat=True))
     assert statuses == ["answered", "refused", "refused", "refused", "sent"]
@@ -126,7 +126,7 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
         )
         # The grouped referral, made on Marseille's refusal, lists every request.
         letter = contributor_client.get(
-            f"/demandes/campagnes/{series.id}/courrier/?demande={marseille.id}"
+            f"/demandes/series/{series.id}/courrier/?demande={marseille.id}"
         ).content.decode()
         assert "L342-1" in letter and "série de 5 demandes" in letter
         assert "Administration : Mairie de Marseille" in letter
@@ -137,7 +137,7 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
             "Mairie de Bordeaux — demande du 10 mars 2026, reçue le 25 mars 2026 — sans" in letter
         )
         response = contributor_client.post(
-            f"/demandes/campagnes/{series.id}/saisine/",
+            f"/demandes/series/{series.id}/saisine/",
             {"lead": marseille.id, "date": "2026-04-20"},
         )
         assert response.status_code == 302
@@ -146,7 +146,7 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
         referred = Event.objects.filter(kind="cada_referral", series=True)
         assert referred.count() == 3
         assert set(
-            Request.objects.filter(events__in=referred).values_list("status", flat=True)
+            AccessRequest.objects.filter(events__in=referred).values_list("status", flat=True)
         ) == {"cada"}
         # The CADA file is the grouped one, made on Marseille's refusal; Nice's refusal
         # went with it and has no file of its own.
@@ -163,7 +163,7 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
         assert "20 avril 2026" in text and "Mairie de Marseille" in text and "L342-1" in text
         # Once is enough.
         again = contributor_client.post(
-            f"/demandes/campagnes/{series.id}/saisine/",
+            f"/demandes/series/{series.id}/saisine/",
             {"lead": nice.id, "date": "2026-04-20"},
             follow=True,
         )
@@ -175,46 +175,46 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
     with time_machine.travel(dt.datetime(2026, 4, 26, 10, 0), tick=False):
         page = contributor_client.get(series.get_absolute_url()).content.decode()
         assert 'id="series-join"' in page
-        contributor_client.post(f"/demandes/campagnes/{series.id}/saisine/", {"date": "2026-04-26"})
+        contributor_client.post(f"/demandes/series/{series.id}/saisine/", {"date": "2026-04-26"})
     assert Event.objects.filter(kind="cada_referral", series=True).count() == 4
     series.refresh_from_db()
     assert series.referral_lead == marseille and series.referred_on == dt.date(2026, 4, 20)
 
     with time_machine.travel(dt.datetime(2026, 4, 28, 10, 0), tick=False):
         contributor_client.post(
-            f"/demandes/campagnes/{series.id}/evenement/",
+            f"/demandes/series/{series.id}/evenement/",
             {"kind": "cada_ack", "date": "2026-04-27"},
         )
     assert Event.objects.filter(kind="cada_ack", series=True).count() == 4
-    for request in Request.objects.filter(status="cada"):
+    for request in AccessRequest.objects.filter(status="cada"):
         confirmed = services.calendar(request).get("refusal_confirmed")
         assert confirmed is not None and confirmed.date == dt.date(2026, 6, 27)
-    # The public sees the campaign and the series, not the requester's name.
+    # The public sees the series of requests and the series, not the requester's name.
     client.logout()
     public = client.get(series.get_absolute_url()).content.decode()
     assert "Mairie de Marseille" in public and "L342-1" in public and "camille" not in public
-    assert client.post(f"/demandes/campagnes/{series.id}/evenement/", {}).status_code == 403
+    assert client.post(f"/demandes/series/{series.id}/evenement/", {}).status_code == 403
 
 
 def test_fewer_than_five_requests_are_referred_one_by_one(contributor_client):
     contributor_client.post("/demandes/nouvelle/", {**DRAFT, "communes": "42218, 13055"})
-    campaign = Campaign.objects.get()
-    first = campaign.requests.order_by("id").first()
+    series = RequestSeries.objects.get()
+    first = series.requests.order_by("id").first()
     with time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False):
         contributor_client.post(
-            f"/demandes/campagnes/{campaign.id}/envoi/",
+            f"/demandes/series/{series.id}/envoi/",
             {"sent_on": "2026-03-10", "channel": "email", "received_on": "2026-03-12"},
         )
     services.implicit_refusals_record(on=dt.date(2026, 4, 20))
     with time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False):
-        page = contributor_client.get(campaign.get_absolute_url()).content.decode()
+        page = contributor_client.get(series.get_absolute_url()).content.decode()
         assert "Fewer than 5" in page or "Moins de 5" in page
         assert (
             contributor_client.get(f"/demandes/{first.id}/courrier/cada_referral/").status_code
             == 200
         )
         response = contributor_client.post(
-            f"/demandes/campagnes/{campaign.id}/saisine/",
+            f"/demandes/series/{series.id}/saisine/",
             {"lead": first.id, "date": "2026-04-20"},
             follow=True,
         )
@@ -227,20 +227,20 @@ def test_fewer_than_five_requests_are_referred_one_by_one(contributor_client):
     )
 
 
-def test_a_draft_campaign_is_private(contributor_client, client, other_contributor):
+def test_a_draft_series_is_private(contributor_client, client, other_contributor):
     contributor_client.post("/demandes/nouvelle/", {**DRAFT, "communes": "42218, 13055"})
-    campaign = Campaign.objects.get()
-    assert contributor_client.get(campaign.get_absolute_url()).status_code == 200
+    series = RequestSeries.objects.get()
+    assert contributor_client.get(series.get_absolute_url()).status_code == 200
     client.logout()
-    assert client.get(campaign.get_absolute_url()).status_code == 404
+    assert client.get(series.get_absolute_url()).status_code == 404
     client.force_login(other_contributor)
-    assert client.get(campaign.get_absolute_url()).status_code == 404
-    assert client.post(f"/demandes/campagnes/{campaign.id}/envoi/", {}).status_code == 404
+    assert client.get(series.get_absolute_url()).status_code == 404
+    assert client.post(f"/demandes/series/{series.id}/envoi/", {}).status_code == 404
 
 
 def test_proofs_are_private_and_go_into_the_referral_file(contributor_client, client, reviewer):
     contributor_client.post("/demandes/nouvelle/", {**DRAFT, "communes": "42218"})
-    request = Request.objects.get()
+    request = AccessRequest.objects.get()
     with time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False):
         response = contributor_client.post(
             f"/demandes/{request.id}/envoi/",

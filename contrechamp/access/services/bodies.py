@@ -1,0 +1,207 @@
+"""The directory of public bodies a request can go to: the bodies of the places dataset
+(a commune's town hall, an intercommunality, a department's council and its prefecture,
+a region's council), made the first time a request goes to them, and bodies added by
+hand; searched for autocompletion in the database.
+
+Forms and the API name them by reference: "commune:42218", "epci:244200770",
+"department:42", "prefecture:42", "region:84"; a body added by hand is "body:17"."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext as _
+
+from contrechamp.access.models import DirectoryEntry, PublicBody
+from contrechamp.lib.text import name_key
+from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
+
+# What a reference names: a place of the dataset, or a body added by hand.
+Place = Commune | Epci | Department | Region | PublicBody
+
+
+def _body(lookup: dict[str, object], **defaults: object) -> PublicBody:
+    try:
+        with transaction.atomic():
+            body, _created = PublicBody.objects.get_or_create(**lookup, defaults=defaults)
+    except IntegrityError:  # made meanwhile by another request
+        body = PublicBody.objects.get(**lookup)
+    return body
+
+
+def body_for_commune(commune: Commune) -> PublicBody:
+    """The commune's own body (its town hall)."""
+    return _body({"kind": "commune", "commune": commune}, name=_body_name("commune", commune))
+
+
+def bodies_for_communes(communes: list[Commune]) -> list[PublicBody]:
+    """The town halls of many communes at once (a series across a department), in
+    the order given: those missing made together."""
+
+    def existing() -> dict[int, PublicBody]:
+        found = PublicBody.objects.filter(kind="commune", commune__in=communes)
+        return {b.commune_id: b for b in found.select_related("commune__department")}  # type: ignore[misc]
+
+    known = existing()
+    missing = [c for c in communes if c.id not in known]
+    if missing:
+        PublicBody.objects.bulk_create(
+            [PublicBody(kind="commune", commune=c, name=_body_name("commune", c)) for c in missing],
+            ignore_conflicts=True,  # made meanwhile by another request
+        )
+        known = existing()
+    return [known[c.id] for c in communes]
+
+
+def _body_name(kind: str, place: Place) -> str:
+    if kind == "commune":
+        return f"Mairie de {place.name}"
+    if kind == "department":
+        return f"Conseil départemental ({place.name})"
+    if kind == "prefecture":
+        return f"Préfecture ({place.name})"
+    if kind == "region":
+        return f"Conseil régional ({place.name})"
+    return str(place.name)
+
+
+def body_for_place(kind: str, place: Place) -> PublicBody:
+    """The body of a place of the dataset: a commune's town hall, an intercommunality,
+    a department's council or its prefecture, a region's council; for "body", the body
+    added by hand itself (what `body_reference` returns, made into a body)."""
+    if kind == "body" and isinstance(place, PublicBody):
+        return place
+    if kind == "commune" and isinstance(place, Commune):
+        return body_for_commune(place)
+    name = _body_name(kind, place)
+    if kind == "epci" and isinstance(place, Epci):
+        # Its department, for the holidays of the deadlines: where most members are.
+        main = (
+            place.communes.values("department")
+            .annotate(n=Count("id"))
+            .order_by("-n", "department")
+            .first()
+        )
+        return _body(
+            {"kind": "epci", "epci": place},
+            name=name,
+            department_id=main["department"] if main else None,
+        )
+    if kind in ("department", "prefecture") and isinstance(place, Department):
+        return _body({"kind": kind, "department": place}, name=name)
+    if kind == "region" and isinstance(place, Region):
+        return _body({"kind": "region", "region": place}, name=name)
+    raise ValueError(kind)
+
+
+def body_reference(reference: str) -> tuple[str, Place]:
+    """What a reference names: ("epci", <Epci>), ("body", <PublicBody>)…, without
+    making anything. A reference may end a label: "Préfecture (Loire) [prefecture:42]"."""
+    match = re.search(r"\[?\b([a-z]+):([0-9A-Za-z]+)\]?\s*$", reference.strip())
+    kind, code = match.groups() if match else ("", "")
+    found: Place | None = None
+    if kind == "commune":
+        found = Commune.objects.filter(code=code).first()
+    elif kind == "epci":
+        found = Epci.objects.filter(siren=code).first()
+    elif kind in ("department", "prefecture"):
+        found = Department.objects.filter(code=code.upper()).first()
+    elif kind == "region":
+        found = Region.objects.filter(code=code).first()
+    elif kind == "body" and code.isdigit():
+        found = PublicBody.objects.filter(id=int(code)).first()
+    if found is None:
+        raise ValidationError(_("No public body answers to “%s”.") % reference.strip())
+    return kind, found
+
+
+def directory_sync() -> int:
+    """Rebuild the bodies directory when the places were loaded again since it was built
+    (a load is rare; a search is not). Returns the places load it reflects (0: none)."""
+    latest = PlaceDataLoad.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    built = DirectoryEntry.objects.values_list("places_load", flat=True).first()
+    if built == latest:
+        return latest
+    entries: list[DirectoryEntry] = []
+
+    def add(kind: str, code: str, name: str, place_name: str) -> None:
+        entries.append(
+            DirectoryEntry(
+                reference=f"{kind}:{code}",
+                kind=kind,
+                name=name,
+                name_key=name_key(place_name),
+                code=code.upper(),
+                position=len(entries),
+                places_load=latest,
+            )
+        )
+
+    for region in Region.objects.all():
+        add("region", region.code, _body_name("region", region), region.name)
+    for department in Department.objects.all():
+        for kind in ("prefecture", "department"):
+            name = _body_name(kind, department)
+            add(kind, department.code, f"{name[:-1]}, {department.code})", department.name)
+    for siren, name in Epci.objects.values_list("siren", "name"):
+        add("epci", siren, name, name)
+    try:
+        with transaction.atomic():
+            DirectoryEntry.objects.all().delete()
+            DirectoryEntry.objects.bulk_create(entries, batch_size=500)
+    except IntegrityError:  # rebuilt meanwhile by another process, from the same load
+        pass
+    return latest
+
+
+def _starts_with(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, in a form the column's index serves. SQLite's LIKE
+    is case-insensitive, so it cannot use an ordinary index and reads all 35,000
+    communes; a range does, and under SQLite's binary collation the strings in
+    [prefix, prefix + U+10FFFF) are exactly those that start with it. PostgreSQL's
+    collation may not order that way (a locale collation can ignore U+10FFFF): LIKE."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})
+
+
+def body_search(query: str, *, limit: int = 20) -> list[dict[str, str]]:
+    """Bodies a request can go to whose name (accents optional) or code starts with or
+    contains `query`: bodies added by hand, regions, departments and their prefectures,
+    intercommunalities, then communes, most populated first. For autocompletion: three
+    indexed queries, whatever the number of places."""
+    key, code = name_key(query), query.strip().upper()
+    if len(key) < 2:
+        return []
+    directory_sync()
+    found = [
+        {"reference": f"body:{body.id}", "name": body.name, "kind": body.kind}
+        for body in PublicBody.objects.filter(
+            commune__isnull=True,
+            epci__isnull=True,
+            department__isnull=True,
+            region__isnull=True,
+            name_key__contains=key,
+        ).only("id", "name", "kind")[:limit]
+    ]
+    places = DirectoryEntry.objects.filter(Q(name_key__contains=key) | Q(code=code))
+    found += [
+        {"reference": entry.reference, "name": entry.name, "kind": entry.kind}
+        for entry in places[: limit - len(found)]
+    ]
+    communes = Commune.objects.filter(
+        _starts_with("name_key", key) | Q(code=code), kind="commune"
+    ).order_by(F("population").desc(nulls_last=True), "code")
+    for commune in communes[: max(limit - len(found), 0)]:
+        name = _body_name("commune", commune)
+        found.append(
+            {
+                "reference": f"commune:{commune.code}",
+                "name": f"{name} ({commune.code})",
+                "kind": "commune",
+            }
+        )
+    return found[:limit]

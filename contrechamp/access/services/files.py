@@ -1,0 +1,111 @@
+"""Files of a request: the private proofs kept with it (sending, receipt), and the CADA
+referral file assembled as one PDF."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+import pymupdf
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from contrechamp.access.models import AccessRequest, Attachment
+from contrechamp.access.services.letters import letter
+from contrechamp.documents import extract, files
+from contrechamp.documents import permissions as document_permissions
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+
+    # Who asks for the referral file: whether they may read originals decides what it holds.
+    Viewer = AbstractBaseUser | AnonymousUser
+
+
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+# What a proof may be: a scan or photo, a PDF, the e-mail as sent, a text.
+ATTACHMENT_KINDS = ("pdf", "image", "email", "text")
+
+
+def attachment_add(
+    *,
+    request: AccessRequest,
+    data: bytes,
+    filename: str,
+    kind: str = "sending",
+    user: User | None = None,
+) -> Attachment:
+    """Keep a proof with the request (private to the requester and reviewers)."""
+    if kind not in dict(Attachment.KINDS):
+        raise ValidationError(_("Unknown kind of proof."))
+    if not data:
+        raise ValidationError(_("The file is empty."))
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("A proof may weigh %d MB at most.") % (ATTACHMENT_MAX_BYTES // 1024 // 1024)
+        )
+    try:
+        sniffed = extract.sniff(data)
+    except extract.DocumentError as error:
+        raise ValidationError(f"{filename}: {error}") from error
+    if sniffed.kind not in ATTACHMENT_KINDS:
+        raise ValidationError(
+            _("A proof is a PDF, an image, an e-mail (.eml) or a text file; “%s” is none.")
+            % filename
+        )
+    attachment = Attachment(
+        request=request,
+        kind=kind,
+        filename=filename[:255] or "preuve",
+        mime=sniffed.mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user,
+    )
+    files.save(attachment.path, data)
+    attachment.save()
+    return attachment
+
+
+def attachment_data(attachment: Attachment) -> bytes:
+    return files.read(attachment.path)
+
+
+def _as_pdf(data: bytes) -> bytes:
+    """A proof or a document as PDF pages, for the referral file."""
+    sniffed = extract.sniff(data)
+    rendition = extract.render(
+        sniffed.kind, data, max_attachments=settings.DOCUMENT_MAX_ATTACHMENTS
+    )
+    return rendition.pdf if rendition.pdf is not None else data
+
+
+def referral_file(request: AccessRequest, *, user: Viewer, series: bool = False) -> bytes:
+    """What the CADA asks for, in one PDF: the referral letter (for the whole series when
+    `series`), the request as sent, the proofs of sending and receipt, and the written
+    refusal when the user may read the original (reviewers; a requester joins their own
+    copy, which the letter lists)."""
+    kind = "cada_referral_series" if series else "cada_referral"
+    parts = [
+        letter(request, kind),
+        letter(request, "request_" + request.channel),
+    ]
+    with translation.override("fr"):
+        titles = [_("Referral to the CADA"), _("The request as sent")]
+    out = pymupdf.open()
+    for title, (subject, text) in zip(titles, parts, strict=True):
+        blocks = [("h1", str(title)), ("meta", subject)]
+        blocks += [("p", part) for part in text.split("\n\n")]
+        out.insert_pdf(pymupdf.open(stream=extract.text_pdf(blocks), filetype="pdf"))
+    for attachment in request.attachments.all():
+        out.insert_pdf(pymupdf.open(stream=_as_pdf(attachment_data(attachment)), filetype="pdf"))
+    if document_permissions.may_see_originals(user):
+        for event in request.events.filter(kind__in=["refusal", "partial"]).exclude(document=None):
+            refusal = files.rendition(event.document)  # type: ignore[arg-type]
+            out.insert_pdf(pymupdf.open(stream=refusal, filetype="pdf"))
+    data: bytes = out.tobytes(garbage=3, deflate=True)
+    return data

@@ -1,0 +1,84 @@
+"""Which letters a request's state calls for, and their text: the context of the rules'
+dates given to the templates of `contrechamp.access.letters`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from contrechamp.access import letters as templates
+from contrechamp.access.deadlines import compute
+from contrechamp.access.models import AccessRequest, Event
+from contrechamp.access.services.series import awaits_referral, series_rows
+from contrechamp.access.services.timeline import facts, receipt_date
+
+
+def letter(request: AccessRequest, kind: str, events: list[Event] | None = None) -> tuple[str, str]:
+    """Subject and text of one of the request's letters, with the dates of the rules
+    (`events`: the request's, when the caller has them)."""
+    known = facts(request, events)
+    derived = compute(known)
+
+    def date_of(key: str) -> dt.date | None:
+        deadline = derived.get(key)
+        return deadline.date if deadline else None
+
+    received = receipt_date(known, derived)
+    requester = request.requester
+    name = requester.get_full_name() or requester.get_username()
+    context: dict[str, object] = {
+        "request": request,
+        "body": request.body,
+        "asked": request.asked(),
+        "requester": name,
+        "received": received,
+        "received_estimated": known.received is None,
+        "refused": known.refused,
+        "implicit_refusal": date_of("implicit_refusal"),
+        "cada_opinion": known.cada_opinion,
+        "deadlines": derived.deadlines,
+    }
+    series = request.series
+    if kind == "cada_referral_series" and series is not None:
+        context["series"] = series_rows(series)
+    if kind == "series_notice" and series is not None and series.referral_lead:
+        context["referred_on"] = series.referred_on
+        context["lead_body"] = series.referral_lead.body.name
+    return templates.render(kind, context)
+
+
+def letter_kinds(
+    request: AccessRequest,
+    implicit_since: dt.date | None,
+    in_series: bool,
+    events: list[Event] | None = None,
+) -> list[tuple[str, str]]:
+    """The letters the request's state calls for, (kind, title) (`events`: its timeline,
+    when read; `in_series`: from `in_cada_series`)."""
+    if events is None:
+        events = list(request.events.all())
+    kinds = [("request_" + request.channel, _("The request"))]
+    if request.sent_on and request.status == "sent":
+        kinds.append(("reminder", _("Reminder")))
+    if (request.status in ("refused", "partial", "cada") or implicit_since) and not in_series:
+        kinds.append(("cada_referral", _("Referral to the CADA")))
+    if any(e.kind == "cada_referral" and e.series for e in events):
+        kinds.append(("series_notice", _("Notice of the grouped referral")))
+    if any(e.kind == "cada_opinion" and e.favourable for e in events):
+        kinds.append(("after_opinion", _("Letter after the favourable opinion")))
+    return kinds
+
+
+def offers_referral_file(
+    request: AccessRequest,
+    implicit_since: dt.date | None,
+    in_series: bool,
+    letters: list[tuple[str, str]],
+) -> bool:
+    """The CADA file is made where a referral is: for a request of a series, on one of
+    its refusals still to refer or on the one the grouped referral was made on."""
+    if not in_series or request.series is None:
+        return "cada_referral" in dict(letters)
+    lead = request.series.referral_lead_id
+    return awaits_referral(request, implicit_since) or lead == request.id
