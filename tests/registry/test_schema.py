@@ -24,6 +24,7 @@ from contrechamp.registry.schemas import (
     FundingData,
     LegalEventData,
     LegalEventOut,
+    Page,
     SourceData,
     SourceOut,
 )
@@ -94,7 +95,11 @@ def test_the_rows_of_the_api_and_the_form_derive_from_the_row_schemas():
 
 
 def test_the_api_output_has_the_schema_fields(client, db):
-    body = client.get("/api/v1/deployments?limit=30").json()["results"]
+    page = client.get("/api/v1/deployments?limit=30").json()
+    # The list is served without a runtime check (for speed, see api._unchecked): the
+    # schema must read it back unchanged, types and all.
+    assert Page[DeploymentOut].model_validate(page).model_dump() == page
+    body = page["results"]
     assert {tuple(d) for d in body} == {tuple(DeploymentOut.model_fields)}
     with_rows = next(d for d in body if d["fundings"] and d["citations"])
     assert set(with_rows["fundings"][0]) == set(FundingData.model_fields)
