@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks import Task
+from django_tasks.base import Task
 
 from contrechamp.ops.models import PeriodicJob
 
@@ -30,7 +30,7 @@ class Job:
         return int(now.timestamp() // self.every.total_seconds())
 
     def slot_start(self, slot: int) -> datetime:
-        return datetime.fromtimestamp(slot * self.every.total_seconds(), tz=timezone.utc)
+        return datetime.fromtimestamp(slot * self.every.total_seconds(), tz=UTC)
 
 
 def periodic_jobs() -> list[Job]:

@@ -1,0 +1,123 @@
+"""Periodic jobs are declared in settings and queued once per slot: by one scheduler or
+several at once, restarted or not."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings
+from django_tasks_db.models import DBTaskResult
+
+from contrechamp.ops.models import PeriodicJob
+from contrechamp.ops.services import Job, jobs_enqueue_due, periodic_jobs
+from tests.conftest import query_database, separate_database
+
+DAILY = settings.PERIODIC_JOBS["access-daily"]["task"]
+
+
+def test_every_declared_job_is_a_task_and_the_daily_pass_is_one():
+    jobs = {job.name: job for job in periodic_jobs()}
+    assert jobs["access-daily"].task == "contrechamp.access.tasks.daily"
+    assert jobs["access-daily"].every == dt.timedelta(hours=6)
+    assert "documents-resume" in jobs
+
+
+def test_a_bad_declaration_is_refused(settings):
+    settings.PERIODIC_JOBS = {"x": {"task": "contrechamp.access.tasks.nothing", "every": 60}}
+    with pytest.raises((ValueError, ImportError)):
+        periodic_jobs()
+
+
+@pytest.mark.django_db
+def test_a_job_is_queued_once_per_slot_across_restarts():
+    job = Job(name="access-daily", task=DAILY, every=dt.timedelta(hours=6))
+    start = dt.datetime(2026, 3, 2, 6, 0, 1, tzinfo=dt.UTC)
+    assert jobs_enqueue_due([job], now=start) == ["access-daily"]
+    assert jobs_enqueue_due([job], now=start + dt.timedelta(hours=5, minutes=59)) == []
+    # A scheduler started again in the same slot (a new list of jobs, same database).
+    again = Job(name="access-daily", task=DAILY, every=dt.timedelta(hours=6))
+    assert jobs_enqueue_due([again], now=start + dt.timedelta(hours=1)) == []
+    assert jobs_enqueue_due([again], now=start + dt.timedelta(hours=6)) == ["access-daily"]
+    assert DBTaskResult.objects.filter(task_path=DAILY).count() == 2
+    assert PeriodicJob.objects.get(name="access-daily").last_slot == job.slot(
+        start + dt.timedelta(hours=6)
+    )
+
+
+def _site(tmp_path, suffix, **extra):
+    url = separate_database(tmp_path, suffix)
+    env = {**os.environ, "CONTRECHAMP_DATA_DIR": str(tmp_path), "DATABASE_URL": url, **extra}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(extra)
+    command = [sys.executable, "-m", "contrechamp"]
+    subprocess.run([*command, "migrate", "-v", "0"], env=env, check=True)
+    return url, env, command
+
+
+def _queued(url, task_path):
+    return query_database(
+        url,
+        "SELECT enqueued_at FROM django_tasks_database_dbtaskresult WHERE task_path = ? "
+        "ORDER BY enqueued_at",
+        (task_path,),
+    )
+
+
+def test_two_schedulers_started_at_once_queue_each_job_once(tmp_path):
+    url, env, command = _site(tmp_path, "schedulers")
+    both = [
+        subprocess.Popen([*command, "scheduler", "--once", "-v", "0"], env=env) for _ in range(2)
+    ]
+    assert [p.wait(60) for p in both] == [0, 0]
+    for name, spec in settings.PERIODIC_JOBS.items():
+        assert len(_queued(url, spec["task"])) == 1, name
+
+
+def test_two_schedulers_running_together_queue_one_task_per_slot(tmp_path):
+    # A job every 2 seconds, declared in a settings module of the site's own.
+    job = f"{{'access-daily': {{'task': {DAILY!r}, 'every': timedelta(seconds=2)}}}}"
+    (tmp_path / "fast_settings.py").write_text(
+        "from datetime import timedelta\n"
+        "from contrechamp.settings import *  # noqa: F403\n"
+        f"PERIODIC_JOBS = {job}\n"
+    )
+    url, env, command = _site(
+        tmp_path,
+        "schedulers2",
+        PYTHONPATH=f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+        DJANGO_SETTINGS_MODULE="fast_settings",
+    )
+    schedulers = [
+        subprocess.Popen(
+            [*command, "scheduler", "-v", "0"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    # Both running (their start-up is slow on a busy machine), then nine seconds more.
+    deadline = time.monotonic() + 60
+    while not _queued(url, DAILY) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(9)
+    for scheduler in schedulers:
+        scheduler.send_signal(signal.SIGTERM)
+    errors = [s.communicate(timeout=20)[1].decode() for s in schedulers]
+    assert [s.returncode for s in schedulers] == [0, 0], errors
+    times = [_as_datetime(row[0]) for row in _queued(url, DAILY)]
+    # Four or five slots in nine seconds and more, one task each: two schedulers queueing
+    # the same slot would put two tasks in it, a few milliseconds apart.
+    assert 4 <= len(times) <= 7, times
+    slots = [int(t.timestamp() // 2) for t in times]
+    assert len(set(slots)) == len(slots), times
+
+
+def _as_datetime(value):
+    # SQLite keeps UTC without a zone, PostgreSQL gives an aware datetime.
+    value = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
