@@ -96,7 +96,7 @@ def deployment_dict(d: Deployment) -> dict[str, Any]:
 # The foreign keys under a prefetch are joined into its query (select_related) rather
 # than prefetched in turn: one query less each, and Django builds the IN list of such a
 # second-level prefetch slowly on SQLite (`a = 1 OR a = 2 OR …`, 15 ms for 100 rows).
-DEPLOYMENT_PREFETCH = [
+DEPLOYMENT_PREFETCH: list[str | Prefetch[Any, Any, Any]] = [
     Prefetch("communes", queryset=Commune.objects.select_related("department")),
     "epcis",
     "technologies",

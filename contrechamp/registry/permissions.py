@@ -34,7 +34,7 @@ def _owns_draft(user: Person, deployment: Deployment) -> bool:
     return (
         has_role(user, "contributor")
         and getattr(user, "id", None) is not None
-        and deployment_author_id(deployment) == user.id
+        and deployment_author_id(deployment) == user.pk
     )
 
 
@@ -54,7 +54,7 @@ def readable_deployments(
     if has_role(user, "reviewer"):
         return qs
     if has_role(user, "contributor") and getattr(user, "id", None) is not None:
-        authored = Revision.objects.filter(kind="deployment", version=1, author_id=user.id).values(
+        authored = Revision.objects.filter(kind="deployment", version=1, author_id=user.pk).values(
             "object_id"
         )
         return qs.filter(Q(is_published=True) | Q(id__in=authored))

@@ -173,11 +173,17 @@ class SourceData(Shape):
         return data
 
 
+def _no_source() -> Any:
+    # Validated as any input (`validate_default`): a citation without a source is
+    # refused for its missing title, at the source's location.
+    return {}
+
+
 class CitationData(Shape):
     # The id of a citation being edited, so that it keeps its identity (the service
     # honours it only for a citation of the same claim); anything else is no id.
     id: int | None = None
-    source: SourceData = Field(default_factory=SourceData)
+    source: SourceData = Field(default_factory=lambda: _no_source())
     quote: Annotated[str, Label(gettext_lazy("Quote"))] = Field("", max_length=5000)
     locator: Annotated[str, Label(gettext_lazy("Page or section"))] = Field("", max_length=100)
     accessed_on: Annotated[str | None, Label(gettext_lazy("Accessed on"))] = None

@@ -258,7 +258,11 @@ def _deployment_forms(
 
 # The deployment's rows edited by a formset each (the form's prefix is "legal" for
 # legal events, as the pages have always posted it).
-FORMSETS = {"citations": CitationData, "fundings": FundingData, "legal_events": LegalEventData}
+FORMSETS: dict[str, type[CitationData] | type[FundingData] | type[LegalEventData]] = {
+    "citations": CitationData,
+    "fundings": FundingData,
+    "legal_events": LegalEventData,
+}
 # Fields the main form edits as text (parsed back into codes and names) rather than as
 # the schema's lists; `is_published` is no edit (see deployment_publish).
 _TEXT_LISTS = {"communes", "epcis", "vendors"}
