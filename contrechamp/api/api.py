@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -15,6 +16,17 @@ from ninja import NinjaAPI, Query, Schema, Swagger
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from contrechamp.access.models import AccessRequest
+from contrechamp.access.permissions import public_requests
+from contrechamp.access.schemas import (
+    AccessRequestDetailOut,
+    AccessRequestOut,
+    BodyFoundOut,
+    EventOut,
+    access_request_dict,
+    event_dicts,
+)
+from contrechamp.access.services import body_search, with_timeline
 from contrechamp.api import serializers as s
 from contrechamp.api.schemas import (
     CommuneOut,
@@ -107,6 +119,14 @@ def unmatched(request: HttpRequest) -> HttpResponse:
     return _error(request, 404, "not_found", f"No API endpoint at {request.path}.")
 
 
+def _unchecked(data: dict[str, Any]) -> HttpResponse:
+    """`data` as JSON, not validated against the endpoint's declared schema: for a page of
+    100 deployments, pydantic's check took 17 ms and the standard library's encoding 5 ms,
+    orjson 0.4 ms. The tests hold the output to the schema instead
+    (tests/registry/test_schema.py)."""
+    return HttpResponse(orjson.dumps(data), content_type="application/json; charset=utf-8")
+
+
 class ErrorBody(Schema):
     code: str
     message: str
@@ -190,12 +210,12 @@ def filtered_deployments(params: dict[str, Any]) -> QuerySet[Deployment]:
 
 
 @api.get("/deployments", response={200: Page[DeploymentOut], **ERRORS}, tags=["deployments"])
-def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> dict:
+def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> HttpResponse:
     """Published deployments, filtered like the list page; ordered by id."""
     qs = filtered_deployments(query.dict()).prefetch_related(*s.DEPLOYMENT_PREFETCH)
     # Relevance order is for people; the API pages by id so cursors stay stable.
     qs = qs.order_by()
-    return paginate(request, qs, "id", query.limit, s.deployment_dict, numeric=True)
+    return _unchecked(paginate(request, qs, "id", query.limit, s.deployment_dict, numeric=True))
 
 
 @api.get("/deployments/{slug}", response={200: DeploymentOut, **ERRORS}, tags=["deployments"])
@@ -390,6 +410,7 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
                 "url": reverse("document-detail", args=[hit.document_id]) + f"?page={hit.number}",
             }
             for hit in hits
+            if hit.document is not None
         ],
         # The best `limit` hits, on one page.
         "next": None,
@@ -469,88 +490,46 @@ def document_entities(request: HttpRequest, document_id: int) -> dict:
 # --- access-to-documents requests -----------------------------------------------------
 
 
-def _request_dict(item: Any, *, detail: bool = False) -> dict[str, Any]:
-    from contrechamp.access import services
-
-    upcoming = services.next_deadline(item)
-    data: dict[str, Any] = {
-        "id": item.id,
-        "subject": item.title,
-        "body": {"id": item.body_id, "name": item.body.name, "kind": item.body.kind},
-        "status": item.status,
-        "channel": item.channel,
-        "sent_on": item.sent_on.isoformat() if item.sent_on else None,
-        "received_on": item.received_on.isoformat() if item.received_on else None,
-        "campaign": item.campaign_id,
-        "next_deadline": upcoming.as_dict() if upcoming else None,
-        "url": item.get_absolute_url(),
-    }
-    if detail:
-        data["documents_asked"] = item.asked()
-        data["places"] = [p.code for p in item.places.all()]
-        data["deployments"] = list(
-            item.deployments.filter(is_published=True).values_list("slug", flat=True)
-        )
-        calendar = services.calendar(item)
-        data["deadlines"] = calendar.as_list()
-        # The legal notes travel with the dates they qualify (R421-2 CJA, L112-6 CRPA).
-        data["deadline_notes"] = calendar.notes_as_list()
-        data["events"] = _events(item)
-    return data
-
-
-def _events(item: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "kind": e.kind,
-            "date": e.date.isoformat(),
-            "favourable": e.favourable,
-            "note": e.note,
-            "automatic": e.automatic,
-            "document": e.document_id if e.document and e.document.is_public else None,
-        }
-        for e in item.events.select_related("document")
-    ]
-
-
-def _public_requests() -> QuerySet:
-    from contrechamp.access.models import Request
-
-    return Request.objects.exclude(status="draft").select_related("body")
-
-
-def _public_request(request_id: int) -> Any:
-    item = _public_requests().filter(id=request_id).first()
+def _public_request(request_id: int) -> AccessRequest:
+    item = with_timeline(public_requests()).filter(id=request_id).first()
     if item is None:
         raise Http404(f"No sent request {request_id}.")
     return item
 
 
-@api.get("/bodies", response={200: dict, **ERRORS}, tags=["requests"])
+@api.get("/bodies", response={200: Page[BodyFoundOut], **ERRORS}, tags=["requests"])
 def list_bodies(request: HttpRequest, q: str, limit: int = 20) -> dict:
     """Public bodies a request can go to, for autocompletion: bodies added before and
     those of the places dataset (communes' town halls, intercommunalities, departments
     and their prefectures, regions), each with the `reference` the request form takes."""
-    from contrechamp.access.services import body_search
+    # The `limit` best matches on a single page, as the commune search does.
+    return {"results": body_search(q, limit=_limit(limit)), "next": None}
 
-    return {"results": body_search(q, limit=_limit(limit))}
 
-
-@api.get("/requests", response={200: Page, **ERRORS}, tags=["requests"])
-def list_requests(request: HttpRequest, limit: int = 100, status: str = "") -> dict:
+@api.get("/requests", response={200: Page[AccessRequestOut], **ERRORS}, tags=["requests"])
+def list_requests(
+    request: HttpRequest, limit: int = 100, status: str = "", cursor: str | None = None
+) -> dict:
     """Access-to-documents requests that were sent, by id, with their next legal date."""
-    qs = _public_requests()
+    # Each item's next date reads its events and its body's department: read for the
+    # whole page at once (a constant number of queries, not 1 + 3n).
+    qs = with_timeline(public_requests())
     if status:
         qs = qs.filter(status=status)
-    return paginate(request, qs, "id", limit, _request_dict, numeric=True)
+    return paginate(request, qs, "id", limit, access_request_dict, numeric=True)
 
 
-@api.get("/requests/{request_id}", response={200: dict, **ERRORS}, tags=["requests"])
+@api.get(
+    "/requests/{request_id}", response={200: AccessRequestDetailOut, **ERRORS}, tags=["requests"]
+)
 def get_request(request: HttpRequest, request_id: int) -> dict:
     """One request: documents asked for, places, every legal date, the timeline."""
-    return _request_dict(_public_request(request_id), detail=True)
+    return access_request_dict(_public_request(request_id), detail=True)
 
 
-@api.get("/requests/{request_id}/events", response={200: dict, **ERRORS}, tags=["requests"])
+@api.get(
+    "/requests/{request_id}/events", response={200: Page[EventOut], **ERRORS}, tags=["requests"]
+)
 def request_events(request: HttpRequest, request_id: int) -> dict:
-    return {"results": _events(_public_request(request_id))}
+    """The timeline of one sent request, oldest first, on a single page."""
+    return {"results": event_dicts(_public_request(request_id)), "next": None}
