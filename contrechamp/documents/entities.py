@@ -11,6 +11,7 @@ talks about its department — and never when it names a person ("M. Vincent").
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import threading
@@ -21,8 +22,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.db.models import Count, Max, Sum
+
 from contrechamp.documents.models import Document, Entity
 from contrechamp.lib.text import has_separator, joins_name_words, name_key, nlp
+from contrechamp.places.models import Commune, Department, Region
+from contrechamp.registry.models import Organisation, Technology
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -85,10 +90,11 @@ class CommuneEntry:
 
 
 class Gazetteer:
-    def __init__(self) -> None:
-        from contrechamp.places.models import Commune, Department, Region
-        from contrechamp.registry.models import Organisation, Technology
+    """The names extraction looks for. The reference places (communes, departments,
+    postal codes) are read once per process; the registry's organisations and
+    technologies are read again whenever the registry changes (see `registry_stamp`)."""
 
+    def __init__(self) -> None:
         self.communes: dict[str, list[CommuneEntry]] = {}
         # Names without their article ("Havre" for "Le Havre"), matched after "au", "du"...
         self.communes_bare: dict[str, list[CommuneEntry]] = {}
@@ -111,7 +117,20 @@ class Gazetteer:
             key(name): code for code, name in Department.objects.values_list("code", "name")
         }
         self.max_words = max(len(k.split()) for k in self.communes) if self.communes else 1
+        self.regions = list(Region.objects.values_list("name", flat=True))
+        self._read_registry(registry_stamp())
 
+    def with_registry(self, stamp: RegistryStamp) -> Gazetteer:
+        """A copy that shares the places and reads the registry again. A copy, so an
+        extraction running in another thread keeps the gazetteer it started with."""
+        fresh = copy.copy(self)
+        fresh._read_registry(stamp)
+        return fresh
+
+    def _read_registry(self, stamp: RegistryStamp) -> None:
+        # The stamp is taken before the rows are read: a change made in between is seen
+        # by the next check rather than missed.
+        self.stamp = stamp
         names = dict(Organisation.objects.values_list("id", "name"))
         registry = {key(name): organisation_id for organisation_id, name in names.items()}
         self.organisations: list[tuple[str, str, str, bool, int | None]] = []
@@ -123,7 +142,7 @@ class Gazetteer:
                 self.organisations.append(
                     (alias, item["name"], item["kind"], item.get("body", False), registry_id)
                 )
-        for region in Region.objects.values_list("name", flat=True):
+        for region in self.regions:
             canonical = f"Région {region}"
             registry_id = registry.get(key(canonical))
             for alias in (
@@ -138,11 +157,27 @@ class Gazetteer:
             if name not in names_known:
                 real_name = names[registry_id]
                 self.organisations.append((real_name, real_name, "vendor", False, registry_id))
-        self.technologies = {t.slug: t.id for t in Technology.objects.all()}
+        self.technologies = dict(Technology.objects.values_list("slug", "id"))
         self.organisation_pattern = _alias_pattern([a for a, *_ in self.organisations])
         self.by_alias: dict[str, tuple[str, str, str, bool, int | None]] = {}
         for organisation in self.organisations:
             self.by_alias.setdefault(_alias_key(organisation[0]), organisation)
+
+
+RegistryStamp = tuple[object, ...]
+
+
+def registry_stamp() -> RegistryStamp:
+    """What the registry part of the gazetteer is read from, summed up in two small
+    queries: an organisation added, removed, renamed or edited (its `updated_at` and
+    `version` move), a technology added, removed or given another slug, all change it.
+    Read from the database, so a change made by another process (the web server, while
+    this is the worker) is seen too."""
+    organisations = Organisation.objects.aggregate(
+        count=Count("id"), last_id=Max("id"), updated=Max("updated_at"), versions=Sum("version")
+    )
+    technologies = tuple(Technology.objects.order_by("id").values_list("id", "slug"))
+    return (*organisations.values(), technologies)
 
 
 def _alias_key(alias: str) -> str:
@@ -166,11 +201,19 @@ _gazetteer: Gazetteer | None = None
 _gazetteer_lock = threading.Lock()
 
 
-def gazetteer(refresh: bool = False) -> Gazetteer:
+def gazetteer(refresh: bool = False, *, check: bool = False) -> Gazetteer:
+    """The gazetteer of this process, built on first use (the places take a few
+    seconds). `check`: first compare the registry with what the gazetteer was read from
+    (two small queries) and read its organisations and technologies again if it changed;
+    done once per extraction (see `document_context`), never per lookup."""
     global _gazetteer
     with _gazetteer_lock:
         if _gazetteer is None or refresh:
             _gazetteer = Gazetteer()
+        elif check:
+            stamp = registry_stamp()
+            if stamp != _gazetteer.stamp:
+                _gazetteer = _gazetteer.with_registry(stamp)
         return _gazetteer
 
 
@@ -401,7 +444,9 @@ def detect_text(
     text: str, *, context: Context | None = None, doc: Doc | None = None
 ) -> list[Found]:
     """Entities of one page of text, above the confidence threshold, in reading order."""
-    context = context or Context(departments=set())
+    if context is None:  # a page on its own: an extraction of its own
+        gazetteer(check=True)
+        context = Context(departments=set())
     doc = doc if doc is not None else nlp()(text)
     labels = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     found = []
@@ -715,7 +760,8 @@ def _dates(text: str, context: Context) -> list[Found]:
 def document_context(texts: list[str], document: Document | None = None) -> Context:
     """Departments the document is about (its places, unambiguous communes and postal
     codes it names), and the year it speaks of."""
-    g = gazetteer()
+    # Each extraction starts here: the registry's latest vendors and technologies count.
+    g = gazetteer(check=True)
     departments: set[str] = set()
     if document is not None and document.pk:
         departments.update(document.places.values_list("department__code", flat=True))
