@@ -29,12 +29,17 @@ def _die_with_parent() -> None:
 
 
 class Command(BaseCommand):
-    help = "Serve the site, run the task worker and the scheduler, until interrupted."
+    help = (
+        "Serve the site, run the task worker and the scheduler of periodic jobs, each in its "
+        "own process, until interrupted: everything one machine needs."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+        parser.add_argument("--port", type=int, default=8000, help="Port to listen on.")
+        parser.add_argument(
+            "--threads", type=int, default=8, help="Requests served at once (default 8)."
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",

@@ -14,9 +14,11 @@ class Command(BaseCommand):
     help = "Serve the site with waitress until stopped (no task worker, no scheduler)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+        parser.add_argument("--port", type=int, default=8000, help="Port to listen on.")
+        parser.add_argument(
+            "--threads", type=int, default=8, help="Requests served at once (default 8)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         def stop(*_: object) -> None:

@@ -13,10 +13,19 @@ class Command(BaseCommand):
     help = "Run background tasks until stopped, resuming unfinished documents first."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--interval", type=float, default=1.0)
-        parser.add_argument("--queue-name", default="default")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="Seconds between looks at an empty queue (default 1).",
+        )
+        parser.add_argument(
+            "--queue-name", default="default", help="Queues to run, comma-separated ('*': all)."
+        )
         parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
-        parser.add_argument("--max-tasks", type=int, default=None)
+        parser.add_argument(
+            "--max-tasks", type=int, default=None, help="Exit after running this many tasks."
+        )
         parser.add_argument(
             "--release-leases",
             action="store_true",
