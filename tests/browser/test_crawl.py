@@ -7,7 +7,7 @@ The URL patterns come from the resolver, so a new page is crawled as soon as it 
 each parameter is filled with the id of a row that the seed below creates (a published
 deployment with two versions, an organisation, a technology, places, a PDF ingested
 through the pipeline, redacted and published, requests with their letters and a proof, a
-campaign sent as a series). A pattern whose parameter has no value fails the test."""
+series of requests sent together). A pattern whose parameter has no value fails the test."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ private = add(
 redactions_suggest(document=private)
 
 # Requests: one refused with an answer filed and a favourable opinion, one just sent,
-# and a campaign of five town halls sent long ago, silent, so a series to refer.
+# and a series of five town halls sent long ago, silent, so refused and to refer.
 today = access.today()
 refused = access.request_create(
     body=access.body_for_commune(commune), requester=contributor,
@@ -146,13 +146,13 @@ sent = access.request_create(
 )
 access.request_send(request=sent, sent_on=today - dt.timedelta(days=3))
 department = commune.department
-campaign = access.requests_draft(
+series = access.requests_draft(
     requester=contributor, title="Vidéoprotection dans le département",
     documents_asked="Les délibérations sur la vidéoprotection",
     communes=list(Commune.objects.filter(department=department).order_by("code")[:5]),
 )
-access.series_send(series=campaign, sent_on=today - dt.timedelta(days=70))
-assert access.series_refused(campaign)
+access.series_send(series=series, sent_on=today - dt.timedelta(days=70))
+assert access.series_refused(series)
 
 entity = Entity.objects.order_by("id").first()
 if entity is None:  # no suggestion from the model: one by hand, as a reviewer would see
@@ -185,7 +185,7 @@ print(json.dumps({
     "request_id": [str(refused.id), str(sent.id)],
     "attachment_id": [str(proof.id)],
     "kind": ["request_email", "reminder", "cada_referral", "after_opinion"],
-    "series_id": [str(campaign.id)],
+    "series_id": [str(series.id)],
     "token": {
         "demandes/": [access.feed_token_renew(user=contributor)],
         "compte/": [default_token_generator.make_token(contributor)],
