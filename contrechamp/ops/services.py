@@ -38,12 +38,12 @@ def periodic_jobs() -> list[Job]:
     period under a second, is an error at start rather than a job that never runs."""
     jobs = []
     for name, spec in settings.PERIODIC_JOBS.items():
-        every = spec["every"]
+        every, path = spec["every"], spec["task"]
         if not isinstance(every, timedelta) or every.total_seconds() < 1:
             raise ValueError(f"PERIODIC_JOBS[{name!r}]: 'every' must be a timedelta ≥ 1 s")
-        if not isinstance(import_string(spec["task"]), Task):
-            raise ValueError(f"PERIODIC_JOBS[{name!r}]: {spec['task']} is not a task")
-        jobs.append(Job(name=name, task=spec["task"], every=every))
+        if not isinstance(path, str) or not isinstance(import_string(path), Task):
+            raise ValueError(f"PERIODIC_JOBS[{name!r}]: {path!r} is not a task")
+        jobs.append(Job(name=name, task=path, every=every))
     return jobs
 
 
