@@ -183,7 +183,7 @@ def source_get_or_create(data: dict[str, Any]) -> Source:
     return source
 
 
-def _citation_create(*, data: dict[str, Any], **claim: Any) -> Citation:
+def _citation_create(*, data: dict[str, Any], **claim: Deployment | CameraCount) -> Citation:
     return Citation.objects.create(
         source=source_get_or_create(data["source"]),
         quote=data.get("quote", ""),
