@@ -30,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/mypy contrechamp
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The same without the browser tests (Chromium): a minute or two instead of many.
+# The same without the browser tests (marked `browser`; no Chromium needed).
 test-fast: $(STAMP)
 	$(BIN)/ruff check contrechamp tests benchmarks
 	$(BIN)/lint-imports
