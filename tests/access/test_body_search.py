@@ -6,8 +6,8 @@ from unittest import mock
 import pytest
 
 from contrechamp.access import services
-from contrechamp.access.services import bodies
 from contrechamp.access.models import PublicBody
+from contrechamp.access.services import bodies
 from contrechamp.places.models import Epci, PlaceDataLoad
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.browser
 SERVE_AT = (
     "import datetime as dt, sys, time_machine\n"
     "time_machine.travel(dt.datetime.fromisoformat(sys.argv[1]), tick=True).start()\n"
-    "sys.argv = ['contrechamp', 'serve', '--port', sys.argv[2], '--no-worker']\n"
+    # `web`, in this process: `serve` starts its processes anew, without the moved clock.
+    "sys.argv = ['contrechamp', 'web', '--port', sys.argv[2]]\n"
     "from contrechamp.__main__ import main\n"
     "main()\n"
 )
