@@ -12,7 +12,7 @@ from contrechamp.redaction.models import Redaction
 from contrechamp.redaction.services import document_publish, redactions_suggest
 from tests.documents import samples
 from tests.documents.conftest import add
-from tests.redaction.test_crawl import _routes
+from tests.privacy.test_crawl import _routes
 
 pytestmark = pytest.mark.django_db
 
