@@ -2,14 +2,16 @@
 
     .venv/bin/python benchmarks/access.py [--department 62 --requests 5000 --repeat 3]
 
-1. Drafting a series of requests to every commune of a department (`requests_draft`: each town
-   hall's body made on first use, one request each with its places and its letter
+1. Drafting a series of requests to every commune of a department (`requests_draft`: each
+   town hall's body made on first use, one request each with its places and its letter
    rendered from the template), against inserting the same requests with `bulk_create`,
    without bodies, places or letters (the floor).
 2. The daily pass (`implicit_refusals_record`) over `--requests` sent requests, all past
    their implicit refusal date (each one read, its calendar computed, its event and
    status written), against the deadline engine computing the same calendars in memory
    followed by the same events and statuses written in bulk (the floor).
+3. The bodies directory search (`body_search`, the request form's autocompletion): 100
+   searches of real names and codes ("Métropole de Lyon", "CA du Pays Basque", a SIREN…).
 
 Runs in its own SQLite database and data folder (temporary); prints medians.
 """
@@ -32,6 +34,18 @@ from benchmarks.documents import workdir  # noqa: E402
 
 TITLE = "Vidéosurveillance algorithmique"
 ASKED = "Les délibérations du conseil\nLe marché passé avec la société Briefcam"
+SEARCHES = [
+    "Métropole de Lyon",
+    "CA du Pays Basque",
+    "244200770",
+    "loire",
+    "saint-etienne",
+    "pays",
+    "communauté de communes",
+    "nice",
+    "bretagne",
+    "42",
+]
 
 
 def draft(user, communes) -> float:
@@ -170,6 +184,16 @@ def main() -> None:
             f"  engine + bulk writes     {f:7.2f} s  {args.requests / f:8.0f} requests/s  "
             f"(ratio {p / f:.1f}×)"
         )
+        from contrechamp.access.services import body_search
+
+        body_search("warm up")  # the directory is built once per places load
+        searches = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            for i in range(100):
+                body_search(SEARCHES[i % len(SEARCHES)])
+            searches.append(time.perf_counter() - start)
+        print(f"100 body searches        {statistics.median(searches) * 1000:7.0f} ms")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak resident memory {peak:.0f} MB")
     finally:
