@@ -418,7 +418,7 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
 
 
 @api.get("/documents", response={200: Page[DocumentOut], **ERRORS}, tags=["documents"])
-def list_documents(request: HttpRequest, limit: int = 100) -> dict:
+def list_documents(request: HttpRequest, limit: int = 100, cursor: str | None = None) -> dict:
     """Documents the caller may read, by id."""
     qs = readable_documents(request.user).prefetch_related("places")
     return paginate(request, qs, "id", limit, _document_dict, numeric=True)

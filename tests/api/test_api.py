@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from contrechamp.api.management.commands.openapi import openapi_text
+from contrechamp.documents.models import Document
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -111,3 +112,39 @@ def test_an_unknown_api_address_answers_the_json_error_envelope(client, db):
         assert response["Content-Type"].startswith("application/json"), url
         error = response.json()["error"]
         assert error["code"] == "not_found" and error["message"], url
+
+
+# Lists served in one page (the best hits, or all of one item's rows): `next` is null.
+ONE_PAGE = {
+    "/api/v1/search",
+    "/api/v1/bodies",
+    "/api/v1/documents/{document_id}/entities",
+    "/api/v1/requests/{request_id}/events",
+}
+
+
+def test_every_paged_list_takes_the_cursor_it_gives(db):
+    schema = json.loads(openapi_text())
+    components = schema["components"]["schemas"]
+    missing = []
+    for path, operations in schema["paths"].items():
+        ref = operations["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        body = components[ref["$ref"].rsplit("/", 1)[1]] if "$ref" in ref else ref
+        if "next" not in body.get("properties", {}) or path in ONE_PAGE:
+            continue
+        if "cursor" not in [p["name"] for p in operations["get"].get("parameters", [])]:
+            missing.append(path)
+    assert missing == []
+
+
+def test_the_documents_list_pages_by_cursor(client, db):
+    Document.objects.bulk_create(
+        Document(sha256=f"{i:064x}", size=1, filename=f"{i}.pdf", title=f"D{i}", is_public=True)
+        for i in range(5)
+    )
+    seen, url = [], "/api/v1/documents?limit=2"
+    while url:
+        body = client.get(url).json()
+        seen += [d["id"] for d in body["results"]]
+        url = f"/api/v1/documents?limit=2&cursor={body['next']}" if body["next"] else None
+    assert len(seen) == len(set(seen)) == Document.objects.filter(is_public=True).count()
