@@ -229,9 +229,12 @@ def seed(contributor, reviewer) -> Seed:
     from contrechamp.access.models import Attachment
 
     proofs = list(Attachment.objects.filter(id__in=requests["attachment_id"]))
+    # Accounts: nobody's address, the names of those who only wrote drafts and uploads,
+    # and no password hash.
+    accounts = [contributor.email, reviewer.email, contributor.username, "pbkdf2_sha256$"]
     return Seed(
         values=values,
-        secrets=[*SECRETS, *token],
+        secrets=[*SECRETS, *token, *accounts],
         private_files=[files.original(d) for d in private]
         + [access.attachment_data(p) for p in proofs],
         published=published,
