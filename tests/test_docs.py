@@ -38,15 +38,11 @@ def _documented(page: str, marker: str) -> dict[str, set[str]]:
     return found
 
 
-def test_every_command_of_ours_is_documented_with_exactly_its_options():
-    cli = _cli()
-    commands = cli.our_commands()
-    # The discovery walks the files: a command added anywhere is found.
-    assert {"documents", "places", "access", "users"} <= set(commands)
-    page = (DOCS / "command-line.md").read_text(encoding="utf-8")
+def _problems(cli: ModuleType, sections: list, page: str) -> list[str]:
+    """What the page gets wrong about the commands, one line each."""
     documented = _documented(page, cli.MARKER)
     problems = []
-    for section in cli.sections():
+    for section in sections:
         if section.title not in documented:
             problems.append(f"`{section.title}` is missing from docs/command-line.md")
             continue
@@ -57,6 +53,16 @@ def test_every_command_of_ours_is_documented_with_exactly_its_options():
             problems.append(f"the page shows `{section.title} {option}`, which it no longer takes")
     for title in sorted(documented):
         problems.append(f"the page documents `{title}`, which no longer exists")
+    return problems
+
+
+def test_every_command_of_ours_is_documented_with_exactly_its_options():
+    cli = _cli()
+    commands = cli.our_commands()
+    # The discovery walks the files: a command added anywhere is found.
+    assert {"documents", "places", "access", "users"} <= set(commands)
+    page = (DOCS / "command-line.md").read_text(encoding="utf-8")
+    problems = _problems(cli, cli.sections(), page)
     assert problems == [], "run `make docs-cli`:\n" + "\n".join(problems)
 
 
@@ -67,18 +73,29 @@ def test_the_command_line_reference_is_the_commands_own_help():
     assert page == cli.page_with(cli.sections(), page), "run `make docs-cli`"
 
 
-def test_the_option_check_sees_a_removed_or_invented_option():
-    """The comparison above is not vacuous: an option dropped from the page, or one the
-    command never had, is reported."""
+def test_the_check_sees_a_missing_command_and_a_wrong_option():
+    """The comparison above is not vacuous: a command left out of the page, one the page
+    still lists after it went, an option dropped from the page or one the command never
+    had are each reported."""
     cli = _cli()
     sections = cli.sections()
     page = cli.page_with(sections, "# Command line\n")
-    publish = next(s for s in sections if s.title == "contrechamp redaction publish")
-    assert "--no-redactions" in publish.options
-    damaged = page.replace("--no-redactions", "--no-redaction-at-all")
-    shown = _documented(damaged, cli.MARKER)["contrechamp redaction publish"]
-    assert publish.options - shown == {"--no-redactions"}
-    assert shown - publish.options == {"--no-redaction-at-all"}
+    assert _problems(cli, sections, page) == []
+    add = next(s for s in sections if s.title == "contrechamp documents add")
+    assert "--wait" in add.options
+    damaged = page.replace("--wait", "--wait-for-ever")
+    assert _problems(cli, sections, damaged) == [
+        "`contrechamp documents add` takes --wait, which the page does not show",
+        "the page shows `contrechamp documents add --wait-for-ever`, which it no longer takes",
+    ]
+    without_places = [s for s in sections if s.words[0] != "places"]
+    assert _problems(cli, without_places, page) == [
+        "the page documents `contrechamp places`, which no longer exists"
+    ]
+    new = cli.Section(["tips", "send"], "usage: contrechamp tips send", {"--anonymous"})
+    assert _problems(cli, [*sections, new], page) == [
+        "`contrechamp tips send` is missing from docs/command-line.md"
+    ]
 
 
 def test_every_environment_variable_is_in_the_configuration_page():
