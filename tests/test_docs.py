@@ -129,3 +129,12 @@ def test_links_between_pages_lead_to_a_file_that_exists():
 def test_the_readme_stays_short():
     lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 130, "the README says what it is and how to start; details go to docs/"
+
+
+def test_every_make_target_the_docs_name_exists():
+    targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(), re.M))
+    named = set()
+    for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
+        named |= set(re.findall(r"`make ([a-z][\w-]*)", page.read_text(encoding="utf-8")))
+    assert named, "no `make ...` found: the pattern is broken"
+    assert sorted(named - targets) == []
