@@ -138,3 +138,28 @@ def test_every_make_target_the_docs_name_exists():
         named |= set(re.findall(r"`make ([a-z][\w-]*)", page.read_text(encoding="utf-8")))
     assert named, "no `make ...` found: the pattern is broken"
     assert sorted(named - targets) == []
+
+
+def test_every_command_the_docs_name_exists():
+    """`contrechamp documents publish` in a page's prose, after the command moved to
+    `redaction publish`, is caught here."""
+    from django.core.management import get_commands
+
+    cli = _cli()
+    known = {tuple(section.words) for section in cli.sections()}
+    django_commands = set(get_commands())
+    wrong = []
+    for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        found = re.findall(r"(?<![\w/-])contrechamp ([a-z][\w-]*)(?: ([a-z][\w-]*))?", text)
+        for name, sub in found:
+            if name == "contrechamp":  # `createdb --owner contrechamp contrechamp`
+                continue
+            if (name,) not in known:
+                if name not in django_commands:
+                    wrong.append(f"{page.name}: contrechamp {name}")
+                continue
+            has_subcommands = any(len(words) == 2 and words[0] == name for words in known)
+            if has_subcommands and sub and (name, sub) not in known:
+                wrong.append(f"{page.name}: contrechamp {name} {sub}")
+    assert wrong == []
