@@ -42,10 +42,7 @@ class Command(BaseCommand):
         while not stopped.is_set():
             failed = False
             try:
-                for name in jobs_enqueue_due(jobs):
-                    if options["verbosity"]:
-                        self.stdout.write(f"queued {name}")
-                        self.stdout.flush()
+                jobs_enqueue_due(jobs)  # each job queued is logged
             except Exception:
                 if options["once"]:
                     raise

@@ -10,12 +10,13 @@ import sys
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 # How long the processes have to finish what they are doing once asked to stop (the
 # worker ends its current task) before they are killed.
-STOP_TIMEOUT = 10.0
+STOP_TIMEOUT = 8.0
 
 
 def _die_with_parent() -> None:
@@ -47,6 +48,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["no_worker"]:
+            # The web server alone: in this process, nothing to supervise.
+            call_command(
+                "web", host=options["host"], port=options["port"], threads=options["threads"]
+            )
+            return
         command = [sys.executable, "-m", "contrechamp"]
         web = [
             "web",
@@ -60,7 +67,7 @@ class Command(BaseCommand):
         # On SQLite this is the only worker there can be: the leases of a dead one are
         # released at once rather than when they expire.
         worker = ["worker"] + (["--release-leases"] if connection.vendor == "sqlite" else [])
-        roles = [web] if options["no_worker"] else [web, worker, ["scheduler"]]
+        roles = [web, worker, ["scheduler"]]
         children: list[subprocess.Popen[bytes]] = []
         stopping = False
 
