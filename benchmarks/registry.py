@@ -311,7 +311,9 @@ def _resolve(port: int, path: str) -> str:
 
 def _table(title: str, rows: list[tuple[str, dict]]) -> None:
     floor = rows[0][1]
-    print(f"\n{title}\n")
+    # The machine's load says how far the figures can be trusted (2 shared cores).
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{title} (load average {load})\n")
     print("| request | median ms | p95 ms | req/s | median / floor | p95 / floor p95 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, r in rows:

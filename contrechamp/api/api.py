@@ -206,15 +206,17 @@ def filtered_deployments(params: dict[str, Any]) -> QuerySet[Deployment]:
         filters = DeploymentFilters.from_params(params)
     except FilterError as e:
         raise ApiError(400, "invalid_parameter", e.message, e.field) from None
-    return filters.apply(Deployment.objects.published())
+    # Relevance order is for people; the API pages by id so cursors stay stable, and no
+    # rank is computed for rows it would not order by.
+    return filters.apply(Deployment.objects.published(), ranked=False)
 
 
 @api.get("/deployments", response={200: Page[DeploymentOut], **ERRORS}, tags=["deployments"])
 def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> HttpResponse:
     """Published deployments, filtered like the list page; ordered by id."""
     qs = filtered_deployments(query.dict()).prefetch_related(*s.DEPLOYMENT_PREFETCH)
-    # Relevance order is for people; the API pages by id so cursors stay stable.
-    qs = qs.order_by()
+    # The search text is for the index only: not read from the database for the page.
+    qs = qs.order_by().defer("search_text")
     return _unchecked(paginate(request, qs, "id", query.limit, s.deployment_dict, numeric=True))
 
 
