@@ -97,7 +97,13 @@ def test_a_signed_in_requester_reads_the_list_in_as_many_queries(contributor, cl
     made: list = []
     _grow(contributor, made, 5)
     client.force_login(contributor)
-    urls = ["/demandes/", made[0].series.get_absolute_url()]
+    token = services.feed_token_renew(user=contributor)
+    urls = [
+        "/demandes/",
+        made[0].series.get_absolute_url(),
+        "/demandes/echeances/",  # the requester's dates
+        f"/demandes/echeances/{token}.atom",  # and their feed
+    ]
     before = {url: _count(client, url) for url in urls}
     _grow(contributor, [], 33)
     assert {url: _count(client, url) for url in urls} == before

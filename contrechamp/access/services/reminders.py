@@ -21,6 +21,7 @@ from contrechamp.access.services.timeline import (
     deadline_name,
     implicit_refusals_record,
     today,
+    with_timeline,
 )
 
 if TYPE_CHECKING:
@@ -33,11 +34,10 @@ def due_soon(
     """The user's requests with a date within `days`, soonest first."""
     on = on or today()
     items = []
-    for request in (
-        AccessRequest.objects.filter(requester=user)
-        .exclude(status__in=["draft", "answered", "closed", "withdrawn"])
-        .select_related("body__commune__department", "body__department")
-    ):
+    followed = AccessRequest.objects.filter(requester=user).exclude(
+        status__in=["draft", "answered", "closed", "withdrawn"]
+    )
+    for request in with_timeline(followed):  # a fixed number of queries, not 2 per request
         for deadline in calendar(request).deadlines:
             if on <= deadline.date <= on + dt.timedelta(days=days):
                 items.append((request, deadline))
