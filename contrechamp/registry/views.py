@@ -168,12 +168,15 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
         filters = DeploymentFilters.from_params(request.GET)
     except FilterError as e:
         filters, error = DeploymentFilters(), e.message
-    page = deployment_page(filters.apply(Deployment.objects.published()), request.GET.get("page"))
+    page, deployments = deployment_page(
+        filters.apply(Deployment.objects.published()), request.GET.get("page")
+    )
     return render(
         request,
         "registry/deployment_list.html",
         {
             "page": page,
+            "deployments": deployments,
             "filters": filters,
             "error": error,
             "query": filters.as_params(),
@@ -187,9 +190,11 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def deployment_page(qs: QuerySet[Deployment], number: object) -> Page:
-    """Page `number` of `qs` (in its order), holding the deployments as the rows of the
-    list show them.
+def deployment_page(
+    qs: QuerySet[Deployment], number: str | None
+) -> tuple[Page[int], list[Deployment]]:
+    """Page `number` of `qs` (in its order), as the page of ids (its number, count and
+    neighbours) and the deployments on it, read as the rows of the list show them.
 
     The page is chosen on ids alone, then its rows are read by id: counting and skipping
     to a deep page then walk the public-list index, never the table (page 800 of 50,000
@@ -209,8 +214,7 @@ def deployment_page(qs: QuerySet[Deployment], number: object) -> Page:
         .in_bulk()
     )
     # A row deleted between the two queries is left out rather than failing the page.
-    page.object_list = [rows[i] for i in ids if i in rows]
-    return page
+    return page, [rows[i] for i in ids if i in rows]
 
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
