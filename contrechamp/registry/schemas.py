@@ -477,13 +477,8 @@ class DeploymentData(Shape):
     def of(cls, deployment: Deployment) -> DeploymentData:
         """A stored deployment, without validating it again."""
         return cls.model_construct(
-            title=deployment.title,
-            scope=deployment.scope,
-            status=deployment.status,
-            start_date=deployment.start_date,
-            end_date=deployment.end_date,
-            description=deployment.description,
-            is_published=deployment.is_published,
+            # The fields of the deployment's own row, by name; the related rows below.
+            **{name: getattr(deployment, name) for name in cls.row_fields()},
             communes=sorted(deployment.communes.values_list("code", flat=True)),
             epcis=sorted(deployment.epcis.values_list("siren", flat=True)),
             technologies=sorted(deployment.technologies.values_list("slug", flat=True)),
