@@ -136,6 +136,15 @@ def test_a_serve_killed_outright_leaves_no_process_behind(served):
     )
 
 
+def test_when_one_process_dies_serve_stops_the_others_and_fails(served):
+    # A supervisor (systemd's Restart=on-failure) then starts the whole again.
+    serve, _ = served
+    roles = _roles(serve)
+    os.kill(roles["worker"], signal.SIGKILL)
+    assert serve.wait(30) == 1
+    assert [role for role, pid in roles.items() if _alive(pid)] == []
+
+
 def test_the_worker_resumes_a_document_left_half_processed(tmp_path):
     url, env, command = _site(tmp_path, "resume")
     pdf = tmp_path / "minutes.pdf"

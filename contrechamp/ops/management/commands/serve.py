@@ -79,15 +79,19 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         try:
             for role in roles:
-                children.append(subprocess.Popen(command + role, preexec_fn=_die_with_parent))
+                # A session of their own: Ctrl-C in a terminal reaches `serve` alone, which
+                # passes one SIGTERM on (a second signal makes the worker drop its task).
+                child = subprocess.Popen(
+                    command + role, preexec_fn=_die_with_parent, start_new_session=True
+                )
+                children.append(child)
             # Wait for a signal, or for one process to end on its own (a crash): then the
             # others stop too, and the exit status tells a supervisor to start again.
             while not stopping and all(child.poll() is None for child in children):
                 time.sleep(0.2)
         finally:
             self._stop(children)
-        failed = [child for child in children if child.returncode not in (0, -signal.SIGTERM)]
-        if failed and not stopping:
+        if not stopping:  # one of them ended on its own
             raise SystemExit(1)
 
     def _stop(self, children: list[subprocess.Popen[bytes]]) -> None:
