@@ -62,7 +62,6 @@ def document_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "form": UploadForm(),
-            "can_upload": permissions.may_upload_documents(request.user),
             "max_upload_bytes": settings.DOCUMENT_MAX_BYTES,
             "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
         },
@@ -93,7 +92,6 @@ def document_upload(request: HttpRequest) -> HttpResponse:
             {
                 "page": Paginator(Document.objects.none(), 50).get_page(1),
                 "form": form,
-                "can_upload": True,
             },
             status=400,
         )
@@ -189,11 +187,8 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "entities": entities,
             "steps": document.steps.order_by("id"),
             "children": permissions.readable_documents(request.user).filter(parent=document),
-            "can_download": permissions.may_download_original(request.user, document),
             # The link to the redaction review (by its URL name: the library does not
-            # import the app above it), with the count of the redactions of its pages.
-            "can_review": reviewer,
-            "can_accept_entities": permissions.may_accept_entities(request.user),
+            # import the app above it) comes with the count of the redactions of its pages.
             "redactions": document.pages.aggregate(n=Count("redactions"))["n"] if reviewer else 0,
             "deployments": deployments,
             "cited_by": _cited_by(request, document),

@@ -93,8 +93,6 @@ def review(request: HttpRequest, document_id: int) -> HttpResponse:
             "blockers": services.publication_blockers(document, no_redactions=True),
             "nothing_redacted": counts["accepted"] == 0,
             "published": publication_of(document),
-            "may_publish": permissions.may_publish(request.user, document),
-            "may_unpublish": permissions.may_unpublish(request.user, document),
             "figures": services.public_figures(document).select_related("commune"),
             "default_reason": DEFAULT_REASON,
         },

@@ -133,6 +133,9 @@ def test_it_serves_originals_and_takes_entity_decisions_by_one_rule(shelf, as_pe
         assert (original.status_code == 200) == reviewer
         image = client.get(f"/documents/{document.id}/pages/1.png")
         assert (image.status_code == 200) == permissions.may_read_document(user, document)
+    # The page offers the download (a template filter of the same rule) to those only.
+    page = client.get(f"/documents/{shelf['published'].id}/").content.decode()
+    assert (f"/documents/{shelf['published'].id}/original/" in page) == reviewer
     suggested = shelf["suggested"]
     assert permissions.may_accept_entities(user) == reviewer
     rejected = client.post(f"/suggestions/{suggested.id}/rejeter/")
@@ -161,3 +164,14 @@ def test_it_lets_reviewers_only_review_publish_and_withdraw(shelf, as_persona, p
     # What the page offers follows the same rule: the review link only for reviewers.
     page = client.get(f"/documents/{published.id}/").content.decode()
     assert (f"/documents/{published.id}/caviardage/" in page) == reviewer
+
+
+def test_it_offers_the_upload_form_to_those_the_upload_lets_in(as_persona):
+    for persona in PERSONAS:
+        client, user = as_persona(persona)
+        may = permissions.may_upload_documents(user)
+        assert may == (persona != "anonymous")
+        listing = client.get("/documents/").content.decode()
+        assert ('id="upload-form"' in listing) == may
+        refused = client.post("/documents/envoi/", {"files": []})
+        assert (refused.status_code == 403) != may
