@@ -11,7 +11,8 @@ port, and measures from another process: median and p95 latency of sequential re
 then requests/s with 8 client threads. The floor is a static file served by the same
 server in the same pass (what a request costs before any Django view runs); ratios are
 to its median and p95. With `--runs N`, N passes over the same server and a table of
-their medians.
+their medians. The last column is the server's CPU time per request (user + system,
+read from /proc), which the load of other programs hardly changes.
 """
 
 from __future__ import annotations
@@ -214,11 +215,23 @@ def _percentile(sorted_times: list[float], fraction: float) -> float:
     return sorted_times[rank - 1]
 
 
-def measure(port: int, path: str, repeat: int, seconds: float, threads: int) -> dict:
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) the process `pid` has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    port: int, path: str, repeat: int, seconds: float, threads: int, pid: int | None = None
+) -> dict:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for _ in range(3):
         _get(conn, path)  # warm-up: caches of the server and of the database
+    # The server's own CPU time per request: unlike latency, other programs running on
+    # the machine hardly change it, so it compares runs made under different loads.
+    cpu = _cpu_seconds(pid) if pid else 0.0
     times = sorted(_get(conn, path) for _ in range(repeat))
+    cpu = (_cpu_seconds(pid) - cpu) / repeat if pid else 0.0
     conn.close()
     done = [0] * threads
     stop = time.perf_counter() + seconds
@@ -240,6 +253,7 @@ def measure(port: int, path: str, repeat: int, seconds: float, threads: int) -> 
         "median_ms": statistics.median(times) * 1000,
         "p95_ms": _percentile(times, 0.95) * 1000,
         "rps": sum(done) / (time.perf_counter() - started) if seconds > 0 else 0.0,
+        "cpu_ms": cpu * 1000,
     }
 
 
@@ -314,14 +328,17 @@ def _table(title: str, rows: list[tuple[str, dict]]) -> None:
     # The machine's load says how far the figures can be trusted (2 shared cores).
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\n{title} (load average {load})\n")
-    print("| request | median ms | p95 ms | req/s | median / floor | p95 / floor p95 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| request | median ms | p95 ms | req/s | median / floor | p95 / floor p95 "
+        "| server CPU ms |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in rows:
         rps = f"{r['rps']:.0f}" if r["rps"] else "—"
         print(
             f"| {name} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {rps} "
             f"| {r['median_ms'] / floor['median_ms']:.0f} "
-            f"| {r['p95_ms'] / floor['p95_ms']:.0f} |",
+            f"| {r['p95_ms'] / floor['p95_ms']:.0f} | {r['cpu_ms']:.1f} |",
             flush=True,
         )
 
@@ -402,7 +419,7 @@ def main() -> None:
         for k in range(args.runs):
             # The floor is measured in every pass, beside the pages it is compared with.
             rows = [
-                (name, measure(port, path, args.repeat, args.seconds, args.threads))
+                (name, measure(port, path, args.repeat, args.seconds, args.threads, server.pid))
                 for name, path in cases
             ]
             runs.append(rows)
@@ -413,7 +430,7 @@ def main() -> None:
                     name,
                     {
                         key: statistics.median(run[i][1][key] for run in runs)
-                        for key in ("median_ms", "p95_ms", "rps")
+                        for key in ("median_ms", "p95_ms", "rps", "cpu_ms")
                     },
                 )
                 for i, (name, _) in enumerate(cases)
