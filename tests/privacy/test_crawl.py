@@ -409,6 +409,14 @@ def test_an_anonymous_crawl_of_the_site_and_the_api_finds_nothing_private(
     # Published deployments are reached by links only (the seed's slugs are drafts').
     followed = {u.split("/")[2] for u in visitor.seen if re.match(r"/dispositifs/[\w-]+/$", u)}
     assert len(followed - set(site.values["slug"]) - {"nouveau"}) >= 20
+    # The drafts were asked for, on the site and in the API, and not found.
+    draft_request, draft_series = site.values["request_id"][0], site.values["series_id"][1]
+    for url in (
+        reverse("request-detail", args=[draft_request]),
+        f"/api/v1/requests/{draft_request}",
+        reverse("series-detail", args=[draft_series]),
+    ):
+        assert visitor.seen.get(url) in (302, 403, 404), url
     # The proofs were asked for, and refused.
     for url in site.proof_urls:
         assert url in visitor.seen, f"the crawl never asked for {url}"
