@@ -387,7 +387,10 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 def series_moved(request: HttpRequest, series_id: int, rest: str = "") -> HttpResponse:
-    """The former address of a series ("campagnes", a word kept for petitions)."""
+    """The former address of a series ("campagnes", a word kept for petitions). Who may
+    not open the new address is refused at the old one alike (the letter is the series
+    editors')."""
+    _series(request, series_id, edit=bool(rest))
     target = reverse("series-detail", args=[series_id]) + rest
     query = request.META.get("QUERY_STRING", "")
     return HttpResponsePermanentRedirect(target + ("?" + query if query else ""))
