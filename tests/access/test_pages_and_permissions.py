@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 
 from contrechamp.access import permissions, services
 from contrechamp.access.models import AccessRequest
@@ -31,7 +32,7 @@ def test_the_list_pages_with_page_and_still_reads_p(contributor, client):
     assert 'href="?statut=refused&amp;page=1"' in filtered
 
 
-def test_the_former_addresses_of_a_series_redirect(contributor, contributor_client, client):
+def test_the_former_addresses_of_a_series_redirect(contributor, contributor_client):
     series = services.requests_draft(
         requester=contributor,
         title="Drones",
@@ -45,8 +46,9 @@ def test_the_former_addresses_of_a_series_redirect(contributor, contributor_clie
     assert letter["Location"] == f"/demandes/series/{series.id}/courrier/?demande=3"
     assert contributor_client.get(moved["Location"]).status_code == 200
     # Refused at the old address as at the new one: drafts are their author's.
-    assert client.get(f"/demandes/campagnes/{series.id}/").status_code == 404
-    assert client.get(f"/demandes/campagnes/{series.id}/courrier/").status_code == 404
+    visitor = Client()
+    assert visitor.get(f"/demandes/campagnes/{series.id}/").status_code == 404
+    assert visitor.get(f"/demandes/campagnes/{series.id}/courrier/").status_code == 404
 
 
 def test_who_may_read_and_edit(contributor, other_contributor, reviewer):
