@@ -157,6 +157,12 @@ class Funding(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # A funder's first funding, for the list page's funder filter: with the
+            # funder's index alone, PostgreSQL scanned the whole funding table for each
+            # organisation that funds nothing (0.9 ms with this index, 14 ms without).
+            models.Index(fields=["funder", "id"], name="registry_funding_funder_first"),
+        ]
 
 
 class LegalEvent(models.Model):

@@ -6,6 +6,7 @@ is fast at 50,000 deployments, which a test database of a few dozen rows cannot 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -129,3 +130,32 @@ def test_the_list_page_counts_and_pages_on_the_public_index(client, db, page):
         plan = _plan(sql, params)
         # Without the index, SQLite reads every row of the table ("SCAN registry_deployment").
         assert "COVERING INDEX registry_deployment_public" in plan, (sql, plan)
+
+
+def test_the_filter_lists_offer_exactly_the_organisations_of_published_deployments(client, db):
+    # The vendor and funder lists are scalar probes of an index (not EXISTS, which
+    # PostgreSQL hashed over every link): they must still name exactly the organisations
+    # of a published deployment, and not one named only in a draft.
+    _add_deployments(2)
+    draft = Deployment.objects.create(
+        title="Brouillon", slug="brouillon-liste", status="planned", is_published=False
+    )
+    secret_vendor = Organisation.objects.create(name="Fournisseur secret", slug="f-secret")
+    secret_funder = Organisation.objects.create(
+        name="Fonds secret", slug="fonds-secret", kind="funder"
+    )
+    draft.vendors.set([secret_vendor])
+    Funding.objects.create(deployment=draft, funder=secret_funder, amount_eur=5)
+    Organisation.objects.create(name="Fonds sans dispositif", slug="fonds-vide", kind="funder")
+    html = client.get("/dispositifs/").content.decode()
+    vendors = html.split('id="f-vendor"')[1].split("</select>")[0]
+    funders = html.split('id="f-funder"')[1].split("</select>")[0]
+    assert 'value="fourn-test"' in vendors and 'value="fonds-test"' in funders
+    assert "f-secret" not in vendors and "fonds-secret" not in funders
+    assert "fonds-vide" not in funders and 'value="fonds-test"' not in vendors
+    published_vendors = set(
+        Organisation.objects.filter(deployments_supplied__is_published=True).values_list(
+            "slug", flat=True
+        )
+    )
+    assert set(re.findall(r'value="([^"]+)"', vendors)) - {""} == published_vendors
