@@ -32,6 +32,13 @@ class Job:
     def slot_start(self, slot: int) -> datetime:
         return datetime.fromtimestamp(slot * self.every.total_seconds(), tz=UTC)
 
+    def slot_seconds(self, now: datetime) -> int:
+        """When the slot of `now` started, in seconds since the epoch: what is stored. A
+        slot's number depends on the period, its start does not, so a job whose period
+        is changed in settings goes on (with numbers, a longer period stayed below the
+        number stored and the job never ran again)."""
+        return int(self.slot(now) * self.every.total_seconds())
+
 
 def periodic_jobs() -> list[Job]:
     """The jobs declared in settings, checked: a task path that does not import, or a
@@ -55,12 +62,13 @@ def job_claim_and_enqueue(job: Job, *, now: datetime) -> str | None:
     backend both rows commit together, so a crash between them neither loses the slot
     nor queues it twice."""
     slot = job.slot(now)
+    start = job.slot_seconds(now)
     PeriodicJob.objects.get_or_create(name=job.name)
     with transaction.atomic():
         # On PostgreSQL a second scheduler's UPDATE waits for the first to commit, then
         # finds last_slot already moved; on SQLite writes are serialised outright.
-        won = PeriodicJob.objects.filter(name=job.name, last_slot__lt=slot).update(
-            last_slot=slot, last_enqueued_at=now
+        won = PeriodicJob.objects.filter(name=job.name, last_slot__lt=start).update(
+            last_slot=start, last_enqueued_at=now
         )
         if not won:
             return None

@@ -43,9 +43,34 @@ def test_a_job_is_queued_once_per_slot_across_restarts():
     assert jobs_enqueue_due([again], now=start + dt.timedelta(hours=1)) == []
     assert jobs_enqueue_due([again], now=start + dt.timedelta(hours=6)) == ["access-daily"]
     assert DBTaskResult.objects.filter(task_path=DAILY).count() == 2
-    assert PeriodicJob.objects.get(name="access-daily").last_slot == job.slot(
+    assert PeriodicJob.objects.get(name="access-daily").last_slot == job.slot_seconds(
         start + dt.timedelta(hours=6)
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        (dt.timedelta(hours=6), dt.timedelta(days=1)),
+        (dt.timedelta(minutes=10), dt.timedelta(hours=1)),
+    ],
+)
+def test_a_job_whose_period_changes_goes_on_running(before, after):
+    """An administrator who makes a job rarer must not stop it for good: with slots counted
+    in periods, a longer period gave smaller numbers than the one stored, forever below."""
+    start = dt.datetime(2026, 3, 2, 18, 0, 1, tzinfo=dt.UTC)
+    assert jobs_enqueue_due([Job("access-daily", DAILY, before)], now=start) == ["access-daily"]
+    rarer = Job("access-daily", DAILY, after)
+    # Already run in the current longer period: not again before the next one starts...
+    next_start = rarer.slot_start(rarer.slot(start) + 1)
+    assert jobs_enqueue_due([rarer], now=next_start - dt.timedelta(seconds=1)) == []
+    # ...and then once per period, as declared.
+    assert jobs_enqueue_due([rarer], now=next_start) == ["access-daily"]
+    assert jobs_enqueue_due([rarer], now=next_start + after) == ["access-daily"]
+    # Made more frequent again: the next shorter slot runs.
+    often = Job("access-daily", DAILY, before)
+    assert jobs_enqueue_due([often], now=next_start + after + before) == ["access-daily"]
 
 
 def _site(tmp_path, suffix, **extra):
