@@ -67,3 +67,17 @@ def test_the_directory_follows_a_new_places_load():
     last.pk = None
     last.save()
     assert _references("grand lyon") == ["epci:200046977"]
+
+
+def test_st_and_ste_typed_are_read_both_as_saint_and_as_letters():
+    """"St" is how "Saint" is abbreviated, and also how "Strasbourg", "Grand Est" or
+    "Neste" begin or end: completion offers both until the word is finished."""
+    st = _references("st")
+    assert "region:44" in st  # Grand Est (its council), as before the one normaliser
+    assert any(ref.startswith("epci:") for ref in st)
+    assert "commune:67482" in _references("Stras")  # Strasbourg
+    neste = [b["name"] for b in services.body_search("Ste")]
+    assert any("Neste" in name for name in neste), neste
+    assert any(name.startswith("CC ") or "Sainte" in name for name in neste)
+    # A finished abbreviation means saint only.
+    assert all("saint" in b["name"].lower() for b in services.body_search("St-Ét")[:5])

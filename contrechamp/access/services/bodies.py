@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from contrechamp.access.models import DirectoryEntry, PublicBody
-from contrechamp.lib.text import name_key
+from contrechamp.lib.text import name_key, name_key_prefixes
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 
 # What a reference names: a place of the dataset, or a body added by hand.
@@ -173,9 +173,14 @@ def body_search(query: str, *, limit: int = 20) -> list[dict[str, str]]:
     contains `query`: bodies added by hand, regions, departments and their prefectures,
     intercommunalities, then communes, most populated first. For autocompletion: three
     indexed queries, whatever the number of places."""
-    key, code = name_key(query), query.strip().upper()
-    if len(key) < 2:
+    # "St" being typed is "saint" or the start of "Strasbourg": both keys are looked for.
+    keys, code = name_key_prefixes(query), query.strip().upper()
+    if len(keys[0]) < 2:
         return []
+    contains, starts = Q(), Q()
+    for key in keys:
+        contains |= Q(name_key__contains=key)
+        starts |= _starts_with("name_key", key)
     directory_sync()
     found = [
         {"reference": f"body:{body.id}", "name": body.name, "kind": body.kind}
@@ -184,17 +189,16 @@ def body_search(query: str, *, limit: int = 20) -> list[dict[str, str]]:
             epci__isnull=True,
             department__isnull=True,
             region__isnull=True,
-            name_key__contains=key,
-        ).only("id", "name", "kind")[:limit]
+        ).filter(contains).only("id", "name", "kind")[:limit]
     ]
-    places = DirectoryEntry.objects.filter(Q(name_key__contains=key) | Q(code=code))
+    places = DirectoryEntry.objects.filter(contains | Q(code=code))
     found += [
         {"reference": entry.reference, "name": entry.name, "kind": entry.kind}
         for entry in places[: limit - len(found)]
     ]
-    communes = Commune.objects.filter(
-        _starts_with("name_key", key) | Q(code=code), kind="commune"
-    ).order_by(F("population").desc(nulls_last=True), "code")
+    communes = Commune.objects.filter(starts | Q(code=code), kind="commune").order_by(
+        F("population").desc(nulls_last=True), "code"
+    )
     for commune in communes[: max(limit - len(found), 0)]:
         name = _body_name("commune", commune)
         found.append(
