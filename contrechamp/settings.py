@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "contrechamp.lib.middleware.ContentSecurityPolicyMiddleware",
+    # Inside the CSP (its header stays on): an error under /api/v1/ as the JSON envelope.
+    "contrechamp.api.middleware.ApiErrorEnvelopeMiddleware",
 ]
 
 ROOT_URLCONF = "contrechamp.urls"

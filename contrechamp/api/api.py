@@ -81,7 +81,7 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.field = status, code, message, field
 
 
-def _error(
+def error_response(
     request: HttpRequest, status: int, code: str, message: str, field: str | None = None
 ) -> HttpResponse:
     return api.create_response(
@@ -91,32 +91,32 @@ def _error(
 
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    return _error(request, exc.status, exc.code, exc.message, exc.field)
+    return error_response(request, exc.status, exc.code, exc.message, exc.field)
 
 
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     loc = [str(x) for x in first.get("loc", []) if x not in ("query", "path", "body")]
-    return _error(
+    return error_response(
         request, 400, "invalid_parameter", first.get("msg", "invalid input"), ".".join(loc) or None
     )
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", str(exc) or "Not found.")
+    return error_response(request, 404, "not_found", str(exc) or "Not found.")
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "http_error", str(exc))
+    return error_response(request, exc.status_code, "http_error", str(exc))
 
 
 def unmatched(request: HttpRequest) -> HttpResponse:
     """Any address under /api/v1/ that no endpoint answers: the error envelope, as
     every other API error, rather than the site's HTML page (routed last in urls.py)."""
-    return _error(request, 404, "not_found", f"No API endpoint at {request.path}.")
+    return error_response(request, 404, "not_found", f"No API endpoint at {request.path}.")
 
 
 def _unchecked(data: dict[str, Any]) -> HttpResponse:

@@ -114,6 +114,22 @@ def test_an_unknown_api_address_answers_the_json_error_envelope(client, db):
         assert error["code"] == "not_found" and error["message"], url
 
 
+
+def test_a_method_the_api_does_not_answer_gets_the_json_error_envelope(client, db):
+    """A client that POSTs, PUTs or DELETEs (the API is read-only) is told so in JSON, with
+    the methods it may use, not with an HTML page."""
+    for method, url in [
+        ("post", "/api/v1/deployments"),
+        ("delete", "/api/v1/deployments/x"),
+        ("put", "/api/v1/communes"),
+    ]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, (method, url)
+        assert response["Content-Type"].startswith("application/json"), (method, url)
+        assert response.json()["error"]["code"] == "method_not_allowed"
+        assert "GET" in response["Allow"]
+
+
 # Lists served in one page (the best hits, or all of one item's rows): `next` is null.
 ONE_PAGE = {
     "/api/v1/search",
