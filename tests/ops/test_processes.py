@@ -136,11 +136,30 @@ def test_a_serve_killed_outright_leaves_no_process_behind(served):
     )
 
 
-def test_when_one_process_dies_serve_stops_the_others_and_fails(served):
-    # A supervisor (systemd's Restart=on-failure) then starts the whole again.
+def test_a_worker_that_dies_is_started_again_and_the_site_stays_up(served):
+    # A document that crashes the worker outright must not take the site down with it
+    # (under `make run` nothing would start it again).
     serve, _ = served
     roles = _roles(serve)
     os.kill(roles["worker"], signal.SIGKILL)
+    _wait(
+        lambda: _roles(serve).get("worker") not in (None, roles["worker"]),
+        30,
+        f"the worker was not started again: {_children(serve.pid)}",
+    )
+    assert serve.poll() is None
+    again = _roles(serve)
+    assert again["web"] == roles["web"] and again["scheduler"] == roles["scheduler"]
+    serve.send_signal(signal.SIGTERM)
+    assert serve.wait(30) == 0
+    assert [pid for pid in again.values() if _alive(pid)] == []
+
+
+def test_when_the_web_server_dies_serve_stops_the_others_and_fails(served):
+    # A supervisor (systemd's Restart=on-failure) then starts the whole again.
+    serve, _ = served
+    roles = _roles(serve)
+    os.kill(roles["web"], signal.SIGKILL)
     assert serve.wait(30) == 1
     assert [role for role, pid in roles.items() if _alive(pid)] == []
 

@@ -17,6 +17,10 @@ from django.db import connection
 # How long the processes have to finish what they are doing once asked to stop (the
 # worker ends its current task) before they are killed.
 STOP_TIMEOUT = 8.0
+# A worker or scheduler that ends on its own (a document that crashes the worker outright,
+# a lost database) is started again, so the site stays up; this many times in a minute
+# means it cannot run, and serve stops with a failure instead.
+RESTARTS_PER_MINUTE = 5
 
 
 def _die_with_parent() -> None:
@@ -67,31 +71,50 @@ class Command(BaseCommand):
         # On SQLite this is the only worker there can be: the leases of a dead one are
         # released at once rather than when they expire.
         worker = ["worker"] + (["--release-leases"] if connection.vendor == "sqlite" else [])
-        roles = [web, worker, ["scheduler"]]
-        children: list[subprocess.Popen[bytes]] = []
+        roles = {"web": web, "worker": worker, "scheduler": ["scheduler"]}
+        children: dict[str, subprocess.Popen[bytes]] = {}
+        restarts: dict[str, list[float]] = {"worker": [], "scheduler": []}
         stopping = False
+        failed = False
 
         def stop(*_: object) -> None:
             nonlocal stopping
             stopping = True
 
+        def start(role: str) -> None:
+            # A session of their own: Ctrl-C in a terminal reaches `serve` alone, which
+            # passes one SIGTERM on (a second signal makes the worker drop its task).
+            children[role] = subprocess.Popen(
+                command + roles[role], preexec_fn=_die_with_parent, start_new_session=True
+            )
+
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
             for role in roles:
-                # A session of their own: Ctrl-C in a terminal reaches `serve` alone, which
-                # passes one SIGTERM on (a second signal makes the worker drop its task).
-                child = subprocess.Popen(
-                    command + role, preexec_fn=_die_with_parent, start_new_session=True
-                )
-                children.append(child)
-            # Wait for a signal, or for one process to end on its own (a crash): then the
-            # others stop too, and the exit status tells a supervisor to start again.
-            while not stopping and all(child.poll() is None for child in children):
+                start(role)
+            # Until a signal. The web server ending on its own stops everything, and the
+            # exit status tells a supervisor to start again; the worker or the scheduler
+            # is started again in place, unless it keeps ending.
+            while not stopping and not failed:
                 time.sleep(0.2)
+                if children["web"].poll() is not None:
+                    failed = True
+                for role, times in restarts.items():
+                    status = children[role].poll()
+                    if status is None or stopping or failed:
+                        continue
+                    now = time.monotonic()
+                    times[:] = [t for t in times if now - t < 60] + [now]
+                    if len(times) > RESTARTS_PER_MINUTE:
+                        self.stderr.write(f"The {role} keeps ending (status {status}): stopping.")
+                        failed = True
+                    else:
+                        self.stderr.write(f"The {role} ended (status {status}): started again.")
+                        start(role)
         finally:
-            self._stop(children)
-        if not stopping:  # one of them ended on its own
+            self._stop(list(children.values()))
+        if failed:
             raise SystemExit(1)
 
     def _stop(self, children: list[subprocess.Popen[bytes]]) -> None:
