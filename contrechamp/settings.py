@@ -51,12 +51,20 @@ INSTALLED_APPS = [
     # django-ninja's own copy of Swagger UI (static/ninja/): the API docs page is served
     # from this site instead of a CDN, which the Content-Security-Policy would block.
     "ninja",
+    # Two-factor authentication (TOTP, recovery codes) for reviewers and administrators.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "contrechamp.places",
     "contrechamp.registry",
     "contrechamp.accounts",
     "contrechamp.documents",
     "contrechamp.redaction",
     "contrechamp.access",
+    "contrechamp.audit",
+    "contrechamp.tips",
+    "contrechamp.moderation",
+    "contrechamp.groups",
     "contrechamp.api",
     "contrechamp.pages",
     "contrechamp.ops",

@@ -7,7 +7,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from contrechamp.access import views as access
-from contrechamp.accounts import views as accounts
 from contrechamp.api import exports
 from contrechamp.api.api import api, unmatched
 from contrechamp.documents import views as documents
@@ -187,8 +186,11 @@ urlpatterns = [
     path("api/v1/", unmatched),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", unmatched),
-    path("compte/inscription/", accounts.signup, name="signup"),
-    path("compte/", include("django.contrib.auth.urls")),
+    path("compte/", include("contrechamp.accounts.urls")),
+    path("moderation/", include("contrechamp.moderation.urls")),
+    path("journal/", include("contrechamp.audit.urls")),
+    path("collectifs/", include("contrechamp.groups.urls")),
+    path("signaler/", include("contrechamp.tips.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

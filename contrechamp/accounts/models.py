@@ -27,6 +27,15 @@ class Profile(models.Model):
     role = models.CharField(max_length=20, choices=ROLES, default="contributor")
     # Contributors are never named in public unless they choose it.
     public_name = models.CharField(_("public name"), max_length=100, blank=True)
+    # Trust earned by use: a contributor's changes wait for a reviewer until
+    # `accepted_changes` reaches settings.TRUST_THRESHOLD; a reviewer may decide otherwise.
+    TRUST_LEVELS = [
+        ("auto", _("earned by accepted changes")),
+        ("trusted", _("trusted")),
+        ("untrusted", _("not trusted")),
+    ]
+    trust = models.CharField(_("trust"), max_length=10, choices=TRUST_LEVELS, default="auto")
+    accepted_changes = models.PositiveIntegerField(_("accepted changes"), default=0)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
