@@ -32,6 +32,7 @@ class Document(models.Model):
         ("procurement", _("procurement notice or contract")),
         ("press", _("press")),
         ("correspondence", _("correspondence")),
+        ("tip", _("anonymous tip")),
         ("other", _("other")),
     ]
 

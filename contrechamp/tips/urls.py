@@ -1,3 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from contrechamp.tips import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.tip_create_view, name="tip-create"),
+    path("suivi/", views.tip_follow, name="tip-follow"),
+    path("file/", views.tip_queue, name="tip-queue"),
+    path("file/<int:tip_id>/repondre/", views.tip_reply_view, name="tip-reply"),
+    path("file/<int:tip_id>/statut/", views.tip_status_view, name="tip-status"),
+]

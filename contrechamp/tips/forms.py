@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contrechamp.places.models import Commune
+from contrechamp.registry.forms import completed_input, parse_communes
+from contrechamp.tips.models import Tip
+
+MAX_TEXT = 20_000
+MAX_FILES = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class OptionalFilesField(forms.FileField):
+    """Several files, none required."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        if len(items) > MAX_FILES:
+            raise forms.ValidationError(
+                _("At most %(count)s files at once.") % {"count": MAX_FILES}
+            )
+        return [forms.FileField.clean(self, item, initial) for item in items]
+
+
+class TipForm(forms.Form):
+    text = forms.CharField(
+        label=_("What do you want to tell us?"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Which surveillance device, where, since when, who runs or sells it. Do not "
+            "write anything that could identify you unless you want to."
+        ),
+    )
+    files = OptionalFilesField(  # type: ignore[assignment]
+        label=_("Files (optional)"),
+        required=False,
+        help_text=_(
+            "PDF, JPEG, PNG, TIFF, Word (.docx), OpenDocument (.odt) or text. Their "
+            "metadata (author, camera, GPS position, dates) is removed on arrival."
+        ),
+    )
+    place = forms.CharField(
+        label=_("Commune (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Name or INSEE code."),
+        widget=completed_input("communes", "commune-suggestions"),
+    )
+
+    def clean_place(self) -> Commune | None:
+        text = self.cleaned_data["place"].strip()
+        if not text:
+            return None
+        codes, errors = parse_communes(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        if len(codes) != 1:
+            raise forms.ValidationError(_("Give one commune."))
+        commune = Commune.objects.filter(code=codes[0]).first()
+        if commune is None:
+            raise forms.ValidationError(_("No commune has the INSEE code “%s”.") % codes[0])
+        return commune
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class AddForm(forms.Form):
+    """The sender adds to their tip; the code comes with it, in the POST body."""
+
+    code = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Add a message"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    files = OptionalFilesField(  # type: ignore[assignment]
+        label=_("Add files (optional)"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("text", "").strip() and not data.get("files"):
+            raise forms.ValidationError(_("Write a message or choose a file."))
+        return data
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Reply to the sender"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Tip.STATUSES)

@@ -1,0 +1,184 @@
+"""Writes of tips: receive one (cleaning its files first), follow it with the receipt
+code, add to it, reply, change its status.
+
+The files of a tip go through the library's `document_ingest` like any other document
+(origin "tip", no uploader, not public), so they are extracted, OCRed, indexed for
+reviewers and get redaction suggestions; they are cleaned of their metadata before, in
+a private temporary folder, and a file that cannot be cleaned is refused whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contrechamp.documents.models import Document
+from contrechamp.documents.services import DocumentRejected, document_ingest
+from contrechamp.places.models import Commune
+from contrechamp.tips.clean import CannotClean, Cleaned, clean_file, private_folder
+from contrechamp.tips.models import Tip, TipMessage
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# Crockford-like base32 without the letters read as digits: 25 characters of 5 bits,
+# 125 bits, shown as five groups of five.
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+CODE_LENGTH = 25
+GROUP = 5
+# What people misread or mistype, mapped to the letter it stands for.
+_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B", "9": "G"})
+
+
+class Upload(Protocol):
+    """What a tip needs of an uploaded file: its bytes, a chunk at a time."""
+
+    def chunks(self, chunk_size: int | None = None) -> Iterable[bytes]: ...
+
+
+class TipRefused(Exception):
+    """A file of the tip could not be cleaned or is too large: nothing of the tip was
+    kept. The message is for the sender."""
+
+
+@dataclass
+class Received:
+    tip: Tip
+    code: str  # shown once to the sender, never stored
+
+
+def receipt_new() -> str:
+    """A fresh receipt code, "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY"."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + GROUP] for i in range(0, CODE_LENGTH, GROUP))
+
+
+def receipt_normalise(code: str) -> str:
+    """The code as typed, without spaces, dashes or case, look-alike digits read as
+    letters."""
+    kept = "".join(c for c in code.upper() if c.isalnum())
+    return kept.translate(_LOOKALIKES)
+
+
+def receipt_hash(code: str) -> str:
+    """SHA-256 of the normalised code. Not salted nor slowed: with 125 random bits the
+    code cannot be guessed from its hash, and a hash that does not depend on a secret
+    survives a change of SECRET_KEY."""
+    return hashlib.sha256(receipt_normalise(code).encode()).hexdigest()
+
+
+def tip_find(*, code: str) -> Tip | None:
+    """The tip of this receipt code, or None (for any wrong code alike)."""
+    normalised = receipt_normalise(code)
+    if len(normalised) != CODE_LENGTH or any(c not in ALPHABET for c in normalised):
+        # Still hashed and looked up, so a malformed code costs the same as a wrong one.
+        normalised = "-"
+    return Tip.objects.filter(receipt_hash=receipt_hash(normalised)).first()
+
+
+def _ingest_cleaned(
+    tip_id: int, cleaned: Sequence[Cleaned], place: Commune | None, number: int
+) -> list[Document]:
+    documents = []
+    for offset, item in enumerate(cleaned):
+        index = number + offset
+        # The name the sender's file had is dropped: names often carry a person's name, a
+        # date or a device ("IMG_20250312_0914.jpg").
+        filename = f"signalement-{tip_id}-{index}{item.extension}"
+        with item.path.open("rb") as handle:
+            try:
+                ingested = document_ingest(
+                    data=File(handle, name=filename),
+                    filename=filename,
+                    title=_("Tip %(tip)s, file %(number)s") % {"tip": tip_id, "number": index},
+                    origin="tip",
+                    places=[place] if place else [],
+                    uploaded_by=None,
+                )
+            except DocumentRejected as error:
+                raise TipRefused(str(error)) from error
+        documents.append(ingested.document)
+    return documents
+
+
+def _clean_all(uploads: Sequence[Upload], folder: Path) -> list[Cleaned]:
+    cleaned = []
+    for number, upload in enumerate(uploads, start=1):
+        own = folder / str(number)
+        own.mkdir()
+        try:
+            cleaned.append(clean_file(upload.chunks(), own))
+        except CannotClean as error:
+            raise TipRefused(
+                _("File %(number)s: %(reason)s") % {"number": number, "reason": error}
+            ) from error
+    return cleaned
+
+
+def tip_create(
+    *, text: str, uploads: Sequence[Upload] = (), place: Commune | None = None
+) -> Received:
+    """Receive a tip. Every file is cleaned first; if one cannot be, nothing is kept
+    (TipRefused). No account, address or time of day is taken, whoever sends it."""
+    with private_folder() as folder:
+        cleaned = _clean_all(uploads, Path(folder))
+        with transaction.atomic():
+            code = receipt_new()
+            tip = Tip.objects.create(
+                text=text,
+                place=place,
+                received_on=timezone.localdate(),
+                receipt_hash=receipt_hash(code),
+            )
+            tip.documents.add(*_ingest_cleaned(tip.id, cleaned, place, 1))
+    return Received(tip, code)
+
+
+def tip_add(*, tip: Tip, text: str, uploads: Sequence[Upload] = ()) -> TipMessage:
+    """The sender adds text or files to their tip (they proved it with the code)."""
+    with private_folder() as folder:
+        cleaned = _clean_all(uploads, Path(folder))
+        with transaction.atomic():
+            message = TipMessage.objects.create(
+                tip=tip, author="sender", text=text, written_on=timezone.localdate()
+            )
+            number = tip.documents.count() + 1
+            documents = _ingest_cleaned(tip.id, cleaned, tip.place, number)
+            message.documents.add(*documents)
+            tip.documents.add(*documents)
+            if tip.status == "closed":
+                # New material reopens a closed tip, so that it is read.
+                Tip.objects.filter(id=tip.id).update(status="handling")
+    return message
+
+
+def tip_reply(*, tip: Tip, text: str, reviewer: User) -> TipMessage:
+    """A reviewer's reply, shown to the sender when they come back with the code."""
+    with transaction.atomic():
+        message = TipMessage.objects.create(
+            tip=tip,
+            author="reviewer",
+            text=text,
+            written_by=reviewer,
+            written_on=timezone.localdate(),
+        )
+        if tip.status == "new":
+            Tip.objects.filter(id=tip.id).update(status="handling")
+    return message
+
+
+def tip_set_status(*, tip: Tip, status: str) -> Tip:
+    if status not in dict(Tip.STATUSES):
+        raise ValueError(f"unknown status {status!r}")
+    tip.status = status
+    tip.save(update_fields=["status"])
+    return tip

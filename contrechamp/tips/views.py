@@ -1,0 +1,183 @@
+"""Pages of tips: the form anyone can send, the follow page (receipt code in a POST
+body, never in an address), and the reviewers' list.
+
+The sender's pages never read `request.user`, the address or the browser: a tip sent
+by someone logged in is as anonymous as any other. They are never cached.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contrechamp.documents import uploads as upload_limits
+from contrechamp.lib import ratelimit
+from contrechamp.tips import permissions
+from contrechamp.tips.forms import AddForm, CodeForm, ReplyForm, StatusForm, TipForm
+from contrechamp.tips.models import Tip, TipMessage
+from contrechamp.tips.services import (
+    TipRefused,
+    tip_add,
+    tip_create,
+    tip_find,
+    tip_reply,
+    tip_set_status,
+)
+
+# Wrong receipt codes allowed per address in an hour, beyond the limit on every post to
+# the tip pages: a code has 125 random bits, this only keeps the server quiet.
+WRONG_CODES = (10, 3600)
+
+
+def _too_large(request: HttpRequest) -> bool:
+    return getattr(request, "upload_refused", None) is not None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def tip_create_view(request: HttpRequest) -> HttpResponse:
+    form = TipForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if _too_large(request):
+            form = TipForm(request.POST)
+            form.is_valid()
+            form.add_error(None, upload_limits.too_large_message())
+            status = 413
+        elif form.is_valid():
+            try:
+                received = tip_create(
+                    text=form.cleaned_data["text"],
+                    uploads=form.cleaned_data["files"],
+                    place=form.cleaned_data["place"],
+                )
+            except TipRefused as error:
+                form.add_error("files", str(error))
+                status = 400
+            else:
+                # Shown in this answer only: no redirect, nothing in the session or address.
+                return render(
+                    request,
+                    "tips/receipt.html",
+                    {"code": received.code, "files": received.tip.documents.count()},
+                )
+        else:
+            status = 400
+    return render(request, "tips/form.html", {"form": form}, status=status)
+
+
+def _follow_page(
+    request: HttpRequest, tip: Tip, code: str, add_form: AddForm | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "tips/follow.html",
+        {
+            "tip": tip,
+            "messages_list": tip.messages.all(),
+            "file_count": tip.documents.count(),
+            "add_form": add_form or AddForm(initial={"code": code}),
+            "added": request.POST.get("action") == "add" and add_form is None,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def tip_follow(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "tips/follow_code.html", {"form": CodeForm()})
+    code_form = CodeForm(request.POST)
+    if not code_form.is_valid():
+        return render(request, "tips/follow_code.html", {"form": code_form}, status=400)
+    wrong = ratelimit.check(request, "tip-codes", limit=WRONG_CODES[0], window=WRONG_CODES[1])
+    if not wrong.allowed:
+        return ratelimit.refused(request, wrong)
+    code = code_form.cleaned_data["code"]
+    tip = tip_find(code=code)
+    if tip is None:
+        ratelimit.hit(request, "tip-codes", limit=WRONG_CODES[0], window=WRONG_CODES[1])
+        # The same answer for every wrong code, well formed or not.
+        code_form = CodeForm()
+        code_form.add_error(None, _("No tip matches this code. Check it and try again."))
+        return render(request, "tips/follow_code.html", {"form": code_form})
+    if request.POST.get("action") != "add":
+        return _follow_page(request, tip, code)
+    if _too_large(request):
+        form = AddForm(request.POST)
+        form.is_valid()
+        form.add_error(None, upload_limits.too_large_message())
+        return _follow_page(request, tip, code, form, status=413)
+    form = AddForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _follow_page(request, tip, code, form, status=400)
+    try:
+        tip_add(tip=tip, text=form.cleaned_data["text"], uploads=form.cleaned_data["files"])
+    except TipRefused as error:
+        form.add_error("files", str(error))
+        return _follow_page(request, tip, code, form, status=400)
+    tip.refresh_from_db()
+    return _follow_page(request, tip, code)
+
+
+def _reviewer_only(request: HttpRequest) -> None:
+    # A 404, not a 403: the list's existence is not advertised to others.
+    if not permissions.may_handle_tips(request.user):
+        raise Http404
+
+
+@never_cache
+def tip_queue(request: HttpRequest) -> HttpResponse:
+    _reviewer_only(request)
+    counts = Tip.objects.aggregate(
+        **{key: Count("id", filter=Q(status=key)) for key, _label in Tip.STATUSES}
+    )
+    current = request.GET.get("status", "new")
+    if current not in counts:
+        current = "new"
+    tips = (
+        Tip.objects.filter(status=current)
+        .select_related("place")
+        .prefetch_related(
+            "documents",
+            Prefetch("messages", queryset=TipMessage.objects.prefetch_related("documents")),
+        )
+    )
+    statuses = [(key, label, counts[key]) for key, label in Tip.STATUSES]
+    return render(
+        request,
+        "tips/queue.html",
+        {"tips": tips, "statuses": statuses, "current": current, "reply_form": ReplyForm()},
+    )
+
+
+@require_POST
+def tip_reply_view(request: HttpRequest, tip_id: int) -> HttpResponse:
+    _reviewer_only(request)
+    tip = get_object_or_404(Tip, id=tip_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        tip_reply(tip=tip, text=form.cleaned_data["text"], reviewer=request.user)  # type: ignore[arg-type]
+    tip.refresh_from_db()
+    return redirect(f"{_queue_url()}?status={tip.status}#tip-{tip.id}")
+
+
+@require_POST
+def tip_status_view(request: HttpRequest, tip_id: int) -> HttpResponse:
+    _reviewer_only(request)
+    tip = get_object_or_404(Tip, id=tip_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        tip_set_status(tip=tip, status=form.cleaned_data["status"])
+    return redirect(f"{_queue_url()}?status={tip.status}#tip-{tip.id}")
+
+
+def _queue_url() -> str:
+    from django.urls import reverse
+
+    return reverse("tip-queue")
