@@ -35,5 +35,37 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", self.policy)
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+# Browser features no page of ours uses: denied to the page and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+
+
+class SecurityHeadersMiddleware(ContentSecurityPolicyMiddleware):
+    """The same policy on every answer, placed outermost so that static files (served by
+    WhiteNoise before the rest of the stack runs) and error pages carry it too; and every
+    cookie marked Secure when the request came over HTTPS.
+
+    Secure follows the request rather than a setting: on HTTPS a cookie without it could
+    be sent back over plain HTTP to anyone on the path; on plain HTTP (a laptop, the
+    tests) a Secure cookie would never come back and log-in would break. Behind a proxy
+    that ends TLS, SECURE_PROXY_SSL_HEADER tells Django which requests were HTTPS.
+    """
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.policy)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        response.setdefault("X-Frame-Options", "DENY")
+        response.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY or "same-origin")
+        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure():
+            for morsel in response.cookies.values():
+                morsel["secure"] = True
         return response
