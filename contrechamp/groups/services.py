@@ -1,0 +1,645 @@
+"""Every write to local groups goes through here, and the reads that combine the group's
+places with the registry, the library and the requests.
+
+What a group shows of those is always read through their own permission functions
+(`readable_deployments`, `readable_requests`, `readable_documents`…), with the viewer
+it is shown to: a group never makes a draft or a private document visible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from contrechamp.access import permissions as access_permissions
+from contrechamp.access import services as access_services
+from contrechamp.access.models import AccessRequest
+from contrechamp.documents import permissions as document_permissions
+from contrechamp.documents.models import Document, Entity
+from contrechamp.groups import permissions
+from contrechamp.groups.models import Group, Membership, WorkItem
+from contrechamp.lib.text import name_key
+from contrechamp.places.models import Commune, Department, Epci
+from contrechamp.redaction import permissions as redaction_permissions
+from contrechamp.redaction.models import Redaction
+from contrechamp.registry import permissions as registry_permissions
+from contrechamp.registry.models import Deployment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, User
+
+    Viewer = AbstractBaseUser | AnonymousUser
+
+# A deadline this close (or passed) makes a request worth the group's attention.
+DEADLINE_NEAR_DAYS = 14
+SUGGESTIONS_PER_KIND = 20
+MESSAGE_MAX_LENGTH = 5000
+MESSAGE_MIN_LENGTH = 10
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """`text` without line breaks or control characters (a name goes into a mail's
+    subject: a newline there would start a header of its own)."""
+    return " ".join(_CONTROL.sub(" ", text or "").split())
+
+
+# --- Display ---------------------------------------------------------------------------
+
+
+def display_name(user: Any) -> str:
+    """The name a person chose to be known by in public, or "" (never the e-mail
+    address, nor a user name that may be one)."""
+    profile = getattr(user, "profile", None)
+    return one_line(getattr(profile, "public_name", "") or "")
+
+
+def member_label(user: Any) -> str:
+    """How members and coordinators see one another inside the group: the display name,
+    else the user name, unless that looks like an e-mail address."""
+    name = display_name(user)
+    if name:
+        return name
+    username = getattr(user, "username", "") or ""
+    if username and "@" not in username:
+        return username
+    return _("account no. %(id)s") % {"id": user.pk}
+
+
+# --- Groups ------------------------------------------------------------------------------
+
+
+def _unique_slug(name: str, *, exclude_id: int | None = None) -> str:
+    root = (slugify(name) or "collectif")[:120]
+    slug, n = root, 1
+    others = Group.objects.exclude(id=exclude_id) if exclude_id else Group.objects.all()
+    while others.filter(slug=slug).exists():
+        n += 1
+        slug = f"{root}-{n}"
+    return slug
+
+
+def _clean_name(name: str) -> str:
+    cleaned = one_line(name)
+    if not cleaned:
+        raise ValidationError(_("Give the group a name."))
+    return cleaned[:120]
+
+
+@transaction.atomic
+def group_create(
+    *,
+    creator: User,
+    name: str,
+    description: str = "",
+    communes: Iterable[Commune] = (),
+    epcis: Iterable[Epci] = (),
+    departments: Iterable[Department] = (),
+    contact_enabled: bool = True,
+) -> Group:
+    """A new group whose creator is its first coordinator."""
+    if not permissions.may_create_group(creator):
+        raise PermissionDenied
+    name = _clean_name(name)
+    communes, epcis, departments = list(communes), list(epcis), list(departments)
+    if not (communes or epcis or departments):
+        raise ValidationError(_("Name at least one place the group works on."))
+    group = Group.objects.create(
+        name=name,
+        slug=_unique_slug(name),
+        description=description.strip(),
+        contact_enabled=contact_enabled,
+    )
+    group.communes.set(communes)
+    group.epcis.set(epcis)
+    group.departments.set(departments)
+    Membership.objects.create(
+        group=group, user=creator, role="coordinator", state="active", joined_at=timezone.now()
+    )
+    return group
+
+
+@transaction.atomic
+def group_update(
+    *,
+    group: Group,
+    by: User,
+    name: str,
+    description: str,
+    communes: list[Commune],
+    epcis: list[Epci],
+    departments: list[Department],
+    contact_enabled: bool,
+) -> Group:
+    if not permissions.may_edit_group(by, group):
+        raise PermissionDenied
+    if not (communes or epcis or departments):
+        raise ValidationError(_("Name at least one place the group works on."))
+    group.name = _clean_name(name)
+    group.description = description.strip()
+    group.contact_enabled = contact_enabled
+    group.save()
+    group.communes.set(communes)
+    group.epcis.set(epcis)
+    group.departments.set(departments)
+    return group
+
+
+def _lock(group: Group) -> Group:
+    """The group's row locked until the transaction ends: changes of membership are made
+    one after the other, so two coordinators leaving at once cannot both succeed."""
+    return Group.objects.select_for_update().get(id=group.id)
+
+
+@transaction.atomic
+def membership_request(*, group: Group, user: User) -> Membership:
+    if not permissions.may_ask_to_join(user, group):
+        raise ValidationError(_("You have already asked to join this group."))
+    return Membership.objects.create(group=group, user=user)
+
+
+def _acting_on(target: Membership, by: User) -> Membership:
+    """`target` read again under the group's lock, once `by` may act on it."""
+    _lock(target.group)
+    fresh = Membership.objects.select_related("group").filter(id=target.id).first()
+    if fresh is None:
+        raise ValidationError(_("This person is no longer in the group."))
+    if not permissions.may_act_on_membership(by, fresh):
+        raise PermissionDenied
+    return fresh
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, by: User) -> Membership:
+    target = _acting_on(membership, by)
+    if target.state != "requested":
+        return target
+    target.state, target.joined_at = "active", timezone.now()
+    target.save(update_fields=["state", "joined_at"])
+    return target
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    """Refuse a request to join, or remove a member (or another coordinator: the one
+    acting stays). Their work items stay, unassigned."""
+    target = _acting_on(membership, by)
+    WorkItem.objects.filter(group=target.group, assignee=target.user, state="open").update(
+        assignee=None, version=F("version") + 1
+    )
+    target.delete()
+
+
+@transaction.atomic
+def membership_promote(*, membership: Membership, by: User) -> Membership:
+    target = _acting_on(membership, by)
+    if target.state != "active":
+        raise ValidationError(_("Approve the request to join first."))
+    target.role = "coordinator"
+    target.save(update_fields=["role"])
+    return target
+
+
+@transaction.atomic
+def membership_leave(*, group: Group, user: User) -> None:
+    """Withdraw one's request, or leave. The last coordinator stays until they have
+    made another member coordinator: a group is never left without one."""
+    _lock(group)
+    own = Membership.objects.filter(group=group, user=user).first()
+    if own is None:
+        return
+    if own.is_coordinator:
+        others = Membership.objects.filter(group=group, state="active", role="coordinator")
+        if not others.exclude(id=own.id).exists():
+            raise ValidationError(
+                _(
+                    "You are the group's only coordinator: make another member "
+                    "coordinator before you leave."
+                )
+            )
+    WorkItem.objects.filter(group=group, assignee=user, state="open").update(
+        assignee=None, version=F("version") + 1
+    )
+    own.delete()
+
+
+def membership_show_name(*, group: Group, user: User, show: bool) -> None:
+    Membership.objects.filter(group=group, user=user, state="active").update(show_name=show)
+
+
+# --- Places ------------------------------------------------------------------------------
+
+
+def place_communes(group: Group) -> QuerySet[Commune]:
+    """Every commune the group works on: named, or in one of its intercommunalities or
+    departments."""
+    return Commune.objects.filter(
+        Q(id__in=group.communes.values("id"))
+        | Q(epci_id__in=group.epcis.values("id"))
+        | Q(department_id__in=group.departments.values("id"))
+    )
+
+
+def group_deployments(group: Group, viewer: Viewer | None = None) -> QuerySet[Deployment]:
+    """The deployments in the group's places that `viewer` may read (a visitor when
+    None: the public page shows what everyone may see)."""
+    communes = place_communes(group)
+    here = Deployment.communes.through.objects.filter(commune__in=communes).values("deployment_id")
+    epcis = Epci.objects.filter(Q(id__in=group.epcis.values("id")) | Q(communes__in=communes))
+    at_epci = Deployment.epcis.through.objects.filter(epci__in=epcis).values("deployment_id")
+    found = Deployment.objects.filter(Q(id__in=here) | Q(id__in=at_epci))
+    return registry_permissions.readable_deployments(viewer or AnonymousUser(), found)
+
+
+def group_requests(group: Group, viewer: Viewer | None = None) -> QuerySet[AccessRequest]:
+    """The access requests about the group's places that `viewer` may read (sent ones
+    only for a visitor)."""
+    communes = place_communes(group)
+    about = (
+        Q(places__in=communes)
+        | Q(body__commune__in=communes)
+        | Q(body__epci__in=group.epcis.all())
+        | Q(body__department__in=group.departments.all())
+    )
+    readable = (
+        access_permissions.readable_requests(viewer)
+        if viewer is not None
+        else access_permissions.public_requests()
+    )
+    ids = AccessRequest.objects.filter(about).values("id")
+    return readable.filter(id__in=ids)
+
+
+def group_documents(group: Group, viewer: Viewer) -> QuerySet[Document]:
+    """The documents about the group's places whose text `viewer` may read."""
+    ids = Document.objects.filter(places__in=place_communes(group)).values("id")
+    return document_permissions.readable_documents(viewer, Document.objects.filter(id__in=ids))
+
+
+def groups_in_commune(commune: Commune) -> QuerySet[Group]:
+    return Group.objects.filter(
+        Q(communes=commune) | Q(epcis__communes=commune) | Q(departments__communes=commune)
+    ).distinct()
+
+
+def groups_in_epci(epci: Epci) -> QuerySet[Group]:
+    return Group.objects.filter(Q(epcis=epci) | Q(communes__epci=epci)).distinct()
+
+
+def groups_in_department(department: Department) -> QuerySet[Group]:
+    return Group.objects.filter(
+        Q(departments=department)
+        | Q(communes__department=department)
+        | Q(epcis__communes__department=department)
+    ).distinct()
+
+
+def group_search(place: str) -> QuerySet[Group]:
+    """Groups working on a place typed as a commune (name or INSEE code), an
+    intercommunality or a department (name or code); including a department's or an
+    intercommunality's groups for a commune in it. Every group when `place` is empty."""
+    groups = Group.objects.all()
+    place = one_line(place)[:100]
+    if not place:
+        return groups.annotate(members=Count("memberships", filter=Q(memberships__state="active")))
+    key = name_key(place)
+    communes = Commune.objects.filter(Q(name_key=key) | Q(code=place.upper()))
+    epcis = Epci.objects.filter(
+        Q(name__icontains=place) | Q(siren=place) | Q(communes__in=communes)
+    )
+    departments = Department.objects.filter(
+        Q(code=place.upper()) | Q(name__iexact=place) | Q(communes__in=communes)
+    )
+    ids = Group.objects.filter(
+        Q(communes__in=communes)
+        | Q(communes__epci__in=Epci.objects.filter(Q(name__icontains=place) | Q(siren=place)))
+        | Q(
+            communes__department__in=Department.objects.filter(
+                Q(code=place.upper()) | Q(name__iexact=place)
+            )
+        )
+        | Q(epcis__in=epcis)
+        | Q(departments__in=departments)
+    ).values("id")
+    return groups.filter(id__in=ids).annotate(
+        members=Count("memberships", filter=Q(memberships__state="active"))
+    )
+
+
+# --- Contact -----------------------------------------------------------------------------
+
+
+def contact_send(*, group: Group, message: str, reply_to: str = "") -> int:
+    """E-mail `message` to each active member of `group` separately: every mail is
+    addressed to one member only, so no member learns another's address, and the
+    sender learns none. Returns how many mails were sent.
+
+    `reply_to` (the sender's own address, optional) goes in Reply-To; a line break in it
+    is refused rather than cleaned, since it can only be an attempt to add headers."""
+    if not permissions.may_contact_group(group):
+        raise ValidationError(_("This group does not take messages."))
+    message = (message or "").strip()
+    if len(message) < MESSAGE_MIN_LENGTH:
+        raise ValidationError(
+            _("Write a message of at least %(n)d characters.") % {"n": MESSAGE_MIN_LENGTH}
+        )
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(_("Write at most %(n)d characters.") % {"n": MESSAGE_MAX_LENGTH})
+    reply_to = (reply_to or "").strip()
+    if _CONTROL.search(reply_to):
+        raise ValidationError(_("Enter a valid e-mail address."))
+    recipients = [
+        m.user.email
+        for m in group.memberships.filter(state="active").select_related("user")
+        if m.user.email and not _CONTROL.search(m.user.email)
+    ]
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Message to %(group)s through Contrechamp") % {"group": one_line(group.name)}
+        if reply_to:
+            footer = _("Reply to this e-mail to answer the sender.")
+        else:
+            footer = _("The sender left no address: they cannot be answered.")
+        intro = _(
+            "Someone wrote to the group %(group)s through its page on Contrechamp. "
+            "Your address was not shown to them."
+        ) % {"group": one_line(group.name)}
+    body = f"{intro}\n\n{message}\n\n-- \n{footer}\n"
+    messages = [
+        mail.EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+            reply_to=[reply_to] if reply_to else None,
+        )
+        for address in recipients
+    ]
+    if not messages:
+        return 0
+    with mail.get_connection() as connection:
+        return connection.send_messages(messages) or 0
+
+
+# --- Worklist ----------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    """Something in the group's places worth doing, not yet on the list."""
+
+    kind: str
+    reason: str
+    title: str
+    url: str
+    access_request: AccessRequest | None = None
+    document: Document | None = None
+    date: dt.date | None = None
+
+
+class StaleWorkItem(Exception):
+    """The item changed since the member loaded the page; nothing was written."""
+
+    def __init__(self, current: WorkItem) -> None:
+        super().__init__(f"work item {current.id} is at version {current.version}")
+        self.current = current
+
+
+def worklist_suggestions(
+    *, group: Group, user: User, on: dt.date | None = None
+) -> list[Suggestion]:
+    """What the group's places call for, as `user` may see it: requests whose legal
+    date is near or passed (and the user's own drafts there, to send), documents with
+    suggestions or redactions awaiting review (only for whoever may review them).
+    Candidates of the automated watch will come here once it exists."""
+    if not permissions.may_read_worklist(user, group):
+        raise PermissionDenied
+    on = on or access_services.today()
+    listed = group.work_items.all()
+    listed_requests = listed.exclude(access_request=None).values("access_request_id")
+    listed_documents = listed.exclude(document=None).values("document_id")
+    found: list[Suggestion] = []
+
+    requests = group_requests(group, user).exclude(id__in=listed_requests)
+    drafts = requests.filter(status="draft", requester=user)[:SUGGESTIONS_PER_KIND]
+    for draft in drafts:
+        found.append(
+            Suggestion(
+                kind="request_send",
+                reason=_("your draft, not sent yet"),
+                title=draft.title,
+                url=draft.get_absolute_url(),
+                access_request=draft,
+            )
+        )
+    followed = access_services.with_timeline(
+        requests.exclude(status__in=["draft", "answered", "closed", "withdrawn"])
+    )
+    dated = access_services.with_dates(followed, on)
+    near: list[Suggestion] = []
+    for item in dated:
+        implicit = getattr(item, "implicit_since", None)
+        upcoming = getattr(item, "next", None)
+        if implicit is not None:
+            reason = _("implicitly refused since %(date)s") % {"date": date_format(implicit)}
+            date = implicit
+        elif upcoming is not None and upcoming.date <= on + dt.timedelta(days=DEADLINE_NEAR_DAYS):
+            reason = f"{access_services.deadline_name(upcoming)}: {date_format(upcoming.date)}"
+            date = upcoming.date
+        else:
+            continue
+        near.append(
+            Suggestion(
+                kind="request_follow",
+                reason=reason,
+                title=item.title,
+                url=item.get_absolute_url(),
+                access_request=item,
+                date=date,
+            )
+        )
+    near.sort(key=lambda s: s.date or on)
+    found.extend(near[:SUGGESTIONS_PER_KIND])
+
+    documents = group_documents(group, user).exclude(id__in=listed_documents)
+    pending_entities = document_permissions.visible_entities(
+        user, Entity.objects.filter(status="suggested")
+    ).values("page__document_id")
+    waiting = Q(id__in=pending_entities)
+    if redaction_permissions.may_review_redactions(user):
+        waiting |= Q(
+            id__in=Redaction.objects.filter(status="suggested").values("page__document_id")
+        )
+        waiting |= Q(id__in=Redaction.objects.filter(status="suggested").values("title_of_id"))
+    for document in documents.filter(waiting).order_by("-created_at")[:SUGGESTIONS_PER_KIND]:
+        found.append(
+            Suggestion(
+                kind="document_review",
+                reason=_("suggestions awaiting review"),
+                title=document.title,
+                url=document.get_absolute_url(),
+                document=document,
+            )
+        )
+    return found
+
+
+def _linked(
+    user: User, *, access_request: int | None, document: int | None, deployment: int | None
+) -> dict[str, Any]:
+    """The objects an item links to, each only if `user` may know of it."""
+    linked: dict[str, Any] = {}
+    if access_request:
+        found = access_permissions.readable_requests(user).filter(id=access_request).first()
+        if found is None:
+            raise ValidationError(_("No such request."))
+        linked["access_request"] = found
+    if document:
+        found_document = document_permissions.listed_document(user, document)
+        if found_document is None:
+            raise ValidationError(_("No such document."))
+        linked["document"] = found_document
+    if deployment:
+        found_deployment = registry_permissions.readable_deployments(user).filter(id=deployment)
+        if not found_deployment.exists():
+            raise ValidationError(_("No such deployment."))
+        linked["deployment"] = found_deployment.first()
+    return linked
+
+
+@transaction.atomic
+def work_item_add(
+    *,
+    group: Group,
+    user: User,
+    kind: str,
+    note: str = "",
+    url: str = "",
+    access_request: int | None = None,
+    document: int | None = None,
+    deployment: int | None = None,
+    assignee: User | None = None,
+) -> WorkItem:
+    if not permissions.may_add_work_item(user, group):
+        raise PermissionDenied
+    if kind not in dict(WorkItem.KINDS):
+        raise ValidationError(_("Choose what kind of work it is."))
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise ValidationError(_("Write at most %(n)d characters.") % {"n": 1000})
+    if url and not url.startswith(("https://", "http://")):
+        raise ValidationError(_("Enter a valid link."))
+    linked = _linked(user, access_request=access_request, document=document, deployment=deployment)
+    if not (note or url or linked):
+        raise ValidationError(_("Say what is to be done, or link to it."))
+    if assignee is not None and not permissions.is_member(assignee, group):
+        raise ValidationError(_("Assign the work to a member of the group."))
+    return WorkItem.objects.create(
+        group=group,
+        kind=kind,
+        note=note,
+        url=url,
+        assignee=assignee,
+        created_by=user,
+        **linked,
+    )
+
+
+WORK_ACTIONS = ("take", "release", "done", "reopen")
+
+
+@transaction.atomic
+def work_item_change(*, item: WorkItem, user: User, version: int, action: str) -> WorkItem:
+    """Take the item, give it back, mark it done or open again, only if it is still at
+    `version` (the one the member saw): otherwise StaleWorkItem, with the item as it now
+    is, and nothing written. A conditional UPDATE, so it holds across processes."""
+    if action not in WORK_ACTIONS:
+        raise ValidationError(_("Unknown action."))
+    if not permissions.may_change_work_item(user, item):
+        raise PermissionDenied
+    every: dict[str, dict[str, Any]] = {
+        "take": {"assignee": user},
+        "release": {"assignee": None},
+        "done": {"state": "done"},
+        "reopen": {"state": "open"},
+    }
+    changes = every[action]
+    updated = WorkItem.objects.filter(id=item.id, group=item.group, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    current = WorkItem.objects.get(id=item.id)
+    if not updated:
+        raise StaleWorkItem(current)
+    return current
+
+
+@dataclass
+class ShownItem:
+    """A work item as one member sees it: what it links to only if they may read it."""
+
+    item: WorkItem
+    title: str
+    url: str
+    hidden: bool
+    assignee: str
+
+
+def worklist_items(*, group: Group, user: User) -> list[ShownItem]:
+    if not permissions.may_read_worklist(user, group):
+        raise PermissionDenied
+    items = list(
+        group.work_items.select_related(
+            "access_request", "document", "deployment", "assignee__profile"
+        )
+    )
+    readable_requests = set(
+        access_permissions.readable_requests(user)
+        .filter(id__in=[i.access_request_id for i in items if i.access_request_id])
+        .values_list("id", flat=True)
+    )
+    listed_docs = set(
+        document_permissions.listed_documents(user)
+        .filter(id__in=[i.document_id for i in items if i.document_id])
+        .values_list("id", flat=True)
+    )
+    readable_deps = set(
+        registry_permissions.readable_deployments(user)
+        .filter(id__in=[i.deployment_id for i in items if i.deployment_id])
+        .values_list("id", flat=True)
+    )
+    shown = []
+    for item in items:
+        title, url, hidden = "", item.url, False
+        if item.access_request_id:
+            if item.access_request_id in readable_requests:
+                title, url = item.access_request.title, item.access_request.get_absolute_url()  # type: ignore[union-attr]
+            else:
+                hidden = True
+        elif item.document_id:
+            if item.document_id in listed_docs:
+                title, url = item.document.title, item.document.get_absolute_url()  # type: ignore[union-attr]
+            else:
+                hidden = True
+        elif item.deployment_id:
+            if item.deployment_id in readable_deps:
+                title, url = item.deployment.title, item.deployment.get_absolute_url()  # type: ignore[union-attr]
+            else:
+                hidden = True
+        if hidden:
+            url = ""
+        assignee = member_label(item.assignee) if item.assignee else ""
+        shown.append(ShownItem(item=item, title=title, url=url, hidden=hidden, assignee=assignee))
+    return shown

@@ -1,0 +1,357 @@
+"""Local groups: the list searched by place, a group's public page with its contact form,
+and for members the shared worklist; for coordinators the members' list. Each view
+parses its input, asks `permissions`, calls one service, renders.
+
+A worklist or a members' list asked for by someone who may not read it answers 404, as
+for a group that does not exist: nothing says there is something to hide."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contrechamp.groups import permissions, services
+from contrechamp.groups.forms import ContactForm, GroupForm, WorkItemForm
+from contrechamp.groups.models import Group, Membership, WorkItem
+from contrechamp.lib import ratelimit
+from contrechamp.lib.markdown import render_markdown
+from contrechamp.registry.forms import communes_as_text, epcis_as_text
+
+# Messages one address may send through the groups' forms, and one group may receive,
+# per hour: enough for people, too few for a flood of the members' mailboxes.
+CONTACT_PER_ADDRESS = 10
+CONTACT_PER_GROUP = 30
+CONTACT_WINDOW = 3600
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def group_list(request: HttpRequest) -> HttpResponse:
+    place = request.GET.get("lieu", "")
+    groups = services.group_search(place).prefetch_related("communes", "epcis", "departments")
+    return render(
+        request,
+        "groups/group_list.html",
+        {
+            "groups": groups[:200],
+            "place": place,
+            "may_create": permissions.may_create_group(request.user),
+        },
+    )
+
+
+def _form_places(form: GroupForm) -> dict[str, object]:
+    data = form.cleaned_data
+    return {
+        "communes": data["commune_list"],
+        "epcis": data["epci_list"],
+        "departments": data["department_list"],
+    }
+
+
+@login_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.may_create_group(request.user):
+        raise PermissionDenied
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(
+                creator=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                contact_enabled=form.cleaned_data["contact_enabled"],
+                **_form_places(form),  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The group is created; you are its coordinator."))
+            return redirect(group)
+    return render(request, "groups/group_form.html", {"form": form, "group": None})
+
+
+@login_required
+def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    if not permissions.may_edit_group(request.user, group):
+        raise Http404
+    initial = {
+        "name": group.name,
+        "description": group.description,
+        "communes": communes_as_text(list(group.communes.values_list("code", flat=True))),
+        "epcis": epcis_as_text(list(group.epcis.values_list("siren", flat=True))),
+        "departments": ", ".join(group.departments.values_list("code", flat=True)),
+        "contact_enabled": group.contact_enabled,
+    }
+    form = GroupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_update(
+                group=group,
+                by=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                contact_enabled=form.cleaned_data["contact_enabled"],
+                **_form_places(form),  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The group is saved."))
+            return redirect(group)
+    return render(request, "groups/group_form.html", {"form": form, "group": group})
+
+
+def _worklist_context(request: HttpRequest, group: Group) -> dict[str, object]:
+    """The worklist as this member sees it (callers checked `may_read_worklist`)."""
+    members = [
+        (m.user_id, services.member_label(m.user))
+        for m in group.memberships.filter(state="active").select_related("user__profile")
+    ]
+    return {
+        "items": services.worklist_items(group=group, user=request.user),  # type: ignore[arg-type]
+        "suggestions": services.worklist_suggestions(group=group, user=request.user),  # type: ignore[arg-type]
+        "work_form": WorkItemForm(members=members),
+    }
+
+
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    own = permissions.membership(request.user, group)
+    active = group.memberships.filter(state="active").select_related("user__profile")
+    names = [services.display_name(m.user) for m in active if m.show_name]
+    context: dict[str, object] = {
+        "group": group,
+        "description": render_markdown(group.description),
+        "communes": group.communes.all(),
+        "epcis": group.epcis.all(),
+        "departments": group.departments.all(),
+        "member_count": len(active),
+        "public_names": [n for n in names if n],
+        # The public activity is what a visitor may read, whoever looks.
+        "deployments": services.group_deployments(group).order_by("-updated_at")[:20],
+        "requests": services.group_requests(group).select_related("body")[:20],
+        "contact_form": ContactForm(),
+        "may_contact": permissions.may_contact_group(group),
+        "membership": own,
+        "may_ask_to_join": permissions.may_ask_to_join(request.user, group),
+        "may_manage": permissions.may_manage_members(request.user, group),
+        "is_member": own is not None and own.is_active,
+    }
+    if own is not None and own.is_active:
+        context.update(_worklist_context(request, group))
+        if own.is_coordinator:
+            context["waiting"] = group.memberships.filter(state="requested").count()
+    return render(request, "groups/group_detail.html", context)
+
+
+@require_POST
+def group_contact(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    if not permissions.may_contact_group(group):
+        raise Http404
+    # Counted before anything else, the trap included: per address (hashed, in the
+    # shared cache), then per group, so many addresses cannot flood one group either.
+    for key, limit in ((None, CONTACT_PER_ADDRESS), (f"group:{group.id}", CONTACT_PER_GROUP)):
+        decision = ratelimit.hit(
+            request, "group-contact", limit=limit, window=CONTACT_WINDOW, key=key
+        )
+        if not decision.allowed:
+            return ratelimit.refused(request, decision)
+    form = ContactForm(request.POST)
+    if form.is_valid() and form.cleaned_data["website"]:
+        # A robot filled the trap: it is told what a person is told, and nothing is sent.
+        messages.success(request, _("Your message was sent to the group's members."))
+        return redirect(group.get_absolute_url() + "#contact")
+    if form.is_valid():
+        try:
+            services.contact_send(
+                group=group,
+                message=form.cleaned_data["message"],
+                reply_to=form.cleaned_data["reply_to"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your message was sent to the group's members."))
+            return redirect(group.get_absolute_url() + "#contact")
+    return render(
+        request, "groups/contact.html", {"group": group, "contact_form": form}, status=400
+    )
+
+
+@login_required
+@require_POST
+def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    try:
+        services.membership_request(group=group, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Your request is sent; a coordinator will answer it."))
+    return redirect(group)
+
+
+@login_required
+@require_POST
+def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    try:
+        services.membership_leave(group=group, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("You are no longer in the group."))
+    return redirect(group)
+
+
+@login_required
+@require_POST
+def group_show_name(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    if not permissions.is_member(request.user, group):
+        raise Http404
+    services.membership_show_name(
+        group=group,
+        user=request.user,  # type: ignore[arg-type]
+        show=request.POST.get("show") == "1",
+    )
+    messages.success(request, _("Your choice is saved."))
+    return redirect(group)
+
+
+@login_required
+def group_members(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    if not permissions.may_manage_members(request.user, group):
+        raise Http404
+    memberships = list(group.memberships.select_related("user__profile"))
+    rows = [(m, services.member_label(m.user)) for m in memberships]
+    return render(
+        request,
+        "groups/members.html",
+        {
+            "group": group,
+            "waiting": [r for r in rows if r[0].state == "requested"],
+            "active": [r for r in rows if r[0].state == "active"],
+        },
+    )
+
+
+MEMBER_ACTIONS = {
+    "approve": (services.membership_approve, _("The request is approved.")),
+    "remove": (services.membership_remove, _("The person is no longer in the group.")),
+    "promote": (services.membership_promote, _("The member is now a coordinator.")),
+}
+
+
+@login_required
+@require_POST
+def member_action(request: HttpRequest, slug: str, membership_id: int, action: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    # Looked up inside the group named in the address: an id from another group is
+    # not found, whoever asks.
+    target = (
+        Membership.objects.filter(group=group, id=membership_id).select_related("group").first()
+    )
+    if target is None or action not in MEMBER_ACTIONS:
+        raise Http404
+    if not permissions.may_act_on_membership(request.user, target):
+        raise Http404
+    service, done = MEMBER_ACTIONS[action]
+    try:
+        service(membership=target, by=request.user)  # type: ignore[operator, arg-type]
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, str(done))
+    return redirect("group-members", slug=group.slug)
+
+
+def _member_group(request: HttpRequest, slug: str) -> Group:
+    group = get_object_or_404(Group, slug=slug)
+    if not permissions.may_read_worklist(request.user, group):
+        raise Http404
+    return group
+
+
+def worklist(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: the worklist alone (a fragment, for a script refreshing it); POST: add an
+    item. Members only."""
+    group = _member_group(request, slug)
+    if request.method == "POST":
+        members = [
+            (m.user_id, services.member_label(m.user))
+            for m in group.memberships.filter(state="active").select_related("user__profile")
+        ]
+        form = WorkItemForm(request.POST, members=members)
+        if form.is_valid():
+            assignee_id = form.cleaned_data["assignee"]
+            assignee = (
+                group.memberships.filter(user_id=assignee_id, state="active").first()
+                if assignee_id
+                else None
+            )
+            try:
+                services.work_item_add(
+                    group=group,
+                    user=request.user,  # type: ignore[arg-type]
+                    kind=form.cleaned_data["kind"],
+                    note=form.cleaned_data["note"],
+                    url=form.cleaned_data["url"],
+                    access_request=_int(request.POST.get("access_request")),
+                    document=_int(request.POST.get("document")),
+                    assignee=assignee.user if assignee else None,
+                )
+            except ValidationError as error:
+                messages.error(request, _errors(error))
+            else:
+                messages.success(request, _("Added to the worklist."))
+        else:
+            messages.error(
+                request, " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+        return redirect(group.get_absolute_url() + "#worklist")
+    context = {"group": group, **_worklist_context(request, group)}
+    return render(request, "groups/_worklist.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_POST
+def work_item_change(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+    group = _member_group(request, slug)
+    item = get_object_or_404(WorkItem, group=group, id=item_id)
+    version = _int(request.POST.get("version"))
+    if version is None:
+        raise Http404
+    try:
+        services.work_item_change(
+            item=item,
+            user=request.user,  # type: ignore[arg-type]
+            version=version,
+            action=request.POST.get("action", ""),
+        )
+    except services.StaleWorkItem:
+        messages.error(
+            request,
+            _(
+                "Another member changed this item meanwhile; nothing was changed. "
+                "Here it is as it now stands."
+            ),
+        )
+        return redirect(group.get_absolute_url() + f"#item-{item.id}", permanent=False)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect(group.get_absolute_url() + f"#item-{item.id}")

@@ -1,0 +1,160 @@
+"""Creating a group, joining it, and what coordinators may and may not do."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from contrechamp.groups import permissions, services
+from contrechamp.groups.models import Group, Membership
+from tests.groups.conftest import client_for, join
+
+
+def test_it_makes_the_creator_coordinator(contributor):
+    response = client_for(Client, contributor).post(
+        reverse("group-create"),
+        {"name": "Vidéosurveillance\nSaint-Étienne", "communes": "42218", "contact_enabled": "on"},
+    )
+    group = Group.objects.get()
+    assert response.status_code == 302 and response["Location"] == group.get_absolute_url()
+    # A line break typed in the name would end up in mail subjects: it is made a space.
+    assert group.name == "Vidéosurveillance Saint-Étienne"
+    assert permissions.is_coordinator(contributor, group)
+    assert list(group.communes.values_list("code", flat=True)) == ["42218"]
+
+
+def test_it_refuses_a_group_without_a_place(contributor):
+    response = client_for(Client, contributor).post(reverse("group-create"), {"name": "Nulle part"})
+    assert response.status_code == 200
+    assert not Group.objects.exists()
+
+
+def test_a_visitor_cannot_create_a_group(client, db):
+    response = client.post(reverse("group-create"), {"name": "X", "communes": "42218"})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert not Group.objects.exists()
+
+
+def test_a_join_request_waits_for_a_coordinator(group, outsider, contributor):
+    outsider_client = client_for(Client, outsider)
+    outsider_client.post(reverse("group-join", args=[group.slug]))
+    membership = Membership.objects.get(group=group, user=outsider)
+    assert membership.state == "requested"
+    assert not permissions.may_read_worklist(outsider, group)
+    page = outsider_client.get(group.get_absolute_url())
+    assert 'id="worklist"' not in page.content.decode()
+
+    coordinator = client_for(Client, contributor)
+    coordinator.post(reverse("group-member-action", args=[group.slug, membership.id, "approve"]))
+    membership.refresh_from_db()
+    assert membership.state == "active" and membership.joined_at is not None
+    assert 'id="worklist"' in outsider_client.get(group.get_absolute_url()).content.decode()
+
+
+def test_a_member_cannot_approve_joins(group, outsider, other_contributor):
+    membership = services.membership_request(group=group, user=outsider)
+    member = client_for(Client, other_contributor)
+    assert member.get(reverse("group-members", args=[group.slug])).status_code == 404
+    response = member.post(
+        reverse("group-member-action", args=[group.slug, membership.id, "approve"])
+    )
+    assert response.status_code == 404
+    membership.refresh_from_db()
+    assert membership.state == "requested"
+    with pytest.raises(PermissionDenied):
+        services.membership_approve(membership=membership, by=other_contributor)
+
+
+def test_one_cannot_approve_oneself(group, outsider):
+    membership = services.membership_request(group=group, user=outsider)
+    response = client_for(Client, outsider).post(
+        reverse("group-member-action", args=[group.slug, membership.id, "approve"])
+    )
+    assert response.status_code == 404
+    membership.refresh_from_db()
+    assert membership.state == "requested"
+
+
+def test_a_coordinator_of_one_group_cannot_act_on_another(
+    group, other_group, contributor, outsider
+):
+    waiting = services.membership_request(group=other_group, user=outsider)
+    coordinator_of_a = client_for(Client, contributor)
+    # Through the other group's address, and through their own group's address with
+    # the other group's membership id.
+    for slug in (other_group.slug, group.slug):
+        for action in ("approve", "remove", "promote"):
+            response = coordinator_of_a.post(
+                reverse("group-member-action", args=[slug, waiting.id, action])
+            )
+            assert response.status_code == 404
+    assert Membership.objects.get(id=waiting.id).state == "requested"
+    assert (
+        coordinator_of_a.get(reverse("group-members", args=[other_group.slug])).status_code == 404
+    )
+    assert coordinator_of_a.get(reverse("group-edit", args=[other_group.slug])).status_code == 404
+    response = coordinator_of_a.post(
+        reverse("group-edit", args=[other_group.slug]), {"name": "Pris", "departments": "33"}
+    )
+    assert response.status_code == 404
+    other_group.refresh_from_db()
+    assert other_group.name == "Collectif Gironde"
+
+
+def test_a_removed_member_loses_access_at_once(group, contributor, other_contributor):
+    member = client_for(Client, other_contributor)
+    services.work_item_add(group=group, user=contributor, kind="other", note="Relancer la mairie")
+    assert "Relancer la mairie" in member.get(group.get_absolute_url()).content.decode()
+
+    membership = Membership.objects.get(group=group, user=other_contributor)
+    client_for(Client, contributor).post(
+        reverse("group-member-action", args=[group.slug, membership.id, "remove"])
+    )
+    # The same session, the very next request.
+    page = member.get(group.get_absolute_url()).content.decode()
+    assert "Relancer la mairie" not in page and 'id="worklist"' not in page
+    assert member.get(reverse("group-worklist", args=[group.slug])).status_code == 404
+
+
+def test_the_last_coordinator_cannot_leave(group, contributor, other_contributor):
+    response = client_for(Client, contributor).post(
+        reverse("group-leave", args=[group.slug]), follow=True
+    )
+    assert permissions.is_coordinator(contributor, group)
+    assert "coordinator" in response.content.decode() or "coordin" in response.content.decode()
+    with pytest.raises(ValidationError):
+        services.membership_leave(group=group, user=contributor)
+
+    membership = Membership.objects.get(group=group, user=other_contributor)
+    services.membership_promote(membership=membership, by=contributor)
+    services.membership_leave(group=group, user=contributor)
+    assert not permissions.is_member(contributor, group)
+    assert permissions.is_coordinator(other_contributor, group)
+
+
+def test_a_coordinator_removes_another_coordinator_but_one_stays(
+    group, contributor, other_contributor
+):
+    membership = Membership.objects.get(group=group, user=other_contributor)
+    services.membership_promote(membership=membership, by=contributor)
+    own = Membership.objects.get(group=group, user=contributor)
+    # Removing oneself is not the way to leave (it would skip the coordinator check).
+    with pytest.raises(PermissionDenied):
+        services.membership_remove(membership=own, by=contributor)
+    services.membership_remove(membership=own, by=other_contributor)
+    assert Membership.objects.filter(group=group, role="coordinator").count() == 1
+
+
+def test_a_member_chooses_to_be_named(group, other_contributor, client):
+    other_contributor.profile.public_name = "Dominique des Pentes"
+    other_contributor.profile.save()
+    assert "Dominique des Pentes" not in client.get(group.get_absolute_url()).content.decode()
+    client_for(Client, other_contributor).post(
+        reverse("group-show-name", args=[group.slug]), {"show": "1"}
+    )
+    assert "Dominique des Pentes" in client.get(group.get_absolute_url()).content.decode()
+
+
+def test_join_helper_leaves_an_active_member(group, outsider, contributor):
+    join(group, outsider, by=contributor)
+    assert permissions.is_member(outsider, group)
