@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
@@ -125,8 +124,14 @@ def audit_record(
     entry.save()
     # After the commit, in a transaction of its own (see models.py); at once when the
     # caller is not in a transaction. A failure to chain leaves the entry for the next seal.
-    transaction.on_commit(partial(audit_seal, ids=[entry.pk]), robust=True)
+    # (A function, not a partial: Django names it when logging a failure.)
+    pk = entry.pk
+    transaction.on_commit(lambda: _seal_quietly(pk), robust=True)
     return entry
+
+
+def _seal_quietly(pk: int) -> None:
+    audit_seal(ids=[pk])
 
 
 def _is_reviewer(user_id: int | None) -> bool:

@@ -87,20 +87,19 @@ def postgres_drop() -> list[str]:
     return statements + ["DROP FUNCTION IF EXISTS audit_refuse_change()"]
 
 
-def create(schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
+def statements(vendor: str, *, create: bool) -> list[str]:
     if vendor == "sqlite":
-        statements = sqlite_create()
-    elif vendor == "postgresql":
-        statements = postgres_create()
-    else:  # pragma: no cover - only the two supported engines
-        raise RuntimeError(f"no append-only triggers for {vendor}")
-    for statement in statements:
+        return sqlite_create() if create else sqlite_drop()
+    if vendor == "postgresql":
+        return postgres_create() if create else postgres_drop()
+    raise RuntimeError(f"no append-only triggers for {vendor}")
+
+
+def create(schema_editor: Any) -> None:
+    for statement in statements(schema_editor.connection.vendor, create=True):
         schema_editor.execute(statement, params=None)
 
 
 def drop(schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    statements = sqlite_drop() if vendor == "sqlite" else postgres_drop()
-    for statement in statements:
+    for statement in statements(schema_editor.connection.vendor, create=False):
         schema_editor.execute(statement, params=None)

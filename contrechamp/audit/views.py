@@ -1,0 +1,265 @@
+"""The administrators' page of the audit log, and its exports (same filters)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from contrechamp.audit import permissions
+from contrechamp.audit.models import ACTIONS, AuditEntry
+from contrechamp.audit.services import mask_emails
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Filters:
+    actor: str = ""
+    action: str = ""
+    model: str = ""
+    origin: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.actor or self.action or self.model or self.origin or self.since or self.until
+        )
+
+    def query(self) -> str:
+        pairs = {
+            "actor": self.actor,
+            "action": self.action,
+            "model": self.model,
+            "origin": self.origin,
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+        }
+        return urlencode({k: v for k, v in pairs.items() if v})
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()) if value.strip() else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest) -> Filters:
+    get = request.GET
+    actor = get.get("actor", "").strip()
+    return Filters(
+        actor=actor if actor == "system" or actor.isdigit() else "",
+        action=get.get("action", "").strip()[:40],
+        model=get.get("model", "").strip()[:101],
+        origin=get.get("origin", "").strip()[:32],
+        since=_date(get.get("since", "")),
+        until=_date(get.get("until", "")),
+    )
+
+
+def _filtered(filters: Filters) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.order_by("-id")
+    if filters.actor == "system":
+        entries = entries.filter(actor_id__isnull=True)
+    elif filters.actor:
+        entries = entries.filter(actor_id=int(filters.actor))
+    if filters.action:
+        entries = entries.filter(action=filters.action)
+    if filters.origin:
+        entries = entries.filter(origin=filters.origin)
+    if filters.model:
+        app, _dot, model = filters.model.partition(".")
+        entries = entries.filter(target_app=app, target_model=model)
+    zone = timezone.get_current_timezone()
+    if filters.since:
+        entries = entries.filter(when__gte=datetime.combine(filters.since, time.min, zone))
+    if filters.until:
+        end = datetime.combine(filters.until + timedelta(days=1), time.min, zone)
+        entries = entries.filter(when__lt=end)
+    return entries
+
+
+def _allowed(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.may_read_audit_log(request.user):
+        raise PermissionDenied
+    return None
+
+
+class Names:
+    """Display names of the actors of some entries, read in one query: the public name of
+    an account, never its e-mail; "former contributor" once it is gone or deleted."""
+
+    def __init__(self, entries: Iterable[AuditEntry]) -> None:
+        ids = {e.actor_id for e in entries if e.actor_id is not None}
+        users = get_user_model().objects.filter(pk__in=ids).select_related("profile")
+        self.names = {user.pk: self._name(user) for user in users}
+
+    @staticmethod
+    def _name(user: Any) -> str:
+        profile = getattr(user, "profile", None)
+        if profile is None or getattr(profile, "deleted_at", None) is not None:
+            return _("former contributor")
+        if profile.public_name:
+            return mask_emails(profile.public_name)
+        return _("account no. %(id)s") % {"id": user.pk}
+
+    def of(self, entry: AuditEntry) -> str:
+        if entry.actor_id is None:
+            return (
+                _("system: %(what)s") % {"what": entry.actor_system}
+                if entry.actor_system
+                else _("anonymous")
+            )
+        return self.names.get(entry.actor_id, _("former contributor"))
+
+
+def details_text(details: dict[str, Any]) -> str:
+    """ "fields: role, trust · role: contributor → reviewer" for the page."""
+    parts = []
+    if details.get("fields"):
+        parts.append(", ".join(str(name) for name in details["fields"]))
+    for key, value in details.items():
+        if key == "fields":
+            continue
+        if isinstance(value, list) and len(value) == 2 and key != "ids":
+            parts.append(f"{key}: {value[0]} → {value[1]}")
+        else:
+            parts.append(f"{key}: {value}")
+    return " · ".join(parts)
+
+
+@require_safe
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if (refused := _allowed(request)) is not None:
+        return refused
+    filters = _filters(request)
+    page = Paginator(_filtered(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    names = Names(page.object_list)
+    for entry in page.object_list:
+        entry.actor_name = names.of(entry)  # type: ignore[attr-defined]
+        entry.details_text = details_text(entry.details)  # type: ignore[attr-defined]
+    models = (
+        AuditEntry.objects.exclude(target_app="")
+        .order_by("target_app", "target_model")
+        .values_list("target_app", "target_model")
+        .distinct()
+    )
+    actions = dict(ACTIONS)
+    for action in AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct():
+        actions.setdefault(action, action.replace("_", " "))
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": filters.query(),
+            "actions": sorted(actions.items(), key=lambda item: str(item[1])),
+            "models": [f"{app}.{model}" for app, model in models],
+        },
+    )
+
+
+FIELDS = [
+    "id",
+    "when",
+    "actor_id",
+    "actor",
+    "action",
+    "target_app",
+    "target_model",
+    "target_id",
+    "target_label",
+    "target_url",
+    "details",
+    "origin",
+]
+
+
+def _rows(filters: Filters) -> Iterator[dict[str, Any]]:
+    # In chunks: the names of each chunk's actors in one query.
+    chunk: list[AuditEntry] = []
+    for entry in _filtered(filters).iterator(chunk_size=1000):
+        chunk.append(entry)
+        if len(chunk) == 1000:
+            yield from _export_rows(chunk)
+            chunk = []
+    yield from _export_rows(chunk)
+
+
+def _export_rows(entries: list[AuditEntry]) -> Iterator[dict[str, Any]]:
+    names = Names(entries)
+    for entry in entries:
+        yield {
+            "id": entry.pk,
+            "when": entry.when.isoformat(),
+            "actor_id": entry.actor_id,
+            "actor": names.of(entry),
+            "action": entry.action,
+            "target_app": entry.target_app,
+            "target_model": entry.target_model,
+            "target_id": entry.target_id,
+            "target_label": mask_emails(entry.target_label),
+            "target_url": entry.target_url,
+            "details": entry.details,
+            "origin": entry.origin,
+        }
+
+
+def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS)
+    writer.writeheader()
+    for row in rows:
+        row["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True)
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+@require_safe
+def audit_export_csv(request: HttpRequest) -> HttpResponseBase:
+    if (refused := _allowed(request)) is not None:
+        return refused
+    response = StreamingHttpResponse(
+        _csv_lines(_rows(_filters(request))), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="journal.csv"'
+    return response
+
+
+@require_safe
+def audit_export_jsonl(request: HttpRequest) -> HttpResponseBase:
+    if (refused := _allowed(request)) is not None:
+        return refused
+    lines = (
+        json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+        for row in _rows(_filters(request))
+    )
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="journal.jsonl"'
+    return response

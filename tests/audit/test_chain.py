@@ -1,0 +1,128 @@
+"""Tamper evidence: every entry is chained to the one before it with a keyed hash, and
+`contrechamp audit verify` names the first broken link."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from contrechamp.audit.models import AuditEntry, AuditHead, AuditLink
+from contrechamp.audit.services import audit_record, audit_seal, audit_verify
+from tests.audit.conftest import triggers_dropped
+
+
+def _verify() -> str:
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def entries(db, django_capture_on_commit_callbacks):
+    # As after each commit: every entry chained at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        made = [audit_record("changed", details={"fields": [f"f{i}"]}) for i in range(5)]
+    assert not AuditEntry.objects.filter(link__isnull=True).exists()
+    return made
+
+
+def _position(entry) -> int:
+    return AuditLink.objects.get(entry_id=entry.pk).position
+
+
+def test_an_untouched_log_verifies(entries):
+    assert audit_verify().ok
+    total = AuditEntry.objects.count()
+    assert f"intact: {total} entries checked" in _verify()
+
+
+def test_links_follow_each_other(entries):
+    links = [AuditLink.objects.get(entry_id=e.pk) for e in entries]
+    for before, after in zip(links, links[1:], strict=False):
+        assert after.prev_hash == before.hash and after.position == before.position + 1
+    head = AuditHead.objects.get(pk=1)
+    assert (head.position, head.hash) == (links[-1].position, links[-1].hash)
+
+
+def test_an_entry_edited_behind_the_apps_back_is_caught(entries):
+    target = entries[2]
+    with triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditentry SET details = %s WHERE id = %s",
+            ['{"fields": ["nothing to see"]}', target.pk],
+        )
+    result = audit_verify()
+    assert (result.broken_at, result.entry_id) == (_position(target), target.pk)
+    assert result.reason == "the entry was changed"
+    with pytest.raises(CommandError, match=f"link {_position(target)} \\(entry {target.pk}\\)"):
+        _verify()
+
+
+def test_an_actor_rewritten_in_the_log_is_caught(entries, contributor):
+    target = entries[1]
+    with triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditentry SET actor_id = %s WHERE id = %s", [contributor.pk, target.pk]
+        )
+    assert audit_verify().entry_id == target.pk
+
+
+def test_a_link_recomputed_without_the_key_is_caught(entries):
+    # The attacker edits an entry and recomputes its link with a plain hash: without
+    # SECRET_KEY the chain cannot be made valid again.
+    import hashlib
+
+    from contrechamp.audit.services import entry_content
+
+    target = entries[3]
+    link = AuditLink.objects.get(entry_id=target.pk)
+    forged = hashlib.sha256(f"{link.prev_hash}\n{entry_content(target)}".encode()).hexdigest()
+    with triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditlink SET hash = %s WHERE id = %s", [forged, link.pk])
+    assert audit_verify().broken_at == link.position
+
+
+def test_an_entry_deleted_from_the_middle_is_caught(entries):
+    target = entries[1]
+    with triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [target.pk])
+    result = audit_verify()
+    assert result.broken_at == _position(target) and result.reason == "its entry is missing"
+
+
+def test_an_entry_deleted_with_its_link_is_caught(entries):
+    target = entries[2]
+    position = _position(target)
+    with triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditlink WHERE entry_id = %s", [target.pk])
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [target.pk])
+    result = audit_verify()
+    assert result.broken_at == position and "missing" in result.reason
+
+
+def test_the_last_entries_cut_off_are_caught(entries):
+    last = entries[-1]
+    position = _position(last)
+    with triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditlink WHERE entry_id = %s", [last.pk])
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [last.pk])
+    result = audit_verify()
+    assert result.broken_at == position and "after the last" in result.reason
+
+
+def test_entries_left_unchained_by_a_crash_are_chained_by_verify(db):
+    # Written, committed, then the process died before chaining them (here: the test's
+    # transaction never commits, so the chaining never ran).
+    written = [audit_record("changed") for _ in range(3)]
+    assert not AuditLink.objects.filter(entry_id__in=[e.pk for e in written]).exists()
+    output = _verify()
+    assert "Chained 3 entries" in output and "intact" in output
+    assert AuditLink.objects.filter(entry_id__in=[e.pk for e in written]).count() == 3
+
+
+def test_sealing_twice_chains_once(entries):
+    before = AuditLink.objects.count()
+    assert audit_seal(ids=[e.pk for e in entries]) == 0
+    assert audit_seal() == 0
+    assert AuditLink.objects.count() == before
