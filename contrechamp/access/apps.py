@@ -5,3 +5,11 @@ class AccessConfig(AppConfig):
     name = "contrechamp.access"
     label = "access"
     verbose_name = "Access-to-documents requests"
+
+    def ready(self) -> None:
+        # A deleted account's requests lose what names the person (accounts cannot import
+        # access: it is the lower layer).
+        from contrechamp.access.account_deletion import requests_forget_requester
+        from contrechamp.accounts.services import account_deleted
+
+        account_deleted.connect(requests_forget_requester, dispatch_uid="access-forget-requester")

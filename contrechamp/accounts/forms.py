@@ -1,30 +1,126 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from contrechamp.accounts.services import account_mail_send, user_never_confirmed
+
+
+def _clean_public_name(value: str) -> str:
+    name = " ".join(value.split())
+    # An address as a display name would put an e-mail in public, anyone's.
+    if "@" in name:
+        raise forms.ValidationError(_("A display name may not contain “@”."))
+    if not name:
+        raise forms.ValidationError(_("This field is required."))
+    return name
+
+
+class PublicNameField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Display name"))
+        kwargs.setdefault(
+            "help_text",
+            _("Shown in public beside your contributions. A pseudonym is fine."),
+        )
+        super().__init__(max_length=100, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        return _clean_public_name(super().clean(value))
+
+
+def _validate_new_password(form: forms.Form, field: str, user: User) -> None:
+    password = form.cleaned_data.get(field)
+    if not password:
+        return
+    try:
+        password_validation.validate_password(password, user)
+    except forms.ValidationError as e:
+        form.add_error(field, e)
 
 
 class SignupForm(forms.Form):
-    username = forms.CharField(
-        label=_("User name"),
-        max_length=150,
-        help_text=_("Shown nowhere in public unless you choose it."),
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_(
+            "Never shown. We send a link to confirm it; it also lets you reset your password."
+        ),
     )
-    email = forms.EmailField(label=_("E-mail"), help_text=_("Used only to reset your password."))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
-
-    def clean_username(self) -> str:
-        name = self.cleaned_data["username"].strip()
-        if get_user_model().objects.filter(username__iexact=name).exists():
-            raise forms.ValidationError(_("This user name is taken."))
-        return name
+    public_name = PublicNameField()
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if data.get("password"):
-            user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
-            try:
-                validate_password(data["password"], user)
-            except forms.ValidationError as e:
-                self.add_error("password", e)
+        # The password is judged against the address and the display name, the same way
+        # whether or not the address has an account (nothing here looks it up).
+        user = get_user_model()(email=data.get("email", ""))
+        user._public_name = data.get("public_name", "")  # type: ignore[attr-defined]
+        _validate_new_password(self, "password", user)
         return data
+
+
+class ProfileForm(forms.Form):
+    public_name = PublicNameField()
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label=_("New e-mail address"))
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password
+
+
+class ResetForm(PasswordResetForm):
+    """Django's reset form, also for an account whose sign-up link was never followed:
+    the reset link proves the same thing (the mailbox is theirs) and activates it."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        for user in get_user_model()._default_manager.filter(email__iexact=email):
+            if user.has_usable_password() and (user.is_active or user_never_confirmed(user)):
+                yield user
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An address without an account is told so: the same one e-mail is sent either
+        # way, so the time of the answer does not tell who has an account.
+        if not any(True for _user in self.get_users(self.cleaned_data["email"])):
+            request = kwargs.get("request")
+            account_mail_send(
+                to=self.cleaned_data["email"],
+                template="reset_unknown",
+                context={
+                    "signup_url": request.build_absolute_uri(reverse("signup"))
+                    if request is not None
+                    else reverse("signup")
+                },
+            )
+            return
+        super().save(*args, **kwargs)

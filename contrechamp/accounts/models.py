@@ -36,6 +36,12 @@ class Profile(models.Model):
     ]
     trust = models.CharField(_("trust"), max_length=10, choices=TRUST_LEVELS, default="auto")
     accepted_changes = models.PositiveIntegerField(_("accepted changes"), default=0)
+    # Set when the owner followed the link mailed at sign-up: an inactive account never
+    # confirmed may be activated by a password reset, one disabled by an administrator not.
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    # A deleted account stays as an anonymous row so that its public contributions keep
+    # their history, shown as "former contributor"; everything personal is wiped.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
@@ -57,3 +63,17 @@ def has_role(user: AbstractBaseUser | AnonymousUser | None, role: str) -> bool:
     if current == "visitor":
         return False
     return ROLE_ORDER.index(current) >= ROLE_ORDER.index(role)
+
+
+def display_name(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    """How a person is shown in public: the display name they chose, never their e-mail
+    nor their internal user name; "former contributor" once the account is deleted (or
+    gone), "a contributor" for an old account that never chose a name."""
+    if user is None or not getattr(user, "pk", None):
+        return str(_("former contributor"))
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return str(_("a contributor"))
+    if profile.deleted_at is not None:
+        return str(_("former contributor"))
+    return profile.public_name or str(_("a contributor"))

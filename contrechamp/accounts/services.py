@@ -1,16 +1,263 @@
+"""Accounts: creation, sign-up with a confirmed e-mail address, e-mail change, deletion.
+
+Sign-up never tells whether an address already has an account: both paths hash a
+password and send one e-mail, and the page answers the same.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.dispatch import Signal
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from contrechamp.accounts.models import Profile
 
 
+def username_generate() -> str:
+    """An internal user name nobody chooses and nobody sees in public: a name chosen by
+    its owner could identify them, and a taken one would tell who has an account."""
+    while True:
+        name = f"u{secrets.token_hex(6)}"
+        if not User.objects.filter(username=name).exists():
+            return name
+
+
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str, role: str = "contributor") -> User:
-    """Create an account with its role. Administrators also get Django's admin site."""
-    user = User.objects.create_user(username=username, email=email, password=password)
+def user_create(
+    *,
+    username: str = "",
+    email: str,
+    password: str,
+    role: str = "contributor",
+    public_name: str = "",
+    is_active: bool = True,
+) -> User:
+    """Create an account with its role. Administrators also get Django's admin site.
+    Accounts made here (command line, tests) count as confirmed when active."""
+    user = User.objects.create_user(
+        username=username or username_generate(),
+        email=email,
+        password=password,
+        is_active=is_active,
+    )
     if role == "administrator":
         user.is_staff = True
         user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
-    Profile.objects.create(user=user, role=role)
+    Profile.objects.create(
+        user=user,
+        role=role,
+        public_name=public_name,
+        email_confirmed_at=timezone.now() if is_active else None,
+    )
     return user
+
+
+class SignupTokenGenerator(PasswordResetTokenGenerator):
+    """A confirmation link valid until PASSWORD_RESET_TIMEOUT, and once only: the hash
+    covers the account's activity and confirmation date, which confirming changes."""
+
+    key_salt = "contrechamp.accounts.signup"
+
+    def _make_hash_value(self, user: Any, timestamp: int) -> str:
+        confirmed = getattr(getattr(user, "profile", None), "email_confirmed_at", None)
+        return f"{user.pk}{user.password}{user.is_active}{confirmed}{user.email}{timestamp}"
+
+
+signup_token_generator = SignupTokenGenerator()
+
+
+def _absolute(base_url: str, path: str) -> str:
+    return base_url.rstrip("/") + path
+
+
+def account_mail_send(*, to: str, template: str, context: dict[str, Any]) -> None:
+    # Mails go out in French, the site's first language, whoever triggered them.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"accounts/mail/{template}_subject.txt", context)
+        body = render_to_string(f"accounts/mail/{template}.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [to])
+
+
+def _uid(user: User) -> str:
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def user_by_email(email: str) -> User | None:
+    """The account with this address (case does not matter), or None."""
+    return User.objects.filter(email__iexact=email.strip()).order_by("pk").first()
+
+
+def signup_request(*, email: str, public_name: str, password: str, base_url: str) -> None:
+    """Start a sign-up. A new address gets an inactive account and a confirmation link; an
+    address that has an account gets no new one, but a message saying someone tried, with
+    a link to reset the password. Both paths hash the password and send one e-mail, so
+    neither the answer nor its time tells the two apart."""
+    email = User.objects.normalize_email(email.strip())
+    existing = user_by_email(email)
+    if existing is not None:
+        make_password(password)  # the same work as creating the account
+        token = default_token_generator.make_token(existing)
+        account_mail_send(
+            to=email,
+            template="signup_existing",
+            context={
+                "reset_url": _absolute(
+                    base_url,
+                    reverse(
+                        "password_reset_confirm",
+                        kwargs={"uidb64": _uid(existing), "token": token},
+                    ),
+                ),
+                "forgot_url": _absolute(base_url, reverse("password_reset")),
+            },
+        )
+        return
+    with transaction.atomic():
+        user = user_create(email=email, password=password, public_name=public_name, is_active=False)
+    token = signup_token_generator.make_token(user)
+    account_mail_send(
+        to=email,
+        template="signup_confirm",
+        context={
+            "public_name": public_name,
+            "confirm_url": _absolute(
+                base_url, reverse("signup-confirm", kwargs={"uidb64": _uid(user), "token": token})
+            ),
+        },
+    )
+
+
+def signup_confirm(*, user: User) -> User:
+    """Activate the account whose confirmation link was followed."""
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        Profile.objects.filter(user=user).update(email_confirmed_at=timezone.now())
+    user.profile.refresh_from_db()
+    return user
+
+
+def user_never_confirmed(user: User) -> bool:
+    """An account waiting for its first confirmation (not one an administrator disabled)."""
+    profile = getattr(user, "profile", None)
+    return (
+        not user.is_active
+        and profile is not None
+        and profile.email_confirmed_at is None
+        and profile.deleted_at is None
+    )
+
+
+# E-mail change: a signed, expiring link to the new address. It carries the current
+# address, so it stops working once used (the address is then the new one).
+EMAIL_CHANGE_SALT = "contrechamp.accounts.email-change"
+
+
+def email_change_request(*, user: User, new_email: str, base_url: str) -> None:
+    """Send a confirmation link to the new address; nothing changes before it is followed.
+    Whether the new address already has an account is not said to the requester: that
+    address is told instead, and the link would be refused."""
+    new_email = User.objects.normalize_email(new_email.strip())
+    if user_by_email(new_email) is not None:
+        account_mail_send(to=new_email, template="email_taken", context={})
+        return
+    token = signing.dumps(
+        {"user": user.pk, "old": user.email, "new": new_email}, salt=EMAIL_CHANGE_SALT
+    )
+    account_mail_send(
+        to=new_email,
+        template="email_change",
+        context={"confirm_url": _absolute(base_url, reverse("email-confirm", args=[token]))},
+    )
+
+
+def email_change_confirm(*, token: str) -> User | None:
+    """Apply a followed e-mail change link; None when it is forged, expired, already used
+    or the address was taken meanwhile."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
+    except signing.BadSignature:
+        return None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=data.get("user"), is_active=True).first()
+        if user is None or user.email != data.get("old"):
+            return None
+        if User.objects.filter(email__iexact=data["new"]).exclude(pk=user.pk).exists():
+            return None
+        user.email = data["new"]
+        user.save(update_fields=["email"])
+    return user
+
+
+def profile_update(*, user: User, public_name: str) -> None:
+    Profile.objects.update_or_create(user=user, defaults={"public_name": public_name})
+
+
+# What happens to rows of other apps when their author deletes their account is decided
+# by each relation's on_delete: CASCADE rows are personal (memberships, feeds, reminders)
+# and go; SET_NULL and PROTECT rows are contributions (revisions, documents, requests) and
+# stay, attached to the anonymous remains, so a history still tells "former contributor"
+# from an import. Personal parts of those (a request's letter and proofs) are removed by
+# the app that owns them, on the `account_deleted` signal.
+account_deleted = Signal()  # sender=User, user=the account (still holding its data)
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete an account: its public contributions stay, shown as "former contributor";
+    its address, names, password, memberships and private data are removed. The user row
+    stays as an anonymous tombstone so that histories keep their shape."""
+    from contrechamp.accounts.export import user_relations
+
+    account_deleted.send(sender=User, user=user)
+    for model, field_name, many in user_relations():
+        rows = model._default_manager.filter(**{field_name: user})
+        if many:
+            for obj in rows:
+                getattr(obj, field_name).remove(user)
+            continue
+        on_delete = model._meta.get_field(field_name).remote_field.on_delete  # type: ignore[union-attr]
+        if on_delete is models.CASCADE:
+            for obj in rows:  # one by one, so that files and signals follow
+                obj.delete()
+    # Two-factor devices hold secrets of the account, not contributions.
+    for label in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+        try:
+            apps.get_model(label).objects.filter(user=user).delete()
+        except LookupError:
+            pass
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.username = f"deleted-{secrets.token_hex(8)}"
+    user.email = ""
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    Profile.objects.update_or_create(
+        user=user,
+        defaults={
+            "public_name": "",
+            "role": "contributor",
+            "trust": "untrusted",
+            "deleted_at": timezone.now(),
+        },
+    )

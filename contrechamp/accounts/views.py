@@ -1,21 +1,49 @@
+"""Sign-up, its confirmation, password reset and the person's own account page."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
-from contrechamp.accounts.forms import SignupForm
-from contrechamp.accounts.services import user_create
+from contrechamp.accounts import export, services
+from contrechamp.accounts.forms import (
+    AccountDeleteForm,
+    EmailChangeForm,
+    ProfileForm,
+    ResetForm,
+    SignupForm,
+)
+from contrechamp.accounts.models import display_name
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+@sensitive_post_parameters("password")
+@never_cache
 def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SignupForm(request.POST)
         if form.is_valid():
-            user = user_create(**form.cleaned_data)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! You can now add and edit deployments."))
-            return redirect("home")
+            services.signup_request(**form.cleaned_data, base_url=_base_url(request))
+            # The same answer whether or not the address had an account.
+            return redirect("signup-sent")
     else:
         form = SignupForm()
     return render(
@@ -24,3 +52,131 @@ def signup(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html")
+
+
+def _user_from_uid(uidb64: str) -> User | None:
+    try:
+        return User.objects.select_related("profile").get(
+            pk=int(force_str(urlsafe_base64_decode(uidb64)))
+        )
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+
+
+@never_cache
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """GET shows a button, POST activates: a mail scanner that follows every link must
+    not confirm an account, nor be logged in to it."""
+    user = _user_from_uid(uidb64)
+    valid = (
+        user is not None
+        and services.user_never_confirmed(user)
+        and services.signup_token_generator.check_token(user, token)
+    )
+    if not valid or user is None:
+        return render(request, "accounts/signup_invalid.html", status=400)
+    if request.method == "POST":
+        services.signup_confirm(user=user)
+        login(request, user, backend=BACKEND)
+        messages.success(request, _("Your address is confirmed. Welcome!"))
+        return redirect("account")
+    return render(request, "accounts/signup_confirm.html", {"name": display_name(user)})
+
+
+class ResetView(auth_views.PasswordResetView):
+    form_class = ResetForm
+
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, and an account whose sign-up link was never followed is activated: the
+    reset link proves the same control of the mailbox."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.user
+        response = super().form_valid(form)
+        if services.user_never_confirmed(user):
+            services.signup_confirm(user=user)
+        return response
+
+
+password_reset = ResetView.as_view()
+password_reset_confirm = ResetConfirmView.as_view(
+    success_url=reverse_lazy("password_reset_complete")
+)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    profile_form = ProfileForm(initial={"public_name": getattr(user.profile, "public_name", "")})
+    email_form = EmailChangeForm(user=user)
+    delete_form = AccountDeleteForm(user=user)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "profile":
+            profile_form = ProfileForm(request.POST)
+            if profile_form.is_valid():
+                services.profile_update(user=user, **profile_form.cleaned_data)
+                messages.success(request, _("Your display name is saved."))
+                return redirect("account")
+        elif action == "email":
+            email_form = EmailChangeForm(request.POST, user=user)
+            if email_form.is_valid():
+                services.email_change_request(
+                    user=user,
+                    new_email=email_form.cleaned_data["email"],
+                    base_url=_base_url(request),
+                )
+                messages.success(
+                    request,
+                    _(
+                        "We sent a link to the new address: it is used once you follow the link."
+                    ),
+                )
+                return redirect("account")
+        elif action == "delete":
+            delete_form = AccountDeleteForm(request.POST, user=user)
+            if delete_form.is_valid():
+                services.account_delete(user=user)
+                logout(request)
+                messages.success(request, _("Your account is deleted."))
+                return redirect("home")
+        status = 400
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "profile_form": profile_form,
+            "email_form": email_form,
+            "delete_form": delete_form,
+            "public_name": display_name(user),
+        },
+        status=status,
+    )
+
+
+@never_cache
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        user = services.email_change_confirm(token=token)
+        if user is None:
+            return render(request, "accounts/email_invalid.html", status=400)
+        messages.success(request, _("Your new e-mail address is saved."))
+        return redirect("account" if request.user.is_authenticated else "login")
+    return render(request, "accounts/email_confirm.html")
+
+
+@login_required
+def account_export(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    response = HttpResponse(
+        export.account_export_json(user=user), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="contrechamp-mes-donnees.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response

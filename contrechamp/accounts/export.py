@@ -1,0 +1,78 @@
+"""A person's own data, as one JSON document they download from their account page.
+
+Found from the relations to the user model rather than listed by hand, so that a model
+another app adds later (groups, proposals...) is exported without anyone remembering to.
+Files are described (name, size, hash), never included.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from contrechamp.accounts.models import Profile, display_name
+
+# Secrets of the account itself are not data about the person: a TOTP key or a recovery
+# code in a downloaded file would be a second factor lying in a downloads folder.
+SKIPPED_MODELS = {"otp_totp.totpdevice", "otp_static.staticdevice", "otp_static.statictoken"}
+SKIPPED_FIELDS = {"password", "key", "token", "digest", "secret"}
+
+
+def user_relations() -> Iterator[tuple[type[models.Model], str, bool]]:
+    """(model, field name, many-to-many?) of every relation pointing to the user model,
+    the profile and Django's own permission tables aside."""
+    for rel in User._meta.related_objects:
+        model = rel.related_model
+        if not isinstance(model, type) or model is Profile:
+            continue
+        if model._meta.app_label in {"auth", "admin", "contenttypes", "sessions"}:
+            continue
+        if model._meta.label_lower in SKIPPED_MODELS:
+            continue
+        yield model, rel.field.name, rel.many_to_many
+
+
+def _row(obj: models.Model) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": obj.pk}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.name in SKIPPED_FIELDS:
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.FileField):
+            value = str(value) if value else ""
+        data[field.name] = value
+    return data
+
+
+def account_export(*, user: User) -> dict[str, Any]:
+    """Everything Contrechamp holds about `user`, by table."""
+    profile = getattr(user, "profile", None)
+    data: dict[str, Any] = {
+        "exported_at": timezone.now(),
+        "account": {
+            "email": user.email,
+            "display_name": display_name(user),
+            "internal_user_name": user.username,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "role": getattr(profile, "role", "contributor"),
+            "trust": getattr(profile, "trust", ""),
+            "accepted_changes": getattr(profile, "accepted_changes", 0),
+            "email_confirmed_at": getattr(profile, "email_confirmed_at", None),
+        },
+    }
+    for model, field_name, _many in user_relations():
+        rows = model._default_manager.filter(**{field_name: user}).distinct().order_by("pk")
+        key = f"{model._meta.label_lower}.{field_name}"
+        data[key] = [_row(obj) for obj in rows]
+    return data
+
+
+def account_export_json(*, user: User) -> bytes:
+    return json.dumps(account_export(user=user), cls=DjangoJSONEncoder, indent=2).encode()
