@@ -58,14 +58,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         demo_load()
 
 
+def trusted(user):
+    """A contributor whose changes are public at once (as every contributor's were before
+    moderation): the personas the older tests speak of."""
+    user.profile.trust = "trusted"
+    user.profile.save(update_fields=["trust"])
+    return user
+
+
 @pytest.fixture
 def contributor(db):
-    return user_create(username="camille", email="camille@example.org", password=PASSWORD)
+    return trusted(user_create(username="camille", email="camille@example.org", password=PASSWORD))
 
 
 @pytest.fixture
 def other_contributor(db):
-    return user_create(username="dominique", email="dominique@example.org", password=PASSWORD)
+    return trusted(
+        user_create(username="dominique", email="dominique@example.org", password=PASSWORD)
+    )
+
+
+@pytest.fixture
+def newcomer(db):
+    """A brand-new contributor, not yet trusted: their changes wait for a reviewer."""
+    return user_create(username="noa", email="noa@example.org", password=PASSWORD)
 
 
 @pytest.fixture

@@ -198,12 +198,13 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
 
 def _cited_by(request: HttpRequest, document: Document) -> list[Citation]:
     """The citations of this document: by deployments this person may read (a draft's
-    title stays with those who may read the draft) and by camera counts (public, like
-    the commune page that shows them)."""
+    title stays with those who may read the draft) and by accepted camera counts (public,
+    like the commune page that shows them; a count waiting for review is in no page)."""
     return list(
         Citation.objects.filter(source__document=document)
         .filter(
-            Q(deployment__in=readable_deployments(request.user)) | Q(camera_count__isnull=False)
+            Q(deployment__in=readable_deployments(request.user))
+            | Q(camera_count__state="accepted")
         )
         .select_related("deployment", "camera_count__commune")
         .order_by("id")

@@ -1,3 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from contrechamp.moderation import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.queue, name="moderation-queue"),
+    path("lot/", views.bulk, name="moderation-bulk"),
+    path("<int:proposal_id>/accepter/", views.accept, name="moderation-accept"),
+    path("<int:proposal_id>/rejeter/", views.reject, name="moderation-reject"),
+    path("mes-propositions/", views.mine, name="moderation-mine"),
+    path("mes-propositions/<int:proposal_id>/retirer/", views.withdraw, name="moderation-withdraw"),
+    path("personnes/<int:user_id>/", views.person, name="moderation-person"),
+]

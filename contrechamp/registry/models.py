@@ -221,7 +221,22 @@ class Source(models.Model):
         return format_partial_date(self.published_on, get_language() or "fr")
 
 
+class AcceptedCameraCounts(models.Manager["CameraCount"]):
+    """Camera counts that a reviewer accepted (or that a trusted person entered): the
+    only ones any figure, page, API answer or export reads. The default manager, so that
+    code written before moderation existed cannot show a pending count by accident."""
+
+    def get_queryset(self) -> models.QuerySet["CameraCount"]:
+        return super().get_queryset().filter(state="accepted")
+
+
 class CameraCount(models.Model):
+    STATES = [
+        ("pending", _("waiting for review")),
+        ("accepted", _("accepted")),
+        ("rejected", _("rejected")),
+        ("withdrawn", _("withdrawn")),
+    ]
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="camera_counts")
     count = models.PositiveIntegerField(_("cameras"))
     date = models.CharField(_("date of the figure"), max_length=10)
@@ -235,9 +250,18 @@ class CameraCount(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # A count entered by a contributor not yet trusted stays "pending" until a reviewer
+    # accepts it (registry/proposals.py); `objects` reads accepted counts only.
+    state = models.CharField(_("state"), max_length=10, choices=STATES, default="accepted")
+
+    objects = AcceptedCameraCounts()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["commune", "date"]
+        # Django's own machinery (admin, dumpdata, related managers) sees every count:
+        # a backup or the admin must not lose the pending ones.
+        default_manager_name = "all_objects"
 
     @property
     def date_text(self) -> str:
@@ -302,3 +326,66 @@ class Revision(models.Model):
                 fields=["kind", "object_id", "version"], name="revision_version_unique"
             )
         ]
+
+
+class Proposal(models.Model):
+    """A change by a contributor not yet trusted, waiting for a reviewer: nothing public
+    changes until it is accepted (registry/proposals.py applies it through the same
+    services as a direct edit)."""
+
+    TARGETS = [
+        ("deployment", _("deployment")),
+        ("organisation", _("organisation")),
+        ("camera_count", _("camera count")),
+    ]
+    ACTIONS = [
+        ("create", _("creation")),
+        ("update", _("change")),
+        ("publish", _("publication")),
+    ]
+    STATES = [
+        ("pending", _("waiting for review")),
+        ("accepted", _("accepted")),
+        ("rejected", _("rejected")),
+        ("withdrawn", _("withdrawn")),
+    ]
+    target = models.CharField(max_length=20, choices=TARGETS)
+    action = models.CharField(max_length=10, choices=ACTIONS)
+    object_id = models.PositiveBigIntegerField()
+    # The version the contributor's form was loaded from (updates): accepting on a newer
+    # version goes through the same merge as two concurrent edits, never overwrites it.
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    # The proposed object as plain data (DeploymentData / OrganisationData snapshot);
+    # for a publication or a camera count, the object as it was submitted.
+    data = models.JSONField(default=dict)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="proposals",
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=STATES, default="pending")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals_reviewed",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="registry_proposal_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="rejected") | ~Q(reason=""),
+                name="proposal_rejection_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.get_target_display()} #{self.object_id}"

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, TypeAlias
 from django.db.models import Q, QuerySet
 
 from contrechamp.accounts.models import has_role
-from contrechamp.registry.models import Deployment, Organisation, Revision
+from contrechamp.accounts.trust import is_trusted
+from contrechamp.registry.models import Deployment, Organisation, Proposal, Revision
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -76,12 +77,34 @@ def may_edit_deployment(user: Person, deployment: Deployment) -> bool:
     return _owns_draft(user, deployment)
 
 
+def may_publish_directly(user: Person) -> bool:
+    """A contributor whose changes go public at once (trusted, reviewer or administrator);
+    the changes of the others wait for a reviewer as proposals (registry/proposals.py)."""
+    return may_contribute(user) and is_trusted(user)
+
+
 def may_publish_deployment(user: Person, deployment: Deployment) -> bool:
-    return not deployment.is_published and _owns_draft(user, deployment)
+    """Make a draft public at once: its author when trusted, or a reviewer."""
+    return (
+        not deployment.is_published and _owns_draft(user, deployment) and may_publish_directly(user)
+    )
+
+
+def may_submit_deployment(user: Person, deployment: Deployment) -> bool:
+    """Ask a reviewer to publish one's draft (what publishing is for a contributor not
+    yet trusted)."""
+    return (
+        not deployment.is_published
+        and _owns_draft(user, deployment)
+        and not may_publish_directly(user)
+    )
 
 
 def may_revert_deployment(user: Person, deployment: Deployment) -> bool:
-    """Restoring an old version is an edit: the same people may."""
+    """Restoring an old version is an edit that goes public at once: a trusted editor's
+    (an untrusted one proposes a change through the form instead), or a draft's owner."""
+    if deployment.is_published and not may_publish_directly(user):
+        return False
     return may_edit_deployment(user, deployment)
 
 
@@ -128,4 +151,35 @@ def may_edit_organisation(user: Person, organisation: Organisation) -> bool:
 
 
 def may_revert_organisation(user: Person, organisation: Organisation) -> bool:
-    return may_edit_organisation(user, organisation)
+    return may_publish_directly(user) and may_edit_organisation(user, organisation)
+
+
+# --- proposals (changes waiting for a reviewer) -----------------------------------------
+
+
+def may_review(user: Person) -> bool:
+    """Reach the moderation queue: reviewers and administrators."""
+    return has_role(user, "reviewer")
+
+
+def may_decide_proposal(user: Person, proposal: Proposal) -> bool:
+    """Accept or reject a pending proposal: a reviewer, never on their own proposal."""
+    return (
+        may_review(user)
+        and proposal.state == "pending"
+        and proposal.author_id != getattr(user, "id", None)
+    )
+
+
+def may_withdraw_proposal(user: Person, proposal: Proposal) -> bool:
+    return (
+        proposal.state == "pending"
+        and getattr(user, "id", None) is not None
+        and proposal.author_id == user.pk
+    )
+
+
+def may_read_proposal(user: Person, proposal: Proposal) -> bool:
+    return may_review(user) or (
+        getattr(user, "id", None) is not None and proposal.author_id == user.pk
+    )

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,7 @@ from contrechamp.registry.models import (
     Deployment,
     Funding,
     Organisation,
+    Proposal,
     Revision,
     Technology,
 )
@@ -33,16 +35,29 @@ from contrechamp.registry.permissions import (
     may_add_camera_count,
     may_create_deployment,
     may_create_organisation,
+    may_decide_proposal,
     may_edit_deployment,
     may_edit_organisation,
     may_publish_deployment,
+    may_publish_directly,
     may_publish_organisation,
     may_read_deployment,
     may_read_organisation,
     may_revert_deployment,
     may_revert_organisation,
+    may_submit_deployment,
     readable_deployments,
     readable_organisations,
+)
+from contrechamp.registry.proposals import (
+    camera_count_propose,
+    deployment_propose,
+    deployment_submit,
+    organisation_propose,
+    organisation_propose_create,
+    pending,
+    proposal_accept,
+    proposal_merge,
 )
 from contrechamp.registry.revisions import FIELD_LABELS, display_value, revision_diff
 from contrechamp.registry.schemas import (
@@ -275,6 +290,9 @@ def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "deployment": deployment,
             "description_html": render_markdown(deployment.description),
             "may_publish": may_publish_deployment(request.user, deployment),
+            "may_submit": may_submit_deployment(request.user, deployment),
+            # The reader's own changes waiting for review ("your change waits for review").
+            "my_proposals": _my_pending(request, "deployment", deployment.id),
             "citations": [(numbers[c.source_id], c) for c in citations],
             "sources": [
                 (numbers[s.id], s, [c for c in citations if c.source_id == s.id]) for s in sources
@@ -283,6 +301,12 @@ def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "legal_events": deployment.legal_events.all(),
         },
     )
+
+
+def _my_pending(request: HttpRequest, target: str, object_id: int) -> list[Proposal]:
+    if not request.user.is_authenticated:
+        return []
+    return list(pending(target, object_id).filter(author_id=request.user.pk))
 
 
 def _deployment_forms(
@@ -402,31 +426,78 @@ def deployment_create_view(request: HttpRequest) -> HttpResponse:
         forms = _deployment_forms(request, data=request.POST)
         data, kept = _data_from_forms(forms)
         if data is not None:
+            comment = forms["form"].cleaned_data["comment"]
+            direct = may_publish_directly(request.user)
             try:
-                deployment = deployment_create(
-                    data=data,
-                    author=_author(request),
-                    comment=forms["form"].cleaned_data["comment"],
-                )
+                if direct:
+                    deployment = deployment_create(
+                        data=data, author=_author(request), comment=comment
+                    )
+                else:
+                    # A contributor not yet trusted makes a draft, at once submitted for
+                    # review: checked as a publication would be, public once accepted.
+                    with transaction.atomic():
+                        deployment = deployment_create(
+                            data={**data, "is_published": False},
+                            author=_author(request),
+                            comment=comment,
+                        )
+                        deployment_submit(
+                            deployment=deployment, author=_author(request), comment=comment
+                        )
             except ValidationError as e:
                 errors = _attach_errors(forms, e, kept)
             else:
-                messages.success(request, _("Deployment saved."))
+                if direct:
+                    messages.success(request, _("Deployment saved."))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Deployment saved as a draft: it waits for a reviewer and "
+                            "becomes public once accepted."
+                        ),
+                    )
                 return redirect(deployment)
     else:
         forms = _deployment_forms(request, initial={"main": {"status": "deployed"}})
     return render(
         request,
         "registry/deployment_form.html",
-        {**forms, "errors": errors, "creating": True},
+        {
+            **forms,
+            "errors": errors,
+            "creating": True,
+            "direct": may_publish_directly(request.user),
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _review_proposal(request: HttpRequest, target: str, obj_id: int) -> Proposal | None:
+    """The proposal a reviewer is editing before accepting it ("edit then accept"), from
+    `?proposal=` or the form; 404 when it concerns another object, 403 when this person
+    may not decide it (a contributor, or its own author)."""
+    raw = request.POST.get("proposal") or request.GET.get("proposal")
+    if not raw:
+        return None
+    proposal = get_object_or_404(
+        Proposal, id=whole_number(raw) or 0, target=target, object_id=obj_id
+    )
+    _allowed(may_decide_proposal(request.user, proposal))
+    return proposal
 
 
 @login_required
 def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     deployment = _deployment_for(request, slug, may_read_deployment)
     _allowed(may_edit_deployment(request.user, deployment))
+    proposal = _review_proposal(request, "deployment", deployment.id)
+    # A contributor not yet trusted proposes a change to a published deployment; their
+    # own draft is theirs to edit (nobody else reads it).
+    proposing = (
+        proposal is None and deployment.is_published and not may_publish_directly(request.user)
+    )
     errors: list[str] = []
     conflict: StaleEdit | None = None
     choices: list[dict] = []
@@ -434,19 +505,49 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
         forms = _deployment_forms(request, data=request.POST)
         data, kept = _data_from_forms(forms)
         base_version = _version(request.POST.get("version"))
-        pending, keep_theirs, unchosen = _pending_choices(request, FIELD_LABELS)
+        pending_fields, keep_theirs, unchosen = _pending_choices(request, FIELD_LABELS)
         if data is not None and unchosen and base_version:
             errors.append(_("Choose which value to keep for each field below."))
-        elif data is not None:
+        elif data is not None and proposing:
             try:
-                deployment = deployment_update(
+                deployment_propose(
                     deployment=deployment,
                     data=data,
-                    base_version=base_version,  # type: ignore[arg-type]  # None is refused
+                    base_version=base_version,
                     author=_author(request),
                     comment=forms["form"].cleaned_data["comment"],
-                    keep_theirs=keep_theirs,
                 )
+            except ValidationError as e:
+                errors = _attach_errors(forms, e, kept)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your change waits for review: nothing public changes until a "
+                        "reviewer accepts it."
+                    ),
+                )
+                return redirect(deployment)
+        elif data is not None:
+            try:
+                if proposal is not None:
+                    proposal_accept(
+                        proposal=proposal,
+                        reviewer=_author(request),
+                        data=data,
+                        base_version=base_version,
+                        keep_theirs=keep_theirs,
+                    )
+                    deployment.refresh_from_db()
+                else:
+                    deployment = deployment_update(
+                        deployment=deployment,
+                        data=data,
+                        base_version=base_version,  # type: ignore[arg-type]  # None is refused
+                        author=_author(request),
+                        comment=forms["form"].cleaned_data["comment"],
+                        keep_theirs=keep_theirs,
+                    )
             except StaleEdit as stale:
                 # Start again from the newer version with only this person's changes
                 # re-applied: saving the page again then loses nobody's work.
@@ -460,12 +561,29 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as e:
                 errors = _attach_errors(forms, e, kept)
             else:
+                if proposal is not None:
+                    messages.success(request, _("Proposal edited and accepted."))
+                    return redirect("moderation-queue")
                 messages.success(request, _("Deployment saved."))
                 return redirect(deployment)
-        if pending and conflict is None and base_version:
+        if pending_fields and conflict is None and base_version:
             # Nothing was saved: the choices still to make come back with the page.
             saved = base_snapshot(kind="deployment", object_id=deployment.id, version=base_version)
-            choices = _choice_rows(pending, data or {}, saved, chosen=request.POST)
+            choices = _choice_rows(pending_fields, data or {}, saved, chosen=request.POST)
+    elif proposal is not None:
+        # The form holds the proposal; made on an older version, it holds the newer one
+        # with the proposal's changes re-applied, and the reviewer chooses where both
+        # changed the same field.
+        conflict = proposal_merge(proposal)
+        if conflict is not None:
+            snapshot, version = conflict.merged, conflict.current_version
+            choices = _choice_rows(conflict.conflicts, conflict.merged, conflict.theirs)
+        elif proposal.action == "update":
+            snapshot, version = proposal.data, proposal.base_version or deployment.version
+        else:
+            snapshot, version = deployment_snapshot(deployment), deployment.version
+        forms = _deployment_forms(request, initial=_initial_from_snapshot(snapshot, version))
+        forms["form"].initial["comment"] = proposal.comment
     else:
         forms = _deployment_forms(
             request,
@@ -479,6 +597,8 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
             **forms,
             "errors": errors,
             "deployment": deployment,
+            "proposal": proposal,
+            "proposing": proposing,
             "conflict": conflict,
             "conflict_rows": revision_diff(
                 [(c["field"], c["before"], c["after"]) for c in conflict.changes]
@@ -494,15 +614,29 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @login_required
 def deployment_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish a draft; for a contributor not yet trusted (and for anyone posting here
+    by hand without the right), at most a request that a reviewer publish it."""
     deployment = _deployment_for(request, slug, may_read_deployment)
-    if not may_publish_deployment(request.user, deployment):
+    if may_publish_deployment(request.user, deployment):
+        try:
+            deployment = deployment_publish(deployment=deployment, author=_author(request))
+        except ValidationError as e:
+            messages.error(
+                request, _("This draft cannot be published yet: %s") % " ".join(e.messages)
+            )
+        else:
+            messages.success(request, _("Deployment published: everyone can now read it."))
+        return redirect(deployment)
+    if not may_submit_deployment(request.user, deployment):
         raise PermissionDenied if deployment.is_published else Http404
     try:
-        deployment = deployment_publish(deployment=deployment, author=_author(request))
+        deployment_submit(deployment=deployment, author=_author(request))
     except ValidationError as e:
-        messages.error(request, _("This draft cannot be published yet: %s") % " ".join(e.messages))
+        messages.error(request, _("This draft cannot be submitted yet: %s") % " ".join(e.messages))
     else:
-        messages.success(request, _("Deployment published: everyone can now read it."))
+        messages.success(
+            request, _("Submitted for review: the deployment becomes public once accepted.")
+        )
     return redirect(deployment)
 
 
@@ -644,9 +778,23 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
         elif form.is_valid():
             data = {k: form.cleaned_data[k] for k in f.OrganisationForm.Meta.fields}
             comment = form.cleaned_data["comment"]
+            direct = may_publish_directly(request.user)
             try:
-                if org is None:
+                if org is None and not direct:
+                    # Hidden until a reviewer accepts it.
+                    org, _proposal = organisation_propose_create(
+                        data=data, author=_author(request), comment=comment
+                    )
+                elif org is None:
                     org = organisation_create(data=data, author=_author(request), comment=comment)
+                elif not direct:
+                    organisation_propose(
+                        organisation=org,
+                        data=data,
+                        author=_author(request),
+                        comment=comment,
+                        base_version=base_version,
+                    )
                 else:
                     org = organisation_update(
                         organisation=org,
@@ -675,7 +823,16 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
                             field if field in form.fields and field != "version" else None, m
                         )
             else:
-                messages.success(request, _("Organisation saved."))
+                if direct:
+                    messages.success(request, _("Organisation saved."))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Your change waits for review: nothing public changes until a "
+                            "reviewer accepts it."
+                        ),
+                    )
                 return redirect(org)
         if pending and conflict is None and base_version and org is not None:
             saved = base_snapshot(kind="organisation", object_id=org.id, version=base_version)
@@ -775,20 +932,33 @@ def camera_count_create_view(request: HttpRequest) -> HttpResponse:
             for e in errors:
                 form.add_error("commune", e)
             if not errors:
+                fields: dict[str, Any] = {
+                    "commune_code": codes[0] if codes else "",
+                    "count": form.cleaned_data["count"],
+                    "date": form.cleaned_data["date"],
+                    "perimeter": form.cleaned_data["perimeter"],
+                    "citations": [f.citation_data(x) for x in citations.forms],
+                }
+                direct = may_publish_directly(request.user)
                 try:
-                    count = camera_count_create(
-                        commune_code=codes[0] if codes else "",
-                        count=form.cleaned_data["count"],
-                        date=form.cleaned_data["date"],
-                        perimeter=form.cleaned_data["perimeter"],
-                        citations=[f.citation_data(x) for x in citations.forms],
-                        author=_author(request),
-                    )
+                    if direct:
+                        count = camera_count_create(**fields, author=_author(request))
+                    else:
+                        count, _proposal = camera_count_propose(**fields, author=_author(request))
                 except ValidationError as e:
                     for field, msgs in e.message_dict.items():
                         for m in msgs:
                             form.add_error(field if field in form.fields else None, m)
                 else:
+                    if not direct:
+                        messages.success(
+                            request,
+                            _(
+                                "Camera count saved: it waits for a reviewer and counts in "
+                                "the figures once accepted."
+                            ),
+                        )
+                        return redirect("moderation-mine")
                     messages.success(request, _("Camera count saved."))
                     return redirect(count.commune)
     else:
@@ -797,6 +967,6 @@ def camera_count_create_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/camera_count_form.html",
-        {"form": form, "citations": citations},
+        {"form": form, "citations": citations, "direct": may_publish_directly(request.user)},
         status=200 if request.method == "GET" else 400,
     )

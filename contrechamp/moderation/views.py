@@ -1,0 +1,369 @@
+"""The reviewers' queue of pending changes, and each contributor's list of their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from contrechamp.accounts.models import Profile
+from contrechamp.accounts.trust import is_trusted, may_set_trust, trust_set
+from contrechamp.moderation.warnings import proposal_warnings
+from contrechamp.registry.models import CameraCount, Deployment, Organisation, Proposal
+from contrechamp.registry.permissions import (
+    may_decide_proposal,
+    may_review,
+    may_withdraw_proposal,
+)
+from contrechamp.registry.proposals import (
+    ProposalClosed,
+    proposal_accept,
+    proposal_before_after,
+    proposal_is_stale,
+    proposal_object,
+    proposal_reject,
+    proposal_withdraw,
+)
+from contrechamp.registry.revisions import revision_diff
+from contrechamp.registry.schemas import whole_number
+from contrechamp.registry.services import StaleEdit
+
+PAGE_SIZE = 30
+# Labels of a camera count's fields (a deployment's come from its schema).
+COUNT_LABELS = {
+    "commune": gettext_lazy("Commune"),
+    "count": gettext_lazy("Number of cameras"),
+    "date": gettext_lazy("Date of the figure"),
+    "perimeter": gettext_lazy("Perimeter"),
+}
+
+
+def public_name(user: User | None) -> str:
+    """How a contributor is shown, even to reviewers: their public name, never their
+    e-mail address or user name."""
+    if user is None:
+        return _("former contributor")
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None or not profile.public_name:
+        return _("a contributor")
+    return profile.public_name
+
+
+def _reviewer(request: HttpRequest) -> User:
+    if not may_review(request.user) or not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def _title(proposal: Proposal, obj: Any) -> str:
+    if isinstance(obj, CameraCount):
+        return _("%(n)d cameras in %(commune)s (%(date)s)") % {
+            "n": obj.count,
+            "commune": obj.commune.name,
+            "date": obj.date_text,
+        }
+    if isinstance(obj, Deployment):
+        return str(proposal.data.get("title") or obj.title)
+    if isinstance(obj, Organisation):
+        return str(proposal.data.get("name") or obj.name)
+    return _("(deleted)")
+
+
+def _sources(proposal: Proposal, after: dict[str, Any], obj: Any) -> list[dict[str, Any]]:
+    """The citations backing the change: the source, its address or document page, and
+    the quote."""
+    if isinstance(obj, CameraCount):
+        items = [
+            {
+                "source": {
+                    "title": c.source.title,
+                    "publisher": c.source.publisher,
+                    "url": c.source.url,
+                    "document": c.source.document_id,
+                },
+                "quote": c.quote,
+                "locator": c.locator,
+            }
+            for c in obj.citations.select_related("source")
+        ]
+    else:
+        items = list(after.get("citations") or [])
+    out = []
+    for c in items:
+        source = c.get("source") or {}
+        document = source.get("document")
+        out.append(
+            {
+                "title": source.get("title", ""),
+                "publisher": source.get("publisher", ""),
+                "url": source.get("url", ""),
+                "document_url": reverse("document-detail", args=[document]) if document else "",
+                "locator": c.get("locator", ""),
+                "quote": c.get("quote", ""),
+            }
+        )
+    return out
+
+
+def _diff(proposal: Proposal, before: dict[str, Any], after: dict[str, Any]) -> list[dict]:
+    keys = [k for k in after if k != "is_published" and before.get(k) != after.get(k)]
+    rows = revision_diff([(k, before.get(k), after.get(k)) for k in keys])
+    if proposal.target == "camera_count":
+        for row in rows:
+            row["label"] = COUNT_LABELS.get(row["field"], row["label"])
+    return rows
+
+
+def _history(author_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Each author's record: changes accepted, rejected, waiting, and their last ones."""
+    counts = (
+        Proposal.objects.filter(author_id__in=author_ids)
+        .values("author_id")
+        .annotate(
+            accepted=Count("id", filter=Q(state="accepted")),
+            rejected=Count("id", filter=Q(state="rejected")),
+            waiting=Count("id", filter=Q(state="pending")),
+        )
+    )
+    out: dict[int, dict[str, Any]] = {row["author_id"]: {**row, "last": []} for row in counts}
+    for author_id in author_ids:
+        out.setdefault(author_id, {"accepted": 0, "rejected": 0, "waiting": 0, "last": []})
+        out[author_id]["last"] = list(
+            Proposal.objects.filter(author_id=author_id)
+            .exclude(state="pending")
+            .order_by("-decided_at", "-id")[:3]
+        )
+    return out
+
+
+def proposal_card(proposal: Proposal) -> dict[str, Any]:
+    """Everything the queue shows of one pending change."""
+    obj = proposal_object(proposal)
+    before, after = proposal_before_after(proposal)
+    return {
+        "proposal": proposal,
+        "object": obj,
+        "title": _title(proposal, obj),
+        "url": obj.commune.get_absolute_url()
+        if isinstance(obj, CameraCount)
+        else (obj.get_absolute_url() if obj is not None else ""),
+        "author_name": public_name(proposal.author),
+        "rows": _diff(proposal, before, after),
+        "sources": _sources(proposal, after, obj),
+        "warnings": proposal_warnings(proposal),
+        "stale": proposal_is_stale(proposal),
+        # "Edit then accept" opens the deployment form filled with the proposal.
+        "edit_url": reverse("deployment-edit", args=[obj.slug]) + f"?proposal={proposal.id}"
+        if isinstance(obj, Deployment)
+        else "",
+    }
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _reviewer(request)
+    qs = (
+        Proposal.objects.filter(state="pending")
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = [proposal_card(p) for p in page.object_list]
+    history = _history({c["proposal"].author_id for c in cards if c["proposal"].author_id})
+    for card in cards:
+        card["history"] = history.get(card["proposal"].author_id or 0)
+    return render(
+        request,
+        "moderation/queue.html",
+        {"page": page, "cards": cards, "total": qs.count()},
+    )
+
+
+def _next_anchor(proposal_id: int) -> str:
+    """The queue, scrolled to the change after the one just decided."""
+    following = Proposal.objects.filter(state="pending", id__gt=proposal_id).order_by("id").first()
+    url = reverse("moderation-queue")
+    return f"{url}#p-{following.id}" if following else url
+
+
+@require_POST
+@login_required
+def accept(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    reviewer = _reviewer(request)
+    proposal = get_object_or_404(Proposal, id=proposal_id)
+    if not may_decide_proposal(reviewer, proposal):
+        if proposal.state != "pending":
+            messages.error(request, _("This proposal was already decided or withdrawn."))
+            return redirect("moderation-queue")
+        raise PermissionDenied
+    try:
+        proposal_accept(proposal=proposal, reviewer=reviewer)
+    except StaleEdit:
+        obj = proposal_object(proposal)
+        messages.warning(
+            request,
+            _(
+                "This change was made on an older version and someone changed it since: "
+                "nothing was saved. Check the merge below, then save to accept."
+            ),
+        )
+        if isinstance(obj, Deployment):
+            return redirect(
+                reverse("deployment-edit", args=[obj.slug]) + f"?proposal={proposal.id}"
+            )
+        return redirect(reverse("moderation-queue") + f"#p-{proposal.id}")
+    except ProposalClosed as e:
+        messages.error(request, " ".join(e.messages))
+    except ValidationError as e:
+        messages.error(
+            request, _("This change cannot be accepted as it is: %s") % " ".join(e.messages)
+        )
+        return redirect(reverse("moderation-queue") + f"#p-{proposal.id}")
+    else:
+        messages.success(request, _("Change accepted."))
+    return redirect(_next_anchor(proposal.id))
+
+
+@require_POST
+@login_required
+def reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    reviewer = _reviewer(request)
+    proposal = get_object_or_404(Proposal, id=proposal_id)
+    if not may_decide_proposal(reviewer, proposal):
+        if proposal.state != "pending":
+            messages.error(request, _("This proposal was already decided or withdrawn."))
+            return redirect("moderation-queue")
+        raise PermissionDenied
+    try:
+        proposal_reject(proposal=proposal, reviewer=reviewer, reason=request.POST.get("reason", ""))
+    except ProposalClosed as e:
+        messages.error(request, " ".join(e.messages))
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect(reverse("moderation-queue") + f"#p-{proposal.id}")
+    else:
+        messages.success(request, _("Change rejected; its author is told why."))
+    return redirect(_next_anchor(proposal.id))
+
+
+@require_POST
+@login_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Accept or reject several changes at once. Each is decided in its own transaction:
+    one that cannot be accepted (made on an older version, decided meanwhile) is left
+    pending and named in the report, the others go through."""
+    reviewer = _reviewer(request)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "").strip()
+    ids = [n for n in (whole_number(x) for x in request.POST.getlist("ids")) if n]
+    if action not in ("accept", "reject") or not ids:
+        messages.error(request, _("Select changes, then accept or reject them."))
+        return redirect("moderation-queue")
+    if action == "reject" and not reason:
+        messages.error(request, _("Say why the selected changes are rejected."))
+        return redirect("moderation-queue")
+    done, failed = 0, []
+    for proposal in Proposal.objects.filter(id__in=ids).order_by("id"):
+        title = _title(proposal, proposal_object(proposal))
+        if not may_decide_proposal(reviewer, proposal):
+            failed.append(_("“%s”: already decided, or yours") % title)
+            continue
+        try:
+            if action == "accept":
+                proposal_accept(proposal=proposal, reviewer=reviewer)
+            else:
+                proposal_reject(proposal=proposal, reviewer=reviewer, reason=reason)
+        except StaleEdit:
+            failed.append(_("“%s”: changed since it was proposed, open it to merge") % title)
+        except ValidationError as e:
+            failed.append(f"“{title}”: {' '.join(e.messages)}")
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            (_("%d changes accepted.") if action == "accept" else _("%d changes rejected.")) % done,
+        )
+    if failed:
+        messages.warning(request, _("Left pending: %s") % "; ".join(failed))
+    return redirect("moderation-queue")
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """A contributor's own proposals: waiting, accepted, rejected with the reason."""
+    proposals = Proposal.objects.filter(author_id=request.user.pk).order_by("-created_at", "-id")
+    rows = [
+        {"proposal": p, "title": _title(p, obj), "object": obj}
+        for p in proposals[:200]
+        for obj in [proposal_object(p)]
+    ]
+    return render(
+        request,
+        "moderation/mine.html",
+        {"rows": rows, "trusted": is_trusted(request.user)},
+    )
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal, id=proposal_id, author_id=request.user.pk)
+    if not may_withdraw_proposal(request.user, proposal) or not isinstance(request.user, User):
+        messages.error(request, _("This proposal was already decided or withdrawn."))
+        return redirect("moderation-mine")
+    try:
+        proposal_withdraw(proposal=proposal, author=request.user)
+    except ProposalClosed as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Proposal withdrawn."))
+    return redirect("moderation-mine")
+
+
+@login_required
+def person(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A contributor's record, for reviewers, with the form that grants or withdraws
+    trust. Shows their public name only."""
+    _reviewer(request)
+    if not may_set_trust(request.user):
+        raise PermissionDenied
+    account = get_object_or_404(User, id=user_id)
+    profile, _created = Profile.objects.get_or_create(user=account)
+    if request.method == "POST":
+        try:
+            trust_set(person=account, trust=request.POST.get("trust", ""))
+        except ValueError:
+            messages.error(request, _("Choose a level of trust."))
+        else:
+            messages.success(request, _("Trust updated."))
+        return redirect("moderation-person", user_id=account.id)
+    history = _history({account.id})[account.id]
+    proposals = [
+        {"proposal": p, "title": _title(p, proposal_object(p))}
+        for p in Proposal.objects.filter(author=account).order_by("-created_at", "-id")[:20]
+    ]
+    return render(
+        request,
+        "moderation/person.html",
+        {
+            "account_id": account.id,
+            "name": public_name(account),
+            "profile": profile,
+            "trusted": is_trusted(account),
+            "history": history,
+            "proposals": proposals,
+            "levels": Profile.TRUST_LEVELS,
+        },
+    )

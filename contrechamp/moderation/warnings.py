@@ -1,0 +1,280 @@
+"""Plausibility warnings on a pending change: what a reviewer should look at twice.
+
+Each check reads the change as it would be (`proposal_before_after`) and returns zero or
+more warnings; none refuses anything (a jump in a camera count may be real, a second
+deployment in a town may be a new phase), they only say where to look."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contrechamp.registry.models import CameraCount, Citation, Deployment, Proposal
+from contrechamp.registry.proposals import (
+    latest_accepted_count,
+    proposal_before_after,
+    proposal_object,
+)
+
+# Technologies that existed before digital tools (analogue CCTV, card-index files): a
+# date before 1990 is plausible for them only.
+NOT_DIGITAL = {"videosurveillance", "fichiers-police"}
+FIRST_DIGITAL_YEAR = 1990
+# The largest plausible single funding, in euros, per technology (the largest of a
+# deployment's technologies applies). Paris's video-protection plan is in the hundreds
+# of millions; a reporting app or an audio sensor pilot in the millions at most.
+AMOUNT_BOUNDS = {
+    "videosurveillance": Decimal("500000000"),
+    "hypervision": Decimal("300000000"),
+    "fichiers-police": Decimal("500000000"),
+    "lapi": Decimal("50000000"),
+    "application-signalement": Decimal("5000000"),
+    "detection-sonore": Decimal("10000000"),
+    "reconnaissance-emotions": Decimal("10000000"),
+}
+DEFAULT_AMOUNT_BOUND = Decimal("100000000")
+
+
+@dataclasses.dataclass(frozen=True)
+class Warning:
+    kind: str  # count_jump, future_date, early_date, amount, duplicate, source_reused
+    message: str
+    # Something to open for a closer look (the other deployment, the earlier count).
+    url: str = ""
+
+
+def _year(value: str) -> int | None:
+    try:
+        return int(value[:4]) if value else None
+    except ValueError:
+        return None
+
+
+def _in_future(value: str, today: dt.date) -> bool:
+    """A partial date ("2031", "2031-04", "2031-04-02") that starts after today."""
+    if not value:
+        return False
+    return value > today.isoformat()[: len(value)]
+
+
+def _dates(after: dict[str, Any], target: str) -> list[tuple[str, str]]:
+    """(label, value) of every date the change holds."""
+    out: list[tuple[str, str]] = []
+    if target == "camera_count":
+        out.append((str(_("date of the figure")), str(after.get("date") or "")))
+    else:
+        out += [
+            (str(_("start")), str(after.get("start_date") or "")),
+            (str(_("end")), str(after.get("end_date") or "")),
+        ]
+        out += [
+            (str(_("legal event")), str(e.get("date") or ""))
+            for e in after.get("legal_events") or []
+        ]
+    for c in after.get("citations") or []:
+        out.append(
+            (
+                str(_("publication date of a source")),
+                str((c.get("source") or {}).get("published_on") or ""),
+            )
+        )
+    return [(label, value) for label, value in out if value]
+
+
+def date_warnings(target: str, after: dict[str, Any]) -> list[Warning]:
+    today = timezone.localdate()
+    digital = bool(set(after.get("technologies") or []) - NOT_DIGITAL)
+    warnings = []
+    for label, value in _dates(after, target):
+        if _in_future(value, today):
+            warnings.append(
+                Warning(
+                    "future_date",
+                    _("The %(what)s (%(date)s) is in the future.") % {"what": label, "date": value},
+                )
+            )
+        year = _year(value)
+        if digital and target == "deployment" and year is not None and year < FIRST_DIGITAL_YEAR:
+            warnings.append(
+                Warning(
+                    "early_date",
+                    _("The %(what)s (%(date)s) is before %(year)d, early for a digital technology.")
+                    % {"what": label, "date": value, "year": FIRST_DIGITAL_YEAR},
+                )
+            )
+    return warnings
+
+
+def amount_warnings(after: dict[str, Any]) -> list[Warning]:
+    technologies = after.get("technologies") or []
+    bound = max(
+        (AMOUNT_BOUNDS.get(t, DEFAULT_AMOUNT_BOUND) for t in technologies),
+        default=DEFAULT_AMOUNT_BOUND,
+    )
+    warnings = []
+    for f in after.get("fundings") or []:
+        try:
+            amount = Decimal(str(f.get("amount_eur")))
+        except (InvalidOperation, ValueError):
+            continue
+        if not amount.is_finite():
+            continue
+        if amount < 0 or amount > bound:
+            warnings.append(
+                Warning(
+                    "amount",
+                    _(
+                        "The amount of %(amount)s € from %(funder)s is out of the plausible "
+                        "range (0 to %(bound)s €)."
+                    )
+                    % {
+                        "amount": f"{amount:,.0f}".replace(",", "\u202f"),
+                        "funder": f.get("funder") or "?",
+                        "bound": f"{bound:,.0f}".replace(",", "\u202f"),
+                    },
+                )
+            )
+    return warnings
+
+
+def count_jump_warnings(count: CameraCount) -> list[Warning]:
+    """A count far above or below the commune's latest accepted one."""
+    previous = latest_accepted_count(count.commune_id, exclude=count.id)
+    if previous is None or previous.count == 0:
+        return []
+    factor = settings.MODERATION_COUNT_JUMP
+    if count.count > previous.count * factor or count.count * factor < previous.count:
+        return [
+            Warning(
+                "count_jump",
+                _(
+                    "%(new)d cameras against %(old)d in the latest accepted count "
+                    "(%(date)s): more than ×%(factor)d."
+                )
+                % {
+                    "new": count.count,
+                    "old": previous.count,
+                    "date": previous.date,
+                    "factor": factor,
+                },
+                previous.commune.get_absolute_url(),
+            )
+        ]
+    return []
+
+
+def duplicate_warnings(deployment_id: int | None, after: dict[str, Any]) -> list[Warning]:
+    """Another deployment in the same place with the same technology and vendor (or, both
+    naming no vendor, the same technology)."""
+    communes, epcis = after.get("communes") or [], after.get("epcis") or []
+    technologies, vendors = after.get("technologies") or [], after.get("vendors") or []
+    if not technologies or not (communes or epcis):
+        return []
+    qs = Deployment.objects.filter(
+        Q(communes__code__in=communes) | Q(epcis__siren__in=epcis),
+        technologies__slug__in=technologies,
+    )
+    if vendors:
+        qs = qs.filter(vendors__name__in=vendors)
+    else:
+        qs = qs.filter(vendors=None)
+    if deployment_id:
+        qs = qs.exclude(id=deployment_id)
+    return [
+        Warning(
+            "duplicate",
+            _(
+                "“%(title)s” is already in the registry in the same place with the same "
+                "technology and vendor."
+            )
+            % {"title": d.title},
+            d.get_absolute_url(),
+        )
+        for d in qs.distinct().order_by("id")[:5]
+    ]
+
+
+def _citations_of(proposal: Proposal, after: dict[str, Any], obj: Any) -> list[dict[str, Any]]:
+    if isinstance(obj, CameraCount):
+        return [
+            {
+                "source": {"url": c.source.url, "document": c.source.document_id},
+                "locator": c.locator,
+            }
+            for c in obj.citations.select_related("source")
+        ]
+    return list(after.get("citations") or [])
+
+
+def source_warnings(proposal: Proposal, after: dict[str, Any], obj: Any) -> list[Warning]:
+    """A web address, or a page of a library document, that already backs something
+    else: a copy-paste mistake, or a source stretched beyond what it says."""
+    warnings = []
+    seen: set[tuple[str, str]] = set()
+    for c in _citations_of(proposal, after, obj):
+        source = c.get("source") or {}
+        if source.get("document"):
+            others = Citation.objects.filter(
+                source__document_id=source["document"], locator=c.get("locator") or ""
+            )
+            key, label = (
+                ("document", f"{source['document']}/{c.get('locator')}"),
+                _("document %(n)s, %(page)s")
+                % {"n": source["document"], "page": c.get("locator") or "—"},
+            )
+        elif source.get("url"):
+            others = Citation.objects.filter(source__url=source["url"])
+            key, label = ("url", source["url"]), source["url"]
+        else:
+            continue
+        if key in seen:
+            continue
+        seen.add(key)
+        if proposal.target == "deployment":
+            others = others.exclude(deployment_id=proposal.object_id)
+        elif proposal.target == "camera_count":
+            others = others.exclude(camera_count_id=proposal.object_id)
+        for other in others.select_related("deployment", "camera_count__commune")[:3]:
+            if other.deployment is not None:
+                if not other.deployment.is_published:
+                    continue
+                what, url = other.deployment.title, other.deployment.get_absolute_url()
+            elif other.camera_count is not None and other.camera_count.state == "accepted":
+                what = _("camera count for %(commune)s (%(date)s)") % {
+                    "commune": other.camera_count.commune.name,
+                    "date": other.camera_count.date,
+                }
+                url = other.camera_count.commune.get_absolute_url()
+            else:
+                continue
+            warnings.append(
+                Warning(
+                    "source_reused",
+                    _("The source %(source)s is already cited for “%(what)s”.")
+                    % {"source": label, "what": what},
+                    url,
+                )
+            )
+    return warnings
+
+
+def proposal_warnings(proposal: Proposal) -> list[Warning]:
+    """Every warning on this pending change, most telling first."""
+    obj = proposal_object(proposal)
+    _before, after = proposal_before_after(proposal)
+    warnings: list[Warning] = []
+    if isinstance(obj, CameraCount):
+        warnings += count_jump_warnings(obj)
+    warnings += date_warnings(proposal.target, after)
+    if proposal.target == "deployment":
+        warnings += amount_warnings(after)
+        warnings += duplicate_warnings(proposal.object_id, after)
+    warnings += source_warnings(proposal, after, obj)
+    return warnings

@@ -1,0 +1,384 @@
+"""Changes of contributors not yet trusted, waiting for a reviewer.
+
+A proposal changes nothing public: an edit of a published deployment or organisation
+is stored as data beside it; a new deployment is a draft until its publication is
+accepted; a new organisation stays hidden and a camera count "pending" (out of every
+figure, page, API answer and export). Accepting applies the proposal through the same
+services as a direct edit, with the version the contributor loaded: a newer version is
+never overwritten silently (StaleEdit, as between two editors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contrechamp.accounts.trust import accepted_change_count
+from contrechamp.registry.models import (
+    CameraCount,
+    Deployment,
+    Organisation,
+    Proposal,
+    Revision,
+)
+from contrechamp.registry.revisions import merge_snapshots
+from contrechamp.registry.services import (
+    StaleEdit,
+    _version_check,
+    base_snapshot,
+    camera_count_create,
+    deployment_clean,
+    deployment_publish,
+    deployment_snapshot,
+    deployment_update,
+    organisation_create,
+    organisation_publish,
+    organisation_snapshot,
+    organisation_update,
+    snapshot_changes,
+)
+
+
+class ProposalClosed(ValidationError):
+    """The proposal was already accepted, rejected or withdrawn (by someone else, in
+    another tab): nothing was done."""
+
+
+def pending(target: str, object_id: int) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(target=target, object_id=object_id, state="pending")
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    current = Proposal.objects.select_for_update().get(id=proposal.id)
+    if current.state != "pending":
+        raise ProposalClosed(_("This proposal was already decided or withdrawn."))
+    return current
+
+
+# --- proposing --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deployment_submit(*, deployment: Deployment, author: User, comment: str = "") -> Proposal:
+    """Ask for a draft to be published. Raises ValidationError when the draft lacks what
+    every published deployment has (a source), as publishing it would."""
+    current = Deployment.objects.select_for_update().get(id=deployment.id)
+    if current.is_published:
+        raise ValidationError(_("This deployment is already published."))
+    snapshot = deployment_snapshot(current)
+    deployment_clean({**snapshot, "is_published": True})
+    existing = pending("deployment", current.id).filter(action="publish").first()
+    if existing is not None:
+        return existing
+    return Proposal.objects.create(
+        target="deployment",
+        action="publish",
+        object_id=current.id,
+        base_version=current.version,
+        data=snapshot,
+        author=author,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def deployment_propose(
+    *,
+    deployment: Deployment,
+    data: dict[str, Any],
+    base_version: int | None,
+    author: User,
+    comment: str = "",
+) -> Proposal:
+    """Store an edit of a published deployment for review, checked as the edit would be
+    (ValidationError on bad data or a missing version); the deployment is unchanged."""
+    current = Deployment.objects.get(id=deployment.id)
+    version = _version_check(base_version, current.version)
+    clean = deployment_clean({**data, "is_published": current.is_published})
+    return Proposal.objects.create(
+        target="deployment",
+        action="update",
+        object_id=current.id,
+        base_version=version,
+        data=clean,
+        author=author,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def organisation_propose_create(
+    *, data: dict[str, Any], author: User, comment: str = ""
+) -> tuple[Organisation, Proposal]:
+    """A new organisation, hidden (as one named only in a draft) until accepted."""
+    org = organisation_create(data=data, author=author, comment=comment)
+    Organisation.objects.filter(id=org.id).update(is_public=False)
+    org.is_public = False
+    proposal = Proposal.objects.create(
+        target="organisation",
+        action="create",
+        object_id=org.id,
+        base_version=org.version,
+        data=organisation_snapshot(org),
+        author=author,
+        comment=comment,
+    )
+    return org, proposal
+
+
+@transaction.atomic
+def organisation_propose(
+    *,
+    organisation: Organisation,
+    data: dict[str, Any],
+    base_version: int | None,
+    author: User,
+    comment: str = "",
+) -> Proposal:
+    current = Organisation.objects.get(id=organisation.id)
+    version = _version_check(base_version, current.version)
+    # Checked as the edit would be, on a copy that is never saved.
+    probe = Organisation.objects.get(id=current.id)
+    snapshot = organisation_snapshot(current)
+    proposed = {k: data.get(k, v) for k, v in snapshot.items()}
+    for field, value in proposed.items():
+        setattr(probe, field, value)
+    probe.full_clean(exclude=["slug"], validate_unique=False)
+    return Proposal.objects.create(
+        target="organisation",
+        action="update",
+        object_id=current.id,
+        base_version=version,
+        data=proposed,
+        author=author,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def camera_count_propose(*, author: User, **fields: Any) -> tuple[CameraCount, Proposal]:
+    """A camera count kept out of every figure until a reviewer accepts it. Takes the
+    arguments of `camera_count_create`, and its checks."""
+    record = camera_count_create(author=author, **fields)
+    CameraCount.all_objects.filter(id=record.id).update(state="pending")
+    record.state = "pending"
+    proposal = Proposal.objects.create(
+        target="camera_count",
+        action="create",
+        object_id=record.id,
+        data={
+            "commune": record.commune.code,
+            "count": record.count,
+            "date": record.date,
+            "perimeter": record.perimeter,
+        },
+        author=author,
+    )
+    return record, proposal
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def proposal_object(proposal: Proposal) -> Deployment | Organisation | CameraCount | None:
+    """The object the proposal is about, None when it was deleted meanwhile."""
+    model: Any = {
+        "deployment": Deployment.objects,
+        "organisation": Organisation.objects,
+        "camera_count": CameraCount.all_objects.select_related("commune"),
+    }[proposal.target]
+    return model.filter(id=proposal.object_id).first()
+
+
+def camera_count_snapshot(count: CameraCount) -> dict[str, Any]:
+    return {
+        "commune": count.commune.code,
+        "count": count.count,
+        "date": count.date,
+        "perimeter": count.perimeter,
+    }
+
+
+def latest_accepted_count(commune_id: int, *, exclude: int | None = None) -> CameraCount | None:
+    qs = CameraCount.objects.filter(commune_id=commune_id).order_by("-date", "-id")
+    if exclude:
+        qs = qs.exclude(id=exclude)
+    return qs.first()
+
+
+def proposal_before_after(proposal: Proposal) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the proposal would change: the object as the contributor saw it (the version
+    they loaded, nothing for a new one, the commune's latest accepted figure for a camera
+    count) and as it would be."""
+    obj = proposal_object(proposal)
+    if proposal.action == "update":
+        before = base_snapshot(
+            kind=proposal.target, object_id=proposal.object_id, version=proposal.base_version or 0
+        )
+        return before, proposal.data
+    if isinstance(obj, Deployment):
+        return {}, deployment_snapshot(obj)
+    if isinstance(obj, Organisation):
+        return {}, organisation_snapshot(obj)
+    if isinstance(obj, CameraCount):
+        previous = latest_accepted_count(obj.commune_id, exclude=obj.id)
+        return (camera_count_snapshot(previous) if previous else {}), camera_count_snapshot(obj)
+    return {}, proposal.data
+
+
+def proposal_is_stale(proposal: Proposal) -> bool:
+    """An edit whose object changed since the contributor loaded it."""
+    if proposal.action != "update":
+        return False
+    obj = proposal_object(proposal)
+    return isinstance(obj, Deployment | Organisation) and obj.version != proposal.base_version
+
+
+def proposal_merge(proposal: Proposal) -> StaleEdit | None:
+    """For an edit made on an older version: the newer version with the proposal's
+    changes re-applied, and the fields both changed (the reviewer chooses), as a
+    StaleEdit; None when the proposal's base is still current."""
+    obj = proposal_object(proposal)
+    if not proposal_is_stale(proposal) or obj is None:
+        return None
+    assert isinstance(obj, Deployment | Organisation)
+    base = base_snapshot(kind=proposal.target, object_id=obj.id, version=proposal.base_version or 0)
+    theirs = deployment_snapshot(obj) if isinstance(obj, Deployment) else organisation_snapshot(obj)
+    mine = {k: v for k, v in proposal.data.items() if k in theirs}
+    merged, conflicts = merge_snapshots(base, mine, theirs)
+    return StaleEdit(
+        current_version=obj.version,
+        changes=snapshot_changes(base, theirs),
+        merged=merged,
+        conflicts=conflicts,
+        theirs=theirs,
+    )
+
+
+# --- deciding ---------------------------------------------------------------------------
+
+
+def _accepted_comment(proposal: Proposal, *, edited: bool) -> str:
+    note = _("edited and accepted by review") if edited else _("accepted by review")
+    return f"{proposal.comment} ({note})" if proposal.comment else note
+
+
+def _revision_comment(kind: str, object_id: int, version: int, comment: str) -> None:
+    """Say in the revision a publication service wrote that a review accepted it."""
+    Revision.objects.filter(kind=kind, object_id=object_id, version=version).update(
+        comment=comment[:500]
+    )
+
+
+@transaction.atomic
+def proposal_accept(
+    *,
+    proposal: Proposal,
+    reviewer: User,
+    data: dict[str, Any] | None = None,
+    base_version: int | None = None,
+    keep_theirs: list[str] | tuple[str, ...] = (),
+) -> Proposal:
+    """Apply the proposal, credited to its author, and count it to their trust.
+
+    `data` and `base_version` are the reviewer's own version of the change ("edit then
+    accept", or a merge they resolved); without them the proposal is applied as it was
+    made, on the version its author loaded. Raises StaleEdit (nothing written) when that
+    version is no longer current, ValidationError when the data no longer passes the
+    checks, ProposalClosed when it was decided meanwhile, PermissionDenied for the
+    proposal's own author."""
+    proposal = _locked(proposal)
+    if proposal.author_id == reviewer.id:
+        raise PermissionDenied
+    edited = data is not None
+    comment = _accepted_comment(proposal, edited=edited)
+    author = proposal.author
+    obj = proposal_object(proposal)
+    if obj is None:
+        raise ValidationError(_("What this proposal changes no longer exists."))
+    if isinstance(obj, Deployment):
+        if proposal.action == "update" or data is not None:
+            obj = deployment_update(
+                deployment=obj,
+                data=data if data is not None else proposal.data,
+                base_version=base_version if base_version is not None else proposal.base_version,  # type: ignore[arg-type]  # None is refused
+                author=author,
+                comment=comment,
+                keep_theirs=keep_theirs,
+            )
+        if proposal.action == "publish" and not obj.is_published:
+            obj = deployment_publish(deployment=obj, author=author)
+            _revision_comment("deployment", obj.id, obj.version, f"{_('published')} ({comment})")
+    elif isinstance(obj, Organisation):
+        if proposal.action == "update" or data is not None:
+            obj = organisation_update(
+                organisation=obj,
+                data=data if data is not None else proposal.data,
+                base_version=base_version if base_version is not None else proposal.base_version,  # type: ignore[arg-type]
+                author=author,
+                comment=comment,
+                keep_theirs=keep_theirs,
+            )
+        if proposal.action == "create" and not obj.is_public:
+            obj = organisation_publish(organisation=obj, author=author)
+            _revision_comment("organisation", obj.id, obj.version, f"{_('published')} ({comment})")
+    else:
+        CameraCount.all_objects.filter(id=obj.id).update(state="accepted")
+    proposal.state, proposal.reviewer, proposal.decided_at = "accepted", reviewer, timezone.now()
+    proposal.save(update_fields=["state", "reviewer", "decided_at"])
+    if author is not None:
+        accepted_change_count(author)
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(*, proposal: Proposal, reviewer: User, reason: str) -> Proposal:
+    """Refuse the proposal with a reason, which its author reads in their list of
+    proposals and receives by e-mail. A draft stays a draft (its author may improve it
+    and submit it again), a new organisation hidden, a camera count out of the figures."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the change is rejected.")]})
+    proposal = _locked(proposal)
+    if proposal.author_id == reviewer.id:
+        raise PermissionDenied
+    if proposal.target == "camera_count":
+        CameraCount.all_objects.filter(id=proposal.object_id).update(state="rejected")
+    proposal.state, proposal.reviewer, proposal.reason = "rejected", reviewer, reason
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["state", "reviewer", "reason", "decided_at"])
+    author = proposal.author
+    if author is not None and author.email:
+        subject = _("Your proposed change was not accepted")
+        body = _(
+            "A reviewer did not accept your proposal (%(what)s).\n\nReason:\n%(reason)s\n\n"
+            "Your proposals: %(url)s"
+        ) % {
+            "what": str(proposal),
+            "reason": reason,
+            "url": settings.SITE_URL.rstrip("/") + "/moderation/mes-propositions/",
+        }
+        address = author.email
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        )
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal: Proposal, author: User) -> Proposal:
+    proposal = _locked(proposal)
+    if proposal.author_id != author.id:
+        raise PermissionDenied
+    if proposal.target == "camera_count":
+        CameraCount.all_objects.filter(id=proposal.object_id).update(state="withdrawn")
+    proposal.state, proposal.decided_at = "withdrawn", timezone.now()
+    proposal.save(update_fields=["state", "decided_at"])
+    return proposal
