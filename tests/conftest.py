@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from django.test import Client
 
 from contrechamp.accounts.services import user_create
 from contrechamp.places.services import places_load
@@ -21,19 +22,6 @@ def require(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"missing component under CI: {reason}")
     pytest.skip(reason)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(request):
-    # Rate-limit and lockout counters live in the cache (the database's by default): each
-    # test starts from none, even after a transactional test, which does not roll back.
-    for name in ("transactional_db", "db"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name)
-            from django.core.cache import caches
-
-            caches["default"].clear()
-            return
 
 
 @pytest.fixture(autouse=True)
@@ -84,18 +72,65 @@ def newcomer(db):
     return user_create(username="noa", email="noa@example.org", password=PASSWORD)
 
 
+def give_authenticator(user):
+    """A confirmed TOTP device, as a reviewer has once two-factor authentication is set up
+    (tests.conftest.totp_code gives its current code)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return user
+
+
+def totp_code(user, step_offset: int = 0) -> str:
+    """The code the person's authenticator app shows now (or `step_offset` steps later)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + step_offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
 @pytest.fixture
 def reviewer(db):
-    return user_create(
-        username="rene", email="rene@example.org", password=PASSWORD, role="reviewer"
+    return give_authenticator(
+        user_create(username="rene", email="rene@example.org", password=PASSWORD, role="reviewer")
     )
 
 
 @pytest.fixture
 def administrator(db):
-    return user_create(
-        username="alex", email="alex@example.org", password=PASSWORD, role="administrator"
+    return give_authenticator(
+        user_create(
+            username="alex", email="alex@example.org", password=PASSWORD, role="administrator"
+        )
     )
+
+
+class TwoFactorClient(Client):
+    """Django's test client, whose force_login also passes the second factor when the
+    person has an authenticator, as they would with their phone at hand."""
+
+    def force_login(self, user, backend=None):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # Django would take the first backend of the settings, which may be one that
+        # only refuses (a lockout) and loads nobody.
+        super().force_login(user, backend or "django.contrib.auth.backends.ModelBackend")
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return TwoFactorClient()
 
 
 @pytest.fixture
