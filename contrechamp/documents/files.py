@@ -26,7 +26,15 @@ def save(path: str, data: bytes | File) -> None:
     recomputed whole, never appended to). A `File` is copied a chunk at a time."""
     if default_storage.exists(path):
         default_storage.delete(path)
-    default_storage.save(path, data if isinstance(data, File) else ContentFile(data))
+    try:
+        default_storage.save(path, data if isinstance(data, File) else ContentFile(data))
+    except BaseException:
+        # A write stopped half-way (disk full) leaves part of the file: an original is
+        # named by its hash and never written twice, so a part left there would stand for
+        # the whole file at the next upload of the same content.
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        raise
 
 
 def read(path: str) -> bytes:

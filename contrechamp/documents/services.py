@@ -8,6 +8,7 @@ after the worker is killed, and a task that runs twice does no harm.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import time
@@ -102,7 +103,19 @@ def document_ingest(
             return Ingested(existing, created=False)
         path = files.original_path(digest)
         if not files.exists(path):
-            files.save(path, data)
+            try:
+                files.save(path, data)
+            except OSError as error:
+                if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                    raise
+                logger.error("no room left to store %s: %s", digest, error)
+                raise DocumentRejected(
+                    gettext(
+                        "%(file)s: the server has no room left to store this file; "
+                        "nothing was kept. Try again later, or tell the administrators."
+                    )
+                    % {"file": filename}
+                ) from error
         document = Document.objects.create(
             sha256=digest,
             size=size,

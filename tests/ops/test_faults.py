@@ -1,0 +1,252 @@
+"""Faults as they happen on a server: the worker killed outright in the middle of its
+documents, the web server killed during uploads and edits, the disk full during an
+upload, the database going away. Nothing acknowledged is lost, the person sees a clear
+error, work resumes by itself."""
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from contrechamp.documents.models import Document
+from tests.conftest import query_database, separate_database
+from tests.documents import samples
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+CSRF = "A" * 32  # a token of the client's choosing, sent as cookie and header alike
+
+
+def _env(data_dir: Path, url: str) -> dict[str, str]:
+    env = {**os.environ, "CONTRECHAMP_DATA_DIR": str(data_dir), "DATABASE_URL": url}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def _contrechamp(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "contrechamp", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _start(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen:
+    handle = open(log, "ab")  # noqa: SIM115 - the process holds it
+    return subprocess.Popen(
+        [sys.executable, "-m", "contrechamp", *args],
+        env=env,
+        cwd=ROOT,
+        stdout=handle,
+        stderr=handle,
+    )
+
+
+def _wait(condition, seconds: float, message: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(message)
+        time.sleep(0.1)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait(10)
+
+
+# --- the worker killed in the middle ------------------------------------------------------
+
+
+def test_a_worker_killed_mid_document_loses_and_duplicates_nothing(tmp_path):
+    url = separate_database(tmp_path, "faults_worker")
+    env = _env(tmp_path, url)
+    _contrechamp(env, "migrate", "-v", "0")
+    pages = {}
+    paths = []
+    for n in range(5):
+        texts = [f"Délibération {n}, page {p} : vidéoprotection du quartier {n}." for p in range(3)]
+        path = tmp_path / f"deliberation-{n}.pdf"
+        path.write_bytes(samples.text_pdf(texts))
+        paths.append(path)
+        pages[path.name] = len(texts)
+    for path in paths[:3]:
+        _contrechamp(env, "documents", "add", str(path))
+
+    worker = _start(env, "worker", "--interval", "0.2", log=tmp_path / "worker.log")
+    try:
+        _wait(
+            lambda: query_database(
+                url, "SELECT id FROM documents_document WHERE status = 'processing'"
+            ),
+            45,
+            "no document was being processed",
+        )
+        worker.send_signal(signal.SIGKILL)  # kill -9: no clean-up of any kind
+        worker.wait(10)
+    finally:
+        _kill(worker)
+    # Uploads acknowledged while no worker runs.
+    for path in paths[3:]:
+        _contrechamp(env, "documents", "add", str(path))
+
+    # The machine's single worker starts again; it frees what the dead one held.
+    worker = _start(
+        env, "worker", "--interval", "0.2", "--release-leases", log=tmp_path / "worker.log"
+    )
+    try:
+        _wait(
+            lambda: (
+                {row[0] for row in query_database(url, "SELECT status FROM documents_document")}
+                == {"done"}
+            ),
+            50,
+            "documents left unprocessed: "
+            + str(query_database(url, "SELECT filename, status FROM documents_document")),
+        )
+    finally:
+        _kill(worker)
+
+    rows = query_database(url, "SELECT id, filename, page_count FROM documents_document")
+    assert sorted(filename for _, filename, _ in rows) == sorted(pages)  # none lost or doubled
+    for document, filename, page_count in rows:
+        assert page_count == pages[filename]
+        numbers = [
+            row[0]
+            for row in query_database(
+                url, "SELECT number FROM documents_page WHERE document_id = ?", (document,)
+            )
+        ]
+        assert sorted(numbers) == list(range(1, pages[filename] + 1)), filename
+
+
+# --- the disk full during an upload ------------------------------------------------------
+
+
+class FullDiskStorage(FileSystemStorage):
+    """A disk that fills up after `room` bytes: the write stops with ENOSPC half-way,
+    leaving what was written, as the kernel does. Used where no small filesystem can be
+    mounted (not root)."""
+
+    room = 0
+
+    def _save(self, name, content):
+        written = 0
+        room = type(self).room
+
+        class Chunks:
+            def __init__(self, inner):
+                self.inner = inner
+
+            def chunks(self, chunk_size=None):
+                nonlocal written
+                for chunk in self.inner.chunks():
+                    if written + len(chunk) > room:
+                        yield chunk[: room - written]
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                    written += len(chunk)
+                    yield chunk
+
+        return super()._save(name, Chunks(content))
+
+
+def _mount_tmpfs(path: Path, size: str) -> bool:
+    if os.geteuid() != 0:
+        return False
+    path.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+    )
+    return done.returncode == 0
+
+
+@pytest.fixture
+def full_disk(settings, tmp_path):
+    """The media directory on a disk with 256 kB of room; `grow()` makes room. A small
+    tmpfs when the tests run as root and may mount, else a storage that stops at 256 kB
+    with ENOSPC."""
+    media = tmp_path / "media"
+    settings.SEARCH_INDEX_DIR = tmp_path / "search"
+    settings.MEDIA_ROOT = media
+    if _mount_tmpfs(media, "256k"):
+
+        def grow() -> None:
+            subprocess.run(["mount", "-o", "remount,size=16m", str(media)], check=True)
+
+        try:
+            yield "tmpfs", media, grow
+        finally:
+            subprocess.run(["umount", "-l", str(media)], check=False)
+        return
+    FullDiskStorage.room = 256 * 1024
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.FullDiskStorage"},
+    }
+
+    def grow_storage() -> None:
+        FullDiskStorage.room = 1 << 40
+
+    yield "ENOSPC storage", media, grow_storage
+
+
+def _big_pdf() -> bytes:
+    # Incompressible pages (random bytes in an image) so the file weighs about 1 MB.
+    import pymupdf
+
+    document = pymupdf.open()
+    page = document.new_page()
+    page.insert_text((72, 72), "Vidéoprotection : le marché de 2024.")
+    noise = os.urandom(600 * 600 * 3)
+    pixmap = pymupdf.Pixmap(pymupdf.csRGB, 600, 600, noise, False)
+    page.insert_image(pymupdf.Rect(72, 100, 500, 528), pixmap=pixmap)
+    return document.tobytes(deflate=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", ["small", "large"])  # in memory, or from a temporary file
+def test_a_full_disk_during_an_upload_gives_a_clear_error_and_keeps_nothing_half_written(
+    full_disk, contributor_client, size, settings
+):
+    kind, media, grow = full_disk
+    data = _big_pdf()
+    assert len(data) > 512 * 1024
+    if size == "large":
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    with translation.override("en"):
+        response = contributor_client.post(
+            "/documents/envoi/",
+            {"files": SimpleUploadedFile("marche.pdf", data), "origin": "other"},
+            headers={"accept": "application/json"},
+        )
+    assert response.status_code in (200, 507), response.content[:500]
+    [result] = response.json()["results"]
+    assert "no room left" in result["error"], (kind, result)
+    assert not Document.objects.filter(filename="marche.pdf").exists()
+    assert [p for p in media.rglob("*") if p.is_file()] == [], kind  # no half file
+
+    grow()  # room again: the same file goes through, whole
+    response = contributor_client.post(
+        "/documents/envoi/",
+        {"files": SimpleUploadedFile("marche.pdf", data), "origin": "other"},
+        headers={"accept": "application/json"},
+    )
+    [result] = response.json()["results"]
+    document = Document.objects.get(id=result["id"])
+    from contrechamp.documents import files
+
+    assert files.original(document) == data
