@@ -18,8 +18,15 @@ from django.utils import timezone
 
 # A request under these paths is an anonymous tip (app `tips`, mounted at /signaler/): what
 # it writes is recorded without actor nor origin, since the tip promises no IP is kept and a
-# hashed network tied to a tip's id would be such a link.
+# hashed network tied to a tip's id would be such a link. The reviewers' queue of tips is
+# not anonymous: a reviewer's reply is theirs (tests/audit/test_privacy.py checks both
+# against the tips app's URLs).
 ANONYMOUS_PATHS = ("/signaler/",)
+NOT_ANONYMOUS_PATHS = ("/signaler/file/",)
+
+
+def is_anonymous_path(path: str) -> bool:
+    return path.startswith(ANONYMOUS_PATHS) and not path.startswith(NOT_ANONYMOUS_PATHS)
 
 
 @dataclass

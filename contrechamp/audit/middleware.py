@@ -27,7 +27,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        anonymous = request.path.startswith(context.ANONYMOUS_PATHS)
+        anonymous = context.is_anonymous_path(request.path)
         ctx = context.AuditContext(
             actor=(lambda: None) if anonymous else _actor_of(request),
             origin="" if anonymous else context.origin_of(request.META.get("REMOTE_ADDR", "")),

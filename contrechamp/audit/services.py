@@ -112,8 +112,13 @@ def audit_record(
             ctx = replace(ctx, actor=lambda: None)
             actor_id = None
     actor = actor_id if actor_id is not None else ctx.actor()
+    when = timezone.now()
+    if anonymous or (target is not None and target._meta.app_label == "tips"):
+        # The day only, as the tip itself keeps: an exact time could be matched with
+        # other traces of the sender.
+        when = timezone.localtime(when).replace(hour=0, minute=0, second=0, microsecond=0)
     entry = AuditEntry(
-        when=timezone.now(),
+        when=when,
         actor_id=actor,
         actor_system="" if actor is not None else ctx.system,
         action=action,
