@@ -132,21 +132,23 @@ def _ceil(estimate: float) -> int:
 
 
 def _decide(
-    current: int, previous: int, *, now: float, index: int, limit: int, window: int, extra: int
+    current: int, previous: int, *, now: float, index: int, limit: int, window: int
 ) -> Decision:
-    """Whether `current` (+ `extra` still to come) and the overlapping part of `previous`
-    stay within `limit`; if not, when they will."""
+    """Whether one more event, on top of `current` in this window and the overlapping part
+    of `previous`, stays within `limit`; if not, in how long one would."""
     elapsed = now - index * window
     weight = (window - elapsed) / window
-    estimate = previous * weight + current + extra
+    estimate = previous * weight + current + 1
     if estimate <= limit:
         return Decision(True, 0, _ceil(estimate), limit)
-    if current + extra > limit or previous == 0:
-        wait = window - elapsed + window * (1 - limit / max(current + extra, 1))
+    if current + 1 <= limit and previous > 0:
+        # Later in this window, once the previous window's share has shrunk enough.
+        wait = window * (1 - (limit - current - 1) / previous) - elapsed
+    elif current > 0:
+        # In the next window, once this window's share (then the previous) has shrunk.
+        wait = window - elapsed + window * max(0.0, 1 - (limit - 1) / current)
     else:
-        # The previous window's share falls to (limit - current - extra) at this point.
-        target = 1 - (limit - current - extra) / previous
-        wait = target * window - elapsed
+        wait = window - elapsed
     return Decision(False, max(1, math.ceil(wait)), _ceil(estimate), limit)
 
 
@@ -181,10 +183,15 @@ def hit(
                 cache.set(current_key, 1, timeout=2 * window + 1)
                 current = 1
         previous = cache.get(previous_key, 0)
+        decision = _decide(current - 1, previous, now=now, index=index, limit=limit, window=window)
+        if not decision.allowed:
+            # A refused event is not counted: the limit is of events let through, and the
+            # wait announced stays true however often someone retries.
+            cache.decr(current_key)
     except Exception:
         logger.exception("rate limit %s: cache unavailable, allowing", scope)
         return ALLOWED
-    return _decide(current, previous, now=now, index=index, limit=limit, window=window, extra=0)
+    return decision
 
 
 def check(
@@ -212,7 +219,7 @@ def check(
         return ALLOWED
     current = counts.get(_cache_key(scope, identifier, window, index), 0)
     previous = counts.get(_cache_key(scope, identifier, window, index - 1), 0)
-    return _decide(current, previous, now=now, index=index, limit=limit, window=window, extra=1)
+    return _decide(current, previous, now=now, index=index, limit=limit, window=window)
 
 
 def block(request: HttpRequest, scope: str, *, seconds: int, key: str | None = None) -> bool:
