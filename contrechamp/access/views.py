@@ -39,6 +39,7 @@ from contrechamp.access.forms import (
     request_initial,
 )
 from contrechamp.access.models import AccessRequest, FeedToken, RequestSeries
+from contrechamp.accounts.models import display_name
 from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.services import DocumentRejected
 
@@ -122,7 +123,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             ],
             "deadline_notes": [(n, services.deadline_note(n)) for n in calendar.notes],
             "editable": editable,
-            "requester_name": (requester.get_full_name() or requester.get_username())
+            # The display name only: never the internal user name nor the address.
+            "requester_name": display_name(requester)
             if permissions.may_see_requester(request.user, access_request)
             else "",
             "documents": readable.filter(access_requests=access_request),
