@@ -194,3 +194,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that went away answers 503 with Retry-After, any other error the usual 500.
+handler500 = "contrechamp.ops.errors.server_error"

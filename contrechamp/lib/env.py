@@ -85,5 +85,8 @@ def database_from_url(url: str, *, base_dir: str) -> dict:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
+            # A kept connection is checked before each request uses it: after the server
+            # restarted, the next request reconnects instead of failing on a dead socket.
+            "CONN_HEALTH_CHECKS": True,
         }
     raise ConfigError(f"DATABASE_URL must start with sqlite:// or postgres://, got {url!r}")

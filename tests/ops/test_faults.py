@@ -4,8 +4,11 @@ upload, the database going away. Nothing acknowledged is lost, the person sees a
 error, work resumes by itself."""
 
 import errno
+import http.client
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -250,3 +253,92 @@ def test_a_full_disk_during_an_upload_gives_a_clear_error_and_keeps_nothing_half
     from contrechamp.documents import files
 
     assert files.original(document) == data
+
+
+# --- the database going away -------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(base: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=20)
+    try:
+        conn.request("GET", path, headers={"Accept-Language": "en"})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def _web(tmp_path: Path, suffix: str, *, places: bool = False):
+    url = separate_database(tmp_path, suffix)
+    env = _env(tmp_path, url)
+    _contrechamp(env, "migrate", "-v", "0")
+    if places:
+        _contrechamp(env, "places", "load")
+        _contrechamp(env, "demo", "load")
+    port = _free_port()
+    web = _start(env, "web", "--port", str(port), log=tmp_path / "web.log")
+    base = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return _get(base, "/")[0] == 200
+        except OSError:
+            return False
+
+    _wait(up, 45, "the web server did not answer")
+    return url, env, web, base
+
+
+if POSTGRES:
+    # PostgreSQL only: SQLite is a file, it does not restart. The cluster is not
+    # restarted (other tests share it): the database's backends are terminated, which is
+    # what a restart does to the site's connections, and new connections refused for a
+    # while, which is the restart's outage.
+
+    def test_the_database_going_away_answers_503_and_the_site_recovers_alone(tmp_path):
+        url, env, web, base = _web(tmp_path, "faults_db")
+        name = url.rsplit("/", 1)[1]
+        admin = os.environ["DATABASE_URL"]
+
+        def terminate() -> None:
+            query_database(
+                admin,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = ? AND pid <> pg_backend_pid()",
+                (name,),
+            )
+
+        try:
+            for _ in range(4):  # every server thread holds a kept connection
+                assert _get(base, "/api/v1/deployments")[0] == 200
+            # A restart: the connections die under the server, the database is back.
+            terminate()
+            for _ in range(4):
+                status, _headers, body = _get(base, "/api/v1/deployments")
+                assert status == 200, body[:300]
+
+            # An outage: the database refuses connections for a while.
+            query_database(admin, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            terminate()
+            status, headers, body = _get(base, "/")
+            assert status == 503, body[:300]
+            assert headers.get("Retry-After") == "30"
+            assert b"cannot reach its database" in body and b"Traceback" not in body
+            status, headers, body = _get(base, "/api/v1/deployments")
+            assert status == 503 and json.loads(body)["error"]["code"] == "http_error", body
+
+            query_database(admin, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            for _ in range(4):  # back by itself, without a restart
+                assert _get(base, "/")[0] == 200
+                assert _get(base, "/api/v1/deployments")[0] == 200
+            assert web.poll() is None
+        finally:
+            query_database(admin, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            _kill(web)
