@@ -83,6 +83,7 @@ def _title(proposal: Proposal, obj: Any) -> str:
 def _sources(proposal: Proposal, after: dict[str, Any], obj: Any) -> list[dict[str, Any]]:
     """The citations backing the change: the source, its address or document page, and
     the quote."""
+    items: list[dict[str, Any]]
     if isinstance(obj, CameraCount):
         items = [
             {
