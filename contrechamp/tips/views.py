@@ -103,9 +103,11 @@ def tip_follow(request: HttpRequest) -> HttpResponse:
     if tip is None:
         ratelimit.hit(request, "tip-codes", limit=WRONG_CODES[0], window=WRONG_CODES[1])
         # The same answer for every wrong code, well formed or not.
-        code_form = CodeForm()
-        code_form.add_error(None, _("No tip matches this code. Check it and try again."))
-        return render(request, "tips/follow_code.html", {"form": code_form})
+        return render(
+            request,
+            "tips/follow_code.html",
+            {"form": CodeForm(), "error": _("No tip matches this code. Check it and try again.")},
+        )
     if request.POST.get("action") != "add":
         return _follow_page(request, tip, code)
     if _too_large(request):

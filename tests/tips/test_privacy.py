@@ -1,0 +1,119 @@
+"""Nothing that identifies the sender is kept: not the address (nor a forwarded one),
+not the browser, not the account, not the time of day, not the receipt code in clear;
+and no log line carries them."""
+
+import logging
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from contrechamp.audit.models import AuditEntry
+from contrechamp.documents.models import Document
+from contrechamp.tips.models import Tip
+from contrechamp.tips.services import receipt_normalise
+from tests.tips import samples
+from tests.tips.helpers import database_text, process_all, send
+
+ADDRESS = "203.0.113.77"
+FORWARDED = "198.51.100.23"
+AGENT = "Mozilla/5.0 TipSenderSpecial/9.31"
+HEADERS = {
+    "REMOTE_ADDR": ADDRESS,
+    "HTTP_X_FORWARDED_FOR": f"{FORWARDED}, 192.0.2.9",
+    "HTTP_X_REAL_IP": FORWARDED,
+    "HTTP_USER_AGENT": AGENT,
+    "HTTP_REFERER": "https://example.org/TipSenderSpecial",
+}
+TRACES = (ADDRESS, FORWARDED, "192.0.2.9", "TipSenderSpecial")
+
+
+def tip_audit_entries(tip: Tip) -> list[AuditEntry]:
+    documents = [str(i) for i in tip.documents.values_list("id", flat=True)]
+    return list(
+        AuditEntry.objects.filter(target_app="tips")
+        | AuditEntry.objects.filter(target_app="documents", target_id__in=documents)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_address_agent_or_account_is_kept_in_the_database_nor_logged(
+    client, contributor, caplog
+):
+    client.force_login(contributor)
+    caplog.set_level(logging.DEBUG)
+    with caplog.at_level(logging.DEBUG):
+        response, code = send(
+            client,
+            files=[("photo.jpg", samples.jpeg_with_gps_and_xmp(), "image/jpeg")],
+            **HEADERS,
+        )
+        assert code
+        follow = client.post(reverse("tip-follow"), {"code": code}, **HEADERS)
+        assert follow.status_code == 200
+        # A wrong code and a refused file write their own lines, if any.
+        client.post(reverse("tip-follow"), {"code": "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA"}, **HEADERS)
+        send(client, files=[("x.html", b"<html><body>x</body></html>", "text/html")], **HEADERS)
+    process_all()
+    dump = database_text()
+    assert "Des cameras VSA" in dump  # the dump does read the tables
+    for trace in TRACES:
+        assert trace not in dump, trace
+        assert trace not in caplog.text, trace
+    tip = Tip.objects.get()
+    # The day only.
+    assert not hasattr(tip, "created_at")
+    (document,) = tip.documents.all()
+    assert document.uploaded_by is None
+    # The audit log records the tip and its document, without actor nor origin.
+    entries = tip_audit_entries(tip)
+    assert entries, "the tip's writes are in the audit log"
+    assert all(e.actor_id is None and e.origin == "" for e in entries)
+    assert not AuditEntry.objects.filter(actor_id=contributor.id, target_app="tips").exists()
+    # Nor in clear, nor normalised, is the receipt code anywhere.
+    assert code not in dump and receipt_normalise(code) not in dump
+
+
+@pytest.mark.django_db
+def test_a_logged_in_contributor_is_not_linked_to_the_tip_they_send(
+    contributor_client, contributor
+):
+    response, code = send(
+        contributor_client,
+        files=[("a.pdf", samples.pdf_with_metadata(), "application/pdf")],
+    )
+    assert code
+    document = Document.objects.get()
+    assert document.uploaded_by is None
+    # Their own list of documents does not show it (it would if it were theirs).
+    listing = contributor_client.get(reverse("document-list"))
+    assert document.title not in listing.content.decode()
+    assert contributor_client.get(document.get_absolute_url()).status_code == 404
+    # Still logged in: the form did not log them out, and it says the tip is not linked.
+    response = contributor_client.get(reverse("tip-create"))
+    assert response.wsgi_request.user == contributor
+
+
+@pytest.mark.django_db
+def test_the_form_asks_for_no_email_and_says_an_account_is_not_linked(client):
+    with translation.override("en"):
+        page = client.get(reverse("tip-create")).content.decode()
+    assert 'type="email"' not in page and 'name="email"' not in page
+    assert "not linked to your account" in page
+    assert 'enctype="multipart/form-data"' in page and "multiple" in page
+
+
+@pytest.mark.django_db
+def test_the_pages_of_the_sender_are_not_cached(client):
+    response, code = send(client)
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    follow = client.post(reverse("tip-follow"), {"code": code})
+    assert "no-store" in follow["Cache-Control"] or "private" in follow["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_every_page_links_to_the_tip_form_from_its_footer(client):
+    for url in ("/", reverse("document-list"), reverse("deployment-list")):
+        page = client.get(url).content.decode()
+        footer = page[page.index("<footer") :]
+        assert f'href="{reverse("tip-create")}"' in footer, url

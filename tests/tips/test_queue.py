@@ -1,0 +1,56 @@
+"""The reviewers' list of tips: reviewers only (a 404 for anyone else), new / being
+handled / closed, each tip's text and files, a reply the sender reads, closing."""
+
+import pytest
+from django.urls import reverse
+
+from contrechamp.tips.models import Tip, TipMessage
+from tests.tips import samples
+from tests.tips.helpers import send
+
+
+@pytest.mark.django_db
+def test_only_reviewers_see_the_list(client, contributor_client):
+    send(client)
+    tip = Tip.objects.get()
+    for visitor in (client, contributor_client):
+        assert visitor.get(reverse("tip-queue")).status_code == 404
+        assert visitor.post(reverse("tip-reply", args=[tip.id]), {"text": "x"}).status_code == 404
+        assert (
+            visitor.post(reverse("tip-status", args=[tip.id]), {"status": "closed"}).status_code
+            == 404
+        )
+    assert not TipMessage.objects.exists()
+    tip.refresh_from_db()
+    assert tip.status == "new"
+
+
+@pytest.mark.django_db
+def test_a_reviewer_reads_replies_and_closes(client, reviewer, django_user_model):
+    _r, code = send(
+        client,
+        text="Des capteurs audio rue Victor Hugo.",
+        files=[("a.pdf", samples.pdf_with_metadata(), "application/pdf")],
+        place="Saint-Étienne (42218)",
+    )
+    staff = django_user_model.objects.get(id=reviewer.id)
+    reviewer_client = type(client)()
+    reviewer_client.force_login(staff)
+    page = reviewer_client.get(reverse("tip-queue")).content.decode()
+    tip = Tip.objects.get()
+    assert "Des capteurs audio rue Victor Hugo." in page
+    assert tip.place.code == "42218" and "Saint-Étienne" in page
+    document = tip.documents.get()
+    assert document.get_absolute_url() in page
+    assert reviewer_client.get(document.get_absolute_url()).status_code == 200
+    reviewer_client.post(reverse("tip-reply", args=[tip.id]), {"text": "Bien recu, merci."})
+    tip.refresh_from_db()
+    assert tip.status == "handling"
+    follow = client.post(reverse("tip-follow"), {"code": code}).content.decode()
+    assert "Bien recu, merci." in follow
+    reviewer_client.post(reverse("tip-status", args=[tip.id]), {"status": "closed"})
+    tip.refresh_from_db()
+    assert tip.status == "closed"
+    assert "Des capteurs audio" not in reviewer_client.get(reverse("tip-queue")).content.decode()
+    closed = reviewer_client.get(reverse("tip-queue") + "?status=closed").content.decode()
+    assert "Des capteurs audio" in closed
