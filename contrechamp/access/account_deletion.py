@@ -22,8 +22,13 @@ def requests_forget_requester(*, user: Any, **kwargs: Any) -> None:
     attachments = list(Attachment.objects.filter(request__in=requests))
     paths = [a.path for a in attachments]
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+
     # Files go once the deletion is committed: a rolled-back deletion keeps its proofs.
-    transaction.on_commit(lambda: [files.delete(p) for p in paths])
+    def _delete_files() -> None:
+        for path in paths:
+            files.delete(path)
+
+    transaction.on_commit(_delete_files)
     drafts = requests.filter(status="draft", series__isnull=True)
     for draft in drafts:
         draft.delete()
