@@ -308,7 +308,7 @@ def _check(url: str, results: Results) -> list[str]:
             problems.append(f"acknowledged edit lost: {marker} on {slug}")
         elif marker not in by_comment[marker][0].get("description", ""):
             problems.append(f"acknowledged edit saved without its text: {marker}")
-    for slug, marker in results.conflicts:
+    for _slug, marker in results.conflicts:
         if marker in by_comment:
             problems.append(f"edit answered by a conflict was saved anyway: {marker}")
     pairs = [(object_id, version) for _, version, object_id in by_comment.values()]
