@@ -1,0 +1,141 @@
+"""Every kind of answer carries the security headers; HSTS and Secure cookies on HTTPS
+only (plain HTTP stays usable on a laptop)."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+from contrechamp.documents.services import document_ingest
+from tests.conftest import PASSWORD
+from tests.documents import samples
+
+
+def boom(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("boom/", boom), path("", include("contrechamp.urls"))]
+
+
+def assert_secure_headers(response, *, https: bool = False) -> None:
+    headers = response.headers
+    csp = headers.get("Content-Security-Policy", "")
+    assert csp, "no Content-Security-Policy"
+    assert "default-src" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] in {"same-origin", "no-referrer", "strict-origin"}
+    assert headers.get("X-Frame-Options") == "DENY" or "frame-ancestors 'none'" in csp
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    permissions = headers["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in permissions
+    if https:
+        assert "max-age=" in headers["Strict-Transport-Security"]
+    else:
+        assert "Strict-Transport-Security" not in headers
+
+
+@pytest.fixture
+def document(db, reviewer):
+    return document_ingest(
+        data=samples.text_pdf(["Vidéoprotection du marché : 14 caméras."]),
+        filename="deliberation.pdf",
+        uploaded_by=reviewer,
+    ).document
+
+
+@pytest.fixture
+def boom_urls(settings):
+    settings.ROOT_URLCONF = __name__
+
+
+@pytest.mark.parametrize("https", [False, True])
+def test_every_kind_of_answer_carries_the_headers(
+    client, reviewer, document, boom_urls, settings, https
+):
+    client.raise_request_exception = False
+    pages = {
+        "page": client.get("/", secure=https),
+        "api": client.get("/api/v1/deployments", secure=https),
+        "api error": client.get("/api/v1/nothing-here", secure=https),
+        "static": client.get("/static/css/site.css", secure=https),
+        "favicon": client.get("/favicon.ico", secure=https),
+        "404": client.get("/no-such-page/", secure=https),
+        "500": client.get("/boom/", secure=https),
+    }
+    # 403: a form sent without its CSRF token.
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    pages["403"] = csrf_client.post("/compte/login/", {}, secure=https)
+    # 429: past a limit.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "1/m"}
+    client.get("/recherche/", {"q": "a"}, secure=https)
+    pages["429"] = client.get("/recherche/", {"q": "a"}, secure=https)
+    # A private file, for the reviewer.
+    client.force_login(reviewer)
+    pages["private file"] = client.get(f"/documents/{document.pk}/original/", secure=https)
+
+    expected = {
+        "page": 200,
+        "api": 200,
+        "api error": 404,
+        "static": 200,
+        "favicon": 200,
+        "404": 404,
+        "500": 500,
+        "403": 403,
+        "429": 429,
+        "private file": 200,
+    }
+    assert {name: r.status_code for name, r in pages.items()} == expected
+    for name, response in pages.items():
+        try:
+            assert_secure_headers(response, https=https)
+        except (AssertionError, KeyError) as e:
+            raise AssertionError(f"{name}: {e!r}") from e
+
+
+def cookie_flags(response) -> dict[str, bool]:
+    return {name: bool(morsel["secure"]) for name, morsel in response.cookies.items()}
+
+
+def log_in(client, *, https: bool, **extra):
+    client.get("/compte/login/", secure=https, **extra)
+    return client.post(
+        "/compte/login/", {"username": "camille", "password": PASSWORD}, secure=https, **extra
+    )
+
+
+def test_cookies_are_secure_over_https_without_any_setting(client, contributor, settings):
+    assert settings.SESSION_COOKIE_SECURE is False
+    page = client.get("/compte/login/", secure=True)
+    assert cookie_flags(page) == {"csrftoken": True}
+    response = log_in(client, https=True)
+    assert response.status_code == 302
+    flags = cookie_flags(response)
+    assert flags["sessionid"] is True and all(flags.values())
+
+
+def test_cookies_are_not_secure_over_plain_http(client, contributor):
+    page = client.get("/compte/login/")
+    assert cookie_flags(page) == {"csrftoken": False}
+    response = log_in(client, https=False)
+    assert response.status_code == 302
+    assert cookie_flags(response)["sessionid"] is False
+    # And the session works: the cookie came back with the next request.
+    client.get("/")
+    assert client.session.get("_auth_user_id") == str(contributor.pk)
+
+
+def test_behind_a_declared_proxy_its_https_header_counts(client, contributor, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = log_in(client, https=False, HTTP_X_FORWARDED_PROTO="https")
+    assert cookie_flags(response)["sessionid"] is True
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_a_forged_proto_header_counts_for_nothing_when_no_proxy_is_declared(client, contributor):
+    response = log_in(client, https=False, HTTP_X_FORWARDED_PROTO="https")
+    assert cookie_flags(response)["sessionid"] is False
+    assert "Strict-Transport-Security" not in response.headers
