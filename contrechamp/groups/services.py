@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 # A deadline this close (or passed) makes a request worth the group's attention.
 DEADLINE_NEAR_DAYS = 14
 SUGGESTIONS_PER_KIND = 20
+# Requests refused, wholly or partly, whose next step (the CADA) the group may take up.
+REFUSED = ("refused", "partial")
 MESSAGE_MAX_LENGTH = 5000
 MESSAGE_MIN_LENGTH = 10
 
@@ -453,12 +455,24 @@ def worklist_suggestions(
     for item in dated:
         implicit = getattr(item, "implicit_since", None)
         upcoming = getattr(item, "next", None)
+        # The estimated date of receipt calls for nothing; the others do.
+        soon = (
+            upcoming is not None
+            and upcoming.key != "received"
+            and upcoming.date <= on + dt.timedelta(days=DEADLINE_NEAR_DAYS)
+        )
         if implicit is not None:
             reason = _("implicitly refused since %(date)s") % {"date": date_format(implicit)}
             date = implicit
-        elif upcoming is not None and upcoming.date <= on + dt.timedelta(days=DEADLINE_NEAR_DAYS):
-            reason = f"{access_services.deadline_name(upcoming)}: {date_format(upcoming.date)}"
-            date = upcoming.date
+        elif item.status in REFUSED or soon:
+            # A refusal (by silence or not) has passed its date: the next one, the
+            # referral to the CADA, is what to follow, however far.
+            reason = str(item.get_status_display())
+            date = upcoming.date if upcoming is not None else on
+            if upcoming is not None:
+                reason += (
+                    f" · {access_services.deadline_name(upcoming)}: {date_format(upcoming.date)}"
+                )
         else:
             continue
         near.append(

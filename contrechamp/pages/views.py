@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from contrechamp.groups.services import groups_in_commune, groups_in_department, groups_in_epci
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
 from contrechamp.registry.figures import commune_figures, latest_counts
 from contrechamp.registry.models import CameraCount, Deployment
@@ -44,6 +45,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             "bars": [(c, 100 * c.count / peak if peak else 0) for c in counts],
             "figures": commune_figures(commune),
             "arrondissements": commune.arrondissements.all(),
+            "local_groups": groups_in_commune(commune),
         },
     )
 
@@ -66,6 +68,7 @@ def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
             "members": members,
             "deployments": deployments,
             "counts": counts,
+            "local_groups": groups_in_epci(epci),
         },
     )
 
@@ -103,6 +106,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             "deployments": deployments,
             "counts": counts,
             "communes": communes,
+            "local_groups": groups_in_department(department),
         },
     )
 

@@ -1,0 +1,74 @@
+"""The list of groups searched by place, the public page, and the place pages naming
+the groups active there."""
+
+import pytest
+from django.urls import reverse
+
+from contrechamp.groups import services
+from contrechamp.places.models import Commune, Department, Epci
+
+
+def test_the_list_finds_groups_by_place(group, other_group, client):
+    lyon = Commune.objects.get(code="69123")
+    for typed in ("Lyon", "lyon", "69123"):
+        page = client.get(reverse("group-list"), {"lieu": typed}).content.decode()
+        assert "Technopolice Lyon" in page and "Collectif Gironde" not in page
+    # A commune of a department finds the department's group.
+    page = client.get(reverse("group-list"), {"lieu": "Bordeaux"}).content.decode()
+    assert "Collectif Gironde" in page and "Technopolice Lyon" not in page
+    page = client.get(reverse("group-list"), {"lieu": "Gironde"}).content.decode()
+    assert "Collectif Gironde" in page
+    page = client.get(reverse("group-list"), {"lieu": "Brest"}).content.decode()
+    assert "Technopolice Lyon" not in page and "Collectif Gironde" not in page
+    page = client.get(reverse("group-list")).content.decode()
+    assert "Technopolice Lyon" in page and "Collectif Gironde" in page
+    assert lyon.name in page
+
+
+def test_the_search_takes_anything_typed(group, client):
+    for typed in ("\n\x00", "%", "'; DROP TABLE", "x" * 5000):
+        assert client.get(reverse("group-list"), {"lieu": typed}).status_code == 200
+
+
+def test_the_public_page(group, client):
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert "<strong>vidéosurveillance</strong>" in page
+    assert reverse("commune-detail", args=["69123"]) in page
+    assert "2 membres" in page or "2 members" in page
+    assert 'name="message"' in page and 'name="website"' in page
+
+
+def test_the_description_is_rendered_safely(contributor, client):
+    created = services.group_create(
+        creator=contributor,
+        name="Collectif test",
+        description="<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        communes=[Commune.objects.get(code="42218")],
+    )
+    page = client.get(created.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page and "javascript:" not in page and "onerror" not in page
+
+
+def test_place_pages_show_the_groups_active_there(group, other_group, client):
+    lyon = client.get(reverse("commune-detail", args=["69123"])).content.decode()
+    assert group.get_absolute_url() in lyon and other_group.get_absolute_url() not in lyon
+    bordeaux = client.get(reverse("commune-detail", args=["33063"])).content.decode()
+    assert other_group.get_absolute_url() in bordeaux
+    rhone = client.get(reverse("department-detail", args=["69"])).content.decode()
+    assert group.get_absolute_url() in rhone
+    metropole = Commune.objects.get(code="69123").epci
+    assert metropole is not None
+    page = client.get(reverse("epci-detail", args=[metropole.siren])).content.decode()
+    assert group.get_absolute_url() in page and other_group.get_absolute_url() not in page
+    # A group on an intercommunality shows on its communes' pages.
+    group.epcis.add(Epci.objects.get(siren=metropole.siren))
+    group.communes.clear()
+    villeurbanne = client.get(reverse("commune-detail", args=["69266"])).content.decode()
+    assert group.get_absolute_url() in villeurbanne
+
+
+@pytest.mark.parametrize("code", ["75056", "13055"])
+def test_place_pages_without_groups_say_nothing(code, client, db):
+    page = client.get(reverse("commune-detail", args=[code])).content.decode()
+    assert "/collectifs/" not in page.split("<main")[1].split("</main>")[0]
+    assert Department.objects.exists()
