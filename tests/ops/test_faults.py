@@ -4,6 +4,7 @@ upload, the database going away. Nothing acknowledged is lost, the person sees a
 error, work resumes by itself."""
 
 import errno
+import hashlib
 import http.client
 import json
 import os
@@ -11,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -342,3 +344,159 @@ if POSTGRES:
         finally:
             query_database(admin, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
             _kill(web)
+
+
+# --- the web server killed during uploads and edits --------------------------------------
+
+
+def _multipart(fields: dict[str, str], filename: str, data: bytes) -> tuple[bytes, str]:
+    boundary = "----contrechamp" + os.urandom(8).hex()
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        )
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+        f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'
+    )
+    body = "".join(parts).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_the_web_server_killed_during_uploads_and_edits_loses_nothing_acknowledged(tmp_path):
+    from benchmarks.load import CSRF as LOAD_CSRF
+    from benchmarks.load import EDITORS, Client, form_fields
+
+    url = separate_database(tmp_path, "faults_web")
+    env = {**_env(tmp_path, url), "RATE_LIMIT_UPLOADS": "100000/m"}
+    for command in (["migrate", "-v", "0"], ["places", "load"], ["demo", "load"]):
+        _contrechamp(env, *command)
+    made = subprocess.run(
+        [sys.executable, "-c", EDITORS, "1", "3"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "contrechamp.settings"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    setup = json.loads(made.stdout.strip().splitlines()[-1])
+    session, slugs = setup["sessions"][0], setup["slugs"]
+
+    def serve() -> tuple[subprocess.Popen, int]:
+        port = _free_port()
+        web = _start(env, "web", "--port", str(port), log=tmp_path / "web.log")
+        _wait(lambda: _answers(port), 45, "the web server did not answer")
+        return web, port
+
+    def _answers(port: int) -> bool:
+        try:
+            return Client(port).request("GET", "/")[0] == 200
+        except OSError:
+            return False
+
+    web, port = serve()
+    stop = threading.Event()
+    uploaded: dict[int, bytes] = {}  # acknowledged: document id → bytes sent
+    edited: list[str] = []  # acknowledged edits (their comment)
+    errors: list[str] = []
+
+    def uploader(n: int) -> None:
+        k = 0
+        while not stop.is_set():
+            k += 1
+            data = samples.text_pdf([f"Envoi {n}-{k} : caméras du quartier {n}, lot {k}."])
+            body, kind = _multipart({"origin": "other"}, f"envoi-{n}-{k}.pdf", data)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            try:
+                conn.request(
+                    "POST",
+                    "/documents/envoi/",
+                    body=body,
+                    headers={
+                        "Content-Type": kind,
+                        "Accept": "application/json",
+                        "Cookie": f"csrftoken={LOAD_CSRF}; sessionid={session}",
+                        "X-CSRFToken": LOAD_CSRF,
+                    },
+                )
+                response = conn.getresponse()
+                answer = response.read()
+            except OSError as error:
+                errors.append(f"upload: {error}")
+                continue
+            finally:
+                conn.close()
+            if response.status == 200:
+                [result] = json.loads(answer)["results"]
+                uploaded[result["id"]] = data
+            else:
+                errors.append(f"upload: {response.status}")
+
+    def editor(n: int) -> None:
+        client = Client(port, session, timeout=20)
+        path = f"/dispositifs/{slugs[n]}/modifier/"
+        k = 0
+        while not stop.is_set():
+            k += 1
+            marker = f"fault {n} {k}"
+            try:
+                status, body, _ = client.request("GET", path)
+                fields = [
+                    (name, value)
+                    for name, value in form_fields(body.decode(), "version")
+                    if name not in ("description", "comment")
+                ]
+                fields += [("description", f"Édité : {marker}."), ("comment", marker)]
+                status, body, _ = client.request("POST", path, fields)
+            except (OSError, ValueError) as error:
+                errors.append(f"edit: {error}")
+                continue
+            if status == 302:
+                edited.append(marker)
+            else:
+                errors.append(f"edit: {status}")
+
+    threads = [threading.Thread(target=uploader, args=(n,)) for n in range(3)]
+    threads += [threading.Thread(target=editor, args=(n,)) for n in range(len(slugs))]
+    for thread in threads:
+        thread.start()
+    try:
+        _wait(lambda: len(uploaded) >= 3 and len(edited) >= 3, 40, "nothing acknowledged")
+        web.send_signal(signal.SIGKILL)  # in the middle of requests
+        web.wait(10)
+        time.sleep(0.5)  # requests meet the dead server: each gets an error
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+        _kill(web)
+    assert errors, "no request met the dead server"
+
+    web, port = serve()  # the site starts again on the same database and files
+    try:
+        for document, data in uploaded.items():
+            [(sha256,)] = query_database(
+                url, "SELECT sha256 FROM documents_document WHERE id = ?", (document,)
+            )
+            path = tmp_path / "media/documents/originals" / sha256[:2] / sha256
+            assert path.read_bytes() == data, document
+        for (sha256,) in query_database(url, "SELECT sha256 FROM documents_document"):
+            # No row, acknowledged or not, points to a missing or partial file.
+            original = tmp_path / "media/documents/originals" / sha256[:2] / sha256
+            assert hashlib.sha256(original.read_bytes()).hexdigest() == sha256
+        comments = {
+            row[0]
+            for row in query_database(
+                url, "SELECT comment FROM registry_revision WHERE comment LIKE 'fault %'"
+            )
+        }
+        assert set(edited) <= comments, set(edited) - comments
+        # And it works as before.
+        client = Client(port, session)
+        status, body, _ = client.request("GET", f"/dispositifs/{slugs[0]}/modifier/")
+        fields = [(k, v) for k, v in form_fields(body.decode(), "version") if k != "comment"]
+        status, _, _ = client.request("POST", f"/dispositifs/{slugs[0]}/modifier/", fields)
+        assert status == 302
+    finally:
+        _kill(web)
