@@ -7,12 +7,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.conftest import PASSWORD, require, separate_database
 
+# The folder where each running site writes its e-mails.
+SITE_MAIL_DIRS: dict[str, Path] = {}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -39,6 +42,9 @@ def site(tmp_path_factory):
         **os.environ,
         "CONTRECHAMP_DATA_DIR": str(data_dir),
         "DATABASE_URL": separate_database(data_dir, "browser"),
+        # E-mails as files, for the tests that follow a link sent by e-mail.
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(data_dir / "mail"),
         "DJANGO_SETTINGS_MODULE": "",
     }
     env.pop("DJANGO_SETTINGS_MODULE")
@@ -63,6 +69,7 @@ def site(tmp_path_factory):
         stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
+    SITE_MAIL_DIRS[base] = data_dir / "mail"
     for _ in range(100):
         try:
             urllib.request.urlopen(base + "/a-propos/donnees/", timeout=2)
