@@ -26,7 +26,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from playwright.sync_api import expect
 
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import SITE_DATABASES, _free_port, authenticator_code
 from tests.conftest import PASSWORD, separate_database
 
 pytestmark = pytest.mark.browser
@@ -69,6 +69,13 @@ users = {
     ),
 }
 contributor, reviewer = users["contributor"], users["reviewer"]
+# Reviewers and administrators have set up two-factor authentication.
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from tests.browser.conftest import AUTHENTICATOR_KEY
+for person in (reviewer, users["administrator"]):
+    TOTPDevice.objects.create(
+        user=person, name="authenticator", key=AUTHENTICATOR_KEY, confirmed=True
+    )
 
 # A second version of a published deployment and of an organisation: a diff to show.
 deployment = Deployment.objects.published().exclude(citations=None).order_by("id").first()
@@ -319,6 +326,10 @@ class Crawler:
             self.page.fill("input[name=password]", PASSWORD)
             with self.page.expect_navigation():
                 self.page.click("main button[type=submit]")
+            if self.page.url.startswith(self.base + "/compte/deux-facteurs/"):
+                self.page.fill("input[name=code]", authenticator_code(self.base, username))
+                with self.page.expect_navigation():
+                    self.page.click("main form button[type=submit]")
             assert self.page.url == self.base + "/", f"{username} could not log in"
 
     def _report(self, problem: str) -> None:
@@ -410,6 +421,7 @@ class CrawlSite:
             cwd=ROOT,
         )
         self.base = f"http://127.0.0.1:{port}"
+        SITE_DATABASES[self.base] = self.env["DATABASE_URL"]
         for _ in range(150):
             try:
                 urllib.request.urlopen(self.base + "/a-propos/donnees/", timeout=2)
