@@ -97,7 +97,7 @@ def date_warnings(target: str, after: dict[str, Any]) -> list[Warning]:
             warnings.append(
                 Warning(
                     "future_date",
-                    _("The %(what)s (%(date)s) is in the future.") % {"what": label, "date": value},
+                    _("Date in the future: %(what)s, %(date)s.") % {"what": label, "date": value},
                 )
             )
         year = _year(value)
@@ -105,7 +105,7 @@ def date_warnings(target: str, after: dict[str, Any]) -> list[Warning]:
             warnings.append(
                 Warning(
                     "early_date",
-                    _("The %(what)s (%(date)s) is before %(year)d, early for a digital technology.")
+                    _("Date before %(year)d, early for a digital technology: %(what)s, %(date)s.")
                     % {"what": label, "date": value, "year": FIRST_DIGITAL_YEAR},
                 )
             )

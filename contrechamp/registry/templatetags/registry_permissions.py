@@ -21,5 +21,6 @@ for _name in (
     "may_edit_organisation",
     "may_publish_organisation",
     "may_revert_organisation",
+    "may_review",
 ):
     register.filter(_name, getattr(permissions, _name))

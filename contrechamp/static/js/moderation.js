@@ -33,6 +33,13 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    // Ctrl+Enter (⌘+Enter) in a reason sends its form: rejecting stays on the keyboard.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.form &&
+        event.target.matches("textarea")) {
+      event.preventDefault();
+      event.target.form.requestSubmit();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) {
       if (event.key === "Escape" && typing(event.target)) event.target.blur();
       return;
