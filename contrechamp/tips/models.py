@@ -7,6 +7,7 @@ day only (not the time), file names replaced, and the receipt code kept as a has
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contrechamp.documents.models import Document
 from contrechamp.places.models import Commune
@@ -14,9 +15,9 @@ from contrechamp.places.models import Commune
 
 class Tip(models.Model):
     STATUSES = [
-        ("new", _("new")),
-        ("handling", _("being handled")),
-        ("closed", _("closed")),
+        ("new", pgettext_lazy("tip", "new")),
+        ("handling", pgettext_lazy("tip", "being handled")),
+        ("closed", pgettext_lazy("tip", "closed")),
     ]
 
     text = models.TextField(_("text"))

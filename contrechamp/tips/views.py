@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contrechamp.documents import uploads as upload_limits
+from contrechamp.documents.models import Document
 from contrechamp.lib import ratelimit
 from contrechamp.tips import permissions
 from contrechamp.tips.forms import AddForm, CodeForm, ReplyForm, StatusForm, TipForm
@@ -146,8 +147,13 @@ def tip_queue(request: HttpRequest) -> HttpResponse:
         Tip.objects.filter(status=current)
         .select_related("place")
         .prefetch_related(
-            "documents",
-            Prefetch("messages", queryset=TipMessage.objects.prefetch_related("documents")),
+            Prefetch("documents", queryset=Document.objects.order_by("id")),
+            Prefetch(
+                "messages",
+                queryset=TipMessage.objects.select_related("written_by").prefetch_related(
+                    Prefetch("documents", queryset=Document.objects.order_by("id"))
+                ),
+            ),
         )
     )
     statuses = [(key, label, counts[key]) for key, label in Tip.STATUSES]

@@ -174,3 +174,13 @@ def test_a_body_past_the_upload_limit_is_refused_before_it_is_read(client, setti
     response, code = send(client, files=[("gros.pdf", b"%PDF-1.4\n" + b"0" * 20_000, PDF)])
     assert response.status_code == 413 and code is None
     assert not Tip.objects.exists()
+
+
+@pytest.mark.django_db
+def test_without_its_cleaner_a_file_is_refused_not_stored_as_it_came(client, monkeypatch):
+    monkeypatch.setattr("contrechamp.tips.clean.shutil.which", lambda name: None)
+    response, code = send(
+        client, files=[("photo.jpg", samples.jpeg_with_gps_and_xmp(), "image/jpeg")]
+    )
+    assert response.status_code == 400 and code is None
+    assert not Tip.objects.exists() and stored_files() == []
