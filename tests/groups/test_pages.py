@@ -42,7 +42,9 @@ def test_the_description_is_rendered_safely(contributor, client):
     created = services.group_create(
         creator=contributor,
         name="Collectif test",
-        description="<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        description=(
+            "<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+        ),
         communes=[Commune.objects.get(code="42218")],
     )
     page = client.get(created.get_absolute_url()).content.decode()
