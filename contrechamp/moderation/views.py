@@ -148,6 +148,14 @@ def _history(author_ids: set[int]) -> dict[int, dict[str, Any]]:
     return out
 
 
+def _edit_url(proposal: Proposal, obj: Any) -> str:
+    if isinstance(obj, Deployment):
+        return reverse("deployment-edit", args=[obj.slug]) + f"?proposal={proposal.id}"
+    if isinstance(obj, Organisation):
+        return reverse("organisation-edit", args=[obj.slug]) + f"?proposal={proposal.id}"
+    return ""
+
+
 def proposal_card(proposal: Proposal) -> dict[str, Any]:
     """Everything the queue shows of one pending change."""
     obj = proposal_object(proposal)
@@ -164,10 +172,8 @@ def proposal_card(proposal: Proposal) -> dict[str, Any]:
         "sources": _sources(proposal, after, obj),
         "warnings": proposal_warnings(proposal),
         "stale": proposal_is_stale(proposal),
-        # "Edit then accept" opens the deployment form filled with the proposal.
-        "edit_url": reverse("deployment-edit", args=[obj.slug]) + f"?proposal={proposal.id}"
-        if isinstance(obj, Deployment)
-        else "",
+        # "Edit then accept" opens the object's form filled with the proposal.
+        "edit_url": _edit_url(proposal, obj),
     }
 
 
@@ -219,11 +225,7 @@ def accept(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 "nothing was saved. Check the merge below, then save to accept."
             ),
         )
-        if isinstance(obj, Deployment):
-            return redirect(
-                reverse("deployment-edit", args=[obj.slug]) + f"?proposal={proposal.id}"
-            )
-        return redirect(reverse("moderation-queue") + f"#p-{proposal.id}")
+        return redirect(_edit_url(proposal, obj) or reverse("moderation-queue"))
     except ProposalClosed as e:
         messages.error(request, " ".join(e.messages))
     except ValidationError as e:

@@ -764,6 +764,8 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
         if org is None
         else may_edit_organisation(request.user, org)
     )
+    # A reviewer editing a proposed change before accepting it ("edit then accept").
+    proposal = _review_proposal(request, "organisation", org.id) if org is not None else None
     conflict: StaleEdit | None = None
     choices: list[dict] = []
     if request.method == "POST":
@@ -780,7 +782,15 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
             comment = form.cleaned_data["comment"]
             direct = may_publish_directly(request.user)
             try:
-                if org is None and not direct:
+                if proposal is not None:
+                    proposal_accept(
+                        proposal=proposal,
+                        reviewer=_author(request),
+                        data=data,
+                        base_version=base_version,
+                        keep_theirs=keep_theirs,
+                    )
+                elif org is None and not direct:
                     # Hidden until a reviewer accepts it.
                     org, _proposal = organisation_propose_create(
                         data=data, author=_author(request), comment=comment
@@ -823,21 +833,36 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
                             field if field in form.fields and field != "version" else None, m
                         )
             else:
+                if proposal is not None:
+                    messages.success(request, _("Proposal edited and accepted."))
+                    return redirect("moderation-queue")
                 if direct:
                     messages.success(request, _("Organisation saved."))
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "Your change waits for review: nothing public changes until a "
-                            "reviewer accepts it."
-                        ),
-                    )
-                return redirect(org)
+                    return redirect(org)
+                messages.success(
+                    request,
+                    _(
+                        "Your change waits for review: nothing public changes until a "
+                        "reviewer accepts it."
+                    ),
+                )
+                # A new organisation is hidden, even from its author, until accepted.
+                return redirect("moderation-mine")
         if pending and conflict is None and base_version and org is not None:
             saved = base_snapshot(kind="organisation", object_id=org.id, version=base_version)
             mine = getattr(form, "cleaned_data", {})
             choices = _choice_rows(pending, mine, saved, chosen=request.POST)
+    elif proposal is not None and org is not None:
+        # The proposal, or on a newer version the merge of both, to check and choose.
+        conflict = proposal_merge(proposal)
+        if conflict is not None:
+            initial, version = conflict.merged, conflict.current_version
+            choices = _choice_rows(conflict.conflicts, conflict.merged, conflict.theirs)
+        else:
+            initial, version = proposal.data, proposal.base_version or org.version
+        form = f.OrganisationForm(
+            instance=org, initial={**initial, "version": version, "comment": proposal.comment}
+        )
     else:
         form = f.OrganisationForm(instance=org, initial={"version": org.version} if org else None)
     return render(
@@ -845,6 +870,7 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
         "registry/organisation_form.html",
         {
             "form": form,
+            "proposal": proposal,
             "organisation": org,
             "conflict": conflict,
             "conflict_rows": revision_diff(

@@ -365,7 +365,7 @@ def test_a_newcomers_organisation_stays_hidden_until_accepted(client, newcomer, 
         reverse("organisation-create"),
         {"name": "Vigie Sonore SAS", "kind": "vendor", "country": "FR", "description": "x"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("moderation-mine")
     org = Organisation.objects.get(name="Vigie Sonore SAS")
     assert not org.is_public
     visitor = Client()
@@ -469,3 +469,42 @@ def test_bulk_reject_needs_one_reason_for_all(
         )
     assert Proposal.objects.filter(id__in=ids, state="rejected", reason="Doublons.").count() == 2
     assert len(mail.outbox) == 2
+
+
+def test_an_organisation_edit_on_an_older_version_opens_the_merge_for_the_reviewer(
+    client, newcomer, contributor, reviewer
+):
+    from contrechamp.registry.proposals import organisation_propose
+    from contrechamp.registry.services import organisation_snapshot, organisation_update
+
+    org = Organisation.objects.get(slug="thales")
+    data = organisation_snapshot(org)
+    proposal = organisation_propose(
+        organisation=org,
+        data={**data, "siren": "552059024"},
+        base_version=org.version,
+        author=newcomer,
+    )
+    organisation_update(
+        organisation=org,
+        data={**data, "description": "Groupe de défense et de sécurité."},
+        base_version=org.version,
+        author=contributor,
+    )
+    org.refresh_from_db()
+    newer = org.version
+    login(client, reviewer)
+    response = client.post(reverse("moderation-accept", args=[proposal.id]))
+    assert f"/organisations/thales/modifier/?proposal={proposal.id}" == response["Location"]
+    org.refresh_from_db()
+    assert org.version == newer and org.siren != "552059024"
+    fields = form_fields(client.get(response["Location"]).content.decode())
+    assert fields["siren"] == ["552059024"]
+    assert fields["description"] == ["Groupe de défense et de sécurité."]
+    assert client.post("/organisations/thales/modifier/", fields).status_code == 302
+    org.refresh_from_db()
+    assert org.siren == "552059024" and org.description == "Groupe de défense et de sécurité."
+    proposal.refresh_from_db()
+    assert proposal.state == "accepted"
+    revision = Revision.objects.get(kind="organisation", object_id=org.id, version=org.version)
+    assert revision.author == newcomer
