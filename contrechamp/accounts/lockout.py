@@ -93,7 +93,7 @@ class LockoutBackend:
 def count_failure(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    if request is not None and getattr(request, LOCKED_ATTRIBUTE, 0):
+    if request is not None and getattr(request, LOCKED_ATTRIBUTE, None):
         return
     seconds = settings.LOGIN_LOCKOUT_SECONDS
     key, user = _account(_identifier(credentials))

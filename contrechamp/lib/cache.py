@@ -40,6 +40,9 @@ def cache_from_url(url: str) -> dict[str, Any]:
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": parsed.path,
+            # Its `incr` rewrites the entry with the default timeout: long enough for a
+            # day's windows (keys carry their window, so a longer life changes no count).
+            "TIMEOUT": 2 * 86400,
         }
     if parsed.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -64,12 +67,18 @@ class AtomicDatabaseCache(DatabaseCache):
         connection = connections[db]
         quote = connection.ops.quote_name
         table, ckey, cvalue, cexpires = (
-            quote(self._table),
+            quote(self._table),  # type: ignore[attr-defined]
             quote("cache_key"),
             quote("value"),
             quote("expires"),
         )
+        # A counter lost in a crash costs nothing; waiting for the disk on every counted
+        # request costs milliseconds on PostgreSQL. Only when this transaction is ours
+        # alone: inside someone else's, SET LOCAL would weaken their writes too.
+        relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
         with transaction.atomic(using=db), connection.cursor() as cursor:
+            if relaxed:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute(
                 f"UPDATE {table} SET {cexpires} = {cexpires} WHERE {ckey} = %s", [cache_key]
             )

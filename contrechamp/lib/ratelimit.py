@@ -173,15 +173,15 @@ def hit(
     previous_key = _cache_key(scope, identifier, window, index - 1)
     cache = _cache()
     try:
-        # Kept two windows: the next window still weighs this one.
-        if cache.add(current_key, 1, timeout=2 * window + 1):
-            current = 1
-        else:
-            try:
-                current = cache.incr(current_key)
-            except ValueError:  # expired between add and incr
-                cache.set(current_key, 1, timeout=2 * window + 1)
+        # Incremented first: past the window's first event the key exists, and that is
+        # one short transaction. Kept two windows: the next window still weighs this one.
+        try:
+            current = cache.incr(current_key)
+        except ValueError:
+            if cache.add(current_key, 1, timeout=2 * window + 1):
                 current = 1
+            else:  # another process created it in between
+                current = cache.incr(current_key)
         previous = cache.get(previous_key, 0)
         decision = _decide(current - 1, previous, now=now, index=index, limit=limit, window=window)
         if not decision.allowed:
@@ -270,8 +270,8 @@ def refused(request: HttpRequest, decision: Decision) -> HttpResponse:
         )
     else:
         message = ngettext(
-            "Too many attempts. Please try again in %(minutes)d minute.",
-            "Too many attempts. Please try again in %(minutes)d minutes.",
+            "Too many requests from you. Please try again in %(minutes)d minute.",
+            "Too many requests from you. Please try again in %(minutes)d minutes.",
             minutes,
         ) % {"minutes": minutes}
         response = HttpResponse(

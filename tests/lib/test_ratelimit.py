@@ -229,7 +229,7 @@ def test_the_429_page_in_english(client, db, settings):
             "/compte/inscription/", form, REMOTE_ADDR="192.0.2.1", HTTP_ACCEPT_LANGUAGE="en"
         )
     assert refused["Retry-After"] == str(66 * 60)
-    assert "Too many attempts. Please try again in 66 minutes." in refused.content.decode()
+    assert "Too many requests from you. Please try again in 66 minutes." in refused.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/signaler/", "/signaler/suivi/"])
