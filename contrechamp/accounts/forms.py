@@ -69,6 +69,11 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.Form):
     public_name = PublicNameField()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Three forms share the account page: ids of their own, field names unchanged.
+        kwargs.setdefault("auto_id", "profile_%s")
+        super().__init__(*args, **kwargs)
+
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(label=_("New e-mail address"))
@@ -76,6 +81,7 @@ class EmailChangeForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
+        kwargs.setdefault("auto_id", "email_%s")
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
@@ -90,6 +96,7 @@ class AccountDeleteForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
+        kwargs.setdefault("auto_id", "delete_%s")
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:

@@ -134,9 +134,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    _(
-                        "We sent a link to the new address: it is used once you follow the link."
-                    ),
+                    _("We sent a link to the new address: it is used once you follow the link."),
                 )
                 return redirect("account")
         elif action == "delete":
