@@ -9,12 +9,15 @@ import time
 import urllib.request
 from pathlib import Path
 from pathlib import Path
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.conftest import PASSWORD, query_database, require, separate_database
 
+# The folder where each running site writes its e-mails.
+SITE_MAIL_DIRS: dict[str, Path] = {}
 # The folder where each running site writes its e-mails.
 SITE_MAIL_DIRS: dict[str, Path] = {}
 # The folder where each running site writes its e-mails.
@@ -86,6 +89,9 @@ def site(tmp_path_factory):
         # E-mails as files, for the tests that follow a link sent by e-mail.
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(data_dir / "mail"),
+        # E-mails as files, for the tests that follow a link sent by e-mail.
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(data_dir / "mail"),
         "DJANGO_SETTINGS_MODULE": "",
     }
     env.pop("DJANGO_SETTINGS_MODULE")
@@ -118,6 +124,7 @@ def site(tmp_path_factory):
         stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
+    SITE_MAIL_DIRS[base] = data_dir / "mail"
     SITE_MAIL_DIRS[base] = data_dir / "mail"
     SITE_MAIL_DIRS[base] = data_dir / "mail"
     SITE_DATABASES[base] = env["DATABASE_URL"]
