@@ -271,12 +271,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per e-mail
 # (the browser tests read sign-up links there).
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or str(DATA_DIR / "mail")
-# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per e-mail
-# (the browser tests read sign-up links there).
-EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or str(DATA_DIR / "mail")
-# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per e-mail
-# (the browser tests read sign-up links there).
-EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "contrechamp@localhost")
 
 # Map tiles are off by default: the map draws department outlines served by the project

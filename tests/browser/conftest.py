@@ -8,18 +8,12 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from pathlib import Path
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.conftest import PASSWORD, query_database, require, separate_database
 
-# The folder where each running site writes its e-mails.
-SITE_MAIL_DIRS: dict[str, Path] = {}
-# The folder where each running site writes its e-mails.
-SITE_MAIL_DIRS: dict[str, Path] = {}
 # The folder where each running site writes its e-mails.
 SITE_MAIL_DIRS: dict[str, Path] = {}
 CHROMIUM = "/usr/bin/chromium"
@@ -86,12 +80,6 @@ def site(tmp_path_factory):
         # E-mails as files, for the tests that follow a link sent by e-mail.
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(data_dir / "mail"),
-        # E-mails as files, for the tests that follow a link sent by e-mail.
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(data_dir / "mail"),
-        # E-mails as files, for the tests that follow a link sent by e-mail.
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(data_dir / "mail"),
         "DJANGO_SETTINGS_MODULE": "",
     }
     env.pop("DJANGO_SETTINGS_MODULE")
@@ -124,8 +112,6 @@ def site(tmp_path_factory):
         stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
-    SITE_MAIL_DIRS[base] = data_dir / "mail"
-    SITE_MAIL_DIRS[base] = data_dir / "mail"
     SITE_MAIL_DIRS[base] = data_dir / "mail"
     SITE_DATABASES[base] = env["DATABASE_URL"]
     for _ in range(100):
