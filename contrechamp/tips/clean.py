@@ -23,18 +23,21 @@ never written to the storage nor to the database.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pymupdf
 from django.utils.translation import gettext as _
 
-from contrechamp.documents.extract import DocumentError, sniff
+from contrechamp.documents.extract import MAX_XML_BYTES, DocumentError, sniff
 
 MAT2_TIMEOUT = 300
 _HEAD = 4096
@@ -97,7 +100,10 @@ def clean_file(source: Iterable[bytes], folder: Path) -> Cleaned:
         return Cleaned(typed, sniffed.kind, extension)
     if extension == ".pdf":
         return Cleaned(clean_pdf(typed), sniffed.kind, extension)
-    return Cleaned(run_mat2(typed), sniffed.kind, extension)
+    cleaned = run_mat2(typed)
+    if extension == ".odt":
+        cleaned = odf_without_authors(cleaned)
+    return Cleaned(cleaned, sniffed.kind, extension)
 
 
 def run_mat2(path: Path) -> Path:
@@ -126,6 +132,52 @@ def run_mat2(path: Path) -> Path:
                 "type says); it was not kept."
             )
         )
+    return cleaned
+
+
+_DC = "http://purl.org/dc/elements/1.1/"
+_META = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+# Inside the content of an OpenDocument file: who wrote a comment or a tracked change,
+# and when. mat2 drops meta.xml but keeps these (measured: a comment's <dc:creator>).
+_ODF_PEOPLE = {f"{{{_DC}}}creator", f"{{{_DC}}}date", f"{{{_META}}}creator-initials"}
+_ODF_PARTS = ("content.xml", "styles.xml")
+
+
+def _xml_without_people(data: bytes) -> bytes:
+    # The document's own prefixes are kept (ElementTree would write ns0:, ns1:...).
+    for _event, (prefix, uri) in ElementTree.iterparse(io.BytesIO(data), events=("start-ns",)):
+        ElementTree.register_namespace(prefix, uri)
+    root = ElementTree.fromstring(data)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag in _ODF_PEOPLE:
+                parent.remove(child)
+    return ElementTree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def odf_without_authors(path: Path) -> Path:
+    """The OpenDocument file at `path` rewritten without the authors and dates of its
+    comments and tracked changes; the "mimetype" member first and stored, as ODF wants."""
+    cleaned = path.with_name(f"authors-removed{path.suffix}")
+    try:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(cleaned, "w") as target:
+            for info in source.infolist():
+                if info.filename in _ODF_PARTS and info.file_size > MAX_XML_BYTES:
+                    raise CannotClean(refused_type_message())
+                data = source.read(info.filename)
+                if info.filename in _ODF_PARTS:
+                    data = _xml_without_people(data)
+                compression = (
+                    zipfile.ZIP_STORED if info.filename == "mimetype" else (zipfile.ZIP_DEFLATED)
+                )
+                target.writestr(info.filename, data, compress_type=compression)
+    except (zipfile.BadZipFile, ElementTree.ParseError, ValueError) as error:
+        raise CannotClean(
+            _(
+                "The file could not be read to remove its metadata (damaged, or not what its "
+                "type says); it was not kept."
+            )
+        ) from error
     return cleaned
 
 

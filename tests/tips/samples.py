@@ -174,7 +174,7 @@ _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 def docx_with_creator() -> bytes:
     """A Word document whose core properties name a creator and last editor, whose app
-    properties name a company, with a comment by a named author."""
+    properties name a company, with a comment and tracked changes by named authors."""
     return _zip(
         {
             "[Content_Types].xml": (
@@ -218,6 +218,10 @@ def docx_with_creator() -> bytes:
                 f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body>'
                 "<w:p><w:r><w:t>Note interne sur les cameras intelligentes du marche.</w:t>"
                 "</w:r></w:p>"
+                '<w:p><w:ins w:id="5" w:author="Jean SECRET" w:date="2025-03-12T09:14:00Z">'
+                "<w:r><w:t>Ajout du lot 3.</w:t></w:r></w:ins>"
+                '<w:del w:id="6" w:author="SECRET-PHONE"><w:r><w:delText>x</w:delText></w:r>'
+                "</w:del></w:p>"
                 '<w:p><w:commentRangeStart w:id="0"/><w:r><w:t>Montant 80 000 euros.</w:t>'
                 '</w:r><w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>'
                 "</w:p></w:body></w:document>"
@@ -245,7 +249,8 @@ def docx_with_creator() -> bytes:
 
 
 def odt_with_author() -> bytes:
-    """An OpenDocument text whose meta.xml names its initial creator and last editor."""
+    """An OpenDocument text whose meta.xml names its initial creator and last editor,
+    with a comment by a named author."""
     office = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
     text = 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
     return _zip(
@@ -266,7 +271,10 @@ def odt_with_author() -> bytes:
             "content.xml": (
                 f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {office} '
                 f'{text} office:version="1.2"><office:body><office:text>'
-                "<text:p>Compte rendu: capteurs audio installes place du marche.</text:p>"
+                "<text:p>Compte rendu: capteurs audio installes place du marche."
+                '<office:annotation xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                "<dc:creator>SECRET comment</dc:creator><dc:date>2025-03-12T09:14:00</dc:date>"
+                "<text:p>A verifier</text:p></office:annotation></text:p>"
                 "</office:text></office:body></office:document-content>"
             ).encode(),
             "meta.xml": (
