@@ -6,7 +6,7 @@ import base64
 import binascii
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 from django.db.models import F, Q, QuerySet
@@ -15,6 +15,7 @@ from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema, Swagger
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import Field
 
 from contrechamp.access.models import AccessRequest
 from contrechamp.access.permissions import public_requests
@@ -74,6 +75,10 @@ api = NinjaAPI(
 )
 
 MAX_LIMIT = 500
+# The bounds are declared in the schema, so that a client (or a fuzzer) reading the
+# OpenAPI document knows which values are refused.
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
+SearchLimit = Annotated[int, Field(ge=1, le=100)]
 
 
 class ApiError(Exception):
@@ -197,7 +202,7 @@ class DeploymentQuery(Schema):
     vendor: str = ""
     funder: str = ""
     year: str = ""
-    limit: int = 100
+    limit: Limit = 100
     cursor: str | None = None
 
 
@@ -238,7 +243,7 @@ def list_communes(
     request: HttpRequest,
     q: str = "",
     department: str = "",
-    limit: int = 100,
+    limit: Limit = 100,
     cursor: str | None = None,
 ) -> dict:
     """Communes and municipal arrondissements, by INSEE code.
@@ -269,7 +274,7 @@ def get_commune(request: HttpRequest, code: str) -> dict:
 
 @api.get("/epcis", response={200: Page[EpciOut], **ERRORS}, tags=["places"])
 def list_epcis(
-    request: HttpRequest, q: str = "", limit: int = 100, cursor: str | None = None
+    request: HttpRequest, q: str = "", limit: Limit = 100, cursor: str | None = None
 ) -> dict:
     qs = Epci.objects.all()
     if q:
@@ -286,7 +291,7 @@ def get_epci(request: HttpRequest, siren: str) -> dict:
 
 
 @api.get("/departments", response={200: Page[DepartmentOut], **ERRORS}, tags=["places"])
-def list_departments(request: HttpRequest, limit: int = 200, cursor: str | None = None) -> dict:
+def list_departments(request: HttpRequest, limit: Limit = 200, cursor: str | None = None) -> dict:
     return paginate(
         request, Department.objects.select_related("region"), "code", limit, s.department_dict
     )
@@ -302,7 +307,7 @@ def get_department(request: HttpRequest, code: str) -> dict:
 
 @api.get("/organisations", response={200: Page[OrganisationOut], **ERRORS}, tags=["registry"])
 def list_organisations(
-    request: HttpRequest, kind: str = "", limit: int = 100, cursor: str | None = None
+    request: HttpRequest, kind: str = "", limit: Limit = 100, cursor: str | None = None
 ) -> dict:
     # Open data is what everyone may read: no organisation named only in a draft.
     qs = Organisation.objects.public()
@@ -322,7 +327,7 @@ def get_organisation(request: HttpRequest, slug: str) -> dict:
 
 
 @api.get("/technologies", response={200: Page[TechnologyOut], **ERRORS}, tags=["registry"])
-def list_technologies(request: HttpRequest, limit: int = 100, cursor: str | None = None) -> dict:
+def list_technologies(request: HttpRequest, limit: Limit = 100, cursor: str | None = None) -> dict:
     return paginate(request, Technology.objects.all(), "slug", limit, s.technology_dict)
 
 
@@ -331,7 +336,7 @@ def list_camera_counts(
     request: HttpRequest,
     commune: str = "",
     department: str = "",
-    limit: int = 100,
+    limit: Limit = 100,
     cursor: str | None = None,
 ) -> dict:
     qs = CameraCount.objects.select_related("commune").prefetch_related("citations__source")
@@ -352,7 +357,7 @@ class SearchQuery(Schema):
     kind: str = ""
     date_from: str = ""
     date_to: str = ""
-    limit: int = 20
+    limit: SearchLimit = 20
 
 
 def _document_dict(document: Document) -> dict[str, Any]:
@@ -420,7 +425,7 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
 
 
 @api.get("/documents", response={200: Page[DocumentOut], **ERRORS}, tags=["documents"])
-def list_documents(request: HttpRequest, limit: int = 100, cursor: str | None = None) -> dict:
+def list_documents(request: HttpRequest, limit: Limit = 100, cursor: str | None = None) -> dict:
     """Documents the caller may read, by id."""
     qs = readable_documents(request.user).prefetch_related("places")
     return paginate(request, qs, "id", limit, _document_dict, numeric=True)
@@ -500,7 +505,7 @@ def _public_request(request_id: int) -> AccessRequest:
 
 
 @api.get("/bodies", response={200: Page[BodyFoundOut], **ERRORS}, tags=["requests"])
-def list_bodies(request: HttpRequest, q: str, limit: int = 20) -> dict:
+def list_bodies(request: HttpRequest, q: str, limit: Limit = 20) -> dict:
     """Public bodies a request can go to, for autocompletion: bodies added before and
     those of the places dataset (communes' town halls, intercommunalities, departments
     and their prefectures, regions), each with the `reference` the request form takes."""
@@ -510,7 +515,7 @@ def list_bodies(request: HttpRequest, q: str, limit: int = 20) -> dict:
 
 @api.get("/requests", response={200: Page[AccessRequestOut], **ERRORS}, tags=["requests"])
 def list_requests(
-    request: HttpRequest, limit: int = 100, status: str = "", cursor: str | None = None
+    request: HttpRequest, limit: Limit = 100, status: str = "", cursor: str | None = None
 ) -> dict:
     """Access-to-documents requests that were sent, by id, with their next legal date."""
     # Each item's next date reads its events and its body's department: read for the
