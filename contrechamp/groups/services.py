@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from contrechamp.access import permissions as access_permissions
 from contrechamp.access import services as access_services
 from contrechamp.access.models import AccessRequest
+from contrechamp.audit.services import audit_record
 from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.models import Document, Entity
 from contrechamp.groups import permissions
@@ -240,7 +241,10 @@ def membership_leave(*, group: Group, user: User) -> None:
 
 
 def membership_show_name(*, group: Group, user: User, show: bool) -> None:
-    Membership.objects.filter(group=group, user=user, state="active").update(show_name=show)
+    own = Membership.objects.filter(group=group, user=user, state="active").first()
+    if own is not None and own.show_name != show:
+        own.show_name = show
+        own.save(update_fields=["show_name"])  # saved, not updated: the audit log sees it
 
 
 # --- Places ------------------------------------------------------------------------------
@@ -597,6 +601,8 @@ def work_item_change(*, item: WorkItem, user: User, version: int, action: str) -
     current = WorkItem.objects.get(id=item.id)
     if not updated:
         raise StaleWorkItem(current)
+    # A conditional UPDATE sends no signal: the audit log is told here.
+    audit_record("changed", target=current, details={"fields": sorted(changes)})
     return current
 
 

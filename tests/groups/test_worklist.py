@@ -262,3 +262,16 @@ def test_draft_deployments_and_requests_stay_off_the_public_activity(
         assert "Projet secret de VSA" not in page
         if viewer is not author:
             assert "Demande pas encore envoyée" not in page
+
+
+def test_changes_reach_the_audit_log(group, item, contributor):
+    from contrechamp.audit.models import AuditEntry
+
+    client_for(Client, contributor).post(
+        reverse("group-work-item", args=[group.slug, item.id]), {"version": 1, "action": "done"}
+    )
+    entry = AuditEntry.objects.filter(
+        target_app="groups", target_model="workitem", target_id=str(item.id), action="changed"
+    ).first()
+    assert entry is not None and entry.actor_id == contributor.pk
+    assert entry.details == {"fields": ["state"]}
