@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contrechamp.accounts.trust import accepted_change_count
+from contrechamp.audit.services import audit_record
 from contrechamp.registry.models import (
     CameraCount,
     Deployment,
@@ -265,6 +266,18 @@ def proposal_merge(proposal: Proposal) -> StaleEdit | None:
 # --- deciding ---------------------------------------------------------------------------
 
 
+def _audit_details(proposal: Proposal, edited: bool) -> dict[str, Any]:
+    """What the audit log keeps of a decision: which change of which object, by whom
+    (the reviewer is the entry's actor); never the reason, which may quote a person."""
+    return {
+        "target": proposal.target,
+        "action": proposal.action,
+        "object_id": proposal.object_id,
+        "author_id": proposal.author_id,
+        "edited": edited,
+    }
+
+
 def _accepted_comment(proposal: Proposal, *, edited: bool) -> str:
     note = _("edited and accepted by review") if edited else _("accepted by review")
     return f"{proposal.comment} ({note})" if proposal.comment else note
@@ -333,6 +346,7 @@ def proposal_accept(
         CameraCount.all_objects.filter(id=obj.id).update(state="accepted")
     proposal.state, proposal.reviewer, proposal.decided_at = "accepted", reviewer, timezone.now()
     proposal.save(update_fields=["state", "reviewer", "decided_at"])
+    audit_record("proposal_accepted", target=proposal, details=_audit_details(proposal, edited))
     if author is not None:
         accepted_change_count(author)
     return proposal
@@ -354,6 +368,7 @@ def proposal_reject(*, proposal: Proposal, reviewer: User, reason: str) -> Propo
     proposal.state, proposal.reviewer, proposal.reason = "rejected", reviewer, reason
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["state", "reviewer", "reason", "decided_at"])
+    audit_record("proposal_rejected", target=proposal, details=_audit_details(proposal, False))
     author = proposal.author
     if author is not None and author.email:
         subject = _("Your proposed change was not accepted")

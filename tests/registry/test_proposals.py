@@ -55,9 +55,10 @@ def _visible_to_visitors(title: str, slug: str) -> dict[str, bool]:
 
 def _create_as(client, user, **overrides):
     login(client, user)
-    response = client.post(reverse("deployment-create"), _form_post(title=TITLE, **overrides))
+    data = _form_post(**{"title": TITLE, **overrides})
+    response = client.post(reverse("deployment-create"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    return Deployment.objects.get(title=TITLE)
+    return Deployment.objects.get(title=data["title"])
 
 
 def test_a_brand_new_accounts_first_deployment_is_invisible_until_a_reviewer_accepts_it(
@@ -508,3 +509,24 @@ def test_an_organisation_edit_on_an_older_version_opens_the_merge_for_the_review
     assert proposal.state == "accepted"
     revision = Revision.objects.get(kind="organisation", object_id=org.id, version=org.version)
     assert revision.author == newcomer
+
+
+def test_each_decision_is_in_the_audit_log_with_the_reviewer_as_actor(client, newcomer, reviewer):
+    from contrechamp.audit.models import AuditEntry
+
+    first, second = (_create_as(client, newcomer, title=t) for t in ("Premier", "Second"))
+    accepted, rejected = (Proposal.objects.get(object_id=d.id) for d in (first, second))
+    login(client, reviewer)
+    client.post(reverse("moderation-accept", args=[accepted.id]))
+    client.post(reverse("moderation-reject", args=[rejected.id]), {"reason": "Doublon."})
+    entries = {
+        e.action: e
+        for e in AuditEntry.objects.filter(
+            action__in=["proposal_accepted", "proposal_rejected"], target_model="proposal"
+        )
+    }
+    assert entries["proposal_accepted"].target_id == str(accepted.id)
+    assert entries["proposal_accepted"].actor_id == reviewer.id
+    assert entries["proposal_accepted"].details["author_id"] == newcomer.id
+    assert entries["proposal_rejected"].target_id == str(rejected.id)
+    assert "Doublon." not in str(entries["proposal_rejected"].details)
