@@ -7,6 +7,7 @@ password and send one e-mail, and the page answers the same.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
@@ -261,3 +262,23 @@ def account_delete(*, user: User) -> None:
             "deleted_at": timezone.now(),
         },
     )
+
+
+def unconfirmed_purge(*, older_than: timedelta | None = None) -> int:
+    """Delete the sign-ups whose link was never followed, once it has expired (and a
+    margin): an address typed by someone else, kept without its owner's consent. Returns
+    how many. Such accounts never logged in, so nothing else points to them."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT) + timedelta(days=1)
+    stale = User.objects.filter(
+        is_active=False,
+        last_login__isnull=True,
+        profile__email_confirmed_at__isnull=True,
+        profile__deleted_at__isnull=True,
+        date_joined__lt=timezone.now() - older_than,
+    )
+    count = 0
+    for user in stale:
+        user.delete()
+        count += 1
+    return count

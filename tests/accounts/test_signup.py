@@ -177,3 +177,25 @@ def test_an_unconfirmed_account_is_activated_by_a_password_reset(client):
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert User.objects.get(email="sacha@example.org").is_active
     assert client.login(username="sacha@example.org", password=new)
+
+
+def test_sign_ups_never_confirmed_are_purged_once_their_link_expired(client, contributor):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from contrechamp.accounts.services import unconfirmed_purge
+
+    _sign_up(client)
+    _sign_up(client, email="recent@example.org")
+    User.objects.filter(email="sacha@example.org").update(
+        date_joined=timezone.now() - dt.timedelta(days=5)
+    )
+    # An account disabled by an administrator long ago is not a sign-up.
+    User.objects.filter(pk=contributor.pk).update(
+        is_active=False, date_joined=timezone.now() - dt.timedelta(days=500)
+    )
+    assert unconfirmed_purge() == 1
+    assert not User.objects.filter(email="sacha@example.org").exists()
+    assert User.objects.filter(email="recent@example.org").exists()
+    assert User.objects.filter(pk=contributor.pk).exists()

@@ -5,30 +5,30 @@ from django.db.models import OuterRef, Subquery
 
 
 def existing_accounts_confirmed(apps, schema_editor):
-    # Accounts made before sign-up confirmed addresses: an active one counts as confirmed
-    # since it joined, so that a reset never re-activates one an administrator disabled.
+    # Accounts made before sign-up confirmed addresses count as confirmed since they
+    # joined: a reset never re-activates one an administrator disabled, and the purge of
+    # never-confirmed sign-ups never touches them.
     Profile = apps.get_model("accounts", "Profile")
     User = apps.get_model("auth", "User")
     joined = User.objects.filter(pk=OuterRef("user_id")).values("date_joined")[:1]
-    Profile.objects.filter(user__is_active=True).update(email_confirmed_at=Subquery(joined))
+    Profile.objects.update(email_confirmed_at=Subquery(joined))
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_profile_trust'),
+        ("accounts", "0002_profile_trust"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='deleted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='deleted at'),
+            model_name="profile",
+            name="deleted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="deleted at"),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='email_confirmed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='e-mail confirmed at'),
+            model_name="profile",
+            name="email_confirmed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="e-mail confirmed at"),
         ),
         migrations.RunPython(existing_accounts_confirmed, migrations.RunPython.noop),
     ]
