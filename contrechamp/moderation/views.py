@@ -174,6 +174,9 @@ def proposal_card(proposal: Proposal) -> dict[str, Any]:
         "stale": proposal_is_stale(proposal),
         # "Edit then accept" opens the object's form filled with the proposal.
         "edit_url": _edit_url(proposal, obj),
+        # The version shown, sent back by accept: a change made meanwhile is not
+        # accepted unseen.
+        "version": getattr(obj, "version", ""),
     }
 
 
@@ -215,7 +218,11 @@ def accept(request: HttpRequest, proposal_id: int) -> HttpResponse:
             return redirect("moderation-queue")
         raise PermissionDenied
     try:
-        proposal_accept(proposal=proposal, reviewer=reviewer)
+        proposal_accept(
+            proposal=proposal,
+            reviewer=reviewer,
+            seen_version=whole_number(request.POST.get("version")),
+        )
     except StaleEdit:
         obj = proposal_object(proposal)
         messages.warning(
@@ -269,7 +276,14 @@ def bulk(request: HttpRequest) -> HttpResponse:
     reviewer = _reviewer(request)
     action = request.POST.get("action")
     reason = request.POST.get("reason", "").strip()
-    ids = [n for n in (whole_number(x) for x in request.POST.getlist("ids")) if n]
+    # Each selected change as "id:version" (the version the page showed).
+    seen: dict[int, int | None] = {}
+    for value in request.POST.getlist("ids"):
+        head, _sep, version = value.partition(":")
+        number = whole_number(head)
+        if number:
+            seen[number] = whole_number(version)
+    ids = list(seen)
     if action not in ("accept", "reject") or not ids:
         messages.error(request, _("Select changes, then accept or reject them."))
         return redirect("moderation-queue")
@@ -284,7 +298,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
             continue
         try:
             if action == "accept":
-                proposal_accept(proposal=proposal, reviewer=reviewer)
+                proposal_accept(
+                    proposal=proposal, reviewer=reviewer, seen_version=seen.get(proposal.id)
+                )
             else:
                 proposal_reject(proposal=proposal, reviewer=reviewer, reason=reason)
         except StaleEdit:

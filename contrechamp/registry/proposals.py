@@ -298,8 +298,12 @@ def proposal_accept(
     data: dict[str, Any] | None = None,
     base_version: int | None = None,
     keep_theirs: list[str] | tuple[str, ...] = (),
+    seen_version: int | None = None,
 ) -> Proposal:
     """Apply the proposal, credited to its author, and count it to their trust.
+
+    `seen_version` is the version of the object the reviewer's page showed: a draft its
+    author changed after the page was loaded is not published unseen (StaleEdit).
 
     `data` and `base_version` are the reviewer's own version of the change ("edit then
     accept", or a merge they resolved); without them the proposal is applied as it was
@@ -316,6 +320,20 @@ def proposal_accept(
     obj = proposal_object(proposal)
     if obj is None:
         raise ValidationError(_("What this proposal changes no longer exists."))
+    if (
+        seen_version is not None
+        and data is None
+        and isinstance(obj, Deployment | Organisation)
+        and obj.version != seen_version
+    ):
+        kind = "deployment" if isinstance(obj, Deployment) else "organisation"
+        seen = base_snapshot(kind=kind, object_id=obj.id, version=seen_version)
+        now = (
+            deployment_snapshot(obj) if isinstance(obj, Deployment) else organisation_snapshot(obj)
+        )
+        raise StaleEdit(
+            current_version=obj.version, changes=snapshot_changes(seen, now), merged=now, theirs=now
+        )
     if isinstance(obj, Deployment):
         if proposal.action == "update" or data is not None:
             obj = deployment_update(

@@ -530,3 +530,29 @@ def test_each_decision_is_in_the_audit_log_with_the_reviewer_as_actor(client, ne
     assert entries["proposal_accepted"].details["author_id"] == newcomer.id
     assert entries["proposal_rejected"].target_id == str(rejected.id)
     assert "Doublon." not in str(entries["proposal_rejected"].details)
+
+
+def test_a_draft_changed_after_the_reviewer_loaded_the_queue_is_not_published_unseen(
+    client, newcomer, reviewer
+):
+    import re
+
+    deployment = _create_as(client, newcomer)
+    proposal = Proposal.objects.get(object_id=deployment.id)
+    login(client, reviewer)
+    queue = client.get(reverse("moderation-queue")).content.decode()
+    form = queue[queue.index(reverse("moderation-accept", args=[proposal.id])) :]
+    shown = re.search(r'name="version" value="(\d+)"', form).group(1)
+    assert shown == str(deployment.version)
+    # The author swaps the content while the reviewer reads.
+    login(client, newcomer)
+    edit = reverse("deployment-edit", args=[deployment.slug])
+    fields = form_fields(client.get(edit).content.decode())
+    set_field(fields, "description", "Contenu substitué après relecture.")
+    assert client.post(edit, fields).status_code == 302
+    login(client, reviewer)
+    response = client.post(reverse("moderation-accept", args=[proposal.id]), {"version": shown})
+    assert f"proposal={proposal.id}" in response["Location"]
+    deployment.refresh_from_db()
+    proposal.refresh_from_db()
+    assert not deployment.is_published and proposal.state == "pending"
