@@ -3,10 +3,11 @@ not the browser, not the account, not the time of day, not the receipt code in c
 and no log line carries them."""
 
 import logging
+from datetime import time
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from contrechamp.audit.models import AuditEntry
 from contrechamp.documents.models import Document
@@ -54,6 +55,8 @@ def test_no_address_agent_or_account_is_kept_in_the_database_nor_logged(
         # A wrong code and a refused file write their own lines, if any.
         client.post(reverse("tip-follow"), {"code": "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA"}, **HEADERS)
         send(client, files=[("x.html", b"<html><body>x</body></html>", "text/html")], **HEADERS)
+    # What the requests wrote in the audit log, before the worker processes the file.
+    from_requests = set(AuditEntry.objects.values_list("id", flat=True))
     process_all()
     dump = database_text()
     assert "Des cameras VSA" in dump  # the dump does read the tables
@@ -69,6 +72,13 @@ def test_no_address_agent_or_account_is_kept_in_the_database_nor_logged(
     entries = tip_audit_entries(tip)
     assert entries, "the tip's writes are in the audit log"
     assert all(e.actor_id is None and e.origin == "" for e in entries)
+    # The day only there too (the worker's later changes carry their own time, as the
+    # document's processing does).
+    assert [
+        (e.action, e.target_model, timezone.localtime(e.when).time())
+        for e in entries
+        if e.id in from_requests and timezone.localtime(e.when).time() != time(0, 0)
+    ] == []
     assert not AuditEntry.objects.filter(actor_id=contributor.id, target_app="tips").exists()
     # Nor in clear, nor normalised, is the receipt code anywhere.
     assert code not in dump and receipt_normalise(code) not in dump
