@@ -240,6 +240,22 @@ def membership_leave(*, group: Group, user: User) -> None:
     own.delete()
 
 
+def memberships_hand_over(*, user: User, **kwargs: Any) -> None:
+    """Before `user`'s account is deleted: in each group they alone coordinate, the
+    longest-standing other member becomes coordinator, so no group is left without one
+    (a group with no other member keeps none, and waits for someone to join… and for an
+    administrator)."""
+    for own in Membership.objects.filter(user=user, state="active", role="coordinator"):
+        group = _lock(own.group)
+        others = Membership.objects.filter(group=group, state="active").exclude(user=user)
+        if others.filter(role="coordinator").exists():
+            continue
+        successor = others.order_by("joined_at", "id").first()
+        if successor is not None:
+            successor.role = "coordinator"
+            successor.save(update_fields=["role"])
+
+
 def membership_show_name(*, group: Group, user: User, show: bool) -> None:
     own = Membership.objects.filter(group=group, user=user, state="active").first()
     if own is not None and own.show_name != show:

@@ -310,6 +310,7 @@ def worklist(request: HttpRequest, slug: str) -> HttpResponse:
                     url=form.cleaned_data["url"],
                     access_request=_int(request.POST.get("access_request")),
                     document=_int(request.POST.get("document")),
+                    deployment=_int(request.POST.get("deployment")),
                     assignee=assignee.user if assignee else None,
                 )
             except ValidationError as error:

@@ -158,3 +158,12 @@ def test_a_member_chooses_to_be_named(group, other_contributor, client):
 def test_join_helper_leaves_an_active_member(group, outsider, contributor):
     join(group, outsider, by=contributor)
     assert permissions.is_member(outsider, group)
+
+
+def test_a_deleted_account_hands_its_groups_over(group, contributor, other_contributor):
+    from contrechamp.accounts.services import account_delete
+
+    account_delete(user=contributor)
+    assert not Membership.objects.filter(user=contributor).exists()
+    assert permissions.is_coordinator(other_contributor, group)
+    assert group.memberships.filter(state="active").count() == 1

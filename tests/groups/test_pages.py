@@ -74,3 +74,25 @@ def test_place_pages_without_groups_say_nothing(code, client, db):
     page = client.get(reverse("commune-detail", args=[code])).content.decode()
     assert "/collectifs/" not in page.split("<main")[1].split("</main>")[0]
     assert Department.objects.exists()
+
+
+def test_a_coordinator_edits_the_group_and_a_member_may_not(group, contributor, other_contributor):
+    from django.test import Client
+
+    from tests.groups.conftest import client_for
+
+    url = reverse("group-edit", args=[group.slug])
+    member = client_for(Client, other_contributor)
+    assert member.get(url).status_code == 404
+    assert member.post(url, {"name": "Pris", "communes": "69123"}).status_code == 404
+    coordinator = client_for(Client, contributor)
+    form = coordinator.get(url).content.decode()
+    assert "Lyon (69123)" in form
+    response = coordinator.post(
+        url, {"name": "Technopolice Lyon et Villeurbanne", "communes": "69123, 69266"}
+    )
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.name == "Technopolice Lyon et Villeurbanne" and not group.contact_enabled
+    assert sorted(group.communes.values_list("code", flat=True)) == ["69123", "69266"]
+    assert group.slug == "technopolice-lyon"  # its address does not change

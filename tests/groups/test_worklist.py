@@ -275,3 +275,23 @@ def test_changes_reach_the_audit_log(group, item, contributor):
     ).first()
     assert entry is not None and entry.actor_id == contributor.pk
     assert entry.details == {"fields": ["state"]}
+
+
+def test_a_draft_deployment_linked_by_a_reviewer_stays_hidden_from_other_members(
+    group, contributor, reviewer, other_contributor
+):
+    join(group, reviewer, by=contributor)
+    draft = deployment_create(
+        data=deployment_data(title="Brouillon confidentiel de drones", is_published=False),
+        author=other_contributor,
+    )
+    client_for(Client, reviewer).post(
+        reverse("group-worklist", args=[group.slug]),
+        {"kind": "other", "deployment": draft.id, "note": "Vérifier"},
+    )
+    assert WorkItem.objects.filter(deployment=draft).exists()
+    page = client_for(Client, contributor).get(group.get_absolute_url()).content.decode()
+    assert "Brouillon confidentiel" not in page and draft.get_absolute_url() not in page
+    # Its author, also a member (the group fixture's), may read it and sees it.
+    author_page = client_for(Client, other_contributor).get(group.get_absolute_url())
+    assert "Brouillon confidentiel" in author_page.content.decode()
