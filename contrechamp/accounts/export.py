@@ -46,6 +46,8 @@ def _row(obj: models.Model) -> dict[str, Any]:
         value = getattr(obj, field.attname)
         if isinstance(field, models.FileField):
             value = str(value) if value else ""
+        elif isinstance(value, bytes | memoryview):
+            value = bytes(value).hex()
         data[field.name] = value
     return data
 
