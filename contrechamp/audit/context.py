@@ -41,7 +41,9 @@ class AuditContext:
 
 def _process_name() -> str:
     """ "command <name>" for `contrechamp <name>` (or manage.py), else the program's name."""
-    program = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python"
+    program = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if program in {"", "-", "-c"}:  # python -c, or a script on standard input
+        program = "python"
     if program in {"contrechamp", "manage.py", "__main__.py"} and len(sys.argv) > 1:
         return f"command {sys.argv[1]}"[:120]
     return f"command {program}"[:120]

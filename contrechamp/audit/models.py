@@ -3,8 +3,10 @@
 Three tables:
 - `AuditEntry`, written in the same transaction as the change it records, so that a change
   and its entry commit (or roll back) together;
-- `AuditLink`, the hash chain: written just after the commit by `services.audit_seal`, in a
-  short transaction of its own that holds the single `AuditHead` row. Chaining inside the
+- `AuditLink`, the hash chain: on PostgreSQL written just after the commit by
+  `services.audit_seal`, in a short transaction of its own that holds the single
+  `AuditHead` row; on SQLite, whose one writer already holds the whole database, in the
+  change's own transaction. Chaining inside the
   change's own transaction would hold that row until the change commits: every writer of the
   site would wait on it, and a transaction that locks a deployment after recording something
   would deadlock with one that recorded after locking it (PostgreSQL aborts one of them);

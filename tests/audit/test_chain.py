@@ -112,9 +112,15 @@ def test_the_last_entries_cut_off_are_caught(entries):
 
 
 def test_entries_left_unchained_by_a_crash_are_chained_by_verify(db):
-    # Written, committed, then the process died before chaining them (here: the test's
-    # transaction never commits, so the chaining never ran).
-    written = [audit_record("changed") for _ in range(3)]
+    # Written, committed, then the process died before chaining them (PostgreSQL chains
+    # after the commit): entries without their link.
+    from django.utils import timezone
+
+    written = []
+    for _ in range(3):
+        entry = AuditEntry(when=timezone.now(), action="changed", actor_system="crash")
+        entry.save()
+        written.append(entry)
     assert not AuditLink.objects.filter(entry_id__in=[e.pk for e in written]).exists()
     output = _verify()
     assert "Chained 3 entries" in output and "intact" in output
@@ -126,3 +132,15 @@ def test_sealing_twice_chains_once(entries):
     assert audit_seal(ids=[e.pk for e in entries]) == 0
     assert audit_seal() == 0
     assert AuditLink.objects.count() == before
+
+
+def test_the_periodic_job_chains_what_a_crash_left(db, settings):
+    from django.utils import timezone
+
+    from contrechamp.audit.tasks import seal
+
+    assert settings.PERIODIC_JOBS["audit-seal"]["task"] == "contrechamp.audit.tasks.seal"
+    entry = AuditEntry(when=timezone.now(), action="changed", actor_system="crash")
+    entry.save()
+    assert seal.call() == 1
+    assert AuditLink.objects.filter(entry_id=entry.pk).exists() and audit_verify().ok
