@@ -89,6 +89,19 @@ def _fresh_rate_limits(request):
             return
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    # Rate-limit and lockout counters live in the cache (the database's by default): each
+    # test starts from none, even after a transactional test, which does not roll back.
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            from django.core.cache import caches
+
+            caches["default"].clear()
+            return
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # Loaded once: every `db` test runs inside a transaction that is rolled back, so the

@@ -59,3 +59,12 @@ class AccountsConfig(AppConfig):
 
         # The admin's log-in form shows the lockout's message too.
         admin.site.login_form = AdminLoginForm
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        from contrechamp.accounts import lockout  # noqa: F401 (connects its receivers)
+        from contrechamp.accounts.login import AdminLoginForm
+
+        # The admin's log-in form shows the lockout's message too.
+        admin.site.login_form = AdminLoginForm

