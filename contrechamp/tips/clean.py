@@ -38,6 +38,7 @@ import pymupdf
 from django.utils.translation import gettext as _
 
 from contrechamp.documents.extract import MAX_XML_BYTES, DocumentError, sniff
+from contrechamp.lib.jpeg import jpeg_without_segments
 
 MAT2_TIMEOUT = 300
 _HEAD = 4096
@@ -209,35 +210,6 @@ def _drop_keys(pdf: pymupdf.Document, xref: int, keys: tuple[str, ...]) -> None:
     if not pdf.xref_is_stream(xref):
         pattern = r"/(?:" + "|".join(present) + r")\s*null\b"
         pdf.update_object(xref, re.sub(pattern, "", pdf.xref_object(xref, compressed=True)))
-
-
-def jpeg_without_segments(data: bytes) -> bytes:
-    """A JPEG without its comments and application segments but APP14 (how its colours
-    are stored): the same picture, without what a camera wrote in it. As it is if it
-    cannot be read. (The same walk as the redaction app's scrub of published copies.)"""
-    if data[:2] != b"\xff\xd8":
-        return data
-    out = bytearray(data[:2])
-    position = 2
-    while position + 4 <= len(data):
-        if data[position] != 0xFF:
-            return data
-        marker = data[position + 1]
-        if marker == 0xFF:
-            position += 1
-            continue
-        if marker == 0xDA:
-            out += data[position:]
-            return bytes(out)
-        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
-            out += data[position : position + 2]
-            position += 2
-            continue
-        length = int.from_bytes(data[position + 2 : position + 4], "big")
-        if not (marker == 0xFE or (0xE0 <= marker <= 0xEF and marker != 0xEE)):
-            out += data[position : position + 2 + length]
-        position += 2 + length
-    return data
 
 
 def clean_pdf(path: Path) -> Path:
