@@ -11,11 +11,6 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.lib.cache import cache_from_url
-from contrechamp.lib.cache import cache_from_url
-from contrechamp.lib.cache import cache_from_url
-from contrechamp.lib.cache import cache_from_url
-from contrechamp.lib.cache import cache_from_url
-from contrechamp.lib.cache import cache_from_url
 from contrechamp.lib.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -93,16 +88,6 @@ MIDDLEWARE = [
     "contrechamp.audit.middleware.AuditContextMiddleware",
     # Tells from the session whether a second factor verified the person (django-otp).
     "django_otp.middleware.OTPMiddleware",
-    # After authentication (uploads count per account); the API's limit is per address.
-    "contrechamp.lib.ratelimit.RateLimitMiddleware",
-    # After authentication (uploads count per account); the API's limit is per address.
-    "contrechamp.lib.ratelimit.RateLimitMiddleware",
-    # After authentication (uploads count per account); the API's limit is per address.
-    "contrechamp.lib.ratelimit.RateLimitMiddleware",
-    # After authentication (uploads count per account); the API's limit is per address.
-    "contrechamp.lib.ratelimit.RateLimitMiddleware",
-    # After authentication (uploads count per account); the API's limit is per address.
-    "contrechamp.lib.ratelimit.RateLimitMiddleware",
     # After authentication (uploads count per account); the API's limit is per address.
     "contrechamp.lib.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -183,30 +168,6 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # Log-in by e-mail address too; like ModelBackend, it refuses inactive accounts.
     "contrechamp.accounts.backends.EmailBackend",
-]
-# First, the lockout: it refuses, before any password is checked, an account or an
-# address with too many recent failures (contrechamp/accounts/lockout.py).
-AUTHENTICATION_BACKENDS = [
-    "contrechamp.accounts.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-# First, the lockout: it refuses, before any password is checked, an account or an
-# address with too many recent failures (contrechamp/accounts/lockout.py).
-AUTHENTICATION_BACKENDS = [
-    "contrechamp.accounts.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-# First, the lockout: it refuses, before any password is checked, an account or an
-# address with too many recent failures (contrechamp/accounts/lockout.py).
-AUTHENTICATION_BACKENDS = [
-    "contrechamp.accounts.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-# First, the lockout: it refuses, before any password is checked, an account or an
-# address with too many recent failures (contrechamp/accounts/lockout.py).
-AUTHENTICATION_BACKENDS = [
-    "contrechamp.accounts.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
 ]
 # First, the lockout: it refuses, before any password is checked, an account or an
 # address with too many recent failures (contrechamp/accounts/lockout.py).
@@ -300,176 +261,6 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 # above or below the commune's latest accepted one is flagged in the queue.
 TRUST_THRESHOLD = env_int("TRUST_THRESHOLD", 5)
 MODERATION_COUNT_JUMP = env_int("MODERATION_COUNT_JUMP", 3)
-
-# The cache every process shares (rate limits and log-in lockouts count there): the
-# database by default, table contrechamp_cache (created by `migrate`); see lib/cache.py.
-CACHE_URL = env_str("CACHE_URL", "db://contrechamp_cache")
-CACHES = {"default": cache_from_url(CACHE_URL)}
-# Rate limits, "N/period" (s, m, h, d; "10/15m" is 10 per 15 minutes), per client address
-# (an IPv6 /64 counts as one) unless said otherwise; the table of what each one covers
-# is contrechamp/lib/ratelimit.py's RULES. Keys are HMACs that change every window.
-RATE_LIMITS = {
-    # Failed log-ins per account, and per address over all accounts: past the limit, log-in
-    # is refused (even with the right password) for LOGIN_LOCKOUT_MINUTES.
-    "login-account": env_str("RATE_LIMIT_LOGIN_ACCOUNT", "10/15m"),
-    "login-address": env_str("RATE_LIMIT_LOGIN_ADDRESS", "10/15m"),
-    "signup": env_str("RATE_LIMIT_SIGNUP", "10/h"),
-    "tips": env_str("RATE_LIMIT_TIPS", "20/h"),
-    # Per account when logged in.
-    "uploads": env_str("RATE_LIMIT_UPLOADS", "60/h"),
-    "search": env_str("RATE_LIMIT_SEARCH", "120/m"),
-    "api": env_str("RATE_LIMIT_API", "600/m"),
-}
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_MINUTES", 15) * 60
-RATE_LIMIT_CACHE = "default"
-# Reverse proxies in front of Contrechamp: 0 reads the client from the connection only; N
-# reads it from X-Forwarded-For, N entries from the right (what your own proxies wrote).
-RATE_LIMIT_PROXY_COUNT = env_int("RATE_LIMIT_PROXY_COUNT", 0)
-# Behind a proxy that ends TLS: the header it sets, e.g. "X-Forwarded-Proto", then requests
-# with "<header>: https" count as HTTPS (Secure cookies, HSTS). Only if the proxy always
-# sets or overwrites it.
-_ssl_header = env_str("SECURE_PROXY_SSL_HEADER", "")
-if _ssl_header:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
-# Sent over HTTPS only (never on plain HTTP): browsers then refuse plain HTTP here.
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-
-# The cache every process shares (rate limits and log-in lockouts count there): the
-# database by default, table contrechamp_cache (created by `migrate`); see lib/cache.py.
-CACHE_URL = env_str("CACHE_URL", "db://contrechamp_cache")
-CACHES = {"default": cache_from_url(CACHE_URL)}
-# Rate limits, "N/period" (s, m, h, d; "10/15m" is 10 per 15 minutes), per client address
-# (an IPv6 /64 counts as one) unless said otherwise; the table of what each one covers
-# is contrechamp/lib/ratelimit.py's RULES. Keys are HMACs that change every window.
-RATE_LIMITS = {
-    # Failed log-ins per account, and per address over all accounts: past the limit, log-in
-    # is refused (even with the right password) for LOGIN_LOCKOUT_MINUTES.
-    "login-account": env_str("RATE_LIMIT_LOGIN_ACCOUNT", "10/15m"),
-    "login-address": env_str("RATE_LIMIT_LOGIN_ADDRESS", "10/15m"),
-    "signup": env_str("RATE_LIMIT_SIGNUP", "10/h"),
-    "tips": env_str("RATE_LIMIT_TIPS", "20/h"),
-    # Per account when logged in.
-    "uploads": env_str("RATE_LIMIT_UPLOADS", "60/h"),
-    "search": env_str("RATE_LIMIT_SEARCH", "120/m"),
-    "api": env_str("RATE_LIMIT_API", "600/m"),
-}
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_MINUTES", 15) * 60
-RATE_LIMIT_CACHE = "default"
-# Reverse proxies in front of Contrechamp: 0 reads the client from the connection only; N
-# reads it from X-Forwarded-For, N entries from the right (what your own proxies wrote).
-RATE_LIMIT_PROXY_COUNT = env_int("RATE_LIMIT_PROXY_COUNT", 0)
-# Behind a proxy that ends TLS: the header it sets, e.g. "X-Forwarded-Proto", then requests
-# with "<header>: https" count as HTTPS (Secure cookies, HSTS). Only if the proxy always
-# sets or overwrites it.
-_ssl_header = env_str("SECURE_PROXY_SSL_HEADER", "")
-if _ssl_header:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
-# Sent over HTTPS only (never on plain HTTP): browsers then refuse plain HTTP here.
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-
-# The cache every process shares (rate limits and log-in lockouts count there): the
-# database by default, table contrechamp_cache (created by `migrate`); see lib/cache.py.
-CACHE_URL = env_str("CACHE_URL", "db://contrechamp_cache")
-CACHES = {"default": cache_from_url(CACHE_URL)}
-# Rate limits, "N/period" (s, m, h, d; "10/15m" is 10 per 15 minutes), per client address
-# (an IPv6 /64 counts as one) unless said otherwise; the table of what each one covers
-# is contrechamp/lib/ratelimit.py's RULES. Keys are HMACs that change every window.
-RATE_LIMITS = {
-    # Failed log-ins per account, and per address over all accounts: past the limit, log-in
-    # is refused (even with the right password) for LOGIN_LOCKOUT_MINUTES.
-    "login-account": env_str("RATE_LIMIT_LOGIN_ACCOUNT", "10/15m"),
-    "login-address": env_str("RATE_LIMIT_LOGIN_ADDRESS", "10/15m"),
-    "signup": env_str("RATE_LIMIT_SIGNUP", "10/h"),
-    "tips": env_str("RATE_LIMIT_TIPS", "20/h"),
-    # Per account when logged in.
-    "uploads": env_str("RATE_LIMIT_UPLOADS", "60/h"),
-    "search": env_str("RATE_LIMIT_SEARCH", "120/m"),
-    "api": env_str("RATE_LIMIT_API", "600/m"),
-}
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_MINUTES", 15) * 60
-RATE_LIMIT_CACHE = "default"
-# Reverse proxies in front of Contrechamp: 0 reads the client from the connection only; N
-# reads it from X-Forwarded-For, N entries from the right (what your own proxies wrote).
-RATE_LIMIT_PROXY_COUNT = env_int("RATE_LIMIT_PROXY_COUNT", 0)
-# Behind a proxy that ends TLS: the header it sets, e.g. "X-Forwarded-Proto", then requests
-# with "<header>: https" count as HTTPS (Secure cookies, HSTS). Only if the proxy always
-# sets or overwrites it.
-_ssl_header = env_str("SECURE_PROXY_SSL_HEADER", "")
-if _ssl_header:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
-# Sent over HTTPS only (never on plain HTTP): browsers then refuse plain HTTP here.
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-
-# The cache every process shares (rate limits and log-in lockouts count there): the
-# database by default, table contrechamp_cache (created by `migrate`); see lib/cache.py.
-CACHE_URL = env_str("CACHE_URL", "db://contrechamp_cache")
-CACHES = {"default": cache_from_url(CACHE_URL)}
-# Rate limits, "N/period" (s, m, h, d; "10/15m" is 10 per 15 minutes), per client address
-# (an IPv6 /64 counts as one) unless said otherwise; the table of what each one covers
-# is contrechamp/lib/ratelimit.py's RULES. Keys are HMACs that change every window.
-RATE_LIMITS = {
-    # Failed log-ins per account, and per address over all accounts: past the limit, log-in
-    # is refused (even with the right password) for LOGIN_LOCKOUT_MINUTES.
-    "login-account": env_str("RATE_LIMIT_LOGIN_ACCOUNT", "10/15m"),
-    "login-address": env_str("RATE_LIMIT_LOGIN_ADDRESS", "10/15m"),
-    "signup": env_str("RATE_LIMIT_SIGNUP", "10/h"),
-    "tips": env_str("RATE_LIMIT_TIPS", "20/h"),
-    # Per account when logged in.
-    "uploads": env_str("RATE_LIMIT_UPLOADS", "60/h"),
-    "search": env_str("RATE_LIMIT_SEARCH", "120/m"),
-    "api": env_str("RATE_LIMIT_API", "600/m"),
-}
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_MINUTES", 15) * 60
-RATE_LIMIT_CACHE = "default"
-# Reverse proxies in front of Contrechamp: 0 reads the client from the connection only; N
-# reads it from X-Forwarded-For, N entries from the right (what your own proxies wrote).
-RATE_LIMIT_PROXY_COUNT = env_int("RATE_LIMIT_PROXY_COUNT", 0)
-# Behind a proxy that ends TLS: the header it sets, e.g. "X-Forwarded-Proto", then requests
-# with "<header>: https" count as HTTPS (Secure cookies, HSTS). Only if the proxy always
-# sets or overwrites it.
-_ssl_header = env_str("SECURE_PROXY_SSL_HEADER", "")
-if _ssl_header:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
-# Sent over HTTPS only (never on plain HTTP): browsers then refuse plain HTTP here.
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-
-# The cache every process shares (rate limits and log-in lockouts count there): the
-# database by default, table contrechamp_cache (created by `migrate`); see lib/cache.py.
-CACHE_URL = env_str("CACHE_URL", "db://contrechamp_cache")
-CACHES = {"default": cache_from_url(CACHE_URL)}
-# Rate limits, "N/period" (s, m, h, d; "10/15m" is 10 per 15 minutes), per client address
-# (an IPv6 /64 counts as one) unless said otherwise; the table of what each one covers
-# is contrechamp/lib/ratelimit.py's RULES. Keys are HMACs that change every window.
-RATE_LIMITS = {
-    # Failed log-ins per account, and per address over all accounts: past the limit, log-in
-    # is refused (even with the right password) for LOGIN_LOCKOUT_MINUTES.
-    "login-account": env_str("RATE_LIMIT_LOGIN_ACCOUNT", "10/15m"),
-    "login-address": env_str("RATE_LIMIT_LOGIN_ADDRESS", "10/15m"),
-    "signup": env_str("RATE_LIMIT_SIGNUP", "10/h"),
-    "tips": env_str("RATE_LIMIT_TIPS", "20/h"),
-    # Per account when logged in.
-    "uploads": env_str("RATE_LIMIT_UPLOADS", "60/h"),
-    "search": env_str("RATE_LIMIT_SEARCH", "120/m"),
-    "api": env_str("RATE_LIMIT_API", "600/m"),
-}
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_MINUTES", 15) * 60
-RATE_LIMIT_CACHE = "default"
-# Reverse proxies in front of Contrechamp: 0 reads the client from the connection only; N
-# reads it from X-Forwarded-For, N entries from the right (what your own proxies wrote).
-RATE_LIMIT_PROXY_COUNT = env_int("RATE_LIMIT_PROXY_COUNT", 0)
-# Behind a proxy that ends TLS: the header it sets, e.g. "X-Forwarded-Proto", then requests
-# with "<header>: https" count as HTTPS (Secure cookies, HSTS). Only if the proxy always
-# sets or overwrites it.
-_ssl_header = env_str("SECURE_PROXY_SSL_HEADER", "")
-if _ssl_header:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
-# Sent over HTTPS only (never on plain HTTP): browsers then refuse plain HTTP here.
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # The cache every process shares (rate limits and log-in lockouts count there): the
 # database by default, table contrechamp_cache (created by `migrate`); see lib/cache.py.

@@ -2,7 +2,6 @@ from django.urls import include, path
 
 from contrechamp.accounts import views
 from contrechamp.accounts.login import login_view
-from contrechamp.accounts.login import login_view
 
 urlpatterns = [
     path("", views.account, name="account"),
@@ -13,8 +12,6 @@ urlpatterns = [
     path("mes-donnees.json", views.account_export, name="account-export"),
     path("password_reset/", views.password_reset, name="password_reset"),
     path("reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
-    # Before the auth URLs: this view tells a locked-out person when to try again.
-    path("login/", login_view, name="login"),
     # Before the auth URLs: this view tells a locked-out person when to try again.
     path("login/", login_view, name="login"),
     path("deux-facteurs/", include("contrechamp.accounts.twofactor_urls")),
