@@ -10,6 +10,11 @@ from contrechamp.audit.services import audit_purge_allowed
 
 
 class Command(FlushCommand):
+    help = (
+        "Django's flush: removes every row of every table. The audit log's triggers let "
+        "this one through (an UPDATE stays refused)."
+    )
+
     def handle(self, **options: Any) -> None:
         connection = connections[options["database"]]
         with audit_purge_allowed(connection):
