@@ -169,12 +169,6 @@ AUTHENTICATION_BACKENDS = [
     # Log-in by e-mail address too; like ModelBackend, it refuses inactive accounts.
     "contrechamp.accounts.backends.EmailBackend",
 ]
-# First, the lockout: it refuses, before any password is checked, an account or an
-# address with too many recent failures (contrechamp/accounts/lockout.py).
-AUTHENTICATION_BACKENDS = [
-    "contrechamp.accounts.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 # The name an authenticator app shows next to the code (django-otp).
