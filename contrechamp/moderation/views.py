@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from contrechamp.accounts.models import Profile
+from contrechamp.accounts.models import Profile, display_name
 from contrechamp.accounts.trust import is_trusted, may_set_trust, trust_set
 from contrechamp.moderation.warnings import proposal_warnings
 from contrechamp.registry.models import CameraCount, Deployment, Organisation, Proposal
@@ -51,13 +51,8 @@ COUNT_LABELS = {
 
 def public_name(user: User | None) -> str:
     """How a contributor is shown, even to reviewers: their public name, never their
-    e-mail address or user name."""
-    if user is None:
-        return _("former contributor")
-    profile = Profile.objects.filter(user=user).first()
-    if profile is None or not profile.public_name:
-        return _("a contributor")
-    return profile.public_name
+    e-mail address or user name ("former contributor" once the account is deleted)."""
+    return display_name(user)
 
 
 def _reviewer(request: HttpRequest) -> User:
