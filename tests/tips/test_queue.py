@@ -54,3 +54,22 @@ def test_a_reviewer_reads_replies_and_closes(client, reviewer, django_user_model
     assert "Des capteurs audio" not in reviewer_client.get(reverse("tip-queue")).content.decode()
     closed = reviewer_client.get(reverse("tip-queue") + "?status=closed").content.decode()
     assert "Des capteurs audio" in closed
+
+
+@pytest.mark.django_db
+def test_a_reviewers_reply_and_status_change_are_attributed_in_the_audit_log(client, reviewer):
+    from contrechamp.audit.models import AuditEntry
+
+    send(client)
+    tip = Tip.objects.get()
+    staff = type(client)()
+    staff.force_login(reviewer)
+    staff.post(reverse("tip-reply", args=[tip.id]), {"text": "Merci."})
+    staff.post(reverse("tip-status", args=[tip.id]), {"status": "closed"})
+    reply = AuditEntry.objects.get(target_model="tipmessage", action="created")
+    status = AuditEntry.objects.filter(target_model="tip", action="changed").latest("id")
+    assert reply.actor_id == reviewer.id and status.actor_id == reviewer.id
+    # Never a network next to a tip, even for a reviewer.
+    assert reply.origin == "" and status.origin == ""
+    # The sender's own entries stay without actor.
+    assert AuditEntry.objects.get(target_model="tip", action="created").actor_id is None
