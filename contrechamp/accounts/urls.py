@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from contrechamp.accounts import views
@@ -15,5 +16,23 @@ urlpatterns = [
     # Before the auth URLs: this view tells a locked-out person when to try again.
     path("login/", login_view, name="login"),
     path("deux-facteurs/", include("contrechamp.accounts.twofactor_urls")),
-    path("", include("django.contrib.auth.urls")),
+    # The rest of Django's auth views, listed rather than included so that no address is
+    # answered twice (password_reset and reset/ are ours above).
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]
