@@ -182,7 +182,7 @@ def paginate(
     after = _decode_cursor(request.GET.get("cursor"))
     qs = qs.order_by(key)
     if after is not None:
-        if numeric and not after.isdigit():
+        if numeric and not (after.isascii() and after.isdigit()):  # "³".isdigit() is True
             raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.", "cursor")
         qs = qs.filter(**{f"{key}__gt": int(after) if numeric else after})
     rows = list(qs[: limit + 1])

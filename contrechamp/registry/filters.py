@@ -46,7 +46,8 @@ class DeploymentFilters:
         year = values.pop("year")
         parsed_year = None
         if year:
-            if not (year.isdigit() and 1900 <= int(year) <= 2100):
+            # isascii: "³".isdigit() is True and int("³") raises.
+            if not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2100):
                 raise FilterError("year", _("“%s” is not a year.") % year)
             parsed_year = int(year)
         return cls(**values, year=parsed_year)

@@ -42,3 +42,19 @@ def test_it_answers_every_generated_request_as_documented(case):
         # are now in the schema.
         excluded_checks=[positive_data_acceptance],
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Found by benchmarks/fuzz_api.py: "³".isdigit() is True and int("³") raises.
+        "year=%C2%B3",
+        "cursor=wrM",  # the cursor "³" (base64), on a numeric key
+        "year=%D9%A3%D9%A0%D9%A0%D9%A2",  # Arabic-Indic digits: 3002 to int(), no year
+    ],
+)
+def test_digits_that_are_not_ascii_are_refused_not_a_server_error(client, query):
+    response = client.get(f"/api/v1/deployments?{query}")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] in ("invalid_parameter", "invalid_cursor")
