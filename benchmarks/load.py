@@ -48,6 +48,7 @@ from urllib.parse import urlencode, urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+RUN = os.urandom(3).hex()  # in every edit's comment: a database reused holds earlier runs
 CSRF = "L" * 32  # a token of the client's choosing, sent as cookie and header alike
 RAISED_LIMITS = {
     "RATE_LIMIT_SEARCH": "1000000/m",
@@ -274,7 +275,7 @@ def editor(
                 continue
             fields = form_fields(body.decode(), "version")
             n += 1
-            marker = f"load {name} {n}"
+            marker = f"load {RUN} {name} {n}"
             fields = [(k, v) for k, v in fields if k not in ("description", "comment")]
             fields += [("description", f"Modifié par {marker}."), ("comment", marker)]
             # A person reads the page before saving: others save meanwhile.
@@ -298,7 +299,8 @@ def _check(url: str, results: Results) -> list[str]:
     revisions = _query(
         url,
         "SELECT comment, snapshot, version, object_id FROM registry_revision "
-        "WHERE kind = 'deployment' AND comment LIKE 'load %'",
+        "WHERE kind = 'deployment' AND comment LIKE ?",
+        (f"load {RUN} %",),
     )
     by_comment = {}
     for comment, snapshot, version, object_id in revisions:
