@@ -556,3 +556,13 @@ def test_a_draft_changed_after_the_reviewer_loaded_the_queue_is_not_published_un
     deployment.refresh_from_db()
     proposal.refresh_from_db()
     assert not deployment.is_published and proposal.state == "pending"
+
+
+def test_a_newcomer_cannot_restore_an_old_version_of_a_published_deployment(client, newcomer):
+    deployment = Deployment.objects.get(slug=SOFT)
+    version = deployment.version
+    login(client, newcomer)
+    response = client.post(reverse("deployment-revert", args=[SOFT, 1]))
+    assert response.status_code == 403
+    deployment.refresh_from_db()
+    assert deployment.version == version
