@@ -184,3 +184,21 @@ def test_without_its_cleaner_a_file_is_refused_not_stored_as_it_came(client, mon
     )
     assert response.status_code == 400 and code is None
     assert not Tip.objects.exists() and stored_files() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name,build,mime",
+    [
+        ("photo.jpg", samples.jpeg_with_gps_and_xmp, "image/jpeg"),
+        ("capture.png", samples.png_with_text, "image/png"),
+        ("contrat.pdf", samples.pdf_with_metadata, PDF),
+    ],
+    ids=["jpeg", "png", "pdf"],
+)
+def test_bytes_hidden_after_the_end_of_a_file_are_not_kept(client, name, build, mime):
+    # A ZIP, a note or a second image appended after the end marker: readers ignore it,
+    # a copy of the bytes would keep it.
+    data = build() + b"PK\x03\x04 Jean SECRET appended"
+    send(client, files=[(name, data, mime)])
+    assert samples.leaks(files.original(Document.objects.get())) == []
