@@ -836,7 +836,7 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
                 if proposal is not None:
                     messages.success(request, _("Proposal edited and accepted."))
                     return redirect("moderation-queue")
-                if direct:
+                if direct and org is not None:
                     messages.success(request, _("Organisation saved."))
                     return redirect(org)
                 messages.success(
