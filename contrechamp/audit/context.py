@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -81,7 +82,12 @@ def task_finished() -> None:
 
 
 def _key(purpose: str) -> bytes:
-    return hashlib.sha256(f"contrechamp.audit.{purpose}:{settings.SECRET_KEY}".encode()).digest()
+    return _derive(purpose, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=16)
+def _derive(purpose: str, secret: str) -> bytes:
+    return hashlib.sha256(f"contrechamp.audit.{purpose}:{secret}".encode()).digest()
 
 
 def month_salt(moment: datetime | None = None) -> bytes:

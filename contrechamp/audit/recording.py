@@ -19,6 +19,7 @@ Not recorded (EXCLUDED, the one place that says so), each for a reason:
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -70,6 +71,7 @@ def _automatic_creation(label: str, instance: Any) -> bool:
     return False
 
 
+@cache
 def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
