@@ -22,12 +22,20 @@ from contrechamp.accounts.models import Profile, display_name
 # code in a downloaded file would be a second factor lying in a downloads folder.
 SKIPPED_MODELS = {"otp_totp.totpdevice", "otp_static.staticdevice", "otp_static.statictoken"}
 SKIPPED_FIELDS = {"password", "key", "token", "digest", "secret"}
+# Rows a reviewer acted on hold other people's personal data (a redaction holds the name
+# it hides, an entity the words of a private page): the export says what the person did
+# (kind, status, dates, ids), not that text.
+REVIEW_ACTIONS = {"redaction.redaction", "documents.entity"}
+TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
 
 def user_relations() -> Iterator[tuple[type[models.Model], str, bool]]:
     """(model, field name, many-to-many?) of every relation pointing to the user model,
     the profile and Django's own permission tables aside."""
-    for rel in User._meta.related_objects:
+    # include_hidden: a relation declared with related_name="+" points to the person too.
+    for rel in User._meta.get_fields(include_hidden=True):
+        if not rel.auto_created or rel.concrete:
+            continue
         model = rel.related_model
         if not isinstance(model, type) or model is Profile:
             continue
@@ -40,8 +48,11 @@ def user_relations() -> Iterator[tuple[type[models.Model], str, bool]]:
 
 def _row(obj: models.Model) -> dict[str, Any]:
     data: dict[str, Any] = {"id": obj.pk}
+    review_action = obj._meta.label_lower in REVIEW_ACTIONS
     for field in obj._meta.concrete_fields:
         if field.primary_key or field.name in SKIPPED_FIELDS:
+            continue
+        if review_action and isinstance(field, TEXT_FIELDS) and not field.choices:
             continue
         value = getattr(obj, field.attname)
         if isinstance(field, models.FileField):

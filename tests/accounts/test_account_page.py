@@ -206,3 +206,18 @@ def test_deleting_an_account_keeps_contributions_and_forgets_the_person(client, 
     assert client.get(things["group"].get_absolute_url()).status_code == 200
     # No row anywhere still holds the address, the user name or the display name.
     assert _rows_holding("zorglub", "reconnaissable", "Plume Vagabonde") == []
+
+
+def test_a_reviewers_export_holds_no_text_of_the_documents_they_reviewed(client, reviewer):
+    from contrechamp.redaction.models import Redaction
+
+    document = Document.objects.create(title="Courrier", filename="c.pdf", sha256="b" * 64, size=10)
+    Redaction.objects.create(
+        title_of=document, kind="person", text="Zéphyrine Quintal", reviewed_by=reviewer
+    )
+    client.force_login(reviewer)
+    response = client.get("/compte/mes-donnees.json")
+    data = json.loads(response.content)
+    assert len(data["redaction.redaction.reviewed_by"]) == 1
+    assert data["redaction.redaction.reviewed_by"][0]["kind"] == "person"
+    assert "Zéphyrine" not in response.content.decode("utf-8")
