@@ -35,6 +35,7 @@ RECOVERY_CODES = 10
 # but that delay never stops a patient guesser; this does.
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 15 * 60
+SCOPE = "twofactor"  # of the shared rate limits (contrechamp.lib.ratelimit)
 
 
 def confirmed_totp(user: User) -> TOTPDevice | None:
@@ -65,9 +66,6 @@ def is_verified(user: Any) -> bool:
 def _normalise(code: str) -> str:
     """Codes as typed: spaces and hyphens dropped, lower case (recovery codes are base32)."""
     return "".join(code.split()).replace("-", "").lower()
-
-
-SCOPE = "twofactor"
 
 
 def _account_key(user: User) -> str:

@@ -354,3 +354,15 @@ def test_the_api_answers_an_unverified_reviewer_as_a_visitor(reviewer, private_d
 def test_the_test_client_fixture_passes_the_second_factor(client, reviewer, private_document):
     client.force_login(reviewer)
     assert client.get(reverse("document-original", args=[private_document.id])).status_code == 200
+
+
+def test_a_locked_out_administrator_gets_back_in_with_a_code_made_on_the_server(administrator):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("addstatictoken", administrator.username, stdout=out)
+    browser = password_only(administrator)
+    assert enter(browser, out.getvalue().strip()).status_code == 302
+    assert browser.get("/admin/").status_code == 200
