@@ -566,3 +566,19 @@ def test_a_newcomer_cannot_restore_an_old_version_of_a_published_deployment(clie
     assert response.status_code == 403
     deployment.refresh_from_db()
     assert deployment.version == version
+
+
+def test_a_newcomers_deployment_without_source_is_refused_as_a_published_one_would_be(
+    client, newcomer
+):
+    login(client, newcomer)
+    response = client.post(
+        reverse("deployment-create"),
+        _form_post(
+            title=TITLE,
+            **{"citations-0-source_title": "", "citations-0-url": "", "citations-0-quote": ""},
+        ),
+    )
+    assert response.status_code == 400
+    assert not Deployment.objects.filter(title=TITLE).exists()
+    assert not Proposal.objects.filter(author=newcomer).exists()
