@@ -75,3 +75,22 @@ def test_concurrent_writers_leave_a_valid_chain(tmp_path):
     assert verified.returncode == 0, verified.stderr
     assert f"intact: {2 * WRITERS * EACH} entries checked" in verified.stdout
     assert "Chained" not in verified.stdout
+
+    # Emptying the whole database on purpose (`flush`, as a test that commits ends) goes
+    # through the triggers; another client deleting rows does not.
+    refused = subprocess.run(
+        [
+            *contrechamp,
+            "shell",
+            "-c",
+            "from django.db import connection\n"
+            "connection.cursor().execute('DELETE FROM audit_auditentry')",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode != 0 and "append-only" in refused.stderr
+    subprocess.run([*contrechamp, "flush", "--no-input"], env=env, cwd=ROOT, check=True)
+    assert query_database(url, "SELECT COUNT(*) FROM audit_auditentry")[0][0] == 0
