@@ -12,10 +12,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:slug>/quitter/", views.group_leave, name="group-leave"),
     path("<slug:slug>/nom-public/", views.group_show_name, name="group-show-name"),
     path("<slug:slug>/membres/", views.group_members, name="group-members"),
+    # The action (approve, remove, promote) is in the POST, as for work items.
     path(
-        "<slug:slug>/membres/<int:membership_id>/<str:action>/",
+        "<slug:slug>/membres/<int:membership_id>/",
         views.member_action,
-        name="group-member-action",
+        name="group-member",
     ),
     path("<slug:slug>/travail/", views.worklist, name="group-worklist"),
     path("<slug:slug>/travail/<int:item_id>/", views.work_item_change, name="group-work-item"),

@@ -256,8 +256,9 @@ MEMBER_ACTIONS = {
 
 @login_required
 @require_POST
-def member_action(request: HttpRequest, slug: str, membership_id: int, action: str) -> HttpResponse:
+def member_action(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     group = get_object_or_404(Group, slug=slug)
+    action = request.POST.get("action", "")
     # Looked up inside the group named in the address: an id from another group is
     # not found, whoever asks.
     target = (

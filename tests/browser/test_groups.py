@@ -31,8 +31,8 @@ def test_a_group_is_created_joined_and_worked_on(make_visitor):
     assert member.page.locator("#worklist").count() == 0
 
     coordinator.goto(group_path + "membres/")
-    page.locator("form[action$='/approve/'] button").click()
-    page.locator("form[action$='/promote/']").wait_for()
+    page.locator("button[name=action][value=approve]").click()
+    page.locator("button[name=action][value=promote]").wait_for()
 
     member.goto(group_path)
     worklist = member.page.locator("#worklist")
