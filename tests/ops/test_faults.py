@@ -488,7 +488,7 @@ def test_the_web_server_killed_during_uploads_and_edits_loses_nothing_acknowledg
         comments = {
             row[0]
             for row in query_database(
-                url, "SELECT comment FROM registry_revision WHERE comment LIKE 'fault %'"
+                url, "SELECT comment FROM registry_revision WHERE comment LIKE ?", ("fault %",)
             )
         }
         assert set(edited) <= comments, set(edited) - comments
