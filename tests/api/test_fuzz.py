@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -15,6 +17,17 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = schemathesis.openapi.from_dict(json.loads((ROOT / "docs/openapi.json").read_text()))
 APP = get_wsgi_application()
 EXAMPLES = 6  # per operation: about 130 requests, a few seconds
+
+
+@pytest.fixture(autouse=True)
+def connection_kept():
+    # Requests go through the WSGI handler, whose end-of-request hook would close the
+    # connection holding the test's transaction (Django's test client unhooks it too).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
