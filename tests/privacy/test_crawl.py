@@ -89,7 +89,8 @@ SECRETS = [
 ]
 # Query strings that make a view show another version of itself.
 SUFFIXES = ["", "?page=1", "?page=2", "?version=published", "?format=json"]
-# Links are followed up to this many addresses (the whole demo site is far fewer).
+# Links are followed up to this many addresses beyond the patterns' own (the whole demo
+# site is far fewer).
 MAX_LINKS = 4000
 
 
@@ -380,7 +381,8 @@ def crawl(client, site: Seed) -> Visitor:
                 queue.extend(visitor.get(url + suffix))
             visitor.post(url)
     queue.append("/")
-    while queue and len(visitor.seen) < MAX_LINKS:
+    budget = len(visitor.seen) + MAX_LINKS
+    while queue and len(visitor.seen) < budget:
         url = queue.popleft()
         if url not in visitor.seen:
             queue.extend(visitor.get(url))
