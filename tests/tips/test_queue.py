@@ -73,3 +73,23 @@ def test_a_reviewers_reply_and_status_change_are_attributed_in_the_audit_log(cli
     assert reply.origin == "" and status.origin == ""
     # The sender's own entries stay without actor.
     assert AuditEntry.objects.get(target_model="tip", action="created").actor_id is None
+
+
+@pytest.mark.django_db
+def test_the_moderation_queue_links_to_the_tips_with_their_count_and_no_public_page_does(
+    client, contributor_client, reviewer
+):
+    send(client, text="Premier.")
+    send(client, text="Second.")
+    Tip.objects.filter(text="Second.").update(status="closed")
+    send(client, text="Troisieme.")
+    staff = type(client)()
+    staff.force_login(reviewer)
+    page = staff.get(reverse("moderation-queue")).content.decode()
+    nav = page[page.index('class="other-queues"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert f'href="{reverse("tip-queue")}"' in nav
+    assert "(2)" in nav  # open tips: new and being handled, not closed
+    for visitor in (client, contributor_client):
+        for url in ("/", reverse("document-list"), reverse("tip-create")):
+            assert reverse("tip-queue") not in visitor.get(url).content.decode()
