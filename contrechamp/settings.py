@@ -146,13 +146,13 @@ PERIODIC_JOBS = {
         "task": "contrechamp.documents.tasks.documents_resume_task",
         "every": timedelta(minutes=10),
     },
+    # Audit entries a crash left without their link in the hash chain are chained.
+    "audit-seal": {"task": "contrechamp.audit.tasks.seal", "every": timedelta(hours=1)},
     # Sign-ups never confirmed are deleted once their link has expired.
     "accounts-unconfirmed-purge": {
         "task": "contrechamp.accounts.tasks.unconfirmed_purge_task",
         "every": timedelta(hours=24),
     },
-    # Audit entries a crash left without their link in the hash chain are chained.
-    "audit-seal": {"task": "contrechamp.audit.tasks.seal", "every": timedelta(hours=1)},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

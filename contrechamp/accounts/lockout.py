@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
@@ -77,8 +78,13 @@ def lock_remaining(request: HttpRequest | None, identifier: str) -> int:
 class LockoutBackend:
     """Authenticates nobody; refuses everybody while a lock runs.
 
-    No `get_user`: it never owns a session, and Django's test client (force_login) then
-    skips it when it looks for the first backend that loads users."""
+    It never authenticates, so no log-in records it as a session's backend; but a session
+    written by other means (a script, `force_login` in a test, a session made before it
+    came first) may name it, and `get_user` loads that session's user as ModelBackend
+    would rather than failing every page of that session."""
+
+    def get_user(self, user_id: Any) -> Any:
+        return ModelBackend().get_user(user_id)
 
     def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
         remaining = lock_remaining(request, _identifier(credentials))

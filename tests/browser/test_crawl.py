@@ -168,14 +168,46 @@ if entity is None:  # no suggestion from the model: one by hand, as a reviewer w
         page=page, kind="amount", text="120 000 euros", value="120000", start=0, end=13,
         confidence=0.9,
     )
+# A newcomer's deployment waiting for review; a local group with a member and a work
+# item; an anonymous tip.
+from contrechamp.groups.services import group_create, membership_request, work_item_add
+from contrechamp.registry.proposals import deployment_submit
+from contrechamp.registry.services import deployment_create
+from contrechamp.tips.services import tip_create
+
+newcomer = user_create(username="noemie", email="n@example.org", password=password)
+waiting = deployment_create(
+    data={
+        "title": "Caméras nomades au marché",
+        "status": "announced",
+        "communes": [commune.code],
+        "technologies": [deployment.technologies.first().slug],
+        "citations": [{"url": "https://example.org/marche", "quote": "Caméras nomades."}],
+    },
+    author=newcomer,
+)
+proposal = deployment_submit(deployment=waiting, author=newcomer)
+group = group_create(
+    creator=contributor, name="Collectif vigilance " + commune.name, communes=[commune],
+    description="Nous suivons la vidéosurveillance de la commune.",
+)
+membership = membership_request(group=group, user=newcomer)
+item = work_item_add(group=group, user=contributor, kind="other", note="Relire la délibération")
+tip = tip_create(text="Des caméras ont été posées rue des Lilas la semaine dernière.").tip
 uid = urlsafe_base64_encode(force_bytes(contributor.pk))
 print(json.dumps({
+    "proposal_id": [str(proposal.id)],
+    "user_id": [str(newcomer.id)],
+    "membership_id": [str(membership.id)],
+    "item_id": [str(item.id)],
+    "tip_id": [str(tip.id)],
     "slug": {
         "dispositifs/": [deployment.slug],
         "organisations/": [organisation.slug],
         "technologies/": [deployment.technologies.first().slug],
         "api/v1/deployments/": [deployment.slug],
         "api/v1/organisations/": [organisation.slug],
+        "collectifs/": [group.slug],
     },
     "version": ["1", "2"],
     "code": {
