@@ -34,16 +34,16 @@ def user_relations() -> Iterator[tuple[type[models.Model], str, bool]]:
     the profile and Django's own permission tables aside."""
     # include_hidden: a relation declared with related_name="+" points to the person too.
     for rel in User._meta.get_fields(include_hidden=True):
-        if not rel.auto_created or rel.concrete:
+        if not rel.auto_created or rel.concrete or not isinstance(rel, models.ForeignObjectRel):
             continue
         model = rel.related_model
-        if not isinstance(model, type) or model is Profile:
+        if not isinstance(model, type) or not issubclass(model, models.Model) or model is Profile:
             continue
         if model._meta.app_label in {"auth", "admin", "contenttypes", "sessions"}:
             continue
         if model._meta.label_lower in SKIPPED_MODELS:
             continue
-        yield model, rel.field.name, rel.many_to_many
+        yield model, rel.field.name, bool(rel.many_to_many)
 
 
 def _row(obj: models.Model) -> dict[str, Any]:
