@@ -232,7 +232,11 @@ class Results:
             self.statuses[kind][status] += 1
 
 
-def visitor(port: int, stop: threading.Event, results: Results, communes: list[str]) -> None:
+def visitor(
+    port: int, stop: threading.Event, results: Results, communes: list[str], think: float = 0.0
+) -> None:
+    """Pages one after another; with `think`, a pause of 0 to 2 × think seconds between
+    two (a person reading), else none (the server saturated)."""
     client = Client(port)
     rng = random.Random()
     words = ["caméras", "reconnaissance faciale", "drones", "capteurs sonores", "vidéo"]
@@ -257,6 +261,8 @@ def visitor(port: int, stop: threading.Event, results: Results, communes: list[s
                 results.failures[kind] += 1
             continue
         results.record(kind, status, seconds)
+        if think:
+            stop.wait(rng.uniform(0, 2 * think))
 
 
 def editor(
@@ -326,6 +332,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--visitors", type=int, default=50)
     parser.add_argument("--editors", type=int, default=10)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause of a visitor between pages (s)"
+    )
     parser.add_argument("--shared", type=int, default=5, help="deployments the editors share")
     parser.add_argument("--threads", type=int, default=16, help="server threads")
     parser.add_argument("--host", default="127.0.0.1", help="only 127.0.0.1 is accepted")
@@ -392,7 +401,9 @@ def main() -> None:
             except OSError:
                 time.sleep(0.3)
         threads = [
-            threading.Thread(target=visitor, args=(port, stop, results, setup["communes"]))
+            threading.Thread(
+                target=visitor, args=(port, stop, results, setup["communes"], args.think)
+            )
             for _ in range(args.visitors)
         ] + [
             threading.Thread(
