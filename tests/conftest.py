@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from contrechamp.accounts.services import user_create
 from contrechamp.places.services import places_load
@@ -131,6 +132,15 @@ class TwoFactorClient(Client):
 @pytest.fixture
 def client():
     return TwoFactorClient()
+
+
+@pytest.fixture
+def english(settings):
+    """Pages and messages in English, for a test that reads a message's words (the site
+    speaks French unless a visitor asks otherwise)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

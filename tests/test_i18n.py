@@ -36,7 +36,7 @@ class Entry:
 
 def _unquote(text: str) -> str:
     body = text.strip()[1:-1]
-    return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), body)
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), body)
 
 
 def parse(po: str) -> list[Entry]:
@@ -87,13 +87,15 @@ def _extracted(tmp_path: Path, settings, monkeypatch) -> list[Entry]:
     shutil.copytree(
         PACKAGE,
         copy,
-        ignore=lambda folder, names: [
-            name
-            for name in names
-            if not (Path(folder, name).is_dir() or any(Path(name).match(p) for p in SOURCES))
-            and name != "django.po"
-        ]
-        + (["static", "__pycache__", "data"] if Path(folder) == PACKAGE else ["__pycache__"]),
+        ignore=lambda folder, names: (
+            [
+                name
+                for name in names
+                if not (Path(folder, name).is_dir() or any(Path(name).match(p) for p in SOURCES))
+                and name != "django.po"
+            ]
+            + (["static", "__pycache__", "data"] if Path(folder) == PACKAGE else ["__pycache__"])
+        ),
     )
     # makemessages writes into settings.LOCALE_PATHS[0] when a file's own folder has no
     # locale folder: pointed at the copy, so nothing of the checkout changes.

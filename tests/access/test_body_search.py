@@ -70,7 +70,7 @@ def test_the_directory_follows_a_new_places_load():
 
 
 def test_st_and_ste_typed_are_read_both_as_saint_and_as_letters():
-    """"St" is how "Saint" is abbreviated, and also how "Strasbourg", "Grand Est" or
+    """ "St" is how "Saint" is abbreviated, and also how "Strasbourg", "Grand Est" or
     "Neste" begin or end: completion offers both until the word is finished."""
     st = _references("st")
     assert "region:44" in st  # Grand Est (its council), as before the one normaliser

@@ -58,6 +58,9 @@ def _grow(requester, series_requests: list, count: int) -> None:
 
 
 def _count(client, url: str) -> int:
+    # Once before counting: the first request of a window creates its rate-limit counter
+    # (the API's), the next ones only add to it.
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         if response.streaming:

@@ -89,6 +89,7 @@ def test_an_anonymous_visitor_never_sees_an_address_or_a_user_name(client):
             assert secret not in body.lower(), url
 
 
+@pytest.mark.usefixtures("english")
 def test_the_display_name_filter():
     template = Template("{% load accounts_tags %}[{{ who|display_name }}]")
     assert template.render(Context({"who": None})) == "[former contributor]"

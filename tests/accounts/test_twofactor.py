@@ -123,6 +123,7 @@ def test_the_admin_login_is_no_way_around(administrator):
     assert browser.get("/admin/auth/user/").status_code == 200
 
 
+@pytest.mark.usefixtures("english")
 def test_it_refuses_a_wrong_code(reviewer, private_document):
     browser = password_only(reviewer)
     wrong = f"{(int(totp_code(reviewer)) + 1) % 1_000_000:06d}"
@@ -215,6 +216,7 @@ def test_only_a_verified_administrator_may_reset_someone(reviewer, administrator
     assert TOTPDevice.objects.filter(user__in=[reviewer, administrator]).count() == 2
 
 
+@pytest.mark.usefixtures("english")
 def test_five_wrong_codes_lock_the_right_one_out(settings, reviewer, private_document):
     # django-otp's own delay after each failure is off (fixture above): the count holds
     # by itself.

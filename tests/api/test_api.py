@@ -114,7 +114,6 @@ def test_an_unknown_api_address_answers_the_json_error_envelope(client, db):
         assert error["code"] == "not_found" and error["message"], url
 
 
-
 def test_a_method_the_api_does_not_answer_gets_the_json_error_envelope(client, db):
     """A client that POSTs, PUTs or DELETEs (the API is read-only) is told so in JSON, with
     the methods it may use, not with an HTML page."""

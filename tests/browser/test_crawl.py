@@ -182,7 +182,9 @@ waiting = deployment_create(
         "status": "announced",
         "communes": [commune.code],
         "technologies": [deployment.technologies.first().slug],
-        "citations": [{"url": "https://example.org/marche", "quote": "Caméras nomades."}],
+        "citations": [
+            {"title": "Marché", "url": "https://example.org/marche", "quote": "Caméras nomades."}
+        ],
     },
     author=newcomer,
 )

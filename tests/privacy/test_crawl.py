@@ -433,9 +433,11 @@ def test_an_anonymous_crawl_of_the_site_and_the_api_finds_nothing_private(
     assert "capteurs sonores" in client.get(f"/documents/{site.published.id}/").content.decode()
     # Nothing was written by the anonymous posts.
     assert not Redaction.objects.filter(kind="manual").exists()
-    assert not Document.objects.filter(id__in=site.values["document_id"], is_public=True).exclude(
-        id=site.published.id
-    ).exists()
+    assert (
+        not Document.objects.filter(id__in=site.values["document_id"], is_public=True)
+        .exclude(id=site.published.id)
+        .exists()
+    )
 
 
 def test_the_crawl_sees_a_proof_that_a_visitor_could_download(client, reviewer, monkeypatch):

@@ -61,6 +61,7 @@ def _create_as(client, user, **overrides):
     return Deployment.objects.get(title=data["title"])
 
 
+@pytest.mark.usefixtures("english")
 def test_a_brand_new_accounts_first_deployment_is_invisible_until_a_reviewer_accepts_it(
     client, newcomer, reviewer
 ):
@@ -110,6 +111,7 @@ def test_a_newcomer_cannot_publish_through_the_services_data_either(client, newc
     assert not deployment.is_published
 
 
+@pytest.mark.usefixtures("english")
 def test_an_untrusted_edit_of_a_published_deployment_changes_nothing_until_accepted(
     client, newcomer, reviewer
 ):

@@ -140,6 +140,7 @@ def test_a_file_is_cleaned_as_what_it_is_not_as_what_its_name_claims(client):
     ],
     ids=["html", "email", "broken-jpeg", "broken-zip", "old-word"],
 )
+@pytest.mark.usefixtures("english")
 def test_a_file_that_cannot_be_cleaned_is_refused_and_nothing_is_stored(client, name, data):
     with translation.override("en"):
         response, code = send(

@@ -95,6 +95,7 @@ def _answer(client, code: str) -> str:
     return CSRF.sub("", client.post(reverse("tip-follow"), {"code": code}).content.decode())
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.django_db
 def test_a_wrong_code_gets_the_same_answer_whatever_it_is(client):
     send(client, text="Le secret du premier.")

@@ -104,6 +104,7 @@ def test_a_logged_in_contributor_is_not_linked_to_the_tip_they_send(
     assert response.wsgi_request.user == contributor
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.django_db
 def test_the_form_asks_for_no_email_and_says_an_account_is_not_linked(client):
     with translation.override("en"):
