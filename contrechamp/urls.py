@@ -165,12 +165,8 @@ urlpatterns = [
     path("demandes/series/<int:series_id>/", access.series_detail, name="series-detail"),
     path("demandes/series/<int:series_id>/envoi/", access.series_send, name="series-send"),
     path("demandes/series/<int:series_id>/saisine/", access.series_refer, name="series-refer"),
-    path(
-        "demandes/series/<int:series_id>/evenement/", access.series_event, name="series-event"
-    ),
-    path(
-        "demandes/series/<int:series_id>/courrier/", access.series_letter, name="series-letter"
-    ),
+    path("demandes/series/<int:series_id>/evenement/", access.series_event, name="series-event"),
+    path("demandes/series/<int:series_id>/courrier/", access.series_letter, name="series-letter"),
     # Former addresses of series ("campagnes", a word kept for petitions).
     path("demandes/campagnes/<int:series_id>/", access.series_moved),
     path(

@@ -54,7 +54,10 @@ def requires_two_factor(user: Any) -> bool:
     administrators always, a contributor who turned it on."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return has_role(user, "reviewer") or has_two_factor(user)
+    # Staff reach Django's admin whatever their role (an administrator may tick the box).
+    return (
+        has_role(user, "reviewer") or bool(getattr(user, "is_staff", False)) or has_two_factor(user)
+    )
 
 
 def is_verified(user: Any) -> bool:

@@ -34,7 +34,14 @@ HISTORY_LINKS: dict[str, Callable[[models.Model], str]] = {}
 # (an e-mail address for some), a recovery code, a tip's text, a detected name. Their
 # entries carry the model and the id only.
 NO_LABEL_APPS = {"auth", "accounts", "otp_totp", "otp_static", "tips"}
-NO_LABEL_MODELS = {"redaction.redaction", "documents.entity"}
+# Labels that may hold a private person's name (a proof's file name, a private
+# document's title): the log is kept for ever and outlives account deletion.
+NO_LABEL_MODELS = {
+    "redaction.redaction",
+    "documents.entity",
+    "documents.document",
+    "access.attachment",
+}
 
 
 def register_history_link(model_label: str, builder: Callable[[models.Model], str]) -> None:

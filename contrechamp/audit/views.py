@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 from contrechamp.audit import permissions
 from contrechamp.audit.models import ACTIONS, AuditEntry
 from contrechamp.audit.services import mask_emails
+from contrechamp.lib.spreadsheet import safe_row
 
 PAGE_SIZE = 50
 
@@ -234,7 +235,9 @@ def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     writer.writeheader()
     for row in rows:
         row["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True)
-        writer.writerow(row)
+        # Names typed by anyone (an organisation's, a display name) never open in a
+        # spreadsheet as a formula, as in the site's other CSV exports.
+        writer.writerow(dict(zip(FIELDS, safe_row(row[f] for f in FIELDS), strict=True)))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

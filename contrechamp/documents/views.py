@@ -203,8 +203,7 @@ def _cited_by(request: HttpRequest, document: Document) -> list[Citation]:
     return list(
         Citation.objects.filter(source__document=document)
         .filter(
-            Q(deployment__in=readable_deployments(request.user))
-            | Q(camera_count__state="accepted")
+            Q(deployment__in=readable_deployments(request.user)) | Q(camera_count__state="accepted")
         )
         .select_related("deployment", "camera_count__commune")
         .order_by("id")

@@ -304,7 +304,8 @@ def _has_query(request: HttpRequest) -> bool:
 
 # The one table of what is limited where (the rates themselves are in settings).
 RULES: tuple[Rule, ...] = (
-    Rule("signup", frozenset({"signup"})),
+    # Both send an e-mail to an address anyone types: a mailbox is not to be flooded.
+    Rule("signup", frozenset({"signup", "password_reset"})),
     Rule(
         "uploads",
         frozenset({"document-upload", "request-answer", "request-proof"}),

@@ -30,6 +30,7 @@ from contrechamp.registry.models import (
     Revision,
 )
 from contrechamp.registry.revisions import merge_snapshots
+from contrechamp.registry.schemas import OrganisationData
 from contrechamp.registry.services import (
     StaleEdit,
     _version_check,
@@ -118,16 +119,27 @@ def deployment_propose(
 def organisation_propose_create(
     *, data: dict[str, Any], author: User, comment: str = ""
 ) -> tuple[Organisation, Proposal]:
-    """A new organisation, hidden (as one named only in a draft) until accepted."""
-    org = organisation_create(data=data, author=author, comment=comment)
+    """A new organisation, hidden (as one named only in a draft) until accepted.
+
+    The organisation itself holds only its name and kind, what a published deployment
+    naming it would show anyway; the rest (description, website, SIREN) waits in the
+    proposal. A deployment naming it that is published makes it public (the name only),
+    and someone else's draft naming it reads no unreviewed text."""
+    Organisation(
+        **{k: v for k, v in data.items() if k in OrganisationData.model_fields}
+    ).full_clean(exclude=["slug"])  # the whole proposal is checked now, not at accept
+    shown: dict[str, Any] = {k: data[k] for k in ("name", "kind") if k in data}
+    org = organisation_create(data=shown, author=author, comment=comment)
     Organisation.objects.filter(id=org.id).update(is_public=False)
     org.is_public = False
+    proposed = {**organisation_snapshot(org)}
+    proposed.update({k: v for k, v in data.items() if k in OrganisationData.model_fields})
     proposal = Proposal.objects.create(
         target="organisation",
         action="create",
         object_id=org.id,
         base_version=org.version,
-        data=organisation_snapshot(org),
+        data=proposed,
         author=author,
         comment=comment,
     )
@@ -348,7 +360,8 @@ def proposal_accept(
             obj = deployment_publish(deployment=obj, author=author)
             _revision_comment("deployment", obj.id, obj.version, f"{_('published')} ({comment})")
     elif isinstance(obj, Organisation):
-        if proposal.action == "update" or data is not None:
+        # A created organisation gets its proposed description, website… only now.
+        if proposal.action in ("update", "create") or data is not None:
             obj = organisation_update(
                 organisation=obj,
                 data=data if data is not None else proposal.data,

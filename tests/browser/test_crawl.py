@@ -183,7 +183,10 @@ waiting = deployment_create(
         "communes": [commune.code],
         "technologies": [deployment.technologies.first().slug],
         "citations": [
-            {"title": "Marché", "url": "https://example.org/marche", "quote": "Caméras nomades."}
+            {
+                "source": {"title": "Marché", "url": "https://example.org/marche"},
+                "quote": "Caméras nomades.",
+            }
         ],
     },
     author=newcomer,

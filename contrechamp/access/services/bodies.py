@@ -189,7 +189,9 @@ def body_search(query: str, *, limit: int = 20) -> list[dict[str, str]]:
             epci__isnull=True,
             department__isnull=True,
             region__isnull=True,
-        ).filter(contains).only("id", "name", "kind")[:limit]
+        )
+        .filter(contains)
+        .only("id", "name", "kind")[:limit]
     ]
     places = DirectoryEntry.objects.filter(contains | Q(code=code))
     found += [
