@@ -179,6 +179,7 @@ newcomer = user_create(username="noemie", email="n@example.org", password=passwo
 waiting = deployment_create(
     data={
         "title": "Caméras nomades au marché",
+        "is_published": False,
         "status": "announced",
         "communes": [commune.code],
         "technologies": [deployment.technologies.first().slug],
