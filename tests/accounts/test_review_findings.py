@@ -49,7 +49,9 @@ def test_a_newcomers_organisation_is_not_published_unreviewed_by_a_deployment_na
         ),
         author=newcomer,
     )
-    proposal_accept(proposal=deployment_submit(deployment=draft, author=newcomer), reviewer=reviewer)
+    proposal_accept(
+        proposal=deployment_submit(deployment=draft, author=newcomer), reviewer=reviewer
+    )
     org_proposal.refresh_from_db()
     assert org_proposal.state == "pending"
     page = Client().get(org.get_absolute_url())
