@@ -27,6 +27,7 @@ from django.db.models import Count, Max, Sum
 from contrechamp.documents.models import Document, Entity
 from contrechamp.lib.text import has_separator, joins_name_words, name_key, nlp
 from contrechamp.places.models import Commune, Department, Region
+from contrechamp.places.services import former_commune_names
 from contrechamp.registry.models import Organisation, Technology
 
 if TYPE_CHECKING:
@@ -87,6 +88,9 @@ class CommuneEntry:
     name: str
     population: int
     department: str
+    # A former name (a commune merged into `code`): ranked after every current commune
+    # of the same name, chosen when the document's departments point to it.
+    former: bool = False
 
 
 class Gazetteer:
@@ -103,6 +107,17 @@ class Gazetteer:
         ):
             entry = CommuneEntry(row[0], row[1], row[2], row[3] or 0, row[4] or "")
             name_key = key(entry.name)
+            self.communes.setdefault(name_key, []).append(entry)
+            first, _, rest = name_key.partition(" ")
+            if first in ("le", "la", "les", "l") and rest:
+                self.communes_bare.setdefault(rest, []).append(entry)
+        by_code = {e.code: e for entries in self.communes.values() for e in entries}
+        for name, code in former_commune_names():
+            current = by_code.get(code)
+            name_key = key(name)
+            if current is None or any(e.code == code for e in self.communes.get(name_key, [])):
+                continue
+            entry = CommuneEntry(current.id, code, name, 0, current.department, former=True)
             self.communes.setdefault(name_key, []).append(entry)
             first, _, rest = name_key.partition(" ")
             if first in ("le", "la", "les", "l") and rest:
@@ -222,15 +237,22 @@ def gazetteer(refresh: bool = False, *, check: bool = False) -> Gazetteer:
 TECHNOLOGIES: list[tuple[str, str]] = [
     (
         "vsa",
-        r"vid[ée]o[- ]?(?:surveillance|protection) (?:algorithmique|intelligente|augment[ée]e)|"
+        r"vid[ée]o[- ]?(?:surveillance|protection) (?:algorithmique|intelligente|augment[ée]e|"
+        r"automatis[ée]e|assist[ée]e)|"
         r"\bVSA\b|cam[ée]ras? (?:augment[ée]es|intelligentes)|analyse (?:automatique|"
         r"automatis[ée]e|algorithmique|intelligente) (?:des |d[e'’] ?)?(?:images|flux|"
         r"vid[ée]os?)|algorithmic video surveillance|(?:AI|smart)[- ]powered cameras?|"
-        r"d[ée]tection automatique d['’ ](?:[ée]v[ée]nements|comportements|situations)",
+        r"d[ée]tection automatique d['’ ](?:[ée]v[ée]nements|comportements|situations)|"
+        # The words of the law of 19 May 2023 and its decree, and of the press.
+        r"traitements? algorithmiques?|vid[ée]o[- ]?gestion|vid[ée]o[- ]?analyse|"
+        r"analyse vid[ée]o|logiciels? d['’] ?analyse (?:d['’] ?images|vid[ée]o)|"
+        r"cam[ée]ras? (?:reli[ée]es|coupl[ée]es|associ[ée]es|connect[ée]es|dot[ée]es) "
+        r"(?:[àa]|avec|d['’]) ?(?:une |l['’] ?|des |un )?(?:intelligence artificielle|"
+        r"\bIA\b|algorithmes?|logiciels? d['’] ?analyse)",
     ),
     (
         "reconnaissance-faciale",
-        r"reconnaissance faciale|reconnaissance des visages|"
+        r"reconnaissance faciale|reconnaissance des visages|biom[ée]trie faciale|"
         r"facial recognition|face recognition|comparaison faciale",
     ),
     (
@@ -242,24 +264,42 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         "detection-sonore",
         r"capteurs? (?:sonores?|audio|acoustiques?)|d[ée]tection (?:de |des )?"
         r"(?:bruits|sons) (?:anormaux|suspects)|d[ée]tection sonore|"
-        r"(?:sound|audio|acoustic) (?:sensors?|detection)|micros? (?:dans|sur) la voie",
+        r"(?:sound|audio|acoustic) (?:sensors?|detection)|micros? (?:dans|sur) la voie|"
+        r"(?:micros|microphones) (?:dans|sur|install[ée]s|d[ée]ploy[ée]s)|"
+        r"vid[ée]o[- ]?audio[- ]?surveillance|audiosurveillance|surveillance (?:sonore|audio)",
     ),
-    ("drones", r"\bdrones?\b|a[ée]ronefs? (?:sans pilote|circulant sans personne)"),
+    (
+        "drones",
+        r"\bdrones?\b|a[ée]ronefs? (?:sans pilote|circulant sans personne|"
+        r"t[ée]l[ée]pilot[ée]s?|sans personne [àa] bord)|"
+        # Every prefectoral order under article L. 242-5 of the internal security code.
+        r"cam[ée]ras? (?:install[ée]es|embarqu[ée]es|mont[ée]es) (?:sur|[àa] bord) "
+        r"(?:des |d['’] ?|les |un |l['’] ?)?a[ée]ronefs?|a[ée]ronefs? [ée]quip[ée]s? "
+        r"(?:de|d['’]) ?(?:cam[ée]ras?|dispositifs? de captation)|"
+        r"(?:cam[ée]ras?|dispositifs?|captations?|moyens?|surveillance) a[ée]roport[ée]e?s?|"
+        r"dispositifs? de captation (?:install[ée]s |embarqu[ée]s )?(?:sur|[àa] bord) "
+        r"(?:des |d['’] ?|les )?a[ée]ronefs?",
+    ),
     (
         "police-predictive",
         r"police pr[ée]dictive|predictive policing|observatoire "
         r"(?:big data|des donn[ée]es) (?:de la )?(?:tranquillit[ée]|s[ée]curit[ée])|"
-        r"big data de la (?:tranquillit[ée]|s[ée]curit[ée])",
+        r"big data de la (?:tranquillit[ée]|s[ée]curit[ée])|logiciels? pr[ée]dictifs?|"
+        r"(?:analyse|outils?) pr[ée]dicti(?:ve|fs?) (?:de la )?(?:d[ée]linquance|criminalit[ée])",
     ),
     (
         "hypervision",
-        r"hypervision|centre (?:de )?supervision urbain|\bCSU\b|"
-        r"centre de supervision|urban (?:supervision|operations) cent(?:re|er)",
+        r"hypervision|hyperviseurs?|centres? (?:urbains? )?(?:de )?supervision(?: urbaine?| "
+        r"intercommunale?)?|\bCSU\b|\bCSI\b(?= [^\n]{0,60}vid[ée]o)|"
+        r"urban (?:supervision|operations) cent(?:re|er)|centres? (?:de |du )?"
+        r"(?:vid[ée]o[- ]?(?:surveillance|protection)|visionnage)|"
+        r"centres? (?:de )?(?:commandement|contr[ôo]le) (?:et de )?(?:vid[ée]o|urbain)",
     ),
     (
         "application-signalement",
-        r"application (?:de |mobile de )?signalement|"
-        r"(?:citizen|crime) reporting app|application citoyenne",
+        r"application (?:mobile |smartphone |citoyenne )?(?:de |d['’] ?)?(?:signalement|"
+        r"d[ée]nonciation|alerte citoyenne)|(?:citizen|crime) reporting app|"
+        r"application citoyenne|\bReporty\b",
     ),
     (
         "surveillance-reseaux-sociaux",
@@ -268,34 +308,67 @@ TECHNOLOGIES: list[tuple[str, str]] = [
     ),
     (
         "lapi",
-        r"lecture automatis[ée]e (?:des )?plaques|\bLAPI\b|lecteurs? de plaques|"
-        r"number[- ]plate recognition|\bANPR\b",
+        r"lecture automatis[ée]e (?:des )?plaques|\bLAPI\b|L\.A\.P\.I\b\.?|lecteurs? "
+        r"(?:automatiques? )?(?:de |des )?plaques|number[- ]plate recognition|\bANPR\b|"
+        r"lecture (?:automatique )?(?:des |de )?plaques|reconnaissance (?:automatique )?"
+        r"(?:des |de )?plaques|(?:visualisation|lecture|lire|lisent) (?:les |des |de )?"
+        r"plaques",
     ),
     (
         "portiques-biometriques",
-        r"portiques? (?:biom[ée]triques?|de reconnaissance)|"
-        r"biometric (?:gates?|access)",
+        r"portiques? (?:biom[ée]triques?|de reconnaissance|virtuels?)|"
+        r"biometric (?:gates?|access)|contr[ôo]le d['’] ?acc[èe]s (?:par |biom)",
     ),
     (
         "biometrie",
-        r"identification biom[ée]trique|biom[ée]trie|reconnaissance (?:de la )?"
-        r"d[ée]marche|biometric identification",
+        r"identification biom[ée]trique|biom[ée]trie|donn[ée]es biom[ée]triques|"
+        r"reconnaissance (?:de la )?d[ée]marche|biometric identification",
     ),
     (
         "fichiers-police",
         r"\bTAJ\b|fichier (?:du )?traitement d['’]ant[ée]c[ée]dents judiciaires|"
-        r"fichiers? de police|fichier des personnes recherch[ée]es|\bFPR\b",
+        r"fichiers? de police|fichier des personnes recherch[ée]es|\bFPR\b|"
+        r"fichier des titres [ée]lectroniques s[ée]curis[ée]s|\bfichage\b",
     ),
     (
         "videosurveillance",
-        r"vid[ée]o[- ]?surveillance|vid[ée]o[- ]?protection|\bCCTV\b|"
-        r"cam[ée]ras? (?:de (?:surveillance|vid[ée]oprotection)|nomades?|pi[ée]tons?|"
-        r"mobiles?)|syst[èe]me de vid[ée]o",
+        r"vid[ée]o[- ]?surveill(?:ance|[ée]e?s?)|vid[ée]o[- ]?prot(?:ection|[ée]g[ée]e?s?)|"
+        r"\bCCTV\b|\bcam[ée]ras?\b|syst[èe]me de vid[ée]o|"
+        r"surveillance cameras?|security cameras?",
+    ),
+]
+# Words that name a technology only in a sentence that also says what it is about:
+# "micros" in a street, "plaques d'immatriculation" read by a camera, "algorithmes"
+# beside cameras, an "application" to report to the police.
+TECHNOLOGIES_IN_CONTEXT: list[tuple[str, str, str]] = [
+    (
+        "vsa",
+        r"algorithmes?|intelligence artificielle|\bIA\b",
+        r"cam[ée]ras?|vid[ée]o|images",
+    ),
+    (
+        "lapi",
+        r"plaques? (?:min[ée]ralogiques?|d['’] ?immatriculation)",
+        r"cam[ée]ras?|vid[ée]o|lecture|lecteurs?|lire|suivre|rep[ée]rer",
+    ),
+    (
+        "detection-sonore",
+        r"\bmicro(?:phone)?s?\b",
+        r"quartier|rues?|capter|bruits?|sons?|espace public|ville|installer",
+    ),
+    (
+        "application-signalement",
+        r"\bapplications?\b",
+        r"signaler|d[ée]noncer|filmer|alerter la police|t[ée]moins?",
     ),
 ]
 # A space in a pattern matches any run of white space: PDF text breaks lines anywhere.
 _TECH_PATTERNS = [
     (slug, re.compile(p.replace(" ", r"\s+"), re.IGNORECASE)) for slug, p in TECHNOLOGIES
+]
+_TECH_IN_CONTEXT = [
+    (slug, re.compile(word.replace(" ", r"\s+"), re.IGNORECASE), re.compile(cue, re.IGNORECASE))
+    for slug, word, cue in TECHNOLOGIES_IN_CONTEXT
 ]
 
 _NUMBER = r"\d{1,3}(?:[  \u202f.]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
@@ -663,6 +736,24 @@ def _technologies(text: str) -> list[Found]:
                     match.start(),
                     match.end(),
                     0.85,
+                    technology_id=g.technologies.get(slug),
+                )
+            )
+    for slug, word, cue in _TECH_IN_CONTEXT:
+        for match in word.finditer(text):
+            if any(s <= match.start() < e for s, e in taken):
+                continue
+            if not cue.search(_sentence_around(text, match.start(), match.end())):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append(
+                Found(
+                    "technology",
+                    match.group(),
+                    slug,
+                    match.start(),
+                    match.end(),
+                    0.7,
                     technology_id=g.technologies.get(slug),
                 )
             )
