@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Max, Sum
 
 from contrechamp.documents.models import Document, Entity
-from contrechamp.lib.text import has_separator, joins_name_words, name_key, nlp
+from contrechamp.lib.text import (
+    has_separator,
+    joins_name_words,
+    name_key,
+    nlp,
+    stored_text_with_offsets,
+)
 from contrechamp.places.models import Commune, Department, Region
 from contrechamp.places.services import former_commune_names
 from contrechamp.registry.models import Organisation, Technology
@@ -516,7 +522,22 @@ def is_english(text: str) -> bool:
 def detect_text(
     text: str, *, context: Context | None = None, doc: Doc | None = None
 ) -> list[Found]:
-    """Entities of one page of text, above the confidence threshold, in reading order."""
+    """Entities of one page of text, above the confidence threshold, in reading order.
+
+    Read in its normalised form (`stored_text`: "Identiﬁcation" with its ligature is
+    "Identification"); offsets point into `text` as given. Text stored by the project is
+    normalised already, so this costs one check."""
+    normal, origins = stored_text_with_offsets(text)
+    if normal is text:
+        return _detect(text, context=context, doc=doc)
+    found = _detect(normal, context=context, doc=None)
+    for item in found:
+        item.start, item.end = origins[item.start], origins[item.end]
+        item.text = text[item.start : item.end]
+    return found
+
+
+def _detect(text: str, *, context: Context | None, doc: Doc | None) -> list[Found]:
     if context is None:  # a page on its own: an extraction of its own
         gazetteer(check=True)
         context = Context(departments=set())

@@ -33,6 +33,7 @@ from contrechamp.documents.extract import DocumentError
 from contrechamp.documents.models import Document, Entity, Page, Step
 from contrechamp.documents.ocr import OcrError, OcrResult, recognise_many
 from contrechamp.lib.personal import detect
+from contrechamp.lib.text import stored_text
 from contrechamp.places.models import Commune
 from contrechamp.registry.models import Deployment, Source, Technology
 from contrechamp.registry.schemas import empty_deployment
@@ -333,7 +334,7 @@ def _step_extract(document: Document) -> dict[str, Any]:
             continue
         page = pdf[index]
         try:
-            text = page.get_text("text")
+            text = stored_text(page.get_text("text"))
         except Exception as error:
             raise DocumentError(f"Page {number} cannot be read ({error}).") from error
         has_text = len(text.strip()) >= MIN_TEXT_CHARS
@@ -439,7 +440,7 @@ def _step_ocr(document: Document) -> dict[str, Any]:
         scale = scales[number]
         if isinstance(result, OcrError):
             raise result
-        page.text = result.text
+        page.text = stored_text(result.text)
         page.words = [
             [
                 round(w[0] / scale, 1),

@@ -29,7 +29,28 @@ def unaccent(text: str) -> str:
     characters are decomposed too (NFKD), so offsets may move: use it on keys, not on
     text whose offsets matter."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():
+        return decomposed
+    # One regular expression rather than a test per character: every page indexed goes
+    # through here, and the loop was a tenth of the time of ingesting a text PDF.
+    stripped = _combining_marks().sub("", decomposed)
+    if max(stripped, default="") <= "\uffff":
+        return stripped
+    return "".join(ch for ch in stripped if not unicodedata.combining(ch))
+
+
+_marks: re.Pattern[str] | None = None
+
+
+def _combining_marks() -> re.Pattern[str]:
+    """Every combining character of the Basic Multilingual Plane in one character class,
+    built on first use (20 ms); those of the other planes are rare, and `unaccent` tests
+    them one by one."""
+    global _marks
+    if _marks is None:
+        marks = "".join(chr(c) for c in range(0x10000) if unicodedata.combining(chr(c)))
+        _marks = re.compile("[" + re.escape(marks) + "]+")
+    return _marks
 
 
 # Every character Unicode files as a dash (category Pd: the hyphen U+2010, the
@@ -50,6 +71,35 @@ _SEPARATORS = re.compile("[\\s" + re.escape(DASHES + APOSTROPHES) + "]+")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 # Abbreviations of place names and saints' names, as written in documents.
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+def stored_text(text: str) -> str:
+    """Text as the project stores, indexes and reads it: Unicode compatibility forms
+    made plain (NFKC). The typographic ligatures ﬁ ﬂ ﬀ that PDF text extraction returns
+    become fi fl ff, so "Identiﬁcation" is found by "identification"; full-width letters
+    and superscripts become plain. Apply it before storing: lengths may change."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def stored_text_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`stored_text(text)` and, for each of its offsets (and its end), the offset in
+    `text` it comes from: what is found in the normalised text can be pointed at in the
+    original one. Normalised a base character and its combining marks at a time, so an
+    accent typed apart is composed as NFKC composes it."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text, list(range(len(text) + 1))
+    parts: list[str] = []
+    origins: list[int] = []
+    start = 0
+    for index in range(1, len(text) + 1):
+        if index < len(text) and unicodedata.combining(text[index]):
+            continue
+        chunk = unicodedata.normalize("NFKC", text[start:index])
+        parts.append(chunk)
+        origins.extend([start] * len(chunk))
+        start = index
+    origins.append(len(text))
+    return "".join(parts), origins
 
 
 def name_key(text: str) -> str:
@@ -106,6 +156,12 @@ def has_separator(text: str) -> bool:
 
 _nlp_lock = threading.Lock()
 _nlp: Language | None = None
+
+
+def nlp_loaded() -> bool:
+    """Whether this process has loaded the pipeline already (a command says it is
+    loading it, since that takes seconds)."""
+    return _nlp is not None
 
 
 def nlp() -> Language:
