@@ -40,9 +40,14 @@ from contrechamp.documents.models import Document, Page
 from contrechamp.documents.permissions import may_see_originals
 from contrechamp.lib.textsearch import (
     STOPWORDS,
+    SYNONYM_KEYS,
+    SYNONYM_PATTERN,
+    SYNONYM_VARIANTS,
+    fold,
     french_terms,
     fts5_document,
-    fts5_query,
+    index_text,
+    query_words,
     stem,
     unaccent,
 )
@@ -81,8 +86,54 @@ class Hit:
     document_id: int
     number: int
     score: float
+    matched: int = 0  # how many of the query's words the page holds
+    phrase: bool = False  # the query's words side by side, in order
     snippet: str = ""  # safe HTML: escaped text, matches in <mark>
     document: Document | None = field(default=None, repr=False)
+
+
+# Best pages shown under each document of the grouped results.
+PAGES_PER_DOCUMENT = 3
+
+
+@dataclass
+class DocumentHit:
+    """One document of the results, with its best pages (best first)."""
+
+    document_id: int
+    pages: list[Hit]
+    document: Document | None = field(default=None, repr=False)
+
+    @property
+    def best(self) -> Hit:
+        return self.pages[0]
+
+    @property
+    def matched(self) -> int:
+        return self.best.matched
+
+
+@dataclass
+class SearchResult:
+    """Documents for a query, best first. `words` is how many words the query asks for;
+    when no page holds them all, the results are the pages holding the most
+    (`all_words` False): the page says so."""
+
+    documents: list[DocumentHit]
+    words: int = 0
+    has_next: bool = False
+
+    @property
+    def all_words(self) -> bool:
+        return not self.documents or self.documents[0].matched >= self.words
+
+    @property
+    def partial_from(self) -> int | None:
+        """The index of the first document that lacks some of the words, if any."""
+        for index, group in enumerate(self.documents):
+            if group.matched < self.words:
+                return index
+        return None
 
 
 def backend_name() -> str:
@@ -131,18 +182,23 @@ def document_index(document: Document) -> int:
         engine = _tantivy()
         _after_commit(lambda: engine.replace(document, pages))
     elif connection.vendor == "postgresql":
+        # The words of `index_text` (the field's names, no addresses), not the column.
+        title = index_text(document.title)
         with connection.cursor() as cursor:
-            cursor.execute(
+            cursor.executemany(
                 "UPDATE documents_page SET search_vector = "
                 "setweight(to_tsvector('contrechamp_fr', %s), 'A') || "
-                "to_tsvector('contrechamp_fr', text), published_vector = CASE WHEN %s THEN "
+                "to_tsvector('contrechamp_fr', %s), published_vector = CASE WHEN %s THEN "
                 "setweight(to_tsvector('contrechamp_fr', %s), 'A') || "
-                "to_tsvector('contrechamp_fr', published_text) END WHERE document_id = %s",
-                [document.title, public, document.title, document.id],
+                "to_tsvector('contrechamp_fr', %s) END WHERE id = %s",
+                [
+                    (title, index_text(p.text), public, title, index_text(p.published_text), p.id)
+                    for p in pages
+                ],
             )
     else:
         ids = [p.id for p in pages]
-        title = fts5_document(document.title)
+        title = fts5_document(index_text(document.title))
         with connection.cursor() as cursor:
             for table, texts in (
                 ("documents_page_fts", [(p.id, p.text) for p in pages]),
@@ -156,7 +212,10 @@ def document_index(document: Document) -> int:
                     continue
                 cursor.executemany(
                     f"INSERT INTO {table}(rowid, body) VALUES (%s, %s)",
-                    [(page_id, title + " " + fts5_document(text)) for page_id, text in texts],
+                    [
+                        (page_id, title + " " + fts5_document(index_text(text)))
+                        for page_id, text in texts
+                    ],
                 )
     Page.objects.filter(document=document).update(indexed=True)
     return len(pages)
@@ -185,14 +244,75 @@ def search_pages(
     limit: int = 20,
     offset: int = 0,
 ) -> list[Hit]:
-    """The best `limit` pages for `text`, best first, with their document and snippet."""
-    filters = filters or SearchFilters()
-    if not french_terms(text):
-        return []
+    """The best `limit` pages for `text`, best first, with their document and snippet:
+    pages holding every word of the query first, the exact phrase above the same words
+    apart; when fewer than `limit` pages hold every word, the pages holding the most
+    follow (`Hit.matched` says how many)."""
+    hits, _words = _search(text, viewer, filters or SearchFilters(), limit, offset, None)
+    return _complete(hits, text, viewer)
+
+
+def search_documents(
+    text: str,
+    *,
+    viewer: Viewer,
+    filters: SearchFilters | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    pages: int = PAGES_PER_DOCUMENT,
+) -> SearchResult:
+    """The best `limit` documents for `text` (after the first `offset`), each with its
+    best `pages` pages: a long document takes one place in the results however many of
+    its pages match. Documents rank by their best page (see `search_pages`)."""
+    hits, words = _search(text, viewer, filters or SearchFilters(), limit + 1, offset, pages)
+    groups: dict[int, DocumentHit] = {}
+    for hit in _complete(hits, text, viewer):
+        if hit.document_id not in groups:
+            groups[hit.document_id] = DocumentHit(hit.document_id, [], hit.document)
+        groups[hit.document_id].pages.append(hit)
+    documents = list(groups.values())
+    return SearchResult(documents=documents[:limit], words=words, has_next=len(documents) > limit)
+
+
+def _search(
+    text: str,
+    viewer: Viewer,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    group: int | None,
+) -> tuple[list[Hit], int]:
+    """Hits of the engine in use, and how many words the query asks for. Every word is
+    asked for first (the fast query); when that does not fill the page, any word, ranked
+    by how many each page holds."""
+    words = query_words(text)
+    if not words:
+        return [], 0
+    engine: Callable[..., tuple[list[Hit], int]]
     if backend_name() == "tantivy":
-        hits = _tantivy().search(text, viewer=viewer, filters=filters, limit=limit, offset=offset)
+        engine = _tantivy().search
     else:
-        hits = _database_search(text, viewer=viewer, filters=filters, limit=limit, offset=offset)
+        engine = _database_search
+    hits: list[Hit] = []
+    count = 0
+    for every in (True, False):
+        hits, count = engine(
+            words,
+            every=every,
+            group=group,
+            viewer=viewer,
+            filters=filters,
+            limit=limit,
+            offset=offset,
+        )
+        found = len({h.document_id for h in hits}) if group else len(hits)
+        if count <= 1 or found >= limit:
+            break
+    return hits, count
+
+
+def _complete(hits: list[Hit], text: str, viewer: Viewer) -> list[Hit]:
+    """The hits with their document and snippet; those the viewer may not read dropped."""
     pages = Page.objects.in_bulk([h.page_id for h in hits])
     documents = Document.objects.in_bulk({h.document_id for h in hits})
     found = []
@@ -213,15 +333,27 @@ def search_pages(
 # --- snippets -------------------------------------------------------------------------
 
 
-def _fold_table(text: str) -> dict[int, str]:
+def _fold_table(text: str, *, dashes: bool = False) -> dict[int, str]:
     """Per-character lower-case, unaccented equivalents that keep offsets unchanged (a
-    character whose folding is not one character is left as it is)."""
+    character whose folding is not one character is left as it is); with `dashes`, every
+    dash a hyphen and every apostrophe a straight one, as `fold` makes them."""
     table = {}
     for char in set(text):
-        folded = unaccent(char.lower())
+        folded = fold(char) if dashes else unaccent(char.lower())
         if folded != char and len(folded) == 1:
             table[ord(char)] = folded
     return table
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, overlapping ones made one."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 _ACCENTED = {
@@ -259,6 +391,15 @@ def highlight(text: str, query: str, *, width: int = SNIPPET_CHARS) -> str:
             word = unaccent(m.group())
             if word not in STOPWORDS and stem(word) in wanted:
                 matches.append((m.start(), m.end()))
+    keys = {w for w in query_words(query) if w in SYNONYM_KEYS}
+    if keys:
+        # The variants of the field's names the query asked for ("vidéosurveillance" for
+        # "vidéo-protection"), found on a folded copy of the same length.
+        folded = text.translate(_fold_table(text, dashes=True))
+        for m in SYNONYM_PATTERN.finditer(folded):
+            if SYNONYM_VARIANTS[int((m.lastgroup or "v0")[1:])][1] in keys:
+                matches.append((m.start(), m.end()))
+        matches = _merged(matches)
     if not matches:
         passage_start = 0
     else:
@@ -323,35 +464,115 @@ def _filters_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
     return sql, params
 
 
+def _ranked_sql(hits: str, group: int | None) -> str:
+    """Rows of `hits` (a query giving id, document_id, number, score, matched, phrase) in
+    rank order: most words, then the phrase, then the engine's score. Grouped: the
+    documents ranked by their best page, each with its best `group` pages."""
+    order = "matched DESC, phrase DESC, score DESC, id"
+    if group is None:
+        return (
+            f"WITH hits AS ({hits}) SELECT id, document_id, number, score, matched, phrase "
+            f"FROM hits ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+    return (
+        f"WITH hits AS ({hits}), ranked AS (SELECT hits.*, row_number() OVER "
+        f"(PARTITION BY document_id ORDER BY {order}) AS r FROM hits), "
+        "docs AS (SELECT document_id AS doc, matched AS dm, phrase AS dp, score AS ds, "
+        "id AS di FROM ranked WHERE r = 1 ORDER BY dm DESC, dp DESC, ds DESC, di "
+        "LIMIT %s OFFSET %s) "
+        "SELECT id, document_id, number, score, matched, phrase FROM ranked "
+        f"JOIN docs ON docs.doc = ranked.document_id WHERE r <= {int(group)} "
+        "ORDER BY dm DESC, dp DESC, ds DESC, di, r"
+    )
+
+
 def _database_search(
-    text: str, *, viewer: Viewer, filters: SearchFilters, limit: int, offset: int
-) -> list[Hit]:
+    words: list[str],
+    *,
+    every: bool,
+    group: int | None,
+    viewer: Viewer,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+) -> tuple[list[Hit], int]:
+    """Hits and the number of words asked for (the engine may drop some as stop words)."""
     where, params = _filters_sql(filters)
     if not viewer.sees_all:
         where += " AND d.is_public"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            vector = "search_vector" if viewer.sees_all else "published_vector"
             cursor.execute(
-                f"SELECT p.id, p.document_id, p.number, ts_rank(p.{vector}, q) AS score "
+                "SELECT array(SELECT plainto_tsquery('contrechamp_fr', w)::text "
+                "FROM unnest(%s::text[]) w), phraseto_tsquery('contrechamp_fr', %s)::text",
+                [words, " ".join(words)],
+            )
+            lexemes, phrase = cursor.fetchone()
+            terms = list(dict.fromkeys(t for t in lexemes if t))
+            if not terms:
+                return [], 0
+            vector = "search_vector" if viewer.sees_all else "published_vector"
+            matched = " + ".join(f"(p.{vector} @@ CAST(%s AS tsquery))::int" for _ in terms)
+            has_phrase = len(terms) > 1 and "<" in phrase
+            hits = (
+                f"SELECT p.id, p.document_id, p.number, ts_rank(p.{vector}, q) AS score, "
+                f"{matched if not every else len(terms)} AS matched, "
+                f"{f'(p.{vector} @@ CAST(%s AS tsquery))::int' if has_phrase else '0'} AS phrase "
                 "FROM documents_page p JOIN documents_document d ON d.id = p.document_id, "
-                "websearch_to_tsquery('contrechamp_fr', %s) q "
-                f"WHERE p.{vector} @@ q{where} "
-                "ORDER BY score DESC, p.id LIMIT %s OFFSET %s",
-                [text, *params, limit, offset],
+                f"CAST(%s AS tsquery) q WHERE p.{vector} @@ q{where}"
+            )
+            query = (" & " if every else " | ").join(f"({t})" for t in terms)
+            cursor.execute(
+                _ranked_sql(hits, group),
+                [
+                    *([] if every else terms),
+                    *([phrase] if has_phrase else []),
+                    query,
+                    *params,
+                    limit,
+                    offset,
+                ],
             )
         else:
             fts = "documents_page_fts" if viewer.sees_all else "documents_page_public_fts"
-            cursor.execute(
-                f"SELECT p.id, p.document_id, p.number, -bm25({fts}) AS score "
+            terms = list(dict.fromkeys(stem(w) for w in words))
+            quoted = [f'"{t}"' for t in terms]
+            matched = " + ".join(
+                f"(p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s))" for _ in terms
+            )
+            has_phrase = len(terms) > 1
+            in_phrase = f"(p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s))"
+            hits = (
+                f"SELECT p.id, p.document_id, p.number, -bm25({fts}) AS score, "
+                f"{matched if not every else len(terms)} AS matched, "
+                f"{in_phrase if has_phrase else '0'} AS phrase "
                 f"FROM {fts} JOIN documents_page p ON p.id = {fts}.rowid "
-                "JOIN documents_document d ON d.id = p.document_id "
-                f"WHERE {fts} MATCH %s{where} "
-                f"ORDER BY bm25({fts}), p.id LIMIT %s OFFSET %s",
-                [fts5_query(text), *params, limit, offset],
+                f"JOIN documents_document d ON d.id = p.document_id WHERE {fts} MATCH %s{where}"
+            )
+            cursor.execute(
+                _ranked_sql(hits, group),
+                [
+                    *([] if every else quoted),
+                    *(['"' + " ".join(terms) + '"'] if has_phrase else []),
+                    (" AND " if every else " OR ").join(quoted),
+                    *params,
+                    limit,
+                    offset,
+                ],
             )
         rows = cursor.fetchall()
-    return [Hit(page_id=r[0], document_id=r[1], number=r[2], score=float(r[3])) for r in rows]
+    hits_found = [
+        Hit(
+            page_id=r[0],
+            document_id=r[1],
+            number=r[2],
+            score=float(r[3]),
+            matched=int(r[4]),
+            phrase=bool(r[5]),
+        )
+        for r in rows
+    ]
+    return hits_found, len(terms)
 
 
 # --- tantivy --------------------------------------------------------------------------
@@ -420,8 +641,8 @@ class _Tantivy:
         item.add_unsigned("page_id", page.id)
         item.add_unsigned("document_id", document.id)
         item.add_unsigned("number", page.number)
-        item.add_text("text", page.published_text if public else page.text)
-        item.add_text("title", document.title)
+        item.add_text("text", index_text(page.published_text if public else page.text))
+        item.add_text("title", index_text(document.title))
         for place in places:
             item.add_text("places", place)
         item.add_text("origin", document.origin)
@@ -460,70 +681,110 @@ class _Tantivy:
         with self.writer() as writer:
             writer.delete_all_documents()
 
+    # Scores of the parts of a query: each word held counts WORD, the phrase PHRASE, and
+    # BM25 (far below PHRASE) orders the rest, so that the score sorts as the database
+    # engines sort (most words, then phrase, then relevance) and says how many words.
+    WORD = 10_000.0
+    PHRASE = 1_000.0
+
     def search(
-        self, text: str, *, viewer: Viewer, filters: SearchFilters, limit: int, offset: int
-    ) -> list[Hit]:
+        self,
+        words: list[str],
+        *,
+        every: bool,
+        group: int | None,
+        viewer: Viewer,
+        filters: SearchFilters,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Hit], int]:
         tantivy = self.tantivy
         self.index.reload()
         searcher = self.index.searcher()
-        query, _errors = self.index.parse_query_lenient(
-            _plain(text),
-            ["text", "title"],
-            field_boosts={"title": 1.5},
-            conjunction_by_default=True,
-        )
-        must = [(tantivy.Occur.Must, query)]
+        fields = ["text", "title"]
+        boosts = {"title": 1.5}
+        parts = []
+        for word in words:
+            part = self.index.parse_query(word, fields, field_boosts=boosts)
+            if "EmptyQuery" not in repr(part):  # a stop word of tantivy's list
+                parts.append(part)
+        if not parts:
+            return [], 0
+        Occur = tantivy.Occur
+        should = [(Occur.Should, tantivy.Query.const_score_query(p, self.WORD)) for p in parts]
+        should += [(Occur.Should, p) for p in parts]
+        if len(parts) > 1:
+            phrase = self.index.parse_query(
+                '"' + " ".join(words) + '"', fields, field_boosts=boosts
+            )
+            should.append((Occur.Should, tantivy.Query.const_score_query(phrase, self.PHRASE)))
+        if every:
+            # Each word required; scores as in the any-word query.
+            words_query = tantivy.Query.boolean_query([(Occur.Must, p) for p in parts] + should)
+        else:
+            words_query = tantivy.Query.boolean_query(should)
+        must = [(Occur.Must, words_query)]
 
         def term(name: str, value: Any) -> Any:
             return tantivy.Query.term_query(self.schema, name, value)
 
         # Two entries per published page: reviewers read the full text, others the
-        # published one.
-        must.append((tantivy.Occur.Must, term("public", "0" if viewer.sees_all else "1")))
+        # published one. Filters score nothing.
+        conditions = [term("public", "0" if viewer.sees_all else "1")]
         for name, value in (
             ("places", filters.place),
             ("origin", filters.origin),
             ("kind", filters.kind),
         ):
             if value:
-                must.append((tantivy.Occur.Must, term(name, value)))
+                conditions.append(term(name, value))
         if filters.document_id:
-            must.append((tantivy.Occur.Must, term("document_id", filters.document_id)))
+            conditions.append(term("document_id", filters.document_id))
         if filters.date_from or filters.date_to:
-            must.append(
-                (
-                    tantivy.Occur.Must,
-                    tantivy.Query.range_query(
-                        self.schema,
-                        "day",
-                        tantivy.FieldType.Unsigned,
-                        _day(filters.date_from) or 1,
-                        _day(filters.date_to) or 99991231,
-                    ),
+            conditions.append(
+                tantivy.Query.range_query(
+                    self.schema,
+                    "day",
+                    tantivy.FieldType.Unsigned,
+                    _day(filters.date_from) or 1,
+                    _day(filters.date_to) or 99991231,
                 )
             )
-        combined = query if len(must) == 1 else tantivy.Query.boolean_query(must)
-        # count=False: counting every match would defeat the top-k pruning.
-        result = searcher.search(combined, limit, count=False, offset=offset)
-        hits = []
-        for score, address in result.hits:
+        must += [(Occur.Must, tantivy.Query.const_score_query(c, 0.0)) for c in conditions]
+        combined = tantivy.Query.boolean_query(must)
+
+        def hit(score: float, address: Any) -> Hit:
             stored = searcher.doc(address)
-            hits.append(
-                Hit(
-                    page_id=stored["page_id"][0],
-                    document_id=stored["document_id"][0],
-                    number=stored["number"][0],
-                    score=score,
-                )
+            return Hit(
+                page_id=stored["page_id"][0],
+                document_id=stored["document_id"][0],
+                number=stored["number"][0],
+                score=score,
+                matched=int(score // self.WORD),
+                phrase=score % self.WORD >= self.PHRASE,
             )
-        return hits
 
-
-def _plain(text: str) -> str:
-    """The user's words as a query: phrases in quotes and a leading minus are kept, field
-    names and other syntax are not interpreted."""
-    cleaned = re.sub(r"[():^~*\[\]{}\\/<>=!+]", " ", unaccent(text))
-    return " ".join(w for w in cleaned.split() if w.upper() not in ("AND", "OR", "NOT", "IN"))
+        if group is None:
+            # count=False: counting every match would defeat the top-k pruning.
+            result = searcher.search(combined, limit, count=False, offset=offset)
+            return [hit(score, address) for score, address in result.hits], len(parts)
+        # Documents rank by their best page: the documents of the best pages, in order of
+        # first appearance. Read more pages until enough documents are seen.
+        wanted = offset + limit
+        window = max(100, wanted * 10)
+        while True:
+            result = searcher.search(combined, window, count=False)
+            groups: dict[int, list[Hit]] = {}
+            for score, address in result.hits:
+                found = hit(score, address)
+                pages = groups.setdefault(found.document_id, [])
+                if len(pages) < group:
+                    pages.append(found)
+            if len(groups) >= wanted or len(result.hits) < window or window >= 50_000:
+                break
+            window *= 4
+        chosen = list(groups.values())[offset:wanted]
+        return [h for pages in chosen for h in pages], len(parts)
 
 
 _instances: dict[str, _Tantivy] = {}
