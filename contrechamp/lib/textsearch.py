@@ -7,6 +7,7 @@ Accents go as in every comparison of names (`contrechamp.lib.text.unaccent`).
 """
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
@@ -49,3 +50,121 @@ def fts5_query(text: str) -> str:
     """An FTS5 MATCH expression: every term required, each quoted (no syntax injection)."""
     terms = french_terms(text)
     return " AND ".join(f'"{t}"' for t in terms)
+
+
+# --- the words of the field -------------------------------------------------------------
+
+# Names a reader takes for one thing, whatever their spelling: each group has one key,
+# written after every variant in the indexed text and put in place of a variant in a
+# query. "vidéo-surveillance" then finds a page that says "vidéosurveillance", and
+# "hyperviseur" a page that says "centre de supervision urbain". Variants are written
+# folded (lower case, no accents, see `fold`); between the words of a variant, any run of
+# spaces, hyphens or apostrophes, or nothing ("video surveillance", "video-surveillance",
+# "videosurveillance"); a final "s" or "x" is optional. Keys are single words made for
+# the purpose, so that they never meet a word of a text.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "kvideosurveillance": (
+        "video surveillance",
+        "video protection",
+        "systeme de videoprotection",
+        "cameras de surveillance",
+    ),
+    "khypervision": (
+        "hyperviseur",
+        "hypervision",
+        "centre de supervision urbain",
+        "centre urbain de supervision",
+        "centre de supervision urbaine",
+        "csu",
+    ),
+    "klapi": (
+        "lapi",
+        "l a p i",
+        "lecture automatisee de plaque",
+        "lecture automatique de plaque",
+        "lecture automatisee des plaque",
+        "lecture automatique des plaque",
+        "lecteur automatique de plaque",
+        "lecteur automatique des plaque",
+    ),
+    "kdrone": ("drone", "aeronef", "aeronefs sans personne a bord", "aeronef sans pilote"),
+    "kreconnaissancefaciale": (
+        "reconnaissance faciale",
+        "biometrie faciale",
+        "identification faciale",
+        "reconnaissance du visage",
+    ),
+    "kvsa": (
+        "videosurveillance algorithmique",
+        "videoprotection algorithmique",
+        "video surveillance algorithmique",
+        "video protection algorithmique",
+        "cameras augmentee",
+        "traitement algorithmique",
+    ),
+    "kdetectionsonore": ("capteur sonore", "micro", "microphone", "detection sonore"),
+}
+
+_DASH_LIKE = re.compile(r"[\u2010-\u2015\u2212\u00ad\ufe63\uff0d]")
+_APOSTROPHE_LIKE = re.compile(r"[\u2019\u2018\u201b\u02bc\u00b4`\uff07]")
+# Addresses in text: a word found only inside one ("…/videoprotection-nice.pdf") must
+# not rank a page.
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+|\b[\w.-]+@[\w-]+\.[\w.-]+", re.I)
+
+
+def fold(text: str) -> str:
+    """`text` as it is indexed and queried: compatibility forms first (NFKC: the
+    ligatures ﬁ ﬂ ﬀ become fi fl ff), lower case, no accents, œ spelt out, every dash a
+    hyphen and every apostrophe a straight one."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = unaccent(text).replace("œ", "oe").replace("æ", "ae")
+    text = _DASH_LIKE.sub("-", text)
+    return _APOSTROPHE_LIKE.sub("'", text)
+
+
+def _variant_pattern(variant: str) -> str:
+    """Each word with an optional plural; between words any run of spaces, hyphens,
+    dots or apostrophes, or nothing."""
+    return r"[\s'.-]*".join(re.escape(w) + r"[sx]?" for w in variant.split()) + r"\.?"
+
+
+SYNONYM_KEYS = frozenset(SYNONYMS)
+# What a variant implies besides its own key: an algorithmic camera is a camera.
+_IMPLIES = {"kvsa": "kvideosurveillance"}
+# One pattern for every variant, the longest first: "vidéoprotection algorithmique" is
+# one name (VSA), not "vidéoprotection" followed by a word.
+SYNONYM_VARIANTS = sorted(
+    ((variant, key) for key, variants in SYNONYMS.items() for variant in variants),
+    key=lambda pair: -len(pair[0]),
+)
+SYNONYM_PATTERN = re.compile(
+    r"(?<![\w.])(?:"
+    + "|".join(f"(?P<v{i}>{_variant_pattern(v)})" for i, (v, _) in enumerate(SYNONYM_VARIANTS))
+    + r")(?![\w-])"
+)
+
+
+def _synonyms(text: str, *, replace: bool) -> str:
+    def key_of(match: re.Match[str]) -> str:
+        name = match.lastgroup or ""
+        key = SYNONYM_VARIANTS[int(name[1:])][1]
+        if replace:
+            return f" {key} "
+        return f"{match.group()} {key} {_IMPLIES.get(key, '')} "
+
+    return SYNONYM_PATTERN.sub(key_of, text)
+
+
+def index_text(text: str) -> str:
+    """The words of `text` every engine indexes (each then stems them its own way): folded,
+    addresses dropped, the key of each variant of the field's names written after it, stop
+    words left out (so that the words around one are neighbours on every engine)."""
+    folded = _synonyms(_URL.sub(" ", fold(text)), replace=False)
+    return " ".join(w for w in _WORD.findall(folded) if w not in STOPWORDS)
+
+
+def query_words(text: str) -> list[str]:
+    """The words a query asks for, each once, in order: folded, a variant of the field's
+    names made its key, stop words left out."""
+    folded = _synonyms(_URL.sub(" ", fold(text)), replace=True)
+    return list(dict.fromkeys(w for w in _WORD.findall(folded) if w not in STOPWORDS))

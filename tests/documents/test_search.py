@@ -77,12 +77,24 @@ def test_it_finds_words_whatever_their_accents_case_and_plural(library_pages):
 
 def test_snippets_highlight_the_words_and_escape_the_rest(library_pages):
     hit = _find("capteurs sonores")[0]
-    assert "<mark>Capteurs</mark> <mark>Sonores</mark>" in hit.snippet
+    # One name of the field, marked as one.
+    assert "<mark>Capteurs Sonores</mark>" in hit.snippet
     assert highlight("a <script> caméra", "camera") == "a &lt;script&gt; <mark>caméra</mark>"
 
 
-def test_every_word_is_required_and_stop_words_alone_find_nothing(library_pages):
-    assert not _find("capteurs promenade")
+def test_pages_with_every_word_first_then_those_with_the_most(library_pages):
+    # No page holds both words: each page holding one, rather than nothing.
+    hits = _find("capteurs promenade")
+    assert {h.document_id for h in hits} == {
+        library_pages["stephanois"].id,
+        library_pages["nice"].id,
+        library_pages["private"].id,
+    }
+    assert {h.matched for h in hits} == {1}
+    # A page holding every word ranks above one holding fewer, however often.
+    hits = _find("caméra promenade")
+    assert hits[0].document_id == library_pages["nice"].id and hits[0].matched == 2
+    assert [h.matched for h in hits[1:]] == [1]  # the private note: "caméras" only
     assert _find("la le les de") == []
 
 
