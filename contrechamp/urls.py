@@ -136,6 +136,17 @@ urlpatterns = [
     path("caviardages/<int:redaction_id>/", redaction.decide, name="redaction-decide"),
     path("recherche/", documents.search, name="search"),
     path(
+        "documents/<int:document_id>/suggestions/<int:entity_id>/accepter/",
+        documents.entity_accept_view,
+        name="document-entity-accept",
+    ),
+    path(
+        "documents/<int:document_id>/suggestions/<int:entity_id>/rejeter/",
+        documents.entity_reject_view,
+        name="document-entity-reject",
+    ),
+    # The addresses before suggestions were grouped by document, still answered alike.
+    path(
         "suggestions/<int:entity_id>/accepter/", documents.entity_accept_view, name="entity-accept"
     ),
     path(

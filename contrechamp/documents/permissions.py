@@ -4,9 +4,11 @@ API and templates (froide's `get_read_foirequest_queryset` / `can_write_foireque
 Reviewers and administrators see everything: originals, unredacted text, page images of
 the original, every entity suggestion. Everyone else sees a document's text and pages
 only once it is published, and then only the published, redacted copy, with the
-entities a reviewer accepted; the person who uploaded a document sees its title and
-processing status in the meantime. Originals are never served without the reviewer
-role. Redaction and publication have their own rules (`contrechamp.redaction.permissions`).
+entities a reviewer accepted; the person who uploaded a document sees its title,
+processing status and entity suggestions in the meantime (and decides on the
+suggestions when their changes are trusted, as in the registry). Originals are never
+served without the reviewer role. Redaction and publication have their own rules
+(`contrechamp.redaction.permissions`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from django.db.models import Q, QuerySet
 
 from contrechamp.accounts.models import has_role
 from contrechamp.documents.models import Document, Entity
+from contrechamp.registry.permissions import may_edit_deployment, may_publish_directly
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from contrechamp.registry.models import Deployment
 
     User = AbstractBaseUser | AnonymousUser
 
@@ -85,5 +90,49 @@ def visible_entities(user: User, entities: QuerySet[Entity]) -> QuerySet[Entity]
 
 
 def may_accept_entities(user: User) -> bool:
-    """Accept a suggestion into the registry, or reject it: reviewers and administrators."""
+    """Accept a suggestion into the registry, or reject it, in any document: reviewers and
+    administrators."""
     return has_role(user, "reviewer")
+
+
+def _uploader(user: User, document: Document) -> bool:
+    """The contributor who uploaded the document (a copy sent again by someone else
+    leaves the first uploader in place: the second learns nothing of it)."""
+    return (
+        may_upload_documents(user)
+        and document.uploaded_by_id is not None
+        and document.uploaded_by_id == getattr(user, "pk", None)
+    )
+
+
+def may_see_suggestions(user: User, document: Document) -> bool:
+    """Every suggestion of the document (its wording, value and pages): reviewers, and the
+    uploader of their own document. The quotes around them are original text, for
+    `may_see_originals` only."""
+    return may_see_originals(user) or _uploader(user, document)
+
+
+def document_suggestions(user: User, document: Document) -> QuerySet[Entity]:
+    """The entities of `document` that `user` may see on its page: every suggestion not
+    rejected for `may_see_suggestions`, the accepted ones for the readers of the document,
+    nothing for anyone else."""
+    entities = Entity.objects.filter(page__document=document)
+    if may_see_suggestions(user, document):
+        return entities.exclude(status="rejected")
+    if may_read_document(user, document):
+        return entities.filter(status="accepted")
+    return entities.none()
+
+
+def may_decide_suggestions(user: User, document: Document) -> bool:
+    """Accept or reject the suggestions of the document: reviewers; its uploader when
+    their changes go public at once (trusted, `may_publish_directly`). An accepted
+    suggestion is public (shown with the published document, cited in the registry), so a
+    contributor not yet trusted leaves the decision to a reviewer."""
+    return may_accept_entities(user) or (_uploader(user, document) and may_publish_directly(user))
+
+
+def may_accept_into(user: User, deployment: Deployment) -> bool:
+    """A deployment this person may add an accepted suggestion to: any for a reviewer; for
+    a trusted uploader one they may edit (a published one, or their own draft)."""
+    return may_accept_entities(user) or may_edit_deployment(user, deployment)

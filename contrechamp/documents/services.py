@@ -620,27 +620,75 @@ def _document_citation(entity: Entity) -> dict[str, Any]:
     }
 
 
+class SuggestionDecided(ValidationError):
+    """None of the suggestions is waiting any more: accepted or rejected already (posted
+    twice, from another tab, by another reviewer). Nothing was done."""
+
+
+# A suggestion accepted at once on many pages ("Nice" on 40 pages) cites its first pages
+# only: forty citations of one document would bury the deployment's other sources, and a
+# few pages are proof enough; the other occurrences point at the first page's citation.
+CITED_PAGES_MAX = 10
+
+
 def entity_accept(
     *, entity: Entity, deployment: Deployment | None = None, user: User | None
 ) -> Deployment:
-    """Accept a suggestion into a deployment (a new unpublished one when none is given):
-    link or create the registry object it names and cite the document page with the
-    sentence around it. Returns the deployment."""
-    document = entity.page.document
-    citation = _document_citation(entity)
-    comment = (
-        f"{entity.get_kind_display()} « {entity.text} », "
-        f"document {document.id} p. {entity.page.number}"
-    )
+    """Accept one suggestion (see `entities_accept`). Returns the deployment."""
+    return entities_accept(entities=[entity], deployment=deployment, user=user)
+
+
+def entities_accept(
+    *, entities: Iterable[Entity], deployment: Deployment | None = None, user: User | None
+) -> Deployment:
+    """Accept suggestions of one document into a deployment (a new unpublished one when
+    none is given): link or create the registry objects they name and cite each page they
+    are on, with the sentence around each. Only the suggestions still waiting are taken,
+    under a lock: the same accept posted twice, or by two people at once, makes one
+    deployment and one set of citations, and the second raises `SuggestionDecided`.
+    Raises ValidationError (nothing changed) when the deployment would be invalid.
+    Returns the deployment."""
+    ids = [e.id for e in entities]
     with transaction.atomic():
+        waiting = list(
+            Entity.objects.select_for_update(of=("self",))
+            .filter(id__in=ids, status="suggested")
+            .select_related("page__document")
+            .order_by("page__number", "start", "id")
+        )
+        if not waiting:
+            raise SuggestionDecided(
+                gettext("These suggestions were already accepted or rejected; nothing was done.")
+            )
+        documents = {e.page.document_id for e in waiting}
+        if len(documents) > 1:
+            raise ValueError("suggestions of several documents accepted at once")
+        first = waiting[0]
+        document = first.page.document
+        pages = sorted({e.page.number for e in waiting})
+        cited = pages[:CITED_PAGES_MAX]
+        citations: list[dict[str, Any]] = []
+        for entity in waiting:
+            if entity.page.number in cited:
+                citations = _cite_page(citations, _document_citation(entity))
+        comment = (
+            f"{first.get_kind_display()} « {first.text} », document {document.id} "
+            f"p. {', '.join(str(n) for n in pages)}"
+        )[:500]
         if deployment is None:
-            data = _new_deployment_data(entity)
-            data["citations"] = [citation]
+            data = _new_deployment_data(first)
+            for entity in waiting[1:]:
+                _apply_entity(data, entity)
+            data["citations"] = citations
             deployment = deployment_create(data=data, author=user, comment=comment)
         else:
+            # Read again under a lock: a form loaded minutes ago is not the base.
+            deployment = Deployment.objects.select_for_update().get(id=deployment.id)
             data = deployment_snapshot(deployment)
-            _apply_entity(data, entity)
-            data["citations"] = _cite_page(data["citations"], citation)
+            for entity in waiting:
+                _apply_entity(data, entity)
+            for citation in citations:
+                data["citations"] = _cite_page(data["citations"], citation)
             deployment = deployment_update(
                 deployment=deployment,
                 data=data,
@@ -648,13 +696,17 @@ def entity_accept(
                 author=user,
                 comment=comment,
             )
-        entity.status, entity.reviewed_by, entity.reviewed_at = "accepted", user, timezone.now()
-        entity.citation = (
-            deployment.citations.filter(source__document=document, locator=citation["locator"])
+        by_page = {
+            number: deployment.citations.filter(source__document=document, locator=f"p. {number}")
             .order_by("-id")
             .first()
-        )
-        entity.save()
+            for number in cited
+        }
+        now = timezone.now()
+        for entity in waiting:
+            entity.status, entity.reviewed_by, entity.reviewed_at = "accepted", user, now
+            entity.citation = by_page.get(entity.page.number) or by_page[cited[0]]
+            entity.save(update_fields=["status", "reviewed_by", "reviewed_at", "citation"])
     return deployment
 
 
@@ -730,5 +782,21 @@ def _new_deployment_data(entity: Entity) -> dict[str, Any]:
 
 
 def entity_reject(*, entity: Entity, user: User | None) -> None:
-    entity.status, entity.reviewed_by, entity.reviewed_at = "rejected", user, timezone.now()
-    entity.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    entities_reject(entities=[entity], user=user)
+
+
+def entities_reject(*, entities: Iterable[Entity], user: User | None) -> int:
+    """Reject the suggestions still waiting among `entities`; one already decided keeps
+    its decision (a reject posted after an accept does not undo it). Each row is saved on
+    its own, so the audit log records every decision. Returns how many were rejected."""
+    with transaction.atomic():
+        waiting = list(
+            Entity.objects.select_for_update().filter(
+                id__in=[e.id for e in entities], status="suggested"
+            )
+        )
+        now = timezone.now()
+        for entity in waiting:
+            entity.status, entity.reviewed_by, entity.reviewed_at = "rejected", user, now
+            entity.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return len(waiting)

@@ -11,37 +11,31 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from contrechamp.documents import files, permissions
 from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.forms import SearchForm, UploadForm
 from contrechamp.documents.models import Document, Entity
-from contrechamp.documents.search import Viewer, search_pages
+from contrechamp.documents.review import SuggestionGroup, group_of, suggestion_groups
+from contrechamp.documents.search import Viewer, search_documents
 from contrechamp.documents.services import (
+    CITED_PAGES_MAX,
     DocumentRejected,
     document_ingest,
-    entity_accept,
-    entity_reject,
+    entities_accept,
+    entities_reject,
 )
 from contrechamp.registry.filters import search as deployment_search
 from contrechamp.registry.models import Citation, Deployment
 from contrechamp.registry.permissions import readable_deployments
 
 PAGE_IMAGE_DPI = 110
-
-
-def _entity_reviewer(request: HttpRequest) -> User:
-    """The reviewer deciding on a suggestion; anyone else gets the 404 of a suggestion
-    that does not exist."""
-    user = request.user
-    if not isinstance(user, User) or not permissions.may_accept_entities(user):
-        raise Http404
-    return user
 
 
 def _readable(request: HttpRequest, document_id: int) -> Document:
@@ -158,22 +152,14 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     paginator = Paginator(pages, 1)
     current = paginator.get_page(request.GET.get("page")) if readable and pages.exists() else None
     page = current.object_list[0] if current else None
-    entities = []
-    deployments: list[Deployment] = []
-    if page is not None:
-        entities = list(
-            permissions.visible_entities(
-                request.user, page.entities.exclude(status="rejected")
-            ).select_related("commune", "organisation")
-        )
-    if reviewer:
-        codes = list(document.places.values_list("code", flat=True))
-        codes += [e.value for e in entities if e.kind == "commune"]
-        deployments = list(
-            Deployment.objects.filter(communes__code__in=codes).distinct().order_by("title")[:50]
-        )
-        linked = Deployment.objects.filter(citations__source__document=document).distinct()
-        deployments = list({d.id: d for d in [*linked, *deployments]}.values())
+    deciding = permissions.may_decide_suggestions(request.user, document)
+    # The quotes of the occurrences come from the original text: for reviewers only. The
+    # uploader sees the rows of their document (wording, value, pages) but not its text
+    # until it is published, as before; readers of the published copy see the accepted rows.
+    suggestions = suggestion_groups(
+        permissions.document_suggestions(request.user, document), quotes=reviewer
+    )
+    deployments = _deployment_choices(request, document, suggestions) if deciding else []
     return render(
         request,
         "documents/document_detail.html",
@@ -184,7 +170,8 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "pages": current,
             "readable": readable,
             "published": files.publication_of(document),
-            "entities": entities,
+            "suggestions": suggestions,
+            "deciding": deciding,
             "steps": document.steps.order_by("id"),
             "children": permissions.readable_documents(request.user).filter(parent=document),
             # The link to the redaction review (by its URL name: the library does not
@@ -194,6 +181,23 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "cited_by": _cited_by(request, document),
         },
     )
+
+
+def _deployment_choices(
+    request: HttpRequest, document: Document, suggestions: list[SuggestionGroup]
+) -> list[Deployment]:
+    """The deployments a suggestion may be accepted into from this page: those citing the
+    document, then those of its places and suggested communes; only ones this person may
+    add to (`may_accept_into`: all for a reviewer, published ones and their own drafts for
+    a trusted uploader)."""
+    allowed: QuerySet[Deployment] = Deployment.objects.all()
+    if not permissions.may_accept_entities(request.user):
+        allowed = readable_deployments(request.user)
+    codes = list(document.places.values_list("code", flat=True))
+    codes += [g.value for g in suggestions if g.kind == "commune"]
+    nearby = allowed.filter(communes__code__in=codes).distinct().order_by("title")[:50]
+    linked = allowed.filter(citations__source__document=document).distinct()
+    return list({d.id: d for d in [*linked, *nearby]}.values())
 
 
 def _cited_by(request: HttpRequest, document: Document) -> list[Citation]:
@@ -271,56 +275,133 @@ def document_published(request: HttpRequest, document_id: int) -> HttpResponse:
     return response
 
 
+# Documents per page of search results, and how far the pages go (each page asks the
+# engine for the documents before it).
+SEARCH_PER_PAGE = 20
+SEARCH_MAX_PAGES = 50
+
+
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    hits = []
+    result = None
     deployments = []
     query = ""
+    number = 1
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
-        hits = search_pages(
+        raw = request.GET.get("page", "")
+        number = min(max(int(raw), 1), SEARCH_MAX_PAGES) if raw.isdigit() else 1
+        # One result per document, its best pages under it; pages of documents.
+        result = search_documents(
             query,
             viewer=Viewer.of(request.user),
             filters=form.filters(),
-            limit=20,
+            limit=SEARCH_PER_PAGE,
+            offset=(number - 1) * SEARCH_PER_PAGE,
         )
-        deployments = list(deployment_search(Deployment.objects.published(), query)[:5])
+        if number == 1:
+            deployments = list(deployment_search(Deployment.objects.published(), query)[:5])
+
+    def page_link(target: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(target)
+        return "?" + params.urlencode()
+
     return render(
         request,
         "documents/search.html",
-        {"form": form, "hits": hits, "deployments": deployments, "query": query},
+        {
+            "form": form,
+            "result": result,
+            "deployments": deployments,
+            "query": query,
+            "number": number,
+            "first_rank": (number - 1) * SEARCH_PER_PAGE + 1,
+            "previous_link": page_link(number - 1) if number > 1 else "",
+            "next_link": page_link(number + 1)
+            if result and result.has_next and number < SEARCH_MAX_PAGES
+            else "",
+        },
     )
 
 
+def _suggestion(
+    request: HttpRequest, entity_id: int, document_id: int | None
+) -> tuple[Entity, list[Entity], User]:
+    """The row (every waiting occurrence of the entity in its document) a person decides
+    on. A suggestion they may not see, or one of another document than the address says,
+    is the 404 of one that does not exist; one they see but may not decide on (the
+    uploader not yet trusted) is refused."""
+    entity = Entity.objects.select_related("page__document").filter(id=entity_id).first()
+    if entity is None or (document_id is not None and entity.page.document_id != document_id):
+        raise Http404
+    document = entity.page.document
+    user = request.user
+    if not isinstance(user, User) or not permissions.may_see_suggestions(user, document):
+        raise Http404
+    if not permissions.may_decide_suggestions(user, document):
+        # The page tells them so (the notice of the suggestions): a reviewer decides.
+        raise PermissionDenied
+    occurrences = list(group_of(entity).filter(status="suggested").select_related("page"))
+    return entity, occurrences, user
+
+
+def _back(entity: Entity) -> HttpResponse:
+    return redirect(entity.page.get_absolute_url() + "#suggestions")
+
+
 @require_POST
-def entity_accept_view(request: HttpRequest, entity_id: int) -> HttpResponse:
-    user = _entity_reviewer(request)
-    entity = get_object_or_404(Entity.objects.select_related("page__document"), id=entity_id)
-    target = request.POST.get("deployment", "new")
+def entity_accept_view(
+    request: HttpRequest, entity_id: int, document_id: int | None = None
+) -> HttpResponse:
+    """Accept a row: all the waiting occurrences of the entity in the document at once,
+    into the chosen deployment (`new` for a new draft)."""
+    entity, occurrences, user = _suggestion(request, entity_id, document_id)
+    target = request.POST.get("deployment", "").strip()
     deployment = None
+    if not target:
+        messages.error(
+            request,
+            _("Choose the deployment to add “%(text)s” to, or a new one.") % {"text": entity.text},
+        )
+        return _back(entity)
     if target != "new":
         deployment = Deployment.objects.filter(id=target if target.isdigit() else 0).first()
-        if deployment is None:
+        if deployment is None or not permissions.may_accept_into(user, deployment):
             messages.error(request, _("That deployment does not exist."))
-            return redirect(entity.page.get_absolute_url())
+            return _back(entity)
     try:
-        deployment = entity_accept(entity=entity, deployment=deployment, user=user)
+        deployment = entities_accept(entities=occurrences, deployment=deployment, user=user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(entity.page.get_absolute_url())
+        return _back(entity)
+    pages = sorted({o.page.number for o in occurrences})
     messages.success(
         request,
-        _("“%(text)s” added to “%(deployment)s” with a citation of page %(page)s.")
-        % {"text": entity.text, "deployment": deployment.title, "page": entity.page.number},
+        ngettext(
+            "“%(text)s” added to “%(deployment)s” with a citation of page %(pages)s.",
+            "“%(text)s” added to “%(deployment)s” with citations of pages %(pages)s.",
+            len(pages[:CITED_PAGES_MAX]),
+        )
+        % {
+            "text": entity.text,
+            "deployment": deployment.title,
+            "pages": ", ".join(str(n) for n in pages[:CITED_PAGES_MAX]),
+        },
     )
     if not deployment.is_published:
         return redirect("deployment-edit", slug=deployment.slug)
-    return redirect(entity.page.get_absolute_url())
+    return _back(entity)
 
 
 @require_POST
-def entity_reject_view(request: HttpRequest, entity_id: int) -> HttpResponse:
-    user = _entity_reviewer(request)
-    entity = get_object_or_404(Entity.objects.select_related("page"), id=entity_id)
-    entity_reject(entity=entity, user=user)
-    return redirect(entity.page.get_absolute_url())
+def entity_reject_view(
+    request: HttpRequest, entity_id: int, document_id: int | None = None
+) -> HttpResponse:
+    """Reject a row: all the waiting occurrences of the entity in the document."""
+    entity, occurrences, user = _suggestion(request, entity_id, document_id)
+    if not entities_reject(entities=occurrences, user=user):
+        messages.error(
+            request, _("These suggestions were already accepted or rejected; nothing was done.")
+        )
+    return _back(entity)

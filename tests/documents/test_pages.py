@@ -93,7 +93,8 @@ def test_originals_and_unpublished_text_need_the_right_role(
     response = client.get(f"/documents/{minutes.id}/")
     assert response.status_code == detail
     if detail == 200:
-        assert ("capteurs sonores" in response.content.decode()) == (who == "reviewer")
+        # The uploader sees the suggestions of their document, not its text.
+        assert ("installe des" in response.content.decode()) == (who == "reviewer")
     assert client.get(f"/documents/{minutes.id}/pages/1.png").status_code == image
     response = client.get(f"/documents/{minutes.id}/original/")
     assert response.status_code == original
@@ -142,10 +143,12 @@ def test_a_reviewer_accepts_a_commune_into_a_new_deployment_with_a_citation(
     assert deployment.title in page  # "Cited by"
 
 
-def test_only_reviewers_accept_suggestions(contributor_client, minutes):
+def test_only_reviewers_and_the_uploader_decide_on_suggestions(client, other_contributor, minutes):
+    # The uploader's own decisions: tests/documents/test_suggestion_review.py.
+    client.force_login(other_contributor)
     entity = Entity.objects.filter(page__document=minutes).first()
-    assert contributor_client.post(f"/suggestions/{entity.id}/accepter/").status_code == 404
-    assert contributor_client.post(f"/suggestions/{entity.id}/rejeter/").status_code == 404
+    assert client.post(f"/suggestions/{entity.id}/accepter/").status_code == 404
+    assert client.post(f"/suggestions/{entity.id}/rejeter/").status_code == 404
 
 
 def test_a_rejected_suggestion_disappears(client, reviewer, minutes):

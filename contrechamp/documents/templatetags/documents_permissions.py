@@ -17,5 +17,7 @@ for _name in (
     "may_read_document",
     "may_download_original",
     "may_accept_entities",
+    "may_see_suggestions",
+    "may_decide_suggestions",
 ):
     register.filter(_name, getattr(permissions, _name))

@@ -1,0 +1,319 @@
+"""Reviewing a document's suggestions one row per entity (Nice on three pages is one row
+with its occurrences under it), deciding on every occurrence at once; the uploader sees
+the suggestions of their own document, and decides on them only once trusted. Each
+promise is attacked: another document's suggestion posted to this one, an accept posted
+twice, a removed field, a visitor, a newcomer, a crafted deployment."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from contrechamp.documents.models import Document, Entity
+from contrechamp.documents.services import SuggestionDecided, entities_accept
+from contrechamp.registry.models import Citation, Deployment, Technology
+from contrechamp.registry.schemas import empty_deployment
+from contrechamp.registry.services import deployment_create
+from tests.conftest import newcomer  # noqa: F401  (the fixture, by name)
+from tests.documents import samples
+from tests.documents.conftest import add
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "Délibération du conseil municipal de Nice sur la vidéoprotection. "
+    "Le maire de Nice présente le projet.",
+    "Annexe financière. Les caméras de Nice coûtent cher.",
+    "Calendrier. Les travaux commencent à Nice au printemps.",
+]
+NICE = "06088"
+
+
+def _entities(document: Document, word: str, kind: str, value: str) -> list[Entity]:
+    """An entity at every occurrence of `word` in the document (made by hand: the test
+    is about the review, not about detection)."""
+    Entity.objects.filter(page__document=document, kind=kind, value=value).delete()
+    made = []
+    for page in document.pages.order_by("number"):
+        at = page.text.find(word)
+        while at >= 0:
+            made.append(
+                Entity.objects.create(
+                    page=page,
+                    kind=kind,
+                    text=word,
+                    value=value,
+                    start=at,
+                    end=at + len(word),
+                    confidence=0.9,
+                )
+            )
+            at = page.text.find(word, at + 1)
+    return made
+
+
+def _document(uploader, pages=PAGES, name="nice.pdf") -> tuple[Document, list[Entity]]:
+    document = add(samples.text_pdf(pages), name, uploaded_by=uploader)
+    _entities(document, "vidéoprotection", "technology", "videosurveillance")
+    return document, _entities(document, "Nice", "commune", NICE)
+
+
+def _accept_url(document: Document, entity: Entity) -> str:
+    return f"/documents/{document.id}/suggestions/{entity.id}/accepter/"
+
+
+def _reject_url(document: Document, entity: Entity) -> str:
+    return f"/documents/{document.id}/suggestions/{entity.id}/rejeter/"
+
+
+def _statuses(entities: list[Entity]) -> set[str]:
+    return set(
+        Entity.objects.filter(id__in=[e.id for e in entities]).values_list("status", flat=True)
+    )
+
+
+def _row(html: str, value: str) -> str:
+    start = html.rindex("<tr", 0, html.index(f'data-value="{value}"'))
+    return html[start : html.index("</tr>", start)]
+
+
+def test_it_shows_one_row_per_entity_with_its_occurrences(client, reviewer, contributor):
+    document, nice = _document(contributor)
+    assert len(nice) == 4  # twice on page 1, once on pages 2 and 3
+    client.force_login(reviewer)
+    html = client.get(f"/documents/{document.id}/?page=2").content.decode()
+    assert html.count(f'data-value="{NICE}"') == 1
+    row = _row(html, NICE)
+    assert "4 occurrences" in row or "4 occurrences" in row.replace("\xa0", " ")
+    for number in (1, 2, 3):
+        assert f'href="?page={number}#page"' in row
+    assert 'aria-current="page"' in row and "on-this-page" in row  # page 2 is open
+    assert "<mark>Nice</mark>" in row and "Les caméras de" in row  # a short quote each
+    # One accept for the row, posting the row's entity, not one per occurrence.
+    assert row.count("/accepter/") == 1 and row.count("/rejeter/") == 1
+
+
+def test_accepting_a_row_accepts_every_occurrence_and_cites_their_pages(
+    client, reviewer, contributor
+):
+    document, nice = _document(contributor)
+    client.force_login(reviewer)
+    before = Deployment.objects.count()
+    response = client.post(_accept_url(document, nice[2]), {"deployment": "new"})
+    assert response.status_code == 302
+    assert Deployment.objects.count() == before + 1
+    deployment = Deployment.objects.filter(citations__source__document=document).distinct().get()
+    assert list(deployment.communes.values_list("code", flat=True)) == [NICE]
+    citations = {c.locator: c for c in Citation.objects.filter(deployment=deployment)}
+    assert set(citations) == {"p. 1", "p. 2", "p. 3"}
+    # Page 1 holds Nice twice, in two sentences: one citation quoting both.
+    assert "Délibération" in citations["p. 1"].quote and "Le maire" in citations["p. 1"].quote
+    for entity in nice:
+        entity.refresh_from_db()
+        assert entity.status == "accepted" and entity.reviewed_by == reviewer
+        assert entity.citation == citations[f"p. {entity.page.number}"]
+
+
+def test_an_accept_posted_twice_makes_one_deployment_and_one_set_of_citations(
+    client, reviewer, contributor, english
+):
+    document, nice = _document(contributor)
+    client.force_login(reviewer)
+    before = Deployment.objects.count()
+    client.post(_accept_url(document, nice[0]), {"deployment": "new"})
+    citations = Citation.objects.count()
+    again = client.post(_accept_url(document, nice[0]), {"deployment": "new"}, follow=True)
+    assert Deployment.objects.count() == before + 1 and Citation.objects.count() == citations
+    assert "already accepted or rejected" in again.content.decode()
+    # Into an existing deployment, twice: one new version, the pages cited once.
+    other, vendor = _document(contributor, ["La ville de Nice choisit Nice Côte d'Azur."], "b.pdf")
+    target = Deployment.objects.filter(citations__source__document=document).distinct().get()
+    version = target.version
+    for _attempt in range(2):
+        client.post(_accept_url(other, vendor[0]), {"deployment": str(target.id)})
+    target.refresh_from_db()
+    assert target.version == version + 1
+    assert target.citations.filter(source__document=other).count() == 1
+
+
+def test_two_browsers_accepting_at_once_make_one_deployment(reviewer, contributor):
+    """Both loaded the page while the row waited; the second finds it decided."""
+    document, nice = _document(contributor)
+    before = Deployment.objects.count()
+    first, second = list(nice), [Entity.objects.get(id=e.id) for e in nice]  # two copies
+    entities_accept(entities=first, user=reviewer)
+    with pytest.raises(SuggestionDecided):
+        entities_accept(entities=second, user=reviewer)
+    assert Deployment.objects.count() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_accepts_racing_in_two_connections_make_one_deployment(reviewer, contributor):
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections writing at once: PostgreSQL (SQLite writes one at a time)")
+    document, nice = _document(contributor)
+    before = Deployment.objects.count()
+    start, outcomes = threading.Barrier(2), []
+
+    def accept() -> None:
+        try:
+            start.wait()
+            entities_accept(entities=nice, user=reviewer)
+            outcomes.append("accepted")
+        except SuggestionDecided:
+            outcomes.append("decided")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted", "decided"]
+    assert Deployment.objects.count() == before + 1
+    assert Citation.objects.filter(source__document=document).count() == 3
+
+
+def test_another_documents_suggestion_posted_here_is_not_found(
+    client, reviewer, contributor, other_contributor
+):
+    mine, _nice = _document(contributor)
+    theirs, their_nice = _document(other_contributor, [p + " Fin." for p in PAGES], "t.pdf")
+    client.force_login(reviewer)
+    # Even a reviewer, who may decide both: the address names another document.
+    assert client.post(_accept_url(mine, their_nice[0]), {"deployment": "new"}).status_code == 404
+    assert client.post(_reject_url(mine, their_nice[0])).status_code == 404
+    uploader = Client()
+    uploader.force_login(contributor)
+    for url in (
+        _accept_url(mine, their_nice[0]),
+        _accept_url(theirs, their_nice[0]),
+        f"/suggestions/{their_nice[0].id}/accepter/",
+        _reject_url(theirs, their_nice[0]),
+        f"/suggestions/{their_nice[0].id}/rejeter/",
+        f"/documents/{mine.id}/suggestions/999999/accepter/",
+    ):
+        assert uploader.post(url, {"deployment": "new"}).status_code == 404, url
+    assert _statuses(their_nice) == {"suggested"}
+    # Nor does their page show them: the document is private, and not the contributor's.
+    assert uploader.get(f"/documents/{theirs.id}/").status_code == 404
+
+
+def test_the_uploader_sees_the_suggestions_of_their_own_document_not_its_text(
+    client, contributor, other_contributor
+):
+    document, nice = _document(contributor)
+    client.force_login(contributor)
+    html = client.get(f"/documents/{document.id}/").content.decode()
+    assert f'data-value="{NICE}"' in html and 'data-value="videosurveillance"' in html
+    row = _row(html, NICE)
+    assert "p. 3" in row and "<mark>" not in row and "Les caméras" not in html
+    assert 'href="?page=' not in row  # the pages are not theirs to read yet
+    # Someone else's published document: only its accepted rows, as for every reader.
+    theirs, their_nice = _document(other_contributor, [p + " Fin." for p in PAGES], "t.pdf")
+    Document.objects.filter(id=theirs.id).update(is_public=True)
+    html = client.get(f"/documents/{theirs.id}/").content.decode()
+    assert f'data-value="{NICE}"' not in html and "/accepter/" not in html
+
+
+def test_a_trusted_uploader_accepts_a_row_into_their_own_draft(client, contributor):
+    document, nice = _document(contributor)
+    client.force_login(contributor)
+    html = client.get(f"/documents/{document.id}/").content.decode()
+    assert _accept_url(document, nice[0]) in html
+    response = client.post(_accept_url(document, nice[0]), {"deployment": "new"})
+    deployment = Deployment.objects.filter(citations__source__document=document).distinct().get()
+    assert response.status_code == 302 and deployment.slug in response["Location"]
+    assert not deployment.is_published and _statuses(nice) == {"accepted"}
+
+
+def test_a_crafted_deployment_of_someone_else_is_refused(client, contributor, reviewer, english):
+    document, nice = _document(contributor)
+    data = empty_deployment()
+    data.update(
+        title="Brouillon d’un autre",
+        status="announced",
+        is_published=False,
+        communes=["75056"],
+        technologies=["videosurveillance"],
+    )
+    draft = deployment_create(data=data, author=reviewer, comment="")
+    assert not draft.is_published
+    client.force_login(contributor)
+    response = client.post(
+        _accept_url(document, nice[0]), {"deployment": str(draft.id)}, follow=True
+    )
+    assert "That deployment does not exist." in response.content.decode()
+    assert _statuses(nice) == {"suggested"}
+    draft.refresh_from_db()
+    assert draft.version == 1 and not draft.citations.exists()
+
+
+def test_a_newcomer_sees_the_suggestions_of_their_document_but_cannot_decide(
+    client,
+    newcomer,  # noqa: F811
+):
+    document, nice = _document(newcomer)
+    client.force_login(newcomer)
+    html = client.get(f"/documents/{document.id}/").content.decode()
+    assert f'data-value="{NICE}"' in html and 'id="suggestions-notice"' in html
+    assert "/accepter/" not in html and "/rejeter/" not in html
+    before = Deployment.objects.count()
+    assert client.post(_accept_url(document, nice[0]), {"deployment": "new"}).status_code == 403
+    assert client.post(f"/suggestions/{nice[0].id}/accepter/").status_code == 403
+    assert client.post(_reject_url(document, nice[0])).status_code == 403
+    assert Deployment.objects.count() == before and _statuses(nice) == {"suggested"}
+
+
+def test_a_visitor_cannot_see_nor_decide(client, contributor):
+    document, nice = _document(contributor)
+    Document.objects.filter(id=document.id).update(is_public=True)
+    html = client.get(f"/documents/{document.id}/").content.decode()
+    assert f'data-value="{NICE}"' not in html  # suggestions are not public
+    for url in (_accept_url(document, nice[0]), _reject_url(document, nice[0])):
+        assert client.post(url, {"deployment": "new"}).status_code == 404
+    assert _statuses(nice) == {"suggested"}
+
+
+def test_a_grouped_accept_with_a_removed_field_gets_a_clear_error(
+    client, reviewer, contributor, english
+):
+    document, nice = _document(contributor)
+    client.force_login(reviewer)
+    before = Deployment.objects.count()
+    # The deployment field taken out of the form: no deployment made by default.
+    response = client.post(_accept_url(document, nice[0]), {}, follow=True)
+    assert "Choose the deployment to add “Nice” to" in response.content.decode()
+    response = client.post(_accept_url(document, nice[0]), {"deployment": "x"}, follow=True)
+    assert "That deployment does not exist." in response.content.decode()
+    # The technology the row names taken out of the taxonomy since the page was loaded.
+    tech = Entity.objects.filter(page__document=document, kind="technology").first()
+    Entity.objects.filter(page__document=document, kind="technology").update(value="retiree")
+    response = client.post(_accept_url(document, tech), {"deployment": "new"}, follow=True)
+    assert response.status_code == 200
+    assert "Unknown technology “retiree”" in response.content.decode()
+    assert Deployment.objects.count() == before
+    assert _statuses(nice) == {"suggested"} and _statuses([tech]) == {"suggested"}
+    assert not Technology.objects.filter(slug="retiree").exists()
+
+
+def test_rejecting_a_row_rejects_every_occurrence_and_keeps_what_was_accepted(
+    client, reviewer, contributor, english
+):
+    document, nice = _document(contributor)
+    entities_accept(entities=[nice[3]], user=reviewer)  # one occurrence accepted alone
+    client.force_login(reviewer)
+    client.post(_reject_url(document, nice[0]))
+    statuses = {e.id: e.status for e in Entity.objects.filter(id__in=[e.id for e in nice])}
+    assert statuses == {
+        nice[0].id: "rejected",
+        nice[1].id: "rejected",
+        nice[2].id: "rejected",
+        nice[3].id: "accepted",
+    }
+    again = client.post(_reject_url(document, nice[0]), follow=True).content.decode()
+    assert "already accepted or rejected" in again
