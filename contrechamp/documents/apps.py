@@ -6,8 +6,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self) -> None:
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_save, pre_save
 
+        from contrechamp.documents.metadata import place_from_entity
         from contrechamp.documents.services import source_title_from_document
 
         # The registry, a lower layer, does not know the library's rule for naming a
@@ -15,3 +16,6 @@ class DocumentsConfig(AppConfig):
         pre_save.connect(
             source_title_from_document, sender="registry.Source", dispatch_uid="source-title"
         )
+        # However a suggestion is accepted (one, a group, from the API), a commune
+        # confirmed on a document becomes one of its places.
+        post_save.connect(place_from_entity, sender="documents.Entity", dispatch_uid="entity-place")

@@ -1,0 +1,129 @@
+"""What search filters a document on, beyond its words: its places and its date.
+
+- A commune a reviewer accepted among the suggestions of a document joins the document's
+  places (and the document is indexed again): `place=06088` then finds a text about Nice
+  that nobody tagged by hand.
+- A document without a date takes one from its metadata (the published or creation date
+  an HTML page, a Word or OpenDocument file carries), else from the first sentence of its
+  text that gives a full date, read with the date rules of entity detection.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from typing import Any
+
+from contrechamp.documents import entities, files
+from contrechamp.documents.models import Document, Entity
+
+# How much of an HTML page is read for its date (the head comes first).
+HTML_HEAD_BYTES = 200_000
+# A member of a Word or OpenDocument file read for its date (core.xml, meta.xml).
+META_MEMBER_BYTES = 1_000_000
+
+_ISO = re.compile(r"((?:19|20)\d\d)-([01]\d)-([0-3]\d)")
+_HTML_META = re.compile(
+    r"<meta\b[^>]*?(?:property|name|itemprop)\s*=\s*[\"'](?:article:published_time|"
+    r"og:published_time|datePublished|date|dc\.date|dc\.date\.issued|dcterms\.date|"
+    r"dcterms\.created|pubdate|publish-date)[\"'][^>]*>",
+    re.I,
+)
+_CONTENT = re.compile(r"content\s*=\s*[\"']([^\"']+)[\"']", re.I)
+_TIME = re.compile(r"<time\b[^>]*\bdatetime\s*=\s*[\"']([^\"']+)[\"']", re.I)
+_XML_DATES = re.compile(
+    r"<(?:dcterms:created|dcterms:issued|meta:creation-date|dc:date)\b[^>]*>([^<]+)<"
+)
+
+
+def _iso(value: str) -> date | None:
+    match = _ISO.search(value)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def metadata_date(kind: str, data: bytes) -> date | None:
+    """The date an HTML page, a Word or an OpenDocument file gives itself, if any."""
+    if kind == "html":
+        head = data[:HTML_HEAD_BYTES].decode("utf-8", errors="replace")
+        for tag in _HTML_META.finditer(head):
+            content = _CONTENT.search(tag.group())
+            found = _iso(content.group(1)) if content else None
+            if found:
+                return found
+        time = _TIME.search(head)
+        return _iso(time.group(1)) if time else None
+    if kind in ("docx", "odt"):
+        member = "docProps/core.xml" if kind == "docx" else "meta.xml"
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                info = archive.getinfo(member)
+                if info.file_size > META_MEMBER_BYTES:
+                    return None
+                with archive.open(info) as handle:
+                    xml = handle.read(META_MEMBER_BYTES).decode("utf-8", errors="replace")
+        except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+            return None
+        for match in _XML_DATES.finditer(xml):
+            found = _iso(match.group(1))
+            if found:
+                return found
+    return None
+
+
+def text_date(texts: list[str]) -> date | None:
+    """The first full date (day, month and year) the text gives, page by page."""
+    context = entities.Context(departments=set())
+    for text in texts:
+        found = [
+            item
+            for item in entities._dates(text[:200_000], context)
+            if len(item.value) == 10  # YYYY-MM-DD: a month or a year alone is no date
+        ]
+        if found:
+            return date.fromisoformat(min(found, key=lambda item: item.start).value)
+    return None
+
+
+def document_date(document: Document) -> date | None:
+    """The date of a document that has none: its metadata's, else its text's."""
+    if document.kind in ("html", "docx", "odt"):
+        try:
+            found = metadata_date(document.kind, files.original(document))
+        except OSError:
+            found = None
+        if found:
+            return found
+    texts = list(document.pages.order_by("number").values_list("text", flat=True))
+    return text_date(texts)
+
+
+def document_date_fill(document: Document) -> None:
+    """Give `document` a date when it has none and one can be read."""
+    if document.date is not None:
+        return
+    found = document_date(document)
+    if found is not None:
+        document.date = found
+        document.save(update_fields=["date", "updated_at"])
+
+
+def place_from_entity(sender: type[Entity], instance: Entity, **kwargs: Any) -> None:
+    """A commune accepted on a document joins its places; the document is indexed again
+    so that the place filter finds it."""
+    if instance.kind != "commune" or instance.status != "accepted" or not instance.commune_id:
+        return
+    document = instance.page.document
+    if document.places.filter(id=instance.commune_id).exists():
+        return
+    document.places.add(instance.commune_id)
+    # Imported here: search imports the models this module is imported with.
+    from contrechamp.documents.search import document_index
+
+    document_index(document)
