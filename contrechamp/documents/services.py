@@ -182,6 +182,8 @@ def documents_resume(*, release_leases: bool = False) -> int:
         if held:
             document_process_task.enqueue(document_id)
             count += 1
+    # Pages of documents processed by a worker that died before its commit of the index.
+    search.index_catch_up()
     return count
 
 
@@ -195,7 +197,13 @@ def lease() -> timedelta:
 
 
 def _heartbeat(document: Document) -> None:
+    """Renew the lease, at most every tenth of it: a row write per step and per batch of
+    pages was a good part of the bookkeeping of a short document."""
+    now = time.monotonic()
+    if now - getattr(document, "_lease_renewed", -1e9) < lease().total_seconds() / 10:
+        return
     Document.objects.filter(id=document.id).update(lease_until=timezone.now() + lease())
+    document._lease_renewed = now  # type: ignore[attr-defined]
 
 
 def _claim(document: Document) -> bool:
@@ -207,12 +215,16 @@ def _claim(document: Document) -> bool:
         .filter(Q(status="queued") | (Q(status="processing") & _free(now)))
         .update(lease_until=now + lease(), status="processing")
     )
+    document._lease_renewed = time.monotonic()  # type: ignore[attr-defined]
     return claimed == 1
 
 
-def document_process(*, document: Document) -> Document:
+def document_process(*, document: Document, batch_index: bool = False) -> Document:
     """Run the steps that are not done yet. Returns the document: done, failed, or left
-    as it is when another process holds it."""
+    as it is when another process holds it. The search index gets the document before
+    this returns, unless `batch_index`: then it waits with others for one commit of the
+    index, and the caller calls `search.index_flush` when its batch is over (the worker
+    when its queue is empty, `documents add --wait` at the end)."""
     if document.finished or not _claim(document):
         document.refresh_from_db()
         return document
@@ -221,13 +233,29 @@ def document_process(*, document: Document) -> Document:
         return _run_steps(document)
     finally:
         Document.objects.filter(id=document.id).update(lease_until=None)
+        if not batch_index:
+            search.index_flush()
 
 
 def _run_steps(document: Document) -> Document:
+    # The document's step rows, read (and made, the first time) all at once.
+    steps = {s.name: s for s in Step.objects.filter(document=document)}
+    if any(name not in steps for name, _ in STEPS):
+        Step.objects.bulk_create(
+            [Step(document=document, name=name) for name, _ in STEPS if name not in steps],
+            ignore_conflicts=True,
+        )
+        steps = {s.name: s for s in Step.objects.filter(document=document)}
     for name, run in STEPS:
         _heartbeat(document)
-        step, _ = Step.objects.get_or_create(document=document, name=name)
-        if step.status == "done":
+        step = steps[name]
+        # What "detect" and "extract" find is saved with the document's final status (one
+        # write, one audit entry): a process stopped before that runs them again (the
+        # extraction keeps the pages it stored).
+        unsaved = (name == "detect" and document.kind == "unknown") or (
+            name == "extract" and document.page_count == 0
+        )
+        if step.status == "done" and not unsaved:
             continue
         if step.attempts >= MAX_ATTEMPTS:
             return _fail(
@@ -238,7 +266,7 @@ def _run_steps(document: Document) -> Document:
             )
         step.status, step.attempts, step.error = "running", step.attempts + 1, ""
         step.started_at, step.finished_at = timezone.now(), None
-        step.save()
+        step.save(update_fields=["status", "attempts", "error", "started_at", "finished_at"])
         began = time.perf_counter()
         try:
             output = run(document)
@@ -253,11 +281,15 @@ def _run_steps(document: Document) -> Document:
         step.status, step.output = "done", output or {}
         step.finished_at = timezone.now()
         step.duration_ms = int((time.perf_counter() - began) * 1000)
-        step.save()
+        step.save(update_fields=["status", "output", "finished_at", "duration_ms"])
     document.status, document.error = "done", ""
     document.processed_at = timezone.now()
-    document.save(update_fields=["status", "error", "processed_at", "updated_at"])
+    document.save(update_fields=[*_FOUND, "status", "error", "processed_at", "updated_at"])
     return document
+
+
+# Fields of the document the steps fill in, saved with its final status.
+_FOUND = ["kind", "mime", "page_count", "date"]
 
 
 def _fail(document: Document, step: Step, reason: str, began: float | None = None) -> Document:
@@ -267,15 +299,15 @@ def _fail(document: Document, step: Step, reason: str, began: float | None = Non
     step.save()
     document.status, document.error = "failed", reason
     document.processed_at = timezone.now()
-    document.save(update_fields=["status", "error", "processed_at", "updated_at"])
+    document.save(update_fields=[*_FOUND, "status", "error", "processed_at", "updated_at"])
     return document
 
 
 def _step_detect(document: Document) -> dict[str, Any]:
     data = files.original(document)
     sniffed = extract.sniff(data)
+    # Saved with the extraction's results (one write of the document, one audit entry).
     document.kind, document.mime = sniffed.kind, sniffed.mime
-    document.save(update_fields=["kind", "mime", "updated_at"])
     return {"kind": sniffed.kind, "mime": sniffed.mime, "bytes": len(data)}
 
 
@@ -301,7 +333,7 @@ def _step_extract(document: Document) -> dict[str, Any]:
             document.date = rendition.date
         if rendition.title and document.title == _title_from(document.filename):
             document.title = rendition.title[:400]
-        document.save(update_fields=["date", "title", "updated_at"])
+        document.save(update_fields=["kind", "mime", "date", "title", "updated_at"])
         children = []
         for attachment in rendition.attachments:
             child = document_ingest(
@@ -325,7 +357,6 @@ def _step_extract(document: Document) -> dict[str, Any]:
     if document.kind == "pdf" and not document.date:
         document.date = _pdf_date(pdf.metadata or {})
     document.page_count = pdf.page_count
-    document.save(update_fields=["page_count", "date", "updated_at"])
     done = set(Page.objects.filter(document=document).values_list("number", flat=True))
     batch: list[Page] = []
     for index in range(pdf.page_count):
@@ -357,6 +388,10 @@ def _step_extract(document: Document) -> dict[str, Any]:
     Page.objects.bulk_create(batch)
     output["pages"] = pdf.page_count
     output["pages_to_ocr"] = Page.objects.filter(document=document, needs_ocr=True).count()
+    if output["pages_to_ocr"]:
+        # OCR takes minutes: the page count shows meanwhile. Otherwise it is saved with
+        # the final status.
+        document.save(update_fields=[*_FOUND, "updated_at"])
     return output
 
 
@@ -471,7 +506,8 @@ def _step_ocr(document: Document) -> dict[str, Any]:
 
 
 def _step_index(document: Document) -> dict[str, Any]:
-    return {"pages": search.document_index(document), "backend": search.backend_name()}
+    pages = search.document_index(document, batch=True)
+    return {"pages": pages, "backend": search.backend_name()}
 
 
 def _step_entities(document: Document) -> dict[str, Any]:

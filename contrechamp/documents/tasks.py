@@ -8,12 +8,19 @@ from contrechamp.documents.models import Document
 @task()
 def document_process_task(document_id: int) -> str:
     """Process one document (resuming where a previous run stopped). Returns its status."""
+    from contrechamp.documents.search import index_flush
     from contrechamp.documents.services import document_process
 
     document = Document.objects.filter(id=document_id).first()
     if document is None:
         return "gone"
-    return document_process(document=document).status
+    # The search index is committed once for the documents of a busy queue, when it is
+    # empty (or the batch full or old enough, see search.document_index). The language
+    # model stays loaded in the worker from one document to the next (lib/text.py).
+    status = document_process(document=document, batch_index=True).status
+    if not Document.objects.filter(status="queued").exists():
+        index_flush()
+    return status
 
 
 @task()

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from contrechamp.lib.text import APOSTROPHES, DASHES, name_key, name_key_prefixes
+from contrechamp.lib.text import APOSTROPHES, DASHES, name_key, name_key_prefixes, unaccent
 
 SAINT_ETIENNE = [
     "Saint-Étienne",
@@ -65,3 +65,25 @@ def test_a_name_being_typed_may_begin_with_st_or_be_a_saint():
     assert name_key_prefixes("St-Ét") == ["saint et"]
     assert name_key_prefixes("St ") == ["saint"]
     assert name_key_prefixes("Nice") == ["nice"]
+
+
+def test_unaccent_drops_every_combining_mark_as_the_character_test_does():
+    # The character class of `unaccent` against the definition it replaced, on every
+    # character of the Basic Multilingual Plane (one by one and all together), on marks
+    # of the other planes (Brahmi, musical symbols) and on text of the field.
+    def reference(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text)
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    assert unaccent(every) == reference(every)
+    for char in every:
+        assert unaccent(char) == reference(char), hex(ord(char))
+    samples = [
+        "Saint-Étienne, Noël, Œuilly, ﬁchier, vidéoprotection à 12 000 €",
+        "a\U00011001\u0301b \U0001d165\U0001d167 ok",
+        "",
+        "plain ascii",
+    ]
+    for text in samples:
+        assert unaccent(text) == reference(text)

@@ -11,15 +11,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from contrechamp.documents import files
+from contrechamp.documents import files, services
 from contrechamp.documents.models import Document, Entity
-from contrechamp.documents.search import index_rebuild
+from contrechamp.documents.search import index_flush, index_rebuild
 from contrechamp.documents.services import (
     DocumentRejected,
     document_ingest,
     document_process,
     documents_resume,
 )
+from contrechamp.lib.text import nlp, nlp_loaded
 from contrechamp.places.models import Commune
 
 
@@ -118,11 +119,24 @@ class Command(BaseCommand):
 
     def _wait(self, ids: list[int]) -> None:
         """Process the documents here (and their attachments), whether or not a worker
-        runs: a document is only ever worked on by one process at a time."""
+        runs: a document is only ever worked on by one process at a time. The search
+        index is committed once, at the end."""
         pending = set(ids)
+        unfinished = Document.objects.filter(id__in=pending).exclude(status__in=["done", "failed"])
+        detects = "entities" in {name for name, _ in services.STEPS}
+        if detects and not nlp_loaded() and unfinished.exists():
+            # Seconds without a word otherwise, before the first document moves.
+            self.stderr.write("Loading the language model for entity detection…")
+            nlp()
+        try:
+            self._process(pending)
+        finally:
+            index_flush()
+
+    def _process(self, pending: set[int]) -> None:
         while pending:
             for document in Document.objects.filter(id__in=pending):
-                document = document_process(document=document)
+                document = document_process(document=document, batch_index=True)
                 if document.finished:
                     pending.discard(document.id)
                     pending.update(
@@ -166,9 +180,12 @@ class Command(BaseCommand):
         documents = Document.objects.exclude(status__in=["done", "failed"])
         if options["ids"]:
             documents = Document.objects.filter(id__in=options["ids"])
-        for document in documents:
-            document = document_process(document=document)
-            self.stdout.write(f"{document.id}: {document.status} {document.error}".strip())
+        try:
+            for document in documents:
+                document = document_process(document=document, batch_index=True)
+                self.stdout.write(f"{document.id}: {document.status} {document.error}".strip())
+        finally:
+            index_flush()
 
     def handle_get(self, **options: Any) -> None:
         document = Document.objects.filter(id=options["id"]).first()
