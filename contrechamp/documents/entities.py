@@ -12,6 +12,7 @@ talks about its department — and never when it names a person ("M. Vincent").
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 import re
 import threading
@@ -33,6 +34,7 @@ from contrechamp.lib.text import (
     stored_text_with_offsets,
 )
 from contrechamp.places.models import Commune, Department, Region
+from contrechamp.places.services import DATA_DIR as PLACES_DATA
 from contrechamp.places.services import former_commune_names
 from contrechamp.registry.models import Organisation, Technology
 
@@ -152,37 +154,83 @@ class Gazetteer:
         # The stamp is taken before the rows are read: a change made in between is seen
         # by the next check rather than missed.
         self.stamp = stamp
+        if not hasattr(self, "institution_pattern"):
+            self._read_institutions()
         names = dict(Organisation.objects.values_list("id", "name"))
         registry = {key(name): organisation_id for organisation_id, name in names.items()}
         self.organisations: list[tuple[str, str, str, bool, int | None]] = []
         # (alias, canonical, kind, body, registry id); body: a public body that funds.
+        # kind "funding_body": a body that is only ever a funder (a Région, the EU).
         known = json.loads(DATA.read_text())["organisations"]
+        case_sensitive = set()
         for item in known:
             registry_id = registry.get(key(item.get("registry", item["name"])))
             for alias in item["aliases"]:
                 self.organisations.append(
                     (alias, item["name"], item["kind"], item.get("body", False), registry_id)
                 )
+                if item.get("case"):
+                    case_sensitive.add(alias)
         for region in self.regions:
             canonical = f"Région {region}"
             registry_id = registry.get(key(canonical))
+            for alias in (canonical, f"conseil régional {region}", f"conseil régional de {region}"):
+                self.organisations.append((alias, canonical, "funding_body", True, registry_id))
+        # "le Département des Alpes-Maritimes finance": the department's own article.
+        for _code, name, article in self.department_names:
+            canonical = f"Département {article}{name}"
+            registry_id = registry.get(key(canonical))
+            # With its capital: "le département du Loiret" is the territory.
+            case_sensitive.add(canonical)
             for alias in (
-                f"Région {region}",
-                f"région {region}",
-                f"conseil régional {region}",
-                f"Conseil régional {region}",
+                canonical,
+                f"conseil départemental {article}{name}",
+                f"conseil général {article}{name}",
             ):
-                self.organisations.append((alias, canonical, "funder", True, registry_id))
+                self.organisations.append((alias, canonical, "funding_body", True, registry_id))
         names_known = {key(a) for a, *_ in self.organisations}
         for name, registry_id in registry.items():
             if name not in names_known:
                 real_name = names[registry_id]
                 self.organisations.append((real_name, real_name, "vendor", False, registry_id))
         self.technologies = dict(Technology.objects.values_list("slug", "id"))
-        self.organisation_pattern = _alias_pattern([a for a, *_ in self.organisations])
+        self.organisation_pattern = _alias_pattern(
+            [a for a, *_ in self.organisations], case_sensitive
+        )
         self.by_alias: dict[str, tuple[str, str, str, bool, int | None]] = {}
         for organisation in self.organisations:
             self.by_alias.setdefault(_alias_key(organisation[0]), organisation)
+
+    def _read_institutions(self) -> None:
+        """Prefectures, courts and regional audit chambers, named after a department, a
+        city or a region: one pattern for them all, read once with the places."""
+        with gzip.open(PLACES_DATA / "etalab-departements.json.gz", "rt", encoding="utf-8") as f:
+            linking = {row["code"]: row.get("typeLiaison", 0) for row in json.load(f)}
+        # (code, name, the article its name takes after "de": "des ", "de l'", "du "...)
+        self.department_names = [
+            (code, name, _DEPARTMENT_ARTICLES.get(linking.get(code, 0), "de "))
+            for code, name in Department.objects.values_list("code", "name")
+        ]
+        self.department_by_key = {
+            key(name): (code, name, a) for code, name, a in self.department_names
+        }
+        regions = {key(r): r for r in self.regions}
+        regions.update({key(abbreviation): name for abbreviation, name in REGION_SHORT.items()})
+        regions.update({key(r): r for r in FORMER_REGIONS})
+        self.region_by_key = regions
+        departments = "|".join(
+            _loose(name) for _c, name, _a in sorted(self.department_names, key=lambda d: -len(d[1]))
+        )
+        region_names = "|".join(
+            _loose(name) for name in sorted([*self.regions, *FORMER_REGIONS], key=len, reverse=True)
+        )
+        abbreviations = "|".join(sorted(REGION_SHORT, key=len, reverse=True))
+        self.institution_pattern = re.compile(
+            _INSTITUTIONS.format(
+                departments=departments, regions=region_names, abbreviations=abbreviations
+            ),
+            re.IGNORECASE,
+        )
 
 
 RegistryStamp = tuple[object, ...]
@@ -206,16 +254,107 @@ def _alias_key(alias: str) -> str:
     return alias if alias.isupper() else key(alias)
 
 
-def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
-    upper = sorted({a for a in aliases if a.isupper()}, key=len, reverse=True)
-    other = sorted({a for a in aliases if not a.isupper()}, key=len, reverse=True)
+# Letters a name may carry with or without its accent, in any case ("COUR DES COMPTES",
+# "CHAMBRE REGIONALE", "Conseil d'Etat").
+_ACCENTED = {
+    "a": "aàâä",
+    "c": "cç",
+    "e": "eéèêë",
+    "i": "iîï",
+    "o": "oôö",
+    "u": "uùûü",
+    "y": "yÿ",
+}
+_LOOSE_LETTER = {accented: f"[{letters}]" for letters in _ACCENTED.values() for accented in letters}
+
+
+def _loose(name: str) -> str:
+    """A pattern for `name` in any case and accents, its words apart by spaces, dashes or
+    line breaks, its apostrophes straight or curly."""
     parts = []
-    if upper:
-        parts.append("(?-i:" + "|".join(re.escape(a) for a in upper) + ")")
-    if other:
-        flexible = [re.escape(a).replace("'", "['’]").replace("\\ ", r"\s+") for a in other]
-        parts.append("|".join(flexible))
+    for char in name:
+        lower = char.lower()
+        if lower in _LOOSE_LETTER:
+            parts.append(_LOOSE_LETTER[lower])
+        elif char in " -‐‑–":
+            parts.append(r"[\s\-‐‑–]+")
+        elif char in "'’":
+            parts.append(r"['’]\s*")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+def _alias_pattern(aliases: Iterable[str], case_sensitive: Iterable[str] = ()) -> re.Pattern[str]:
+    """One alternation for every alias, the longest first. Acronyms and the aliases in
+    `case_sensitive` (names that are also common words: "Orange") keep their case."""
+    exact = set(case_sensitive)
+    parts = []
+    for alias in sorted(set(aliases), key=len, reverse=True):
+        if alias.isupper() or alias in exact:
+            parts.append("(?-i:" + re.escape(alias).replace("'", "['’]") + ")")
+        else:
+            parts.append(_loose(alias))
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+# The article a department's name takes after "de", by its INSEE type of name.
+_DEPARTMENT_ARTICLES = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'"}
+REGION_SHORT = {
+    "PACA": "Provence-Alpes-Côte d'Azur",
+    "AURA": "Auvergne-Rhône-Alpes",
+    "IDF": "Île-de-France",
+    "BFC": "Bourgogne-Franche-Comté",
+}
+# Regions before 2016: chambres régionales des comptes of older reports.
+FORMER_REGIONS = [
+    "Alsace",
+    "Aquitaine",
+    "Auvergne",
+    "Basse-Normandie",
+    "Bourgogne",
+    "Champagne-Ardenne",
+    "Franche-Comté",
+    "Haute-Normandie",
+    "Languedoc-Roussillon",
+    "Limousin",
+    "Lorraine",
+    "Midi-Pyrénées",
+    "Nord-Pas-de-Calais",
+    "Picardie",
+    "Poitou-Charentes",
+    "Rhône-Alpes",
+]
+_CITY = r"(?-i:[A-ZÀ-Ý][^\W\d_]*(?:[-‐][^\W\d_]+)*)"
+_NOT_LOWER_AFTER = r"(?-i:(?![a-zà-ÿ]))"
+# Filled in with the places' names by `Gazetteer._read_institutions`.
+_INSTITUTIONS = (
+    # "préfet de police des Bouches-du-Rhône", "PRÉFET DE L'ORNE", "préfète de la Drôme",
+    # "préfet du département des Alpes-Maritimes", "préfecture de police" alone.
+    r"(?<![\w-])(?P<prefecture>pr[ée]f(?:et|[èe]te|ecture))(?P<police>\s*de\s+police)?"
+    r"(?P<delegate>\s+d[ée]l[ée]gu[ée]e?)?"
+    r"(?:\s*(?:du\s+d[ée]partement\s+)?(?:de\s*la|du|des|de\s*l['’]|d['’]|de)\s*"
+    r"(?P<department>{departments})" + _NOT_LOWER_AFTER + r")?"
+    # "tribunal administratif de Nice", "TA de Grenoble", "CAA de Marseille".
+    r"|(?<![\w-])(?P<court>tribunal\s+administratif|cour\s+administrative\s+d['’]\s*appel|"
+    r"tribunal\s+judiciaire|tribunal\s+de\s+grande\s+instance|(?-i:TA|CAA|TJ|TGI))"
+    r"\s+(?:de\s+la\s+ville\s+)?(?:de\s+|d['’]\s*)(?P<city>" + _CITY + r")(?![\w-])"
+    # "chambre régionale des comptes de Provence-Alpes-Côte d'Azur", "CRC PACA".
+    r"|(?<![\w-])(?P<chamber>chambre\s+r[ée]gionale\s+des\s+comptes|(?-i:CRC))\s*"
+    r"(?:de\s*la|du|des|de\s*l['’]|d['’]|de|en)?\s*(?:(?P<region>{regions})"
+    + _NOT_LOWER_AFTER
+    + r"|(?-i:(?P<short>{abbreviations}))(?![\w-]))"
+)
+_COURTS = {
+    "tribunal administratif": "Tribunal administratif",
+    "ta": "Tribunal administratif",
+    "cour administrative d appel": "Cour administrative d'appel",
+    "caa": "Cour administrative d'appel",
+    "tribunal judiciaire": "Tribunal judiciaire",
+    "tj": "Tribunal judiciaire",
+    "tribunal de grande instance": "Tribunal de grande instance",
+    "tgi": "Tribunal de grande instance",
+}
 
 
 _gazetteer: Gazetteer | None = None
@@ -687,8 +826,10 @@ def _score_commune(
 
 def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]:
     g = gazetteer()
-    found = []
+    found = _institutions(text)
     for match in g.organisation_pattern.finditer(text):
+        if any(f.start < match.end() and match.start() < f.end for f in found):
+            continue
         raw = match.group()
         entry = g.by_alias.get(raw if raw.isupper() else key(raw)) or g.by_alias.get(key(raw))
         if entry is None:
@@ -700,14 +841,20 @@ def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]
         confidence = 0.9 if alias.isupper() or len(alias) > 6 else 0.75
         if kind == "funder" and not body:
             found.append(_found("funder", match, value, confidence, registry_id))
-        elif kind == "funder":
+        elif kind in ("funder", "funding_body"):
             if funding:
                 found.append(_found("funder", match, value, confidence, registry_id))
-            if not value.startswith("Région"):
+            if kind == "funder":
                 found.append(_found("organisation", match, value, confidence, registry_id))
         else:
             found.append(_found("organisation", match, value, confidence, registry_id))
-    # Companies the gazetteers do not know, named after a cue ("la société Acme").
+    # Companies the gazetteers do not know, after a cue ("la société Acme", "SAS Acme")
+    # or tagged by spaCy after one.
+    for match in _COMPANY_CUE.finditer(text):
+        name = _company_name(match.group("name"))
+        start = match.start("name")
+        if name and not any(f.start < start + len(name) and start < f.end for f in found):
+            found.append(Found("organisation", name, name, start, start + len(name), 0.6))
     for start, end, label in labels:
         if label != "ORG":
             continue
@@ -718,10 +865,71 @@ def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]
             before,
             re.I,
         ):
-            name = text[start:end].strip()
-            if any(f.start <= start < f.end for f in found):
+            if any(f.start < end and start < f.end for f in found):
                 continue
-            found.append(Found("organisation", name, name, start, start + len(name), 0.6))
+            name = _company_name(text[start:end])
+            if name:
+                found.append(Found("organisation", name, name, start, start + len(name), 0.6))
+    return found
+
+
+# "la société Chausséa", "l'entreprise « Acme »", "SAS MC Donald's Pole Sud": a name in
+# capitals after the cue, its legal form left out of the value.
+_LEGAL_FORM = r"(?-i:SASU|SAS|SARL|EURL|SNC|SA|SCOP)"
+_COMPANY_CUE = re.compile(
+    r"(?:\b(?:la\s+soci[ée]t[ée]|l['’]\s*entreprise|la\s+start-?up|le\s+prestataire|"
+    r"le\s+groupe|l['’]\s*[ée]diteur|le\s+fabricant|l['’]\s*int[ée]grateur)"
+    r"\s+(?:" + _LEGAL_FORM + r"\s+)?|(?<![\w-])" + _LEGAL_FORM + r"\s+)[«\"“]?\s*"
+    r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’.-]*"
+    r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’.-]*|de|du|des|et)){0,4}))",
+    re.IGNORECASE,
+)
+# Not names: an anonymised party ("la société X"), words in capitals after a cue.
+_NOT_COMPANIES = {"x", "y", "z", "xx", "xxx", "le", "la", "les", "un", "une", "son", "sa"}
+
+
+def _company_name(name: str) -> str:
+    """The name without a legal form, trailing small words or a full stop."""
+    name = re.sub(r"^" + _LEGAL_FORM + r"\s+", "", name.strip())
+    name = re.sub(r"(?:\s+(?:de|du|des|et))+$|[.’']+$", "", name)
+    if key(name) in _NOT_COMPANIES or len(name) < 2:
+        return ""
+    return name
+
+
+def _institutions(text: str) -> list[Found]:
+    """Prefectures, courts and regional audit chambers, their value in one form
+    ("Préfecture des Alpes-Maritimes", "Tribunal administratif de Nice")."""
+    g = gazetteer()
+    found = []
+    for match in g.institution_pattern.finditer(text):
+        value = None
+        if match["prefecture"]:
+            police = bool(match["police"])
+            department = match["department"]
+            entry = g.department_by_key.get(key(department)) if department else None
+            if entry is not None:
+                code, name, article = entry
+                if police and code == "75":
+                    value = "Préfecture de police"
+                else:
+                    value = "Préfecture " + ("de police " if police else "") + article + name
+            elif police and not match["delegate"]:
+                value = "Préfecture de police"
+        elif match["court"]:
+            city = match["city"]
+            communes = g.communes.get(key(city))
+            city = communes[0].name if communes else (city.title() if city.isupper() else city)
+            court = _COURTS[key(match["court"])]
+            joined = "d'" if key(city)[:1] in "aeiouy" else "de "
+            value = f"{court} {joined}{city}"
+        elif match["chamber"]:
+            region = match["region"] or match["short"]
+            region_name = g.region_by_key.get(key(region)) if region else None
+            if region_name:
+                value = f"Chambre régionale des comptes {region_name}"
+        if value is not None:
+            found.append(Found("organisation", match.group(), value, *match.span(), 0.85))
     return found
 
 

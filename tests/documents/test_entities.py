@@ -128,3 +128,155 @@ def test_offsets_point_at_the_text():
     text = "Délibération : la commune de Saint-Étienne et la société Serenicity, 45 000 €."
     for item in detect_text(text, context=document_context([text])):
         assert text[item.start : item.end] == item.text
+
+
+def values(text, kind):
+    return {value for k, value in found(text, kind)}
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Arrêté du préfet des Alpes-Maritimes du 3 mai 2024.", "Préfecture des Alpes-Maritimes"),
+        ("PRÉFET DE L'ORNE\nCabinet du préfet", "Préfecture de l'Orne"),
+        ("PREFETDE L'ORNELibertéEgalité", "Préfecture de l'Orne"),
+        ("PREFETDES BOUCHES-DU-RHONE", "Préfecture des Bouches-du-Rhône"),
+        ("Le préfet de Seine-Maritime autorise les drones.", "Préfecture de la Seine-Maritime"),
+        ("Vu le décret nommant le préfet de laDrôme;", "Préfecture de la Drôme"),
+        ("la préfète du département des Alpes- Maritimes", "Préfecture des Alpes-Maritimes"),
+        (
+            "le préfet de police des Bouches du Rhône",
+            "Préfecture de police des Bouches-du-Rhône",
+        ),
+        ("Le préfet de police a signé l'arrêté.", "Préfecture de police"),
+        ("la préfecture de police de Paris", "Préfecture de police"),
+        ("Administration Préfecture de l’Hérault", "Préfecture de l'Hérault"),
+    ],
+)
+def test_prefectures_are_named_after_their_department(text, value):
+    assert value in values(text, "organisation")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le sous-préfet de l'Orne a reçu les maires",
+        "la préfète de police déléguée pour la défense",
+        "le préfet de la zone de défense et de sécurité Sud",
+        "les préfets ont pris des arrêtés",
+        "Le préfet de l'Ainsi-dit",
+    ],
+)
+def test_other_prefects_are_no_prefecture(text):
+    assert not {v for v in values(text, "organisation") if v.startswith("Préfecture")}
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        (
+            "Le tribunal administratif de Nice a rejeté la requête.",
+            "Tribunal administratif de Nice",
+        ),
+        ("Le TA de Grenoble a annulé la décision.", "Tribunal administratif de Grenoble"),
+        ("TRIBUNAL ADMINISTRATIF DE MARSEILLE", "Tribunal administratif de Marseille"),
+        ("le tribunal administratif de la ville de Rouen", "Tribunal administratif de Rouen"),
+        ("la CAA de Douai", "Cour administrative d'appel de Douai"),
+        ("la cour administrative d’appel de Lyon", "Cour administrative d'appel de Lyon"),
+        ("le tribunal judiciaire de Paris", "Tribunal judiciaire de Paris"),
+        (
+            "CHAMBRE REGIONALE DES COMPTES DE PROVENCE-ALPES-COTE D'AZUR",
+            "Chambre régionale des comptes Provence-Alpes-Côte d'Azur",
+        ),
+        ("la CRC PACA", "Chambre régionale des comptes Provence-Alpes-Côte d'Azur"),
+        ("Le Conseil constitutionnel a censuré", "Conseil constitutionnel"),
+        ("la COUR DES COMPTES relève", "Cour des comptes"),
+        ("selon la Cour de cassation", "Cour de cassation"),
+        ("le Conseil d'Etat a jugé", "Conseil d'État"),
+    ],
+)
+def test_courts_and_audit_chambers(text, value):
+    assert value in values(text, "organisation")
+
+
+def test_a_city_inside_a_court_name_is_not_a_commune():
+    text = "Le tribunal administratif de Nice a rejeté la requête de la Ligue."
+    assert values(text, "commune") == set()
+    assert values("le tribunal administratif de la Haute-Garonne", "organisation") == set()
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("La Cnil a rendu son avis.", "CNIL"),
+        ("la Cada a été saisie", "CADA"),
+        ("le logiciel d'Any Vision", "Anyvision"),
+        ("LQDN a déposé un recours", "La Quadrature du Net"),
+        ("juriste à la Quadrature.", "La Quadrature du Net"),
+        ("la Ligue des droits de l’homme et la LDH", "Ligue des droits de l'Homme"),
+        ("le syndicat des avocats de France", "Syndicat des avocats de France"),
+        ("l'ADELICO", "Association de défense des libertés constitutionnelles"),
+        ("une brochure de l’AN2V", "AN2V"),
+        ("M. le ministre de l'intérieur", "Ministère de l'Intérieur"),
+        ("Ineo Digital, filiale du groupe Engie", "Engie Ineo"),
+        ("les caméras Cisco", "Cisco"),
+        ("la société Orange", "Orange"),
+        ("le réseau « Voisins Vigilants »", "Voisins Vigilants"),
+    ],
+)
+def test_bodies_associations_and_vendors_in_their_usual_spellings(text, value):
+    assert value in values(text, "organisation")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il mange une orange et du safran.",
+        "des voisins vigilants dans le quartier",
+        "la quadrature du cercle",
+        "la société X et les sociétés X et X",
+        "Maître X, conseil de la société X, a saisi la commission.",
+    ],
+)
+def test_common_words_and_anonymised_parties_are_no_organisation(text):
+    assert values(text, "organisation") == set()
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("la décision délivrée à la société Chausséa.", "Chausséa"),
+        ("à la société SAS MC Donald's Pole Sud (dossier 2011-0085)", "MC Donald's Pole Sud"),
+        ("l'entreprise « Acmevision » a installé", "Acmevision"),
+        ("le marché attribué à SARL Vidéo Sud Services.", "Vidéo Sud Services"),
+    ],
+)
+def test_companies_after_a_cue_or_a_legal_form(text, value):
+    assert value in values(text, "organisation")
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("une 2ème de la Région AURA (subvention accordée)", "Région Auvergne-Rhône-Alpes"),
+        ("La Région Sud finance 40 % du projet.", "Région Provence-Alpes-Côte d'Azur"),
+        (
+            "Le Département des Alpes-Maritimes finance les caméras à hauteur de 30 %.",
+            "Département des Alpes-Maritimes",
+        ),
+        ("un projet financé par l'Union européenne", "Union européenne"),
+        ("au titre du Programme d'investissements d'avenir", "PIA"),
+        ("les crédits du plan de relance", "Plan de relance"),
+        ("l'ANRU qui finance le projet à hauteur de 30.000 euros", "ANRU"),
+    ],
+)
+def test_funders_in_their_usual_names(text, value):
+    assert value in values(text, "funder")
+
+
+def test_regions_departments_and_the_union_fund_only_when_the_sentence_says_so():
+    text = "Les communes du département du Loiret demandent une aide financière à l'État."
+    assert values(text, "funder") == set()
+    assert values("L'Union européenne a adopté le règlement.", "funder") == set()
+    text = "La Région Sud finance 40 % du projet."
+    assert values(text, "organisation") == set()
