@@ -173,9 +173,17 @@ def nlp() -> Language:
             # (the web server, every command but detection) never need it.
             import spacy
 
-            _nlp = spacy.load(
+            loaded = spacy.load(
                 settings.SPACY_MODEL,
                 exclude=["morphologizer", "parser", "attribute_ruler", "lemmatizer"],
             )
-            _nlp.max_length = 2_000_000
+            # The shared tok2vec of the French models feeds the tagger and the parser
+            # only; the entity recogniser embeds its own. Left in, it ran on every page
+            # for nothing: half the time of entity detection.
+            if "tok2vec" in loaded.pipe_names and not getattr(
+                loaded.get_pipe("tok2vec"), "listening_components", ["unknown"]
+            ):
+                loaded.remove_pipe("tok2vec")
+            loaded.max_length = 2_000_000
+            _nlp = loaded
         return _nlp

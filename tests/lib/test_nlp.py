@@ -1,0 +1,34 @@
+"""The spaCy pipeline of entity detection runs only what the entity recogniser reads."""
+
+import spacy
+from django.conf import settings
+
+from contrechamp.lib import text
+
+PAGES = [
+    "Le conseil municipal de Saint-Étienne, réuni le 12 mars 2021, a examiné le projet de "
+    "la société Serenicity avec M. Gaël Perdriau et la préfecture de la Loire.",
+    "La Ville de Marseille et la CNIL ont échangé sur les caméras du boulevard Michelet.\n"
+    "Nice, Toulouse et Metz ont répondu ; Jean Laval a signé pour Briefcam.",
+]
+
+
+def test_the_pipeline_has_the_entity_recogniser_alone_and_finds_the_same_entities():
+    model = text.nlp()
+    # The shared tok2vec feeds the tagger and the parser, which are left out: nothing in
+    # the pipeline would read what it computes.
+    assert model.pipe_names == ["ner"]
+    assert model.max_length == 2_000_000
+    with_tok2vec = spacy.load(
+        settings.SPACY_MODEL, exclude=["morphologizer", "parser", "attribute_ruler", "lemmatizer"]
+    )
+    assert "tok2vec" in with_tok2vec.pipe_names
+
+    def entities(pipeline):
+        return [
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in pipeline.pipe(PAGES)
+        ]
+
+    found = entities(model)
+    assert found == entities(with_tok2vec)
+    assert any(label == "LOC" for page in found for _, _, label in page)
