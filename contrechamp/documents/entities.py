@@ -331,10 +331,17 @@ _NOT_LOWER_AFTER = r"(?-i:(?![a-zà-ÿ]))"
 _INSTITUTIONS = (
     # "préfet de police des Bouches-du-Rhône", "PRÉFET DE L'ORNE", "préfète de la Drôme",
     # "préfet du département des Alpes-Maritimes", "préfecture de police" alone.
-    r"(?<![\w-])(?P<prefecture>pr[ée]f(?:et|[èe]te|ecture))(?P<police>\s*de\s+police)?"
+    r"(?<![\w-])(?P<prefecture>pr[ée]f(?:et|[èe]te|ecture)s?)(?P<police>\s*de\s+police)?"
     r"(?P<delegate>\s+d[ée]l[ée]gu[ée]e?)?"
     r"(?:\s*(?:du\s+d[ée]partement\s+)?(?:de\s*la|du|des|de\s*l['’]|d['’]|de)\s*"
-    r"(?P<department>{departments})" + _NOT_LOWER_AFTER + r")?"
+    r"(?P<department>{departments})" + _NOT_LOWER_AFTER + r"(?:\s+et\s+(?:de\s+|d['’]\s*)?"
+    r"(?P<also>" + _CITY + r")(?![\w-]))?|"
+    # "préfectures de police de Paris et (de) Marseille": the city's department.
+    r"\s+(?:de\s+|d['’]\s*)(?P<city1>" + _CITY + r")(?:\s+et\s+(?:de\s+|d['’]\s*)?"
+    r"(?P<city2>" + _CITY + r"))?(?![\w-]))?"
+    # "ministère de l'Intérieur", "ministre des Armées", "ministère des finances".
+    r"|(?<![\w-])(?P<ministry>minist[èe]re|ministre)\s+(?P<ministry_article>de\s+l['’]\s*|"
+    r"de\s+la\s+|des\s+|du\s+)(?P<domain>[^\W\d_]{{3,}}(?:-[^\W\d_]+)*)"
     # "tribunal administratif de Nice", "TA de Grenoble", "CAA de Marseille".
     r"|(?<![\w-])(?P<court>tribunal\s+administratif|cour\s+administrative\s+d['’]\s*appel|"
     r"tribunal\s+judiciaire|tribunal\s+de\s+grande\s+instance|(?-i:TA|CAA|TJ|TGI))"
@@ -898,11 +905,13 @@ def _company_name(name: str) -> str:
 
 
 def _institutions(text: str) -> list[Found]:
-    """Prefectures, courts and regional audit chambers, their value in one form
-    ("Préfecture des Alpes-Maritimes", "Tribunal administratif de Nice")."""
+    """Prefectures, ministries, courts and regional audit chambers, their value in one
+    form ("Préfecture des Alpes-Maritimes", "Tribunal administratif de Nice")."""
     g = gazetteer()
     found = []
     for match in g.institution_pattern.finditer(text):
+        # Two prefectures in one phrase: each its own span.
+        values: list[tuple[str | None, int, int]] = []
         value = None
         if match["prefecture"]:
             police = bool(match["police"])
@@ -911,11 +920,25 @@ def _institutions(text: str) -> list[Found]:
             if entry is not None:
                 code, name, article = entry
                 if police and code == "75":
-                    value = "Préfecture de police"
+                    # "préfectures de police de Paris et Marseille"
+                    values = [
+                        ("Préfecture de police", match.start(), match.end("department")),
+                        (_police_of_city(match["also"]), *match.span("also")),
+                    ]
                 else:
                     value = "Préfecture " + ("de police " if police else "") + article + name
+            elif police and match["city1"]:
+                values = [
+                    (_police_of_city(match["city1"]), match.start(), match.end("city1")),
+                    (_police_of_city(match["city2"]), *match.span("city2")),
+                ]
             elif police and not match["delegate"]:
                 value = "Préfecture de police"
+        elif match["ministry"]:
+            article = re.sub(r"\s+", " ", match["ministry_article"]).replace("’", "'")
+            article = article if article.endswith("'") else article.rstrip() + " "
+            domain = match["domain"]
+            value = f"Ministère {article}{domain[0].upper()}{domain[1:].lower()}"
         elif match["court"]:
             city = match["city"]
             communes = g.communes.get(key(city))
@@ -929,8 +952,25 @@ def _institutions(text: str) -> list[Found]:
             if region_name:
                 value = f"Chambre régionale des comptes {region_name}"
         if value is not None:
-            found.append(Found("organisation", match.group(), value, *match.span(), 0.85))
+            values = [(value, *match.span())]
+        for each, start, end in values:
+            if each is not None and start >= 0:
+                found.append(Found("organisation", text[start:end], each, start, end, 0.85))
     return found
+
+
+def _police_of_city(city: str | None) -> str | None:
+    """The prefecture of police of a city: Paris's, or the one of its department
+    ("Marseille": the Bouches-du-Rhône's)."""
+    g = gazetteer()
+    communes = g.communes.get(key(city)) if city else None
+    if not communes:
+        return None
+    code = communes[0].department
+    if code == "75":
+        return "Préfecture de police"
+    entry = next((d for d in g.department_names if d[0] == code), None)
+    return f"Préfecture de police {entry[2]}{entry[1]}" if entry else None
 
 
 def _found(

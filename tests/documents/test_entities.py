@@ -280,3 +280,28 @@ def test_regions_departments_and_the_union_fund_only_when_the_sentence_says_so()
     assert values("L'Union européenne a adopté le règlement.", "funder") == set()
     text = "La Région Sud finance 40 % du projet."
     assert values(text, "organisation") == set()
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("le rapport du ministre de l'intérieur et des outre-mer", "Ministère de l'Intérieur"),
+        ("sur le site du ministère des finances.", "Ministère des Finances"),
+        ("le ministère de la Justice a répondu", "Ministère de la Justice"),
+        ("la préfecture de police de Marseille", "Préfecture de police des Bouches-du-Rhône"),
+        ("les préfectures de police de Paris et Marseille", "Préfecture de police"),
+        (
+            "les préfectures de police de Paris et de Marseille",
+            "Préfecture de police des Bouches-du-Rhône",
+        ),
+        ("l'Union syndicale Solidaires", "Union syndicale Solidaires"),
+    ],
+)
+def test_ministries_and_prefectures_of_police_after_their_city(text, value):
+    assert value in values(text, "organisation")
+
+
+def test_a_minister_without_a_ministry_is_none():
+    assert values("La Première ministre, Sur le rapport", "organisation") == set()
+    assert values("le ministère public a requis", "organisation") == set()
+    assert values("des associations solidaires", "organisation") == set()
