@@ -11,6 +11,8 @@ talks about its department — and never when it names a person ("M. Vincent").
 
 from __future__ import annotations
 
+import bisect
+import calendar
 import copy
 import gzip
 import json
@@ -42,6 +44,17 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 THRESHOLD = 0.5
+# Places of more than one word that are not administrative units, and hold a commune name.
+AREAS = ["Côte d'Azur", "Côte d'Opale", "Côte d'Émeraude", "Côte basque", "Val de Loire"]
+_SEPARATOR = re.compile(r"[\s\-‐–'’]+")
+# Accents off, one character for one, so offsets in the folded text are the text's.
+_FOLD = str.maketrans("àâäéèêëîïôöùûüçÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ", "aaaeeeeiioouuucAAAEEEEIIOOUUUC")
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
 DATA = Path(__file__).parent / "data" / "gazetteer.json"
 
 
@@ -56,6 +69,9 @@ class Found:
     commune_id: int | None = None
     organisation_id: int | None = None
     technology_id: int | None = None
+    # A commune: the communes of that name, the one chosen first; more than one when the
+    # choice was a guess that the document's other places may settle.
+    places: tuple[CommuneEntry, ...] = ()
 
 
 @dataclass
@@ -64,6 +80,9 @@ class Context:
 
     departments: set[str]
     year: int | None = None
+    # The document's date (a month or a year alone: its first day): a day or a month
+    # named without a year ("le 15 février", "juillet dernier") is read against it.
+    date: date | None = None
 
 
 # The spaCy pipeline and the name normaliser are the project's, in lib/text.py: `key` is
@@ -130,17 +149,51 @@ class Gazetteer:
             first, _, rest = name_key.partition(" ")
             if first in ("le", "la", "les", "l") and rest:
                 self.communes_bare.setdefault(rest, []).append(entry)
+        # Short names of towns: "La Baule" (La Baule-Escoublac), "Le Kremlin", "Les
+        # Sables": an article and a word before the dash, when no commune bears that name
+        # and a single town of 5,000 people or more shortens to it.
+        short: dict[str, list[CommuneEntry]] = {}
+        for entries in list(self.communes.values()):
+            for entry in entries:
+                head, dash, _ = entry.name.rpartition("-")
+                head_key = key(head)
+                words = head_key.split()
+                if dash and len(words) == 2 and words[0] in ("le", "la", "les"):
+                    short.setdefault(head_key, []).append(entry)
+        for head_key, entries in short.items():
+            if len(entries) == 1 and head_key not in self.communes:
+                if entries[0].population >= 5000 and not entries[0].former:
+                    self.communes[head_key] = entries
+                    self.communes_bare.setdefault(head_key.partition(" ")[2], []).extend(entries)
         for entries in [*self.communes.values(), *self.communes_bare.values()]:
             entries.sort(key=lambda e: -e.population)
         self.postal: dict[str, set[str]] = {}
         for code, postal_codes in Commune.objects.values_list("code", "postal_codes"):
-            for postal in postal_codes or []:
+            # Stored space-separated ("42000 42100"), not as a list.
+            for postal in (postal_codes or "").split():
                 self.postal.setdefault(postal, set()).add(code)
         self.departments = {
             key(name): code for code, name in Department.objects.values_list("code", "name")
         }
         self.max_words = max(len(k.split()) for k in self.communes) if self.communes else 1
         self.regions = list(Region.objects.values_list("name", flat=True))
+        # Names of departments, regions and coasts of more than one word: a commune
+        # inside one ("Loire" in "Indre-et-Loire", "Azur" in "Côte d'Azur") is not cited.
+        areas = {
+            *Department.objects.values_list("name", flat=True),
+            *self.regions,
+            *AREAS,
+        }
+        self.area_pattern = re.compile(
+            r"(?<!\w)(?:"
+            + "|".join(
+                r"[\s\-‐–'’]+".join(re.escape(w) for w in _SEPARATOR.split(fold(name)))
+                for name in sorted(areas, key=len, reverse=True)
+                if _SEPARATOR.search(name)
+            )
+            + r")(?!\w)",
+            re.I,
+        )
         self._read_registry(registry_stamp())
 
     def with_registry(self, stamp: RegistryStamp) -> Gazetteer:
@@ -268,34 +321,64 @@ _ACCENTED = {
 _LOOSE_LETTER = {accented: f"[{letters}]" for letters in _ACCENTED.values() for accented in letters}
 
 
-def _loose(name: str) -> str:
+def _loose_atoms(name: str) -> list[str]:
     """A pattern for `name` in any case and accents, its words apart by spaces, dashes or
-    line breaks, its apostrophes straight or curly."""
-    parts = []
+    line breaks, its apostrophes straight or curly: one piece of pattern per character."""
+    atoms = []
     for char in name:
         lower = char.lower()
         if lower in _LOOSE_LETTER:
-            parts.append(_LOOSE_LETTER[lower])
+            atoms.append(_LOOSE_LETTER[lower])
         elif char in " -‐‑–":
-            parts.append(r"[\s\-‐‑–]+")
+            atoms.append(r"[\s\-‐‑–]+")
         elif char in "'’":
-            parts.append(r"['’]\s*")
+            atoms.append(r"['’]\s*")
         else:
-            parts.append(re.escape(char))
-    return "".join(parts)
+            atoms.append(re.escape(char))
+    return atoms
+
+
+def _loose(name: str) -> str:
+    return "".join(_loose_atoms(name))
+
+
+def _exact_atoms(name: str) -> list[str]:
+    """`name` with its case, apostrophes straight or curly."""
+    return ["['’]" if char in "'’" else "(?-i:" + re.escape(char) + ")" for char in name]
+
+
+def _trie(sequences: Iterable[list[str]]) -> str:
+    """One pattern for many, their common beginnings shared ("Cour (?:des comptes|de
+    cassation)"): the regex engine then tries a few branches at each position instead
+    of every alias. A longer name is tried before a name it begins with."""
+    root: dict[str, dict] = {}
+    for atoms in sequences:
+        node = root
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [atom + emit(child) for atom, child in node.items() if atom]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return emit(root)
 
 
 def _alias_pattern(aliases: Iterable[str], case_sensitive: Iterable[str] = ()) -> re.Pattern[str]:
-    """One alternation for every alias, the longest first. Acronyms and the aliases in
+    """One pattern for every alias, as a trie. Acronyms and the aliases in
     `case_sensitive` (names that are also common words: "Orange") keep their case."""
     exact = set(case_sensitive)
-    parts = []
-    for alias in sorted(set(aliases), key=len, reverse=True):
-        if alias.isupper() or alias in exact:
-            parts.append("(?-i:" + re.escape(alias).replace("'", "['’]") + ")")
-        else:
-            parts.append(_loose(alias))
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+    sequences = [
+        _exact_atoms(alias) if alias.isupper() or alias in exact else _loose_atoms(alias)
+        for alias in sorted(set(aliases))
+    ]
+    return re.compile(r"(?<![\w-])(?:" + _trie(sequences) + r")(?![\w-])", re.IGNORECASE)
 
 
 # The article a department's name takes after "de", by its INSEE type of name.
@@ -571,9 +654,25 @@ _MONTH = (
     r"(?P<month>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|"
     r"octobre|novembre|d[ée]cembre)"
 )
-_YEAR = r"(?P<year>(?:19[89]|20[0-4])\d)"
+_YEAR_DIGITS = r"(?:19\d\d|20[0-4]\d)"
+_YEAR = rf"(?P<year>{_YEAR_DIGITS})"
+_DAY = r"(?<![\w,.%])(?P<day>[0-3]?\d)(?:er)?"
+# What a year is not: a number of things ("2000 caméras", "2000 €").
+_NOT_A_COUNT = r"(?!\s*(?:€|euros?\b|EUR\b|[kM]€|%|habitants|cam[ée]ras|personnes|agents))"
 _DATES = [
-    ("day", re.compile(rf"(?<!\w)(?P<day>[0-3]?\d)(?:er)?\s+{_MONTH}\s+{_YEAR}(?!\d)", re.I)),
+    # The first day of a pair or a range, its month and year read from the second: "les
+    # 20 et 22 novembre 2023", "du 1er juillet au 31 août 2025", "les 3 et 5 mars".
+    (
+        "first",
+        re.compile(
+            rf"{_DAY}(?:\s*{_MONTH})?(?P<tail>\s*(?:et|au|à|-|–)\s*(?:le\s+)?[0-3]?\d(?:er)?"
+            rf"\s*(?P<month2>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|"
+            rf"septembre|octobre|novembre|d[ée]cembre)(?:\s*(?P<year>{_YEAR_DIGITS}))?)(?!\d)",
+            re.I,
+        ),
+    ),
+    # PDF text glues words: "29avril 2004", "21 août2023".
+    ("day", re.compile(rf"{_DAY}\s*{_MONTH}\s*{_YEAR}(?!\d)", re.I)),
     (
         "english",
         re.compile(
@@ -597,36 +696,89 @@ _DATES = [
             r"(?![\d-])"
         ),
     ),
-    ("month", re.compile(rf"(?<!\w){_MONTH}\s+{_YEAR}(?!\d)", re.I)),
+    ("month", re.compile(rf"(?<!\w){_MONTH}\s*{_YEAR}(?!\d)", re.I)),
+    # A day and a month without a year ("le 15 février"): the year of the document.
+    (
+        "daymonth",
+        re.compile(rf"{_DAY}\s*{_MONTH}(?!\s*\d)(?!\w)(?P<last>\s+dernier)?", re.I),
+    ),
     (
         "season",
         re.compile(
-            rf"(?P<cue>(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|"
-            rf"en)\s*){_MONTH}(?!\s+(?:19|20)\d\d)(?!\w)",
+            rf"(?P<cue>(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|(?:le )?mois d[e'’]"
+            rf"|rentr[ée]e de|depuis|en)\s*){_MONTH}(?!\s*(?:19|20)\d\d)(?!\w)"
+            rf"(?P<last>\s+dernier)?",
             re.I,
         ),
     ),
+    ("last", re.compile(rf"(?<!\w){_MONTH}(?P<last>\s+dernier)(?!\w)", re.I)),
+    # Years after a cue, and the years listed with them: "exercices 2007, 2008 et 2009",
+    # "de 2007 à 2011", "budget 2024", "(2021)"; not "loi n° 2023-380".
     (
         "year",
         re.compile(
-            rf"(?P<cue>(?:au cours de l['’]ann[ée]e|l['’]ann[ée]e|ann[ée]e|en|depuis|"
-            rf"courant|d[ée]but|fin|d[èe]s|exercice|budget)\s+){_YEAR}(?![\d/-])",
+            rf"(?P<cue>(?:(?:au cours |à partir |d['’] ?ici )?(?:de )?l['’]ann[ée]es?|"
+            rf"ann[ée]es?(?: scolaires?)?|en|pour|depuis|jusqu['’]en|avant|apr[èe]s|courant|"
+            rf"d[ée]but|fin|d[èe]s|exercices?|budgets?|budg[ée]taires?|administratif|primitif|"
+            rf"automne|printemps|[ée]t[ée]|hiver|rentr[ée]e|saison|l['’]an|entre|de)\s+|\()"
+            rf"(?P<years>{_YEAR_DIGITS}(?:\s*(?:,|et|à|au|ou|-|–|/)\s*{_YEAR_DIGITS})*)"
+            rf"(?![\d/-]){_NOT_A_COUNT}",
             re.I,
         ),
     ),
+    # A span of years with no cue: "2002-2010", "2003/2004" (the second one later).
+    (
+        "span",
+        re.compile(
+            rf"(?<![\w/°-])(?P<years>{_YEAR_DIGITS}\s*[-–/]\s*{_YEAR_DIGITS})"
+            rf"(?![\d/-])",
+        ),
+    ),
 ]
-
 _PERSON_TITLE = re.compile(
     r"(?:\bM\.|\bMM\.|\bMme|\bMmes|\bMlle|\bMonsieur|\bMadame|\bMe|"
     r"\bDr|\bPr)\s*$"
 )
 _COMMUNE_CUE = re.compile(
-    r"(?:commune|ville|mairie|maire|municipalit[ée]|conseil municipal|habitants|"
-    r"m[ée]tropole|agglom[ée]ration|centre-ville|quartiers?|territoire|rues?)\s+"
+    r"(?:communes?|villes?|mairie|maire|municipalit[ée]|conseil municipal|habitants|"
+    r"m[ée]tropole|agglom[ée]ration|centre-ville|quartiers|territoire|rues)\s+"
     r"(?:de\s+la\s+commune\s+)?(?:de|d['’]|du|des)\s*$|(?:\bà|\bau|\bsur|\bvers|"
     r"\bdepuis)\s+$|(?:city|town|municipality) of\s+$|\bin\s+$",
     re.I,
 )
+# The cues that still count in a heading in capitals ("COMMUNE DE NICE", "A ANDREZIEUX").
+_STRONG_CUE = re.compile(
+    r"(?:communes?|villes?|mairie|maire|municipalit[ée]|conseil municipal|habitants)\s+"
+    r"(?:de|d['’]|du|des)\s*$|(?:\bà|(?-i:\bA))\s+$",
+    re.I,
+)
+# A street, a building, a court or a club named after a place: "rue de Rennes", "Porte
+# de Montreuil", "église Saint-Laurent", "tribunal administratif de Nice", "OGC Nice".
+_NAMED_AFTER_PLACE = re.compile(
+    r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
+    r"square|parc|jardin|pont|gare|[ée]glise|paroisse|paroissiale|chapelle|cath[ée]drale|"
+    r"basilique|abbaye|coll[èe]ge|lyc[ée]e|[ée]cole|stade|h[ôo]pital|clinique|r[ée]sidence|"
+    r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunal(?:\s+"
+    r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance)?|"
+    r"cour\s+(?:administrative\s+)?d['’]\s*appel|pr[ée]fectures?\s+de\s+police|"
+    r"olympique|racing\s+club)|(?-i:\b(?:OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
+    r"TGI)))\s+"
+    r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
+    re.I,
+)
+# An article before a name that has none: the common noun ("la Ville", "le Parc"), a
+# river or department ("la Loire"), a title ("La Croix"), a place ("Place des Grès").
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:le|la|les|l['’]|du|des|au|aux)\s*$", re.I)
+_ARTICLES = ("le ", "la ", "les ", "l ")
+# Words a capitalised neighbour may be without making the commune part of a longer
+# name: "À Nice", "Nice Nord", "Paris Cedex".
+_LOOSE_NEIGHBOURS = {
+    *"le la les l un une des du de d et en au aux a à ce cette ces il elle on pour par sur "
+    "dans avec chez selon depuis vers the of in and".split(),
+    *"nord sud est ouest centre cedex".split(),
+}
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]$")
+_CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")
 _FUNDING_CUE = re.compile(
     r"subvention|financ|cofinanc|co-financ|dotation|fonds|aide|concours financier|"
     r"participation|cr[ée]dits|enveloppe|\bgrant|funded|funding",
@@ -723,7 +875,10 @@ def _communes(
 ) -> list[Found]:
     g = gazetteer()
     words = tokens(text)
-    found = []
+    # Departments, regions and coasts named on the page, once: a commune inside one of
+    # their names is a piece of it.
+    areas = [m.span() for m in g.area_pattern.finditer(fold(text))] if words else []
+    found: list[Found] = []
     i = 0
     while i < len(words):
         word = words[i]
@@ -731,28 +886,53 @@ def _communes(
             i += 1
             continue
         match = None
+        before = text[max(0, word.start - 5) : word.start]
+        # After an article, a name without its own ("au Havre", "la Baule") comes first.
+        article = bool(_ARTICLE_BEFORE.search(before))
         for length in range(min(g.max_words, len(words) - i), 0, -1):
             span = words[i : i + length]
             gaps = [text[a.end : b.start] for a, b in zip(span, span[1:], strict=False)]
             if not all(joins_name_words(gap) for gap in gaps):
                 continue
             name_key = " ".join(t.key for t in span)
-            before = text[max(0, word.start - 5) : word.start].lower()
-            entries = g.communes.get(name_key)
-            if not entries and re.search(r"\b(?:au|du|le|la|les|aux|des)\s+$", before):
-                entries = g.communes_bare.get(name_key)
+            without_article = g.communes_bare.get(name_key) if article else None
+            entries = without_article or g.communes.get(name_key)
             if entries:
-                match = (span, entries)
+                match = (span, entries, bool(without_article))
                 break
         if match is None:
             i += 1
             continue
-        span, entries = match
+        span, entries, bare = match
         start, end = span[0].start, span[-1].end
-        result = _score_commune(text, start, end, entries, labels, context, english=english)
-        if result is not None:
-            found.append(result)
+        # "La Réunion", "Val de Loire": the area, unless its department is the document's
+        # or a cue says the commune ("commune de La Réunion", in Lot-et-Garonne).
+        area = next(((s, e) for s, e in areas if s <= start and end <= e), None)
+        whole_area = area == (start, end)
+        # "les communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY": the cue of the first
+        # holds for the list.
+        listed = bool(
+            found
+            and found[-1].confidence >= THRESHOLD
+            and re.fullmatch(r"\s*(?:,|et|ou|&)\s*", text[found[-1].end : start])
+        )
+        if area is None or whole_area:
+            result = _score_commune(
+                text,
+                start,
+                end,
+                entries,
+                labels,
+                context,
+                english=english,
+                bare=bare,
+                listed=listed,
+                area=whole_area,
+            )
+            if result is not None:
+                found.append(result)
         i += len(span)
+    _settle_homonyms(found, context.departments)
     return found
 
 
@@ -765,46 +945,79 @@ def _score_commune(
     context: Context,
     *,
     english: bool = False,
+    bare: bool = False,
+    listed: bool = False,
+    area: bool = False,
 ) -> Found | None:
+    g = gazetteer()
     before = text[max(0, start - 60) : start]
     after = text[end : end + 40]
-    single_word = not has_separator(text[start:end])
+    name = text[start:end]
+    single_word = not has_separator(name)
     spacy_labels = _label_at(labels, start, end)
     if _PERSON_TITLE.search(before):
         return None
     # "Laval" in "Jean Laval", or a commune name followed by a surname.
     person = "PER" in spacy_labels
-    cue = bool(_COMMUNE_CUE.search(before))
-    postal = re.search(r"\b(\d{5})\s*$", before)
+    strong = bool(_STRONG_CUE.search(before) or listed)
+    cue = strong or bool(_COMMUNE_CUE.search(before))
+    # A postal code on the same line, and a real one ("29554" in a table is a number).
+    postal = re.search(r"\b(\d{5})[ \t\u00a0]*\Z", before)
+    if postal and postal.group(1) not in g.postal:
+        postal = None
     department_after = re.match(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)", after)
     if person and not (cue or postal):
         return None
-    # "Ville de Marseille", "Port de Toulon": a one-word name heading "de <Name>" is the
-    # common noun (Ville and Port are also communes), unless something says it is a place.
-    heads_a_name = re.match(r"\s+(?:de|du|des|d['’])\s*[A-ZÉ]", after, re.I)
-    if single_word and heads_a_name and not (cue or postal):
+    if not postal:
+        # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
+        if _NAMED_AFTER_PLACE.search(before):
+            return None
+        # "la Ville", "le Parc", "la Loire", "La Croix": a name without an article of
+        # its own, after one, is the common noun, the river or the title.
+        if not bare and _ARTICLE_BEFORE.search(before) and not key(name).startswith(_ARTICLES):
+            return None
+        if _inside_longer_name(name, before, after):
+            return None
+    # "Ville de Marseille", "Port de Toulon", "Place de la Porte": a one-word name heading
+    # "de <Name>" is the common noun (Ville and Port are also communes), unless something
+    # says it is a place.
+    heads_a_name = re.match(
+        r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de|du|des|d['’])\s*[A-ZÉ]", after, re.I
+    )
+    if single_word and heads_a_name and not (strong or postal):
         return None
+    if area and not (strong or postal or department_after):
+        if not any(e.department in context.departments for e in entries):
+            return None
     # In an English text, capitalised words are names of anything ("Nice weather").
     if english and not (cue or postal):
         return None
+    # A heading in capitals: every word is capitalised ("AU MOYEN DE", "6 MARS 2025"),
+    # and "SUR", "DE" are everywhere; only a strong cue or a city says it is a place.
+    if _in_capitals(name, before):
+        if not (strong or postal or department_after) and not (
+            len(entries) == 1 and entries[0].population >= 20000
+        ):
+            return None
     confidence = 0.4
     chosen = entries[0]
+    decided = len(entries) == 1
     if "LOC" in spacy_labels:
         confidence += 0.25
     if cue:
         confidence += 0.3
     hinted = [e for e in entries if e.department in context.departments]
     if postal:
-        codes = gazetteer().postal.get(postal.group(1), set())
+        codes = g.postal.get(postal.group(1), set())
         matching = [e for e in entries if e.code in codes]
         if matching:
-            chosen, confidence = matching[0], confidence + 0.4
+            chosen, confidence, decided = matching[0], confidence + 0.4, True
     elif department_after:
         label = department_after.group(1)
-        wanted = {label} | {gazetteer().departments.get(key(label), "")}
+        wanted = {label} | {g.departments.get(key(label), "")}
         matching = [e for e in entries if e.department in wanted]
         if matching:
-            chosen, confidence = matching[0], confidence + 0.4
+            chosen, confidence, decided = matching[0], confidence + 0.4, True
     elif hinted:
         chosen = hinted[0]
         confidence += 0.15
@@ -820,22 +1033,75 @@ def _score_commune(
     if not text[line_start:start].strip() or re.search(r"[.!?]\s*$", before):
         # First word of a sentence: capitals prove nothing.
         confidence -= 0.1
+    others = [e for e in entries if e is not chosen]
     return Found(
         kind="commune",
-        text=text[start:end],
+        text=name,
         value=chosen.code,
         start=start,
         end=end,
         confidence=round(max(0.0, min(confidence, 0.99)), 2),
         commune_id=chosen.id,
+        places=(chosen,) if decided else (chosen, *others),
     )
+
+
+def _inside_longer_name(name: str, before: str, after: str) -> bool:
+    """Whether the commune name is a piece of a longer proper name: a capitalised word
+    right before or after it, joined by a space ("Paris Saint-Germain", "OGC Nice",
+    "Nice Matin", "Lille Métropole"), or a dash ("Loire-Atlantique")."""
+    if re.match(r"[-‐–][^\W\d_]", after) or re.search(r"[^\W\d_][-‐–]$", before):
+        return True
+    if name.isupper():
+        # In capitals, every neighbour may be capitalised; a surname is followed by a
+        # first name ("COUTURE Simone").
+        following = _CAPITALISED_AFTER.match(after)
+        return bool(following and following.group(1)[1:].islower())
+    previous = _CAPITALISED_BEFORE.search(before)
+    if previous and key(previous.group(1)) not in _LOOSE_NEIGHBOURS:
+        return True
+    following = _CAPITALISED_AFTER.match(after)
+    return bool(following and key(following.group(1)) not in _LOOSE_NEIGHBOURS)
+
+
+def _in_capitals(name: str, before: str) -> bool:
+    """Whether the name stands in a run of capitals (a heading, a title block)."""
+    if not name.isupper() or len(name) < 2:
+        return False
+    letters = [c for c in before[-30:] if c.isalpha()]
+    return not letters or sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _settle_homonyms(found: list[Found], departments: set[str]) -> None:
+    """A name several communes share ("Saint-André") goes to the one in a department of
+    the document's other places: the departments it names, its postal codes, and the
+    communes it names without doubt (one commune of that name, or a postal code)."""
+    sure = set(departments)
+    for item in found:
+        if item.kind == "commune" and len(item.places) == 1 and item.confidence >= THRESHOLD:
+            sure.add(item.places[0].department)
+    for item in found:
+        if item.kind != "commune" or len(item.places) < 2 or item.places[0].department in sure:
+            continue
+        matching = [e for e in item.places if e.department in sure]
+        if not matching and sure:
+            # The document's places are elsewhere: a local place name ("La Trinité", a
+            # quarter of Saint-Denis), or a guess worth less.
+            item.confidence = round(item.confidence - 0.1, 2)
+        if matching:
+            chosen = matching[0]
+            item.value, item.commune_id = chosen.code, chosen.id
+            item.places = (chosen, *[e for e in item.places if e is not chosen])
+            item.confidence = round(min(item.confidence + 0.15, 0.99), 2)
 
 
 def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]:
     g = gazetteer()
     found = _institutions(text)
+    institutions = [(f.start, f.end) for f in found]
+    sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     for match in g.organisation_pattern.finditer(text):
-        if any(f.start < match.end() and match.start() < f.end for f in found):
+        if any(s < match.end() and match.start() < e for s, e in institutions):
             continue
         raw = match.group()
         entry = g.by_alias.get(raw if raw.isupper() else key(raw)) or g.by_alias.get(key(raw))
@@ -843,13 +1109,16 @@ def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]
             continue
         alias, canonical, kind, body, registry_id = entry
         value = canonical
-        sentence = _sentence_around(text, match.start(), match.end())
-        funding = bool(_FUNDING_CUE.search(sentence))
         confidence = 0.9 if alias.isupper() or len(alias) > 6 else 0.75
         if kind == "funder" and not body:
             found.append(_found("funder", match, value, confidence, registry_id))
         elif kind in ("funder", "funding_body"):
-            if funding:
+            # The sentence around, found among the text's sentence ends once computed.
+            index = bisect.bisect_right(sentence_ends, match.start())
+            left = sentence_ends[index - 1] if index else 0
+            right = bisect.bisect_left(sentence_ends, match.end())
+            end = sentence_ends[right] if right < len(sentence_ends) else len(text)
+            if _FUNDING_CUE.search(text, left, end):
                 found.append(_found("funder", match, value, confidence, registry_id))
             if kind == "funder":
                 found.append(_found("organisation", match, value, confidence, registry_id))
@@ -1068,50 +1337,109 @@ def _amounts(text: str) -> list[Found]:
 def _dates(text: str, context: Context) -> list[Found]:
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
-    last_year = context.year
     for kind, pattern in _DATES:
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
-            groups = match.groupdict()
-            value = None
-            try:
-                year = int(groups["year"]) if groups.get("year") else None
-                month_raw = groups.get("month")
-                month = None
-                if month_raw:
-                    if month_raw.isdigit():
-                        month = int(month_raw)
-                    elif kind == "english":
-                        month = ENGLISH_MONTHS[month_raw.lower()]
-                    else:
-                        month = MONTHS[key(month_raw)]
-                if kind in ("day", "english", "numeric", "iso") and year and month:
-                    value = date(year, month, int(groups["day"])).isoformat()
-                elif kind == "month" and year and month:
-                    value = f"{year}-{month:02d}"
-                elif kind == "season" and month:
-                    # "fin mars": the year the page last named, or the document's year.
-                    previous = [
-                        int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text[: match.start()])
-                    ]
-                    year = previous[-1] if previous else last_year
-                    value = f"{year}-{month:02d}" if year else None
-                elif kind == "year" and year:
-                    value = str(year)
-            except (ValueError, KeyError):
-                value = None
-            if value is None:
-                continue
-            start = match.start("cue") if kind == "season" else match.start()
-            if kind == "year":
-                start = match.start()
-            taken.append((match.start(), match.end()))
-            confidence = 0.9 if kind in ("day", "english", "numeric", "iso", "month") else 0.7
-            found.append(
-                Found("date", text[start : match.end()], value, start, match.end(), confidence)
-            )
+            for value, start, end in _date_values(kind, match, text, context):
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                taken.append((start, end))
+                certain = kind in ("day", "english", "numeric", "iso", "month", "first")
+                found.append(
+                    Found("date", text[start:end], value, start, end, 0.9 if certain else 0.7)
+                )
     return found
+
+
+def _date_values(
+    kind: str, match: re.Match[str], text: str, context: Context
+) -> list[tuple[str, int, int]]:
+    """(value, start, end) of the dates one match of `_DATES` names, none if it is not
+    a date (31 February, a law's number)."""
+    groups = match.groupdict()
+    if kind in ("year", "span"):
+        if _REFERENCE_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+            return []
+        years = [
+            (int(m.group()), m.start(), m.end()) for m in re.finditer(r"\d{4}", match["years"])
+        ]
+        offset = match.start("years")
+        # "2002-2010", "2003/2004": a span reads forward, and not over decades.
+        joined = match["years"]
+        if re.search(r"\d\s*[-–/]\s*\d", joined) and any(
+            not (a < b <= a + 30) for (a, _, _), (b, _, _) in zip(years, years[1:], strict=False)
+        ):
+            return []
+        if kind == "year" and key(match["cue"]) == "de" and len(years) < 2:
+            return []  # "de 2024": of the Games of 2024, of 2024 cameras; "de 2007 à 2011"
+        values = [(str(y), offset + s, offset + e) for y, s, e in years]
+        if kind == "year" and values and match["cue"] != "(":
+            values[0] = (values[0][0], match.start(), values[0][2])
+        return values
+    try:
+        month_raw = groups.get("month") or groups.get("month2")
+        if month_raw is None:
+            return []
+        if month_raw.isdigit():
+            month = int(month_raw)
+        elif kind == "english":
+            month = ENGLISH_MONTHS[month_raw.lower()]
+        else:
+            month = MONTHS[key(month_raw)]
+        year = int(groups["year"]) if groups.get("year") else None
+        day = int(groups["day"]) if groups.get("day") else None
+        start, end = match.start(), match.end()
+        if kind == "first":
+            end = match.start("tail")
+        elif kind in ("season", "daymonth", "last"):
+            end = match.start("last") if groups.get("last") else end
+        if year is None:
+            direction = "past" if groups.get("last") else ""
+            year = _year_of(month, day, context, text[: match.start()], direction)
+        if year is None:
+            return []
+        if day is not None and kind != "season":
+            return [(date(year, month, day).isoformat(), start, end)]
+        date(year, month, 1)
+        return [(f"{year}-{month:02d}", start, end)]
+    except (ValueError, KeyError):
+        return []
+
+
+# A reference, not a date: "loi n° 2023-380", "arrêté no 2019-00079", "article 2012".
+_REFERENCE_BEFORE = re.compile(r"(?:n°|\bno|\bnuméro|\barticle|\bart\.|[/-])\s*$", re.I)
+
+
+def _year_of(
+    month: int, day: int | None, context: Context, before: str, direction: str
+) -> int | None:
+    """The year of a day or month named without one ("le 15 février", "juillet
+    dernier"): the one that puts it nearest the document's date, rather before it than
+    after ("dernier": before it); without a date, the year the page last named."""
+    if context.date is None:
+        previous = re.findall(r"\b((?:19|20)\d\d)\b", before)
+        return int(previous[-1]) if previous else context.year
+    # A date known to the month or the year is stored as its first day.
+    low = high = context.date
+    if low.day == 1:
+        last = calendar.monthrange(low.year, low.month)[1]
+        high = low.replace(day=last) if low.month != 1 else low.replace(month=12, day=31)
+    best: tuple[float, int] | None = None
+    for year in (low.year - 1, low.year, low.year + 1):
+        first = date(year, month, day or 1)
+        final = date(year, month, day or calendar.monthrange(year, month)[1])
+        if direction == "past" and first > high:
+            continue
+        if final < low:
+            distance = float((low - final).days)
+        elif first > high:
+            distance = 1.5 * (first - high).days
+        else:
+            distance = 0.0
+        if best is None or distance < best[0]:
+            best = (distance, year)
+    return best[1] if best else None
 
 
 # --- documents --------------------------------------------------------------------------
@@ -1126,18 +1454,19 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
     if document is not None and document.pk:
         departments.update(document.places.values_list("department__code", flat=True))
     joined = "\n".join(texts)[:500_000]
-    for postal in re.findall(r"\b(\d{5})\s+[A-ZÉ]", joined):
+    for postal in re.findall(r"\b(\d{5})[ \t\u00a0]+[A-ZÉ]", joined):
         for code in g.postal.get(postal, ()):
             departments.add(code[:3] if code.startswith("97") else code[:2])
     joined_key = key(joined)
     for name, code in g.departments.items():
         if len(name) > 4 and re.search(r"\b" + re.escape(name) + r"\b", joined_key):
             departments.add(code)
-    year = document.date.year if document is not None and document.date else None
+    when = document.date if document is not None and document.date else None
+    year = when.year if when else None
     if year is None:
         years = re.findall(r"\b((?:19[89]|20[0-4])\d)\b", joined)
         year = int(max(set(years), key=years.count)) if years else None
-    return Context(departments=departments, year=year)
+    return Context(departments=departments, year=year, date=when)
 
 
 def detect_document(

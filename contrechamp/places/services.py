@@ -67,6 +67,18 @@ def _read_geo() -> dict[str, Geo]:
         }
 
 
+def former_commune_names() -> list[tuple[str, str]]:
+    """(name, code of today's commune) for every delegated or associated commune of the
+    vendored list: the names of communes merged into another ("Le Chesnay", in
+    Le Chesnay-Rocquencourt since 2019), which texts written before or since still use.
+    Read from the file, not the database: the loader keeps only current communes."""
+    return [
+        (c["nom"], c["chefLieu"])
+        for c in _read_json("etalab-communes.json.gz")
+        if c["type"] in ("commune-deleguee", "commune-associee") and c.get("chefLieu")
+    ]
+
+
 def places_data_digest() -> str:
     digest = hashlib.sha256(LOADER_VERSION)
     for name in FILES:

@@ -282,6 +282,169 @@ def test_regions_departments_and_the_union_fund_only_when_the_sentence_says_so()
     assert values(text, "organisation") == set()
 
 
+# --- communes and dates on the kinds of errors real texts showed (issue 14) --------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dix caméras sur les sites de la Ville pour 300 000 euros.",  # Villé
+        'Le quotidien "La Croix" lance un hebdomadaire.',  # Croix, Nord
+        "Le PSG et l'OL jouent au Parc des Princes ce soir.",  # Le Parc, Manche
+        "Une manifestation sur le littoral des Pays de la Loire.",  # Loire, the commune
+    ],
+)
+def test_a_common_noun_or_title_after_an_article_is_not_a_commune(text):
+    assert found(text, "commune") == set()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("La ville de Tours, en Indre-et-Loire, vote le budget.", {("commune", "37261")}),
+        ("Le conseil régional de Provence-Alpes-Côte d'Azur expérimente.", set()),
+        ("Le préfet de la Loire-Atlantique a signé l'arrêté.", set()),
+        ("Le président de la métropole Nice Côte d'Azur a parlé.", set()),
+    ],
+)
+def test_pieces_of_department_and_region_names_are_not_communes(text, expected):
+    assert found(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le tribunal administratif de Toulouse a rejeté la demande.",
+        "Le TA de Grenoble a annulé la décision du maire.",
+        "L'OGC Nice a battu l'Olympique de Marseille.",
+        "Le match entre le Paris Saint-Germain et Lyon est annulé.",
+        "Un hebdomadaire, Nice Matin, le raconte.",
+        "La convention avec Saint-Etienne Métropole est modifiée.",
+        "Les caméras de l'église paroissiale Saint-Laurent sont visées.",
+    ],
+)
+def test_a_commune_inside_the_name_of_a_court_club_newspaper_or_building_is_not_cited(text):
+    assert found(text, "commune") - {("commune", "69123")} == set()
+
+
+def test_streets_and_sites_in_a_table_are_not_communes():
+    text = (
+        "Code postal\nNuméro\nImplantation\n75020\n29554\nPlace des Grès\n75020\n32972\n"
+        "Rue de Bagnolet, rue Saint-Blaise\n75020\n39355\nPlace de la Porte de Montreuil\n"
+        "75001\n01058\nJardin des Halles, Colonne Médicis\n75020\n88798\nRue d'Avron\n"
+    )
+    assert found(text, "commune") == set()
+
+
+def test_a_heading_in_capitals_is_read_with_care():
+    heading = (
+        "ARRÊTÉ AUTORISANT LA CAPTATION D'IMAGES AU MOYEN DE CAMÉRAS\n"
+        "RECUEIL DES ACTES ADMINISTRATIFS PUBLIÉ LE 6 MARS 2025\n"
+    )
+    assert found(heading, "commune") == set()
+    assert found("DÉLIBÉRATION DE LA COMMUNE DE NICE", "commune") == {("commune", "06088")}
+    # A surname in capitals followed by a first name is a person.
+    assert found("Absents : COUTURE Simone, BART Jean", "commune") == set()
+
+
+def test_a_cue_holds_for_the_whole_list_of_communes():
+    text = "Il est versé un fonds aux communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY."
+    assert found(text, "commune") == {
+        ("commune", "59098"),
+        ("commune", "59220"),
+        ("commune", "59281"),
+    }
+
+
+def test_homonyms_are_settled_by_the_other_places_of_the_document():
+    # Marennes: a commune of the Rhône, and the former name of Marennes-Hiers-Brouage
+    # (Charente-Maritime); Rochefort and the postal code say which.
+    text = "Arrêté pour la commune de Marennes. Copie à la mairie de 17300 Rochefort."
+    assert ("commune", "17219") in found(text, "commune")
+    # Saint-Pierre: La Réunion's in a text about La Réunion's other communes.
+    text = "Les maires de Saint-Denis, de Saint-Paul et du Tampon, puis celui de Saint-Pierre."
+    assert found(text, "commune") >= {("commune", "97416")}
+
+
+def test_former_and_short_names_of_communes_are_known():
+    text = "Le conseil municipal du Chesnay a voté les caméras. Le Chesnay en aura vingt."
+    assert found(text, "commune") == {("commune", "78158")}
+    assert found("Un drone sur la plage de La Baule.", "commune") == {("commune", "44055")}
+
+
+def test_a_real_postal_code_on_the_same_line_only_is_a_cue():
+    # "29554" is a camera number, not a postal code; Rue (Somme) is not cited.
+    assert found("29554\nRue de Chine", "commune") == set()
+
+
+def context_on(day):
+    return Context(departments=set(), year=day.year, date=day)
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # A day and month without a year: the year of the document, nearest before it.
+        ("le conseil municipal du 9 décembre", (2026, 2, 6), {"2025-12-09"}),
+        ("Dans un courrier daté du 15 février, la Cnil", (2019, 2, 18), {"2019-02-15"}),
+        ("les 3 et 5 mars", (2024, 3, 20), {"2024-03-03", "2024-03-05"}),
+        ("le samedi 16 mai dernier", (2020, 5, 1), {"2020-05-16"}),  # known to the month
+        ("en juillet dernier", (2013, 3, 10), {"2012-07"}),
+        ("depuis novembre", (2015, 1, 1), {"2015-11"}),  # known to the year
+        # Relative to the document's date, not to the last year the page names.
+        ("La convention 2007 - 2009 prévoit, en mai, un festival.", (2007, 3, 29), None),
+        # Ranges and pairs.
+        ("du 1er juillet au 31 août 2025", (2025, 6, 30), {"2025-07-01", "2025-08-31"}),
+        ("enregistrés les 20 et 22 novembre 2023", (2023, 11, 23), {"2023-11-20", "2023-11-22"}),
+        ("les 20 juillet et 2 septembre 2020 ;", (2021, 4, 30), {"2020-07-20", "2020-09-02"}),
+        # Glued words of PDF text, and years before 1980.
+        ("le décret n° 2004-374 du 29avril 2004", (2026, 1, 24), {"2004-04-29"}),
+        ("la loi n° 78-17 du 6 janvier 1978", (2024, 5, 29), {"1978-01-06"}),
+    ],
+)
+def test_dates_without_a_year_are_read_against_the_document_date(text, published, expected):
+    from datetime import date
+
+    got = {v for _, v in found(text, "date", context_on(date(*published)))}
+    if expected is None:
+        assert "2007-05" in got and "2009-05" not in got
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("au cours des exercices 2007, 2008 et 2009", {"2007", "2008", "2009"}),
+        ("la chronologie de 2007 à 2011", {"2007", "2011"}),
+        ("le débat d'orientations budgétaires 2012", {"2012"}),
+        ("COMMUNE DE NICE (Alpes-Maritimes) 2002-2010", {"2002", "2010"}),
+        ("pour l'année scolaire 2003/2004", {"2003", "2004"}),
+        ("un budget de 1,75 million d'euros pour 2015.", {"2015"}),
+        ("dès l'automne 2018", {"2018"}),
+        ("un rapport (2021) le dit", {"2021"}),
+        # References, not dates.
+        ("la loi n° 2023-380 relative aux jeux", set()),
+        ("l'arrêté no 2019-00079 autorise", set()),
+        ("le règlement (UE) 2016/679", set()),
+        ("les Jeux olympiques de 2024", set()),
+        ("un parc de 2000 caméras", set()),
+    ],
+)
+def test_years_after_a_cue_and_in_lists_are_dates_and_references_are_not(text, expected):
+    from datetime import date
+
+    got = {v for _, v in found(text, "date", context_on(date(2024, 6, 1)))}
+    assert got == expected
+
+
+def test_dates_in_a_url_are_not_read():
+    text = "https://example.org/recueil-special%20du%2013%20novembre%202025.pdf"
+    from datetime import date
+
+    assert found(text, "date", context_on(date(2025, 11, 13))) == set()
+
+
 @pytest.mark.parametrize(
     "text, value",
     [
