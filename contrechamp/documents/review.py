@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from contrechamp.documents.models import Entity, Page
 from contrechamp.places.models import Commune
+from contrechamp.registry.models import Technology
 
 # Characters of the page on each side of an occurrence in its short quote.
 QUOTE_SIDE = 60
@@ -53,8 +54,13 @@ class SuggestionGroup:
     def pages(self) -> list[int]:
         return sorted({o.page for o in self.occurrences})
 
-    def on_page(self, number: int | None) -> bool:
-        return number is not None and number in self.pages
+    @property
+    def page_counts(self) -> list[tuple[int, int]]:
+        """(page, how many occurrences on it), in page order."""
+        counts: dict[int, int] = {}
+        for o in self.occurrences:
+            counts[o.page] = counts.get(o.page, 0) + 1
+        return sorted(counts.items())
 
 
 def group_of(entity: Entity) -> QuerySet[Entity]:
@@ -128,6 +134,13 @@ def suggestion_groups(entities: QuerySet[Entity], *, quotes: bool) -> list[Sugge
         for group in groups.values():
             if group.kind == "commune" and group.value in names and group.label == group.value:
                 group.label = f"{names[group.value]} ({group.value})"
+    slugs = {g.value for g in groups.values() if g.kind == "technology"}
+    if slugs:
+        # A technology is named as the taxonomy names it in the reader's language.
+        technologies = {t.slug: t.name for t in Technology.objects.filter(slug__in=slugs)}
+        for group in groups.values():
+            if group.kind == "technology" and group.value in technologies:
+                group.label = technologies[group.value]
     for key, group in groups.items():
         # The wording the document uses most names the row ("Nice", not "NICE").
         group.text = max(wordings[key].items(), key=lambda item: item[1])[0]

@@ -171,6 +171,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "readable": readable,
             "published": files.publication_of(document),
             "suggestions": suggestions,
+            "quotes": reviewer,
             "deciding": deciding,
             "steps": document.steps.order_by("id"),
             "children": permissions.readable_documents(request.user).filter(parent=document),
