@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -878,16 +878,19 @@ def index_flush() -> int:
     return _tantivy().flush()
 
 
-def index_catch_up() -> int:
+def index_catch_up(since: datetime | None = None) -> int:
     """Index again the documents whose index step is done but whose pages never reached
-    the index: the process that queued them died before the commit. Returns how many
-    pages were written."""
+    the index: the process that queued them died before the commit. `since`: only those
+    whose index step finished since then (the periodic pass reads the pages of recent
+    documents only, not the whole library). Returns how many pages were written."""
     if backend_name() != "tantivy":
         return 0
     engine = _tantivy()
-    indexed_step = Step.objects.filter(name="index", status="done").values("document_id")
+    steps = Step.objects.filter(name="index", status="done")
+    if since is not None:
+        steps = steps.filter(finished_at__gte=since)
     lost = (
-        Page.objects.filter(indexed=False, document_id__in=indexed_step)
+        Page.objects.filter(indexed=False, document_id__in=steps.values("document_id"))
         .values_list("document_id", flat=True)
         .distinct()
     )

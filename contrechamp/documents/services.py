@@ -160,13 +160,17 @@ def _enqueue(document_id: int) -> None:
     document_process_task.enqueue(document_id)
 
 
-def documents_resume(*, release_leases: bool = False) -> int:
+def documents_resume(
+    *, release_leases: bool = False, catch_up_since: datetime | None = None
+) -> int:
     """Queue again every unfinished document nobody holds: its worker was stopped or
     killed (its lease ran out), or its task was lost (the queue's hold ran out). What is
     held is read on the documents' own rows, never in the task queue's tables.
     `release_leases` frees documents held by a dead worker at once, for when no other
     worker can be running (one machine, on SQLite); otherwise their lease expires on its
-    own. Returns how many were queued."""
+    own. The pages of documents whose index commit was lost with its worker are indexed
+    (`catch_up_since`: of documents indexed since then only). Returns how many were
+    queued."""
     from contrechamp.documents.tasks import document_process_task
 
     now = timezone.now()
@@ -183,7 +187,7 @@ def documents_resume(*, release_leases: bool = False) -> int:
             document_process_task.enqueue(document_id)
             count += 1
     # Pages of documents processed by a worker that died before its commit of the index.
-    search.index_catch_up()
+    search.index_catch_up(since=catch_up_since)
     return count
 
 

@@ -1,5 +1,8 @@
 """Background tasks of the library: take an id, return quietly if the row is gone."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django_tasks import task
 
 from contrechamp.documents.models import Document
@@ -29,4 +32,6 @@ def documents_resume_task() -> int:
     see settings.PERIODIC_JOBS). Returns how many."""
     from contrechamp.documents.services import documents_resume
 
-    return documents_resume()
+    # Every 10 minutes: the index commits lost in the last day (a worker reads the whole
+    # library for them when it starts).
+    return documents_resume(catch_up_since=timezone.now() - timedelta(days=1))

@@ -192,3 +192,27 @@ def test_add_wait_says_nothing_of_the_model_when_nothing_is_left_to_process(tmp_
     call_command("documents", "add", str(folder), "--wait", stdout=io.StringIO(), stderr=err)
     assert "language model" not in err.getvalue()
     assert loads["n"] == 0
+
+
+def test_the_periodic_catch_up_reads_recent_documents_only(without_entities):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from contrechamp.documents.tasks import documents_resume_task
+
+    old = document_process(
+        document=document_ingest(
+            data=samples.text_pdf(["Ancien marché de vidéoprotection."]), filename="old.pdf"
+        ).document,
+        batch_index=True,
+    )
+    search._tantivy().pending.clear()  # its worker died before the commit, long ago
+    Step.objects.filter(document=old, name="index").update(
+        finished_at=timezone.now() - timedelta(days=3)
+    )
+    documents_resume_task.call()
+    assert search_pages("marché", viewer=EVERYONE) == []
+    # A worker starting reads the whole library.
+    services.documents_resume()
+    assert [h.document_id for h in search_pages("marché", viewer=EVERYONE)] == [old.id]
