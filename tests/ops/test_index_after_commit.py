@@ -14,6 +14,7 @@ from contrechamp.documents.search import (
     search_pages,
 )
 from contrechamp.documents.services import document_ingest, document_process
+from contrechamp.lib.textsearch import query_words
 from tests.documents import samples
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +36,16 @@ def _found(text, viewer=REVIEWER):
 
 def _raw(text):
     """The index's own answer, before the rows are read."""
-    return search._tantivy().search(
-        text, viewer=REVIEWER, filters=SearchFilters(), limit=10, offset=0
+    hits, _words = search._tantivy().search(
+        query_words(text),
+        every=False,
+        group=None,
+        viewer=REVIEWER,
+        filters=SearchFilters(),
+        limit=10,
+        offset=0,
     )
+    return hits
 
 
 class Boom(Exception):
