@@ -468,3 +468,15 @@ def test_a_minister_without_a_ministry_is_none():
     assert values("La Première ministre, Sur le rapport", "organisation") == set()
     assert values("le ministère public a requis", "organisation") == set()
     assert values("des associations solidaires", "organisation") == set()
+
+
+def test_the_longest_alias_wins_and_names_sharing_a_beginning_are_all_found():
+    text = "Bouygues Energies & Services, la Cour des comptes et la Cour de cassation."
+    assert values(text, "organisation") == {
+        "Bouygues Energies & Services",
+        "Cour des comptes",
+        "Cour de cassation",
+    }
+    assert values("Bouygues a signé.", "organisation") == {"Bouygues"}
+    # A name inside a longer word or a hyphenated name is not the alias.
+    assert values("les Thalesiens et Nice-Thales", "organisation") == set()
