@@ -317,3 +317,37 @@ def test_rejecting_a_row_rejects_every_occurrence_and_keeps_what_was_accepted(
     }
     again = client.post(_reject_url(document, nice[0]), follow=True).content.decode()
     assert "already accepted or rejected" in again
+
+
+def test_a_row_on_many_pages_cites_its_first_pages_only(reviewer, contributor):
+    pages = [f"Page {n}. La ville de Nice et sa vidéoprotection." for n in range(1, 13)]
+    document, nice = _document(contributor, pages, "long.pdf")
+    deployment = entities_accept(entities=nice, user=reviewer)
+    locators = list(deployment.citations.values_list("locator", flat=True))
+    assert sorted(locators, key=lambda s: int(s[3:])) == [f"p. {n}" for n in range(1, 11)]
+    first = deployment.citations.get(locator="p. 1")
+    for entity in Entity.objects.filter(id__in=[e.id for e in nice]).select_related("page"):
+        expected = f"p. {entity.page.number}" if entity.page.number <= 10 else "p. 1"
+        assert entity.status == "accepted" and entity.citation.locator == expected
+    assert first.quote
+
+
+def test_a_trusted_uploader_adds_a_row_to_a_published_deployment_a_newcomer_does_not(
+    client,
+    contributor,
+    newcomer,  # noqa: F811
+):
+    published = Deployment.objects.filter(is_published=True).first()
+    version = published.version
+    document, nice = _document(contributor)
+    client.force_login(contributor)
+    client.post(_accept_url(document, nice[0]), {"deployment": str(published.id)})
+    published.refresh_from_db()
+    assert published.version == version + 1 and _statuses(nice) == {"accepted"}
+    assert NICE in published.communes.values_list("code", flat=True)
+    mine, theirs = _document(newcomer, [p + " Fin." for p in PAGES], "n.pdf")
+    client.force_login(newcomer)
+    response = client.post(_accept_url(mine, theirs[0]), {"deployment": str(published.id)})
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.version == version + 1 and _statuses(theirs) == {"suggested"}
