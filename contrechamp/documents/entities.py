@@ -227,7 +227,13 @@ class Gazetteer:
         for region in self.regions:
             canonical = f"Région {region}"
             registry_id = registry.get(key(canonical))
-            for alias in (canonical, f"conseil régional {region}", f"conseil régional de {region}"):
+            article = self.region_articles.get(region, "de ")
+            for alias in (
+                canonical,
+                f"conseil régional {region}",
+                f"conseil régional de {region}",
+                f"conseil régional {article}{region}",
+            ):
                 self.organisations.append((alias, canonical, "funding_body", True, registry_id))
         # "le Département des Alpes-Maritimes finance": the department's own article.
         for _code, name, article in self.department_names:
@@ -258,7 +264,15 @@ class Gazetteer:
         """Prefectures, courts and regional audit chambers, named after a department, a
         city or a region: one pattern for them all, read once with the places."""
         with gzip.open(PLACES_DATA / "etalab-departements.json.gz", "rt", encoding="utf-8") as f:
-            linking = {row["code"]: row.get("typeLiaison", 0) for row in json.load(f)}
+            rows = json.load(f)
+        linking = {row["code"]: row.get("typeLiaison", 0) for row in rows}
+        # "la préfecture de Nice": the prefecture of the department Nice is the seat of.
+        self.seats = {row["chefLieu"]: row["code"] for row in rows if row.get("chefLieu")}
+        with gzip.open(PLACES_DATA / "etalab-regions.json.gz", "rt", encoding="utf-8") as f:
+            self.region_articles = {
+                row["nom"]: _DEPARTMENT_ARTICLES.get(row.get("typeLiaison", 0), "de ")
+                for row in json.load(f)
+            }
         # (code, name, the article its name takes after "de": "des ", "de l'", "du "...)
         self.department_names = [
             (code, name, _DEPARTMENT_ARTICLES.get(linking.get(code, 0), "de "))
@@ -1196,6 +1210,12 @@ def _institutions(text: str) -> list[Found]:
                     ]
                 else:
                     value = "Préfecture " + ("de police " if police else "") + article + name
+            elif match["city1"] and not police:
+                communes = g.communes.get(key(match["city1"]))
+                code = g.seats.get(communes[0].code, "") if communes else ""
+                entry = next((d for d in g.department_names if d[0] == code), None)
+                if entry is not None and match["prefecture"].lower().endswith("ecture"):
+                    value = f"Préfecture {entry[2]}{entry[1]}"
             elif police and match["city1"]:
                 values = [
                     (_police_of_city(match["city1"]), match.start(), match.end("city1")),

@@ -480,3 +480,26 @@ def test_the_longest_alias_wins_and_names_sharing_a_beginning_are_all_found():
     assert values("Bouygues a signé.", "organisation") == {"Bouygues"}
     # A name inside a longer word or a hyphenated name is not the alias.
     assert values("les Thalesiens et Nice-Thales", "organisation") == set()
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("devant la préfecture de Nice", "organisation", "Préfecture des Alpes-Maritimes"),
+        ("la préfecture de Lyon a publié", "organisation", "Préfecture du Rhône"),
+        (
+            "Le conseil régional d'Île-de-France finance les caméras.",
+            "funder",
+            "Région Île-de-France",
+        ),
+        ("une subvention du FIPDR", "funder", "FIPD"),
+        ("la Commission nationale informatique et libertés", "organisation", "CNIL"),
+    ],
+)
+def test_prefecture_of_a_seat_regions_with_their_article_and_other_spellings(text, kind, value):
+    assert value in values(text, kind)
+
+
+def test_a_town_that_is_no_seat_has_no_prefecture():
+    assert values("la préfecture de Grasse", "organisation") == set()
+    assert values("le préfet de Nice", "organisation") == set()
