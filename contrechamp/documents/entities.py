@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Sum
 
-from contrechamp.documents.models import Document, Entity
+from contrechamp.documents.models import Document, Entity, Page
 from contrechamp.lib.text import (
     has_separator,
     joins_name_words,
@@ -149,6 +149,15 @@ class Gazetteer:
             first, _, rest = name_key.partition(" ")
             if first in ("le", "la", "les", "l") and rest:
                 self.communes_bare.setdefault(rest, []).append(entry)
+        # "Saint-André" for Saint-André-lez-Lille in a text about the Nord: a name before
+        # "-lès-" or "-lez-" (near), one more homonym of that name, ranked last and chosen
+        # only when the document's departments point to it.
+        for entries in list(self.communes.values()):
+            for entry in entries:
+                parts = re.split(r"-(?:lès|lez)-", entry.name, maxsplit=1, flags=re.I)
+                if len(parts) == 2 and key(parts[0]) in self.communes and not entry.former:
+                    alias = CommuneEntry(entry.id, entry.code, parts[0], 0, entry.department, True)
+                    self.communes[key(parts[0])].append(alias)
         # Short names of towns: "La Baule" (La Baule-Escoublac), "Le Kremlin", "Les
         # Sables": an article and a word before the dash, when no commune bears that name
         # and a single town of 5,000 people or more shortens to it.
@@ -1086,7 +1095,7 @@ def _in_capitals(name: str, before: str) -> bool:
     return not letters or sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-def _settle_homonyms(found: list[Found], departments: set[str]) -> None:
+def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool = True) -> None:
     """A name several communes share ("Saint-André") goes to the one in a department of
     the document's other places: the departments it names, its postal codes, and the
     communes it names without doubt (one commune of that name, or a postal code)."""
@@ -1098,7 +1107,7 @@ def _settle_homonyms(found: list[Found], departments: set[str]) -> None:
         if item.kind != "commune" or len(item.places) < 2 or item.places[0].department in sure:
             continue
         matching = [e for e in item.places if e.department in sure]
-        if not matching and sure:
+        if doubt and not matching and sure:
             # The document's places are elsewhere: a local place name ("La Trinité", a
             # quarter of Saint-Denis), or a guess worth less.
             item.confidence = round(item.confidence - 0.1, 2)
@@ -1498,22 +1507,26 @@ def detect_document(
     context = document_context([p.text for p in pages], document)
     rows = []
     texts = [p.text[:1_000_000] for p in pages]
+    found: list[tuple[Page, Found]] = []
     for index, (page, doc) in enumerate(zip(pages, nlp().pipe(texts, batch_size=16), strict=True)):
         if heartbeat and index % 100 == 99:
             heartbeat()
-        for item in detect_text(page.text, context=context, doc=doc):
-            rows.append(
-                Entity(
-                    page=page,
-                    kind=item.kind,
-                    text=item.text[:300],
-                    value=item.value[:300],
-                    start=item.start,
-                    end=item.end,
-                    confidence=item.confidence,
-                    commune_id=item.commune_id,
-                    organisation_id=item.organisation_id,
-                    technology_id=item.technology_id,
-                )
+        found += [(page, item) for item in detect_text(page.text, context=context, doc=doc)]
+    # A homonym on one page is settled by the places the other pages name without doubt.
+    _settle_homonyms([item for _, item in found], context.departments, doubt=False)
+    for page, item in found:
+        rows.append(
+            Entity(
+                page=page,
+                kind=item.kind,
+                text=item.text[:300],
+                value=item.value[:300],
+                start=item.start,
+                end=item.end,
+                confidence=item.confidence,
+                commune_id=item.commune_id,
+                organisation_id=item.organisation_id,
+                technology_id=item.technology_id,
             )
+        )
     return rows

@@ -366,6 +366,29 @@ def test_homonyms_are_settled_by_the_other_places_of_the_document():
     assert found(text, "commune") >= {("commune", "97416")}
 
 
+def test_a_name_shortened_before_les_or_lez_is_a_homonym_the_department_settles():
+    # Saint-André: the largest is in La Réunion; next to Lille and Roubaix, it is
+    # Saint-André-lez-Lille.
+    text = "Les communes de Lille, de Roubaix et de Saint-André signent la convention."
+    assert ("commune", "59527") in found(text, "commune")
+    assert found("La commune de Saint-André (974) vote.", "commune") == {("commune", "97409")}
+
+
+def test_a_homonym_on_one_page_is_settled_by_the_other_pages():
+    import hashlib
+
+    from contrechamp.documents.entities import detect_document
+    from contrechamp.documents.models import Document, Page
+
+    document = Document.objects.create(
+        sha256=hashlib.sha256(b"settle").hexdigest(), size=1, filename="cr.pdf", title="CR"
+    )
+    Page.objects.create(document=document, number=1, text="Le conseil de Lille et de Roubaix.")
+    Page.objects.create(document=document, number=2, text="La mairie de Saint-André répond.")
+    communes = {e.value for e in detect_document(document) if e.kind == "commune"}
+    assert communes == {"59350", "59512", "59527"}
+
+
 def test_former_and_short_names_of_communes_are_known():
     text = "Le conseil municipal du Chesnay a voté les caméras. Le Chesnay en aura vingt."
     assert found(text, "commune") == {("commune", "78158")}
