@@ -93,16 +93,25 @@ key = name_key
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-@dataclass
 class Token:
-    text: str
-    start: int
-    end: int
-    key: str
+    """A word of the text. Its key is made when a rule asks for it: most words of a page
+    are never looked up, and keys for all of them were a tenth of entity detection."""
+
+    __slots__ = ("_key", "end", "start", "text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        self._key: str | None = None
+
+    @property
+    def key(self) -> str:
+        if self._key is None:
+            self._key = key(self.text)
+        return self._key
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end(), key(m.group())) for m in _TOKEN.finditer(text)]
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
 # --- gazetteers -------------------------------------------------------------------------
