@@ -782,18 +782,25 @@ class _Tantivy:
         if not parts:
             return [], 0
         Occur = tantivy.Occur
-        should = [(Occur.Should, tantivy.Query.const_score_query(p, self.WORD)) for p in parts]
-        should += [(Occur.Should, p) for p in parts]
+        boost = []
         if len(parts) > 1:
             phrase = self.index.parse_query(
                 '"' + " ".join(words) + '"', fields, field_boosts=boosts
             )
-            should.append((Occur.Should, tantivy.Query.const_score_query(phrase, self.PHRASE)))
+            boost.append((Occur.Should, tantivy.Query.const_score_query(phrase, self.PHRASE)))
         if every:
-            # Each word required; scores as in the any-word query.
-            words_query = tantivy.Query.boolean_query([(Occur.Must, p) for p in parts] + should)
+            # Each word required (every page holds them all: no WORD to count); a single
+            # word stays a plain term query, which block-max WAND prunes.
+            if len(parts) == 1:
+                words_query = parts[0]
+            else:
+                words_query = tantivy.Query.boolean_query([(Occur.Must, p) for p in parts] + boost)
         else:
-            words_query = tantivy.Query.boolean_query(should)
+            words_query = tantivy.Query.boolean_query(
+                [(Occur.Should, tantivy.Query.const_score_query(p, self.WORD)) for p in parts]
+                + [(Occur.Should, p) for p in parts]
+                + boost
+            )
         must = [(Occur.Must, words_query)]
 
         def term(name: str, value: Any) -> Any:
@@ -831,8 +838,8 @@ class _Tantivy:
                 document_id=stored["document_id"][0],
                 number=stored["number"][0],
                 score=score,
-                matched=int(score // self.WORD),
-                phrase=score % self.WORD >= self.PHRASE,
+                matched=len(parts) if every else int(score // self.WORD),
+                phrase=len(parts) > 1 and score % self.WORD >= self.PHRASE,
             )
 
         if group is None:

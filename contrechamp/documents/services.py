@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from contrechamp.documents import extract, files, search
+from contrechamp.documents import extract, files, metadata, search
 from contrechamp.documents.entities import detect_document
 from contrechamp.documents.extract import DocumentError
 from contrechamp.documents.models import Document, Entity, Page, Step
@@ -510,6 +510,9 @@ def _step_ocr(document: Document) -> dict[str, Any]:
 
 
 def _step_index(document: Document) -> dict[str, Any]:
+    # A document without a date takes its metadata's or its first dated sentence's: the
+    # date filter of search reads it.
+    metadata.document_date_fill(document)
     pages = search.document_index(document, batch=True)
     return {"pages": pages, "backend": search.backend_name()}
 
