@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -525,7 +525,7 @@ TECHNOLOGIES: list[tuple[str, str]] = [
     (
         "reconnaissance-emotions",
         r"(?:reconnaissance|d[ée]tection|analyse) (?:des |d['’])?"
-        r"[ée]motions?|emotion (?:recognition|detection)",
+        r"[ée]motions?|emotion (?:recognition|detection)|d[ée]tecter (?:les |des )?[ée]motions",
     ),
     (
         "detection-sonore",
@@ -544,6 +544,7 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         r"(?:des |d['’] ?|les |un |l['’] ?)?a[ée]ronefs?|a[ée]ronefs? [ée]quip[ée]s? "
         r"(?:de|d['’]) ?(?:cam[ée]ras?|dispositifs? de captation)|"
         r"(?:cam[ée]ras?|dispositifs?|captations?|moyens?|surveillance) a[ée]roport[ée]e?s?|"
+        r"par voie a[ée]roport[ée]e|"
         r"dispositifs? de captation (?:install[ée]s |embarqu[ée]s )?(?:sur|[àa] bord) "
         r"(?:des |d['’] ?|les )?a[ée]ronefs?",
     ),
@@ -588,7 +589,7 @@ TECHNOLOGIES: list[tuple[str, str]] = [
     ),
     (
         "biometrie",
-        r"identification biom[ée]trique|biom[ée]trie|donn[ée]es biom[ée]triques|"
+        r"(?:identification|reconnaissance) biom[ée]trique|biom[ée]trie|donn[ée]es biom[ée]triques|"
         r"reconnaissance (?:de la )?d[ée]marche|biometric identification",
     ),
     (
@@ -622,6 +623,11 @@ TECHNOLOGIES_IN_CONTEXT: list[tuple[str, str, str]] = [
         "detection-sonore",
         r"\bmicro(?:phone)?s?\b",
         r"quartier|rues?|capter|bruits?|sons?|espace public|ville|installer",
+    ),
+    (
+        "surveillance-reseaux-sociaux",
+        r"r[ée]seaux sociaux",
+        r"scann|surveill|veille|patrouill|analys|collect|mots[- ]cl[ée]s|rep[ée]rer",
     ),
     (
         "application-signalement",
@@ -1350,7 +1356,8 @@ def parse_amount(number: str, scale: str | None, unit: str) -> int | None:
         factor = 10**6
     elif unit == "k€":
         factor = 1000
-    return int(value * factor)
+    # To the nearest euro, as one reads 19 471,92 € (and a labeller writes it).
+    return int((value * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _amounts(text: str) -> list[Found]:

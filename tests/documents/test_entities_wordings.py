@@ -1,0 +1,75 @@
+"""Technologies as legal texts and the press name them, and amounts as they are written
+(the kinds of misses the real corpus showed; these sentences are written for the test)."""
+
+import pytest
+
+from contrechamp.documents.entities import detect_text, document_context, parse_amount
+
+pytestmark = pytest.mark.django_db
+
+
+def technologies(text):
+    found = detect_text(text, context=document_context([text]))
+    return {f.value for f in found if f.kind == "technology"}
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        (
+            "Arrêté autorisant la captation d'images au moyen de caméras installées sur des "
+            "aéronefs sur la commune de Drap.",
+            "drones",
+        ),
+        ("L'usage de dispositifs de captation d'images par voie aéroportée est encadré.", "drones"),
+        ("Le recours à des traitements algorithmiques sur les images est expérimenté.", "vsa"),
+        ("Des caméras reliées à une intelligence artificielle surveillent la place.", "vsa"),
+        ("La ville achète des lecteurs automatiques de plaques pour ses entrées.", "lapi"),
+        ("Le système L.A.P.I. sera déployé au printemps.", "lapi"),
+        ("Les caméras permettent la lecture des plaques minéralogiques.", "lapi"),
+        ("Le nouvel hyperviseur regroupe les alarmes de la ville.", "hypervision"),
+        ("Le centre urbain de supervision ouvrira en mars.", "hypervision"),
+        (
+            "Une application de dénonciation citoyenne a été lancée par la mairie.",
+            "application-signalement",
+        ),
+        ("La ville va installer une cinquantaine de micros dans un quartier.", "detection-sonore"),
+        (
+            "Un logiciel pour détecter des émotions chez les voyageurs du tramway.",
+            "reconnaissance-emotions",
+        ),
+        ("Les technologies de reconnaissance biométrique inquiètent.", "biometrie"),
+        (
+            "Les gendarmes scannent des milliers de messages sur les réseaux sociaux.",
+            "surveillance-reseaux-sociaux",
+        ),
+        ("Douze caméras filment désormais la place du marché.", "videosurveillance"),
+    ],
+)
+def test_a_technology_in_its_legal_or_press_wording(text, slug):
+    assert slug in technologies(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A word that names a technology only beside its cue: without it, nothing.
+        "Le chanteur a pris le micro pour remercier le public.",
+        "Téléchargez l'application de la médiathèque pour réserver vos livres.",
+        "La plaque d'immatriculation du véhicule de service a été changée.",
+        "Les réseaux sociaux de la ville annoncent le festival.",
+    ],
+)
+def test_a_word_without_its_cue_names_no_technology(text):
+    assert technologies(text) == set()
+
+
+def test_drone_orders_are_not_also_plain_video_surveillance():
+    text = "Captation d'images au moyen de caméras installées sur des aéronefs."
+    assert technologies(text) == {"drones"}
+
+
+def test_amounts_are_rounded_to_the_nearest_euro():
+    assert parse_amount("19 471,92", None, "€") == 19472
+    assert parse_amount("108 714,49", None, "€") == 108714
+    assert parse_amount("1,25", "millions", "euros") == 1250000
