@@ -1174,7 +1174,8 @@ def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]
             continue
         before = text[max(0, start - 30) : start]
         if re.search(
-            r"(?:soci[ée]t[ée]|entreprise|prestataire|titulaire|start-up|groupe)"
+            # Not "groupe": political groups of a council ("le groupe Ensemble pour Nice").
+            r"(?:soci[ée]t[ée]|entreprise|prestataire|titulaire|start-up)"
             r"\s+$",
             before,
             re.I,
@@ -1192,10 +1193,10 @@ def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]
 _LEGAL_FORM = r"(?-i:SASU|SAS|SARL|EURL|SNC|SA|SCOP)"
 _COMPANY_CUE = re.compile(
     r"(?:\b(?:la\s+soci[ée]t[ée]|l['’]\s*entreprise|la\s+start-?up|le\s+prestataire|"
-    r"le\s+groupe|l['’]\s*[ée]diteur|le\s+fabricant|l['’]\s*int[ée]grateur)"
+    r"l['’]\s*[ée]diteur|le\s+fabricant|l['’]\s*int[ée]grateur)"
     r"\s+(?:" + _LEGAL_FORM + r"\s+)?|(?<![\w-])" + _LEGAL_FORM + r"\s+)[«\"“]?\s*"
-    r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’.-]*"
-    r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’.-]*|de|du|des|et)){0,4}))",
+    r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’-]*(?:\.\w+)*"
+    r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|de|du|des|et)){0,4}))",
     re.IGNORECASE,
 )
 # Not names: an anonymised party ("la société X"), words in capitals after a cue.
@@ -1206,7 +1207,7 @@ def _company_name(name: str) -> str:
     """The name without a legal form, trailing small words or a full stop."""
     name = re.sub(r"^" + _LEGAL_FORM + r"\s+", "", name.strip())
     name = re.sub(r"(?:\s+(?:de|du|des|et))+$|[.’']+$", "", name)
-    if key(name) in _NOT_COMPANIES or len(name) < 2:
+    if key(name) in _NOT_COMPANIES or len(name) < 2 or not re.search(r"[^\W\d_]", name):
         return ""
     return name
 

@@ -526,3 +526,11 @@ def test_prefecture_of_a_seat_regions_with_their_article_and_other_spellings(tex
 def test_a_town_that_is_no_seat_has_no_prefecture():
     assert values("la préfecture de Grasse", "organisation") == set()
     assert values("le préfet de Nice", "organisation") == set()
+
+
+def test_a_company_name_ends_with_its_sentence_and_political_groups_are_none():
+    text = "Le contrat lie la commune et la société Acmevision. Le Maire signe."
+    assert values(text, "organisation") == {"Acmevision"}
+    assert values("la société Cyclope.ai a livré", "organisation") == {"Cyclope.ai"}
+    assert values("le groupe Ensemble pour Nice a voté contre", "organisation") == set()
+    assert values("la SAS 2024 et la SA 12", "organisation") == set()
