@@ -42,6 +42,7 @@ from contrechamp.api.schemas import (
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.permissions import (
     may_see_originals,
+    may_see_suggestions,
     readable_document,
     readable_documents,
     visible_entities,
@@ -471,11 +472,15 @@ def document_page(request: HttpRequest, document_id: int, number: int) -> dict:
 def document_entities(request: HttpRequest, document_id: int) -> dict:
     """Entities of every page: kind, text, normalised value, page, character offsets in
     the page text, confidence. Reviewers get every suggestion; others the accepted
-    entities, without offsets (those point into the unredacted text)."""
+    entities, without offsets (those point into the unredacted text); the uploader of a
+    published document its suggestions too, as on its page."""
     document = _readable_document(request, document_id)
     rows = Entity.objects.filter(page__document=document).select_related("page")
     reviewer = may_see_originals(request.user)
-    rows = visible_entities(request.user, rows)
+    if not reviewer and may_see_suggestions(request.user, document):
+        rows = rows.exclude(status="rejected")
+    else:
+        rows = visible_entities(request.user, rows)
     return {
         "results": [
             {

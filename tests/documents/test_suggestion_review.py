@@ -351,3 +351,15 @@ def test_a_trusted_uploader_adds_a_row_to_a_published_deployment_a_newcomer_does
     assert response.status_code == 403
     published.refresh_from_db()
     assert published.version == version + 1 and _statuses(theirs) == {"suggested"}
+
+
+def test_the_uploader_gets_the_same_rows_from_the_page_and_the_api(client, contributor):
+    document, nice = _document(contributor)
+    Document.objects.filter(id=document.id).update(is_public=True)
+    client.force_login(contributor)
+    html = client.get(f"/documents/{document.id}/").content.decode()
+    api = client.get(f"/api/v1/documents/{document.id}/entities").json()["results"]
+    shown = {v for v in ("06088", "videosurveillance") if f'data-value="{v}"' in html}
+    assert shown == {"06088", "videosurveillance"}
+    assert {e["value"] for e in api} >= shown
+    assert all(e["start"] is None for e in api)  # offsets point into the original text
