@@ -460,7 +460,7 @@ _INSTITUTIONS = (
     # "tribunal administratif de Nice", "TA de Grenoble", "CAA de Marseille".
     r"|(?<![\w-])(?P<court>tribunal\s+administratif|cour\s+administrative\s+d['’]\s*appel|"
     r"tribunal\s+judiciaire|tribunal\s+de\s+grande\s+instance|(?-i:TA|CAA|TJ|TGI))"
-    r"\s+(?:de\s+la\s+ville\s+)?(?:de\s+|d['’]\s*)(?P<city>" + _CITY + r")(?![\w-])"
+    r"\s+(?:de\s+la\s+ville\s+)?(?P<of>de\s+|d['’]\s*)?(?P<city>" + _CITY + r")(?![\w-])"
     # "chambre régionale des comptes de Provence-Alpes-Côte d'Azur", "CRC PACA".
     r"|(?<![\w-])(?P<chamber>chambre\s+r[ée]gionale\s+des\s+comptes|(?-i:CRC))\s*"
     r"(?:de\s*la|du|des|de\s*l['’]|d['’]|de|en)?\s*(?:(?P<region>{regions})"
@@ -1259,7 +1259,9 @@ def _institutions(text: str) -> list[Found]:
             city = communes[0].name if communes else (city.title() if city.isupper() else city)
             court = _COURTS[key(match["court"])]
             joined = "d'" if key(city)[:1] in "aeiouy" else "de "
-            value = f"{court} {joined}{city}"
+            # "CAA Marseille, 12 mars 2020": without "de", only before a commune's name.
+            if match["of"] or communes:
+                value = f"{court} {joined}{city}"
         elif match["chamber"]:
             region = match["region"] or match["short"]
             region_name = g.region_by_key.get(key(region)) if region else None

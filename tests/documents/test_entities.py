@@ -534,3 +534,19 @@ def test_a_company_name_ends_with_its_sentence_and_political_groups_are_none():
     assert values("la société Cyclope.ai a livré", "organisation") == {"Cyclope.ai"}
     assert values("le groupe Ensemble pour Nice a voté contre", "organisation") == set()
     assert values("la SAS 2024 et la SA 12", "organisation") == set()
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("CAA Marseille, 12 mars 2020, n° 19MA01234", "Cour administrative d'appel de Marseille"),
+        ("TA Nice, ord., 23 nov. 2023", "Tribunal administratif de Nice"),
+        ("le tribunal administratif d'Amiens", "Tribunal administratif d'Amiens"),
+    ],
+)
+def test_courts_in_the_short_form_of_legal_references(text, value):
+    assert value in values(text, "organisation")
+
+
+def test_a_short_court_name_needs_a_commune_after_it():
+    assert values("TA Instruments et CAA Europe", "organisation") == set()
