@@ -740,39 +740,34 @@ _DATES = [
         "daymonth",
         re.compile(rf"{_DAY}\s*{_MONTH}(?!\s*\d)(?!\w)(?P<last>\s+dernier)?", re.I),
     ),
-    (
-        "season",
-        re.compile(
-            rf"(?P<cue>(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|(?:le )?mois d[e'’]"
-            rf"|rentr[ée]e de|depuis|en)\s*){_MONTH}(?!\s*(?:19|20)\d\d)(?!\w)"
-            rf"(?P<last>\s+dernier)?",
-            re.I,
-        ),
-    ),
-    ("last", re.compile(rf"(?<!\w){_MONTH}(?P<last>\s+dernier)(?!\w)", re.I)),
-    # Years after a cue, and the years listed with them: "exercices 2007, 2008 et 2009",
-    # "de 2007 à 2011", "budget 2024", "(2021)"; not "loi n° 2023-380".
+    # A month alone after a cue (`_SEASON_CUE`: "fin mars", "en mai", "depuis novembre")
+    # or before "dernier" ("juillet dernier").
+    ("season", re.compile(rf"(?<!\w){_MONTH}(?!\s*\d)(?!\w)(?P<last>\s+dernier)?", re.I)),
+    # Years after a cue (`_YEAR_CUE`), and the years listed with them: "exercices 2007,
+    # 2008 et 2009", "de 2007 à 2011", "budget 2024", "(2021)"; a span of years without
+    # one ("2002-2010", "2003/2004"); not "loi n° 2023-380". The years are found first and
+    # the cue read before them: a pattern starting with the cues tries them everywhere.
     (
         "year",
         re.compile(
-            rf"(?P<cue>(?:(?:au cours |à partir |d['’] ?ici )?(?:de )?l['’]ann[ée]es?|"
-            rf"ann[ée]es?(?: scolaires?)?|en|pour|depuis|jusqu['’]en|avant|apr[èe]s|courant|"
-            rf"d[ée]but|fin|d[èe]s|exercices?|budgets?|budg[ée]taires?|administratif|primitif|"
-            rf"automne|printemps|[ée]t[ée]|hiver|rentr[ée]e|saison|l['’]an|entre|de)\s+|\()"
-            rf"(?P<years>{_YEAR_DIGITS}(?:\s*(?:,|et|à|au|ou|-|–|/)\s*{_YEAR_DIGITS})*)"
-            rf"(?![\d/-]){_NOT_A_COUNT}",
+            rf"(?<![\w/°-])(?P<years>{_YEAR_DIGITS}(?:\s*(?:,|et|à|au|ou|-|–|/)\s*"
+            rf"{_YEAR_DIGITS})*)(?![\d/-]){_NOT_A_COUNT}",
             re.I,
         ),
     ),
-    # A span of years with no cue: "2002-2010", "2003/2004" (the second one later).
-    (
-        "span",
-        re.compile(
-            rf"(?<![\w/°-])(?P<years>{_YEAR_DIGITS}\s*[-–/]\s*{_YEAR_DIGITS})"
-            rf"(?![\d/-])",
-        ),
-    ),
 ]
+_SEASON_CUE = re.compile(
+    r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|(?:le )?mois d[e'’]|"
+    r"rentr[ée]e de|depuis|en)\s*\Z",
+    re.I,
+)
+_YEAR_CUE = re.compile(
+    r"(?:(?<!\w)(?:(?:au cours |à partir |d['’] ?ici )?(?:de )?l['’]ann[ée]es?|"
+    r"ann[ée]es?(?: scolaires?)?|en|pour|depuis|jusqu['’]en|avant|apr[èe]s|courant|"
+    r"d[ée]but|fin|d[èe]s|exercices?|budgets?|budg[ée]taires?|administratif|primitif|"
+    r"automne|printemps|[ée]t[ée]|hiver|rentr[ée]e|saison|l['’]an|entre|de)\s+|\()\Z",
+    re.I,
+)
 _PERSON_TITLE = re.compile(
     r"(?:\bM\.|\bMM\.|\bMme|\bMmes|\bMlle|\bMonsieur|\bMadame|\bMe|"
     r"\bDr|\bPr)\s*$"
@@ -913,9 +908,6 @@ def _communes(
 ) -> list[Found]:
     g = gazetteer()
     words = tokens(text)
-    # Departments, regions and coasts named on the page, once: a commune inside one of
-    # their names is a piece of it.
-    areas = [m.span() for m in g.area_pattern.finditer(fold(text))] if words else []
     found: list[Found] = []
     i = 0
     while i < len(words):
@@ -945,7 +937,7 @@ def _communes(
         start, end = span[0].start, span[-1].end
         # "La Réunion", "Val de Loire": the area, unless its department is the document's
         # or a cue says the commune ("commune de La Réunion", in Lot-et-Garonne).
-        area = next(((s, e) for s, e in areas if s <= start and end <= e), None)
+        area = _area_around(text, start, end)
         whole_area = area == (start, end)
         # "les communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY": the cue of the first
         # holds for the list.
@@ -972,6 +964,18 @@ def _communes(
         i += len(span)
     _settle_homonyms(found, context.departments)
     return found
+
+
+def _area_around(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The department, region or coast name of more than one word text[start:end] is a
+    piece of, if any: read around the name only, not over the page."""
+    left = max(0, start - 40)
+    window = fold(text[left : end + 40])
+    for match in gazetteer().area_pattern.finditer(window):
+        s, e = match.start() + left, match.end() + left
+        if s <= start and end <= e:
+            return s, e
+    return None
 
 
 def _score_commune(
@@ -1406,9 +1410,10 @@ def _date_values(
     """(value, start, end) of the dates one match of `_DATES` names, none if it is not
     a date (31 February, a law's number)."""
     groups = match.groupdict()
-    if kind in ("year", "span"):
+    if kind == "year":
         if _REFERENCE_BEFORE.search(text, max(0, match.start() - 12), match.start()):
             return []
+        cue = _YEAR_CUE.search(text, max(0, match.start() - 40), match.start())
         years = [
             (int(m.group()), m.start(), m.end()) for m in re.finditer(r"\d{4}", match["years"])
         ]
@@ -1419,11 +1424,13 @@ def _date_values(
             not (a < b <= a + 30) for (a, _, _), (b, _, _) in zip(years, years[1:], strict=False)
         ):
             return []
-        if kind == "year" and key(match["cue"]) == "de" and len(years) < 2:
+        if cue is None and not re.fullmatch(r"\d{4}\s*[-–/]\s*\d{4}", joined):
+            return []
+        if cue is not None and key(cue.group()) == "de" and len(years) < 2:
             return []  # "de 2024": of the Games of 2024, of 2024 cameras; "de 2007 à 2011"
         values = [(str(y), offset + s, offset + e) for y, s, e in years]
-        if kind == "year" and values and match["cue"] != "(":
-            values[0] = (values[0][0], match.start(), values[0][2])
+        if cue is not None and cue.group() != "(":
+            values[0] = (values[0][0], cue.start(), values[0][2])
         return values
     try:
         month_raw = groups.get("month") or groups.get("month2")
@@ -1440,8 +1447,13 @@ def _date_values(
         start, end = match.start(), match.end()
         if kind == "first":
             end = match.start("tail")
-        elif kind in ("season", "daymonth", "last"):
+        elif kind in ("season", "daymonth"):
             end = match.start("last") if groups.get("last") else end
+        if kind == "season":
+            cue = _SEASON_CUE.search(text, max(0, start - 30), start)
+            if cue is None and not groups.get("last"):
+                return []
+            start = cue.start() if cue else start
         if year is None:
             direction = "past" if groups.get("last") else ""
             year = _year_of(month, day, context, text[: match.start()], direction)
