@@ -550,3 +550,17 @@ def test_courts_in_the_short_form_of_legal_references(text, value):
 
 def test_a_short_court_name_needs_a_commune_after_it():
     assert values("TA Instruments et CAA Europe", "organisation") == set()
+
+
+def test_businesses_named_in_video_protection_authorisations():
+    text = (
+        "à la société SAS MC Donald's Pole Sud (dossier 2011-0085) ; à l'établissement "
+        "Burger King ; aux magasins des galeries Lafayette ; à l'agence du Crédit Agricole"
+    )
+    assert values(text, "organisation") == {
+        "McDonald's",
+        "Burger King",
+        "Galeries Lafayette",
+        "Crédit Agricole",
+    }
+    assert values("au carrefour de la rue et de la poste", "organisation") == set()
