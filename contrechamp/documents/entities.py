@@ -1140,10 +1140,13 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
 def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]:
     g = gazetteer()
     found = _institutions(text)
-    institutions = [(f.start, f.end) for f in found]
+    institutions = sorted((f.start, f.end) for f in found)
+    institution_starts = [start for start, _ in institutions]
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     for match in g.organisation_pattern.finditer(text):
-        if any(s < match.end() and match.start() < e for s, e in institutions):
+        # Inside a prefecture's or a court's name: the institution has it.
+        last = bisect.bisect_left(institution_starts, match.end()) - 1
+        if last >= 0 and institutions[last][1] > match.start():
             continue
         raw = match.group()
         entry = g.by_alias.get(raw if raw.isupper() else key(raw)) or g.by_alias.get(key(raw))

@@ -246,7 +246,7 @@ def test_common_words_and_anonymised_parties_are_no_organisation(text):
     "text, value",
     [
         ("la décision délivrée à la société Chausséa.", "Chausséa"),
-        ("à la société SAS MC Donald's Pole Sud (dossier 2011-0085)", "MC Donald's Pole Sud"),
+        ("à la société SAS Vidéo-Pro Pôle Sud (dossier 2011-0085)", "Vidéo-Pro Pôle Sud"),
         ("l'entreprise « Acmevision » a installé", "Acmevision"),
         ("le marché attribué à SARL Vidéo Sud Services.", "Vidéo Sud Services"),
     ],
