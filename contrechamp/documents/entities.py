@@ -807,7 +807,8 @@ _ARTICLES = ("le ", "la ", "les ", "l ")
 # name: "À Nice", "Nice Nord", "Paris Cedex".
 _LOOSE_NEIGHBOURS = {
     *"le la les l un une des du de d et en au aux a à ce cette ces il elle on pour par sur "
-    "dans avec chez selon depuis vers the of in and".split(),
+    "dans avec chez selon depuis vers apres avant entre contre comme dont mais ou puis "
+    "ainsi aussi alors hier outre malgre sans sous via lors pres quant the of in and".split(),
     *"nord sud est ouest centre cedex".split(),
 }
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]$")
@@ -1490,8 +1491,11 @@ def _year_of(
         high = low.replace(day=last) if low.month != 1 else low.replace(month=12, day=31)
     best: tuple[float, int] | None = None
     for year in (low.year - 1, low.year, low.year + 1):
-        first = date(year, month, day or 1)
-        final = date(year, month, day or calendar.monthrange(year, month)[1])
+        try:
+            first = date(year, month, day or 1)
+            final = date(year, month, day or calendar.monthrange(year, month)[1])
+        except ValueError:  # 29 February of a common year, a year out of range
+            continue
         if direction == "past" and first > high:
             continue
         if final < low:

@@ -347,6 +347,11 @@ def test_a_heading_in_capitals_is_read_with_care():
     assert found("Absents : COUTURE Simone, BART Jean", "commune") == set()
 
 
+def test_a_capitalised_preposition_does_not_make_a_longer_name():
+    text = "Après Pamandzi, Mamoudzou et Dembéni, Koungou aura ses caméras."
+    assert ("commune", "97615") in found(text, "commune")
+
+
 def test_a_cue_holds_for_the_whole_list_of_communes():
     text = "Il est versé un fonds aux communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY."
     assert found(text, "commune") == {
@@ -550,6 +555,14 @@ def test_courts_in_the_short_form_of_legal_references(text, value):
 
 def test_a_short_court_name_needs_a_commune_after_it():
     assert values("TA Instruments et CAA Europe", "organisation") == set()
+
+
+def test_the_29th_of_february_takes_the_leap_year_near_the_document():
+    from datetime import date
+
+    got = found("le 29 février, la séance", "date", context_on(date(2024, 3, 10)))
+    assert got == {("date", "2024-02-29")}
+    assert found("le 31 avril", "date", context_on(date(2024, 5, 1))) == set()
 
 
 def test_businesses_named_in_video_protection_authorisations():
