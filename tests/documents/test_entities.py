@@ -577,3 +577,16 @@ def test_businesses_named_in_video_protection_authorisations():
         "Crédit Agricole",
     }
     assert values("au carrefour de la rue et de la poste", "organisation") == set()
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("l'avis de la CNCTR", "CNCTR"),
+        ("la Contrôleure générale des lieux de privation de liberté", "CGLPL"),
+        ("le COJOP et Île-de-France Mobilités", "Île-de-France Mobilités"),
+        ("le COJOP et Ile-de-France Mobilités", "COJOP"),
+    ],
+)
+def test_oversight_bodies_and_operators_of_large_events(text, value):
+    assert value in values(text, "organisation")
