@@ -456,7 +456,8 @@ _INSTITUTIONS = (
     r"(?P<city2>" + _CITY + r"))?(?![\w-]))?"
     # "ministère de l'Intérieur", "ministre des Armées", "ministère des finances".
     r"|(?<![\w-])(?P<ministry>minist[èe]re|ministre)\s+(?P<ministry_article>de\s+l['’]\s*|"
-    r"de\s+la\s+|des\s+|du\s+)(?P<domain>[^\W\d_]{{3,}}(?:-[^\W\d_]+)*)"
+    r"de\s+la\s+|des\s+|du\s+)(?P<domain>[^\W\d_]{{3,}}(?:-[^\W\d_]+)*(?:\s+(?:nationale|"
+    r"[ée]trang[èe]res|[ée]cologique|num[ée]rique|sup[ée]rieur))?)"
     # "tribunal administratif de Nice", "TA de Grenoble", "CAA de Marseille".
     r"|(?<![\w-])(?P<court>tribunal\s+administratif|cour\s+administrative\s+d['’]\s*appel|"
     r"tribunal\s+judiciaire|tribunal\s+de\s+grande\s+instance|(?-i:TA|CAA|TJ|TGI))"
@@ -1213,7 +1214,7 @@ _NOT_COMPANIES = {"x", "y", "z", "xx", "xxx", "le", "la", "les", "un", "une", "s
 
 def _company_name(name: str) -> str:
     """The name without a legal form, trailing small words or a full stop."""
-    name = re.sub(r"^" + _LEGAL_FORM + r"\s+", "", name.strip())
+    name = re.sub(r"^" + _LEGAL_FORM + r"\s+|\s+" + _LEGAL_FORM + r"$", "", name.strip())
     name = re.sub(r"(?:\s+(?:de|du|des|et))+$|[.’']+$", "", name)
     if key(name) in _NOT_COMPANIES or len(name) < 2 or not re.search(r"[^\W\d_]", name):
         return ""
@@ -1259,7 +1260,7 @@ def _institutions(text: str) -> list[Found]:
         elif match["ministry"]:
             article = re.sub(r"\s+", " ", match["ministry_article"]).replace("’", "'")
             article = article if article.endswith("'") else article.rstrip() + " "
-            domain = match["domain"]
+            domain = " ".join(match["domain"].split())
             value = f"Ministère {article}{domain[0].upper()}{domain[1:].lower()}"
         elif match["court"]:
             city = match["city"]

@@ -590,3 +590,16 @@ def test_businesses_named_in_video_protection_authorisations():
 )
 def test_oversight_bodies_and_operators_of_large_events(text, value):
     assert value in values(text, "organisation")
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("le ministère de l'Éducation nationale a répondu", "Ministère de l'Éducation nationale"),
+        ("le ministre des Affaires étrangères", "Ministère des Affaires étrangères"),
+        ("le ministère de l'Intérieur annonce", "Ministère de l'Intérieur"),
+        ("le marché confié à la société Acmevision SAS.", "Acmevision"),
+    ],
+)
+def test_ministries_of_two_words_and_a_legal_form_after_the_name(text, value):
+    assert value in values(text, "organisation")
