@@ -410,7 +410,11 @@ def _alias_pattern(aliases: Iterable[str], case_sensitive: Iterable[str] = ()) -
         _exact_atoms(alias) if alias.isupper() or alias in exact else _loose_atoms(alias)
         for alias in sorted(set(aliases))
     ]
-    return re.compile(r"(?<![\w-])(?:" + _trie(sequences) + r")(?![\w-])", re.IGNORECASE)
+    # Not part of a longer word or a compound name ("Thales-Alenia"); a dash and a word in
+    # lower case may follow ("Cour des comptes-chambres régionales").
+    return re.compile(
+        r"(?<![\w-])(?:" + _trie(sequences) + r")(?!\w|-(?-i:[^\W\da-zà-ÿ_]))", re.IGNORECASE
+    )
 
 
 # The article a department's name takes after "de", by its INSEE type of name.

@@ -603,3 +603,9 @@ def test_oversight_bodies_and_operators_of_large_events(text, value):
 )
 def test_ministries_of_two_words_and_a_legal_form_after_the_name(text, value):
     assert value in values(text, "organisation")
+
+
+def test_an_alias_before_a_dash_and_a_word_in_lower_case():
+    text = "l'enquête Cour des comptes-chambres régionales des comptes"
+    assert values(text, "organisation") == {"Cour des comptes"}
+    assert values("Thales-Alenia Space", "organisation") == set()
