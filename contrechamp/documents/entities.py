@@ -195,6 +195,19 @@ class Gazetteer:
         }
         self.max_words = max(len(k.split()) for k in self.communes) if self.communes else 1
         self.regions = list(Region.objects.values_list("name", flat=True))
+        # Department names (their code) and region names (no code) as `key` writes them,
+        # for `document_context`; names of four letters or less are words too (Var, Ain).
+        self.area_keys = {key(region): "" for region in self.regions}
+        self.area_keys.update(self.departments)
+        self.area_key_pattern = re.compile(
+            r"\b(?:"
+            + "|".join(
+                re.escape(name)
+                for name in sorted(self.area_keys, key=len, reverse=True)
+                if len(name) > 4
+            )
+            + r")\b"
+        )
         # Names of departments, regions and coasts of more than one word: a commune
         # inside one ("Loire" in "Indre-et-Loire", "Azur" in "Côte d'Azur") is not cited.
         areas = {
@@ -761,6 +774,10 @@ _DATES = [
         ),
     ),
 ]
+_STREET_KEY_BEFORE = re.compile(
+    r"\b(?:rue|avenue|boulevard|place|quai|allee|square|cours|pont|porte|gare|impasse|"
+    r"chemin|route)(?: de la| de l| du| des| de| d)? \Z"
+)
 _SEASON_CUE = re.compile(
     r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|(?:le )?mois d[e'’]|"
     r"rentr[ée]e de|depuis|en)\s*\Z",
@@ -1530,8 +1547,14 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
         for code in g.postal.get(postal, ()):
             departments.add(code[:3] if code.startswith("97") else code[:2])
     joined_key = key(joined)
-    for name, code in g.departments.items():
-        if len(name) > 4 and re.search(r"\b" + re.escape(name) + r"\b", joined_key):
+    # One pass for all department and region names, the longest first: "Loire" in
+    # "Indre-et-Loire" or "Pays de la Loire" is not the Loire; a street's name is no
+    # department ("place de la Réunion").
+    for match in g.area_key_pattern.finditer(joined_key):
+        code = g.area_keys[match.group()]
+        if code and not _STREET_KEY_BEFORE.search(
+            joined_key, max(0, match.start() - 20), match.start()
+        ):
             departments.add(code)
     when = document.date if document is not None and document.date else None
     year = when.year if when else None

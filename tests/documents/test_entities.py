@@ -394,6 +394,11 @@ def test_a_homonym_on_one_page_is_settled_by_the_other_pages():
     assert communes == {"59350", "59512", "59527"}
 
 
+def test_the_departments_of_a_document_are_not_read_in_longer_names_or_streets():
+    text = "Préfecture de la région Centre-Val de Loire, place de la Réunion, Indre-et-Loire."
+    assert document_context([text]).departments == {"37"}
+
+
 def test_former_and_short_names_of_communes_are_known():
     text = "Le conseil municipal du Chesnay a voté les caméras. Le Chesnay en aura vingt."
     assert found(text, "commune") == {("commune", "78158")}
