@@ -94,6 +94,8 @@ class Hit:
 
 # Best pages shown under each document of the grouped results.
 PAGES_PER_DOCUMENT = 3
+# Words of a query searched for (the others are ignored).
+MAX_QUERY_WORDS = 16
 
 
 @dataclass
@@ -296,7 +298,8 @@ def _search(
     """Hits of the engine in use, and how many words the query asks for. Every word is
     asked for first (the fast query); when that does not fill the page, any word, ranked
     by how many each page holds."""
-    words = query_words(text)
+    # A pasted paragraph asks for its first words only: each word is a clause to count.
+    words = query_words(text)[:MAX_QUERY_WORDS]
     if not words:
         return [], 0
     engine: Callable[..., tuple[list[Hit], int]]

@@ -116,6 +116,11 @@ def test_one_word_missing_gives_the_pages_with_the_most_words_and_says_so(engine
     assert not result.all_words and result.words == 3
     assert [g.matched for g in result.documents] == [2, 1, 1]
     assert documents("tramway funiculaire").documents == []
+    # A pasted paragraph: its first words count, the rest does not make a query of
+    # hundreds of clauses.
+    pasted = " ".join(f"mot{n}" for n in range(150)) + " vidéoprotection"
+    assert documents(pasted).documents == []
+    assert documents("vidéoprotection " + pasted).words == 16
 
 
 def test_a_long_document_takes_one_place_with_its_best_pages(engine):
