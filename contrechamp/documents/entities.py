@@ -721,9 +721,11 @@ _DATES = [
     (
         "first",
         re.compile(
-            rf"{_DAY}(?:\s*{_MONTH})?(?P<tail>\s*(?:et|au|à|-|–)\s*(?:le\s+)?[0-3]?\d(?:er)?"
+            # The rest in a lookahead: "le 3, 4 et 5 mai" gives 3, then 4.
+            rf"{_DAY}(?:\s*{_MONTH})?(?=(?P<tail>\s*(?:et|au|à|-|–|,)\s*(?:le\s+)?"
+            rf"(?:[0-3]?\d(?:er)?\s*(?:,|et)\s*)*[0-3]?\d(?:er)?"
             rf"\s*(?P<month2>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|"
-            rf"septembre|octobre|novembre|d[ée]cembre)(?:\s*(?P<year>{_YEAR_DIGITS}))?)(?!\d)",
+            rf"septembre|octobre|novembre|d[ée]cembre)(?:\s*(?P<year>{_YEAR_DIGITS}))?)(?!\d))",
             re.I,
         ),
     ),
@@ -787,7 +789,8 @@ _YEAR_CUE = re.compile(
     r"(?:(?<!\w)(?:(?:au cours |à partir |d['’] ?ici )?(?:de )?l['’]ann[ée]es?|"
     r"ann[ée]es?(?: scolaires?)?|en|pour|depuis|jusqu['’]en|avant|apr[èe]s|courant|"
     r"d[ée]but|fin|d[èe]s|exercices?|budgets?|budg[ée]taires?|administratif|primitif|"
-    r"automne|printemps|[ée]t[ée]|hiver|rentr[ée]e|saison|l['’]an|entre|de)\s+|\()\Z",
+    r"automne|printemps|[ée]t[ée]|hiver|rentr[ée]e|saison|l['’]an|entre|de|"
+    r"trimestres?|semestres?)\s+|\()\Z",
     re.I,
 )
 _PERSON_TITLE = re.compile(

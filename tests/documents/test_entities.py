@@ -428,6 +428,8 @@ def context_on(day):
         ("La convention 2007 - 2009 prévoit, en mai, un festival.", (2007, 3, 29), None),
         # Ranges and pairs.
         ("du 1er juillet au 31 août 2025", (2025, 6, 30), {"2025-07-01", "2025-08-31"}),
+        ("du 1er au 3 mars 2024", (2024, 1, 5), {"2024-03-01", "2024-03-03"}),
+        ("le 3, 4 et 5 mai", (2024, 5, 20), {"2024-05-03", "2024-05-04", "2024-05-05"}),
         ("enregistrés les 20 et 22 novembre 2023", (2023, 11, 23), {"2023-11-20", "2023-11-22"}),
         ("les 20 juillet et 2 septembre 2020 ;", (2021, 4, 30), {"2020-07-20", "2020-09-02"}),
         # Glued words of PDF text, and years before 1980.
@@ -456,6 +458,7 @@ def test_dates_without_a_year_are_read_against_the_document_date(text, published
         ("un budget de 1,75 million d'euros pour 2015.", {"2015"}),
         ("dès l'automne 2018", {"2018"}),
         ("un rapport (2021) le dit", {"2021"}),
+        ("au 1er semestre 2023", {"2023"}),
         # References, not dates.
         ("la loi n° 2023-380 relative aux jeux", set()),
         ("l'arrêté no 2019-00079 autorise", set()),
