@@ -935,6 +935,9 @@ def _communes(
     g = gazetteer()
     words = tokens(text)
     found: list[Found] = []
+    # Words the page writes in lower case: a commune named like one of them ("Sens",
+    # "Place", "Moyen") is the common word unless something says it is a place.
+    lower = {w.text for w in words if w.text[0].islower()}
     i = 0
     while i < len(words):
         word = words[i]
@@ -984,6 +987,7 @@ def _communes(
                 bare=bare,
                 listed=listed,
                 area=whole_area,
+                common=span[0].text.lower() in lower and len(span) == 1,
             )
             if result is not None:
                 found.append(result)
@@ -1016,6 +1020,7 @@ def _score_commune(
     bare: bool = False,
     listed: bool = False,
     area: bool = False,
+    common: bool = False,
 ) -> Found | None:
     g = gazetteer()
     before = text[max(0, start - 60) : start]
@@ -1054,6 +1059,9 @@ def _score_commune(
     )
     if single_word and heads_a_name and not (strong or postal):
         return None
+    if common and not (cue or postal or department_after or name.isupper()):
+        if not ("LOC" in spacy_labels and entries[0].population >= 20000):
+            return None
     if area and not (strong or postal or department_after):
         if not any(e.department in context.departments for e in entries):
             return None

@@ -314,6 +314,18 @@ def test_pieces_of_department_and_region_names_are_not_communes(text, expected):
 @pytest.mark.parametrize(
     "text",
     [
+        "La place est pleine. Place aux caméras.",  # Place, Mayenne
+        "La colonne vertébrale. Colonne mobile de gendarmes.",  # Colonne, Jura
+    ],
+)
+def test_a_commune_named_like_a_word_the_page_uses_in_lower_case_needs_a_cue(text):
+    assert found(text, "commune") == set()
+    assert found(text + " La mairie de Place vote.", "commune") == {("commune", "53179")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Le tribunal administratif de Toulouse a rejeté la demande.",
         "Le TA de Grenoble a annulé la décision du maire.",
         "L'OGC Nice a battu l'Olympique de Marseille.",
