@@ -117,8 +117,9 @@ def main() -> None:
     os.environ["CONTRECHAMP_DATA_DIR"] = str(workdir)
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        import psycopg
         from urllib.parse import urlparse
+
+        import psycopg
 
         parsed = urlparse(url)
         name = f"{parsed.path.lstrip('/')}_searcheval"
