@@ -199,15 +199,7 @@ class Gazetteer:
         # for `document_context`; names of four letters or less are words too (Var, Ain).
         self.area_keys = {key(region): "" for region in self.regions}
         self.area_keys.update(self.departments)
-        self.area_key_pattern = re.compile(
-            r"\b(?:"
-            + "|".join(
-                re.escape(name)
-                for name in sorted(self.area_keys, key=len, reverse=True)
-                if len(name) > 4
-            )
-            + r")\b"
-        )
+        self.area_key_pattern = names_pattern(n for n in self.area_keys if len(n) > 4)
         # Names of departments, regions and coasts of more than one word: a commune
         # inside one ("Loire" in "Indre-et-Loire", "Azur" in "Côte d'Azur") is not cited.
         areas = {
@@ -332,6 +324,15 @@ class Gazetteer:
 
 
 RegistryStamp = tuple[object, ...]
+
+
+def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for whole names, the longest first. No names (no places loaded yet):
+    a pattern that matches nothing, not an empty one that matches everywhere."""
+    ordered = sorted(set(names), key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!)")
+    return re.compile(r"\b(?:" + "|".join(re.escape(name) for name in ordered) + r")\b")
 
 
 def registry_stamp() -> RegistryStamp:
@@ -1083,17 +1084,18 @@ def _score_commune(
     if cue:
         confidence += 0.3
     hinted = [e for e in entries if e.department in context.departments]
+    # A postal code or a department in brackets that names none of these communes
+    # ("Paris (AFP)") says nothing: the document's departments decide, as without them.
+    matching = []
     if postal:
         codes = g.postal.get(postal.group(1), set())
         matching = [e for e in entries if e.code in codes]
-        if matching:
-            chosen, confidence, decided = matching[0], confidence + 0.4, True
     elif department_after:
         label = department_after.group(1)
         wanted = {label} | {g.departments.get(key(label), "")}
         matching = [e for e in entries if e.department in wanted]
-        if matching:
-            chosen, confidence, decided = matching[0], confidence + 0.4, True
+    if matching:
+        chosen, confidence, decided = matching[0], confidence + 0.4, True
     elif hinted:
         chosen = hinted[0]
         confidence += 0.15

@@ -629,3 +629,13 @@ def test_an_alias_before_a_dash_and_a_word_in_lower_case():
     text = "l'enquête Cour des comptes-chambres régionales des comptes"
     assert values(text, "organisation") == {"Cour des comptes"}
     assert values("Thales-Alenia Space", "organisation") == set()
+
+
+def test_a_pattern_of_no_names_matches_nothing():
+    # A gazetteer read before the places are loaded has no department names.
+    from contrechamp.documents.entities import names_pattern
+
+    assert names_pattern([]).search("la Loire-Atlantique") is None
+    assert names_pattern(["loire", "loire atlantique"]).search("la loire atlantique").group() == (
+        "loire atlantique"
+    )
