@@ -713,7 +713,7 @@ _MONTH = (
 )
 _YEAR_DIGITS = r"(?:19\d\d|20[0-4]\d)"
 _YEAR = rf"(?P<year>{_YEAR_DIGITS})"
-_DAY = r"(?<![\w,.%])(?P<day>[0-3]?\d)(?:er)?"
+_DAY = r"(?<![\w.%])(?P<day>[0-3]?\d)(?:er)?"
 # What a year is not: a number of things ("2000 caméras", "2000 €").
 _NOT_A_COUNT = r"(?!\s*(?:€|euros?\b|EUR\b|[kM]€|%|habitants|cam[ée]ras|personnes|agents))"
 _DATES = [
@@ -1109,8 +1109,11 @@ def _score_commune(
         confidence += 0.1
     line_start = text.rfind("\n", 0, start) + 1
     if not text[line_start:start].strip() or re.search(r"[.!?]\s*$", before):
-        # First word of a sentence: capitals prove nothing.
+        # First word of a sentence: capitals prove nothing ("Lutter contre", a village
+        # of the Haut-Rhin). A village there needs a cue or the document's department.
         confidence -= 0.1
+        if chosen.population < 1000 and not (cue or matching or hinted):
+            return None
     others = [e for e in entries if e is not chosen]
     return Found(
         kind="commune",

@@ -364,6 +364,12 @@ def test_a_capitalised_preposition_does_not_make_a_longer_name():
     assert ("commune", "97615") in found(text, "commune")
 
 
+def test_a_village_named_like_the_first_word_of_a_sentence_needs_a_cue():
+    text = "Dix caméras pour 100.000 euros.\n\nLutter contre la délinquance itinérante."
+    assert found(text, "commune") == set()
+    assert found("Les élus de Lutter votent. Lutter a voté.", "commune") == {("commune", "68194")}
+
+
 def test_a_cue_holds_for_the_whole_list_of_communes():
     text = "Il est versé un fonds aux communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY."
     assert found(text, "commune") == {
@@ -447,6 +453,7 @@ def context_on(day):
         # Glued words of PDF text, and years before 1980.
         ("le décret n° 2004-374 du 29avril 2004", (2026, 1, 24), {"2004-04-29"}),
         ("la loi n° 78-17 du 6 janvier 1978", (2024, 5, 29), {"1978-01-06"}),
+        ("Tribunal administratif de Nice,14 août 2024, n° 2404169", (2025, 1, 23), {"2024-08-14"}),
     ],
 )
 def test_dates_without_a_year_are_read_against_the_document_date(text, published, expected):
