@@ -199,7 +199,11 @@ class Gazetteer:
         # for `document_context`; names of four letters or less are words too (Var, Ain).
         self.area_keys = {key(region): "" for region in self.regions}
         self.area_keys.update(self.departments)
-        self.area_key_pattern = names_pattern(n for n in self.area_keys if len(n) > 4)
+        # Not "Saint-Martin" (978) nor "Saint-Barthélemy" (977): every "Saint-Martin-de-…"
+        # commune would put the document there.
+        self.area_key_pattern = names_pattern(
+            n for n in self.area_keys if len(n) > 4 and not n.startswith("saint ")
+        )
         # Names of departments, regions and coasts of more than one word: a commune
         # inside one ("Loire" in "Indre-et-Loire", "Azur" in "Côte d'Azur") is not cited.
         areas = {
@@ -1132,6 +1136,9 @@ def _inside_longer_name(name: str, before: str, after: str) -> bool:
     right before or after it, joined by a space ("Paris Saint-Germain", "OGC Nice",
     "Nice Matin", "Lille Métropole"), or a dash ("Loire-Atlantique")."""
     if re.match(r"[-‐–][^\W\d_]", after) or re.search(r"[^\W\d_][-‐–]$", before):
+        return True
+    # "CHARTRES METROPOLE", "Saint-Etienne Métropole": an intercommunality.
+    if re.match(r"[ \u00a0]+(?:m[ée]tropole|agglo|agglom[ée]ration)\b", after, re.I):
         return True
     if name.isupper():
         # In capitals, every neighbour may be capitalised; a surname is followed by a

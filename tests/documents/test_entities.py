@@ -415,6 +415,12 @@ def test_a_homonym_on_one_page_is_settled_by_the_other_pages():
 def test_the_departments_of_a_document_are_not_read_in_longer_names_or_streets():
     text = "Préfecture de la région Centre-Val de Loire, place de la Réunion, Indre-et-Loire."
     assert document_context([text]).departments == {"37"}
+    text = "La commune de Saint-Martin-de-Crau (Bouches-du-Rhône)."
+    assert document_context([text]).departments == {"13"}
+
+
+def test_a_commune_before_metropole_in_capitals_names_the_intercommunality():
+    assert found("SOMMAIRE\nPRESENTATION DE CHARTRES METROPOLE ---", "commune") == set()
 
 
 def test_former_and_short_names_of_communes_are_known():
