@@ -1046,6 +1046,9 @@ def _score_commune(
     department_after = re.match(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)", after)
     if person and not (cue or postal):
         return None
+    # "en Loire", "en Savoie": French puts "en" before a department, "à" before a town.
+    if re.search(r"\ben\s+\Z", before, re.I) and key(name) in g.departments:
+        return None
     if not postal:
         # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
         if _NAMED_AFTER_PLACE.search(before):

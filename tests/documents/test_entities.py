@@ -419,6 +419,10 @@ def test_the_departments_of_a_document_are_not_read_in_longer_names_or_streets()
     assert document_context([text]).departments == {"13"}
 
 
+def test_a_department_after_en_is_not_the_commune_of_that_name():
+    assert found("Des drones du 24 novembre au 1er décembre 2025, en Loire.", "commune") == set()
+
+
 def test_a_commune_before_metropole_in_capitals_names_the_intercommunality():
     assert found("SOMMAIRE\nPRESENTATION DE CHARTRES METROPOLE ---", "commune") == set()
 
