@@ -105,8 +105,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "kdetectionsonore": ("capteur sonore", "micro", "microphone", "detection sonore"),
 }
 
-_DASH_LIKE = re.compile(r"[\u2010-\u2015\u2212\u00ad\ufe63\uff0d]")
-_APOSTROPHE_LIKE = re.compile(r"[\u2019\u2018\u201b\u02bc\u00b4`\uff07]")
+_DASH_LIKE = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad\ufe63\uff0d"
+_APOSTROPHE_LIKE = "\u2019\u2018\u201b\u02bc\u00b4`\uff07"
+# One pass of `str.translate` for what `fold` replaces after the accents: every dash a
+# hyphen, every apostrophe a straight one, œ and æ spelt out (each page indexed goes
+# through here; four passes over the text before).
+_SPELLING = str.maketrans(
+    {
+        **dict.fromkeys(_DASH_LIKE, "-"),
+        **dict.fromkeys(_APOSTROPHE_LIKE, "'"),
+        "œ": "oe",
+        "æ": "ae",
+    }
+)
 # Addresses in text: a word found only inside one ("…/videoprotection-nice.pdf") must
 # not rank a page.
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+|\b[\w.-]+@[\w-]+\.[\w.-]+", re.I)
@@ -117,9 +128,7 @@ def fold(text: str) -> str:
     ligatures ﬁ ﬂ ﬀ become fi fl ff), lower case, no accents, œ spelt out, every dash a
     hyphen and every apostrophe a straight one."""
     text = unicodedata.normalize("NFKC", text).lower()
-    text = unaccent(text).replace("œ", "oe").replace("æ", "ae")
-    text = _DASH_LIKE.sub("-", text)
-    return _APOSTROPHE_LIKE.sub("'", text)
+    return unaccent(text).translate(_SPELLING)
 
 
 def _variant_pattern(variant: str) -> str:
@@ -137,8 +146,27 @@ SYNONYM_VARIANTS = sorted(
     ((variant, key) for key, variants in SYNONYMS.items() for variant in variants),
     key=lambda pair: -len(pair[0]),
 )
+
+
+def _first_letters(variant: str) -> str:
+    """What a match of `variant` begins with: its first two letters, or (a first word of
+    one letter, "l a p i") that letter, a separator and the next word's first."""
+    words = variant.split()
+    if len(words[0]) >= 2 or len(words) == 1:
+        return re.escape(words[0][:2])
+    return re.escape(words[0]) + r"[sx]?[\s'.-]*" + re.escape(words[1][0])
+
+
+# The lookaheads only say what every variant begins with (they change no match): most
+# words of a page then fail on their first letters instead of trying each variant in
+# turn, five times faster on council minutes.
 SYNONYM_PATTERN = re.compile(
-    r"(?<![\w.])(?:"
+    r"(?<![\w.])"
+    + "(?=["
+    + "".join(sorted({re.escape(v[0]) for v, _ in SYNONYM_VARIANTS}))
+    + "])(?="
+    + "|".join(sorted({_first_letters(v) for v, _ in SYNONYM_VARIANTS}))
+    + ")(?:"
     + "|".join(f"(?P<v{i}>{_variant_pattern(v)})" for i, (v, _) in enumerate(SYNONYM_VARIANTS))
     + r")(?![\w-])"
 )
