@@ -653,14 +653,24 @@ class _Tantivy:
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
-    def make(self, document: Document, page: Page, places: list[str], *, public: bool) -> Any:
-        """The index entry of a page: its full text, or (`public`) its published text."""
+    def make(
+        self,
+        document: Document,
+        page: Page,
+        places: list[str],
+        *,
+        public: bool,
+        title: str | None = None,
+    ) -> Any:
+        """The index entry of a page: its full text, or (`public`) its published text.
+        `title`: the document's title already through `index_text` (once per document,
+        not once per page)."""
         item = self.tantivy.Document()
         item.add_unsigned("page_id", page.id)
         item.add_unsigned("document_id", document.id)
         item.add_unsigned("number", page.number)
         item.add_text("text", index_text(page.published_text if public else page.text))
-        item.add_text("title", index_text(document.title))
+        item.add_text("title", index_text(document.title) if title is None else title)
         for place in places:
             item.add_text("places", place)
         item.add_text("origin", document.origin)
@@ -677,13 +687,13 @@ class _Tantivy:
         writer.delete_documents_by_query(query)
 
     def replace(self, document: Document, pages: list[Page]) -> None:
-        places = _place_terms(document)
+        places, title = _place_terms(document), index_text(document.title)
         with self.writer() as writer:
             self._delete(writer, document.id)
             for page in pages:
-                writer.add_document(self.make(document, page, places, public=False))
+                writer.add_document(self.make(document, page, places, public=False, title=title))
                 if document.is_public:
-                    writer.add_document(self.make(document, page, places, public=True))
+                    writer.add_document(self.make(document, page, places, public=True, title=title))
 
     def queue(self, document_id: int, pages: int) -> None:
         """Index the document at the next commit, which comes when `pending` holds
@@ -732,11 +742,15 @@ class _Tantivy:
                 document = documents.get(document_id)
                 if document is None:  # deleted while it waited
                     continue
-                places = _place_terms(document)
+                places, title = _place_terms(document), index_text(document.title)
                 for page in pages.get(document_id, []):
-                    writer.add_document(self.make(document, page, places, public=False))
+                    writer.add_document(
+                        self.make(document, page, places, public=False, title=title)
+                    )
                     if document.is_public:
-                        writer.add_document(self.make(document, page, places, public=True))
+                        writer.add_document(
+                            self.make(document, page, places, public=True, title=title)
+                        )
                     count += 1
         Page.objects.filter(document_id__in=ids).update(indexed=True)
         return count
