@@ -11,6 +11,10 @@ Not recorded (EXCLUDED, the one place that says so), each for a reason:
 - redaction.detection: "detection ran on this page", derived, one per page.
 - registry.revision: the history itself, written with every change already recorded.
 - access.reminderlog: the daily task's note of e-mails sent, derived.
+- documents.document, the columns its pipeline derives from the file (DERIVED_UPDATES:
+  kind, page count, the date read in its text, processing status), when the pipeline
+  writes them (`save_derived`); the same columns changed any other way (a date
+  corrected by a person) are recorded as before.
 - ops.*: the scheduler's periodic job slots.
 - audit.*: the log itself.
 - Search index rows, task results (django_tasks_db), sessions and Django's own tables are
@@ -47,6 +51,41 @@ RIGHTS_FIELDS = {
 }
 # A log-in writes last_login: the "logged_in" entry says it already.
 QUIET_UPDATES = {"auth.user": {"last_login"}}
+# Columns a pipeline derives from a row's own content, not recorded when that pipeline
+# writes them through `save_derived` (an entry and its seal per document processed, for
+# what the file says of itself); written any other way, they are recorded.
+DERIVED_UPDATES = {
+    "documents.document": {
+        "kind",
+        "mime",
+        "page_count",
+        "date",
+        "status",
+        "error",
+        "processed_at",
+        "lease_until",
+        "updated_at",
+    },
+}
+
+
+def save_derived(instance: models.Model, update_fields: list[str]) -> None:
+    """Save `update_fields` of `instance`, which its pipeline derived (see
+    DERIVED_UPDATES): no audit entry, and no read of the row before it. A field outside
+    the model's derived columns is refused."""
+    label = label_of(type(instance))
+    outside = set(update_fields) - DERIVED_UPDATES.get(label, set())
+    if outside:
+        raise ValueError(f"not derived columns of {label}: {sorted(outside)}")
+    instance._audit_derived = True  # type: ignore[attr-defined]
+    try:
+        instance.save(update_fields=update_fields)
+    finally:
+        instance._audit_derived = False  # type: ignore[attr-defined]
+
+
+def _derived(instance: Any) -> bool:
+    return bool(getattr(instance, "_audit_derived", False))
 
 
 def label_of(model: type[models.Model]) -> str:
@@ -81,7 +120,13 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def before_save(sender: type[models.Model], instance: Any, raw: bool = False, **kw: Any) -> None:
-    if raw or instance._state.adding or instance.pk is None or not is_recorded(sender):
+    if (
+        raw
+        or instance._state.adding
+        or instance.pk is None
+        or _derived(instance)
+        or not is_recorded(sender)
+    ):
         instance._audit_before = None
         return
     names = [f.attname for f in _fields(sender)]
@@ -98,7 +143,7 @@ def before_save(sender: type[models.Model], instance: Any, raw: bool = False, **
 def after_save(
     sender: type[models.Model], instance: Any, created: bool, raw: bool = False, **kw: Any
 ) -> None:
-    if raw or not is_recorded(sender):
+    if raw or (_derived(instance) and not created) or not is_recorded(sender):
         return
     label = label_of(sender)
     if created:

@@ -104,14 +104,17 @@ def document_date(document: Document) -> date | None:
     return text_date(texts)
 
 
-def document_date_fill(document: Document) -> None:
-    """Give `document` a date when it has none and one can be read."""
+def document_date_fill(document: Document, *, save: bool = True) -> None:
+    """Give `document` a date when it has none and one can be read. `save=False`: set
+    on the instance only (the pipeline saves it with the document's final status: one
+    write and one audit entry instead of two)."""
     if document.date is not None:
         return
     found = document_date(document)
     if found is not None:
         document.date = found
-        document.save(update_fields=["date", "updated_at"])
+        if save:
+            document.save(update_fields=["date", "updated_at"])
 
 
 def place_from_entity(sender: type[Entity], instance: Entity, **kwargs: Any) -> None:

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
+from contrechamp.audit.recording import save_derived
 from contrechamp.documents import extract, files, metadata, search
 from contrechamp.documents.entities import detect_document
 from contrechamp.documents.extract import DocumentError
@@ -253,11 +254,13 @@ def _run_steps(document: Document) -> Document:
     for name, run in STEPS:
         _heartbeat(document)
         step = steps[name]
-        # What "detect" and "extract" find is saved with the document's final status (one
-        # write, one audit entry): a process stopped before that runs them again (the
-        # extraction keeps the pages it stored).
-        unsaved = (name == "detect" and document.kind == "unknown") or (
-            name == "extract" and document.page_count == 0
+        # What "detect", "extract" and "index" find (kind, page count, date) is saved with
+        # the document's final status (one write, one audit entry): a process stopped
+        # before that runs them again (the extraction keeps the pages it stored).
+        unsaved = (
+            (name == "detect" and document.kind == "unknown")
+            or (name == "extract" and document.page_count == 0)
+            or (name == "index" and document.date is None)
         )
         if step.status == "done" and not unsaved:
             continue
@@ -288,7 +291,9 @@ def _run_steps(document: Document) -> Document:
         step.save(update_fields=["status", "output", "finished_at", "duration_ms"])
     document.status, document.error = "done", ""
     document.processed_at = timezone.now()
-    document.save(update_fields=[*_FOUND, "status", "error", "processed_at", "updated_at"])
+    # What the file says of itself, written by the pipeline: no audit entry (see
+    # `audit.recording.DERIVED_UPDATES`); the upload's "created" entry stays.
+    save_derived(document, [*_FOUND, "status", "error", "processed_at", "updated_at"])
     return document
 
 
@@ -511,8 +516,9 @@ def _step_ocr(document: Document) -> dict[str, Any]:
 
 def _step_index(document: Document) -> dict[str, Any]:
     # A document without a date takes its metadata's or its first dated sentence's: the
-    # date filter of search reads it.
-    metadata.document_date_fill(document)
+    # date filter of search reads it. Saved with the final status, like what detect and
+    # extract found (a process stopped before that runs this step again).
+    metadata.document_date_fill(document, save=False)
     pages = search.document_index(document, batch=True)
     return {"pages": pages, "backend": search.backend_name()}
 

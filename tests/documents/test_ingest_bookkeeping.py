@@ -1,0 +1,167 @@
+"""Ingest made lighter (issue 14, speed of the pipeline) without changing what it keeps:
+what the pipeline derives from a file (kind, page count, the date read in its text,
+status) is saved once, with the final status, and without an audit entry — a person's
+change of the same columns is still recorded, and a process stopped before that save
+finds the date again; the search layer's faster folding and synonym pattern match exactly
+what they matched before."""
+
+import random
+import re
+import unicodedata
+from datetime import date
+
+import pytest
+
+from contrechamp.audit.models import AuditEntry
+from contrechamp.audit.recording import save_derived
+from contrechamp.documents import services
+from contrechamp.documents.models import Document, Step
+from contrechamp.documents.services import document_ingest, document_process
+from contrechamp.lib import textsearch
+from contrechamp.lib.text import unaccent
+from tests.documents import samples
+
+MINUTES = "Le conseil municipal, réuni le 12 mars 2021, a voté la vidéoprotection de la gare."
+
+
+@pytest.fixture
+def library(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SEARCH_INDEX_DIR = tmp_path / "search"
+
+
+def _actions(document: Document) -> list[str]:
+    return list(
+        AuditEntry.objects.filter(target_model="document", target_id=str(document.id))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+
+
+def _processed() -> Document:
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
+    document_process(document=document)
+    document.refresh_from_db()
+    return document
+
+
+@pytest.mark.django_db
+def test_processing_leaves_the_upload_entry_only_and_saves_the_date_with_the_status(library):
+    document = _processed()
+    assert document.status == "done" and document.kind == "pdf" and document.page_count == 1
+    assert document.date == date(2021, 3, 12)  # read in the text, saved with the status
+    assert _actions(document) == ["created"]
+
+
+@pytest.mark.django_db
+def test_a_person_changing_a_derived_column_is_still_recorded(library):
+    document = _processed()
+    document.date = date(2020, 1, 1)
+    document.save()  # as the admin saves: every field
+    entry = AuditEntry.objects.filter(target_model="document").latest("id")
+    assert entry.action == "changed" and entry.details["fields"] == ["date", "updated_at"]
+    document.status = "failed"
+    document.save(update_fields=["status"])
+    assert AuditEntry.objects.filter(target_model="document").latest("id").details == {
+        "fields": ["status"]
+    }
+
+
+@pytest.mark.django_db
+def test_save_derived_refuses_a_column_the_pipeline_does_not_derive(library):
+    document = _processed()
+    document.title = "Titre changé sans trace"
+    with pytest.raises(ValueError):
+        save_derived(document, ["title", "status"])
+    document.refresh_from_db()
+    assert document.title != "Titre changé sans trace"
+    # The flag does not outlive the call: the next save is recorded.
+    document.title = "Titre changé"
+    document.save(update_fields=["title"])
+    assert AuditEntry.objects.filter(target_model="document").latest("id").details == {
+        "fields": ["title"]
+    }
+
+
+@pytest.mark.django_db
+def test_a_process_stopped_before_the_final_save_finds_the_date_again(library, monkeypatch):
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
+
+    def killed(document):
+        raise KeyboardInterrupt  # the worker stopped during the entity step
+
+    steps = [(n, killed if n == "entities" else run) for n, run in services.STEPS]
+    monkeypatch.setattr(services, "STEPS", steps)
+    with pytest.raises(KeyboardInterrupt):
+        document_process(document=document)
+    document.refresh_from_db()
+    assert document.status == "processing" and document.date is None
+    assert Step.objects.get(document=document, name="index").status == "done"
+    monkeypatch.setattr(services, "STEPS", [(n, r) for n, r in steps if n != "entities"])
+    document = document_process(document=document)
+    document.refresh_from_db()
+    assert document.status == "done" and document.date == date(2021, 3, 12)
+    assert document.page_count == 1 and document.pages.count() == 1
+
+
+def _fold_before(text: str) -> str:
+    """`fold` as it was written before (four passes after the accents)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = unaccent(text).replace("œ", "oe").replace("æ", "ae")
+    text = re.sub(r"[\u2010-\u2015\u2212\u00ad\ufe63\uff0d]", "-", text)
+    return re.sub(r"[\u2019\u2018\u201b\u02bc\u00b4`\uff07]", "'", text)
+
+
+def test_fold_in_one_pass_is_the_fold_of_before_on_every_character():
+    for start in range(0, 0x10000, 4096):
+        text = "".join(chr(c) for c in range(start, start + 4096) if not 0xD800 <= c < 0xE000)
+        assert textsearch.fold(text) == _fold_before(text)
+    assert (
+        textsearch.fold("Vidéo‑surveillance d’Œuvre ﬁlmée") == "video-surveillance d'oeuvre filmee"
+    )
+
+
+def _plain_pattern() -> re.Pattern[str]:
+    """The synonym pattern without its lookaheads."""
+    return re.compile(
+        r"(?<![\w.])(?:"
+        + "|".join(
+            f"(?P<v{i}>{textsearch._variant_pattern(v)})"
+            for i, (v, _) in enumerate(textsearch.SYNONYM_VARIANTS)
+        )
+        + r")(?![\w-])"
+    )
+
+
+def test_the_lookaheads_of_the_synonym_pattern_change_no_match():
+    plain, fast = _plain_pattern(), textsearch.SYNONYM_PATTERN
+    assert fast.pattern != plain.pattern
+    rng = random.Random(14)
+    pieces = [v for v, _ in textsearch.SYNONYM_VARIANTS] + [
+        "l.a.p.i.",
+        "l'a p i",
+        "ls a",
+        "drones",
+        "micros-",
+        "videoprotections",
+        "la",
+        "le",
+        "cs",
+        "x",
+        "s",
+        "-",
+        "'",
+        ".",
+        " ",
+        "  ",
+        "\n",
+        "hyper",
+        "viseur",
+        "microphonex",
+        "3",
+    ]
+    texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    for text in texts:
+        expected = [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == expected, text
