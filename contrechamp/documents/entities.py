@@ -734,6 +734,17 @@ _DATES = [
             re.I,
         ),
     ),
+    # The first month of a span, its year read from the second: "de juillet à décembre
+    # 2018".
+    (
+        "firstmonth",
+        re.compile(
+            rf"(?<!\w)(?:de|d[ée]but|entre)\s+{_MONTH}(?=\s*(?:à|au|et|-|–)\s*(?:fin\s+)?"
+            rf"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|"
+            rf"novembre|d[ée]cembre)\s*{_YEAR}(?!\d))",
+            re.I,
+        ),
+    ),
     # PDF text glues words: "29avril 2004", "21 août2023".
     ("day", re.compile(rf"{_DAY}\s*{_MONTH}\s*{_YEAR}(?!\d)", re.I)),
     (
@@ -1499,6 +1510,8 @@ def _date_values(
         start, end = match.start(), match.end()
         if kind == "first":
             end = match.start("tail")
+        elif kind == "firstmonth":
+            start = match.start("month")
         elif kind in ("season", "daymonth"):
             end = match.start("last") if groups.get("last") else end
         if kind == "season":

@@ -488,6 +488,7 @@ def test_dates_without_a_year_are_read_against_the_document_date(text, published
         ("dès l'automne 2018", {"2018"}),
         ("un rapport (2021) le dit", {"2021"}),
         ("au 1er semestre 2023", {"2023"}),
+        ("De juillet à décembre 2018, on a eu", {"2018-07", "2018-12"}),
         # References, not dates.
         ("la loi n° 2023-380 relative aux jeux", set()),
         ("l'arrêté no 2019-00079 autorise", set()),
