@@ -599,11 +599,11 @@ TECHNOLOGIES: list[tuple[str, str]] = [
     ),
     (
         "lapi",
-        r"lecture automatis[ée]e (?:des )?plaques|\bLAPI\b|L\.A\.P\.I\b\.?|lecteurs? "
-        r"(?:automatiques? )?(?:de |des )?plaques|number[- ]plate recognition|\bANPR\b|"
-        r"lecture (?:automatique )?(?:des |de )?plaques|reconnaissance (?:automatique )?"
-        r"(?:des |de )?plaques|(?:visualisation|lecture|lire|lisent) (?:les |des |de )?"
-        r"plaques",
+        r"lecture automatis[ée]e (?:des )?plaques?|\bLAPI\b|L\.A\.P\.I\b\.?|lecteurs? "
+        r"(?:automatiques? )?(?:de |des )?plaques?|number[- ]plate recognition|\bANPR\b|"
+        r"lecture (?:automatique )?(?:des |de )?plaques?|reconnaissance (?:automatique )?"
+        r"(?:des |de )?plaques?|(?:visualisation|lecture|lire|lisent) (?:les |des |de )?"
+        r"plaques?\b",
     ),
     (
         "portiques-biometriques",
@@ -637,6 +637,14 @@ TECHNOLOGIES_IN_CONTEXT: list[tuple[str, str, str]] = [
         r"algorithmes?|intelligence artificielle|\bIA\b",
         r"cam[ée]ras?|vid[ée]o|images",
     ),
+    # Software sold to analyse camera images: naming it beside cameras or software is
+    # speaking of algorithmic video surveillance.
+    (
+        "vsa",
+        r"\bBrief ?Cam\b|\bWintics\b|\bTwo-i\b|\bVidetics\b|\bEvitech\b|\bAny ?Vision\b|"
+        r"\bOosto\b|\bVeesion\b|\bFoxstream\b|\bCityvision\b|\bXXII\b",
+        r"logiciels?|cam[ée]ras?|vid[ée]o|images|algorithm|analyse|d[ée]tect",
+    ),
     (
         "lapi",
         r"plaques? (?:min[ée]ralogiques?|d['’] ?immatriculation)",
@@ -659,11 +667,16 @@ TECHNOLOGIES_IN_CONTEXT: list[tuple[str, str, str]] = [
     ),
 ]
 # A space in a pattern matches any run of white space: PDF text breaks lines anywhere.
-_TECH_PATTERNS = [
-    (slug, re.compile(p.replace(" ", r"\s+"), re.IGNORECASE)) for slug, p in TECHNOLOGIES
-]
+# An optional space (" ?") matches any run of white space or none.
+
+
+def _spaced(pattern: str) -> str:
+    return pattern.replace(" ?", r"\s*").replace(" ", r"\s+")
+
+
+_TECH_PATTERNS = [(slug, re.compile(_spaced(p), re.IGNORECASE)) for slug, p in TECHNOLOGIES]
 _TECH_IN_CONTEXT = [
-    (slug, re.compile(word.replace(" ", r"\s+"), re.IGNORECASE), re.compile(cue, re.IGNORECASE))
+    (slug, re.compile(_spaced(word), re.IGNORECASE), re.compile(cue, re.IGNORECASE))
     for slug, word, cue in TECHNOLOGIES_IN_CONTEXT
 ]
 

@@ -44,6 +44,11 @@ def technologies(text):
             "surveillance-reseaux-sociaux",
         ),
         ("Douze caméras filment désormais la place du marché.", "videosurveillance"),
+        ("Il y aura des caméras à lecture de plaque aux entrées.", "lapi"),
+        ("Il peut suivre un véhicule à l’aide de sa plaque d’immatriculation.", "lapi"),
+        ("Le maire a décrit l’usage du logiciel BriefCam.", "vsa"),
+        # An apostrophe with no space after it, as most texts write it.
+        ("Un logiciel d'analyse d'images est testé.", "vsa"),
     ],
 )
 def test_a_technology_in_its_legal_or_press_wording(text, slug):
