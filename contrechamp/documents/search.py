@@ -146,12 +146,20 @@ def backend_name() -> str:
 
 
 def _place_terms(document: Document) -> list[str]:
-    terms: set[str] = set()
-    for code, department, epci in document.places.values_list(
-        "code", "department__code", "epci__siren"
+    return _places_terms([document.id]).get(document.id, [])
+
+
+def _places_terms(ids: list[int]) -> dict[int, list[str]]:
+    """The place terms (commune, department, EPCI) of each of the documents `ids`, in
+    one query (a batch of the pipeline made one per document)."""
+    terms: dict[int, set[str]] = {}
+    for document_id, code, department, epci in Document.places.through.objects.filter(
+        document_id__in=ids
+    ).values_list(
+        "document_id", "commune__code", "commune__department__code", "commune__epci__siren"
     ):
-        terms.update(t for t in (code, department, epci) if t)
-    return sorted(terms)
+        terms.setdefault(document_id, set()).update(t for t in (code, department, epci) if t)
+    return {document_id: sorted(found) for document_id, found in terms.items()}
 
 
 def _day(value: date | None) -> int:
@@ -186,7 +194,8 @@ def document_index(document: Document, *, batch: bool = False) -> int:
     dies before leaves them unmarked, and `index_catch_up` indexes them again."""
     if backend_name() == "tantivy" and batch:
         engine = _tantivy()
-        count = document.pages.count()
+        # The pipeline's document knows its page count (only the batch's size reads it).
+        count = document.page_count or document.pages.count()
         _after_commit(lambda: engine.queue(document.id, count))
         return count
     pages = list(document.pages.order_by("number"))
@@ -736,13 +745,14 @@ class _Tantivy:
         ):
             pages.setdefault(page.document_id, []).append(page)
         count = 0
+        places_of = _places_terms(ids)
         with self.writer() as writer:
             for document_id in ids:
                 self._delete(writer, document_id)
                 document = documents.get(document_id)
                 if document is None:  # deleted while it waited
                     continue
-                places, title = _place_terms(document), index_text(document.title)
+                places, title = places_of.get(document_id, []), index_text(document.title)
                 for page in pages.get(document_id, []):
                     writer.add_document(
                         self.make(document, page, places, public=False, title=title)

@@ -368,6 +368,7 @@ def _step_extract(document: Document) -> dict[str, Any]:
     document.page_count = pdf.page_count
     done = set(Page.objects.filter(document=document).values_list("number", flat=True))
     batch: list[Page] = []
+    to_ocr = 0
     for index in range(pdf.page_count):
         number = index + 1
         if number in done:
@@ -379,6 +380,7 @@ def _step_extract(document: Document) -> dict[str, Any]:
             raise DocumentError(f"Page {number} cannot be read ({error}).") from error
         has_text = len(text.strip()) >= MIN_TEXT_CHARS
         needs_ocr = document.kind == "image" or (not has_text and _has_images(page))
+        to_ocr += needs_ocr
         batch.append(
             Page(
                 document=document,
@@ -396,7 +398,10 @@ def _step_extract(document: Document) -> dict[str, Any]:
             _heartbeat(document)
     Page.objects.bulk_create(batch)
     output["pages"] = pdf.page_count
-    output["pages_to_ocr"] = Page.objects.filter(document=document, needs_ocr=True).count()
+    # Counted as the pages were made; read back only when an earlier run stored some.
+    output["pages_to_ocr"] = (
+        Page.objects.filter(document=document, needs_ocr=True).count() if done else to_ocr
+    )
     if output["pages_to_ocr"]:
         # OCR takes minutes: the page count shows meanwhile. Otherwise it is saved with
         # the final status.

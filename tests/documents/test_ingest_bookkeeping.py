@@ -165,3 +165,51 @@ def test_the_lookaheads_of_the_synonym_pattern_change_no_match():
     for text in texts:
         expected = [(m.span(), m.lastgroup) for m in plain.finditer(text)]
         assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == expected, text
+
+
+@pytest.mark.django_db
+def test_documents_indexed_in_one_commit_keep_each_its_own_places(library, settings):
+    from contrechamp.documents import search
+    from contrechamp.documents.search import SearchFilters, Viewer, search_pages
+    from contrechamp.places.models import Commune
+
+    settings.SEARCH_BACKEND = "tantivy"
+    settings.SEARCH_INDEX_BATCH_PAGES = 10_000
+    settings.SEARCH_INDEX_BATCH_SECONDS = 3600
+    made = {}
+    for code in ("42218", "06088", ""):
+        places = [Commune.objects.get(code=code)] if code else []
+        made[code] = document_ingest(
+            data=samples.text_pdf([f"Caméras de la gare, séance {code or 'sans lieu'}."]),
+            filename=f"cr-{code}.pdf",
+            places=places,
+        ).document
+    for document in made.values():
+        document_process(document=document, batch_index=True)
+    assert search.index_flush() == 3  # one commit for the three
+
+    def found(place: str) -> set[int]:
+        hits = search_pages(
+            "caméras", viewer=Viewer(sees_all=True), filters=SearchFilters(place=place)
+        )
+        return {h.document_id for h in hits}
+
+    assert found("42218") == {made["42218"].id}
+    assert found("06") == {made["06088"].id}  # the department
+    assert found("") == {d.id for d in made.values()}
+
+
+@pytest.mark.django_db
+def test_pages_to_ocr_counted_as_made_and_on_a_resumed_extraction(library):
+    from contrechamp.documents.models import Page
+
+    document = document_ingest(
+        data=samples.mixed_pdf(MINUTES, "Page scannée du registre."), filename="mixte.pdf"
+    ).document
+    document.kind = "pdf"
+    assert services._step_extract(document)["pages_to_ocr"] == 1
+    # A resumed run: the scanned page is stored already, the text page not.
+    Page.objects.filter(document=document, needs_ocr=False).delete()
+    assert services._step_extract(document)["pages_to_ocr"] == 1
+    Page.objects.filter(document=document, needs_ocr=True).delete()
+    assert services._step_extract(document)["pages_to_ocr"] == 1
