@@ -848,11 +848,24 @@ _NAMED_AFTER_PLACE = re.compile(
     r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunal(?:\s+"
     r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance)?|"
     r"cour\s+(?:administrative\s+)?d['’]\s*appel|pr[ée]fectures?\s+de\s+police|"
+    r"quartier|cit[ée]|hameau|lieu-dit|lotissement|station|m[ée]tro|"
     r"olympique|racing\s+club)|(?-i:\b(?:OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
     r"TGI)))\s+"
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
     re.I,
 )
+# A road or a line between places ("l'axe Vannes/Saint-Malo", "la ligne Nantes-Rennes"):
+# both ends are pieces of its name.
+_ROUTE_BEFORE = re.compile(
+    r"\b(?:axes?|lignes?|liaisons?|tron[çc]ons?|autoroutes?|trajets?)\s+"
+    r"(?:[A-ZÀ-Ý][\w'’-]*\s*[/–-]\s*)?$",
+    re.I,
+)
+# "Montpellier, le 7 juillet 2011" at the start of a line: the dateline of a letter.
+_DATELINE_AFTER = re.compile(r",\s*(?:le\s+)?(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\s+\d{4}\b")
+# A name after a saint ("Saint-Eustache"): a church, a parish or a quarter as often as a
+# village.
+_SAINT = re.compile(r"(?:saint|sainte|st|ste)[ -][^\W\d_]+", re.I)
 # An article before a name that has none: the common noun ("la Ville", "le Parc"), a
 # river or department ("la Loire"), a title ("La Croix"), a place ("Place des Grès").
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:le|la|les|l['’]|du|des|au|aux)\s*$", re.I)
@@ -1061,7 +1074,9 @@ def _score_commune(
         return None
     # "Laval" in "Jean Laval", or a commune name followed by a surname.
     person = "PER" in spacy_labels
-    strong = bool(_STRONG_CUE.search(before) or listed)
+    line_start = text.rfind("\n", 0, start) + 1
+    dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
+    strong = bool(_STRONG_CUE.search(before) or listed or dateline)
     cue = strong or bool(_COMMUNE_CUE.search(before))
     # A postal code on the same line, and a real one ("29554" in a table is a number).
     postal = re.search(r"\b(\d{5})[ \t\u00a0]*\Z", before)
@@ -1075,7 +1090,7 @@ def _score_commune(
         return None
     if not postal:
         # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
-        if _NAMED_AFTER_PLACE.search(before):
+        if _NAMED_AFTER_PLACE.search(before) or _ROUTE_BEFORE.search(before):
             return None
         # "la Ville", "le Parc", "la Loire", "La Croix": a name without an article of
         # its own, after one, is the common noun, the river or the title.
@@ -1138,12 +1153,16 @@ def _score_commune(
             confidence -= 0.1
     if chosen.population >= 20000:
         confidence += 0.1
-    line_start = text.rfind("\n", 0, start) + 1
     if not text[line_start:start].strip() or re.search(r"[.!?]\s*$", before):
         # First word of a sentence: capitals prove nothing ("Lutter contre", a village
         # of the Haut-Rhin). A village there needs a cue or the document's department.
         confidence -= 0.1
         if chosen.population < 1000 and not (cue or matching or hinted):
+            return None
+    # A village named after a saint, outside the document's departments, nothing saying
+    # it is a place: the church or the quarter of a town the document is about.
+    if context.departments and not (cue or matching or hinted or department_after):
+        if chosen.population < 2000 and _SAINT.fullmatch(name):
             return None
     others = [e for e in entries if e is not chosen]
     return Found(
@@ -1192,9 +1211,20 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
     the document's other places: the departments it names, its postal codes, and the
     communes it names without doubt (one commune of that name, or a postal code)."""
     sure = set(departments)
+    named: dict[str, CommuneEntry] = {}
     for item in found:
         if item.kind == "commune" and len(item.places) == 1 and item.confidence >= THRESHOLD:
             sure.add(item.places[0].department)
+            named.setdefault(key(item.places[0].name), item.places[0])
+    # "Saint-Hilaire" after "Saint-Hilaire-du-Harcouët": the short form of a commune the
+    # document names in full is that commune, whichever homonym the name alone suggests.
+    for item in found:
+        if item.kind != "commune" or key(item.text) in named:
+            continue
+        short = key(item.text) + " "
+        longer = [entry for name, entry in named.items() if name.startswith(short)]
+        if len(longer) == 1:
+            item.value, item.commune_id, item.places = longer[0].code, longer[0].id, (longer[0],)
     for item in found:
         if item.kind != "commune" or len(item.places) < 2 or item.places[0].department in sure:
             continue

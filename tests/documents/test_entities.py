@@ -657,3 +657,63 @@ def test_a_pattern_of_no_names_matches_nothing():
     assert names_pattern(["loire", "loire atlantique"]).search("la loire atlantique").group() == (
         "loire atlantique"
     )
+
+
+def test_a_road_or_a_quarter_named_after_places_is_no_commune():
+    # "l'axe Vannes/Saint-Malo": a road, both ends; "le quartier Saint-Roch": a quarter.
+    text = "Broons est une zone de passage avec l'axe Vannes/Saint-Malo qui accentue le phénomène."
+    assert found(text, "commune") == {("commune", "22020")}
+    assert found("La ligne Nantes-Rennes et le quartier Saint-Roch à Brest.", "commune") == {
+        ("commune", "29019")
+    }
+
+
+def test_a_village_named_after_a_saint_far_from_the_documents_places_is_a_church():
+    # Saint-Eustache (Haute-Savoie, 500 people) in a list of cameras in Paris: the church.
+    text = "Caméras de la Ville de Paris : Jardin des Halles — Saint-Eustache, rue Rambuteau."
+    assert found(text, "commune") == {("commune", "75056")}
+    # With a cue, the village.
+    assert ("commune", "74232") in found("La commune de Saint-Eustache (74) vote.", "commune")
+
+
+def test_a_short_form_of_a_commune_the_document_names_in_full_is_that_commune():
+    text = (
+        "C'est le cas à Saint-Hilaire-du-Harcouët, commune du sud-Manche. "
+        "Aujourd'hui la commune de Saint-Hilaire en est au stade des études."
+    )
+    assert found(text, "commune") == {("commune", "50484")}
+
+
+def test_a_dateline_at_the_start_of_a_line_is_a_place():
+    text = "CAHIER DES CLAUSES TECHNIQUES\n\nMontpellier, le 7 juillet 2011 Réf : CCTP V4"
+    assert ("commune", "34172") in found(text, "commune")
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("le FCTVA apportera 40 000 €", "funder", "FCTVA"),
+        ("des crédits du Fonds vert pour l'éclairage", "funder", "Fonds vert"),
+        ("cofinancé par le FSE et le FEADER", "funder", "FEADER"),
+        (
+            "les orientations du Comité interministériel de prévention de la délinquance et de "
+            "la radicalisation (CIPDR)",
+            "organisation",
+            "CIPDR",
+        ),
+        (
+            "les financements de l'Agence nationale pour la cohésion sociale et l'égalité des "
+            "chances",
+            "funder",
+            "Acsé",
+        ),
+        (
+            "les financements de l'Agence nationale pour la cohésion sociale et l'égalité des "
+            "chances",
+            "organisation",
+            "Acsé",
+        ),
+    ],
+)
+def test_programmes_and_bodies_of_local_security_funding(text, kind, value):
+    assert (kind, value) in found(text, kind)
