@@ -1279,6 +1279,12 @@ def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]
         start = match.start("name")
         if name and not any(f.start < start + len(name) and start < f.end for f in found):
             found.append(Found("organisation", name, name, start, start + len(name), 0.6))
+        # "SARL Tijo « V and B »": the trade name in quotes after the company's.
+        trade = _TRADE_NAME.match(text, match.end())
+        if name and trade:
+            found.append(
+                Found("organisation", trade["name"], trade["name"], *trade.span("name"), 0.6)
+            )
     for start, end, label in labels:
         if label != "ORG":
             continue
@@ -1303,12 +1309,15 @@ def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]
 _LEGAL_FORM = r"(?-i:SASU|SAS|SARL|EURL|SNC|SA|SCOP)"
 _COMPANY_CUE = re.compile(
     r"(?:\b(?:la\s+soci[ée]t[ée]|l['’]\s*entreprise|la\s+start-?up|le\s+prestataire|"
-    r"l['’]\s*[ée]diteur|le\s+fabricant|l['’]\s*int[ée]grateur)"
+    r"l['’]\s*[ée]diteur|le\s+fabricant|l['’]\s*int[ée]grateur|"
+    # The businesses of a prefectoral video-protection authorisation.
+    r"l['’]\s*[ée]tablissement|la\s+concession|le\s+magasin|l['’]\s*enseigne)"
     r"\s+(?:" + _LEGAL_FORM + r"\s+)?|(?<![\w-])" + _LEGAL_FORM + r"\s+)[«\"“]?\s*"
     r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’-]*(?:\.\w+)*"
     r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|de|du|des|et)){0,4}))",
     re.IGNORECASE,
 )
+_TRADE_NAME = re.compile(r"\s*«\s*(?P<name>(?-i:[A-ZÀ-Ý0-9])[^«»\n]{0,40}?)\s*»")
 # Not names: an anonymised party ("la société X"), words in capitals after a cue.
 _NOT_COMPANIES = {"x", "y", "z", "xx", "xxx", "le", "la", "les", "un", "une", "son", "sa"}
 

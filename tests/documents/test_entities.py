@@ -717,3 +717,24 @@ def test_a_dateline_at_the_start_of_a_line_is_a_place():
 )
 def test_programmes_and_bodies_of_local_security_funding(text, kind, value):
     assert (kind, value) in found(text, kind)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("vidéo-protection à la société SARL Tijo « V and B » (dossier 2015-0856)", "V and B"),
+        ("vidéo-protection à la société SARL Tijo « V and B » (dossier 2015-0856)", "Tijo"),
+        (
+            "vidéo-protection à la concession Gares France Paul (dossier 2012-0409)",
+            "Gares France Paul",
+        ),
+        ("vidéo-protection à l'enseigne Boulangerie Ange (dossier 2014-0001)", "Boulangerie Ange"),
+    ],
+)
+def test_businesses_of_a_prefectoral_authorisation_and_their_trade_names(text, value):
+    assert ("organisation", value) in found(text, "organisation")
+
+
+def test_an_establishment_in_lower_case_is_no_business():
+    text = "vidéo-protection à l'établissement public de la préfecture (dossier 2011-0027)"
+    assert ("organisation", "public") not in found(text, "organisation")
