@@ -912,6 +912,20 @@ def index_flush() -> int:
     return _tantivy().flush()
 
 
+def index_flush_after_commit() -> None:
+    """`index_flush` once the caller's transaction commits (at once outside one): the
+    documents the pipeline queued inside it reach the queue only then (`_after_commit`),
+    and a flush before would find nothing to write."""
+    if backend_name() != "tantivy":
+        return
+    engine = _tantivy()
+
+    def flush() -> None:
+        engine.flush()
+
+    _after_commit(flush)
+
+
 def index_catch_up(since: datetime | None = None) -> int:
     """Index again the documents whose index step is done but whose pages never reached
     the index: the process that queued them died before the commit. `since`: only those

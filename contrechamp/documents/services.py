@@ -239,7 +239,8 @@ def document_process(*, document: Document, batch_index: bool = False) -> Docume
     finally:
         Document.objects.filter(id=document.id).update(lease_until=None)
         if not batch_index:
-            search.index_flush()
+            # After the commit of a transaction around this call, as the queueing.
+            search.index_flush_after_commit()
 
 
 def _run_steps(document: Document) -> Document:
