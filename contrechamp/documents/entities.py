@@ -473,6 +473,8 @@ _INSTITUTIONS = (
     r"(?:\s*(?:du\s+d[ée]partement\s+)?(?:de\s*la|du|des|de\s*l['’]|d['’]|de)\s*"
     r"(?P<department>{departments})" + _NOT_LOWER_AFTER + r"(?:\s+et\s+(?:de\s+|d['’]\s*)?"
     r"(?P<also>" + _CITY + r")(?![\w-]))?|"
+    # "PREFECTURE 44", the stamp of an order: the department's number.
+    r"\s+(?:du\s+)?(?P<number>\d\d|2[AB]|97[1-6])(?![\w-])|"
     # "préfectures de police de Paris et (de) Marseille": the city's department.
     r"\s+(?:de\s+|d['’]\s*)(?P<city1>" + _CITY + r")(?:\s+et\s+(?:de\s+|d['’]\s*)?"
     r"(?P<city2>" + _CITY + r"))?(?![\w-]))?"
@@ -1354,6 +1356,10 @@ def _institutions(text: str) -> list[Found]:
                     ]
                 else:
                     value = "Préfecture " + ("de police " if police else "") + article + name
+            elif match["number"] and not police:
+                entry = next((d for d in g.department_names if d[0] == match["number"]), None)
+                if entry is not None and match["prefecture"].lower().endswith("ecture"):
+                    value = f"Préfecture {entry[2]}{entry[1]}"
             elif match["city1"] and not police:
                 communes = g.communes.get(key(match["city1"]))
                 code = g.seats.get(communes[0].code, "") if communes else ""

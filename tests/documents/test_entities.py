@@ -738,3 +738,10 @@ def test_businesses_of_a_prefectoral_authorisation_and_their_trade_names(text, v
 def test_an_establishment_in_lower_case_is_no_business():
     text = "vidéo-protection à l'établissement public de la préfecture (dossier 2011-0027)"
     assert ("organisation", "public") not in found(text, "organisation")
+
+
+def test_a_prefecture_after_its_department_number():
+    assert ("organisation", "Préfecture de la Loire-Atlantique") in found(
+        "CHARIER GENIE CIVIL\n\nPREFECTURE 44\n", "organisation"
+    )
+    assert found("la préfecture 2019-00079 du recueil", "organisation") == set()
