@@ -49,10 +49,11 @@ def test_a_reviewer_uploads_a_scan_and_an_email_searches_and_cites_a_page(make_v
     page.get_by_role("link", name="Rechercher", exact=True).click()
     page.get_by_label("Rechercher", exact=True).fill("Tarentaize")
     page.get_by_role("button", name="Rechercher").click()
-    hits = page.locator("ol.hits li")
+    # One document, its best page under it.
+    hits = page.locator("ol.hits > li.hit-document")
     expect(hits).to_have_count(1)
     expect(hits.locator("mark")).to_have_text("Tarentaize")
-    hits.get_by_role("link").click()
+    hits.get_by_role("link", name="page 2").click()
     page.wait_for_url(re.compile(r"\?page=2"))
     assert "Page 2 sur 2" in page.inner_text("#page h2")
     assert "Tarentaize" in page.inner_text(".page-text")
