@@ -25,16 +25,17 @@ pytestmark = pytest.mark.django_db
 MARGIN = 0.03
 # (precision, recall) on the held-out part, measured 2026-12-02 with
 # `.venv/bin/python -m tests.documents.evaluation --held-out`.
-MEASURED: dict[str, tuple[float, float]] = {}
-FLOOR = {kind: (p - MARGIN, r - MARGIN) for kind, (p, r) in MEASURED.items()}
-# What the issue asks of the held-out part.
-TARGETS = {
-    "commune": (0.95, 0.90),
-    "organisation": (0.90, 0.85),
-    "technology": (0.0, 0.90),
-    "funder": (0.0, 0.80),
-    "date": (0.0, 0.85),
+MEASURED = {
+    "commune": (0.93, 0.91),
+    "organisation": (0.98, 0.82),
+    "technology": (0.96, 0.88),
+    "funder": (0.78, 0.70),  # 10 labels: one miss is 0.10
+    "amount": (1.00, 0.85),
+    "date": (0.98, 0.97),
 }
+FLOOR = {kind: (p - MARGIN, r - MARGIN) for kind, (p, r) in MEASURED.items()}
+# The issue's targets, not all reached yet (docs/quality.md): communes precision 0.95,
+# organisations recall 0.85, technologies recall 0.90, funders recall 0.80.
 
 
 def test_the_corpus_holds_a_hundred_real_texts_each_with_its_source():
@@ -80,7 +81,6 @@ def test_every_date_label_is_iso_at_its_own_precision():
                 assert value.isdigit(), (text.name, value)
 
 
-@pytest.mark.skipif(not MEASURED, reason="floors not measured yet")
 def test_quality_on_the_held_out_real_texts_does_not_drop_below_its_floor():
     scores = evaluate_real("held-out")
     below = []
