@@ -1432,41 +1432,32 @@ def _technologies(text: str) -> list[Found]:
     g = gazetteer()
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
+
+    def add(slug: str, match: re.Match[str], confidence: float) -> None:
+        taken.append((match.start(), match.end()))
+        found.append(
+            Found(
+                "technology",
+                match.group(),
+                slug,
+                match.start(),
+                match.end(),
+                confidence,
+                technology_id=g.technologies.get(slug),
+            )
+        )
+
     for slug, pattern in _TECH_PATTERNS:
         for match in pattern.finditer(text):
             # "vidéosurveillance algorithmique" is VSA, not also plain video surveillance.
-            if any(s <= match.start() < e for s, e in taken):
-                continue
-            taken.append((match.start(), match.end()))
-            found.append(
-                Found(
-                    "technology",
-                    match.group(),
-                    slug,
-                    match.start(),
-                    match.end(),
-                    0.85,
-                    technology_id=g.technologies.get(slug),
-                )
-            )
+            if not any(s <= match.start() < e for s, e in taken):
+                add(slug, match, 0.85)
     for slug, word, cue in _TECH_IN_CONTEXT:
         for match in word.finditer(text):
             if any(s <= match.start() < e for s, e in taken):
                 continue
-            if not cue.search(_sentence_around(text, match.start(), match.end())):
-                continue
-            taken.append((match.start(), match.end()))
-            found.append(
-                Found(
-                    "technology",
-                    match.group(),
-                    slug,
-                    match.start(),
-                    match.end(),
-                    0.7,
-                    technology_id=g.technologies.get(slug),
-                )
-            )
+            if cue.search(_sentence_around(text, match.start(), match.end())):
+                add(slug, match, 0.7)
     return found
 
 
