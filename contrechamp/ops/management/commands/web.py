@@ -2,12 +2,14 @@
 
 import gc
 import signal
+import threading
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from waitress import serve
 
+from contrechamp.lib.text import nlp
 from contrechamp.wsgi import application
 
 
@@ -34,6 +36,10 @@ class Command(BaseCommand):
         gc.collect()
         gc.freeze()
         gc.set_threshold(20_000, 20, 20)
+        if settings.WEB_PRELOAD_LANGUAGE_MODEL:
+            # While the server already answers: a request that needs the model before it
+            # is loaded waits for this load rather than starting its own.
+            threading.Thread(target=nlp, name="language-model", daemon=True).start()
         self.stdout.write(f"Contrechamp at http://{options['host']}:{options['port']}/")
         self.stdout.flush()
         serve(
