@@ -38,6 +38,19 @@ def _fresh_rate_limits(request):
             return
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing():
+    """Passwords hashed with one round of MD5 in this process: the real hasher (PBKDF2,
+    a million rounds, 0.6 s a password here) made every persona cost seconds, and the
+    suite runs thousands of them. What the site uses is checked in
+    tests/accounts/test_passwords.py, and every server a test starts in its own process
+    (the browser tests, the commands) hashes as production does."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # Loaded once: every `db` test runs inside a transaction that is rolled back, so the

@@ -73,3 +73,24 @@ def test_the_admin_set_password_form_refuses_a_weak_password(administrator, cont
         contributor, {"password1": "motdepasse2024", "password2": "motdepasse2024"}
     )
     assert not form.is_valid()
+
+
+def test_the_site_hashes_passwords_with_django_s_slow_default():
+    """The tests of this process hash with MD5 for speed (tests/conftest.py); the site
+    itself keeps Django's default, PBKDF2 with its hundreds of thousands of rounds, in a
+    process of its own as production runs it."""
+    import subprocess
+    import sys
+
+    script = (
+        "from django.contrib.auth.hashers import get_hasher; h = get_hasher(); "
+        "print(h.algorithm, h.iterations)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "contrechamp", "shell", "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    algorithm, iterations = result.stdout.split()[-2:]
+    assert algorithm == "pbkdf2_sha256" and int(iterations) >= 600_000

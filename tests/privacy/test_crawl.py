@@ -232,7 +232,8 @@ def seed(contributor, reviewer) -> Seed:
     proofs = list(Attachment.objects.filter(id__in=requests["attachment_id"]))
     # Accounts: nobody's address, the names of those who only wrote drafts and uploads,
     # and no password hash.
-    accounts = [contributor.email, reviewer.email, contributor.username, "pbkdf2_sha256$"]
+    hashed = contributor.password.split("$")[0] + "$"
+    accounts = [contributor.email, reviewer.email, contributor.username, hashed]
     return Seed(
         values=values,
         secrets=[*SECRETS, *token, *accounts],
