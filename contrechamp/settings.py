@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "contrechamp.tips",
     "contrechamp.moderation",
     "contrechamp.groups",
+    "contrechamp.watch",
     "contrechamp.api",
     "contrechamp.pages",
     "contrechamp.ops",

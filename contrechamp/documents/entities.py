@@ -1428,6 +1428,14 @@ def _found(
     )
 
 
+def technologies_in(text: str) -> list[Found]:
+    """The technologies a short text names (a contract's object, a notice's title), by the
+    same wordings as in documents, without the language model: the watch scores records
+    with it."""
+    gazetteer(check=True)
+    return _technologies(text)
+
+
 def _technologies(text: str) -> list[Found]:
     g = gazetteer()
     found: list[Found] = []

@@ -1,0 +1,67 @@
+"""`contrechamp watch import|candidates`: the procurement watch from a shell or cron."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from contrechamp.watch.models import WatchRecord
+from contrechamp.watch.services import candidate_json, import_decp, run_json
+
+
+class Command(BaseCommand):
+    help = "Import procurement records and list the candidates they made."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser(
+            "import", help="Import files (JSON, XML, CSV or .zip of them) of a source."
+        )
+        imp.add_argument("source", choices=["decp"])
+        imp.add_argument("paths", nargs="+")
+        imp.add_argument("--json", action="store_true", help="The run's log as JSON.")
+        cand = sub.add_parser("candidates", help="Records scored as candidates, best first.")
+        cand.add_argument("--source", choices=["decp"])
+        cand.add_argument("--status", choices=[s for s, _ in WatchRecord.STATUSES], default=None)
+        cand.add_argument("--json", action="store_true", help="One JSON object per line.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "handle_" + options["action"])(**options)
+
+    def handle_import(self, **options: Any) -> None:
+        paths = [Path(p) for p in options["paths"]]
+        missing = [str(p) for p in paths if not p.is_file()]
+        if missing:
+            raise CommandError(f"No such file: {', '.join(missing)}.")
+        run = import_decp(paths)
+        if options["json"]:
+            self.stdout.write(json.dumps(run_json(run), ensure_ascii=False))
+        else:
+            self.stdout.write(
+                f"{run.read} records read: {run.new} new, {run.updated} updated, "
+                f"{run.unchanged} unchanged, {run.candidates} new candidates, "
+                f"{run.errors} errors."
+            )
+            for error in run.error_samples:
+                self.stderr.write(f"{error['input']} #{error['position']}: {error['error']}")
+
+    def handle_candidates(self, **options: Any) -> None:
+        rows = WatchRecord.objects.select_related("commune", "epci")
+        if options["status"]:
+            rows = rows.filter(status=options["status"])
+        else:
+            rows = rows.exclude(status="below")
+        if options["source"]:
+            rows = rows.filter(source=options["source"])
+        for row in rows.order_by("-score", "-date", "id").iterator(chunk_size=500):
+            if options["json"]:
+                self.stdout.write(json.dumps(candidate_json(row), ensure_ascii=False))
+            else:
+                place = row.commune.name if row.commune else row.department or "?"
+                self.stdout.write(
+                    f"{row.score:4} {row.status:9} {row.date or '':10} {place[:20]:20} "
+                    f"{row.object[:70]}"
+                )

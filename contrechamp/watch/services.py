@@ -1,0 +1,250 @@
+"""Importing procurement records: read, resolve, score, keep (idempotently, with the
+history of what changed), and log the run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from contrechamp.places.models import Commune, Epci
+from contrechamp.registry.models import Organisation
+from contrechamp.watch import decp
+from contrechamp.watch.models import ImportRun, WatchRecord
+from contrechamp.watch.scoring import score_record
+
+# Records written per transaction: a crash loses at most this many, and a re-run
+# finds the rest unchanged.
+BATCH = 500
+ERROR_SAMPLES = 20
+# The fields whose change is a change of the record (kept in its history).
+TRACKED = ("buyer_siret", "buyer_name", "object", "cpv", "amount", "date", "holders", "place_code")
+
+
+class Places:
+    """Buyer SIRET → SIREN → commune or intercommunality; a place of execution by its
+    INSEE code, postal code or department. Loaded once per import."""
+
+    def __init__(self) -> None:
+        self.commune_by_siren: dict[str, tuple[int, str]] = {}
+        self.commune_by_code: dict[str, tuple[int, str]] = {}
+        self.commune_by_postal: dict[str, tuple[int, str]] = {}
+        for pk, code, siren, postal, department in Commune.objects.filter(
+            kind="commune"
+        ).values_list("id", "code", "siren", "postal_codes", "department__code"):
+            value = (pk, department or "")
+            self.commune_by_code[code] = value
+            if siren:
+                self.commune_by_siren[siren] = value
+            for item in (postal or "").replace(",", " ").split():
+                # A postal code shared by several communes names none of them.
+                self.commune_by_postal[item] = (
+                    (0, value[1]) if item in self.commune_by_postal else value
+                )
+        self.epci_by_siren = dict(Epci.objects.values_list("siren", "id"))
+
+    def resolve(self, record: decp.Record) -> dict[str, Any]:
+        siren = record.buyer_siret[:9]
+        commune = self.commune_by_siren.get(siren)
+        epci = self.epci_by_siren.get(siren)
+        department = commune[1] if commune else ""
+        if commune is None and epci is None:
+            kind = record.place_type.lower()
+            code = record.place_code.strip()
+            if "commune" in kind:
+                commune = self.commune_by_code.get(code)
+            elif "postal" in kind:
+                commune = self.commune_by_postal.get(code)
+            elif "partement" in kind and len(code) in (2, 3):
+                department = code
+            if commune:
+                department = commune[1]
+        return {
+            "commune_id": commune[0] if commune and commune[0] else None,
+            "epci_id": epci,
+            "department": department[:3],
+        }
+
+
+def known_vendors() -> dict[str, str]:
+    """The registry's vendors with a SIREN, by SIREN."""
+    return {
+        siren: name
+        for siren, name in Organisation.objects.filter(kind="vendor")
+        .exclude(siren="")
+        .values_list("siren", "name")
+    }
+
+
+def _digest(record: decp.Record) -> str:
+    fields = {name: getattr(record, name) for name in TRACKED}
+    return hashlib.sha256(json.dumps(fields, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _tracked(row: WatchRecord) -> dict[str, Any]:
+    values = {name: getattr(row, name) for name in TRACKED}
+    values["amount"] = str(values["amount"]) if values["amount"] is not None else None
+    values["date"] = values["date"].isoformat() if values["date"] else None
+    return values
+
+
+def import_records(records: Iterable[decp.Record], *, source: str, inputs: list[str]) -> ImportRun:
+    """Keep each record once per (source, key): new, changed (with its history) or
+    unchanged; scored and resolved. Returns the run, saved with its counts."""
+    run = ImportRun.objects.create(source=source, inputs=inputs)
+    places = Places()
+    vendors = known_vendors()
+    batch: list[decp.Record] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            _write(batch, run, places, vendors, source)
+        batch.clear()
+
+    for record in records:
+        run.read += 1
+        batch.append(record)
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _write(
+    batch: list[decp.Record], run: ImportRun, places: Places, vendors: dict[str, str], source: str
+) -> None:
+    # The same key twice in a batch (a republication): the last one read wins.
+    by_key = {r.key: r for r in batch}
+    existing = {
+        row.key: row for row in WatchRecord.objects.filter(source=source, key__in=list(by_key))
+    }
+    created = []
+    for key, record in by_key.items():
+        digest = _digest(record)
+        row = existing.get(key)
+        if row is not None and row.digest == digest:
+            run.unchanged += 1
+            continue
+        score = score_record(
+            text=record.object, cpv=record.cpv, holders=record.holders, vendors=vendors
+        )
+        values = {
+            "record_id": record.record_id,
+            "kind": record.kind,
+            "buyer_siret": record.buyer_siret,
+            "buyer_name": record.buyer_name,
+            "object": record.object,
+            "cpv": record.cpv,
+            "amount": record.amount,
+            "date": record.date,
+            "holders": record.holders,
+            "place_code": record.place_code,
+            "place_type": record.place_type,
+            "score": score.score,
+            "reasons": score.reasons,
+            "technologies": score.technologies,
+            "vendors": score.vendors,
+            "digest": digest,
+            **places.resolve(record),
+        }
+        if row is None:
+            status = "new" if score.candidate else "below"
+            created.append(WatchRecord(source=source, key=key, status=status, **values))
+            run.new += 1
+            run.candidates += score.candidate
+            continue
+        before = _tracked(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        after = _tracked(row)
+        changed = {k: before[k] for k in TRACKED if before[k] != after[k]}
+        row.history = [
+            *row.history,
+            {"at": timezone.now().isoformat(), "run": run.id, "before": changed},
+        ]
+        # A record that becomes a candidate joins the queue; one already decided keeps
+        # its decision (its history shows what changed since).
+        if row.status == "below" and score.candidate:
+            row.status = "new"
+            run.candidates += 1
+        elif row.status == "new" and not score.candidate:
+            row.status = "below"
+        row.save()
+        run.updated += 1
+    WatchRecord.objects.bulk_create(created)
+
+
+def read_decp(paths: list[Path], run_errors: list[dict[str, Any]]) -> Iterator[decp.Record]:
+    """The records of the DECP files, normalised; a record that cannot be read is logged
+    in `run_errors` and skipped, a file that cannot be read at all too."""
+    for path in paths:
+        position = -1
+        try:
+            for position, raw in enumerate(decp.read_path(path)):
+                try:
+                    record = decp.normalise(raw)
+                except (TypeError, ValueError, AttributeError) as error:
+                    run_errors.append(
+                        {"input": raw.input, "position": position, "error": str(error)}
+                    )
+                    continue
+                if not record.record_id:
+                    run_errors.append({"input": raw.input, "position": position, "error": "no id"})
+                    continue
+                yield record
+        except (decp.DecpError, OSError, UnicodeError) as error:
+            run_errors.append({"input": str(path), "position": position + 1, "error": str(error)})
+
+
+def import_decp(paths: list[Path]) -> ImportRun:
+    errors: list[dict[str, Any]] = []
+    run = import_records(read_decp(paths, errors), source="decp", inputs=[str(p) for p in paths])
+    run.errors = len(errors)
+    run.error_samples = errors[:ERROR_SAMPLES]
+    run.save(update_fields=["errors", "error_samples"])
+    return run
+
+
+def candidate_json(row: WatchRecord) -> dict[str, Any]:
+    """One candidate as `watch candidates --json` prints it."""
+    return {
+        "source": row.source,
+        "record": row.record_id,
+        "key": row.key,
+        "buyer": {"siret": row.buyer_siret, "name": row.buyer_name},
+        "commune": row.commune.code if row.commune else None,
+        "epci": row.epci.siren if row.epci else None,
+        "department": row.department or None,
+        "object": row.object,
+        "cpv": row.cpv,
+        "amount": float(row.amount) if isinstance(row.amount, Decimal) else None,
+        "date": row.date.isoformat() if row.date else None,
+        "holders": row.holders,
+        "score": row.score,
+        "reasons": row.reasons,
+        "technologies": row.technologies,
+        "vendors": row.vendors,
+        "status": row.status,
+    }
+
+
+def run_json(run: ImportRun) -> dict[str, Any]:
+    return {
+        "source": run.source,
+        "inputs": run.inputs,
+        "read": run.read,
+        "new": run.new,
+        "updated": run.updated,
+        "unchanged": run.unchanged,
+        "candidates": run.candidates,
+        "errors": run.errors,
+        "error_samples": run.error_samples,
+    }
