@@ -59,11 +59,11 @@ def test_it_fails_when_places_imports_the_registry(tmp_path):
 def test_it_fails_when_an_app_is_given_no_layer(tmp_path):
     # A new top-level app must be placed in the layers before it can be imported.
     copy = copy_of_the_package(tmp_path)
-    (copy / "contrechamp" / "watch").mkdir()
-    (copy / "contrechamp" / "watch" / "__init__.py").write_text("")
+    (copy / "contrechamp" / "campaigns").mkdir()
+    (copy / "contrechamp" / "campaigns" / "__init__.py").write_text("")
     result = lint_imports(copy)
     assert result.returncode != 0, result.stdout
-    assert "contrechamp.watch" in result.stdout
+    assert "contrechamp.campaigns" in result.stdout
 
 
 # --- templates ------------------------------------------------------------------------

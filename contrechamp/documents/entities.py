@@ -1430,14 +1430,13 @@ def _found(
 
 def technologies_in(text: str) -> list[Found]:
     """The technologies a short text names (a contract's object, a notice's title), by the
-    same wordings as in documents, without the language model: the watch scores records
-    with it."""
-    gazetteer(check=True)
-    return _technologies(text)
+    same wordings as in documents, without the language model or the gazetteer (values
+    are slugs, without registry ids): the watch scores a million records with it."""
+    return _technologies(text, {})
 
 
-def _technologies(text: str) -> list[Found]:
-    g = gazetteer()
+def _technologies(text: str, ids: dict[str, int] | None = None) -> list[Found]:
+    technology_ids = gazetteer().technologies if ids is None else ids
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
 
@@ -1451,7 +1450,7 @@ def _technologies(text: str) -> list[Found]:
                 match.start(),
                 match.end(),
                 confidence,
-                technology_id=g.technologies.get(slug),
+                technology_id=technology_ids.get(slug),
             )
         )
 

@@ -10,10 +10,10 @@ figures on the held-out part are in docs/quality.md."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from contrechamp.documents.entities import technologies_in
+from contrechamp.lib.text import unaccent
 
 THRESHOLD = 50
 
@@ -123,15 +123,19 @@ _NEGATIVES: list[tuple[str, int, str]] = [
 ]
 _WORDS_RE = [(re.compile(p), points, why) for p, points, why in _WORDS]
 _NEGATIVES_RE = [(re.compile(p), points, why) for p, points, why in _NEGATIVES]
+# Any word or trap at all: most records have none, and then one search decides.
+_ANY_WORD = re.compile("|".join(f"(?:{p})" for p, _, _ in _WORDS))
+_ANY_NEGATIVE = re.compile("|".join(f"(?:{p})" for p, _, _ in _NEGATIVES))
 
 
 def fold(text: str) -> str:
     """Lower case without accents; an accent the source lost (U+FFFD) read as "e", the
     commonest ("vid\ufffdoprotection" → "videoprotection")."""
-    text = text.replace("\ufffd", "e")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[\s\u00a0]+", " ", text.lower().replace("’", "'"))
+    text = unaccent(text.replace("\ufffd", "e"))
+    return _BLANKS.sub(" ", text.lower().replace("’", "'"))
+
+
+_BLANKS = re.compile(r"[\s\u00a0]+")
 
 
 @dataclass
@@ -169,19 +173,25 @@ def score_record(
     # The strongest word counts in full, the others for a third: "vidéoprotection" and
     # "caméras" say one thing twice.
     words = sorted(
-        ((points, why) for pattern, points, why in _WORDS_RE if pattern.search(folded)),
+        (
+            (points, why)
+            for pattern, points, why in (_WORDS_RE if _ANY_WORD.search(folded) else [])
+            if pattern.search(folded)
+        ),
         reverse=True,
     )
     for rank, (points, why) in enumerate(words):
         gained = points if rank == 0 else points // 3
         result.score += gained
         result.reasons.append(f"{why} (+{gained})")
-    for pattern, points, why in _NEGATIVES_RE:
+    for pattern, points, why in _NEGATIVES_RE if _ANY_NEGATIVE.search(folded) else []:
         if pattern.search(folded):
             result.score -= points
             result.reasons.append(f"{why} (−{points})")
-    repaired = text.replace("\ufffd", "é")
-    result.technologies = sorted({f.value for f in technologies_in(repaired)})
+    if words:
+        # Only where a word of the field is: the taxonomy's wordings are a subset.
+        repaired = text.replace("\ufffd", "é")
+        result.technologies = sorted({f.value for f in technologies_in(repaired)})
     known = []
     for holder in holders:
         name = vendors.get(holder.get("siret", "")[:9])
