@@ -195,6 +195,7 @@ urlpatterns = [
     re_path(r"^api/v1/", unmatched),
     path("compte/", include("contrechamp.accounts.urls")),
     path("moderation/", include("contrechamp.moderation.urls")),
+    path("veille/", include("contrechamp.watch.urls")),
     path("journal/", include("contrechamp.audit.urls")),
     path("collectifs/", include("contrechamp.groups.urls")),
     path("signaler/", include("contrechamp.tips.urls")),

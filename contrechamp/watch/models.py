@@ -69,6 +69,15 @@ class WatchRecord(models.Model):
     technologies = models.JSONField(default=list)
     vendors = models.JSONField(default=list)
     status = models.CharField(max_length=10, choices=STATUSES, default="below")
+    # The review: who decided, when, into which deployment, and why a rejection.
+    deployment = models.ForeignKey(
+        "registry.Deployment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
     digest = models.CharField(max_length=64)
     # Each change of the record seen by an import: {"at", "run", "before": {field: value}}.
     history = models.JSONField(default=list)

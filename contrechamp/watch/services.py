@@ -282,3 +282,149 @@ def run_json(run: ImportRun) -> dict[str, Any]:
         "errors": run.errors,
         "error_samples": run.error_samples,
     }
+
+
+# --- review ---------------------------------------------------------------------------
+
+DECP_DATASET_URL = "https://www.data.gouv.fr/fr/datasets/5cd57bf68b4c4179299eb0e9/"
+
+
+class AlreadyDecided(Exception):
+    """The candidate was decided already (posted twice, or by two reviewers at once)."""
+
+
+def _waiting(record_id: int) -> WatchRecord:
+    """The candidate under a lock, if it still waits."""
+    row = (
+        WatchRecord.objects.select_for_update(of=("self",))
+        .select_related("commune", "epci")
+        .filter(id=record_id, status="new")
+        .first()
+    )
+    if row is None:
+        raise AlreadyDecided
+    return row
+
+
+def record_citation(row: WatchRecord) -> dict[str, Any]:
+    """The record cited as a source: the dataset, with the record's place in it."""
+    return {
+        "source": {
+            "title": f"DECP – {row.buyer_name or row.buyer_siret} – {row.record_id}"[:400],
+            "publisher": "data.gouv.fr (DECP)",
+            "url": DECP_DATASET_URL,
+            "published_on": row.date.isoformat() if row.date else "",
+        },
+        "quote": row.object[:5000],
+        "locator": f"{row.buyer_siret}:{row.record_id}"[:100],
+    }
+
+
+def _description(row: WatchRecord) -> str:
+    parts = [row.object]
+    if row.amount is not None:
+        parts.append(f"Montant : {row.amount:,.2f} €".replace(",", " ").replace(".", ",", 1))
+    if row.date:
+        parts.append(f"Date : {row.date.isoformat()}")
+    if row.buyer_name or row.buyer_siret:
+        parts.append(f"Acheteur : {row.buyer_name} ({row.buyer_siret})".strip())
+    return "\n".join(parts)
+
+
+def candidate_accept(*, record_id: int, user: Any) -> Any:
+    """A new unpublished deployment from the candidate (place, technology, vendors,
+    date, the record cited as its source). Returns the deployment."""
+    from contrechamp.registry.schemas import empty_deployment
+    from contrechamp.registry.services import deployment_create
+
+    with transaction.atomic():
+        row = _waiting(record_id)
+        data = empty_deployment()
+        technologies = row.technologies or ["videosurveillance"]
+        place = row.commune.name if row.commune else row.buyer_name
+        data.update(
+            title=f"{row.object[:150]} – {place}"[:300] if place else row.object[:300],
+            status="announced",
+            is_published=False,
+            communes=[row.commune.code] if row.commune else [],
+            epcis=[row.epci.siren] if row.epci else [],
+            technologies=technologies,
+            vendors=[h["name"] for h in row.holders if h.get("name")][:5],
+            start_date=row.date.isoformat() if row.date else "",
+            description=_description(row),
+            citations=[record_citation(row)],
+        )
+        deployment = deployment_create(
+            data=data, author=user, comment=f"{row.source} {row.record_id}"[:500]
+        )
+        _decide(row, "accepted", user, deployment=deployment)
+        return deployment
+
+
+def candidate_attach(*, record_id: int, deployment: Any, user: Any) -> Any:
+    """The record cited as a source of an existing deployment."""
+    from contrechamp.registry.models import Deployment
+    from contrechamp.registry.services import deployment_snapshot, deployment_update
+
+    with transaction.atomic():
+        row = _waiting(record_id)
+        locked = Deployment.objects.select_for_update().get(id=deployment.id)
+        data = deployment_snapshot(locked)
+        citation = record_citation(row)
+        if not any(
+            c.get("locator") == citation["locator"] and c["source"].get("url") == DECP_DATASET_URL
+            for c in data["citations"]
+        ):
+            data["citations"] = [*data["citations"], citation]
+        updated = deployment_update(
+            deployment=locked,
+            data=data,
+            base_version=locked.version,
+            author=user,
+            comment=f"{row.source} {row.record_id}"[:500],
+        )
+        _decide(row, "attached", user, deployment=updated)
+        return updated
+
+
+def candidates_decide(*, record_ids: list[int], status: str, user: Any, reason: str = "") -> int:
+    """Reject (with a reason, kept to tune the scoring) or mark as duplicates; the
+    candidates decided already are left as they are. Returns how many were decided."""
+    if status not in ("rejected", "duplicate"):
+        raise ValueError(status)
+    decided = 0
+    with transaction.atomic():
+        rows = WatchRecord.objects.select_for_update().filter(id__in=record_ids, status="new")
+        for row in rows:
+            _decide(row, status, user, reason=reason)
+            decided += 1
+    return decided
+
+
+def _decide(
+    row: WatchRecord, status: str, user: Any, *, deployment: Any = None, reason: str = ""
+) -> None:
+    row.status = status
+    row.decided_by = user
+    row.decided_at = timezone.now()
+    row.reason = reason[:2000]
+    if deployment is not None:
+        row.deployment = deployment
+    row.save(update_fields=["status", "decided_by", "decided_at", "reason", "deployment"])
+
+
+def near_deployments(row: WatchRecord, limit: int = 3) -> list[Any]:
+    """Deployments of the registry the candidate may already be: the same commune (or
+    intercommunality) and one of its technologies."""
+    from contrechamp.registry.models import Deployment
+
+    found = Deployment.objects.all()
+    if row.commune_id:
+        found = found.filter(communes=row.commune_id)
+    elif row.epci_id:
+        found = found.filter(epcis=row.epci_id)
+    else:
+        return []
+    if row.technologies:
+        found = found.filter(technologies__slug__in=row.technologies)
+    return list(found.distinct().order_by("-updated_at")[:limit])

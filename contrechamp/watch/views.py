@@ -1,0 +1,123 @@
+"""The review queue of the procurement watch (reviewers): candidates by score with their
+reasons, what they resolve to and the deployments they may already be; create a
+deployment, attach to one, reject with a reason, mark as duplicate, one by one or
+several at once."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from contrechamp.registry.models import Deployment
+from contrechamp.registry.permissions import may_review
+from contrechamp.watch.models import WatchRecord
+from contrechamp.watch.services import (
+    AlreadyDecided,
+    candidate_accept,
+    candidate_attach,
+    candidates_decide,
+    near_deployments,
+)
+
+PER_PAGE = 25
+
+
+def _reviewer(request: HttpRequest) -> User:
+    if not may_review(request.user) or not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    _reviewer(request)
+    rows = WatchRecord.objects.filter(status="new").select_related("commune", "epci")
+    page = Paginator(rows.order_by("-score", "-date", "id"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    cards = [{"row": row, "near": near_deployments(row)} for row in page]
+    return render(
+        request,
+        "watch/queue.html",
+        {"cards": cards, "page": page, "total": page.paginator.count},
+    )
+
+
+def _already(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("This candidate was decided already; nothing was done."))
+    return redirect("watch-queue")
+
+
+def _record_id(value: object) -> int:
+    text = str(value or "")
+    if not text.isdigit():
+        raise PermissionDenied
+    return int(text)
+
+
+@require_POST
+def accept(request: HttpRequest, record_id: int) -> HttpResponse:
+    user = _reviewer(request)
+    try:
+        deployment = candidate_accept(record_id=record_id, user=user)
+    except AlreadyDecided:
+        return _already(request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("watch-queue")
+    messages.success(
+        request, _("Draft deployment “%(title)s” created.") % {"title": deployment.title}
+    )
+    return redirect("deployment-edit", slug=deployment.slug)
+
+
+@require_POST
+def attach(request: HttpRequest, record_id: int) -> HttpResponse:
+    user = _reviewer(request)
+    target = str(request.POST.get("deployment", ""))
+    deployment = Deployment.objects.filter(id=int(target) if target.isdigit() else 0).first()
+    if deployment is None:
+        messages.error(request, _("That deployment does not exist."))
+        return redirect("watch-queue")
+    try:
+        candidate_attach(record_id=record_id, deployment=deployment, user=user)
+    except AlreadyDecided:
+        return _already(request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("watch-queue")
+    messages.success(request, _("Cited as a source of “%(title)s”.") % {"title": deployment.title})
+    return redirect("watch-queue")
+
+
+@require_POST
+def decide(request: HttpRequest) -> HttpResponse:
+    """Reject or mark as duplicate: one candidate (its own form) or the selected ones."""
+    user = _reviewer(request)
+    action = request.POST.get("action", "")
+    if action not in ("reject", "duplicate"):
+        messages.error(request, _("Choose an action."))
+        return redirect("watch-queue")
+    ids = [_record_id(v) for v in request.POST.getlist("ids")]
+    reason = str(request.POST.get("reason", "")).strip()
+    if not ids:
+        messages.error(request, _("Select at least one candidate."))
+        return redirect("watch-queue")
+    if action == "reject" and not reason:
+        messages.error(request, _("Say why: the reasons tune the scoring."))
+        return redirect("watch-queue")
+    status = "rejected" if action == "reject" else "duplicate"
+    count = candidates_decide(record_ids=ids, status=status, user=user, reason=reason)
+    if count == 0:
+        return _already(request)
+    messages.success(
+        request,
+        ngettext("%(n)d candidate decided.", "%(n)d candidates decided.", count) % {"n": count},
+    )
+    return redirect("watch-queue")

@@ -1,0 +1,101 @@
+"""The review queue of the watch, attacked: who may see and decide, a candidate decided
+twice, a crafted deployment or id, a form with its reason removed."""
+
+import pytest
+from django.urls import reverse
+
+from contrechamp.registry.models import Deployment
+from contrechamp.registry.services import deployment_create
+from contrechamp.watch.models import WatchRecord
+from contrechamp.watch.services import DECP_DATASET_URL, import_decp
+from tests.factories import deployment_data
+from tests.watch.test_decp import SELECTION
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fos():
+    import_decp([SELECTION])
+    return WatchRecord.objects.get(record_id="2018xLhnXotcvc00")
+
+
+@pytest.fixture
+def reviewing(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+def test_only_reviewers_see_the_queue_and_decide(client, contributor, fos):
+    queue = reverse("watch-queue")
+    assert client.get(queue).status_code in (302, 403)
+    client.force_login(contributor)
+    assert client.get(queue).status_code == 403
+    for name in ("watch-accept", "watch-attach"):
+        assert client.post(reverse(name, args=[fos.id])).status_code == 403
+    response = client.post(reverse("watch-decide"), {"ids": [fos.id], "action": "duplicate"})
+    assert response.status_code == 403
+    fos.refresh_from_db()
+    assert fos.status == "new" and not Deployment.objects.filter(title__contains="Fos").exists()
+
+
+def test_the_queue_shows_reasons_place_and_buyer(reviewing, fos):
+    page = reviewing.get(reverse("watch-queue")).content.decode()
+    assert "Mairie de Fos sur Mer" in page and "Fos-sur-Mer" in page
+    assert "CPV 32323500" in page and "131" in page
+
+
+def test_accepting_makes_one_draft_even_when_posted_twice(reviewing, fos):
+    before = Deployment.objects.count()
+    first = reviewing.post(reverse("watch-accept", args=[fos.id]))
+    assert first.status_code == 302 and "/modifier/" in first["Location"]
+    second = reviewing.post(reverse("watch-accept", args=[fos.id]), follow=True)
+    assert "decided already" in second.content.decode() or "déjà" in second.content.decode()
+    assert Deployment.objects.count() == before + 1
+    fos.refresh_from_db()
+    deployment = fos.deployment
+    assert fos.status == "accepted" and not deployment.is_published
+    assert list(deployment.communes.values_list("code", flat=True)) == ["13039"]
+    assert "videosurveillance" in deployment.technologies.values_list("slug", flat=True)
+    citation = deployment.citations.get()
+    assert citation.source.url == DECP_DATASET_URL and "2018xLhnXotcvc00" in citation.locator
+
+
+def test_attaching_cites_the_record_and_a_crafted_deployment_changes_nothing(
+    reviewing, fos, reviewer
+):
+    data = deployment_data(communes=["13039"], technologies=["videosurveillance"], title="Fos")
+    existing = deployment_create(data=data, author=reviewer)
+    page = reviewing.get(reverse("watch-queue")).content.decode()
+    assert f'value="{existing.id}"' in page  # offered as a near-duplicate
+    bad = reviewing.post(reverse("watch-attach", args=[fos.id]), {"deployment": "99999"})
+    assert bad.status_code == 302
+    fos.refresh_from_db()
+    assert fos.status == "new"
+    reviewing.post(reverse("watch-attach", args=[fos.id]), {"deployment": existing.id})
+    fos.refresh_from_db()
+    assert fos.status == "attached" and fos.deployment_id == existing.id
+    assert existing.citations.filter(source__url=DECP_DATASET_URL).count() == 1
+
+
+def test_a_rejection_needs_its_reason_and_keeps_it(reviewing, fos):
+    url = reverse("watch-decide")
+    reviewing.post(url, {"ids": [fos.id], "action": "reject"})  # the reason removed
+    fos.refresh_from_db()
+    assert fos.status == "new"
+    reviewing.post(url, {"ids": [fos.id], "action": "reject", "reason": "déjà connu"})
+    fos.refresh_from_db()
+    assert (fos.status, fos.reason) == ("rejected", "déjà connu") and fos.decided_by_id
+
+
+def test_bulk_marks_several_and_a_crafted_id_is_refused(reviewing, fos):
+    others = list(WatchRecord.objects.filter(status="new").exclude(id=fos.id)[:3])
+    url = reverse("watch-decide")
+    assert reviewing.post(url, {"ids": ["1 OR 1=1"], "action": "duplicate"}).status_code == 403
+    reviewing.post(url, {"ids": [o.id for o in others], "action": "duplicate"})
+    assert (
+        WatchRecord.objects.filter(id__in=[o.id for o in others], status="duplicate").count() == 3
+    )
+    assert reviewing.post(url, {"ids": [fos.id], "action": "publish"}).status_code == 302
+    fos.refresh_from_db()
+    assert fos.status == "new"
