@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_noop
 
 from contrechamp.documents.entities import technologies_in
 from contrechamp.lib.text import unaccent
@@ -51,75 +54,83 @@ _WORDS: list[tuple[str, int, str]] = [
     (
         r"video ?-?(?:protection|surveillance|verbalisation)|videoprotege|videosurveille",
         60,
-        "video surveillance",
+        gettext_noop("video surveillance"),
     ),
     (
         r"\bcameras?\b.{0,40}\b(?:surveillance|securite|protection|urbaine?s?|nomades?|pietons?)"
         r"|\b(?:surveillance|securite)\b.{0,30}\bcameras?\b",
         50,
-        "cameras for surveillance",
+        gettext_noop("cameras for surveillance"),
     ),
     (
         r"\bcsu\b|centre (?:de )?(?:supervision|surveillance) urbain|supervision urbaine"
         r"|hypervis",
         50,
-        "urban supervision centre",
+        gettext_noop("urban supervision centre"),
     ),
-    (r"\blapi\b|lecture automatique (?:des )?plaques|lecteurs? de plaques", 50, "plate reading"),
+    (
+        r"\blapi\b|lecture automatique (?:des )?plaques|lecteurs? de plaques",
+        50,
+        gettext_noop("plate reading"),
+    ),
     (
         r"reconnaissance faciale|biometri|analyse (?:automatique |intelligente )?(?:des )?images"
         r"|video ?-?analyse|videosurveillance (?:algorithmique|intelligente)",
         50,
-        "image analysis or biometrics",
+        gettext_noop("image analysis or biometrics"),
     ),
-    (r"\bdrones?\b|aeronefs? (?:sans|telepilote)", 25, "drones"),
+    (r"\bdrones?\b|aeronefs? (?:sans|telepilote)", 25, gettext_noop("drones")),
     (
         r"capteurs? (?:sonores?|audio|acoustiques?)|detection (?:des )?(?:bruits|sons)",
         40,
-        "audio sensors",
+        gettext_noop("audio sensors"),
     ),
-    (r"\bvideo\b|\bcameras?\b", 15, "video or cameras"),
-    (r"\bsurveillance\b|\bsurete\b|\bsecurisation\b", 10, "surveillance or security"),
+    (r"\bvideo\b|\bcameras?\b", 15, gettext_noop("video or cameras")),
+    (r"\bsurveillance\b|\bsurete\b|\bsecurisation\b", 10, gettext_noop("surveillance or security")),
 ]
 # What looks like it and is not: each takes points away, with its reason.
 _NEGATIVES: list[tuple[str, int, str]] = [
     (
         r"photograph(?:ie|es?) (?:scolaire|de classe|d.identite)|photos? de classe",
         60,
-        "school photography",
+        gettext_noop("school photography"),
     ),
-    (r"visio ?-?conference|video ?-?conference|visioconf", 60, "video conferencing"),
+    (r"visio ?-?conference|video ?-?conference|visioconf", 60, gettext_noop("video conferencing")),
     (
         r"(?:production|realisation|tournage|montage) (?:de )?(?:films?|videos?|audiovisuel)"
         r"|captation video|\bfilms?\b|clips?",
         40,
-        "video production",
+        gettext_noop("video production"),
     ),
     (
         r"inspection (?:televisee|video|camera)|\bitv\b|canalisations?|assainissement|reseaux? "
         r"d.eaux?|endoscop",
         60,
-        "pipe inspection",
+        gettext_noop("pipe inspection"),
     ),
     (
         r"time ?-?lapse|prises? de vues?|photos? aeriennes?|orthophoto|topograph|releves?",
         40,
-        "photography or survey",
+        gettext_noop("photography or survey"),
     ),
-    (r"pedagogi|educati|programmables?|college|lycee|ecole", 25, "teaching"),
-    (r"incendie|\bssi\b|desenfumage|intrusion", 20, "fire or intrusion alarm"),
+    (r"pedagogi|educati|programmables?|college|lycee|ecole", 25, gettext_noop("teaching")),
+    (r"incendie|\bssi\b|desenfumage|intrusion", 20, gettext_noop("fire or intrusion alarm")),
     (
         r"courants? (?:forts?|faibles?)|\bcfo\b|\bcfa\b|electricite|electrique",
         15,
-        "electrical works",
+        gettext_noop("electrical works"),
     ),
     (
         r"\bsurveillance (?:de la qualite|medicale|sanitaire|epidemiolog|des eaux|de l.air"
         r"|des travaux|de chantier|environnementale|des sols|piezometr)",
         40,
-        "surveillance of something else",
+        gettext_noop("surveillance of something else"),
     ),
-    (r"gardiennage|agents? de securite|vigiles?|surveillance humaine", 25, "guarding by people"),
+    (
+        r"gardiennage|agents? de securite|vigiles?|surveillance humaine",
+        25,
+        gettext_noop("guarding by people"),
+    ),
 ]
 _WORDS_RE = [(re.compile(p), points, why) for p, points, why in _WORDS]
 _NEGATIVES_RE = [(re.compile(p), points, why) for p, points, why in _NEGATIVES]
@@ -141,7 +152,9 @@ _BLANKS = re.compile(r"[\s\u00a0]+")
 @dataclass
 class Score:
     score: int = 0
-    reasons: list[str] = field(default_factory=list)
+    # Each {"rule": "cpv" | "word" | "trap" | "vendor", "text": what (a CPV code and its
+    # label, a reason in English marked for translation, vendor names), "points": n}.
+    reasons: list[dict[str, Any]] = field(default_factory=list)
     technologies: list[str] = field(default_factory=list)
     vendors: list[str] = field(default_factory=list)
 
@@ -167,8 +180,8 @@ def score_record(
             continue
         if points > best_cpv:
             best_cpv = points
-            result.reasons = [r for r in result.reasons if not r.startswith("CPV")]
-            result.reasons.append(f"CPV {code} {label} (+{points})")
+            result.reasons = [r for r in result.reasons if r["rule"] != "cpv"]
+            result.reasons.append({"rule": "cpv", "text": f"{code} {label}", "points": points})
     result.score += best_cpv
     # The strongest word counts in full, the others for a third: "vidéoprotection" and
     # "caméras" say one thing twice.
@@ -183,11 +196,11 @@ def score_record(
     for rank, (points, why) in enumerate(words):
         gained = points if rank == 0 else points // 3
         result.score += gained
-        result.reasons.append(f"{why} (+{gained})")
+        result.reasons.append({"rule": "word", "text": why, "points": gained})
     for pattern, points, why in _NEGATIVES_RE if _ANY_NEGATIVE.search(folded) else []:
         if pattern.search(folded):
             result.score -= points
-            result.reasons.append(f"{why} (−{points})")
+            result.reasons.append({"rule": "trap", "text": why, "points": -points})
     if words:
         # Only where a word of the field is: the taxonomy's wordings are a subset.
         repaired = text.replace("\ufffd", "é")
@@ -200,5 +213,5 @@ def score_record(
     if known:
         result.vendors = sorted(set(known))
         result.score += 25
-        result.reasons.append(f"known vendor: {', '.join(result.vendors)} (+25)")
+        result.reasons.append({"rule": "vendor", "text": ", ".join(result.vendors), "points": 25})
     return result

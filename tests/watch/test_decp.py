@@ -135,7 +135,9 @@ def test_the_command_prints_each_candidate_as_json(db, capsys):
     fos = next(c for c in lines if c["record"] == "2018xLhnXotcvc00")
     assert fos["buyer"]["siret"] == "21130039700018" and fos["commune"] == "13039"
     assert fos["cpv"] == ["32323500"] and fos["amount"] == 131163.71
-    assert any("CPV 32323500" in r for r in fos["reasons"])
+    assert {"rule": "cpv", "text": "32323500 Système de surveillance vidéo", "points": 45} in (
+        fos["reasons"]
+    )
     assert "videosurveillance" in fos["technologies"]
 
 

@@ -43,6 +43,7 @@ def test_the_queue_shows_reasons_place_and_buyer(reviewing, fos):
     page = reviewing.get(reverse("watch-queue")).content.decode()
     assert "Mairie de Fos sur Mer" in page and "Fos-sur-Mer" in page
     assert "CPV 32323500" in page and "131" in page
+    assert "vidéosurveillance (+60)" in page  # the reasons in the reader's language
 
 
 def test_accepting_makes_one_draft_even_when_posted_twice(reviewing, fos):

@@ -1,0 +1,25 @@
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def reason_label(reason: Any) -> str:
+    """One reason of a score in the reader's language: "CPV 32323500 … (+45)",
+    "video surveillance (+60)", "school photography (−60)", "known vendor: X (+25)"."""
+    if not isinstance(reason, dict):
+        return str(reason)
+    points = int(reason.get("points", 0))
+    signed = f"+{points}" if points >= 0 else f"−{-points}"
+    text = str(reason.get("text", ""))
+    rule = reason.get("rule")
+    if rule == "cpv":
+        label = _("CPV %(code)s") % {"code": text}
+    elif rule == "vendor":
+        label = _("known vendor: %(names)s") % {"names": text}
+    else:
+        label = _(text)
+    return f"{label} ({signed})"
