@@ -23,6 +23,9 @@ class ImportRun(models.Model):
     errors = models.PositiveIntegerField(default=0)
     # The first errors, each {"input", "position", "error"}: enough to find the record.
     error_samples = models.JSONField(default=list)
+    # Where a fetch from the network got to (a publication date): the next one resumes
+    # from there.
+    cursor = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import Organisation
-from contrechamp.watch import decp
+from contrechamp.watch import boamp, decp
 from contrechamp.watch.models import ImportRun, WatchRecord
 from contrechamp.watch.scoring import score_record
 
@@ -241,10 +241,60 @@ def read_decp(paths: list[Path], run_errors: list[dict[str, Any]]) -> Iterator[d
 def import_decp(paths: list[Path]) -> ImportRun:
     errors: list[dict[str, Any]] = []
     run = import_records(read_decp(paths, errors), source="decp", inputs=[str(p) for p in paths])
+    return _with_errors(run, errors)
+
+
+def _with_errors(run: ImportRun, errors: list[dict[str, Any]]) -> ImportRun:
     run.errors = len(errors)
     run.error_samples = errors[:ERROR_SAMPLES]
-    run.save(update_fields=["errors", "error_samples"])
+    run.save(update_fields=["errors", "error_samples", "cursor"])
     return run
+
+
+def read_boamp(paths: list[Path], run_errors: list[dict[str, Any]]) -> Iterator[decp.Record]:
+    for path in paths:
+        try:
+            yield from (r for r in boamp.read_path(path) if r.record_id)
+        except (ValueError, OSError, UnicodeError) as error:
+            run_errors.append({"input": str(path), "position": 0, "error": str(error)})
+
+
+def import_boamp(paths: list[Path]) -> ImportRun:
+    errors: list[dict[str, Any]] = []
+    run = import_records(read_boamp(paths, errors), source="boamp", inputs=[str(p) for p in paths])
+    return _with_errors(run, errors)
+
+
+def fetch_boamp(*, since: str | None = None, get: Any = None) -> ImportRun:
+    """The notices published since `since` (else since where the last fetch got to, else
+    a year back), from the API at WATCH_BOAMP_URL; resumable: the run keeps its cursor,
+    also when the API fails midway (what was read is kept)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    if since is None:
+        last = ImportRun.objects.filter(source="boamp").exclude(cursor="").first()
+        since = last.cursor if last else (timezone.now() - timedelta(days=365)).date().isoformat()
+    base = settings.WATCH_BOAMP_URL
+    getter = get or (lambda url: boamp.get_json(url, timeout=settings.WATCH_HTTP_TIMEOUT))
+    errors: list[dict[str, Any]] = []
+    state = {"cursor": since}
+
+    def records() -> Iterator[decp.Record]:
+        try:
+            for position, (fields, cursor) in enumerate(boamp.fetch(base, since=since, get=getter)):
+                record = boamp.normalise(fields)
+                record.index, record.input = position, base
+                state["cursor"] = cursor
+                if record.record_id:
+                    yield record
+        except boamp.FetchError as error:
+            errors.append({"input": base, "position": 0, "error": str(error)})
+
+    run = import_records(records(), source="boamp", inputs=[base])
+    run.cursor = state["cursor"]
+    return _with_errors(run, errors)
 
 
 def candidate_json(row: WatchRecord) -> dict[str, Any]:
@@ -281,6 +331,7 @@ def run_json(run: ImportRun) -> dict[str, Any]:
         "candidates": run.candidates,
         "errors": run.errors,
         "error_samples": run.error_samples,
+        "cursor": run.cursor,
     }
 
 

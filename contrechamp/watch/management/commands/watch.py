@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from contrechamp.watch.models import WatchRecord
-from contrechamp.watch.services import candidate_json, import_decp, run_json
+from contrechamp.watch.services import (
+    candidate_json,
+    fetch_boamp,
+    import_boamp,
+    import_decp,
+    run_json,
+)
 
 
 class Command(BaseCommand):
@@ -20,11 +27,19 @@ class Command(BaseCommand):
         imp = sub.add_parser(
             "import", help="Import files (JSON, XML, CSV or .zip of them) of a source."
         )
-        imp.add_argument("source", choices=["decp"])
+        imp.add_argument("source", choices=["decp", "boamp"])
         imp.add_argument("paths", nargs="+")
         imp.add_argument("--json", action="store_true", help="The run's log as JSON.")
+        fetch = sub.add_parser("fetch", help="Fetch the new records of a source from its API.")
+        fetch.add_argument("source", choices=["boamp"])
+        fetch.add_argument(
+            "--since",
+            help="Publication date to start from (YYYY-MM-DD); default: where the last "
+            "fetch got to, else a year back.",
+        )
+        fetch.add_argument("--json", action="store_true", help="The run's log as JSON.")
         cand = sub.add_parser("candidates", help="Records scored as candidates, best first.")
-        cand.add_argument("--source", choices=["decp"])
+        cand.add_argument("--source", choices=["decp", "boamp"])
         cand.add_argument("--status", choices=[s for s, _ in WatchRecord.STATUSES], default=None)
         cand.add_argument("--json", action="store_true", help="One JSON object per line.")
 
@@ -36,14 +51,26 @@ class Command(BaseCommand):
         missing = [str(p) for p in paths if not p.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}.")
-        run = import_decp(paths)
-        if options["json"]:
+        run = (import_decp if options["source"] == "decp" else import_boamp)(paths)
+        self._report(run, options["json"])
+
+    def handle_fetch(self, **options: Any) -> None:
+        since = options["since"]
+        if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+            raise CommandError("--since takes a date as YYYY-MM-DD.")
+        run = fetch_boamp(since=since)
+        self._report(run, options["json"])
+        if run.errors:
+            raise CommandError(run.error_samples[0]["error"])
+
+    def _report(self, run: Any, as_json: bool) -> None:
+        if as_json:
             self.stdout.write(json.dumps(run_json(run), ensure_ascii=False))
         else:
             self.stdout.write(
                 f"{run.read} records read: {run.new} new, {run.updated} updated, "
                 f"{run.unchanged} unchanged, {run.candidates} new candidates, "
-                f"{run.errors} errors."
+                f"{run.errors} errors." + (f" Resume from {run.cursor}." if run.cursor else "")
             )
             for error in run.error_samples:
                 self.stderr.write(f"{error['input']} #{error['position']}: {error['error']}")
