@@ -4,6 +4,8 @@ history of what changed), and log the run."""
 from __future__ import annotations
 
 import hashlib
+import re
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -11,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import JSONField
+from django.db.models import JSONField, Q
 from django.utils import timezone
 
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import Organisation
 from contrechamp.watch import boamp, decp
 from contrechamp.watch.models import ImportRun, WatchRecord
-from contrechamp.watch.scoring import score_record
+from contrechamp.watch.scoring import fold, score_record
 
 # Records written per transaction: a crash loses at most this many, and a re-run
 # finds the rest unchanged.
@@ -81,6 +83,18 @@ def known_vendors() -> dict[str, str]:
         .exclude(siren="")
         .values_list("siren", "name")
     }
+
+
+_LOT = re.compile(r"\blots?\s*(?:n\s*[°o]\s*)?\d+\b|\W+")
+
+
+def group_key(record: decp.Record) -> str:
+    """What the records of one contract share: the buyer (its SIREN, else its name), the
+    object without its lot numbers, punctuation or lost accents, and the date."""
+    buyer = record.buyer_siret[:9] or fold(record.buyer_name)
+    words = _LOT.sub(" ", fold(record.object)).split()
+    text = f"{record.kind}|{buyer}|{' '.join(words)}|{record.date or ''}"
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def _digest(record: decp.Record) -> str:
@@ -155,6 +169,7 @@ def _write(
             "technologies": score.technologies,
             "vendors": score.vendors,
             "digest": digest,
+            "group": group_key(record),
             **places.resolve(record),
         }
         if row is None:
@@ -344,26 +359,38 @@ class AlreadyDecided(Exception):
     """The candidate was decided already (posted twice, or by two reviewers at once)."""
 
 
-def _waiting(record_id: int) -> WatchRecord:
-    """The candidate under a lock, if it still waits."""
-    row = (
-        WatchRecord.objects.select_for_update(of=("self",))
-        .select_related("commune", "epci")
-        .filter(id=record_id, status="new")
-        .first()
-    )
+def _waiting(record_id: int) -> list[WatchRecord]:
+    """The candidate and the other waiting records of its contract (lots, channels),
+    under a lock, the candidate first; AlreadyDecided if it no longer waits."""
+    row = WatchRecord.objects.filter(id=record_id, status="new").only("group").first()
     if row is None:
         raise AlreadyDecided
-    return row
+    rows = list(
+        WatchRecord.objects.select_for_update(of=("self",))
+        .select_related("commune", "epci")
+        .filter(status="new")
+        .filter(Q(id=record_id) | Q(group=row.group) if row.group else Q(id=record_id))
+        .order_by("id")
+    )
+    first = next((r for r in rows if r.id == record_id), None)
+    if first is None:  # decided between the two reads
+        raise AlreadyDecided
+    return [first, *[r for r in rows if r.id != record_id]]
 
 
 def record_citation(row: WatchRecord) -> dict[str, Any]:
-    """The record cited as a source: the dataset, with the record's place in it."""
+    """The record cited as a source: a BOAMP notice by its page, a DECP contract by the
+    dataset and its place in it."""
+    if row.source == "boamp":
+        url = "https://www.boamp.fr/pages/avis/?q=idweb:" + urllib.parse.quote(row.record_id)
+        name, publisher = "BOAMP", "BOAMP (DILA)"
+    else:
+        url, name, publisher = DECP_DATASET_URL, "DECP", "data.gouv.fr (DECP)"
     return {
         "source": {
-            "title": f"DECP – {row.buyer_name or row.buyer_siret} – {row.record_id}"[:400],
-            "publisher": "data.gouv.fr (DECP)",
-            "url": DECP_DATASET_URL,
+            "title": f"{name} – {row.buyer_name or row.buyer_siret} – {row.record_id}"[:400],
+            "publisher": publisher,
+            "url": url,
             "published_on": row.date.isoformat() if row.date else "",
         },
         "quote": row.object[:5000],
@@ -389,7 +416,8 @@ def candidate_accept(*, record_id: int, user: Any) -> Any:
     from contrechamp.registry.services import deployment_create
 
     with transaction.atomic():
-        row = _waiting(record_id)
+        rows = _waiting(record_id)
+        row = rows[0]
         data = empty_deployment()
         technologies = row.technologies or ["videosurveillance"]
         place = row.commune.name if row.commune else row.buyer_name
@@ -403,12 +431,13 @@ def candidate_accept(*, record_id: int, user: Any) -> Any:
             vendors=[h["name"] for h in row.holders if h.get("name")][:5],
             start_date=row.date.isoformat() if row.date else "",
             description=_description(row),
-            citations=[record_citation(row)],
+            citations=[record_citation(r) for r in rows[:10]],
         )
         deployment = deployment_create(
             data=data, author=user, comment=f"{row.source} {row.record_id}"[:500]
         )
-        _decide(row, "accepted", user, deployment=deployment)
+        for r in rows:
+            _decide(r, "accepted", user, deployment=deployment)
         return deployment
 
 
@@ -418,15 +447,18 @@ def candidate_attach(*, record_id: int, deployment: Any, user: Any) -> Any:
     from contrechamp.registry.services import deployment_snapshot, deployment_update
 
     with transaction.atomic():
-        row = _waiting(record_id)
+        rows = _waiting(record_id)
+        row = rows[0]
         locked = Deployment.objects.select_for_update().get(id=deployment.id)
         data = deployment_snapshot(locked)
-        citation = record_citation(row)
-        if not any(
-            c.get("locator") == citation["locator"] and c["source"].get("url") == DECP_DATASET_URL
-            for c in data["citations"]
-        ):
-            data["citations"] = [*data["citations"], citation]
+        for r in rows[:10]:
+            citation = record_citation(r)
+            if not any(
+                c.get("locator") == citation["locator"]
+                and c["source"].get("url") == citation["source"]["url"]
+                for c in data["citations"]
+            ):
+                data["citations"] = [*data["citations"], citation]
         updated = deployment_update(
             deployment=locked,
             data=data,
@@ -434,7 +466,8 @@ def candidate_attach(*, record_id: int, deployment: Any, user: Any) -> Any:
             author=user,
             comment=f"{row.source} {row.record_id}"[:500],
         )
-        _decide(row, "attached", user, deployment=updated)
+        for r in rows:
+            _decide(r, "attached", user, deployment=updated)
         return updated
 
 
@@ -445,7 +478,14 @@ def candidates_decide(*, record_ids: list[int], status: str, user: Any, reason: 
         raise ValueError(status)
     decided = 0
     with transaction.atomic():
-        rows = WatchRecord.objects.select_for_update().filter(id__in=record_ids, status="new")
+        groups = [
+            g
+            for g in WatchRecord.objects.filter(id__in=record_ids).values_list("group", flat=True)
+            if g
+        ]
+        rows = WatchRecord.objects.select_for_update().filter(
+            Q(id__in=record_ids) | Q(group__in=groups), status="new"
+        )
         for row in rows:
             _decide(row, status, user, reason=reason)
             decided += 1

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Min, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,11 +38,25 @@ def _reviewer(request: HttpRequest) -> User:
 
 def queue(request: HttpRequest) -> HttpResponse:
     _reviewer(request)
-    rows = WatchRecord.objects.filter(status="new").select_related("commune", "epci")
+    waiting = WatchRecord.objects.filter(status="new")
+    # One card per contract: the first waiting record of each group.
+    firsts = waiting.values("group").annotate(first=Min("id")).values("first")
+    rows = waiting.filter(id__in=Subquery(firsts)).select_related("commune", "epci")
     page = Paginator(rows.order_by("-score", "-date", "id"), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    cards = [{"row": row, "near": near_deployments(row)} for row in page]
+    groups = {row.group for row in page if row.group}
+    others: dict[str, list[WatchRecord]] = {}
+    for other in waiting.filter(group__in=groups).order_by("id"):
+        others.setdefault(other.group, []).append(other)
+    cards = [
+        {
+            "row": row,
+            "near": near_deployments(row),
+            "others": [o for o in others.get(row.group, []) if o.id != row.id],
+        }
+        for row in page
+    ]
     return render(
         request,
         "watch/queue.html",

@@ -79,6 +79,24 @@ def test_attaching_cites_the_record_and_a_crafted_deployment_changes_nothing(
     assert existing.citations.filter(source__url=DECP_DATASET_URL).count() == 1
 
 
+def test_the_lots_of_one_contract_are_one_card_and_decided_together(reviewing):
+    import_decp([SELECTION])
+    lots = WatchRecord.objects.filter(buyer_name="COMMUNE DE MAUBEUGE")
+    assert lots.count() == 4 and len({lot.group for lot in lots}) == 1
+    page = reviewing.get(reverse("watch-queue")).content.decode()
+    cards = [lot for lot in lots if f'id="c-{lot.id}"' in page]
+    assert len(cards) == 1  # one card, the other three named on it
+    assert all(lot.record_id in page for lot in lots)
+    # Contracts of other buyers are not grouped with them.
+    assert WatchRecord.objects.filter(group=lots[0].group).count() == 4
+    reviewing.post(reverse("watch-accept", args=[cards[0].id]))
+    assert set(lots.values_list("status", flat=True)) == {"accepted"}
+    lots = lots.all()  # read again
+    deployment = lots.first().deployment
+    assert deployment.citations.count() == 4
+    assert {lot.deployment_id for lot in lots} == {deployment.id}
+
+
 def test_a_rejection_needs_its_reason_and_keeps_it(reviewing, fos):
     url = reverse("watch-decide")
     reviewing.post(url, {"ids": [fos.id], "action": "reject"})  # the reason removed
