@@ -14,6 +14,7 @@ with backoff, waiting what `Retry-After` or `X-RateLimit-Reset` says when they s
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -132,6 +133,7 @@ def normalise(fields: dict[str, Any]) -> Record:
         holders=holders,
         place_code=department[:12],
         place_type="Code département" if department else "",
+        source="boamp",
     )
 
 
@@ -184,12 +186,24 @@ Getter = Callable[[str, float], tuple[int, dict[str, str], bytes]]
 
 
 def _get(url: str, timeout: float) -> tuple[int, dict[str, str], bytes]:
+    """One GET. `timeout` bounds each wait on the socket, and the whole call may take at
+    most four times it: a server dripping a byte at a time is cut off too."""
     request = urllib.request.Request(
         url, headers={"Accept": "application/json", "User-Agent": "contrechamp-watch"}
     )
+    deadline = time.monotonic() + 4 * timeout
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read()
+            chunks = []
+            while chunk := response.read1(65536):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the answer took over {4 * timeout:.0f} s")
+            body = b"".join(chunks)
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and len(body) < int(length):
+                raise http.client.IncompleteRead(body, int(length) - len(body))
+            return response.status, dict(response.headers), body
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers or {}), error.read() or b""
 
@@ -218,20 +232,20 @@ def get_json(
     backoff: float = 1.0,
     max_wait: float = 300.0,
     getter: Getter = _get,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> Any:
     """GET a JSON document, retrying timeouts, connection errors, 429 and 5xx."""
     last = ""
     for attempt in range(retries + 1):
         try:
             status, headers, body = getter(url, timeout)
-        except (TimeoutError, OSError) as error:
+        except (TimeoutError, OSError, http.client.HTTPException) as error:
             status, headers, body, last = 0, {}, b"", f"{type(error).__name__}: {error}"
         if status == 200:
             try:
                 return json.loads(body)
-            except ValueError as error:
-                raise FetchError(f"{url}: the answer is not JSON ({error})") from error
+            except ValueError as error:  # cut short without saying so: tried again
+                status, last = 0, f"the answer is not JSON ({error})"
         if status and status != 429 and status < 500:
             raise FetchError(f"{url}: HTTP {status}: {body[:200]!r}")
         last = last if not status else f"HTTP {status}"
@@ -239,7 +253,7 @@ def get_json(
             wait = _wait_for(headers, attempt, backoff)
             if wait > max_wait:
                 raise FetchError(f"{url}: {last}, and the server asks to wait {wait:.0f} s")
-            sleep(wait)
+            (sleep or time.sleep)(wait)
     raise FetchError(f"{url}: {last} after {retries + 1} tries")
 
 

@@ -16,6 +16,7 @@ Every shape the national dataset has had, one record at a time, never the whole 
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import re
@@ -71,10 +72,18 @@ class Record:
     place_type: str = ""
     index: int = 0
     input: str = ""
+    source: str = "decp"
 
     @property
     def key(self) -> str:
-        return f"{self.buyer_siret}:{self.record_id}"[:250]
+        """What tells this record apart in its source. DECP ids are unique only per
+        buyer, and not even that (two contracts of one buyer under one id in the real
+        files): the buyer, the id and a short hash of the object and CPV codes. A BOAMP
+        notice is its number alone (its buyer's SIRET is not always given)."""
+        if self.source == "boamp":
+            return self.record_id[:250]
+        what = hashlib.sha1(f"{self.object}|{','.join(self.cpv)}".encode()).hexdigest()[:10]
+        return f"{self.buyer_siret}:{self.record_id}:{what}"[:250]
 
 
 # --- reading --------------------------------------------------------------------------
@@ -120,11 +129,13 @@ class _NanAsNull(io.RawIOBase):
     """The stream with the bare `NaN` some producers write (pandas' JSON, which Python's
     json accepts and a strict parser does not) read as `null`, chunk by chunk."""
 
-    _NAN = re.compile(rb"([:\[,]\s*)NaN(?=\s*[,\]}])")
+    _NAN = re.compile(rb"([:\[,]\s*)-?(?:NaN|Infinity)(?=\s*[,\]}])")
 
     def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
-        self.pending = b""
+        # A byte-order mark is not JSON: dropped.
+        first = stream.read(3)
+        self.pending = first[3:] if first.startswith(b"\xef\xbb\xbf") else first
 
     def readable(self) -> bool:
         return True
@@ -281,10 +292,12 @@ def _unflatten(row: dict[str, str | None]) -> dict[str, Any]:
 
 # Windows-1252 characters read as Latin-1 end up as C1 controls ("ma\x9cuvre").
 _C1 = re.compile("[\x80-\x9f]")
+# Control characters but tab and line breaks (PostgreSQL refuses NUL in text).
+_C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAGS = re.compile(r"<\s*/?\s*[a-zA-Z][^>]{0,40}>")
 _SPACES = re.compile(r"\s+")
 _HOLDER_COLUMN = re.compile(r"titulaire_(\w+?)_(\d+)")
-_CPV = re.compile(r"(?<!\d)(\d{7,8})(?:-\d)?(?!\d)")
+_CPV = re.compile(r"(?<!\d)(\d{7,9})(?:-\d)?(?!\d)")
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 _NOT_DIGIT = re.compile(r"\D")
 
@@ -302,6 +315,7 @@ def clean_text(value: Any) -> str:
         text = text.replace("_x0001_", " ")
     if "<" in text:
         text = _TAGS.sub(" ", text)
+    text = _C0.sub(" ", text)
     if not text.isascii():
         text = _C1.sub(lambda m: m.group().encode("latin-1").decode("cp1252", "replace"), text)
     return _SPACES.sub(" ", text).strip()
@@ -309,7 +323,8 @@ def clean_text(value: Any) -> str:
 
 def cpv_codes(value: Any) -> list[str]:
     """CPV codes as eight digits: with or without their check digit ("45316110-9"), a lost
-    leading zero ("9132100"), a prefix ("INX 67151000-0"), several in one field."""
+    leading zero ("9132100"), the check digit without its dash ("323235002"), a prefix
+    ("INX 67151000-0"), several in one field."""
     if value is None:
         return []
     if isinstance(value, dict):
@@ -318,7 +333,9 @@ def cpv_codes(value: Any) -> list[str]:
         return [c for item in value for c in cpv_codes(item)]
     codes = []
     for match in _CPV.finditer(str(value)):
-        code = match.group(1).zfill(8)
+        digits = match.group(1)
+        # Nine digits: the code and its check digit without the dash.
+        code = digits[:8] if len(digits) == 9 else digits.zfill(8)
         if code not in codes:
             codes.append(code)
     return codes
@@ -397,6 +414,13 @@ def normalise(raw: Raw) -> Record:
     if not isinstance(place, dict):
         place = {}
     record_id = clean_text(data.get("id") or data.get("uid") or "")
+    value = data.get("montant") if "montant" in data else data.get("valeurGlobale")
+    # An amendment changes the amount: the last one given counts.
+    for change in _as_list(data.get("modifications")):
+        if isinstance(change, dict):
+            change = change.get("modification", change)
+            if isinstance(change, dict) and change.get("montant") not in (None, ""):
+                value = change["montant"]
     return Record(
         record_id=record_id[:200],
         kind=kind,
@@ -404,7 +428,7 @@ def normalise(raw: Raw) -> Record:
         buyer_name=clean_text(buyer_name)[:300],
         object=clean_text(data.get("objet")),
         cpv=cpv_codes(data.get("codeCPV")),
-        amount=amount(data.get("montant") if "montant" in data else data.get("valeurGlobale")),
+        amount=amount(value),
         date=iso_date(
             data.get("dateNotification")
             or data.get("dateSignature")

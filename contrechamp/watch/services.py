@@ -93,6 +93,8 @@ def group_key(record: decp.Record) -> str:
     object without its lot numbers, punctuation or lost accents, and the date."""
     buyer = record.buyer_siret[:9] or fold(record.buyer_name)
     words = _LOT.sub(" ", fold(record.object)).split()
+    if not words:  # nothing to say two records are one contract
+        words = [record.key]
     text = f"{record.kind}|{buyer}|{' '.join(words)}|{record.date or ''}"
     return hashlib.sha1(text.encode()).hexdigest()
 
@@ -249,8 +251,18 @@ def read_decp(paths: list[Path], run_errors: list[dict[str, Any]]) -> Iterator[d
                     run_errors.append({"input": raw.input, "position": position, "error": "no id"})
                     continue
                 yield record
-        except (decp.DecpError, OSError, UnicodeError) as error:
-            run_errors.append({"input": str(path), "position": position + 1, "error": str(error)})
+        except Exception as error:  # noqa: BLE001 - any file that breaks is logged, not fatal
+            run_errors.append(
+                {
+                    "input": str(path),
+                    "position": position + 1,
+                    "error": f"{type(error).__name__}: {error}",
+                }
+            )
+
+
+def _error(source: str, position: int, error: BaseException) -> dict[str, Any]:
+    return {"input": source, "position": position, "error": f"{type(error).__name__}: {error}"}
 
 
 def import_decp(paths: list[Path]) -> ImportRun:
@@ -270,8 +282,8 @@ def read_boamp(paths: list[Path], run_errors: list[dict[str, Any]]) -> Iterator[
     for path in paths:
         try:
             yield from (r for r in boamp.read_path(path) if r.record_id)
-        except (ValueError, OSError, UnicodeError) as error:
-            run_errors.append({"input": str(path), "position": 0, "error": str(error)})
+        except Exception as error:  # noqa: BLE001 - any file that breaks is logged, not fatal
+            run_errors.append(_error(str(path), 0, error))
 
 
 def import_boamp(paths: list[Path]) -> ImportRun:
@@ -304,8 +316,10 @@ def fetch_boamp(*, since: str | None = None, get: Any = None) -> ImportRun:
                 state["cursor"] = cursor
                 if record.record_id:
                     yield record
-        except boamp.FetchError as error:
-            errors.append({"input": base, "position": 0, "error": str(error)})
+        except Exception as error:  # noqa: BLE001 - what was read is kept, and the cursor
+            errors.append(
+                {"input": base, "position": 0, "error": f"{type(error).__name__}: {error}"}
+            )
 
     run = import_records(records(), source="boamp", inputs=[base])
     run.cursor = state["cursor"]
@@ -385,7 +399,10 @@ def record_citation(row: WatchRecord) -> dict[str, Any]:
         url = "https://www.boamp.fr/pages/avis/?q=idweb:" + urllib.parse.quote(row.record_id)
         name, publisher = "BOAMP", "BOAMP (DILA)"
     else:
-        url, name, publisher = DECP_DATASET_URL, "DECP", "data.gouv.fr (DECP)"
+        # One source per record (sources are found again by their address): the
+        # dataset's page, the record named in the fragment.
+        url = DECP_DATASET_URL + "#" + urllib.parse.quote(f"{row.buyer_siret}-{row.record_id}")
+        name, publisher = "DECP", "data.gouv.fr (DECP)"
     return {
         "source": {
             "title": f"{name} – {row.buyer_name or row.buyer_siret} – {row.record_id}"[:400],

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Min, Subquery
+from django.db.models import F, Min, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -42,9 +42,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     # One card per contract: the first waiting record of each group.
     firsts = waiting.values("group").annotate(first=Min("id")).values("first")
     rows = waiting.filter(id__in=Subquery(firsts)).select_related("commune", "epci")
-    page = Paginator(rows.order_by("-score", "-date", "id"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    order = ("-score", F("date").desc(nulls_last=True), "id")
+    page = Paginator(rows.order_by(*order), PER_PAGE).get_page(request.GET.get("page"))
     groups = {row.group for row in page if row.group}
     others: dict[str, list[WatchRecord]] = {}
     for other in waiting.filter(group__in=groups).order_by("id"):
@@ -70,8 +69,9 @@ def _already(request: HttpRequest) -> HttpResponse:
 
 
 def _record_id(value: object) -> int:
+    """A row's id as posted; anything else ("²", a number past any id) is refused."""
     text = str(value or "")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit() and len(text) <= 12):
         raise PermissionDenied
     return int(text)
 
@@ -96,7 +96,8 @@ def accept(request: HttpRequest, record_id: int) -> HttpResponse:
 def attach(request: HttpRequest, record_id: int) -> HttpResponse:
     user = _reviewer(request)
     target = str(request.POST.get("deployment", ""))
-    deployment = Deployment.objects.filter(id=int(target) if target.isdigit() else 0).first()
+    valid = target.isascii() and target.isdigit() and len(target) <= 12
+    deployment = Deployment.objects.filter(id=int(target) if valid else 0).first()
     if deployment is None:
         messages.error(request, _("That deployment does not exist."))
         return redirect("watch-queue")
@@ -115,7 +116,9 @@ def attach(request: HttpRequest, record_id: int) -> HttpResponse:
 def decide(request: HttpRequest) -> HttpResponse:
     """Reject or mark as duplicate: one candidate (its own form) or the selected ones."""
     user = _reviewer(request)
-    action = request.POST.get("action", "")
+    # The last one: the bulk form's own, then its button's when one was pressed.
+    actions = request.POST.getlist("action")
+    action = actions[-1] if actions else ""
     if action not in ("reject", "duplicate"):
         messages.error(request, _("Choose an action."))
         return redirect("watch-queue")

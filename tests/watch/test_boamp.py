@@ -33,6 +33,9 @@ def test_a_notice_gives_its_buyer_cpv_and_value_from_inside_donnees():
     assert soisy.cpv == ["71351810"] and soisy.amount == 92000
     assert soisy.date.isoformat() == "2025-11-07" and soisy.place_code == "95"
     assert records["25-123631"].buyer_siret == ""  # the notice gives no SIRET
+    # Its key is its number: read without `donnees` (no SIRET), it is the same notice.
+    bare = {k: v for k, v in NOTICES[1].items() if k != "donnees"}
+    assert boamp.normalise(bare).key == soisy.key == "25-123573"
     # The collector's wrappers and the API's v1 and v2.1 shapes hold the same notices.
     wrapped = (
         evaluation.SAMPLES
@@ -149,6 +152,18 @@ def test_a_server_that_does_not_answer_in_time_is_an_error_after_the_retries(db,
         call_command("watch", "fetch", "boamp", "--since", "2025-11-01")
     assert len(server.calls) == 5
     assert WatchRecord.objects.filter(source="boamp").count() == 0
+
+
+def test_a_truncated_answer_is_retried_and_a_slow_drip_is_cut(db, api, settings):
+    ordered = sorted(NOTICES, key=lambda n: n["dateparution"])
+    truncated = (200, {"Content-Length": "100000"}, b'{"results": [', 0)
+    server = api([truncated, page(ordered[:2]), page([])])
+    run = fetch_boamp(since="2025-11-01")
+    assert (run.errors, run.new) == (0, 2) and len(server.calls) == 3
+    # Notices kept by a fetch that then fails are kept, with where it got to.
+    api([page(ordered[2:]), (400, {}, b"no", 0)])
+    run = fetch_boamp()
+    assert run.errors == 1 and run.new == 2 and run.cursor == "2025-11-19"
 
 
 def test_a_refusal_is_not_retried_and_says_what_the_server_said(db, api):

@@ -53,10 +53,49 @@ def test_a_nan_a_bom_a_lost_leading_zero_and_html_are_read():
     rows = _records(csv_file)
     assert len(rows) == 9 and rows[1].cpv == ["45212221"] and rows[1].buyer_siret
     assert decp.cpv_codes("9132100") == ["09132100"]
+    assert decp.cpv_codes("323235002") == ["32323500"]  # the check digit without its dash
     assert decp.cpv_codes("INX 67151000-0") == ["67151000"]
     assert decp.clean_text("D&#8217;UN<br />lot_x0001_ma\x9cuvre") == "D’UN lot maœuvre"
+    assert decp.clean_text("a\x00b") == "a b"  # PostgreSQL refuses NUL in text
     assert decp.amount("NC") is None and decp.amount("-3") is None
     assert decp.iso_date("2019-01-15+01:00").isoformat() == "2019-01-15"
+
+
+def test_a_bom_and_infinity_in_json_are_read(tmp_path):
+    record = json.loads(SELECTION.read_text())["marches"][0]
+    record["dureeMois"] = "__INF__"
+    body = json.dumps({"marches": [record]}).replace('"__INF__"', "Infinity")
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    assert [r.record_id for r in _records(path)] == ["2018xLhnXotcvc00"]
+
+
+def test_two_contracts_under_one_id_of_one_buyer_stay_two(db):
+    # The real e-marchespublics file holds two contracts of one buyer under 2018113001.
+    path = SAMPLES / "format-2019-v1.x" / "decp-rama_e-marchespublics_2019-04-03_first50.json"
+    run = import_decp([path])
+    assert (run.read, run.new) == (50, 50)
+    assert WatchRecord.objects.filter(record_id="2018113001").count() == 2
+    assert import_decp([path]).unchanged == 50
+
+
+def test_an_amendment_changes_the_amount_and_is_kept_in_history(db, tmp_path):
+    import_decp([SELECTION])
+    data = json.loads(SELECTION.read_text())
+    data["marches"][0]["modifications"] = [{"montant": 180000, "dureeMois": 60}]
+    changed = tmp_path / "amended.json"
+    changed.write_text(json.dumps(data))
+    assert import_decp([changed]).updated == 1
+    fos = WatchRecord.objects.get(record_id="2018xLhnXotcvc00")
+    assert fos.amount == Decimal("180000.00")
+    assert fos.history[-1]["before"] == {"amount": "131163.71"}
+
+
+def test_a_csv_field_too_large_is_an_error_of_its_file_only(db, tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_text("id;objet\n1;" + "x" * 200_000 + "\n")
+    run = import_decp([big, SELECTION])
+    assert run.errors == 1 and run.read == 24 and run.finished_at is not None
 
 
 def test_a_zip_of_files_reads_every_member(tmp_path):

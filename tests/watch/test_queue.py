@@ -59,7 +59,8 @@ def test_accepting_makes_one_draft_even_when_posted_twice(reviewing, fos):
     assert list(deployment.communes.values_list("code", flat=True)) == ["13039"]
     assert "videosurveillance" in deployment.technologies.values_list("slug", flat=True)
     citation = deployment.citations.get()
-    assert citation.source.url == DECP_DATASET_URL and "2018xLhnXotcvc00" in citation.locator
+    assert citation.source.url.startswith(DECP_DATASET_URL + "#")
+    assert "2018xLhnXotcvc00" in citation.locator and "2018xLhnXotcvc00" in citation.source.title
 
 
 def test_attaching_cites_the_record_and_a_crafted_deployment_changes_nothing(
@@ -76,7 +77,18 @@ def test_attaching_cites_the_record_and_a_crafted_deployment_changes_nothing(
     reviewing.post(reverse("watch-attach", args=[fos.id]), {"deployment": existing.id})
     fos.refresh_from_db()
     assert fos.status == "attached" and fos.deployment_id == existing.id
-    assert existing.citations.filter(source__url=DECP_DATASET_URL).count() == 1
+    assert existing.citations.filter(source__url__startswith=DECP_DATASET_URL).count() == 1
+
+
+def test_two_accepted_records_cite_two_sources_each_with_its_own_title(reviewing):
+    import_decp([SELECTION])
+    first, second = WatchRecord.objects.filter(buyer_name="VILLE DE VITROLLES")[:2]
+    reviewing.post(reverse("watch-accept", args=[first.id]))
+    reviewing.post(reverse("watch-accept", args=[second.id]))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    titles = [r.deployment.citations.get().source.title for r in (first, second)]
+    assert first.record_id in titles[0] and second.record_id in titles[1]
 
 
 def test_the_lots_of_one_contract_are_one_card_and_decided_together(reviewing):
@@ -110,7 +122,10 @@ def test_a_rejection_needs_its_reason_and_keeps_it(reviewing, fos):
 def test_bulk_marks_several_and_a_crafted_id_is_refused(reviewing, fos):
     others = list(WatchRecord.objects.filter(status="new").exclude(id=fos.id)[:3])
     url = reverse("watch-decide")
-    assert reviewing.post(url, {"ids": ["1 OR 1=1"], "action": "duplicate"}).status_code == 403
+    for crafted in ("1 OR 1=1", "²", "9" * 30):
+        assert reviewing.post(url, {"ids": [crafted], "action": "duplicate"}).status_code == 403
+    attach = reverse("watch-attach", args=[fos.id])
+    assert reviewing.post(attach, {"deployment": "²"}).status_code == 302
     reviewing.post(url, {"ids": [o.id for o in others], "action": "duplicate"})
     assert (
         WatchRecord.objects.filter(id__in=[o.id for o in others], status="duplicate").count() == 3
