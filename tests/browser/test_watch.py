@@ -31,7 +31,9 @@ def test_a_reviewer_rejects_a_candidate_and_turns_another_into_a_deployment(
     for size in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
         reviewer = make_visitor(viewport=size)
         errors: list[str] = []
-        reviewer.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        reviewer.page.on(
+            "console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None
+        )
         reviewer.log_in("rene")
         reviewer.goto("/veille/")
         page = reviewer.page
