@@ -10,6 +10,7 @@ from contrechamp.access import views as access
 from contrechamp.api import exports
 from contrechamp.api.api import api, unmatched
 from contrechamp.documents import views as documents
+from contrechamp.pages import feeds
 from contrechamp.pages import views as pages
 from contrechamp.redaction import views as redaction
 from contrechamp.registry import views as registry
@@ -87,6 +88,12 @@ urlpatterns = [
     path("carte/", registry.map_page, name="map"),
     path("carte/communes.geojson", exports.map_communes, name="map-communes"),
     path("communes/<str:code>/", pages.commune_detail, name="commune-detail"),
+    path("communes/<str:code>/flux.atom", feeds.CommuneFeed(), name="commune-feed"),
+    path("intercommunalites/<str:siren>/flux.atom", feeds.EpciFeed(), name="epci-feed"),
+    path("departements/<str:code>/flux.atom", feeds.DepartmentFeed(), name="department-feed"),
+    path("technologies/<slug:slug>/flux.atom", feeds.TechnologyFeed(), name="technology-feed"),
+    path("organisations/<slug:slug>/flux.atom", feeds.OrganisationFeed(), name="organisation-feed"),
+    path("dispositifs/<slug:slug>/flux.atom", feeds.DeploymentFeed(), name="deployment-feed"),
     path("intercommunalites/<str:siren>/", pages.epci_detail, name="epci-detail"),
     path("departements/", pages.department_list, name="department-list"),
     path("departements/<str:code>/", pages.department_detail, name="department-detail"),
