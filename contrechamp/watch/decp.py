@@ -16,6 +16,7 @@ Every shape the national dataset has had, one record at a time, never the whole 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import html
 import io
@@ -74,7 +75,7 @@ class Record:
     input: str = ""
     source: str = "decp"
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         """What tells this record apart in its source. DECP ids are unique only per
         buyer, and not even that (two contracts of one buyer under one id in the real

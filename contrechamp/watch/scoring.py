@@ -164,12 +164,18 @@ class Score:
 
 
 def score_record(
-    *, text: str, cpv: list[str], holders: list[dict[str, str]], vendors: dict[str, str]
+    *,
+    text: str,
+    cpv: list[str],
+    holders: list[dict[str, str]],
+    vendors: dict[str, str],
+    folded: str | None = None,
 ) -> Score:
     """The score of a record: `text` its object (and title), `cpv` its codes, `holders`
-    its holders ({"siret", "name"}), `vendors` the registry's vendors by SIREN."""
+    its holders ({"siret", "name"}), `vendors` the registry's vendors by SIREN; `folded`
+    the text through `fold` when the caller has it already."""
     result = Score()
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     best_cpv = 0
     for code in cpv:
         if code in CPV_STRONG:

@@ -88,11 +88,11 @@ def known_vendors() -> dict[str, str]:
 _LOT = re.compile(r"\blots?\s*(?:n\s*[°o]\s*)?\d+\b|\W+")
 
 
-def group_key(record: decp.Record) -> str:
+def group_key(record: decp.Record, folded: str | None = None) -> str:
     """What the records of one contract share: the buyer (its SIREN, else its name), the
     object without its lot numbers, punctuation or lost accents, and the date."""
     buyer = record.buyer_siret[:9] or fold(record.buyer_name)
-    words = _LOT.sub(" ", fold(record.object)).split()
+    words = _LOT.sub(" ", fold(record.object) if folded is None else folded).split()
     if not words:  # nothing to say two records are one contract
         words = [record.key]
     text = f"{record.kind}|{buyer}|{' '.join(words)}|{record.date or ''}"
@@ -151,8 +151,13 @@ def _write(
         if row is not None and row.digest == digest:
             run.unchanged += 1
             continue
+        folded = fold(record.object)
         score = score_record(
-            text=record.object, cpv=record.cpv, holders=record.holders, vendors=vendors
+            text=record.object,
+            cpv=record.cpv,
+            holders=record.holders,
+            vendors=vendors,
+            folded=folded,
         )
         values = {
             "record_id": record.record_id,
@@ -171,7 +176,7 @@ def _write(
             "technologies": score.technologies,
             "vendors": score.vendors,
             "digest": digest,
-            "group": group_key(record),
+            "group": group_key(record, folded),
             **places.resolve(record),
         }
         if row is None:

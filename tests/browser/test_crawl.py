@@ -201,12 +201,20 @@ membership = membership_request(group=group, user=newcomer)
 item = work_item_add(group=group, user=contributor, kind="other", note="Relire la délibération")
 tip = tip_create(text="Des caméras ont été posées rue des Lilas la semaine dernière.").tip
 uid = urlsafe_base64_encode(force_bytes(contributor.pk))
+# Procurement records waiting in the watch's queue.
+from contrechamp.watch.models import WatchRecord
+from contrechamp.watch.services import import_decp
+from tests.watch.evaluation import SAMPLES
+
+import_decp([SAMPLES / "decp" / "format-2019-v1.x" / "decp-rama_surveillance-selection.json"])
+record = WatchRecord.objects.filter(status="new").order_by("id").first()
 print(json.dumps({
     "proposal_id": [str(proposal.id)],
     "user_id": [str(newcomer.id)],
     "membership_id": [str(membership.id)],
     "item_id": [str(item.id)],
     "tip_id": [str(tip.id)],
+    "record_id": [str(record.id)],
     "slug": {
         "dispositifs/": [deployment.slug],
         "organisations/": [organisation.slug],
