@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from contrechamp.registry.models import Deployment
 from contrechamp.registry.permissions import may_review
+from contrechamp.registry.schemas import whole_number
 from contrechamp.watch.models import WatchRecord
 from contrechamp.watch.services import (
     AlreadyDecided,
@@ -70,10 +71,10 @@ def _already(request: HttpRequest) -> HttpResponse:
 
 def _record_id(value: object) -> int:
     """A row's id as posted; anything else ("²", a number past any id) is refused."""
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit() and len(text) <= 12):
+    number = whole_number(value)
+    if number is None:
         raise PermissionDenied
-    return int(text)
+    return number
 
 
 @require_POST
@@ -95,9 +96,8 @@ def accept(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_POST
 def attach(request: HttpRequest, record_id: int) -> HttpResponse:
     user = _reviewer(request)
-    target = str(request.POST.get("deployment", ""))
-    valid = target.isascii() and target.isdigit() and len(target) <= 12
-    deployment = Deployment.objects.filter(id=int(target) if valid else 0).first()
+    target = whole_number(request.POST.get("deployment"))
+    deployment = Deployment.objects.filter(id=target or 0).first()
     if deployment is None:
         messages.error(request, _("That deployment does not exist."))
         return redirect("watch-queue")
