@@ -100,7 +100,9 @@ django.setup()
 from django.test import RequestFactory
 from contrechamp.lib import ratelimit
 request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1")
-go = sys.argv[1]
+go, ready = sys.argv[1], sys.argv[3]
+ratelimit.check(request, "shared", limit=10**6, window=10**9)  # connected, warm
+open(ready, "w").close()
 while not os.path.exists(go):
     time.sleep(0.01)
 last = None
@@ -133,18 +135,25 @@ def test_two_processes_share_the_counter_and_lose_no_increment(tmp_path):
         capture_output=True,
     )
     go, count = tmp_path / "go", 150
+    ready = [tmp_path / f"ready{n}" for n in range(2)]
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", SCRIPT, str(go), str(count)],
+            [sys.executable, "-c", SCRIPT, str(go), str(count), str(ready[n])],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for n in range(2)
     ]
-    time.sleep(3)  # both past Django's start-up, waiting for the signal
+    # Both past Django's start-up and connected, however loaded the machine, before
+    # the signal: otherwise the first could finish before the second has begun.
+    deadline = time.monotonic() + 120
+    while not all(path.exists() for path in ready):
+        assert time.monotonic() < deadline, "the two processes did not start"
+        assert all(worker.poll() is None for worker in workers), "one ended early"
+        time.sleep(0.05)
     go.touch()
     results = [worker.communicate(timeout=300) for worker in workers]
     for worker, (_out, err) in zip(workers, results, strict=True):
