@@ -154,6 +154,12 @@ PERIODIC_JOBS = {
         "task": "contrechamp.accounts.tasks.unconfirmed_purge_task",
         "every": timedelta(hours=24),
     },
+    # E-mail digests whose day or week has passed are sent; unconfirmed subscriptions
+    # whose link has expired are deleted.
+    "subscriptions-digests": {
+        "task": "contrechamp.pages.tasks.digests",
+        "every": timedelta(hours=1),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -282,6 +288,8 @@ RATE_LIMITS = {
     "login-address": env_str("RATE_LIMIT_LOGIN_ADDRESS", "10/15m"),
     "signup": env_str("RATE_LIMIT_SIGNUP", "10/h"),
     "tips": env_str("RATE_LIMIT_TIPS", "20/h"),
+    # E-mail subscriptions asked from one address (each sends a confirmation e-mail).
+    "subscriptions": env_str("RATE_LIMIT_SUBSCRIPTIONS", "10/h"),
     # Per account when logged in.
     "uploads": env_str("RATE_LIMIT_UPLOADS", "60/h"),
     "search": env_str("RATE_LIMIT_SEARCH", "120/m"),

@@ -10,7 +10,7 @@ from contrechamp.access import views as access
 from contrechamp.api import exports
 from contrechamp.api.api import api, unmatched
 from contrechamp.documents import views as documents
-from contrechamp.pages import feeds
+from contrechamp.pages import feeds, subscription_views
 from contrechamp.pages import views as pages
 from contrechamp.redaction import views as redaction
 from contrechamp.registry import views as registry
@@ -94,6 +94,20 @@ urlpatterns = [
     path("technologies/<slug:slug>/flux.atom", feeds.TechnologyFeed(), name="technology-feed"),
     path("organisations/<slug:slug>/flux.atom", feeds.OrganisationFeed(), name="organisation-feed"),
     path("dispositifs/<slug:slug>/flux.atom", feeds.DeploymentFeed(), name="deployment-feed"),
+    # E-mail subscriptions: the token is random; the kind is one of feeds.SCOPES.
+    path(
+        "abonnement/confirmer/<str:token>/",
+        subscription_views.confirm,
+        name="subscription-confirm",
+    ),
+    path(
+        "abonnement/desabonner/<str:token>/",
+        subscription_views.cancel,
+        name="subscription-cancel",
+    ),
+    # After the two above: "confirmer" and "desabonner" are not kinds.
+    path("abonnement/<str:kind>/<str:key>/", subscription_views.subscribe, name="subscribe"),
+    path("veille/courriel/", subscription_views.reviewer_digest, name="watch-digest-subscription"),
     path("intercommunalites/<str:siren>/", pages.epci_detail, name="epci-detail"),
     path("departements/", pages.department_list, name="department-list"),
     path("departements/<str:code>/", pages.department_detail, name="department-detail"),

@@ -6,6 +6,7 @@ for its redaction, no contributor's name."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.syndication.views import Feed
@@ -40,25 +41,42 @@ class _Entry:
 class _ScopeFeed(Feed):
     feed_type = Atom1Feed
 
+    def lookup(self, key: str) -> Any:
+        """The place, technology, organisation or deployment of this key, if public;
+        else Http404. What the feed and the e-mail digests both follow."""
+        raise NotImplementedError
+
+    def get_object(self, request: HttpRequest, **kwargs: str) -> Any:
+        (key,) = kwargs.values()
+        return self.lookup(key)
+
+    def name(self, scope: Any) -> str:
+        return str(getattr(scope, "name", None) or scope.title)
+
     def deployments(self, scope: Any) -> DeploymentQuerySet:
         raise NotImplementedError
 
     def documents(self, scope: Any) -> QuerySet[Document]:
         return Document.objects.none()
 
+    def entries(self, scope: Any, *, since: datetime | None = None) -> list[_Entry]:
+        """The published deployments and documents of `scope`, changed after `since`,
+        the latest first (at most ITEMS)."""
+        deployments = self.deployments(scope).published().distinct()
+        documents = self.documents(scope).filter(is_public=True).distinct()
+        if since is not None:
+            deployments = deployments.filter(updated_at__gt=since)
+            documents = documents.filter(updated_at__gt=since)
+        found = [
+            _Entry(d)
+            for d in deployments.prefetch_related("technologies", "communes").order_by(
+                "-updated_at", "-id"
+            )[:ITEMS]
+        ] + [_Entry(d) for d in documents.order_by("-updated_at")[:ITEMS]]
+        return sorted(found, key=lambda e: e.updated, reverse=True)[:ITEMS]
+
     def items(self, scope: Any) -> list[_Entry]:
-        deployments = (
-            self.deployments(scope)
-            .published()
-            .distinct()
-            .prefetch_related("technologies", "communes")
-            .order_by("-updated_at", "-id")[:ITEMS]
-        )
-        documents = (
-            self.documents(scope).filter(is_public=True).distinct().order_by("-updated_at")[:ITEMS]
-        )
-        entries = [_Entry(d) for d in deployments] + [_Entry(d) for d in documents]
-        return sorted(entries, key=lambda e: e.updated, reverse=True)[:ITEMS]
+        return self.entries(scope)
 
     def item_title(self, item: _Entry) -> str:
         if isinstance(item.obj, Document):
@@ -92,8 +110,8 @@ class _ScopeFeed(Feed):
 
 
 class CommuneFeed(_ScopeFeed):
-    def get_object(self, request: HttpRequest, code: str) -> Commune:
-        return get_object_or_404(Commune, code=code)
+    def lookup(self, key: str) -> Commune:
+        return get_object_or_404(Commune, code=key)
 
     def title(self, obj: Commune) -> str:
         return _("Contrechamp: %(place)s") % {"place": obj.name}
@@ -112,8 +130,8 @@ class CommuneFeed(_ScopeFeed):
 
 
 class EpciFeed(_ScopeFeed):
-    def get_object(self, request: HttpRequest, siren: str) -> Epci:
-        return get_object_or_404(Epci, siren=siren)
+    def lookup(self, key: str) -> Epci:
+        return get_object_or_404(Epci, siren=key)
 
     def title(self, obj: Epci) -> str:
         return _("Contrechamp: %(place)s") % {"place": obj.name}
@@ -129,8 +147,8 @@ class EpciFeed(_ScopeFeed):
 
 
 class DepartmentFeed(_ScopeFeed):
-    def get_object(self, request: HttpRequest, code: str) -> Department:
-        return get_object_or_404(Department, code=code)
+    def lookup(self, key: str) -> Department:
+        return get_object_or_404(Department, code=key)
 
     def title(self, obj: Department) -> str:
         return _("Contrechamp: %(place)s") % {"place": obj.name}
@@ -148,8 +166,8 @@ class DepartmentFeed(_ScopeFeed):
 
 
 class TechnologyFeed(_ScopeFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Technology:
-        return get_object_or_404(Technology, slug=slug)
+    def lookup(self, key: str) -> Technology:
+        return get_object_or_404(Technology, slug=key)
 
     def title(self, obj: Technology) -> str:
         return _("Contrechamp: %(technology)s") % {"technology": obj.name}
@@ -164,8 +182,8 @@ class TechnologyFeed(_ScopeFeed):
 class OrganisationFeed(_ScopeFeed):
     """A vendor's or a funder's deployments."""
 
-    def get_object(self, request: HttpRequest, slug: str) -> Organisation:
-        return get_object_or_404(Organisation.objects.public(), slug=slug)
+    def lookup(self, key: str) -> Organisation:
+        return get_object_or_404(Organisation.objects.public(), slug=key)
 
     def title(self, obj: Organisation) -> str:
         return _("Contrechamp: %(organisation)s") % {"organisation": obj.name}
@@ -180,8 +198,8 @@ class OrganisationFeed(_ScopeFeed):
 class DeploymentFeed(_ScopeFeed):
     """One published deployment: an entry each time it changes."""
 
-    def get_object(self, request: HttpRequest, slug: str) -> Deployment:
-        return get_object_or_404(Deployment.objects.published(), slug=slug)
+    def lookup(self, key: str) -> Deployment:
+        return get_object_or_404(Deployment.objects.published(), slug=key)
 
     def title(self, obj: Deployment) -> str:
         return _("Contrechamp: %(deployment)s") % {"deployment": obj.title}
@@ -195,3 +213,14 @@ class DeploymentFeed(_ScopeFeed):
     def item_guid(self, item: _Entry) -> str:
         # One entry per version: a reader shows each change.
         return f"contrechamp:deployment:{item.obj.id}:v{getattr(item.obj, 'version', 0)}"
+
+
+# What one can follow, by the kind a subscription names.
+SCOPES: dict[str, type[_ScopeFeed]] = {
+    "commune": CommuneFeed,
+    "epci": EpciFeed,
+    "department": DepartmentFeed,
+    "technology": TechnologyFeed,
+    "organisation": OrganisationFeed,
+    "deployment": DeploymentFeed,
+}

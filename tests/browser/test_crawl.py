@@ -208,6 +208,13 @@ from tests.watch.evaluation import SAMPLES
 
 import_decp([SAMPLES / "decp" / "format-2019-v1.x" / "decp-rama_surveillance-selection.json"])
 record = WatchRecord.objects.filter(status="new").order_by("id").first()
+# An e-mail subscription waiting for its confirmation (its links' pages).
+from contrechamp.pages.subscriptions import subject_of, subscribe
+
+subscription = subscribe(
+    email="lea@example.org", subject=subject_of("commune", commune.code),
+    frequency="weekly", language="fr",
+)
 print(json.dumps({
     "proposal_id": [str(proposal.id)],
     "user_id": [str(newcomer.id)],
@@ -237,11 +244,16 @@ print(json.dumps({
     "entity_id": [str(entity.id)],
     "request_id": [str(refused.id), str(sent.id)],
     "attachment_id": [str(proof.id)],
-    "kind": ["request_email", "reminder", "cada_referral", "after_opinion"],
+    "kind": {
+        "demandes/": ["request_email", "reminder", "cada_referral", "after_opinion"],
+        "abonnement/": ["commune"],
+    },
+    "key": [commune.code],
     "series_id": [str(series.id)],
     "token": {
         "demandes/": [access.feed_token_renew(user=contributor)],
         "compte/": [default_token_generator.make_token(contributor)],
+        "abonnement/": [subscription.token],
     },
     "uidb64": [uid],
 }))

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from contrechamp.access import services as access
 from contrechamp.accounts.services import user_create
@@ -227,6 +228,16 @@ def seed(contributor, reviewer) -> Seed:
     }
     private = [d for d in documents if d.id != published.id]
     assert private and not any(d.is_public for d in private)
+    # A subscriber, confirmed: no page shows who follows what.
+    from contrechamp.pages.models import Subscription
+
+    Subscription.objects.create(
+        email="abonnee.wombat@example.org",
+        kind="commune",
+        key="06088",
+        token="t" * 43,
+        confirmed_at=timezone.now(),
+    )
     from contrechamp.access.models import Attachment
 
     proofs = list(Attachment.objects.filter(id__in=requests["attachment_id"]))
@@ -236,7 +247,7 @@ def seed(contributor, reviewer) -> Seed:
     accounts = [contributor.email, reviewer.email, contributor.username, hashed]
     return Seed(
         values=values,
-        secrets=[*SECRETS, *token, *accounts],
+        secrets=[*SECRETS, *token, *accounts, "abonnee.wombat"],
         private_files=[files.original(d) for d in private]
         + [access.attachment_data(p) for p in proofs],
         published=published,
