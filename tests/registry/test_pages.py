@@ -40,6 +40,10 @@ def test_the_commune_page_gives_cameras_per_km2_and_per_1000_with_the_date(clien
     assert f"{per_1000:.2f}".replace(".", ",") in html
     assert "chiffre de 2018" in html
     assert "Reporty" in html
+    # Nice is in the top population band: it has a floor and no ceiling.
+    assert nice.population >= 200_000
+    assert re.search(r"rang \d+ sur \d+ communes de 200\W000 habitants ou plus", html), html
+    assert "1\u202f000\u202f000\u202f000" not in html and "000 000 000" not in html
 
 
 def test_epci_and_department_pages_list_their_deployments(client, db):
