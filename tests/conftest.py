@@ -1,8 +1,15 @@
 """Shared fixtures: the reference places and demo data loaded once per test database,
 and the personas every test speaks of."""
 
+import atexit
 import os
 import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -177,6 +184,57 @@ def separate_database(data_dir, suffix: str) -> str:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed._replace(path=f"/{name}").geturl()
+
+
+# Databases the real commands migrated (and loaded the places into) once in the session,
+# by whether the places are in them: copied for each test that needs one of its own.
+_TEMPLATES: dict[bool, tuple[str, Path]] = {}
+
+
+def _template(places: bool) -> tuple[str, Path]:
+    if places not in _TEMPLATES:
+        data_dir = Path(tempfile.mkdtemp(prefix="contrechamp-template-"))
+        atexit.register(shutil.rmtree, data_dir, True)
+        url = separate_database(data_dir, "template_places" if places else "template")
+        env = {**os.environ, "CONTRECHAMP_DATA_DIR": str(data_dir), "DATABASE_URL": url}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        command = [sys.executable, "-m", "contrechamp"]
+        for step in (["migrate", "-v", "0"], ["places", "load"])[: 2 if places else 1]:
+            done = subprocess.run(command + step, env=env, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr[-3000:]
+        _TEMPLATES[places] = (url, data_dir)
+    return _TEMPLATES[places]
+
+
+def prepared_database(data_dir, suffix: str, places: bool = False) -> str:
+    """`separate_database`, already migrated by `contrechamp migrate` (and with the places
+    of `contrechamp places load` if asked): a copy of a database those commands prepared
+    once in the session, instead of 4 s (8 s with the places) in every test. The data
+    folder gets the template's secret key, the one its rows were written under."""
+    from urllib.parse import urlparse
+
+    template_url, template_dir = _template(places)
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not (data_dir / "secret_key").exists():
+        shutil.copy2(template_dir / "secret_key", data_dir / "secret_key")
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        target = data_dir / "db.sqlite3"
+        target.unlink(missing_ok=True)
+        source = template_dir / "db.sqlite3"
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+        return f"sqlite:///{target}"
+    import psycopg
+
+    parsed = urlparse(url)
+    name = f"{parsed.path.lstrip('/')}_{suffix}"
+    template = urlparse(template_url).path.lstrip("/")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return parsed._replace(path=f"/{name}").geturl()
 
 

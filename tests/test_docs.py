@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from contrechamp.lib import env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,3 +165,7 @@ def test_every_command_the_docs_name_exists():
             if has_subcommands and sub and (name, sub) not in known:
                 wrong.append(f"{page.name}: contrechamp {name} {sub}")
     assert wrong == []
+
+
+# Nothing here depends on the database engine: CI runs it once, on SQLite.
+pytestmark = pytest.mark.one_database

@@ -10,6 +10,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from tests.conftest import have, require
@@ -170,3 +171,7 @@ def test_the_compiled_catalogue_is_up_to_date(tmp_path):
         ["msgfmt", "--check-format", "-o", str(out), str(LOCALE / "django.po")], check=True
     )
     assert out.read_bytes() == (LOCALE / "django.mo").read_bytes(), "run `make messages`"
+
+
+# Nothing here depends on the database engine: CI runs it once, on SQLite.
+pytestmark = pytest.mark.one_database

@@ -9,6 +9,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -134,3 +136,7 @@ def test_the_template_check_sees_a_place_template_loading_a_higher_apps_tags(tmp
     assert template_layer_violations(package) == [
         "registry/list.html (registry) loads 'access' of access"
     ]
+
+
+# Nothing here depends on the database engine: CI runs it once, on SQLite.
+pytestmark = pytest.mark.one_database

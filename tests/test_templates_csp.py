@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import django.conf
+import pytest
 
 import contrechamp
 
@@ -60,3 +61,7 @@ def test_it_no_template_holds_inline_style_handler_or_script():
         if (found := _violations(path.read_text(encoding="utf-8")))
     }
     assert problems == {}
+
+
+# Nothing here depends on the database engine: CI runs it once, on SQLite.
+pytestmark = pytest.mark.one_database

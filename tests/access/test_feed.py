@@ -18,7 +18,7 @@ import pytest
 import time_machine
 
 from contrechamp.access.models import AccessRequest, FeedToken
-from tests.conftest import query_database, separate_database
+from tests.conftest import prepared_database, query_database
 
 pytestmark = pytest.mark.django_db
 
@@ -130,11 +130,10 @@ def test_a_real_server_does_not_write_feed_keys_to_its_log(tmp_path):
     env = {
         **os.environ,
         "CONTRECHAMP_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": separate_database(tmp_path, "feedlog"),
+        "DATABASE_URL": prepared_database(tmp_path, "feedlog"),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [sys.executable, "-m", "contrechamp"]
-    subprocess.run(command + ["migrate", "-v", "0"], env=env, check=True, capture_output=True)
     subprocess.run(
         command + ["users", "create", "camille", "--password", "x" * 20],
         env=env,

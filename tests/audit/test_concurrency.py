@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import query_database, separate_database
+from tests.conftest import prepared_database, query_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 3
@@ -45,10 +45,9 @@ def _env(data_dir: Path, url: str) -> dict[str, str]:
 
 
 def test_concurrent_writers_leave_a_valid_chain(tmp_path):
-    url = separate_database(tmp_path, "auditchain")
+    url = prepared_database(tmp_path, "auditchain")
     env = _env(tmp_path, url)
     contrechamp = [sys.executable, "-m", "contrechamp"]
-    subprocess.run([*contrechamp, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
     go = tmp_path / "go"
     writers = [
         subprocess.Popen(

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import PASSWORD, query_database, require, separate_database
+from tests.conftest import PASSWORD, prepared_database, query_database, require
 
 # The folder where each running site writes its e-mails.
 SITE_MAIL_DIRS: dict[str, Path] = {}
@@ -76,7 +76,7 @@ def site(tmp_path_factory):
     env = {
         **os.environ,
         "CONTRECHAMP_DATA_DIR": str(data_dir),
-        "DATABASE_URL": separate_database(data_dir, "browser"),
+        "DATABASE_URL": prepared_database(data_dir, "browser", places=True),
         # E-mails as files, for the tests that follow a link sent by e-mail.
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(data_dir / "mail"),
@@ -85,8 +85,6 @@ def site(tmp_path_factory):
     env.pop("DJANGO_SETTINGS_MODULE")
     command = [sys.executable, "-m", "contrechamp"]
     for step in (
-        ["migrate", "-v", "0"],
-        ["places", "load"],
         ["demo", "load"],
         ["users", "create", "camille", "--password", PASSWORD],
         ["users", "create", "dominique", "--password", PASSWORD],

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Visitor, _free_port
-from tests.conftest import PASSWORD, separate_database
+from tests.conftest import PASSWORD, prepared_database
 from tests.documents import samples
 
 pytestmark = pytest.mark.browser
@@ -34,17 +34,13 @@ class ClockedSite:
         self.env = {
             **os.environ,
             "CONTRECHAMP_DATA_DIR": str(data_dir),
-            "DATABASE_URL": separate_database(data_dir, "access"),
+            "DATABASE_URL": prepared_database(data_dir, "access", places=True),
         }
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.server = None
         self.base = ""
         command = [sys.executable, "-m", "contrechamp"]
-        for step in (
-            ["migrate", "-v", "0"],
-            ["places", "load"],
-            ["users", "create", "camille", "--password", PASSWORD],
-        ):
+        for step in (["users", "create", "camille", "--password", PASSWORD],):
             subprocess.run(command + step, env=self.env, check=True, capture_output=True)
 
     def serve_at(self, moment: str) -> str:

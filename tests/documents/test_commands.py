@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.conftest import prepared_database
 from tests.documents import samples
 
 HARMLESS = "Délibération du conseil municipal sur la vidéoprotection du centre-ville."
@@ -30,7 +31,7 @@ def test_it_redacts_publishes_and_withdraws_with_the_redaction_command_in_a_real
     environment = {
         **os.environ,
         "CONTRECHAMP_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATABASE_URL": prepared_database(tmp_path, "commands"),
     }
 
     def run(*arguments: str) -> subprocess.CompletedProcess[str]:
@@ -41,7 +42,6 @@ def test_it_redacts_publishes_and_withdraws_with_the_redaction_command_in_a_real
             text=True,
         )
 
-    assert run("migrate", "-v0").returncode == 0
     pdf = tmp_path / "deliberation.pdf"
     pdf.write_bytes(samples.text_pdf([HARMLESS]))
     added = run("documents", "add", str(pdf), "--wait", "--json")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, query_database, separate_database
+from tests.conftest import PASSWORD, prepared_database, query_database
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -53,7 +53,7 @@ def _memory(pid: int, field: str) -> int:
 
 class Site:
     def __init__(self, data_dir: Path) -> None:
-        self.database = separate_database(data_dir, "uploads")
+        self.database = prepared_database(data_dir, "uploads")
         self.env = {
             **os.environ,
             "CONTRECHAMP_DATA_DIR": str(data_dir),
@@ -67,7 +67,6 @@ class Site:
         }
         command = [sys.executable, "-m", "contrechamp"]
         for step in (
-            ["migrate", "-v", "0"],
             ["users", "create", "camille", "--password", PASSWORD, "--role", "contributor"],
         ):
             subprocess.run(command + step, env=self.env, check=True, capture_output=True, cwd=ROOT)

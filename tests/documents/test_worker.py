@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import have, query_database, require, separate_database
+from tests.conftest import have, prepared_database, query_database, require
 from tests.documents import samples
 
 PAGES = 8
@@ -16,7 +16,7 @@ PAGES = 8
 
 def test_killing_the_worker_in_the_middle_of_ocr_loses_nothing(tmp_path):
     require(have("tesseract"), "Tesseract OCR (apt-get install tesseract-ocr tesseract-ocr-fra)")
-    url = separate_database(tmp_path, "worker")
+    url = prepared_database(tmp_path, "worker")
     env = {
         **os.environ,
         "CONTRECHAMP_DATA_DIR": str(tmp_path),
@@ -25,7 +25,6 @@ def test_killing_the_worker_in_the_middle_of_ocr_loses_nothing(tmp_path):
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [sys.executable, "-m", "contrechamp"]
-    subprocess.run([*command, "migrate", "-v", "0"], env=env, check=True)
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(
         samples.scanned_pdf(

@@ -1,5 +1,6 @@
 """The spaCy pipeline of entity detection runs only what the entity recogniser reads."""
 
+import pytest
 import spacy
 from django.conf import settings
 
@@ -32,3 +33,7 @@ def test_the_pipeline_has_the_entity_recogniser_alone_and_finds_the_same_entitie
     found = entities(model)
     assert found == entities(with_tok2vec)
     assert any(label == "LOC" for page in found for _, _, label in page)
+
+
+# Nothing here depends on the database engine: CI runs it once, on SQLite.
+pytestmark = pytest.mark.one_database

@@ -87,3 +87,7 @@ def test_unaccent_drops_every_combining_mark_as_the_character_test_does():
     ]
     for text in samples:
         assert unaccent(text) == reference(text)
+
+
+# Nothing here depends on the database engine: CI runs it once, on SQLite.
+pytestmark = pytest.mark.one_database

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from tests.conftest import query_database, separate_database
+from tests.conftest import prepared_database, query_database, separate_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITES = "ops_periodicjob"  # the table the writer thread keeps writing during the backup
@@ -175,10 +175,8 @@ def backed_up(tmp_path_factory):
     base = tmp_path_factory.mktemp("backup")
     source = base / "source"
     source.mkdir()
-    url = separate_database(source, "backup_src")
+    url = prepared_database(source, "backup_src", places=True)
     env = _env(source, url)
-    _contrechamp(env, "migrate", "-v", "0")
-    _contrechamp(env, "places", "load")
     _contrechamp(env, "demo", "load")
     _run(env, "-c", POPULATE)
     archive = base / "site.tar"

@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from contrechamp.documents.models import Document
-from tests.conftest import query_database, separate_database
+from tests.conftest import prepared_database, query_database
 from tests.documents import samples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,9 +78,8 @@ def _kill(process: subprocess.Popen) -> None:
 
 
 def test_a_worker_killed_mid_document_loses_and_duplicates_nothing(tmp_path):
-    url = separate_database(tmp_path, "faults_worker")
+    url = prepared_database(tmp_path, "faults_worker")
     env = _env(tmp_path, url)
-    _contrechamp(env, "migrate", "-v", "0")
     pages = {}
     paths = []
     for n in range(5):
@@ -278,11 +277,9 @@ def _get(base: str, path: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def _web(tmp_path: Path, suffix: str, *, places: bool = False):
-    url = separate_database(tmp_path, suffix)
+    url = prepared_database(tmp_path, suffix, places=places)
     env = _env(tmp_path, url)
-    _contrechamp(env, "migrate", "-v", "0")
     if places:
-        _contrechamp(env, "places", "load")
         _contrechamp(env, "demo", "load")
     port = _free_port()
     web = _start(env, "web", "--port", str(port), log=tmp_path / "web.log")
@@ -368,10 +365,9 @@ def test_the_web_server_killed_during_uploads_and_edits_loses_nothing_acknowledg
     from benchmarks.load import CSRF as LOAD_CSRF
     from benchmarks.load import EDITORS, Client, form_fields
 
-    url = separate_database(tmp_path, "faults_web")
+    url = prepared_database(tmp_path, "faults_web", places=True)
     env = {**_env(tmp_path, url), "RATE_LIMIT_UPLOADS": "100000/m"}
-    for command in (["migrate", "-v", "0"], ["places", "load"], ["demo", "load"]):
-        _contrechamp(env, *command)
+    _contrechamp(env, "demo", "load")
     made = subprocess.run(
         [sys.executable, "-c", EDITORS, "1", "3"],
         env={**env, "DJANGO_SETTINGS_MODULE": "contrechamp.settings"},

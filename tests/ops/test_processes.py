@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import query_database, separate_database
+from tests.conftest import prepared_database, query_database
 from tests.documents import samples
 
 DAILY = settings.PERIODIC_JOBS["access-daily"]["task"]
@@ -23,11 +23,10 @@ TASKS = "django_tasks_database_dbtaskresult"
 
 
 def _site(tmp_path, suffix):
-    url = separate_database(tmp_path, suffix)
+    url = prepared_database(tmp_path, suffix)
     env = {**os.environ, "CONTRECHAMP_DATA_DIR": str(tmp_path), "DATABASE_URL": url}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [sys.executable, "-m", "contrechamp"]
-    subprocess.run([*command, "migrate", "-v", "0"], env=env, check=True)
     return url, env, command
 
 

@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from contrechamp.ops.models import PeriodicJob
 from contrechamp.ops.services import Job, jobs_enqueue_due, periodic_jobs
-from tests.conftest import query_database, separate_database
+from tests.conftest import prepared_database, query_database
 
 DAILY = settings.PERIODIC_JOBS["access-daily"]["task"]
 
@@ -74,12 +74,11 @@ def test_a_job_whose_period_changes_goes_on_running(before, after):
 
 
 def _site(tmp_path, suffix, **extra):
-    url = separate_database(tmp_path, suffix)
+    url = prepared_database(tmp_path, suffix)
     env = {**os.environ, "CONTRECHAMP_DATA_DIR": str(tmp_path), "DATABASE_URL": url, **extra}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(extra)
     command = [sys.executable, "-m", "contrechamp"]
-    subprocess.run([*command, "migrate", "-v", "0"], env=env, check=True)
     return url, env, command
 
 

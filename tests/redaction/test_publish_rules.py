@@ -25,6 +25,7 @@ from contrechamp.redaction.services import (
     redactions_accept_all,
     redactions_suggest,
 )
+from tests.conftest import prepared_database
 from tests.documents import samples
 from tests.documents.conftest import add
 
@@ -150,16 +151,12 @@ def test_the_command_line_process_exits_non_zero(tmp_path):
     import subprocess
     import sys
 
-    database = tmp_path / "db.sqlite3"
     environment = {
         **os.environ,
         "CONTRECHAMP_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": prepared_database(tmp_path, "publish_rules"),
     }
     command = [sys.executable, "-m", "contrechamp", "documents"]
-    subprocess.run(
-        [sys.executable, "-m", "contrechamp", "migrate", "-v0"], env=environment, check=True
-    )
     pdf = tmp_path / "deliberation.pdf"
     pdf.write_bytes(samples.text_pdf([HARMLESS]))
     added = subprocess.run(
