@@ -89,9 +89,10 @@ def subscribe(
 ) -> Subscription | None:
     """Record that `email` wants `subject` and send it a confirmation link. Returns the
     subscription waiting for its confirmation, or None when this address already
-    confirmed one for this subject: then nothing is sent and nothing changes, so that
-    no one can alter or probe another's subscriptions (the page says the same either
-    way)."""
+    confirmed one for this subject: then nothing changes, so that no one can alter
+    another's subscription, and the mail sent says it is already subscribed, with the
+    link to stop. One mail either way: neither the page nor the time it takes tells a
+    stranger whether the address was subscribed."""
     if frequency not in PERIODS:
         raise ValueError(frequency)
     email = normalise_email(email)
@@ -111,6 +112,9 @@ def subscribe(
         subscription = Subscription.objects.get(email=email, kind=subject.kind, key=subject.key)
         created = False
     if subscription.confirmed_at is not None:
+        _send(
+            subscription, "already", {"subject": subject, **_links(subscription)}, unsubscribe=False
+        )
         return None
     if not created:
         # Another request before confirming: the latest choice, and a fresh week to act.

@@ -145,7 +145,15 @@ def test_a_stranger_cannot_change_or_probe_a_confirmed_subscription(client):
     other = _subscribe(stranger, email="nobody@example.org", frequency="weekly")
     subscription.refresh_from_db()
     assert subscription.frequency == "daily"  # unchanged
-    assert [m.to for m in mail.outbox] == [["nobody@example.org"]]  # none to Léa
+    assert subscription.confirmed_at is not None
+    # One mail on each path, so that neither the page nor the time it takes tells whether
+    # the address was subscribed: Léa's says she already is, with the link to stop, and
+    # no link that would change anything.
+    assert sorted(m.to[0] for m in mail.outbox) == ["lea@example.org", "nobody@example.org"]
+    to_lea = next(m for m in mail.outbox if m.to == ["lea@example.org"])
+    assert "déjà" in to_lea.subject
+    assert _link(to_lea, "desabonner") == reverse("subscription-cancel", args=[subscription.token])
+    assert "/abonnement/confirmer/" not in to_lea.body
     # The same page either way, apart from the address.
     strip = re.compile(r'value="[^"]*"|lea@example\.org|nobody@example\.org')
     assert strip.sub("", first.content.decode()) == strip.sub("", other.content.decode())
