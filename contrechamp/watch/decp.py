@@ -8,6 +8,9 @@ Every shape the national dataset has had, one record at a time, never the whole 
 - the XML form of both (`<marches><marche>...`);
 - the consolidated tabular files (`;` or `,` CSV with a BOM, dotted column names,
   holders in numbered columns);
+- decp.info's daily consolidated file, in Parquet or CSV (columns flattened with `_`,
+  one row per contract and holder: the rows of one `uid` are one record), the Parquet
+  read a batch of rows at a time, only the columns the watch keeps;
 - `.zip` archives of any of these.
 
 `read_path` yields `Raw` records (the record as a dict, its position in its list); the
@@ -15,14 +18,17 @@ Every shape the national dataset has had, one record at a time, never the whole 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
 import html
 import io
 import re
+import shutil
+import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -42,6 +48,30 @@ _JSON_LISTS = {
 _XML_RECORDS = {"marche": "contract", "contrat-concession": "concession"}
 # CSV files can hold long objects; the default limit of 128 KB per field is kept.
 _CSV_DIALECT_SAMPLE = 4096
+_PARQUET_MAGIC = b"PAR1"
+_PARQUET_BATCH = 4096
+# The columns of a tabular file the watch reads (any other is not even decoded from a
+# Parquet file): the record's own, its buyer's, its place's and its holders'.
+_TABULAR_FIELDS = {
+    "uid",
+    "id",
+    "_type",
+    "nature",
+    "objet",
+    "montant",
+    "valeurGlobale",
+    "codeCPV",
+    "dateNotification",
+    "dateSignature",
+    "datePublicationDonnees",
+}
+_TABULAR_COLUMN = re.compile(
+    r"(?:acheteur|autoriteConcedante)[._](?:id|nom)"
+    r"|lieuExecution[._](?:code|typeCode)"
+    r"|titulaire_(?:id|nom|denominationSociale|typeIdentifiant)(?:_\d+)?"
+)
+# decp.info's flattened columns (`acheteur_id`): the object each prefix stands for.
+_UNDERSCORED = ("acheteur", "autoriteConcedante", "lieuExecution")
 
 
 class DecpError(ValueError):
@@ -111,13 +141,16 @@ def read_path(path: Path) -> Iterator[Raw]:
 def read_stream(
     stream: IO[bytes], name: str, *, reopen: Callable[[], IO[bytes]] | None = None
 ) -> Iterator[Raw]:
-    """Every record of one JSON, XML or CSV stream, told apart by its first bytes.
-    `reopen` gives the stream again from its start: the 2022 JSON shape is then read in
-    one pass per list, each by the parser's C object builder (several times faster)."""
+    """Every record of one JSON, XML, CSV or Parquet stream, told apart by its first
+    bytes. `reopen` gives the stream again from its start: the 2022 JSON shape is then
+    read in one pass per list, each by the parser's C object builder (several times
+    faster)."""
     buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[type-var]
     head = buffered.peek(_CSV_DIALECT_SAMPLE)[:_CSV_DIALECT_SAMPLE]  # type: ignore[attr-defined]
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if start in (b"{", b"["):
+    if head.startswith(_PARQUET_MAGIC):
+        yield from _read_parquet(buffered, name)
+    elif start in (b"{", b"["):
         yield from _read_json(buffered, name, head, reopen)
     elif start == b"<":
         yield from _read_xml(buffered, name)
@@ -264,24 +297,86 @@ def _read_csv(stream: IO[bytes], name: str, head: bytes) -> Iterator[Raw]:
     reader = csv.DictReader(text, delimiter=delimiter)
     if not reader.fieldnames or "id" not in reader.fieldnames:
         raise DecpError(f"{name}: a CSV without an `id` column is not a DECP file")
-    for index, row in enumerate(reader):
-        yield Raw(_unflatten(row), "contract", index, name)
+    yield from _tabular(reader, name)
 
 
-def _unflatten(row: dict[str, str | None]) -> dict[str, Any]:
-    """A flattened row (`acheteur.id`, `titulaire_id_1`) as the JSON shape's record."""
+def _read_parquet(stream: IO[bytes], name: str) -> Iterator[Raw]:
+    """A Parquet file, a batch of rows at a time. Its index is at its end: a stream that
+    cannot seek (an archive's compressed member) is first copied to a temporary file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        stream.fileno()
+        seekable = stream.seekable()
+    except (OSError, ValueError, AttributeError):
+        seekable = False
+    with tempfile.TemporaryFile() if not seekable else contextlib.nullcontext() as spool:
+        if spool is not None:
+            shutil.copyfileobj(stream, spool, 1 << 20)
+            spool.seek(0)
+        source: Any = spool if spool is not None else stream
+        try:
+            parquet = pq.ParquetFile(source)
+        except (pa.ArrowException, OSError) as error:
+            raise DecpError(f"{name}: not a readable Parquet file ({error})") from error
+        names = parquet.schema_arrow.names
+        if "id" not in names:
+            raise DecpError(f"{name}: a Parquet file without an `id` column is not a DECP file")
+        columns = [c for c in names if c in _TABULAR_FIELDS or _TABULAR_COLUMN.fullmatch(c)]
+
+        def rows() -> Iterator[dict[str, Any]]:
+            try:
+                for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH, columns=columns):
+                    yield from batch.to_pylist()
+            except (pa.ArrowException, OSError) as error:
+                raise DecpError(f"{name}: a damaged Parquet file ({error})") from error
+
+        yield from _tabular(rows(), name)
+
+
+def _tabular(rows: Iterable[dict[str, Any]], name: str) -> Iterator[Raw]:
+    """Rows of a tabular file as records. decp.info's file has one row per contract and
+    holder, with the contract's `uid`: consecutive rows of one `uid` are one record with
+    all its holders."""
+    current: dict[str, Any] | None = None
+    index = 0
+    for row in rows:
+        record = _unflatten(row)
+        uid = record.get("uid")
+        if current is not None and uid not in (None, "") and uid == current.get("uid"):
+            current.setdefault("titulaires", []).extend(record.get("titulaires", []))
+            continue
+        if current is not None:
+            yield Raw(current, "contract", index, name)
+            index += 1
+        current = record
+    if current is not None:
+        yield Raw(current, "contract", index, name)
+
+
+def _unflatten(row: dict[str, Any]) -> dict[str, Any]:
+    """A flattened row (`acheteur.id`, `titulaire_id_1`; decp.info's `acheteur_id`,
+    `titulaire_nom`) as the JSON shape's record. Parquet's typed values (numbers,
+    dates) are read as the text the other shapes give."""
     record: dict[str, Any] = {}
     holders: dict[int, dict[str, str]] = {}
     for column, value in row.items():
-        if column is None or value in (None, ""):
+        if column is None or value is None or value == "":
             continue
-        holder = _HOLDER_COLUMN.fullmatch(column)
+        if not isinstance(value, str):
+            value = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        holder = _HOLDER_COLUMN.fullmatch(column) or _ONE_HOLDER_COLUMN.fullmatch(column)
+        prefix, _, rest = column.partition("_")
         if holder:
-            holders.setdefault(int(holder[2]), {})[holder[1]] = value
+            holders.setdefault(int(holder[2] or 1), {})[holder[1]] = value
         elif "." in column:
             outer, inner = column.split(".", 1)
             if isinstance(record.setdefault(outer, {}), dict):
                 record[outer][inner] = value
+        elif rest and prefix in _UNDERSCORED:
+            if isinstance(record.setdefault(prefix, {}), dict):
+                record[prefix][rest] = value
         else:
             record[column] = value
     if holders:
@@ -298,6 +393,7 @@ _C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAGS = re.compile(r"<\s*/?\s*[a-zA-Z][^>]{0,40}>")
 _SPACES = re.compile(r"\s+")
 _HOLDER_COLUMN = re.compile(r"titulaire_(\w+?)_(\d+)")
+_ONE_HOLDER_COLUMN = re.compile(r"titulaire_(id|nom|denominationSociale|typeIdentifiant)()")
 _CPV = re.compile(r"(?<!\d)(\d{7,9})(?:-\d)?(?!\d)")
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 _NOT_DIGIT = re.compile(r"\D")
