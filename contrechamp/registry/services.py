@@ -145,14 +145,23 @@ def _unique_slug(model: type, base: str, *, exclude_id: int | None = None) -> st
     return slug
 
 
-def organisation_get_or_create(*, name: str, kind: str, public: bool = True) -> Organisation:
+def organisation_get_or_create(
+    *, name: str, kind: str, public: bool = True, siren: str = ""
+) -> Organisation:
     """The organisation with this name (case-insensitive), created if unknown; created
-    hidden when `public` is false (named by a draft: see `_organisations_reveal`)."""
+    hidden when `public` is false (named by a draft: see `_organisations_reveal`), with
+    `siren` when one is given and no other organisation has it."""
     org = Organisation.objects.filter(name__iexact=name.strip()).first()
     if org:
         return org
+    if siren and Organisation.objects.filter(siren=siren).exists():
+        siren = ""
     org = Organisation.objects.create(
-        name=name.strip(), kind=kind, slug=_unique_slug(Organisation, name), is_public=public
+        name=name.strip(),
+        kind=kind,
+        slug=_unique_slug(Organisation, name),
+        is_public=public,
+        siren=siren,
     )
     _revision_record(org, author=None, comment=_("created from a deployment"))
     return org

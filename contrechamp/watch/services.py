@@ -10,11 +10,12 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import JSONField, Q
 from django.utils import timezone
+from stdnum.fr import siren as stdnum_siren
 
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import Organisation
@@ -83,6 +84,49 @@ def known_vendors() -> dict[str, str]:
         .exclude(siren="")
         .values_list("siren", "name")
     }
+
+
+class HolderVendor(NamedTuple):
+    name: str  # empty when the record gives only the SIRET (the 2022 format)
+    siret: str
+    siren: str  # a valid SIREN, or empty
+    known: bool  # the registry has it (by SIREN, or by name); otherwise proposed as new
+
+
+class Registry(NamedTuple):
+    """What the registry knows of organisations, read once for many records."""
+
+    vendors: dict[str, str]  # vendors' names by SIREN
+    names: set[str]  # every organisation's name, case-folded
+
+    @classmethod
+    def read(cls) -> Registry:
+        names = {n.casefold() for n in Organisation.objects.values_list("name", flat=True)}
+        return cls(known_vendors(), names)
+
+
+def holder_vendors(
+    holders: list[dict[str, str]], registry: Registry | None = None
+) -> list[HolderVendor]:
+    """A record's holders as the registry should know them: a holder whose SIREN is a
+    known vendor's under the registry's name, whatever the record calls it ("SNEF SA",
+    "S.N.E.F."); another under the record's name, with its SIREN when the SIRET carries
+    a valid one, known if an organisation has that name, else a new vendor. A holder
+    given by its SIRET alone, and unknown, has no name to propose."""
+    registry = registry or Registry.read()
+    found: list[HolderVendor] = []
+    seen: set[str] = set()
+    for holder in holders:
+        digits = holder.get("siret", "")
+        siren = digits[:9] if len(digits) in (9, 14) and stdnum_siren.is_valid(digits[:9]) else ""
+        name = registry.vendors.get(siren) or " ".join(holder.get("name", "").split())[:200]
+        seen_as = name.casefold() or digits
+        if not seen_as or seen_as in seen:
+            continue
+        seen.add(seen_as)
+        known = siren in registry.vendors or (bool(name) and name.casefold() in registry.names)
+        found.append(HolderVendor(name, digits, siren, known))
+    return found
 
 
 _LOT = re.compile(r"\blots?\s*(?:n\s*[°o]\s*)?\d+\b|\W+")
@@ -433,13 +477,23 @@ def _description(row: WatchRecord) -> str:
 
 def candidate_accept(*, record_id: int, user: Any) -> Any:
     """A new unpublished deployment from the candidate (place, technology, vendors,
-    date, the record cited as its source). Returns the deployment."""
+    date, the record cited as its source). Returns the deployment. A holder the
+    registry knows by its SIREN is that vendor; another is proposed as a new vendor,
+    hidden with the draft until it is published, with its SIREN so that the next
+    record of that holder is recognised."""
     from contrechamp.registry.schemas import empty_deployment
-    from contrechamp.registry.services import deployment_create
+    from contrechamp.registry.services import deployment_create, organisation_get_or_create
 
     with transaction.atomic():
         rows = _waiting(record_id)
         row = rows[0]
+        vendors = holder_vendors(row.holders)[:5]
+        vendors = [vendor for vendor in vendors if vendor.name]
+        for vendor in vendors:  # the new ones with their SIREN, hidden with the draft
+            if not vendor.known:
+                organisation_get_or_create(
+                    name=vendor.name, kind="vendor", public=False, siren=vendor.siren
+                )
         data = empty_deployment()
         technologies = row.technologies or ["videosurveillance"]
         place = row.commune.name if row.commune else row.buyer_name
@@ -450,7 +504,7 @@ def candidate_accept(*, record_id: int, user: Any) -> Any:
             communes=[row.commune.code] if row.commune else [],
             epcis=[row.epci.siren] if row.epci else [],
             technologies=technologies,
-            vendors=[h["name"] for h in row.holders if h.get("name")][:5],
+            vendors=[vendor.name for vendor in vendors],
             start_date=row.date.isoformat() if row.date else "",
             description=_description(row),
             citations=[record_citation(r) for r in rows[:10]],

@@ -22,9 +22,11 @@ from contrechamp.registry.schemas import whole_number
 from contrechamp.watch.models import WatchRecord
 from contrechamp.watch.services import (
     AlreadyDecided,
+    Registry,
     candidate_accept,
     candidate_attach,
     candidates_decide,
+    holder_vendors,
     near_deployments,
 )
 
@@ -49,9 +51,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     others: dict[str, list[WatchRecord]] = {}
     for other in waiting.filter(group__in=groups).order_by("id"):
         others.setdefault(other.group, []).append(other)
+    registry = Registry.read()
     cards = [
         {
             "row": row,
+            "vendors": holder_vendors(row.holders, registry),
             "near": near_deployments(row),
             "others": [o for o in others.get(row.group, []) if o.id != row.id],
         }

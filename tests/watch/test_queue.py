@@ -133,3 +133,47 @@ def test_bulk_marks_several_and_a_crafted_id_is_refused(reviewing, fos):
     assert reviewing.post(url, {"ids": [fos.id], "action": "publish"}).status_code == 302
     fos.refresh_from_db()
     assert fos.status == "new"
+
+
+def test_a_known_vendor_is_recognised_by_its_siren_and_a_new_one_is_proposed_with_it(
+    reviewing, fos
+):
+    from contrechamp.registry.models import Organisation
+
+    snef = Organisation.objects.get(name="SNEF")
+    snef.siren = "056800659"
+    snef.save()
+    # A funder holds a SIREN already: a holder with the same one does not take it again.
+    Organisation.objects.filter(name="ANRU").update(siren="443061841")
+    fos.holders = [
+        {"siret": "05680065900155", "name": "S.N.E.F. SA"},  # SNEF, spelled otherwise
+        {"siret": "73282932000074", "name": "Nouvelle Vidéo  SAS"},
+        {"siret": "12345678900017", "name": "Siren Faux"},  # not a valid SIREN
+        {"siret": "44306184100047", "name": "Homonyme de l'ANRU"},
+        {"siret": "55210055400013", "name": ""},  # the 2022 format: a SIRET, no name
+        {"siret": "05680065900163", "name": "SNEF"},  # another site of SNEF: once
+    ]
+    fos.save()
+    page = reviewing.get(reverse("watch-queue")).content.decode()
+    assert "S.N.E.F. SA" not in page  # shown under the registry's name
+    assert 'SNEF <span class="meta">dans le registre · SIREN 056800659' in page
+    assert 'Nouvelle Vidéo SAS <span class="meta">nouveau fournisseur' in page
+    assert 'SIRET 55210055400013 <span class="meta">sans nom' in page
+
+    before = set(Organisation.objects.values_list("id", flat=True))
+    assert reviewing.post(reverse("watch-accept", args=[fos.id])).status_code == 302
+    fos.refresh_from_db()
+    vendors = {o.name: o for o in fos.deployment.vendors.all()}
+    assert set(vendors) == {"SNEF", "Nouvelle Vidéo SAS", "Siren Faux", "Homonyme de l'ANRU"}
+    assert vendors["SNEF"].id == snef.id
+    new = Organisation.objects.exclude(id__in=before)
+    assert set(new.values_list("name", "siren", "kind", "is_public")) == {
+        ("Nouvelle Vidéo SAS", "732829320", "vendor", False),
+        ("Siren Faux", "", "vendor", False),
+        ("Homonyme de l'ANRU", "", "vendor", False),
+    }
+    # The next record of the new vendor is recognised by its SIREN.
+    from contrechamp.watch.services import holder_vendors
+
+    again = holder_vendors([{"siret": "73282932000082", "name": "NV SAS"}])
+    assert [(v.name, v.known) for v in again] == [("Nouvelle Vidéo SAS", True)]
