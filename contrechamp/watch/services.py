@@ -19,6 +19,7 @@ from django.utils import timezone
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import Organisation
 from contrechamp.watch import boamp, decp
+from contrechamp.watch.fetching import get_json
 from contrechamp.watch.models import ImportRun, WatchRecord
 from contrechamp.watch.scoring import fold, score_record
 
@@ -309,7 +310,7 @@ def fetch_boamp(*, since: str | None = None, get: Any = None) -> ImportRun:
         last = ImportRun.objects.filter(source="boamp").exclude(cursor="").first()
         since = last.cursor if last else (timezone.now() - timedelta(days=365)).date().isoformat()
     base = settings.WATCH_BOAMP_URL
-    getter = get or (lambda url: boamp.get_json(url, timeout=settings.WATCH_HTTP_TIMEOUT))
+    getter = get or (lambda url: get_json(url, timeout=settings.WATCH_HTTP_TIMEOUT))
     errors: list[dict[str, Any]] = []
     state = {"cursor": since}
 

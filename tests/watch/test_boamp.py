@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.core.management import CommandError, call_command
 
-from contrechamp.watch import boamp
+from contrechamp.watch import boamp, fetching
 from contrechamp.watch.models import WatchRecord
 from contrechamp.watch.services import fetch_boamp, import_boamp
 from tests.watch import evaluation
@@ -101,7 +101,7 @@ def api(settings, monkeypatch):
 
     # Two notices a page, so that four make pages; and no real waiting between tries.
     monkeypatch.setattr(boamp, "PAGE", 2)
-    monkeypatch.setattr(boamp.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(fetching.time, "sleep", lambda seconds: None)
     yield make
     for server in servers:
         server.close()
