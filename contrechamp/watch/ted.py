@@ -33,10 +33,12 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
 
 from contrechamp.watch.decp import Record, amount, clean_text, cpv_codes, iso_date
 from contrechamp.watch.fetching import FetchError
@@ -65,6 +67,10 @@ FIELDS = [
 ]
 _LANGUAGES = ("fra", "FRA", "fr", "FR", "eng", "ENG", "en", "EN")
 _NUMBER = re.compile(r"(?:(\d{4})/S\s*\d+\s*-\s*(\d+))|(?:^\s*0*(\d+)-(\d{4})\s*$)")
+_DIGITS = re.compile(r"\d+")
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})")
+# TED's day: the Official Journal is dated in Luxembourg and Brussels time.
+_TED_ZONE = ZoneInfo("Europe/Brussels")
 _EFORMS = {"ContractNotice", "ContractAwardNotice", "PriorInformationNotice"}
 
 
@@ -81,6 +87,16 @@ def publication_number(value: Any) -> str:
     if match[1]:
         return f"{int(match[2])}-{match[1]}"
     return f"{int(match[3])}-{match[4]}"
+
+
+def publication_date(value: Any) -> date | None:
+    """The day of publication. The API gives some dates as the instant the day began in
+    Brussels, in UTC ("2022-02-06T23:00:00Z" is 7 February): read in Brussels time."""
+    text = str(value or "").strip()
+    if _INSTANT.fullmatch(text):
+        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return instant.astimezone(_TED_ZONE).date()
+    return iso_date(text)
 
 
 def notice_url(number: str) -> str:
@@ -107,9 +123,9 @@ class Party:
         if self.country.upper() not in ("FRA", "FR"):
             return ""
         for value in self.ids:
-            digits = "".join(c for c in value if c.isdigit())
-            if len(digits) in (9, 14) and len(digits) >= len(value.replace(" ", "")) - 1:
-                return digits
+            for digits in _DIGITS.findall(value.replace(" ", "").replace(".", "")):
+                if len(digits) in (9, 14):
+                    return digits
         return ""
 
     def holder(self) -> dict[str, str]:
@@ -145,7 +161,7 @@ def _record(
         object=text[:3000],
         cpv=cpv,
         amount=value,
-        date=iso_date(date),
+        date=publication_date(date),
         holders=[w.holder() for w in winners],
         place_code=buyer.postal_code[:12] if french and buyer.postal_code else "",
         place_type="Code postal" if french and buyer.postal_code else "",
@@ -394,7 +410,8 @@ def _ted_export(root: ElementTree.Element) -> Record:
     """A TED_EXPORT notice: its original form in French if there is one, else the
     first original language's."""
     originals = [_text(e) for e in root.findall("CODED_DATA_SECTION/NOTICE_DATA/LG_ORIG")]
-    forms = list(root.find("FORM_SECTION") or [])
+    section = root.find("FORM_SECTION")
+    forms = list(section) if section is not None else []
     if not forms:
         raise TedError("a TED_EXPORT without a form")
     ranked = sorted(
@@ -413,14 +430,14 @@ def _ted_export(root: ElementTree.Element) -> Record:
             ".//CPV_ADDITIONAL/CPV_CODE"
         ):
             cpv.extend(c for c in cpv_codes(code.get("CODE")) if c not in cpv)
-    value = None
-    if contract is not None:
-        value = _euros(contract.findall("VAL_TOTAL")) or _euros(
-            contract.findall("VAL_ESTIMATED_TOTAL")
-        )
-    if value is None:
-        # An award notice gives a value per contract awarded: their total.
-        value = _euros(form.findall("AWARD_CONTRACT/AWARDED_CONTRACT/VALUES/VAL_TOTAL"))
+    # The procedure's total, else its estimate, else (an award notice gives a value per
+    # contract awarded) the total of the contracts.
+    values = [
+        contract.findall("VAL_TOTAL") if contract is not None else [],
+        contract.findall("VAL_ESTIMATED_TOTAL") if contract is not None else [],
+        form.findall("AWARD_CONTRACT/AWARDED_CONTRACT/VALUES/VAL_TOTAL"),
+    ]
+    value = next((v for v in map(_euros, values) if v is not None), None)
     winners: list[Party] = []
     for address in form.findall(
         "AWARD_CONTRACT/AWARDED_CONTRACT/CONTRACTORS/CONTRACTOR/ADDRESS_CONTRACTOR"
@@ -511,7 +528,7 @@ def fetch(
             if number in seen:  # a notice an earlier page gave already
                 continue
             seen.add(number)
-            published = iso_date(_first(notice.get("publication-date")))
+            published = publication_date(_first(notice.get("publication-date")))
             if published and published.isoformat() > cursor:
                 cursor = published.isoformat()
             yield notice, cursor

@@ -94,7 +94,10 @@ def test_the_french_examples_give_the_buyer_its_siren_and_the_award_winners():
 
 def test_the_api_answer_counts_its_repeated_notice_once(db):
     records = list(ted.read_path(API_ANSWER))
-    assert [(r.record_id, r.date.isoformat()) for r in records] == [("67623-2022", "2022-02-06")]
+    # "2022-02-06T23:00:00Z" is the day's start in Brussels: Monday 7 February (TED does
+    # not publish on Sundays).
+    assert [(r.record_id, r.date.isoformat()) for r in records] == [("67623-2022", "2022-02-07")]
+    assert records[0].url == "https://ted.europa.eu/en/notice/67623-2022/html"
     run = import_ted([API_ANSWER])
     assert (run.read, run.new, run.errors) == (1, 1, 0)
     assert WatchRecord.objects.filter(source="ted").count() == 1
@@ -349,3 +352,16 @@ def test_the_command_imports_files_and_lists_ted_candidates(db, capsys):
     assert {c["record"] for c in lines} == {"727192-2023", "8298-2021"}
     slovak = next(c for c in lines if c["record"] == "727192-2023")
     assert slovak["cpv"] == ["35120000"] and slovak["amount"] == 1640217.0
+
+
+def test_numbers_and_identifiers_in_their_several_forms():
+    assert ted.publication_number("00727192-2023") == "727192-2023"
+    assert ted.publication_number("2021/S 005-008298") == "8298-2021"
+    assert ted.publication_number("df45f4d1-2208-47cb-bc7a-9c7edcf8d2b8") == ""
+    assert ted.notice_url("df45f4d1-2208-47cb-bc7a-9c7edcf8d2b8") == ""
+    french = ted.Party(country="FRA", ids=["SIRET : 219 501 024 00017"])
+    assert french.siret == "21950102400017"
+    assert ted.Party(country="FRA", ids=["Org-0001-identifiant"]).siret == ""
+    assert ted.Party(country="FRA", ids=["123.456.789"]).siret == "123456789"
+    # The same digits abroad are not a French company.
+    assert ted.Party(country="SVK", ids=["219 501 024 00017"]).siret == ""
