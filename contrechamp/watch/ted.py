@@ -507,22 +507,23 @@ def fetch(
     base: str, *, since: str, post: Callable[[str, dict[str, Any]], Any]
 ) -> Iterator[tuple[dict[str, Any], str]]:
     """Every notice of the query published since `since` (YYYY-MM-DD), each once, with
-    the cursor to resume from after it (the latest publication date read)."""
+    the cursor to resume from after it (the latest publication date read).
+
+    A walk that ends (no next token) short of the answer's `totalNoticeCount` is taken
+    again from the latest date read: the API's limits on a walk are not all documented,
+    and the notices are sorted by date, so nothing is skipped (the notices of that day
+    read twice are each yielded once)."""
     url = base.rstrip("/") + API_PATH
-    body: dict[str, Any] = {
-        "query": query(since),
-        "fields": FIELDS,
-        "limit": PAGE,
-        "scope": "ALL",
-        "paginationMode": "ITERATION",
-    }
     seen: set[str] = set()
     tokens: set[str] = set()
-    cursor = since
+    cursor = start = since
+    body = _search_body(since)
+    walked = 0
     while True:
         page = post(url, body)
         if not isinstance(page, dict) or not isinstance(page.get("notices"), list):
             raise FetchError(f"{url}: the answer holds no list of notices")
+        walked += len(page["notices"])
         for notice in notices_of(page):
             number = publication_number(_first(notice.get("publication-number")))
             if number in seen:  # a notice an earlier page gave already
@@ -533,9 +534,28 @@ def fetch(
                 cursor = published.isoformat()
             yield notice, cursor
         token = page.get("iterationNextToken")
-        if not token or not page["notices"]:
+        if token and page["notices"]:
+            if token in tokens:
+                raise FetchError(f"{url}: the API gave the same iterationNextToken twice")
+            tokens.add(token)
+            body = {**body, "iterationNextToken": token}
+            continue
+        total = page.get("totalNoticeCount")
+        if not isinstance(total, int) or walked >= total:
             return
-        if token in tokens:
-            raise FetchError(f"{url}: the API gave the same iterationNextToken twice")
-        tokens.add(token)
-        body = {**body, "iterationNextToken": token}
+        if cursor == start:
+            raise FetchError(
+                f"{url}: the walk stopped at {walked} of {total} notices, all published "
+                f"since {start}: narrow the query"
+            )
+        start, body, walked = cursor, _search_body(cursor), 0
+
+
+def _search_body(since: str) -> dict[str, Any]:
+    return {
+        "query": query(since),
+        "fields": FIELDS,
+        "limit": PAGE,
+        "scope": "ALL",
+        "paginationMode": "ITERATION",
+    }

@@ -258,8 +258,9 @@ PAGE_TWO = [
 ]
 
 
-def answer(notices, token=None):
-    body = {"notices": notices, "totalNoticeCount": 3, "iterationNextToken": token}
+def answer(notices, token=None, total=None):
+    total = len(notices) if total is None else total
+    body = {"notices": notices, "totalNoticeCount": total, "iterationNextToken": token}
     return (200, {"Content-Type": "application/json"}, json.dumps(body).encode(), 0)
 
 
@@ -283,7 +284,7 @@ def api(settings, monkeypatch):
 
 
 def test_a_fetch_walks_the_pages_by_iteration_token_and_resumes_from_its_cursor(db, api):
-    server = api([answer(PAGE_ONE, "token-1"), answer(PAGE_TWO, None)])
+    server = api([answer(PAGE_ONE, "token-1", 4), answer(PAGE_TWO, None, 4)])
     run = fetch_ted(since="2020-01-01")
     assert (run.read, run.new, run.errors) == (3, 3, 0)
     first, second = server.calls
@@ -365,3 +366,31 @@ def test_numbers_and_identifiers_in_their_several_forms():
     assert ted.Party(country="FRA", ids=["123.456.789"]).siret == "123456789"
     # The same digits abroad are not a French company.
     assert ted.Party(country="SVK", ids=["219 501 024 00017"]).siret == ""
+
+
+def test_a_walk_that_stops_short_of_the_total_starts_again_from_its_latest_date(db, api):
+    later = [
+        {"publication-number": "100-2025", "publication-date": "2025-03-03+01:00"},
+        {"publication-number": "101-2025", "publication-date": "2025-03-04+01:00"},
+    ]
+    server = api(
+        [
+            # The API says 5 notices and ends its walk after 2.
+            (200, {}, json.dumps({"notices": PAGE_ONE, "totalNoticeCount": 5}).encode(), 0),
+            # From the latest date read (the Slovak notice's day, read again: once).
+            answer([PAGE_ONE[0], *later]),
+        ]
+    )
+    run = fetch_ted(since="2020-01-01")
+    assert (run.read, run.new, run.errors) == (4, 4, 0)
+    assert "publication-date>=20231130" in server.calls[1]["query"]
+    assert "iterationNextToken" not in server.calls[1]
+    assert run.cursor == "2025-03-04"
+
+
+def test_a_walk_stuck_on_its_first_day_is_an_error_not_a_loop(db, api):
+    same_day = {"publication-number": "5-2025", "publication-date": "2025-01-06+01:00"}
+    body = json.dumps({"notices": [same_day], "totalNoticeCount": 900}).encode()
+    api([(200, {}, body, 0)])
+    run = fetch_ted(since="2025-01-06")
+    assert run.new == 1 and "stopped at 1 of 900" in run.error_samples[0]["error"]
