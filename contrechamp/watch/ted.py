@@ -145,8 +145,8 @@ def _record(
     winners: list[Party],
 ) -> Record:
     # The title says what is bought in a line; the description often says it better
-    # ("caméras de vidéoprotection"): both are read by the scorer.
-    # One of them often repeats the other, whole.
+    # ("caméras de vidéoprotection"): both are read by the scorer, once where one of
+    # them repeats the other whole.
     text = title
     if fold(title) in fold(description):
         text = description
