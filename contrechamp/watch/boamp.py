@@ -9,24 +9,19 @@ mediator and the eSender are organisations too).
 
 The API (Explore v2.1) gives 100 records a call and refuses `offset + limit` over
 10,000: the fetch walks by publication date, and starts again from the last date seen
-when the offset would pass that limit. Calls time out, and HTTP 429 and 5xx are retried
-with backoff, waiting what `Retry-After` or `X-RateLimit-Reset` says when they say it."""
+when the offset would pass that limit. Calls go through `fetching.get_json` (timeouts,
+retries with backoff on 429 and 5xx)."""
 
 from __future__ import annotations
 
-import http.client
 import json
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from contrechamp.watch.decp import Record, amount, clean_text, cpv_codes, iso_date
+from contrechamp.watch.fetching import FetchError
 
 API_PATH = "/api/explore/v2.1/catalog/datasets/boamp/records"
 PAGE = 100
@@ -46,10 +41,6 @@ QUERY_WORDS = [
     "reconnaissance faciale",
     "capteurs sonores",
 ]
-
-
-class FetchError(RuntimeError):
-    """The API could not be read (after the retries)."""
 
 
 # --- one notice -----------------------------------------------------------------------
@@ -174,87 +165,6 @@ def read_path(path: Path) -> Iterator[Record]:
 
 
 # --- the API --------------------------------------------------------------------------
-
-
-@dataclass
-class Page:
-    records: list[dict[str, Any]]
-    total: int
-
-
-Getter = Callable[[str, float], tuple[int, dict[str, str], bytes]]
-
-
-def _get(url: str, timeout: float) -> tuple[int, dict[str, str], bytes]:
-    """One GET. `timeout` bounds each wait on the socket, and the whole call may take at
-    most four times it: a server dripping a byte at a time is cut off too."""
-    request = urllib.request.Request(
-        url, headers={"Accept": "application/json", "User-Agent": "contrechamp-watch"}
-    )
-    deadline = time.monotonic() + 4 * timeout
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            chunks = []
-            while chunk := response.read1(65536):
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"the answer took over {4 * timeout:.0f} s")
-            body = b"".join(chunks)
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and len(body) < int(length):
-                raise http.client.IncompleteRead(body, int(length) - len(body))
-            return response.status, dict(response.headers), body
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers or {}), error.read() or b""
-
-
-def _wait_for(headers: dict[str, str], attempt: int, backoff: float) -> float:
-    """Seconds to wait before the next try: what the server says, else exponential."""
-    lowered = {k.lower(): v for k, v in headers.items()}
-    retry_after = lowered.get("retry-after", "")
-    if retry_after.isdigit():
-        return float(retry_after)
-    reset = lowered.get("x-ratelimit-reset", "")
-    if reset:
-        try:
-            moment = datetime.fromisoformat(reset.replace("Z", "+00:00"))
-            return max(0.0, moment.timestamp() - time.time())
-        except ValueError:
-            pass
-    return backoff * (2**attempt)
-
-
-def get_json(
-    url: str,
-    *,
-    timeout: float = 30.0,
-    retries: int = 4,
-    backoff: float = 1.0,
-    max_wait: float = 300.0,
-    getter: Getter = _get,
-    sleep: Callable[[float], None] | None = None,
-) -> Any:
-    """GET a JSON document, retrying timeouts, connection errors, 429 and 5xx."""
-    last = ""
-    for attempt in range(retries + 1):
-        try:
-            status, headers, body = getter(url, timeout)
-        except (TimeoutError, OSError, http.client.HTTPException) as error:
-            status, headers, body, last = 0, {}, b"", f"{type(error).__name__}: {error}"
-        if status == 200:
-            try:
-                return json.loads(body)
-            except ValueError as error:  # cut short without saying so: tried again
-                status, last = 0, f"the answer is not JSON ({error})"
-        if status and status != 429 and status < 500:
-            raise FetchError(f"{url}: HTTP {status}: {body[:200]!r}")
-        last = last if not status else f"HTTP {status}"
-        if attempt < retries:
-            wait = _wait_for(headers, attempt, backoff)
-            if wait > max_wait:
-                raise FetchError(f"{url}: {last}, and the server asks to wait {wait:.0f} s")
-            (sleep or time.sleep)(wait)
-    raise FetchError(f"{url}: {last} after {retries + 1} tries")
 
 
 def query_url(base: str, *, since: str, offset: int) -> str:

@@ -104,14 +104,19 @@ class Record:
     index: int = 0
     input: str = ""
     source: str = "decp"
+    # The notice's page, where the source gives one (TED), and the buyer's town as the
+    # notice writes it: read for the reader and the citation, not kept by an import (the
+    # place is resolved from the SIRET or the postal code, the page from the number).
+    url: str = ""
+    city: str = ""
 
     @functools.cached_property
     def key(self) -> str:
         """What tells this record apart in its source. DECP ids are unique only per
         buyer, and not even that (two contracts of one buyer under one id in the real
-        files): the buyer, the id and a short hash of the object and CPV codes. A BOAMP
-        notice is its number alone (its buyer's SIRET is not always given)."""
-        if self.source == "boamp":
+        files): the buyer, the id and a short hash of the object and CPV codes. A BOAMP or
+        TED notice is its number alone (its buyer's SIRET is not always given)."""
+        if self.source in ("boamp", "ted"):
             return self.record_id[:250]
         what = hashlib.sha1(f"{self.object}|{','.join(self.cpv)}".encode()).hexdigest()[:10]
         return f"{self.buyer_siret}:{self.record_id}:{what}"[:250]

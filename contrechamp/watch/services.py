@@ -7,11 +7,12 @@ import hashlib
 import re
 import urllib.parse
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import JSONField, Q
 from django.utils import timezone
@@ -19,7 +20,8 @@ from stdnum.fr import siren as stdnum_siren
 
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import Organisation
-from contrechamp.watch import boamp, decp
+from contrechamp.watch import boamp, decp, ted
+from contrechamp.watch.fetching import get_json
 from contrechamp.watch.models import ImportRun, WatchRecord
 from contrechamp.watch.scoring import fold, score_record
 
@@ -327,52 +329,87 @@ def _with_errors(run: ImportRun, errors: list[dict[str, Any]]) -> ImportRun:
     return run
 
 
-def read_boamp(paths: list[Path], run_errors: list[dict[str, Any]]) -> Iterator[decp.Record]:
+def _read_notices(
+    paths: list[Path], read_path: Any, run_errors: list[dict[str, Any]]
+) -> Iterator[decp.Record]:
+    """The notices of the files (BOAMP or TED); a file that cannot be read is logged in
+    `run_errors` and the next one is read."""
     for path in paths:
         try:
-            yield from (r for r in boamp.read_path(path) if r.record_id)
+            yield from (r for r in read_path(path) if r.record_id)
         except Exception as error:  # noqa: BLE001 - any file that breaks is logged, not fatal
             run_errors.append(_error(str(path), 0, error))
 
 
 def import_boamp(paths: list[Path]) -> ImportRun:
     errors: list[dict[str, Any]] = []
-    run = import_records(read_boamp(paths, errors), source="boamp", inputs=[str(p) for p in paths])
+    records = _read_notices(paths, boamp.read_path, errors)
+    run = import_records(records, source="boamp", inputs=[str(p) for p in paths])
     return _with_errors(run, errors)
 
 
-def fetch_boamp(*, since: str | None = None, get: Any = None) -> ImportRun:
-    """The notices published since `since` (else since where the last fetch got to, else
-    a year back), from the API at WATCH_BOAMP_URL; resumable: the run keeps its cursor,
-    also when the API fails midway (what was read is kept)."""
-    from datetime import timedelta
+def import_ted(paths: list[Path]) -> ImportRun:
+    """TED notices from files: Search API answers (JSON) or notices (eForms or
+    TED_EXPORT XML)."""
+    errors: list[dict[str, Any]] = []
+    records = _read_notices(paths, ted.read_path, errors)
+    run = import_records(records, source="ted", inputs=[str(p) for p in paths])
+    return _with_errors(run, errors)
 
-    from django.conf import settings
 
-    if since is None:
-        last = ImportRun.objects.filter(source="boamp").exclude(cursor="").first()
-        since = last.cursor if last else (timezone.now() - timedelta(days=365)).date().isoformat()
-    base = settings.WATCH_BOAMP_URL
-    getter = get or (lambda url: boamp.get_json(url, timeout=settings.WATCH_HTTP_TIMEOUT))
+def _since(source: str, since: str | None) -> str:
+    """Where a fetch starts: the date asked, else where the last fetch of the source got
+    to, else a year back."""
+    if since is not None:
+        return since
+    last = ImportRun.objects.filter(source=source).exclude(cursor="").first()
+    return last.cursor if last else (timezone.now() - timedelta(days=365)).date().isoformat()
+
+
+def _import_fetched(
+    source: str, base: str, since: str, fetched: Iterator[tuple[decp.Record, str]]
+) -> ImportRun:
+    """Import what a fetch yields (each record with the cursor after it); resumable: the
+    run keeps its cursor, also when the API fails midway (what was read is kept)."""
     errors: list[dict[str, Any]] = []
     state = {"cursor": since}
 
     def records() -> Iterator[decp.Record]:
         try:
-            for position, (fields, cursor) in enumerate(boamp.fetch(base, since=since, get=getter)):
-                record = boamp.normalise(fields)
+            for position, (record, cursor) in enumerate(fetched):
                 record.index, record.input = position, base
                 state["cursor"] = cursor
                 if record.record_id:
                     yield record
         except Exception as error:  # noqa: BLE001 - what was read is kept, and the cursor
-            errors.append(
-                {"input": base, "position": 0, "error": f"{type(error).__name__}: {error}"}
-            )
+            errors.append(_error(base, 0, error))
 
-    run = import_records(records(), source="boamp", inputs=[base])
+    run = import_records(records(), source=source, inputs=[base])
     run.cursor = state["cursor"]
     return _with_errors(run, errors)
+
+
+def fetch_boamp(*, since: str | None = None, get: Any = None) -> ImportRun:
+    """The notices published since `since` (else since where the last fetch got to, else
+    a year back), from the API at WATCH_BOAMP_URL."""
+    since = _since("boamp", since)
+    base = settings.WATCH_BOAMP_URL
+    getter = get or (lambda url: get_json(url, timeout=settings.WATCH_HTTP_TIMEOUT))
+    fetched = ((boamp.normalise(f), c) for f, c in boamp.fetch(base, since=since, get=getter))
+    return _import_fetched("boamp", base, since, fetched)
+
+
+def fetch_ted(*, since: str | None = None, post: Any = None) -> ImportRun:
+    """The notices of French buyers with a CPV code of surveillance published since
+    `since` (else since where the last fetch got to, else a year back), from the Search
+    API at WATCH_TED_URL."""
+    since = _since("ted", since)
+    base = settings.WATCH_TED_URL
+    poster = post or (
+        lambda url, body: get_json(url, body=body, timeout=settings.WATCH_HTTP_TIMEOUT)
+    )
+    fetched = ((ted.normalise(n), c) for n, c in ted.fetch(base, since=since, post=poster))
+    return _import_fetched("ted", base, since, fetched)
 
 
 def candidate_json(row: WatchRecord) -> dict[str, Any]:
@@ -442,11 +479,18 @@ def _waiting(record_id: int) -> list[WatchRecord]:
 
 
 def record_citation(row: WatchRecord) -> dict[str, Any]:
-    """The record cited as a source: a BOAMP notice by its page, a DECP contract by the
-    dataset and its place in it."""
+    """The record cited as a source: a BOAMP or TED notice by its page, a DECP contract
+    by the dataset and its place in it."""
     if row.source == "boamp":
         url = "https://www.boamp.fr/pages/avis/?q=idweb:" + urllib.parse.quote(row.record_id)
         name, publisher = "BOAMP", "BOAMP (DILA)"
+    elif row.source == "ted":
+        # A notice never published (an example) has no page: TED's home, the notice
+        # named in the fragment.
+        url = ted.notice_url(row.record_id) or (
+            "https://ted.europa.eu/en/#" + urllib.parse.quote(row.record_id)
+        )
+        name, publisher = "TED", "TED (Office des publications de l'Union européenne)"
     else:
         # One source per record (sources are found again by their address): the
         # dataset's page, the record named in the fragment.

@@ -5,9 +5,9 @@ default threshold, on the development part (tuned on) and the held-out part (nev
     python -m tests.watch.evaluation [--dev | --held-out]
 
 The held-out part is fixed by a hash of each record's place in the samples, as for the
-entity corpus: `int(sha1("<path>#<index>")[:8], 16) % 5 < 2`. Only the sources the watch
-reads so far are measured (the DECP in its shapes); a record marked `same_as` is the
-same contract as one listed before and is left out, and "ambiguous" counts as no."""
+entity corpus: `int(sha1("<path>#<index>")[:8], 16) % 5 < 2`. The DECP in its shapes
+and TED are measured; a record marked `same_as` is the same contract as one listed
+before and is left out, and "ambiguous" counts as no."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pathlib import Path
 LABELS = Path(__file__).parent / "data" / "labels.jsonl"
 # Copies of the labelled files of ../shared/watch-samples/ (same paths below this folder).
 SAMPLES = Path(__file__).parent / "data" / "samples"
-SOURCES = {"decp-2019", "decp-2022", "decp-csv"}
+SOURCES = {"decp-2019", "decp-2022", "decp-csv", "ted"}
 
 
 def is_held_out(path: str, index: int) -> bool:
@@ -44,8 +44,22 @@ class Outcome:
         return self.score >= THRESHOLD
 
 
+def _read(source: str, path: Path) -> dict[int, list]:
+    """The records of a labelled file by their index, each with its raw form (DECP) or
+    none (the notices' readers give records)."""
+    from contrechamp.watch import decp, ted
+
+    by_index: dict[int, list] = {}
+    if source == "ted":
+        for record in ted.read_path(path):
+            by_index.setdefault(record.index, []).append((None, record))
+        return by_index
+    for raw in decp.read_path(path):
+        by_index.setdefault(raw.index, []).append((raw, decp.normalise(raw)))
+    return by_index
+
+
 def outcomes() -> list[Outcome]:
-    from contrechamp.watch.decp import normalise, read_path
     from contrechamp.watch.scoring import score_record
 
     labels = [json.loads(line) for line in LABELS.read_text().splitlines() if line.strip()]
@@ -54,14 +68,11 @@ def outcomes() -> list[Outcome]:
     result = []
     for label in labels:
         if label["path"] not in records:
-            by_index: dict[int, list] = {}
-            for raw in read_path(SAMPLES / label["path"]):
-                by_index.setdefault(raw.index, []).append((raw, normalise(raw)))
-            records[label["path"]] = by_index
+            records[label["path"]] = _read(label["source"], SAMPLES / label["path"])
         found = records[label["path"]].get(label["index"], [])
         ids = {label["record"]}
         match = next(
-            (r for raw, r in found if r.record_id in ids or raw.data.get("uid") in ids),
+            (r for raw, r in found if r.record_id in ids or (raw and raw.data.get("uid") in ids)),
             found[0][1] if found else None,
         )
         if match is None:

@@ -3,25 +3,20 @@ Opendatasoft API does, with its pages, its limits and its failures (recorded res
 the real records of the samples)."""
 
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from contrechamp.watch import boamp
+from contrechamp.watch import boamp, fetching
 from contrechamp.watch.models import WatchRecord
 from contrechamp.watch.services import fetch_boamp, import_boamp
 from tests.watch import evaluation
+from tests.watch.recorded import Recorded
 
 FIELDS = (
     evaluation.SAMPLES / "boamp" / "opendatasoft-api" / "boamp_ods_v1_fields_only_4records.json"
 )
 NOTICES = json.loads(FIELDS.read_text())
-# The server's own waiting, before the tests make the client's instant.
-REAL_SLEEP = time.sleep
 
 
 def test_a_notice_gives_its_buyer_cpv_and_value_from_inside_donnees():
@@ -49,41 +44,6 @@ def test_a_notice_gives_its_buyer_cpv_and_value_from_inside_donnees():
     assert v21 == v1 == NOTICES
 
 
-class Recorded:
-    """A local HTTP server answering each call with the next recorded response."""
-
-    def __init__(self, answers):
-        self.answers = list(answers)
-        self.calls: list[dict] = []
-        recorded = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the name http.server calls
-                query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
-                recorded.calls.append(query)
-                status, headers, body, delay = recorded.answers.pop(0)
-                REAL_SLEEP(delay)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except OSError:
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def page(notices):
     body = json.dumps({"total_count": len(NOTICES), "results": notices}).encode()
     return (200, {"Content-Type": "application/json"}, body, 0)
@@ -101,7 +61,7 @@ def api(settings, monkeypatch):
 
     # Two notices a page, so that four make pages; and no real waiting between tries.
     monkeypatch.setattr(boamp, "PAGE", 2)
-    monkeypatch.setattr(boamp.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(fetching.time, "sleep", lambda seconds: None)
     yield make
     for server in servers:
         server.close()

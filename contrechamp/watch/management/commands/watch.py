@@ -1,22 +1,32 @@
-"""`contrechamp watch import|candidates`: the procurement watch from a shell or cron."""
+"""`contrechamp watch import|fetch|candidates`: the procurement watch from a shell or cron."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from contrechamp.watch.models import WatchRecord
+from contrechamp.watch.models import ImportRun, WatchRecord
 from contrechamp.watch.services import (
     candidate_json,
     fetch_boamp,
+    fetch_ted,
     import_boamp,
     import_decp,
+    import_ted,
     run_json,
 )
+
+IMPORTS: dict[str, Callable[[list[Path]], ImportRun]] = {
+    "decp": import_decp,
+    "boamp": import_boamp,
+    "ted": import_ted,
+}
+FETCHES: dict[str, Callable[..., ImportRun]] = {"boamp": fetch_boamp, "ted": fetch_ted}
 
 
 class Command(BaseCommand):
@@ -27,11 +37,11 @@ class Command(BaseCommand):
         imp = sub.add_parser(
             "import", help="Import files (JSON, XML, CSV or .zip of them) of a source."
         )
-        imp.add_argument("source", choices=["decp", "boamp"])
+        imp.add_argument("source", choices=list(IMPORTS))
         imp.add_argument("paths", nargs="+")
         imp.add_argument("--json", action="store_true", help="The run's log as JSON.")
         fetch = sub.add_parser("fetch", help="Fetch the new records of a source from its API.")
-        fetch.add_argument("source", choices=["boamp"])
+        fetch.add_argument("source", choices=list(FETCHES))
         fetch.add_argument(
             "--since",
             help="Publication date to start from (YYYY-MM-DD); default: where the last "
@@ -39,7 +49,7 @@ class Command(BaseCommand):
         )
         fetch.add_argument("--json", action="store_true", help="The run's log as JSON.")
         cand = sub.add_parser("candidates", help="Records scored as candidates, best first.")
-        cand.add_argument("--source", choices=["decp", "boamp"])
+        cand.add_argument("--source", choices=list(IMPORTS))
         cand.add_argument("--status", choices=[s for s, _ in WatchRecord.STATUSES], default=None)
         cand.add_argument("--json", action="store_true", help="One JSON object per line.")
 
@@ -51,14 +61,14 @@ class Command(BaseCommand):
         missing = [str(p) for p in paths if not p.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}.")
-        run = (import_decp if options["source"] == "decp" else import_boamp)(paths)
+        run = IMPORTS[options["source"]](paths)
         self._report(run, options["json"])
 
     def handle_fetch(self, **options: Any) -> None:
         since = options["since"]
         if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
             raise CommandError("--since takes a date as YYYY-MM-DD.")
-        run = fetch_boamp(since=since)
+        run = FETCHES[options["source"]](since=since)
         self._report(run, options["json"])
         if run.errors:
             raise CommandError(run.error_samples[0]["error"])

@@ -1,0 +1,100 @@
+"""Calling a source's JSON API the way the watch's connectors all need to: each call
+times out, and timeouts, connection errors, HTTP 429 and 5xx are tried again with
+backoff, waiting what `Retry-After` or `X-RateLimit-Reset` says when they say it; any
+other refusal, or the same failure past the retries, is a FetchError."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+
+class FetchError(RuntimeError):
+    """The API could not be read (after the retries)."""
+
+
+# (url, timeout, body or None for a GET) → (status, headers, body).
+Getter = Callable[[str, float, bytes | None], tuple[int, dict[str, str], bytes]]
+
+
+def _call(url: str, timeout: float, data: bytes | None) -> tuple[int, dict[str, str], bytes]:
+    """One GET, or one POST of a JSON body. `timeout` bounds each wait on the socket, and
+    the whole call may take at most four times it: a server dripping a byte at a time is
+    cut off too."""
+    headers = {"Accept": "application/json", "User-Agent": "contrechamp-watch"}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=data, headers=headers)
+    deadline = time.monotonic() + 4 * timeout
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            chunks = []
+            while chunk := response.read1(65536):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the answer took over {4 * timeout:.0f} s")
+            body = b"".join(chunks)
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and len(body) < int(length):
+                raise http.client.IncompleteRead(body, int(length) - len(body))
+            return response.status, dict(response.headers), body
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers or {}), error.read() or b""
+
+
+def _wait_for(headers: dict[str, str], attempt: int, backoff: float) -> float:
+    """Seconds to wait before the next try: what the server says, else exponential."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    retry_after = lowered.get("retry-after", "")
+    if retry_after.isdigit():
+        return float(retry_after)
+    reset = lowered.get("x-ratelimit-reset", "")
+    if reset:
+        try:
+            moment = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+            return max(0.0, moment.timestamp() - time.time())
+        except ValueError:
+            pass
+    return backoff * (2**attempt)
+
+
+def get_json(
+    url: str,
+    *,
+    body: Any = None,
+    timeout: float = 30.0,
+    retries: int = 4,
+    backoff: float = 1.0,
+    max_wait: float = 300.0,
+    getter: Getter = _call,
+    sleep: Callable[[float], None] | None = None,
+) -> Any:
+    """GET a JSON document (POST `body` as JSON when there is one), retrying timeouts,
+    connection errors, 429 and 5xx."""
+    data = None if body is None else json.dumps(body).encode()
+    last = ""
+    for attempt in range(retries + 1):
+        try:
+            status, headers, answer = getter(url, timeout, data)
+        except (TimeoutError, OSError, http.client.HTTPException) as error:
+            status, headers, answer, last = 0, {}, b"", f"{type(error).__name__}: {error}"
+        if status == 200:
+            try:
+                return json.loads(answer)
+            except ValueError as error:  # cut short without saying so: tried again
+                status, last = 0, f"the answer is not JSON ({error})"
+        if status and status != 429 and status < 500:
+            raise FetchError(f"{url}: HTTP {status}: {answer[:200]!r}")
+        last = last if not status else f"HTTP {status}"
+        if attempt < retries:
+            wait = _wait_for(headers, attempt, backoff)
+            if wait > max_wait:
+                raise FetchError(f"{url}: {last}, and the server asks to wait {wait:.0f} s")
+            (sleep or time.sleep)(wait)
+    raise FetchError(f"{url}: {last} after {retries + 1} tries")
