@@ -35,7 +35,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser(
-            "import", help="Import files (JSON, XML, CSV or .zip of them) of a source."
+            "import", help="Import files (JSON, XML, CSV, Parquet or .zip of them) of a source."
         )
         imp.add_argument("source", choices=list(IMPORTS))
         imp.add_argument("paths", nargs="+")
