@@ -230,8 +230,13 @@ SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search")))
 # wait, or the first has waited this many seconds, or the worker's queue is empty.
 SEARCH_INDEX_BATCH_PAGES = env_int("SEARCH_INDEX_BATCH_PAGES", 2000)
 SEARCH_INDEX_BATCH_SECONDS = env_int("SEARCH_INDEX_BATCH_SECONDS", 10)
-# The procurement watch: the BOAMP API's portal, TED's Search API, and how long one call
-# may take.
+# The procurement watch: the DECP's consolidated file (decp.info's daily Parquet, on
+# data.gouv.fr) and the most it may weigh, the BOAMP API's portal, TED's Search API, and
+# how long one call may wait.
+WATCH_DECP_URL = env_str(
+    "WATCH_DECP_URL", "https://www.data.gouv.fr/datasets/r/11cea8e8-df3e-4ed1-932b-781e2635e432"
+)
+WATCH_DECP_MAX_MB = env_int("WATCH_DECP_MAX_MB", 4096)
 WATCH_BOAMP_URL = env_str("WATCH_BOAMP_URL", "https://boamp-datadila.opendatasoft.com")
 WATCH_TED_URL = env_str("WATCH_TED_URL", "https://api.ted.europa.eu")
 WATCH_HTTP_TIMEOUT = env_int("WATCH_HTTP_TIMEOUT", 30)

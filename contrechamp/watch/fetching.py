@@ -1,7 +1,9 @@
 """Calling a source's JSON API the way the watch's connectors all need to: each call
 times out, and timeouts, connection errors, HTTP 429 and 5xx are tried again with
 backoff, waiting what `Retry-After` or `X-RateLimit-Reset` says when they say it; any
-other refusal, or the same failure past the retries, is a FetchError."""
+other refusal, or the same failure past the retries, is a FetchError. A file too large to
+hold in memory (the DECP's consolidated file) is downloaded to disk, resumed where a cut
+left it."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 
@@ -97,4 +100,89 @@ def get_json(
             if wait > max_wait:
                 raise FetchError(f"{url}: {last}, and the server asks to wait {wait:.0f} s")
             (sleep or time.sleep)(wait)
+    raise FetchError(f"{url}: {last} after {retries + 1} tries")
+
+
+_CONTENT_RANGE_TOTAL = "/"
+
+
+def _expected_total(status: int, headers: Any, start: int) -> int | None:
+    """The file's whole size as the answer states it: its Content-Length (200), or the
+    total of its Content-Range (206); None when it does not say."""
+    if status == 206:
+        total = str(headers.get("Content-Range", "")).rpartition(_CONTENT_RANGE_TOTAL)[2]
+        return int(total) if total.isdigit() else None
+    length = str(headers.get("Content-Length", ""))
+    return start + int(length) if length.isdigit() else None
+
+
+def download(
+    url: str,
+    target: Path,
+    *,
+    timeout: float = 30.0,
+    retries: int = 4,
+    backoff: float = 1.0,
+    max_wait: float = 300.0,
+    max_bytes: int = 4 * 2**30,
+    modified_since: str = "",
+    sleep: Callable[[float], None] | None = None,
+) -> str | None:
+    """Download `url` to `target` a megabyte at a time, never holding it in memory.
+    Each read times out; a connection cut, a timeout, 429 and 5xx are tried again with
+    backoff, asking for the rest only (`Range`) when some has arrived, and from the start
+    if the server ignores it. A file over `max_bytes` is refused and removed. Returns the
+    answer's Last-Modified (empty if none), or None when the server says the file has
+    not changed since `modified_since` (HTTP 304): then nothing is written."""
+    got = 0
+    last = ""
+    target.unlink(missing_ok=True)
+    for attempt in range(retries + 1):
+        headers = {"User-Agent": "contrechamp-watch", "Accept-Encoding": "identity"}
+        if got:
+            headers["Range"] = f"bytes={got}-"
+        elif modified_since:
+            headers["If-Modified-Since"] = modified_since
+        answer: Any = {}
+        try:
+            request = urllib.request.Request(url, headers=headers)
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                answer = response.headers
+                if response.status != 206:
+                    got = 0  # the whole file, from its start
+                total = _expected_total(response.status, answer, got)
+                if total is not None and total > max_bytes:
+                    raise FetchError(f"{url}: {total} bytes, over the {max_bytes} bytes allowed")
+                with target.open("ab" if got else "wb") as out:
+                    while chunk := response.read1(1 << 20):
+                        got += len(chunk)
+                        if got > max_bytes:
+                            raise FetchError(f"{url}: over the {max_bytes} bytes allowed")
+                        out.write(chunk)
+                if total is None or got == total:
+                    return str(answer.get("Last-Modified", ""))
+                last = f"cut after {got} of {total} bytes"
+        except FetchError:
+            target.unlink(missing_ok=True)
+            raise
+        except urllib.error.HTTPError as error:
+            answer = error.headers or {}
+            if error.code == 304:
+                return None
+            if error.code == 416:  # the range asked no longer fits: from the start again
+                got = 0
+            elif error.code != 429 and error.code < 500:
+                target.unlink(missing_ok=True)
+                raise FetchError(f"{url}: HTTP {error.code}") from error
+            last = f"HTTP {error.code}"
+        except (TimeoutError, OSError, http.client.HTTPException) as error:
+            last = f"{type(error).__name__}: {error}"
+            got = target.stat().st_size if got and target.exists() else got
+        if attempt < retries:
+            wait = _wait_for(dict(answer.items()) if answer else {}, attempt, backoff)
+            if wait > max_wait:
+                target.unlink(missing_ok=True)
+                raise FetchError(f"{url}: {last}, and the server asks to wait {wait:.0f} s")
+            (sleep or time.sleep)(wait)
+    target.unlink(missing_ok=True)
     raise FetchError(f"{url}: {last} after {retries + 1} tries")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
+import time
 import urllib.parse
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
@@ -21,7 +23,7 @@ from stdnum.fr import siren as stdnum_siren
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import Organisation
 from contrechamp.watch import boamp, decp, ted
-from contrechamp.watch.fetching import get_json
+from contrechamp.watch.fetching import FetchError, download, get_json
 from contrechamp.watch.models import ImportRun, WatchRecord
 from contrechamp.watch.scoring import fold, score_record
 
@@ -386,6 +388,58 @@ def _import_fetched(
 
     run = import_records(records(), source=source, inputs=[base])
     run.cursor = state["cursor"]
+    return _with_errors(run, errors)
+
+
+# A fetch of the DECP keeps the file's Last-Modified as its cursor, prefixed so.
+_MODIFIED = "modified:"
+
+
+def fetch_decp(*, since: str | None = None) -> ImportRun:
+    """The DECP's consolidated file at WATCH_DECP_URL, downloaded to the data folder
+    (resumed where a cut left it) and imported; with `since`, only the records dated
+    from that day (and those without a date). Asked again, the file is downloaded only
+    if it changed since the last fetch (HTTP If-Modified-Since), unless `since` is
+    given; unchanged, the run reads nothing and says so in its cursor."""
+    url = settings.WATCH_DECP_URL
+    folder = Path(settings.DATA_DIR) / "watch"
+    folder.mkdir(parents=True, exist_ok=True)
+    # A name of its own (two fetches at once write two files); what a killed fetch left
+    # is removed the next day.
+    for stale in folder.glob("decp-*.download"):
+        if stale.stat().st_mtime < time.time() - 86400:
+            stale.unlink(missing_ok=True)
+    target = folder / f"decp-{secrets.token_hex(8)}.download"
+    last = ImportRun.objects.filter(source="decp", cursor__startswith=_MODIFIED).first()
+    modified = last.cursor.removeprefix(_MODIFIED) if last and since is None else ""
+    errors: list[dict[str, Any]] = []
+    try:
+        stamp = download(
+            url,
+            target,
+            timeout=settings.WATCH_HTTP_TIMEOUT,
+            max_bytes=settings.WATCH_DECP_MAX_MB * 2**20,
+            modified_since=modified,
+        )
+    except FetchError as error:
+        target.unlink(missing_ok=True)
+        run = import_records([], source="decp", inputs=[url])
+        return _with_errors(run, [_error(url, 0, error)])
+    if stamp is None:  # not modified: nothing read, the same cursor
+        run = import_records([], source="decp", inputs=[url])
+        run.cursor = _MODIFIED + modified
+        return _with_errors(run, errors)
+    try:
+        start = date.fromisoformat(since) if since else None
+        records = (
+            r for r in read_decp([target], errors) if start is None or not r.date or r.date >= start
+        )
+        run = import_records(records, source="decp", inputs=[url])
+    finally:
+        target.unlink(missing_ok=True)
+    run.cursor = (_MODIFIED + stamp)[:40] if stamp and len(_MODIFIED + stamp) <= 40 else ""
+    for logged in errors:  # the downloaded file's errors, under the address it came from
+        logged["input"] = str(logged["input"]).replace(str(target), url).replace(target.name, url)
     return _with_errors(run, errors)
 
 

@@ -14,6 +14,7 @@ from contrechamp.watch.models import ImportRun, WatchRecord
 from contrechamp.watch.services import (
     candidate_json,
     fetch_boamp,
+    fetch_decp,
     fetch_ted,
     import_boamp,
     import_decp,
@@ -26,7 +27,11 @@ IMPORTS: dict[str, Callable[[list[Path]], ImportRun]] = {
     "boamp": import_boamp,
     "ted": import_ted,
 }
-FETCHES: dict[str, Callable[..., ImportRun]] = {"boamp": fetch_boamp, "ted": fetch_ted}
+FETCHES: dict[str, Callable[..., ImportRun]] = {
+    "decp": fetch_decp,
+    "boamp": fetch_boamp,
+    "ted": fetch_ted,
+}
 
 
 class Command(BaseCommand):
@@ -40,12 +45,17 @@ class Command(BaseCommand):
         imp.add_argument("source", choices=list(IMPORTS))
         imp.add_argument("paths", nargs="+")
         imp.add_argument("--json", action="store_true", help="The run's log as JSON.")
-        fetch = sub.add_parser("fetch", help="Fetch the new records of a source from its API.")
+        fetch = sub.add_parser(
+            "fetch",
+            help="Fetch the new records of a source from its API (the DECP: its "
+            "consolidated file, if it changed since the last fetch).",
+        )
         fetch.add_argument("source", choices=list(FETCHES))
         fetch.add_argument(
             "--since",
             help="Publication date to start from (YYYY-MM-DD); default: where the last "
-            "fetch got to, else a year back.",
+            "fetch got to, else a year back. For the DECP: the records dated from that "
+            "day, and the file downloaded even if it did not change.",
         )
         fetch.add_argument("--json", action="store_true", help="The run's log as JSON.")
         cand = sub.add_parser("candidates", help="Records scored as candidates, best first.")
