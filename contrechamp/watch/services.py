@@ -466,6 +466,51 @@ def fetch_ted(*, since: str | None = None, post: Any = None) -> ImportRun:
     return _import_fetched("ted", base, since, fetched)
 
 
+SCORED = ("score", "reasons", "technologies", "vendors")
+
+
+def records_rescore(*, source: str | None = None) -> dict[str, int]:
+    """Score every kept record again, with the scorer's rules and the registry's vendors
+    as they are now (after the words or CPV lists were tuned on the rejections' reasons,
+    or a vendor got its SIREN), a batch at a time. A record waiting below the threshold
+    that now reaches it joins the queue, one in the queue that no longer does leaves it;
+    a decided record keeps its decision. The status moves only from the one read, in
+    the same statement: a reviewer deciding meanwhile is never undone. Returns counts."""
+    vendors = known_vendors()
+    counts = {"read": 0, "changed": 0, "joined": 0, "left": 0}
+    rows = (
+        WatchRecord.objects.all() if source is None else WatchRecord.objects.filter(source=source)
+    )
+    last = 0
+    while chunk := list(rows.filter(id__gt=last).order_by("id")[:BATCH]):
+        last = chunk[-1].id
+        changed: list[WatchRecord] = []
+        joined: list[int] = []
+        left: list[int] = []
+        for row in chunk:
+            score = score_record(text=row.object, cpv=row.cpv, holders=row.holders, vendors=vendors)
+            values = (score.score, score.reasons, score.technologies, score.vendors)
+            if tuple(getattr(row, name) for name in SCORED) != values:
+                for name, value in zip(SCORED, values, strict=True):
+                    setattr(row, name, value)
+                changed.append(row)
+            if row.status == "below" and score.candidate:
+                joined.append(row.id)
+            elif row.status == "new" and not score.candidate:
+                left.append(row.id)
+        with transaction.atomic():
+            WatchRecord.objects.bulk_update(changed, list(SCORED))
+            counts["joined"] += WatchRecord.objects.filter(id__in=joined, status="below").update(
+                status="new"
+            )
+            counts["left"] += WatchRecord.objects.filter(id__in=left, status="new").update(
+                status="below"
+            )
+        counts["read"] += len(chunk)
+        counts["changed"] += len(changed)
+    return counts
+
+
 def candidate_json(row: WatchRecord) -> dict[str, Any]:
     """One candidate as `watch candidates --json` prints it."""
     return {

@@ -19,6 +19,7 @@ from contrechamp.watch.services import (
     import_boamp,
     import_decp,
     import_ted,
+    records_rescore,
     run_json,
 )
 
@@ -58,6 +59,13 @@ class Command(BaseCommand):
             "day, and the file downloaded even if it did not change.",
         )
         fetch.add_argument("--json", action="store_true", help="The run's log as JSON.")
+        rescore = sub.add_parser(
+            "rescore",
+            help="Score every kept record again with the current rules and vendors; "
+            "undecided ones join or leave the queue.",
+        )
+        rescore.add_argument("--source", choices=list(IMPORTS))
+        rescore.add_argument("--json", action="store_true", help="The counts as JSON.")
         cand = sub.add_parser("candidates", help="Records scored as candidates, best first.")
         cand.add_argument("--source", choices=list(IMPORTS))
         cand.add_argument("--status", choices=[s for s, _ in WatchRecord.STATUSES], default=None)
@@ -65,6 +73,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "handle_" + options["action"])(**options)
+
+    def handle_rescore(self, **options: Any) -> None:
+        counts = records_rescore(source=options["source"])
+        if options["json"]:
+            self.stdout.write(json.dumps(counts))
+        else:
+            self.stdout.write(
+                f"{counts['read']} records scored again: {counts['changed']} changed, "
+                f"{counts['joined']} joined the queue, {counts['left']} left it."
+            )
 
     def handle_import(self, **options: Any) -> None:
         paths = [Path(p) for p in options["paths"]]
