@@ -5,9 +5,9 @@ default threshold, on the development part (tuned on) and the held-out part (nev
     python -m tests.watch.evaluation [--dev | --held-out]
 
 The held-out part is fixed by a hash of each record's place in the samples, as for the
-entity corpus: `int(sha1("<path>#<index>")[:8], 16) % 5 < 2`. The DECP in its shapes
-and TED are measured; a record marked `same_as` is the same contract as one listed
-before and is left out, and "ambiguous" counts as no."""
+entity corpus: `int(sha1("<path>#<index>")[:8], 16) % 5 < 2`. The DECP in its shapes,
+TED and the BOAMP's API records are measured; a record marked `same_as` is the same
+contract as one listed before and is left out, and "ambiguous" counts as no."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ from pathlib import Path
 LABELS = Path(__file__).parent / "data" / "labels.jsonl"
 # Copies of the labelled files of ../shared/watch-samples/ (same paths below this folder).
 SAMPLES = Path(__file__).parent / "data" / "samples"
-SOURCES = {"decp-2019", "decp-2022", "decp-csv", "ted"}
+SOURCES = {"decp-2019", "decp-2022", "decp-csv", "ted", "boamp"}
+# The labelled BOAMP files the connector reads (the Opendatasoft API's records; the
+# retired DILA formats are not read, so not measured).
+BOAMP_READ = "boamp/opendatasoft-api/"
 
 
 def is_held_out(path: str, index: int) -> bool:
@@ -47,11 +50,11 @@ class Outcome:
 def _read(source: str, path: Path) -> dict[int, list]:
     """The records of a labelled file by their index, each with its raw form (DECP) or
     none (the notices' readers give records)."""
-    from contrechamp.watch import decp, ted
+    from contrechamp.watch import boamp, decp, ted
 
     by_index: dict[int, list] = {}
-    if source == "ted":
-        for record in ted.read_path(path):
+    if source in ("ted", "boamp"):
+        for record in (ted if source == "ted" else boamp).read_path(path):
             by_index.setdefault(record.index, []).append((None, record))
         return by_index
     for raw in decp.read_path(path):
@@ -64,6 +67,7 @@ def outcomes() -> list[Outcome]:
 
     labels = [json.loads(line) for line in LABELS.read_text().splitlines() if line.strip()]
     labels = [o for o in labels if o["source"] in SOURCES and "same_as" not in o]
+    labels = [o for o in labels if o["source"] != "boamp" or o["path"].startswith(BOAMP_READ)]
     records: dict[str, dict[int, list]] = {}
     result = []
     for label in labels:
