@@ -417,10 +417,6 @@ def clean_text(value: Any) -> str:
         text = text.replace("_x0001_", " ")
     if "<" in text:
         text = _TAGS.sub(" ", text)
-    if text.isprintable():
-        # Most text: no control character (C0 and C1 are not printable) and no space
-        # but the ASCII one (other spaces are not printable either), so no pattern runs.
-        return (_SPACES.sub(" ", text) if "  " in text else text).strip()
     text = _C0.sub(" ", text)
     if not text.isascii():
         text = _C1.sub(lambda m: m.group().encode("latin-1").decode("cp1252", "replace"), text)
