@@ -67,6 +67,8 @@ class WatchRecord(models.Model):
         "places.Epci", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     department = models.CharField(max_length=3, blank=True)
+    # The region's INSEE code: of the department, or of a regional council buying.
+    region = models.CharField(max_length=3, blank=True)
     # Records of one contract (its lots, its publication by two channels) share this:
     # the same buyer, object (lot numbers aside) and date. The queue shows them as one.
     group = models.CharField(max_length=40, blank=True, db_index=True)

@@ -20,7 +20,7 @@ from django.db.models import JSONField, Q
 from django.utils import timezone
 from stdnum.fr import siren as stdnum_siren
 
-from contrechamp.places.models import Commune, Epci
+from contrechamp.places.models import Commune, Department, Epci, Region
 from contrechamp.registry.models import Organisation
 from contrechamp.watch import boamp, decp, ted
 from contrechamp.watch.fetching import FetchError, download, get_json
@@ -35,9 +35,37 @@ ERROR_SAMPLES = 20
 TRACKED = ("buyer_siret", "buyer_name", "object", "cpv", "amount", "date", "holders", "place_code")
 
 
+# A buyer that is a department or a region names itself so ("Département de la Vendée",
+# "Conseil Départemental de la Gironde", "Région Occitanie"); "Parc naturel régional",
+# "Service départemental d'incendie" only use the adjective, and are not.
+_DEPARTMENT_BUYER = re.compile(
+    r"^(?:le |la |l )?(?:departement|conseil departemental|conseil general) "
+)
+_REGION_BUYER = re.compile(r"^(?:la |le )?(?:region|conseil regional) ")
+_OF = re.compile(r"^(?:(?:de la|de l|du|des|de|d) )?")
+_NOT_LETTER = re.compile(r"[^a-z0-9]+")
+# Names regions go by besides their own.
+REGION_ALIASES = {"sud": "93", "paca": "93", "aura": "84", "idf": "11", "grand est": "44"}
+
+
+def _name_key(text: str) -> str:
+    """A place's name as compared: folded, hyphens and apostrophes as spaces."""
+    return _NOT_LETTER.sub(" ", fold(text)).strip()
+
+
+def _named(rest: str, names: list[tuple[str, str]]) -> str:
+    """The code of the longest name `rest` starts with, whole words only."""
+    rest = _OF.sub("", rest)
+    for name, code in names:
+        if rest == name or rest.startswith(name + " "):
+            return code
+    return ""
+
+
 class Places:
     """Buyer SIRET → SIREN → commune or intercommunality; a place of execution by its
-    INSEE code, postal code or department. Loaded once per import."""
+    INSEE code, postal code or department; a department or region by the buyer's name
+    when it is one. Loaded once per import."""
 
     def __init__(self) -> None:
         self.commune_by_siren: dict[str, tuple[int, str]] = {}
@@ -56,6 +84,17 @@ class Places:
                     (0, value[1]) if item in self.commune_by_postal else value
                 )
         self.epci_by_siren = dict(Epci.objects.values_list("siren", "id"))
+        departments = Department.objects.filter(country="FR")
+        self.region_of = dict(departments.values_list("code", "region__code"))
+        by_length = lambda pair: -len(pair[0])  # noqa: E731 - "Haute-Savoie" before "Savoie"
+        self.departments = sorted(
+            ((_name_key(n), c) for c, n in departments.values_list("code", "name")), key=by_length
+        )
+        regions = [
+            (_name_key(n), c)
+            for c, n in Region.objects.filter(country="FR").values_list("code", "name")
+        ]
+        self.regions = sorted(regions + list(REGION_ALIASES.items()), key=by_length)
 
     def resolve(self, record: decp.Record) -> dict[str, Any]:
         siren = record.buyer_siret[:9]
@@ -73,10 +112,18 @@ class Places:
                 department = code
             if commune:
                 department = commune[1]
+        region = ""
+        if commune is None and epci is None and not department:
+            name = _name_key(record.buyer_name)
+            if found := _DEPARTMENT_BUYER.match(name):
+                department = _named(name[found.end() :], self.departments)
+            elif found := _REGION_BUYER.match(name):
+                region = _named(name[found.end() :], self.regions)
         return {
             "commune_id": commune[0] if commune and commune[0] else None,
             "epci_id": epci,
             "department": department[:3],
+            "region": (self.region_of.get(department) or region or "")[:3],
         }
 
 
@@ -467,16 +514,20 @@ def fetch_ted(*, since: str | None = None, post: Any = None) -> ImportRun:
 
 
 SCORED = ("score", "reasons", "technologies", "vendors")
+PLACED = ("commune_id", "epci_id", "department", "region")
 
 
 def records_rescore(*, source: str | None = None) -> dict[str, int]:
     """Score every kept record again, with the scorer's rules and the registry's vendors
     as they are now (after the words or CPV lists were tuned on the rejections' reasons,
-    or a vendor got its SIREN), a batch at a time. A record waiting below the threshold
-    that now reaches it joins the queue, one in the queue that no longer does leaves it;
-    a decided record keeps its decision. The status moves only from the one read, in
-    the same statement: a reviewer deciding meanwhile is never undone. Returns counts."""
+    or a vendor got its SIREN), and resolve its buyer's place again (after the places
+    were loaded anew, or a version that resolves more), a batch at a time. A record
+    waiting below the threshold that now reaches it joins the queue, one in the queue
+    that no longer does leaves it; a decided record keeps its decision. The status moves
+    only from the one read, in the same statement: a reviewer deciding meanwhile is
+    never undone. Returns counts."""
     vendors = known_vendors()
+    places = Places()
     counts = {"read": 0, "changed": 0, "joined": 0, "left": 0}
     rows = (
         WatchRecord.objects.all() if source is None else WatchRecord.objects.filter(source=source)
@@ -489,9 +540,20 @@ def records_rescore(*, source: str | None = None) -> dict[str, int]:
         left: list[int] = []
         for row in chunk:
             score = score_record(text=row.object, cpv=row.cpv, holders=row.holders, vendors=vendors)
+            placed = places.resolve(
+                decp.Record(
+                    record_id=row.record_id,
+                    kind=row.kind,
+                    buyer_siret=row.buyer_siret,
+                    buyer_name=row.buyer_name,
+                    place_code=row.place_code,
+                    place_type=row.place_type,
+                )
+            )
             values = (score.score, score.reasons, score.technologies, score.vendors)
-            if tuple(getattr(row, name) for name in SCORED) != values:
-                for name, value in zip(SCORED, values, strict=True):
+            values += tuple(placed[name] for name in PLACED)
+            if tuple(getattr(row, name) for name in SCORED + PLACED) != values:
+                for name, value in zip(SCORED + PLACED, values, strict=True):
                     setattr(row, name, value)
                 changed.append(row)
             if row.status == "below" and score.candidate:
@@ -499,7 +561,7 @@ def records_rescore(*, source: str | None = None) -> dict[str, int]:
             elif row.status == "new" and not score.candidate:
                 left.append(row.id)
         with transaction.atomic():
-            WatchRecord.objects.bulk_update(changed, list(SCORED))
+            WatchRecord.objects.bulk_update(changed, [*SCORED, *PLACED])
             counts["joined"] += WatchRecord.objects.filter(id__in=joined, status="below").update(
                 status="new"
             )
@@ -521,6 +583,7 @@ def candidate_json(row: WatchRecord) -> dict[str, Any]:
         "commune": row.commune.code if row.commune else None,
         "epci": row.epci.siren if row.epci else None,
         "department": row.department or None,
+        "region": row.region or None,
         "object": row.object,
         "cpv": row.cpv,
         "amount": float(row.amount) if isinstance(row.amount, Decimal) else None,

@@ -225,3 +225,45 @@ def test_candidates_on_the_held_out_labelled_records_stay_above_their_floors(db)
     # Both parts are real records, and none is in both.
     development = evaluation.split(items, held_out=False)
     assert len(development) + len(held_out) == len(items)
+
+
+@pytest.mark.parametrize(
+    ("buyer", "department", "region"),
+    [
+        # Buyers of the samples (marches-publics.info, 2019).
+        ("Département de la Vendée", "85", "52"),
+        ("Conseil Départemental de la Gironde", "33", "75"),
+        ("DEPARTEMENT DE LA HAUTE-SAVOIE", "74", "84"),
+        ("SM du Parc Naturel Regional du Vercors", "", ""),
+        # The other ways departments and regions name themselves.
+        ("Département de la Savoie", "73", "84"),
+        ("Conseil général de l'Ain", "01", "84"),
+        ("Conseil départemental des Hauts-de-Seine", "92", "11"),
+        ("Région Occitanie", "", "76"),
+        ("Conseil régional d'Île-de-France", "", "11"),
+        ("REGION SUD PROVENCE-ALPES-COTE D'AZUR", "", "93"),
+        ("Région Provence-Alpes-Côte d'Azur", "", "93"),
+        # Bodies that only use the adjective, or a region that does not exist.
+        ("Service départemental d'incendie et de secours du Nord", "", ""),
+        ("Syndicat départemental d'énergie de la Savoie", "", ""),
+        ("Région de Lens", "", ""),
+    ],
+)
+def test_a_department_or_region_buying_is_resolved_by_its_name(db, buyer, department, region):
+    from contrechamp.watch.services import Places
+
+    record = decp.Record(record_id="1", kind="contract", buyer_siret="22850001700014")
+    record.buyer_name = buyer
+    found = Places().resolve(record)
+    assert (found["department"], found["region"]) == (department, region)
+    assert found["commune_id"] is None
+
+
+def test_the_departments_of_the_samples_are_resolved_on_import(db):
+    path = SAMPLES / "format-2019-v1.x" / "decp-rama_marches-publics.info_2019-03-07_first50.json"
+    import_decp([path, SELECTION])
+    vendee = WatchRecord.objects.filter(buyer_name="Département de la Vendée")
+    assert vendee.exists() and set(vendee.values_list("department", "region")) == {("85", "52")}
+    # A commune's record has its department's region too.
+    fos = WatchRecord.objects.get(record_id="2018xLhnXotcvc00")
+    assert (fos.commune.code, fos.department, fos.region) == ("13039", "13", "93")

@@ -83,3 +83,12 @@ def test_a_decision_taken_while_the_rescoring_runs_is_not_undone(db, monkeypatch
     assert target.status == "rejected"
     assert counts["left"] >= 1
     assert not WatchRecord.objects.filter(status="new").exists()
+
+
+def test_records_kept_before_regions_were_resolved_get_theirs(db):
+    import_decp([SELECTION])
+    WatchRecord.objects.update(region="", department="")
+    counts = records_rescore()
+    assert counts["changed"] == WatchRecord.objects.exclude(department="").count() > 0
+    fos = WatchRecord.objects.get(record_id="2018xLhnXotcvc00")
+    assert (fos.department, fos.region) == ("13", "93")
