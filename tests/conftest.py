@@ -169,21 +169,29 @@ def contributor_client(client, contributor):
     return client
 
 
-def separate_database(data_dir, suffix: str) -> str:
+def separate_database(data_dir, suffix: str, template: tuple[str, Path] | None = None) -> str:
     """A database of its own for a server or worker process started by a test: a SQLite
-    file in `data_dir`, or `<name>_<suffix>` created afresh on PostgreSQL."""
+    file in `data_dir`, or `<name>_<suffix>` created afresh on PostgreSQL; a copy of
+    `template` (its URL and data folder) when one is given."""
     from urllib.parse import urlparse
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return f"sqlite:///{data_dir}/db.sqlite3"
+        target = Path(data_dir) / "db.sqlite3"
+        if template is not None:
+            target.unlink(missing_ok=True)
+            source = template[1] / "db.sqlite3"
+            with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+                src.backup(dst)
+        return f"sqlite:///{target}"
     import psycopg
 
     parsed = urlparse(url)
     name = f"{parsed.path.lstrip('/')}_{suffix}"
+    copied = f' TEMPLATE "{urlparse(template[0]).path.lstrip("/")}"' if template else ""
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copied}')
     return parsed._replace(path=f"/{name}").geturl()
 
 
@@ -212,30 +220,12 @@ def prepared_database(data_dir, suffix: str, places: bool = False) -> str:
     of `contrechamp places load` if asked): a copy of a database those commands prepared
     once in the session, instead of 4 s (8 s with the places) in every test. The data
     folder gets the template's secret key, the one its rows were written under."""
-    from urllib.parse import urlparse
-
-    template_url, template_dir = _template(places)
+    template = _template(places)
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     if not (data_dir / "secret_key").exists():
-        shutil.copy2(template_dir / "secret_key", data_dir / "secret_key")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        target = data_dir / "db.sqlite3"
-        target.unlink(missing_ok=True)
-        source = template_dir / "db.sqlite3"
-        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-            src.backup(dst)
-        return f"sqlite:///{target}"
-    import psycopg
-
-    parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/')}_{suffix}"
-    template = urlparse(template_url).path.lstrip("/")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    return parsed._replace(path=f"/{name}").geturl()
+        shutil.copy2(template[1] / "secret_key", data_dir / "secret_key")
+    return separate_database(data_dir, suffix, template=template)
 
 
 def query_database(url: str, sql: str, params: tuple = ()) -> list[tuple]:
