@@ -20,6 +20,7 @@ from django.db.models import JSONField, Q
 from django.utils import timezone
 from stdnum.fr import siren as stdnum_siren
 
+from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department, Epci, Region
 from contrechamp.registry.models import Organisation
 from contrechamp.watch import boamp, decp, ted
@@ -49,8 +50,10 @@ REGION_ALIASES = {"sud": "93", "paca": "93", "aura": "84", "idf": "11", "grand e
 
 
 def _name_key(text: str) -> str:
-    """A place's name as compared: folded, hyphens and apostrophes as spaces."""
-    return _NOT_LETTER.sub(" ", fold(text)).strip()
+    """A place's name as compared: the project's `name_key` (folded, dashes and
+    apostrophes as spaces, "St" read as "saint"), punctuation ("(85)", a comma after
+    the name) as spaces too."""
+    return _NOT_LETTER.sub(" ", name_key(text)).strip()
 
 
 def _named(rest: str, names: list[tuple[str, str]]) -> str:
