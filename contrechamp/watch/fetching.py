@@ -67,6 +67,23 @@ def _wait_for(headers: dict[str, str], attempt: int, backoff: float) -> float:
     return backoff * (2**attempt)
 
 
+def _pause(
+    url: str,
+    last: str,
+    headers: dict[str, str],
+    attempt: int,
+    backoff: float,
+    max_wait: float,
+    sleep: Callable[[float], None] | None,
+) -> None:
+    """Wait before the next try, as long as the server asks or the backoff says; a wait
+    over `max_wait` ends the tries."""
+    wait = _wait_for(headers, attempt, backoff)
+    if wait > max_wait:
+        raise FetchError(f"{url}: {last}, and the server asks to wait {wait:.0f} s")
+    (sleep or time.sleep)(wait)
+
+
 def get_json(
     url: str,
     *,
@@ -96,10 +113,7 @@ def get_json(
             raise FetchError(f"{url}: HTTP {status}: {answer[:200]!r}")
         last = last if not status else f"HTTP {status}"
         if attempt < retries:
-            wait = _wait_for(headers, attempt, backoff)
-            if wait > max_wait:
-                raise FetchError(f"{url}: {last}, and the server asks to wait {wait:.0f} s")
-            (sleep or time.sleep)(wait)
+            _pause(url, last, headers, attempt, backoff, max_wait, sleep)
     raise FetchError(f"{url}: {last} after {retries + 1} tries")
 
 
@@ -133,10 +147,31 @@ def download(
     backoff, asking for the rest only (`Range`) when some has arrived, and from the start
     if the server ignores it. A file over `max_bytes` is refused and removed. Returns the
     answer's Last-Modified (empty if none), or None when the server says the file has
-    not changed since `modified_since` (HTTP 304): then nothing is written."""
+    not changed since `modified_since` (HTTP 304): then nothing is written. Whatever
+    ends in a FetchError leaves no file."""
+    target.unlink(missing_ok=True)
+    try:
+        return _download_to(
+            url, target, timeout, retries, backoff, max_wait, max_bytes, modified_since, sleep
+        )
+    except FetchError:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def _download_to(
+    url: str,
+    target: Path,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    max_wait: float,
+    max_bytes: int,
+    modified_since: str,
+    sleep: Callable[[float], None] | None,
+) -> str | None:
     got = 0
     last = ""
-    target.unlink(missing_ok=True)
     for attempt in range(retries + 1):
         headers = {"User-Agent": "contrechamp-watch", "Accept-Encoding": "identity"}
         if got:
@@ -162,9 +197,6 @@ def download(
                 if total is None or got == total:
                     return str(answer.get("Last-Modified", ""))
                 last = f"cut after {got} of {total} bytes"
-        except FetchError:
-            target.unlink(missing_ok=True)
-            raise
         except urllib.error.HTTPError as error:
             answer = error.headers or {}
             if error.code == 304:
@@ -172,17 +204,13 @@ def download(
             if error.code == 416:  # the range asked no longer fits: from the start again
                 got = 0
             elif error.code != 429 and error.code < 500:
-                target.unlink(missing_ok=True)
                 raise FetchError(f"{url}: HTTP {error.code}") from error
             last = f"HTTP {error.code}"
         except (TimeoutError, OSError, http.client.HTTPException) as error:
             last = f"{type(error).__name__}: {error}"
             got = target.stat().st_size if got and target.exists() else got
         if attempt < retries:
-            wait = _wait_for(dict(answer.items()) if answer else {}, attempt, backoff)
-            if wait > max_wait:
-                target.unlink(missing_ok=True)
-                raise FetchError(f"{url}: {last}, and the server asks to wait {wait:.0f} s")
-            (sleep or time.sleep)(wait)
-    target.unlink(missing_ok=True)
+            _pause(
+                url, last, dict(answer.items()) if answer else {}, attempt, backoff, max_wait, sleep
+            )
     raise FetchError(f"{url}: {last} after {retries + 1} tries")
