@@ -65,10 +65,12 @@ _TABULAR_FIELDS = {
     "dateSignature",
     "datePublicationDonnees",
 }
+# The holder's fields a tabular file gives (numbered, or alone in decp.info's rows).
+_HOLDER_FIELDS = "id|nom|denominationSociale|typeIdentifiant"
 _TABULAR_COLUMN = re.compile(
     r"(?:acheteur|autoriteConcedante)[._](?:id|nom)"
     r"|lieuExecution[._](?:code|typeCode)"
-    r"|titulaire_(?:id|nom|denominationSociale|typeIdentifiant)(?:_\d+)?"
+    rf"|titulaire_(?:{_HOLDER_FIELDS})(?:_\d+)?"
 )
 # decp.info's flattened columns (`acheteur_id`): the object each prefix stands for.
 _UNDERSCORED = ("acheteur", "autoriteConcedante", "lieuExecution")
@@ -398,7 +400,7 @@ _C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAGS = re.compile(r"<\s*/?\s*[a-zA-Z][^>]{0,40}>")
 _SPACES = re.compile(r"\s+")
 _HOLDER_COLUMN = re.compile(r"titulaire_(\w+?)_(\d+)")
-_ONE_HOLDER_COLUMN = re.compile(r"titulaire_(id|nom|denominationSociale|typeIdentifiant)()")
+_ONE_HOLDER_COLUMN = re.compile(rf"titulaire_({_HOLDER_FIELDS})()")
 _CPV = re.compile(r"(?<!\d)(\d{7,9})(?:-\d)?(?!\d)")
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 _NOT_DIGIT = re.compile(r"\D")

@@ -507,6 +507,12 @@ def crawl_site(browser, tmp_path_factory):
     site.stop()
 
 
+def _for_role(path: str, role: str) -> bool:
+    """Whether the crawl asks for `path` as `role`: Django's admin only as an
+    administrator, and as a visitor (who must be sent to log in)."""
+    return not path.startswith("/" + ADMIN_PREFIX) or role in ("visitor", "administrator")
+
+
 def _kind(crawler: Crawler, path: str) -> tuple[int, str]:
     """Status and content type, by a plain request with the context's cookies."""
     response = crawler.context.request.get(crawler.base + path, max_redirects=5)
@@ -525,7 +531,7 @@ def test_every_page_answers_every_role_without_a_server_error(browser, crawl_sit
         crawler = Crawler(crawl_site.base, role, "desktop", context)
         crawler.start(username)
         for path in urls:
-            if path.startswith("/" + ADMIN_PREFIX) and role not in ("visitor", "administrator"):
+            if not _for_role(path, role):
                 continue
             status, _ = _kind(crawler, path)
             asked += 1
@@ -553,7 +559,7 @@ def test_every_page_keeps_the_policy_and_fits_a_phone_for_every_role(browser, cr
             crawler.start(username if state is None else None)
             state = context.storage_state()
             for path in urls:
-                if path.startswith("/" + ADMIN_PREFIX) and role not in ("visitor", "administrator"):
+                if not _for_role(path, role):
                     continue
                 if path not in kinds:
                     kinds[path] = _kind(crawler, path)
