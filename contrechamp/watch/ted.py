@@ -192,11 +192,15 @@ def _first(value: Any) -> str:
     return texts[0] if texts else ""
 
 
-def _value(value: Any) -> Decimal | None:
-    """An amount of the API: a number, or one per lot (their sum)."""
-    values = [amount(v) for v in (value if isinstance(value, list) else [value])]
+def _total(values: list[Decimal | None]) -> Decimal | None:
+    """The sum of amounts, or none if any could not be read."""
     found = [v for v in values if v is not None]
     return sum(found, Decimal(0)) if found and len(found) == len(values) else None
+
+
+def _value(value: Any) -> Decimal | None:
+    """An amount of the API: a number, or one per lot (their sum)."""
+    return _total([amount(v) for v in (value if isinstance(value, list) else [value])])
 
 
 def normalise(notice: dict[str, Any]) -> Record:
@@ -304,12 +308,12 @@ def _eforms_party(company: ElementTree.Element) -> Party:
 
 def _euros(elements: list[ElementTree.Element]) -> Decimal | None:
     """The sum of amounts in euros; none if any is in another currency or unreadable."""
-    values = [
-        amount(_text(e)) if (e.get("currencyID") or "EUR").upper() == "EUR" else None
-        for e in elements
-    ]
-    found = [v for v in values if v is not None]
-    return sum(found, Decimal(0)) if found and len(found) == len(values) else None
+    return _total(
+        [
+            amount(_text(e)) if (e.get("currencyID") or "EUR").upper() == "EUR" else None
+            for e in elements
+        ]
+    )
 
 
 def _eforms_winners(root: ElementTree.Element, parties: dict[str, Party]) -> list[Party]:
