@@ -445,6 +445,12 @@ def _import_fetched(
 _MODIFIED = "modified:"
 
 
+def _read_nothing(url: str) -> ImportRun:
+    """The run of a fetch that read no record (nothing to import: the places are not
+    loaded for it, as `import_records` would)."""
+    return ImportRun.objects.create(source="decp", inputs=[url], finished_at=timezone.now())
+
+
 def fetch_decp(*, since: str | None = None) -> ImportRun:
     """The DECP's consolidated file at WATCH_DECP_URL, downloaded to the data folder
     (resumed where a cut left it) and imported; with `since`, only the records dated
@@ -471,12 +477,10 @@ def fetch_decp(*, since: str | None = None) -> ImportRun:
             max_bytes=settings.WATCH_DECP_MAX_MB * 2**20,
             modified_since=modified,
         )
-    except FetchError as error:
-        target.unlink(missing_ok=True)
-        run = import_records([], source="decp", inputs=[url])
-        return _with_errors(run, [_error(url, 0, error)])
+    except FetchError as error:  # `download` leaves no file behind
+        return _with_errors(_read_nothing(url), [_error(url, 0, error)])
     if stamp is None:  # not modified: nothing read, the same cursor
-        run = import_records([], source="decp", inputs=[url])
+        run = _read_nothing(url)
         run.cursor = _MODIFIED + modified
         return _with_errors(run, errors)
     try:
