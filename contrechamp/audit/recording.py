@@ -8,6 +8,9 @@ Not recorded (EXCLUDED, the one place that says so), each for a reason:
   accept or reject is a change, and recorded.
 - redaction.redaction created by detection (no author): same, suggestions; a reviewer's
   decision, or a box drawn by hand, is recorded.
+- The same suggestions deleted by the pipeline that replaces them with fresh ones
+  (`delete_derived`, which deletes only rows still as the pipeline made them:
+  AUTOMATIC_ROWS); deleted any other way, they are recorded.
 - redaction.detection: "detection ran on this page", derived, one per page.
 - registry.revision: the history itself, written with every change already recorded.
 - access.reminderlog: the daily task's note of e-mails sent, derived.
@@ -67,6 +70,30 @@ DERIVED_UPDATES = {
         "updated_at",
     },
 }
+
+
+# Rows a pipeline makes by itself, as the filter that still finds them as it made them
+# (not reviewed, no author): their creation is not recorded (`_automatic_creation`), nor
+# their replacement by the same pipeline (`delete_derived`).
+AUTOMATIC_ROWS: dict[str, dict[str, Any]] = {
+    "documents.entity": {"status": "suggested"},
+    "redaction.redaction": {"status": "suggested", "created_by": None},
+}
+
+
+def delete_derived(queryset: models.QuerySet[Any]) -> int:
+    """Delete the rows of `queryset` that its pipeline made and nobody has decided on
+    (AUTOMATIC_ROWS), in one query and without an entry per row: a document processed
+    again replaced hundreds of suggestions, each with an entry and its seal. Any other row
+    of the queryset stays. Returns how many were deleted."""
+    model = queryset.model
+    label = label_of(model)
+    if label not in AUTOMATIC_ROWS:
+        raise ValueError(f"{label} has no rows made by a pipeline")
+    # One DELETE sends no signal and follows no relation: nothing may point to these rows.
+    if model._meta.related_objects or model._meta.many_to_many:
+        raise ValueError(f"rows of {label} are pointed to: delete them one by one")
+    return int(queryset.filter(**AUTOMATIC_ROWS[label])._raw_delete(queryset.db))
 
 
 def save_derived(instance: models.Model, update_fields: list[str]) -> None:

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from pymupdf import mupdf
 
+from contrechamp.audit.recording import delete_derived
 from contrechamp.documents import files, search
 from contrechamp.documents.models import Document, Page, Publication
 from contrechamp.documents.services import document_sources_retitle
@@ -141,6 +142,9 @@ def redactions_suggest(*, document: Document) -> int:
     how many were suggested."""
     pdf = _rendition(document)
     public = public_names(document)
+    # Detection's own suggestions go in one query; a suggestion drawn by a person is
+    # recorded as it goes.
+    delete_derived(Redaction.objects.of(document))
     Redaction.objects.of(document).filter(status="suggested").delete()
     decided = set(
         Redaction.objects.filter(page__document=document)

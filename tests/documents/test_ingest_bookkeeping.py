@@ -13,12 +13,13 @@ from datetime import date
 import pytest
 
 from contrechamp.audit.models import AuditEntry
-from contrechamp.audit.recording import save_derived
+from contrechamp.audit.recording import delete_derived, save_derived
 from contrechamp.documents import services
-from contrechamp.documents.models import Document, Step
+from contrechamp.documents.models import Document, Entity, Step
 from contrechamp.documents.services import document_ingest, document_process
 from contrechamp.lib import textsearch
 from contrechamp.lib.text import unaccent
+from contrechamp.redaction.models import Redaction
 from tests.documents import samples
 
 MINUTES = "Le conseil municipal, réuni le 12 mars 2021, a voté la vidéoprotection de la gare."
@@ -213,3 +214,59 @@ def test_pages_to_ocr_counted_as_made_and_on_a_resumed_extraction(library):
     assert services._step_extract(document)["pages_to_ocr"] == 1
     Page.objects.filter(document=document, needs_ocr=True).delete()
     assert services._step_extract(document)["pages_to_ocr"] == 1
+
+
+def _entity_entries(action: str) -> int:
+    return AuditEntry.objects.filter(target_model="entity", action=action).count()
+
+
+@pytest.mark.django_db
+def test_suggestions_found_again_replace_the_old_without_an_entry_each(library):
+    document = _processed()
+    entities = Entity.objects.filter(page__document=document)
+    assert entities.count() >= 2  # the commune-less minutes: a date, a technology
+    kept = entities.order_by("id").first()
+    kept.status = "confirmed"
+    kept.save()  # a reviewer's decision: recorded
+    suggested = set(entities.filter(status="suggested").values_list("kind", "start"))
+    services._step_entities(document)
+    # Found again, not lost; the decision stands; no "deleted" entry per suggestion.
+    assert set(entities.filter(status="suggested").values_list("kind", "start")) == suggested
+    assert entities.get(pk=kept.pk).status == "confirmed"
+    assert _entity_entries("deleted") == 0
+    assert _entity_entries("changed") == 1
+
+
+@pytest.mark.django_db
+def test_delete_derived_deletes_only_rows_nobody_decided_on(library, reviewer):
+    document = _processed()
+    page = document.pages.get()
+    entities = Entity.objects.filter(page=page)
+    confirmed = entities.order_by("id").first()
+    confirmed.status = "confirmed"
+    confirmed.save()
+    automatic = Redaction.objects.create(page=page, kind="person", text="X", start=0, end=1)
+    by_hand = Redaction.objects.create(
+        page=page, kind="manual", rects=[[1, 1, 9, 9]], created_by=reviewer
+    )
+    accepted = Redaction.objects.create(page=page, kind="person", status="accepted", start=2)
+    # Handed every row, it deletes only the pipeline's own untouched suggestions.
+    before = entities.count()
+    assert before >= 2
+    assert delete_derived(Entity.objects.all()) == before - 1
+    assert list(entities) == [confirmed]
+    assert delete_derived(Redaction.objects.all()) == 1
+    assert not Redaction.objects.filter(pk=automatic.pk).exists()
+    assert Redaction.objects.filter(pk__in=[by_hand.pk, accepted.pk]).count() == 2
+    assert AuditEntry.objects.filter(action="deleted").count() == 0
+    # Rows no pipeline makes are refused, whatever the queryset.
+    with pytest.raises(ValueError):
+        delete_derived(Document.objects.filter(pk=document.pk))
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_suggestion_deleted_any_other_way_is_recorded(library):
+    document = _processed()
+    Entity.objects.filter(page__document=document).first().delete()
+    assert _entity_entries("deleted") == 1
