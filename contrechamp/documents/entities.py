@@ -942,11 +942,21 @@ def _detect(text: str, *, context: Context | None, doc: Doc | None) -> list[Foun
     if context is None:  # a page on its own: an extraction of its own
         gazetteer(check=True)
         context = Context(departments=set())
-    doc = doc if doc is not None else nlp()(text)
-    labels = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    labels = Labels(text, doc)
+    english = is_english(text)
+    candidates = _commune_candidates(text)
+    cues = _company_cues(text)
+    # spaCy runs once, over the windows of the spans the rules will ask it about: the
+    # communes that pass every test made without it, the names after a company cue.
+    asked = _Asked()
+    for candidate in candidates:
+        # As if each were in a list, which only spares it some tests: the spans asked
+        # about then hold those of the real pass.
+        _score_candidate(text, candidate, asked, context, english=english, listed=True)
+    labels.prefetch([*asked.asked, *((at, at + 1) for at in cues)])
     found = []
-    organisations = _organisations(text, labels)
-    communes = _communes(text, labels, context, english=is_english(text))
+    organisations = _organisations(text, labels, cues)
+    communes = _communes(text, candidates, labels, context, english=english)
     # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
     found += [
         c for c in communes if not any(o.start <= c.start and c.end <= o.end for o in organisations)
@@ -969,19 +979,102 @@ def _dedupe(found: list[Found]) -> list[Found]:
     return list(seen.values())
 
 
-def _label_at(labels: list[tuple[int, int, str]], start: int, end: int) -> set[str]:
-    return {label for s, e, label in labels if s < end and start < e}
+class Labels:
+    """spaCy's entity labels of a page, computed only around the spans the rules ask about.
+
+    The recogniser was the largest cost of the step, and the rules read its labels at a
+    few places of a page: the commune candidates that pass every test made without it,
+    and the name after a company cue. Each is read in a window of WINDOW characters on
+    either side, cut at spaces (the recogniser looks a few words around each word), the
+    page's windows merged and run in one `pipe`. A span asked for outside the windows
+    computed gets its own window. Given a `doc` of the whole page, its labels are used."""
+
+    WINDOW = 100
+
+    def __init__(self, text: str, doc: Doc | None = None) -> None:
+        self.text = text
+        self.found: list[tuple[int, int, str]] = []
+        self.covered: list[tuple[int, int]] = []  # sorted, disjoint
+        if doc is not None:
+            self.found = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            self.covered = [(0, len(text))]
+
+    def _is_covered(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self.covered, (start, len(self.text) + 1)) - 1
+        return index >= 0 and self.covered[index][0] <= start and end <= self.covered[index][1]
+
+    def _window(self, start: int, end: int) -> tuple[int, int]:
+        text, window = self.text, self.WINDOW
+        left = max(0, start - window)
+        if left:
+            space = text.find(" ", left, start)
+            left = space + 1 if space >= 0 else left
+        right = min(len(text), end + window)
+        if right < len(text):
+            space = text.rfind(" ", end, right)
+            right = space if space >= 0 else right
+        return left, right
+
+    def prefetch(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Run the recogniser once over the windows of `spans` not covered yet."""
+        windows: list[tuple[int, int]] = []
+        wanted = (self._window(s, e) for s, e in spans if not self._is_covered(s, e))
+        for start, end in sorted(wanted):
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+            else:
+                windows.append((start, end))
+        if not windows:
+            return
+        docs = nlp().pipe(self.text[s:e] for s, e in windows)
+        for (left, _), doc in zip(windows, docs, strict=True):
+            self.found += [(e.start_char + left, e.end_char + left, e.label_) for e in doc.ents]
+        self.covered = sorted(self.covered + windows)
+
+    def at(self, start: int, end: int) -> set[str]:
+        """The labels of the entities overlapping text[start:end]."""
+        if not self._is_covered(start, end):
+            self.prefetch([(start, end)])
+        return {label for s, e, label in self.found if s < end and start < e}
+
+    def starting_at(self, start: int) -> list[tuple[int, int, str]]:
+        if not self._is_covered(start, start + 1):
+            self.prefetch([(start, start + 1)])
+        return [item for item in self.found if item[0] == start]
 
 
-def _communes(
-    text: str, labels: list[tuple[int, int, str]], context: Context, *, english: bool = False
-) -> list[Found]:
+class _Asked(Labels):
+    """Labels that record the spans asked about and know none (a first pass over a
+    page's candidates, to run the recogniser once over all their windows)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.asked: list[tuple[int, int]] = []
+
+    def at(self, start: int, end: int) -> set[str]:
+        self.asked.append((start, end))
+        return set()
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    entries: list[CommuneEntry]
+    bare: bool
+    area: bool
+    common: bool
+
+
+def _commune_candidates(text: str) -> list[_Candidate]:
+    """The capitalised names of the page that are communes' names, longest first, and not
+    a piece of a department's, region's or coast's name."""
     g = gazetteer()
     words = tokens(text)
-    found: list[Found] = []
     # Words the page writes in lower case: a commune named like one of them ("Sens",
     # "Place", "Moyen") is the common word unless something says it is a place.
     lower = {w.text for w in words if w.text[0].islower()}
+    candidates = []
     i = 0
     while i < len(words):
         word = words[i]
@@ -1011,31 +1104,57 @@ def _communes(
         # "La Réunion", "Val de Loire": the area, unless its department is the document's
         # or a cue says the commune ("commune de La Réunion", in Lot-et-Garonne).
         area = _area_around(text, start, end)
-        whole_area = area == (start, end)
+        if area is None or area == (start, end):
+            common = span[0].text.lower() in lower and len(span) == 1
+            candidates.append(_Candidate(start, end, entries, bare, area is not None, common))
+        i += len(span)
+    return candidates
+
+
+def _score_candidate(
+    text: str,
+    candidate: _Candidate,
+    labels: Labels,
+    context: Context,
+    *,
+    english: bool,
+    listed: bool,
+) -> Found | None:
+    return _score_commune(
+        text,
+        candidate.start,
+        candidate.end,
+        candidate.entries,
+        labels,
+        context,
+        english=english,
+        bare=candidate.bare,
+        listed=listed,
+        area=candidate.area,
+        common=candidate.common,
+    )
+
+
+def _communes(
+    text: str,
+    candidates: list[_Candidate],
+    labels: Labels,
+    context: Context,
+    *,
+    english: bool = False,
+) -> list[Found]:
+    found: list[Found] = []
+    for candidate in candidates:
         # "les communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY": the cue of the first
         # holds for the list.
         listed = bool(
             found
             and found[-1].confidence >= THRESHOLD
-            and re.fullmatch(r"\s*(?:,|et|ou|&)\s*", text[found[-1].end : start])
+            and re.fullmatch(r"\s*(?:,|et|ou|&)\s*", text[found[-1].end : candidate.start])
         )
-        if area is None or whole_area:
-            result = _score_commune(
-                text,
-                start,
-                end,
-                entries,
-                labels,
-                context,
-                english=english,
-                bare=bare,
-                listed=listed,
-                area=whole_area,
-                common=span[0].text.lower() in lower and len(span) == 1,
-            )
-            if result is not None:
-                found.append(result)
-        i += len(span)
+        result = _score_candidate(text, candidate, labels, context, english=english, listed=listed)
+        if result is not None:
+            found.append(result)
     _settle_homonyms(found, context.departments)
     return found
 
@@ -1057,7 +1176,7 @@ def _score_commune(
     start: int,
     end: int,
     entries: list[CommuneEntry],
-    labels: list[tuple[int, int, str]],
+    labels: Labels,
     context: Context,
     *,
     english: bool = False,
@@ -1066,16 +1185,15 @@ def _score_commune(
     area: bool = False,
     common: bool = False,
 ) -> Found | None:
+    # The tests that need no spaCy label come first: the labels are computed only for
+    # the candidates that pass them (`Labels`).
     g = gazetteer()
     before = text[max(0, start - 60) : start]
     after = text[end : end + 40]
     name = text[start:end]
     single_word = not has_separator(name)
-    spacy_labels = _label_at(labels, start, end)
     if _PERSON_TITLE.search(before):
         return None
-    # "Laval" in "Jean Laval", or a commune name followed by a surname.
-    person = "PER" in spacy_labels
     line_start = text.rfind("\n", 0, start) + 1
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
     strong = bool(_STRONG_CUE.search(before) or listed or dateline)
@@ -1085,8 +1203,6 @@ def _score_commune(
     if postal and postal.group(1) not in g.postal:
         postal = None
     department_after = re.match(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)", after)
-    if person and not (cue or postal):
-        return None
     # "en Loire", "en Savoie": French puts "en" before a department, "à" before a town.
     if re.search(r"\ben\s+\Z", before, re.I) and key(name) in g.departments:
         return None
@@ -1108,9 +1224,6 @@ def _score_commune(
     )
     if single_word and heads_a_name and not (strong or postal):
         return None
-    if common and not (cue or postal or department_after or name.isupper()):
-        if not ("LOC" in spacy_labels and entries[0].population >= 20000):
-            return None
     if area and not (strong or postal or department_after):
         if not any(e.department in context.departments for e in entries):
             return None
@@ -1124,13 +1237,8 @@ def _score_commune(
             len(entries) == 1 and entries[0].population >= 20000
         ):
             return None
-    confidence = 0.4
     chosen = entries[0]
     decided = len(entries) == 1
-    if "LOC" in spacy_labels:
-        confidence += 0.25
-    if cue:
-        confidence += 0.3
     hinted = [e for e in entries if e.department in context.departments]
     # A postal code or a department in brackets that names none of these communes
     # ("Paris (AFP)") says nothing: the document's departments decide, as without them.
@@ -1143,9 +1251,34 @@ def _score_commune(
         wanted = {label} | {g.departments.get(key(label), "")}
         matching = [e for e in entries if e.department in wanted]
     if matching:
-        chosen, confidence, decided = matching[0], confidence + 0.4, True
+        chosen, decided = matching[0], True
     elif hinted:
         chosen = hinted[0]
+    first_word = not text[line_start:start].strip() or bool(re.search(r"[.!?]\s*$", before))
+    # First word of a sentence: capitals prove nothing ("Lutter contre", a village of the
+    # Haut-Rhin). A village there needs a cue or the document's department.
+    if first_word and chosen.population < 1000 and not (cue or matching or hinted):
+        return None
+    # A village named after a saint, outside the document's departments, nothing saying
+    # it is a place: the church or the quarter of a town the document is about.
+    if context.departments and not (cue or matching or hinted or department_after):
+        if chosen.population < 2000 and _SAINT.fullmatch(name):
+            return None
+    spacy_labels = labels.at(start, end)
+    # "Laval" in "Jean Laval", or a commune name followed by a surname.
+    if "PER" in spacy_labels and not (cue or postal):
+        return None
+    if common and not (cue or postal or department_after or name.isupper()):
+        if not ("LOC" in spacy_labels and entries[0].population >= 20000):
+            return None
+    confidence = 0.4
+    if "LOC" in spacy_labels:
+        confidence += 0.25
+    if cue:
+        confidence += 0.3
+    if matching:
+        confidence += 0.4
+    elif hinted:
         confidence += 0.15
     elif len(entries) > 1:
         # Homonyms and no context: the most populous, with less certainty, unless it is
@@ -1155,17 +1288,8 @@ def _score_commune(
             confidence -= 0.1
     if chosen.population >= 20000:
         confidence += 0.1
-    if not text[line_start:start].strip() or re.search(r"[.!?]\s*$", before):
-        # First word of a sentence: capitals prove nothing ("Lutter contre", a village
-        # of the Haut-Rhin). A village there needs a cue or the document's department.
+    if first_word:
         confidence -= 0.1
-        if chosen.population < 1000 and not (cue or matching or hinted):
-            return None
-    # A village named after a saint, outside the document's departments, nothing saying
-    # it is a place: the church or the quarter of a town the document is about.
-    if context.departments and not (cue or matching or hinted or department_after):
-        if chosen.population < 2000 and _SAINT.fullmatch(name):
-            return None
     others = [e for e in entries if e is not chosen]
     return Found(
         kind="commune",
@@ -1242,7 +1366,7 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
             item.confidence = round(min(item.confidence + 0.15, 0.99), 2)
 
 
-def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]:
+def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     g = gazetteer()
     found = _institutions(text)
     institutions = sorted((f.start, f.end) for f in found)
@@ -1287,23 +1411,24 @@ def _organisations(text: str, labels: list[tuple[int, int, str]]) -> list[Found]
             found.append(
                 Found("organisation", trade["name"], trade["name"], *trade.span("name"), 0.6)
             )
-    for start, end, label in labels:
-        if label != "ORG":
-            continue
-        before = text[max(0, start - 30) : start]
-        if re.search(
-            # Not "groupe": political groups of a council ("le groupe Ensemble pour Nice").
-            r"(?:soci[ée]t[ée]|entreprise|prestataire|titulaire|start-up)"
-            r"\s+$",
-            before,
-            re.I,
-        ):
-            if any(f.start < end and start < f.end for f in found):
+    # A name spaCy tags as an organisation right after a cue word.
+    for at in cues:
+        for start, end, label in labels.starting_at(at):
+            if label != "ORG" or any(f.start < end and start < f.end for f in found):
                 continue
             name = _company_name(text[start:end])
             if name:
                 found.append(Found("organisation", name, name, start, start + len(name), 0.6))
     return found
+
+
+# Not "groupe": political groups of a council ("le groupe Ensemble pour Nice").
+_ORG_CUE = re.compile(r"(?:soci[ée]t[ée]|entreprise|prestataire|titulaire|start-up)\s+", re.I)
+
+
+def _company_cues(text: str) -> list[int]:
+    """Where a name spaCy tags as an organisation is a company's: right after a cue."""
+    return [m.end() for m in _ORG_CUE.finditer(text) if m.end() - m.start() <= 30]
 
 
 # "la société Chausséa", "l'entreprise « Acme »", "SAS MC Donald's Pole Sud": a name in
@@ -1655,7 +1780,10 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
     year = when.year if when else None
     if year is None:
         years = re.findall(r"\b((?:19[89]|20[0-4])\d)\b", joined)
-        year = int(max(set(years), key=years.count)) if years else None
+        # The year named most often; of two named as often, the later (a text speaks of
+        # the past up to its own date). Not the first of a set: its order changes with
+        # each process's string hashing.
+        year = int(max(set(years), key=lambda y: (years.count(y), y))) if years else None
     return Context(departments=departments, year=year, date=when)
 
 
@@ -1667,12 +1795,12 @@ def detect_document(
     pages = list(document.pages.order_by("number"))
     context = document_context([p.text for p in pages], document)
     rows = []
-    texts = [p.text[:1_000_000] for p in pages]
     found: list[tuple[Page, Found]] = []
-    for index, (page, doc) in enumerate(zip(pages, nlp().pipe(texts, batch_size=16), strict=True)):
+    # spaCy runs on each page around the spans the rules ask about only (`Labels`).
+    for index, page in enumerate(pages):
         if heartbeat and index % 100 == 99:
             heartbeat()
-        found += [(page, item) for item in detect_text(page.text, context=context, doc=doc)]
+        found += [(page, item) for item in detect_text(page.text, context=context)]
     # A homonym on one page is settled by the places the other pages name without doubt.
     _settle_homonyms([item for _, item in found], context.departments, doubt=False)
     for page, item in found:

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from contrechamp.audit.recording import save_derived
+from contrechamp.audit.recording import delete_derived, save_derived
 from contrechamp.documents import extract, files, metadata, search
 from contrechamp.documents.entities import detect_document
 from contrechamp.documents.extract import DocumentError
@@ -531,7 +531,7 @@ def _step_index(document: Document) -> dict[str, Any]:
 
 def _step_entities(document: Document) -> dict[str, Any]:
     # Suggestions are recomputed; what a reviewer decided stays.
-    Entity.objects.filter(page__document=document, status="suggested").delete()
+    delete_derived(Entity.objects.filter(page__document=document))
     decided = set(
         Entity.objects.filter(page__document=document)
         .exclude(status="suggested")
