@@ -565,13 +565,16 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         r"\bdrones?\b|a[ée]ronefs? (?:sans pilote|circulant sans personne|"
         r"t[ée]l[ée]pilot[ée]s?|sans personne [àa] bord)|"
         # Every prefectoral order under article L. 242-5 of the internal security code.
-        r"cam[ée]ras? (?:install[ée]es|embarqu[ée]es|mont[ée]es) (?:sur|[àa] bord) "
-        r"(?:des |d['’] ?|les |un |l['’] ?)?a[ée]ronefs?|a[ée]ronefs? [ée]quip[ée]s? "
+        # Helicopters too: the same article covers every aircraft. "desaéronefs": a
+        # space lost in the PDF's text.
+        r"cam[ée]ras? (?:install[ée]e?s?|embarqu[ée]e?s?|mont[ée]e?s?) (?:sur|[àa] bord) "
+        r"(?:des ?|d['’] ?|les ?|un |l['’] ?)?(?:a[ée]ronefs?|h[ée]licopt[èe]res?)|"
+        r"a[ée]ronefs? [ée]quip[ée]s? "
         r"(?:de|d['’]) ?(?:cam[ée]ras?|dispositifs? de captation)|"
         r"(?:cam[ée]ras?|dispositifs?|captations?|moyens?|surveillance) a[ée]roport[ée]e?s?|"
         r"par voie a[ée]roport[ée]e|"
-        r"dispositifs? de captation (?:install[ée]s |embarqu[ée]s )?(?:sur|[àa] bord) "
-        r"(?:des |d['’] ?|les )?a[ée]ronefs?",
+        r"dispositifs? de captation (?:install[ée]s? |embarqu[ée]s? )?(?:sur|[àa] bord) "
+        r"(?:des ?|d['’] ?|les ?)?(?:a[ée]ronefs?|h[ée]licopt[èe]res?)",
     ),
     (
         "police-predictive",
@@ -590,7 +593,7 @@ TECHNOLOGIES: list[tuple[str, str]] = [
     ),
     (
         "application-signalement",
-        r"application (?:mobile |smartphone |citoyenne )?(?:de |d['’] ?)?(?:signalement|"
+        r"appli(?:cation)? (?:mobile |smartphone |citoyenne )?(?:de |d['’] ?)?(?:signalement|"
         r"d[ée]nonciation|alerte citoyenne)|(?:citizen|crime) reporting app|"
         r"application citoyenne|\bReporty\b",
     ),
@@ -664,7 +667,8 @@ TECHNOLOGIES_IN_CONTEXT: list[tuple[str, str, str]] = [
     ),
     (
         "application-signalement",
-        r"\bapplications?\b",
+        # "appli": the press's word as often as "application".
+        r"\bappli(?:cation)?s?\b",
         r"signaler|d[ée]noncer|filmer|alerter la police|t[ée]moins?",
     ),
 ]
@@ -911,6 +915,24 @@ _FRENCH = re.compile(
 )
 
 
+# The words of a match report: there, a town's name is its club ("Rennes reçoit
+# Beauvais", "l'OM"), and only a strong cue makes it a place ("gagner à Vienne").
+_SPORTS = re.compile(
+    r"\b(?:match(?:e?s)?|championnats?|poules?|derby|re[çc]oi(?:t|vent)|victoires?|"
+    r"d[ée]faites?|classement|mi-temps|vainqueurs?|rel[ée]gation|buts?|essais|"
+    r"(?:\d+|premi[èe]re|derni[èe]re)e? journ[ée]e|Ligue \d|National(?:e)? \d|"
+    r"F[ée]d[ée]rale \d)\b",
+    re.I,
+)
+
+
+def is_sports(text: str) -> bool:
+    """Whether the page reads as a match report: five or more of its words, of three
+    kinds at least."""
+    words = [w.lower() for w in _SPORTS.findall(text[:20000])]
+    return len(words) >= 5 and len({w[:5] for w in words}) >= 3
+
+
 def is_english(text: str) -> bool:
     sample = text[:20000].lower()
     english = len(_ENGLISH.findall(sample))
@@ -943,7 +965,8 @@ def _detect(text: str, *, context: Context | None, doc: Doc | None) -> list[Foun
         gazetteer(check=True)
         context = Context(departments=set())
     labels = Labels(text, doc)
-    english = is_english(text)
+    # In an English text or a match report, capitalised names are of anything.
+    genre = "english" if is_english(text) else "sports" if is_sports(text) else ""
     candidates = _commune_candidates(text)
     cues = _company_cues(text)
     # spaCy runs once, over the windows of the spans the rules will ask it about: the
@@ -952,11 +975,11 @@ def _detect(text: str, *, context: Context | None, doc: Doc | None) -> list[Foun
     for candidate in candidates:
         # As if each were in a list, which only spares it some tests: the spans asked
         # about then hold those of the real pass.
-        _score_candidate(text, candidate, asked, context, english=english, listed=True)
+        _score_candidate(text, candidate, asked, context, genre=genre, listed=True)
     labels.prefetch([*asked.asked, *((at, at + 1) for at in cues)])
     found = []
     organisations = _organisations(text, labels, cues)
-    communes = _communes(text, candidates, labels, context, english=english)
+    communes = _communes(text, candidates, labels, context, genre=genre)
     # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
     found += [
         c for c in communes if not any(o.start <= c.start and c.end <= o.end for o in organisations)
@@ -1117,7 +1140,7 @@ def _score_candidate(
     labels: Labels,
     context: Context,
     *,
-    english: bool,
+    genre: str,
     listed: bool,
 ) -> Found | None:
     return _score_commune(
@@ -1127,7 +1150,7 @@ def _score_candidate(
         candidate.entries,
         labels,
         context,
-        english=english,
+        genre=genre,
         bare=candidate.bare,
         listed=listed,
         area=candidate.area,
@@ -1141,7 +1164,7 @@ def _communes(
     labels: Labels,
     context: Context,
     *,
-    english: bool = False,
+    genre: str = "",
 ) -> list[Found]:
     found: list[Found] = []
     for candidate in candidates:
@@ -1152,7 +1175,7 @@ def _communes(
             and found[-1].confidence >= THRESHOLD
             and re.fullmatch(r"\s*(?:,|et|ou|&)\s*", text[found[-1].end : candidate.start])
         )
-        result = _score_candidate(text, candidate, labels, context, english=english, listed=listed)
+        result = _score_candidate(text, candidate, labels, context, genre=genre, listed=listed)
         if result is not None:
             found.append(result)
     _settle_homonyms(found, context.departments)
@@ -1179,7 +1202,7 @@ def _score_commune(
     labels: Labels,
     context: Context,
     *,
-    english: bool = False,
+    genre: str = "",
     bare: bool = False,
     listed: bool = False,
     area: bool = False,
@@ -1227,8 +1250,11 @@ def _score_commune(
     if area and not (strong or postal or department_after):
         if not any(e.department in context.departments for e in entries):
             return None
-    # In an English text, capitalised words are names of anything ("Nice weather").
-    if english and not (cue or postal):
+    # In an English text, capitalised words are names of anything ("Nice weather"); in
+    # a match report, a town's name is its club.
+    if genre == "english" and not (cue or postal):
+        return None
+    if genre == "sports" and not (strong or postal):
         return None
     # A heading in capitals: every word is capitalised ("AU MOYEN DE", "6 MARS 2025"),
     # and "SUR", "DE" are everywhere; only a strong cue or a city says it is a place.
@@ -1257,8 +1283,11 @@ def _score_commune(
     first_word = not text[line_start:start].strip() or bool(re.search(r"[.!?]\s*$", before))
     # First word of a sentence: capitals prove nothing ("Lutter contre", a village of the
     # Haut-Rhin). A village there needs a cue or the document's department.
-    if first_word and chosen.population < 1000 and not (cue or matching or hinted):
-        return None
+    # A name of several words with capitals of their own ("Le Mesnil-Amelot et
+    # Saint-Soupplets ont choisi") is a name wherever it stands.
+    if first_word and single_word and chosen.population < 1000:
+        if not (cue or matching or hinted):
+            return None
     # A village named after a saint, outside the document's departments, nothing saying
     # it is a place: the church or the quarter of a town the document is about.
     if context.departments and not (cue or matching or hinted or department_after):
@@ -1347,8 +1376,14 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
     for item in found:
         if item.kind != "commune" or key(item.text) in named:
             continue
+        # With the name's article or without it: "le maire du Mesnil" after "Le
+        # Mesnil-Amelot".
         short = key(item.text) + " "
-        longer = [entry for name, entry in named.items() if name.startswith(short)]
+        longer = [
+            entry
+            for name, entry in named.items()
+            if name.startswith(short) or _without_article(name).startswith(short)
+        ]
         if len(longer) == 1:
             item.value, item.commune_id, item.places = longer[0].code, longer[0].id, (longer[0],)
     for item in found:
@@ -1364,6 +1399,11 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
             item.value, item.commune_id = chosen.code, chosen.id
             item.places = (chosen, *[e for e in item.places if e is not chosen])
             item.confidence = round(min(item.confidence + 0.15, 0.99), 2)
+
+
+def _without_article(name_key: str) -> str:
+    article = next((a for a in _ARTICLES if name_key.startswith(a)), "")
+    return name_key[len(article) :]
 
 
 def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:

@@ -745,3 +745,27 @@ def test_a_prefecture_after_its_department_number():
         "CHARIER GENIE CIVIL\n\nPREFECTURE 44\n", "organisation"
     )
     assert found("la préfecture 2019-00079 du recueil", "organisation") == set()
+
+
+def test_a_name_of_several_capitalised_words_opens_a_sentence_and_its_short_form_follows():
+    # A village of 992 people first in its sentence: its capitals after the dash say it is
+    # a name; "du Mesnil" is then its short form, not Le Mesnil (Manche).
+    text = (
+        "Les villes s'équipent. Le Mesnil-Amelot et Saint-Soupplets ont choisi un système "
+        "à la pointe, explique le maire du Mesnil."
+    )
+    assert found(text, "commune") == {("commune", "77291"), ("commune", "77437")}
+    # A single word there still needs a cue ("Lutter contre", a village of the Haut-Rhin).
+    assert found("Lutter contre les incivilités est une priorité.", "commune") == set()
+
+
+def test_in_a_match_report_a_town_is_its_club_unless_a_strong_cue_says_the_place():
+    text = (
+        "En poule 1, Rennes reçoit Beauvais lors de la 12e journée du championnat. Limoges "
+        "doit soigner son classement après sa victoire, et Rumilly vient de gagner à Vienne "
+        "avant le derby."
+    )
+    assert values(text, "commune") == {"38544"}
+    # The same names outside a match report are places.
+    text = "Les maires de Rennes, de Beauvais et de Limoges ont signé la convention."
+    assert values(text, "commune") == {"35238", "60057", "87085"}

@@ -49,6 +49,8 @@ def technologies(text):
         ("Le maire a décrit l’usage du logiciel BriefCam.", "vsa"),
         # An apostrophe with no space after it, as most texts write it.
         ("Un logiciel d'analyse d'images est testé.", "vsa"),
+        ("Une appli pour signaler les dégradations à la mairie.", "application-signalement"),
+        ("La ville lance une appli citoyenne de signalement.", "application-signalement"),
     ],
 )
 def test_a_technology_in_its_legal_or_press_wording(text, slug):
@@ -69,8 +71,17 @@ def test_a_word_without_its_cue_names_no_technology(text):
     assert technologies(text) == set()
 
 
-def test_drone_orders_are_not_also_plain_video_surveillance():
-    text = "Captation d'images au moyen de caméras installées sur des aéronefs."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Captation d'images au moyen de caméras installées sur des aéronefs.",
+        # One camera; a space lost in the PDF's text; a helicopter is an aircraft too.
+        "Transmission d'images au moyen d'une caméra installée sur des aéronefs.",
+        "Vu l'arrêté relatif au nombre maximal de caméras installées sur desaéronefs.",
+        "Captation d'images au moyen de caméras installées sur des hélicoptères.",
+    ],
+)
+def test_drone_orders_are_not_also_plain_video_surveillance(text):
     assert technologies(text) == {"drones"}
 
 
