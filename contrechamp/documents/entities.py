@@ -1167,6 +1167,7 @@ def _communes(
     genre: str = "",
 ) -> list[Found]:
     found: list[Found] = []
+    stray: set[int] = set()
     for candidate in candidates:
         # "les communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY": the cue of the first
         # holds for the list.
@@ -1178,8 +1179,22 @@ def _communes(
         result = _score_candidate(text, candidate, labels, context, genre=genre, listed=listed)
         if result is not None:
             found.append(result)
+            if candidate.bare and result.places[0].population < 1000:
+                stray.add(id(result))
     _settle_homonyms(found, context.departments)
-    return found
+    # "au Bourg", "du Pin": a village named "Le Bourg" or "Le Pin" read from its article
+    # alone is the common noun (a town's centre, a pine) when the document's places,
+    # named without doubt, are all in other departments.
+    sure = set(context.departments) | {
+        item.places[0].department
+        for item in found
+        if id(item) not in stray and len(item.places) == 1 and item.confidence >= THRESHOLD
+    }
+    return [
+        item
+        for item in found
+        if id(item) not in stray or not sure or item.places[0].department in sure
+    ]
 
 
 def _area_around(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -777,3 +777,15 @@ def test_the_year_of_a_document_without_a_date_is_the_later_of_two_named_as_ofte
     for first in range(2010, 2026, 2):
         text = f"Budget {first + 1} en débat, après le budget {first} voté."
         assert document_context([text]).year == first + 1
+
+
+def test_a_village_read_from_its_article_alone_is_a_common_noun_far_from_the_documents_places():
+    # Le Bourg (Lot, 300 people) and "au Bourg", a town's centre in Guadeloupe.
+    text = (
+        "Les caméras de la commune du Gosier seront reliées au poste de police municipale "
+        "au Bourg et à l'hôtel de police de Pointe-à-Pitre."
+    )
+    assert values(text, "commune") == {"97113", "97120"}
+    # In its own department, or with nothing else named, it is the village.
+    assert "46034" in values("La mairie du Bourg, dans le Lot, installe deux caméras.", "commune")
+    assert values("Le maire du Bourg installe deux caméras.", "commune") == {"46034"}
