@@ -888,7 +888,8 @@ _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]
 _CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")
 _FUNDING_CUE = re.compile(
     r"subvention|financ|cofinanc|co-financ|dotation|fonds|aide|concours financier|"
-    r"participation|cr[ée]dits|enveloppe|\bgrant|funded|funding",
+    r"participation|cr[ée]dits|enveloppe|soutien|contribu|allou|octroi|"
+    r"\bgrant|funded|funding",
     re.I,
 )
 

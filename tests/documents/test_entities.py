@@ -280,6 +280,14 @@ def test_regions_departments_and_the_union_fund_only_when_the_sentence_says_so()
     assert values("L'Union européenne a adopté le règlement.", "funder") == set()
     text = "La Région Sud finance 40 % du projet."
     assert values(text, "organisation") == set()
+    # The other ways French says a body pays.
+    for text in (
+        "Le centre de supervision est réalisé avec le soutien de la Région Normandie.",
+        "La Région Normandie contribue à hauteur de 30 % aux caméras.",
+        "Le Département de la Manche a alloué 20 000 euros aux caméras.",
+    ):
+        assert values(text, "funder") & {"Région Normandie", "Département de la Manche"}, text
+    assert values("La Région Normandie organise un salon de l'emploi.", "funder") == set()
 
 
 # --- communes and dates on the kinds of errors real texts showed (issue 14) --------------
