@@ -183,6 +183,21 @@ class Gazetteer:
                 if entries[0].population >= 5000 and not entries[0].former:
                     self.communes[head_key] = entries
                     self.communes_bare.setdefault(head_key.partition(" ")[2], []).extend(entries)
+        # "Brive" (Brive-la-Gaillarde), "Vitry" (Vitry-sur-Seine), "Chalon": the word
+        # before a particle and the rest of the name, when no commune bears that word
+        # and one town of 20,000 people or more only shortens to it; the villages that
+        # also do are its homonyms, for the document's departments to choose. Words of
+        # four letters or less are left out ("Mont", "Bois", "Pont": common nouns).
+        heads: dict[str, list[CommuneEntry]] = {}
+        for entries in list(self.communes.values()):
+            for entry in entries:
+                match = _SHORTENED.match(entry.name)
+                if match and not entry.former and len(match["head"]) >= 5:
+                    heads.setdefault(key(match["head"]), []).append(entry)
+        for head_key, entries in heads.items():
+            if head_key not in self.communes and len(head_key.split()) == 1:
+                if sum(1 for e in entries if e.population >= 20000) == 1:
+                    self.communes[head_key] = entries
         for entries in [*self.communes.values(), *self.communes_bare.values()]:
             entries.sort(key=lambda e: -e.population)
         self.postal: dict[str, set[str]] = {}
@@ -328,6 +343,11 @@ class Gazetteer:
 
 
 RegistryStamp = tuple[object, ...]
+
+
+_SHORTENED = re.compile(
+    r"(?P<head>[^\W\d_]+)-(?:la|le|les|en|sur|sous|l[èe]s|lez|aux|de|du|des)-", re.I
+)
 
 
 def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
@@ -686,7 +706,12 @@ _TECH_IN_CONTEXT = [
     for slug, word, cue in TECHNOLOGIES_IN_CONTEXT
 ]
 
-_NUMBER = r"\d{1,3}(?:[  \u202f.]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
+# Thousands in spaces with cents after a comma or a point ("21 102.80 €"), thousands in
+# points with cents after a comma ("135.186,30 €"), or digits alone.
+_NUMBER = (
+    r"\d{1,3}(?:[  \u202f]\d{3})+(?:[,.]\d{1,2}(?!\d))?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|"
+    r"\d+(?:[,.]\d+)?"
+)
 _AMOUNT = re.compile(
     rf"(?<![\w,.])(?P<number>{_NUMBER})\s*"
     r"(?P<scale>milliards?|millions?|Md|M|k|K|mille)?\s*"
@@ -855,6 +880,11 @@ _NAMED_AFTER_PLACE = re.compile(
     r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance)?|"
     r"cour\s+(?:administrative\s+)?d['’]\s*appel|pr[ée]fectures?\s+de\s+police|"
     r"quartier|cit[ée]|hameau|lieu-dit|lotissement|station|m[ée]tro|"
+    # An intercommunality, a canton, a festival named after a town.
+    r"communaut[ée]\s+de\s+communes|communaut[ée]\s+d['’]\s*agglom[ée]ration|"
+    r"communaut[ée]\s+urbaine|syndicat\s+(?:intercommunal|mixte)|canton|festival|"
+    # A department's arrondissement, not a city's ("le 7e arrondissement de Paris").
+    r"(?<![\dIVX][eè]\s)(?<![\dIVX][eè]me\s)(?<![\dIVX]er\s)arrondissement|"
     r"olympique|racing\s+club)|(?-i:\b(?:OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
     r"TGI)))\s+"
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
@@ -1090,6 +1120,12 @@ class _Candidate:
     common: bool
 
 
+# The small words inside commune names, written in lower case.
+_NAME_PARTICLES = {
+    *"de du des d la le les l sur sous en et aux au a les lez di da del".split(),
+}
+
+
 def _commune_candidates(text: str) -> list[_Candidate]:
     """The capitalised names of the page that are communes' names, longest first, and not
     a piece of a department's, region's or coast's name."""
@@ -1125,6 +1161,18 @@ def _commune_candidates(text: str) -> list[_Candidate]:
             continue
         span, entries, bare = match
         start, end = span[0].start, span[-1].end
+        # "Le port de Toga", "Le Syndicat intercommunal": after the article, a word the
+        # page writes in lower case is the common noun, not "Le Port" or "Le Syndicat".
+        rest = [t for t in span[1:] if t.key not in _NAME_PARTICLES]
+        if (
+            span[0].key in ("le", "la", "les", "l")
+            and rest
+            and (
+                not rest[0].text[0].isupper() or (len(rest) == 1 and rest[0].text.lower() in lower)
+            )
+        ):
+            i += 1
+            continue
         # "La Réunion", "Val de Loire": the area, unless its department is the document's
         # or a cue says the commune ("commune de La Réunion", in Lot-et-Garonne).
         area = _area_around(text, start, end)
@@ -1262,6 +1310,11 @@ def _score_commune(
         r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de|du|des|d['’])\s*[A-ZÉ]", after, re.I
     )
     if single_word and heads_a_name and not (strong or postal):
+        return None
+    # "Ville di Petrabugno" (spelt "Pietrabugno" in the list), "Vitry sur Seine" as no
+    # commune is written: the name goes on past a particle of commune names, so the
+    # place is another one than this word alone, whatever the cue before it.
+    if single_word and re.match(r"[ \u00a0]+(?:di|da|sur|sous|l[èe]s|lez)[ \u00a0]+[A-ZÉ]", after):
         return None
     if area and not (strong or postal or department_after):
         if not any(e.department in context.departments for e in entries):
@@ -1651,8 +1704,8 @@ def _technologies(text: str, ids: dict[str, int] | None = None) -> list[Found]:
 
 def parse_amount(number: str, scale: str | None, unit: str) -> int | None:
     digits = re.sub(r"[  \u202f]", "", number)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):
-        digits = digits.replace(".", "")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", digits):
+        digits = digits.replace(".", "")  # "30.000", "135.186,30"
     digits = digits.replace(",", ".")
     try:
         value = Decimal(digits)

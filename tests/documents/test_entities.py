@@ -797,3 +797,45 @@ def test_a_village_read_from_its_article_alone_is_a_common_noun_far_from_the_doc
     # In its own department, or with nothing else named, it is the village.
     assert "46034" in values("La mairie du Bourg, dans le Lot, installe deux caméras.", "commune")
     assert values("Le maire du Bourg installe deux caméras.", "commune") == {"46034"}
+
+
+def test_integrators_and_large_companies_of_public_contracts_are_known():
+    text = (
+        "La ville a confié l'éclairage et les caméras à Citeos, filiale de Vinci, après "
+        "Edicia pour le logiciel de la police ; la cantine passe d'Elior à Sodexo."
+    )
+    assert values(text, "organisation") == {"Citeos", "Vinci", "Edicia", "Elior", "Sodexo"}
+    # A funding agency funds in a funding sentence, and is no organisation of the field.
+    text = "L'ADEME finance 30 % de la rénovation de l'école."
+    assert values(text, "funder") == {"ADEME"} and values(text, "organisation") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # After an article, a word in lower case is the common noun (Le Port, La Réunion).
+        ("Le port de Toga n'a rien d'un endroit désert.", set()),
+        # Or a word the page writes in lower case elsewhere (Le Syndicat, Vosges).
+        (
+            "Le Syndicat intercommunal du regroupement scolaire a voté. La présidente du "
+            "syndicat est maire de Roinvilliers.",
+            {"91526"},
+        ),
+        # The name goes on past "di": not Villé (Bas-Rhin).
+        ("La mairie de Ville di Petrabugno et celle de Bastia ont voté.", {"2B033"}),
+        # An intercommunality, a canton, an arrondissement, a festival named after a town.
+        ("Le rapport de la communauté de communes Vienne et Moulière a été transmis.", set()),
+        (
+            "DEPARTEMENT DU DOUBS\nARRONDISSEMENT DE MONTBELIARD\nCANTON D'AUDINCOURT\n"
+            "COMMUNE DE SELONCOURT",
+            {"25539"},
+        ),
+        ("Le Festival d'Avignon a un nouveau mécène.", set()),
+        # A city's arrondissement is the city.
+        ("Les caméras du 7e arrondissement de Paris.", {"75056"}),
+        # The short name of a town of 20,000 people or more: Brive-la-Gaillarde.
+        ("Les agents de la police municipale de Brive patrouillent.", {"19031"}),
+    ],
+)
+def test_communes_in_the_names_of_other_things_and_short_names(text, expected):
+    assert values(text, "commune") == expected

@@ -89,3 +89,7 @@ def test_amounts_are_rounded_to_the_nearest_euro():
     assert parse_amount("19 471,92", None, "€") == 19472
     assert parse_amount("108 714,49", None, "€") == 108714
     assert parse_amount("1,25", "millions", "euros") == 1250000
+    # Cents after a point with thousands in spaces, and after a comma with thousands in
+    # points: read whole (they gave 103 and nothing).
+    found = detect_text("Travaux : 21 102.80 € HT, puis 135.186,30 euros.", context=None)
+    assert [f.value for f in found if f.kind == "amount"] == ["21103", "135186"]
