@@ -210,6 +210,7 @@ class Gazetteer:
         }
         self.max_words = max(len(k.split()) for k in self.communes) if self.communes else 1
         self.regions = list(Region.objects.values_list("name", flat=True))
+        self.department_regions = dict(Department.objects.values_list("code", "region__name"))
         # Department names (their code) and region names (no code) as `key` writes them,
         # for `document_context`; names of four letters or less are words too (Var, Ain).
         self.area_keys = {key(region): "" for region in self.regions}
@@ -1016,6 +1017,7 @@ def _detect(text: str, *, context: Context | None, doc: Doc | None) -> list[Foun
         c for c in communes if not any(o.start <= c.start and c.end <= o.end for o in organisations)
     ]
     found += organisations
+    found += _bodies_that_fund(text, found, context)
     found += _technologies(text)
     found += _amounts(text)
     found += _dates(text, context)
@@ -1468,6 +1470,63 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
             item.value, item.commune_id = chosen.code, chosen.id
             item.places = (chosen, *[e for e in item.places if e is not chosen])
             item.confidence = round(min(item.confidence + 0.15, 0.99), 2)
+
+
+# "la Région pourra être sollicitée", "co-financement État/Région", "le Département
+# et la Région financent": the body without its name (a capital, and no name after it).
+_BARE_BODY = re.compile(
+    r"(?<![\w-])(?P<body>(?-i:R)[ée]gion|conseil[ \u00a0]+r[ée]gional|(?-i:D)[ée]partement|"
+    r"conseil[ \u00a0]+d[ée]partemental|conseil[ \u00a0]+g[ée]n[ée]ral)\b"
+    r"(?![ \u00a0]*(?:(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|de|d['’]|du|des)[ \u00a0]*)?"
+    r"(?-i:[A-ZÀ-Ý]))",
+    re.I,
+)
+
+
+def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[Found]:
+    """A Région or a Département the sentence says funds without naming it: the one the
+    page names, else the one of all the document's places."""
+    g = gazetteer()
+    named: set[str] | None = None
+    departments = set(context.departments) | {
+        f.places[0].department
+        for f in found
+        if f.kind == "commune" and len(f.places) == 1 and f.confidence >= THRESHOLD
+    }
+    regions = {g.department_regions.get(code) for code in departments} - {None}
+    result: list[Found] = []
+    sentence_ends: list[int] = []
+    for match in _BARE_BODY.finditer(text):
+        sentence_ends = sentence_ends or [m.end() for m in _SENTENCE_END.finditer(text)]
+        index = bisect.bisect_right(sentence_ends, match.start())
+        left = sentence_ends[index - 1] if index else 0
+        right = bisect.bisect_left(sentence_ends, match.end())
+        end = sentence_ends[right] if right < len(sentence_ends) else len(text)
+        if not _FUNDING_CUE.search(text, left, end):
+            continue
+        if named is None:  # the bodies the page names, funding or not
+            named = set()
+            for body in g.organisation_pattern.finditer(text):
+                raw = body.group()
+                entry = g.by_alias.get(raw if raw.isupper() else key(raw)) or g.by_alias.get(
+                    key(raw)
+                )
+                if entry and entry[2] == "funding_body":
+                    named.add(entry[1])
+        regional = key(match["body"]).startswith(("region", "conseil regional"))
+        prefix = "Région " if regional else "Département "
+        candidates = sorted(v for v in named if v.startswith(prefix))
+        if not candidates and regional and len(regions) == 1:
+            candidates = [f"Région {next(iter(regions))}"]
+        elif not candidates and not regional and len(departments) == 1:
+            code = next(iter(departments))
+            department = next((d for d in g.department_names if d[0] == code), None)
+            candidates = [f"Département {department[2]}{department[1]}"] if department else []
+        if len(candidates) == 1:
+            alias = g.by_alias.get(_alias_key(candidates[0]))
+            registry_id = alias[4] if alias else None
+            result.append(_found("funder", match, candidates[0], 0.6, registry_id))
+    return result
 
 
 def _without_article(name_key: str) -> str:

@@ -839,3 +839,19 @@ def test_integrators_and_large_companies_of_public_contracts_are_known():
 )
 def test_communes_in_the_names_of_other_things_and_short_names(text, expected):
     assert values(text, "commune") == expected
+
+
+def test_a_region_or_department_that_funds_without_being_named_is_the_documents_own():
+    text = (
+        "Le président de la Région Guadeloupe signe un protocole avec le ministre. Il "
+        "facilite le co-financement État/Région des caméras des communes."
+    )
+    assert values(text, "funder") == {"Région Guadeloupe"}
+    text = "Le maire de Bois-Herpin remercie le Département et la Région qui financent la classe."
+    assert values(text, "funder") == {"Département de l'Essonne", "Région Île-de-France"}
+    # No funding in the sentence; the region as an area; places in two regions.
+    assert values("Le maire de Bois-Herpin et la Région organisent un salon.", "funder") == set()
+    text = "À Bois-Herpin, les caméras de la région sont financées par l'État."
+    assert values(text, "funder") == set()
+    text = "Les maires de Nice et de Lille remercient la Région qui finance les caméras."
+    assert values(text, "funder") == set()
