@@ -575,11 +575,12 @@ TECHNOLOGIES: list[tuple[str, str]] = [
     ),
     (
         "detection-sonore",
-        r"capteurs? (?:sonores?|audio|acoustiques?)|d[ée]tection (?:de |des )?"
-        r"(?:bruits|sons) (?:anormaux|suspects)|d[ée]tection sonore|"
+        r"capteurs? (?:sonores?|audio|acoustiques?)|d[ée]tection (?:automatis[ée]e |"
+        r"automatique )?(?:de |des )?(?:bruits|sons)(?: anormaux| suspects)?|d[ée]tection sonore|"
         r"(?:sound|audio|acoustic) (?:sensors?|detection)|micros? (?:dans|sur) la voie|"
         r"(?:micros|microphones) (?:dans|sur|install[ée]s|d[ée]ploy[ée]s)|"
-        r"vid[ée]o[- ]?audio[- ]?surveillance|audiosurveillance|surveillance (?:sonore|audio)",
+        r"vid[ée]o[- ]?audio[- ]?surveillance|audiosurveillance|"
+        r"surveillance (?:sonore|audio|des sons)",
     ),
     (
         "drones",
@@ -608,7 +609,10 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         "hypervision",
         r"hypervision|hyperviseurs?|centres? (?:urbains? )?(?:de )?supervision(?: urbaine?| "
         r"intercommunale?)?|\bCSU\b|\bCSI\b(?= [^\n]{0,60}vid[ée]o)|"
-        r"urban (?:supervision|operations) cent(?:re|er)|centres? (?:de |du )?"
+        r"urban (?:supervision|operations) cent(?:re|er)|"
+        # The smart city's single control room: OnDijon's "poste de pilotage connecté".
+        r"(?:centres?|postes?) de pilotage (?:connect[ée]|centralis[ée]|unique|urbain)|"
+        r"centres? (?:de |du )?"
         r"(?:vid[ée]o[- ]?(?:surveillance|protection)|visionnage)|"
         r"centres? (?:de )?(?:commandement|contr[ôo]le) (?:et de )?(?:vid[ée]o|urbain)",
     ),
@@ -645,7 +649,9 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         "fichiers-police",
         r"\bTAJ\b|fichier (?:du )?traitement d['’]ant[ée]c[ée]dents judiciaires|"
         r"fichiers? de police|fichier des personnes recherch[ée]es|\bFPR\b|"
-        r"fichier des titres [ée]lectroniques s[ée]curis[ée]s|\bfichage\b",
+        r"fichier des titres [ée]lectroniques s[ée]curis[ée]s|\bfichage\b|"
+        r"fichier (?:national )?automatis[ée] des empreintes (?:digitales|g[ée]n[ée]tiques)|"
+        r"\bFAED\b|\bFNAEG\b",
     ),
     (
         "videosurveillance",

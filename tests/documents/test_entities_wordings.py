@@ -50,6 +50,14 @@ def technologies(text):
         # An apostrophe with no space after it, as most texts write it.
         ("Un logiciel d'analyse d'images est testé.", "vsa"),
         ("Une appli pour signaler les dégradations à la mairie.", "application-signalement"),
+        ("Des dispositifs permettant la détection automatisée des bruits.", "detection-sonore"),
+        ("La commune doit cesser la surveillance des sons de la rue.", "detection-sonore"),
+        ("Le centre de pilotage connecté a été inauguré en avril.", "hypervision"),
+        (
+            "Un recoupement avec le fichier automatisé des empreintes digitales.",
+            "fichiers-police",
+        ),
+        ("Les images sont comparées au FAED.", "fichiers-police"),
         ("La ville lance une appli citoyenne de signalement.", "application-signalement"),
     ],
 )
