@@ -988,47 +988,71 @@ def detect_text(
     Read in its normalised form (`stored_text`: "Identiﬁcation" with its ligature is
     "Identification"); offsets point into `text` as given. Text stored by the project is
     normalised already, so this costs one check."""
-    normal, origins = stored_text_with_offsets(text)
-    if normal is text:
-        return _detect(text, context=context, doc=doc)
-    found = _detect(normal, context=context, doc=None)
-    for item in found:
-        item.start, item.end = origins[item.start], origins[item.end]
-        item.text = text[item.start : item.end]
-    return found
-
-
-def _detect(text: str, *, context: Context | None, doc: Doc | None) -> list[Found]:
     if context is None:  # a page on its own: an extraction of its own
         gazetteer(check=True)
         context = Context(departments=set())
-    labels = Labels(text, doc)
-    # In an English text or a match report, capitalised names are of anything.
-    genre = "english" if is_english(text) else "sports" if is_sports(text) else ""
-    candidates = _commune_candidates(text)
-    cues = _company_cues(text)
-    # spaCy runs once, over the windows of the spans the rules will ask it about: the
-    # communes that pass every test made without it, the names after a company cue.
-    asked = _Asked()
-    for candidate in candidates:
-        # As if each were in a list, which only spares it some tests: the spans asked
-        # about then hold those of the real pass.
-        _score_candidate(text, candidate, asked, context, genre=genre, listed=True)
-    labels.prefetch([*asked.asked, *((at, at + 1) for at in cues)])
-    found = []
-    organisations = _organisations(text, labels, cues)
-    communes = _communes(text, candidates, labels, context, genre=genre)
-    # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
-    found += [
-        c for c in communes if not any(o.start <= c.start and c.end <= o.end for o in organisations)
+    return detect_texts([text], context=context, docs=[doc])[0]
+
+
+def detect_texts(
+    texts: list[str], *, context: Context, docs: list[Doc | None] | None = None
+) -> list[list[Found]]:
+    """`detect_text` on the pages of one document: the recogniser runs once over the
+    windows of all of them (`Labels`)."""
+    normals = [stored_text_with_offsets(text) for text in texts]
+    pages = [
+        _Page(normal, context, doc if normal is text else None)
+        for text, (normal, _), doc in zip(texts, normals, docs or [None] * len(texts), strict=True)
     ]
-    found += organisations
-    found += _bodies_that_fund(text, found, context)
-    found += _technologies(text)
-    found += _amounts(text)
-    found += _dates(text, context)
-    found = [f for f in found if f.confidence >= THRESHOLD]
-    return sorted(_dedupe(found), key=lambda f: (f.start, f.kind))
+    Labels.prefetch_all([(page.labels, page.asked) for page in pages])
+    results = []
+    for text, (normal, origins), page in zip(texts, normals, pages, strict=True):
+        found = page.finish()
+        if normal is not text:
+            for item in found:
+                item.start, item.end = origins[item.start], origins[item.end]
+                item.text = text[item.start : item.end]
+        results.append(found)
+    return results
+
+
+class _Page:
+    """One page's detection in two halves, so that spaCy runs once over the windows of
+    every page of a document: what needs no label, then the rest."""
+
+    def __init__(self, text: str, context: Context, doc: Doc | None) -> None:
+        self.text, self.context = text, context
+        self.labels = Labels(text, doc)
+        # In an English text or a match report, capitalised names are of anything.
+        self.genre = "english" if is_english(text) else "sports" if is_sports(text) else ""
+        self.candidates = _commune_candidates(text)
+        self.cues = _company_cues(text)
+        # The spans the rules will ask spaCy about: the communes that pass every test
+        # made without it (as if each were in a list, which only spares it some tests:
+        # the spans asked about hold those of the real pass), the names after a cue.
+        asked = _Asked()
+        for candidate in self.candidates:
+            _score_candidate(text, candidate, asked, context, genre=self.genre, listed=True)
+        self.asked = [*asked.asked, *((at, at + 1) for at in self.cues)]
+
+    def finish(self) -> list[Found]:
+        text, context, labels = self.text, self.context, self.labels
+        found: list[Found] = []
+        organisations = _organisations(text, labels, self.cues)
+        communes = _communes(text, self.candidates, labels, context, genre=self.genre)
+        # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
+        found += [
+            c
+            for c in communes
+            if not any(o.start <= c.start and c.end <= o.end for o in organisations)
+        ]
+        found += organisations
+        found += _bodies_that_fund(text, found, context)
+        found += _technologies(text)
+        found += _amounts(text)
+        found += _dates(text, context)
+        found = [f for f in found if f.confidence >= THRESHOLD]
+        return sorted(_dedupe(found), key=lambda f: (f.start, f.kind))
 
 
 def _dedupe(found: list[Found]) -> list[Found]:
@@ -1077,8 +1101,8 @@ class Labels:
             right = space if space >= 0 else right
         return left, right
 
-    def prefetch(self, spans: Iterable[tuple[int, int]]) -> None:
-        """Run the recogniser once over the windows of `spans` not covered yet."""
+    def _windows(self, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The merged windows of `spans` not covered yet."""
         windows: list[tuple[int, int]] = []
         wanted = (self._window(s, e) for s, e in spans if not self._is_covered(s, e))
         for start, end in sorted(wanted):
@@ -1086,12 +1110,27 @@ class Labels:
                 windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
             else:
                 windows.append((start, end))
-        if not windows:
-            return
-        docs = nlp().pipe(self.text[s:e] for s, e in windows)
+        return windows
+
+    def _add(self, windows: list[tuple[int, int]], docs: Iterable[Doc]) -> None:
         for (left, _), doc in zip(windows, docs, strict=True):
             self.found += [(e.start_char + left, e.end_char + left, e.label_) for e in doc.ents]
         self.covered = sorted(self.covered + windows)
+
+    def prefetch(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Run the recogniser once over the windows of `spans` not covered yet."""
+        Labels.prefetch_all([(self, spans)])
+
+    @staticmethod
+    def prefetch_all(wanted: list[tuple[Labels, Iterable[tuple[int, int]]]]) -> None:
+        """`prefetch` for several pages, in one pass of the recogniser."""
+        windows = [(labels, labels._windows(spans)) for labels, spans in wanted]
+        texts = [labels.text[s:e] for labels, spans in windows for s, e in spans]
+        if not texts:
+            return
+        docs = iter(list(nlp().pipe(texts, batch_size=64)))
+        for labels, spans in windows:
+            labels._add(spans, [next(docs) for _ in spans])
 
     def at(self, start: int, end: int) -> set[str]:
         """The labels of the entities overlapping text[start:end]."""
@@ -1970,11 +2009,16 @@ def detect_document(
     context = document_context([p.text for p in pages], document)
     rows = []
     found: list[tuple[Page, Found]] = []
-    # spaCy runs on each page around the spans the rules ask about only (`Labels`).
-    for index, page in enumerate(pages):
-        if heartbeat and index % 100 == 99:
+    # spaCy runs around the spans the rules ask about only (`Labels`), once for each
+    # batch of pages.
+    for first in range(0, len(pages), 50):
+        if heartbeat and first:
             heartbeat()
-        found += [(page, item) for item in detect_text(page.text, context=context)]
+        batch = pages[first : first + 50]
+        for page, items in zip(
+            batch, detect_texts([p.text for p in batch], context=context), strict=True
+        ):
+            found += [(page, item) for item in items]
     # A homonym on one page is settled by the places the other pages name without doubt.
     _settle_homonyms([item for _, item in found], context.departments, doubt=False)
     for page, item in found:

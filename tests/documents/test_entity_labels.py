@@ -92,3 +92,14 @@ def test_windows_are_cut_at_spaces_and_merged():
         assert end == len(text) or text[end] == " "
     assert len(labels.covered) == 2  # the two near spans share one window
     assert entities.Labels.WINDOW >= 60  # the recogniser looks a few words around
+
+
+def test_the_pages_of_a_document_read_in_one_pass_suggest_what_each_page_suggests(read):
+    texts = [t.text for t in load_real()[:40]]
+    context = document_context(texts)
+    together = entities.detect_texts(texts, context=context)
+    assert len(read) == 1  # one pass of the recogniser for the forty pages
+    alone = [detect_text(text, context=context) for text in texts]
+    assert [
+        [(f.kind, f.value, f.start, f.end, f.confidence) for f in page] for page in together
+    ] == [[(f.kind, f.value, f.start, f.end, f.confidence) for f in page] for page in alone]
