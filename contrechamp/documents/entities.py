@@ -163,7 +163,9 @@ class Gazetteer:
         # only when the document's departments point to it.
         for entries in list(self.communes.values()):
             for entry in entries:
-                parts = re.split(r"-(?:lès|lez)-", entry.name, maxsplit=1, flags=re.I)
+                # Also before "-sur-" and "-sous-": "Saint-Valery" for
+                # Saint-Valery-sur-Somme in a text about the Somme.
+                parts = re.split(r"-(?:lès|lez|sur|sous)-", entry.name, maxsplit=1, flags=re.I)
                 if len(parts) == 2 and key(parts[0]) in self.communes and not entry.former:
                     alias = CommuneEntry(entry.id, entry.code, parts[0], 0, entry.department, True)
                     self.communes[key(parts[0])].append(alias)
@@ -584,12 +586,15 @@ TECHNOLOGIES: list[tuple[str, str]] = [
     ),
     (
         "drones",
+        # The whole phrase first: its camera is the drone's, not also video surveillance.
+        r"drones? (?:[ée]quip[ée]s? |munis? )(?:de|d['’]) ?(?:une |des |deux |leurs? )?"
+        r"cam[ée]ras?|"
         r"\bdrones?\b|a[ée]ronefs? (?:sans pilote|circulant sans personne|"
         r"t[ée]l[ée]pilot[ée]s?|sans personne [àa] bord)|"
         # Every prefectoral order under article L. 242-5 of the internal security code.
         # Helicopters too: the same article covers every aircraft. "desaéronefs": a
         # space lost in the PDF's text.
-        r"cam[ée]ras? (?:install[ée]e?s?|embarqu[ée]e?s?|mont[ée]e?s?) (?:sur|[àa] bord) "
+        r"cam[ée]ras? (?:install[ée]e?s?|embarqu[ée]e?s?|mont[ée]e?s?) (?:sur|[àa] bord) ?"
         r"(?:des ?|d['’] ?|les ?|un |l['’] ?)?(?:a[ée]ronefs?|h[ée]licopt[èe]res?)|"
         r"a[ée]ronefs? [ée]quip[ée]s? "
         r"(?:de|d['’]) ?(?:cam[ée]ras?|dispositifs? de captation)|"
@@ -612,6 +617,7 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         r"urban (?:supervision|operations) cent(?:re|er)|"
         # The smart city's single control room: OnDijon's "poste de pilotage connecté".
         r"(?:centres?|postes?) de pilotage (?:connect[ée]|centralis[ée]|unique|urbain)|"
+        r"centres? (?:de |du )?(?:protection|s[ée]curit[ée]|tranquillit[ée]) urbaine?|"
         r"centres? (?:de |du )?"
         r"(?:vid[ée]o[- ]?(?:surveillance|protection)|visionnage)|"
         r"centres? (?:de )?(?:commandement|contr[ôo]le) (?:et de )?(?:vid[ée]o|urbain)",
@@ -886,6 +892,7 @@ _NAMED_AFTER_PLACE = re.compile(
     r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunal(?:\s+"
     r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance)?|"
     r"cour\s+(?:administrative\s+)?d['’]\s*appel|pr[ée]fectures?\s+de\s+police|"
+    r"sous-pr[ée]fectures?|"
     r"quartier|cit[ée]|hameau|lieu-dit|lotissement|station|m[ée]tro|"
     # An intercommunality, a canton, a festival named after a town.
     r"communaut[ée]\s+de\s+communes|communaut[ée]\s+d['’]\s*agglom[ée]ration|"
@@ -1396,7 +1403,10 @@ def _score_commune(
         chosen, decided = matching[0], True
     elif hinted:
         chosen = hinted[0]
-    first_word = not text[line_start:start].strip() or bool(re.search(r"[.!?]\s*$", before))
+    # A list's item starts a sentence too ("- Centres névralgiques", not Centrès).
+    first_word = not text[line_start:start].strip(" \t-–—•*·") or bool(
+        re.search(r"[.!?]\s*$", before)
+    )
     # First word of a sentence: capitals prove nothing ("Lutter contre", a village of the
     # Haut-Rhin). A village there needs a cue or the document's department.
     # A name of several words with capitals of their own ("Le Mesnil-Amelot et

@@ -835,6 +835,12 @@ def test_integrators_and_large_companies_of_public_contracts_are_known():
         ("Les caméras du 7e arrondissement de Paris.", {"75056"}),
         # The short name of a town of 20,000 people or more: Brive-la-Gaillarde.
         ("Les agents de la police municipale de Brive patrouillent.", {"19031"}),
+        # A sub-prefecture is named after its town.
+        ("Les services de la sous-préfecture de Pointe-à-Pitre sont fermés.", set()),
+        # A name before "-sur-": the Somme's Saint-Valery in a text about the Somme.
+        ("Dans la Somme, Estrébœuf, au sud de Saint-Valery, a ses caméras.", {"80287", "80721"}),
+        # A list's item opens a sentence: "Centres" is no village (Centrès, Aveyron).
+        ("Les caméras filment :\n- Centres névralgiques : la place et les halles", set()),
     ],
 )
 def test_communes_in_the_names_of_other_things_and_short_names(text, expected):

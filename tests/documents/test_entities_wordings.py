@@ -53,6 +53,7 @@ def technologies(text):
         ("Des dispositifs permettant la détection automatisée des bruits.", "detection-sonore"),
         ("La commune doit cesser la surveillance des sons de la rue.", "detection-sonore"),
         ("Le centre de pilotage connecté a été inauguré en avril.", "hypervision"),
+        ("Le préfet a visité le Centre de protection urbain de la Ville.", "hypervision"),
         (
             "Un recoupement avec le fichier automatisé des empreintes digitales.",
             "fichiers-police",
@@ -87,6 +88,8 @@ def test_a_word_without_its_cue_names_no_technology(text):
         "Transmission d'images au moyen d'une caméra installée sur des aéronefs.",
         "Vu l'arrêté relatif au nombre maximal de caméras installées sur desaéronefs.",
         "Captation d'images au moyen de caméras installées sur des hélicoptères.",
+        "L'arrêté prévoit le déploiement de deux drones équipés d'une caméra.",
+        "Captation d'images au moyen de caméras installées surdes aéronefs.",
     ],
 )
 def test_drone_orders_are_not_also_plain_video_surveillance(text):
