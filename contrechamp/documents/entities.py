@@ -163,9 +163,7 @@ class Gazetteer:
         # only when the document's departments point to it.
         for entries in list(self.communes.values()):
             for entry in entries:
-                # Also before "-sur-" and "-sous-": "Saint-Valery" for
-                # Saint-Valery-sur-Somme in a text about the Somme.
-                parts = re.split(r"-(?:lès|lez|sur|sous)-", entry.name, maxsplit=1, flags=re.I)
+                parts = re.split(r"-(?:lès|lez)-", entry.name, maxsplit=1, flags=re.I)
                 if len(parts) == 2 and key(parts[0]) in self.communes and not entry.former:
                     alias = CommuneEntry(entry.id, entry.code, parts[0], 0, entry.department, True)
                     self.communes[key(parts[0])].append(alias)

@@ -837,8 +837,6 @@ def test_integrators_and_large_companies_of_public_contracts_are_known():
         ("Les agents de la police municipale de Brive patrouillent.", {"19031"}),
         # A sub-prefecture is named after its town.
         ("Les services de la sous-préfecture de Pointe-à-Pitre sont fermés.", set()),
-        # A name before "-sur-": the Somme's Saint-Valery in a text about the Somme.
-        ("Dans la Somme, Estrébœuf, au sud de Saint-Valery, a ses caméras.", {"80287", "80721"}),
         # A list's item opens a sentence: "Centres" is no village (Centrès, Aveyron).
         ("Les caméras filment :\n- Centres névralgiques : la place et les halles", set()),
     ],
