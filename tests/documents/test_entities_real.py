@@ -23,15 +23,15 @@ from tests.documents.evaluation import (
 pytestmark = pytest.mark.django_db
 
 MARGIN = 0.03
-# (precision, recall) on the held-out part (114 texts), measured 2026-12-03 with
+# (precision, recall) on the held-out part (129 texts), measured 2026-12-03 with
 # `.venv/bin/python -m tests.documents.evaluation --held-out`.
 MEASURED = {
     "commune": (0.95, 0.92),
-    "organisation": (0.96, 0.77),
+    "organisation": (0.96, 0.78),
     "technology": (0.98, 0.91),
-    "funder": (0.86, 0.75),  # 16 labels: one miss is 0.06
-    "amount": (0.94, 0.81),
-    "date": (0.97, 0.96),
+    "funder": (0.88, 0.78),  # 18 labels: one miss is 0.06
+    "amount": (0.95, 0.80),
+    "date": (0.97, 0.95),
 }
 FLOOR = {kind: (p - MARGIN, r - MARGIN) for kind, (p, r) in MEASURED.items()}
 # The targets, not all reached yet (docs/quality.md): organisations recall 0.85,
