@@ -1632,6 +1632,15 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             found.append(
                 Found("organisation", trade["name"], trade["name"], *trade.span("name"), 0.6)
             )
+    # The holders of a prefecture's video-protection authorisations, as the contents of
+    # its recueil list them: "2025-11-05-00009 - DEVRED LILLE autorisation (3 pages)".
+    for match in _AUTHORISATION_LINE.finditer(text):
+        start, end = match.span("name")
+        if any(f.start < end and start < f.end for f in found):
+            continue
+        name, end = _holder_name(text, start, end)
+        if name:
+            found.append(Found("organisation", name, name, start, end, 0.6))
     # A name spaCy tags as an organisation right after a cue word.
     for at in cues:
         for start, end, label in labels.starting_at(at):
@@ -1641,6 +1650,31 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             if name:
                 found.append(Found("organisation", name, name, start, start + len(name), 0.6))
     return found
+
+
+_AUTHORISATION_LINE = re.compile(
+    r"^[ \t]*\d{2,4}(?:-\d{2,5}){2,4}[ \t]+[-–][ \t]+"
+    r"(?P<name>[A-Z0-9&][A-Z0-9&'’.\- ]*?)[ \t]+(?:group[ée][ \t]+)?"
+    r"(?:autorisation|renouvellement|modification|abrogation|retrait)\b",
+    re.M,
+)
+
+
+def _holder_name(text: str, start: int, end: int) -> tuple[str, int]:
+    """The holder in "MAGASINS ACTION LILLE": without "magasin(s)" before it and the
+    commune after it (found as a commune of its own). Returns the name and its end."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    g = gazetteer()
+    for cut in range(1, len(words)):
+        tail = " ".join(key(w.group()) for w in words[cut:])
+        if tail in g.communes:
+            words = words[:cut]
+            break
+    if words and key(words[0].group()) in ("magasin", "magasins"):
+        words = words[1:]
+    if not words:
+        return "", end
+    return text[start + words[0].start() : start + words[-1].end()], start + words[-1].end()
 
 
 # Not "groupe": political groups of a council ("le groupe Ensemble pour Nice").

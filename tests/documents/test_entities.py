@@ -859,3 +859,16 @@ def test_a_region_or_department_that_funds_without_being_named_is_the_documents_
     assert values(text, "funder") == set()
     text = "Les maires de Nice et de Lille remercient la Région qui finance les caméras."
     assert values(text, "funder") == set()
+
+
+def test_the_holders_of_a_recueils_video_protection_authorisations():
+    text = (
+        "Préfecture du Nord / Direction des sécurités\n"
+        "2025-11-05-00009 - DEVRED LILLE autorisation (3 pages) Page 6\n"
+        "2025-10-27-00029 - MAGASIN ACTION LILLE autorisation (3 pages) Page 26\n"
+        "2025-10-27-00032 - MANPOWER groupé renouvellement (3 pages) Page 36\n"
+    )
+    assert {"DEVRED", "ACTION", "Manpower"} <= values(text, "organisation")
+    # Not any line with a number and a dash.
+    text = "2025-11-05 - LE CONSEIL MUNICIPAL autorise le maire à signer la convention."
+    assert values(text, "organisation") == set()
