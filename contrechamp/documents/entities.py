@@ -1213,16 +1213,10 @@ def _commune_candidates(text: str) -> list[_Candidate]:
             continue
         span, entries, bare = match
         start, end = span[0].start, span[-1].end
-        # "Le port de Toga", "Le Syndicat intercommunal": after the article, a word the
-        # page writes in lower case is the common noun, not "Le Port" or "Le Syndicat".
+        # "Le port de Toga": after the article, a word in lower case is the common noun,
+        # not "Le Port" (a name the page also writes in lower case stays: La Flèche).
         rest = [t for t in span[1:] if t.key not in _NAME_PARTICLES]
-        if (
-            span[0].key in ("le", "la", "les", "l")
-            and rest
-            and (
-                not rest[0].text[0].isupper() or (len(rest) == 1 and rest[0].text.lower() in lower)
-            )
-        ):
+        if span[0].key in ("le", "la", "les", "l") and rest and not rest[0].text[0].isupper():
             i += 1
             continue
         # "La Réunion", "Val de Loire": the area, unless its department is the document's
@@ -1548,13 +1542,16 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     }
     regions = {g.department_regions.get(code) for code in departments} - {None}
     result: list[Found] = []
-    sentence_ends: list[int] = []
+    sentence_ends: list[int] | None = None
     for match in _BARE_BODY.finditer(text):
-        sentence_ends = sentence_ends or [m.end() for m in _SENTENCE_END.finditer(text)]
+        if sentence_ends is None:
+            sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         index = bisect.bisect_right(sentence_ends, match.start())
         left = sentence_ends[index - 1] if index else 0
         right = bisect.bisect_left(sentence_ends, match.end())
         end = sentence_ends[right] if right < len(sentence_ends) else len(text)
+        # A sentence, not a page without full stops (a table): 300 characters around.
+        left, end = max(left, match.start() - 300), min(end, match.end() + 300)
         if not _FUNDING_CUE.search(text, left, end):
             continue
         if named is None:  # the bodies the page names, funding or not
@@ -1638,7 +1635,7 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         start, end = match.span("name")
         if any(f.start < end and start < f.end for f in found):
             continue
-        name, end = _holder_name(text, start, end)
+        name, start, end = _holder_name(text, start, end)
         if name:
             found.append(Found("organisation", name, name, start, end, 0.6))
     # A name spaCy tags as an organisation right after a cue word.
@@ -1654,15 +1651,16 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
 
 _AUTHORISATION_LINE = re.compile(
     r"^[ \t]*\d{2,4}(?:-\d{2,5}){2,4}[ \t]+[-–][ \t]+"
-    r"(?P<name>[A-Z0-9&][A-Z0-9&'’.\- ]*?)[ \t]+(?:group[ée][ \t]+)?"
+    r"(?P<name>[A-ZÀ-Ý0-9&][A-ZÀ-Ý0-9&'’.\-]*(?: [A-ZÀ-Ý0-9&'’.\-]+)*?)[ \t]+"
+    r"(?:group[ée][ \t]+)?"
     r"(?:autorisation|renouvellement|modification|abrogation|retrait)\b",
     re.M,
 )
 
 
-def _holder_name(text: str, start: int, end: int) -> tuple[str, int]:
+def _holder_name(text: str, start: int, end: int) -> tuple[str, int, int]:
     """The holder in "MAGASINS ACTION LILLE": without "magasin(s)" before it and the
-    commune after it (found as a commune of its own). Returns the name and its end."""
+    commune after it (found as a commune of its own). Returns the name and its span."""
     words = list(re.finditer(r"\S+", text[start:end]))
     g = gazetteer()
     for cut in range(1, len(words)):
@@ -1672,9 +1670,13 @@ def _holder_name(text: str, start: int, end: int) -> tuple[str, int]:
             break
     if words and key(words[0].group()) in ("magasin", "magasins"):
         words = words[1:]
-    if not words:
-        return "", end
-    return text[start + words[0].start() : start + words[-1].end()], start + words[-1].end()
+    # "VILLE DE LILLE": the commune holds it, found as a commune; "A": no name.
+    if not words or key(words[0].group()) in ("ville", "commune", "mairie"):
+        return "", start, end
+    if len(" ".join(w.group() for w in words)) < 2:
+        return "", start, end
+    first, last = start + words[0].start(), start + words[-1].end()
+    return text[first:last], first, last
 
 
 # Not "groupe": political groups of a council ("le groupe Ensemble pour Nice").
