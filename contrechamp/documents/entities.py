@@ -961,8 +961,9 @@ _FRENCH = re.compile(
 # The words of a match report: there, a town's name is its club ("Rennes reçoit
 # Beauvais", "l'OM"), and only a strong cue makes it a place ("gagner à Vienne").
 _SPORTS = re.compile(
-    r"\b(?:match(?:e?s)?|championnats?|poules?|derby|re[çc]oi(?:t|vent)|victoires?|"
-    r"d[ée]faites?|classement|mi-temps|vainqueurs?|rel[ée]gation|buts?|essais|"
+    # Not "but", "reçoit", "classement", "essais": words of council prose too.
+    r"\b(?:match(?:e?s)?|championnats?|poules?|derby|re[çc]oivent|victoires?|"
+    r"d[ée]faites?|mi-temps|vainqueurs?|rel[ée]gation|"
     r"(?:\d+|premi[èe]re|derni[èe]re)e? journ[ée]e|Ligue \d|National(?:e)? \d|"
     r"F[ée]d[ée]rale \d)\b",
     re.I,
@@ -1120,7 +1121,14 @@ class Labels:
     def _add(self, windows: list[tuple[int, int]], docs: Iterable[Doc]) -> None:
         for (left, _), doc in zip(windows, docs, strict=True):
             self.found += [(e.start_char + left, e.end_char + left, e.label_) for e in doc.ents]
-        self.covered = sorted(self.covered + windows)
+        # Kept disjoint and merged, as `_is_covered` reads them.
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(self.covered + windows):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        self.covered = merged
 
     def prefetch(self, spans: Iterable[tuple[int, int]]) -> None:
         """Run the recogniser once over the windows of `spans` not covered yet."""

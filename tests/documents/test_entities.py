@@ -885,3 +885,12 @@ def test_hostile_pages_for_the_new_rules_take_no_time_and_offsets_hold():
     assert [(f.text, text[f.start : f.end]) for f in items] == [("ACTION", "ACTION")]
     text = "2025-11-05-00010 - VILLE DE LILLE autorisation (3 pages)\n"
     assert values(text, "organisation") == set()
+
+
+def test_council_prose_is_no_match_report():
+    text = (
+        "Dans le but de sécuriser la voie, la commune reçoit une subvention. Le but est "
+        "simple, et le classement de la voie suit ; le but reste la sécurité. Les caméras "
+        "de Toulouse et de Montpellier servent de modèle."
+    )
+    assert values(text, "commune") == {"31555", "34172"}
