@@ -303,6 +303,11 @@ class Gazetteer:
         for organisation in self.organisations:
             self.by_alias.setdefault(_alias_key(organisation[0]), organisation)
 
+    def entry(self, raw: str) -> tuple[str, str, str, bool, int | None] | None:
+        """The organisation an `organisation_pattern` match names: an acronym by its
+        case first ("CADA"), then any spelling by its key."""
+        return self.by_alias.get(raw if raw.isupper() else key(raw)) or self.by_alias.get(key(raw))
+
     def _read_institutions(self) -> None:
         """Prefectures, courts and regional audit chambers, named after a department, a
         city or a region: one pattern for them all, read once with the places."""
@@ -324,6 +329,7 @@ class Gazetteer:
         self.department_by_key = {
             key(name): (code, name, a) for code, name, a in self.department_names
         }
+        self.department_by_code = {code: (code, name, a) for code, name, a in self.department_names}
         regions = {key(r): r for r in self.regions}
         regions.update({key(abbreviation): name for abbreviation, name in REGION_SHORT.items()})
         regions.update({key(r): r for r in FORMER_REGIONS})
@@ -939,6 +945,14 @@ _FUNDING_CUE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 
+def _sentence_bounds(ends: list[int], start: int, end: int, length: int) -> tuple[int, int]:
+    """The sentence holding [start, end), found among a text's sentence ends (the ends of
+    `_SENTENCE_END`, computed once per page)."""
+    index = bisect.bisect_right(ends, start)
+    right = bisect.bisect_left(ends, end)
+    return (ends[index - 1] if index else 0), (ends[right] if right < len(ends) else length)
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence holding text[start:end]; single line breaks do not end one (PDF
     text breaks lines in the middle of sentences)."""
@@ -1109,26 +1123,13 @@ class Labels:
 
     def _windows(self, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         """The merged windows of `spans` not covered yet."""
-        windows: list[tuple[int, int]] = []
-        wanted = (self._window(s, e) for s, e in spans if not self._is_covered(s, e))
-        for start, end in sorted(wanted):
-            if windows and start <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
-            else:
-                windows.append((start, end))
-        return windows
+        return _merged([self._window(s, e) for s, e in spans if not self._is_covered(s, e)])
 
     def _add(self, windows: list[tuple[int, int]], docs: Iterable[Doc]) -> None:
         for (left, _), doc in zip(windows, docs, strict=True):
             self.found += [(e.start_char + left, e.end_char + left, e.label_) for e in doc.ents]
         # Kept disjoint and merged, as `_is_covered` reads them.
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted(self.covered + windows):
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-            else:
-                merged.append((start, end))
-        self.covered = merged
+        self.covered = _merged(self.covered + windows)
 
     def prefetch(self, spans: Iterable[tuple[int, int]]) -> None:
         """Run the recogniser once over the windows of `spans` not covered yet."""
@@ -1155,6 +1156,17 @@ class Labels:
         if not self._is_covered(start, start + 1):
             self.prefetch([(start, start + 1)])
         return [item for item in self.found if item[0] == start]
+
+
+def _merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted intervals, those that overlap or touch made one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 class _Asked(Labels):
@@ -1554,10 +1566,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     for match in _BARE_BODY.finditer(text):
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        index = bisect.bisect_right(sentence_ends, match.start())
-        left = sentence_ends[index - 1] if index else 0
-        right = bisect.bisect_left(sentence_ends, match.end())
-        end = sentence_ends[right] if right < len(sentence_ends) else len(text)
+        left, end = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
         # A sentence, not a page without full stops (a table): 300 characters around.
         left, end = max(left, match.start() - 300), min(end, match.end() + 300)
         if not _FUNDING_CUE.search(text, left, end):
@@ -1565,10 +1574,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         if named is None:  # the bodies the page names, funding or not
             named = set()
             for body in g.organisation_pattern.finditer(text):
-                raw = body.group()
-                entry = g.by_alias.get(raw if raw.isupper() else key(raw)) or g.by_alias.get(
-                    key(raw)
-                )
+                entry = g.entry(body.group())
                 if entry and entry[2] == "funding_body":
                     named.add(entry[1])
         regional = key(match["body"]).startswith(("region", "conseil regional"))
@@ -1578,7 +1584,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
             candidates = [f"Région {next(iter(regions))}"]
         elif not candidates and not regional and len(departments) == 1:
             code = next(iter(departments))
-            department = next((d for d in g.department_names if d[0] == code), None)
+            department = g.department_by_code.get(code)
             candidates = [f"Département {department[2]}{department[1]}"] if department else []
         if len(candidates) == 1:
             alias = g.by_alias.get(_alias_key(candidates[0]))
@@ -1603,8 +1609,7 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         last = bisect.bisect_left(institution_starts, match.end()) - 1
         if last >= 0 and institutions[last][1] > match.start():
             continue
-        raw = match.group()
-        entry = g.by_alias.get(raw if raw.isupper() else key(raw)) or g.by_alias.get(key(raw))
+        entry = g.entry(match.group())
         if entry is None:
             continue
         alias, canonical, kind, body, registry_id = entry
@@ -1613,11 +1618,7 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         if kind == "funder" and not body:
             found.append(_found("funder", match, value, confidence, registry_id))
         elif kind in ("funder", "funding_body"):
-            # The sentence around, found among the text's sentence ends once computed.
-            index = bisect.bisect_right(sentence_ends, match.start())
-            left = sentence_ends[index - 1] if index else 0
-            right = bisect.bisect_left(sentence_ends, match.end())
-            end = sentence_ends[right] if right < len(sentence_ends) else len(text)
+            left, end = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
             if _FUNDING_CUE.search(text, left, end):
                 found.append(_found("funder", match, value, confidence, registry_id))
             if kind == "funder":
@@ -1747,13 +1748,13 @@ def _institutions(text: str) -> list[Found]:
                 else:
                     value = "Préfecture " + ("de police " if police else "") + article + name
             elif match["number"] and not police:
-                entry = next((d for d in g.department_names if d[0] == match["number"]), None)
+                entry = g.department_by_code.get(match["number"])
                 if entry is not None and match["prefecture"].lower().endswith("ecture"):
                     value = f"Préfecture {entry[2]}{entry[1]}"
             elif match["city1"] and not police:
                 communes = g.communes.get(key(match["city1"]))
                 code = g.seats.get(communes[0].code, "") if communes else ""
-                entry = next((d for d in g.department_names if d[0] == code), None)
+                entry = g.department_by_code.get(code)
                 if entry is not None and match["prefecture"].lower().endswith("ecture"):
                     value = f"Préfecture {entry[2]}{entry[1]}"
             elif police and match["city1"]:
@@ -1800,7 +1801,7 @@ def _police_of_city(city: str | None) -> str | None:
     code = communes[0].department
     if code == "75":
         return "Préfecture de police"
-    entry = next((d for d in g.department_names if d[0] == code), None)
+    entry = g.department_by_code.get(code)
     return f"Préfecture de police {entry[2]}{entry[1]}" if entry else None
 
 
