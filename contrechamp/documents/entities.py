@@ -586,7 +586,11 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         r"(?:sound|audio|acoustic) (?:sensors?|detection)|micros? (?:dans|sur) la voie|"
         r"(?:micros|microphones) (?:dans|sur|install[ée]s|d[ée]ploy[ée]s)|"
         r"vid[ée]o[- ]?audio[- ]?surveillance|audiosurveillance|"
-        r"surveillance (?:sonore|audio|des sons)",
+        r"surveillance (?:sonore|audio|des sons)|"
+        # "des détecteurs de sons", "détecter les bruits suspects", "si un son anormal
+        # est détecté".
+        r"d[ée]tecteurs? (?:de |des )?(?:sons|bruits)|d[ée]tecter (?:les |des )?(?:sons|bruits)|"
+        r"(?:sons?|bruits?) (?:anormal|anormaux|suspects?) (?:est |sont )?d[ée]tect",
     ),
     (
         "drones",
@@ -1068,6 +1072,7 @@ class _Page:
         ]
         found += organisations
         found += _bodies_that_fund(text, found, context)
+        found += _named_funds(text, found)
         found += _technologies(text)
         found += _amounts(text)
         found += _dates(text, context)
@@ -1296,6 +1301,15 @@ def _communes(
             found.append(result)
             if candidate.bare and result.places[0].population < 1000:
                 stray.add(id(result))
+            elif (
+                result.places[0].population < 2000
+                and key(result.text).startswith(_ARTICLES)
+                and _starts_sentence(text, candidate.start)
+                and not _cue_before(text, candidate.start)
+            ):
+                # "Le Syndicat intercommunal…", "La Chapelle…" opening a sentence: its
+                # capitals prove nothing, and the village is elsewhere.
+                stray.add(id(result))
     _settle_homonyms(found, context.departments)
     # "au Bourg", "du Pin": a village named "Le Bourg" or "Le Pin" read from its article
     # alone is the common noun (a town's centre, a pine) when the document's places,
@@ -1310,6 +1324,18 @@ def _communes(
         for item in found
         if id(item) not in stray or not sure or item.places[0].department in sure
     ]
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether text[start:] opens a line, a list's item or a sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 60) : start]
+    return not text[line_start:start].strip(" \t-–—•*·") or bool(re.search(r"[.!?]\s*$", before))
+
+
+def _cue_before(text: str, start: int) -> bool:
+    before = text[max(0, start - 60) : start]
+    return bool(_STRONG_CUE.search(before) or _COMMUNE_CUE.search(before))
 
 
 def _area_around(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -1550,6 +1576,16 @@ _BARE_BODY = re.compile(
 )
 
 
+# "40 % de la région", "12 000 € du département": a share given by the body, in lower case.
+_BODY_SHARE = re.compile(
+    r"(?:%|€|euros?)[ \u00a0]+(?:de[ \u00a0]+la|du)[ \u00a0]+"
+    r"(?P<body>(?-i:r)[ée]gion|(?-i:d)[ée]partement)\b"
+    r"(?![ \u00a0]*(?:(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|de|d['’]|du|des)[ \u00a0]*)?"
+    r"(?-i:[A-ZÀ-Ý]))",
+    re.I,
+)
+
+
 def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[Found]:
     """A Région or a Département the sentence says funds without naming it: the one the
     page names, else the one of all the document's places."""
@@ -1563,7 +1599,8 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     regions = {g.department_regions.get(code) for code in departments} - {None}
     result: list[Found] = []
     sentence_ends: list[int] | None = None
-    for match in _BARE_BODY.finditer(text):
+    matches = [*_BARE_BODY.finditer(text), *_BODY_SHARE.finditer(text)]
+    for match in sorted(matches, key=lambda m: m.start()):
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         left, end = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
@@ -1589,7 +1626,72 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         if len(candidates) == 1:
             alias = g.by_alias.get(_alias_key(candidates[0]))
             registry_id = alias[4] if alias else None
-            result.append(_found("funder", match, candidates[0], 0.6, registry_id))
+            start, end = match.span("body")
+            result.append(
+                Found(
+                    "funder",
+                    match["body"],
+                    candidates[0],
+                    start,
+                    end,
+                    0.6,
+                    organisation_id=registry_id,
+                )
+            )
+    return result
+
+
+# "le Fonds Départemental de Solidarité Rurale", "Fonds Barnier (FPRNM)": a fund named
+# with capitals is a funding programme wherever it stands.
+_NAME_WORD = r"[A-ZÀ-Ý][\w’'-]+(?![\w’'-])"
+_NAMED_FUND = re.compile(
+    r"(?<![\w-])Fonds(?P<words>(?:[ \u00a0]+(?:(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|"
+    r"pour[ \u00a0]+la|pour[ \u00a0]+le|pour[ \u00a0]+l['’]|de|du|des|d['’]|et|à[ \u00a0]+la)"
+    rf"[ \u00a0]*)?{_NAME_WORD})+)(?:[ \u00a0]*\((?P<acronym>[A-Z][A-Z0-9-]{{1,9}})\))?"
+)
+# "Fonds Propres" in a table's heading: money, not a programme.
+_GENERIC_FUNDS = {"propres", "publics", "prives", "libres", "disponibles", "communaux"}
+# Small words that may follow a name without being part of it ("le programme Actee que").
+_FUNCTION_WORDS = (
+    "de|du|des|d['’]|et|ou|la|le|les|l['’]|pour|par|à|a|au|aux|en|que|qu['’]|qui|dont|est|"
+    "sont|avec|sur|dans|ce|cette|ces|se|sa|son|ses|leur|leurs|ne|n['’]|y|il|elle|ils|elles|"
+    "on|nous|vous|mais|donc|car"
+)
+# "le programme EduRénov de la Banque des territoires": a programme's name in a sentence
+# about funding (the name ends before a word in lower case: not "Petites villes de demain").
+_NAMED_PROGRAMME = re.compile(
+    rf"(?<![\w-])[Pp]rogramme[ \u00a0]+(?P<name>{_NAME_WORD}(?:[ \u00a0]+{_NAME_WORD})*)"
+    rf"(?![ \u00a0]+(?!(?:{_FUNCTION_WORDS})(?![\w’'-]))[a-zà-ÿ])"
+)
+
+
+def _named_funds(text: str, found: list[Found]) -> list[Found]:
+    """Funds and programmes the gazetteer does not know, by their name: a fund named with
+    capitals ("Fonds Départemental de Solidarité Rurale": "FDSR", its initials, unless an
+    acronym follows it), a programme named in a sentence about funding."""
+    funders = [f for f in found if f.kind == "funder"]
+    result: list[Found] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(f.start < end and start < f.end for f in [*funders, *result])
+
+    for match in _NAMED_FUND.finditer(text):
+        words = re.findall(_NAME_WORD, match["words"])
+        if key(words[0]) in _GENERIC_FUNDS or not free(match.start(), match.end()):
+            continue
+        initials = "F" + "".join(w[0].upper() for w in words)
+        value = match["acronym"] or (initials if len(initials) >= 3 else match.group())
+        result.append(_found("funder", match, value, 0.6, None))
+    sentence_ends: list[int] | None = None
+    for match in _NAMED_PROGRAMME.finditer(text):
+        start, end = match.span("name")
+        if not free(start, end):
+            continue
+        if sentence_ends is None:
+            sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        left, right = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
+        if _FUNDING_CUE.search(text, max(left, start - 300), min(right, end + 300)):
+            result.append(Found("funder", match["name"], match["name"], start, end, 0.6))
     return result
 
 
@@ -1630,6 +1732,10 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     for match in _COMPANY_CUE.finditer(text):
         name = _company_name(match.group("name"))
         start = match.start("name")
+        # "Société Française de Télésurveillance dite SOFRATEL": the name it goes by.
+        known_as = _KNOWN_AS.match(text, match.end())
+        if name and known_as and _company_name(known_as["name"]):
+            name, start = _company_name(known_as["name"]), known_as.start("name")
         if name and not any(f.start < start + len(name) and start < f.end for f in found):
             found.append(Found("organisation", name, name, start, start + len(name), 0.6))
         # "SARL Tijo « V and B »": the trade name in quotes after the company's.
@@ -1705,10 +1811,15 @@ _COMPANY_CUE = re.compile(
     r"l['’]\s*[ée]diteur|le\s+fabricant|l['’]\s*int[ée]grateur|"
     # The businesses of a prefectoral video-protection authorisation.
     r"l['’]\s*[ée]tablissement|la\s+concession|le\s+magasin|l['’]\s*enseigne)"
-    r"\s+(?:" + _LEGAL_FORM + r"\s+)?|(?<![\w-])" + _LEGAL_FORM + r"\s+)[«\"“]?\s*"
+    r"\s+(?:" + _LEGAL_FORM + r"\s+)?|(?<![\w-])" + _LEGAL_FORM + r"\)?\s+)[«\"“]?\s*"
     r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’-]*(?:\.\w+)*"
     r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|de|du|des|et)){0,4}))",
     re.IGNORECASE,
+)
+_KNOWN_AS = re.compile(
+    r",?[ \u00a0]+(?:dite|dit|d[ée]nomm[ée]e|ci-apr[èe]s[ \u00a0]+d[ée]nomm[ée]e|alias)"
+    r"[ \u00a0]+[«\"“]?[ \u00a0]*"
+    r"(?P<name>[A-ZÀ-Ý0-9][\w&'’.-]*(?:[ \u00a0][A-ZÀ-Ý0-9&][\w&'’.-]*){0,3})"
 )
 _TRADE_NAME = re.compile(r"\s*«\s*(?P<name>(?-i:[A-ZÀ-Ý0-9])[^«»\n]{0,40}?)\s*»")
 # Not names: an anonymised party ("la société X"), words in capitals after a cue.
@@ -1877,8 +1988,23 @@ def parse_amount(number: str, scale: str | None, unit: str) -> int | None:
     return int((value * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+# "de 3 000 à 16 000 €", "à 10.000 ou 15.000 euros", "de 11,6 à 15 millions d'euros":
+# the range's first number is an amount in the unit (and scale) of the second.
+_RANGE_START = re.compile(
+    rf"(?<![\w,.])(?:de|entre|à)\s+(?P<number>{_NUMBER})\s+(?:à|ou|et|-|–)\s+"
+    rf"(?=(?:{_NUMBER})\s*(?P<scale>milliards?|millions?|Md|M|k|K|mille)?\s*"
+    r"(?:d['’]\s*|de\s+)?(?P<unit>€|euros?\b|EUR\b|M€|k€))"
+)
+
+
 def _amounts(text: str) -> list[Found]:
     found = []
+    for match in _RANGE_START.finditer(text):
+        value = parse_amount(match["number"], match["scale"], match["unit"])
+        # "entre 2019 et 2 000 €": a year, not the start of a range.
+        if value and not re.fullmatch(r"(?:19|20)\d\d", match["number"]):
+            start, end = match.span("number")
+            found.append(Found("amount", match["number"], str(value), start, end, 0.9))
     for match in _AMOUNT.finditer(text):
         value = parse_amount(match["number"], match["scale"], match["unit"])
         if value is None or value == 0:

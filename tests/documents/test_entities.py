@@ -894,3 +894,93 @@ def test_council_prose_is_no_match_report():
         "de Toulouse et de Montpellier servent de modèle."
     )
     assert values(text, "commune") == {"31555", "34172"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A fund named with capitals: its initials, or the acronym that follows it.
+        (
+            "La subvention de 14.585 €, accordée par le Fonds Départemental de Solidarité "
+            "Rurale, était perdue.",
+            {"FDSR"},
+        ),
+        ("Le Fonds Barnier (FPRNM) a payé l'étude de la digue.", {"FPRNM"}),
+        # Money, not a programme; and a heading in capitals is no name.
+        ("Fonds Propres de la commune : 12 000 €.", set()),
+        ("ATTRIBUTION DE FONDS DE CONCOURS AUX COMMUNES", set()),
+        # A programme named in a sentence about funding, up to a word in lower case.
+        (
+            "Les communes peuvent mobiliser le programme Actee que nous présentons, pour "
+            "financer les travaux.",
+            {"Actee"},
+        ),
+        ("Le programme Petites villes de demain finance une étude.", set()),
+        ("Le programme Saint-Jean compte quarante logements.", set()),
+        ("1. PROGRAMME DE SÉCURISATION : les aides du fonds.", set()),
+    ],
+)
+def test_funds_and_programmes_the_gazetteer_does_not_know(text, expected):
+    assert values(text, "funder") == expected
+
+
+def test_a_share_given_by_a_body_in_lower_case_is_a_funder():
+    text = (
+        "À Bois-Herpin, la nouvelle école coûtera 5 994 600 euros. La commune a bénéficié "
+        "de 10 % de subvention de l'État et de 40 % de la région."
+    )
+    assert values(text, "funder") == {"Région Île-de-France"}
+    # The region as an area is no funder, even in a sentence about money.
+    text = "À Bois-Herpin, 40 % des subventions de la région vont aux écoles."
+    assert values(text, "funder") == set()
+
+
+def test_an_article_village_opening_a_sentence_far_from_the_documents_places_is_the_noun():
+    # Le Syndicat (Vosges, 1,800 people): the capitals open the sentence.
+    text = (
+        "Le Syndicat intercommunal du regroupement scolaire a signé un contrat rural. "
+        "Au total, 28642 € du Département et 38 289 € de la Région, tels sont les "
+        "subventions accordées au syndicat, dit la maire de Roinvilliers."
+    )
+    assert values(text, "commune") == {"91526"}
+    assert values(text, "funder") == {"Département de l'Essonne", "Région Île-de-France"}
+    # With a cue, it is the village.
+    assert values("Le maire du Syndicat installe deux caméras.", "commune") == {"88462"}
+
+
+def test_a_company_goes_by_the_name_it_is_known_as():
+    text = (
+        "La société à responsabilité limitée (SARL) Société Française de Télésurveillance "
+        "dite SOFRATEL, représentée par Me Holterbach, demande au juge."
+    )
+    assert values(text, "organisation") == {"SOFRATEL"}
+    # "dite" followed by no name leaves the name.
+    text = "La société Acme, dite la requérante, demande l'annulation."
+    assert values(text, "organisation") == {"Acme"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Des tarifs allant de 3 000 à 16 000 € selon les caméras.", {"3000", "16000"}),
+        ("Si on l'avait placé à 10.000 ou 15.000 euros, le budget manquait.", {"10000", "15000"}),
+        ("Le budget est passé de 11,6 à 15 millions d’euros.", {"11600000", "15000000"}),
+        # A year, and a count of things, are no start of a range of euros.
+        ("Entre 2019 et 2 000 € par an.", {"2000"}),
+        ("De 5 caméras à 3 000 € l'unité.", {"3000"}),
+    ],
+)
+def test_the_first_number_of_a_range_of_euros_is_an_amount(text, expected):
+    assert values(text, "amount") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La municipalité a décidé de tester des détecteurs de sons couplés aux caméras.",
+        "L'objectif est de détecter les bruits suspects dans l'espace public.",
+        "Si un son anormal est détecté, une alerte prévient l'agent.",
+    ],
+)
+def test_sound_detection_in_the_press_wordings(text):
+    assert "detection-sonore" in values(text, "technology")

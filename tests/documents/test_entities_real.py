@@ -23,18 +23,19 @@ from tests.documents.evaluation import (
 pytestmark = pytest.mark.django_db
 
 MARGIN = 0.03
-# (precision, recall) on the held-out part (129 texts), measured 2026-12-03 with
+# (precision, recall) on the held-out part (153 texts, 24 of them from the sixth round,
+# never seen by the rules), measured 2026-12-03 (second session) with
 # `.venv/bin/python -m tests.documents.evaluation --held-out`.
 MEASURED = {
-    "commune": (0.94, 0.92),
-    "organisation": (0.96, 0.78),
-    "technology": (0.98, 0.91),
-    "funder": (0.88, 0.78),  # 18 labels: one miss is 0.06
-    "amount": (0.95, 0.80),
-    "date": (0.97, 0.95),
+    "commune": (0.92, 0.92),
+    "organisation": (0.95, 0.73),
+    "technology": (0.99, 0.92),
+    "funder": (0.83, 0.59),  # 32 labels: one miss is 0.03
+    "amount": (0.95, 0.86),
+    "date": (0.96, 0.94),
 }
 FLOOR = {kind: (p - MARGIN, r - MARGIN) for kind, (p, r) in MEASURED.items()}
-# The targets, not all reached yet (docs/quality.md): communes precision 0.95,
+# The targets, not all reached (docs/quality.md): communes precision 0.95,
 # organisations recall 0.85, funders recall 0.80.
 
 
