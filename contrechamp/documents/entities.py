@@ -18,6 +18,7 @@ import gzip
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -895,9 +896,9 @@ _STRONG_CUE = re.compile(
 # de Montreuil", "église Saint-Laurent", "tribunal administratif de Nice", "OGC Nice".
 _NAMED_AFTER_PLACE = re.compile(
     r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
-    r"square|parc|jardin|pont|gare|[ée]glise|paroisse|paroissiale|chapelle|cath[ée]drale|"
-    r"basilique|abbaye|coll[èe]ge|lyc[ée]e|[ée]cole|stade|h[ôo]pital|clinique|r[ée]sidence|"
-    r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunal(?:\s+"
+    r"square|parc|jardin|pont|gare|"
+    r"stade|r[ée]sidence|[îi]le|"
+    r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunaux|tribunal(?:\s+"
     r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance)?|"
     r"cour\s+(?:administrative\s+)?d['’]\s*appel|pr[ée]fectures?\s+de\s+police|"
     r"sous-pr[ée]fectures?|"
@@ -910,6 +911,13 @@ _NAMED_AFTER_PLACE = re.compile(
     r"olympique|racing\s+club)|(?-i:\b(?:OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
     r"TGI)))\s+"
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
+    re.I,
+)
+# "l'église paroissiale Saint-Laurent", "le collège Jean-Moulin": a building's own name
+# right after it ("l'église de Dhuizon", "l'école de Bois-Herpin" are in those villages).
+_BUILDING_NAMED = re.compile(
+    r"\b(?:[ée]glise|paroisse|paroissiale|chapelle|cath[ée]drale|basilique|abbaye|coll[èe]ge|"
+    r"lyc[ée]e|[ée]cole|h[ôo]pital|clinique)\s+$",
     re.I,
 )
 # A road or a line between places ("l'axe Vannes/Saint-Malo", "la ligne Nantes-Rennes"):
@@ -1278,6 +1286,14 @@ def _score_candidate(
     )
 
 
+# Between two names of a list: a separator, and perhaps names that are no communes
+# ("Paris, Cergy-Pontoise, Montpellier").
+_LIST_GAP = re.compile(
+    r"[-‐–]|(?:[ \u00a0]*(?:,|et|ou|ou encore|&)[ \u00a0]*[A-ZÀ-Ý][\w'’-]*)*"
+    r"[ \u00a0]*(?:,|et|ou|ou encore|&)[ \u00a0]*"
+)
+
+
 def _communes(
     text: str,
     candidates: list[_Candidate],
@@ -1288,7 +1304,17 @@ def _communes(
 ) -> list[Found]:
     found: list[Found] = []
     stray: set[int] = set()
+    # The end of the last name read as part of a thing named after a place, when the
+    # names after it continue its list ("les tribunaux de Paris, Lille ou encore Rennes").
+    naming_end = -1
     for candidate in candidates:
+        gap = text[naming_end : candidate.start] if naming_end >= 0 else ""
+        if naming_end >= 0 and _LIST_GAP.fullmatch(gap):
+            naming_end = candidate.end
+            continue
+        naming_end = -1
+        if _NAMED_AFTER_PLACE.search(text[max(0, candidate.start - 60) : candidate.start]):
+            naming_end = candidate.end
         # "les communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY": the cue of the first
         # holds for the list.
         listed = bool(
@@ -1378,16 +1404,21 @@ def _score_commune(
     strong = bool(_STRONG_CUE.search(before) or listed or dateline)
     cue = strong or bool(_COMMUNE_CUE.search(before))
     # A postal code on the same line, and a real one ("29554" in a table is a number).
-    postal = re.search(r"\b(\d{5})[ \t\u00a0]*\Z", before)
-    if postal and postal.group(1) not in g.postal:
-        postal = None
+    # "93 214 Saint-Denis": a postal code is also written with a space after the department.
+    found_code = re.search(r"\b(\d{2})[ \u00a0]?(\d{3})[ \t\u00a0]*\Z", before)
+    postal_code = found_code.group(1) + found_code.group(2) if found_code else ""
+    postal = found_code if postal_code in g.postal else None
     department_after = re.match(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)", after)
     # "en Loire", "en Savoie": French puts "en" before a department, "à" before a town.
     if re.search(r"\ben\s+\Z", before, re.I) and key(name) in g.departments:
         return None
     if not postal:
         # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
-        if _NAMED_AFTER_PLACE.search(before) or _ROUTE_BEFORE.search(before):
+        if (
+            _NAMED_AFTER_PLACE.search(before)
+            or _ROUTE_BEFORE.search(before)
+            or _BUILDING_NAMED.search(before)
+        ):
             return None
         # "la Ville", "le Parc", "la Loire", "La Croix": a name without an article of
         # its own, after one, is the common noun, the river or the title.
@@ -1431,7 +1462,7 @@ def _score_commune(
     # ("Paris (AFP)") says nothing: the document's departments decide, as without them.
     matching = []
     if postal:
-        codes = g.postal.get(postal.group(1), set())
+        codes = g.postal.get(postal_code, set())
         matching = [e for e in entries if e.code in codes]
     elif department_after:
         label = department_after.group(1)
@@ -1550,6 +1581,28 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
         ]
         if len(longer) == 1:
             item.value, item.commune_id, item.places = longer[0].code, longer[0].id, (longer[0],)
+    # "Le Lamentin" in a text about Guadeloupe: Lamentin, the name written with an article
+    # it does not have, when the document's places are there and not the other's.
+    g = gazetteer()
+    support = Counter(
+        item.places[0].department
+        for item in found
+        if item.kind == "commune" and len(item.places) == 1 and item.confidence >= THRESHOLD
+    )
+    for item in found:
+        name_key = key(item.text)
+        if item.kind != "commune" or not name_key.startswith(_ARTICLES):
+            continue
+        own = 1 if len(item.places) == 1 and item.confidence >= THRESHOLD else 0
+        if any(e.department in departments or support[e.department] > own for e in item.places):
+            continue
+        local = [
+            e
+            for e in g.communes.get(_without_article(name_key), [])
+            if e.department in departments or support[e.department]
+        ]
+        if len(local) == 1:
+            item.value, item.commune_id, item.places = local[0].code, local[0].id, (local[0],)
     for item in found:
         if item.kind != "commune" or len(item.places) < 2 or item.places[0].department in sure:
             continue
@@ -1744,6 +1797,23 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             found.append(
                 Found("organisation", trade["name"], trade["name"], *trade.span("name"), 0.6)
             )
+    # "Eclatec, une entreprise meurthe-et-mosellane de…": the name before its apposition.
+    for match in _APPOSED_COMPANY.finditer(text):
+        name = _company_name(match["name"])
+        start = match.start("name")
+        if (
+            name
+            and key(name) not in g.communes
+            and not any(f.start < start + len(name) and start < f.end for f in found)
+        ):
+            found.append(Found("organisation", name, name, start, start + len(name), 0.6))
+    # "L'association Vigie Liberté a demandé au juge": an association that goes to court
+    # (an association of the field is in the gazetteer; a festival's is no organisation).
+    for match in _LITIGANT_ASSOCIATION.finditer(text):
+        name = _company_name(match["name"])
+        start = match.start("name")
+        if name and not any(f.start < start + len(name) and start < f.end for f in found):
+            found.append(Found("organisation", name, name, start, start + len(name), 0.6))
     # The holders of a prefecture's video-protection authorisations, as the contents of
     # its recueil list them: "2025-11-05-00009 - DEVRED LILLE autorisation (3 pages)".
     for match in _AUTHORISATION_LINE.finditer(text):
@@ -1805,16 +1875,44 @@ def _company_cues(text: str) -> list[int]:
 
 # "la société Chausséa", "l'entreprise « Acme »", "SAS MC Donald's Pole Sud": a name in
 # capitals after the cue, its legal form left out of the value.
-_LEGAL_FORM = r"(?-i:SASU|SAS|SARL|EURL|SNC|SA|SCOP)"
+_LEGAL_FORM = r"(?-i:SASU|SAS|SARL|EURL|SNC|SA|SCOP|SCP|SELARL|SELAS)"
+# "l'entreprise brestoise Volstage", "la société américaine Clearview": one word in lower
+# case between the cue and the name, not a small word ("la société a Nice…").
+_QUALIFIER = (
+    r"(?:(?!(?:de|du|des|d|et|ou|a|à|au|en|qui|que|est|sont|dont|par|pour|sur|avec|dans|"
+    r"le|la|les|l|un|une|se|ne|y)\b)(?-i:[a-zà-ÿ])[\w-]*\s+)?"
+)
 _COMPANY_CUE = re.compile(
     r"(?:\b(?:la\s+soci[ée]t[ée]|l['’]\s*entreprise|la\s+start-?up|le\s+prestataire|"
     r"l['’]\s*[ée]diteur|le\s+fabricant|l['’]\s*int[ée]grateur|"
+    r"(?:la|une)\s+(?-i:PME|TPE|ETI)|la\s+compagnie|(?:le|du|au)\s+cabinet(?=[ \u00a0])|"
+    # A company named by its trade ("le logisticien lyonnais DCB Logistics").
+    r"l['’]\s*(?:[ée]quipementier|op[ée]rateur|installateur|assureur|industriel)|"
+    r"le\s+(?:logisticien|constructeur|distributeur|fournisseur|sous-traitant|transporteur)|"
     # The businesses of a prefectoral video-protection authorisation.
     r"l['’]\s*[ée]tablissement|la\s+concession|le\s+magasin|l['’]\s*enseigne)"
-    r"\s+(?:" + _LEGAL_FORM + r"\s+)?|(?<![\w-])" + _LEGAL_FORM + r"\)?\s+)[«\"“]?\s*"
+    r"\s+"
+    + _QUALIFIER
+    + r"(?:"
+    + _LEGAL_FORM
+    + r"\s+)?|(?<![\w-])"
+    + _LEGAL_FORM
+    + r"\)?\s+)[«\"“]?\s*"
     r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’-]*(?:\.\w+)*"
     r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|de|du|des|et)){0,4}))",
     re.IGNORECASE,
+)
+_APPOSED_COMPANY = re.compile(
+    r"(?<![\w-])(?P<name>[A-ZÀ-Ý][\w&.-]*(?:[ \u00a0][A-ZÀ-Ý0-9&][\w&'’.-]*){0,3}),"
+    r"[ \u00a0]+(?:une|la|cette)[ \u00a0]+(?:entreprise|soci[ée]t[ée]|PME|TPE|start-?up|firme|"
+    r"filiale)\b"
+)
+_LITIGANT_ASSOCIATION = re.compile(
+    r"\b[Ll]['’][ \u00a0]*association[ \u00a0]+[«\"“]?[ \u00a0]*"
+    r"(?P<name>[A-ZÀ-Ý0-9][\w&'’-]*(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*|de|du|des|et)){0,5})"
+    r"(?=[^.\n]{0,80}\b(?:a[ \u00a0]+demand|demande[ \u00a0]+au|a[ \u00a0]+saisi|saisit|"
+    r"requ[ée]rante|a[ \u00a0]+form[ée]|forme[ \u00a0]+un[ \u00a0]+recours|conteste|attaque|"
+    r"a[ \u00a0]+attaqu))"
 )
 _KNOWN_AS = re.compile(
     r",?[ \u00a0]+(?:dite|dit|d[ée]nomm[ée]e|ci-apr[èe]s[ \u00a0]+d[ée]nomm[ée]e|alias)"
@@ -1899,7 +1997,34 @@ def _institutions(text: str) -> list[Found]:
         for each, start, end in values:
             if each is not None and start >= 0:
                 found.append(Found("organisation", text[start:end], each, start, end, 0.85))
+    # "les tribunaux administratifs de Nice, Toulon et Marseille": one court per town.
+    for match in _COURT_LIST.finditer(text):
+        kind = (
+            "Tribunal administratif"
+            if match["court"][0] in "tT"
+            else ("Cour administrative d'appel")
+        )
+        for word in re.finditer(r"[A-ZÀ-Ý][\w'’-]*", match["list"]):
+            towns = g.communes.get(key(word.group()))
+            if not towns:
+                continue
+            town = towns[0].name
+            of = "d'" if key(town)[:1] in "aeiouy" else "de "
+            start, end = match.start("list") + word.start(), match.start("list") + word.end()
+            found.append(
+                Found("organisation", word.group(), f"{kind} {of}{town}", start, end, 0.85)
+            )
     return found
+
+
+_COURT_LIST = re.compile(
+    r"\b(?P<court>tribunaux[ \u00a0]+administratifs|cours[ \u00a0]+administratives[ \u00a0]+"
+    r"d['’][ \u00a0]*appel)[ \u00a0]+(?:de|d['’])[ \u00a0]*"
+    r"(?P<list>(?-i:[A-ZÀ-Ý])[\w'’-]*(?:(?:[ \u00a0]*,[ \u00a0]*(?:de[ \u00a0]+|d['’][ \u00a0]*)?|"
+    r"[ \u00a0]+(?:et|ou)[ \u00a0]+(?:encore[ \u00a0]+)?(?:de[ \u00a0]+|d['’][ \u00a0]*)?)"
+    r"(?-i:[A-ZÀ-Ý])[\w'’-]*)*)",
+    re.I,
+)
 
 
 def _police_of_city(city: str | None) -> str | None:

@@ -984,3 +984,74 @@ def test_the_first_number_of_a_range_of_euros_is_an_amount(text, expected):
 )
 def test_sound_detection_in_the_press_wordings(text):
     assert "detection-sonore" in values(text, "technology")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An adjective between the cue and the name.
+        ("Le marché a été confié à l'entreprise brestoise Volstage en 2018.", {"Volstage"}),
+        ("Vu l'attestation d'assurance émise par la compagnie VERSPIEREN ;", {"VERSPIEREN"}),
+        ("L'étude est confiée au Cabinet Althing, qui rendra ses conclusions.", {"Althing"}),
+        ("SCP PIWNICA & MOLINIE, avocats", {"PIWNICA & MOLINIE"}),
+        # An association going to court; not a festival's association.
+        (
+            "L'association Vigie Liberté a demandé au juge des référés de suspendre l'arrêté.",
+            {"Vigie Liberté"},
+        ),
+        ("L'association Musiques sur la ville organise le festival.", set()),
+        # A small word after the cue is no qualifier; a line break ends the cabinet's name.
+        ("La société a Nice un bureau.", set()),
+        ("Direction du cabinet\nSERVICE DES SÉCURITÉS", set()),
+    ],
+)
+def test_companies_and_associations_after_more_cues(text, expected):
+    assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A building "de" a village is in it; a building's own name is no place.
+        ("Les tableaux de l'église de Dhuizon ont été restaurés.", {"41074"}),
+        ("Le maire remercie l'école de Bois-Herpin.", {"91075"}),
+        ("La vidéoprotection reste limitée à l'île de Cayenne.", set()),
+        # A list after a thing named after places ("Cergy-Pontoise" is no commune).
+        (
+            "Elle a contesté auprès des tribunaux de Paris, Cergy-Pontoise, Montpellier, "
+            "Lille ou encore Orléans.",
+            set(),
+        ),
+        # A postal code written with a space decides between homonyms (not La Réunion's).
+        ("Mairie, place Victor-Hugo, 93 200 Saint-Denis", {"93066"}),
+    ],
+)
+def test_buildings_lists_and_postal_codes(text, expected):
+    assert values(text, "commune") == expected
+
+
+def test_a_name_written_with_an_article_it_does_not_have_is_the_documents_commune():
+    # Lamentin (Guadeloupe), not Le Lamentin (Martinique), among Guadeloupe's communes.
+    text = (
+        "La Région Guadeloupe finance des caméras à Morne-à-l'Eau, Le Lamentin, Les Abymes "
+        "et Saint-François."
+    )
+    assert "97115" in values(text, "commune") and "97213" not in values(text, "commune")
+    # With nothing to say otherwise, Le Lamentin is the Martinique commune.
+    assert values("Le maire du Lamentin installe des caméras.", "commune") == {"97213"}
+
+
+def test_courts_of_a_list_and_companies_by_their_trade_or_apposition():
+    text = "Les tribunaux administratifs de Nice, Toulon et de Marseille ont été saisis."
+    assert values(text, "organisation") == {
+        "Tribunal administratif de Nice",
+        "Tribunal administratif de Toulon",
+        "Tribunal administratif de Marseille",
+    }
+    assert values(text, "commune") == set()
+    text = "Le logisticien lyonnais DCB Logistics aménagera une plate-forme."
+    assert values(text, "organisation") == {"DCB Logistics"}
+    text = "Ceux d'Eclatec, une entreprise de fabrication de luminaires, sont inquiets."
+    assert values(text, "organisation") == {"Eclatec"}
+    # A town before an apposition is no company.
+    assert values("Metz, une ville de garnison, a voté.", "organisation") == set()
