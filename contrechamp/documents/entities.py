@@ -1639,6 +1639,15 @@ _BODY_SHARE = re.compile(
 )
 
 
+# "un financement régional à hauteur de 20 %", "la subvention départementale": the body
+# by its adjective.
+_FUNDING_OF_BODY = re.compile(
+    r"\b(?:financements?|cofinancements?|subventions?|aides?|participations?|dotations?|"
+    r"soutiens?)[ \u00a0]+(?P<body>r[ée]gional(?:e|es|aux)?|d[ée]partemental(?:e|es|aux)?)\b",
+    re.I,
+)
+
+
 def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[Found]:
     """A Région or a Département the sentence says funds without naming it: the one the
     page names, else the one of all the document's places."""
@@ -1653,6 +1662,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     result: list[Found] = []
     sentence_ends: list[int] | None = None
     matches = [*_BARE_BODY.finditer(text), *_BODY_SHARE.finditer(text)]
+    matches += _FUNDING_OF_BODY.finditer(text)
     for match in sorted(matches, key=lambda m: m.start()):
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
@@ -1718,6 +1728,14 @@ _NAMED_PROGRAMME = re.compile(
 )
 
 
+# "avec le soutien de la Fondation du Patrimoine": a foundation, in a sentence about funding.
+_NAMED_FOUNDATION = re.compile(
+    r"(?<![\w-])Fondation[ \u00a0]+"
+    r"(?:(?:du|de[ \u00a0]+la|de[ \u00a0]+l['’]|des|de|d['’])[ \u00a0]*)?"
+    rf"(?P<name>{_NAME_WORD}(?:[ \u00a0]+{_NAME_WORD})*)"
+)
+
+
 def _named_funds(text: str, found: list[Found]) -> list[Found]:
     """Funds and programmes the gazetteer does not know, by their name: a fund named with
     capitals ("Fonds Départemental de Solidarité Rurale": "FDSR", its initials, unless an
@@ -1736,15 +1754,19 @@ def _named_funds(text: str, found: list[Found]) -> list[Found]:
         value = match["acronym"] or (initials if len(initials) >= 3 else match.group())
         result.append(_found("funder", match, value, 0.6, None))
     sentence_ends: list[int] | None = None
-    for match in _NAMED_PROGRAMME.finditer(text):
-        start, end = match.span("name")
-        if not free(start, end):
-            continue
-        if sentence_ends is None:
-            sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        left, right = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
-        if _FUNDING_CUE.search(text, max(left, start - 300), min(right, end + 300)):
-            result.append(Found("funder", match["name"], match["name"], start, end, 0.6))
+    for pattern in (_NAMED_PROGRAMME, _NAMED_FOUNDATION):
+        for match in pattern.finditer(text):
+            # A programme by its name; a foundation by its whole name.
+            group = "name" if pattern is _NAMED_PROGRAMME else 0
+            start, end = match.span(group)
+            if not free(start, end):
+                continue
+            if sentence_ends is None:
+                sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+            left, right = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
+            if _FUNDING_CUE.search(text, max(left, start - 300), min(right, end + 300)):
+                name = match.group(group)
+                result.append(Found("funder", name, name, start, end, 0.6))
     return result
 
 
@@ -1791,6 +1813,15 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             name, start = _company_name(known_as["name"]), known_as.start("name")
         if name and not any(f.start < start + len(name) and start < f.end for f in found):
             found.append(Found("organisation", name, name, start, start + len(name), 0.6))
+        # "le groupement CITEOS / VINCI / BOUYGUES": each company of the group.
+        at = match.end()
+        grouped = "groupement" in match.group().lower()
+        while name and grouped and (member := _GROUP_MEMBER.match(text, at)):
+            other = _company_name(member["name"])
+            begin = member.start("name")
+            if other and not any(f.start < begin + len(other) and begin < f.end for f in found):
+                found.append(Found("organisation", other, other, begin, begin + len(other), 0.6))
+            at = member.end()
         # "SARL Tijo « V and B »": the trade name in quotes after the company's.
         trade = _TRADE_NAME.match(text, match.end())
         if name and trade:
@@ -1889,6 +1920,7 @@ _COMPANY_CUE = re.compile(
     # A company named by its trade ("le logisticien lyonnais DCB Logistics").
     r"l['’]\s*(?:[ée]quipementier|op[ée]rateur|installateur|assureur|industriel)|"
     r"le\s+(?:logisticien|constructeur|distributeur|fournisseur|sous-traitant|transporteur)|"
+    r"l['’]\s*usine|le\s+groupement(?:\s+d['’]\s*entreprises)?|"
     # The businesses of a prefectoral video-protection authorisation.
     r"l['’]\s*[ée]tablissement|la\s+concession|le\s+magasin|l['’]\s*enseigne)"
     r"\s+"
@@ -1906,6 +1938,9 @@ _APPOSED_COMPANY = re.compile(
     r"(?<![\w-])(?P<name>[A-ZÀ-Ý][\w&.-]*(?:[ \u00a0][A-ZÀ-Ý0-9&][\w&'’.-]*){0,3}),"
     r"[ \u00a0]+(?:une|la|cette)[ \u00a0]+(?:entreprise|soci[ée]t[ée]|PME|TPE|start-?up|firme|"
     r"filiale)\b"
+)
+_GROUP_MEMBER = re.compile(
+    r"[ \u00a0]+/[ \u00a0]+(?P<name>[A-ZÀ-Ý0-9][\w&'’-]*(?:[ \u00a0][A-ZÀ-Ý0-9&][\w&'’-]*){0,3})"
 )
 _LITIGANT_ASSOCIATION = re.compile(
     r"\b[Ll]['’][ \u00a0]*association[ \u00a0]+[«\"“]?[ \u00a0]*"
