@@ -510,6 +510,12 @@ _INSTITUTIONS = (
     r"|(?<![\w-])(?P<ministry>minist[èe]re|ministre)\s+(?P<ministry_article>de\s+l['’]\s*|"
     r"de\s+la\s+|des\s+|du\s+)(?P<domain>[^\W\d_]{{3,}}(?:-[^\W\d_]+)*(?:\s+(?:nationale|"
     r"[ée]trang[èe]res|[ée]cologique|num[ée]rique|sup[ée]rieur))?)"
+    # "tribunal administratif de la Guadeloupe": overseas, a court is named after its
+    # territory.
+    r"|(?<![\w-])(?P<overseas_court>tribunal\s+administratif|(?-i:TA))\s+"
+    r"(?P<territory_of>de\s+la\s+|de\s+|d['’]\s*)(?P<territory>Guadeloupe|Martinique|Guyane|"
+    r"Mayotte|La\s+R[ée]union|Polyn[ée]sie\s+fran[çc]aise|Nouvelle-Cal[ée]donie|"
+    r"Saint-Barth[ée]lemy|Saint-Pierre-et-Miquelon|Wallis-et-Futuna)(?![\w-])"
     # "tribunal administratif de Nice", "TA de Grenoble", "CAA de Marseille".
     r"|(?<![\w-])(?P<court>tribunal\s+administratif|cour\s+administrative\s+d['’]\s*appel|"
     r"tribunal\s+judiciaire|tribunal\s+de\s+grande\s+instance|(?-i:TA|CAA|TJ|TGI))"
@@ -897,7 +903,9 @@ _STRONG_CUE = re.compile(
 _NAMED_AFTER_PLACE = re.compile(
     r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
     r"square|parc|jardin|pont|gare|"
-    r"stade|r[ée]sidence|[îi]le|"
+    r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|"
+    # A metropolis is an intercommunality ("la métropole européenne de Lille").
+    r"m[ée]tropole(?:\s+europ[ée]enne)?|"
     r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunaux|tribunal(?:\s+"
     r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance)?|"
     r"cour\s+(?:administrative\s+)?d['’]\s*appel|pr[ée]fectures?\s+de\s+police|"
@@ -2013,6 +2021,11 @@ def _institutions(text: str) -> list[Found]:
             article = article if article.endswith("'") else article.rstrip() + " "
             domain = " ".join(match["domain"].split())
             value = f"Ministère {article}{domain[0].upper()}{domain[1:].lower()}"
+        elif match["overseas_court"]:
+            territory = " ".join(match["territory"].split())
+            territory = territory[0].upper() + territory[1:]
+            of = "de la " if key(territory) in ("guadeloupe", "martinique", "guyane") else "de "
+            value = f"Tribunal administratif {of}{territory}"
         elif match["court"]:
             city = match["city"]
             communes = g.communes.get(key(city))

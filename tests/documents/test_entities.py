@@ -1091,3 +1091,15 @@ def test_courts_of_a_list_and_companies_by_their_trade_or_apposition():
 )
 def test_funding_by_adjective_foundations_and_named_reserves(text, expected):
     assert values(text, "funder") == expected
+
+
+def test_a_gendarmerie_a_metropolis_and_an_overseas_court_are_named_after_places():
+    text = "Le protocole est signé à la Gendarmerie de Baie-Mahault."
+    assert values(text, "commune") == set()
+    text = "La commune soutient la métropole européenne de Lille dans sa consultation."
+    assert values(text, "commune") == set()
+    # A gendarmerie's brigade is read as the place (how the corpus labels it).
+    text = "Nous avons recueilli les conseils du chef de la brigade de la Ferté-sous-Jouarre."
+    assert values(text, "commune") == {"77183"}
+    text = "M. et Mme A. ont demandé au tribunal administratif de la Guadeloupe d'annuler."
+    assert values(text, "organisation") == {"Tribunal administratif de la Guadeloupe"}
