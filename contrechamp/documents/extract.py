@@ -294,7 +294,8 @@ def open_pdf(data: bytes, *, max_pages: int, max_side: float) -> pymupdf.Documen
         )
     for number in range(document.page_count):
         try:
-            rect = document[number].rect
+            page = document[number]  # loaded once for its size and its images
+            rect = page.rect
         except Exception as error:
             raise DocumentError(f"Page {number + 1} of the PDF is damaged ({error}).") from error
         if rect.width > max_side or rect.height > max_side or rect.is_empty:
@@ -305,7 +306,7 @@ def open_pdf(data: bytes, *, max_pages: int, max_side: float) -> pymupdf.Documen
         # Images are decoded whole when a page is rendered or OCR'd: their declared
         # size is read from the page's resources before anything is decoded.
         try:
-            images = document[number].get_images(full=True)
+            images = page.get_images(full=True)
         except Exception:
             images = []
         for image in images:
