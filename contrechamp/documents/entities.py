@@ -20,7 +20,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -903,7 +903,7 @@ _STRONG_CUE = re.compile(
 _NAMED_AFTER_PLACE = re.compile(
     r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
     r"square|parc|jardin|pont|gare|"
-    r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|"
+    r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|col|ch[âa]teau|"
     # A metropolis is an intercommunality ("la métropole européenne de Lille").
     r"m[ée]tropole(?:\s+europ[ée]enne)?|"
     r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunaux|tribunal(?:\s+"
@@ -917,7 +917,8 @@ _NAMED_AFTER_PLACE = re.compile(
     # A department's arrondissement, not a city's ("le 7e arrondissement de Paris").
     r"(?<![\dIVX][eè]\s)(?<![\dIVX][eè]me\s)(?<![\dIVX]er\s)arrondissement|"
     r"olympique|racing\s+club)|(?-i:\b(?:OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
-    r"TGI)))\s+"
+    # Intercommunal syndicates ("le SIVOS de La Baronnie").
+    r"TGI|SIVOS|SIVOM|SIVU|SIRP|SIAEP|SMICTOM|SICTOM|SIEA|SDEHG)))\s+"
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
     re.I,
 )
@@ -1302,6 +1303,30 @@ _LIST_GAP = re.compile(
 )
 
 
+@dataclass
+class _LinesOfNames:
+    departments: set[str]
+    listed: set[int]  # ids of the candidates that are such lines
+
+
+def _lines_of_names(text: str, candidates: list[_Candidate]) -> _LinesOfNames:
+    """Candidates that fill a line on their own, when three or more of them are communes
+    of one department: a list of that department's communes."""
+    alone = []
+    for candidate in candidates:
+        line_start = text.rfind("\n", 0, candidate.start) + 1
+        line_end = text.find("\n", candidate.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if not text[line_start : candidate.start].strip(" \t-–•*") and not text[
+            candidate.end : line_end
+        ].strip(" \t:;,.-–"):
+            alone.append(candidate)
+    counts = Counter(d for c in alone for d in {e.department for e in c.entries})
+    departments = {d for d, n in counts.items() if n >= 3}
+    listed = {id(c) for c in alone if any(e.department in departments for e in c.entries)}
+    return _LinesOfNames(departments, listed)
+
+
 def _communes(
     text: str,
     candidates: list[_Candidate],
@@ -1312,6 +1337,11 @@ def _communes(
 ) -> list[Found]:
     found: list[Found] = []
     stray: set[int] = set()
+    # "BASSEVELLE\nBUSSIERES\nCHANGIS SUR MARNE": communes of one department, one a line,
+    # as an intercommunality's minutes or a prefecture's table list them.
+    on_lines = _lines_of_names(text, candidates)
+    listing = set(context.departments) | on_lines.departments
+    listed_context = replace(context, departments=listing) if on_lines.departments else context
     # The end of the last name read as part of a thing named after a place, when the
     # names after it continue its list ("les tribunaux de Paris, Lille ou encore Rennes").
     naming_end = -1
@@ -1330,9 +1360,17 @@ def _communes(
             and found[-1].confidence >= THRESHOLD
             and re.fullmatch(r"\s*(?:,|et|ou|&)\s*", text[found[-1].end : candidate.start])
         )
-        result = _score_candidate(text, candidate, labels, context, genre=genre, listed=listed)
+        if id(candidate) in on_lines.listed:
+            result = _score_candidate(
+                text, candidate, labels, listed_context, genre=genre, listed=True
+            )
+        else:
+            result = _score_candidate(text, candidate, labels, context, genre=genre, listed=listed)
         if result is not None:
             found.append(result)
+            # "la Vieille-Lyre (Eure)": a department in brackets says the place.
+            if _DEPARTMENT_AFTER.match(text, candidate.end):
+                continue
             if candidate.bare and result.places[0].population < 1000:
                 stray.add(id(result))
             elif (
@@ -1358,6 +1396,9 @@ def _communes(
         for item in found
         if id(item) not in stray or not sure or item.places[0].department in sure
     ]
+
+
+_DEPARTMENT_AFTER = re.compile(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)")
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -1416,9 +1457,10 @@ def _score_commune(
     found_code = re.search(r"\b(\d{2})[ \u00a0]?(\d{3})[ \t\u00a0]*\Z", before)
     postal_code = found_code.group(1) + found_code.group(2) if found_code else ""
     postal = found_code if postal_code in g.postal else None
-    department_after = re.match(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)", after)
-    # "en Loire", "en Savoie": French puts "en" before a department, "à" before a town.
-    if re.search(r"\ben\s+\Z", before, re.I) and key(name) in g.departments:
+    department_after = _DEPARTMENT_AFTER.match(after)
+    # "en Loire", "en Savoie": French puts "en" before a department, "à" before a town;
+    # "le Barroux (Vaucluse)": in brackets after a place, the department.
+    if re.search(r"\ben\s+\Z|\(\s*\Z", before, re.I) and key(name) in g.departments:
         return None
     if not postal:
         # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
@@ -1548,7 +1590,12 @@ def _inside_longer_name(name: str, before: str, after: str) -> bool:
         # In capitals, every neighbour may be capitalised; a surname is followed by a
         # first name ("COUTURE Simone").
         following = _CAPITALISED_AFTER.match(after)
-        return bool(following and following.group(1)[1:].islower())
+        # Not "MAYRES Commune de THUEYTS": a table's next cell.
+        return bool(
+            following
+            and following.group(1)[1:].islower()
+            and key(following.group(1)) not in ("commune", "ville", "mairie", "canton")
+        )
     previous = _CAPITALISED_BEFORE.search(before)
     if previous and key(previous.group(1)) not in _LOOSE_NEIGHBOURS:
         return True
@@ -1666,11 +1713,11 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         for f in found
         if f.kind == "commune" and len(f.places) == 1 and f.confidence >= THRESHOLD
     }
-    regions = {g.department_regions.get(code) for code in departments} - {None}
     result: list[Found] = []
     sentence_ends: list[int] | None = None
     matches = [*_BARE_BODY.finditer(text), *_BODY_SHARE.finditer(text)]
     matches += _FUNDING_OF_BODY.finditer(text)
+    matches += _LOWER_BODY_FUNDS.finditer(text)
     for match in sorted(matches, key=lambda m: m.start()):
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
@@ -1688,10 +1735,27 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         regional = key(match["body"]).startswith(("region", "conseil regional"))
         prefix = "Région " if regional else "Département "
         candidates = sorted(v for v in named if v.startswith(prefix))
-        if not candidates and regional and len(regions) == 1:
-            candidates = [f"Région {next(iter(regions))}"]
-        elif not candidates and not regional and len(departments) == 1:
-            code = next(iter(departments))
+        # Places in several departments: the one of the communes named in the lines just
+        # above, if they are all of one ("la Vieille-Lyre (Eure)… le département en a
+        # financé", a department named further on).
+        local = departments
+        if len(departments) > 1:
+            before = [
+                f
+                for f in found
+                if f.kind == "commune"
+                and len(f.places) == 1
+                and f.confidence >= THRESHOLD
+                and match.start() - 600 <= f.end <= match.start()
+            ]
+            nearby = {f.places[0].department for f in before}
+            if len(nearby) == 1:
+                local = nearby
+        local_regions = {g.department_regions.get(code) for code in local} - {None}
+        if not candidates and regional and len(local_regions) == 1:
+            candidates = [f"Région {next(iter(local_regions))}"]
+        elif not candidates and not regional and len(local) == 1:
+            code = next(iter(local))
             department = g.department_by_code.get(code)
             candidates = [f"Département {department[2]}{department[1]}"] if department else []
         if len(candidates) == 1:
@@ -1709,7 +1773,44 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
                     organisation_id=registry_id,
                 )
             )
+    # "le département de l'Isère 32 000 €": in lower case, named, and tied to its money.
+    for match in _LOWER_DEPARTMENT_GIVES.finditer(text):
+        department = g.department_by_key.get(key(match["name"]))
+        if department is None:
+            continue
+        canonical = f"Département {department[2]}{department[1]}"
+        alias = g.by_alias.get(_alias_key(canonical))
+        start, end = match.span()
+        result.append(
+            Found(
+                "funder",
+                match.group(),
+                canonical,
+                start,
+                match.end("name"),
+                0.6,
+                organisation_id=alias[4] if alias else None,
+            )
+        )
     return result
+
+
+# What a body does when it funds, right after its name.
+_GIVES = (
+    r"(?:[ \u00a0]+(?:en|y|l['’]|les|lui|leur))*[ \u00a0]+(?:a|ont|avait|avaient|va|vont|"
+    r"doit|doivent)?[ \u00a0]*(?:financ|cofinanc|subventionn|accord|vers|particip|apport|"
+    r"pris[ \u00a0]+en[ \u00a0]+charge|prend[ \u00a0]+en[ \u00a0]+charge)"
+)
+# "L'État et le département en ont financé la moitié": the body in lower case, funding.
+_LOWER_BODY_FUNDS = re.compile(
+    r"\b(?:le|la)[ \u00a0]+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)" + _GIVES, re.I
+)
+_LOWER_DEPARTMENT_GIVES = re.compile(
+    r"\b(?:le|du|au)[ \u00a0]+(?-i:d)[ée]partement[ \u00a0]+(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|du|"
+    r"des|de|d['’])[ \u00a0]*(?P<name>(?-i:[A-ZÀ-Ý])[\w'’-]*(?:[ \u00a0-][\w'’-]+){0,3}?)"
+    r"(?=[ \u00a0]*[:,]?[ \u00a0]*(?:\d[\d \u00a0.,]*[ \u00a0]*(?:€|euros?\b|%)|" + _GIVES + r"))",
+    re.I,
+)
 
 
 # "le Fonds Départemental de Solidarité Rurale", "Fonds Barnier (FPRNM)": a fund named

@@ -1078,7 +1078,7 @@ def test_courts_of_a_list_and_companies_by_their_trade_or_apposition():
         # A foundation in a sentence about funding, and only there.
         (
             "Des villages se mobilisent avec le soutien de la Fondation du Patrimoine.",
-            {"Fondation du Patrimoine"},
+            {"Fondation du patrimoine"},
         ),
         ("La Fondation du Patrimoine a tenu son assemblée à Blois.", set()),
         # The parliamentary reserve; the FIPD named without its whole name.
@@ -1103,3 +1103,47 @@ def test_a_gendarmerie_a_metropolis_and_an_overseas_court_are_named_after_places
     assert values(text, "commune") == {"77183"}
     text = "M. et Mme A. ont demandé au tribunal administratif de la Guadeloupe d'annuler."
     assert values(text, "organisation") == {"Tribunal administratif de la Guadeloupe"}
+
+
+def test_communes_one_a_line_of_one_department_are_a_list_of_places():
+    text = (
+        "Conseil de la Communauté de Communes du Pays Fertois\nEtaient présents :\n"
+        "BASSEVELLE\nM. RICHARD Bernard\nBUSSIERES\nM. VALLEE Marc\nCHANGIS SUR MARNE\n"
+        "LUZANCY\nMme BIMBI Françoise\n"
+    )
+    assert {"77024", "77057", "77084", "77265"} <= values(text, "commune")
+    # Two names alone on their lines are no list.
+    assert values("Ordre du jour\nBUSSIERES\nLUZANCY\n", "commune") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # In brackets after a place, a department's name is the department.
+        ("Les caméras surveillent le parking du Barroux (Vaucluse).", {"84008"}),
+        # A mountain pass, a château, a school syndicate are named after places.
+        ("La montée difficile au Col d'Eze clôt l'étape.", set()),
+        ("La réunion se tient au Château de Blou à Thueyts.", {"07322"}),
+        ("Le président du SIVOS de La Baronnie et Saint-Germain-de-Fresney parle.", set()),
+        # A table's next cell is no first name: "MAYRES Commune de THUEYTS".
+        ("Commune de MAYRES Commune de THUEYTS", {"07153", "07322"}),
+    ],
+)
+def test_departments_in_brackets_passes_chateaux_syndicates_and_tables(text, expected):
+    assert values(text, "commune") == expected
+
+
+def test_a_department_in_lower_case_that_funds_is_the_one_of_the_commune_just_named():
+    text = (
+        "Dans le village de 680 habitants de la Vieille-Lyre (Eure), 17 caméras. Le coût "
+        "s'élève à 39 000 euros. L'État et le département en ont financé plus de la moitié. "
+        "Dans le village de Saint-Sauveur-le-Vicomte (manche), 17 caméras avaient été "
+        "installées."
+    )
+    assert values(text, "commune") == {"27685", "50551"}
+    assert values(text, "funder") == {"Département de l'Eure"}
+    text = "La région a accordé 40 000 €, le département de l’Isère 32 000 € de subvention."
+    assert "Département de l'Isère" in values(text, "funder")
+    # The territory in lower case is no funder.
+    text = "Dans le département de l’Isère, trente communes financent des caméras."
+    assert values(text, "funder") == set()
