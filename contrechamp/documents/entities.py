@@ -1947,6 +1947,17 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             and not any(f.start < start + len(name) and start < f.end for f in found)
         ):
             found.append(Found("organisation", name, name, start, start + len(name), 0.6))
+    # "la solution Rapid Review de Milestone": the maker of a product.
+    for match in _MAKER_OF_PRODUCT.finditer(text):
+        name = _company_name(match["name"])
+        start = match.start("name")
+        if (
+            name
+            and key(name) not in g.communes
+            and key(name) not in g.departments
+            and not any(f.start < start + len(name) and start < f.end for f in found)
+        ):
+            found.append(Found("organisation", name, name, start, start + len(name), 0.6))
     # "L'association Vigie Liberté a demandé au juge": an association that goes to court
     # (an association of the field is in the gazetteer; a festival's is no organisation).
     for match in _LITIGANT_ASSOCIATION.finditer(text):
@@ -2042,6 +2053,14 @@ _COMPANY_CUE = re.compile(
     r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’-]*(?:\.\w+)*"
     r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|de|du|des|et)){0,4}))",
     re.IGNORECASE,
+)
+_MAKER_OF_PRODUCT = re.compile(
+    r"\b(?:la|une|les|des)[ \u00a0]+(?:solutions?|plateformes?|logiciels?)[ \u00a0]+"
+    r"(?:[«\"“][^»\"”\n]{1,40}[»\"”]|"
+    r"(?-i:[A-ZÀ-Ý])[\w'’-]*(?:[ \u00a0](?-i:[A-ZÀ-Ý])[\w'’-]*){0,3})"
+    r"[ \u00a0]+(?:de|d['’])[ \u00a0]*"
+    r"(?P<name>(?-i:[A-ZÀ-Ý])[\w&'’.-]*(?:[ \u00a0](?-i:[A-ZÀ-Ý0-9&])[\w&'’.-]*){0,2})",
+    re.I,
 )
 _APPOSED_COMPANY = re.compile(
     r"(?<![\w-])(?P<name>[A-ZÀ-Ý][\w&.-]*(?:[ \u00a0][A-ZÀ-Ý0-9&][\w&'’.-]*){0,3}),"

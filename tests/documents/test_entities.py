@@ -1147,3 +1147,11 @@ def test_a_department_in_lower_case_that_funds_is_the_one_of_the_commune_just_na
     # The territory in lower case is no funder.
     text = "Dans le département de l’Isère, trente communes financent des caméras."
     assert values(text, "funder") == set()
+
+
+def test_the_maker_of_a_named_product_is_a_company():
+    text = "La ville s'est appuyée sur la solution Rapid Review de Milestone."
+    assert values(text, "organisation") == {"Milestone"}
+    # A town's product is no company.
+    text = "La plateforme Alerte de Nice prévient les habitants."
+    assert values(text, "organisation") == set()
