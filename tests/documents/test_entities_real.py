@@ -23,16 +23,16 @@ from tests.documents.evaluation import (
 pytestmark = pytest.mark.django_db
 
 MARGIN = 0.03
-# (precision, recall) on the held-out part (153 texts, 24 of them from the sixth round,
-# never seen by the rules), measured 2026-12-03 (second session) with
+# (precision, recall) on the held-out part (181 texts; 52 of them from the sixth to eighth
+# rounds, gathered this session), measured 2026-12-03 (second session) with
 # `.venv/bin/python -m tests.documents.evaluation --held-out`.
 MEASURED = {
-    "commune": (0.92, 0.92),
-    "organisation": (0.95, 0.73),
-    "technology": (0.99, 0.92),
-    "funder": (0.83, 0.59),  # 32 labels: one miss is 0.03
-    "amount": (0.95, 0.86),
-    "date": (0.96, 0.94),
+    "commune": (0.92, 0.90),
+    "organisation": (0.94, 0.73),
+    "technology": (0.99, 0.93),
+    "funder": (0.89, 0.69),  # 45 labels: one miss is 0.02
+    "amount": (0.96, 0.87),
+    "date": (0.97, 0.94),
 }
 FLOOR = {kind: (p - MARGIN, r - MARGIN) for kind, (p, r) in MEASURED.items()}
 # The targets, not all reached (docs/quality.md): communes precision 0.95,
