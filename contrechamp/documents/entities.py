@@ -1926,10 +1926,7 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         at = match.end()
         grouped = "groupement" in match.group().lower()
         while name and grouped and (member := _GROUP_MEMBER.match(text, at)):
-            other = _company_name(member["name"])
-            begin = member.start("name")
-            if other and not any(f.start < begin + len(other) and begin < f.end for f in found):
-                found.append(Found("organisation", other, other, begin, begin + len(other), 0.6))
+            _add_company(found, member["name"], member.start("name"))
             at = member.end()
         # "SARL Tijo « V and B »": the trade name in quotes after the company's.
         trade = _TRADE_NAME.match(text, match.end())
@@ -1937,34 +1934,15 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             found.append(
                 Found("organisation", trade["name"], trade["name"], *trade.span("name"), 0.6)
             )
-    # "Eclatec, une entreprise meurthe-et-mosellane de…": the name before its apposition.
-    for match in _APPOSED_COMPANY.finditer(text):
-        name = _company_name(match["name"])
-        start = match.start("name")
-        if (
-            name
-            and key(name) not in g.communes
-            and not any(f.start < start + len(name) and start < f.end for f in found)
-        ):
-            found.append(Found("organisation", name, name, start, start + len(name), 0.6))
-    # "la solution Rapid Review de Milestone": the maker of a product.
-    for match in _MAKER_OF_PRODUCT.finditer(text):
-        name = _company_name(match["name"])
-        start = match.start("name")
-        if (
-            name
-            and key(name) not in g.communes
-            and key(name) not in g.departments
-            and not any(f.start < start + len(name) and start < f.end for f in found)
-        ):
-            found.append(Found("organisation", name, name, start, start + len(name), 0.6))
+    # "Eclatec, une entreprise meurthe-et-mosellane de…": the name before its apposition;
+    # "la solution Rapid Review de Milestone": the maker of a product (not a town's).
+    for pattern in (_APPOSED_COMPANY, _MAKER_OF_PRODUCT):
+        for match in pattern.finditer(text):
+            _add_company(found, match["name"], match.start("name"), not_a_place=True)
     # "L'association Vigie Liberté a demandé au juge": an association that goes to court
     # (an association of the field is in the gazetteer; a festival's is no organisation).
     for match in _LITIGANT_ASSOCIATION.finditer(text):
-        name = _company_name(match["name"])
-        start = match.start("name")
-        if name and not any(f.start < start + len(name) and start < f.end for f in found):
-            found.append(Found("organisation", name, name, start, start + len(name), 0.6))
+        _add_company(found, match["name"], match.start("name"))
     # The holders of a prefecture's video-protection authorisations, as the contents of
     # its recueil list them: "2025-11-05-00009 - DEVRED LILLE autorisation (3 pages)".
     for match in _AUTHORISATION_LINE.finditer(text):
@@ -1983,6 +1961,17 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             if name:
                 found.append(Found("organisation", name, name, start, start + len(name), 0.6))
     return found
+
+
+def _add_company(found: list[Found], raw: str, start: int, *, not_a_place: bool = False) -> None:
+    """Add the company named `raw` at `start` (its legal form left out), unless it is no
+    name, overlaps what is found already, or (`not_a_place`) is a commune or department."""
+    name = _company_name(raw)
+    if not name or any(f.start < start + len(name) and start < f.end for f in found):
+        return
+    if not_a_place and (key(name) in gazetteer().communes or key(name) in gazetteer().departments):
+        return
+    found.append(Found("organisation", name, name, start, start + len(name), 0.6))
 
 
 _AUTHORISATION_LINE = re.compile(
