@@ -741,9 +741,9 @@ _NUMBER = (
     r"\d+(?:[,.]\d+)?"
 )
 _AMOUNT = re.compile(
-    rf"(?<![\w,.])(?P<number>{_NUMBER})\s*"
-    r"(?P<scale>milliards?|millions?|Md|M|k|K|mille)?\s*"
-    r"(?:d['’]\s*|de\s+)?(?P<unit>€|euros?\b|EUR\b|M€|k€)"
+    rf"(?<![\w,.])(?P<number>{_NUMBER})\s*+"
+    r"(?P<scale>milliards?|millions?|Md|M|k|K|mille)?\s*+"
+    r"(?:d['’]\s*+|de\s++)?(?P<unit>€|euros?\b|EUR\b|M€|k€)"
     r"(?:\s*(?P<tax>HT|TTC|H\.T\.|T\.T\.C\.|hors taxes|toutes taxes comprises))?",
 )
 _SCALE = {
@@ -1298,8 +1298,8 @@ def _score_candidate(
 # Between two names of a list: a separator, and perhaps names that are no communes
 # ("Paris, Cergy-Pontoise, Montpellier").
 _LIST_GAP = re.compile(
-    r"[-‐–]|(?:[ \u00a0]*(?:,|et|ou|ou encore|&)[ \u00a0]*[A-ZÀ-Ý][\w'’-]*)*"
-    r"[ \u00a0]*(?:,|et|ou|ou encore|&)[ \u00a0]*"
+    r"[-‐–]|(?:[ \u00a0]*+(?:,|\bet\b|\bou\b(?:[ \u00a0]+encore\b)?|&)[ \u00a0]*+"
+    r"[A-ZÀ-Ý][\w'’-]*+)*+[ \u00a0]*+(?:,|\bet\b|\bou\b(?:[ \u00a0]+encore\b)?|&)[ \u00a0]*+"
 )
 
 
@@ -1351,7 +1351,10 @@ def _communes(
             naming_end = candidate.end
             continue
         naming_end = -1
-        if _NAMED_AFTER_PLACE.search(text[max(0, candidate.start - 60) : candidate.start]):
+        head = _NAMED_AFTER_PLACE.search(text[max(0, candidate.start - 60) : candidate.start])
+        # A list after a plural ("les tribunaux de Paris, Lille…"), not after "l'avenue de
+        # Paris, Vincennes a installé…".
+        if head and re.search(r"(?:[sx]|aux)\s+(?:de|du|des|d['’])?\s*$", head.group(), re.I):
             naming_end = candidate.end
         # "les communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY": the cue of the first
         # holds for the list.
@@ -1776,7 +1779,9 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     # "le département de l'Isère 32 000 €": in lower case, named, and tied to its money.
     for match in _LOWER_DEPARTMENT_GIVES.finditer(text):
         department = g.department_by_key.get(key(match["name"]))
-        if department is None:
+        # "a accordé une autorisation": a sentence about money, or the territory.
+        window = text[max(0, match.start() - 300) : match.end() + 300]
+        if department is None or not _FUNDING_CUE.search(window):
             continue
         canonical = f"Département {department[2]}{department[1]}"
         alias = g.by_alias.get(_alias_key(canonical))
@@ -1796,10 +1801,11 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
 
 
 # What a body does when it funds, right after its name.
+# (Possessive runs of spaces: each run is read one way only, in linear time.)
 _GIVES = (
-    r"(?:[ \u00a0]+(?:en|y|l['’]|les|lui|leur))*[ \u00a0]+(?:a|ont|avait|avaient|va|vont|"
-    r"doit|doivent)?[ \u00a0]*(?:financ|cofinanc|subventionn|accord|vers|particip|apport|"
-    r"pris[ \u00a0]+en[ \u00a0]+charge|prend[ \u00a0]+en[ \u00a0]+charge)"
+    r"(?:[ \u00a0]++(?:en|y|l['’]|les|lui|leur)\b)*+[ \u00a0]++(?:(?:a|ont|avait|avaient|va|"
+    r"vont|doit|doivent)[ \u00a0]++)?(?:financ|cofinanc|subventionn|accord|vers|particip|"
+    r"apport|pris[ \u00a0]+en[ \u00a0]+charge|prend[ \u00a0]+en[ \u00a0]+charge)"
 )
 # "L'État et le département en ont financé la moitié": the body in lower case, funding.
 _LOWER_BODY_FUNDS = re.compile(
@@ -1808,7 +1814,7 @@ _LOWER_BODY_FUNDS = re.compile(
 _LOWER_DEPARTMENT_GIVES = re.compile(
     r"\b(?:le|du|au)[ \u00a0]+(?-i:d)[ée]partement[ \u00a0]+(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|du|"
     r"des|de|d['’])[ \u00a0]*(?P<name>(?-i:[A-ZÀ-Ý])[\w'’-]*(?:[ \u00a0-][\w'’-]+){0,3}?)"
-    r"(?=[ \u00a0]*[:,]?[ \u00a0]*(?:\d[\d \u00a0.,]*[ \u00a0]*(?:€|euros?\b|%)|" + _GIVES + r"))",
+    r"(?=[ \u00a0]++\d[\d \u00a0.,]*+(?:€|euros?\b)|" + _GIVES + r")",
     re.I,
 )
 
@@ -1818,7 +1824,8 @@ _LOWER_DEPARTMENT_GIVES = re.compile(
 _NAME_WORD = r"[A-ZÀ-Ý][\w’'-]+(?![\w’'-])"
 _NAMED_FUND = re.compile(
     r"(?<![\w-])Fonds(?P<words>(?:[ \u00a0]+(?:(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|"
-    r"pour[ \u00a0]+la|pour[ \u00a0]+le|pour[ \u00a0]+l['’]|de|du|des|d['’]|et|à[ \u00a0]+la)"
+    r"pour[ \u00a0]+la|pour[ \u00a0]+le|pour[ \u00a0]+l['’]|de|du|des|d['’]|et|à[ \u00a0]+la|"
+    r"aux|au)"
     rf"[ \u00a0]*)?{_NAME_WORD})+)(?:[ \u00a0]*\((?P<acronym>[A-Z][A-Z0-9-]{{1,9}})\))?"
 )
 # "Fonds Propres" in a table's heading: money, not a programme.
@@ -1832,7 +1839,8 @@ _FUNCTION_WORDS = (
 # "le programme EduRénov de la Banque des territoires": a programme's name in a sentence
 # about funding (the name ends before a word in lower case: not "Petites villes de demain").
 _NAMED_PROGRAMME = re.compile(
-    rf"(?<![\w-])[Pp]rogramme[ \u00a0]+(?P<name>{_NAME_WORD}(?:[ \u00a0]+{_NAME_WORD})*)"
+    rf"(?<![\w-])[Pp]rogramme[ \u00a0]+(?P<name>(?>{_NAME_WORD}(?:[ \u00a0]+"
+    rf"(?:(?:de|du|des|d['’]|et|la|le|les)[ \u00a0]+)?{_NAME_WORD})*))"
     rf"(?![ \u00a0]+(?!(?:{_FUNCTION_WORDS})(?![\w’'-]))[a-zà-ÿ])"
 )
 
@@ -1860,7 +1868,11 @@ def _named_funds(text: str, found: list[Found]) -> list[Found]:
         if key(words[0]) in _GENERIC_FUNDS or not free(match.start(), match.end()):
             continue
         initials = "F" + "".join(w[0].upper() for w in words)
-        value = match["acronym"] or (initials if len(initials) >= 3 else match.group())
+        # One word and no acronym: an adjective as often as a name ("un Fonds
+        # Interministériel pour aider…").
+        if not match["acronym"] and len(initials) < 3:
+            continue
+        value = match["acronym"] or initials
         result.append(_found("funder", match, value, 0.6, None))
     sentence_ends: list[int] | None = None
     for pattern in (_NAMED_PROGRAMME, _NAMED_FOUNDATION):
@@ -1919,7 +1931,8 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         # "Société Française de Télésurveillance dite SOFRATEL": the name it goes by.
         known_as = _KNOWN_AS.match(text, match.end())
         if name and known_as and _company_name(known_as["name"]):
-            name, start = _company_name(known_as["name"]), known_as.start("name")
+            name = _company_name(known_as["name"])
+            start = known_as.start("name") + max(known_as["name"].find(name), 0)
         if name and not any(f.start < start + len(name) and start < f.end for f in found):
             found.append(Found("organisation", name, name, start, start + len(name), 0.6))
         # "le groupement CITEOS / VINCI / BOUYGUES": each company of the group.
@@ -1938,6 +1951,11 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     # "la solution Rapid Review de Milestone": the maker of a product (not a town's).
     for pattern in (_APPOSED_COMPANY, _MAKER_OF_PRODUCT):
         for match in pattern.finditer(text):
+            # Not the opening words of a sentence: "À Nancy, une entreprise…", "Hier, la
+            # société…", "Depuis 2019, cette entreprise…".
+            words = match["name"].split()
+            if key(words[0]) in _LOOSE_NEIGHBOURS or any(w.isdigit() for w in words):
+                continue
             _add_company(found, match["name"], match.start("name"), not_a_place=True)
     # "L'association Vigie Liberté a demandé au juge": an association that goes to court
     # (an association of the field is in the gazetteer; a festival's is no organisation).
@@ -1967,6 +1985,8 @@ def _add_company(found: list[Found], raw: str, start: int, *, not_a_place: bool 
     """Add the company named `raw` at `start` (its legal form left out), unless it is no
     name, overlaps what is found already, or (`not_a_place`) is a commune or department."""
     name = _company_name(raw)
+    # "SAS SOFRATEL": the span starts where the name does, after the legal form.
+    start += max(raw.find(name), 0)
     if not name or any(f.start < start + len(name) and start < f.end for f in found):
         return
     if not_a_place and (key(name) in gazetteer().communes or key(name) in gazetteer().departments):
@@ -2052,7 +2072,8 @@ _MAKER_OF_PRODUCT = re.compile(
     re.I,
 )
 _APPOSED_COMPANY = re.compile(
-    r"(?<![\w-])(?P<name>[A-ZÀ-Ý][\w&.-]*(?:[ \u00a0][A-ZÀ-Ý0-9&][\w&'’.-]*){0,3}),"
+    # (No full stop inside: a run of "A.A.A." is no start for each of its letters.)
+    r"(?<![\w-])(?P<name>[A-ZÀ-Ý][\w&-]*+(?:[ \u00a0][A-ZÀ-Ý0-9&][\w&'’-]*+){0,3}),"
     r"[ \u00a0]+(?:une|la|cette)[ \u00a0]+(?:entreprise|soci[ée]t[ée]|PME|TPE|start-?up|firme|"
     r"filiale)\b"
 )
@@ -2174,12 +2195,16 @@ def _institutions(text: str) -> list[Found]:
     return found
 
 
+_COURT_NAME = r"(?-i:[A-ZÀ-Ý])[\w'’-]*+"
 _COURT_LIST = re.compile(
     r"\b(?P<court>tribunaux[ \u00a0]+administratifs|cours[ \u00a0]+administratives[ \u00a0]+"
     r"d['’][ \u00a0]*appel)[ \u00a0]+(?:de|d['’])[ \u00a0]*"
-    r"(?P<list>(?-i:[A-ZÀ-Ý])[\w'’-]*(?:(?:[ \u00a0]*,[ \u00a0]*(?:de[ \u00a0]+|d['’][ \u00a0]*)?|"
-    r"[ \u00a0]+(?:et|ou)[ \u00a0]+(?:encore[ \u00a0]+)?(?:de[ \u00a0]+|d['’][ \u00a0]*)?)"
-    r"(?-i:[A-ZÀ-Ý])[\w'’-]*)*)",
+    # Names joined by commas, the last by "et" or "ou": a comma alone ends nothing ("de
+    # Nice et de Toulon, Marseille a rejeté").
+    rf"(?P<list>{_COURT_NAME}(?:[ \u00a0]*,[ \u00a0]*(?:de[ \u00a0]+|d['’][ \u00a0]*)?"
+    rf"{_COURT_NAME})*"
+    r"[ \u00a0]+(?:et|ou)[ \u00a0]+(?:encore[ \u00a0]+)?(?:de[ \u00a0]+|d['’][ \u00a0]*)?"
+    rf"{_COURT_NAME})",
     re.I,
 )
 
@@ -2274,8 +2299,8 @@ def parse_amount(number: str, scale: str | None, unit: str) -> int | None:
 # the range's first number is an amount in the unit (and scale) of the second.
 _RANGE_START = re.compile(
     rf"(?<![\w,.])(?:de|entre|à)\s+(?P<number>{_NUMBER})\s+(?:à|ou|et|-|–)\s+"
-    rf"(?=(?:{_NUMBER})\s*(?P<scale>milliards?|millions?|Md|M|k|K|mille)?\s*"
-    r"(?:d['’]\s*|de\s+)?(?P<unit>€|euros?\b|EUR\b|M€|k€))"
+    rf"(?=(?P<second>{_NUMBER})\s*+(?P<scale>milliards?|millions?|Md|M|k|K|mille)?\s*+"
+    r"(?:d['’]\s*+|de\s++)?(?P<unit>€|euros?\b|EUR\b|M€|k€))"
 )
 
 
@@ -2283,8 +2308,14 @@ def _amounts(text: str) -> list[Found]:
     found = []
     for match in _RANGE_START.finditer(text):
         value = parse_amount(match["number"], match["scale"], match["unit"])
-        # "entre 2019 et 2 000 €": a year, not the start of a range.
-        if value and not re.fullmatch(r"(?:19|20)\d\d", match["number"]):
+        # "entre 2019 et 2 000 €": a year, not the start of a range; "de 3 à 5 000 €":
+        # three thousand (the thousands said once), not three euros.
+        shortened = (
+            not match["scale"]
+            and re.search(r"\d[ \u00a0\u202f.]\d{3}", match["second"])
+            and not re.search(r"\d[ \u00a0\u202f.]\d{3}", match["number"])
+        )
+        if value and not shortened and not re.fullmatch(r"(?:19|20)\d\d", match["number"]):
             start, end = match.span("number")
             found.append(Found("amount", match["number"], str(value), start, end, 0.9))
     for match in _AMOUNT.finditer(text):

@@ -1086,7 +1086,6 @@ def test_courts_of_a_list_and_companies_by_their_trade_or_apposition():
             "Utilisation de la réserve parlementaire en 2013 : 5 000 € à Jarjayes.",
             {"Réserve parlementaire"},
         ),
-        ("L'État propose aux communes un Fonds Interministériel pour aider les polices.", {"FIPD"}),
     ],
 )
 def test_funding_by_adjective_foundations_and_named_reserves(text, expected):
@@ -1155,3 +1154,51 @@ def test_the_maker_of_a_named_product_is_a_company():
     # A town's product is no company.
     text = "La plateforme Alerte de Nice prévient les habitants."
     assert values(text, "organisation") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # The span of a name after its legal form starts at the name.
+        (
+            "La Société Française de Télésurveillance dite SAS SOFRATEL a remporté le marché.",
+            "organisation",
+            {"SOFRATEL"},
+        ),
+        # The opening words of a sentence are no company.
+        ("À Nancy, une entreprise fabrique des luminaires.", "organisation", set()),
+        ("Depuis 2019, cette entreprise innove.", "organisation", set()),
+        # The territory, or a permit, is no funding.
+        ("Dans le département du Nord, 40 % des communes sont équipées.", "funder", set()),
+        ("Le département de la Savoie a accordé une autorisation.", "funder", set()),
+        ("Le Fonds Interministériel pour aider les polices municipales.", "funder", set()),
+        # A comma alone does not go on with a list of courts.
+        (
+            "Comme les tribunaux administratifs de Nice et de Toulon, Marseille a rejeté.",
+            "organisation",
+            {"Tribunal administratif de Nice", "Tribunal administratif de Toulon"},
+        ),
+        # A programme's name is not cut to fit.
+        ("Le programme Avenir Montagnes ingénierie finance des postes.", "funder", set()),
+        # After a street, the names that follow are places.
+        ("Sur l'avenue de Paris, Vincennes a installé des caméras.", "commune", {"94080"}),
+        # "de 3 à 5 000 euros": three thousand, said once.
+        ("Les devis vont de 3 à 5 000 euros.", "amount", {"5000"}),
+    ],
+)
+def test_what_a_review_of_the_new_rules_found(text, kind, expected):
+    assert {v for k, v in found(text, kind)} == expected
+
+
+def test_hostile_runs_for_the_new_rules_keep_offsets():
+    # Runs that made the rules' patterns backtrack (quartic, exponential, quadratic):
+    # each page is read, and what is found lies where its text is.
+    for text in (
+        "Subvention du département de l'Isère" + " " * 3000 + "Total",
+        "Le marché de la rue de Paris et" + "Bet" * 60 + "! Puis Lyon accueille le public.",
+        "le département" + " " * 20000 + "x",
+        "de 1 à 1" + " " * 20000,
+        "A." * 10000,
+    ):
+        for item in detect_text(text):
+            assert text[item.start : item.end] == item.text
