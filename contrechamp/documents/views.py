@@ -232,16 +232,26 @@ def document_page_image(request: HttpRequest, document_id: int, number: int) -> 
     else:
         raise Http404
     path = files.derived_path(document, name)
-    if not files.exists(path):
+    png = None
+    if files.exists(path):
+        try:
+            png = files.read(path)
+        except FileNotFoundError:
+            # Another request is writing it at this moment (its save replaces the file):
+            # this one renders its own.
+            png = None
+    if png is None:
         data = source_file(document)
         if data is None:
             raise Http404
         pdf = pymupdf.open(stream=data, filetype="pdf")
         source = pdf[number - 1]
         scale = min(PAGE_IMAGE_DPI / 72, 2400 / max(source.rect.width, source.rect.height))
-        pixmap = source.get_pixmap(matrix=pymupdf.Matrix(scale, scale))
-        files.save(path, pixmap.tobytes("png"))
-    response = HttpResponse(files.read(path), content_type="image/png")
+        png = source.get_pixmap(matrix=pymupdf.Matrix(scale, scale)).tobytes("png")
+        # Served from what was rendered, not read back: a second request saving the same
+        # image at once may have replaced the file in between.
+        files.save(path, png)
+    response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -68,9 +69,18 @@ def test_a_contributor_creates_a_deployment_and_finds_it_on_the_commune_page_and
     page.get_by_label("Technologie").select_option("drones")
     expect(page.locator("#map")).to_have_attribute("data-markers", "2")
     found = False
+    popup = page.locator(".leaflet-popup-content")
     for i in range(markers.count()):
-        markers.nth(i).click(force=True)
-        popup = page.locator(".leaflet-popup-content")
+        # A click that lands while the map still moves after the filter (its bounds are
+        # fitted again) opens nothing: the marker is clicked again, up to three times (one
+        # CI run on a loaded machine timed out waiting for the first click's popup).
+        for _attempt in range(3):
+            markers.nth(i).click(force=True)
+            try:
+                popup.wait_for(timeout=8_000)
+                break
+            except PlaywrightTimeoutError:
+                continue
         popup.wait_for()
         if "Drones de surveillance du marché" in popup.inner_text():
             found = True

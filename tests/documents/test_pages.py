@@ -269,3 +269,38 @@ def test_it_shows_a_camera_count_citing_a_document_without_crashing(client, cont
     response = client.get(f"/documents/{document.id}/")
     assert response.status_code == 200
     assert "Nice" in response.content.decode()
+
+
+def test_a_page_image_asked_twice_at_once_is_served_both_times(
+    client, reviewer, minutes, monkeypatch
+):
+    """The browser's <img> and a second request render the same page at once: each saves
+    the image (a save replaces the file), and the other may find it gone between its
+    check and its read. Both get the image (one got a 500 in a CI run)."""
+    from contrechamp.documents import files
+
+    client.force_login(reviewer)
+    url = f"/documents/{minutes.id}/pages/1.png"
+    assert client.get(url).status_code == 200  # the image is cached now
+    # The file is replaced by another request between this one's check and its read.
+    read = files.read
+
+    def replaced_meanwhile(path):
+        if path.endswith(".png"):
+            files.delete(path)
+        return read(path)
+
+    monkeypatch.setattr(files, "read", replaced_meanwhile)
+    image = client.get(url)
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    # And one that renders it while another deletes it before the read-back.
+    monkeypatch.setattr(files, "read", read)
+    save = files.save
+
+    def saved_then_replaced(path, data):
+        save(path, data)
+        files.delete(path)
+
+    monkeypatch.setattr(files, "save", saved_then_replaced)
+    image = client.get(url)
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
