@@ -974,6 +974,13 @@ def _sentence_bounds(ends: list[int], start: int, end: int, length: int) -> tupl
     return (ends[index - 1] if index else 0), (ends[right] if right < len(ends) else length)
 
 
+def _funding_near(text: str, ends: list[int], start: int, end: int) -> bool:
+    """Whether the sentence holding [start, end) says something is funded, read at most
+    300 characters on each side (a page without full stops is no sentence)."""
+    left, right = _sentence_bounds(ends, start, end, len(text))
+    return bool(_FUNDING_CUE.search(text, max(left, start - 300), min(right, end + 300)))
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence holding text[start:end]; single line breaks do not end one (PDF
     text breaks lines in the middle of sentences)."""
@@ -1364,11 +1371,12 @@ def _communes(
             and re.fullmatch(r"\s*(?:,|et|ou|&)\s*", text[found[-1].end : candidate.start])
         )
         if id(candidate) in on_lines.listed:
-            result = _score_candidate(
-                text, candidate, labels, listed_context, genre=genre, listed=True
-            )
+            candidate_context, listed = listed_context, True
         else:
-            result = _score_candidate(text, candidate, labels, context, genre=genre, listed=listed)
+            candidate_context = context
+        result = _score_candidate(
+            text, candidate, labels, candidate_context, genre=genre, listed=listed
+        )
         if result is not None:
             found.append(result)
             # "la Vieille-Lyre (Eure)": a department in brackets says the place.
@@ -1526,9 +1534,7 @@ def _score_commune(
     elif hinted:
         chosen = hinted[0]
     # A list's item starts a sentence too ("- Centres névralgiques", not Centrès).
-    first_word = not text[line_start:start].strip(" \t-–—•*·") or bool(
-        re.search(r"[.!?]\s*$", before)
-    )
+    first_word = _starts_sentence(text, start)
     # First word of a sentence: capitals prove nothing ("Lutter contre", a village of the
     # Haut-Rhin). A village there needs a cue or the document's department.
     # A name of several words with capitals of their own ("Le Mesnil-Amelot et
@@ -1724,10 +1730,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     for match in sorted(matches, key=lambda m: m.start()):
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        left, end = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
-        # A sentence, not a page without full stops (a table): 300 characters around.
-        left, end = max(left, match.start() - 300), min(end, match.end() + 300)
-        if not _FUNDING_CUE.search(text, left, end):
+        if not _funding_near(text, sentence_ends, match.start(), match.end()):
             continue
         if named is None:  # the bodies the page names, funding or not
             named = set()
@@ -1762,20 +1765,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
             department = g.department_by_code.get(code)
             candidates = [f"Département {department[2]}{department[1]}"] if department else []
         if len(candidates) == 1:
-            alias = g.by_alias.get(_alias_key(candidates[0]))
-            registry_id = alias[4] if alias else None
-            start, end = match.span("body")
-            result.append(
-                Found(
-                    "funder",
-                    match["body"],
-                    candidates[0],
-                    start,
-                    end,
-                    0.6,
-                    organisation_id=registry_id,
-                )
-            )
+            result.append(_body_funder(text, *match.span("body"), candidates[0]))
     # "le département de l'Isère 32 000 €": in lower case, named, and tied to its money.
     for match in _LOWER_DEPARTMENT_GIVES.finditer(text):
         department = g.department_by_key.get(key(match["name"]))
@@ -1784,20 +1774,23 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         if department is None or not _FUNDING_CUE.search(window):
             continue
         canonical = f"Département {department[2]}{department[1]}"
-        alias = g.by_alias.get(_alias_key(canonical))
-        start, end = match.span()
-        result.append(
-            Found(
-                "funder",
-                match.group(),
-                canonical,
-                start,
-                match.end("name"),
-                0.6,
-                organisation_id=alias[4] if alias else None,
-            )
-        )
+        result.append(_body_funder(text, match.start(), match.end("name"), canonical))
     return result
+
+
+def _body_funder(text: str, start: int, end: int, value: str) -> Found:
+    """A Région or a Département found funding at text[start:end], with its registry
+    entry when the registry knows it."""
+    alias = gazetteer().by_alias.get(_alias_key(value))
+    return Found(
+        "funder",
+        text[start:end],
+        value,
+        start,
+        end,
+        0.6,
+        organisation_id=alias[4] if alias else None,
+    )
 
 
 # What a body does when it funds, right after its name.
@@ -1884,8 +1877,7 @@ def _named_funds(text: str, found: list[Found]) -> list[Found]:
                 continue
             if sentence_ends is None:
                 sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-            left, right = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
-            if _FUNDING_CUE.search(text, max(left, start - 300), min(right, end + 300)):
+            if _funding_near(text, sentence_ends, start, end):
                 name = match.group(group)
                 result.append(Found("funder", name, name, start, end, 0.6))
     return result
@@ -1926,15 +1918,13 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     # Companies the gazetteers do not know, after a cue ("la société Acme", "SAS Acme")
     # or tagged by spaCy after one.
     for match in _COMPANY_CUE.finditer(text):
-        name = _company_name(match.group("name"))
-        start = match.start("name")
+        raw, at = match["name"], match.start("name")
+        name = _company_name(raw)
         # "Société Française de Télésurveillance dite SOFRATEL": the name it goes by.
         known_as = _KNOWN_AS.match(text, match.end())
         if name and known_as and _company_name(known_as["name"]):
-            name = _company_name(known_as["name"])
-            start = known_as.start("name") + max(known_as["name"].find(name), 0)
-        if name and not any(f.start < start + len(name) and start < f.end for f in found):
-            found.append(Found("organisation", name, name, start, start + len(name), 0.6))
+            raw, at = known_as["name"], known_as.start("name")
+        _add_company(found, raw, at)
         # "le groupement CITEOS / VINCI / BOUYGUES": each company of the group.
         at = match.end()
         grouped = "groupement" in match.group().lower()
