@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Callable
 
@@ -234,12 +235,10 @@ def document_page_image(request: HttpRequest, document_id: int, number: int) -> 
     path = files.derived_path(document, name)
     png = None
     if files.exists(path):
-        try:
+        # Gone between the check and the read when another request is writing it (its
+        # save replaces the file): this one then renders its own.
+        with contextlib.suppress(FileNotFoundError):
             png = files.read(path)
-        except FileNotFoundError:
-            # Another request is writing it at this moment (its save replaces the file):
-            # this one renders its own.
-            png = None
     if png is None:
         data = source_file(document)
         if data is None:

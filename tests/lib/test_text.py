@@ -91,3 +91,15 @@ def test_unaccent_drops_every_combining_mark_as_the_character_test_does():
 
 # Nothing here depends on the database engine: CI runs it once, on SQLite.
 pytestmark = pytest.mark.one_database
+
+
+def test_fold_spells_every_character_as_one_table_would():
+    # `fold` replaces dashes, apostrophes, œ and æ one `str.replace` at a time (a scan in
+    # C each); the result is the one table's over every character of the Basic
+    # Multilingual Plane, and none it writes is replaced again.
+    from contrechamp.lib import textsearch
+
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    table = str.maketrans(dict(textsearch._SPELLING))
+    assert textsearch._spelt(every) == every.translate(table)
+    assert textsearch.fold("L’œil — l’ex‑maire") == "l'oeil - l'ex-maire"
