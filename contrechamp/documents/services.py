@@ -22,7 +22,7 @@ import pymupdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -246,12 +246,18 @@ def document_process(*, document: Document, batch_index: bool = False) -> Docume
 def _run_steps(document: Document) -> Document:
     # The document's step rows, read (and made, the first time) all at once.
     steps = {s.name: s for s in Step.objects.filter(document=document)}
-    if any(name not in steps for name, _ in STEPS):
-        Step.objects.bulk_create(
-            [Step(document=document, name=name) for name, _ in STEPS if name not in steps],
-            ignore_conflicts=True,
-        )
-        steps = {s.name: s for s in Step.objects.filter(document=document)}
+    missing = [Step(document=document, name=name) for name, _ in STEPS if name not in steps]
+    if missing:
+        try:
+            # The rows come back with their ids (no second read), unless another process
+            # made some at the same moment (its lease ran out): then read what is there.
+            with transaction.atomic():
+                Step.objects.bulk_create(missing)
+            if any(s.pk is None for s in missing):  # an engine that does not return ids
+                raise IntegrityError
+            steps.update((s.name, s) for s in missing)
+        except IntegrityError:
+            steps = {s.name: s for s in Step.objects.filter(document=document)}
     for name, run in STEPS:
         _heartbeat(document)
         step = steps[name]

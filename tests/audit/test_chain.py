@@ -1,6 +1,7 @@
 """Tamper evidence: every entry is chained to the one before it with a keyed hash, and
 `contrechamp audit verify` names the first broken link."""
 
+import contextvars
 import io
 
 import pytest
@@ -144,3 +145,72 @@ def test_the_periodic_job_chains_what_a_crash_left(db, settings):
     entry.save()
     assert seal.call() == 1
     assert AuditLink.objects.filter(entry_id=entry.pk).exists() and audit_verify().ok
+
+
+def _unsealed(entries) -> int:
+    return AuditEntry.objects.filter(pk__in=[e.pk for e in entries], link__isnull=True).count()
+
+
+def test_entries_recorded_in_a_batch_are_chained_together_when_it_ends(
+    db, django_capture_on_commit_callbacks
+):
+    from contrechamp.audit.services import audit_seals_batched
+
+    with django_capture_on_commit_callbacks(execute=True):
+        before = audit_record("changed", details={"fields": ["before"]})
+    # Each entry is committed with its change (here the test's transaction: the chaining
+    # then waits for its commit on PostgreSQL, run by the capture).
+    with django_capture_on_commit_callbacks(execute=True), audit_seals_batched():
+        made = [audit_record("changed", details={"fields": [f"f{i}"]}) for i in range(4)]
+        assert _unsealed(made) == 4
+        # Recorded meanwhile outside the batch (another request, its own context), and
+        # chained after its commit: before the batch's entries written earlier.
+        outside = contextvars.Context().run(audit_record, "changed", details={"fields": ["x"]})
+        audit_seal(ids=[outside.pk])
+        assert _position(outside) == _position(before) + 1
+        with audit_seals_batched():  # nested: chained with the outer block
+            made.append(audit_record("changed", details={"fields": ["nested"]}))
+        assert _unsealed(made) == 5
+    assert _unsealed([before, *made]) == 0
+    positions = [_position(e) for e in made]
+    assert positions == list(range(_position(outside) + 1, _position(outside) + 6))
+    assert audit_verify().ok
+
+
+def test_a_batch_stopped_by_an_error_chains_what_was_committed_and_nothing_rolled_back(
+    db, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from contrechamp.audit.services import audit_seals_batched
+
+    kept = []
+    with (
+        pytest.raises(RuntimeError),
+        django_capture_on_commit_callbacks(execute=True),
+        audit_seals_batched(),
+    ):
+        kept.append(audit_record("changed", details={"fields": ["kept"]}))
+        with transaction.atomic():
+            lost = audit_record("changed", details={"fields": ["rolled back"]})
+            raise RuntimeError("the change failed")
+    assert _unsealed(kept) == 0
+    assert not AuditEntry.objects.filter(pk=lost.pk).exists()
+    assert not AuditLink.objects.filter(entry_id=lost.pk).exists()
+    assert audit_verify().ok
+
+
+def test_a_batch_whose_process_died_is_chained_by_the_periodic_job(db):
+    from contrechamp.audit import services
+    from contrechamp.audit.tasks import seal
+
+    # The process dies inside the block: its end (the chaining) never runs.
+    token = services._batched.set([])
+    try:
+        made = [audit_record("changed", details={"fields": [f"f{i}"]}) for i in range(3)]
+    finally:
+        services._batched.reset(token)
+    assert _unsealed(made) == 3
+    assert audit_verify().unsealed == 3
+    assert seal.call() == 3
+    assert _unsealed(made) == 0 and audit_verify().ok

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from contrechamp.documents import services
+from contrechamp.documents.management.commands import documents as documents_command
 from contrechamp.documents.models import Document, Page, Step
 from contrechamp.documents.services import DocumentRejected, document_ingest, document_process
 from contrechamp.places.models import Commune
@@ -243,3 +244,70 @@ def test_the_command_refuses_an_unknown_place(tmp_path):
     with pytest.raises(CommandError, match="99999"):
         call_command("documents", "add", str(tmp_path), "--place", "99999")
     assert not Document.objects.exists()
+
+
+def _upload_entries() -> list[int]:
+    from contrechamp.audit.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(target_model="document", action="created").values_list(
+            "id", flat=True
+        )
+    )
+
+
+def test_a_folder_added_is_chained_in_the_audit_log_at_the_end(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from contrechamp.audit.models import AuditEntry
+    from contrechamp.audit.services import audit_verify
+
+    folder = tmp_path / "envoi"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"{i}.txt").write_text(f"Compte rendu numéro {i} du conseil municipal.")
+    sealed_while_adding = []
+    real_ingest = services.document_ingest
+
+    def ingest(**kwargs):
+        ingested = real_ingest(**kwargs)
+        # Each upload is committed with its entry; the links wait for the end.
+        sealed_while_adding.append(
+            AuditEntry.objects.filter(id__in=_upload_entries(), link__isnull=False).count()
+        )
+        return ingested
+
+    monkeypatch.setattr(documents_command, "document_ingest", ingest)
+    with django_capture_on_commit_callbacks(execute=True):  # the commits (PostgreSQL)
+        call_command("documents", "add", str(folder), stdout=StringIO())
+    assert sealed_while_adding == [0, 0, 0, 0]
+    entries = _upload_entries()
+    assert len(entries) == 4
+    assert not AuditEntry.objects.filter(id__in=entries, link__isnull=True).exists()
+    assert audit_verify().ok
+
+
+def test_a_folder_whose_upload_breaks_midway_still_chains_what_it_added(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from contrechamp.audit.models import AuditEntry
+    from contrechamp.audit.services import audit_verify
+
+    folder = tmp_path / "envoi"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"{i}.txt").write_text(f"Compte rendu numéro {i} du conseil municipal.")
+    real_ingest = services.document_ingest
+
+    def ingest(**kwargs):
+        if kwargs["filename"] == "2.txt":
+            raise MemoryError("the machine ran out of memory")
+        return real_ingest(**kwargs)
+
+    monkeypatch.setattr(documents_command, "document_ingest", ingest)
+    with pytest.raises(MemoryError), django_capture_on_commit_callbacks(execute=True):
+        call_command("documents", "add", str(folder), stdout=StringIO())
+    entries = _upload_entries()
+    assert len(entries) == 2  # 0.txt and 1.txt
+    assert not AuditEntry.objects.filter(id__in=entries, link__isnull=True).exists()
+    assert audit_verify().ok

@@ -270,3 +270,38 @@ def test_a_suggestion_deleted_any_other_way_is_recorded(library):
     document = _processed()
     Entity.objects.filter(page__document=document).first().delete()
     assert _entity_entries("deleted") == 1
+
+
+@pytest.mark.django_db
+def test_step_rows_made_by_another_process_at_the_same_moment_are_used(library, monkeypatch):
+    # Another process (whose lease ran out) makes the step rows between this one's read
+    # and its insert: the insert fails on the unique constraint, and the rows there are
+    # read and used — one row per step, the document processed.
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
+    Step.objects.bulk_create([Step(document=document, name=name) for name in Step.NAMES])
+    real, reads = Step.objects.filter, []
+
+    def read_before_the_other(*args, **kwargs):
+        # This process's first read happened just before the other process's insert.
+        reads.append(kwargs)
+        return real(*args, **kwargs).none() if len(reads) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(Step.objects, "filter", read_before_the_other)
+    document = document_process(document=document)
+    assert document.status == "done"
+    rows = Step.objects.filter(document=document)
+    assert sorted(rows.values_list("name", flat=True)) == sorted(Step.NAMES)
+    assert set(rows.values_list("status", flat=True)) == {"done"}
+
+
+@pytest.mark.django_db
+def test_step_rows_made_here_are_not_read_twice(library):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
+    with CaptureQueriesContext(connection) as queries:
+        document_process(document=document)
+    reads = [q for q in queries if q["sql"].startswith('SELECT "documents_step"')]
+    assert len(reads) == 1
+    assert Step.objects.filter(document=document, status="done").count() == len(Step.NAMES)
