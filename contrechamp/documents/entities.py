@@ -517,7 +517,8 @@ _INSTITUTIONS = (
     r"Mayotte|La\s+R[ée]union|Polyn[ée]sie\s+fran[çc]aise|Nouvelle-Cal[ée]donie|"
     r"Saint-Barth[ée]lemy|Saint-Pierre-et-Miquelon|Wallis-et-Futuna)(?![\w-])"
     # "tribunal administratif de Nice", "TA de Grenoble", "CAA de Marseille".
-    r"|(?<![\w-])(?P<court>tribunal\s+administratif|cour\s+administrative\s+d['’]\s*appel|"
+    # ("Cour administrative de Marseille": the appeal court, its "d'appel" left out.)
+    r"|(?<![\w-])(?P<court>tribunal\s+administratif|cour\s+administrative(?:\s+d['’]\s*appel)?|"
     r"tribunal\s+judiciaire|tribunal\s+de\s+grande\s+instance|(?-i:TA|CAA|TJ|TGI))"
     r"\s+(?:de\s+la\s+ville\s+)?(?P<of>de\s+|d['’]\s*)?(?P<city>" + _CITY + r")(?![\w-])"
     # "chambre régionale des comptes de Provence-Alpes-Côte d'Azur", "CRC PACA".
@@ -530,6 +531,7 @@ _COURTS = {
     "tribunal administratif": "Tribunal administratif",
     "ta": "Tribunal administratif",
     "cour administrative d appel": "Cour administrative d'appel",
+    "cour administrative": "Cour administrative d'appel",
     "caa": "Cour administrative d'appel",
     "tribunal judiciaire": "Tribunal judiciaire",
     "tj": "Tribunal judiciaire",
@@ -875,6 +877,7 @@ _SEASON_CUE = re.compile(
 )
 _YEAR_CUE = re.compile(
     r"(?:(?<!\w)(?:(?:au cours |à partir |d['’] ?ici )?(?:de )?l['’]ann[ée]es?|"
+    r"d['’] ?ici|(?:à )?l['’]horizon|comptes|"
     r"ann[ée]es?(?: scolaires?)?|en|pour|depuis|jusqu['’]en|avant|apr[èe]s|courant|"
     r"d[ée]but|fin|d[èe]s|exercices?|budgets?|budg[ée]taires?|administratif|primitif|"
     r"automne|printemps|[ée]t[ée]|hiver|rentr[ée]e|saison|l['’]an|entre|de|"
@@ -908,7 +911,7 @@ _NAMED_AFTER_PLACE = re.compile(
     r"m[ée]tropole(?:\s+europ[ée]enne)?|"
     r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunaux|tribunal(?:\s+"
     r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance)?|"
-    r"cour\s+(?:administrative\s+)?d['’]\s*appel|pr[ée]fectures?\s+de\s+police|"
+    r"cour\s+(?:administrative\s+)?d['’]\s*appel|cour\s+administrative|pr[ée]fectures?\s+de\s+police|"
     r"sous-pr[ée]fectures?|"
     r"quartier|cit[ée]|hameau|lieu-dit|lotissement|station|m[ée]tro|"
     # An intercommunality, a canton, a festival named after a town.
@@ -957,7 +960,7 @@ _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]
 _CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")
 _FUNDING_CUE = re.compile(
     r"subvention|financ|cofinanc|co-financ|dotation|fonds|aide|concours financier|"
-    r"participation|cr[ée]dits|enveloppe|soutien|contribu|allou|octroi|"
+    r"participation|cr[ée]dits|enveloppe|soutien|souten|contribu|allou|octroi|"
     r"\bgrant|funded|funding",
     re.I,
 )
@@ -1947,6 +1950,19 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             if key(words[0]) in _LOOSE_NEIGHBOURS or any(w.isdigit() for w in words):
                 continue
             _add_company(found, match["name"], match.start("name"), not_a_place=True)
+    for pattern in (_MADE_BY, _POST_AT):
+        for match in pattern.finditer(text):
+            words = [key(w) for w in match["name"].split()]
+            start, end = match.span("name")
+            if (
+                words[0] in _NOT_A_COMPANY_START
+                or words[0] in _LOOSE_NEIGHBOURS
+                or any(w.isdigit() for w in words)
+                or key(words[0]) in gazetteer().communes
+                or "PER" in labels.at(start, end)
+            ):
+                continue
+            _add_company(found, match["name"], start, not_a_place=True)
     # "L'association Vigie Liberté a demandé au juge": an association that goes to court
     # (an association of the field is in the gazetteer; a festival's is no organisation).
     for match in _LITIGANT_ASSOCIATION.finditer(text):
@@ -2082,6 +2098,37 @@ _KNOWN_AS = re.compile(
     r"[ \u00a0]+[«\"“]?[ \u00a0]*"
     r"(?P<name>[A-ZÀ-Ý0-9][\w&'’.-]*(?:[ \u00a0][A-ZÀ-Ý0-9&][\w&'’.-]*){0,3})"
 )
+# A company named as the maker or seller of something ("le minidrone Elsa, développé par
+# DCNS", "commercialisé par SMP Technologies"), or by the post of a person in it
+# ("dirigeant d'Excelium", "directeur commercial et marketing de Pryntec"): a capitalised
+# name right after the preposition, not a person's (spaCy), a place, nor a public body.
+_BY_NAME = r"(?P<name>(?-i:[A-ZÀ-Ý])[\w&'’.-]*+(?:[ \u00a0](?-i:[A-ZÀ-Ý0-9&])[\w&'’.-]*+){0,3})"
+_MADE_BY = re.compile(
+    # (Not "édité par": a newspaper's publisher, and media are not labelled.)
+    r"\b(?:d[ée]velopp[ée]|commercialis[ée]|con[çc]u|fabriqu[ée]|distribu[ée]|"
+    r"fourni|vendu|install[ée]|exploit[ée]|propos[ée])(?:e|s|es)?+[ \u00a0]++par[ \u00a0]++"
+    r"(?:la[ \u00a0]++soci[ée]t[ée][ \u00a0]++|l['’][ \u00a0]*+entreprise[ \u00a0]++|"
+    r"le[ \u00a0]++groupe[ \u00a0]++)?+" + _BY_NAME,
+    re.I,
+)
+_POST_AT = re.compile(
+    r"\b(?:dirigeant|dirigeante|directeur|directrice|PDG|fondateur|fondatrice|cofondateur|"
+    r"cofondatrice|co-fondateur|co-fondatrice|g[ée]rant|g[ée]rante|patron|patronne)"
+    # "commercial et marketing", "général adjoint": at most three words in lower case.
+    r"(?:[ \u00a0]++(?-i:[a-zà-ÿ])[\w-]*+){0,3}?[ \u00a0]++(?:de|d['’]|chez)[ \u00a0]*+" + _BY_NAME,
+    re.I,
+)
+# First words that make the name a public body, a title or a department of an
+# organisation, not a company ("proposé par Monsieur le Maire", "directeur de Cabinet").
+_NOT_A_COMPANY_START = {
+    *"monsieur madame m mme mm mr maire adjoint adjointe prefet prefete president presidente "
+    "ville commune mairie etat region departement conseil ministere ministre police "
+    "gendarmerie prefecture sous-prefecture direction service services cabinet agence "
+    "centre mission projet recherche publication communication securite surete ecole "
+    "institut universite hopital chu syndicat agglomeration metropole communaute "
+    "collectivite assemblee senat gouvernement republique tribunal cour justice "
+    "france europe union".split(),
+}
 _TRADE_NAME = re.compile(r"\s*«\s*(?P<name>(?-i:[A-ZÀ-Ý0-9])[^«»\n]{0,40}?)\s*»")
 # Not names: an anonymised party ("la société X"), words in capitals after a cue.
 _NOT_COMPANIES = {"x", "y", "z", "xx", "xxx", "le", "la", "les", "un", "une", "son", "sa"}

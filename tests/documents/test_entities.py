@@ -1157,6 +1157,36 @@ def test_the_maker_of_a_named_product_is_a_company():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The maker or seller of a product, and a person's post in a company.
+        ("Le minidrone Elsa, développé par DCNS, n'est pas au point.", {"DCNS"}),
+        (
+            "Le drone Idrone, commercialisé par SMP Technologies (le fabricant).",
+            {"SMP Technologies"},
+        ),
+        ("constate Servan Lépine, dirigeant d’Excelium, entreprise spécialisée", {"Excelium"}),
+        ("estime Emmanuel Dubois, directeur commercial et marketing de Pryntec.", {"Pryntec"}),
+        ("selon la directrice générale chez Transdev, Marie Martin.", {"Transdev"}),
+        # Not a public body, a title, a place, nor a person.
+        ("Le projet proposé par Monsieur le Maire est adopté.", set()),
+        ("Les caméras installées par la Ville de Nice filment la gare.", set()),
+        ("Le directeur de Cabinet du préfet a signé l'arrêté.", set()),
+        ("Le dispositif, installé par Marseille, couvre le port.", set()),
+        ("Le logiciel développé par Jean Dupont analyse les images.", set()),
+        ("Le quotidien, édité par le groupe Bayard, paraît le matin.", set()),
+    ],
+)
+def test_a_maker_or_a_post_in_a_company_names_the_company(text, expected):
+    assert values(text, "organisation") == expected
+
+
+def test_a_body_that_supports_a_project_funds_it():
+    text = "Le projet a vu le jour, soutenu par la Banque des Territoires à hauteur de 30 %."
+    assert "Banque des territoires" in values(text, "funder")
+
+
+@pytest.mark.parametrize(
     ("text", "kind", "expected"),
     [
         # The span of a name after its legal form starts at the name.
@@ -1199,6 +1229,8 @@ def test_hostile_runs_for_the_new_rules_keep_offsets():
         "le département" + " " * 20000 + "x",
         "de 1 à 1" + " " * 20000,
         "A." * 10000,
+        "développé par " + "Abc " * 5000,
+        "directeur" + " abc" * 5000 + " de",
     ):
         for item in detect_text(text):
             assert text[item.start : item.end] == item.text
