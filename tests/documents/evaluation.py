@@ -8,6 +8,7 @@ chooses which text is held out:
 
     .venv/bin/python -m tests.documents.evaluation --dev        # table + misses, to tune on
     .venv/bin/python -m tests.documents.evaluation --held-out   # table only, never misses
+    .venv/bin/python -m tests.documents.evaluation --agreement  # a second annotator's labels
 
 The held-out part prints no per-document misses: the rules are never fitted to it. The
 texts written for the project (`corpus/`) stay as unit tests:
@@ -218,6 +219,31 @@ def evaluate(
     return scores
 
 
+SECOND_LABELS = REAL / "second-labels.tsv"
+
+
+def agreement(path: Path = SECOND_LABELS) -> dict[str, tuple[int, int, int]]:
+    """A second annotator's labels against the corpus's, over the texts both labelled:
+    per kind, the (kind, value) pairs both gave, the corpus's only, the second's only."""
+    second: dict[str, set[tuple[str, str]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, kind, value = line.split("\t")
+            second.setdefault(name, set()).add((kind, canonical(kind, value)))
+    counts = {kind: [0, 0, 0] for kind in KINDS}
+    for item in load_real():
+        if item.name not in second:
+            continue
+        first = {(kind, canonical(kind, value)) for kind, value in item.expected}
+        for kind, _ in first & second[item.name]:
+            counts[kind][0] += 1
+        for kind, _ in first - second[item.name]:
+            counts[kind][1] += 1
+        for kind, _ in second[item.name] - first:
+            counts[kind][2] += 1
+    return {kind: (both, first, other) for kind, (both, first, other) in counts.items()}
+
+
 def main() -> None:
     import os
 
@@ -226,6 +252,13 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contrechamp.settings")
     django.setup()
     args = sys.argv[1:] or ["--held-out"]
+    if "--agreement" in args:
+        print("| kind | both | corpus only | second only | F1 |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for kind, (both, first, other) in agreement().items():
+            f1 = 2 * both / (2 * both + first + other) if both + first + other else 1.0
+            print(f"| {kind} | {both} | {first} | {other} | {f1:.2f} |")
+        return
     if "--dev" in args or "--held-out" in args:
         for part in ("dev", "held-out"):
             if f"--{part}" not in args:

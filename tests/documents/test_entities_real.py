@@ -28,7 +28,7 @@ MARGIN = 0.03
 # `.venv/bin/python -m tests.documents.evaluation --held-out`.
 MEASURED = {
     "commune": (0.93, 0.89),
-    "organisation": (0.93, 0.72),
+    "organisation": (0.93, 0.70),
     "technology": (0.99, 0.92),
     "funder": (0.90, 0.69),  # 55 labels: one miss is 0.02
     "amount": (0.97, 0.89),
@@ -52,7 +52,21 @@ def test_the_corpus_holds_a_hundred_real_texts_each_with_its_source():
     assert sum(1 for t in texts if not any(k == "technology" for k, _ in t.expected)) >= 20
     # No text twice (copied from the development part to the held-out one).
     assert len({t.text for t in texts}) == len(texts)
-    assert {path.suffix for path in REAL.iterdir()} <= {".txt", ".md"}
+    assert {path.suffix for path in REAL.iterdir()} <= {".txt", ".md", ".tsv"}
+
+
+def test_the_second_annotators_labels_are_of_held_out_texts_and_mostly_agree():
+    from tests.documents.evaluation import SECOND_LABELS, agreement
+
+    held_out = {t.name for t in load_real("held-out")}
+    names = {
+        line.split("\t")[0]
+        for line in SECOND_LABELS.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    }
+    assert len(names) >= 60 and names <= held_out
+    for kind, (both, first, other) in agreement().items():
+        assert kind in KINDS and 2 * both / (2 * both + first + other) >= 0.9, kind
 
 
 def test_the_held_out_part_is_drawn_by_hash_and_large_enough():
