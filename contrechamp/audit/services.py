@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from django.utils import timezone
 
 from contrechamp.audit import context
 from contrechamp.audit.models import AuditEntry, AuditHead, AuditLink
+
+logger = logging.getLogger(__name__)
 
 ACTION_PATTERN = re.compile(r"^[a-z][a-z_]{1,39}$")
 EMAIL = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[a-z]{2,}", re.IGNORECASE)
@@ -107,10 +110,12 @@ def audit_seals_batched() -> Iterator[None]:
         yield
     finally:
         _batched.reset(token)
-        if connection.vendor == "postgresql" and connection.in_atomic_block:
-            # Not while the caller's transaction holds its rows (see models.py).
+        if pending and connection.in_atomic_block:
+            # After the caller's transaction commits (and never if it rolls back): not
+            # while it holds its rows (see models.py), nor in a transaction an error
+            # already broke, which would hide that error behind the seal's.
             transaction.on_commit(lambda: _seal_all(pending), robust=True)
-        else:
+        elif pending:
             _seal_all(pending)
 
 
@@ -118,9 +123,15 @@ _SEAL_CHUNK = 500
 
 
 def _seal_all(ids: list[int]) -> None:
-    # Entries rolled back with their change are simply not found.
-    for start in range(0, len(ids), _SEAL_CHUNK):
-        audit_seal(ids=ids[start : start + _SEAL_CHUNK])
+    """Chain `ids`; a failure (a deadlock, the database gone) is logged and left to the
+    hourly seal, as after a single entry's commit: every change is committed already, and
+    the command that made them must still say what it did."""
+    try:
+        # Entries rolled back with their change are simply not found.
+        for start in range(0, len(ids), _SEAL_CHUNK):
+            audit_seal(ids=ids[start : start + _SEAL_CHUNK])
+    except Exception:
+        logger.exception("audit: %d entries left for the hourly seal", len(ids))
 
 
 @contextmanager

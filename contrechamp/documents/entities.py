@@ -540,6 +540,19 @@ _COURTS = {
 }
 
 
+# The seats of the administrative courts of appeal.
+_APPEAL_SEATS = {
+    "bordeaux",
+    "douai",
+    "lyon",
+    "marseille",
+    "nancy",
+    "nantes",
+    "paris",
+    "toulouse",
+    "versailles",
+}
+
 _gazetteer: Gazetteer | None = None
 _gazetteer_lock = threading.Lock()
 
@@ -877,7 +890,8 @@ _SEASON_CUE = re.compile(
 )
 _YEAR_CUE = re.compile(
     r"(?:(?<!\w)(?:(?:au cours |à partir |d['’] ?ici )?(?:de )?l['’]ann[ée]es?|"
-    r"d['’] ?ici|(?:à )?l['’]horizon|comptes|"
+    # ("les comptes 2005 et 2006"; not "aux comptes 2031", a budget's account number.)
+    r"d['’] ?ici|(?:à )?l['’]horizon|les comptes|"
     r"ann[ée]es?(?: scolaires?)?|en|pour|depuis|jusqu['’]en|avant|apr[èe]s|courant|"
     r"d[ée]but|fin|d[èe]s|exercices?|budgets?|budg[ée]taires?|administratif|primitif|"
     r"automne|printemps|[ée]t[ée]|hiver|rentr[ée]e|saison|l['’]an|entre|de|"
@@ -960,7 +974,9 @@ _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]
 _CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")
 _FUNDING_CUE = re.compile(
     r"subvention|financ|cofinanc|co-financ|dotation|fonds|aide|concours financier|"
-    r"participation|cr[ée]dits|enveloppe|soutien|souten|contribu|allou|octroi|"
+    r"participation|cr[ée]dits|enveloppe|soutien|contribu|allou|octroi|"
+    # "soutenu par", not "a soutenu que" (a party's plea).
+    r"soutenue?s?[ \u00a0]+(?:financi[èe]rement[ \u00a0]+)?par|"
     r"\bgrant|funded|funding",
     re.I,
 )
@@ -1958,7 +1974,10 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
                 words[0] in _NOT_A_COMPANY_START
                 or words[0] in _LOOSE_NEIGHBOURS
                 or any(w.isdigit() for w in words)
-                or key(words[0]) in gazetteer().communes
+                or words[0] in gazetteer().communes
+                or words[0] in gazetteer().area_keys
+                # A person. (Not spaCy's places: it tags most unknown companies so,
+                # "dirigeant d'Excelium"; countries are in the list above.)
                 or "PER" in labels.at(start, end)
             ):
                 continue
@@ -2102,32 +2121,63 @@ _KNOWN_AS = re.compile(
 # DCNS", "commercialisé par SMP Technologies"), or by the post of a person in it
 # ("dirigeant d'Excelium", "directeur commercial et marketing de Pryntec"): a capitalised
 # name right after the preposition, not a person's (spaCy), a place, nor a public body.
-_BY_NAME = r"(?P<name>(?-i:[A-ZÀ-Ý])[\w&'’.-]*+(?:[ \u00a0](?-i:[A-ZÀ-Ý0-9&])[\w&'’.-]*+){0,3})"
+# (A full stop only inside a name, "Sur.tis", not at a sentence's end: "…de Pryntec.
+# Marseille sera équipée" is no "Pryntec. Marseille".)
+_NAME_WORD_CHARS = r"(?:[\w&'’-]|\.(?=\w))*+"
+_BY_NAME = (
+    r"(?P<name>(?-i:[A-ZÀ-Ý])"
+    + _NAME_WORD_CHARS
+    + r"(?:[ \u00a0](?-i:[A-ZÀ-Ý0-9&])"
+    + _NAME_WORD_CHARS
+    + r"){0,3})"
+)
 _MADE_BY = re.compile(
-    # (Not "édité par": a newspaper's publisher, and media are not labelled.)
+    # (Not "édité par": a newspaper's publisher, and media are not labelled; not "proposé
+    # par", said of motions and amendments; not "le groupe", a council's political group.)
     r"\b(?:d[ée]velopp[ée]|commercialis[ée]|con[çc]u|fabriqu[ée]|distribu[ée]|"
-    r"fourni|vendu|install[ée]|exploit[ée]|propos[ée])(?:e|s|es)?+[ \u00a0]++par[ \u00a0]++"
-    r"(?:la[ \u00a0]++soci[ée]t[ée][ \u00a0]++|l['’][ \u00a0]*+entreprise[ \u00a0]++|"
-    r"le[ \u00a0]++groupe[ \u00a0]++)?+" + _BY_NAME,
+    r"fourni|vendu|install[ée]|exploit[ée])(?:e|s|es)?+[ \u00a0]++par[ \u00a0]++"
+    r"(?:la[ \u00a0]++soci[ée]t[ée][ \u00a0]++|l['’][ \u00a0]*+entreprise[ \u00a0]++)?+" + _BY_NAME,
     re.I,
 )
 _POST_AT = re.compile(
     r"\b(?:dirigeant|dirigeante|directeur|directrice|PDG|fondateur|fondatrice|cofondateur|"
     r"cofondatrice|co-fondateur|co-fondatrice|g[ée]rant|g[ée]rante|patron|patronne)"
-    # "commercial et marketing", "général adjoint": at most three words in lower case.
-    r"(?:[ \u00a0]++(?-i:[a-zà-ÿ])[\w-]*+){0,3}?[ \u00a0]++(?:de|d['’]|chez)[ \u00a0]*+" + _BY_NAME,
+    # "commercial et marketing", "général adjoint": at most three words in lower case, no
+    # article ("directeur de la rédaction de Nice-Matin" is a newspaper's).
+    r"(?:[ \u00a0]++(?!(?:de|du|des|la|le|les|l|d|au|aux)\b)(?-i:[a-zà-ÿ])[\w-]*+){0,3}?"
+    r"[ \u00a0]++(?:de|d['’]|chez)[ \u00a0]*+" + _BY_NAME,
     re.I,
 )
-# First words that make the name a public body, a title or a department of an
-# organisation, not a company ("proposé par Monsieur le Maire", "directeur de Cabinet").
+# First words that make the name a public body, a title, a post's field, a medium, a
+# party or a country, not a company ("proposé par Monsieur le Maire", "directeur de
+# Cabinet", "directeur de Travaux chez…", "cofondateur de Mediapart", "le patron de
+# Bercy"). Places (communes, départements, régions) are refused by name.
 _NOT_A_COMPANY_START = {
-    *"monsieur madame m mme mm mr maire adjoint adjointe prefet prefete president presidente "
-    "ville commune mairie etat region departement conseil ministere ministre police "
+    key(word)
+    for word in "monsieur madame m mme mm mr maire adjoint adjointe prefet prefete president "
+    "presidente ville commune mairie etat region departement conseil ministere ministre police "
     "gendarmerie prefecture sous-prefecture direction service services cabinet agence "
-    "centre mission projet recherche publication communication securite surete ecole "
-    "institut universite hopital chu syndicat agglomeration metropole communaute "
+    "centre mission projet projets recherche publication communication securite surete "
+    "ecole institut universite hopital chu syndicat agglomeration metropole communaute "
     "collectivite assemblee senat gouvernement republique tribunal cour justice "
-    "france europe union".split(),
+    "france europe union "
+    # The field of a post.
+    "travaux exploitation etudes site production secteur zone programme campagne "
+    "clientele marketing developpement innovation strategie operations investissement "
+    "investissements achats ventes chantier ressources affaires recherches formation "
+    "redaction information informations "
+    # Public bodies and schools the press names by one word.
+    "sciences telecom inria cnrs inserm frontex europol interpol bercy beauvau matignon "
+    "elysee "
+    # Media (not labelled), and parties.
+    "mediapart liberation humanite ouest-france nice-matin var-matin corse-matin "
+    "franceinfo bfm bfmtv tf1 lci cnews arte afp reuters numerama reporterre streetpress "
+    "marianne mediacites reconquete renaissance horizons lfi rn ps lr eelv modem udi pcf "
+    "npa "
+    # Countries ("les drones, fournis par Israël").
+    "israel chine etats-unis russie monaco allemagne royaume-uni italie espagne belgique "
+    "suisse japon coree turquie inde canada maroc algerie tunisie luxembourg pays-bas "
+    "qatar emirats ukraine pologne".split()
 }
 _TRADE_NAME = re.compile(r"\s*«\s*(?P<name>(?-i:[A-ZÀ-Ý0-9])[^«»\n]{0,40}?)\s*»")
 # Not names: an anonymised party ("la société X"), words in capitals after a cue.
@@ -2199,8 +2249,11 @@ def _institutions(text: str) -> list[Found]:
             city = communes[0].name if communes else (city.title() if city.isupper() else city)
             court = _COURTS[key(match["court"])]
             joined = "d'" if key(city)[:1] in "aeiouy" else "de "
-            # "CAA Marseille, 12 mars 2020": without "de", only before a commune's name.
-            if match["of"] or communes:
+            # "CAA Marseille, 12 mars 2020": without "de", only before a commune's name;
+            # "Cour administrative de X" without "d'appel", only for a French appeal
+            # court's seat (not "la Cour administrative de Mannheim").
+            bare_appeal = key(match["court"]) == "cour administrative"
+            if (match["of"] or communes) and not (bare_appeal and key(city) not in _APPEAL_SEATS):
                 value = f"{court} {joined}{city}"
         elif match["chamber"]:
             region = match["region"] or match["short"]

@@ -214,3 +214,36 @@ def test_a_batch_whose_process_died_is_chained_by_the_periodic_job(db):
     assert audit_verify().unsealed == 3
     assert seal.call() == 3
     assert _unsealed(made) == 0 and audit_verify().ok
+
+
+def test_a_batch_whose_chaining_fails_leaves_its_entries_to_the_hourly_seal(
+    db, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from django.db import OperationalError
+
+    from contrechamp.audit import services
+    from contrechamp.audit.tasks import seal
+
+    def deadlock(ids=None):
+        raise OperationalError("deadlock detected")
+
+    with django_capture_on_commit_callbacks(execute=True), services.audit_seals_batched():
+        made = [audit_record("changed", details={"fields": [f"f{i}"]}) for i in range(3)]
+        monkeypatch.setattr(services, "audit_seal", deadlock)
+    # The block ended without raising: what was committed stays, and says so in the log.
+    assert _unsealed(made) == 3
+    assert "3 entries left for the hourly seal" in caplog.text
+    monkeypatch.undo()
+    assert seal.call() == 3 and audit_verify().ok
+
+
+def test_an_error_inside_a_batch_in_a_transaction_is_the_error_raised(db):
+    from django.db import IntegrityError, transaction
+
+    from contrechamp.audit.models import AuditHead
+    from contrechamp.audit.services import audit_seals_batched
+
+    AuditHead.objects.get_or_create(pk=1)
+    with pytest.raises(IntegrityError), transaction.atomic(), audit_seals_batched():
+        audit_record("changed", details={"fields": ["x"]})
+        AuditHead.objects.create(pk=1)  # the change fails: not a chaining error instead

@@ -1175,10 +1175,57 @@ def test_the_maker_of_a_named_product_is_a_company():
         ("Le dispositif, installé par Marseille, couvre le port.", set()),
         ("Le logiciel développé par Jean Dupont analyse les images.", set()),
         ("Le quotidien, édité par le groupe Bayard, paraît le matin.", set()),
+        # Found by a review: media, public bodies, schools, countries, parties, a post's
+        # field, and a sentence's end are no company.
+        ("explique Edwy Plenel, cofondateur de Mediapart.", set()),
+        ("selon Laurent Joffrin, directeur de Libération, la loi passe.", set()),
+        ("Elle est directrice de la rédaction de Nice-Matin.", set()),
+        ("Un podcast proposé par Arte Radio est en ligne.", set()),
+        ("Hans Leijtens, directeur exécutif de Frontex, répond.", set()),
+        ("Le logiciel, développé par Inria, est libre.", set()),
+        ("Il est directeur de Sciences Po.", set()),
+        ("Le patron de Bercy a parlé.", set()),
+        ("Il est directeur de Seine-Saint-Denis Habitat.", set()),
+        ("Les drones, fournis par Israël, volent.", set()),
+        ("L'amendement proposé par le groupe Socialiste est rejeté.", set()),
+        ("selon le dirigeant de Reconquête, rien ne change.", set()),
+        ("Jean Martin, Directeur de Travaux chez Citelum, confirme.", {"Citelum"}),
+        ("M. Paul Roux, Directeur d'Exploitation de Keolis Lyon, confirme.", {"Keolis"}),
+        ("Il est directeur d'Études à l'EHESS.", set()),
+        (
+            "a expliqué le directeur commercial de Pryntec. Marseille sera équipée en 2026.",
+            {"Pryntec"},
+        ),
     ],
 )
 def test_a_maker_or_a_post_in_a_company_names_the_company(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # A party's plea is no funding.
+        (
+            "La Région Auvergne-Rhône-Alpes, défenderesse, a soutenu que la requête était "
+            "irrecevable.",
+            "funder",
+            set(),
+        ),
+        # A budget's account numbers are no years.
+        ("Les crédits sont inscrits au budget 2024, aux comptes 2031 et 2033.", "date", {"2024"}),
+        ("Les rapports sur les comptes 2005 et 2006 du délégataire.", "date", {"2005", "2006"}),
+        # Only a French appeal court's seat makes "Cour administrative de X" one.
+        ("La Cour administrative de Mannheim a validé le texte.", "organisation", set()),
+        (
+            "La question fut posée à la Cour Administrative de Marseille.",
+            "organisation",
+            {"Cour administrative d'appel de Marseille"},
+        ),
+    ],
+)
+def test_pleas_account_numbers_and_foreign_courts(text, kind, expected):
+    assert values(text, kind) == expected
 
 
 def test_a_body_that_supports_a_project_funds_it():
