@@ -256,16 +256,21 @@ def _upload_entries() -> list[int]:
     )
 
 
+def _four_minutes(tmp_path):
+    folder = tmp_path / "envoi"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"{i}.txt").write_text(f"Compte rendu numéro {i} du conseil municipal.")
+    return folder
+
+
 def test_a_folder_added_is_chained_in_the_audit_log_at_the_end(
     tmp_path, monkeypatch, django_capture_on_commit_callbacks
 ):
     from contrechamp.audit.models import AuditEntry
     from contrechamp.audit.services import audit_verify
 
-    folder = tmp_path / "envoi"
-    folder.mkdir()
-    for i in range(4):
-        (folder / f"{i}.txt").write_text(f"Compte rendu numéro {i} du conseil municipal.")
+    folder = _four_minutes(tmp_path)
     sealed_while_adding = []
     real_ingest = services.document_ingest
 
@@ -293,10 +298,7 @@ def test_a_folder_whose_upload_breaks_midway_still_chains_what_it_added(
     from contrechamp.audit.models import AuditEntry
     from contrechamp.audit.services import audit_verify
 
-    folder = tmp_path / "envoi"
-    folder.mkdir()
-    for i in range(4):
-        (folder / f"{i}.txt").write_text(f"Compte rendu numéro {i} du conseil municipal.")
+    folder = _four_minutes(tmp_path)
     real_ingest = services.document_ingest
 
     def ingest(**kwargs):
@@ -311,3 +313,28 @@ def test_a_folder_whose_upload_breaks_midway_still_chains_what_it_added(
     assert len(entries) == 2  # 0.txt and 1.txt
     assert not AuditEntry.objects.filter(id__in=entries, link__isnull=True).exists()
     assert audit_verify().ok
+
+
+def test_a_folder_whose_chaining_fails_is_added_and_said_so(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import OperationalError
+
+    from contrechamp.audit import services as audit
+    from contrechamp.audit.models import AuditEntry
+    from contrechamp.audit.tasks import seal
+
+    folder = _four_minutes(tmp_path)
+
+    def deadlock(ids=None):
+        raise OperationalError("deadlock detected")
+
+    monkeypatch.setattr(audit, "audit_seal", deadlock)
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("documents", "add", str(folder), stdout=out)
+    # Every file added and listed; the entries wait for the hourly seal.
+    assert out.getvalue().count("queued") == 4
+    assert AuditEntry.objects.filter(id__in=_upload_entries(), link__isnull=True).count() == 4
+    monkeypatch.undo()
+    assert seal.call() >= 4
