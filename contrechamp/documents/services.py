@@ -207,8 +207,36 @@ def _heartbeat(document: Document) -> None:
     now = time.monotonic()
     if now - getattr(document, "_lease_renewed", -1e9) < lease().total_seconds() / 10:
         return
-    Document.objects.filter(id=document.id).update(lease_until=timezone.now() + lease())
+    renewed = timezone.now() + lease()
+    # Only the lease this process holds: after a pause longer than it, another worker may
+    # have taken the document (see `_still_held`).
+    if Document.objects.filter(id=document.id, lease_until=_held_lease(document)).update(
+        lease_until=renewed
+    ):
+        document._held_lease = renewed  # type: ignore[attr-defined]
     document._lease_renewed = now  # type: ignore[attr-defined]
+
+
+def _held_lease(document: Document) -> datetime | None:
+    return getattr(document, "_held_lease", None)
+
+
+def _still_held(document: Document) -> bool:
+    """Whether this process still holds the document's lease; inside a transaction, the
+    row is locked until it ends. A worker paused longer than its lease (a frozen machine)
+    finds another worker on the document, and must not write its outcome over that one's
+    (a document processed marked failed by the late worker's collision on its pages)."""
+    held = _held_lease(document)
+    return (
+        held is not None
+        and Document.objects.select_for_update().filter(id=document.id, lease_until=held).exists()
+    )
+
+
+def _taken_over(document: Document) -> Document:
+    logger.warning("document %s: another worker took it over; this one stops", document.id)
+    document.refresh_from_db()
+    return document
 
 
 def _claim(document: Document) -> bool:
@@ -234,10 +262,14 @@ def document_process(*, document: Document, batch_index: bool = False) -> Docume
         document.refresh_from_db()
         return document
     document.refresh_from_db()
+    document._held_lease = document.lease_until  # type: ignore[attr-defined]
     try:
         return _run_steps(document)
     finally:
-        Document.objects.filter(id=document.id).update(lease_until=None)
+        # Not another worker's lease, when this one's was taken over.
+        Document.objects.filter(id=document.id, lease_until=_held_lease(document)).update(
+            lease_until=None
+        )
         if not batch_index:
             # After the commit of a transaction around this call, as the queueing.
             search.index_flush_after_commit()
@@ -296,11 +328,14 @@ def _run_steps(document: Document) -> Document:
         step.finished_at = timezone.now()
         step.duration_ms = int((time.perf_counter() - began) * 1000)
         step.save(update_fields=["status", "output", "finished_at", "duration_ms"])
-    document.status, document.error = "done", ""
-    document.processed_at = timezone.now()
-    # What the file says of itself, written by the pipeline: no audit entry (see
-    # `audit.recording.DERIVED_UPDATES`); the upload's "created" entry stays.
-    save_derived(document, [*_FOUND, "status", "error", "processed_at", "updated_at"])
+    with transaction.atomic():
+        if not _still_held(document):
+            return _taken_over(document)
+        document.status, document.error = "done", ""
+        document.processed_at = timezone.now()
+        # What the file says of itself, written by the pipeline: no audit entry (see
+        # `audit.recording.DERIVED_UPDATES`); the upload's "created" entry stays.
+        save_derived(document, [*_FOUND, "status", "error", "processed_at", "updated_at"])
     return document
 
 
@@ -309,13 +344,17 @@ _FOUND = ["kind", "mime", "page_count", "date"]
 
 
 def _fail(document: Document, step: Step, reason: str, began: float | None = None) -> Document:
-    step.status, step.error, step.finished_at = "failed", reason, timezone.now()
-    if began is not None:
-        step.duration_ms = int((time.perf_counter() - began) * 1000)
-    step.save()
-    document.status, document.error = "failed", reason
-    document.processed_at = timezone.now()
-    document.save(update_fields=[*_FOUND, "status", "error", "processed_at", "updated_at"])
+    with transaction.atomic():
+        if not _still_held(document):
+            # The error is likely the other worker's rows (its pages): not the file's.
+            return _taken_over(document)
+        step.status, step.error, step.finished_at = "failed", reason, timezone.now()
+        if began is not None:
+            step.duration_ms = int((time.perf_counter() - began) * 1000)
+        step.save()
+        document.status, document.error = "failed", reason
+        document.processed_at = timezone.now()
+        document.save(update_fields=[*_FOUND, "status", "error", "processed_at", "updated_at"])
     return document
 
 

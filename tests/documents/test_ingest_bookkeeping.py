@@ -305,3 +305,50 @@ def test_step_rows_made_here_are_not_read_twice(library):
     reads = [q for q in queries if q["sql"].startswith('SELECT "documents_step"')]
     assert len(reads) == 1
     assert Step.objects.filter(document=document, status="done").count() == len(Step.NAMES)
+
+
+def _taken_over_during(monkeypatch, document, *, then_raise: Exception | None = None):
+    """While this worker runs its extraction, another worker (this one's lease ran out)
+    takes the document: a new lease, the status it set."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    real = dict(services.STEPS)["extract"]
+    theirs = timezone.now() + timedelta(hours=1)
+
+    def extract(doc):
+        output = real(doc)
+        Document.objects.filter(id=document.id).update(lease_until=theirs, status="processing")
+        if then_raise is not None:
+            raise then_raise
+        return output
+
+    monkeypatch.setattr(
+        services, "STEPS", [(n, extract if n == "extract" else f) for n, f in services.STEPS]
+    )
+    return theirs
+
+
+@pytest.mark.django_db
+def test_a_late_worker_whose_document_was_taken_over_writes_no_failure(library, monkeypatch):
+    # The late worker collides with the new one's page rows: its error is not the file's.
+    from django.db import IntegrityError
+
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
+    theirs = _taken_over_during(monkeypatch, document, then_raise=IntegrityError("duplicate page"))
+    document_process(document=document)
+    document.refresh_from_db()
+    assert document.status == "processing" and document.error == ""
+    assert document.lease_until == theirs  # the new worker's lease is not released
+    assert Step.objects.get(document=document, name="extract").status != "failed"
+
+
+@pytest.mark.django_db
+def test_a_late_worker_whose_document_was_taken_over_writes_no_outcome(library, monkeypatch):
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
+    theirs = _taken_over_during(monkeypatch, document)
+    returned = document_process(document=document)
+    document.refresh_from_db()
+    assert returned.status == document.status == "processing"
+    assert document.lease_until == theirs
