@@ -1957,25 +1957,22 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
                 Found("organisation", trade["name"], trade["name"], *trade.span("name"), 0.6)
             )
     # "Eclatec, une entreprise meurthe-et-mosellane de…": the name before its apposition;
-    # "la solution Rapid Review de Milestone": the maker of a product (not a town's).
-    for pattern in (_APPOSED_COMPANY, _MAKER_OF_PRODUCT):
+    # "la solution Rapid Review de Milestone": the maker of a product (not a town's);
+    # "développé par DCNS", "dirigeant d'Excelium": a maker, or a post in a company.
+    for pattern in (_APPOSED_COMPANY, _MAKER_OF_PRODUCT, _MADE_BY, _POST_AT):
+        by_role = pattern in (_MADE_BY, _POST_AT)
         for match in pattern.finditer(text):
+            words = match["name"].split()
+            first = key(words[0])
+            start, end = match.span("name")
             # Not the opening words of a sentence: "À Nancy, une entreprise…", "Hier, la
             # société…", "Depuis 2019, cette entreprise…".
-            words = match["name"].split()
-            if key(words[0]) in _LOOSE_NEIGHBOURS or any(w.isdigit() for w in words):
+            if first in _LOOSE_NEIGHBOURS or any(w.isdigit() for w in words):
                 continue
-            _add_company(found, match["name"], match.start("name"), not_a_place=True)
-    for pattern in (_MADE_BY, _POST_AT):
-        for match in pattern.finditer(text):
-            words = [key(w) for w in match["name"].split()]
-            start, end = match.span("name")
-            if (
-                words[0] in _NOT_A_COMPANY_START
-                or words[0] in _LOOSE_NEIGHBOURS
-                or any(w.isdigit() for w in words)
-                or words[0] in gazetteer().communes
-                or words[0] in gazetteer().area_keys
+            if by_role and (
+                first in _NOT_A_COMPANY_START
+                or first in g.communes
+                or first in g.area_keys
                 # A person. (Not spaCy's places: it tags most unknown companies so,
                 # "dirigeant d'Excelium"; countries are in the list above.)
                 or "PER" in labels.at(start, end)
