@@ -233,6 +233,16 @@ def _still_held(document: Document) -> bool:
     )
 
 
+def _save_step(document: Document, step: Step, fields: list[str]) -> bool:
+    """Write `fields` of the step row if this process still holds the document's lease, in
+    the one query the write costs anyway (the lease read in its WHERE). A worker paused
+    past its lease stops at its next step instead of writing over the rows of the worker
+    that took the document over and running the rest of the steps alongside it."""
+    values = {field: getattr(step, field) for field in fields}
+    held = Step.objects.filter(id=step.id, document__lease_until=_held_lease(document))
+    return held.update(**values) == 1
+
+
 def _taken_over(document: Document) -> Document:
     logger.warning("document %s: another worker took it over; this one stops", document.id)
     document.refresh_from_db()
@@ -312,7 +322,9 @@ def _run_steps(document: Document) -> Document:
             )
         step.status, step.attempts, step.error = "running", step.attempts + 1, ""
         step.started_at, step.finished_at = timezone.now(), None
-        step.save(update_fields=["status", "attempts", "error", "started_at", "finished_at"])
+        running = ["status", "attempts", "error", "started_at", "finished_at"]
+        if not _save_step(document, step, running):
+            return _taken_over(document)
         began = time.perf_counter()
         try:
             output = run(document)
@@ -327,7 +339,8 @@ def _run_steps(document: Document) -> Document:
         step.status, step.output = "done", output or {}
         step.finished_at = timezone.now()
         step.duration_ms = int((time.perf_counter() - began) * 1000)
-        step.save(update_fields=["status", "output", "finished_at", "duration_ms"])
+        if not _save_step(document, step, ["status", "output", "finished_at", "duration_ms"]):
+            return _taken_over(document)
     with transaction.atomic():
         if not _still_held(document):
             return _taken_over(document)

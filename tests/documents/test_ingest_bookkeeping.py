@@ -352,3 +352,29 @@ def test_a_late_worker_whose_document_was_taken_over_writes_no_outcome(library, 
     document.refresh_from_db()
     assert returned.status == document.status == "processing"
     assert document.lease_until == theirs
+
+
+@pytest.mark.django_db
+def test_a_late_worker_writes_no_step_row_and_runs_no_later_step(library, monkeypatch):
+    # The worker that took the document over owns its step rows: the late one neither
+    # marks its extraction done over the other's nor goes on to the steps after it.
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
+    _taken_over_during(monkeypatch, document)
+    ran: list[str] = []
+    monkeypatch.setattr(
+        services,
+        "STEPS",
+        [
+            (name, run if name in ("detect", "extract") else (lambda d, n=name: ran.append(n)))
+            for name, run in services.STEPS
+        ],
+    )
+    document_process(document=document)
+    assert ran == []
+    extract = Step.objects.get(document=document, name="extract")
+    assert extract.status == "running" and extract.finished_at is None
+    assert set(
+        Step.objects.filter(document=document)
+        .exclude(name__in=["detect", "extract"])
+        .values_list("status", flat=True)
+    ) == {"pending"}
