@@ -318,10 +318,16 @@ class Gazetteer:
         # "la préfecture de Nice": the prefecture of the department Nice is the seat of.
         self.seats = {row["chefLieu"]: row["code"] for row in rows if row.get("chefLieu")}
         with gzip.open(PLACES_DATA / "etalab-regions.json.gz", "rt", encoding="utf-8") as f:
-            self.region_articles = {
-                row["nom"]: _DEPARTMENT_ARTICLES.get(row.get("typeLiaison", 0), "de ")
-                for row in json.load(f)
-            }
+            region_rows = json.load(f)
+        self.region_articles = {
+            row["nom"]: _DEPARTMENT_ARTICLES.get(row.get("typeLiaison", 0), "de ")
+            for row in region_rows
+        }
+        # The department of a region's seat: its prefect is that department's.
+        self.region_seats = {
+            row["nom"]: self.seats.get(row.get("chefLieu", ""), "") for row in region_rows
+        }
+        self.region_seats.update(FORMER_REGIONS)
         # (code, name, the article its name takes after "de": "des ", "de l'", "du "...)
         self.department_names = [
             (code, name, _DEPARTMENT_ARTICLES.get(linking.get(code, 0), "de "))
@@ -471,25 +477,26 @@ REGION_SHORT = {
     "IDF": "Île-de-France",
     "BFC": "Bourgogne-Franche-Comté",
 }
-# Regions before 2016: chambres régionales des comptes of older reports.
-FORMER_REGIONS = [
-    "Alsace",
-    "Aquitaine",
-    "Auvergne",
-    "Basse-Normandie",
-    "Bourgogne",
-    "Champagne-Ardenne",
-    "Franche-Comté",
-    "Haute-Normandie",
-    "Languedoc-Roussillon",
-    "Limousin",
-    "Lorraine",
-    "Midi-Pyrénées",
-    "Nord-Pas-de-Calais",
-    "Picardie",
-    "Poitou-Charentes",
-    "Rhône-Alpes",
-]
+# Regions before 2016 (chambres régionales des comptes of older reports, their prefects),
+# with the department of their seat, where their prefect sat.
+FORMER_REGIONS = {
+    "Alsace": "67",
+    "Aquitaine": "33",
+    "Auvergne": "63",
+    "Basse-Normandie": "14",
+    "Bourgogne": "21",
+    "Champagne-Ardenne": "51",
+    "Franche-Comté": "25",
+    "Haute-Normandie": "76",
+    "Languedoc-Roussillon": "34",
+    "Limousin": "87",
+    "Lorraine": "57",
+    "Midi-Pyrénées": "31",
+    "Nord-Pas-de-Calais": "59",
+    "Picardie": "80",
+    "Poitou-Charentes": "86",
+    "Rhône-Alpes": "69",
+}
 _CITY = r"(?-i:[A-ZÀ-Ý][^\W\d_]*(?:[-‐][^\W\d_]+)*)"
 _NOT_LOWER_AFTER = r"(?-i:(?![a-zà-ÿ]))"
 # Filled in with the places' names by `Gazetteer._read_institutions`.
@@ -501,6 +508,12 @@ _INSTITUTIONS = (
     r"(?:\s*(?:du\s+d[ée]partement\s+)?(?:de\s*la|du|des|de\s*l['’]|d['’]|de)\s*"
     r"(?P<department>{departments})" + _NOT_LOWER_AFTER + r"(?:\s+et\s+(?:de\s+|d['’]\s*)?"
     r"(?P<also>" + _CITY + r")(?![\w-]))?|"
+    # "préfet de la région Guyane", "préfète de Bretagne": a region's prefect is the
+    # prefect of the department of its seat (after the departments: "de la Guyane").
+    r"\s*(?:de\s+(?:la\s+)?r[ée]gion\s+(?:de\s*la\s+|du\s+|des\s+|de\s*l['’]\s*|d['’]\s*|de\s+)?|"
+    r"de\s*la\s+|du\s+|des\s+|de\s*l['’]\s*|d['’]\s*|de\s+)"
+    r"(?:(?P<region_of>{regions})" + _NOT_LOWER_AFTER + r"|(?-i:(?P<region_short>{abbreviations}))"
+    r"(?![\w-]))|"
     # "PREFECTURE 44", the stamp of an order: the department's number.
     r"\s+(?:du\s+)?(?P<number>\d\d|2[AB]|97[1-6])(?![\w-])|"
     # "préfectures de police de Paris et (de) Marseille": the city's department.
@@ -2213,6 +2226,11 @@ def _institutions(text: str) -> list[Found]:
                     ]
                 else:
                     value = "Préfecture " + ("de police " if police else "") + article + name
+            elif (match["region_of"] or match["region_short"]) and not police:
+                region = g.region_by_key.get(key(match["region_of"] or match["region_short"]))
+                entry = g.department_by_code.get(g.region_seats.get(region or "", ""))
+                if entry is not None:
+                    value = f"Préfecture {entry[2]}{entry[1]}"
             elif match["number"] and not police:
                 entry = g.department_by_code.get(match["number"])
                 if entry is not None and match["prefecture"].lower().endswith("ecture"):

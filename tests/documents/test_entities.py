@@ -174,6 +174,38 @@ def test_other_prefects_are_no_prefecture(text):
 @pytest.mark.parametrize(
     "text, value",
     [
+        # A region's prefect is the prefect of the department of its seat.
+        ("Le préfet de Bretagne a publié un arrêté.", "Préfecture d'Ille-et-Vilaine"),
+        ("Le préfet de la région Guyane, chevalier", "Préfecture de la Guyane"),
+        ("la préfète de la région Occitanie a signé", "Préfecture de la Haute-Garonne"),
+        ("le préfet de région Grand Est", "Préfecture du Bas-Rhin"),
+        ("du préfet de la région Provence-Alpes-Côte d'Azur", "Préfecture des Bouches-du-Rhône"),
+        ("le préfet de la région PACA", "Préfecture des Bouches-du-Rhône"),
+        # Before 2016: the seat of the region of then (Montpellier, not Toulouse).
+        ("le préfet de la région Languedoc-Roussillon", "Préfecture de l'Hérault"),
+        # A department's name before a region's: "de la Guyane" is the department.
+        ("le préfet de la Guyane", "Préfecture de la Guyane"),
+    ],
+)
+def test_a_regions_prefect_is_the_prefecture_of_its_seat(text, value):
+    assert {v for v in values(text, "organisation") if v.startswith("Préfecture")} == {value}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le préfet de région a signé",  # which region: not said
+        "le préfet de Bretagnes-sur-Mer",
+        "le sous-préfet de Bretagne",
+    ],
+)
+def test_a_prefect_of_no_named_region_is_no_prefecture(text):
+    assert not {v for v in values(text, "organisation") if v.startswith("Préfecture")}
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
         (
             "Le tribunal administratif de Nice a rejeté la requête.",
             "Tribunal administratif de Nice",
