@@ -91,8 +91,9 @@ def text_date(texts: list[str]) -> date | None:
     return None
 
 
-def document_date(document: Document) -> date | None:
-    """The date of a document that has none: its metadata's, else its text's."""
+def document_date(document: Document, texts: list[str] | None = None) -> date | None:
+    """The date of a document that has none: its metadata's, else its text's (`texts`:
+    its pages' texts in order, when the caller has them already)."""
     if document.kind in ("html", "docx", "odt"):
         try:
             found = metadata_date(document.kind, files.original(document))
@@ -100,17 +101,20 @@ def document_date(document: Document) -> date | None:
             found = None
         if found:
             return found
-    texts = list(document.pages.order_by("number").values_list("text", flat=True))
+    if texts is None:
+        texts = list(document.pages.order_by("number").values_list("text", flat=True))
     return text_date(texts)
 
 
-def document_date_fill(document: Document, *, save: bool = True) -> None:
+def document_date_fill(
+    document: Document, *, save: bool = True, texts: list[str] | None = None
+) -> None:
     """Give `document` a date when it has none and one can be read. `save=False`: set
     on the instance only (the pipeline saves it with the document's final status: one
     write and one audit entry instead of two)."""
     if document.date is not None:
         return
-    found = document_date(document)
+    found = document_date(document, texts)
     if found is not None:
         document.date = found
         if save:

@@ -378,3 +378,32 @@ def test_a_late_worker_writes_no_step_row_and_runs_no_later_step(library, monkey
         .exclude(name__in=["detect", "extract"])
         .values_list("status", flat=True)
     ) == {"pending"}
+
+
+@pytest.mark.django_db
+def test_a_text_pdf_is_not_read_back_for_its_ocr_nor_its_date(library):
+    # The extraction hands its page texts to the steps after it in the same run.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
+    with CaptureQueriesContext(connection) as queries:
+        document = document_process(document=document)
+    assert document.date == date(2021, 3, 12)
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "documents_page"')]
+    # Neither the OCR step's pages to read nor the date's page texts: the entity step's
+    # pages and the index's are what is read.
+    assert not [sql for sql in reads if '"needs_ocr"' in sql.split("WHERE")[-1]]
+    assert not [sql for sql in reads if sql.startswith('SELECT "documents_page"."text" AS')]
+    assert len(reads) == 3
+
+
+@pytest.mark.django_db
+def test_the_date_of_a_page_read_by_ocr_is_found_after_the_ocr(library):
+    # A text page without a date and a scanned page with one: the extraction's texts are
+    # not final, the date comes from the page OCR read.
+    data = samples.mixed_pdf("Ordre du jour de la séance publique.", "Séance du 25 mars 2022")
+    document = document_ingest(data=data, filename="scan.pdf").document
+    document = document_process(document=document)
+    assert document.status == "done"
+    assert document.date == date(2022, 3, 25)
