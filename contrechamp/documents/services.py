@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pymupdf
 from django.conf import settings
@@ -46,6 +46,7 @@ from contrechamp.registry.services import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models import Field
 
 logger = logging.getLogger(__name__)
 
@@ -243,8 +244,8 @@ def _save_step(document: Document, step: Step, fields: list[str]) -> bool:
         return False
     # In SQL of its own: the ORM's UPDATE through a join (a subquery) cost twice the
     # plain write in building the query alone, a tenth of a short document's ingest.
-    step_fields = [Step._meta.get_field(name) for name in fields]
-    lease_field = Document._meta.get_field("lease_until")
+    step_fields = [cast("Field[Any, Any]", Step._meta.get_field(name)) for name in fields]
+    lease_field = cast("Field[Any, Any]", Document._meta.get_field("lease_until"))
     quote = connection.ops.quote_name
     sql = (
         f"UPDATE {quote(Step._meta.db_table)} SET "
