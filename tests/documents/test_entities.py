@@ -300,6 +300,13 @@ def test_companies_after_a_cue_or_a_legal_form(text, value):
         ("au titre du Programme d'investissements d'avenir", "PIA"),
         ("les crédits du plan de relance", "Plan de relance"),
         ("l'ANRU qui finance le projet à hauteur de 30.000 euros", "ANRU"),
+        # New Caledonia's provinces and the overseas collectivities fund as Régions do.
+        ("une convention avec la province Sud pour financer quatorze caméras", "Province Sud"),
+        ("subventionné par la Province des îles Loyauté", "Province des îles Loyauté"),
+        (
+            "la Collectivité de Saint-Martin finance le centre de supervision",
+            "Collectivité de Saint-Martin",
+        ),
     ],
 )
 def test_funders_in_their_usual_names(text, value):
@@ -310,6 +317,7 @@ def test_regions_departments_and_the_union_fund_only_when_the_sentence_says_so()
     text = "Les communes du département du Loiret demandent une aide financière à l'État."
     assert values(text, "funder") == set()
     assert values("L'Union européenne a adopté le règlement.", "funder") == set()
+    assert values("Le président de la province Sud a visité Nouméa.", "funder") == set()
     text = "La Région Sud finance 40 % du projet."
     assert values(text, "organisation") == set()
     # The other ways French says a body pays.
