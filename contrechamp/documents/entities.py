@@ -30,6 +30,7 @@ from django.db.models import Count, Max, Sum
 
 from contrechamp.documents.models import Document, Entity, Page
 from contrechamp.lib.text import (
+    french_words_among,
     has_separator,
     joins_name_words,
     name_key,
@@ -130,6 +131,11 @@ class CommuneEntry:
     former: bool = False
 
 
+# Below this population, a commune named with one word of the language is that word
+# unless something says it is a place (`Gazetteer.word_names`).
+_COMMON_WORD_POPULATION = 5000
+
+
 class Gazetteer:
     """The names extraction looks for. The reference places (communes, departments,
     postal codes) are read once per process; the registry's organisations and
@@ -201,6 +207,16 @@ class Gazetteer:
                     self.communes[head_key] = entries
         for entries in [*self.communes.values(), *self.communes_bare.values()]:
             entries.sort(key=lambda e: -e.population)
+        # One-word names of villages that are also words of the language ("Place",
+        # "Bourg", "Berné": "berne"): the word unless something says the place. A town
+        # that large is cited as a place more often than not ("Tours", "Rennes").
+        spellings = {
+            name_key: {name_key, *(e.name.lower() for e in entries)}
+            for name_key, entries in self.communes.items()
+            if " " not in name_key and entries[0].population < _COMMON_WORD_POPULATION
+        }
+        language = french_words_among(set().union(*spellings.values()))
+        self.word_names = {k for k, forms in spellings.items() if forms & language}
         self.postal: dict[str, set[str]] = {}
         for code, postal_codes in Commune.objects.values_list("code", "postal_codes"):
             # Stored space-separated ("42000 42100"), not as a list.
@@ -1250,7 +1266,8 @@ class _Candidate:
     entries: list[CommuneEntry]
     bare: bool
     area: bool
-    common: bool
+    common: bool  # a word the page also writes in lower case
+    word: bool = False  # a village named with a word of the language
 
 
 # The small words inside commune names, written in lower case.
@@ -1304,8 +1321,12 @@ def _commune_candidates(text: str) -> list[_Candidate]:
         # or a cue says the commune ("commune de La Réunion", in Lot-et-Garonne).
         area = _area_around(text, start, end)
         if area is None or area == (start, end):
-            common = span[0].text.lower() in lower and len(span) == 1
-            candidates.append(_Candidate(start, end, entries, bare, area is not None, common))
+            single = len(span) == 1
+            common = single and span[0].text.lower() in lower
+            a_word = single and span[0].key in g.word_names
+            candidates.append(
+                _Candidate(start, end, entries, bare, area is not None, common, a_word)
+            )
         i += len(span)
     return candidates
 
@@ -1331,6 +1352,7 @@ def _score_candidate(
         listed=listed,
         area=candidate.area,
         common=candidate.common,
+        word=candidate.word,
     )
 
 
@@ -1481,6 +1503,7 @@ def _score_commune(
     listed: bool = False,
     area: bool = False,
     common: bool = False,
+    word: bool = False,
 ) -> Found | None:
     # The tests that need no spaCy label come first: the labels are computed only for
     # the candidates that pass them (`Labels`).
@@ -1573,6 +1596,12 @@ def _score_commune(
     # Saint-Soupplets ont choisi") is a name wherever it stands.
     if first_word and single_word and chosen.population < 1000:
         if not (cue or matching or hinted):
+            return None
+    # A village named with a word of the language ("Place mariage, marché couvert",
+    # "l'école de Berne"): the word, unless a cue, its department or the document's
+    # departments say the place.
+    if word and not (cue or postal or department_after or matching or hinted):
+        if not name.isupper():
             return None
     # A village named after a saint, outside the document's departments, nothing saying
     # it is a place: the church or the quarter of a town the document is about.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -187,3 +188,46 @@ def nlp() -> Language:
             loaded.max_length = 2_000_000
             _nlp = loaded
         return _nlp
+
+
+def french_words_among(candidates: Iterable[str]) -> set[str]:
+    """Those of `candidates` (lower case) that are common words of French: nouns,
+    adjectives, verbs and adverbs and their inflected forms, as the lemmatiser's tables
+    of the spaCy model know them ("place", "pont", "berne", "rennes"). A capitalised word
+    that is one ("Place", "Bourg") may be the word rather than a place of that name.
+    None when the model ships no such tables.
+
+    The tables (200,000 forms) are read as a stream, keeping only what the candidates
+    need: loading them whole held 170 MB for a few thousand names."""
+    import spacy.util
+    from spacy.strings import get_string_id
+    from srsly.msgpack import Unpacker
+
+    wanted = {get_string_id(word): word for word in candidates}
+    folder = spacy.util.get_package_path(settings.SPACY_MODEL)
+    files = sorted(folder.glob("*/lemmatizer/lookups/lookups.bin"))
+    if not files:
+        return set()
+    lemmas: set[str] = set()
+    forms: dict[str, list[str]] = {}
+    with files[0].open("rb") as stream:
+        unpacker = Unpacker(stream, raw=False, max_buffer_size=0)
+        for _ in range(unpacker.read_map_header()):
+            table = unpacker.unpack()
+            if table == "lemma_lookup":  # form's hash -> its lemmas
+                for _ in range(unpacker.read_map_header()):
+                    form, its_lemmas = unpacker.unpack(), unpacker.unpack()
+                    if form in wanted:
+                        forms[wanted[form]] = its_lemmas
+            elif table == "lemma_index":  # part of speech's hash -> its lemmas
+                parts = {get_string_id(p) for p in ("noun", "adj", "verb", "adv")}
+                for part, words in unpacker.unpack().items():
+                    if part in parts:
+                        lemmas.update(words)
+            else:
+                unpacker.skip()
+    return {
+        word
+        for word in wanted.values()
+        if word in lemmas or any(lemma in lemmas for lemma in forms.get(word, ()))
+    }

@@ -37,3 +37,12 @@ def test_the_pipeline_has_the_entity_recogniser_alone_and_finds_the_same_entitie
 
 # Nothing here depends on the database engine: CI runs it once, on SQLite.
 pytestmark = pytest.mark.one_database
+
+
+def test_the_words_of_the_language_come_from_the_models_lemmatiser_tables():
+    from contrechamp.lib.text import french_words_among
+
+    # Lemmas and their inflected forms ("tours", "rennes", "grasse"); no proper name.
+    asked = ["place", "pont", "berne", "tours", "rennes", "grasse", "marseille", "moirans"]
+    assert french_words_among(asked) == {"place", "pont", "berne", "tours", "rennes", "grasse"}
+    assert french_words_among([]) == set()
