@@ -1401,6 +1401,9 @@ def _communes(
     # "BASSEVELLE\nBUSSIERES\nCHANGIS SUR MARNE": communes of one department, one a line,
     # as an intercommunality's minutes or a prefecture's table list them.
     on_lines = _lines_of_names(text, candidates)
+    towns = (
+        _authorisation_towns(text) if "autorisation" in text or "AUTORISATION" in text else set()
+    )
     listing = set(context.departments) | on_lines.departments
     listed_context = replace(context, departments=listing) if on_lines.departments else context
     # The end of the last name read as part of a thing named after a place, when the
@@ -1424,6 +1427,8 @@ def _communes(
             and found[-1].confidence >= THRESHOLD
             and re.fullmatch(r"\s*(?:,|et|ou|&)\s*", text[found[-1].end : candidate.start])
         )
+        if (candidate.start, candidate.end) in towns:
+            listed = True  # "NOZ NIEPPE autorisation": the shop's town
         if id(candidate) in on_lines.listed:
             candidate_context, listed = listed_context, True
         else:
@@ -2067,16 +2072,36 @@ _AUTHORISATION_LINE = re.compile(
 )
 
 
+def _town_of_holder(words: list[re.Match[str]]) -> int:
+    """Where the commune ends a holder's name ("NOCIBE FACHES THUMESNIL": 1), as a word
+    index; the number of words when none does."""
+    communes = gazetteer().communes
+    for cut in range(1, len(words)):
+        if " ".join(key(w.group()) for w in words[cut:]) in communes:
+            return cut
+    return len(words)
+
+
+def _authorisation_towns(text: str) -> set[tuple[int, int]]:
+    """The spans of the communes that end the holders' names of a prefecture's
+    authorisations ("2025-10-27-00036 - NOZ NIEPPE autorisation"): the shop's town, a
+    place however small and written in capitals."""
+    towns = set()
+    for match in _AUTHORISATION_LINE.finditer(text):
+        start, end = match.span("name")
+        words = list(re.finditer(r"\S+", text[start:end]))
+        cut = _town_of_holder(words)
+        if cut < len(words):
+            towns.add((start + words[cut].start(), start + words[-1].end()))
+    return towns
+
+
 def _holder_name(text: str, start: int, end: int) -> tuple[str, int, int]:
     """The holder in "MAGASINS ACTION LILLE": without "magasin(s)" before it and the
     commune after it (found as a commune of its own). Returns the name and its span."""
     words = list(re.finditer(r"\S+", text[start:end]))
     g = gazetteer()
-    for cut in range(1, len(words)):
-        tail = " ".join(key(w.group()) for w in words[cut:])
-        if tail in g.communes:
-            words = words[:cut]
-            break
+    words = words[: _town_of_holder(words)]
     if words and key(words[0].group()) in ("magasin", "magasins"):
         words = words[1:]
     # "VILLE DE LILLE": the commune holds it, found as a commune; "A": no name.

@@ -823,6 +823,24 @@ def test_businesses_of_a_prefectoral_authorisation_and_their_trade_names(text, v
     assert ("organisation", value) in found(text, "organisation")
 
 
+def test_the_town_of_a_shop_in_a_prefectures_list_of_authorisations():
+    # Small towns in capitals: the line's place says they are the shops' towns.
+    text = (
+        "Préfecture du Nord / Direction des sécurités\n"
+        "2025-10-27-00034 - NOCIBE FACHES THUMESNIL modification (2 pages) Page 44\n"
+        "2025-10-27-00036 - NOZ NIEPPE autorisation (3 pages) Page 49\n"
+        "2025-10-27-00039 - TERRANAE DECHY autorisation (3 pages) Page 57\n"
+        "2025-10-27-00030 - MAGASINS ACTION groupé renouvellement (4 pages) Page 29\n"
+    )
+    assert found(text, "commune") == {
+        ("commune", "59220"),
+        ("commune", "59431"),
+        ("commune", "59170"),
+    }
+    # The same names in capitals elsewhere prove nothing.
+    assert found("NOZ NIEPPE ET TERRANAE DECHY", "commune") == set()
+
+
 def test_an_establishment_in_lower_case_is_no_business():
     text = "vidéo-protection à l'établissement public de la préfecture (dossier 2011-0027)"
     assert ("organisation", "public") not in found(text, "organisation")
