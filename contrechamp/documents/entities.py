@@ -2100,7 +2100,6 @@ def _holder_name(text: str, start: int, end: int) -> tuple[str, int, int]:
     """The holder in "MAGASINS ACTION LILLE": without "magasin(s)" before it and the
     commune after it (found as a commune of its own). Returns the name and its span."""
     words = list(re.finditer(r"\S+", text[start:end]))
-    g = gazetteer()
     words = words[: _town_of_holder(words)]
     if words and key(words[0].group()) in ("magasin", "magasins"):
         words = words[1:]
