@@ -131,9 +131,10 @@ class CommuneEntry:
     former: bool = False
 
 
-# Below this population, a commune named with one word of the language is that word
-# unless something says it is a place (`Gazetteer.word_names`).
-_COMMON_WORD_POPULATION = 5000
+# Below this population (INSEE's threshold of an urban unit), a commune named with one
+# word of the language is that word unless something says it is a place
+# (`Gazetteer.word_spellings`).
+_COMMON_WORD_POPULATION = 2000
 
 
 class Gazetteer:
@@ -208,15 +209,15 @@ class Gazetteer:
         for entries in [*self.communes.values(), *self.communes_bare.values()]:
             entries.sort(key=lambda e: -e.population)
         # One-word names of villages that are also words of the language ("Place",
-        # "Bourg", "Berné": "berne"): the word unless something says the place. A town
-        # that large is cited as a place more often than not ("Tours", "Rennes").
+        # "Berné": "berne"): the word unless something says the place. A town of 2,000
+        # people or more is cited as a place more often than not ("Munster", "Tours").
         spellings = {
             name_key: {name_key, *(e.name.lower() for e in entries)}
             for name_key, entries in self.communes.items()
             if " " not in name_key and entries[0].population < _COMMON_WORD_POPULATION
         }
-        language = french_words_among(set().union(*spellings.values()))
-        self.word_names = {k for k, forms in spellings.items() if forms & language}
+        # As written: "Rougé" is no word, "Rouge" (or "ROUGE") is.
+        self.word_spellings = french_words_among(set().union(*spellings.values()))
         self.postal: dict[str, set[str]] = {}
         for code, postal_codes in Commune.objects.values_list("code", "postal_codes"):
             # Stored space-separated ("42000 42100"), not as a list.
@@ -932,7 +933,8 @@ _PERSON_TITLE = re.compile(
     r"\bDr|\bPr)\s*$"
 )
 _COMMUNE_CUE = re.compile(
-    r"(?:communes?|villes?|mairie|maire|municipalit[ée]|conseil municipal|habitants|"
+    r"(?:communes?|villes?|villages?|mairie|maire|municipalit[ée]|conseil municipal|habitants|"
+    r"[ée]lus|police municipale|"
     r"m[ée]tropole|agglom[ée]ration|centre-ville|quartiers|territoire|rues)\s+"
     r"(?:de\s+la\s+commune\s+)?(?:de|d['’]|du|des)\s*$|(?:\bà|\bau|\bsur|\bvers|"
     r"\bdepuis)\s+$|(?:city|town|municipality) of\s+$|\bin\s+$",
@@ -1323,7 +1325,7 @@ def _commune_candidates(text: str) -> list[_Candidate]:
         if area is None or area == (start, end):
             single = len(span) == 1
             common = single and span[0].text.lower() in lower
-            a_word = single and span[0].key in g.word_names
+            a_word = single and span[0].text.lower() in g.word_spellings
             candidates.append(
                 _Candidate(start, end, entries, bare, area is not None, common, a_word)
             )

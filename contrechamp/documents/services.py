@@ -291,6 +291,8 @@ def document_process(*, document: Document, batch_index: bool = False) -> Docume
         return document
     document.refresh_from_db()
     document._held_lease = document.lease_until  # type: ignore[attr-defined]
+    # What an earlier run on this same object read is no run's of now (a reprocessing).
+    document.__dict__.pop("_final_texts", None)
     try:
         return _run_steps(document)
     finally:

@@ -17,6 +17,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -195,7 +196,7 @@ def french_words_among(candidates: Iterable[str]) -> set[str]:
     adjectives, verbs and adverbs and their inflected forms, as the lemmatiser's tables
     of the spaCy model know them ("place", "pont", "berne", "rennes"). A capitalised word
     that is one ("Place", "Bourg") may be the word rather than a place of that name.
-    None when the model ships no such tables.
+    None of them when the model ships no such tables.
 
     The tables (200,000 forms) are read as a stream, keeping only what the candidates
     need: loading them whole held 170 MB for a few thousand names."""
@@ -204,8 +205,19 @@ def french_words_among(candidates: Iterable[str]) -> set[str]:
     from srsly.msgpack import Unpacker
 
     wanted = {get_string_id(word): word for word in candidates}
-    folder = spacy.util.get_package_path(settings.SPACY_MODEL)
-    files = sorted(folder.glob("*/lemmatizer/lookups/lookups.bin"))
+    # A package's name, or a model's folder (both load).
+    folder = Path(settings.SPACY_MODEL)
+    if not folder.is_dir():
+        try:
+            folder = spacy.util.get_package_path(settings.SPACY_MODEL)
+        except ModuleNotFoundError:
+            return set()
+    files = sorted(
+        [
+            *folder.glob("lemmatizer/lookups/lookups.bin"),
+            *folder.glob("*/lemmatizer/lookups/lookups.bin"),
+        ]
+    )
     if not files:
         return set()
     lemmas: set[str] = set()

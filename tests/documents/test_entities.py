@@ -318,6 +318,12 @@ def test_regions_departments_and_the_union_fund_only_when_the_sentence_says_so()
     assert values(text, "funder") == set()
     assert values("L'Union européenne a adopté le règlement.", "funder") == set()
     assert values("Le président de la province Sud a visité Nouméa.", "funder") == set()
+    # Another country's provinces (found by the review).
+    assert (
+        values("Le projet est financé par la province sud-africaine du Gauteng.", "funder") == set()
+    )
+    text = "Une subvention de la province des îles Baléares finance le port."
+    assert values(text, "funder") == set()
     text = "La Région Sud finance 40 % du projet."
     assert values(text, "organisation") == set()
     # The other ways French says a body pays.
@@ -378,7 +384,7 @@ def test_a_commune_named_like_a_word_the_page_uses_in_lower_case_needs_a_cue(tex
         # anywhere on the page.
         ("Rue du commerce, Place mariage, marché couvert…", "53179"),  # Placé, Mayenne
         ("Pour l’école de Berne\nLe conseil vote la subvention.", "56014"),  # Berné
-        ("St-Jean-Soleymieux (Couhard) / Gumières / St-Jean-Soleymieux (Bourg)", "33067"),
+        ("la Fête du Bourras s'annonce ainsi que la foire Bio et la rentrée", "46030"),  # Bio
     ],
 )
 def test_a_village_named_like_a_word_of_the_language_needs_a_cue(text, code):
@@ -391,7 +397,10 @@ def test_a_village_named_like_a_word_of_the_language_needs_a_cue(text, code):
         ("La mairie de Bourg a voté le budget.", "33067"),
         ("Le maire de Placé a signé l'arrêté.", "53179"),
         ("Les élus de Berné (Morbihan) ont voté.", "56014"),
-        ("Les élus de Bourg, en Gironde, ont voté le budget.", "33067"),  # its department
+        ("Le village d'Abondance s'équipe de six caméras.", "74001"),
+        ("Placé, en Mayenne, vote le budget.", "53179"),  # the document's department
+        # Written with its accent, the name is no word ("Rougé", not "rouge").
+        ("Le conseil municipal a voté : Rougé aura ses caméras.", "44146"),
     ],
 )
 def test_a_village_named_like_a_word_is_found_after_a_cue(text, code):
@@ -403,6 +412,10 @@ def test_a_village_named_like_a_word_is_found_after_a_cue(text, code):
     [
         ("Les caméras de Tours seront reliées au centre.", "37261"),  # "tours", 136,000
         ("Le centre de supervision de Rennes ouvre.", "35238"),  # "rennes"
+        # Towns of 2,000 people or more (INSEE's urban threshold), found by the review.
+        ("Munster installe douze caméras de vidéoprotection dans le centre.", "68226"),
+        ("Les élus de Tonnerre ont approuvé l'achat de 20 caméras.", "89418"),
+        ("Houdan et Mantes-la-Jolie équipées de lecteurs de plaques.", "78310"),
     ],
 )
 def test_a_town_named_like_a_word_of_the_language_stays_a_commune(text, code):

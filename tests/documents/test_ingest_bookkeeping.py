@@ -407,3 +407,23 @@ def test_the_date_of_a_page_read_by_ocr_is_found_after_the_ocr(library):
     document = document_process(document=document)
     assert document.status == "done"
     assert document.date == date(2022, 3, 25)
+
+
+@pytest.mark.django_db
+def test_texts_an_earlier_run_left_on_the_same_object_skip_no_ocr(library):
+    # Found by the review: a text-only run leaves its page texts on the object; the same
+    # object processed again must read its new pages, and OCR the scanned one.
+    from contrechamp.documents.models import Page
+    from contrechamp.documents.services import document_reprocess
+
+    data = samples.mixed_pdf(
+        "Ordre du jour de la séance publique, point un.", "Séance du 25 mars 2022"
+    )
+    document = document_process(document=document_ingest(data=data, filename="s.pdf").document)
+    document._final_texts = ["what an earlier run read, 1er janvier 2019"]
+    document_reprocess(document=document)
+    document.date = None
+    document = document_process(document=document)
+    assert document.status == "done" and document.date == date(2022, 3, 25)
+    scanned = Page.objects.get(document=document, number=2)
+    assert scanned.method == "ocr" and "25 mars 2022" in scanned.text

