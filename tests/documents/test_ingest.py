@@ -237,6 +237,24 @@ def test_the_command_adds_a_folder_and_reports_json(tmp_path):
     assert list(document.places.values_list("code", flat=True)) == ["42218"]
 
 
+def test_the_command_waits_for_the_attachments_and_reports_them(tmp_path):
+    # Two e-mails with their attachments, processed by `add --wait` and read back for the
+    # report in one query for the folder.
+    folder = tmp_path / "courriers"
+    folder.mkdir()
+    for name, words in (("m1.eml", "vidéoprotection"), ("m2.eml", "lecture de plaques")):
+        attachment = samples.text_pdf([f"Annexe : marché de {words} de la commune."])
+        (folder / name).write_bytes(samples.eml(f"Voici la pièce sur {words}.", attachment))
+    out = StringIO()
+    call_command("documents", "add", str(folder), "--wait", "--json", stdout=out)
+    rows = {r["path"].rsplit("/", 1)[-1]: r for r in map(json.loads, out.getvalue().splitlines())}
+    for name in ("m1.eml", "m2.eml"):
+        document = Document.objects.get(id=rows[name]["id"])
+        child = document.children.get()
+        assert rows[name]["status"] == "done" and rows[name]["children"] == [child.id]
+        assert child.status == "done" and child.pages.count() == 1
+
+
 def test_the_command_refuses_an_unknown_place(tmp_path):
     from django.core.management.base import CommandError
 

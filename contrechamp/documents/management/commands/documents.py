@@ -96,15 +96,25 @@ class Command(BaseCommand):
                 results.append(record)
         if options["wait"]:
             self._wait([r["id"] for r in results if r["id"]])
+        # Read once for the whole folder, not once per file.
+        ids = [r["id"] for r in results if r["id"]]
+        documents = Document.objects.in_bulk(ids)
+        children: dict[int, list[int]] = {}
+        for child, parent in (
+            Document.objects.filter(parent_id__in=ids)
+            .order_by("-created_at", "-id")
+            .values_list("id", "parent_id")
+        ):
+            children.setdefault(parent, []).append(child)
         for record in results:
             if record["id"]:
-                document = Document.objects.get(id=record["id"])
+                document = documents[record["id"]]
                 record.update(
                     status=document.status,
                     error=document.error or None,
                     kind=document.kind,
                     pages=document.page_count,
-                    children=list(document.children.values_list("id", flat=True)),
+                    children=children.get(document.id, []),
                 )
             if options["json"]:
                 self.stdout.write(json.dumps(record, ensure_ascii=False))
@@ -139,15 +149,18 @@ class Command(BaseCommand):
 
     def _process(self, pending: set[int]) -> None:
         while pending:
+            finished = []
             for document in Document.objects.filter(id__in=pending):
                 document = document_process(document=document, batch_index=True)
                 if document.finished:
                     pending.discard(document.id)
-                    pending.update(
-                        document.children.exclude(status__in=["done", "failed"]).values_list(
-                            "id", flat=True
-                        )
-                    )
+                    finished.append(document.id)
+            # Their attachments, made by the extraction: one query for the round.
+            pending.update(
+                Document.objects.filter(parent_id__in=finished)
+                .exclude(status__in=["done", "failed"])
+                .values_list("id", flat=True)
+            )
             if pending:
                 time.sleep(0.5)
 
