@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -191,27 +191,48 @@ def nlp() -> Language:
         return _nlp
 
 
-def french_words_among(candidates: Iterable[str]) -> set[str]:
-    """Those of `candidates` (lower case) that are common words of French: nouns,
-    adjectives, verbs and adverbs and their inflected forms, as the lemmatiser's tables
-    of the spaCy model know them ("place", "pont", "berne", "rennes"). A capitalised word
-    that is one ("Place", "Bourg") may be the word rather than a place of that name.
-    None of them when the model ships no such tables.
+class FrenchLexicon:
+    """The common words of French: nouns, adjectives, verbs and adverbs and their
+    inflected forms, as the lemmatiser's tables of the spaCy model know them ("place",
+    "pont", "berne", "rennes"). A capitalised word that is one ("Place", "Bourg") may be
+    the word rather than a place or a company of that name. Knows no word when the model
+    ships no such tables.
 
-    The tables (200,000 forms) are read as a stream, keeping only what the candidates
-    need: loading them whole held 170 MB for a few thousand names."""
+    The tables (200,000 forms) are read as a stream and kept as the lemmas and the hashes
+    of their forms (about 20 MB): loading them whole held 170 MB."""
+
+    def __init__(self, lemmas: frozenset[str] = frozenset(), forms: frozenset[int] = frozenset()):
+        self.lemmas, self.forms = lemmas, forms
+
+    def __contains__(self, word: object) -> bool:
+        from spacy.strings import get_string_id
+
+        return isinstance(word, str) and (word in self.lemmas or get_string_id(word) in self.forms)
+
+
+_lexicons: dict[str, FrenchLexicon] = {}
+
+
+def french_lexicon() -> FrenchLexicon:
+    """The lexicon of the model of SPACY_MODEL, read once per process."""
+    model = settings.SPACY_MODEL
+    if model not in _lexicons:
+        _lexicons[model] = _read_lexicon(model)
+    return _lexicons[model]
+
+
+def _read_lexicon(model: str) -> FrenchLexicon:
     import spacy.util
     from spacy.strings import get_string_id
     from srsly.msgpack import Unpacker
 
-    wanted = {get_string_id(word): word for word in candidates}
     # A package's name, or a model's folder (both load).
-    folder = Path(settings.SPACY_MODEL)
+    folder = Path(model)
     if not folder.is_dir():
         try:
-            folder = spacy.util.get_package_path(settings.SPACY_MODEL)
+            folder = spacy.util.get_package_path(model)
         except ModuleNotFoundError:
-            return set()
+            return FrenchLexicon()
     files = sorted(
         [
             *folder.glob("lemmatizer/lookups/lookups.bin"),
@@ -219,27 +240,38 @@ def french_words_among(candidates: Iterable[str]) -> set[str]:
         ]
     )
     if not files:
-        return set()
+        return FrenchLexicon()
+
+    def each_table(read: dict[str, Callable[[Unpacker], None]]) -> None:
+        """Stream the tables, each read by `read[name]` or skipped."""
+        with files[0].open("rb") as stream:
+            unpacker = Unpacker(stream, raw=False, max_buffer_size=0)
+            for _ in range(unpacker.read_map_header()):
+                name = unpacker.unpack()
+                read.get(name, lambda u: u.skip())(unpacker)
+
     lemmas: set[str] = set()
-    forms: dict[str, list[str]] = {}
-    with files[0].open("rb") as stream:
-        unpacker = Unpacker(stream, raw=False, max_buffer_size=0)
+    forms: set[int] = set()
+    parts = {get_string_id(p) for p in ("noun", "adj", "verb", "adv")}
+
+    def read_index(unpacker: Unpacker) -> None:  # part of speech's hash -> its lemmas
+        for part, words in unpacker.unpack().items():
+            if part in parts:
+                lemmas.update(words)
+
+    def read_forms(unpacker: Unpacker) -> None:  # form's hash -> its lemmas
         for _ in range(unpacker.read_map_header()):
-            table = unpacker.unpack()
-            if table == "lemma_lookup":  # form's hash -> its lemmas
-                for _ in range(unpacker.read_map_header()):
-                    form, its_lemmas = unpacker.unpack(), unpacker.unpack()
-                    if form in wanted:
-                        forms[wanted[form]] = its_lemmas
-            elif table == "lemma_index":  # part of speech's hash -> its lemmas
-                parts = {get_string_id(p) for p in ("noun", "adj", "verb", "adv")}
-                for part, words in unpacker.unpack().items():
-                    if part in parts:
-                        lemmas.update(words)
-            else:
-                unpacker.skip()
-    return {
-        word
-        for word in wanted.values()
-        if word in lemmas or any(lemma in lemmas for lemma in forms.get(word, ()))
-    }
+            form, its_lemmas = unpacker.unpack(), unpacker.unpack()
+            if any(lemma in lemmas for lemma in its_lemmas):
+                forms.add(form)
+
+    # Two passes: the lemmas first (their table comes last), then the forms of those.
+    each_table({"lemma_index": read_index})
+    each_table({"lemma_lookup": read_forms})
+    return FrenchLexicon(frozenset(lemmas), frozenset(forms))
+
+
+def french_words_among(candidates: Iterable[str]) -> set[str]:
+    """Those of `candidates` (in lower case) that are words of French (`FrenchLexicon`)."""
+    lexicon = french_lexicon()
+    return {word for word in candidates if word in lexicon}
