@@ -1358,6 +1358,8 @@ def _score_candidate(
     )
 
 
+# Between two names of a list ("Brillac, Lessac ou encore Brigueuil").
+_LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)(?:\s+(?:encore|aussi|enfin))?\s*")
 # Between two names of a list: a separator, and perhaps names that are no communes
 # ("Paris, Cergy-Pontoise, Montpellier").
 _LIST_GAP = re.compile(
@@ -1411,6 +1413,7 @@ def _communes(
     # The end of the last name read as part of a thing named after a place, when the
     # names after it continue its list ("les tribunaux de Paris, Lille ou encore Rennes").
     naming_end = -1
+    rejected: list[tuple[_Candidate, Context]] = []
     for candidate in candidates:
         gap = text[naming_end : candidate.start] if naming_end >= 0 else ""
         if naming_end >= 0 and _LIST_GAP.fullmatch(gap):
@@ -1427,7 +1430,7 @@ def _communes(
         listed = bool(
             found
             and found[-1].confidence >= THRESHOLD
-            and re.fullmatch(r"\s*(?:,|et|ou|&)\s*", text[found[-1].end : candidate.start])
+            and _LIST_JOIN.fullmatch(text[found[-1].end : candidate.start])
         )
         if (candidate.start, candidate.end) in towns:
             listed = True  # "NOZ NIEPPE autorisation": the shop's town
@@ -1438,6 +1441,8 @@ def _communes(
         result = _score_candidate(
             text, candidate, labels, candidate_context, genre=genre, listed=listed
         )
+        if result is None and not listed:
+            rejected.append((candidate, candidate_context))
         if result is not None:
             found.append(result)
             # "la Vieille-Lyre (Eure)": a department in brackets says the place.
@@ -1454,6 +1459,20 @@ def _communes(
                 # "Le Syndicat intercommunal…", "La Chapelle…" opening a sentence: its
                 # capitals prove nothing, and the village is elsewhere.
                 stray.add(id(result))
+    # "des équipes de Lacroix-Falgarde, Ramonville-Saint-Agne, Auzeville-Tolosane": the
+    # names after it say the first of a list is a place too (right to left, so that a
+    # list's names before it follow).
+    for candidate, candidate_context in reversed(rejected):
+        after = [f for f in found if f.start >= candidate.end and f.confidence >= THRESHOLD]
+        following = min(after, key=lambda f: f.start, default=None)
+        if following is None or not _LIST_JOIN.fullmatch(text[candidate.end : following.start]):
+            continue
+        result = _score_candidate(
+            text, candidate, labels, candidate_context, genre=genre, listed=True
+        )
+        if result is not None:
+            found.append(result)
+    found.sort(key=lambda f: f.start)
     _settle_homonyms(found, context.departments)
     # "au Bourg", "du Pin": a village named "Le Bourg" or "Le Pin" read from its article
     # alone is the common noun (a town's centre, a pine) when the document's places,

@@ -471,6 +471,29 @@ def test_a_village_named_like_the_first_word_of_a_sentence_needs_a_cue():
     assert found(text, "commune") == {("commune", "68194")}
 
 
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        # "ou encore" joins a list as "ou" does.
+        (
+            "comme à Brillac, Lessac, Oradour-Fanais ou encore Brigueuil ; les faits baissent.",
+            "16064",
+        ),
+        # The names after it say the first of a list is a place (a surname too: Lacroix).
+        ("des équipes de Lacroix-Falgarde, Ramonville saint-Agne, Auzeville-Tolosane.", "31259"),
+    ],
+)
+def test_a_list_of_communes_holds_its_names_at_either_end(text, code):
+    assert ("commune", code) in found(text, "commune")
+
+
+def test_a_name_before_a_list_of_communes_stays_what_it_is():
+    # A court named after its town, a person: the list after them changes nothing.
+    text = "Le tribunal administratif de Nice, Toulon et Marseille ont jugé."
+    assert ("commune", "06088") not in found(text, "commune")
+    assert ("commune", "53130") not in found("M. Laval, Nice et Cannes ont voté.", "commune")
+
+
 def test_a_cue_holds_for_the_whole_list_of_communes():
     text = "Il est versé un fonds aux communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY."
     assert found(text, "commune") == {

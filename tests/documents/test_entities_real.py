@@ -28,7 +28,7 @@ MARGIN = 0.03
 # (fourth session) with
 # `.venv/bin/python -m tests.documents.evaluation --held-out`.
 MEASURED = {
-    "commune": (0.93, 0.89),
+    "commune": (0.93, 0.90),  # recall 327 / 364 = 0.898
     "organisation": (0.93, 0.70),
     "technology": (0.99, 0.92),
     "funder": (0.90, 0.67),  # 57 labels: one miss is 0.02
