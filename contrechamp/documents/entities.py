@@ -1462,16 +1462,18 @@ def _communes(
     # "des équipes de Lacroix-Falgarde, Ramonville-Saint-Agne, Auzeville-Tolosane": the
     # names after it say the first of a list is a place too (right to left, so that a
     # list's names before it follow).
+    sure_starts = sorted(f.start for f in found if f.confidence >= THRESHOLD)
     for candidate, candidate_context in reversed(rejected):
-        after = [f for f in found if f.start >= candidate.end and f.confidence >= THRESHOLD]
-        following = min(after, key=lambda f: f.start, default=None)
-        if following is None or not _LIST_JOIN.fullmatch(text[candidate.end : following.start]):
+        at = bisect.bisect_left(sure_starts, candidate.end)
+        if at == len(sure_starts) or not _LIST_JOIN.fullmatch(text, candidate.end, sure_starts[at]):
             continue
         result = _score_candidate(
             text, candidate, labels, candidate_context, genre=genre, listed=True
         )
         if result is not None:
             found.append(result)
+            if result.confidence >= THRESHOLD:
+                bisect.insort(sure_starts, result.start)
     found.sort(key=lambda f: f.start)
     _settle_homonyms(found, context.departments)
     # "au Bourg", "du Pin": a village named "Le Bourg" or "Le Pin" read from its article
