@@ -211,13 +211,15 @@ class Gazetteer:
         # One-word names of villages that are also words of the language ("Place",
         # "Berné": "berne"): the word unless something says the place. A town of 2,000
         # people or more is cited as a place more often than not ("Munster", "Tours").
-        spellings = {
-            name_key: {name_key, *(e.name.lower() for e in entries)}
-            for name_key, entries in self.communes.items()
-            if " " not in name_key and entries[0].population < _COMMON_WORD_POPULATION
-        }
         # As written: "Rougé" is no word, "Rouge" (or "ROUGE") is.
-        self.word_spellings = french_words_among(set().union(*spellings.values()))
+        self.word_spellings = french_words_among(
+            {
+                spelling
+                for name_key, entries in self.communes.items()
+                if " " not in name_key and entries[0].population < _COMMON_WORD_POPULATION
+                for spelling in (name_key, *(e.name.lower() for e in entries))
+            }
+        )
         self.postal: dict[str, set[str]] = {}
         for code, postal_codes in Commune.objects.values_list("code", "postal_codes"):
             # Stored space-separated ("42000 42100"), not as a list.
@@ -1628,9 +1630,8 @@ def _score_commune(
     # A village named with a word of the language ("Place mariage, marché couvert",
     # "l'école de Berne"): the word, unless a cue, its department or the document's
     # departments say the place.
-    if word and not (cue or postal or department_after or matching or hinted):
-        if not name.isupper():
-            return None
+    if word and not (cue or postal or department_after or matching or hinted or name.isupper()):
+        return None
     # A village named after a saint, outside the document's departments, nothing saying
     # it is a place: the church or the quarter of a town the document is about.
     if context.departments and not (cue or matching or hinted or department_after):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -191,48 +191,26 @@ def nlp() -> Language:
         return _nlp
 
 
-class FrenchLexicon:
-    """The common words of French: nouns, adjectives, verbs and adverbs and their
-    inflected forms, as the lemmatiser's tables of the spaCy model know them ("place",
-    "pont", "berne", "rennes"). A capitalised word that is one ("Place", "Bourg") may be
-    the word rather than a place or a company of that name. Knows no word when the model
-    ships no such tables.
+def french_words_among(candidates: Iterable[str]) -> set[str]:
+    """Those of `candidates` (in lower case) that are common words of French: nouns,
+    adjectives, verbs and adverbs and their inflected forms, as the lemmatiser's tables
+    of the spaCy model know them ("place", "pont", "berne", "rennes"). A capitalised word
+    that is one ("Place", "Bourg") may be the word rather than a place of that name.
+    None of them when the model ships no such tables.
 
-    The tables (200,000 forms) are read as a stream and kept as the lemmas and the hashes
-    of their forms (about 20 MB): loading them whole held 170 MB."""
-
-    def __init__(self, lemmas: frozenset[str] = frozenset(), forms: frozenset[int] = frozenset()):
-        self.lemmas, self.forms = lemmas, forms
-
-    def __contains__(self, word: object) -> bool:
-        from spacy.strings import get_string_id
-
-        return isinstance(word, str) and (word in self.lemmas or get_string_id(word) in self.forms)
-
-
-_lexicons: dict[str, FrenchLexicon] = {}
-
-
-def french_lexicon() -> FrenchLexicon:
-    """The lexicon of the model of SPACY_MODEL, read once per process."""
-    model = settings.SPACY_MODEL
-    if model not in _lexicons:
-        _lexicons[model] = _read_lexicon(model)
-    return _lexicons[model]
-
-
-def _read_lexicon(model: str) -> FrenchLexicon:
+    Read once, for the candidates asked about, by the gazetteer: the tables (200,000
+    forms) are streamed and nothing of them is kept (loading them whole held 170 MB)."""
     import spacy.util
     from spacy.strings import get_string_id
     from srsly.msgpack import Unpacker
 
     # A package's name, or a model's folder (both load).
-    folder = Path(model)
+    folder = Path(settings.SPACY_MODEL)
     if not folder.is_dir():
         try:
-            folder = spacy.util.get_package_path(model)
+            folder = spacy.util.get_package_path(settings.SPACY_MODEL)
         except ModuleNotFoundError:
-            return FrenchLexicon()
+            return set()
     files = sorted(
         [
             *folder.glob("lemmatizer/lookups/lookups.bin"),
@@ -240,38 +218,28 @@ def _read_lexicon(model: str) -> FrenchLexicon:
         ]
     )
     if not files:
-        return FrenchLexicon()
-
-    def each_table(read: dict[str, Callable[[Unpacker], None]]) -> None:
-        """Stream the tables, each read by `read[name]` or skipped."""
-        with files[0].open("rb") as stream:
-            unpacker = Unpacker(stream, raw=False, max_buffer_size=0)
-            for _ in range(unpacker.read_map_header()):
-                name = unpacker.unpack()
-                read.get(name, lambda u: u.skip())(unpacker)
-
+        return set()
+    wanted = {get_string_id(word): word for word in candidates}
     lemmas: set[str] = set()
-    forms: set[int] = set()
+    forms: dict[str, list[str]] = {}
     parts = {get_string_id(p) for p in ("noun", "adj", "verb", "adv")}
-
-    def read_index(unpacker: Unpacker) -> None:  # part of speech's hash -> its lemmas
-        for part, words in unpacker.unpack().items():
-            if part in parts:
-                lemmas.update(words)
-
-    def read_forms(unpacker: Unpacker) -> None:  # form's hash -> its lemmas
+    with files[0].open("rb") as stream:
+        unpacker = Unpacker(stream, raw=False, max_buffer_size=0)
         for _ in range(unpacker.read_map_header()):
-            form, its_lemmas = unpacker.unpack(), unpacker.unpack()
-            if any(lemma in lemmas for lemma in its_lemmas):
-                forms.add(form)
-
-    # Two passes: the lemmas first (their table comes last), then the forms of those.
-    each_table({"lemma_index": read_index})
-    each_table({"lemma_lookup": read_forms})
-    return FrenchLexicon(frozenset(lemmas), frozenset(forms))
-
-
-def french_words_among(candidates: Iterable[str]) -> set[str]:
-    """Those of `candidates` (in lower case) that are words of French (`FrenchLexicon`)."""
-    lexicon = french_lexicon()
-    return {word for word in candidates if word in lexicon}
+            table = unpacker.unpack()
+            if table == "lemma_index":  # part of speech's hash -> its lemmas
+                for part, words in unpacker.unpack().items():
+                    if part in parts:
+                        lemmas.update(words)
+            elif table == "lemma_lookup":  # form's hash -> its lemmas
+                for _ in range(unpacker.read_map_header()):
+                    form, its_lemmas = unpacker.unpack(), unpacker.unpack()
+                    if form in wanted:
+                        forms[wanted[form]] = its_lemmas
+            else:
+                unpacker.skip()
+    return {
+        word
+        for word in wanted.values()
+        if word in lemmas or any(lemma in lemmas for lemma in forms.get(word, ()))
+    }

@@ -94,16 +94,14 @@ class Command(BaseCommand):
                         duplicate=not ingested.created,
                     )
                 results.append(record)
-        if options["wait"]:
-            self._wait([r["id"] for r in results if r["id"]])
-        # Read once for the whole folder, not once per file.
         ids = [r["id"] for r in results if r["id"]]
+        if options["wait"]:
+            self._wait(ids)
+        # Read once for the whole folder, not once per file.
         documents = Document.objects.in_bulk(ids)
         children: dict[int, list[int]] = {}
-        for child, parent in (
-            Document.objects.filter(parent_id__in=ids)
-            .order_by("-created_at", "-id")
-            .values_list("id", "parent_id")
+        for child, parent in Document.objects.filter(parent_id__in=ids).values_list(
+            "id", "parent_id"
         ):
             children.setdefault(parent, []).append(child)
         for record in results:
