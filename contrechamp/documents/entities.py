@@ -1407,9 +1407,7 @@ def _communes(
     # "BASSEVELLE\nBUSSIERES\nCHANGIS SUR MARNE": communes of one department, one a line,
     # as an intercommunality's minutes or a prefecture's table list them.
     on_lines = _lines_of_names(text, candidates)
-    towns = (
-        _authorisation_towns(text) if "autorisation" in text or "AUTORISATION" in text else set()
-    )
+    towns = _authorisation_towns(text)
     listing = set(context.departments) | on_lines.departments
     listed_context = replace(context, departments=listing) if on_lines.departments else context
     # The end of the last name read as part of a thing named after a place, when the

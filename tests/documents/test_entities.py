@@ -873,6 +873,9 @@ def test_the_town_of_a_shop_in_a_prefectures_list_of_authorisations():
         ("commune", "59431"),
         ("commune", "59170"),
     }
+    # A page of renewals and changes only says so too.
+    text = "2025-10-27-00034 - NOCIBE FACHES THUMESNIL modification (2 pages) Page 44\n"
+    assert found(text, "commune") == {("commune", "59220")}
     # The same names in capitals elsewhere prove nothing.
     assert found("NOZ NIEPPE ET TERRANAE DECHY", "commune") == set()
 
