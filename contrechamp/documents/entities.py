@@ -1991,6 +1991,9 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         if entry is None:
             continue
         alias, canonical, kind, body, registry_id = entry
+        if kind == "venue":
+            # "Allianz Riviera", "Accor Arena": a stadium named after its sponsor.
+            continue
         value = canonical
         confidence = 0.9 if alias.isupper() or len(alias) > 6 else 0.75
         if kind == "funder" and not body:

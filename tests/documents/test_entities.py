@@ -1318,7 +1318,9 @@ def test_the_maker_of_a_named_product_is_a_company():
         ("selon Laurent Joffrin, directeur de Libération, la loi passe.", set()),
         ("Elle est directrice de la rédaction de Nice-Matin.", set()),
         ("Un podcast proposé par Arte Radio est en ligne.", set()),
-        ("Hans Leijtens, directeur exécutif de Frontex, répond.", set()),
+        # A body of the field (border surveillance) the gazetteer knows; not from the post.
+        ("Hans Leijtens, directeur exécutif de Frontex, répond.", {"Frontex"}),
+        ("Sa directrice générale, de l'Unesco, répond.", set()),
         ("Le logiciel, développé par Inria, est libre.", set()),
         ("Il est directeur de Sciences Po.", set()),
         ("Le patron de Bercy a parlé.", set()),
@@ -1418,3 +1420,48 @@ def test_hostile_runs_for_the_new_rules_keep_offsets():
     ):
         for item in detect_text(text):
             assert text[item.start : item.end] == item.text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Companies of the field named with no cue: a camera maker, a carrier, a brand.
+        ("Les caméras Sony du parking ont été changées.", {"Sony"}),
+        ("Le site logistique de Dachser ouvrira en 2027.", {"Dachser"}),
+        ("Verisure et Nexecur se partagent la télésurveillance.", {"Verisure", "Nexecur"}),
+        ("L'UGAP a passé le marché de vidéoprotection.", {"UGAP"}),
+        # A stadium named after its sponsor is no company.
+        ("Des caméras dopées à l'IA autour de l'Allianz Riviera.", set()),
+        ("Le concert à l'Accor Arena était filmé.", set()),
+        ("L'assureur Allianz rembourse les dégâts.", {"Allianz"}),
+        # A name that is also a word is read with its capital only.
+        ("Le hareng saur et l'indigo du marché.", set()),
+        ("La Saur gère l'eau ; Indigo gère le parking.", {"Saur", "Indigo"}),
+    ],
+)
+def test_companies_and_bodies_the_gazetteer_knows(text, expected):
+    assert values(text, "organisation") == expected
+
+
+def test_the_gazetteer_names_no_commune_and_no_word_without_its_case():
+    """A name matched in any case must not be a commune's ("Seris") or a word of the
+    language ("Canon"): those take `case: true`, or stay out."""
+    import json
+
+    from contrechamp.documents.entities import DATA, gazetteer, key
+    from contrechamp.lib.text import french_words_among
+
+    communes = gazetteer().communes
+    assert communes, "the places are loaded"
+    loose = [
+        (entry["name"], alias)
+        for entry in json.loads(DATA.read_text())["organisations"]
+        if not entry.get("case")
+        for alias in entry["aliases"]
+        if not alias.isupper()
+    ]
+    assert not [alias for _, alias in loose if key(alias) in communes]
+    words = french_words_among({alias.lower() for _, alias in loose})
+    # Checked one by one: always written with their capital, or the word is rare.
+    allowed = {"morpho", "suez", "intermarché", "décathlon"}
+    assert {alias.lower() for _, alias in loose if alias.lower() in words} <= allowed
