@@ -1061,7 +1061,7 @@ def test_council_prose_is_no_match_report():
             "financer les travaux.",
             {"Actee"},
         ),
-        ("Le programme Petites villes de demain finance une étude.", set()),
+        ("Le programme Villages d'avenir finance une étude.", set()),
         ("Le programme Saint-Jean compte quarante logements.", set()),
         ("1. PROGRAMME DE SÉCURISATION : les aides du fonds.", set()),
     ],
@@ -1441,6 +1441,21 @@ def test_hostile_runs_for_the_new_rules_keep_offsets():
 )
 def test_companies_and_bodies_the_gazetteer_knows(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Le programme Petites villes de demain finance une étude.", {"Petites villes de demain"}),
+        ("Le fonds Barnier a payé l'étude de la digue.", {"FPRNM"}),
+        # A body that funds, only where the sentence says so.
+        ("La CAF verse 12 000 € de subvention au relais.", {"CAF"}),
+        ("La CAF a ouvert un guichet.", set()),
+        ("La Sacem et l'Adami soutiennent le festival.", {"Sacem", "Adami"}),
+    ],
+)
+def test_funders_the_gazetteer_knows(text, expected):
+    assert values(text, "funder") == expected
 
 
 def test_the_gazetteer_names_no_commune_and_no_word_without_its_case():
