@@ -1991,6 +1991,9 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         if entry is None:
             continue
         alias, canonical, kind, body, registry_id = entry
+        # "M. Fayat", "Mme Cora": a person of that name.
+        if _PERSON_TITLE.search(text, max(0, match.start() - 12), match.start()):
+            continue
         if kind == "venue":
             # "Allianz Riviera", "Accor Arena": a stadium named after its sponsor.
             continue

@@ -1437,6 +1437,9 @@ def test_hostile_runs_for_the_new_rules_keep_offsets():
         # A name that is also a word is read with its capital only.
         ("Le hareng saur et l'indigo du marché.", set()),
         ("La Saur gère l'eau ; Indigo gère le parking.", {"Saur", "Indigo"}),
+        # A person of a company's name.
+        ("M. Fayat et Mme Cora Martin ont voté contre.", set()),
+        ("Le groupe Fayat et Cora ont signé.", {"Fayat", "Cora"}),
     ],
 )
 def test_companies_and_bodies_the_gazetteer_knows(text, expected):
