@@ -279,8 +279,23 @@ class Gazetteer:
         # kind "funding_body": a body that is only ever a funder (a Région, the EU).
         known = json.loads(DATA.read_text())["organisations"]
         case_sensitive = set()
+        # The words that say an entry's acronym means something else on a page ("la
+        # capacité d'autofinancement (CAF)", "la CAF brute"), and the words of its names
+        # written out, which say it means the entry ("Caisse d'allocations familiales").
+        self.other_senses: dict[str, re.Pattern[str]] = {}
+        self.long_words: dict[str, set[str]] = {}
         for item in known:
             registry_id = registry.get(key(item.get("registry", item["name"])))
+            if item.get("other_senses"):
+                self.other_senses[item["name"]] = re.compile(
+                    "|".join(re.escape(w) for w in item["other_senses"]), re.I
+                )
+            self.long_words[item["name"]] = {
+                word
+                for a in (item["name"], *item["aliases"])
+                if not a.isupper()
+                for word in key(a).split()
+            }
             for alias in item["aliases"]:
                 self.organisations.append(
                     (alias, item["name"], item["kind"], item.get("body", False), registry_id)
@@ -1006,7 +1021,8 @@ _LOOSE_NEIGHBOURS = {
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]$")
 _CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")
 _FUNDING_CUE = re.compile(
-    r"subvention|financ|cofinanc|co-financ|dotation|fonds|aide|concours financier|"
+    r"subvention|(?<!auto)financ|cofinanc|co-financ|dotation|fonds(?! de commerce)|aide|"
+    r"concours financier|"
     r"participation|cr[ée]dits|enveloppe|soutien|contribu|allou|octroi|"
     # "soutenu par", not "a soutenu que" (a party's plea).
     r"soutenue?s?[ \u00a0]+(?:financi[èe]rement[ \u00a0]+)?par|"
@@ -1982,6 +1998,7 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     institutions = sorted((f.start, f.end) for f in found)
     institution_starts = [start for start, _ in institutions]
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    apart = _acronyms_apart(text)
     for match in g.organisation_pattern.finditer(text):
         # Inside a prefecture's or a court's name: the institution has it.
         last = bisect.bisect_left(institution_starts, match.end()) - 1
@@ -1991,19 +2008,23 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         if entry is None:
             continue
         alias, canonical, kind, body, registry_id = entry
-        # "M. Fayat", "Mme Cora": a person of that name.
-        if _PERSON_TITLE.search(text, max(0, match.start() - 12), match.start()):
-            continue
         if kind == "venue":
             # "Allianz Riviera", "Accor Arena": a stadium named after its sponsor.
+            continue
+        if match.group().isupper() and canonical in apart:
+            continue
+        # "M. Jean Dupont", "le capitaine Martin": a person of that name; "la loi Hadopi",
+        # "rue Vicat", "le lycée Citroën": a law or a place named after it.
+        if _NAMED_AFTER_ORG.search(text, max(0, match.start() - 40), match.start()):
             continue
         value = canonical
         confidence = 0.9 if alias.isupper() or len(alias) > 6 else 0.75
         if kind == "funder" and not body:
             found.append(_found("funder", match, value, confidence, registry_id))
         elif kind in ("funder", "funding_body"):
-            left, end = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
-            if _FUNDING_CUE.search(text, left, end):
+            # "la contribution versée à la Sacem": the body is paid, it does not fund.
+            paid = _PAID_TO.search(text, max(0, match.start() - 60), match.start())
+            if not paid and _funding_near(text, sentence_ends, match.start(), match.end()):
                 found.append(_found("funder", match, value, confidence, registry_id))
             if kind == "funder":
                 found.append(_found("organisation", match, value, confidence, registry_id))
@@ -2076,6 +2097,46 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             if name:
                 found.append(Found("organisation", name, name, start, start + len(name), 0.6))
     return found
+
+
+# A title or a rank and perhaps a first name ("M. Jean", "MONSIEUR", "le capitaine"), a
+# law, a street or a building, right before a name.
+_NAMED_AFTER_ORG = re.compile(
+    r"(?:\b(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Me|Dr|Pr|Ma[îi]tre|Monsieur|Madame|"
+    r"MONSIEUR|MADAME|[Cc]ommandant|[Cc]apitaine|[Ll]ieutenant|[Bb]rigadier(?:-chef)?|"
+    r"[Gg]endarme|[Aa]djudant(?:-chef)?|[Mm]ajor|[Cc]olonel|[Gg][ée]n[ée]ral|[Ss]ergent|"
+    r"[Cc]ommissaire|[Pp]r[ée]fet|[Dd][ée]put[ée]e?|[Ss][ée]nat(?:eur|rice))"
+    r"(?:[ \u00a0\n]+(?-i:[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?))?"
+    r"|\b(?:loi|lois|rue|avenue|boulevard|place|all[ée]e|impasse|chemin|quai|lyc[ée]e|"
+    r"coll[èe]ge|[ée]cole|r[ée]sidence|famille|stade|salle|gymnase))[ \u00a0\n]+\Z"
+)
+# "la contribution versée à la Sacem", "la redevance SACEM": the body is paid.
+_PAID_TO = re.compile(
+    r"(?:\b(?:vers|revers|redevance|cotis|contribution|pay)\w*\b[^.;\n]{0,30}?"
+    r"\b(?:à[ \u00a0]+la|à[ \u00a0]+l['’]|au|aux)|"
+    r"\bredevances?(?:[ \u00a0]+(?:de[ \u00a0]+la|du|de[ \u00a0]+l['’]))?)"
+    r"[ \u00a0]*\Z",
+    re.I,
+)
+_ACRONYM_IN_BRACKETS = re.compile(r"\([ \u00a0]*([A-Z][A-Z0-9&]{1,9})[ \u00a0]*\)")
+
+
+def _acronyms_apart(text: str) -> set[str]:
+    """The entries whose acronym means something else on this page: the page says a
+    word of its other senses ("autofinancement", "CAF brute"), or spells the acronym out
+    in words none of the entry's names holds ("la capacité d'autofinancement (CAF)";
+    "Fonds interministériel pour la prévention de la délinquance (FIPD)" shares them)."""
+    g = gazetteer()
+    apart = {name for name, senses in g.other_senses.items() if senses.search(text)}
+    for match in _ACRONYM_IN_BRACKETS.finditer(text):
+        entry = g.by_alias.get(match.group(1))
+        if entry is None or entry[1] in apart:
+            continue
+        spelled = {w for w in key(text[max(0, match.start() - 80) : match.start()]).split()[-6:]}
+        words = {w for w in spelled if len(w) >= 4}
+        if words and not words & g.long_words.get(entry[1], set()):
+            apart.add(entry[1])
+    return apart
 
 
 def _add_company(found: list[Found], raw: str, start: int, *, not_a_place: bool = False) -> None:

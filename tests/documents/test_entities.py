@@ -1437,9 +1437,15 @@ def test_hostile_runs_for_the_new_rules_keep_offsets():
         # A name that is also a word is read with its capital only.
         ("Le hareng saur et l'indigo du marché.", set()),
         ("La Saur gère l'eau ; Indigo gère le parking.", {"Saur", "Indigo"}),
-        # A person of a company's name.
-        ("M. Fayat et Mme Cora Martin ont voté contre.", set()),
-        ("Le groupe Fayat et Cora ont signé.", {"Fayat", "Cora"}),
+        # A person, a law, a street or a building of a company's name.
+        ("M. Jean Dachser et Mme Sony Martin ont voté contre.", set()),
+        ("MONSIEUR Dachser, le capitaine Securitas et Mr Sony.", set()),
+        ("La loi Hadopi a créé la riposte graduée.", set()),
+        ("Au stade Groupama, rue Dachser, et à La Défense Arena.", set()),
+        ("Le groupe Securitas et Dachser ont signé.", {"Securitas", "Dachser"}),
+        # Words of everyday prose that are also names, left out or read with their case.
+        ("Les maisons du monde rural se vident, à grand frais.", set()),
+        ("Le DPD de la commune a été consulté.", set()),
     ],
 )
 def test_companies_and_bodies_the_gazetteer_knows(text, expected):
@@ -1455,6 +1461,24 @@ def test_companies_and_bodies_the_gazetteer_knows(text, expected):
         ("La CAF verse 12 000 € de subvention au relais.", {"CAF"}),
         ("La CAF a ouvert un guichet.", set()),
         ("La Sacem et l'Adami soutiennent le festival.", {"Sacem", "Adami"}),
+        # Another sense of the acronym on the page: a council's budget.
+        ("La capacité d'autofinancement (CAF) s'élève à 312 000 € en 2023.", set()),
+        ("La CAF nette de la commune permet de financer une partie des investissements.", set()),
+        ("La Caisse d'allocations familiales du Val-de-Marne (CAF) verse une subvention.", {"CAF"}),
+        (
+            "Le Fonds interministériel pour la prévention de la délinquance (FIPD) finance.",
+            {"FIPD"},
+        ),
+        ("La commune est classée en zone FRR (France Ruralités Revitalisation).", set()),
+        # Paid, not paying; a business's goodwill is no fund.
+        ("La commune verse une contribution annuelle à la Sacem pour les concerts.", set()),
+        ("Les crédits pour la redevance SACEM du festival sont inscrits.", set()),
+        (
+            "Vu l'avis de l'Agence régionale de santé ;\n"
+            "Vu la demande relative au fonds de commerce ;",
+            set(),
+        ),
+        ("Les petites villes de demain doivent être soutenues.", set()),
     ],
 )
 def test_funders_the_gazetteer_knows(text, expected):
