@@ -945,10 +945,9 @@ _YEAR_CUE = re.compile(
     r"trimestres?|semestres?)\s+|\()\Z",
     re.I,
 )
-_PERSON_TITLE = re.compile(
-    r"(?:\bM\.|\bMM\.|\bMme|\bMmes|\bMlle|\bMonsieur|\bMadame|\bMe|"
-    r"\bDr|\bPr)\s*$"
-)
+# A person's titles: "M. Laval" is a man, not a town; "M. Fayat" not a company.
+_TITLES = r"M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Me|Dr|Pr"
+_PERSON_TITLE = re.compile(rf"\b(?:{_TITLES})\s*$")
 _COMMUNE_CUE = re.compile(
     r"(?:communes?|villes?|villages?|mairie|maire|municipalit[ée]|conseil municipal|habitants|"
     r"[ée]lus|police municipale|"
@@ -2102,7 +2101,7 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
 # A title or a rank and perhaps a first name ("M. Jean", "MONSIEUR", "le capitaine"), a
 # law, a street or a building, right before a name.
 _NAMED_AFTER_ORG = re.compile(
-    r"(?:\b(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Me|Dr|Pr|Ma[îi]tre|Monsieur|Madame|"
+    rf"(?:\b(?:{_TITLES}|Mr\.?|Ma[îi]tre|"
     r"MONSIEUR|MADAME|[Cc]ommandant|[Cc]apitaine|[Ll]ieutenant|[Bb]rigadier(?:-chef)?|"
     r"[Gg]endarme|[Aa]djudant(?:-chef)?|[Mm]ajor|[Cc]olonel|[Gg][ée]n[ée]ral|[Ss]ergent|"
     r"[Cc]ommissaire|[Pp]r[ée]fet|[Dd][ée]put[ée]e?|[Ss][ée]nat(?:eur|rice))"
@@ -2132,8 +2131,8 @@ def _acronyms_apart(text: str) -> set[str]:
         entry = g.by_alias.get(match.group(1))
         if entry is None or entry[1] in apart:
             continue
-        spelled = {w for w in key(text[max(0, match.start() - 80) : match.start()]).split()[-6:]}
-        words = {w for w in spelled if len(w) >= 4}
+        before = key(text[max(0, match.start() - 80) : match.start()]).split()[-6:]
+        words = {w for w in before if len(w) >= 4}
         if words and not words & g.long_words.get(entry[1], set()):
             apart.add(entry[1])
     return apart
