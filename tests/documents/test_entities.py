@@ -231,6 +231,38 @@ def test_courts_and_audit_chambers(text, value):
     assert value in values(text, "organisation")
 
 
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("le ministère de l’Intérieur a répondu", "Ministère de l'Intérieur"),
+        ("le ministère des Armées", "Ministère des Armées"),
+        # A name of several domains is the whole name, not its first domain.
+        (
+            "le ministère de l'Economie et des Finances a validé la labellisation",
+            "Ministère de l'Économie et des Finances",
+        ),
+        (
+            "MINISTERE DE L'ÉCONOMIE, DES FINANCES ET DE LA RELANCE",
+            "Ministère de l'Économie, des Finances et de la Relance",
+        ),
+        (
+            "le ministre de l’Action et des Comptes publics a été élu",
+            "Ministère de l'Action et des Comptes publics",
+        ),
+        (
+            "au ministère de la Transition écologique et solidaire",
+            "Ministère de la Transition écologique et solidaire",
+        ),
+        # Only a name a government gave: the sentence goes on otherwise.
+        ("le ministère de l'Économie et du budget de la ville", "Ministère de l'Économie"),
+        # The Interior stays the Interior, whatever it was joined to.
+        ("le ministère de l'Intérieur et des Outre-mer", "Ministère de l'Intérieur"),
+    ],
+)
+def test_ministries_by_their_whole_name(text, value):
+    assert {v for v in values(text, "organisation") if v.startswith("Minist")} == {value}
+
+
 def test_a_city_inside_a_court_name_is_not_a_commune():
     text = "Le tribunal administratif de Nice a rejeté la requête de la Ligue."
     assert values(text, "commune") == set()
