@@ -556,7 +556,7 @@ _INSTITUTIONS = (
     # "ministère de l'Intérieur", "ministre des Armées", "ministère des finances".
     r"|(?<![\w-])(?P<ministry>minist[èe]re|ministre)\s+(?P<ministry_article>de\s+l['’]\s*|"
     r"de\s+la\s+|des\s+|du\s+)(?P<domain>[^\W\d_]{{3,}}(?:-[^\W\d_]+)*(?:\s+(?:nationale|"
-    r"[ée]trang[èe]res|[ée]cologique|num[ée]rique|sup[ée]rieur))?)"
+    r"[ée]trang[èe]res|[ée]cologique|num[ée]rique|sup[ée]rieur|sociales))?)"
     # "tribunal administratif de la Guadeloupe": overseas, a court is named after its
     # territory.
     r"|(?<![\w-])(?P<overseas_court>tribunal\s+administratif|(?-i:TA))\s+"
@@ -2344,57 +2344,17 @@ def _company_name(name: str) -> str:
     return name
 
 
-# Ministries whose names join several domains, as governments named them (the name a
-# reader searches for; "ministère de l'Économie" alone stops at its first domain). Not
-# the Interior's: "de l'Intérieur et des Outre-mer" is still the Ministère de l'Intérieur.
+# A ministry is named by its first domain ("Ministère de l'Économie", whatever a
+# government joined to it: "et des Finances", ", des Finances et de la Relance"), so one
+# ministry keeps one name from one government to the next. These names begin with a word
+# that names no ministry alone ("ministère de l'Action"), so they are taken whole.
 _MINISTRIES = [
     "de l'Action et des Comptes publics",
-    "des Affaires étrangères et du Développement international",
-    "des Affaires sociales et de la Santé",
-    "des Affaires sociales, de la Santé et des Droits des femmes",
-    "de l'Agriculture et de l'Alimentation",
-    "de l'Agriculture et de la Souveraineté alimentaire",
-    "de l'Agriculture, de l'Agroalimentaire et de la Forêt",
     "de l'Aménagement du territoire et de la Décentralisation",
-    "des Armées et des Anciens combattants",
-    "du Budget, des Comptes publics et de la Fonction publique",
-    "du Budget, des Comptes publics et de la Réforme de l'État",
-    "de la Cohésion des territoires et des Relations avec les collectivités territoriales",
-    "des Collectivités territoriales et de la Ruralité",
-    "de la Culture et de la Communication",
-    "de l'Écologie, de l'Énergie, du Développement durable et de la Mer",
-    "de l'Écologie, du Développement durable et de l'Énergie",
-    "de l'Écologie, du Développement durable, des Transports et du Logement",
-    "de l'Économie et des Finances",
-    "de l'Économie, de l'Industrie et de l'Emploi",
-    "de l'Économie, de l'Industrie et du Numérique",
-    "de l'Économie, des Finances et de l'Emploi",
-    "de l'Économie, des Finances et de l'Industrie",
-    "de l'Économie, des Finances et de la Relance",
-    "de l'Économie, des Finances et de la Souveraineté industrielle et numérique",
-    "de l'Éducation nationale et de la Jeunesse",
-    "de l'Éducation nationale, de la Jeunesse et des Sports",
-    "de l'Éducation nationale, de l'Enseignement supérieur et de la Recherche",
     "de l'Égalité des territoires et du Logement",
-    "de l'Enseignement supérieur et de la Recherche",
-    "de l'Enseignement supérieur, de la Recherche et de l'Innovation",
     "de l'Europe et des Affaires étrangères",
-    "de l'Industrie et de l'Énergie",
-    "de la Jeunesse et des Sports",
     "du Partenariat avec les territoires et de la Décentralisation",
-    "de la Santé et de la Prévention",
-    "des Solidarités et de la Santé",
-    "des Sports et des Jeux olympiques et paralympiques",
     "de la Transformation et de la Fonction publiques",
-    "de la Transition écologique et de la Cohésion des territoires",
-    "de la Transition écologique et solidaire",
-    "de la Transition écologique, de la Biodiversité, de la Forêt, de la Mer et de la Pêche",
-    "du Travail et de l'Emploi",
-    "du Travail, de l'Emploi et de l'Insertion",
-    "du Travail, de la Santé et des Solidarités",
-    "du Travail, de la Santé, des Solidarités et des Familles",
-    "du Travail, du Plein emploi et de l'Insertion",
-    "de la Ville, de la Jeunesse et des Sports",
 ]
 # From the article on; the longest first, so the whole name wins over its beginning.
 _MINISTRY_FULL = re.compile(
@@ -2455,7 +2415,7 @@ def _institutions(text: str) -> list[Found]:
             name = _MINISTRY_BY_KEY[key(full.group())]
             values = [(f"Ministère {name}", match.start(), full.end())]
         elif match["ministry"]:
-            article = re.sub(r"\s+", " ", match["ministry_article"]).replace("’", "'")
+            article = re.sub(r"\s+", " ", match["ministry_article"]).replace("’", "'").lower()
             article = article if article.endswith("'") else article.rstrip() + " "
             domain = " ".join(match["domain"].split())
             value = f"Ministère {article}{domain[0].upper()}{domain[1:].lower()}"
