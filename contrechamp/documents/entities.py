@@ -966,7 +966,7 @@ _STRONG_CUE = re.compile(
 # de Montreuil", "église Saint-Laurent", "tribunal administratif de Nice", "OGC Nice".
 _NAMED_AFTER_PLACE = re.compile(
     r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
-    r"square|parc|jardin|pont|gare|"
+    r"square|parc|jardin|pont|gare|rives?|berges?|"
     r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|col|ch[âa]teau|"
     # A metropolis is an intercommunality ("la métropole européenne de Lille").
     r"m[ée]tropole(?:\s+europ[ée]enne)?|"
@@ -1155,6 +1155,10 @@ class _Page:
         found: list[Found] = []
         organisations = _organisations(text, labels, self.cues)
         communes = _communes(text, self.candidates, labels, context, genre=self.genre)
+        # "à Orange (Vaucluse)": the commune its department in brackets names, not the
+        # company of the same name.
+        placed = {(c.start, c.end) for c in communes if _in_its_department(text, c)}
+        organisations = [o for o in organisations if (o.start, o.end) not in placed]
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
             c
@@ -1375,6 +1379,13 @@ def _score_candidate(
     )
 
 
+# "Saint-Jean (5e)", "la Duchère (9e arrondissement)": a quarter of Paris, Lyon or
+# Marseille, its district in brackets.
+_CITY_DISTRICT_AFTER = re.compile(
+    r"[ \u00a0]*\([ \u00a0]*(?:\d{1,2}|[IVX]{1,5})(?:e|er|[èe]me)"
+    r"(?:[ \u00a0]+arr(?:ondissement|\.)?)?[ \u00a0]*\)"
+)
+_CITIES_OF_DISTRICTS = frozenset({"75056", "69123", "13055"})
 # Between two names of a list ("Brillac, Lessac ou encore Brigueuil").
 _LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)(?:\s+(?:encore|aussi|enfin))?\s*")
 # Between two names of a list: a separator, and perhaps names that are no communes
@@ -1435,6 +1446,10 @@ def _communes(
             naming_end = candidate.end
             continue
         naming_end = -1
+        if _CITY_DISTRICT_AFTER.match(text, candidate.end) and not any(
+            e.code in _CITIES_OF_DISTRICTS for e in candidate.entries
+        ):
+            continue  # "Saint-Jean (5e)": a quarter of the city, numbered by its district
         head = _NAMED_AFTER_PLACE.search(text[max(0, candidate.start - 60) : candidate.start])
         # A list after a plural ("les tribunaux de Paris, Lille…"), not after "l'avenue de
         # Paris, Vincennes a installé…".
@@ -1507,6 +1522,17 @@ def _communes(
 
 
 _DEPARTMENT_AFTER = re.compile(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)")
+
+
+def _in_its_department(text: str, commune: Found) -> bool:
+    """Whether the commune `commune` is followed by its own department in brackets, by
+    name or number ("Orange (Vaucluse)", "Orange (84)")."""
+    match = _DEPARTMENT_AFTER.match(text, commune.end)
+    if match is None or len(commune.places) != 1:
+        return False
+    code = commune.places[0].department
+    entry = gazetteer().department_by_code.get(code)
+    return match.group(1) == code or (entry is not None and key(match.group(1)) == key(entry[1]))
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -1645,6 +1671,12 @@ def _score_commune(
     # departments say the place.
     if word and not (cue or postal or department_after or matching or hinted or name.isupper()):
         return None
+    # A town named like a department ("Allier", "Doubs", "Mayenne"), nothing saying it is
+    # the town and the document's places elsewhere: the department, or its river
+    # ("la communauté de communes Entre Dore et Allier").
+    if key(name) in g.departments and chosen.population < 20000:
+        if not (cue or postal or department_after or matching or hinted):
+            return None
     # A village named after a saint, outside the document's departments, nothing saying
     # it is a place: the church or the quarter of a town the document is about.
     if context.departments and not (cue or matching or hinted or department_after):
@@ -1735,9 +1767,25 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
             named.setdefault(key(item.places[0].name), item.places[0])
     # "Saint-Hilaire" after "Saint-Hilaire-du-Harcouët": the short form of a commune the
     # document names in full is that commune, whichever homonym the name alone suggests.
+    # A short form that is a commune of its own too ("Bricqueville" after
+    # "Bricqueville-la-Blouette") is that one only when another place of the document is
+    # in its department.
+    elsewhere: Counter[str] = Counter()
     for item in found:
-        if item.kind != "commune" or key(item.text) in named:
+        if item.kind == "commune" and len(item.places) == 1:
+            elsewhere[item.places[0].department] += 1
+    for item in found:
+        if item.kind != "commune":
             continue
+        own = named.get(key(item.text))
+        if own is not None:
+            mentions = sum(
+                1
+                for other in found
+                if other.kind == "commune" and len(other.places) == 1 and other.places[0] is own
+            )
+            if own.department in departments or elsewhere[own.department] > mentions:
+                continue
         # With the name's article or without it: "le maire du Mesnil" after "Le
         # Mesnil-Amelot".
         short = key(item.text) + " "

@@ -1536,3 +1536,61 @@ def test_the_gazetteer_names_no_commune_and_no_word_without_its_case():
     # Checked one by one: always written with their capital, or the word is rare.
     allowed = {"morpho", "suez", "intermarché", "décathlon"}
     assert {alias.lower() for _, alias in loose if alias.lower() in words} <= allowed
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The short form of a commune the page names in full, though a village elsewhere
+        # bears that short name alone.
+        (
+            "Elle habite à Bricqueville-la-Blouette, le terminus de la ligne. Elle couvre "
+            "la commune, de Bricqueville jusqu'au parc des sports de Coutances.",
+            {"50084", "50147"},
+        ),
+        # The village of that name, when the page's other places are in its department.
+        (
+            "Le maire de Bricqueville, près de Bayeux, rencontre celui de "
+            "Bricqueville-la-Blouette.",
+            {"14107", "14047", "50084"},
+        ),
+        # A quarter of Lyon numbered by its district is not the Saint-Jean of Haute-Garonne.
+        (
+            "La délinquance a baissé de 30 % à Saint-Jean (5e) et de 12 % à la Duchère "
+            "(9e). Sur l'ensemble de Lyon, les faits ont diminué.",
+            {"69123"},
+        ),
+        ("33 caméras sur les Rives de Saône, à Lyon.", {"69123"}),
+        # A town named like a department, nothing saying it is the town: the department
+        # or its river.
+        (
+            "La communauté de communes Entre Dore et Allier soutient la médiathèque de Lezoux.",
+            {"63195"},
+        ),
+        ("Le conseil municipal d'Allier (Hautes-Pyrénées) a voté.", {"65005"}),
+    ],
+)
+def test_short_forms_quarters_and_department_names(text, expected):
+    assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, commune, organisation",
+    [
+        # Its department in brackets: the town, not the company of the same name.
+        ("Jacques Bompard à Orange (Vaucluse) est réélu.", {"84087"}, set()),
+        ("Jacques Bompard à Orange (84) est réélu.", {"84087"}, set()),
+        ("Le marché a été attribué à Orange (Orange Business Services).", set(), {"Orange"}),
+    ],
+)
+def test_a_town_that_is_also_a_company(text, commune, organisation):
+    assert values(text, "commune") == commune
+    assert {v for v in values(text, "organisation") if v == "Orange"} == organisation
+
+
+def test_the_library_grant_of_the_state_is_a_funder():
+    text = (
+        "La DRAC a accordé une subvention au titre de la dotation générale de "
+        "décentralisation (DGD) pour la médiathèque."
+    )
+    assert "DGD" in values(text, "funder")
