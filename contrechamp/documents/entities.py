@@ -1878,6 +1878,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     matches = [*_BARE_BODY.finditer(text), *_BODY_SHARE.finditer(text)]
     matches += _FUNDING_OF_BODY.finditer(text)
     matches += _LOWER_BODY_FUNDS.finditer(text)
+    matches += _LOWER_BODY_SHARE.finditer(text)
     for match in sorted(matches, key=lambda m: m.start()):
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
@@ -1954,6 +1955,14 @@ _GIVES = (
 # "L'État et le département en ont financé la moitié": the body in lower case, funding.
 _LOWER_BODY_FUNDS = re.compile(
     r"\b(?:le|la)[ \u00a0]+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)" + _GIVES, re.I
+)
+# "l'État a financé à hauteur de 50 % et le département à 30 %": its share, the verb
+# left out.
+_LOWER_BODY_SHARE = re.compile(
+    r"\b(?:le|la)[ \u00a0]+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)[ \u00a0]+(?:à|pour)"
+    r"[ \u00a0]+(?:hauteur[ \u00a0]+de[ \u00a0]+)?\d+(?:[,.]\d+)?[ \u00a0]*"
+    r"(?:%|pour[ \u00a0]?cent)",
+    re.I,
 )
 _LOWER_DEPARTMENT_GIVES = re.compile(
     r"\b(?:le|du|au)[ \u00a0]+(?-i:d)[ée]partement[ \u00a0]+(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|du|"

@@ -1594,3 +1594,13 @@ def test_the_library_grant_of_the_state_is_a_funder():
         "décentralisation (DGD) pour la médiathèque."
     )
     assert "DGD" in values(text, "funder")
+
+
+def test_a_departments_share_with_its_verb_left_out():
+    text = (
+        "Les 1 500 caméras de Marseille. Jusqu'ici, l'État a toujours financé à hauteur de "
+        "50% et le département à 30%."
+    )
+    assert values(text, "funder") == {"Département des Bouches-du-Rhône"}
+    # A share of something else, nothing funded.
+    assert values("À Marseille, le département à 30 % de logements sociaux.", "funder") == set()
