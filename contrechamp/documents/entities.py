@@ -777,9 +777,12 @@ TECHNOLOGIES_IN_CONTEXT: list[tuple[str, str, str]] = [
     ),
     (
         "application-signalement",
-        # "appli": the press's word as often as "application".
-        r"\bappli(?:cation)?s?\b",
-        r"signaler|d[ée]noncer|filmer|alerter la police|t[ée]moins?",
+        # "appli": the press's word as often as "application"; not the application of a
+        # law ("en application de l'article 40", "modalités d'application").
+        r"(?<!en\s)(?<!d['’])\bappli(?:cation)?s?\b(?! de l['’] ?articles?| des articles| de "
+        r"la (?:loi|d[ée]lib[ée]ration|r[ée]glementation|proc[ée]dure|d[ée]cision)| du "
+        r"(?:code|r[èe]glement|d[ée]cret)| des dispositions| de l['’] ?arr[êe]t[ée])",
+        r"signaler|signalements?\b|d[ée]noncer|filmer|alerter la police|t[ée]moins?",
     ),
 ]
 # A space in a pattern matches any run of white space: PDF text breaks lines anywhere.

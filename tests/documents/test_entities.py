@@ -1604,3 +1604,25 @@ def test_a_departments_share_with_its_verb_left_out():
     assert values(text, "funder") == {"Département des Bouches-du-Rhône"}
     # A share of something else, nothing funded.
     assert values("À Marseille, le département à 30 % de logements sociaux.", "funder") == set()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Avec cette application vous pouvez aussi, en un clic, faire un signalement aux élus.",
+            {"application-signalement"},
+        ),
+        ("Une appli permet de signaler un dépôt sauvage.", {"application-signalement"}),
+        # The application of a law, not an app.
+        (
+            "En application de l'article 40 du code de procédure pénale, le maire a fait un "
+            "signalement au procureur.",
+            set(),
+        ),
+        ("Les modalités d'application du règlement prévoient un signalement.", set()),
+        ("L'application de la loi impose de signaler les incidents.", set()),
+    ],
+)
+def test_a_reporting_app_and_the_application_of_a_law(text, expected):
+    assert values(text, "technology") == expected
