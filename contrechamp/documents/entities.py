@@ -142,6 +142,9 @@ class Gazetteer:
     postal codes) are read once per process; the registry's organisations and
     technologies are read again whenever the registry changes (see `registry_stamp`)."""
 
+    # Built on first use (`_short_forms`).
+    short_forms: dict[str, list[CommuneEntry]] | None = None
+
     def __init__(self) -> None:
         self.communes: dict[str, list[CommuneEntry]] = {}
         # Names without their article ("Havre" for "Le Havre"), matched after "au", "du"...
@@ -396,6 +399,29 @@ RegistryStamp = tuple[object, ...]
 _SHORTENED = re.compile(
     r"(?P<head>[^\W\d_]+)-(?:la|le|les|en|sur|sous|l[èe]s|lez|aux|de|du|des)-", re.I
 )
+
+
+# The name a compound commune goes by where it is ("Couzon" for Couzon-au-Mont-d'Or,
+# "Saint-Romain" for Saint-Romain-au-Mont-d'Or): what comes before its first particle.
+_HEAD_BEFORE_PARTICLE = re.compile(
+    r"(?P<head>.+?)-(?:la|le|les|en|sur|sous|l[èe]s|lez|au|aux|de|du|des|d['’])-", re.I
+)
+
+
+def _short_forms(g: Gazetteer) -> dict[str, list[CommuneEntry]]:
+    """The communes each short form names (`_HEAD_BEFORE_PARTICLE`), built on first use."""
+    cached = g.short_forms
+    if cached is None:
+        cached = {}
+        seen: set[str] = set()
+        for entries in g.communes.values():
+            for entry in entries:
+                match = _HEAD_BEFORE_PARTICLE.match(entry.name)
+                if match and not entry.former and entry.code not in seen:
+                    seen.add(entry.code)
+                    cached.setdefault(key(match["head"]), []).append(entry)
+        g.short_forms = cached
+    return cached
 
 
 def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
@@ -1819,6 +1845,25 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
             for e in g.communes.get(_without_article(name_key), [])
             if e.department in departments or support[e.department]
         ]
+        if len(local) == 1:
+            item.value, item.commune_id, item.places = local[0].code, local[0].id, (local[0],)
+    # "Couzon" among the communes of the Rhône: Couzon-au-Mont-d'Or, not the village of the
+    # Allier of that name, when no other place of the document is in the Allier and the
+    # Rhône holds only one commune it shortens.
+    names_in: dict[str, set[str]] = {}
+    for item in found:
+        if item.kind == "commune" and len(item.places) == 1:
+            names_in.setdefault(item.places[0].department, set()).add(key(item.text))
+    for item in found:
+        if item.kind != "commune" or not item.places:
+            continue
+        name = key(item.text)
+        supported = set(departments) | {
+            code for code, names in names_in.items() if len(names - {name}) >= 2
+        }
+        if any(e.department in supported for e in item.places):
+            continue
+        local = [e for e in _short_forms(g).get(name, []) if e.department in supported]
         if len(local) == 1:
             item.value, item.commune_id, item.places = local[0].code, local[0].id, (local[0],)
     for item in found:

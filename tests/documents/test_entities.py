@@ -1626,3 +1626,20 @@ def test_a_departments_share_with_its_verb_left_out():
 )
 def test_a_reporting_app_and_the_application_of_a_law(text, expected):
     assert values(text, "technology") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Among communes of the Rhône, "Couzon" is Couzon-au-Mont-d'Or, not the village
+        # of the Allier that bears the short name alone.
+        (
+            "Refusent d'installer des caméras : Couzon, Dardilly, Lissieu, Meyzieu et Solaize.",
+            {"69068", "69072", "69117", "69282", "69296"},
+        ),
+        # Nothing places the page in the Rhône: the village of that name.
+        ("Le maire de Couzon rencontre celui de Moulins.", {"03090", "03190"}),
+    ],
+)
+def test_the_short_name_a_commune_goes_by_among_its_neighbours(text, expected):
+    assert values(text, "commune") == expected
