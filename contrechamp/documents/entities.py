@@ -1806,14 +1806,14 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
     for item in found:
         if item.kind != "commune":
             continue
-        own = named.get(key(item.text))
-        if own is not None:
+        itself = named.get(key(item.text))
+        if itself is not None:
             mentions = sum(
                 1
                 for other in found
-                if other.kind == "commune" and len(other.places) == 1 and other.places[0] is own
+                if other.kind == "commune" and len(other.places) == 1 and other.places[0] is itself
             )
-            if own.department in departments or elsewhere[own.department] > mentions:
+            if itself.department in departments or elsewhere[itself.department] > mentions:
                 continue
         # With the name's article or without it: "le maire du Mesnil" after "Le
         # Mesnil-Amelot".
