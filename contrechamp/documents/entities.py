@@ -2391,7 +2391,8 @@ _MADE_BY = re.compile(
     # (Not "édité par": a newspaper's publisher, and media are not labelled; not "proposé
     # par", said of motions and amendments; not "le groupe", a council's political group.)
     r"\b(?:d[ée]velopp[ée]|commercialis[ée]|con[çc]u|fabriqu[ée]|distribu[ée]|"
-    r"fourni|vendu|install[ée]|exploit[ée])(?:e|s|es)?+[ \u00a0]++par[ \u00a0]++"
+    r"fourni|vendu|install[ée]|exploit[ée]|r[ée]alis[ée]|d[ée]ploy[ée]|pos[ée]|entretenu|"
+    r"maintenu|remani[ée]|g[ée]r[ée]|op[ée]r[ée])(?:e|s|es)?+[ \u00a0]++par[ \u00a0]++"
     r"(?:la[ \u00a0]++soci[ée]t[ée][ \u00a0]++|l['’][ \u00a0]*+entreprise[ \u00a0]++)?+" + _BY_NAME,
     re.I,
 )

@@ -1643,3 +1643,17 @@ def test_a_reporting_app_and_the_application_of_a_law(text, expected):
 )
 def test_the_short_name_a_commune_goes_by_among_its_neighbours(text, expected):
     assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("La ligne 7 a été remaniée par Cap Cotentin pour aller au centre.", {"Cap Cotentin"}),
+        ("Le réseau est entretenu par Citeos depuis 2019.", {"Citeos"}),
+        # A person, a body or a place is no company.
+        ("Le diagnostic a été réalisé par Monsieur le Maire.", set()),
+        ("Le centre est géré par la Métropole.", set()),
+    ],
+)
+def test_a_company_by_what_it_did(text, expected):
+    assert values(text, "organisation") == expected
