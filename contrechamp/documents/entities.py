@@ -720,7 +720,8 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         r"urban (?:supervision|operations) cent(?:re|er)|"
         # The smart city's single control room: OnDijon's "poste de pilotage connecté".
         r"(?:centres?|postes?) de pilotage (?:connect[ée]|centralis[ée]|unique|urbain)|"
-        r"centres? (?:de |du )?(?:protection|s[ée]curit[ée]|tranquillit[ée]) urbaine?|"
+        r"centres? (?:de |du )?(?:protection|s[ée]curit[ée]|tranquillit[ée]|surveillance) "
+        r"urbaine?|"
         r"centres? (?:de |du )?"
         r"(?:vid[ée]o[- ]?(?:surveillance|protection)|visionnage)|"
         r"centres? (?:de )?(?:commandement|contr[ôo]le) (?:et de )?(?:vid[ée]o|urbain)",
@@ -800,6 +801,12 @@ TECHNOLOGIES_IN_CONTEXT: list[tuple[str, str, str]] = [
         "surveillance-reseaux-sociaux",
         r"r[ée]seaux sociaux",
         r"scann|surveill|veille|patrouill|analys|collect|mots[- ]cl[ée]s|rep[ée]rer",
+    ),
+    # A command post: the room the cameras are watched from, when the sentence says so.
+    (
+        "hypervision",
+        r"(?:centres?|postes?|points?) (?:de )?commandement(?: op[ée]rationnel)?",
+        r"cam[ée]ras?|vid[ée]o|images|[ée]crans?",
     ),
     (
         "application-signalement",

@@ -1657,3 +1657,23 @@ def test_the_short_name_a_commune_goes_by_among_its_neighbours(text, expected):
 )
 def test_a_company_by_what_it_did(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Les techniciens finalisent l'extension du réseau de vidéoprotection depuis le "
+            "centre de surveillance urbaine.",
+            {"hypervision", "videosurveillance"},
+        ),
+        (
+            "Au centre de commandement opérationnel, la vidéosurveillance impressionne.",
+            {"hypervision", "videosurveillance"},
+        ),
+        # A command post of anything else.
+        ("Le poste de commandement des pompiers est installé au stade.", set()),
+    ],
+)
+def test_supervision_rooms_in_their_other_names(text, expected):
+    assert values(text, "technology") == expected
