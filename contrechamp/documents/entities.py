@@ -1002,7 +1002,7 @@ _STRONG_CUE = re.compile(
 # de Montreuil", "église Saint-Laurent", "tribunal administratif de Nice", "OGC Nice".
 _NAMED_AFTER_PLACE = re.compile(
     r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
-    r"square|parc|jardin|pont|gare|rives?|berges?|"
+    r"square|parc|jardin|pont|gare|rives?|berges?|espaces?|"
     r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|col|ch[âa]teau|"
     # A metropolis is an intercommunality ("la métropole européenne de Lille").
     r"m[ée]tropole(?:\s+europ[ée]enne)?|"
@@ -2128,6 +2128,11 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         # "rue Vicat", "le lycée Citroën": a law or a place named after it.
         if _NAMED_AFTER_ORG.search(text, max(0, match.start() - 40), match.start()):
             continue
+        # "la page Facebook de la mairie", "sur Facebook": the platform, not the company.
+        if key(alias) in _PLATFORMS and _ON_PLATFORM.search(
+            text, max(0, match.start() - 40), match.start()
+        ):
+            continue
         value = canonical
         confidence = 0.9 if alias.isupper() or len(alias) > 6 else 0.75
         if kind == "funder" and not body:
@@ -2220,6 +2225,12 @@ _NAMED_AFTER_ORG = re.compile(
     r"(?:[ \u00a0\n]+(?-i:[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?))?"
     r"|\b(?:loi|lois|rue|avenue|boulevard|place|all[ée]e|impasse|chemin|quai|lyc[ée]e|"
     r"coll[èe]ge|[ée]cole|r[ée]sidence|famille|stade|salle|gymnase))[ \u00a0\n]+\Z"
+)
+_PLATFORMS = {"facebook", "instagram", "twitter", "youtube", "tiktok", "linkedin"}
+_ON_PLATFORM = re.compile(
+    r"\b(?:pages?|groupes?|comptes?|profils?|fils?|live|sur|via)"
+    r"(?:[ \u00a0]+(?:officiel(?:le)?s?|d[ée]di[ée]e?s?|priv[ée]e?s?))?[ \u00a0]*\Z",
+    re.I,
 )
 # "la contribution versée à la Sacem", "la redevance SACEM": the body is paid.
 _PAID_TO = re.compile(
@@ -2483,6 +2494,11 @@ def _institutions(text: str) -> list[Found]:
     g = gazetteer()
     found = []
     for match in g.institution_pattern.finditer(text):
+        # "la ville préfecture de Loir-et-Cher": the department's chief town.
+        if match["prefecture"] and re.search(
+            r"\bvilles?[- \u00a0]+\Z", text[max(0, match.start() - 8) : match.start()], re.I
+        ):
+            continue
         # Two prefectures in one phrase: each its own span.
         values: list[tuple[str | None, int, int]] = []
         value = None

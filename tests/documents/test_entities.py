@@ -1677,3 +1677,18 @@ def test_a_company_by_what_it_did(text, expected):
 )
 def test_supervision_rooms_in_their_other_names(text, expected):
     assert values(text, "technology") == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        ("Les habitants ont accès à la page Facebook de la mairie.", "organisation", set()),
+        ("2.500 fans sur le groupe Facebook dédié.", "organisation", set()),
+        ("Facebook a été condamné par la CNIL.", "organisation", {"Meta", "CNIL"}),
+        ("Le magasin est ouvert dans la ville préfecture de Loir-et-Cher.", "organisation", set()),
+        ("Le préfet de Loir-et-Cher a signé.", "organisation", {"Préfecture du Loir-et-Cher"}),
+        ("Trois caméras à l'Espace du Palais, à Rouen.", "commune", {"76540"}),
+    ],
+)
+def test_a_platform_a_chief_town_and_a_hall(text, kind, expected):
+    assert values(text, kind) == expected
