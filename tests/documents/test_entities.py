@@ -1692,3 +1692,29 @@ def test_supervision_rooms_in_their_other_names(text, expected):
 )
 def test_a_platform_a_chief_town_and_a_hall(text, kind, expected):
     assert values(text, kind) == expected
+
+
+def test_each_name_of_the_gazetteer_is_one_entry():
+    """Two entries of one name: the second silently wins or loses its aliases."""
+    import json
+
+    from contrechamp.documents.entities import DATA
+
+    names = [entry["name"] for entry in json.loads(DATA.read_text())["organisations"]]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("L'AFD finance le centre de supervision de Mamoudzou.", {"AFD"}),
+        (
+            "Le projet est financé par la Banque européenne d'investissement.",
+            {"Banque européenne d'investissement"},
+        ),
+        ("L'ANCT a subventionné l'étude à hauteur de 50 %.", {"ANCT"}),
+        ("La friche est réhabilitée grâce au Fonds friches.", {"Fonds friches"}),
+    ],
+)
+def test_more_funders_the_gazetteer_knows(text, expected):
+    assert values(text, "funder") == expected
