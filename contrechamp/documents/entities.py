@@ -74,6 +74,9 @@ class Found:
     # A commune: the communes of that name, the one chosen first; more than one when the
     # choice was a guess that the document's other places may settle.
     places: tuple[CommuneEntry, ...] = ()
+    # A commune its postal code or its department in brackets names ("Couzon (03)"): no
+    # guess from the document's other places moves it.
+    pinned: bool = False
 
 
 @dataclass
@@ -401,25 +404,24 @@ _SHORTENED = re.compile(
 )
 
 
-# The name a compound commune goes by where it is ("Couzon" for Couzon-au-Mont-d'Or,
-# "Saint-Romain" for Saint-Romain-au-Mont-d'Or): what comes before its first particle.
-_HEAD_BEFORE_PARTICLE = re.compile(
-    r"(?P<head>.+?)-(?:la|le|les|en|sur|sous|l[èe]s|lez|au|aux|de|du|des|d['’])-", re.I
-)
-
-
 def _short_forms(g: Gazetteer) -> dict[str, list[CommuneEntry]]:
-    """The communes each short form names (`_HEAD_BEFORE_PARTICLE`), built on first use."""
+    """The communes whose names begin with each shorter name, at a dash ("Couzon" for
+    Couzon-au-Mont-d'Or; "Saint-Martin" for Saint-Martin-du-Var, Saint-Martin-Vésubie
+    and Saint-Martin-d'Entraunes), built on first use."""
     cached = g.short_forms
     if cached is None:
         cached = {}
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for entries in g.communes.values():
             for entry in entries:
-                match = _HEAD_BEFORE_PARTICLE.match(entry.name)
-                if match and not entry.former and entry.code not in seen:
-                    seen.add(entry.code)
-                    cached.setdefault(key(match["head"]), []).append(entry)
+                if entry.former:
+                    continue
+                parts = entry.name.split("-")
+                for cut in range(1, len(parts)):
+                    head = key("-".join(parts[:cut]))
+                    if (head, entry.code) not in seen:
+                        seen.add((head, entry.code))
+                        cached.setdefault(head, []).append(entry)
         g.short_forms = cached
     return cached
 
@@ -582,7 +584,8 @@ _INSTITUTIONS = (
     # "ministère de l'Intérieur", "ministre des Armées", "ministère des finances".
     r"|(?<![\w-])(?P<ministry>minist[èe]re|ministre)\s+(?P<ministry_article>de\s+l['’]\s*|"
     r"de\s+la\s+|des\s+|du\s+)(?P<domain>[^\W\d_]{{3,}}(?:-[^\W\d_]+)*(?:\s+(?:nationale|"
-    r"[ée]trang[èe]res|[ée]cologique|num[ée]rique|sup[ée]rieur|sociales))?)"
+    r"[ée]trang[èe]res|[ée]cologique|num[ée]rique|sup[ée]rieur|sociales|europ[ée]ennes|"
+    r"publiques?|[ée]nerg[ée]tique|territoriales|des\s+territoires|du\s+territoire))?)"
     # "tribunal administratif de la Guadeloupe": overseas, a court is named after its
     # territory.
     r"|(?<![\w-])(?P<overseas_court>tribunal\s+administratif|(?-i:TA))\s+"
@@ -721,14 +724,14 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         # The smart city's single control room: OnDijon's "poste de pilotage connecté".
         r"(?:centres?|postes?) de pilotage (?:connect[ée]|centralis[ée]|unique|urbain)|"
         r"centres? (?:de |du )?(?:protection|s[ée]curit[ée]|tranquillit[ée]|surveillance) "
-        r"urbaine?|"
+        r"urbain(?:e|s|es)?|"
         r"centres? (?:de |du )?"
         r"(?:vid[ée]o[- ]?(?:surveillance|protection)|visionnage)|"
         r"centres? (?:de )?(?:commandement|contr[ôo]le) (?:et de )?(?:vid[ée]o|urbain)",
     ),
     (
         "application-signalement",
-        r"appli(?:cation)? (?:mobile |smartphone |citoyenne )?(?:de |d['’] ?)?(?:signalement|"
+        r"appli(?:cation)?s? (?:mobiles? |smartphone |citoyennes? )?(?:de |d['’] ?)?(?:signalement|"
         r"d[ée]nonciation|alerte citoyenne)|(?:citizen|crime) reporting app|"
         r"application citoyenne|\bReporty\b",
     ),
@@ -805,17 +808,27 @@ TECHNOLOGIES_IN_CONTEXT: list[tuple[str, str, str]] = [
     # A command post: the room the cameras are watched from, when the sentence says so.
     (
         "hypervision",
-        r"(?:centres?|postes?|points?) (?:de )?commandement(?: op[ée]rationnel)?",
-        r"cam[ée]ras?|vid[ée]o|images|[ée]crans?",
+        r"centres? (?:de )?commandement(?: op[ée]rationnel)?",
+        r"vid[ée]o[- ]?(?:surveillance|protection)|cam[ée]ras? (?:de )?(?:surveillance|"
+        r"vid[ée]o)",
     ),
     (
         "application-signalement",
         # "appli": the press's word as often as "application"; not the application of a
         # law ("en application de l'article 40", "modalités d'application").
-        r"(?<!en\s)(?<!d['’])\bappli(?:cation)?s?\b(?! de l['’] ?articles?| des articles| de "
-        r"la (?:loi|d[ée]lib[ée]ration|r[ée]glementation|proc[ée]dure|d[ée]cision)| du "
-        r"(?:code|r[èe]glement|d[ée]cret)| des dispositions| de l['’] ?arr[êe]t[ée])",
-        r"signaler|signalements?\b|d[ée]noncer|filmer|alerter la police|t[ée]moins?",
+        r"(?<!en\s)(?<!d['’])\bappli(?:cation)?s?\b(?! de l['’] ?(?:articles?|ordonnance|"
+        r"arr[êe]t[ée])| des (?:articles|dispositions|peines|mesures|r[èe]gles)| de la (?:loi|"
+        r"d[ée]lib[ée]ration|r[ée]glementation|proc[ée]dure|d[ée]cision|mesure)| du (?:code|"
+        r"r[èe]glement|d[ée]cret|RGPD)| d['’] ?un)",
+        r"signaler|d[ée]noncer|filmer|alerter la police|t[ée]moins?",
+    ),
+    # "avec cette application, faire un signalement": an app by the noun, when the text
+    # points at one ("cette", "une", "son" application), never the application of a rule.
+    (
+        "application-signalement",
+        r"\b(?:(?:cette|une|son|sa|leur|notre|votre|nouvelle) appli(?:cation)?(?: mobile)?\b|"
+        r"l['’] ?appli(?:cation)?(?: mobile)? (?-i:[A-ZÀ-Ý]))",
+        r"signalements?\b",
     ),
 ]
 # A space in a pattern matches any run of white space: PDF text breaks lines anywhere.
@@ -1002,7 +1015,7 @@ _STRONG_CUE = re.compile(
 # de Montreuil", "église Saint-Laurent", "tribunal administratif de Nice", "OGC Nice".
 _NAMED_AFTER_PLACE = re.compile(
     r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
-    r"square|parc|jardin|pont|gare|rives?|berges?|espaces?|"
+    r"square|parc|jardin|pont|gare|espaces?|pr[ée]fectures?|"
     r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|col|ch[âa]teau|"
     # A metropolis is an intercommunality ("la métropole européenne de Lille").
     r"m[ée]tropole(?:\s+europ[ée]enne)?|"
@@ -1082,16 +1095,6 @@ def _funding_near(text: str, ends: list[int], start: int, end: int) -> bool:
     300 characters on each side (a page without full stops is no sentence)."""
     left, right = _sentence_bounds(ends, start, end, len(text))
     return bool(_FUNDING_CUE.search(text, max(left, start - 300), min(right, end + 300)))
-
-
-def _sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence holding text[start:end]; single line breaks do not end one (PDF
-    text breaks lines in the middle of sentences)."""
-    left = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        left = match.end()
-    following = _SENTENCE_END.search(text, end)
-    return text[left : following.start() if following else len(text)]
 
 
 _ENGLISH = re.compile(
@@ -1191,9 +1194,14 @@ class _Page:
         found: list[Found] = []
         organisations = _organisations(text, labels, self.cues)
         communes = _communes(text, self.candidates, labels, context, genre=self.genre)
-        # "à Orange (Vaucluse)": the commune its department in brackets names, not the
-        # company of the same name.
-        placed = {(c.start, c.end) for c in communes if _in_its_department(text, c)}
+        # "à Orange (Vaucluse)", "84100 Orange": the commune its department or its postal
+        # code names, not the company of the same name (unless a cue says the company:
+        # "la société Orange (Vaucluse)").
+        placed = {
+            (c.start, c.end)
+            for c in communes
+            if c.pinned and not _COMPANY_BEFORE.search(text, max(0, c.start - 30), c.start)
+        }
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
@@ -1417,11 +1425,15 @@ def _score_candidate(
 
 # "Saint-Jean (5e)", "la Duchère (9e arrondissement)": a quarter of Paris, Lyon or
 # Marseille, its district in brackets.
+# (Only on a page that names one of them: "Angers (3e) devance Rennes (5e)" is a ranking.)
 _CITY_DISTRICT_AFTER = re.compile(
-    r"[ \u00a0]*\([ \u00a0]*(?:\d{1,2}|[IVX]{1,5})(?:e|er|[èe]me)"
-    r"(?:[ \u00a0]+arr(?:ondissement|\.)?)?[ \u00a0]*\)"
+    r"\s*\(\s*(?:\d{1,2}|[IVX]{1,5})(?:e|er|re|[èe]me)(?:\s+arr(?:ondissement|\.)?)?\s*\)"
 )
 _CITIES_OF_DISTRICTS = frozenset({"75056", "69123", "13055"})
+_BANKS_OF = re.compile(
+    r"\b(?:rives?|berges?|bords?)\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+)\Z", re.I
+)
+_CITY_OF_DISTRICTS = re.compile(r"\b(?:Paris|Lyon|Marseille)\b")
 # Between two names of a list ("Brillac, Lessac ou encore Brigueuil").
 _LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)(?:\s+(?:encore|aussi|enfin))?\s*")
 # Between two names of a list: a separator, and perhaps names that are no communes
@@ -1482,14 +1494,24 @@ def _communes(
             naming_end = candidate.end
             continue
         naming_end = -1
-        if _CITY_DISTRICT_AFTER.match(text, candidate.end) and not any(
-            e.code in _CITIES_OF_DISTRICTS for e in candidate.entries
+        if (
+            _CITY_DISTRICT_AFTER.match(text, candidate.end)
+            and not any(e.code in _CITIES_OF_DISTRICTS for e in candidate.entries)
+            and _CITY_OF_DISTRICTS.search(text)
         ):
             continue  # "Saint-Jean (5e)": a quarter of the city, numbered by its district
+        if _BANKS_OF.search(text, max(0, candidate.start - 30), candidate.start) and all(
+            e.population < 5000 for e in candidate.entries
+        ):
+            continue  # "les Rives de Saône": the river, not the village of its name
         head = _NAMED_AFTER_PLACE.search(text[max(0, candidate.start - 60) : candidate.start])
         # A list after a plural ("les tribunaux de Paris, Lille…"), not after "l'avenue de
         # Paris, Vincennes a installé…".
-        if head and re.search(r"(?:[sx]|aux)\s+(?:de|du|des|d['’])?\s*$", head.group(), re.I):
+        if (
+            head
+            and re.search(r"(?:[sx]|aux)\s+(?:de|du|des|d['’])?\s*$", head.group(), re.I)
+            and not re.match(r"espaces\b", head.group(), re.I)
+        ):
             naming_end = candidate.end
         # "les communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY": the cue of the first
         # holds for the list.
@@ -1560,15 +1582,9 @@ def _communes(
 _DEPARTMENT_AFTER = re.compile(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)")
 
 
-def _in_its_department(text: str, commune: Found) -> bool:
-    """Whether the commune `commune` is followed by its own department in brackets, by
-    name or number ("Orange (Vaucluse)", "Orange (84)")."""
-    match = _DEPARTMENT_AFTER.match(text, commune.end)
-    if match is None or len(commune.places) != 1:
-        return False
-    code = commune.places[0].department
-    entry = gazetteer().department_by_code.get(code)
-    return match.group(1) == code or (entry is not None and key(match.group(1)) == key(entry[1]))
+_COMPANY_BEFORE = re.compile(
+    r"\b(?:soci[ée]t[ée]|entreprise|groupe|op[ée]rateur|filiale)[ \u00a0]*\Z", re.I
+)
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -1703,16 +1719,16 @@ def _score_commune(
         if not (cue or matching or hinted):
             return None
     # A village named with a word of the language ("Place mariage, marché couvert",
-    # "l'école de Berne"): the word, unless a cue, its department or the document's
+    # "l'école de Berne"), or a town named like a department ("Allier", "Doubs",
+    # "Mayenne": "la communauté de communes Entre Dore et Allier"): the word, the
+    # department or its river, unless a cue, its department or the document's
     # departments say the place.
-    if word and not (cue or postal or department_after or matching or hinted or name.isupper()):
+    like_a_word = word and not name.isupper()
+    like_a_department = key(name) in g.departments and chosen.population < 20000
+    if (like_a_word or like_a_department) and not (
+        cue or postal or department_after or matching or hinted
+    ):
         return None
-    # A town named like a department ("Allier", "Doubs", "Mayenne"), nothing saying it is
-    # the town and the document's places elsewhere: the department, or its river
-    # ("la communauté de communes Entre Dore et Allier").
-    if key(name) in g.departments and chosen.population < 20000:
-        if not (cue or postal or department_after or matching or hinted):
-            return None
     # A village named after a saint, outside the document's departments, nothing saying
     # it is a place: the church or the quarter of a town the document is about.
     if context.departments and not (cue or matching or hinted or department_after):
@@ -1754,6 +1770,7 @@ def _score_commune(
         confidence=round(max(0.0, min(confidence, 0.99)), 2),
         commune_id=chosen.id,
         places=(chosen,) if decided else (chosen, *others),
+        pinned=bool(matching),
     )
 
 
@@ -1806,21 +1823,16 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
     # A short form that is a commune of its own too ("Bricqueville" after
     # "Bricqueville-la-Blouette") is that one only when another place of the document is
     # in its department.
-    elsewhere: Counter[str] = Counter()
+    singles = [f.places[0] for f in found if f.kind == "commune" and len(f.places) == 1]
+    in_department = Counter(entry.department for entry in singles)
+    mentions = Counter(entry.code for entry in singles)
     for item in found:
-        if item.kind == "commune" and len(item.places) == 1:
-            elsewhere[item.places[0].department] += 1
-    for item in found:
-        if item.kind != "commune":
+        if item.kind != "commune" or item.pinned:
             continue
         itself = named.get(key(item.text))
         if itself is not None:
-            mentions = sum(
-                1
-                for other in found
-                if other.kind == "commune" and len(other.places) == 1 and other.places[0] is itself
-            )
-            if itself.department in departments or elsewhere[itself.department] > mentions:
+            others = in_department[itself.department] - mentions[itself.code]
+            if itself.department in departments or others > 0:
                 continue
         # With the name's article or without it: "le maire du Mesnil" after "Le
         # Mesnil-Amelot".
@@ -1842,7 +1854,7 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
     )
     for item in found:
         name_key = key(item.text)
-        if item.kind != "commune" or not name_key.startswith(_ARTICLES):
+        if item.kind != "commune" or item.pinned or not name_key.startswith(_ARTICLES):
             continue
         own = 1 if len(item.places) == 1 and item.confidence >= THRESHOLD else 0
         if any(e.department in departments or support[e.department] > own for e in item.places):
@@ -1862,7 +1874,7 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
         if item.kind == "commune" and len(item.places) == 1:
             names_in.setdefault(item.places[0].department, set()).add(key(item.text))
     for item in found:
-        if item.kind != "commune" or not item.places:
+        if item.kind != "commune" or not item.places or item.pinned:
             continue
         name = key(item.text)
         supported = set(departments) | {
@@ -2014,7 +2026,8 @@ _LOWER_BODY_FUNDS = re.compile(
 # "l'État a financé à hauteur de 50 % et le département à 30 %": its share, the verb
 # left out.
 _LOWER_BODY_SHARE = re.compile(
-    r"\b(?:le|la)[ \u00a0]+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)[ \u00a0]+(?:à|pour)"
+    r"(?:\bet|,)[ \u00a0]+(?:le|la)[ \u00a0]+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)"
+    r"[ \u00a0]+(?:à|pour)"
     r"[ \u00a0]+(?:hauteur[ \u00a0]+de[ \u00a0]+)?\d+(?:[,.]\d+)?[ \u00a0]*"
     r"(?:%|pour[ \u00a0]?cent)",
     re.I,
@@ -2129,8 +2142,12 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         if _NAMED_AFTER_ORG.search(text, max(0, match.start() - 40), match.start()):
             continue
         # "la page Facebook de la mairie", "sur Facebook": the platform, not the company.
-        if key(alias) in _PLATFORMS and _ON_PLATFORM.search(
-            text, max(0, match.start() - 40), match.start()
+        if key(alias) in _PLATFORMS and (
+            _ON_PLATFORM.search(text, max(0, match.start() - 40), match.start())
+            or (
+                _GROUP_ON_PLATFORM.search(text, max(0, match.start() - 20), match.start())
+                and _GROUP_OF_PEOPLE_AFTER.match(text, match.end())
+            )
         ):
             continue
         value = canonical
@@ -2228,8 +2245,15 @@ _NAMED_AFTER_ORG = re.compile(
 )
 _PLATFORMS = {"facebook", "instagram", "twitter", "youtube", "tiktok", "linkedin"}
 _ON_PLATFORM = re.compile(
-    r"\b(?:pages?|groupes?|comptes?|profils?|fils?|live|sur|via)"
-    r"(?:[ \u00a0]+(?:officiel(?:le)?s?|d[ée]di[ée]e?s?|priv[ée]e?s?))?[ \u00a0]*\Z",
+    r"\b(?:pages?|comptes?|profils?|fils?|live)(?:[ \u00a0]+officiel(?:le)?s?)?[ \u00a0]*\Z",
+    re.I,
+)
+# "le groupe Facebook dédié", "un groupe Facebook de riverains" (not "le groupe Facebook a
+# racheté Instagram": the company).
+_GROUP_ON_PLATFORM = re.compile(r"\bgroupes?[ \u00a0]*\Z", re.I)
+_GROUP_OF_PEOPLE_AFTER = re.compile(
+    r"[ \u00a0]+(?:d[ée]di[ée]e?s?|priv[ée]e?s?|local|de[ \u00a0]+(?:la|l['’]|riverains|soutien|"
+    r"quartier|parents|habitants)|du|des)\b",
     re.I,
 )
 # "la contribution versée à la Sacem", "la redevance SACEM": the body is paid.
@@ -2433,7 +2457,8 @@ _NOT_A_COMPANY_START = {
     "presidente ville commune mairie etat region departement conseil ministere ministre police "
     "gendarmerie prefecture sous-prefecture direction service services cabinet agence "
     "centre mission projet projets recherche publication communication securite surete "
-    "ecole institut universite hopital chu syndicat agglomeration metropole communaute "
+    "ecole institut universite hopital chu syndicat agglomeration metropole eurometropole "
+    "communaute "
     "collectivite assemblee senat gouvernement republique tribunal cour justice "
     "france europe union "
     # The field of a post.
@@ -2471,21 +2496,54 @@ def _company_name(name: str) -> str:
 # A ministry is named by its first domain ("Ministère de l'Économie", whatever a
 # government joined to it: "et des Finances", ", des Finances et de la Relance"), so one
 # ministry keeps one name from one government to the next. These names begin with a word
-# that names no ministry alone ("ministère de l'Action"), so they are taken whole.
-_MINISTRIES = [
-    "de l'Action et des Comptes publics",
-    "de l'Aménagement du territoire et de la Décentralisation",
-    "de l'Égalité des territoires et du Logement",
-    "de l'Europe et des Affaires étrangères",
-    "du Partenariat avec les territoires et de la Décentralisation",
-    "de la Transformation et de la Fonction publiques",
-]
+# that names no ministry alone ("ministère de l'Action"): the whole name, or the
+# ministry's own ("de l'Europe et des Affaires étrangères" is the Quai d'Orsay's).
+_MINISTRIES = {
+    "de l'Action et des Comptes publics": "de l'Action et des Comptes publics",
+    "de l'Europe et des Affaires étrangères": "des Affaires étrangères",
+    "du Partenariat avec les territoires et de la Décentralisation": (
+        "du Partenariat avec les territoires et de la Décentralisation"
+    ),
+    "de la Transformation et de la Fonction publiques": (
+        "de la Transformation et de la Fonction publiques"
+    ),
+}
 # From the article on; the longest first, so the whole name wins over its beginning.
 _MINISTRY_FULL = re.compile(
     "(?:" + "|".join(_loose(n) for n in sorted(_MINISTRIES, key=len, reverse=True)) + r")(?![\w-])",
     re.I,
 )
-_MINISTRY_BY_KEY = {key(n): n for n in _MINISTRIES}
+_MINISTRY_BY_KEY = {key(name): value for name, value in _MINISTRIES.items()}
+# Domains as governments spell them, for a page that writes them in capitals without
+# accents ("MINISTERE DE L'INTERIEUR").
+_MINISTRY_DOMAINS = {
+    key(domain): domain
+    for domain in (
+        "Affaires étrangères",
+        "Affaires européennes",
+        "Aménagement du territoire",
+        "Armées",
+        "Cohésion des territoires",
+        "Collectivités territoriales",
+        "Défense",
+        "Écologie",
+        "Économie",
+        "Éducation nationale",
+        "Égalité des territoires",
+        "Énergie",
+        "Enseignement supérieur",
+        "Intérieur",
+        "Numérique",
+        "Outre-mer",
+        "Santé",
+        "Solidarités",
+        "Transition écologique",
+        "Transition énergétique",
+    )
+}
+
+
+_CHIEF_TOWN_BEFORE = re.compile(r"(?:\bvilles?[-\s]+|(?-i:[A-ZÀ-Ý])[\w'’-]+\s*,\s*)\Z", re.I)
 
 
 def _institutions(text: str) -> list[Found]:
@@ -2494,11 +2552,13 @@ def _institutions(text: str) -> list[Found]:
     g = gazetteer()
     found = []
     for match in g.institution_pattern.finditer(text):
-        # "la ville préfecture de Loir-et-Cher": the department's chief town.
-        if match["prefecture"] and re.search(
-            r"\bvilles?[- \u00a0]+\Z", text[max(0, match.start() - 8) : match.start()], re.I
+        # "la ville préfecture de Loir-et-Cher", "Blois, préfecture de Loir-et-Cher": the
+        # department's chief town.
+        if match["prefecture"] and _CHIEF_TOWN_BEFORE.search(
+            text, max(0, match.start() - 40), match.start()
         ):
-            continue
+            if key(match["prefecture"]).startswith("prefecture"):
+                continue
         # Two prefectures in one phrase: each its own span.
         values: list[tuple[str | None, int, int]] = []
         value = None
@@ -2544,10 +2604,12 @@ def _institutions(text: str) -> list[Found]:
             name = _MINISTRY_BY_KEY[key(full.group())]
             values = [(f"Ministère {name}", match.start(), full.end())]
         elif match["ministry"]:
-            article = re.sub(r"\s+", " ", match["ministry_article"]).replace("’", "'").lower()
-            article = article if article.endswith("'") else article.rstrip() + " "
+            article = re.sub(r"['’]\s*", "'", match["ministry_article"]).lower()
+            article = " ".join(article.split())
+            article = article if article.endswith("'") else article + " "
             domain = " ".join(match["domain"].split())
-            value = f"Ministère {article}{domain[0].upper()}{domain[1:].lower()}"
+            spelled = _MINISTRY_DOMAINS.get(key(domain), domain[0].upper() + domain[1:].lower())
+            value = f"Ministère {article}{spelled}"
         elif match["overseas_court"]:
             territory = " ".join(match["territory"].split())
             territory = territory[0].upper() + territory[1:]
@@ -2668,11 +2730,17 @@ def _technologies(text: str, ids: dict[str, int] | None = None) -> list[Found]:
             # "vidéosurveillance algorithmique" is VSA, not also plain video surveillance.
             if not any(s <= match.start() < e for s, e in taken):
                 add(slug, match, 0.85)
+    ends: list[int] | None = None  # the page's sentence ends, read once
     for slug, word, cue in _TECH_IN_CONTEXT:
         for match in word.finditer(text):
             if any(s <= match.start() < e for s, e in taken):
                 continue
-            if cue.search(_sentence_around(text, match.start(), match.end())):
+            if ends is None:
+                ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+            # The sentence holding the word; single line breaks do not end one (PDF text
+            # breaks lines in the middle of sentences).
+            left, right = _sentence_bounds(ends, match.start(), match.end(), len(text))
+            if cue.search(text, left, right):
                 add(slug, match, 0.7)
     return found
 

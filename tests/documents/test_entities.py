@@ -250,9 +250,26 @@ def test_courts_and_audit_chambers(text, value):
             "le ministre de l’Action et des Comptes publics a été élu",
             "Ministère de l'Action et des Comptes publics",
         ),
+        # The Quai d'Orsay's own name, whichever a government gave it.
         (
             "au ministère de l'Europe et des Affaires étrangères",
-            "Ministère de l'Europe et des Affaires étrangères",
+            "Ministère des Affaires étrangères",
+        ),
+        (
+            "le ministère des Affaires étrangères et du Développement international",
+            "Ministère des Affaires étrangères",
+        ),
+        # Capitals without accents, a stray space after the apostrophe.
+        ("MINISTERE DE L'INTERIEUR ET DES OUTRE-MER", "Ministère de l'Intérieur"),
+        ("MINISTERE DE L'ECONOMIE, DES FINANCES", "Ministère de l'Économie"),
+        ("le ministère de l' Économie", "Ministère de l'Économie"),
+        # A domain of two words is not cut to its first.
+        ("le ministère des Affaires européennes", "Ministère des Affaires européennes"),
+        ("le ministère de la Fonction publique", "Ministère de la Fonction publique"),
+        ("le ministère de la Cohésion des territoires", "Ministère de la Cohésion des territoires"),
+        (
+            "ministère de l'Égalité des territoires, du Logement et de la Ruralité",
+            "Ministère de l'Égalité des territoires",
         ),
     ],
 )
@@ -1718,3 +1735,85 @@ def test_each_name_of_the_gazetteer_is_one_entry():
 )
 def test_more_funders_the_gazetteer_knows(text, expected):
     assert values(text, "funder") == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A ranking: the numbers in brackets are places in it, not districts of a city.
+        (
+            "Palmarès des villes les plus vidéosurveillées : Nice (1re), Perpignan (2e), "
+            "Cannes (3e) et Nîmes (4e).",
+            "commune",
+            {"06088", "66136", "06029", "30189"},
+        ),
+        ("Au classement, Angers (3e) devance Rennes (5e).", "commune", {"49007", "35238"}),
+        # Its department in brackets pins a commune: no guess from the page moves it.
+        (
+            "Le maire de Bricqueville (14) rencontre celui de Bricqueville-la-Blouette.",
+            "commune",
+            {"14107", "50084"},
+        ),
+        (
+            "Le maire de Couzon (03) rencontre ceux de Lyon, Villeurbanne et Vénissieux.",
+            "commune",
+            {"03090", "69123", "69266", "69259"},
+        ),
+        # Three Saint-Martin-… in the Alpes-Maritimes: the short name settles nothing.
+        (
+            "Les maires de Cannes, Antibes et Saint-Martin ont signé.",
+            "commune",
+            {"06029", "06004", "97801"},
+        ),
+        # River banks and their towns: the list goes on after them.
+        (
+            "Sur les rives de Saône, Neuville-sur-Saône et Fontaines-sur-Saône ont installé des "
+            "caméras.",
+            "commune",
+            {"69143", "69088"},
+        ),
+        ("Les berges de Lyon, Villeurbanne et Vénissieux.", "commune", {"69123", "69266", "69259"}),
+        # The chief towns of a region are no village named after it.
+        (
+            "Dans les villes préfectures de Bretagne, la vidéoprotection progresse.",
+            "commune",
+            set(),
+        ),
+        ("Blois, préfecture de Loir-et-Cher, installe des caméras.", "organisation", set()),
+        # A company cue before the name: the company, its town in brackets.
+        ("La société Orange (Vaucluse) a installé la fibre.", "organisation", {"Orange"}),
+        ("84100 Orange, le maire a signé.", "commune", {"84087"}),
+        # The company by its name, not its platform.
+        ("Le groupe Facebook a racheté Instagram en 2012.", "organisation", {"Meta"}),
+        ("La CNIL a enquêté sur Facebook et Google.", "organisation", {"CNIL", "Meta", "Google"}),
+        # A deputy director general, not the State's grant.
+        ("Le DGD des services a présenté le budget de la vidéoprotection.", "funder", set()),
+        # A share in statistics, not in funding.
+        (
+            "À Nice, la participation au second tour dans le département à 45 % reste faible.",
+            "funder",
+            set(),
+        ),
+        ("Le dispositif est géré par Eurométropole de Strasbourg.", "organisation", set()),
+    ],
+)
+def test_what_the_review_of_the_sixth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L'application de l'ordonnance impose un signalement au procureur.",
+        "Pour l'application du RGPD, tout signalement doit être transmis au délégué.",
+        "Dès l'application de la mesure, les signalements ont augmenté.",
+        "Après application d'un coefficient, le signalement est transmis.",
+        "L'application des peines prévoit le signalement des manquements.",
+        "Au poste de commandement, le maire a regardé le match sur grand écran.",
+        "Le point de commandement des secours, devant les écrans du stade, a coordonné "
+        "l'évacuation.",
+    ],
+)
+def test_no_app_and_no_supervision_room_in_these(text):
+    assert not {"application-signalement", "hypervision"} & values(text, "technology")
+
