@@ -2709,10 +2709,12 @@ def technologies_in(text: str) -> list[Found]:
 def _technologies(text: str, ids: dict[str, int] | None = None) -> list[Found]:
     technology_ids = gazetteer().technologies if ids is None else ids
     found: list[Found] = []
-    taken: list[tuple[int, int]] = []
+    # Which characters a technology found already covers (one byte each: a page with
+    # thousands of matches is read in linear time).
+    taken = bytearray(len(text))
 
     def add(slug: str, match: re.Match[str], confidence: float) -> None:
-        taken.append((match.start(), match.end()))
+        taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
         found.append(
             Found(
                 "technology",
@@ -2728,19 +2730,19 @@ def _technologies(text: str, ids: dict[str, int] | None = None) -> list[Found]:
     for slug, pattern in _TECH_PATTERNS:
         for match in pattern.finditer(text):
             # "vidéosurveillance algorithmique" is VSA, not also plain video surveillance.
-            if not any(s <= match.start() < e for s, e in taken):
+            if not taken[match.start()]:
                 add(slug, match, 0.85)
     ends: list[int] | None = None  # the page's sentence ends, read once
     for slug, word, cue in _TECH_IN_CONTEXT:
         for match in word.finditer(text):
-            if any(s <= match.start() < e for s, e in taken):
+            if taken[match.start()]:
                 continue
             if ends is None:
                 ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-            # The sentence holding the word; single line breaks do not end one (PDF text
-            # breaks lines in the middle of sentences).
+            # The sentence holding the word, read at most 300 characters on each side (single
+            # line breaks end no sentence, and a page without full stops is no sentence).
             left, right = _sentence_bounds(ends, match.start(), match.end(), len(text))
-            if cue.search(text, left, right):
+            if cue.search(text, max(left, match.start() - 300), min(right, match.end() + 300)):
                 add(slug, match, 0.7)
     return found
 
