@@ -2026,10 +2026,8 @@ _LOWER_BODY_FUNDS = re.compile(
 # "l'État a financé à hauteur de 50 % et le département à 30 %": its share, the verb
 # left out.
 _LOWER_BODY_SHARE = re.compile(
-    r"(?:\bet|,)[ \u00a0]+(?:le|la)[ \u00a0]+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)"
-    r"[ \u00a0]+(?:à|pour)"
-    r"[ \u00a0]+(?:hauteur[ \u00a0]+de[ \u00a0]+)?\d+(?:[,.]\d+)?[ \u00a0]*"
-    r"(?:%|pour[ \u00a0]?cent)",
+    r"(?:\bet|,)\s+(?:le|la)\s+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\s+(?:à|pour)\s+"
+    r"(?:hauteur\s+de\s+)?\d+(?:[,.]\d+)?\s*(?:%|pour\s?cent)",
     re.I,
 )
 _LOWER_DEPARTMENT_GIVES = re.compile(

@@ -1619,6 +1619,10 @@ def test_a_departments_share_with_its_verb_left_out():
         "50% et le département à 30%."
     )
     assert values(text, "funder") == {"Département des Bouches-du-Rhône"}
+    # A PDF's line break anywhere in it.
+    assert values(text.replace("et le département", "et le\ndépartement"), "funder") == {
+        "Département des Bouches-du-Rhône"
+    }
     # A share of something else, nothing funded.
     assert values("À Marseille, le département à 30 % de logements sociaux.", "funder") == set()
 
@@ -1816,4 +1820,3 @@ def test_what_the_review_of_the_sixth_session_found(text, kind, expected):
 )
 def test_no_app_and_no_supervision_room_in_these(text):
     assert not {"application-signalement", "hypervision"} & values(text, "technology")
-
