@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -145,8 +146,24 @@ class Gazetteer:
     postal codes) are read once per process; the registry's organisations and
     technologies are read again whenever the registry changes (see `registry_stamp`)."""
 
-    # Built on first use (`_short_forms`).
-    short_forms: dict[str, list[CommuneEntry]] | None = None
+    @cached_property
+    def short_forms(self) -> dict[str, list[CommuneEntry]]:
+        """The communes whose names begin with each shorter name, at a dash ("Couzon" for
+        Couzon-au-Mont-d'Or; "Saint-Martin" for Saint-Martin-du-Var, Saint-Martin-Vésubie
+        and Saint-Martin-d'Entraunes), built on first use."""
+        forms: dict[str, list[CommuneEntry]] = {}
+        seen: set[tuple[str, str]] = set()
+        for entries in self.communes.values():
+            for entry in entries:
+                if entry.former:
+                    continue
+                parts = entry.name.split("-")
+                for cut in range(1, len(parts)):
+                    head = key("-".join(parts[:cut]))
+                    if (head, entry.code) not in seen:
+                        seen.add((head, entry.code))
+                        forms.setdefault(head, []).append(entry)
+        return forms
 
     def __init__(self) -> None:
         self.communes: dict[str, list[CommuneEntry]] = {}
@@ -402,28 +419,6 @@ RegistryStamp = tuple[object, ...]
 _SHORTENED = re.compile(
     r"(?P<head>[^\W\d_]+)-(?:la|le|les|en|sur|sous|l[èe]s|lez|aux|de|du|des)-", re.I
 )
-
-
-def _short_forms(g: Gazetteer) -> dict[str, list[CommuneEntry]]:
-    """The communes whose names begin with each shorter name, at a dash ("Couzon" for
-    Couzon-au-Mont-d'Or; "Saint-Martin" for Saint-Martin-du-Var, Saint-Martin-Vésubie
-    and Saint-Martin-d'Entraunes), built on first use."""
-    cached = g.short_forms
-    if cached is None:
-        cached = {}
-        seen: set[tuple[str, str]] = set()
-        for entries in g.communes.values():
-            for entry in entries:
-                if entry.former:
-                    continue
-                parts = entry.name.split("-")
-                for cut in range(1, len(parts)):
-                    head = key("-".join(parts[:cut]))
-                    if (head, entry.code) not in seen:
-                        seen.add((head, entry.code))
-                        cached.setdefault(head, []).append(entry)
-        g.short_forms = cached
-    return cached
 
 
 def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
@@ -1430,10 +1425,11 @@ _CITY_DISTRICT_AFTER = re.compile(
     r"\s*\(\s*(?:\d{1,2}|[IVX]{1,5})(?:e|er|re|[èe]me)(?:\s+arr(?:ondissement|\.)?)?\s*\)"
 )
 _CITIES_OF_DISTRICTS = frozenset({"75056", "69123", "13055"})
+_CITY_OF_DISTRICTS = re.compile(r"\b(?:Paris|Lyon|Marseille)\b")
+# "les Rives de Saône": a river's banks, before its name.
 _BANKS_OF = re.compile(
     r"\b(?:rives?|berges?|bords?)\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+)\Z", re.I
 )
-_CITY_OF_DISTRICTS = re.compile(r"\b(?:Paris|Lyon|Marseille)\b")
 # Between two names of a list ("Brillac, Lessac ou encore Brigueuil").
 _LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)(?:\s+(?:encore|aussi|enfin))?\s*")
 # Between two names of a list: a separator, and perhaps names that are no communes
@@ -1808,6 +1804,11 @@ def _in_capitals(name: str, before: str) -> bool:
     return not letters or sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+def _settle_on(item: Found, entry: CommuneEntry) -> None:
+    """The commune `item` names is `entry`, and no other."""
+    item.value, item.commune_id, item.places = entry.code, entry.id, (entry,)
+
+
 def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool = True) -> None:
     """A name several communes share ("Saint-André") goes to the one in a department of
     the document's other places: the departments it names, its postal codes, and the
@@ -1843,7 +1844,7 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
             if name.startswith(short) or _without_article(name).startswith(short)
         ]
         if len(longer) == 1:
-            item.value, item.commune_id, item.places = longer[0].code, longer[0].id, (longer[0],)
+            _settle_on(item, longer[0])
     # "Le Lamentin" in a text about Guadeloupe: Lamentin, the name written with an article
     # it does not have, when the document's places are there and not the other's.
     g = gazetteer()
@@ -1865,7 +1866,7 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
             if e.department in departments or support[e.department]
         ]
         if len(local) == 1:
-            item.value, item.commune_id, item.places = local[0].code, local[0].id, (local[0],)
+            _settle_on(item, local[0])
     # "Couzon" among the communes of the Rhône: Couzon-au-Mont-d'Or, not the village of the
     # Allier of that name, when no other place of the document is in the Allier and the
     # Rhône holds only one commune it shortens.
@@ -1882,9 +1883,9 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
         }
         if any(e.department in supported for e in item.places):
             continue
-        local = [e for e in _short_forms(g).get(name, []) if e.department in supported]
+        local = [e for e in g.short_forms.get(name, []) if e.department in supported]
         if len(local) == 1:
-            item.value, item.commune_id, item.places = local[0].code, local[0].id, (local[0],)
+            _settle_on(item, local[0])
     for item in found:
         if item.kind != "commune" or len(item.places) < 2 or item.places[0].department in sure:
             continue
@@ -2552,11 +2553,12 @@ def _institutions(text: str) -> list[Found]:
     for match in g.institution_pattern.finditer(text):
         # "la ville préfecture de Loir-et-Cher", "Blois, préfecture de Loir-et-Cher": the
         # department's chief town.
-        if match["prefecture"] and _CHIEF_TOWN_BEFORE.search(
-            text, max(0, match.start() - 40), match.start()
+        if (
+            match["prefecture"]
+            and key(match["prefecture"]).startswith("prefecture")
+            and _CHIEF_TOWN_BEFORE.search(text, max(0, match.start() - 40), match.start())
         ):
-            if key(match["prefecture"]).startswith("prefecture"):
-                continue
+            continue
         # Two prefectures in one phrase: each its own span.
         values: list[tuple[str | None, int, int]] = []
         value = None
