@@ -499,8 +499,14 @@ def _trie(sequences: Iterable[list[str]]) -> str:
             node = node.setdefault(atom, {})
         node[""] = {}
 
+    def depth(node: dict[str, dict]) -> int:
+        return max((1 + depth(child) for atom, child in node.items() if atom), default=0)
+
     def emit(node: dict[str, dict]) -> str:
-        branches = [atom + emit(child) for atom, child in node.items() if atom]
+        # The deepest branch first: "SPIE CityNetworks" (any case) before "SPIE" (with its
+        # case), two branches apart from their first letter.
+        children = sorted(((a, c) for a, c in node.items() if a), key=lambda i: -depth(i[1]))
+        branches = [atom + emit(child) for atom, child in children]
         if not branches:
             return ""
         if len(branches) == 1 and "" not in node:
@@ -1069,6 +1075,13 @@ _FUNDING_CUE = re.compile(
     r"participation|cr[ée]dits|enveloppe|soutien|contribu|allou|octroi|"
     # "soutenu par", not "a soutenu que" (a party's plea).
     r"soutenue?s?[ \u00a0]+(?:financi[èe]rement[ \u00a0]+)?par|"
+    # A verb of giving tied to a sum or a share ("la Région a accordé 10 000 euros", "le
+    # Département apporte 15 %", "participe à hauteur de 30 000 €", "30 % de la dépense
+    # sera pris en charge par…").
+    r"(?<![\w-])(?:accord|apport|vers[ée]|attribu|particip|"
+    r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"
+    r"\w*[^.;\n\d]{0,40}\d[\d \u00a0.,]*(?:%|€|euros?\b|M€|k€|millions?\b|pour[ \u00a0]?cent)|"
+    r"\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
     r"\bgrant|funded|funding",
     re.I,
 )
@@ -1951,6 +1964,9 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         if not _funding_near(text, sentence_ends, match.start(), match.end()):
+            continue
+        # "la commune a versé 3 000 euros à la Région": the body is paid, it does not fund.
+        if _PAID_TO.search(text, max(0, match.start() - 60), match.start()):
             continue
         if named is None:  # the bodies the page names, funding or not
             named = set()

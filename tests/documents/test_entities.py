@@ -1719,10 +1719,18 @@ def test_each_name_of_the_gazetteer_is_one_entry():
     """Two entries of one name: the second silently wins or loses its aliases."""
     import json
 
-    from contrechamp.documents.entities import DATA
+    from contrechamp.documents.entities import DATA, _alias_key
 
-    names = [entry["name"] for entry in json.loads(DATA.read_text())["organisations"]]
+    entries = json.loads(DATA.read_text())["organisations"]
+    names = [entry["name"] for entry in entries]
     assert sorted(n for n in set(names) if names.count(n) > 1) == []
+    # Nor one alias of two entries ("Axians" a brand of Vinci Energies and a company of its
+    # own): the page's "Axians" would be one or the other by the file's order.
+    owners: dict[str, set[str]] = {}
+    for entry in entries:
+        for alias in {entry["name"], *entry["aliases"]}:
+            owners.setdefault(_alias_key(alias), set()).add(entry["name"])
+    assert {a: o for a, o in owners.items() if len(o) > 1} == {}
 
 
 @pytest.mark.parametrize(
@@ -1820,3 +1828,50 @@ def test_what_the_review_of_the_sixth_session_found(text, kind, expected):
 )
 def test_no_app_and_no_supervision_room_in_these(text):
     assert not {"application-signalement", "hypervision"} & values(text, "technology")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "À Albi, le conseil régional d'Occitanie participe à hauteur de 30 000 euros.",
+            {"Région Occitanie"},
+        ),
+        ("À Brest, la Région a accordé 10 000 euros pour les caméras.", {"Région Bretagne"}),
+        ("À Laval, le Département apporte 15 % du coût.", {"Département de la Mayenne"}),
+        ("À Laval, le Département verse 8 000 € à la commune.", {"Département de la Mayenne"}),
+        (
+            "À Dax, 30 % de la dépense sera prise en charge par le conseil départemental des "
+            "Landes.",
+            {"Département des Landes"},
+        ),
+        # No sum or share: an authorisation, a report, a time of day.
+        ("À Dax, le conseil départemental a accordé une autorisation de voirie.", set()),
+        ("À Dax, le rapport du Département compte 15 pages.", set()),
+        ("À Dax, la Région a reçu le maire vers 10 heures.", set()),
+        # The body is paid, named or not.
+        ("À Dax, la commune a versé 3 000 euros à la Région pour l'étude.", set()),
+        (
+            "À Dax, la commune a versé 3 000 euros à la Région Nouvelle-Aquitaine pour l'étude.",
+            set(),
+        ),
+    ],
+)
+def test_a_body_that_gives_a_sum_or_a_share_funds(text, expected):
+    assert values(text, "funder") == expected
+
+
+def test_a_longer_name_wins_over_an_acronym_it_begins_with():
+    from contrechamp.documents.entities import _alias_pattern
+
+    # "SPIE" keeps its case, "Spie Batignolles" does not: two branches from the first
+    # letter, and the longer must be tried first.
+    pattern = _alias_pattern(["SPIE", "Spie Batignolles", "SPIE CityNetworks"])
+    assert pattern.search("attribué à SPIE BATIGNOLLES le 3 mars").group() == "SPIE BATIGNOLLES"
+    assert pattern.search("à SPIE Citynetworks.").group() == "SPIE Citynetworks"
+    assert pattern.search("à SPIE, puis").group() == "SPIE"
+    assert pattern.search("à Spie, puis") is None
+    assert values("Le marché a été attribué à SPIE Citynetworks et à SPIE.", "organisation") == {
+        "SPIE CityNetworks",
+        "SPIE",
+    }
