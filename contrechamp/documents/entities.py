@@ -1006,6 +1006,14 @@ _COMMUNE_CUE = re.compile(
     r"\bdepuis)\s+$|(?:city|town|municipality) of\s+$|\bin\s+$",
     re.I,
 )
+# The cues that name the commune as such ("commune de La Réunion", not "à La Réunion").
+_COMMUNE_WORD_CUE = re.compile(
+    r"(?:communes?|villes?|villages?|mairie|maire|municipalit[ée]|conseil municipal)\s+"
+    r"(?:de|d['’]|du|des)\s*$",
+    re.I,
+)
+# Areas that are islands, and communes too: "à La Réunion" is the island.
+_ISLANDS_AFTER_A = {"la reunion", "reunion"}
 # The cues that still count in a heading in capitals ("COMMUNE DE NICE", "A ANDREZIEUX").
 _STRONG_CUE = re.compile(
     r"(?:communes?|villes?|mairie|maire|municipalit[ée]|conseil municipal|habitants)\s+"
@@ -1028,6 +1036,9 @@ _NAMED_AFTER_PLACE = re.compile(
     # An intercommunality, a canton, a festival named after a town.
     r"communaut[ée]\s+de\s+communes|communaut[ée]\s+d['’]\s*agglom[ée]ration|"
     r"communaut[ée]\s+urbaine|syndicat\s+(?:intercommunal|mixte)|canton|festival|"
+    # A "pays" is the land around a town: "l'Agglomération du Pays de Dreux", "le PETR du
+    # Pays de Redon", "le Pays de Gex".
+    r"(?-i:Pays)|"
     # A department's arrondissement, not a city's ("le 7e arrondissement de Paris").
     r"(?<![\dIVX][eè]\s)(?<![\dIVX][eè]me\s)(?<![\dIVX]er\s)arrondissement|"
     r"olympique|racing\s+club)|(?-i:\b(?:OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
@@ -1685,7 +1696,10 @@ def _score_commune(
     # place is another one than this word alone, whatever the cue before it.
     if single_word and re.match(r"[ \u00a0]+(?:di|da|sur|sous|l[èe]s|lez)[ \u00a0]+[A-ZÉ]", after):
         return None
-    if area and not (strong or postal or department_after):
+    # "à La Réunion": French puts "à" before an island as before a town, so it says
+    # nothing of the village of Lot-et-Garonne; "commune de La Réunion" does.
+    island = key(name) in _ISLANDS_AFTER_A and not _COMMUNE_WORD_CUE.search(before)
+    if area and not ((strong and not island) or postal or department_after):
         if not any(e.department in context.departments for e in entries):
             return None
     # In an English text, capitalised words are names of anything ("Nice weather"); in

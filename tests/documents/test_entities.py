@@ -1875,3 +1875,27 @@ def test_a_longer_name_wins_over_an_acronym_it_begins_with():
         "SPIE CityNetworks",
         "SPIE",
     }
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The island, not the village of Lot-et-Garonne.
+        ("Le maire de Saint-Paul, à La Réunion, veut des caméras au marché.", {"97415"}),
+        ("À La Réunion, les communes s'équipent de caméras.", set()),
+        # The village, when the page says so.
+        (
+            "Située à La Réunion, dans le Lot-et-Garonne, la commune compte 300 habitants.",
+            {"47222"},
+        ),
+        ("La commune de La Réunion a voté un budget.", {"47222"}),
+        ("À La Réunion (47), la mairie a voté.", {"47222"}),
+        # A "pays" is the land around a town, a piece of an intercommunality's name.
+        ("La communauté de communes du Pays de Gex finance les caméras.", set()),
+        ("La communauté d'agglomération du Pays de Grasse installe un CSU.", set()),
+        ("Le syndicat mixte du Pays de Redon a voté.", set()),
+        ("La communauté de communes du Pays de Lunel et la ville de Lunel.", {"34145"}),
+    ],
+)
+def test_an_island_after_a_and_the_land_around_a_town_are_no_communes(text, expected):
+    assert values(text, "commune") == expected
