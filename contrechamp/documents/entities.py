@@ -1036,15 +1036,24 @@ _NAMED_AFTER_PLACE = re.compile(
     # An intercommunality, a canton, a festival named after a town.
     r"communaut[ée]\s+de\s+communes|communaut[ée]\s+d['’]\s*agglom[ée]ration|"
     r"communaut[ée]\s+urbaine|syndicat\s+(?:intercommunal|mixte)|canton|festival|"
-    # A "pays" is the land around a town: "l'Agglomération du Pays de Dreux", "le PETR du
-    # Pays de Redon", "le Pays de Gex".
-    r"(?-i:Pays)|"
+    # A "pays" or a valley is the land around a town: "l'Agglomération du Pays de Dreux",
+    # "le PETR du Pays de Redon", "le Pays de Gex", "la Vallée de Montmorency".
+    r"pays|vall[ée]e|universit[ée]|"
     # A department's arrondissement, not a city's ("le 7e arrondissement de Paris").
     r"(?<![\dIVX][eè]\s)(?<![\dIVX][eè]me\s)(?<![\dIVX]er\s)arrondissement|"
     r"olympique|racing\s+club)|(?-i:\b(?:OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
     # Intercommunal syndicates ("le SIVOS de La Baronnie").
     r"TGI|SIVOS|SIVOM|SIVU|SIRP|SIAEP|SMICTOM|SICTOM|SIEA|SDEHG)))\s+"
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
+    re.I,
+)
+# A newspaper's local edition: "Nice-Matin (Cannes)", "Ouest-France (Rennes)".
+_EDITION_BEFORE = re.compile(
+    r"(?:-Matin|Ouest-France|Sud[ -]Ouest|La Provence|Le Parisien|Le Progr[èe]s|"
+    r"Le Dauphin[ée](?: lib[ée]r[ée])?|La D[ée]p[êe]che(?: du Midi)?|Midi[ -]Libre|"
+    r"La Voix du Nord|Le T[ée]l[ée]gramme|L['’]Est r[ée]publicain|Le R[ée]publicain lorrain|"
+    r"La Montagne|La Nouvelle R[ée]publique|Le Courrier picard|Paris-Normandie)"
+    r"[ \u00a0]*\([ \u00a0]*\Z",
     re.I,
 )
 # "l'église paroissiale Saint-Laurent", "le collège Jean-Moulin": a building's own name
@@ -1360,6 +1369,15 @@ class _Candidate:
 _NAME_PARTICLES = {
     *"de du des d la le les l sur sous en et aux au a les lez di da del".split(),
 }
+_LINE_BREAK_GAP = re.compile(r"([-‐–]?)[ \t\u00a0]*\n[ \t\u00a0]*")
+
+
+def _joins_across_lines(word: Token, gap: str) -> bool:
+    """Whether a name goes on past a line break: after a dash ("Saint-Martin-\nd'Hères"),
+    or after a word no name ends with ("NANTEUIL SUR\nMARNE"). (Not "Bourg\nSaint-Maurice",
+    two lines of a list.)"""
+    match = _LINE_BREAK_GAP.fullmatch(gap)
+    return bool(match and (match.group(1) or word.key in _NAME_PARTICLES))
 
 
 def _commune_candidates(text: str) -> list[_Candidate]:
@@ -1384,7 +1402,10 @@ def _commune_candidates(text: str) -> list[_Candidate]:
         for length in range(min(g.max_words, len(words) - i), 0, -1):
             span = words[i : i + length]
             gaps = [text[a.end : b.start] for a, b in zip(span, span[1:], strict=False)]
-            if not all(joins_name_words(gap) for gap in gaps):
+            if not all(
+                joins_name_words(gap) or _joins_across_lines(a, gap)
+                for a, gap in zip(span, gaps, strict=False)
+            ):
                 continue
             name_key = " ".join(t.key for t in span)
             without_article = g.communes_bare.get(name_key) if article else None
@@ -1530,7 +1551,7 @@ def _communes(
         if (
             head
             and re.search(r"(?:[sx]|aux)\s+(?:de|du|des|d['’])?\s*$", head.group(), re.I)
-            and not re.match(r"espaces\b", head.group(), re.I)
+            and not re.match(r"(?:espaces|pays)\b", head.group(), re.I)
         ):
             naming_end = candidate.end
         # "les communes de BOUSBECQUE, FACHES THUMESNIL et HANTAY": the cue of the first
@@ -1673,6 +1694,7 @@ def _score_commune(
         # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
         if (
             _NAMED_AFTER_PLACE.search(before)
+            or _EDITION_BEFORE.search(before)
             or _ROUTE_BEFORE.search(before)
             or _BUILDING_NAMED.search(before)
         ):
@@ -1689,7 +1711,9 @@ def _score_commune(
     heads_a_name = re.match(
         r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de|du|des|d['’])\s*[A-ZÉ]", after, re.I
     )
-    if single_word and heads_a_name and not (strong or postal):
+    # (So does an article and one word: "La Vallée de Montmorency", "Le Port de Toulon".)
+    one_word = single_word or bool(re.fullmatch(r"(?:La|Le|Les|L['’])\s*[^\W\d_]+", name))
+    if one_word and heads_a_name and not (strong or postal):
         return None
     # "Ville di Petrabugno" (spelt "Pietrabugno" in the list), "Vitry sur Seine" as no
     # commune is written: the name goes on past a particle of commune names, so the

@@ -1895,7 +1895,31 @@ def test_a_longer_name_wins_over_an_acronym_it_begins_with():
         ("La communauté d'agglomération du Pays de Grasse installe un CSU.", set()),
         ("Le syndicat mixte du Pays de Redon a voté.", set()),
         ("La communauté de communes du Pays de Lunel et la ville de Lunel.", {"34145"}),
+        # A valley: the name of the land, and "La Vallée" (a village) heading "de <Name>".
+        ("Sécurité - La Vallée de Montmorency choisit la télésurveillance.", set()),
+        ("La commune de La Vallée (Charente-Maritime) installe deux caméras.", {"17455"}),
     ],
 )
 def test_an_island_after_a_and_the_land_around_a_town_are_no_communes(text, expected):
+    assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A name cut by a PDF's line break, after its dash or after a particle.
+        ("Les communes de Saint-Martin-\nd'Hères et Saint-Égrève.", {"38421", "38382"}),
+        ("Les communes de Saint-Jean-\nde-Maurienne et Hermillon.", {"73248", "73135"}),
+        ("Les délégués de la commune de NANTEUIL SUR\nMARNE sont présents.", {"77331"}),
+        # Two lines of a list are two names ("Bourg" and "Saint-Maurice", not
+        # Bourg-Saint-Maurice).
+        ("Les communes de :\nBourg\nSaint-Maurice", {"33067"}),
+        # A newspaper's edition, a university, a valley or a "pays" in lower case.
+        ("Nice-Matin (Cannes) — Le Cannet et Mandelieu-la-Napoule signent.", {"06030", "06079"}),
+        ("L'université de Bordeaux installe un laboratoire à Pessac.", {"33318"}),
+        ("Dans le pays de Caux, Yvetot et Fécamp ont obtenu une aide.", {"76758", "76259"}),
+        ("Dans la vallée de Montmorency, Eaubonne et Ermont s'associent.", {"95203", "95219"}),
+    ],
+)
+def test_names_across_line_breaks_and_names_inside_other_names(text, expected):
     assert values(text, "commune") == expected
