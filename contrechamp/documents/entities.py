@@ -329,8 +329,11 @@ class Gazetteer:
             canonical = f"Région {region}"
             registry_id = registry.get(key(canonical))
             article = self.region_articles.get(region, "de ")
+            # "Région Réunion": the name without its article, as the region writes it.
+            bare = re.sub(r"^(?:La |Le |L')", "", region)
             for alias in (
                 canonical,
+                *([f"Région {bare}"] if bare != region else []),
                 f"conseil régional {region}",
                 f"conseil régional de {region}",
                 f"conseil régional {article}{region}",
@@ -1090,7 +1093,8 @@ _LOOSE_NEIGHBOURS = {
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]$")
 _CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")
 _FUNDING_CUE = re.compile(
-    r"subvention|(?<!auto)financ|cofinanc|co-financ|dotation|fonds(?! de commerce)|aide|"
+    r"subvention|(?<!auto)financ|cofinanc|co-financ|dotation|fonds(?! de commerce)|"
+    r"aide(?![ \u00a0]+sociale)|octroy|"
     r"concours financier|"
     r"participation|cr[ée]dits|enveloppe|soutien|contribu|allou|octroi|"
     # "soutenu par", not "a soutenu que" (a party's plea).
@@ -1098,9 +1102,9 @@ _FUNDING_CUE = re.compile(
     # A verb of giving tied to a sum or a share ("la Région a accordé 10 000 euros", "le
     # Département apporte 15 %", "participe à hauteur de 30 000 €", "30 % de la dépense
     # sera pris en charge par…").
-    r"(?<![\w-])(?:accord|apport|vers[ée]|attribu|particip|"
+    r"(?<![\w-])(?:accord|apport|vers[ée]|attribu|particip|accompagn|"
     r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"
-    r"\w*[^.;\n\d]{0,40}\d[\d \u00a0.,]*(?:%|€|euros?\b|M€|k€|millions?\b|pour[ \u00a0]?cent)|"
+    r"\w*[^.;\n\d]{0,60}\d[\d \u00a0.,]*(?:%|€|euros?\b|M€|k€|millions?\b|pour[ \u00a0]?cent)|"
     r"\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
     r"\bgrant|funded|funding",
     re.I,
@@ -2333,9 +2337,21 @@ def _acronyms_apart(text: str) -> set[str]:
             continue
         before = key(text[max(0, match.start() - 80) : match.start()]).split()[-6:]
         words = {w for w in before if len(w) >= 4}
-        if words and not words & g.long_words.get(entry[1], set()):
+        if (
+            words
+            and not words & g.long_words.get(entry[1], set())
+            and _spells_out(match.group(1), before)
+        ):
             apart.add(entry[1])
     return apart
+
+
+def _spells_out(acronym: str, words: list[str]) -> bool:
+    """Whether `words` (name keys) may spell `acronym` out: its first two letters are the
+    initials of two of them, in order ("capacité d'autofinancement (CAF)"; not "État
+    (DETR)", where the acronym only follows a word)."""
+    initials = iter(w[0] for w in words if len(w) >= 3)
+    return all(any(i == letter for i in initials) for letter in acronym[:2].lower())
 
 
 def _add_company(found: list[Found], raw: str, start: int, *, not_a_place: bool = False) -> None:
@@ -2421,7 +2437,8 @@ _QUALIFIER = (
 _COMPANY_CUE = re.compile(
     r"(?:\b(?:la\s+soci[ée]t[ée]|l['’]\s*entreprise|la\s+start-?up|le\s+prestataire|"
     r"l['’]\s*[ée]diteur|le\s+fabricant|l['’]\s*int[ée]grateur|"
-    r"(?:la|une)\s+(?-i:PME|TPE|ETI)|la\s+compagnie|(?:le|du|au)\s+cabinet(?=[ \u00a0])|"
+    r"(?:la|une)\s+(?-i:PME|TPE|ETI)|la\s+compagnie|"
+    r"(?:le|du|au)\s+cabinet(?:\s+d['’]\s*avocats?)?(?=[ \u00a0])|"
     # A company named by its trade ("le logisticien lyonnais DCB Logistics").
     r"l['’]\s*(?:[ée]quipementier|op[ée]rateur|installateur|assureur|industriel)|"
     r"le\s+(?:logisticien|constructeur|distributeur|fournisseur|sous-traitant|transporteur)|"

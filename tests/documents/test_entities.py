@@ -1333,7 +1333,7 @@ def test_a_department_in_lower_case_that_funds_is_the_one_of_the_commune_just_na
 
 def test_the_maker_of_a_named_product_is_a_company():
     text = "La ville s'est appuyée sur la solution Rapid Review de Milestone."
-    assert values(text, "organisation") == {"Milestone"}
+    assert values(text, "organisation") == {"Milestone Systems"}
     # A town's product is no company.
     text = "La plateforme Alerte de Nice prévient les habitants."
     assert values(text, "organisation") == set()
@@ -1923,3 +1923,53 @@ def test_an_island_after_a_and_the_land_around_a_town_are_no_communes(text, expe
 )
 def test_names_across_line_breaks_and_names_inside_other_names(text, expected):
     assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        (
+            "La Région Guadeloupe a octroyé 250 000 € à la ville des Abymes.",
+            "funder",
+            {"Région Guadeloupe"},
+        ),
+        (
+            "La Région Grand Est accompagne la commune de Sarreguemines à hauteur de 90 000 €.",
+            "funder",
+            {"Région Grand Est"},
+        ),
+        (
+            "La commune de Saint-Paul a obtenu de la Région Réunion une subvention de 320 000 €.",
+            "funder",
+            {"Région La Réunion"},
+        ),
+        # A programme in brackets after a word, not spelled out by it.
+        (
+            "Plan de financement de la vidéoprotection : État (DETR) 40 %, commune 60 %.",
+            "funder",
+            {"DETR"},
+        ),
+        ("La capacité d'autofinancement (CAF) de la commune atteint 2 M€.", "funder", set()),
+        ("Subventions : FEDER 210 000 €, LEADER 42 500 €.", "funder", {"FEDER", "LEADER"}),
+        ("Le leader du marché des caméras a reçu une subvention.", "funder", set()),
+        # Social aid is no funding of a project.
+        (
+            "La Maison du Département accueillera une permanence sur l'aide sociale à l'enfance.",
+            "funder",
+            set(),
+        ),
+        (
+            "Le cabinet d'avocats Seban a facturé 9 600 € à la commune.",
+            "organisation",
+            {"Seban"},
+        ),
+        (
+            "L'hyperviseur repose sur le logiciel de Milestone.",
+            "organisation",
+            {"Milestone Systems"},
+        ),
+        ("C'est une milestone importante du projet.", "organisation", set()),
+    ],
+)
+def test_funding_words_programmes_in_brackets_and_known_names(text, kind, expected):
+    assert values(text, kind) == expected
