@@ -1102,7 +1102,7 @@ _FUNDING_CUE = re.compile(
     # A verb of giving tied to a sum or a share ("la Région a accordé 10 000 euros", "le
     # Département apporte 15 %", "participe à hauteur de 30 000 €", "30 % de la dépense
     # sera pris en charge par…").
-    r"(?<![\w-])(?:accord|apport|vers[ée]|attribu|particip|accompagn|"
+    r"(?<![\w-])(?:accord|apport|(?<!à )vers[ée]|attribu|particip|accompagn|"
     r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"
     r"\w*[^.;\n\d]{0,60}\d[\d \u00a0.,]*(?:%|€|euros?\b|M€|k€|millions?\b|pour[ \u00a0]?cent)|"
     r"\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
@@ -1859,6 +1859,18 @@ def _in_capitals(name: str, before: str) -> bool:
     return not letters or sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+def _dominant(entries: list[CommuneEntry]) -> CommuneEntry | None:
+    """The town of 10,000 people or more among `entries`, alone or five times as peopled
+    as any other ("Bourg" in the Ain: Bourg-en-Bresse, not Bourg-Saint-Christophe); None
+    when none stands out."""
+    ranked = sorted(entries, key=lambda e: e.population, reverse=True)
+    if not ranked or ranked[0].population < 10000:
+        return None  # a town a short name is used for is no village
+    if len(ranked) == 1 or ranked[0].population >= 5 * ranked[1].population:
+        return ranked[0]
+    return None
+
+
 def _settle_on(item: Found, entry: CommuneEntry) -> None:
     """The commune `item` names is `entry`, and no other."""
     item.value, item.commune_id, item.places = entry.code, entry.id, (entry,)
@@ -1938,9 +1950,27 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
         }
         if any(e.department in supported for e in item.places):
             continue
-        local = [e for e in g.short_forms.get(name, []) if e.department in supported]
-        if len(local) == 1:
-            _settle_on(item, local[0])
+        shortened = g.short_forms.get(name, [])
+        local = [e for e in shortened if e.department in supported]
+        chosen = local[0] if len(local) == 1 else None
+        # Of several, the town five times as peopled as the others ("Bourg-en-Bresse");
+        # not for a common word ("l'Orée du Bois": a wood, whatever Bois-* is near).
+        word = item.text.lower() in g.word_spellings
+        if chosen is None and not word:
+            chosen = _dominant(local)
+        # "Aix" beside Marseille, "Boulogne" beside Le Portel: a village of a few hundred
+        # people is not what the text means when the town the name shortens is in the
+        # department of another place it names.
+        if (
+            chosen is None
+            and not word
+            and item.confidence >= THRESHOLD
+            and all(e.population < 1000 for e in item.places)
+        ):
+            near = set(departments) | set(names_in)
+            chosen = _dominant([e for e in shortened if e.department in near])
+        if chosen is not None:
+            _settle_on(item, chosen)
     for item in found:
         if item.kind != "commune" or len(item.places) < 2 or item.places[0].department in sure:
             continue

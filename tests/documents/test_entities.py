@@ -1973,3 +1973,31 @@ def test_names_across_line_breaks_and_names_inside_other_names(text, expected):
 )
 def test_funding_words_programmes_in_brackets_and_known_names(text, kind, expected):
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The short name of the town, not the village of that name elsewhere.
+        (
+            "À Bourg, la préfecture de l'Ain a réuni les maires de Péronnas et de Viriat.",
+            {"01053", "01289", "01451"},
+        ),
+        ("Le maire d'Aix a rencontré son homologue de Marseille.", {"13001", "13055"}),
+        # The village, when the page's places are around it.
+        (
+            "Le maire d'Aix a inauguré la salle des fêtes ; Ussel et Meymac étaient là.",
+            {"19002", "19275", "19136"},
+        ),
+    ],
+)
+def test_a_short_name_is_the_town_it_shortens_near_the_pages_places(text, expected):
+    assert values(text, "commune") == expected
+
+
+def test_a_body_ordered_to_pay_does_not_fund():
+    text = (
+        "La Région Réunion a été condamnée par le tribunal administratif à verser 45 000 € "
+        "à une entreprise de Saint-Pierre."
+    )
+    assert values(text, "funder") == set()
