@@ -31,6 +31,7 @@ from django.db.models import Count, Max, Sum
 
 from contrechamp.documents.models import Document, Entity, Page
 from contrechamp.lib.text import (
+    APOSTROPHES,
     french_words_among,
     has_separator,
     joins_name_words,
@@ -857,7 +858,7 @@ _NUMBER = (
 )
 _AMOUNT = re.compile(
     rf"(?<![\w,.])(?P<number>{_NUMBER})\s*+"
-    r"(?P<scale>milliards?|millions?|Md|M|k|K|mille)?\s*+"
+    r"(?P<scale>milliards?|millions?|Mds?|M|k|K|mille)?\s*+"
     r"(?:d['’]\s*+|de\s++)?(?P<unit>€|euros?\b|EUR\b|M€|k€)"
     r"(?:\s*(?P<tax>HT|TTC|H\.T\.|T\.T\.C\.|hors taxes|toutes taxes comprises))?",
 )
@@ -865,6 +866,7 @@ _SCALE = {
     "milliard": 10**9,
     "milliards": 10**9,
     "md": 10**9,
+    "mds": 10**9,
     "million": 10**6,
     "millions": 10**6,
     "m": 10**6,
@@ -1414,6 +1416,21 @@ def _commune_candidates(text: str) -> list[_Candidate]:
             name_key = " ".join(t.key for t in span)
             without_article = g.communes_bare.get(name_key) if article else None
             entries = without_article or g.communes.get(name_key)
+            # "Faa'a", "Puna'auia": a Polynesian name with its glottal stop, which the
+            # official name leaves out ("Faaa").
+            if (
+                not entries
+                and length > 1
+                and all(
+                    gap in APOSTROPHES and word.text[0].islower()
+                    for gap, word in zip(gaps, span[1:], strict=False)
+                )
+            ):
+                entries = [
+                    e
+                    for e in g.communes.get("".join(t.key for t in span), [])
+                    if e.code[:2] == "98"
+                ]
             if entries:
                 match = (span, entries, bool(without_article))
                 break
@@ -2479,9 +2496,13 @@ _COMPANY_CUE = re.compile(
     + _QUALIFIER
     + r"(?:"
     + _LEGAL_FORM
-    + r"\s+)?|(?<![\w-])"
+    + r"\s+)?|(?<![\w(-])"
     + _LEGAL_FORM
-    + r"\)?\s+)[«\"“]?\s*"
+    # In brackets, on the name's line: "(SARL) Société Française…", not a legal form after
+    # its company's name, "Sedeca (SA)\nDéfendeur".
+    + r"\)?\s+|(?<=\()"
+    + _LEGAL_FORM
+    + r"\)[ \u00a0]+)[«\"“]?\s*"
     r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’-]*(?:\.\w+)*"
     r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|de|du|des|et)){0,4}))",
     re.IGNORECASE,
@@ -2870,7 +2891,7 @@ def parse_amount(number: str, scale: str | None, unit: str) -> int | None:
 # the range's first number is an amount in the unit (and scale) of the second.
 _RANGE_START = re.compile(
     rf"(?<![\w,.])(?:de|entre|à)\s+(?P<number>{_NUMBER})\s+(?:à|ou|et|-|–)\s+"
-    rf"(?=(?P<second>{_NUMBER})\s*+(?P<scale>milliards?|millions?|Md|M|k|K|mille)?\s*+"
+    rf"(?=(?P<second>{_NUMBER})\s*+(?P<scale>milliards?|millions?|Mds?|M|k|K|mille)?\s*+"
     r"(?:d['’]\s*+|de\s++)?(?P<unit>€|euros?\b|EUR\b|M€|k€))"
 )
 

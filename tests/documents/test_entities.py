@@ -2001,3 +2001,34 @@ def test_a_body_ordered_to_pay_does_not_fund():
         "à une entreprise de Saint-Pierre."
     )
     assert values(text, "funder") == set()
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A Polynesian name with its glottal stop, which the official name leaves out.
+        ("La mairie de Faa'a a annoncé un projet de caméras.", "commune", {"98715"}),
+        ("À Puna’auia, le maire a parlé.", "commune", {"98738"}),
+        ("Qu'il pleuve ou non, la fête aura lieu.", "commune", set()),
+        ("L'enveloppe prévue : 2 Mds d'euros à engager.", "amount", {"2000000000"}),
+        (
+            "Une subvention au titre de la dotation des équipements des territoires ruraux.",
+            "funder",
+            {"DETR"},
+        ),
+        # A legal form in brackets after its company's name, then the next line's heading.
+        (
+            "PARTIES\nDemandeur :\nSedeca (SA)\nDéfendeur :\nGestion de Téléassistance",
+            "organisation",
+            set(),
+        ),
+        (
+            "la société à responsabilité limitée (SARL) Société Française de Télésurveillance "
+            "dite SOFRATEL, représentée par Me X",
+            "organisation",
+            {"SOFRATEL"},
+        ),
+    ],
+)
+def test_what_the_twelfth_rounds_development_texts_showed(text, kind, expected):
+    assert values(text, kind) == expected
