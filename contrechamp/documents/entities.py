@@ -1237,6 +1237,7 @@ class _Page:
             if c.pinned and not _COMPANY_BEFORE.search(text, max(0, c.start - 30), c.start)
         }
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
+        organisations += _overseas_prefecture(text, communes, organisations)
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
             c
@@ -1251,6 +1252,36 @@ class _Page:
         found += _dates(text, context)
         found = [f for f in found if f.confidence >= THRESHOLD]
         return sorted(_dedupe(found), key=lambda f: (f.start, f.kind))
+
+
+# "Le préfet a réuni les commerçants", "la préfecture a autorisé": the prefect or the
+# prefecture without a department named after them.
+_BARE_PREFECT = re.compile(
+    r"\b(?:le|du|au|la|de\s+la|à\s+la)\s+(?:pr[ée]f[eè]te?|pr[ée]fecture)\b"
+    r"(?!\s+(?:de|du|des|d['’])\b|\s+(?:maritime|de\s+police|d[ée]l[ée]gu[ée]e?|adjointe?)\b|-)",
+    re.I,
+)
+_OVERSEAS_DEPARTMENTS = frozenset({"971", "972", "973", "974", "976"})
+
+
+def _overseas_prefecture(
+    text: str, communes: list[Found], organisations: list[Found]
+) -> list[Found]:
+    """The prefecture of an overseas department that a page about it names bare ("le préfet
+    a réuni les commerçants" in Cayenne): the press of an island names no other prefect
+    so. Only when every commune the page names without doubt is in that one department,
+    and the page names no prefecture by its department."""
+    if any(o.value.startswith("Préfecture") for o in organisations):
+        return []
+    departments = {c.places[0].department for c in communes if c.confidence >= THRESHOLD}
+    if len(departments) != 1 or not departments <= _OVERSEAS_DEPARTMENTS:
+        return []
+    match = _BARE_PREFECT.search(text)
+    entry = gazetteer().department_by_code.get(next(iter(departments)))
+    if match is None or entry is None:
+        return []
+    value = f"Préfecture {entry[2]}{entry[1]}"
+    return [Found("organisation", match.group(), value, *match.span(), 0.6)]
 
 
 def _dedupe(found: list[Found]) -> list[Found]:

@@ -2032,3 +2032,32 @@ def test_a_body_ordered_to_pay_does_not_fund():
 )
 def test_what_the_twelfth_rounds_development_texts_showed(text, kind, expected):
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The press of an island names its own prefect bare.
+        (
+            "À Cayenne et à Matoury, les cambriolages augmentent. Le préfet a réuni les "
+            "commerçants.",
+            {"Préfecture de la Guyane"},
+        ),
+        (
+            "Saint-Denis, Sainte-Marie et Saint-Louis ont connu des violences ; le préfet "
+            "annonce des drones.",
+            {"Préfecture de La Réunion"},
+        ),
+        # Not on a page whose places are elsewhere too, nor beside a named prefecture,
+        # nor for a sub-prefect or the maritime prefect.
+        ("À Cayenne comme à Lille, le préfet a réuni les commerçants.", set()),
+        (
+            "À Cayenne, le préfet de la Guyane a réuni les commerçants ; le préfet a parlé.",
+            {"Préfecture de la Guyane"},
+        ),
+        ("À Pointe-à-Pitre, le sous-préfet a réuni les commerçants.", set()),
+        ("À Lille, le préfet a réuni les commerçants.", set()),
+    ],
+)
+def test_an_overseas_pages_bare_prefect_is_its_departments(text, expected):
+    assert values(text, "organisation") == expected
