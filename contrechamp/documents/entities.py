@@ -2807,7 +2807,29 @@ def _institutions(text: str) -> list[Found]:
             found.append(
                 Found("organisation", word.group(), f"{kind} {of}{town}", start, end, 0.85)
             )
+    # "déployé par Bercy", "les acquisitions de l'Intérieur": a ministry by its seat or by
+    # its domain alone, with its capital (not "l'Arena de Bercy", "à l'intérieur").
+    for match in _MINISTRY_BY_SEAT.finditer(text):
+        if match["bercy"] and _PLACE_OF_BERCY.search(
+            text, max(0, match.start() - 30), match.start()
+        ):
+            continue
+        value = "Ministère de l'Économie" if match["bercy"] else "Ministère de l'Intérieur"
+        start, end = match.span("bercy") if match["bercy"] else match.span("interior")
+        found.append(Found("organisation", text[start:end], value, start, end, 0.75))
     return found
+
+
+_MINISTRY_BY_SEAT = re.compile(
+    r"(?<![\w-])(?P<bercy>Bercy)(?![ \u00a0]*(?:Village|Arena|Expo|[-‐]))|"
+    r"\b(?:de|par|pour|à|avec)[ \u00a0]+(?P<interior>l['’][ \u00a0]*Intérieur)\b"
+)
+_PLACE_OF_BERCY = re.compile(
+    r"\b(?:arena|palais|omnisports?|parc|gare|pont|quai|quartier|boulevard|bd|rue|port|cour|"
+    r"village|cin[ée]ma|entrep[ôo]ts|salle|concerts?|POPB|Accor(?:Hotels)?|[àa])"
+    r"(?:[ \u00a0]+(?:de|du|d['’]))?[ \u00a0]*\Z",
+    re.I,
+)
 
 
 _COURT_NAME = r"(?-i:[A-ZÀ-Ý])[\w'’-]*+"

@@ -1369,7 +1369,8 @@ def test_the_maker_of_a_named_product_is_a_company():
         ("Sa directrice générale, de l'Unesco, répond.", set()),
         ("Le logiciel, développé par Inria, est libre.", set()),
         ("Il est directeur de Sciences Po.", set()),
-        ("Le patron de Bercy a parlé.", set()),
+        # No company; the ministry, by its seat ("Bercy" → "Ministère de l'Économie").
+        ("Le patron de Bercy a parlé.", {"Ministère de l'Économie"}),
         ("Il est directeur de Seine-Saint-Denis Habitat.", set()),
         ("Les drones, fournis par Israël, volent.", set()),
         ("L'amendement proposé par le groupe Socialiste est rejeté.", set()),
@@ -2060,4 +2061,20 @@ def test_what_the_twelfth_rounds_development_texts_showed(text, kind, expected):
     ],
 )
 def test_an_overseas_pages_bare_prefect_is_its_departments(text, expected):
+    assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Le dispositif est déployé par Bercy depuis début 2024.", {"Ministère de l'Économie"}),
+        ("Bercy a validé le budget de la réindustrialisation.", {"Ministère de l'Économie"}),
+        ("Le concert a eu lieu à l'Arena de Bercy.", set()),
+        ("Le parc de Bercy accueille la fête ; Bercy Village aussi.", set()),
+        ("Les acquisitions de l'Intérieur se multiplient.", {"Ministère de l'Intérieur"}),
+        ("À l'intérieur de la mairie, des caméras.", set()),
+        ("Un minidrone Air Robot, acheté à SIG Sauer et SAUR.", {"AirRobot", "Sig Sauer", "Saur"}),
+    ],
+)
+def test_ministries_by_their_seat_or_domain_and_companies_known_in_general(text, expected):
     assert values(text, "organisation") == expected
