@@ -1672,6 +1672,7 @@ def _communes(
     ]
 
 
+_CEDEX_AFTER = re.compile(r"(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]*){0,3}[ \u00a0]+CEDEX\b", re.I)
 _DEPARTMENT_AFTER = re.compile(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)")
 
 
@@ -1737,6 +1738,14 @@ def _score_commune(
     found_code = re.search(r"\b(\d{2})[ \u00a0]?(\d{3})[ \t\u00a0]*\Z", before)
     postal_code = found_code.group(1) + found_code.group(2) if found_code else ""
     postal = found_code if postal_code in g.postal else None
+    # "93 214 Saint-Denis La Plaine Cedex": a CEDEX code is no town's postal code, but its
+    # first digits are the department's.
+    in_cedex: list[CommuneEntry] = []
+    if found_code and not postal and _CEDEX_AFTER.match(after):
+        prefix = postal_code[:3] if postal_code.startswith("97") else postal_code[:2]
+        wanted = {"2A", "2B"} if prefix == "20" else {prefix}
+        in_cedex = [e for e in entries if e.department in wanted]
+        postal = found_code if in_cedex else None
     department_after = _DEPARTMENT_AFTER.match(after)
     # "en Loire", "en Savoie": French puts "en" before a department, "à" before a town;
     # "le Barroux (Vaucluse)": in brackets after a place, the department.
@@ -1799,7 +1808,7 @@ def _score_commune(
     matching = []
     if postal:
         codes = g.postal.get(postal_code, set())
-        matching = [e for e in entries if e.code in codes]
+        matching = [e for e in entries if e.code in codes] or in_cedex
     elif department_after:
         label = department_after.group(1)
         wanted = {label} | {g.departments.get(key(label), "")}

@@ -2078,3 +2078,16 @@ def test_an_overseas_pages_bare_prefect_is_its_departments(text, expected):
 )
 def test_ministries_by_their_seat_or_domain_and_companies_known_in_general(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A CEDEX code is no town's postal code, but its first digits are the department's.
+        ("SURETIS\n93 214 Saint-Denis La Plaine Cedex", {"93066"}),
+        ("Préfecture\n97 405 Saint-Denis CEDEX", {"97411"}),
+        ("Hôtel de ville\n20 187 Ajaccio Cedex 1", {"2A004"}),
+    ],
+)
+def test_a_cedex_address_places_its_town_in_its_department(text, expected):
+    assert values(text, "commune") == expected
