@@ -1011,11 +1011,18 @@ _COMMUNE_CUE = re.compile(
     r"\bdepuis)\s+$|(?:city|town|municipality) of\s+$|\bin\s+$",
     re.I,
 )
-# The cues that name the commune as such ("commune de La Réunion", not "à La Réunion").
+# The cues that name the commune as such ("commune de La Réunion", not "à La Réunion"
+# nor "les communes de La Réunion").
 _COMMUNE_WORD_CUE = re.compile(
-    r"(?:communes?|villes?|villages?|mairie|maire|municipalit[ée]|conseil municipal)\s+"
-    r"(?:de|d['’]|du|des)\s*$",
+    r"\b(?:la\s+commune|la\s+ville|le\s+village|la\s+mairie|le\s+maire|"
+    r"la\s+municipalit[ée]|le\s+conseil\s+municipal)\s+(?:de|d['’]|du)\s*$",
     re.I,
+)
+# Nouns of the land a commune is named after with its article ("La Vallée", "Le Port"):
+# before "de <Name>", the land itself.
+_LAND_NOUNS = frozenset(
+    "vallee plaine roche port pont bourg montagne foret riviere cote baie combe vallon mont "
+    "lac ile plateau cite croix ferte grange lande motte tour pointe".split()
 )
 # Areas that are islands, and communes too: "à La Réunion" is the island.
 _ISLANDS_AFTER_A = {"la reunion", "reunion"}
@@ -1054,12 +1061,13 @@ _NAMED_AFTER_PLACE = re.compile(
 )
 # A newspaper's local edition: "Nice-Matin (Cannes)", "Ouest-France (Rennes)".
 _EDITION_BEFORE = re.compile(
-    r"(?:-Matin|Ouest-France|Sud[ -]Ouest|La Provence|Le Parisien|Le Progr[èe]s|"
-    r"Le Dauphin[ée](?: lib[ée]r[ée])?|La D[ée]p[êe]che(?: du Midi)?|Midi[ -]Libre|"
-    r"La Voix du Nord|Le T[ée]l[ée]gramme|L['’]Est r[ée]publicain|Le R[ée]publicain lorrain|"
-    r"La Montagne|La Nouvelle R[ée]publique|Le Courrier picard|Paris-Normandie)"
-    r"[ \u00a0]*\([ \u00a0]*\Z",
-    re.I,
+    # (With its capitals, and one name in the brackets: not "les villes du Sud-Ouest
+    # (Bordeaux, Toulouse…)".)
+    r"(?:-Matin|Ouest-France|Sud Ouest|La Provence|Le Parisien|Le Progrès|"
+    r"Le Dauphiné(?: libéré)?|La Dépêche(?: du Midi)?|Midi Libre|"
+    r"La Voix du Nord|Le Télégramme|L['’]Est républicain|Le Républicain lorrain|"
+    r"La Montagne|La Nouvelle République|Le Courrier picard|Paris-Normandie)"
+    r"[ \u00a0]*\([ \u00a0]*\Z"
 )
 # "l'église paroissiale Saint-Laurent", "le collège Jean-Moulin": a building's own name
 # right after it ("l'église de Dhuizon", "l'école de Bois-Herpin" are in those villages).
@@ -1094,21 +1102,42 @@ _LOOSE_NEIGHBOURS = {
 }
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]$")
 _CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")
+# A sum or a share after a verb of giving, not a count of people ("40 % des mineurs").
+_MONEY_OR_SHARE = (
+    r"\d[\d \u00a0.,]*(?:%|€|euros?\b|M€|k€|millions?[ \u00a0]+d['’][ \u00a0]*euros|"
+    r"pour[ \u00a0]?cent)(?![ \u00a0]+(?:des|de|d['’])[ \u00a0]*(?:mineurs|enfants|personnes|"
+    r"jeunes|patients|[ée]l[èe]ves|victimes|familles|habitants|b[ée]n[ée]ficiaires|"
+    r"allocataires|[ée]lus|participants|logements)\b)"
+)
 _FUNDING_CUE = re.compile(
     r"subvention|(?<!auto)financ|cofinanc|co-financ|dotation|fonds(?! de commerce)|"
-    r"aide(?![ \u00a0]+sociale)|octroy|"
+    r"aide(?!s?[ \u00a0]+sociales?)|octroy|"
     r"concours financier|"
     r"participation|cr[ée]dits|enveloppe|soutien|contribu|allou|octroi|"
     # "soutenu par", not "a soutenu que" (a party's plea).
     r"soutenue?s?[ \u00a0]+(?:financi[èe]rement[ \u00a0]+)?par|"
     # A verb of giving tied to a sum or a share ("la Région a accordé 10 000 euros", "le
     # Département apporte 15 %", "participe à hauteur de 30 000 €", "30 % de la dépense
-    # sera pris en charge par…").
-    r"(?<![\w-])(?:accord|apport|(?<!à )vers[ée]|attribu|particip|accompagn|"
+    # sera pris en charge par…"); not "son accord", "les participants", "accompagné du
+    # président", nor a contract awarded ("a attribué le marché… pour 300 000 €").
+    r"(?<![\w-])(?:accord(?:e|é|ée|és|ées|ent|era|eront|erait|ait|a)\b|apport|vers[ée]|"
+    r"attribu|particip(?:e|é|ent|era|eront|erait|ait|a)\b|"
+    r"accompagn(?!\w*[ \u00a0]+(?:du|de|des|d['’]|par)\b)|"
     r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"
-    r"\w*[^.;\n\d]{0,60}\d[\d \u00a0.,]*(?:%|€|euros?\b|M€|k€|millions?\b|pour[ \u00a0]?cent)|"
-    r"\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
+    r"\w*(?:(?!march[ée]s?\b|lots?\b|contrats?\b|accords?-cadres?)[^.;\n\d]){0,60}"
+    + _MONEY_OR_SHARE
+    + r"|\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
     r"\bgrant|funded|funding",
+    re.I,
+)
+# "a refusé de participer", "n'est pas pris en charge", "sans y participer".
+_NEGATION_BEFORE = re.compile(
+    r"(?:\b(?:refus\w*|ne|pas|sans|aucune?|jamais|ni)\b|\bn['’])[^.;,]{0,25}\Z", re.I
+)
+# A sum a court orders paid ("versera … une somme de 2 000 euros en application de
+# l'article L. 761-1", "condamne la Région à lui verser"): no funding.
+_COURT_COSTS = re.compile(
+    r"L\.?[ \u00a0]*761-1|frais[ \u00a0]+irr[ée]p[ée]tibles|\bcondamn\w*[^.;]{0,60}\bvers",
     re.I,
 )
 
@@ -1128,7 +1157,15 @@ def _funding_near(text: str, ends: list[int], start: int, end: int) -> bool:
     """Whether the sentence holding [start, end) says something is funded, read at most
     300 characters on each side (a page without full stops is no sentence)."""
     left, right = _sentence_bounds(ends, start, end, len(text))
-    return bool(_FUNDING_CUE.search(text, max(left, start - 300), min(right, end + 300)))
+    low, high = max(left, start - 300), min(right, end + 300)
+    # (Read past the sentence: "l'article L. 761-1" holds a full stop.)
+    if _COURT_COSTS.search(text, max(0, start - 300), end + 300):
+        return False
+    return any(
+        not _NEGATION_BEFORE.search(text[max(low, m.start() - 40) : m.start()])
+        and not _NEGATION_BEFORE.search(text[m.start() : m.end()])
+        for m in _FUNDING_CUE.finditer(text, low, high)
+    )
 
 
 _ENGLISH = re.compile(
@@ -1453,7 +1490,7 @@ def _commune_candidates(text: str) -> list[_Candidate]:
                 not entries
                 and length > 1
                 and all(
-                    gap in APOSTROPHES and word.text[0].islower()
+                    gap in APOSTROPHES and (word.text[0].islower() or word.text.isupper())
                     for gap, word in zip(gaps, span[1:], strict=False)
                 )
             ):
@@ -1755,7 +1792,7 @@ def _score_commune(
         # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
         if (
             _NAMED_AFTER_PLACE.search(before)
-            or _EDITION_BEFORE.search(before)
+            or (_EDITION_BEFORE.search(before) and re.match(r"[ \u00a0]*\)", after))
             or _ROUTE_BEFORE.search(before)
             or _BUILDING_NAMED.search(before)
         ):
@@ -1772,9 +1809,17 @@ def _score_commune(
     heads_a_name = re.match(
         r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de|du|des|d['’])\s*[A-ZÉ]", after, re.I
     )
-    # (So does an article and one word: "La Vallée de Montmorency", "Le Port de Toulon".)
-    one_word = single_word or bool(re.fullmatch(r"(?:La|Le|Les|L['’])\s*[^\W\d_]+", name))
-    if one_word and heads_a_name and not (strong or postal):
+    # (So does an article and a noun of the land: "La Vallée de Montmorency", "Le Port de
+    # Toulon", not "Le Havre d'Édouard Philippe" nor "La Rochelle de son côté".)
+    land = re.fullmatch(r"(?:La|Le|Les|L['’])\s*([^\W\d_]+)", name)
+    if (
+        land
+        and key(land.group(1)) in _LAND_NOUNS
+        and re.match(r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de|du|des|d['’])\s*[A-ZÉ]", after)
+        and not (strong or postal)
+    ):
+        return None
+    if single_word and heads_a_name and not (strong or postal):
         return None
     # "Ville di Petrabugno" (spelt "Pietrabugno" in the list), "Vitry sur Seine" as no
     # commune is written: the name goes on past a particle of commune names, so the
@@ -2095,7 +2140,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         if not _funding_near(text, sentence_ends, match.start(), match.end()):
             continue
         # "la commune a versé 3 000 euros à la Région": the body is paid, it does not fund.
-        if _PAID_TO.search(text, max(0, match.start() - 60), match.start()):
+        if _PAID_TO.search(text, max(0, match.start() - 160), match.start()):
             continue
         if named is None:  # the bodies the page names, funding or not
             named = set()
@@ -2281,6 +2326,10 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             continue
         if match.group().isupper() and canonical in apart:
             continue
+        # "LE LEADER MONDIAL DE LA VIDÉOSURVEILLANCE": a word of a heading in capitals, not
+        # the programme (whose words around it are not all capitals: "FEDER, LEADER et").
+        if alias in _WORDS_IN_CAPITALS and _heading_around(text, match.start(), match.end()):
+            continue
         # "M. Jean Dupont", "le capitaine Martin": a person of that name; "la loi Hadopi",
         # "rue Vicat", "le lycée Citroën": a law or a place named after it.
         if _NAMED_AFTER_ORG.search(text, max(0, match.start() - 40), match.start()):
@@ -2300,7 +2349,7 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             found.append(_found("funder", match, value, confidence, registry_id))
         elif kind in ("funder", "funding_body"):
             # "la contribution versée à la Sacem": the body is paid, it does not fund.
-            paid = _PAID_TO.search(text, max(0, match.start() - 60), match.start())
+            paid = _PAID_TO.search(text, max(0, match.start() - 160), match.start())
             if not paid and _funding_near(text, sentence_ends, match.start(), match.end()):
                 found.append(_found("funder", match, value, confidence, registry_id))
             if kind == "funder":
@@ -2402,7 +2451,7 @@ _GROUP_OF_PEOPLE_AFTER = re.compile(
 )
 # "la contribution versée à la Sacem", "la redevance SACEM": the body is paid.
 _PAID_TO = re.compile(
-    r"(?:\b(?:vers|revers|redevance|cotis|contribution|pay)\w*\b[^.;\n]{0,30}?"
+    r"(?:\b(?:vers|revers|redevance|cotis|contribution|pay)\w*\b[^.;\n]{0,120}?"
     r"\b(?:à[ \u00a0]+la|à[ \u00a0]+l['’]|au|aux)|"
     r"\bredevances?(?:[ \u00a0]+(?:de[ \u00a0]+la|du|de[ \u00a0]+l['’]))?)"
     r"[ \u00a0]*\Z",
@@ -2433,6 +2482,17 @@ def _acronyms_apart(text: str) -> set[str]:
     return apart
 
 
+# Acronyms that are also words, written in capitals in headings.
+_WORDS_IN_CAPITALS = frozenset({"LEADER"})
+
+
+def _heading_around(text: str, start: int, end: int) -> bool:
+    """Whether the words right before and after text[start:end] are words in capitals."""
+    before = re.search(r"([^\W\d_]+)[ \u00a0]+\Z", text[max(0, start - 40) : start])
+    after = re.match(r"[ \u00a0]+([^\W\d_]+)", text[end : end + 40])
+    return bool(before and after and before.group(1).isupper() and after.group(1).isupper())
+
+
 def _spells_out(acronym: str, words: list[str]) -> bool:
     """Whether `words` (name keys) may spell `acronym` out: its first two letters are the
     initials of two of them, in order ("capacité d'autofinancement (CAF)"; not "État
@@ -2445,6 +2505,9 @@ def _add_company(found: list[Found], raw: str, start: int, *, not_a_place: bool 
     """Add the company named `raw` at `start` (its legal form left out), unless it is no
     name, overlaps what is found already, or (`not_a_place`) is a commune or department."""
     name = _company_name(raw)
+    # "le cabinet d'avocats Me Dupont": a person, not a company's name.
+    if re.match(r"(?:Me|Ma[îi]tre|M\.|Mme|Mr|Monsieur|Madame)\b", name):
+        return
     # "SAS SOFRATEL": the span starts where the name does, after the legal form.
     start += max(raw.find(name), 0)
     if not name or any(f.start < start + len(name) and start < f.end for f in found):
