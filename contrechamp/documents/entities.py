@@ -503,8 +503,14 @@ def _trie(sequences: Iterable[list[str]]) -> str:
             node = node.setdefault(atom, {})
         node[""] = {}
 
-    def depth(node: dict[str, dict]) -> int:
-        return max((1 + depth(child) for atom, child in node.items() if atom), default=0)
+    depths: dict[int, int] = {}
+
+    def depth(node: dict[str, dict]) -> int:  # each node's once
+        if id(node) not in depths:
+            depths[id(node)] = max(
+                (1 + depth(child) for atom, child in node.items() if atom), default=0
+            )
+        return depths[id(node)]
 
     def emit(node: dict[str, dict]) -> str:
         # The deepest branch first: "SPIE CityNetworks" (any case) before "SPIE" (with its
