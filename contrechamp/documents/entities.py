@@ -1164,8 +1164,8 @@ def _funding_near(text: str, ends: list[int], start: int, end: int) -> bool:
     300 characters on each side (a page without full stops is no sentence)."""
     left, right = _sentence_bounds(ends, start, end, len(text))
     low, high = max(left, start - 300), min(right, end + 300)
-    # (Read past the sentence: "l'article L. 761-1" holds a full stop.)
-    if _COURT_COSTS.search(text, max(0, start - 300), end + 300):
+    # In the sentence, and a little past its end: "l'article L. 761-1" holds a full stop.
+    if _COURT_COSTS.search(text, low, min(len(text), high + 40)):
         return False
     return any(
         not _NEGATION_BEFORE.search(text[max(low, m.start() - 40) : m.start()])

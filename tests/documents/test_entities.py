@@ -2199,3 +2199,13 @@ def test_a_cedex_address_places_its_town_in_its_department(text, expected):
 )
 def test_what_the_review_of_the_seventh_session_found(text, kind, expected):
     assert values(text, kind) == expected
+
+
+def test_court_costs_in_the_next_paragraph_leave_a_funding_body_alone():
+    text = (
+        "La Région Guyane a octroyé 85 000 € pour le centre de supervision urbain de "
+        "Cayenne.\n\nLe tribunal administratif condamne la commune à verser à la requérante "
+        "la somme de 1 500 euros en application de l'article L. 761-1 du code de justice "
+        "administrative."
+    )
+    assert values(text, "funder") == {"Région Guyane"}
