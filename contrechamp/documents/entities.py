@@ -1715,6 +1715,8 @@ def _communes(
     ]
 
 
+# "de <Name>" right after a name.
+_DE_NAME = r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de|du|des|d['’])\s*[A-ZÉ]"
 _CEDEX_AFTER = re.compile(r"(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]*){0,3}[ \u00a0]+CEDEX\b", re.I)
 _DEPARTMENT_AFTER = re.compile(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)")
 
@@ -1812,16 +1814,14 @@ def _score_commune(
     # "Ville de Marseille", "Port de Toulon", "Place de la Porte": a one-word name heading
     # "de <Name>" is the common noun (Ville and Port are also communes), unless something
     # says it is a place.
-    heads_a_name = re.match(
-        r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de|du|des|d['’])\s*[A-ZÉ]", after, re.I
-    )
+    heads_a_name = re.match(_DE_NAME, after, re.I)
     # (So does an article and a noun of the land: "La Vallée de Montmorency", "Le Port de
     # Toulon", not "Le Havre d'Édouard Philippe" nor "La Rochelle de son côté".)
     land = re.fullmatch(r"(?:La|Le|Les|L['’])\s*([^\W\d_]+)", name)
     if (
         land
         and key(land.group(1)) in _LAND_NOUNS
-        and re.match(r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de|du|des|d['’])\s*[A-ZÉ]", after)
+        and re.match(_DE_NAME, after)  # with its capital
         and not (strong or postal)
     ):
         return None
@@ -2146,7 +2146,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         if not _funding_near(text, sentence_ends, match.start(), match.end()):
             continue
         # "la commune a versé 3 000 euros à la Région": the body is paid, it does not fund.
-        if _PAID_TO.search(text, max(0, match.start() - 160), match.start()):
+        if _paid_before(text, match.start()):
             continue
         if named is None:  # the bodies the page names, funding or not
             named = set()
@@ -2355,8 +2355,9 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             found.append(_found("funder", match, value, confidence, registry_id))
         elif kind in ("funder", "funding_body"):
             # "la contribution versée à la Sacem": the body is paid, it does not fund.
-            paid = _PAID_TO.search(text, max(0, match.start() - 160), match.start())
-            if not paid and _funding_near(text, sentence_ends, match.start(), match.end()):
+            if not _paid_before(text, match.start()) and _funding_near(
+                text, sentence_ends, match.start(), match.end()
+            ):
                 found.append(_found("funder", match, value, confidence, registry_id))
             if kind == "funder":
                 found.append(_found("organisation", match, value, confidence, registry_id))
@@ -2463,6 +2464,14 @@ _PAID_TO = re.compile(
     r"[ \u00a0]*\Z",
     re.I,
 )
+
+
+def _paid_before(text: str, start: int) -> bool:
+    """Whether the body named at `start` is paid ("versée à la Sacem", "a versé la somme
+    de 3 000 euros, conformément à la convention, au Département")."""
+    return bool(_PAID_TO.search(text, max(0, start - 160), start))
+
+
 _ACRONYM_IN_BRACKETS = re.compile(r"\([ \u00a0]*([A-Z][A-Z0-9&]{1,9})[ \u00a0]*\)")
 
 
@@ -2507,12 +2516,16 @@ def _spells_out(acronym: str, words: list[str]) -> bool:
     return all(any(i == letter for i in initials) for letter in acronym[:2].lower())
 
 
+# A person's title opening a name ("Me Dupont", "M. Martin", "Maître Durand").
+_PERSON_FIRST = re.compile(rf"(?:{_TITLES}|Mr\.?|Ma[îi]tre)(?!\w)")
+
+
 def _add_company(found: list[Found], raw: str, start: int, *, not_a_place: bool = False) -> None:
     """Add the company named `raw` at `start` (its legal form left out), unless it is no
     name, overlaps what is found already, or (`not_a_place`) is a commune or department."""
     name = _company_name(raw)
     # "le cabinet d'avocats Me Dupont": a person, not a company's name.
-    if re.match(r"(?:Me|Ma[îi]tre|M\.|Mme|Mr|Monsieur|Madame)\b", name):
+    if _PERSON_FIRST.match(name):
         return
     # "SAS SOFRATEL": the span starts where the name does, after the legal form.
     start += max(raw.find(name), 0)
