@@ -9,6 +9,7 @@ chooses which text is held out:
     .venv/bin/python -m tests.documents.evaluation --dev        # table + misses, to tune on
     .venv/bin/python -m tests.documents.evaluation --held-out   # table only, never misses
     .venv/bin/python -m tests.documents.evaluation --agreement  # a second annotator's labels
+    .venv/bin/python -m tests.documents.evaluation --held-out --by-source   # per genre
 
 The held-out part prints no per-document misses: the rules are never fitted to it. The
 texts written for the project (`corpus/`) stay as unit tests:
@@ -190,12 +191,21 @@ def _aliases(path: str) -> dict[str, str]:
 
 def evaluate_real(part: str = "held-out", verbose: bool = False) -> dict[str, Score]:
     """Scores on the real texts. Misses are printed only for the development part."""
+    return evaluate_real_by_source(part, verbose, by_source=False)[""]
+
+
+def evaluate_real_by_source(
+    part: str = "held-out", verbose: bool = False, *, by_source: bool = True
+) -> dict[str, dict[str, Score]]:
+    """Scores on the real texts of `part`, per genre (`source` header) when `by_source`,
+    else all together under "". Misses are printed only for the development part."""
     from contrechamp.documents.entities import detect_text, document_context
     from contrechamp.documents.models import Document
 
     assert not (verbose and part != "dev"), "the held-out misses are never printed"
-    scores = {kind: Score() for kind in KINDS}
+    groups: dict[str, dict[str, Score]] = {}
     for item in load_real(part):
+        scores = groups.setdefault(item.source if by_source else "", {k: Score() for k in KINDS})
         # As the pipeline sees a document whose date is known (metadata or uploader).
         document = Document(date=item.date)
         context = document_context([item.text], document)
@@ -204,7 +214,29 @@ def evaluate_real(part: str = "held-out", verbose: bool = False) -> dict[str, Sc
         }
         expected = {(kind, canonical(kind, value)) for kind, value in item.expected}
         tally(scores, item.name, expected, found, verbose)
-    return scores
+    return groups or {"": {k: Score() for k in KINDS}}
+
+
+def print_by_source(part: str) -> None:
+    """One row per genre: texts, and precision / recall per kind (— without labels)."""
+    texts: dict[str, int] = {}
+    for item in load_real(part):
+        texts[item.source] = texts.get(item.source, 0) + 1
+    groups = evaluate_real_by_source(part)
+    print("| genre | texts | " + " | ".join(KINDS) + " |")
+    print("| --- | ---: |" + " --- |" * len(KINDS))
+    for source in sorted(groups, key=lambda s: (-texts[s], s)):
+        cells = []
+        for kind in KINDS:
+            score = groups[source][kind]
+            expected = score.true_positives + score.false_negatives
+            found = score.true_positives + score.false_positives
+            cells.append(
+                f"{score.precision:.2f} / {score.recall:.2f} ({expected})"
+                if expected or found
+                else "—"
+            )
+        print(f"| {source} | {texts[source]} | " + " | ".join(cells) + " |")
 
 
 def evaluate(
@@ -262,6 +294,10 @@ def main() -> None:
     if "--dev" in args or "--held-out" in args:
         for part in ("dev", "held-out"):
             if f"--{part}" not in args:
+                continue
+            if "--by-source" in args:
+                print(f"\nreal texts, {part}, per genre: precision / recall (labels)\n")
+                print_by_source(part)
                 continue
             texts = load_real(part)
             scores = evaluate_real(part, verbose=part == "dev" and "--quiet" not in args)
