@@ -16,7 +16,7 @@ Not recorded (EXCLUDED, the one place that says so), each for a reason:
 - access.reminderlog: the daily task's note of e-mails sent, derived.
 - documents.document, the columns its pipeline derives from the file (DERIVED_UPDATES:
   kind, page count, the date read in its text, processing status), when the pipeline
-  writes them (`save_derived`); the same columns changed any other way (a date
+  writes them (`update_derived`); the same columns changed any other way (a date
   corrected by a person) are recorded as before.
 - ops.*: the scheduler's periodic job slots.
 - audit.*: the log itself.
@@ -55,7 +55,7 @@ RIGHTS_FIELDS = {
 # A log-in writes last_login: the "logged_in" entry says it already.
 QUIET_UPDATES = {"auth.user": {"last_login"}}
 # Columns a pipeline derives from a row's own content, not recorded when that pipeline
-# writes them through `save_derived` (an entry and its seal per document processed, for
+# writes them through `update_derived` (an entry and its seal per document processed, for
 # what the file says of itself); written any other way, they are recorded.
 DERIVED_UPDATES = {
     "documents.document": {
@@ -96,23 +96,16 @@ def delete_derived(queryset: models.QuerySet[Any]) -> int:
     return int(queryset.filter(**AUTOMATIC_ROWS[label])._raw_delete(queryset.db))
 
 
-def save_derived(instance: models.Model, update_fields: list[str]) -> None:
-    """Save `update_fields` of `instance`, which its pipeline derived (see
-    DERIVED_UPDATES): no audit entry, and no read of the row before it. A field outside
-    the model's derived columns is refused."""
-    label = label_of(type(instance))
-    outside = set(update_fields) - DERIVED_UPDATES.get(label, set())
+def update_derived(queryset: models.QuerySet[Any], **values: Any) -> int:
+    """Write `values`, columns a pipeline derives (DERIVED_UPDATES), to the rows of
+    `queryset` in one UPDATE whose WHERE holds the queryset's conditions (a pipeline's
+    "only if this worker still holds the row"): no audit entry, no read before. A column
+    outside the model's derived columns is refused. Returns how many rows were written."""
+    label = label_of(queryset.model)
+    outside = set(values) - DERIVED_UPDATES.get(label, set())
     if outside:
         raise ValueError(f"not derived columns of {label}: {sorted(outside)}")
-    instance._audit_derived = True  # type: ignore[attr-defined]
-    try:
-        instance.save(update_fields=update_fields)
-    finally:
-        instance._audit_derived = False  # type: ignore[attr-defined]
-
-
-def _derived(instance: Any) -> bool:
-    return bool(getattr(instance, "_audit_derived", False))
+    return int(queryset.update(**values))
 
 
 def label_of(model: type[models.Model]) -> str:
@@ -147,13 +140,7 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def before_save(sender: type[models.Model], instance: Any, raw: bool = False, **kw: Any) -> None:
-    if (
-        raw
-        or instance._state.adding
-        or instance.pk is None
-        or _derived(instance)
-        or not is_recorded(sender)
-    ):
+    if raw or instance._state.adding or instance.pk is None or not is_recorded(sender):
         instance._audit_before = None
         return
     names = [f.attname for f in _fields(sender)]
@@ -170,7 +157,7 @@ def before_save(sender: type[models.Model], instance: Any, raw: bool = False, **
 def after_save(
     sender: type[models.Model], instance: Any, created: bool, raw: bool = False, **kw: Any
 ) -> None:
-    if raw or (_derived(instance) and not created) or not is_recorded(sender):
+    if raw or not is_recorded(sender):
         return
     label = label_of(sender)
     if created:

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from contrechamp.audit.recording import delete_derived, save_derived
+from contrechamp.audit.recording import delete_derived, update_derived
 from contrechamp.documents import extract, files, metadata, search
 from contrechamp.documents.entities import detect_document
 from contrechamp.documents.extract import DocumentError
@@ -296,10 +296,12 @@ def document_process(*, document: Document, batch_index: bool = False) -> Docume
     try:
         return _run_steps(document)
     finally:
-        # Not another worker's lease, when this one's was taken over.
-        Document.objects.filter(id=document.id, lease_until=_held_lease(document)).update(
-            lease_until=None
-        )
+        # Not another worker's lease, when this one's was taken over; none left to
+        # release when the outcome's write released it.
+        if _held_lease(document) is not None:
+            Document.objects.filter(id=document.id, lease_until=_held_lease(document)).update(
+                lease_until=None
+            )
         if not batch_index:
             # After the commit of a transaction around this call, as the queueing.
             search.index_flush_after_commit()
@@ -361,14 +363,25 @@ def _run_steps(document: Document) -> Document:
         step.duration_ms = int((time.perf_counter() - began) * 1000)
         if not _save_step(document, step, ["status", "output", "finished_at", "duration_ms"]):
             return _taken_over(document)
-    with transaction.atomic():
-        if not _still_held(document):
-            return _taken_over(document)
-        document.status, document.error = "done", ""
-        document.processed_at = timezone.now()
-        # What the file says of itself, written by the pipeline: no audit entry (see
-        # `audit.recording.DERIVED_UPDATES`); the upload's "created" entry stays.
-        save_derived(document, [*_FOUND, "status", "error", "processed_at", "updated_at"])
+    now = timezone.now()
+    # What the file says of itself, written by the pipeline: no audit entry (see
+    # `audit.recording.DERIVED_UPDATES`); the upload's "created" entry stays. One
+    # statement checks that this worker still holds the document, writes its outcome and
+    # releases the lease: a worker paused past its lease writes nothing.
+    written = update_derived(
+        Document.objects.filter(id=document.id, lease_until=_held_lease(document)),
+        **{name: getattr(document, name) for name in _FOUND},
+        status="done",
+        error="",
+        processed_at=now,
+        updated_at=now,
+        lease_until=None,
+    )
+    if not written:
+        return _taken_over(document)
+    document.status, document.error, document.processed_at = "done", "", now
+    document.updated_at, document.lease_until = now, None
+    document._held_lease = None  # type: ignore[attr-defined]  # released with the outcome
     return document
 
 
@@ -446,7 +459,7 @@ def _step_extract(document: Document) -> dict[str, Any]:
         document.date = _pdf_date(pdf.metadata or {})
     document.page_count = pdf.page_count
     done = set(Page.objects.filter(document=document).values_list("number", flat=True))
-    batch: list[Page] = []
+    batch: list[tuple[int, str, str, bool, float, float]] = []
     to_ocr = 0
     texts: list[str] = []
     for index in range(pdf.page_count):
@@ -463,22 +476,13 @@ def _step_extract(document: Document) -> dict[str, Any]:
         to_ocr += needs_ocr
         texts.append(text if has_text or not needs_ocr else "")
         rect = page.rect
-        batch.append(
-            Page(
-                document=document,
-                number=number,
-                text=texts[-1],
-                method="text" if has_text and not needs_ocr else ("ocr" if needs_ocr else "empty"),
-                needs_ocr=needs_ocr,
-                width=rect.width,
-                height=rect.height,
-            )
-        )
+        method = "text" if has_text and not needs_ocr else ("ocr" if needs_ocr else "empty")
+        batch.append((number, texts[-1], method, needs_ocr, rect.width, rect.height))
         if len(batch) >= PAGE_BATCH:
-            Page.objects.bulk_create(batch)
+            _insert_pages(document, batch)
             batch = []
             _heartbeat(document)
-    Page.objects.bulk_create(batch)
+    _insert_pages(document, batch)
     output["pages"] = pdf.page_count
     # Counted as the pages were made; read back only when an earlier run stored some.
     output["pages_to_ocr"] = (
@@ -493,6 +497,40 @@ def _step_extract(document: Document) -> dict[str, Any]:
         # after this one in the same run take them from here instead of the database.
         document._final_texts = texts  # type: ignore[attr-defined]
     return output
+
+
+# The columns a page is made with; the others take their defaults (see `_insert_pages`).
+_PAGE_COLUMNS = ["number", "text", "method", "needs_ocr", "width", "height"]
+_PAGE_DEFAULTS = {"ocr_confidence": None, "words": None, "indexed": False, "published_text": ""}
+
+
+def _insert_pages(document: Document, rows: list[tuple[int, str, str, bool, float, float]]) -> None:
+    """Insert the pages `rows` ((number, text, method, needs_ocr, width, height)) of
+    `document` in one statement (all or none of them). Written in SQL of its own:
+    the ORM's `bulk_create` made a model object per page and prepared each of its
+    columns, a tenth of the ingest of a text PDF (the fields here need no preparation;
+    `test_ingest_bookkeeping` compares the rows with the ORM's)."""
+    if not rows:
+        return
+    fields = [Page._meta.get_field(name) for name in ["document", *_PAGE_COLUMNS, *_PAGE_DEFAULTS]]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(cast("Field[Any, Any]", f).column) for f in fields)
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    words = cast("Field[Any, Any]", Page._meta.get_field("words"))
+    defaults = [
+        _PAGE_DEFAULTS["ocr_confidence"],
+        words.get_db_prep_save(_PAGE_DEFAULTS["words"], connection),
+        _PAGE_DEFAULTS["indexed"],
+        _PAGE_DEFAULTS["published_text"],
+    ]
+    params: list[Any] = []
+    for row in rows:
+        params += [document.id, *row, *defaults]
+    sql = f"INSERT INTO {quote(Page._meta.db_table)} ({columns}) VALUES " + ", ".join(
+        [marks] * len(rows)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _final_texts(document: Document) -> list[str] | None:

@@ -155,16 +155,16 @@ def test_processing_resumes_after_the_worker_is_killed(monkeypatch):
     document = document_ingest(data=data, filename="long.pdf").document
 
     # The worker dies after writing the first batches of pages.
-    real_bulk_create = Page.objects.bulk_create
+    real_insert = services._insert_pages
     calls = {"n": 0}
 
-    def dying(objs, *args, **kwargs):
+    def dying(document, rows):
         calls["n"] += 1
         if calls["n"] == 3:
             raise SystemExit("killed")
-        return real_bulk_create(objs, *args, **kwargs)
+        return real_insert(document, rows)
 
-    monkeypatch.setattr(Page.objects, "bulk_create", dying)
+    monkeypatch.setattr(services, "_insert_pages", dying)
     with pytest.raises(SystemExit):
         document_process(document=document)
     monkeypatch.undo()

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from contrechamp.audit.models import AuditEntry
-from contrechamp.audit.recording import delete_derived, save_derived
+from contrechamp.audit.recording import delete_derived, update_derived
 from contrechamp.documents import services
 from contrechamp.documents.models import Document, Entity, Step
 from contrechamp.documents.services import document_ingest, document_process
@@ -69,18 +69,21 @@ def test_a_person_changing_a_derived_column_is_still_recorded(library):
 
 
 @pytest.mark.django_db
-def test_save_derived_refuses_a_column_the_pipeline_does_not_derive(library):
+def test_update_derived_refuses_a_column_the_pipeline_does_not_derive(library):
     document = _processed()
-    document.title = "Titre changé sans trace"
+    rows = Document.objects.filter(id=document.id)
     with pytest.raises(ValueError):
-        save_derived(document, ["title", "status"])
+        update_derived(rows, title="Titre changé sans trace", status="done")
+    with pytest.raises(ValueError):
+        update_derived(rows, is_public=True)
     document.refresh_from_db()
-    assert document.title != "Titre changé sans trace"
-    # The flag does not outlive the call: the next save is recorded.
-    document.title = "Titre changé"
-    document.save(update_fields=["title"])
+    assert document.title != "Titre changé sans trace" and not document.is_public
+    assert update_derived(rows.filter(lease_until__isnull=False), status="failed") == 0
+    # Written any other way, the same columns are recorded.
+    document.status = "failed"
+    document.save(update_fields=["status"])
     assert AuditEntry.objects.filter(target_model="document").latest("id").details == {
-        "fields": ["title"]
+        "fields": ["status"]
     }
 
 
@@ -427,3 +430,68 @@ def test_texts_an_earlier_run_left_on_the_same_object_skip_no_ocr(library):
     assert document.status == "done" and document.date == date(2022, 3, 25)
     scanned = Page.objects.get(document=document, number=2)
     assert scanned.method == "ocr" and "25 mars 2022" in scanned.text
+
+
+@pytest.mark.django_db
+def test_pages_written_in_sql_of_their_own_are_the_rows_the_orm_makes(library):
+    """`_insert_pages` writes what `Page.objects.bulk_create` wrote, column for column
+    (defaults included)."""
+    from contrechamp.documents.models import Page
+
+    ours = Document.objects.create(sha256="a" * 64, size=1, filename="a.pdf")
+    theirs = Document.objects.create(sha256="b" * 64, size=1, filename="b.pdf")
+    rows = [
+        (1, "Page un : vidéoprotection\u00a0à Nice.", "text", False, 595.5, 842.0),
+        (2, "", "ocr", True, 1190.25, 1684.0),
+        (3, "", "empty", False, 0.0, 0.0),
+    ]
+    services._insert_pages(ours, rows)
+    Page.objects.bulk_create(
+        Page(document=theirs, number=n, text=t, method=m, needs_ocr=o, width=w, height=h)
+        for n, t, m, o, w, h in rows
+    )
+
+    def read(document):
+        return [
+            {k: v for k, v in row.items() if k not in ("id", "document_id")}
+            for row in Page.objects.filter(document=document).order_by("number").values()
+        ]
+
+    assert read(ours) == read(theirs) and len(read(ours)) == 3
+    assert Page.objects.filter(document=ours, words__isnull=True).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_document_taken_over_after_its_last_step_gets_no_outcome_from_the_late_worker(
+    library, monkeypatch
+):
+    """The outcome's write checks the lease in its own WHERE: a worker paused between its
+    last step and that write finds the document taken and leaves it to the other."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
+    theirs = timezone.now() + timedelta(hours=1)
+    real = services._save_step
+    last = services.STEPS[-1][0]
+
+    def save_step(doc, step, fields):
+        saved = real(doc, step, fields)
+        if step.name == last and step.status == "done":
+            Document.objects.filter(id=doc.id).update(lease_until=theirs, status="processing")
+        return saved
+
+    monkeypatch.setattr(services, "_save_step", save_step)
+    returned = document_process(document=document)
+    document.refresh_from_db()
+    assert returned.status == document.status == "processing"
+    assert document.lease_until == theirs and document.processed_at is None
+
+
+@pytest.mark.django_db
+def test_the_outcome_is_written_with_the_lease_released_and_no_entry(library):
+    document = _processed()
+    assert document.status == "done" and document.lease_until is None
+    assert document.processed_at is not None and document.updated_at >= document.processed_at
+    assert _actions(document) == ["created"]
