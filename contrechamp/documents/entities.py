@@ -1055,8 +1055,9 @@ _NAMED_AFTER_PLACE = re.compile(
     r"communaut[ée]\s+de\s+communes|communaut[ée]\s+d['’]\s*agglom[ée]ration|"
     r"communaut[ée]\s+urbaine|syndicat\s+(?:intercommunal|mixte)|canton|festival|"
     # A "pays" or a valley is the land around a town: "l'Agglomération du Pays de Dreux",
-    # "le PETR du Pays de Redon", "le Pays de Gex", "la Vallée de Montmorency".
-    r"pays|vall[ée]e|universit[ée]|"
+    # "le PETR du Pays de Redon", "le Pays de Gex", "la Vallée de Montmorency", "la
+    # communauté de communes du Val de Vienne" (the river).
+    r"pays|vall[ée]e|val|universit[ée]|"
     # A department's arrondissement, not a city's ("le 7e arrondissement de Paris").
     r"(?<![\dIVX][eè]\s)(?<![\dIVX][eè]me\s)(?<![\dIVX]er\s)arrondissement|"
     r"olympique|racing\s+club)|(?-i:\b(?:OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
@@ -2140,6 +2141,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     matches += _FUNDING_OF_BODY.finditer(text)
     matches += _LOWER_BODY_FUNDS.finditer(text)
     matches += _LOWER_BODY_SHARE.finditer(text)
+    matches += _FUNDED_BY_BODY.finditer(text)
     for match in sorted(matches, key=lambda m: m.start()):
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
@@ -2225,6 +2227,18 @@ _LOWER_BODY_FUNDS = re.compile(
 _LOWER_BODY_SHARE = re.compile(
     r"(?:\bet|,)\s+(?:le|la)\s+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\s+(?:à|pour)\s+"
     r"(?:hauteur\s+de\s+)?\d+(?:[,.]\d+)?\s*(?:%|pour\s?cent)",
+    re.I,
+)
+# "entièrement financé par le département", "30 % par la région": the body after "par", in
+# lower case, of a funding participle or a share (a named one, "par la région Occitanie",
+# is found by its name).
+_FUNDED_BY_BODY = re.compile(
+    r"(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bpris(?:e|es)?[ \u00a0]+en[ \u00a0]+"
+    r"charge|\d(?:[\d \u00a0,.]*\d)?[ \u00a0]*(?:%|pour[ \u00a0]?cent))"
+    r"(?:[ \u00a0]+[\w'’%,.-]+){0,4}?[ \u00a0]+par[ \u00a0]+(?:le|la)[ \u00a0]+"
+    r"(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b"
+    r"(?![ \u00a0]*(?:(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|de|d['’]|du|des)[ \u00a0]*)?"
+    r"(?-i:[A-ZÀ-Ý]))",
     re.I,
 )
 _LOWER_DEPARTMENT_GIVES = re.compile(
@@ -2898,22 +2912,34 @@ def _institutions(text: str) -> list[Found]:
             found.append(
                 Found("organisation", word.group(), f"{kind} {of}{town}", start, end, 0.85)
             )
-    # "déployé par Bercy", "les acquisitions de l'Intérieur": a ministry by its seat or by
-    # its domain alone, with its capital (not "l'Arena de Bercy", "à l'intérieur").
+    # "déployé par Bercy", "les acquisitions de l'Intérieur", "rappelle Beauvau": a
+    # ministry by its seat or by its domain alone, with its capital (not "l'Arena de
+    # Bercy", "à l'intérieur", "rue Beauvau", the village of the Maine-et-Loire).
     for match in _MINISTRY_BY_SEAT.finditer(text):
-        if match["bercy"] and _PLACE_OF_BERCY.search(
-            text, max(0, match.start() - 30), match.start()
-        ):
+        before = text[max(0, match.start() - 30) : match.start()]
+        if match["bercy"] and _PLACE_OF_BERCY.search(before):
+            continue
+        if match["beauvau"] and _PLACE_OF_BEAUVAU.search(before):
             continue
         value = "Ministère de l'Économie" if match["bercy"] else "Ministère de l'Intérieur"
-        start, end = match.span("bercy") if match["bercy"] else match.span("interior")
+        group = "bercy" if match["bercy"] else "beauvau" if match["beauvau"] else "interior"
+        start, end = match.span(group)
         found.append(Found("organisation", text[start:end], value, start, end, 0.75))
     return found
 
 
 _MINISTRY_BY_SEAT = re.compile(
     r"(?<![\w-])(?P<bercy>Bercy)(?![ \u00a0]*(?:Village|Arena|Expo|[-‐]))|"
-    r"\b(?:de|par|pour|à|avec)[ \u00a0]+(?P<interior>l['’][ \u00a0]*Intérieur)\b"
+    r"\b(?:de|par|pour|à|avec)[ \u00a0]+(?P<interior>l['’][ \u00a0]*Intérieur)\b|"
+    # "la place Beauvau", "rappelle Beauvau"; a department in brackets says the village.
+    r"(?<![\w-])(?P<beauvau>Beauvau)(?![\w-]|[ \u00a0]*\(|[ \u00a0]+\d)"
+)
+# Words before "Beauvau" that say a street or the village, not the ministry ("la place
+# Beauvau" is the ministry: the press names it so).
+_PLACE_OF_BEAUVAU = re.compile(
+    r"\b(?:rue|avenue|av\.|boulevard|bd|cours|impasse|all[ée]e|quai|square|commune|village|"
+    r"mairie|maire|habitants?)(?:[ \u00a0]+(?:de|du|d['’]))?[ \u00a0]*\Z",
+    re.I,
 )
 _PLACE_OF_BERCY = re.compile(
     r"\b(?:arena|palais|omnisports?|parc|gare|pont|quai|quartier|boulevard|bd|rue|port|cour|"

@@ -2209,3 +2209,55 @@ def test_court_costs_in_the_next_paragraph_leave_a_funding_body_alone():
         "administrative."
     )
     assert values(text, "funder") == {"Région Guyane"}
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # The ministry by its seat, as the press names it; not the village nor a street.
+        (
+            "Les caméras ne serviront pas à des interpellations, a insisté la place Beauvau.",
+            "organisation",
+            {"Ministère de l'Intérieur"},
+        ),
+        (
+            "Un opérateur ne manquera rien, rappelle Beauvau.",
+            "organisation",
+            {"Ministère de l'Intérieur"},
+        ),
+        ("Un opérateur ne manquera rien, rappelle Beauvau.", "commune", set()),
+        ("La mairie de Beauvau (Maine-et-Loire) a voté la vidéoprotection.", "commune", {"49163"}),
+        ("La mairie de Beauvau (Maine-et-Loire) a voté la vidéoprotection.", "organisation", set()),
+        ("Le magasin du 12 rue Beauvau, à Marseille, est filmé.", "organisation", set()),
+        # A body in lower case after "par": a participle of funding, or a share.
+        (
+            "À Nérac (Lot-et-Garonne), le programme a été entièrement financé par le département.",
+            "funder",
+            {"Département du Lot-et-Garonne"},
+        ),
+        (
+            "À Marseille, leur coût est pris en charge à 50 % par l'État, et 30 % par la région.",
+            "funder",
+            {"Région Provence-Alpes-Côte d'Azur"},
+        ),
+        (
+            "À Nérac (Lot-et-Garonne), le projet n'est pas financé par le département.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Nérac (Lot-et-Garonne), 30 % des élèves sont transportés par la région.",
+            "funder",
+            set(),
+        ),
+        ("À Nérac (Lot-et-Garonne), le marché a été attribué par le département.", "funder", set()),
+        # The river of an intercommunality's name, not the town of the Isère.
+        (
+            "Une ressourcerie à Aixe-sur-Vienne par la communauté de communes du Val de Vienne.",
+            "commune",
+            {"87001"},
+        ),
+    ],
+)
+def test_what_the_thirteenth_round_showed(text, kind, expected):
+    assert values(text, kind) == expected
