@@ -2912,6 +2912,22 @@ def _institutions(text: str) -> list[Found]:
             found.append(
                 Found("organisation", word.group(), f"{kind} {of}{town}", start, end, 0.85)
             )
+    # "le sous-préfet de Saumur", "du Vigan": the prefecture of the town's department (a
+    # sub-prefecture is part of its department's prefecture). Found on the title alone:
+    # the town stays a place of the text.
+    for match in _SUB_PREFECT.finditer(text):
+        name = key(match["city"])
+        communes = g.communes.get(name) or (g.communes.get("le " + name) if match["du"] else None)
+        # A town of a thousand people or more (the smallest seats have a few thousand),
+        # not a region's name ("le sous-préfet de Bretagne": no such thing).
+        if not communes or communes[0].former or communes[0].population < 1000:
+            continue
+        if name in g.area_keys:
+            continue
+        entry = g.department_by_code.get(communes[0].department)
+        if entry is not None:
+            value = f"Préfecture {entry[2]}{entry[1]}"
+            found.append(Found("organisation", match["title"], value, *match.span("title"), 0.75))
     # "déployé par Bercy", "les acquisitions de l'Intérieur", "rappelle Beauvau": a
     # ministry by its seat or by its domain alone, with its capital (not "l'Arena de
     # Bercy", "à l'intérieur", "rue Beauvau", the village of the Maine-et-Loire).
@@ -2933,6 +2949,14 @@ _MINISTRY_BY_SEAT = re.compile(
     r"\b(?:de|par|pour|à|avec)[ \u00a0]+(?P<interior>l['’][ \u00a0]*Intérieur)\b|"
     # "la place Beauvau", "rappelle Beauvau"; a department in brackets says the village.
     r"(?<![\w-])(?P<beauvau>Beauvau)(?![\w-]|[ \u00a0]*\(|[ \u00a0]+\d)"
+)
+_SUB_PREFECT = re.compile(
+    r"(?<![\w])(?P<title>sous[-‐ ]pr[ée]f(?:et|[èe]te))[ \u00a0]+"
+    r"(?:de[ \u00a0]+l['’]arrondissement[ \u00a0]+)?"
+    r"(?:de[ \u00a0]+|d['’][ \u00a0]*|(?P<du>du)[ \u00a0]+)(?P<city>(?:(?-i:L[ae])[ \u00a0]+)?"
+    + _CITY
+    + r")(?![\w-])",
+    re.I,
 )
 # Words before "Beauvau" that say a street or the village, not the ministry ("la place
 # Beauvau" is the ministry: the press names it so).

@@ -2251,6 +2251,15 @@ def test_court_costs_in_the_next_paragraph_leave_a_funding_body_alone():
             set(),
         ),
         ("À Nérac (Lot-et-Garonne), le marché a été attribué par le département.", "funder", set()),
+        # A sub-prefect: the prefecture of the town's department; the town stays a place.
+        (
+            "Le maire était entouré de Christophe Carol, sous-préfet de Saumur.",
+            "organisation",
+            {"Préfecture de Maine-et-Loire"},
+        ),
+        ("Le maire était entouré du sous-préfet de Saumur.", "commune", {"49328"}),
+        ("Le sous-préfet du Vigan a reçu les maires.", "organisation", {"Préfecture du Gard"}),
+        ("Le sous-préfet de permanence a reçu les maires.", "organisation", set()),
         # The river of an intercommunality's name, not the town of the Isère.
         (
             "Une ressourcerie à Aixe-sur-Vienne par la communauté de communes du Val de Vienne.",
