@@ -969,7 +969,11 @@ _DATES = [
     # A day and a month without a year ("le 15 février"): the year of the document.
     (
         "daymonth",
-        re.compile(rf"{_DAY}\s*{_MONTH}(?!\s*\d)(?!\w)(?P<last>\s+dernier)?", re.I),
+        # (A time may follow: "au lundi 24 février 08h00".)
+        re.compile(
+            rf"{_DAY}\s*{_MONTH}(?!\s*\d(?!\d?\s?h(?:\d\d)?\b))(?!\w)(?P<last>\s+dernier)?",
+            re.I,
+        ),
     ),
     # A month alone after a cue (`_SEASON_CUE`: "fin mars", "en mai", "depuis novembre")
     # or before "dernier" ("juillet dernier").
@@ -993,7 +997,7 @@ _STREET_KEY_BEFORE = re.compile(
 )
 _SEASON_CUE = re.compile(
     r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|(?:le )?mois d[e'’]|"
-    r"rentr[ée]e de|depuis|en)\s*\Z",
+    r"rentr[ée]e de|depuis|en|(?:à partir|à compter) d[e'’])\s*\Z",
     re.I,
 )
 _YEAR_CUE = re.compile(

@@ -622,6 +622,11 @@ def context_on(day):
         ("le samedi 16 mai dernier", (2020, 5, 1), {"2020-05-16"}),  # known to the month
         ("en juillet dernier", (2013, 3, 10), {"2012-07"}),
         ("depuis novembre", (2015, 1, 1), {"2015-11"}),  # known to the year
+        # A time after the day; a month from which something starts.
+        ("au lundi 24 février 08h00", (2025, 2, 22), {"2025-02-24"}),
+        ("le 3 mars 10 h 30, en mairie", (2025, 2, 22), {"2025-03-03"}),
+        ("le 24 février 12 caméras ont été posées", (2025, 2, 22), set()),
+        ("Les caméras seront livrées à partir de juillet.", (2021, 5, 10), {"2021-07"}),
         # Relative to the document's date, not to the last year the page names.
         ("La convention 2007 - 2009 prévoit, en mai, un festival.", (2007, 3, 29), None),
         # Ranges and pairs.
