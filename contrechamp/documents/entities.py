@@ -971,7 +971,8 @@ _DATES = [
         "daymonth",
         # (A time may follow: "au lundi 24 février 08h00".)
         re.compile(
-            rf"{_DAY}\s*{_MONTH}(?!\s*\d(?!\d?\s?h(?:\d\d)?\b))(?!\w)(?P<last>\s+dernier)?",
+            rf"{_DAY}\s*{_MONTH}(?!\s*\d(?!\d?\s?h(?:\d\d)?\b|\d?:\d\d\b))(?!\w)"
+            r"(?P<last>\s+dernier)?",
             re.I,
         ),
     ),
@@ -1000,6 +1001,7 @@ _SEASON_CUE = re.compile(
     r"rentr[ée]e de|depuis|en|(?:à partir|à compter) d[e'’])\s*\Z",
     re.I,
 )
+_ONWARDS = re.compile(r"(?:à partir|à compter) d", re.I)
 _YEAR_CUE = re.compile(
     r"(?:(?<!\w)(?:(?:au cours |à partir |d['’] ?ici )?(?:de )?l['’]ann[ée]es?|"
     # ("les comptes 2005 et 2006"; not "aux comptes 2031", a budget's account number.)
@@ -1286,6 +1288,7 @@ class _Page:
         }
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
         organisations += _overseas_prefecture(text, communes, organisations)
+        organisations += _sub_prefectures(text, communes)
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
             c
@@ -2145,7 +2148,13 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     matches += _FUNDING_OF_BODY.finditer(text)
     matches += _LOWER_BODY_FUNDS.finditer(text)
     matches += _LOWER_BODY_SHARE.finditer(text)
-    matches += _FUNDED_BY_BODY.finditer(text)
+    # Its own negation, not any verb of the sentence ("que devait financer l'État, n'a
+    # jamais été cofinancé par la région").
+    matches += [
+        m
+        for m in _FUNDED_BY_BODY.finditer(text)
+        if not _NEGATION_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+    ]
     for match in sorted(matches, key=lambda m: m.start()):
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
@@ -2237,12 +2246,17 @@ _LOWER_BODY_SHARE = re.compile(
 # lower case, of a funding participle or a share (a named one, "par la région Occitanie",
 # is found by its name).
 _FUNDED_BY_BODY = re.compile(
-    r"(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bpris(?:e|es)?[ \u00a0]+en[ \u00a0]+"
-    r"charge|\d(?:[\d \u00a0,.]*\d)?[ \u00a0]*(?:%|pour[ \u00a0]?cent))"
-    r"(?:[ \u00a0]+[\w'’%,.-]+){0,4}?[ \u00a0]+par[ \u00a0]+(?:le|la)[ \u00a0]+"
-    r"(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b"
-    r"(?![ \u00a0]*(?:(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|de|d['’]|du|des)[ \u00a0]*)?"
-    r"(?-i:[A-ZÀ-Ý]))",
+    # A participle, then at most four words of the same clause (a share, "entièrement"),
+    # none of them another "par" nor a contrast ("par la commune, pas par la région"); or
+    # a share just before "par".
+    r"(?:(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bpris(?:e|es)?\s+en\s+charge)"
+    r"(?:\s+(?!(?:par|pas|plut[ôo]t|que|non|mais)\b)(?:\d+(?:[,.]\d+)?|[\w'’%-]+)){0,4}?|"
+    r"\d(?:[\d \u00a0,.]*\d)?\s*(?:%|pour\s?cent))"
+    r"\s+par\s+(?:le|la)\s+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b"
+    # The body itself, not an area ("la région parisienne") nor a service ("le
+    # département de police", "la région de gendarmerie"): punctuation or a word of the
+    # clause's course after it.
+    r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b))",
     re.I,
 )
 _LOWER_DEPARTMENT_GIVES = re.compile(
@@ -2916,30 +2930,12 @@ def _institutions(text: str) -> list[Found]:
             found.append(
                 Found("organisation", word.group(), f"{kind} {of}{town}", start, end, 0.85)
             )
-    # "le sous-préfet de Saumur", "du Vigan": the prefecture of the town's department (a
-    # sub-prefecture is part of its department's prefecture). Found on the title alone:
-    # the town stays a place of the text.
-    for match in _SUB_PREFECT.finditer(text):
-        name = key(match["city"])
-        communes = g.communes.get(name) or (g.communes.get("le " + name) if match["du"] else None)
-        # A town of a thousand people or more (the smallest seats have a few thousand),
-        # not a region's name ("le sous-préfet de Bretagne": no such thing).
-        if not communes or communes[0].former or communes[0].population < 1000:
-            continue
-        if name in g.area_keys:
-            continue
-        entry = g.department_by_code.get(communes[0].department)
-        if entry is not None:
-            value = f"Préfecture {entry[2]}{entry[1]}"
-            found.append(Found("organisation", match["title"], value, *match.span("title"), 0.75))
     # "déployé par Bercy", "les acquisitions de l'Intérieur", "rappelle Beauvau": a
     # ministry by its seat or by its domain alone, with its capital (not "l'Arena de
     # Bercy", "à l'intérieur", "rue Beauvau", the village of the Maine-et-Loire).
     for match in _MINISTRY_BY_SEAT.finditer(text):
         before = text[max(0, match.start() - 30) : match.start()]
         if match["bercy"] and _PLACE_OF_BERCY.search(before):
-            continue
-        if match["beauvau"] and _PLACE_OF_BEAUVAU.search(before):
             continue
         value = "Ministère de l'Économie" if match["bercy"] else "Ministère de l'Intérieur"
         group = "bercy" if match["bercy"] else "beauvau" if match["beauvau"] else "interior"
@@ -2951,22 +2947,51 @@ def _institutions(text: str) -> list[Found]:
 _MINISTRY_BY_SEAT = re.compile(
     r"(?<![\w-])(?P<bercy>Bercy)(?![ \u00a0]*(?:Village|Arena|Expo|[-‐]))|"
     r"\b(?:de|par|pour|à|avec)[ \u00a0]+(?P<interior>l['’][ \u00a0]*Intérieur)\b|"
-    # "la place Beauvau", "rappelle Beauvau"; a department in brackets says the village.
-    r"(?<![\w-])(?P<beauvau>Beauvau)(?![\w-]|[ \u00a0]*\(|[ \u00a0]+\d)"
+    # "la place Beauvau", or the ministry speaking ("rappelle Beauvau", "selon Beauvau");
+    # not the village ("le conseil municipal de Beauvau"), a person ("Marc Beauvau", "le
+    # prince de Beauvau") nor an address ("11, place Beauvau, 75008 Paris").
+    r"(?:(?<![\w-])[Ll]a\s+place\s+|(?<![\w-])(?i:rappelle|indique|pr[ée]cise|souligne|"
+    r"assure|explique|ajoute|annonce|affirme|insiste|d[ée]clare|confirme|r[ée]pond|"
+    r"pr[ée]vient|reconna[îi]t|selon|d['’]apr[èe]s|c[ôo]t[ée]|fait\s+savoir)\s+(?:à\s+)?)"
+    r"(?P<beauvau>(?-i:Beauvau))(?![\w-]|\s*\(|[\s,]+\d{5})"
 )
+
+
+def _sub_prefectures(text: str, communes: list[Found]) -> list[Found]:
+    """ "le sous-préfet de Saumur", "du Vigan": the prefecture of the town's department (a
+    sub-prefecture is part of its department's prefecture), found on the title alone: the
+    town stays a place of the text. The town is the commune found there (its homonyms
+    settled by the document's places), else the only town of that name."""
+    g = gazetteer()
+    found = []
+    for match in _SUB_PREFECT.finditer(text):
+        at = [c for c in communes if c.start == match.start("city") and len(c.places) == 1]
+        if at:
+            department = at[0].places[0].department
+        else:
+            name = key(match["city"])
+            article = _ARTICLE_OF.get(match["of"] or "", "")
+            entries = g.communes.get(name) or g.communes.get(article + name) or []
+            towns = [e for e in entries if not e.former]
+            # One town of a thousand people or more (the smallest seats have a few
+            # thousand), and not a region's or department's name ("de Bretagne").
+            if len(towns) != 1 or towns[0].population < 1000 or name in g.area_keys:
+                continue
+            department = towns[0].department
+        entry = g.department_by_code.get(department)
+        if entry is not None:
+            value = f"Préfecture {entry[2]}{entry[1]}"
+            found.append(Found("organisation", match["title"], value, *match.span("title"), 0.75))
+    return found
+
+
+# The article a town's name takes after "du" or "des" ("du Vigan": Le Vigan).
+_ARTICLE_OF = {"du": "le ", "des": "les ", "de": "", "d": ""}
 _SUB_PREFECT = re.compile(
-    r"(?<![\w])(?P<title>sous[-‐ ]pr[ée]f(?:et|[èe]te))[ \u00a0]+"
-    r"(?:de[ \u00a0]+l['’]arrondissement[ \u00a0]+)?"
-    r"(?:de[ \u00a0]+|d['’][ \u00a0]*|(?P<du>du)[ \u00a0]+)(?P<city>(?:(?-i:L[ae])[ \u00a0]+)?"
+    r"(?<![\w])(?P<title>sous[-‐ ]pr[ée]f(?:et|[èe]te))\s+(?:de\s+l['’]arrondissement\s+)?"
+    r"(?:(?P<of>de|du|des)\s+|(?P<elided>d)['’]\s*)(?P<city>(?:(?-i:[Ll][ae])\s+)?"
     + _CITY
     + r")(?![\w-])",
-    re.I,
-)
-# Words before "Beauvau" that say a street or the village, not the ministry ("la place
-# Beauvau" is the ministry: the press names it so).
-_PLACE_OF_BEAUVAU = re.compile(
-    r"\b(?:rue|avenue|av\.|boulevard|bd|cours|impasse|all[ée]e|quai|square|commune|village|"
-    r"mairie|maire|habitants?)(?:[ \u00a0]+(?:de|du|d['’]))?[ \u00a0]*\Z",
     re.I,
 )
 _PLACE_OF_BERCY = re.compile(
@@ -3190,13 +3215,19 @@ def _date_values(
             start = match.start("month")
         elif kind in ("season", "daymonth"):
             end = match.start("last") if groups.get("last") else end
+        onwards = False
         if kind == "season":
             cue = _SEASON_CUE.search(text, max(0, start - 30), start)
             if cue is None and not groups.get("last"):
                 return []
+            # "à partir de septembre" looks forward; "à partir de Mars, la planète" is a
+            # name (a month is written in lower case).
+            onwards = cue is not None and bool(_ONWARDS.match(cue.group()))
+            if onwards and text[start : start + 1].isupper() and not text[start:end].isupper():
+                return []
             start = cue.start() if cue else start
         if year is None:
-            direction = "past" if groups.get("last") else ""
+            direction = "past" if groups.get("last") else "future" if onwards else ""
             year = _year_of(month, day, context, text[: match.start()], direction)
         if year is None:
             return []
@@ -3234,6 +3265,8 @@ def _year_of(
         except ValueError:  # 29 February of a common year, a year out of range
             continue
         if direction == "past" and first > high:
+            continue
+        if direction == "future" and final < low:
             continue
         if final < low:
             distance = float((low - final).days)

@@ -2275,3 +2275,79 @@ def test_court_costs_in_the_next_paragraph_leave_a_funding_body_alone():
 )
 def test_what_the_thirteenth_round_showed(text, kind, expected):
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # Beauvau: the village, a person, a room, as before; the ministry when it speaks.
+        ("Le conseil municipal de Beauvau a voté le projet.", "commune", {"49163"}),
+        (
+            "À Beauvau, petite commune angevine, la mairie s'est dotée de caméras.",
+            "commune",
+            {"49163"},
+        ),
+        ("Les élus de Beauvau ont voté.", "organisation", set()),
+        ("Le prince de Beauvau fut ministre sous Louis XV.", "organisation", set()),
+        ("Marc Beauvau, adjoint au maire, a présenté le projet.", "organisation", set()),
+        ("La réunion s'est tenue dans la salle Beauvau du Sénat.", "organisation", set()),
+        (
+            "Selon Beauvau, 300 caméras seront installées.",
+            "organisation",
+            {"Ministère de l'Intérieur"},
+        ),
+        # A region or a department in another sense, refused, received, or contrasted.
+        ("À Nice, le projet est financé par la région parisienne.", "funder", set()),
+        ("À Nice, le projet a été financé par le département de police.", "funder", set()),
+        ("À Nice, le projet a été financé par la région de gendarmerie.", "funder", set()),
+        ("À Nice, la subvention de 30 % a été refusée par la région.", "funder", set()),
+        ("À Nice, la commune reverse 10 % de la subvention reçue par la région.", "funder", set()),
+        ("À Nice, le projet est financé par la commune, pas par la région.", "funder", set()),
+        ("À Nice, le projet est financé par l'État plutôt que par la région.", "funder", set()),
+        (
+            "À Nice, le projet est financé par l'État. Contesté par la région, il a été voté.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Nice, le projet, que devait financer l'État, n'a jamais été cofinancé par la "
+            "région.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Nice, la commune a financé les caméras ; 50 % ont été installées par la région.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Nice, les caméras, financées par le\ndépartement, sont posées.",
+            "funder",
+            {"Département des Alpes-Maritimes"},
+        ),
+        # A sub-prefect of a homonym: the commune the document settled on, or nothing.
+        (
+            "Le sous-préfet de Saint-Denis (Seine-Saint-Denis) a présidé la réunion.",
+            "organisation",
+            {"Préfecture de la Seine-Saint-Denis"},
+        ),
+        ("À Aubervilliers, le sous-préfet de Saint-Denis a parlé.", "organisation", set()),
+        ("Le sous-préfet de la Tour-du-Pin est venu.", "organisation", {"Préfecture de l'Isère"}),
+        ("Le sous-préfet des Andelys est venu.", "organisation", {"Préfecture de l'Eure"}),
+    ],
+)
+def test_what_the_review_of_the_eighth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+def test_a_month_from_which_something_starts_is_the_next_one_and_a_name_is_no_month():
+    from datetime import date
+
+    context = context_on(date(2025, 2, 22))
+    assert found("À compter de septembre, les caméras seront déployées.", "date", context) == {
+        ("date", "2025-09")
+    }
+    assert found("à partir de Mars, la planète rouge paraît.", "date", context) == set()
+    assert found("Le 24 février 08:00, la réunion commence.", "date", context) == {
+        ("date", "2025-02-24")
+    }
