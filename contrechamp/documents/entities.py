@@ -2958,10 +2958,11 @@ _MINISTRY_BY_SEAT = re.compile(
 
 
 def _sub_prefectures(text: str, communes: list[Found]) -> list[Found]:
-    """ "le sous-préfet de Saumur", "du Vigan": the prefecture of the town's department (a
-    sub-prefecture is part of its department's prefecture), found on the title alone: the
-    town stays a place of the text. The town is the commune found there (its homonyms
-    settled by the document's places), else the only town of that name."""
+    """The prefecture a sub-prefect names ("le sous-préfet de Saumur", "du Vigan"): the
+    one of the town's department (a sub-prefecture is part of its department's
+    prefecture), found on the title alone: the town stays a place of the text. The town
+    is the commune found there (its homonyms settled by the document's places), else the
+    only town of that name."""
     g = gazetteer()
     found = []
     for match in _SUB_PREFECT.finditer(text):
@@ -2986,12 +2987,10 @@ def _sub_prefectures(text: str, communes: list[Found]) -> list[Found]:
 
 
 # The article a town's name takes after "du" or "des" ("du Vigan": Le Vigan).
-_ARTICLE_OF = {"du": "le ", "des": "les ", "de": "", "d": ""}
+_ARTICLE_OF = {"du": "le ", "des": "les "}
 _SUB_PREFECT = re.compile(
     r"(?<![\w])(?P<title>sous[-‐ ]pr[ée]f(?:et|[èe]te))\s+(?:de\s+l['’]arrondissement\s+)?"
-    r"(?:(?P<of>de|du|des)\s+|(?P<elided>d)['’]\s*)(?P<city>(?:(?-i:[Ll][ae])\s+)?"
-    + _CITY
-    + r")(?![\w-])",
+    r"(?:(?P<of>de|du|des)\s+|d['’]\s*)(?P<city>(?:(?-i:[Ll][ae])\s+)?" + _CITY + r")(?![\w-])",
     re.I,
 )
 _PLACE_OF_BERCY = re.compile(
