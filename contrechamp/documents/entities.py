@@ -2155,6 +2155,15 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         for m in _FUNDED_BY_BODY.finditer(text)
         if not _NEGATION_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
     ]
+    for listed in _FUNDED_BY_LIST.finditer(text):
+        if not _NEGATION_BEFORE.search(text[max(0, listed.start() - 40) : listed.start()]):
+            # Read on the whole text (what follows a body says whether it ends its item),
+            # kept inside the list.
+            matches += [
+                body
+                for body in _LISTED_BODY.finditer(text, listed.start("list"))
+                if body.end() <= listed.end("list")
+            ]
     for match in sorted(matches, key=lambda m: m.start()):
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
@@ -2256,6 +2265,26 @@ _FUNDED_BY_BODY = re.compile(
     # The body itself, not an area ("la région parisienne") nor a service ("le
     # département de police", "la région de gendarmerie"): punctuation or a word of the
     # clause's course after it.
+    r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b))",
+    re.I,
+)
+# "financé par l'État, la région et le département": the bodies of a list of funders
+# after "par" (its items the funders a council names; each body in lower case ends its
+# item, as above).
+_FUNDER_ITEM = (
+    r"(?:l['’]\s*[ÉE]tat|l['’]\s*Europe|l['’]\s*Union\s+europ[ée]enne|la\s+commune|"
+    r"la\s+ville|la\s+m[ée]tropole|l['’]\s*agglom[ée]ration|la\s+communaut[ée]\s+de\s+"
+    r"communes|la\s+CAF|le\s+d[ée]partement|la\s+r[ée]gion)(?![\w-])"
+)
+_FUNDED_BY_LIST = re.compile(
+    r"(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bpris(?:e|es)?\s+en\s+charge)"
+    r"(?:\s+(?!(?:par|pas|plut[ôo]t|que|non|mais)\b)(?:\d+(?:[,.]\d+)?|[\w'’%-]+)){0,4}?"
+    rf"\s+par\s+(?P<list>{_FUNDER_ITEM}(?:\s*,\s*{_FUNDER_ITEM})*"
+    rf"\s*,?\s+et\s+(?:par\s+)?{_FUNDER_ITEM})",
+    re.I,
+)
+_LISTED_BODY = re.compile(
+    r"\b(?:le|la)\s+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b"
     r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b))",
     re.I,
 )

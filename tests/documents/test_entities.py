@@ -2325,6 +2325,28 @@ def test_what_the_thirteenth_round_showed(text, kind, expected):
             "funder",
             {"Département des Alpes-Maritimes"},
         ),
+        # Every body of a list of funders after "par".
+        (
+            "À Nérac (Lot-et-Garonne), le projet est financé par l'État, la région et le "
+            "département.",
+            "funder",
+            {"Région Nouvelle-Aquitaine", "Département du Lot-et-Garonne"},
+        ),
+        (
+            "À Nérac (Lot-et-Garonne), le projet est cofinancé par le département et la région.",
+            "funder",
+            {"Région Nouvelle-Aquitaine", "Département du Lot-et-Garonne"},
+        ),
+        (
+            "À Nérac (Lot-et-Garonne), le projet est financé par l'État et la région parisienne.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Nérac (Lot-et-Garonne), le projet n'est pas financé par l'État et la région.",
+            "funder",
+            set(),
+        ),
         # A sub-prefect of a homonym: the commune the document settled on, or nothing.
         (
             "Le sous-préfet de Saint-Denis (Seine-Saint-Denis) a présidé la réunion.",
