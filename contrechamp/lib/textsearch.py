@@ -203,7 +203,8 @@ def index_text(text: str) -> str:
     addresses dropped, the key of each variant of the field's names written after it, stop
     words left out (so that the words around one are neighbours on every engine)."""
     folded = _synonyms(_without_addresses(fold(text)), replace=False)
-    return " ".join(w for w in _WORD.findall(folded) if w not in STOPWORDS)
+    # A list, not a generator: `join` makes one of it anyway (a third faster on a page).
+    return " ".join([w for w in _WORD.findall(folded) if w not in STOPWORDS])
 
 
 def query_words(text: str) -> list[str]:
