@@ -816,6 +816,13 @@ TECHNOLOGIES_IN_CONTEXT: list[tuple[str, str, str]] = [
         r"r[ée]seaux sociaux",
         r"scann|surveill|veille|patrouill|analys|collect|mots[- ]cl[ée]s|rep[ée]rer",
     ),
+    # A "centre de surveillance": the room where images are watched, when the sentence says
+    # so ("que les images ne soient pas reliées en direct à un centre de surveillance").
+    (
+        "hypervision",
+        r"centres? de surveillance",
+        r"vid[ée]o|cam[ée]ras?|images|[ée]crans|op[ée]rateurs",
+    ),
     # A command post: the room the cameras are watched from, when the sentence says so.
     (
         "hypervision",
@@ -894,6 +901,8 @@ MONTHS = {
     "novembre": 11,
     "decembre": 12,
 }
+# French abbreviations without an English twin (`_DATES`, "abbreviated").
+ABBREVIATED_MONTHS = {"janv": 1, "fev": 2, "fevr": 2, "avr": 4, "juil": 7, "dec": 12}
 # English month names and abbreviations, as in e-mail headers ("Wed, 20 Jan 2021").
 ENGLISH_MONTHS = {
     **{m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
@@ -951,6 +960,11 @@ _DATES = [
             re.I,
         ),
     ),
+    # Abbreviated, as press datelines write them: "16 déc. 2018", "3 janv. 2020".
+    (
+        "abbreviated",
+        re.compile(rf"{_DAY}\s*(?P<month>janv|f[ée]vr?|avr|juil|d[ée]c)\.\s*{_YEAR}(?!\d)", re.I),
+    ),
     (
         "numeric",
         re.compile(
@@ -965,20 +979,27 @@ _DATES = [
             r"(?![\d-])"
         ),
     ),
-    ("month", re.compile(rf"(?<!\w){_MONTH}\s*{_YEAR}(?!\d)", re.I)),
+    # ("du mois de janvier de 2017": the year after "de".)
+    ("month", re.compile(rf"(?<!\w){_MONTH}\s*(?:de\s+)?{_YEAR}(?!\d)", re.I)),
     # A day and a month without a year ("le 15 février"): the year of the document.
     (
         "daymonth",
         # (A time may follow: "au lundi 24 février 08h00".)
         re.compile(
             rf"{_DAY}\s*{_MONTH}(?!\s*\d(?!\d?\s?h(?:\d\d)?\b|\d?:\d\d\b))(?!\w)"
-            r"(?P<last>\s+dernier)?",
+            r"(?:(?P<last>\s+dernier)|(?P<next>\s+prochain))?",
             re.I,
         ),
     ),
     # A month alone after a cue (`_SEASON_CUE`: "fin mars", "en mai", "depuis novembre")
-    # or before "dernier" ("juillet dernier").
-    ("season", re.compile(rf"(?<!\w){_MONTH}(?!\s*\d)(?!\w)(?P<last>\s+dernier)?", re.I)),
+    # or before "dernier" or "prochain" ("juillet dernier", "dès février prochain").
+    (
+        "season",
+        re.compile(
+            rf"(?<!\w){_MONTH}(?!\s*\d)(?!\w)(?:(?P<last>\s+dernier)|(?P<next>\s+prochain))?",
+            re.I,
+        ),
+    ),
     # Years after a cue (`_YEAR_CUE`), and the years listed with them: "exercices 2007,
     # 2008 et 2009", "de 2007 à 2011", "budget 2024", "(2021)"; a span of years without
     # one ("2002-2010", "2003/2004"); not "loi n° 2023-380". The years are found first and
@@ -998,10 +1019,12 @@ _STREET_KEY_BEFORE = re.compile(
 )
 _SEASON_CUE = re.compile(
     r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|(?:le )?mois d[e'’]|"
-    r"rentr[ée]e de|depuis|en|(?:à partir|à compter) d[e'’])\s*\Z",
+    r"rentr[ée]e de|depuis|en|(?:à partir|à compter) d[e'’]|d[èe]s|"
+    # "la première semaine de février", "la deuxième quinzaine de mars".
+    r"(?:semaines?|quinzaines?) d[e'’])\s*\Z",
     re.I,
 )
-_ONWARDS = re.compile(r"(?:à partir|à compter) d", re.I)
+_ONWARDS = re.compile(r"(?:à partir|à compter) d|d[èe]s", re.I)
 _YEAR_CUE = re.compile(
     r"(?:(?<!\w)(?:(?:au cours |à partir |d['’] ?ici )?(?:de )?l['’]ann[ée]es?|"
     # ("les comptes 2005 et 2006"; not "aux comptes 2031", a budget's account number.)
@@ -1048,12 +1071,14 @@ _STRONG_CUE = re.compile(
 # de Montreuil", "église Saint-Laurent", "tribunal administratif de Nice", "OGC Nice".
 _NAMED_AFTER_PLACE = re.compile(
     r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
-    r"square|parc|jardin|pont|gare|espaces?|pr[ée]fectures?|"
+    r"square|parc|jardin|pont|espaces?|pr[ée]fectures?|"
     r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|col|ch[âa]teau|"
     # A metropolis is an intercommunality ("la métropole européenne de Lille").
     r"m[ée]tropole(?:\s+europ[ée]enne)?|"
     r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunaux|tribunal(?:\s+"
-    r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance)?|"
+    r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance|"
+    r"\s+de\s+commerce|\s+d['’]\s*instance|\s+de\s+police|\s+pour\s+enfants)?|"
+    r"conseil\s+de\s+prud['’]\s*hommes|cour\s+d['’]\s*assises|"
     r"cour\s+(?:administrative\s+)?d['’]\s*appel|cour\s+administrative|pr[ée]fectures?\s+de\s+police|"
     r"sous-pr[ée]fectures?|"
     r"quartier|cit[ée]|hameau|lieu-dit|lotissement|station|m[ée]tro|"
@@ -1072,6 +1097,7 @@ _NAMED_AFTER_PLACE = re.compile(
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
     re.I,
 )
+_STATION_BEFORE = re.compile(r"\bgares?[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)?\Z", re.I)
 # A newspaper's local edition: "Nice-Matin (Cannes)", "Ouest-France (Rennes)".
 _EDITION_BEFORE = re.compile(
     # (With its capitals, and one name in the brackets: not "les villes du Sud-Ouest
@@ -1237,7 +1263,7 @@ def detect_texts(
 ) -> list[list[Found]]:
     """`detect_text` on the pages of one document: the recogniser runs once over the
     windows of all of them (`Labels`)."""
-    normals = [stored_text_with_offsets(text) for text in texts]
+    normals = [_with_apostrophes(*stored_text_with_offsets(text)) for text in texts]
     pages = [
         _Page(normal, context, doc if normal is text else None)
         for text, (normal, _), doc in zip(texts, normals, docs or [None] * len(texts), strict=True)
@@ -1252,6 +1278,21 @@ def detect_texts(
                 item.text = text[item.start : item.end]
         results.append(found)
     return results
+
+
+# A page once read in the wrong encoding has "?" for each typographic apostrophe:
+# "Ministre de l?Intérieur", "plaques d?immatriculation" (a Paris council's pages).
+_LOST_APOSTROPHE = re.compile(
+    r"(?<![^\W\d_?])(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)\?(?=[^\W\d_])", re.I
+)
+
+
+def _with_apostrophes(text: str, origins: list[int]) -> tuple[str, list[int]]:
+    """`text` with each lost apostrophe read as one (a character for a character: the
+    offsets hold); `text` itself when it has none."""
+    if "?" not in text or not _LOST_APOSTROPHE.search(text):
+        return text, origins
+    return _LOST_APOSTROPHE.sub(lambda m: m.group()[:-1] + "’", text), origins
 
 
 class _Page:
@@ -1808,6 +1849,8 @@ def _score_commune(
         # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
         if (
             _NAMED_AFTER_PLACE.search(before)
+            # "la gare de Clisson" is in Clisson, "la gare de Lyon" in Paris.
+            or (_STATION_BEFORE.search(before) and key(name) == "lyon" and after[:1] != "-")
             or (_EDITION_BEFORE.search(before) and re.match(r"[ \u00a0]*\)", after))
             or _ROUTE_BEFORE.search(before)
             or _BUILDING_NAMED.search(before)
@@ -2412,6 +2455,22 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             continue
         value = canonical
         confidence = 0.9 if alias.isupper() or len(alias) > 6 else 0.75
+        if kind == "vendor" and (
+            subsidiary := _subsidiary(text, canonical, match.start(), match.end())
+        ):
+            # "Colas Nord-Est", "Keolis Brest": the group's company of that place.
+            qualifier, end = subsidiary
+            found.append(
+                Found(
+                    "organisation",
+                    text[match.start() : end],
+                    f"{canonical} {qualifier}",
+                    match.start(),
+                    end,
+                    confidence,
+                )
+            )
+            continue
         if kind == "funder" and not body:
             found.append(_found("funder", match, value, confidence, registry_id))
         elif kind in ("funder", "funding_body"):
@@ -2469,6 +2528,10 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             ):
                 continue
             _add_company(found, match["name"], start, not_a_place=True)
+    # "les Transports Voisin", "aux Autocars Hiruak Bat", "les Ets Martin": a company
+    # named by its trade and a name, inside a sentence.
+    for match in _TRADE_NAMED.finditer(text):
+        _add_company(found, match["name"], match.start("name"), not_a_place=True)
     # "L'association Vigie Liberté a demandé au juge": an association that goes to court
     # (an association of the field is in the gazetteer; a festival's is no organisation).
     for match in _LITIGANT_ASSOCIATION.finditer(text):
@@ -2491,6 +2554,42 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             if name:
                 found.append(Found("organisation", name, name, start, start + len(name), 0.6))
     return found
+
+
+# What may follow a group's name to make its company of a place: "Colas Nord-Est",
+# "Transdev Sud Ouest", "Keolis Brest", "Banque Populaire du Nord": a run of capitalised
+# words that names a direction, a region, a département or (not after an article, not in
+# capitals) a commune, and nothing more ("Transdev Nord Bassin Mobilités" is another
+# name, whose end is not known). After an article, a regional bank only ("les équipes
+# Citeos des Hauts-de-France" are the group's own).
+_CAPITALISED = r"(?-i:[A-ZÀ-Ý][^\W\d_]*)"
+_SUBSIDIARY_AFTER = re.compile(
+    r"(?:[ \u00a0]+|-)(?:(?P<article>du|de[ \u00a0]+la|de[ \u00a0]+l['’]|des|de|d['’])[ \u00a0]*)?"
+    rf"(?P<words>{_CAPITALISED}(?:(?:-(?:(?:et|sur|en|de|du|la|le|les)-|(?:d|l)['’])?|"
+    rf"[ \u00a0]+(?:d['’])?){_CAPITALISED}){{0,4}})(?![\w-])"
+)
+_DIRECTIONS = frozenset({"nord", "sud", "est", "ouest", "centre"})
+_REGIONAL_BANKS = re.compile(r"(?:Banque|Crédit|Caisse|CIC)\b")
+
+
+def _subsidiary(text: str, canonical: str, start: int, end: int) -> tuple[str, int] | None:
+    """The place after the group's name `canonical` at `start`-`end` that makes it a
+    subsidiary's name, and where that ends; None when no place follows."""
+    match = _SUBSIDIARY_AFTER.match(text, end)
+    if match is None or (match["article"] and not _REGIONAL_BANKS.match(canonical)):
+        return None
+    g = gazetteer()
+    name = match["words"]
+    name_key = key(name)
+    in_capitals = text[start:end].isupper()
+    if not (
+        all(part in _DIRECTIONS for part in name_key.split())
+        or name_key in g.area_keys
+        or (not match["article"] and not in_capitals and name_key in g.communes)
+    ):
+        return None
+    begin = match.start("article") if match["article"] else match.start("words")
+    return text[begin : match.end("words")], match.end("words")
 
 
 # A title or a rank and perhaps a first name ("M. Jean", "MONSIEUR", "le capitaine"), a
@@ -2597,6 +2696,12 @@ def _add_company(found: list[Found], raw: str, start: int, *, not_a_place: bool 
     found.append(Found("organisation", name, name, start, start + len(name), 0.6))
 
 
+_TRADE_NAMED = re.compile(
+    r"(?<=[a-zà-ÿ,] )(?P<name>(?:Transports|Autocars|Cars|Ambulances|Taxis|[ÉE]tablissements|"
+    r"Ets|ETS)(?![ \u00a0](?:Publics|Urbains|Scolaires|Collectifs|R[ée]gionaux|Sanitaires|"
+    r"D[ée]partementaux|Interurbains|Express|Priv[ée]s|Scolaire|Publiques?)\b)"
+    r"(?:[ \u00a0](?:[A-ZÀ-Ý][\w&'’-]*)){1,3})(?![\w-])"
+)
 _AUTHORISATION_LINE = re.compile(
     r"^[ \t]*\d{2,4}(?:-\d{2,5}){2,4}[ \t]+[-–][ \t]+"
     r"(?P<name>[A-ZÀ-Ý0-9&][A-ZÀ-Ý0-9&'’.\-]*(?: [A-ZÀ-Ý0-9&'’.\-]+)*?)[ \t]+"
@@ -3218,8 +3323,20 @@ def _date_values(
             return []
         if cue is None and not re.fullmatch(r"\d{4}\s*[-–/]\s*\d{4}", joined):
             return []
-        if cue is not None and key(cue.group()) == "de" and len(years) < 2:
-            return []  # "de 2024": of the Games of 2024, of 2024 cameras; "de 2007 à 2011"
+        if (
+            cue is not None
+            and key(cue.group()) == "de"
+            and len(years) < 2
+            and (
+                _NOT_A_YEAR_AFTER_DE.search(text, max(0, cue.start() - 40), cue.start())
+                or _THOUSANDS_AFTER.match(text, match.end("years"))
+            )
+        ):
+            # "les Jeux olympiques de 2024" (a name), "plus de 2000 visiteurs", "de 2000 000
+            # euros" (a number); but "les élections municipales de 2014", "le budget de
+            # 2024", "son décompte de 2024" (the development texts: 19 such years labelled
+            # as dates, 7 left, all the Games').
+            return []
         values = [(str(y), offset + s, offset + e) for y, s, e in years]
         if cue is not None and cue.group() != "(":
             values[0] = (values[0][0], cue.start(), values[0][2])
@@ -3232,6 +3349,8 @@ def _date_values(
             month = int(month_raw)
         elif kind == "english":
             month = ENGLISH_MONTHS[month_raw.lower()]
+        elif kind == "abbreviated":
+            month = ABBREVIATED_MONTHS[key(month_raw)]
         else:
             month = MONTHS[key(month_raw)]
         year = int(groups["year"]) if groups.get("year") else None
@@ -3242,11 +3361,11 @@ def _date_values(
         elif kind == "firstmonth":
             start = match.start("month")
         elif kind in ("season", "daymonth"):
-            end = match.start("last") if groups.get("last") else end
+            end = next((match.start(name) for name in ("last", "next") if groups.get(name)), end)
         onwards = False
         if kind == "season":
             cue = _SEASON_CUE.search(text, max(0, start - 30), start)
-            if cue is None and not groups.get("last"):
+            if cue is None and not groups.get("last") and not groups.get("next"):
                 return []
             # "à partir de septembre" looks forward; "à partir de Mars, la planète" is a
             # name (a month is written in lower case).
@@ -3255,7 +3374,9 @@ def _date_values(
                 return []
             start = cue.start() if cue else start
         if year is None:
-            direction = "past" if groups.get("last") else "future" if onwards else ""
+            direction = (
+                "past" if groups.get("last") else "future" if onwards or groups.get("next") else ""
+            )
             year = _year_of(month, day, context, text[: match.start()], direction)
         if year is None:
             return []
@@ -3267,6 +3388,15 @@ def _date_values(
         return []
 
 
+# Before "de" and a year, what makes it a name or a number: the Games of 2024; a count
+# ("plus de 2000", "près de 1950", "un total de 2010").
+_NOT_A_YEAR_AFTER_DE = re.compile(
+    r"(?:\b(?:olympiques|paralympiques|jeux|JO|JOP|plus|moins|pr[èe]s|environ|ordre|total|"
+    r"nombre|del[àa]|quelque|autour|lieu|sur|kilom[èe]tres|m[èe]tres|hauteur|altitude|"
+    r"num[ée]ro|code|n°)|\d)\s*\Z",
+    re.I,
+)
+_THOUSANDS_AFTER = re.compile(r"[ \u00a0\u202f.]\d{3}(?!\d)")
 # A reference, not a date: "loi n° 2023-380", "arrêté no 2019-00079", "article 2012".
 _REFERENCE_BEFORE = re.compile(r"(?:n°|\bno|\bnuméro|\barticle|\bart\.|[/-])\s*$", re.I)
 

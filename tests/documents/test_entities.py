@@ -1385,7 +1385,8 @@ def test_the_maker_of_a_named_product_is_a_company():
         ("L'amendement proposé par le groupe Socialiste est rejeté.", set()),
         ("selon le dirigeant de Reconquête, rien ne change.", set()),
         ("Jean Martin, Directeur de Travaux chez Citelum, confirme.", {"Citelum"}),
-        ("M. Paul Roux, Directeur d'Exploitation de Keolis Lyon, confirme.", {"Keolis"}),
+        # (The group's company of that town, as the corpus labels "Keolis Brest".)
+        ("M. Paul Roux, Directeur d'Exploitation de Keolis Lyon, confirme.", {"Keolis Lyon"}),
         ("Il est directeur d'Études à l'EHESS.", set()),
         (
             "a expliqué le directeur commercial de Pryntec. Marseille sera équipée en 2026.",
@@ -2373,3 +2374,100 @@ def test_a_month_from_which_something_starts_is_the_next_one_and_a_name_is_no_mo
     assert found("Le 24 février 08:00, la réunion commence.", "date", context) == {
         ("date", "2025-02-24")
     }
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # A year after "de": a date, unless it names the Games or counts something.
+        ("avant les élections municipales de 2014. Puis", (2019, 3, 26), {"2014"}),
+        ("ce marché n'a pas pu entrer dans son décompte de 2024", (2024, 6, 1), {"2024"}),
+        ("les Jeux olympiques et paralympiques de 2024", (2023, 5, 1), set()),
+        ("plus de 2000 visiteurs sont venus", (2023, 5, 1), set()),
+        ("un budget de 2000 000 euros", (2023, 5, 1), set()),
+        # A month after "de", and abbreviated months of press datelines.
+        ("jusqu'au premier jour du mois de janvier de 2017 ;", (2017, 6, 1), {"2017-01"}),
+        ("Le Républicain Lorrain - 16 déc. 2018 à 05:07", (2018, 12, 16), {"2018-12-16"}),
+        ("Publié le 3 janv. 2020, mis à jour le 12 févr. 2021", (2021, 3, 1), None),
+        # "prochain" reads forward as "dernier" reads back; "dès", a week of a month.
+        ("la consultation pourrait être lancée dès février prochain", (2012, 12, 1), {"2013-02"}),
+        ("le 15 février prochain, le conseil votera", (2012, 12, 1), {"2013-02-15"}),
+        ("Dès cette première semaine de février, les caméras", (2019, 2, 5), {"2019-02"}),
+        ("Dès Mars, la planète rouge", (2019, 2, 5), set()),
+    ],
+)
+def test_what_the_fourteenth_round_showed_of_dates(text, published, expected):
+    from datetime import date
+
+    got = {v for _, v in found(text, "date", context_on(date(*published)))}
+    if expected is None:
+        assert got == {"2020-01-03", "2021-02-12"}
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A group's company of a place: a direction, a region, a town after its name.
+        ("Le contrat de Colas Nord-Est est résilié.", "organisation", {"Colas Nord-Est"}),
+        (
+            "Le groupement Transdev Sud Ouest et Keolis Brest exploite le réseau.",
+            "organisation",
+            {"Transdev Sud Ouest", "Keolis Brest"},
+        ),
+        ("La Banque Populaire du Nord finance.", "organisation", {"Banque Populaire du Nord"}),
+        # Not a longer name whose end is unknown, not a group's teams in a region, not a
+        # shop of a prefecture's list (the town is the shop's place).
+        (
+            "Keolis a gagné. Transdev Nord Bassin Mobilités exploite.",
+            "organisation",
+            {"Keolis", "Transdev"},
+        ),
+        (
+            "les équipes Citeos des Hauts-de-France ont remporté quatre marchés",
+            "organisation",
+            {"Citeos"},
+        ),
+        (
+            "2025-11-05-00010 - GALERIES LAFAYETTE ROUBAIX autorisation (3 pages)",
+            "commune",
+            {"59512"},
+        ),
+        # A company named by its trade and a name.
+        (
+            "L'agglomération a confié aux Transports Bethuizeau un circuit et retenu les "
+            "Transports Voisin pour une navette.",
+            "organisation",
+            {"Transports Bethuizeau", "Transports Voisin"},
+        ),
+        ("Transports en commun. Les Transports Publics de la Région", "organisation", set()),
+        ("Le réseau est exploité par RATP Dev.", "organisation", {"RATP Dev"}),
+        (
+            "Le rapport conjoint de l'IGA, de l'IGPN et de l'IGGN",
+            "organisation",
+            {"IGA", "IGPN", "IGGN"},
+        ),
+        # A page read in the wrong encoding: "?" for each apostrophe.
+        (
+            "Propositions remises à son Ministre de l?Intérieur, Bernard Cazeneuve, j?ai retenu",
+            "organisation",
+            {"Ministère de l'Intérieur"},
+        ),
+        ("la lecture des plaques d?immatriculation", "technology", {"lapi"}),
+        # A station is in its town (but the gare de Lyon is in Paris); a court is named
+        # after its town.
+        ("une navette entre la gare de Clisson et Gétigné", "commune", {"44043", "44063"}),
+        ("La VSA est testée à la gare de Lyon, à Paris.", "commune", {"75056"}),
+        ("depuis la décision du tribunal de commerce de Sedan, le site", "commune", set()),
+        # A "centre de surveillance" where images are watched.
+        (
+            "que les images ne soient pas reliées en direct à un centre de surveillance",
+            "technology",
+            {"hypervision"},
+        ),
+        ("Le centre de surveillance des prix publie un rapport.", "technology", set()),
+    ],
+)
+def test_what_the_fourteenth_round_showed(text, kind, expected):
+    assert values(text, kind) == expected
