@@ -21,7 +21,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
@@ -324,7 +324,7 @@ class Gazetteer:
                 self.organisations.append(
                     (alias, item["name"], item["kind"], item.get("body", False), registry_id)
                 )
-                if item.get("case"):
+                if item.get("case") or alias in item.get("exact", ()):
                     case_sensitive.add(alias)
         for region in self.regions:
             canonical = f"Région {region}"
@@ -820,8 +820,11 @@ TECHNOLOGIES_IN_CONTEXT: list[tuple[str, str, str]] = [
     # so ("que les images ne soient pas reliées en direct à un centre de surveillance").
     (
         "hypervision",
-        r"centres? de surveillance",
-        r"vid[ée]o|cam[ée]ras?|images|[ée]crans|op[ée]rateurs",
+        # (Not a centre of something else: "de la qualité de l'air", "maritime",
+        # "épidémiologique", "du trafic aérien".)
+        r"centres? de surveillance(?![ \u00a0]+(?:de|du|des|d['’]|[a-zà-ÿ]+(?:iques?|aires?|"
+        r"aux|ales?|els?|elles?|iens?|iennes?|imes?|[ée]e?s?)\b))",
+        r"vid[ée]o|cam[ée]ras?|images|[ée]crans",
     ),
     # A command post: the room the cameras are watched from, when the sentence says so.
     (
@@ -924,6 +927,30 @@ _YEAR = rf"(?P<year>{_YEAR_DIGITS})"
 _DAY = r"(?<![\w.%])(?P<day>[0-3]?\d)(?:er)?"
 # What a year is not: a number of things ("2000 caméras", "2000 €").
 _NOT_A_COUNT = r"(?!\s*(?:€|euros?\b|EUR\b|[kM]€|%|habitants|cam[ée]ras|personnes|agents))"
+# Before "de" and a year, what makes it a name or a number: the Games of 2024, a cup or a
+# championship's year; a count ("plus de 2000", "près de 1950", "un total de 2010").
+_NOT_A_YEAR_AFTER_DE = re.compile(
+    r"(?:\b(?:plus|moins|pr[èe]s|environ|ordre|total|nombre|del[àa]|quelque|autour|lieu|sur|"
+    r"kilom[èe]tres|m[èe]tres|hauteur|altitude|num[ée]ro|code|n°)|\d)\s*\Z",
+    re.I,
+)
+_EVENT_BEFORE_DE = re.compile(
+    r"\b(?:olympiques|paralympiques|jeux|JOP?|coupes?|championnats?|mondial|euro)\b", re.I
+)
+# What follows a year after "de" when it is one: the end of a clause, or a small word that
+# starts the next part ("les élections municipales de 2014. Puis", "le budget de 2024 a
+# été voté"); not a number's decimals, unit or noun ("de 2000,00 €", "de 2000 m²", "de
+# 2000 policiers", "de 2000 à 3000 personnes").
+_AFTER_DE_YEAR = (
+    r"(?=[ \u00a0]*(?:[;:)»\]!?\n]|[.,](?!\d)|\Z)|[ \u00a0]+(?:et|ou|en|pour|par|sur|dans|qui|que|"
+    r"qu['’]|a|ont|est|sont|avait|était|avaient|étaient|sera|seront|le|la|les|l['’]|un|une|"
+    r"des|du|au|aux|ce|cette|ces|il|elle|ils|elles|on|se|sa|son|ses|leur|leurs|puis|avec|"
+    r"sans|lors|contre|entre|avant|après|depuis|jusqu['’]|prévoit|prévoyait|"
+    r"comme|mais|donc|ni|or)\b(?![ \u00a0]*\d))"
+)
+_FOLLOWS_A_YEAR_AFTER_DE = re.compile(_AFTER_DE_YEAR)
+# "de" between a month and its year, when the year is one by what follows it.
+_DE_BEFORE_A_YEAR = rf"(?:de\s+(?={_YEAR_DIGITS}(?!\d){_AFTER_DE_YEAR}))?"
 _DATES = [
     # The first day of a pair or a range, its month and year read from the second: "les
     # 20 et 22 novembre 2023", "du 1er juillet au 31 août 2025", "les 3 et 5 mars".
@@ -950,7 +977,11 @@ _DATES = [
         ),
     ),
     # PDF text glues words: "29avril 2004", "21 août2023".
-    ("day", re.compile(rf"{_DAY}\s*{_MONTH}\s*{_YEAR}(?!\d)", re.I)),
+    # ("le 1er mai de 2019", as the month.)
+    (
+        "day",
+        re.compile(rf"{_DAY}\s*{_MONTH}\s*{_DE_BEFORE_A_YEAR}{_YEAR}(?!\d)", re.I),
+    ),
     (
         "english",
         re.compile(
@@ -979,8 +1010,12 @@ _DATES = [
             r"(?![\d-])"
         ),
     ),
-    # ("du mois de janvier de 2017": the year after "de".)
-    ("month", re.compile(rf"(?<!\w){_MONTH}\s*(?:de\s+)?{_YEAR}(?!\d)", re.I)),
+    # ("du mois de janvier de 2017": the year after "de", when it ends the phrase; not
+    # "le 14 juillet de 2000 participants".)
+    (
+        "month",
+        re.compile(rf"(?<!\w){_MONTH}\s*{_DE_BEFORE_A_YEAR}{_YEAR}(?!\d)", re.I),
+    ),
     # A day and a month without a year ("le 15 février"): the year of the document.
     (
         "daymonth",
@@ -1024,7 +1059,7 @@ _SEASON_CUE = re.compile(
     r"(?:semaines?|quinzaines?) d[e'’])\s*\Z",
     re.I,
 )
-_ONWARDS = re.compile(r"(?:à partir|à compter) d|d[èe]s", re.I)
+_ONWARDS = re.compile(r"(?:à partir|à compter) d", re.I)
 _YEAR_CUE = re.compile(
     r"(?:(?<!\w)(?:(?:au cours |à partir |d['’] ?ici )?(?:de )?l['’]ann[ée]es?|"
     # ("les comptes 2005 et 2006"; not "aux comptes 2031", a budget's account number.)
@@ -1097,7 +1132,7 @@ _NAMED_AFTER_PLACE = re.compile(
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
     re.I,
 )
-_STATION_BEFORE = re.compile(r"\bgares?[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)?\Z", re.I)
+_STATION_BEFORE = re.compile(r"\bgare[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)?\Z", re.I)
 # A newspaper's local edition: "Nice-Matin (Cannes)", "Ouest-France (Rennes)".
 _EDITION_BEFORE = re.compile(
     # (With its capitals, and one name in the brackets: not "les villes du Sud-Ouest
@@ -2434,6 +2469,9 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         if kind == "venue":
             # "Allianz Riviera", "Accor Arena": a stadium named after its sponsor.
             continue
+        # "le cabinet Feder & Associés": a firm named after its partners.
+        if _PARTNERS_AFTER.match(text, match.end()):
+            continue
         if match.group().isupper() and canonical in apart:
             continue
         # "LE LEADER MONDIAL DE LA VIDÉOSURVEILLANCE": a word of a heading in capitals, not
@@ -2560,8 +2598,10 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
 # "Transdev Sud Ouest", "Keolis Brest", "Banque Populaire du Nord": a run of capitalised
 # words that names a direction, a region, a département or (not after an article, not in
 # capitals) a commune, and nothing more ("Transdev Nord Bassin Mobilités" is another
-# name, whose end is not known). After an article, a regional bank only ("les équipes
-# Citeos des Hauts-de-France" are the group's own).
+# name, whose end is not known). Only after groups whose local companies go by such names
+# (not a shop's banner or a product: "Galeries Lafayette Roubaix", "Google Lens",
+# "Briefcam Mars", "la vigilance Orange Var"); after an article, a regional bank only ("les
+# équipes Citeos des Hauts-de-France" are the group's own).
 _CAPITALISED = r"(?-i:[A-ZÀ-Ý][^\W\d_]*)"
 _SUBSIDIARY_AFTER = re.compile(
     r"(?:[ \u00a0]+|-)(?:(?P<article>du|de[ \u00a0]+la|de[ \u00a0]+l['’]|des|de|d['’])[ \u00a0]*)?"
@@ -2570,13 +2610,41 @@ _SUBSIDIARY_AFTER = re.compile(
 )
 _DIRECTIONS = frozenset({"nord", "sud", "est", "ouest", "centre"})
 _REGIONAL_BANKS = re.compile(r"(?:Banque|Crédit|Caisse|CIC)\b")
+_GROUPS_OF_LOCAL_COMPANIES = frozenset(
+    {
+        "Colas",
+        "Eiffage",
+        "Vinci",
+        "Bouygues",
+        "Spie",
+        "SPIE",
+        "Keolis",
+        "Transdev",
+        "RATP Dev",
+        "Securitas",
+        "Veolia",
+        "Suez",
+        "Cegelec",
+        "Sogetrel",
+        "Axians",
+    }
+)
 
 
 def _subsidiary(text: str, canonical: str, start: int, end: int) -> tuple[str, int] | None:
     """The place after the group's name `canonical` at `start`-`end` that makes it a
     subsidiary's name, and where that ends; None when no place follows."""
     match = _SUBSIDIARY_AFTER.match(text, end)
-    if match is None or (match["article"] and not _REGIONAL_BANKS.match(canonical)):
+    if match is None:
+        return None
+    if not (
+        _REGIONAL_BANKS.match(canonical)
+        if match["article"]
+        else canonical in _GROUPS_OF_LOCAL_COMPANIES
+    ):
+        return None
+    # "Citeos Centre de supervision": a noun, not the centre of France.
+    if re.match(r"[ \u00a0]+(?:de|du|des|d['’])[ \u00a0]*[a-zà-ÿ]", text[match.end("words") :]):
         return None
     g = gazetteer()
     name = match["words"]
@@ -2592,6 +2660,7 @@ def _subsidiary(text: str, canonical: str, start: int, end: int) -> tuple[str, i
     return text[begin : match.end("words")], match.end("words")
 
 
+_PARTNERS_AFTER = re.compile(r"[ \u00a0]*(?:&|et)[ \u00a0]+associ[ée]s\b", re.I)
 # A title or a rank and perhaps a first name ("M. Jean", "MONSIEUR", "le capitaine"), a
 # law, a street or a building, right before a name.
 _NAMED_AFTER_ORG = re.compile(
@@ -2699,7 +2768,11 @@ def _add_company(found: list[Found], raw: str, start: int, *, not_a_place: bool 
 _TRADE_NAMED = re.compile(
     r"(?<=[a-zà-ÿ,] )(?P<name>(?:Transports|Autocars|Cars|Ambulances|Taxis|[ÉE]tablissements|"
     r"Ets|ETS)(?![ \u00a0](?:Publics|Urbains|Scolaires|Collectifs|R[ée]gionaux|Sanitaires|"
-    r"D[ée]partementaux|Interurbains|Express|Priv[ée]s|Scolaire|Publiques?)\b)"
+    r"D[ée]partementaux|Interurbains|Express|Priv[ée]s|Scolaire|Publiques?|Jaunes|"
+    r"En|Du|De|Des|Le|La|Les|Et|Ou|Au|Aux|"
+    # An adjective or a participle: "Établissements Recevant du Public", "Taxis Parisiens".
+    r"[A-ZÀ-Ý][a-zà-ÿ]*(?:ants?|ents?|aux|iens?|iennes?|[ée]e?s?|aires?|ifs?|ives?|iques?|"
+    r"els?|elles?|ains?|aines?))\b)"
     r"(?:[ \u00a0](?:[A-ZÀ-Ý][\w&'’-]*)){1,3})(?![\w-])"
 )
 _AUTHORISATION_LINE = re.compile(
@@ -3329,7 +3402,8 @@ def _date_values(
             and len(years) < 2
             and (
                 _NOT_A_YEAR_AFTER_DE.search(text, max(0, cue.start() - 40), cue.start())
-                or _THOUSANDS_AFTER.match(text, match.end("years"))
+                or _EVENT_BEFORE_DE.search(text, max(0, cue.start() - 40), cue.start())
+                or not _FOLLOWS_A_YEAR_AFTER_DE.match(text, match.end("years"))
             )
         ):
             # "les Jeux olympiques de 2024" (a name), "plus de 2000 visiteurs", "de 2000 000
@@ -3370,8 +3444,13 @@ def _date_values(
             # "à partir de septembre" looks forward; "à partir de Mars, la planète" is a
             # name (a month is written in lower case).
             onwards = cue is not None and bool(_ONWARDS.match(cue.group()))
-            if onwards and text[start : start + 1].isupper() and not text[start:end].isupper():
-                return []
+            if (
+                cue is not None
+                and (onwards or re.match(r"d[èe]s", cue.group(), re.I))
+                and text[start : start + 1].isupper()
+                and not text[start:end].isupper()
+            ):
+                return []  # "Dès Mars, la planète rouge"
             start = cue.start() if cue else start
         if year is None:
             direction = (
@@ -3388,15 +3467,6 @@ def _date_values(
         return []
 
 
-# Before "de" and a year, what makes it a name or a number: the Games of 2024; a count
-# ("plus de 2000", "près de 1950", "un total de 2010").
-_NOT_A_YEAR_AFTER_DE = re.compile(
-    r"(?:\b(?:olympiques|paralympiques|jeux|JO|JOP|plus|moins|pr[èe]s|environ|ordre|total|"
-    r"nombre|del[àa]|quelque|autour|lieu|sur|kilom[èe]tres|m[èe]tres|hauteur|altitude|"
-    r"num[ée]ro|code|n°)|\d)\s*\Z",
-    re.I,
-)
-_THOUSANDS_AFTER = re.compile(r"[ \u00a0\u202f.]\d{3}(?!\d)")
 # A reference, not a date: "loi n° 2023-380", "arrêté no 2019-00079", "article 2012".
 _REFERENCE_BEFORE = re.compile(r"(?:n°|\bno|\bnuméro|\barticle|\bart\.|[/-])\s*$", re.I)
 
@@ -3424,7 +3494,8 @@ def _year_of(
             continue
         if direction == "past" and first > high:
             continue
-        if direction == "future" and final < low:
+        # (Minutes written some days after the meeting still say "le 12 mars prochain".)
+        if direction == "future" and final < low - timedelta(days=31):
             continue
         if final < low:
             distance = float((low - final).days)

@@ -2471,3 +2471,49 @@ def test_what_the_fourteenth_round_showed_of_dates(text, published, expected):
 )
 def test_what_the_fourteenth_round_showed(text, kind, expected):
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A year after "de": not a number's decimals, unit, noun or range, nor an event's.
+        ("Une participation de 2000,00 € est versée à l'association.", "date", set()),
+        ("Le défilé a rassemblé de 2000 à 3000 personnes.", "date", set()),
+        ("Les crédits passent de 2010 à 2020 caméras.", "date", set()),
+        ("une surface de 2000 m² et un effectif de 2000 policiers", "date", set()),
+        ("Le boîtier de 2048 Go", "date", set()),
+        ("Les Jeux de Paris de 2024 et la Coupe du monde de rugby de 2023", "date", set()),
+        ("la manifestation du 1er mai de 2019.", "date", {"2019-05-01"}),
+        # "dès" has no direction: "Dès janvier" in a February text is that January.
+        (
+            "Dès janvier, la police municipale a été équipée de caméras-piétons.",
+            "date",
+            {"2025-01"},
+        ),
+        # A group's company of a place: not a shop's banner, a product, a month, a warning.
+        ("Présentation Briefcam Mars 2022", "organisation", {"Briefcam"}),
+        ("l'application Google Lens", "organisation", {"Google"}),
+        ("avec Citeos Centre de supervision urbaine", "organisation", {"Citeos"}),
+        ("la vigilance Orange Var", "organisation", {"Orange"}),
+        # Trade names: not an adjective or a participle.
+        ("les Établissements Recevant du Public (ERP)", "organisation", set()),
+        ("Taxis Parisiens et Ambulances Privées, Transports En Commun", "organisation", set()),
+        # The stations of Lyon and Marseille, in Lyon and Marseille.
+        ("Les gares de Lyon et de Marseille", "commune", {"69123", "13055"}),
+        # A centre that watches something else.
+        (
+            "Le centre de surveillance de la qualité de l'air publie des images satellites.",
+            "technology",
+            set(),
+        ),
+        ("le centre de surveillance maritime reçoit les images radar", "technology", set()),
+        # Title-case acronyms with their case only; a firm named after its partners.
+        ("Le cabinet Feder & Associés conseille la commune.", "funder", set()),
+        ("le site fipd.fr et contact@feder.fr", "funder", set()),
+    ],
+)
+def test_what_the_review_of_the_ninth_session_found(text, kind, expected):
+    from datetime import date
+
+    context = context_on(date(2025, 2, 22)) if kind == "date" else None
+    assert {v for _, v in found(text, kind, context)} == expected
