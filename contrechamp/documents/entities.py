@@ -627,6 +627,12 @@ _COURTS = {
 }
 
 
+# Administrative courts the press names by the first word of their seat.
+_COURT_SEATS = {
+    "clermont": "Clermont-Ferrand",
+    "cergy": "Cergy-Pontoise",
+    "chalons": "Châlons-en-Champagne",
+}
 # The seats of the administrative courts of appeal.
 _APPEAL_SEATS = {
     "bordeaux",
@@ -3100,6 +3106,9 @@ def _institutions(text: str) -> list[Found]:
             value = f"Tribunal administratif {of}{territory}"
         elif match["court"]:
             city = match["city"]
+            # "le tribunal administratif de Clermont": its seat's whole name.
+            if key(match["court"]) in ("tribunal administratif", "ta"):
+                city = _COURT_SEATS.get(key(city), city)
             communes = g.communes.get(key(city))
             city = communes[0].name if communes else (city.title() if city.isupper() else city)
             court = _COURTS[key(match["court"])]

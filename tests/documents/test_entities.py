@@ -2460,6 +2460,17 @@ def test_what_the_fourteenth_round_showed_of_dates(text, published, expected):
         ("une navette entre la gare de Clisson et Gétigné", "commune", {"44043", "44063"}),
         ("La VSA est testée à la gare de Lyon, à Paris.", "commune", {"75056"}),
         ("depuis la décision du tribunal de commerce de Sedan, le site", "commune", set()),
+        # An administrative court by the first word of its seat.
+        (
+            "le tribunal administratif de Clermont a rejeté le recours",
+            "organisation",
+            {"Tribunal administratif de Clermont-Ferrand"},
+        ),
+        (
+            "Le TA de Cergy a suspendu l'arrêté.",
+            "organisation",
+            {"Tribunal administratif de Cergy-Pontoise"},
+        ),
         # A "centre de surveillance" where images are watched.
         (
             "que les images ne soient pas reliées en direct à un centre de surveillance",
