@@ -1076,6 +1076,33 @@ _YEAR_CUE = re.compile(
     r"trimestres?|semestres?)\s+|\()\Z",
     re.I,
 )
+# Who attended a council, in capitals after "Messieurs", "Présents :"... ("Messieurs
+# MATHAUT, MOYON, MONTARON, TASSIN": surnames, not the towns of those names).
+_ATTENDANCE_CUE = re.compile(
+    r"\b(?:Messieurs|Mesdames|MM\.|Mmes|Pr[ée]sents?|PR[ÉE]SENTS?|Absents?|ABSENTS?|"
+    r"Excus[ée]e?s?|EXCUS[ÉE]E?S?|Pouvoirs?|POUVOIRS?|[ÉE]lus?\s+pr[ée]sents?)\b"
+)
+# Between the cue and a name of the list: names in capitals, their first names and titles,
+# who stands in for whom, numbers.
+# (Possessive: each word is read once, and a list that fails fails in linear time.)
+_ATTENDANCE_BETWEEN = re.compile(
+    r"(?:[\s,;:()\d.]++|[A-ZÀ-Ý][a-zà-ÿ]++(?:-[A-ZÀ-Ý][a-zà-ÿ]++)?+|[A-ZÀ-Ý][A-ZÀ-Ý'’-]*+|"
+    r"(?:et|repr[ée]sent[ée]e?s?|par|suppl[ée]ante?|de|du|excus[ée]e?s?|absente?s?|"
+    r"pouvoirs?|[àa]|votants?|exercice|en)\b)*+\Z"
+)
+
+
+def _in_attendance_list(text: str, start: int) -> bool:
+    """Whether the name in capitals at `start` is one of a list of people present, absent
+    or excused at a meeting, in the same paragraph as its cue."""
+    window = text[max(0, start - 2000) : start]
+    paragraph = window.rfind("\n\n")
+    if paragraph >= 0:
+        window = window[paragraph:]
+    cues = list(_ATTENDANCE_CUE.finditer(window))
+    return bool(cues) and bool(_ATTENDANCE_BETWEEN.match(window, cues[-1].end()))
+
+
 # A person's titles: "M. Laval" is a man, not a town; "M. Fayat" not a company.
 _TITLES = r"M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Me|Dr|Pr"
 _PERSON_TITLE = re.compile(rf"\b(?:{_TITLES})\s*$")
@@ -1868,6 +1895,9 @@ def _score_commune(
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
     strong = bool(_STRONG_CUE.search(before) or listed or dateline)
     cue = strong or bool(_COMMUNE_CUE.search(before))
+    # (Not "Commune de PRADES" in a table of delegates: the cue says the town.)
+    if name.isupper() and not cue and _in_attendance_list(text, start):
+        return None
     # A postal code on the same line, and a real one ("29554" in a table is a number).
     # "93 214 Saint-Denis": a postal code is also written with a space after the department.
     found_code = re.search(r"\b(\d{2})[ \u00a0]?(\d{3})[ \t\u00a0]*\Z", before)

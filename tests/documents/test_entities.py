@@ -2460,6 +2460,25 @@ def test_what_the_fourteenth_round_showed_of_dates(text, published, expected):
         ("une navette entre la gare de Clisson et Gétigné", "commune", {"44043", "44063"}),
         ("La VSA est testée à la gare de Lyon, à Paris.", "commune", {"75056"}),
         ("depuis la décision du tribunal de commerce de Sedan, le site", "commune", set()),
+        # Who attended a meeting, in capitals: surnames, not towns; but a town the list's
+        # table names ("Commune de PRADES"), and one named after the list.
+        (
+            "Présents votants exercice Messieurs MATHAUT, DE RE, PERUT, MOYON, MONTARON, "
+            "BEZIN, LEROUX Christian représenté par M.ROCHARD, TASSIN, PUCHE.",
+            "commune",
+            set(),
+        ),
+        (
+            "Présents : M. GAP, NICE, LAVAL, Mme ORANGE représentée par M. DURAND. La séance "
+            "s'ouvre à NICE.",
+            "commune",
+            {"06088"},
+        ),
+        (
+            "Délégués Titulaires Présents Commune de PRADES (Ardèche) LAURENT Joël X",
+            "commune",
+            {"07182"},
+        ),
         # An administrative court by the first word of its seat.
         (
             "le tribunal administratif de Clermont a rejeté le recours",
