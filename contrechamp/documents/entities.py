@@ -41,7 +41,7 @@ from contrechamp.lib.text import (
 )
 from contrechamp.places.models import Commune, Department, Region
 from contrechamp.places.services import DATA_DIR as PLACES_DATA
-from contrechamp.places.services import former_commune_names
+from contrechamp.places.services import USUAL_NAMES, former_commune_names
 from contrechamp.registry.models import Organisation, Technology
 
 if TYPE_CHECKING:
@@ -185,7 +185,10 @@ class Gazetteer:
             name_key = key(name)
             if current is None or any(e.code == code for e in self.communes.get(name_key, [])):
                 continue
-            entry = CommuneEntry(current.id, code, name, 0, current.department, former=True)
+            if (name, code) in USUAL_NAMES:  # today's name, spelt otherwise: its population
+                entry = CommuneEntry(current.id, code, name, current.population, current.department)
+            else:
+                entry = CommuneEntry(current.id, code, name, 0, current.department, former=True)
             self.communes.setdefault(name_key, []).append(entry)
             first, _, rest = name_key.partition(" ")
             if first in ("le", "la", "les", "l") and rest:

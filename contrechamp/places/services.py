@@ -67,15 +67,24 @@ def _read_geo() -> dict[str, Geo]:
         }
 
 
+# Names communes go by that the official list writes otherwise: New Caledonia's
+# Boulouparis, as the town and the territory's press write it, is "Bouloupari" in the COG.
+USUAL_NAMES = [("Boulouparis", "98802")]
+
+
 def former_commune_names() -> list[tuple[str, str]]:
     """(name, code of today's commune) for every delegated or associated commune of the
     vendored list: the names of communes merged into another ("Le Chesnay", in
-    Le Chesnay-Rocquencourt since 2019), which texts written before or since still use.
-    Read from the file, not the database: the loader keeps only current communes."""
+    Le Chesnay-Rocquencourt since 2019), which texts written before or since still use;
+    and the usual names the list writes otherwise (`USUAL_NAMES`). Read from the file,
+    not the database: the loader keeps only current communes."""
     return [
-        (c["nom"], c["chefLieu"])
-        for c in _read_json("etalab-communes.json.gz")
-        if c["type"] in ("commune-deleguee", "commune-associee") and c.get("chefLieu")
+        *(
+            (c["nom"], c["chefLieu"])
+            for c in _read_json("etalab-communes.json.gz")
+            if c["type"] in ("commune-deleguee", "commune-associee") and c.get("chefLieu")
+        ),
+        *USUAL_NAMES,
     ]
 
 

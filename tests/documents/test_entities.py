@@ -2479,6 +2479,8 @@ def test_what_the_fourteenth_round_showed_of_dates(text, published, expected):
             "commune",
             {"07182"},
         ),
+        # A commune under the name it goes by, which the official list writes otherwise.
+        ("Situé derrière la mairie de Boulouparis, le centre", "commune", {"98802"}),
         # An administrative court by the first word of its seat.
         (
             "le tribunal administratif de Clermont a rejeté le recours",
