@@ -2648,6 +2648,8 @@ _SUBSIDIARY_AFTER = re.compile(
     rf"[ \u00a0]+(?:d['’])?){_CAPITALISED}){{0,4}})(?![\w-])"
 )
 _DIRECTIONS = frozenset({"nord", "sud", "est", "ouest", "centre"})
+# "de la ville", "des données": what makes the words before it a noun, not a place.
+_COMMON_NOUN_AFTER = re.compile(r"[ \u00a0]+(?:de|du|des|d['’])[ \u00a0]*[a-zà-ÿ]")
 _REGIONAL_BANKS = re.compile(r"(?:Banque|Crédit|Caisse|CIC)\b")
 _GROUPS_OF_LOCAL_COMPANIES = frozenset(
     {
@@ -2683,7 +2685,7 @@ def _subsidiary(text: str, canonical: str, start: int, end: int) -> tuple[str, i
     ):
         return None
     # "Citeos Centre de supervision": a noun, not the centre of France.
-    if re.match(r"[ \u00a0]+(?:de|du|des|d['’])[ \u00a0]*[a-zà-ÿ]", text[match.end("words") :]):
+    if _COMMON_NOUN_AFTER.match(text, match.end("words")):
         return None
     g = gazetteer()
     name = match["words"]
