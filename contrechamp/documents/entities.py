@@ -142,6 +142,11 @@ class CommuneEntry:
 _COMMON_WORD_POPULATION = 2000
 
 
+# Names of overseas collectivities that many communes begin with ("Saint-Martin-de-Ré"):
+# not read as the document's area.
+_COMMUNES_TOO = frozenset({"saint martin", "saint barthelemy"})
+
+
 class Gazetteer:
     """The names extraction looks for. The reference places (communes, departments,
     postal codes) are read once per process; the registry's organisations and
@@ -263,9 +268,9 @@ class Gazetteer:
         self.area_keys = {key(region): "" for region in self.regions}
         self.area_keys.update(self.departments)
         # Not "Saint-Martin" (978) nor "Saint-Barthélemy" (977): every "Saint-Martin-de-…"
-        # commune would put the document there.
+        # commune would put the document there. "Saint-Pierre-et-Miquelon" is no commune's.
         self.area_key_pattern = names_pattern(
-            n for n in self.area_keys if len(n) > 4 and not n.startswith("saint ")
+            n for n in self.area_keys if len(n) > 4 and n not in _COMMUNES_TOO
         )
         # Names of departments, regions and coasts of more than one word: a commune
         # inside one ("Loire" in "Indre-et-Loire", "Azur" in "Côte d'Azur") is not cited.
@@ -2210,8 +2215,9 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
         matching = [e for e in item.places if e.department in sure]
         if doubt and not matching and sure:
             # The document's places are elsewhere: a local place name ("La Trinité", a
-            # quarter of Saint-Denis), or a guess worth less.
-            item.confidence = round(item.confidence - 0.1, 2)
+            # quarter of Saint-Denis; "le secteur de Saint-Louis" in a text about Le
+            # Mont-Dore), or a guess worth less; kept only after a strong cue.
+            item.confidence = round(item.confidence - 0.2, 2)
         if matching:
             chosen = matching[0]
             item.value, item.commune_id = chosen.code, chosen.id

@@ -2549,3 +2549,32 @@ def test_what_the_review_of_the_ninth_session_found(text, kind, expected):
 
     context = context_on(date(2025, 2, 22)) if kind == "date" else None
     assert {v for _, v in found(text, kind, context)} == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Saint-Pierre-et-Miquelon is the document's area: its Saint-Pierre, not Réunion's.
+        (
+            "Le conseil municipal de Saint-Pierre a voté six caméras au port. La "
+            "Collectivité territoriale de Saint-Pierre et Miquelon apportera 40 000 euros.",
+            {"97502"},
+        ),
+        # A name several far-away communes share, without a strong cue, in a text whose
+        # places are all elsewhere: a locality of that place, not a commune.
+        (
+            "À Nouméa et au Mont-Dore, la province Sud finance des caméras. Les vols se "
+            "multiplient sur le secteur de Saint-Louis depuis mars.",
+            {"98818", "98817"},
+        ),
+        # ...but with a strong cue it stays, and alone it is the most peopled homonym.
+        (
+            "À Nouméa et au Mont-Dore, la province Sud finance des caméras. Les habitants "
+            "de Saint-Louis attendent les leurs.",
+            {"98818", "98817", "97414"},
+        ),
+        ("Le maire de Saint-Louis a présenté les caméras.", {"97414"}),
+    ],
+)
+def test_what_the_tenth_session_found_of_homonyms(text, expected):
+    assert values(text, "commune") == expected
