@@ -90,6 +90,9 @@ class Context:
     # The document's date (a month or a year alone: its first day): a day or a month
     # named without a year ("le 15 février", "juillet dernier") is read against it.
     date: date | None = None
+    # The departments of the regions the document names ("Île-de-France"): they choose
+    # between homonyms nothing else tells apart.
+    region_departments: frozenset[str] = frozenset()
 
 
 # The spaCy pipeline and the name normaliser are the project's, in lib/text.py: `key` is
@@ -260,8 +263,16 @@ class Gazetteer:
         self.departments = {
             key(name): code for code, name in Department.objects.values_list("code", "name")
         }
+        self.department_codes = frozenset(self.departments.values())
         self.max_words = max(len(k.split()) for k in self.communes) if self.communes else 1
         self.regions = list(Region.objects.values_list("name", flat=True))
+        self.region_departments: dict[str, frozenset[str]] = {}
+        for region, code in Department.objects.filter(region__isnull=False).values_list(
+            "region__name", "code"
+        ):
+            self.region_departments[key(region)] = self.region_departments.get(
+                key(region), frozenset()
+            ) | {code}
         self.department_regions = dict(Department.objects.values_list("code", "region__name"))
         # Department names (their code) and region names (no code) as `key` writes them,
         # for `document_context`; names of four letters or less are words too (Var, Ain).
@@ -1113,7 +1124,11 @@ def _in_attendance_list(text: str, start: int) -> bool:
 
 # A person's titles: "M. Laval" is a man, not a town; "M. Fayat" not a company.
 _TITLES = r"M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Me|Dr|Pr"
-_PERSON_TITLE = re.compile(rf"\b(?:{_TITLES})\s*$")
+# "M. PARIS", "M. Guy PARIS (Sagy)", "Mme Anne-Marie Laval": a title, perhaps a first
+# name, then the surname.
+_PERSON_TITLE = re.compile(
+    rf"\b(?:{_TITLES})\s*(?:[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?[ \u00a0]+)?$"
+)
 _COMMUNE_CUE = re.compile(
     r"(?:communes?|villes?|villages?|mairie|maire|municipalit[ée]|conseil municipal|habitants|"
     r"[ée]lus|police municipale|"
@@ -1164,7 +1179,7 @@ _NAMED_AFTER_PLACE = re.compile(
     # A "pays" or a valley is the land around a town: "l'Agglomération du Pays de Dreux",
     # "le PETR du Pays de Redon", "le Pays de Gex", "la Vallée de Montmorency", "la
     # communauté de communes du Val de Vienne" (the river).
-    r"pays|vall[ée]e|val|universit[ée]|"
+    r"pays|vall[ée]e|val|bassin|universit[ée]|"
     # A department's arrondissement, not a city's ("le 7e arrondissement de Paris").
     r"(?<![\dIVX][eè]\s)(?<![\dIVX][eè]me\s)(?<![\dIVX]er\s)arrondissement|"
     r"olympique|racing\s+club)|(?-i:\b(?:OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
@@ -1634,6 +1649,8 @@ def _commune_candidates(text: str) -> list[_Candidate]:
                 match = (span, entries, bool(without_article))
                 break
         if match is None:
+            match = _short_form_in_department(text, words, i)
+        if match is None:
             i += 1
             continue
         span, entries, bare = match
@@ -1656,6 +1673,43 @@ def _commune_candidates(text: str) -> list[_Candidate]:
             )
         i += len(span)
     return candidates
+
+
+def _short_form_in_department(
+    text: str, words: list[Token], i: int
+) -> tuple[list[Token], list[CommuneEntry], bool] | None:
+    """ "Parentis (Landes)", "Carhaix (Finistère)": the name a commune of that department
+    is shortened to, the only one there (Parentis-en-Born, Carhaix-Plouguer), when the
+    department follows in brackets."""
+    g = gazetteer()
+    for length in range(1, min(3, len(words) - i) + 1):
+        span = words[i : i + length]
+        if not all(t.text[0].isupper() for t in span) or not all(
+            joins_name_words(text[a.end : b.start]) for a, b in zip(span, span[1:], strict=False)
+        ):
+            return None
+        department = _DEPARTMENT_AFTER.match(text, span[-1].end)
+        if department is None:
+            continue
+        label = department.group(1)
+        code = label if label[0].isdigit() else g.departments.get(key(label), "")
+        shortened = _shortened_in(" ".join(t.key for t in span), code)
+        return (span, [shortened], False) if shortened is not None else None
+    return None
+
+
+_NOT_SHORT_FORMS = frozenset(
+    {"saint", "sainte", "saints", "saintes", "notre dame", "grand", "grande", "petit", "petite"}
+)
+
+
+def _shortened_in(name_key: str, department: str) -> CommuneEntry | None:
+    """The commune of `department` that the name `name_key` shortens: the only one, or
+    the town that stands out among several (`_dominant`)."""
+    if name_key in _NOT_SHORT_FORMS or len(name_key) < 4:
+        return None  # "Saint (06)": the first word of many names, none of them
+    local = [e for e in gazetteer().short_forms.get(name_key, []) if e.department == department]
+    return local[0] if len(local) == 1 else _dominant(local)
 
 
 def _score_candidate(
@@ -1965,6 +2019,15 @@ def _score_commune(
     # "à La Réunion": French puts "à" before an island as before a town, so it says
     # nothing of the village of Lot-et-Garonne; "commune de La Réunion" does.
     island = key(name) in _ISLANDS_AFTER_A and not _COMMUNE_WORD_CUE.search(before)
+    # Saint-Martin, Saint-Barthélemy: a collectivity that is one commune, its own area
+    # (not "la zone Saint-Martin" in a text about the Var).
+    collectivity = g.area_keys.get(key(name))
+    if (
+        area
+        and (not context.departments or collectivity in context.departments)
+        and any(collectivity == e.department for e in entries)
+    ):
+        area = False
     if area and not ((strong and not island) or postal or department_after):
         if not any(e.department in context.departments for e in entries):
             return None
@@ -1992,12 +2055,25 @@ def _score_commune(
         matching = [e for e in entries if e.code in codes] or in_cedex
     elif department_after:
         label = department_after.group(1)
-        wanted = {label} | {g.departments.get(key(label), "")}
-        matching = [e for e in entries if e.department in wanted]
+        code = label if label[0].isdigit() else g.departments.get(key(label), "")
+        matching = [e for e in entries if e.department == code]
+        if code in g.department_codes and not matching:
+            # "Bourg (01)": no commune of that name there, but one it shortens
+            # (Bourg-en-Bresse). None, or none that stands out: no commune when the
+            # department is named ("Saint-Martin (Alpes-Maritimes)"); a number may be a
+            # count ("du Coteau (27)": 27 cameras), which says nothing.
+            shortened = _shortened_in(key(name), code)
+            if shortened is not None:
+                matching = [shortened]
+            elif not label[0].isdigit():
+                return None
     if matching:
         chosen, decided = matching[0], True
     elif hinted:
         chosen = hinted[0]
+    elif near := [e for e in entries if e.department in context.region_departments]:
+        # "Saint-Denis" in a text about Île-de-France's stations: the one of the region.
+        chosen = near[0]
     # A list's item starts a sentence too ("- Centres névralgiques", not Centrès).
     first_word = _starts_sentence(text, start)
     # First word of a sentence: capitals prove nothing ("Lutter contre", a village of the
@@ -3577,12 +3653,15 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
     # One pass for all department and region names, the longest first: "Loire" in
     # "Indre-et-Loire" or "Pays de la Loire" is not the Loire; a street's name is no
     # department ("place de la Réunion").
+    in_regions: set[str] = set()
     for match in g.area_key_pattern.finditer(joined_key):
         code = g.area_keys[match.group()]
-        if code and not _STREET_KEY_BEFORE.search(
-            joined_key, max(0, match.start() - 20), match.start()
-        ):
+        if _STREET_KEY_BEFORE.search(joined_key, max(0, match.start() - 20), match.start()):
+            continue
+        if code:
             departments.add(code)
+        else:
+            in_regions |= g.region_departments.get(match.group(), frozenset())
     when = document.date if document is not None and document.date else None
     year = when.year if when else None
     if year is None:
@@ -3591,7 +3670,9 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
         # the past up to its own date). Not the first of a set: its order changes with
         # each process's string hashing.
         year = int(max(set(years), key=lambda y: (years.count(y), y))) if years else None
-    return Context(departments=departments, year=year, date=when)
+    return Context(
+        departments=departments, year=year, date=when, region_departments=frozenset(in_regions)
+    )
 
 
 def detect_document(

@@ -2578,3 +2578,43 @@ def test_what_the_review_of_the_ninth_session_found(text, kind, expected):
 )
 def test_what_the_tenth_session_found_of_homonyms(text, expected):
     assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A short name with its department in brackets: the commune of that department
+        # it shortens (Parentis-en-Born, Carhaix-Plouguer, Bourg-en-Bresse)...
+        ("La ligne 14 relie Parentis (Landes) et Mimizan.", {"40217", "40184"}),
+        ("Synutra ouvre une usine à Carhaix (Finistère).", {"29024"}),
+        ("Rencontre à Bourg (01) demain.", {"01053"}),
+        # ...not the first word of many names, not a homonym the department contradicts;
+        # a number in brackets may be a count, which says nothing.
+        ("Un accident à Saint (06) hier.", set()),
+        ("Le maire de Saint-Martin (Alpes-Maritimes) a signé.", set()),
+        ("250 caméras surveillent les villes de Roanne et du Coteau (27).", {"42187", "42071"}),
+        # A surname after a title and a first name.
+        ("Présents : M. Guy PARIS (Sagy), Mme Anne-Marie LAVAL (Marines).", {"95370"}),
+        # A basin is land around a town, or an intercommunality's name.
+        (
+            "Les lignes desservent le Bassin d'Arcachon et la communauté d'agglomération "
+            "du Bassin d'Arcachon Nord.",
+            set(),
+        ),
+        # A region the text names chooses between homonyms.
+        (
+            "La ville de Saint-Denis a acheté un logiciel utilisé dans les gares d'Île-de-France.",
+            {"93066"},
+        ),
+        ("La ville de Saint-Denis a acheté un logiciel.", {"97411"}),
+        # Saint-Martin, a collectivity that is one commune; not a zone of the Var.
+        ("Les élus de la Collectivité de Saint-Martin ont voté.", {"97801"}),
+        (
+            "Mairie, 83400 Hyères. Le programme d'aménagement de la zone Saint-Martin sur "
+            "la commune.",
+            {"83069"},
+        ),
+    ],
+)
+def test_what_the_sixteenth_round_showed(text, expected):
+    assert values(text, "commune") == expected
