@@ -903,6 +903,33 @@ _AMOUNT = re.compile(
     r"(?:d['’]\s*+|de\s++)?(?P<unit>€|euros?\b|EUR\b|M€|k€)"
     r"(?:\s*(?P<tax>HT|TTC|H\.T\.|T\.T\.C\.|hors taxes|toutes taxes comprises))?",
 )
+# "un million d'euros", "quatre mille euros": a number in words and its scale.
+_NUMBER_WORDS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "douze": 12,
+    "quinze": 15,
+    "vingt": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "cent": 100,
+}
+_AMOUNT_IN_WORDS = re.compile(
+    r"(?<![\w-])(?P<number>" + "|".join(_NUMBER_WORDS) + r")[ \u00a0]+"
+    r"(?P<scale>milliards?|millions?|mille)[ \u00a0]+(?:d['’][ \u00a0]*|de[ \u00a0]+)?"
+    r"(?P<unit>euros?\b|€)",
+    re.IGNORECASE,
+)
 _SCALE = {
     "milliard": 10**9,
     "milliards": 10**9,
@@ -1092,7 +1119,9 @@ _YEAR_CUE = re.compile(
     r"ann[ée]es?(?: scolaires?)?|en|pour|depuis|jusqu['’]en|avant|apr[èe]s|courant|"
     r"d[ée]but|fin|d[èe]s|exercices?|budgets?|budg[ée]taires?|administratif|primitif|"
     r"automne|printemps|[ée]t[ée]|hiver|rentr[ée]e|saison|l['’]an|entre|de|"
-    r"trimestres?|semestres?)\s+|\()\Z",
+    r"trimestres?|semestres?|"
+    # A programme's year: "la DETR 2015", "l'appel à projets FIPDR 2022".
+    r"(?-i:DETR|DSIL|DSID|FIPDR?|FEDER|FNADT)|territoires ruraux)\s+|\()\Z",
     re.I,
 )
 # Who attended a council, in capitals after "Messieurs", "Présents :"... ("Messieurs
@@ -2972,7 +3001,8 @@ _COMPANY_CUE = re.compile(
     r"(?:le|du|au)\s+cabinet(?:\s+d['’]\s*avocats?)?(?=[ \u00a0])|"
     # A company named by its trade ("le logisticien lyonnais DCB Logistics").
     r"l['’]\s*(?:[ée]quipementier|op[ée]rateur|installateur|assureur|industriel)|"
-    r"le\s+(?:logisticien|constructeur|distributeur|fournisseur|sous-traitant|transporteur)|"
+    r"le\s+(?:logisticien|constructeur|distributeur|fournisseur|sous-traitant|transporteur|"
+    r"revendeur|concessionnaire)|(?:son|leur)\s+(?:revendeur|distributeur|fournisseur)|"
     r"l['’]\s*usine|le\s+groupement(?:\s+d['’]\s*entreprises)?|"
     # The businesses of a prefectoral video-protection authorisation.
     r"l['’]\s*[ée]tablissement|la\s+concession|le\s+magasin|l['’]\s*enseigne)"
@@ -3465,6 +3495,9 @@ def _amounts(text: str) -> list[Found]:
         if value and not shortened and not re.fullmatch(r"(?:19|20)\d\d", match["number"]):
             start, end = match.span("number")
             found.append(Found("amount", match["number"], str(value), start, end, 0.9))
+    for match in _AMOUNT_IN_WORDS.finditer(text):
+        value = _NUMBER_WORDS[match["number"].lower()] * _SCALE[match["scale"].lower()]
+        found.append(Found("amount", match.group(), str(value), *match.span(), 0.9))
     for match in _AMOUNT.finditer(text):
         value = parse_amount(match["number"], match["scale"], match["unit"])
         if value is None or value == 0:

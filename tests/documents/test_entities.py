@@ -2618,3 +2618,28 @@ def test_what_the_tenth_session_found_of_homonyms(text, expected):
 )
 def test_what_the_sixteenth_round_showed(text, expected):
     assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # Amounts in words.
+        ("l'enveloppe d'un million d'euros gardée pour Lyon", "amount", {"1000000"}),
+        ("Quatre mille euros ont été demandés à l'État.", "amount", {"4000"}),
+        ("une enveloppe de deux milliards d’euros", "amount", {"2000000000"}),
+        ("un des deux millions de visiteurs", "amount", set()),
+        # A programme's year.
+        ("au titre de la DETR 2015, ce projet étant éligible", "date", {"2015"}),
+        ("Appel à projets FIPDR 2022", "date", {"2022"}),
+        ("la detr 2020 des voisins", "date", set()),
+        # A reseller named after its cue; the CRTE is a contract, not a fund.
+        (
+            "les contrats avec son revendeur Nomadys",
+            "organisation",
+            {"Nomadys"},
+        ),
+        ("Le projet s'inscrit dans le CRTE du territoire.", "funder", set()),
+    ],
+)
+def test_what_the_sixteenth_round_showed_of_other_kinds(text, kind, expected):
+    assert values(text, kind) == expected
