@@ -1424,7 +1424,7 @@ class _Page:
         self.labels = Labels(text, doc)
         # In an English text or a match report, capitalised names are of anything.
         self.genre = "english" if is_english(text) else "sports" if is_sports(text) else ""
-        self.candidates = _commune_candidates(text)
+        self.candidates = _commune_candidates(text, context.departments)
         self.cues = _company_cues(text)
         # The spans the rules will ask spaCy about: the communes that pass every test
         # made without it (as if each were in a list, which only spares it some tests:
@@ -1629,7 +1629,7 @@ def _joins_across_lines(word: Token, gap: str) -> bool:
     return bool(match and (match.group(1) or word.key in _NAME_PARTICLES))
 
 
-def _commune_candidates(text: str) -> list[_Candidate]:
+def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Candidate]:
     """The capitalised names of the page that are communes' names, longest first, and not
     a piece of a department's, region's or coast's name."""
     g = gazetteer()
@@ -1679,6 +1679,8 @@ def _commune_candidates(text: str) -> list[_Candidate]:
                 break
         if match is None:
             match = _short_form_in_department(text, words, i)
+        if match is None and departments:
+            match = _short_form_after_cue(text, words, i, departments)
         if match is None:
             i += 1
             continue
@@ -1729,6 +1731,35 @@ def _short_form_in_department(
 
 _NOT_SHORT_FORMS = frozenset(
     {"saint", "sainte", "saints", "saintes", "notre dame", "grand", "grande", "petit", "petite"}
+)
+
+
+def _short_form_after_cue(
+    text: str, words: list[Token], i: int, departments: Iterable[str]
+) -> tuple[list[Token], list[CommuneEntry], bool] | None:
+    """ "le maire de Soisy" in a text about the Val-d'Oise: after a cue that says a town,
+    the name one commune of the document's departments is shortened to
+    (Soisy-sous-Montmorency), and no commune's own name."""
+    before = text[max(0, words[i].start - 40) : words[i].start]
+    if not (_STRONG_CUE.search(before) or _COMMUNE_CUE.search(before)):
+        return None
+    for length in range(min(3, len(words) - i), 0, -1):
+        span = words[i : i + length]
+        if not all(t.text[0].isupper() for t in span) or not all(
+            joins_name_words(text[a.end : b.start]) for a, b in zip(span, span[1:], strict=False)
+        ):
+            continue
+        name_key = " ".join(t.key for t in span)
+        local = [_shortened_in(name_key, code) for code in departments]
+        chosen = [entry for entry in local if entry is not None]
+        if len(chosen) == 1 and not _NAME_GOES_ON.match(text, span[-1].end):
+            return span, chosen, False
+    return None
+
+
+# A name that goes on past the words read: a dash and a word, or a particle of names.
+_NAME_GOES_ON = re.compile(
+    r"-\w|[ \u00a0]+(?:sur|sous|lès|lez|en|de|du|des|la|le)[ \u00a0-]+[A-ZÀ-Ý]"
 )
 
 

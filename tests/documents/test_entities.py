@@ -2607,6 +2607,10 @@ def test_what_the_tenth_session_found_of_homonyms(text, expected):
             {"93066"},
         ),
         ("La ville de Saint-Denis a acheté un logiciel.", {"97411"}),
+        # After a cue, the name one commune of the document's departments shortens to.
+        ("Dans le Val-d'Oise, le maire de Soisy a signé la convention.", {"95598"}),
+        ("Dans la Somme, la commune de Saint-Valery installe des caméras.", {"80721"}),
+        ("Le maire de Soisy a signé la convention.", set()),
         # Saint-Martin, a collectivity that is one commune; not a zone of the Var.
         ("Les élus de la Collectivité de Saint-Martin ont voté.", {"97801"}),
         (
