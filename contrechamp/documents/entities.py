@@ -3512,6 +3512,13 @@ _RANGE_START = re.compile(
 )
 
 
+_SHARE_OF_AMOUNT = re.compile(
+    r"\bdont[ \u00a0]+(?P<number>\d{1,3}(?:[.  \u202f]\d{3})+|\d+(?:,\d+)?(?=[ \u00a0]*"
+    r"(?:milliards?|millions?)))(?:[ \u00a0]*(?P<scale>milliards?|millions?))?"
+    r"(?![\d,]|[ \u00a0]*(?:d['’][ \u00a0]*|de[ \u00a0]+)?(?:€|euros?\b|EUR\b|M€|k€|%))"
+)
+
+
 def _amounts(text: str) -> list[Found]:
     found = []
     for match in _RANGE_START.finditer(text):
@@ -3523,9 +3530,25 @@ def _amounts(text: str) -> list[Found]:
             and re.search(r"\d[ \u00a0\u202f.]\d{3}", match["second"])
             and not re.search(r"\d[ \u00a0\u202f.]\d{3}", match["number"])
         )
-        if value and not shortened and not re.fullmatch(r"(?:19|20)\d\d", match["number"]):
+        if shortened:
+            # "entre 15 et 20 000 euros": fifteen thousand, the thousands said once.
+            if not re.fullmatch(r"\d{1,3}", match["number"]):
+                continue
+            value = value * 1000 if value else value
+        if value and not re.fullmatch(r"(?:19|20)\d\d", match["number"]):
             start, end = match.span("number")
             found.append(Found("amount", match["number"], str(value), start, end, 0.9))
+    # "100.000 euros d'investissement, dont 80.000 à la charge de la commune": a share
+    # of an amount just said, in its unit (a count of thousands, not "dont 3 caméras").
+    said = [f.end for f in found] + [m.end() for m in _AMOUNT.finditer(text)]
+    for match in _SHARE_OF_AMOUNT.finditer(text):
+        if any(
+            0 <= match.start() - end <= 120 and "." not in text[end : match.start()] for end in said
+        ):
+            value = parse_amount(match["number"], match["scale"], "€")
+            if value:
+                start, end = match.start("number"), match.end()
+                found.append(Found("amount", text[start:end], str(value), start, end, 0.8))
     for match in _AMOUNT_IN_WORDS.finditer(text):
         value = _NUMBER_WORDS[match["number"].lower()] * _SCALE[match["scale"].lower()]
         found.append(Found("amount", match.group(), str(value), *match.span(), 0.9))

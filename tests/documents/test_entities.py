@@ -1455,8 +1455,9 @@ def test_a_body_that_supports_a_project_funds_it():
         ("Le programme Avenir Montagnes ingénierie finance des postes.", "funder", set()),
         # After a street, the names that follow are places.
         ("Sur l'avenue de Paris, Vincennes a installé des caméras.", "commune", {"94080"}),
-        # "de 3 à 5 000 euros": three thousand, said once.
-        ("Les devis vont de 3 à 5 000 euros.", "amount", {"5000"}),
+        # "de 3 à 5 000 euros": three thousand, the thousands said once (as the corpus
+        # labels "entre 15 et 20 000 euros": 15000; tenth session).
+        ("Les devis vont de 3 à 5 000 euros.", "amount", {"3000", "5000"}),
     ],
 )
 def test_what_a_review_of_the_new_rules_found(text, kind, expected):
@@ -2632,6 +2633,17 @@ def test_what_the_sixteenth_round_showed(text, expected):
         ("Quatre mille euros ont été demandés à l'État.", "amount", {"4000"}),
         ("une enveloppe de deux milliards d’euros", "amount", {"2000000000"}),
         ("un des deux millions de visiteurs", "amount", set()),
+        # The thousands said once; a share of an amount just said.
+        ("moyennant entre 15 et 20 000 euros.", "amount", {"15000", "20000"}),
+        ("de 1,5 à 2 000 euros", "amount", {"2000"}),
+        (
+            "100.000 euros d'investissement, dont 80.000 à la charge de la commune",
+            "amount",
+            {"100000", "80000"},
+        ),
+        ("1,5 million d'euros dont 1,2 million de l'État", "amount", {"1500000", "1200000"}),
+        ("120 000 euros dont 3 caméras", "amount", {"120000"}),
+        ("Le projet coûte 50 000 €. Dont 20 000 pour la pose.", "amount", {"50000"}),
         # A programme's year.
         ("au titre de la DETR 2015, ce projet étant éligible", "date", {"2015"}),
         ("Appel à projets FIPDR 2022", "date", {"2022"}),
