@@ -1264,6 +1264,8 @@ _CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")
 # A sum or a share after a verb of giving, not a count of people ("40 % des mineurs").
 _MONEY_OR_SHARE = (
     r"\d[\d \u00a0.,]*(?:%|€|euros?\b|M€|k€|millions?[ \u00a0]+d['’][ \u00a0]*euros|"
+    # The CFP franc of New Caledonia and Polynesia ("60 millions de francs").
+    r"(?:(?:millions?|milliards?)[ \u00a0]+de[ \u00a0]+)?(?:francs\b|F[ \u00a0]?CFP\b|XPF\b)|"
     r"pour[ \u00a0]?cent)(?![ \u00a0]+(?:des|de|d['’])[ \u00a0]*(?:mineurs|enfants|personnes|"
     r"jeunes|patients|[ée]l[èe]ves|victimes|familles|habitants|b[ée]n[ée]ficiaires|"
     r"allocataires|[ée]lus|participants|logements)\b)"
@@ -1279,7 +1281,7 @@ _FUNDING_CUE = re.compile(
     # Département apporte 15 %", "participe à hauteur de 30 000 €", "30 % de la dépense
     # sera pris en charge par…"); not "son accord", "les participants", "accompagné du
     # président", nor a contract awarded ("a attribué le marché… pour 300 000 €").
-    r"(?<![\w-])(?:accord(?:e|é|ée|és|ées|ent|era|eront|erait|ait|a)\b|apport|vers[ée]|"
+    r"(?<![\w-])(?:accord(?:e|é|ée|és|ées|ent|era|eront|erait|ait|a)\b|apport|vers[ée]|engag|"
     r"attribu|particip(?:e|é|ent|era|eront|erait|ait|a)\b|"
     r"accompagn(?!\w*[ \u00a0]+(?:du|de|des|d['’]|par)\b)|"
     r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"

@@ -2655,6 +2655,18 @@ def test_what_the_sixteenth_round_showed(text, expected):
             {"Nomadys"},
         ),
         ("Le projet s'inscrit dans le CRTE du territoire.", "funder", set()),
+        # Sums in CFP francs; a body that commits a sum.
+        (
+            "En 2020, la province Sud a attribué 60 millions de francs pour 38 caméras.",
+            "funder",
+            {"Province Sud"},
+        ),
+        (
+            "Depuis 2019, la province Sud a engagé 269 millions de francs dans la vidéo.",
+            "funder",
+            {"Province Sud"},
+        ),
+        ("La province Sud s'est engagée à étudier le projet.", "funder", set()),
     ],
 )
 def test_what_the_sixteenth_round_showed_of_other_kinds(text, kind, expected):
