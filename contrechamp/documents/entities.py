@@ -930,6 +930,24 @@ _AMOUNT_IN_WORDS = re.compile(
     r"(?P<unit>euros?\b|€)",
     re.IGNORECASE,
 )
+_COMPOUND_BEFORE = frozenset(
+    [
+        *_NUMBER_WORDS,
+        "million",
+        "millions",
+        "milliard",
+        "milliards",
+        "mille",
+        "et",
+        "onze",
+        "treize",
+        "quatorze",
+        "seize",
+        "soixante",
+        "quatre-vingt",
+        "quatre-vingts",
+    ]
+)
 _SCALE = {
     "milliard": 10**9,
     "milliards": 10**9,
@@ -1103,7 +1121,19 @@ _DATES = [
 _STREET_KEY_BEFORE = re.compile(
     r"\b(?:rue|avenue|boulevard|place|quai|allee|square|cours|pont|porte|gare|impasse|"
     r"chemin|route)(?: de la| de l| du| des| de| d)? \Z"
+    # The river in a town's name: "Nogent-sur-Marne" is in the Val-de-Marne.
+    r"|\b(?:sur|sous) \Z"
 )
+# Department names that are words too: "la réunion publique", "la somme de 3 000 €".
+# Only their proper nouns count: "La Réunion", "la Somme", not a meeting or a sum.
+_AREA_AS_WRITTEN = {
+    "974": re.compile(
+        r"(?:\b[Ll]a|\bLA|[îi]le de la)[ \u00a0]+(?:R[ée]union|RÉUNION|REUNION)\b"
+        r"(?![ \u00a0]+(?:du|de|des|d['’]|publique|pl[ée]ni[èe]re|annuelle|mensuelle|"
+        r"extraordinaire|ordinaire|de travail|DU|DE|DES|PUBLIQUE)\b)"
+    ),
+    "80": re.compile(r"\bSomme\b(?![ \u00a0]+(?:de|d['’]|des|du)\b)"),
+}
 _SEASON_CUE = re.compile(
     r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|(?:le )?mois d[e'’]|"
     r"rentr[ée]e de|depuis|en|(?:à partir|à compter) d[e'’]|d[èe]s|"
@@ -1281,11 +1311,15 @@ _FUNDING_CUE = re.compile(
     # Département apporte 15 %", "participe à hauteur de 30 000 €", "30 % de la dépense
     # sera pris en charge par…"); not "son accord", "les participants", "accompagné du
     # président", nor a contract awarded ("a attribué le marché… pour 300 000 €").
-    r"(?<![\w-])(?:accord(?:e|é|ée|és|ées|ent|era|eront|erait|ait|a)\b|apport|vers[ée]|engag|"
+    r"(?<![\w-])(?:accord(?:e|é|ée|és|ées|ent|era|eront|erait|ait|a)\b|apport|vers[ée]|"
     r"attribu|particip(?:e|é|ent|era|eront|erait|ait|a)\b|"
     r"accompagn(?!\w*[ \u00a0]+(?:du|de|des|d['’]|par)\b)|"
     r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"
     r"\w*(?:(?!march[ée]s?\b|lots?\b|contrats?\b|accords?-cadres?)[^.;\n\d]){0,60}"
+    + _MONEY_OR_SHARE
+    # "la province Sud a engagé 269 millions de francs": a sum right after the verb.
+    + r"|(?<![\w-])engag\w*[ \u00a0]+(?:plus[ \u00a0]+de[ \u00a0]+|pr[èe]s[ \u00a0]+de[ \u00a0]+|"
+    r"environ[ \u00a0]+)?"
     + _MONEY_OR_SHARE
     + r"|\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
     r"\bgrant|funded|funding",
@@ -1680,7 +1714,7 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
                 match = (span, entries, bool(without_article))
                 break
         if match is None:
-            match = _short_form_in_department(text, words, i)
+            match = _short_form_in_department(text, words, i, departments)
         if match is None and departments:
             match = _short_form_after_cue(text, words, i, departments)
         if match is None:
@@ -1709,7 +1743,7 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
 
 
 def _short_form_in_department(
-    text: str, words: list[Token], i: int
+    text: str, words: list[Token], i: int, departments: Iterable[str] = ()
 ) -> tuple[list[Token], list[CommuneEntry], bool] | None:
     """ "Parentis (Landes)", "Carhaix (Finistère)": the name a commune of that department
     is shortened to, the only one there (Parentis-en-Born, Carhaix-Plouguer), when the
@@ -1726,13 +1760,18 @@ def _short_form_in_department(
             continue
         label = department.group(1)
         code = label if label[0].isdigit() else g.departments.get(key(label), "")
+        if not _department_said(label, Context(departments=set(departments))):
+            return None
         shortened = _shortened_in(" ".join(t.key for t in span), code)
         return (span, [shortened], False) if shortened is not None else None
     return None
 
 
 _NOT_SHORT_FORMS = frozenset(
-    {"saint", "sainte", "saints", "saintes", "notre dame", "grand", "grande", "petit", "petite"}
+    {
+        *("saint", "sainte", "saints", "saintes", "notre dame", "grand", "grande"),
+        *("petit", "petite", "le", "la", "les", "l", "noel", "paques", "toussaint"),
+    }
 )
 
 
@@ -1765,10 +1804,28 @@ _NAME_GOES_ON = re.compile(
 )
 
 
+# "la Collectivité de Saint-Martin", "le territoire de Saint-Martin", "l'île de".
+_COLLECTIVITY_BEFORE = re.compile(
+    r"(?:collectivit[ée]|territoire|territorial|[îi]le|pr[ée]fet|pr[ée]fecture)\w*"
+    r"[ \u00a0]+(?:de|d['’])[ \u00a0]*\Z",
+    re.I,
+)
+
+
+_ONCE_IN = {"971": ("977", "978")}
+
+
+def _department_said(label: str, context: Context) -> bool:
+    """Whether a department in brackets after a name says where it is: a name does; a
+    number may be a count ("Issy (45), Boulogne (62)": cameras), unless the document
+    is about no department or about that one."""
+    return not label[0].isdigit() or not context.departments or label in context.departments
+
+
 def _shortened_in(name_key: str, department: str) -> CommuneEntry | None:
     """The commune of `department` that the name `name_key` shortens: the only one, or
     the town that stands out among several (`_dominant`)."""
-    if name_key in _NOT_SHORT_FORMS or len(name_key) < 4:
+    if name_key in _NOT_SHORT_FORMS:
         return None  # "Saint (06)": the first word of many names, none of them
     local = [e for e in gazetteer().short_forms.get(name_key, []) if e.department == department]
     return local[0] if len(local) == 1 else _dominant(local)
@@ -2088,6 +2145,7 @@ def _score_commune(
         area
         and (not context.departments or collectivity in context.departments)
         and any(collectivity == e.department for e in entries)
+        and (cue or postal or _COLLECTIVITY_BEFORE.search(before))
     ):
         area = False
     if area and not ((strong and not island) or postal or department_after):
@@ -2118,12 +2176,13 @@ def _score_commune(
     elif department_after:
         label = department_after.group(1)
         code = label if label[0].isdigit() else g.departments.get(key(label), "")
-        matching = [e for e in entries if e.department == code]
-        if code in g.department_codes and not matching:
+        # Saint-Martin and Saint-Barthélemy were communes of the Guadeloupe until 2007.
+        held = {code, *_ONCE_IN.get(code, ())}
+        matching = [e for e in entries if e.department in held]
+        if code in g.department_codes and not matching and _department_said(label, context):
             # "Bourg (01)": no commune of that name there, but one it shortens
-            # (Bourg-en-Bresse). None, or none that stands out: no commune when the
-            # department is named ("Saint-Martin (Alpes-Maritimes)"); a number may be a
-            # count ("du Coteau (27)": 27 cameras), which says nothing.
+            # (Bourg-en-Bresse); none, or none that stands out: no commune when the
+            # department is named ("Saint-Martin (Alpes-Maritimes)").
             shortened = _shortened_in(key(name), code)
             if shortened is not None:
                 matching = [shortened]
@@ -2133,8 +2192,14 @@ def _score_commune(
         chosen, decided = matching[0], True
     elif hinted:
         chosen = hinted[0]
-    elif near := [e for e in entries if e.department in context.region_departments]:
-        # "Saint-Denis" in a text about Île-de-France's stations: the one of the region.
+    elif near := [
+        e
+        for e in entries
+        if e.department in context.region_departments and e.population * 5 >= chosen.population
+    ]:
+        # "Saint-Denis" in a text about Île-de-France's stations: the one of the region,
+        # when it is a town too (not Valence of the Charente, 192 people, for a company
+        # "basée en Nouvelle-Aquitaine").
         chosen = near[0]
     # A list's item starts a sentence too ("- Centres névralgiques", not Centrès).
     first_word = _starts_sentence(text, start)
@@ -3035,7 +3100,7 @@ _COMPANY_CUE = re.compile(
     # A company named by its trade ("le logisticien lyonnais DCB Logistics").
     r"l['’]\s*(?:[ée]quipementier|op[ée]rateur|installateur|assureur|industriel)|"
     r"le\s+(?:logisticien|constructeur|distributeur|fournisseur|sous-traitant|transporteur|"
-    r"revendeur|concessionnaire)|(?:son|leur)\s+(?:revendeur|distributeur|fournisseur)|"
+    r"revendeur)|(?:son|leur)\s+(?:revendeur|distributeur|fournisseur)|"
     r"l['’]\s*usine|le\s+groupement(?:\s+d['’]\s*entreprises)?|"
     # The businesses of a prefectoral video-protection authorisation.
     r"l['’]\s*[ée]tablissement|la\s+concession|le\s+magasin|l['’]\s*enseigne)"
@@ -3521,6 +3586,18 @@ _SHARE_OF_AMOUNT = re.compile(
 )
 
 
+_SHARE_PAID = re.compile(
+    r"[ \u00a0]*(?:[,;.)]|\Z|(?:€|euros?)|[àa][ \u00a0]+la[ \u00a0]+charge|pour\b|par\b|"
+    r"au[ \u00a0]+titre|"
+    r"pris|prise|financ|subventionn|apport|vers|allou|accord|octroy|attribu|"
+    r"d['’][ \u00a0]*(?:aides?|autofinancement|emprunt|[ée]tat)|"
+    r"de[ \u00a0]+(?:la[ \u00a0]+|l['’][ \u00a0]*|le[ \u00a0]+)?(?:subventions?|participation|"
+    r"[ÉE]tat|r[ée]gion|d[ée]partement|commune|ville|fonds|FIPD|DETR|DSIL|FEDER|"
+    r"financement|cofinancement|budget))",
+    re.I,
+)
+
+
 def _amounts(text: str) -> list[Found]:
     found = []
     for match in _RANGE_START.finditer(text):
@@ -3533,10 +3610,13 @@ def _amounts(text: str) -> list[Found]:
             and not re.search(r"\d[ \u00a0\u202f.]\d{3}", match["number"])
         )
         if shortened:
-            # "entre 15 et 20 000 euros": fifteen thousand, the thousands said once.
+            # "entre 15 et 20 000 euros": fifteen thousand, the thousands said once; "de
+            # 800 à 1 200 euros": eight hundred (eight hundred thousand is past the end).
             if not re.fullmatch(r"\d{1,3}", match["number"]):
                 continue
-            value = value * 1000 if value else value
+            second = parse_amount(match["second"], match["scale"], match["unit"]) or 0
+            if value and value * 1000 <= second:
+                value *= 1000
         if value and not re.fullmatch(r"(?:19|20)\d\d", match["number"]):
             start, end = match.span("number")
             found.append(Found("amount", match["number"], str(value), start, end, 0.9))
@@ -3544,14 +3624,25 @@ def _amounts(text: str) -> list[Found]:
     # of an amount just said, in its unit (a count of thousands, not "dont 3 caméras").
     said = [f.end for f in found] + [m.end() for m in _AMOUNT.finditer(text)]
     for match in _SHARE_OF_AMOUNT.finditer(text):
+        # Right after the amount, nothing counted between ("3 000 caméras dont 2 500"),
+        # and said to be paid or given ("dont 80.000 à la charge de", not "dont 1 400
+        # sociaux").
         if any(
-            0 <= match.start() - end <= 120 and "." not in text[end : match.start()] for end in said
-        ):
+            0 <= match.start() - end <= 120 and not re.search(r"[.\d]", text[end : match.start()])
+            for end in said
+        ) and _SHARE_PAID.match(text, match.end()):
             value = parse_amount(match["number"], match["scale"], "€")
             if value:
                 start, end = match.start("number"), match.end()
                 found.append(Found("amount", text[start:end], str(value), start, end, 0.8))
     for match in _AMOUNT_IN_WORDS.finditer(text):
+        # Not the end of a compound ("trois cent mille", "cent vingt mille", "un million
+        # deux cent mille"): left unread rather than read as its last words.
+        previous = re.search(
+            r"(\w+)[ \u00a0-]+\Z", text[max(0, match.start() - 20) : match.start()]
+        )
+        if previous and previous.group(1).lower() in _COMPOUND_BEFORE:
+            continue
         value = _NUMBER_WORDS[match["number"].lower()] * _SCALE[match["scale"].lower()]
         found.append(Found("amount", match.group(), str(value), *match.span(), 0.9))
     for match in _AMOUNT.finditer(text):
@@ -3748,7 +3839,9 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
         if _STREET_KEY_BEFORE.search(joined_key, max(0, match.start() - 20), match.start()):
             continue
         if code:
-            departments.add(code)
+            written = _AREA_AS_WRITTEN.get(code)
+            if written is None or written.search(joined):
+                departments.add(code)
         else:
             in_regions |= g.region_departments.get(match.group(), frozenset())
     when = document.date if document is not None and document.date else None

@@ -2671,3 +2671,94 @@ def test_what_the_sixteenth_round_showed(text, expected):
 )
 def test_what_the_sixteenth_round_showed_of_other_kinds(text, kind, expected):
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # Compound numbers in words are left unread, not read as their last words.
+        ("une enveloppe de trois cent mille euros pour la vidéoprotection", "amount", set()),
+        ("La subvention s'élève à cent vingt mille euros.", "amount", set()),
+        ("Le projet coûte un million deux cent mille euros.", "amount", set()),
+        ("La métropole consacre deux cent millions d'euros à la sécurité.", "amount", set()),
+        # The thousands said once only when the range stays in order.
+        ("Une caméra coûte entre 500 et 1 000 euros selon le modèle.", "amount", {"500", "1000"}),
+        ("Les amendes vont de 135 à 1 500 euros.", "amount", {"135", "1500"}),
+        # "dont" a count, not a share of the sum.
+        (
+            "Le contrat, de 2,4 millions d'euros, prévoit 3 000 caméras dont 2 500 fixes.",
+            "amount",
+            {"2400000"},
+        ),
+        (
+            "4 000 points lumineux pour 1,2 million d'euros, dont 1 500 équipés de capteurs.",
+            "amount",
+            {"1200000"},
+        ),
+        (
+            "Le projet de 480 000 € HT concerne 2 000 logements, dont 1 400 sociaux.",
+            "amount",
+            {"480000"},
+        ),
+        (
+            "La commune verse 60 000 euros au SDIS, dont 1 200 pompiers volontaires bénéficient.",
+            "amount",
+            {"60000"},
+        ),
+        # Short names of three letters with their department; a number that is a count in a
+        # text about another department; a department that once held the town.
+        ("Le maire d'Aix (Bouches-du-Rhône) a présenté le plan.", "commune", {"13001"}),
+        ("Le maire de Bar (Meuse) a signé la convention.", "commune", {"55029"}),
+        (
+            "Répartition des caméras dans les Hauts-de-Seine : Boulogne (62), Clamart (30).",
+            "commune",
+            {"92012", "92023"},
+        ),
+        ("Le maire de Saint-Martin (Guadeloupe) a signé l'arrêté.", "commune", {"97801"}),
+        # A region named in passing does not send a town to a village of that region.
+        (
+            "Fondée en Nouvelle-Aquitaine, la start-up a équipé la ville de Valence de caméras.",
+            "commune",
+            {"26362"},
+        ),
+        (
+            "Comme en Île-de-France, la commune de Saint-Pierre va équiper ses policiers.",
+            "commune",
+            {"97416"},
+        ),
+        # Saint-Martin without a cue is a canal's name, not the collectivity.
+        ("Les riverains du canal Saint-Martin réclament des caméras.", "commune", set()),
+        # "engager" funds only with a sum right after it.
+        (
+            "La Région Île-de-France a engagé des poursuites contre l'installateur, qui lui "
+            "doit 40 000 euros.",
+            "funder",
+            set(),
+        ),
+        # Not a short name: a holiday; a person after "le concessionnaire".
+        (
+            "Dans le Doubs, les caméras seront installées d'ici à Noël, a annoncé le maire "
+            "de Morteau.",
+            "commune",
+            {"25411"},
+        ),
+        ("Le concessionnaire Michel Durand a porté plainte.", "organisation", set()),
+    ],
+)
+def test_what_the_review_of_the_tenth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, departments",
+    [
+        # A meeting, a sum, a river in a town's name: no department of the document.
+        ("Lors de la réunion publique, le maire a présenté les caméras.", set()),
+        ("La somme de 3 000 euros est versée.", set()),
+        ("Le maire de Nogent-sur-Marne a signé.", set()),
+        # The proper nouns are.
+        ("Les caméras de La Réunion et de la Somme.", {"974", "80"}),
+    ],
+)
+def test_a_document_is_not_placed_by_common_words(text, departments):
+    assert document_context([text]).departments == departments
