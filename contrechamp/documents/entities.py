@@ -925,8 +925,9 @@ _NUMBER_WORDS = {
     "cent": 100,
 }
 _AMOUNT_IN_WORDS = re.compile(
-    r"(?<![\w-])(?P<number>" + "|".join(_NUMBER_WORDS) + r")[ \u00a0]+"
-    r"(?P<scale>milliards?|millions?|mille)[ \u00a0]+(?:d['’][ \u00a0]*|de[ \u00a0]+)?"
+    # (Any white space between the words: a PDF's line may end inside the amount.)
+    r"(?<![\w-])(?P<number>" + "|".join(_NUMBER_WORDS) + r")\s+"
+    r"(?P<scale>milliards?|millions?|mille)\s+(?:d['’]\s*|de\s+)?"
     r"(?P<unit>euros?\b|€)",
     re.IGNORECASE,
 )
@@ -1293,7 +1294,8 @@ _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]
 _CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")
 # A sum or a share after a verb of giving, not a count of people ("40 % des mineurs").
 _MONEY_OR_SHARE = (
-    r"\d[\d \u00a0.,]*(?:%|€|euros?\b|M€|k€|millions?[ \u00a0]+d['’][ \u00a0]*euros|"
+    r"(?:\d[\d \u00a0.,]*|(?<![\w-])(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|cent)\s+)"
+    r"(?:%|€|euros?\b|M€|k€|(?:millions?|milliards?)\s+d['’]\s*euros|mille\s+euros|"
     # The CFP franc of New Caledonia and Polynesia ("60 millions de francs").
     r"(?:(?:millions?|milliards?)[ \u00a0]+de[ \u00a0]+)?(?:francs\b|F[ \u00a0]?CFP\b|XPF\b)|"
     r"pour[ \u00a0]?cent)(?![ \u00a0]+(?:des|de|d['’])[ \u00a0]*(?:mineurs|enfants|personnes|"
@@ -3580,15 +3582,15 @@ _RANGE_START = re.compile(
 
 
 _SHARE_OF_AMOUNT = re.compile(
-    r"\bdont[ \u00a0]+(?P<number>\d{1,3}(?:[.  \u202f]\d{3})+|\d+(?:,\d+)?(?=[ \u00a0]*"
+    r"\bdont\s+(?P<number>\d{1,3}(?:[.  \u202f]\d{3})+|\d+(?:,\d+)?(?=[ \u00a0]*"
     r"(?:milliards?|millions?)))(?:[ \u00a0]*(?P<scale>milliards?|millions?))?"
     r"(?![\d,]|[ \u00a0]*(?:d['’][ \u00a0]*|de[ \u00a0]+)?(?:€|euros?\b|EUR\b|M€|k€|%))"
 )
 
 
 _SHARE_PAID = re.compile(
-    r"[ \u00a0]*(?:[,;.)]|\Z|(?:€|euros?)|[àa][ \u00a0]+la[ \u00a0]+charge|pour\b|par\b|"
-    r"au[ \u00a0]+titre|"
+    r"\s*(?:[,;.)]|\Z|(?:€|euros?)|[àa]\s+la\s+charge|pour\b|par\b|"
+    r"au\s+titre|"
     r"pris|prise|financ|subventionn|apport|vers|allou|accord|octroy|attribu|"
     r"d['’][ \u00a0]*(?:aides?|autofinancement|emprunt|[ée]tat)|"
     r"de[ \u00a0]+(?:la[ \u00a0]+|l['’][ \u00a0]*|le[ \u00a0]+)?(?:subventions?|participation|"
@@ -3620,6 +3622,16 @@ def _amounts(text: str) -> list[Found]:
         if value and not re.fullmatch(r"(?:19|20)\d\d", match["number"]):
             start, end = match.span("number")
             found.append(Found("amount", match["number"], str(value), start, end, 0.9))
+    for match in _AMOUNT_IN_WORDS.finditer(text):
+        # Not the end of a compound ("trois cent mille", "cent vingt mille", "un million
+        # deux cent mille"): left unread rather than read as its last words.
+        previous = re.search(
+            r"(\w+)[ \u00a0-]+\Z", text[max(0, match.start() - 20) : match.start()]
+        )
+        if previous and previous.group(1).lower() in _COMPOUND_BEFORE:
+            continue
+        value = _NUMBER_WORDS[match["number"].lower()] * _SCALE[match["scale"].lower()]
+        found.append(Found("amount", match.group(), str(value), *match.span(), 0.9))
     # "100.000 euros d'investissement, dont 80.000 à la charge de la commune": a share
     # of an amount just said, in its unit (a count of thousands, not "dont 3 caméras").
     said = [f.end for f in found] + [m.end() for m in _AMOUNT.finditer(text)]
@@ -3635,16 +3647,6 @@ def _amounts(text: str) -> list[Found]:
             if value:
                 start, end = match.start("number"), match.end()
                 found.append(Found("amount", text[start:end], str(value), start, end, 0.8))
-    for match in _AMOUNT_IN_WORDS.finditer(text):
-        # Not the end of a compound ("trois cent mille", "cent vingt mille", "un million
-        # deux cent mille"): left unread rather than read as its last words.
-        previous = re.search(
-            r"(\w+)[ \u00a0-]+\Z", text[max(0, match.start() - 20) : match.start()]
-        )
-        if previous and previous.group(1).lower() in _COMPOUND_BEFORE:
-            continue
-        value = _NUMBER_WORDS[match["number"].lower()] * _SCALE[match["scale"].lower()]
-        found.append(Found("amount", match.group(), str(value), *match.span(), 0.9))
     for match in _AMOUNT.finditer(text):
         value = parse_amount(match["number"], match["scale"], match["unit"])
         if value is None or value == 0:

@@ -2743,6 +2743,15 @@ def test_what_the_sixteenth_round_showed_of_other_kinds(text, kind, expected):
             {"25411"},
         ),
         ("Le concessionnaire Michel Durand a porté plainte.", "organisation", set()),
+        # Found by using it: a PDF's line ends inside an amount in words, and a body that
+        # grants it funds.
+        ("Le Département a accordé un million\nd'euros aux caméras.", "amount", {"1000000"}),
+        (
+            "Le Département des Landes a accordé un million\nd'euros pour les caméras.",
+            "funder",
+            {"Département des Landes"},
+        ),
+        ("Aucun euro n'a été versé par le Département des Landes.", "funder", set()),
     ],
 )
 def test_what_the_review_of_the_tenth_session_found(text, kind, expected):
