@@ -652,6 +652,15 @@ _COURT_SEATS = {
     "cergy": "Cergy-Pontoise",
     "chalons": "Châlons-en-Champagne",
 }
+# The seats of the administrative courts (tribunaux administratifs), as keys.
+_ADMINISTRATIVE_COURT_SEATS = frozenset(
+    key(seat)
+    for seat in "amiens bastia besancon bordeaux caen cergy-pontoise chalons-en-champagne "
+    "clermont-ferrand dijon grenoble lille limoges lyon marseille melun montpellier "
+    "montreuil nancy nantes nice nimes orleans paris pau poitiers rennes rouen strasbourg "
+    "toulon toulouse versailles basse-terre cayenne fort-de-france mamoudzou noumea "
+    "papeete saint-denis saint-martin saint-pierre saint-barthelemy".split()
+)
 # The seats of the administrative courts of appeal.
 _APPEAL_SEATS = {
     "bordeaux",
@@ -3377,17 +3386,27 @@ def _institutions(text: str) -> list[Found]:
             if each is not None and start >= 0:
                 found.append(Found("organisation", text[start:end], each, start, end, 0.85))
     # "les tribunaux administratifs de Nice, Toulon et Marseille": one court per town.
+    # "les tribunaux de Paris, Lille et Melun" in a text on administrative courts: one
+    # for each seat of one (not "les tribunaux de Lyon et Vienne", judicial ones).
+    administrative = None
     for match in _COURT_LIST.finditer(text):
         kind = (
             "Tribunal administratif"
             if match["court"][0] in "tT"
             else ("Cour administrative d'appel")
         )
+        bare = kind == "Tribunal administratif" and not match["administrative"]
+        if bare and administrative is None:
+            administrative = bool(_ADMINISTRATIVE_COURTS.search(text))
+        if bare and not administrative:
+            continue
         for word in re.finditer(r"[A-ZÀ-Ý][\w'’-]*", match["list"]):
             towns = g.communes.get(key(word.group()))
-            if not towns:
+            seat = key(word.group()) in _ADMINISTRATIVE_COURT_SEATS
+            # (Cergy-Pontoise, a seat, is two communes.)
+            if not (towns or seat) or (bare and not seat):
                 continue
-            town = towns[0].name
+            town = towns[0].name if towns else word.group()
             of = "d'" if key(town)[:1] in "aeiouy" else "de "
             start, end = match.start("list") + word.start(), match.start("list") + word.end()
             found.append(
@@ -3465,9 +3484,13 @@ _PLACE_OF_BERCY = re.compile(
 
 
 _COURT_NAME = r"(?-i:[A-ZÀ-Ý])[\w'’-]*+"
+_ADMINISTRATIVE_COURTS = re.compile(
+    r"\btribuna(?:l|ux)[ \u00a0]+administrati(?:f|fs)\b|\bjuges?[ \u00a0]+administrati", re.I
+)
 _COURT_LIST = re.compile(
-    r"\b(?P<court>tribunaux[ \u00a0]+administratifs|cours[ \u00a0]+administratives[ \u00a0]+"
-    r"d['’][ \u00a0]*appel)[ \u00a0]+(?:de|d['’])[ \u00a0]*"
+    # ("les tribunaux de Paris, Lille et Melun", bare: see `_institutions`.)
+    r"\b(?P<court>tribunaux(?P<administrative>[ \u00a0]+administratifs)?|cours[ \u00a0]+"
+    r"administratives[ \u00a0]+d['’][ \u00a0]*appel)[ \u00a0]+(?:de|d['’])[ \u00a0]*"
     # Names joined by commas, the last by "et" or "ou": a comma alone ends nothing ("de
     # Nice et de Toulon, Marseille a rejeté").
     rf"(?P<list>{_COURT_NAME}(?:[ \u00a0]*,[ \u00a0]*(?:de[ \u00a0]+|d['’][ \u00a0]*)?"

@@ -1250,6 +1250,25 @@ def test_courts_of_a_list_and_companies_by_their_trade_or_apposition():
         "Tribunal administratif de Marseille",
     }
     assert values(text, "commune") == set()
+    # The seats of administrative courts, in a text on them, after a bare "tribunaux";
+    # Cergy-Pontoise, a seat, is no commune.
+    text = (
+        "L'association saisit les tribunaux administratifs. Elle a plaidé auprès des "
+        "tribunaux de Paris, Cergy-Pontoise, Montpellier, Lille ou encore Orléans."
+    )
+    assert values(text, "organisation") == {
+        "Tribunal administratif de Paris",
+        "Tribunal administratif de Cergy-Pontoise",
+        "Tribunal administratif de Montpellier",
+        "Tribunal administratif de Lille",
+        "Tribunal administratif d'Orléans",
+    }
+    # Not the judicial courts of a text that names no administrative one, nor a town that
+    # is the seat of none.
+    text = "Les tribunaux de Lyon, Vienne et Grenoble ont condamné trois prévenus."
+    assert values(text, "organisation") == set()
+    text = "Le juge administratif a été saisi. Les tribunaux de Lyon et Vienne aussi."
+    assert values(text, "organisation") == {"Tribunal administratif de Lyon"}
     text = "Le logisticien lyonnais DCB Logistics aménagera une plate-forme."
     assert values(text, "organisation") == {"DCB Logistics"}
     text = "Ceux d'Eclatec, une entreprise de fabrication de luminaires, sont inquiets."
