@@ -554,10 +554,13 @@ def _alias_pattern(aliases: Iterable[str], case_sensitive: Iterable[str] = ()) -
         _exact_atoms(alias) if alias.isupper() or alias in exact else _loose_atoms(alias)
         for alias in sorted(set(aliases))
     ]
-    # Not part of a longer word or a compound name ("Thales-Alenia"); a dash and a word in
-    # lower case may follow ("Cour des comptes-chambres régionales").
+    # Not part of a longer word or a compound name ("Thales-Alenia", "Orange-les-Vignes");
+    # a dash and a word in lower case may follow ("Cour des comptes-chambres régionales").
     return re.compile(
-        r"(?<![\w-])(?:" + _trie(sequences) + r")(?!\w|-(?-i:[^\W\da-zà-ÿ_]))", re.IGNORECASE
+        r"(?<![\w-])(?:"
+        + _trie(sequences)
+        + r")(?!\w|-(?-i:[^\W\da-zà-ÿ_])|-(?:l[eè]s|sur|sous|en|de|du|la|le|aux?)-)",
+        re.IGNORECASE,
     )
 
 
@@ -1201,9 +1204,18 @@ _PERSON_TITLE = re.compile(
 _COMMUNE_CUE = re.compile(
     r"(?:communes?|villes?|villages?|mairie|maire|municipalit[ée]|conseil municipal|habitants|"
     r"[ée]lus|police municipale|"
-    r"m[ée]tropole|agglom[ée]ration|centre-ville|quartiers|territoire|rues)\s+"
+    r"m[ée]tropole|agglom[ée]ration|centre-ville|quartiers|territoire|rues|alentours|"
+    r"environs)\s+"
     r"(?:de\s+la\s+commune\s+)?(?:de|d['’]|du|des)\s*$|(?:\bà|\bau|\bsur|\bvers|"
     r"\bdepuis)\s+$|(?:city|town|municipality) of\s+$|\bin\s+$",
+    re.I,
+)
+# A noun of the town before its name: "le maire d'Orange", "aux alentours d'Orange" (not
+# "confié à Orange", the company).
+_PLACE_NOUN_BEFORE = re.compile(
+    r"\b(?:communes?|villes?|villages?|mairie|maire|municipalit[ée]|conseil[ \u00a0]+municipal|"
+    r"habitants|[ée]lus|police[ \u00a0]+municipale|centre-ville|quartiers?|territoire|rues|"
+    r"alentours|environs)[ \u00a0]+(?:de|d['’]|du|des)[ \u00a0]*\Z",
     re.I,
 )
 # The cues that name the commune as such ("commune de La Réunion", not "à La Réunion"
@@ -1224,7 +1236,10 @@ _ISLANDS_AFTER_A = {"la reunion", "reunion"}
 # The cues that still count in a heading in capitals ("COMMUNE DE NICE", "A ANDREZIEUX").
 _STRONG_CUE = re.compile(
     r"(?:communes?|villes?|mairie|maire|municipalit[ée]|conseil municipal|habitants)\s+"
-    r"(?:de|d['’]|du|des)\s*$|(?:\bà|(?-i:\bA))\s+$",
+    r"(?:de|d['’]|du|des)\s*$|(?:\bà|(?-i:\bA))\s+$|"
+    # A syndicate's delegates and the commune each stands for: "Denis EURIAT (titulaire
+    # BORVILLE)", "(suppléante DAMAS AUX BOIS)".
+    r"\((?:titulaires?|suppl[ée]ante?s?|d[ée]l[ée]gu[ée]e?s?)\s+$",
     re.I,
 )
 # A street, a building, a court or a club named after a place: "rue de Rennes", "Porte
@@ -1251,7 +1266,10 @@ _NAMED_AFTER_PLACE = re.compile(
     r"pays|vall[ée]e|val|bassin|universit[ée]|"
     # A department's arrondissement, not a city's ("le 7e arrondissement de Paris").
     r"(?<![\dIVX][eè]\s)(?<![\dIVX][eè]me\s)(?<![\dIVX]er\s)arrondissement|"
-    r"olympique|racing\s+club)|(?-i:\b(?:OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
+    r"olympique|racing\s+club|"
+    # The Games named after their city ("les Jeux olympiques de Paris", "les JO de Paris").
+    r"jeux(?:[ \u00a0]+olympiques(?:[ \u00a0]+et[ \u00a0]+paralympiques)?)?)|"
+    r"(?-i:\b(?:JOP?|OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
     # Intercommunal syndicates ("le SIVOS de La Baronnie").
     r"TGI|SIVOS|SIVOM|SIVU|SIRP|SIAEP|SMICTOM|SICTOM|SIEA|SDEHG)))\s+"
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
@@ -1486,13 +1504,14 @@ class _Page:
         found: list[Found] = []
         organisations = _organisations(text, labels, self.cues)
         communes = _communes(text, self.candidates, labels, context, genre=self.genre)
-        # "à Orange (Vaucluse)", "84100 Orange": the commune its department or its postal
-        # code names, not the company of the same name (unless a cue says the company:
-        # "la société Orange (Vaucluse)").
+        # "à Orange (Vaucluse)", "84100 Orange", "le maire d'Orange": the commune its
+        # department, its postal code or a strong cue names, not the company of the same
+        # name (unless a cue says the company: "la société Orange (Vaucluse)").
         placed = {
             (c.start, c.end)
             for c in communes
-            if c.pinned and not _COMPANY_BEFORE.search(text, max(0, c.start - 30), c.start)
+            if (c.pinned or _PLACE_NOUN_BEFORE.search(text, max(0, c.start - 60), c.start))
+            and not _COMPANY_BEFORE.search(text, max(0, c.start - 30), c.start)
         }
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
         organisations += _overseas_prefecture(text, communes, organisations)
@@ -1879,6 +1898,13 @@ _CITY_OF_DISTRICTS = re.compile(r"\b(?:Paris|Lyon|Marseille)\b")
 _BANKS_OF = re.compile(
     r"\b(?:rives?|berges?|bords?)\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+)\Z", re.I
 )
+_STREETS_BEFORE = re.compile(
+    r"\b(?:rues|avenues|routes|chemins|boulevards|all[ée]es|impasses|places)[ \u00a0]+"
+    r"(?:de[ \u00a0]+|d['’][ \u00a0]*)\Z",
+    re.I,
+)
+_OWN_DE_GAP = re.compile(r"[ \u00a0]*(?:,|\bet\b)[ \u00a0]*(?:de[ \u00a0]+|d['’][ \u00a0]*)")
+_OWN_DE_AFTER = re.compile(_OWN_DE_GAP.pattern + r"(?-i:[A-ZÀ-Ý])")
 # Between two names of a list ("Brillac, Lessac ou encore Brigueuil").
 _LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)(?:\s+(?:encore|aussi|enfin))?\s*")
 # Between two names of a list: a separator, and perhaps names that are no communes
@@ -1931,7 +1957,7 @@ def _communes(
     listed_context = replace(context, departments=listing) if on_lines.departments else context
     # The end of the last name read as part of a thing named after a place, when the
     # names after it continue its list ("les tribunaux de Paris, Lille ou encore Rennes").
-    naming_end = -1
+    naming_end = street_end = -1
     rejected: list[tuple[_Candidate, Context]] = []
     for candidate in candidates:
         gap = text[naming_end : candidate.start] if naming_end >= 0 else ""
@@ -1949,6 +1975,15 @@ def _communes(
             e.population < 5000 for e in candidate.entries
         ):
             continue  # "les Rives de Saône": the river, not the village of its name
+        # "les rues de Chelles, de Courtry, de Lagny": streets named after towns, each name
+        # with its own "de" (not "dans les rues de Nice").
+        if (
+            _STREETS_BEFORE.search(text, max(0, candidate.start - 30), candidate.start)
+            and _OWN_DE_AFTER.match(text, candidate.end)
+        ) or (street_end >= 0 and _OWN_DE_GAP.fullmatch(text, street_end, candidate.start)):
+            street_end = candidate.end
+            continue
+        street_end = -1
         head = _NAMED_AFTER_PLACE.search(text[max(0, candidate.start - 60) : candidate.start])
         # A list after a plural ("les tribunaux de Paris, Lille…"), not after "l'avenue de
         # Paris, Vincennes a installé…".
@@ -2030,6 +2065,13 @@ _CEDEX_AFTER = re.compile(r"(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]*){0,3}[ \u00a0]+CED
 _DEPARTMENT_AFTER = re.compile(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)")
 
 
+# "Veuil, village de 380 habitants", "Metz, une ville de garnison": the name of a place.
+_APPOSED_TOWN_AFTER = re.compile(
+    r"[ \u00a0]*,[ \u00a0]*(?:(?:une?|la|le|cette|ce)[ \u00a0]+)?(?:petite?[ \u00a0]+)?"
+    r"(?:commune|village|ville|bourg|cit[ée])[ \u00a0]+(?:de|du|des|d['’])\b",
+    re.I,
+)
+
 _COMPANY_BEFORE = re.compile(
     r"\b(?:soci[ée]t[ée]|entreprise|groupe|op[ée]rateur|filiale)[ \u00a0]*\Z", re.I
 )
@@ -2085,7 +2127,9 @@ def _score_commune(
         return None
     line_start = text.rfind("\n", 0, start) + 1
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
-    strong = bool(_STRONG_CUE.search(before) or listed or dateline)
+    strong = bool(
+        _STRONG_CUE.search(before) or listed or dateline or _APPOSED_TOWN_AFTER.match(after)
+    )
     cue = strong or bool(_COMMUNE_CUE.search(before))
     # (Not "Commune de PRADES" in a table of delegates: the cue says the town.)
     if name.isupper() and not cue and _in_attendance_list(text, start):
@@ -3086,7 +3130,10 @@ def _holder_name(text: str, start: int, end: int) -> tuple[str, int, int]:
 
 
 # Not "groupe": political groups of a council ("le groupe Ensemble pour Nice").
-_ORG_CUE = re.compile(r"(?:soci[ée]t[ée]|entreprise|prestataire|titulaire|start-up)\s+", re.I)
+# (Not a syndicate's delegate: "(titulaire BORVILLE)", the commune one stands for.)
+_ORG_CUE = re.compile(
+    r"(?:soci[ée]t[ée]|entreprise|prestataire|(?<!\()titulaire|start-up)\s+", re.I
+)
 
 
 def _company_cues(text: str) -> list[int]:

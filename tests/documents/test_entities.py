@@ -2790,3 +2790,37 @@ def test_what_the_review_of_the_tenth_session_found(text, kind, expected):
 )
 def test_a_document_is_not_placed_by_common_words(text, departments):
     assert document_context([text]).departments == departments
+
+
+def test_communes_of_delegates_streets_games_appositions_and_a_company_of_a_towns_name():
+    # A syndicate's delegates and the commune each stands for, in capitals; "titulaire" is
+    # then no company's cue.
+    text = (
+        "Étaient présents : Martial LEBLOND (titulaire BARBONVILLE), Denis EURIAT (titulaire "
+        "BORVILLE), Annie MARIN (suppléante GERBEVILLER), Michel THOMAS et Bernard VAUTRIN "
+        "(titulaires LOROMONTZEY)."
+    )
+    assert values(text, "commune") == {"54045", "54085", "54222", "54325"}
+    assert values(text, "organisation") == set()
+    # A contract's holder still is one.
+    text = "Le titulaire Citelum assure la maintenance des caméras."
+    assert values(text, "organisation") == {"Citelum"}
+    # Streets named after towns, each name with its "de"; not the streets of a town.
+    text = "Les caméras iront dans les rues de Chelles, de Courtry, de Lagny et d'Enfer."
+    assert values(text, "commune") == set()
+    assert values("Dans les rues de Nice, de jour comme de nuit.", "commune") == {"06088"}
+    # The Games named after their city.
+    assert values("Les Jeux olympiques de Paris ont servi de test.", "commune") == set()
+    assert values("Les JO de Paris ont servi de test.", "commune") == set()
+    # A village in apposition.
+    text = "Veuil, village de 380 habitants, devient la dernière commune à s'équiper."
+    assert values(text, "commune") == {"36235"}
+    # The town, not the company of its name, after a noun of the town; the company after
+    # a verb, or in a compound place name.
+    assert values("Le maire d'Orange installe des caméras.", "commune") == {"84087"}
+    assert values("Le maire d'Orange installe des caméras.", "organisation") == set()
+    text = "Ils ont été recrutés aux alentours d'Orange."
+    assert values(text, "organisation") == set()
+    assert values("Le contrat a été confié à Orange.", "organisation") == {"Orange"}
+    text = "Après un an de prospection, Stokomani a choisi Orange-les-Vignes."
+    assert values(text, "organisation") == {"Stokomani"}
