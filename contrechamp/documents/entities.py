@@ -1367,6 +1367,8 @@ _COURT_COSTS = re.compile(
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+# A sentence that opens on the body the one before ended with.
+_ANAPHORA = re.compile(r"\s*(?:Ce[ \u00a0]+dernier|Cette[ \u00a0]+derni[èe]re|Celui-ci|Celle-ci)\b")
 
 
 def _sentence_bounds(ends: list[int], start: int, end: int, length: int) -> tuple[int, int]:
@@ -1381,6 +1383,10 @@ def _funding_near(text: str, ends: list[int], start: int, end: int) -> bool:
     """Whether the sentence holding [start, end) says something is funded, read at most
     300 characters on each side (a page without full stops is no sentence)."""
     left, right = _sentence_bounds(ends, start, end, len(text))
+    # "…une publication du conseil régional. Ce dernier propose aux communes un soutien
+    # financier": the next sentence, when it opens on the body.
+    if _ANAPHORA.match(text, right + 1):
+        right = _sentence_bounds(ends, right + 1, right + 2, len(text))[1]
     low, high = max(left, start - 300), min(right, end + 300)
     # In the sentence, and a little past its end: "l'article L. 761-1" holds a full stop.
     if _COURT_COSTS.search(text, low, min(len(text), high + 40)):
@@ -2578,7 +2584,22 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
             nearby = {f.places[0].department for f in before}
             if len(nearby) == 1:
                 local = nearby
+            else:
+                # "La commune de la Somme a profité de l'aide du conseil départemental":
+                # the one department of the document its sentence names.
+                left, right = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
+                said = {
+                    g.area_keys[m.group()]
+                    for m in g.area_key_pattern.finditer(key(text[left:right]))
+                } & departments
+                if len(said) == 1:
+                    local = said
         local_regions = {g.department_regions.get(code) for code in local} - {None}
+        if not local:
+            # No place but the regions the document names ("dans les Hauts-de-France").
+            local_regions = {
+                g.department_regions.get(code) for code in context.region_departments
+            } - {None}
         if not candidates and regional and len(local_regions) == 1:
             candidates = [f"Région {next(iter(local_regions))}"]
         elif not candidates and not regional and len(local) == 1:

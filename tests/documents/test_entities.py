@@ -2824,3 +2824,25 @@ def test_communes_of_delegates_streets_games_appositions_and_a_company_of_a_town
     assert values("Le contrat a été confié à Orange.", "organisation") == {"Orange"}
     text = "Après un an de prospection, Stokomani a choisi Orange-les-Vignes."
     assert values(text, "organisation") == {"Stokomani"}
+
+
+def test_a_body_that_funds_named_by_its_sentence_the_next_one_or_the_region_alone():
+    # Places in two departments: the one the sentence names.
+    text = (
+        "Estrébœuf, petite commune, compte 13 caméras, loin devant Nice, la championne. "
+        "La commune de la Somme a profité de l'aide proposée par le conseil départemental. "
+        "A savoir, le financement de 40 % du prix des travaux."
+    )
+    assert values(text, "funder") == {"Département de la Somme"}
+    # The next sentence, when it opens on the body, says it funds; no place but the
+    # region the page names.
+    text = (
+        "La vidéoprotection séduit dans les Hauts-de-France, selon une publication du "
+        "conseil régional. Ce dernier propose aux communes un soutien financier."
+    )
+    assert values(text, "funder") == {"Région Hauts-de-France"}
+    text = (
+        "La vidéoprotection séduit dans les Hauts-de-France, selon une publication du "
+        "conseil régional. Le maire propose aux communes un soutien financier."
+    )
+    assert values(text, "funder") == set()
