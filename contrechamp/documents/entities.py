@@ -2849,6 +2849,15 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     # or tagged by spaCy after one.
     for match in _COMPANY_CUE.finditer(text):
         raw, at = match["name"], match.start("name")
+        # "l'usine Plysorol de Magenta", "le magasin Leclerc de Brive": the company's
+        # premises in a town.
+        premises = _PREMISES_IN_TOWN.fullmatch(raw)
+        if (
+            premises
+            and _PREMISES_CUE.match(match.group())
+            and key(premises["town"]) in gazetteer().communes
+        ):
+            raw = premises["company"]
         name = _company_name(raw)
         # "Société Française de Télésurveillance dite SOFRATEL": the name it goes by.
         known_as = _KNOWN_AS.match(text, match.end())
@@ -2894,6 +2903,10 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     # named by its trade and a name, inside a sentence.
     for match in _TRADE_NAMED.finditer(text):
         _add_company(found, match["name"], match.start("name"), not_a_place=True)
+    for match in _KIND_NAMED.finditer(text):
+        first = key(match["name"].split()[0])
+        if first not in _LOOSE_NEIGHBOURS and first not in _NOT_A_COMPANY_START:
+            _add_company(found, match["name"], match.start("name"))
     # "L'association Vigie Liberté a demandé au juge": an association that goes to court
     # (an association of the field is in the gazetteer; a festival's is no organisation).
     for match in _LITIGANT_ASSOCIATION.finditer(text):
@@ -3100,6 +3113,19 @@ _TRADE_NAMED = re.compile(
     r"[A-ZÀ-Ý][a-zà-ÿ]*(?:ants?|ents?|aux|iens?|iennes?|[ée]e?s?|aires?|ifs?|ives?|iques?|"
     r"els?|elles?|ains?|aines?))\b)"
     r"(?:[ \u00a0](?:[A-ZÀ-Ý][\w&'’-]*)){1,3})(?![\w-])"
+)
+_PREMISES_CUE = re.compile(
+    r"(?:l['’]\s*usine|le\s+magasin|l['’]\s*[ée]tablissement|l['’]\s*enseigne)\b", re.I
+)
+_PREMISES_IN_TOWN = re.compile(
+    r"(?P<company>.+?)[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)(?P<town>[^ ].*)"
+)
+# "Leroy Industries", "SMP Technologies", "Axis Communications": a name and a word only
+# companies end their names with (in a sentence, not a heading in capitals).
+_KIND_NAMED = re.compile(
+    r"(?<![\w&'’.-])(?P<name>(?-i:[A-ZÀ-Ý][\w&'’-]*)(?:[ \u00a0](?-i:[A-ZÀ-Ý][\w&'’-]*)){0,2}"
+    r"[ \u00a0](?-i:Industries|Technologies|Technology|Systems|Solutions|Security|Electronics|"
+    r"Group|Logistics|Consulting|Engineering|Networks|Communications))(?![\w-])"
 )
 _AUTHORISATION_LINE = re.compile(
     r"^[ \t]*\d{2,4}(?:-\d{2,5}){2,4}[ \t]+[-–][ \t]+"

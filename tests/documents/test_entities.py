@@ -2846,3 +2846,19 @@ def test_a_body_that_funds_named_by_its_sentence_the_next_one_or_the_region_alon
         "conseil régional. Le maire propose aux communes un soutien financier."
     )
     assert values(text, "funder") == set()
+
+
+def test_companies_by_the_word_their_name_ends_with_and_their_premises_in_a_town():
+    text = 'Le tribunal de commerce a validé la reprise par le groupe "Leroy Industries".'
+    assert values(text, "organisation") == {"Leroy Industries"}
+    assert values("Le contrat est allé à Martin Technologies.", "organisation") == {
+        "Martin Technologies"
+    }
+    # Not a heading's words, nor an article and such a word.
+    assert values("Les Solutions Technologies sont là.", "organisation") == set()
+    # The company, not its premises' town.
+    text = "On pensait l'usine Plysorol de Magenta condamnée à disparaître."
+    assert values(text, "organisation") == {"Plysorol"}
+    # A company named after a town keeps its name.
+    text = "La société Transports de Rennes a gagné le marché."
+    assert values(text, "organisation") == {"Transports de Rennes"}
