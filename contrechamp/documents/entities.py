@@ -2158,6 +2158,23 @@ def _score_commune(
     # "le Barroux (Vaucluse)": in brackets after a place, the department.
     if re.search(r"\ben\s+\Z|\(\s*\Z", before, re.I) and key(name) in g.departments:
         return None
+    # "Laval Agglomération (34 communes, Mayenne)", "Entre Dore et Allier": a department's
+    # (or its river's) name, not the smaller commune of that name, without a cue.
+    if (
+        key(name) in g.departments
+        and not g.departments[key(name)].startswith("97")
+        and all(e.population < 20000 for e in entries)
+        and not (cue or postal)
+        # ("Entre Dore et Allier (CCEDA)": an acronym in brackets names no department.)
+        and not (
+            department_after
+            and (
+                department_after.group(1)[0].isdigit()
+                or key(department_after.group(1)) in g.departments
+            )
+        )
+    ):
+        return None
     if not postal:
         # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
         if (

@@ -2862,3 +2862,13 @@ def test_companies_by_the_word_their_name_ends_with_and_their_premises_in_a_town
     # A company named after a town keeps its name.
     text = "La société Transports de Rennes a gagné le marché."
     assert values(text, "organisation") == {"Transports de Rennes"}
+
+
+def test_a_departments_name_is_not_the_small_commune_of_that_name_without_a_cue():
+    text = "Laval Agglomération (34 communes, 113 854 hab., Mayenne) accueille l'usine."
+    assert values(text, "commune") == set()
+    text = "La Communauté de Communes Entre Dore et Allier (CCEDA) entend se renforcer."
+    assert values(text, "commune") == set()
+    assert values("Le maire de Mayenne installe des caméras.", "commune") == {"53147"}
+    # A city of that name stays one.
+    assert values("Vienne installe des caméras.", "commune") == {"38544"}
