@@ -359,6 +359,18 @@ class Gazetteer:
                 f"conseil régional {article}{region}",
             ):
                 self.organisations.append((alias, canonical, "funding_body", True, registry_id))
+        # A region before 2016 keeps its name in what it funded then ("la Région
+        # Rhône-Alpes", "le conseil régional de Picardie").
+        for region in FORMER_REGIONS:
+            canonical = f"Région {region}"
+            for alias in (
+                canonical,
+                f"conseil régional {region}",
+                f"conseil régional de {region}",
+                f"conseil régional d'{region}",
+                f"conseil régional du {region}",
+            ):
+                self.organisations.append((alias, canonical, "funding_body", True, None))
         # "le Département des Alpes-Maritimes finance": the department's own article.
         for _code, name, article in self.department_names:
             canonical = f"Département {article}{name}"
@@ -369,6 +381,12 @@ class Gazetteer:
                 canonical,
                 f"conseil départemental {article}{name}",
                 f"conseil général {article}{name}",
+                # "le conseil général de Haute-Savoie": a feminine name without its article.
+                *(
+                    [f"conseil départemental de {name}", f"conseil général de {name}"]
+                    if article == "de la "
+                    else []
+                ),
             ):
                 self.organisations.append((alias, canonical, "funding_body", True, registry_id))
         names_known = {key(a) for a, *_ in self.organisations}
@@ -1351,7 +1369,9 @@ _FUNDING_CUE = re.compile(
     r"environ[ \u00a0]+)?"
     + _MONEY_OR_SHARE
     + r"|\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
-    r"\bgrant|funded|funding",
+    r"\bgrant|funded|funding|"
+    # A funding programme named beside the body ("• Région … • DETR : 275 136 €").
+    r"(?-i:\b(?:DETR|DSIL|DSID|FIPDR?|FEDER|FEADER|FNADT|LEADER)\b)",
     re.I,
 )
 # "a refusé de participer", "n'est pas pris en charge", "sans y participer".
@@ -1531,6 +1551,7 @@ class _Page:
         found += organisations
         found += _bodies_that_fund(text, found, context)
         found += _named_funds(text, found)
+        found += _intercommunalities_that_fund(text, found)
         found += _technologies(text)
         found += _amounts(text)
         found += _dates(text, context)
@@ -2691,7 +2712,7 @@ _FUNDED_BY_BODY = re.compile(
 # after "par" (its items the funders a council names; each body in lower case ends its
 # item, as above).
 _FUNDER_ITEM = (
-    r"(?:l['’]\s*[ÉE]tat|l['’]\s*Europe|l['’]\s*Union\s+europ[ée]enne|la\s+commune|"
+    r"(?:(?:l['’]\s*)?[ÉE]tat|l['’]\s*Europe|l['’]\s*Union\s+europ[ée]enne|la\s+commune|"
     r"la\s+ville|la\s+m[ée]tropole|l['’]\s*agglom[ée]ration|la\s+communaut[ée]\s+de\s+"
     r"communes|la\s+CAF|le\s+d[ée]partement|la\s+r[ée]gion)(?![\w-])"
 )
@@ -2699,7 +2720,9 @@ _FUNDED_BY_LIST = re.compile(
     r"(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bpris(?:e|es)?\s+en\s+charge)"
     r"(?:\s+(?!(?:par|pas|plut[ôo]t|que|non|mais)\b)(?:\d+(?:[,.]\d+)?|[\w'’%-]+)){0,4}?"
     rf"\s+par\s+(?P<list>{_FUNDER_ITEM}(?:\s*,\s*{_FUNDER_ITEM})*"
-    rf"\s*,?\s+et\s+(?:par\s+)?{_FUNDER_ITEM})",
+    rf"\s*,?\s+et\s+(?:par\s+)?{_FUNDER_ITEM}|"
+    # ("financé par État, le département, la région.": commas only, to the clause's end.)
+    rf"{_FUNDER_ITEM}(?:\s*,\s*{_FUNDER_ITEM})+(?=\s*[.;:)\n]))",
     re.I,
 )
 _LISTED_BODY = re.compile(
@@ -2747,6 +2770,69 @@ _NAMED_FOUNDATION = re.compile(
     r"(?:(?:du|de[ \u00a0]+la|de[ \u00a0]+l['’]|des|de|d['’])[ \u00a0]*)?"
     rf"(?P<name>{_NAME_WORD}(?:[ \u00a0]+{_NAME_WORD})*)"
 )
+
+
+# An intercommunality by its name: "la communauté de communes du Pays châtillonnais", "la
+# Communauté d'agglomération de Mantes en Yvelines", "la Métropole de Lyon", "Pays de
+# l'Or Agglomération". Its name's words: capitalised, particles, or one adjective of a
+# place ("châtillonnais").
+_PLACE_NAME_WORDS = (
+    r"(?-i:[A-ZÀ-Ý][\w'’-]*)(?:[ \u00a0]+(?:(?-i:[A-ZÀ-Ý][\w'’-]*)|(?:de|du|des|la|le|les|en|sur|"
+    r"et)(?=[ \u00a0]+(?-i:[A-ZÀ-Ý]))|(?:l|d)['’](?=(?-i:[A-ZÀ-Ý]))|"
+    r"(?-i:[a-zà-ÿ]+(?:ais|aise|ois|oise|ien|ienne|in|ine)\b))){0,4}"
+)
+
+
+def _intercommunality(group: str) -> str:
+    return (
+        rf"(?P<{group}>(?:[Cc]ommunaut[ée][ \u00a0]+(?:de[ \u00a0]+communes|"
+        r"d['’][ \u00a0]*agglom[ée]ration|urbaine)|(?-i:M)[ée]tropole(?:[ \u00a0]+"
+        r"europ[ée]enne)?)[ \u00a0]+(?:(?:du|de[ \u00a0]+la|"
+        r"de[ \u00a0]+l['’]|des|de|d['’])[ \u00a0]*)?"
+        + _PLACE_NAME_WORDS
+        + r"|"
+        + _PLACE_NAME_WORDS
+        + r"[ \u00a0]+(?-i:Agglom[ée]ration|M[ée]tropole))(?![\w-])"
+        # Its acronym in brackets may follow: "(Camy)".
+        r"(?:[ \u00a0]*\([ \u00a0]*[\w-]{2,10}[ \u00a0]*\))?"
+    )
+
+
+# Tied to the funding itself, not only in a sentence about it (an intercommunality is as
+# often the one that installs the cameras another body funds): after "par" of a funding
+# participle, before a verb of giving, after a sum "pour" it, or beside "une subvention".
+_INTERCOMMUNALITY_FUNDS = re.compile(
+    r"(?:(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bpris(?:e|es)?[ \u00a0]+en[ \u00a0]+"
+    r"charge)(?:[ \u00a0]+(?!(?:par|pas|que|non|mais)\b)[\w'’%-]+){0,4}?[ \u00a0]+par[ \u00a0]+"
+    r"(?:la[ \u00a0]+)?|(?:€|euros?)[ \u00a0]+pour[ \u00a0]+la[ \u00a0]+|"
+    r"\b(?:subvention|aide|participation|contribution|fonds[ \u00a0]+de[ \u00a0]+concours)s?"
+    r"[ \u00a0]+"
+    r"(?:de[ \u00a0]+la|du|de)[ \u00a0]+)"
+    + _intercommunality("name")
+    + r"|"
+    + _intercommunality("name2")
+    + r"(?="
+    + _GIVES
+    + r"|[ \u00a0]+(?:une[ \u00a0]+)?(?:subvention|aide)\b)",
+    re.I,
+)
+
+
+def _intercommunalities_that_fund(text: str, found: list[Found]) -> list[Found]:
+    """An intercommunality named as the giver of a sum or a subsidy: a funder, by the
+    name the text gives it."""
+    result = []
+    for match in _INTERCOMMUNALITY_FUNDS.finditer(text):
+        group = "name" if match["name"] is not None else "name2"
+        start, end = match.span(group)
+        if any(f.kind == "funder" and f.start < end and start < f.end for f in found):
+            continue
+        if _NEGATION_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        name = " ".join(match.group(group).split())
+        value = name[0].upper() + name[1:]
+        result.append(Found("funder", name, value, start, end, 0.6))
+    return result
 
 
 def _named_funds(text: str, found: list[Found]) -> list[Found]:

@@ -2872,3 +2872,45 @@ def test_a_departments_name_is_not_the_small_commune_of_that_name_without_a_cue(
     assert values("Le maire de Mayenne installe des caméras.", "commune") == {"53147"}
     # A city of that name stays one.
     assert values("Vienne installe des caméras.", "commune") == {"38544"}
+
+
+def test_funders_of_the_eighteenth_round():
+    # A list after "par" with commas only, and "État" without its article.
+    text = (
+        "À Bourganeuf, l'ancien bar a été rénové pour 200 000 euros, en partie financé par "
+        "État, le département, la région."
+    )
+    assert values(text, "funder") == {"Département de la Creuse", "Région Nouvelle-Aquitaine"}
+    # A region before 2016 keeps its name; a department's name without its article.
+    text = (
+        "Les travaux, 1,17 million d'euros, sont financés à parts égales entre la Région "
+        "Rhône-Alpes et le conseil général de Haute-Savoie."
+    )
+    assert values(text, "funder") == {"Région Rhône-Alpes", "Département de la Haute-Savoie"}
+    # The MSA, the European funds.
+    text = "Le plan de financement est de 220 000 euros pour la CAF et de 20 000 euros pour la MSA."
+    assert values(text, "funder") == {"CAF", "MSA"}
+    assert values("491 136 € (hors demande de Fonds européens en cours)", "funder") == {
+        "Union européenne"
+    }
+    # A programme's acronym says a table of subsidies funds.
+    text = "À Chaulgnes :\n\n• Etat\n• DETR : 275 136 €\n• Région\n• ENVI : 26 000 €\n"
+    assert values(text, "funder") == {"DETR", "Région Bourgogne-Franche-Comté"}
+    # An intercommunality that gives a sum or a subsidy, by the name the text gives it.
+    text = (
+        "La majorité décroche de la Communauté d'agglomération de Mantes en Yvelines (Camy) "
+        "une subvention de 100 000 euros."
+    )
+    assert values(text, "funder") == {"Communauté d'agglomération de Mantes en Yvelines"}
+    text = "La somme de 118 000 euros pour la communauté de communes du Pays châtillonnais."
+    assert values(text, "funder") == {"Communauté de communes du Pays châtillonnais"}
+    assert values("Montpellier Méditerranée Métropole a financé 30 % du projet.", "funder") == {
+        "Montpellier Méditerranée Métropole"
+    }
+    # Not one that installs what others fund, nor one that does not fund.
+    text = (
+        "La communauté de communes du Pays de Gex a installé 40 caméras, subventionnées "
+        "par la DETR."
+    )
+    assert values(text, "funder") == {"DETR"}
+    assert values("La Métropole de Lyon n'a pas financé le projet.", "funder") == set()
