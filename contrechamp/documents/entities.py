@@ -1925,6 +1925,11 @@ _CITY_OF_DISTRICTS = re.compile(r"\b(?:Paris|Lyon|Marseille)\b")
 _BANKS_OF = re.compile(
     r"\b(?:rives?|berges?|bords?)\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+)\Z", re.I
 )
+_BUILDINGS_BEFORE = re.compile(
+    r"\b(?:[ée]glises|paroisses|chapelles|cath[ée]drales|basiliques|abbayes|coll[èe]ges|"
+    r"lyc[ée]es|[ée]coles|h[ôo]pitaux|cliniques)[ \u00a0]+\Z",
+    re.I,
+)
 _STREETS_BEFORE = re.compile(
     r"\b(?:rues|avenues|routes|chemins|boulevards|all[ée]es|impasses|places)[ \u00a0]+"
     r"(?:de[ \u00a0]+|d['’][ \u00a0]*)\Z",
@@ -2004,6 +2009,10 @@ def _communes(
             continue  # "les Rives de Saône": the river, not the village of its name
         # "les rues de Chelles, de Courtry, de Lagny": streets named after towns, each name
         # with its own "de" (not "dans les rues de Nice").
+        # "les chapelles Saint-Jean et Saint-Martin": buildings named after saints.
+        if _BUILDINGS_BEFORE.search(text, max(0, candidate.start - 30), candidate.start):
+            naming_end = candidate.end
+            continue
         if (
             _STREETS_BEFORE.search(text, max(0, candidate.start - 30), candidate.start)
             and _OWN_DE_AFTER.match(text, candidate.end)
@@ -2489,6 +2498,10 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
             code for code, names in names_in.items() if len(names - {name}) >= 2
         }
         if any(e.department in supported for e in item.places):
+            continue
+        # A city of its own name is what a text means by it ("à Paris et Bordeaux" in a
+        # text about Le Havre, not Bordeaux-Saint-Clair of the Seine-Maritime).
+        if any(e.population >= 20000 for e in item.places):
             continue
         shortened = g.short_forms.get(name, [])
         local = [e for e in shortened if e.department in supported]

@@ -2914,3 +2914,15 @@ def test_funders_of_the_eighteenth_round():
     )
     assert values(text, "funder") == {"DETR"}
     assert values("La Métropole de Lyon n'a pas financé le projet.", "funder") == set()
+
+
+def test_buildings_named_after_saints_and_a_city_by_its_own_name():
+    text = "L'église Saint-Michel et les chapelles Saint-Jean et Saint-Martin sont fermées."
+    assert values(text, "commune") == set()
+    assert values("Les écoles de Nice et Cannes ferment.", "commune") == {"06088", "06029"}
+    # In a text about Le Havre, Bordeaux is the city, not Bordeaux-Saint-Clair nearby.
+    text = (
+        "Au Havre, les drones ont surveillé la manifestation; à Montivilliers et à "
+        "Harfleur aussi. D'autres recours seront étudiés ce lundi à Paris et Bordeaux."
+    )
+    assert "33063" in values(text, "commune") and "76117" not in values(text, "commune")
