@@ -682,6 +682,13 @@ _ADMINISTRATIVE_COURT_SEATS = frozenset(
     "toulon toulouse versailles basse-terre cayenne fort-de-france mamoudzou noumea "
     "papeete saint-denis saint-martin saint-pierre saint-barthelemy".split()
 )
+# (The overseas courts are named after their territory: "le tribunal de Saint-Denis" is a
+# judicial one.)
+_MAINLAND_COURT_SEATS = _ADMINISTRATIVE_COURT_SEATS - {
+    key(seat)
+    for seat in "basse-terre cayenne fort-de-france mamoudzou noumea papeete saint-denis "
+    "saint-martin saint-pierre saint-barthelemy".split()
+}
 # The seats of the administrative courts of appeal.
 _APPEAL_SEATS = {
     "bordeaux",
@@ -1251,13 +1258,17 @@ _LAND_NOUNS = frozenset(
 )
 # Areas that are islands, and communes too: "à La Réunion" is the island.
 _ISLANDS_AFTER_A = {"la reunion", "reunion"}
+# A syndicate's delegates and the commune each stands for, after a person's name: "Denis
+# EURIAT (titulaire BORVILLE)", "Annie Marin (suppléante DAMAS AUX BOIS)" (not a
+# contract's holder: "Lot 1 (titulaire ORANGE)").
+_DELEGATE_OF = (
+    r"(?-i:[A-ZÀ-Ý][\w'’-]+)[ \u00a0]*\((?:d[ée]l[ée]gu[ée]e?s?[ \u00a0]+)?"
+    r"(?:titulaires?|suppl[ée]ante?s?|d[ée]l[ée]gu[ée]e?s?)\s+$"
+)
 # The cues that still count in a heading in capitals ("COMMUNE DE NICE", "A ANDREZIEUX").
 _STRONG_CUE = re.compile(
     r"(?:communes?|villes?|mairie|maire|municipalit[ée]|conseil municipal|habitants)\s+"
-    r"(?:de|d['’]|du|des)\s*$|(?:\bà|(?-i:\bA))\s+$|"
-    # A syndicate's delegates and the commune each stands for: "Denis EURIAT (titulaire
-    # BORVILLE)", "(suppléante DAMAS AUX BOIS)".
-    r"\((?:titulaires?|suppl[ée]ante?s?|d[ée]l[ée]gu[ée]e?s?)\s+$",
+    r"(?:de|d['’]|du|des)\s*$|(?:\bà|(?-i:\bA))\s+$|" + _DELEGATE_OF,
     re.I,
 )
 # A street, a building, a court or a club named after a place: "rue de Rennes", "Porte
@@ -1285,9 +1296,10 @@ _NAMED_AFTER_PLACE = re.compile(
     # A department's arrondissement, not a city's ("le 7e arrondissement de Paris").
     r"(?<![\dIVX][eè]\s)(?<![\dIVX][eè]me\s)(?<![\dIVX]er\s)arrondissement|"
     r"olympique|racing\s+club|"
-    # The Games named after their city ("les Jeux olympiques de Paris", "les JO de Paris").
-    r"jeux(?:[ \u00a0]+olympiques(?:[ \u00a0]+et[ \u00a0]+paralympiques)?)?)|"
-    r"(?-i:\b(?:JOP?|OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
+    # The Games named after their city ("les Jeux olympiques de Paris", "les JO de Paris",
+    # "les JO 2024 de Paris"; not "l'aire de jeux de Lunel").
+    r"jeux[ \u00a0]+(?:olympiques|paralympiques)(?:[ \u00a0]+et[ \u00a0]+paralympiques)?)|"
+    r"(?-i:\b(?:JOP?(?:[ \u00a0]+\d{4})?|OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
     # Intercommunal syndicates ("le SIVOS de La Baronnie").
     r"TGI|SIVOS|SIVOM|SIVU|SIRP|SIAEP|SMICTOM|SICTOM|SIEA|SDEHG)))\s+"
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
@@ -1388,7 +1400,9 @@ _COURT_COSTS = re.compile(
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 # A sentence that opens on the body the one before ended with.
-_ANAPHORA = re.compile(r"\s*(?:Ce[ \u00a0]+dernier|Cette[ \u00a0]+derni[èe]re|Celui-ci|Celle-ci)\b")
+_ANAPHORA = re.compile(
+    r"\s*(?:(?P<masculine>Ce[ \u00a0]+dernier|Celui-ci)|Cette[ \u00a0]+derni[èe]re|Celle-ci)\b"
+)
 
 
 def _sentence_bounds(ends: list[int], start: int, end: int, length: int) -> tuple[int, int]:
@@ -1404,9 +1418,16 @@ def _funding_near(text: str, ends: list[int], start: int, end: int) -> bool:
     300 characters on each side (a page without full stops is no sentence)."""
     left, right = _sentence_bounds(ends, start, end, len(text))
     # "…une publication du conseil régional. Ce dernier propose aux communes un soutien
-    # financier": the next sentence, when it opens on the body.
-    if _ANAPHORA.match(text, right + 1):
-        right = _sentence_bounds(ends, right + 1, right + 2, len(text))[1]
+    # financier": the next sentence, when it opens on the body that ends this one.
+    if (
+        end >= right - 20
+        and (opening := _ANAPHORA.match(text, right))
+        # Of the body's gender: "Ce dernier", the conseil or the Département; "Cette
+        # dernière", the Région.
+        and bool(opening["masculine"])
+        == key(text[start:end]).startswith(("conseil", "departement"))
+    ):
+        right = _sentence_bounds(ends, opening.end(), opening.end() + 1, len(text))[1]
     low, high = max(left, start - 300), min(right, end + 300)
     # In the sentence, and a little past its end: "l'article L. 761-1" holds a full stop.
     if _COURT_COSTS.search(text, low, min(len(text), high + 40)):
@@ -1930,13 +1951,6 @@ _BUILDINGS_BEFORE = re.compile(
     r"lyc[ée]es|[ée]coles|h[ôo]pitaux|cliniques)[ \u00a0]+\Z",
     re.I,
 )
-_STREETS_BEFORE = re.compile(
-    r"\b(?:rues|avenues|routes|chemins|boulevards|all[ée]es|impasses|places)[ \u00a0]+"
-    r"(?:de[ \u00a0]+|d['’][ \u00a0]*)\Z",
-    re.I,
-)
-_OWN_DE_GAP = re.compile(r"[ \u00a0]*(?:,|\bet\b)[ \u00a0]*(?:de[ \u00a0]+|d['’][ \u00a0]*)")
-_OWN_DE_AFTER = re.compile(_OWN_DE_GAP.pattern + r"(?-i:[A-ZÀ-Ý])")
 # Between two names of a list ("Brillac, Lessac ou encore Brigueuil").
 _LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)(?:\s+(?:encore|aussi|enfin))?\s*")
 # Between two names of a list: a separator, and perhaps names that are no communes
@@ -1989,7 +2003,7 @@ def _communes(
     listed_context = replace(context, departments=listing) if on_lines.departments else context
     # The end of the last name read as part of a thing named after a place, when the
     # names after it continue its list ("les tribunaux de Paris, Lille ou encore Rennes").
-    naming_end = street_end = -1
+    naming_end = -1
     rejected: list[tuple[_Candidate, Context]] = []
     for candidate in candidates:
         gap = text[naming_end : candidate.start] if naming_end >= 0 else ""
@@ -2013,13 +2027,6 @@ def _communes(
         if _BUILDINGS_BEFORE.search(text, max(0, candidate.start - 30), candidate.start):
             naming_end = candidate.end
             continue
-        if (
-            _STREETS_BEFORE.search(text, max(0, candidate.start - 30), candidate.start)
-            and _OWN_DE_AFTER.match(text, candidate.end)
-        ) or (street_end >= 0 and _OWN_DE_GAP.fullmatch(text, street_end, candidate.start)):
-            street_end = candidate.end
-            continue
-        street_end = -1
         head = _NAMED_AFTER_PLACE.search(text[max(0, candidate.start - 60) : candidate.start])
         # A list after a plural ("les tribunaux de Paris, Lille…"), not after "l'avenue de
         # Paris, Vincennes a installé…".
@@ -2187,23 +2194,6 @@ def _score_commune(
     # "en Loire", "en Savoie": French puts "en" before a department, "à" before a town;
     # "le Barroux (Vaucluse)": in brackets after a place, the department.
     if re.search(r"\ben\s+\Z|\(\s*\Z", before, re.I) and key(name) in g.departments:
-        return None
-    # "Laval Agglomération (34 communes, Mayenne)", "Entre Dore et Allier": a department's
-    # (or its river's) name, not the smaller commune of that name, without a cue.
-    if (
-        key(name) in g.departments
-        and not g.departments[key(name)].startswith("97")
-        and all(e.population < 20000 for e in entries)
-        and not (cue or postal)
-        # ("Entre Dore et Allier (CCEDA)": an acronym in brackets names no department.)
-        and not (
-            department_after
-            and (
-                department_after.group(1)[0].isdigit()
-                or key(department_after.group(1)) in g.departments
-            )
-        )
-    ):
         return None
     if not postal:
         # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
@@ -2639,18 +2629,35 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
                 # "La commune de la Somme a profité de l'aide du conseil départemental":
                 # the one department of the document its sentence names.
                 left, right = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
+                sentence = text[left:right]
                 said = {
                     g.area_keys[m.group()]
-                    for m in g.area_key_pattern.finditer(key(text[left:right]))
+                    for m in g.area_key_pattern.finditer(key(sentence))
+                    # Not "Romans-sur-Isère", "Aurec-sur-Loire".
+                    if not re.search(r"\b(?:sur|sous|les|lez|en)\s+\Z", key(sentence)[: m.start()])
+                    # Not "la somme de 30 000 euros".
+                    and (
+                        (written := _AREA_AS_WRITTEN.get(g.area_keys[m.group()])) is None
+                        or written.search(sentence)
+                    )
                 } & departments
                 if len(said) == 1:
                     local = said
         local_regions = {g.department_regions.get(code) for code in local} - {None}
         if not local:
-            # No place but the regions the document names ("dans les Hauts-de-France").
+            # No place but the region the document names as one ("dans les
+            # Hauts-de-France", "en Occitanie"; not "comme l'avait fait la Bretagne").
             local_regions = {
-                g.department_regions.get(code) for code in context.region_departments
-            } - {None}
+                region
+                for region in {
+                    g.department_regions.get(code) for code in context.region_departments
+                }
+                if region
+                and re.search(
+                    r"\b(?:en|dans les|dans la|dans l)\s+" + re.escape(key(region)) + r"\b",
+                    key(text),
+                )
+            }
         if not candidates and regional and len(local_regions) == 1:
             candidates = [f"Région {next(iter(local_regions))}"]
         elif not candidates and not regional and len(local) == 1:
@@ -2972,6 +2979,8 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             premises
             and _PREMISES_CUE.match(match.group())
             and key(premises["town"]) in gazetteer().communes
+            # A proper name, not a trade ("l'usine Fonderie de Bretagne").
+            and key(premises["company"].split()[0]) not in _TRADE_NOUNS
         ):
             raw = premises["company"]
         name = _company_name(raw)
@@ -3021,7 +3030,15 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         _add_company(found, match["name"], match.start("name"), not_a_place=True)
     for match in _KIND_NAMED.finditer(text):
         first = key(match["name"].split()[0])
-        if first not in _LOOSE_NEIGHBOURS and first not in _NOT_A_COMPANY_START:
+        # One proper name, the whole name: not "les Nouvelles Technologies", nor "Unmanned
+        # Aircraft Systems" (a word in capitals before it, other than "Selon").
+        before = _CAPITALISED_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if (
+            first not in _LOOSE_NEIGHBOURS
+            and first not in _NOT_A_COMPANY_START
+            and first not in _NOT_A_COMPANY_NAME
+            and (before is None or key(before.group(1)) in _LOOSE_NEIGHBOURS)
+        ):
             _add_company(found, match["name"], match.start("name"))
     # "L'association Vigie Liberté a demandé au juge": an association that goes to court
     # (an association of the field is in the gazetteer; a festival's is no organisation).
@@ -3230,6 +3247,21 @@ _TRADE_NAMED = re.compile(
     r"els?|elles?|ains?|aines?))\b)"
     r"(?:[ \u00a0](?:[A-ZÀ-Ý][\w&'’-]*)){1,3})(?![\w-])"
 )
+# Words before "Technologies", "Security"… that make a phrase, not a company's name.
+_NOT_A_COMPANY_NAME = frozenset(
+    "nouvelles nouveaux nouvelle hautes grandes petites futures advanced smart digital global "
+    "national homeland federal consumer privacy information services industries technologies "
+    "technology systems solutions security electronics group logistics consulting engineering "
+    "networks communications".split()
+)
+# A trade's noun before "de <town>": a company's whole name ("l'usine Fonderie de
+# Bretagne", "les Papeteries de Condat"), not its premises in a town.
+_TRADE_NOUNS = frozenset(
+    "fonderie fonderies papeterie papeteries forge forges credit hospices aeroports aeroport "
+    "ateliers atelier chantiers verrerie verreries tuilerie tuileries brasserie brasseries "
+    "laiterie laiteries scierie scieries manufacture mines salins compagnie banque caisse "
+    "societe etablissements filature cristallerie faiencerie distillerie".split()
+)
 _PREMISES_CUE = re.compile(
     r"(?:l['’]\s*usine|le\s+magasin|l['’]\s*[ée]tablissement|l['’]\s*enseigne)\b", re.I
 )
@@ -3239,9 +3271,10 @@ _PREMISES_IN_TOWN = re.compile(
 # "Leroy Industries", "SMP Technologies", "Axis Communications": a name and a word only
 # companies end their names with (in a sentence, not a heading in capitals).
 _KIND_NAMED = re.compile(
-    r"(?<![\w&'’.-])(?P<name>(?-i:[A-ZÀ-Ý][\w&'’-]*)(?:[ \u00a0](?-i:[A-ZÀ-Ý][\w&'’-]*)){0,2}"
+    r"(?<![\w&'’.-])(?P<name>(?-i:[A-ZÀ-Ý][\w&'’-]*)"
     r"[ \u00a0](?-i:Industries|Technologies|Technology|Systems|Solutions|Security|Electronics|"
     r"Group|Logistics|Consulting|Engineering|Networks|Communications))(?![\w-])"
+    r"(?![ \u00a0]+(?-i:[A-ZÀ-Ý]))"
 )
 _AUTHORISATION_LINE = re.compile(
     r"^[ \t]*\d{2,4}(?:-\d{2,5}){2,4}[ \t]+[-–][ \t]+"
@@ -3293,15 +3326,19 @@ def _holder_name(text: str, start: int, end: int) -> tuple[str, int, int]:
 
 
 # Not "groupe": political groups of a council ("le groupe Ensemble pour Nice").
-# (Not a syndicate's delegate: "(titulaire BORVILLE)", the commune one stands for.)
-_ORG_CUE = re.compile(
-    r"(?:soci[ée]t[ée]|entreprise|prestataire|(?<!\()titulaire|start-up)\s+", re.I
-)
+_ORG_CUE = re.compile(r"(?:soci[ée]t[ée]|entreprise|prestataire|titulaire|start-up)\s+", re.I)
+_DELEGATE_BEFORE = re.compile(_DELEGATE_OF, re.I)
 
 
 def _company_cues(text: str) -> list[int]:
-    """Where a name spaCy tags as an organisation is a company's: right after a cue."""
-    return [m.end() for m in _ORG_CUE.finditer(text) if m.end() - m.start() <= 30]
+    """Where a name spaCy tags as an organisation is a company's: right after a cue (not
+    a syndicate's delegate: "Denis EURIAT (titulaire BORVILLE)")."""
+    return [
+        m.end()
+        for m in _ORG_CUE.finditer(text)
+        if m.end() - m.start() <= 30
+        and not _DELEGATE_BEFORE.search(text, max(0, m.start() - 40), m.end())
+    ]
 
 
 # "la société Chausséa", "l'entreprise « Acme »", "SAS MC Donald's Pole Sud": a name in
@@ -3608,7 +3645,15 @@ def _institutions(text: str) -> list[Found]:
         bare = kind == "Tribunal administratif" and not match["administrative"]
         if bare and administrative is None:
             administrative = bool(_ADMINISTRATIVE_COURTS.search(text))
-        if bare and not administrative:
+        if bare and not (
+            administrative
+            and all(
+                key(word) in _MAINLAND_COURT_SEATS
+                for word in re.findall(r"[A-ZÀ-Ý][\w'’-]*", match["list"])
+                # (A name no commune has, a typo, says nothing.)
+                if key(word) in g.communes
+            )
+        ):
             continue
         for word in re.finditer(r"[A-ZÀ-Ý][\w'’-]*", match["list"]):
             towns = g.communes.get(key(word.group()))
