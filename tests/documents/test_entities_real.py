@@ -23,20 +23,20 @@ from tests.documents.evaluation import (
 pytestmark = pytest.mark.django_db
 
 MARGIN = 0.03
-# (precision, recall) on the held-out part (324 texts: 18 of the sixteenth round, measured
-# first with rules that had not read them; the labels of rounds 2 to 16 settled with a
-# second annotator's), measured 2026-12-04 (tenth session) with
+# (precision, recall) on the held-out part (354 texts: 13 of the seventeenth round and 17
+# of the eighteenth, measured first with rules that had not read them; the labels of rounds
+# 2 to 18 settled with a second annotator's), measured 2026-12-04 (eleventh session) with
 # `.venv/bin/python -m tests.documents.evaluation --held-out`, cut to two decimals.
 MEASURED = {
-    "commune": (0.94, 0.88),  # 642 / 676 found, 725 labels
-    "organisation": (0.92, 0.73),  # 380 / 413 found, 514 labels
+    "commune": (0.95, 0.87),  # 763 / 803 found, 870 labels
+    "organisation": (0.92, 0.73),  # 411 / 446 found, 560 labels
     "technology": (0.98, 0.92),
-    "funder": (0.92, 0.71),  # 79 / 85 found, 111 labels: one miss is 0.009
-    "amount": (0.99, 0.94),
-    "date": (0.97, 0.93),
+    "funder": (0.93, 0.70),  # 92 / 98 found, 130 labels
+    "amount": (0.98, 0.94),
+    "date": (0.97, 0.92),
 }
 FLOOR = {kind: (p - MARGIN, r - MARGIN) for kind, (p, r) in MEASURED.items()}
-# The targets, not all reached (docs/quality.md): communes precision 0.95,
+# The targets, not all reached (docs/quality.md): communes recall 0.90,
 # organisations recall 0.85, funders recall 0.80.
 
 
