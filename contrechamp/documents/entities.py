@@ -1743,6 +1743,10 @@ def _joins_across_lines(word: Token, gap: str) -> bool:
     return bool(match and (match.group(1) or word.key in _NAME_PARTICLES))
 
 
+_SAINT_ABBREVIATIONS = frozenset({"st", "ste", "sts", "stes"})
+_ABBREVIATION_GAP = re.compile(r"\.[ \u00a0]?|\.-")
+
+
 def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Candidate]:
     """The capitalised names of the page that are communes' names, longest first, and not
     a piece of a department's, region's or coast's name."""
@@ -1766,7 +1770,10 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             span = words[i : i + length]
             gaps = [text[a.end : b.start] for a, b in zip(span, span[1:], strict=False)]
             if not all(
-                joins_name_words(gap) or _joins_across_lines(a, gap)
+                joins_name_words(gap)
+                or _joins_across_lines(a, gap)
+                # "St. Calais", "Ste.-Maxime": the abbreviation's full stop.
+                or (a.text.lower() in _SAINT_ABBREVIATIONS and _ABBREVIATION_GAP.fullmatch(gap))
                 for a, gap in zip(span, gaps, strict=False)
             ):
                 continue

@@ -2955,3 +2955,10 @@ def test_what_the_review_of_the_eleventh_session_found():
     assert values(text, "organisation") == set()
     # A contract's holder in a procurement table is the company, not the town.
     assert values("Lot 1 (titulaire ORANGE) pour la fibre.", "commune") == set()
+
+
+def test_a_saints_abbreviation_with_its_full_stop():
+    # "St. Calais" is Saint-Calais (Sarthe), not Calais.
+    assert values("Les caméras arrivent à St. Calais.", "commune") == {"72269"}
+    assert values("La commune de Ste.-Maxime vote.", "commune") == {"83115"}
+    assert values("Les caméras arrivent à St Calais.", "commune") == {"72269"}
