@@ -2804,8 +2804,8 @@ _NAMED_FOUNDATION = re.compile(
 # l'Or Agglomération". Its name's words: capitalised, particles, or one adjective of a
 # place ("châtillonnais").
 _PLACE_NAME_WORDS = (
-    r"(?-i:[A-ZÀ-Ý][\w'’-]*)(?:[ \u00a0]+(?:(?-i:[A-ZÀ-Ý][\w'’-]*)|(?:de|du|des|la|le|les|en|sur|"
-    r"et)(?=[ \u00a0]+(?-i:[A-ZÀ-Ý]))|(?:l|d)['’](?=(?-i:[A-ZÀ-Ý]))|"
+    r"(?-i:[A-ZÀ-Ý][\w'’-]*)(?:[ \u00a0]+(?:(?:l|d)['’])?(?:(?-i:[A-ZÀ-Ý][\w'’-]*)|"
+    r"(?:de|du|des|la|le|les|en|sur|et)(?=[ \u00a0]+(?:(?:l|d)['’])?(?-i:[A-ZÀ-Ý]))|"
     r"(?-i:[a-zà-ÿ]+(?:ais|aise|ois|oise|ien|ienne|in|ine)\b))){0,4}"
 )
 

@@ -2890,6 +2890,8 @@ def test_funders_of_the_eighteenth_round():
     assert values(text, "funder") == {"Communauté d'agglomération de Mantes en Yvelines"}
     text = "La somme de 118 000 euros pour la communauté de communes du Pays châtillonnais."
     assert values(text, "funder") == {"Communauté de communes du Pays châtillonnais"}
+    text = "La communauté d'agglomération du Pays de l'Or apporte une subvention de 50 000 euros."
+    assert values(text, "funder") == {"Communauté d'agglomération du Pays de l'Or"}
     assert values("Montpellier Méditerranée Métropole a financé 30 % du projet.", "funder") == {
         "Montpellier Méditerranée Métropole"
     }
