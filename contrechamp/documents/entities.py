@@ -673,18 +673,17 @@ _COURT_SEATS = {
     "cergy": "Cergy-Pontoise",
     "chalons": "Châlons-en-Champagne",
 }
-# The seats of the administrative courts (tribunaux administratifs), as keys.
-_ADMINISTRATIVE_COURT_SEATS = frozenset(
+# The seats of the administrative courts (tribunaux administratifs), as keys. (The
+# overseas courts are named after their territory: "le tribunal de Saint-Denis" is a
+# judicial one.)
+_MAINLAND_COURT_SEATS = frozenset(
     key(seat)
     for seat in "amiens bastia besancon bordeaux caen cergy-pontoise chalons-en-champagne "
     "clermont-ferrand dijon grenoble lille limoges lyon marseille melun montpellier "
     "montreuil nancy nantes nice nimes orleans paris pau poitiers rennes rouen strasbourg "
-    "toulon toulouse versailles basse-terre cayenne fort-de-france mamoudzou noumea "
-    "papeete saint-denis saint-martin saint-pierre saint-barthelemy".split()
+    "toulon toulouse versailles".split()
 )
-# (The overseas courts are named after their territory: "le tribunal de Saint-Denis" is a
-# judicial one.)
-_MAINLAND_COURT_SEATS = _ADMINISTRATIVE_COURT_SEATS - {
+_ADMINISTRATIVE_COURT_SEATS = _MAINLAND_COURT_SEATS | {
     key(seat)
     for seat in "basse-terre cayenne fort-de-france mamoudzou noumea papeete saint-denis "
     "saint-martin saint-pierre saint-barthelemy".split()
@@ -2028,8 +2027,6 @@ def _communes(
             e.population < 5000 for e in candidate.entries
         ):
             continue  # "les Rives de Saône": the river, not the village of its name
-        # "les rues de Chelles, de Courtry, de Lagny": streets named after towns, each name
-        # with its own "de" (not "dans les rues de Nice").
         # "les chapelles Saint-Jean et Saint-Martin": buildings named after saints.
         if _BUILDINGS_BEFORE.search(text, max(0, candidate.start - 30), candidate.start):
             naming_end = candidate.end
@@ -2579,6 +2576,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     }
     result: list[Found] = []
     sentence_ends: list[int] | None = None
+    text_key: str | None = None  # the page's key, read when a body has no place to go by
     matches = [*_BARE_BODY.finditer(text), *_BODY_SHARE.finditer(text)]
     matches += _FUNDING_OF_BODY.finditer(text)
     matches += _LOWER_BODY_FUNDS.finditer(text)
@@ -2637,11 +2635,12 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
                 # the one department of the document its sentence names.
                 left, right = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
                 sentence = text[left:right]
+                sentence_key = key(sentence)
                 said = {
                     g.area_keys[m.group()]
-                    for m in g.area_key_pattern.finditer(key(sentence))
+                    for m in g.area_key_pattern.finditer(sentence_key)
                     # Not "Romans-sur-Isère", "Aurec-sur-Loire".
-                    if not re.search(r"\b(?:sur|sous|les|lez|en)\s+\Z", key(sentence)[: m.start()])
+                    if not re.search(r"\b(?:sur|sous|les|lez|en)\s+\Z", sentence_key[: m.start()])
                     # Not "la somme de 30 000 euros".
                     and (
                         (written := _AREA_AS_WRITTEN.get(g.area_keys[m.group()])) is None
@@ -2652,6 +2651,8 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
                     local = said
         local_regions = {g.department_regions.get(code) for code in local} - {None}
         if not local:
+            if text_key is None:
+                text_key = key(text)
             # No place but the region the document names as one ("dans les
             # Hauts-de-France", "en Occitanie"; not "comme l'avait fait la Bretagne").
             local_regions = {
@@ -2662,7 +2663,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
                 if region
                 and re.search(
                     r"\b(?:en|dans les|dans la|dans l)\s+" + re.escape(key(region)) + r"\b",
-                    key(text),
+                    text_key,
                 )
             }
         if not candidates and regional and len(local_regions) == 1:
@@ -3254,13 +3255,17 @@ _TRADE_NAMED = re.compile(
     r"els?|elles?|ains?|aines?))\b)"
     r"(?:[ \u00a0](?:[A-ZÀ-Ý][\w&'’-]*)){1,3})(?![\w-])"
 )
-# Words before "Technologies", "Security"… that make a phrase, not a company's name.
+# The words only companies end their names with ("Leroy Industries").
+_COMPANY_KIND_WORDS = (
+    "Industries Technologies Technology Systems Solutions Security Electronics Group "
+    "Logistics Consulting Engineering Networks Communications"
+).split()
+# Words before "Technologies", "Security"… that make a phrase, not a company's name (one
+# of those words too: "les Solutions Technologies").
 _NOT_A_COMPANY_NAME = frozenset(
     "nouvelles nouveaux nouvelle hautes grandes petites futures advanced smart digital global "
-    "national homeland federal consumer privacy information services industries technologies "
-    "technology systems solutions security electronics group logistics consulting engineering "
-    "networks communications".split()
-)
+    "national homeland federal consumer privacy information services".split()
+) | {word.lower() for word in _COMPANY_KIND_WORDS}
 # A trade's noun before "de <town>": a company's whole name ("l'usine Fonderie de
 # Bretagne", "les Papeteries de Condat"), not its premises in a town.
 _TRADE_NOUNS = frozenset(
@@ -3279,8 +3284,7 @@ _PREMISES_IN_TOWN = re.compile(
 # companies end their names with (in a sentence, not a heading in capitals).
 _KIND_NAMED = re.compile(
     r"(?<![\w&'’.-])(?P<name>(?-i:[A-ZÀ-Ý][\w&'’-]*)"
-    r"[ \u00a0](?-i:Industries|Technologies|Technology|Systems|Solutions|Security|Electronics|"
-    r"Group|Logistics|Consulting|Engineering|Networks|Communications))(?![\w-])"
+    r"[ \u00a0](?-i:" + "|".join(_COMPANY_KIND_WORDS) + r"))(?![\w-])"
     r"(?![ \u00a0]+(?-i:[A-ZÀ-Ý]))"
 )
 _AUTHORISATION_LINE = re.compile(
@@ -3650,19 +3654,20 @@ def _institutions(text: str) -> list[Found]:
             else ("Cour administrative d'appel")
         )
         bare = kind == "Tribunal administratif" and not match["administrative"]
+        words = list(re.finditer(r"[A-ZÀ-Ý][\w'’-]*", match["list"]))
         if bare and administrative is None:
             administrative = bool(_ADMINISTRATIVE_COURTS.search(text))
         if bare and not (
             administrative
             and all(
-                key(word) in _MAINLAND_COURT_SEATS
-                for word in re.findall(r"[A-ZÀ-Ý][\w'’-]*", match["list"])
+                key(word.group()) in _MAINLAND_COURT_SEATS
+                for word in words
                 # (A name no commune has, a typo, says nothing.)
-                if key(word) in g.communes
+                if key(word.group()) in g.communes
             )
         ):
             continue
-        for word in re.finditer(r"[A-ZÀ-Ý][\w'’-]*", match["list"]):
+        for word in words:
             towns = g.communes.get(key(word.group()))
             seat = key(word.group()) in _ADMINISTRATIVE_COURT_SEATS
             # (Cergy-Pontoise, a seat, is two communes.)
