@@ -2800,27 +2800,26 @@ _NAMED_FOUNDATION = re.compile(
 )
 
 
+# Between two words of a name: spaces, and perhaps the end of a line (a PDF's line may
+# end inside the name: "la communauté\nd'agglomération").
+_GAP = r"(?:[ \u00a0]+\n?[ \u00a0]*|\n[ \u00a0]*)"
 # An intercommunality by its name: "la communauté de communes du Pays châtillonnais", "la
 # Communauté d'agglomération de Mantes en Yvelines", "la Métropole de Lyon", "Pays de
 # l'Or Agglomération". Its name's words: capitalised, particles, or one adjective of a
 # place ("châtillonnais").
 _PLACE_NAME_WORDS = (
-    r"(?-i:[A-ZÀ-Ý][\w'’-]*)(?:[ \u00a0]+(?:(?:l|d)['’])?(?:(?-i:[A-ZÀ-Ý][\w'’-]*)|"
-    r"(?:de|du|des|la|le|les|en|sur|et)(?=[ \u00a0]+(?:(?:l|d)['’])?(?-i:[A-ZÀ-Ý]))|"
+    rf"(?-i:[A-ZÀ-Ý][\w'’-]*)(?:{_GAP}(?:(?:l|d)['’])?(?:(?-i:[A-ZÀ-Ý][\w'’-]*)|"
+    rf"(?:de|du|des|la|le|les|en|sur|et)(?={_GAP}(?:(?:l|d)['’])?(?-i:[A-ZÀ-Ý]))|"
     r"(?-i:[a-zà-ÿ]+(?:ais|aise|ois|oise|ien|ienne|in|ine)\b))){0,4}"
 )
 
 
 def _intercommunality(group: str) -> str:
     return (
-        rf"(?P<{group}>(?:[Cc]ommunaut[ée][ \u00a0]+(?:de[ \u00a0]+communes|"
-        r"d['’][ \u00a0]*agglom[ée]ration|urbaine)|(?-i:M)[ée]tropole(?:[ \u00a0]+"
-        r"europ[ée]enne)?)[ \u00a0]+(?:(?:du|de[ \u00a0]+la|"
-        r"de[ \u00a0]+l['’]|des|de|d['’])[ \u00a0]*)?"
-        + _PLACE_NAME_WORDS
-        + r"|"
-        + _PLACE_NAME_WORDS
-        + r"[ \u00a0]+(?-i:Agglom[ée]ration|M[ée]tropole))(?![\w-])"
+        rf"(?P<{group}>(?:[Cc]ommunaut[ée]{_GAP}(?:de{_GAP}communes|"
+        rf"d['’][ \u00a0]*agglom[ée]ration|urbaine)|(?-i:M)[ée]tropole(?:{_GAP}"
+        rf"europ[ée]enne)?){_GAP}(?:(?:du|de{_GAP}la|de{_GAP}l['’]|des|de|d['’])[ \u00a0]*)?"
+        rf"{_PLACE_NAME_WORDS}|{_PLACE_NAME_WORDS}{_GAP}(?-i:Agglom[ée]ration|M[ée]tropole))(?![\w-])"
         # Its acronym in brackets may follow: "(Camy)".
         r"(?:[ \u00a0]*\([ \u00a0]*[\w-]{2,10}[ \u00a0]*\))?"
     )
@@ -2830,18 +2829,17 @@ def _intercommunality(group: str) -> str:
 # often the one that installs the cameras another body funds): after "par" of a funding
 # participle, before a verb of giving, after a sum "pour" it, or beside "une subvention".
 _INTERCOMMUNALITY_FUNDS = re.compile(
-    r"(?:(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bpris(?:e|es)?[ \u00a0]+en[ \u00a0]+"
-    r"charge)(?:[ \u00a0]+(?!(?:par|pas|que|non|mais)\b)[\w'’%-]+){0,4}?[ \u00a0]+par[ \u00a0]+"
-    r"(?:la[ \u00a0]+)?|(?:€|euros?)[ \u00a0]+pour[ \u00a0]+la[ \u00a0]+|"
-    r"\b(?:subvention|aide|participation|contribution|fonds[ \u00a0]+de[ \u00a0]+concours)s?"
-    r"[ \u00a0]+"
-    r"(?:de[ \u00a0]+la|du|de)[ \u00a0]+)"
+    rf"(?:(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bpris(?:e|es)?{_GAP}en{_GAP}"
+    rf"charge)(?:{_GAP}(?!(?:par|pas|que|non|mais)\b)[\w'’%-]+){{0,4}}?{_GAP}par{_GAP}"
+    rf"(?:la{_GAP})?|(?:€|euros?){_GAP}pour{_GAP}la{_GAP}|"
+    rf"\b(?:subvention|aide|participation|contribution|fonds{_GAP}de{_GAP}concours)s?{_GAP}"
+    rf"(?:de{_GAP}la|du|de){_GAP})"
     + _intercommunality("name")
     + r"|"
     + _intercommunality("name2")
     + r"(?="
     + _GIVES
-    + r"|[ \u00a0]+(?:une[ \u00a0]+)?(?:subvention|aide)\b)",
+    + rf"|{_GAP}(?:une{_GAP})?(?:subvention|aide)\b)",
     re.I,
 )
 

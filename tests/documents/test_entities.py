@@ -2892,6 +2892,12 @@ def test_funders_of_the_eighteenth_round():
     assert values(text, "funder") == {"Communauté de communes du Pays châtillonnais"}
     text = "La communauté d'agglomération du Pays de l'Or apporte une subvention de 50 000 euros."
     assert values(text, "funder") == {"Communauté d'agglomération du Pays de l'Or"}
+    # A PDF's line may end inside the name (`documents add` of a text found it); a
+    # paragraph ends it.
+    text = "Puis la communauté\nd'agglomération du Pays de l'Or apporte une subvention."
+    assert values(text, "funder") == {"Communauté d'agglomération du Pays de l'Or"}
+    text = "La communauté de communes\n\nDu Pays de Gex apporte une subvention."
+    assert values(text, "funder") == set()
     assert values("Montpellier Méditerranée Métropole a financé 30 % du projet.", "funder") == {
         "Montpellier Méditerranée Métropole"
     }
