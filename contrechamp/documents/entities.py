@@ -1171,6 +1171,20 @@ _AREA_AS_WRITTEN = {
     ),
     "80": re.compile(r"\bSomme\b(?![ \u00a0]+(?:de|d['’]|des|du)\b)"),
 }
+# The departments whose names are words of four letters or less ("Var", "Eure", "Lot"),
+# left out of `area_key_pattern`: one counts for the document with its capital and the
+# article a department takes ("dans l'Eure", "les communes du Gers"), not inside a longer
+# name ("Eure-et-Loir", "Lot-et-Garonne"), a lot's number ("du Lot 2") or a compass
+# point ("la gare du Nord", "l'Afrique du Nord").
+_SHORT_DEPARTMENT = re.compile(
+    r"(?<![\w-])(?:[Ll]['’][ \u00a0]?(?P<vowel>Ain|Aube|Aude|Eure|Oise|Orne)|"
+    r"(?<![Gg]are )(?<![Aa]frique )(?<![Aa]m[ée]rique )(?<![Mm]er )(?<![Pp][ôo]le )"
+    r"(?<![Ee]urope )(?<![Cc]or[ée]e )(?<![Ii]rlande )(?<![Cc]ap )(?<![Gg]rand )"
+    r"(?<![Vv]ent )(?<![Hh][ée]misph[èe]re )(?<![Ff]ace )(?<![Cc][ôo]t[ée] )"
+    r"(?<![Qq]uartier )(?<![Pp]lage )(?<![Pp]ort )(?<![Ss]ecteur )(?<![Zz]one )"
+    r"(?:\b[Dd]u|\b[Ll]e)[ \u00a0]+(?P<consonant>Cher|Gard|Gers|Jura|Lot|Nord|Tarn|Var))"
+    r"(?![\w-])(?![ \u00a0]+(?:et[ \u00a0]+(?:Loir|Garonne)|Est|Ouest|n°)\b)(?![ \u00a0]*[0-9])"
+)
 _SEASON_CUE = re.compile(
     r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|(?:le )?mois d[e'’]|"
     r"rentr[ée]e de|depuis|en|(?:à partir|à compter) d[e'’]|d[èe]s|"
@@ -3359,6 +3373,41 @@ _QUALIFIER = (
     r"(?:(?!(?:de|du|des|d|et|ou|a|à|au|en|qui|que|est|sont|dont|par|pour|sur|avec|dans|"
     r"le|la|les|l|un|une|se|ne|y)\b)(?-i:[a-zà-ÿ])[\w-]*\s+)?"
 )
+# Words of a trade that end a company's name in lower case after a cue.
+_TRADE_WORDS = [
+    "s[ée]curit[ée]",
+    "security",
+    "services?",
+    "restauration",
+    "constructions?",
+    "transports?",
+    "automobiles",
+    "communications?",
+    "[ée]nergies?",
+    "industries?",
+    "[ée]lectricit[ée]",
+    "[ée]lectronique",
+    "informatique",
+    "ing[ée]nierie",
+    "environnement",
+    "distribution",
+    "t[ée]l[ée]coms?",
+    "r[ée]seaux",
+    "syst[èe]mes",
+    "solutions",
+    "technologies",
+    "propret[ée]",
+    "nettoyage",
+    "b[âa]timents?",
+    "travaux",
+    "[ée]quipements",
+    "immobilier",
+    "logistique",
+    "protection",
+    "surveillance",
+    "alarmes?",
+    "incendie",
+]
 _COMPANY_CUE = re.compile(
     r"(?:\b(?:la\s+soci[ée]t[ée]|l['’]\s*entreprise|la\s+start-?up|le\s+prestataire|"
     r"l['’]\s*[ée]diteur|le\s+fabricant|l['’]\s*int[ée]grateur|"
@@ -3383,8 +3432,11 @@ _COMPANY_CUE = re.compile(
     + _LEGAL_FORM
     + r"\)[ \u00a0]+)[«\"“]?\s*"
     r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’-]*(?:\.\w+)*"
-    r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|de|du|des|et)){0,4}))",
-    re.IGNORECASE,
+    r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|de|du|des|et)){0,4}"
+    # "la société Allwan security, basée…", "la PME Frégate sécurité, spécialiste…": a
+    # trade's word in lower case ends the name when the name ends there.
+    r"(?:[ \u00a0](?:" + "|".join(_TRADE_WORDS) + r")(?=[ \u00a0]*(?:[,;:.()–]|$)))?))",
+    re.IGNORECASE | re.MULTILINE,
 )
 _MAKER_OF_PRODUCT = re.compile(
     r"\b(?:la|une|les|des)[ \u00a0]+(?:solutions?|plateformes?|logiciels?)[ \u00a0]+"
@@ -4134,6 +4186,10 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
                 departments.add(code)
         else:
             in_regions |= g.region_departments.get(match.group(), frozenset())
+    for match in _SHORT_DEPARTMENT.finditer(joined):
+        code = g.departments.get(key(match.group("vowel") or match.group("consonant")))
+        if code:
+            departments.add(code)
     when = document.date if document is not None and document.date else None
     year = when.year if when else None
     if year is None:

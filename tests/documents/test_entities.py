@@ -2792,6 +2792,26 @@ def test_a_document_is_not_placed_by_common_words(text, departments):
     assert document_context([text]).departments == departments
 
 
+@pytest.mark.parametrize(
+    "text, departments",
+    [
+        # The departments of four letters, with a department's article.
+        ("Dans les communes de l’Eure, le Département finance les travaux.", {"27"}),
+        ("Les villages du Gers et de l'Aude s'équipent ; dans le Var aussi.", {"32", "11", "83"}),
+        ("Le Nord compte 648 communes.", {"59"}),
+        # Not inside longer names, not a lot's number, not a compass point.
+        ("Le Lot-et-Garonne et l'Eure-et-Loir.", {"47", "28"}),
+        ("Le titulaire du Lot 2 et celui du lot 3.", set()),
+        ("Depuis la gare du Nord vers l'Afrique du Nord, le vent du Nord.", set()),
+        ("Le Grand Nord et le Nord-Est.", set()),
+        # Without its capital, a word.
+        ("Le var de la commune et l'aube du jour.", set()),
+    ],
+)
+def test_a_department_of_a_short_name_places_the_document(text, departments):
+    assert document_context([text]).departments == departments
+
+
 def test_communes_of_delegates_games_appositions_and_a_company_of_a_towns_name():
     # A syndicate's delegates and the commune each stands for, in capitals; "titulaire" is
     # then no company's cue.
@@ -2970,3 +2990,24 @@ def test_a_saints_abbreviation_with_its_full_stop():
     assert values("Les caméras arrivent à St. Calais.", "commune") == {"72269"}
     assert values("La commune de Ste.-Maxime vote.", "commune") == {"83115"}
     assert values("Les caméras arrivent à St Calais.", "commune") == {"72269"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Les caméras seront fournies par la société Allwan security, basée dans le Maine.",
+            {"Allwan security"},
+        ),
+        (
+            "Sur trois ans, la PME Frégate sécurité, spécialiste du gardiennage, a grandi.",
+            {"Frégate sécurité"},
+        ),
+        ("Le marché va à la SARL Argos électronique.", {"Argos électronique"}),
+        # The word does not end the name when the sentence goes on: a verb may follow.
+        ("La société Acme services a gagné le marché.", {"Acme"}),
+        ("La société Thales installe des caméras.", {"Thales"}),
+    ],
+)
+def test_a_trade_word_in_lower_case_ends_a_company_name_after_its_cue(text, expected):
+    assert values(text, "organisation") == expected
