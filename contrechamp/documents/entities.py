@@ -646,7 +646,8 @@ _INSTITUTIONS = (
     # "tribunal administratif de Nice", "TA de Grenoble", "CAA de Marseille".
     # ("Cour administrative de Marseille": the appeal court, its "d'appel" left out.)
     r"|(?<![\w-])(?P<court>tribunal\s+administratif|cour\s+administrative(?:\s+d['’]\s*appel)?|"
-    r"tribunal\s+judiciaire|tribunal\s+de\s+grande\s+instance|(?-i:TA|CAA|TJ|TGI))"
+    r"tribunal\s+judiciaire|tribunal\s+de\s+grande\s+instance|cour\s+d['’]\s*appel|"
+    r"(?-i:TA|CAA|TJ|TGI))"
     r"\s+(?:de\s+la\s+ville\s+)?(?P<of>de\s+|d['’]\s*)?(?P<city>" + _CITY + r")(?![\w-])"
     # "chambre régionale des comptes de Provence-Alpes-Côte d'Azur", "CRC PACA".
     r"|(?<![\w-])(?P<chamber>chambre\s+r[ée]gionale\s+des\s+comptes|(?-i:CRC))\s*"
@@ -664,6 +665,7 @@ _COURTS = {
     "tj": "Tribunal judiciaire",
     "tribunal de grande instance": "Tribunal de grande instance",
     "tgi": "Tribunal de grande instance",
+    "cour d appel": "Cour d'appel",
 }
 
 
@@ -700,6 +702,15 @@ _APPEAL_SEATS = {
     "toulouse",
     "versailles",
 }
+# The seats of the courts of appeal of the judicial order, as keys ("la cour d'appel
+# d'Aix": Aix-en-Provence's).
+_JUDICIAL_APPEAL_SEATS = frozenset(
+    key(seat)
+    for seat in "agen aix-en-provence amiens angers bastia besancon bordeaux bourges caen "
+    "chambery colmar dijon douai grenoble limoges lyon metz montpellier nancy nimes orleans "
+    "paris pau poitiers reims rennes riom rouen toulouse versailles basse-terre cayenne "
+    "fort-de-france saint-denis noumea papeete".split()
+)
 
 _gazetteer: Gazetteer | None = None
 _gazetteer_lock = threading.Lock()
@@ -1575,7 +1586,7 @@ class _Page:
         }
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
         organisations += _overseas_prefecture(text, communes, organisations)
-        organisations += _sub_prefectures(text, communes)
+        organisations += _sub_prefectures(text, communes, context.departments)
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
             c
@@ -3673,6 +3684,9 @@ def _institutions(text: str) -> list[Found]:
             # "le tribunal administratif de Clermont": its seat's whole name.
             if key(match["court"]) in ("tribunal administratif", "ta"):
                 city = _COURT_SEATS.get(key(city), city)
+            appeal = key(match["court"]) == "cour d appel"
+            if appeal and key(city) == "aix":
+                city = "Aix-en-Provence"
             communes = g.communes.get(key(city))
             city = communes[0].name if communes else (city.title() if city.isupper() else city)
             court = _COURTS[key(match["court"])]
@@ -3681,7 +3695,11 @@ def _institutions(text: str) -> list[Found]:
             # "Cour administrative de X" without "d'appel", only for a French appeal
             # court's seat (not "la Cour administrative de Mannheim").
             bare_appeal = key(match["court"]) == "cour administrative"
-            if (match["of"] or communes) and not (bare_appeal and key(city) not in _APPEAL_SEATS):
+            if (
+                (match["of"] or communes)
+                and not (bare_appeal and key(city) not in _APPEAL_SEATS)
+                and not (appeal and key(city) not in _JUDICIAL_APPEAL_SEATS)
+            ):
                 value = f"{court} {joined}{city}"
         elif match["chamber"]:
             region = match["region"] or match["short"]
@@ -3756,29 +3774,39 @@ _MINISTRY_BY_SEAT = re.compile(
 )
 
 
-def _sub_prefectures(text: str, communes: list[Found]) -> list[Found]:
+def _sub_prefectures(text: str, communes: list[Found], departments: set[str]) -> list[Found]:
     """The prefecture a sub-prefect names ("le sous-préfet de Saumur", "du Vigan"): the
     one of the town's department (a sub-prefecture is part of its department's
     prefecture), found on the title alone: the town stays a place of the text. The town
     is the commune found there (its homonyms settled by the document's places), else the
-    only town of that name."""
+    only town of that name, or the only one in the document's departments ("le
+    sous-préfet de Rochefort" at Soubise). A sub-prefect the page names without a town
+    ("Pascal Vion, sous-préfet", "la sous-préfète de l'arrondissement ouest") is of the
+    document's department, when its places are all in one."""
     g = gazetteer()
     found = []
+    local = set(departments) | {
+        c.places[0].department for c in communes if len(c.places) == 1 and c.confidence >= THRESHOLD
+    }
     for match in _SUB_PREFECT.finditer(text):
-        at = [c for c in communes if c.start == match.start("city") and len(c.places) == 1]
-        if at:
+        department = None
+        if match["city"] is None:
+            if len(local) == 1:
+                department = next(iter(local))
+        elif at := [c for c in communes if c.start == match.start("city") and len(c.places) == 1]:
             department = at[0].places[0].department
         else:
             name = key(match["city"])
             article = _ARTICLE_OF.get(match["of"] or "", "")
             entries = g.communes.get(name) or g.communes.get(article + name) or []
-            towns = [e for e in entries if not e.former]
-            # One town of a thousand people or more (the smallest seats have a few
+            # Towns of a thousand people or more (the smallest seats have a few
             # thousand), and not a region's or department's name ("de Bretagne").
-            if len(towns) != 1 or towns[0].population < 1000 or name in g.area_keys:
-                continue
-            department = towns[0].department
-        entry = g.department_by_code.get(department)
+            towns = [e for e in entries if not e.former and e.population >= 1000]
+            if len(towns) > 1:
+                towns = [e for e in towns if e.department in local]
+            if len(towns) == 1 and name not in g.area_keys:
+                department = towns[0].department
+        entry = g.department_by_code.get(department) if department else None
         if entry is not None:
             value = f"Préfecture {entry[2]}{entry[1]}"
             found.append(Found("organisation", match["title"], value, *match.span("title"), 0.75))
@@ -3788,8 +3816,10 @@ def _sub_prefectures(text: str, communes: list[Found]) -> list[Found]:
 # The article a town's name takes after "du" or "des" ("du Vigan": Le Vigan).
 _ARTICLE_OF = {"du": "le ", "des": "les "}
 _SUB_PREFECT = re.compile(
-    r"(?<![\w])(?P<title>sous[-‐ ]pr[ée]f(?:et|[èe]te))\s+(?:de\s+l['’]arrondissement\s+)?"
-    r"(?:(?P<of>de|du|des)\s+|d['’]\s*)(?P<city>(?:(?-i:[Ll][ae])\s+)?" + _CITY + r")(?![\w-])",
+    r"(?<![\w])(?P<title>sous[-‐ ]pr[ée]f(?:et|[èe]te|ecture))(?:\s+(?:de\s+l['’]arrondissement\s+)?"
+    r"(?:(?P<of>de|du|des)\s+|d['’]\s*)(?P<city>(?:(?-i:[Ll][ae])\s+)?" + _CITY + r")(?![\w-])"
+    # Without a town: "sous-préfet," or "la sous-préfète de l'arrondissement ouest".
+    r"|(?=\s*[,;.)]|\s+(?:de\s+l['’]arrondissement\s+(?-i:[a-z])|(?-i:[a-zà-ÿ]))))",
     re.I,
 )
 _PLACE_OF_BERCY = re.compile(

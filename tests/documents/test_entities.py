@@ -151,6 +151,9 @@ def values(text, kind):
         ("Le préfet de police a signé l'arrêté.", "Préfecture de police"),
         ("la préfecture de police de Paris", "Préfecture de police"),
         ("Administration Préfecture de l’Hérault", "Préfecture de l'Hérault"),
+        # A sub-prefect is of the department's prefecture (the corpus's rule since its
+        # tenth round).
+        ("le sous-préfet de l'Orne a reçu les maires", "Préfecture de l'Orne"),
     ],
 )
 def test_prefectures_are_named_after_their_department(text, value):
@@ -160,7 +163,6 @@ def test_prefectures_are_named_after_their_department(text, value):
 @pytest.mark.parametrize(
     "text",
     [
-        "le sous-préfet de l'Orne a reçu les maires",
         "la préfète de police déléguée pour la défense",
         "le préfet de la zone de défense et de sécurité Sud",
         "les préfets ont pris des arrêtés",
@@ -2076,15 +2078,19 @@ def test_what_the_twelfth_rounds_development_texts_showed(text, kind, expected):
             "annonce des drones.",
             {"Préfecture de La Réunion"},
         ),
-        # Not on a page whose places are elsewhere too, nor beside a named prefecture,
-        # nor for a sub-prefect or the maritime prefect.
+        # Not on a page whose places are elsewhere too, nor beside a named prefecture.
         ("À Cayenne comme à Lille, le préfet a réuni les commerçants.", set()),
         (
             "À Cayenne, le préfet de la Guyane a réuni les commerçants ; le préfet a parlé.",
             {"Préfecture de la Guyane"},
         ),
-        ("À Pointe-à-Pitre, le sous-préfet a réuni les commerçants.", set()),
         ("À Lille, le préfet a réuni les commerçants.", set()),
+        # A sub-prefect is of its department's prefecture (the corpus's rule since its
+        # tenth round), on the island or in the mainland alike.
+        (
+            "À Pointe-à-Pitre, le sous-préfet a réuni les commerçants.",
+            {"Préfecture de la Guadeloupe"},
+        ),
     ],
 )
 def test_an_overseas_pages_bare_prefect_is_its_departments(text, expected):
@@ -2368,13 +2374,19 @@ def test_what_the_thirteenth_round_showed(text, kind, expected):
             "funder",
             set(),
         ),
-        # A sub-prefect of a homonym: the commune the document settled on, or nothing.
+        # A sub-prefect of a homonym: the commune the document settled on, else the one
+        # in the document's departments, or nothing.
         (
             "Le sous-préfet de Saint-Denis (Seine-Saint-Denis) a présidé la réunion.",
             "organisation",
             {"Préfecture de la Seine-Saint-Denis"},
         ),
-        ("À Aubervilliers, le sous-préfet de Saint-Denis a parlé.", "organisation", set()),
+        (
+            "À Aubervilliers, le sous-préfet de Saint-Denis a parlé.",
+            "organisation",
+            {"Préfecture de la Seine-Saint-Denis"},
+        ),
+        ("Le sous-préfet de Saint-Denis a parlé.", "organisation", set()),
         ("Le sous-préfet de la Tour-du-Pin est venu.", "organisation", {"Préfecture de l'Isère"}),
         ("Le sous-préfet des Andelys est venu.", "organisation", {"Préfecture de l'Eure"}),
     ],
@@ -3011,3 +3023,66 @@ def test_a_saints_abbreviation_with_its_full_stop():
 )
 def test_a_trade_word_in_lower_case_ends_a_company_name_after_its_cue(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A court of appeal of the judicial order, at one of its seats.
+        (
+            "La cour d’appel de Douai le déboute, le 7 février 2019.",
+            "organisation",
+            {"Cour d'appel de Douai"},
+        ),
+        ("La Cour d'appel d'Aix a confirmé.", "organisation", {"Cour d'appel d'Aix-en-Provence"}),
+        ("La cour d’appel de Douai le déboute.", "commune", set()),
+        ("La cour d'appel a confirmé le jugement.", "organisation", set()),
+        ("La Cour d'appel de Mannheim a confirmé.", "organisation", set()),
+        (
+            "La cour administrative d'appel de Douai a jugé.",
+            "organisation",
+            {"Cour administrative d'appel de Douai"},
+        ),
+        # A sub-prefect of a town of several homonyms: the one in the document's
+        # departments.
+        (
+            "Le sous-préfet de Rochefort a signé le protocole à Soubise.",
+            "organisation",
+            {"Préfecture de la Charente-Maritime"},
+        ),
+        # (The only Rochefort of a thousand people; two Saint-Denis, without a place.)
+        (
+            "Le sous-préfet de Rochefort a signé le protocole.",
+            "organisation",
+            {"Préfecture de la Charente-Maritime"},
+        ),
+        ("Le sous-préfet de Saint-Denis a signé le protocole.", "organisation", set()),
+        (
+            "Le sous-préfet de Saint-Denis a signé le protocole avec Aubervilliers.",
+            "organisation",
+            {"Préfecture de la Seine-Saint-Denis"},
+        ),
+        # A sub-prefect without a town, of the document's one department.
+        (
+            "Pascal Vion, sous-préfet, a signé à Putanges, dans l'Orne.",
+            "organisation",
+            {"Préfecture de l'Orne"},
+        ),
+        (
+            "En présence de la sous-préfète de l’arrondissement ouest, à Saint-Leu.",
+            "organisation",
+            {"Préfecture de La Réunion"},
+        ),
+        ("Le sous-préfet, à Lille puis à Marseille, a parlé.", "organisation", set()),
+        ("Les sous-préfets de France se réunissent.", "organisation", set()),
+        # A sub-prefecture, its department's prefecture; not a town described as one.
+        (
+            "En concertation avec la sous-préfecture de Corte, Bisinchi installe des caméras.",
+            "organisation",
+            {"Préfecture de la Haute-Corse"},
+        ),
+        ("Corte, sous-préfecture de la Haute-Corse, compte 7000 habitants.", "organisation", set()),
+    ],
+)
+def test_what_the_nineteenth_round_showed(text, kind, expected):
+    assert values(text, kind) == expected
