@@ -3816,7 +3816,8 @@ def _sub_prefectures(text: str, communes: list[Found], departments: set[str]) ->
 # The article a town's name takes after "du" or "des" ("du Vigan": Le Vigan).
 _ARTICLE_OF = {"du": "le ", "des": "les "}
 _SUB_PREFECT = re.compile(
-    r"(?<![\w])(?P<title>sous[-‐ ]pr[ée]f(?:et|[èe]te|ecture))(?:\s+(?:de\s+l['’]arrondissement\s+)?"
+    r"(?<![\w])(?P<title>sous[-‐ ]pr[ée]f(?:et|[èe]te|ecture))"
+    r"(?:\s+(?:de\s+l['’]arrondissement\s+)?"
     r"(?:(?P<of>de|du|des)\s+|d['’]\s*)(?P<city>(?:(?-i:[Ll][ae])\s+)?" + _CITY + r")(?![\w-])"
     # Without a town: "sous-préfet," or "la sous-préfète de l'arrondissement ouest".
     r"|(?=\s*[,;.)]|\s+(?:de\s+l['’]arrondissement\s+(?-i:[a-z])|(?-i:[a-zà-ÿ]))))",
