@@ -357,6 +357,8 @@ class Gazetteer:
                 f"conseil régional {region}",
                 f"conseil régional de {region}",
                 f"conseil régional {article}{region}",
+                # "la Région des Pays de la Loire", "la Région d'Occitanie".
+                f"Région {article}{region}",
             ):
                 self.organisations.append((alias, canonical, "funding_body", True, registry_id))
         # A region before 2016 keeps its name in what it funded then ("la Région
@@ -942,7 +944,7 @@ _TECH_IN_CONTEXT = [
 # points with cents after a comma ("135.186,30 €"), or digits alone.
 _NUMBER = (
     r"\d{1,3}(?:[  \u202f]\d{3})+(?:[,.]\d{1,2}(?!\d))?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|"
-    r"\d+(?:[,.]\d+)?"
+    r"\d{1,3}(?:,\d{3}){2,}|\d+(?:[,.]\d+)?"
 )
 _AMOUNT = re.compile(
     rf"(?<![\w,.])(?P<number>{_NUMBER})\s*+"
@@ -2594,11 +2596,14 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     page names, else the one of all the document's places."""
     g = gazetteer()
     named: set[str] | None = None
-    departments = set(context.departments) | {
+    placed = {
         f.places[0].department
         for f in found
         if f.kind == "commune" and len(f.places) == 1 and f.confidence >= THRESHOLD
     }
+    # The communes' one department, when the areas the text names go beyond it ("La
+    # Marne (édition Meaux)", a newspaper's name, above a text on Juilly).
+    departments = placed if len(placed) == 1 else set(context.departments) | placed
     result: list[Found] = []
     sentence_ends: list[int] | None = None
     text_key: str | None = None  # the page's key, read when a body has no place to go by
@@ -3929,6 +3934,11 @@ def parse_amount(number: str, scale: str | None, unit: str) -> int | None:
     digits = re.sub(r"[  \u202f]", "", number)
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", digits):
         digits = digits.replace(".", "")  # "30.000", "135.186,30"
+    elif (
+        not scale and unit in ("€", "euro", "euros") and re.fullmatch(r"\d{1,3}(?:,\d{3})+", digits)
+    ):
+        # "75,000€": thousands in the English way (cents take two digits, not three).
+        digits = digits.replace(",", "")
     digits = digits.replace(",", ".")
     try:
         value = Decimal(digits)
@@ -3962,7 +3972,7 @@ _SHARE_OF_AMOUNT = re.compile(
 _SHARE_PAID = re.compile(
     r"\s*(?:[,;.)]|\Z|(?:€|euros?)|[àa]\s+la\s+charge|pour\b|par\b|"
     r"au\s+titre|"
-    r"pris|prise|financ|subventionn|apport|vers|allou|accord|octroy|attribu|"
+    r"pris|prise|financ|subventionn|apport|vers|allou|accord|octroy|attribu|pay[ée]|"
     r"d['’][ \u00a0]*(?:aides?|autofinancement|emprunt|[ée]tat)|"
     r"de[ \u00a0]+(?:la[ \u00a0]+|l['’][ \u00a0]*|le[ \u00a0]+)?(?:subventions?|participation|"
     r"[ÉE]tat|r[ée]gion|d[ée]partement|commune|ville|fonds|FIPD|DETR|DSIL|FEDER|"

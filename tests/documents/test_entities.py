@@ -3082,6 +3082,31 @@ def test_a_trade_word_in_lower_case_ends_a_company_name_after_its_cue(text, expe
             {"Préfecture de la Haute-Corse"},
         ),
         ("Corte, sous-préfecture de la Haute-Corse, compte 7000 habitants.", "organisation", set()),
+        # A Région named with its article.
+        (
+            "5 caméras subventionnées pour moitié par la Région des Pays de la Loire.",
+            "funder",
+            {"Région Pays de la Loire"},
+        ),
+        ("La Région d’Occitanie finance 30 % des caméras.", "funder", {"Région Occitanie"}),
+        # The bare Département and Région of the communes' one department, whatever
+        # area a newspaper's name adds ("La Marne", above a text on Meaux and Juilly).
+        (
+            "La Marne (édition Meaux)\n\nÀ Juilly, près de Meaux, les caméras reçoivent une "
+            "subvention de la part du Département. « Elles ont été subventionnées à 80 % par "
+            "la DETR et la Région », détaille le maire.",
+            "funder",
+            {"DETR", "Département de Seine-et-Marne", "Région Île-de-France"},
+        ),
+        # Thousands in the English way; a share "payé" by a fund.
+        ("Les travaux devaient coûter 75,000€ HT.", "amount", {"75000"}),
+        ("Le total est de 1,234,567 €.", "amount", {"1234567"}),
+        ("Il coûte 1,5 M€ et 3,25 €.", "amount", {"1500000", "3"}),
+        (
+            "17 caméras pour 72.800€ d’investissement dont 32.000 payés par le FIPD.",
+            "amount",
+            {"72800", "32000"},
+        ),
     ],
 )
 def test_what_the_nineteenth_round_showed(text, kind, expected):
