@@ -3784,8 +3784,7 @@ def _sub_prefectures(text: str, communes: list[Found], departments: set[str]) ->
     one of the town's department (a sub-prefecture is part of its department's
     prefecture), found on the title alone: the town stays a place of the text. The town
     is the commune found there (its homonyms settled by the document's places), else the
-    only town of that name, or the only one in the document's departments ("le
-    sous-préfet de Rochefort" at Soubise). A sub-prefect the page names without a town
+    only town of that name. A sub-prefect the page names without a town
     ("Pascal Vion, sous-préfet", "la sous-préfète de l'arrondissement ouest") is of the
     document's department, when its places are all in one."""
     g = gazetteer()
@@ -3804,12 +3803,10 @@ def _sub_prefectures(text: str, communes: list[Found], departments: set[str]) ->
             name = key(match["city"])
             article = _ARTICLE_OF.get(match["of"] or "", "")
             entries = g.communes.get(name) or g.communes.get(article + name) or []
-            # Towns of a thousand people or more (the smallest seats have a few
+            towns = [e for e in entries if not e.former]
+            # One town of a thousand people or more (the smallest seats have a few
             # thousand), and not a region's or department's name ("de Bretagne").
-            towns = [e for e in entries if not e.former and e.population >= 1000]
-            if len(towns) > 1:
-                towns = [e for e in towns if e.department in local]
-            if len(towns) == 1 and name not in g.area_keys:
+            if len(towns) == 1 and towns[0].population >= 1000 and name not in g.area_keys:
                 department = towns[0].department
         entry = g.department_by_code.get(department) if department else None
         if entry is not None:

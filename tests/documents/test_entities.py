@@ -2374,19 +2374,13 @@ def test_what_the_thirteenth_round_showed(text, kind, expected):
             "funder",
             set(),
         ),
-        # A sub-prefect of a homonym: the commune the document settled on, else the one
-        # in the document's departments, or nothing.
+        # A sub-prefect of a homonym: the commune the document settled on, or nothing.
         (
             "Le sous-préfet de Saint-Denis (Seine-Saint-Denis) a présidé la réunion.",
             "organisation",
             {"Préfecture de la Seine-Saint-Denis"},
         ),
-        (
-            "À Aubervilliers, le sous-préfet de Saint-Denis a parlé.",
-            "organisation",
-            {"Préfecture de la Seine-Saint-Denis"},
-        ),
-        ("Le sous-préfet de Saint-Denis a parlé.", "organisation", set()),
+        ("À Aubervilliers, le sous-préfet de Saint-Denis a parlé.", "organisation", set()),
         ("Le sous-préfet de la Tour-du-Pin est venu.", "organisation", {"Préfecture de l'Isère"}),
         ("Le sous-préfet des Andelys est venu.", "organisation", {"Préfecture de l'Eure"}),
     ],
@@ -3042,25 +3036,6 @@ def test_a_trade_word_in_lower_case_ends_a_company_name_after_its_cue(text, expe
             "La cour administrative d'appel de Douai a jugé.",
             "organisation",
             {"Cour administrative d'appel de Douai"},
-        ),
-        # A sub-prefect of a town of several homonyms: the one in the document's
-        # departments.
-        (
-            "Le sous-préfet de Rochefort a signé le protocole à Soubise.",
-            "organisation",
-            {"Préfecture de la Charente-Maritime"},
-        ),
-        # (The only Rochefort of a thousand people; two Saint-Denis, without a place.)
-        (
-            "Le sous-préfet de Rochefort a signé le protocole.",
-            "organisation",
-            {"Préfecture de la Charente-Maritime"},
-        ),
-        ("Le sous-préfet de Saint-Denis a signé le protocole.", "organisation", set()),
-        (
-            "Le sous-préfet de Saint-Denis a signé le protocole avec Aubervilliers.",
-            "organisation",
-            {"Préfecture de la Seine-Saint-Denis"},
         ),
         # A sub-prefect without a town, of the document's one department.
         (
