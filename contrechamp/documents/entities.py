@@ -575,11 +575,11 @@ def _alias_pattern(aliases: Iterable[str], case_sensitive: Iterable[str] = ()) -
         for alias in sorted(set(aliases))
     ]
     # Not part of a longer word or a compound name ("Thales-Alenia", "Orange-les-Vignes");
-    # a dash and a word in lower case may follow ("Cour des comptes-chambres régionales").
+    # a dash and a word in lower case may follow ("Cour des comptes-chambres régionales"),
+    # and a footnote's number a word in lower case ("la Cour des comptes1 s'agaçait").
     return re.compile(
-        r"(?<![\w-])(?:"
-        + _trie(sequences)
-        + r")(?!\w|-(?-i:[^\W\da-zà-ÿ_])|-(?:l[eè]s|sur|sous|en|de|du|la|le|aux?)-)",
+        r"(?<![\w-])(?:" + _trie(sequences) + r")(?!(?!(?<=(?-i:[a-zà-ÿ]))\d{1,2}(?!\w))\w"
+        r"|-(?-i:[^\W\da-zà-ÿ_])|-(?:l[eè]s|sur|sous|en|de|du|la|le|aux?)-)",
         re.IGNORECASE,
     )
 

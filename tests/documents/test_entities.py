@@ -3057,6 +3057,13 @@ def test_a_trade_word_in_lower_case_ends_a_company_name_after_its_cue(text, expe
             {"Préfecture de la Haute-Corse"},
         ),
         ("Corte, sous-préfecture de la Haute-Corse, compte 7000 habitants.", "organisation", set()),
+        # A known body followed by a footnote's number, not by other letters or digits.
+        (
+            "Pourtant, dès 2011, la Cour des comptes1 s’agaçait de l’absence d’évaluation.",
+            "organisation",
+            {"Cour des comptes"},
+        ),
+        ("Le Thales3D et la Cour des comptes12b.", "organisation", set()),
         # A Région named with its article.
         (
             "5 caméras subventionnées pour moitié par la Région des Pays de la Loire.",
