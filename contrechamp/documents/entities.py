@@ -2000,17 +2000,23 @@ class _LinesOfNames:
     listed: set[int]  # ids of the candidates that are such lines
 
 
+# A line's key before its value: a colon after the name.
+_LINE_KEY_END = re.compile(r"[ \t\u00a0]*:(?!\S)")
+
+
 def _lines_of_names(text: str, candidates: list[_Candidate]) -> _LinesOfNames:
-    """Candidates that fill a line on their own, when three or more of them are communes
-    of one department: a list of that department's communes."""
+    """Candidates that fill a line on their own, or open it before a colon ("• Archiac :
+    les samedis", "Lillers : 15 caméras"), when three or more of them are communes of one
+    department: a list of that department's communes."""
     alone = []
     for candidate in candidates:
         line_start = text.rfind("\n", 0, candidate.start) + 1
         line_end = text.find("\n", candidate.end)
         line_end = len(text) if line_end < 0 else line_end
-        if not text[line_start : candidate.start].strip(" \t-–•*") and not text[
-            candidate.end : line_end
-        ].strip(" \t:;,.-–"):
+        after = text[candidate.end : line_end]
+        if not text[line_start : candidate.start].strip(" \t-–•*") and (
+            not after.strip(" \t:;,.-–") or _LINE_KEY_END.match(after)
+        ):
             alone.append(candidate)
     counts = Counter(d for c in alone for d in {e.department for e in c.entries})
     departments = {d for d, n in counts.items() if n >= 3}

@@ -3057,6 +3057,22 @@ def test_a_trade_word_in_lower_case_ends_a_company_name_after_its_cue(text, expe
             {"Préfecture de la Haute-Corse"},
         ),
         ("Corte, sous-préfecture de la Haute-Corse, compte 7000 habitants.", "organisation", set()),
+        # A list of one department's communes, each opening its line before a colon.
+        (
+            "La préfecture a autorisé les marchés suivants :\n  • Aigrefeuille d'Aunis : les "
+            "samedis\n  • Archiac : les samedis\n  • Ars-en-Ré : les vendredis\n  • "
+            "Bourcefranc-le-Chapus : les dimanches\n  • Forges : les jeudis",
+            "commune",
+            {"17003", "17016", "17019", "17058", "17166"},
+        ),
+        (
+            "Lillers : 15 caméras pour 6 497 euros\nBlessy : 3 caméras pour 2182 euros\n"
+            "Écurie : 2 caméras pour 1 900 euros\nAuchy-au-Bois : 4 caméras",
+            "commune",
+            {"62516", "62141", "62290", "62049"},
+        ),
+        # Not a line's key alone, nor keys of no one department.
+        ("Forges : les jeudis", "commune", set()),
         # A known body followed by a footnote's number, not by other letters or digits.
         (
             "Pourtant, dès 2011, la Cour des comptes1 s’agaçait de l’absence d’évaluation.",
