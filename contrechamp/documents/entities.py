@@ -357,8 +357,10 @@ class Gazetteer:
                 f"conseil régional {region}",
                 f"conseil régional de {region}",
                 f"conseil régional {article}{region}",
-                # "la Région des Pays de la Loire", "la Région d'Occitanie".
+                # "la Région des Pays de la Loire", "la Région d'Occitanie", "la Région de
+                # Nouvelle-Aquitaine" (without the article the official name takes).
                 f"Région {article}{region}",
+                f"Région d'{region}" if key(region)[:1] in "aeiouy" else f"Région de {region}",
             ):
                 self.organisations.append((alias, canonical, "funding_body", True, registry_id))
         # A region before 2016 keeps its name in what it funded then ("la Région
@@ -1185,18 +1187,23 @@ _AREA_AS_WRITTEN = {
     "80": re.compile(r"\bSomme\b(?![ \u00a0]+(?:de|d['’]|des|du)\b)"),
 }
 # The departments whose names are words of four letters or less ("Var", "Eure", "Lot"),
-# left out of `area_key_pattern`: one counts for the document with its capital and the
-# article a department takes ("dans l'Eure", "les communes du Gers"), not inside a longer
-# name ("Eure-et-Loir", "Lot-et-Garonne"), a lot's number ("du Lot 2") or a compass
-# point ("la gare du Nord", "l'Afrique du Nord").
+# left out of `area_key_pattern`: one counts for the document after "dans", a word of a
+# place, a body or people of a department ("dans l'Eure", "les communes du Gers", "le
+# préfet du Nord"), or in brackets after a town ("Cahors (Lot)"); not a river's bank
+# ("au bord de l'Oise"), a newspaper or a bank ("La Voix du Nord", "Crédit du Nord"), a
+# street, a longer name ("Eure-et-Loir") or a lot ("Lot N°1").
+_SHORT_DEPARTMENT_NAMES = r"(?:Ain|Aube|Aude|Eure|Oise|Orne|Cher|Gard|Gers|Jura|Lot|Nord|Tarn|Var)"
 _SHORT_DEPARTMENT = re.compile(
-    r"(?<![\w-])(?:[Ll]['’][ \u00a0]?(?P<vowel>Ain|Aube|Aude|Eure|Oise|Orne)|"
-    r"(?<![Gg]are )(?<![Aa]frique )(?<![Aa]m[ée]rique )(?<![Mm]er )(?<![Pp][ôo]le )"
-    r"(?<![Ee]urope )(?<![Cc]or[ée]e )(?<![Ii]rlande )(?<![Cc]ap )(?<![Gg]rand )"
-    r"(?<![Vv]ent )(?<![Hh][ée]misph[èe]re )(?<![Ff]ace )(?<![Cc][ôo]t[ée] )"
-    r"(?<![Qq]uartier )(?<![Pp]lage )(?<![Pp]ort )(?<![Ss]ecteur )(?<![Zz]one )"
-    r"(?:\b[Dd]u|\b[Ll]e)[ \u00a0]+(?P<consonant>Cher|Gard|Gers|Jura|Lot|Nord|Tarn|Var))"
-    r"(?![\w-])(?![ \u00a0]+(?:et[ \u00a0]+(?:Loir|Garonne)|Est|Ouest|n°)\b)(?![ \u00a0]*[0-9])"
+    r"(?i:\b(?:dans|d[ée]partements?|conseil\s+d[ée]partemental|conseil\s+g[ée]n[ée]ral|"
+    r"pr[ée]f(?:et|[èe]te|ecture)|gendarmerie|communes?|villes?|villages?|maires?|[ée]lus?|"
+    r"habitants?|d[ée]put[ée]e?s?|s[ée]nat(?:eur|rice)s?|coll[èe]ges?|"
+    r"routes?\s+d[ée]partementales?)\s+(?:de\s+l['’]\s*|du\s+|l['’]\s*|le\s+))"
+    r"(?P<name>" + _SHORT_DEPARTMENT_NAMES + r")"
+    r"(?![\w-])(?![ \u00a0]+(?:et[ \u00a0]+(?:Loir|Garonne)|Est|Ouest|"
+    r"de[ \u00a0]+la[ \u00a0]+France)\b)"
+    r"(?![ \u00a0]*(?:[0-9]|[Nn]°|[A-Z]\b))"
+    # "Cahors (Lot)".
+    r"|(?<=[\w])[ \u00a0]*\((?P<bracketed>" + _SHORT_DEPARTMENT_NAMES + r")\)"
 )
 _SEASON_CUE = re.compile(
     r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|(?:le )?mois d[e'’]|"
@@ -2607,9 +2614,14 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         for f in found
         if f.kind == "commune" and len(f.places) == 1 and f.confidence >= THRESHOLD
     }
-    # The communes' one department, when the areas the text names go beyond it ("La
-    # Marne (édition Meaux)", a newspaper's name, above a text on Juilly).
-    departments = placed if len(placed) == 1 else set(context.departments) | placed
+    # The communes' one department, when it is one the text names too and the text names
+    # other areas besides ("La Marne (édition Meaux)", a newspaper's name, above a text
+    # on Juilly of the Seine-et-Marne); not against the one department the text names
+    # ("Dans la Manche, le Département finance…, comme l'a fait Rennes").
+    if len(placed) == 1 and placed <= context.departments:
+        departments = placed
+    else:
+        departments = set(context.departments) | placed
     result: list[Found] = []
     sentence_ends: list[int] | None = None
     text_key: str | None = None  # the page's key, read when a body has no place to go by
@@ -3817,14 +3829,22 @@ def _sub_prefectures(text: str, communes: list[Found], departments: set[str]) ->
         entry = g.department_by_code.get(department) if department else None
         if entry is not None:
             value = f"Préfecture {entry[2]}{entry[1]}"
-            found.append(Found("organisation", match["title"], value, *match.span("title"), 0.75))
+            title = "title" if match["title"] else "office"
+            found.append(Found("organisation", match[title], value, *match.span(title), 0.75))
     return found
 
 
 # The article a town's name takes after "du" or "des" ("du Vigan": Le Vigan).
 _ARTICLE_OF = {"du": "le ", "des": "les "}
 _SUB_PREFECT = re.compile(
-    r"(?<![\w])(?P<title>sous[-‐ ]pr[ée]f(?:et|[èe]te|ecture))"
+    # Not a former one ("l'ancien sous-préfet"); a sub-prefecture as an office after its
+    # article ("la sous-préfecture a autorisé"), not a town's rank ("Dax, sous-préfecture
+    # landaise", "une petite sous-préfecture", "Lannion est sous-préfecture").
+    r"(?<!\bancien )(?<!\bancienne )(?<!\bex-)(?<!\bex )"
+    r"(?:(?<![\w])(?P<title>sous[-‐ ]pr[ée]f(?:et|[èe]te))|"
+    r"(?<=\b[Ll]a )(?P<office>sous[-‐ ]pr[ée]fecture)"
+    # (Not "la sous-préfecture landaise": the town.)
+    r"(?![ \u00a0]+(?-i:[a-zà-ÿ]+(?:aise|oise|ien|ienne|ine|ain|aine|ale|al|ane|in|ois|ais)\b)))"
     r"(?:\s+(?:de\s+l['’]arrondissement\s+)?"
     r"(?:(?P<of>de|du|des)\s+|d['’]\s*)(?P<city>(?:(?-i:[Ll][ae])\s+)?" + _CITY + r")(?![\w-])"
     # Without a town: "sous-préfet," or "la sous-préfète de l'arrondissement ouest".
@@ -3938,9 +3958,12 @@ def parse_amount(number: str, scale: str | None, unit: str) -> int | None:
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", digits):
         digits = digits.replace(".", "")  # "30.000", "135.186,30"
     elif (
-        not scale and unit in ("€", "euro", "euros") and re.fullmatch(r"\d{1,3}(?:,\d{3})+", digits)
+        not scale
+        and unit in ("€", "euro", "euros", "EUR")
+        and re.fullmatch(r"[1-9]\d{1,2},\d{3}|\d{1,3}(?:,\d{3}){2,}", digits)
     ):
-        # "75,000€": thousands in the English way (cents take two digits, not three).
+        # "75,000€", "1,234,567 €": thousands in the English way (cents take two digits,
+        # not three); not a price to the tenth of a cent ("1,859 € le litre", "0,174 €").
         digits = digits.replace(",", "")
     digits = digits.replace(",", ".")
     try:
@@ -4231,7 +4254,7 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
         else:
             in_regions |= g.region_departments.get(match.group(), frozenset())
     for match in _SHORT_DEPARTMENT.finditer(joined):
-        code = g.departments.get(key(match.group("vowel") or match.group("consonant")))
+        code = g.departments.get(key(match.group("name") or match.group("bracketed")))
         if code:
             departments.add(code)
     when = document.date if document is not None and document.date else None

@@ -2801,15 +2801,22 @@ def test_a_document_is_not_placed_by_common_words(text, departments):
 @pytest.mark.parametrize(
     "text, departments",
     [
-        # The departments of four letters, with a department's article.
+        # The departments of four letters, after "dans", a place, a body or people of
+        # the department, or in brackets after a town.
         ("Dans les communes de l’Eure, le Département finance les travaux.", {"27"}),
-        ("Les villages du Gers et de l'Aude s'équipent ; dans le Var aussi.", {"32", "11", "83"}),
-        ("Le Nord compte 648 communes.", {"59"}),
+        (
+            "Les villages du Gers s'équipent, les communes de l'Aude aussi ; dans le Var aussi.",
+            {"32", "11", "83"},
+        ),
+        ("Le préfet du Nord a signé ; Cahors (Lot) a voté.", {"59", "46"}),
         # Not inside longer names, not a lot's number, not a compass point.
-        ("Le Lot-et-Garonne et l'Eure-et-Loir.", {"47", "28"}),
-        ("Le titulaire du Lot 2 et celui du lot 3.", set()),
+        ("Dans le Lot-et-Garonne et dans l'Eure-et-Loir.", {"47", "28"}),
+        ("Le titulaire du Lot 2 et celui du Lot N°1.", set()),
         ("Depuis la gare du Nord vers l'Afrique du Nord, le vent du Nord.", set()),
-        ("Le Grand Nord et le Nord-Est.", set()),
+        ("Le Grand Nord et le Nord-Est, dans le Nord de la France.", set()),
+        # Not a newspaper, a bank, a street or a river's bank.
+        ("Selon La Voix du Nord et le Crédit du Nord, rue du Nord.", set()),
+        ("Pontoise, ville au bord de l'Oise, et la plaine du Var.", set()),
         # Without its capital, a word.
         ("Le var de la commune et l'aube du jour.", set()),
     ],
@@ -3109,3 +3116,70 @@ def test_a_trade_word_in_lower_case_ends_a_company_name_after_its_cue(text, expe
 )
 def test_what_the_nineteenth_round_showed(text, kind, expected):
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A department of four letters in a street's, a newspaper's or a bank's name, on a
+        # river's bank, or a lot in a contract: no place of the document.
+        (
+            "Selon La Voix du Nord, à Arras, le conseil a voté 20 caméras, subventionnées à "
+            "40 % par le Département.",
+            "funder",
+            {"Département du Pas-de-Calais"},
+        ),
+        ("Selon La Voix du Nord, Bruay va installer 25 caméras.", "commune", {"62178"}),
+        (
+            "Le maire de Pontoise, ville au bord de l'Oise, installe des caméras.",
+            "commune",
+            {"95500"},
+        ),
+        (
+            "Selon La Voix du Nord, à Lens, le sous-préfet a présenté les caméras.",
+            "organisation",
+            {"Préfecture du Pas-de-Calais"},
+        ),
+        # A department the text names, against a commune it compares with.
+        (
+            "Dans la Manche, le Département finance 40 % des caméras, comme l'a fait Rennes.",
+            "funder",
+            {"Département de la Manche"},
+        ),
+        # A town's rank, a former sub-prefect: no prefecture.
+        ("Dax, sous-préfecture landaise, installe 40 caméras.", "organisation", set()),
+        ("Forcalquier, petite sous-préfecture de 5 000 habitants.", "organisation", set()),
+        ("Lannion est sous-préfecture. Les caméras arrivent.", "organisation", set()),
+        ("Jean Martin, ancien sous-préfet, est consultant à Lyon.", "organisation", set()),
+        (
+            "Devant la sous-préfecture, à Lannion, les caméras filment.",
+            "organisation",
+            {"Préfecture des Côtes-d'Armor"},
+        ),
+        # Prices to the tenth of a cent are no English thousands; "150,000 EUR" is.
+        ("Le gazole à 1,859 € le litre et 1,250 € par habitant.", "amount", {"2", "1"}),
+        ("Le kWh à 0,174 € HT.", "amount", set()),
+        ("Un marché de 150,000 EUR.", "amount", {"150000"}),
+        # "la Région de Nouvelle-Aquitaine", without the article of the official name.
+        (
+            "La Région de Nouvelle-Aquitaine finance 30 % des caméras.",
+            "funder",
+            {"Région Nouvelle-Aquitaine"},
+        ),
+    ],
+)
+def test_what_the_review_of_the_twelfth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, departments",
+    [
+        ("La caméra est à l'angle de la rue du Nord et de l'avenue du Jura, à Vannes.", set()),
+        ("Le titulaire du Lot N°1 et du Lot A est la société Spie.", set()),
+        ("À Castanet, sur les bords du Tarn ; à Tours, les bords du Cher.", set()),
+        ("Draguignan (Var) et Cahors (Lot) s'équipent.", {"83", "46"}),
+    ],
+)
+def test_what_the_review_of_the_twelfth_session_found_of_departments(text, departments):
+    assert document_context([text]).departments == departments
