@@ -213,14 +213,16 @@ class Gazetteer:
         # Short names of towns: "La Baule" (La Baule-Escoublac), "Le Kremlin", "Les
         # Sables": an article and a word before the dash, when no commune bears that name
         # and a single town of 5,000 people or more shortens to it.
+        # ("La Seyne" of La Seyne-sur-Mer too: the name before its first dash.)
         short: dict[str, list[CommuneEntry]] = {}
         for entries in list(self.communes.values()):
             for entry in entries:
-                head, dash, _ = entry.name.rpartition("-")
-                head_key = key(head)
-                words = head_key.split()
-                if dash and len(words) == 2 and words[0] in ("le", "la", "les"):
-                    short.setdefault(head_key, []).append(entry)
+                heads = {entry.name.rpartition("-")[0], entry.name.partition("-")[0]}
+                for head in heads - {"", entry.name}:
+                    head_key = key(head)
+                    words = head_key.split()
+                    if len(words) == 2 and words[0] in ("le", "la", "les"):
+                        short.setdefault(head_key, []).append(entry)
         for head_key, entries in short.items():
             if len(entries) == 1 and head_key not in self.communes:
                 if entries[0].population >= 5000 and not entries[0].former:
@@ -637,7 +639,9 @@ _INSTITUTIONS = (
     r"\s+(?:de\s+|d['’]\s*)(?P<city1>" + _CITY + r")(?:\s+et\s+(?:de\s+|d['’]\s*)?"
     r"(?P<city2>" + _CITY + r"))?(?![\w-]))?"
     # "ministère de l'Intérieur", "ministre des Armées", "ministère des finances".
-    r"|(?<![\w-])(?P<ministry>minist[èe]re|ministre)\s+(?P<ministry_article>de\s+l['’]\s*|"
+    # "la ministre déléguée chargée des Outre-mer", "en charge des Outre-mer".
+    r"|(?<![\w-])(?P<ministry>minist[èe]re|ministre)\s+(?:d[ée]l[ée]gu[ée]e?\s+)?"
+    r"(?:charg[ée]e?\s+|en\s+charge\s+)?(?P<ministry_article>de\s+l['’]\s*|"
     r"de\s+la\s+|des\s+|du\s+)(?P<domain>[^\W\d_]{{3,}}(?:-[^\W\d_]+)*(?:\s+(?:nationale|"
     r"[ée]trang[èe]res|[ée]cologique|num[ée]rique|sup[ée]rieur|sociales|europ[ée]ennes|"
     r"publiques?|[ée]nerg[ée]tique|territoriales|des\s+territoires|du\s+territoire))?)"

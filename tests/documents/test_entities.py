@@ -3080,6 +3080,21 @@ def test_a_trade_word_in_lower_case_ends_a_company_name_after_its_cue(text, expe
         ),
         # Not a line's key alone, nor keys of no one department.
         ("Forges : les jeudis", "commune", set()),
+        # A minister "délégué", "chargé(e) de" or "en charge de" a ministry's domain.
+        (
+            "Marie Guévenoux, ministre déléguée chargée des Outre-mer, ira à Cayenne.",
+            "organisation",
+            {"Ministère des Outre-mer"},
+        ),
+        (
+            "La ministre déléguée en charge des Outre-mer arrive ce soir à Cayenne.",
+            "organisation",
+            {"Ministère des Outre-mer"},
+        ),
+        # A town named by its name before the first dash of its name ("La Seyne" of La
+        # Seyne-sur-Mer), when it is the only town of 5,000 people that does.
+        ("Les caméras de tous les quartiers de La Seyne.", "commune", {"83126"}),
+        ("Les caméras de Sodexho et de Sodexo.", "organisation", {"Sodexo"}),
         # A known body followed by a footnote's number, not by other letters or digits.
         (
             "Pourtant, dès 2011, la Cour des comptes1 s’agaçait de l’absence d’évaluation.",
