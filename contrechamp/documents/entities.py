@@ -217,8 +217,8 @@ class Gazetteer:
         short: dict[str, list[CommuneEntry]] = {}
         for entries in list(self.communes.values()):
             for entry in entries:
-                heads = {entry.name.rpartition("-")[0], entry.name.partition("-")[0]}
-                for head in heads - {"", entry.name}:
+                befores = {entry.name.rpartition("-")[0], entry.name.partition("-")[0]}
+                for head in befores - {"", entry.name}:
                     head_key = key(head)
                     words = head_key.split()
                     if len(words) == 2 and words[0] in ("le", "la", "les"):
@@ -4258,9 +4258,9 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
         else:
             in_regions |= g.region_departments.get(match.group(), frozenset())
     for match in _SHORT_DEPARTMENT.finditer(joined):
-        code = g.departments.get(key(match.group("name") or match.group("bracketed")))
-        if code:
-            departments.add(code)
+        named = g.departments.get(key(match.group("name") or match.group("bracketed")))
+        if named:
+            departments.add(named)
     when = document.date if document is not None and document.date else None
     year = when.year if when else None
     if year is None:
