@@ -2844,6 +2844,17 @@ _NAMED_PROGRAMME = re.compile(
 )
 
 
+# "au titre du fonds d'intervention "maintien du dernier commerce…"", "un programme
+# intitulé "Fonds de soutien aux forces de sécurité"", "sur fonds « plan crèche »": a
+# programme named in quotes after a word of programmes, in a sentence about funding (not
+# after "dispositif" or "opération": "le dispositif « SOS Village », la plateforme
+# d'aide", "l'opération « Tranquillité vacances »" are no funds).
+_QUOTED_PROGRAMME = re.compile(
+    r"(?<![\w-])(?:[Ff]onds(?:[ \u00a0]+d['’][ \u00a0]*[a-zé]+)?|[Pp]rogramme|[Pp]lan|"
+    r"[Aa]ppels?[ \u00a0]+à[ \u00a0]+projets?)"
+    r"(?:[ \u00a0]+(?:intitul|baptis|nomm|d[ée]nomm|appel)[ée]e?)?[ \u00a0]+"
+    r"[«\"“][ \u00a0]*(?P<name>[^«»\"“”\n]{3,80}?)[ \u00a0]*[»\"”]"
+)
 # "avec le soutien de la Fondation du Patrimoine": a foundation, in a sentence about funding.
 _NAMED_FOUNDATION = re.compile(
     r"(?<![\w-])Fondation[ \u00a0]+"
@@ -2935,10 +2946,10 @@ def _named_funds(text: str, found: list[Found]) -> list[Found]:
         value = match["acronym"] or initials
         result.append(_found("funder", match, value, 0.6, None))
     sentence_ends: list[int] | None = None
-    for pattern in (_NAMED_PROGRAMME, _NAMED_FOUNDATION):
+    for pattern in (_NAMED_PROGRAMME, _QUOTED_PROGRAMME, _NAMED_FOUNDATION):
         for match in pattern.finditer(text):
             # A programme by its name; a foundation by its whole name.
-            group = "name" if pattern is _NAMED_PROGRAMME else 0
+            group = 0 if pattern is _NAMED_FOUNDATION else "name"
             start, end = match.span(group)
             if not free(start, end):
                 continue

@@ -3095,6 +3095,30 @@ def test_a_trade_word_in_lower_case_ends_a_company_name_after_its_cue(text, expe
         # Seyne-sur-Mer), when it is the only town of 5,000 people that does.
         ("Les caméras de tous les quartiers de La Seyne.", "commune", {"83126"}),
         ("Les caméras de Sodexho et de Sodexo.", "organisation", {"Sodexo"}),
+        # A programme named in quotes after a word of programmes, about funding.
+        (
+            "Les élus ont accordé 471 000 euros au titre du fonds d'intervention \"maintien "
+            'du dernier commerce de proximité dans une commune".',
+            "funder",
+            {"maintien du dernier commerce de proximité dans une commune"},
+        ),
+        (
+            "La Ville reçoit une subvention de 19 282 € sur fonds « plan crèche ».",
+            "funder",
+            {"plan crèche"},
+        ),
+        (
+            "Le plan « Vigipirate » mobilise 3 000 militaires ; l'opération « Tranquillité "
+            "vacances » aussi.",
+            "funder",
+            set(),
+        ),
+        (
+            "La commune a fait appel au dispositif « SOS Village », la plateforme d'aide aux "
+            "commerces.",
+            "funder",
+            set(),
+        ),
         # A known body followed by a footnote's number, not by other letters or digits.
         (
             "Pourtant, dès 2011, la Cour des comptes1 s’agaçait de l’absence d’évaluation.",
