@@ -677,11 +677,14 @@ _COURTS = {
 }
 
 
-# Administrative courts the press names by the first word of their seat.
+# Courts the press names by the first word of their seat, per court.
 _COURT_SEATS = {
-    "clermont": "Clermont-Ferrand",
-    "cergy": "Cergy-Pontoise",
-    "chalons": "Châlons-en-Champagne",
+    "Tribunal administratif": {
+        "clermont": "Clermont-Ferrand",
+        "cergy": "Cergy-Pontoise",
+        "chalons": "Châlons-en-Champagne",
+    },
+    "Cour d'appel": {"aix": "Aix-en-Provence"},
 }
 # The seats of the administrative courts (tribunaux administratifs), as keys. (The
 # overseas courts are named after their territory: "le tribunal de Saint-Denis" is a
@@ -2608,16 +2611,21 @@ _FUNDING_OF_BODY = re.compile(
 )
 
 
+def _placed_departments(found: Iterable[Found]) -> set[str]:
+    """The departments of the communes found without doubt (one place, confident)."""
+    return {
+        f.places[0].department
+        for f in found
+        if f.kind == "commune" and len(f.places) == 1 and f.confidence >= THRESHOLD
+    }
+
+
 def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[Found]:
     """A Région or a Département the sentence says funds without naming it: the one the
     page names, else the one of all the document's places."""
     g = gazetteer()
     named: set[str] | None = None
-    placed = {
-        f.places[0].department
-        for f in found
-        if f.kind == "commune" and len(f.places) == 1 and f.confidence >= THRESHOLD
-    }
+    placed = _placed_departments(found)
     # The communes' one department, when it is one the text names too and the text names
     # other areas besides ("La Marne (édition Meaux)", a newspaper's name, above a text
     # on Juilly of the Seine-et-Marne); not against the one department the text names
@@ -3718,16 +3726,12 @@ def _institutions(text: str) -> list[Found]:
             of = "de la " if key(territory) in ("guadeloupe", "martinique", "guyane") else "de "
             value = f"Tribunal administratif {of}{territory}"
         elif match["court"]:
-            city = match["city"]
-            # "le tribunal administratif de Clermont": its seat's whole name.
-            if key(match["court"]) in ("tribunal administratif", "ta"):
-                city = _COURT_SEATS.get(key(city), city)
-            appeal = key(match["court"]) == "cour d appel"
-            if appeal and key(city) == "aix":
-                city = "Aix-en-Provence"
+            court = _COURTS[key(match["court"])]
+            # "le tribunal administratif de Clermont", "la cour d'appel d'Aix": its seat's
+            # whole name.
+            city = _COURT_SEATS.get(court, {}).get(key(match["city"]), match["city"])
             communes = g.communes.get(key(city))
             city = communes[0].name if communes else (city.title() if city.isupper() else city)
-            court = _COURTS[key(match["court"])]
             joined = "d'" if key(city)[:1] in "aeiouy" else "de "
             # "CAA Marseille, 12 mars 2020": without "de", only before a commune's name;
             # "Cour administrative de X" without "d'appel", only for a French appeal
@@ -3736,7 +3740,7 @@ def _institutions(text: str) -> list[Found]:
             if (
                 (match["of"] or communes)
                 and not (bare_appeal and key(city) not in _APPEAL_SEATS)
-                and not (appeal and key(city) not in _JUDICIAL_APPEAL_SEATS)
+                and not (court == "Cour d'appel" and key(city) not in _JUDICIAL_APPEAL_SEATS)
             ):
                 value = f"{court} {joined}{city}"
         elif match["chamber"]:
@@ -3822,9 +3826,7 @@ def _sub_prefectures(text: str, communes: list[Found], departments: set[str]) ->
     document's department, when its places are all in one."""
     g = gazetteer()
     found = []
-    local = set(departments) | {
-        c.places[0].department for c in communes if len(c.places) == 1 and c.confidence >= THRESHOLD
-    }
+    local = set(departments) | _placed_departments(communes)
     for match in _SUB_PREFECT.finditer(text):
         department = None
         if match["city"] is None:
