@@ -1727,6 +1727,17 @@ class Labels:
             self.prefetch([(start, end)])
         return {label for s, e, label in self.found if s < end and start < e}
 
+    def reaches_past(self, start: int, end: int, label: str) -> bool:
+        """Whether an entity of `label` overlapping text[start:end] begins before it or
+        ends after it."""
+        if not self._is_covered(start, end):
+            self.prefetch([(start, end)])
+        return any(
+            s < end and start < e and (s < start or e > end)
+            for s, e, found in self.found
+            if found == label
+        )
+
     def starting_at(self, start: int) -> list[tuple[int, int, str]]:
         if not self._is_covered(start, start + 1):
             self.prefetch([(start, start + 1)])
@@ -2057,7 +2068,7 @@ def _communes(
     # The end of the last name read as part of a thing named after a place, when the
     # names after it continue its list ("les tribunaux de Paris, Lille ou encore Rennes").
     naming_end = -1
-    rejected: list[tuple[_Candidate, Context]] = []
+    rejected: list[tuple[_Candidate, Context, Found | None]] = []
     for candidate in candidates:
         gap = text[naming_end : candidate.start] if naming_end >= 0 else ""
         if naming_end >= 0 and _LIST_GAP.fullmatch(gap):
@@ -2103,8 +2114,8 @@ def _communes(
         result = _score_candidate(
             text, candidate, labels, candidate_context, genre=genre, listed=listed
         )
-        if result is None and not listed:
-            rejected.append((candidate, candidate_context))
+        if (result is None or result.confidence < THRESHOLD) and not listed:
+            rejected.append((candidate, candidate_context, result))
         if result is not None:
             found.append(result)
             # "la Vieille-Lyre (Eure)": a department in brackets says the place.
@@ -2124,8 +2135,10 @@ def _communes(
     # "des équipes de Lacroix-Falgarde, Ramonville-Saint-Agne, Auzeville-Tolosane": the
     # names after it say the first of a list is a place too (right to left, so that a
     # list's names before it follow).
+    # (A name read with too little certainty is read again the same way: "des équipes de
+    # Lacroix-Falgarde, Ramonville…".)
     sure_starts = sorted(f.start for f in found if f.confidence >= THRESHOLD)
-    for candidate, candidate_context in reversed(rejected):
+    for candidate, candidate_context, weak in reversed(rejected):
         at = bisect.bisect_left(sure_starts, candidate.end)
         if at == len(sure_starts) or not _LIST_JOIN.fullmatch(text, candidate.end, sure_starts[at]):
             continue
@@ -2133,6 +2146,8 @@ def _communes(
             text, candidate, labels, candidate_context, genre=genre, listed=True
         )
         if result is not None:
+            if weak is not None:
+                found.remove(weak)
             found.append(result)
             if result.confidence >= THRESHOLD:
                 bisect.insort(sure_starts, result.start)
@@ -2377,7 +2392,7 @@ def _score_commune(
             return None
     spacy_labels = labels.at(start, end)
     # "Laval" in "Jean Laval", or a commune name followed by a surname.
-    if "PER" in spacy_labels and not (cue or postal):
+    if "PER" in spacy_labels and not (cue or postal) and _a_person(labels, start, end):
         return None
     if common and not (cue or postal or department_after or name.isupper()):
         if not ("LOC" in spacy_labels and entries[0].population >= 20000):
@@ -2413,6 +2428,22 @@ def _score_commune(
         places=(chosen,) if decided else (chosen, *others),
         pinned=bool(matching),
     )
+
+
+# A first name or a title right before a name: "Jean Laval", "M. Laval".
+_FIRST_NAME_OR_TITLE = r"(?:\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?|\b(?:M\.|Mme|Mr))[ \u00a0]+"
+
+
+def _a_person(labels: Labels, start: int, end: int) -> bool:
+    """Whether the commune's name that spaCy labels a person is one: the person's span
+    goes past the name ("Jean Laval", "Laval Jean"), or the page writes the name after a
+    first name or a title elsewhere ("Jean Laval … Laval a dénoncé"). A place's name
+    that the recogniser takes for a person on its own ("Saint Jans Cappel :", "Saint
+    Philbert de Bouaine (85)", "Saint-Hilaire du Harcouët") stays a place."""
+    if labels.reaches_past(start, end, "PER"):
+        return True
+    name = re.escape(labels.text[start:end])
+    return re.search(rf"{_FIRST_NAME_OR_TITLE}{name}\b", labels.text) is not None
 
 
 def _inside_longer_name(name: str, before: str, after: str) -> bool:

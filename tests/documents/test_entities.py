@@ -50,6 +50,38 @@ def test_a_common_word_or_a_person_is_not_a_commune():
     }
 
 
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        # spaCy takes a place's name of several words for a person's; nothing else says
+        # a person there.
+        ("Saint Philbert de Bouaine (85) et Montaigu-Vendée (85) sont concernées.", "85262"),
+        (
+            "la grippe aviaire dans les communes de Rémouillé (44), Saint Philbert de Bouaine "
+            "(85) et Montaigue Vendée (85).",
+            "85262",
+        ),
+        ("En descendant de Paris direction Clermont- Ferrand, tournez la tête.", "63113"),
+    ],
+)
+def test_a_place_the_recogniser_takes_for_a_person_is_a_place(text, code):
+    assert ("commune", code) in found(text, "commune")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The person's name goes past the commune's, or the page names the person with a
+        # first name or a title elsewhere.
+        "Le conseiller Pierre Moreau et Jean Laval ont voté contre ; Laval a dénoncé un coût.",
+        "M. Laval a présenté le rapport. Laval a ensuite répondu aux questions.",
+        "Le Premier ministre Jean Castex est venu. Castex a visité une usine.",
+    ],
+)
+def test_a_person_named_like_a_commune_stays_a_person(text):
+    assert found(text, "commune") == set()
+
+
 def test_homonyms_are_resolved_by_postal_code_department_or_context():
     assert found("Mairie, 26000 Valence", "commune") == {("commune", "26362")}
     assert found("La commune de Valence (82) vote le budget.", "commune") == {("commune", "82186")}
