@@ -1386,6 +1386,10 @@ _LOOSE_NEIGHBOURS = {
     "dans avec chez selon depuis vers apres avant entre contre comme dont mais ou puis "
     "ainsi aussi alors hier outre malgre sans sous via lors pres quant the of in and".split(),
     *"nord sud est ouest centre cedex".split(),
+    # Words that open a sentence before a name ("C'est Condrieu qui obtient").
+    *("c est", "c etait", "aujourd hui", "qu il", "qu elle", "lorsqu il", "puisqu il"),
+    *"voici voila ici ensuite enfin donc car quand si meme desormais deja encore".split(),
+    *"notamment surtout seul seule seuls seules".split(),
 }
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]$")
 _CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")

@@ -82,6 +82,15 @@ def test_a_person_named_like_a_commune_stays_a_person(text):
     assert found(text, "commune") == set()
 
 
+def test_a_word_that_opens_a_sentence_does_not_make_a_longer_name():
+    text = "C'est Condrieu qui obtient la somme la plus importante : 50 000 euros."
+    assert found(text, "commune") == {("commune", "69064")}
+    text = "Aujourd'hui Condrieu installe neuf caméras de vidéoprotection."
+    assert found(text, "commune") == {("commune", "69064")}
+    # A capitalised word of a name still does ("Paris Saint-Germain", "Nice Matin").
+    assert found("Le journal Nice Matin titre sur les caméras.", "commune") == set()
+
+
 def test_homonyms_are_resolved_by_postal_code_department_or_context():
     assert found("Mairie, 26000 Valence", "commune") == {("commune", "26362")}
     assert found("La commune de Valence (82) vote le budget.", "commune") == {("commune", "82186")}
