@@ -1605,7 +1605,7 @@ class _Page:
             and not _COMPANY_BEFORE.search(text, max(0, c.start - 30), c.start)
         }
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
-        organisations += _overseas_prefecture(text, communes, organisations)
+        organisations += _bare_prefecture(text, communes, organisations)
         organisations += _sub_prefectures(text, communes, context.departments)
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
@@ -1634,17 +1634,21 @@ _BARE_PREFECT = re.compile(
 _OVERSEAS_DEPARTMENTS = frozenset({"971", "972", "973", "974", "976"})
 
 
-def _overseas_prefecture(
-    text: str, communes: list[Found], organisations: list[Found]
-) -> list[Found]:
-    """The prefecture of an overseas department that a page about it names bare ("le préfet
-    a réuni les commerçants" in Cayenne): the press of an island names no other prefect
-    so. Only when every commune the page names without doubt is in that one department,
-    and the page names no prefecture by its department."""
+def _bare_prefecture(text: str, communes: list[Found], organisations: list[Found]) -> list[Found]:
+    """The prefecture of the department a page is about, named bare ("le préfet a réuni
+    les commerçants" in Cayenne, "les autorisations délivrées par la préfecture" of a
+    town's cameras). Only when every commune the page names without doubt is in that one
+    department and the page names no prefecture by its department; in mainland France,
+    only on a page about surveillance (a technology named), not in a CADA opinion (its
+    "préfet compétent" is anyone's), and not in Paris (its police prefecture is named)."""
     if any(o.value.startswith("Préfecture") for o in organisations):
         return []
     departments = {c.places[0].department for c in communes if c.confidence >= THRESHOLD}
-    if len(departments) != 1 or not departments <= _OVERSEAS_DEPARTMENTS:
+    if len(departments) != 1 or departments == {"75"}:
+        return []
+    if not departments <= _OVERSEAS_DEPARTMENTS and (
+        _CADA_OPINION.search(text) or not technologies_in(text)
+    ):
         return []
     match = _BARE_PREFECT.search(text)
     entry = gazetteer().department_by_code.get(next(iter(departments)))
@@ -1652,6 +1656,14 @@ def _overseas_prefecture(
         return []
     value = f"Préfecture {entry[2]}{entry[1]}"
     return [Found("organisation", match.group(), value, *match.span(), 0.6)]
+
+
+# An opinion of the CADA, or a text that quotes its code.
+_CADA_OPINION = re.compile(
+    r"CADA|commission d['’]acc[èe]s aux documents|relations entre le public et "
+    r"l['’]administration",
+    re.I,
+)
 
 
 def _dedupe(found: list[Found]) -> list[Found]:

@@ -2141,6 +2141,42 @@ def test_an_overseas_pages_bare_prefect_is_its_departments(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # A page about a town's cameras names the prefecture of its department bare.
+        (
+            "La Ville de Beaumont-sur-Oise a demandé les autorisations nécessaires pour ses "
+            "caméras de vidéoprotection, qui ont été délivrées par la préfecture.",
+            {"Préfecture du Val-d'Oise"},
+        ),
+        (
+            "À Metz, les opérateurs de vidéoprotection du CSU sont agréés par le Préfet.",
+            {"Préfecture de la Moselle"},
+        ),
+        # Not on a page about something else, nor with places in two departments, nor
+        # in Paris, nor in a CADA opinion (the "préfet compétent" of any town).
+        ("À Beaumont-sur-Oise, le préfet a inauguré la nouvelle médiathèque.", set()),
+        (
+            "Les caméras de vidéoprotection de Lille et d'Amiens ont été autorisées par la "
+            "préfecture.",
+            set(),
+        ),
+        ("À Paris, les caméras de vidéoprotection ont été autorisées par la préfecture.", set()),
+        (
+            "La commission d'accès aux documents administratifs a été saisie d'une demande "
+            "de communication de l'autorisation du préfet relative au système de "
+            "vidéoprotection de la commune de Ploërmel.",
+            {"CADA"},
+        ),
+    ],
+)
+def test_a_mainland_pages_bare_prefect_is_its_departments_when_it_speaks_of_surveillance(
+    text, expected
+):
+    assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("Le dispositif est déployé par Bercy depuis début 2024.", {"Ministère de l'Économie"}),
         ("Bercy a validé le budget de la réindustrialisation.", {"Ministère de l'Économie"}),
         ("Le concert a eu lieu à l'Arena de Bercy.", set()),
