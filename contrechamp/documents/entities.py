@@ -174,7 +174,35 @@ class Gazetteer:
                         forms.setdefault(head, []).append(entry)
         return forms
 
+    def misspellings(self, department: str) -> dict[str, list[tuple[str, CommuneEntry]]]:
+        """The department's communes of long names (two words or more, ten letters or
+        more) under each of their keys with one letter removed, and their own keys, built
+        on first use for each department: a name one letter away from one of them
+        ("Quierry la Motte", "Montaigue Vendée") meets it there."""
+        index = self._misspellings.get(department)
+        if index is None:
+            index = {}
+            for written, entry in self._long_names.get(department, ()):
+                for variant in {written, *_deletions(written)}:
+                    index.setdefault(variant, []).append((written, entry))
+            self._misspellings[department] = index
+        return index
+
+    @cached_property
+    def _long_names(self) -> dict[str, list[tuple[str, CommuneEntry]]]:
+        """The communes of long names (two words or more, ten letters or more), by
+        department."""
+        names: dict[str, list[tuple[str, CommuneEntry]]] = {}
+        for written, entries in self.communes.items():
+            if " " not in written or len(written) < 10:
+                continue
+            for entry in entries:
+                if not entry.former:
+                    names.setdefault(entry.department, []).append((written, entry))
+        return names
+
     def __init__(self) -> None:
+        self._misspellings: dict[str, dict[str, list[tuple[str, CommuneEntry]]]] = {}
         self.communes: dict[str, list[CommuneEntry]] = {}
         # Names without their article ("Havre" for "Le Havre"), matched after "au", "du"...
         self.communes_bare: dict[str, list[CommuneEntry]] = {}
@@ -1869,6 +1897,8 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             match = _short_form_in_department(text, words, i, departments)
         if match is None and departments:
             match = _short_form_after_cue(text, words, i, departments)
+        if match is None and departments:
+            match = _misspelt_in_department(text, words, i, departments)
         if match is None:
             i += 1
             continue
@@ -1917,6 +1947,51 @@ def _short_form_in_department(
         shortened = _shortened_in(" ".join(t.key for t in span), code)
         return (span, [shortened], False) if shortened is not None else None
     return None
+
+
+def _deletions(name_key: str) -> set[str]:
+    return {name_key[:i] + name_key[i + 1 :] for i in range(len(name_key))}
+
+
+def _misspelt_in_department(
+    text: str, words: list[Token], i: int, departments: Iterable[str]
+) -> tuple[list[Token], list[CommuneEntry], bool] | None:
+    """ "Quierry la Motte", "Montaigue Vendée (85)", "Saint-Yriex-la-Perche": a long name
+    of several words, its first and last capitalised, one letter away (a letter more,
+    less or another) from the name of one commune of the document's departments, and
+    from no other; no commune's name of its own."""
+    g = gazetteer()
+    for length in range(min(6, len(words) - i), 1, -1):
+        span = words[i : i + length]
+        if not span[-1].text[0].isupper() or not all(
+            joins_name_words(text[a.end : b.start]) for a, b in zip(span, span[1:], strict=False)
+        ):
+            continue
+        if any(not t.text[0].isupper() and t.key not in _NAME_PARTICLES for t in span):
+            continue
+        name_key = " ".join(t.key for t in span)
+        if len(name_key) < 10 or _NAME_GOES_ON.match(text, span[-1].end):
+            continue
+        chosen: dict[str, CommuneEntry] = {}
+        for department in departments:
+            index = g.misspellings(department)
+            for variant in (name_key, *_deletions(name_key)):
+                for written, entry in index.get(variant, ()):
+                    if _one_edit_apart(name_key, written):
+                        chosen[entry.code] = entry
+        if len(chosen) == 1:
+            return span, list(chosen.values()), False
+    return None
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether one letter added, removed or changed makes `a` into `b` (not equal)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 _NOT_SHORT_FORMS = frozenset(

@@ -91,6 +91,37 @@ def test_a_word_that_opens_a_sentence_does_not_make_a_longer_name():
     assert found("Le journal Nice Matin titre sur les caméras.", "commune") == set()
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A long name misspelt by one letter, a commune of the document's department.
+        (
+            "Des réussites concrètes comme à Saint-Yriex-la-Perche, en Haute-Vienne.",
+            {("commune", "87187")},
+        ),
+        (
+            "Dans le Pas-de-Calais, notamment à Quierry la Motte et Ecourt-Saint-Quentin.",
+            {("commune", "62680"), ("commune", "62284")},
+        ),
+        (
+            "Les communes de Rémouillé (44), Saint Philbert de Bouaine (85) et Montaigue "
+            "Vendée (85).",
+            {("commune", "44142"), ("commune", "85262"), ("commune", "85146")},
+        ),
+        # Not outside the document's departments, nor a short name, nor a name that is
+        # one letter from two communes, nor a commune's own name.
+        ("Des réussites concrètes comme à Saint-Yriex-la-Perche.", set()),
+        ("Dans le Pas-de-Calais, à Arras et à Lense.", {("commune", "62041")}),
+        (
+            "Dans la Haute-Vienne, Saint-Yrieix-la-Perche et Saint-Junien votent.",
+            {("commune", "87187"), ("commune", "87154")},
+        ),
+    ],
+)
+def test_a_long_name_misspelt_by_one_letter_is_the_departments_commune(text, expected):
+    assert found(text, "commune") == expected
+
+
 def test_homonyms_are_resolved_by_postal_code_department_or_context():
     assert found("Mairie, 26000 Valence", "commune") == {("commune", "26362")}
     assert found("La commune de Valence (82) vote le budget.", "commune") == {("commune", "82186")}
