@@ -3173,6 +3173,12 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
                 found.append(_found("organisation", match, value, confidence, registry_id))
         else:
             found.append(_found("organisation", match, value, confidence, registry_id))
+    # "SCP Foussard, Froger, avocat de la société": a firm of lawyers, named after its
+    # partners, all of them.
+    for match in _LAW_FIRM.finditer(text):
+        start, end = match.span("name")
+        if not any(f.start < end and start < f.end for f in found):
+            found.append(Found("organisation", match["name"], match["name"], start, end, 0.6))
     # Companies the gazetteers do not know, after a cue ("la société Acme", "SAS Acme")
     # or tagged by spaCy after one.
     for match in _COMPANY_CUE.finditer(text):
@@ -3622,6 +3628,14 @@ _COMPANY_CUE = re.compile(
     # trade's word in lower case ends the name when the name ends there.
     r"(?:[ \u00a0](?:" + "|".join(_TRADE_WORDS) + r")(?=[ \u00a0]*(?:[,;:.()–]|$)))?))",
     re.IGNORECASE | re.MULTILINE,
+)
+_PARTNER = r"(?:(?:de|d['’])[ \u00a0]*)?[A-ZÀ-Ý][\w'’ÿ]*(?:-[A-ZÀ-Ý][\w'’ÿ]*)*"
+_LAW_FIRM = re.compile(
+    r"(?<![\w(-])(?:SCP|SELARL|SELAS|AARPI)[ \u00a0]+(?P<name>"
+    + _PARTNER
+    + r"(?:(?:,[ \u00a0]*|[ \u00a0]*&[ \u00a0]*|[ \u00a0]+et[ \u00a0]+|[ \u00a0]+)"
+    + _PARTNER
+    + r"){0,5}(?:[ \u00a0]+(?:et|&)[ \u00a0]+(?i:associ[ée]s))?)"
 )
 _MAKER_OF_PRODUCT = re.compile(
     r"\b(?:la|une|les|des)[ \u00a0]+(?:solutions?|plateformes?|logiciels?)[ \u00a0]+"

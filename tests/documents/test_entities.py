@@ -2172,6 +2172,26 @@ def test_an_overseas_pages_bare_prefect_is_its_departments(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        (
+            "Vu le mémoire présenté par la SCP Foussard, Froger, avocat de la société.",
+            {"Foussard, Froger"},
+        ),
+        ("la SCP Nicolaÿ, de Lanouvelle, avocat de la commune", {"Nicolaÿ, de Lanouvelle"}),
+        ("SCP PIWNICA & MOLINIE, avocats", {"PIWNICA & MOLINIE"}),
+        (
+            "la SCP Manuel Gros David Deharbe et associés, pour la commune.",
+            {"Manuel Gros David Deharbe et associés"},
+        ),
+        ("La SCP a été dissoute.", set()),
+    ],
+)
+def test_a_firm_of_lawyers_is_named_after_all_its_partners(text, expected):
+    assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         # A share of a cost, of a body or given by it.
         (
             "À Limoux, la cantine a coûté 100 000 €, dont 30 000 € du Département.",
