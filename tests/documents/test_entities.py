@@ -2189,6 +2189,15 @@ def test_a_firm_of_lawyers_is_named_after_all_its_partners(text, expected):
     assert values(text, "organisation") == expected
 
 
+def test_the_gazetteer_knows_the_litigants_and_caterers_the_development_texts_named():
+    text = "L’Union syndicale professionnelle des policiers municipaux a saisi le tribunal."
+    assert values(text, "organisation") == {
+        "Union syndicale professionnelle des policiers municipaux"
+    }
+    text = "Le contrat passé avec Avenance pour la restauration des écoles arrive à son terme."
+    assert values(text, "organisation") == {"Avenance"}
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
