@@ -1639,7 +1639,8 @@ class _Page:
             and not _COMPANY_BEFORE.search(text, max(0, c.start - 30), c.start)
         }
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
-        organisations += _bare_prefecture(text, communes, organisations)
+        technologies = _technologies(text)
+        organisations += _bare_prefecture(text, communes, organisations, bool(technologies))
         organisations += _sub_prefectures(text, communes, context.departments)
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
@@ -1651,7 +1652,7 @@ class _Page:
         found += _bodies_that_fund(text, found, context)
         found += _named_funds(text, found)
         found += _intercommunalities_that_fund(text, found)
-        found += _technologies(text)
+        found += technologies
         found += _amounts(text)
         found += _dates(text, context)
         found = [f for f in found if f.confidence >= THRESHOLD]
@@ -1668,7 +1669,9 @@ _BARE_PREFECT = re.compile(
 _OVERSEAS_DEPARTMENTS = frozenset({"971", "972", "973", "974", "976"})
 
 
-def _bare_prefecture(text: str, communes: list[Found], organisations: list[Found]) -> list[Found]:
+def _bare_prefecture(
+    text: str, communes: list[Found], organisations: list[Found], about_surveillance: bool
+) -> list[Found]:
     """The prefecture of the department a page is about, named bare ("le préfet a réuni
     les commerçants" in Cayenne, "les autorisations délivrées par la préfecture" of a
     town's cameras). Only when every commune the page names without doubt is in that one
@@ -1681,7 +1684,7 @@ def _bare_prefecture(text: str, communes: list[Found], organisations: list[Found
     if len(departments) != 1 or departments == {"75"}:
         return []
     if not departments <= _OVERSEAS_DEPARTMENTS and (
-        _CADA_OPINION.search(text) or not technologies_in(text)
+        _CADA_OPINION.search(text) or not about_surveillance
     ):
         return []
     match = _BARE_PREFECT.search(text)
