@@ -1416,7 +1416,8 @@ _LOOSE_NEIGHBOURS = {
     *"nord sud est ouest centre cedex".split(),
     # Words that open a sentence before a name ("C'est Condrieu qui obtient").
     *("c est", "c etait", "aujourd hui", "qu il", "qu elle", "lorsqu il", "puisqu il"),
-    *"voici voila ici ensuite enfin donc car quand si meme desormais deja encore".split(),
+    # (Not "Ici" nor "Voici": "Ici Toulouse", "Ici Paris" are names.)
+    *"ensuite enfin donc car quand meme desormais deja encore".split(),
     *"notamment surtout seul seule seuls seules".split(),
 }
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]$")
@@ -1687,7 +1688,9 @@ def _bare_prefecture(
         _CADA_OPINION.search(text) or not about_surveillance
     ):
         return []
-    match = _BARE_PREFECT.search(text)
+    match = next(
+        (m for m in _BARE_PREFECT.finditer(text) if not _prefect_in_general(text, m)), None
+    )
     entry = gazetteer().department_by_code.get(next(iter(departments)))
     if match is None or entry is None:
         return []
@@ -1695,9 +1698,45 @@ def _bare_prefecture(
     return [Found("organisation", match.group(), value, *match.span(), 0.6)]
 
 
+def _prefect_in_general(text: str, match: re.Match[str]) -> bool:
+    """Whether a bare prefect or prefecture is no office of the page's department: a
+    street ("rue de la Préfecture"), a town's rank ("Laval est aussi la préfecture"), any
+    prefect of a law or a ruling ("la loi prévoit que le préfet peut autoriser",
+    "partout en France, le préfet"), an honorary one."""
+    before = text[max(0, match.start() - 80) : match.start()]
+    before = before[before.rfind(".") + 1 :]
+    return bool(
+        _STREET_BEFORE.search(before)
+        or _RANK_BEFORE.search(before)
+        or _LAW_BEFORE.search(before)
+        or _PREFECT_IN_GENERAL_AFTER.match(text, match.end())
+    )
+
+
+_STREET_BEFORE = re.compile(
+    r"\b(?:rue|place|avenue|boulevard|bd|quai|cours|all[ée]e|impasse|square|parking|"
+    r"jardin|arr[êe]t)s?[ \u00a0]*\Z",
+    re.I,
+)
+_RANK_BEFORE = re.compile(
+    r"\b(?:est|[ée]tait|reste|devient|demeure)[ \u00a0]+(?:aussi[ \u00a0]+|[ée]galement[ \u00a0]+|"
+    r"toujours[ \u00a0]+)?\Z",
+    re.I,
+)
+_LAW_BEFORE = re.compile(
+    r"\b(?:lois?|d[ée]crets?|codes?|articles?|jug[ée]e?|jurisprudence|partout|chaque|tout)\b",
+    re.I,
+)
+_PREFECT_IN_GENERAL_AFTER = re.compile(
+    r"[ \u00a0]+(?:honoraire|peut|peuvent|doit|doivent|pourra|pourrait|pourront|dispose|"
+    r"comp[ée]tent)\b",
+    re.I,
+)
+
+
 # An opinion of the CADA, or a text that quotes its code.
 _CADA_OPINION = re.compile(
-    r"CADA|commission d['’]acc[èe]s aux documents|relations entre le public et "
+    r"\bCADA\b|commission d['’]acc[èe]s aux documents|relations entre le public et "
     r"l['’]administration",
     re.I,
 )
@@ -1902,6 +1941,12 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             if entries:
                 match = (span, entries, bool(without_article))
                 break
+        # "Saint-Germain-en-Lay", "Villefranche sur Mers": a commune's own name, then more
+        # of a name that a long name one letter away takes in.
+        if match is not None and departments and _MORE_OF_A_NAME.match(text, match[0][-1].end):
+            longer = _misspelt_in_department(text, words, i, departments)
+            if longer is not None and len(longer[0]) > len(match[0]):
+                match = longer
         if match is None:
             match = _short_form_in_department(text, words, i, departments)
         if match is None and departments:
@@ -1956,6 +2001,13 @@ def _short_form_in_department(
         shortened = _shortened_in(" ".join(t.key for t in span), code)
         return (span, [shortened], False) if shortened is not None else None
     return None
+
+
+# More of a name after the words read: a dash, a particle or a capitalised word.
+_MORE_OF_A_NAME = re.compile(
+    r"[ \u00a0]*[-‐][ \u00a0]*\w|[ \u00a0]+(?:[A-ZÀ-Ý]|(?:sur|sous|lès|lez|en|de|du|des|la|le|"
+    r"aux?)[ \u00a0-]+[A-ZÀ-Ý])"
+)
 
 
 def _deletions(name_key: str) -> set[str]:
@@ -2492,7 +2544,7 @@ def _score_commune(
             return None
     spacy_labels = labels.at(start, end)
     # "Laval" in "Jean Laval", or a commune name followed by a surname.
-    if "PER" in spacy_labels and not (cue or postal) and _a_person(labels, start, end):
+    if "PER" in spacy_labels and not (cue or postal) and _a_person(labels, start, end, single_word):
         return None
     if common and not (cue or postal or department_after or name.isupper()):
         if not ("LOC" in spacy_labels and entries[0].population >= 20000):
@@ -2531,19 +2583,38 @@ def _score_commune(
 
 
 # A first name or a title right before a name: "Jean Laval", "M. Laval".
-_FIRST_NAME_OR_TITLE = r"(?:\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?|\b(?:M\.|Mme|Mr))[ \u00a0]+"
+_FIRST_NAME_OR_TITLE = re.compile(
+    r"(?:\b(?P<word>[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?)|\b(?:M\.|Mme|Mr))[ \u00a0]+\Z"
+)
+# Nouns of places and bodies before a name, no first names ("Commune Saint-Philbert").
+_PLACE_WORDS_BEFORE = frozenset(
+    "commune ville village mairie canton communes villes villages".split()
+)
 
 
-def _a_person(labels: Labels, start: int, end: int) -> bool:
-    """Whether the commune's name that spaCy labels a person is one: the person's span
-    goes past the name ("Jean Laval", "Laval Jean"), or the page writes the name after a
-    first name or a title elsewhere ("Jean Laval … Laval a dénoncé"). A place's name
-    that the recogniser takes for a person on its own ("Saint Jans Cappel :", "Saint
-    Philbert de Bouaine (85)", "Saint-Hilaire du Harcouët") stays a place."""
+def _a_person(labels: Labels, start: int, end: int, single_word: bool) -> bool:
+    """Whether the commune's name that spaCy labels a person is one. A name of one word
+    is ("Ont voté contre : Laval, Besson"), unless it stands in brackets ("M. Philippe
+    CHAUVET (Chars)", a delegate's town). A name of several is when the person's span
+    goes past it ("Jean Saint-Martin") or the page writes it after a first name or a
+    title elsewhere; a place's name that the recogniser takes for a person on its own
+    ("Saint Jans Cappel :", "Saint Philbert de Bouaine (85)") stays a place."""
+    text = labels.text
+    if single_word:
+        return not (text[start - 1 : start] == "(" and text[end : end + 1] == ")")
     if labels.reaches_past(start, end, "PER"):
         return True
-    name = re.escape(labels.text[start:end])
-    return re.search(rf"{_FIRST_NAME_OR_TITLE}{name}\b", labels.text) is not None
+    name = re.escape(text[start:end])
+    for match in re.finditer(rf"\b{name}\b", text):
+        before = _FIRST_NAME_OR_TITLE.search(text, max(0, match.start() - 40), match.start())
+        if before is None:
+            continue
+        word = before["word"]
+        if word is None or (
+            key(word) not in _LOOSE_NEIGHBOURS and key(word) not in _PLACE_WORDS_BEFORE
+        ):
+            return True
+    return False
 
 
 def _inside_longer_name(name: str, before: str, after: str) -> bool:

@@ -3388,3 +3388,84 @@ def test_what_the_review_of_the_twelfth_session_found(text, kind, expected):
 )
 def test_what_the_review_of_the_twelfth_session_found_of_departments(text, departments):
     assert document_context([text]).departments == departments
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # The CADA named by its acronym: its "préfet" is anyone's.
+        (
+            "À Lyon, les caméras de vidéoprotection. Dans une décision, la CADA a estimé que "
+            "le préfet devait communiquer l'arrêté.",
+            "organisation",
+            {"CADA"},
+        ),
+        # Surnames alone, in lists or after a title in lower case, stay persons.
+        (
+            "Ont voté contre : Laval, Besson, Gaillard. Se sont abstenus : Moreau, Petit.",
+            "commune",
+            set(),
+        ),
+        ("Les conseillers Laval, Pons, Besson et Gaillard ont voté contre.", "commune", set()),
+        (
+            "Les joueurs Laval, Gaillard et Pons ont été sélectionnés en équipe de France.",
+            "commune",
+            set(),
+        ),
+        ("Le commissaire Laval a présenté le bilan de la vidéoprotection.", "commune", set()),
+        # A word of a sentence or a place before a name elsewhere is no first name.
+        (
+            "Ensuite Saint Philbert de Bouaine a été placée en zone de protection. Les "
+            "communes de Saint Philbert de Bouaine (85) et Montaigu-Vendée (85) sont concernées.",
+            "commune",
+            {"85262", "85146"},
+        ),
+        # A prefect of the law, of a ruling, honorary; a street; a town's rank.
+        (
+            "Aux termes de l'article L. 252-1 du CSI, le préfet peut autoriser l'installation "
+            "de caméras de vidéoprotection. Ainsi, Nice a obtenu une autorisation.",
+            "organisation",
+            set(),
+        ),
+        (
+            "La Quadrature du Net dénonce les drones à Lyon. Partout en France, le préfet peut "
+            "désormais autoriser les drones.",
+            "organisation",
+            {"La Quadrature du Net"},
+        ),
+        (
+            "Le préfet honoraire Jean Dupont a critiqué les caméras de vidéoprotection de "
+            "Bordeaux.",
+            "organisation",
+            set(),
+        ),
+        (
+            "À Vesoul, la caméra de vidéoprotection a été installée rue de la Préfecture.",
+            "organisation",
+            set(),
+        ),
+        (
+            "Laval est aussi la préfecture ; la ville compte 80 caméras de vidéoprotection.",
+            "organisation",
+            set(),
+        ),
+        # "Ici" and "Si" open names too.
+        ("Ici Paris a publié les photos du mariage.", "commune", set()),
+        ("Si Lyon m'était conté est un livre d'histoire locale.", "commune", set()),
+        # The common noun.
+        ("L'avenance de la convention a été signée.", "organisation", set()),
+        # A long name misspelt after a commune's own name.
+        (
+            "Dans les Yvelines, Saint-Germain-en-Lay installe des caméras.",
+            "commune",
+            {"78551"},
+        ),
+        (
+            "En Vendée, Saint Gilles Croix de Vies et Les Sables-d'Olonne votent.",
+            "commune",
+            {"85222", "85194"},
+        ),
+    ],
+)
+def test_what_the_review_of_the_thirteenth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
