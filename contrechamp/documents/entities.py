@@ -1454,12 +1454,6 @@ _FUNDING_CUE = re.compile(
     r"environ[ \u00a0]+)?"
     + _MONEY_OR_SHARE
     + r"|\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
-    # A sum or a share of a body, or given by it: "dont 30 000 € du Département",
-    # "31 973 € apportés par le conseil départemental", "40 % de la Région".
-    r"\d[\d \u00a0.,]*(?:%|€|M€|k€|euros?\b)[ \u00a0]+(?:(?:apport|vers|pay|financ|donn|"
-    r"accord|attribu)\w*[ \u00a0]+par[ \u00a0]+(?:le|la|l['’])|de[ \u00a0]+la|du|de[ \u00a0]+l['’])"
-    r"[ \u00a0]*(?:(?-i:R)[ée]gion\b|(?-i:D)[ée]partement\b|conseil[ \u00a0]+(?:r[ée]gional|"
-    r"d[ée]partemental|g[ée]n[ée]ral))|"
     r"\bgrant|funded|funding|"
     # A funding programme named beside the body ("• Région … • DETR : 275 136 €").
     r"(?-i:\b(?:DETR|DSIL|DSID|FIPDR?|FEDER|FEADER|FNADT|LEADER)\b)",

@@ -2201,35 +2201,6 @@ def test_the_gazetteer_knows_the_litigants_and_caterers_the_development_texts_na
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # A share of a cost, of a body or given by it.
-        (
-            "À Limoux, la cantine a coûté 100 000 €, dont 30 000 € du Département.",
-            {"Département de l'Aude"},
-        ),
-        (
-            "À Limoux, la cantine a coûté 100 000 €, dont 30 000 € de la Région.",
-            {"Région Occitanie"},
-        ),
-        (
-            "À Limoux, la cantine a coûté 100 000 €, dont 30 000 € apportés par le conseil "
-            "départemental.",
-            {"Département de l'Aude"},
-        ),
-        # Not a share of the department's land.
-        (
-            "À Limoux, 20 % du département est couvert par la fibre ; le Département gère "
-            "les routes.",
-            set(),
-        ),
-    ],
-)
-def test_a_sum_of_a_body_says_it_funds(text, expected):
-    assert values(text, "funder") == expected
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
         # A page about a town's cameras names the prefecture of its department bare.
         (
             "La Ville de Beaumont-sur-Oise a demandé les autorisations nécessaires pour ses "
