@@ -1416,8 +1416,8 @@ _LOOSE_NEIGHBOURS = {
     *"nord sud est ouest centre cedex".split(),
     # Words that open a sentence before a name ("C'est Condrieu qui obtient").
     *("c est", "c etait", "aujourd hui", "qu il", "qu elle", "lorsqu il", "puisqu il"),
-    # (Not "Ici" nor "Voici": "Ici Toulouse", "Ici Paris" are names.)
-    *"ensuite enfin donc car quand meme desormais deja encore".split(),
+    # (Not "Ici": "Ici Toulouse", "Ici Paris" are names.)
+    *"voici voila ensuite enfin donc car quand si meme desormais deja encore".split(),
     *"notamment surtout seul seule seuls seules".split(),
 }
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]$")
@@ -1694,16 +1694,23 @@ def _bare_prefecture(
 
 def _prefect_in_general(text: str, match: re.Match[str]) -> bool:
     """Whether a bare prefect or prefecture is no office of the page's department: a
-    street ("rue de la Préfecture"), a town's rank ("Laval est aussi la préfecture"), any
-    prefect of a law or a ruling ("la loi prévoit que le préfet peut autoriser",
-    "partout en France, le préfet"), an honorary one."""
+    street ("rue de la Préfecture"), a town's rank ("Laval est aussi la préfecture"), an
+    honorary prefect, any prefect ("partout en France, le préfet"), or the prefect of a
+    law or a ruling ("l'article L. 252-1 : le préfet peut autoriser", "la loi prévoit que
+    le préfet", "le Conseil d'État a jugé que le préfet ne pouvait"). (The prefect of a
+    town who "doit rendre sa décision" is its department's.)"""
     before = text[max(0, match.start() - 80) : match.start()]
-    before = before[before.rfind(".") + 1 :]
+    # The sentence's words before it ("l'article L. 252-1" holds a full stop).
+    ends = list(re.finditer(r"[.!?][ \u00a0\n]+(?=[A-ZÀ-Ý«\"])", before))
+    before = before[ends[-1].end() :] if ends else before
+    after = text[match.end() : match.end() + 40]
+    law = _LAW_BEFORE.search(before)
     return bool(
         _STREET_BEFORE.search(before)
         or _RANK_BEFORE.search(before)
-        or _LAW_BEFORE.search(before)
-        or _PREFECT_IN_GENERAL_AFTER.match(text, match.end())
+        or _ANY_PREFECT_BEFORE.search(before)
+        or re.match(r"[ \u00a0]+honoraire\b", after, re.I)
+        or (law and (re.search(r"\bque[ \u00a0]*\Z", before) or _MODAL_AFTER.match(after)))
     )
 
 
@@ -1717,13 +1724,11 @@ _RANK_BEFORE = re.compile(
     r"toujours[ \u00a0]+)?\Z",
     re.I,
 )
-_LAW_BEFORE = re.compile(
-    r"\b(?:lois?|d[ée]crets?|codes?|articles?|jug[ée]e?|jurisprudence|partout|chaque|tout)\b",
-    re.I,
-)
-_PREFECT_IN_GENERAL_AFTER = re.compile(
-    r"[ \u00a0]+(?:honoraire|peut|peuvent|doit|doivent|pourra|pourrait|pourront|dispose|"
-    r"comp[ée]tent)\b",
+_ANY_PREFECT_BEFORE = re.compile(r"\bpartout\b", re.I)
+_LAW_BEFORE = re.compile(r"\b(?:lois?|d[ée]crets?|codes?|articles?|jug[ée]e?)\b", re.I)
+_MODAL_AFTER = re.compile(
+    r"[ \u00a0]+(?:ne[ \u00a0]+|n['’][ \u00a0]*)?(?:peut|peuvent|pouvait|doit|doivent|devait|"
+    r"pourra|pourrait|pourront|dispose)\b",
     re.I,
 )
 
@@ -1937,7 +1942,7 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
                 break
         # "Saint-Germain-en-Lay", "Villefranche sur Mers": a commune's own name, then more
         # of a name that a long name one letter away takes in.
-        if match is not None and departments and _MORE_OF_A_NAME.match(text, match[0][-1].end):
+        if match is not None and _MORE_OF_A_NAME.match(text, match[0][-1].end):
             longer = _misspelt_in_department(text, words, i, departments)
             if longer is not None and len(longer[0]) > len(match[0]):
                 match = longer
@@ -1945,7 +1950,7 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             match = _short_form_in_department(text, words, i, departments)
         if match is None and departments:
             match = _short_form_after_cue(text, words, i, departments)
-        if match is None and departments:
+        if match is None:
             match = _misspelt_in_department(text, words, i, departments)
         if match is None:
             i += 1
@@ -2028,7 +2033,11 @@ def _misspelt_in_department(
         if len(name_key) < 10 or _NAME_GOES_ON.match(text, span[-1].end):
             continue
         chosen: dict[str, CommuneEntry] = {}
-        for department in departments:
+        # "Saint-Germain-en-Lay (78)": the department in brackets after it.
+        bracketed = _DEPARTMENT_AFTER.match(text, span[-1].end)
+        label = bracketed.group(1) if bracketed else ""
+        said = label if label[:1].isdigit() else g.departments.get(key(label), "")
+        for department in {*departments, *([said] if said else [])}:
             index = g.misspellings(department)
             for variant in (name_key, *_deletions(name_key)):
                 for written, entry in index.get(variant, ()):
@@ -2595,7 +2604,9 @@ def _a_person(labels: Labels, start: int, end: int, single_word: bool) -> bool:
     ("Saint Jans Cappel :", "Saint Philbert de Bouaine (85)") stays a place."""
     text = labels.text
     if single_word:
-        return not (text[start - 1 : start] == "(" and text[end : end + 1] == ")")
+        # Not "Besson (03)", "Pons (17)": a department in brackets says the place.
+        bracketed = text[start - 1 : start] == "(" and text[end : end + 1] == ")"
+        return not (bracketed or _DEPARTMENT_AFTER.match(text, end))
     if labels.reaches_past(start, end, "PER"):
         return True
     name = re.escape(text[start:end])
@@ -3697,11 +3708,31 @@ _COMPANY_CUE = re.compile(
     r"(?:[ \u00a0](?:" + "|".join(_TRADE_WORDS) + r")(?=[ \u00a0]*(?:[,;:.()–]|$)))?))",
     re.IGNORECASE | re.MULTILINE,
 )
-_PARTNER = r"(?:(?:de|d['’])[ \u00a0]*)?[A-ZÀ-Ý][\w'’ÿ]*(?:-[A-ZÀ-Ý][\w'’ÿ]*)*"
+# A partner's name: capitalised words with their dashes and particles ("Salve de
+# Bruneton", "Poulet-Odent", "L. Poulet-Odent"), not a title, a firm's form or a word of
+# the sentence ("Me Haas", "SCP Foussard", "Pour", "Le Conseil").
+_PARTNER_WORD = (
+    r"(?!(?:SCP|AARPI|SELARL|SELAS|Me|Ma[îi]tre|Pour|Contre|Le|La|Les|Et|Soci[ée]t[ée]|"
+    r"Avocats?|Cabinet)\b)(?:[A-ZÀ-Ý]\.[ \u00a0]*)?[A-ZÀ-Ý][\w'’ÿ]*(?:-[A-ZÀ-Ý][\w'’ÿ]*)*"
+)
+_PARTNER = (
+    r"(?:(?i:de|d['’])[ \u00a0]*)?"
+    + _PARTNER_WORD
+    + r"(?:[ \u00a0]+(?i:de|du|d['’])[ \u00a0]*"
+    + _PARTNER_WORD
+    + r")?"
+)
 _LAW_FIRM = re.compile(
-    r"(?<![\w(-])(?:SCP|SELARL|SELAS|AARPI)[ \u00a0]+(?P<name>"
+    r"(?<![\w(-])(?:SCP|AARPI)[ \u00a0]+(?P<name>"
+    # "SCP Manuel Gros David Deharbe et associés": names side by side before "associés".
+    + _PARTNER_WORD
+    + r"(?:[ \u00a0]+"
+    + _PARTNER_WORD
+    + r"){1,4}[ \u00a0]+(?:et|&)[ \u00a0]+(?i:associ[ée]s)"
+    # "SCP Foussard, Froger", "SCP Boré, Salve de Bruneton et Mégret".
+    + r"|"
     + _PARTNER
-    + r"(?:(?:,[ \u00a0]*|[ \u00a0]*&[ \u00a0]*|[ \u00a0]+et[ \u00a0]+|[ \u00a0]+)"
+    + r"(?:(?:,[ \u00a0]*|[ \u00a0]*&[ \u00a0]*|[ \u00a0]+et[ \u00a0]+)"
     + _PARTNER
     + r"){0,5}(?:[ \u00a0]+(?:et|&)[ \u00a0]+(?i:associ[ée]s))?)"
 )

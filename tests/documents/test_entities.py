@@ -3420,9 +3420,9 @@ def test_what_the_review_of_the_twelfth_session_found_of_departments(text, depar
             "organisation",
             set(),
         ),
-        # "Ici" and "Si" open names too.
+        # "Ici" opens names too ("Ici Paris", "Ici Toulouse"); "Si" opens sentences.
         ("Ici Paris a publié les photos du mariage.", "commune", set()),
-        ("Si Lyon m'était conté est un livre d'histoire locale.", "commune", set()),
+        ("Si Marseille installe des caméras, Lyon suivra.", "commune", {"13055", "69123"}),
         # The common noun.
         ("L'avenance de la convention a été signée.", "organisation", set()),
         # A long name misspelt after a commune's own name.
@@ -3439,4 +3439,44 @@ def test_what_the_review_of_the_twelfth_session_found_of_departments(text, depar
     ],
 )
 def test_what_the_review_of_the_thirteenth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # Firms of lawyers: each of a list, not the title of the next lawyer or a word of
+        # the sentence after them.
+        (
+            "Avocat(s) : SCP Boré, Salve de Bruneton et Mégret, SCP Foussard et Froger",
+            "organisation",
+            {"Boré, Salve de Bruneton et Mégret", "Foussard et Froger"},
+        ),
+        ("la SCP Foussard, Froger, Me Haas, avocats", "organisation", {"Foussard, Froger"}),
+        (
+            "SCP NICOLAY, DE LANOUVELLE ; SCP MELKA-PRIGENT-DRUSCH",
+            "organisation",
+            {"NICOLAY, DE LANOUVELLE", "MELKA-PRIGENT-DRUSCH"},
+        ),
+        # The town's own prefect who must decide stays its department's; the law's
+        # prefect does not, "L. 252-1" holding a full stop.
+        (
+            "À Angers, les caméras de vidéoprotection. Le préfet doit rendre sa décision.",
+            "organisation",
+            {"Préfecture de Maine-et-Loire"},
+        ),
+        (
+            "Aux termes de l'article L. 252-1 du CSI, le préfet peut autoriser l'installation "
+            "de caméras de vidéoprotection. Ainsi, Nice a obtenu une autorisation.",
+            "organisation",
+            set(),
+        ),
+        # A surname of one word before a department in brackets is a place.
+        ("Besson (03) et Pons (17) installent des caméras.", "commune", {"03026", "17283"}),
+        # A misspelt long name before its department in brackets.
+        ("Saint-Germain-en-Lay (78) installe des caméras.", "commune", {"78551"}),
+        ("Voici Marseille, ville de caméras.", "commune", {"13055"}),
+    ],
+)
+def test_what_the_second_review_of_the_thirteenth_session_found(text, kind, expected):
     assert values(text, kind) == expected
