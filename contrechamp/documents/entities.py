@@ -1812,17 +1812,19 @@ class Labels:
         for labels, spans in windows:
             labels._add(spans, [next(docs) for _ in spans])
 
-    def at(self, start: int, end: int) -> set[str]:
-        """The labels of the entities overlapping text[start:end]."""
+    def _cover(self, start: int, end: int) -> None:
         if not self._is_covered(start, end):
             self.prefetch([(start, end)])
+
+    def at(self, start: int, end: int) -> set[str]:
+        """The labels of the entities overlapping text[start:end]."""
+        self._cover(start, end)
         return {label for s, e, label in self.found if s < end and start < e}
 
     def reaches_past(self, start: int, end: int, label: str) -> bool:
         """Whether an entity of `label` overlapping text[start:end] begins before it or
         ends after it."""
-        if not self._is_covered(start, end):
-            self.prefetch([(start, end)])
+        self._cover(start, end)
         return any(
             s < end and start < e and (s < start or e > end)
             for s, e, found in self.found
@@ -1830,8 +1832,7 @@ class Labels:
         )
 
     def starting_at(self, start: int) -> list[tuple[int, int, str]]:
-        if not self._is_covered(start, start + 1):
-            self.prefetch([(start, start + 1)])
+        self._cover(start, start + 1)
         return [item for item in self.found if item[0] == start]
 
 
@@ -1983,7 +1984,6 @@ def _short_form_in_department(
     """ "Parentis (Landes)", "Carhaix (Finistère)": the name a commune of that department
     is shortened to, the only one there (Parentis-en-Born, Carhaix-Plouguer), when the
     department follows in brackets."""
-    g = gazetteer()
     for length in range(1, min(3, len(words) - i) + 1):
         span = words[i : i + length]
         if not all(t.text[0].isupper() for t in span) or not all(
@@ -1994,7 +1994,7 @@ def _short_form_in_department(
         if department is None:
             continue
         label = department.group(1)
-        code = label if label[0].isdigit() else g.departments.get(key(label), "")
+        code = _department_code(label)
         if not _department_said(label, Context(departments=set(departments))):
             return None
         shortened = _shortened_in(" ".join(t.key for t in span), code)
@@ -2035,11 +2035,14 @@ def _misspelt_in_department(
         chosen: dict[str, CommuneEntry] = {}
         # "Saint-Germain-en-Lay (78)": the department in brackets after it.
         bracketed = _DEPARTMENT_AFTER.match(text, span[-1].end)
-        label = bracketed.group(1) if bracketed else ""
-        said = label if label[:1].isdigit() else g.departments.get(key(label), "")
-        for department in {*departments, *([said] if said else [])}:
+        said = _department_code(bracketed.group(1)) if bracketed else ""
+        searched = {*departments, *([said] if said else [])}
+        if not searched:
+            continue
+        variants = (name_key, *_deletions(name_key))
+        for department in searched:
             index = g.misspellings(department)
-            for variant in (name_key, *_deletions(name_key)):
+            for variant in variants:
                 for written, entry in index.get(variant, ()):
                     if _one_edit_apart(name_key, written):
                         chosen[entry.code] = entry
@@ -2104,6 +2107,12 @@ _COLLECTIVITY_BEFORE = re.compile(
 
 
 _ONCE_IN = {"971": ("977", "978")}
+
+
+def _department_code(label: str) -> str:
+    """The code of the department a bracket names, by number or by name ("85", "Vendée");
+    "" when the name is no department's."""
+    return label if label[0].isdigit() else gazetteer().departments.get(key(label), "")
 
 
 def _department_said(label: str, context: Context) -> bool:
@@ -2494,7 +2503,7 @@ def _score_commune(
         matching = [e for e in entries if e.code in codes] or in_cedex
     elif department_after:
         label = department_after.group(1)
-        code = label if label[0].isdigit() else g.departments.get(key(label), "")
+        code = _department_code(label)
         # Saint-Martin and Saint-Barthélemy were communes of the Guadeloupe until 2007.
         held = {code, *_ONCE_IN.get(code, ())}
         matching = [e for e in entries if e.department in held]
