@@ -188,6 +188,25 @@ class Gazetteer:
             self._misspellings[department] = index
         return index
 
+    def long_names_starting(self, first_word: str) -> list[tuple[str, CommuneEntry]]:
+        """Every department's communes of long names whose first word is `first_word`
+        ("saint germain en laye" for "saint"), for a name misspelt on a page that says no
+        department."""
+        names = self._long_names_sorted
+        prefix = first_word + " "
+        at = bisect.bisect_left(names, (prefix,))
+        found = []
+        while at < len(names) and names[at][0].startswith(prefix):
+            found.append(names[at])
+            at += 1
+        return found
+
+    @cached_property
+    def _long_names_sorted(self) -> list[tuple[str, CommuneEntry]]:
+        return sorted(
+            (pair for pairs in self._long_names.values() for pair in pairs), key=lambda p: p[0]
+        )
+
     @cached_property
     def _long_names(self) -> dict[str, list[tuple[str, CommuneEntry]]]:
         """The communes of long names (two words or more, ten letters or more), by
@@ -1419,6 +1438,10 @@ _LOOSE_NEIGHBOURS = {
     # (Not "Ici": "Ici Toulouse", "Ici Paris" are names.)
     *"voici voila ensuite enfin donc car quand si meme desormais deja encore".split(),
     *"notamment surtout seul seule seuls seules".split(),
+    # The field's common nouns, capitalised as the first word of a title ("72-2025-01-22-
+    # 00023 - Vidéoprotection Sablé sur Sarthe (3 pages)", a recueil's contents).
+    *"videoprotection videosurveillance camera cameras drone drones".split(),
+    *("video protection", "video surveillance"),
 }
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*)[ \u00a0]$")
 _CAPITALISED_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*)")
@@ -2037,15 +2060,25 @@ def _misspelt_in_department(
         bracketed = _DEPARTMENT_AFTER.match(text, span[-1].end)
         said = _department_code(bracketed.group(1)) if bracketed else ""
         searched = {*departments, *([said] if said else [])}
-        if not searched:
-            continue
-        variants = (name_key, *_deletions(name_key))
-        for department in searched:
-            index = g.misspellings(department)
-            for variant in variants:
-                for written, entry in index.get(variant, ()):
-                    if _one_edit_apart(name_key, written):
-                        chosen[entry.code] = entry
+        if searched:
+            variants = (name_key, *_deletions(name_key))
+            for department in searched:
+                index = g.misspellings(department)
+                for variant in variants:
+                    for written, entry in index.get(variant, ()):
+                        if _one_edit_apart(name_key, written):
+                            chosen[entry.code] = entry
+        elif (
+            len(span) >= 3
+            and len(name_key) >= 15
+            and any(t.key in _NAME_PARTICLES for t in span[1:-1])
+        ):
+            # "Saint Germain en Lay" on a page that says no department: a name of three
+            # words or more, a particle among them, one letter away from one commune of
+            # France and no other (its first word as written: a slip is seldom there).
+            for written, entry in g.long_names_starting(span[0].key):
+                if _one_edit_apart(name_key, written):
+                    chosen[entry.code] = entry
         if len(chosen) == 1:
             return span, list(chosen.values()), False
     return None
@@ -2139,6 +2172,7 @@ def _score_candidate(
     *,
     genre: str,
     listed: bool,
+    holder: bool = False,
 ) -> Found | None:
     return _score_commune(
         text,
@@ -2153,6 +2187,7 @@ def _score_candidate(
         area=candidate.area,
         common=candidate.common,
         word=candidate.word,
+        holder=holder,
     )
 
 
@@ -2269,14 +2304,15 @@ def _communes(
             and found[-1].confidence >= THRESHOLD
             and _LIST_JOIN.fullmatch(text[found[-1].end : candidate.start])
         )
-        if (candidate.start, candidate.end) in towns:
+        holder = (candidate.start, candidate.end) in towns
+        if holder:
             listed = True  # "NOZ NIEPPE autorisation": the shop's town
         if id(candidate) in on_lines.listed:
             candidate_context, listed = listed_context, True
         else:
             candidate_context = context
         result = _score_candidate(
-            text, candidate, labels, candidate_context, genre=genre, listed=listed
+            text, candidate, labels, candidate_context, genre=genre, listed=listed, holder=holder
         )
         if (result is None or result.confidence < THRESHOLD) and not listed:
             rejected.append((candidate, candidate_context, result))
@@ -2388,7 +2424,11 @@ def _score_commune(
     area: bool = False,
     common: bool = False,
     word: bool = False,
+    holder: bool = False,
 ) -> Found | None:
+    """`holder`: the town that ends an authorisation's holder in a prefecture's recueil
+    ("Lidl Saint Longis"), which the words before it do not make part of a longer name.
+    """
     # The tests that need no spaCy label come first: the labels are computed only for
     # the candidates that pass them (`Labels`).
     g = gazetteer()
@@ -2440,7 +2480,7 @@ def _score_commune(
         # its own, after one, is the common noun, the river or the title.
         if not bare and _ARTICLE_BEFORE.search(before) and not key(name).startswith(_ARTICLES):
             return None
-        if _inside_longer_name(name, before, after):
+        if not holder and _inside_longer_name(name, before, after):
             return None
     # "Ville de Marseille", "Port de Toulon", "Place de la Porte": a one-word name heading
     # "de <Name>" is the common noun (Ville and Port are also communes), unless something
@@ -2631,11 +2671,20 @@ def _a_person(labels: Labels, start: int, end: int, single_word: bool) -> bool:
     return False
 
 
+# "Vidéoprotection-Bonnétable (3 pages)": a recueil's title, the field's noun and a dash
+# before the town, which is no piece of a longer name.
+_FIELD_NOUN_DASH = re.compile(
+    r"(?<![\w-])(?:vid[ée]o-?(?:protection|surveillance)|cam[ée]ras?|drones?)[-‐–]$", re.I
+)
+
+
 def _inside_longer_name(name: str, before: str, after: str) -> bool:
     """Whether the commune name is a piece of a longer proper name: a capitalised word
     right before or after it, joined by a space ("Paris Saint-Germain", "OGC Nice",
     "Nice Matin", "Lille Métropole"), or a dash ("Loire-Atlantique")."""
-    if re.match(r"[-‐–][^\W\d_]", after) or re.search(r"[^\W\d_][-‐–]$", before):
+    if re.match(r"[-‐–][^\W\d_]", after) or (
+        re.search(r"[^\W\d_][-‐–]$", before) and not _FIELD_NOUN_DASH.search(before)
+    ):
         return True
     # "CHARTRES METROPOLE", "Saint-Etienne Métropole": an intercommunality.
     if re.match(r"[ \u00a0]+(?:m[ée]tropole|agglo|agglom[ée]ration)\b", after, re.I):
@@ -3587,11 +3636,25 @@ _AUTHORISATION_LINE = re.compile(
 )
 
 
-def _town_of_holder(words: list[re.Match[str]]) -> int:
+# The same contents in another prefecture's words: "72-2025-01-22-00022 - Vidéoprotection
+# Lidl Saint Longis (3 pages) Page 24", "72-2025-01-22-00024 - Vidéoprotection-Bonnétable
+# (3 pages)", "30-2024-10-28-00006 - MAIRIE VERGEZE 2024": the holder and its town on
+# one line, before the act's page count or at the line's end after a year.
+_CONTENTS_HOLDER_LINE = re.compile(
+    r"^[ \t]*\d{2,3}(?:-\d{2,5}){4}[ \t]+[-–][ \t]+"
+    r"(?:(?i:vid[ée]o-?(?:protection|surveillance))[ \t]*[-–]?[ \t]*|(?P<hall>MAIRIE|Mairie)[ \t]+)"
+    r"(?P<name>[A-ZÀ-Ý][^\n()]*?)"
+    r"(?:-raa)?[ \t]*(?:\(\d+(?:[ \t]+pages?\))?[ \t]*(?:Page[ \t]+\d+)?[ \t]*$|"
+    r"(?(hall)(?:[ \t]+\d{4})?[ \t]*$|(?!)))",
+    re.M,
+)
+
+
+def _town_of_holder(words: list[re.Match[str]], first: int = 1) -> int:
     """Where the commune ends a holder's name ("NOCIBE FACHES THUMESNIL": 1), as a word
-    index; the number of words when none does."""
+    index, from `first` on; the number of words when none does."""
     communes = gazetteer().communes
-    for cut in range(1, len(words)):
+    for cut in range(first, len(words)):
         if " ".join(key(w.group()) for w in words[cut:]) in communes:
             return cut
     return len(words)
@@ -3606,6 +3669,13 @@ def _authorisation_towns(text: str) -> set[tuple[int, int]]:
         start, end = match.span("name")
         words = list(re.finditer(r"\S+", text[start:end]))
         cut = _town_of_holder(words)
+        if cut < len(words):
+            towns.add((start + words[cut].start(), start + words[-1].end()))
+    # (The whole title may be the town's: "Vidéoprotection-Bonnétable".)
+    for match in _CONTENTS_HOLDER_LINE.finditer(text):
+        start, end = match.span("name")
+        words = list(re.finditer(r"\S+", text[start:end]))
+        cut = _town_of_holder(words, first=0)
         if cut < len(words):
             towns.add((start + words[cut].start(), start + words[-1].end()))
     return towns

@@ -108,9 +108,26 @@ def test_a_word_that_opens_a_sentence_does_not_make_a_longer_name():
             "Vendée (85).",
             {("commune", "44142"), ("commune", "85262"), ("commune", "85146")},
         ),
-        # Not outside the document's departments, nor a short name, nor a name that is
-        # one letter from two communes, nor a commune's own name.
-        ("Des réussites concrètes comme à Saint-Yriex-la-Perche.", set()),
+        # On a page that says no department, a name of three words or more with a
+        # particle, one letter from one commune of France: "Saint Germain en Lay" is
+        # neither Saint-Germain (Aube) nor Lay (Loire).
+        ("Des réussites concrètes comme à Saint-Yriex-la-Perche.", {("commune", "87187")}),
+        (
+            "La commune de Saint Germain en Lay a voté le projet de vidéoprotection.",
+            {("commune", "78551")},
+        ),
+        ("Le maire de Villefranche sur Mere a parlé.", {("commune", "06159")}),
+        # Not there when the name is one letter from two communes (Le Pont-de-Beauvoisin,
+        # Savoie and Isère), of two words, or misspelt in its first word.
+        ("Le maire du Pont de Beauvoisi a parlé.", set()),
+        ("Des réussites concrètes comme à Montaigue Vendé.", set()),
+        ("Des réussites concrètes comme à Quierry la Motte.", set()),
+        # Not outside the document's departments when it names some, nor a short name,
+        # nor a name that is one letter from two communes, nor a commune's own name.
+        (
+            "Dans le Finistère, à Brest, et à Saint-Yriex-la-Perche.",
+            {("commune", "29019")},
+        ),
         ("Dans le Pas-de-Calais, à Arras et à Lense.", {("commune", "62041")}),
         (
             "Dans la Haute-Vienne, Saint-Yrieix-la-Perche et Saint-Junien votent.",
@@ -1003,6 +1020,34 @@ def test_the_town_of_a_shop_in_a_prefectures_list_of_authorisations():
     assert found(text, "commune") == {("commune", "59220")}
     # The same names in capitals elsewhere prove nothing.
     assert found("NOZ NIEPPE ET TERRANAE DECHY", "commune") == set()
+
+
+def test_the_town_of_a_holder_in_another_prefectures_contents():
+    # "Vidéoprotection <holder> <town>" or "MAIRIE <town> <year>", one act a line: the
+    # words before the town are the holder's, not a longer name of which it is a piece.
+    text = (
+        "SARTHE\nRECUEIL DES ACTES ADMINISTRATIFS\nPréfecture de la Sarthe /\n"
+        "72-2025-01-22-00027 - Vidéoprotection CIC Ouest Ecommoy (3 pages) Page 8\n"
+        "72-2025-01-22-00028 - Vidéoprotection CIC Ouest Entreprise Le Mans (3\n"
+        "pages) Page 12\n"
+        "72-2025-01-22-00022 - Vidéoprotection Lidl Saint Longis (3 pages) Page 24\n"
+        "72-2025-01-22-00023 - Vidéoprotection Sablé sur Sarthe (3 pages) Page 28\n"
+        "72-2025-01-22-00024 - Vidéoprotection-Bonnétable (3 pages) Page 36\n"
+        "72-2025-01-22-00012 - Vidéoprotection-Electra Saint Saturnin (3 pages) Page 52\n"
+    )
+    assert found(text, "commune") == {
+        ("commune", code) for code in ("72124", "72181", "72295", "72264", "72039", "72320")
+    }
+    text = (
+        "Préfecture du Gard\n"
+        "30-2024-10-28-00009 - MAIRIE BLAUZAC 2024\nArrêté préfectoral\n"
+        "30-2024-10-28-00006 - MAIRIE VERGEZE 2024\nArrêté préfectoral\n"
+    )
+    assert found(text, "commune") == {("commune", "30041"), ("commune", "30344")}
+    # Not a holder that goes on after the town's name, nor the same words in prose.
+    text = "72-2025-01-22-00020 - Vidéoprotection-Manpower Le Mans Rhin et Danube (3 pages)\n"
+    assert found(text, "commune") == set()
+    assert found("La société Lidl Saint Longis ouvre.", "commune") == set()
 
 
 def test_an_establishment_in_lower_case_is_no_business():
