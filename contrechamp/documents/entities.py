@@ -457,7 +457,9 @@ class Gazetteer:
 
     def entry(self, raw: str) -> tuple[str, str, str, bool, int | None] | None:
         """The organisation an `organisation_pattern` match names: an acronym by its
-        case first ("CADA"), then any spelling by its key."""
+        case first ("CADA"), then any spelling by its key (a plural in inclusive writing
+        as the plain one: "avocat.e.s")."""
+        raw = _INCLUSIVE_INFIX.sub("", raw)
         return self.by_alias.get(raw if raw.isupper() else key(raw)) or self.by_alias.get(key(raw))
 
     def _read_institutions(self) -> None:
@@ -556,13 +558,22 @@ _ACCENTED = {
 _LOOSE_LETTER = {accented: f"[{letters}]" for letters in _ACCENTED.values() for accented in letters}
 
 
+# The "s" that ends a plural word of four letters or more ("avocats", not "des").
+_PLURAL_END = re.compile(r"(?<=[^\W\d_]{3})s(?![\w'’])", re.I)
+_INCLUSIVE_PLURAL = r"(?:[.·•‧-](?:e|ne|le|te)[.·•‧-]?)?[sS]"
+_INCLUSIVE_INFIX = re.compile(r"(?<=[^\W\d_])[.·•‧-](?:e|ne|le|te)[.·•‧-]?(?=[sS](?![\w'’]))")
+
+
 def _loose_atoms(name: str) -> list[str]:
     """A pattern for `name` in any case and accents, its words apart by spaces, dashes or
     line breaks, its apostrophes straight or curly: one piece of pattern per character."""
     atoms = []
-    for char in name:
+    for at, char in enumerate(name):
         lower = char.lower()
-        if lower in _LOOSE_LETTER:
+        if lower == "s" and _PLURAL_END.match(name, at):
+            # "le syndicat des avocat.e.s de France": a plural in inclusive writing.
+            atoms.append(_INCLUSIVE_PLURAL)
+        elif lower in _LOOSE_LETTER:
             atoms.append(_LOOSE_LETTER[lower])
         elif char in " -‐‑–":
             atoms.append(r"[\s\-‐‑–]+")

@@ -1649,6 +1649,18 @@ def test_companies_and_bodies_the_gazetteer_knows(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "recours déposés par le syndicat des avocat.e.s de France (SAF).",
+        "le syndicat des avocat·e·s de France a saisi le juge.",
+        "le Syndicat des avocat-e-s de France a saisi le juge.",
+    ],
+)
+def test_a_name_in_inclusive_writing_is_the_name(text):
+    assert found(text, "organisation") == {("organisation", "Syndicat des avocats de France")}
+
+
+@pytest.mark.parametrize(
     "text, expected",
     [
         ("Le programme Petites villes de demain finance une étude.", {"Petites villes de demain"}),
