@@ -2380,7 +2380,8 @@ def _communes(
 
 
 # "de <Name>" right after a name.
-_DE_NAME = r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de|du|des|d['’])\s*[A-ZÉ]"
+# (A word: "Epoisses depuis quelques jours", "Nice devant Lyon" head no name.)
+_DE_NAME = r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de\s+|du\s+|des\s+|d['’]\s*)[A-ZÉ]"
 _CEDEX_AFTER = re.compile(r"(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]*){0,3}[ \u00a0]+CEDEX\b", re.I)
 _DEPARTMENT_AFTER = re.compile(r"\s*\((\d[\dAB]|\d{3}|[A-ZÉ][\w' -]+)\)")
 

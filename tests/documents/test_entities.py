@@ -50,6 +50,22 @@ def test_a_common_word_or_a_person_is_not_a_commune():
     }
 
 
+def test_a_word_beginning_with_de_after_a_name_is_no_complement_of_it():
+    # "Ville de Marseille" is headed by a common noun; "Epoisses depuis", "Montbard
+    # devance" and "Montbard dessert" are a town and a word that begins like "de".
+    in_cote_dor = (
+        "En Côte-d'Or, le protocole s'ajoute à celui d'Epoisses depuis quelques jours.",
+        "En Côte-d'Or, Montbard devance Semur.",
+        "En Côte-d'Or, Montbard dessert la gare.",
+    )
+    assert [found(text, "commune") for text in in_cote_dor] == [
+        {("commune", "21247")},
+        {("commune", "21425")},
+        {("commune", "21425")},
+    ]
+    assert found("Devant le Palais de justice de Grenoble.", "commune") == {("commune", "38185")}
+
+
 @pytest.mark.parametrize(
     "text, code",
     [
