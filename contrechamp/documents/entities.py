@@ -4356,6 +4356,12 @@ _SHARE_PAID = re.compile(
 )
 
 
+_RECORD_AMOUNT = re.compile(
+    r"\"(?:montant|valeurGlobale)\"[ \t]*:[ \t]*\"?(?P<number>\d+(?:\.\d+)?)(?![\d.])|"
+    r"<(?P<tag>montant|valeurGlobale)>[ \t]*(?P<number2>\d+(?:\.\d+)?)[ \t]*</(?P=tag)>"
+)
+
+
 def _amounts(text: str) -> list[Found]:
     found = []
     for match in _RANGE_START.finditer(text):
@@ -4403,6 +4409,14 @@ def _amounts(text: str) -> list[Found]:
             if value:
                 start, end = match.start("number"), match.end()
                 found.append(Found("amount", text[start:end], str(value), start, end, 0.8))
+    # A public contract's record as the DECP publish it, in JSON or XML ("montant":
+    # 327276.63, <valeurGlobale>1200000</valeurGlobale>): its amount in euros.
+    for match in _RECORD_AMOUNT.finditer(text):
+        group = "number" if match["number"] else "number2"
+        value = parse_amount(match[group], None, "€")
+        if value:
+            start, end = match.span(group)
+            found.append(Found("amount", match[group], str(value), start, end, 0.9))
     for match in _AMOUNT.finditer(text):
         value = parse_amount(match["number"], match["scale"], match["unit"])
         if value is None or value == 0:

@@ -177,6 +177,18 @@ def test_amounts_are_normalised_to_euros(text, value):
     assert found(text, "amount") == {("amount", value)}
 
 
+def test_a_public_contracts_record_gives_its_amount():
+    # A DECP record in JSON or XML: "montant" (to the nearest euro) or "valeurGlobale".
+    text = '{"objet": "VIDEO PROTECTION URBAINE", "montant": 327276.63, "dureeMois": 48}'
+    assert found(text, "amount") == {("amount", "327277")}
+    text = "<marche><montant>129909.71</montant><valeurGlobale>1200000</valeurGlobale></marche>"
+    assert found(text, "amount") == {("amount", "129910"), ("amount", "1200000")}
+    assert found('"montant": "45000"', "amount") == {("amount", "45000")}
+    # Not a number without its field, nor another field's ("dureeMois", "codeCPV").
+    assert found('{"dureeMois": 48, "codeCPV": "32323500-8", "id": "20181100"}', "amount") == set()
+    assert found("le montant : 327276.63", "amount") == set()
+
+
 def test_parse_amount_rejects_nonsense():
     assert parse_amount("1,2,3", None, "€") is None
 
