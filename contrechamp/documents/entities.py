@@ -1449,8 +1449,13 @@ _LOOSE_NEIGHBOURS = {
     # (Not "Ici": "Ici Toulouse", "Ici Paris" are names.)
     *"voici voila ensuite enfin donc car quand si meme desormais deja encore".split(),
     *"notamment surtout seul seule seuls seules".split(),
-    # The field's common nouns, capitalised as the first word of a title ("72-2025-01-22-
-    # 00023 - Vidéoprotection Sablé sur Sarthe (3 pages)", a recueil's contents).
+}
+# The field's common nouns, capitalised as the first word of a title before a town
+# ("72-2025-01-22-00023 - Vidéoprotection Sablé sur Sarthe (3 pages)", a recueil's
+# contents); not for companies' names, which begin with them ("Drones Alpes", "Caméra
+# Service"), nor after the town ("Paris Drone Show").
+_TITLE_START = re.compile(r"(?:\A|\n|[-–][ \t]*)[ \t]*\Z")
+_FIELD_NOUNS_BEFORE = {
     *"videoprotection videosurveillance camera cameras drone drones".split(),
     *("video protection", "video surveillance"),
 }
@@ -2272,8 +2277,8 @@ def _communes(
     # "BASSEVELLE\nBUSSIERES\nCHANGIS SUR MARNE": communes of one department, one a line,
     # as an intercommunality's minutes or a prefecture's table list them.
     on_lines = _lines_of_names(text, candidates)
-    towns = _authorisation_towns(text)
     listing = set(context.departments) | on_lines.departments
+    towns = _authorisation_towns(text) | _contents_towns(text, listing)
     listed_context = replace(context, departments=listing) if on_lines.departments else context
     # The end of the last name read as part of a thing named after a place, when the
     # names after it continue its list ("les tribunaux de Paris, Lille ou encore Rennes").
@@ -2713,7 +2718,13 @@ def _inside_longer_name(name: str, before: str, after: str) -> bool:
         )
     previous = _CAPITALISED_BEFORE.search(before)
     if previous and key(previous.group(1)) not in _LOOSE_NEIGHBOURS:
-        return True
+        # (A title's first word: at a line's start or after a dash, not "le club Caméra
+        # Marseille".)
+        if not (
+            key(previous.group(1)) in _FIELD_NOUNS_BEFORE
+            and _TITLE_START.search(before, 0, previous.start())
+        ):
+            return True
     following = _CAPITALISED_AFTER.match(after)
     return bool(following and key(following.group(1)) not in _LOOSE_NEIGHBOURS)
 
@@ -3662,11 +3673,11 @@ _CONTENTS_HOLDER_LINE = re.compile(
 )
 
 
-def _town_of_holder(words: list[re.Match[str]], first: int = 1) -> int:
+def _town_of_holder(words: list[re.Match[str]]) -> int:
     """Where the commune ends a holder's name ("NOCIBE FACHES THUMESNIL": 1), as a word
-    index, from `first` on; the number of words when none does."""
+    index; the number of words when none does."""
     communes = gazetteer().communes
-    for cut in range(first, len(words)):
+    for cut in range(1, len(words)):
         if " ".join(key(w.group()) for w in words[cut:]) in communes:
             return cut
     return len(words)
@@ -3683,13 +3694,33 @@ def _authorisation_towns(text: str) -> set[tuple[int, int]]:
         cut = _town_of_holder(words)
         if cut < len(words):
             towns.add((start + words[cut].start(), start + words[-1].end()))
-    # (The whole title may be the town's: "Vidéoprotection-Bonnétable".)
+    return towns
+
+
+_FORMER_REGION_KEYS = frozenset(key(region) for region in FORMER_REGIONS)
+
+
+def _contents_towns(text: str, departments: set[str]) -> set[tuple[int, int]]:
+    """The same in other prefectures' contents ("Vidéoprotection Lidl Saint Longis (3
+    pages)"), in mixed case, where shops, banks and hotels end their names with words
+    that are communes elsewhere ("Pharmacie Saint Nicolas", "Camping Les Pins", "Crédit
+    Agricole Champagne Bourgogne"): the town only when a commune of that name is in the
+    recueil's department, and no department's or region's name. (The whole title may be
+    the town's: "Vidéoprotection-Bonnétable".)"""
+    g = gazetteer()
+    towns = set()
+    if not departments:
+        return towns
     for match in _CONTENTS_HOLDER_LINE.finditer(text):
         start, end = match.span("name")
         words = list(re.finditer(r"\S+", text[start:end]))
-        cut = _town_of_holder(words, first=0)
-        if cut < len(words):
-            towns.add((start + words[cut].start(), start + words[-1].end()))
+        for cut in range(len(words)):
+            name_key = " ".join(key(w.group()) for w in words[cut:])
+            if name_key in g.area_keys or name_key in _FORMER_REGION_KEYS:
+                continue
+            if any(e.department in departments for e in g.communes.get(name_key, ())):
+                towns.add((start + words[cut].start(), start + words[-1].end()))
+                break
     return towns
 
 

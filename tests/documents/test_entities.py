@@ -3527,6 +3527,56 @@ def test_what_the_review_of_the_thirteenth_session_found(text, kind, expected):
     assert values(text, kind) == expected
 
 
+_SARTHE = "SARTHE\nRECUEIL DES ACTES ADMINISTRATIFS\nPréfecture de la Sarthe /\n"
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # Shops, banks and hotels end their names with words that are communes elsewhere:
+        # a holder's town is one of the recueil's department, and no region's name.
+        (
+            _SARTHE + "72-2025-01-22-00049 - Vidéoprotection Le Cosy Bar (3 pages) Page 108\n"
+            "72-2025-01-22-00050 - Vidéoprotection Pharmacie Saint Nicolas (3 pages) Page 112\n"
+            "72-2025-01-22-00051 - Vidéoprotection Camping Les Pins (3 pages) Page 116\n"
+            "72-2025-01-22-00052 - Vidéoprotection Lidl Saint Paul (3 pages) Page 120\n"
+            "72-2025-01-22-00053 - Vidéoprotection Crédit Agricole Centre Loire (3 pages)\n"
+            "72-2025-01-22-00054 - Vidéoprotection Hôtel de Bretagne (3 pages) Page 128\n",
+            "commune",
+            set(),
+        ),
+        (
+            "MARNE\nRECUEIL DES ACTES ADMINISTRATIFS\n51-2025-02-03-00012 - Vidéoprotection "
+            "Crédit Agricole Champagne Bourgogne (3 pages) Page 20\n",
+            "commune",
+            set(),
+        ),
+        (
+            _SARTHE + "72-2025-01-22-00035 - Vidéoprotection Intermarché Château du Loir (3 "
+            "pages) Page 72\n72-2025-01-22-00043 - Vidéoprotection-Tabac Le Narval Sillé le "
+            "Guillaume (3 pages) Page 84\n",
+            "commune",
+            {"72071", "72334"},
+        ),
+        # The field's nouns begin companies' names, which stay whole.
+        ("Drones Alpes, une entreprise savoyarde, a livré.", "organisation", {"Drones Alpes"}),
+        ("Caméra Service, une société de Lyon, installe.", "organisation", {"Caméra Service"}),
+        # Before a town only as a title's first word, not inside a name or after the town.
+        ("Caméras Laval : le conseil municipal vote 200 000 euros.", "commune", {"53130"}),
+        ("Le club Caméra Marseille organise une exposition photo.", "commune", set()),
+        ("Le salon Paris Drone Show ouvre ses portes.", "commune", set()),
+        # Inclusive writing in other names of the gazetteer.
+        (
+            "le Syndicat national des policier·e·s municipaux dénonce les caméras.",
+            "organisation",
+            {"Syndicat national des policiers municipaux"},
+        ),
+    ],
+)
+def test_what_the_review_of_the_fourteenth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
 @pytest.mark.parametrize(
     "text, kind, expected",
     [
