@@ -2502,7 +2502,10 @@ def _score_commune(
     # "Ville de Marseille", "Port de Toulon", "Place de la Porte": a one-word name heading
     # "de <Name>" is the common noun (Ville and Port are also communes), unless something
     # says it is a place.
-    heads_a_name = re.match(_DE_NAME, after, re.I)
+    # (In any case after a common noun's spelling, "le Palais de justice"; a town's own
+    # name heads only a capitalised one: not "Rennes de son côté", "Lyon des années 80".)
+    loose_head = bare or key(name).startswith(_ARTICLES) or common or word or name.isupper()
+    heads_a_name = re.match(_DE_NAME, after, re.I if loose_head else 0)
     # (So does an article and a noun of the land: "La Vallée de Montmorency", "Le Port de
     # Toulon", not "Le Havre d'Édouard Philippe" nor "La Rochelle de son côté".)
     land = re.fullmatch(r"(?:La|Le|Les|L['’])\s*([^\W\d_]+)", name)

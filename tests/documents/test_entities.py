@@ -64,6 +64,14 @@ def test_a_word_beginning_with_de_after_a_name_is_no_complement_of_it():
         {("commune", "21425")},
     ]
     assert found("Devant le Palais de justice de Grenoble.", "commune") == {("commune", "38185")}
+    # A town's own name heads only a capitalised name: "Rennes de son côté" is the town.
+    for text, code in (
+        ("Rennes de son côté a voté le plan de vidéoprotection.", "35238"),
+        ("Lyon des années 1980 n'avait aucune caméra.", "69123"),
+        ("Nice de justesse devant Marseille.", "06088"),
+    ):
+        assert ("commune", code) in found(text, "commune")
+    assert found("Port de commerce et Place de la mairie.", "commune") == set()
 
 
 @pytest.mark.parametrize(
