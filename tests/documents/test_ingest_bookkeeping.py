@@ -126,7 +126,8 @@ def test_fold_in_one_pass_is_the_fold_of_before_on_every_character():
 
 
 def _plain_pattern() -> re.Pattern[str]:
-    """The synonym pattern without its lookaheads."""
+    """The synonym pattern as one alternation of the variants, the longest first,
+    without grouping them by their first letter."""
     return re.compile(
         r"(?<![\w.])(?:"
         + "|".join(
@@ -137,7 +138,7 @@ def _plain_pattern() -> re.Pattern[str]:
     )
 
 
-def test_the_lookaheads_of_the_synonym_pattern_change_no_match():
+def test_the_synonym_patterns_grouping_by_first_letter_changes_no_match():
     plain, fast = _plain_pattern(), textsearch.SYNONYM_PATTERN
     assert fast.pattern != plain.pattern
     rng = random.Random(14)
