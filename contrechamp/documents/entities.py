@@ -1454,7 +1454,7 @@ _LOOSE_NEIGHBOURS = {
 # ("72-2025-01-22-00023 - Vidéoprotection Sablé sur Sarthe (3 pages)", a recueil's
 # contents); not for companies' names, which begin with them ("Drones Alpes", "Caméra
 # Service"), nor after the town ("Paris Drone Show").
-_TITLE_START = re.compile(r"(?:\A|\n|[-–][ \t]*)[ \t]*\Z")
+_TITLE_START = re.compile(r"(?:\A|\n|[-–—][ \t]*)[ \t]*\Z")
 _FIELD_NOUNS_BEFORE = {
     *"videoprotection videosurveillance camera cameras drone drones".split(),
     *("video protection", "video surveillance"),
@@ -2278,7 +2278,7 @@ def _communes(
     # as an intercommunality's minutes or a prefecture's table list them.
     on_lines = _lines_of_names(text, candidates)
     listing = set(context.departments) | on_lines.departments
-    towns = _authorisation_towns(text) | _contents_towns(text, listing)
+    towns = _authorisation_towns(text) | _contents_towns(text)
     listed_context = replace(context, departments=listing) if on_lines.departments else context
     # The end of the last name read as part of a thing named after a place, when the
     # names after it continue its list ("les tribunaux de Paris, Lille ou encore Rennes").
@@ -2385,6 +2385,12 @@ def _communes(
 
 
 # "de <Name>" right after a name.
+# Towns named with a common noun that heads names in lower case too ("Tours
+# d'habitation", "Sens de circulation", "Rue des écoles"), whatever their size.
+_NOUN_TOWNS = frozenset(
+    "tours sens rue place pont port ville gare bourg roche mont val bar cours marche "
+    "halles portes quai".split()
+)
 # (A word: "Epoisses depuis quelques jours", "Nice devant Lyon" head no name.)
 _DE_NAME = r"\s+(?:de\s+la\s+|de\s+l['’]\s*|de\s+|du\s+|des\s+|d['’]\s*)[A-ZÉ]"
 _CEDEX_AFTER = re.compile(r"(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]*){0,3}[ \u00a0]+CEDEX\b", re.I)
@@ -2504,7 +2510,14 @@ def _score_commune(
     # says it is a place.
     # (In any case after a common noun's spelling, "le Palais de justice"; a town's own
     # name heads only a capitalised one: not "Rennes de son côté", "Lyon des années 80".)
-    loose_head = bare or key(name).startswith(_ARTICLES) or common or word or name.isupper()
+    loose_head = (
+        bare
+        or key(name).startswith(_ARTICLES)
+        or common
+        or word
+        or name.isupper()
+        or key(name) in _NOUN_TOWNS
+    )
     heads_a_name = re.match(_DE_NAME, after, re.I if loose_head else 0)
     # (So does an article and a noun of the land: "La Vallée de Montmorency", "Le Port de
     # Toulon", not "Le Havre d'Édouard Philippe" nor "La Rochelle de son côté".)
@@ -3667,7 +3680,7 @@ _AUTHORISATION_LINE = re.compile(
 # (3 pages)", "30-2024-10-28-00006 - MAIRIE VERGEZE 2024": the holder and its town on
 # one line, before the act's page count or at the line's end after a year.
 _CONTENTS_HOLDER_LINE = re.compile(
-    r"^[ \t]*\d{2,3}(?:-\d{2,5}){4}[ \t]+[-–][ \t]+"
+    r"^[ \t]*(?P<code>\d{2,3})(?:-\d{2,5}){4}[ \t]+[-–][ \t]+"
     r"(?:(?i:vid[ée]o-?(?:protection|surveillance))[ \t]*[-–]?[ \t]*|(?P<hall>MAIRIE|Mairie)[ \t]+)"
     r"(?P<name>[A-ZÀ-Ý][^\n()]*?)"
     r"(?:-raa)?[ \t]*(?:\(\d+(?:[ \t]+pages?\))?[ \t]*(?:Page[ \t]+\d+)?[ \t]*$|"
@@ -3703,25 +3716,27 @@ def _authorisation_towns(text: str) -> set[tuple[int, int]]:
 _FORMER_REGION_KEYS = frozenset(key(region) for region in FORMER_REGIONS)
 
 
-def _contents_towns(text: str, departments: set[str]) -> set[tuple[int, int]]:
+def _contents_towns(text: str) -> set[tuple[int, int]]:
     """The same in other prefectures' contents ("Vidéoprotection Lidl Saint Longis (3
     pages)"), in mixed case, where shops, banks and hotels end their names with words
     that are communes elsewhere ("Pharmacie Saint Nicolas", "Camping Les Pins", "Crédit
-    Agricole Champagne Bourgogne"): the town only when a commune of that name is in the
-    recueil's department, and no department's or region's name. (The whole title may be
-    the town's: "Vidéoprotection-Bonnétable".)"""
+    Agricole Champagne Bourgogne", "Bar Le Bon Sens"): the town only when a commune of
+    that name is in the department the line's number says ("72-2025-01-22-00022": the
+    Sarthe), and no region's name nor a word of the language ("Garage Roche"). (The
+    whole title may be the town's: "Vidéoprotection-Bonnétable".)"""
     g = gazetteer()
+    regions = {key(region) for region in g.regions} | _FORMER_REGION_KEYS
     towns = set()
-    if not departments:
-        return towns
     for match in _CONTENTS_HOLDER_LINE.finditer(text):
+        code = match["code"]
+        department = code if code.startswith("97") and len(code) == 3 else code[:2]
         start, end = match.span("name")
         words = list(re.finditer(r"\S+", text[start:end]))
         for cut in range(len(words)):
             name_key = " ".join(key(w.group()) for w in words[cut:])
-            if name_key in g.area_keys or name_key in _FORMER_REGION_KEYS:
+            if name_key in regions or (cut and name_key in g.word_spellings):
                 continue
-            if any(e.department in departments for e in g.communes.get(name_key, ())):
+            if any(e.department == department for e in g.communes.get(name_key, ())):
                 towns.add((start + words[cut].start(), start + words[-1].end()))
                 break
     return towns
@@ -4390,10 +4405,35 @@ _SHARE_PAID = re.compile(
 )
 
 
+_RECORD_FIELD = r"(?i:montant(?:HT|TTC|SubventionPublique)?|valeurGlobale|depensesInvestissement)"
 _RECORD_AMOUNT = re.compile(
-    r"\"(?:montant|valeurGlobale)\"[ \t]*:[ \t]*\"?(?P<number>\d+(?:\.\d+)?)(?![\d.])|"
-    r"<(?P<tag>montant|valeurGlobale)>[ \t]*(?P<number2>\d+(?:\.\d+)?)[ \t]*</(?P=tag)>"
+    # JSON: a number, or a string that holds one only ("45 000", "1 234 567,89").
+    rf"\"{_RECORD_FIELD}\"[ \t]*:[ \t]*(?:(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?![\w.])|"
+    r"\"[ \t]*(?P<quoted>\d[\d \u00a0\u202f.,]*)[ \t]*(?:€|EUR)?[ \t]*\")|"
+    # XML, with a namespace or attributes, the value on its own lines.
+    rf"<(?P<tag>(?:\w+:)?{_RECORD_FIELD})(?:\s[^<>]*)?>\s*(?P<number2>\d[\d \u00a0\u202f.,]*"
+    r"(?:[eE][+-]?\d+)?)\s*</(?P=tag)>"
 )
+# What a record writes when it has no amount: 1 (or 0.5, rounded to 1), nines.
+_PLACEHOLDER_AMOUNT = re.compile(r"0*1|9{7,}")
+
+
+def _record_amount(number: str) -> int | None:
+    """The amount a contract record's field writes, to the nearest euro; None for a
+    placeholder or what is no number."""
+    if re.fullmatch(r"\d+(?:\.\d+)?[eE][+-]?\d+", number):
+        try:
+            value: int | None = int(Decimal(number).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        except InvalidOperation:
+            return None
+    else:
+        compact = re.sub(r"[ \u00a0\u202f]", "", number)
+        if re.fullmatch(r"\d+\.\d{1,2}", compact):
+            compact = compact.replace(".", ",")  # "327276.63": a decimal point
+        value = parse_amount(compact, None, "€")
+    if value is None or _PLACEHOLDER_AMOUNT.fullmatch(str(value)):
+        return None
+    return value
 
 
 def _amounts(text: str) -> list[Found]:
@@ -4446,11 +4486,12 @@ def _amounts(text: str) -> list[Found]:
     # A public contract's record as the DECP publish it, in JSON or XML ("montant":
     # 327276.63, <valeurGlobale>1200000</valeurGlobale>): its amount in euros.
     for match in _RECORD_AMOUNT.finditer(text):
-        group = "number" if match["number"] else "number2"
-        value = parse_amount(match[group], None, "€")
+        group = next(g for g in ("number", "quoted", "number2") if match[g])
+        number = match[group].strip()
+        value = _record_amount(number)
         if value:
-            start, end = match.span(group)
-            found.append(Found("amount", match[group], str(value), start, end, 0.9))
+            start = match.start(group)
+            found.append(Found("amount", number, str(value), start, start + len(number), 0.9))
     for match in _AMOUNT.finditer(text):
         value = parse_amount(match["number"], match["scale"], match["unit"])
         if value is None or value == 0:

@@ -3588,6 +3588,51 @@ def test_what_the_review_of_the_fourteenth_session_found(text, kind, expected):
 @pytest.mark.parametrize(
     "text, kind, expected",
     [
+        # A contract record's amount written with an exponent, or as a string in French.
+        ('{"montant": 1.2E+06, "dureeMois": 36}', "amount", {"1200000"}),
+        ('{"montant": "45 000,00"}', "amount", {"45000"}),
+        ('{"montant": "1,234,567"}', "amount", {"1234567"}),
+        ('<decp:montant devise="EUR">\n  129 909,71\n</decp:montant>', "amount", {"129910"}),
+        (
+            '{"montantHT": 85000, "montantSubventionPublique": 300000}',
+            "amount",
+            {"85000", "300000"},
+        ),
+        # What a record writes when it has no amount.
+        ('{"montant": 1, "id": "2"}', "amount", set()),
+        ('{"montant": 999999999}', "amount", set()),
+        ('{"montant": 0.5}', "amount", set()),
+        # A contents line's town is of the department its number says, not of another one
+        # the recueil names ("Caisse d'Epargne Loire Drôme Ardèche"); a department's name
+        # is its commune's there; no word of the language ends a holder as its town.
+        (
+            "SARTHE\nRECUEIL DES ACTES ADMINISTRATIFS\nCaisse d'Epargne Loire Drôme Ardèche\n"
+            "72-2025-01-22-00011 - Vidéoprotection Hôtel Le Chambon (3 pages) Page 4\n"
+            "72-2025-01-22-00012 - Vidéoprotection Bar Le Bon Sens (3 pages) Page 8\n"
+            "72-2025-01-22-00013 - Vidéoprotection Garage Roche (3 pages) Page 12\n"
+            "72-2025-01-22-00014 - Vidéoprotection Lidl La Flèche (3 pages) Page 16\n",
+            "commune",
+            {"72154"},
+        ),
+        (
+            "N°53-2025-003\n53-2025-01-22-00011 - Vidéoprotection Leclerc Mayenne (3 pages)\n",
+            "commune",
+            {"53147"},
+        ),
+        # Names of towns that are common nouns head names in lower case too.
+        ("Les Tours d'habitation du quartier sont filmées.", "commune", set()),
+        ("Le Sens de circulation change rue Gambetta.", "commune", set()),
+        # An em dash opens a title too.
+        ("— Vidéoprotection Nice : bilan de l'année.", "commune", {"06088"}),
+    ],
+)
+def test_what_the_second_review_of_the_fourteenth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
         # Firms of lawyers: each of a list, not the title of the next lawyer or a word of
         # the sentence after them.
         (
