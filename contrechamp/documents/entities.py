@@ -1366,7 +1366,8 @@ _DELEGATE_OF = (
 # The cues that still count in a heading in capitals ("COMMUNE DE NICE", "A ANDREZIEUX").
 _STRONG_CUE = re.compile(
     r"(?:communes?|villes?|mairie|maire|municipalit[ée]|conseil municipal|habitants)\s+"
-    r"(?:de|d['’]|du|des)\s*$|(?:\bà|(?-i:\bA))\s+$|" + _DELEGATE_OF,
+    # (Not "face à Riscle": an opponent, a club in a match report.)
+    r"(?:de|d['’]|du|des)\s*$|(?<!face\s)(?:\bà|(?-i:\bA))\s+$|" + _DELEGATE_OF,
     re.I,
 )
 # A street, a building, a court or a club named after a place: "rue de Rennes", "Porte
@@ -1567,7 +1568,9 @@ _SPORTS = re.compile(
     r"\b(?:match(?:e?s)?|championnats?|poules?|derby|re[çc]oivent|victoires?|"
     r"d[ée]faites?|mi-temps|vainqueurs?|rel[ée]gation|"
     r"(?:\d+|premi[èe]re|derni[èe]re)e? journ[ée]e|Ligue \d|National(?:e)? \d|"
-    r"F[ée]d[ée]rale \d)\b",
+    r"F[ée]d[ée]rale \d|"
+    # Youth categories of a club's teams ("U13", "U19").
+    r"(?-i:U1\d|U2[0-3]))\b",
     re.I,
 )
 

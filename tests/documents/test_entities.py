@@ -1120,6 +1120,19 @@ def test_in_a_match_report_a_town_is_its_club_unless_a_strong_cue_says_the_place
     # The same names outside a match report are places.
     text = "Les maires de Rennes, de Beauvais et de Limoges ont signé la convention."
     assert values(text, "commune") == {"35238", "60057", "87085"}
+    # "face à" names an opponent, not a place; a club's youth categories say a match
+    # report too.
+    text = (
+        "Victoire en poule A et match nul en poule B : 8 buts ont été marqués à Auch (6-2 "
+        "face à Riscle) et au Houga (8-0 face à Duran). Défaite de Lectoure lors de la 5e "
+        "journée, victoire de Condom."
+    )
+    assert values(text, "commune") & {"32344", "32117"} == set()
+    text = (
+        "U13 – Rendez-vous à 13h au stade. Match amical contre Roye/Noyon.\n"
+        "U12 – Match contre Choisy au Bac.\nU19 – Match de coupe."
+    )
+    assert values(text, "commune") == set()
 
 
 def test_the_year_of_a_document_without_a_date_is_the_later_of_two_named_as_often():
