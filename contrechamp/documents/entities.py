@@ -429,15 +429,22 @@ class Gazetteer:
             canonical = f"Département {article}{name}"
             registry_id = registry.get(key(canonical))
             # With its capital: "le département du Loiret" is the territory.
-            case_sensitive.add(canonical)
+            case_sensitive.update((canonical, f"Département de {name}"))
             for alias in (
                 canonical,
                 f"conseil départemental {article}{name}",
                 f"conseil général {article}{name}",
-                # "le conseil général de Haute-Savoie": a feminine name without its article.
+                # "le conseil général de Haute-Savoie": a feminine name without its article;
+                # "le Département de Tarn-et-Garonne": a compound name too, as the
+                # department's council writes its own.
                 *(
                     [f"conseil départemental de {name}", f"conseil général de {name}"]
-                    if article == "de la "
+                    if article == "de la " or (article == "du " and "-et-" in name)
+                    else []
+                ),
+                *(
+                    [f"Département de {name}"]
+                    if article in ("du ", "de la ") and "-et-" in name
                     else []
                 ),
             ):

@@ -169,7 +169,13 @@ def canonical(kind: str, value: str) -> str:
     from contrechamp.documents.entities import DATA, key
 
     aliases = _aliases(str(DATA))
-    return aliases.get(key(value), key(value))
+    value_key = aliases.get(key(value), key(value))
+    # A department's name with or without its article ("Département de Lot-et-Garonne",
+    # "du Lot-et-Garonne"; "Préfecture de Tarn-et-Garonne"): one body.
+    return _DEPARTMENT_ARTICLE.sub(r"\1 ", value_key)
+
+
+_DEPARTMENT_ARTICLE = re.compile(r"^(departement|prefecture) (?:de la|de l|du|des|de|d) ")
 
 
 _ALIASES: dict[str, dict[str, str]] = {}

@@ -480,6 +480,15 @@ def test_companies_after_a_cue_or_a_legal_form(text, value):
             "la Collectivité de Saint-Martin finance le centre de supervision",
             "Collectivité de Saint-Martin",
         ),
+        # A compound name without its article, as the department's council writes it.
+        (
+            "Le Département de Tarn-et-Garonne a accordé une subvention de 5 000 euros.",
+            "Département du Tarn-et-Garonne",
+        ),
+        (
+            "Le conseil départemental de Lot-et-Garonne a financé 5 000 euros des travaux.",
+            "Département du Lot-et-Garonne",
+        ),
     ],
 )
 def test_funders_in_their_usual_names(text, value):
