@@ -428,23 +428,20 @@ class Gazetteer:
         for _code, name, article in self.department_names:
             canonical = f"Département {article}{name}"
             registry_id = registry.get(key(canonical))
+            # "le conseil général de Haute-Savoie": a feminine name without its article;
+            # "le Département de Tarn-et-Garonne": a compound name too, as the
+            # department's council writes its own.
+            compound = "-et-" in name and article in ("du ", "de la ")
+            articleless = [f"Département de {name}"] if compound else []
             # With its capital: "le département du Loiret" is the territory.
-            case_sensitive.update((canonical, f"Département de {name}"))
+            case_sensitive.update((canonical, *articleless))
             for alias in (
                 canonical,
                 f"conseil départemental {article}{name}",
                 f"conseil général {article}{name}",
-                # "le conseil général de Haute-Savoie": a feminine name without its article;
-                # "le Département de Tarn-et-Garonne": a compound name too, as the
-                # department's council writes its own.
                 *(
-                    [f"conseil départemental de {name}", f"conseil général de {name}"]
-                    if article == "de la " or (article == "du " and "-et-" in name)
-                    else []
-                ),
-                *(
-                    [f"Département de {name}"]
-                    if article in ("du ", "de la ") and "-et-" in name
+                    [f"conseil départemental de {name}", f"conseil général de {name}", *articleless]
+                    if article == "de la " or compound
                     else []
                 ),
             ):
@@ -567,8 +564,10 @@ _LOOSE_LETTER = {accented: f"[{letters}]" for letters in _ACCENTED.values() for 
 
 # The "s" that ends a plural word of four letters or more ("avocats", not "des").
 _PLURAL_END = re.compile(r"(?<=[^\W\d_]{3})s(?![\w'’])", re.I)
-_INCLUSIVE_PLURAL = r"(?:[.·•‧-](?:e|ne|le|te)[.·•‧-]?)?[sS]"
-_INCLUSIVE_INFIX = re.compile(r"(?<=[^\W\d_])[.·•‧-](?:e|ne|le|te)[.·•‧-]?(?=[sS](?![\w'’]))")
+# Inclusive writing's feminine before a plural's "s": "avocat.e.s", "policier·e·s".
+_INCLUSIVE = r"[.·•‧-](?:e|ne|le|te)[.·•‧-]?"
+_INCLUSIVE_PLURAL = rf"(?:{_INCLUSIVE})?[sS]"
+_INCLUSIVE_INFIX = re.compile(rf"(?<=[^\W\d_]){_INCLUSIVE}(?=[sS](?![\w'’]))")
 
 
 def _loose_atoms(name: str) -> list[str]:
@@ -2068,7 +2067,9 @@ def _misspelt_in_department(
     """ "Quierry la Motte", "Montaigue Vendée (85)", "Saint-Yriex-la-Perche": a long name
     of several words, its first and last capitalised, one letter away (a letter more,
     less or another) from the name of one commune of the document's departments, and
-    from no other; no commune's name of its own."""
+    from no other; no commune's name of its own. On a page that says no department, of
+    France, when the name has three words or more and a particle among them ("Saint
+    Germain en Lay")."""
     g = gazetteer()
     for length in range(min(6, len(words) - i), 1, -1):
         span = words[i : i + length]
@@ -2716,19 +2717,19 @@ def _a_person(labels: Labels, start: int, end: int, single_word: bool) -> bool:
 
 # "Vidéoprotection-Bonnétable (3 pages)": a recueil's title, the field's noun and a dash
 # before the town, which is no piece of a longer name.
-_FIELD_NOUN_DASH = re.compile(
-    r"(?<![\w-])(?:vid[ée]o-?(?:protection|surveillance)|cam[ée]ras?|drones?)[-‐–]$", re.I
-)
+_WORD_BEFORE_DASH = re.compile(r"(?<![\w-])([^\W\d_][\w-]*?)[-‐–]$")
 
 
 def _inside_longer_name(name: str, before: str, after: str) -> bool:
     """Whether the commune name is a piece of a longer proper name: a capitalised word
     right before or after it, joined by a space ("Paris Saint-Germain", "OGC Nice",
     "Nice Matin", "Lille Métropole"), or a dash ("Loire-Atlantique")."""
-    if re.match(r"[-‐–][^\W\d_]", after) or (
-        re.search(r"[^\W\d_][-‐–]$", before) and not _FIELD_NOUN_DASH.search(before)
-    ):
+    if re.match(r"[-‐–][^\W\d_]", after):
         return True
+    if re.search(r"[^\W\d_][-‐–]$", before):
+        noun = _WORD_BEFORE_DASH.search(before)
+        if not (noun and key(noun.group(1)) in _FIELD_NOUNS_BEFORE):
+            return True
     # "CHARTRES METROPOLE", "Saint-Etienne Métropole": an intercommunality.
     if re.match(r"[ \u00a0]+(?:m[ée]tropole|agglo|agglom[ée]ration)\b", after, re.I):
         return True
@@ -4429,18 +4430,9 @@ _PLACEHOLDER_AMOUNT = re.compile(r"0*1|9{7,}")
 
 
 def _record_amount(number: str) -> int | None:
-    """The amount a contract record's field writes, to the nearest euro; None for a
-    placeholder or what is no number."""
-    if re.fullmatch(r"\d+(?:\.\d+)?[eE][+-]?\d+", number):
-        try:
-            value: int | None = int(Decimal(number).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        except InvalidOperation:
-            return None
-    else:
-        compact = re.sub(r"[ \u00a0\u202f]", "", number)
-        if re.fullmatch(r"\d+\.\d{1,2}", compact):
-            compact = compact.replace(".", ",")  # "327276.63": a decimal point
-        value = parse_amount(compact, None, "€")
+    """The amount a contract record's field writes, to the nearest euro ("327276.63",
+    "1.2E+06", "45 000,00": `parse_amount` reads them all); None for a placeholder."""
+    value = parse_amount(number, None, "€")
     if value is None or _PLACEHOLDER_AMOUNT.fullmatch(str(value)):
         return None
     return value
