@@ -1702,10 +1702,10 @@ class _Page:
         return sorted(_dedupe(found), key=lambda f: (f.start, f.kind))
 
 
-# "Le préfet a réuni les commerçants", "la préfecture a autorisé": the prefect or the
-# prefecture without a department named after them.
+# "Le préfet a réuni les commerçants", "la préfecture a autorisé", "adressée en
+# préfecture": the prefect or the prefecture without a department named after them.
 _BARE_PREFECT = re.compile(
-    r"\b(?:le|du|au|la|de\s+la|à\s+la)\s+(?:pr[ée]f[eè]te?|pr[ée]fecture)\b"
+    r"\b(?:(?:le|du|au|la|de\s+la|à\s+la)\s+(?:pr[ée]f[eè]te?|pr[ée]fecture)|en\s+pr[ée]fecture)\b"
     r"(?!\s+(?:de|du|des|d['’])\b|\s+(?:maritime|de\s+police|d[ée]l[ée]gu[ée]e?|adjointe?)\b|-)",
     re.I,
 )
@@ -1917,6 +1917,9 @@ class _Candidate:
     area: bool
     common: bool  # a word the page also writes in lower case
     word: bool = False  # a village named with a word of the language
+    # The short form of communes of several places, read only inside a list beside a
+    # commune named without doubt, as that commune's department's (`_short_form_in_list`).
+    listed_only: bool = False
 
 
 # The small words inside commune names, written in lower case.
@@ -2001,6 +2004,10 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             match = _short_form_after_cue(text, words, i, departments)
         if match is None:
             match = _misspelt_in_department(text, words, i, departments)
+        listed_only = False
+        if match is None:
+            match = _short_form_in_list(text, words, i)
+            listed_only = match is not None
         if match is None:
             i += 1
             continue
@@ -2020,7 +2027,7 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             common = single and span[0].text.lower() in lower
             a_word = single and span[0].text.lower() in g.word_spellings
             candidates.append(
-                _Candidate(start, end, entries, bare, area is not None, common, a_word)
+                _Candidate(start, end, entries, bare, area is not None, common, a_word, listed_only)
             )
         i += len(span)
     return candidates
@@ -2149,6 +2156,34 @@ def _short_form_after_cue(
         chosen = [entry for entry in local if entry is not None]
         if len(chosen) == 1 and not _NAME_GOES_ON.match(text, span[-1].end):
             return span, chosen, False
+    return None
+
+
+# A list's separator before a name, or after it.
+_LIST_BEFORE = re.compile(r"(?:,|\bet|\bou)[ \u00a0]*\Z")
+_LIST_AFTER = re.compile(r"[ \u00a0]*(?:,|et\b|ou\b)")
+
+
+def _short_form_in_list(
+    text: str, words: list[Token], i: int
+) -> tuple[list[Token], list[CommuneEntry], bool] | None:
+    """ "Cailloux, Couzon, Curis", "entre Gamarde et Cassen": a name that is no commune's
+    own but that communes' longer names begin with (Cailloux-sur-Fontaines), between a
+    list's separators; every commune it may shorten, to be narrowed to the department of
+    the commune beside it in the list (`_communes`)."""
+    before = text[max(0, words[i].start - 4) : words[i].start]
+    for length in range(min(3, len(words) - i), 0, -1):
+        span = words[i : i + length]
+        if not all(t.text[0].isupper() for t in span) or not all(
+            joins_name_words(text[a.end : b.start]) for a, b in zip(span, span[1:], strict=False)
+        ):
+            continue
+        name_key = " ".join(t.key for t in span)
+        if name_key in _NOT_SHORT_FORMS or _NAME_GOES_ON.match(text, span[-1].end):
+            continue
+        entries = gazetteer().short_forms.get(name_key)
+        if entries and (_LIST_BEFORE.search(before) or _LIST_AFTER.match(text, span[-1].end)):
+            return span, entries, False
     return None
 
 
@@ -2331,6 +2366,18 @@ def _communes(
             and found[-1].confidence >= THRESHOLD
             and _LIST_JOIN.fullmatch(text[found[-1].end : candidate.start])
         )
+        if candidate.listed_only:
+            # "Cailloux, Couzon": a short form, as the commune before it in the list is.
+            before = found[-1] if found and found[-1].confidence >= THRESHOLD else None
+            narrowed = (
+                _narrowed_to(candidate, before)
+                if before and _LIST_JOIN.fullmatch(text, before.end, candidate.start)
+                else None
+            )
+            if narrowed is None:
+                rejected.append((candidate, context, None))
+                continue
+            candidate, listed = narrowed, True
         holder = (candidate.start, candidate.end) in towns
         if holder:
             listed = True  # "NOZ NIEPPE autorisation": the shop's town
@@ -2364,11 +2411,17 @@ def _communes(
     # list's names before it follow).
     # (A name read with too little certainty is read again the same way: "des équipes de
     # Lacroix-Falgarde, Ramonville…".)
-    sure_starts = sorted(f.start for f in found if f.confidence >= THRESHOLD)
+    sure_at = {f.start: f for f in found if f.confidence >= THRESHOLD}
+    sure_starts = sorted(sure_at)
     for candidate, candidate_context, weak in reversed(rejected):
         at = bisect.bisect_left(sure_starts, candidate.end)
         if at == len(sure_starts) or not _LIST_JOIN.fullmatch(text, candidate.end, sure_starts[at]):
             continue
+        if candidate.listed_only:
+            narrowed = _narrowed_to(candidate, sure_at[sure_starts[at]])
+            if narrowed is None:
+                continue
+            candidate = narrowed
         result = _score_candidate(
             text, candidate, labels, candidate_context, genre=genre, listed=True
         )
@@ -2378,6 +2431,7 @@ def _communes(
             found.append(result)
             if result.confidence >= THRESHOLD:
                 bisect.insort(sure_starts, result.start)
+                sure_at[result.start] = result
     found.sort(key=lambda f: f.start)
     _settle_homonyms(found, context.departments)
     # "au Bourg", "du Pin": a village named "Le Bourg" or "Le Pin" read from its article
@@ -2393,6 +2447,19 @@ def _communes(
         for item in found
         if id(item) not in stray or not sure or item.places[0].department in sure
     ]
+
+
+def _narrowed_to(candidate: _Candidate, neighbour: Found) -> _Candidate | None:
+    """A short form read in a list (`_short_form_in_list`) as the commune of its
+    neighbour's department it shortens: the only one there, or the town that stands out."""
+    if len(neighbour.places) != 1:
+        return None
+    department = neighbour.places[0].department
+    local = [e for e in candidate.entries if e.department == department]
+    entry = local[0] if len(local) == 1 else _dominant(local)
+    if entry is None:
+        return None
+    return replace(candidate, entries=[entry], listed_only=False)
 
 
 # "de <Name>" right after a name.

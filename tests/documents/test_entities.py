@@ -3690,3 +3690,45 @@ def test_what_the_second_review_of_the_fourteenth_session_found(text, kind, expe
 )
 def test_what_the_second_review_of_the_thirteenth_session_found(text, kind, expected):
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A short form in a list, as the commune beside it is: its department's commune.
+        (
+            "Les communes de Lissieu, Poleymieux et Dardilly refusent les caméras.",
+            {"69117", "69153", "69072"},
+        ),
+        (
+            "Dans les Landes, la RD 405 est fermée entre Gamarde et Cassen, puis la RD 368 "
+            "entre Goos et Préchacq.",
+            {"40104", "40068", "40113", "40237"},
+        ),
+        # Not without a list, nor beside a commune of a department it shortens nothing of.
+        ("Poleymieux a voté contre le projet.", set()),
+        ("Les maires de Lissieu, Gamarde et Dardilly ont signé.", {"69117", "69072"}),
+    ],
+)
+def test_a_short_form_in_a_list(text, expected):
+    assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "en préfecture", as "à la préfecture": the prefecture of the page's department.
+        (
+            "À Villeneuve-lès-Béziers, les caméras de vidéoprotection. La demande de "
+            "subvention a été adressée en préfecture au titre du FIPD.",
+            {"Préfecture de l'Hérault"},
+        ),
+        (
+            "À Villeneuve-lès-Béziers, les caméras de vidéoprotection. Le dossier est déposé "
+            "en préfecture de région.",
+            set(),
+        ),
+    ],
+)
+def test_a_bare_prefecture_without_its_article(text, expected):
+    assert values(text, "organisation") == expected
