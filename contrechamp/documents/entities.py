@@ -1572,7 +1572,7 @@ _FRENCH = re.compile(
 _SPORTS = re.compile(
     # Not "but", "reçoit", "classement", "essais": words of council prose too.
     r"\b(?:match(?:e?s)?|championnats?|poules?|derby|re[çc]oivent|victoires?|"
-    r"d[ée]faites?|mi-temps|vainqueurs?|rel[ée]gation|"
+    r"d[ée]faites?|mi-temps|vainqueurs?|rel[ée]gation|[ée]limin[ée]e?s?|Coupe de France|"
     r"(?:\d+|premi[èe]re|derni[èe]re)e? journ[ée]e|Ligue \d|National(?:e)? \d|"
     r"F[ée]d[ée]rale \d|"
     # Youth categories of a club's teams ("U13", "U19").
@@ -1581,11 +1581,20 @@ _SPORTS = re.compile(
 )
 
 
+# A match's score ("Forbach - Veymerange (2-0)", "s'est imposé 3-1"): three of them on a
+# page count as one more kind of word of a match report.
+_SCORE = re.compile(r"(?<![\w/.-])\d{1,2}-\d{1,2}(?![\w/-])")
+
+
 def is_sports(text: str) -> bool:
     """Whether the page reads as a match report: five or more of its words, of three
-    kinds at least."""
-    words = [w.lower() for w in _SPORTS.findall(text[:20000])]
-    return len(words) >= 5 and len({w[:5] for w in words}) >= 3
+    kinds at least (the scores of matches one kind)."""
+    sample = text[:20000]
+    words = [w.lower()[:5] for w in _SPORTS.findall(sample)]
+    scores = _SCORE.findall(sample)
+    if len(scores) >= 3:
+        words += ["score"] * len(scores)
+    return len(words) >= 5 and len(set(words)) >= 3
 
 
 def is_english(text: str) -> bool:

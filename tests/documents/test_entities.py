@@ -3732,3 +3732,26 @@ def test_a_short_form_in_a_list(text, expected):
 )
 def test_a_bare_prefecture_without_its_article(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Scores of matches make a match report, whose towns are clubs.
+        (
+            "Seize clubs participaient au 5e tour ce week-end. Les autres résultats : Forbach - "
+            "Veymerange (2-0) ; Talange - Hombourg-Haut (0-3) ; Hettange - Clouange (0-0, 4-2 "
+            "tab) ; Wenheck - Nousseviller (0-2, match arrêté). Sarrebourg, éliminé par "
+            "Schiltigheim, sort de la compétition.",
+            set(),
+        ),
+        # Not the numbers of a council's articles and votes.
+        (
+            "Le conseil municipal de Forbach, vu les articles L. 2212-2 et R. 12-3 du code, "
+            "adopte par 25 voix pour, 2-3 abstentions, le plan de vidéoprotection de Talange.",
+            {"57227", "57663"},
+        ),
+    ],
+)
+def test_the_scores_of_a_match_report(text, expected):
+    assert values(text, "commune") == expected
