@@ -1693,6 +1693,7 @@ class _Page:
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
         technologies = _technologies(text)
         organisations += _bare_prefecture(text, communes, organisations, bool(technologies))
+        organisations += _video_commissions(text, communes)
         organisations += _sub_prefectures(text, communes, context.departments)
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
@@ -1747,6 +1748,55 @@ def _bare_prefecture(
         return []
     value = f"Préfecture {entry[2]}{entry[1]}"
     return [Found("organisation", match.group(), value, *match.span(), 0.6)]
+
+
+# "la commission départementale de vidéoprotection", "la Commission départementale des
+# systèmes de vidéo protection", "… de la vidéoprotection de l'Orne": the commission that
+# advises a prefect on cameras, then perhaps its department.
+_VIDEO_COMMISSION = re.compile(
+    r"\b(?-i:[Cc])ommission[ \u00a0]+d[ée]partementale[ \u00a0]+(?:des[ \u00a0]+syst[èe]mes"
+    r"[ \u00a0]+)?de[ \u00a0]+(?:la[ \u00a0]+)?vid[ée]o[ \u00a0-]?(?:protection|surveillance)"
+    r"(?P<after>(?:[ \u00a0]+(?:de[ \u00a0]+la|du|des|de)[ \u00a0]+|"
+    r"[ \u00a0]+(?:de[ \u00a0]+l|d)['’][ \u00a0]*)"
+    r"(?P<department>(?-i:[A-ZÀ-Ý])[\w'’-]*(?:[ \u00a0]+(?-i:[A-ZÀ-Ý])[\w'’-]*)?))?",
+    re.I,
+)
+
+
+_ANY_DEPARTMENT = re.compile(r"[ \u00a0]+du[ \u00a0]+d[ée]partement\b", re.I)
+
+
+def _video_commissions(text: str, communes: list[Found]) -> list[Found]:
+    """The departmental video-protection commission: of the department named after it,
+    or, named bare, of the one department of the communes the page names without doubt
+    (not "la commission départementale … du département": any department's). Not named
+    bare in a CADA opinion or in the visas of an act ("Vu l'avis de la commission…"),
+    where it is the procedure's, as the corpus labels it."""
+    g = gazetteer()
+    sure = {c.places[0].department for c in communes if c.confidence >= THRESHOLD}
+    found = []
+    procedure = bool(_CADA_OPINION.search(text))
+    for match in _VIDEO_COMMISSION.finditer(text):
+        code, end = "", match.start("after") if match["after"] else match.end()
+        if _ANY_DEPARTMENT.match(text, match.end()):
+            continue  # "… du département": any department's
+        if match["department"]:
+            words = match["department"].split()
+            code = g.departments.get(key(" ".join(words)), "") or g.departments.get(
+                key(words[0]), ""
+            )
+            end = match.end() if code else end
+        line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+        if not code and len(sure) == 1 and sure != {"75"} and not procedure:
+            if not re.match(r"[ \t\u00a0]*vu\b", line, re.I):
+                code = next(iter(sure))
+        entry = g.department_by_code.get(code) if code else None
+        if entry is not None:
+            value = f"Commission départementale de vidéoprotection {entry[2]}{entry[1]}"
+            found.append(
+                Found("organisation", text[match.start() : end], value, match.start(), end, 0.6)
+            )
+    return found
 
 
 def _prefect_in_general(text: str, match: re.Match[str]) -> bool:

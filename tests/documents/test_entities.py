@@ -3755,3 +3755,39 @@ def test_a_bare_prefecture_without_its_article(text, expected):
 )
 def test_the_scores_of_a_match_report(text, expected):
     assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The departmental video-protection commission: of the department named after it,
+        (
+            "Réunion de la commission départementale de la vidéoprotection de l'Orne.",
+            {"Commission départementale de vidéoprotection de l'Orne"},
+        ),
+        # or, bare, of the department of the page's communes;
+        (
+            "À Alençon, un installateur siège à la Commission départementale des systèmes "
+            "de vidéoprotection.",
+            {"Commission départementale de vidéoprotection de l'Orne"},
+        ),
+        # not any department's, nor the procedure's in an act's visas or a CADA opinion.
+        (
+            "À Alençon, les dossiers vont à la commission départementale de vidéoprotection "
+            "du département.",
+            set(),
+        ),
+        (
+            "Arrêté autorisant un système de vidéoprotection à Alençon\nVu l'avis de la "
+            "commission départementale des systèmes de vidéoprotection du 9 septembre 2015 ;",
+            set(),
+        ),
+        (
+            "La commission d'accès aux documents administratifs a été saisie par le maire "
+            "d'Alençon : l'avis de la commission départementale de vidéoprotection.",
+            {"CADA"},
+        ),
+    ],
+)
+def test_the_departmental_video_protection_commission(text, expected):
+    assert values(text, "organisation") == expected
