@@ -1572,7 +1572,7 @@ _FRENCH = re.compile(
 _SPORTS = re.compile(
     # Not "but", "reçoit", "classement", "essais": words of council prose too.
     r"\b(?:match(?:e?s)?|championnats?|poules?|derby|re[çc]oivent|victoires?|"
-    r"d[ée]faites?|mi-temps|vainqueurs?|rel[ée]gation|[ée]limin[ée]e?s?|Coupe de France|"
+    r"d[ée]faites?|mi-temps|vainqueurs?|rel[ée]gation|[ée]limin(?:é|ée|és|ées)|Coupe de France|"
     r"(?:\d+|premi[èe]re|derni[èe]re)e? journ[ée]e|Ligue \d|National(?:e)? \d|"
     r"F[ée]d[ée]rale \d|"
     # Youth categories of a club's teams ("U13", "U19").
@@ -1581,9 +1581,12 @@ _SPORTS = re.compile(
 )
 
 
-# A match's score ("Forbach - Veymerange (2-0)", "s'est imposé 3-1"): three of them on a
-# page count as one more kind of word of a match report.
-_SCORE = re.compile(r"(?<![\w/.-])\d{1,2}-\d{1,2}(?![\w/-])")
+# A match's score in brackets ("Forbach - Veymerange (2-0)", "(1 – 3)", "(0-0, 4-2 tab)"):
+# three of them on a page count as one more kind of word of a match report. (Not a law's
+# number, "loi n° 95-73", a vote, "adopté 20-8", nor ages or hours, "(6-10 ans)".)
+_SCORE = re.compile(
+    r"\(\s*\d{1,2}[ \u00a0]?[-–][ \u00a0]?\d{1,2}(?![\d/-])(?![ \u00a0]*(?:ans|h\b|heures))"
+)
 
 
 def is_sports(text: str) -> bool:
@@ -1713,9 +1716,12 @@ class _Page:
 
 
 # "Le préfet a réuni les commerçants", "la préfecture a autorisé", "adressée en
-# préfecture": the prefect or the prefecture without a department named after them.
+# préfecture" (not "érigée en préfecture", "carrière en préfecture"): the prefect or the
+# prefecture without a department named after them.
 _BARE_PREFECT = re.compile(
-    r"\b(?:(?:le|du|au|la|de\s+la|à\s+la)\s+(?:pr[ée]f[eè]te?|pr[ée]fecture)|en\s+pr[ée]fecture)\b"
+    r"\b(?:(?:le|du|au|la|de\s+la|à\s+la)\s+(?:pr[ée]f[eè]te?|pr[ée]fecture)|"
+    r"(?:d[ée]pos[ée]|adress[ée]|transmis|envoy[ée]|re[çc]u|enregistr[ée]|instruit)(?:e|s|es)?"
+    r"\s+en\s+pr[ée]fecture)\b"
     r"(?!\s+(?:de|du|des|d['’])\b|\s+(?:maritime|de\s+police|d[ée]l[ée]gu[ée]e?|adjointe?)\b|-)",
     re.I,
 )
@@ -1755,41 +1761,59 @@ def _bare_prefecture(
 # advises a prefect on cameras, then perhaps its department.
 _VIDEO_COMMISSION = re.compile(
     r"\b(?-i:[Cc])ommission[ \u00a0]+d[ée]partementale[ \u00a0]+(?:des[ \u00a0]+syst[èe]mes"
-    r"[ \u00a0]+)?de[ \u00a0]+(?:la[ \u00a0]+)?vid[ée]o[ \u00a0-]?(?:protection|surveillance)"
-    r"(?P<after>(?:[ \u00a0]+(?:de[ \u00a0]+la|du|des|de)[ \u00a0]+|"
-    r"[ \u00a0]+(?:de[ \u00a0]+l|d)['’][ \u00a0]*)"
-    r"(?P<department>(?-i:[A-ZÀ-Ý])[\w'’-]*(?:[ \u00a0]+(?-i:[A-ZÀ-Ý])[\w'’-]*)?))?",
+    r"[ \u00a0]+)?de[ \u00a0]+(?:la[ \u00a0]+)?vid[ée]o[ \u00a0-]?(?:protection|surveillance)",
     re.I,
 )
-
-
+# A department's name after it: an article, then capitalised words and their particles.
+_DEPARTMENT_NAMED_AFTER = re.compile(
+    r"[ \u00a0]+(?:de[ \u00a0]+la[ \u00a0]+|de[ \u00a0]+l['’][ \u00a0]*|du[ \u00a0]+|des[ \u00a0]+|"
+    r"de[ \u00a0]+|d['’][ \u00a0]*)(?P<name>(?-i:[A-ZÀ-Ý])[\w'’-]*"
+    r"(?:[ \u00a0]+(?:(?:de|d['’]|la|et)[ \u00a0]*)?(?-i:[A-ZÀ-Ý])[\w'’-]*){0,3})",
+    re.I,
+)
+# "Vu l'avis de la commission…", "Considérant l'avis…": a visa or a recital of an act.
+_VISA_BEFORE = re.compile(
+    r"(?:^|[;.,•·*–-])[ \t\u00a0]*(?:vu|consid[ée]rant)\b[^;.\n]{0,40}\Z", re.I | re.M
+)
 _ANY_DEPARTMENT = re.compile(r"[ \u00a0]+du[ \u00a0]+d[ée]partement\b", re.I)
 
 
 def _video_commissions(text: str, communes: list[Found]) -> list[Found]:
     """The departmental video-protection commission: of the department named after it,
     or, named bare, of the one department of the communes the page names without doubt
-    (not "la commission départementale … du département": any department's). Not named
-    bare in a CADA opinion or in the visas of an act ("Vu l'avis de la commission…"),
-    where it is the procedure's, as the corpus labels it."""
+    (not "la commission départementale … du département": any department's; not any
+    department's or the law's, as for a bare prefect). Not named bare in a CADA opinion
+    or in the visas of an act ("Vu l'avis de la commission…"), where it is the
+    procedure's, as the corpus labels it; nor after a name it cannot read as a
+    department's."""
     g = gazetteer()
     sure = {c.places[0].department for c in communes if c.confidence >= THRESHOLD}
     found = []
     procedure = bool(_CADA_OPINION.search(text))
     for match in _VIDEO_COMMISSION.finditer(text):
-        code, end = "", match.start("after") if match["after"] else match.end()
         if _ANY_DEPARTMENT.match(text, match.end()):
             continue  # "… du département": any department's
-        if match["department"]:
-            words = match["department"].split()
-            code = g.departments.get(key(" ".join(words)), "") or g.departments.get(
-                key(words[0]), ""
-            )
-            end = match.end() if code else end
-        line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
-        if not code and len(sure) == 1 and sure != {"75"} and not procedure:
-            if not re.match(r"[ \t\u00a0]*vu\b", line, re.I):
-                code = next(iter(sure))
+        code, end = "", match.end()
+        named = _DEPARTMENT_NAMED_AFTER.match(text, match.end())
+        if named:
+            words = named["name"].split()
+            for length in range(len(words), 0, -1):
+                name = key(" ".join(words[:length]))
+                # ("de La Réunion": the article is the name's.)
+                code = g.departments.get(name, "") or g.departments.get(f"la {name}", "")
+                if code:
+                    end = named.start("name") + len(" ".join(words[:length]))
+                    break
+            else:
+                continue  # "de La Xyz": a department it cannot read, not the page's
+        elif (
+            len(sure) == 1
+            and sure != {"75"}
+            and not procedure
+            and not _VISA_BEFORE.search(text, max(0, match.start() - 60), match.start())
+            and not _prefect_in_general(text, match)
+        ):
+            code = next(iter(sure))
         entry = g.department_by_code.get(code) if code else None
         if entry is not None:
             value = f"Commission départementale de vidéoprotection {entry[2]}{entry[1]}"
@@ -1818,6 +1842,8 @@ def _prefect_in_general(text: str, match: re.Match[str]) -> bool:
         or _ANY_PREFECT_BEFORE.search(before)
         or re.match(r"[ \u00a0]+honoraire\b", after, re.I)
         or (law and (re.search(r"\bque[ \u00a0]*\Z", before) or _MODAL_AFTER.match(after)))
+        # "Selon l'article R. 252-2, la demande est déposée en préfecture": the procedure.
+        or (law and re.search(r"\sen\s+pr", match.group(), re.I))
     )
 
 
@@ -1831,7 +1857,9 @@ _RANK_BEFORE = re.compile(
     r"toujours[ \u00a0]+)?\Z",
     re.I,
 )
-_ANY_PREFECT_BEFORE = re.compile(r"\bpartout\b", re.I)
+_ANY_PREFECT_BEFORE = re.compile(
+    r"\bpartout\b|\bchaque[ \u00a0]+d[ée]partement\b|\ben[ \u00a0]+France\b", re.I
+)
 _LAW_BEFORE = re.compile(r"\b(?:lois?|d[ée]crets?|codes?|articles?|jug[ée]e?)\b", re.I)
 _MODAL_AFTER = re.compile(
     r"[ \u00a0]+(?:ne[ \u00a0]+|n['’][ \u00a0]*)?(?:peut|peuvent|pouvait|doit|doivent|devait|"
@@ -2218,9 +2246,12 @@ def _short_form_after_cue(
     return None
 
 
-# A list's separator before a name, or after it.
-_LIST_BEFORE = re.compile(r"(?:,|\bet|\bou)[ \u00a0]*\Z")
-_LIST_AFTER = re.compile(r"[ \u00a0]*(?:,|et\b|ou\b)")
+# A list's separator before a name (its preposition perhaps said again: "de Lissieu, de
+# Poleymieux"), or after it.
+_LIST_BEFORE = re.compile(r"(?:,|&|\bet|\bou)[ \u00a0]*(?:(?:de|à)[ \u00a0]+|d['’][ \u00a0]*)?\Z")
+_LIST_AFTER = re.compile(r"[ \u00a0]*(?:,|&|et\b|ou\b)")
+# Between two names of such a list.
+_SHORT_LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)\s*(?:(?:de|à)\s+|d['’]\s*)?")
 
 
 def _short_form_in_list(
@@ -2240,6 +2271,8 @@ def _short_form_in_list(
         name_key = " ".join(t.key for t in span)
         if name_key in _NOT_SHORT_FORMS or _NAME_GOES_ON.match(text, span[-1].end):
             continue
+        if name_key in gazetteer().area_keys:
+            return None  # "Bordeaux, Gironde": the department, not Gironde-sur-Dropt
         entries = gazetteer().short_forms.get(name_key)
         if entries and (_LIST_BEFORE.search(before) or _LIST_AFTER.match(text, span[-1].end)):
             return span, entries, False
@@ -2430,7 +2463,7 @@ def _communes(
             before = found[-1] if found and found[-1].confidence >= THRESHOLD else None
             narrowed = (
                 _narrowed_to(candidate, before)
-                if before and _LIST_JOIN.fullmatch(text, before.end, candidate.start)
+                if before and _SHORT_LIST_JOIN.fullmatch(text, before.end, candidate.start)
                 else None
             )
             if narrowed is None:
@@ -2474,7 +2507,8 @@ def _communes(
     sure_starts = sorted(sure_at)
     for candidate, candidate_context, weak in reversed(rejected):
         at = bisect.bisect_left(sure_starts, candidate.end)
-        if at == len(sure_starts) or not _LIST_JOIN.fullmatch(text, candidate.end, sure_starts[at]):
+        join = _SHORT_LIST_JOIN if candidate.listed_only else _LIST_JOIN
+        if at == len(sure_starts) or not join.fullmatch(text, candidate.end, sure_starts[at]):
             continue
         if candidate.listed_only:
             narrowed = _narrowed_to(candidate, sure_at[sure_starts[at]])

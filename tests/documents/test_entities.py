@@ -3791,3 +3791,224 @@ def test_the_scores_of_a_match_report(text, expected):
 )
 def test_the_departmental_video_protection_commission(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        (
+            "Bordeaux, Gironde. La mairie a installé 40 nouvelles caméras de vidéoprotection.",
+            "commune",
+            {"33063"},
+        ),
+        (
+            (
+                "Les maires de Lissieu, de Poleymieux et de Dardilly ont signé la convention de "
+                "vidéoprotection."
+            ),
+            "commune",
+            {"69072", "69117", "69153"},
+        ),
+        (
+            "Des caméras seront installées à Lissieu, à Poleymieux et à Dardilly.",
+            "commune",
+            {"69072", "69117", "69153"},
+        ),
+        (
+            (
+                "Conseil municipal de Vaulx-en-Velin. Vidéoprotection : vu la loi n° 78-17 du 6 "
+                "janvier 1978, la loi n° 95-73 du 21 janvier 1995 et son article 10-1, le maire "
+                "indique que le nouveau dispositif élimine les angles morts ; l'opposition y voit"
+                " une défaite pour les libertés, la majorité une victoire ; convention avec Bron "
+                "et Décines-Charpieu."
+            ),
+            "commune",
+            {"69029", "69256", "69275"},
+        ),
+        (
+            (
+                "Conseil municipal de Dardilly. Subvention au club de football pour ses équipes "
+                "U13 et U15 ; stages multisports pour les 6-10 ans, 11-14 ans et 15-17 ans. "
+                "Caméras de vidéoprotection au gymnase, en lien avec Lissieu et Limonest."
+            ),
+            "commune",
+            {"69072", "69116", "69117"},
+        ),
+        (
+            (
+                "Accueil périscolaire de Lissieu : lundi 7-9, mardi 16-18, jeudi 16-18 ; tournoi "
+                "de handball : les poules le matin, victoire des CM2 ; navette vers Dardilly et "
+                "Limonest ; caméras à l'entrée de l'école."
+            ),
+            "commune",
+            {"69072", "69116", "69117"},
+        ),
+        (
+            (
+                "Municipales à Feyzin : bureau 1 : 45-38, bureau 2 : 51-47, bureau 3 : 39-40 ; "
+                "victoire de la liste de M. Dupuy, défaite du maire sortant ; les maires de Bron,"
+                " Saint-Fons et Corbas ont félicité l'élu, partisan des caméras."
+            ),
+            "commune",
+            {"69029", "69199", "69273", "69276"},
+        ),
+        (
+            (
+                "Coupe de France, 5e tour : Forbach - Veymerange (2–0), Sarreguemines - "
+                "Creutzwald (1–3), Thionville - Hayange (0–0). Hayange éliminé."
+            ),
+            "commune",
+            set(),
+        ),
+        (
+            (
+                "Coupe de France, 5e tour : Forbach - Veymerange (2 - 0), Sarreguemines - "
+                "Creutzwald (1 - 3), Thionville - Hayange (0 - 0). Hayange éliminé."
+            ),
+            "commune",
+            set(),
+        ),
+        (
+            (
+                "Bourg-en-Bresse, érigée en préfecture en 1790, installe des caméras de "
+                "vidéoprotection."
+            ),
+            "organisation",
+            set(),
+        ),
+        (
+            (
+                "Dardilly installe des caméras de vidéoprotection ; M. Durand, qui a fait "
+                "carrière en préfecture avant d'être élu, porte le projet."
+            ),
+            "organisation",
+            set(),
+        ),
+        (
+            (
+                "Dardilly installe des caméras de vidéoprotection. Selon l'article R. 252-2 du "
+                "code de la sécurité intérieure, la demande d'autorisation est déposée en "
+                "préfecture."
+            ),
+            "organisation",
+            set(),
+        ),
+        (
+            (
+                "Dardilly installe des caméras de vidéoprotection. Dans chaque département, la "
+                "demande d'autorisation est déposée en préfecture."
+            ),
+            "organisation",
+            set(),
+        ),
+        (
+            (
+                "Dardilly installe des caméras de vidéoprotection. En France, les demandes "
+                "déposées en préfecture ont doublé depuis 2010."
+            ),
+            "organisation",
+            set(),
+        ),
+        (
+            (
+                "Dardilly installe des caméras de vidéoprotection ; le dossier a été adressé en "
+                "préfecture le 3 mars."
+            ),
+            "organisation",
+            {"Préfecture du Rhône"},
+        ),
+        (
+            (
+                "Dardilly installe des caméras ; l'avis favorable de la commission départementale"
+                " de vidéoprotection de La Réunion."
+            ),
+            "organisation",
+            {"Commission départementale de vidéoprotection de La Réunion"},
+        ),
+        (
+            (
+                "Dardilly installe des caméras ; l'avis favorable de la commission départementale"
+                " de vidéoprotection du Territoire de Belfort."
+            ),
+            "organisation",
+            {"Commission départementale de vidéoprotection du Territoire de Belfort"},
+        ),
+        (
+            (
+                "Dardilly installe des caméras ; l'avis favorable de la commission départementale"
+                " de vidéoprotection des Côtes d'Armor."
+            ),
+            "organisation",
+            {"Commission départementale de vidéoprotection des Côtes-d'Armor"},
+        ),
+        (
+            (
+                "Dardilly installe des caméras ; l'avis favorable de la commission départementale"
+                " de vidéoprotection du Xyz Abc."
+            ),
+            "organisation",
+            set(),
+        ),
+        (
+            (
+                "Dans chaque département, une commission départementale de vidéoprotection rend "
+                "un avis. À Dardilly, les caméras ont été installées."
+            ),
+            "organisation",
+            set(),
+        ),
+        (
+            (
+                "Dardilly installe des caméras. La loi prévoit que la commission départementale "
+                "de vidéoprotection peut contrôler les dispositifs."
+            ),
+            "organisation",
+            set(),
+        ),
+        (
+            (
+                "ARRÊTÉ n° 2023-45 portant autorisation d'un système de vidéoprotection à "
+                "Dardilly. Vu le code de la sécurité intérieure ; Vu l'avis de la commission "
+                "départementale de vidéoprotection du 12 mai 2023 ; ARRÊTE : Article 1er."
+            ),
+            "organisation",
+            set(),
+        ),
+        (
+            (
+                "Le préfet du Rhône, vu l'avis de la commission départementale de vidéoprotection"
+                " du 12 mai 2023, autorise la commune de Dardilly."
+            ),
+            "organisation",
+            {"Préfecture du Rhône"},
+        ),
+        (
+            (
+                "Considérant l'avis de la commission départementale de vidéoprotection ; Dardilly"
+                " est autorisée à installer des caméras."
+            ),
+            "organisation",
+            set(),
+        ),
+        (
+            (
+                "Dardilly installe des caméras ; l'avis favorable de la commission départementale"
+                " de vidéoprotection."
+            ),
+            "organisation",
+            {"Commission départementale de vidéoprotection du Rhône"},
+        ),
+        (
+            (
+                "Coupe de France : Forbach - Veymerange (2-0), Sarreguemines - Creutzwald (1-3), "
+                "Thionville - Hayange (0-0, 4-3 tab). Veymerange éliminé."
+            ),
+            "commune",
+            set(),
+        ),
+    ],
+)
+def test_what_the_review_of_the_fifteenth_session_found(text, kind, expected):
+    """Departments after a town, repeated prepositions, numbers that are no scores, "en
+    préfecture" that is no office, commissions of other or of any departments, visas."""
+    assert values(text, kind) == expected
