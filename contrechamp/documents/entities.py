@@ -2362,8 +2362,9 @@ _BUILDINGS_BEFORE = re.compile(
     r"lyc[ée]es|[ée]coles|h[ôo]pitaux|cliniques)[ \u00a0]+\Z",
     re.I,
 )
-# Between two names of a list ("Brillac, Lessac ou encore Brigueuil").
-_LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)(?:\s+(?:encore|aussi|enfin))?\s*")
+# Between two names of a list ("Brillac, Lessac ou encore Brigueuil", "Breuillet/Saint-
+# Germain-lès-Arpajon").
+_LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&|/)(?:\s+(?:encore|aussi|enfin))?\s*")
 # Between two names of a list: a separator, and perhaps names that are no communes
 # ("Paris, Cergy-Pontoise, Montpellier").
 _LIST_GAP = re.compile(

@@ -4012,3 +4012,20 @@ def test_what_the_review_of_the_fifteenth_session_found(text, kind, expected):
     """Departments after a town, repeated prepositions, numbers that are no scores, "en
     préfecture" that is no office, commissions of other or of any departments, visas."""
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Two towns of one headline, a slash between them.
+        ("Breuillet/Saint-Germain-lès-Arpajon : des comptages pour la rentrée", {"91105", "91552"}),
+        # Not two clubs of a match report.
+        (
+            "U13 – Match amical contre Roye/Noyon. U15 : victoire en championnat, défaite en "
+            "coupe, match nul en poule.",
+            set(),
+        ),
+    ],
+)
+def test_towns_a_slash_apart(text, expected):
+    assert values(text, "commune") == expected
