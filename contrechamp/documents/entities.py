@@ -2891,8 +2891,9 @@ def _inside_longer_name(name: str, before: str, after: str) -> bool:
         noun = _WORD_BEFORE_DASH.search(before)
         if not (noun and key(noun.group(1)) in _FIELD_NOUNS_BEFORE):
             return True
-    # "CHARTRES METROPOLE", "Saint-Etienne Métropole": an intercommunality.
-    if re.match(r"[ \u00a0]+(?:m[ée]tropole|agglo|agglom[ée]ration)\b", after, re.I):
+    # "CHARTRES METROPOLE", "Saint-Etienne Métropole", "MAYENNE COMMUNAUTÉ": an
+    # intercommunality.
+    if re.match(r"[ \u00a0]+(?:m[ée]tropole|agglo|agglom[ée]ration|communaut[ée])\b", after, re.I):
         return True
     if name.isupper():
         # In capitals, every neighbour may be capitalised; a surname is followed by a

@@ -4029,3 +4029,15 @@ def test_what_the_review_of_the_fifteenth_session_found(text, kind, expected):
 )
 def test_towns_a_slash_apart(text, expected):
     assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A community of communes named after its town, in capitals or not.
+        ("Le maire rappelle les statuts de MAYENNE COMMUNAUTÉ suite à l'arrêté.", set()),
+        ("Le conseil de Mayenne Communauté a voté ; à Mayenne, les caméras.", {"53147"}),
+    ],
+)
+def test_a_community_named_after_its_town(text, expected):
+    assert values(text, "commune") == expected
