@@ -1697,6 +1697,7 @@ class _Page:
         technologies = _technologies(text)
         organisations += _bare_prefecture(text, communes, organisations, bool(technologies))
         organisations += _video_commissions(text, communes)
+        organisations += _prefecture_of_act_numbers(text, organisations)
         organisations += _sub_prefectures(text, communes, context.departments)
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
@@ -1821,6 +1822,25 @@ def _video_commissions(text: str, communes: list[Found]) -> list[Found]:
                 Found("organisation", text[match.start() : end], value, match.start(), end, 0.6)
             )
     return found
+
+
+# The number a prefecture gives its acts in its recueil: its department's code, the date,
+# a serial ("14-2024-11-08-00003", "arrêté n° 38-2017-04-10-007").
+_ACT_NUMBER = re.compile(r"(?<![\w-])(\d[\dAB]|97\d)-20\d\d-[01]\d-[0-3]\d-\d{3,5}(?![\w-])")
+
+
+def _prefecture_of_act_numbers(text: str, organisations: list[Found]) -> list[Found]:
+    """The prefecture whose acts the page numbers, when no prefecture is named: the
+    department of the number's first part (not Paris, whose police prefecture signs)."""
+    if any(o.value.startswith("Préfecture") for o in organisations):
+        return []
+    g = gazetteer()
+    for match in _ACT_NUMBER.finditer(text):
+        entry = g.department_by_code.get(match.group(1))
+        if entry is not None and match.group(1) != "75":
+            value = f"Préfecture {entry[2]}{entry[1]}"
+            return [Found("organisation", match.group(), value, *match.span(), 0.6)]
+    return []
 
 
 def _prefect_in_general(text: str, match: re.Match[str]) -> bool:

@@ -4041,3 +4041,27 @@ def test_towns_a_slash_apart(text, expected):
 )
 def test_a_community_named_after_its_town(text, expected):
     assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A recueil's act number says the prefecture (its department's code first).
+        (
+            "Sommaire\n14-2024-11-08-00003 - Arrêté préfectoral portant autorisation de "
+            "captation d'images au moyen de caméras installées à bord d'aéronefs (2 pages)",
+            {"Préfecture du Calvados"},
+        ),
+        ("Vu l'arrêté n° 2A-2024-06-01-0012 du 1er juin 2024.", {"Préfecture de la Corse-du-Sud"}),
+        # Not Paris's (its police prefecture signs), not a number without a department.
+        ("75-2024-06-01-00012 - Arrêté autorisant des caméras.", set()),
+        ("L'arrêté n° 2024-11-08-00003 et la saison 2019-2020.", set()),
+        # A prefecture named besides stays alone.
+        (
+            "Le préfet de la Drôme, vu l'arrêté 14-2024-11-08-00003, autorise les drones.",
+            {"Préfecture de la Drôme"},
+        ),
+    ],
+)
+def test_the_prefecture_of_an_act_number(text, expected):
+    assert values(text, "organisation") == expected
