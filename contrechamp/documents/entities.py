@@ -1284,6 +1284,12 @@ _SEASON_CUE = re.compile(
     re.I,
 )
 _ONWARDS = re.compile(r"(?:à partir|à compter) d", re.I)
+# "en avril ou mai", "fin mars et avril": a month listed after one its cue reads.
+_LISTED_MONTH_BEFORE = re.compile(
+    r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|en|d[èe]s)[ \u00a0]+(?:janvier|f[ée]vrier|mars|avril|"
+    r"mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre)[ \u00a0]+(?:ou|et)"
+    r"[ \u00a0]+\Z"
+)
 _YEAR_CUE = re.compile(
     r"(?:(?<!\w)(?:(?:au cours |à partir |d['’] ?ici )?(?:de )?l['’]ann[ée]es?|"
     # ("les comptes 2005 et 2006"; not "aux comptes 2031", a budget's account number.)
@@ -4776,7 +4782,16 @@ def _date_values(
         onwards = False
         if kind == "season":
             cue = _SEASON_CUE.search(text, max(0, start - 30), start)
-            if cue is None and not groups.get("last") and not groups.get("next"):
+            if (
+                cue is None
+                and not groups.get("last")
+                and not groups.get("next")
+                and not (
+                    # (In lower case: "en mai et Juin est sa sœur" names a person.)
+                    text[start : start + 1].islower()
+                    and _LISTED_MONTH_BEFORE.search(text, max(0, start - 40), start)
+                )
+            ):
                 return []
             # "à partir de septembre" looks forward; "à partir de Mars, la planète" is a
             # name (a month is written in lower case).

@@ -4065,3 +4065,22 @@ def test_a_community_named_after_its_town(text, expected):
 )
 def test_the_prefecture_of_an_act_number(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A month listed after one its cue reads.
+        (
+            "Les travaux débuteront fin février, pour une mise en service en avril ou mai.",
+            {"2022-02", "2022-04", "2022-05"},
+        ),
+        # Not a month without a cue, nor a name in capitals.
+        ("Les réunions de mars et avril.", set()),
+        ("Il est né en mai et Juin est sa sœur.", {"2022-05"}),
+    ],
+)
+def test_a_month_listed_after_a_month(text, expected):
+    from datetime import date
+
+    assert {v for _, v in found(text, "date", context_on(date(2022, 1, 14)))} == expected
