@@ -2054,6 +2054,9 @@ _SAINT_ABBREVIATIONS = frozenset({"st", "ste", "sts", "stes"})
 _ABBREVIATION_GAP = re.compile(r"\.[ \u00a0]?|\.-")
 
 
+_ADDRESS = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.I)
+
+
 def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Candidate]:
     """The capitalised names of the page that are communes' names, longest first, and not
     a piece of a department's, region's or coast's name."""
@@ -2062,11 +2065,15 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
     # Words the page writes in lower case: a commune named like one of them ("Sens",
     # "Place", "Moyen") is the common word unless something says it is a place.
     lower = {w.text for w in words if w.text[0].islower()}
+    # An address names no place of the text ("https://www.nice.fr/Menton/plan.pdf").
+    addresses = [m.span() for m in _ADDRESS.finditer(text)] if "/" in text else []
     candidates = []
     i = 0
     while i < len(words):
         word = words[i]
-        if not word.text[0].isupper():
+        if not word.text[0].isupper() or (
+            addresses and any(a <= word.start < b for a, b in addresses)
+        ):
             i += 1
             continue
         match = None

@@ -4084,3 +4084,15 @@ def test_a_month_listed_after_a_month(text, expected):
     from datetime import date
 
     assert {v for _, v in found(text, "date", context_on(date(2022, 1, 14)))} == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A web address names no place of the text.
+        ("Voir https://www.nice.fr/Nice/Cameras/Menton/plan.pdf pour le plan.", set()),
+        ("Voir www.ville-menton.fr/Menton ; à Nice, les caméras.", {"06088"}),
+    ],
+)
+def test_a_web_address_names_no_commune(text, expected):
+    assert values(text, "commune") == expected
