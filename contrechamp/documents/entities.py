@@ -1286,8 +1286,8 @@ _SEASON_CUE = re.compile(
 _ONWARDS = re.compile(r"(?:à partir|à compter) d", re.I)
 # "en avril ou mai", "fin mars et avril": a month listed after one its cue reads.
 _LISTED_MONTH_BEFORE = re.compile(
-    r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|en|d[èe]s)[ \u00a0]+(?:janvier|f[ée]vrier|mars|avril|"
-    r"mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre)[ \u00a0]+(?:ou|et)"
+    r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|en|d[èe]s)[ \u00a0]+(?P<month>janvier|f[ée]vrier|mars|"
+    r"avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre)[ \u00a0]+(?:ou|et)"
     r"[ \u00a0]+\Z"
 )
 _YEAR_CUE = re.compile(
@@ -1703,8 +1703,8 @@ class _Page:
         technologies = _technologies(text)
         organisations += _bare_prefecture(text, communes, organisations, bool(technologies))
         organisations += _video_commissions(text, communes)
-        organisations += _prefecture_of_act_numbers(text, organisations)
         organisations += _sub_prefectures(text, communes, context.departments)
+        organisations += _prefecture_of_act_numbers(text, organisations)
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
             c
@@ -1837,16 +1837,18 @@ _ACT_NUMBER = re.compile(r"(?<![\w-])(\d[\dAB]|97\d)-20\d\d-[01]\d-[0-3]\d-\d{3,
 
 def _prefecture_of_act_numbers(text: str, organisations: list[Found]) -> list[Found]:
     """The prefecture whose acts the page numbers, when no prefecture is named: the
-    department of the number's first part (not Paris, whose police prefecture signs)."""
+    department of the numbers' first part, when they all say one (not an act of another
+    department's cited in the visas), and not Paris (whose police prefecture signs)."""
     if any(o.value.startswith("Préfecture") for o in organisations):
         return []
-    g = gazetteer()
-    for match in _ACT_NUMBER.finditer(text):
-        entry = g.department_by_code.get(match.group(1))
-        if entry is not None and match.group(1) != "75":
-            value = f"Préfecture {entry[2]}{entry[1]}"
-            return [Found("organisation", match.group(), value, *match.span(), 0.6)]
-    return []
+    matches = list(_ACT_NUMBER.finditer(text))
+    if len({m.group(1) for m in matches}) != 1 or matches[0].group(1) == "75":
+        return []
+    entry = gazetteer().department_by_code.get(matches[0].group(1))
+    if entry is None:
+        return []
+    value = f"Préfecture {entry[2]}{entry[1]}"
+    return [Found("organisation", matches[0].group(), value, *matches[0].span(), 0.6)]
 
 
 def _prefect_in_general(text: str, match: re.Match[str]) -> bool:
@@ -2054,7 +2056,7 @@ _SAINT_ABBREVIATIONS = frozenset({"st", "ste", "sts", "stes"})
 _ABBREVIATION_GAP = re.compile(r"\.[ \u00a0]?|\.-")
 
 
-_ADDRESS = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.I)
+_ADDRESS = re.compile(r"\bhttps?://[^\s)\]>»\"]+|\bwww\.[^\s)\]>»\"]+", re.I)
 
 
 def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Candidate]:
@@ -2395,9 +2397,8 @@ _BUILDINGS_BEFORE = re.compile(
     r"lyc[ée]es|[ée]coles|h[ôo]pitaux|cliniques)[ \u00a0]+\Z",
     re.I,
 )
-# Between two names of a list ("Brillac, Lessac ou encore Brigueuil", "Breuillet/Saint-
-# Germain-lès-Arpajon").
-_LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&|/)(?:\s+(?:encore|aussi|enfin))?\s*")
+# Between two names of a list ("Brillac, Lessac ou encore Brigueuil").
+_LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)(?:\s+(?:encore|aussi|enfin))?\s*")
 # Between two names of a list: a separator, and perhaps names that are no communes
 # ("Paris, Cergy-Pontoise, Montpellier").
 _LIST_GAP = re.compile(
@@ -2914,6 +2915,11 @@ def _a_person(labels: Labels, start: int, end: int, single_word: bool) -> bool:
 _WORD_BEFORE_DASH = re.compile(r"(?<![\w-])([^\W\d_][\w-]*?)[-‐–]$")
 
 
+_COMMUNITY_AFTER = re.compile(
+    r"[ \u00a0]+(?:Communaut[ée]|COMMUNAUT[ÉE])\b(?![ \u00a0]*(?i:d['’]|de\b|des\b|du\b))"
+)
+
+
 def _inside_longer_name(name: str, before: str, after: str) -> bool:
     """Whether the commune name is a piece of a longer proper name: a capitalised word
     right before or after it, joined by a space ("Paris Saint-Germain", "OGC Nice",
@@ -2926,7 +2932,10 @@ def _inside_longer_name(name: str, before: str, after: str) -> bool:
             return True
     # "CHARTRES METROPOLE", "Saint-Etienne Métropole", "MAYENNE COMMUNAUTÉ": an
     # intercommunality.
-    if re.match(r"[ \u00a0]+(?:m[ée]tropole|agglo|agglom[ée]ration|communaut[ée])\b", after, re.I):
+    if re.match(r"[ \u00a0]+(?:m[ée]tropole|agglo|agglom[ée]ration)\b", after, re.I) or (
+        # (Not "Lorient Communauté d'agglomération", "Tulle communauté de communes".)
+        re.match(_COMMUNITY_AFTER, after)
+    ):
         return True
     if name.isupper():
         # In capitals, every neighbour may be capitalised; a surname is followed by a
@@ -4794,9 +4803,11 @@ def _date_values(
                 and not groups.get("last")
                 and not groups.get("next")
                 and not (
-                    # (In lower case: "en mai et Juin est sa sœur" names a person.)
+                    # (In lower case: "en mai et Juin est sa sœur" names a person; and not
+                    # across the year's end, "en décembre ou janvier".)
                     text[start : start + 1].islower()
-                    and _LISTED_MONTH_BEFORE.search(text, max(0, start - 40), start)
+                    and (listed := _LISTED_MONTH_BEFORE.search(text, max(0, start - 40), start))
+                    and MONTHS.get(key(listed["month"]), 13) < month
                 )
             ):
                 return []

@@ -4017,23 +4017,6 @@ def test_what_the_review_of_the_fifteenth_session_found(text, kind, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # Two towns of one headline, a slash between them.
-        ("Breuillet/Saint-Germain-lès-Arpajon : des comptages pour la rentrée", {"91105", "91552"}),
-        # Not two clubs of a match report.
-        (
-            "U13 – Match amical contre Roye/Noyon. U15 : victoire en championnat, défaite en "
-            "coupe, match nul en poule.",
-            set(),
-        ),
-    ],
-)
-def test_towns_a_slash_apart(text, expected):
-    assert values(text, "commune") == expected
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
         # A community of communes named after its town, in capitals or not.
         ("Le maire rappelle les statuts de MAYENNE COMMUNAUTÉ suite à l'arrêté.", set()),
         ("Le conseil de Mayenne Communauté a voté ; à Mayenne, les caméras.", {"53147"}),
@@ -4096,3 +4079,56 @@ def test_a_month_listed_after_a_month(text, expected):
 )
 def test_a_web_address_names_no_commune(text, expected):
     assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A slash joins a city and its station or quarter, not two towns of a list.
+        (
+            "Le TGV arrive en gare de Bordeaux/Saint-Jean à 10h, où la ville de Bordeaux a "
+            "posé des caméras.",
+            "commune",
+            {"33063"},
+        ),
+        ("Le secteur Lille/Moulins est équipé par la ville de Lille.", "commune", {"59350"}),
+        # "Communauté de …" or a lower-case "communauté" opens another name.
+        ("Pour la commune de Dax    Communauté d'agglomération du Grand Dax", "commune", {"40088"}),
+        ("VILLE DE LORIENT COMMUNAUTÉ D'AGGLOMÉRATION", "commune", {"56121"}),
+        (
+            "Les caméras de Tulle communauté de communes Tulle Agglo sont reliées.",
+            "commune",
+            {"19272"},
+        ),
+        # Act numbers of two departments say no one prefecture; a sub-prefecture's is one.
+        (
+            "Vu l'arrêté interpréfectoral n° 14-2024-01-08-00001 ; ARRÊTE n° 61-2024-11-08-00003 "
+            "portant autorisation d'un système de vidéoprotection à Alençon.",
+            "organisation",
+            set(),
+        ),
+        (
+            "La sous-préfecture de Bayeux a pris l'arrêté n° 14-2024-11-08-00003 autorisant les "
+            "caméras.",
+            "organisation",
+            {"Préfecture du Calvados"},
+        ),
+        # An address ends at its bracket.
+        (
+            "Voir le document (https://www.ville-antibes.fr/plan.pdf)Menton a aussi installé des "
+            "caméras.",
+            "commune",
+            {"06083"},
+        ),
+    ],
+)
+def test_what_the_second_review_of_the_fifteenth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+def test_a_month_listed_after_december_is_not_given_decembers_year():
+    from datetime import date
+
+    text = "Arrêté du 3 mars 2021. Les caméras seront posées en décembre ou janvier."
+    got = {v for _, v in found(text, "date", context_on(date(2021, 3, 3)))}
+    assert not any(v.endswith("-01") for v in got)
