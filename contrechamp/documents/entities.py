@@ -4822,6 +4822,12 @@ def _date_values(
             ):
                 return []  # "Dès Mars, la planète rouge"
             start = cue.start() if cue else start
+        listed_year = _YEAR_OF_LIST_AFTER.match(text, match.end()) if year is None else None
+        if listed_year is not None:
+            # "en mai et juin 2020": the list's year ("décembre et janvier 2022": the
+            # year before it for a month after the next one).
+            after = MONTHS[key(listed_year["month"])]
+            year = int(listed_year["year"]) - (1 if month > after else 0)
         if year is None:
             direction = (
                 "past" if groups.get("last") else "future" if onwards or groups.get("next") else ""
@@ -4837,6 +4843,14 @@ def _date_values(
         return []
 
 
+# A month of a list whose last month carries the year: "en mai et juin 2020", "de mars à
+# avril 2021", "le 3 et le 5 mai 2019" is the day pattern's.
+_YEAR_OF_LIST_AFTER = re.compile(
+    r"[ \u00a0]+(?:et|ou|à)[ \u00a0]+(?:(?:en|d[ée]but|fin|mi-?)[ \u00a0]*)?(?P<month>janvier|"
+    r"f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre)"
+    r"[ \u00a0]+(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
 # A reference, not a date: "loi n° 2023-380", "arrêté no 2019-00079", "article 2012".
 _REFERENCE_BEFORE = re.compile(r"(?:n°|\bno|\bnuméro|\barticle|\bart\.|[/-])\s*$", re.I)
 

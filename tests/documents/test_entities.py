@@ -4132,3 +4132,20 @@ def test_a_month_listed_after_december_is_not_given_decembers_year():
     text = "Arrêté du 3 mars 2021. Les caméras seront posées en décembre ou janvier."
     got = {v for _, v in found(text, "date", context_on(date(2021, 3, 3)))}
     assert not any(v.endswith("-01") for v in got)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A month of a list takes the year its last month carries, not the page's.
+        (
+            "Séance du 12 octobre 2021. Les caméras ont été posées en mai et juin 2020.",
+            {"2021-10-12", "2020-05", "2020-06"},
+        ),
+        ("Vote en décembre et janvier 2022.", {"2021-12", "2022-01"}),
+    ],
+)
+def test_a_month_of_a_list_takes_the_lists_year(text, expected):
+    from datetime import date
+
+    assert {v for _, v in found(text, "date", context_on(date(2021, 10, 12)))} == expected
