@@ -19,7 +19,7 @@ import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -1158,14 +1158,15 @@ _DATES = [
             re.I,
         ),
     ),
-    # The first month of a span, its year read from the second: "de juillet à décembre
-    # 2018".
+    # The first month of a span or a list, its year read from the last: "de juillet à
+    # décembre 2018", "en mai et juin 2020", "en décembre ou janvier 2022" (December 2021).
     (
         "firstmonth",
         re.compile(
-            rf"(?<!\w)(?:de|d[ée]but|entre)\s+{_MONTH}(?=\s*(?:à|au|et|-|–)\s*(?:fin\s+)?"
-            rf"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|"
-            rf"novembre|d[ée]cembre)\s*{_YEAR}(?!\d))",
+            rf"(?<!\w)(?:(?:de|d[ée]but|entre|en|fin|courant)\s+|mi-\s*){_MONTH}(?=\s*(?:à|au|et|"
+            rf"ou|-|–)\s*(?:(?:en|d[ée]but|fin|mi-?)\s*)?(?P<month2>janvier|f[ée]vrier|mars|"
+            rf"avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\s*{_YEAR}"
+            rf"(?!\d))",
             re.I,
         ),
     ),
@@ -1735,6 +1736,16 @@ _BARE_PREFECT = re.compile(
 _OVERSEAS_DEPARTMENTS = frozenset({"971", "972", "973", "974", "976"})
 
 
+def _sure_departments(communes: list[Found]) -> set[str]:
+    """The departments of the communes read with confidence (their first place)."""
+    return {c.places[0].department for c in communes if c.confidence >= THRESHOLD}
+
+
+def _prefecture_value(entry: tuple[str, str, str]) -> str:
+    """ "Préfecture du Nord" from a department's (code, name, article)."""
+    return f"Préfecture {entry[2]}{entry[1]}"
+
+
 def _bare_prefecture(
     text: str, communes: list[Found], organisations: list[Found], about_surveillance: bool
 ) -> list[Found]:
@@ -1746,7 +1757,7 @@ def _bare_prefecture(
     "préfet compétent" is anyone's), and not in Paris (its police prefecture is named)."""
     if any(o.value.startswith("Préfecture") for o in organisations):
         return []
-    departments = {c.places[0].department for c in communes if c.confidence >= THRESHOLD}
+    departments = _sure_departments(communes)
     if len(departments) != 1 or departments == {"75"}:
         return []
     if not departments <= _OVERSEAS_DEPARTMENTS and (
@@ -1759,7 +1770,7 @@ def _bare_prefecture(
     entry = gazetteer().department_by_code.get(next(iter(departments)))
     if match is None or entry is None:
         return []
-    value = f"Préfecture {entry[2]}{entry[1]}"
+    value = _prefecture_value(entry)
     return [Found("organisation", match.group(), value, *match.span(), 0.6)]
 
 
@@ -1794,7 +1805,7 @@ def _video_commissions(text: str, communes: list[Found]) -> list[Found]:
     procedure's, as the corpus labels it; nor after a name it cannot read as a
     department's."""
     g = gazetteer()
-    sure = {c.places[0].department for c in communes if c.confidence >= THRESHOLD}
+    sure = _sure_departments(communes)
     found = []
     procedure = bool(_CADA_OPINION.search(text))
     for match in _VIDEO_COMMISSION.finditer(text):
@@ -1847,7 +1858,7 @@ def _prefecture_of_act_numbers(text: str, organisations: list[Found]) -> list[Fo
     entry = gazetteer().department_by_code.get(matches[0].group(1))
     if entry is None:
         return []
-    value = f"Préfecture {entry[2]}{entry[1]}"
+    value = _prefecture_value(entry)
     return [Found("organisation", matches[0].group(), value, *matches[0].span(), 0.6)]
 
 
@@ -2258,6 +2269,17 @@ _NOT_SHORT_FORMS = frozenset(
 )
 
 
+def _capitalised_names(text: str, words: list[Token], i: int) -> Iterator[tuple[list[Token], str]]:
+    """The names of up to three capitalised words joined as a name's, from words[i],
+    longest first, each with its key."""
+    for length in range(min(3, len(words) - i), 0, -1):
+        span = words[i : i + length]
+        if all(t.text[0].isupper() for t in span) and all(
+            joins_name_words(text[a.end : b.start]) for a, b in zip(span, span[1:], strict=False)
+        ):
+            yield span, " ".join(t.key for t in span)
+
+
 def _short_form_after_cue(
     text: str, words: list[Token], i: int, departments: Iterable[str]
 ) -> tuple[list[Token], list[CommuneEntry], bool] | None:
@@ -2267,14 +2289,8 @@ def _short_form_after_cue(
     before = text[max(0, words[i].start - 40) : words[i].start]
     if not (_STRONG_CUE.search(before) or _COMMUNE_CUE.search(before)):
         return None
-    for length in range(min(3, len(words) - i), 0, -1):
-        span = words[i : i + length]
-        if not all(t.text[0].isupper() for t in span) or not all(
-            joins_name_words(text[a.end : b.start]) for a, b in zip(span, span[1:], strict=False)
-        ):
-            continue
-        name_key = " ".join(t.key for t in span)
-        local = [_shortened_in(name_key, code) for code in departments]
+    for span, span_key in _capitalised_names(text, words, i):
+        local = [_shortened_in(span_key, code) for code in departments]
         chosen = [entry for entry in local if entry is not None]
         if len(chosen) == 1 and not _NAME_GOES_ON.match(text, span[-1].end):
             return span, chosen, False
@@ -2297,18 +2313,12 @@ def _short_form_in_list(
     list's separators; every commune it may shorten, to be narrowed to the department of
     the commune beside it in the list (`_communes`)."""
     before = text[max(0, words[i].start - 4) : words[i].start]
-    for length in range(min(3, len(words) - i), 0, -1):
-        span = words[i : i + length]
-        if not all(t.text[0].isupper() for t in span) or not all(
-            joins_name_words(text[a.end : b.start]) for a, b in zip(span, span[1:], strict=False)
-        ):
+    for span, span_key in _capitalised_names(text, words, i):
+        if span_key in _NOT_SHORT_FORMS or _NAME_GOES_ON.match(text, span[-1].end):
             continue
-        name_key = " ".join(t.key for t in span)
-        if name_key in _NOT_SHORT_FORMS or _NAME_GOES_ON.match(text, span[-1].end):
-            continue
-        if name_key in gazetteer().area_keys:
+        if span_key in gazetteer().area_keys:
             return None  # "Bordeaux, Gironde": the department, not Gironde-sur-Dropt
-        entries = gazetteer().short_forms.get(name_key)
+        entries = gazetteer().short_forms.get(span_key)
         if entries and (_LIST_BEFORE.search(before) or _LIST_AFTER.match(text, span[-1].end)):
             return span, entries, False
     return None
@@ -2349,7 +2359,12 @@ def _shortened_in(name_key: str, department: str) -> CommuneEntry | None:
     the town that stands out among several (`_dominant`)."""
     if name_key in _NOT_SHORT_FORMS:
         return None  # "Saint (06)": the first word of many names, none of them
-    local = [e for e in gazetteer().short_forms.get(name_key, []) if e.department == department]
+    return _one_of(gazetteer().short_forms.get(name_key, []), department)
+
+
+def _one_of(entries: Iterable[CommuneEntry], department: str) -> CommuneEntry | None:
+    """The only one of `entries` in `department`, or the town that stands out there."""
+    local = [e for e in entries if e.department == department]
     return local[0] if len(local) == 1 else _dominant(local)
 
 
@@ -2582,9 +2597,7 @@ def _narrowed_to(candidate: _Candidate, neighbour: Found) -> _Candidate | None:
     neighbour's department it shortens: the only one there, or the town that stands out."""
     if len(neighbour.places) != 1:
         return None
-    department = neighbour.places[0].department
-    local = [e for e in candidate.entries if e.department == department]
-    entry = local[0] if len(local) == 1 else _dominant(local)
+    entry = _one_of(candidate.entries, neighbour.places[0].department)
     if entry is None:
         return None
     return replace(candidate, entries=[entry], listed_only=False)
@@ -4286,17 +4299,17 @@ def _institutions(text: str) -> list[Found]:
                 region = g.region_by_key.get(key(match["region_of"] or match["region_short"]))
                 entry = g.department_by_code.get(g.region_seats.get(region or "", ""))
                 if entry is not None:
-                    value = f"Préfecture {entry[2]}{entry[1]}"
+                    value = _prefecture_value(entry)
             elif match["number"] and not police:
                 entry = g.department_by_code.get(match["number"])
                 if entry is not None and match["prefecture"].lower().endswith("ecture"):
-                    value = f"Préfecture {entry[2]}{entry[1]}"
+                    value = _prefecture_value(entry)
             elif match["city1"] and not police:
                 communes = g.communes.get(key(match["city1"]))
                 code = g.seats.get(communes[0].code, "") if communes else ""
                 entry = g.department_by_code.get(code)
                 if entry is not None and match["prefecture"].lower().endswith("ecture"):
-                    value = f"Préfecture {entry[2]}{entry[1]}"
+                    value = _prefecture_value(entry)
             elif police and match["city1"]:
                 values = [
                     (_police_of_city(match["city1"]), match.start(), match.end("city1")),
@@ -4441,7 +4454,7 @@ def _sub_prefectures(text: str, communes: list[Found], departments: set[str]) ->
                 department = towns[0].department
         entry = g.department_by_code.get(department) if department else None
         if entry is not None:
-            value = f"Préfecture {entry[2]}{entry[1]}"
+            value = _prefecture_value(entry)
             title = "title" if match["title"] else "office"
             found.append(Found("organisation", match[title], value, *match.span(title), 0.75))
     return found
@@ -4822,12 +4835,8 @@ def _date_values(
             ):
                 return []  # "Dès Mars, la planète rouge"
             start = cue.start() if cue else start
-        listed_year = _YEAR_OF_LIST_AFTER.match(text, match.end()) if year is None else None
-        if listed_year is not None:
-            # "en mai et juin 2020": the list's year ("décembre et janvier 2022": the
-            # year before it for a month after the next one).
-            after = MONTHS[key(listed_year["month"])]
-            year = int(listed_year["year"]) - (1 if month > after else 0)
+        if kind == "firstmonth" and year is not None and month > MONTHS[key(groups["month2"])]:
+            year -= 1  # "décembre et janvier 2022": the December before
         if year is None:
             direction = (
                 "past" if groups.get("last") else "future" if onwards or groups.get("next") else ""
@@ -4843,14 +4852,6 @@ def _date_values(
         return []
 
 
-# A month of a list whose last month carries the year: "en mai et juin 2020", "de mars à
-# avril 2021", "le 3 et le 5 mai 2019" is the day pattern's.
-_YEAR_OF_LIST_AFTER = re.compile(
-    r"[ \u00a0]+(?:et|ou|à)[ \u00a0]+(?:(?:en|d[ée]but|fin|mi-?)[ \u00a0]*)?(?P<month>janvier|"
-    r"f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre)"
-    r"[ \u00a0]+(?P<year>(?:19|20)\d\d)\b",
-    re.I,
-)
 # A reference, not a date: "loi n° 2023-380", "arrêté no 2019-00079", "article 2012".
 _REFERENCE_BEFORE = re.compile(r"(?:n°|\bno|\bnuméro|\barticle|\bart\.|[/-])\s*$", re.I)
 

@@ -4143,6 +4143,7 @@ def test_a_month_listed_after_december_is_not_given_decembers_year():
             {"2021-10-12", "2020-05", "2020-06"},
         ),
         ("Vote en décembre et janvier 2022.", {"2021-12", "2022-01"}),
+        ("Travaux de décembre à janvier 2020.", {"2019-12", "2020-01"}),
     ],
 )
 def test_a_month_of_a_list_takes_the_lists_year(text, expected):
