@@ -4150,3 +4150,29 @@ def test_a_month_of_a_list_takes_the_lists_year(text, expected):
     from datetime import date
 
     assert {v for _, v in found(text, "date", context_on(date(2021, 10, 12)))} == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A body by its acronym, where the sentence makes it the giver of the money.
+        ("Le projet est financé par la CARSAT à hauteur de 10 000 €.", {"CARSAT"}),
+        ("Le SDE 24 prend en charge 20 % du coût des travaux d'éclairage public.", {"SDE 24"}),
+        ("La FDEA participe à hauteur de 25 % au coût des caméras.", {"FDEA"}),
+        ("Le SDEY finance les travaux d'éclairage de la commune.", {"SDEY"}),
+        ("Une subvention du CNDS de 20 000 euros a été votée.", {"CNDS"}),
+        ("Le transport a été pris en charge à 75 % par la SNCF.", {"SNCF"}),
+        # A patient, a rescue, an exercise, a fee: no money of theirs.
+        ("Le blessé a été pris en charge par le SAMU et transporté à l'hôpital.", set()),
+        ("La victime a été prise en charge par les pompiers du SDIS 24.", set()),
+        ("Le SDIS participe à l'exercice de sécurité du lycée.", set()),
+        ("Le projet, supporté par la CCI, a été présenté hier.", set()),
+        ("La commune a versé 3 000 euros au SDE 24 pour ses travaux.", set()),
+        # Not what a sentence denies, nor a regulator, a tax or the commune's own centre.
+        ("Le SDE 24 n'a pas financé les caméras.", set()),
+        ("Les caméras ont été subventionnées par la CNIL.", set()),
+        ("Le CSU financé par la ville a coûté 300 000 euros HT.", set()),
+    ],
+)
+def test_a_body_that_gives_by_its_acronym(text, expected):
+    assert values(text, "funder") == expected
