@@ -4952,6 +4952,8 @@ def _date_values(
             direction = (
                 "past" if groups.get("last") else "future" if onwards or groups.get("next") else ""
             )
+            if not direction and _FUTURE_VERB_BEFORE.search(text, max(0, start - 80), start):
+                direction = "coming"
             year = _year_of(month, day, context, text[: match.start()], direction)
         if year is None:
             return []
@@ -4961,6 +4963,17 @@ def _date_values(
         return [(f"{year}-{month:02d}", start, end)]
     except (ValueError, KeyError):
         return []
+
+
+# A verb in the future tense in the clause before a day or a month ("la foire qui se
+# tiendra salle polyvalente le 26 novembre", "elle précédera le banquet programmé le 17
+# septembre"): the date is the coming one. Not the conditional ("se tiendrait"), nor a
+# noun of the same ending ("caméra", "opéra").
+_FUTURE_VERB_BEFORE = re.compile(
+    r"(?<![\w-])(?!(?:cam[ée]ra|op[ée]ra|extra|ultra|contra|supra|infra|intra|agora|mantra|"
+    r"cobra|sierra|front|affront)(?![\w-]))"
+    r"[a-zàâçéèêëîïôûùüÿœ]+(?:ra|ront)(?![\w-])(?=[^.;!?\n]*\Z)"
+)
 
 
 # A reference, not a date: "loi n° 2023-380", "arrêté no 2019-00079", "article 2012".
@@ -4992,6 +5005,9 @@ def _year_of(
             continue
         # (Minutes written some days after the meeting still say "le 12 mars prochain".)
         if direction == "future" and final < low - timedelta(days=31):
+            continue
+        # A verb in the future tense, as "prochain".
+        if direction == "coming" and final < low - timedelta(days=31):
             continue
         if final < low:
             distance = float((low - final).days)

@@ -4176,3 +4176,38 @@ def test_a_month_of_a_list_takes_the_lists_year(text, expected):
 )
 def test_a_body_that_gives_by_its_acronym(text, expected):
     assert values(text, "funder") == expected
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # A verb in the future tense before a day without a year: the coming one.
+        (
+            "Elle précédera le banquet des anciens programmé le 17 septembre et la foire "
+            "artisanale qui se tiendra salle polyvalente le 26 novembre.",
+            (2017, 1, 23),
+            {"2017-09-17", "2017-11-26"},
+        ),
+        ("La prochaine réunion aura lieu le 3 décembre.", (2019, 1, 10), {"2019-12-03"}),
+        # Said weeks after, as "prochain": the day just past.
+        ("Le conseil a décidé que la fête aura lieu le 12 juillet.", (2017, 8, 1), {"2017-07-12"}),
+        # Not a noun of the same ending, the conditional, another clause, nor "dernier".
+        ("La caméra installée le 17 septembre a été vandalisée.", (2017, 1, 23), {"2016-09-17"}),
+        ("Le Front national a manifesté le 17 septembre.", (2017, 1, 23), {"2016-09-17"}),
+        ("Il annonçait que la fête se tiendrait le 17 septembre.", (2017, 1, 23), {"2016-09-17"}),
+        (
+            "La fête sera belle. Le 17 septembre, elle a réuni 300 personnes.",
+            (2017, 1, 23),
+            {"2016-09-17"},
+        ),
+        (
+            "Il sera rappelé que le 17 septembre dernier, la foire a eu lieu.",
+            (2017, 1, 23),
+            {"2016-09-17"},
+        ),
+    ],
+)
+def test_a_verb_in_the_future_reads_a_day_forward(text, published, expected):
+    from datetime import date
+
+    assert {v for _, v in found(text, "date", context_on(date(*published)))} == expected
