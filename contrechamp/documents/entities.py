@@ -858,7 +858,8 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         # Every prefectoral order under article L. 242-5 of the internal security code.
         # Helicopters too: the same article covers every aircraft. "desaéronefs": a
         # space lost in the PDF's text.
-        r"cam[ée]ras? (?:install[ée]e?s?|embarqu[ée]e?s?|mont[ée]e?s?) (?:sur|[àa] bord) ?"
+        # (The participle may be left out in a recueil's contents: "caméra sur aéronef".)
+        r"cam[ée]ras? (?:(?:install[ée]e?s?|embarqu[ée]e?s?|mont[ée]e?s?) )?(?:sur|[àa] bord) ?"
         r"(?:des ?|d['’] ?|les ?|un |l['’] ?)?(?:a[ée]ronefs?|h[ée]licopt[èe]res?)|"
         r"a[ée]ronefs? [ée]quip[ée]s? "
         r"(?:de|d['’]) ?(?:cam[ée]ras?|dispositifs? de captation)|"
@@ -1703,7 +1704,7 @@ class _Page:
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
         technologies = _technologies(text)
         organisations += _bare_prefecture(text, communes, organisations, bool(technologies))
-        organisations += _video_commissions(text, communes)
+        organisations += _video_commissions(text, communes, organisations)
         organisations += _sub_prefectures(text, communes, context.departments)
         organisations += _prefecture_of_act_numbers(text, organisations)
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
@@ -1779,7 +1780,7 @@ def _bare_prefecture(
 # systèmes de vidéo protection", "… de la vidéoprotection de l'Orne": the commission that
 # advises a prefect on cameras, then perhaps its department.
 _VIDEO_COMMISSION = re.compile(
-    r"\b(?-i:[Cc])ommission[ \u00a0]+d[ée]partementale[ \u00a0]+(?:des[ \u00a0]+syst[èe]mes"
+    r"\b(?-i:[Cc])ommission[ \u00a0]+d[ée]partementale[ \u00a0]+(?:des[ \u00a0]+syst[èe]mes?"
     r"[ \u00a0]+)?de[ \u00a0]+(?:la[ \u00a0]+)?vid[ée]o[ \u00a0-]?(?:protection|surveillance)",
     re.I,
 )
@@ -1797,7 +1798,7 @@ _VISA_BEFORE = re.compile(
 _ANY_DEPARTMENT = re.compile(r"[ \u00a0]+du[ \u00a0]+d[ée]partement\b", re.I)
 
 
-def _video_commissions(text: str, communes: list[Found]) -> list[Found]:
+def _video_commissions(text: str, communes: list[Found], organisations: list[Found]) -> list[Found]:
     """The departmental video-protection commission: of the department named after it,
     or, named bare, of the one department of the communes the page names without doubt
     (not "la commission départementale … du département": any department's; not any
@@ -1809,6 +1810,13 @@ def _video_commissions(text: str, communes: list[Found]) -> list[Found]:
     sure = _sure_departments(communes)
     found = []
     procedure = bool(_CADA_OPINION.search(text))
+    # The prefectures the page names, by their department ("Sur avis favorable de la
+    # commission…, le préfet de Seine-et-Marne a autorisé": the commission of the prefect
+    # its sentence names, on a page that names no commune).
+    prefectures = {_prefecture_value(entry): code for code, entry in g.department_by_code.items()}
+    named_prefects = [
+        (o.start, prefectures[o.value]) for o in organisations if o.value in prefectures
+    ]
     for match in _VIDEO_COMMISSION.finditer(text):
         if _ANY_DEPARTMENT.match(text, match.end()):
             continue  # "… du département": any department's
@@ -1833,6 +1841,15 @@ def _video_commissions(text: str, communes: list[Found]) -> list[Found]:
             and not _prefect_in_general(text, match)
         ):
             code = next(iter(sure))
+        elif not sure and not procedure:
+            left = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
+            right = min(
+                (i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0),
+                default=len(text),
+            )
+            said = {department for at, department in named_prefects if left < at < right}
+            if len(said) == 1:
+                code = next(iter(said))
         entry = g.department_by_code.get(code) if code else None
         if entry is not None:
             value = f"Commission départementale de vidéoprotection {entry[2]}{entry[1]}"

@@ -4211,3 +4211,43 @@ def test_a_verb_in_the_future_reads_a_day_forward(text, published, expected):
     from datetime import date
 
     assert {v for _, v in found(text, "date", context_on(date(*published)))} == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A recueil's contents leave the participle out.
+        (
+            "18-2025-09-17-00003 - AP - n°2025-1335 - caméra sur aéronef (5 pages)",
+            "technology",
+            {"drones"},
+        ),
+        ("la captation d'images par caméras sur aéronefs", "technology", {"drones"}),
+        ("des caméras sur les toits de la mairie", "technology", {"videosurveillance"}),
+        # The commission with its name misspelt, of the prefect its sentence names on a
+        # page that names no commune; not across sentences, nor of two prefects.
+        (
+            "Sur avis favorable de la Commission Départementale des Système de "
+            "Vidéoprotection, le Préfet de Seine-et-Marne a autorisé le dispositif.",
+            "organisation",
+            {
+                "Commission départementale de vidéoprotection de Seine-et-Marne",
+                "Préfecture de Seine-et-Marne",
+            },
+        ),
+        (
+            "La commission départementale de vidéoprotection a rendu un avis. Le préfet du "
+            "Nord a signé.",
+            "organisation",
+            {"Préfecture du Nord"},
+        ),
+        (
+            "Sur avis de la commission départementale de vidéoprotection, le préfet du Nord "
+            "et le préfet du Pas-de-Calais ont autorisé les caméras.",
+            "organisation",
+            {"Préfecture du Nord", "Préfecture du Pas-de-Calais"},
+        ),
+    ],
+)
+def test_what_round_28_showed(text, kind, expected):
+    assert values(text, kind) == expected
