@@ -1717,7 +1717,6 @@ class _Page:
         found += _bodies_that_fund(text, found, context)
         found += _named_funds(text, found)
         found += _intercommunalities_that_fund(text, found)
-        found += _givers(text, found)
         found += technologies
         found += _amounts(text)
         found += _dates(text, context)
@@ -3482,116 +3481,6 @@ def _intercommunalities_that_fund(text: str, found: list[Found]) -> list[Found]:
     return result
 
 
-# A body named by its acronym, or an organisation the page names, where the sentence
-# makes it the giver: after "par" of a funding participle ("financé par le SDEY",
-# "pris en charge à 25 % par la SNCF"), before a verb of giving with its sum or share
-# ("le SYDESL prend en charge 20 %", "la FDEA participe à hauteur de 25 %"; a verb of
-# financing alone: "le Sila finance"), or after "une subvention du CNDS".
-_ACRONYM = r"(?-i:[A-Z][A-Z0-9&]{1,9}(?:[ \u00a0]\d{2,3}(?![\d%,.]))?)(?![\w'’-])"
-_GIVER_AFTER = re.compile(
-    r"(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|(?P<loose>\bpris(?:e|es)?[ \u00a0]+en"
-    r"[ \u00a0]+charge|\bsupport[ée]e?s?))"
-    r"(?:[ \u00a0]+(?!(?:par|pas|plut[ôo]t|que|non|mais)\b)(?:\d+(?:[,.]\d+)?|[\w'’%-]+)){0,4}?"
-    r"[ \u00a0]+par[ \u00a0]+(?:le[ \u00a0]+|la[ \u00a0]+|les[ \u00a0]+|l['’][ \u00a0]*)?"
-    r"(?=(?P<name>" + _ACRONYM + r"))"
-    r"|\b(?:une?|la|les|des|leurs?|sa|son)[ \u00a0]+(?:subventions?|participations?[ \u00a0]+"
-    r"financi[èe]res?|contributions?[ \u00a0]+financi[èe]res?|aides?[ \u00a0]+financi[èe]res?|"
-    r"fonds[ \u00a0]+de[ \u00a0]+concours)[ \u00a0]+(?:de[ \u00a0]+la|du|de[ \u00a0]+l['’]|des|de)"
-    r"[ \u00a0]*(?=(?P<name2>" + _ACRONYM + r"))",
-    re.I,
-)
-_GIVER_BEFORE = re.compile(
-    r"(?<![\w'’-])(?P<name>" + _ACRONYM + r")"
-    r"(?:[ \u00a0]+\([^()\n]{2,60}\))?"
-    r"(?P<verb>(?:[ \u00a0]++(?:en|y|l['’]|les|lui|leur)\b)*+[ \u00a0]++(?:(?:a|ont|avait|"
-    r"avaient|va|vont|doit|doivent)[ \u00a0]++)?(?:(?P<finance>(?:co)?financ|subventionn)|"
-    r"particip|apport|pris[ \u00a0]+en[ \u00a0]+charge|prend[ \u00a0]+en[ \u00a0]+charge))"
-    r"\w*(?(finance)|(?:(?!march[ée]s?\b|lots?\b|contrats?\b)[^.;\n\d]){0,40}"
-    + _MONEY_OR_SHARE
-    + r")"
-)
-_SHARE = re.compile(_MONEY_OR_SHARE, re.I)
-
-
-def _share_in_clause(text: str, start: int, end: int) -> bool:
-    """Whether a sum or a share stands in the clause around text[start:end] (at most 120
-    characters before it and 80 after, to a full stop, a semicolon or a line's end)."""
-    before = text[max(0, start - 120) : start]
-    after = text[end : end + 80]
-    before = re.split(r"[.;\n](?=\s|$)|\n", before)[-1]
-    after = re.split(r"[.;\n](?=\s|$)|\n", after)[0]
-    return bool(_SHARE.search(before + text[start:end] + after))
-
-
-# Acronyms that are no giver: a technology, a tax, a unit, a regulator.
-_NO_GIVER = frozenset(
-    {
-        "HT",
-        "TTC",
-        "TVA",
-        "HTVA",
-        "EUR",
-        "CSU",
-        "CSP",
-        "CSUI",
-        "LAPI",
-        "VSA",
-        "CCTV",
-        "IA",
-        "CNIL",
-        "CADA",
-        "RGPD",
-        "PLU",
-        "ZAC",
-        "QPV",
-        "SA",
-        "SAS",
-        "SARL",
-        "SCI",
-        "PME",
-    }
-)
-
-
-def _givers(text: str, found: list[Found]) -> list[Found]:
-    """A body the sentence makes the giver of the money, by its acronym or by the
-    organisation found there: a funder (the gazetteer's name when it knows the acronym)."""
-    g = gazetteer()
-    funders = [f for f in found if f.kind == "funder"]
-    organisations = {f.start: f for f in found if f.kind == "organisation"}
-    result: list[Found] = []
-    matches = [
-        (m, "name" if m["name"] is not None else "name2") for m in _GIVER_AFTER.finditer(text)
-    ]
-    matches += [(m, "name") for m in _GIVER_BEFORE.finditer(text)]
-    for match, group in matches:
-        start, end = match.span(group)
-        name = match.group(group)
-        if name in _NO_GIVER or any(f.start < end and start < f.end for f in [*funders, *result]):
-            continue
-        if _NEGATION_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
-            continue
-        if _paid_before(text, start):
-            continue
-        # "pris en charge par le SAMU": a patient, unless a sum or a share is in the clause.
-        if (
-            group == "name"
-            and match.groupdict().get("loose")
-            and not _share_in_clause(text, match.start(), end)
-        ):
-            continue
-        known = organisations.get(start)
-        entry = g.entry(name)
-        if known is not None:
-            value, registry_id = known.value, known.organisation_id
-        elif entry is not None:
-            value, registry_id = entry[1], entry[4]
-        else:
-            value, registry_id = " ".join(name.split()), None
-        result.append(Found("funder", name, value, start, end, 0.6, organisation_id=registry_id))
-    return result
-
-
 def _named_funds(text: str, found: list[Found]) -> list[Found]:
     """Funds and programmes the gazetteer does not know, by their name: a fund named with
     capitals ("Fonds Départemental de Solidarité Rurale": "FDSR", its initials, unless an
@@ -4969,7 +4858,7 @@ def _date_values(
             direction = (
                 "past" if groups.get("last") else "future" if onwards or groups.get("next") else ""
             )
-            if not direction and _FUTURE_VERB_BEFORE.search(text, max(0, start - 80), start):
+            if not direction and _FUTURE_EVENT_BEFORE.search(text, max(0, start - 80), start):
                 direction = "coming"
             year = _year_of(month, day, context, text[: match.start()], direction)
         if year is None:
@@ -4982,14 +4871,21 @@ def _date_values(
         return []
 
 
-# A verb in the future tense in the clause before a day or a month ("la foire qui se
-# tiendra salle polyvalente le 26 novembre", "elle précédera le banquet programmé le 17
-# septembre"): the date is the coming one. Not the conditional ("se tiendrait"), nor a
-# noun of the same ending ("caméra", "opéra").
-_FUTURE_VERB_BEFORE = re.compile(
-    r"(?<![\w-])(?!(?:cam[ée]ra|op[ée]ra|extra|ultra|contra|supra|infra|intra|agora|mantra|"
-    r"cobra|sierra|front|affront)(?![\w-]))"
-    r"[a-zàâçéèêëîïôûùüÿœ]+(?:ra|ront)(?![\w-])(?=[^.;!?\n]*\Z)"
+# An event's verb in the future tense, then the day it names ("la foire qui se tiendra
+# salle polyvalente le 26 novembre", "la réunion aura lieu le 3 décembre"): the coming
+# day. A closed list of verbs of events, the day right after them (a few words, no
+# punctuation, the day after "le"): not a past act the clause names ("devra respecter
+# l'arrêté du 12 décembre", "sera étendu, a annoncé le maire le 15 décembre"), nor a word
+# of the same ending ("caméra", "entra").
+_FUTURE_EVENT_BEFORE = re.compile(
+    r"(?<![\w-])(?:(?:aura|auront)[ \u00a0]+lieu|(?:se[ \u00a0]+)?(?:tiendra|tiendront|"
+    r"d[ée]roulera|d[ée]rouleront|terminera|termineront)|d[ée]butera|d[ée]buteront|"
+    r"commencera|commenceront|ouvrira|ouvriront|reprendra|reprendront|prendra[ \u00a0]+fin|"
+    r"(?:se[ \u00a0]+)?r[ée]unira|(?:se[ \u00a0]+)?r[ée]uniront|"
+    r"(?:sera|seront)[ \u00a0]+(?:organis|inaugur|c[ée]l[ée]br|programm)[ée]e?s?)"
+    r"(?:[ \u00a0]+(?!(?:du|des|depuis|dernier|derni[èe]re)\b)[\w'’]+){0,4}[ \u00a0]+le[ \u00a0]+"
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \u00a0]+)?\Z",
+    re.I,
 )
 
 
@@ -5023,7 +4919,7 @@ def _year_of(
         # (Minutes written some days after the meeting still say "le 12 mars prochain".)
         if direction == "future" and final < low - timedelta(days=31):
             continue
-        # A verb in the future tense, as "prochain".
+        # An event's verb in the future tense, as "prochain".
         if direction == "coming" and final < low - timedelta(days=31):
             continue
         if final < low:
