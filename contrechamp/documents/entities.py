@@ -717,7 +717,9 @@ _INSTITUTIONS = (
     r"Saint-Barth[ée]lemy|Saint-Pierre-et-Miquelon|Wallis-et-Futuna)(?![\w-])"
     # "tribunal administratif de Nice", "TA de Grenoble", "CAA de Marseille".
     # ("Cour administrative de Marseille": the appeal court, its "d'appel" left out.)
+    # ("la cour d'appel administrative de Nantes": its words swapped.)
     r"|(?<![\w-])(?P<court>tribunal\s+administratif|cour\s+administrative(?:\s+d['’]\s*appel)?|"
+    r"cour\s+d['’]\s*appel\s+administrative|"
     r"tribunal\s+judiciaire|tribunal\s+de\s+grande\s+instance|cour\s+d['’]\s*appel|"
     r"(?-i:TA|CAA|TJ|TGI))"
     r"\s+(?:de\s+la\s+ville\s+)?(?P<of>de\s+|d['’]\s*)?(?P<city>" + _CITY + r")(?![\w-])"
@@ -732,6 +734,7 @@ _COURTS = {
     "ta": "Tribunal administratif",
     "cour administrative d appel": "Cour administrative d'appel",
     "cour administrative": "Cour administrative d'appel",
+    "cour d appel administrative": "Cour administrative d'appel",
     "caa": "Cour administrative d'appel",
     "tribunal judiciaire": "Tribunal judiciaire",
     "tj": "Tribunal judiciaire",
@@ -3676,6 +3679,21 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     # (an association of the field is in the gazetteer; a festival's is no organisation).
     for match in _LITIGANT_ASSOCIATION.finditer(text):
         _add_company(found, match["name"], match.start("name"))
+    # "le collectif « Ploërmel sans vidéo »", "le Collectif de réflexion citoyenne sur les
+    # caméras de Marcillac": a collective of the field, by the name it gives itself.
+    for match in _FIELD_COLLECTIVE.finditer(text):
+        group = "quoted" if match["quoted"] else "name"
+        start, end = match.span(group)
+        if not _FIELD_WORD.search(match[group]) or any(
+            f.start < end and start < f.end for f in found
+        ):
+            continue
+        if group == "quoted":
+            value = " ".join(match["quoted"].split())
+        else:
+            start = match.start()
+            value = "Collectif " + " ".join(match["name"].split())
+        found.append(Found("organisation", text[start:end], value, start, end, 0.6))
     # The holders of a prefecture's video-protection authorisations, as the contents of
     # its recueil list them: "2025-11-05-00009 - DEVRED LILLE autorisation (3 pages)".
     for match in _AUTHORISATION_LINE.finditer(text):
@@ -4145,6 +4163,21 @@ _LITIGANT_ASSOCIATION = re.compile(
     r"requ[ée]rante|a[ \u00a0]+form[ée]|forme[ \u00a0]+un[ \u00a0]+recours|conteste|attaque|"
     r"a[ \u00a0]+attaqu))"
 )
+# A collective named in quotes, or by a capitalised name or its own capitalised word
+# ("Collectif de réflexion…"), its name going on to a word of the field and perhaps a
+# town ("… sur les caméras de Marcillac"); not "le collectif contre la vidéosurveillance"
+# (a description).
+_FIELD_COLLECTIVE = re.compile(
+    r"(?<![\w-])(?:[Cc]ollectif[ \u00a0]+[«\"“][ \u00a0]*(?P<quoted>[^«»\"“”\n]{3,60}?)"
+    r"[ \u00a0]*[»\"”]|(?:(?-i:C)ollectif[ \u00a0]+(?=[\w-])|(?-i:c)ollectif[ \u00a0]+"
+    r"(?=(?-i:[A-ZÀ-Ý])))(?P<name>(?:[\w'’-]+[ \u00a0]+){0,6}?"
+    r"[\w'’-]*(?:vid[ée]o|cam[ée]ra|surveillance|flicage)[\w'’-]*"
+    r"(?:[ \u00a0]+(?:de|d['’]|à)[ \u00a0]*(?-i:[A-ZÀ-Ý])[\w'’-]*)?))",
+    re.I,
+)
+# (Not "le collectif Technopolice": the corpus names its local groups by their town,
+# "Technopolice Montpellier", which the page may say elsewhere.)
+_FIELD_WORD = re.compile(r"vid[ée]o|cam[ée]ra|surveillance|flicage", re.I)
 _KNOWN_AS = re.compile(
     r",?[ \u00a0]+(?:dite|dit|d[ée]nomm[ée]e|ci-apr[èe]s[ \u00a0]+d[ée]nomm[ée]e|alias)"
     r"[ \u00a0]+[«\"“]?[ \u00a0]*"

@@ -4249,3 +4249,40 @@ def test_a_verb_in_the_future_reads_a_day_forward(text, published, expected):
 )
 def test_what_round_28_showed(text, kind, expected):
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The administrative appeal court with its words swapped.
+        (
+            "Hier, la cour d'appel administrative de Nantes a donné raison au collectif.",
+            {"Cour administrative d'appel de Nantes"},
+        ),
+        ("La cour d'appel de Rennes a jugé l'affaire.", {"Cour d'appel de Rennes"}),
+        # A collective of the field by the name it gives itself: in quotes, or
+        # capitalised, its name going on to a word of the field and perhaps a town.
+        (
+            "Le tribunal a donné raison au collectif « Ploërmel sans vidéo » qui contestait "
+            "l'arrêté.",
+            {"Ploërmel sans vidéo"},
+        ),
+        (
+            "les membres du Collectif de réflexion citoyenne sur les caméras de Marcillac ont "
+            "réaffirmé leur ambition.",
+            {"Collectif de réflexion citoyenne sur les caméras de Marcillac"},
+        ),
+        (
+            "Le collectif Saint-Leu-Anti-Vidéosurveillance a saisi la commission.",
+            {"Collectif Saint-Leu-Anti-Vidéosurveillance"},
+        ),
+        # Not a description, a collective of another field, parents, nor Technopolice
+        # (whose local groups the corpus names by their town).
+        ("Un collectif contre la vidéosurveillance à Montpellier s'est formé.", set()),
+        ("Le collectif « Les soulèvements de la terre » manifeste.", set()),
+        ("Le collectif des parents d'élèves réclame des caméras.", set()),
+        ("Le collectif Technopolice dénonce le projet.", set()),
+    ],
+)
+def test_courts_and_collectives_of_round_29(text, expected):
+    assert values(text, "organisation") == expected
