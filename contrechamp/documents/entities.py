@@ -1178,7 +1178,8 @@ _DATES = [
     # ("le 1er mai de 2019", as the month.)
     (
         "day",
-        re.compile(rf"{_DAY}\s*{_MONTH}\s*{_DE_BEFORE_A_YEAR}{_YEAR}(?!\d)", re.I),
+        # ("29 avril-2004": a dash typed for a space.)
+        re.compile(rf"{_DAY}\s*{_MONTH}(?:\s*|-){_DE_BEFORE_A_YEAR}{_YEAR}(?!\d)", re.I),
     ),
     (
         "english",
@@ -2125,7 +2126,16 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             ):
                 continue
             name_key = " ".join(t.key for t in span)
-            without_article = g.communes_bare.get(name_key) if article else None
+            # "Côté Château-Gontier et Lion-d'Angers": a compound name written in one piece
+            # without its article is that commune too, when it is no other's name.
+            compound = (
+                length > 1 and "-" in gaps and all(g_ == "-" or g_ in APOSTROPHES for g_ in gaps)
+            )
+            without_article = (
+                g.communes_bare.get(name_key)
+                if article or (compound and name_key not in g.communes)
+                else None
+            )
             entries = without_article or g.communes.get(name_key)
             # "Faa'a", "Puna'auia": a Polynesian name with its glottal stop, which the
             # official name leaves out ("Faaa").

@@ -4286,3 +4286,26 @@ def test_what_round_28_showed(text, kind, expected):
 )
 def test_courts_and_collectives_of_round_29(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A compound name written in one piece without its article.
+        ("Côté Château-Gontier et Lion-d’Angers, c’est 30 jours.", "commune", {"49176"}),
+        ("La ville du Pré-Saint-Gervais installe des caméras.", "commune", {"93061"}),
+        # Not a single word ("Havre"), nor another commune's own compound name.
+        ("Havre installe des caméras.", "commune", set()),
+        ("Saint-Martin-d’Hères installe des caméras.", "commune", {"38421"}),
+    ],
+)
+def test_what_round_29_showed(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+def test_a_dash_typed_before_the_year():
+    from datetime import date
+
+    text = "Vu le décret n° 2004-374 du 29 avril-2004 relatif aux pouvoirs des préfets"
+    got = {v for _, v in found(text, "date", context_on(date(2024, 8, 1)))}
+    assert got == {"2004-04-29"}
