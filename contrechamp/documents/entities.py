@@ -1896,8 +1896,14 @@ def _prefect_in_general(text: str, match: re.Match[str]) -> bool:
     before = before[ends[-1].end() :] if ends else before
     after = text[match.end() : match.end() + 40]
     law = _LAW_BEFORE.search(before)
+    # The sentence from its start: "Tout système de vidéoprotection … fait l'objet d'une
+    # demande d'autorisation auprès de la préfecture" (any system's, any prefecture).
+    opening = text[max(0, match.start() - 300) : match.start()]
+    starts = list(re.finditer(r"(?:[.!?:;][ \u00a0\n]+|\n)(?=\S)", opening))
+    sentence = opening[starts[-1].end() :] if starts else opening
     return bool(
-        _STREET_BEFORE.search(before)
+        _GENERIC_SUBJECT.match(sentence)
+        or _STREET_BEFORE.search(before)
         or _RANK_BEFORE.search(before)
         or _ANY_PREFECT_BEFORE.search(before)
         or re.match(r"[ \u00a0]+honoraire\b", after, re.I)
@@ -1907,6 +1913,12 @@ def _prefect_in_general(text: str, match: re.Match[str]) -> bool:
     )
 
 
+# "Tout système", "Toute installation", "Chaque commune": any one; not "Toutes les
+# demandes", the town's own.
+_GENERIC_SUBJECT = re.compile(
+    r"[ \u00a0«\"]*(?:tout|toute|chaque)[ \u00a0]+(?!(?:le|la|les|l['’]|ce|cet|cette|ces)\b)\w",
+    re.I,
+)
 _STREET_BEFORE = re.compile(
     r"\b(?:rue|place|avenue|boulevard|bd|quai|cours|all[ée]e|impasse|square|parking|"
     r"jardin|arr[êe]t)s?[ \u00a0]*\Z",

@@ -4312,3 +4312,29 @@ def test_a_dash_typed_before_the_year():
     text = "Vu le décret n° 2004-374 du 29 avril-2004 relatif aux pouvoirs des préfets"
     got = {v for _, v in found(text, "date", context_on(date(2024, 8, 1)))}
     assert got == {"2004-04-29"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Any system's prefecture, as the law's: no prefecture of the page.
+        (
+            "À Grenoble (Isère), les caméras. Tout système de vidéoprotection implanté sur la "
+            "voie publique fait l'objet d'une demande d'autorisation auprès de la préfecture.",
+            set(),
+        ),
+        (
+            "À Grenoble (Isère), des caméras. Chaque commune doit déposer sa demande à la "
+            "préfecture.",
+            set(),
+        ),
+        # The town's own requests, all of them.
+        (
+            "À Grenoble (Isère), les caméras de vidéoprotection. Toutes les demandes ont été "
+            "acceptées par la préfecture.",
+            {"Préfecture de l'Isère"},
+        ),
+    ],
+)
+def test_any_system_s_prefecture_is_none_of_the_page(text, expected):
+    assert values(text, "organisation") == expected
