@@ -2012,10 +2012,7 @@ class Labels:
     def prefetch_all(wanted: list[tuple[Labels, Iterable[tuple[int, int]]]]) -> None:
         """`prefetch` for several pages, in one pass of the recogniser."""
         windows = [(labels, labels._windows(spans)) for labels, spans in wanted]
-        # The typographic apostrophe as the plain one the model was trained on
-        # ("Villeneuve-d’Ascq" was a person's name, "Villeneuve-d'Ascq" a place): one
-        # character for one, so the offsets hold.
-        texts = [labels.text[s:e].replace("’", "'") for labels, spans in windows for s, e in spans]
+        texts = [labels.text[s:e] for labels, spans in windows for s, e in spans]
         if not texts:
             return
         docs = iter(list(nlp().pipe(texts, batch_size=64)))
