@@ -861,8 +861,10 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         # Every prefectoral order under article L. 242-5 of the internal security code.
         # Helicopters too: the same article covers every aircraft. "desaéronefs": a
         # space lost in the PDF's text.
-        # (The participle may be left out in a recueil's contents: "caméra sur aéronef".)
-        r"cam[ée]ras? (?:(?:install[ée]e?s?|embarqu[ée]e?s?|mont[ée]e?s?) )?(?:sur|[àa] bord) ?"
+        # (A recueil's contents leave the participle out: "caméra sur aéronef"; not "sur
+        # hélicoptère" nor "à bord", a television's or an airline's.)
+        r"cam[ée]ras? sur (?:des |les |un |l['’] ?)?a[ée]ronefs?\b|"
+        r"cam[ée]ras? (?:install[ée]e?s?|embarqu[ée]e?s?|mont[ée]e?s?) (?:sur|[àa] bord) ?"
         r"(?:des ?|d['’] ?|les ?|un |l['’] ?)?(?:a[ée]ronefs?|h[ée]licopt[èe]res?)|"
         r"a[ée]ronefs? [ée]quip[ée]s? "
         r"(?:de|d['’]) ?(?:cam[ée]ras?|dispositifs? de captation)|"
@@ -1158,7 +1160,7 @@ _DATES = [
             rf"{_DAY}(?:\s*{_MONTH})?(?=(?P<tail>\s*(?:et|au|à|-|–|,)\s*(?:le\s+)?"
             rf"(?:[0-3]?\d(?:er)?\s*(?:,|et)\s*)*[0-3]?\d(?:er)?"
             rf"\s*(?P<month2>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|"
-            rf"septembre|octobre|novembre|d[ée]cembre)(?:\s*(?P<year>{_YEAR_DIGITS}))?)(?!\d))",
+            rf"septembre|octobre|novembre|d[ée]cembre)(?:(?:\s*|-)(?P<year>{_YEAR_DIGITS}))?)(?!\d))",
             re.I,
         ),
     ),
@@ -1817,8 +1819,14 @@ def _video_commissions(text: str, communes: list[Found], organisations: list[Fou
     # commission…, le préfet de Seine-et-Marne a autorisé": the commission of the prefect
     # its sentence names, on a page that names no commune).
     prefectures = {_prefecture_value(entry): code for code, entry in g.department_by_code.items()}
+    # (Not a former prefect's: "Ancien préfet de la Creuse, il siège à la commission".)
     named_prefects = [
-        (o.start, prefectures[o.value]) for o in organisations if o.value in prefectures
+        (o.start, prefectures[o.value])
+        for o in organisations
+        if o.value in prefectures
+        and not re.search(
+            r"(?:ancien(?:ne)?|ex-?)[ \u00a0]*\Z", text[max(0, o.start - 12) : o.start], re.I
+        )
     ]
     for match in _VIDEO_COMMISSION.finditer(text):
         if _ANY_DEPARTMENT.match(text, match.end()):
@@ -1844,7 +1852,13 @@ def _video_commissions(text: str, communes: list[Found], organisations: list[Fou
             and not _prefect_in_general(text, match)
         ):
             code = next(iter(sure))
-        elif not sure and not procedure:
+        elif (
+            not sure
+            and not procedure
+            and not re.search(
+                r"\bune[ \u00a0]+\Z", text[max(0, match.start() - 6) : match.start()], re.I
+            )
+        ):
             left = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
             right = min(
                 (i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0),
@@ -2079,6 +2093,10 @@ class _Candidate:
     # The short form of communes of several places, read only inside a list beside a
     # commune named without doubt, as that commune's department's (`_short_form_in_list`).
     listed_only: bool = False
+    # A compound name written without its article and without one before it
+    # ("Lion-d'Angers"): kept only in a department of the document's other places (a
+    # shopping centre "Croix-Blanche", a beach "Roche-Noire" are no communes).
+    loose: bool = False
 
 
 # The small words inside commune names, written in lower case.
@@ -2123,6 +2141,7 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             i += 1
             continue
         match = None
+        loose = False
         before = text[max(0, word.start - 5) : word.start]
         # After an article, a name without its own ("au Havre", "la Baule") comes first.
         article = bool(_ARTICLE_BEFORE.search(before))
@@ -2149,6 +2168,7 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
                 else None
             )
             entries = without_article or g.communes.get(name_key)
+            loose = bool(without_article) and not article
             # "Faa'a", "Puna'auia": a Polynesian name with its glottal stop, which the
             # official name leaves out ("Faaa").
             if (
@@ -2167,6 +2187,7 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             if entries:
                 match = (span, entries, bool(without_article))
                 break
+        main_match = match
         # "Saint-Germain-en-Lay", "Villefranche sur Mers": a commune's own name, then more
         # of a name that a long name one letter away takes in.
         if match is not None and _MORE_OF_A_NAME.match(text, match[0][-1].end):
@@ -2202,7 +2223,17 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             common = single and span[0].text.lower() in lower
             a_word = single and span[0].text.lower() in g.word_spellings
             candidates.append(
-                _Candidate(start, end, entries, bare, area is not None, common, a_word, listed_only)
+                _Candidate(
+                    start,
+                    end,
+                    entries,
+                    bare,
+                    area is not None,
+                    common,
+                    a_word,
+                    listed_only,
+                    loose=loose and match is main_match,
+                )
             )
         i += len(span)
     return candidates
@@ -2504,6 +2535,7 @@ def _communes(
 ) -> list[Found]:
     found: list[Found] = []
     stray: set[int] = set()
+    loose: set[int] = set()
     # "BASSEVELLE\nBUSSIERES\nCHANGIS SUR MARNE": communes of one department, one a line,
     # as an intercommunality's minutes or a prefecture's table list them.
     on_lines = _lines_of_names(text, candidates)
@@ -2579,6 +2611,8 @@ def _communes(
             # "la Vieille-Lyre (Eure)": a department in brackets says the place.
             if _DEPARTMENT_AFTER.match(text, candidate.end):
                 continue
+            if candidate.loose:
+                loose.add(id(result))
             if candidate.bare and result.places[0].population < 1000:
                 stray.add(id(result))
             elif (
@@ -2625,12 +2659,16 @@ def _communes(
     sure = set(context.departments) | {
         item.places[0].department
         for item in found
-        if id(item) not in stray and len(item.places) == 1 and item.confidence >= THRESHOLD
+        if id(item) not in stray
+        and id(item) not in loose
+        and len(item.places) == 1
+        and item.confidence >= THRESHOLD
     }
     return [
         item
         for item in found
-        if id(item) not in stray or not sure or item.places[0].department in sure
+        if (id(item) not in stray or not sure or item.places[0].department in sure)
+        and (id(item) not in loose or item.places[0].department in sure)
     ]
 
 
@@ -3706,6 +3744,9 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     for match in _FIELD_COLLECTIVE.finditer(text):
         group = "quoted" if match["quoted"] else "name"
         start, end = match.span(group)
+        # (A heading in capitals says nothing of which words are a name.)
+        if match.group().isupper():
+            continue
         if not _FIELD_WORD.search(match[group]) or any(
             f.start < end and start < f.end for f in found
         ):
@@ -3713,7 +3754,7 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         if group == "quoted":
             value = " ".join(match["quoted"].split())
         else:
-            start = match.start()
+            start = text.lower().index("collectif", match.start())
             value = "Collectif " + " ".join(match["name"].split())
         found.append(Found("organisation", text[start:end], value, start, end, 0.6))
     # The holders of a prefecture's video-protection authorisations, as the contents of
@@ -4186,19 +4227,31 @@ _LITIGANT_ASSOCIATION = re.compile(
     r"a[ \u00a0]+attaqu))"
 )
 # A collective named in quotes, or by a capitalised name or its own capitalised word
-# ("Collectif de réflexion…"), its name going on to a word of the field and perhaps a
-# town ("… sur les caméras de Marcillac"); not "le collectif contre la vidéosurveillance"
-# (a description).
+# ("Collectif de réflexion…"), after a determiner (not "l'intérêt collectif « … »"), its
+# name's words capitalised or small words of such names up to a word of the field, then
+# perhaps more capitalised words and its town ("… sur les caméras de Marcillac"); not
+# "le collectif contre la vidéosurveillance" (a description), nor a verb ("le Collectif
+# a demandé le retrait des caméras").
+_COLLECTIVE_WORD = (
+    r"(?:(?-i:[A-ZÀ-Ý])[\w'’-]*|de|d['’]|du|des|la|le|les|l['’]|à|sur|anti|non|stop|halte|sans|"
+    r"citoyens?|citoyennes?|r[ée]flexion|national|nationale|local|locale)"
+)
+_SURVEILLANCE_WORD = (
+    r"[\w'’-]*(?:vid[ée]o-?(?:surveillance|protection)|cam[ée]ras?|surveillance|flicage)"
+    r"[\w'’-]*"
+)
 _FIELD_COLLECTIVE = re.compile(
-    r"(?<![\w-])(?:[Cc]ollectif[ \u00a0]+[«\"“][ \u00a0]*(?P<quoted>[^«»\"“”\n]{3,60}?)"
+    r"(?<![\w-])(?:le|un|du|au|ce|notre|leur|son|les|des|aux)[ \u00a0]+"
+    r"(?:(?:collectif|Collectif)[ \u00a0]+[«\"“][ \u00a0]*(?P<quoted>[^«»\"“”\n]{3,45}?)"
     r"[ \u00a0]*[»\"”]|(?:(?-i:C)ollectif[ \u00a0]+(?=[\w-])|(?-i:c)ollectif[ \u00a0]+"
-    r"(?=(?-i:[A-ZÀ-Ý])))(?P<name>(?:[\w'’-]+[ \u00a0]+){0,6}?"
-    r"[\w'’-]*(?:vid[ée]o|cam[ée]ra|surveillance|flicage)[\w'’-]*"
-    r"(?:[ \u00a0]+(?:de|d['’]|à)[ \u00a0]*(?-i:[A-ZÀ-Ý])[\w'’-]*)?))",
+    r"(?=(?-i:[A-ZÀ-Ý])))(?P<name>(?:"
+    + _COLLECTIVE_WORD
+    + r"[ \u00a0]*){0,6}?"
+    + _SURVEILLANCE_WORD
+    + r"(?:[ \u00a0]+(?-i:[A-ZÀ-Ý])[\w'’-]*)*"
+    r"(?:[ \u00a0]+(?:de|d['’])[ \u00a0]*(?-i:[A-ZÀ-Ý])[\w'’-]*)?))",
     re.I,
 )
-# (Not "le collectif Technopolice": the corpus names its local groups by their town,
-# "Technopolice Montpellier", which the page may say elsewhere.)
 _FIELD_WORD = re.compile(r"vid[ée]o|cam[ée]ra|surveillance|flicage", re.I)
 _KNOWN_AS = re.compile(
     r",?[ \u00a0]+(?:dite|dit|d[ée]nomm[ée]e|ci-apr[èe]s[ \u00a0]+d[ée]nomm[ée]e|alias)"
@@ -4938,8 +4991,11 @@ _FUTURE_EVENT_BEFORE = re.compile(
     r"commencera|commenceront|ouvrira|ouvriront|reprendra|reprendront|prendra[ \u00a0]+fin|"
     r"(?:se[ \u00a0]+)?r[ée]unira|(?:se[ \u00a0]+)?r[ée]uniront|"
     r"(?:sera|seront)[ \u00a0]+(?:organis|inaugur|c[ée]l[ée]br|programm)[ée]e?s?)"
-    r"(?:[ \u00a0]+(?!(?:du|des|depuis|dernier|derni[èe]re)\b)[\w'’]+){0,4}[ \u00a0]+le[ \u00a0]+"
-    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \u00a0]+)?\Z",
+    # (Between them, no past participle nor a word that ties the day to another act:
+    # "après la délibération votée le 20 novembre", "comme annoncé le 1er décembre".)
+    r"(?:[ \u00a0]+(?!(?:du|des|depuis|dernier|derni[èe]re|comme|selon|apr[èe]s|avant|par|"
+    r"suite|conform[ée]ment)\b)(?![\w'’]*(?:é|ée|és|ées|u|ue|us|ues|is|it)\b)[\w'’]+){0,4}"
+    r"[ \u00a0]+le[ \u00a0]+\Z",
     re.I,
 )
 

@@ -4291,8 +4291,14 @@ def test_courts_and_collectives_of_round_29(text, expected):
 @pytest.mark.parametrize(
     "text, kind, expected",
     [
-        # A compound name written in one piece without its article.
-        ("Côté Château-Gontier et Lion-d’Angers, c’est 30 jours.", "commune", {"49176"}),
+        # A compound name written in one piece without its article, in a department of
+        # the document's other places.
+        (
+            "Segré-en-Anjou-bleu et Le Lion-d’Angers. Côté Château-Gontier et "
+            "Lion-d’Angers, c’est 30 jours.",
+            "commune",
+            {"49331", "49176"},
+        ),
         ("La ville du Pré-Saint-Gervais installe des caméras.", "commune", {"93061"}),
         # Not a single word ("Havre"), nor another commune's own compound name.
         ("Havre installe des caméras.", "commune", set()),
@@ -4335,3 +4341,105 @@ def test_a_dash_typed_before_the_year():
 )
 def test_any_system_s_prefecture_is_none_of_the_page(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # What the second review of the sixteenth session found. Collectives: not a verb
+        # read into the name, "collectif" as an adjective, a film collective, a heading
+        # in capitals; the name going on past its word of the field.
+        (
+            "Le Collectif a demandé le retrait des caméras place de la Mairie.",
+            "organisation",
+            set(),
+        ),
+        (
+            "Le collectif Marcillac Autrement estime que les caméras ne servent à rien.",
+            "organisation",
+            set(),
+        ),
+        ("Le Collectif des riverains réclame des caméras.", "organisation", set()),
+        (
+            "Au nom de l'intérêt collectif « la vidéoprotection est un outil », a dit le maire.",
+            "organisation",
+            set(),
+        ),
+        ("Objet : marché collectif Vidéoprotection 2024 – lot n° 2.", "organisation", set()),
+        (
+            "Le Collectif Vidéo des Jeunes Réalisateurs de Nantes présente son film.",
+            "organisation",
+            set(),
+        ),
+        ("COLLECTIF CONTRE LA VIDÉOSURVEILLANCE DE RENNES : COMMUNIQUÉ", "organisation", set()),
+        (
+            "Le collectif Vidéosurveillance Non Merci de Montreuil-Bellay s'est réuni.",
+            "organisation",
+            {"Collectif Vidéosurveillance Non Merci de Montreuil-Bellay"},
+        ),
+        (
+            "Le collectif Stop Caméras de Montreuil a manifesté devant la mairie.",
+            "organisation",
+            {"Collectif Stop Caméras de Montreuil"},
+        ),
+        # A compound without its article and without a place of its department beside
+        # it: a shopping centre, a beach.
+        ("Le centre commercial Croix-Blanche est placé sous vidéoprotection.", "commune", set()),
+        (
+            "Des caméras ont été posées sur la plage de Roche-Noire, à Saint-Paul.",
+            "commune",
+            {"97415"},
+        ),
+        # The commission: not a former prefect's, nor "une commission" in general.
+        (
+            "Ancien préfet de la Creuse, il siège désormais à la commission départementale de "
+            "vidéoprotection.",
+            "organisation",
+            {"Préfecture de la Creuse"},
+        ),
+        (
+            "Le préfet du Rhône rappelle que toute installation doit être soumise à l'avis "
+            "d'une commission départementale de vidéoprotection.",
+            "organisation",
+            {"Préfecture du Rhône"},
+        ),
+        # A television's helicopter, an airline's aircraft: no drone.
+        (
+            "Les images du Tour de France sont filmées par des caméras sur hélicoptère.",
+            "technology",
+            {"videosurveillance"},
+        ),
+        (
+            "Les caméras à bord des aéronefs de la compagnie filment le décollage.",
+            "technology",
+            {"videosurveillance"},
+        ),
+    ],
+)
+def test_what_the_second_review_of_the_sixteenth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # A dash before the year reaches the first day of a range too.
+        ("Le festival a eu lieu du 3 au 5 mai-2019.", (2021, 6, 1), {"2019-05-03", "2019-05-05"}),
+        # An event's verb, then a past act and its day: the day of the act.
+        (
+            "Les travaux débuteront après la délibération votée le 20 novembre.",
+            (2026, 1, 20),
+            {"2025-11-20"},
+        ),
+        ("Le chantier prendra fin comme annoncé le 1er décembre.", (2026, 1, 20), {"2025-12-01"}),
+        (
+            "La manifestation débutera place de la mairie le lundi 1er décembre.",
+            (2026, 1, 20),
+            {"2025-12-01"},
+        ),
+    ],
+)
+def test_dates_the_second_review_of_the_sixteenth_session_found(text, published, expected):
+    from datetime import date
+
+    assert {v for _, v in found(text, "date", context_on(date(*published)))} == expected
