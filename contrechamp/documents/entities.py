@@ -4241,15 +4241,25 @@ _SURVEILLANCE_WORD = (
     r"[\w'’-]*"
 )
 _FIELD_COLLECTIVE = re.compile(
-    r"(?<![\w-])(?:le|un|du|au|ce|notre|leur|son|les|des|aux)[ \u00a0]+"
-    r"(?:(?:collectif|Collectif)[ \u00a0]+[«\"“][ \u00a0]*(?P<quoted>[^«»\"“”\n]{3,45}?)"
-    r"[ \u00a0]*[»\"”]|(?:(?-i:C)ollectif[ \u00a0]+(?=[\w-])|(?-i:c)ollectif[ \u00a0]+"
-    r"(?=(?-i:[A-ZÀ-Ý])))(?P<name>(?:"
+    # (A PDF's line may end anywhere in it: "au collectif\n« Ploërmel sans vidéo »".)
+    r"(?<![\w-])(?:le|un|du|au|ce|notre|leur|son|les|des|aux)"
+    + _GAP
+    + r"(?:(?:collectif|Collectif)"
+    + _GAP
+    + r"[«\"“][ \u00a0]*(?P<quoted>[^«»\"“”\n]{1,44}?(?:\n[^«»\"“”\n]{1,44}?)?)[ \u00a0]*[»\"”]"
+    + r"|(?:(?-i:C)ollectif"
+    + _GAP
+    + r"(?=[\w-])|(?-i:c)ollectif"
+    + _GAP
+    + r"(?=(?-i:[A-ZÀ-Ý])))(?P<name>(?:"
     + _COLLECTIVE_WORD
-    + r"[ \u00a0]*){0,6}?"
+    + r"[ \u00a0]*\n?[ \u00a0]*){0,6}?"
     + _SURVEILLANCE_WORD
-    + r"(?:[ \u00a0]+(?-i:[A-ZÀ-Ý])[\w'’-]*)*"
-    r"(?:[ \u00a0]+(?:de|d['’])[ \u00a0]*(?-i:[A-ZÀ-Ý])[\w'’-]*)?))",
+    + r"(?:"
+    + _GAP
+    + r"(?-i:[A-ZÀ-Ý])[\w'’-]*)*(?:"
+    + _GAP
+    + r"(?:de|d['’])[ \u00a0]*(?-i:[A-ZÀ-Ý])[\w'’-]*)?))",
     re.I,
 )
 _FIELD_WORD = re.compile(r"vid[ée]o|cam[ée]ra|surveillance|flicage", re.I)

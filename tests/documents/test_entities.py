@@ -4276,6 +4276,11 @@ def test_what_round_28_showed(text, kind, expected):
             "Le collectif Saint-Leu-Anti-Vidéosurveillance a saisi la commission.",
             {"Collectif Saint-Leu-Anti-Vidéosurveillance"},
         ),
+        # A PDF's line ending inside it.
+        (
+            "Le tribunal a donné raison au collectif\n« Ploërmel sans vidéo » qui contestait.",
+            {"Ploërmel sans vidéo"},
+        ),
         # Not a description, a collective of another field, parents, nor Technopolice
         # (whose local groups the corpus names by their town).
         ("Un collectif contre la vidéosurveillance à Montpellier s'est formé.", set()),
