@@ -1811,6 +1811,9 @@ def _video_commissions(text: str, communes: list[Found], organisations: list[Fou
     or in the visas of an act ("Vu l'avis de la commission…"), where it is the
     procedure's, as the corpus labels it; nor after a name it cannot read as a
     department's."""
+    matches = list(_VIDEO_COMMISSION.finditer(text))
+    if not matches:  # most pages: nothing below is needed
+        return []
     g = gazetteer()
     sure = _sure_departments(communes)
     found = []
@@ -1828,7 +1831,7 @@ def _video_commissions(text: str, communes: list[Found], organisations: list[Fou
             r"(?:ancien(?:ne)?|ex-?)[ \u00a0]*\Z", text[max(0, o.start - 12) : o.start], re.I
         )
     ]
-    for match in _VIDEO_COMMISSION.finditer(text):
+    for match in matches:
         if _ANY_DEPARTMENT.match(text, match.end()):
             continue  # "… du département": any department's
         code, end = "", match.end()
