@@ -1505,6 +1505,8 @@ _FUNDING_CUE = re.compile(
     # président", nor a contract awarded ("a attribué le marché… pour 300 000 €").
     r"(?<![\w-])(?:accord(?:e|é|ée|és|ées|ent|era|eront|erait|ait|a)\b|apport|vers[ée]|"
     r"attribu|particip(?:e|é|ent|era|eront|erait|ait|a)\b|"
+    # A cost borne ("1 075 € supporté à 75 % par la Région").
+    r"support(?:é|ée|és|ées|e|ent|era|eront|ait)\b|"
     r"accompagn(?!\w*[ \u00a0]+(?:du|de|des|d['’]|par)\b)|"
     r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"
     r"\w*(?:(?!march[ée]s?\b|lots?\b|contrats?\b|accords?-cadres?)[^.;\n\d]){0,60}"
@@ -3401,7 +3403,8 @@ _FUNDED_BY_BODY = re.compile(
     # A participle, then at most four words of the same clause (a share, "entièrement"),
     # none of them another "par" nor a contrast ("par la commune, pas par la région"); or
     # a share just before "par".
-    r"(?:(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bpris(?:e|es)?\s+en\s+charge)"
+    r"(?:(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bsupport[ée]e?s?|"
+    r"\bpris(?:e|es)?\s+en\s+charge)"
     r"(?:\s+(?!(?:par|pas|plut[ôo]t|que|non|mais)\b)(?:\d+(?:[,.]\d+)?|[\w'’%-]+)){0,4}?|"
     r"\d(?:[\d \u00a0,.]*\d)?\s*(?:%|pour\s?cent))"
     r"\s+par\s+(?:le|la)\s+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b"
@@ -3420,7 +3423,8 @@ _FUNDER_ITEM = (
     r"communes|la\s+CAF|le\s+d[ée]partement|la\s+r[ée]gion)(?![\w-])"
 )
 _FUNDED_BY_LIST = re.compile(
-    r"(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bpris(?:e|es)?\s+en\s+charge)"
+    r"(?:\b(?:co)?financ[ée]e?s?|\bsubventionn[ée]e?s?|\bsupport[ée]e?s?|"
+    r"\bpris(?:e|es)?\s+en\s+charge)"
     r"(?:\s+(?!(?:par|pas|plut[ôo]t|que|non|mais)\b)(?:\d+(?:[,.]\d+)?|[\w'’%-]+)){0,4}?"
     rf"\s+par\s+(?P<list>{_FUNDER_ITEM}(?:\s*,\s*{_FUNDER_ITEM})*"
     rf"\s*,?\s+et\s+(?:par\s+)?{_FUNDER_ITEM}|"
@@ -4106,7 +4110,13 @@ def _company_cues(text: str) -> list[int]:
 
 # "la société Chausséa", "l'entreprise « Acme »", "SAS MC Donald's Pole Sud": a name in
 # capitals after the cue, its legal form left out of the value.
-_LEGAL_FORM = r"(?-i:SASU|SAS|SARL|EURL|SNC|SA|SCOP|SCP|SELARL|SELAS)"
+# Also in small letters, as the press and the courts write them ("la Selarl Genesis",
+# "la Sarl Dupont"), and the public companies and groupings ("la SEM Vercors
+# restauration", "la SPL Ti Baba", "le GIE Ouvoimoja").
+_LEGAL_FORM = (
+    r"(?-i:SASU|SAS|SARL|EURL|SNC|SA|SCOP|SCP|SELARL|SELAS|Sasu|Sarl|Eurl|Scop|Selarl|Selas|"
+    r"SEML|SEM|SPL|GIE|SCI)"
+)
 # "l'entreprise brestoise Volstage", "la société américaine Clearview": one word in lower
 # case between the cue and the name, not a small word ("la société a Nice…").
 _QUALIFIER = (
@@ -4175,7 +4185,10 @@ _COMPANY_CUE = re.compile(
     r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|de|du|des|et)){0,4}"
     # "la société Allwan security, basée…", "la PME Frégate sécurité, spécialiste…": a
     # trade's word in lower case ends the name when the name ends there.
-    r"(?:[ \u00a0](?:" + "|".join(_TRADE_WORDS) + r")(?=[ \u00a0]*(?:[,;:.()–]|$)))?))",
+    # Or before the small words that go on with the sentence ("la SEM Vercors restauration
+    # ainsi que…", "la société Dupont sécurité qui…").
+    r"(?:[ \u00a0](?:" + "|".join(_TRADE_WORDS) + r")(?=[ \u00a0]*(?:[,;:.()–]|$)|"
+    r"[ \u00a0]+(?:ainsi|qui|dont|et|pour|a|est|sera|avait)[ \u00a0]))?))",
     re.IGNORECASE | re.MULTILINE,
 )
 # A partner's name: capitalised words with their dashes and particles ("Salve de

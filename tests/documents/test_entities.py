@@ -4448,3 +4448,55 @@ def test_dates_the_second_review_of_the_sixteenth_session_found(text, published,
     from datetime import date
 
     assert {v for _, v in found(text, "date", context_on(date(*published)))} == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A company's legal form in small letters, or a public company's or a grouping's.
+        (
+            "Avocat : Selarl Genesis. Vu la procédure suivante.",
+            "organisation",
+            {"Genesis"},
+        ),
+        (
+            "La société Anaka, représentée par la Selarl CDMF-Affaires Publiques, demande "
+            "à la cour d'annuler ce jugement.",
+            "organisation",
+            {"Anaka", "CDMF-Affaires Publiques"},
+        ),
+        (
+            "Un autre groupement mahorais le GIE Ouvoimoja dénonce la reconduction du marché.",
+            "organisation",
+            {"Ouvoimoja"},
+        ),
+        (
+            "Les structures de petite enfance gérées par la SPL Ti Baba n’accueilleront "
+            "pas les enfants.",
+            "organisation",
+            {"Ti Baba"},
+        ),
+        # A trade's word ends the name before the sentence goes on.
+        (
+            "Le contrat conclu entre la commune de Fontaine et la SEM Vercors restauration "
+            "ainsi que la délibération du conseil.",
+            "organisation",
+            {"Vercors restauration"},
+        ),
+        # A cost borne by a body, its share given.
+        (
+            "À Annecy, le coût de 1 075 € la place est supporté à 75 % par la région.",
+            "funder",
+            {"Région Auvergne-Rhône-Alpes"},
+        ),
+        # Not a team's supporters.
+        (
+            "À Annecy, le club a supporté son équipe, qui a gagné devant 75 % du public "
+            "de la région.",
+            "funder",
+            set(),
+        ),
+    ],
+)
+def test_what_the_seventeenth_session_s_development_texts_showed(text, kind, expected):
+    assert values(text, kind) == expected
