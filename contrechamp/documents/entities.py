@@ -1715,6 +1715,7 @@ class _Page:
         organisations += _video_commissions(text, communes, organisations)
         organisations += _sub_prefectures(text, communes, context.departments)
         organisations += _prefecture_of_act_numbers(text, organisations)
+        organisations += _bare_administrative_court(text, communes, organisations)
         # "Paris" in "préfecture de police de Paris" is part of a name, not a place cited.
         found += [
             c
@@ -1879,6 +1880,94 @@ def _video_commissions(text: str, communes: list[Found], organisations: list[Fou
                 Found("organisation", text[match.start() : end], value, match.start(), end, 0.6)
             )
     return found
+
+
+# The seat of the administrative court of each department (article R221-3 of the code de
+# justice administrative; overseas, the court is named after its territory).
+_ADMINISTRATIVE_COURT_OF = {
+    code: seat
+    for seat, codes in {
+        "Amiens": "02 60 80",
+        "Bastia": "2A 2B",
+        "Besançon": "25 39 70 90",
+        "Bordeaux": "24 33 47",
+        "Caen": "14 50 61",
+        "Cergy-Pontoise": "92 95",
+        "Châlons-en-Champagne": "08 10 51 52",
+        "Clermont-Ferrand": "03 15 43 63",
+        "Dijon": "21 58 71 89",
+        "Grenoble": "26 38 73 74",
+        "Lille": "59 62",
+        "Limoges": "19 23 36 87",
+        "Lyon": "01 07 42 69",
+        "Marseille": "04 05 13",
+        "Melun": "77 94",
+        "Montpellier": "11 34 66",
+        "Montreuil": "93",
+        "Nancy": "54 55 88",
+        "Nantes": "44 49 53 72 85",
+        "Nice": "06",
+        "Nîmes": "30 48 84",
+        "Orléans": "18 28 37 41 45",
+        "Paris": "75",
+        "Pau": "32 40 64 65",
+        "Poitiers": "16 17 79 86",
+        "Rennes": "22 29 35 56",
+        "Rouen": "27 76",
+        "Strasbourg": "57 67 68",
+        "Toulon": "83",
+        "Toulouse": "09 12 31 46 81 82",
+        "Versailles": "78 91",
+        "la Guadeloupe": "971",
+        "la Martinique": "972",
+        "la Guyane": "973",
+        "La Réunion": "974",
+        "Mayotte": "976",
+    }.items()
+    for code in codes.split()
+}
+# "le tribunal administratif a annulé", "devant le tribunal administratif": the court
+# without its seat (not "le tribunal administratif de Nice", "compétent", nor any court:
+# "un tribunal administratif", "les tribunaux administratifs").
+_BARE_ADMINISTRATIVE_COURT = re.compile(
+    r"\b(?:le|du|au)[ \u00a0]+(?-i:[Tt])ribunal[ \u00a0]+(?-i:[Aa])dministratif\b"
+    r"(?![ \u00a0]*(?:de|du|des|d['’]|comp[ée]tent|territorialement)\b)",
+    re.I,
+)
+
+
+def _bare_administrative_court(
+    text: str, communes: list[Found], organisations: list[Found]
+) -> list[Found]:
+    """The administrative court named without its seat ("Cinq ans plus tard, à Orléans,
+    c'est le Tribunal Administratif qui vient de statuer"): the court of the one
+    department of the communes the page names without doubt, when the page names no
+    administrative court by its seat (then the bare one is most often that one)."""
+    if any(o.value.startswith("Tribunal administratif") for o in organisations):
+        return []
+    matches = list(_BARE_ADMINISTRATIVE_COURT.finditer(text))
+    if not matches or _CADA_OPINION.search(text):  # most pages
+        return []
+    everywhere = _sure_departments(communes)
+    ends: list[int] | None = None
+    for match in matches:
+        departments = everywhere
+        if len(departments) > 1:
+            # Places in several departments: the one its own sentence names ("Cinq ans
+            # plus tard, à Orléans, c'est le Tribunal Administratif", after Saint-Étienne's
+            # case).
+            if ends is None:
+                ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+            left, right = _sentence_bounds(ends, match.start(), match.end(), len(text))
+            departments = _sure_departments([c for c in communes if left <= c.start < right])
+        seat = (
+            _ADMINISTRATIVE_COURT_OF.get(next(iter(departments))) if len(departments) == 1 else None
+        )
+        if seat is not None:
+            of = "d'" if key(seat)[:1] in "aeiouy" else "de "
+            value = f"Tribunal administratif {of}{seat}"
+            return [Found("organisation", match.group(), value, *match.span(), 0.6)]
+    return []
 
 
 # The number a prefecture gives its acts in its recueil: its department's code, the date,

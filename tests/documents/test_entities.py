@@ -4500,3 +4500,53 @@ def test_dates_the_second_review_of_the_sixteenth_session_found(text, published,
 )
 def test_what_the_seventeenth_session_s_development_texts_showed(text, kind, expected):
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The court without its seat: that of the department of the page's places.
+        (
+            "Le collectif de Putanges-le-Lac a saisi le tribunal administratif contre "
+            "l'arrêté du préfet de l'Orne.",
+            {"Tribunal administratif de Caen", "Préfecture de l'Orne"},
+        ),
+        (
+            "À Ploërmel, le tribunal administratif a annulé la délibération sur les caméras.",
+            {"Tribunal administratif de Rennes"},
+        ),
+        # Places in two departments: the one its sentence names.
+        (
+            "La Quadrature avait obtenu gain de cause à Saint-Étienne en 2019. Cinq ans "
+            "plus tard, à Orléans, c’est le Tribunal Administratif qui vient de statuer.",
+            {"Tribunal administratif d'Orléans"},
+        ),
+        # Overseas, the court of the territory.
+        (
+            "À Mamoudzou, le tribunal administratif a suspendu l'arrêté.",
+            {"Tribunal administratif de Mayotte"},
+        ),
+        # Named by its seat: that one only.
+        (
+            "À Ploërmel, le tribunal administratif de Nantes a jugé, puis le tribunal "
+            "administratif a confirmé.",
+            {"Tribunal administratif de Nantes"},
+        ),
+        # Any court, or the one a formula leaves to the reader.
+        ("À Ploërmel, un tribunal administratif pourrait être saisi.", set()),
+        (
+            "Cette décision de Ploërmel peut être déférée au tribunal administratif "
+            "compétent dans un délai de deux mois.",
+            set(),
+        ),
+        # Places in two departments, none in its sentence.
+        (
+            "Caméras à Orléans et à Saint-Étienne. Le tribunal administratif a statué.",
+            set(),
+        ),
+    ],
+)
+def test_an_administrative_court_named_without_its_seat(text, expected):
+    assert {
+        v for v in values(text, "organisation") if v.startswith(("Tribunal", "Préfecture"))
+    } == expected
