@@ -1517,6 +1517,9 @@ _FUNDING_CUE = re.compile(
     + _MONEY_OR_SHARE
     + r"|\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
     r"\bgrant|funded|funding|"
+    # "le reste à charge du département": the cost borne by a body.
+    r"\bà[ \u00a0]+(?:la[ \u00a0]+)?charge[ \u00a0]+(?:du|de[ \u00a0]+la)[ \u00a0]+"
+    r"(?:d[ée]partement|r[ée]gion)\b|"
     # A funding programme named beside the body ("• Région … • DETR : 275 136 €").
     r"(?-i:\b(?:DETR|DSIL|DSID|FIPDR?|FEDER|FEADER|FNADT|LEADER)\b)",
     re.I,
@@ -3347,6 +3350,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     matches += _FUNDING_OF_BODY.finditer(text)
     matches += _LOWER_BODY_FUNDS.finditer(text)
     matches += _LOWER_BODY_SHARE.finditer(text)
+    matches += _CHARGED_TO_BODY.finditer(text)
     # Its own negation, not any verb of the sentence ("que devait financer l'État, n'a
     # jamais été cofinancé par la région").
     matches += [
@@ -3500,6 +3504,12 @@ _FUNDED_BY_BODY = re.compile(
     # The body itself, not an area ("la région parisienne") nor a service ("le
     # département de police", "la région de gendarmerie"): punctuation or a word of the
     # clause's course after it.
+    r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b))",
+    re.I,
+)
+# "le reste à charge du département": the body that bears the cost, in lower case.
+_CHARGED_TO_BODY = re.compile(
+    r"\bà\s+(?:la\s+)?charge\s+(?:du|de\s+la)\s+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b"
     r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b))",
     re.I,
 )

@@ -4550,3 +4550,25 @@ def test_an_administrative_court_named_without_its_seat(text, expected):
     assert {
         v for v in values(text, "organisation") if v.startswith(("Tribunal", "Préfecture"))
     } == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The cost borne by a body, in lower case.
+        (
+            "À Amiens, le déploiement coûtera 125.000 euros, dont 50.000 pour la "
+            "municipalité et le reste à charge du département et de la FDE.",
+            {"Département de la Somme"},
+        ),
+        (
+            "À Amiens, le transport scolaire est à la charge de la région.",
+            {"Région Hauts-de-France"},
+        ),
+        # A service, not the body; or no longer borne.
+        ("À Amiens, les frais sont à la charge du département de police.", set()),
+        ("À Amiens, le transport scolaire n'est plus à la charge de la région.", set()),
+    ],
+)
+def test_a_cost_borne_by_a_body(text, expected):
+    assert values(text, "funder") == expected
