@@ -1517,6 +1517,8 @@ _FUNDING_CUE = re.compile(
     + _MONEY_OR_SHARE
     + r"|\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
     r"\bgrant|funded|funding|"
+    # "La Région mettra également la main à la poche": it pays.
+    r"main[ \u00a0]+à[ \u00a0]+la[ \u00a0]+poche|"
     # "le reste à charge du département": the cost borne by a body.
     r"\bà[ \u00a0]+(?:la[ \u00a0]+)?charge[ \u00a0]+(?:du|de[ \u00a0]+la)[ \u00a0]+"
     r"(?:d[ée]partement|r[ée]gion)\b|"

@@ -4565,6 +4565,17 @@ def test_an_administrative_court_named_without_its_seat(text, expected):
             "À Amiens, le transport scolaire est à la charge de la région.",
             {"Région Hauts-de-France"},
         ),
+        # "mettre la main à la poche": paying.
+        (
+            "À Toulon, la Région mettra également la main à la poche pour l'équipement "
+            "des polices municipales.",
+            {"Région Provence-Alpes-Côte d'Azur"},
+        ),
+        (
+            "À Toulon, la Région ne mettra pas la main à la poche pour l'équipement des "
+            "polices municipales.",
+            set(),
+        ),
         # A service, not the body; or no longer borne.
         ("À Amiens, les frais sont à la charge du département de police.", set()),
         ("À Amiens, le transport scolaire n'est plus à la charge de la région.", set()),
