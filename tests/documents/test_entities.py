@@ -4583,3 +4583,20 @@ def test_an_administrative_court_named_without_its_seat(text, expected):
 )
 def test_a_cost_borne_by_a_body(text, expected):
     assert values(text, "funder") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The names these communes go by, which none bears officially.
+        (
+            "Concertation avec le commissariat de Berck-sur-Mer sur les caméras.",
+            {"62108"},
+        ),
+        ("Des feux d'artifice à Berck, Étaples et au Touquet.", {"62108", "62826", "62318"}),
+        ("Le festival va de Cabourg au Touquet-Paris-Plage.", {"14117", "62826"}),
+        ("Des caméras à Cherbourg.", {"50129"}),
+    ],
+)
+def test_the_usual_name_of_a_commune(text, expected):
+    assert values(text, "commune") == expected
