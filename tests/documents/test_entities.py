@@ -4600,3 +4600,18 @@ def test_a_cost_borne_by_a_body(text, expected):
 )
 def test_the_usual_name_of_a_commune(text, expected):
     assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A lake named after a town names no commune.
+        ("Une voie verte au bord du lac d’Annecy a été mise en service.", set()),
+        ("Des bouées sur le lac du Bourget cet été.", set()),
+        # The town named besides.
+        ("À Annecy, une voie verte au bord du lac d’Annecy.", {"74010"}),
+        ("La commune du Bourget-du-Lac installe des caméras.", {"73051"}),
+    ],
+)
+def test_a_lake_named_after_a_town(text, expected):
+    assert values(text, "commune") == expected
