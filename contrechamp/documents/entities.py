@@ -1396,8 +1396,9 @@ _NAMED_AFTER_PLACE = re.compile(
     r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
     r"square|parc|jardin|pont|espaces?|pr[ée]fectures?|"
     r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|col|ch[âa]teau|"
-    # A lake named after a town ("le lac d'Annecy", "le lac du Bourget").
-    r"lacs?|"
+    # A lake, a tunnel, a dam named after a town or a mountain ("le lac d'Annecy", "le
+    # lac du Bourget", "le tunnel de Fréjus" in Savoie, "le barrage de Golinhac").
+    r"lacs?|tunnels?|viaducs?|barrages?|"
     # A metropolis is an intercommunality ("la métropole européenne de Lille").
     r"m[ée]tropole(?:\s+europ[ée]enne)?|"
     r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunaux|tribunal(?:\s+"

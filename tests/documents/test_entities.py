@@ -4608,10 +4608,12 @@ def test_the_usual_name_of_a_commune(text, expected):
         # A lake named after a town names no commune.
         ("Une voie verte au bord du lac d’Annecy a été mise en service.", set()),
         ("Des bouées sur le lac du Bourget cet été.", set()),
+        ("Des pass pour le tunnel de Fréjus sont disponibles à l'office de tourisme.", set()),
+        ("Travaux à proximité du barrage de Golinhac, sur la commune du Nayrac.", {"12172"}),
         # The town named besides.
         ("À Annecy, une voie verte au bord du lac d’Annecy.", {"74010"}),
         ("La commune du Bourget-du-Lac installe des caméras.", {"73051"}),
     ],
 )
-def test_a_lake_named_after_a_town(text, expected):
+def test_a_lake_a_tunnel_or_a_dam_named_after_a_town(text, expected):
     assert values(text, "commune") == expected
