@@ -1733,6 +1733,7 @@ class _Page:
         found += organisations
         found += _bodies_that_fund(text, found, context)
         found += _named_funds(text, found)
+        found += _europe_that_funds(text)
         found += _intercommunalities_that_fund(text, found)
         found += technologies
         found += _amounts(text)
@@ -3653,6 +3654,29 @@ def _intercommunalities_that_fund(text: str, found: list[Found]) -> list[Found]:
         value = name[0].upper() + name[1:]
         result.append(Found("funder", name, value, start, end, 0.6))
     return result
+
+
+# "une aide financière de l'Europe", "financé par l'Europe à 50 %", "les fonds de
+# l'Europe": Europe giving money is the European Union (not "le cœur de l'Europe", "la
+# Maison de l'Europe").
+_EUROPE_FUNDS = re.compile(
+    r"(?:\b(?:aides?|subventions?|financements?|cofinancements?|fonds|soutiens?|cr[ée]dits|"
+    r"participations?|enveloppes?|dotations?)(?:[ \u00a0]+financi[èe]res?)?[ \u00a0]+de|"
+    r"\b(?:co)?financ[ée]e?s?(?:[ \u00a0]+(?:à|a)[ \u00a0]+(?:hauteur[ \u00a0]+de[ \u00a0]+)?"
+    r"\d+(?:[,.]\d+)?[ \u00a0]*%)?[ \u00a0]+par)"
+    r"[ \u00a0]+(?P<body>l['’][ \u00a0]*Europe)\b(?![ \u00a0]+(?:de|du|des|d['’])\b|-)"
+)
+
+
+def _europe_that_funds(text: str) -> list[Found]:
+    """The European Union as the sentence names it when it gives money: "l'Europe"."""
+    if "Europe" not in text:  # most pages
+        return []
+    return [
+        Found("funder", m["body"], "Union européenne", *m.span("body"), 0.6)
+        for m in _EUROPE_FUNDS.finditer(text)
+        if not _NEGATION_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+    ]
 
 
 def _named_funds(text: str, found: list[Found]) -> list[Found]:

@@ -4617,3 +4617,23 @@ def test_the_usual_name_of_a_commune(text, expected):
 )
 def test_a_lake_a_tunnel_or_a_dam_named_after_a_town(text, expected):
     assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Europe giving money is the European Union.
+        (
+            "Leader est une aide financière de l’Europe pour soutenir des projets ruraux.",
+            {"Union européenne"},
+        ),
+        ("Le projet est financé à 50 % par l'Europe.", {"Union européenne"}),
+        # Not a place, a house or an area of Europe; not refused.
+        ("C'est le coeur de l'Europe que l'entreprise a choisi.", set()),
+        ("La Maison de l'Europe dans l'Eure a reçu une subvention.", set()),
+        ("Le projet n'a reçu aucune aide de l'Europe.", set()),
+        ("Des fonds de l'Europe de l'Est.", set()),
+    ],
+)
+def test_europe_that_gives_money(text, expected):
+    assert values(text, "funder") == expected
