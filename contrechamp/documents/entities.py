@@ -3893,6 +3893,15 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             start = text.lower().index("collectif", match.start())
             value = "Collectif " + " ".join(match["name"].split())
         found.append(Found("organisation", text[start:end], value, start, end, 0.6))
+    # "le collectif Technopolice Montpellier": a local group of the Technopolice
+    # campaign, by its town (the campaign alone is named in many ways, and left).
+    for match in _TECHNOPOLICE_OF_TOWN.finditer(text) if "Technopolice" in text else ():
+        start, end = match.span()
+        town = gazetteer().communes.get(key(match["town"]))
+        if not town or any(f.start < end and start < f.end for f in found):
+            continue
+        value = f"Technopolice {town[0].name}"
+        found.append(Found("organisation", match.group(), value, start, end, 0.6))
     # The holders of a prefecture's video-protection authorisations, as the contents of
     # its recueil list them: "2025-11-05-00009 - DEVRED LILLE autorisation (3 pages)".
     for match in _AUTHORISATION_LINE.finditer(text):
@@ -4408,6 +4417,10 @@ _FIELD_COLLECTIVE = re.compile(
     re.I,
 )
 _FIELD_WORD = re.compile(r"vid[ée]o|cam[ée]ra|surveillance|flicage", re.I)
+_TECHNOPOLICE_OF_TOWN = re.compile(
+    r"(?<![\w-])Technopolice[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)?"
+    r"(?P<town>[A-ZÀ-Ý][\w'’]*(?:-[\w'’]+)*)"
+)
 _KNOWN_AS = re.compile(
     r",?[ \u00a0]+(?:dite|dit|d[ée]nomm[ée]e|ci-apr[èe]s[ \u00a0]+d[ée]nomm[ée]e|alias)"
     r"[ \u00a0]+[«\"“]?[ \u00a0]*"

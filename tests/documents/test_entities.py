@@ -4637,3 +4637,25 @@ def test_a_lake_a_tunnel_or_a_dam_named_after_a_town(text, expected):
 )
 def test_europe_that_gives_money(text, expected):
     assert values(text, "funder") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A local group of the Technopolice campaign, by its town.
+        (
+            "La LDH, l’Union syndicale Solidaires 34 et le collectif Technopolice "
+            "Montpellier ont déposé onze recours gracieux.",
+            {
+                "Ligue des droits de l'Homme",
+                "Union syndicale Solidaires",
+                "Technopolice Montpellier",
+            },
+        ),
+        ("Le collectif Technopolice de Marseille a déposé un recours.", {"Technopolice Marseille"}),
+        # Not a word that is no town.
+        ("La campagne Technopolice Sans Frontières est lancée.", set()),
+    ],
+)
+def test_a_local_technopolice_group(text, expected):
+    assert values(text, "organisation") == expected
