@@ -1508,8 +1508,9 @@ _FUNDING_CUE = re.compile(
     # président", nor a contract awarded ("a attribué le marché… pour 300 000 €").
     r"(?<![\w-])(?:accord(?:e|é|ée|és|ées|ent|era|eront|erait|ait|a)\b|apport|vers[ée]|"
     r"attribu|particip(?:e|é|ent|era|eront|erait|ait|a)\b|"
-    # A cost borne ("1 075 € supporté à 75 % par la Région").
-    r"support(?:é|ée|és|ées|e|ent|era|eront|ait)\b|"
+    # A cost borne ("1 075 € supporté à 75 % par la Région"; not "la commune supporte
+    # seule les travaux").
+    r"support(?:é|ée|és|ées)\b|"
     r"accompagn(?!\w*[ \u00a0]+(?:du|de|des|d['’]|par)\b)|"
     r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"
     r"\w*(?:(?!march[ée]s?\b|lots?\b|contrats?\b|accords?-cadres?)[^.;\n\d]){0,60}"
@@ -1520,11 +1521,6 @@ _FUNDING_CUE = re.compile(
     + _MONEY_OR_SHARE
     + r"|\d[\d \u00a0.,]*(?:%|€|euros?\b)[^.;\n]{0,80}(?:pris|prise)s?[ \u00a0]+en[ \u00a0]+charge|"
     r"\bgrant|funded|funding|"
-    # "La Région mettra également la main à la poche": it pays.
-    r"main[ \u00a0]+à[ \u00a0]+la[ \u00a0]+poche|"
-    # "le reste à charge du département": the cost borne by a body.
-    r"\bà[ \u00a0]+(?:la[ \u00a0]+)?charge[ \u00a0]+(?:du|de[ \u00a0]+la)[ \u00a0]+"
-    r"(?:d[ée]partement|r[ée]gion)\b|"
     # A funding programme named beside the body ("• Région … • DETR : 275 136 €").
     r"(?-i:\b(?:DETR|DSIL|DSID|FIPDR?|FEDER|FEADER|FNADT|LEADER)\b)",
     re.I,
@@ -1536,7 +1532,9 @@ _NEGATION_BEFORE = re.compile(
 # A sum a court orders paid ("versera … une somme de 2 000 euros en application de
 # l'article L. 761-1", "condamne la Région à lui verser"): no funding.
 _COURT_COSTS = re.compile(
-    r"L\.?[ \u00a0]*761-1|frais[ \u00a0]+irr[ée]p[ée]tibles|\bcondamn\w*[^.;]{0,60}\bvers",
+    r"L\.?[ \u00a0]*761-1|frais[ \u00a0]+irr[ée]p[ée]tibles|\bcondamn\w*[^.;]{0,60}\bvers|"
+    # "les dépens sont laissés à la charge du département", "partie perdante".
+    r"\bd[ée]pens\b|partie[ \u00a0]+perdante",
     re.I,
 )
 
@@ -1932,6 +1930,12 @@ _ADMINISTRATIVE_COURT_OF = {
         "la Guyane": "973",
         "La Réunion": "974",
         "Mayotte": "976",
+        "Saint-Pierre-et-Miquelon": "975",
+        "Saint-Barthélemy": "977",
+        "Saint-Martin": "978",
+        "Wallis-et-Futuna": "986",
+        "Polynésie française": "987",
+        "Nouvelle-Calédonie": "988",
     }.items()
     for code in codes.split()
 }
@@ -1940,20 +1944,70 @@ _ADMINISTRATIVE_COURT_OF = {
 # "un tribunal administratif", "les tribunaux administratifs").
 _BARE_ADMINISTRATIVE_COURT = re.compile(
     r"\b(?:le|du|au)[ \u00a0]+(?-i:[Tt])ribunal[ \u00a0]+(?-i:[Aa])dministratif\b"
-    r"(?![ \u00a0]*(?:de|du|des|d['’]|comp[ée]tent|territorialement)\b)",
+    # (Not "de Nice", but "saisi le tribunal administratif d'une requête".)
+    r"(?![ \u00a0]*(?:de|du|des|d['’](?![ \u00a0]*(?:une?|urgence)\b)|comp[ée]tent|"
+    r"territorialement)\b)",
     re.I,
 )
+# The appeal formula of an act ("peut faire l'objet d'un recours devant le tribunal
+# administratif dans un délai de deux mois", "… dans le ressort duquel…", "Télérecours"):
+# a court nobody has seized yet.
+_APPEAL_FORMULA = re.compile(r"\bd[ée]lai|\bressort\b|t[ée]l[ée]recours|\bR\.?[ \u00a0]*421-", re.I)
 
 
 def _bare_administrative_court(
     text: str, communes: list[Found], organisations: list[Found]
 ) -> list[Found]:
     """The administrative court named without its seat ("Cinq ans plus tard, à Orléans,
-    c'est le Tribunal Administratif qui vient de statuer"): the court of the one
-    department of the communes the page names without doubt, when the page names no
-    administrative court by its seat (then the bare one is most often that one)."""
+    c'est le Tribunal Administratif qui vient de statuer"), when the page names none by
+    its seat (then the bare one is most often that one): the court of the one prefecture
+    its sentence names ("…contre la préfecture des Bouches-du-Rhône"), else of the one
+    department of
+    the communes the page names without doubt, else of those its sentence names. Not the
+    court of an act's appeal formula, and not against a region the sentence names
+    ("…dans les lycées de la région PACA" on a page that only names Paris)."""
     if any(o.value.startswith("Tribunal administratif") for o in organisations):
         return []
+    matches = list(_BARE_ADMINISTRATIVE_COURT.finditer(text))
+    if not matches or _CADA_OPINION.search(text):  # most pages
+        return []
+    g = gazetteer()
+    everywhere = _sure_departments(communes)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    for match in matches:
+        left, right = _sentence_bounds(ends, match.start(), match.end(), len(text))
+        sentence = text[left:right]
+        if _APPEAL_FORMULA.search(sentence):
+            continue
+        named = {
+            code
+            for o in organisations
+            if left <= o.start < right and o.value.startswith("Préfecture ")
+            for code, entry in g.department_by_code.items()
+            if o.value == _prefecture_value(entry)
+        }
+        departments = named if len(named) == 1 else everywhere
+        if len(departments) > 1:
+            # Places in several departments: the one its own sentence names ("Cinq ans
+            # plus tard, à Orléans, c'est le Tribunal Administratif", after Saint-Étienne's
+            # case).
+            departments = _sure_departments([c for c in communes if left <= c.start < right])
+        if len(departments) != 1:
+            continue
+        code = next(iter(departments))
+        sentence_key = key(sentence)
+        regions = {
+            g.region_departments.get(m.group(), frozenset())
+            for m in g.area_key_pattern.finditer(sentence_key)
+            if not g.area_keys[m.group()]
+        }
+        seat = _ADMINISTRATIVE_COURT_OF.get(code)
+        if seat is None or any(code not in region for region in regions if region):
+            continue
+        of = "d'" if key(seat)[:1] in "aeiouy" else "de "
+        value = f"Tribunal administratif {of}{seat}"
+        return [Found("organisation", match.group(), value, *match.span(), 0.6)]
+    return []
     matches = list(_BARE_ADMINISTRATIVE_COURT.finditer(text))
     if not matches or _CADA_OPINION.search(text):  # most pages
         return []
@@ -3335,6 +3389,23 @@ def _placed_departments(found: Iterable[Found]) -> set[str]:
     }
 
 
+def _departments_named_in(sentence: str) -> set[str]:
+    """The codes of the departments `sentence` names by their names ("Dans le Var"; not
+    "Romans-sur-Isère", nor "la somme de 30 000 euros")."""
+    g = gazetteer()
+    sentence_key = key(sentence)
+    return {
+        g.area_keys[m.group()]
+        for m in g.area_key_pattern.finditer(sentence_key)
+        if g.area_keys[m.group()]  # (a region's name has no code)
+        and not re.search(r"\b(?:sur|sous|les|lez|en)\s+\Z", sentence_key[: m.start()])
+        and (
+            (written := _AREA_AS_WRITTEN.get(g.area_keys[m.group()])) is None
+            or written.search(sentence)
+        )
+    }
+
+
 def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[Found]:
     """A Région or a Département the sentence says funds without naming it: the one the
     page names, else the one of all the document's places."""
@@ -3356,7 +3427,15 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     matches += _FUNDING_OF_BODY.finditer(text)
     matches += _LOWER_BODY_FUNDS.finditer(text)
     matches += _LOWER_BODY_SHARE.finditer(text)
-    matches += _CHARGED_TO_BODY.finditer(text)
+    # "le reste à charge du département": a cost borne, funding by itself (not a court's
+    # costs, a wish, a denial).
+    charged = [
+        m
+        for m in _CHARGED_TO_BODY.finditer(text)
+        if not _NOT_CHARGED_BEFORE.search(text[max(0, m.start() - 120) : m.start()])
+        and not _NEGATION_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+    ]
+    matches += charged
     # Its own negation, not any verb of the sentence ("que devait financer l'État, n'a
     # jamais été cofinancé par la région").
     matches += [
@@ -3376,7 +3455,11 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     for match in sorted(matches, key=lambda m: m.start()):
         if sentence_ends is None:
             sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        if not _funding_near(text, sentence_ends, match.start(), match.end()):
+        if match in charged:
+            left, right = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
+            if _COURT_COSTS.search(text, left, min(len(text), right + 40)):
+                continue
+        elif not _funding_near(text, sentence_ends, match.start(), match.end()):
             continue
         # "la commune a versé 3 000 euros à la Région": the body is paid, it does not fund.
         if _paid_before(text, match.start()):
@@ -3410,19 +3493,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
                 # "La commune de la Somme a profité de l'aide du conseil départemental":
                 # the one department of the document its sentence names.
                 left, right = _sentence_bounds(sentence_ends, match.start(), match.end(), len(text))
-                sentence = text[left:right]
-                sentence_key = key(sentence)
-                said = {
-                    g.area_keys[m.group()]
-                    for m in g.area_key_pattern.finditer(sentence_key)
-                    # Not "Romans-sur-Isère", "Aurec-sur-Loire".
-                    if not re.search(r"\b(?:sur|sous|les|lez|en)\s+\Z", sentence_key[: m.start()])
-                    # Not "la somme de 30 000 euros".
-                    and (
-                        (written := _AREA_AS_WRITTEN.get(g.area_keys[m.group()])) is None
-                        or written.search(sentence)
-                    )
-                } & departments
+                said = _departments_named_in(text[left:right]) & departments
                 if len(said) == 1:
                     local = said
         local_regions = {g.department_regions.get(code) for code in local} - {None}
@@ -3516,7 +3587,16 @@ _FUNDED_BY_BODY = re.compile(
 # "le reste à charge du département": the body that bears the cost, in lower case.
 _CHARGED_TO_BODY = re.compile(
     r"\bà\s+(?:la\s+)?charge\s+(?:du|de\s+la)\s+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b"
-    r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b))",
+    r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b|"
+    r"s['’]\s*[ée]l[èe]v))",
+    re.I,
+)
+# Not a cost the body bears: "et non à la charge du département", a wish or a request
+# ("le maire souhaite que… soit à la charge du département"), a conditional ("seraient à
+# la charge").
+_NOT_CHARGED_BEFORE = re.compile(
+    r"(?:\b(?:non|pas|plus|jamais)|\b(?:souhait|demand|r[ée]clam|exig|voudr|veu[lt]|propos|"
+    r"sugg[èe]r)\w*[^.;]{0,60}\bque\b[^.;]*|\b\w+(?:rait|raient))\s+(?:[êe]tre\s+)?\Z",
     re.I,
 )
 # "financé par l'État, la région et le département": the bodies of a list of funders
@@ -3802,6 +3882,12 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     # or tagged by spaCy after one.
     for match in _COMPANY_CUE.finditer(text):
         raw, at = match["name"], match.start("name")
+        # "la SEM Mercredi dernier", "la SPL Jean-Luc Martin": a public company's form
+        # before a word of the sentence or a person.
+        if match["public"] and (
+            key(raw.split()[0]) in _SENTENCE_WORDS or "PER" in labels.at(at, match.end("name"))
+        ):
+            continue
         # "l'usine Plysorol de Magenta", "le magasin Leclerc de Brive": the company's
         # premises in a town.
         premises = _PREMISES_IN_TOWN.fullmatch(raw)
@@ -4248,11 +4334,20 @@ def _company_cues(text: str) -> list[int]:
 # "la société Chausséa", "l'entreprise « Acme »", "SAS MC Donald's Pole Sud": a name in
 # capitals after the cue, its legal form left out of the value.
 # Also in small letters, as the press and the courts write them ("la Selarl Genesis",
-# "la Sarl Dupont"), and the public companies and groupings ("la SEM Vercors
-# restauration", "la SPL Ti Baba", "le GIE Ouvoimoja").
+# "la Sarl Dupont").
 _LEGAL_FORM = (
-    r"(?-i:SASU|SAS|SARL|EURL|SNC|SA|SCOP|SCP|SELARL|SELAS|Sasu|Sarl|Eurl|Scop|Selarl|Selas|"
-    r"SEML|SEM|SPL|GIE|SCI)"
+    r"(?-i:SASU|SAS|SARL|EURL|SNC|SA|SCOP|SCP|SELARL|SELAS|Sasu|Sarl|Eurl|Scop|Selarl|Selas)"
+)
+# Public companies and groupings: only after an article ("la SEM Vercors restauration",
+# "le GIE Ouvoimoja"), on the same line, and not before a word that goes on with the
+# sentence or a person's name (see `_organisations`).
+_PUBLIC_FORM = r"(?-i:SEML|SEM|SPL|GIE|SCI)"
+# Capitalised words that open a clause or a table's cell, no company's name.
+_SENTENCE_WORDS = frozenset(
+    "lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai "
+    "juin juillet aout septembre octobre novembre decembre en dans depuis selon pour par "
+    "avec sans sur sous apres avant lors article vu montant total ce cette ces il elle ils "
+    "elles on si mais et ou donc car".split()
 )
 # "l'entreprise brestoise Volstage", "la société américaine Clearview": one word in lower
 # case between the cue and the name, not a small word ("la société a Nice…").
@@ -4317,9 +4412,12 @@ _COMPANY_CUE = re.compile(
     # its company's name, "Sedeca (SA)\nDéfendeur".
     + r"\)?\s+|(?<=\()"
     + _LEGAL_FORM
-    + r"\)[ \u00a0]+)[«\"“]?\s*"
+    + r"\)[ \u00a0]+|(?<![\w-])(?:la|le|une|un|du|au|de[ \u00a0]+la|l['’])[ \u00a0]*"
+    + rf"(?P<public>{_PUBLIC_FORM})[ \u00a0]+)[«\"“]?[ \u00a0]*"
     r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’-]*(?:\.\w+)*"
-    r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|de|du|des|et)){0,4}"
+    # ("la SEM Nice Côte d'Azur": a name's particle glued to its word.)
+    r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|(?:des|du|de|et)(?![\w'’])|"
+    r"d['’](?-i:[A-ZÀ-Ý])[\w&'’-]*)){0,4}"
     # "la société Allwan security, basée…", "la PME Frégate sécurité, spécialiste…": a
     # trade's word in lower case ends the name when the name ends there.
     # Or before the small words that go on with the sentence ("la SEM Vercors restauration

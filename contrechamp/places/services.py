@@ -70,13 +70,12 @@ def _read_geo() -> dict[str, Geo]:
 # Names communes go by that the official list writes otherwise: New Caledonia's
 # Boulouparis, as the town and the territory's press write it, is "Bouloupari" in the COG;
 # Berck is "Berck-sur-Mer" on its own signs and in the press; Le Touquet-Paris-Plage is
-# "Le Touquet"; Cherbourg-en-Cotentin, since 2016, is still "Cherbourg" to its readers
-# (no commune bears any of these names).
+# "Le Touquet" (no commune bears either name). (Cherbourg, a former commune, is in the
+# list already.)
 USUAL_NAMES = [
     ("Boulouparis", "98802"),
     ("Berck-sur-Mer", "62108"),
     ("Le Touquet", "62826"),
-    ("Cherbourg", "50129"),
 ]
 
 

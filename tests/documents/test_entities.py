@@ -4565,17 +4565,6 @@ def test_an_administrative_court_named_without_its_seat(text, expected):
             "À Amiens, le transport scolaire est à la charge de la région.",
             {"Région Hauts-de-France"},
         ),
-        # "mettre la main à la poche": paying.
-        (
-            "À Toulon, la Région mettra également la main à la poche pour l'équipement "
-            "des polices municipales.",
-            {"Région Provence-Alpes-Côte d'Azur"},
-        ),
-        (
-            "À Toulon, la Région ne mettra pas la main à la poche pour l'équipement des "
-            "polices municipales.",
-            set(),
-        ),
         # A service, not the body; or no longer borne.
         ("À Amiens, les frais sont à la charge du département de police.", set()),
         ("À Amiens, le transport scolaire n'est plus à la charge de la région.", set()),
@@ -4595,7 +4584,6 @@ def test_a_cost_borne_by_a_body(text, expected):
         ),
         ("Des feux d'artifice à Berck, Étaples et au Touquet.", {"62108", "62826", "62318"}),
         ("Le festival va de Cabourg au Touquet-Paris-Plage.", {"14117", "62826"}),
-        ("Des caméras à Cherbourg.", {"50129"}),
     ],
 )
 def test_the_usual_name_of_a_commune(text, expected):
@@ -4659,3 +4647,153 @@ def test_europe_that_gives_money(text, expected):
 )
 def test_a_local_technopolice_group(text, expected):
     assert values(text, "organisation") == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A public company's form before a person, a word of the sentence, a line's end
+        # or a table's heading.
+        (
+            "Selon le directeur de la SEM Thierry Durand, le chantier sera achevé en juin "
+            "à Valence.",
+            "organisation",
+            set(),
+        ),
+        (
+            "Le conseil municipal de Chambéry approuve la participation de la commune au "
+            "capital de la SPL\nArticle 3 : Le maire est chargé de l'exécution.",
+            "organisation",
+            set(),
+        ),
+        (
+            "Vu la délibération approuvant les statuts de la SPL\nVu le code général des "
+            "collectivités territoriales,",
+            "organisation",
+            set(),
+        ),
+        ("Participation SEM Montant 12 000 € Commune de Valence", "organisation", set()),
+        ("Le rapport cite la SEM En 2019 sur les parkings de Tours.", "organisation", set()),
+        (
+            "Le conseil d'administration de la SEM Mercredi dernier a validé l'achat de "
+            "caméras pour Besançon.",
+            "organisation",
+            set(),
+        ),
+        # A name's small words and its glued particle.
+        (
+            "La SEML Route des Lasers a financé les caméras de Bordeaux.",
+            "organisation",
+            {"Route des Lasers"},
+        ),
+        ("La SEM Nice Côte d'Azur a été dissoute en 2015.", "organisation", {"Nice Côte d'Azur"}),
+        (
+            "La SCI Les Jardins du Port a demandé l'autorisation d'installer deux caméras.",
+            "organisation",
+            {"Les Jardins du Port"},
+        ),
+        # A commune that bears the cost alone; the Région refused.
+        (
+            "La commune de Dinan supporte seule les 80 000 € de travaux, la Région Bretagne "
+            "ayant refusé toute aide.",
+            "funder",
+            set(),
+        ),
+        # The appeal formula of an act names no court that acted.
+        (
+            "Le présent arrêté du maire de Roubaix peut faire l'objet d'un recours devant le "
+            "tribunal administratif dans un délai de deux mois à compter de sa publication.",
+            "organisation",
+            set(),
+        ),
+        (
+            "Le présent arrêté du maire de Tourcoing peut faire l'objet d'un recours "
+            "contentieux devant le tribunal administratif dans le ressort duquel se trouve "
+            "le siège de l'autorité.",
+            "organisation",
+            set(),
+        ),
+        # The prefecture its sentence names, not the association's seat.
+        (
+            "Installée à Paris, La Quadrature du Net a obtenu la suspension des drones : le "
+            "tribunal administratif a donné raison à l'association contre la préfecture des "
+            "Bouches-du-Rhône.",
+            "organisation",
+            {
+                "La Quadrature du Net",
+                "Préfecture des Bouches-du-Rhône",
+                "Tribunal administratif de Marseille",
+            },
+        ),
+        # Overseas, and a court seized "d'une demande".
+        (
+            "À Nouméa, le tribunal administratif a annulé la délibération sur les caméras.",
+            "organisation",
+            {"Tribunal administratif de Nouvelle-Calédonie"},
+        ),
+        (
+            "À Mulhouse, les requérants ont saisi le tribunal administratif d'une demande "
+            "d'annulation.",
+            "organisation",
+            {"Tribunal administratif de Strasbourg"},
+        ),
+        # Court costs, a denial, a wish, a conditional, a refused request: no funding.
+        (
+            "Il y a lieu de mettre à la charge du département, partie perdante dans "
+            "l'affaire des caméras du collège d'Amiens, la somme de 1 500 euros.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Amiens, les dépens sont laissés à la charge du département.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Amiens, les caméras sont à la charge de la commune et non à la charge du "
+            "département.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Amiens, le maire souhaite que l'entretien soit à la charge du département, "
+            "qui refuse.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Amiens, les caméras du collège seraient à la charge du département ; il n'en "
+            "est rien.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Abbeville, le maire a demandé que les caméras soient à la charge de la "
+            "région, ce que la Région Hauts-de-France a refusé.",
+            "funder",
+            set(),
+        ),
+        (
+            "À Amiens, le reste à charge du département s'élève à 20 000 € pour les "
+            "caméras du collège.",
+            "funder",
+            {"Département de la Somme"},
+        ),
+        # "mettre la main à la poche" (taken back: any Région in the sentence became a
+        # funder, a pickpocket's hand too).
+        (
+            "À Abbeville, le voleur a mis la main à la poche d'un passant, filmé par la "
+            "caméra installée par la Région Hauts-de-France.",
+            "funder",
+            set(),
+        ),
+        # A court's seat keeps its commune's whole name.
+        (
+            "Le tribunal judiciaire de Cherbourg a condamné l'auteur des dégradations.",
+            "organisation",
+            {"Tribunal judiciaire de Cherbourg-en-Cotentin"},
+        ),
+    ],
+)
+def test_what_the_review_of_the_seventeenth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
