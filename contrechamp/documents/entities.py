@@ -1401,7 +1401,7 @@ _NAMED_AFTER_PLACE = re.compile(
     r"lacs?|tunnels?|viaducs?|barrages?|"
     # A metropolis is an intercommunality ("la métropole européenne de Lille").
     r"m[ée]tropole(?:\s+europ[ée]enne)?|"
-    r"rond-point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunaux|tribunal(?:\s+"
+    r"rond[- ]point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunaux|tribunal(?:\s+"
     r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance|"
     r"\s+de\s+commerce|\s+d['’]\s*instance|\s+de\s+police|\s+pour\s+enfants)?|"
     r"conseil\s+de\s+prud['’]\s*hommes|cour\s+d['’]\s*assises|"

@@ -4597,6 +4597,8 @@ def test_the_usual_name_of_a_commune(text, expected):
         ("Une voie verte au bord du lac d’Annecy a été mise en service.", set()),
         ("Des bouées sur le lac du Bourget cet été.", set()),
         ("Des pass pour le tunnel de Fréjus sont disponibles à l'office de tourisme.", set()),
+        # A roundabout, its dash left out.
+        ("À Tarbes, une caméra au rond point de Cognac.", {"65440"}),
         ("Travaux à proximité du barrage de Golinhac, sur la commune du Nayrac.", {"12172"}),
         # The town named besides.
         ("À Annecy, une voie verte au bord du lac d’Annecy.", {"74010"}),
