@@ -4420,10 +4420,10 @@ _COMPANY_CUE = re.compile(
     r"d['’](?-i:[A-ZÀ-Ý])[\w&'’-]*)){0,4}"
     # "la société Allwan security, basée…", "la PME Frégate sécurité, spécialiste…": a
     # trade's word in lower case ends the name when the name ends there.
-    # Or before the small words that go on with the sentence ("la SEM Vercors restauration
-    # ainsi que…", "la société Dupont sécurité qui…").
+    # Or before a relative or "ainsi que" ("la SEM Vercors restauration ainsi que…", "la
+    # société Dupont sécurité qui…"; not before a verb: "la société Acme services a gagné").
     r"(?:[ \u00a0](?:" + "|".join(_TRADE_WORDS) + r")(?=[ \u00a0]*(?:[,;:.()–]|$)|"
-    r"[ \u00a0]+(?:ainsi|qui|dont|et|pour|a|est|sera|avait)[ \u00a0]))?))",
+    r"[ \u00a0]+(?:ainsi|qui|dont)[ \u00a0]))?))",
     re.IGNORECASE | re.MULTILINE,
 )
 # A partner's name: capitalised words with their dashes and particles ("Salve de
