@@ -2008,29 +2008,6 @@ def _bare_administrative_court(
         value = f"Tribunal administratif {of}{seat}"
         return [Found("organisation", match.group(), value, *match.span(), 0.6)]
     return []
-    matches = list(_BARE_ADMINISTRATIVE_COURT.finditer(text))
-    if not matches or _CADA_OPINION.search(text):  # most pages
-        return []
-    everywhere = _sure_departments(communes)
-    ends: list[int] | None = None
-    for match in matches:
-        departments = everywhere
-        if len(departments) > 1:
-            # Places in several departments: the one its own sentence names ("Cinq ans
-            # plus tard, à Orléans, c'est le Tribunal Administratif", after Saint-Étienne's
-            # case).
-            if ends is None:
-                ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-            left, right = _sentence_bounds(ends, match.start(), match.end(), len(text))
-            departments = _sure_departments([c for c in communes if left <= c.start < right])
-        seat = (
-            _ADMINISTRATIVE_COURT_OF.get(next(iter(departments))) if len(departments) == 1 else None
-        )
-        if seat is not None:
-            of = "d'" if key(seat)[:1] in "aeiouy" else "de "
-            value = f"Tribunal administratif {of}{seat}"
-            return [Found("organisation", match.group(), value, *match.span(), 0.6)]
-    return []
 
 
 # The number a prefecture gives its acts in its recueil: its department's code, the date,
