@@ -1396,9 +1396,6 @@ _NAMED_AFTER_PLACE = re.compile(
     r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
     r"square|parc|jardin|pont|espaces?|pr[ée]fectures?|"
     r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|col|ch[âa]teau|"
-    # A lake, a tunnel, a dam named after a town or a mountain ("le lac d'Annecy", "le
-    # lac du Bourget", "le tunnel de Fréjus" in Savoie, "le barrage de Golinhac").
-    r"lacs?|tunnels?|viaducs?|barrages?|"
     # A metropolis is an intercommunality ("la métropole européenne de Lille").
     r"m[ée]tropole(?:\s+europ[ée]enne)?|"
     r"rond[- ]point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunaux|tribunal(?:\s+"
@@ -1424,7 +1421,13 @@ _NAMED_AFTER_PLACE = re.compile(
     r"(?-i:\b(?:JOP?(?:[ \u00a0]+\d{4})?|OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
     # Intercommunal syndicates ("le SIVOS de La Baronnie").
     r"TGI|SIVOS|SIVOM|SIVU|SIRP|SIAEP|SMICTOM|SICTOM|SIEA|SDEHG)))\s+"
-    r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$",
+    r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$"
+    # A lake, a tunnel, a dam named after a town or a mountain ("le lac d'Annecy", "le
+    # lac du Bourget", "le tunnel de Fréjus" in Savoie, "le barrage de Golinhac"): one,
+    # its preposition on the same line (not "Aiguebelette-le-Lac" ending a line of a
+    # list, nor "les tunnels de Marseille", the city's own, nor its roadblocks).
+    r"|(?<![\w-])(?:lac|tunnel|viaduc|barrage)[ \u00a0]+(?:de[ \u00a0]+la[ \u00a0]+|"
+    r"de[ \u00a0]+l['’][ \u00a0]*|du[ \u00a0]+|de[ \u00a0]+|d['’][ \u00a0]*)$",
     re.I,
 )
 _STATION_BEFORE = re.compile(r"\bgare[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)?\Z", re.I)
@@ -1533,8 +1536,11 @@ _NEGATION_BEFORE = re.compile(
 # l'article L. 761-1", "condamne la Région à lui verser"): no funding.
 _COURT_COSTS = re.compile(
     r"L\.?[ \u00a0]*761-1|frais[ \u00a0]+irr[ée]p[ée]tibles|\bcondamn\w*[^.;]{0,60}\bvers|"
-    # "les dépens sont laissés à la charge du département", "partie perdante".
-    r"\bd[ée]pens\b|partie[ \u00a0]+perdante",
+    # "les dépens sont laissés à la charge du département", "partie perdante", an
+    # expertise's fees, "frais de justice", a judgment's "mis à la charge".
+    r"\bd[ée]pens\b|partie[ \u00a0]+perdante|frais[ \u00a0]+(?:de[ \u00a0]+justice|"
+    r"d['’][ \u00a0]*expertise|expos[ée]s)|honoraires|"
+    r"\bmis(?:e|es)?[ \u00a0]+à[ \u00a0]+la[ \u00a0]+charge",
     re.I,
 )
 
@@ -1731,7 +1737,6 @@ class _Page:
         found += organisations
         found += _bodies_that_fund(text, found, context)
         found += _named_funds(text, found)
-        found += _europe_that_funds(text)
         found += _intercommunalities_that_fund(text, found)
         found += technologies
         found += _amounts(text)
@@ -1933,8 +1938,8 @@ _ADMINISTRATIVE_COURT_OF = {
         "Saint-Pierre-et-Miquelon": "975",
         "Saint-Barthélemy": "977",
         "Saint-Martin": "978",
-        "Wallis-et-Futuna": "986",
-        "Polynésie française": "987",
+        "Mata-Utu": "986",
+        "la Polynésie française": "987",
         "Nouvelle-Calédonie": "988",
     }.items()
     for code in codes.split()
@@ -1952,7 +1957,15 @@ _BARE_ADMINISTRATIVE_COURT = re.compile(
 # The appeal formula of an act ("peut faire l'objet d'un recours devant le tribunal
 # administratif dans un délai de deux mois", "… dans le ressort duquel…", "Télérecours"):
 # a court nobody has seized yet.
-_APPEAL_FORMULA = re.compile(r"\bd[ée]lai|\bressort\b|t[ée]l[ée]recours|\bR\.?[ \u00a0]*421-", re.I)
+_APPEAL_FORMULA = re.compile(
+    r"\bd[ée]lai|dans[ \u00a0]+le[ \u00a0]+ressort|t[ée]l[ée]recours|\bR\.?[ \u00a0]*421-|"
+    r"\b(?:deux|2)[ \u00a0]+mois|d[ée]f[ée]r[ée]|"
+    r"susceptible[ \u00a0]+(?:de|d['’])[ \u00a0]*(?:un[ \u00a0]+)?recours|"
+    r"voies?[ \u00a0]+(?:et[ \u00a0]+d[ée]lais[ \u00a0]+)?de[ \u00a0]+recours|"
+    r"exc[èe]s[ \u00a0]+de[ \u00a0]+pouvoir|"
+    r"juge[ \u00a0]+de[ \u00a0]+droit[ \u00a0]+commun",
+    re.I,
+)
 
 
 def _bare_administrative_court(
@@ -3410,7 +3423,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
         m
         for m in _CHARGED_TO_BODY.finditer(text)
         if not _NOT_CHARGED_BEFORE.search(text[max(0, m.start() - 120) : m.start()])
-        and not _NEGATION_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+        and not _NEGATED_CLAUSE.search(text[max(0, m.start() - 160) : m.start()])
     ]
     matches += charged
     # Its own negation, not any verb of the sentence ("que devait financer l'État, n'a
@@ -3573,9 +3586,13 @@ _CHARGED_TO_BODY = re.compile(
 # la charge").
 _NOT_CHARGED_BEFORE = re.compile(
     r"(?:\b(?:non|pas|plus|jamais)|\b(?:souhait|demand|r[ée]clam|exig|voudr|veu[lt]|propos|"
-    r"sugg[èe]r)\w*[^.;]{0,60}\bque\b[^.;]*|\b\w+(?:rait|raient))\s+(?:[êe]tre\s+)?\Z",
+    r"sugg[èe]r|craint|craign|esp[èe]r|oppos|anormal|refus)\w*[^.;]{0,60}\b(?:que|qu['’]|ce)\b"
+    r"[^.;]*|\b\w+(?:rait|raient)|\bdev(?:ait|aient))\s+(?:(?:[êe]tre|rester|demeurer)\s+)?\Z",
     re.I,
 )
+# A negation of the clause farther before ("Il n'est absolument pas prévu, à ce stade, que
+# ce coût soit à la charge du département").
+_NEGATED_CLAUSE = re.compile(r"\b(?:pas|jamais|aucun\w*|non)\b[^.;]*\Z", re.I)
 # "financé par l'État, la région et le département": the bodies of a list of funders
 # after "par" (its items the funders a council names; each body in lower case ends its
 # item, as above).
@@ -3713,29 +3730,6 @@ def _intercommunalities_that_fund(text: str, found: list[Found]) -> list[Found]:
     return result
 
 
-# "une aide financière de l'Europe", "financé par l'Europe à 50 %", "les fonds de
-# l'Europe": Europe giving money is the European Union (not "le cœur de l'Europe", "la
-# Maison de l'Europe").
-_EUROPE_FUNDS = re.compile(
-    r"(?:\b(?:aides?|subventions?|financements?|cofinancements?|fonds|soutiens?|cr[ée]dits|"
-    r"participations?|enveloppes?|dotations?)(?:[ \u00a0]+financi[èe]res?)?[ \u00a0]+de|"
-    r"\b(?:co)?financ[ée]e?s?(?:[ \u00a0]+(?:à|a)[ \u00a0]+(?:hauteur[ \u00a0]+de[ \u00a0]+)?"
-    r"\d+(?:[,.]\d+)?[ \u00a0]*%)?[ \u00a0]+par)"
-    r"[ \u00a0]+(?P<body>l['’][ \u00a0]*Europe)\b(?![ \u00a0]+(?:de|du|des|d['’])\b|-)"
-)
-
-
-def _europe_that_funds(text: str) -> list[Found]:
-    """The European Union as the sentence names it when it gives money: "l'Europe"."""
-    if "Europe" not in text:  # most pages
-        return []
-    return [
-        Found("funder", m["body"], "Union européenne", *m.span("body"), 0.6)
-        for m in _EUROPE_FUNDS.finditer(text)
-        if not _NEGATION_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
-    ]
-
-
 def _named_funds(text: str, found: list[Found]) -> list[Found]:
     """Funds and programmes the gazetteer does not know, by their name: a fund named with
     capitals ("Fonds Départemental de Solidarité Rurale": "FDSR", its initials, unless an
@@ -3862,7 +3856,11 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
         # "la SEM Mercredi dernier", "la SPL Jean-Luc Martin": a public company's form
         # before a word of the sentence or a person.
         if match["public"] and (
-            key(raw.split()[0]) in _SENTENCE_WORDS or "PER" in labels.at(at, match.end("name"))
+            key(raw).split()[0] in _SENTENCE_WORDS
+            or "PER" in labels.at(at, match.end("name"))
+            # A heading in capitals, a table's row ("la SEM Ville de Nice 51 %").
+            or match.group().isupper()
+            or re.search(r"\d", raw)
         ):
             continue
         # "l'usine Plysorol de Magenta", "le magasin Leclerc de Brive": the company's
@@ -3961,7 +3959,11 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
     for match in _TECHNOPOLICE_OF_TOWN.finditer(text) if "Technopolice" in text else ():
         start, end = match.span()
         town = gazetteer().communes.get(key(match["town"]))
-        if not town or any(f.start < end and start < f.end for f in found):
+        if (
+            not town
+            or town[0].population < _TECHNOPOLICE_TOWN_POPULATION
+            or any(f.start < end and start < f.end for f in found)
+        ):
             continue
         value = f"Technopolice {town[0].name}"
         found.append(Found("organisation", match.group(), value, start, end, 0.6))
@@ -4324,7 +4326,8 @@ _SENTENCE_WORDS = frozenset(
     "lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai "
     "juin juillet aout septembre octobre novembre decembre en dans depuis selon pour par "
     "avec sans sur sous apres avant lors article vu montant total ce cette ces il elle ils "
-    "elles on si mais et ou donc car".split()
+    "elles on si mais et ou donc car hier aujourd hui demain enfin desormais ensuite puis "
+    "ainsi cependant toutefois ville commune".split()
 )
 # "l'entreprise brestoise Volstage", "la société américaine Clearview": one word in lower
 # case between the cue and the name, not a small word ("la société a Nice…").
@@ -4494,8 +4497,13 @@ _FIELD_COLLECTIVE = re.compile(
 _FIELD_WORD = re.compile(r"vid[ée]o|cam[ée]ra|surveillance|flicage", re.I)
 _TECHNOPOLICE_OF_TOWN = re.compile(
     r"(?<![\w-])Technopolice[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)?"
-    r"(?P<town>[A-ZÀ-Ý][\w'’]*(?:-[\w'’]+)*)"
+    r"(?P<town>(?:(?:Le|La|Les)[ \u00a0]+|L['’])?[A-ZÀ-Ý][\w'’]*(?:-[\w'’]+)*)"
+    # (Not "Technopolice Grand Est": a name of more words.)
+    r"(?![ \u00a0]+[A-ZÀ-Ý]|[\w'’-])"
 )
+# The local groups are a city's: a town of that size or more ("Technopolice Mars 2024" is
+# the month, not the village of the Loire).
+_TECHNOPOLICE_TOWN_POPULATION = 20000
 _KNOWN_AS = re.compile(
     r",?[ \u00a0]+(?:dite|dit|d[ée]nomm[ée]e|ci-apr[èe]s[ \u00a0]+d[ée]nomm[ée]e|alias)"
     r"[ \u00a0]+[«\"“]?[ \u00a0]*"
@@ -4700,7 +4708,11 @@ def _institutions(text: str) -> list[Found]:
         elif match["overseas_court"]:
             territory = " ".join(match["territory"].split())
             territory = territory[0].upper() + territory[1:]
-            of = "de la " if key(territory) in ("guadeloupe", "martinique", "guyane") else "de "
+            of = (
+                "de la "
+                if key(territory) in ("guadeloupe", "martinique", "guyane", "polynesie francaise")
+                else "de "
+            )
             value = f"Tribunal administratif {of}{territory}"
         elif match["court"]:
             court = _COURTS[key(match["court"])]

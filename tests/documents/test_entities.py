@@ -4612,26 +4612,6 @@ def test_a_lake_a_tunnel_or_a_dam_named_after_a_town(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # Europe giving money is the European Union.
-        (
-            "Leader est une aide financière de l’Europe pour soutenir des projets ruraux.",
-            {"Union européenne"},
-        ),
-        ("Le projet est financé à 50 % par l'Europe.", {"Union européenne"}),
-        # Not a place, a house or an area of Europe; not refused.
-        ("C'est le coeur de l'Europe que l'entreprise a choisi.", set()),
-        ("La Maison de l'Europe dans l'Eure a reçu une subvention.", set()),
-        ("Le projet n'a reçu aucune aide de l'Europe.", set()),
-        ("Des fonds de l'Europe de l'Est.", set()),
-    ],
-)
-def test_europe_that_gives_money(text, expected):
-    assert values(text, "funder") == expected
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
         # A local group of the Technopolice campaign, by its town.
         (
             "La LDH, l’Union syndicale Solidaires 34 et le collectif Technopolice "
@@ -4798,4 +4778,156 @@ def test_a_local_technopolice_group(text, expected):
     ],
 )
 def test_what_the_review_of_the_seventeenth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A commune's own "Lac" at a line's end; a town's tunnels; a roadblock.
+        (
+            "Communes membres :\nAiguebelette-le-Lac\nNovalaise\nLépin-le-Lac\n"
+            "Saint-Alban-de-Montbel",
+            "commune",
+            {"73001", "73191", "73145", "73219"},
+        ),
+        ("Le Bourget-du-Lac\nChambéry\nAix-les-Bains", "commune", {"73051", "73065", "73008"}),
+        ("Au bord du lac\nAnnecy installe des caméras.", "commune", {"74010"}),
+        (
+            "Les tunnels de Marseille sont équipés de caméras reliées au centre de supervision.",
+            "commune",
+            {"13055"},
+        ),
+        (
+            "Les barrages de Nantes ont été levés par les gendarmes après la manifestation.",
+            "commune",
+            {"44109"},
+        ),
+        # Europe's money, taken back: refused, wished for, or political support.
+        (
+            "L'aide de l'Europe a été refusée à la commune de Calais pour ses caméras.",
+            "funder",
+            set(),
+        ),
+        (
+            "Le maire de Nice a rappelé le soutien de l'Europe à l'Ukraine lors du conseil.",
+            "funder",
+            set(),
+        ),
+        # Technopolice: a name of more words, a month, a town with its article.
+        (
+            "Le collectif Technopolice Grand Est a publié une carte des caméras de Metz.",
+            "organisation",
+            set(),
+        ),
+        ("La campagne Technopolice Mars 2024 a recensé 40 villes.", "organisation", set()),
+        (
+            "Le collectif Technopolice Le Havre dénonce les caméras du port.",
+            "organisation",
+            {"Technopolice Le Havre"},
+        ),
+        # The appeal formula's other wordings.
+        (
+            "La décision peut être contestée devant le tribunal administratif dans les deux "
+            "mois suivant sa notification, indique la mairie de Toulouse.",
+            "organisation",
+            set(),
+        ),
+        (
+            "Commune de Lille.\nLe présent arrêté peut être déféré au tribunal administratif "
+            "dans les deux mois suivant sa publication.",
+            "organisation",
+            set(),
+        ),
+        (
+            "Commune de Nice.\nLa décision est susceptible de recours devant le tribunal "
+            "administratif.",
+            "organisation",
+            set(),
+        ),
+        (
+            "Commune de Nice.\nLe tribunal administratif est le juge de droit commun des "
+            "litiges administratifs.",
+            "organisation",
+            set(),
+        ),
+        # Overseas courts by their names.
+        (
+            "À Papeete, le tribunal administratif a annulé la délibération sur les caméras.",
+            "organisation",
+            {"Tribunal administratif de la Polynésie française"},
+        ),
+        (
+            "Le tribunal administratif de la Polynésie française a annulé la délibération.",
+            "organisation",
+            {"Tribunal administratif de la Polynésie française"},
+        ),
+        # Costs: a fear, a hope, an objection, a plan given up, a negation farther back,
+        # court costs in other words.
+        (
+            "Le maire d'Amiens craint que le surcoût soit à la charge du département.",
+            "funder",
+            set(),
+        ),
+        (
+            "Le maire d'Amiens espère que l'installation sera à la charge du département.",
+            "funder",
+            set(),
+        ),
+        (
+            "Si la subvention était refusée, le reste pourrait rester à la charge du "
+            "département, selon le maire d'Amiens.",
+            "funder",
+            set(),
+        ),
+        (
+            "Il n'est absolument pas prévu, à ce stade des discussions, que ce coût soit à "
+            "la charge du département, indique la mairie d'Amiens.",
+            "funder",
+            set(),
+        ),
+        (
+            "Le maire d'Amiens s'oppose à ce que le coût soit à la charge du département.",
+            "funder",
+            set(),
+        ),
+        (
+            "Les caméras d'Amiens, qui devaient être à la charge du département, ont "
+            "finalement été payées par la commune.",
+            "funder",
+            set(),
+        ),
+        (
+            "Dans le litige avec la commune d'Amiens, les frais et honoraires de "
+            "l'expertise, liquidés et taxés à 3 000 euros, sont mis à la charge du "
+            "département.",
+            "funder",
+            set(),
+        ),
+        (
+            "Le maire d'Amiens a indiqué que les frais de justice seront à la charge du "
+            "département.",
+            "funder",
+            set(),
+        ),
+        # A public company's form in a heading, a table's row, before "Hier".
+        ("LA SEM VERSE 20 000 EUROS À LA COMMUNE DE NICE", "organisation", set()),
+        (
+            "Actionnaires de la SEM Ville de Nice 51 % Caisse des dépôts 20 %",
+            "organisation",
+            {"Caisse des dépôts"},
+        ),
+        (
+            "La création de la SEM Hier soir, le conseil municipal de Nice a voté.",
+            "organisation",
+            set(),
+        ),
+        (
+            "Le rapport de la SEM Aujourd'hui, la ville de Nice compte 40 caméras.",
+            "organisation",
+            set(),
+        ),
+    ],
+)
+def test_what_the_second_review_of_the_seventeenth_session_found(text, kind, expected):
     assert values(text, kind) == expected
