@@ -4403,7 +4403,8 @@ _COMPANY_CUE = re.compile(
     # Or before a relative or "ainsi que" ("la SEM Vercors restauration ainsi que…", "la
     # société Dupont sécurité qui…"; not before a verb: "la société Acme services a gagné").
     r"(?:[ \u00a0](?:" + "|".join(_TRADE_WORDS) + r")(?=[ \u00a0]*(?:[,;:.()–]|$)|"
-    r"[ \u00a0]+(?:ainsi|qui|dont)[ \u00a0]))?))",
+    # (A PDF's line may end after the small word: "ainsi\nque".)
+    r"[ \u00a0]+(?:ainsi|qui|dont)\s))?))",
     re.IGNORECASE | re.MULTILINE,
 )
 # A partner's name: capitalised words with their dashes and particles ("Salve de

@@ -4912,6 +4912,12 @@ def test_what_the_review_of_the_seventeenth_session_found(text, kind, expected):
         ),
         # A public company's form in a heading, a table's row, before "Hier".
         ("LA SEM VERSE 20 000 EUROS À LA COMMUNE DE NICE", "organisation", set()),
+        # (Found by `make run`'s check: a PDF's line ends after "ainsi".)
+        (
+            "Le contrat avait été conclu avec la SEM Vercors restauration ainsi\nque la commune.",
+            "organisation",
+            {"Vercors restauration"},
+        ),
         (
             "Actionnaires de la SEM Ville de Nice 51 % Caisse des dépôts 20 %",
             "organisation",
