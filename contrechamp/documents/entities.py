@@ -1150,7 +1150,79 @@ _AFTER_DE_YEAR = (
 _FOLLOWS_A_YEAR_AFTER_DE = re.compile(_AFTER_DE_YEAR)
 # "de" between a month and its year, when the year is one by what follows it.
 _DE_BEFORE_A_YEAR = rf"(?:de\s+(?={_YEAR_DIGITS}(?!\d){_AFTER_DE_YEAR}))?"
+# The numbers of a date written in words, up to 99 ("vingt et un", "quatre-vingt-dix-neuf").
+_UNITS_IN_WORDS = {
+    "un": 1,
+    "une": 1,
+    "premier": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+}
+_TENS_IN_WORDS = {
+    "vingt": 20,
+    "vingts": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+}
+_NUMBER_WORD = (
+    r"(?:" + "|".join(sorted([*_UNITS_IN_WORDS, *_TENS_IN_WORDS], key=len, reverse=True)) + r"|et)"
+)
+_NUMBER_IN_WORDS = rf"{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*"
+
+
+def _number_in_words(words: str) -> int | None:
+    """The number (0 to 99) `words` writes in French, or None."""
+    tokens = [t for t in re.split(r"[\s-]+", key(words)) if t and t != "et"]
+    total, index = 0, 0
+    if tokens[:2] in (["quatre", "vingt"], ["quatre", "vingts"]):
+        total, index = 80, 2
+    elif tokens and tokens[0] in _TENS_IN_WORDS:
+        total, index = _TENS_IN_WORDS[tokens[0]], 1
+    rest = tokens[index:]
+    # "dix-sept", "soixante-dix-neuf": ten and a unit.
+    if rest[:1] == ["dix"] and len(rest) == 2 and rest[1] in _UNITS_IN_WORDS:
+        rest = [str(10 + _UNITS_IN_WORDS[rest[1]])]
+    if len(rest) > 1:
+        return None
+    if rest:
+        unit = int(rest[0]) if rest[0].isdigit() else _UNITS_IN_WORDS.get(rest[0])
+        if unit is None:
+            return None
+        total += unit
+    return total if 0 <= total <= 99 and tokens else None
+
+
 _DATES = [
+    # A council's or a committee's formal date in words: "L'an deux mille seize, le deux
+    # novembre", "L'an deux mil trois, le vingt sept mars", "L'AN DEUX MIL DIX, ET LE
+    # JEUDI 25 FEVRIER".
+    (
+        "words",
+        re.compile(
+            rf"\bl['’]\s*an\s+(?P<century>deux\s+mil(?:le)?|mil(?:le)?\s+neuf\s+cents?)"
+            rf"(?:[\s-]+(?P<year_words>{_NUMBER_IN_WORDS}))?\s*,?\s*(?:et\s+)?le\s+"
+            r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+            rf"(?P<day>[0-3]?\d(?:er)?|{_NUMBER_IN_WORDS})\s+"
+            r"(?P<month>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|"
+            r"novembre|d[ée]cembre)\b",
+            re.I,
+        ),
+    ),
     # The first day of a pair or a range, its month and year read from the second: "les
     # 20 et 22 novembre 2023", "du 1er juillet au 31 août 2025", "les 3 et 5 mars".
     (
@@ -5120,7 +5192,7 @@ def _dates(text: str, context: Context) -> list[Found]:
                 if any(s < end and start < e for s, e in taken):
                     continue
                 taken.append((start, end))
-                certain = kind in ("day", "english", "numeric", "iso", "month", "first")
+                certain = kind in ("day", "english", "numeric", "iso", "month", "first", "words")
                 found.append(
                     Found("date", text[start:end], value, start, end, 0.9 if certain else 0.7)
                 )
@@ -5133,6 +5205,23 @@ def _date_values(
     """(value, start, end) of the dates one match of `_DATES` names, none if it is not
     a date (31 February, a law's number)."""
     groups = match.groupdict()
+    if kind == "words":
+        year_of = 2000 if key(match["century"]).startswith("deux") else 1900
+        if match["year_words"]:
+            part = _number_in_words(match["year_words"])
+            if part is None:
+                return []
+            year_of += part
+        day_raw = match["day"].lower()
+        day_of = (
+            int(day_raw.removesuffix("er")) if day_raw[:1].isdigit() else _number_in_words(day_raw)
+        )
+        month_of = MONTHS.get(key(match["month"]))
+        try:
+            value = date(year_of, month_of or 0, day_of or 0)
+        except ValueError:
+            return []
+        return [(value.isoformat(), match.start(), match.end())]
     if kind == "year":
         if _REFERENCE_BEFORE.search(text, max(0, match.start() - 12), match.start()):
             return []

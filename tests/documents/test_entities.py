@@ -4937,3 +4937,32 @@ def test_what_the_review_of_the_seventeenth_session_found(text, kind, expected):
 )
 def test_what_the_second_review_of_the_seventeenth_session_found(text, kind, expected):
     assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A council's formal date, in words.
+        (
+            "L'an deux mille seize, le deux novembre, le Conseil Municipal de la Commune de "
+            "Charchigné s'est réuni.",
+            {"2016-11-02"},
+        ),
+        (
+            "L'an Deux Mille quatorze le vingt-six Avril à treize heures trente, le Conseil "
+            "Municipal s'est réuni.",
+            {"2014-04-26"},
+        ),
+        ("L'an deux mil trois, le vingt sept mars, à vingt heures trente.", {"2003-03-27"}),
+        ("L’AN DEUX MIL DIX, ET LE JEUDI 25 FEVRIER A 19H00, LE CONSEIL MUNICIPAL", {"2010-02-25"}),
+        ("L’an deux mille vingt et un, le vendredi vingt-six mars à 19 h 30.", {"2021-03-26"}),
+        ("L'an deux mille quatre, le premier juillet.", {"2004-07-01"}),
+        # No such day; not a year in words.
+        ("L'an deux mille vingt-trois, le trente et un juin.", set()),
+        ("L'an dernier, le conseil s'est réuni.", set()),
+    ],
+)
+def test_a_formal_date_in_words(text, expected):
+    from datetime import date
+
+    assert {v for _, v in found(text, "date", context_on(date(2025, 1, 1)))} == expected
