@@ -1180,9 +1180,10 @@ _TENS_IN_WORDS = {
     "soixante": 60,
 }
 _NUMBER_WORD = (
-    r"(?:" + "|".join(sorted([*_UNITS_IN_WORDS, *_TENS_IN_WORDS], key=len, reverse=True)) + r"|et)"
+    r"(?:" + "|".join(sorted([*_UNITS_IN_WORDS, *_TENS_IN_WORDS], key=len, reverse=True)) + r")"
 )
-_NUMBER_IN_WORDS = rf"{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*"
+# ("et" inside, never first: "L'an deux mille et le trois mars" has no year's part.)
+_NUMBER_IN_WORDS = rf"{_NUMBER_WORD}(?:[\s-]+(?:et[\s-]+)?{_NUMBER_WORD})*"
 
 
 def _number_in_words(words: str) -> int | None:
@@ -1214,13 +1215,16 @@ _DATES = [
     (
         "words",
         re.compile(
-            rf"\bl['’]\s*an\s+(?P<century>deux\s+mil(?:le)?|mil(?:le)?\s+neuf\s+cents?)"
+            # (Opening its sentence or its line: not "Depuis l'an deux mille dix, le premier
+            # mai est chômé", a day of every year.)
+            rf"(?:^|(?<=[.:;!?]))[ \t\u00a0]*\bl['’]\s*an\s+"
+            rf"(?P<century>deux[\s-]+mil(?:le)?|mil(?:le)?[\s-]+neuf[\s-]+cents?)"
             rf"(?:[\s-]+(?P<year_words>{_NUMBER_IN_WORDS}))?\s*,?\s*(?:et\s+)?le\s+"
             r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
             rf"(?P<day>[0-3]?\d(?:er)?|{_NUMBER_IN_WORDS})\s+"
             r"(?P<month>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|"
             r"novembre|d[ée]cembre)\b",
-            re.I,
+            re.I | re.M,
         ),
     ),
     # The first day of a pair or a range, its month and year read from the second: "les
@@ -5221,7 +5225,9 @@ def _date_values(
             value = date(year_of, month_of or 0, day_of or 0)
         except ValueError:
             return []
-        return [(value.isoformat(), match.start(), match.end())]
+        # (The spaces before "L'an", read to find where its sentence starts, are not it.)
+        start = match.start() + len(match.group()) - len(match.group().lstrip())
+        return [(value.isoformat(), start, match.end())]
     if kind == "year":
         if _REFERENCE_BEFORE.search(text, max(0, match.start() - 12), match.start()):
             return []

@@ -4957,6 +4957,13 @@ def test_what_the_second_review_of_the_seventeenth_session_found(text, kind, exp
         ("L’AN DEUX MIL DIX, ET LE JEUDI 25 FEVRIER A 19H00, LE CONSEIL MUNICIPAL", {"2010-02-25"}),
         ("L’an deux mille vingt et un, le vendredi vingt-six mars à 19 h 30.", {"2021-03-26"}),
         ("L'an deux mille quatre, le premier juillet.", {"2004-07-01"}),
+        # Found by its review: "et" before the day; the reform's dashes; a line's start.
+        ("L'an deux mille et le trois mars, le conseil s'est réuni.", {"2000-03-03"}),
+        ("L'an deux-mille-quinze, le deux novembre, le conseil s'est réuni.", {"2015-11-02"}),
+        ("Séance\nL’an deux mille vingt et un, le vingt-six mars à 19 h 30", {"2021-03-26"}),
+        # Not a day of every year in running text.
+        ("D'ici l'an deux mille trente, le six mai deviendra jour de marché.", set()),
+        ("Depuis l'an deux mille dix, le premier mai est un jour chômé.", set()),
         # No such day; not a year in words.
         ("L'an deux mille vingt-trois, le trente et un juin.", set()),
         ("L'an dernier, le conseil s'est réuni.", set()),
