@@ -4973,3 +4973,21 @@ def test_a_formal_date_in_words(text, expected):
     from datetime import date
 
     assert {v for _, v in found(text, "date", context_on(date(2025, 1, 1)))} == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # An event's edition, a term.
+        ("Une vidéoprotection pour l’édition 2016 de la foire.", {"2016"}),
+        ("Le déploiement des caméras se poursuivra jusqu'à 2026.", {"2026"}),
+        ("Les collectivités qui projettent à horizon 2025 un projet de rénovation.", {"2025"}),
+        # A count, a sum.
+        ("Le parc pourra accueillir jusqu'à 2000 personnes.", set()),
+        ("La subvention peut aller jusqu'à 2500 euros.", set()),
+    ],
+)
+def test_a_year_after_an_edition_or_a_term(text, expected):
+    from datetime import date
+
+    assert {v for _, v in found(text, "date", context_on(date(2024, 1, 1)))} == expected
