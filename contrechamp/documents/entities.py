@@ -1382,8 +1382,9 @@ _YEAR_CUE = re.compile(
     r"d[ée]but|fin|d[èe]s|exercices?|budgets?|budg[ée]taires?|administratif|primitif|"
     r"automne|printemps|[ée]t[ée]|hiver|rentr[ée]e|saison|l['’]an|entre|de|"
     r"trimestres?|semestres?|"
-    # An event's edition, a term: "l'édition 2024", "jusqu'à 2026", "à horizon 2025".
-    r"[ée]ditions?|jusqu['’] ?[àa]|horizon|"
+    # An event's edition, a term: "l'édition 2024", "à horizon 2025" (not "jusqu'à 2000
+    # visiteurs", a count; not "Horizon 2020", the European programme).
+    r"[ée]ditions?|(?-i:horizon)|"
     # A programme's year: "la DETR 2015", "l'appel à projets FIPDR 2022".
     r"(?-i:DETR|DSIL|DSID|FIPDR?|FEDER|FNADT)|territoires ruraux)\s+|\()\Z",
     re.I,

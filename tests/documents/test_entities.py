@@ -4980,14 +4980,15 @@ def test_a_formal_date_in_words(text, expected):
     [
         # An event's edition, a term.
         ("Une vidéoprotection pour l’édition 2016 de la foire.", {"2016"}),
-        ("Le déploiement des caméras se poursuivra jusqu'à 2026.", {"2026"}),
         ("Les collectivités qui projettent à horizon 2025 un projet de rénovation.", {"2025"}),
-        # A count, a sum.
-        ("Le parc pourra accueillir jusqu'à 2000 personnes.", set()),
-        ("La subvention peut aller jusqu'à 2500 euros.", set()),
+        # A count after "jusqu'à" (its review: 23 false dates for 7 right ones, left out);
+        # the European programme.
+        ("Le salon pourra accueillir jusqu'à 2000 visiteurs.", set()),
+        ("Les caméras filment jusqu'à 2048 pixels de large.", set()),
+        ("Le projet est financé par le programme Horizon 2020.", set()),
     ],
 )
-def test_a_year_after_an_edition_or_a_term(text, expected):
+def test_a_year_after_an_edition_or_a_horizon(text, expected):
     from datetime import date
 
     assert {v for _, v in found(text, "date", context_on(date(2024, 1, 1)))} == expected
