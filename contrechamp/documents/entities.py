@@ -494,6 +494,10 @@ class Gazetteer:
             key(name): (code, name, a) for code, name, a in self.department_names
         }
         self.department_by_code = {code: (code, name, a) for code, name, a in self.department_names}
+        # "Préfecture du Nord" → "59": the department of a prefecture's value.
+        self.prefecture_departments = {
+            _prefecture_value(entry): code for code, entry in self.department_by_code.items()
+        }
         regions = {key(r): r for r in self.regions}
         regions.update({key(abbreviation): name for abbreviation, name in REGION_SHORT.items()})
         regions.update({key(r): r for r in FORMER_REGIONS})
@@ -753,15 +757,60 @@ _COURT_SEATS = {
     },
     "Cour d'appel": {"aix": "Aix-en-Provence"},
 }
-# The seats of the administrative courts (tribunaux administratifs), as keys. (The
-# overseas courts are named after their territory: "le tribunal de Saint-Denis" is a
-# judicial one.)
+# The seat of the administrative court of each department (article R221-3 of the code de
+# justice administrative; overseas, the court is named after its territory).
+_ADMINISTRATIVE_COURT_OF = {
+    code: seat
+    for seat, codes in {
+        "Amiens": "02 60 80",
+        "Bastia": "2A 2B",
+        "Besançon": "25 39 70 90",
+        "Bordeaux": "24 33 47",
+        "Caen": "14 50 61",
+        "Cergy-Pontoise": "92 95",
+        "Châlons-en-Champagne": "08 10 51 52",
+        "Clermont-Ferrand": "03 15 43 63",
+        "Dijon": "21 58 71 89",
+        "Grenoble": "26 38 73 74",
+        "Lille": "59 62",
+        "Limoges": "19 23 36 87",
+        "Lyon": "01 07 42 69",
+        "Marseille": "04 05 13",
+        "Melun": "77 94",
+        "Montpellier": "11 34 66",
+        "Montreuil": "93",
+        "Nancy": "54 55 88",
+        "Nantes": "44 49 53 72 85",
+        "Nice": "06",
+        "Nîmes": "30 48 84",
+        "Orléans": "18 28 37 41 45",
+        "Paris": "75",
+        "Pau": "32 40 64 65",
+        "Poitiers": "16 17 79 86",
+        "Rennes": "22 29 35 56",
+        "Rouen": "27 76",
+        "Strasbourg": "57 67 68",
+        "Toulon": "83",
+        "Toulouse": "09 12 31 46 81 82",
+        "Versailles": "78 91",
+        "la Guadeloupe": "971",
+        "la Martinique": "972",
+        "la Guyane": "973",
+        "La Réunion": "974",
+        "Mayotte": "976",
+        "Saint-Pierre-et-Miquelon": "975",
+        "Saint-Barthélemy": "977",
+        "Saint-Martin": "978",
+        "Mata-Utu": "986",
+        "la Polynésie française": "987",
+        "Nouvelle-Calédonie": "988",
+    }.items()
+    for code in codes.split()
+}
+# The seats of the mainland administrative courts, as keys. (The overseas courts are
+# named after their territory: "le tribunal de Saint-Denis" is a judicial one.)
 _MAINLAND_COURT_SEATS = frozenset(
-    key(seat)
-    for seat in "amiens bastia besancon bordeaux caen cergy-pontoise chalons-en-champagne "
-    "clermont-ferrand dijon grenoble lille limoges lyon marseille melun montpellier "
-    "montreuil nancy nantes nice nimes orleans paris pau poitiers rennes rouen strasbourg "
-    "toulon toulouse versailles".split()
+    key(seat) for code, seat in _ADMINISTRATIVE_COURT_OF.items() if len(code) == 2
 )
 _ADMINISTRATIVE_COURT_SEATS = _MAINLAND_COURT_SEATS | {
     key(seat)
@@ -1205,7 +1254,7 @@ def _number_in_words(words: str) -> int | None:
         if unit is None:
             return None
         total += unit
-    return total if 0 <= total <= 99 and tokens else None
+    return total if tokens and total <= 99 else None
 
 
 _DATES = [
@@ -1915,7 +1964,7 @@ def _video_commissions(text: str, communes: list[Found], organisations: list[Fou
     # The prefectures the page names, by their department ("Sur avis favorable de la
     # commission…, le préfet de Seine-et-Marne a autorisé": the commission of the prefect
     # its sentence names, on a page that names no commune).
-    prefectures = {_prefecture_value(entry): code for code, entry in g.department_by_code.items()}
+    prefectures = g.prefecture_departments
     # (Not a former prefect's: "Ancien préfet de la Creuse, il siège à la commission".)
     named_prefects = [
         (o.start, prefectures[o.value])
@@ -1973,56 +2022,6 @@ def _video_commissions(text: str, communes: list[Found], organisations: list[Fou
     return found
 
 
-# The seat of the administrative court of each department (article R221-3 of the code de
-# justice administrative; overseas, the court is named after its territory).
-_ADMINISTRATIVE_COURT_OF = {
-    code: seat
-    for seat, codes in {
-        "Amiens": "02 60 80",
-        "Bastia": "2A 2B",
-        "Besançon": "25 39 70 90",
-        "Bordeaux": "24 33 47",
-        "Caen": "14 50 61",
-        "Cergy-Pontoise": "92 95",
-        "Châlons-en-Champagne": "08 10 51 52",
-        "Clermont-Ferrand": "03 15 43 63",
-        "Dijon": "21 58 71 89",
-        "Grenoble": "26 38 73 74",
-        "Lille": "59 62",
-        "Limoges": "19 23 36 87",
-        "Lyon": "01 07 42 69",
-        "Marseille": "04 05 13",
-        "Melun": "77 94",
-        "Montpellier": "11 34 66",
-        "Montreuil": "93",
-        "Nancy": "54 55 88",
-        "Nantes": "44 49 53 72 85",
-        "Nice": "06",
-        "Nîmes": "30 48 84",
-        "Orléans": "18 28 37 41 45",
-        "Paris": "75",
-        "Pau": "32 40 64 65",
-        "Poitiers": "16 17 79 86",
-        "Rennes": "22 29 35 56",
-        "Rouen": "27 76",
-        "Strasbourg": "57 67 68",
-        "Toulon": "83",
-        "Toulouse": "09 12 31 46 81 82",
-        "Versailles": "78 91",
-        "la Guadeloupe": "971",
-        "la Martinique": "972",
-        "la Guyane": "973",
-        "La Réunion": "974",
-        "Mayotte": "976",
-        "Saint-Pierre-et-Miquelon": "975",
-        "Saint-Barthélemy": "977",
-        "Saint-Martin": "978",
-        "Mata-Utu": "986",
-        "la Polynésie française": "987",
-        "Nouvelle-Calédonie": "988",
-    }.items()
-    for code in codes.split()
-}
 # "le tribunal administratif a annulé", "devant le tribunal administratif": the court
 # without its seat (not "le tribunal administratif de Nice", "compétent", nor any court:
 # "un tribunal administratif", "les tribunaux administratifs").
@@ -2054,10 +2053,10 @@ def _bare_administrative_court(
     c'est le Tribunal Administratif qui vient de statuer"), when the page names none by
     its seat (then the bare one is most often that one): the court of the one prefecture
     its sentence names ("…contre la préfecture des Bouches-du-Rhône"), else of the one
-    department of
-    the communes the page names without doubt, else of those its sentence names. Not the
-    court of an act's appeal formula, and not against a region the sentence names
-    ("…dans les lycées de la région PACA" on a page that only names Paris)."""
+    department of the communes the page names without doubt, else of those its sentence
+    names. Not the court of an act's appeal formula, and not against a region the
+    sentence names ("…dans les lycées de la région PACA" on a page that only names
+    Paris)."""
     if any(o.value.startswith("Tribunal administratif") for o in organisations):
         return []
     matches = list(_BARE_ADMINISTRATIVE_COURT.finditer(text))
@@ -2072,11 +2071,9 @@ def _bare_administrative_court(
         if _APPEAL_FORMULA.search(sentence):
             continue
         named = {
-            code
+            g.prefecture_departments[o.value]
             for o in organisations
-            if left <= o.start < right and o.value.startswith("Préfecture ")
-            for code, entry in g.department_by_code.items()
-            if o.value == _prefecture_value(entry)
+            if left <= o.start < right and o.value in g.prefecture_departments
         }
         departments = named if len(named) == 1 else everywhere
         if len(departments) > 1:
