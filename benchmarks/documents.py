@@ -5,6 +5,11 @@
 1. Ingest without entity detection (detect, extract, OCR check, index, up to the commit of
    the search index) of a folder of text PDFs, by `contrechamp documents add FOLDER
    --wait` run in this process, against raw PyMuPDF text extraction of the same files.
+   Three sets: the council minutes made here (short pages, about 850 characters: the
+   cost of each document and page weighs most there); the real texts of the evaluation
+   corpus (tests/documents/real) laid out as pages of about 3,000 characters; the real
+   PDFs of the project's shared samples (../shared/samples-more, a prefectoral bulletin
+   of 88 pages, 5,110 characters a page at the median), when that folder is there.
 2. The pipeline's entity step on the same documents (detection and its rows written),
    against spaCy alone on the same page texts: the entity recogniser alone, and the
    model with its shared tok2vec as the project loaded it before issue 14.
@@ -97,6 +102,58 @@ def make_pdfs(
         pdf.save(path)
         paths.append(path)
     return paths
+
+
+def corpus_pdfs(folder: Path, documents: int, pages: int, chars: int = 3000) -> list[Path]:
+    """`documents` PDFs of `pages` pages holding the real texts of the evaluation corpus
+    one after the other, about `chars` characters a page (what fits on an A4 page at 9
+    points, lines kept whole)."""
+    import pymupdf
+
+    from tests.documents.evaluation import load_real
+
+    lines = "\n".join(t.text for t in load_real("all")).splitlines()
+    position, paths = 0, []
+    for n in range(documents):
+        pdf = pymupdf.open()
+        for _ in range(pages):
+            page = pdf.new_page(width=595, height=842)
+            taken, size = [], 0
+            while size < chars:
+                line = lines[position % len(lines)]
+                taken.append(line)
+                size += len(line) + 1
+                position += 1
+            # Fewer lines until they fit: a text box that overflows writes nothing.
+            while (
+                page.insert_textbox(pymupdf.Rect(56, 56, 539, 786), "\n".join(taken), fontsize=9)
+                < 0
+            ):
+                position -= 1
+                taken.pop()
+        path = folder / f"corpus-{n:04d}.pdf"
+        pdf.save(path)
+        paths.append(path)
+    return paths
+
+
+def shared_pdfs(folder: Path) -> list[Path]:
+    """Copies of the real PDFs of ../shared/samples-more (none when it is absent)."""
+    shared = ROOT.parent / "shared" / "samples-more"
+    paths = []
+    for source in sorted(shared.glob("*/*.pdf")):
+        paths.append(Path(shutil.copy(source, folder / source.name)))
+    return paths
+
+
+def characters_per_page(paths: list[Path]) -> float:
+    import pymupdf
+
+    sizes = []
+    for path in paths:
+        with pymupdf.open(path) as pdf:
+            sizes += [len(page.get_text("text")) for page in pdf]
+    return statistics.median(sizes)
 
 
 # Wall time by default; `--cpu`: this process's CPU time (its threads included: tantivy's
@@ -243,6 +300,9 @@ def main() -> None:
     parser.add_argument(
         "--cpu", action="store_true", help="CPU time of this process instead of wall time"
     )
+    parser.add_argument(
+        "--ingest-only", action="store_true", help="measure the ingest only (no entities, no OCR)"
+    )
     args = parser.parse_args()
     if args.cpu:
         global clock
@@ -254,33 +314,53 @@ def main() -> None:
     places_load()
     (folder / "pdfs").mkdir()
     paths = make_pdfs(folder / "pdfs", args.documents, args.pages)
-    total_pages = args.documents * args.pages
-
-    raw, ingested = [], []
-    for _ in range(args.repeat):
-        seconds, pages = raw_extraction(paths)
-        raw.append(pages / seconds)
-        seconds, pages = ingest(paths)
-        ingested.append(pages / seconds)
+    (folder / "corpus").mkdir()
+    (folder / "shared").mkdir()
+    sets = [
+        ("council minutes made here", paths),
+        ("real texts of the corpus", corpus_pdfs(folder / "corpus", args.documents, args.pages)),
+        ("real PDFs of ../shared/samples-more", shared_pdfs(folder / "shared")),
+    ]
+    ratios: dict[str, tuple[float, float, int]] = {}
+    for label, files in sets:
+        if not files:
+            print(f"(no {label}: not measured)")
+            continue
+        raw, ingested = [], []
+        for _ in range(args.repeat):
+            seconds, pages = raw_extraction(files)
+            raw.append(pages / seconds)
+            seconds, pages = ingest(files)
+            ingested.append(pages / seconds)
+        ratios[label] = (statistics.median(raw), statistics.median(ingested), pages)
     detect, ner_only, with_tok2vec = [], [], []
-    for _ in range(args.repeat):
+    if not args.ingest_only:
+        # The entity step reads the documents of the first set.
+        ingest(paths)
+    for _ in range(0 if args.ingest_only else args.repeat):
         step, ner, before, pages = entities()
         detect.append(pages / step)
         ner_only.append(pages / ner)
         with_tok2vec.append(pages / before)
-    parallel, threaded = ocr(args.scans)
+    parallel, threaded = ocr(args.scans) if not args.ingest_only else (0.0, 0.0)
 
     print(
-        f"\n{args.documents} text PDFs, {total_pages} pages; medians of {args.repeat} runs; "
+        f"\n{args.documents} PDFs of {args.pages} pages a set made here; medians of "
+        f"{args.repeat} runs; "
         f"{os.cpu_count()} cores; {'CPU' if args.cpu else 'wall'} time\n"
     )
     print("| measure | pages/s | floor | floor pages/s | measure ÷ floor |")
     print("| --- | ---: | --- | ---: | ---: |")
-    r, i = statistics.median(raw), statistics.median(ingested)
-    print(
-        f"| ingest, no entities (`documents add --wait`) | {i:.0f} | raw PyMuPDF text "
-        f"extraction | {r:.0f} | {i / r:.2f}× |"
-    )
+    for label, files in sets:
+        if label in ratios:
+            r, i, pages = ratios[label]
+            print(
+                f"| ingest, no entities (`documents add --wait`), {label} ({len(files)} "
+                f"files, {pages} pages, {characters_per_page(files):.0f} characters a page) "
+                f"| {i:.0f} | raw PyMuPDF text extraction | {r:.0f} | {i / r:.2f}× |"
+            )
+    if args.ingest_only:
+        return
     d, n, b = (statistics.median(v) for v in (detect, ner_only, with_tok2vec))
     print(
         f"| entity step (detection and rows) | {d:.1f} | spaCy, the model with its shared "
