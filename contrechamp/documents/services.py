@@ -234,31 +234,55 @@ def _still_held(document: Document) -> bool:
     )
 
 
-def _save_step(document: Document, step: Step, fields: list[str]) -> bool:
-    """Write `fields` of the step row if this process still holds the document's lease, in
-    the one query the write costs anyway (the lease read in its WHERE). A worker paused
-    past its lease stops at its next step instead of writing over the rows of the worker
-    that took the document over and running the rest of the steps alongside it."""
+def _save_steps(document: Document, writes: list[tuple[Step, list[str]]]) -> bool:
+    """Write each step row's `fields` if this process still holds the document's lease, in
+    the one query the write costs anyway (the lease read in its WHERE): all of them or
+    none. A worker paused past its lease stops at its next step instead of writing over
+    the rows of the worker that took the document over and running the rest of the steps
+    alongside it. Two rows are written in one statement where the pipeline ends a step
+    and starts the next (nothing runs between the two writes)."""
     held = _held_lease(document)
     if held is None:
         return False
     # In SQL of its own: the ORM's UPDATE through a join (a subquery) cost twice the
     # plain write in building the query alone, a tenth of a short document's ingest.
-    step_fields = [cast("Field[Any, Any]", Step._meta.get_field(name)) for name in fields]
+    names = list(dict.fromkeys(name for _, fields in writes for name in fields))
+    step_fields = [cast("Field[Any, Any]", Step._meta.get_field(name)) for name in names]
     lease_field = cast("Field[Any, Any]", Document._meta.get_field("lease_until"))
     quote = connection.ops.quote_name
+    id_column = quote("id")
+    params: list[Any] = []
+    assignments = []
+    for field in step_fields:
+        if len(writes) == 1:
+            assignments.append(f"{quote(field.column)} = %s")
+            params.append(field.get_db_prep_save(getattr(writes[0][0], field.attname), connection))
+            continue
+        # Each row its own value: a field one of the writes leaves alone keeps its value.
+        cases = []
+        for step, fields in writes:
+            if field.name in fields:
+                cases.append("WHEN %s THEN %s")
+                params += [
+                    step.id,
+                    field.get_db_prep_save(getattr(step, field.attname), connection),
+                ]
+        assignments.append(
+            f"{quote(field.column)} = CASE {id_column} {' '.join(cases)} "
+            f"ELSE {quote(field.column)} END"
+        )
+    ids = [step.id for step, _ in writes]
     sql = (
         f"UPDATE {quote(Step._meta.db_table)} SET "
-        + ", ".join(f"{quote(f.column)} = %s" for f in step_fields)
-        + f" WHERE {quote('id')} = %s AND EXISTS (SELECT 1 FROM "
-        f"{quote(Document._meta.db_table)} WHERE {quote('id')} = %s AND "
+        + ", ".join(assignments)
+        + f" WHERE {id_column} IN ({', '.join(['%s'] * len(ids))}) AND EXISTS (SELECT 1 FROM "
+        f"{quote(Document._meta.db_table)} WHERE {id_column} = %s AND "
         f"{quote(lease_field.column)} = %s)"
     )
-    params = [f.get_db_prep_save(getattr(step, f.attname), connection) for f in step_fields]
-    params += [step.id, document.id, lease_field.get_db_prep_value(held, connection)]
+    params += [*ids, document.id, lease_field.get_db_prep_value(held, connection)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount == 1
+        return cursor.rowcount == len(writes)
 
 
 def _taken_over(document: Document) -> Document:
@@ -322,6 +346,8 @@ def _run_steps(document: Document) -> Document:
             steps.update((s.name, s) for s in missing)
         except IntegrityError:
             steps = {s.name: s for s in Step.objects.filter(document=document)}
+    # The "done" write of a step goes with the "running" write of the next one.
+    finished: list[tuple[Step, list[str]]] = []
     for name, run in STEPS:
         _heartbeat(document)
         step = steps[name]
@@ -336,6 +362,8 @@ def _run_steps(document: Document) -> Document:
         if step.status == "done" and not unsaved:
             continue
         if step.attempts >= MAX_ATTEMPTS:
+            if finished and not _save_steps(document, finished):
+                return _taken_over(document)
             return _fail(
                 document,
                 step,
@@ -345,7 +373,7 @@ def _run_steps(document: Document) -> Document:
         step.status, step.attempts, step.error = "running", step.attempts + 1, ""
         step.started_at, step.finished_at = timezone.now(), None
         running = ["status", "attempts", "error", "started_at", "finished_at"]
-        if not _save_step(document, step, running):
+        if not _save_steps(document, [*finished, (step, running)]):
             return _taken_over(document)
         began = time.perf_counter()
         try:
@@ -361,8 +389,9 @@ def _run_steps(document: Document) -> Document:
         step.status, step.output = "done", output or {}
         step.finished_at = timezone.now()
         step.duration_ms = int((time.perf_counter() - began) * 1000)
-        if not _save_step(document, step, ["status", "output", "finished_at", "duration_ms"]):
-            return _taken_over(document)
+        finished = [(step, ["status", "output", "finished_at", "duration_ms"])]
+    if finished and not _save_steps(document, finished):
+        return _taken_over(document)
     now = timezone.now()
     # What the file says of itself, written by the pipeline: no audit entry (see
     # `audit.recording.DERIVED_UPDATES`); the upload's "created" entry stays. One

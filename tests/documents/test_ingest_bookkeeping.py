@@ -474,16 +474,16 @@ def test_a_document_taken_over_after_its_last_step_gets_no_outcome_from_the_late
 
     document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
     theirs = timezone.now() + timedelta(hours=1)
-    real = services._save_step
+    real = services._save_steps
     last = services.STEPS[-1][0]
 
-    def save_step(doc, step, fields):
-        saved = real(doc, step, fields)
-        if step.name == last and step.status == "done":
+    def save_steps(doc, writes):
+        saved = real(doc, writes)
+        if any(step.name == last and step.status == "done" for step, _ in writes):
             Document.objects.filter(id=doc.id).update(lease_until=theirs, status="processing")
         return saved
 
-    monkeypatch.setattr(services, "_save_step", save_step)
+    monkeypatch.setattr(services, "_save_steps", save_steps)
     returned = document_process(document=document)
     document.refresh_from_db()
     assert returned.status == document.status == "processing"
@@ -496,3 +496,56 @@ def test_the_outcome_is_written_with_the_lease_released_and_no_entry(library):
     assert document.status == "done" and document.lease_until is None
     assert document.processed_at is not None and document.updated_at >= document.processed_at
     assert _actions(document) == ["created"]
+
+
+@pytest.mark.django_db
+def test_a_step_ends_and_the_next_begins_in_one_write(library):
+    # Where one step ends and the next begins, nothing runs between the two writes: one
+    # statement makes both (a write per step, and the last one's end, instead of two).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="cr.pdf").document
+    with CaptureQueriesContext(connection) as queries:
+        document_process(document=document)
+    writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "documents_step"')]
+    assert len(writes) == len(Step.NAMES) + 1
+    rows = {s.name: s for s in Step.objects.filter(document=document)}
+    assert {s.status for s in rows.values()} == {"done"}
+    assert all(s.attempts == 1 and s.finished_at >= s.started_at for s in rows.values())
+    assert rows["extract"].output["pages"] == 1 and rows["extract"].duration_ms is not None
+    # Each row kept its own values: no step's output or times written over another's.
+    assert rows["detect"].output["kind"] == "pdf" and "kind" not in rows["extract"].output
+    started = [rows[name].started_at for name in Step.NAMES]
+    assert started == sorted(started)
+    for before, after in zip(Step.NAMES, Step.NAMES[1:], strict=False):
+        assert rows[before].finished_at <= rows[after].started_at
+
+
+@pytest.mark.django_db
+def test_a_step_that_fails_after_one_that_ended_leaves_that_one_done(library, monkeypatch):
+    # The end of "extract" is written with the start of "ocr": when "ocr" fails, or is
+    # set aside after too many attempts, "extract" is still recorded as done.
+    def broken(document):
+        raise RuntimeError("the OCR engine is gone")
+
+    monkeypatch.setattr(
+        services, "STEPS", [(n, broken if n == "ocr" else f) for n, f in services.STEPS]
+    )
+    document = document_ingest(data=samples.text_pdf([MINUTES]), filename="a.pdf").document
+    document = document_process(document=document)
+    rows = {s.name: s for s in Step.objects.filter(document=document)}
+    assert document.status == "failed" and "OCR engine is gone" in document.error
+    assert rows["extract"].status == "done" and rows["extract"].output["pages"] == 1
+    assert rows["ocr"].status == "failed" and rows["index"].status == "pending"
+
+    monkeypatch.undo()
+    other = document_ingest(data=samples.text_pdf([MINUTES + " Bis."]), filename="b.pdf").document
+    Step.objects.create(
+        document=other, name="ocr", status="running", attempts=services.MAX_ATTEMPTS
+    )
+    other = document_process(document=other)
+    rows = {s.name: s for s in Step.objects.filter(document=other)}
+    assert other.status == "failed" and "during step “ocr”" in other.error
+    assert rows["extract"].status == "done" and rows["extract"].finished_at is not None
+    assert rows["ocr"].status == "failed"
