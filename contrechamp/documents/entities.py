@@ -19,7 +19,7 @@ import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -1874,11 +1874,14 @@ class _Page:
 
 
 # "Le préfet a réuni les commerçants", "la préfecture a autorisé", "adressée en
-# préfecture" (not "érigée en préfecture", "carrière en préfecture"): the prefect or the
-# prefecture without a department named after them.
+# préfecture", "redéposer un dossier en préfecture", "un projet validé en préfecture"
+# (not "érigée en préfecture", "carrière en préfecture", "accusé de réception en
+# préfecture"): the prefect or the prefecture without a department named after them.
 _BARE_PREFECT = re.compile(
     r"\b(?:(?:le|du|au|la|de\s+la|à\s+la)\s+(?:pr[ée]f[eè]te?|pr[ée]fecture)|"
-    r"(?:d[ée]pos[ée]|adress[ée]|transmis|envoy[ée]|re[çc]u|enregistr[ée]|instruit)(?:e|s|es)?"
+    r"(?:(?:(?:re)?d[ée]pos|adress|envoy|enregistr|valid)(?:er|[ée](?:e|s|es)?)|transmise?s?|"
+    r"re[çc]ue?s?|instruite?s?)"
+    r"(?:\s+(?:un|une|le|la|les|l['’]|son|sa|ses|leur|leurs|notre|nos|votre|vos)\s*[\w-]+)?"
     r"\s+en\s+pr[ée]fecture)\b"
     r"(?!\s+(?:de|du|des|d['’])\b|\s+(?:maritime|de\s+police|d[ée]l[ée]gu[ée]e?|adjointe?)\b|-)",
     re.I,
@@ -1886,9 +1889,16 @@ _BARE_PREFECT = re.compile(
 _OVERSEAS_DEPARTMENTS = frozenset({"971", "972", "973", "974", "976"})
 
 
-def _sure_departments(communes: list[Found]) -> set[str]:
-    """The departments of the communes read with confidence (their first place)."""
-    return {c.places[0].department for c in communes if c.confidence >= THRESHOLD}
+def _sure_departments(communes: list[Found], organisations: Sequence[Found] = ()) -> set[str]:
+    """The departments of the communes read with confidence (their first place), but for
+    a town in a body's name ("la cour administrative d'appel de Nantes" on a page about
+    Ploërmel): not a place the page is about."""
+    named = [(o.start, o.end) for o in organisations]
+    return {
+        c.places[0].department
+        for c in communes
+        if c.confidence >= THRESHOLD and not any(s <= c.start and c.end <= e for s, e in named)
+    }
 
 
 def _prefecture_value(entry: tuple[str, str, str]) -> str:
@@ -1907,7 +1917,7 @@ def _bare_prefecture(
     "préfet compétent" is anyone's), and not in Paris (its police prefecture is named)."""
     if any(o.value.startswith("Préfecture") for o in organisations):
         return []
-    departments = _sure_departments(communes)
+    departments = _sure_departments(communes, organisations)
     if len(departments) != 1 or departments == {"75"}:
         return []
     if not departments <= _OVERSEAS_DEPARTMENTS and (
@@ -1958,7 +1968,7 @@ def _video_commissions(text: str, communes: list[Found], organisations: list[Fou
     if not matches:  # most pages: nothing below is needed
         return []
     g = gazetteer()
-    sure = _sure_departments(communes)
+    sure = _sure_departments(communes, organisations)
     found = []
     procedure = bool(_CADA_OPINION.search(text))
     # The prefectures the page names, by their department ("Sur avis favorable de la
@@ -2063,7 +2073,7 @@ def _bare_administrative_court(
     if not matches or _CADA_OPINION.search(text):  # most pages
         return []
     g = gazetteer()
-    everywhere = _sure_departments(communes)
+    everywhere = _sure_departments(communes, organisations)
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     for match in matches:
         left, right = _sentence_bounds(ends, match.start(), match.end(), len(text))
@@ -2080,7 +2090,9 @@ def _bare_administrative_court(
             # Places in several departments: the one its own sentence names ("Cinq ans
             # plus tard, à Orléans, c'est le Tribunal Administratif", after Saint-Étienne's
             # case).
-            departments = _sure_departments([c for c in communes if left <= c.start < right])
+            departments = _sure_departments(
+                [c for c in communes if left <= c.start < right], organisations
+            )
         if len(departments) != 1:
             continue
         code = next(iter(departments))

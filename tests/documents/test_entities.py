@@ -3728,6 +3728,42 @@ def test_a_short_form_in_a_list(text, expected):
             "en préfecture de région.",
             set(),
         ),
+        # A verb of filing with its object ("redéposer un dossier en préfecture"), a
+        # project "validé en préfecture" (eighteenth session's development texts).
+        (
+            "À Ploërmel, les caméras de vidéosurveillance. Le maire préfère redéposer un "
+            "dossier en préfecture pour obtenir une nouvelle autorisation.",
+            {"Préfecture du Morbihan"},
+        ),
+        (
+            "À Cholet, les caméras de vidéoprotection font suite à un projet validé en préfecture.",
+            {"Préfecture de Maine-et-Loire"},
+        ),
+        (
+            "À Cholet, les caméras de vidéoprotection : la commune a déposé sa demande en "
+            "préfecture.",
+            {"Préfecture de Maine-et-Loire"},
+        ),
+        # Not a stamp, a post, nor any project's procedure.
+        (
+            "À Cholet, la délibération sur les caméras de vidéoprotection. Accusé de réception "
+            "en préfecture le 3 mars.",
+            set(),
+        ),
+        ("À Cholet, les caméras de vidéoprotection ; elle a été nommée en préfecture.", set()),
+        (
+            "À Cholet, les caméras de vidéoprotection : tout projet doit être validé en "
+            "préfecture.",
+            set(),
+        ),
+        # The town of a court's name is no place of the page: the prefecture stays that of
+        # the town the page is about.
+        (
+            "À Ploërmel, la cour d'appel administrative de Nantes a donné raison au "
+            "collectif qui contestait les caméras de vidéosurveillance. La préfecture a pris "
+            "acte.",
+            {"Préfecture du Morbihan", "Cour administrative d'appel de Nantes"},
+        ),
     ],
 )
 def test_a_bare_prefecture_without_its_article(text, expected):
