@@ -494,6 +494,15 @@ class Gazetteer:
             key(name): (code, name, a) for code, name, a in self.department_names
         }
         self.department_by_code = {code: (code, name, a) for code, name, a in self.department_names}
+        # The words of the names of regions (today's and before 2016) and departments: a
+        # regional bank's name is made of them ("Crédit Agricole de Champagne-Bourgogne",
+        # "Caisse d'Épargne d'Aquitaine Poitou-Charentes").
+        self.area_words = frozenset(
+            word
+            for name in [*self.regions, *FORMER_REGIONS, *(n for _, n, _ in self.department_names)]
+            for word in key(name).split()
+            if word not in _PARTICLES_OF_AREAS
+        )
         # "Préfecture du Nord" → "59": the department of a prefecture's value.
         self.prefecture_departments = {
             _prefecture_value(entry): code for code, entry in self.department_by_code.items()
@@ -4085,13 +4094,16 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
 # équipes Citeos des Hauts-de-France" are the group's own).
 _CAPITALISED = r"(?-i:[A-ZÀ-Ý][^\W\d_]*)"
 _SUBSIDIARY_AFTER = re.compile(
-    r"(?:[ \u00a0]+|-)(?:(?P<article>du|de[ \u00a0]+la|de[ \u00a0]+l['’]|des|de|d['’])[ \u00a0]*)?"
+    r"(?:[ \u00a0]+|-)"
+    r"(?:(?P<article>(?i:du|de[ \u00a0]+la|de[ \u00a0]+l['’]|des|de|d['’]))[ \u00a0]*)?"
     rf"(?P<words>{_CAPITALISED}(?:(?:-(?:(?:et|sur|en|de|du|la|le|les)-|(?:d|l)['’])?|"
     rf"[ \u00a0]+(?:d['’])?){_CAPITALISED}){{0,4}})(?![\w-])"
 )
 _DIRECTIONS = frozenset({"nord", "sud", "est", "ouest", "centre"})
+_PARTICLES_OF_AREAS = frozenset({"de", "du", "des", "d", "et", "la", "le", "les", "l", "sur"})
 # "de la ville", "des données": what makes the words before it a noun, not a place.
-_COMMON_NOUN_AFTER = re.compile(r"[ \u00a0]+(?:de|du|des|d['’])[ \u00a0]*[a-zà-ÿ]")
+# (Whole words: "Crédit Agricole de Champagne-Bourgogne devient", "Keolis Brest dessert".)
+_COMMON_NOUN_AFTER = re.compile(r"[ \u00a0]+(?:(?:de|du|des)[ \u00a0]+|d['’][ \u00a0]*)[a-zà-ÿ]")
 _REGIONAL_BANKS = re.compile(r"(?:Banque|Crédit|Caisse|CIC)\b")
 _GROUPS_OF_LOCAL_COMPANIES = frozenset(
     {
@@ -4120,11 +4132,8 @@ def _subsidiary(text: str, canonical: str, start: int, end: int) -> tuple[str, i
     match = _SUBSIDIARY_AFTER.match(text, end)
     if match is None:
         return None
-    if not (
-        _REGIONAL_BANKS.match(canonical)
-        if match["article"]
-        else canonical in _GROUPS_OF_LOCAL_COMPANIES
-    ):
+    bank = bool(_REGIONAL_BANKS.match(canonical))
+    if not (bank or (not match["article"] and canonical in _GROUPS_OF_LOCAL_COMPANIES)):
         return None
     # "Citeos Centre de supervision": a noun, not the centre of France.
     if _COMMON_NOUN_AFTER.match(text, match.end("words")):
@@ -4133,10 +4142,15 @@ def _subsidiary(text: str, canonical: str, start: int, end: int) -> tuple[str, i
     name = match["words"]
     name_key = key(name)
     in_capitals = text[start:end].isupper()
+    # A regional bank, with or without an article, by its region's words ("Crédit
+    # Agricole Vendée", "BANQUE POPULAIRE DU NORD", "Caisse d'épargne d'Aquitaine
+    # Poitou-Charente"); a group's local company by a place, not after an article.
+    words = [w for w in name_key.split() if w not in _PARTICLES_OF_AREAS]
     if not (
         all(part in _DIRECTIONS for part in name_key.split())
         or name_key in g.area_keys
-        or (not match["article"] and not in_capitals and name_key in g.communes)
+        or (bank and words and all(w in g.area_words or w in _DIRECTIONS for w in words))
+        or (not match["article"] and not bank and not in_capitals and name_key in g.communes)
     ):
         return None
     begin = match.start("article") if match["article"] else match.start("words")

@@ -2695,6 +2695,34 @@ def test_what_the_fourteenth_round_showed_of_dates(text, published, expected):
             {"Transdev Sud Ouest", "Keolis Brest"},
         ),
         ("La Banque Populaire du Nord finance.", "organisation", {"Banque Populaire du Nord"}),
+        # A regional bank by its region's words, with or without an article, in capitals
+        # (eighteenth session's development texts).
+        (
+            "à l'établissement bancaire Crédit Agricole Vendée (dossier 2013-0712)",
+            "organisation",
+            {"Crédit Agricole Vendée"},
+        ),
+        (
+            "Le Crédit Agricole de Champagne-Bourgogne devient le premier mécène du festival.",
+            "organisation",
+            {"Crédit Agricole de Champagne-Bourgogne"},
+        ),
+        (
+            "un prêt de 180 000 € auprès de la Caisse d'épargne d'Aquitaine Poitou-Charente",
+            "organisation",
+            {"Caisse d'Épargne d'Aquitaine Poitou-Charente"},
+        ),
+        (
+            "2025-10-27-00023 - BANQUE POPULAIRE DU NORD groupé renouvellement (3 pages)",
+            "organisation",
+            {"Banque Populaire DU NORD"},
+        ),
+        # A verb beginning with "de" after the name is no noun's complement.
+        ("Keolis Brest dessert la gare.", "organisation", {"Keolis Brest"}),
+        # Not a bank's town, a name that is no region's, a word after it.
+        ("L'agence Crédit Agricole Toulouse ferme.", "organisation", {"Crédit Agricole"}),
+        ("Le Crédit Agricole Immobilier construit.", "organisation", {"Crédit Agricole"}),
+        ("Le Crédit Agricole Vendredi dernier a signé.", "organisation", {"Crédit Agricole"}),
         # Not a longer name whose end is unknown, not a group's teams in a region, not a
         # shop of a prefecture's list (the town is the shop's place).
         (
