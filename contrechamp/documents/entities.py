@@ -4105,6 +4105,11 @@ _PARTICLES_OF_AREAS = frozenset({"de", "du", "des", "d", "et", "la", "le", "les"
 # (Whole words: "Crédit Agricole de Champagne-Bourgogne devient", "Keolis Brest dessert".)
 _COMMON_NOUN_AFTER = re.compile(r"[ \u00a0]+(?:(?:de|du|des)[ \u00a0]+|d['’][ \u00a0]*)[a-zà-ÿ]")
 _REGIONAL_BANKS = re.compile(r"(?:Banque|Crédit|Caisse|CIC)\b")
+# The trades a group's companies are named after.
+_BUSINESS_LINE_AFTER = re.compile(
+    r"[ \u00a0]+(?P<line>(?i:[ée]nergies?|g[ée]nie[ \u00a0]+civil|t[ée]l[ée]coms?|"
+    r"infrastructures?|immobilier|construction|r[ée]seaux))(?![\w-])"
+)
 _GROUPS_OF_LOCAL_COMPANIES = frozenset(
     {
         "Colas",
@@ -4129,6 +4134,15 @@ _GROUPS_OF_LOCAL_COMPANIES = frozenset(
 def _subsidiary(text: str, canonical: str, start: int, end: int) -> tuple[str, int] | None:
     """The place after the group's name `canonical` at `start`-`end` that makes it a
     subsidiary's name, and where that ends; None when no place follows."""
+    if (
+        canonical in _GROUPS_OF_LOCAL_COMPANIES
+        and (line := _BUSINESS_LINE_AFTER.match(text, end))
+        and key(text[start:end]) == key(canonical)
+    ):
+        # "VINCI Energies", "Eiffage énergie", "Bouygues Construction": the group's
+        # company of a trade (not after a company the gazetteer knows by a longer name,
+        # "EIFFAGE ENERGIE SYSTEMES TELECOM").
+        return line["line"], line.end("line")
     match = _SUBSIDIARY_AFTER.match(text, end)
     if match is None:
         return None

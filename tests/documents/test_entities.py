@@ -2717,6 +2717,19 @@ def test_what_the_fourteenth_round_showed_of_dates(text, published, expected):
             "organisation",
             {"Banque Populaire DU NORD"},
         ),
+        # A group's company of a trade, not after a longer name the gazetteer knows.
+        (
+            "la société Eiffage énergie, installateur du dispositif",
+            "organisation",
+            {"Eiffage énergie"},
+        ),
+        (
+            "celle de CITÉOS (VINCI Energies / BOUYGUES).",
+            "organisation",
+            {"Citeos", "Vinci Energies", "Bouygues"},
+        ),
+        ("EIFFAGE ENERGIE SYSTEMES TELECOM IDF NOE", "organisation", {"Eiffage"}),
+        ("Eiffage, énergie renouvelable et béton.", "organisation", {"Eiffage"}),
         # A verb beginning with "de" after the name is no noun's complement.
         ("Keolis Brest dessert la gare.", "organisation", {"Keolis Brest"}),
         # Not a bank's town, a name that is no region's, a word after it.
