@@ -1651,6 +1651,9 @@ _FUNDING_CUE = re.compile(
     # A cost borne ("1 075 € supporté à 75 % par la Région"; not "la commune supporte
     # seule les travaux").
     r"support(?:é|ée|és|ées)\b|"
+    # A body that invests a sum ("le conseil départemental investit 2 millions d'euros";
+    # not the noun, "un investissement de 31 720 €", anyone's project).
+    r"investi(?:t|s|r|ra|ront|rait|ssent|ssait|ssaient)?\b|"
     r"accompagn(?!\w*[ \u00a0]+(?:du|de|des|d['’]|par)\b)|"
     r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"
     r"\w*(?:(?!march[ée]s?\b|lots?\b|contrats?\b|accords?-cadres?)[^.;\n\d]){0,60}"

@@ -4582,6 +4582,37 @@ def test_what_the_seventeenth_session_s_development_texts_showed(text, kind, exp
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # A body that invests a sum pays for it.
+        (
+            "À Marmande, le Conseil général de Lot-et-Garonne a investi cet été 4,4 M€ pour "
+            "assurer la maintenance des collèges.",
+            {"Département du Lot-et-Garonne"},
+        ),
+        (
+            "À Grenoble, la Région Auvergne-Rhône-Alpes investit 379 000 euros dans les lycées.",
+            {"Région Auvergne-Rhône-Alpes"},
+        ),
+        # Not the noun, anyone's project; not a sum invested by someone else, nor a body
+        # that invests nothing.
+        (
+            "À Marmande, un investissement de 31 720 € HT, dans le Lot-et-Garonne, sans le "
+            "Conseil général de Lot-et-Garonne.",
+            set(),
+        ),
+        (
+            "La Région Auvergne-Rhône-Alpes a investi dans le dialogue, et la commune a "
+            "voté 12 caméras.",
+            set(),
+        ),
+    ],
+)
+def test_a_body_that_invests_a_sum_funds(text, expected):
+    assert values(text, "funder") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         # The court without its seat: that of the department of the page's places.
         (
             "Le collectif de Putanges-le-Lac a saisi le tribunal administratif contre "
