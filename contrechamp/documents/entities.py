@@ -2054,6 +2054,28 @@ _BARE_ADMINISTRATIVE_COURT = re.compile(
     r"territorialement)\b)",
     re.I,
 )
+# "Saisi en urgence, le tribunal a estimé que l'arrêté préfectoral…", "ont saisi le
+# tribunal de référés liberté": a court of no kind named, which its sentence shows judging
+# a prefect's act (`_PREFECT_JUDGED`), on a page that names no court of the judiciary.
+_BARE_TRIBUNAL = re.compile(
+    r"\b(?:le|du|au)[ \u00a0]+(?-i:[Tt])ribunal\b"
+    r"(?![ \u00a0]*(?:(?:administratif|correctionnel|judiciaire|civil|militaire|r[ée]gional|"
+    r"maritime|paritaire|arbitral|pour|des|du|d['’]|de(?![ \u00a0]+r[ée]f[ée]r[ée]))\b|"
+    # "le Tribunal Administratif", "le tribunal Judiciaire": a kind in capitals.
+    r"(?-i:[A-ZÀ-Ý])))",
+    re.I,
+)
+_PREFECT_JUDGED = re.compile(
+    r"\barr[êe]t[ée]s?[ \u00a0]+(?:pr[ée]fectora|du[ \u00a0]+pr[ée]fet|de[ \u00a0]+la[ \u00a0]+"
+    r"pr[ée]fecture)|\br[ée]f[ée]r[ée]",
+    re.I,
+)
+_JUDICIAL_COURT = re.compile(
+    r"\btribunal[ \u00a0]+(?:correctionnel|judiciaire|de[ \u00a0]+(?:grande[ \u00a0]+instance|"
+    r"police|commerce)|d['’]instance|pour[ \u00a0]+enfants)|\bcour[ \u00a0]+d['’](?:assises|"
+    r"appel(?![ \u00a0]+administrative))|prud['’]?hom|\bprocureur|\bpr[ée]venu",
+    re.I,
+)
 # The appeal formula of an act ("peut faire l'objet d'un recours devant le tribunal
 # administratif dans un délai de deux mois", "… dans le ressort duquel…", "Télérecours"):
 # a court nobody has seized yet.
@@ -2081,13 +2103,21 @@ def _bare_administrative_court(
     Paris)."""
     if any(o.value.startswith("Tribunal administratif") for o in organisations):
         return []
+    if "ribunal" not in text or _CADA_OPINION.search(text):  # most pages
+        return []
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     matches = list(_BARE_ADMINISTRATIVE_COURT.finditer(text))
-    if not matches or _CADA_OPINION.search(text):  # most pages
+    if not _JUDICIAL_COURT.search(text):
+        matches += [
+            m
+            for m in _BARE_TRIBUNAL.finditer(text)
+            if _PREFECT_JUDGED.search(text, *_sentence_bounds(ends, m.start(), m.end(), len(text)))
+        ]
+    if not matches:
         return []
     g = gazetteer()
     everywhere = _sure_departments(communes, organisations)
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    for match in matches:
+    for match in sorted(matches, key=lambda m: m.start()):
         left, right = _sentence_bounds(ends, match.start(), match.end(), len(text))
         sentence = text[left:right]
         if _APPEAL_FORMULA.search(sentence):

@@ -4613,6 +4613,41 @@ def test_a_body_that_invests_a_sum_funds(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # A court of no kind named, judging a prefect's act: the administrative court of
+        # the page's places.
+        (
+            "Des drones au-dessus de Bordeaux. Saisi en urgence, le tribunal a estimé que "
+            "l'arrêté préfectoral autorisant trois jours de captation d'images était "
+            "disproportionné.",
+            {"Tribunal administratif de Bordeaux"},
+        ),
+        (
+            "Drones à Rouen : les syndicats ont saisi le tribunal de référés liberté pour que "
+            "soient suspendus les arrêtés préfectoraux.",
+            {"Tribunal administratif de Rouen"},
+        ),
+        # Not on a page of the judiciary, nor a sentence that judges no prefect's act, nor
+        # a court of another kind.
+        (
+            "À Bordeaux, le prévenu filmé par les caméras a été jugé. Le tribunal a estimé "
+            "que l'arrêté préfectoral ne le concernait pas.",
+            set(),
+        ),
+        ("À Bordeaux, le tribunal a rendu sa décision sur les caméras de la gare.", set()),
+        (
+            "À Bordeaux, le tribunal de commerce a jugé la société des caméras, après "
+            "l'arrêté préfectoral.",
+            set(),
+        ),
+    ],
+)
+def test_a_tribunal_judging_a_prefects_act(text, expected):
+    assert values(text, "organisation") - {"Préfecture de la Gironde"} == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         # The court without its seat: that of the department of the page's places.
         (
             "Le collectif de Putanges-le-Lac a saisi le tribunal administratif contre "
