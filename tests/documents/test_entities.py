@@ -4645,6 +4645,15 @@ def test_a_tribunal_judging_a_prefects_act(text, expected):
     assert values(text, "organisation") - {"Préfecture de la Gironde"} == expected
 
 
+def test_the_cada_by_the_name_people_give_it():
+    # "Commission nationale", a common misnaming of the CADA (no national one besides it).
+    text = (
+        "Le collectif a saisi la Commission Nationale d’Accès aux Documents Administratifs "
+        "sur les caméras de Saint-Leu-la-Forêt."
+    )
+    assert values(text, "organisation") == {"CADA"}
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
