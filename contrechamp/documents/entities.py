@@ -1594,6 +1594,8 @@ _ROUTE_BEFORE = re.compile(
 )
 # "Montpellier, le 7 juillet 2011" at the start of a line: the dateline of a letter.
 _DATELINE_AFTER = re.compile(r",\s*(?:le\s+)?(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\s+\d{4}\b")
+# After the town that opens a page's first line, a full stop and a capitalised title.
+_HEADLINE_TOWN_AFTER = re.compile(r"\.[ \u00a0]+[A-ZÀ-Ý]")
 # A name after a saint ("Saint-Eustache"): a church, a parish or a quarter as often as a
 # village.
 _SAINT = re.compile(r"(?:saint|sainte|st|ste)[ -][^\W\d_]+", re.I)
@@ -3039,8 +3041,20 @@ def _score_commune(
         return None
     line_start = text.rfind("\n", 0, start) + 1
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
+    # "Rignac. La médiathèque inaugurée" opening the page: the regional press's headline,
+    # the town before a full stop and the title (not a word of the language: "Moyen. Le
+    # conseil a voté").
+    headline = (
+        not (word or common)
+        and not text[:start].strip()
+        and bool(_HEADLINE_TOWN_AFTER.match(after))
+    )
     strong = bool(
-        _STRONG_CUE.search(before) or listed or dateline or _APPOSED_TOWN_AFTER.match(after)
+        _STRONG_CUE.search(before)
+        or listed
+        or dateline
+        or headline
+        or _APPOSED_TOWN_AFTER.match(after)
     )
     cue = strong or bool(_COMMUNE_CUE.search(before))
     # (Not "Commune de PRADES" in a table of delegates: the cue says the town.)

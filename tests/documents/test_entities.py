@@ -1000,6 +1000,17 @@ def test_a_dateline_at_the_start_of_a_line_is_a_place():
     assert ("commune", "34172") in found(text, "commune")
 
 
+def test_a_town_before_a_full_stop_opening_the_page_is_a_headlines_place():
+    # The regional press's headline: "Town. Title" on the page's first line.
+    text = "Rignac. La médiathèque est ouverte le samedi\n\nLes horaires changent en juillet."
+    assert found(text, "commune") == {("commune", "12199")}
+    # Not a word of the language in that place, nor a name further down the page.
+    assert found("Plan. Les élus ont voté le budget primitif.", "commune") == set()
+    assert found("Moyen. Le conseil a voté.", "commune") == set()
+    text = "Compte rendu du samedi\nRignac. La médiathèque est ouverte le samedi."
+    assert found(text, "commune") == set()
+
+
 @pytest.mark.parametrize(
     "text, kind, value",
     [
