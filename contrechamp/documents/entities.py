@@ -1594,6 +1594,15 @@ _ROUTE_BEFORE = re.compile(
 )
 # "Montpellier, le 7 juillet 2011" at the start of a line: the dateline of a letter.
 _DATELINE_AFTER = re.compile(r",\s*(?:le\s+)?(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\s+\d{4}\b")
+# A road's direction, in small letters (not Sens, the town): "sens Auxerre → Clamecy",
+# "sens Reims/Charleville", "sens Caen-Cherbourg"; the town it starts from has the arrow
+# after it, the one it goes to before it.
+_DIRECTION_FROM_BEFORE = re.compile(r"(?<![\w-])sens[ \u00a0]+\Z")
+_DIRECTION_TO_AFTER = re.compile(r"[ \u00a0]*(?:→|->|>|/|[-‐–])[ \u00a0]*[A-ZÀ-Ý]")
+_DIRECTION_TO_BEFORE = re.compile(
+    r"(?<![\w-])sens[ \u00a0]+[A-ZÀ-Ý][\w'’-]*(?:[ \u00a0]+[\w'’-]+){0,3}?"
+    r"[ \u00a0]*(?:→|->|>|/|[-‐–])[ \u00a0]*\Z"
+)
 # After the town that opens a page's first line, a full stop and a capitalised title.
 _HEADLINE_TOWN_AFTER = re.compile(r"\.[ \u00a0]+[A-ZÀ-Ý]")
 # A name after a saint ("Saint-Eustache"): a church, a parish or a quarter as often as a
@@ -3049,11 +3058,18 @@ def _score_commune(
         and not text[:start].strip()
         and bool(_HEADLINE_TOWN_AFTER.match(after))
     )
+    # "dans le sens Auxerre → Clamecy", "sens Caen-Cherbourg": a road's direction, both
+    # ends towns.
+    direction = bool(
+        (_DIRECTION_FROM_BEFORE.search(before) and _DIRECTION_TO_AFTER.match(after))
+        or _DIRECTION_TO_BEFORE.search(before)
+    )
     strong = bool(
         _STRONG_CUE.search(before)
         or listed
         or dateline
         or headline
+        or direction
         or _APPOSED_TOWN_AFTER.match(after)
     )
     cue = strong or bool(_COMMUNE_CUE.search(before))
@@ -3093,7 +3109,7 @@ def _score_commune(
         # its own, after one, is the common noun, the river or the title.
         if not bare and _ARTICLE_BEFORE.search(before) and not key(name).startswith(_ARTICLES):
             return None
-        if not holder and _inside_longer_name(name, before, after):
+        if not (holder or direction) and _inside_longer_name(name, before, after):
             return None
     # "Ville de Marseille", "Port de Toulon", "Place de la Porte": a one-word name heading
     # "de <Name>" is the common noun (Ville and Port are also communes), unless something

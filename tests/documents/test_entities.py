@@ -1000,6 +1000,19 @@ def test_a_dateline_at_the_start_of_a_line_is_a_place():
     assert ("commune", "34172") in found(text, "commune")
 
 
+def test_both_ends_of_a_roads_direction_are_towns():
+    # A road works notice: "dans le sens X → Y", the towns the traffic goes from and to,
+    # outside the department of the page's other places too.
+    text = "Dans le sens Auxerre → Clamecy, une déviation passe par Ouanne."
+    assert ("commune", "58079") in found(text, "commune")
+    text = "Un seul sens restera ouvert, dans le sens Caen-Cherbourg."
+    assert found(text, "commune") == {("commune", "14118"), ("commune", "50129")}
+    # Not a direction of the compass, nor "sens" without towns; Sens itself stays.
+    assert found("Le sens Nord-Sud de la réforme est clair.", "commune") == set()
+    text = "Des travaux à Sens. Dans le sens inverse, la circulation est libre."
+    assert found(text, "commune") == {("commune", "89387")}
+
+
 def test_a_town_before_a_full_stop_opening_the_page_is_a_headlines_place():
     # The regional press's headline: "Town. Title" on the page's first line.
     text = "Rignac. La médiathèque est ouverte le samedi\n\nLes horaires changent en juillet."
