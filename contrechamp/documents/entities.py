@@ -1568,16 +1568,19 @@ _NAMED_AFTER_PLACE = re.compile(
     re.I,
 )
 _STATION_BEFORE = re.compile(r"\bgare[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)?\Z", re.I)
-# A newspaper's local edition: "Nice-Matin (Cannes)", "Ouest-France (Rennes)".
-_EDITION_BEFORE = re.compile(
-    # (With its capitals, and one name in the brackets: not "les villes du Sud-Ouest
-    # (Bordeaux, Toulouse…)".)
+# A newspaper's local edition: "Nice-Matin (Cannes)", "Ouest-France (Rennes)", or an
+# edition of several towns ("Var-Matin (Brignoles / Le Luc / Saint-Maximin)").
+_NEWSPAPER_OPENS = (
     r"(?:-Matin|Ouest-France|Sud Ouest|La Provence|Le Parisien|Le Progrès|"
     r"Le Dauphiné(?: libéré)?|La Dépêche(?: du Midi)?|Midi Libre|"
     r"La Voix du Nord|Le Télégramme|L['’]Est républicain|Le Républicain lorrain|"
     r"La Montagne|La Nouvelle République|Le Courrier picard|Paris-Normandie)"
-    r"[ \u00a0]*\([ \u00a0]*\Z"
+    r"[ \u00a0]*\([ \u00a0]*"
 )
+# (With its capitals, and names apart by slashes in the brackets: not "les villes du
+# Sud-Ouest (Bordeaux, Toulouse…)".)
+_EDITION_BEFORE = re.compile(_NEWSPAPER_OPENS + r"(?:[^\W\d_][^()/\n]{0,40}/[ \u00a0]*)*\Z")
+_EDITION = re.compile(_NEWSPAPER_OPENS + r"(?P<towns>[^\W\d_][^()\n]{0,120}?)\)")
 # "l'église paroissiale Saint-Laurent", "le collège Jean-Moulin": a building's own name
 # right after it ("l'église de Dhuizon", "l'école de Bois-Herpin" are in those villages).
 _BUILDING_NAMED = re.compile(
@@ -3100,7 +3103,7 @@ def _score_commune(
             _NAMED_AFTER_PLACE.search(before)
             # "la gare de Clisson" is in Clisson, "la gare de Lyon" in Paris.
             or (_STATION_BEFORE.search(before) and key(name) == "lyon" and after[:1] != "-")
-            or (_EDITION_BEFORE.search(before) and re.match(r"[ \u00a0]*\)", after))
+            or (_EDITION_BEFORE.search(before) and re.match(r"[ \u00a0]*[)/]", after))
             or _ROUTE_BEFORE.search(before)
             or _BUILDING_NAMED.search(before)
         ):
@@ -5532,6 +5535,14 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
         named = g.departments.get(key(match.group("name") or match.group("bracketed")))
         if named:
             departments.add(named)
+    # A newspaper's local edition names no place of the text (`_EDITION_BEFORE`), but
+    # the area the paper's page covers: the department of each of its towns, when the
+    # name is of one department's communes only.
+    for match in _EDITION.finditer(joined):
+        for town in match["towns"].split("/"):
+            entries = [e for e in g.communes.get(key(town), []) if not e.former]
+            if len({e.department for e in entries}) == 1:
+                departments.add(entries[0].department)
     when = document.date if document is not None and document.date else None
     year = when.year if when else None
     if year is None:

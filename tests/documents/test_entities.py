@@ -1000,6 +1000,16 @@ def test_a_dateline_at_the_start_of_a_line_is_a_place():
     assert ("commune", "34172") in found(text, "commune")
 
 
+def test_a_newspapers_edition_of_several_towns_names_only_the_area():
+    # "Var-Matin (Brignoles / Le Luc)": the paper's edition, no place of the text; its
+    # towns' department still tells which La Garde the text is about.
+    text = "Var-Matin (Brignoles / Le Luc)\n\nLa police municipale de La Garde s'équipe."
+    assert found(text, "commune") == {("commune", "83062")}
+    # Towns in brackets after anything else than a paper's name are places.
+    text = "Les villes du Sud (Draguignan / Lorgues) recrutent des policiers municipaux."
+    assert found(text, "commune") == {("commune", "83050"), ("commune", "83072")}
+
+
 def test_both_ends_of_a_roads_direction_are_towns():
     # A road works notice: "dans le sens X → Y", the towns the traffic goes from and to,
     # outside the department of the page's other places too.
