@@ -2616,11 +2616,16 @@ def _misspelt_in_department(
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
-    """Whether one letter added, removed or changed makes `a` into `b` (not equal)."""
+    """Whether one letter added, removed or changed, or two letters side by side swapped
+    (a slip of typing: "Siant-Sandoux"), makes `a` into `b` (not equal)."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(differ) == 2 and differ[1] == differ[0] + 1:
+            i, j = differ
+            return a[i] == b[j] and a[j] == b[i]
+        return len(differ) == 1
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 

@@ -141,6 +141,12 @@ def test_a_word_that_opens_a_sentence_does_not_make_a_longer_name():
             {("commune", "78551")},
         ),
         ("Le maire de Villefranche sur Mere a parlé.", {("commune", "06159")}),
+        # Two letters side by side swapped, a slip of typing; not two letters apart.
+        (
+            "Dans le Puy-de-Dôme, la classe de Saint-Amant-Tallnede est maintenue.",
+            {("commune", "63315")},
+        ),
+        ("Dans le Puy-de-Dôme, la classe de Saint-Amant-Tadlenle est maintenue.", set()),
         # Not there when the name is one letter from two communes (Le Pont-de-Beauvoisin,
         # Savoie and Isère), of two words, or misspelt in its first word.
         ("Le maire du Pont de Beauvoisi a parlé.", set()),
