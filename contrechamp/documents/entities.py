@@ -4406,9 +4406,17 @@ _CONTENTS_HOLDER_LINE = re.compile(
     r"^[ \t]*(?P<code>\d{2,3})(?:-\d{2,5}){4}[ \t]+[-–][ \t]+"
     r"(?:(?i:vid[ée]o-?(?:protection|surveillance))[ \t]*[-–]?[ \t]*|(?P<hall>MAIRIE|Mairie)[ \t]+)"
     r"(?P<name>[A-ZÀ-Ý][^\n()]*?)"
-    r"(?:-raa)?[ \t]*(?:\(\d+(?:[ \t]+pages?\))?[ \t]*(?:Page[ \t]+\d+)?[ \t]*$|"
+    # (The page count may begin the next line: "Crédit Mutuel Montval sur Loir\n(3 pages)".)
+    r"(?:-raa)?[ \t]*(?:\n?[ \t]*\(\d+(?:[ \t]+pages?\))?[ \t]*(?:Page[ \t]+\d+)?[ \t]*$|"
     r"(?(hall)(?:[ \t]+\d{4})?[ \t]*$|(?!)))",
     re.M,
+)
+
+
+# An older contents' line: the act's holder, a dash, its town, then dot leaders and the
+# page ("établissements Goudal - Ducey...5").
+_CONTENTS_TOWN_LEADERS = re.compile(
+    r"[ \t][-–][ \t]+(?P<name>[A-ZÀ-Ý][^\n()…]{0,60}?)[ \t]*(?:\.{3,}|…+)[ \t]*\d+"
 )
 
 
@@ -4462,6 +4470,11 @@ def _contents_towns(text: str) -> set[tuple[int, int]]:
             if any(e.department == department for e in g.communes.get(name_key, ())):
                 towns.add((start + words[cut].start(), start + words[-1].end()))
                 break
+    # (The whole name after the dash, a commune's: not "- Communauté de communes de la
+    # Sélune...4".)
+    for match in _CONTENTS_TOWN_LEADERS.finditer(text):
+        if key(match["name"]) in g.communes:
+            towns.add(match.span("name"))
     return towns
 
 

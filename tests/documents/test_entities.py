@@ -1006,6 +1006,40 @@ def test_a_dateline_at_the_start_of_a_line_is_a_place():
     assert ("commune", "34172") in found(text, "commune")
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A prefecture's contents: the holder's town after its name, its page count on
+        # the next line.
+        (
+            "72-2025-01-22-00031 - Vidéoprotection Boulangerie Martin Mamers\n(3 pages) "
+            "Page 22\n72-2025-01-22-00032 - Vidéoprotection Lidl Le Mans (3 pages) Page 25",
+            {"72180", "72181"},
+        ),
+        # An older one's: a dash, the town, dot leaders and the page.
+        (
+            "habilitation dans le domaine funéraire à l'établissement secondaire SAS Leroux "
+            "- Brécey...7 Arrêté préfectoral du 3 mai 2011",
+            {"50074"},
+        ),
+        (
+            "habilitation à l'établissement SARL des établissements Pierre Marin - Percy...7 "
+            "Arrêté préfectoral",
+            {"50393"},
+        ),
+        # Not a person's name nor an intercommunality there.
+        ("habilitation à l'établissement SARL Lemoine - Jean Martin...7 Arrêté", set()),
+        (
+            "Arrêté portant statuts d'un E.P.C.I. - Communauté de communes du Val de Saire...4 "
+            "Arrêté du 3 mai 2011",
+            set(),
+        ),
+    ],
+)
+def test_the_town_of_an_acts_holder_in_a_recueils_contents(text, expected):
+    assert values(text, "commune") == expected
+
+
 def test_a_newspapers_edition_of_several_towns_names_only_the_area():
     # "Var-Matin (Brignoles / Le Luc)": the paper's edition, no place of the text; its
     # towns' department still tells which La Garde the text is about.
