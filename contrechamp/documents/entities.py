@@ -3236,6 +3236,19 @@ def _score_commune(
         cue or postal or department_after or matching or hinted
     ):
         return None
+    # On a page about an overseas department, a mainland village of one word that nothing
+    # but a list says is a place: a quarter or a locality of the island, whose names
+    # repeat the mainland's ("Saint-Paul, Saint-Gilles-les-Bains, l'Hermitage" at La
+    # Réunion); not a long name ("le CSU de Sablé-sur-Sarthe").
+    if (
+        single_word
+        and context.departments
+        and all(d.startswith(("97", "98")) for d in context.departments)
+        and not any(e.department.startswith(("97", "98")) for e in entries)
+        and chosen.population < 10000
+        and not (_STRONG_CUE.search(before) or _COMMUNE_CUE.search(before) or matching)
+    ):
+        return None
     # A village named after a saint, outside the document's departments, nothing saying
     # it is a place: the church or the quarter of a town the document is about.
     if context.departments and not (cue or matching or hinted or department_after):

@@ -1040,6 +1040,35 @@ def test_the_town_of_an_acts_holder_in_a_recueils_contents(text, expected):
     assert values(text, "commune") == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A locality of the island in a list, named like a mainland village.
+        (
+            "À La Réunion, les caméras couvrent le centre-ville de Saint-Paul, "
+            "Saint-Gilles-les-Bains, l'Hermitage et Plateau Caillou.",
+            {"97415"},
+        ),
+        # A mainland commune the page says is one, or a long name, stays; so does the
+        # village on a mainland page.
+        (
+            "À La Réunion, la ville de Saint-Paul s'inspire de la commune de Ruaudin.",
+            {"97415", "72260"},
+        ),
+        (
+            "À La Réunion, le maire de Saint-Paul a visité le CSU de Sablé-sur-Sarthe.",
+            {"97415", "72264"},
+        ),
+        (
+            "Les caméras couvrent le centre-ville de Rennes, Cesson-Sévigné, l'Hermitage et Pacé.",
+            {"35238", "35051", "35131", "35210"},
+        ),
+    ],
+)
+def test_a_mainland_village_in_an_overseas_pages_list_is_a_locality(text, expected):
+    assert values(text, "commune") == expected
+
+
 def test_a_newspapers_edition_of_several_towns_names_only_the_area():
     # "Var-Matin (Brignoles / Le Luc)": the paper's edition, no place of the text; its
     # towns' department still tells which La Garde the text is about.
