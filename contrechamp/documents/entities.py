@@ -1564,7 +1564,15 @@ _NAMED_AFTER_PLACE = re.compile(
     # its preposition on the same line (not "Aiguebelette-le-Lac" ending a line of a
     # list, nor "les tunnels de Marseille", the city's own, nor its roadblocks).
     r"|(?<![\w-])(?:lac|tunnel|viaduc|barrage)[ \u00a0]+(?:de[ \u00a0]+la[ \u00a0]+|"
-    r"de[ \u00a0]+l['’][ \u00a0]*|du[ \u00a0]+|de[ \u00a0]+|d['’][ \u00a0]*)$",
+    r"de[ \u00a0]+l['’][ \u00a0]*|du[ \u00a0]+|de[ \u00a0]+|d['’][ \u00a0]*)$"
+    # An event's name, its kind between ("le festival du film de Vébron", "le Rallye
+    # National de Saint-Leu", "le rallye automobile régional de Bagnols-les-Bains"): an
+    # adjective ("-al", "-ique", "-ile") or a noun after its preposition, up to three; not
+    # "le festival attire les habitants de Vébron".
+    r"|\b(?:festival|rallye)(?:[ \u00a0]+(?:[^\W\d_]+(?:ale?s?|aux|iques?|iles?)|"
+    r"(?:du|de[ \u00a0]+la|des|de)[ \u00a0]+[^\W\d_]+|d['’][ \u00a0]*[^\W\d_]+)){1,3}"
+    r"[ \u00a0]+(?:de[ \u00a0]+la[ \u00a0]+|de[ \u00a0]+l['’][ \u00a0]*|du[ \u00a0]+|de[ \u00a0]+|"
+    r"d['’][ \u00a0]*)$",
     re.I,
 )
 _STATION_BEFORE = re.compile(r"\bgare[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)?\Z", re.I)

@@ -1001,6 +1001,22 @@ def test_a_short_form_of_a_commune_the_document_names_in_full_is_that_commune():
     assert found(text, "commune") == {("commune", "50484")}
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # An event named after its town, its kind between: no place of the text.
+        ("Le Rallye national de Saint-Paul, organisé par l'ASA, fermera les routes.", set()),
+        ("Ce week-end, le festival du film de Millau ouvre au cinéma.", set()),
+        ("Le rallye automobile national de Millau traverse le causse.", set()),
+        # A festival's sentence that names the town as a place.
+        ("Le festival attire les habitants de Millau, commune de l'Aveyron.", {"12145"}),
+        ("Le festival a lieu cette année à Millau.", {"12145"}),
+    ],
+)
+def test_a_town_ending_an_events_name_is_no_place(text, expected):
+    assert values(text, "commune") == expected
+
+
 def test_the_second_name_of_a_commune_made_of_two_is_that_commune():
     # "Beaussais-Vitré", then "la mairie annexe de Vitré": the former commune, not the
     # town of Ille-et-Vilaine.
