@@ -1673,9 +1673,6 @@ _FUNDING_CUE = re.compile(
     # A cost borne ("1 075 € supporté à 75 % par la Région"; not "la commune supporte
     # seule les travaux").
     r"support(?:é|ée|és|ées)\b|"
-    # A body that invests a sum ("le conseil départemental investit 2 millions d'euros";
-    # not the noun, "un investissement de 31 720 €", anyone's project).
-    r"investi(?:t|s|r|ra|ront|rait|ssent|ssait|ssaient)?\b|"
     r"accompagn(?!\w*[ \u00a0]+(?:du|de|des|d['’]|par)\b)|"
     r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"
     r"\w*(?:(?!march[ée]s?\b|lots?\b|contrats?\b|accords?-cadres?)[^.;\n\d]){0,60}"
@@ -1722,9 +1719,27 @@ def _sentence_bounds(ends: list[int], start: int, end: int, length: int) -> tupl
     return (ends[index - 1] if index else 0), (ends[right] if right < len(ends) else length)
 
 
+# The body at hand invests a sum ("le Conseil général a investi cet été 4,4 M€", "la
+# Région investit 379 000 euros"): its name's last words and perhaps an auxiliary or a
+# time between them and the verb, no comma (not "la Région, dont la commune investit…",
+# not "investi par", "ont investi le siège"), a sum of money after it, not a share.
+_INVESTS_AFTER = re.compile(
+    r"(?:[ \u00a0]+[\w'’-]+){0,5}?[ \u00a0]+investi(?:t|ra|ront|rait|ssent|ssait|ssaient)?\b"
+    r"(?![ \u00a0]+par\b)[^.;,\n\d]{0,40}?"
+    r"\d[\d \u00a0.,]*(?:millions?[ \u00a0]+d['’][ \u00a0]*euros|millions?[ \u00a0]*€|M€|k€|€|"
+    r"euros?\b)",
+    re.I,
+)
+
+
 def _funding_near(text: str, ends: list[int], start: int, end: int) -> bool:
     """Whether the sentence holding [start, end) says something is funded, read at most
-    300 characters on each side (a page without full stops is no sentence)."""
+    300 characters on each side (a page without full stops is no sentence), or that the
+    body at [start, end) invests a sum."""
+    if (invests := _INVESTS_AFTER.match(text, end)) and not _NEGATION_BEFORE.search(
+        invests.group()
+    ):
+        return True
     left, right = _sentence_bounds(ends, start, end, len(text))
     # "…une publication du conseil régional. Ce dernier propose aux communes un soutien
     # financier": the next sentence, when it opens on the body that ends this one.
@@ -1910,12 +1925,16 @@ class _Page:
 # "Le préfet a réuni les commerçants", "la préfecture a autorisé", "adressée en
 # préfecture", "redéposer un dossier en préfecture", "un projet validé en préfecture"
 # (not "érigée en préfecture", "carrière en préfecture", "accusé de réception en
-# préfecture"): the prefect or the prefecture without a department named after them.
+# préfecture", "validé son stage en préfecture", "enregistrer leurs armes en préfecture":
+# a file, a request or a project only): the prefect or the prefecture without a
+# department named after them.
 _BARE_PREFECT = re.compile(
     r"\b(?:(?:le|du|au|la|de\s+la|à\s+la)\s+(?:pr[ée]f[eè]te?|pr[ée]fecture)|"
     r"(?:(?:(?:re)?d[ée]pos|adress|envoy|enregistr|valid)(?:er|[ée](?:e|s|es)?)|transmise?s?|"
     r"re[çc]ue?s?|instruite?s?)"
-    r"(?:\s+(?:un|une|le|la|les|l['’]|son|sa|ses|leur|leurs|notre|nos|votre|vos)\s*[\w-]+)?"
+    r"(?:\s+(?:un|une|le|la|les|l['’]|son|sa|ses|leur|leurs|notre|nos|votre|vos)\s*"
+    r"(?:nouveau\s+|nouvelle\s+)?(?:dossier|demande|projet|requ[êe]te|d[ée]claration)s?"
+    r"(?:\s+d['’]\s*autorisation|\s+de\s+subvention)?)?"
     r"\s+en\s+pr[ée]fecture)\b"
     r"(?!\s+(?:de|du|des|d['’])\b|\s+(?:maritime|de\s+police|d[ée]l[ée]gu[ée]e?|adjointe?)\b|-)",
     re.I,
@@ -2702,6 +2721,7 @@ def _short_form_in_list(
 
 
 # A name that goes on past the words read: a dash and a word, or a particle of names.
+_NAME_ENDS = re.compile(r"[ \u00a0]*(?:[,;.:)]|\(|$)", re.M)
 _NAME_GOES_ON = re.compile(
     r"-\w|[ \u00a0]+(?:sur|sous|lès|lez|en|de|du|des|la|le)[ \u00a0-]+[A-ZÀ-Ý]"
 )
@@ -4200,6 +4220,7 @@ _SUBSIDIARY_AFTER = re.compile(
     rf"[ \u00a0]+(?:d['’])?){_CAPITALISED}){{0,4}})(?![\w-])"
 )
 _DIRECTIONS = frozenset({"nord", "sud", "est", "ouest", "centre"})
+_NAME_GOES_ON = re.compile(r"[ \u00a0]+(?:de|du|des|d['’])[ \u00a0]*(?-i:[A-ZÀ-Ý])")
 _PARTICLES_OF_AREAS = frozenset({"de", "du", "des", "d", "et", "la", "le", "les", "l", "sur"})
 # "de la ville", "des données": what makes the words before it a noun, not a place.
 # (Whole words: "Crédit Agricole de Champagne-Bourgogne devient", "Keolis Brest dessert".)
@@ -4238,6 +4259,10 @@ def _subsidiary(text: str, canonical: str, start: int, end: int) -> tuple[str, i
         canonical in _GROUPS_OF_LOCAL_COMPANIES
         and (line := _BUSINESS_LINE_AFTER.match(text, end))
         and key(text[start:end]) == key(canonical)
+        # In small letters, only where the name visibly ends ("la société Eiffage
+        # énergie, installateur"), not a phrase the word opens ("Veolia réseaux de
+        # chaleur", "Keolis réseaux urbains").
+        and not (line["line"].islower() and not _NAME_ENDS.match(text, line.end("line")))
     ):
         # "VINCI Energies", "Eiffage énergie", "Bouygues Construction": the group's
         # company of a trade (not after a company the gazetteer knows by a longer name,
@@ -4258,12 +4283,20 @@ def _subsidiary(text: str, canonical: str, start: int, end: int) -> tuple[str, i
     in_capitals = text[start:end].isupper()
     # A regional bank, with or without an article, by its region's words ("Crédit
     # Agricole Vendée", "BANQUE POPULAIRE DU NORD", "Caisse d'épargne d'Aquitaine
-    # Poitou-Charente"); a group's local company by a place, not after an article.
+    # Poitou-Charente"): a department's name that is no town's ("Crédit Agricole Paris" is
+    # a branch), several words of regions' names (not "Calais" of the Pas-de-Calais), and
+    # not a longer name cut ("Crédit Agricole Nord de France"). A group's local company
+    # by a place, not after an article.
     words = [w for w in name_key.split() if w not in _PARTICLES_OF_AREAS]
+    if bank and (
+        _NAME_GOES_ON.match(text, match.end("words"))
+        or (not match["article"] and name_key in g.communes)
+    ):
+        return None
     if not (
         all(part in _DIRECTIONS for part in name_key.split())
         or name_key in g.area_keys
-        or (bank and words and all(w in g.area_words or w in _DIRECTIONS for w in words))
+        or (bank and len(words) > 1 and all(w in g.area_words or w in _DIRECTIONS for w in words))
         or (not match["article"] and not bank and not in_capitals and name_key in g.communes)
     ):
         return None

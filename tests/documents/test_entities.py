@@ -4779,6 +4779,136 @@ def test_a_tribunal_judging_a_prefects_act(text, expected):
     assert values(text, "organisation") - {"Préfecture de la Gironde"} == expected
 
 
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A bare prefecture after a file, a request or a project only.
+        (
+            "À Lorient, l'adjointe a validé son stage en préfecture avant de piloter le "
+            "projet de vidéoprotection.",
+            "organisation",
+            set(),
+        ),
+        (
+            "À Vannes, elle dépose ses valises en préfecture après dix ans à Lorient ; la "
+            "vidéoprotection est son dossier.",
+            "organisation",
+            set(),
+        ),
+        (
+            "À Vannes, les chasseurs doivent enregistrer leurs armes en préfecture, comme les "
+            "caméras de vidéoprotection.",
+            "organisation",
+            set(),
+        ),
+        (
+            "À Vannes, la commune a déposé sa demande d'autorisation en préfecture pour ses "
+            "caméras de vidéoprotection.",
+            "organisation",
+            {"Préfecture du Morbihan"},
+        ),
+        # A regional bank: not a town, a branch, the country, a longer name cut.
+        (
+            "L'agence Caisse d'Épargne Calais a été cambriolée malgré ses caméras.",
+            "organisation",
+            {"Caisse d'Épargne"},
+        ),
+        (
+            "L'agence Caisse d'Épargne Calais a été cambriolée malgré ses caméras.",
+            "commune",
+            {"62193"},
+        ),
+        (
+            "Les clients du Crédit Agricole Paris ont été victimes d'une fraude.",
+            "organisation",
+            {"Crédit Agricole"},
+        ),
+        (
+            "Le distributeur du Crédit Mutuel Saint-Denis a été vandalisé.",
+            "organisation",
+            {"Crédit Mutuel"},
+        ),
+        (
+            "Le Crédit Agricole France a publié ses résultats, notamment à Lyon.",
+            "organisation",
+            {"Crédit Agricole"},
+        ),
+        (
+            "Le Crédit Agricole Nord de France finance le festival.",
+            "organisation",
+            {"Crédit Agricole"},
+        ),
+        # A trade's word in small letters opening a phrase.
+        (
+            "Transdev infrastructures de recharge : le réseau de Rouen s'équipe.",
+            "organisation",
+            {"Transdev"},
+        ),
+        (
+            "Keolis réseaux urbains : les bus de Caen sont équipés de caméras.",
+            "organisation",
+            {"Keolis"},
+        ),
+        ("Veolia réseaux de chaleur : Brest s'équipe.", "organisation", {"Veolia"}),
+        # Who invests: the body, not a commune, a company or a person beside it; not
+        # an investiture, a place occupied, a plan given up.
+        (
+            "La commune de Vannes investit 300 000 euros dans la vidéoprotection, a précisé "
+            "le président de la Région Bretagne.",
+            "funder",
+            set(),
+        ),
+        (
+            "Keolis investit 2 millions d'euros dans des caméras pour les bus de la Région "
+            "Hauts-de-France à Lille.",
+            "funder",
+            set(),
+        ),
+        (
+            "La Ville de Nice a investi 3 M€ dans 4 000 caméras, un record en Région Sud.",
+            "funder",
+            set(),
+        ),
+        (
+            "Alors que la Région Occitanie se désengage, le Département de l'Hérault investit "
+            "500 000 euros à Montpellier.",
+            "funder",
+            {"Département de l'Hérault"},
+        ),
+        (
+            "La Région Normandie a renoncé à investir 1 M€ dans les caméras de Caen.",
+            "funder",
+            set(),
+        ),
+        (
+            "Investi par LR, le président de la Région a obtenu 55 % des voix à Nice.",
+            "funder",
+            set(),
+        ),
+        (
+            "Les manifestants ont investi le siège du Département de la Loire-Atlantique, dont "
+            "30 % des agents étaient en grève, à Nantes.",
+            "funder",
+            set(),
+        ),
+        (
+            "Xavier Bertrand, président de la Région Hauts-de-France, a investi 2 000 euros "
+            "de sa poche à Lille.",
+            "funder",
+            set(),
+        ),
+        (
+            "La commune d'Alès investira 30 000 euros dans ses caméras ; elle a sollicité la "
+            "Région.",
+            "funder",
+            set(),
+        ),
+    ],
+)
+def test_what_the_first_review_of_the_eighteenth_session_found(text, kind, expected):
+    assert values(text, kind) == expected
+
+
 def test_the_cada_by_the_name_people_give_it():
     # "Commission nationale", a common misnaming of the CADA (no national one besides it).
     text = (
