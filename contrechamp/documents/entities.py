@@ -3461,20 +3461,12 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
             if itself.department in departments or others > 0:
                 continue
         # With the name's article or without it: "le maire du Mesnil" after "Le
-        # Mesnil-Amelot". Or the second of a name of two ("la mairie annexe de Vitré"
-        # after "Beaussais-Vitré"): a commune made of two, each named alone (not a
-        # saint's name, nor one with its article).
+        # Mesnil-Amelot".
         short = key(item.text) + " "
         longer = [
             entry
             for name, entry in named.items()
-            if name.startswith(short)
-            or _without_article(name).startswith(short)
-            or (
-                name.count(" ") == 1
-                and name.endswith(" " + short[:-1])
-                and not name.startswith((*_ARTICLES, "saint ", "sainte "))
-            )
+            if name.startswith(short) or _without_article(name).startswith(short)
         ]
         if len(longer) == 1:
             _settle_on(item, longer[0])

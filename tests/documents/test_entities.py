@@ -1017,21 +1017,6 @@ def test_a_town_ending_an_events_name_is_no_place(text, expected):
     assert values(text, "commune") == expected
 
 
-def test_the_second_name_of_a_commune_made_of_two_is_that_commune():
-    # "Beaussais-Vitré", then "la mairie annexe de Vitré": the former commune, not the
-    # town of Ille-et-Vilaine.
-    text = (
-        "Commune de BEAUSSAIS VITRE : réhabilitation de la salle des fêtes et de la "
-        "mairie annexe de Vitré."
-    )
-    assert found(text, "commune") == {("commune", "79030")}
-    # Not when the page says the town's department, nor beside another name.
-    text = "À Beaussais-Vitré, le maire a parlé ; à Vitré, en Ille-et-Vilaine, on recrute."
-    assert found(text, "commune") == {("commune", "79030"), ("commune", "35360")}
-    text = "À Saint-Malo, le maire a parlé ; à Vitré, la police municipale recrute."
-    assert found(text, "commune") == {("commune", "35288"), ("commune", "35360")}
-
-
 def test_a_dateline_at_the_start_of_a_line_is_a_place():
     text = "CAHIER DES CLAUSES TECHNIQUES\n\nMontpellier, le 7 juillet 2011 Réf : CCTP V4"
     assert ("commune", "34172") in found(text, "commune")
