@@ -1527,6 +1527,12 @@ _STRONG_CUE = re.compile(
     r"(?:de|d['’]|du|des)\s*$|(?<!face\s)(?:\bà|(?-i:\bA))\s+$|" + _DELEGATE_OF,
     re.I,
 )
+# A place's own nouns, which end no event's name before its town.
+_PLACE_NOUNS_OF_EVENTS = (
+    r"(?:ville|commune|cit[ée]|mairie|m[ée]diath[èe]que|biblioth[èe]que|police|village|bourg|"
+    r"quartier|agglom[ée]ration|communaut[ée]|m[ée]tropole|salle|place|parc|stade|centre|"
+    r"plage|port|gare|[ée]glise|ch[âa]teau|office)s?\b"
+)
 # A street, a building, a court or a club named after a place: "rue de Rennes", "Porte
 # de Montreuil", "église Saint-Laurent", "tribunal administratif de Nice", "OGC Nice".
 _NAMED_AFTER_PLACE = re.compile(
@@ -1569,8 +1575,11 @@ _NAMED_AFTER_PLACE = re.compile(
     # National de Saint-Leu", "le rallye automobile régional de Bagnols-les-Bains"): an
     # adjective ("-al", "-ique", "-ile") or a noun after its preposition, up to three; not
     # "le festival attire les habitants de Vébron".
+    # (Not a place's own noun between: "le festival de la ville de Vébron", "de la
+    # médiathèque de Rignac", "de la police municipale de Mende".)
     r"|\b(?:festival|rallye)(?:[ \u00a0]+(?:[^\W\d_]+(?:ale?s?|aux|iques?|iles?)|"
-    r"(?:du|de[ \u00a0]+la|des|de)[ \u00a0]+[^\W\d_]+|d['’][ \u00a0]*[^\W\d_]+)){1,3}"
+    r"(?:du|de[ \u00a0]+la|des|de)[ \u00a0]+(?!" + _PLACE_NOUNS_OF_EVENTS + r")[^\W\d_]+|"
+    r"d['’][ \u00a0]*(?!" + _PLACE_NOUNS_OF_EVENTS + r")[^\W\d_]+)){1,3}"
     r"[ \u00a0]+(?:de[ \u00a0]+la[ \u00a0]+|de[ \u00a0]+l['’][ \u00a0]*|du[ \u00a0]+|de[ \u00a0]+|"
     r"d['’][ \u00a0]*)$",
     re.I,
@@ -1608,14 +1617,13 @@ _DATELINE_AFTER = re.compile(r",\s*(?:le\s+)?(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\s+\
 # A road's direction, in small letters (not Sens, the town): "sens Auxerre → Clamecy",
 # "sens Reims/Charleville", "sens Caen-Cherbourg"; the town it starts from has the arrow
 # after it, the one it goes to before it.
+_DIRECTION_TOWN_POPULATION = 2500
 _DIRECTION_FROM_BEFORE = re.compile(r"(?<![\w-])sens[ \u00a0]+\Z")
 _DIRECTION_TO_AFTER = re.compile(r"[ \u00a0]*(?:→|->|>|/|[-‐–])[ \u00a0]*[A-ZÀ-Ý]")
 _DIRECTION_TO_BEFORE = re.compile(
     r"(?<![\w-])sens[ \u00a0]+[A-ZÀ-Ý][\w'’-]*(?:[ \u00a0]+[\w'’-]+){0,3}?"
     r"[ \u00a0]*(?:→|->|>|/|[-‐–])[ \u00a0]*\Z"
 )
-# After the town that opens a page's first line, a full stop and a capitalised title.
-_HEADLINE_TOWN_AFTER = re.compile(r"\.[ \u00a0]+[A-ZÀ-Ý]")
 # A name after a saint ("Saint-Eustache"): a church, a parish or a quarter as often as a
 # village.
 _SAINT = re.compile(r"(?:saint|sainte|st|ste)[ -][^\W\d_]+", re.I)
@@ -2097,7 +2105,8 @@ _BARE_ADMINISTRATIVE_COURT = re.compile(
 )
 # "Saisi en urgence, le tribunal a estimé que l'arrêté préfectoral…", "ont saisi le
 # tribunal de référés liberté": a court of no kind named, which its sentence shows judging
-# a prefect's act (`_PREFECT_JUDGED`), on a page that names no court of the judiciary.
+# a prefect's act (`_judges_a_prefects_act`), on a page that names no court of the
+# judiciary.
 _BARE_TRIBUNAL = re.compile(
     r"\b(?:le|du|au)[ \u00a0]+(?-i:[Tt])ribunal\b"
     r"(?![ \u00a0]*(?:(?:administratif|correctionnel|judiciaire|civil|militaire|r[ée]gional|"
@@ -2106,9 +2115,23 @@ _BARE_TRIBUNAL = re.compile(
     r"(?-i:[A-ZÀ-Ý])))",
     re.I,
 )
-_PREFECT_JUDGED = re.compile(
+_PREFECT_ACT = re.compile(
     r"\barr[êe]t[ée]s?[ \u00a0]+(?:pr[ée]fectora|du[ \u00a0]+pr[ée]fet|de[ \u00a0]+la[ \u00a0]+"
-    r"pr[ée]fecture)|\br[ée]f[ée]r[ée]",
+    r"pr[ée]fecture)",
+    re.I,
+)
+# What a court does to an act it reviews ("suspend", "annule", "a estimé que l'arrêté",
+# "disproportionné", "porte atteinte", "référé-liberté"), not a criminal or a civil
+# judgment of someone who broke it ("condamné à six mois de prison", "relaxé", "a
+# ordonné l'expulsion", "le divorce").
+_ACT_REVIEWED = re.compile(
+    r"\b(?:suspen\w*|annul\w*|ill[ée]gal\w*|l[ée]gal\w*|disproportionn\w*|exc[èe]d\w*|"
+    r"valid\w*|atteinte|estim\w*[ \u00a0]+que|r[ée]f[ée]r[ée]s?[ \u00a0-]+libert[ée])",
+    re.I,
+)
+_PENAL_OR_CIVIL = re.compile(
+    r"\b(?:condamn\w*|prison|amende|relax\w*|comparution|pr[ée]venu\w*|poursuivi\w*|"
+    r"divorce|expulsion|d[ée]molition|peine|sursis|d[ée]lit\w*)\b",
     re.I,
 )
 _JUDICIAL_COURT = re.compile(
@@ -2129,6 +2152,14 @@ _APPEAL_FORMULA = re.compile(
     r"juge[ \u00a0]+de[ \u00a0]+droit[ \u00a0]+commun",
     re.I,
 )
+
+
+def _judges_a_prefects_act(sentence: str) -> bool:
+    return bool(
+        _PREFECT_ACT.search(sentence)
+        and _ACT_REVIEWED.search(sentence)
+        and not _PENAL_OR_CIVIL.search(sentence)
+    )
 
 
 def _bare_administrative_court(
@@ -2152,7 +2183,9 @@ def _bare_administrative_court(
         matches += [
             m
             for m in _BARE_TRIBUNAL.finditer(text)
-            if _PREFECT_JUDGED.search(text, *_sentence_bounds(ends, m.start(), m.end(), len(text)))
+            if _judges_a_prefects_act(
+                text[slice(*_sentence_bounds(ends, m.start(), m.end(), len(text)))]
+            )
         ]
     if not matches:
         return []
@@ -3086,25 +3119,22 @@ def _score_commune(
         return None
     line_start = text.rfind("\n", 0, start) + 1
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
-    # "Rignac. La médiathèque inaugurée" opening the page: the regional press's headline,
-    # the town before a full stop and the title (not a word of the language: "Moyen. Le
-    # conseil a voté").
-    headline = (
-        not (word or common)
-        and not text[:start].strip()
-        and bool(_HEADLINE_TOWN_AFTER.match(after))
-    )
     # "dans le sens Auxerre → Clamecy", "sens Caen-Cherbourg": a road's direction, both
     # ends towns.
+    # A sign's town, not a word of the language ("sens Ville → Port") nor a village of its
+    # short name ("sens Chalon → Mâcon" is no Chalon of the Isère's, 176 people).
     direction = bool(
-        (_DIRECTION_FROM_BEFORE.search(before) and _DIRECTION_TO_AFTER.match(after))
-        or _DIRECTION_TO_BEFORE.search(before)
+        not (word or common)
+        and entries[0].population >= _DIRECTION_TOWN_POPULATION
+        and (
+            (_DIRECTION_FROM_BEFORE.search(before) and _DIRECTION_TO_AFTER.match(after))
+            or _DIRECTION_TO_BEFORE.search(before)
+        )
     )
     strong = bool(
         _STRONG_CUE.search(before)
         or listed
         or dateline
-        or headline
         or direction
         or _APPOSED_TOWN_AFTER.match(after)
     )
@@ -3262,19 +3292,6 @@ def _score_commune(
     like_a_department = key(name) in g.departments and chosen.population < 20000
     if (like_a_word or like_a_department) and not (
         cue or postal or department_after or matching or hinted
-    ):
-        return None
-    # On a page about an overseas department, a mainland village of one word that nothing
-    # but a list says is a place: a quarter or a locality of the island, whose names
-    # repeat the mainland's ("Saint-Paul, Saint-Gilles-les-Bains, l'Hermitage" at La
-    # Réunion); not a long name ("le CSU de Sablé-sur-Sarthe").
-    if (
-        single_word
-        and context.departments
-        and all(d.startswith(("97", "98")) for d in context.departments)
-        and not any(e.department.startswith(("97", "98")) for e in entries)
-        and chosen.population < 10000
-        and not (_STRONG_CUE.search(before) or _COMMUNE_CUE.search(before) or matching)
     ):
         return None
     # A village named after a saint, outside the document's departments, nothing saying
@@ -4525,10 +4542,16 @@ def _contents_towns(text: str) -> set[tuple[int, int]]:
                 towns.add((start + words[cut].start(), start + words[-1].end()))
                 break
     # (The whole name after the dash, a commune's: not "- Communauté de communes de la
-    # Sélune...4".)
-    for match in _CONTENTS_TOWN_LEADERS.finditer(text):
-        if key(match["name"]) in g.communes:
-            towns.add(match.span("name"))
+    # Sélune...4". Two lines at least whose towns have a department in common, the
+    # recueil's: not one line's "- Vire...5", Viré of the Saône-et-Loire.)
+    leaders = [
+        (match.span("name"), {e.department for e in g.communes[name_key]})
+        for match in _CONTENTS_TOWN_LEADERS.finditer(text)
+        if (name_key := key(match["name"])) in g.communes
+    ]
+    shared = Counter(d for _, departments in leaders for d in departments)
+    recueil = {d for d, count in shared.items() if count >= 2}
+    towns.update(span for span, departments in leaders if departments & recueil)
     return towns
 
 
