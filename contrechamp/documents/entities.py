@@ -1617,6 +1617,12 @@ _DATELINE_AFTER = re.compile(r",\s*(?:le\s+)?(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\s+\
 # A road's direction, in small letters (not Sens, the town): "sens Auxerre → Clamecy",
 # "sens Reims/Charleville", "sens Caen-Cherbourg"; the town it starts from has the arrow
 # after it, the one it goes to before it.
+# The Olympic Games held in France, by their host and year.
+_GAMES = frozenset(
+    {("paris", "1900"), ("chamonix", "1924"), ("paris", "1924"), ("grenoble", "1968")}
+    | {("albertville", "1992"), ("paris", "2024")}
+)
+_YEAR_AFTER = re.compile(r"[ \u00a0]+(\d{4})(?![\d \u00a0]*\d)")
 _DIRECTION_TOWN_POPULATION = 2500
 _DIRECTION_FROM_BEFORE = re.compile(r"(?<![\w-])sens[ \u00a0]+\Z")
 _DIRECTION_TO_AFTER = re.compile(r"[ \u00a0]*(?:→|->|>|/|[-‐–])[ \u00a0]*[A-ZÀ-Ý]")
@@ -3116,6 +3122,10 @@ def _score_commune(
     name = text[start:end]
     single_word = not has_separator(name)
     if _PERSON_TITLE.search(before):
+        return None
+    # "les drones de Paris 2024", "le comité Paris 2024": the Games' name, their host and
+    # year (as "les Jeux de Paris" already are).
+    if (year := _YEAR_AFTER.match(after)) and (key(name), year[1]) in _GAMES:
         return None
     line_start = text.rfind("\n", 0, start) + 1
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))

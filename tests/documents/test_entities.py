@@ -4895,6 +4895,26 @@ def test_what_the_first_review_of_the_eighteenth_session_found(text, kind, expec
     assert values(text, kind) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The Games by their host and year: no place of the text.
+        (
+            "Le survol de tout autre drone que ceux des forces de l'ordre et de Paris 2024 "
+            "est interdit à Laon.",
+            {"02408"},
+        ),
+        ("Les sites de Paris 2024 et de Marseille sont filmés.", {"13055"}),
+        # Not a year after a comma, a sum, another year.
+        ("À Paris, 2024 a été une année de caméras.", {"75056"}),
+        ("À Paris 2024 000 euros ont été votés.", {"75056"}),
+        ("Les caméras de Paris 2025 sont neuves.", {"75056"}),
+    ],
+)
+def test_the_games_by_their_host_and_year(text, expected):
+    assert values(text, "commune") == expected
+
+
 def test_the_cada_by_the_name_people_give_it():
     # "Commission nationale", a common misnaming of the CADA (no national one besides it).
     text = (
