@@ -1614,15 +1614,15 @@ _ROUTE_BEFORE = re.compile(
 )
 # "Montpellier, le 7 juillet 2011" at the start of a line: the dateline of a letter.
 _DATELINE_AFTER = re.compile(r",\s*(?:le\s+)?(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\s+\d{4}\b")
-# A road's direction, in small letters (not Sens, the town): "sens Auxerre → Clamecy",
-# "sens Reims/Charleville", "sens Caen-Cherbourg"; the town it starts from has the arrow
-# after it, the one it goes to before it.
 # The Olympic Games held in France, by their host and year.
 _GAMES = frozenset(
     {("paris", "1900"), ("chamonix", "1924"), ("paris", "1924"), ("grenoble", "1968")}
     | {("albertville", "1992"), ("paris", "2024")}
 )
 _YEAR_AFTER = re.compile(r"[ \u00a0]+(\d{4})(?![\d \u00a0]*\d)")
+# A road's direction, in small letters (not Sens, the town): "sens Auxerre → Clamecy",
+# "sens Reims/Charleville", "sens Caen-Cherbourg"; the town it starts from has the arrow
+# after it, the one it goes to before it. Its ends are towns of this size or more.
 _DIRECTION_TOWN_POPULATION = 2500
 _DIRECTION_FROM_BEFORE = re.compile(r"(?<![\w-])sens[ \u00a0]+\Z")
 _DIRECTION_TO_AFTER = re.compile(r"[ \u00a0]*(?:→|->|>|/|[-‐–])[ \u00a0]*[A-ZÀ-Ý]")
@@ -3130,9 +3130,9 @@ def _score_commune(
     line_start = text.rfind("\n", 0, start) + 1
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
     # "dans le sens Auxerre → Clamecy", "sens Caen-Cherbourg": a road's direction, both
-    # ends towns.
-    # A sign's town, not a word of the language ("sens Ville → Port") nor a village of its
-    # short name ("sens Chalon → Mâcon" is no Chalon of the Isère's, 176 people).
+    # ends towns; a sign's town, not a word of the language ("sens Ville → Port") nor a
+    # village of its short name ("sens Chalon → Mâcon" is no Chalon of the Isère's, 176
+    # people).
     direction = bool(
         not (word or common)
         and entries[0].population >= _DIRECTION_TOWN_POPULATION
