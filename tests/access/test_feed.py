@@ -163,11 +163,14 @@ def test_a_real_server_does_not_write_feed_keys_to_its_log(tmp_path):
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(150):
+            deadline = time.monotonic() + 120
+            while True:
                 try:
                     urllib.request.urlopen(base + "/a-propos/donnees/", timeout=2)
                     break
                 except OSError:
+                    assert server.poll() is None, log_path.read_text()
+                    assert time.monotonic() < deadline, "the server did not start"
                     time.sleep(0.2)
             with urllib.request.urlopen(f"{base}/demandes/echeances/{live}.atom") as r:
                 assert r.headers["Content-Type"].startswith("application/atom+xml")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tarfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -182,13 +183,18 @@ def backed_up(tmp_path_factory):
     archive = base / "site.tar"
     writer = Writer(url)
     writer.start()
+
+    def wait_for(written: int) -> None:
+        # A writer that died fails the test instead of hanging it.
+        deadline = time.monotonic() + 120
+        while writer.written < written:
+            assert writer.is_alive() and time.monotonic() < deadline, "the writer stopped"
+            writer.stop.wait(0.01)
+
     try:
-        while writer.written < 20:  # the backup starts while writes go on
-            writer.stop.wait(0.01)
+        wait_for(20)  # the backup starts while writes go on
         _contrechamp(env, "backup", "--output", str(archive))
-        during = writer.written
-        while writer.written < during + 20:  # and they went on after it
-            writer.stop.wait(0.01)
+        wait_for(writer.written + 20)  # and they went on after it
     finally:
         writer.stop.set()
         writer.join(30)

@@ -74,7 +74,9 @@ class FileServer:
 @pytest.fixture
 def serve(settings, tmp_path, monkeypatch):
     settings.DATA_DIR = tmp_path
-    settings.WATCH_HTTP_TIMEOUT = 2
+    # No test here waits for the timeout ("cut" closes the connection): a long one
+    # keeps a loaded machine from adding a retry of its own.
+    settings.WATCH_HTTP_TIMEOUT = 30
     waits: list[float] = []
     monkeypatch.setattr(fetching.time, "sleep", waits.append)
     servers = []

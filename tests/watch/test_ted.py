@@ -194,7 +194,9 @@ def test_a_billion_laughs_is_refused_before_any_expansion(tmp_path):
     started = time.monotonic()
     with pytest.raises(ted.TedError, match="document type declaration"):
         list(ted.read_path(path))
-    assert time.monotonic() - started < 1
+    # Expanded, the entities would take minutes and gigabytes: a wide bound for a
+    # loaded machine keeps the test's meaning.
+    assert time.monotonic() - started < 10
 
 
 def test_an_external_entity_is_never_read(tmp_path):
