@@ -70,12 +70,13 @@ def _read_geo() -> dict[str, Geo]:
 # Names communes go by that the official list writes otherwise: New Caledonia's
 # Boulouparis, as the town and the territory's press write it, is "Bouloupari" in the COG;
 # Berck is "Berck-sur-Mer" on its own signs and in the press; Le Touquet-Paris-Plage is
-# "Le Touquet" (no commune bears either name). (Cherbourg, a former commune, is in the
-# list already.)
+# "Le Touquet", Soorts-Hossegor "Hossegor" (no commune bears any of these names).
+# (Cherbourg, a former commune, is in the list already.)
 USUAL_NAMES = [
     ("Boulouparis", "98802"),
     ("Berck-sur-Mer", "62108"),
     ("Le Touquet", "62826"),
+    ("Hossegor", "40304"),
 ]
 
 

@@ -5006,6 +5006,8 @@ def test_a_cost_borne_by_a_body(text, expected):
         ),
         ("Des feux d'artifice à Berck, Étaples et au Touquet.", {"62108", "62826", "62318"}),
         ("Le festival va de Cabourg au Touquet-Paris-Plage.", {"14117", "62826"}),
+        ("À Hossegor, les caméras de vidéosurveillance se multiplient.", {"40304"}),
+        ("Les surfeurs de Soorts-Hossegor et de Capbreton.", {"40304", "40065"}),
     ],
 )
 def test_the_usual_name_of_a_commune(text, expected):
