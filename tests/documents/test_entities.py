@@ -1577,6 +1577,16 @@ def test_courts_of_a_list_and_companies_by_their_trade_or_apposition():
             "Utilisation de la réserve parlementaire en 2013 : 5 000 € à Jarjayes.",
             {"Réserve parlementaire"},
         ),
+        # Its other names.
+        (
+            "Le sénateur accorde à notre commune sur sa dotation parlementaire une aide "
+            "de 3000 euros pour ces travaux.",
+            {"Réserve parlementaire"},
+        ),
+        (
+            "Le député a attribué 8 000 euros de son enveloppe parlementaire aux caméras.",
+            {"Réserve parlementaire"},
+        ),
     ],
 )
 def test_funding_by_adjective_foundations_and_named_reserves(text, expected):
