@@ -51,6 +51,15 @@ class Recorded:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def wait_for_calls(self, count: int, timeout: float = 30.0) -> list[dict]:
+        """The calls once `count` have arrived (or the deadline has passed): a client that
+        timed out may have gone on before a loaded machine's server thread read its
+        request."""
+        deadline = time.monotonic() + timeout
+        while len(self.calls) < count and time.monotonic() < deadline:
+            REAL_SLEEP(0.02)
+        return self.calls
+
     def close(self):
         self.server.shutdown()
         self.server.server_close()

@@ -110,7 +110,7 @@ def test_a_server_that_does_not_answer_in_time_is_an_error_after_the_retries(db,
     server = api([(200, {}, b"[]", 1.0)] * 5)
     with pytest.raises(CommandError, match="after 5 tries"):
         call_command("watch", "fetch", "boamp", "--since", "2025-11-01")
-    assert len(server.calls) == 5
+    assert len(server.wait_for_calls(5)) == 5
     assert WatchRecord.objects.filter(source="boamp").count() == 0
 
 

@@ -336,7 +336,7 @@ def test_a_server_that_never_answers_times_out_after_the_retries(db, api, settin
         "TimeoutError" in run.error_samples[0]["error"]
         or "timed out" in (run.error_samples[0]["error"])
     )
-    assert "after 5 tries" in run.error_samples[0]["error"] and len(server.calls) == 5
+    assert "after 5 tries" in run.error_samples[0]["error"] and len(server.wait_for_calls(5)) == 5
 
 
 def test_a_token_given_twice_stops_the_walk_instead_of_looping(db, api):
