@@ -1614,6 +1614,8 @@ _ROUTE_BEFORE = re.compile(
 )
 # "Montpellier, le 7 juillet 2011" at the start of a line: the dateline of a letter.
 _DATELINE_AFTER = re.compile(r",\s*(?:le\s+)?(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\s+\d{4}\b")
+# "Rignac. La médiathèque…", "Breuillet : une ouverture…": after a headline's town.
+_HEADLINE_AFTER = re.compile(r"(?:[ \u00a0]*:[ \u00a0]+|\.[ \u00a0]+(?-i:[A-ZÀ-Ý«\"“]))", re.I)
 # The Olympic Games held in France, by their host and year.
 _GAMES = frozenset(
     {("paris", "1900"), ("chamonix", "1924"), ("paris", "1924"), ("grenoble", "1968")}
@@ -3129,6 +3131,16 @@ def _score_commune(
         return None
     line_start = text.rfind("\n", 0, start) + 1
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
+    # "Rignac. La médiathèque officiellement inaugurée", "Breuillet : une ouverture": a
+    # press headline's town, opening its line (not the end of a name cut at a hyphen, nor
+    # a department, a region, a word of the language or a heading in capitals).
+    headline = bool(
+        not text[line_start:start].strip()
+        and _HEADLINE_AFTER.match(after)
+        and not (word or common or bare or name.isupper())
+        and key(name) not in g.area_keys
+        and not re.search(r"[-‐][ \t\u00a0]*\n[ \t\u00a0]*\Z", text[max(0, line_start - 4) : start])
+    )
     # "dans le sens Auxerre → Clamecy", "sens Caen-Cherbourg": a road's direction, both
     # ends towns; a sign's town, not a word of the language ("sens Ville → Port") nor a
     # village of its short name ("sens Chalon → Mâcon" is no Chalon of the Isère's, 176
@@ -3145,6 +3157,7 @@ def _score_commune(
         _STRONG_CUE.search(before)
         or listed
         or dateline
+        or headline
         or direction
         or _APPOSED_TOWN_AFTER.match(after)
     )

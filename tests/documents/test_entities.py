@@ -1028,6 +1028,28 @@ def test_a_dateline_at_the_start_of_a_line_is_a_place():
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # A press headline's town, opening its line before a full stop or a colon.
+        ("Rignac. La médiathèque a ouvert ses portes samedi après des travaux.", {"12199"}),
+        ("Gariès. Fête du bon vivre ce week-end\nLe comité organise deux jours.", {"82064"}),
+        ("Breuillet : une ouverture de classe à la rentrée\nLes parents attendent.", {"91105"}),
+        # Not a department or a region, a heading in capitals, a team's pair of towns, a
+        # name's end after a hyphen at the end of the line before, a speaker.
+        ("Landes : les routes inondées et fermées ce mardi\nPlusieurs routes sont coupées.", set()),
+        ("Bretagne. La justice examine le dossier des caméras.", set()),
+        ("MAIRE. Le conseil municipal s'est réuni.", set()),
+        ("Still/Mutzig 2, en déplacement, devra se ressaisir.", {"67313"}),
+        ("Le drone a survolé Saint-Étienne-du-\nRouvray. La ville a protesté.", {"76575"}),
+        ("Interview\nMarion : Nous avons voté contre les caméras.", set()),
+        ("Orange : la société installe la fibre dans le village.", set()),
+    ],
+)
+def test_a_headlines_town_opening_its_line_is_a_place(text, expected):
+    assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         # A prefecture's contents: the holder's town after its name, its page count on
         # the next line.
         (
