@@ -5409,6 +5409,14 @@ def _amounts(text: str) -> list[Found]:
     return found
 
 
+# A street or a square named after a day: "rue du 8 Mai 1945", "avenue du 3 septembre".
+_STREET_OF_DATE = re.compile(
+    r"(?<![\w-])(?:rue|place|avenue|boulevard|bd|quai|all[ée]e|impasse|square|esplanade|"
+    r"parvis|rond-point|carrefour)[ \u00a0]+du[ \u00a0]+\Z",
+    re.I,
+)
+
+
 def _dates(text: str, context: Context) -> list[Found]:
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
@@ -5420,6 +5428,10 @@ def _dates(text: str, context: Context) -> list[Found]:
                 if any(s < end and start < e for s, e in taken):
                     continue
                 taken.append((start, end))
+                # "la rue du 11 Novembre", "place du 18 Octobre": a street's name (its
+                # words taken, so that no shorter date is read inside it).
+                if _STREET_OF_DATE.search(text, max(0, start - 30), start):
+                    continue
                 certain = kind in ("day", "english", "numeric", "iso", "month", "first", "words")
                 found.append(
                     Found("date", text[start:end], value, start, end, 0.9 if certain else 0.7)

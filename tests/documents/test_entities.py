@@ -2820,6 +2820,25 @@ def test_what_the_fourteenth_round_showed_of_dates(text, published, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A street or a square named after a day is no date (nor its month alone).
+        ("Le défilé partira de la Rue du 11 Novembre à 15 h.", set()),
+        ("Les caméras filment la place du 18 Octobre et l'avenue de Paris.", set()),
+        ("Le terrain situé au 57 avenue du 3 septembre est inconstructible.", set()),
+        ("La déviation passe par la rue du 8 Mai 1945.", set()),
+        # The day itself stays a date.
+        ("Le défilé du 11 novembre partira de la mairie.", {"2024-11-11"}),
+        ("Rendez-vous place de la mairie le 8 mai 2024.", {"2024-05-08"}),
+    ],
+)
+def test_a_street_named_after_a_day_is_no_date(text, expected):
+    from datetime import date
+
+    assert {v for _, v in found(text, "date", context_on(date(2024, 6, 1)))} == expected
+
+
+@pytest.mark.parametrize(
     "text, kind, expected",
     [
         # A group's company of a place: a direction, a region, a town after its name.
