@@ -1639,6 +1639,17 @@ _SAINT = re.compile(r"(?:saint|sainte|st|ste)[ -][^\W\d_]+", re.I)
 # river or department ("la Loire"), a title ("La Croix"), a place ("Place des Grès").
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:le|la|les|l['’]|du|des|au|aux)\s*$", re.I)
 _ARTICLES = ("le ", "la ", "les ", "l ")
+# The article of a commune's name each article before its bare name agrees with.
+_AGREEING = {
+    "le": ("le",),
+    "du": ("le",),
+    "au": ("le",),
+    "la": ("la",),
+    "l": ("l",),
+    "les": ("les",),
+    "des": ("les",),
+    "aux": ("les",),
+}
 # Words a capitalised neighbour may be without making the commune part of a longer
 # name: "À Nice", "Nice Nord", "Paris Cedex".
 _LOOSE_NEIGHBOURS = {
@@ -3197,6 +3208,17 @@ def _score_commune(
         # "la Ville", "le Parc", "la Loire", "La Croix": a name without an article of
         # its own, after one, is the common noun, the river or the title.
         if not bare and _ARTICLE_BEFORE.search(before) and not key(name).startswith(_ARTICLES):
+            return None
+        # "la Fête nationale" is no village of Le Fête: a name read without its own
+        # article ("au Mans", "du Havre") takes one that agrees with it.
+        if (
+            bare
+            and (article := _ARTICLE_BEFORE.search(before))
+            and not any(
+                key(e.name).split(" ", 1)[0] in _AGREEING.get(key(article.group()), ())
+                for e in entries
+            )
+        ):
             return None
         if not (holder or direction) and _inside_longer_name(name, before, after):
             return None

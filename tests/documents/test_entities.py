@@ -1028,6 +1028,22 @@ def test_a_dateline_at_the_start_of_a_line_is_a_place():
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # A name read without its own article takes an article that agrees with it:
+        # "la Fête nationale" is no village of Le Fête (Côte-d'Or).
+        ("Les feux tirés pour la Fête nationale. Mais où en Côte-d'Or ?", set()),
+        ("Il travaille au Mans depuis 2019.", {"72181"}),
+        ("Le maire du Havre a signé la convention.", {"76351"}),
+        ("Il habite à l'Isle-Adam depuis dix ans.", {"95313"}),
+        ("Les habitants des Lilas ont voté.", {"93045"}),
+    ],
+)
+def test_a_name_without_its_article_takes_one_that_agrees(text, expected):
+    assert values(text, "commune") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         # A press headline's town, opening its line before a full stop or a colon.
         ("Rignac. La médiathèque a ouvert ses portes samedi après des travaux.", {"12199"}),
         ("Gariès. Fête du bon vivre ce week-end\nLe comité organise deux jours.", {"82064"}),
