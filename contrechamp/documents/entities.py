@@ -1076,6 +1076,59 @@ _TECH_IN_CONTEXT = [
     (slug, re.compile(_spaced(word), re.IGNORECASE), re.compile(cue, re.IGNORECASE))
     for slug, word, cue in TECHNOLOGIES_IN_CONTEXT
 ]
+# Pieces of words without which a pattern above cannot match (each of its alternatives
+# holds one of them), looked for in the page in lower case before the pattern runs: most
+# pages name a few technologies, and each pattern read over a whole page costs as much
+# as the rest of the step's rules on it. (`test_entities_wordings` checks, on every text
+# of the corpus, that the page's technologies are the same with and without them.)
+_TECH_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "vsa": ("vid", "vsa", "cam", "analyse", "algorithm", "powered", "automatique", "logiciel"),
+    "reconnaissance-faciale": ("facial", "visage", "recognition"),
+    "reconnaissance-emotions": ("motion",),
+    "detection-sonore": (
+        "capteur",
+        "tect",
+        "sound",
+        "audio",
+        "acoustic",
+        "micro",
+        "sonore",
+        "sons",
+    ),
+    "drones": ("drone", "ronef", "roport", "licopt"),
+    "police-predictive": ("dicti", "observatoire", "big"),
+    "hypervision": ("hypervis", "cent", "csu", "csi", "pilotage"),
+    "application-signalement": ("appli", "report"),
+    "surveillance-reseaux-sociaux": ("soci",),
+    "lapi": ("plaque", "lapi", "l.a.p.i", "plate", "anpr"),
+    "portiques-biometriques": ("portique", "biometric", "acc"),
+    "biometrie": ("biom", "marche"),
+    "fichiers-police": ("taj", "fich", "fpr", "faed", "fnaeg"),
+    "videosurveillance": ("vid", "cctv", "cam"),
+}
+# The same for the words read in context, in their order (None: read on every page).
+_TECH_IN_CONTEXT_TRIGGERS: list[tuple[str, ...] | None] = [
+    None,  # "IA"
+    (
+        "brief",
+        "wintics",
+        "two",
+        "videtics",
+        "evitech",
+        "vision",
+        "oosto",
+        "veesion",
+        "foxstream",
+        "xxii",
+    ),
+    ("plaque",),
+    ("micro",),
+    ("sociaux",),
+    ("centre",),
+    ("centre",),
+    ("appli",),
+    ("appli",),
+]
 
 # Thousands in spaces with cents after a comma or a point ("21 102.80 €"), thousands in
 # points with cents after a comma ("135.186,30 €"), or digits alone.
@@ -2502,6 +2555,21 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
     # An address names no place of the text ("https://www.nice.fr/Menton/plan.pdf").
     addresses = [m.span() for m in _ADDRESS.finditer(text)] if "/" in text else []
     candidates = []
+    # Whether word j and word j + 1 may belong to one name (read once per pair, when a
+    # name starting before them reaches them).
+    joined: list[bool | None] = [None] * len(words)
+
+    def joins(j: int) -> bool:
+        if joined[j] is None:
+            a, gap = words[j], text[words[j].end : words[j + 1].start]
+            joined[j] = bool(
+                joins_name_words(gap)
+                or _joins_across_lines(a, gap)
+                # "St. Calais", "Ste.-Maxime": the abbreviation's full stop.
+                or (a.text.lower() in _SAINT_ABBREVIATIONS and _ABBREVIATION_GAP.fullmatch(gap))
+            )
+        return bool(joined[j])
+
     i = 0
     while i < len(words):
         word = words[i]
@@ -2515,17 +2583,13 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
         before = text[max(0, word.start - 5) : word.start]
         # After an article, a name without its own ("au Havre", "la Baule") comes first.
         article = bool(_ARTICLE_BEFORE.search(before))
-        for length in range(min(g.max_words, len(words) - i), 0, -1):
+        # The longest run of words from this one that may be one name.
+        run = 1
+        while run < g.max_words and i + run < len(words) and joins(i + run - 1):
+            run += 1
+        for length in range(run, 0, -1):
             span = words[i : i + length]
             gaps = [text[a.end : b.start] for a, b in zip(span, span[1:], strict=False)]
-            if not all(
-                joins_name_words(gap)
-                or _joins_across_lines(a, gap)
-                # "St. Calais", "Ste.-Maxime": the abbreviation's full stop.
-                or (a.text.lower() in _SAINT_ABBREVIATIONS and _ABBREVIATION_GAP.fullmatch(gap))
-                for a, gap in zip(span, gaps, strict=False)
-            ):
-                continue
             name_key = " ".join(t.key for t in span)
             # "Côté Château-Gontier et Lion-d'Angers": a compound name written in one piece
             # without its article is that commune too, when it is no other's name.
@@ -5241,7 +5305,11 @@ def technologies_in(text: str) -> list[Found]:
     return _technologies(text, {})
 
 
-def _technologies(text: str, ids: dict[str, int] | None = None) -> list[Found]:
+def _technologies(
+    text: str, ids: dict[str, int] | None = None, *, triggers: bool = True
+) -> list[Found]:
+    """The technologies the page names. `triggers`: skip the patterns whose words'
+    pieces the page does not hold (`_TECH_TRIGGERS`; False only to check them)."""
     technology_ids = gazetteer().technologies if ids is None else ids
     found: list[Found] = []
     # Which characters a technology found already covers (one byte each: a page with
@@ -5262,13 +5330,18 @@ def _technologies(text: str, ids: dict[str, int] | None = None) -> list[Found]:
             )
         )
 
+    low = text.lower() if triggers else ""
     for slug, pattern in _TECH_PATTERNS:
+        if triggers and not any(t in low for t in _TECH_TRIGGERS[slug]):
+            continue
         for match in pattern.finditer(text):
             # "vidéosurveillance algorithmique" is VSA, not also plain video surveillance.
             if not taken[match.start()]:
                 add(slug, match, 0.85)
     ends: list[int] | None = None  # the page's sentence ends, read once
-    for slug, word, cue in _TECH_IN_CONTEXT:
+    for (slug, word, cue), needed in zip(_TECH_IN_CONTEXT, _TECH_IN_CONTEXT_TRIGGERS, strict=True):
+        if triggers and needed is not None and not any(t in low for t in needed):
+            continue
         for match in word.finditer(text):
             if taken[match.start()]:
                 continue

@@ -104,3 +104,22 @@ def test_amounts_are_rounded_to_the_nearest_euro():
     # points: read whole (they gave 103 and nothing).
     found = detect_text("Travaux : 21 102.80 € HT, puis 135.186,30 euros.", context=None)
     assert [f.value for f in found if f.kind == "amount"] == ["21103", "135186"]
+
+
+def test_the_technologies_pieces_of_words_skip_no_match_on_any_real_text():
+    """`_TECH_TRIGGERS` lets a page skip the patterns whose words it cannot hold: on every
+    text of the real corpus, the technologies found are the same with and without it."""
+    from contrechamp.documents import entities
+    from tests.documents.evaluation import load_real
+
+    assert set(entities._TECH_TRIGGERS) == {slug for slug, _ in entities.TECHNOLOGIES}
+    assert len(entities._TECH_IN_CONTEXT_TRIGGERS) == len(entities._TECH_IN_CONTEXT)
+    texts = [t.text for t in load_real()]
+    assert len(texts) > 1000
+    differ = [
+        n
+        for n, text in enumerate(texts)
+        if [(f.value, f.start, f.end) for f in entities._technologies(text, {})]
+        != [(f.value, f.start, f.end) for f in entities._technologies(text, {}, triggers=False)]
+    ]
+    assert differ == []
