@@ -463,6 +463,43 @@ def test_pages_written_in_sql_of_their_own_are_the_rows_the_orm_makes(library):
 
 
 @pytest.mark.django_db
+def test_suggestions_written_in_sql_of_their_own_are_the_rows_the_orm_makes(library):
+    """`_insert_entities` writes what `Entity.objects.bulk_create` wrote, column for
+    column (the review's columns empty), in batches."""
+    from contrechamp.documents.models import Page
+    from contrechamp.places.models import Commune
+
+    document = Document.objects.create(sha256="c" * 64, size=1, filename="c.pdf")
+    ours = Page.objects.create(document=document, number=1, text="x")
+    theirs = Page.objects.create(document=document, number=2, text="x")
+    commune = Commune.objects.first()
+
+    def made(page, n):
+        return Entity(
+            page=page,
+            kind=["commune", "date", "amount"][n % 3],
+            text=f"Vidéoprotection\u00a0« {n} »",
+            value=str(n),
+            start=n,
+            end=n + 3,
+            confidence=0.85 if n % 2 else 0.6,
+            commune_id=commune.id if commune and n % 3 == 0 else None,
+        )
+
+    services._insert_entities([made(ours, n) for n in range(services._ENTITY_BATCH + 7)])
+    Entity.objects.bulk_create([made(theirs, n) for n in range(services._ENTITY_BATCH + 7)])
+
+    def read(page):
+        return [
+            {k: v for k, v in row.items() if k not in ("id", "page_id")}
+            for row in Entity.objects.filter(page=page).order_by("start").values()
+        ]
+
+    assert read(ours) == read(theirs) and len(read(ours)) == services._ENTITY_BATCH + 7
+    assert Entity.objects.filter(page=ours, status="suggested", reviewed_by__isnull=True).count()
+
+
+@pytest.mark.django_db
 def test_a_document_taken_over_after_its_last_step_gets_no_outcome_from_the_late_worker(
     library, monkeypatch
 ):
