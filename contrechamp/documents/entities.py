@@ -3208,11 +3208,14 @@ def _score_commune(
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
     # "Rignac. La médiathèque officiellement inaugurée", "Breuillet : une ouverture": a
     # press headline's town, opening its line (not the end of a name cut at a hyphen, nor
-    # a department, a region, a word of the language or a heading in capitals).
+    # a department, a region, a word of the language or a heading in capitals). A town of
+    # INSEE's urban size: "Mars. Le conseil…", "Guérin. Le maire…" (a month, a surname)
+    # or a list's key "Forges : les jeudis" are villages' names too.
     headline = bool(
         not text[line_start:start].strip()
         and _HEADLINE_AFTER.match(after)
         and not (word or common or bare or name.isupper())
+        and max(e.population for e in entries) >= _COMMON_WORD_POPULATION
         and key(name) not in g.area_keys
         and not re.search(r"[-‐][ \t\u00a0]*\n[ \t\u00a0]*\Z", text[max(0, line_start - 4) : start])
     )

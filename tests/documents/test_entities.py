@@ -1046,7 +1046,9 @@ def test_a_name_without_its_article_takes_one_that_agrees(text, expected):
     [
         # A press headline's town, opening its line before a full stop or a colon.
         ("Rignac. La médiathèque a ouvert ses portes samedi après des travaux.", {"12199"}),
-        ("Gariès. Fête du bon vivre ce week-end\nLe comité organise deux jours.", {"82064"}),
+        # Not a village's name, that a month, a surname or a list's key may be.
+        ("Gariès. Fête du bon vivre ce week-end\nLe comité organise deux jours.", set()),
+        ("Mars. Le conseil municipal a voté le budget.", set()),
         ("Breuillet : une ouverture de classe à la rentrée\nLes parents attendent.", {"91105"}),
         # Not a department or a region, a heading in capitals, a team's pair of towns, a
         # name's end after a hyphen at the end of the line before, a speaker.
