@@ -1667,8 +1667,6 @@ _ROUTE_BEFORE = re.compile(
 )
 # "Montpellier, le 7 juillet 2011" at the start of a line: the dateline of a letter.
 _DATELINE_AFTER = re.compile(r",\s*(?:le\s+)?(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\s+\d{4}\b")
-# "Rignac. La médiathèque…", "Breuillet : une ouverture…": after a headline's town.
-_HEADLINE_AFTER = re.compile(r"(?:[ \u00a0]*:[ \u00a0]+|\.[ \u00a0]+(?-i:[A-ZÀ-Ý«\"“]))", re.I)
 # The Olympic Games held in France, by their host and year.
 _GAMES = frozenset(
     {("paris", "1900"), ("chamonix", "1924"), ("paris", "1924"), ("grenoble", "1968")}
@@ -3206,19 +3204,6 @@ def _score_commune(
         return None
     line_start = text.rfind("\n", 0, start) + 1
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
-    # "Rignac. La médiathèque officiellement inaugurée", "Breuillet : une ouverture": a
-    # press headline's town, opening its line (not the end of a name cut at a hyphen, nor
-    # a department, a region, a word of the language or a heading in capitals). A town of
-    # INSEE's urban size: "Mars. Le conseil…", "Guérin. Le maire…" (a month, a surname)
-    # or a list's key "Forges : les jeudis" are villages' names too.
-    headline = bool(
-        not text[line_start:start].strip()
-        and _HEADLINE_AFTER.match(after)
-        and not (word or common or bare or name.isupper())
-        and max(e.population for e in entries) >= _COMMON_WORD_POPULATION
-        and key(name) not in g.area_keys
-        and not re.search(r"[-‐][ \t\u00a0]*\n[ \t\u00a0]*\Z", text[max(0, line_start - 4) : start])
-    )
     # "dans le sens Auxerre → Clamecy", "sens Caen-Cherbourg": a road's direction, both
     # ends towns; a sign's town, not a word of the language ("sens Ville → Port") nor a
     # village of its short name ("sens Chalon → Mâcon" is no Chalon of the Isère's, 176
@@ -3235,7 +3220,6 @@ def _score_commune(
         _STRONG_CUE.search(before)
         or listed
         or dateline
-        or headline
         or direction
         or _APPOSED_TOWN_AFTER.match(after)
     )
@@ -5515,6 +5499,14 @@ _STREET_OF_DATE = re.compile(
 )
 
 
+# "en place du", "à la place du" (instead of): no street before the day.
+_NOT_A_STREET_BEFORE = re.compile(
+    r"(?:\ben|(?<![\w-])[àa][ \u00a0]+la)[ \u00a0]+place[ \u00a0]+du[ \u00a0]+\Z", re.I
+)
+# "du 12 au 20 juillet", "du 02/06/2025 au 13/06/2025": the day opens a span.
+_SPAN_GOES_ON = re.compile(r"[ \u00a0]*(?:au|-|–|jusqu['’]au)[ \u00a0]*\d", re.I)
+
+
 def _dates(text: str, context: Context) -> list[Found]:
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
@@ -5527,8 +5519,13 @@ def _dates(text: str, context: Context) -> list[Found]:
                     continue
                 taken.append((start, end))
                 # "la rue du 11 Novembre", "place du 18 Octobre": a street's name (its
-                # words taken, so that no shorter date is read inside it).
-                if _STREET_OF_DATE.search(text, max(0, start - 30), start):
+                # words taken, so that no shorter date is read inside it); not a time
+                # ("mise en place du 1er avril au…", "à la place du 7 mars", "sur la
+                # place du 12 au 20 juillet": a span).
+                if _STREET_OF_DATE.search(text, max(0, start - 30), start) and not (
+                    _SPAN_GOES_ON.match(text, end)
+                    or _NOT_A_STREET_BEFORE.search(text, max(0, start - 30), start)
+                ):
                     continue
                 certain = kind in ("day", "english", "numeric", "iso", "month", "first", "words")
                 found.append(

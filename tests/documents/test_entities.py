@@ -1042,27 +1042,24 @@ def test_a_name_without_its_article_takes_one_that_agrees(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    "text",
     [
-        # A press headline's town, opening its line before a full stop or a colon.
-        ("Rignac. La médiathèque a ouvert ses portes samedi après des travaux.", {"12199"}),
-        # Not a village's name, that a month, a surname or a list's key may be.
-        ("Gariès. Fête du bon vivre ce week-end\nLe comité organise deux jours.", set()),
-        ("Mars. Le conseil municipal a voté le budget.", set()),
-        ("Breuillet : une ouverture de classe à la rentrée\nLes parents attendent.", {"91105"}),
-        # Not a department or a region, a heading in capitals, a team's pair of towns, a
-        # name's end after a hyphen at the end of the line before, a speaker.
-        ("Landes : les routes inondées et fermées ce mardi\nPlusieurs routes sont coupées.", set()),
-        ("Bretagne. La justice examine le dossier des caméras.", set()),
-        ("MAIRE. Le conseil municipal s'est réuni.", set()),
-        ("Still/Mutzig 2, en déplacement, devra se ressaisir.", {"67313"}),
-        ("Le drone a survolé Saint-Étienne-du-\nRouvray. La ville a protesté.", {"76575"}),
-        ("Interview\nMarion : Nous avons voté contre les caméras.", set()),
-        ("Orange : la société installe la fibre dans le village.", set()),
+        # A name opening its line before a colon or a full stop proves no place by that
+        # alone (a headline's town rule, tried again by the twentieth session, read all
+        # of these as towns: its review): a list's keys, a form's fields, a speaker, a
+        # surname a line break put first, a newspaper, an English page.
+        "Programme du dimanche\nChars : départ du défilé à 15 h, place de la Mairie.",
+        "Maintenance du parc de caméras\nPannes : 4\nInterventions : 12",
+        "Formulaire\nNom : Dupont\nRue : 12, allée des Tilleuls",
+        "Sites équipés en 2024 :\nLa Gare : 3 caméras\nLa Crèche : 1 caméra",
+        "Débat\nMathieu : Je pense que les caméras ne servent à rien.",
+        "a déclaré Pierre\nFontaine. Le collectif prépare une pétition.",
+        "Sources\nL'Union : article du 12 mars 2024",
+        "Gap: the law does not regulate algorithmic video surveillance.",
     ],
 )
-def test_a_headlines_town_opening_its_line_is_a_place(text, expected):
-    assert values(text, "commune") == expected
+def test_a_name_opening_its_line_before_a_colon_is_no_town_by_that_alone(text):
+    assert values(text, "commune") == set()
 
 
 @pytest.mark.parametrize(
@@ -2845,8 +2842,26 @@ def test_what_the_fourteenth_round_showed_of_dates(text, published, expected):
         ("Les caméras filment la place du 18 Octobre et l'avenue de Paris.", set()),
         ("Le terrain situé au 57 avenue du 3 septembre est inconstructible.", set()),
         ("La déviation passe par la rue du 8 Mai 1945.", set()),
-        # The day itself stays a date.
+        # The day itself stays a date, and a span after "place" or "quai" is a time
+        # (the twentieth session's review).
         ("Le défilé du 11 novembre partira de la mairie.", {"2024-11-11"}),
+        (
+            "Les caméras nomades seront mises en place du 20 juin 2024 au 15 septembre 2024.",
+            {"2024-06-20", "2024-09-15"},
+        ),
+        (
+            "Le conseil s'est réuni le 14 mars à la place du 7 mars prévu.",
+            {"2024-03-14", "2024-03-07"},
+        ),
+        (
+            "La fête foraine s'installera sur la place du 12 au 20 juillet.",
+            {"2024-07-12", "2024-07-20"},
+        ),
+        ("Animations sur le quai du 14 au 16 août 2024.", {"2024-08-14", "2024-08-16"}),
+        (
+            "Une signalisation sera mise en place du 02/06/2024 au 13/06/2024.",
+            {"2024-06-02", "2024-06-13"},
+        ),
         ("Rendez-vous place de la mairie le 8 mai 2024.", {"2024-05-08"}),
     ],
 )
