@@ -5492,6 +5492,8 @@ def _amounts(text: str) -> list[Found]:
 
 
 # A street or a square named after a day: "rue du 8 Mai 1945", "avenue du 3 septembre".
+# (Not `_STREET_BEFORE`'s words: "au cours du 3 mars" and "l'arrêt du 3 mars", a ruling,
+# are days.)
 _STREET_OF_DATE = re.compile(
     r"(?<![\w-])(?:rue|place|avenue|boulevard|bd|quai|all[ée]e|impasse|square|esplanade|"
     r"parvis|rond-point|carrefour)[ \u00a0]+du[ \u00a0]+\Z",

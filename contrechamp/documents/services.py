@@ -22,7 +22,7 @@ import pymupdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -539,12 +539,6 @@ def _insert_pages(document: Document, rows: list[tuple[int, str, str, bool, floa
     the ORM's `bulk_create` made a model object per page and prepared each of its
     columns, a tenth of the ingest of a text PDF (the fields here need no preparation;
     `test_ingest_bookkeeping` compares the rows with the ORM's)."""
-    if not rows:
-        return
-    fields = [Page._meta.get_field(name) for name in ["document", *_PAGE_COLUMNS, *_PAGE_DEFAULTS]]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(cast("Field[Any, Any]", f).column) for f in fields)
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     words = cast("Field[Any, Any]", Page._meta.get_field("words"))
     defaults = [
         _PAGE_DEFAULTS["ocr_confidence"],
@@ -552,14 +546,34 @@ def _insert_pages(document: Document, rows: list[tuple[int, str, str, bool, floa
         _PAGE_DEFAULTS["indexed"],
         _PAGE_DEFAULTS["published_text"],
     ]
-    params: list[Any] = []
-    for row in rows:
-        params += [document.id, *row, *defaults]
-    sql = f"INSERT INTO {quote(Page._meta.db_table)} ({columns}) VALUES " + ", ".join(
-        [marks] * len(rows)
+    _insert_rows(
+        Page,
+        ["document", *_PAGE_COLUMNS, *_PAGE_DEFAULTS],
+        [[document.id, *row, *defaults] for row in rows],
     )
+
+
+def _insert_rows(
+    model: type[models.Model], names: list[str], rows: list[list[Any]], *, batch: int = 0
+) -> None:
+    """Insert `rows` (each the values of the fields `names`, ready for the database) into
+    `model`'s table, in one statement, or in statements of `batch` rows."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(cast("Field[Any, Any]", model._meta.get_field(name)).column) for name in names
+    )
+    marks = "(" + ", ".join(["%s"] * len(names)) + ")"
+    size = batch or len(rows)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        for first in range(0, len(rows), size):
+            part = rows[first : first + size]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+                + ", ".join([marks] * len(part)),
+                [value for row in part for value in row],
+            )
 
 
 def _final_texts(document: Document) -> list[str] | None:
@@ -731,22 +745,15 @@ def _insert_entities(rows: list[Entity]) -> None:
     own, as `_insert_pages` does the pages: the ORM's `bulk_create` prepared each column
     of each row, a sixth of the entity step on short pages (`test_ingest_bookkeeping`
     compares the rows with the ORM's). The review's columns stay empty."""
-    if not rows:
-        return
-    fields = [cast("Field[Any, Any]", Entity._meta.get_field(name)) for name in _ENTITY_COLUMNS]
-    attnames = [field.attname for field in fields]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        for first in range(0, len(rows), _ENTITY_BATCH):
-            batch = rows[first : first + _ENTITY_BATCH]
-            params = [getattr(row, name) for row in batch for name in attnames]
-            cursor.execute(
-                f"INSERT INTO {quote(Entity._meta.db_table)} ({columns}) VALUES "
-                + ", ".join([marks] * len(batch)),
-                params,
-            )
+    attnames = [
+        cast("Field[Any, Any]", Entity._meta.get_field(name)).attname for name in _ENTITY_COLUMNS
+    ]
+    _insert_rows(
+        Entity,
+        _ENTITY_COLUMNS,
+        [[getattr(row, name) for name in attnames] for row in rows],
+        batch=_ENTITY_BATCH,
+    )
 
 
 STEPS: list[tuple[str, Callable[[Document], dict[str, Any]]]] = [
