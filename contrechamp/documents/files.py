@@ -7,6 +7,9 @@ The published copy is the library's: the redaction app writes it (through its ga
 
 from __future__ import annotations
 
+import os
+import secrets
+
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
@@ -22,12 +25,34 @@ def derived_path(document: Document, name: str) -> str:
 
 
 def save(path: str, data: bytes | File) -> None:
-    """Write `path` once; an existing file with that name is replaced (derived files are
-    recomputed whole, never appended to). A `File` is copied a chunk at a time."""
-    if default_storage.exists(path):
-        default_storage.delete(path)
+    """Write `path` whole; an existing file with that name is replaced (derived files are
+    recomputed whole, never appended to). A `File` is copied a chunk at a time.
+
+    On the local disk the bytes go to a temporary name beside `path`, which is then
+    renamed over it: a request reading `path` meanwhile gets the old file or the new one,
+    never a part (a page image read while another request was still writing it was served
+    empty), and two requests saving the same name leave one file, not a second one under
+    a name the storage made up. An object store writes an object whole by itself."""
+    content = data if isinstance(data, File) else ContentFile(data)
     try:
-        default_storage.save(path, data if isinstance(data, File) else ContentFile(data))
+        final = default_storage.path(path)
+    except NotImplementedError:
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        _save_or_remove(path, content)
+        return
+    temporary = f"{path}.{secrets.token_hex(8)}.part"
+    _save_or_remove(temporary, content)
+    try:
+        os.replace(default_storage.path(temporary), final)
+    except BaseException:
+        default_storage.delete(temporary)
+        raise
+
+
+def _save_or_remove(path: str, content: File) -> None:
+    try:
+        saved = default_storage.save(path, content)
     except BaseException:
         # A write stopped half-way (disk full) leaves part of the file: an original is
         # named by its hash and never written twice, so a part left there would stand for
@@ -35,6 +60,10 @@ def save(path: str, data: bytes | File) -> None:
         if default_storage.exists(path):
             default_storage.delete(path)
         raise
+    if saved != path:
+        # Another request wrote the same name meanwhile (an object store without the
+        # local rename): its file is whole and stands; the copy under a made-up name goes.
+        default_storage.delete(saved)
 
 
 def read(path: str) -> bytes:

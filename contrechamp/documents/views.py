@@ -235,8 +235,9 @@ def document_page_image(request: HttpRequest, document_id: int, number: int) -> 
     path = files.derived_path(document, name)
     png = None
     if files.exists(path):
-        # Gone between the check and the read when another request is writing it (its
-        # save replaces the file): this one then renders its own.
+        # Gone between the check and the read when the document's files are being
+        # removed: this one then renders its own (a file being written is never seen half
+        # made: `files.save` renames it into place whole).
         with contextlib.suppress(FileNotFoundError):
             png = files.read(path)
     if png is None:
