@@ -19,7 +19,7 @@ import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -1978,7 +1978,9 @@ class _Page:
         }
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
         technologies = _technologies(text)
-        organisations += _bare_prefecture(text, communes, organisations, bool(technologies))
+        organisations += _bare_prefecture(
+            text, communes, organisations, bool(technologies), context.departments
+        )
         organisations += _video_commissions(text, communes, organisations)
         organisations += _sub_prefectures(text, communes, context.departments)
         organisations += _prefecture_of_act_numbers(text, organisations)
@@ -2038,7 +2040,11 @@ def _prefecture_value(entry: tuple[str, str, str]) -> str:
 
 
 def _bare_prefecture(
-    text: str, communes: list[Found], organisations: list[Found], about_surveillance: bool
+    text: str,
+    communes: list[Found],
+    organisations: list[Found],
+    about_surveillance: bool,
+    named_departments: Collection[str] = (),
 ) -> list[Found]:
     """The prefecture of the department a page is about, named bare ("le préfet a réuni
     les commerçants" in Cayenne, "les autorisations délivrées par la préfecture" of a
@@ -2048,7 +2054,7 @@ def _bare_prefecture(
     "préfet compétent" is anyone's), and not in Paris (its police prefecture is named)."""
     if any(o.value.startswith("Préfecture") for o in organisations):
         return []
-    departments = _sure_departments(communes, organisations)
+    departments = _sure_departments(communes, organisations) or set(named_departments)
     if len(departments) != 1 or departments == {"75"}:
         return []
     if not departments <= _OVERSEAS_DEPARTMENTS and (
@@ -3739,6 +3745,7 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     matches += _FUNDING_OF_BODY.finditer(text)
     matches += _LOWER_BODY_FUNDS.finditer(text)
     matches += _LOWER_BODY_SHARE.finditer(text)
+    matches += _FUNDING_OF_LOWER_BODY.finditer(text)
     # "le reste à charge du département": a cost borne, funding by itself (not a court's
     # costs, a wish, a denial).
     charged = [
@@ -3876,6 +3883,16 @@ _LOWER_BODY_FUNDS = re.compile(
 _LOWER_BODY_SHARE = re.compile(
     r"(?:\bet|,)\s+(?:le|la)\s+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\s+(?:à|pour)\s+"
     r"(?:hauteur\s+de\s+)?\d+(?:[,.]\d+)?\s*(?:%|pour\s?cent)",
+    re.I,
+)
+# "une subvention de la région à 50 %", "l'aide du département": the body in lower case
+# after a funding noun, as the body itself (what follows is the clause's course, not an
+# area or a service: "l'aide de la région parisienne", "la région de gendarmerie").
+_FUNDING_OF_LOWER_BODY = re.compile(
+    r"\b(?:subventions?|aides?|financements?|cofinancements?|participations?|dotations?|"
+    r"soutiens?|contributions?)(?:\s+financi[èe]res?)?\s+(?:de\s+la|du)\s+"
+    r"(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b"
+    r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b))",
     re.I,
 )
 # "entièrement financé par le département", "30 % par la région": the body after "par", in

@@ -2485,6 +2485,17 @@ def test_the_gazetteer_knows_the_litigants_and_caterers_the_development_texts_na
             set(),
         ),
         ("À Paris, les caméras de vidéoprotection ont été autorisées par la préfecture.", set()),
+        # A page naming no town but its department: that department's prefecture; not
+        # with two departments named.
+        (
+            "Lors du passage de la flamme olympique dans l'Aisne, le préfet met en œuvre "
+            "trois drones.",
+            {"Préfecture de l'Aisne"},
+        ),
+        (
+            "Dans l'Aisne comme dans la Somme, le préfet met en œuvre trois drones.",
+            set(),
+        ),
         (
             "La commission d'accès aux documents administratifs a été saisie d'une demande "
             "de communication de l'autorisation du préfet relative au système de "
@@ -2685,6 +2696,19 @@ def test_court_costs_in_the_next_paragraph_leave_a_funding_body_alone():
             set(),
         ),
         ("À Nérac (Lot-et-Garonne), le marché a été attribué par le département.", "funder", set()),
+        # After a funding noun: the body, not an area nor a service.
+        (
+            "À Châteauvillain, la commune espère une subvention de la région à 50 %.",
+            "funder",
+            {"Région Grand Est"},
+        ),
+        (
+            "À Nérac (Lot-et-Garonne), l'école a reçu une aide du département.",
+            "funder",
+            {"Département du Lot-et-Garonne"},
+        ),
+        ("À Châteauvillain, les aides de la région parisienne ne viennent pas.", "funder", set()),
+        ("À Nérac (Lot-et-Garonne), le soutien du département de gendarmerie.", "funder", set()),
         # A sub-prefect: the prefecture of the town's department; the town stays a place.
         (
             "Le maire était entouré de Christophe Carol, sous-préfet de Saumur.",
