@@ -147,6 +147,11 @@ PERIODIC_JOBS = {
         "task": "contrechamp.documents.tasks.documents_resume_task",
         "every": timedelta(minutes=10),
     },
+    # The temporary files of writes a killed process never finished are removed.
+    "files-partial-sweep": {
+        "task": "contrechamp.documents.tasks.partial_writes_sweep_task",
+        "every": timedelta(hours=6),
+    },
     # Audit entries a crash left without their link in the hash chain are chained.
     "audit-seal": {"task": "contrechamp.audit.tasks.seal", "every": timedelta(hours=1)},
     # Sign-ups never confirmed are deleted once their link has expired.

@@ -8,7 +8,10 @@ The published copy is the library's: the redaction app writes it (through its ga
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import time
+from datetime import timedelta
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
@@ -41,13 +44,43 @@ def save(path: str, data: bytes | File) -> None:
             default_storage.delete(path)
         _save_or_remove(path, content)
         return
-    temporary = f"{path}.{secrets.token_hex(8)}.part"
+    temporary = f"{path}.{secrets.token_hex(8)}{_PART}"
     _save_or_remove(temporary, content)
     try:
         os.replace(default_storage.path(temporary), final)
     except BaseException:
         default_storage.delete(temporary)
         raise
+
+
+_PART = ".part"
+# The temporary name `save` writes to: the final name, 16 hex digits, ".part".
+_PART_NAME = re.compile(r".\.[0-9a-f]{16}\.part\Z")
+
+
+def partial_writes_sweep(older_than: timedelta = timedelta(hours=1)) -> int:
+    """Remove the temporary files of writes a killed process never finished (`save`
+    renames a finished one into place at once): left there, a part of a private file (a
+    request's attachment, an original) would outlive its deletion and go into backups.
+    Only on the local disk; returns how many were removed."""
+    try:
+        root = default_storage.path("")
+    except NotImplementedError:
+        return 0
+    limit = time.time() - older_than.total_seconds()
+    removed = 0
+    for directory, _subdirs, names in os.walk(root):
+        for name in names:
+            if not _PART_NAME.search(name):
+                continue
+            path = os.path.join(directory, name)
+            try:
+                if os.stat(path).st_mtime <= limit:
+                    os.remove(path)
+                    removed += 1
+            except FileNotFoundError:  # renamed into place, or removed, meanwhile
+                continue
+    return removed
 
 
 def _save_or_remove(path: str, content: File) -> None:

@@ -35,3 +35,12 @@ def documents_resume_task() -> int:
     # Every 10 minutes: the index commits lost in the last day (a worker reads the whole
     # library for them when it starts).
     return documents_resume(catch_up_since=timezone.now() - timedelta(days=1))
+
+
+@task()
+def partial_writes_sweep_task() -> int:
+    """Remove the temporary files of writes a killed process left (a periodic job, see
+    settings.PERIODIC_JOBS). Returns how many."""
+    from contrechamp.documents.files import partial_writes_sweep
+
+    return partial_writes_sweep()

@@ -6,7 +6,14 @@ A page image read while another request was still writing it was once served emp
 
 import errno
 import os
+import signal
+import subprocess
+import sys
+import textwrap
 import threading
+import time
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -14,6 +21,7 @@ from django.core.files.storage import FileSystemStorage
 from contrechamp.documents import files
 
 SIZE = 8 * 1024 * 1024
+ROOT = Path(__file__).resolve().parents[2]
 A = b"a" * SIZE
 B = b"b" * SIZE
 PATH = "documents/derived/ab/abcdef/page-2-150.png"
@@ -106,3 +114,83 @@ def test_a_write_stopped_half_way_leaves_the_file_that_was_there_and_no_part(med
         files.save(PATH, B)
     assert files.read(PATH) == A
     assert [p.name for p in media.rglob("*") if p.is_file()] == ["page-2-150.png"]
+
+
+# A process that writes a file slowly: 1 MB, then it waits to be killed.
+_SLOW_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    import django
+    django.setup()
+    from django.core.files.base import File
+    from contrechamp.documents import files
+
+    class Slow(File):
+        def __init__(self):
+            super().__init__(None, name="slow")
+        def chunks(self, chunk_size=None):
+            yield b"x" * (1024 * 1024)
+            sys.stdout.write("writing\\n")
+            sys.stdout.flush()
+            time.sleep(120)
+            yield b"y"
+        def close(self):
+            pass
+
+    files.save(sys.argv[1], Slow())
+    """
+)
+
+
+def test_a_process_killed_while_writing_leaves_nothing_under_the_name_and_its_part_goes(
+    media, settings, tmp_path
+):
+    env = {
+        **os.environ,
+        "CONTRECHAMP_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        "DJANGO_SETTINGS_MODULE": "contrechamp.settings",
+    }
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_WRITER, PATH],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline() == "writing\n"
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait(30)
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+    # The name the readers ask for was never there, even in part; only the part is.
+    assert not files.exists(PATH)
+    left = [p for p in media.rglob("*") if p.is_file()]
+    assert len(left) == 1 and left[0].name.startswith("page-2-150.png.")
+    assert left[0].stat().st_size == 1024 * 1024
+
+    # Not while it might still be written; then the periodic sweep removes it, and
+    # leaves every finished file alone, whatever its name.
+    files.save(PATH, A)
+    files.save("access/attachments/3/report.part", B)
+    assert files.partial_writes_sweep() == 0
+    hour_ago = time.time() - 2 * 3600
+    for path in media.rglob("*"):
+        if path.is_file():
+            os.utime(path, (hour_ago, hour_ago))
+    assert files.partial_writes_sweep() == 1
+    assert sorted(p.name for p in media.rglob("*") if p.is_file()) == [
+        "page-2-150.png",
+        "report.part",
+    ]
+    assert files.read(PATH) == A
+
+
+def test_the_sweep_of_partial_writes_is_a_periodic_job(settings):
+    from contrechamp.documents.tasks import partial_writes_sweep_task
+
+    job = settings.PERIODIC_JOBS["files-partial-sweep"]
+    assert job["task"] == partial_writes_sweep_task.module_path
+    assert job["every"] <= timedelta(hours=24)
