@@ -7,6 +7,8 @@ The published copy is the library's: the redaction app writes it (through its ga
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
 import secrets
@@ -17,6 +19,8 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
 from contrechamp.documents.models import Document, Publication
+
+logger = logging.getLogger(__name__)
 
 
 def original_path(sha256: str) -> str:
@@ -31,26 +35,61 @@ def save(path: str, data: bytes | File) -> None:
     """Write `path` whole; an existing file with that name is replaced (derived files are
     recomputed whole, never appended to). A `File` is copied a chunk at a time.
 
-    On the local disk the bytes go to a temporary name beside `path`, which is then
-    renamed over it: a request reading `path` meanwhile gets the old file or the new one,
-    never a part (a page image read while another request was still writing it was served
-    empty), and two requests saving the same name leave one file, not a second one under
-    a name the storage made up. An object store writes an object whole by itself."""
+    On the local disk the bytes go to a temporary name beside `path`, are flushed to the
+    disk, then renamed over it: a request reading `path` meanwhile gets the old file or
+    the new one, never a part (a page image read while another request was still writing
+    it was served empty); two requests saving the same name leave one file, not a second
+    one under a name the storage made up; a process killed or a machine stopped half-way
+    leaves the old file (and a temporary one, see `partial_writes_sweep`).
+
+    An object store (no `path`) that overwrites, as django-storages' `file_overwrite`,
+    writes an object whole by itself: the new object replaces the old one, and a failed
+    write leaves the old one. One that does not overwrite gets the old object deleted
+    first."""
     content = data if isinstance(data, File) else ContentFile(data)
     try:
         final = default_storage.path(path)
     except NotImplementedError:
-        if default_storage.exists(path):
-            default_storage.delete(path)
-        _save_or_remove(path, content)
+        _save_to_object_store(path, content)
         return
     temporary = f"{path}.{secrets.token_hex(8)}{_PART}"
-    _save_or_remove(temporary, content)
+    written = temporary
     try:
-        os.replace(default_storage.path(temporary), final)
+        written = default_storage.save(temporary, content)
+        _flush_to_disk(default_storage.path(written))
+        os.replace(default_storage.path(written), final)
     except BaseException:
-        default_storage.delete(temporary)
+        # A write stopped half-way (disk full) leaves part of the file: removed, it
+        # cannot stand for the whole (an original is named by its hash and never
+        # written twice).
+        with contextlib.suppress(OSError):
+            os.remove(default_storage.path(written))
         raise
+    # The rename itself, as far as the file system can say (not all can for a folder).
+    with contextlib.suppress(OSError):
+        _flush_to_disk(os.path.dirname(final))
+
+
+def _flush_to_disk(path: str) -> None:
+    """fsync a file or a directory: after a power cut, a file renamed into place before
+    its bytes reached the disk can be empty under its final name (ext4's delayed
+    allocation), and an empty original is never written again."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _save_to_object_store(path: str, content: File) -> None:
+    if not getattr(default_storage, "file_overwrite", False):
+        if default_storage.exists(path):
+            default_storage.delete(path)
+    saved = default_storage.save(path, content)
+    if saved != path:
+        # Another request wrote the same name meanwhile: its object is whole and stands;
+        # the copy under a made-up name goes.
+        default_storage.delete(saved)
 
 
 _PART = ".part"
@@ -58,45 +97,43 @@ _PART = ".part"
 _PART_NAME = re.compile(r".\.[0-9a-f]{16}\.part\Z")
 
 
+def is_partial_write(name: str) -> bool:
+    """Whether a file name is one of `save`'s temporary names (never a finished file's:
+    those are hashes, `rendition.pdf`, `published.pdf`, `page-N-DPI.png`…)."""
+    return bool(_PART_NAME.search(name))
+
+
 def partial_writes_sweep(older_than: timedelta = timedelta(hours=1)) -> int:
     """Remove the temporary files of writes a killed process never finished (`save`
     renames a finished one into place at once): left there, a part of a private file (a
-    request's attachment, an original) would outlive its deletion and go into backups.
-    Only on the local disk; returns how many were removed."""
+    request's attachment, an original) would outlive its deletion. Only on the local
+    disk; a file it cannot remove is logged and the sweep goes on. Returns how many were
+    removed. (Their age is read against this machine's clock: a media folder shared with
+    machines whose clocks differ by more than `older_than` needs a longer one.)"""
     try:
         root = default_storage.path("")
     except NotImplementedError:
         return 0
     limit = time.time() - older_than.total_seconds()
     removed = 0
-    for directory, _subdirs, names in os.walk(root):
+
+    def unreadable(error: OSError) -> None:
+        logger.warning("partial writes sweep: %s cannot be read: %s", error.filename, error)
+
+    for directory, _subdirs, names in os.walk(root, onerror=unreadable):
         for name in names:
-            if not _PART_NAME.search(name):
+            if not is_partial_write(name):
                 continue
             path = os.path.join(directory, name)
             try:
-                if os.stat(path).st_mtime <= limit:
+                if os.lstat(path).st_mtime <= limit:
                     os.remove(path)
                     removed += 1
             except FileNotFoundError:  # renamed into place, or removed, meanwhile
                 continue
+            except OSError as error:
+                logger.warning("partial writes sweep: %s left: %s", path, error)
     return removed
-
-
-def _save_or_remove(path: str, content: File) -> None:
-    try:
-        saved = default_storage.save(path, content)
-    except BaseException:
-        # A write stopped half-way (disk full) leaves part of the file: an original is
-        # named by its hash and never written twice, so a part left there would stand for
-        # the whole file at the next upload of the same content.
-        if default_storage.exists(path):
-            default_storage.delete(path)
-        raise
-    if saved != path:
-        # Another request wrote the same name meanwhile (an object store without the
-        # local rename): its file is whole and stands; the copy under a made-up name goes.
-        default_storage.delete(saved)
 
 
 def read(path: str) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 from collections.abc import Callable
 
 import pymupdf
@@ -35,6 +36,8 @@ from contrechamp.documents.services import (
 from contrechamp.registry.filters import search as deployment_search
 from contrechamp.registry.models import Citation, Deployment
 from contrechamp.registry.permissions import readable_deployments
+
+logger = logging.getLogger(__name__)
 
 PAGE_IMAGE_DPI = 110
 
@@ -249,8 +252,12 @@ def document_page_image(request: HttpRequest, document_id: int, number: int) -> 
         scale = min(PAGE_IMAGE_DPI / 72, 2400 / max(source.rect.width, source.rect.height))
         png = source.get_pixmap(matrix=pymupdf.Matrix(scale, scale)).tobytes("png")
         # Served from what was rendered, not read back: a second request saving the same
-        # image at once may have replaced the file in between.
-        files.save(path, png)
+        # image at once may have replaced the file in between. A cache that cannot be
+        # written (a full disk) costs the next request a rendering, not this one its image.
+        try:
+            files.save(path, png)
+        except OSError:
+            logger.warning("document %s: page %s image not cached", document.id, number)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -51,6 +51,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from contrechamp.documents.files import is_partial_write
+
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database/db.sqlite3"
@@ -119,6 +121,10 @@ def _files(extra_excluded: list[Path]) -> Iterator[tuple[str, Path]]:
                 if path in excluded or path.is_symlink() or not path.is_file():
                     continue
                 if name.endswith(".partial") and name.startswith(".backup-"):
+                    continue
+                # A file being written, or one a killed process left half-written: the
+                # finished file, if any, is under its own name.
+                if is_partial_write(name):
                     continue
                 found.append(path)
         for path in sorted(found):

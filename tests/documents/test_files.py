@@ -4,6 +4,7 @@ part; two writers of one name leave one file; a write that fails leaves what was
 A page image read while another request was still writing it was once served empty (a
 200 with no bytes, caught by the browser test of the document library)."""
 
+import contextlib
 import errno
 import os
 import signal
@@ -16,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
 
 from contrechamp.documents import files
@@ -194,3 +196,99 @@ def test_the_sweep_of_partial_writes_is_a_periodic_job(settings):
     job = settings.PERIODIC_JOBS["files-partial-sweep"]
     assert job["task"] == partial_writes_sweep_task.module_path
     assert job["every"] <= timedelta(hours=24)
+
+
+def test_a_file_reaches_the_disk_before_its_name_points_at_it(media, monkeypatch):
+    """After a power cut, a file renamed into place before its bytes were flushed can be
+    empty under its name (ext4's delayed allocation): fsync, then rename, then fsync the
+    folder."""
+    calls: list[tuple[str, str]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def recorded_fsync(descriptor):
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{descriptor}")))
+        fsync(descriptor)
+
+    def recorded_replace(source, target):
+        calls.append(("replace", str(target)))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", recorded_fsync)
+    monkeypatch.setattr(os, "replace", recorded_replace)
+    files.save(PATH, A)
+    final = str(media / PATH)
+    [(first, temporary), (second, target), (third, folder)] = calls
+    assert first == "fsync" and files.is_partial_write(os.path.basename(temporary))
+    assert (second, target) == ("replace", final)
+    assert (third, folder) == ("fsync", os.path.dirname(final))
+
+
+def test_the_sweep_goes_on_past_a_part_it_cannot_remove(media, monkeypatch, caplog):
+    old = time.time() - 2 * 3600
+    stuck = media / "access/attachments/1/a.0123456789abcdef.part"
+    other = media / "documents/derived/ab/abcdef/page-1-110.png.fedcba9876543210.part"
+    for path in (stuck, other):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"part")
+        os.utime(path, (old, old))
+    remove = os.remove
+
+    def refused(path):
+        if str(path) == str(stuck):
+            raise PermissionError(1, "Operation not permitted", str(path))
+        remove(path)
+
+    monkeypatch.setattr(os, "remove", refused)
+    assert files.partial_writes_sweep() == 1
+    assert stuck.exists() and not other.exists()
+    assert "a.0123456789abcdef.part left" in caplog.text
+
+
+class ObjectStore(FileSystemStorage):
+    """A store of objects: no local path; an object is written whole or not at all, and
+    over the one of the same name (django-storages' `file_overwrite`)."""
+
+    file_overwrite = True
+    fail_next = False
+
+    def path(self, name):
+        raise NotImplementedError
+
+    def _local(self, name):
+        return super().path(name)
+
+    def exists(self, name):
+        return os.path.exists(self._local(name))
+
+    def open(self, name, mode="rb"):
+        return File(open(self._local(name), mode))  # noqa: SIM115 - the caller closes it
+
+    def delete(self, name):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(self._local(name))
+
+    def get_available_name(self, name, max_length=None):
+        return name
+
+    def _save(self, name, content):
+        if type(self).fail_next:
+            type(self).fail_next = False
+            raise OSError(errno.EIO, "the upload failed")
+        target = self._local(name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        whole = b"".join(content.chunks())
+        with open(target + ".tmp", "wb") as handle:
+            handle.write(whole)
+        os.replace(target + ".tmp", target)
+        return name
+
+
+def test_on_an_object_store_a_failed_write_leaves_the_object_that_was_there(media, settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.ObjectStore"}}
+    files.save(PATH, A)
+    ObjectStore.fail_next = True
+    with pytest.raises(OSError, match="upload failed"):
+        files.save(PATH, B)
+    assert files.read(PATH) == A  # before: deleted first, then the write failed
+    files.save(PATH, B)
+    assert files.read(PATH) == B

@@ -304,3 +304,20 @@ def test_a_page_image_asked_twice_at_once_is_served_both_times(
     monkeypatch.setattr(files, "save", saved_then_replaced)
     image = client.get(url)
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+
+
+def test_a_page_image_is_served_when_its_cache_cannot_be_written(
+    client, reviewer, minutes, monkeypatch
+):
+    """A full disk costs the cache, not the reader: the image rendered is served."""
+    import errno
+
+    from contrechamp.documents import files
+
+    def no_room(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "save", no_room)
+    client.force_login(reviewer)
+    image = client.get(f"/documents/{minutes.id}/pages/1.png")
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")

@@ -308,3 +308,18 @@ def test_restore_refuses_a_database_that_holds_data_unless_forced(backed_up, tmp
     # ...and the operator means it.
     _contrechamp(env, "restore", "--force", str(archive))
     assert _rows(url, "registry_deployment") == _rows(source_url, "registry_deployment")
+
+
+def test_a_backup_keeps_no_part_of_a_file_being_written(settings, tmp_path):
+    """A write in progress, or one a killed process left, is under a temporary name
+    beside the file's own: the finished file goes into the archive, the part never."""
+    from contrechamp.ops.backup import _files
+
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    attachments = tmp_path / "media/access/attachments/7"
+    attachments.mkdir(parents=True)
+    (attachments / ("a" * 64)).write_bytes(b"the letter")
+    (attachments / ("b" * 64 + ".0123456789abcdef.part")).write_bytes(b"half a letter")
+    names = [name for name, _path in _files([])]
+    assert names == [f"files/media/access/attachments/7/{'a' * 64}"]
