@@ -974,18 +974,75 @@ def entities_accept(
 
 def _cite_page(citations: list[dict[str, Any]], new: dict[str, Any]) -> list[dict[str, Any]]:
     """A deployment cites one page of a document once: a second suggestion from the same
-    page adds its sentence to that citation's quote (when not already quoted) rather
-    than making a near-identical second citation."""
+    page adds its passage to that citation's quote rather than making a near-identical
+    second citation. Passages of one long sentence (each cut around its suggestion)
+    overlap: they are joined where they meet, never quoted twice."""
     document, locator = new["source"]["document"], new["locator"]
     for i, c in enumerate(citations):
         if c["source"].get("document") != document or c["locator"] != locator:
             continue
-        quote = c["quote"]
-        sentence = new["quote"].strip("… ")
-        if sentence and sentence not in quote and len(quote) + len(new["quote"]) + 3 <= 5000:
-            quote = f"{quote} […] {new['quote']}" if quote else new["quote"]
+        quote = _joined_quote(c["quote"], new["quote"])
+        if len(quote) > 5000:
+            quote = c["quote"]
         return [*citations[:i], {**c, "quote": quote}, *citations[i + 1 :]]
     return [*citations, new]
+
+
+_CUT = "…"
+_GAP = "[…]"
+
+
+def _joined_quote(quote: str, passage: str) -> str:
+    """`quote` (passages separated by "[…]", each perhaps cut at either end by "…") with
+    `passage` joined to the one it overlaps, or added after them."""
+    if not quote:
+        return passage
+    parts = [p.strip() for p in quote.split(_GAP)]
+    for i, part in enumerate(parts):
+        joined = _joined_passages(part, passage)
+        if joined is not None:
+            parts[i] = joined
+            # The joined passage may now reach the next ones.
+            while i + 1 < len(parts):
+                further = _joined_passages(parts[i], parts[i + 1])
+                if further is None:
+                    break
+                parts[i : i + 2] = [further]
+            return f" {_GAP} ".join(parts)
+    return f"{quote} {_GAP} {passage}"
+
+
+def _joined_passages(a: str, b: str, overlap: int = 4) -> str | None:
+    """Two cut passages of one text as one, when one holds the other or they share at
+    least `overlap` words where one ends and the other begins; else None."""
+
+    def words(passage: str) -> tuple[bool, list[str], bool]:
+        items = passage.split()
+        head = bool(items) and items[0] == _CUT
+        tail = len(items) > int(head) and items[-1] == _CUT
+        return head, items[int(head) : len(items) - int(tail)], tail
+
+    head_a, wa, tail_a = words(a)
+    head_b, wb, tail_b = words(b)
+    if not wa or not wb:
+        return None
+
+    def shown(head: bool, items: list[str], tail: bool) -> str:
+        return " ".join([*([_CUT] if head else []), *items, *([_CUT] if tail else [])])
+
+    def inside(small: list[str], large: list[str]) -> bool:
+        n = len(small)
+        return any(large[k : k + n] == small for k in range(len(large) - n + 1))
+
+    if inside(wb, wa):
+        return a
+    if inside(wa, wb):
+        return b
+    for first, second, head, tail in ((wa, wb, head_a, tail_b), (wb, wa, head_b, tail_a)):
+        for k in range(min(len(first), len(second)) - 1, overlap - 1, -1):
+            if first[-k:] == second[:k]:
+                return shown(head, [*first, *second[k:]], tail)
+    return None
 
 
 def _apply_entity(data: dict[str, Any], entity: Entity) -> None:

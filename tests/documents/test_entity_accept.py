@@ -87,3 +87,30 @@ def test_a_contributor_cannot_open_a_draft_quoting_a_private_document(
     other.force_login(other_contributor)
     assert other.get(reverse("deployment-edit", args=[deployment.slug])).status_code == 404
     assert other.get(reverse("deployment-detail", args=[deployment.slug])).status_code == 404
+
+
+def _repeated_runs(quote: str, length: int = 6) -> list[str]:
+    words = [w for w in quote.split() if w not in ("…", "[…]")]
+    runs = [" ".join(words[i : i + length]) for i in range(len(words) - length + 1)]
+    return sorted({r for r in runs if runs.count(r) > 1})
+
+
+def test_suggestions_of_one_long_sentence_accepted_one_by_one_quote_it_once(reviewer, contributor):
+    """Each suggestion's quote is a window of the same long sentence around it: accepted
+    one after the other into one deployment, the windows overlap, and the citation, on a
+    public page, repeated the same words three times (a new user's walk)."""
+    document = add(samples.text_pdf([LONG]), "long.pdf", uploaded_by=contributor)
+    commune = Entity.objects.get(page__document=document, kind="commune", value="42218")
+    vendor = Entity.objects.get(page__document=document, kind="organisation")
+    funder = Entity.objects.get(page__document=document, kind="funder")
+    deployment = entity_accept(entity=commune, user=reviewer)
+    deployment = entity_accept(entity=vendor, deployment=deployment, user=reviewer)
+    deployment = entity_accept(entity=funder, deployment=deployment, user=reviewer)
+    quote = Citation.objects.get(deployment=deployment).quote
+    assert "Saint-Étienne" in quote and "Serenicity" in quote and "interministériel" in quote
+    assert _repeated_runs(quote) == [], quote
+    # Every word of it is the page's, in the page's order, but for the marks of cuts.
+    page = " ".join(commune.page.text.split())
+    for part in quote.split("[…]"):
+        inner = part.strip().strip("…").strip()
+        assert inner in page, inner
