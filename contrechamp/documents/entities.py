@@ -991,7 +991,10 @@ TECHNOLOGIES: list[tuple[str, str]] = [
     (
         "videosurveillance",
         r"vid[ée]o[- ]?surveill(?:ance|[ée]e?s?)|vid[ée]o[- ]?prot(?:ection|[ée]g[ée]e?s?)|"
-        r"\bCCTV\b|\bcam[ée]ras?\b|syst[èe]me de vid[ée]o|"
+        # "système de vidéo" read whole with what follows ("système de vidéoprotection"
+        # was shown as "système de vidéo").
+        r"\bCCTV\b|\bcam[ée]ras?\b|syst[èe]me de vid[ée]o"
+        r"(?:[- ]?(?:surveill(?:ance|[ée]e?s?)|prot(?:ection|[ée]g[ée]e?s?)))?|"
         r"surveillance cameras?|security cameras?",
     ),
 ]

@@ -6,6 +6,7 @@ import contextlib
 import io
 import logging
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import pymupdf
 from django.conf import settings
@@ -16,9 +17,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from contrechamp.documents import files, permissions
 from contrechamp.documents import uploads as upload_limits
@@ -66,10 +68,13 @@ def document_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def document_upload(request: HttpRequest) -> HttpResponse:
     """Several files at once. Answers JSON to the page's script (which shows progress),
-    or redirects for a plain form post."""
+    or redirects for a plain form post. The address opened in a browser (a link, the
+    docs) leads to the upload form, on the library's page, not to a blank 405."""
+    if request.method != "POST":
+        return redirect(reverse("document-list") + "#upload-form")
     uploader = request.user
     if not isinstance(uploader, User) or not permissions.may_upload_documents(uploader):
         raise PermissionDenied
@@ -299,10 +304,37 @@ SEARCH_PER_PAGE = 20
 SEARCH_MAX_PAGES = 50
 
 
+# The deployments the search page shows above the documents; the rest on their list.
+SEARCH_DEPLOYMENTS = 5
+
+
+def _deployments_at(qs: QuerySet[Deployment], place: str) -> QuerySet[Deployment]:
+    """The deployments of `qs` in `place`: a commune (INSEE code), a department (its code)
+    or an EPCI (SIREN), as the documents' place filter reads it."""
+    if not place:
+        return qs
+    communes = Deployment.communes.through.objects.filter(
+        Q(commune__code=place) | Q(commune__department__code=place) | Q(commune__epci__siren=place)
+    ).values("deployment_id")
+    epcis = Deployment.epcis.through.objects.filter(epci__siren=place).values("deployment_id")
+    return qs.filter(Q(id__in=communes) | Q(id__in=epcis))
+
+
+def _deployment_list_link(query: str, place: str) -> str:
+    """The deployments' list with the same search, and the place as its filter of that
+    kind (a SIREN has nine digits, a commune's code five characters)."""
+    params = {"q": query}
+    if place:
+        kind = "epci" if len(place) == 9 else "commune" if len(place) == 5 else "department"
+        params[kind] = place
+    return reverse("deployment-list") + "?" + urlencode(params)
+
+
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     result = None
     deployments = []
+    more_deployments = ""
     query = ""
     number = 1
     if form.is_valid() and form.cleaned_data["q"].strip():
@@ -318,7 +350,13 @@ def search(request: HttpRequest) -> HttpResponse:
             offset=(number - 1) * SEARCH_PER_PAGE,
         )
         if number == 1:
-            deployments = list(deployment_search(Deployment.objects.published(), query)[:5])
+            # The place filter holds for them too (a commune, a department, an EPCI).
+            place = form.filters().place
+            found = deployment_search(_deployments_at(Deployment.objects.published(), place), query)
+            deployments = list(found[: SEARCH_DEPLOYMENTS + 1])
+            if len(deployments) > SEARCH_DEPLOYMENTS:
+                deployments = deployments[:SEARCH_DEPLOYMENTS]
+                more_deployments = _deployment_list_link(query, place)
 
     def page_link(target: int) -> str:
         params = request.GET.copy()
@@ -332,6 +370,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "deployments": deployments,
+            "more_deployments": more_deployments,
             "query": query,
             "number": number,
             "first_rank": (number - 1) * SEARCH_PER_PAGE + 1,

@@ -47,9 +47,33 @@ def fts5_document(text: str) -> str:
 
 
 def fts5_query(text: str) -> str:
-    """An FTS5 MATCH expression: every term required, each quoted (no syntax injection)."""
-    terms = french_terms(text)
-    return " AND ".join(f'"{t}"' for t in terms)
+    """An FTS5 MATCH expression: every word asked required, in any of its spellings (see
+    `query_spellings`), a spelling of several words as a phrase, each term quoted (no
+    syntax injection)."""
+    groups = []
+    for spellings in query_spellings(text):
+        alternatives = []
+        for words in spellings:
+            terms = [_stem(w) for w in words if w not in STOPWORDS]
+            if terms:
+                alternatives.append('"' + " ".join(terms) + '"')
+        alternatives = list(dict.fromkeys(alternatives))
+        if alternatives:
+            groups.append(
+                alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
+            )
+    return " AND ".join(groups)
+
+
+def tsquery_text(text: str) -> str:
+    """The same for PostgreSQL's `to_tsquery`, which stems each word itself and counts the
+    stop words of a phrase in its distances: every word asked required, in any of its
+    spellings, each word quoted (no syntax injection: words are letters and digits)."""
+    groups = []
+    for spellings in query_spellings(text):
+        alternatives = [" <-> ".join(f"'{w}'" for w in words) for words in spellings]
+        groups.append("(" + " | ".join(f"({a})" for a in alternatives) + ")")
+    return " & ".join(groups)
 
 
 # --- the words of the field -------------------------------------------------------------
@@ -208,6 +232,33 @@ def index_text(text: str) -> str:
     folded = _synonyms(_without_addresses(fold(text)), replace=False)
     # A list, not a generator: `join` makes one of it anyway (a third faster on a page).
     return " ".join([w for w in _WORD.findall(folded) if w not in STOPWORDS])
+
+
+def query_spellings(text: str) -> list[list[list[str]]]:
+    """The words a query asks for (`query_words`), each with the spellings that stand for
+    it, for an index that holds the text as written (the registry's): a name of the
+    field's, every variant of its group, in words or as one word ("vidéoprotection" finds
+    "vidéosurveillance", "video surveillance" and "CSU" finds "centre de supervision
+    urbain"); any other word, itself. Each spelling is its words, folded, stop words
+    kept (a phrase's distances count them); one of stop words only is left out."""
+    groups = []
+    for word in query_words(text):
+        if word in SYNONYM_KEYS:
+            variants = [
+                spelling
+                for variant in SYNONYMS[word]
+                for spelling in (variant, variant.replace(" ", ""))
+            ]
+        else:
+            variants = [word]
+        spellings: list[list[str]] = []
+        for variant in variants:
+            words = _WORD.findall(variant)
+            if any(w not in STOPWORDS for w in words) and words not in spellings:
+                spellings.append(words)
+        if spellings:
+            groups.append(spellings)
+    return groups
 
 
 def query_words(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from contrechamp.lib.textsearch import french_terms, fts5_query
+from contrechamp.lib.textsearch import fts5_query, query_spellings, tsquery_text
 from contrechamp.registry.models import Deployment, Funding
 
 MAX_QUERY = 200
@@ -109,22 +109,24 @@ class DeploymentFilters:
 
 def search(qs: QuerySet[Deployment], text: str, *, ranked: bool = True) -> QuerySet[Deployment]:
     """French full-text search, ranked unless `ranked` is false. Accents and plural forms
-    match."""
-    if not french_terms(text):
+    match, and so do the spellings of the field's names ("vidéoprotection" finds a
+    deployment of "vidéosurveillance", `lib.textsearch.query_spellings`)."""
+    if not query_spellings(text):
         # Only stop words: PostgreSQL would ignore the condition and match everything.
         return qs.none()
     if not ranked:
         return _matching(qs, text)
     if connection.vendor == "postgresql":
         # search_vector: a stored column computed from search_text (migration 0005).
+        query = tsquery_text(text)
         return qs.extra(
-            where=["registry_deployment.search_vector @@ plainto_tsquery('contrechamp_fr', %s)"],
-            params=[text],
+            where=["registry_deployment.search_vector @@ to_tsquery('contrechamp_fr', %s)"],
+            params=[query],
             select={
                 "rank": "-ts_rank(registry_deployment.search_vector,"
-                " plainto_tsquery('contrechamp_fr', %s))"
+                " to_tsquery('contrechamp_fr', %s))"
             },
-            select_params=[text],
+            select_params=[query],
         ).order_by("rank", "-id")
     expression = fts5_query(text)
     if not expression:
@@ -149,8 +151,8 @@ def _matching(qs: QuerySet[Deployment], text: str) -> QuerySet[Deployment]:
     at the page's end (8 ms)."""
     if connection.vendor == "postgresql":
         return qs.extra(
-            where=["registry_deployment.search_vector @@ plainto_tsquery('contrechamp_fr', %s)"],
-            params=[text],
+            where=["registry_deployment.search_vector @@ to_tsquery('contrechamp_fr', %s)"],
+            params=[tsquery_text(text)],
         )
     expression = fts5_query(text)
     if not expression:

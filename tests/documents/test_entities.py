@@ -5524,3 +5524,20 @@ def test_a_year_after_an_edition_or_a_horizon(text, expected):
     from datetime import date
 
     assert {v for _, v in found(text, "date", context_on(date(2024, 1, 1)))} == expected
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("Le conseil approuve le système de vidéoprotection.", "système de vidéoprotection"),
+        ("Un système de vidéo-surveillance est voté.", "système de vidéo-surveillance"),
+        ("Un système de vidéo est voté.", "système de vidéo"),
+    ],
+)
+def test_a_system_of_video_is_shown_whole(text, shown):
+    """The review showed "système de vidéo" for "système de vidéoprotection" (a new
+    user's walk): the same technology, its words cut."""
+    [item] = [
+        f for f in detect_text(text, context=document_context([text])) if f.kind == "technology"
+    ]
+    assert (item.value, item.text) == ("videosurveillance", shown)

@@ -321,3 +321,14 @@ def test_a_page_image_is_served_when_its_cache_cannot_be_written(
     client.force_login(reviewer)
     image = client.get(f"/documents/{minutes.id}/pages/1.png")
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("who", [None, "contributor"])
+def test_the_upload_address_opened_in_a_browser_leads_to_the_form(client, request, who):
+    """`/documents/envoi/` is named in the docs; opened, it answered a blank 405."""
+    if who:
+        client.force_login(request.getfixturevalue(who))
+    response = client.get("/documents/envoi/")
+    assert response.status_code == 302
+    assert response["Location"] == "/documents/#upload-form"
+    assert client.put("/documents/envoi/").status_code == 405

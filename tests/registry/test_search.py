@@ -85,3 +85,73 @@ def test_bad_filters_are_refused_with_the_field_named(params, field):
     with pytest.raises(FilterError) as excinfo:
         DeploymentFilters.from_params(params)
     assert excinfo.value.field == field
+
+
+@pytest.mark.parametrize(
+    "query", ["vidéoprotection", "vidéo-protection", "video protection", "VIDÉO-SURVEILLANCE"]
+)
+def test_the_spellings_of_video_surveillance_find_its_deployments(db, query):
+    """As in the library's search: a reader takes them for one thing (the registry held
+    "vidéosurveillance" and "vidéoprotection Nice" found no deployment)."""
+    found = titles(q=query)
+    assert "Vidéosurveillance municipale de Nice" in found
+    assert "Caméras fixes et mobiles à Forcalquier" in found
+
+
+def test_a_name_of_the_field_and_a_place_find_the_deployment_of_both(db):
+    assert titles(q="vidéoprotection Marseille") == [
+        "Vidéosurveillance algorithmique à Marseille (SNEF)"
+    ]
+    assert set(titles(q="CSU")) == set(titles(q="centre de supervision urbain")) != set()
+    assert titles(q="micros") == ["S.O.F.T. : capteurs sonores à Tarentaize-Beaubrun-Couriot"]
+
+
+@pytest.mark.parametrize(
+    "query", ['"a" OR b) & !c:* \'x', "NEAR(vidéo surveillance)", "a|b & (c", "'", "\\"]
+)
+def test_the_query_languages_of_the_engines_are_never_read_from_the_search_box(db, query):
+    assert titles(q=query) == []
+
+
+def test_the_search_pages_place_filter_holds_for_its_deployments(client, db):
+    """The place filter of the search page narrowed the documents only: a search in the
+    Bouches-du-Rhône listed Nice's deployments (a new user's walk)."""
+    marseille = "Vidéosurveillance algorithmique à Marseille (SNEF)"
+    nice = "Vidéosurveillance municipale de Nice"
+    page = client.get("/recherche/", {"q": "vidéosurveillance", "place": "13"}).content.decode()
+    assert marseille in page and nice not in page
+    page = client.get("/recherche/", {"q": "vidéoprotection", "place": "06088"}).content.decode()
+    assert nice in page and marseille not in page
+    # An EPCI of Nice (its SIREN), as the documents' filter reads it.
+    siren = Deployment.objects.get(title=nice).communes.get().epci.siren
+    page = client.get("/recherche/", {"q": "vidéoprotection", "place": siren}).content.decode()
+    assert nice in page and marseille not in page
+
+
+def test_the_search_page_links_to_every_deployment_it_found(client, db):
+    everywhere = titles(q="vidéosurveillance")
+    assert len(everywhere) > 5
+    page = client.get("/recherche/", {"q": "vidéosurveillance"}).content.decode()
+    assert sum(title in page for title in everywhere) == 5
+    assert 'href="/dispositifs/?q=vid%C3%A9osurveillance"' in page
+    page = client.get("/recherche/", {"q": "vidéosurveillance", "place": "13"}).content.decode()
+    assert "/dispositifs/?q=" not in page  # all of them are on the page
+
+
+def test_a_name_of_several_words_is_found_as_a_phrase_not_as_scattered_words(db):
+    """"vidéo protection" stands for vidéoprotection; "vidéo anonyme, protection des
+    données" does not (the demo's reporting app was found by "vidéoprotection"). (SQLite's
+    index holds no stop words: "vidéo et protection" is a phrase there, not on
+    PostgreSQL.)"""
+    plain = {"technologies": ["detection-sonore"], "description": "Au marché.", "vendors": []}
+    apart = deployment_create(
+        data=deployment_data(title="Signalement vidéo anonyme, protection des données", **plain),
+        author=None,
+    )
+    together = deployment_create(
+        data=deployment_data(title="Vidéo protection du marché couvert", **plain), author=None
+    )
+    found = titles(q="vidéoprotection")
+    assert together.title in found and apart.title not in found
+    found = titles(q="centre de supervision urbain")
+    assert set(found) == set(titles(q="CSU"))
