@@ -433,19 +433,28 @@ def entity_accept_view(
         messages.error(request, " ".join(error.messages))
         return _back(entity)
     pages = sorted({o.page.number for o in occurrences})
-    messages.success(
-        request,
-        ngettext(
+    values = {
+        "text": entity.text,
+        "deployment": deployment.title,
+        "pages": ", ".join(str(n) for n in pages[:CITED_PAGES_MAX]),
+    }
+    if entity.kind == "amount":
+        # Nothing but the citation: the registry keeps an amount in the funding it belongs
+        # to, and whether it is a cost or a grant, and whose, is the reader's to say.
+        message = ngettext(
+            "“%(text)s” cited in “%(deployment)s” (page %(pages)s). An amount is kept in "
+            "the funding it belongs to: enter it there in the deployment's form.",
+            "“%(text)s” cited in “%(deployment)s” (pages %(pages)s). An amount is kept in "
+            "the funding it belongs to: enter it there in the deployment's form.",
+            len(pages[:CITED_PAGES_MAX]),
+        )
+    else:
+        message = ngettext(
             "“%(text)s” added to “%(deployment)s” with a citation of page %(pages)s.",
             "“%(text)s” added to “%(deployment)s” with citations of pages %(pages)s.",
             len(pages[:CITED_PAGES_MAX]),
         )
-        % {
-            "text": entity.text,
-            "deployment": deployment.title,
-            "pages": ", ".join(str(n) for n in pages[:CITED_PAGES_MAX]),
-        },
-    )
+    messages.success(request, message % values)
     if not deployment.is_published:
         return redirect("deployment-edit", slug=deployment.slug)
     return _back(entity)

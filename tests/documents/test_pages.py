@@ -332,3 +332,21 @@ def test_the_upload_address_opened_in_a_browser_leads_to_the_form(client, reques
     assert response.status_code == 302
     assert response["Location"] == "/documents/#upload-form"
     assert client.put("/documents/envoi/").status_code == 405
+
+
+def test_an_accepted_amount_says_it_is_only_cited(client, reviewer, minutes):
+    """It said "added to" the deployment, and the funding's amount stayed empty (a new
+    user's walk): the page now says where an amount goes."""
+    from django.contrib.messages import get_messages
+
+    client.force_login(reviewer)
+    commune = Entity.objects.get(page__document=minutes, kind="commune", value="42218")
+    client.post(f"/suggestions/{commune.id}/accepter/", {"deployment": "new"})
+    deployment = Deployment.objects.get(citations__source__document=minutes)
+    amount = Entity.objects.get(page__document=minutes, kind="amount")
+    response = client.post(
+        f"/suggestions/{amount.id}/accepter/", {"deployment": str(deployment.id)}
+    )
+    [message] = [str(m) for m in get_messages(response.wsgi_request)][-1:]
+    assert "cité dans" in message and "financement" in message and "ajouté" not in message
+    assert all(f.amount_eur is None for f in deployment.fundings.all())

@@ -139,7 +139,7 @@ def test_the_search_page_links_to_every_deployment_it_found(client, db):
 
 
 def test_a_name_of_several_words_is_found_as_a_phrase_not_as_scattered_words(db):
-    """"vidéo protection" stands for vidéoprotection; "vidéo anonyme, protection des
+    """ "vidéo protection" stands for vidéoprotection; "vidéo anonyme, protection des
     données" does not (the demo's reporting app was found by "vidéoprotection"). (SQLite's
     index holds no stop words: "vidéo et protection" is a phrase there, not on
     PostgreSQL.)"""
