@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from contrechamp.documents.models import Document
 from contrechamp.documents.search import SearchFilters
-from contrechamp.places.models import Commune
+from contrechamp.lib.text import name_key
+from contrechamp.places.models import Commune, Department, Epci
+from contrechamp.registry.forms import completed_input, parse_communes
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -32,26 +34,26 @@ class UploadForm(forms.Form):
     )
     origin = forms.ChoiceField(label=_("Origin"), choices=Document.ORIGINS, initial="other")
     place = forms.CharField(
-        label=_("Commune (INSEE code)"),
-        max_length=10,
+        label=_("Commune (name or INSEE code)"),
+        max_length=200,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        widget=completed_input("communes", "commune-suggestions"),
     )
 
     def clean_place(self) -> Commune | None:
-        code = self.cleaned_data["place"].strip()
-        if not code:
+        text = self.cleaned_data["place"].strip()
+        if not text:
             return None
-        commune = Commune.objects.filter(code=code).first()
-        if commune is None:
-            raise forms.ValidationError(_("No commune has the INSEE code “%s”.") % code)
-        return commune
+        return Commune.objects.get(code=_place_code(text, communes_only=True))
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=300, required=False)
     place = forms.CharField(
-        label=_("Place (INSEE code, department or EPCI)"), max_length=12, required=False
+        label=_("Place (commune, department or EPCI: name or code)"),
+        max_length=200,
+        required=False,
+        widget=completed_input("communes", "commune-suggestions"),
     )
     origin = forms.ChoiceField(
         label=_("Origin"), required=False, choices=[("", _("any"))] + Document.ORIGINS
@@ -66,6 +68,10 @@ class SearchForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def clean_place(self) -> str:
+        text = self.cleaned_data["place"].strip()
+        return _place_code(text) if text else ""
+
     def filters(self) -> SearchFilters:
         data = self.cleaned_data
         return SearchFilters(
@@ -75,3 +81,29 @@ class SearchForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
+
+
+def _place_code(text: str, *, communes_only: bool = False) -> str:
+    """The code of the place typed: a department (its code or name) or an EPCI (its
+    SIREN) unless `communes_only`, else a commune as the registry's forms read one (a
+    name, an INSEE code, "Nice (06088)" as the completion writes it); a clear error
+    otherwise (a name many communes bear lists their codes)."""
+    if not communes_only:
+        key = name_key(text)
+        for code, name in Department.objects.values_list("code", "name"):
+            if text.upper() == code or key == name_key(name):
+                return code
+        if text.isdigit() and Epci.objects.filter(siren=text).exists():
+            return text
+    codes, errors = parse_communes(text)
+    if errors:
+        raise forms.ValidationError(errors[0])
+    if len(codes) != 1:
+        raise forms.ValidationError(_("Give one commune."))
+    if not Commune.objects.filter(code=codes[0]).exists():
+        if communes_only:
+            raise forms.ValidationError(_("No commune has the INSEE code “%s”.") % codes[0])
+        raise forms.ValidationError(
+            _("No commune, department or intercommunality has the name or code “%s”.") % text
+        )
+    return codes[0]

@@ -350,3 +350,29 @@ def test_an_accepted_amount_says_it_is_only_cited(client, reviewer, minutes):
     [message] = [str(m) for m in get_messages(response.wsgi_request)][-1:]
     assert "cité dans" in message and "financement" in message and "ajouté" not in message
     assert all(f.amount_eur is None for f in deployment.fundings.all())
+
+
+def test_an_upload_takes_its_commune_by_name_and_lists_homonyms(contributor_client):
+    """The field took INSEE codes only: "Nice" refused the whole upload (a new user's
+    walk)."""
+    response = contributor_client.post(
+        "/documents/envoi/",
+        {"files": [SimpleUploadedFile("a.txt", b"texte")], "origin": "council", "place": "nice"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200, response.content
+    [document] = Document.objects.all()
+    assert list(document.places.values_list("code", flat=True)) == ["06088"]
+    response = contributor_client.post(
+        "/documents/envoi/",
+        {
+            "files": [SimpleUploadedFile("b.txt", b"autre")],
+            "origin": "council",
+            "place": "Saint-Denis",
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 400
+    [error] = response.json()["errors"]["place"]
+    assert "93066" in error and "97411" in error
+    assert Document.objects.count() == 1

@@ -155,3 +155,14 @@ def test_a_name_of_several_words_is_found_as_a_phrase_not_as_scattered_words(db)
     assert together.title in found and apart.title not in found
     found = titles(q="centre de supervision urbain")
     assert set(found) == set(titles(q="CSU"))
+
+
+def test_the_search_pages_place_is_typed_by_its_name_too(client, db):
+    nice = "Vidéosurveillance municipale de Nice"
+    for place in ("Nice", "nice", "06088", "Alpes-Maritimes", "06"):
+        page = client.get("/recherche/", {"q": "vidéoprotection", "place": place}).content
+        assert nice in page.decode(), place
+    page = client.get("/recherche/", {"q": "caméras", "place": "Saint-Denis"}).content.decode()
+    assert "93066" in page and "97411" in page and 'role="alert"' in page
+    page = client.get("/recherche/", {"q": "caméras", "place": "Nulle-Part"}).content.decode()
+    assert "Nulle-Part" in page and 'role="alert"' in page
