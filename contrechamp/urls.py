@@ -166,6 +166,11 @@ urlpatterns = [
         documents.entity_reject_view,
         name="document-entity-reject",
     ),
+    path(
+        "documents/<int:document_id>/suggestions/<int:entity_id>/retablir/",
+        documents.entity_restore_view,
+        name="document-entity-restore",
+    ),
     # The addresses before suggestions were grouped by document, still answered alike.
     path(
         "suggestions/<int:entity_id>/accepter/", documents.entity_accept_view, name="entity-accept"

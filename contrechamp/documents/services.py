@@ -1104,6 +1104,22 @@ def entity_reject(*, entity: Entity, user: User | None) -> None:
     entities_reject(entities=[entity], user=user)
 
 
+def entities_restore(*, entities: Iterable[Entity], user: User | None) -> int:
+    """Bring back the rejected suggestions among `entities`, waiting again (a reject made
+    by mistake); one accepted since keeps its decision. Each row is saved on its own, so
+    the audit log records who brought it back. Returns how many came back."""
+    with transaction.atomic():
+        rejected = list(
+            Entity.objects.select_for_update().filter(
+                id__in=[e.id for e in entities], status="rejected"
+            )
+        )
+        for entity in rejected:
+            entity.status, entity.reviewed_by, entity.reviewed_at = "suggested", None, None
+            entity.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return len(rejected)
+
+
 def entities_reject(*, entities: Iterable[Entity], user: User | None) -> int:
     """Reject the suggestions still waiting among `entities`; one already decided keeps
     its decision (a reject posted after an accept does not undo it). Each row is saved on

@@ -34,6 +34,7 @@ from contrechamp.documents.services import (
     document_ingest,
     entities_accept,
     entities_reject,
+    entities_restore,
 )
 from contrechamp.registry.filters import search as deployment_search
 from contrechamp.registry.models import Citation, Deployment
@@ -168,6 +169,14 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     suggestions = suggestion_groups(
         permissions.document_suggestions(request.user, document), quotes=reviewer
     )
+    # What was rejected, for those who decide: a reject made by mistake is brought back.
+    rejected = (
+        suggestion_groups(
+            Entity.objects.filter(page__document=document, status="rejected"), quotes=False
+        )
+        if deciding
+        else []
+    )
     deployments = _deployment_choices(request, document, suggestions) if deciding else []
     return render(
         request,
@@ -180,6 +189,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "readable": readable,
             "published": files.publication_of(document),
             "suggestions": suggestions,
+            "rejected": rejected,
             "quotes": reviewer,
             "deciding": deciding,
             "steps": document.steps.order_by("id"),
@@ -383,7 +393,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _suggestion(
-    request: HttpRequest, entity_id: int, document_id: int | None
+    request: HttpRequest, entity_id: int, document_id: int | None, *, status: str = "suggested"
 ) -> tuple[Entity, list[Entity], User]:
     """The row (every waiting occurrence of the entity in its document) a person decides
     on. A suggestion they may not see, or one of another document than the address says,
@@ -399,7 +409,7 @@ def _suggestion(
     if not permissions.may_decide_suggestions(user, document):
         # The page tells them so (the notice of the suggestions): a reviewer decides.
         raise PermissionDenied
-    occurrences = list(group_of(entity).filter(status="suggested").select_related("page"))
+    occurrences = list(group_of(entity).filter(status=status).select_related("page"))
     return entity, occurrences, user
 
 
@@ -470,4 +480,22 @@ def entity_reject_view(
         messages.error(
             request, _("These suggestions were already accepted or rejected; nothing was done.")
         )
+    else:
+        messages.success(
+            request,
+            _("“%(text)s” rejected; the rejected suggestions below the table can be restored.")
+            % {"text": entity.text},
+        )
+    return _back(entity)
+
+
+@require_POST
+def entity_restore_view(request: HttpRequest, document_id: int, entity_id: int) -> HttpResponse:
+    """Bring back a rejected row: all the rejected occurrences of the entity in the
+    document wait again (a reject made by mistake)."""
+    entity, occurrences, user = _suggestion(request, entity_id, document_id, status="rejected")
+    if not entities_restore(entities=occurrences, user=user):
+        messages.error(request, _("This suggestion is not rejected any more; nothing was done."))
+    else:
+        messages.success(request, _("“%(text)s” is waiting again.") % {"text": entity.text})
     return _back(entity)

@@ -363,3 +363,54 @@ def test_the_uploader_gets_the_same_rows_from_the_page_and_the_api(client, contr
     assert shown == {"06088", "videosurveillance"}
     assert {e["value"] for e in api} >= shown
     assert all(e["start"] is None for e in api)  # offsets point into the original text
+
+
+def _restore_url(document: Document, entity: Entity) -> str:
+    return f"/documents/{document.id}/suggestions/{entity.id}/retablir/"
+
+
+def test_a_row_rejected_by_mistake_is_restored_and_waits_again(
+    client, reviewer, contributor, english
+):
+    """Reject had no way back: the row left the table for good (a new user's walk)."""
+    from contrechamp.audit.models import AuditEntry
+
+    document, nice = _document(contributor)
+    entities_accept(entities=[nice[3]], user=reviewer)  # accepted alone: stays accepted
+    client.force_login(reviewer)
+    page = client.post(_reject_url(document, nice[0]), follow=True).content.decode()
+    assert "can be restored" in page
+    rejected = page[page.index('id="rejected-suggestions"') :]
+    assert "Nice (06088)" in rejected.split("</details>")[0]
+    assert _restore_url(document, nice[0]) in page
+    before = AuditEntry.objects.count()
+    page = client.post(_restore_url(document, nice[1]), follow=True).content.decode()
+    assert "is waiting again" in page and 'id="rejected-suggestions"' not in page
+    statuses = {e.id: e.status for e in Entity.objects.filter(id__in=[e.id for e in nice])}
+    assert list(statuses.values()).count("suggested") == 3 and statuses[nice[3].id] == "accepted"
+    assert Entity.objects.get(id=nice[0].id).reviewed_by is None
+    assert AuditEntry.objects.count() >= before + 3  # each row's change recorded
+    # Posted twice, or on a row that waits: nothing is done, and the page says so.
+    again = client.post(_restore_url(document, nice[0]), follow=True).content.decode()
+    assert "not rejected any more" in again
+
+
+def test_only_those_who_decide_restore_a_rejected_row(
+    client,
+    reviewer,
+    contributor,
+    newcomer,  # noqa: F811
+):
+    document, nice = _document(newcomer)
+    client.force_login(reviewer)
+    client.post(_reject_url(document, nice[0]))
+    client.force_login(newcomer)  # the uploader, not yet trusted
+    html = client.get(f"/documents/{document.id}/").content.decode()
+    assert "/retablir/" not in html
+    assert client.post(_restore_url(document, nice[0])).status_code == 403
+    client.force_login(contributor)  # someone else: the document is not theirs
+    assert client.post(_restore_url(document, nice[0])).status_code == 404
+    client.logout()
+    assert client.post(_restore_url(document, nice[0])).status_code == 404
+    assert client.get(_restore_url(document, nice[0])).status_code == 405
+    assert _statuses(nice) == {"rejected"}
