@@ -124,6 +124,10 @@ class SearchResult:
     documents: list[DocumentHit]
     words: int = 0
     has_next: bool = False
+    # A query in quotes: whether the pages hold its words side by side (else, none does,
+    # and these hold its words anywhere: the page says so).
+    quoted: bool = False
+    exact: bool = False
 
     @property
     def all_words(self) -> bool:
@@ -270,7 +274,7 @@ def search_pages(
     pages holding every word of the query first, the exact phrase above the same words
     apart; when fewer than `limit` pages hold every word, the pages holding the most
     follow (`Hit.matched` says how many)."""
-    hits, _words = _search(text, viewer, filters or SearchFilters(), limit, offset, None)
+    hits, _words, _exact = _search(text, viewer, filters or SearchFilters(), limit, offset, None)
     return _complete(hits, text, viewer)
 
 
@@ -286,14 +290,28 @@ def search_documents(
     """The best `limit` documents for `text` (after the first `offset`), each with its
     best `pages` pages: a long document takes one place in the results however many of
     its pages match. Documents rank by their best page (see `search_pages`)."""
-    hits, words = _search(text, viewer, filters or SearchFilters(), limit + 1, offset, pages)
+    hits, words, exact = _search(text, viewer, filters or SearchFilters(), limit + 1, offset, pages)
     groups: dict[int, DocumentHit] = {}
     for hit in _complete(hits, text, viewer):
         if hit.document_id not in groups:
             groups[hit.document_id] = DocumentHit(hit.document_id, [], hit.document)
         groups[hit.document_id].pages.append(hit)
     documents = list(groups.values())
-    return SearchResult(documents=documents[:limit], words=words, has_next=len(documents) > limit)
+    return SearchResult(
+        documents=documents[:limit],
+        words=words,
+        has_next=len(documents) > limit,
+        quoted=_quoted(text),
+        exact=exact,
+    )
+
+
+# A query written between quotes, of any kind: its words side by side are asked for.
+_QUOTED = re.compile(r'\A\s*["“”«„‟]\s*(?P<inner>[^"“”«»„‟]+?)\s*["“”»„‟]\s*\Z')
+
+
+def _quoted(text: str) -> bool:
+    return bool(_QUOTED.match(text))
 
 
 def _search(
@@ -303,14 +321,16 @@ def _search(
     limit: int,
     offset: int,
     group: int | None,
-) -> tuple[list[Hit], int]:
-    """Hits of the engine in use, and how many words the query asks for. Every word is
-    asked for first (the fast query); when that does not fill the page, any word, ranked
-    by how many each page holds."""
+) -> tuple[list[Hit], int, bool]:
+    """Hits of the engine in use, how many words the query asks for, and whether the hits
+    hold the query's words side by side because it asked for that (a query in quotes:
+    only the pages that do, or, when none does, the pages holding its words). Every word
+    is asked for first (the fast query); when that does not fill the page, any word,
+    ranked by how many each page holds."""
     # A pasted paragraph asks for its first words only: each word is a clause to count.
     words = query_words(text)[:MAX_QUERY_WORDS]
     if not words:
-        return [], 0
+        return [], 0, False
     engine: Callable[..., tuple[list[Hit], int]]
     if backend_name() == "tantivy":
         engine = _tantivy().search
@@ -318,6 +338,19 @@ def _search(
         engine = _database_search
     hits: list[Hit] = []
     count = 0
+    if _quoted(text) and len(words) > 1:
+        hits, count = engine(
+            words,
+            every=True,
+            exact=True,
+            group=group,
+            viewer=viewer,
+            filters=filters,
+            limit=limit,
+            offset=offset,
+        )
+        if hits or offset:
+            return hits, count, True
     for every in (True, False):
         hits, count = engine(
             words,
@@ -331,7 +364,7 @@ def _search(
         found = len({h.document_id for h in hits}) if group else len(hits)
         if count <= 1 or found >= limit:
             break
-    return hits, count
+    return hits, count, False
 
 
 def _complete(hits: list[Hit], text: str, viewer: Viewer) -> list[Hit]:
@@ -487,10 +520,13 @@ def _filters_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _ranked_sql(hits: str, group: int | None) -> str:
+def _ranked_sql(hits: str, group: int | None, *, exact: bool = False) -> str:
     """Rows of `hits` (a query giving id, document_id, number, score, matched, phrase) in
     rank order: most words, then the phrase, then the engine's score. Grouped: the
-    documents ranked by their best page, each with its best `group` pages."""
+    documents ranked by their best page, each with its best `group` pages. `exact`: the
+    rows holding the phrase only."""
+    if exact:
+        hits = f"SELECT * FROM ({hits}) AS any_hits WHERE phrase = 1"
     order = "matched DESC, phrase DESC, score DESC, id"
     if group is None:
         return (
@@ -513,6 +549,7 @@ def _database_search(
     words: list[str],
     *,
     every: bool,
+    exact: bool = False,
     group: int | None,
     viewer: Viewer,
     filters: SearchFilters,
@@ -546,7 +583,7 @@ def _database_search(
             )
             query = (" & " if every else " | ").join(f"({t})" for t in terms)
             cursor.execute(
-                _ranked_sql(hits, group),
+                _ranked_sql(hits, group, exact=exact and has_phrase),
                 [
                     *([] if every else terms),
                     *([phrase] if has_phrase else []),
@@ -573,7 +610,7 @@ def _database_search(
                 f"JOIN documents_document d ON d.id = p.document_id WHERE {fts} MATCH %s{where}"
             )
             cursor.execute(
-                _ranked_sql(hits, group),
+                _ranked_sql(hits, group, exact=exact and has_phrase),
                 [
                     *([] if every else quoted),
                     *(['"' + " ".join(terms) + '"'] if has_phrase else []),
@@ -790,6 +827,7 @@ class _Tantivy:
         words: list[str],
         *,
         every: bool,
+        exact: bool = False,
         group: int | None,
         viewer: Viewer,
         filters: SearchFilters,
@@ -829,6 +867,9 @@ class _Tantivy:
                 + boost
             )
         must = [(Occur.Must, words_query)]
+        if exact and len(parts) > 1:
+            # The phrase required, scoring nothing more (its boost is counted above).
+            must.append((Occur.Must, tantivy.Query.const_score_query(phrase, 0.0)))
 
         def term(name: str, value: Any) -> Any:
             return tantivy.Query.term_query(self.schema, name, value)

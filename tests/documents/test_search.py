@@ -131,3 +131,30 @@ def test_query_syntax_is_not_interpreted(library_pages):
     for text in ["text:caméra", '"caméra', "caméra AND (", "title:*", "-", "<b>"]:
         _find(text)  # no error
     assert _find('"reconnaissance faciale"')
+
+
+def test_a_query_in_quotes_asks_for_its_words_side_by_side(library_pages):
+    """Quotes were read as nothing: "\"urbain supervision\"" found what "\"centre de
+    supervision urbain\"" found (a new user's walk). A query in quotes now finds the pages
+    holding its words side by side, in order; when none does, those holding them apart,
+    and the page says so."""
+    from contrechamp.documents.search import search_documents
+
+    apart = add(samples.text_pdf(["Le quartier nord est calme, et Tarentaize aussi."]), "calme.pdf")
+    index_rebuild()
+
+    def found(text):
+        result = search_documents(text, viewer=EVERYONE)
+        return result, [d.document_id for d in result.documents]
+
+    result, ids = found('"quartier de Tarentaize"')
+    assert ids == [library_pages["stephanois"].id] and result.quoted and result.exact
+    for quotes in ("“quartier de Tarentaize”", "« quartier de Tarentaize »"):
+        assert found(quotes)[1] == ids
+    # Without quotes, both (the phrase first).
+    result, ids = found("quartier de Tarentaize")
+    assert ids == [library_pages["stephanois"].id, apart.id] and not result.quoted
+    # In the wrong order, no page holds the phrase: the words, and the page says so.
+    result, ids = found('"Tarentaize quartier"')
+    assert set(ids) == {library_pages["stephanois"].id, apart.id}
+    assert result.quoted and not result.exact
