@@ -106,6 +106,9 @@ def suggestion_groups(entities: QuerySet[Entity], *, quotes: bool) -> list[Sugge
             label = row["value"]
             if row["commune__name"]:
                 label = f"{row['commune__name']} ({row['value']})"
+            elif row["kind"] == "amount" and row["value"].isdigit():
+                # "1 250 000 €", not "1250000": thousands apart by a narrow no-break space.
+                label = f"{int(row['value']):,} €".replace(",", "\u202f")
             group = groups[key] = SuggestionGroup(
                 kind=row["kind"],
                 kind_display=str(kinds.get(row["kind"], row["kind"])),

@@ -414,3 +414,22 @@ def test_only_those_who_decide_restore_a_rejected_row(
     assert client.post(_restore_url(document, nice[0])).status_code == 404
     assert client.get(_restore_url(document, nice[0])).status_code == 405
     assert _statuses(nice) == {"rejected"}
+
+
+def test_an_amount_reads_as_an_amount(client, reviewer, contributor):
+    """The row said "1250000" (a new user's walk)."""
+    document, _nice = _document(contributor)
+    page = document.pages.get(number=2)
+    Entity.objects.create(
+        page=page,
+        kind="amount",
+        text="1 250 000 euros HT",
+        value="1250000",
+        start=0,
+        end=5,
+        confidence=0.95,
+    )
+    client.force_login(reviewer)
+    html = client.get(f"/documents/{document.id}/").content.decode()
+    row = _row(html, "1250000")
+    assert "<strong>1\u202f250\u202f000 €</strong>" in row and "1 250 000 euros HT" in row
