@@ -3694,9 +3694,13 @@ _BODY_SHARE = re.compile(
 
 # "un financement régional à hauteur de 20 %", "la subvention départementale": the body
 # by its adjective.
+_FUNDING_NOUN = (
+    r"(?:financements?|cofinancements?|subventions?|aides?|participations?|dotations?|"
+    r"soutiens?)"
+)
 _FUNDING_OF_BODY = re.compile(
-    r"\b(?:financements?|cofinancements?|subventions?|aides?|participations?|dotations?|"
-    r"soutiens?)[ \u00a0]+(?P<body>r[ée]gional(?:e|es|aux)?|d[ée]partemental(?:e|es|aux)?)\b",
+    rf"\b{_FUNDING_NOUN}[ \u00a0]+"
+    r"(?P<body>r[ée]gional(?:e|es|aux)?|d[ée]partemental(?:e|es|aux)?)\b",
     re.I,
 )
 
@@ -3888,14 +3892,18 @@ _LOWER_BODY_SHARE = re.compile(
     r"(?:hauteur\s+de\s+)?\d+(?:[,.]\d+)?\s*(?:%|pour\s?cent)",
     re.I,
 )
+# After "la région", "le département" in lower case: the body itself, not an area ("la
+# région parisienne") nor a service ("le département de police", "la région de
+# gendarmerie"): punctuation or a word of the clause's course after it.
+_BODY_ITSELF = (
+    r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b))"
+)
 # "une subvention de la région à 50 %", "l'aide du département": the body in lower case
 # after a funding noun, as the body itself (what follows is the clause's course, not an
 # area or a service: "l'aide de la région parisienne", "la région de gendarmerie").
 _FUNDING_OF_LOWER_BODY = re.compile(
-    r"\b(?:subventions?|aides?|financements?|cofinancements?|participations?|dotations?|"
-    r"soutiens?|contributions?)(?:\s+financi[èe]res?)?\s+(?:de\s+la|du)\s+"
-    r"(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b"
-    r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b))",
+    rf"\b(?:{_FUNDING_NOUN}|contributions?)(?:\s+financi[èe]res?)?\s+(?:de\s+la|du)\s+"
+    r"(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b" + _BODY_ITSELF,
     re.I,
 )
 # "entièrement financé par le département", "30 % par la région": the body after "par", in
@@ -3909,11 +3917,7 @@ _FUNDED_BY_BODY = re.compile(
     r"\bpris(?:e|es)?\s+en\s+charge)"
     r"(?:\s+(?!(?:par|pas|plut[ôo]t|que|non|mais)\b)(?:\d+(?:[,.]\d+)?|[\w'’%-]+)){0,4}?|"
     r"\d(?:[\d \u00a0,.]*\d)?\s*(?:%|pour\s?cent))"
-    r"\s+par\s+(?:le|la)\s+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b"
-    # The body itself, not an area ("la région parisienne") nor a service ("le
-    # département de police", "la région de gendarmerie"): punctuation or a word of the
-    # clause's course after it.
-    r"(?=\s*(?:[,.;:)\n]|$|(?:et|à|au|aux|pour|qui|dans|en|sur|avec|ainsi|selon|hors)\b))",
+    r"\s+par\s+(?:le|la)\s+(?P<body>(?-i:d)[ée]partement|(?-i:r)[ée]gion)\b" + _BODY_ITSELF,
     re.I,
 )
 # "le reste à charge du département": the body that bears the cost, in lower case.

@@ -22,6 +22,7 @@ reads the first.
 from __future__ import annotations
 
 import fcntl
+import functools
 import html
 import re
 import threading
@@ -307,7 +308,7 @@ def search_documents(
 
 
 # A query written between quotes, of any kind: its words side by side are asked for.
-_QUOTED = re.compile(r'\A\s*["“”«„‟]\s*(?P<inner>[^"“”«»„‟]+?)\s*["“”»„‟]\s*\Z')
+_QUOTED = re.compile(r'\A\s*["“”«„‟]\s*[^"“”«»„‟]+?\s*["“”»„‟]\s*\Z')
 
 
 def _quoted(text: str) -> bool:
@@ -336,31 +337,17 @@ def _search(
         engine = _tantivy().search
     else:
         engine = _database_search
+    asked = functools.partial(
+        engine, words, group=group, viewer=viewer, filters=filters, limit=limit, offset=offset
+    )
     hits: list[Hit] = []
     count = 0
     if _quoted(text) and len(words) > 1:
-        hits, count = engine(
-            words,
-            every=True,
-            exact=True,
-            group=group,
-            viewer=viewer,
-            filters=filters,
-            limit=limit,
-            offset=offset,
-        )
+        hits, count = asked(every=True, exact=True)
         if hits or offset:
             return hits, count, True
     for every in (True, False):
-        hits, count = engine(
-            words,
-            every=every,
-            group=group,
-            viewer=viewer,
-            filters=filters,
-            limit=limit,
-            offset=offset,
-        )
+        hits, count = asked(every=every)
         found = len({h.document_id for h in hits}) if group else len(hits)
         if count <= 1 or found >= limit:
             break

@@ -1108,30 +1108,35 @@ def entities_restore(*, entities: Iterable[Entity], user: User | None) -> int:
     """Bring back the rejected suggestions among `entities`, waiting again (a reject made
     by mistake); one accepted since keeps its decision. Each row is saved on its own, so
     the audit log records who brought it back. Returns how many came back."""
-    with transaction.atomic():
-        rejected = list(
-            Entity.objects.select_for_update().filter(
-                id__in=[e.id for e in entities], status="rejected"
-            )
-        )
-        for entity in rejected:
-            entity.status, entity.reviewed_by, entity.reviewed_at = "suggested", None, None
-            entity.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    return len(rejected)
+    return _entities_moved(entities, "rejected", "suggested", reviewed_by=None, reviewed_at=None)
 
 
 def entities_reject(*, entities: Iterable[Entity], user: User | None) -> int:
     """Reject the suggestions still waiting among `entities`; one already decided keeps
     its decision (a reject posted after an accept does not undo it). Each row is saved on
     its own, so the audit log records every decision. Returns how many were rejected."""
+    return _entities_moved(
+        entities, "suggested", "rejected", reviewed_by=user, reviewed_at=timezone.now()
+    )
+
+
+def _entities_moved(
+    entities: Iterable[Entity],
+    before: str,
+    after: str,
+    *,
+    reviewed_by: User | None,
+    reviewed_at: datetime | None,
+) -> int:
+    """Those of `entities` still `before` made `after`, with that review, under a lock,
+    each saved on its own (an audit entry each). Returns how many."""
     with transaction.atomic():
-        waiting = list(
+        rows = list(
             Entity.objects.select_for_update().filter(
-                id__in=[e.id for e in entities], status="suggested"
+                id__in=[e.id for e in entities], status=before
             )
         )
-        now = timezone.now()
-        for entity in waiting:
-            entity.status, entity.reviewed_by, entity.reviewed_at = "rejected", user, now
+        for entity in rows:
+            entity.status, entity.reviewed_by, entity.reviewed_at = after, reviewed_by, reviewed_at
             entity.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    return len(waiting)
+    return len(rows)

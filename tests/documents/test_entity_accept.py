@@ -40,13 +40,20 @@ def minutes(contributor):
     return add(samples.text_pdf([TEXT]), "deliberation.pdf", uploaded_by=contributor)
 
 
-def test_two_suggestions_of_one_page_make_one_citation(reviewer, minutes):
-    commune = Entity.objects.get(page__document=minutes, kind="commune", value="42218")
-    vendor = Entity.objects.get(page__document=minutes, kind="organisation")
-    funder = Entity.objects.get(page__document=minutes, kind="funder")
+def _accept_one_by_one(document, reviewer):
+    """The commune, the vendor and the funder of `document`, accepted one after the other
+    into one new deployment; returns them and the deployment."""
+    commune = Entity.objects.get(page__document=document, kind="commune", value="42218")
+    vendor = Entity.objects.get(page__document=document, kind="organisation")
+    funder = Entity.objects.get(page__document=document, kind="funder")
     deployment = entity_accept(entity=commune, user=reviewer)
     deployment = entity_accept(entity=vendor, deployment=deployment, user=reviewer)
     deployment = entity_accept(entity=funder, deployment=deployment, user=reviewer)
+    return (commune, vendor, funder), deployment
+
+
+def test_two_suggestions_of_one_page_make_one_citation(reviewer, minutes):
+    (commune, vendor, funder), deployment = _accept_one_by_one(minutes, reviewer)
     citation = Citation.objects.get(deployment=deployment)
     for entity in (commune, vendor, funder):
         entity.refresh_from_db()
@@ -100,12 +107,7 @@ def test_suggestions_of_one_long_sentence_accepted_one_by_one_quote_it_once(revi
     one after the other into one deployment, the windows overlap, and the citation, on a
     public page, repeated the same words three times (a new user's walk)."""
     document = add(samples.text_pdf([LONG]), "long.pdf", uploaded_by=contributor)
-    commune = Entity.objects.get(page__document=document, kind="commune", value="42218")
-    vendor = Entity.objects.get(page__document=document, kind="organisation")
-    funder = Entity.objects.get(page__document=document, kind="funder")
-    deployment = entity_accept(entity=commune, user=reviewer)
-    deployment = entity_accept(entity=vendor, deployment=deployment, user=reviewer)
-    deployment = entity_accept(entity=funder, deployment=deployment, user=reviewer)
+    (commune, _vendor, _funder), deployment = _accept_one_by_one(document, reviewer)
     quote = Citation.objects.get(deployment=deployment).quote
     assert "Saint-Étienne" in quote and "Serenicity" in quote and "interministériel" in quote
     assert _repeated_runs(quote) == [], quote
