@@ -36,7 +36,7 @@ from contrechamp.documents.services import (
     entities_reject,
     entities_restore,
 )
-from contrechamp.registry.filters import search as deployment_search
+from contrechamp.registry.filters import DeploymentFilters
 from contrechamp.registry.models import Citation, Deployment
 from contrechamp.registry.permissions import readable_deployments
 
@@ -318,26 +318,16 @@ SEARCH_MAX_PAGES = 50
 SEARCH_DEPLOYMENTS = 5
 
 
-def _deployments_at(qs: QuerySet[Deployment], place: str) -> QuerySet[Deployment]:
-    """The deployments of `qs` in `place`: a commune (INSEE code), a department (its code)
-    or an EPCI (SIREN), as the documents' place filter reads it."""
-    if not place:
-        return qs
-    communes = Deployment.communes.through.objects.filter(
-        Q(commune__code=place) | Q(commune__department__code=place) | Q(commune__epci__siren=place)
-    ).values("deployment_id")
-    epcis = Deployment.epcis.through.objects.filter(epci__siren=place).values("deployment_id")
-    return qs.filter(Q(id__in=communes) | Q(id__in=epcis))
-
-
-def _deployment_list_link(query: str, place: str) -> str:
-    """The deployments' list with the same search, and the place as its filter of that
-    kind (a SIREN has nine digits, a commune's code five characters)."""
-    params = {"q": query}
+def _deployment_filters(query: str, place: str) -> DeploymentFilters:
+    """The deployments' filters for the search page's query and place: the place as the
+    registry's filter of its kind (a SIREN has nine digits, a commune's code five
+    characters, a department's two or three), so that the deployments shown above the
+    documents are those of the list the page links to."""
+    filters = DeploymentFilters(q=query)
     if place:
         kind = "epci" if len(place) == 9 else "commune" if len(place) == 5 else "department"
-        params[kind] = place
-    return reverse("deployment-list") + "?" + urlencode(params)
+        setattr(filters, kind, place)
+    return filters
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -361,12 +351,13 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         if number == 1:
             # The place filter holds for them too (a commune, a department, an EPCI).
-            place = form.filters().place
-            found = deployment_search(_deployments_at(Deployment.objects.published(), place), query)
-            deployments = list(found[: SEARCH_DEPLOYMENTS + 1])
+            wanted = _deployment_filters(query, form.filters().place)
+            deployments = list(
+                wanted.apply(Deployment.objects.published())[: SEARCH_DEPLOYMENTS + 1]
+            )
             if len(deployments) > SEARCH_DEPLOYMENTS:
                 deployments = deployments[:SEARCH_DEPLOYMENTS]
-                more_deployments = _deployment_list_link(query, place)
+                more_deployments = reverse("deployment-list") + "?" + urlencode(wanted.as_params())
 
     def page_link(target: int) -> str:
         params = request.GET.copy()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -83,10 +83,13 @@ class DeploymentFilters:
                 ).values("deployment_id")
             )
         if self.epci:
+            # The intercommunality's territory, as its page lists it: the deployments
+            # that name it, and those of its communes (as a department's are its
+            # communes').
+            named = Deployment.epcis.through.objects.filter(epci__siren=self.epci)
+            members = Deployment.communes.through.objects.filter(commune__epci__siren=self.epci)
             qs = qs.filter(
-                id__in=Deployment.epcis.through.objects.filter(epci__siren=self.epci).values(
-                    "deployment_id"
-                )
+                Q(id__in=named.values("deployment_id")) | Q(id__in=members.values("deployment_id"))
             )
         if self.vendor:
             qs = qs.filter(

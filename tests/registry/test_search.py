@@ -1,3 +1,5 @@
+import html
+
 import pytest
 
 from contrechamp.registry.filters import DeploymentFilters, FilterError
@@ -126,6 +128,34 @@ def test_the_search_pages_place_filter_holds_for_its_deployments(client, db):
     siren = Deployment.objects.get(title=nice).communes.get().epci.siren
     page = client.get("/recherche/", {"q": "vidéoprotection", "place": siren}).content.decode()
     assert nice in page and marseille not in page
+
+
+def test_an_intercommunalitys_filter_holds_the_deployments_of_its_communes(client, db):
+    """The EPCI filter of the list, the API and the exports held only the deployments
+    that name the EPCI itself, where its page and the search page's place filter list
+    those of its communes too: a search in Nice's metropolis showed Nice's cameras, and
+    its link to "every deployment" opened a list without them."""
+    from contrechamp.places.models import Epci
+
+    nice = Deployment.objects.get(title="Vidéosurveillance municipale de Nice")
+    siren = nice.communes.get().epci.siren
+    assert not nice.epcis.filter(siren=siren).exists()  # the deployment names no EPCI
+    assert nice.title in titles(epci=siren)
+    page = client.get("/dispositifs/", {"epci": siren}).content.decode()
+    assert nice.title in page
+    api = client.get("/api/v1/deployments", {"epci": siren}).json()
+    assert nice.slug in [row["slug"] for row in api["results"]]
+    # A deployment that names the EPCI and none of its communes is still its own.
+    other = Epci.objects.exclude(siren=siren).order_by("siren").first()
+    assert other is not None and nice.title not in titles(epci=other.siren)
+    nice.epcis.add(other)
+    assert nice.title in titles(epci=other.siren)
+    # The search page's deployments and its list are the same set.
+    found = set(titles(q="vidéosurveillance", epci=siren))
+    page = client.get("/recherche/", {"q": "vidéosurveillance", "place": siren})
+    page = html.unescape(page.content.decode())
+    shown = {t for t in titles(q="vidéosurveillance") if t in page}
+    assert shown == found or (len(shown) == 5 and shown < found)
 
 
 def test_the_search_page_links_to_every_deployment_it_found(client, db):
