@@ -344,14 +344,15 @@ LOGGING = {
             # Everything after the dashboard's path: a feed reader's near misses (no
             # extension, other case, doubled slashes) carry the key too.
             "patterns": [r"(?i)/demandes/+echeances/+(?P<secret>[^?#\s\"']+)"],
-        }
+        },
+        "client_errors": {"()": "contrechamp.lib.logs.ClientErrorsWithoutTraceback"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "waitress.queue": {"level": "ERROR"},
         "waitress": {"filters": ["secrets"]},
-        "django.request": {"filters": ["secrets"]},
+        "django.request": {"filters": ["secrets", "client_errors"]},
     },
 }
 

@@ -52,3 +52,16 @@ class RedactFilter(logging.Filter):
         if path and self.redact(path) != path:
             record.request = None
         return True
+
+
+class ClientErrorsWithoutTraceback(logging.Filter):
+    """One line for an answer the client caused (a 4xx: "Forbidden (Permission denied):
+    /documents/3/"): Django attaches the exception that made it, and every refused
+    request then wrote a whole traceback. A server error (5xx) keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -1,0 +1,41 @@
+"""The log stays short: a refused request is one line, a server error keeps its trace."""
+
+import io
+import logging
+
+import pytest
+
+
+def _console_handler():
+    """The handler the settings give the root logger (not pytest's capture handler)."""
+    return next(h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler)
+
+
+@pytest.fixture
+def console():
+    handler = _console_handler()
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
+
+
+def test_a_refused_request_is_one_line_without_a_traceback(client, db, console):
+    """Every 403 wrote Django's whole traceback of PermissionDenied (the twenty-first
+    session's walk saw them fill the worker's console)."""
+    assert client.get("/veille/").status_code == 403
+    assert client.get("/documents/999999/").status_code == 404
+    log = console.getvalue()
+    assert "Forbidden (Permission denied): /veille/" in log
+    assert "Traceback" not in log and "PermissionDenied" not in log
+
+
+def test_a_server_error_keeps_its_traceback(console):
+    try:
+        raise RuntimeError("the disk is gone")
+    except RuntimeError as error:
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s", "/x/", exc_info=error, extra={"status_code": 500}
+        )
+    log = console.getvalue()
+    assert "Traceback" in log and "the disk is gone" in log
