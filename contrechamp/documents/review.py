@@ -5,6 +5,7 @@ four times). Reads only; the decisions are in `services.entities_accept/_reject`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -27,6 +28,9 @@ class Occurrence:
     before: str = ""
     text: str = ""
     after: str = ""
+    # Its sentence seems to deny it ("il n'y aura pas de drone"): a hint to the
+    # reviewer, read with the quote, for the technologies a denial matters for.
+    denied: bool = False
 
 
 @dataclass
@@ -129,6 +133,8 @@ def suggestion_groups(entities: QuerySet[Entity], *, quotes: bool) -> list[Sugge
             occurrence.before, occurrence.text, occurrence.after = _around(
                 text, row["start"], row["end"], row["text"]
             )
+            if row["kind"] == "technology" and row["value"] not in _DENIALS_UNREAD:
+                occurrence.denied = denied(text, row["start"], row["end"])
         group.occurrences.append(occurrence)
     unnamed = {g.value for g in groups.values() if g.kind == "commune" and g.label == g.value}
     if unnamed:
@@ -170,3 +176,39 @@ def _around(text: str, start: int, end: int, wording: str) -> tuple[str, str, st
     before = " ".join(left.split()) + (" " if left[-1:].isspace() else "")
     after = (" " if right[:1].isspace() else "") + " ".join(right.split())
     return before, " ".join(text[start:end].split()), after
+
+
+# Plain cameras are named in every sentence about them, denials of other things
+# included ("on ne sait pas combien de caméras", "il ne suffit pas d'installer des
+# caméras"): the hint would be noise there. A denial matters for the rest ("il ne s'agit
+# pas de reconnaissance faciale", "sans centre de supervision urbain", "il n'y aura pas
+# de drone").
+_DENIALS_UNREAD = frozenset({"videosurveillance"})
+_WORD = r"[^\W\d_][\w'’-]*"
+# A negation up to three words before, in the same clause: "aucune", "sans" (not "sans
+# doute"), "ni", "jamais", "pas" (not "pas seulement", nor the noun: "franchir le
+# pas"), "ne … plus".
+_DENIAL_BEFORE = re.compile(
+    r"(?:\b(?:aucune?s?|sans(?![ \u00a0]+(?:doute|cesse|compter)\b)|ni|jamais|nullement)\b"
+    r"|(?<!\ble )(?<!\bdu )(?<!\bau )\bpas\b"
+    r"(?![ \u00a0]+(?:seulement|uniquement|que|qu['’]|encore|moins|mal)\b)"
+    rf"|\b(?:ne|n['’])[ \u00a0]*{_WORD}(?:[ \u00a0]+{_WORD})?[ \u00a0]+(?:plus|point)\b)"
+    rf"(?:[ \u00a0]+{_WORD}){{0,3}}[ \u00a0]*\Z",
+    re.I,
+)
+# A negation of its verb after it: "la reconnaissance faciale n'est pas prévue", "ne
+# sera jamais utilisée" (not "n'est pas seulement").
+_DENIAL_AFTER = re.compile(
+    rf"[^,;:.!?\n]{{0,40}}?(?:\bne[ \u00a0]+|\bn['’][ \u00a0]*)(?:{_WORD}[ \u00a0]+){{0,2}}?"
+    r"(?:pas|plus|jamais|point|nullement)\b(?![ \u00a0]+(?:seulement|uniquement|que|qu['’]))",
+    re.I,
+)
+
+
+def denied(text: str, start: int, end: int) -> bool:
+    """Whether the sentence of text[start:end] seems to deny it: a negation just before
+    it in its clause, or after it on its verb. A hint, not a decision: "il n'est pas
+    question de renoncer aux drones" reads as a denial."""
+    left = text[max(0, start - 80) : start]
+    cut = max(left.rfind(c) for c in ',;:.!?\n()«»"')
+    return bool(_DENIAL_BEFORE.search(left[cut + 1 :]) or _DENIAL_AFTER.match(text, end))

@@ -433,3 +433,78 @@ def test_an_amount_reads_as_an_amount(client, reviewer, contributor):
     html = client.get(f"/documents/{document.id}/").content.decode()
     row = _row(html, "1250000")
     assert "<strong>1\u202f250\u202f000 €</strong>" in row and "1 250 000 euros HT" in row
+
+
+DENIALS = [
+    "Il n'y aura pas de drone au-dessus du marché de Nice.",
+    "Le maire assure qu'il ne s'agit pas de reconnaissance faciale.",
+    "La vidéoprotection de Nice fonctionnera sans centre de supervision urbain.",
+    "Les lecteurs de plaques ne sont pas prévus par le marché.",
+    "La ville n'utilise plus la reconnaissance faciale depuis 2021.",
+]
+AFFIRMATIONS = [
+    "Trois drones survoleront le marché de Nice samedi.",
+    "Les maires franchissent le pas de la reconnaissance faciale.",
+    "Ce n'est pas seulement un centre de supervision urbain, c'est un hyperviseur.",
+    "Le préfet autorise sans doute la reconnaissance faciale demain.",
+    "Les lecteurs de plaques sont installés; il n'y a pas de caméras aux entrées.",
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        (DENIALS[0], "drone"),
+        (DENIALS[1], "reconnaissance faciale"),
+        (DENIALS[2], "centre de supervision urbain"),
+        (DENIALS[3], "lecteurs de plaques"),
+        (DENIALS[4], "reconnaissance faciale"),
+    ],
+)
+def test_a_sentence_that_denies_a_technology_is_read_as_one(sentence, word):
+    from contrechamp.documents.review import denied
+
+    at = sentence.index(word)
+    assert denied(sentence, at, at + len(word))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        (AFFIRMATIONS[0], "drones"),
+        (AFFIRMATIONS[1], "reconnaissance faciale"),
+        (AFFIRMATIONS[2], "centre de supervision urbain"),
+        (AFFIRMATIONS[3], "reconnaissance faciale"),
+        (AFFIRMATIONS[4], "lecteurs de plaques"),
+    ],
+)
+def test_a_sentence_that_names_a_technology_is_no_denial(sentence, word):
+    from contrechamp.documents.review import denied
+
+    at = sentence.index(word)
+    assert not denied(sentence, at, at + len(word))
+
+
+def test_the_reviewer_sees_which_occurrences_their_sentence_denies(client, reviewer, contributor):
+    """ "Il n'y aura pas de drone" was suggested as drones like any mention, and nothing
+    on the row told the reviewer (a sentence of a real council page)."""
+    pages = [
+        "Il n'y aura pas de drone au-dessus du marché de Nice. La vidéoprotection suffit.",
+        "Trois drones survoleront le carnaval de Nice.",
+    ]
+    document = add(samples.text_pdf(pages), "drones.pdf", uploaded_by=contributor)
+    _entities(document, "drone", "technology", "drones")
+    _entities(document, "vidéoprotection", "technology", "videosurveillance")
+    client.force_login(reviewer)
+    html = client.get(f"/documents/{document.id}/").content.decode()
+    row = _row(html, "drones")
+    occurrences = row.split("<li")[1:]
+    assert len(occurrences) == 2
+    assert "denied" in occurrences[0] and "denied" not in occurrences[1]
+    # Plain cameras are named in every sentence about them: no hint on their row.
+    assert "denied" not in _row(html, "videosurveillance")
+    # The uploader, who may not read the text, gets no quote and so no hint from it.
+    uploader = Client()
+    uploader.force_login(contributor)
+    row = _row(uploader.get(f"/documents/{document.id}/").content.decode(), "drones")
+    assert "<mark>" not in row and "denied" not in row
