@@ -1642,6 +1642,20 @@ def test_a_gendarmerie_a_metropolis_and_an_overseas_court_are_named_after_places
     assert values(text, "organisation") == {"Tribunal administratif de la Guadeloupe"}
 
 
+def test_an_associations_section_and_an_intercommunalitys_seat_are_named_after_places():
+    """How the corpus labels a town in a body's name (round 39's development texts)."""
+    text = "La Ligue des Droits de l'Homme de Quimper vient d'apprendre la nouvelle."
+    assert values(text, "commune") == set()
+    assert values("La section LDH de Rennes a saisi le tribunal.", "commune") == set()
+    text = "Une convention via la Communauté de Communes du Centre Mosellan de Morhange."
+    assert values(text, "commune") == set()
+    # The town itself, named as a place after them, stays one.
+    text = "La LDH manifestera samedi à Quimper, devant la mairie de Quimper."
+    assert values(text, "commune") == {"29232"}
+    text = "La communauté de communes du Centre Mosellan a voté à Morhange lundi."
+    assert values(text, "commune") == {"57483"}
+
+
 def test_communes_one_a_line_of_one_department_are_a_list_of_places():
     text = (
         "Conseil de la Communauté de Communes du Pays Fertois\nEtaient présents :\n"
