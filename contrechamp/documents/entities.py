@@ -1237,7 +1237,9 @@ _MONTH = (
 )
 _YEAR_DIGITS = r"(?:19\d\d|20[0-4]\d)"
 _YEAR = rf"(?P<year>{_YEAR_DIGITS})"
-_DAY = r"(?<![\w.%])(?P<day>[0-3]?\d)(?:er)?"
+# (Not after a number's point, "1.23 juillet"; after a word's full stop the page lost its
+# space: "Date de publication.23 juillet 2019".)
+_DAY = r"(?<![\w%])(?<!\d\.)(?P<day>[0-3]?\d)(?:er)?"
 # What a year is not: a number of things ("2000 caméras", "2000 €").
 _NOT_A_COUNT = r"(?!\s*(?:€|euros?\b|EUR\b|[kM]€|%|habitants|cam[ée]ras|personnes|agents))"
 # Before "de" and a year, what makes it a name or a number: the Games of 2024, a cup or a

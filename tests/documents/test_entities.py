@@ -821,6 +821,13 @@ def test_years_after_a_cue_and_in_lists_are_dates_and_references_are_not(text, e
     assert got == expected
 
 
+def test_a_day_after_a_words_full_stop_without_its_space_is_read():
+    """A scraped page lost the space: "Date de publication.23 juillet 2019" gave July
+    only (two development texts of rounds 15 and 39). A number's point is no full stop."""
+    assert values("Date de publication.23 juillet 2019 > Les travaux", "date") == {"2019-07-23"}
+    assert values("l'article 1.23 juillet 2019", "date") == {"2019-07"}
+
+
 def test_dates_in_a_url_are_not_read():
     text = "https://example.org/recueil-special%20du%2013%20novembre%202025.pdf"
     from datetime import date
