@@ -347,12 +347,14 @@ LOGGING = {
         },
         "client_errors": {"()": "contrechamp.lib.logs.ClientErrorsWithoutTraceback"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors", "secrets"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "waitress.queue": {"level": "ERROR"},
         "waitress": {"filters": ["secrets"]},
-        "django.request": {"filters": ["secrets", "client_errors"]},
+        "django.request": {"filters": ["client_errors", "secrets"]},
     },
 }
 

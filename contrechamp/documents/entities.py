@@ -1609,8 +1609,6 @@ _NAMED_AFTER_PLACE = re.compile(
     # An intercommunality, a canton, a festival named after a town.
     r"communaut[ée]\s+de\s+communes|communaut[ée]\s+d['’]\s*agglom[ée]ration|"
     r"communaut[ée]\s+urbaine|syndicat\s+(?:intercommunal|mixte)|canton|festival|"
-    # An association's local section ("la Ligue des droits de l'Homme de Quimper").
-    r"ligue\s+des\s+droits\s+de\s+l['’]\s*homme|"
     # A "pays" or a valley is the land around a town: "l'Agglomération du Pays de Dreux",
     # "le PETR du Pays de Redon", "le Pays de Gex", "la Vallée de Montmorency", "la
     # communauté de communes du Val de Vienne" (the river).
@@ -1623,7 +1621,7 @@ _NAMED_AFTER_PLACE = re.compile(
     r"jeux[ \u00a0]+(?:olympiques|paralympiques)(?:[ \u00a0]+et[ \u00a0]+paralympiques)?)|"
     r"(?-i:\b(?:JOP?(?:[ \u00a0]+\d{4})?|OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
     # Intercommunal syndicates ("le SIVOS de La Baronnie").
-    r"TGI|SIVOS|SIVOM|SIVU|SIRP|SIAEP|SMICTOM|SICTOM|SIEA|SDEHG|LDH)))\s+"
+    r"TGI|SIVOS|SIVOM|SIVU|SIRP|SIAEP|SMICTOM|SICTOM|SIEA|SDEHG)))\s+"
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$"
     # A lake, a tunnel, a dam named after a town or a mountain ("le lac d'Annecy", "le
     # lac du Bourget", "le tunnel de Fréjus" in Savoie, "le barrage de Golinhac"): one,
@@ -1631,11 +1629,6 @@ _NAMED_AFTER_PLACE = re.compile(
     # list, nor "les tunnels de Marseille", the city's own, nor its roadblocks).
     r"|(?<![\w-])(?:lac|tunnel|viaduc|barrage)[ \u00a0]+(?:de[ \u00a0]+la[ \u00a0]+|"
     r"de[ \u00a0]+l['’][ \u00a0]*|du[ \u00a0]+|de[ \u00a0]+|d['’][ \u00a0]*)$"
-    # An intercommunality's name, then its seat ("la Communauté de Communes du Centre
-    # Mosellan de Morhange").
-    r"|\bcommunaut[ée]\s+(?:de\s+communes|d['’]\s*agglom[ée]ration|urbaine)\s+"
-    r"(?:du|de\s+la|des|de\s+l['’]|de|d['’])\s*(?-i:[A-ZÀ-Ý])[\w'’-]*(?:\s+(?-i:[A-ZÀ-Ý])[\w'’-]*)?"
-    r"\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)$"
     # An event's name, its kind between ("le festival du film de Vébron", "le Rallye
     # National de Saint-Leu", "le rallye automobile régional de Bagnols-les-Bains"): an
     # adjective ("-al", "-ique", "-ile") or a noun after its preposition, up to three; not
@@ -1649,6 +1642,19 @@ _NAMED_AFTER_PLACE = re.compile(
     r"d['’][ \u00a0]*)$",
     re.I,
 )
+# An association's local section ("la Ligue des droits de l'Homme de Quimper", "la
+# section LDH de Rennes"), an intercommunality's name then its seat ("la Communauté de
+# Communes du Centre Mosellan de Morhange"): the town is part of a body's name, unless
+# it opens a range of places ("la LDH de Nice à Menton", "de Gravelines à Bray-Dunes").
+_BODY_OF_PLACE_BEFORE = re.compile(
+    r"(?:\bligue\s+des\s+droits\s+de\s+l['’]\s*homme|(?-i:\bLDH)|"
+    r"\bcommunaut[ée]\s+(?:de\s+communes|d['’]\s*agglom[ée]ration|urbaine)\s+"
+    r"(?:du|de\s+la|des|de\s+l['’]|de|d['’])\s*(?-i:[A-ZÀ-Ý])[\w'’-]*"
+    r"(?:\s+(?-i:[A-ZÀ-Ý])[\w'’-]*)?)"
+    r"\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)$",
+    re.I,
+)
+_RANGE_TO_AFTER = re.compile(r"[ \u00a0]+(?:à|jusqu['’][ \u00a0]*à)[ \u00a0]+(?-i:[A-ZÀ-Ý])", re.I)
 _STATION_BEFORE = re.compile(r"\bgare[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)?\Z", re.I)
 # A newspaper's local edition: "Nice-Matin (Cannes)", "Ouest-France (Rennes)", or an
 # edition of several towns ("Var-Matin (Brignoles / Le Luc / Saint-Maximin)").
@@ -3267,6 +3273,7 @@ def _score_commune(
         # "rue de Rennes", "tribunal administratif de Nice", "OGC Nice": named after it.
         if (
             _NAMED_AFTER_PLACE.search(before)
+            or (_BODY_OF_PLACE_BEFORE.search(before) and not _RANGE_TO_AFTER.match(after))
             # "la gare de Clisson" is in Clisson, "la gare de Lyon" in Paris.
             or (_STATION_BEFORE.search(before) and key(name) == "lyon" and after[:1] != "-")
             or (_EDITION_BEFORE.search(before) and re.match(r"[ \u00a0]*[)/]", after))

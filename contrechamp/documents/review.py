@@ -16,6 +16,9 @@ from contrechamp.registry.models import Technology
 
 # Characters of the page on each side of an occurrence in its short quote.
 QUOTE_SIDE = 60
+# Occurrences of one row quoted on the page (a crafted page can name a technology
+# thousands of times; the row counts them all and quotes these).
+QUOTED_OCCURRENCES = 50
 
 
 @dataclass
@@ -53,6 +56,14 @@ class SuggestionGroup:
     def status(self) -> str:
         """ "suggested" while any occurrence waits, else "accepted"."""
         return "suggested" if self.waiting else "accepted"
+
+    @property
+    def quoted(self) -> list[Occurrence]:
+        return self.occurrences[:QUOTED_OCCURRENCES]
+
+    @property
+    def unquoted(self) -> int:
+        return max(0, len(self.occurrences) - QUOTED_OCCURRENCES)
 
     @property
     def pages(self) -> list[int]:
@@ -128,7 +139,7 @@ def suggestion_groups(entities: QuerySet[Entity], *, quotes: bool) -> list[Sugge
         group.confidence = max(group.confidence, row["confidence"])
         wordings[key][row["text"]] = wordings[key].get(row["text"], 0) + 1
         occurrence = Occurrence(entity_id=row["id"], page=row["page__number"], status=row["status"])
-        if quotes:
+        if quotes and len(group.occurrences) < QUOTED_OCCURRENCES:
             text = texts.get(row["page_id"], "")
             occurrence.before, occurrence.text, occurrence.after = _around(
                 text, row["start"], row["end"], row["text"]
@@ -184,31 +195,122 @@ def _around(text: str, start: int, end: int, wording: str) -> tuple[str, str, st
 # pas de reconnaissance faciale", "sans centre de supervision urbain", "il n'y aura pas
 # de drone").
 _DENIALS_UNREAD = frozenset({"videosurveillance"})
-_WORD = r"[^\W\d_][\w'’-]*"
-# A negation up to three words before, in the same clause: "aucune", "sans" (not "sans
-# doute"), "ni", "jamais", "pas" (not "pas seulement", nor the noun: "franchir le
-# pas"), "ne … plus".
-_DENIAL_BEFORE = re.compile(
-    r"(?:\b(?:aucune?s?|sans(?![ \u00a0]+(?:doute|cesse|compter)\b)|ni|jamais|nullement)\b"
-    r"|(?<!\ble )(?<!\bdu )(?<!\bau )\bpas\b"
-    r"(?![ \u00a0]+(?:seulement|uniquement|que|qu['’]|encore|moins|mal)\b)"
-    rf"|\b(?:ne|n['’])[ \u00a0]*{_WORD}(?:[ \u00a0]+{_WORD})?[ \u00a0]+(?:plus|point)\b)"
-    rf"(?:[ \u00a0]+{_WORD}){{0,3}}[ \u00a0]*\Z",
+# What the hint reads on each side of an occurrence: bounded, whatever the page holds.
+_DENIAL_LEFT, _DENIAL_RIGHT = 120, 100
+# A clause ends there (not at a line break: a PDF's text wraps inside sentences; a
+# dash between spaces parts a list's items: "logiciel non déployé - reconnaissance
+# faciale").
+_CLAUSE_END = re.compile(
+    r"[.;:!?()\[\]•]|\s[-–—]\s|\b(?:mais|cependant|pourtant|toutefois)\b", re.I
+)
+_TOKEN = re.compile(r"[^\W\d_]{1,40}['’]?|,")
+# Words a list or a phrase repeats between a negation and what it denies ("pas de
+# drones, de capteurs sonores ou de lecteurs de plaques"); they do not count.
+_JOINING = frozenset(
+    "de d' du des la le les l' un une à au aux en ou et ni y n' ne tout toute tous".split()
+)
+_NEGATIONS = frozenset(
+    "aucun aucune aucuns aucunes sans ni jamais nullement pas plus point".split()
+)
+# Words that deny what follows them: "le maire refuse la reconnaissance faciale",
+# "l'abandon des drones", "exclut tout recours aux drones".
+_REFUSALS = re.compile(r"(?:refus|renon[cç]|abandon|interdi|exclu|d[ée]menti|d[ée]ment)\w*", re.I)
+# A negation of these says yes ("n'hésite pas à déployer", "n'a pas attendu pour
+# autoriser", "n'a pas renoncé aux drones", "pas d'objection au centre").
+_LITOTES = re.compile(
+    r"(?:h[ée]sit|manqu|tard|cess|emp[êe]ch|oppos|cach|ignor|exclu|interdi|renon[cç]|dout|"
+    r"oubli|n[ée]glig|attend|[ée]cart|refus|object|r[ée]sist|cause)\w*",
     re.I,
 )
-# A negation of its verb after it: "la reconnaissance faciale n'est pas prévue", "ne
-# sera jamais utilisée" (not "n'est pas seulement").
+# "pas" as a noun ("franchir le pas", "un premier pas vers"); negations that restrict or
+# add ("pas seulement", "ne … plus que", "plus que jamais", "sans doute", "sans que").
+_NOUN_BEFORE_PAS = frozenset("le un du au ce premier grand petit dernier".split())
+_NOT_DENYING_AFTER = {
+    "pas": frozenset("seulement uniquement que qu' moins mal rien".split()),
+    "plus": frozenset("que qu'".split()),
+    "sans": frozenset(
+        "doute cesse compter attendre oublier parler précédent tarder relâche que qu'".split()
+    ),
+    "aucun": frozenset("doute".split()),
+    "jamais": frozenset("autant".split()),
+}
+# After it, its verb denied: "la reconnaissance faciale n'est pas prévue", "le CSU ne
+# sera pas opérationnel" (not "les drones ne posent pas de problème").
 _DENIAL_AFTER = re.compile(
-    rf"[^,;:.!?\n]{{0,40}}?(?:\bne[ \u00a0]+|\bn['’][ \u00a0]*)(?:{_WORD}[ \u00a0]+){{0,2}}?"
-    r"(?:pas|plus|jamais|point|nullement)\b(?![ \u00a0]+(?:seulement|uniquement|que|qu['’]))",
+    r"(?:\s*\([^()\n]{0,20}\))?(?:\s+[^\W\d_][\w'’-]{0,30}){0,3}?"
+    r"\s+(?:ne\s+|n['’]\s*)(?:[^\W\d_][\w'’]{0,20}\s+){0,2}?(?:pas|plus|jamais|point)\s+"
+    r"(?:encore\s+|été\s+|du\s+tout\s+)?"
+    r"(?:pr[ée]vu|install|utilis|autoris|envisag|d[ée]ploy|retenu|mis\b|mise\b|activ|actif|"
+    r"op[ée]rationnel|fonctionnel|exp[ée]riment|[ée]quip|question|d['’]actualit|en\s+place|"
+    r"en\s+service|l[ée]gal|permis|financ|achet|acquis|command)",
     re.I,
 )
 
 
 def denied(text: str, start: int, end: int) -> bool:
-    """Whether the sentence of text[start:end] seems to deny it: a negation just before
-    it in its clause, or after it on its verb. A hint, not a decision: "il n'est pas
-    question de renoncer aux drones" reads as a denial."""
-    left = text[max(0, start - 80) : start]
-    cut = max(left.rfind(c) for c in ',;:.!?\n()«»"')
-    return bool(_DENIAL_BEFORE.search(left[cut + 1 :]) or _DENIAL_AFTER.match(text, end))
+    """Whether the sentence of text[start:end] seems to deny it: a negation or a refusal
+    a few words before it in its clause ("il n'y aura pas de drone", "sans centre de
+    supervision urbain", "ne comprend pas de drones, de capteurs sonores ou de lecteurs de
+    plaques", "le maire refuse la reconnaissance faciale"), or its verb denied after it
+    ("la reconnaissance faciale n'est pas prévue"). A hint, not a decision: what says yes
+    through a negation ("n'hésite pas à déployer des drones", "pas seulement") is left
+    out, but a sentence can still mislead it. It reads a bounded window around the
+    occurrence, whatever the page."""
+    if not 0 <= start < end <= len(text):
+        return False
+    left = text[max(0, start - _DENIAL_LEFT) : start]
+    ends = list(_CLAUSE_END.finditer(left))
+    tokens = [
+        t.lower().replace("’", "'")
+        for t in _TOKEN.findall(left[ends[-1].end() :] if ends else left)
+    ]
+    if _denied_before(tokens):
+        return True
+    return bool(_DENIAL_AFTER.match(text[end : end + _DENIAL_RIGHT]))
+
+
+def _denied_before(tokens: list[str]) -> bool:
+    """The clause's words before the occurrence: a negation or a refusal, then at most
+    three words that are not a list's joining words (a comma counts as one, unless a
+    list item follows it)."""
+    counted = 0
+    for at in range(len(tokens) - 1, -1, -1):
+        word = tokens[at]
+        following = tokens[at + 1] if at + 1 < len(tokens) else ""
+        previous = tokens[at - 1] if at > 0 else ""
+        if word in ("que", "qu'"):
+            return False  # another clause: "on ne peut pas dire que les drones…"
+        if word in _NEGATIONS or word == "non" or _REFUSALS.fullmatch(word):
+            # (The litotes' verbs past the joining words: "pas d'objection au centre".)
+            meaning = next((w for w in tokens[at + 1 :] if w not in _JOINING), "")
+            return _denies(word, previous, following, meaning, tokens[max(0, at - 3) : at])
+        if word == ",":
+            counted += following not in _JOINING
+        elif word not in _JOINING:
+            counted += 1
+        if counted > 3:
+            return False
+    return False
+
+
+def _denies(word: str, previous: str, following: str, meaning: str, before: list[str]) -> bool:
+    if following in _NOT_DENYING_AFTER.get(
+        word.rstrip("es") if word.startswith("aucun") else word, ()
+    ):
+        return False
+    if word == "pas" and previous in _NOUN_BEFORE_PAS:
+        return False
+    if word in ("plus", "point") and not any(w in ("ne", "n'") for w in before):
+        return False  # "plus de caméras" is more of them
+    if word == "jamais" and previous in ("que", "qu'"):
+        return False
+    if word == "non" and following in ("seulement", "pas"):
+        return False
+    if word in ("pas", "plus", "jamais", "point") and (
+        _LITOTES.match(previous) or _LITOTES.match(meaning)
+    ):
+        return False
+    # A refusal denied says yes: "n'a pas renoncé aux drones", "rien n'interdit l'usage".
+    return not (
+        _REFUSALS.fullmatch(word) and any(w in _NEGATIONS or w in ("ne", "n'") for w in before)
+    )

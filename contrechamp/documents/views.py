@@ -36,7 +36,7 @@ from contrechamp.documents.services import (
     entities_reject,
     entities_restore,
 )
-from contrechamp.registry.filters import DeploymentFilters
+from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import Citation, Deployment
 from contrechamp.registry.permissions import readable_deployments
 
@@ -318,16 +318,20 @@ SEARCH_MAX_PAGES = 50
 SEARCH_DEPLOYMENTS = 5
 
 
-def _deployment_filters(query: str, place: str) -> DeploymentFilters:
-    """The deployments' filters for the search page's query and place: the place as the
-    registry's filter of its kind (a SIREN has nine digits, a commune's code five
-    characters, a department's two or three), so that the deployments shown above the
-    documents are those of the list the page links to."""
-    filters = DeploymentFilters(q=query)
+def _deployment_filters(query: str, place: str) -> DeploymentFilters | None:
+    """The deployments' filters for the search page's query and place, read as the list
+    reads its own (the place as its filter of that kind: a SIREN has nine digits, a
+    commune's code five characters, a department's two or three), so that the
+    deployments shown above the documents are those of the list the page links to; None
+    when the list would refuse them (a query longer than its search takes)."""
+    params = {"q": query}
     if place:
         kind = "epci" if len(place) == 9 else "commune" if len(place) == 5 else "department"
-        setattr(filters, kind, place)
-    return filters
+        params[kind] = place
+    try:
+        return DeploymentFilters.from_params(params)
+    except FilterError:
+        return None
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -352,10 +356,11 @@ def search(request: HttpRequest) -> HttpResponse:
         if number == 1:
             # The place filter holds for them too (a commune, a department, an EPCI).
             wanted = _deployment_filters(query, form.filters().place)
-            deployments = list(
-                wanted.apply(Deployment.objects.published())[: SEARCH_DEPLOYMENTS + 1]
-            )
-            if len(deployments) > SEARCH_DEPLOYMENTS:
+            if wanted is not None:
+                deployments = list(
+                    wanted.apply(Deployment.objects.published())[: SEARCH_DEPLOYMENTS + 1]
+                )
+            if wanted is not None and len(deployments) > SEARCH_DEPLOYMENTS:
                 deployments = deployments[:SEARCH_DEPLOYMENTS]
                 more_deployments = reverse("deployment-list") + "?" + urlencode(wanted.as_params())
 

@@ -56,12 +56,26 @@ class RedactFilter(logging.Filter):
 
 class ClientErrorsWithoutTraceback(logging.Filter):
     """One line for an answer the client caused (a 4xx: "Forbidden (Permission denied):
-    /documents/3/"): Django attaches the exception that made it, and every refused
-    request then wrote a whole traceback. A server error (5xx) keeps its traceback."""
+    /documents/3/"), a bad request's with the reason its exception gives ("Bad request
+    (Unable to parse request body): /x/ (Invalid boundary in multipart: None)"), a short
+    one on one line. Django attaches the exception that made it, and every refused
+    request wrote a whole traceback. A server error (5xx), or a record without a status,
+    keeps its traceback. Set before the secrets' filter, which then masks the reason
+    too; on the console handler, so that `django.security`'s records (a request for
+    another host) are one line as well."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
-        if isinstance(status, int) and 400 <= status < 500:
+        if type(status) is int and 400 <= status < 500 and record.exc_info:
+            message = record.getMessage()
+            # The reason of a bad request only: a 404's exception is the resolver's
+            # whole list of patterns, with the path in a form the secrets' filter does
+            # not know.
+            error = record.exc_info[1]
+            reason = str(error) if status == 400 and error is not None else ""
+            if reason and len(reason) <= 200 and "\n" not in reason and reason not in message:
+                message = f"{message} ({reason})"
+            record.msg, record.args = message, None
             record.exc_info = None
             record.exc_text = None
         return True

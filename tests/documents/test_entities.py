@@ -1661,6 +1661,11 @@ def test_an_associations_section_and_an_intercommunalitys_seat_are_named_after_p
     assert values(text, "commune") == {"29232"}
     text = "La communauté de communes du Centre Mosellan a voté à Morhange lundi."
     assert values(text, "commune") == {"57483"}
+    # A range of places is no body's name (a hostile review of the rule).
+    text = "La LDH de Nice à Menton dénonce les caméras."
+    assert values(text, "commune") == {"06088", "06083"}
+    text = "Les communes de la communauté urbaine de Dunkerque de Gravelines à Bray-Dunes."
+    assert values(text, "commune") == {"59273", "59107"}
 
 
 def test_communes_one_a_line_of_one_department_are_a_list_of_places():

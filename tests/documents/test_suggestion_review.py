@@ -435,32 +435,68 @@ def test_an_amount_reads_as_an_amount(client, reviewer, contributor):
     assert "<strong>1\u202f250\u202f000 €</strong>" in row and "1 250 000 euros HT" in row
 
 
+# (sentence, the technology's words in it): the sentence denies it. The review of the
+# hint (a helper session) wrote most of them, with those below.
 DENIALS = [
-    "Il n'y aura pas de drone au-dessus du marché de Nice.",
-    "Le maire assure qu'il ne s'agit pas de reconnaissance faciale.",
-    "La vidéoprotection de Nice fonctionnera sans centre de supervision urbain.",
-    "Les lecteurs de plaques ne sont pas prévus par le marché.",
-    "La ville n'utilise plus la reconnaissance faciale depuis 2021.",
+    ("Il n'y aura pas de drone au-dessus du marché de Nice.", "drone"),
+    ("Le maire assure qu'il ne s'agit pas de reconnaissance faciale.", "reconnaissance faciale"),
+    ("La vidéoprotection fonctionnera sans centre de supervision urbain.", "centre de supervision"),
+    ("Les lecteurs de plaques ne sont pas prévus par le marché.", "lecteurs de plaques"),
+    ("La ville n'utilise plus la reconnaissance faciale depuis 2021.", "reconnaissance faciale"),
+    # A PDF's text wraps inside a sentence; quotation marks; a list after the negation.
+    ("Il n'y aura pas de\ndrone au-dessus du marché.", "drone"),
+    ("La reconnaissance faciale\nn'est pas prévue.", "reconnaissance faciale"),
+    ("Il n'y aura pas de « drone ».", "drone"),
+    (
+        "Le dispositif ne comprend pas de drones, de capteurs sonores ou de lecteurs de plaques.",
+        "lecteurs de plaques",
+    ),
+    ("Le dispositif ne comprend ni drones ni capteurs sonores.", "capteurs sonores"),
+    ("La ville ne dispose pas encore de CSU.", "CSU"),
+    ("Le maire refuse la reconnaissance faciale.", "reconnaissance faciale"),
+    ("La délibération exclut tout recours aux drones.", "drones"),
+    (
+        "Le centre de supervision urbain (CSU) ne sera pas opérationnel avant 2026.",
+        "centre de supervision urbain",
+    ),
+    ("Pas de reconnaissance faciale, promet le maire.", "reconnaissance faciale"),
 ]
+# The technology is named, not denied: a negation that says yes, restricts or adds,
+# the noun "pas", a negation of something else.
 AFFIRMATIONS = [
-    "Trois drones survoleront le marché de Nice samedi.",
-    "Les maires franchissent le pas de la reconnaissance faciale.",
-    "Ce n'est pas seulement un centre de supervision urbain, c'est un hyperviseur.",
-    "Le préfet autorise sans doute la reconnaissance faciale demain.",
-    "Les lecteurs de plaques sont installés; il n'y a pas de caméras aux entrées.",
+    ("Trois drones survoleront le marché de Nice samedi.", "drones"),
+    ("Les maires franchissent le pas de la reconnaissance faciale.", "reconnaissance faciale"),
+    ("C'est un premier pas vers la reconnaissance faciale.", "reconnaissance faciale"),
+    ("Ce n'est pas seulement un centre de supervision urbain.", "centre de supervision urbain"),
+    ("Le préfet autorise sans doute la reconnaissance faciale demain.", "reconnaissance faciale"),
+    (
+        "Les lecteurs de plaques sont installés; il n'y a pas de caméras aux entrées.",
+        "lecteurs de plaques",
+    ),
+    ("La ville n'a pas renoncé aux drones.", "drones"),
+    ("Le maire n'hésite pas à déployer des drones.", "drones"),
+    (
+        "La mairie déploie sans attendre la vidéosurveillance algorithmique.",
+        "vidéosurveillance algorithmique",
+    ),
+    ("Il ne fait aucun doute que la VSA sera utilisée.", "VSA"),
+    ("On ne peut pas dire que les capteurs sonores soient inutiles.", "capteurs sonores"),
+    ("La police municipale n'a plus que deux drones.", "drones"),
+    ("La ville a plus que jamais besoin de drones.", "drones"),
+    ("Rien n'interdit l'usage de drones par la police municipale.", "drones"),
+    ("La CNIL n'a pas d'objection au centre de supervision urbain.", "centre de supervision"),
+    ("Le juge ne remet pas en cause l'usage des drones.", "drones"),
+    ("Les drones ne posent pas de problème selon le préfet.", "drones"),
+    ("Le centre de supervision urbain ne ferme jamais.", "centre de supervision urbain"),
+    ("La ville n'a pas de CSU, elle installe des drones.", "drones"),
+    (
+        "Logiciel non déployé - reconnaissance faciale - vidéosurveillance.",
+        "reconnaissance faciale",
+    ),
 ]
 
 
-@pytest.mark.parametrize(
-    ("sentence", "word"),
-    [
-        (DENIALS[0], "drone"),
-        (DENIALS[1], "reconnaissance faciale"),
-        (DENIALS[2], "centre de supervision urbain"),
-        (DENIALS[3], "lecteurs de plaques"),
-        (DENIALS[4], "reconnaissance faciale"),
-    ],
-)
+@pytest.mark.parametrize(("sentence", "word"), DENIALS)
 def test_a_sentence_that_denies_a_technology_is_read_as_one(sentence, word):
     from contrechamp.documents.review import denied
 
@@ -468,21 +504,42 @@ def test_a_sentence_that_denies_a_technology_is_read_as_one(sentence, word):
     assert denied(sentence, at, at + len(word))
 
 
-@pytest.mark.parametrize(
-    ("sentence", "word"),
-    [
-        (AFFIRMATIONS[0], "drones"),
-        (AFFIRMATIONS[1], "reconnaissance faciale"),
-        (AFFIRMATIONS[2], "centre de supervision urbain"),
-        (AFFIRMATIONS[3], "reconnaissance faciale"),
-        (AFFIRMATIONS[4], "lecteurs de plaques"),
-    ],
-)
+@pytest.mark.parametrize(("sentence", "word"), AFFIRMATIONS)
 def test_a_sentence_that_names_a_technology_is_no_denial(sentence, word):
     from contrechamp.documents.review import denied
 
     at = sentence.index(word)
     assert not denied(sentence, at, at + len(word))
+
+
+def test_the_hint_reads_a_bounded_window_whatever_the_page():
+    """A 1.5 kB PDF of lines of "n'drone-" made the reviewer's page take 16 s (a hostile
+    review): the pattern read the rest of the line as one word and backtracked. The hint
+    now reads 120 characters before the occurrence and 100 after: its answer on a page is
+    its answer on that window alone, and it says no for offsets the text no longer has."""
+    from contrechamp.documents.review import denied
+
+    for line in ("n'drone-" * 25_000, "ne " + "n'a " * 50_000 + "drone", "pas de " * 30_000):
+        at = len(line) // 2
+        at = line.index("drone", at) if "drone" in line[at:] else at
+        window = line[at - 120 : at + 5 + 100]
+        assert denied(line, at, at + 5) == denied(window, 120, 125)
+    assert not denied("Pas de drone.", 7, 40) and not denied("", 0, 1)
+
+
+def test_a_row_named_thousands_of_times_quotes_its_first_occurrences(client, reviewer, contributor):
+    """The crafted page named "drone" 12,000 times, and the row quoted each of them."""
+    from contrechamp.documents.review import QUOTED_OCCURRENCES
+
+    document = add(samples.text_pdf(["Un drone. " * 120]), "drones.pdf", uploaded_by=contributor)
+    made = _entities(document, "drone", "technology", "drones")
+    assert len(made) == 120 > QUOTED_OCCURRENCES
+    client.force_login(reviewer)
+    row = _row(client.get(f"/documents/{document.id}/").content.decode(), "drones")
+    assert row.count("<mark>") == QUOTED_OCCURRENCES
+    assert "120 occurrences" in row.replace("\xa0", " ")
+    rest = 120 - QUOTED_OCCURRENCES
+    assert f"{rest} more, not quoted" in row or f"et {rest} autres, sans citation" in row
 
 
 def test_the_reviewer_sees_which_occurrences_their_sentence_denies(client, reviewer, contributor):

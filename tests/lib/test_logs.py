@@ -39,3 +39,24 @@ def test_a_server_error_keeps_its_traceback(console):
         )
     log = console.getvalue()
     assert "Traceback" in log and "the disk is gone" in log
+
+
+def test_a_bad_request_keeps_its_reason_and_a_bad_host_is_one_line(client, db, console):
+    """The hostile review of the first version: the reason of a 400 was only in the
+    dropped traceback, and `django.security` still wrote one for every bad Host."""
+    response = client.post(
+        "/compte/login/", data=b"x", content_type="multipart/form-data; boundary="
+    )
+    assert response.status_code == 400
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    log = console.getvalue()
+    assert "Invalid boundary in multipart" in log
+    assert "evil.example" in log and "Traceback" not in log
+
+
+def test_a_404s_line_carries_no_resolver_dump_and_no_feed_key(client, db, console):
+    assert client.get("/demandes/echeances/abcdefSECRET.atom").status_code == 404
+    assert client.get("/nowhere/at/all/").status_code == 404
+    log = console.getvalue()
+    assert "Not Found: /nowhere/at/all/" in log
+    assert "abcdefSECRET" not in log and "tried" not in log and "Traceback" not in log

@@ -158,6 +158,18 @@ def test_an_intercommunalitys_filter_holds_the_deployments_of_its_communes(clien
     assert shown == found or (len(shown) == 5 and shown < found)
 
 
+def test_a_query_the_list_refuses_shows_no_deployment_and_no_link_to_a_400(client, db):
+    """The search page takes 300 characters, the list's search 200: its "every
+    deployment" link opened a 400 page, and that page listed every deployment (a hostile
+    review)."""
+    query = "vidéosurveillance " * 14
+    assert 200 < len(query.strip()) <= 300
+    page = client.get("/recherche/", {"q": query}).content.decode()
+    assert "/dispositifs/?" not in page
+    assert not any(title in html.unescape(page) for title in titles(q="vidéosurveillance"))
+    assert client.get("/dispositifs/", {"q": query.strip()}).status_code == 400
+
+
 def test_the_search_page_links_to_every_deployment_it_found(client, db):
     everywhere = titles(q="vidéosurveillance")
     assert len(everywhere) > 5
