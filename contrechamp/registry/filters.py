@@ -71,10 +71,12 @@ class DeploymentFilters:
         if self.status:
             qs = qs.filter(status=self.status)
         if self.commune:
+            # The commune's and its intercommunality's, as its page lists them (an
+            # intercommunal supervision centre covers its communes).
+            named = Deployment.communes.through.objects.filter(commune__code=self.commune)
+            covering = Deployment.epcis.through.objects.filter(epci__communes__code=self.commune)
             qs = qs.filter(
-                id__in=Deployment.communes.through.objects.filter(
-                    commune__code=self.commune
-                ).values("deployment_id")
+                Q(id__in=named.values("deployment_id")) | Q(id__in=covering.values("deployment_id"))
             )
         if self.department:
             qs = qs.filter(

@@ -158,6 +158,28 @@ def test_an_intercommunalitys_filter_holds_the_deployments_of_its_communes(clien
     assert shown == found or (len(shown) == 5 and shown < found)
 
 
+def test_a_communes_filter_holds_its_intercommunalitys_deployments_as_its_page_does(client, db):
+    """The commune's page listed the deployments of its intercommunality, the list's
+    commune filter did not (the hostile review of the EPCI filter)."""
+    from contrechamp.places.models import Commune
+
+    nice = Commune.objects.select_related("epci").get(code="06088")
+    plain = {"technologies": ["hypervision"], "description": "Le CSU.", "vendors": []}
+    metropolitan = deployment_create(
+        data=deployment_data(
+            title="CSU métropolitain", communes=[], epcis=[nice.epci.siren], **plain
+        ),
+        author=None,
+    )
+    Deployment.objects.filter(id=metropolitan.id).update(is_published=True)
+    assert metropolitan.title in titles(commune="06088")
+    assert metropolitan.title in html.unescape(client.get("/communes/06088/").content.decode())
+    assert metropolitan.title in html.unescape(
+        client.get("/dispositifs/", {"commune": "06088"}).content.decode()
+    )
+    assert metropolitan.title not in titles(commune="13055")
+
+
 def test_a_query_the_list_refuses_shows_no_deployment_and_no_link_to_a_400(client, db):
     """The search page takes 300 characters, the list's search 200: its "every
     deployment" link opened a 400 page, and that page listed every deployment (a hostile
