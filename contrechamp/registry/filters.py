@@ -73,10 +73,10 @@ class DeploymentFilters:
         if self.commune:
             # The commune's and its intercommunality's, as its page lists them (an
             # intercommunal supervision centre covers its communes).
-            named = Deployment.communes.through.objects.filter(commune__code=self.commune)
+            at = Deployment.communes.through.objects.filter(commune__code=self.commune)
             covering = Deployment.epcis.through.objects.filter(epci__communes__code=self.commune)
             qs = qs.filter(
-                Q(id__in=named.values("deployment_id")) | Q(id__in=covering.values("deployment_id"))
+                Q(id__in=at.values("deployment_id")) | Q(id__in=covering.values("deployment_id"))
             )
         if self.department:
             qs = qs.filter(
