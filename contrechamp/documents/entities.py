@@ -4177,6 +4177,13 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             continue
         value = canonical
         confidence = 0.9 if alias.isupper() or len(alias) > 6 else 0.75
+        if kind == "vendor" and (named := _named_after_cue(text, match.start(), match.end())):
+            # "la société AMAZON FRANCE LOGISTIQUE", "la SARL Sécuritas France": the
+            # company the cue names, the group's name its first words.
+            found.append(
+                Found("organisation", named, named, match.start(), match.start() + len(named), 0.75)
+            )
+            continue
         if kind == "vendor" and (
             subsidiary := _subsidiary(text, canonical, match.start(), match.end())
         ):
@@ -4395,6 +4402,23 @@ _GROUPS_OF_LOCAL_COMPANIES = frozenset(
         "Axians",
     }
 )
+
+
+def _named_after_cue(text: str, start: int, end: int) -> str | None:
+    """The company a cue names when its name goes on past the gazetteer's group ("la
+    société AMAZON FRANCE LOGISTIQUE", "Cabinet ICADE SURETIS", "la SARL Sécuritas
+    France"), as the corpus labels it, without its legal form ("Amazon EU SARL");
+    None when nothing but a legal form follows."""
+    if not _NAME_CUE_BEFORE.search(text, max(0, start - 25), start):
+        return None
+    name = text[start:end]
+    more = (_CAPITALS_GO_ON if name.isupper() and len(name) > 1 else _COUNTRY_AFTER).match(
+        text, end
+    )
+    if more is None:
+        return None
+    named = _LEGAL_FORM_ENDS.sub("", text[start : more.end()])
+    return named if len(named) > len(name) else None
 
 
 def _subsidiary(text: str, canonical: str, start: int, end: int) -> tuple[str, int] | None:
@@ -4730,6 +4754,24 @@ def _company_cues(text: str) -> list[int]:
 _LEGAL_FORM = (
     r"(?-i:SASU|SAS|SARL|EURL|SNC|SA|SCOP|SCP|SELARL|SELAS|Sasu|Sarl|Eurl|Scop|Selarl|Selas)"
 )
+# A company's cue right before a name ("la société", "l'entreprise", "le cabinet", a
+# legal form), not in a heading in capitals.
+_NAME_CUE_BEFORE = re.compile(
+    r"(?:\b(?-i:[Ss]oci[ée]t[ée]|[Ee]ntreprise|[Cc]abinet)|(?<![\w-])"
+    + _LEGAL_FORM
+    + r")[ \u00a0]+\Z"
+)
+# After a name in capitals, more words in capitals ("AMAZON FRANCE LOGISTIQUE", "ICADE
+# SURETIS"), not the words of a sentence in capitals; after any name, a country's
+# ("Sécuritas France", "Amazon EU").
+_CAPITALS_GO_ON = re.compile(
+    r"(?:[ \u00a0]+(?!(?:ET|DE|DU|DES|LA|LE|LES|EN|CI|AU|AUX|POUR|PAR|SUR|A|À|QUI|QUE)\b)"
+    r"(?-i:[A-ZÀ-Ý][A-ZÀ-Ý0-9&'’-]+)(?![\w-])){1,3}"
+)
+_COUNTRY_AFTER = re.compile(r"[ \u00a0]+(?-i:France|FRANCE|EU|Europe|EUROPE)(?![\w-])")
+_LEGAL_FORM_ENDS = re.compile(r"(?:[ \u00a0]+" + _LEGAL_FORM + r")+\Z")
+
+
 # Public companies and groupings: only after an article ("la SEM Vercors restauration",
 # "le GIE Ouvoimoja"), on the same line, and not before a word that goes on with the
 # sentence or a person's name (see `_organisations`).

@@ -1668,6 +1668,23 @@ def test_an_associations_section_and_an_intercommunalitys_seat_are_named_after_p
     assert values(text, "commune") == {"59273", "59107"}
 
 
+def test_a_company_a_cue_names_goes_on_past_its_groups_name():
+    """Development texts of rounds 6, 11, 21 and 39 label the company the cue names."""
+    text = "La société AMAZON FRANCE LOGISTIQUE ci-après « la société »."
+    assert values(text, "organisation") == {"AMAZON FRANCE LOGISTIQUE"}
+    text = "Elle est détenue par la société Amazon EU SARL située au Luxembourg."
+    assert values(text, "organisation") == {"Amazon EU"}
+    text = "La commune a conclu, avec la SARL Sécuritas France, un contrat."
+    assert values(text, "organisation") == {"Sécuritas France"}
+    text = "Eric Chalumeau du Cabinet ICADE SURETIS en charge du déploiement."
+    assert values(text, "organisation") == {"ICADE SURETIS"}
+    # Not without a cue, not a trade's words, not a heading in capitals.
+    assert values("Securitas France recrute.", "organisation") == {"Securitas"}
+    assert values("la société Elior Restauration France", "organisation") == {"Elior"}
+    text = "LA SOCIÉTÉ AMAZON FRANCE LOGISTIQUE EST CONDAMNÉE"
+    assert values(text, "organisation") == {"Amazon"}
+
+
 def test_communes_one_a_line_of_one_department_are_a_list_of_places():
     text = (
         "Conseil de la Communauté de Communes du Pays Fertois\nEtaient présents :\n"
