@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contrechamp.lib.markdown import render_markdown
-from contrechamp.places.models import Commune, Department
+from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry import forms as f
 from contrechamp.registry.figures import national_figures
 from contrechamp.registry.filters import DeploymentFilters, FilterError
@@ -195,6 +196,7 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "error": error,
             "query": filters.as_params(),
+            "places": _place_filters(filters),
             # (value, label) pairs: the template compares hundreds of options with the
             # selected one, and a tuple costs it far less to read than a model instance.
             "technologies": [(t.slug, t.name) for t in Technology.objects.all()],
@@ -203,6 +205,22 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def _place_filters(filters: DeploymentFilters) -> list[tuple[str, str]]:
+    """The place filters the form has no field for (a commune, an intercommunality: a
+    link from a place's page or from the search page sets them), each named, with the
+    list's address without it: a filter the reader cannot see is one they cannot lift."""
+    params = filters.as_params()
+    places = []
+    for field, model, key in (("commune", Commune, "code"), ("epci", Epci, "siren")):
+        value = params.get(field)
+        if value:
+            name = model.objects.filter(**{key: value}).values_list("name", flat=True).first()
+            rest = {k: v for k, v in params.items() if k != field}
+            label = f"{name} ({value})" if name else value
+            places.append((label, "?" + urlencode(rest) if rest else "?"))
+    return places
 
 
 def deployment_page(

@@ -180,6 +180,24 @@ def test_a_communes_filter_holds_its_intercommunalitys_deployments_as_its_page_d
     assert metropolitan.title not in titles(commune="13055")
 
 
+def test_the_list_names_its_place_filters_keeps_them_and_lifts_them(client, db):
+    """The search page's link opened /dispositifs/?epci=…: the list was filtered with no
+    word of it on the page, and the form's next filter dropped the intercommunality."""
+    nice = Deployment.objects.get(title="Vidéosurveillance municipale de Nice")
+    epci = nice.communes.get().epci
+    page = html.unescape(
+        client.get(
+            "/dispositifs/", {"epci": epci.siren, "technology": "videosurveillance"}
+        ).content.decode()
+    )
+    assert f"{epci.name} ({epci.siren})" in page
+    assert f'<input type="hidden" name="epci" value="{epci.siren}">' in page
+    assert 'href="?technology=videosurveillance"' in page  # the filter lifted, the rest kept
+    page = html.unescape(client.get("/dispositifs/", {"commune": "06088"}).content.decode())
+    assert "Nice (06088)" in page and 'href="?"' in page
+    assert "(06088)" not in html.unescape(client.get("/dispositifs/").content.decode())
+
+
 def test_a_query_the_list_refuses_shows_no_deployment_and_no_link_to_a_400(client, db):
     """The search page takes 300 characters, the list's search 200: its "every
     deployment" link opened a 400 page, and that page listed every deployment (a hostile
