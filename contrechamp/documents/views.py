@@ -36,7 +36,7 @@ from contrechamp.documents.services import (
     entities_reject,
     entities_restore,
 )
-from contrechamp.registry.filters import DeploymentFilters, FilterError
+from contrechamp.registry.filters import MAX_QUERY, DeploymentFilters, FilterError
 from contrechamp.registry.models import Citation, Deployment
 from contrechamp.registry.permissions import readable_deployments
 
@@ -339,6 +339,7 @@ def search(request: HttpRequest) -> HttpResponse:
     result = None
     deployments = []
     more_deployments = ""
+    registry_refused = 0
     query = ""
     number = 1
     if form.is_valid() and form.cleaned_data["q"].strip():
@@ -356,6 +357,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if number == 1:
             # The place filter holds for them too (a commune, a department, an EPCI).
             wanted = _deployment_filters(query, form.filters().place)
+            registry_refused = 0 if wanted is not None else MAX_QUERY
             if wanted is not None:
                 deployments = list(
                     wanted.apply(Deployment.objects.published())[: SEARCH_DEPLOYMENTS + 1]
@@ -377,6 +379,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "result": result,
             "deployments": deployments,
             "more_deployments": more_deployments,
+            "registry_refused": registry_refused,
             "query": query,
             "number": number,
             "first_rank": (number - 1) * SEARCH_PER_PAGE + 1,

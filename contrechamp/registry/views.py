@@ -180,10 +180,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def deployment_list(request: HttpRequest) -> HttpResponse:
     error = None
-    try:
-        filters = DeploymentFilters.from_params(request.GET)
-    except FilterError as e:
-        filters, error = DeploymentFilters(), e.message
+    params = request.GET.copy()
+    while True:
+        try:
+            filters = DeploymentFilters.from_params(params)
+            break
+        except FilterError as e:
+            # The field at fault is left out, the others kept ("20l8" as a year wiped
+            # the place, the technology and the search with it).
+            error = error or e.message
+            if e.field not in params:
+                filters = DeploymentFilters()
+                break
+            params.pop(e.field)
     page, deployments = deployment_page(
         filters.apply(Deployment.objects.published()), request.GET.get("page")
     )
@@ -196,6 +205,7 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "error": error,
             "query": filters.as_params(),
+            "query_string": urlencode(filters.as_params()),
             "places": _place_filters(filters),
             # (value, label) pairs: the template compares hundreds of options with the
             # selected one, and a tuple costs it far less to read than a model instance.

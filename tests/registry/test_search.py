@@ -1,4 +1,7 @@
+import csv
 import html
+import io
+import re
 
 import pytest
 
@@ -178,6 +181,10 @@ def test_a_communes_filter_holds_its_intercommunalitys_deployments_as_its_page_d
         client.get("/dispositifs/", {"commune": "06088"}).content.decode()
     )
     assert metropolitan.title not in titles(commune="13055")
+    # Both pages lead to the list they match.
+    assert 'href="/dispositifs/?commune=06088"' in client.get("/communes/06088/").content.decode()
+    page = client.get(f"/intercommunalites/{nice.epci.siren}/").content.decode()
+    assert f'href="/dispositifs/?epci={nice.epci.siren}"' in page
 
 
 def test_the_list_names_its_place_filters_keeps_them_and_lifts_them(client, db):
@@ -198,6 +205,49 @@ def test_the_list_names_its_place_filters_keeps_them_and_lifts_them(client, db):
     assert "(06088)" not in html.unescape(client.get("/dispositifs/").content.decode())
 
 
+def test_the_lists_exports_carry_its_filters(client, db):
+    """The CSV and GeoJSON links of the list held a Python dict ("?%7B%27status…"), so
+    every export gave every deployment whatever the page showed (a new user's walk)."""
+    siren = (
+        Deployment.objects.get(title="Vidéosurveillance municipale de Nice")
+        .communes.get()
+        .epci.siren
+    )
+    params = {"epci": siren, "status": "experimenting"}
+    page = client.get("/dispositifs/", params).content.decode()
+    shown = sum(title in html.unescape(page) for title in titles(**params))
+    assert shown == len(titles(**params)) > 0
+    for name in ("export-csv", "export-geojson"):
+        link = re.search(rf'href="(/exports/[^"]*{name[7:]}[^"]*)"', page)
+        assert link is not None, name
+        url = html.unescape(link.group(1))
+        assert f"epci={siren}" in url and "status=experimenting" in url
+        body = b"".join(client.get(url).streaming_content).decode()
+        assert "Nice" in body
+    csv_url = html.unescape(re.search(r'href="(/exports/[^"]*csv[^"]*)"', page).group(1))
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(csv_url).streaming_content).decode())))
+    rows = [row for row in rows if row and not row[0].startswith("#")]
+    assert len(rows) - 1 == len(titles(**params))  # a header, then the deployments
+
+
+def test_one_bad_field_of_the_list_leaves_the_other_filters_in_place(client, db):
+    """A year typed "20l8" wiped every filter, the place included, and listed every
+    deployment under the error (a new user's walk)."""
+    siren = (
+        Deployment.objects.get(title="Vidéosurveillance municipale de Nice")
+        .communes.get()
+        .epci.siren
+    )
+    response = client.get("/dispositifs/", {"epci": siren, "technology": "vsa", "year": "20l8"})
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "« 20l8 »" in page or "“20l8”" in page
+    assert f'name="epci" value="{siren}"' in page
+    expected = titles(epci=siren, technology="vsa")
+    assert expected and all(title in page for title in expected)
+    assert "Marseille" not in page.split("</form>", 1)[1]
+
+
 def test_a_query_the_list_refuses_shows_no_deployment_and_no_link_to_a_400(client, db):
     """The search page takes 300 characters, the list's search 200: its "every
     deployment" link opened a 400 page, and that page listed every deployment (a hostile
@@ -206,6 +256,7 @@ def test_a_query_the_list_refuses_shows_no_deployment_and_no_link_to_a_400(clien
     assert 200 < len(query.strip()) <= 300
     page = client.get("/recherche/", {"q": query}).content.decode()
     assert "/dispositifs/?" not in page
+    assert re.search(r'class="notice" role="status">[^<]*\b200\b', page)  # it says so
     assert not any(title in html.unescape(page) for title in titles(q="vidéosurveillance"))
     assert client.get("/dispositifs/", {"q": query.strip()}).status_code == 400
 
