@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +97,14 @@ def _place_code(text: str, *, communes_only: bool = False) -> str:
                 return code
         if text.isdigit() and Epci.objects.filter(siren=text).exists():
             return text
+        # An intercommunality by its name ("Métropole Nice Côte d'Azur"), as the field's
+        # label says; "Name (SIREN)" by its code.
+        if sirens := re.findall(r"\((\d{9})\)\s*$", text):
+            if Epci.objects.filter(siren=sirens[0]).exists():
+                return sirens[0]
+        for siren, name in Epci.objects.values_list("siren", "name"):
+            if key == name_key(name):
+                return siren
     codes, errors = parse_communes(text)
     if errors:
         raise forms.ValidationError(errors[0])

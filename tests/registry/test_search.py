@@ -299,3 +299,8 @@ def test_the_search_pages_place_is_typed_by_its_name_too(client, db):
     assert "93066" in page and "97411" in page and 'role="alert"' in page
     page = client.get("/recherche/", {"q": "caméras", "place": "Nulle-Part"}).content.decode()
     assert "Nulle-Part" in page and 'role="alert"' in page
+    # An intercommunality by its name, as the field's label says (a new user's walk).
+    epci = Deployment.objects.get(title=nice).communes.get().epci
+    for place in (epci.name, epci.name.upper(), f"{epci.name} ({epci.siren})"):
+        page = client.get("/recherche/", {"q": "vidéoprotection", "place": place}).content
+        assert nice in page.decode() and 'role="alert"' not in page.decode(), place
