@@ -1074,14 +1074,25 @@ def _new_deployment_data(entity: Entity) -> dict[str, Any]:
         technologies = sorted(counts, key=lambda s: -counts[s])[:1]
     if not technologies:
         raise ValidationError(
-            "This document suggests no technology: create the deployment with the form, "
-            "then accept the suggestion into it."
+            gettext(
+                "This document suggests no technology: create the deployment with the form, "
+                "then accept the suggestion into it."
+            )
         )
     communes = (
         [entity.value]
         if entity.kind == "commune"
         else list(document.places.values_list("code", flat=True))
     )
+    if not communes:
+        # (Before, the registry's own rule answered: "a local deployment needs at least
+        # one commune or intercommunality", which said nothing of what to do here.)
+        raise ValidationError(
+            gettext(
+                "This document has no place yet: accept one of its communes first, or "
+                "accept this suggestion into an existing deployment."
+            )
+        )
     data = empty_deployment()
     data.update(
         status="announced", is_published=False, communes=communes, technologies=technologies

@@ -290,7 +290,11 @@ def test_a_grouped_accept_with_a_removed_field_gets_a_clear_error(
     assert "Choose the deployment to add “Nice” to" in response.content.decode()
     response = client.post(_accept_url(document, nice[0]), {"deployment": "x"}, follow=True)
     assert "That deployment does not exist." in response.content.decode()
-    # The technology the row names taken out of the taxonomy since the page was loaded.
+    # The technology the row names taken out of the taxonomy since the page was loaded
+    # (on a document with a place, so that the new deployment has one).
+    from contrechamp.places.models import Commune
+
+    document.places.add(Commune.objects.get(code=NICE))
     tech = Entity.objects.filter(page__document=document, kind="technology").first()
     Entity.objects.filter(page__document=document, kind="technology").update(value="retiree")
     response = client.post(_accept_url(document, tech), {"deployment": "new"}, follow=True)
@@ -565,3 +569,29 @@ def test_the_reviewer_sees_which_occurrences_their_sentence_denies(client, revie
     uploader.force_login(contributor)
     row = _row(uploader.get(f"/documents/{document.id}/").content.decode(), "drones")
     assert "<mark>" not in row and "denied" not in row
+
+
+def test_a_technology_accepted_into_a_new_deployment_before_any_place_says_what_to_do(
+    client, reviewer, contributor
+):
+    """A new user's walk accepted "Drones" first and read the registry's own rule, "a
+    local deployment needs at least one commune or intercommunality"."""
+    document, nice = _document(contributor)
+    drones = _entities(document, "vidéoprotection", "technology", "videosurveillance")
+    assert not document.places.exists()
+    client.force_login(reviewer)
+    response = client.post(_accept_url(document, drones[0]), {"deployment": "new"}, follow=True)
+    page = response.content.decode()
+    assert "accept one of its communes first" in page or "acceptez d’abord" in page
+    assert not Deployment.objects.filter(citations__source__document=document).exists()
+    assert _statuses(drones) == {"suggested"}
+    # Once a commune is accepted (detection links it to its commune), the same accept
+    # makes "Vidéosurveillance – Nice".
+    from contrechamp.places.models import Commune
+
+    Entity.objects.filter(id__in=[e.id for e in nice]).update(
+        commune=Commune.objects.get(code=NICE)
+    )
+    client.post(_accept_url(document, nice[0]), {"deployment": "new"})
+    client.post(_accept_url(document, drones[0]), {"deployment": "new"})
+    assert _statuses(drones) == {"accepted"}
