@@ -113,6 +113,26 @@ class Step(models.Model):
     def __str__(self) -> str:
         return f"{self.document_id}:{self.name}:{self.status}"
 
+    # The steps as the document's page names them (its `name` is the pipeline's key).
+    LABELS = {
+        "detect": _("file type"),
+        "extract": _("text extraction"),
+        "ocr": _("character recognition (OCR)"),
+        "index": _("search index"),
+        "entities": _("entity suggestions"),
+    }
+
+    @property
+    def label(self) -> str:
+        return str(self.LABELS.get(self.name, self.name))
+
+    @property
+    def summary(self) -> str:
+        """What the step produced, as "key: value" pairs ("kind: pdf · pages: 3"), not
+        the stored dictionary's Python form."""
+        output = self.output if isinstance(self.output, dict) else {"": self.output}
+        return " · ".join(f"{k}: {v}" if k else str(v) for k, v in output.items())
+
 
 class Page(models.Model):
     METHODS = [("text", _("text layer")), ("ocr", _("OCR")), ("empty", _("empty"))]

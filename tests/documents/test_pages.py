@@ -376,3 +376,18 @@ def test_an_upload_takes_its_commune_by_name_and_lists_homonyms(contributor_clie
     [error] = response.json()["errors"]["place"]
     assert "93066" in error and "97411" in error
     assert Document.objects.count() == 1
+
+
+def test_the_processing_steps_read_as_words_not_as_python(client, reviewer, library):
+    """A new user's walk read "detect terminé 0 ms {'kind': 'pdf', …}" on a French page:
+    the pipeline's key and the stored dictionary's Python form."""
+    from tests.documents import samples
+    from tests.documents.conftest import add
+
+    document = add(samples.text_pdf(["Conseil municipal de Nice."]), "steps.pdf")
+    client.force_login(reviewer)
+    page = client.get(f"/documents/{document.id}/").content.decode()
+    steps = page[page.index("<details><summary>") :]
+    assert "{'" not in steps and "<td>detect</td>" not in steps
+    assert "kind: pdf" in steps
+    assert "<td>type de fichier</td>" in steps or "<td>file type</td>" in steps
