@@ -177,7 +177,9 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         if deciding
         else []
     )
-    deployments = _deployment_choices(request, document, suggestions) if deciding else []
+    deployments, chosen = (
+        _deployment_choices(request, document, suggestions) if deciding else ([], None)
+    )
     return render(
         request,
         "documents/document_detail.html",
@@ -198,6 +200,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             # import the app above it) comes with the count of the redactions of its pages.
             "redactions": document.pages.aggregate(n=Count("redactions"))["n"] if reviewer else 0,
             "deployments": deployments,
+            "chosen_deployment": chosen,
             "cited_by": _cited_by(request, document),
         },
     )
@@ -205,19 +208,23 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
 
 def _deployment_choices(
     request: HttpRequest, document: Document, suggestions: list[SuggestionGroup]
-) -> list[Deployment]:
+) -> tuple[list[Deployment], int | None]:
     """The deployments a suggestion may be accepted into from this page: those citing the
     document, then those of its places and suggested communes; only ones this person may
     add to (`may_accept_into`: all for a reviewer, published ones and their own drafts for
-    a trusted uploader)."""
+    a trusted uploader); and the one chosen by default."""
     allowed: QuerySet[Deployment] = Deployment.objects.all()
     if not permissions.may_accept_entities(request.user):
         allowed = readable_deployments(request.user)
     codes = list(document.places.values_list("code", flat=True))
     codes += [g.value for g in suggestions if g.kind == "commune"]
     nearby = allowed.filter(communes__code__in=codes).distinct().order_by("title")[:50]
-    linked = allowed.filter(citations__source__document=document).distinct()
-    return list({d.id: d for d in [*linked, *nearby]}.values())
+    # The citing one last changed is chosen by default: a row accepted on this page goes
+    # there (a new one for each row made drafts of the same title, a new user's walk).
+    citing = allowed.filter(citations__source__document=document).distinct()
+    linked = list(citing.order_by("-updated_at"))
+    choices = list({d.id: d for d in [*linked, *nearby]}.values())
+    return choices, linked[0].id if linked else None
 
 
 def _cited_by(request: HttpRequest, document: Document) -> list[Citation]:

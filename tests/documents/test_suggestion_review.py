@@ -6,6 +6,7 @@ twice, a removed field, a visitor, a newcomer, a crafted deployment."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -595,3 +596,20 @@ def test_a_technology_accepted_into_a_new_deployment_before_any_place_says_what_
     client.post(_accept_url(document, nice[0]), {"deployment": "new"})
     client.post(_accept_url(document, drones[0]), {"deployment": "new"})
     assert _statuses(drones) == {"accepted"}
+
+
+def test_after_a_first_accept_the_next_rows_go_to_that_deployment_by_default(
+    client, reviewer, contributor
+):
+    """Every row's menu chose "New deployment": a new user's walk accepted two rows and
+    made two drafts of the same title, listed alike in the menus."""
+    document, nice = _document(contributor)
+    client.force_login(reviewer)
+    page = client.get(f"/documents/{document.id}/").content.decode()
+    assert '<option value="new" selected>' in page
+    client.post(_accept_url(document, nice[0]), {"deployment": "new"})
+    made = Deployment.objects.filter(citations__source__document=document).distinct().get()
+    page = client.get(f"/documents/{document.id}/").content.decode()
+    assert f'<option value="{made.id}" selected>' in page
+    assert '<option value="new" selected>' not in page
+    assert re.search(rf'<option value="{made.id}" selected>[^<]*\((?:draft|brouillon)\)', page)
