@@ -227,11 +227,13 @@ def _deployment_choices(
     return choices, linked[0].id if linked else None
 
 
-def _cited_by(request: HttpRequest, document: Document) -> list[Citation]:
-    """The citations of this document: by deployments this person may read (a draft's
-    title stays with those who may read the draft) and by accepted camera counts (public,
-    like the commune page that shows them; a count waiting for review is in no page)."""
-    return list(
+def _cited_by(request: HttpRequest, document: Document) -> list[tuple[Citation, str]]:
+    """What cites this document, each once with the pages it cites ("Vidéosurveillance
+    municipale de Nice (p. 1, p. 2)", not the deployment once a page): deployments this
+    person may read (a draft's title stays with those who may read the draft) and
+    accepted camera counts (public, like the commune page that shows them; a count
+    waiting for review is in no page)."""
+    citations = (
         Citation.objects.filter(source__document=document)
         .filter(
             Q(deployment__in=readable_deployments(request.user)) | Q(camera_count__state="accepted")
@@ -239,6 +241,14 @@ def _cited_by(request: HttpRequest, document: Document) -> list[Citation]:
         .select_related("deployment", "camera_count__commune")
         .order_by("id")
     )
+    grouped: dict[tuple[int | None, int | None], tuple[Citation, list[str]]] = {}
+    for citation in citations:
+        first, locators = grouped.setdefault(
+            (citation.deployment_id, citation.camera_count_id), (citation, [])
+        )
+        if citation.locator and citation.locator not in locators:
+            locators.append(citation.locator)
+    return [(first, ", ".join(locators)) for first, locators in grouped.values()]
 
 
 def document_page_image(request: HttpRequest, document_id: int, number: int) -> HttpResponse:
@@ -450,7 +460,8 @@ def entity_accept_view(
         return _back(entity)
     pages = sorted({o.page.number for o in occurrences})
     values = {
-        "text": entity.text,
+        # A commune by its name ("Nice"), not as a heading wrote it ("NICE").
+        "text": entity.commune.name if entity.kind == "commune" and entity.commune else entity.text,
         "deployment": deployment.title,
         "pages": ", ".join(str(n) for n in pages[:CITED_PAGES_MAX]),
     }

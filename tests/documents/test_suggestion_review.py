@@ -613,3 +613,18 @@ def test_after_a_first_accept_the_next_rows_go_to_that_deployment_by_default(
     assert f'<option value="{made.id}" selected>' in page
     assert '<option value="new" selected>' not in page
     assert re.search(rf'<option value="{made.id}" selected>[^<]*\((?:draft|brouillon)\)', page)
+
+
+def test_a_deployment_citing_several_pages_is_named_once_with_its_pages(
+    client, reviewer, contributor
+):
+    """ "Cité par" named the deployment once per page it cites (a new user's walk)."""
+    document, nice = _document(contributor)
+    client.force_login(reviewer)
+    client.post(_accept_url(document, nice[0]), {"deployment": "new"})
+    made = Deployment.objects.filter(citations__source__document=document).distinct().get()
+    assert made.citations.count() == 3  # pages 1, 2 and 3
+    page = client.get(f"/documents/{document.id}/").content.decode()
+    cited = page[page.index('id="cited-by"') : page.index("</p>", page.index('id="cited-by"'))]
+    assert cited.count(made.title) == 1
+    assert "(p. 1, p. 2, p. 3)" in cited
