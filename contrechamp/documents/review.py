@@ -231,7 +231,7 @@ _NOT_DENYING_AFTER = {
     "sans": frozenset(
         "doute cesse compter attendre oublier parler précédent tarder relâche que qu'".split()
     ),
-    "aucun": frozenset("doute".split()),
+    **dict.fromkeys(("aucun", "aucune", "aucuns", "aucunes"), frozenset({"doute"})),
     "jamais": frozenset("autant".split()),
 }
 # After it, its verb denied: "la reconnaissance faciale n'est pas prévue", "le CSU ne
@@ -294,9 +294,7 @@ def _denied_before(tokens: list[str]) -> bool:
 
 
 def _denies(word: str, previous: str, following: str, meaning: str, before: list[str]) -> bool:
-    if following in _NOT_DENYING_AFTER.get(
-        word.rstrip("es") if word.startswith("aucun") else word, ()
-    ):
+    if following in _NOT_DENYING_AFTER.get(word, ()):
         return False
     if word == "pas" and previous in _NOUN_BEFORE_PAS:
         return False

@@ -374,14 +374,16 @@ def search(request: HttpRequest) -> HttpResponse:
         if number == 1:
             # The place filter holds for them too (a commune, a department, an EPCI).
             wanted = _deployment_filters(query, form.filters().place)
-            registry_refused = 0 if wanted is not None else MAX_QUERY
-            if wanted is not None:
-                deployments = list(
-                    wanted.apply(Deployment.objects.published())[: SEARCH_DEPLOYMENTS + 1]
-                )
-            if wanted is not None and len(deployments) > SEARCH_DEPLOYMENTS:
-                deployments = deployments[:SEARCH_DEPLOYMENTS]
-                more_deployments = reverse("deployment-list") + "?" + urlencode(wanted.as_params())
+            if wanted is None:
+                registry_refused = MAX_QUERY
+            else:
+                published = wanted.apply(Deployment.objects.published())
+                deployments = list(published[: SEARCH_DEPLOYMENTS + 1])
+                if len(deployments) > SEARCH_DEPLOYMENTS:
+                    deployments = deployments[:SEARCH_DEPLOYMENTS]
+                    more_deployments = (
+                        reverse("deployment-list") + "?" + urlencode(wanted.as_params())
+                    )
 
     def page_link(target: int) -> str:
         params = request.GET.copy()

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from contrechamp.groups.services import groups_in_commune, groups_in_department, groups_in_epci
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
 from contrechamp.registry.figures import commune_figures, latest_counts
+from contrechamp.registry.filters import DeploymentFilters
 from contrechamp.registry.models import CameraCount, Deployment
 
 
@@ -19,18 +20,11 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_object_or_404(
         Commune.objects.select_related("department", "epci", "parent"), code=code
     )
-    here = Q(
-        id__in=Deployment.communes.through.objects.filter(commune=commune).values("deployment_id")
-    )
-    if commune.epci_id:
-        here |= Q(
-            id__in=Deployment.epcis.through.objects.filter(epci_id=commune.epci_id).values(
-                "deployment_id"
-            )
-        )
+    # The list's own filter (its and its intercommunality's), so that "Filter the list"
+    # opens the same deployments.
     deployments = (
-        Deployment.objects.published()
-        .filter(here)
+        DeploymentFilters(commune=commune.code)
+        .apply(Deployment.objects.published())
         .prefetch_related("communes", "technologies", "vendors")
     )
     counts = list(CameraCount.objects.filter(commune=commune).prefetch_related("citations__source"))
@@ -54,9 +48,8 @@ def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
     epci = get_object_or_404(Epci, siren=siren)
     members = epci.communes.order_by("name")
     deployments = (
-        Deployment.objects.published()
-        .filter(Q(epcis=epci) | Q(communes__epci=epci))
-        .distinct()
+        DeploymentFilters(epci=epci.siren)
+        .apply(Deployment.objects.published())
         .prefetch_related("communes", "technologies")
     )
     counts = latest_counts().filter(commune__epci=epci).order_by("-count")
@@ -87,9 +80,8 @@ def department_list(request: HttpRequest) -> HttpResponse:
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     department = get_object_or_404(Department.objects.select_related("region"), code=code)
     deployments = (
-        Deployment.objects.published()
-        .filter(communes__department=department)
-        .distinct()
+        DeploymentFilters(department=department.code)
+        .apply(Deployment.objects.published())
         .prefetch_related("communes", "technologies")
     )
     counts = latest_counts().filter(commune__department=department).order_by("-count")

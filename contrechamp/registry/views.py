@@ -196,6 +196,7 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
     page, deployments = deployment_page(
         filters.apply(Deployment.objects.published()), request.GET.get("page")
     )
+    query = filters.as_params()
     return render(
         request,
         "registry/deployment_list.html",
@@ -204,9 +205,9 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
             "deployments": deployments,
             "filters": filters,
             "error": error,
-            "query": filters.as_params(),
-            "query_string": urlencode(filters.as_params()),
-            "places": _place_filters(filters),
+            "query": query,
+            "query_string": urlencode(query),
+            "places": _place_filters(query),
             # (value, label) pairs: the template compares hundreds of options with the
             # selected one, and a tuple costs it far less to read than a model instance.
             "technologies": [(t.slug, t.name) for t in Technology.objects.all()],
@@ -217,11 +218,11 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _place_filters(filters: DeploymentFilters) -> list[tuple[str, str]]:
+def _place_filters(params: dict[str, str]) -> list[tuple[str, str]]:
     """The place filters the form has no field for (a commune, an intercommunality: a
-    link from a place's page or from the search page sets them), each named, with the
-    list's address without it: a filter the reader cannot see is one they cannot lift."""
-    params = filters.as_params()
+    link from a place's page or from the search page sets them) among the list's
+    `params`, each named, with the list's address without it: a filter the reader cannot
+    see is one they cannot lift."""
     places = []
     for field, model, key in (("commune", Commune, "code"), ("epci", Epci, "siren")):
         value = params.get(field)
