@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "contrechamp.lib.context.site",
             ],
+            # `quoted`: quotation marks of the page's language.
+            "builtins": ["contrechamp.lib.typography"],
         },
     },
 ]

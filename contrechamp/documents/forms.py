@@ -50,7 +50,16 @@ class UploadForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=300, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Words in quotes are looked for side by side; a minus sign before a word "
+            "leaves out the pages holding it (caméras -Nice)."
+        ),
+        widget=forms.TextInput(attrs={"aria-describedby": "id_q_help"}),
+    )
     place = forms.CharField(
         label=_("Place (commune, department or EPCI: name or code)"),
         max_length=200,

@@ -44,6 +44,8 @@ from contrechamp.lib.textsearch import (
     SYNONYM_KEYS,
     SYNONYM_PATTERN,
     SYNONYM_VARIANTS,
+    excluded_phrases,
+    excluded_wordings,
     fold,
     french_terms,
     fts5_document,
@@ -51,6 +53,7 @@ from contrechamp.lib.textsearch import (
     query_words,
     stem,
     unaccent,
+    without_excluded,
 )
 
 SNIPPET_CHARS = 220
@@ -129,6 +132,9 @@ class SearchResult:
     # and these hold its words anywhere: the page says so).
     quoted: bool = False
     exact: bool = False
+    # What the query asked pages not to hold ("caméras -Nice"), as written: the page
+    # says so.
+    excluded: list[str] = field(default_factory=list)
 
     @property
     def all_words(self) -> bool:
@@ -302,8 +308,9 @@ def search_documents(
         documents=documents[:limit],
         words=words,
         has_next=len(documents) > limit,
-        quoted=_quoted(text),
+        quoted=_quoted(without_excluded(text)),
         exact=exact,
+        excluded=excluded_wordings(text),
     )
 
 
@@ -332,13 +339,23 @@ def _search(
     words = query_words(text)[:MAX_QUERY_WORDS]
     if not words:
         return [], 0, False
+    # What the query excludes ("caméras -Nice"): no page holding it, whatever the rest.
+    excluded = excluded_phrases(text)[:MAX_QUERY_WORDS]
+    text = without_excluded(text)
     engine: Callable[..., tuple[list[Hit], int]]
     if backend_name() == "tantivy":
         engine = _tantivy().search
     else:
         engine = _database_search
     asked = functools.partial(
-        engine, words, group=group, viewer=viewer, filters=filters, limit=limit, offset=offset
+        engine,
+        words,
+        excluded=excluded,
+        group=group,
+        viewer=viewer,
+        filters=filters,
+        limit=limit,
+        offset=offset,
     )
     hits: list[Hit] = []
     count = 0
@@ -424,7 +441,7 @@ def _candidates(stems: set[str]) -> re.Pattern[str]:
 
 def highlight(text: str, query: str, *, width: int = SNIPPET_CHARS) -> str:
     """The passage of `text` with the most query words, escaped, matches in <mark>."""
-    wanted = set(french_terms(query))
+    wanted = set(french_terms(without_excluded(query)))
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer: keep offsets
         lowered = text.translate(_fold_table(text))
@@ -537,13 +554,15 @@ def _database_search(
     *,
     every: bool,
     exact: bool = False,
+    excluded: list[list[str]],
     group: int | None,
     viewer: Viewer,
     filters: SearchFilters,
     limit: int,
     offset: int,
 ) -> tuple[list[Hit], int]:
-    """Hits and the number of words asked for (the engine may drop some as stop words)."""
+    """Hits and the number of words asked for (the engine may drop some as stop words);
+    no page holding one of the `excluded` phrases."""
     where, params = _filters_sql(filters)
     if not viewer.sees_all:
         where += " AND d.is_public"
@@ -559,6 +578,16 @@ def _database_search(
             if not terms:
                 return [], 0
             vector = "search_vector" if viewer.sees_all else "published_vector"
+            if excluded:
+                cursor.execute(
+                    "SELECT array(SELECT phraseto_tsquery('contrechamp_fr', w)::text "
+                    "FROM unnest(%s::text[]) w)",
+                    [[" ".join(words) for words in excluded]],
+                )
+                unwanted = [t for t in cursor.fetchone()[0] if t]
+                if unwanted:
+                    where += f" AND NOT (p.{vector} @@ CAST(%s AS tsquery))"
+                    params.append(" | ".join(f"({t})" for t in unwanted))
             matched = " + ".join(f"(p.{vector} @@ CAST(%s AS tsquery))::int" for _ in terms)
             has_phrase = len(terms) > 1 and "<" in phrase
             hits = (
@@ -583,6 +612,11 @@ def _database_search(
         else:
             fts = "documents_page_fts" if viewer.sees_all else "documents_page_public_fts"
             terms = list(dict.fromkeys(stem(w) for w in words))
+            if excluded:
+                where += f" AND p.id NOT IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+                params.append(
+                    " OR ".join('"' + " ".join(stem(w) for w in ws) + '"' for ws in excluded)
+                )
             quoted = [f'"{t}"' for t in terms]
             matched = " + ".join(
                 f"(p.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s))" for _ in terms
@@ -815,6 +849,7 @@ class _Tantivy:
         *,
         every: bool,
         exact: bool = False,
+        excluded: list[list[str]],
         group: int | None,
         viewer: Viewer,
         filters: SearchFilters,
@@ -854,6 +889,13 @@ class _Tantivy:
                 + boost
             )
         must = [(Occur.Must, words_query)]
+        for unwanted_words in excluded:
+            joined = " ".join(unwanted_words)
+            unwanted = self.index.parse_query(
+                joined if len(unwanted_words) == 1 else f'"{joined}"', fields
+            )
+            if "EmptyQuery" not in repr(unwanted):
+                must.append((Occur.MustNot, unwanted))
         if exact and len(parts) > 1:
             # The phrase required, scoring nothing more (its boost is counted above).
             must.append((Occur.Must, tantivy.Query.const_score_query(phrase, 0.0)))

@@ -36,6 +36,7 @@ from contrechamp.documents.services import (
     entities_reject,
     entities_restore,
 )
+from contrechamp.lib.typography import quoted
 from contrechamp.registry.filters import MAX_QUERY, DeploymentFilters, FilterError
 from contrechamp.registry.models import Citation, Deployment
 from contrechamp.registry.permissions import readable_deployments
@@ -399,6 +400,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "deployments": deployments,
             "more_deployments": more_deployments,
             "registry_refused": registry_refused,
+            # What the query leaves out, each wording in the page's quotation marks.
+            "excluded": ", ".join(quoted(w) for w in result.excluded) if result else "",
             "query": query,
             "number": number,
             "first_rank": (number - 1) * SEARCH_PER_PAGE + 1,

@@ -62,7 +62,18 @@ def fts5_query(text: str) -> str:
             groups.append(
                 alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
             )
-    return " AND ".join(groups)
+    if not groups:
+        return ""
+    # What the query excludes ("-Nice"): FTS5's NOT, after the words asked for.
+    excluded = list(
+        dict.fromkeys(
+            '"' + " ".join(terms) + '"'
+            for words in excluded_spellings(text)
+            if (terms := [_stem(w) for w in words if w not in STOPWORDS])
+        )
+    )
+    asked = " AND ".join(groups)
+    return f"({asked}) NOT ({' OR '.join(excluded)})" if excluded else asked
 
 
 def tsquery_text(text: str) -> str:
@@ -73,6 +84,12 @@ def tsquery_text(text: str) -> str:
     for spellings in query_spellings(text):
         alternatives = [" <-> ".join(f"'{w}'" for w in words) for words in spellings]
         groups.append("(" + " | ".join(f"({a})" for a in alternatives) + ")")
+    if not groups:
+        return ""
+    # What the query excludes ("-Nice"): the words asked for and none of these.
+    excluded = [" <-> ".join(f"'{w}'" for w in words) for words in excluded_spellings(text)]
+    if excluded:
+        groups.append("!(" + " | ".join(f"({a})" for a in excluded) + ")")
     return " & ".join(groups)
 
 
@@ -234,6 +251,87 @@ def index_text(text: str) -> str:
     return " ".join([w for w in _WORD.findall(folded) if w not in STOPWORDS])
 
 
+# A wording the pages must not hold: a minus sign (or a dash) at the start of the query
+# or after a space, glued to a word ("caméras -Nice", "–Saint-Denis") or to words in
+# quotes (-"centre ville"). A hyphen inside a word ("vidéo-surveillance", "2019-2020")
+# or a dash between spaces ("Nice - caméras") excludes nothing.
+_EXCLUDED = re.compile(
+    r"(?<!\S)[-\u2010\u2011\u2012\u2013\u2014\u2212]"
+    r"(?:\"([^\"]*)\"?|«([^»]*)»?|“([^”]*)”?|(?=\w)(\S+))"
+)
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212")
+
+
+def without_excluded(text: str) -> str:
+    """`text` without the wordings it asks pages not to hold (`excluded_phrases`)."""
+    return _EXCLUDED.sub(" ", text) if not _DASHES.isdisjoint(text) else text
+
+
+def _excluded_wordings(text: str) -> list[tuple[str, list[str]]]:
+    """Each wording a query excludes, as written and as its words: folded, a name of the
+    field made its key, stop words kept; one of stop words only is left out."""
+    wordings: list[tuple[str, list[str]]] = []
+    if _DASHES.isdisjoint(text):
+        return wordings
+    for match in _EXCLUDED.finditer(text):
+        wording = next((group for group in match.groups() if group is not None), "")
+        folded = _synonyms(_without_addresses(fold(wording)), replace=True)
+        words = _WORD.findall(folded)
+        if any(w not in STOPWORDS for w in words) and words not in (w for _, w in wordings):
+            wordings.append((wording.strip(), words))
+    return wordings
+
+
+def excluded_wordings(text: str) -> list[str]:
+    """What a query excludes, as its person wrote it ("Nice" for "caméras -Nice")."""
+    return [wording for wording, _ in _excluded_wordings(text)]
+
+
+def excluded_phrases(text: str) -> list[list[str]]:
+    """What a query asks pages not to hold ("caméras -Nice"), each excluded wording as
+    its words, for the pages' index (`index_text`): folded, a name of the field made its
+    key, stop words left out. A wording of several words ("-Saint-Denis", -"centre
+    ville") is a phrase: a page holding "saint" alone is kept."""
+    phrases: list[list[str]] = []
+    for _, words in _excluded_wordings(text):
+        phrase = [w for w in words if w not in STOPWORDS]
+        if phrase not in phrases:
+            phrases.append(phrase)
+    return phrases
+
+
+def _spellings(word: str) -> list[list[str]]:
+    """The spellings that stand for one word of a query, for an index that holds the
+    text as written: a name of the field's, every variant of its group, in words or as
+    one word; any other word, itself. Stop words kept (a phrase's distances count them);
+    a spelling of stop words only left out."""
+    if word in SYNONYM_KEYS:
+        variants = [
+            spelling
+            for variant in SYNONYMS[word]
+            for spelling in (variant, variant.replace(" ", ""))
+        ]
+    else:
+        variants = [word]
+    spellings: list[list[str]] = []
+    for variant in variants:
+        words = _WORD.findall(variant)
+        if any(w not in STOPWORDS for w in words) and words not in spellings:
+            spellings.append(words)
+    return spellings
+
+
+def excluded_spellings(text: str) -> list[list[str]]:
+    """The spellings of what a query excludes, for an index that holds the text as
+    written (the registry's): a name of the field's in any of its variants, any other
+    wording as its words side by side (stop words kept, as in `query_spellings`)."""
+    found: list[list[str]] = []
+    for _, words in _excluded_wordings(text):
+        alternatives = _spellings(words[0]) if len(words) == 1 else [words]
+        found += [a for a in alternatives if a not in found]
+    return found
+
+
 def query_spellings(text: str) -> list[list[list[str]]]:
     """The words a query asks for (`query_words`), each with the spellings that stand for
     it, for an index that holds the text as written (the registry's): a name of the
@@ -243,19 +341,7 @@ def query_spellings(text: str) -> list[list[list[str]]]:
     kept (a phrase's distances count them); one of stop words only is left out."""
     groups = []
     for word in query_words(text):
-        if word in SYNONYM_KEYS:
-            variants = [
-                spelling
-                for variant in SYNONYMS[word]
-                for spelling in (variant, variant.replace(" ", ""))
-            ]
-        else:
-            variants = [word]
-        spellings: list[list[str]] = []
-        for variant in variants:
-            words = _WORD.findall(variant)
-            if any(w not in STOPWORDS for w in words) and words not in spellings:
-                spellings.append(words)
+        spellings = _spellings(word)
         if spellings:
             groups.append(spellings)
     return groups
@@ -263,6 +349,7 @@ def query_spellings(text: str) -> list[list[list[str]]]:
 
 def query_words(text: str) -> list[str]:
     """The words a query asks for, each once, in order: folded, a variant of the field's
-    names made its key, stop words left out."""
-    folded = _synonyms(_without_addresses(fold(text)), replace=True)
+    names made its key, stop words left out; the words it excludes ("-Nice") are not
+    asked for."""
+    folded = _synonyms(_without_addresses(fold(without_excluded(text))), replace=True)
     return list(dict.fromkeys(w for w in _WORD.findall(folded) if w not in STOPWORDS))

@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from contrechamp.lib.typography import quoted
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import (
     Deployment,
@@ -120,7 +121,7 @@ def _display(field: str, value: Any) -> Any:
                     if c["source"].get("document")
                     else c["source"].get("title", ""),
                     c["source"].get("url", ""),
-                    f"« {c['quote']} »" if c.get("quote") else "",
+                    quoted(c["quote"]) if c.get("quote") else "",
                 ]
                 if x
             )

@@ -158,3 +158,45 @@ def test_a_query_in_quotes_asks_for_its_words_side_by_side(library_pages):
     result, ids = found('"Tarentaize quartier"')
     assert set(ids) == {library_pages["stephanois"].id, apart.id}
     assert result.quoted and not result.exact
+
+
+def test_a_minus_sign_leaves_out_the_pages_holding_a_word(library_pages):
+    """ "caméras -promenade" asked for "promenade" as well: the one page a person wanted
+    left out was the only one found (a new user's walk). A word after a minus sign now
+    leaves out the pages holding it, in any of its spellings, on every engine; a hyphen
+    inside a word or a dash between spaces still excludes nothing."""
+    from contrechamp.documents.search import search_documents
+
+    nice, private = library_pages["nice"].id, library_pages["private"].id
+    stephanois = library_pages["stephanois"].id
+
+    def ids(text):
+        return {h.document_id for h in _find(text)}
+
+    assert ids("caméras") == {nice, private}
+    assert ids("caméras -promenade") == {private}
+    assert ids("caméras −Promenades") == {private}  # a true minus sign, a plural
+    assert ids("caméras –promenade -marché") == set()
+    # A name of the field, in any of its spellings: "vidéoprotection" on Nice's page.
+    assert ids("caméras -vidéo-surveillance") == {private}
+    # A phrase: the pages holding its words side by side, not each word anywhere.
+    assert ids('capteurs -"quartier de Tarentaize"') == {private}
+    assert ids('capteurs -"Tarentaize quartier"') == {stephanois, private}
+    assert ids("capteurs -Tarentaize-quartier") == {stephanois, private}
+    # No exclusion: a hyphen inside a word, a dash between spaces.
+    hits = _find("caméras - promenade")
+    assert hits[0].document_id == nice and hits[0].matched == 2
+    assert ids("capteurs-sonores") == {stephanois}
+    # Excluded words are not highlighted nor counted among the words asked.
+    result = search_documents("caméras -promenade", viewer=EVERYONE)
+    assert result.words == 1 and result.all_words and result.excluded == ["promenade"]
+    assert "<mark>caméras</mark>" in result.documents[0].best.snippet
+    # Only excluded words: nothing is searched, and the page will say why.
+    result = search_documents("-promenade", viewer=EVERYONE)
+    assert result.documents == [] and result.words == 0 and result.excluded == ["promenade"]
+    # A query in quotes with an exclusion is still a phrase.
+    result = search_documents('"quartier de Tarentaize" -promenade', viewer=EVERYONE)
+    assert [d.document_id for d in result.documents] == [stephanois] and result.exact
+    # The syntax of the engines stays unread.
+    for text in ['-"', "-(", "caméra -AND", "caméra -title:x", "-*", '-"caméra', "--caméra"]:
+        _find(text)  # no error

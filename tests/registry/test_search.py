@@ -304,3 +304,55 @@ def test_the_search_pages_place_is_typed_by_its_name_too(client, db):
     for place in (epci.name, epci.name.upper(), f"{epci.name} ({epci.siren})"):
         page = client.get("/recherche/", {"q": "vidéoprotection", "place": place}).content
         assert nice in page.decode() and 'role="alert"' not in page.decode(), place
+
+
+def test_a_minus_sign_leaves_out_the_deployments_holding_a_word(client, db):
+    """ "vidéosurveillance -Nice" listed Nice's deployment alone: the minus was read as a
+    space, so the word to leave out was asked for. It now leaves the deployments holding
+    it out, on the list, its exports, the API and the search page; a name of the field in
+    any of its spellings, a name of several words as a phrase."""
+    everywhere = set(titles(q="vidéosurveillance"))
+    nice = "Vidéosurveillance municipale de Nice"
+    assert nice in everywhere
+    in_nice = set(titles(q="vidéosurveillance Nice"))
+    assert nice in in_nice and everywhere - in_nice
+    assert set(titles(q="vidéosurveillance -Nice")) == everywhere - in_nice
+    assert set(titles(q="vidéosurveillance −nice")) == everywhere - in_nice
+    # A phrase: "-Saint-Étienne" leaves out Saint-Étienne, not every "saint".
+    stephanois = {t for t in everywhere if "Étienne" in t or "S.O.F.T" in t}
+    without = set(titles(q="vidéosurveillance -Saint-Étienne"))
+    assert without == everywhere - set(titles(q="vidéosurveillance Saint-Étienne"))
+    # A name of the field in another spelling: "-vidéo-protection" leaves out them all.
+    assert titles(q="drones -vidéoprotection") == titles(q="drones") != []
+    # S.O.F.T.'s description says "vidéosurveillance".
+    assert titles(q="capteurs") != [] and titles(q="capteurs -vidéo-protection") == []
+    # Only a word to leave out: nothing is searched (not every deployment).
+    assert titles(q="-Nice") == []
+    # A hyphen inside a word, a dash between spaces: no exclusion.
+    assert nice in titles(q="vidéo-surveillance Nice")
+    assert nice in titles(q="vidéosurveillance - Nice")
+    page = client.get("/dispositifs/", {"q": "vidéosurveillance -Nice"}).content.decode()
+    assert nice not in page and html.escape(sorted(everywhere - in_nice)[0]) in page
+    exported = client.get("/exports/dispositifs.csv", {"q": "vidéosurveillance -Nice"})
+    exported_text = b"".join(exported.streaming_content).decode()
+    assert exported.status_code == 200 and nice not in exported_text
+    assert sorted(everywhere - in_nice)[0] in exported_text
+    page = client.get("/recherche/", {"q": "vidéosurveillance -Nice"}).content.decode()
+    assert nice not in page
+    assert stephanois <= everywhere
+
+
+def test_the_search_page_says_what_it_leaves_out_in_the_pages_language(client, db):
+    """The page names the words a minus sign left out, in the quotation marks of its
+    language, and says to write a word to look for when it is given none."""
+    for language, marks in (("fr", "« Nice »"), ("en", "“Nice”")):
+        page = client.get(
+            "/recherche/", {"q": "caméras -Nice"}, HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert html.escape(marks) in page or marks in page
+        other = "“Nice”" if language == "fr" else "« Nice »"
+        assert other not in page and html.escape(other) not in page
+    page = client.get("/recherche/", {"q": "-Nice"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Write at least one word to look for" in page
+    page = client.get("/recherche/", {"q": "-Nice"}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Écrivez au moins un mot à chercher" in page
