@@ -353,6 +353,8 @@ def test_the_search_page_says_what_it_leaves_out_in_the_pages_language(client, d
         other = "“Nice”" if language == "fr" else "« Nice »"
         assert other not in page and html.escape(other) not in page
     page = client.get("/recherche/", {"q": "-Nice"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Write at least one word to look for" in page
+    assert "Write at least one word to look for" in page and "No page matches" not in page
+    page = client.get("/recherche/", {"q": "le la"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No page matches" in page and "Write at least one word" not in page
     page = client.get("/recherche/", {"q": "-Nice"}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Écrivez au moins un mot à chercher" in page
