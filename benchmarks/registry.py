@@ -309,6 +309,8 @@ CASES = [
     ),
     ("API list, search", "/api/v1/deployments?q=capteurs+sonores&limit=100"),
     ("commune page (Marseille)", "/communes/13055/"),
+    ("department page (Bouches-du-Rhône)", "/departements/13/"),
+    ("intercommunality page (Aix-Marseille-Provence)", "/intercommunalites/200054807/"),
     ("GeoJSON export, one department", "/exports/dispositifs.geojson?department=13"),
 ]
 

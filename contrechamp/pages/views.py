@@ -5,9 +5,12 @@ counts) and their templates the access requests: places stays a data app at the 
 the layers (docs/architecture.md). Templates stay under templates/places/.
 """
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from contrechamp.groups.services import groups_in_commune, groups_in_department, groups_in_epci
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
@@ -15,17 +18,26 @@ from contrechamp.registry.figures import commune_figures, latest_counts
 from contrechamp.registry.filters import DeploymentFilters
 from contrechamp.registry.models import CameraCount, Deployment
 
+# Deployments a place page shows, the last changed first; the rest are on the list, filtered
+# by the place (a department of a large city holds hundreds).
+PLACE_DEPLOYMENTS = 20
+
+
+def _first_deployments(filters: DeploymentFilters) -> dict[str, object]:
+    """The place's first deployments, how many it has, and the list filtered to them."""
+    published = filters.apply(Deployment.objects.published())
+    shown = list(published.prefetch_related("communes", "technologies")[: PLACE_DEPLOYMENTS + 1])
+    total = len(shown) if len(shown) <= PLACE_DEPLOYMENTS else published.count()
+    return {
+        "deployments": shown[:PLACE_DEPLOYMENTS],
+        "deployments_total": total,
+        "deployments_list": reverse("deployment-list") + "?" + urlencode(filters.as_params()),
+    }
+
 
 def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_object_or_404(
         Commune.objects.select_related("department", "epci", "parent"), code=code
-    )
-    # The list's own filter (its and its intercommunality's), so that "Filter the list"
-    # opens the same deployments.
-    deployments = (
-        DeploymentFilters(commune=commune.code)
-        .apply(Deployment.objects.published())
-        .prefetch_related("communes", "technologies", "vendors")
     )
     counts = list(CameraCount.objects.filter(commune=commune).prefetch_related("citations__source"))
     peak = max((c.count for c in counts), default=0)
@@ -34,7 +46,9 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         "places/commune_detail.html",
         {
             "commune": commune,
-            "deployments": deployments,
+            # The list's own filter (its and its intercommunality's), so that the link to
+            # the list opens the same deployments.
+            **_first_deployments(DeploymentFilters(commune=commune.code)),
             "counts": counts,
             "bars": [(c, 100 * c.count / peak if peak else 0) for c in counts],
             "figures": commune_figures(commune),
@@ -47,11 +61,6 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
 def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
     epci = get_object_or_404(Epci, siren=siren)
     members = epci.communes.order_by("name")
-    deployments = (
-        DeploymentFilters(epci=epci.siren)
-        .apply(Deployment.objects.published())
-        .prefetch_related("communes", "technologies")
-    )
     counts = latest_counts().filter(commune__epci=epci).order_by("-count")
     return render(
         request,
@@ -59,7 +68,7 @@ def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
         {
             "epci": epci,
             "members": members,
-            "deployments": deployments,
+            **_first_deployments(DeploymentFilters(epci=epci.siren)),
             "counts": counts,
             "local_groups": groups_in_epci(epci),
         },
@@ -79,11 +88,6 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     department = get_object_or_404(Department.objects.select_related("region"), code=code)
-    deployments = (
-        DeploymentFilters(department=department.code)
-        .apply(Deployment.objects.published())
-        .prefetch_related("communes", "technologies")
-    )
     counts = latest_counts().filter(commune__department=department).order_by("-count")
     communes = (
         Commune.objects.filter(department=department, deployments__is_published=True)
@@ -95,7 +99,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
         "places/department_detail.html",
         {
             "department": department,
-            "deployments": deployments,
+            **_first_deployments(DeploymentFilters(department=department.code)),
             "counts": counts,
             "communes": communes,
             "local_groups": groups_in_department(department),

@@ -198,3 +198,35 @@ def test_english_is_complete_on_the_main_pages(client, db):
     assert "National figures" in html and "Chiffres nationaux" not in html
     html = client.get(f"/dispositifs/{SOFT}/").content.decode()
     assert "ruled unlawful" in html and "Audio detection" in html
+
+
+def test_a_place_page_shows_its_last_changed_deployments_and_links_to_all(client, db):
+    """A place page listed every deployment of the place on one page (a department of a
+    large city holds hundreds: 61 ms for 170 on the benchmark's data, and a page no one
+    scrolls). It now shows the last 20 changed, says how many there are, and links to the
+    list filtered to the place, which pages through them all."""
+    from contrechamp.pages.views import PLACE_DEPLOYMENTS
+    from contrechamp.registry.services import deployment_create
+    from tests.factories import deployment_data
+
+    bouteille = Commune.objects.select_related("epci").get(code="02109")
+    titles = [f"Caméra numéro {n} de La Bouteille" for n in range(PLACE_DEPLOYMENTS + 5)]
+    for title in titles:
+        deployment_create(data=deployment_data(title=title, communes=["02109"]), author=None)
+    last = titles[-PLACE_DEPLOYMENTS:]  # the last created is the last changed
+    for url, listed in (
+        ("/communes/02109/", "?commune=02109"),
+        (f"/intercommunalites/{bouteille.epci.siren}/", f"?epci={bouteille.epci.siren}"),
+        ("/departements/02/", "?department=02"),
+    ):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        shown = [t for t in titles if f">{t}<" in page]
+        assert shown == sorted(last, key=titles.index), url
+        assert f"{PLACE_DEPLOYMENTS} of {len(titles)} deployments" in page
+        assert f'href="/dispositifs/{listed}"' in page and f"All {len(titles)} deployments" in page
+        # The list it links to holds them all.
+        listing = client.get(f"/dispositifs/{listed}", HTTP_ACCEPT_LANGUAGE="en")
+        assert f"{len(titles)} deployments" in listing.content.decode()
+    # A place with few deployments shows them all, and the list's filter as before.
+    page = client.get("/communes/06088/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Filter the list" in page and " deployments in the list" not in page
