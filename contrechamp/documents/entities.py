@@ -736,8 +736,10 @@ _INSTITUTIONS = (
     r"tribunal\s+judiciaire|tribunal\s+de\s+grande\s+instance|cour\s+d['’]\s*appel|"
     r"(?-i:TA|CAA|TJ|TGI))"
     r"\s+(?:de\s+la\s+ville\s+)?(?P<of>de\s+|d['’]\s*)?(?P<city>" + _CITY + r")(?![\w-])"
-    # "chambre régionale des comptes de Provence-Alpes-Côte d'Azur", "CRC PACA".
-    r"|(?<![\w-])(?P<chamber>chambre\s+r[ée]gionale\s+des\s+comptes|(?-i:CRC))\s*"
+    # "chambre régionale des comptes de Provence-Alpes-Côte d'Azur", "CRC PACA", "la
+    # Chambre régionale des comptes (CRC) de Rhône-Alpes".
+    r"|(?<![\w-])(?P<chamber>chambre\s+r[ée]gionale\s+des\s+comptes(?:\s*\((?-i:CRC)\))?|"
+    r"(?-i:CRC))\s*"
     r"(?:de\s*la|du|des|de\s*l['’]|d['’]|de|en)?\s*(?:(?P<region>{regions})"
     + _NOT_LOWER_AFTER
     + r"|(?-i:(?P<short>{abbreviations}))(?![\w-]))"
@@ -1394,6 +1396,16 @@ _DATES = [
         re.compile(
             r"(?<![\d/.])(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.]"
             r"(?P<year>(?:19|20)\d\d)(?![\d/])"
+        ),
+    ),
+    # With hyphens, as legal databases and recueils write them ("TA Lille, du
+    # 26-08-2022", "Arrêté du 16-09-2025"); not inside a longer chain of numbers ("N°
+    # 33-2025-09-16-00007").
+    (
+        "numeric",
+        re.compile(
+            r"(?<![\d/.-])(?P<day>[0-3]?\d)-(?P<month>[01]?\d)-"
+            r"(?P<year>(?:19|20)\d\d)(?![\d/-])"
         ),
     ),
     (
@@ -2551,12 +2563,20 @@ _NAME_PARTICLES = {
 _LINE_BREAK_GAP = re.compile(r"([-‐–]?)[ \t\u00a0]*\n[ \t\u00a0]*")
 
 
-def _joins_across_lines(word: Token, gap: str) -> bool:
+def _joins_across_lines(word: Token, gap: str, following: Token) -> bool:
     """Whether a name goes on past a line break: after a dash ("Saint-Martin-\nd'Hères"),
-    or after a word no name ends with ("NANTEUIL SUR\nMARNE"). (Not "Bourg\nSaint-Maurice",
-    two lines of a list.)"""
+    after a word no name ends with ("NANTEUIL SUR\nMARNE"), or before a particle in lower
+    case, which no line of a list starts with ("Saint-Médard\nd'Eyrans"). (Not
+    "Bourg\nSaint-Maurice", two lines of a list.)"""
     match = _LINE_BREAK_GAP.fullmatch(gap)
-    return bool(match and (match.group(1) or word.key in _NAME_PARTICLES))
+    return bool(
+        match
+        and (
+            match.group(1)
+            or word.key in _NAME_PARTICLES
+            or (following.text[0].islower() and following.key in _NAME_PARTICLES)
+        )
+    )
 
 
 _SAINT_ABBREVIATIONS = frozenset({"st", "ste", "sts", "stes"})
@@ -2586,7 +2606,7 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             a, gap = words[j], text[words[j].end : words[j + 1].start]
             joined[j] = bool(
                 joins_name_words(gap)
-                or _joins_across_lines(a, gap)
+                or _joins_across_lines(a, gap, words[j + 1])
                 # "St. Calais", "Ste.-Maxime": the abbreviation's full stop.
                 or (a.text.lower() in _SAINT_ABBREVIATIONS and _ABBREVIATION_GAP.fullmatch(gap))
             )

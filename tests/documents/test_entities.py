@@ -216,10 +216,28 @@ def test_parse_amount_rejects_nonsense():
         ("Date: Wed, 20 Jan 2021 09:12:00", "2021-01-20"),
         ("au cours de l'année 2019", "2019"),
         ("en novembre 2023", "2023-11"),
+        # With hyphens, as legal databases and recueils write them.
+        ("TA Lille, du 26-08-2022, n° 2205787", "2022-08-26"),
+        ("Arrêté du 16-09-2025 portant désignation", "2025-09-16"),
+        ("(Sud Ouest 25-8-2017 déjà cité)", "2017-08-25"),
     ],
 )
 def test_dates_are_iso(text, value):
     assert ("date", value) in found(text, "date")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sommaire 33-2025-09-16-00007 - Arrêté",  # an act's number
+        "Tél. 04-93-13-20-00",
+        "la saison 2019-2020",
+        "le lot 32-13-2020",
+        "réf. 12-05-2019-3",
+    ],
+)
+def test_a_chain_of_numbers_with_hyphens_is_no_date(text):
+    assert not {v for v in values(text, "date") if len(v) == 10}
 
 
 def test_a_month_without_year_takes_the_year_of_the_text():
@@ -354,6 +372,10 @@ def test_a_prefect_of_no_named_region_is_no_prefecture(text):
             "Chambre régionale des comptes Provence-Alpes-Côte d'Azur",
         ),
         ("la CRC PACA", "Chambre régionale des comptes Provence-Alpes-Côte d'Azur"),
+        (
+            "un rapport de la Chambre régionale des comptes (CRC) de Rhône-Alpes",
+            "Chambre régionale des comptes Rhône-Alpes",
+        ),
         ("Le Conseil constitutionnel a censuré", "Conseil constitutionnel"),
         ("la COUR DES COMPTES relève", "Cour des comptes"),
         ("selon la Cour de cassation", "Cour de cassation"),
@@ -2324,6 +2346,12 @@ def test_an_island_after_a_and_the_land_around_a_town_are_no_communes(text, expe
         ("Les communes de Saint-Martin-\nd'Hères et Saint-Égrève.", {"38421", "38382"}),
         ("Les communes de Saint-Jean-\nde-Maurienne et Hermillon.", {"73248", "73135"}),
         ("Les délégués de la commune de NANTEUIL SUR\nMARNE sont présents.", {"77331"}),
+        # Before a particle in lower case, which no line of a list starts with (a
+        # recueil's summary: not Saint-Médard-en-Jalles and Eyrans).
+        (
+            "sur les communes de Cadaujac, Saint-Médard\nd'Eyrans et Ayguemorte les Graves",
+            {"33080", "33448", "33023"},
+        ),
         # Two lines of a list are two names ("Bourg" and "Saint-Maurice", not
         # Bourg-Saint-Maurice).
         ("Les communes de :\nBourg\nSaint-Maurice", {"33067"}),
