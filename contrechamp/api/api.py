@@ -351,6 +351,10 @@ def list_camera_counts(
 # --- document library -----------------------------------------------------------------
 
 
+# As the search page's field: a query is read for its first words anyway.
+SEARCH_MAX_CHARS = 300
+
+
 class SearchQuery(Schema):
     q: str
     place: str = ""
@@ -396,6 +400,10 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
             ) from None
     if not 1 <= query.limit <= 100:
         raise ApiError(400, "invalid_parameter", "limit must be between 1 and 100.", "limit")
+    if len(query.q) > SEARCH_MAX_CHARS:
+        raise ApiError(
+            400, "invalid_parameter", f"q is {SEARCH_MAX_CHARS} characters at most.", "q"
+        )
     hits = search_pages(
         query.q,
         viewer=Viewer.of(request.user),

@@ -133,8 +133,9 @@ class SearchResult:
     quoted: bool = False
     exact: bool = False
     # What the query asked pages not to hold ("caméras -Nice"), as written: the page
-    # says so.
+    # says so; and whether it asked for a word besides (else the page asks for one).
     excluded: list[str] = field(default_factory=list)
+    asked: bool = True
 
     @property
     def all_words(self) -> bool:
@@ -311,6 +312,7 @@ def search_documents(
         quoted=_quoted(without_excluded(text)),
         exact=exact,
         excluded=excluded_wordings(text),
+        asked=bool(query_words(text)),
     )
 
 
@@ -340,7 +342,7 @@ def _search(
     if not words:
         return [], 0, False
     # What the query excludes ("caméras -Nice"): no page holding it, whatever the rest.
-    excluded = excluded_phrases(text)[:MAX_QUERY_WORDS]
+    excluded = excluded_phrases(text)
     text = without_excluded(text)
     engine: Callable[..., tuple[list[Hit], int]]
     if backend_name() == "tantivy":

@@ -352,6 +352,13 @@ def _deployment_filters(query: str, place: str) -> DeploymentFilters | None:
         return None
 
 
+def _excluded_words(excluded: list[str]) -> dict[str, str]:
+    marks = [quoted(w) for w in excluded]
+    if len(marks) < 2:
+        return {"excluded": "".join(marks), "excluded_last": ""}
+    return {"excluded": ", ".join(marks[:-1]), "excluded_last": marks[-1]}
+
+
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     result = None
@@ -400,8 +407,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "deployments": deployments,
             "more_deployments": more_deployments,
             "registry_refused": registry_refused,
-            # What the query leaves out, each wording in the page's quotation marks.
-            "excluded": ", ".join(quoted(w) for w in result.excluded) if result else "",
+            # What the query leaves out, each wording in the page's quotation marks: "« a »,
+            # « b » or « c »" (pages holding any of them).
+            **_excluded_words(result.excluded if result else []),
             "query": query,
             "number": number,
             "first_rank": (number - 1) * SEARCH_PER_PAGE + 1,

@@ -9,6 +9,7 @@ Accents go as in every comparison of names (`contrechamp.lib.text.unaccent`).
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -79,18 +80,22 @@ def fts5_query(text: str) -> str:
 def tsquery_text(text: str) -> str:
     """The same for PostgreSQL's `to_tsquery`, which stems each word itself and counts the
     stop words of a phrase in its distances: every word asked required, in any of its
-    spellings, each word quoted (no syntax injection: words are letters and digits)."""
+    spellings, each word quoted (no syntax injection: words are letters and digits). What
+    the query excludes is `tsquery_excluded`'s."""
     groups = []
     for spellings in query_spellings(text):
         alternatives = [" <-> ".join(f"'{w}'" for w in words) for words in spellings]
         groups.append("(" + " | ".join(f"({a})" for a in alternatives) + ")")
-    if not groups:
-        return ""
-    # What the query excludes ("-Nice"): the words asked for and none of these.
-    excluded = [" <-> ".join(f"'{w}'" for w in words) for words in excluded_spellings(text)]
-    if excluded:
-        groups.append("!(" + " | ".join(f"({a})" for a in excluded) + ")")
     return " & ".join(groups)
+
+
+def tsquery_excluded(text: str) -> str:
+    """What the query excludes ("-Nice"), for `to_tsquery`: any of its wordings, each as
+    a phrase; "" when it excludes nothing. Kept apart from `tsquery_text`: PostgreSQL
+    drops the stop words of its own list from a query, and "ai & !nice" would become
+    "!nice", every deployment without Nice."""
+    excluded = [" <-> ".join(f"'{w}'" for w in words) for words in excluded_spellings(text)]
+    return " | ".join(f"({a})" for a in excluded)
 
 
 # --- the words of the field -------------------------------------------------------------
@@ -251,50 +256,112 @@ def index_text(text: str) -> str:
     return " ".join([w for w in _WORD.findall(folded) if w not in STOPWORDS])
 
 
-# A wording the pages must not hold: a minus sign (or a dash) at the start of the query
-# or after a space, glued to a word ("caméras -Nice", "–Saint-Denis") or to words in
-# quotes (-"centre ville"). A hyphen inside a word ("vidéo-surveillance", "2019-2020")
-# or a dash between spaces ("Nice - caméras") excludes nothing.
+# What a query asks pages not to hold ("caméras -Nice"): a minus sign or any dash, at
+# the start of the query or after a space, glued to a word ("-Nice", "–Saint-Denis",
+# "--Nice") or to words in quotes (-"centre ville", -« centre ville », -'centre ville').
+# A hyphen inside a word ("vidéo-surveillance", "2019-2020"), a dash between spaces
+# ("Nice - caméras") and a minus inside a query in quotes ("caméras -port" in quotes)
+# exclude nothing.
+_MINUS = "-" + _DASH_LIKE.replace("\u00ad", "")
 _EXCLUDED = re.compile(
-    r"(?<!\S)[-\u2010\u2011\u2012\u2013\u2014\u2212]"
-    r"(?:\"([^\"]*)\"?|«([^»]*)»?|“([^”]*)”?|(?=\w)(\S+))"
+    rf"(?<!\S)[{_MINUS}]+"
+    r"(?:\"([^\"]*)\"?|«([^»]*)»?|“([^”]*)”?|„([^“”]*)[“”]?|‘([^’]*)’?|'([^']*)'?"
+    r"|(?=\w)([^\s\"«»“”„‘’]+))"
 )
-_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212")
+_QUOTED_SPAN = re.compile(r'"[^"]*"|«[^»]*»|“[^”]*”|„[^“”]*[“”]')
+# Words PostgreSQL's `french` configuration drops besides `STOPWORDS` (its french.stop,
+# folded): a wording to leave out made only of them, or of words longer than tantivy
+# indexes (40 characters), is not read, so that every engine leaves out the same pages
+# ("caméras -est" left out nearly every page on SQLite and none on PostgreSQL).
+_MORE_STOPWORDS = frozenset(
+    """ete etee etees etes etant etante etants etantes suis es est sommes etes sont serai
+    seras sera serons serez seront serais serait serions seriez seraient etais etait
+    etions etiez etaient fus fut fumes futes furent sois soit soyons soyez soient fusse
+    fusses fussions fussiez fussent ayant ayante ayantes ayants eu eue eues eus ai as
+    avons avez ont aurai auras aura aurons aurez auront aurais aurait aurions auriez
+    auraient avais avait avions aviez avaient eut eumes eutes eurent aie aies ait ayons
+    ayez aient eusse eusses eut eussions eussiez eussent""".split()
+)
+_LONGEST_WORD = 40
+# How much of a query's exclusions is read: its first 16 wordings, the first 8 words of
+# each (a query of thousands made the API work for seconds).
+MAX_EXCLUDED = 16
+MAX_EXCLUDED_WORDS = 8
+
+
+class _Exclusion(NamedTuple):
+    """One wording a query excludes: as written, its words (folded, stop words kept), and
+    the key of the field's name it is, if it is one ("vidéo-protection")."""
+
+    written: str
+    words: tuple[str, ...]
+    key: str | None
+
+
+@lru_cache(maxsize=256)
+def _exclusions(text: str) -> tuple[str, tuple[_Exclusion, ...]]:
+    """`text` without what it excludes, and what it excludes (at most `MAX_EXCLUDED`)."""
+    if not any(dash in text for dash in _MINUS):
+        return text, ()
+    quoted = [m.span() for m in _QUOTED_SPAN.finditer(text)]
+    kept: list[_Exclusion] = []
+    spans: list[tuple[int, int]] = []
+    for match in _EXCLUDED.finditer(text):
+        if any(a < match.start() < b for a, b in quoted):
+            continue  # a dash inside a phrase in quotes
+        spans.append(match.span())
+        if len(kept) >= MAX_EXCLUDED:
+            continue
+        written = next((group for group in match.groups() if group is not None), "").strip()
+        words: list[str] = []
+        counted = 0
+        for word in _WORD.findall(_without_addresses(fold(written))):
+            if word in STOPWORDS or word in _MORE_STOPWORDS or len(word) > _LONGEST_WORD:
+                if words:
+                    words.append(word)
+                continue
+            if counted == MAX_EXCLUDED_WORDS:
+                break
+            words.append(word)
+            counted += 1
+        while words and (words[-1] in STOPWORDS or words[-1] in _MORE_STOPWORDS):
+            words.pop()
+        if not counted:
+            continue
+        asked = query_words(" ".join(words))
+        key = asked[0] if len(asked) == 1 and asked[0] in SYNONYM_KEYS else None
+        exclusion = _Exclusion(written, tuple(words), key)
+        if all(e.words != exclusion.words for e in kept):
+            kept.append(exclusion)
+    rest, cursor = [], 0
+    for a, b in spans:
+        rest += [text[cursor:a], " "]
+        cursor = b
+    rest.append(text[cursor:])
+    return "".join(rest), tuple(kept)
 
 
 def without_excluded(text: str) -> str:
     """`text` without the wordings it asks pages not to hold (`excluded_phrases`)."""
-    return _EXCLUDED.sub(" ", text) if not _DASHES.isdisjoint(text) else text
-
-
-def _excluded_wordings(text: str) -> list[tuple[str, list[str]]]:
-    """Each wording a query excludes, as written and as its words: folded, a name of the
-    field made its key, stop words kept; one of stop words only is left out."""
-    wordings: list[tuple[str, list[str]]] = []
-    if _DASHES.isdisjoint(text):
-        return wordings
-    for match in _EXCLUDED.finditer(text):
-        wording = next((group for group in match.groups() if group is not None), "")
-        folded = _synonyms(_without_addresses(fold(wording)), replace=True)
-        words = _WORD.findall(folded)
-        if any(w not in STOPWORDS for w in words) and words not in (w for _, w in wordings):
-            wordings.append((wording.strip(), words))
-    return wordings
+    return _exclusions(text)[0]
 
 
 def excluded_wordings(text: str) -> list[str]:
     """What a query excludes, as its person wrote it ("Nice" for "caméras -Nice")."""
-    return [wording for wording, _ in _excluded_wordings(text)]
+    return [e.written for e in _exclusions(text)[1]]
 
 
 def excluded_phrases(text: str) -> list[list[str]]:
-    """What a query asks pages not to hold ("caméras -Nice"), each excluded wording as
-    its words, for the pages' index (`index_text`): folded, a name of the field made its
-    key, stop words left out. A wording of several words ("-Saint-Denis", -"centre
-    ville") is a phrase: a page holding "saint" alone is kept."""
+    """What a query asks pages not to hold, each wording as words of the pages' index
+    (`index_text`): a name of the field as its key (every spelling of it), any other
+    wording as its words, stop words left out. A wording of several words
+    ("-Saint-Denis", -"centre ville") is a phrase: a page holding "saint" alone is
+    kept."""
     phrases: list[list[str]] = []
-    for _, words in _excluded_wordings(text):
-        phrase = [w for w in words if w not in STOPWORDS]
+    for exclusion in _exclusions(text)[1]:
+        phrase = (
+            [exclusion.key] if exclusion.key else [w for w in exclusion.words if w not in STOPWORDS]
+        )
         if phrase not in phrases:
             phrases.append(phrase)
     return phrases
@@ -302,13 +369,16 @@ def excluded_phrases(text: str) -> list[list[str]]:
 
 def _spellings(word: str) -> list[list[str]]:
     """The spellings that stand for one word of a query, for an index that holds the
-    text as written: a name of the field's, every variant of its group, in words or as
-    one word; any other word, itself. Stop words kept (a phrase's distances count them);
-    a spelling of stop words only left out."""
+    text as written: a name of the field's, every variant of its group and of the groups
+    that imply it (an algorithmic camera is a camera), in words or as one word; any
+    other word, itself. Stop words kept (a phrase's distances count them); a spelling of
+    stop words only left out."""
     if word in SYNONYM_KEYS:
+        keys = [word, *(k for k, implied in _IMPLIES.items() if implied == word)]
         variants = [
             spelling
-            for variant in SYNONYMS[word]
+            for key in keys
+            for variant in SYNONYMS[key]
             for spelling in (variant, variant.replace(" ", ""))
         ]
     else:
@@ -326,8 +396,8 @@ def excluded_spellings(text: str) -> list[list[str]]:
     written (the registry's): a name of the field's in any of its variants, any other
     wording as its words side by side (stop words kept, as in `query_spellings`)."""
     found: list[list[str]] = []
-    for _, words in _excluded_wordings(text):
-        alternatives = _spellings(words[0]) if len(words) == 1 else [words]
+    for exclusion in _exclusions(text)[1]:
+        alternatives = _spellings(exclusion.key) if exclusion.key else [list(exclusion.words)]
         found += [a for a in alternatives if a not in found]
     return found
 

@@ -9,7 +9,12 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from contrechamp.lib.textsearch import fts5_query, query_spellings, tsquery_text
+from contrechamp.lib.textsearch import (
+    fts5_query,
+    query_spellings,
+    tsquery_excluded,
+    tsquery_text,
+)
 from contrechamp.registry.models import Deployment, Funding
 
 MAX_QUERY = 200
@@ -124,14 +129,17 @@ def search(qs: QuerySet[Deployment], text: str, *, ranked: bool = True) -> Query
     if connection.vendor == "postgresql":
         # search_vector: a stored column computed from search_text (migration 0005).
         query = tsquery_text(text)
-        return qs.extra(
-            where=["registry_deployment.search_vector @@ to_tsquery('contrechamp_fr', %s)"],
-            params=[query],
-            select={
-                "rank": "-ts_rank(registry_deployment.search_vector,"
-                " to_tsquery('contrechamp_fr', %s))"
-            },
-            select_params=[query],
+        return _without_excluded(
+            qs.extra(
+                where=["registry_deployment.search_vector @@ to_tsquery('contrechamp_fr', %s)"],
+                params=[query],
+                select={
+                    "rank": "-ts_rank(registry_deployment.search_vector,"
+                    " to_tsquery('contrechamp_fr', %s))"
+                },
+                select_params=[query],
+            ),
+            text,
         ).order_by("rank", "-id")
     expression = fts5_query(text)
     if not expression:
@@ -147,6 +155,18 @@ def search(qs: QuerySet[Deployment], text: str, *, ranked: bool = True) -> Query
     ).order_by("rank", "-id")
 
 
+def _without_excluded(qs: QuerySet[Deployment], text: str) -> QuerySet[Deployment]:
+    """On PostgreSQL, `qs` without the deployments holding what `text` excludes ("-Nice"),
+    as a condition of its own (see `tsquery_excluded`)."""
+    excluded = tsquery_excluded(text)
+    if not excluded:
+        return qs
+    return qs.extra(
+        where=["NOT (registry_deployment.search_vector @@ to_tsquery('contrechamp_fr', %s))"],
+        params=[excluded],
+    )
+
+
 def _matching(qs: QuerySet[Deployment], text: str) -> QuerySet[Deployment]:
     """The deployments of `qs` matching `text`, in `qs`'s order: no rank is computed.
 
@@ -155,9 +175,12 @@ def _matching(qs: QuerySet[Deployment], text: str) -> QuerySet[Deployment]:
     before keeping the first page by id; with the set it walks ids in order and stops
     at the page's end (8 ms)."""
     if connection.vendor == "postgresql":
-        return qs.extra(
-            where=["registry_deployment.search_vector @@ to_tsquery('contrechamp_fr', %s)"],
-            params=[tsquery_text(text)],
+        return _without_excluded(
+            qs.extra(
+                where=["registry_deployment.search_vector @@ to_tsquery('contrechamp_fr', %s)"],
+                params=[tsquery_text(text)],
+            ),
+            text,
         )
     expression = fts5_query(text)
     if not expression:

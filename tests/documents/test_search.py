@@ -200,3 +200,29 @@ def test_a_minus_sign_leaves_out_the_pages_holding_a_word(library_pages):
     # The syntax of the engines stays unread.
     for text in ['-"', "-(", "caméra -AND", "caméra -title:x", "-*", '-"caméra', "--caméra"]:
         _find(text)  # no error
+
+
+def test_what_a_review_found_of_the_minus_sign(library_pages, client):
+    """A phrase holding a name of the field excluded nothing (the index writes the
+    name's key after it, so the words were never side by side); the page announced more
+    exclusions than it applied; a stop word of PostgreSQL's own list asked for with an
+    exclusion read as no word at all; the API took a query of any length."""
+    from contrechamp.documents.search import search_documents
+
+    nice = library_pages["nice"].id
+    private = library_pages["private"].id
+    assert {h.document_id for h in _find("caméras")} == {nice, private}
+    # Nice's page: "Une caméra de vidéoprotection supplémentaire sur la promenade."
+    assert {h.document_id for h in _find('caméras -"caméra de vidéoprotection"')} == {private}
+    assert {h.document_id for h in _find('caméras -"caméra de drone"')} == {nice, private}
+    # Every exclusion announced is applied.
+    many = "caméras " + " ".join(f"-w{i}" for i in range(15)) + " -promenade -marché"
+    result = search_documents(many, viewer=EVERYONE)
+    assert len(result.excluded) == 16 and result.excluded[-1] == "promenade"
+    assert {d.document_id for d in result.documents} == {private}
+    # A word asked for, even one an engine drops, is a word asked for.
+    assert search_documents("sont -promenade", viewer=EVERYONE).asked
+    assert not search_documents("-promenade", viewer=EVERYONE).asked
+    response = client.get("/api/v1/search", {"q": "caméras " + "-w " * 200})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "q"
+    assert client.get("/api/v1/search", {"q": "caméras -promenade"}).status_code == 200

@@ -358,3 +358,40 @@ def test_the_search_page_says_what_it_leaves_out_in_the_pages_language(client, d
     assert "No page matches" in page and "Write at least one word" not in page
     page = client.get("/recherche/", {"q": "-Nice"}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Écrivez au moins un mot à chercher" in page
+
+
+def test_what_a_review_found_of_the_minus_sign_on_the_registry(client, db):
+    """On PostgreSQL, "AI -Nice" listed every deployment without Nice: PostgreSQL drops
+    "ai" from a query (a word of its own French list), and "ai & !nice" became "!nice".
+    "-vidéoprotection" kept the deployments of algorithmic cameras, which the library's
+    search leaves out; a phrase holding a name of the field excluded nothing."""
+    assert titles(q="AI") == [] and titles(q="AI -Nice") == []
+    assert titles(q="sont -Nice") == titles(q="sont")
+    augmented = deployment_create(
+        data=deployment_data(
+            title="Caméras augmentées au port",
+            description="Des caméras augmentées.",
+            technologies=["vsa"],
+        ),
+        author=None,
+    )
+    assert augmented.title in titles(q="vidéoprotection")
+    assert augmented.title not in titles(q="caméras -vidéoprotection")
+    carnival = deployment_create(
+        data=deployment_data(title="Un drone Nice au carnaval", description="Au carnaval."),
+        author=None,
+    )
+    assert carnival.title in titles(q="carnaval")
+    assert carnival.title not in titles(q='carnaval -"drone Nice"')
+    assert carnival.title not in titles(q='carnaval -"drones Nice"')
+    # The page says the words left out are any of them, and asks for nothing more when
+    # a word was asked for.
+    page = client.get(
+        "/recherche/", {"q": "sont -Nice -Lyon"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Pages holding “Nice” or “Lyon” are left out." in page
+    assert "Write at least one word" not in page
+    page = client.get(
+        "/recherche/", {"q": "caméras -Lyon -Nice -Paris"}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "Les pages contenant « Lyon », « Nice » ou « Paris » sont écartées." in page
