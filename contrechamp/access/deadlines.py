@@ -101,6 +101,9 @@ class Deadline:
     estimate: bool = False
     moved_from: dt.date | None = None  # the date before moving off a non-working day
     note: str = ""
+    # What the date asks for is done (the CADA was referred to before its last day): it
+    # stays in the calendar but is no longer the next thing to do.
+    done: bool = False
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -136,8 +139,11 @@ NO_ACKNOWLEDGEMENT = gettext_noop("No acknowledgement of receipt is recorded for
 NOTE_BASES = {
     "explicit_after_silence": "CJA R421-2",
     "explicit_too_late": "CJA R421-2",
-    "silence_mentions": "CRPA L112-3, L112-6, R112-5; CE Ass. 13 July 2016 Czabaj "
-    "n° 387763; CE 18 March 2019 n° 417270",
+    # The decisions' dates in words: marked for translation, as the notes are.
+    "silence_mentions": gettext_noop(
+        "CRPA L112-3, L112-6, R112-5; CE Ass. 13 July 2016 Czabaj n° 387763; CE 18 March "
+        "2019 n° 417270"
+    ),
 }
 
 
@@ -171,6 +177,7 @@ class Facts:
     channel: str = "email"  # or "post"
     received: dt.date | None = None
     refused: dt.date | None = None  # an explicit refusal (or partial answer) was notified
+    cada_referred: dt.date | None = None  # the requester referred the refusal to the CADA
     cada_registered: dt.date | None = None
     cada_opinion: dt.date | None = None
     final_refusal: dt.date | None = None  # explicit refusal after the CADA referral
@@ -188,8 +195,8 @@ class Calendar:
         return next((d for d in self.deadlines if d.key == key), None)
 
     def next_after(self, today: dt.date) -> Deadline | None:
-        """The first date still to come (today included)."""
-        upcoming = [d for d in self.deadlines if d.date >= today]
+        """The first date still to come (today included) of something not yet done."""
+        upcoming = [d for d in self.deadlines if d.date >= today and not d.done]
         return min(upcoming, key=lambda d: d.date) if upcoming else None
 
     def as_list(self) -> list[dict[str, object]]:
@@ -269,23 +276,34 @@ def compute(facts: Facts) -> Calendar:
                 note="Two months from the refusal. Whether the time limit runs on to the "
                 "next working day when it ends on a holiday is not settled; it is not "
                 "moved here.",
+                done=facts.cada_referred is not None or facts.cada_registered is not None,
             )
         )
     final = facts.final_refusal
     silence: dt.date | None = None  # the refusal confirmed by silence, if it came first
     from_silence = result.get("implicit_refusal") is not None
-    if facts.cada_registered is not None:
+    # The CADA's dates run from its registration of the referral; until it is known,
+    # from the day of the referral (the registration comes a few days later: the
+    # earlier dates are shown, each an estimate).
+    registered = facts.cada_registered or facts.cada_referred
+    unregistered = facts.cada_registered is None
+    if registered is not None:
         add(
             Deadline(
                 "cada_opinion_due",
                 "CADA opinion due",
-                add_months(facts.cada_registered, 1),
+                add_months(registered, 1),
                 "CRPA R343-3",
                 "The CADA should have given its opinion; it often takes longer, which "
                 "does not change the dates below.",
+                estimate=unregistered,
+                note="Counted from the day of the referral: the CADA's registration, a "
+                "few days later, is not recorded yet."
+                if unregistered
+                else "",
             )
         )
-        confirmation = add_months(facts.cada_registered, 2)
+        confirmation = add_months(registered, 2)
         if final is None or final > confirmation:
             add(
                 Deadline(
@@ -295,6 +313,7 @@ def compute(facts: Facts) -> Calendar:
                     "CRPA R343-4, R343-5",
                     "Without a new decision, the refusal is final: the tribunal "
                     "administratif can be seized.",
+                    estimate=unregistered,
                 )
             )
             silence, from_silence = confirmation, True
@@ -332,6 +351,8 @@ def compute(facts: Facts) -> Calendar:
                 basis,
                 "Apply to the tribunal administratif before the end of this day.",
                 moved_from=moved,
+                # From a silence counted from an unrecorded registration.
+                estimate=unregistered and start == silence,
                 note="Two months from the final refusal, moved to the next working day "
                 "when it ends on a Saturday, a Sunday or a public holiday. Counted as a "
                 "'délai franc' it would end one day later; the earlier date is shown."

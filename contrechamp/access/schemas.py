@@ -31,9 +31,17 @@ class DeadlineOut(BaseModel):
     date: str = Field(description="YYYY-MM-DD.", examples=["2026-04-13"])
     basis: str = Field(description="The articles the date comes from.", examples=["R311-12 CRPA"])
     action: str = Field(description="What the requester can do from (or until) that date.")
-    estimate: bool = Field(description="Estimated (the date of receipt is not known).")
+    estimate: bool = Field(
+        description="Estimated (a date it is counted from is not recorded: the receipt of "
+        "the request, the CADA's registration of the referral)."
+    )
     moved_from: str | None = Field(description="The date before moving off a non-working day.")
     note: str
+    done: bool = Field(
+        default=False,
+        description="What the date asks for is done (the CADA was referred to): it is not "
+        "the next date.",
+    )
 
 
 class DeadlineNoteOut(BaseModel):

@@ -121,7 +121,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
                 (d, services.deadline_name(d), services.deadline_action(d), d is upcoming)
                 for d in calendar.deadlines
             ],
-            "deadline_notes": [(n, services.deadline_note(n)) for n in calendar.notes],
+            "deadline_notes": [(n, services.deadline_note(n), _(n.basis)) for n in calendar.notes],
             "editable": editable,
             # The display name only: never the internal user name nor the address.
             "requester_name": display_name(requester)

@@ -166,6 +166,58 @@ def test_the_next_date_to_come():
     assert calendar.next_after(D(2026, 7, 1)) is None
 
 
+def test_once_referred_to_the_cada_its_last_day_is_done_and_its_steps_are_estimated():
+    """After the requester referred the refusal to the CADA, the next date was still
+    "last day to refer to the CADA", on the page, in the feed, the e-mail reminders and
+    the CSV, and no date of the CADA's steps came until it registered the referral (a
+    new user's walk)."""
+    known = Facts(received=D(2026, 3, 12), cada_referred=D(2026, 5, 2))
+    calendar = compute(known)
+    limit = calendar.get("cada_referral_limit")
+    assert limit is not None and limit.done and limit.date == D(2026, 6, 12)
+    opinion = calendar.get("cada_opinion_due")
+    assert opinion is not None and opinion.estimate and opinion.date == D(2026, 6, 2)
+    confirmed = calendar.get("refusal_confirmed")
+    assert confirmed is not None and confirmed.estimate and confirmed.date == D(2026, 7, 2)
+    court = calendar.get("court_limit")
+    assert court is not None and court.estimate and court.date == D(2026, 9, 2)
+    assert calendar.next_after(D(2026, 6, 5)).key == "refusal_confirmed"
+    # Once the CADA registered it, its dates run from the registration, not estimated.
+    calendar = compute(Facts(**{**known.__dict__, "cada_registered": D(2026, 5, 6)}))
+    assert calendar.get("cada_opinion_due").date == D(2026, 6, 6)
+    assert not calendar.get("cada_opinion_due").estimate
+    assert not calendar.get("court_limit").estimate
+    assert calendar.get("cada_referral_limit").done
+
+
+@time_machine.travel(dt.datetime(2026, 5, 20, 10, 0), tick=False)
+def test_a_referred_request_shows_and_sends_no_referral_to_make(contributor_client):
+    from contrechamp.access.models import AccessRequest
+    from contrechamp.access.services import due_soon, next_deadline
+
+    assert contributor_client.post("/demandes/nouvelle/", DRAFT).status_code == 302
+    request = AccessRequest.objects.get()
+    contributor_client.post(
+        f"/demandes/{request.id}/envoi/",
+        {"sent_on": "2026-03-10", "channel": "post", "received_on": "2026-03-12"},
+    )
+    contributor_client.post(
+        f"/demandes/{request.id}/evenement/", {"kind": "refusal", "date": "2026-04-01"}
+    )
+    request.refresh_from_db()
+    assert next_deadline(request).key == "cada_referral_limit"
+    contributor_client.post(
+        f"/demandes/{request.id}/evenement/", {"kind": "cada_referral", "date": "2026-05-02"}
+    )
+    request.refresh_from_db()
+    assert next_deadline(request).key == "cada_opinion_due"
+    assert all(d.key != "cada_referral_limit" for _, d in due_soon(request.requester, days=60))
+    page = contributor_client.get(f"/demandes/{request.id}/").content.decode()
+    row = page.split('data-key="cada_referral_limit"', 1)[1].split("</tr>", 1)[0]
+    assert "next" not in page.split('data-key="cada_referral_limit"', 1)[0].rsplit("<tr", 1)[1]
+    assert "(fait)" in row or "(done)" in row
+
+
 def test_nothing_known_nothing_derived():
     assert compute(Facts()).deadlines == []
 
@@ -368,3 +420,18 @@ def test_a_request_without_acknowledgement_says_so_in_the_note(contributor_clien
     assert "L112-6" in notes
     # The receipt came from the sending form, not an acknowledgement event.
     assert "accusé de réception n’est enregistré" in notes or "No acknowledgement" in notes
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_the_french_pages_name_dates_and_decisions_in_french(contributor_client):
+    """The series page wrote "Last day to refer to the CADA" and the notes "CE Ass. 13
+    July 2016" on French pages (a new user's walk)."""
+    request = _timeline_to_the_cada(contributor_client)
+    page = contributor_client.get(
+        f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "13 juillet 2016" in page and "July" not in page
+    page = contributor_client.get(
+        f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "13 July 2016" in page

@@ -179,6 +179,14 @@ def test_the_refusals_of_a_series_are_referred_together(series, contributor_clie
     assert Event.objects.filter(kind="cada_referral", series=True).count() == 4
     series.refresh_from_db()
     assert series.referral_lead == marseille and series.referred_on == dt.date(2026, 4, 20)
+    # Referred: the series' next dates are the CADA's (estimated from the referral), in
+    # French, not "Last day to refer to the CADA" (a new user's walk).
+    with time_machine.travel(dt.datetime(2026, 4, 27, 10, 0), tick=False):
+        page = contributor_client.get(
+            series.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr"
+        ).content.decode()
+    assert "saisir la CADA" not in page and "Last day" not in page
+    assert "Avis de la CADA attendu" in page or "avis de la CADA" in page.lower()
 
     with time_machine.travel(dt.datetime(2026, 4, 28, 10, 0), tick=False):
         contributor_client.post(

@@ -39,7 +39,7 @@ def due_soon(
     )
     for request in with_timeline(followed):  # a fixed number of queries, not 2 per request
         for deadline in calendar(request).deadlines:
-            if on <= deadline.date <= on + dt.timedelta(days=days):
+            if not deadline.done and on <= deadline.date <= on + dt.timedelta(days=days):
                 items.append((request, deadline))
     return sorted(items, key=lambda item: item[1].date)
 

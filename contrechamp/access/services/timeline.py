@@ -145,6 +145,7 @@ def facts(request: AccessRequest, events: list[Event] | None = None) -> Facts:
         channel=request.channel,
         received=request.received_on or first("acknowledgement"),
         refused=first("refusal", "partial"),
+        cada_referred=first("cada_referral"),
         cada_registered=first("cada_ack"),
         cada_opinion=first("cada_opinion"),
         final_refusal=min(decided) if decided else None,
@@ -251,6 +252,8 @@ def with_dates(requests: Iterable[AccessRequest], on: dt.date) -> list[AccessReq
     for item in rows:
         derived = calendar(item)
         item.next = derived.next_after(on)  # type: ignore[attr-defined]
+        # In the page's language (the engine names dates in English).
+        item.next_name = deadline_name(item.next) if item.next else ""  # type: ignore[attr-defined]
         item.implicit_since = implicitly_refused_on(item, derived, on)  # type: ignore[attr-defined]
     return rows
 
