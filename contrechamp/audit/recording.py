@@ -68,6 +68,9 @@ DERIVED_UPDATES = {
         "processed_at",
         "lease_until",
         "updated_at",
+        # A file sent with a tip keeps the day it came, not the time (documents.services
+        # `_day_only_for_a_tip`): an entry holding the old value would keep the time.
+        "created_at",
     },
 }
 

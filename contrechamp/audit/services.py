@@ -164,7 +164,8 @@ def audit_record(
         ctx = replace(ctx, actor=lambda: None, origin="")
         actor_id = None
         anonymous = True
-    if target is not None and target._meta.app_label == "tips":
+    tip = _about_a_tip(target)
+    if tip:
         # Never a network next to a tip; and no actor but a reviewer acting on it.
         ctx = replace(ctx, origin="")
         if not anonymous and not _is_reviewer(actor_id if actor_id else ctx.actor()):
@@ -172,9 +173,10 @@ def audit_record(
             actor_id = None
     actor = actor_id if actor_id is not None else ctx.actor()
     when = timezone.now()
-    if anonymous or (target is not None and target._meta.app_label == "tips"):
+    if anonymous or tip:
         # The day only, as the tip itself keeps: an exact time could be matched with
-        # other traces of the sender.
+        # other traces of the sender (the worker processes a tip's file minutes after it
+        # was sent).
         when = timezone.localtime(when).replace(hour=0, minute=0, second=0, microsecond=0)
     entry = AuditEntry(
         when=when,
@@ -201,6 +203,17 @@ def audit_record(
     pk = entry.pk
     transaction.on_commit(lambda: _seal_quietly(pk), robust=True)
     return entry
+
+
+def _about_a_tip(target: models.Model | None) -> bool:
+    """A tip, or a file sent with one (a document whose origin is a tip)."""
+    if target is None:
+        return False
+    if target._meta.app_label == "tips":
+        return True
+    return (
+        target._meta.label_lower == "documents.document" and getattr(target, "origin", "") == "tip"
+    )
 
 
 def _seal_quietly(pk: int) -> None:

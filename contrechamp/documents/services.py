@@ -411,7 +411,28 @@ def _run_steps(document: Document) -> Document:
     document.status, document.error, document.processed_at = "done", "", now
     document.updated_at, document.lease_until = now, None
     document._held_lease = None  # type: ignore[attr-defined]  # released with the outcome
+    _day_only_for_a_tip(document)
     return document
+
+
+def _day_only_for_a_tip(document: Document) -> None:
+    """A file sent with a tip keeps the day it came, not the time: the tip promises its
+    sender that (its upload, its processing a few minutes later and its steps' times
+    would each tell when it was sent). Durations stay."""
+    if document.origin != "tip":
+        return
+    day = timezone.localtime(document.created_at).replace(hour=0, minute=0, second=0, microsecond=0)
+    update_derived(
+        Document.objects.filter(id=document.id),
+        created_at=day,
+        updated_at=day,
+        processed_at=day if document.processed_at else None,
+    )
+    document.created_at = document.updated_at = day
+    document.processed_at = day if document.processed_at else None
+    steps = Step.objects.filter(document_id=document.id)
+    steps.filter(started_at__isnull=False).update(started_at=day)
+    steps.filter(finished_at__isnull=False).update(finished_at=day)
 
 
 # Fields of the document the steps fill in, saved with its final status.
@@ -430,6 +451,7 @@ def _fail(document: Document, step: Step, reason: str, began: float | None = Non
         document.status, document.error = "failed", reason
         document.processed_at = timezone.now()
         document.save(update_fields=[*_FOUND, "status", "error", "processed_at", "updated_at"])
+        _day_only_for_a_tip(document)
     return document
 
 

@@ -72,13 +72,21 @@ def test_no_address_agent_or_account_is_kept_in_the_database_nor_logged(
     entries = tip_audit_entries(tip)
     assert entries, "the tip's writes are in the audit log"
     assert all(e.actor_id is None and e.origin == "" for e in entries)
-    # The day only there too (the worker's later changes carry their own time, as the
-    # document's processing does).
+    # The day only there too, the worker's processing of the file included (it came a few
+    # minutes after the tip and told its time to an administrator: a new user's walk).
+    assert {e.id for e in entries} > (from_requests & {e.id for e in entries})
     assert [
         (e.action, e.target_model, timezone.localtime(e.when).time())
         for e in entries
-        if e.id in from_requests and timezone.localtime(e.when).time() != time(0, 0)
+        if timezone.localtime(e.when).time() != time(0, 0)
     ] == []
+    # And in the file's own row and its processing steps (durations stay).
+    document.refresh_from_db()
+    times = [document.created_at, document.updated_at, document.processed_at]
+    for step in document.steps.all():
+        times += [t for t in (step.started_at, step.finished_at) if t is not None]
+        assert step.duration_ms is not None
+    assert {timezone.localtime(t).time() for t in times} == {time(0, 0)}
     assert not AuditEntry.objects.filter(actor_id=contributor.id, target_app="tips").exists()
     # Nor in clear, nor normalised, is the receipt code anywhere.
     assert code not in dump and receipt_normalise(code) not in dump
