@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,7 +11,37 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from contrechamp.accounts.models import Profile
 from contrechamp.accounts.services import account_mail_send, user_never_confirmed
+from contrechamp.lib.text import unaccent
+
+# Names that would pass for the site or its staff.
+_RESERVED_NAMES = frozenset(
+    """contrechamp equipecontrechamp moderation moderateur moderatrice administrateur
+    administratrice administrator admin reviewer relecteur relectrice""".split()
+)
+
+
+def name_key(name: str) -> str:
+    """What two display names share when a reader would take one for the other: case,
+    accents, compatibility forms, spaces and punctuation aside ("Alice W." and "alice
+    w")."""
+    folded = unaccent(unicodedata.normalize("NFKC", name).casefold())
+    return "".join(c for c in folded if c.isalnum())
+
+
+def _check_name_free(name: str, user_id: int | None = None) -> None:
+    """Refuse a display name another account shows, or one that passes for the site's
+    staff: a contributor could sign proposals with another's name (a new user's walk)."""
+    key = name_key(name)
+    if key in _RESERVED_NAMES:
+        raise forms.ValidationError(_("This display name is reserved; choose another."))
+    # Accounts in use: a sign-up never confirmed reserves nothing (it is purged).
+    others = Profile.objects.exclude(public_name="").filter(user__is_active=True)
+    if user_id is not None:
+        others = others.exclude(user_id=user_id)
+    if any(name_key(other) == key for other in others.values_list("public_name", flat=True)):
+        raise forms.ValidationError(_("Another account shows this display name; choose another."))
 
 
 def _clean_public_name(value: str) -> str:
@@ -56,6 +87,11 @@ class SignupForm(forms.Form):
     public_name = PublicNameField()
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
 
+    def clean_public_name(self) -> str:
+        name: str = self.cleaned_data["public_name"]
+        _check_name_free(name)
+        return name
+
     def clean(self) -> dict:
         data = super().clean() or {}
         # The password is judged against the address and the display name, the same way
@@ -69,10 +105,16 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.Form):
     public_name = PublicNameField()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         # Three forms share the account page: ids of their own, field names unchanged.
         kwargs.setdefault("auto_id", "profile_%s")
+        self.user = user
         super().__init__(*args, **kwargs)
+
+    def clean_public_name(self) -> str:
+        name: str = self.cleaned_data["public_name"]
+        _check_name_free(name, self.user.id if self.user is not None else None)
+        return name
 
 
 class EmailChangeForm(forms.Form):

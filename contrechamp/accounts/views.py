@@ -119,7 +119,7 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "profile":
-            profile_form = ProfileForm(request.POST)
+            profile_form = ProfileForm(request.POST, user=user)
             if profile_form.is_valid():
                 services.profile_update(user=user, **profile_form.cleaned_data)
                 messages.success(request, _("Your display name is saved."))

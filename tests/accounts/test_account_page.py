@@ -49,6 +49,39 @@ def test_the_display_name_changes_and_refuses_an_address(client, contributor):
     assert contributor.profile.public_name == "Corbeau"
 
 
+def test_a_display_name_another_account_shows_is_refused(client, contributor, other_contributor):
+    """A contributor took another's display name ("Alice W"), and the moderation pages
+    then showed it for both (a new user's walk). A name another account shows, whatever
+    its case, accents or spaces, is refused, at sign-up too, and so are the site's and
+    its staff's names; one's own name may be saved again."""
+    from contrechamp.accounts.services import profile_update
+
+    profile_update(user=other_contributor, public_name="Alice W.")
+    client.force_login(contributor)
+    for taken in ("Alice W.", "alice w", "ALICE  W", "Àlice W", "Modération", "Contrechamp"):
+        response = client.post("/compte/", {"action": "profile", "public_name": taken})
+        assert response.status_code == 400, taken
+    contributor.profile.refresh_from_db()
+    assert contributor.profile.public_name != "Alice W."
+    assert (
+        client.post("/compte/", {"action": "profile", "public_name": "Corbeau"}).status_code == 302
+    )
+    assert (
+        client.post("/compte/", {"action": "profile", "public_name": "Corbeau"}).status_code == 302
+    )
+    client.logout()
+    response = client.post(
+        "/compte/inscription/",
+        {
+            "email": "new@example.org",
+            "public_name": "corbeau",
+            "password": "un mot de passe long 42",
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert not User.objects.filter(email="new@example.org").exists()
+
+
 def test_the_address_changes_only_through_a_link_sent_to_it(client, contributor):
     client.force_login(contributor)
     response = client.post(
