@@ -39,6 +39,7 @@ Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distin
     "request_post": (
         "Demande de communication de documents administratifs — {{ request.title }}",
         """{{ requester }}
+{{ requester_address }}
 
 {{ body.name }}
 {{ body.address }}
@@ -89,7 +90,7 @@ Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distin
         """Commission d'accès aux documents administratifs
 TSA 50730 — 75334 Paris Cedex 07 — cada@cada.fr
 
-Demandeur : {{ requester }}
+Demandeur : {{ requester }}, {{ requester_address_line }}
 Administration mise en cause : {{ body.name }}{% if body.address %}, {{ body.address }}{% endif %}
 {% if body.email %}Adresse électronique de l'administration : {{ body.email }}
 {% endif %}
@@ -139,7 +140,7 @@ Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distin
         """Commission d'accès aux documents administratifs
 TSA 50730 — 75334 Paris Cedex 07 — cada@cada.fr
 
-Demandeur : {{ requester }}
+Demandeur : {{ requester }}, {{ requester_address_line }}
 Objet de la série : {{ request.title }}
 Nombre de demandes de la série : {{ series|length }}
 

@@ -78,6 +78,9 @@ def account_export(*, user: User) -> dict[str, Any]:
             "trust": getattr(profile, "trust", ""),
             "accepted_changes": getattr(profile, "accepted_changes", 0),
             "email_confirmed_at": getattr(profile, "email_confirmed_at", None),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "postal_address": getattr(profile, "postal_address", ""),
         },
     }
     for model, field_name, _many in user_relations():

@@ -117,6 +117,26 @@ class ProfileForm(forms.Form):
         return name
 
 
+class LetterIdentityForm(forms.Form):
+    """The name and address one's letters to administrations are signed with: the law
+    asks a requester for neither, but the CADA answers a referral by post and an
+    administration may send the documents there."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    postal_address = forms.CharField(
+        label=_("Postal address"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Never shown: only written in the letters you draft here."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "letters_%s")
+        super().__init__(*args, **kwargs)
+
+
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(label=_("New e-mail address"))
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)

@@ -42,6 +42,9 @@ class Profile(models.Model):
     # A deleted account stays as an anonymous row so that its public contributions keep
     # their history, shown as "former contributor"; everything personal is wiped.
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    # Private: the sender's address of one's letters to administrations and the CADA
+    # (with the user's first and last names), never shown on a page.
+    postal_address = models.TextField(_("postal address"), max_length=500, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

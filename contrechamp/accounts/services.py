@@ -209,6 +209,22 @@ def profile_update(*, user: User, public_name: str) -> None:
     Profile.objects.update_or_create(user=user, defaults={"public_name": public_name})
 
 
+def letter_identity_update(
+    *, user: User, first_name: str, last_name: str, postal_address: str
+) -> None:
+    """The name and address one's letters are signed with (private)."""
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    Profile.objects.update_or_create(user=user, defaults={"postal_address": postal_address})
+
+
+def letter_identity(user: User) -> tuple[str, str]:
+    """The name and postal address to sign a letter with, or "" for each one not given
+    (never the internal user name: it is no one's name)."""
+    profile = getattr(user, "profile", None)
+    return user.get_full_name().strip(), (getattr(profile, "postal_address", "") or "").strip()
+
+
 # What happens to rows of other apps when their author deletes their account is decided
 # by each relation's on_delete: CASCADE rows are personal (memberships, feeds, reminders)
 # and go; SET_NULL and PROTECT rows are contributions (revisions, documents, requests) and
@@ -257,6 +273,7 @@ def account_delete(*, user: User) -> None:
         user=user,
         defaults={
             "public_name": "",
+            "postal_address": "",
             "role": "contributor",
             "trust": "untrusted",
             "deleted_at": timezone.now(),

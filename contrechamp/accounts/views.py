@@ -22,6 +22,7 @@ from contrechamp.accounts import export, services
 from contrechamp.accounts.forms import (
     AccountDeleteForm,
     EmailChangeForm,
+    LetterIdentityForm,
     ProfileForm,
     ResetForm,
     SignupForm,
@@ -113,6 +114,13 @@ password_reset_confirm = ResetConfirmView.as_view(
 def account(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     profile_form = ProfileForm(initial={"public_name": getattr(user.profile, "public_name", "")})
+    letters_form = LetterIdentityForm(
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "postal_address": getattr(user.profile, "postal_address", ""),
+        }
+    )
     email_form = EmailChangeForm(user=user)
     delete_form = AccountDeleteForm(user=user)
     status = 200
@@ -123,6 +131,12 @@ def account(request: HttpRequest) -> HttpResponse:
             if profile_form.is_valid():
                 services.profile_update(user=user, **profile_form.cleaned_data)
                 messages.success(request, _("Your display name is saved."))
+                return redirect("account")
+        elif action == "letters":
+            letters_form = LetterIdentityForm(request.POST)
+            if letters_form.is_valid():
+                services.letter_identity_update(user=user, **letters_form.cleaned_data)
+                messages.success(request, _("The name and address of your letters are saved."))
                 return redirect("account")
         elif action == "email":
             email_form = EmailChangeForm(request.POST, user=user)
@@ -150,6 +164,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "accounts/account.html",
         {
             "profile_form": profile_form,
+            "letters_form": letters_form,
             "email_form": email_form,
             "delete_form": delete_form,
             "public_name": display_name(user),

@@ -268,3 +268,58 @@ def test_a_request_about_a_deployment_starts_from_its_page(contributor_client, c
     assert detail["deployments"] == [deployment.slug]
     # The API carries the legal notes that qualify the dates, as the request page does.
     assert "silence_mentions" in {note["key"] for note in detail["deadline_notes"]}
+
+
+@time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False)
+def test_letters_are_signed_with_the_name_and_address_given_never_the_user_name(
+    drafted, contributor_client, contributor
+):
+    """Every letter, the CADA referral included, was signed with the internal user name
+    ("camille", or "u8591d5c5c069" for one who signed up), which is no one's name and the
+    help says is never shown (a new user's walk). A letter is now signed with the name
+    and address given on the account page, private; without them, blanks to fill in."""
+    import io
+
+    import pymupdf
+
+    assert "camille" not in drafted.letter and "[Prénom et nom]" in drafted.letter
+    contributor_client.post(
+        f"/demandes/{drafted.id}/envoi/",
+        {"sent_on": "2026-03-10", "channel": "post", "received_on": "2026-03-12"},
+    )
+    letter = contributor_client.get(f"/demandes/{drafted.id}/courrier/cada_referral/")
+    text = letter.content.decode()
+    assert "camille" not in text and "Demandeur : [Prénom et nom], [Adresse postale]" in text
+    response = contributor_client.post(
+        "/compte/",
+        {
+            "action": "letters",
+            "first_name": "Camille",
+            "last_name": "Martin",
+            "postal_address": "3 rue des Lilas\n42000 Saint-Étienne",
+        },
+    )
+    assert response.status_code == 302
+    text = contributor_client.get(f"/demandes/{drafted.id}/courrier/cada_referral/").content
+    assert "Demandeur : Camille Martin, 3 rue des Lilas, 42000 Saint-Étienne" in text.decode()
+    post = contributor_client.get(f"/demandes/{drafted.id}/courrier/after_opinion/")
+    if post.status_code == 200:
+        assert "Camille Martin" in post.content.decode()
+    pdf = contributor_client.get(f"/demandes/{drafted.id}/saisine.pdf")
+    if pdf.status_code == 200:
+        with pymupdf.open(stream=io.BytesIO(pdf.content), filetype="pdf") as document:
+            pages = "".join(page.get_text() for page in document)
+        assert "Camille Martin" in pages and "camille" not in pages.replace("Camille", "")
+    # Private: not on the request's public page, in the export, gone with the account.
+    contributor_client.logout()
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent")
+    public = contributor_client.get(f"/demandes/{drafted.id}/").content.decode()
+    assert "Lilas" not in public and "Martin" not in public
+    contributor_client.force_login(contributor)
+    exported = contributor_client.get("/compte/mes-donnees.json").json()
+    assert exported["account"]["postal_address"].startswith("3 rue des Lilas")
+    from contrechamp.accounts.services import account_delete
+
+    account_delete(user=contributor)
+    contributor.refresh_from_db()
+    assert contributor.profile.postal_address == "" and contributor.last_name == ""

@@ -12,6 +12,7 @@ from contrechamp.access.deadlines import compute
 from contrechamp.access.models import AccessRequest, Event
 from contrechamp.access.services.series import awaits_referral, series_rows
 from contrechamp.access.services.timeline import facts, receipt_date
+from contrechamp.accounts.services import letter_identity
 
 
 def letter(request: AccessRequest, kind: str, events: list[Event] | None = None) -> tuple[str, str]:
@@ -25,13 +26,18 @@ def letter(request: AccessRequest, kind: str, events: list[Event] | None = None)
         return deadline.date if deadline else None
 
     received = receipt_date(known, derived)
-    requester = request.requester
-    name = requester.get_full_name() or requester.get_username()
+    # The name and address the requester gave for their letters; else a blank to fill in,
+    # never the internal user name (the CADA and the administration read these letters).
+    name, address = letter_identity(request.requester) if request.requester else ("", "")
     context: dict[str, object] = {
         "request": request,
         "body": request.body,
         "asked": request.asked(),
-        "requester": name,
+        "requester": name or "[Prénom et nom]",
+        "requester_address": address or "[Adresse postale]",
+        "requester_address_line": ", ".join(
+            line.strip() for line in (address or "[Adresse postale]").splitlines() if line.strip()
+        ),
         "received": received,
         "received_estimated": known.received is None,
         "refused": known.refused,
