@@ -34,6 +34,9 @@ USUAL_DOCUMENTS = [
 ]
 
 
+MANY_DRAFTS = 20
+
+
 class RequestForm(forms.Form):
     communes = forms.CharField(
         label=_("Communes"),
@@ -64,7 +67,7 @@ class RequestForm(forms.Form):
     )
     new_body = forms.CharField(label=_("Or a new body: its name"), max_length=300, required=False)
     new_body_kind = forms.ChoiceField(
-        label=_("Kind of body"), choices=PublicBody.KINDS, initial="prefecture", required=False
+        label=_("Kind of body"), choices=[("", "—"), *PublicBody.KINDS], required=False
     )
     new_body_email = forms.EmailField(label=_("Its e-mail address"), required=False)
     deployments = forms.CharField(
@@ -87,6 +90,15 @@ class RequestForm(forms.Form):
     )
     channel = forms.ChoiceField(label=_("Sent by"), choices=AccessRequest.CHANNELS, initial="email")
     show_requester = forms.BooleanField(label=_("Show my name on the public page"), required=False)
+    # A series of more than MANY_DRAFTS drafts is made once its author confirms it (every
+    # commune of the Corse-du-Sud made 124 drafts in one click: a new user's walk).
+    # One per form shown: the same form sent twice makes its drafts once.
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    confirm_many = forms.BooleanField(
+        label=_("Yes, draft one request per body"),
+        required=False,
+        help_text=_("Asked when a series makes more than 20 drafts."),
+    )
 
     def clean_communes(self) -> list[Commune]:
         # Bare codes may also be separated by spaces: "42218 13055".
@@ -150,6 +162,17 @@ class RequestForm(forms.Form):
             self.add_error(None, _("Choose the body the request goes to."))
         communes = data.get("communes", []) + data.get("department", [])
         data["all_communes"] = list({c.code: c for c in communes}.values())
+        drafts = (
+            len(data["all_communes"])
+            + len(data.get("bodies") or [])
+            + bool(data.get("new_body", "").strip())
+        )
+        if drafts > MANY_DRAFTS and not data.get("confirm_many"):
+            self.add_error(
+                "confirm_many",
+                _("This makes %(n)d drafts, one per body: tick the box to confirm.")
+                % {"n": drafts},
+            )
         with translation.override("fr"):  # the letter is French whatever the page's language
             lines = [str(USUAL_DOCUMENTS[int(i)]) for i in data.get("usual") or []]
         lines += [line for line in data.get("documents_asked", "").splitlines() if line.strip()]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import secrets
 
 from django import forms
 from django.contrib import messages
@@ -157,13 +158,26 @@ def _private_file(data: bytes, content_type: str, filename: str) -> HttpResponse
     return response
 
 
+# The drafting forms already sent in this session (their token, the draft's address).
+DRAFTED_KEY = "access_drafted"
+
+
 @login_required
 def request_create(request: HttpRequest) -> HttpResponse:
     if not permissions.may_draft_requests(request.user):
         raise PermissionDenied
-    form = RequestForm(request.POST or None, initial=request_initial(request.GET))
+    form = RequestForm(
+        request.POST or None,
+        initial={**request_initial(request.GET), "token": secrets.token_urlsafe(16)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # The same form sent twice (a double click, a reload): the drafts of the first.
+        token = data.get("token", "")
+        drafted_before = request.session.get(DRAFTED_KEY, {}).get(token) if token else None
+        if drafted_before:
+            messages.info(request, _("This request was just drafted: here it is."))
+            return redirect(drafted_before)
         new_body = None
         if data.get("new_body", "").strip():
             new_body = {
@@ -190,10 +204,44 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, _("%d requests drafted, one per body.") % drafted.requests.count()
                 )
+            if token:
+                remembered = dict(list(request.session.get(DRAFTED_KEY, {}).items())[-19:])
+                remembered[token] = drafted.get_absolute_url()
+                request.session[DRAFTED_KEY] = remembered
             return redirect(drafted)
     return render(
         request, "access/request_form.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@require_POST
+def request_delete(request: HttpRequest, request_id: int) -> HttpResponse:
+    """A draft, deleted by whoever may edit it: nothing was sent, nothing is lost (a
+    mistaken draft stayed for good: a new user's walk). A sent request is not deleted: its
+    timeline is the record of what the administration was asked."""
+    access_request = _editable(request, request_id)
+    if access_request.status != "draft":
+        raise PermissionDenied
+    series = access_request.series
+    services.request_delete(request=access_request)
+    messages.success(request, _("The draft is deleted."))
+    if series is not None and series.requests.exists():
+        return redirect(series)
+    return redirect("request-list")
+
+
+@require_POST
+def series_delete(request: HttpRequest, series_id: int) -> HttpResponse:
+    """Every draft of a series, deleted at once; requests already sent stay."""
+    series = _series(request, series_id, edit=True)
+    drafts = [r for r in series.requests.all() if r.status == "draft"]
+    for draft in drafts:
+        if permissions.may_edit_request(request.user, draft):
+            services.request_delete(request=draft)
+    messages.success(request, _("The drafts of the series are deleted."))
+    if series.requests.exists():
+        return redirect(series)
+    return redirect("request-list")
 
 
 @require_POST

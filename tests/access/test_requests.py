@@ -3,11 +3,13 @@ file answers into the library, get reminded; the public side, API and CSV."""
 
 import datetime as dt
 import json
+import re
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from contrechamp.access.models import (
     AccessRequest,
@@ -323,3 +325,49 @@ def test_letters_are_signed_with_the_name_and_address_given_never_the_user_name(
     account_delete(user=contributor)
     contributor.refresh_from_db()
     assert contributor.profile.postal_address == "" and contributor.last_name == ""
+
+
+def test_a_draft_is_deleted_and_a_double_click_drafts_once(contributor_client, other_contributor):
+    """A draft could be neither edited nor deleted, a double click on "Draft" made two
+    drafts, and every commune of a department made 124 drafts in one click (a new user's
+    walk). A draft is deleted by its author; the same form sent again within a minute
+    opens the first draft; a series of more than 20 drafts asks to be confirmed."""
+    from contrechamp.access.models import RequestSeries
+
+    page = contributor_client.get("/demandes/nouvelle/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    assert (
+        contributor_client.post("/demandes/nouvelle/", {**DRAFT, "token": token}).status_code == 302
+    )
+    response = contributor_client.post("/demandes/nouvelle/", {**DRAFT, "token": token})
+    assert response.status_code == 302 and AccessRequest.objects.count() == 1
+    drafted = AccessRequest.objects.get()
+    assert response["Location"] == drafted.get_absolute_url()
+    # Not by another contributor, nor once sent.
+    other = Client()
+    other.force_login(other_contributor)
+    assert other.post(f"/demandes/{drafted.id}/supprimer/").status_code == 404
+    assert contributor_client.get(f"/demandes/{drafted.id}/supprimer/").status_code == 405
+    page = contributor_client.get(f"/demandes/{drafted.id}/").content.decode()
+    assert f'action="/demandes/{drafted.id}/supprimer/"' in page
+    response = contributor_client.post(f"/demandes/{drafted.id}/supprimer/")
+    assert response.status_code == 302 and not AccessRequest.objects.exists()
+    # A department: confirmed, or nothing is drafted.
+    many = {**DRAFT, "communes": "", "department": "2A", "title": "Caméras en Corse-du-Sud"}
+    response = contributor_client.post("/demandes/nouvelle/", many)
+    assert response.status_code == 400 and not AccessRequest.objects.exists()
+    assert "124" in response.content.decode()
+    response = contributor_client.post("/demandes/nouvelle/", {**many, "confirm_many": "on"})
+    assert response.status_code == 302 and AccessRequest.objects.count() == 124
+    series = RequestSeries.objects.get()
+    sent = series.requests.order_by("id").first()
+    AccessRequest.objects.filter(id=sent.id).update(status="sent", sent_on=dt.date(2026, 3, 2))
+    assert contributor_client.post(f"/demandes/{sent.id}/supprimer/").status_code == 403
+    response = contributor_client.post(f"/demandes/series/{series.id}/supprimer/")
+    assert response.status_code == 302
+    assert list(AccessRequest.objects.values_list("id", flat=True)) == [sent.id]
+    # The errors are said once.
+    page = contributor_client.post(
+        "/demandes/nouvelle/", {"title": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert page.count("Choose the body the request goes to.") == 1

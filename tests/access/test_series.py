@@ -71,6 +71,10 @@ def test_a_body_that_does_not_exist_is_refused_and_nothing_is_made(contributor_c
 
 def test_a_series_to_every_commune_of_a_department(contributor_client):
     response = contributor_client.post("/demandes/nouvelle/", {**DRAFT, "department": "972"})
+    assert response.status_code == 400  # 34 drafts: confirmed first
+    response = contributor_client.post(
+        "/demandes/nouvelle/", {**DRAFT, "department": "972", "confirm_many": "on"}
+    )
     assert response.status_code == 302
     series = RequestSeries.objects.get()
     assert series.requests.count() == 34  # the communes of Martinique

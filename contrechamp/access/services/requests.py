@@ -126,6 +126,18 @@ def requests_draft(
         return series_create(bodies=bodies, requester=requester, title=title, **fields)
 
 
+def request_delete(*, request: AccessRequest) -> None:
+    """Delete a draft (never a request sent: its timeline is the record of what was
+    asked); a series left without requests goes with it."""
+    if request.status != "draft" or request.sent_on is not None:
+        raise ValidationError(_("Only a draft can be deleted."))
+    with transaction.atomic():
+        series = request.series
+        request.delete()
+        if series is not None and not series.requests.exists():
+            series.delete()
+
+
 def request_send(
     *,
     request: AccessRequest,
