@@ -225,7 +225,9 @@ class EventForm(forms.Form):
         required=False,
         widget=forms.Select(choices=[("unknown", "—"), ("true", _("yes")), ("false", _("no"))]),
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea({"rows": 2})
+    )
 
     def clean_date(self) -> dt.date | None:
         return _not_future(self.cleaned_data["date"])

@@ -446,7 +446,7 @@ def worklist_suggestions(
     """What the group's places call for, as `user` may see it: requests whose legal
     date is near or passed (and the user's own drafts there, to send), documents with
     suggestions or redactions awaiting review (only for whoever may review them).
-    Candidates of the automated watch will come here once it exists."""
+    The procurement watch's candidates are reviewed on its own page."""
     if not permissions.may_read_worklist(user, group):
         raise PermissionDenied
     on = on or access_services.today()

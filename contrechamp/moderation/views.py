@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from contrechamp.accounts.models import Profile, display_name
@@ -307,7 +307,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if done:
         messages.success(
             request,
-            (_("%d changes accepted.") if action == "accept" else _("%d changes rejected.")) % done,
+            (
+                ngettext("%d change accepted.", "%d changes accepted.", done)
+                if action == "accept"
+                else ngettext("%d change rejected.", "%d changes rejected.", done)
+            )
+            % done,
         )
     if failed:
         messages.warning(request, _("Left pending: %s") % "; ".join(failed))

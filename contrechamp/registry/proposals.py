@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from contrechamp.accounts.trust import accepted_change_count
 from contrechamp.audit.services import audit_record
+from contrechamp.lib.typography import quoted
 from contrechamp.registry.models import (
     CameraCount,
     Deployment,
@@ -402,12 +403,25 @@ def proposal_reject(*, proposal: Proposal, reviewer: User, reason: str) -> Propo
     audit_record("proposal_rejected", target=proposal, details=_audit_details(proposal, False))
     author = proposal.author
     if author is not None and author.email:
+        # What was proposed, by its title, not "deployment #21" (a new user's walk).
+        target = proposal_object(proposal)
+        title = str(
+            proposal.data.get("title")
+            or proposal.data.get("name")
+            or getattr(target, "title", "")
+            or getattr(target, "name", "")
+        )
+        what = (
+            f"{proposal.get_action_display()} {proposal.get_target_display()} — {quoted(title)}"
+            if title
+            else str(proposal)
+        )
         subject = _("Your proposed change was not accepted")
         body = _(
             "A reviewer did not accept your proposal (%(what)s).\n\nReason:\n%(reason)s\n\n"
             "Your proposals: %(url)s"
         ) % {
-            "what": str(proposal),
+            "what": what,
             "reason": reason,
             "url": settings.SITE_URL.rstrip("/") + "/moderation/mes-propositions/",
         }

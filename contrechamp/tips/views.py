@@ -7,6 +7,7 @@ by someone logged in is as anonymous as any other. They are never cached.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -171,6 +172,9 @@ def tip_reply_view(request: HttpRequest, tip_id: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         tip_reply(tip=tip, text=form.cleaned_data["text"], reviewer=request.user)  # type: ignore[arg-type]
+    else:
+        # A reply too long or empty was dropped without a word (a new user's walk).
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     tip.refresh_from_db()
     return redirect(f"{_queue_url()}?status={tip.status}#tip-{tip.id}")
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -371,3 +372,52 @@ def test_a_draft_is_deleted_and_a_double_click_drafts_once(contributor_client, o
         "/demandes/nouvelle/", {"title": "x"}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert page.count("Choose the body the request goes to.") == 1
+
+
+@pytest.mark.parametrize(
+    "commune, name",
+    [
+        ("Ajaccio", "Mairie d'Ajaccio"),
+        ("Évisa", "Mairie d'Évisa"),
+        ("Yerres", "Mairie d'Yerres"),
+        ("Le Havre", "Mairie du Havre"),
+        ("Les Mureaux", "Mairie des Mureaux"),
+        ("La Rochelle", "Mairie de La Rochelle"),
+        ("L'Haÿ-les-Roses", "Mairie de L'Haÿ-les-Roses"),
+        ("Saint-Étienne", "Mairie de Saint-Étienne"),
+        ("Hautmont", "Mairie de Hautmont"),
+    ],
+)
+def test_a_town_hall_is_named_as_french_writes_it(commune, name):
+    """ "Mairie de Ajaccio", "Mairie de Le Havre" went into letters (a new user's walk)."""
+    from contrechamp.access.services.bodies import town_hall_name
+
+    assert town_hall_name(commune) == name
+
+
+def test_a_request_to_ajaccio_is_addressed_to_the_mairie_d_ajaccio(contributor_client):
+    response = contributor_client.post("/demandes/nouvelle/", {**DRAFT, "communes": "2A004"})
+    assert response.status_code == 302
+    drafted = AccessRequest.objects.get()
+    assert drafted.body.name == "Mairie d'Ajaccio"
+
+
+def test_an_event_note_is_bounded_and_a_long_word_wraps(drafted, contributor_client):
+    """A note of 20,000 characters without a space widened the public page to 228,000
+    pixels (a new user's walk): notes are bounded, and a long word wraps."""
+    contributor_client.post(
+        f"/demandes/{drafted.id}/envoi/",
+        {"sent_on": "2026-03-10", "channel": "post", "received_on": "2026-03-12"},
+    )
+    response = contributor_client.post(
+        f"/demandes/{drafted.id}/evenement/",
+        {"kind": "acknowledgement", "date": "2026-03-12", "note": "x" * 2001},
+    )
+    assert not Event.objects.filter(kind="acknowledgement").exists()
+    response = contributor_client.post(
+        f"/demandes/{drafted.id}/evenement/",
+        {"kind": "acknowledgement", "date": "2026-03-12", "note": "x" * 2000},
+    )
+    assert response.status_code == 302 and Event.objects.filter(kind="acknowledgement").exists()
+    css = (settings.BASE_DIR / "contrechamp/static/css/site.css").read_text()
+    assert re.search(r"ol\.timeline li[^{]*\{[^}]*overflow-wrap: anywhere", css)

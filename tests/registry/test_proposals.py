@@ -305,6 +305,8 @@ def test_a_rejection_needs_a_reason_which_the_author_reads_and_receives(
     assert proposal.state == "rejected" and proposal.reason == reason
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["noa@example.org"]
     assert reason in mail.outbox[0].body
+    # The change is named by its title, not "deployment #21" (a new user's walk).
+    assert draft.title in mail.outbox[0].body and f"#{draft.id}" not in mail.outbox[0].body
     draft.refresh_from_db()
     assert not draft.is_published
     login(client, newcomer)

@@ -93,3 +93,25 @@ def test_the_moderation_queue_links_to_the_tips_with_their_count_and_no_public_p
     for visitor in (client, contributor_client):
         for url in ("/", reverse("document-list"), reverse("tip-create")):
             assert reverse("tip-queue") not in visitor.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reply_shows_the_reviewers_display_name_and_a_refused_one_says_why(client, reviewer):
+    """The queue named the reviewer of a reply by their internal user name, and a reply
+    over the length allowed was dropped without a word (a new user's walk)."""
+    from contrechamp.accounts.services import profile_update
+    from contrechamp.tips.forms import MAX_TEXT
+
+    profile_update(user=reviewer, public_name="Relectrice Plume")
+    send(client)
+    tip = Tip.objects.get()
+    staff = type(client)()
+    staff.force_login(reviewer)
+    staff.post(reverse("tip-reply", args=[tip.id]), {"text": "Merci."})
+    page = staff.get(reverse("tip-queue") + "?status=handling").content.decode()
+    assert "Relectrice Plume" in page and f"({reviewer.get_username()})" not in page
+    response = staff.post(
+        reverse("tip-reply", args=[tip.id]), {"text": "x" * (MAX_TEXT + 1)}, follow=True
+    )
+    assert tip.messages.count() == 1
+    assert str(MAX_TEXT) in response.content.decode().replace("\u202f", "").replace(" ", "")

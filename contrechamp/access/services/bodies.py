@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from contrechamp.access.models import DirectoryEntry, PublicBody
-from contrechamp.lib.text import name_key, name_key_prefixes
+from contrechamp.lib.text import name_key, name_key_prefixes, unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 
 # What a reference names: a place of the dataset, or a body added by hand.
@@ -56,9 +56,20 @@ def bodies_for_communes(communes: list[Commune]) -> list[PublicBody]:
     return [known[c.id] for c in communes]
 
 
+def town_hall_name(commune: str) -> str:
+    """ "Mairie d'Ajaccio", "Mairie du Havre", "Mairie des Mureaux", "Mairie de La
+    Rochelle": the name the letters give the town hall ("Mairie de Ajaccio" went into
+    letters: a new user's walk). An h is left as it is written ("Mairie de Hautmont")."""
+    for article, joined in (("Le ", "du "), ("Les ", "des ")):
+        if commune.startswith(article):
+            return f"Mairie {joined}{commune[len(article) :]}"
+    first = unaccent(commune[:1]).lower()
+    return f"Mairie d'{commune}" if first in "aeiouy" else f"Mairie de {commune}"
+
+
 def _body_name(kind: str, place: Place) -> str:
     if kind == "commune":
-        return f"Mairie de {place.name}"
+        return town_hall_name(place.name)
     if kind == "department":
         return f"Conseil départemental ({place.name})"
     if kind == "prefecture":
