@@ -232,4 +232,5 @@ urlpatterns = [
 ]
 
 # A database that went away answers 503 with Retry-After, any other error the usual 500.
+handler403 = "contrechamp.ops.errors.permission_denied"
 handler500 = "contrechamp.ops.errors.server_error"

@@ -139,3 +139,16 @@ def test_a_forged_proto_header_counts_for_nothing_when_no_proxy_is_declared(clie
     response = log_in(client, https=False, HTTP_X_FORWARDED_PROTO="https")
     assert cookie_flags(response)["sessionid"] is False
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_a_visitor_opening_a_page_for_a_role_is_asked_to_log_in(client, contributor, db):
+    """A visitor opening the watch or a request's private file was told their account
+    lacks a role, while the moderation pages sent them to log in (a new user's walk).
+    Every such page now sends a visitor to log in and back; a logged-in user without the
+    role, a form sent, and the API still get their 403."""
+    response = client.get("/veille/?page=2")
+    assert response.status_code == 302
+    assert response["Location"] == "/compte/login/?next=/veille/%3Fpage%3D2"
+    assert client.post("/veille/").status_code in (403, 405)
+    client.force_login(contributor)
+    assert client.get("/veille/").status_code == 403

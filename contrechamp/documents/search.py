@@ -556,7 +556,7 @@ def _database_search(
     *,
     every: bool,
     exact: bool = False,
-    excluded: list[list[str]],
+    excluded: list[list[str]] | None = None,
     group: int | None,
     viewer: Viewer,
     filters: SearchFilters,
@@ -851,7 +851,7 @@ class _Tantivy:
         *,
         every: bool,
         exact: bool = False,
-        excluded: list[list[str]],
+        excluded: list[list[str]] | None = None,
         group: int | None,
         viewer: Viewer,
         filters: SearchFilters,
@@ -891,7 +891,7 @@ class _Tantivy:
                 + boost
             )
         must = [(Occur.Must, words_query)]
-        for unwanted_words in excluded:
+        for unwanted_words in excluded or []:
             joined = " ".join(unwanted_words)
             unwanted = self.index.parse_query(
                 joined if len(unwanted_words) == 1 else f'"{joined}"', fields

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape
@@ -25,6 +26,22 @@ def is_outage(exception: BaseException | None) -> bool:
     if connections["default"].vendor == "sqlite":
         return any(text in str(exception).lower() for text in SQLITE_OUTAGES)
     return True  # PostgreSQL: connection lost or refused, server shutting down
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """`handler403`. A visitor not logged in who opens a page for some role (the watch, a
+    request's private file) is sent to the log-in page and back, as the moderation pages
+    do, rather than told their account lacks a role they have no account for. A logged-in
+    user, a form sent, or the API get the 403."""
+    user = getattr(request, "user", None)
+    if (
+        request.method in ("GET", "HEAD")
+        and user is not None
+        and not user.is_authenticated
+        and not request.path.startswith("/api/")
+    ):
+        return redirect_to_login(request.get_full_path())
+    return defaults.permission_denied(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -20,9 +20,10 @@ def console():
     handler.setStream(previous)
 
 
-def test_a_refused_request_is_one_line_without_a_traceback(client, db, console):
+def test_a_refused_request_is_one_line_without_a_traceback(client, contributor, console):
     """Every 403 wrote Django's whole traceback of PermissionDenied (the twenty-first
     session's walk saw them fill the worker's console)."""
+    client.force_login(contributor)
     assert client.get("/veille/").status_code == 403
     assert client.get("/documents/999999/").status_code == 404
     log = console.getvalue()
