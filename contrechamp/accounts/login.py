@@ -43,7 +43,37 @@ class LoginForm(AuthenticationForm):
 
     def get_invalid_login_error(self) -> forms.ValidationError:
         seconds = locked_seconds(self)
-        return _lock_error(seconds) if seconds else super().get_invalid_login_error()
+        if seconds:
+            return _lock_error(seconds)
+        if self._unconfirmed_with_the_right_password():
+            return forms.ValidationError(
+                _(
+                    "Confirm your e-mail address first: follow the link we sent you. "
+                    "“Forgotten your password?” sends a new one."
+                ),
+                code="unconfirmed",
+            )
+        return super().get_invalid_login_error()
+
+    def _unconfirmed_with_the_right_password(self) -> bool:
+        """An account whose sign-up was never confirmed, and the right password: it was
+        told its password was wrong (a new user's walk). Only with the right password,
+        so that it tells no one else whether the account exists."""
+        from django.contrib.auth import get_user_model
+
+        from contrechamp.accounts.services import user_never_confirmed
+
+        login = (self.data.get("username") or "").strip()
+        password = self.data.get("password") or ""
+        if not login or not password:
+            return False
+        users = get_user_model()._default_manager
+        found = list(
+            users.filter(email__iexact=login)[:2] if "@" in login else users.filter(username=login)
+        )
+        return (
+            len(found) == 1 and user_never_confirmed(found[0]) and found[0].check_password(password)
+        )
 
 
 class AdminLoginForm(AdminAuthenticationForm):

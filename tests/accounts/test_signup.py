@@ -199,3 +199,25 @@ def test_sign_ups_never_confirmed_are_purged_once_their_link_expired(client, con
     assert not User.objects.filter(email="sacha@example.org").exists()
     assert User.objects.filter(email="recent@example.org").exists()
     assert User.objects.filter(pk=contributor.pk).exists()
+
+
+def test_logging_in_before_confirming_says_to_confirm_only_with_the_right_password(client):
+    """Logging in before following the sign-up link said the user name or password was
+    wrong (a new user's walk). With the right password it now says to confirm the
+    address; with a wrong one it says nothing more than for any account."""
+    _sign_up(client)
+    response = client.post(
+        "/compte/login/",
+        {"username": "sacha@example.org", "password": STRONG},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200 and "Confirm your e-mail address first" in (
+        response.content.decode()
+    )
+    response = client.post(
+        "/compte/login/",
+        {"username": "sacha@example.org", "password": STRONG + "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    text = response.content.decode()
+    assert "Confirm your e-mail address" not in text and "correct" in text
