@@ -26,11 +26,16 @@ class CodeForm(forms.Form):
 class ResetForm(forms.Form):
     """An administrator names the person whose devices go (a lost phone)."""
 
-    username = forms.CharField(label=_("User name"), max_length=150)
+    username = forms.CharField(label=_("User name or e-mail address"), max_length=254)
 
     def clean_username(self) -> User:
-        name = self.cleaned_data["username"]
+        """The account of that user name, or of that address when one account has it (an
+        administrator knows people by their address: a new user's walk)."""
+        name = self.cleaned_data["username"].strip()
         user = User.objects.filter(username=name).first()
+        if user is None and "@" in name:
+            found = list(User.objects.filter(email__iexact=name)[:2])
+            user = found[0] if len(found) == 1 else None
         if user is None:
-            raise forms.ValidationError(_("No account has this user name."))
+            raise forms.ValidationError(_("No account has this user name or address."))
         return user

@@ -27,7 +27,7 @@ from contrechamp.accounts.forms import (
     ResetForm,
     SignupForm,
 )
-from contrechamp.accounts.models import display_name
+from contrechamp.accounts.models import display_name, has_role
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -168,6 +168,9 @@ def account(request: HttpRequest) -> HttpResponse:
             "email_form": email_form,
             "delete_form": delete_form,
             "public_name": display_name(user),
+            # Reviewers and administrators log in with a second factor: its page (the
+            # recovery codes) was linked from nowhere (a new user's walk).
+            "two_factor": has_role(user, "reviewer"),
         },
         status=status,
     )

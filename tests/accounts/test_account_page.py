@@ -254,3 +254,12 @@ def test_a_reviewers_export_holds_no_text_of_the_documents_they_reviewed(client,
     assert len(data["redaction.redaction.reviewed_by"]) == 1
     assert data["redaction.redaction.reviewed_by"][0]["kind"] == "person"
     assert "Zéphyrine" not in response.content.decode("utf-8")
+
+
+def test_the_account_page_links_a_reviewer_to_their_second_factor(client, contributor, reviewer):
+    """The page of the recovery codes was linked from nowhere (a new user's walk)."""
+    client.force_login(contributor)
+    assert "/compte/deux-facteurs/" not in client.get("/compte/").content.decode()
+    client.force_login(reviewer)
+    page = client.get("/compte/")
+    assert page.status_code == 200 and 'href="/compte/deux-facteurs/"' in page.content.decode()
