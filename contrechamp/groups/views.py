@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from contrechamp.groups import permissions, services
 from contrechamp.groups.forms import ContactForm, GroupForm, WorkItemForm
@@ -124,7 +124,18 @@ def _worklist_context(request: HttpRequest, group: Group) -> dict[str, object]:
 
 
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_object_or_404(Group, slug=slug)
+    return _group_page(request, get_object_or_404(Group, slug=slug))
+
+
+def _group_page(
+    request: HttpRequest,
+    group: Group,
+    *,
+    work_form: WorkItemForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The group's page; `work_form`: the worklist's form as a member sent it, refused,
+    shown again with what they typed."""
     own = permissions.membership(request.user, group)
     active = group.memberships.filter(state="active").select_related("user__profile")
     names = [services.display_name(m.user) for m in active if m.show_name]
@@ -148,16 +159,22 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if own is not None and own.is_active:
         context.update(_worklist_context(request, group))
+        if work_form is not None:
+            context["work_form"] = work_form
         if own.is_coordinator:
             context["waiting"] = group.memberships.filter(state="requested").count()
-    return render(request, "groups/group_detail.html", context)
+    return render(request, "groups/group_detail.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_contact(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(Group, slug=slug)
     if not permissions.may_contact_group(group):
         raise Http404
+    if request.method != "POST":
+        # A reload of the page a refused message left, or a change of language there:
+        # the group's contact form (it answered a blank 405: a new user's walk).
+        return redirect(group.get_absolute_url() + "#contact")
     # Counted before anything else, the trap included: per address (hashed, in the
     # shared cache), then per group, so many addresses cannot flood one group either.
     for key, limit in ((None, CONTACT_PER_ADDRESS), (f"group:{group.id}", CONTACT_PER_GROUP)):
@@ -315,14 +332,14 @@ def worklist(request: HttpRequest, slug: str) -> HttpResponse:
                     assignee=assignee.user if assignee else None,
                 )
             except ValidationError as error:
-                messages.error(request, _errors(error))
+                form.add_error(None, error)
             else:
                 messages.success(request, _("Added to the worklist."))
-        else:
-            messages.error(
-                request, " ".join(str(e) for errors in form.errors.values() for e in errors)
-            )
-        return redirect(group.get_absolute_url() + "#worklist")
+                return redirect(group.get_absolute_url() + "#worklist")
+        # Refused: the page again, the form with what the member typed and its errors
+        # beside the fields (the note was lost and the error shown out of view: a new
+        # user's walk).
+        return _group_page(request, group, work_form=form, status=400)
     context = {"group": group, **_worklist_context(request, group)}
     return render(request, "groups/_worklist.html", context)
 

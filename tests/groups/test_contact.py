@@ -173,3 +173,14 @@ def test_a_requested_member_gets_no_mail(group, members, outsider, client):
     services.membership_request(group=group, user=outsider)
     client.post(reverse("group-contact", args=[group.slug]), {"message": MESSAGE})
     assert outsider.email not in [m.to[0] for m in mail.outbox]
+
+
+def test_reloading_the_page_a_refused_message_left_opens_the_contact_form(group, members, client):
+    """A refused message leaves the page at the form's address: reloading it, or changing
+    the language there, gave a blank 405 page (a new user's walk)."""
+    url = reverse("group-contact", args=[group.slug])
+    assert client.post(url, {"message": ""}).status_code == 400
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == group.get_absolute_url() + "#contact"
+    assert not mail.outbox

@@ -295,3 +295,17 @@ def test_a_draft_deployment_linked_by_a_reviewer_stays_hidden_from_other_members
     # Its author, also a member (the group fixture's), may read it and sees it.
     author_page = client_for(Client, other_contributor).get(group.get_absolute_url())
     assert "Brouillon confidentiel" in author_page.content.decode()
+
+
+def test_an_item_refused_keeps_what_the_member_typed(group, other_contributor):
+    """A bad link sent the member back to the page with the error at its top, out of
+    view, and the note they typed lost (a new user's walk)."""
+    member = client_for(Client, other_contributor)
+    response = member.post(
+        reverse("group-worklist", args=[group.slug]),
+        {"kind": "candidate_check", "note": "Caméra au rond-point nord", "url": "http://exa mple"},
+    )
+    assert response.status_code == 400 and not WorkItem.objects.filter(group=group).exists()
+    page = response.content.decode()
+    form = page.split('id="worklist-add"', 1)[1].split("</form>", 1)[0]
+    assert "Caméra au rond-point nord" in form and 'class="error"' in form
