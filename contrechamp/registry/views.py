@@ -738,7 +738,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     qs = readable_organisations(request.user).annotate(
         n=Count(
             "deployments_supplied", filter=Q(deployments_supplied__is_published=True), distinct=True
-        )
+        ),
+        # A funder supplies nothing: Bpifrance showed 0 (a new user's walk).
+        funded=Count(
+            "fundings__deployment",
+            filter=Q(fundings__deployment__is_published=True),
+            distinct=True,
+        ),
     )
     if kind in dict(Organisation.KINDS):
         qs = qs.filter(kind=kind)

@@ -230,3 +230,13 @@ def test_a_place_page_shows_its_last_changed_deployments_and_links_to_all(client
     # A place with few deployments shows them all, and the list's filter as before.
     page = client.get("/communes/06088/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Filter the list" in page and " deployments in the list" not in page
+
+
+def test_a_funder_shows_what_it_funded_not_an_empty_list_of_what_it_supplied(client, db):
+    """A funder's page opened on "Deployments supplied — none", and the list counted only
+    what an organisation supplies: Bpifrance showed 0 (a new user's walk)."""
+    page = client.get("/organisations/bpifrance/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Deployments funded" in page and "Deployments supplied" not in page
+    listing = client.get("/organisations/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = listing.split(">Bpifrance</a>", 1)[1].split("</tr>", 1)[0]
+    assert "Deployments funded" in listing and "<td>1</td>" in row
