@@ -583,8 +583,8 @@ def deadline_feed(request: HttpRequest, token: str) -> HttpResponse:
             title=f"{deadline.date.isoformat()} — {services.deadline_name(deadline)} — "
             f"{access_request.title}",
             link=url,
-            description=f"{access_request.body.name}. {services.deadline_action(deadline)} "
-            f"({deadline.basis})",
+            description=f"{access_request.body.name}. {services.deadline_action(deadline)}"
+            + (f" ({deadline.basis})" if deadline.basis else ""),
             unique_id=f"{url}#{deadline.key}-{deadline.date.isoformat()}",
             updateddate=dt.datetime.combine(access_request.updated_at.date(), dt.time()),
         )

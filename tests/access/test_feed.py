@@ -184,3 +184,16 @@ def test_a_real_server_does_not_write_feed_keys_to_its_log(tmp_path):
     text = log_path.read_text()
     assert "Not Found: /demandes/echeances/" in text, text[-2000:]
     assert revoked not in text and live not in text
+
+
+def test_a_date_without_a_legal_basis_ends_its_summary_without_brackets(contributor_client, client):
+    """The reminder a week before the implicit refusal has no legal basis: its summary
+    ended with "()" (a new user's walk)."""
+    assert contributor_client.post("/demandes/nouvelle/", DRAFT).status_code == 302
+    AccessRequest.objects.update(
+        status="sent", sent_on=dt.date(2026, 3, 10), received_on=dt.date(2026, 3, 12)
+    )
+    url, _token = _new_address(contributor_client)
+    with time_machine.travel(dt.datetime(2026, 4, 1, 7, 0), tick=False):
+        feed = client.get(url).content.decode()
+    assert "2026-04-05" in feed and "()" not in feed
