@@ -3,6 +3,7 @@ are used until they do). French, since they go to French administrations."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from django.template import Context, Template
@@ -209,12 +210,23 @@ def _compiled(text: str) -> Template:
     return Template(text)
 
 
+# "1 avril 2026" is written "1er avril 2026" in French (not "11 avril", "21 avril").
+_FIRST_OF_THE_MONTH = re.compile(
+    r"(?<![\d,.])1 (?=(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre)\b)"
+)
+
+
+def first_of_the_month(text: str) -> str:
+    return _FIRST_OF_THE_MONTH.sub("1er ", text)
+
+
 def render(kind: str, context: dict[str, object]) -> tuple[str, str]:
     """The subject and text of a letter."""
     subject, body = template_for(kind)
     data = Context(context, autoescape=False)
     with translation.override("fr"):  # dates in French, whatever the page's language
         return (
-            _compiled(subject).render(data).strip(),
-            _compiled(body).render(data).strip() + "\n",
+            first_of_the_month(_compiled(subject).render(data).strip()),
+            first_of_the_month(_compiled(body).render(data).strip()) + "\n",
         )

@@ -421,3 +421,19 @@ def test_an_event_note_is_bounded_and_a_long_word_wraps(drafted, contributor_cli
     assert response.status_code == 302 and Event.objects.filter(kind="acknowledgement").exists()
     css = (settings.BASE_DIR / "contrechamp/static/css/site.css").read_text()
     assert re.search(r"ol\.timeline li[^{]*\{[^}]*overflow-wrap: anywhere", css)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("le 1 avril 2026", "le 1er avril 2026"),
+        ("le 11 avril 2026", "le 11 avril 2026"),
+        ("le 21 mars", "le 21 mars"),
+        ("1 octobre 2026", "1er octobre 2026"),
+        ("article 1.1 mars", "article 1.1 mars"),
+    ],
+)
+def test_the_first_of_a_month_is_written_1er(text, expected):
+    from contrechamp.access.letters import first_of_the_month
+
+    assert first_of_the_month(text) == expected

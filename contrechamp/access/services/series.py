@@ -9,6 +9,7 @@ import datetime as dt
 from django.utils import translation
 from django.utils.formats import date_format
 
+from contrechamp.access.letters import first_of_the_month
 from contrechamp.access.models import AccessRequest, RequestSeries
 from contrechamp.access.services.timeline import (
     facts,
@@ -76,7 +77,7 @@ def _state(request: AccessRequest, on: dt.date) -> str:
 
 def _french_date(day: dt.date) -> str:
     with translation.override("fr"):
-        return date_format(day, "j F Y")
+        return first_of_the_month(date_format(day, "j F Y"))
 
 
 def series_rows(series: RequestSeries, on: dt.date | None = None) -> list[dict[str, object]]:
