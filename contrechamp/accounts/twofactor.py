@@ -112,6 +112,16 @@ def code_verify(*, request: HttpRequest, user: User, code: str) -> Device | None
     return None
 
 
+def device_waits(user: User) -> bool:
+    """Whether django-otp makes the person's authenticator wait before it reads a code
+    (a second after a wrong one, then doubling): a right code then fails as a wrong one
+    would, and the page says to wait instead."""
+    return any(
+        not device.verify_is_allowed()[0]
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True)
+    )
+
+
 def pending_totp(user: User) -> TOTPDevice:
     """The authenticator being set up: the same key until it is confirmed, so that
     reloading the page does not invalidate a code already scanned."""

@@ -118,6 +118,7 @@ def _verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if not twofactor.retry_after(request, user) and form.is_valid():
+            waiting = twofactor.device_waits(user)
             device = twofactor.code_verify(
                 request=request, user=user, code=form.cleaned_data["code"]
             )
@@ -125,7 +126,14 @@ def _verify(request: HttpRequest) -> HttpResponse:
                 _verified(request, device)
                 return redirect(_next(request))
             if not twofactor.retry_after(request, user):
-                form.add_error("code", _("This code is wrong or has already been used."))
+                # The right code just after a wrong one was told it was wrong (a new
+                # user's walk): django-otp had not read it.
+                form.add_error(
+                    "code",
+                    _("Wait a few seconds after a wrong code, then enter the code shown now.")
+                    if waiting
+                    else _("This code is wrong or has already been used."),
+                )
     locked = _locked_message(request, user) if twofactor.retry_after(request, user) else ""
     if locked:
         form, status = CodeForm(), 429 if request.method == "POST" else 200

@@ -376,3 +376,19 @@ def test_a_locked_out_administrator_gets_back_in_with_a_code_made_on_the_server(
     browser = password_only(administrator)
     assert enter(browser, out.getvalue().strip()).status_code == 302
     assert browser.get("/admin/").status_code == 200
+
+
+def test_a_code_django_otp_did_not_read_is_not_called_wrong(settings, reviewer):
+    """The right code typed just after a wrong one was refused as "wrong" (a new user's
+    walk): django-otp's delay had kept it from being read. The page says to wait."""
+    del settings.OTP_TOTP_THROTTLE_FACTOR
+    browser = password_only(reviewer)
+    with time_machine.travel(timezone.now(), tick=False):
+        right = totp_code(reviewer)
+        wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+        first = browser.post(TWOFACTOR, {"code": wrong}, HTTP_ACCEPT_LANGUAGE="en")
+        assert "This code is wrong" in first.content.decode()
+        second = browser.post(TWOFACTOR, {"code": right}, HTTP_ACCEPT_LANGUAGE="en")
+        assert second.status_code == 400
+        text = second.content.decode()
+        assert "Wait a few seconds" in text and "This code is wrong" not in text
