@@ -66,7 +66,8 @@ class ClientErrorsWithoutTraceback(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
-        if type(status) is int and 400 <= status < 500 and record.exc_info:
+        # A redirect too: a refused page a visitor is sent to log in from (handler403).
+        if type(status) is int and 300 <= status < 500 and record.exc_info:
             message = record.getMessage()
             # The reason of a bad request only: a 404's exception is the resolver's
             # whole list of patterns, with the path in a form the secrets' filter does

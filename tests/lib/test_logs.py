@@ -31,6 +31,16 @@ def test_a_refused_request_is_one_line_without_a_traceback(client, contributor, 
     assert "Traceback" not in log and "PermissionDenied" not in log
 
 
+def test_a_visitor_sent_to_log_in_from_a_refused_page_is_one_line(client, db, console):
+    """A visitor refused a page is sent to log in (handler403): the refusal's record then
+    carried a 302, and its whole traceback came back in the console (seen by `make run`
+    from a fresh clone)."""
+    assert client.get("/veille/").status_code == 302
+    log = console.getvalue()
+    assert "Forbidden (Permission denied): /veille/" in log
+    assert "Traceback" not in log and "PermissionDenied" not in log
+
+
 def test_a_server_error_keeps_its_traceback(console):
     try:
         raise RuntimeError("the disk is gone")
