@@ -15,6 +15,14 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 
+def account_of_address(address: str) -> User | None:
+    """The account an e-mail address names, in any case. Two accounts may share an address
+    made before sign-up checked it; then the address names nobody (None), and only the
+    user name logs in."""
+    users = list(User._default_manager.filter(email__iexact=address.strip())[:2])
+    return users[0] if len(users) == 1 else None
+
+
 class EmailBackend(ModelBackend):
     def authenticate(
         self,
@@ -27,13 +35,10 @@ class EmailBackend(ModelBackend):
             username = kwargs.get(User.USERNAME_FIELD) or kwargs.get("email")
         if not username or password is None or "@" not in username:
             return None
-        # Two accounts may share an address made before sign-up checked it; then the
-        # address names nobody, and only the user name logs in.
-        users = list(User._default_manager.filter(email__iexact=username.strip())[:2])
-        if len(users) != 1:
+        user = account_of_address(username)
+        if user is None:
             User().set_password(password)  # the same work as a real check
             return None
-        user = users[0]
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None

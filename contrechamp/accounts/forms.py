@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contrechamp.accounts.models import Profile
 from contrechamp.accounts.services import account_mail_send, user_never_confirmed
-from contrechamp.lib.text import unaccent
+from contrechamp.lib.text import name_key
 
 # Names that would pass for the site or its staff.
 _RESERVED_NAMES = frozenset(
@@ -22,25 +21,26 @@ _RESERVED_NAMES = frozenset(
 )
 
 
-def name_key(name: str) -> str:
-    """What two display names share when a reader would take one for the other: case,
-    accents, compatibility forms, spaces and punctuation aside ("Alice W." and "alice
-    w")."""
-    folded = unaccent(unicodedata.normalize("NFKC", name).casefold())
-    return "".join(c for c in folded if c.isalnum())
+def _display_name_key(name: str) -> str:
+    """What two display names share when a reader would take one for the other: a name's
+    key (case, accents, compatibility forms aside), its spaces and punctuation left out
+    too ("Alice W." and "alice w")."""
+    return "".join(c for c in name_key(name) if c.isalnum())
 
 
 def _check_name_free(name: str, user_id: int | None = None) -> None:
     """Refuse a display name another account shows, or one that passes for the site's
     staff: a contributor could sign proposals with another's name (a new user's walk)."""
-    key = name_key(name)
+    key = _display_name_key(name)
     if key in _RESERVED_NAMES:
         raise forms.ValidationError(_("This display name is reserved; choose another."))
     # Accounts in use: a sign-up never confirmed reserves nothing (it is purged).
     others = Profile.objects.exclude(public_name="").filter(user__is_active=True)
     if user_id is not None:
         others = others.exclude(user_id=user_id)
-    if any(name_key(other) == key for other in others.values_list("public_name", flat=True)):
+    if any(
+        _display_name_key(other) == key for other in others.values_list("public_name", flat=True)
+    ):
         raise forms.ValidationError(_("Another account shows this display name; choose another."))
 
 

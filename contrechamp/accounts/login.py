@@ -61,19 +61,19 @@ class LoginForm(AuthenticationForm):
         so that it tells no one else whether the account exists."""
         from django.contrib.auth import get_user_model
 
+        from contrechamp.accounts.backends import account_of_address
         from contrechamp.accounts.services import user_never_confirmed
 
         login = (self.data.get("username") or "").strip()
         password = self.data.get("password") or ""
         if not login or not password:
             return False
-        users = get_user_model()._default_manager
-        found = list(
-            users.filter(email__iexact=login)[:2] if "@" in login else users.filter(username=login)
+        user = (
+            account_of_address(login)
+            if "@" in login
+            else get_user_model()._default_manager.filter(username=login).first()
         )
-        return (
-            len(found) == 1 and user_never_confirmed(found[0]) and found[0].check_password(password)
-        )
+        return user is not None and user_never_confirmed(user) and user.check_password(password)
 
 
 class AdminLoginForm(AdminAuthenticationForm):

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from contrechamp.accounts.backends import account_of_address
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -34,8 +36,7 @@ class ResetForm(forms.Form):
         name = self.cleaned_data["username"].strip()
         user = User.objects.filter(username=name).first()
         if user is None and "@" in name:
-            found = list(User.objects.filter(email__iexact=name)[:2])
-            user = found[0] if len(found) == 1 else None
+            user = account_of_address(name)
         if user is None:
             raise forms.ValidationError(_("No account has this user name or address."))
         return user

@@ -6,7 +6,6 @@ import contextlib
 import io
 import logging
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 import pymupdf
 from django.conf import settings
@@ -389,9 +388,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 deployments = list(published[: SEARCH_DEPLOYMENTS + 1])
                 if len(deployments) > SEARCH_DEPLOYMENTS:
                     deployments = deployments[:SEARCH_DEPLOYMENTS]
-                    more_deployments = (
-                        reverse("deployment-list") + "?" + urlencode(wanted.as_params())
-                    )
+                    more_deployments = wanted.list_url()
 
     def page_link(target: int) -> str:
         params = request.GET.copy()

@@ -282,6 +282,8 @@ _MORE_STOPWORDS = frozenset(
     auraient avais avait avions aviez avaient eut eumes eutes eurent aie aies ait ayons
     ayez aient eusse eusses eut eussions eussiez eussent""".split()
 )
+# Left out of an exclusion on every engine.
+_EXCLUSION_STOPWORDS = STOPWORDS | _MORE_STOPWORDS
 _LONGEST_WORD = 40
 # How much of a query's exclusions is read: its first 16 wordings, the first 8 words of
 # each (a query of thousands made the API work for seconds).
@@ -316,7 +318,7 @@ def _exclusions(text: str) -> tuple[str, tuple[_Exclusion, ...]]:
         words: list[str] = []
         counted = 0
         for word in _WORD.findall(_without_addresses(fold(written))):
-            if word in STOPWORDS or word in _MORE_STOPWORDS or len(word) > _LONGEST_WORD:
+            if word in _EXCLUSION_STOPWORDS or len(word) > _LONGEST_WORD:
                 if words:
                     words.append(word)
                 continue
@@ -324,7 +326,7 @@ def _exclusions(text: str) -> tuple[str, tuple[_Exclusion, ...]]:
                 break
             words.append(word)
             counted += 1
-        while words and (words[-1] in STOPWORDS or words[-1] in _MORE_STOPWORDS):
+        while words and words[-1] in _EXCLUSION_STOPWORDS:
             words.pop()
         if not counted:
             continue

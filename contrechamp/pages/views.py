@@ -5,12 +5,9 @@ counts) and their templates the access requests: places stays a data app at the 
 the layers (docs/architecture.md). Templates stay under templates/places/.
 """
 
-from urllib.parse import urlencode
-
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 
 from contrechamp.groups.services import groups_in_commune, groups_in_department, groups_in_epci
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
@@ -31,7 +28,7 @@ def _first_deployments(filters: DeploymentFilters) -> dict[str, object]:
     return {
         "deployments": shown[:PLACE_DEPLOYMENTS],
         "deployments_total": total,
-        "deployments_list": reverse("deployment-list") + "?" + urlencode(filters.as_params()),
+        "deployments_list": filters.list_url(),
     }
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contrechamp.lib.textsearch import (
@@ -59,6 +61,11 @@ class DeploymentFilters:
 
     def as_params(self) -> dict[str, str]:
         return {k: str(v) for k, v in asdict(self).items() if v not in ("", None)}
+
+    def list_url(self) -> str:
+        """The deployments' list with these filters (the place pages and the search page
+        link to it)."""
+        return reverse("deployment-list") + "?" + urlencode(self.as_params())
 
     @property
     def active(self) -> bool:

@@ -29,14 +29,15 @@ def letter(request: AccessRequest, kind: str, events: list[Event] | None = None)
     # The name and address the requester gave for their letters; else a blank to fill in,
     # never the internal user name (the CADA and the administration read these letters).
     name, address = letter_identity(request.requester) if request.requester else ("", "")
+    address = address or "[Adresse postale]"
     context: dict[str, object] = {
         "request": request,
         "body": request.body,
         "asked": request.asked(),
         "requester": name or "[Prénom et nom]",
-        "requester_address": address or "[Adresse postale]",
+        "requester_address": address,
         "requester_address_line": ", ".join(
-            line.strip() for line in (address or "[Adresse postale]").splitlines() if line.strip()
+            line.strip() for line in address.splitlines() if line.strip()
         ),
         "received": received,
         "received_estimated": known.received is None,
