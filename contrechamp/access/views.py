@@ -128,7 +128,10 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "requester_name": display_name(requester)
             if permissions.may_see_requester(request.user, access_request)
             else "",
-            "documents": readable.filter(access_requests=access_request),
+            # Their own uploads too (title and status), so a file that failed says so.
+            "documents": document_permissions.listed_documents(request.user).filter(
+                access_requests=access_request
+            ),
             "deployments": access_request.deployments.published(),  # type: ignore[attr-defined]
             # Three forms on one page: ids of their own, field names unchanged.
             "send_form": RequestSendForm(
@@ -354,9 +357,13 @@ def answer_upload(request: HttpRequest, request_id: int) -> HttpResponse:
                 date=form.cleaned_data["date"],
                 user=request.user,  # type: ignore[arg-type]
             )
-        except (DocumentRejected, ValidationError) as error:
-            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            messages.error(request, f"{upload.name}: {text}")
+        except DocumentRejected as error:
+            messages.error(request, str(error))  # it names the file
+        except ValidationError as error:
+            text = " ".join(error.messages)
+            messages.error(
+                request, _("%(file)s: %(reason)s") % {"file": upload.name, "reason": text}
+            )
         else:
             messages.success(
                 request, _("%s added to the library, private until redacted.") % upload.name

@@ -30,6 +30,8 @@ from xml.etree import ElementTree
 
 import pymupdf
 
+from contrechamp.documents.reasons import Reasoned
+
 # Limits on what a file may make the worker build. Each is checked while reading, before
 # the thing it limits is built: a 668-byte .odt may declare a hundred million spaces, a
 # 400 kB PNG four billion pixels, a 50 kB zip member a gigabyte of XML.
@@ -57,8 +59,9 @@ DEFAULT_MAX_PAGES = 5000
 _CHUNK = 1024 * 1024
 
 
-class DocumentError(Exception):
-    """A problem with the file itself, explained for the person who sent it."""
+class DocumentError(Reasoned):
+    """A problem with the file itself, explained for the person who sent it: one of
+    `reasons.REASONS` (`str()` in English, `translated()` in the reader's language)."""
 
 
 class _Budget:
@@ -71,7 +74,7 @@ class _Budget:
     def spend(self, count: int) -> None:
         self.left -= count
         if self.left < 0:
-            raise DocumentError("The document holds more text than can be processed.")
+            raise DocumentError("too_much_text")
 
 
 @dataclass
@@ -105,7 +108,7 @@ _EMAIL_HEADERS = re.compile(
 def sniff(data: bytes) -> Sniffed:
     """The kind of document from its first bytes."""
     if not data.strip():
-        raise DocumentError("The file is empty.")
+        raise DocumentError("empty")
     head = data[:2048]
     if b"%PDF-" in head[:1024]:
         return Sniffed("pdf", "application/pdf")
@@ -118,13 +121,10 @@ def sniff(data: bytes) -> Sniffed:
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(data)
     if head.startswith((b"\xd0\xcf\x11\xe0", b"{\\rtf")):
-        raise DocumentError(
-            "Old Word (.doc) and RTF files are not handled; save the file as .docx, .odt "
-            "or PDF and send it again."
-        )
+        raise DocumentError("old_word")
     text = _decode(head)
     if text is None:
-        raise DocumentError("This type of file is not handled (binary content of unknown type).")
+        raise DocumentError("unknown_binary")
     stripped = text.lstrip("\ufeff \t\r\n").lower()
     if stripped.startswith(("<!doctype html", "<html")) or re.search(
         r"<(html|body|head)[\s>]", stripped[:1024]
@@ -153,11 +153,8 @@ def _sniff_zip(data: bytes) -> Sniffed:
                 if mimetype == "application/vnd.oasis.opendocument.text":
                     return Sniffed("odt", mimetype)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as error:
-        raise DocumentError(f"The archive is damaged ({error}).") from error
-    raise DocumentError(
-        "This type of file is not handled (a ZIP archive that is neither .docx nor .odt); "
-        "send the files it contains one by one."
-    )
+        raise DocumentError("archive_damaged", error=error) from error
+    raise DocumentError("other_archive")
 
 
 def _zip(data: bytes) -> zipfile.ZipFile:
@@ -170,9 +167,7 @@ def _zip(data: bytes) -> zipfile.ZipFile:
         # ZIP64 archives put 0xFFFF / 0xFFFFFFFF here: beyond the limits too.
         if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_DIRECTORY_BYTES:
             raise DocumentError(
-                f"The archive declares {entries} entries ({directory} bytes of directory), "
-                f"more than the {MAX_ZIP_ENTRIES} an office document may hold; it is refused "
-                "as a probable malicious or broken file."
+                "archive_entries", entries=entries, directory=directory, limit=MAX_ZIP_ENTRIES
             )
     return zipfile.ZipFile(io.BytesIO(data))
 
@@ -254,17 +249,16 @@ def render(
         return Rendition(pdf=text_pdf(_odt_blocks(data), max_pages=max_pages))
     if kind == "html":
         if len(data) > MAX_XML_BYTES:
-            raise DocumentError(_too_large_markup(len(data)))
+            raise _too_large_markup(len(data))
         return Rendition(pdf=text_pdf(_html_chunks_blocks(_text_chunks(data)), max_pages=max_pages))
     if kind == "text":
         return Rendition(pdf=text_pdf(_plain_blocks(_text_chunks(data)), max_pages=max_pages))
-    raise DocumentError("This type of file is not handled.")
+    raise DocumentError("not_handled")
 
 
-def _too_large_markup(size: int) -> str:
-    return (
-        f"The document holds {size / 1048576:.0f} MB of markup, more than the limit of "
-        f"{MAX_XML_BYTES // 1048576} MB; it is refused."
+def _too_large_markup(size: int) -> DocumentError:
+    return DocumentError(
+        "too_much_markup", size=f"{size / 1048576:.0f}", limit=MAX_XML_BYTES // 1048576
     )
 
 
@@ -276,32 +270,27 @@ def open_pdf(data: bytes, *, max_pages: int, max_side: float) -> pymupdf.Documen
         pages = 0 if needs_password else document.page_count
     except Exception as error:  # PyMuPDF raises its own types and RuntimeError
         if "number of pages" in str(error):
-            raise DocumentError(
-                "The PDF claims an impossible number of pages; it is refused as a probable "
-                "malicious or broken file."
-            ) from error
-        raise DocumentError(f"The PDF cannot be read: it is damaged ({error}).") from error
+            raise DocumentError("pdf_impossible_pages") from error
+        raise DocumentError("pdf_damaged", error=error) from error
     if needs_password:
-        raise DocumentError(
-            "The PDF is protected by a password; ask the sender for an unprotected copy."
-        )
+        raise DocumentError("pdf_password")
     if pages == 0:
-        raise DocumentError("The PDF has no readable page: it is damaged or empty.")
+        raise DocumentError("pdf_no_page")
     if pages > max_pages:
-        raise DocumentError(
-            f"The PDF claims {pages} pages, more than the limit of {max_pages}; it is "
-            "refused as a probable malicious or broken file."
-        )
+        raise DocumentError("pdf_too_many_pages", pages=pages, limit=max_pages)
     for number in range(document.page_count):
         try:
             page = document[number]  # loaded once for its size and its images
             rect = page.rect
         except Exception as error:
-            raise DocumentError(f"Page {number + 1} of the PDF is damaged ({error}).") from error
+            raise DocumentError("pdf_page_damaged", page=number + 1, error=error) from error
         if rect.width > max_side or rect.height > max_side or rect.is_empty:
             raise DocumentError(
-                f"Page {number + 1} measures {rect.width:.0f} × {rect.height:.0f} points, "
-                f"outside the accepted sizes (up to {max_side:.0f}); the file is refused."
+                "pdf_page_size",
+                page=number + 1,
+                width=f"{rect.width:.0f}",
+                height=f"{rect.height:.0f}",
+                limit=f"{max_side:.0f}",
             )
         # Images are decoded whole when a page is rendered or OCR'd: their declared
         # size is read from the page's resources before anything is decoded.
@@ -313,9 +302,11 @@ def open_pdf(data: bytes, *, max_pages: int, max_side: float) -> pymupdf.Documen
             width, height = int(image[2]), int(image[3])
             if width * height > MAX_IMAGE_PIXELS:
                 raise DocumentError(
-                    f"Page {number + 1} holds an image of {width} × {height} pixels, more "
-                    f"than the {MAX_IMAGE_PIXELS // 1_000_000} million that can be "
-                    "processed; the file is refused."
+                    "pdf_page_image",
+                    page=number + 1,
+                    width=width,
+                    height=height,
+                    limit=MAX_IMAGE_PIXELS // 1_000_000,
                 )
     return document
 
@@ -326,32 +317,34 @@ def _image_pdf(data: bytes, *, max_frames: int) -> bytes:
     # 60,000-pixel side), checked before any frame is decoded.
     frames = image_frames(data, limit=max_frames + 1)
     if len(frames) > max_frames:
-        raise DocumentError(
-            f"The image has more than {max_frames} frames; it is refused as a probable "
-            "malicious or broken file."
-        )
+        raise DocumentError("image_frames_declared", limit=max_frames)
     for number, (width, height) in enumerate(frames, 1):
         if width * height > MAX_IMAGE_PIXELS:
             raise DocumentError(
-                f"Image frame {number} is {width} × {height} pixels, more than the "
-                f"{MAX_IMAGE_PIXELS // 1_000_000} million that can be processed."
+                "image_frame_declared",
+                frame=number,
+                width=width,
+                height=height,
+                limit=MAX_IMAGE_PIXELS // 1_000_000,
             )
     try:
         image = pymupdf.open(stream=data)
         if image.page_count > max_frames:
-            raise DocumentError(f"The image has more than {max_frames} frames; it is refused.")
+            raise DocumentError("image_frames", limit=max_frames)
         for number in range(image.page_count):
             rect = image[number].rect
             if rect.width * rect.height > MAX_IMAGE_PIXELS:
                 raise DocumentError(
-                    f"Image frame {number + 1} is {rect.width:.0f} × {rect.height:.0f} "
-                    "pixels, too large to process."
+                    "image_frame",
+                    frame=number + 1,
+                    width=f"{rect.width:.0f}",
+                    height=f"{rect.height:.0f}",
                 )
         pdf: bytes = image.convert_to_pdf()
     except DocumentError:
         raise
     except Exception as error:
-        raise DocumentError(f"The image cannot be read: it is damaged ({error}).") from error
+        raise DocumentError("image_damaged", error=error) from error
     return pdf
 
 
@@ -383,7 +376,7 @@ def _jpeg_frames(data: bytes) -> list[tuple[int, int]]:
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
             height, width = struct.unpack(">HH", data[at + 5 : at + 9])
             if not height or not width:
-                raise DocumentError("The JPEG image declares no size; it is refused.")
+                raise DocumentError("jpeg_no_size")
             return [(width, height)]
         if marker == 0xDA:  # image data before any frame header
             return []
@@ -400,7 +393,7 @@ def _tiff_frames(data: bytes, *, limit: int) -> list[tuple[int, int]]:
         seen.add(offset)
         (count,) = struct.unpack(order + "H", data[offset : offset + 2])
         if count > 1000:  # real directories have tens of entries
-            raise DocumentError("The TIFF image is damaged (a directory of too many entries).")
+            raise DocumentError("tiff_directory")
         size = {256: 0, 257: 0}
         for index in range(count):
             entry = data[offset + 2 + 12 * index : offset + 14 + 12 * index]
@@ -428,10 +421,7 @@ def _email(data: bytes, *, max_attachments: int, max_pages: int, withheld: str) 
         )
     except RecursionError as error:
         # The e-mail package walks nested MIME parts recursively.
-        raise DocumentError(
-            "The e-mail's parts are nested too deeply to be read; it is refused as a "
-            "probable malicious or broken file."
-        ) from error
+        raise DocumentError("email_nested") from error
 
 
 def _email_parts(data: bytes, *, max_attachments: int, max_pages: int, withheld: str) -> Rendition:
@@ -462,9 +452,7 @@ def _email_parts(data: bytes, *, max_attachments: int, max_pages: int, withheld:
     names: list[str] = []
     for part in message.iter_attachments():
         if len(names) >= max_attachments:
-            raise DocumentError(
-                f"The e-mail carries more than {max_attachments} attachments; it is refused."
-            )
+            raise DocumentError("email_attachments", limit=max_attachments)
         if part.get_content_type() == "message/rfc822":
             name = part.get_filename() or "message.eml"
         else:
@@ -507,7 +495,7 @@ class _Capped(io.RawIOBase):
         data = self.handle.read(_CHUNK if size is None or size < 0 else size)
         self.left -= len(data)
         if self.left < 0:
-            raise DocumentError("The document's text is too large once decompressed.")
+            raise DocumentError("decompressed")
         return data
 
 
@@ -522,7 +510,7 @@ def _paragraphs(
         with _zip(data) as archive:
             info = archive.getinfo(member)
             if info.file_size > MAX_XML_BYTES:
-                raise DocumentError("The document's text is too large once decompressed.")
+                raise DocumentError("decompressed")
             with archive.open(info) as raw:
                 stack: list[ElementTree.Element] = []
                 depth = 0  # paragraphs open
@@ -532,17 +520,12 @@ def _paragraphs(
                     if event == "start":
                         stack.append(element)
                         if len(stack) > MAX_XML_DEPTH:
-                            raise DocumentError(
-                                "The document's elements are nested too deeply; it is refused "
-                                "as a probable malicious or broken file."
-                            )
+                            raise DocumentError("xml_depth")
                         if depth:
                             elements += 1
                             if elements > MAX_PARAGRAPH_ELEMENTS:
                                 raise DocumentError(
-                                    f"A paragraph of the document holds more than "
-                                    f"{MAX_PARAGRAPH_ELEMENTS} elements; it is refused as a "
-                                    "probable malicious or broken file."
+                                    "paragraph_elements", limit=MAX_PARAGRAPH_ELEMENTS
                                 )
                         if is_paragraph(element):
                             depth += 1
@@ -558,7 +541,7 @@ def _paragraphs(
                             # Read: drop it (it is its parent's last child).
                             stack[-1].remove(element)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, EOFError) as error:
-        raise DocumentError(f"The document is damaged ({error}).") from error
+        raise DocumentError("document_damaged", error=error) from error
 
 
 def _docx_blocks(data: bytes) -> list[tuple[str, str]]:
@@ -696,7 +679,7 @@ def html_blocks(markup: str) -> list[tuple[str, str]]:
     """Paragraphs and headings of an HTML page; scripts, styles and remote content
     are dropped, nothing is fetched."""
     if len(markup) > MAX_XML_BYTES:
-        raise DocumentError(_too_large_markup(len(markup)))
+        raise _too_large_markup(len(markup))
     return _html_chunks_blocks(
         markup[start : start + _CHUNK] for start in range(0, len(markup), _CHUNK)
     )
@@ -732,7 +715,7 @@ def text_pdf(blocks: list[tuple[str, str]], *, max_pages: int = DEFAULT_MAX_PAGE
             continue
         total += len(text)
         if total > MAX_TEXT_CHARS:
-            raise DocumentError("The document holds more text than can be processed.")
+            raise DocumentError("too_much_text")
         escaped = html.escape(text)
         if tag == "meta":
             parts.append(f'<p class="meta">{escaped}</p>')
@@ -741,7 +724,7 @@ def text_pdf(blocks: list[tuple[str, str]], *, max_pages: int = DEFAULT_MAX_PAGE
         else:
             parts.append(f"<p>{escaped}</p>")
     if not parts:
-        raise DocumentError("The document contains no text.")
+        raise DocumentError("no_text")
     story = pymupdf.Story(html="<body>" + "".join(parts) + "</body>", user_css=_CSS)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer)
@@ -752,9 +735,7 @@ def text_pdf(blocks: list[tuple[str, str]], *, max_pages: int = DEFAULT_MAX_PAGE
     while more:
         pages += 1
         if pages > max_pages:
-            raise DocumentError(
-                f"The document would make more than {max_pages} pages once laid out; it is refused."
-            )
+            raise DocumentError("laid_out_pages", limit=max_pages)
         device = writer.begin_page(mediabox)
         more, _ = story.place(where)
         story.draw(device)

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from contrechamp.documents import reasons
 from contrechamp.places.models import Commune
 
 
@@ -83,6 +84,11 @@ class Document(models.Model):
     def finished(self) -> bool:
         return self.status in ("done", "failed")
 
+    @property
+    def reason(self) -> str:
+        """Why processing failed, in the reader's language (`error` is stored in English)."""
+        return reasons.translated(self.error, steps=Step.LABELS)
+
 
 class Step(models.Model):
     """One processing step of one document: what it produced, how long it took, why it
@@ -125,6 +131,11 @@ class Step(models.Model):
     @property
     def label(self) -> str:
         return str(self.LABELS.get(self.name, self.name))
+
+    @property
+    def reason(self) -> str:
+        """Why the step failed, in the reader's language."""
+        return reasons.translated(self.error, steps=self.LABELS)
 
     @property
     def summary(self) -> str:

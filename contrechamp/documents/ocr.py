@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from contrechamp.documents.reasons import Reasoned
 
-class OcrError(Exception):
-    pass
+
+class OcrError(Reasoned):
+    """Tesseract missing, failing or too slow: one of `reasons.REASONS`."""
 
 
 @dataclass
@@ -51,14 +53,12 @@ def recognise(image: bytes) -> OcrResult:
             check=False,
         )
     except FileNotFoundError as error:
-        raise OcrError(
-            f"Tesseract is not installed (command {settings.TESSERACT_COMMAND!r} not found)."
-        ) from error
+        raise OcrError("ocr_missing", command=repr(settings.TESSERACT_COMMAND)) from error
     except subprocess.TimeoutExpired as error:
-        raise OcrError(f"OCR took longer than {settings.OCR_TIMEOUT} s on one page.") from error
+        raise OcrError("ocr_timeout", seconds=settings.OCR_TIMEOUT) from error
     if completed.returncode != 0:
         message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise OcrError("Tesseract failed: " + (message[-1] if message else "no message"))
+        raise OcrError("ocr_failed", error=message[-1] if message else "no message")
     return parse_tsv(completed.stdout.decode("utf-8", "replace"))
 
 

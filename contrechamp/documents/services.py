@@ -24,11 +24,11 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from contrechamp.audit.recording import delete_derived, update_derived
-from contrechamp.documents import extract, files, metadata, search
+from contrechamp.documents import extract, files, metadata, reasons, search
 from contrechamp.documents.entities import detect_document
 from contrechamp.documents.extract import DocumentError
 from contrechamp.documents.models import Document, Entity, Page, Step
@@ -84,7 +84,8 @@ def document_ingest(
     if size > settings.DOCUMENT_MAX_BYTES:
         limit = settings.DOCUMENT_MAX_BYTES // (1024 * 1024)
         raise DocumentRejected(
-            f"{filename}: {size / 1048576:.1f} MB, more than the limit of {limit} MB."
+            gettext("%(file)s: %(size)s MB, more than the limit of %(limit)s MB.")
+            % {"file": filename, "size": formats.number_format(size / 1048576, 1), "limit": limit}
         )
     if origin not in dict(Document.ORIGINS):
         raise DocumentRejected(f"Unknown origin {origin!r}.")
@@ -367,8 +368,7 @@ def _run_steps(document: Document) -> Document:
             return _fail(
                 document,
                 step,
-                f"Processing stopped {step.attempts} times during step “{name}”; "
-                "the file is set aside.",
+                reasons.reason("stopped", attempts=step.attempts, step=name),
             )
         step.status, step.attempts, step.error = "running", step.attempts + 1, ""
         step.started_at, step.finished_at = timezone.now(), None
@@ -384,7 +384,7 @@ def _run_steps(document: Document) -> Document:
             logger.exception("document %s: step %s failed", document.id, name)
             detail = traceback.format_exception_only(type(error), error)[-1].strip()
             return _fail(
-                document, step, f"Unexpected error during step “{name}”: {detail}", began=began
+                document, step, reasons.reason("unexpected", step=name, error=detail), began=began
             )
         step.status, step.output = "done", output or {}
         step.finished_at = timezone.now()
@@ -521,7 +521,7 @@ def _step_extract(document: Document) -> dict[str, Any]:
         try:
             text = stored_text(page.get_text("text"))
         except Exception as error:
-            raise DocumentError(f"Page {number} cannot be read ({error}).") from error
+            raise DocumentError("page_unreadable", page=number, error=error) from error
         has_text = len(text.strip()) >= MIN_TEXT_CHARS
         needs_ocr = document.kind == "image" or (not has_text and _has_images(page))
         to_ocr += needs_ocr

@@ -21,6 +21,7 @@ from contrechamp.access.models import (
 )
 from contrechamp.access.services import reminders_send
 from contrechamp.documents.models import Document
+from contrechamp.documents.services import document_process
 from tests.documents import samples
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +163,45 @@ def test_an_answer_goes_into_the_library_private_until_published(drafted, contri
     drafted.refresh_from_db()
     assert drafted.status == "answered"
     assert Event.objects.get().document == document
+
+
+def _answer(client, request, name, data):
+    return client.post(
+        f"/demandes/{request.id}/reponse/",
+        {"files": [SimpleUploadedFile(name, data)], "kind": "reply", "date": "2026-03-30"},
+        follow=True,
+    ).content.decode()
+
+
+def test_an_answer_the_library_cannot_read_is_refused_in_french_not_reported_added(
+    drafted, contributor_client
+):
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
+    for name, data, reason in [
+        ("reponse.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "Les anciens fichiers Word (.doc)"),
+        ("reponse.rtf", b"{\\rtf1\\ansi Bonjour}", "Les anciens fichiers Word (.doc)"),
+        ("blanc.txt", b"  \n\n ", "Le fichier est vide."),
+        ("archive.zip", b"PK\x03\x04" + b"\x00" * 200, "L’archive est endommagée"),
+    ]:
+        page = _answer(contributor_client, drafted, name, data)
+        assert f"{name} : {reason}" in page, name
+        assert "ajouté à la bibliothèque" not in page
+    # Nothing kept, nothing in the timeline, the request still waits for its answer.
+    assert Document.objects.count() == 0 and Event.objects.count() == 0
+    drafted.refresh_from_db()
+    assert drafted.status == "sent"
+
+
+def test_an_answer_that_fails_once_read_says_why_on_the_request_page(drafted, contributor_client):
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
+    page = _answer(contributor_client, drafted, "scan.pdf", samples.encrypted_pdf())
+    assert "scan.pdf ajouté à la bibliothèque" in page
+    assert "(en cours de lecture)" in page
+    for document in Document.objects.all():
+        document_process(document=document)
+    page = contributor_client.get(f"/demandes/{drafted.id}/").content.decode()
+    assert "n’a pas pu être lu : Le PDF est protégé par un mot de passe" in page
+    assert "(en cours de lecture)" not in page
 
 
 def test_letters_come_from_the_templates_administrators_edit(drafted, contributor_client):

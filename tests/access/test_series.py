@@ -274,6 +274,8 @@ def test_proofs_are_private_and_go_into_the_referral_file(contributor_client, cl
             follow=True,
         )
         assert "archive.zip" in response.content.decode() and Attachment.objects.count() == 1
+        # In the page's language, not in the pipeline's English.
+        assert "archive.zip : L’archive est endommagée (" in response.content.decode()
         response = contributor_client.post(
             f"/demandes/{request.id}/preuves/",
             {

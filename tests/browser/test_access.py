@@ -214,3 +214,38 @@ def test_five_requests_sent_are_a_series_and_their_refusals_are_referred_togethe
     assert response.status == 404  # Nice's refusal was referred through Marseille's
     assert v.third_parties() == set()
     v.context.close()
+
+
+def test_on_a_phone_a_pasted_address_as_subject_and_an_unreadable_answer(
+    browser, clocked, tmp_path
+):
+    base = clocked.serve_at("2026-03-05T09:00:00")
+    v = Visitor(browser, base, viewport={"width": 375, "height": 740})
+    v.log_in("camille")
+    page = v.page
+    page.goto(base + "/demandes/nouvelle/")
+    subject = "https://www.ville-exemple.fr/actualites/videoprotection-" + "nouvelles-cameras" * 4
+    page.locator("#id_communes").fill("42218")
+    page.get_by_label("Objet").fill(subject)
+    page.get_by_label("Documents demandés").fill("La convention passée avec Serenicity")
+    page.get_by_role("button", name="Rédiger").click()
+    expect(page.locator("h1")).to_have_text(subject)
+    page.get_by_label("Date d'envoi").fill("2026-03-02")
+    page.get_by_role("button", name="Marquer comme envoyée").click()
+    expect(page.locator("#request-status")).to_have_text("envoyée, en attente de réponse")
+    # A file the library cannot read is refused at once, in French, and nothing is added.
+    answer = tmp_path / "reponse.doc"
+    answer.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 600)
+    page.get_by_label("Fichiers reçus").set_input_files(str(answer))
+    page.get_by_label("Il s'agit").select_option("reply")
+    page.get_by_label("Reçu le").fill("2026-03-05")
+    page.get_by_role("button", name="Ajouter à la bibliothèque").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "reponse.doc : Les anciens fichiers Word (.doc) et RTF ne sont pas pris en charge"
+    )
+    expect(page.locator("#timeline")).not_to_contain_text("réponse")
+    # The subject wraps: the page does not scroll sideways.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the request's page scrolls sideways ({width}px)"
+    assert v.third_parties() == set()
+    v.context.close()

@@ -144,9 +144,10 @@ def test_too_many_pages_is_refused(settings):
 
 
 def test_oversized_uploads_are_refused_before_anything_is_stored(settings):
-    settings.DOCUMENT_MAX_BYTES = 1000
-    with pytest.raises(DocumentRejected, match="more than the limit"):
-        document_ingest(data=b"x" * 2000, filename="big.txt")
+    settings.DOCUMENT_MAX_BYTES = 1024 * 1024
+    # Said in the sender's language (the site's is French), with a decimal comma.
+    with pytest.raises(DocumentRejected, match="big.txt : 1,5 Mo, plus que la limite de 1 Mo"):
+        document_ingest(data=b"x" * (3 * 512 * 1024), filename="big.txt")
     assert not Document.objects.exists()
 
 

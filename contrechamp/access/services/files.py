@@ -51,7 +51,9 @@ def attachment_add(
     try:
         sniffed = extract.sniff(data)
     except extract.DocumentError as error:
-        raise ValidationError(f"{filename}: {error}") from error
+        raise ValidationError(
+            _("%(file)s: %(reason)s") % {"file": filename, "reason": error.translated()}
+        ) from error
     if sniffed.kind not in ATTACHMENT_KINDS:
         raise ValidationError(
             _("A proof is a PDF, an image, an e-mail (.eml) or a text file; “%s” is none.")

@@ -22,6 +22,7 @@ from contrechamp.access.services.series import (
     series_requests,
 )
 from contrechamp.access.services.timeline import event_add, implicit_refusal_sync, today
+from contrechamp.documents import extract
 from contrechamp.documents.services import document_ingest
 from contrechamp.places.models import Commune
 
@@ -168,6 +169,12 @@ def answer_attach(
     published), linked to the request and its places, and to the timeline."""
     if kind not in ("reply", "partial", "refusal", "acknowledgement", "decision", "cada_opinion"):
         raise ValidationError(_("A file answers a request as a reply, a refusal or an opinion."))
+    try:
+        # What the type alone says cannot be read is refused now, with nothing kept and
+        # no event: the rest (a damaged page) shows on the request's page once processed.
+        extract.sniff(data)
+    except extract.DocumentError as error:
+        raise ValidationError(error.translated()) from error
     ingested = document_ingest(
         data=data,
         filename=filename,
