@@ -433,8 +433,16 @@ class Gazetteer:
             # department's council writes its own.
             compound = "-et-" in name and article in ("du ", "de la ")
             articleless = [f"Département de {name}"] if compound else []
+            # "financés par le Département de la Seine-et-Marne", "du Maine-et-Loire",
+            # "de l'Indre-et-Loire", "le Département Saône-et-Loire": a compound name the
+            # official form writes without an article, given the one usage gives it.
+            usage = (
+                [f"Département {more}{name}" for more in ("de la ", "du ", "de l'", "")]
+                if "-et-" in name and article in ("de ", "d'")
+                else []
+            )
             # With its capital: "le département du Loiret" is the territory.
-            case_sensitive.update((canonical, *articleless))
+            case_sensitive.update((canonical, *articleless, *usage))
             for alias in (
                 canonical,
                 f"conseil départemental {article}{name}",
@@ -444,6 +452,7 @@ class Gazetteer:
                     if article == "de la " or compound
                     else []
                 ),
+                *usage,
             ):
                 self.organisations.append((alias, canonical, "funding_body", True, registry_id))
         names_known = {key(a) for a, *_ in self.organisations}
@@ -3721,7 +3730,8 @@ _BARE_BODY = re.compile(
 # "40 % de la région", "12 000 € du département": a share given by the body, in lower case.
 _BODY_SHARE = re.compile(
     r"(?:%|€|euros?)[ \u00a0]+(?:de[ \u00a0]+la|du)[ \u00a0]+"
-    r"(?P<body>(?-i:r)[ée]gion|(?-i:d)[ée]partement)\b"
+    r"(?P<body>(?-i:r)[ée]gion|(?-i:d)[ée]partement|"
+    r"(?-i:c)onseil[ \u00a0]+(?:r[ée]gional|d[ée]partemental|g[ée]n[ée]ral))\b"
     r"(?![ \u00a0]*(?:(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|de|d['’]|du|des)[ \u00a0]*)?"
     r"(?-i:[A-ZÀ-Ý]))",
     re.I,

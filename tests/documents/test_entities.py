@@ -5612,3 +5612,39 @@ def test_a_system_of_video_is_shown_whole(text, shown):
         f for f in detect_text(text, context=document_context([text])) if f.kind == "technology"
     ]
     assert (item.value, item.text) == ("videosurveillance", shown)
+
+
+def test_a_share_given_by_a_council_and_a_compound_department_with_its_usual_article():
+    # "31 973 € du conseil départemental": the council by its name, as "€ du département".
+    text = (
+        "À Cuxac-Cabardès, pour cette réalisation, la commune a obtenu 41 789 € de "
+        "subvention de l'État et 31 973 € du conseil départemental."
+    )
+    assert values(text, "funder") == {"Département de l'Aude"}
+    text = (
+        "À Cuxac-Cabardès, subventions : 31 973 € du conseil régional et 10 % du conseil général."
+    )
+    assert values(text, "funder") == {"Région Occitanie", "Département de l'Aude"}
+    # A council paid is no funder.
+    text = "À Cuxac-Cabardès, la commune a versé 3 000 € au conseil départemental."
+    assert values(text, "funder") == set()
+    # "de la Seine-et-Marne", "Saône-et-Loire" without "de": the usual forms of a compound
+    # name the official one writes with "de" alone.
+    text = (
+        "Les travaux du collège de Villeparisis ont coûté 20 M€ et ont été financés par le "
+        "Département de la Seine-et-Marne."
+    )
+    assert values(text, "funder") == {"Département de Seine-et-Marne"}
+    text = (
+        "L'école de Fontaines a été financée par l’État, la Région Bourgogne-Franche-Comté "
+        "et le Département Saône-et-Loire."
+    )
+    assert values(text, "funder") == {
+        "Département de Saône-et-Loire",
+        "Région Bourgogne-Franche-Comté",
+    }
+    text = "Le Département de l'Indre-et-Loire finance la moitié des caméras de Tours."
+    assert values(text, "funder") == {"Département d'Indre-et-Loire"}
+    # The territory, in lower case, funds nothing.
+    text = "Les caméras de Tours, dans le département de l'Indre-et-Loire, sont 120."
+    assert values(text, "funder") == set()
