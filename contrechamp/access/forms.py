@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.access.models import AccessRequest, Attachment, Event, PublicBody
-from contrechamp.access.services.bodies import Place, body_reference
+from contrechamp.access.services.bodies import Place, body_label, body_reference
 from contrechamp.access.services.timeline import today
 from contrechamp.documents.forms import MultipleFileField
 from contrechamp.places.models import Commune, Department
@@ -279,9 +279,13 @@ class SeriesEventForm(EventForm):
 
 
 def request_initial(query: QueryDict) -> dict[str, str]:
-    """The form filled from the page it was opened from: a commune's (`?commune=`) or a
+    """The form filled from the page it was opened from: a commune's (`?commune=`), an
+    intercommunality's or a department's (`?organisme=epci:…`, its body), or a
     deployment's (`?deploiement=`, its communes and subject with it)."""
     initial = {"communes": query.get("commune", "")}
+    body = body_label(query.get("organisme", "")[:40]) if query.get("organisme") else ""
+    if body:
+        initial["bodies"] = body
     slug = query.get("deploiement", "")
     deployment = Deployment.objects.published().filter(slug=slug).first() if slug else None
     if deployment is not None:

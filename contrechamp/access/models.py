@@ -40,7 +40,8 @@ class PublicBody(models.Model):
     name_key = models.CharField(max_length=300, db_index=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["name"]
+        # By the folded name: "Établissement…" among the E, not after "Ville de…".
+        ordering = ["name_key", "name"]
         # The bodies made from the places dataset: one of each per place.
         constraints = [
             models.UniqueConstraint(

@@ -21,7 +21,6 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from contrechamp.access import permissions as access_permissions
@@ -32,7 +31,7 @@ from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.models import Document, Entity
 from contrechamp.groups import permissions
 from contrechamp.groups.models import Group, Membership, WorkItem
-from contrechamp.lib.text import name_key
+from contrechamp.lib.text import name_key, slug_of
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.redaction import permissions as redaction_permissions
 from contrechamp.redaction.models import Redaction
@@ -87,7 +86,7 @@ def member_label(user: Any) -> str:
 
 
 def _unique_slug(name: str, *, exclude_id: int | None = None) -> str:
-    root = (slugify(name) or "collectif")[:120]
+    root = slug_of(name, "collectif")[:120]
     slug, n = root, 1
     others = Group.objects.exclude(id=exclude_id) if exclude_id else Group.objects.all()
     while others.filter(slug=slug).exists():

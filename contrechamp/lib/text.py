@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.text import slugify
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -118,6 +119,31 @@ def name_key(text: str) -> str:
     folded = unaccent(unicodedata.normalize("NFKC", text).casefold()).translate(_LIGATURES)
     words = [_ABBREVIATIONS.get(w, w) for w in _SEPARATORS.split(folded) if w]
     return " ".join(words)
+
+
+def slug_of(text: str, default: str) -> str:
+    """The address form of a title ("Caméras du cœur de ville" → "cameras-du-coeur-de-ville"):
+    Django's `slugify` after the letters it would drop are spelt out (œ, æ, ß, ø, ł, đ:
+    "cur" for "cœur" before), then `default` for a title of no letter at all."""
+    spelt = unicodedata.normalize("NFKC", text).translate(_SLUG_LETTERS)
+    return slugify(spelt) or default
+
+
+_SLUG_LETTERS = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+    }
+)
 
 
 def name_key_prefixes(typed: str) -> list[str]:

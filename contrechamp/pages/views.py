@@ -57,7 +57,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
     epci = get_object_or_404(Epci, siren=siren)
-    members = epci.communes.order_by("name")
+    members = epci.communes.order_by("name_key", "name")
     counts = latest_counts().filter(commune__epci=epci).order_by("-count")
     return render(
         request,
@@ -89,7 +89,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     communes = (
         Commune.objects.filter(department=department, deployments__is_published=True)
         .annotate(n=Count("deployments", distinct=True))
-        .order_by("-n", "name")
+        .order_by("-n", "name_key", "name")
     )
     return render(
         request,

@@ -109,7 +109,8 @@ class Commune(models.Model):
     objects = CommuneQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        # By the folded name: "Écully" among the E, not after "Zutzendorf".
+        ordering = ["name_key", "name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.text import slugify
 
+from contrechamp.lib.text import slug_of
 from contrechamp.registry.models import CameraCount, Deployment, Organisation
 from contrechamp.registry.services import (
     camera_count_create,
@@ -35,7 +35,7 @@ def demo_load() -> dict[str, int]:
             organisation_create(data=org, author=None, comment="demo dataset")
             created["organisations"] += 1
     for dep in data["deployments"]:
-        if Deployment.objects.filter(slug=slugify(dep["title"])).exists():
+        if Deployment.objects.filter(slug=slug_of(dep["title"], "item")).exists():
             continue
         deployment_create(
             data={**dep, "citations": _resolve_citations(dep["citations"], sources)},

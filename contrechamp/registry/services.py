@@ -10,10 +10,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from contrechamp.lib.partialdate import parse_partial_date
+from contrechamp.lib.text import slug_of
 from contrechamp.lib.textsearch import fts5_document
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import (
@@ -134,7 +134,7 @@ def _revision_record(obj: Deployment | Organisation, *, author: User | None, com
 
 
 def _unique_slug(model: type, base: str, *, exclude_id: int | None = None) -> str:
-    root = (slugify(base) or "item")[:180]
+    root = slug_of(base, "item")[:180]
     slug, n = root, 1
     qs = model.objects.all()  # type: ignore[attr-defined]
     if exclude_id:

@@ -748,6 +748,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
     if kind in dict(Organisation.KINDS):
         qs = qs.filter(kind=kind)
+    # By the address, which is the name without accents or capitals ("Évitech" among the
+    # E, not after "Zenith").
+    qs = qs.order_by("slug")
     return render(
         request,
         "registry/organisation_list.html",

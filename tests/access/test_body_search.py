@@ -81,3 +81,15 @@ def test_st_and_ste_typed_are_read_both_as_saint_and_as_letters():
     assert any(name.startswith("CC ") or "Sainte" in name for name in neste)
     # A finished abbreviation means saint only.
     assert all("saint" in b["name"].lower() for b in services.body_search("St-Ét")[:5])
+
+
+def test_bodies_sort_by_their_folded_name_an_accent_among_its_letter():
+    for name in ("Ville de Zonza", "Établissement public Paris Terres d'Envol", "Agence X"):
+        PublicBody.objects.create(name=name, kind="other")
+    names = list(
+        PublicBody.objects.filter(
+            kind="other",
+            name__in=["Ville de Zonza", "Agence X", "Établissement public Paris Terres d'Envol"],
+        ).values_list("name", flat=True)
+    )
+    assert names == ["Agence X", "Établissement public Paris Terres d'Envol", "Ville de Zonza"]

@@ -30,6 +30,9 @@ def test_the_list_pages_with_page_and_still_reads_p(contributor, client):
     assert client.get("/demandes/?p=2").content.decode().count('class="request-') == 5
     filtered = client.get("/demandes/?statut=refused&page=2").content.decode()
     assert 'href="?statut=refused&amp;page=1"' in filtered
+    # The Ain's page lists the first 50 and counts the others.
+    ain = client.get("/departements/01/").content.decode()
+    assert ain.count('href="/demandes/') >= 50 and "Et 5 autres demandes." in ain
 
 
 def test_the_former_addresses_of_a_series_redirect(contributor, contributor_client):
@@ -70,3 +73,50 @@ def test_who_may_read_and_edit(contributor, other_contributor, reviewer):
     assert not permissions.may_see_requester(other_contributor, draft)
     assert permissions.may_draft_requests(contributor)
     assert not permissions.may_draft_requests(None)
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_department_and_intercommunality_pages_list_their_requests(contributor, client):
+    from contrechamp.access.services.bodies import body_for_place, body_reference
+
+    nice = Commune.objects.get(code="06088")
+    about_nice = services.request_create(
+        body=body_for_place("commune", nice),
+        requester=contributor,
+        title="Caméras de Nice",
+        places=[nice],
+        **FIELDS,
+    )
+    services.request_send(request=about_nice, sent_on=dt.date(2026, 3, 2))
+    kind, department = body_reference("department:06")
+    to_council = services.request_create(
+        body=body_for_place(kind, department),
+        requester=contributor,
+        title="Caméras des collèges",
+        **FIELDS,
+    )
+    services.request_send(request=to_council, sent_on=dt.date(2026, 3, 2))
+    services.request_create(
+        body=body_for_place("commune", nice),
+        requester=contributor,
+        title="Brouillon privé",
+        places=[nice],
+        **FIELDS,
+    )
+    department_page = client.get("/departements/06/").content.decode()
+    assert "Caméras de Nice" in department_page and "Caméras des collèges" in department_page
+    epci_page = client.get(f"/intercommunalites/{nice.epci.siren}/").content.decode()
+    assert "Caméras de Nice" in epci_page and "Caméras des collèges" not in epci_page
+    # A draft is nobody's business but its author's.
+    assert "Brouillon privé" not in department_page + epci_page
+    # Another department's page lists neither.
+    assert "Caméras de Nice" not in client.get("/departements/13/").content.decode()
+    # The link to ask opens the form with the place's body.
+    client.force_login(contributor)
+    page = client.get("/departements/06/").content.decode()
+    assert "/demandes/nouvelle/?organisme=prefecture%3A06" in page
+    form = client.get("/demandes/nouvelle/?organisme=prefecture%3A06").content.decode()
+    assert "Préfecture (Alpes-Maritimes) [prefecture:06]" in form
+    # A reference that names nothing leaves the field empty.
+    form = client.get("/demandes/nouvelle/?organisme=department%3A999").content.decode()
+    assert "[department:999]" not in form

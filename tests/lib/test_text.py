@@ -5,7 +5,14 @@ import unicodedata
 
 import pytest
 
-from contrechamp.lib.text import APOSTROPHES, DASHES, name_key, name_key_prefixes, unaccent
+from contrechamp.lib.text import (
+    APOSTROPHES,
+    DASHES,
+    name_key,
+    name_key_prefixes,
+    slug_of,
+    unaccent,
+)
 
 SAINT_ETIENNE = [
     "Saint-Étienne",
@@ -191,3 +198,19 @@ def test_a_name_of_the_field_is_left_out_alone_or_in_a_phrase():
         ["cameras", "videoprotection"]
     ]
     assert excluded_spellings('caméras -"drone Nice"') == [["drone", "nice"]]
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Caméras du cœur de ville", "cameras-du-coeur-de-ville"),
+        ("Vidéoprotection : ŒUVRE SOCIALE", "videoprotection-oeuvre-sociale"),
+        ("Ex æquo", "ex-aequo"),
+        ("Straße", "strasse"),
+        ("Łódź", "lodz"),
+        ("ﬁbre optique", "fibre-optique"),  # a ligature of a PDF's text
+        ("« — »", "collectif"),
+    ],
+)
+def test_an_address_spells_out_letters_slugify_would_drop(title, expected):
+    assert slug_of(title, "collectif") == expected

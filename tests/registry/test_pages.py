@@ -55,6 +55,24 @@ def test_epci_and_department_pages_list_their_deployments(client, db):
     assert client.get("/communes/00000/").status_code == 404
 
 
+def test_names_with_an_accent_sort_among_their_letter_not_after_z(client, db):
+    # The Métropole de Lyon's members: Écully between Dardilly and Fleurieu, not last.
+    html = client.get("/intercommunalites/200046977/").content.decode()
+    at = {name: html.index(name) for name in ("Dardilly", "Écully", "Fleurieu-sur-Saône")}
+    assert at["Dardilly"] < at["Écully"] < at["Fleurieu-sur-Saône"]
+    names = list(
+        Commune.objects.filter(code__in=["69081", "69266", "69072"]).values_list("name", flat=True)
+    )
+    assert names == ["Dardilly", "Écully", "Villeurbanne"]
+    # Organisations too: "Évitech" among the E.
+    from contrechamp.registry.models import Organisation
+
+    for name, slug in (("Zenitel", "zenitel"), ("Évitech", "evitech"), ("Axis", "axis-test")):
+        Organisation.objects.create(name=name, slug=slug, kind="vendor")
+    html = client.get("/organisations/").content.decode()
+    assert html.index("Axis") < html.index("Évitech") < html.index("Zenitel")
+
+
 def test_an_organisation_page_lists_its_deployments_across_france(client, db):
     html = client.get("/organisations/thales/").content.decode()
     assert "Safe City de Nice" in html and "La Défense" in html

@@ -40,6 +40,20 @@ def test_it_creates_a_deployment_with_its_citation_and_first_revision(contributo
     assert revision.snapshot["title"] == "Caméras augmentées place Bellecour"
 
 
+def test_an_address_spells_out_the_letters_slugify_would_drop(contributor):
+    # "cœur" gave "cur", "Œuvre" gave "uvre"; the same title twice gets its own address.
+    first = deployment_create(
+        data=deployment_data(title="Caméras du cœur de ville : l’Œuvre d’Æsop"), author=contributor
+    )
+    assert first.slug == "cameras-du-coeur-de-ville-loeuvre-daesop"
+    again = deployment_create(
+        data=deployment_data(title="Caméras du cœur de ville : l’Œuvre d’Æsop"), author=contributor
+    )
+    assert again.slug == "cameras-du-coeur-de-ville-loeuvre-daesop-2"
+    # A title of no letter at all still gets an address.
+    assert deployment_create(data=deployment_data(title="« — »"), author=contributor).slug
+
+
 def test_it_refuses_a_published_deployment_without_citation(db):
     before = Deployment.objects.count()
     errors = _errors(deployment_data(citations=[]))

@@ -129,6 +129,17 @@ def body_reference(reference: str) -> tuple[str, Place]:
     return kind, found
 
 
+def body_label(reference: str) -> str:
+    """A reference as the form's suggestions write it ("Conseil départemental (Loire)
+    [department:42]"); empty for a reference that names nothing."""
+    try:
+        kind, place = body_reference(reference)
+    except ValidationError:
+        return ""
+    code = reference.strip().strip("[]").split(":", 1)[1]
+    return f"{_body_name(kind, place)} [{kind}:{code}]"
+
+
 def directory_sync() -> int:
     """Rebuild the bodies directory when the places were loaded again since it was built
     (a load is rare; a search is not). Returns the places load it reflects (0: none)."""

@@ -281,7 +281,7 @@ def transparency_ranking() -> list[dict[str, object]]:
     for body in bodies:
         count = on_time.get(body.id, 0)
         rows.append({"body": body, "on_time": count, "rate": count / body.total})  # type: ignore[attr-defined]
-    rows.sort(key=lambda row: (-row["rate"], -row["body"].total, row["body"].name))  # type: ignore[attr-defined, operator]
+    rows.sort(key=lambda row: (-row["rate"], -row["body"].total, row["body"].name_key))  # type: ignore[attr-defined, operator]
     return rows
 
 

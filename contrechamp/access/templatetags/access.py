@@ -1,33 +1,52 @@
-"""The requests about a commune or a deployment, on their pages (and the way to draft
+"""The requests about a place or a deployment, on their pages (and the way to draft
 one), without the place and registry pages knowing about requests."""
 
 from __future__ import annotations
 
 from django import template
+from django.db.models import Q
 from django.template.context import Context
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from contrechamp.access.permissions import may_draft_requests, public_requests
-from contrechamp.places.models import Commune
+from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.models import Deployment
 
 register = template.Library()
 
 
+# Requests listed on a page; the others are counted.
+SHOWN = 50
+
+
 @register.inclusion_tag("access/_requests_about.html", takes_context=True)
-def requests_about(context: Context, subject: Commune | Deployment) -> dict[str, object]:
-    """`subject`: a commune or a deployment."""
+def requests_about(
+    context: Context, subject: Commune | Epci | Department | Deployment
+) -> dict[str, object]:
+    """`subject`: a commune, an intercommunality, a department or a deployment. A
+    place's requests are those about it or sent to its body; an intercommunality's and a
+    department's, those about one of their communes too."""
     sent = public_requests().select_related("body")
     if isinstance(subject, Deployment):
         found = sent.filter(deployments=subject)
         query = {"deploiement": subject.slug}
+    elif isinstance(subject, Epci):
+        found = sent.filter(Q(places__epci=subject) | Q(body__epci=subject))
+        query = {"organisme": f"epci:{subject.siren}"}
+    elif isinstance(subject, Department):
+        found = sent.filter(Q(places__department=subject) | Q(body__department=subject))
+        # Its prefecture: it authorises cameras and drones (the form offers the rest).
+        query = {"organisme": f"prefecture:{subject.code}"}
     else:
         found = sent.filter(places=subject)
         query = {"commune": subject.code}
+    found = found.distinct()
     user = context["request"].user if "request" in context else None
+    shown = list(found[: SHOWN + 1])
     return {
-        "requests": list(found[:50]),
+        "requests": shown[:SHOWN],
+        "more": found.count() - SHOWN if len(shown) > SHOWN else 0,
         "create_url": reverse("request-create") + "?" + urlencode(query),
         "can_create": may_draft_requests(user),
     }
