@@ -121,3 +121,45 @@ def test_the_daily_command_records_and_reminds(sent):
     call_command("access", "daily", "--today", "2026-04-12", stdout=out)
     assert "1 implicit refusal(s) recorded" in out.getvalue()
     assert AccessRequest.objects.get().status == "refused"
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_an_event_whose_prerequisite_the_timeline_lacks_is_refused(sent, contributor_client):
+    url = f"/demandes/{sent.id}/evenement/"
+
+    def post(kind, date):
+        page = contributor_client.post(url, {"kind": kind, "date": date}, follow=True)
+        return page.content.decode()
+
+    # An opinion without a referral, a judgment without an application: refused, said why.
+    page = post("cada_opinion", "2026-05-02")
+    assert "« avis de la CADA » vient après « saisine de la CADA »" in page
+    page = post("judgment", "2026-05-02")
+    assert "« jugement » vient après « requête au tribunal administratif »" in page
+    page = post("decision", "2026-05-02")
+    assert (
+        Event.objects.filter(
+            request=sent, kind__in=["cada_opinion", "judgment", "decision"]
+        ).count()
+        == 0
+    )
+    # The referral, then an opinion dated before it: refused with the referral's date.
+    services.event_add(request=sent, kind="refusal", date=dt.date(2026, 3, 20))
+    post("cada_referral", "2026-04-01")
+    page = post("cada_opinion", "2026-03-25")
+    assert "ne peut pas venir avant « saisine de la CADA » (1 avril 2026)" in page
+    assert not Event.objects.filter(request=sent, kind="cada_opinion").exists()
+    # In order, it goes in; so does the decision after it.
+    post("cada_opinion", "2026-05-02")
+    post("decision", "2026-05-20")
+    assert Event.objects.filter(request=sent, kind__in=["cada_opinion", "decision"]).count() == 2
+    # The CADA's registration, recorded alone, is proof enough of a referral.
+    other = AccessRequest.objects.create(
+        title="Autre",
+        body=sent.body,
+        requester=sent.requester,
+        sent_on=dt.date(2026, 1, 2),
+        status="sent",
+    )
+    services.event_add(request=other, kind="cada_ack", date=dt.date(2026, 3, 1))
+    services.event_add(request=other, kind="cada_opinion", date=dt.date(2026, 4, 1))

@@ -227,6 +227,7 @@ def event_add(
         raise ValidationError(_("An event cannot come before the request was sent."))
     if date > today():
         raise ValidationError(_("An event cannot be in the future."))
+    _check_sequence(request, kind, date)
     with transaction.atomic():
         event = Event.objects.create(
             request=request,
@@ -243,6 +244,40 @@ def event_add(
         request.save(update_fields=["received_on", "updated_at"])
         implicit_refusal_sync(request)  # sets the status the timeline now gives
     return event
+
+
+# What an event cannot come without (any one of): the CADA gives its opinion on a referral
+# (its registration, which a requester may record alone, proves one), the administration
+# decides once the CADA is seized, a court judges an application.
+_COMES_AFTER = {
+    "cada_opinion": ("cada_referral", "cada_ack"),
+    "decision": ("cada_referral", "cada_ack", "cada_opinion"),
+    "judgment": ("court",),
+}
+
+
+def _check_sequence(request: AccessRequest, kind: str, date: dt.date) -> None:
+    """Refuse an event whose prerequisite the timeline lacks, or holds only later."""
+    needed = _COMES_AFTER.get(kind)
+    if needed is None:
+        return
+    names = dict(Event.KINDS)
+    first = (
+        request.events.filter(kind__in=needed)
+        .order_by("date")
+        .values_list("kind", "date")
+        .first()
+    )
+    if first is None:
+        raise ValidationError(
+            _("“%(event)s” comes after “%(before)s”, which the timeline does not hold yet.")
+            % {"event": names[kind], "before": names[needed[0]]}
+        )
+    if date < first[1]:
+        raise ValidationError(
+            _("“%(event)s” cannot come before “%(before)s” (%(date)s).")
+            % {"event": names[kind], "before": names[first[0]], "date": date_format(first[1])}
+        )
 
 
 def with_dates(requests: Iterable[AccessRequest], on: dt.date) -> list[AccessRequest]:
