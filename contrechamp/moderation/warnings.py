@@ -213,30 +213,43 @@ def _citations_of(proposal: Proposal, after: dict[str, Any], obj: Any) -> list[d
     return list(after.get("citations") or [])
 
 
-def source_warnings(proposal: Proposal, after: dict[str, Any], obj: Any) -> list[Warning]:
+def _source_key(citation: dict[str, Any]) -> tuple[str, str] | None:
+    source = citation.get("source") or {}
+    if source.get("document"):
+        return ("document", f"{source['document']}/{citation.get('locator')}")
+    if source.get("url"):
+        return ("url", source["url"])
+    return None
+
+
+def source_warnings(
+    proposal: Proposal, after: dict[str, Any], obj: Any, before: dict[str, Any] | None = None
+) -> list[Warning]:
     """A web address, or a page of a library document, that already backs something
-    else: a copy-paste mistake, or a source stretched beyond what it says."""
+    else: a copy-paste mistake, or a source stretched beyond what it says. Only the
+    sources the change adds: those the version it edits cited already (`before`) were
+    looked at when they came."""
     warnings = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = {
+        key for c in (before or {}).get("citations") or [] if (key := _source_key(c))
+    }
     for c in _citations_of(proposal, after, obj):
-        source = c.get("source") or {}
-        if source.get("document"):
+        key = _source_key(c)
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        source = c["source"]
+        if key[0] == "document":
             others = Citation.objects.filter(
                 source__document_id=source["document"], locator=c.get("locator") or ""
             )
-            key, label = (
-                ("document", f"{source['document']}/{c.get('locator')}"),
-                _("document %(n)s, %(page)s")
-                % {"n": source["document"], "page": c.get("locator") or "—"},
-            )
-        elif source.get("url"):
-            others = Citation.objects.filter(source__url=source["url"])
-            key, label = ("url", source["url"]), source["url"]
+            label = _("document %(n)s, %(page)s") % {
+                "n": source["document"],
+                "page": c.get("locator") or "—",
+            }
         else:
-            continue
-        if key in seen:
-            continue
-        seen.add(key)
+            others = Citation.objects.filter(source__url=source["url"])
+            label = source["url"]
         if proposal.target == "deployment":
             others = others.exclude(deployment_id=proposal.object_id)
         elif proposal.target == "camera_count":
@@ -268,7 +281,7 @@ def source_warnings(proposal: Proposal, after: dict[str, Any], obj: Any) -> list
 def proposal_warnings(proposal: Proposal) -> list[Warning]:
     """Every warning on this pending change, most telling first."""
     obj = proposal_object(proposal)
-    _before, after = proposal_before_after(proposal)
+    before, after = proposal_before_after(proposal)
     warnings: list[Warning] = []
     if isinstance(obj, CameraCount):
         warnings += count_jump_warnings(obj)
@@ -276,5 +289,7 @@ def proposal_warnings(proposal: Proposal) -> list[Warning]:
     if proposal.target == "deployment":
         warnings += amount_warnings(after)
         warnings += duplicate_warnings(proposal.object_id, after)
-    warnings += source_warnings(proposal, after, obj)
+    # An edit's own sources only; a new object's are all its own.
+    edited = before if proposal.action == "update" else None
+    warnings += source_warnings(proposal, after, obj, edited)
     return warnings

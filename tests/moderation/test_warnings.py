@@ -120,3 +120,36 @@ def test_a_source_already_cited_for_something_else_is_flagged(newcomer):
     warnings = [w for w in proposal_warnings(reused) if w.kind == "source_reused"]
     assert warnings and MEDIAPART in warnings[0].message
     assert "source_reused" not in _kinds(_submitted(newcomer, title="Source neuve"))
+
+
+def test_an_edit_is_warned_only_of_the_sources_it_adds(newcomer, contributor):
+    from contrechamp.registry.proposals import deployment_propose
+    from contrechamp.registry.services import deployment_snapshot
+
+    cited = {"source": {"title": "Mediapart", "url": MEDIAPART}, "quote": "la smart city"}
+    published = deployment_create(
+        data=deployment_data(title="Caméras du port de Lyon", citations=[cited]),
+        author=contributor,
+    )
+    # An edit of its description alone: the source it cited already is not news.
+    data = {**deployment_snapshot(published), "description": "Quatorze caméras."}
+    edit = deployment_propose(
+        deployment=published, data=data, base_version=published.version, author=newcomer
+    )
+    assert "source_reused" not in _kinds(edit)
+    # An edit that adds a source cited elsewhere is warned of that one.
+    other = "https://example.org/nice-smart-city"
+    deployment_create(
+        data=deployment_data(
+            title="Safe City ailleurs",
+            citations=[{"source": {"title": "Nice", "url": other}, "quote": "capteurs"}],
+        ),
+        author=contributor,
+    )
+    added = {"source": {"title": "Nice", "url": other}, "quote": "capteurs"}
+    data = {**deployment_snapshot(published), "citations": [cited, added]}
+    edit = deployment_propose(
+        deployment=published, data=data, base_version=published.version, author=newcomer
+    )
+    messages = [w.message for w in proposal_warnings(edit) if w.kind == "source_reused"]
+    assert len(messages) == 1 and other in messages[0]

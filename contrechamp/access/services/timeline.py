@@ -263,10 +263,7 @@ def _check_sequence(request: AccessRequest, kind: str, date: dt.date) -> None:
         return
     names = dict(Event.KINDS)
     first = (
-        request.events.filter(kind__in=needed)
-        .order_by("date")
-        .values_list("kind", "date")
-        .first()
+        request.events.filter(kind__in=needed).order_by("date").values_list("kind", "date").first()
     )
     if first is None:
         raise ValidationError(
