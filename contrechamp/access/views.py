@@ -128,10 +128,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "requester_name": display_name(requester)
             if permissions.may_see_requester(request.user, access_request)
             else "",
-            # Their own uploads too (title and status), so a file that failed says so.
-            "documents": document_permissions.listed_documents(request.user).filter(
-                access_requests=access_request
-            ),
+            "documents": _documents_received(request, access_request, editable),
             "deployments": access_request.deployments.published(),  # type: ignore[attr-defined]
             # Three forms on one page: ids of their own, field names unchanged.
             "send_form": RequestSendForm(
@@ -340,6 +337,24 @@ def event_add(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect(access_request)
 
 
+def _documents_received(
+    request: HttpRequest, access_request: AccessRequest, editable: bool
+) -> list[dict[str, object]]:
+    """The request's files as the viewer may see them: those they may read, linked; for
+    those who edit the request, the others too, with their state and why one could not
+    be read (what the bytes they filed gave), but a title only for their own upload: a
+    file filed here may be one someone else sent the library first, whose title is
+    theirs. Nobody else learns of a file they may not read."""
+    readable = document_permissions.readable_documents(request.user)
+    readable_ids = set(readable.filter(access_requests=access_request).values_list("id", flat=True))
+    documents = access_request.documents.all() if editable else readable
+    rows = []
+    for document in documents.filter(access_requests=access_request).distinct():
+        own = document.uploaded_by_id == getattr(request.user, "id", None)
+        rows.append({"document": document, "titled": document.id in readable_ids or own})
+    return rows
+
+
 @require_POST
 def answer_upload(request: HttpRequest, request_id: int) -> HttpResponse:
     access_request = _editable(request, request_id)
@@ -358,7 +373,7 @@ def answer_upload(request: HttpRequest, request_id: int) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
             )
         except DocumentRejected as error:
-            messages.error(request, str(error))  # it names the file
+            messages.error(request, error.translated())  # it names the file
         except ValidationError as error:
             text = " ".join(error.messages)
             messages.error(

@@ -65,6 +65,7 @@ DERIVED_UPDATES = {
         "date",
         "status",
         "error",
+        "error_detail",
         "processed_at",
         "lease_until",
         "updated_at",

@@ -16,9 +16,11 @@ import email
 import email.policy
 import html
 import io
+import lzma
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -120,8 +122,10 @@ def sniff(data: bytes) -> Sniffed:
         return Sniffed("image", "image/tiff")
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(data)
-    if head.startswith((b"\xd0\xcf\x11\xe0", b"{\\rtf")):
-        raise DocumentError("old_word")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .doc, .xls, .ppt, .msg
+        raise DocumentError("old_office")
+    if head.startswith(b"{\\rtf"):
+        raise DocumentError("rtf")
     text = _decode(head)
     if text is None:
         raise DocumentError("unknown_binary")
@@ -135,6 +139,21 @@ def sniff(data: bytes) -> Sniffed:
     if lines and _EMAIL_HEADERS.match(lines[0]) and len(header_lines) >= 3:
         return Sniffed("email", "message/rfc822")
     return Sniffed("text", "text/plain")
+
+
+# What reading a damaged archive raises: a member raises what its decompressor raises
+# (zlib.error, an OSError of bz2, lzma.LZMAError), an encrypted one RuntimeError.
+_ZIP_DAMAGE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    OSError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 def _sniff_zip(data: bytes) -> Sniffed:
@@ -152,7 +171,11 @@ def _sniff_zip(data: bytes) -> Sniffed:
                     mimetype = handle.read(100).decode("ascii", "replace").strip()
                 if mimetype == "application/vnd.oasis.opendocument.text":
                     return Sniffed("odt", mimetype)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as error:
+                if mimetype.startswith("application/vnd.oasis.opendocument."):
+                    raise DocumentError("spreadsheet")  # .ods, .odp, .odg
+            if names & {"xl/workbook.xml", "ppt/presentation.xml"}:
+                raise DocumentError("spreadsheet")
+    except _ZIP_DAMAGE as error:
         raise DocumentError("archive_damaged", error=error) from error
     raise DocumentError("other_archive")
 
@@ -162,6 +185,14 @@ def _zip(data: bytes) -> zipfile.ZipFile:
     builds an object per entry as it opens the archive, so the count is read first from
     the end-of-directory record."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    # A ZIP64 archive's own end record, which `zipfile` trusts over the classic one.
+    end64 = data.rfind(b"PK\x06\x06", max(0, len(data) - 65_557 - 56))
+    if end64 >= 0 and len(data) >= end64 + 48:
+        entries, directory = struct.unpack("<QQ", data[end64 + 32 : end64 + 48])
+        if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_DIRECTORY_BYTES:
+            raise DocumentError(
+                "archive_entries", entries=entries, directory=directory, limit=MAX_ZIP_ENTRIES
+            )
     if end >= 0 and len(data) >= end + 16:
         entries, directory = struct.unpack("<HI", data[end + 10 : end + 16])
         # ZIP64 archives put 0xFFFF / 0xFFFFFFFF here: beyond the limits too.
@@ -540,7 +571,7 @@ def _paragraphs(
                         if stack:
                             # Read: drop it (it is its parent's last child).
                             stack[-1].remove(element)
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, EOFError) as error:
+    except (KeyError, ElementTree.ParseError, *_ZIP_DAMAGE) as error:
         raise DocumentError("document_damaged", error=error) from error
 
 

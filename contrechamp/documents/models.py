@@ -46,6 +46,9 @@ class Document(models.Model):
     mime = models.CharField(max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=STATUSES, default="queued")
     error = models.TextField(_("reason of the failure"), blank=True)
+    # The same as `reasons` keeps it (key and details), to write it in the reader's
+    # language; empty for a row failed before it was kept.
+    error_detail = models.JSONField(default=dict, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
     date = models.DateField(_("date of the document"), null=True, blank=True)
     parent = models.ForeignKey(
@@ -87,7 +90,7 @@ class Document(models.Model):
     @property
     def reason(self) -> str:
         """Why processing failed, in the reader's language (`error` is stored in English)."""
-        return reasons.translated(self.error, steps=Step.LABELS)
+        return reasons.translated(self.error, self.error_detail, steps=Step.LABELS)
 
 
 class Step(models.Model):
@@ -110,6 +113,7 @@ class Step(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     output = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    error_detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -135,7 +139,7 @@ class Step(models.Model):
     @property
     def reason(self) -> str:
         """Why the step failed, in the reader's language."""
-        return reasons.translated(self.error, steps=self.LABELS)
+        return reasons.translated(self.error, self.error_detail, steps=self.LABELS)
 
     @property
     def summary(self) -> str:

@@ -24,15 +24,16 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from contrechamp.audit.recording import delete_derived, update_derived
-from contrechamp.documents import extract, files, metadata, reasons, search
+from contrechamp.documents import extract, files, metadata, search
 from contrechamp.documents.entities import detect_document
 from contrechamp.documents.extract import DocumentError
 from contrechamp.documents.models import Document, Entity, Page, Step
 from contrechamp.documents.ocr import OcrError, OcrResult, recognise_many
+from contrechamp.documents.reasons import Reasoned
 from contrechamp.lib.personal import detect
 from contrechamp.lib.text import stored_text
 from contrechamp.places.models import Commune
@@ -57,8 +58,9 @@ PAGE_BATCH = 25
 MIN_TEXT_CHARS = 20
 
 
-class DocumentRejected(Exception):
-    """Refused before anything is stored (too large)."""
+class DocumentRejected(Reasoned):
+    """Refused before anything is stored (too large, no room): one of `reasons.REASONS`
+    (`str()` in English for the command line, `translated()` for a page)."""
 
 
 @dataclass
@@ -84,11 +86,10 @@ def document_ingest(
     if size > settings.DOCUMENT_MAX_BYTES:
         limit = settings.DOCUMENT_MAX_BYTES // (1024 * 1024)
         raise DocumentRejected(
-            gettext("%(file)s: %(size)s MB, more than the limit of %(limit)s MB.")
-            % {"file": filename, "size": formats.number_format(size / 1048576, 1), "limit": limit}
+            "too_large", file=filename, size=round(size / 1048576, 1), limit=limit
         )
     if origin not in dict(Document.ORIGINS):
-        raise DocumentRejected(f"Unknown origin {origin!r}.")
+        raise DocumentRejected("unknown_origin", origin=repr(origin))
     if isinstance(data, bytes):
         digest = hashlib.sha256(data).hexdigest()
     else:
@@ -113,13 +114,7 @@ def document_ingest(
                 if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
                     raise
                 logger.error("no room left to store %s: %s", digest, error)
-                raise DocumentRejected(
-                    gettext(
-                        "%(file)s: the server has no room left to store this file; "
-                        "nothing was kept. Try again later, or tell the administrators."
-                    )
-                    % {"file": filename}
-                ) from error
+                raise DocumentRejected("no_room", file=filename) from error
         document = Document.objects.create(
             sha256=digest,
             size=size,
@@ -368,23 +363,24 @@ def _run_steps(document: Document) -> Document:
             return _fail(
                 document,
                 step,
-                reasons.reason("stopped", attempts=step.attempts, step=name),
+                Reasoned("stopped", attempts=step.attempts, step=name),
             )
         step.status, step.attempts, step.error = "running", step.attempts + 1, ""
+        step.error_detail = {}
         step.started_at, step.finished_at = timezone.now(), None
-        running = ["status", "attempts", "error", "started_at", "finished_at"]
+        running = ["status", "attempts", "error", "error_detail", "started_at", "finished_at"]
         if not _save_steps(document, [*finished, (step, running)]):
             return _taken_over(document)
         began = time.perf_counter()
         try:
             output = run(document)
         except (DocumentError, OcrError) as error:
-            return _fail(document, step, str(error), began=began)
+            return _fail(document, step, error, began=began)
         except Exception as error:  # a bug, or a library choking on the file
             logger.exception("document %s: step %s failed", document.id, name)
             detail = traceback.format_exception_only(type(error), error)[-1].strip()
             return _fail(
-                document, step, reasons.reason("unexpected", step=name, error=detail), began=began
+                document, step, Reasoned("unexpected", step=name, error=detail), began=began
             )
         step.status, step.output = "done", output or {}
         step.finished_at = timezone.now()
@@ -402,6 +398,7 @@ def _run_steps(document: Document) -> Document:
         **{name: getattr(document, name) for name in _FOUND},
         status="done",
         error="",
+        error_detail={},
         processed_at=now,
         updated_at=now,
         lease_until=None,
@@ -409,6 +406,7 @@ def _run_steps(document: Document) -> Document:
     if not written:
         return _taken_over(document)
     document.status, document.error, document.processed_at = "done", "", now
+    document.error_detail = {}
     document.updated_at, document.lease_until = now, None
     document._held_lease = None  # type: ignore[attr-defined]  # released with the outcome
     _day_only_for_a_tip(document)
@@ -439,18 +437,24 @@ def _day_only_for_a_tip(document: Document) -> None:
 _FOUND = ["kind", "mime", "page_count", "date"]
 
 
-def _fail(document: Document, step: Step, reason: str, began: float | None = None) -> Document:
+def _fail(document: Document, step: Step, reason: Reasoned, began: float | None = None) -> Document:
     with transaction.atomic():
         if not _still_held(document):
             # The error is likely the other worker's rows (its pages): not the file's.
             return _taken_over(document)
-        step.status, step.error, step.finished_at = "failed", reason, timezone.now()
+        # In English, as the command line and the API show it, and as its key and details,
+        # from which a page writes it in its reader's language.
+        step.status, step.finished_at = "failed", timezone.now()
+        step.error, step.error_detail = str(reason), reason.detail
         if began is not None:
             step.duration_ms = int((time.perf_counter() - began) * 1000)
         step.save()
-        document.status, document.error = "failed", reason
+        document.status, document.error = "failed", str(reason)
+        document.error_detail = reason.detail
         document.processed_at = timezone.now()
-        document.save(update_fields=[*_FOUND, "status", "error", "processed_at", "updated_at"])
+        document.save(
+            update_fields=[*_FOUND, "status", "error", "error_detail", "processed_at", "updated_at"]
+        )
         _day_only_for_a_tip(document)
     return document
 
@@ -797,7 +801,8 @@ def document_reprocess(*, document: Document) -> None:
         Step.objects.filter(document=document).delete()
         # New pages have no published text: the document is private until published again.
         document.status, document.error, document.is_public = "queued", "", False
-        document.save(update_fields=["status", "error", "is_public", "updated_at"])
+        document.error_detail = {}
+        document.save(update_fields=["status", "error", "error_detail", "is_public", "updated_at"])
         transaction.on_commit(lambda: _enqueue(document.id))
 
 

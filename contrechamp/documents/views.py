@@ -112,7 +112,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
                 uploaded_by=uploader,
             )
         except DocumentRejected as error:
-            results.append({"file": upload.name, "error": str(error)})
+            results.append({"file": upload.name, "error": error.translated()})
             continue
         document = ingested.document
         if not ingested.created and permissions.listed_document(uploader, document.id) is None:

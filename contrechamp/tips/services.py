@@ -105,7 +105,7 @@ def _ingest_cleaned(
                     uploaded_by=None,
                 )
             except DocumentRejected as error:
-                raise TipRefused(str(error)) from error
+                raise TipRefused(error.translated()) from error
         documents.append(ingested.document)
     return documents
 

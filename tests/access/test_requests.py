@@ -178,8 +178,8 @@ def test_an_answer_the_library_cannot_read_is_refused_in_french_not_reported_add
 ):
     AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
     for name, data, reason in [
-        ("reponse.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "Les anciens fichiers Word (.doc)"),
-        ("reponse.rtf", b"{\\rtf1\\ansi Bonjour}", "Les anciens fichiers Word (.doc)"),
+        ("reponse.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "Les anciens fichiers Office (.doc"),
+        ("reponse.rtf", b"{\\rtf1\\ansi Bonjour}", "Les fichiers RTF ne sont pas pris en charge"),
         ("blanc.txt", b"  \n\n ", "Le fichier est vide."),
         ("archive.zip", b"PK\x03\x04" + b"\x00" * 200, "L’archive est endommagée"),
     ]:
@@ -190,6 +190,98 @@ def test_an_answer_the_library_cannot_read_is_refused_in_french_not_reported_add
     assert Document.objects.count() == 0 and Event.objects.count() == 0
     drafted.refresh_from_db()
     assert drafted.status == "sent"
+
+
+def _raw_zip(method: int, compressed: bytes, flag: int = 0) -> bytes:
+    """A ZIP of one member named "mimetype", built by hand with the given compression
+    method, data and flags (a damaged or encrypted member)."""
+
+    def le(n, k):
+        return n.to_bytes(k, "little")
+
+    name = b"mimetype"
+    common = (
+        le(flag, 2) + le(method, 2) + b"\0\0\0\0" + le(0, 4) + le(len(compressed), 4) + le(39, 4)
+    )
+    local = b"PK\x03\x04" + le(20, 2) + common + le(len(name), 2) + b"\0\0" + name + compressed
+    directory = b"PK\x01\x02" + le(20, 2) + le(20, 2) + common + le(len(name), 2)
+    directory += b"\0\0" * 4 + b"\0\0\0\0" + le(0, 4) + name
+    end = b"PK\x05\x06\0\0\0\0" + le(1, 2) * 2 + le(len(directory), 4) + le(len(local), 4)
+    return local + directory + end + b"\0\0"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _raw_zip(0, b"x" * 51, flag=1),  # an encrypted member: RuntimeError
+        _raw_zip(8, b"\xff" * 40),  # a broken deflate stream: zlib.error
+        _raw_zip(12, b"BZh9" + b"\xff" * 40),  # a broken bzip2 stream: OSError
+        _raw_zip(14, b"\x09\x04\x05\x00" + b"\xff" * 40),  # a broken LZMA stream
+    ],
+    ids=["encrypted", "deflate", "bzip2", "lzma"],
+)
+def test_a_damaged_archive_among_the_answers_is_refused_and_the_others_kept(
+    drafted, contributor, data
+):
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
+    client = Client(raise_request_exception=False)
+    client.force_login(contributor)
+    response = client.post(
+        f"/demandes/{drafted.id}/reponse/",
+        {
+            "files": [
+                SimpleUploadedFile("bon.txt", b"Bonjour, voici la convention."),
+                SimpleUploadedFile("mauvais.zip", data),
+            ],
+            "kind": "reply",
+            "date": "2026-03-30",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "mauvais.zip : L’archive est endommagée" in page and "bon.txt ajouté" in page
+    assert Document.objects.count() == 1 and Event.objects.count() == 1
+
+
+def test_an_answer_another_person_sent_the_library_first_keeps_their_title_to_them(
+    drafted, contributor_client, other_contributor
+):
+    """The library keeps a file once: an answer identical to a file someone else sent
+    before is that document. Its title stays theirs, and they, strangers to the request,
+    learn nothing of it from the request's page."""
+    from contrechamp.documents.services import document_ingest
+
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
+    secret = b"Compte rendu de la reunion du 3 mars.\n" * 5
+    document_ingest(
+        data=secret, filename="fuite.txt", title="Note de Dominique", uploaded_by=other_contributor
+    )
+    page = _answer(contributor_client, drafted, "reponse-mairie.txt", secret)
+    assert "reponse-mairie.txt ajouté à la bibliothèque" in page
+    own = contributor_client.get(f"/demandes/{drafted.id}/").content.decode()
+    # The requester sees their answer's state, not the other person's title.
+    assert "Documents reçus" in own and "document en attente d’occultation" in own.replace("'", "’")
+    assert "Note de Dominique" not in own
+    stranger = Client()
+    stranger.force_login(other_contributor)
+    theirs = stranger.get(f"/demandes/{drafted.id}/").content.decode()
+    assert "Note de Dominique" not in theirs and "Documents reçus" not in theirs
+
+
+def test_the_command_line_says_a_size_refusal_in_english_as_the_other_reasons(settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    settings.DOCUMENT_MAX_BYTES = 1024 * 1024
+    (tmp_path / "big.txt").write_bytes(b"x" * (3 * 512 * 1024))
+    (tmp_path / "empty.txt").write_bytes(b"   ")
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("documents", "add", str(tmp_path), "--json", "--wait", stdout=out)
+    errors = sorted(json.loads(line)["error"] for line in out.getvalue().splitlines() if line)
+    assert errors == ["The file is empty.", "big.txt: 1.5 MB, more than the limit of 1 MB."]
 
 
 def test_an_answer_that_fails_once_read_says_why_on_the_request_page(drafted, contributor_client):

@@ -241,7 +241,7 @@ def test_on_a_phone_a_pasted_address_as_subject_and_an_unreadable_answer(
     page.get_by_label("Reçu le").fill("2026-03-05")
     page.get_by_role("button", name="Ajouter à la bibliothèque").click()
     expect(page.locator(".messages")).to_contain_text(
-        "reponse.doc : Les anciens fichiers Word (.doc) et RTF ne sont pas pris en charge"
+        "reponse.doc : Les anciens fichiers Office (.doc, .xls, .ppt) et les messages Outlook"
     )
     expect(page.locator("#timeline")).not_to_contain_text("réponse")
     # The subject wraps: the page does not scroll sideways.

@@ -401,3 +401,20 @@ def test_nested_emails_are_expanded_only_so_deep_and_say_why(settings):
     page = last.pages.get(number=1).text
     assert "Pièces jointes non extraites" in page and "message.eml" in page
     assert set(Document.objects.values_list("status", flat=True)) == {"done"}
+
+
+def test_a_zip64_record_declaring_millions_of_entries_is_refused_before_zipfile_reads_it():
+    # The classic end record declares 1 entry (under the limits); `zipfile` trusts the
+    # ZIP64 record, which declared 3,000,000 and made it build as many objects (2 GB,
+    # 20 s for a 159 MB file) before this check read that record too.
+    entries = 3_000_000
+    zip64_end = struct.pack(
+        "<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, 46 * entries, 4
+    )
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, 4, 1)
+    classic_end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, 46, 4, 0)
+    data = b"PK\x03\x04" + zip64_end + locator + classic_end
+    with pytest.raises(DocumentError) as refused:
+        extract.sniff(data)
+    assert refused.value.key == "archive_entries"
+    assert "3000000 entries" in str(refused.value)

@@ -174,7 +174,10 @@ def answer_attach(
         # no event: the rest (a damaged page) shows on the request's page once processed.
         extract.sniff(data)
     except extract.DocumentError as error:
-        raise ValidationError(error.translated()) from error
+        raise ValidationError(
+            f"{error.translated()} "
+            + _("If it cannot be converted, record the answer in the timeline instead.")
+        ) from error
     ingested = document_ingest(
         data=data,
         filename=filename,
