@@ -301,6 +301,8 @@ def compute(facts: Facts) -> Calendar:
                 "few days later, is not recorded yet."
                 if unregistered
                 else "",
+                # The opinion is recorded: no longer a date to wait for.
+                done=facts.cada_opinion is not None,
             )
         )
         confirmation = add_months(registered, 2)

@@ -283,7 +283,10 @@ def request_initial(query: QueryDict) -> dict[str, str]:
     intercommunality's or a department's (`?organisme=epci:…`, its body), or a
     deployment's (`?deploiement=`, its communes and subject with it)."""
     initial = {"communes": query.get("commune", "")}
-    body = body_label(query.get("organisme", "")[:40]) if query.get("organisme") else ""
+    reference = query.get("organisme", "")
+    # One reference, as the place pages write it: "prefecture:06 ; prefecture:13" showed
+    # one body in the field and drafted two requests.
+    body = body_label(reference) if re.fullmatch(r"[a-z]+:[0-9A-Za-z]{1,14}", reference) else ""
     if body:
         initial["bodies"] = body
     slug = query.get("deploiement", "")

@@ -19,6 +19,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
+    QueryDict,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,6 +44,7 @@ from contrechamp.access.models import AccessRequest, FeedToken, RequestSeries
 from contrechamp.accounts.models import display_name
 from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.services import DocumentRejected
+from contrechamp.places.models import Commune, Department, Epci
 
 
 def _form_errors(form: forms.Form) -> str:
@@ -69,15 +71,37 @@ def _editable(request: HttpRequest, request_id: int) -> AccessRequest:
     return found
 
 
+def _listed_place(query: QueryDict) -> tuple[str, str, Commune | Epci | Department] | None:
+    """The place the list is filtered to (`?commune=`, `?epci=`, `?departement=`, as the
+    place pages link to it): its parameter, its code and the place; None for none or for
+    a code that names nothing."""
+    for name, model, field in (
+        ("commune", Commune, "code"),
+        ("epci", Epci, "siren"),
+        ("departement", Department, "code"),
+    ):
+        code = query.get(name, "").strip()[:12]
+        if code:
+            place = model.objects.filter(**{field: code.upper()}).first()  # type: ignore[attr-defined]
+            return (name, code, place) if place is not None else None
+    return None
+
+
 def request_list(request: HttpRequest) -> HttpResponse:
     requests = services.with_timeline(permissions.readable_requests(request.user))
     status = request.GET.get("statut", "")
     if status in dict(AccessRequest.STATUSES):
         requests = requests.filter(status=status)
+    place = _listed_place(request.GET)
+    if place is not None:
+        requests = services.requests_about_place(requests, place[2])
     # `page`, the site's name for it; `p`, the former one, still read for old links.
     number = request.GET.get("page") or request.GET.get("p")
     page = Paginator(requests, 50).get_page(number)
     page.object_list = services.with_dates(page.object_list, services.today())
+    kept = {"statut": status} if status else {}
+    if place is not None:
+        kept[place[0]] = place[1]
     return render(
         request,
         "access/request_list.html",
@@ -85,7 +109,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "statuses": AccessRequest.STATUSES,
             "status": status,
-            "status_query": urlencode({"statut": status}) if status else "",
+            "status_query": urlencode(kept),
+            "place": place[2] if place else None,
+            "place_field": place[0] if place else "",
+            "place_code": place[1] if place else "",
+            "without_place": "?" + urlencode({"statut": status}) if status else "?",
             "can_create": permissions.may_draft_requests(request.user),
         },
     )
@@ -136,7 +164,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             ),
             "proof_form": ProofForm(auto_id="proof_%s"),
             "attachments": list(access_request.attachments.all()) if editable else [],
-            "event_form": EventForm(initial={"date": today}, auto_id="event_%s"),
+            "event_form": _event_form(request, access_request, today),
             "answer_form": AnswerForm(
                 initial={"date": today, "kind": "reply"}, auto_id="answer_%s"
             ),
@@ -316,13 +344,37 @@ def referral_file(request: HttpRequest, request_id: int) -> HttpResponse:
     return _private_file(data, "application/pdf", f"saisine-cada-{access_request.id}.pdf")
 
 
+# The event form a refusal sends back to the page, in the session (not the address,
+# which logs would keep with its note), for that page's next display only.
+_REFUSED_EVENT = "refused_event"
+
+
+def _refused_event(
+    request: HttpRequest, access_request: AccessRequest, message: str
+) -> HttpResponse:
+    """The refusal said, the form's values kept for the page and the page opened at it."""
+    messages.error(request, message)
+    fields = ("kind", "date", "favourable", "note")
+    request.session[_REFUSED_EVENT] = {
+        "request": access_request.id,
+        "data": {name: request.POST.get(name, "")[:2000] for name in fields},
+    }
+    return redirect(access_request.get_absolute_url() + "#add-event")
+
+
+def _event_form(request: HttpRequest, access_request: AccessRequest, today: dt.date) -> EventForm:
+    kept = request.session.pop(_REFUSED_EVENT, None)
+    if isinstance(kept, dict) and kept.get("request") == access_request.id:
+        return EventForm(initial=kept.get("data") or {}, auto_id="event_%s")
+    return EventForm(initial={"date": today}, auto_id="event_%s")
+
+
 @require_POST
 def event_add(request: HttpRequest, request_id: int) -> HttpResponse:
     access_request = _editable(request, request_id)
     form = EventForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(access_request)
+        return _refused_event(request, access_request, _form_errors(form))
     try:
         services.event_add(
             request=access_request,
@@ -333,7 +385,7 @@ def event_add(request: HttpRequest, request_id: int) -> HttpResponse:
             user=request.user,  # type: ignore[arg-type]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        return _refused_event(request, access_request, " ".join(error.messages))
     return redirect(access_request)
 
 

@@ -127,7 +127,7 @@ def sniff(data: bytes) -> Sniffed:
     if head.startswith(b"{\\rtf"):
         raise DocumentError("rtf")
     text = _decode(head)
-    if text is None:
+    if text is None or _mostly_control(text):
         raise DocumentError("unknown_binary")
     stripped = text.lstrip("\ufeff \t\r\n").lower()
     if stripped.startswith(("<!doctype html", "<html")) or re.search(
@@ -154,6 +154,15 @@ _ZIP_DAMAGE = (
     zlib.error,
     lzma.LZMAError,
 )
+
+
+# Control characters no text holds (white space aside): a binary file without a zero
+# byte decodes as Windows-1252 or Latin-1 all the same, and showed as pages of garbage.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+
+
+def _mostly_control(text: str) -> bool:
+    return len(_CONTROL.findall(text)) > 0.05 * max(len(text), 1)
 
 
 def _sniff_zip(data: bytes) -> Sniffed:

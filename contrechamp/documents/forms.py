@@ -17,6 +17,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # An empty file among several is refused on its own, named, where each file is
+        # read; here it refused the whole batch with "The submitted file is empty."
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
     def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
         if not data:
             raise forms.ValidationError(_("Choose at least one file."))

@@ -4,6 +4,7 @@ processing steps with their outcome, and entity suggestions."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.documents import reasons
@@ -141,12 +142,32 @@ class Step(models.Model):
         """Why the step failed, in the reader's language."""
         return reasons.translated(self.error, self.error_detail, steps=self.LABELS)
 
+    # What a step's output holds, named for the reader (an unknown key as it is).
+    OUTPUT_LABELS = {
+        "kind": _("type"),
+        "mime": _("MIME type"),
+        "bytes": _("bytes"),
+        "pages": _("pages"),
+        "pages_to_ocr": _("pages to recognise"),
+        "attachments": _("attachments"),
+        "attachments_withheld": _("attachments withheld"),
+        "seconds_per_page": _("seconds per page"),
+        "mean_confidence": _("mean confidence"),
+        "backend": _("search engine"),
+        "entities": _("suggestions"),
+    }
+
     @property
     def summary(self) -> str:
-        """What the step produced, as "key: value" pairs ("kind: pdf · pages: 3"), not
+        """What the step produced, as "name: value" pairs ("type : pdf · pages : 3"), not
         the stored dictionary's Python form."""
         output = self.output if isinstance(self.output, dict) else {"": self.output}
-        return " · ".join(f"{k}: {v}" if k else str(v) for k, v in output.items())
+        return " · ".join(
+            gettext("%(name)s: %(value)s") % {"name": self.OUTPUT_LABELS.get(k, k), "value": v}
+            if k
+            else str(v)
+            for k, v in output.items()
+        )
 
 
 class Page(models.Model):

@@ -277,7 +277,7 @@ def citation_data(form: forms.Form) -> dict[str, Any]:
 
 
 class OrganisationForm(forms.ModelForm):
-    website = forms.URLField(label=gettext_lazy("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
     comment = forms.CharField(
         label=gettext_lazy("Comment on this change"), required=False, max_length=500
     )

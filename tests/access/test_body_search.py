@@ -93,3 +93,15 @@ def test_bodies_sort_by_their_folded_name_an_accent_among_its_letter():
         ).values_list("name", flat=True)
     )
     assert names == ["Agence X", "Établissement public Paris Terres d'Envol", "Ville de Zonza"]
+
+
+def test_town_halls_made_together_for_a_series_have_their_sort_key():
+    # `bulk_create` skipped `save`: their key was empty and they sorted before "Mairie d'Afa".
+    from contrechamp.lib.text import name_key
+    from contrechamp.places.models import Commune
+
+    communes = list(Commune.objects.filter(code__in=["2A001", "42218", "13055"]))
+    made = bodies.bodies_for_communes(communes)
+    assert all(body.name_key == name_key(body.name) for body in made)
+    fresh = PublicBody.objects.filter(id__in=[b.id for b in made])
+    assert [b.name for b in fresh] == sorted((b.name for b in made), key=name_key)

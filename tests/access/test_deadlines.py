@@ -188,6 +188,12 @@ def test_once_referred_to_the_cada_its_last_day_is_done_and_its_steps_are_estima
     assert not calendar.get("cada_opinion_due").estimate
     assert not calendar.get("court_limit").estimate
     assert calendar.get("cada_referral_limit").done
+    # Once the opinion is recorded, it is no longer a date to wait for.
+    calendar = compute(
+        Facts(**{**known.__dict__, "cada_registered": D(2026, 5, 6), "cada_opinion": D(2026, 6, 1)})
+    )
+    assert calendar.get("cada_opinion_due").done
+    assert calendar.next_after(D(2026, 6, 2)).key != "cada_opinion_due"
 
 
 @time_machine.travel(dt.datetime(2026, 5, 20, 10, 0), tick=False)

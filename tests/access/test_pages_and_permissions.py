@@ -120,3 +120,36 @@ def test_department_and_intercommunality_pages_list_their_requests(contributor, 
     # A reference that names nothing leaves the field empty.
     form = client.get("/demandes/nouvelle/?organisme=department%3A999").content.decode()
     assert "[department:999]" not in form
+    # Two references in one: none.
+    form = client.get("/demandes/nouvelle/?organisme=prefecture:06%20;%20prefecture:13")
+    assert "[prefecture:" not in form.content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_the_list_of_requests_filtered_to_a_place_as_its_page_links_to_it(contributor, client):
+    from contrechamp.access.services.bodies import body_for_place
+
+    nice = Commune.objects.get(code="06088")
+    for title, sent in (
+        ("Plus ancienne", dt.date(2026, 3, 2)),
+        ("Plus récente", dt.date(2026, 5, 2)),
+    ):
+        made = services.request_create(
+            body=body_for_place("commune", nice),
+            requester=contributor,
+            title=title,
+            places=[nice],
+            **FIELDS,
+        )
+        services.request_send(request=made, sent_on=sent)
+    department = client.get("/departements/06/").content.decode()
+    # The latest sent first.
+    assert department.index("Plus récente") < department.index("Plus ancienne")
+    listed = client.get("/demandes/?departement=06").content.decode()
+    assert "Plus récente" in listed and "Lieu : <span" in listed.replace("\n", "")
+    assert "Plus récente" not in client.get("/demandes/?departement=13").content.decode()
+    assert "Plus récente" in client.get(f"/demandes/?epci={nice.epci.siren}").content.decode()
+    assert "Plus récente" in client.get("/demandes/?commune=06088").content.decode()
+    # A code that names nothing lists everything, without a filter shown.
+    page = client.get("/demandes/?departement=999").content.decode()
+    assert "Plus récente" in page and "place-filters" not in page

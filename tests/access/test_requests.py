@@ -284,6 +284,27 @@ def test_the_command_line_says_a_size_refusal_in_english_as_the_other_reasons(se
     assert errors == ["The file is empty.", "big.txt: 1.5 MB, more than the limit of 1 MB."]
 
 
+def test_an_answer_whose_event_the_timeline_refuses_is_not_kept_and_one_filed_twice_once(
+    drafted, contributor_client
+):
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
+    pdf = samples.text_pdf(["Avis de la CADA."])
+    # An opinion with no referral, a reply dated before the request was sent.
+    for kind, date in (("cada_opinion", "2026-03-30"), ("reply", "2026-03-01")):
+        page = contributor_client.post(
+            f"/demandes/{drafted.id}/reponse/",
+            {"files": [SimpleUploadedFile("avis.pdf", pdf)], "kind": kind, "date": date},
+            follow=True,
+        ).content.decode()
+        assert "avis.pdf : " in page and "ajouté à la bibliothèque" not in page
+    assert Document.objects.count() == 0 and Event.objects.count() == 0
+    # The same file twice: one document, one event.
+    _answer(contributor_client, drafted, "reponse.pdf", pdf)
+    page = _answer(contributor_client, drafted, "reponse-encore.pdf", pdf)
+    assert "reponse-encore.pdf : Ce fichier est déjà classé avec cette demande." in page
+    assert Document.objects.count() == 1 and Event.objects.count() == 1
+
+
 def test_an_answer_that_fails_once_read_says_why_on_the_request_page(drafted, contributor_client):
     AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
     page = _answer(contributor_client, drafted, "scan.pdf", samples.encrypted_pdf())
@@ -569,3 +590,23 @@ def test_the_first_of_a_month_is_written_1er(text, expected):
     from contrechamp.access.letters import first_of_the_month
 
     assert first_of_the_month(text) == expected
+
+
+def test_an_empty_file_among_several_answers_is_refused_alone_and_named(
+    drafted, contributor_client
+):
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
+    page = contributor_client.post(
+        f"/demandes/{drafted.id}/reponse/",
+        {
+            "files": [
+                SimpleUploadedFile("bon.txt", b"Bonjour, voici la convention."),
+                SimpleUploadedFile("vide.pdf", b""),
+            ],
+            "kind": "reply",
+            "date": "2026-03-30",
+        },
+        follow=True,
+    ).content.decode()
+    assert "vide.pdf : Le fichier est vide." in page and "bon.txt ajouté" in page
+    assert Document.objects.count() == 1 and Event.objects.count() == 1

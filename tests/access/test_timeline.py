@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from contrechamp.access import services
@@ -163,3 +164,54 @@ def test_an_event_whose_prerequisite_the_timeline_lacks_is_refused(sent, contrib
     )
     services.event_add(request=other, kind="cada_ack", date=dt.date(2026, 3, 1))
     services.event_add(request=other, kind="cada_opinion", date=dt.date(2026, 4, 1))
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0), tick=False)
+def test_the_cadas_steps_and_the_court_keep_their_order(sent):
+    """A new user's walk: a registration dated before its referral was taken, and let an
+    opinion and a decision dated before the referral through; a decision before the
+    opinion; an application to the court with no referral."""
+
+    def add(kind, day):
+        return services.event_add(request=sent, kind=kind, date=dt.date.fromisoformat(day))
+
+    def refused(kind, day):
+        with pytest.raises(ValidationError) as error:
+            add(kind, day)
+        return " ".join(error.value.messages)
+
+    add("refusal", "2026-04-20")
+    assert "vient après « saisine de la CADA »" in refused("court", "2026-10-02")  # no referral yet
+    add("cada_referral", "2026-11-10")
+    assert "ne peut pas venir avant" in refused("cada_ack", "2026-11-03")
+    assert "ne peut pas venir avant" in refused("cada_opinion", "2026-11-05")
+    assert "ne peut pas venir avant" in refused("court", "2026-11-05")
+    add("cada_ack", "2026-11-13")
+    add("cada_opinion", "2026-11-20")
+    assert "ne peut pas venir avant" in refused("decision", "2026-11-15")
+    # Nor a stage dated after one that follows it.
+    assert "ne peut pas venir après" in refused("cada_ack", "2026-11-25")
+    add("decision", "2026-11-25")
+    add("court", "2026-11-26")
+    assert "ne peut pas venir avant" in refused("judgment", "2026-11-25")
+    add("judgment", "2026-11-30")
+    kinds = set(sent.events.values_list("kind", flat=True))
+    assert {"cada_referral", "cada_ack", "cada_opinion", "decision", "court", "judgment"} <= kinds
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_a_refused_event_keeps_what_was_typed_and_opens_the_page_at_the_form(
+    sent, contributor_client
+):
+    note = "Avis reçu par courrier, favorable à la communication."
+    response = contributor_client.post(
+        f"/demandes/{sent.id}/evenement/",
+        {"kind": "cada_opinion", "date": "2026-05-02", "favourable": "true", "note": note},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#add-event")
+    page = contributor_client.get(response["Location"]).content.decode()
+    assert note in page and 'value="2026-05-02"' in page
+    assert '<option value="cada_opinion" selected>' in page
+    # Once: the next display offers an empty form again.
+    page = contributor_client.get(f"/demandes/{sent.id}/").content.decode()
+    assert note not in page

@@ -203,3 +203,38 @@ def test_each_office_file_the_library_cannot_read_is_named_for_what_it_is(data, 
     with pytest.raises(DocumentError) as refused:
         extract.sniff(data)
     assert refused.value.key == key
+
+
+def test_binary_content_without_a_zero_byte_is_not_taken_for_text():
+    # It decoded as Latin-1 and showed as two pages of garbage (a new user's walk).
+    import random
+
+    from contrechamp.documents import extract
+
+    generator = random.Random(44)
+    for _ in range(20):
+        data = bytes(generator.randrange(1, 256) for _ in range(3000))
+        with pytest.raises(DocumentError) as refused:
+            extract.sniff(data)
+        assert refused.value.key == "unknown_binary"
+    # Text in any of the encodings administrations use, form feeds included, is text.
+    line = "Délibération du conseil — caméras « œuvre » été 2024.\r\n\x0c"
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        assert extract.sniff(line.encode(encoding, "replace") * 30).kind == "text"
+
+
+def test_a_failed_documents_steps_read_in_french_and_those_after_the_failure_did_not_run(
+    reviewer, client
+):
+    document = add(samples.encrypted_pdf(), "protégé.pdf")
+    client.force_login(reviewer)
+    page = client.get(document.get_absolute_url()).content.decode()
+    steps = page[page.rindex("<tbody>") :]  # the steps' table, the page's last
+    # The file type's output named for the reader, not "kind: pdf · mime: …".
+    assert "type : pdf" in steps and "type MIME : application/pdf" in steps
+    assert "kind:" not in steps and "mime:" not in steps
+    # The steps after the failed one say they did not run, not "pending" for ever.
+    assert steps.count("non exécutée") == 3 and "en attente" not in steps
+    # Nothing to redact in a file that could not be read: no promise, no redaction link.
+    assert "Non publié : le fichier n’a pas pu être lu." in page
+    assert "awaiting-publication" not in page and "/caviardage/" not in page

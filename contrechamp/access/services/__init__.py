@@ -42,6 +42,7 @@ from contrechamp.access.services.requests import (
     request_create,
     request_delete,
     request_send,
+    requests_about_place,
     requests_draft,
     series_create,
     series_event,
@@ -81,6 +82,7 @@ from contrechamp.access.services.timeline import (
 )
 
 __all__ = [
+    "requests_about_place",
     "ATTACHMENT_KINDS",
     "ATTACHMENT_MAX_BYTES",
     "DEADLINE_ACTIONS",

@@ -49,7 +49,16 @@ def bodies_for_communes(communes: list[Commune]) -> list[PublicBody]:
     missing = [c for c in communes if c.id not in known]
     if missing:
         PublicBody.objects.bulk_create(
-            [PublicBody(kind="commune", commune=c, name=_body_name("commune", c)) for c in missing],
+            [
+                # (`bulk_create` skips `save`, which writes the key bodies sort by.)
+                PublicBody(
+                    kind="commune",
+                    commune=c,
+                    name=_body_name("commune", c),
+                    name_key=name_key(_body_name("commune", c)),
+                )
+                for c in missing
+            ],
             ignore_conflicts=True,  # made meanwhile by another request
         )
         known = existing()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from contrechamp.access.models import AccessRequest, Event, PublicBody, RequestSeries
@@ -21,10 +22,15 @@ from contrechamp.access.services.series import (
     series_refused,
     series_requests,
 )
-from contrechamp.access.services.timeline import event_add, implicit_refusal_sync, today
+from contrechamp.access.services.timeline import (
+    event_add,
+    event_check,
+    implicit_refusal_sync,
+    today,
+)
 from contrechamp.documents import extract
 from contrechamp.documents.services import document_ingest
-from contrechamp.places.models import Commune
+from contrechamp.places.models import Commune, Department, Epci
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -162,6 +168,20 @@ def request_send(
     return request
 
 
+def requests_about_place(
+    requests: QuerySet[AccessRequest], place: Commune | Epci | Department
+) -> QuerySet[AccessRequest]:
+    """The requests about a place: a commune's, those about it; an intercommunality's or
+    a department's, those about one of their communes or sent to their own body."""
+    if isinstance(place, Epci):
+        found = requests.filter(Q(places__epci=place) | Q(body__epci=place))
+    elif isinstance(place, Department):
+        found = requests.filter(Q(places__department=place) | Q(body__department=place))
+    else:
+        found = requests.filter(places=place)
+    return found.distinct()
+
+
 def answer_attach(
     *, request: AccessRequest, data: bytes, filename: str, kind: str, date: dt.date, user: User
 ) -> Event:
@@ -169,6 +189,8 @@ def answer_attach(
     published), linked to the request and its places, and to the timeline."""
     if kind not in ("reply", "partial", "refusal", "acknowledgement", "decision", "cada_opinion"):
         raise ValidationError(_("A file answers a request as a reply, a refusal or an opinion."))
+    # The event first: a file whose event the timeline refuses is not kept either.
+    event_check(request, kind, date)
     try:
         # What the type alone says cannot be read is refused now, with nothing kept and
         # no event: the rest (a damaged page) shows on the request's page once processed.
@@ -185,6 +207,9 @@ def answer_attach(
         places=list(request.places.all()),
         uploaded_by=user,
     )
+    if request.events.filter(document=ingested.document).exists():
+        # The same file filed again: one event is enough.
+        raise ValidationError(_("This file is already filed with this request."))
     request.documents.add(ingested.document)
     return event_add(request=request, kind=kind, date=date, document=ingested.document, user=user)
 

@@ -219,15 +219,7 @@ def event_add(
 ) -> Event:
     """Add to the timeline (`series`: recorded for every request of a series at once);
     the status and the recorded implicit refusal follow."""
-    if kind not in dict(Event.KINDS):
-        raise ValidationError(_("Unknown event."))
-    if request.sent_on is None:
-        raise ValidationError(_("Record the request as sent first."))
-    if date < request.sent_on:
-        raise ValidationError(_("An event cannot come before the request was sent."))
-    if date > today():
-        raise ValidationError(_("An event cannot be in the future."))
-    _check_sequence(request, kind, date)
+    event_check(request, kind, date)
     with transaction.atomic():
         event = Event.objects.create(
             request=request,
@@ -246,35 +238,79 @@ def event_add(
     return event
 
 
-# What an event cannot come without (any one of): the CADA gives its opinion on a referral
-# (its registration, which a requester may record alone, proves one), the administration
-# decides once the CADA is seized, a court judges an application.
+def event_check(request: AccessRequest, kind: str, date: dt.date) -> None:
+    """Refuse, with the reason, an event the timeline cannot hold (before anything it
+    comes with, a file, is kept)."""
+    if kind not in dict(Event.KINDS):
+        raise ValidationError(_("Unknown event."))
+    if request.sent_on is None:
+        raise ValidationError(_("Record the request as sent first."))
+    if date < request.sent_on:
+        raise ValidationError(_("An event cannot come before the request was sent."))
+    if date > today():
+        raise ValidationError(_("An event cannot be in the future."))
+    _check_sequence(request, kind, date)
+
+
+# The CADA's procedure in its order: the referral, its registration, the opinion, the
+# administration's decision after it; an application to the court comes once the CADA
+# is seized (its referral is required first, R343-1), and its judgment after it.
+_STAGES = {
+    "cada_referral": 1,
+    "cada_ack": 2,
+    "cada_opinion": 3,
+    "decision": 4,
+    "court": 2,
+    "judgment": 5,
+}
+# What an event cannot come without (any one of).
 _COMES_AFTER = {
     "cada_opinion": ("cada_referral", "cada_ack"),
     "decision": ("cada_referral", "cada_ack", "cada_opinion"),
+    "court": ("cada_referral", "cada_ack"),
     "judgment": ("court",),
+}
+# Which stages an event is ordered against: the CADA's line, or the court's.
+_LINES = {
+    "cada_referral": {"cada_referral", "cada_ack", "cada_opinion", "decision", "court", "judgment"},
+    "cada_ack": {"cada_referral", "cada_ack", "cada_opinion", "decision"},
+    "cada_opinion": {"cada_referral", "cada_ack", "cada_opinion", "decision"},
+    "decision": {"cada_referral", "cada_ack", "cada_opinion", "decision"},
+    "court": {"cada_referral", "court", "judgment"},
+    "judgment": {"cada_referral", "court", "judgment"},
 }
 
 
 def _check_sequence(request: AccessRequest, kind: str, date: dt.date) -> None:
-    """Refuse an event whose prerequisite the timeline lacks, or holds only later."""
-    needed = _COMES_AFTER.get(kind)
-    if needed is None:
-        return
+    """Refuse an event whose prerequisite the timeline lacks, or one dated out of the
+    procedure's order against what the timeline holds: before a stage it follows, after
+    one that follows it."""
     names = dict(Event.KINDS)
-    first = (
-        request.events.filter(kind__in=needed).order_by("date").values_list("kind", "date").first()
+    needed = _COMES_AFTER.get(kind)
+    recorded = list(
+        request.events.filter(kind__in=_LINES.get(kind, ()))
+        .order_by("date")
+        .values_list("kind", "date")
     )
-    if first is None:
+    if needed and not any(other in needed for other, _ in recorded):
         raise ValidationError(
             _("“%(event)s” comes after “%(before)s”, which the timeline does not hold yet.")
             % {"event": names[kind], "before": names[needed[0]]}
         )
-    if date < first[1]:
-        raise ValidationError(
-            _("“%(event)s” cannot come before “%(before)s” (%(date)s).")
-            % {"event": names[kind], "before": names[first[0]], "date": date_format(first[1])}
-        )
+    stage = _STAGES.get(kind)
+    if stage is None:
+        return
+    for other, when in recorded:
+        if _STAGES[other] < stage and date < when:
+            raise ValidationError(
+                _("“%(event)s” cannot come before “%(before)s” (%(date)s).")
+                % {"event": names[kind], "before": names[other], "date": date_format(when)}
+            )
+        if _STAGES[other] > stage and date > when:
+            raise ValidationError(
+                _("“%(event)s” cannot come after “%(after)s” (%(date)s).")
+                % {"event": names[kind], "after": names[other], "date": date_format(when)}
+            )
 
 
 def with_dates(requests: Iterable[AccessRequest], on: dt.date) -> list[AccessRequest]:

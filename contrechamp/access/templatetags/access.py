@@ -4,12 +4,13 @@ one), without the place and registry pages knowing about requests."""
 from __future__ import annotations
 
 from django import template
-from django.db.models import Q
+from django.db.models import F
 from django.template.context import Context
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from contrechamp.access.permissions import may_draft_requests, public_requests
+from contrechamp.access.services import requests_about_place
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.models import Deployment
 
@@ -31,22 +32,26 @@ def requests_about(
     if isinstance(subject, Deployment):
         found = sent.filter(deployments=subject)
         query = {"deploiement": subject.slug}
-    elif isinstance(subject, Epci):
-        found = sent.filter(Q(places__epci=subject) | Q(body__epci=subject))
-        query = {"organisme": f"epci:{subject.siren}"}
-    elif isinstance(subject, Department):
-        found = sent.filter(Q(places__department=subject) | Q(body__department=subject))
-        # Its prefecture: it authorises cameras and drones (the form offers the rest).
-        query = {"organisme": f"prefecture:{subject.code}"}
+        listed = ""
     else:
-        found = sent.filter(places=subject)
-        query = {"commune": subject.code}
-    found = found.distinct()
+        found = requests_about_place(sent, subject)
+        if isinstance(subject, Epci):
+            query = {"organisme": f"epci:{subject.siren}"}
+            listed = urlencode({"epci": subject.siren})
+        elif isinstance(subject, Department):
+            # Its prefecture: it authorises cameras and drones (the form offers the rest).
+            query = {"organisme": f"prefecture:{subject.code}"}
+            listed = urlencode({"departement": subject.code})
+        else:
+            query = {"commune": subject.code}
+            listed = urlencode({"commune": subject.code})
+    found = found.order_by(F("sent_on").desc(nulls_last=True), "-id")
     user = context["request"].user if "request" in context else None
     shown = list(found[: SHOWN + 1])
     return {
         "requests": shown[:SHOWN],
         "more": found.count() - SHOWN if len(shown) > SHOWN else 0,
+        "list_url": reverse("request-list") + (f"?{listed}" if listed else ""),
         "create_url": reverse("request-create") + "?" + urlencode(query),
         "can_create": may_draft_requests(user),
     }
