@@ -187,6 +187,11 @@ urlpatterns = [
     path("demandes/<int:request_id>/envoi/", access.request_send, name="request-send"),
     path("demandes/<int:request_id>/supprimer/", access.request_delete, name="request-delete"),
     path("demandes/<int:request_id>/evenement/", access.event_add, name="request-event"),
+    path(
+        "demandes/<int:request_id>/evenement/<int:event_id>/suppression/",
+        access.event_delete,
+        name="request-event-delete",
+    ),
     path("demandes/<int:request_id>/reponse/", access.answer_upload, name="request-answer"),
     path("demandes/<int:request_id>/preuves/", access.proof_upload, name="request-proof"),
     path(

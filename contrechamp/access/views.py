@@ -389,6 +389,18 @@ def event_add(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect(access_request)
 
 
+@require_POST
+def event_delete(request: HttpRequest, request_id: int, event_id: int) -> HttpResponse:
+    access_request = _editable(request, request_id)
+    try:
+        services.event_delete(request=access_request, event_id=event_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The event was removed from the timeline."))
+    return redirect(access_request.get_absolute_url() + "#timeline")
+
+
 def _documents_received(
     request: HttpRequest, access_request: AccessRequest, editable: bool
 ) -> list[dict[str, object]]:

@@ -215,3 +215,47 @@ def test_a_refused_event_keeps_what_was_typed_and_opens_the_page_at_the_form(
     # Once: the next display offers an empty form again.
     page = contributor_client.get(f"/demandes/{sent.id}/").content.decode()
     assert note not in page
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0), tick=False)
+def test_a_mistaken_event_is_removed_by_an_editor_and_the_status_follows(
+    sent, contributor_client, other_contributor
+):
+    from django.test import Client
+
+    reply = services.event_add(request=sent, kind="reply", date=dt.date(2026, 3, 20))
+    sent.refresh_from_db()
+    assert sent.status == "answered"
+    url = f"/demandes/{sent.id}/evenement/{reply.id}/suppression/"
+    # Not by someone who does not edit the request, nor by a visitor.
+    stranger = Client()
+    stranger.force_login(other_contributor)
+    assert stranger.post(url).status_code in (403, 404)
+    assert Client().post(url).status_code in (302, 403, 404)
+    assert Event.objects.filter(id=reply.id).exists()
+    # Nor with a GET.
+    assert contributor_client.get(url).status_code == 405
+    page = contributor_client.post(url, follow=True).content.decode()
+    assert "L’événement a été retiré de la chronologie." in page
+    sent.refresh_from_db()
+    assert not Event.objects.filter(id=reply.id).exists() and sent.status != "answered"
+    # Not the implicit refusal Contrechamp recorded, nor a step a later one stands on.
+    implicit = sent.events.get(kind="implicit_refusal")
+    page = contributor_client.post(
+        f"/demandes/{sent.id}/evenement/{implicit.id}/suppression/", follow=True
+    ).content.decode()
+    assert "ne peut pas être retiré" in page
+    referral = services.event_add(request=sent, kind="cada_referral", date=dt.date(2026, 5, 2))
+    services.event_add(request=sent, kind="cada_opinion", date=dt.date(2026, 6, 2))
+    page = contributor_client.post(
+        f"/demandes/{sent.id}/evenement/{referral.id}/suppression/", follow=True
+    ).content.decode()
+    assert "« avis de la CADA » repose sur celui-ci : retirez-le d’abord." in page
+    assert Event.objects.filter(id=referral.id).exists()
+    # Another request's event through this request's address: not found.
+    assert (
+        contributor_client.post(
+            f"/demandes/{sent.id}/evenement/999999/suppression/", follow=True
+        ).status_code
+        == 200
+    )

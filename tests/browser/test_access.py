@@ -244,6 +244,18 @@ def test_on_a_phone_a_pasted_address_as_subject_and_an_unreadable_answer(
         "reponse.doc : Les anciens fichiers Office (.doc, .xls, .ppt) et les messages Outlook"
     )
     expect(page.locator("#timeline")).not_to_contain_text("réponse")
+    # A mistaken event is removed, after a question the browser asks.
+    page.locator("#event_kind").select_option("reminder")
+    page.locator("#event_date").fill("2026-03-04")
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.locator("#timeline")).to_contain_text("relance envoyée")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator("#timeline").get_by_role("button", name="retirer").click()
+    expect(page.locator("#timeline")).to_contain_text("relance envoyée")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#timeline").get_by_role("button", name="retirer").click()
+    expect(page.locator(".messages")).to_contain_text("L’événement a été retiré")
+    expect(page.locator("#timeline")).not_to_contain_text("relance envoyée")
     # The subject wraps: the page does not scroll sideways.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the request's page scrolls sideways ({width}px)"

@@ -238,6 +238,33 @@ def event_add(
     return event
 
 
+def event_delete(*, request: AccessRequest, event_id: int) -> Event:
+    """Take a mistaken event off the timeline (the status follows). Not one Contrechamp
+    recorded (a refusal by silence: it comes back while the facts say so), nor one
+    recorded for a whole series, nor one a later step of the procedure stands on."""
+    event = request.events.filter(id=event_id).first()
+    if event is None:
+        raise ValidationError(_("That event is not in this request's timeline."))
+    if event.automatic:
+        raise ValidationError(
+            _("Contrechamp recorded this event from the dates; it cannot be removed.")
+        )
+    if event.series:
+        raise ValidationError(_("This event was recorded for the whole series; it stays."))
+    names = dict(Event.KINDS)
+    others = list(request.events.exclude(id=event.id).values_list("kind", flat=True))
+    for other in others:
+        needed = _COMES_AFTER.get(other, ())
+        if event.kind in needed and not any(kind in needed for kind in others):
+            raise ValidationError(
+                _("“%(event)s” stands on this one: remove it first.") % {"event": names[other]}
+            )
+    with transaction.atomic():
+        event.delete()
+        implicit_refusal_sync(request)
+    return event
+
+
 def event_check(request: AccessRequest, kind: str, date: dt.date) -> None:
     """Refuse, with the reason, an event the timeline cannot hold (before anything it
     comes with, a file, is kept)."""

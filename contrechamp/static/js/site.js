@@ -135,3 +135,11 @@
     });
   });
 })();
+
+// A form that asks before it acts (removing an event): data-confirm holds the question.
+document.addEventListener("submit", function (event) {
+  var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});
