@@ -24,6 +24,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -297,6 +298,12 @@ def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
                 )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Recorded as sent on %(date)s: the legal dates below follow from it.")
+            % {"date": date_format(form.cleaned_data["sent_on"])},
+        )
     return redirect(access_request)
 
 

@@ -259,3 +259,13 @@ def test_a_mistaken_event_is_removed_by_an_editor_and_the_status_follows(
         ).status_code
         == 200
     )
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False)
+def test_recording_a_request_as_sent_says_so(contributor_client):
+    contributor_client.post("/demandes/nouvelle/", DRAFT)
+    request = AccessRequest.objects.get()
+    page = contributor_client.post(
+        f"/demandes/{request.id}/envoi/", {"sent_on": "2026-03-10", "channel": "post"}, follow=True
+    ).content.decode()
+    assert "Enregistrée comme envoyée le 10 mars 2026" in page

@@ -174,7 +174,7 @@ def test_five_requests_sent_are_a_series_and_their_refusals_are_referred_togethe
     page.get_by_label("Date de réception (accusé de réception), si elle est connue").fill(
         "2026-03-12"
     )
-    page.get_by_role("button", name="Marquer comme envoyée").click()
+    page.get_by_role("button", name="Les marquer comme envoyées").click()
     expect(page.locator(".messages")).to_contain_text("5 demandes enregistrées comme envoyées")
     expect(page.locator("#series")).to_contain_text("L342-1")
     v.context.close()
