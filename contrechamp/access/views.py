@@ -134,8 +134,13 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "id", flat=True
         )
     )
+    viewer = getattr(request.user, "id", None)
     for event in events:
-        event.readable = event.document_id in readable_ids  # type: ignore[attr-defined]
+        # Linked as in "Documents received": one the viewer may read, or, for those who
+        # edit the request, their own upload (not a stranger's file that happens to be the
+        # same: the timeline is public).
+        own = editable and event.document is not None and event.document.uploaded_by_id == viewer
+        event.readable = event.document_id in readable_ids or own  # type: ignore[attr-defined]
     requester = access_request.requester
     in_series = services.in_cada_series(access_request)
     letters = (
