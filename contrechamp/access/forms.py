@@ -222,6 +222,7 @@ class EventForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     favourable = forms.NullBooleanField(
         label=_("In the requester's favour?"),
+        help_text=_("For the CADA's opinion, the decision after it or a judgment."),
         required=False,
         widget=forms.Select(choices=[("unknown", "—"), ("true", _("yes")), ("false", _("no"))]),
     )

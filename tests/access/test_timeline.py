@@ -269,3 +269,16 @@ def test_recording_a_request_as_sent_says_so(contributor_client):
         f"/demandes/{request.id}/envoi/", {"sent_on": "2026-03-10", "channel": "post"}, follow=True
     ).content.decode()
     assert "Enregistrée comme envoyée le 10 mars 2026" in page
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_only_an_opinion_a_decision_or_a_judgment_is_favourable_or_not(sent):
+    reminder = services.event_add(
+        request=sent, kind="reminder", date=dt.date(2026, 4, 1), favourable=False
+    )
+    assert reminder.favourable is None
+    services.event_add(request=sent, kind="cada_referral", date=dt.date(2026, 5, 2))
+    opinion = services.event_add(
+        request=sent, kind="cada_opinion", date=dt.date(2026, 5, 20), favourable=False
+    )
+    assert opinion.favourable is False

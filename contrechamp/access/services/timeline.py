@@ -220,6 +220,8 @@ def event_add(
     """Add to the timeline (`series`: recorded for every request of a series at once);
     the status and the recorded implicit refusal follow."""
     event_check(request, kind, date)
+    if kind not in _JUDGED:
+        favourable = None  # "relance envoyée — défavorable" said nothing
     with transaction.atomic():
         event = Event.objects.create(
             request=request,
@@ -263,6 +265,11 @@ def event_delete(*, request: AccessRequest, event_id: int) -> Event:
         event.delete()
         implicit_refusal_sync(request)
     return event
+
+
+# The events that go one way or the other: the CADA's opinion, the decision after it,
+# a judgment.
+_JUDGED = ("cada_opinion", "decision", "judgment")
 
 
 def event_check(request: AccessRequest, kind: str, date: dt.date) -> None:
