@@ -140,6 +140,9 @@ access.answer_attach(
 for document in refused.documents.all():  # processed here, as the worker would
     document_process(document=document)
 access.event_add(
+    request=refused, kind="cada_referral", date=today - dt.timedelta(days=50), user=contributor,
+)
+access.event_add(
     request=refused, kind="cada_opinion", date=today - dt.timedelta(days=10),
     favourable=True, user=reviewer,
 )
@@ -243,6 +246,7 @@ print(json.dumps({
     "redaction_id": [str(Redaction.objects.order_by("id").first().id)],
     "entity_id": [str(entity.id)],
     "request_id": [str(refused.id), str(sent.id)],
+    "event_id": [str(refused.events.filter(automatic=False).order_by("id").first().id)],
     "attachment_id": [str(proof.id)],
     "kind": {
         "demandes/": ["request_email", "reminder", "cada_referral", "after_opinion"],
