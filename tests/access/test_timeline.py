@@ -282,3 +282,14 @@ def test_only_an_opinion_a_decision_or_a_judgment_is_favourable_or_not(sent):
         request=sent, kind="cada_opinion", date=dt.date(2026, 5, 20), favourable=False
     )
     assert opinion.favourable is False
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_a_note_and_a_letters_subject_follow_french_typography(sent, contributor_client):
+    services.event_add(
+        request=sent, kind="reminder", date=dt.date(2026, 4, 1), note="Relance par courriel"
+    )
+    page = contributor_client.get(f"/demandes/{sent.id}/").content.decode()
+    assert "relance envoyée : Relance par courriel" in page
+    letter = contributor_client.get(f"/demandes/{sent.id}/courrier/request_post/").content.decode()
+    assert "<strong>Objet :</strong>" in letter
