@@ -19,7 +19,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
-    QueryDict,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,8 +43,8 @@ from contrechamp.access.forms import (
 from contrechamp.access.models import AccessRequest, FeedToken, RequestSeries
 from contrechamp.accounts.models import display_name
 from contrechamp.documents import permissions as document_permissions
+from contrechamp.documents.models import Document
 from contrechamp.documents.services import DocumentRejected
-from contrechamp.places.models import Commune, Department, Epci
 
 
 def _form_errors(form: forms.Form) -> str:
@@ -72,28 +71,12 @@ def _editable(request: HttpRequest, request_id: int) -> AccessRequest:
     return found
 
 
-def _listed_place(query: QueryDict) -> tuple[str, str, Commune | Epci | Department] | None:
-    """The place the list is filtered to (`?commune=`, `?epci=`, `?departement=`, as the
-    place pages link to it): its parameter, its code and the place; None for none or for
-    a code that names nothing."""
-    for name, model, field in (
-        ("commune", Commune, "code"),
-        ("epci", Epci, "siren"),
-        ("departement", Department, "code"),
-    ):
-        code = query.get(name, "").strip()[:12]
-        if code:
-            place = model.objects.filter(**{field: code.upper()}).first()  # type: ignore[attr-defined]
-            return (name, code, place) if place is not None else None
-    return None
-
-
 def request_list(request: HttpRequest) -> HttpResponse:
     requests = services.with_timeline(permissions.readable_requests(request.user))
     status = request.GET.get("statut", "")
     if status in dict(AccessRequest.STATUSES):
         requests = requests.filter(status=status)
-    place = _listed_place(request.GET)
+    place = services.place_in_parameters(request.GET)
     if place is not None:
         requests = services.requests_about_place(requests, place[2])
     # `page`, the site's name for it; `p`, the former one, still read for old links.
@@ -127,20 +110,21 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     calendar = services.calendar(access_request)
     upcoming = calendar.next_after(today)
     implicit_since = services.implicitly_refused_on(access_request, calendar, today)
-    readable = document_permissions.readable_documents(request.user)
     events = list(access_request.events.select_related("document"))
-    readable_ids = set(
-        readable.filter(id__in=[e.document_id for e in events if e.document_id]).values_list(
-            "id", flat=True
+    # For those who edit it, the request's files with their state; for others, those
+    # they may read. Nobody else learns of a file they may not read.
+    received = list(
+        access_request.documents.all()
+        if editable
+        else document_permissions.readable_documents(request.user).filter(
+            access_requests=access_request
         )
     )
-    viewer = getattr(request.user, "id", None)
+    titled = _titled_documents(
+        request, [e.document for e in events if e.document is not None] + received, editable
+    )
     for event in events:
-        # Linked as in "Documents received": one the viewer may read, or, for those who
-        # edit the request, their own upload (not a stranger's file that happens to be the
-        # same: the timeline is public).
-        own = editable and event.document is not None and event.document.uploaded_by_id == viewer
-        event.readable = event.document_id in readable_ids or own  # type: ignore[attr-defined]
+        event.readable = event.document_id in titled  # type: ignore[attr-defined]
     requester = access_request.requester
     in_series = services.in_cada_series(access_request)
     letters = (
@@ -162,7 +146,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "requester_name": display_name(requester)
             if permissions.may_see_requester(request.user, access_request)
             else "",
-            "documents": _documents_received(request, access_request, editable),
+            "documents": [
+                {"document": document, "titled": document.id in titled} for document in received
+            ],
             "deployments": access_request.deployments.published(),  # type: ignore[attr-defined]
             # Three forms on one page: ids of their own, field names unchanged.
             "send_form": RequestSendForm(
@@ -413,22 +399,19 @@ def event_delete(request: HttpRequest, request_id: int, event_id: int) -> HttpRe
     return redirect(access_request.get_absolute_url() + "#timeline")
 
 
-def _documents_received(
-    request: HttpRequest, access_request: AccessRequest, editable: bool
-) -> list[dict[str, object]]:
-    """The request's files as the viewer may see them: those they may read, linked; for
-    those who edit the request, the others too, with their state and why one could not
-    be read (what the bytes they filed gave), but a title only for their own upload: a
-    file filed here may be one someone else sent the library first, whose title is
-    theirs. Nobody else learns of a file they may not read."""
+def _titled_documents(request: HttpRequest, documents: list[Document], editable: bool) -> set[int]:
+    """Which of a request's `documents` the viewer sees by their title and link: those
+    they may read; for those who edit the request, their own uploads too (their state,
+    and why one could not be read). A file filed there may be one someone else sent the
+    library first: its title is theirs, and the timeline is public, so a stranger whose
+    own file it happens to be is not shown it either."""
+    ids = {document.id for document in documents}
     readable = document_permissions.readable_documents(request.user)
-    readable_ids = set(readable.filter(access_requests=access_request).values_list("id", flat=True))
-    documents = access_request.documents.all() if editable else readable
-    rows = []
-    for document in documents.filter(access_requests=access_request).distinct():
-        own = document.uploaded_by_id == getattr(request.user, "id", None)
-        rows.append({"document": document, "titled": document.id in readable_ids or own})
-    return rows
+    titled = set(readable.filter(id__in=ids).values_list("id", flat=True))
+    if editable:
+        viewer = getattr(request.user, "id", None)
+        titled |= {d.id for d in documents if d.uploaded_by_id == viewer}
+    return titled
 
 
 @require_POST

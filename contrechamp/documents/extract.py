@@ -193,18 +193,16 @@ def _zip(data: bytes) -> zipfile.ZipFile:
     """The archive, once its central directory is known to be of a sane size: `zipfile`
     builds an object per entry as it opens the archive, so the count is read first from
     the end-of-directory record."""
-    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    declared: list[tuple[int, int]] = []
     # A ZIP64 archive's own end record, which `zipfile` trusts over the classic one.
     end64 = data.rfind(b"PK\x06\x06", max(0, len(data) - 65_557 - 56))
     if end64 >= 0 and len(data) >= end64 + 48:
-        entries, directory = struct.unpack("<QQ", data[end64 + 32 : end64 + 48])
-        if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_DIRECTORY_BYTES:
-            raise DocumentError(
-                "archive_entries", entries=entries, directory=directory, limit=MAX_ZIP_ENTRIES
-            )
+        declared.append(struct.unpack("<QQ", data[end64 + 32 : end64 + 48]))
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end >= 0 and len(data) >= end + 16:
-        entries, directory = struct.unpack("<HI", data[end + 10 : end + 16])
         # ZIP64 archives put 0xFFFF / 0xFFFFFFFF here: beyond the limits too.
+        declared.append(struct.unpack("<HI", data[end + 10 : end + 16]))
+    for entries, directory in declared:
         if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_DIRECTORY_BYTES:
             raise DocumentError(
                 "archive_entries", entries=entries, directory=directory, limit=MAX_ZIP_ENTRIES

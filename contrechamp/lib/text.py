@@ -123,27 +123,14 @@ def name_key(text: str) -> str:
 
 def slug_of(text: str, default: str) -> str:
     """The address form of a title ("Caméras du cœur de ville" → "cameras-du-coeur-de-ville"):
-    Django's `slugify` after the letters it would drop are spelt out (œ, æ, ß, ø, ł, đ:
-    "cur" for "cœur" before), then `default` for a title of no letter at all."""
-    spelt = unicodedata.normalize("NFKC", text).translate(_SLUG_LETTERS)
+    Django's `slugify` after the letters it would drop are spelt out (œ, æ as names are
+    compared; ß by case folding; ø, ł, đ: "cur" for "cœur" before), then `default` for a
+    title of no letter at all."""
+    spelt = unicodedata.normalize("NFKC", text).casefold().translate(_SLUG_LETTERS)
     return slugify(spelt) or default
 
 
-_SLUG_LETTERS = str.maketrans(
-    {
-        "œ": "oe",
-        "Œ": "OE",
-        "æ": "ae",
-        "Æ": "AE",
-        "ß": "ss",
-        "ø": "o",
-        "Ø": "O",
-        "ł": "l",
-        "Ł": "L",
-        "đ": "d",
-        "Đ": "D",
-    }
-)
+_SLUG_LETTERS = {**_LIGATURES, **str.maketrans({"ø": "o", "ł": "l", "đ": "d"})}
 
 
 def name_key_prefixes(typed: str) -> list[str]:

@@ -39,6 +39,8 @@ from contrechamp.access.services.reminders import (
 from contrechamp.access.services.requests import (
     RequestFields,
     answer_attach,
+    place_in_parameters,
+    place_parameter,
     request_create,
     request_delete,
     request_send,
@@ -83,6 +85,8 @@ from contrechamp.access.services.timeline import (
 )
 
 __all__ = [
+    "place_in_parameters",
+    "place_parameter",
     "requests_about_place",
     "ATTACHMENT_KINDS",
     "ATTACHMENT_MAX_BYTES",

@@ -45,20 +45,16 @@ def bodies_for_communes(communes: list[Commune]) -> list[PublicBody]:
         found = PublicBody.objects.filter(kind="commune", commune__in=communes)
         return {b.commune_id: b for b in found.select_related("commune__department")}  # type: ignore[misc]
 
+    def made(commune: Commune) -> PublicBody:
+        name = _body_name("commune", commune)
+        # (`bulk_create` skips `save`, which writes the key bodies sort by.)
+        return PublicBody(kind="commune", commune=commune, name=name, name_key=name_key(name))
+
     known = existing()
     missing = [c for c in communes if c.id not in known]
     if missing:
         PublicBody.objects.bulk_create(
-            [
-                # (`bulk_create` skips `save`, which writes the key bodies sort by.)
-                PublicBody(
-                    kind="commune",
-                    commune=c,
-                    name=_body_name("commune", c),
-                    name_key=name_key(_body_name("commune", c)),
-                )
-                for c in missing
-            ],
+            [made(c) for c in missing],
             ignore_conflicts=True,  # made meanwhile by another request
         )
         known = existing()

@@ -4,7 +4,7 @@ received into the library, and what is recorded once for a whole series."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -166,6 +166,34 @@ def request_send(
     request.save()
     implicit_refusal_sync(request)
     return request
+
+
+# The list of requests filtered to a place, as the place pages link to it: the
+# parameter, the kind of place and the field its value names.
+PLACE_PARAMETERS: tuple[tuple[str, type[Commune | Epci | Department], str], ...] = (
+    ("commune", Commune, "code"),
+    ("epci", Epci, "siren"),
+    ("departement", Department, "code"),
+)
+
+
+def place_parameter(place: Commune | Epci | Department) -> dict[str, str]:
+    """The list's parameter for `place` (`{"departement": "06"}`)."""
+    name, _model, field = next(row for row in PLACE_PARAMETERS if isinstance(place, row[1]))
+    return {name: getattr(place, field)}
+
+
+def place_in_parameters(
+    query: Mapping[str, str],
+) -> tuple[str, str, Commune | Epci | Department] | None:
+    """The place a list's parameters name: its parameter, its value and the place; None
+    for none or for a value that names nothing."""
+    for name, model, field in PLACE_PARAMETERS:
+        code = query.get(name, "").strip()[:12]
+        if code:
+            place = model.objects.filter(**{field: code.upper()}).first()  # type: ignore[attr-defined]
+            return (name, code, place) if place is not None else None
+    return None
 
 
 def requests_about_place(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from contrechamp.access.permissions import may_draft_requests, public_requests
-from contrechamp.access.services import requests_about_place
+from contrechamp.access.services import place_parameter, requests_about_place
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.models import Deployment
 
@@ -35,16 +35,14 @@ def requests_about(
         listed = ""
     else:
         found = requests_about_place(sent, subject)
+        listed = urlencode(place_parameter(subject))
         if isinstance(subject, Epci):
             query = {"organisme": f"epci:{subject.siren}"}
-            listed = urlencode({"epci": subject.siren})
         elif isinstance(subject, Department):
             # Its prefecture: it authorises cameras and drones (the form offers the rest).
             query = {"organisme": f"prefecture:{subject.code}"}
-            listed = urlencode({"departement": subject.code})
         else:
             query = {"commune": subject.code}
-            listed = urlencode({"commune": subject.code})
     found = found.order_by(F("sent_on").desc(nulls_last=True), "-id")
     user = context["request"].user if "request" in context else None
     shown = list(found[: SHOWN + 1])
