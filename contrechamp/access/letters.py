@@ -3,13 +3,13 @@ are used until they do). French, since they go to French administrations."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from django.template import Context, Template
 from django.utils import translation
 
 from contrechamp.access.models import LetterTemplate
+from contrechamp.lib.typography import first_of_the_month
 
 DEFAULTS: dict[str, tuple[str, str]] = {
     "request_email": (
@@ -208,17 +208,6 @@ def template_for(kind: str) -> tuple[str, str]:
 def _compiled(text: str) -> Template:
     """Templates compiled once per text (a series renders the same one many times)."""
     return Template(text)
-
-
-# "1 avril 2026" is written "1er avril 2026" in French (not "11 avril", "21 avril").
-_FIRST_OF_THE_MONTH = re.compile(
-    r"(?<![\d,.])1 (?=(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
-    r"novembre|décembre)\b)"
-)
-
-
-def first_of_the_month(text: str) -> str:
-    return _FIRST_OF_THE_MONTH.sub("1er ", text)
 
 
 def render(kind: str, context: dict[str, object]) -> tuple[str, str]:

@@ -23,7 +23,6 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import date_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -45,6 +44,7 @@ from contrechamp.accounts.models import display_name
 from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.models import Document
 from contrechamp.documents.services import DocumentRejected
+from contrechamp.lib.typography import day
 
 
 def _form_errors(form: forms.Form) -> str:
@@ -293,7 +293,7 @@ def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
         messages.success(
             request,
             _("Recorded as sent on %(date)s: the legal dates below follow from it.")
-            % {"date": date_format(form.cleaned_data["sent_on"])},
+            % {"date": day(form.cleaned_data["sent_on"])},
         )
     return redirect(access_request)
 

@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from contrechamp.access import permissions as access_permissions
@@ -32,6 +31,7 @@ from contrechamp.documents.models import Document, Entity
 from contrechamp.groups import permissions
 from contrechamp.groups.models import Group, Membership, WorkItem
 from contrechamp.lib.text import name_key, slug_of
+from contrechamp.lib.typography import day
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.redaction import permissions as redaction_permissions
 from contrechamp.redaction.models import Redaction
@@ -481,7 +481,7 @@ def worklist_suggestions(
             and upcoming.date <= on + dt.timedelta(days=DEADLINE_NEAR_DAYS)
         )
         if implicit is not None:
-            reason = _("implicitly refused since %(date)s") % {"date": date_format(implicit)}
+            reason = _("implicitly refused since %(date)s") % {"date": day(implicit)}
             date = implicit
         elif item.status in REFUSED or soon:
             # A refusal (by silence or not) has passed its date: the next one, the
@@ -489,9 +489,7 @@ def worklist_suggestions(
             reason = str(item.get_status_display())
             date = upcoming.date if upcoming is not None else on
             if upcoming is not None:
-                reason += (
-                    f" · {access_services.deadline_name(upcoming)}: {date_format(upcoming.date)}"
-                )
+                reason += f" · {access_services.deadline_name(upcoming)}: {day(upcoming.date)}"
         else:
             continue
         near.append(

@@ -1,7 +1,12 @@
 """Typography that follows the language of the page: quotation marks (« Nice » in
-French, “Nice” in English). Registered as a built-in of the templates (`quoted`)."""
+French, “Nice” in English) and days ("1er octobre 2026" in French, "Oct. 1, 2026" in
+English). Registered as built-ins of the templates (`quoted`, `day`)."""
+
+import datetime as dt
+import re
 
 from django.template import Library
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 register = Library()
@@ -15,3 +20,29 @@ def quoted(text: str) -> str:
 @register.filter(name="quoted")
 def quoted_filter(value: object) -> str:
     return quoted(str(value))
+
+
+# "1 avril 2026" is written "1er avril 2026" in French (not "11 avril", "21 avril").
+_FIRST_OF_THE_MONTH = re.compile(
+    r"(?<![\d,.])1 (?=(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre)\b)"
+)
+
+
+def first_of_the_month(text: str) -> str:
+    """ "1er avril" where a French date reads "1 avril"."""
+    return _FIRST_OF_THE_MONTH.sub("1er ", text)
+
+
+def day(value: dt.date, format: str = "DATE_FORMAT") -> str:
+    """A day in the words of the language in use: "1er octobre 2026", "Oct. 1, 2026"
+    (Django's formats cannot write the French ordinal)."""
+    return first_of_the_month(date_format(value, format))
+
+
+@register.filter(name="day", expects_localtime=True)
+def day_filter(value: object) -> object:
+    """`{{ event.date|day }}`; a value that is no date is left as it is."""
+    if isinstance(value, dt.date):
+        return day(value)
+    return value

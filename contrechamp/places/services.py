@@ -14,6 +14,7 @@ Sources, both vendored in `places/data/`:
 """
 
 import csv
+import functools
 import gzip
 import hashlib
 import io
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from contrechamp.lib.text import name_key
+from contrechamp.lib.text import name_key, unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,56 @@ def _read_json(name: str) -> list[dict]:
         return json.load(f)
 
 
+# How a department's or a region's name follows "de", by the official linking type of
+# its name (INSEE's TNCC, `typeLiaison` in the vendored files): "de l'Ain", "du Nord",
+# "des Alpes-Maritimes", "de la Loire", "d'Ille-et-Vilaine", "de Seine-et-Marne".
+LINKING_ARTICLES = {
+    0: "de ",
+    1: "d'",
+    2: "du ",
+    3: "de la ",
+    4: "des ",
+    5: "de l'",
+    6: "des ",
+    7: "de las ",
+    8: "de los ",
+}
+
+
+@functools.cache
+def _linking_types() -> dict[tuple[str, str], int]:
+    return {
+        (kind, row["code"]): row.get("typeLiaison", 0)
+        for kind, name in (
+            ("region", "etalab-regions.json.gz"),
+            ("department", "etalab-departements.json.gz"),
+        )
+        for row in _read_json(name)
+    }
+
+
+def of_area(area: Department | Region) -> str:
+    """ "de la Loire", "des Alpes-Maritimes", "d'Île-de-France": the department's or
+    the region's name after "de", as French writes it ("Préfecture de la Loire")."""
+    kind = "department" if isinstance(area, Department) else "region"
+    return of_area_named(kind, area.code, area.name)
+
+
+def of_area_named(kind: str, code: str, name: str) -> str:
+    """`of_area` from the kind ("department" or "region"), code and name (for a
+    migration's models). A name's own article is dropped where the linking holds it
+    ("du Territoire de Belfort"); "La Réunion" keeps it ("de La Réunion")."""
+    linking = _linking_types().get((kind, code), 0)
+    if linking in (2, 3, 4, 5):
+        for article in ("Le ", "La ", "Les ", "L'"):
+            if name.startswith(article):
+                name = name[len(article) :]
+    article = LINKING_ARTICLES.get(linking, "de ")
+    if article == "de " and unaccent(name[:1]).lower() in "aeiouy":
+        article = "d'"  # "Île de Clipperton" is written with the type of a consonant
+    return f"{article}{name}"
+
+
 def _read_geo() -> dict[str, Geo]:
     with gzip.open(DATA_DIR / "communes-geo-2018.csv.gz", "rb") as f:
         reader = csv.DictReader(io.TextIOWrapper(f, encoding="utf-8"))
@@ -77,6 +128,7 @@ USUAL_NAMES = [
     ("Berck-sur-Mer", "62108"),
     ("Le Touquet", "62826"),
     ("Hossegor", "40304"),
+    ("Sablé", "72264"),
 ]
 
 

@@ -402,7 +402,7 @@ def test_an_explicit_final_refusal_recorded_on_the_timeline_moves_the_court_date
 ):
     request = _timeline_to_the_cada(contributor_client)
     page = contributor_client.get(f"/demandes/{request.id}/").content.decode()
-    assert "2026-07-01" in _court_row(page) or "1 juillet 2026" in _court_row(page)
+    assert "1er juillet 2026" in _court_row(page)
     response = contributor_client.post(
         f"/demandes/{request.id}/evenement/", {**final, "date": "2026-05-14"}
     )

@@ -36,6 +36,23 @@ Attachment = old.get_model("access", "Attachment")
 user = User.objects.create(username="camille")
 commune = Commune.objects.create(code="42218", name="Saint-Étienne")
 body = PublicBody.objects.create(name="Mairie de Saint-Étienne", kind="commune", commune=commune)
+Department = old.get_model("places", "Department")
+Region = old.get_model("places", "Region")
+alpes = Department.objects.create(code="06", name="Alpes-Maritimes")
+loire = Department.objects.create(code="42", name="Loire")
+prefecture = PublicBody.objects.create(
+    name="Préfecture (Alpes-Maritimes)", kind="prefecture", department=alpes
+)
+council = PublicBody.objects.create(
+    name="Conseil départemental (Alpes-Maritimes)", kind="department", department=alpes
+)
+typed = PublicBody.objects.create(
+    name="Préfecture de la Loire, bureau des polices", kind="prefecture", department=loire
+)
+region = PublicBody.objects.create(
+    name="Conseil régional (Île-de-France)", kind="region",
+    region=Region.objects.create(code="11", name="Île-de-France"),
+)
 campaign = Campaign.objects.create(title="Vidéosurveillance", created_by=user)
 request = Request.objects.create(
     body=body, campaign=campaign, requester=user, title="Vidéosurveillance",
@@ -60,7 +77,14 @@ assert [c.code for c in moved.places.all()] == ["42218"]
 assert [e.kind for e in moved.events.all()] == ["refusal"]
 assert [a.filename for a in moved.attachments.all()] == ["preuve.pdf"]
 assert list(RequestSeries.objects.get().requests.all()) == [moved]
-assert PublicBody.objects.get().name_key == "mairie de saint etienne"
+assert PublicBody.objects.get(id=body.id).name_key == "mairie de saint etienne"
+# The names the earlier rule made are written as French writes them; a typed one stays.
+names = dict(PublicBody.objects.values_list("id", "name"))
+assert names[prefecture.id] == "Préfecture des Alpes-Maritimes", names
+assert names[council.id] == "Conseil départemental des Alpes-Maritimes", names
+assert names[typed.id] == "Préfecture de la Loire, bureau des polices", names
+assert names[region.id] == "Conseil régional d'Île-de-France", names
+assert PublicBody.objects.get(id=prefecture.id).name_key == "prefecture des alpes maritimes"
 print("kept")
 """
 

@@ -116,7 +116,7 @@ def test_department_and_intercommunality_pages_list_their_requests(contributor, 
     page = client.get("/departements/06/").content.decode()
     assert "/demandes/nouvelle/?organisme=prefecture%3A06" in page
     form = client.get("/demandes/nouvelle/?organisme=prefecture%3A06").content.decode()
-    assert "Préfecture (Alpes-Maritimes) [prefecture:06]" in form
+    assert "Préfecture des Alpes-Maritimes [prefecture:06]" in form
     # A reference that names nothing leaves the field empty.
     form = client.get("/demandes/nouvelle/?organisme=department%3A999").content.decode()
     assert "[department:999]" not in form

@@ -587,7 +587,7 @@ def test_an_event_note_is_bounded_and_a_long_word_wraps(drafted, contributor_cli
     ],
 )
 def test_the_first_of_a_month_is_written_1er(text, expected):
-    from contrechamp.access.letters import first_of_the_month
+    from contrechamp.lib.typography import first_of_the_month
 
     assert first_of_the_month(text) == expected
 

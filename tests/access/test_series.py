@@ -39,7 +39,9 @@ def test_bodies_of_the_places_dataset_are_found_by_name_and_made_once(contributo
     assert client.get("/api/v1/bodies?q=x").json()["results"] == []
     assert client.get("/api/v1/bodies").status_code == 400  # q is required
 
-    entries = "Préfecture (Loire, 42) [prefecture:42]; Saint-Étienne Métropole [epci:244200770]"
+    entries = (
+        "Préfecture de la Loire (42) [prefecture:42]; Saint-Étienne Métropole [epci:244200770]"
+    )
     response = contributor_client.post(
         "/demandes/nouvelle/", {**DRAFT, "bodies": entries, "communes": "Saint-Étienne (42218)"}
     )
@@ -50,7 +52,7 @@ def test_bodies_of_the_places_dataset_are_found_by_name_and_made_once(contributo
     assert kinds == [
         ("commune", "Mairie de Saint-Étienne"),
         ("epci", "Saint-Étienne Métropole"),
-        ("prefecture", "Préfecture (Loire)"),
+        ("prefecture", "Préfecture de la Loire"),
     ]
     epci = PublicBody.objects.get(kind="epci")
     assert epci.department_code == "42"  # its holidays are those of the Loire

@@ -2,6 +2,7 @@
 with the facts, and counted by the statistics."""
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -148,7 +149,7 @@ def test_an_event_whose_prerequisite_the_timeline_lacks_is_refused(sent, contrib
     services.event_add(request=sent, kind="refusal", date=dt.date(2026, 3, 20))
     post("cada_referral", "2026-04-01")
     page = post("cada_opinion", "2026-03-25")
-    assert "ne peut pas venir avant « saisine de la CADA » (1 avril 2026)" in page
+    assert "ne peut pas venir avant « saisine de la CADA » (1er avril 2026)" in page
     assert not Event.objects.filter(request=sent, kind="cada_opinion").exists()
     # In order, it goes in; so does the decision after it.
     post("cada_opinion", "2026-05-02")
@@ -293,3 +294,36 @@ def test_a_note_and_a_letters_subject_follow_french_typography(sent, contributor
     assert "relance envoyée : Relance par courriel" in page
     letter = contributor_client.get(f"/demandes/{sent.id}/courrier/request_post/").content.decode()
     assert "<strong>Objet :</strong>" in letter
+
+
+_FRENCH_FIRST = re.compile(
+    r"(?<![\d,.])1 (?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre)\b"
+)
+
+
+@time_machine.travel(dt.datetime(2026, 10, 20, 10, 0), tick=False)
+def test_the_first_of_a_month_is_written_1er_on_the_pages(contributor_client):
+    # "1 octobre 2026" on the request's page, its list, the dashboard and the messages
+    # (Django's formats cannot write the ordinal; the letters already said "1er").
+    contributor_client.post("/demandes/nouvelle/", DRAFT)
+    request = AccessRequest.objects.get()
+    sent = contributor_client.post(
+        f"/demandes/{request.id}/envoi/",
+        {"sent_on": "2026-09-01", "channel": "post", "received_on": "2026-09-01"},
+        follow=True,
+    ).content.decode()
+    assert "1er septembre 2026" in sent
+    request.refresh_from_db()
+    services.event_add(request=request, kind="reminder", date=dt.date(2026, 10, 1))
+    pages = {
+        url: contributor_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        for url in (f"/demandes/{request.id}/", "/demandes/", "/demandes/echeances/")
+    }
+    page = pages[f"/demandes/{request.id}/"]
+    assert "1er septembre 2026" in page and "1er octobre 2026" in page
+    for url, text in pages.items():
+        assert not _FRENCH_FIRST.search(text), (url, _FRENCH_FIRST.search(text))
+    english = contributor_client.get(f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Sept. 1, 2026" in english.content.decode()
+    assert "1er" not in english.content.decode()

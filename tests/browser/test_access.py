@@ -161,7 +161,7 @@ def test_five_requests_sent_are_a_series_and_their_refusals_are_referred_togethe
     bodies.press_sequentially("Loire", delay=30)
     options = page.locator("#body-suggestions option")
     expect(options.first).to_have_attribute(
-        "value", "Conseil régional (Centre-Val de Loire) [region:24]"
+        "value", "Conseil régional du Centre-Val de Loire [region:24]"
     )
     prefecture = page.locator('#body-suggestions option[value*="[prefecture:42]"]')
     bodies.fill(prefecture.get_attribute("value"))
@@ -170,7 +170,7 @@ def test_five_requests_sent_are_a_series_and_their_refusals_are_referred_togethe
     page.get_by_role("button", name="Rédiger").click()
     expect(page.locator(".messages")).to_contain_text("5 demandes rédigées")
     expect(page.locator("#series-requests tbody tr")).to_have_count(5)
-    expect(page.locator("#series-requests")).to_contain_text("Préfecture (Loire)")
+    expect(page.locator("#series-requests")).to_contain_text("Préfecture de la Loire")
     page.get_by_label("Date d'envoi").fill("2026-03-10")
     page.get_by_label("Date de réception (accusé de réception), si elle est connue").fill(
         "2026-03-12"
@@ -193,12 +193,12 @@ def test_five_requests_sent_are_a_series_and_their_refusals_are_referred_togethe
         "refusée implicitement depuis le 12 avril 2026"
     )
     page.get_by_role(
-        "link", name="Lettre de saisine groupée, sur le refus de Mairie de Marseille"
+        "link", name="Lettre de saisine groupée, sur un refus (Mairie de Marseille)"
     ).click()
     letter = page.inner_text("#letter-text")
     assert "Nombre de demandes de la série : 5" in letter
     assert "Administration : Mairie de Marseille" in letter
-    assert "Préfecture (Loire) — demande du 10 mars 2026" in letter
+    assert "Préfecture de la Loire — demande du 10 mars 2026" in letter
     page.go_back()
     page.get_by_label("Refus sur lequel porte la saisine").select_option(
         label="Mairie de Marseille"

@@ -1,3 +1,5 @@
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -55,3 +57,28 @@ def test_it_is_idempotent_and_quick_when_nothing_changed(db):
     assert changed is True
     assert list(Commune.objects.order_by("code").values_list("id", flat=True)[:100]) == before
     assert Commune.objects.count() == 35014
+
+
+def test_a_department_or_a_region_follows_de_as_french_writes_it(db):
+    # The official linking type of each name (typeLiaison), not one form for all: letters
+    # were addressed to "Préfecture (Alpes-Maritimes)".
+    from contrechamp.places.services import of_area
+
+    departments = {d.code: of_area(d) for d in Department.objects.all()}
+    assert departments["01"] == "de l'Ain"
+    assert departments["06"] == "des Alpes-Maritimes"
+    assert departments["35"] == "d'Ille-et-Vilaine"
+    assert departments["42"] == "de la Loire"
+    assert departments["59"] == "du Nord"
+    assert departments["77"] == "de Seine-et-Marne"
+    assert departments["90"] == "du Territoire de Belfort"
+    assert departments["974"] == "de La Réunion"
+    regions = {r.code: of_area(r) for r in Region.objects.all()}
+    assert regions["11"] == "d'Île-de-France"
+    assert regions["32"] == "des Hauts-de-France"
+    assert regions["24"] == "du Centre-Val de Loire"
+    assert regions["28"] == "de Normandie"
+    # No name is left with "de" before a vowel, nor with its own article doubled.
+    for text in [*departments.values(), *regions.values()]:
+        assert not re.match(r"de [AEIOUYÉÎ]", text), text
+        assert not re.match(r"(du|des|de la|de l') (Le|La|Les|L')\b", text), text

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from contrechamp.access.models import DirectoryEntry, PublicBody
 from contrechamp.lib.text import name_key, name_key_prefixes, unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
+from contrechamp.places.services import of_area
 
 # What a reference names: a place of the dataset, or a body added by hand.
 Place = Commune | Epci | Department | Region | PublicBody
@@ -73,14 +74,17 @@ def town_hall_name(commune: str) -> str:
 
 
 def _body_name(kind: str, place: Place) -> str:
+    """ "Mairie du Havre", "Conseil départemental de la Loire", "Préfecture des
+    Alpes-Maritimes", "Conseil régional d'Île-de-France": as letters name them (they were
+    "Préfecture (Alpes-Maritimes)": a new user's walk)."""
     if kind == "commune":
         return town_hall_name(place.name)
-    if kind == "department":
-        return f"Conseil départemental ({place.name})"
-    if kind == "prefecture":
-        return f"Préfecture ({place.name})"
-    if kind == "region":
-        return f"Conseil régional ({place.name})"
+    if kind == "department" and isinstance(place, Department):
+        return f"Conseil départemental {of_area(place)}"
+    if kind == "prefecture" and isinstance(place, Department):
+        return f"Préfecture {of_area(place)}"
+    if kind == "region" and isinstance(place, Region):
+        return f"Conseil régional {of_area(place)}"
     return str(place.name)
 
 
@@ -115,7 +119,7 @@ def body_for_place(kind: str, place: Place) -> PublicBody:
 
 def body_reference(reference: str) -> tuple[str, Place]:
     """What a reference names: ("epci", <Epci>), ("body", <PublicBody>)…, without
-    making anything. A reference may end a label: "Préfecture (Loire) [prefecture:42]"."""
+    making anything. A reference may end a label: "Préfecture de la Loire [prefecture:42]"."""
     match = re.search(r"\[?\b([a-z]+):([0-9A-Za-z]+)\]?\s*$", reference.strip())
     kind, code = match.groups() if match else ("", "")
     found: Place | None = None
@@ -135,7 +139,7 @@ def body_reference(reference: str) -> tuple[str, Place]:
 
 
 def body_label(reference: str) -> str:
-    """A reference as the form's suggestions write it ("Conseil départemental (Loire)
+    """A reference as the form's suggestions write it ("Conseil départemental de la Loire
     [department:42]"); empty for a reference that names nothing."""
     try:
         kind, place = body_reference(reference)
@@ -172,7 +176,7 @@ def directory_sync() -> int:
     for department in Department.objects.all():
         for kind in ("prefecture", "department"):
             name = _body_name(kind, department)
-            add(kind, department.code, f"{name[:-1]}, {department.code})", department.name)
+            add(kind, department.code, f"{name} ({department.code})", department.name)
     for siren, name in Epci.objects.values_list("siren", "name"):
         add("epci", siren, name, name)
     try:

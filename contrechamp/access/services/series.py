@@ -9,7 +9,6 @@ import datetime as dt
 from django.utils import translation
 from django.utils.formats import date_format
 
-from contrechamp.access.letters import first_of_the_month
 from contrechamp.access.models import AccessRequest, RequestSeries
 from contrechamp.access.services.timeline import (
     facts,
@@ -17,6 +16,7 @@ from contrechamp.access.services.timeline import (
     today,
     with_timeline,
 )
+from contrechamp.lib.typography import first_of_the_month
 
 # The same request sent by the same requester to at least this many administrations is a
 # series (L342-1 CRPA, second and third paragraphs, from the loi 3DS of 21 February 2022,

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,6 +28,7 @@ from contrechamp.access.deadlines import (
     subdivision_of,
 )
 from contrechamp.access.models import AccessRequest, Event, PublicBody
+from contrechamp.lib.typography import day
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -102,7 +102,7 @@ def deadline_action(deadline: Deadline) -> str:
 
 def deadline_note(note: Note) -> str:
     """The note in the active language, its dates as the pages write dates."""
-    text = _(NOTE_TEXTS[note.key]) % {k: date_format(v) for k, v in note.dates.items()}
+    text = _(NOTE_TEXTS[note.key]) % {k: day(v) for k, v in note.dates.items()}
     if note.key == "silence_mentions" and note.acknowledged is False:
         text = f"{_(NO_ACKNOWLEDGEMENT)} {text}"
     return text
@@ -338,12 +338,12 @@ def _check_sequence(request: AccessRequest, kind: str, date: dt.date) -> None:
         if _STAGES[other] < stage and date < when:
             raise ValidationError(
                 _("“%(event)s” cannot come before “%(before)s” (%(date)s).")
-                % {"event": names[kind], "before": names[other], "date": date_format(when)}
+                % {"event": names[kind], "before": names[other], "date": day(when)}
             )
         if _STAGES[other] > stage and date > when:
             raise ValidationError(
                 _("“%(event)s” cannot come after “%(after)s” (%(date)s).")
-                % {"event": names[kind], "after": names[other], "date": date_format(when)}
+                % {"event": names[kind], "after": names[other], "date": day(when)}
             )
 
 
