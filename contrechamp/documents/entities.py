@@ -41,7 +41,7 @@ from contrechamp.lib.text import (
 )
 from contrechamp.places.models import Commune, Department, Region
 from contrechamp.places.services import DATA_DIR as PLACES_DATA
-from contrechamp.places.services import USUAL_NAMES, former_commune_names
+from contrechamp.places.services import LINKING_ARTICLES, USUAL_NAMES, former_commune_names
 from contrechamp.registry.models import Organisation, Technology
 
 if TYPE_CHECKING:
@@ -486,7 +486,7 @@ class Gazetteer:
         with gzip.open(PLACES_DATA / "etalab-regions.json.gz", "rt", encoding="utf-8") as f:
             region_rows = json.load(f)
         self.region_articles = {
-            row["nom"]: _DEPARTMENT_ARTICLES.get(row.get("typeLiaison", 0), "de ")
+            row["nom"]: LINKING_ARTICLES.get(row.get("typeLiaison", 0), "de ")
             for row in region_rows
         }
         # The department of a region's seat: its prefect is that department's.
@@ -496,7 +496,7 @@ class Gazetteer:
         self.region_seats.update(FORMER_REGIONS)
         # (code, name, the article its name takes after "de": "des ", "de l'", "du "...)
         self.department_names = [
-            (code, name, _DEPARTMENT_ARTICLES.get(linking.get(code, 0), "de "))
+            (code, name, LINKING_ARTICLES.get(linking.get(code, 0), "de "))
             for code, name in Department.objects.values_list("code", "name")
         ]
         self.department_by_key = {
@@ -675,7 +675,6 @@ def _alias_pattern(aliases: Iterable[str], case_sensitive: Iterable[str] = ()) -
 
 
 # The article a department's name takes after "de", by its INSEE type of name.
-_DEPARTMENT_ARTICLES = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'"}
 REGION_SHORT = {
     "PACA": "Provence-Alpes-Côte d'Azur",
     "AURA": "Auvergne-Rhône-Alpes",
@@ -1821,6 +1820,19 @@ _COURT_COSTS = re.compile(
 )
 
 
+_PARTICIPLE_BEFORE = re.compile(
+    r"(?<![\w'’-])(?!mai\b|lundi\b|mardi\b|mercredi\b|jeudi\b|vendredi\b|samedi\b)"
+    r"(?P<participle>(?-i:[a-zàâçéèêëîïôûù]{2,}(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|"
+    r"ues)))[ \u00a0]+(?:le|en|au)[ \u00a0]+(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche)[ \u00a0]+)?\Z",
+    re.I,
+)
+_SET_AHEAD = re.compile(r"pr[ée]vu|programm|fix|planifi|report|repouss", re.I)
+_WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+_WEEKDAY_BEFORE = re.compile(
+    r"(?<![\w'’-])(?P<weekday>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \u00a0]+\Z",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 # A sentence that opens on the body the one before ended with.
 _ANAPHORA = re.compile(
@@ -5140,6 +5152,12 @@ def _institutions(text: str) -> list[Found]:
             and _CHIEF_TOWN_BEFORE.search(text, max(0, match.start() - 40), match.start())
         ):
             continue
+        # "le Premier ministre de la République de l'Inde": a head of government, no
+        # ministry.
+        if match["ministry"] and re.search(
+            r"\bpremi[eè]re?[ \u00a0]+\Z", text[max(0, match.start() - 12) : match.start()], re.I
+        ):
+            continue
         # Two prefectures in one phrase: each its own span.
         values: list[tuple[str | None, int, int]] = []
         value = None
@@ -5764,7 +5782,20 @@ def _date_values(
             )
             if not direction and _FUTURE_EVENT_BEFORE.search(text, max(0, start - 80), start):
                 direction = "coming"
-            year = _year_of(month, day, context, text[: match.start()], direction)
+            shift = _RELATIVE_YEAR_AFTER.match(text, end)
+            if shift and context.date is not None:
+                # "en août l'an dernier", "en juillet de l'année dernière".
+                year = context.date.year + (-1 if shift["last"] else 1)
+            else:
+                weekday = _WEEKDAY_BEFORE.search(text, max(0, start - 12), start)
+                year = _year_of(
+                    month,
+                    day,
+                    context,
+                    text[: match.start()],
+                    direction or _tense_of_sentence(text, start, end),
+                    _WEEKDAYS.index(key(weekday["weekday"])) if weekday and day else None,
+                )
         if year is None:
             return []
         if day is not None and kind != "season":
@@ -5773,6 +5804,56 @@ def _date_values(
         return [(f"{year}-{month:02d}", start, end)]
     except (ValueError, KeyError):
         return []
+
+
+# "en août l'an dernier", "en juillet de l'année dernière", "en mars de l'an prochain".
+_RELATIVE_YEAR_AFTER = re.compile(
+    r"[ \u00a0,]+(?:de[ \u00a0]+)?l['’][ \u00a0]*(?:an|ann[ée]e)[ \u00a0]+"
+    r"(?:(?P<last>derni[èe]re?|pass[ée]e?)|prochaine?)\b",
+    re.I,
+)
+# The tense of the sentence a day or a month without a year is named in: a verb in the
+# future ("les équipes rejoindront ce poste au mois d'octobre", "le CSU sera armé du 15
+# juin au 15 septembre") looks forward; a verb in the past ("la nouvelle équipe a été
+# installée en juin", "le ministère a publié mi-décembre un avis") looks back. Both, or
+# neither: the nearest year, as before.
+_FUTURE_VERB = re.compile(
+    r"(?<![\w'’-])(?:(?-i:[a-zàâçéèêëîïôûù]{1,}(?:era|eront|iront|dra|dront|rra|rront))|"
+    r"sera|seront|aura|auront|fera|feront|ira|iront|"
+    r"(?:va|vont)[ \u00a0]+(?:(?:se|s['’]|y|en|l['’]|le|la|les)[ \u00a0]*)?"
+    r"(?-i:[a-zàâçéèêëîïôûù]+(?:er|ir|re))|"
+    r"pr[ée]vue?s?[ \u00a0]+(?:pour|en|d[èe]s|d['’]ici|à[ \u00a0]+partir)|d['’]ici)(?![\w'’-])",
+    re.I,
+)
+_PAST_VERB = re.compile(
+    r"(?<![\w'’-])(?:(?:a|ont|avait|avaient|ai|avons|avez)(?:[ \u00a0]+(?:été|déjà|bien|"
+    r"enfin|aussi|également|pas|jamais|ensuite|alors|donc|notamment))?[ \u00a0]+"
+    r"(?-i:[a-zàâçéèêëîïôûù]{1,}(?:é|ée|és|ées|i|is|it|u|us|ert|erts|int|ints))|"
+    r"était|étaient|avait|avaient|fut|furent)(?![\w'’-])",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?;](?=[\s»\"”)]|\Z)|\n[ \t\u00a0]*\n")
+
+
+def _tense_of_sentence(text: str, start: int, end: int) -> str:
+    """ "coming" or "" (see `_FUTURE_VERB`). Not for the day of an act the sentence
+    names ("le procès-verbal de la séance du 15 décembre", "l'arrêté du 3 mai"), unless
+    it opens a span ("armé du 15 juin au 15 septembre")."""
+    if re.search(r"\bdu[ \u00a0]+\Z", text[max(0, start - 4) : start], re.I) and not (
+        _SPAN_GOES_ON.match(text, end)
+    ):
+        return ""
+    # "la délibération votée le 20 novembre", "comme annoncé le 1er décembre": the day of
+    # a past act (not "programmé le", "prévue le": a day set ahead).
+    act = _PARTICIPLE_BEFORE.search(text, max(0, start - 40), start)
+    if act and not _SET_AHEAD.match(act["participle"]):
+        return ""
+    ends = list(_SENTENCE_END.finditer(text, max(0, start - 300), start))
+    opening = ends[-1].end() if ends else max(0, start - 300)
+    closing = _SENTENCE_END.search(text, end, end + 300)
+    sentence = text[opening : closing.start() if closing else min(len(text), end + 300)]
+    future = bool(_FUTURE_VERB.search(sentence))
+    return "coming" if future and not _PAST_VERB.search(sentence) else ""
 
 
 # An event's verb in the future tense, then the day it names ("la foire qui se tiendra
@@ -5801,11 +5882,18 @@ _REFERENCE_BEFORE = re.compile(r"(?:n°|\bno|\bnuméro|\barticle|\bart\.|[/-])\s
 
 
 def _year_of(
-    month: int, day: int | None, context: Context, before: str, direction: str
+    month: int,
+    day: int | None,
+    context: Context,
+    before: str,
+    direction: str,
+    weekday: int | None = None,
 ) -> int | None:
     """The year of a day or month named without one ("le 15 février", "juillet
     dernier"): the one that puts it nearest the document's date, rather before it than
-    after ("dernier": before it); without a date, the year the page last named."""
+    after ("dernier": before it); without a date, the year the page last named. A day
+    named with its weekday ("le lundi 1er décembre") takes a year where it falls on it,
+    whatever the tense says."""
     if context.date is None:
         previous = re.findall(r"\b((?:19|20)\d\d)\b", before)
         return int(previous[-1]) if previous else context.year
@@ -5815,7 +5903,18 @@ def _year_of(
         last = calendar.monthrange(low.year, low.month)[1]
         high = low.replace(day=last) if low.month != 1 else low.replace(month=12, day=31)
     best: tuple[float, int] | None = None
-    for year in (low.year - 1, low.year, low.year + 1):
+    years: tuple[int, ...] = (low.year - 1, low.year, low.year + 1)
+    if weekday is not None and day is not None:
+        fitting = []
+        for year in years:
+            try:
+                if date(year, month, day).weekday() == weekday:
+                    fitting.append(year)
+            except ValueError:
+                pass
+        if fitting:
+            years, direction = tuple(fitting), ""
+    for year in years:
         try:
             first = date(year, month, day or 1)
             final = date(year, month, day or calendar.monthrange(year, month)[1])
