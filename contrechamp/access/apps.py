@@ -13,3 +13,9 @@ class AccessConfig(AppConfig):
         from contrechamp.accounts.services import account_deleted
 
         account_deleted.connect(requests_forget_requester, dispatch_uid="access-forget-requester")
+        # A document's page links back to the requests it answers (the library does not
+        # import the requests).
+        from contrechamp.access.services import requests_of_document
+        from contrechamp.documents.belonging import register
+
+        register("access", requests_of_document)

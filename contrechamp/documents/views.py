@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from contrechamp.documents import files, permissions
 from contrechamp.documents import uploads as upload_limits
+from contrechamp.documents.belonging import belonging
 from contrechamp.documents.forms import SearchForm, UploadForm
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.review import SuggestionGroup, group_of, suggestion_groups
@@ -202,6 +203,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "deployments": deployments,
             "chosen_deployment": chosen,
             "cited_by": _cited_by(request, document),
+            "belonging": belonging(request.user, document),
         },
     )
 

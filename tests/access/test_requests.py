@@ -269,6 +269,41 @@ def test_an_answer_another_person_sent_the_library_first_keeps_their_title_to_th
     assert "Note de Dominique" not in theirs and "Documents reçus" not in theirs
 
 
+def test_a_documents_page_links_back_to_the_request_it_answers_for_those_who_may_know(
+    drafted, contributor_client, other_contributor
+):
+    """An answer's page names its request to the requester (an answer that could not be
+    read left them on a page with no way back), and to everyone once published; not to
+    another person whose private file the answer turns out to be (the library keeps a
+    file once), nor to a visitor while it is private."""
+    from contrechamp.documents.services import document_ingest
+
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 10))
+    secret = b"Compte rendu de la reunion du 3 mars.\n" * 5
+    document_ingest(
+        data=secret, filename="fuite.txt", title="Note de Dominique", uploaded_by=other_contributor
+    )
+    _answer(contributor_client, drafted, "reponse-mairie.txt", secret)
+    _answer(contributor_client, drafted, "convention.txt", b"La convention de 2024, signee.")
+    shared, own = (
+        Document.objects.get(title="Note de Dominique"),
+        Document.objects.exclude(title="Note de Dominique").get(),
+    )
+    link = f'href="/demandes/{drafted.id}/"'
+    page = contributor_client.get(own.get_absolute_url()).content.decode()
+    assert link in page and drafted.title in page
+    stranger = Client()
+    stranger.force_login(other_contributor)
+    theirs = stranger.get(shared.get_absolute_url())
+    assert theirs.status_code == 200 and link not in theirs.content.decode()
+    # Published, the answer's page names its request to anyone (the request's timeline
+    # links to it already).
+    Document.objects.filter(id=shared.id).update(is_public=True)
+    assert link in stranger.get(shared.get_absolute_url()).content.decode()
+    assert link in Client().get(shared.get_absolute_url()).content.decode()
+    assert Client().get(own.get_absolute_url()).status_code == 404
+
+
 def test_the_command_line_says_a_size_refusal_in_english_as_the_other_reasons(settings, tmp_path):
     import io
 

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from contrechamp.access.models import AccessRequest, Event, PublicBody, RequestSeries
+from contrechamp.access.permissions import may_edit_request, readable_requests
 from contrechamp.access.services.bodies import Place, bodies_for_communes, body_for_place
 from contrechamp.access.services.letters import letter
 from contrechamp.access.services.series import (
@@ -33,8 +34,9 @@ from contrechamp.documents.services import document_ingest
 from contrechamp.places.models import Commune, Department, Epci
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
+    from contrechamp.documents.models import Document
     from contrechamp.registry.models import Deployment
 
 
@@ -208,6 +210,27 @@ def requests_about_place(
     else:
         found = requests.filter(places=place)
     return found.distinct()
+
+
+def requests_of_document(
+    user: AbstractBaseUser | AnonymousUser, document: Document
+) -> list[tuple[str, str, str]]:
+    """The requests that `document` answers (filed in their timeline or among their
+    documents received), for the document's page (`documents.belonging`): to those who
+    keep the request, and to everyone once the document is published. Not to another
+    person who sent the library the same file (it keeps a file once): that the request's
+    unpublished answer is their file is not theirs to learn."""
+    found = (
+        readable_requests(user)
+        .filter(Q(documents=document) | Q(events__document=document))
+        .distinct()
+        .order_by("-sent_on", "-id")
+    )
+    return [
+        (_("Request"), r.title, r.get_absolute_url())
+        for r in found[:20]
+        if document.is_public or may_edit_request(user, r)
+    ]
 
 
 def answer_attach(
