@@ -7,7 +7,9 @@ import re
 
 from django.template import Library
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+
+from contrechamp.lib.partialdate import format_partial_date
 
 register = Library()
 
@@ -40,9 +42,18 @@ def day(value: dt.date, format: str = "DATE_FORMAT") -> str:
     return first_of_the_month(date_format(value, format))
 
 
+_PARTIAL_DATE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
+
+
 @register.filter(name="day", expects_localtime=True)
 def day_filter(value: object) -> object:
-    """`{{ event.date|day }}`; a value that is no date is left as it is."""
+    """`{{ event.date|day }}`; a date known to the month or the year, as the registry
+    keeps them ("2024-03": "mars 2024"); a value that is neither is left as it is."""
     if isinstance(value, dt.date):
         return day(value)
+    if isinstance(value, str) and _PARTIAL_DATE.fullmatch(value):
+        try:
+            return format_partial_date(value, get_language() or "fr")
+        except (ValueError, IndexError):
+            return value
     return value

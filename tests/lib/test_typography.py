@@ -20,3 +20,24 @@ def test_the_templates_filter_quotes_and_still_escapes():
         assert template.render(Context({"text": "<b>x</b>"})) == "“&lt;b&gt;x&lt;/b&gt;”"
     with translation.override("fr"):
         assert template.render(Context({"text": "vidéo"})) == "« vidéo »"
+
+
+def test_a_day_is_written_in_the_pages_language_and_the_first_1er():
+    import datetime as dt
+
+    template = Template("{{ when|day }}")
+    with translation.override("fr"):
+        assert template.render(Context({"when": dt.date(2026, 10, 1)})) == "1er octobre 2026"
+        assert template.render(Context({"when": dt.date(2026, 10, 11)})) == "11 octobre 2026"
+        # A date the registry knows to the month or the year (the home page's latest
+        # count showed "2024-03-01" as it is stored).
+        assert template.render(Context({"when": "2024-03"})) == "mars 2024"
+        assert template.render(Context({"when": "2024-03-01"})) == "1er mars 2024"
+        assert template.render(Context({"when": "2018"})) == "2018"
+        # Neither: left as it is, escaped; nothing for nothing.
+        assert template.render(Context({"when": "<b>2024-13</b>"})) == "&lt;b&gt;2024-13&lt;/b&gt;"
+        assert template.render(Context({"when": "2024-13"})) == "2024-13"
+        assert template.render(Context({"when": None})) == "None"
+    with translation.override("en"):
+        assert template.render(Context({"when": dt.date(2026, 10, 1)})) == "Oct. 1, 2026"
+        assert template.render(Context({"when": "2024-03"})) == "March 2024"
