@@ -1250,6 +1250,7 @@ _YEAR = rf"(?P<year>{_YEAR_DIGITS})"
 # (Not after a number's point, "1.23 juillet"; after a word's full stop the page lost its
 # space: "Date de publication.23 juillet 2019".)
 _DAY = r"(?<![\w%])(?<!\d\.)(?P<day>[0-3]?\d)(?:er)?"
+_WEEKDAY_WORD = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 # What a year is not: a number of things ("2000 caméras", "2000 €").
 _NOT_A_COUNT = r"(?!\s*(?:€|euros?\b|EUR\b|[kM]€|%|habitants|cam[ée]ras|personnes|agents))"
 # Before "de" and a year, what makes it a name or a number: the Games of 2024, a cup or a
@@ -1359,8 +1360,10 @@ _DATES = [
         "first",
         re.compile(
             # The rest in a lookahead: "le 3, 4 et 5 mai" gives 3, then 4.
+            # (A weekday may name each: "les vendredi 3 et samedi 4 janvier 2025".)
             rf"{_DAY}(?:\s*{_MONTH})?(?=(?P<tail>\s*(?:et|au|à|-|–|,)\s*(?:le\s+)?"
-            rf"(?:[0-3]?\d(?:er)?\s*(?:,|et)\s*)*[0-3]?\d(?:er)?"
+            rf"(?:{_WEEKDAY_WORD}\s+)?(?:[0-3]?\d(?:er)?\s*(?:,|et)\s*(?:{_WEEKDAY_WORD}\s+)?)*"
+            rf"[0-3]?\d(?:er)?"
             rf"\s*(?P<month2>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|"
             rf"septembre|octobre|novembre|d[ée]cembre)(?:(?:\s*|-)(?P<year>{_YEAR_DIGITS}))?)(?!\d))",
             re.I,
@@ -1820,19 +1823,6 @@ _COURT_COSTS = re.compile(
 )
 
 
-_PARTICIPLE_BEFORE = re.compile(
-    r"(?<![\w'’-])(?!mai\b|lundi\b|mardi\b|mercredi\b|jeudi\b|vendredi\b|samedi\b)"
-    r"(?P<participle>(?-i:[a-zàâçéèêëîïôûù]{2,}(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|"
-    r"ues)))[ \u00a0]+(?:le|en|au)[ \u00a0]+(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|"
-    r"dimanche)[ \u00a0]+)?\Z",
-    re.I,
-)
-_SET_AHEAD = re.compile(r"pr[ée]vu|programm|fix|planifi|report|repouss", re.I)
-_WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-_WEEKDAY_BEFORE = re.compile(
-    r"(?<![\w'’-])(?P<weekday>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \u00a0]+\Z",
-    re.I,
-)
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 # A sentence that opens on the body the one before ended with.
 _ANAPHORA = re.compile(
@@ -5567,6 +5557,13 @@ def _amounts(text: str) -> list[Found]:
             second = parse_amount(match["second"], match["scale"], match["unit"]) or 0
             if value and value * 1000 <= second:
                 value *= 1000
+        if match["scale"] or match["unit"] in ("M€", "k€"):
+            # "entre 800 000 et 1,2 million d'euros": a first number written whole is no
+            # number of millions (not 800 000 millions), when it is the size of the second.
+            whole = parse_amount(match["number"], None, "€")
+            second = parse_amount(match["second"], match["scale"], match["unit"]) or 0
+            if whole and second and second / 100 <= whole <= second:
+                value = whole
         if value and not re.fullmatch(r"(?:19|20)\d\d", match["number"]):
             start, end = match.span("number")
             found.append(Found("amount", match["number"], str(value), start, end, 0.9))
@@ -5787,14 +5784,12 @@ def _date_values(
                 # "en août l'an dernier", "en juillet de l'année dernière".
                 year = context.date.year + (-1 if shift["last"] else 1)
             else:
-                weekday = _WEEKDAY_BEFORE.search(text, max(0, start - 12), start)
                 year = _year_of(
                     month,
                     day,
                     context,
                     text[: match.start()],
-                    direction or _tense_of_sentence(text, start, end),
-                    _WEEKDAYS.index(key(weekday["weekday"])) if weekday and day else None,
+                    direction or _tense_of_sentence(text, match.start(), start, end),
                 )
         if year is None:
             return []
@@ -5808,52 +5803,98 @@ def _date_values(
 
 # "en août l'an dernier", "en juillet de l'année dernière", "en mars de l'an prochain".
 _RELATIVE_YEAR_AFTER = re.compile(
-    r"[ \u00a0,]+(?:de[ \u00a0]+)?l['’][ \u00a0]*(?:an|ann[ée]e)[ \u00a0]+"
+    r"[ \u00a0]+(?:de[ \u00a0]+)?l['’][ \u00a0]*(?:an|ann[ée]e)[ \u00a0]+"
     r"(?:(?P<last>derni[èe]re?|pass[ée]e?)|prochaine?)\b",
     re.I,
 )
 # The tense of the sentence a day or a month without a year is named in: a verb in the
-# future ("les équipes rejoindront ce poste au mois d'octobre", "le CSU sera armé du 15
-# juin au 15 septembre") looks forward; a verb in the past ("la nouvelle équipe a été
-# installée en juin", "le ministère a publié mi-décembre un avis") looks back. Both, or
-# neither: the nearest year, as before.
+# future ("au mois d'octobre, les équipes rejoindront ce poste", "le CSU sera armé du 15
+# juin au 15 septembre") looks forward, when nothing in the sentence is in a past tense
+# (a verb with "avoir" or "être", the imperfect, the conditional: "s'est dotée le 15
+# décembre d'une police qui sera armée") and the future is not a relative clause's ("le
+# dispositif, qui sera étendu"). Otherwise the nearest year, as before.
 _FUTURE_VERB = re.compile(
-    r"(?<![\w'’-])(?:(?-i:[a-zàâçéèêëîïôûù]{1,}(?:era|eront|iront|dra|dront|rra|rront))|"
+    r"(?<![\w'’-])(?:(?!(?:camera|cetera|sierra|opera|riviera|chimera|galera|vera|era)\b)"
+    r"(?-i:[a-zàâçéèêëîïôûù]{1,}(?:era|eront|iront|dra|dront|rra|rront|ttra|ttront|vra|vront))|"
     r"sera|seront|aura|auront|fera|feront|ira|iront|"
-    r"(?:va|vont)[ \u00a0]+(?:(?:se|s['’]|y|en|l['’]|le|la|les)[ \u00a0]*)?"
+    r"(?:va|vont)[ \u00a0]+(?:(?:se|s['’]|y|en|l['’]|le|la|les|leur|lui|nous|vous)[ \u00a0]*)?"
     r"(?-i:[a-zàâçéèêëîïôûù]+(?:er|ir|re))|"
     r"pr[ée]vue?s?[ \u00a0]+(?:pour|en|d[èe]s|d['’]ici|à[ \u00a0]+partir)|d['’]ici)(?![\w'’-])",
     re.I,
 )
+_RELATIVE_BEFORE = re.compile(
+    r"(?<![\w'’-])(?:qui|que|qu['’]|dont|où|lorsque|lorsqu['’]|quand|si)\b[^,;:]{0,25}\Z", re.I
+)
+_PARTICIPLE = (
+    r"[a-zàâçéèêëîïôûù]{1,}(?:é|ée|és|ées|i|ie|is|ies|it|ite|u|ue|us|ues|ert|erte|erts|int|ints)"
+)
 _PAST_VERB = re.compile(
-    r"(?<![\w'’-])(?:(?:a|ont|avait|avaient|ai|avons|avez)(?:[ \u00a0]+(?:été|déjà|bien|"
-    r"enfin|aussi|également|pas|jamais|ensuite|alors|donc|notamment))?[ \u00a0]+"
-    r"(?-i:[a-zàâçéèêëîïôûù]{1,}(?:é|ée|és|ées|i|is|it|u|us|ert|erts|int|ints))|"
-    r"était|étaient|avait|avaient|fut|furent)(?![\w'’-])",
+    r"(?<![\w'’-])(?:"
+    # "a voté", "ont été installées", "s'est dotée", "se sont prononcés", "sont arrivées".
+    r"(?:a|ont|avait|avaient|ai|avons|avez|est|sont|s['’][ \u00a0]*est|se[ \u00a0]+sont|"
+    r"étai(?:t|ent)|s['’][ \u00a0]*étai(?:t|ent)|fut|furent)"
+    r"(?:[ \u00a0]+(?:été|déjà|bien|enfin|aussi|également|pas|jamais|ensuite|alors|donc|"
+    r"notamment|d['’]abord|toutefois))?[ \u00a0]+(?-i:" + _PARTICIPLE + r")|"
+    r"était|étaient|avait|avaient|fut|furent|"
+    # The imperfect and the conditional ("présentait", "comptait", "serait"), but nouns
+    # of that ending.
+    r"(?!(?:fait|lait|trait|souhait|portrait|attrait|extrait|retrait|forfait|bienfait|"
+    r"méfait|parfait|abstrait|distrait|plait|plaît|sait|tait|jamais|mais|désormais)\b)"
+    r"(?-i:[a-zàâçéèêëîïôûù]{2,}(?:ait|aient)))(?![\w'’-])",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?;](?=[\s»\"”)]|\Z)|\n[ \t\u00a0]*\n")
+# "la délibération votée le 20 novembre", "Saisie le 12 novembre, la CADA…", "publié en
+# novembre", "interrogé (par nos soins) le 20 novembre", "réuni en séance le 15 décembre":
+# the day of a past act (not "programmé le", "prévue le": a day set ahead).
+_PARTICIPLE_BEFORE = re.compile(
+    r"(?<![\w'’-])(?!(?:mai|lundi|mardi|mercredi|jeudi|vendredi|samedi|lieu|milieu|début|jeu|"
+    r"feu|peu|bleu|aussi|ainsi|ici|midi|parmi|côté|comité|marché|été)\b)"
+    r"(?P<participle>" + _PARTICIPLE + r")"
+    r"(?:[ \u00a0]*\([^()]{0,40}\)|[ \u00a0]+par[ \u00a0]+[\w'’ -]{1,30}?|"
+    r"[ \u00a0]+en[ \u00a0]+s[ée]ance)?"
+    r"[ \u00a0]+(?:le|en|au|du|dès|d[ée]but|fin|mi-?)[ \u00a0]+"
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \u00a0]+)?\Z",
+    re.I,
+)
+_SET_AHEAD = re.compile(r"pr[ée]vu|programm|fix|planifi|report|repouss", re.I)
+_SINCE_BEFORE = re.compile(
+    r"(?<![\w'’-])depuis(?:[ \u00a0]+(?:le|la|les|l['’]|fin|début|mi-?))?[ \u00a0]*\Z", re.I
+)
+# Where a sentence ends for the tense rule (the semicolon too; not `_SENTENCE_END`, which
+# the other rules read).
+_CLAUSE_END = re.compile(r"[.!?;](?=[\s»\"”)]|\Z)|\n[ \t\u00a0]*\r?\n")
 
 
-def _tense_of_sentence(text: str, start: int, end: int) -> str:
-    """ "coming" or "" (see `_FUTURE_VERB`). Not for the day of an act the sentence
-    names ("le procès-verbal de la séance du 15 décembre", "l'arrêté du 3 mai"), unless
-    it opens a span ("armé du 15 juin au 15 septembre")."""
+def _tense_of_sentence(text: str, at: int, start: int, end: int) -> str:
+    """ "coming" or "" (see `_FUTURE_VERB`), for the day or month at `at` (its cue, if
+    any, from `start`). Not for the day of an act the sentence names ("le procès-verbal
+    de la séance du 15 décembre", "l'arrêté du 3 mai", "votée le 20 novembre"), unless it
+    opens a span ("armé du 15 juin au 15 septembre"), nor for a day since which
+    something is ("depuis novembre")."""
+    if _SINCE_BEFORE.search(text, max(0, at - 20), at):
+        return ""
     if re.search(r"\bdu[ \u00a0]+\Z", text[max(0, start - 4) : start], re.I) and not (
         _SPAN_GOES_ON.match(text, end)
     ):
         return ""
-    # "la délibération votée le 20 novembre", "comme annoncé le 1er décembre": the day of
-    # a past act (not "programmé le", "prévue le": a day set ahead).
-    act = _PARTICIPLE_BEFORE.search(text, max(0, start - 40), start)
+    act = _PARTICIPLE_BEFORE.search(text, max(0, at - 80), at)
     if act and not _SET_AHEAD.match(act["participle"]):
         return ""
-    ends = list(_SENTENCE_END.finditer(text, max(0, start - 300), start))
+    ends = list(_CLAUSE_END.finditer(text, max(0, start - 300), start))
     opening = ends[-1].end() if ends else max(0, start - 300)
-    closing = _SENTENCE_END.search(text, end, end + 300)
+    closing = _CLAUSE_END.search(text, end, end + 300)
     sentence = text[opening : closing.start() if closing else min(len(text), end + 300)]
-    future = bool(_FUTURE_VERB.search(sentence))
-    return "coming" if future and not _PAST_VERB.search(sentence) else ""
+    if _PAST_VERB.search(sentence):
+        return ""
+    # A relative clause's future counts for a day in that clause ("une étude qui sera
+    # menée du 15 mai au 15 novembre"), not for one before it.
+    at_in_sentence = at - opening
+    future = any(
+        m.start() < at_in_sentence
+        or not _RELATIVE_BEFORE.search(sentence, max(0, m.start() - 30), m.start())
+        for m in _FUTURE_VERB.finditer(sentence)
+    )
+    return "coming" if future else ""
 
 
 # An event's verb in the future tense, then the day it names ("la foire qui se tiendra
@@ -5882,18 +5923,11 @@ _REFERENCE_BEFORE = re.compile(r"(?:n°|\bno|\bnuméro|\barticle|\bart\.|[/-])\s
 
 
 def _year_of(
-    month: int,
-    day: int | None,
-    context: Context,
-    before: str,
-    direction: str,
-    weekday: int | None = None,
+    month: int, day: int | None, context: Context, before: str, direction: str
 ) -> int | None:
     """The year of a day or month named without one ("le 15 février", "juillet
     dernier"): the one that puts it nearest the document's date, rather before it than
-    after ("dernier": before it); without a date, the year the page last named. A day
-    named with its weekday ("le lundi 1er décembre") takes a year where it falls on it,
-    whatever the tense says."""
+    after ("dernier": before it); without a date, the year the page last named."""
     if context.date is None:
         previous = re.findall(r"\b((?:19|20)\d\d)\b", before)
         return int(previous[-1]) if previous else context.year
@@ -5903,18 +5937,7 @@ def _year_of(
         last = calendar.monthrange(low.year, low.month)[1]
         high = low.replace(day=last) if low.month != 1 else low.replace(month=12, day=31)
     best: tuple[float, int] | None = None
-    years: tuple[int, ...] = (low.year - 1, low.year, low.year + 1)
-    if weekday is not None and day is not None:
-        fitting = []
-        for year in years:
-            try:
-                if date(year, month, day).weekday() == weekday:
-                    fitting.append(year)
-            except ValueError:
-                pass
-        if fitting:
-            years, direction = tuple(fitting), ""
-    for year in years:
+    for year in (low.year - 1, low.year, low.year + 1):
         try:
             first = date(year, month, day or 1)
             final = date(year, month, day or calendar.monthrange(year, month)[1])
@@ -5923,10 +5946,8 @@ def _year_of(
         if direction == "past" and first > high:
             continue
         # (Minutes written some days after the meeting still say "le 12 mars prochain".)
-        if direction == "future" and final < low - timedelta(days=31):
-            continue
         # An event's verb in the future tense, as "prochain".
-        if direction == "coming" and final < low - timedelta(days=31):
+        if direction in ("future", "coming") and final < low - timedelta(days=31):
             continue
         if final < low:
             distance = float((low - final).days)
