@@ -17,6 +17,7 @@ from contrechamp.registry.models import (
     Source,
     Technology,
 )
+from contrechamp.registry.quotes import citation_quote
 
 LICENCE = "ODbL-1.0"
 LICENCE_TEXT = (
@@ -38,7 +39,8 @@ def source_dict(source: Source) -> dict[str, Any]:
 def citation_dict(c: Citation) -> dict[str, Any]:
     return {
         "source": source_dict(c.source),
-        "quote": c.quote,
+        # A library document's words as anyone may see them (`registry.quotes`).
+        "quote": citation_quote(None, c),
         "locator": c.locator,
         "accessed_on": c.accessed_on.isoformat() if c.accessed_on else None,
     }

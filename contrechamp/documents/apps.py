@@ -19,3 +19,8 @@ class DocumentsConfig(AppConfig):
         # However a suggestion is accepted (one, a group, from the API), a commune
         # confirmed on a document becomes one of its places.
         post_save.connect(place_from_entity, sender="documents.Entity", dispatch_uid="entity-place")
+        # A quote the registry takes from a document is shown as the published copy has it.
+        from contrechamp.documents.quotes import public_quote
+        from contrechamp.registry.quotes import register
+
+        register(public_quote)

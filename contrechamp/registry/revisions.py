@@ -20,6 +20,7 @@ from contrechamp.registry.models import (
     Source,
     Technology,
 )
+from contrechamp.registry.quotes import shown_quote
 from contrechamp.registry.schemas import field_labels
 
 # Labels of the fields a snapshot holds, read from the schemas that define them.
@@ -121,13 +122,25 @@ def _display(field: str, value: Any) -> Any:
                     if c["source"].get("document")
                     else c["source"].get("title", ""),
                     c["source"].get("url", ""),
-                    quoted(c["quote"]) if c.get("quote") else "",
+                    # (The words a reader of the history may see: `registry.quotes`.)
+                    _shown(c),
                 ]
                 if x
             )
             for c in value
         ]
     return value
+
+
+def _shown(citation: dict[str, Any]) -> str:
+    """A snapshot's citation quote as anyone may read it, between quotation marks."""
+    shown = shown_quote(
+        None,
+        citation["source"].get("document"),
+        citation.get("locator", ""),
+        citation.get("quote", ""),
+    )
+    return quoted(shown) if shown else ""
 
 
 def revision_diff(changes: list[tuple[str, Any, Any]]) -> list[dict[str, Any]]:

@@ -60,6 +60,7 @@ from contrechamp.registry.proposals import (
     proposal_accept,
     proposal_merge,
 )
+from contrechamp.registry.quotes import citation_quote
 from contrechamp.registry.revisions import FIELD_LABELS, display_value, revision_diff
 from contrechamp.registry.schemas import (
     CitationData,
@@ -304,11 +305,14 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
 
 def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
     deployment = _deployment_for(request, slug, may_read_deployment)
-    citations = list(deployment.citations.select_related("source"))
+    # (With the library document a source may be: its page is linked once published.)
+    citations = list(deployment.citations.select_related("source__document"))
     # Sources numbered in order of first citation, as in a footnote list.
     numbers: dict[int, int] = {}
     for c in citations:
         numbers.setdefault(c.source_id, len(numbers) + 1)
+        # A library document's words as this reader may see them (`registry.quotes`).
+        c.shown_quote = citation_quote(request.user, c)  # type: ignore[attr-defined]
     sources = sorted(
         {c.source_id: c.source for c in citations}.values(), key=lambda s: numbers[s.id]
     )
