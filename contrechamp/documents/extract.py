@@ -741,6 +741,11 @@ p.meta { color: #444444; margin: 0 0 2pt 0; }
 """
 
 
+_UNBREAKABLE_SPACE = re.compile(
+    r"(?<=\d)[ \t](?=\d{3}(?!\d))|(?<=\d)[ \t](?=(?:€|%|euros?\b|EUR\b|[kM]€))", re.I
+)
+
+
 def text_pdf(blocks: list[tuple[str, str]], *, max_pages: int = DEFAULT_MAX_PAGES) -> bytes:
     """Lay text blocks out on A4 pages (the rendition of documents that are not PDFs),
     refused as soon as it passes `max_pages` (a text of blank lines makes a page of
@@ -754,6 +759,10 @@ def text_pdf(blocks: list[tuple[str, str]], *, max_pages: int = DEFAULT_MAX_PAGE
         total += len(text)
         if total > MAX_TEXT_CHARS:
             raise DocumentError("too_much_text")
+        # A number's groups, and a number and its unit, are not broken across two lines:
+        # "1 245 000 €" laid out as "de 1" then "245 000 €" was read as 245 000 € (a new
+        # user's walk). Their spaces become no-break spaces.
+        text = _UNBREAKABLE_SPACE.sub("\u00a0", text)
         escaped = html.escape(text)
         if tag == "meta":
             parts.append(f'<p class="meta">{escaped}</p>')

@@ -163,11 +163,31 @@ class Step(models.Model):
         the stored dictionary's Python form."""
         output = self.output if isinstance(self.output, dict) else {"": self.output}
         return " · ".join(
-            gettext("%(name)s: %(value)s") % {"name": self.OUTPUT_LABELS.get(k, k), "value": v}
+            gettext("%(name)s: %(value)s")
+            % {"name": self.OUTPUT_LABELS.get(k, k), "value": _output_value(v)}
             if k
-            else str(v)
+            else _output_value(v)
             for k, v in output.items()
         )
+
+
+def _output_value(value: object) -> str:
+    """A step's output value as words: the suggestions by kind ("commune : 5,
+    technologie : 12"), a list by its items ("—" for none), not Python's `{'commune': 5}`
+    or `[]` (a new user's walk)."""
+    if isinstance(value, dict):
+        kinds = dict(Entity.KINDS)
+        return (
+            ", ".join(
+                gettext("%(name)s: %(value)s")
+                % {"name": kinds.get(str(k), str(k)), "value": _output_value(v)}
+                for k, v in value.items()
+            )
+            or "—"
+        )
+    if isinstance(value, list | tuple):
+        return ", ".join(_output_value(v) for v in value) or "—"
+    return str(value)
 
 
 class Page(models.Model):

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from contrechamp.audit.recording import delete_derived, update_derived
-from contrechamp.documents import extract, files, metadata, search
+from contrechamp.documents import extract, files, metadata, permissions, search
 from contrechamp.documents.entities import detect_document
 from contrechamp.documents.extract import DocumentError
 from contrechamp.documents.models import Document, Entity, Page, Step
@@ -80,7 +80,8 @@ def document_ingest(
     parent: Document | None = None,
 ) -> Ingested:
     """Store a file once (by SHA-256) and queue its processing. The same content sent
-    again returns the existing document, with the new places added to it. `data` may be
+    again returns the existing document, with the new places added to it when the sender
+    may (see below). `data` may be
     an uploaded file: it is then hashed and stored a chunk at a time, never read whole."""
     size = len(data) if isinstance(data, bytes) else data.size
     if size > settings.DOCUMENT_MAX_BYTES:
@@ -103,7 +104,15 @@ def document_ingest(
     with transaction.atomic():
         existing = Document.objects.filter(sha256=digest).first()
         if existing is not None:
-            if places:
+            # The same file sent again adds its places to the document only for the one
+            # who sent it first, a reviewer or the system: another person's copy does
+            # not rewrite someone else's document (a new user's walk added Nice to a
+            # deliberation of Grenoble, and the review then offered Nice's deployments).
+            if places and (
+                uploaded_by is None
+                or uploaded_by.pk == existing.uploaded_by_id
+                or permissions.may_see_originals(uploaded_by)
+            ):
                 existing.places.add(*places)
             return Ingested(existing, created=False)
         path = files.original_path(digest)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.template import Library
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
@@ -38,7 +39,10 @@ def first_of_the_month(text: str) -> str:
 
 def day(value: dt.date, format: str = "DATE_FORMAT") -> str:
     """A day in the words of the language in use: "1er octobre 2026", "Oct. 1, 2026"
-    (Django's formats cannot write the French ordinal)."""
+    (Django's formats cannot write the French ordinal). An aware date and time is the
+    local day, as the template filter reads it."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return first_of_the_month(date_format(value, format))
 
 
@@ -49,6 +53,8 @@ _PARTIAL_DATE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
 def day_filter(value: object) -> object:
     """`{{ event.date|day }}`; a date known to the month or the year, as the registry
     keeps them ("2024-03": "mars 2024"); a value that is neither is left as it is."""
+    if value is None:
+        return ""  # as Django's date filter
     if isinstance(value, dt.date):
         return day(value)
     if isinstance(value, str) and _PARTIAL_DATE.fullmatch(value):

@@ -1,6 +1,8 @@
 """Text is stored, matched and indexed in one form (NFKC): a ligature or a full-width
 letter that PDF extraction returns does not hide a word from entities or search."""
 
+import re
+
 import pytest
 
 from contrechamp.documents.entities import detect_text, document_context
@@ -45,3 +47,20 @@ def test_a_pdf_whose_text_has_ligatures_is_stored_plain_and_its_entities_found()
     # The stored offsets are the stored text's own.
     for entity in page.entities.all():
         assert page.text[entity.start : entity.end] == entity.text
+
+
+def test_a_number_laid_out_on_a_page_is_never_broken_across_two_lines():
+    """A text file is laid out on A4 pages; "1 245 000 € HT" broken after "1" was read as
+    245 000 € (a new user's walk). Wherever the line ends, the number stays whole."""
+    import pymupdf
+
+    from contrechamp.documents.extract import text_pdf
+
+    for k in range(0, 60, 3):
+        line = "Le marché " + "très " * k + "est conclu pour un montant de 1 245 000 € HT."
+        data = text_pdf([("p", line)])
+        with pymupdf.open(stream=data, filetype="pdf") as pdf:
+            text = " ".join(page.get_text() for page in pdf)
+        assert re.search(r"1[ \u00a0]245[ \u00a0]000[ \u00a0]€", text), (k, text)
+        amounts = {f.value for f in detect_text(stored_text(text)) if f.kind == "amount"}
+        assert amounts == {"1245000"}, (k, amounts)

@@ -391,3 +391,7 @@ def test_the_processing_steps_read_as_words_not_as_python(client, reviewer, libr
     assert "{'" not in steps and ">detect<" not in steps
     assert "type : pdf" in steps and "kind:" not in steps
     assert '<th scope="row">type de fichier</th>' in steps
+    # Nor a dictionary or a list inside the output (a second walk read "suggestions :
+    # {'commune': 1}" and "pièces jointes : []").
+    assert "[]" not in steps and "{" not in steps.split("</details>")[0]
+    assert "suggestions : commune : 1" in steps.replace("\u00a0", " ")

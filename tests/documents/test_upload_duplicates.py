@@ -84,3 +84,30 @@ def test_an_email_attaching_an_existing_document_does_not_take_it_over(
     )
     child.refresh_from_db()
     assert child.parent_id == first.id
+
+
+def test_a_copy_sent_with_a_place_does_not_rewrite_someone_elses_document(
+    client, contributor, other_contributor, reviewer, private
+):
+    """A new user's walk sent a deliberation of Grenoble again with Nice as its place:
+    the document became Grenoble's and Nice's, and its review offered Nice's
+    deployments. Another person's copy changes nothing; the first sender's and a
+    reviewer's add their place, as before."""
+    from contrechamp.places.models import Commune
+
+    Document.objects.filter(id=private.id).update(is_public=True)  # one they may read
+    private.places.add(Commune.objects.get(code="06088"))
+
+    def send(user, place):
+        client.force_login(user)
+        return client.post(
+            "/documents/envoi/",
+            {"files": SimpleUploadedFile("copie.pdf", PDF), "origin": "other", "place": place},
+            HTTP_ACCEPT="application/json",
+        )
+
+    assert send(contributor, "38185").status_code == 200
+    assert sorted(private.places.values_list("code", flat=True)) == ["06088"]
+    send(other_contributor, "69123")
+    send(reviewer, "13055")
+    assert sorted(private.places.values_list("code", flat=True)) == ["06088", "13055", "69123"]

@@ -37,7 +37,18 @@ def test_a_day_is_written_in_the_pages_language_and_the_first_1er():
         # Neither: left as it is, escaped; nothing for nothing.
         assert template.render(Context({"when": "<b>2024-13</b>"})) == "&lt;b&gt;2024-13&lt;/b&gt;"
         assert template.render(Context({"when": "2024-13"})) == "2024-13"
-        assert template.render(Context({"when": None})) == "None"
+        assert template.render(Context({"when": None})) == ""
     with translation.override("en"):
         assert template.render(Context({"when": dt.date(2026, 10, 1)})) == "Oct. 1, 2026"
         assert template.render(Context({"when": "2024-03"})) == "March 2024"
+
+
+def test_a_day_from_python_is_the_local_day_of_an_aware_time(settings):
+    import datetime as dt
+
+    from contrechamp.lib.typography import day
+
+    settings.TIME_ZONE = "Europe/Paris"
+    late = dt.datetime(2026, 9, 30, 23, 30, tzinfo=dt.UTC)  # 1 October in Paris
+    with translation.override("fr"):
+        assert day(late) == "1er octobre 2026"

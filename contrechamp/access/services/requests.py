@@ -224,13 +224,17 @@ def requests_of_document(
         readable_requests(user)
         .filter(Q(documents=document) | Q(events__document=document))
         .distinct()
+        .select_related("body")
         .order_by("-sent_on", "-id")
     )
+    # (Filtered, then counted: a cut before the filter hid one's own request behind
+    # twenty of another person's. Each row names its body: a series' requests share
+    # their title.)
     return [
-        (_("Request"), r.title, r.get_absolute_url())
-        for r in found[:20]
+        (_("Request"), f"{r.title} — {r.body.name}", r.get_absolute_url())
+        for r in found
         if document.is_public or may_edit_request(user, r)
-    ]
+    ][:50]
 
 
 def answer_attach(
