@@ -85,6 +85,44 @@ def _linking_types() -> dict[tuple[str, str], int]:
     }
 
 
+# The bodies that sit where a "conseil départemental" or a "conseil régional" would: the
+# Conseil de Paris; the single collectivities of Corsica, Guyane and Martinique; Mayotte's
+# department, which holds a region's powers; the overseas collectivities' assemblies
+# (Clipperton has none: the State governs it).
+_COMS = {
+    "975": "Conseil territorial de Saint-Pierre-et-Miquelon",
+    "977": "Conseil territorial de Saint-Barthélemy",
+    "978": "Conseil territorial de Saint-Martin",
+    "984": "Administration des Terres australes et antarctiques françaises",
+    "986": "Assemblée territoriale des îles Wallis et Futuna",
+    "987": "Assemblée de la Polynésie française",
+    "988": "Congrès de la Nouvelle-Calédonie",
+}
+AREA_COUNCILS = {
+    ("department", "75"): "Conseil de Paris",
+    ("department", "2A"): "Collectivité de Corse",
+    ("department", "2B"): "Collectivité de Corse",
+    ("department", "972"): "Collectivité territoriale de Martinique",
+    ("department", "973"): "Collectivité territoriale de Guyane",
+    ("region", "94"): "Collectivité de Corse",
+    ("region", "02"): "Collectivité territoriale de Martinique",
+    ("region", "03"): "Collectivité territoriale de Guyane",
+    ("region", "06"): "Conseil départemental de Mayotte",
+    **{(kind, code): name for code, name in _COMS.items() for kind in ("department", "region")},
+}
+
+
+def council_name(kind: str, code: str, name: str) -> str:
+    """The council of a department or a region ("department" or "region") as letters
+    address it: "Conseil départemental de la Loire", "Conseil régional d'Île-de-France",
+    "Conseil de Paris", "Collectivité territoriale de Guyane"."""
+    special = AREA_COUNCILS.get((kind, code))
+    if special:
+        return special
+    title = "Conseil départemental" if kind == "department" else "Conseil régional"
+    return f"{title} {of_area_named(kind, code, name)}"
+
+
 def of_area(area: Department | Region) -> str:
     """ "de la Loire", "des Alpes-Maritimes", "d'Île-de-France": the department's or
     the region's name after "de", as French writes it ("Préfecture de la Loire")."""

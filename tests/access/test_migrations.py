@@ -46,6 +46,10 @@ prefecture = PublicBody.objects.create(
 council = PublicBody.objects.create(
     name="Conseil départemental (Alpes-Maritimes)", kind="department", department=alpes
 )
+paris = PublicBody.objects.create(
+    name="Conseil départemental (Paris)", kind="department",
+    department=Department.objects.create(code="75", name="Paris"),
+)
 typed = PublicBody.objects.create(
     name="Préfecture de la Loire, bureau des polices", kind="prefecture", department=loire
 )
@@ -84,6 +88,7 @@ assert names[prefecture.id] == "Préfecture des Alpes-Maritimes", names
 assert names[council.id] == "Conseil départemental des Alpes-Maritimes", names
 assert names[typed.id] == "Préfecture de la Loire, bureau des polices", names
 assert names[region.id] == "Conseil régional d'Île-de-France", names
+assert names[paris.id] == "Conseil de Paris", names
 assert PublicBody.objects.get(id=prefecture.id).name_key == "prefecture des alpes maritimes"
 print("kept")
 """

@@ -82,3 +82,23 @@ def test_a_department_or_a_region_follows_de_as_french_writes_it(db):
     for text in [*departments.values(), *regions.values()]:
         assert not re.match(r"de [AEIOUYÉÎ]", text), text
         assert not re.match(r"(du|des|de la|de l') (Le|La|Les|L')\b", text), text
+
+
+def test_the_council_of_an_area_is_the_body_that_sits_there(db):
+    # A review found letters to "Conseil départemental de Paris" and "de la Guyane",
+    # bodies that do not exist (the Conseil de Paris; single collectivities since 2015).
+    from contrechamp.places.services import council_name
+
+    departments = {
+        d.code: council_name("department", d.code, d.name) for d in Department.objects.all()
+    }
+    assert departments["42"] == "Conseil départemental de la Loire"
+    assert departments["75"] == "Conseil de Paris"
+    assert departments["973"] == "Collectivité territoriale de Guyane"
+    assert departments["2A"] == departments["2B"] == "Collectivité de Corse"
+    assert departments["976"] == "Conseil départemental de Mayotte"
+    regions = {r.code: council_name("region", r.code, r.name) for r in Region.objects.all()}
+    assert regions["11"] == "Conseil régional d'Île-de-France"
+    assert regions["94"] == "Collectivité de Corse"
+    assert regions["988"] == "Congrès de la Nouvelle-Calédonie"
+    assert regions["06"] == "Conseil départemental de Mayotte"

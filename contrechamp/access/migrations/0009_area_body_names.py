@@ -7,7 +7,7 @@ holds the same names, is emptied: the next search builds it again."""
 from django.db import migrations
 
 from contrechamp.lib.text import name_key
-from contrechamp.places.services import of_area_named
+from contrechamp.places.services import council_name, of_area_named
 
 TITLES = {
     "department": "Conseil départemental",
@@ -27,7 +27,11 @@ def rename(apps, schema_editor):  # type: ignore[no-untyped-def]
         )
         if area is None or body.name != f"{TITLES[body.kind]} ({area.name})":
             continue
-        body.name = f"{TITLES[body.kind]} {of_area_named(area_kind, area.code, area.name)}"
+        body.name = (
+            f"Préfecture {of_area_named(area_kind, area.code, area.name)}"
+            if body.kind == "prefecture"
+            else council_name(area_kind, area.code, area.name)
+        )
         body.name_key = name_key(body.name)
         changed.append(body)
     PublicBody.objects.bulk_update(changed, ["name", "name_key"], batch_size=500)

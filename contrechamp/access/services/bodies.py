@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from contrechamp.access.models import DirectoryEntry, PublicBody
 from contrechamp.lib.text import name_key, name_key_prefixes, unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
-from contrechamp.places.services import of_area
+from contrechamp.places.services import council_name, of_area
 
 # What a reference names: a place of the dataset, or a body added by hand.
 Place = Commune | Epci | Department | Region | PublicBody
@@ -75,16 +75,16 @@ def town_hall_name(commune: str) -> str:
 
 def _body_name(kind: str, place: Place) -> str:
     """ "Mairie du Havre", "Conseil départemental de la Loire", "Préfecture des
-    Alpes-Maritimes", "Conseil régional d'Île-de-France": as letters name them (they were
-    "Préfecture (Alpes-Maritimes)": a new user's walk)."""
+    Alpes-Maritimes", "Conseil régional d'Île-de-France", "Conseil de Paris": as letters
+    name them (they were "Préfecture (Alpes-Maritimes)": a new user's walk)."""
     if kind == "commune":
         return town_hall_name(place.name)
     if kind == "department" and isinstance(place, Department):
-        return f"Conseil départemental {of_area(place)}"
+        return council_name("department", place.code, place.name)
     if kind == "prefecture" and isinstance(place, Department):
         return f"Préfecture {of_area(place)}"
     if kind == "region" and isinstance(place, Region):
-        return f"Conseil régional {of_area(place)}"
+        return council_name("region", place.code, place.name)
     return str(place.name)
 
 
