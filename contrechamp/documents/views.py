@@ -412,7 +412,13 @@ def search(request: HttpRequest) -> HttpResponse:
             "query": query,
             "number": number,
             "first_rank": (number - 1) * SEARCH_PER_PAGE + 1,
-            "previous_link": page_link(number - 1) if number > 1 else "",
+            # (Past the last results, "previous" leads back to the first page: the one
+            # before may be past them too.)
+            "previous_link": (
+                page_link(number - 1) if result and result.documents else page_link(1)
+            )
+            if number > 1
+            else "",
             "next_link": page_link(number + 1)
             if result and result.has_next and number < SEARCH_MAX_PAGES
             else "",

@@ -226,3 +226,13 @@ def test_what_a_review_found_of_the_minus_sign(library_pages, client):
     response = client.get("/api/v1/search", {"q": "caméras " + "-w " * 200})
     assert response.status_code == 400 and response.json()["error"]["field"] == "q"
     assert client.get("/api/v1/search", {"q": "caméras -promenade"}).status_code == 200
+
+
+def test_a_page_past_the_last_results_says_so_and_leads_back(library_pages, client):
+    """A new user's walk asked for page 99 of two: the page said "no page matches" the
+    query, and its "previous" led to page 98, past the results too."""
+    page = client.get("/recherche/", {"q": "caméras", "page": "99"}).content.decode()
+    assert "s’arrêtent avant cette page" in page and "Aucune page ne correspond" not in page
+    assert 'href="?q=cam%C3%A9ras&amp;page=1" rel="prev"' in page
+    first = client.get("/recherche/", {"q": "caméras"}).content.decode()
+    assert "s’arrêtent avant cette page" not in first
