@@ -1,4 +1,5 @@
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,14 @@ class SearchForm(forms.Form):
     def clean_place(self) -> str:
         text = self.cleaned_data["place"].strip()
         return _place_code(text) if text else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            # (Said at the field: the page said no page matched the words.)
+            self.add_error("date_to", _("This date comes before the start date."))
+        return data
 
     def filters(self) -> SearchFilters:
         data = self.cleaned_data

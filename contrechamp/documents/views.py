@@ -410,6 +410,12 @@ def search(request: HttpRequest) -> HttpResponse:
             # « b » or « c »" (pages holding any of them).
             **_excluded_words(result.excluded if result else []),
             "query": query,
+            # A contributor's own uploads not yet published are not searched: said, as
+            # a walk read "no page matches" words it had just uploaded.
+            "own_private": bool(query)
+            and request.user.is_authenticated
+            and not permissions.may_see_originals(request.user)
+            and Document.objects.filter(uploaded_by=request.user, is_public=False).exists(),
             "number": number,
             "first_rank": (number - 1) * SEARCH_PER_PAGE + 1,
             # (Past the last results, "previous" leads back to the first page: the one

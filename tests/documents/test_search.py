@@ -236,3 +236,27 @@ def test_a_page_past_the_last_results_says_so_and_leads_back(library_pages, clie
     assert 'href="?q=cam%C3%A9ras&amp;page=1" rel="prev"' in page
     first = client.get("/recherche/", {"q": "caméras"}).content.decode()
     assert "s’arrêtent avant cette page" not in first
+
+
+def test_an_inverted_date_range_is_said_at_its_field(library_pages, client):
+    """A walk gave "du 2024-12-31 au 2023-01-01" and read that no page matched the words."""
+    page = client.get(
+        "/recherche/", {"q": "caméras", "date_from": "2024-12-31", "date_to": "2023-01-01"}
+    ).content.decode()
+    assert "Cette date précède celle du début." in page
+    assert "Aucune page ne correspond" not in page
+
+
+def test_a_contributor_is_told_their_unpublished_uploads_are_not_searched(
+    library_pages, client, contributor, other_contributor, reviewer
+):
+    """A walk searched words of a document it had just uploaded and read that no page
+    matched them, with no word of why."""
+    notice = "Vos documents pas encore publiés ne sont pas cherchés ici"
+    client.force_login(contributor)  # the uploader of the private note
+    assert notice in client.get("/recherche/", {"q": "note interne"}).content.decode()
+    for person in (other_contributor, reviewer):  # nothing of theirs waits; a reviewer sees all
+        client.force_login(person)
+        assert notice not in client.get("/recherche/", {"q": "note interne"}).content.decode()
+    client.logout()
+    assert notice not in client.get("/recherche/", {"q": "note interne"}).content.decode()
