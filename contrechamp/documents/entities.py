@@ -1347,7 +1347,7 @@ _DATES = [
             rf"(?:^|(?<=[.:;!?]))[ \t\u00a0]*\bl['’]\s*an\s+"
             rf"(?P<century>deux[\s-]+mil(?:le)?|mil(?:le)?[\s-]+neuf[\s-]+cents?)"
             rf"(?:[\s-]+(?P<year_words>{_NUMBER_IN_WORDS}))?\s*,?\s*(?:et\s+)?le\s+"
-            r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+            rf"(?:{_WEEKDAY_WORD}\s+)?"
             rf"(?P<day>[0-3]?\d(?:er)?|{_NUMBER_IN_WORDS})\s+"
             r"(?P<month>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|"
             r"novembre|d[ée]cembre)\b",
@@ -5853,7 +5853,7 @@ _PARTICIPLE_BEFORE = re.compile(
     r"(?:[ \u00a0]*\([^()]{0,40}\)|[ \u00a0]+par[ \u00a0]+[\w'’ -]{1,30}?|"
     r"[ \u00a0]+en[ \u00a0]+s[ée]ance)?"
     r"[ \u00a0]+(?:le|en|au|du|dès|d[ée]but|fin|mi-?)[ \u00a0]+"
-    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \u00a0]+)?\Z",
+    r"(?:" + _WEEKDAY_WORD + r"[ \u00a0]+)?\Z",
     re.I,
 )
 _SET_AHEAD = re.compile(r"pr[ée]vu|programm|fix|planifi|report|repouss", re.I)

@@ -12,13 +12,11 @@ from typing import TYPE_CHECKING
 from contrechamp.documents.models import Document, Page
 from contrechamp.documents.permissions import may_see_originals
 
+# How the library writes a quote of several passages, each perhaps cut short.
+from contrechamp.documents.services import _CUT, _GAP
+
 if TYPE_CHECKING:
     from contrechamp.registry.quotes import Person
-
-# How the library writes a quote made of several passages, each perhaps cut short
-# (`documents.services._GAP` and `_CUT`).
-_GAP = "[…]"
-_CUT = "…"
 
 
 def _words(text: str) -> str:
