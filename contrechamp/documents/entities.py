@@ -2565,6 +2565,9 @@ class _Candidate:
     # ("Lion-d'Angers"): kept only in a department of the document's other places (a
     # shopping centre "Croix-Blanche", a beach "Roche-Noire" are no communes).
     loose: bool = False
+    # One of two communes of one department joined by a dash ("Beaumont-Romagnat"): 1 for
+    # the first, 2 for the second (`_paired_by_dash`).
+    paired: int = 0
 
 
 # The small words inside commune names, written in lower case.
@@ -2958,7 +2961,38 @@ def _score_candidate(
         common=candidate.common,
         word=candidate.word,
         holder=holder,
+        paired=bool(candidate.paired),
     )
+
+
+def _paired_by_dash(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """ "le pôle économique de Beaumont-Romagnat", "Epône-Mézières-sur-Seine": two
+    communes of one department joined by a dash, as a business park, an interchange or
+    a shared police force names them, are both places, each of that department. A third
+    piece ("Saint-Quentin-en-Yvelines" is no pair) or communes of different departments
+    ("Paris-Saclay") make no pair, and a road's direction ("sens Charleville-Reims") is
+    the direction's to read."""
+    paired = list(candidates)
+    for n, (first, second) in enumerate(zip(candidates, candidates[1:], strict=False)):
+        if text[first.end : second.start] not in ("-", "‐") or first.paired or second.paired:
+            continue
+        if _DIRECTION_FROM_BEFORE.search(text, max(0, first.start - 10), first.start):
+            continue
+        if re.search(r"[^\W\d_][-‐–]\Z", text[max(0, first.start - 2) : first.start]) or re.match(
+            r"[-‐–][^\W\d_]", text[second.end : second.end + 2]
+        ):
+            continue
+        shared = {e.department for e in first.entries} & {e.department for e in second.entries}
+        if len(shared) != 1:
+            continue
+        (department,) = shared
+        paired[n] = replace(
+            first, entries=[e for e in first.entries if e.department == department], paired=1
+        )
+        paired[n + 1] = replace(
+            second, entries=[e for e in second.entries if e.department == department], paired=2
+        )
+    return paired
 
 
 # "Saint-Jean (5e)", "la Duchère (9e arrondissement)": a quarter of Paris, Lyon or
@@ -3039,12 +3073,20 @@ def _communes(
     # names after it continue its list ("les tribunaux de Paris, Lille ou encore Rennes").
     naming_end = -1
     rejected: list[tuple[_Candidate, Context, Found | None]] = []
+    candidates = _paired_by_dash(text, candidates)
+    # The first of two communes joined by a dash, when it was not read as a place: the
+    # second shares its fate ("le tribunal administratif de Cergy-Pontoise").
+    first_of_pair: Found | None = None
     for candidate in candidates:
         gap = text[naming_end : candidate.start] if naming_end >= 0 else ""
-        if naming_end >= 0 and _LIST_GAP.fullmatch(gap):
+        if naming_end >= 0 and (_LIST_GAP.fullmatch(gap) or candidate.paired == 2):
             naming_end = candidate.end
             continue
         naming_end = -1
+        if candidate.paired != 2:
+            first_of_pair = None
+        elif first_of_pair is None:
+            continue
         if (
             _CITY_DISTRICT_AFTER.match(text, candidate.end)
             and not any(e.code in _CITIES_OF_DISTRICTS for e in candidate.entries)
@@ -3097,6 +3139,7 @@ def _communes(
         result = _score_candidate(
             text, candidate, labels, candidate_context, genre=genre, listed=listed, holder=holder
         )
+        first_of_pair = result if candidate.paired == 1 else None
         if (result is None or result.confidence < THRESHOLD) and not listed:
             rejected.append((candidate, candidate_context, result))
         if result is not None:
@@ -3240,9 +3283,12 @@ def _score_commune(
     common: bool = False,
     word: bool = False,
     holder: bool = False,
+    paired: bool = False,
 ) -> Found | None:
     """`holder`: the town that ends an authorisation's holder in a prefecture's recueil
     ("Lidl Saint Longis"), which the words before it do not make part of a longer name.
+    `paired`: one of two communes joined by a dash (`_paired_by_dash`), which the dash
+    does not make part of a longer name.
     """
     # The tests that need no spaCy label come first: the labels are computed only for
     # the candidates that pass them (`Labels`).
@@ -3327,7 +3373,9 @@ def _score_commune(
             )
         ):
             return None
-        if not (holder or direction) and _inside_longer_name(name, before, after):
+        if not (holder or direction) and _inside_longer_name(
+            name, before, after, dash_joined=paired
+        ):
             return None
     # "Ville de Marseille", "Port de Toulon", "Place de la Porte": a one-word name heading
     # "de <Name>" is the common noun (Ville and Port are also communes), unless something
@@ -3538,13 +3586,14 @@ _COMMUNITY_AFTER = re.compile(
 )
 
 
-def _inside_longer_name(name: str, before: str, after: str) -> bool:
+def _inside_longer_name(name: str, before: str, after: str, *, dash_joined: bool = False) -> bool:
     """Whether the commune name is a piece of a longer proper name: a capitalised word
     right before or after it, joined by a space ("Paris Saint-Germain", "OGC Nice",
-    "Nice Matin", "Lille Métropole"), or a dash ("Loire-Atlantique")."""
-    if re.match(r"[-‐–][^\W\d_]", after):
+    "Nice Matin", "Lille Métropole"), or a dash ("Loire-Atlantique") unless
+    `dash_joined` says the other side is a commune too."""
+    if re.match(r"[-‐–][^\W\d_]", after) and not dash_joined:
         return True
-    if re.search(r"[^\W\d_][-‐–]$", before):
+    if re.search(r"[^\W\d_][-‐–]$", before) and not dash_joined:
         noun = _WORD_BEFORE_DASH.search(before)
         if not (noun and key(noun.group(1)) in _FIELD_NOUNS_BEFORE):
             return True

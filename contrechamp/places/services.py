@@ -167,6 +167,8 @@ USUAL_NAMES = [
     ("Le Touquet", "62826"),
     ("Hossegor", "40304"),
     ("Sablé", "72264"),
+    # The town writes its Breton name with its apostrophe; the list writes "Crach".
+    ("Crac'h", "56046"),
 ]
 
 

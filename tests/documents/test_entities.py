@@ -709,6 +709,30 @@ def test_a_list_of_communes_holds_its_names_at_either_end(text, code):
     assert ("commune", code) in found(text, "commune")
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Two communes of one department joined by a dash: a business park, a shared
+        # police force, each of that department (Beaumont of the Puy-de-Dôme).
+        (
+            "Les caméras couvrent enfin le pôle économique de Beaumont-Romagnat.",
+            {("commune", "63032"), ("commune", "63307")},
+        ),
+        (
+            "La police de Poissy est équipée, comme ses homologues d'Epône-Mézières-sur-Seine.",
+            {("commune", "78498"), ("commune", "78217"), ("commune", "78402")},
+        ),
+        # Not a court named after them, communes of two departments, a third piece.
+        ("Le tribunal administratif de Cergy-Pontoise a rejeté la requête.", set()),
+        ("Les chercheurs de l'université Paris-Saclay ont publié une étude.", set()),
+        ("L'agglomération de Saint-Quentin-en-Yvelines a voté les caméras.", set()),
+        ("La ligne Marseille-Lyon-Paris reste fermée ce lundi.", set()),
+    ],
+)
+def test_two_communes_of_one_department_joined_by_a_dash_are_both_places(text, expected):
+    assert found(text, "commune") == expected
+
+
 def test_a_name_before_a_list_of_communes_stays_what_it_is():
     # A court named after its town, a person: the list after them changes nothing.
     text = "Le tribunal administratif de Nice, Toulon et Marseille ont jugé."
@@ -5354,6 +5378,9 @@ def test_a_cost_borne_by_a_body(text, expected):
         ("Au Mans et à Sablé, les caméras font débat.", {"72181", "72264"}),
         # Not the biscuit.
         ("Un sablé breton et un café pour les bénévoles.", set()),
+        # (Round 44: the Breton name, its apostrophe in capitals too; the list says Crach.)
+        ("Le Conseil Municipal de la Commune de CRAC’H s’est réuni.", {"56046"}),
+        ("Le marché de Crac'h a lieu le mardi.", {"56046"}),
     ],
 )
 def test_the_usual_name_of_a_commune(text, expected):
