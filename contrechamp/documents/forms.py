@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contrechamp.documents.models import Document
 from contrechamp.documents.search import SearchFilters
@@ -56,7 +57,38 @@ class UploadForm(forms.Form):
         return Commune.objects.get(code=_place_code(text, communes_only=True))
 
 
-class SearchForm(forms.Form):
+class LibraryFilterForm(forms.Form):
+    """The library list's filters: a place, an origin, a type (`documents_filtered`)."""
+
+    place = forms.CharField(
+        label=_("Place (commune, department or EPCI: name or code)"),
+        max_length=200,
+        required=False,
+        widget=completed_input("communes", "commune-suggestions"),
+    )
+    # ("any" agrees with its noun in French: "toutes" provenances, "tous" types.)
+    origin = forms.ChoiceField(
+        label=_("Origin"),
+        required=False,
+        choices=[("", pgettext_lazy("origin", "any"))] + Document.ORIGINS,
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", pgettext_lazy("type", "any"))] + Document.KINDS,
+    )
+
+    def clean_place(self) -> str:
+        text = self.cleaned_data["place"].strip()
+        return _place_code(text) if text else ""
+
+    def filtered(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in ("place", "origin", "kind"))
+
+
+class SearchForm(LibraryFilterForm):
+    field_order = ["q", "place", "origin", "kind", "date_from", "date_to"]
+
     q = forms.CharField(
         label=_("Search"),
         max_length=300,
@@ -67,28 +99,12 @@ class SearchForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"aria-describedby": "id_q_help"}),
     )
-    place = forms.CharField(
-        label=_("Place (commune, department or EPCI: name or code)"),
-        max_length=200,
-        required=False,
-        widget=completed_input("communes", "commune-suggestions"),
-    )
-    origin = forms.ChoiceField(
-        label=_("Origin"), required=False, choices=[("", _("any"))] + Document.ORIGINS
-    )
-    kind = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("any"))] + Document.KINDS
-    )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def clean_place(self) -> str:
-        text = self.cleaned_data["place"].strip()
-        return _place_code(text) if text else ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -131,6 +147,12 @@ def _place_code(text: str, *, communes_only: bool = False) -> str:
                 return siren
     codes, errors = parse_communes(text)
     if errors:
+        # A name no commune bears: none of the three kinds the field takes bears it either
+        # (not "no commune is named", as if only communes were asked for).
+        if not communes_only and not Commune.objects.filter(name_key=name_key(text)).exists():
+            raise forms.ValidationError(
+                _("No commune, department or intercommunality has the name or code “%s”.") % text
+            )
         raise forms.ValidationError(errors[0])
     if len(codes) != 1:
         raise forms.ValidationError(_("Give one commune."))

@@ -1187,3 +1187,27 @@ def _entities_moved(
             entity.status, entity.reviewed_by, entity.reviewed_at = after, reviewed_by, reviewed_at
             entity.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     return len(rows)
+
+
+def documents_about_place(
+    documents: models.QuerySet[Document], code: str
+) -> models.QuerySet[Document]:
+    """The documents among `documents` about a place: a commune (its INSEE code), a
+    department (its code) or an intercommunality (its SIREN), by the places each document
+    holds (the uploader's, and the communes a reviewer confirmed)."""
+    return documents.filter(
+        Q(places__code=code) | Q(places__department__code=code) | Q(places__epci__siren=code)
+    ).distinct()
+
+
+def documents_filtered(
+    documents: models.QuerySet[Document], *, place: str = "", origin: str = "", kind: str = ""
+) -> models.QuerySet[Document]:
+    """The library list's filters (`forms.LibraryFilterForm`), each one left out when empty."""
+    if place:
+        documents = documents_about_place(documents, place)
+    if origin:
+        documents = documents.filter(origin=origin)
+    if kind:
+        documents = documents.filter(kind=kind)
+    return documents

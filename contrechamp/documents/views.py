@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contrechamp.documents import files, permissions
 from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.belonging import belonging
-from contrechamp.documents.forms import SearchForm, UploadForm
+from contrechamp.documents.forms import LibraryFilterForm, SearchForm, UploadForm
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.review import SuggestionGroup, group_of, suggestion_groups
 from contrechamp.documents.search import Viewer, search_documents
@@ -32,6 +32,7 @@ from contrechamp.documents.services import (
     CITED_PAGES_MAX,
     DocumentRejected,
     document_ingest,
+    documents_filtered,
     entities_accept,
     entities_reject,
     entities_restore,
@@ -55,14 +56,37 @@ def _readable(request: HttpRequest, document_id: int) -> Document:
 
 def document_list(request: HttpRequest) -> HttpResponse:
     documents = permissions.listed_documents(request.user).filter(parent__isnull=True)
+    # Filters by place, origin and type (a place page links here with its own); a filter
+    # that cannot be read is said at its field and lists nothing, rather than everything.
+    filters = LibraryFilterForm(request.GET)
+    if filters.is_valid():
+        documents = documents_filtered(
+            documents,
+            place=filters.cleaned_data["place"],
+            origin=filters.cleaned_data["origin"],
+            kind=filters.cleaned_data["kind"],
+        )
+    else:
+        documents = documents.none()
     # `page` across the site; `p`, its old name, still read so old links keep working.
     number = request.GET.get("page") or request.GET.get("p")
     page = Paginator(documents.prefetch_related("places"), 50).get_page(number)
+
+    def page_link(target: int) -> str:
+        params = request.GET.copy()
+        params.pop("p", None)
+        params["page"] = str(target)
+        return "?" + params.urlencode()
+
     return render(
         request,
         "documents/document_list.html",
         {
             "page": page,
+            "filters": filters,
+            "filtered": not filters.is_valid() or filters.filtered(),
+            "previous_link": page_link(page.previous_page_number()) if page.has_previous() else "",
+            "next_link": page_link(page.next_page_number()) if page.has_next() else "",
             "form": UploadForm(),
             "max_upload_bytes": settings.DOCUMENT_MAX_BYTES,
             "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),

@@ -1,0 +1,201 @@
+"""The library's list filtered by place, origin and type, and the documents a place's
+page lists: what each person may know of, never more (a contributor's private upload
+stays theirs; a place's page shows published documents only, whoever looks), and a
+filter that cannot be read is said at its field instead of listing everything."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from html import unescape
+
+import pytest
+
+from contrechamp.documents.models import Document
+from contrechamp.places.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _in_english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+def _document(title: str, *, places: list[str], public: bool = True, **fields) -> Document:
+    number = next(_numbers)
+    document = Document.objects.create(
+        title=title,
+        filename=f"{number}.pdf",
+        sha256=f"{number:064x}",
+        size=10,
+        status="done",
+        is_public=public,
+        **fields,
+    )
+    document.places.set(Commune.objects.filter(code__in=places))
+    return document
+
+
+def _titles(response) -> set[str]:
+    """The documents the page's table lists."""
+    body = response.content.decode()
+    if '<table class="list cards">' not in body:
+        return set()
+    table = body[body.index('<table class="list cards">') :]
+    return {unescape(t) for t in re.findall(r'<a href="/documents/\d+/">([^<]+)</a>', table)}
+
+
+@pytest.fixture
+def shelf(contributor):
+    return {
+        "nice": _document("Délibération vidéoprotection Nice", places=["06088"], origin="council"),
+        "cannes": _document("Marché caméras Cannes", places=["06029"], origin="procurement"),
+        "marseille": _document("Courrier Marseille", places=["13055"], kind="email"),
+        "private": _document(
+            "Note privée Nice", places=["06088"], public=False, uploaded_by=contributor
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "place, expected",
+    [
+        ("06088", {"nice"}),
+        ("Nice", {"nice"}),
+        ("Nice (06088)", {"nice"}),
+        ("06", {"nice", "cannes"}),
+        ("Alpes-Maritimes", {"nice", "cannes"}),
+        ("200030195", {"nice"}),  # Métropole Nice Côte d'Azur
+        ("Métropole Nice Côte d'Azur", {"nice"}),
+        ("13", {"marseille"}),
+    ],
+)
+def test_the_list_filters_by_a_commune_a_department_or_an_intercommunality(
+    client, shelf, place, expected
+):
+    listed = _titles(client.get("/documents/", {"place": place}))
+    assert listed == {shelf[name].title for name in expected}
+
+
+def test_origin_and_type_filter_too_and_combine_with_the_place(client, shelf):
+    assert _titles(client.get("/documents/", {"origin": "procurement"})) == {
+        "Marché caméras Cannes"
+    }
+    assert _titles(client.get("/documents/", {"kind": "email"})) == {"Courrier Marseille"}
+    assert _titles(client.get("/documents/", {"place": "06", "origin": "council"})) == {
+        "Délibération vidéoprotection Nice"
+    }
+    response = client.get("/documents/", {"place": "06", "kind": "email"})
+    assert _titles(response) == set()
+    assert "No document matches these filters." in response.content.decode()
+
+
+def test_a_private_upload_is_listed_to_its_uploader_only(
+    client, shelf, contributor, other_contributor
+):
+    wanted = {"place": "06088"}
+    assert "Note privée Nice" not in _titles(client.get("/documents/", wanted))
+    client.force_login(other_contributor)
+    assert "Note privée Nice" not in _titles(client.get("/documents/", wanted))
+    client.force_login(contributor)
+    assert "Note privée Nice" in _titles(client.get("/documents/", wanted))
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"place": "Atlantide"}, "place"),
+        ({"place": "99999"}, "place"),
+        ({"place": "x" * 201}, "place"),
+        ({"kind": "exe"}, "kind"),
+        ({"origin": "leak", "place": "06"}, "origin"),
+    ],
+)
+def test_a_filter_that_cannot_be_read_is_said_at_its_field_and_lists_nothing(
+    client, shelf, query, field
+):
+    response = client.get("/documents/", query)
+    assert response.status_code == 200
+    body = response.content.decode()
+    # The error sits in the field's own block, and no document is listed (not all).
+    block = body[body.index(f'id="id_{field}"') :]
+    assert 'class="error" role="alert"' in block[: block.index("</div>")]
+    assert _titles(response) == set()
+    assert "Correct the filters to list the documents." in body
+    # (Not "no document matches" as well: nothing was looked for.)
+    assert "No document matches these filters." not in body
+
+
+def test_a_place_no_kind_bears_is_said_so(client, db):
+    body = client.get("/documents/", {"place": "Atlantide"}).content.decode()
+    assert "No commune, department or intercommunality has the name or code “Atlantide”." in body
+    # A name several communes bear still lists their codes.
+    body = client.get("/documents/", {"place": "Saint-Denis"}).content.decode()
+    assert "names several communes" in body
+
+
+def test_any_agrees_with_its_noun_in_french(client, db):
+    body = client.get("/documents/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<option value="" selected>toutes</option>' in body  # provenances
+    assert '<option value="" selected>tous</option>' in body  # types
+
+
+def test_the_pages_keep_the_filters(client, db):
+    for n in range(53):
+        _document(f"Arrêté {n:02d}", places=["06088"])
+    _document("Ailleurs", places=["13055"])
+    first = client.get("/documents/", {"place": "06088"})
+    body = first.content.decode()
+    assert "53 documents match these filters." in body
+    following = unescape(re.search(r'<a href="([^"]+)" rel="next"', body).group(1))
+    assert "place=06088" in following and "page=2" in following
+    second = client.get("/documents/" + following)
+    assert len(_titles(second)) == 3
+    assert "Ailleurs" not in _titles(second)
+    previous = unescape(
+        re.search(r'<a href="([^"]+)" rel="prev"', second.content.decode()).group(1)
+    )
+    assert "place=06088" in previous and "page=1" in previous
+
+
+def _section(response) -> str:
+    body = response.content.decode()
+    start = body.index('<section class="documents-about"')
+    return body[start : body.index("</section>", start)]
+
+
+@pytest.mark.parametrize(
+    "url", ["/communes/06088/", "/departements/06/", "/intercommunalites/200030195/"]
+)
+def test_a_place_page_lists_its_published_documents_only(client, shelf, reviewer, contributor, url):
+    for person in (None, contributor, reviewer):
+        if person is not None:
+            client.force_login(person)
+        section = _section(client.get(url))
+        assert "Délibération vidéoprotection Nice" in section
+        # Not the private note, not even to its uploader or a reviewer: the place's page
+        # is the same for everyone.
+        assert "Note privée Nice" not in section
+        assert "Courrier Marseille" not in section
+    assert ("Marché caméras Cannes" in section) == (url == "/departements/06/")
+
+
+def test_a_place_page_counts_the_rest_and_links_to_the_filtered_list(client, db):
+    for n in range(23):
+        _document(f"Arrêté {n:02d}", places=["06088"])
+    for n in range(5):
+        _document(f"Brouillon {n}", places=["06088"], public=False)
+    section = _section(client.get("/communes/06088/"))
+    assert section.count('<a href="/documents/') == 20 + 1
+    # The 3 more published ones; the drafts are neither shown nor counted.
+    assert "And 3 more documents." in section
+    assert 'href="/documents/?place=06088"' in section
+    assert "Brouillon" not in section
+
+
+def test_a_place_without_documents_says_so(client, db):
+    section = _section(client.get("/communes/06029/"))
+    assert "No published document about this place yet." in section
