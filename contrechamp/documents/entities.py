@@ -3016,6 +3016,34 @@ _BUILDINGS_BEFORE = re.compile(
 _LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)(?:\s+(?:encore|aussi|enfin))?\s*")
 # Between two names of a list: a separator, and perhaps names that are no communes
 # ("Paris, Cergy-Pontoise, Montpellier").
+# "dans les rues de Chelles, de Courtry, de Lagny, d'Enfer", "les sorties : routes de
+# Morteau, de Vercel, de Vernierfontaine, et du camp militaire": roads of the village,
+# each named after where it leads (`_roads_named_after_towns`).
+_ROADS_HEAD = re.compile(r"\b(?:rues|routes|avenues|chemins)[ \u00a0]+(?=d)", re.I)
+_ROAD_ITEM = re.compile(
+    r"[ \u00a0]*(?:(?:,|\bet\b)[ \u00a0]*)?(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|du|des|de|d['’])"
+    r"[ \u00a0]*([^,;:.()\n]{1,40}?)(?=[ \u00a0]*(?:,|\bet\b|[;:.()\n]|\Z))",
+    re.I,
+)
+
+
+def _roads_named_after_towns(text: str) -> list[tuple[int, int]]:
+    """The spans of lists of three roads or more, each with its own "de", one of them
+    named after no commune ("d'Enfer", "du camp militaire"): the village's roads, not
+    places the text is about. (Not "les rues de Nantes, de Rennes et de Brest", all towns;
+    not "les rues d'Epône et de Vaux-sur-Seine".)"""
+    communes = gazetteer().communes
+    spans = []
+    for head in _ROADS_HEAD.finditer(text):
+        at, names = head.end(), list[str]()
+        while (item := _ROAD_ITEM.match(text, at)) is not None and len(names) < 12:
+            names.append(item.group(1))
+            at = item.end()
+        if len(names) >= 3 and any(key(name) not in communes for name in names):
+            spans.append((head.end(), at))
+    return spans
+
+
 _LIST_GAP = re.compile(
     r"[-‐–]|(?:[ \u00a0]*+(?:,|\bet\b|\bou\b(?:[ \u00a0]+encore\b)?|&)[ \u00a0]*+"
     r"[A-ZÀ-Ý][\w'’-]*+)*+[ \u00a0]*+(?:,|\bet\b|\bou\b(?:[ \u00a0]+encore\b)?|&)[ \u00a0]*+"
@@ -3068,6 +3096,7 @@ def _communes(
     on_lines = _lines_of_names(text, candidates)
     listing = set(context.departments) | on_lines.departments
     towns = _authorisation_towns(text) | _contents_towns(text)
+    roads = _roads_named_after_towns(text) if _ROADS_HEAD.search(text) else []
     listed_context = replace(context, departments=listing) if on_lines.departments else context
     # The end of the last name read as part of a thing named after a place, when the
     # names after it continue its list ("les tribunaux de Paris, Lille ou encore Rennes").
@@ -3078,6 +3107,8 @@ def _communes(
     # second shares its fate ("le tribunal administratif de Cergy-Pontoise").
     first_of_pair: Found | None = None
     for candidate in candidates:
+        if roads and any(a <= candidate.start < b for a, b in roads):
+            continue
         gap = text[naming_end : candidate.start] if naming_end >= 0 else ""
         if naming_end >= 0 and (_LIST_GAP.fullmatch(gap) or candidate.paired == 2):
             naming_end = candidate.end
@@ -3523,6 +3554,11 @@ def _score_commune(
             confidence -= 0.1
     if chosen.population >= 20000:
         confidence += 0.1
+    # A name of three words or more, of a commune of the document's departments
+    # ("• Saint Jans Cappel : 14 196 €" in a list of the Nord's communes): nothing else
+    # of the page is named so.
+    if (hinted or matching) and len(re.findall(r"[ \u00a0'’-]+", name.strip())) >= 2:
+        confidence += 0.15
     if first_word:
         confidence -= 0.1
     others = [e for e in entries if e is not chosen]
@@ -3635,12 +3671,17 @@ def _in_capitals(name: str, before: str) -> bool:
     return not letters or sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-def _dominant(entries: list[CommuneEntry]) -> CommuneEntry | None:
-    """The town of 10,000 people or more among `entries`, alone or five times as peopled
+def _overseas(department: str) -> bool:
+    """Whether a department's code is one of the overseas departments and collectivities."""
+    return department[:2] in ("97", "98")
+
+
+def _dominant(entries: list[CommuneEntry], floor: int = 10000) -> CommuneEntry | None:
+    """The town of `floor` people or more among `entries`, alone or five times as peopled
     as any other ("Bourg" in the Ain: Bourg-en-Bresse, not Bourg-Saint-Christophe); None
     when none stands out."""
     ranked = sorted(entries, key=lambda e: e.population, reverse=True)
-    if not ranked or ranked[0].population < 10000:
+    if not ranked or ranked[0].population < floor:
         return None  # a town a short name is used for is no village
     if len(ranked) == 1 or ranked[0].population >= 5 * ranked[1].population:
         return ranked[0]
@@ -3727,8 +3768,14 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
         if any(e.department in supported for e in item.places):
             continue
         # A city of its own name is what a text means by it ("à Paris et Bordeaux" in a
-        # text about Le Havre, not Bordeaux-Saint-Clair of the Seine-Maritime).
-        if any(e.population >= 20000 for e in item.places):
+        # text about Le Havre, not Bordeaux-Saint-Clair of the Seine-Maritime); not an
+        # overseas city in a text whose places are all in mainland France ("Gien, Sully,
+        # Saint-Benoît, Montargis" is no Saint-Benoît of La Réunion).
+        mainland = bool(supported) and not any(_overseas(code) for code in supported)
+        if any(
+            e.population >= 20000 and not (mainland and _overseas(e.department))
+            for e in item.places
+        ):
             continue
         shortened = g.short_forms.get(name, [])
         local = [e for e in shortened if e.department in supported]
@@ -3737,7 +3784,7 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
         # not for a common word ("l'Orée du Bois": a wood, whatever Bois-* is near).
         word = item.text.lower() in g.word_spellings
         if chosen is None and not word:
-            chosen = _dominant(local)
+            chosen = _dominant(local, floor=5000)
         # "Aix" beside Marseille, "Boulogne" beside Le Portel: a village of a few hundred
         # people is not what the text means when the town the name shortens is in the
         # department of another place it names.

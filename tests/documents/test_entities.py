@@ -1061,6 +1061,64 @@ def test_a_road_or_a_quarter_named_after_places_is_no_commune():
     }
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # (Round 36's and round 10's development texts.) The town of the document's
+        # department a short name is used for, in a list of its neighbours: Sully-sur-Loire
+        # (5,124 people, Sully-la-Chapelle 464) and Saint-Benoît-sur-Loire, not the
+        # Saint-Benoît of La Réunion, a city, in a text whose places are in the Loiret.
+        (
+            "À Châteauneuf-sur-Loire, il faudra faire un détour pour les directions de "
+            "Vitry-aux-Loges, Gien, Sully, Saint-Benoît, Montargis, Bellegarde.",
+            {"45082", "45346", "45155", "45315", "45270", "45208", "45031"},
+        ),
+        (
+            "Plusieurs communes refusent les caméras : Dardilly, Fleurieu-sur-Saône, "
+            "La Mulatière, Lissieu, Meyzieu, Montanay, Saint Didier, Solaize.",
+            {"69072", "69085", "69142", "69117", "69282", "69284", "69194", "69296"},
+        ),
+    ],
+)
+def test_a_short_name_among_the_documents_towns_is_the_town_it_is_used_for(text, expected):
+    assert values(text, "commune") == expected
+
+
+def test_a_long_name_written_with_spaces_in_the_documents_department_is_a_place():
+    # (Round 15's development text.) A list item, no cue: three words of a commune's name.
+    text = "Dans le Nord, on retrouve :\n  • Saint Jans Cappel : 14 196€ pour 13 caméras."
+    assert values(text, "commune") == {"59535"}
+    # Not without the department: the words alone could be anything's.
+    assert values("• Saint Jans Cappel : 14 196€ pour 13 caméras.", "commune") == set()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # (Round 18 and 35's development texts.) A village's roads, each named after
+        # where it leads, one of them after no town.
+        (
+            "Au Pin, on les trouvera dans les rues de Chelles, de Courtry, de Lagny, d’Enfer "
+            "(vers le stade).",
+            {"77363"},
+        ),
+        (
+            "À Valdahon, sur les sorties : routes de Morteau, de Vercel, de Vernierfontaine, "
+            "et du camp militaire.",
+            {"25578"},
+        ),
+        # The towns themselves: all of them towns, or two only.
+        (
+            "Les caméras filment les rues de Nantes, de Rennes et de Brest.",
+            {"44109", "35238", "29019"},
+        ),
+        ("Les caméras surveillent les rues d'Epône et de Vaux-sur-Seine.", {"78217", "78638"}),
+    ],
+)
+def test_a_villages_roads_named_after_towns_are_no_communes(text, expected):
+    assert values(text, "commune") == expected
+
+
 def test_a_village_named_after_a_saint_far_from_the_documents_places_is_a_church():
     # Saint-Eustache (Haute-Savoie, 500 people) in a list of cameras in Paris: the church.
     text = "Caméras de la Ville de Paris : Jardin des Halles — Saint-Eustache, rue Rambuteau."
