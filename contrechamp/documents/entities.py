@@ -1778,6 +1778,10 @@ _MONEY_OR_SHARE = (
 )
 _FUNDING_CUE = re.compile(
     r"subvention|(?<!auto)financ|cofinanc|co-financ|dotation|fonds(?! de commerce)|"
+    # "un investissement de 500 000 euros assuré collectivement par l'État, le conseil
+    # départemental, la Région": a sum borne by its bodies. (Not "la main à la poche":
+    # tried in the seventeenth session, any Région of the sentence became a funder.)
+    r"(?:€|euros?\b)[^.;\n]{0,60}?\bassur[ée]e?s?(?:[ \u00a0]+\w+)?[ \u00a0]+par\b|"
     r"aide(?!s?[ \u00a0]+sociales?)|octroy|"
     r"concours financier|"
     r"participation|cr[ée]dits|enveloppe|soutien|contribu|allou|octroi|"
@@ -2965,6 +2969,23 @@ def _score_candidate(
     )
 
 
+# "l'aéroport de Toulouse-Blagnac", "en gare de Massy-Palaiseau", "le centre hospitalier
+# de Castres-Mazamet", "l'IUT de Nantes-Saint-Nazaire", "le derby Bayonne-Biarritz", "la
+# ligne 100 Nice-Menton", "direction Marseille-Aubagne": a thing named after two towns,
+# not both places.
+_PAIR_NAMES_A_THING = re.compile(
+    r"\b(?:a[ée]roports?|a[ée]rodromes?|gares?|h[ôo]pitaux|h[ôo]pital|centres?[ \u00a0]+"
+    r"hospitaliers?(?:[ \u00a0]+(?:intercommunal|r[ée]gional|universitaire))?|CHU|CHI|CH|"
+    r"IUT|cliniques?|lyc[ée]es?|coll[èe]ges?|derby|match|course|marathon|rallye|lignes?|"
+    r"cars?|bus|navettes?|TER|TGV|trains?|liaisons?|directions?|clubs?|[ée]quipes?|"
+    r"entente|union|association|soci[ée]t[ée]|entreprise|groupe|journal|radio)"
+    r"(?:[ \u00a0]+[\w'’-]+){0,2}?[ \u00a0]*"
+    r"(?:de[ \u00a0]+la[ \u00a0]+|de[ \u00a0]+l['’]|du[ \u00a0]+|des[ \u00a0]+|de[ \u00a0]+|"
+    r"d['’]|[ \u00a0])?\Z",
+    re.I,
+)
+
+
 def _paired_by_dash(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     """ "le pôle économique de Beaumont-Romagnat", "Epône-Mézières-sur-Seine": two
     communes of one department joined by a dash, as a business park, an interchange or
@@ -2977,6 +2998,8 @@ def _paired_by_dash(text: str, candidates: list[_Candidate]) -> list[_Candidate]
         if text[first.end : second.start] not in ("-", "‐") or first.paired or second.paired:
             continue
         if _DIRECTION_FROM_BEFORE.search(text, max(0, first.start - 10), first.start):
+            continue
+        if _PAIR_NAMES_A_THING.search(text, max(0, first.start - 50), first.start):
             continue
         if re.search(r"[^\W\d_][-‐–]\Z", text[max(0, first.start - 2) : first.start]) or re.match(
             r"[-‐–][^\W\d_]", text[second.end : second.end + 2]
@@ -3218,6 +3241,20 @@ def _communes(
             if result.confidence >= THRESHOLD:
                 bisect.insort(sure_starts, result.start)
                 sure_at[result.start] = result
+    # Two communes joined by a dash are both places or neither: "Le club Lyon-Villeurbanne
+    # Handisport", "Nantes-Rezé Métropole Volley" name no Lyon nor Nantes when the second
+    # name is read as part of a longer one.
+    for first, second in zip(candidates, candidates[1:], strict=False):
+        if first.paired != 1 or second.paired != 2:
+            continue
+        pair = [
+            f
+            for f in found
+            if (f.start, f.end) in ((first.start, first.end), (second.start, second.end))
+        ]
+        if len(pair) == 1 or (pair and min(f.confidence for f in pair) < THRESHOLD):
+            for item in pair:
+                found.remove(item)
     found.sort(key=lambda f: f.start)
     _settle_homonyms(found, context.departments)
     # "au Bourg", "du Pin": a village named "Le Bourg" or "Le Pin" read from its article
@@ -4220,6 +4257,22 @@ def _intercommunalities_that_fund(text: str, found: list[Found]) -> list[Found]:
     return result
 
 
+_EUROPE_FUNDS = re.compile(
+    r"(?:(?:€|\beuros?|\baides?(?:[ \u00a0]+financi[èe]res?)?|\bsubventions?|\bfinancements?|"
+    r"\bcofinancements?|\bparticipation|\bsoutien[ \u00a0]+financier)[ \u00a0]+de[ \u00a0]+|"
+    r"\b(?:co)?financ[ée]e?s?[ \u00a0]+par[ \u00a0]+)"
+    # (Not "l'Europe de l'Est", "l'Europe centrale", "l'Europe et des Affaires étrangères".)
+    r"(?P<body>l['’][ \u00a0]*(?-i:Europe))\b(?![ \u00a0]+(?:de|du|des|centrale|occidentale|"
+    r"orientale|m[ée]ridionale|septentrionale|et[ \u00a0]+des)\b|[ \u00a0-]*(?-i:[A-Z]))",
+    re.I,
+)
+
+
+_DENIED_AFTER = re.compile(
+    r"\b(?:refus|rejet|annul|supprim)\w*|\bn['’]|\bne\b|\bpas\b|\bjamais\b", re.I
+)
+
+
 def _named_funds(text: str, found: list[Found]) -> list[Found]:
     """Funds and programmes the gazetteer does not know, by their name: a fund named with
     capitals ("Fonds Départemental de Solidarité Rurale": "FDSR", its initials, unless an
@@ -4241,6 +4294,28 @@ def _named_funds(text: str, found: list[Found]) -> list[Found]:
             continue
         value = match["acronym"] or initials
         result.append(_found("funder", match, value, 0.6, None))
+    # "195 000 € de l'Europe", "une aide financière de l'Europe": Europe, which names the
+    # continent as often, funds when it gives a sum or an aid.
+    for match in _EUROPE_FUNDS.finditer(text):
+        # Not an aid refused or denied ("L'aide de l'Europe a été refusée à la commune").
+        clause = re.split(r"[.;!?\n]", text[match.end() : match.end() + 100], maxsplit=1)[0]
+        if _NEGATION_BEFORE.search(text, max(0, match.start() - 40), match.start()) or (
+            _DENIED_AFTER.search(clause)
+        ):
+            continue
+        if free(match.start("body"), match.end("body")):
+            entry = gazetteer().entry("Union européenne")
+            result.append(
+                Found(
+                    "funder",
+                    match["body"],
+                    "Union européenne",
+                    match.start("body"),
+                    match.end("body"),
+                    0.7,
+                    organisation_id=entry[4] if entry else None,
+                )
+            )
     sentence_ends: list[int] | None = None
     for pattern in (_NAMED_PROGRAMME, _QUOTED_PROGRAMME, _NAMED_FOUNDATION):
         for match in pattern.finditer(text):

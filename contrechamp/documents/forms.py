@@ -85,6 +85,25 @@ class LibraryFilterForm(forms.Form):
     def filtered(self) -> bool:
         return any(self.cleaned_data.get(name) for name in ("place", "origin", "kind"))
 
+    def place_read(self) -> tuple[str, list[Commune]]:
+        """The place the filter was read as, in words ("Vienne (department 86)"), and the
+        communes that bear the name typed when it was read as a department or an
+        intercommunality (the commune Vienne, in the Isère), to offer them. Empty when no
+        place was asked for."""
+        code = self.cleaned_data.get("place", "") if self.is_valid() else ""
+        if not code:
+            return "", []
+        typed = self.data.get("place", "").strip()
+        if len(code) == 9 and (epci := Epci.objects.filter(siren=code).first()):
+            read = _("%(name)s (intercommunality %(code)s)") % {"name": epci.name, "code": code}
+        elif department := Department.objects.filter(code=code).first():
+            read = _("%(name)s (department %(code)s)") % {"name": department.name, "code": code}
+        else:
+            commune = Commune.objects.filter(code=code).first()
+            return (f"{commune.name} ({code})" if commune else code), []
+        communes = list(Commune.objects.filter(name_key=name_key(typed)).order_by("code"))
+        return read, communes
+
 
 class SearchForm(LibraryFilterForm):
     field_order = ["q", "place", "origin", "kind", "date_from", "date_to"]
@@ -142,9 +161,17 @@ def _place_code(text: str, *, communes_only: bool = False) -> str:
         if sirens := re.findall(r"\((\d{9})\)\s*$", text):
             if Epci.objects.filter(siren=sirens[0]).exists():
                 return sirens[0]
-        for siren, name in Epci.objects.values_list("siren", "name"):
-            if key == name_key(name):
-                return siren
+        named = [
+            s for s, name in Epci.objects.values_list("siren", "name") if key == name_key(name)
+        ]
+        if len(named) > 1:
+            # ("CC des Quatre Rivières": two intercommunalities; not the first one read.)
+            raise forms.ValidationError(
+                _("“%(name)s” names several intercommunalities (%(codes)s): give the SIREN.")
+                % {"name": text, "codes": ", ".join(sorted(named))}
+            )
+        if named:
+            return named[0]
     codes, errors = parse_communes(text)
     if errors:
         # A name no commune bears: none of the three kinds the field takes bears it either

@@ -1194,10 +1194,19 @@ def documents_about_place(
 ) -> models.QuerySet[Document]:
     """The documents among `documents` about a place: a commune (its INSEE code), a
     department (its code) or an intercommunality (its SIREN), by the places each document
-    holds (the uploader's, and the communes a reviewer confirmed)."""
-    return documents.filter(
-        Q(places__code=code) | Q(places__department__code=code) | Q(places__epci__siren=code)
-    ).distinct()
+    holds (the uploader's, and the communes a reviewer confirmed). A city's documents
+    include its municipal arrondissements' (Paris, Lyon, Marseille: an arrondissement has
+    no intercommunality of its own, its city's is). One subquery, no DISTINCT over the
+    documents' columns."""
+    communes = Commune.objects.filter(
+        Q(code=code)
+        | Q(parent__code=code)
+        | Q(department__code=code)
+        | Q(epci__siren=code)
+        | Q(parent__epci__siren=code)
+    )
+    held = Document.places.through.objects.filter(commune__in=communes)
+    return documents.filter(id__in=held.values("document_id"))
 
 
 def documents_filtered(

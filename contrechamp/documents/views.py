@@ -68,6 +68,9 @@ def document_list(request: HttpRequest) -> HttpResponse:
         )
     else:
         documents = documents.none()
+    # What the place typed was read as, and the communes of that name when it was read
+    # as a department ("Vienne"), to offer them.
+    place_read, place_communes = filters.place_read() if filters.is_valid() else ("", [])
     # `page` across the site; `p`, its old name, still read so old links keep working.
     number = request.GET.get("page") or request.GET.get("p")
     page = Paginator(documents.prefetch_related("places"), 50).get_page(number)
@@ -85,9 +88,13 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "filtered": not filters.is_valid() or filters.filtered(),
+            "place_read": place_read,
+            "place_communes": place_communes,
             "previous_link": page_link(page.previous_page_number()) if page.has_previous() else "",
             "next_link": page_link(page.next_page_number()) if page.has_next() else "",
-            "form": UploadForm(),
+            # (Its fields' ids apart from the filters' of the same names: a label of one
+            # focused the other.)
+            "form": UploadForm(auto_id="upload_%s"),
             "max_upload_bytes": settings.DOCUMENT_MAX_BYTES,
             "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
         },
@@ -105,7 +112,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
     if not isinstance(uploader, User) or not permissions.may_upload_documents(uploader):
         raise PermissionDenied
     wants_json = "application/json" in request.headers.get("Accept", "")
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, auto_id="upload_%s")
     if getattr(request, "upload_refused", None) is not None:
         # The upload handler stopped a file past the size limit while it streamed in.
         if wants_json:
@@ -121,6 +128,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
             {
                 "page": Paginator(Document.objects.none(), 50).get_page(1),
                 "form": form,
+                "filters": LibraryFilterForm(),
             },
             status=400,
         )

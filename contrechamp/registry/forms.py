@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contrechamp.places.models import Commune, Epci
-from contrechamp.places.services import name_key
+from contrechamp.places.services import USUAL_NAMES, name_key
 from contrechamp.registry.models import Deployment, LegalEvent, Organisation, Technology
 from contrechamp.registry.schemas import (
     DeploymentData,
@@ -53,6 +53,10 @@ def parse_communes(text: str) -> tuple[list[str], list[str]]:
             found = list(
                 Commune.objects.filter(name_key=name_key(entry)).values_list("code", flat=True)[:6]
             )
+            if not found:
+                # A name a commune goes by that the official list writes otherwise
+                # ("Crac'h", "Le Touquet"), as the entity suggestions read it.
+                found = [c for n, c in USUAL_NAMES if name_key(n) == name_key(entry)]
             if len(found) == 1:
                 codes.append(found[0])
             elif not found:

@@ -727,6 +727,17 @@ def test_a_list_of_communes_holds_its_names_at_either_end(text, code):
         ("Les chercheurs de l'université Paris-Saclay ont publié une étude.", set()),
         ("L'agglomération de Saint-Quentin-en-Yvelines a voté les caméras.", set()),
         ("La ligne Marseille-Lyon-Paris reste fermée ce lundi.", set()),
+        # (The review of the rule.) Both or neither: a name going on past the pair.
+        ("Le club Lyon-Villeurbanne Handisport a installé des caméras.", set()),
+        ("Les supporters de Nantes-Rezé Métropole Volley ont été filmés.", set()),
+        ("Le collectif Lille-Roubaix Libertés manifeste contre les caméras.", set()),
+        ("La course Marseille-Cassis a été filmée par des drones de la police.", set()),
+        # A thing named after two towns: an airport, a station, a hospital, a line.
+        ("Les avions de l'aéroport de Toulouse-Blagnac sont filmés.", set()),
+        ("Des caméras en gare de Massy-Palaiseau depuis lundi.", set()),
+        ("Le centre hospitalier intercommunal de Castres-Mazamet s'équipe.", set()),
+        ("L'IUT de Nantes-Saint-Nazaire ouvre une formation.", set()),
+        ("Le bus prend la direction Marseille-Aubagne ; le derby Bayonne-Biarritz.", set()),
     ],
 )
 def test_two_communes_of_one_department_joined_by_a_dash_are_both_places(text, expected):
@@ -5417,6 +5428,46 @@ def test_an_administrative_court_named_without_its_seat(text, expected):
     ],
 )
 def test_a_cost_borne_by_a_body(text, expected):
+    assert values(text, "funder") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # (Round 38's and round 13's development texts.) Europe giving a sum or an aid.
+        (
+            "À Toulouse, soit 775 000 € auxquels s’ajoutent 195 000 € de l’Europe.",
+            {"Union européenne"},
+        ),
+        (
+            "Le programme Leader, une aide financière de l’Europe aux projets ruraux.",
+            {"LEADER", "Union européenne"},
+        ),
+        ("Le projet est cofinancé par l'Europe et la commune.", {"Union européenne"}),
+        # The continent, the Council of Europe, the ministry: no funder.
+        ("Une aide de l'Europe centrale aux réfugiés ; l'Europe de l'Est.", set()),
+        ("Le Conseil de l'Europe a rappelé le droit à la vie privée.", set()),
+        ("Une subvention du ministère de l'Europe et des Affaires étrangères.", set()),
+    ],
+)
+def test_europe_funds_when_it_gives_a_sum_or_an_aid(text, expected):
+    assert values(text, "funder") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # (Round 41's development text.) A sum borne by bodies.
+        (
+            "À Chauny (Aisne), un investissement de plus de 500 000 euros assuré collectivement "
+            "par l’État, le conseil départemental, la Région et le Pays chaunois.",
+            {"Département de l'Aisne", "Région Hauts-de-France"},
+        ),
+        # A service the body runs is no funding.
+        ("À Chauny (Aisne), le transport scolaire est assuré par la Région depuis 2017.", set()),
+    ],
+)
+def test_a_sum_borne_by_bodies(text, expected):
     assert values(text, "funder") == expected
 
 

@@ -199,3 +199,80 @@ def test_a_place_page_counts_the_rest_and_links_to_the_filtered_list(client, db)
 def test_a_place_without_documents_says_so(client, db):
     section = _section(client.get("/communes/06029/"))
     assert "No published document about this place yet." in section
+
+
+# What the review of these filters found (helper session, 6 December 2026); each test fails
+# on the code before.
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/communes/75056/",
+        "/intercommunalites/200054781/",  # Métropole du Grand Paris
+        "/departements/75/",
+    ],
+)
+def test_a_citys_page_lists_its_arrondissements_documents(client, db, url):
+    _document("Caméras du 1er arrondissement", places=["75101"])
+    _document("Caméras de Paris", places=["75056"])
+    section = _section(client.get(url))
+    assert "Caméras du 1er arrondissement" in section and "Caméras de Paris" in section
+
+
+@pytest.mark.parametrize("place", ["75056", "Paris (75056)", "75", "200054781"])
+def test_the_list_filtered_to_a_city_holds_its_arrondissements(client, db, place):
+    _document("Caméras du 1er arrondissement", places=["75101"])
+    _document("Caméras de Paris", places=["75056"])
+    _document("Caméras de Lyon", places=["69123"])
+    assert _titles(client.get("/documents/", {"place": place})) == {
+        "Caméras du 1er arrondissement",
+        "Caméras de Paris",
+    }
+
+
+def test_the_list_says_what_the_place_was_read_as_and_offers_the_commune(client, db):
+    _document("Caméras de Vienne (Isère)", places=["38544"])
+    body = client.get("/documents/", {"place": "Vienne"}).content.decode()
+    # Read as the department, said so, and the commune of that name offered.
+    assert "Place: Vienne (department 86)." in body
+    assert 'href="?place=38544"' in body and "The commune Vienne (38544)" in body
+    assert "Caméras de Vienne (Isère)" in _titles(client.get("/documents/", {"place": "38544"}))
+    body = client.get("/documents/", {"place": "Nice (13055)"}).content.decode()
+    assert "Place: Marseille (13055)." in body
+
+
+def test_a_name_several_intercommunalities_bear_asks_for_the_siren(client, db):
+    from contrechamp.places.models import Epci
+
+    epcis = list(Epci.objects.order_by("siren")[:2])
+    Epci.objects.filter(siren=epcis[1].siren).update(name=epcis[0].name)
+    body = client.get("/documents/", {"place": epcis[0].name}).content.decode()
+    assert "names several intercommunalities" in body
+    assert epcis[0].siren in body and epcis[1].siren in body
+
+
+@pytest.mark.parametrize("place", ["Crac'h", "Crac’h", "Le Touquet", "Hossegor"])
+def test_a_usual_name_of_a_commune_is_read(client, db, place):
+    _document("Conseil de Crac'h", places=["56046"])
+    _document("Plage du Touquet", places=["62826"])
+    _document("Surf à Hossegor", places=["40304"])
+    listed = _titles(client.get("/documents/", {"place": place}))
+    assert len(listed) == 1
+
+
+def test_the_filter_and_the_upload_form_have_ids_of_their_own(client, contributor):
+    client.force_login(contributor)
+    body = client.get("/documents/", {"place": "Atlantide"}).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    # Each label names a field of its own form; the error the field points to exists.
+    for target in re.findall(r'<label for="([^"]+)"', body):
+        assert f'id="{target}"' in body
+    assert 'aria-describedby="id_place_error"' in body and 'id="id_place_error"' in body
+
+
+def test_a_place_page_links_to_its_documents_even_when_all_are_shown(client, db):
+    _document("Arrêté de Nice", places=["06088"])
+    section = _section(client.get("/communes/06088/"))
+    assert 'href="/documents/?place=06088"' in section
