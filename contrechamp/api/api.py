@@ -37,6 +37,7 @@ from contrechamp.api.schemas import (
     EpciDetailOut,
     EpciOut,
     PageTextOut,
+    PlaceOut,
     SearchHitOut,
 )
 from contrechamp.documents.models import Document, Entity
@@ -48,7 +49,7 @@ from contrechamp.documents.permissions import (
     visible_entities,
 )
 from contrechamp.documents.search import SearchFilters, Viewer, search_pages
-from contrechamp.lib.text import name_key_prefixes
+from contrechamp.lib.text import name_key, name_key_prefixes
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import CameraCount, Deployment, Organisation, Technology
@@ -263,6 +264,54 @@ def list_communes(
         rows = qs.order_by(F("population").desc(nulls_last=True), "code")[: _limit(limit)]
         return {"results": [s.commune_dict(c) for c in rows], "next": None}
     return paginate(request, qs, "code", limit, s.commune_dict)
+
+
+@api.get("/places", response={200: Page[PlaceOut], **ERRORS}, tags=["places"])
+def list_places(request: HttpRequest, q: str, limit: Limit = 10) -> dict:
+    """Departments, intercommunalities and communes whose name or code begins with `q`
+    (or one of whose words does, for an intercommunality: "Nice" finds "Métropole Nice
+    Côte d'Azur"), the `limit` first on a single page, in this order: the departments, the
+    communes of exactly that name, the intercommunalities whose name begins so, the other
+    communes most populated first, then the intercommunalities with a word that begins
+    so. This serves the completion of the library's and the search's place filter, which
+    takes all three."""
+    keys = [k for k in name_key_prefixes(q) if k]
+    typed = q.strip().upper()
+    wanted = _limit(limit)
+    if not keys and not typed:
+        return {"results": [], "next": None}
+
+    def place(kind: str, code: str, name: str) -> dict[str, str]:
+        return {"kind": kind, "code": code, "name": name}
+
+    departments = [
+        place("department", code, name)
+        for code, name in Department.objects.order_by("code").values_list("code", "name")
+        if code == typed or any(name_key(name).startswith(k) for k in keys)
+    ]
+    starts = Q(code__startswith=q.strip())
+    for key in keys:
+        starts |= Q(name_key__startswith=key)
+    communes = list(
+        Commune.objects.filter(starts)
+        .order_by(F("population").desc(nulls_last=True), "code")
+        .values_list("code", "name", "name_key")[: wanted + 20]
+    )
+    exact = [place("commune", c, n) for c, n, k in communes if k in keys]
+    others = [place("commune", c, n) for c, n, k in communes if k not in keys]
+    epci_first, epci_word = [], []
+    if typed.isdigit() or any(len(k) >= 2 for k in keys):
+        rows = Epci.objects.order_by(F("population").desc(nulls_last=True), "siren")
+        for siren, name in rows.values_list("siren", "name"):
+            key = name_key(name)
+            if any(key.startswith(k) for k in keys) or (
+                len(typed) >= 3 and siren.startswith(typed)
+            ):
+                epci_first.append(place("epci", siren, name))
+            elif any(len(k) >= 3 and f" {k}" in f" {key}" for k in keys):
+                epci_word.append(place("epci", siren, name))
+    results = [*departments, *exact, *epci_first, *others, *epci_word]
+    return {"results": results[:wanted], "next": None}
 
 
 @api.get("/communes/{code}", response={200: CommuneOut, **ERRORS}, tags=["places"])

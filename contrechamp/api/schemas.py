@@ -40,6 +40,15 @@ class DepartmentOut(BaseModel):
     region: str | None = Field(description="Region code.", examples=["84"])
 
 
+class PlaceOut(BaseModel):
+    kind: str = Field(description="department, epci or commune.", examples=["department"])
+    code: str = Field(
+        description="A department's code, an intercommunality's SIREN or an INSEE code.",
+        examples=["06"],
+    )
+    name: str = Field(examples=["Alpes-Maritimes"])
+
+
 class DocumentOut(BaseModel):
     id: int
     title: str

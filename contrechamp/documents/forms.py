@@ -64,7 +64,7 @@ class LibraryFilterForm(forms.Form):
         label=_("Place (commune, department or EPCI: name or code)"),
         max_length=200,
         required=False,
-        widget=completed_input("communes", "commune-suggestions"),
+        widget=completed_input("places", "place-suggestions"),
     )
     # ("any" agrees with its noun in French: "toutes" provenances, "tous" types.)
     origin = forms.ChoiceField(
@@ -151,6 +151,11 @@ def _place_code(text: str, *, communes_only: bool = False) -> str:
     otherwise (a name many communes bear lists their codes)."""
     if not communes_only:
         key = name_key(text)
+        # "Alpes-Maritimes (06)", as the completion writes a department.
+        if (written := re.search(r"\((\d{2,3}|2[AB])\)\s*$", text, re.I)) and (
+            Department.objects.filter(code=written.group(1).upper()).exists()
+        ):
+            return written.group(1).upper()
         for code, name in Department.objects.values_list("code", "name"):
             if text.upper() == code or key == name_key(name):
                 return code

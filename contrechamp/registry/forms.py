@@ -28,8 +28,8 @@ _SIREN_IN_PARENS = re.compile(r"\((\d{9})\)\s*$")
 
 
 def completed_input(source: str, datalist: str) -> forms.TextInput:
-    """A text input the site's script completes from the API (`source`: "communes" or
-    "bodies") through the <datalist> of id `datalist`, which the page holds."""
+    """A text input the site's script completes from the API (`source`: "communes",
+    "places" or "bodies") through the <datalist> of id `datalist`, which the page holds."""
     return forms.TextInput(
         attrs={"list": datalist, "autocomplete": "off", "data-autocomplete": source}
     )

@@ -276,3 +276,40 @@ def test_a_place_page_links_to_its_documents_even_when_all_are_shown(client, db)
     _document("Arrêté de Nice", places=["06088"])
     section = _section(client.get("/communes/06088/"))
     assert 'href="/documents/?place=06088"' in section
+
+
+# The place filter's completion offers the three kinds it takes (the review: it offered
+# communes only).
+
+
+def test_the_places_completion_offers_departments_communes_and_intercommunalities(client, db):
+    def found(q):
+        results = client.get("/api/v1/places", {"q": q}).json()["results"]
+        return [(r["kind"], r["code"]) for r in results]
+
+    vienne = found("Vienne")
+    assert vienne[:2] == [("department", "86"), ("commune", "38544")]
+    nice = found("Nice")
+    assert nice[0] == ("commune", "06088") and ("epci", "200030195") in nice
+    assert found("Alpes")[:2] == [("department", "04"), ("department", "06")]
+    assert found("2a")[0] == ("department", "2A")
+    assert len(found("Saint")) == 10
+    assert client.get("/api/v1/places", {"q": ""}).json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    "place",
+    ["Alpes-Maritimes (06)", "Métropole Nice Côte d'Azur (200030195)", "Nice (06088)", "06"],
+)
+def test_the_filter_reads_what_the_completion_writes(client, shelf, place):
+    assert "Délibération vidéoprotection Nice" in _titles(
+        client.get("/documents/", {"place": place})
+    )
+
+
+def test_the_place_fields_complete_from_the_places(client, db):
+    for url in ("/documents/", "/recherche/"):
+        body = client.get(url).content.decode()
+        field = re.search(r'<input[^>]*name="place"[^>]*>', body).group()
+        assert 'data-autocomplete="places"' in field and 'list="place-suggestions"' in field
+        assert '<datalist id="place-suggestions">' in body

@@ -24,6 +24,14 @@
       label: function (c) { return c.name + " (" + c.code + ")"; },
       page: function (c) { return "/communes/" + c.code + "/"; }
     },
+    // A commune, a department or an intercommunality ("Alpes-Maritimes (06)"): the
+    // library's and the search's place filter.
+    places: {
+      url: "/api/v1/places?limit=10&q=",
+      separator: /;/,
+      complete: /\((?:\d[\dAB]\d{3}|\d{2,3}|2[AB]|\d{9})\)$/,
+      label: function (p) { return p.name + " (" + p.code + ")"; }
+    },
     bodies: {
       url: "/api/v1/bodies?limit=15&q=",
       separator: /;/,
