@@ -257,13 +257,19 @@ def list_communes(
     if department:
         qs = qs.filter(department__code=department)
     if q:
-        starts = Q(code__startswith=q.strip())
-        for key in name_key_prefixes(q):
-            starts |= Q(name_key__startswith=key)
-        qs = qs.filter(starts)
+        qs = qs.filter(_communes_starting(q, name_key_prefixes(q)))
         rows = qs.order_by(F("population").desc(nulls_last=True), "code")[: _limit(limit)]
         return {"results": [s.commune_dict(c) for c in rows], "next": None}
     return paginate(request, qs, "code", limit, s.commune_dict)
+
+
+def _communes_starting(q: str, keys: list[str]) -> Q:
+    """Communes whose code begins with `q`, or whose name key begins with one of `keys`
+    (`name_key_prefixes`: accents, hyphens and a trailing "St" read as typed)."""
+    starts = Q(code__startswith=q.strip())
+    for key in keys:
+        starts |= Q(name_key__startswith=key)
+    return starts
 
 
 @api.get("/places", response={200: Page[PlaceOut], **ERRORS}, tags=["places"])
@@ -289,11 +295,8 @@ def list_places(request: HttpRequest, q: str, limit: Limit = 10) -> dict:
         for code, name in Department.objects.order_by("code").values_list("code", "name")
         if code == typed or any(name_key(name).startswith(k) for k in keys)
     ]
-    starts = Q(code__startswith=q.strip())
-    for key in keys:
-        starts |= Q(name_key__startswith=key)
     communes = list(
-        Commune.objects.filter(starts)
+        Commune.objects.filter(_communes_starting(q, keys))
         .order_by(F("population").desc(nulls_last=True), "code")
         .values_list("code", "name", "name_key")[: wanted + 20]
     )

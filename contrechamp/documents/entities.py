@@ -2995,7 +2995,7 @@ def _paired_by_dash(text: str, candidates: list[_Candidate]) -> list[_Candidate]
     the direction's to read."""
     paired = list(candidates)
     for n, (first, second) in enumerate(zip(candidates, candidates[1:], strict=False)):
-        if text[first.end : second.start] not in ("-", "‐") or first.paired or second.paired:
+        if text[first.end : second.start] not in ("-", "‐"):
             continue
         if _DIRECTION_FROM_BEFORE.search(text, max(0, first.start - 10), first.start):
             continue
@@ -3037,8 +3037,6 @@ _BUILDINGS_BEFORE = re.compile(
 )
 # Between two names of a list ("Brillac, Lessac ou encore Brigueuil").
 _LIST_JOIN = re.compile(r"\s*(?:,|et|ou|&)(?:\s+(?:encore|aussi|enfin))?\s*")
-# Between two names of a list: a separator, and perhaps names that are no communes
-# ("Paris, Cergy-Pontoise, Montpellier").
 # "dans les rues de Chelles, de Courtry, de Lagny, d'Enfer", "les sorties : routes de
 # Morteau, de Vercel, de Vernierfontaine, et du camp militaire": roads of the village,
 # each named after where it leads (`_roads_named_after_towns`).
@@ -3067,6 +3065,8 @@ def _roads_named_after_towns(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Between two names of a list: a separator, and perhaps names that are no communes
+# ("Paris, Cergy-Pontoise, Montpellier").
 _LIST_GAP = re.compile(
     r"[-‐–]|(?:[ \u00a0]*+(?:,|\bet\b|\bou\b(?:[ \u00a0]+encore\b)?|&)[ \u00a0]*+"
     r"[A-ZÀ-Ý][\w'’-]*+)*+[ \u00a0]*+(?:,|\bet\b|\bou\b(?:[ \u00a0]+encore\b)?|&)[ \u00a0]*+"
@@ -4296,6 +4296,7 @@ def _named_funds(text: str, found: list[Found]) -> list[Found]:
         result.append(_found("funder", match, value, 0.6, None))
     # "195 000 € de l'Europe", "une aide financière de l'Europe": Europe, which names the
     # continent as often, funds when it gives a sum or an aid.
+    europe: int | None = None
     for match in _EUROPE_FUNDS.finditer(text):
         # Not an aid refused or denied ("L'aide de l'Europe a été refusée à la commune").
         clause = re.split(r"[.;!?\n]", text[match.end() : match.end() + 100], maxsplit=1)[0]
@@ -4304,7 +4305,9 @@ def _named_funds(text: str, found: list[Found]) -> list[Found]:
         ):
             continue
         if free(match.start("body"), match.end("body")):
-            entry = gazetteer().entry("Union européenne")
+            if europe is None:
+                entry = gazetteer().entry("Union européenne")
+                europe = entry[4] if entry else None
             result.append(
                 Found(
                     "funder",
@@ -4313,7 +4316,7 @@ def _named_funds(text: str, found: list[Found]) -> list[Found]:
                     match.start("body"),
                     match.end("body"),
                     0.7,
-                    organisation_id=entry[4] if entry else None,
+                    organisation_id=europe,
                 )
             )
     sentence_ends: list[int] | None = None

@@ -181,7 +181,7 @@ def _place_code(text: str, *, communes_only: bool = False) -> str:
     if errors:
         # A name no commune bears: none of the three kinds the field takes bears it either
         # (not "no commune is named", as if only communes were asked for).
-        if not communes_only and not Commune.objects.filter(name_key=name_key(text)).exists():
+        if not communes_only and not Commune.objects.filter(name_key=key).exists():
             raise forms.ValidationError(
                 _("No commune, department or intercommunality has the name or code “%s”.") % text
             )

@@ -54,6 +54,15 @@ def _readable(request: HttpRequest, document_id: int) -> Document:
     return document
 
 
+def _page_link(request: HttpRequest, target: int) -> str:
+    """The same list or search at page `target`, its filters kept (and not `p`, the old
+    name of `page`, which would stand beside it)."""
+    params = request.GET.copy()
+    params.pop("p", None)
+    params["page"] = str(target)
+    return "?" + params.urlencode()
+
+
 def document_list(request: HttpRequest) -> HttpResponse:
     documents = permissions.listed_documents(request.user).filter(parent__isnull=True)
     # Filters by place, origin and type (a place page links here with its own); a filter
@@ -74,13 +83,6 @@ def document_list(request: HttpRequest) -> HttpResponse:
     # `page` across the site; `p`, its old name, still read so old links keep working.
     number = request.GET.get("page") or request.GET.get("p")
     page = Paginator(documents.prefetch_related("places"), 50).get_page(number)
-
-    def page_link(target: int) -> str:
-        params = request.GET.copy()
-        params.pop("p", None)
-        params["page"] = str(target)
-        return "?" + params.urlencode()
-
     return render(
         request,
         "documents/document_list.html",
@@ -90,8 +92,10 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "filtered": not filters.is_valid() or filters.filtered(),
             "place_read": place_read,
             "place_communes": place_communes,
-            "previous_link": page_link(page.previous_page_number()) if page.has_previous() else "",
-            "next_link": page_link(page.next_page_number()) if page.has_next() else "",
+            "previous_link": (
+                _page_link(request, page.previous_page_number()) if page.has_previous() else ""
+            ),
+            "next_link": _page_link(request, page.next_page_number()) if page.has_next() else "",
             # (Its fields' ids apart from the filters' of the same names: a label of one
             # focused the other.)
             "form": UploadForm(auto_id="upload_%s"),
@@ -424,11 +428,6 @@ def search(request: HttpRequest) -> HttpResponse:
                     deployments = deployments[:SEARCH_DEPLOYMENTS]
                     more_deployments = wanted.list_url()
 
-    def page_link(target: int) -> str:
-        params = request.GET.copy()
-        params["page"] = str(target)
-        return "?" + params.urlencode()
-
     return render(
         request,
         "documents/search.html",
@@ -453,11 +452,13 @@ def search(request: HttpRequest) -> HttpResponse:
             # (Past the last results, "previous" leads back to the first page: the one
             # before may be past them too.)
             "previous_link": (
-                page_link(number - 1) if result and result.documents else page_link(1)
+                _page_link(request, number - 1)
+                if result and result.documents
+                else _page_link(request, 1)
             )
             if number > 1
             else "",
-            "next_link": page_link(number + 1)
+            "next_link": _page_link(request, number + 1)
             if result and result.has_next and number < SEARCH_MAX_PAGES
             else "",
         },

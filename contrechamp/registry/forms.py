@@ -50,13 +50,12 @@ def parse_communes(text: str) -> tuple[list[str], list[str]]:
         elif _CODE.match(entry.upper()):
             codes.append(entry.upper())
         else:
-            found = list(
-                Commune.objects.filter(name_key=name_key(entry)).values_list("code", flat=True)[:6]
-            )
+            key = name_key(entry)
+            found = list(Commune.objects.filter(name_key=key).values_list("code", flat=True)[:6])
             if not found:
                 # A name a commune goes by that the official list writes otherwise
                 # ("Crac'h", "Le Touquet"), as the entity suggestions read it.
-                found = [c for n, c in USUAL_NAMES if name_key(n) == name_key(entry)]
+                found = [c for n, c in USUAL_NAMES if name_key(n) == key]
             if len(found) == 1:
                 codes.append(found[0])
             elif not found:
