@@ -84,6 +84,10 @@ def document_ingest(
     may (see below). `data` may be
     an uploaded file: it is then hashed and stored a chunk at a time, never read whole."""
     size = len(data) if isinstance(data, bytes) else data.size
+    if not size:
+        # Refused at once, named, rather than stored and then failed by the worker: an
+        # empty document in the library that anyone would have to clear away.
+        raise DocumentRejected("empty_file", file=filename)
     if size > settings.DOCUMENT_MAX_BYTES:
         limit = settings.DOCUMENT_MAX_BYTES // (1024 * 1024)
         raise DocumentRejected(
@@ -501,6 +505,7 @@ def _step_extract(document: Document) -> dict[str, Any]:
         document.save(update_fields=["kind", "mime", "date", "title", "updated_at"])
         children = []
         for attachment in rendition.attachments:
+            # (`extract` leaves out an empty attachment, which the library would refuse.)
             child = document_ingest(
                 data=attachment.data,
                 filename=attachment.filename,

@@ -5,9 +5,10 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from contrechamp.documents import services
+from contrechamp.documents import files, services
 from contrechamp.documents.management.commands import documents as documents_command
 from contrechamp.documents.models import Document, Page, Step
 from contrechamp.documents.services import DocumentRejected, document_ingest, document_process
@@ -96,6 +97,23 @@ def test_an_email_becomes_a_document_and_its_attachment_a_child():
     assert "vidéosurveillance algorithmique" in child.pages.get().text
 
 
+def test_an_empty_file_is_refused_at_once_and_nothing_is_stored():
+    # It was stored, queued, then failed by the worker: a dead document in the library.
+    with pytest.raises(DocumentRejected) as refused:
+        document_ingest(data=b"", filename="vide.pdf")
+    assert "vide.pdf is empty" in str(refused.value)
+    assert not Document.objects.exists()
+    empty_sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    assert not default_storage.exists(files.original_path(empty_sha256))
+
+
+def test_an_empty_attachment_leaves_the_email_readable():
+    email = samples.eml("Bonjour, la pièce jointe est vide.", b"", filename="vide.pdf")
+    document = add(email, "m.eml")
+    assert (document.kind, document.status) == ("email", "done"), document.error
+    assert not document.children.exists()
+
+
 @pytest.mark.parametrize(
     "data, kind",
     [
@@ -119,7 +137,6 @@ def test_it_reads_office_files_html_and_text_by_content_not_name(data, kind):
 @pytest.mark.parametrize(
     "data, reason",
     [
-        (b"", "empty"),
         (b"%PDF-1.7\n1 0 obj <</Type /Catalog>> garbage \x00\x01", "no readable page"),
         (samples.encrypted_pdf(), "password"),
         (samples.page_count_bomb(), "impossible number of pages"),
@@ -127,7 +144,7 @@ def test_it_reads_office_files_html_and_text_by_content_not_name(data, kind):
         (bytes(range(256)) * 40, "not handled"),
         (b"PK\x03\x04" + b"\x00" * 100, "damaged"),
     ],
-    ids=["empty", "corrupt", "encrypted", "page-count-bomb", "page-size-bomb", "binary", "zip"],
+    ids=["corrupt", "encrypted", "page-count-bomb", "page-size-bomb", "binary", "zip"],
 )
 def test_bad_files_fail_with_a_reason_and_the_queue_goes_on(data, reason):
     bad = add(data, "bad.pdf")

@@ -63,6 +63,33 @@ def test_upload_errors_are_explained_and_nothing_is_stored(contributor_client, s
     assert not Document.objects.exists()
 
 
+def test_an_empty_file_among_others_is_refused_by_name_and_the_others_added(contributor_client):
+    # Sent with the plain form (no script): the page says which file was empty.
+    response = contributor_client.post(
+        "/documents/envoi/",
+        {
+            "files": [
+                SimpleUploadedFile("vide.pdf", b""),
+                SimpleUploadedFile("b.txt", "Capteurs sonores à Nice.".encode()),
+            ],
+            "origin": "council",
+        },
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("vide.pdf" in m and "0" in m for m in shown), shown
+    assert any("b.txt" in m for m in shown), shown
+    assert list(Document.objects.values_list("filename", flat=True)) == ["b.txt"]
+    # And with the page's script: the same, as JSON.
+    response = contributor_client.post(
+        "/documents/envoi/",
+        {"files": [SimpleUploadedFile("vide2.pdf", b"")], "origin": "other"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert "vide2.pdf" in response.json()["results"][0]["error"]
+    assert Document.objects.count() == 1
+
+
 def test_visitors_cannot_upload(client):
     response = client.post("/documents/envoi/", {"origin": "other"})
     assert response.status_code == 403
