@@ -14,6 +14,39 @@ from contrechamp.documents.models import Entity, Page
 from contrechamp.places.models import Commune
 from contrechamp.registry.models import Technology
 
+# What an organisation accepted into a deployment becomes there: its vendor, one of its
+# funders, or a body the deployment only cites the page for (a prefecture that
+# authorised it, a court that ruled, the CNIL, an association that contested it), which
+# the registry keeps in no list. Every organisation accepted was made a vendor, so a
+# prefecture accepted was published as the cameras' supplier.
+ORGANISATION_ROLES = ("vendor", "funder", "cited")
+# The names of bodies that sell nothing: the role offered first for them is "cited".
+_NO_VENDOR = re.compile(
+    r"(?:(?:sous-)?pr[ée]fecture|tribunal|cour|conseil|cnil|cada|minist[èe]re|d[ée]fenseur|"
+    r"commission|comit[ée]|syndicat|ligue|association|la[ \u00a0]+quadrature|technopolice|"
+    r"union|f[ée]d[ée]ration|direction|agence|assembl[ée]e|s[ée]nat|parlement|gendarmerie|"
+    r"police|observatoire|haut[ -]commissariat|collectif|amnesty|privacy[ \u00a0]+international|"
+    r"r[ée]gion|d[ée]partement|communaut[ée]|m[ée]tropole|chambre|inspection|an2v|anru|anssi|"
+    r"anct|arcom|cncdh|igpn|iggn|iga|gisti|fcpe|cgt|cfdt|sud|unsa|solidaires|barreau|"
+    r"autorit[ée])\b",
+    re.I,
+)
+
+
+def organisation_role(value: str, registry_kind: str = "") -> str:
+    """The role offered first for an organisation accepted into a deployment: what the
+    registry says of it when it knows it (a public body or a funder), else "cited" for
+    a name of a body that sells nothing ("Préfecture du Nord", "Tribunal administratif
+    de Nice", "Ligue des droits de l'Homme"), else "vendor". The reviewer chooses."""
+    if registry_kind == "funder":
+        return "funder"
+    if registry_kind in ("public_body", "other"):
+        return "cited"
+    if registry_kind == "vendor":
+        return "vendor"
+    return "cited" if _NO_VENDOR.match(value.strip()) else "vendor"
+
+
 # Characters of the page on each side of an occurrence in its short quote.
 QUOTE_SIDE = 60
 # Occurrences of one row quoted on the page (a crafted page can name a technology
@@ -47,6 +80,8 @@ class SuggestionGroup:
     # The entity the row's forms post: a waiting occurrence when there is one.
     key: int
     occurrences: list[Occurrence] = field(default_factory=list)
+    # For an organisation: the role its accept form offers first (`organisation_role`).
+    role: str = ""
 
     @property
     def waiting(self) -> int:
@@ -104,6 +139,7 @@ def suggestion_groups(entities: QuerySet[Entity], *, quotes: bool) -> list[Sugge
             "page_id",
             "page__number",
             "commune__name",
+            "organisation__kind",
         )
     )
     texts: dict[int, str] = {}
@@ -132,6 +168,9 @@ def suggestion_groups(entities: QuerySet[Entity], *, quotes: bool) -> list[Sugge
                 text=row["text"],
                 confidence=row["confidence"],
                 key=row["id"],
+                role=organisation_role(row["value"], row["organisation__kind"] or "")
+                if row["kind"] == "organisation"
+                else "",
             )
             wordings[key] = {}
         elif group.waiting == 0 and row["status"] == "suggested":

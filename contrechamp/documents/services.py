@@ -34,6 +34,7 @@ from contrechamp.documents.extract import DocumentError
 from contrechamp.documents.models import Document, Entity, Page, Step
 from contrechamp.documents.ocr import OcrError, OcrResult, recognise_many
 from contrechamp.documents.reasons import Reasoned
+from contrechamp.documents.review import ORGANISATION_ROLES, organisation_role
 from contrechamp.lib.personal import detect
 from contrechamp.lib.text import stored_text
 from contrechamp.places.models import Commune
@@ -942,15 +943,24 @@ def entity_accept(
 
 
 def entities_accept(
-    *, entities: Iterable[Entity], deployment: Deployment | None = None, user: User | None
+    *,
+    entities: Iterable[Entity],
+    deployment: Deployment | None = None,
+    user: User | None,
+    role: str = "",
 ) -> Deployment:
     """Accept suggestions of one document into a deployment (a new unpublished one when
     none is given): link or create the registry objects they name and cite each page they
     are on, with the sentence around each. Only the suggestions still waiting are taken,
     under a lock: the same accept posted twice, or by two people at once, makes one
     deployment and one set of citations, and the second raises `SuggestionDecided`.
+    `role` says what an organisation is in the deployment (`review.ORGANISATION_ROLES`:
+    its vendor, a funder, or a body only cited); without one, the role
+    `review.organisation_role` offers first.
     Raises ValidationError (nothing changed) when the deployment would be invalid.
     Returns the deployment."""
+    if role and role not in ORGANISATION_ROLES:
+        raise ValidationError(gettext("Choose what the organisation is in the deployment."))
     ids = [e.id for e in entities]
     with transaction.atomic():
         waiting = list(
@@ -968,6 +978,10 @@ def entities_accept(
             raise ValueError("suggestions of several documents accepted at once")
         first = waiting[0]
         document = first.page.document
+        if first.kind == "organisation" and not role:
+            role = organisation_role(
+                first.value, first.organisation.kind if first.organisation else ""
+            )
         pages = sorted({e.page.number for e in waiting})
         cited = pages[:CITED_PAGES_MAX]
         citations: list[dict[str, Any]] = []
@@ -979,9 +993,9 @@ def entities_accept(
             f"p. {', '.join(str(n) for n in pages)}"
         )[:500]
         if deployment is None:
-            data = _new_deployment_data(first)
+            data = _new_deployment_data(first, role)
             for entity in waiting[1:]:
-                _apply_entity(data, entity)
+                _apply_entity(data, entity, role)
             data["citations"] = citations
             deployment = deployment_create(data=data, author=user, comment=comment)
         else:
@@ -989,7 +1003,7 @@ def entities_accept(
             deployment = Deployment.objects.select_for_update().get(id=deployment.id)
             data = deployment_snapshot(deployment)
             for entity in waiting:
-                _apply_entity(data, entity)
+                _apply_entity(data, entity, role)
             for citation in citations:
                 data["citations"] = _cite_page(data["citations"], citation)
             deployment = deployment_update(
@@ -1086,14 +1100,21 @@ def _joined_passages(a: str, b: str, overlap: int = 4) -> str | None:
     return None
 
 
-def _apply_entity(data: dict[str, Any], entity: Entity) -> None:
-    if entity.kind == "commune" and entity.value not in data["communes"]:
+def _apply_entity(data: dict[str, Any], entity: Entity, role: str = "vendor") -> None:
+    """Add what `entity` names to the deployment's `data`: an organisation in its `role`
+    (a body only cited adds nothing but the citation)."""
+    kind = entity.kind
+    if kind == "organisation" and role != "vendor":
+        if role != "funder":
+            return
+        kind = "funder"
+    if kind == "commune" and entity.value not in data["communes"]:
         data["communes"] = [*data["communes"], entity.value]
-    elif entity.kind == "technology" and entity.value not in data["technologies"]:
+    elif kind == "technology" and entity.value not in data["technologies"]:
         data["technologies"] = [*data["technologies"], entity.value]
-    elif entity.kind == "organisation" and entity.value not in data["vendors"]:
+    elif kind == "organisation" and entity.value not in data["vendors"]:
         data["vendors"] = [*data["vendors"], entity.value]
-    elif entity.kind == "funder" and entity.value not in [f["funder"] for f in data["fundings"]]:
+    elif kind == "funder" and entity.value not in [f["funder"] for f in data["fundings"]]:
         data["fundings"] = [
             *data["fundings"],
             {"funder": entity.value, "amount_eur": None, "programme": ""},
@@ -1102,7 +1123,7 @@ def _apply_entity(data: dict[str, Any], entity: Entity) -> None:
         data["start_date"] = entity.value
 
 
-def _new_deployment_data(entity: Entity) -> dict[str, Any]:
+def _new_deployment_data(entity: Entity, role: str = "vendor") -> dict[str, Any]:
     """A draft deployment from one suggestion and what else the document suggests."""
 
     document = entity.page.document
@@ -1138,7 +1159,7 @@ def _new_deployment_data(entity: Entity) -> dict[str, Any]:
     data.update(
         status="announced", is_published=False, communes=communes, technologies=technologies
     )
-    _apply_entity(data, entity)
+    _apply_entity(data, entity, role)
     technology = Technology.objects.filter(slug=technologies[0]).first()
     place = Commune.objects.filter(code__in=data["communes"][:1]).first()
     data["title"] = (

@@ -26,7 +26,12 @@ from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.belonging import belonging
 from contrechamp.documents.forms import LibraryFilterForm, SearchForm, UploadForm
 from contrechamp.documents.models import Document, Entity
-from contrechamp.documents.review import SuggestionGroup, group_of, suggestion_groups
+from contrechamp.documents.review import (
+    SuggestionGroup,
+    group_of,
+    organisation_role,
+    suggestion_groups,
+)
 from contrechamp.documents.search import Viewer, search_documents
 from contrechamp.documents.services import (
     CITED_PAGES_MAX,
@@ -510,8 +515,13 @@ def entity_accept_view(
         if deployment is None or not permissions.may_accept_into(user, deployment):
             messages.error(request, _("That deployment does not exist."))
             return _back(entity)
+    # An organisation's role in the deployment; a form without it (an old page, or the
+    # field removed) takes the role the page offers first, never "vendor" by default.
+    role = request.POST.get("role", "").strip() if entity.kind == "organisation" else ""
     try:
-        deployment = entities_accept(entities=occurrences, deployment=deployment, user=user)
+        deployment = entities_accept(
+            entities=occurrences, deployment=deployment, user=user, role=role
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(entity)
@@ -522,7 +532,34 @@ def entity_accept_view(
         "deployment": deployment.title,
         "pages": ", ".join(str(n) for n in pages[:CITED_PAGES_MAX]),
     }
-    if entity.kind == "amount":
+    role = role or (
+        organisation_role(entity.value, entity.organisation.kind if entity.organisation else "")
+        if entity.kind == "organisation"
+        else ""
+    )
+    if entity.kind == "organisation" and role == "cited":
+        message = ngettext(
+            "“%(text)s” cited in “%(deployment)s” (page %(pages)s), in none of its lists.",
+            "“%(text)s” cited in “%(deployment)s” (pages %(pages)s), in none of its lists.",
+            len(pages[:CITED_PAGES_MAX]),
+        )
+    elif entity.kind == "organisation" and role == "funder":
+        message = ngettext(
+            "“%(text)s” added to the funders of “%(deployment)s” with a citation of page "
+            "%(pages)s.",
+            "“%(text)s” added to the funders of “%(deployment)s” with citations of pages "
+            "%(pages)s.",
+            len(pages[:CITED_PAGES_MAX]),
+        )
+    elif entity.kind == "organisation":
+        message = ngettext(
+            "“%(text)s” added to the vendors of “%(deployment)s” with a citation of page "
+            "%(pages)s.",
+            "“%(text)s” added to the vendors of “%(deployment)s” with citations of pages "
+            "%(pages)s.",
+            len(pages[:CITED_PAGES_MAX]),
+        )
+    elif entity.kind == "amount":
         # Nothing but the citation: the registry keeps an amount in the funding it belongs
         # to, and whether it is a cost or a grant, and whose, is the reader's to say.
         message = ngettext(

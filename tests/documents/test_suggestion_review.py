@@ -15,6 +15,7 @@ from django.test import Client
 
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.services import SuggestionDecided, entities_accept
+from contrechamp.places.models import Commune
 from contrechamp.registry.models import Citation, Deployment, Technology
 from contrechamp.registry.schemas import empty_deployment
 from contrechamp.registry.services import deployment_create
@@ -628,3 +629,117 @@ def test_a_deployment_citing_several_pages_is_named_once_with_its_pages(
     cited = page[page.index('id="cited-by"') : page.index("</p>", page.index('id="cited-by"'))]
     assert cited.count(made.title) == 1
     assert "(p. 1, p. 2, p. 3)" in cited
+
+
+ROLES_PAGES = [
+    "La vidéoprotection à Nice : la Préfecture des Alpes-Maritimes a autorisé les caméras "
+    "posées par la société Citelum ; la Ligue des droits de l'Homme conteste. La Région "
+    "Provence-Alpes-Côte d'Azur finance une partie.",
+]
+
+
+def _roles_document(contributor) -> tuple[Document, dict[str, Entity]]:
+    document, _nice = _document(contributor, ROLES_PAGES, "roles.pdf")
+    document.places.add(Commune.objects.get(code=NICE))
+    rows = {}
+    for word in ("Préfecture des Alpes-Maritimes", "Citelum", "Ligue des droits de l'Homme"):
+        rows[word] = _entities(document, word, "organisation", word)[0]
+    return document, rows
+
+
+def _vendors(deployment: Deployment) -> list[str]:
+    return sorted(deployment.vendors.values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(
+    "value, role",
+    [
+        ("Préfecture des Alpes-Maritimes", "cited"),
+        ("Préfecture de police", "cited"),
+        ("Tribunal administratif de Nice", "cited"),
+        ("Conseil d'État", "cited"),
+        ("CNIL", "cited"),
+        ("Ligue des droits de l'Homme", "cited"),
+        ("La Quadrature du Net", "cited"),
+        ("Ministère de l'Intérieur", "cited"),
+        ("Citelum", "vendor"),
+        ("Briefcam", "vendor"),
+        ("Bouygues Energies & Services", "vendor"),
+        ("Courtepaille", "vendor"),  # a word that starts like "cour" is no court
+        ("Sudeco", "vendor"),
+    ],
+)
+def test_the_role_offered_first_tells_a_body_from_a_vendor(value, role):
+    from contrechamp.documents.review import organisation_role
+
+    assert organisation_role(value) == role
+    # What the registry knows of an organisation wins over its name.
+    assert organisation_role(value, "funder") == "funder"
+    assert organisation_role(value, "vendor") == "vendor"
+    assert organisation_role(value, "public_body") == "cited"
+
+
+def test_a_prefecture_accepted_is_cited_not_made_the_cameras_vendor(client, reviewer, contributor):
+    # Every organisation accepted was made a vendor: "Préfecture des Alpes-Maritimes"
+    # was then published as the supplier of Nice's cameras.
+    document, rows = _roles_document(contributor)
+    client.force_login(reviewer)
+    html = client.get(f"/documents/{document.id}/").content.decode()
+    prefecture_row = _row(html, "Préfecture des Alpes-Maritimes")
+    assert re.search(r'<option value="cited" selected>', prefecture_row)
+    assert re.search(r'<option value="vendor" selected>', _row(html, "Citelum"))
+    assert 'name="role"' not in _row(html, NICE)  # a commune has no role to choose
+    # The form as the page offers it.
+    client.post(
+        _accept_url(document, rows["Préfecture des Alpes-Maritimes"]),
+        {"deployment": "new", "role": "cited"},
+    )
+    deployment = Deployment.objects.filter(citations__source__document=document).distinct().get()
+    assert _vendors(deployment) == [] and not deployment.fundings.exists()
+    assert deployment.citations.filter(source__document=document, locator="p. 1").exists()
+    assert _statuses([rows["Préfecture des Alpes-Maritimes"]]) == {"accepted"}
+    # The same with the role field removed (an old page, a crafted form): the role the
+    # page offers first, not "vendor".
+    client.post(
+        _accept_url(document, rows["Ligue des droits de l'Homme"]),
+        {"deployment": str(deployment.id)},
+    )
+    deployment.refresh_from_db()
+    assert _vendors(deployment) == []
+    assert _statuses([rows["Ligue des droits de l'Homme"]]) == {"accepted"}
+    # A company without the field: its vendor, as before.
+    client.post(_accept_url(document, rows["Citelum"]), {"deployment": str(deployment.id)})
+    deployment.refresh_from_db()
+    assert _vendors(deployment) == ["Citelum"]
+
+
+def test_an_organisation_accepted_as_a_funder_joins_the_fundings(
+    client, reviewer, contributor, english
+):
+    document, rows = _roles_document(contributor)
+    client.force_login(reviewer)
+    response = client.post(
+        _accept_url(document, rows["Ligue des droits de l'Homme"]),
+        {"deployment": "new", "role": "funder"},
+        follow=True,
+    )
+    deployment = Deployment.objects.filter(citations__source__document=document).distinct().get()
+    assert list(deployment.fundings.values_list("funder__name", flat=True)) == [
+        "Ligue des droits de l'Homme"
+    ]
+    assert _vendors(deployment) == []
+    assert "added to the funders of" in response.content.decode()
+
+
+def test_a_crafted_role_is_refused_and_nothing_changes(client, reviewer, contributor, english):
+    document, rows = _roles_document(contributor)
+    client.force_login(reviewer)
+    before = Deployment.objects.count()
+    response = client.post(
+        _accept_url(document, rows["Citelum"]),
+        {"deployment": "new", "role": "operator"},
+        follow=True,
+    )
+    assert "Choose what the organisation is in the deployment." in response.content.decode()
+    assert Deployment.objects.count() == before
+    assert _statuses([rows["Citelum"]]) == {"suggested"}
