@@ -527,8 +527,13 @@ def entity_accept_view(
         return _back(entity)
     pages = sorted({o.page.number for o in occurrences})
     values = {
-        # A commune by its name ("Nice"), not as a heading wrote it ("NICE").
-        "text": entity.commune.name if entity.kind == "commune" and entity.commune else entity.text,
+        # A commune by its name ("Nice"), not as a heading wrote it ("NICE"); an
+        # organisation as the deployment names it ("Préfecture des Alpes-Maritimes").
+        "text": entity.commune.name
+        if entity.kind == "commune" and entity.commune
+        else entity.value
+        if entity.kind == "organisation"
+        else entity.text,
         "deployment": deployment.title,
         "pages": ", ".join(str(n) for n in pages[:CITED_PAGES_MAX]),
     }
