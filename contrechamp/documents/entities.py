@@ -1245,6 +1245,11 @@ _MONTH = (
     r"(?P<month>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|"
     r"octobre|novembre|d[ée]cembre)"
 )
+# A month's name, or its abbreviation with its full stop ("nov.", "déc.").
+_MONTH_OR_ABBREVIATION = (
+    r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|"
+    r"d[ée]cembre|(?:janv|f[ée]vr?|avr|juil|sept|oct|nov|d[ée]c)\.)"
+)
 _YEAR_DIGITS = r"(?:19\d\d|20[0-4]\d)"
 _YEAR = rf"(?P<year>{_YEAR_DIGITS})"
 # (Not after a number's point, "1.23 juillet"; after a word's full stop the page lost its
@@ -1344,11 +1349,13 @@ _DATES = [
         re.compile(
             # (Opening its sentence or its line: not "Depuis l'an deux mille dix, le premier
             # mai est chômé", a day of every year.)
-            rf"(?:^|(?<=[.:;!?]))[ \t\u00a0]*\bl['’]\s*an\s+"
+            # ("L an": the apostrophe lost by the page's text.)
+            rf"(?:^|(?<=[.:;!?]))[ \t\u00a0]*\bl(?:['’]\s*|[ \t\u00a0]+)an\s+"
             rf"(?P<century>deux[\s-]+mil(?:le)?|mil(?:le)?[\s-]+neuf[\s-]+cents?)"
             rf"(?:[\s-]+(?P<year_words>{_NUMBER_IN_WORDS}))?\s*,?\s*(?:et\s+)?le\s+"
             rf"(?:{_WEEKDAY_WORD}\s+)?"
-            rf"(?P<day>[0-3]?\d(?:er)?|{_NUMBER_IN_WORDS})\s+"
+            # ("le vingt-cinq du mois de mars", "le 2 du mois d'août".)
+            rf"(?P<day>[0-3]?\d(?:er)?|{_NUMBER_IN_WORDS})\s+(?:du\s+mois\s+d(?:e\s+|['’]\s*))?"
             r"(?P<month>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|"
             r"novembre|d[ée]cembre)\b",
             re.I | re.M,
@@ -1401,6 +1408,24 @@ _DATES = [
     (
         "abbreviated",
         re.compile(rf"{_DAY}\s*(?P<month>janv|f[ée]vr?|avr|juil|d[ée]c)\.\s*{_YEAR}(?!\d)", re.I),
+    ),
+    # The first month of a pair a slash or a dash joins, as bulletins and magazines date
+    # an issue: "juillet-août 2019", "nov./déc. 2021" (the second is read as a month).
+    (
+        "pairmonth",
+        re.compile(
+            rf"(?<![\w.])(?P<month>{_MONTH_OR_ABBREVIATION})(?=\s*[/–-]\s*"
+            rf"(?P<month2>{_MONTH_OR_ABBREVIATION})\s*{_YEAR}(?!\d))",
+            re.I,
+        ),
+    ),
+    # An abbreviated month and its year without a day: "déc. 2021", "janv. 2020".
+    (
+        "abbreviated",
+        re.compile(
+            rf"(?<![\w.])(?P<month>janv|f[ée]vr?|avr|juil|sept|oct|nov|d[ée]c)\.\s*{_YEAR}(?!\d)",
+            re.I,
+        ),
     ),
     (
         "numeric",
@@ -2581,20 +2606,32 @@ _NAME_PARTICLES = {
 _LINE_BREAK_GAP = re.compile(r"([-‐–]?)[ \t\u00a0]*\n[ \t\u00a0]*")
 
 
-def _joins_across_lines(word: Token, gap: str, following: Token) -> bool:
+def _joins_across_lines(word: Token, gap: str, following: Token, text: str = "") -> bool:
     """Whether a name goes on past a line break: after a dash ("Saint-Martin-\nd'Hères"),
-    after a word no name ends with ("NANTEUIL SUR\nMARNE"), or before a particle in lower
-    case, which no line of a list starts with ("Saint-Médard\nd'Eyrans"). (Not
-    "Bourg\nSaint-Maurice", two lines of a list.)"""
+    after a word no name ends with ("NANTEUIL SUR\nMARNE"), before a particle in lower
+    case, which no line of a list starts with ("Saint-Médard\nd'Eyrans"), or where a
+    long line of running text was wrapped ("… la vidéosurveillance arrive à St Cirq\n
+    Lapopie."). (Not "Bourg\nSaint-Maurice", two lines of a list.)"""
     match = _LINE_BREAK_GAP.fullmatch(gap)
-    return bool(
-        match
-        and (
-            match.group(1)
-            or word.key in _NAME_PARTICLES
-            or (following.text[0].islower() and following.key in _NAME_PARTICLES)
-        )
+    if not match:
+        return False
+    if (
+        match.group(1)
+        or word.key in _NAME_PARTICLES
+        or (following.text[0].islower() and following.key in _NAME_PARTICLES)
+    ):
+        return True
+    line_start = text.rfind("\n", 0, word.start) + 1
+    return (
+        word.end - line_start >= _WRAPPED_LINE
+        and len(_LOWER_WORD.findall(text, line_start, word.start)) >= 4
     )
+
+
+# A line at least this long that ends inside a name, and holds words of a sentence in
+# lower case, was wrapped: it is no item of a list.
+_WRAPPED_LINE = 60
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zàâçéèêëîïôûù]{2,}\b")
 
 
 _SAINT_ABBREVIATIONS = frozenset({"st", "ste", "sts", "stes"})
@@ -2624,7 +2661,7 @@ def _commune_candidates(text: str, departments: Iterable[str] = ()) -> list[_Can
             a, gap = words[j], text[words[j].end : words[j + 1].start]
             joined[j] = bool(
                 joins_name_words(gap)
-                or _joins_across_lines(a, gap, words[j + 1])
+                or _joins_across_lines(a, gap, words[j + 1], text)
                 # "St. Calais", "Ste.-Maxime": the abbreviation's full stop.
                 or (a.text.lower() in _SAINT_ABBREVIATIONS and _ABBREVIATION_GAP.fullmatch(gap))
             )
@@ -5837,6 +5874,12 @@ def _dates(text: str, context: Context) -> list[Found]:
     return found
 
 
+def _month_number(raw: str) -> int:
+    """The number of a month's name or abbreviation ("novembre", "nov.", "déc.")."""
+    name = key(raw.rstrip("."))
+    return MONTHS.get(name) or ABBREVIATED_MONTHS.get(name) or ENGLISH_MONTHS[name]
+
+
 def _date_values(
     kind: str, match: re.Match[str], text: str, context: Context
 ) -> list[tuple[str, int, int]]:
@@ -5905,8 +5948,8 @@ def _date_values(
             month = int(month_raw)
         elif kind == "english":
             month = ENGLISH_MONTHS[month_raw.lower()]
-        elif kind == "abbreviated":
-            month = ABBREVIATED_MONTHS[key(month_raw)]
+        elif kind in ("abbreviated", "pairmonth"):
+            month = _month_number(month_raw)
         else:
             month = MONTHS[key(month_raw)]
         year = int(groups["year"]) if groups.get("year") else None
@@ -5916,6 +5959,9 @@ def _date_values(
             end = match.start("tail")
         elif kind == "firstmonth":
             start = match.start("month")
+        elif kind == "pairmonth" and month > _month_number(groups["month2"]):
+            assert year is not None
+            year -= 1  # "déc./janv. 2022": the December before
         elif kind in ("season", "daymonth"):
             end = next((match.start(name) for name in ("last", "next") if groups.get(name)), end)
         onwards = False

@@ -2471,6 +2471,17 @@ def test_an_island_after_a_and_the_land_around_a_town_are_no_communes(text, expe
         # Two lines of a list are two names ("Bourg" and "Saint-Maurice", not
         # Bourg-Saint-Maurice).
         ("Les communes de :\nBourg\nSaint-Maurice", {"33067"}),
+        # Round 46: a long line of running text wrapped inside a name is one name; a short
+        # line of a list is not, however long the list.
+        (
+            "Chose non promise, chose pas forcément due… la vidéosurveillance arrive à St Cirq\n"
+            "Lapopie. Ce programme préconise des mesures.",
+            {"46256"},
+        ),
+        (
+            "Les communes du canton concernées par le projet de caméras :\nBourg\nSaint-Maurice",
+            {"33067"},
+        ),
         # A newspaper's edition, a university, a valley or a "pays" in lower case.
         ("Nice-Matin (Cannes) — Le Cannet et Mandelieu-la-Napoule signent.", {"06030", "06079"}),
         ("L'université de Bordeaux installe un laboratoire à Pessac.", {"33318"}),
@@ -5873,6 +5884,12 @@ def test_what_the_second_review_of_the_seventeenth_session_found(text, kind, exp
         # No such day; not a year in words.
         ("L'an deux mille vingt-trois, le trente et un juin.", set()),
         ("L'an dernier, le conseil s'est réuni.", set()),
+        # Round 46: "du mois de" between the day and its month; "L an" without its
+        # apostrophe, as a page's text lost it.
+        ("L an deux mille dix, le 25 du mois de Mars à 19 heures 00 Le Conseil", {"2010-03-25"}),
+        ("L'an deux mille quinze, le deux du mois d'août, le conseil.", {"2015-08-02"}),
+        # Not inside a sentence (the month alone is read, as before).
+        ("Avec l an deux mille dix, le 25 du mois de mars est férié.", {"2025-03"}),
     ],
 )
 def test_a_formal_date_in_words(text, expected):
@@ -5895,6 +5912,27 @@ def test_a_formal_date_in_words(text, expected):
     ],
 )
 def test_a_year_after_an_edition_or_a_horizon(text, expected):
+    from datetime import date
+
+    assert {v for _, v in found(text, "date", context_on(date(2024, 1, 1)))} == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Round 46: a magazine's issue, two months joined by a slash or a dash.
+        ("Vannes Mag n°131 – nov./déc. 2021", {"2021-11", "2021-12"}),
+        ("Bulletin municipal juillet-août 2019", {"2019-07", "2019-08"}),
+        ("Le journal de décembre/janvier 2020", {"2019-12", "2020-01"}),
+        # An abbreviated month and its year, without a day; with a day, as before.
+        ("Le marché de janv. 2020 puis de févr. 2020.", {"2020-01", "2020-02"}),
+        ("Le 16 déc. 2018 et le 3 nov. 2019.", {"2018-12-16", "2019-11-03"}),
+        # Not an abbreviation inside a word, nor a month without its full stop.
+        ("La Canov 2020 et le Fdec 2021.", set()),
+        ("Le code nov 2021 du produit.", set()),
+    ],
+)
+def test_two_months_of_an_issue_and_abbreviated_months(text, expected):
     from datetime import date
 
     assert {v for _, v in found(text, "date", context_on(date(2024, 1, 1)))} == expected
