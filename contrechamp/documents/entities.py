@@ -1155,8 +1155,10 @@ _AMOUNT = re.compile(
     r"(?:d['’]\s*+|de\s++)?(?P<unit>€|euros?\b|EUR\b|M€|k€)"
     r"(?:\s*(?P<tax>HT|TTC|H\.T\.|T\.T\.C\.|hors taxes|toutes taxes comprises))?",
 )
-# "un million d'euros", "quatre mille euros": a number in words and its scale.
+# "un million d'euros", "six cent mille euros", "un million deux cent mille euros": a
+# number in words with its scale (the scale said: "vingt euros" is too small to matter).
 _NUMBER_WORDS = {
+    "zero": 0,
     "un": 1,
     "une": 1,
     "deux": 2,
@@ -1168,39 +1170,65 @@ _NUMBER_WORDS = {
     "huit": 8,
     "neuf": 9,
     "dix": 10,
+    "onze": 11,
     "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
     "quinze": 15,
+    "seize": 16,
     "vingt": 20,
+    "vingts": 20,
     "trente": 30,
     "quarante": 40,
     "cinquante": 50,
-    "cent": 100,
+    "soixante": 60,
 }
+_WORD_SCALES = {
+    "cent": 100,
+    "cents": 100,
+    "mille": 1000,
+    "million": 10**6,
+    "millions": 10**6,
+    "milliard": 10**9,
+    "milliards": 10**9,
+}
+_AMOUNT_WORD = "|".join(sorted([*_NUMBER_WORDS, *_WORD_SCALES], key=len, reverse=True))
+# (A number's word first: "1,75 millions d'euros" is read from its digits.)
+_FIRST_AMOUNT_WORD = "|".join(sorted([*_NUMBER_WORDS, "cents?"], key=len, reverse=True))
 _AMOUNT_IN_WORDS = re.compile(
     # (Any white space between the words: a PDF's line may end inside the amount.)
-    r"(?<![\w-])(?P<number>" + "|".join(_NUMBER_WORDS) + r")\s+"
-    r"(?P<scale>milliards?|millions?|mille)\s+(?:d['’]\s*|de\s+)?"
-    r"(?P<unit>euros?\b|€)",
+    rf"(?<![\w,.-])(?<!\d[ \u00a0])(?P<words>(?:{_FIRST_AMOUNT_WORD})"
+    rf"(?:[\s-]+(?:et[\s-]+)?(?:{_AMOUNT_WORD}))*)"
+    r"\s+(?:d['’]\s*|de\s+)?(?P<unit>euros?\b|€)",
     re.IGNORECASE,
 )
-_COMPOUND_BEFORE = frozenset(
-    [
-        *_NUMBER_WORDS,
-        "million",
-        "millions",
-        "milliard",
-        "milliards",
-        "mille",
-        "et",
-        "onze",
-        "treize",
-        "quatorze",
-        "seize",
-        "soixante",
-        "quatre-vingt",
-        "quatre-vingts",
-    ]
-)
+
+
+def _amount_in_words(words: str) -> int | None:
+    """The number French `words` write ("six cent mille", "un million deux cents",
+    "quatre-vingt mille"), or None when it is no number or names no thousands."""
+    total = current = 0
+    scaled = False
+    tokens = [t for t in re.split(r"[\s-]+", key(words)) if t and t != "et"]
+    for index, token in enumerate(tokens):
+        if token in _NUMBER_WORDS:
+            value = _NUMBER_WORDS[token]
+            if value == 20 and index and tokens[index - 1] == "quatre":
+                current += 76  # "quatre-vingt": four twenties
+            else:
+                current += value
+        elif token in ("cent", "cents"):
+            current = (current or 1) * 100
+        else:
+            scale = _WORD_SCALES[token]
+            if total and total < scale:
+                return None  # "mille millions": not a number written so
+            total += (current or 1) * scale
+            current = 0
+            scaled = True
+    return total + current if scaled else None
+
+
 _SCALE = {
     "milliard": 10**9,
     "milliards": 10**9,
@@ -5779,14 +5807,9 @@ def _amounts(text: str) -> list[Found]:
             start, end = match.span("number")
             found.append(Found("amount", match["number"], str(value), start, end, 0.9))
     for match in _AMOUNT_IN_WORDS.finditer(text):
-        # Not the end of a compound ("trois cent mille", "cent vingt mille", "un million
-        # deux cent mille"): left unread rather than read as its last words.
-        previous = re.search(
-            r"(\w+)[ \u00a0-]+\Z", text[max(0, match.start() - 20) : match.start()]
-        )
-        if previous and previous.group(1).lower() in _COMPOUND_BEFORE:
+        value = _amount_in_words(match["words"])
+        if not value:
             continue
-        value = _NUMBER_WORDS[match["number"].lower()] * _SCALE[match["scale"].lower()]
         found.append(Found("amount", match.group(), str(value), *match.span(), 0.9))
     # "100.000 euros d'investissement, dont 80.000 à la charge de la commune": a share
     # of an amount just said, in its unit (a count of thousands, not "dont 3 caméras").

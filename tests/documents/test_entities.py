@@ -3412,11 +3412,30 @@ def test_what_the_sixteenth_round_showed_of_other_kinds(text, kind, expected):
 @pytest.mark.parametrize(
     "text, kind, expected",
     [
-        # Compound numbers in words are left unread, not read as their last words.
-        ("une enveloppe de trois cent mille euros pour la vidéoprotection", "amount", set()),
-        ("La subvention s'élève à cent vingt mille euros.", "amount", set()),
-        ("Le projet coûte un million deux cent mille euros.", "amount", set()),
-        ("La métropole consacre deux cent millions d'euros à la sécurité.", "amount", set()),
+        # Compound numbers in words are read whole (round 46: they were left unread), not
+        # as their last words.
+        (
+            "une enveloppe de trois cent mille euros pour la vidéoprotection",
+            "amount",
+            {"300000"},
+        ),
+        ("La subvention s'élève à cent vingt mille euros.", "amount", {"120000"}),
+        ("Le projet coûte un million deux cent mille euros.", "amount", {"1200000"}),
+        (
+            "La métropole consacre deux cent millions d'euros à la sécurité.",
+            "amount",
+            {"200000000"},
+        ),
+        ("Six cent mille euros ont été investis en études.", "amount", {"600000"}),
+        (
+            "Elle reçoit quatre-vingt mille euros et soixante-dix mille euros.",
+            "amount",
+            {"80000", "70000"},
+        ),
+        ("Un budget de vingt et un mille euros.", "amount", {"21000"}),
+        # Not a scale after digits, nor a sum too small to say its scale.
+        ("un budget de 1,75 millions d'euros pour 2015", "amount", {"1750000"}),
+        ("Le ticket coûte vingt euros.", "amount", set()),
         # The thousands said once only when the range stays in order.
         ("Une caméra coûte entre 500 et 1 000 euros selon le modèle.", "amount", {"500", "1000"}),
         ("Les amendes vont de 135 à 1 500 euros.", "amount", {"135", "1500"}),
