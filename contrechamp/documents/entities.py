@@ -917,7 +917,10 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         # "des détecteurs de sons", "détecter les bruits suspects", "si un son anormal
         # est détecté".
         r"d[ée]tecteurs? (?:de |des )?(?:sons|bruits)|d[ée]tecter (?:les |des )?(?:sons|bruits)|"
-        r"(?:sons?|bruits?) (?:anormal|anormaux|suspects?) (?:est |sont )?d[ée]tect",
+        r"(?:sons?|bruits?) (?:anormal|anormaux|suspects?) (?:est |sont )?d[ée]tect|"
+        # Round 46: a noise radar, which locates and fines a loud vehicle ("radar
+        # antibruit", "radar acoustique", "radars sonores", "radar de bruit").
+        r"radars? (?:anti-? ?bruits?|sonores?|acoustiques?|de bruit|(?:du |de )?bruit routier)",
     ),
     (
         "drones",
@@ -1107,6 +1110,7 @@ _TECH_TRIGGERS: dict[str, tuple[str, ...]] = {
         "micro",
         "sonore",
         "sons",
+        "radar",
     ),
     "drones": ("drone", "ronef", "roport", "licopt"),
     "police-predictive": ("dicti", "observatoire", "big"),

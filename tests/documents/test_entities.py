@@ -1643,10 +1643,21 @@ def test_the_first_number_of_a_range_of_euros_is_an_amount(text, expected):
         "La municipalité a décidé de tester des détecteurs de sons couplés aux caméras.",
         "L'objectif est de détecter les bruits suspects dans l'espace public.",
         "Si un son anormal est détecté, une alerte prévient l'agent.",
+        # Round 46: a noise radar.
+        "Villeneuve-le-Roi va tester un nouveau système de radar antibruit.",
+        "Les radars sonores verbalisent les deux-roues trop bruyants.",
+        "Un radar acoustique couplé à une caméra.",
     ],
 )
 def test_sound_detection_in_the_press_wordings(text):
     assert "detection-sonore" in values(text, "technology")
+
+
+@pytest.mark.parametrize(
+    "text", ["Le radar de vitesse et le radar pédagogique sont en place.", "Un radar tronçon."]
+)
+def test_a_speed_radar_is_no_sound_detection(text):
+    assert "detection-sonore" not in values(text, "technology")
 
 
 @pytest.mark.parametrize(
