@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contrechamp.documents import files, permissions
+from contrechamp.documents import files, permissions, spelling
 from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.belonging import belonging
 from contrechamp.documents.forms import LibraryFilterForm, SearchForm, UploadForm
@@ -32,7 +32,7 @@ from contrechamp.documents.review import (
     organisation_role,
     suggestion_groups,
 )
-from contrechamp.documents.search import Viewer, search_documents
+from contrechamp.documents.search import SearchFilters, Viewer, search_documents
 from contrechamp.documents.services import (
     CITED_PAGES_MAX,
     DocumentRejected,
@@ -401,6 +401,16 @@ def _excluded_words(excluded: list[str]) -> dict[str, str]:
     return {"excluded": ", ".join(marks[:-1]), "excluded_last": marks[-1]}
 
 
+def _spelling_suggestion(query: str, filters: SearchFilters, viewer: Viewer) -> str:
+    """The query with its misspelt words corrected (`spelling.suggestion`), when the
+    corrected query finds pages holding all its words for this viewer; else ""."""
+    suggested = spelling.suggestion(query)
+    if not suggested:
+        return ""
+    found = search_documents(suggested, viewer=viewer, filters=filters, limit=1)
+    return suggested if found.documents and found.all_words else ""
+
+
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     result = None
@@ -409,6 +419,7 @@ def search(request: HttpRequest) -> HttpResponse:
     registry_refused = 0
     query = ""
     number = 1
+    suggestion: tuple[str, str] | None = None
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         raw = request.GET.get("page", "")
@@ -421,6 +432,14 @@ def search(request: HttpRequest) -> HttpResponse:
             limit=SEARCH_PER_PAGE,
             offset=(number - 1) * SEARCH_PER_PAGE,
         )
+        if number == 1 and (not result.documents or not result.all_words):
+            suggested = _spelling_suggestion(query, form.filters(), Viewer.of(request.user))
+            if suggested:
+                params = request.GET.copy()
+                params.pop("p", None)
+                params.pop("page", None)
+                params["q"] = suggested
+                suggestion = (suggested, "?" + params.urlencode())
         if number == 1:
             # The place filter holds for them too (a commune, a department, an EPCI).
             wanted = _deployment_filters(query, form.filters().place)
@@ -442,6 +461,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "deployments": deployments,
             "more_deployments": more_deployments,
             "registry_refused": registry_refused,
+            "suggestion": suggestion,
             # What the query leaves out, each wording in the page's quotation marks: "« a »,
             # « b » or « c »" (pages holding any of them).
             **_excluded_words(result.excluded if result else []),

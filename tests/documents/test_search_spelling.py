@@ -1,0 +1,94 @@
+"""Spelling suggestions of the search ("vidéosurveilance Marseile" → "vidéosurveillance
+Marseille"), attacked: a suggestion must never tell someone a word that only a private
+document, or a draft's organisation, holds."""
+
+import pytest
+
+from contrechamp.documents.models import Document
+from contrechamp.documents.search import index_rebuild
+from contrechamp.documents.spelling import suggestion
+from contrechamp.places.models import Commune
+from contrechamp.registry.models import Organisation
+from tests.documents import samples
+from tests.documents.conftest import add
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("vidéosurvaillance Marsielle", "vidéosurveillance Marseille"),
+        ("videoprotetcion", "vidéoprotection"),
+        ("reconaissance faciale", "reconnaissance faciale"),
+        ("Saint-Etiene micros", "Saint-Étienne micros"),
+        ("hypervison", "hypervision"),
+        ("déliberation conseil municiapl", "déliberation conseil municipal"),
+        # Nothing to correct: known words, short words, numbers, words far from any.
+        ("vidéoprotection Nice", ""),
+        ("CSU LAPI 2024", ""),
+        ("zzqxwv", ""),
+    ],
+)
+def test_it_corrects_the_words_of_the_field_and_the_places(query, expected):
+    assert suggestion(query) == expected
+
+
+@pytest.fixture(params=["tantivy", "database"])
+def library(request, settings, contributor):
+    settings.SEARCH_BACKEND = request.param
+    published = add(
+        samples.text_pdf(["La vidéosurveillance de Marseille s'étend au Vieux-Port."]),
+        "marseille.pdf",
+        places=[Commune.objects.get(code="13055")],
+        origin="press",
+    )
+    Document.objects.filter(id=published.id).update(is_public=True)
+    published.pages.update(
+        published_text="La vidéosurveillance de Marseille s'étend au Vieux-Port."
+    )
+    # A private upload naming a firm that is in no public list.
+    add(
+        samples.text_pdf(["Le marché de vidéosurveillance est attribué à Zorglubtech."]),
+        "note.pdf",
+        uploaded_by=contributor,
+    )
+    index_rebuild()
+    return published
+
+
+def _search(client, **params):
+    return client.get("/recherche/", params).content.decode()
+
+
+def test_a_search_that_finds_nothing_offers_the_corrected_words(library, client):
+    # (The stems already meet for "vidéosurveilance Marseile": not these.)
+    page = _search(client, q="vidéosurvaillance Marsielle", origin="press", page="1")
+    assert "Vouliez-vous dire" in page
+    # The link keeps the filters and starts again at the first page.
+    assert 'href="?q=vid%C3%A9osurveillance+Marseille&amp;origin=press"' in page
+    assert "« vidéosurveillance Marseille »" in page
+    assert "Vieux-Port" not in page  # the misspelt query found nothing
+    assert "Vieux-Port" in _search(client, q="vidéosurveillance Marseille")
+    # A query that finds its words offers nothing.
+    assert "Vouliez-vous dire" not in _search(client, q="vidéosurveillance Marseille")
+
+
+def test_no_suggestion_when_the_corrected_words_find_nothing_either(library, client):
+    # Corrected, "vidéosurvaillance Toulouze" finds no page either: no offer.
+    assert suggestion("vidéosurvaillance Toulouze") == "vidéosurveillance Toulouse"
+    assert "Vouliez-vous dire" not in _search(client, q="vidéosurvaillance Toulouze")
+
+
+def test_a_private_documents_words_are_never_suggested(library, client, reviewer):
+    """The firm is named only in a private upload, and in a draft's organisation: a
+    visitor who misspells it must learn nothing of it, nor must a reviewer be offered a
+    word that came from the library's text."""
+    Organisation.objects.create(name="Zorglubtech", slug="zorglubtech", is_public=False)
+    assert suggestion("Zorglubteck") == ""
+    assert "Zorglubtech" not in _search(client, q="Zorglubteck")
+    client.force_login(reviewer)
+    assert "Zorglubtech" not in _search(client, q="Zorglubteck")
+    # Once public (a published deployment names it), its name is the registry's.
+    Organisation.objects.filter(slug="zorglubtech").update(is_public=True)
+    assert suggestion("Zorglubteck") == "Zorglubtech"
