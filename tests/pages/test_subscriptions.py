@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from contrechamp.lib.typography import day
 from contrechamp.pages.models import Subscription
 from contrechamp.pages.subscriptions import digests_send, unconfirmed_purge
 from contrechamp.registry.models import Deployment
@@ -274,6 +275,10 @@ def test_reviewers_choose_to_receive_new_candidates_and_others_cannot(
     (digest,) = mail.outbox
     assert digest.to == ["rene@example.org"]
     assert "VITROLLES" in digest.body and "/veille/" in digest.body
+    # Its records' dates as the language writes them ("12 mars 2019"), not ISO.
+    record_date = WatchRecord.objects.exclude(date=None).values_list("date", flat=True).first()
+    assert record_date is not None and record_date.isoformat() not in digest.body
+    assert day(record_date) in digest.body
     # No longer a reviewer: nothing more.
     mail.outbox.clear()
     reviewer.profile.role = "contributor"
