@@ -103,7 +103,7 @@ def test_a_request_is_refused_by_silence_and_referred_to_the_cada(browser, clock
     assert "L311-9" in letter and "Serenicity" in letter and "recommandée" in letter
     page.go_back()
 
-    page.get_by_label("Date d'envoi").fill("2026-03-02")
+    page.get_by_label("Date d’envoi").fill("2026-03-02")
     page.get_by_label("Date de réception (accusé de réception), si elle est connue").fill(
         "2026-03-04"
     )
@@ -137,7 +137,7 @@ def test_a_request_is_refused_by_silence_and_referred_to_the_cada(browser, clock
     answer = tmp_path / "convention.pdf"
     answer.write_bytes(samples.text_pdf(["Convention avec la société Serenicity."]))
     page.get_by_label("Fichiers reçus").set_input_files(str(answer))
-    page.get_by_label("Il s'agit").select_option("reply")
+    page.get_by_label("Il s’agit").select_option("reply")
     page.get_by_label("Reçu le").fill("2026-04-07")
     page.get_by_role("button", name="Ajouter à la bibliothèque").click()
     expect(page.locator(".messages")).to_contain_text("convention.pdf ajouté")
@@ -171,7 +171,7 @@ def test_five_requests_sent_are_a_series_and_their_refusals_are_referred_togethe
     expect(page.locator(".messages")).to_contain_text("5 demandes rédigées")
     expect(page.locator("#series-requests tbody tr")).to_have_count(5)
     expect(page.locator("#series-requests")).to_contain_text("Préfecture de la Loire")
-    page.get_by_label("Date d'envoi").fill("2026-03-10")
+    page.get_by_label("Date d’envoi").fill("2026-03-10")
     page.get_by_label("Date de réception (accusé de réception), si elle est connue").fill(
         "2026-03-12"
     )
@@ -231,14 +231,14 @@ def test_on_a_phone_a_pasted_address_as_subject_and_an_unreadable_answer(
     page.get_by_label("Documents demandés").fill("La convention passée avec Serenicity")
     page.get_by_role("button", name="Rédiger").click()
     expect(page.locator("h1")).to_have_text(subject)
-    page.get_by_label("Date d'envoi").fill("2026-03-02")
+    page.get_by_label("Date d’envoi").fill("2026-03-02")
     page.get_by_role("button", name="Marquer comme envoyée").click()
     expect(page.locator("#request-status")).to_have_text("envoyée, en attente de réponse")
     # A file the library cannot read is refused at once, in French, and nothing is added.
     answer = tmp_path / "reponse.doc"
     answer.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 600)
     page.get_by_label("Fichiers reçus").set_input_files(str(answer))
-    page.get_by_label("Il s'agit").select_option("reply")
+    page.get_by_label("Il s’agit").select_option("reply")
     page.get_by_label("Reçu le").fill("2026-03-05")
     page.get_by_role("button", name="Ajouter à la bibliothèque").click()
     expect(page.locator(".messages")).to_contain_text(
