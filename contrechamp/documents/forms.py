@@ -187,7 +187,12 @@ def _place_code(text: str, *, communes_only: bool = False) -> str:
             )
         raise forms.ValidationError(errors[0])
     if len(codes) != 1:
-        raise forms.ValidationError(_("Give one commune."))
+        # ("Nice, Lyon", ";": the library's filter takes one place of three kinds.)
+        raise forms.ValidationError(
+            _("Give one commune.")
+            if communes_only
+            else _("Give one place: a commune, a department or an intercommunality.")
+        )
     if not Commune.objects.filter(code=codes[0]).exists():
         if communes_only:
             raise forms.ValidationError(_("No commune has the INSEE code “%s”.") % codes[0])

@@ -135,6 +135,12 @@ def test_a_place_no_kind_bears_is_said_so(client, db):
     # A name several communes bear still lists their codes.
     body = client.get("/documents/", {"place": "Saint-Denis"}).content.decode()
     assert "names several communes" in body
+    # Two places, or none between separators: one place of three kinds is asked for (it
+    # said "Give one commune.", as if only communes were).
+    for typed in (";", "Nice, Lyon"):
+        body = client.get("/documents/", {"place": typed}).content.decode()
+        assert "Give one place: a commune, a department or an intercommunality." in body
+        assert "Give one commune." not in body
 
 
 def test_any_agrees_with_its_noun_in_french(client, db):
