@@ -76,7 +76,12 @@ def test_a_step_named_in_a_reason_is_named_for_the_reader():
 @pytest.mark.parametrize(
     "data, english, french",
     [
-        (b"", "The file is empty.", "Le fichier est vide."),
+        # (An empty file is refused before anything is stored: `test_ingest`.)
+        (
+            b"%PDF-1.7\n1 0 obj <</Type /Catalog>> garbage \x00\x01",
+            "The PDF has no readable page",
+            "Le PDF n’a aucune page lisible",
+        ),
         (
             samples.encrypted_pdf(),
             "The PDF is protected by a password",
@@ -88,7 +93,7 @@ def test_a_step_named_in_a_reason_is_named_for_the_reader():
             "hors des tailles acceptées",
         ),
     ],
-    ids=["empty", "password", "page-size"],
+    ids=["no-page", "password", "page-size"],
 )
 def test_a_failed_document_page_says_why_in_french(data, english, french, reviewer, client):
     document = add(data, "refusé.pdf")
@@ -110,7 +115,7 @@ def test_a_failed_document_page_says_why_in_english_for_an_english_reader(
 
 
 def test_a_library_message_inside_a_reason_is_not_run_as_markup(reviewer, client):
-    document = add(b"", "vide.txt")
+    document = add(b"x", "vide.txt")
     crafted = DocumentError("pdf_damaged", error='<script>alert("x")</script>')
     document.error, document.error_detail = str(crafted), crafted.detail
     document.save(update_fields=["error", "error_detail"])
