@@ -5,12 +5,16 @@ four times). Reads only; the decisions are in `services.entities_accept/_reject`
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db.models import QuerySet
 
 from contrechamp.documents.models import Entity, Page
+from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune
 from contrechamp.registry.models import Technology
 
@@ -20,31 +24,74 @@ from contrechamp.registry.models import Technology
 # the registry keeps in no list. Every organisation accepted was made a vendor, so a
 # prefecture accepted was published as the cameras' supplier.
 ORGANISATION_ROLES = ("vendor", "funder", "cited")
-# The names of bodies that sell nothing: the role offered first for them is "cited".
+# The names of bodies that sell nothing (after an article: "la CNIL", "le préfet"): the
+# role offered first for them is "cited".
 _NO_VENDOR = re.compile(
-    r"(?:(?:sous-)?pr[ée]fecture|tribunal|cour|conseil|cnil|cada|minist[èe]re|d[ée]fenseur|"
-    r"commission|comit[ée]|syndicat|ligue|association|la[ \u00a0]+quadrature|technopolice|"
-    r"union|f[ée]d[ée]ration|direction|agence|assembl[ée]e|s[ée]nat|parlement|gendarmerie|"
-    r"police|observatoire|haut[ -]commissariat|collectif|amnesty|privacy[ \u00a0]+international|"
-    r"r[ée]gion|d[ée]partement|communaut[ée]|m[ée]tropole|chambre|inspection|an2v|anru|anssi|"
-    r"anct|arcom|cncdh|igpn|iggn|iga|gisti|fcpe|cgt|cfdt|sud|unsa|solidaires|barreau|"
-    r"autorit[ée])\b",
+    r"(?:(?:la|le|les|l['’])[ \u00a0]*)?"
+    r"(?:(?:sous-)?pr[ée]fe(?:cture|te?)|tribunal|tribunaux|cour|conseil|cnil|cada|"
+    r"minist[èe]re|ministre|premier[ \u00a0]+ministre|gouvernement|[ée]tat|d[ée]fenseure?|"
+    r"commission|comit[ée]|syndicat|ligue|ldh|association|(?:la[ \u00a0]+)?quadrature|"
+    r"technopolice|union|f[ée]d[ée]ration|direction|agence[ \u00a0]+(?:nationale|r[ée]gionale|"
+    r"d[ée]partementale|europ[ée]enne|de|du|des|d['’])|assembl[ée]e|s[ée]nat|parlement|"
+    r"gendarmerie|police[ \u00a0]+(?:nationale|municipale|aux)|pr[ée]fecture|commissariat|"
+    r"dgpn|dgsi|ddsp|dgse|igpn|iggn|iga|observatoire|haut[ -]commissariat|collectif|amnesty|"
+    r"privacy[ \u00a0]+international|human[ \u00a0]+rights|r[ée]gion|d[ée]partement|"
+    r"communaut[ée]|m[ée]tropole|collectivit[ée]|mairie|(?:ville|commune)[ \u00a0]+(?:de|du|des)|"
+    r"(?:ville|commune)[ \u00a0]+d['’]|"
+    r"chambre|inspection|procureur|parquet|universit[ée]|centre[ \u00a0]+hospitalier|"
+    r"fonds|an2v|anru|anssi|anct|arcom|cncdh|cnaps|cglpl|cnctr|europol|frontex|ugap|gisti|"
+    r"fcpe|cgt|cfdt|unsa|solidaires|barreau|autorit[ée])\b",
     re.I,
 )
+# What says a company whatever its first word ("Sud Ouest Sécurité", "Police Equipment
+# SA", "Agence Vidéo Sud"): a legal form, or a trade's word written with its capital.
+_COMPANY_WORDS = re.compile(
+    r"\b(?:SA|SAS|SASU|SARL|EURL|SNC|SCOP|GmbH|Ltd|Inc)\b|"
+    r"(?-i:\b(?:S[ée]curit[ée]|Security|Vid[ée]o|Video|Services|Alarmes?|Tech|Technologies|"
+    r"Systems|Syst[èe]mes|Equipment|Investment|Solutions|Electronic|[ÉE]lectronique))\b"
+)
+# The kinds of the entity gazetteer's organisations (`data/gazetteer.json`), by name and
+# alias: the offer follows what the suggestions already know of a name.
+_ROLE_OF_KIND = {
+    "vendor": "vendor",
+    "funder": "funder",
+    "funding_body": "funder",
+    "public_body": "cited",
+    "association": "cited",
+    "venue": "cited",
+}
+
+
+@functools.cache
+def _known_kinds() -> dict[str, str]:
+    data = json.loads((Path(__file__).parent / "data" / "gazetteer.json").read_text())
+    kinds: dict[str, str] = {}
+    for item in data["organisations"]:
+        for name in (item["name"], *item.get("aliases", ())):
+            kinds.setdefault(name_key(name), item["kind"])
+    return kinds
 
 
 def organisation_role(value: str, registry_kind: str = "") -> str:
     """The role offered first for an organisation accepted into a deployment: what the
-    registry says of it when it knows it (a public body or a funder), else "cited" for
-    a name of a body that sells nothing ("Préfecture du Nord", "Tribunal administratif
-    de Nice", "Ligue des droits de l'Homme"), else "vendor". The reviewer chooses."""
+    registry says of it when it says more than its default ("public_body", "funder"),
+    else what the entity gazetteer knows of the name (a public body, an association, a
+    funder, a vendor), else "cited" for a name of a body that sells nothing
+    ("Préfecture du Nord", "Tribunal administratif de Nice", "la CNIL") unless a legal
+    form or a trade's word says a company ("Sud Ouest Sécurité"), else "vendor". The
+    reviewer chooses. (A registry kind "vendor" says nothing: it is the default every
+    organisation accepted before the roles was given.)"""
     if registry_kind == "funder":
         return "funder"
     if registry_kind in ("public_body", "other"):
         return "cited"
-    if registry_kind == "vendor":
-        return "vendor"
-    return "cited" if _NO_VENDOR.match(value.strip()) else "vendor"
+    known = _known_kinds().get(name_key(value))
+    if known in _ROLE_OF_KIND:
+        return _ROLE_OF_KIND[known]
+    name = value.strip()
+    if _NO_VENDOR.match(name) and not _COMPANY_WORDS.search(name):
+        return "cited"
+    return "vendor"
 
 
 # Characters of the page on each side of an occurrence in its short quote.

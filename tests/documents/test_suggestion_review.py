@@ -667,15 +667,37 @@ def _vendors(deployment: Deployment) -> list[str]:
         ("Bouygues Energies & Services", "vendor"),
         ("Courtepaille", "vendor"),  # a word that starts like "cour" is no court
         ("Sudeco", "vendor"),
+        # Found by its review: what the suggestions' gazetteer knows of a name (a public
+        # body, an association, a funder); an article first; a prefect, a town hall, the
+        # State, a prosecutor; and a company whose first word is a body's.
+        ("DGSI", "cited"),
+        ("Europol", "cited"),
+        ("Human Rights Watch", "cited"),
+        ("Banque des territoires", "funder"),
+        ("La CNIL", "cited"),
+        ("le tribunal administratif", "cited"),
+        ("Préfet du Nord", "cited"),
+        ("Mairie de Nice", "cited"),
+        ("Ville de Paris", "cited"),
+        ("État", "cited"),
+        ("Procureur de la République", "cited"),
+        ("Quadrature du Net", "cited"),
+        ("Sud Ouest Sécurité", "vendor"),
+        ("Agence Vidéo Sud", "vendor"),
+        ("Police Equipment SA", "vendor"),
+        ("Union Investment", "vendor"),
+        ("Cour Carrée SARL", "vendor"),
     ],
 )
 def test_the_role_offered_first_tells_a_body_from_a_vendor(value, role):
     from contrechamp.documents.review import organisation_role
 
     assert organisation_role(value) == role
-    # What the registry knows of an organisation wins over its name.
+    # What the registry says of an organisation wins over its name, but for "vendor",
+    # the default every organisation accepted before the roles was given: a prefecture
+    # the registry holds as a vendor is still offered as cited.
     assert organisation_role(value, "funder") == "funder"
-    assert organisation_role(value, "vendor") == "vendor"
+    assert organisation_role(value, "vendor") == role
     assert organisation_role(value, "public_body") == "cited"
 
 
