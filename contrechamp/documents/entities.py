@@ -1198,39 +1198,61 @@ _WORD_SCALES = {
 }
 _AMOUNT_WORD = "|".join(sorted([*_NUMBER_WORDS, *_WORD_SCALES], key=len, reverse=True))
 # (A number's word first: "1,75 millions d'euros" is read from its digits.)
-_FIRST_AMOUNT_WORD = "|".join(sorted([*_NUMBER_WORDS, "cents?"], key=len, reverse=True))
+_FIRST_AMOUNT_WORD = "|".join(sorted([*_NUMBER_WORDS, "cents?", "mille"], key=len, reverse=True))
 _AMOUNT_IN_WORDS = re.compile(
     # (Any white space between the words: a PDF's line may end inside the amount.)
-    rf"(?<![\w,.-])(?<!\d[ \u00a0])(?P<words>(?:{_FIRST_AMOUNT_WORD})"
+    rf"(?<![\w,.-])(?P<words>(?:{_FIRST_AMOUNT_WORD})"
     rf"(?:[\s-]+(?:et[\s-]+)?(?:{_AMOUNT_WORD}))*)"
     r"\s+(?:d['’]\s*|de\s+)?(?P<unit>euros?\b|€)",
     re.IGNORECASE,
 )
 
 
+_SCALE_BEFORE = re.compile(r"\b(?:millions?|milliards?|mille)[\s-]+(?:et[\s-]+)?\Z", re.I)
+
+
 def _amount_in_words(words: str) -> int | None:
     """The number French `words` write ("six cent mille", "un million deux cents",
-    "quatre-vingt mille"), or None when it is no number or names no thousands."""
-    total = current = 0
-    scaled = False
+    "quatre-vingt mille", "mille cinq cents"), or None when they write no number as
+    French does ("cent cent mille", "deux mille deux mille") or name no thousands."""
     tokens = [t for t in re.split(r"[\s-]+", key(words)) if t and t != "et"]
-    for index, token in enumerate(tokens):
-        if token in _NUMBER_WORDS:
-            value = _NUMBER_WORDS[token]
-            if value == 20 and index and tokens[index - 1] == "quatre":
-                current += 76  # "quatre-vingt": four twenties
-            else:
-                current += value
-        elif token in ("cent", "cents"):
-            current = (current or 1) * 100
-        else:
-            scale = _WORD_SCALES[token]
-            if total and total < scale:
-                return None  # "mille millions": not a number written so
-            total += (current or 1) * scale
-            current = 0
-            scaled = True
-    return total + current if scaled else None
+    total, group, last_scale = 0, [], 10**12
+    for token in [*tokens, ""]:
+        if token in _NUMBER_WORDS or token in ("cent", "cents"):
+            group.append(token)
+            continue
+        value = _group_in_words(group)
+        if value is None:
+            return None
+        if not token:
+            total += value
+            break
+        scale = _WORD_SCALES[token]
+        if scale >= last_scale or (not value and scale != 1000):
+            return None  # "mille millions", "deux mille deux mille", "millions" alone
+        total += (value or 1) * scale
+        last_scale, group = scale, []
+    return total if last_scale < 10**12 else None
+
+
+def _group_in_words(tokens: list[str]) -> int | None:
+    """A number below a thousand in words ("six cent", "quatre-vingt-dix-neuf", "deux
+    cents", "" for none), or None."""
+    if not tokens:
+        return 0
+    hundreds = 0
+    if "cent" in tokens or "cents" in tokens:
+        at = next(i for i, t in enumerate(tokens) if t in ("cent", "cents"))
+        before, tokens = tokens[:at], tokens[at + 1 :]
+        if any(t in ("cent", "cents") for t in tokens) or len(before) > 1:
+            return None
+        hundreds = (_NUMBER_WORDS[before[0]] if before else 1) * 100
+        if before and not 2 <= hundreds // 100 <= 9:
+            return None
+    if not tokens:
+        return hundreds
+    rest = _number_in_words(" ".join(tokens))
+    return None if rest is None else hundreds + rest
 
 
 _SCALE = {
@@ -1282,6 +1304,8 @@ _MONTH_OR_ABBREVIATION = (
     r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|"
     r"d[ée]cembre|(?:janv|f[ée]vr?|avr|juil|sept|oct|nov|d[ée]c)\.)"
 )
+# "le 25 du mois de mars": the words between a day and its month in council minutes.
+_OF_THE_MONTH = r"(?:du\s+mois\s+d(?:e\s+|['’]\s*))?"
 _YEAR_DIGITS = r"(?:19\d\d|20[0-4]\d)"
 _YEAR = rf"(?P<year>{_YEAR_DIGITS})"
 # (Not after a number's point, "1.23 juillet"; after a word's full stop the page lost its
@@ -1425,7 +1449,10 @@ _DATES = [
     (
         "day",
         # ("29 avril-2004": a dash typed for a space.)
-        re.compile(rf"{_DAY}\s*{_MONTH}(?:\s*|-){_DE_BEFORE_A_YEAR}{_YEAR}(?!\d)", re.I),
+        # ("le 25 du mois de mars 2019", as council minutes write it.)
+        re.compile(
+            rf"{_DAY}\s*{_OF_THE_MONTH}{_MONTH}(?:\s*|-){_DE_BEFORE_A_YEAR}{_YEAR}(?!\d)", re.I
+        ),
     ),
     (
         "english",
@@ -1447,15 +1474,18 @@ _DATES = [
         "pairmonth",
         re.compile(
             rf"(?<![\w.])(?P<month>{_MONTH_OR_ABBREVIATION})(?=\s*[/–-]\s*"
-            rf"(?P<month2>{_MONTH_OR_ABBREVIATION})\s*{_YEAR}(?!\d))",
+            rf"(?P<month2>{_MONTH_OR_ABBREVIATION})\s*{_YEAR}(?!\d|[-/–]\s*\d))",
             re.I,
         ),
     ),
-    # An abbreviated month and its year without a day: "déc. 2021", "janv. 2020".
+    # An abbreviated month and its year without a day: "déc. 2021", "janv. 2020". Not a
+    # decision's number ("Cons. const., déc. 2021-817 DC"), nor "sept." the number ("de
+    # quatre à sept. 2021 a vu…").
     (
         "abbreviated",
         re.compile(
-            rf"(?<![\w.])(?P<month>janv|f[ée]vr?|avr|juil|sept|oct|nov|d[ée]c)\.\s*{_YEAR}(?!\d)",
+            rf"(?<![\w.])(?P<month>janv|f[ée]vr?|avr|juil|oct|nov|d[ée]c)\.\s*{_YEAR}"
+            r"(?!\d|[-/–]\s*\d)",
             re.I,
         ),
     ),
@@ -1494,7 +1524,7 @@ _DATES = [
         "daymonth",
         # (A time may follow: "au lundi 24 février 08h00".)
         re.compile(
-            rf"{_DAY}\s*{_MONTH}(?!\s*\d(?!\d?\s?h(?:\d\d)?\b|\d?:\d\d\b))(?!\w)"
+            rf"{_DAY}\s*{_OF_THE_MONTH}{_MONTH}(?!\s*\d(?!\d?\s?h(?:\d\d)?\b|\d?:\d\d\b))(?!\w)"
             r"(?:(?P<last>\s+dernier)|(?P<next>\s+prochain))?",
             re.I,
         ),
@@ -2657,12 +2687,16 @@ def _joins_across_lines(word: Token, gap: str, following: Token, text: str = "")
     return (
         word.end - line_start >= _WRAPPED_LINE
         and len(_LOWER_WORD.findall(text, line_start, word.start)) >= 4
+        and _SENTENCE_GOES_ON.match(text, following.start) is not None
     )
 
 
 # A line at least this long that ends inside a name, and holds words of a sentence in
-# lower case, was wrapped: it is no item of a list.
+# lower case, was wrapped: it is no item of a list. And the sentence goes on after the
+# name's next word ("Lapopie. Ce programme", "Lapopie, chose"; not "Saint-Georges :
+# extension", an item of a list, nor "Saint-Maurice" alone on its line).
 _WRAPPED_LINE = 60
+_SENTENCE_GOES_ON = re.compile(r"[\w'’-]++(?:[ \u00a0]*[.,;)]|[ \u00a0]+[a-zà-ÿ])")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zàâçéèêëîïôûù]{2,}\b")
 
 
@@ -5811,6 +5845,11 @@ def _amounts(text: str) -> list[Found]:
             start, end = match.span("number")
             found.append(Found("amount", match["number"], str(value), start, end, 0.9))
     for match in _AMOUNT_IN_WORDS.finditer(text):
+        # Not the end of a compound written in figures and words ("1 million deux cent
+        # mille", "2 millions et cinq cent mille"): left unread rather than read as its
+        # last words.
+        if _SCALE_BEFORE.search(text, max(0, match.start() - 30), match.start()):
+            continue
         value = _amount_in_words(match["words"])
         if not value:
             continue

@@ -121,7 +121,7 @@ REASONS: dict[str, str] = {
         "again later, or tell the administrators."
     ),
     "unknown_origin": gettext_noop("Unknown origin %(origin)s."),
-    "empty_file": gettext_noop("%(file)s is empty (0 bytes); nothing was kept."),
+    "empty_file": gettext_noop("%(file)s is empty; nothing was kept."),
 }
 
 _FIELD = re.compile(r"%\((\w+)\)s")

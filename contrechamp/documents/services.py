@@ -64,6 +64,24 @@ class DocumentRejected(Reasoned):
     (`str()` in English for the command line, `translated()` for a page)."""
 
 
+# A file this small is read whole to tell whether it holds anything but blank space.
+_BLANK_CHECKED = 4096
+
+
+def _blank(data: bytes | File, size: int) -> bool:
+    """Whether a file is empty: no byte, or nothing but white space and a byte-order mark
+    (what the worker's `extract.sniff` would fail as "The file is empty.")."""
+    if size > _BLANK_CHECKED:
+        return False
+    if isinstance(data, bytes):
+        head = data
+    else:
+        data.seek(0)
+        head = data.read(_BLANK_CHECKED + 1)
+        data.seek(0)
+    return not head.replace(b"\xef\xbb\xbf", b"").strip()
+
+
 @dataclass
 class Ingested:
     document: Document
@@ -85,7 +103,7 @@ def document_ingest(
     may (see below). `data` may be
     an uploaded file: it is then hashed and stored a chunk at a time, never read whole."""
     size = len(data) if isinstance(data, bytes) else data.size
-    if not size:
+    if _blank(data, size):
         # Refused at once, named, rather than stored and then failed by the worker: an
         # empty document in the library that anyone would have to clear away.
         raise DocumentRejected("empty_file", file=filename)

@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Max
 
+from contrechamp.lib.text import french_words_among
 from contrechamp.lib.textsearch import STOPWORDS, SYNONYMS, fold
 from contrechamp.places.models import Commune, Department
 from contrechamp.registry.models import Organisation, Technology
@@ -109,16 +110,14 @@ def _nearest(folded: str, words: set[str], buckets: dict[tuple[str, int], list[s
 
 
 def suggestion(query: str) -> str:
-    """`query` with its misspelt words corrected ("vidéosurveilance Marseile" →
+    """`query` with its misspelt words corrected ("vidéosurvaillance Marsielle" →
     "vidéosurveillance Marseille"), or "" when it has none that the vocabulary corrects.
-    Words in quotes or after a minus sign are corrected too; digits and short words are
-    left as typed."""
+    A word of French ("policiers", "plainte") is left as typed, though a commune's name
+    is near it (Poitiers, Plaintel); so are digits and short words."""
     words, buckets, spelt = _vocabulary()
-    changed = False
-
-    def correct(match: re.Match[str]) -> str:
-        nonlocal changed
-        word = match.group()
+    query = query.replace("\u00ad", "")  # a soft hyphen splits no word
+    corrections: dict[str, str] = {}
+    for word in _WORD.findall(query):
         folded = fold(word)
         if (
             len(folded) < MIN_LENGTH
@@ -127,12 +126,34 @@ def suggestion(query: str) -> str:
             or any(c.isdigit() for c in folded)
             or not folded[0].isalpha()
         ):
-            return word
+            continue
         nearest = _nearest(folded, words, buckets)
-        if not nearest:
-            return word
-        changed = True
-        return spelt[nearest]
+        if nearest:
+            corrections[word] = spelt[nearest]
+    if not corrections:
+        return ""
+    french = _french_words({w.lower() for w in corrections})
+    corrections = {w: c for w, c in corrections.items() if w.lower() not in french}
+    if not corrections:
+        return ""
+    corrected = _WORD.sub(lambda m: corrections.get(m.group(), m.group()), query)
+    return corrected if corrected != query else ""
 
-    corrected = _WORD.sub(correct, query)
-    return corrected if changed and corrected != query else ""
+
+# Words already looked up in the model's tables (`_french_words`), a few thousand kept.
+_FRENCH_SEEN: dict[str, bool] = {}
+_FRENCH_SEEN_MAX = 5000
+
+
+def _french_words(candidates: set[str]) -> set[str]:
+    """Those of `candidates` (lower case) that are words of French, as the language
+    model's tables know them (read once per new word: the tables are streamed)."""
+    unknown = {w for w in candidates if w not in _FRENCH_SEEN}
+    if unknown:
+        found = french_words_among(unknown)
+        with _lock:
+            if len(_FRENCH_SEEN) > _FRENCH_SEEN_MAX:
+                _FRENCH_SEEN.clear()
+            _FRENCH_SEEN.update({w: w in found for w in unknown})
+            return {w for w in candidates if _FRENCH_SEEN.get(w) or w in found}
+    return {w for w in candidates if _FRENCH_SEEN.get(w)}

@@ -408,7 +408,9 @@ def _spelling_suggestion(query: str, filters: SearchFilters, viewer: Viewer) -> 
     if not suggested:
         return ""
     found = search_documents(suggested, viewer=viewer, filters=filters, limit=1)
-    return suggested if found.documents and found.all_words else ""
+    # (A query in quotes: its words side by side, not apart.)
+    exact = found.exact or not found.quoted
+    return suggested if found.documents and found.all_words and exact else ""
 
 
 def search(request: HttpRequest) -> HttpResponse:

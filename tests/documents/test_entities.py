@@ -2493,6 +2493,17 @@ def test_an_island_after_a_and_the_land_around_a_town_are_no_communes(text, expe
             "Les communes du canton concernées par le projet de caméras :\nBourg\nSaint-Maurice",
             {"33067"},
         ),
+        # Found by its review: a long line ending on a name, then an item of a list.
+        (
+            "Commune de Villeneuve : installation de douze caméras sur la place de la mairie "
+            "de Villeneuve\nSaint-Georges : extension du réseau.",
+            {"04242"},
+        ),
+        (
+            "Liste des communes équipées de caméras de vidéoprotection dans le département : "
+            "Bourg\nSaint-Maurice\nAlbertville",
+            {"73011"},
+        ),
         # A newspaper's edition, a university, a valley or a "pays" in lower case.
         ("Nice-Matin (Cannes) — Le Cannet et Mandelieu-la-Napoule signent.", {"06030", "06079"}),
         ("L'université de Bordeaux installe un laboratoire à Pessac.", {"33318"}),
@@ -3444,6 +3455,14 @@ def test_what_the_sixteenth_round_showed_of_other_kinds(text, kind, expected):
             {"80000", "70000"},
         ),
         ("Un budget de vingt et un mille euros.", "amount", {"21000"}),
+        # Found by its review: a compound's tail after figures is left unread; a year or
+        # a number before a compound is no part of it; words no French number is made of.
+        ("1 million deux cent mille euros", "amount", set()),
+        ("Le montant est de 2 millions et cinq cent mille euros.", "amount", set()),
+        ("En 2021 deux cent mille euros ont été votés.", "amount", {"200000"}),
+        ("cent cent cent mille euros", "amount", set()),
+        ("deux mille deux mille euros", "amount", set()),
+        ("une amende de mille cinq cents euros", "amount", {"1500"}),
         # Not a scale after digits, nor a sum too small to say its scale.
         ("un budget de 1,75 millions d'euros pour 2015", "amount", {"1750000"}),
         ("Le ticket coûte vingt euros.", "amount", set()),
@@ -5918,8 +5937,8 @@ def test_what_the_second_review_of_the_seventeenth_session_found(text, kind, exp
         # apostrophe, as a page's text lost it.
         ("L an deux mille dix, le 25 du mois de Mars à 19 heures 00 Le Conseil", {"2010-03-25"}),
         ("L'an deux mille quinze, le deux du mois d'août, le conseil.", {"2015-08-02"}),
-        # Not inside a sentence (the month alone is read, as before).
-        ("Avec l an deux mille dix, le 25 du mois de mars est férié.", {"2025-03"}),
+        # Not inside a sentence (the day alone is read, in the document's year).
+        ("Avec l an deux mille dix, le 25 du mois de mars est férié.", {"2025-03-25"}),
     ],
 )
 def test_a_formal_date_in_words(text, expected):
@@ -5960,6 +5979,13 @@ def test_a_year_after_an_edition_or_a_horizon(text, expected):
         # Not an abbreviation inside a word, nor a month without its full stop.
         ("La Canov 2020 et le Fdec 2021.", set()),
         ("Le code nov 2021 du produit.", set()),
+        # Found by its review: a decision's number, "sept." the number.
+        ("Cons. const., déc. 2021-817 DC.", set()),
+        ("CE, ord. réf., déc. 2020-1234.", set()),
+        ("Le nombre est passé de quatre à sept. 2021 a aussi vu naître le CSU.", set()),
+        # "du mois de" between a day and its month, outside the formula too.
+        ("Le 25 du mois de mars 2019, le préfet a signé.", {"2019-03-25"}),
+        ("Le 25 du mois de mars, le préfet a signé.", {"2024-03-25"}),
     ],
 )
 def test_two_months_of_an_issue_and_abbreviated_months(text, expected):

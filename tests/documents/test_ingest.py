@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from contrechamp.documents import files, services
@@ -103,6 +104,16 @@ def test_an_empty_file_is_refused_at_once_and_nothing_is_stored():
         document_ingest(data=b"", filename="vide.pdf")
     assert "vide.pdf is empty" in str(refused.value)
     assert not Document.objects.exists()
+    # Nor blank space, nor a byte-order mark alone (found by its review: the worker
+    # failed them as empty after they were stored), from a file as from bytes.
+    for blank in (b"\n", b"   \n\n ", b"\t\r\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"):
+        with pytest.raises(DocumentRejected):
+            document_ingest(data=blank, filename="blanc.txt")
+        with pytest.raises(DocumentRejected):
+            document_ingest(data=SimpleUploadedFile("blanc.txt", blank), filename="blanc.txt")
+    assert not Document.objects.exists()
+    # A short file with a word is kept.
+    assert document_ingest(data=b" \n x \n", filename="x.txt").created
     empty_sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     assert not default_storage.exists(files.original_path(empty_sha256))
 

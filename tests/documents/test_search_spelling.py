@@ -24,6 +24,12 @@ pytestmark = pytest.mark.django_db
         ("Saint-Etiene micros", "Saint-Étienne micros"),
         ("hypervison", "hypervision"),
         ("déliberation conseil municiapl", "déliberation conseil municipal"),
+        # Found by its review: words of French are no misspelt communes (Poitiers,
+        # Plaintel, Justine); a soft hyphen splits no word.
+        ("policiers Marseille", ""),
+        ("vidéosurveillance policiers", ""),
+        ("justice plainte chantier contrôle stockage", ""),
+        ("Mar\u00adsielle", "Marseille"),
         # Nothing to correct: known words, short words, numbers, words far from any.
         ("vidéoprotection Nice", ""),
         ("CSU LAPI 2024", ""),
@@ -78,6 +84,13 @@ def test_no_suggestion_when_the_corrected_words_find_nothing_either(library, cli
     # Corrected, "vidéosurvaillance Toulouze" finds no page either: no offer.
     assert suggestion("vidéosurvaillance Toulouze") == "vidéosurveillance Toulouse"
     assert "Vouliez-vous dire" not in _search(client, q="vidéosurvaillance Toulouze")
+
+
+def test_a_quoted_query_is_offered_only_words_side_by_side(library, client):
+    # Corrected, the words are on the page but apart: the quoted query would find only
+    # them apart, which is no answer to a query in quotes.
+    assert "Vouliez-vous dire" not in _search(client, q='"vidéosurvaillance Vieux-Port"')
+    assert "Vouliez-vous dire" in _search(client, q='"vidéosurvaillance de Marsielle"')
 
 
 def test_a_private_documents_words_are_never_suggested(library, client, reviewer):
