@@ -488,6 +488,7 @@ def _email_parts(data: bytes, *, max_attachments: int, max_pages: int, withheld:
             blocks += _plain_blocks([content])
     attachments: list[Attachment] = []
     names: list[str] = []
+    empty: list[str] = []
     for part in message.iter_attachments():
         if len(names) >= max_attachments:
             raise DocumentError("email_attachments", limit=max_attachments)
@@ -503,12 +504,15 @@ def _email_parts(data: bytes, *, max_attachments: int, max_pages: int, withheld:
             payload = inner.as_bytes() if hasattr(inner, "as_bytes") else b""
         else:
             payload = part.get_payload(decode=True) or b""
-        if payload:
+        if payload.replace(b"\xef\xbb\xbf", b"").strip():  # (as `services._blank`)
             attachments.append(Attachment(filename=name[:255], data=payload))
+        else:
+            # Named on the e-mail's page, not stored: the library refuses an empty file.
+            empty.append(name[:255])
     if withheld and names:
         blocks.append(("meta", f"Pièces jointes non extraites ({withheld}) : {', '.join(names)}"))
-    elif attachments:
-        listed = ", ".join(a.filename for a in attachments)
+    elif attachments or empty:
+        listed = ", ".join([*(a.filename for a in attachments), *(f"{n} (vide)" for n in empty)])
         blocks.append(("meta", f"Pièces jointes : {listed}"))
     return Rendition(
         pdf=text_pdf(blocks, max_pages=max_pages), date=sent, attachments=attachments, title=subject

@@ -30,7 +30,18 @@ class OptionalFilesField(forms.FileField):
             raise forms.ValidationError(
                 _("At most %(count)s files at once.") % {"count": MAX_FILES}
             )
-        return [forms.FileField.clean(self, item, initial) for item in items]
+        cleaned = []
+        for number, item in enumerate(items, start=1):
+            try:
+                cleaned.append(forms.FileField.clean(self, item, initial))
+            except forms.ValidationError as error:
+                # Numbered, as the files that cannot be cleaned are (a file's name may
+                # say who sent it: the page never repeats it).
+                raise forms.ValidationError(
+                    _("File %(number)s: %(reason)s")
+                    % {"number": number, "reason": " ".join(error.messages)}
+                ) from error
+        return cleaned
 
 
 class TipForm(forms.Form):

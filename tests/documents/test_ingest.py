@@ -123,6 +123,13 @@ def test_an_empty_attachment_leaves_the_email_readable():
     document = add(email, "m.eml")
     assert (document.kind, document.status) == ("email", "done"), document.error
     assert not document.children.exists()
+    # Named on its page as empty (it went unmentioned), of no byte or of blank space.
+    assert "Pièces jointes : vide.pdf (vide)" in document.pages.get().text
+    for number, data in enumerate((b" \n", b"\xef\xbb\xbf")):
+        email = samples.eml(f"Une autre, vide aussi ({number}).", data, filename="blanc.pdf")
+        blank = add(email, f"n{number}.eml")
+        assert blank.status == "done" and not blank.children.exists()
+        assert "blanc.pdf (vide)" in blank.pages.get().text
 
 
 @pytest.mark.parametrize(

@@ -159,6 +159,24 @@ def test_a_file_that_cannot_be_cleaned_is_refused_and_nothing_is_stored(client, 
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("english")
+def test_an_empty_file_is_named_by_its_number_and_nothing_is_stored(client):
+    # It got Django's "The submitted file is empty." without saying which file.
+    with translation.override("en"):
+        response, code = send(
+            client,
+            files=[
+                ("ok.png", samples.png_with_text(), "image/png"),
+                ("vide.pdf", b"", "application/pdf"),
+            ],
+        )
+    page = response.content.decode()
+    assert response.status_code == 400 and code is None
+    assert "File 2: The submitted file is empty." in page and "vide.pdf" not in page
+    assert not Tip.objects.exists() and stored_files() == []
+
+
+@pytest.mark.django_db
 def test_a_file_past_the_size_limit_is_refused_while_it_streams(client, settings):
     settings.DOCUMENT_MAX_BYTES = 50_000
     big = samples.pdf_with_metadata() + b"%" + b"0" * 60_000
