@@ -1159,12 +1159,12 @@ _AMOUNT = re.compile(
     r"(?:d['’]\s*+|de\s++)?(?P<unit>€|euros?\b|EUR\b|M€|k€)"
     r"(?:\s*(?P<tax>HT|TTC|H\.T\.|T\.T\.C\.|hors taxes|toutes taxes comprises))?",
 )
-# "un million d'euros", "six cent mille euros", "un million deux cent mille euros": a
-# number in words with its scale (the scale said: "vingt euros" is too small to matter).
-_NUMBER_WORDS = {
-    "zero": 0,
+# The numbers written in words, up to 99 ("vingt et un", "quatre-vingt-dix-neuf"), of a
+# date and of an amount.
+_UNITS_IN_WORDS = {
     "un": 1,
     "une": 1,
+    "premier": 1,
     "deux": 2,
     "trois": 3,
     "quatre": 4,
@@ -1180,12 +1180,21 @@ _NUMBER_WORDS = {
     "quatorze": 14,
     "quinze": 15,
     "seize": 16,
+}
+_TENS_IN_WORDS = {
     "vingt": 20,
     "vingts": 20,
     "trente": 30,
     "quarante": 40,
     "cinquante": 50,
     "soixante": 60,
+}
+# "un million d'euros", "six cent mille euros", "un million deux cent mille euros": a
+# number in words with its scale (the scale said: "vingt euros" is too small to matter).
+_NUMBER_WORDS = {
+    "zero": 0,
+    **{word: n for word, n in _UNITS_IN_WORDS.items() if word != "premier"},
+    **_TENS_IN_WORDS,
 }
 _WORD_SCALES = {
     "cent": 100,
@@ -1295,15 +1304,13 @@ ENGLISH_MONTHS = {
     },
     "sept": 9,
 }
-_MONTH = (
-    r"(?P<month>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|"
-    r"octobre|novembre|d[ée]cembre)"
+_MONTH_NAMES = (
+    r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|"
+    r"d[ée]cembre"
 )
+_MONTH = rf"(?P<month>{_MONTH_NAMES})"
 # A month's name, or its abbreviation with its full stop ("nov.", "déc.").
-_MONTH_OR_ABBREVIATION = (
-    r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|"
-    r"d[ée]cembre|(?:janv|f[ée]vr?|avr|juil|sept|oct|nov|d[ée]c)\.)"
-)
+_MONTH_OR_ABBREVIATION = rf"(?:{_MONTH_NAMES}|(?:janv|f[ée]vr?|avr|juil|sept|oct|nov|d[ée]c)\.)"
 # "le 25 du mois de mars": the words between a day and its month in council minutes.
 _OF_THE_MONTH = r"(?:du\s+mois\s+d(?:e\s+|['’]\s*))?"
 _YEAR_DIGITS = r"(?:19\d\d|20[0-4]\d)"
@@ -1338,35 +1345,6 @@ _AFTER_DE_YEAR = (
 _FOLLOWS_A_YEAR_AFTER_DE = re.compile(_AFTER_DE_YEAR)
 # "de" between a month and its year, when the year is one by what follows it.
 _DE_BEFORE_A_YEAR = rf"(?:de\s+(?={_YEAR_DIGITS}(?!\d){_AFTER_DE_YEAR}))?"
-# The numbers of a date written in words, up to 99 ("vingt et un", "quatre-vingt-dix-neuf").
-_UNITS_IN_WORDS = {
-    "un": 1,
-    "une": 1,
-    "premier": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-    "onze": 11,
-    "douze": 12,
-    "treize": 13,
-    "quatorze": 14,
-    "quinze": 15,
-    "seize": 16,
-}
-_TENS_IN_WORDS = {
-    "vingt": 20,
-    "vingts": 20,
-    "trente": 30,
-    "quarante": 40,
-    "cinquante": 50,
-    "soixante": 60,
-}
 _NUMBER_WORD = (
     r"(?:" + "|".join(sorted([*_UNITS_IN_WORDS, *_TENS_IN_WORDS], key=len, reverse=True)) + r")"
 )

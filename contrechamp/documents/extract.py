@@ -107,6 +107,12 @@ _EMAIL_HEADERS = re.compile(
 )
 
 
+def is_blank(data: bytes) -> bool:
+    """Whether `data` holds nothing but white space and byte-order marks: an empty file,
+    which the library refuses (`services.document_ingest`)."""
+    return not data.replace(b"\xef\xbb\xbf", b"").strip()
+
+
 def sniff(data: bytes) -> Sniffed:
     """The kind of document from its first bytes."""
     if not data.strip():
@@ -504,7 +510,7 @@ def _email_parts(data: bytes, *, max_attachments: int, max_pages: int, withheld:
             payload = inner.as_bytes() if hasattr(inner, "as_bytes") else b""
         else:
             payload = part.get_payload(decode=True) or b""
-        if payload.replace(b"\xef\xbb\xbf", b"").strip():  # (as `services._blank`)
+        if not is_blank(payload):
             attachments.append(Attachment(filename=name[:255], data=payload))
         else:
             # Named on the e-mail's page, not stored: the library refuses an empty file.

@@ -94,6 +94,13 @@ def organisation_role(value: str, registry_kind: str = "") -> str:
     return "vendor"
 
 
+def entity_role(entity: Entity) -> str:
+    """The role offered first for an organisation suggestion (`organisation_role`), from
+    its value and what the registry says of the organisation it names."""
+    registry_kind = entity.organisation.kind if entity.organisation else ""
+    return organisation_role(entity.value, registry_kind)
+
+
 # Characters of the page on each side of an occurrence in its short quote.
 QUOTE_SIDE = 60
 # Occurrences of one row quoted on the page (a crafted page can name a technology

@@ -34,7 +34,7 @@ from contrechamp.documents.extract import DocumentError
 from contrechamp.documents.models import Document, Entity, Page, Step
 from contrechamp.documents.ocr import OcrError, OcrResult, recognise_many
 from contrechamp.documents.reasons import Reasoned
-from contrechamp.documents.review import ORGANISATION_ROLES, organisation_role
+from contrechamp.documents.review import ORGANISATION_ROLES, entity_role
 from contrechamp.lib.personal import detect
 from contrechamp.lib.text import stored_text
 from contrechamp.places.models import Commune
@@ -69,17 +69,16 @@ _BLANK_CHECKED = 4096
 
 
 def _blank(data: bytes | File, size: int) -> bool:
-    """Whether a file is empty: no byte, or nothing but white space and a byte-order mark
-    (what the worker's `extract.sniff` would fail as "The file is empty.")."""
+    """Whether a file is empty (`extract.is_blank`: no byte, or nothing but white space
+    and a byte-order mark, what the worker's `extract.sniff` would fail as empty)."""
     if size > _BLANK_CHECKED:
         return False
     if isinstance(data, bytes):
-        head = data
-    else:
-        data.seek(0)
-        head = data.read(_BLANK_CHECKED + 1)
-        data.seek(0)
-    return not head.replace(b"\xef\xbb\xbf", b"").strip()
+        return extract.is_blank(data)
+    data.seek(0)
+    head = data.read(_BLANK_CHECKED + 1)
+    data.seek(0)
+    return extract.is_blank(head)
 
 
 @dataclass
@@ -997,9 +996,7 @@ def entities_accept(
         first = waiting[0]
         document = first.page.document
         if first.kind == "organisation" and not role:
-            role = organisation_role(
-                first.value, first.organisation.kind if first.organisation else ""
-            )
+            role = entity_role(first)
         pages = sorted({e.page.number for e in waiting})
         cited = pages[:CITED_PAGES_MAX]
         citations: list[dict[str, Any]] = []

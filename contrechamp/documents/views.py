@@ -28,8 +28,8 @@ from contrechamp.documents.forms import LibraryFilterForm, SearchForm, UploadFor
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.review import (
     SuggestionGroup,
+    entity_role,
     group_of,
-    organisation_role,
     suggestion_groups,
 )
 from contrechamp.documents.search import SearchFilters, Viewer, search_documents
@@ -62,9 +62,19 @@ def _readable(request: HttpRequest, document_id: int) -> Document:
 def _page_link(request: HttpRequest, target: int) -> str:
     """The same list or search at page `target`, its filters kept (and not `p`, the old
     name of `page`, which would stand beside it)."""
+    return _link_changed(request, page=str(target))
+
+
+def _link_changed(request: HttpRequest, **changed: str | None) -> str:
+    """The same list or search with `changed` parameters (None: left out), its filters
+    kept, and not `p`, the old name of `page`."""
     params = request.GET.copy()
     params.pop("p", None)
-    params["page"] = str(target)
+    for name, value in changed.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
     return "?" + params.urlencode()
 
 
@@ -437,11 +447,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if number == 1 and (not result.documents or not result.all_words):
             suggested = _spelling_suggestion(query, form.filters(), Viewer.of(request.user))
             if suggested:
-                params = request.GET.copy()
-                params.pop("p", None)
-                params.pop("page", None)
-                params["q"] = suggested
-                suggestion = (suggested, "?" + params.urlencode())
+                suggestion = (suggested, _link_changed(request, page=None, q=suggested))
         if number == 1:
             # The place filter holds for them too (a commune, a department, an EPCI).
             wanted = _deployment_filters(query, form.filters().place)
@@ -539,7 +545,9 @@ def entity_accept_view(
             return _back(entity)
     # An organisation's role in the deployment; a form without it (an old page, or the
     # field removed) takes the role the page offers first, never "vendor" by default.
-    role = request.POST.get("role", "").strip() if entity.kind == "organisation" else ""
+    role = ""
+    if entity.kind == "organisation":
+        role = request.POST.get("role", "").strip() or entity_role(entity)
     try:
         deployment = entities_accept(
             entities=occurrences, deployment=deployment, user=user, role=role
@@ -559,16 +567,12 @@ def entity_accept_view(
         "deployment": deployment.title,
         "pages": ", ".join(str(n) for n in pages[:CITED_PAGES_MAX]),
     }
-    role = role or (
-        organisation_role(entity.value, entity.organisation.kind if entity.organisation else "")
-        if entity.kind == "organisation"
-        else ""
-    )
+    cited = len(pages[:CITED_PAGES_MAX])
     if entity.kind == "organisation" and role == "cited":
         message = ngettext(
             "“%(text)s” cited in “%(deployment)s” (page %(pages)s), in none of its lists.",
             "“%(text)s” cited in “%(deployment)s” (pages %(pages)s), in none of its lists.",
-            len(pages[:CITED_PAGES_MAX]),
+            cited,
         )
     elif entity.kind == "organisation" and role == "funder":
         message = ngettext(
@@ -576,7 +580,7 @@ def entity_accept_view(
             "%(pages)s.",
             "“%(text)s” added to the funders of “%(deployment)s” with citations of pages "
             "%(pages)s.",
-            len(pages[:CITED_PAGES_MAX]),
+            cited,
         )
     elif entity.kind == "organisation":
         message = ngettext(
@@ -584,7 +588,7 @@ def entity_accept_view(
             "%(pages)s.",
             "“%(text)s” added to the vendors of “%(deployment)s” with citations of pages "
             "%(pages)s.",
-            len(pages[:CITED_PAGES_MAX]),
+            cited,
         )
     elif entity.kind == "amount":
         # Nothing but the citation: the registry keeps an amount in the funding it belongs
@@ -594,13 +598,13 @@ def entity_accept_view(
             "the funding it belongs to: enter it there in the deployment's form.",
             "“%(text)s” cited in “%(deployment)s” (pages %(pages)s). An amount is kept in "
             "the funding it belongs to: enter it there in the deployment's form.",
-            len(pages[:CITED_PAGES_MAX]),
+            cited,
         )
     else:
         message = ngettext(
             "“%(text)s” added to “%(deployment)s” with a citation of page %(pages)s.",
             "“%(text)s” added to “%(deployment)s” with citations of pages %(pages)s.",
-            len(pages[:CITED_PAGES_MAX]),
+            cited,
         )
     messages.success(request, message % values)
     if not deployment.is_published:
