@@ -42,6 +42,7 @@ from contrechamp.api.schemas import (
 )
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.permissions import (
+    may_read_document,
     may_see_originals,
     may_see_suggestions,
     readable_document,
@@ -417,7 +418,12 @@ class SearchQuery(Schema):
     limit: SearchLimit = 20
 
 
-def _document_dict(document: Document) -> dict[str, Any]:
+def _document_dict(document: Document, user: Any) -> dict[str, Any]:
+    """A document as the API gives it to `user`: its parent (the e-mail it was attached
+    to) only when `user` may read that too (a private e-mail's id says it exists)."""
+    parent = document.parent_id
+    if document.parent is not None and not may_read_document(user, document.parent):
+        parent = None
     return {
         "id": document.id,
         "title": document.title,
@@ -428,7 +434,7 @@ def _document_dict(document: Document) -> dict[str, Any]:
         "pages": document.page_count,
         "date": document.date.isoformat() if document.date else None,
         "sha256": document.sha256,
-        "parent": document.parent_id,
+        "parent": parent,
         "places": [p.code for p in document.places.all()],
         "url": document.get_absolute_url(),
         "published": reverse("document-published", args=[document.id])
@@ -471,7 +477,7 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
     return {
         "results": [
             {
-                "document": _document_dict(hit.document),
+                "document": _document_dict(hit.document, request.user),
                 "page": hit.number,
                 "score": round(hit.score, 4),
                 "snippet": hit.snippet,
@@ -488,8 +494,10 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
 @api.get("/documents", response={200: Page[DocumentOut], **ERRORS}, tags=["documents"])
 def list_documents(request: HttpRequest, limit: Limit = 100, cursor: str | None = None) -> dict:
     """Documents the caller may read, by id."""
-    qs = readable_documents(request.user).prefetch_related("places")
-    return paginate(request, qs, "id", limit, _document_dict, numeric=True)
+    qs = readable_documents(request.user).select_related("parent").prefetch_related("places")
+    return paginate(
+        request, qs, "id", limit, lambda d: _document_dict(d, request.user), numeric=True
+    )
 
 
 def _readable_document(request: HttpRequest, document_id: int) -> Document:
@@ -501,7 +509,7 @@ def _readable_document(request: HttpRequest, document_id: int) -> Document:
 
 @api.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS}, tags=["documents"])
 def get_document(request: HttpRequest, document_id: int) -> dict:
-    return _document_dict(_readable_document(request, document_id))
+    return _document_dict(_readable_document(request, document_id), request.user)
 
 
 @api.get(

@@ -59,7 +59,9 @@ class DocumentOut(BaseModel):
     pages: int | None = Field(description="Number of pages.")
     date: str | None = Field(description="YYYY-MM-DD.")
     sha256: str
-    parent: int | None = Field(description="The document it was attached to (an e-mail).")
+    parent: int | None = Field(
+        description="The document it was attached to (an e-mail), when the caller may read it."
+    )
     places: list[str] = Field(description="INSEE codes of the places it concerns.")
     url: str = Field(description="Its page on the site.")
     published: str | None = Field(description="Address of the published (redacted) copy.")

@@ -1250,6 +1250,14 @@ def documents_about_place(
     return documents.filter(id__in=held.values("document_id"))
 
 
+def documents_listed_alone(documents: models.QuerySet[Document]) -> models.QuerySet[Document]:
+    """The documents of `documents` that are no attachment of another of them: an e-mail
+    stands for its attachments, which its page lists. An attachment whose e-mail is not
+    among them (private, or left out by a filter) is listed itself, or a published
+    attachment of a private e-mail would be in no list and on no place's page."""
+    return documents.filter(Q(parent__isnull=True) | ~Q(parent__in=documents.values("id")))
+
+
 def documents_filtered(
     documents: models.QuerySet[Document], *, place: str = "", origin: str = "", kind: str = ""
 ) -> models.QuerySet[Document]:

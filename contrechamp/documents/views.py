@@ -38,6 +38,7 @@ from contrechamp.documents.services import (
     DocumentRejected,
     document_ingest,
     documents_filtered,
+    documents_listed_alone,
     entities_accept,
     entities_reject,
     entities_restore,
@@ -79,7 +80,7 @@ def _link_changed(request: HttpRequest, **changed: str | None) -> str:
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
-    documents = permissions.listed_documents(request.user).filter(parent__isnull=True)
+    documents = permissions.listed_documents(request.user)
     # Filters by place, origin and type (a place page links here with its own); a filter
     # that cannot be read is said at its field and lists nothing, rather than everything.
     filters = LibraryFilterForm(request.GET)
@@ -92,6 +93,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         )
     else:
         documents = documents.none()
+    documents = documents_listed_alone(documents)
     # What the place typed was read as, and the communes of that name when it was read
     # as a department ("Vienne"), to offer them.
     place_read, place_communes = filters.place_read() if filters.is_valid() else ("", [])
@@ -248,6 +250,13 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "deciding": deciding,
             "steps": document.steps.order_by("id"),
             "children": permissions.readable_documents(request.user).filter(parent=document),
+            # The e-mail it was attached to, for whom may read it: a private e-mail's
+            # subject (its title) may name a person, and its address says it exists.
+            "parent": (
+                permissions.readable_document(request.user, document.parent_id)
+                if document.parent_id
+                else None
+            ),
             # The link to the redaction review (by its URL name: the library does not
             # import the app above it) comes with the count of the redactions of its pages.
             "redactions": document.pages.aggregate(n=Count("redactions"))["n"] if reviewer else 0,

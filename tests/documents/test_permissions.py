@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from contrechamp.documents import permissions
 from contrechamp.documents.models import Document, Entity
+from contrechamp.places.models import Commune
 from contrechamp.redaction import permissions as redaction_permissions
+from contrechamp.redaction.models import Redaction
 from contrechamp.redaction.services import document_publish, redactions_suggest
 from tests.documents import samples
 from tests.documents.conftest import add
@@ -175,3 +178,69 @@ def test_it_offers_the_upload_form_to_those_the_upload_lets_in(as_persona):
         assert ('id="upload-form"' in listing) == may
         refused = client.post("/documents/envoi/", {"files": []})
         assert (refused.status_code == 403) != may
+
+
+def _published_attachment_of_a_private_email():
+    """An e-mail whose subject names a person, never published, and its attachment
+    published on its own (a council's deliberation sent in reply)."""
+    message = samples.eml(
+        "Veuillez trouver ci-joint la délibération.",
+        samples.text_pdf([PUBLIC_TEXT]),
+        subject="Plainte de Josiane Verdier-Lacoste contre la mairie",
+    )
+    email = add(message, "message.eml")
+    attachment = email.children.get()
+    redactions_suggest(document=attachment)
+    assert document_publish(document=attachment, no_redactions=True).accepted
+    attachment.refresh_from_db()
+    email.refresh_from_db()
+    assert attachment.is_public and not email.is_public
+    return email, attachment
+
+
+def test_a_published_attachment_never_names_nor_links_its_private_email(client, reviewer):
+    email, attachment = _published_attachment_of_a_private_email()
+    # Its page, as anyone: the e-mail's subject (its title) and address are private.
+    page = client.get(attachment.get_absolute_url())
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Verdier-Lacoste" not in content
+    assert email.get_absolute_url() not in content
+    # The API: no parent to follow for whom may not read it (ids reveal nothing).
+    answer = client.get(f"/api/v1/documents/{attachment.id}")
+    assert answer.status_code == 200 and answer.json()["parent"] is None
+    assert client.get(f"/api/v1/documents/{email.id}").status_code == 404
+    # A reviewer reads the e-mail: it is named and linked on its attachment's page.
+    client.force_login(reviewer)
+    content = client.get(attachment.get_absolute_url()).content.decode()
+    assert "Verdier-Lacoste" in content and email.get_absolute_url() in content
+    assert client.get(f"/api/v1/documents/{attachment.id}").json()["parent"] == email.id
+
+
+def test_a_published_attachment_of_a_private_email_is_listed_and_on_its_place_page(client):
+    nice = Commune.objects.get(code="06088")
+    message = samples.eml(
+        "Veuillez trouver ci-joint la délibération.",
+        samples.text_pdf([PUBLIC_TEXT]),
+        subject="Plainte de Josiane Verdier-Lacoste contre la mairie",
+    )
+    email = add(message, "message.eml", places=[nice])
+    attachment = email.children.get()
+    assert list(attachment.places.all()) == [nice]
+    # Nothing published yet: neither is listed for anyone but reviewers.
+    assert attachment.title not in client.get("/documents/").content.decode()
+    redactions_suggest(document=attachment)
+    assert document_publish(document=attachment, no_redactions=True).accepted
+    for address in ("/documents/", "/documents/?place=06088", "/communes/06088/"):
+        content = client.get(address).content.decode()
+        assert attachment.get_absolute_url() in content, address
+        assert email.get_absolute_url() not in content and "Verdier-Lacoste" not in content
+    # Once the e-mail is published too, it stands for its attachment (listed once, under
+    # the e-mail's page, not twice).
+    redactions_suggest(document=email)
+    Redaction.objects.filter(Q(page__document=email) | Q(title_of=email)).update(status="accepted")
+    assert document_publish(document=email).accepted
+    for address in ("/documents/", "/documents/?place=06088", "/communes/06088/"):
+        content = client.get(address).content.decode()
+        assert email.get_absolute_url() in content, address
+        assert f'href="{attachment.get_absolute_url()}"' not in content, address

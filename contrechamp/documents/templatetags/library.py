@@ -11,7 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from contrechamp.documents import permissions
-from contrechamp.documents.services import documents_about_place
+from contrechamp.documents.services import documents_about_place, documents_listed_alone
 from contrechamp.places.models import Commune, Department, Epci
 
 register = template.Library()
@@ -28,8 +28,8 @@ def documents_about(place: Commune | Epci | Department) -> dict[str, object]:
     whoever looks: the page is the same for everyone, and a document not yet redacted
     is no one's to show here (the library's list shows its own to each)."""
     code = place.siren if isinstance(place, Epci) else place.code
-    published = permissions.listed_documents(AnonymousUser()).filter(parent__isnull=True)
-    found = documents_about_place(published, code).order_by(
+    published = permissions.listed_documents(AnonymousUser())
+    found = documents_listed_alone(documents_about_place(published, code)).order_by(
         F("date").desc(nulls_last=True), "-created_at", "-id"
     )
     shown = list(found[: SHOWN + 1])
