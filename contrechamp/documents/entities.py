@@ -727,7 +727,8 @@ _INSTITUTIONS = (
     # "la ministre déléguée chargée des Outre-mer", "en charge des Outre-mer".
     r"|(?<![\w-])(?P<ministry>minist[èe]re|ministre)\s+(?:d[ée]l[ée]gu[ée]e?\s+)?"
     r"(?:charg[ée]e?\s+|en\s+charge\s+)?(?P<ministry_article>de\s+l['’]\s*|"
-    r"de\s+la\s+|des\s+|du\s+)(?P<domain>[^\W\d_]{{3,}}(?:-[^\W\d_]+)*(?:\s+(?:nationale|"
+    # (Not "au Ministère du ministère de l'intérieur", a listing's heading: the second.)
+    r"de\s+la\s+|des\s+|du\s+)(?!minist[èe]re\b)(?P<domain>[^\W\d_]{{3,}}(?:-[^\W\d_]+)*(?:\s+(?:nationale|"
     r"[ée]trang[èe]res|[ée]cologique|num[ée]rique|sup[ée]rieur|sociales|europ[ée]ennes|"
     r"publiques?|[ée]nerg[ée]tique|territoriales|des\s+territoires|du\s+territoire))?)"
     # "tribunal administratif de la Guadeloupe": overseas, a court is named after its
@@ -1500,9 +1501,10 @@ _DATES = [
     # A day and a month without a year ("le 15 février"): the year of the document.
     (
         "daymonth",
-        # (A time may follow: "au lundi 24 février 08h00".)
+        # (A time may follow: "au lundi 24 février 08h00", "au vendredi 2 février 18 heures".)
         re.compile(
-            rf"{_DAY}\s*{_OF_THE_MONTH}{_MONTH}(?!\s*\d(?!\d?\s?h(?:\d\d)?\b|\d?:\d\d\b))(?!\w)"
+            rf"{_DAY}\s*{_OF_THE_MONTH}{_MONTH}(?!\s*\d(?!\d?\s?h(?:\d\d|eures?)?\b|\d?:\d\d\b))"
+            r"(?!\w)"
             r"(?:(?P<last>\s+dernier)|(?P<next>\s+prochain))?",
             re.I,
         ),

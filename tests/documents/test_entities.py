@@ -430,6 +430,11 @@ def test_a_prime_minister_is_no_ministry(text):
         ("MINISTERE DE L'INTERIEUR ET DES OUTRE-MER", "Ministère de l'Intérieur"),
         ("MINISTERE DE L'ECONOMIE, DES FINANCES", "Ministère de l'Économie"),
         ("le ministère de l' Économie", "Ministère de l'Économie"),
+        # A listing's heading that says "ministry" twice (nosdeputes.fr, round 47).
+        (
+            "Question N° 1719 au Ministère du ministère de l’intérieur et des outre-mer",
+            "Ministère de l'Intérieur",
+        ),
         # A domain of two words is not cut to its first.
         ("le ministère des Affaires européennes", "Ministère des Affaires européennes"),
         ("le ministère de la Fonction publique", "Ministère de la Fonction publique"),
@@ -836,6 +841,13 @@ def context_on(day):
         # A time after the day; a month from which something starts.
         ("au lundi 24 février 08h00", (2025, 2, 22), {"2025-02-24"}),
         ("le 3 mars 10 h 30, en mairie", (2025, 2, 22), {"2025-03-03"}),
+        # An order's end, its hour written out (round 47).
+        (
+            "le lundi 29 janvier 2024 de 8 heures au vendredi 2 février 18 heures",
+            (2024, 1, 26),
+            {"2024-01-29", "2024-02-02"},
+        ),
+        ("le 14 février 18 personnes sont venues", (2024, 1, 26), set()),
         ("le 24 février 12 caméras ont été posées", (2025, 2, 22), set()),
         ("Les caméras seront livrées à partir de juillet.", (2021, 5, 10), {"2021-07"}),
         # Relative to the document's date, not to the last year the page names.
