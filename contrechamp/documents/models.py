@@ -161,7 +161,22 @@ class Step(models.Model):
     def summary(self) -> str:
         """What the step produced, as "name: value" pairs ("type : pdf · pages : 3"), not
         the stored dictionary's Python form."""
-        output = self.output if isinstance(self.output, dict) else {"": self.output}
+        return self._summarised(self.output if isinstance(self.output, dict) else {"": self.output})
+
+    @property
+    def public_summary(self) -> str:
+        """The summary for whom is no reviewer: the attachments by their count, not their
+        numbers (an attachment not published, or a copy matched to someone else's
+        document, keeps its number to itself), and nothing of attachments withheld (how
+        deep in e-mails the document was)."""
+        if not isinstance(self.output, dict):
+            return self.summary
+        output = {k: v for k, v in self.output.items() if k != "attachments_withheld"}
+        if isinstance(output.get("attachments"), list):
+            output["attachments"] = len(output["attachments"])
+        return self._summarised(output)
+
+    def _summarised(self, output: dict) -> str:
         return " · ".join(
             gettext("%(name)s: %(value)s")
             % {"name": self.OUTPUT_LABELS.get(k, k), "value": _output_value(v)}

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
@@ -1255,7 +1255,11 @@ def documents_listed_alone(documents: models.QuerySet[Document]) -> models.Query
     stands for its attachments, which its page lists. An attachment whose e-mail is not
     among them (private, or left out by a filter) is listed itself, or a published
     attachment of a private e-mail would be in no list and on no place's page."""
-    return documents.filter(Q(parent__isnull=True) | ~Q(parent__in=documents.values("id")))
+    # (NOT EXISTS, not NOT IN: PostgreSQL would hash every id of the list on each request,
+    # or check them row by row when the hash does not fit in its memory.)
+    return documents.filter(
+        Q(parent__isnull=True) | ~Exists(documents.filter(pk=OuterRef("parent_id")))
+    )
 
 
 def documents_filtered(

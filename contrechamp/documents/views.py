@@ -249,11 +249,13 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "quotes": reviewer,
             "deciding": deciding,
             "steps": document.steps.order_by("id"),
-            "children": permissions.readable_documents(request.user).filter(parent=document),
-            # The e-mail it was attached to, for whom may read it: a private e-mail's
-            # subject (its title) may name a person, and its address says it exists.
+            # The attachments and the e-mail this person may know of (`listed_documents`:
+            # the published ones, and a contributor's own, whose e-mail's attachments
+            # are theirs too): a private e-mail's subject (its title) may name a person,
+            # and its address says it exists.
+            "children": permissions.listed_documents(request.user).filter(parent=document),
             "parent": (
-                permissions.readable_document(request.user, document.parent_id)
+                permissions.listed_document(request.user, document.parent_id)
                 if document.parent_id
                 else None
             ),

@@ -244,3 +244,39 @@ def test_a_published_attachment_of_a_private_email_is_listed_and_on_its_place_pa
         content = client.get(address).content.decode()
         assert email.get_absolute_url() in content, address
         assert f'href="{attachment.get_absolute_url()}"' not in content, address
+
+
+def test_the_processing_steps_show_attachments_by_count_not_by_number(client, reviewer):
+    # Published e-mail, private attachment: its number is no one's but reviewers'.
+    message = samples.eml(
+        "Veuillez trouver ci-joint la délibération.", samples.text_pdf([PRIVATE_TEXT])
+    )
+    email = add(message, "message.eml")
+    attachment = email.children.get()
+    redactions_suggest(document=email)
+    Redaction.objects.filter(Q(page__document=email) | Q(title_of=email)).update(status="accepted")
+    assert document_publish(document=email).accepted
+    steps = email.steps.get(name="extract")
+    assert steps.output["attachments"] == [attachment.id]
+    content = client.get(email.get_absolute_url()).content.decode()
+    assert attachment.id > 1  # (a count of 1 and the number 1 would read alike)
+    assert steps.public_summary.split(" · ")[0].endswith(" 1")
+    assert steps.summary.split(" · ")[0].endswith(f" {attachment.id}")
+    assert attachment.get_absolute_url() not in content
+    assert f": {attachment.id}</code>" not in content and f": {attachment.id} ·" not in content
+    client.force_login(reviewer)
+    content = client.get(email.get_absolute_url()).content.decode()
+    assert attachment.get_absolute_url() in content
+
+
+def test_a_contributor_sees_the_attachments_of_their_own_email(client, contributor):
+    message = samples.eml("Ci-joint.", samples.text_pdf([PRIVATE_TEXT]))
+    email = add(message, "message.eml", uploaded_by=contributor)
+    attachment = email.children.get()
+    assert attachment.uploaded_by == contributor
+    client.force_login(contributor)
+    assert attachment.get_absolute_url() in client.get(email.get_absolute_url()).content.decode()
+    assert email.get_absolute_url() in client.get(attachment.get_absolute_url()).content.decode()
+    # Another contributor knows of neither.
+    client.logout()
+    assert client.get(attachment.get_absolute_url()).status_code == 404
