@@ -152,3 +152,22 @@ def test_a_visitor_opening_a_page_for_a_role_is_asked_to_log_in(client, contribu
     assert client.post("/veille/").status_code in (403, 405)
     client.force_login(contributor)
     assert client.get("/veille/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_page_made_for_a_signed_in_person_is_kept_by_no_cache(client, contributor):
+    # Their own uploads' titles, drafts, account: the back button after log-out on a
+    # shared computer, or a cache on the way, must not show them again.
+    document = document_ingest(
+        data=samples.text_pdf(["Note interne."]),
+        filename="note-camille-dupont.pdf",
+        uploaded_by=contributor,
+    ).document
+    client.force_login(contributor)
+    for address in ("/", "/documents/", document.get_absolute_url(), "/compte/"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert "no-store" in response.headers.get("Cache-Control", ""), address
+    # A public page for a visitor stays cacheable: nothing of anyone's is in it.
+    client.logout()
+    assert "no-store" not in client.get("/documents/").headers.get("Cache-Control", "")

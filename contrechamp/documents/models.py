@@ -177,6 +177,9 @@ class Step(models.Model):
         return self._summarised(output)
 
     def _summarised(self, output: dict) -> str:
+        # No attachments is no word at all ("pièces jointes : —" of a text file).
+        if not output.get("attachments", True):
+            output = {k: v for k, v in output.items() if k != "attachments"}
         return " · ".join(
             gettext("%(name)s: %(value)s")
             % {"name": self.OUTPUT_LABELS.get(k, k), "value": _output_value(v)}

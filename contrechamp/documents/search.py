@@ -376,7 +376,8 @@ def _search(
 def _complete(hits: list[Hit], text: str, viewer: Viewer) -> list[Hit]:
     """The hits with their document and snippet; those the viewer may not read dropped."""
     pages = Page.objects.in_bulk([h.page_id for h in hits])
-    documents = Document.objects.in_bulk({h.document_id for h in hits})
+    # (With their parents: the API says an attachment's e-mail to whom may read it.)
+    documents = Document.objects.select_related("parent").in_bulk({h.document_id for h in hits})
     found = []
     for hit in hits:
         page = pages.get(hit.page_id)

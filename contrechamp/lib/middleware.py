@@ -48,8 +48,9 @@ PERMISSIONS_POLICY = (
 
 class SecurityHeadersMiddleware(ContentSecurityPolicyMiddleware):
     """The same policy on every answer, placed outermost so that static files (served by
-    WhiteNoise before the rest of the stack runs) and error pages carry it too; and every
-    cookie marked Secure when the request came over HTTPS.
+    WhiteNoise before the rest of the stack runs) and error pages carry it too; every
+    cookie marked Secure when the request came over HTTPS; and no cache of a page made
+    for a signed-in person.
 
     Secure follows the request rather than a setting: on HTTPS a cookie without it could
     be sent back over plain HTTP to anyone on the path; on plain HTTP (a laptop, the
@@ -68,4 +69,10 @@ class SecurityHeadersMiddleware(ContentSecurityPolicyMiddleware):
         if request.is_secure():
             for morsel in response.cookies.values():
                 morsel["secure"] = True
+        user = getattr(request, "user", None)  # not set for static files (WhiteNoise)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            # A page made for a signed-in person (their uploads' titles, drafts, their
+            # account) is kept by no cache on the way, nor shown again by the back
+            # button after log-out on a shared computer.
+            response["Cache-Control"] = "private, no-store"
         return response

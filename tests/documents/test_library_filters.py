@@ -90,7 +90,11 @@ def test_origin_and_type_filter_too_and_combine_with_the_place(client, shelf):
     }
     response = client.get("/documents/", {"place": "06", "kind": "email"})
     assert _titles(response) == set()
-    assert "No document matches these filters." in response.content.decode()
+    # Said once, with what to do (not "0 documents match" and "No document matches").
+    body = response.content.decode()
+    assert "0 documents match these filters." in body
+    assert "Change or remove a filter to list other documents." in body
+    assert "No document matches" not in body
 
 
 def test_a_private_upload_is_listed_to_its_uploader_only(
@@ -125,8 +129,8 @@ def test_a_filter_that_cannot_be_read_is_said_at_its_field_and_lists_nothing(
     assert 'class="error" role="alert"' in block[: block.index("</div>")]
     assert _titles(response) == set()
     assert "Correct the filters to list the documents." in body
-    # (Not "no document matches" as well: nothing was looked for.)
-    assert "No document matches these filters." not in body
+    # (Not "change or remove a filter" as well: nothing was looked for.)
+    assert "Change or remove a filter" not in body
 
 
 def test_a_place_no_kind_bears_is_said_so(client, db):

@@ -124,6 +124,9 @@
           item.className = "error";
           status.textContent = result.error || Object.values(body.errors || {}).join(" ") ||
             (xhr.status === 413 ? form.dataset.tooLarge : xhr.statusText);
+          // A reason that names the file itself ("vide.pdf est vide…") is not
+          // preceded by the name a second time.
+          if (result.error && result.error.indexOf(file.name) === 0) label.textContent = " ";
         } else if (!result.url) {
           // A copy of a document the sender may not open: said, not linked.
           status.textContent = result.message || form.dataset.duplicate;
