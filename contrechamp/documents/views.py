@@ -424,14 +424,20 @@ def _excluded_words(excluded: list[str]) -> dict[str, str]:
 
 def _spelling_suggestion(query: str, filters: SearchFilters, viewer: Viewer) -> str:
     """The query with its misspelt words corrected (`spelling.suggestion`), when the
-    corrected query finds pages holding all its words for this viewer; else ""."""
+    corrected query finds pages holding all its words for this viewer, or published
+    deployments (the registry's search, above the documents); else ""."""
     suggested = spelling.suggestion(query)
     if not suggested:
         return ""
     found = search_documents(suggested, viewer=viewer, filters=filters, limit=1)
     # (A query in quotes: its words side by side, not apart.)
     exact = found.exact or not found.quoted
-    return suggested if found.documents and found.all_words and exact else ""
+    if found.documents and found.all_words and exact:
+        return suggested
+    wanted = _deployment_filters(suggested, filters.place)
+    if wanted is not None and wanted.apply(Deployment.objects.published()).exists():
+        return suggested
+    return ""
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -455,10 +461,6 @@ def search(request: HttpRequest) -> HttpResponse:
             limit=SEARCH_PER_PAGE,
             offset=(number - 1) * SEARCH_PER_PAGE,
         )
-        if number == 1 and (not result.documents or not result.all_words):
-            suggested = _spelling_suggestion(query, form.filters(), Viewer.of(request.user))
-            if suggested:
-                suggestion = (suggested, _link_changed(request, page=None, q=suggested))
         if number == 1:
             # The place filter holds for them too (a commune, a department, an EPCI).
             wanted = _deployment_filters(query, form.filters().place)
@@ -470,6 +472,12 @@ def search(request: HttpRequest) -> HttpResponse:
                 if len(deployments) > SEARCH_DEPLOYMENTS:
                     deployments = deployments[:SEARCH_DEPLOYMENTS]
                     more_deployments = wanted.list_url()
+        # A misspelt query ("reconnaisance faciale") finds no deployment and no page
+        # holding all its words: the corrected one is offered if it finds either.
+        if number == 1 and not deployments and (not result.documents or not result.all_words):
+            suggested = _spelling_suggestion(query, form.filters(), Viewer.of(request.user))
+            if suggested:
+                suggestion = (suggested, _link_changed(request, page=None, q=suggested))
 
     return render(
         request,

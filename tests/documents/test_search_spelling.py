@@ -81,9 +81,11 @@ def test_a_search_that_finds_nothing_offers_the_corrected_words(library, client)
 
 
 def test_no_suggestion_when_the_corrected_words_find_nothing_either(library, client):
-    # Corrected, "vidéosurvaillance Toulouze" finds no page either: no offer.
-    assert suggestion("vidéosurvaillance Toulouze") == "vidéosurveillance Toulouse"
-    assert "Vouliez-vous dire" not in _search(client, q="vidéosurvaillance Toulouze")
+    # Corrected, "vidéosurvaillance Quimpre" finds no page and no deployment either: no
+    # offer. (Toulouse's would: the demo registry has a deployment there.)
+    assert suggestion("vidéosurvaillance Quimpre") == "vidéosurveillance Quimper"
+    assert "Vouliez-vous dire" not in _search(client, q="vidéosurvaillance Quimpre")
+    assert "« vidéosurveillance Toulouse »" in _search(client, q="vidéosurvaillance Toulouze")
 
 
 def test_a_quoted_query_is_offered_only_words_side_by_side(library, client):
@@ -105,3 +107,47 @@ def test_a_private_documents_words_are_never_suggested(library, client, reviewer
     # Once public (a published deployment names it), its name is the registry's.
     Organisation.objects.filter(slug="zorglubtech").update(is_public=True)
     assert suggestion("Zorglubteck") == "Zorglubtech"
+
+
+def test_a_misspelt_query_that_finds_no_deployment_is_offered_the_one_that_does(
+    library, client, reviewer
+):
+    """A walk typed "reconnaisance faciale": no page of the library holds it, and the
+    registry's published deployment of that name was not found either, with no word
+    said; the corrected words are offered, above both."""
+    from contrechamp.registry.services import deployment_create
+    from tests.factories import deployment_data
+
+    deployment_create(
+        data=deployment_data(
+            title="Portique de reconnaissance faciale au lycée",
+            description="Expérimentation au lycée.",
+            communes=["06088"],
+            technologies=["reconnaissance-faciale"],
+        ),
+        author=reviewer,
+    )
+    page = _search(client, q="reconnaisance faciale")
+    assert "« reconnaissance faciale »" in page
+    # Said before the deployments and the documents, as it is for both.
+    assert page.index("Vouliez-vous dire") < page.index("<h2>Documents</h2>")
+    # A query the registry answers is offered nothing.
+    assert "Vouliez-vous dire" not in _search(client, q="reconnaissance faciale")
+
+
+def test_a_draft_deployment_never_makes_a_suggestion(library, client, reviewer):
+    from contrechamp.registry.services import deployment_create
+    from tests.factories import deployment_data
+
+    deployment_create(
+        data=deployment_data(
+            title="Hyperviseur du port de Quimper",
+            description="Projet non publié.",
+            communes=["29232"],
+            technologies=["hypervision"],
+            is_published=False,
+        ),
+        author=reviewer,
+    )
+    assert suggestion("hyperviseur Quimpre") == "hyperviseur Quimper"
+    assert "Vouliez-vous dire" not in _search(client, q="hyperviseur Quimpre")
