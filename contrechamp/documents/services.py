@@ -8,6 +8,7 @@ after the worker is killed, and a task that runs twice does no harm.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import logging
@@ -85,6 +86,8 @@ def _blank(data: bytes | File, size: int) -> bool:
 class Ingested:
     document: Document
     created: bool
+    # A file sent again: the places its sending added to the document (said to them).
+    places_added: list[Commune] = dataclasses.field(default_factory=list)
 
 
 def document_ingest(
@@ -135,7 +138,10 @@ def document_ingest(
                 or uploaded_by.pk == existing.uploaded_by_id
                 or permissions.may_see_originals(uploaded_by)
             ):
-                existing.places.add(*places)
+                held = set(existing.places.values_list("id", flat=True))
+                added = [p for p in places if p.id not in held]
+                existing.places.add(*added)
+                return Ingested(existing, created=False, places_added=added)
             return Ingested(existing, created=False)
         path = files.original_path(digest)
         if not files.exists(path):

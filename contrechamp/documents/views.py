@@ -180,14 +180,20 @@ def document_upload(request: HttpRequest) -> HttpResponse:
                 }
             )
             continue
-        results.append(
-            {
-                "file": upload.name,
-                "id": document.id,
-                "url": document.get_absolute_url(),
-                "duplicate": not ingested.created,
-            }
-        )
+        result = {
+            "file": upload.name,
+            "id": document.id,
+            "url": document.get_absolute_url(),
+            "duplicate": not ingested.created,
+        }
+        if ingested.places_added:
+            # Said, not done silently: a walk's second sending added Toulouse to a
+            # deliberation of Grenoble and nothing on the page said so.
+            result["places_added"] = ", ".join(p.name for p in ingested.places_added)
+            result["message"] = _(
+                "already in the library, %(places)s added to its places: open"
+            ) % {"places": result["places_added"]}
+        results.append(result)
     if wants_json:
         return JsonResponse({"results": results})
     for result in results:
@@ -196,6 +202,12 @@ def document_upload(request: HttpRequest) -> HttpResponse:
         elif "url" not in result:
             messages.info(
                 request, _("%s is already in the library; reviewers will see it.") % result["file"]
+            )
+        elif result["duplicate"] and result.get("places_added"):
+            messages.info(
+                request,
+                _("%(file)s was already in the library; %(places)s was added to its places.")
+                % {"file": result["file"], "places": result["places_added"]},
             )
         elif result["duplicate"]:
             messages.info(request, _("%s was already in the library.") % result["file"])

@@ -111,3 +111,26 @@ def test_a_copy_sent_with_a_place_does_not_rewrite_someone_elses_document(
     send(other_contributor, "69123")
     send(reviewer, "13055")
     assert sorted(private.places.values_list("code", flat=True)) == ["06088", "13055", "69123"]
+
+
+def test_a_place_added_by_sending_a_file_again_is_said(client, other_contributor, private):
+    """A walk sent a deliberation of Grenoble again with Toulouse as its place: Toulouse
+    was added, and the answer said only "already in the library"."""
+    client.force_login(other_contributor)  # the first sender: their place is added
+
+    def send(place, **headers):
+        return client.post(
+            "/documents/envoi/",
+            {"files": SimpleUploadedFile("copie.pdf", PDF), "origin": "other", "place": place},
+            **headers,
+        )
+
+    (result,) = send("31555", HTTP_ACCEPT="application/json").json()["results"]
+    assert result["places_added"] == "Toulouse" and "Toulouse" in result["message"]
+    assert list(private.places.values_list("code", flat=True)) == ["31555"]
+    # Sent again with the same place: nothing added, nothing said of it.
+    (result,) = send("31555", HTTP_ACCEPT="application/json").json()["results"]
+    assert "places_added" not in result and "message" not in result
+    # The form without its script: the message says it too.
+    page = send("69123", follow=True).content.decode()
+    assert "Lyon a été ajouté à ses lieux" in page.replace("\u2019", "'")

@@ -133,7 +133,7 @@
         } else {
           var link = document.createElement("a");
           link.href = result.url;
-          link.textContent = result.duplicate ? form.dataset.duplicate : form.dataset.added;
+          link.textContent = result.message || (result.duplicate ? form.dataset.duplicate : form.dataset.added);
           status.appendChild(link);
         }
         remaining -= 1;
