@@ -85,7 +85,11 @@ class SignupForm(forms.Form):
         ),
     )
     public_name = PublicNameField()
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
 
     def clean_public_name(self) -> str:
         name: str = self.cleaned_data["public_name"]
@@ -139,7 +143,12 @@ class LetterIdentityForm(forms.Form):
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(label=_("New e-mail address"))
-    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(
+        label=_("Your password"),
+        # (Password managers fill the right field; the browser asked for it.)
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
@@ -154,7 +163,12 @@ class EmailChangeForm(forms.Form):
 
 
 class AccountDeleteForm(forms.Form):
-    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(
+        label=_("Your password"),
+        # (Password managers fill the right field; the browser asked for it.)
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
