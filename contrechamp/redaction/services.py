@@ -167,6 +167,7 @@ def redactions_suggest(*, document: Document) -> int:
     }
     rows = []
     pages = list(document.pages.order_by("number"))
+    attachments = _private_attachment_names(document)
     # One spaCy pass over the pages in batches, rather than page by page.
     docs = nlp().pipe((page.text for page in pages), batch_size=16)
     for page, doc in zip(pages, docs, strict=True):
@@ -190,6 +191,22 @@ def redactions_suggest(*, document: Document) -> int:
                     confidence=finding.confidence,
                 )
             )
+        for name in attachments:
+            start = page.text.find(name)
+            while start >= 0:
+                if (page.id, start) not in decided:
+                    rows.append(
+                        Redaction(
+                            page=page,
+                            kind="text",
+                            text=name[:500],
+                            start=start,
+                            end=start + len(name),
+                            rects=_rects(pdf, page, name, start),
+                            confidence=0.5,
+                        )
+                    )
+                start = page.text.find(name, start + len(name))
         if page.method != "ocr":
             rows += _suggest_in_drawn_order(
                 pdf[page.number - 1], page, public, found, decided_texts
@@ -201,6 +218,16 @@ def redactions_suggest(*, document: Document) -> int:
         Detection.objects.bulk_create([Detection(page=p) for p in pages if p.id not in done])
         Detection.objects.filter(page_id__in=done).update(ran_at=timezone.now())
     return len(rows)
+
+
+def _private_attachment_names(document: Document) -> list[str]:
+    """The file names of an e-mail's attachments that are not published: its text lists
+    them ("Pièces jointes : plainte-dupont.pdf"), and a name may say what the attachment
+    keeps private until it is redacted itself. Suggested, for the reviewer to decide."""
+    names = Document.objects.filter(parent=document, is_public=False).values_list(
+        "filename", flat=True
+    )
+    return sorted({name for name in names if len(name) >= 3}, key=len, reverse=True)
 
 
 def _visual_text(pdf_page: pymupdf.Page) -> tuple[str, list[pymupdf.Rect | None]]:
