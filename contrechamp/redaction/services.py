@@ -192,21 +192,11 @@ def redactions_suggest(*, document: Document) -> int:
                 )
             )
         for name in attachments:
-            start = page.text.find(name)
-            while start >= 0:
-                if (page.id, start) not in decided:
-                    rows.append(
-                        Redaction(
-                            page=page,
-                            kind="text",
-                            text=name[:500],
-                            start=start,
-                            end=start + len(name),
-                            rects=_rects(pdf, page, name, start),
-                            confidence=0.5,
-                        )
-                    )
-                start = page.text.find(name, start + len(name))
+            rows += [
+                row
+                for row in _every_occurrence(pdf, page, name, confidence=0.5)
+                if (page.id, row.start) not in decided
+            ]
         if page.method != "ocr":
             rows += _suggest_in_drawn_order(
                 pdf[page.number - 1], page, public, found, decided_texts
@@ -446,26 +436,40 @@ def redaction_every_occurrence(
     pdf = _rendition(document)
     rows = []
     for page in document.pages.order_by("number"):
-        start = page.text.find(text)
-        while start >= 0:
-            rects = _rects(pdf, page, text, start)
-            rows.append(
-                Redaction(
-                    page=page,
-                    kind="text",
-                    text=text[:500],
-                    start=start,
-                    end=start + len(text),
-                    rects=rects,
-                    reason=reason.strip()[:200] or DEFAULT_REASON,
-                    status="accepted",
-                    created_by=user,
-                    reviewed_by=user,
-                )
-            )
-            start = page.text.find(text, start + len(text))
+        rows += _every_occurrence(
+            pdf,
+            page,
+            text,
+            reason=reason.strip()[:200] or DEFAULT_REASON,
+            status="accepted",
+            created_by=user,
+            reviewed_by=user,
+        )
     Redaction.objects.bulk_create(rows)
     return len(rows)
+
+
+def _every_occurrence(
+    pdf: pymupdf.Document, page: Page, text: str, **fields: Any
+) -> list[Redaction]:
+    """A redaction of kind "text" (unsaved) for each occurrence of `text` on the page,
+    with its boxes; `fields` the rest of each row (status, confidence, reason...)."""
+    rows = []
+    start = page.text.find(text)
+    while start >= 0:
+        rows.append(
+            Redaction(
+                page=page,
+                kind="text",
+                text=text[:500],
+                start=start,
+                end=start + len(text),
+                rects=_rects(pdf, page, text, start),
+                **fields,
+            )
+        )
+        start = page.text.find(text, start + len(text))
+    return rows
 
 
 def redaction_decide(

@@ -9,8 +9,10 @@ from contrechamp.documents.search import index_rebuild
 from contrechamp.documents.spelling import suggestion
 from contrechamp.places.models import Commune
 from contrechamp.registry.models import Organisation
+from contrechamp.registry.services import deployment_create
 from tests.documents import samples
 from tests.documents.conftest import add
+from tests.factories import deployment_data
 
 pytestmark = pytest.mark.django_db
 
@@ -109,23 +111,22 @@ def test_a_private_documents_words_are_never_suggested(library, client, reviewer
     assert suggestion("Zorglubteck") == "Zorglubtech"
 
 
+def _deployment(author, **data):
+    deployment_create(data=deployment_data(**data), author=author)
+
+
 def test_a_misspelt_query_that_finds_no_deployment_is_offered_the_one_that_does(
     library, client, reviewer
 ):
     """A walk typed "reconnaisance faciale": no page of the library holds it, and the
     registry's published deployment of that name was not found either, with no word
     said; the corrected words are offered, above both."""
-    from contrechamp.registry.services import deployment_create
-    from tests.factories import deployment_data
-
-    deployment_create(
-        data=deployment_data(
-            title="Portique de reconnaissance faciale au lycée",
-            description="Expérimentation au lycée.",
-            communes=["06088"],
-            technologies=["reconnaissance-faciale"],
-        ),
-        author=reviewer,
+    _deployment(
+        reviewer,
+        title="Portique de reconnaissance faciale au lycée",
+        description="Expérimentation au lycée.",
+        communes=["06088"],
+        technologies=["reconnaissance-faciale"],
     )
     page = _search(client, q="reconnaisance faciale")
     assert "« reconnaissance faciale »" in page
@@ -136,18 +137,13 @@ def test_a_misspelt_query_that_finds_no_deployment_is_offered_the_one_that_does(
 
 
 def test_a_draft_deployment_never_makes_a_suggestion(library, client, reviewer):
-    from contrechamp.registry.services import deployment_create
-    from tests.factories import deployment_data
-
-    deployment_create(
-        data=deployment_data(
-            title="Hyperviseur du port de Quimper",
-            description="Projet non publié.",
-            communes=["29232"],
-            technologies=["hypervision"],
-            is_published=False,
-        ),
-        author=reviewer,
+    _deployment(
+        reviewer,
+        title="Hyperviseur du port de Quimper",
+        description="Projet non publié.",
+        communes=["29232"],
+        technologies=["hypervision"],
+        is_published=False,
     )
     assert suggestion("hyperviseur Quimpre") == "hyperviseur Quimper"
     assert "Vouliez-vous dire" not in _search(client, q="hyperviseur Quimpre")
