@@ -27,7 +27,7 @@ from contrechamp.accounts.forms import (
     ResetForm,
     SignupForm,
 )
-from contrechamp.accounts.models import display_name, has_role
+from contrechamp.accounts.models import Profile, display_name, has_role
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -113,12 +113,15 @@ password_reset_confirm = ResetConfirmView.as_view(
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    profile_form = ProfileForm(initial={"public_name": getattr(user.profile, "public_name", "")})
+    # An account made outside `user_create` (Django's `createsuperuser`, a script) has no
+    # profile yet: its page opened on a 500. The services make it when something is saved.
+    profile = Profile.objects.filter(user=user).first()
+    profile_form = ProfileForm(initial={"public_name": getattr(profile, "public_name", "")})
     letters_form = LetterIdentityForm(
         initial={
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "postal_address": getattr(user.profile, "postal_address", ""),
+            "postal_address": getattr(profile, "postal_address", ""),
         }
     )
     email_form = EmailChangeForm(user=user)

@@ -263,3 +263,24 @@ def test_the_account_page_links_a_reviewer_to_their_second_factor(client, contri
     client.force_login(reviewer)
     page = client.get("/compte/")
     assert page.status_code == 200 and 'href="/compte/deux-facteurs/"' in page.content.decode()
+
+
+def test_an_account_made_without_a_profile_opens_its_page(client):
+    """An account made outside `user_create` (Django's `createsuperuser`, a script) has no
+    profile: its page answered 500 (a walk's set-up). It opens, saves a display name and
+    the letters' identity, and exports its data."""
+    user = User.objects.create_user("sans-profil", "sans-profil@example.org", PASSWORD)
+    client.force_login(user)
+    response = client.get("/compte/")
+    assert response.status_code == 200
+    assert client.get("/compte/mes-donnees.json").status_code == 200
+    response = client.post("/compte/", {"action": "profile", "public_name": "Sans Profil"})
+    assert response.status_code == 302
+    response = client.post(
+        "/compte/",
+        {"action": "letters", "first_name": "A", "last_name": "B", "postal_address": "1 rue X"},
+    )
+    assert response.status_code == 302
+    user.profile.refresh_from_db()
+    assert user.profile.public_name == "Sans Profil"
+    assert user.profile.postal_address == "1 rue X"
