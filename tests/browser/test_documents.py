@@ -24,21 +24,31 @@ def test_a_reviewer_uploads_a_scan_and_an_email_searches_and_cites_a_page(make_v
     attachment = samples.text_pdf(["Annexe : délibération sur la vidéoprotection."])
     mail.write_bytes(samples.eml("Veuillez trouver la délibération ci-jointe.", attachment))
 
+    empty = tmp_path / "vide.pdf"
+    empty.write_bytes(b"")
+
     v = make_visitor()
     page = v.page
     v.log_in("rene")
     page.get_by_role("link", name="Documents").first.click()
     # (The library's filters have a "Provenance" of their own: the upload form's.)
     upload = page.locator("#upload-form")
-    upload.get_by_label("Fichiers").set_input_files([str(scan), str(mail)])
+    upload.get_by_label("Fichiers").set_input_files([str(scan), str(mail), str(empty)])
     upload.get_by_label("Provenance").select_option("access_request")
     page.get_by_role("button", name="Envoyer").click()
     progress = page.locator("#upload-progress li")
-    expect(progress).to_have_count(2)
     expect(progress.get_by_role("link", name="ajouté : ouvrir")).to_have_count(2)
+    # The refused file's bar says so in the error's colour, not the browser's blue.
+    refused = page.locator("#upload-progress li.error")
+    expect(refused).to_contain_text("vide.pdf est vide")
+    colour = refused.locator("progress").evaluate("bar => getComputedStyle(bar).accentColor")
+    assert colour == "rgb(176, 0, 32)"
+    # Once every file is answered, a link shows the list with the new documents (the list
+    # under the form was the one before the upload).
+    page.get_by_role("link", name="Afficher la liste avec les nouveaux documents").click()
 
     # Wait for the worker: the document page refreshes itself until it is processed.
-    progress.filter(has_text="courrier-scanne.pdf").get_by_role("link").click()
+    page.locator("table.list").get_by_role("link", name=re.compile("courrier-scanne")).click()
     expect(page.locator("#document-status")).to_have_text("traité", timeout=120_000)
     page.goto(v.base + "/documents/")
     page.get_by_role("link", name="Réponse à votre demande CADA").click()

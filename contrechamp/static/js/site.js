@@ -88,6 +88,19 @@
     list.textContent = "";
     var files = Array.prototype.slice.call(input.files);
     var remaining = files.length;
+    var added = 0;
+    // Once every file is answered, a link shows the list again with the new documents
+    // (the list under the form was the one before the upload).
+    function answered() {
+      remaining -= 1;
+      if (remaining > 0 || !added) return;
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = window.location.pathname + window.location.search;
+      link.textContent = form.dataset.refresh;
+      item.appendChild(link);
+      list.appendChild(item);
+    }
     files.forEach(function (file) {
       var item = document.createElement("li");
       var bar = document.createElement("progress");
@@ -102,7 +115,7 @@
       if (form.dataset.maxBytes && file.size > parseInt(form.dataset.maxBytes, 10)) {
         item.className = "error";
         status.textContent = form.dataset.tooLarge;
-        remaining -= 1;
+        answered();
         return;
       }
       var data = new FormData(form);
@@ -135,12 +148,14 @@
           link.href = result.url;
           link.textContent = result.message || (result.duplicate ? form.dataset.duplicate : form.dataset.added);
           status.appendChild(link);
+          if (!result.duplicate || result.places_added) added += 1;
         }
-        remaining -= 1;
+        answered();
       });
       xhr.addEventListener("error", function () {
         item.className = "error";
         status.textContent = form.dataset.failed;
+        answered();
       });
       xhr.send(data);
     });
