@@ -1224,7 +1224,7 @@ _SCALE_BEFORE = re.compile(r"\b(?:millions?|milliards?|mille)[\s-]+(?:et[\s-]+)?
 def _amount_in_words(words: str) -> int | None:
     """The number French `words` write ("six cent mille", "un million deux cents",
     "quatre-vingt mille", "mille cinq cents"), or None when they write no number as
-    French does ("cent cent mille", "deux mille deux mille") or name no thousands."""
+    French does ("cent cent mille", "deux mille deux mille") or name no hundreds."""
     tokens = [t for t in re.split(r"[\s-]+", key(words)) if t and t != "et"]
     total, group, last_scale = 0, [], 10**12
     for token in [*tokens, ""]:
@@ -1242,7 +1242,9 @@ def _amount_in_words(words: str) -> int | None:
             return None  # "mille millions", "deux mille deux mille", "millions" alone
         total += (value or 1) * scale
         last_scale, group = scale, []
-    return total if last_scale < 10**12 else None
+    # "cent euros par jour de retard", "deux cents euros": hundreds matter; "une pièce de
+    # deux euros", "vingt euros" do not.
+    return total if last_scale < 10**12 or total >= 100 else None
 
 
 def _group_in_words(tokens: list[str]) -> int | None:
@@ -3714,9 +3716,13 @@ def _a_person(labels: Labels, start: int, end: int, single_word: bool) -> bool:
     ("Saint Jans Cappel :", "Saint Philbert de Bouaine (85)") stays a place."""
     text = labels.text
     if single_word:
-        # Not "Besson (03)", "Pons (17)": a department in brackets says the place.
+        # Not "Besson (03)", "Pons (17)": a department in brackets says the place; nor
+        # "Mauriac (8)" in a list of places with their counts ("Aurillac (47 caméras),
+        # Mauriac (8) et Saint-Flour (19)"), after a place given its own.
         bracketed = text[start - 1 : start] == "(" and text[end : end + 1] == ")"
-        return not (bracketed or _DEPARTMENT_AFTER.match(text, end))
+        return not (
+            bracketed or _DEPARTMENT_AFTER.match(text, end) or _counted_in_a_list(text, start, end)
+        )
     if labels.reaches_past(start, end, "PER"):
         return True
     name = re.escape(text[start:end])
@@ -3730,6 +3736,18 @@ def _a_person(labels: Labels, start: int, end: int, single_word: bool) -> bool:
         ):
             return True
     return False
+
+
+# "Aurillac (47 caméras), Mauriac (8)": a count in brackets after a name, the item before
+# it in the list counted the same way.
+_COUNT_AFTER = re.compile(r"[ \u00a0]*\(\d{1,4}(?:[ \u00a0]+[^\W\d_]+)?\)")
+_COUNTED_BEFORE = re.compile(r"\(\d{1,4}(?:[ \u00a0]+[^\W\d_]+)?\)[ \u00a0]*(?:,|et)[ \u00a0]*\Z")
+
+
+def _counted_in_a_list(text: str, start: int, end: int) -> bool:
+    return bool(
+        _COUNT_AFTER.match(text, end) and _COUNTED_BEFORE.search(text[max(0, start - 40) : start])
+    )
 
 
 # "Vidéoprotection-Bonnétable (3 pages)": a recueil's title, the field's noun and a dash

@@ -86,6 +86,9 @@ def test_a_word_beginning_with_de_after_a_name_is_no_complement_of_it():
             "85262",
         ),
         ("En descendant de Paris direction Clermont- Ferrand, tournez la tête.", "63113"),
+        # A list of places with their counts in brackets (round 48, the Cantal's cameras):
+        # "Mauriac (8)" after "Aurillac (47 caméras)" is a place, not the writer.
+        ("Dans le Cantal, outre Aurillac (47 caméras), Mauriac (8) et Saint-Flour.", "15120"),
     ],
 )
 def test_a_place_the_recogniser_takes_for_a_person_is_a_place(text, code):
@@ -100,6 +103,8 @@ def test_a_place_the_recogniser_takes_for_a_person_is_a_place(text, code):
         "Le conseiller Pierre Moreau et Jean Laval ont voté contre ; Laval a dénoncé un coût.",
         "M. Laval a présenté le rapport. Laval a ensuite répondu aux questions.",
         "Le Premier ministre Jean Castex est venu. Castex a visité une usine.",
+        # A count in brackets after the name alone, no counted item before it.
+        "Mauriac (1952) a reçu le prix Nobel pour son œuvre.",
     ],
 )
 def test_a_person_named_like_a_commune_stays_a_person(text):
@@ -3478,6 +3483,11 @@ def test_what_the_sixteenth_round_showed_of_other_kinds(text, kind, expected):
         # Not a scale after digits, nor a sum too small to say its scale.
         ("un budget de 1,75 millions d'euros pour 2015", "amount", {"1750000"}),
         ("Le ticket coûte vingt euros.", "amount", set()),
+        # Hundreds matter (round 48: "Chaque commune adhérente va payer cent euros à
+        # l'année"); a coin's size does not.
+        ("Chaque commune adhérente va payer cent euros à l'année.", "amount", {"100"}),
+        ("sous astreinte de deux cents euros par jour de retard", "amount", {"200"}),
+        ("Un capteur de la taille d'une pièce de deux euros.", "amount", set()),
         # The thousands said once only when the range stays in order.
         ("Une caméra coûte entre 500 et 1 000 euros selon le modèle.", "amount", {"500", "1000"}),
         ("Les amendes vont de 135 à 1 500 euros.", "amount", {"135", "1500"}),
