@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contrechamp.documents import files, permissions, spelling
+from contrechamp.documents import files, permissions
 from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.belonging import belonging
 from contrechamp.documents.forms import LibraryFilterForm, SearchForm, UploadForm
@@ -44,6 +44,7 @@ from contrechamp.documents.services import (
     entities_restore,
 )
 from contrechamp.lib.typography import quoted
+from contrechamp.registry import spelling
 from contrechamp.registry.filters import MAX_QUERY, DeploymentFilters, FilterError
 from contrechamp.registry.models import Citation, Deployment
 from contrechamp.registry.permissions import readable_deployments

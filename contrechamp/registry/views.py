@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 from contrechamp.lib.markdown import render_markdown
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry import forms as f
+from contrechamp.registry import spelling
 from contrechamp.registry.figures import national_figures
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import (
@@ -205,6 +207,7 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "deployments": deployments,
             "filters": filters,
+            "suggestion": _spelling_suggestion(filters) if not page.paginator.count else None,
             "error": error,
             "query": query,
             "query_string": urlencode(query),
@@ -217,6 +220,22 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def _spelling_suggestion(filters: DeploymentFilters) -> tuple[str, str] | None:
+    """For a search that finds no deployment, its misspelt words corrected and the list's
+    address with them (the other filters kept), when the corrected search finds
+    published deployments; else None. The home page's search box leads here: a slip
+    ("reconnaisance faciale") found nothing and offered nothing."""
+    if not filters.q:
+        return None
+    suggested = spelling.suggestion(filters.q)
+    if not suggested:
+        return None
+    corrected = replace(filters, q=suggested)
+    if not corrected.apply(Deployment.objects.published(), ranked=False).exists():
+        return None
+    return suggested, corrected.list_url()
 
 
 def _place_filters(params: dict[str, str]) -> list[tuple[str, str]]:

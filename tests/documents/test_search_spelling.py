@@ -6,10 +6,10 @@ import pytest
 
 from contrechamp.documents.models import Document
 from contrechamp.documents.search import index_rebuild
-from contrechamp.documents.spelling import suggestion
 from contrechamp.places.models import Commune
 from contrechamp.registry.models import Organisation
 from contrechamp.registry.services import deployment_create
+from contrechamp.registry.spelling import suggestion
 from tests.documents import samples
 from tests.documents.conftest import add
 from tests.factories import deployment_data

@@ -395,3 +395,39 @@ def test_what_a_review_found_of_the_minus_sign_on_the_registry(client, db):
         "/recherche/", {"q": "caméras -Lyon -Nice -Paris"}, HTTP_ACCEPT_LANGUAGE="fr"
     ).content.decode()
     assert "Les pages contenant « Lyon », « Nice » ou « Paris » sont écartées." in page
+
+
+def test_a_misspelt_search_of_the_list_is_offered_the_words_that_find_deployments(db, client):
+    """The home page's search box leads to the list: "reconnaisance faciale" found no
+    deployment and said nothing more. The corrected words are offered, with the other
+    filters kept, when they find published deployments."""
+    page = client.get("/dispositifs/", {"q": "reconnaisance faciale", "status": "deployed"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Vouliez-vous dire" in text and "« reconnaissance faciale »" in text
+    link = html.unescape(re.search(r'Vouliez-vous dire <a href="([^"]+)"', text).group(1))
+    assert link == "/dispositifs/?q=reconnaissance+faciale&status=deployed"
+    assert "TAJ" in client.get(link).content.decode()
+    # A search that finds deployments, or whose corrected words find none, offers nothing.
+    assert "Vouliez-vous dire" not in client.get("/dispositifs/?q=reconnaissance").content.decode()
+    assert "Vouliez-vous dire" not in client.get("/dispositifs/?q=zzqxwv").content.decode()
+    english = client.get("/dispositifs/?q=reconnaisance+faciale", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Did you mean" in english.content.decode()
+
+
+def test_a_draft_never_makes_the_list_offer_a_correction(db, client, reviewer):
+    """Only a draft deployment is in Perpignan: a visitor who types "Perpigan" must not
+    learn from an offer that the registry holds something there."""
+    deployment_create(
+        data=deployment_data(
+            title="Projet de caméras à Perpignan",
+            description="Brouillon.",
+            communes=["66136"],
+            technologies=["videosurveillance"],
+            is_published=False,
+        ),
+        author=reviewer,
+    )
+    assert "Vouliez-vous dire" not in client.get("/dispositifs/?q=Perpigan").content.decode()
+    Deployment.objects.filter(title="Projet de caméras à Perpignan").update(is_published=True)
+    assert "« Perpignan »" in client.get("/dispositifs/?q=Perpigan").content.decode()
