@@ -886,7 +886,9 @@ TECHNOLOGIES: list[tuple[str, str]] = [
         "vsa",
         r"vid[ée]o[- ]?(?:surveillance|protection) (?:algorithmique|intelligente|augment[ée]e|"
         r"automatis[ée]e|assist[ée]e)|"
-        r"\bVSA\b|cam[ée]ras? (?:augment[ée]es|intelligentes)|analyse (?:automatique|"
+        # (In quotes too: 'ces caméras "intelligentes"', "caméras « augmentées »".)
+        r"\bVSA\b|cam[ée]ras? (?:[«\"“][ \u00a0]?)?(?:augment[ée]es|intelligentes)|"
+        r"analyse (?:automatique|"
         r"automatis[ée]e|algorithmique|intelligente) (?:des |d[e'’] ?)?(?:images|flux|"
         r"vid[ée]os?)|algorithmic video surveillance|(?:AI|smart)[- ]powered cameras?|"
         r"d[ée]tection automatique d['’ ](?:[ée]v[ée]nements|comportements|situations)|"
@@ -5156,7 +5158,9 @@ _COMPANY_CUE = re.compile(
     + _LEGAL_FORM
     + r"\)[ \u00a0]+|(?<![\w-])(?:la|le|une|un|du|au|de[ \u00a0]+la|l['’])[ \u00a0]*"
     + rf"(?P<public>{_PUBLIC_FORM})[ \u00a0]+)[«\"“]?[ \u00a0]*"
-    r"(?P<name>(?-i:[A-ZÀ-Ý0-9][\w&'’-]*(?:\.\w+)*"
+    # (Not a preposition in capitals: "DIRECTION DU CABINET DE LA SECURITE INTERIEURE",
+    # a prefecture's service in a recueil's summary.)
+    r"(?P<name>(?-i:(?!(?:DE|DU|DES|D['’]|ET)(?![\w'’-]))[A-ZÀ-Ý0-9][\w&'’-]*(?:\.\w+)*"
     # ("la SEM Nice Côte d'Azur": a name's particle glued to its word.)
     r"(?:[ \u00a0](?:[A-ZÀ-Ý0-9&][\w&'’-]*(?:\.\w+)*|(?:des|du|de|et)(?![\w'’])|"
     r"d['’](?-i:[A-ZÀ-Ý])[\w&'’-]*)){0,4}"
@@ -5783,6 +5787,8 @@ _SHARE_PAID = re.compile(
     r"\s*(?:[,;.)]|\Z|(?:€|euros?)|[àa]\s+la\s+charge|pour\b|par\b|"
     r"au\s+titre|"
     r"pris|prise|financ|subventionn|apport|vers|allou|accord|octroy|attribu|pay[ée]|"
+    # "dont 35 000 proviennent d'une subvention de la DETR", "dont 10 000 issus du FIPD".
+    r"provien|proven|vien(?:nen)?t\b|issu|"
     r"d['’][ \u00a0]*(?:aides?|autofinancement|emprunt|[ée]tat)|"
     r"de[ \u00a0]+(?:la[ \u00a0]+|l['’][ \u00a0]*|le[ \u00a0]+)?(?:subventions?|participation|"
     r"[ÉE]tat|r[ée]gion|d[ée]partement|commune|ville|fonds|FIPD|DETR|DSIL|FEDER|"

@@ -254,6 +254,9 @@ def test_a_month_without_year_takes_the_year_of_the_text():
     "text, slug",
     [
         ("des caméras augmentées", "vsa"),
+        # In quotes (round 49, the RATP's cameras that saw masks).
+        ('la CNIL s\'inquiétait de ces caméras "intelligentes"', "vsa"),
+        ("des caméras « augmentées »", "vsa"),
         ("la VSA", "vsa"),
         ("la vidéosurveillance algorithmique", "vsa"),
         ("des capteurs sonores", "detection-sonore"),
@@ -1694,6 +1697,9 @@ def test_a_speed_radar_is_no_sound_detection(text):
         # A small word after the cue is no qualifier; a line break ends the cabinet's name.
         ("La société a Nice un bureau.", set()),
         ("Direction du cabinet\nSERVICE DES SÉCURITÉS", set()),
+        # A preposition in capitals opens no name (round 49, a recueil's summary).
+        ("DIRECTION DU CABINET DE LA SECURITE INTERIEURE ET DE LA PROTECTION CIVILE", set()),
+        ("la société D'ARTAGNAN SECURITE installe les caméras", {"D'ARTAGNAN SECURITE"}),
     ],
 )
 def test_companies_and_associations_after_more_cues(text, expected):
@@ -3408,6 +3414,13 @@ def test_what_the_sixteenth_round_showed(text, expected):
             {"100000", "80000"},
         ),
         ("1,5 million d'euros dont 1,2 million de l'État", "amount", {"1500000", "1200000"}),
+        # Round 49: where the share comes from says it is paid.
+        (
+            "Un coût total de 121 400 €, dont 35 000 proviennent d'une subvention de la DETR.",
+            "amount",
+            {"121400", "35000"},
+        ),
+        ("3 000 caméras dont 2 500 viennent de Chine.", "amount", set()),
         # A range's first number written whole is no number of millions (round 43 gave
         # 800 000 000 000), unless it is far too small to be the amount.
         (
