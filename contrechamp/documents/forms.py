@@ -116,7 +116,6 @@ class SearchForm(LibraryFilterForm):
             "Words in quotes are looked for side by side; a minus sign before a word "
             "leaves out the pages holding it (caméras -Nice)."
         ),
-        widget=forms.TextInput(attrs={"aria-describedby": "id_q_help"}),
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

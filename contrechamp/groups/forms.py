@@ -88,6 +88,25 @@ class GroupForm(forms.Form):
         return data
 
 
+class GroupEditForm(GroupForm):
+    """The group's form for an edit: it carries the version it was opened on, so that a
+    save made meanwhile in another tab or by another coordinator is never overwritten
+    silently (`services.group_update`)."""
+
+    edited_from = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": gettext_lazy(
+                "This form is incomplete: open the group's edit page again to change it."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, group: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["edited_from"].initial = str(group.version)
+
+
 class ContactForm(forms.Form):
     message = forms.CharField(
         label=gettext_lazy("Your message"),

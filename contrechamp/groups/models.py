@@ -30,6 +30,9 @@ class Group(models.Model):
         Department, blank=True, related_name="local_groups", verbose_name=_("departments")
     )
     contact_enabled = models.BooleanField(_("visitors may write to the group"), default=True)
+    # Counts the saves of the group's description: an edit opened on an older one is
+    # refused, not written over the newer (`services.group_update`).
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

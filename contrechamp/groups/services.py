@@ -146,19 +146,47 @@ def group_update(
     epcis: list[Epci],
     departments: list[Department],
     contact_enabled: bool,
+    edited_from: str | None = None,
 ) -> Group:
+    """Save the group's description. With `edited_from` (the version the form was opened
+    on, as text), a save made meanwhile is refused with
+    `StaleGroupEdit` rather than overwritten: two coordinators, or two tabs, editing at
+    once lost the first one's change without a word (a new user's walk)."""
     if not permissions.may_edit_group(by, group):
         raise PermissionDenied
     if not (communes or epcis or departments):
         raise ValidationError(_("Name at least one place the group works on."))
+    if edited_from is not None:
+        current = _lock(group)
+        if str(current.version) != edited_from:
+            raise StaleGroupEdit(current)
+        group.version = current.version + 1
+    else:
+        group.version = F("version") + 1
     group.name = _clean_name(name)
     group.description = description.strip()
     group.contact_enabled = contact_enabled
     group.save()
+    group.refresh_from_db(fields=["version"])
     group.communes.set(communes)
     group.epcis.set(epcis)
     group.departments.set(departments)
     return group
+
+
+class StaleGroupEdit(ValidationError):
+    """The group was saved by someone else (or in another tab) since the form was opened;
+    `current` is that saved version."""
+
+    def __init__(self, current: Group) -> None:
+        super().__init__(
+            _(
+                "Someone saved this group while you were editing it: nothing of yours was "
+                "saved. Its saved version is shown; your text is kept in the form, to "
+                "compare and save again."
+            )
+        )
+        self.current = current
 
 
 def _lock(group: Group) -> Group:

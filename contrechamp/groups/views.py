@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contrechamp.groups import permissions, services
-from contrechamp.groups.forms import ContactForm, GroupForm, WorkItemForm
+from contrechamp.groups.forms import ContactForm, GroupEditForm, GroupForm, WorkItemForm
 from contrechamp.groups.models import Group, Membership, WorkItem
 from contrechamp.lib import ratelimit
 from contrechamp.lib.markdown import render_markdown
@@ -91,7 +91,8 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "departments": ", ".join(group.departments.values_list("code", flat=True)),
         "contact_enabled": group.contact_enabled,
     }
-    form = GroupForm(request.POST or None, initial=initial)
+    form = GroupEditForm(request.POST or None, initial=initial, group=group)
+    saved: Group | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.group_update(
@@ -100,14 +101,28 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 contact_enabled=form.cleaned_data["contact_enabled"],
+                edited_from=form.cleaned_data["edited_from"],
                 **_form_places(form),  # type: ignore[arg-type]
             )
+        except services.StaleGroupEdit as stale:
+            form.add_error(None, stale)
+            saved = stale.current
+            # The person has now seen the saved version: saving again keeps theirs.
+            data = request.POST.copy()
+            data["edited_from"] = str(saved.version)
+            form.data = data
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The group is saved."))
             return redirect(group)
-    return render(request, "groups/group_form.html", {"form": form, "group": group})
+    status = 409 if saved is not None else 400 if form.is_bound else 200
+    return render(
+        request,
+        "groups/group_form.html",
+        {"form": form, "group": group, "saved": saved},
+        status=status,
+    )
 
 
 def _worklist_context(request: HttpRequest, group: Group) -> dict[str, object]:

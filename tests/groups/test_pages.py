@@ -1,6 +1,9 @@
 """The list of groups searched by place, the public page, and the place pages naming
 the groups active there."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -89,10 +92,78 @@ def test_a_coordinator_edits_the_group_and_a_member_may_not(group, contributor, 
     form = coordinator.get(url).content.decode()
     assert "Lyon (69123)" in form
     response = coordinator.post(
-        url, {"name": "Technopolice Lyon et Villeurbanne", "communes": "69123, 69266"}
+        url,
+        {
+            "name": "Technopolice Lyon et Villeurbanne",
+            "communes": "69123, 69266",
+            "edited_from": _edited_from(form),
+        },
     )
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.name == "Technopolice Lyon et Villeurbanne" and not group.contact_enabled
     assert sorted(group.communes.values_list("code", flat=True)) == ["69123", "69266"]
     assert group.slug == "technopolice-lyon"  # its address does not change
+
+
+def _edited_from(page: str) -> str:
+    return html.unescape(re.search(r'name="edited_from" value="([^"]*)"', page).group(1))
+
+
+def test_two_tabs_editing_the_group_never_lose_a_save_silently(group, contributor):
+    """A new user's walk: tab 1 renamed the group and saved, tab 2 then changed only the
+    description and saved: the name went back without a word. Tab 2's save is refused,
+    shows the saved version and keeps its text; saved again, it wins knowingly."""
+    from django.test import Client
+
+    from tests.groups.conftest import client_for
+
+    url = reverse("group-edit", args=[group.slug])
+    first, second = client_for(Client, contributor), client_for(Client, contributor)
+    first_form, second_form = first.get(url).content.decode(), second.get(url).content.decode()
+    renamed = {
+        "name": "Technopolice Lyon Métropole",
+        "communes": "69123",
+        "description": "Nous suivons la **vidéosurveillance** à Lyon.",
+    }
+    assert first.post(url, {**renamed, "edited_from": _edited_from(first_form)}).status_code == 302
+    described = {
+        "name": "Technopolice Lyon",
+        "communes": "69123",
+        "description": "Une description écrite dans le second onglet.",
+    }
+    response = second.post(url, {**described, "edited_from": _edited_from(second_form)})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "pendant que vous le modifiiez" in page
+    assert "Technopolice Lyon Métropole" in page  # the saved version, shown
+    assert "Une description écrite dans le second onglet." in page  # theirs, kept
+    group.refresh_from_db()
+    assert group.name == "Technopolice Lyon Métropole"
+    assert group.description == "Nous suivons la **vidéosurveillance** à Lyon."
+    # Seen, saved again: the second tab's version is saved.
+    response = second.post(url, {**described, "edited_from": _edited_from(page)})
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.description == "Une description écrite dans le second onglet."
+
+
+def test_a_group_form_without_its_version_changes_nothing(group, contributor):
+    from django.test import Client
+
+    from tests.groups.conftest import client_for
+
+    url = reverse("group-edit", args=[group.slug])
+    coordinator = client_for(Client, contributor)
+    response = coordinator.post(url, {"name": "Sans version", "communes": "69123"})
+    assert response.status_code == 400
+    assert "Ce formulaire est incomplet" in response.content.decode()
+    group.refresh_from_db()
+    assert group.name == "Technopolice Lyon"
+    # A version that is no version is a stale one, never a pass.
+    response = coordinator.post(
+        url, {"name": "Sans version", "communes": "69123", "edited_from": "n'importe quoi"}
+    )
+    assert response.status_code == 409
+    group.refresh_from_db()
+    assert group.name == "Technopolice Lyon"
