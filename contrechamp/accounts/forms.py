@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -49,6 +50,15 @@ def _clean_public_name(value: str) -> str:
     # An address as a display name would put an e-mail in public, anyone's.
     if "@" in name:
         raise forms.ValidationError(_("A display name may not contain “@”."))
+    # Characters that turn the text around or hide in it ("Camille \u202eevil", a right-to-
+    # left override, shows its end reversed; zero-width ones pass for another's name).
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+        raise forms.ValidationError(
+            _(
+                "A display name may not contain invisible characters (marks of writing "
+                "direction, zero-width spaces)."
+            )
+        )
     if not name:
         raise forms.ValidationError(_("This field is required."))
     return name

@@ -72,13 +72,12 @@ def display_name(user: Any) -> str:
 
 def member_label(user: Any) -> str:
     """How members and coordinators see one another inside the group: the display name,
-    else the user name, unless that looks like an e-mail address."""
+    else the account's number. Never the user name: it is half of what logs one in, and
+    the account page tells a person without a display name that they show as "a
+    contributor" (a new user's walk saw "camille" in another member's worklist)."""
     name = display_name(user)
     if name:
         return name
-    username = getattr(user, "username", "") or ""
-    if username and "@" not in username:
-        return username
     return _("account no. %(id)s") % {"id": user.pk}
 
 

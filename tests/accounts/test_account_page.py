@@ -284,3 +284,25 @@ def test_an_account_made_without_a_profile_opens_its_page(client):
     user.profile.refresh_from_db()
     assert user.profile.public_name == "Sans Profil"
     assert user.profile.postal_address == "1 rue X"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Camille \u202eevil\u202c",  # a right-to-left override: its end shows reversed
+        "Cami\u200blle",  # a zero-width space: passes for "Camille"
+        "Camille\u2066x\u2069",
+    ],
+)
+def test_a_display_name_with_invisible_characters_is_refused(client, contributor, name):
+    """A new user's walk saved "Camille \u202eevil\u202c 🎥": the override turns the text
+    around wherever the name is shown. Refused, at sign-up too; an emoji is a character
+    like another."""
+    client.force_login(contributor)
+    response = client.post("/compte/", {"action": "profile", "public_name": name})
+    assert response.status_code == 400
+    assert "caractères invisibles" in response.content.decode()
+    contributor.profile.refresh_from_db()
+    assert contributor.profile.public_name != name
+    response = client.post("/compte/", {"action": "profile", "public_name": "Camille 🎥"})
+    assert response.status_code == 302

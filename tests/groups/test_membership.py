@@ -169,3 +169,22 @@ def test_a_deleted_account_hands_its_groups_over(group, contributor, other_contr
     assert not Membership.objects.filter(user=contributor).exists()
     assert permissions.is_coordinator(other_contributor, group)
     assert group.memberships.filter(state="active").count() == 1
+
+
+def test_members_never_see_one_anothers_user_name(group, contributor, other_contributor):
+    """A new user's walk: dominique saw "camille" (the coordinator's user name, half of
+    what logs her in) in the worklist's "Confié à" and the members' list, while her
+    account page told her she shows as "a contributor". Without a display name, a member
+    is shown by the account's number."""
+    member = client_for(Client, other_contributor)
+    page = member.get(reverse("group-detail", args=[group.slug])).content.decode()
+    page += member.get(reverse("group-worklist", args=[group.slug])).content.decode()
+    coordinator = client_for(Client, contributor)
+    page += coordinator.get(reverse("group-members", args=[group.slug])).content.decode()
+    assert ">camille<" not in page and "camille " not in page and "dominique" not in page
+    assert f"compte n° {contributor.pk}" in page
+    # A display name chosen is shown as chosen.
+    contributor.profile.public_name = "Camille V."
+    contributor.profile.save()
+    page = member.get(reverse("group-worklist", args=[group.slug])).content.decode()
+    assert "Camille V." in page
