@@ -462,7 +462,16 @@ def request_letter(request: HttpRequest, request_id: int, kind: str) -> HttpResp
     return render(
         request,
         "access/letter.html",
-        {"req": access_request, "subject": subject, "text": text, "kind": kind},
+        {
+            "req": access_request,
+            "subject": subject,
+            "text": text,
+            "kind": kind,
+            # The blanks the letter leaves where the requester's name and address go
+            # (a new user's walk found "[Prénom et nom]" and nothing saying where to
+            # fill it in).
+            "blanks": "[Prénom et nom]" in text or "[Adresse postale]" in text,
+        },
     )
 
 

@@ -32,7 +32,7 @@ def demo_load() -> dict[str, int]:
     created = {"organisations": 0, "deployments": 0, "camera_counts": 0}
     for org in data["organisations"]:
         if not Organisation.objects.filter(name__iexact=org["name"]).exists():
-            organisation_create(data=org, author=None, comment="demo dataset")
+            organisation_create(data=org, author=None, comment="jeu de démonstration")
             created["organisations"] += 1
     for dep in data["deployments"]:
         if Deployment.objects.filter(slug=slug_of(dep["title"], "item")).exists():
@@ -40,7 +40,7 @@ def demo_load() -> dict[str, int]:
         deployment_create(
             data={**dep, "citations": _resolve_citations(dep["citations"], sources)},
             author=None,
-            comment="demo dataset",
+            comment="jeu de démonstration",
         )
         created["deployments"] += 1
     for count in data["camera_counts"]:

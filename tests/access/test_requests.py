@@ -649,3 +649,41 @@ def test_an_empty_file_among_several_answers_is_refused_alone_and_named(
     ).content.decode()
     assert "vide.pdf : Le fichier est vide." in page and "bon.txt ajouté" in page
     assert Document.objects.count() == 1 and Event.objects.count() == 1
+
+
+def test_the_walks_findings_on_requests(drafted, contributor_client, client, other_contributor):
+    """A new user's walk: the letter ended on "[Prénom et nom]" with nothing saying where
+    to fill it in, nor that the town hall's e-mail address was unknown; another person's
+    letter answered that the account "lacks the role the page needs"; a visitor was told
+    "what you can do" (send a reminder); and the list never said that logging in lets
+    one draft a request."""
+    letter = contributor_client.get(f"/demandes/{drafted.id}/courrier/request_email/")
+    text = letter.content.decode()
+    assert "[Prénom et nom]" in text
+    assert 'href="/compte/#letters"' in text and "Vos courriers" in text
+    assert "Aucune adresse électronique de Mairie de Saint-Étienne" in text
+    contributor_client.post(
+        "/compte/",
+        {
+            "action": "letters",
+            "first_name": "Camille",
+            "last_name": "Vernet",
+            "postal_address": "1 rue de la Paix, 42000 Saint-Étienne",
+        },
+    )
+    text = contributor_client.get(f"/demandes/{drafted.id}/courrier/request_post/").content.decode()
+    assert "[Prénom et nom]" not in text and "/compte/#letters" not in text
+
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 1))
+    client.force_login(other_contributor)
+    refused = client.get(f"/demandes/{drafted.id}/courrier/request_post/")
+    assert refused.status_code == 403
+    assert "rôle que cette page demande" not in refused.content.decode()
+    assert "peut être celle d’une autre personne" in refused.content.decode()
+
+    client.logout()
+    page = client.get(f"/demandes/{drafted.id}/").content.decode()
+    assert "Ce que peut faire la personne qui demande" in page
+    assert "Ce que vous pouvez faire" not in page
+    listing = client.get("/demandes/").content.decode()
+    assert 'href="/compte/login/?next=/demandes/nouvelle/"' in listing

@@ -431,3 +431,30 @@ def test_a_draft_never_makes_the_list_offer_a_correction(db, client, reviewer):
     assert "Vouliez-vous dire" not in client.get("/dispositifs/?q=Perpigan").content.decode()
     Deployment.objects.filter(title="Projet de caméras à Perpignan").update(is_published=True)
     assert "« Perpignan »" in client.get("/dispositifs/?q=Perpigan").content.decode()
+
+
+def test_a_funding_shows_its_cents_and_french_punctuation(db, client, reviewer):
+    """A new user's walk entered "12 500,50" and read "FIPD: 12 501 €": the cents were
+    rounded away, and French puts a space before the colon."""
+    deployment_create(
+        data=deployment_data(
+            title="Caméras financées au centime",
+            fundings=[{"funder": "FIPD", "amount_eur": "12500.50", "programme": ""}],
+        ),
+        author=reviewer,
+    )
+    deployment = Deployment.objects.get(title="Caméras financées au centime")
+    page = client.get(deployment.get_absolute_url()).content.decode()
+    assert "FIPD</a>\u00a0: 12\u00a0500,50 €" in page
+    english = client.get(deployment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content
+    assert "FIPD</a>: 12,500.50 €" in english.decode()
+    # A whole sum keeps no ",00".
+    page = client.get("/dispositifs/").content.decode()
+    assert ",00 €" not in page
+
+
+def test_the_demo_datas_changes_speak_french(db, client):
+    """The home page's latest changes read "— demo dataset" in the French page (a new
+    user's walk): the demo's revisions are commented in French, as its data is."""
+    page = client.get("/").content.decode()
+    assert "demo dataset" not in page and "jeu de démonstration" in page
