@@ -8,6 +8,7 @@ it is shown to: a group never makes a draft or a private document visible."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -51,6 +53,7 @@ REFUSED = ("refused", "partial")
 MESSAGE_MAX_LENGTH = 5000
 MESSAGE_MIN_LENGTH = 10
 
+logger = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
@@ -194,11 +197,55 @@ def _lock(group: Group) -> Group:
     return Group.objects.select_for_update().get(id=group.id)
 
 
+def _mail_after_commit(recipients: list[str], subject: str, body: str) -> None:
+    """Send `body` to each of `recipients` apart, once the transaction is committed (a
+    request rolled back tells no one); a mail that fails is logged, and what was saved
+    stays saved."""
+    addresses = [a for a in recipients if a and not _CONTROL.search(a)]
+
+    def send() -> None:
+        messages = [
+            mail.EmailMessage(
+                subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[a]
+            )
+            for a in addresses
+        ]
+        try:
+            with mail.get_connection() as connection:
+                connection.send_messages(messages)
+        except Exception:  # the mail server: the membership is saved all the same
+            logger.exception("group membership mail not sent")
+
+    if addresses:
+        transaction.on_commit(send)
+
+
+def _group_url(group: Group, name: str = "group-detail") -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=[group.slug])
+
+
 @transaction.atomic
 def membership_request(*, group: Group, user: User) -> Membership:
+    """Ask to join; the group's coordinators are told by e-mail (a request waited unseen
+    for a coordinator who did not visit the group's page, a new user's walk)."""
     if not permissions.may_ask_to_join(user, group):
         raise ValidationError(_("You have already asked to join this group."))
-    return Membership.objects.create(group=group, user=user)
+    membership = Membership.objects.create(group=group, user=user)
+    coordinators = group.memberships.filter(state="active", role="coordinator").select_related(
+        "user"
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A request to join %(group)s") % {"group": one_line(group.name)}
+        body = _(
+            "%(person)s asks to join the group %(group)s on Contrechamp.\n\n"
+            "Approve or refuse the request on the group's members page:\n%(url)s\n"
+        ) % {
+            "person": member_label(user),
+            "group": one_line(group.name),
+            "url": _group_url(group, "group-members"),
+        }
+    _mail_after_commit([m.user.email for m in coordinators], subject, body)
+    return membership
 
 
 def _acting_on(target: Membership, by: User) -> Membership:
@@ -219,6 +266,13 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
         return target
     target.state, target.joined_at = "active", timezone.now()
     target.save(update_fields=["state", "joined_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("You are a member of %(group)s") % {"group": one_line(target.group.name)}
+        body = _(
+            "Your request to join the group %(group)s on Contrechamp is approved. Its "
+            "worklist and its members are on its page:\n%(url)s\n"
+        ) % {"group": one_line(target.group.name), "url": _group_url(target.group)}
+    _mail_after_commit([target.user.email], subject, body)
     return target
 
 

@@ -188,3 +188,29 @@ def test_members_never_see_one_anothers_user_name(group, contributor, other_cont
     contributor.profile.save()
     page = member.get(reverse("group-worklist", args=[group.slug])).content.decode()
     assert "Camille V." in page
+
+
+def test_coordinators_hear_of_a_request_and_the_member_of_the_answer(
+    group, contributor, outsider, django_capture_on_commit_callbacks, mailoutbox
+):
+    """A new user's walk asked to join and was told a coordinator would answer; nothing
+    told the coordinator, who saw a count only on the group's page."""
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = services.membership_request(group=group, user=outsider)
+    assert [m.to for m in mailoutbox] == [[contributor.email]]
+    assert "Technopolice Lyon" in mailoutbox[0].subject
+    assert f"/collectifs/{group.slug}/membres/" in mailoutbox[0].body
+    assert "sacha" not in mailoutbox[0].body  # the asker's user name, never
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_approve(membership=membership, by=contributor)
+    assert mailoutbox[1].to == [outsider.email]
+    assert f"/collectifs/{group.slug}/" in mailoutbox[1].body
+
+
+def test_a_mail_server_down_loses_no_request(
+    group, outsider, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.pages.failing_mail.Backend"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_request(group=group, user=outsider)
+    assert Membership.objects.filter(group=group, user=outsider, state="requested").exists()
