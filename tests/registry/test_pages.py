@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django.urls import reverse
 
 from contrechamp.places.models import Commune
@@ -258,3 +259,29 @@ def test_a_funder_shows_what_it_funded_not_an_empty_list_of_what_it_supplied(cli
     listing = client.get("/organisations/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     row = listing.split(">Bpifrance</a>", 1)[1].split("</tr>", 1)[0]
     assert "Deployments funded" in listing and row.endswith(">1</td>")
+
+
+@pytest.mark.parametrize("counter", [None, "", "deux"])
+def test_a_form_whose_row_counter_was_removed_keeps_its_sources(contributor_client, counter):
+    """A new user's walk removed the hidden citations-TOTAL_FORMS: the whole Sources block
+    vanished, the only error was the technical "(champ masqué TOTAL_FORMS) Ce champ est
+    obligatoire", and the other mistakes went unflagged. The rows the form holds are
+    counted back: the deployment is made with its source, or the mistakes are named."""
+    data = _form_post()
+    if counter is None:
+        del data["citations-TOTAL_FORMS"]
+        del data["citations-INITIAL_FORMS"]
+    else:
+        data["citations-TOTAL_FORMS"] = counter
+    response = contributor_client.post(reverse("deployment-create"), data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    d = Deployment.objects.get(title="Drones de la police municipale")
+    assert [c.source.url for c in d.citations.all()] == ["https://example.org/bulletin"]
+    # A mistake elsewhere is still named, and the source typed is kept.
+    data["title"] = "Drones, encore"
+    data["start_date"] = "2025-13"
+    response = contributor_client.post(reverse("deployment-create"), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "champ masqué" not in page and "https://example.org/bulletin" in page
+    assert "mois 13" in page
