@@ -36,7 +36,7 @@ def test_a_reviewer_redacts_by_hand_and_publishes_and_a_visitor_reads_the_copy(
     v.goto("/documents/")
     page.get_by_label("Fichiers").set_input_files([str(letter)])
     page.get_by_role("button", name="Envoyer").click()
-    page.locator("#upload-progress li").get_by_role("link").click()
+    page.locator("#upload-progress li").get_by_role("link", name="ajouté : ouvrir").click()
     expect(page.locator("#document-status")).to_have_text("traité", timeout=120_000)
     document_url = page.url.split("?")[0]
 
@@ -141,7 +141,7 @@ def boxed_letter(browser, site, tmp_path_factory):
     v.goto("/documents/")
     v.page.get_by_label("Fichiers").set_input_files([str(path)])
     v.page.get_by_role("button", name="Envoyer").click()
-    v.page.locator("#upload-progress li").get_by_role("link").click()
+    v.page.locator("#upload-progress li").get_by_role("link", name="ajouté : ouvrir").click()
     expect(v.page.locator("#document-status")).to_have_text("traité", timeout=120_000)
     v.page.get_by_role("link", name="Occulter et publier").click()
     # The server's first detection loads the language model: give it time.
