@@ -306,6 +306,8 @@ RATE_LIMITS = {
     "subscriptions": env_str("RATE_LIMIT_SUBSCRIPTIONS", "10/h"),
     # Per account when logged in.
     "uploads": env_str("RATE_LIMIT_UPLOADS", "60/h"),
+    # Requests to join a group, per account: each e-mails the group's coordinators.
+    "group-joins": env_str("RATE_LIMIT_GROUP_JOINS", "10/h"),
     "search": env_str("RATE_LIMIT_SEARCH", "120/m"),
     "api": env_str("RATE_LIMIT_API", "600/m"),
 }

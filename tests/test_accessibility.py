@@ -77,3 +77,23 @@ def test_a_contributors_forms_point_to_their_help_texts(client, contributor, pat
 def test_the_tip_forms_warning_is_read_with_its_field(client):
     parser = _read(client, "/signaler/")
     assert parser.described, "no field of the tip form points to a help text"
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/collectifs/nouveau/", {"name": "", "communes": "Nulleville"}),
+        ("/dispositifs/nouveau/", {"title": "", "citations-TOTAL_FORMS": "0"}),
+        ("/compte/", {"action": "profile", "public_name": "a@b"}),
+    ],
+)
+def test_a_refused_forms_fields_point_to_their_errors(client, contributor, path, data):
+    """The review: on a refused form Django points each field to `<id>_error` too, and the
+    templates gave their errors no id."""
+    client.force_login(contributor)
+    response = client.post(path, data)
+    assert response.status_code == 400
+    parser = _Ids()
+    parser.feed(response.content.decode())
+    assert any(i.endswith("_error") for ids in parser.described.values() for i in ids)
+    _check(parser, path)

@@ -469,8 +469,13 @@ def request_letter(request: HttpRequest, request_id: int, kind: str) -> HttpResp
             "kind": kind,
             # The blanks the letter leaves where the requester's name and address go
             # (a new user's walk found "[Prénom et nom]" and nothing saying where to
-            # fill it in).
-            "blanks": "[Prénom et nom]" in text or "[Adresse postale]" in text,
+            # fill it in): said to the requester, who can fill them in, while the letter
+            # is not yet sent (a sent one is shown as it went).
+            "blanks": (
+                ("[Prénom et nom]" in text or "[Adresse postale]" in text)
+                and access_request.requester_id == request.user.pk
+                and not (kind == "request_" + access_request.channel and access_request.sent_on)
+            ),
         },
     )
 

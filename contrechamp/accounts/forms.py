@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contrechamp.accounts.models import Profile
 from contrechamp.accounts.services import account_mail_send, user_never_confirmed
-from contrechamp.lib.text import name_key
+from contrechamp.lib.text import invisible_characters, name_key
 
 # Names that would pass for the site or its staff.
 _RESERVED_NAMES = frozenset(
@@ -45,6 +46,21 @@ def _check_name_free(name: str, user_id: int | None = None) -> None:
         raise forms.ValidationError(_("Another account shows this display name; choose another."))
 
 
+# More than two combining marks on one letter (text piled up over the lines around it).
+_STACKED_MARKS = re.compile(
+    r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3,}"
+)
+_ADDRESS = re.compile(
+    r"://|\bwww\.|\b[\w-]+\.(?:fr|com|org|net|info|io|eu|example|xyz|site|online|app|me|ly)\b",
+    re.I,
+)
+
+
+def _scripts(word: str) -> set[str]:
+    """The scripts of a word's letters, by the first word of their Unicode names."""
+    return {unicodedata.name(c, "?").split(" ")[0] for c in word if c.isalpha()}
+
+
 def _clean_public_name(value: str) -> str:
     name = " ".join(value.split())
     # An address as a display name would put an e-mail in public, anyone's.
@@ -52,13 +68,22 @@ def _clean_public_name(value: str) -> str:
         raise forms.ValidationError(_("A display name may not contain “@”."))
     # Characters that turn the text around or hide in it ("Camille \u202eevil", a right-to-
     # left override, shows its end reversed; zero-width ones pass for another's name).
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+    if invisible_characters(name) or _STACKED_MARKS.search(name):
         raise forms.ValidationError(
             _(
                 "A display name may not contain invisible characters (marks of writing "
                 "direction, zero-width spaces)."
             )
         )
+    # A word of Latin letters with Cyrillic or Greek ones passes for another name ("Cаmille"
+    # with a Cyrillic "а", "Аdmin"); a word wholly in one script is a name like another.
+    if any(len(_scripts(word) & {"LATIN", "CYRILLIC", "GREEK"}) > 1 for word in name.split()):
+        raise forms.ValidationError(
+            _("A display name may not mix Latin letters with Cyrillic or Greek ones in a word.")
+        )
+    # A web address in a name goes wherever the name goes, the site's e-mails included.
+    if _ADDRESS.search(name):
+        raise forms.ValidationError(_("A display name may not contain a web address."))
     if not name:
         raise forms.ValidationError(_("This field is required."))
     return name

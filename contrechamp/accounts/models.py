@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from contrechamp.lib.text import without_invisible
+
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
@@ -79,4 +81,5 @@ def display_name(user: AbstractBaseUser | AnonymousUser | None) -> str:
         return str(_("a contributor"))
     if profile.deleted_at is not None:
         return str(_("former contributor"))
-    return profile.public_name or str(_("a contributor"))
+    # (A name saved before invisible characters were refused shows without them.)
+    return without_invisible(profile.public_name) or str(_("a contributor"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -102,9 +103,24 @@ class GroupEditForm(GroupForm):
         },
     )
 
+    # The fields as the form showed them when opened (JSON): after a refused save, what the
+    # person did not change takes the saved version's value, so that saving again keeps
+    # the other person's changes (see `views.group_edit`).
+    edited_base = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, group: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["edited_from"].initial = str(group.version)
+        self.fields["edited_base"].initial = json.dumps(
+            {k: as_form_text(v) for k, v in (kwargs.get("initial") or {}).items()}
+        )
+
+
+def as_form_text(value: Any) -> str:
+    """A field's value as its form posts it (a ticked box "on", an unticked one "")."""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    return str(value or "")
 
 
 class ContactForm(forms.Form):

@@ -32,7 +32,7 @@ from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.models import Document, Entity
 from contrechamp.groups import permissions
 from contrechamp.groups.models import Group, Membership, WorkItem
-from contrechamp.lib.text import name_key, slug_of
+from contrechamp.lib.text import name_key, slug_of, without_invisible
 from contrechamp.lib.typography import day
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.redaction import permissions as redaction_permissions
@@ -70,7 +70,7 @@ def display_name(user: Any) -> str:
     """The name a person chose to be known by in public, or "" (never the e-mail
     address, nor a user name that may be one)."""
     profile = getattr(user, "profile", None)
-    return one_line(getattr(profile, "public_name", "") or "")
+    return one_line(without_invisible(getattr(profile, "public_name", "") or ""))
 
 
 def member_label(user: Any) -> str:
@@ -97,7 +97,7 @@ def _unique_slug(name: str, *, exclude_id: int | None = None) -> str:
     return slug
 
 
-def _clean_name(name: str) -> str:
+def clean_group_name(name: str) -> str:
     cleaned = one_line(name)
     if not cleaned:
         raise ValidationError(_("Give the group a name."))
@@ -118,7 +118,7 @@ def group_create(
     """A new group whose creator is its first coordinator."""
     if not permissions.may_create_group(creator):
         raise PermissionDenied
-    name = _clean_name(name)
+    name = clean_group_name(name)
     communes, epcis, departments = list(communes), list(epcis), list(departments)
     if not (communes or epcis or departments):
         raise ValidationError(_("Name at least one place the group works on."))
@@ -160,12 +160,15 @@ def group_update(
         raise ValidationError(_("Name at least one place the group works on."))
     if edited_from is not None:
         current = _lock(group)
+        # Asked again under the lock: a coordinator removed meanwhile saves nothing.
+        if not permissions.may_edit_group(by, current):
+            raise PermissionDenied
         if str(current.version) != edited_from:
             raise StaleGroupEdit(current)
         group.version = current.version + 1
     else:
         group.version = F("version") + 1
-    group.name = _clean_name(name)
+    group.name = clean_group_name(name)
     group.description = description.strip()
     group.contact_enabled = contact_enabled
     group.save()
@@ -231,13 +234,15 @@ def membership_request(*, group: Group, user: User) -> Membership:
     if not permissions.may_ask_to_join(user, group):
         raise ValidationError(_("You have already asked to join this group."))
     membership = Membership.objects.create(group=group, user=user)
-    coordinators = group.memberships.filter(state="active", role="coordinator").select_related(
-        "user"
-    )
+    # Accounts disabled by an administrator are told nothing.
+    coordinators = group.memberships.filter(
+        state="active", role="coordinator", user__is_active=True
+    ).select_related("user")
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("A request to join %(group)s") % {"group": one_line(group.name)}
         body = _(
-            "%(person)s asks to join the group %(group)s on Contrechamp.\n\n"
+            "Someone who signs “%(person)s” asks to join the group %(group)s on "
+            "Contrechamp.\n\n"
             "Approve or refuse the request on the group's members page:\n%(url)s\n"
         ) % {
             "person": member_label(user),
@@ -272,7 +277,8 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
             "Your request to join the group %(group)s on Contrechamp is approved. Its "
             "worklist and its members are on its page:\n%(url)s\n"
         ) % {"group": one_line(target.group.name), "url": _group_url(target.group)}
-    _mail_after_commit([target.user.email], subject, body)
+    if target.user.is_active:
+        _mail_after_commit([target.user.email], subject, body)
     return target
 
 

@@ -7,6 +7,9 @@ for a group that does not exist: nothing says there is something to hide."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contrechamp.groups import permissions, services
-from contrechamp.groups.forms import ContactForm, GroupEditForm, GroupForm, WorkItemForm
+from contrechamp.groups.forms import (
+    ContactForm,
+    GroupEditForm,
+    GroupForm,
+    WorkItemForm,
+    as_form_text,
+)
 from contrechamp.groups.models import Group, Membership, WorkItem
 from contrechamp.lib import ratelimit
 from contrechamp.lib.markdown import render_markdown
@@ -75,7 +84,12 @@ def group_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The group is created; you are its coordinator."))
             return redirect(group)
-    return render(request, "groups/group_form.html", {"form": form, "group": None})
+    return render(
+        request,
+        "groups/group_form.html",
+        {"form": form, "group": None},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -83,17 +97,11 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(Group, slug=slug)
     if not permissions.may_edit_group(request.user, group):
         raise Http404
-    initial = {
-        "name": group.name,
-        "description": group.description,
-        "communes": communes_as_text(list(group.communes.values_list("code", flat=True))),
-        "epcis": epcis_as_text(list(group.epcis.values_list("siren", flat=True))),
-        "departments": ", ".join(group.departments.values_list("code", flat=True)),
-        "contact_enabled": group.contact_enabled,
-    }
+    initial = _group_initial(group)
     form = GroupEditForm(request.POST or None, initial=initial, group=group)
     saved: Group | None = None
     if request.method == "POST" and form.is_valid():
+        places = _form_places(form)
         try:
             services.group_update(
                 group=group,
@@ -102,15 +110,16 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 description=form.cleaned_data["description"],
                 contact_enabled=form.cleaned_data["contact_enabled"],
                 edited_from=form.cleaned_data["edited_from"],
-                **_form_places(form),  # type: ignore[arg-type]
+                **places,  # type: ignore[arg-type]
             )
         except services.StaleGroupEdit as stale:
-            form.add_error(None, stale)
             saved = stale.current
-            # The person has now seen the saved version: saving again keeps theirs.
-            data = request.POST.copy()
-            data["edited_from"] = str(saved.version)
-            form.data = data
+            if _same_as_saved(form, places, saved):
+                # A second click on Save (or the same change made twice): it is saved.
+                messages.success(request, _("The group is saved."))
+                return redirect(saved)
+            form = _merged_form(request, form, saved, group)
+            form.add_error(None, stale)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -123,6 +132,69 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "group": group, "saved": saved},
         status=status,
     )
+
+
+def _group_initial(group: Group) -> dict[str, object]:
+    return {
+        "name": group.name,
+        "description": group.description,
+        "communes": communes_as_text(list(group.communes.values_list("code", flat=True))),
+        "epcis": epcis_as_text(list(group.epcis.values_list("siren", flat=True))),
+        "departments": ", ".join(group.departments.values_list("code", flat=True)),
+        "contact_enabled": group.contact_enabled,
+    }
+
+
+def _same_as_saved(form: GroupForm, places: dict[str, Any], saved: Group) -> bool:
+    """Whether the refused form asks for what the saved version already is."""
+    data = form.cleaned_data
+    return (
+        services.clean_group_name(data["name"]) == saved.name
+        and data["description"].strip() == saved.description
+        and data["contact_enabled"] == saved.contact_enabled
+        and {c.code for c in places["communes"]}
+        == set(saved.communes.values_list("code", flat=True))
+        and {e.siren for e in places["epcis"]} == set(saved.epcis.values_list("siren", flat=True))
+        and {d.code for d in places["departments"]}
+        == set(saved.departments.values_list("code", flat=True))
+    )
+
+
+def _merged_form(
+    request: HttpRequest, form: GroupEditForm, saved: Group, group: Group
+) -> GroupEditForm:
+    """The form shown after a refused save: each field the person changed keeps their
+    text, each they left as they found it takes the saved version's (saving again must
+    not undo what the other person changed meanwhile: the places another coordinator
+    added came back removed, the review found); the version and base are the saved
+    one's, which the person now sees. A field both changed is flagged."""
+    try:
+        base = json.loads(form.cleaned_data.get("edited_base") or "{}")
+    except ValueError:
+        base = {}
+    if not isinstance(base, dict):
+        base = {}
+    current = {k: as_form_text(v) for k, v in _group_initial(saved).items()}
+    data = request.POST.copy()
+    both: list[str] = []
+    for name, now in current.items():
+        posted = data.get(name, "")
+        if name in base and posted == base[name]:
+            data[name] = now  # left as found: the saved version's
+            if name == "contact_enabled" and not now:
+                data.pop(name)
+        elif name in base and now != base[name] and posted != now:
+            both.append(name)
+    data["edited_from"] = str(saved.version)
+    data["edited_base"] = json.dumps(current)
+    merged = GroupEditForm(data, initial=_group_initial(saved), group=saved)
+    merged.is_valid()
+    for name in both:
+        merged.add_error(
+            name,  # type: ignore[arg-type]
+            _("Changed meanwhile to: %(value)s") % {"value": current[name] or "—"},
+        )
+    return merged
 
 
 def _worklist_context(request: HttpRequest, group: Group) -> dict[str, object]:

@@ -311,6 +311,9 @@ RULES: tuple[Rule, ...] = (
         frozenset({"document-upload", "request-answer", "request-proof"}),
         per_account=True,
     ),
+    # Each request to join e-mails the group's coordinators (asking and withdrawing in a
+    # loop sent them one mail a time, the review found).
+    Rule("group-joins", frozenset({"group-join"}), per_account=True),
     Rule("search", frozenset({"search"}), methods=frozenset({"GET", "HEAD"})),
     Rule(
         "search",

@@ -107,6 +107,30 @@ def stored_text_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(parts), origins
 
 
+# Joiners a script needs (a Persian name's zero-width non-joiner, an emoji's joiner): the
+# only format characters a person's name may hold.
+_JOINERS = "\u200c\u200d"
+# Letters that show nothing (Hangul fillers): a name of them looks empty.
+_BLANK_LETTERS = "\u115f\u1160\u3164\uffa0"
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The characters of `text` that show nothing or turn it around: controls, format
+    characters (a right-to-left override, a zero-width space, a soft hyphen) but the
+    joiners, private-use and unassigned code points, and blank letters."""
+    return [
+        c
+        for c in text
+        if (unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn") and c not in _JOINERS)
+        or c in _BLANK_LETTERS
+    ]
+
+
+def without_invisible(text: str) -> str:
+    """`text` without `invisible_characters` (a name saved before they were refused)."""
+    return "".join(c for c in text if c not in set(invisible_characters(text)))
+
+
 def name_key(text: str) -> str:
     """The form of a name used to compare it: "St-Étienne", "Saint‐Étienne" (U+2010),
     "SAINT ETIENNE" and "Saint–Étienne" all give "saint etienne".

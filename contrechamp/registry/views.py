@@ -378,7 +378,13 @@ def _mended(data: QueryDict | None) -> QueryDict | None:
     mended = None
     for prefix in ("citations", "fundings", "legal"):
         total = data.get(f"{prefix}-TOTAL_FORMS", "")
+        initial = data.get(f"{prefix}-INITIAL_FORMS", "")
         if total.isascii() and total.isdigit():
+            if not (initial.isascii() and initial.isdigit()):
+                # Only the count of rows already there is gone: none were (these
+                # formsets edit no stored rows one by one).
+                mended = mended or data.copy()
+                mended[f"{prefix}-INITIAL_FORMS"] = "0"
             continue
         rows = [
             int(m["index"])

@@ -687,3 +687,16 @@ def test_the_walks_findings_on_requests(drafted, contributor_client, client, oth
     assert "Ce que vous pouvez faire" not in page
     listing = client.get("/demandes/").content.decode()
     assert 'href="/compte/login/?next=/demandes/nouvelle/"' in listing
+
+
+def test_the_blanks_notice_is_for_the_requester_of_an_unsent_letter(
+    drafted, contributor_client, client, reviewer
+):
+    """The review: a reviewer opening another's letter was told to fill in their own
+    account; a sent letter is shown as it went, so filling the account changes nothing."""
+    client.force_login(reviewer)
+    text = client.get(f"/demandes/{drafted.id}/courrier/request_post/").content.decode()
+    assert "/compte/#letters" not in text
+    AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 1))
+    text = contributor_client.get(f"/demandes/{drafted.id}/courrier/request_post/").content
+    assert "/compte/#letters" not in text.decode()

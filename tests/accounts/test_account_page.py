@@ -306,3 +306,39 @@ def test_a_display_name_with_invisible_characters_is_refused(client, contributor
     assert contributor.profile.public_name != name
     response = client.post("/compte/", {"action": "profile", "public_name": "Camille 🎥"})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "C\u0430mille Vidal",  # a Cyrillic "а" in a Latin word
+        "\u0410dmin",  # "Admin" with a Cyrillic capital A
+        "\u3164\u3164",  # Hangul fillers: a name that shows nothing
+        "Camille\u115f",
+        "Zalgo\u0301\u0302\u0303\u0304",  # marks piled on a letter
+        "Votre compte expire : reconnectez-vous sur https://contrechamp-login.example",
+        "contrechamp-login.example",
+        "Camille\ue000",  # private use
+    ],
+)
+def test_a_display_name_that_passes_for_another_or_carries_an_address_is_refused(
+    client, contributor, name
+):
+    """The review's look-alikes and a phishing line that went into the site's mails."""
+    client.force_login(contributor)
+    response = client.post("/compte/", {"action": "profile", "public_name": name})
+    assert response.status_code == 400, name
+    contributor.profile.refresh_from_db()
+    assert contributor.profile.public_name != name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "Иван Петров", "Αλέξης", "J.-P. Dupont"],
+)
+def test_names_of_other_scripts_and_their_joiners_are_kept(client, contributor, name):
+    """A Persian name needs its zero-width non-joiner; a Cyrillic or Greek name in one
+    script is a name like another."""
+    client.force_login(contributor)
+    response = client.post("/compte/", {"action": "profile", "public_name": name})
+    assert response.status_code == 302, response.content.decode()[-1500:]

@@ -25,7 +25,7 @@ def test_it_makes_the_creator_coordinator(contributor):
 
 def test_it_refuses_a_group_without_a_place(contributor):
     response = client_for(Client, contributor).post(reverse("group-create"), {"name": "Nulle part"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, as the other forms answer
     assert not Group.objects.exists()
 
 
@@ -214,3 +214,31 @@ def test_a_mail_server_down_loses_no_request(
     with django_capture_on_commit_callbacks(execute=True):
         services.membership_request(group=group, user=outsider)
     assert Membership.objects.filter(group=group, user=outsider, state="requested").exists()
+
+
+def test_asking_to_join_again_and_again_is_limited(group, outsider, settings, client):
+    """The review asked and withdrew 25 times: the coordinator got 25 mails. Requests
+    to join are limited per account (each e-mails the coordinators)."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "group-joins": "2/h"}
+    client.force_login(outsider)
+    join, leave = (reverse(n, args=[group.slug]) for n in ("group-join", "group-leave"))
+    for _ in range(2):
+        assert client.post(join).status_code == 302
+        assert client.post(leave).status_code == 302
+    assert client.post(join).status_code == 429
+
+
+def test_a_disabled_account_is_mailed_nothing(
+    group, contributor, outsider, django_capture_on_commit_callbacks, mailoutbox
+):
+    contributor.is_active = False
+    contributor.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_request(group=group, user=outsider)
+    assert mailoutbox == []
+
+
+def test_a_name_saved_with_a_direction_override_shows_without_it(group, other_contributor):
+    other_contributor.profile.public_name = "Camille \u202enivel"
+    other_contributor.profile.save()
+    assert services.member_label(other_contributor) == "Camille nivel"

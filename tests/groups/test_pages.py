@@ -167,3 +167,73 @@ def test_a_group_form_without_its_version_changes_nothing(group, contributor):
     assert response.status_code == 409
     group.refresh_from_db()
     assert group.name == "Technopolice Lyon"
+
+
+def _hidden(page: str) -> dict[str, str]:
+    return {
+        name: html.unescape(value)
+        for name, value in re.findall(r'name="(edited_from|edited_base)" value="([^"]*)"', page)
+    }
+
+
+def test_saving_again_after_a_conflict_keeps_what_the_other_coordinator_changed(
+    group, contributor, other_contributor
+):
+    """The review: coordinator A added a commune (places only); B, whose tab was open,
+    changed the description, was refused, and saved again as the page said: A's commune
+    was gone. What B left as B found it takes the saved version's value."""
+    from django.test import Client
+
+    from tests.groups.conftest import client_for
+
+    services.membership_promote(
+        membership=group.memberships.get(user=other_contributor), by=contributor
+    )
+    url = reverse("group-edit", args=[group.slug])
+    a, b = client_for(Client, contributor), client_for(Client, other_contributor)
+    page_a, page_b = a.get(url).content.decode(), b.get(url).content.decode()
+    form = {
+        "name": "Technopolice Lyon",
+        "description": "Nous suivons la **vidéosurveillance** à Lyon.",
+        "communes": "Lyon (69123)",
+        "epcis": "",
+        "departments": "",
+    }
+    response = a.post(url, {**form, "communes": "69123, 69266", **_hidden(page_a)})
+    assert response.status_code == 302
+    mine = {**form, "description": "Le texte de B."}
+    refused = b.post(url, {**mine, **_hidden(page_b)})
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "Le texte de B." in page and "Villeurbanne (69266)" in page
+    again = b.post(
+        url,
+        {
+            **mine,
+            "communes": re.search(r'name="communes"[^>]*value="([^"]*)"', page).group(1),
+            **_hidden(page),
+        },
+    )
+    assert again.status_code == 302
+    group.refresh_from_db()
+    assert group.description == "Le texte de B."
+    assert sorted(group.communes.values_list("code", flat=True)) == ["69123", "69266"]
+
+
+def test_a_field_both_changed_is_flagged_and_a_double_click_is_no_conflict(group, contributor):
+    from django.test import Client
+
+    from tests.groups.conftest import client_for
+
+    url = reverse("group-edit", args=[group.slug])
+    a, b = client_for(Client, contributor), client_for(Client, contributor)
+    page_a, page_b = a.get(url).content.decode(), b.get(url).content.decode()
+    form = {"name": "Technopolice Lyon", "communes": "Lyon (69123)", "description": "x"}
+    saved = {**form, "name": "Nom de A", **_hidden(page_a)}
+    assert a.post(url, saved).status_code == 302
+    # The same form sent again (a double click): it is saved, not refused.
+    second = a.post(url, saved)
+    assert second.status_code == 302
+    refused = b.post(url, {**form, "name": "Nom de B", **_hidden(page_b)})
+    assert refused.status_code == 409
+    assert "Modifié entre-temps en : Nom de A" in refused.content.decode()

@@ -285,3 +285,11 @@ def test_a_form_whose_row_counter_was_removed_keeps_its_sources(contributor_clie
     assert response.status_code == 400
     assert "champ masqué" not in page and "https://example.org/bulletin" in page
     assert "mois 13" in page
+
+
+def test_a_form_without_its_initial_count_is_mended_too(contributor_client):
+    data = _form_post()
+    del data["citations-INITIAL_FORMS"]
+    response = contributor_client.post(reverse("deployment-create"), data)
+    assert response.status_code == 302
+    assert Deployment.objects.filter(title="Drones de la police municipale").exists()

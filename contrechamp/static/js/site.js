@@ -96,7 +96,11 @@
       if (remaining > 0 || !added) return;
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = window.location.pathname + window.location.search;
+      // (The list's filters kept, not its page: the newest documents are on the first.)
+      var params = new URLSearchParams(window.location.search);
+      params.delete("page");
+      var query = params.toString();
+      link.href = window.location.pathname + (query ? "?" + query : "");
       link.textContent = form.dataset.refresh;
       item.appendChild(link);
       list.appendChild(item);
