@@ -340,6 +340,11 @@ def memberships_hand_over(*, user: User, **kwargs: Any) -> None:
         if successor is not None:
             successor.role = "coordinator"
             successor.save(update_fields=["role"])
+    # Their open items go back to the group, as when a member is removed: an item stayed
+    # "taken by compte n° N" that no one could take over (the review).
+    WorkItem.objects.filter(assignee=user, state="open").update(
+        assignee=None, version=F("version") + 1
+    )
 
 
 def membership_show_name(*, group: Group, user: User, show: bool) -> None:

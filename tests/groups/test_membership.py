@@ -242,3 +242,23 @@ def test_a_name_saved_with_a_direction_override_shows_without_it(group, other_co
     other_contributor.profile.public_name = "Camille \u202enivel"
     other_contributor.profile.save()
     assert services.member_label(other_contributor) == "Camille nivel"
+
+
+def test_a_deleted_members_open_items_go_back_to_the_group(group, contributor, other_contributor):
+    """The review: a deleted member's open item stayed "taken by compte n° N", and nobody
+    could take it over."""
+    from contrechamp.accounts.services import account_delete
+    from contrechamp.groups.models import WorkItem
+
+    item = services.work_item_add(group=group, user=other_contributor, kind="other", note="À faire")
+    item = services.work_item_change(
+        item=item, user=other_contributor, version=item.version, action="take"
+    )
+    assert item.assignee == other_contributor
+    account_delete(user=other_contributor)
+    item = WorkItem.objects.get(id=item.id)
+    assert item.assignee is None and item.state == "open"
+    taken = services.work_item_change(
+        item=item, user=contributor, version=item.version, action="take"
+    )
+    assert taken.assignee == contributor
