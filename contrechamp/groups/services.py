@@ -271,13 +271,13 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
         return target
     target.state, target.joined_at = "active", timezone.now()
     target.save(update_fields=["state", "joined_at"])
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("You are a member of %(group)s") % {"group": one_line(target.group.name)}
-        body = _(
-            "Your request to join the group %(group)s on Contrechamp is approved. Its "
-            "worklist and its members are on its page:\n%(url)s\n"
-        ) % {"group": one_line(target.group.name), "url": _group_url(target.group)}
     if target.user.is_active:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("You are a member of %(group)s") % {"group": one_line(target.group.name)}
+            body = _(
+                "Your request to join the group %(group)s on Contrechamp is approved. Its "
+                "worklist and its members are on its page:\n%(url)s\n"
+            ) % {"group": one_line(target.group.name), "url": _group_url(target.group)}
         _mail_after_commit([target.user.email], subject, body)
     return target
 

@@ -118,7 +118,7 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 # A second click on Save (or the same change made twice): it is saved.
                 messages.success(request, _("The group is saved."))
                 return redirect(saved)
-            form = _merged_form(request, form, saved, group)
+            form = _merged_form(request, form, saved)
             form.add_error(None, stale)
         except ValidationError as error:
             form.add_error(None, error)
@@ -160,9 +160,7 @@ def _same_as_saved(form: GroupForm, places: dict[str, Any], saved: Group) -> boo
     )
 
 
-def _merged_form(
-    request: HttpRequest, form: GroupEditForm, saved: Group, group: Group
-) -> GroupEditForm:
+def _merged_form(request: HttpRequest, form: GroupEditForm, saved: Group) -> GroupEditForm:
     """The form shown after a refused save: each field the person changed keeps their
     text, each they left as they found it takes the saved version's (saving again must
     not undo what the other person changed meanwhile: the places another coordinator

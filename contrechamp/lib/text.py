@@ -114,21 +114,22 @@ _JOINERS = "\u200c\u200d"
 _BLANK_LETTERS = "\u115f\u1160\u3164\uffa0"
 
 
+def _invisible(c: str) -> bool:
+    return (
+        unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn") and c not in _JOINERS
+    ) or c in _BLANK_LETTERS
+
+
 def invisible_characters(text: str) -> list[str]:
     """The characters of `text` that show nothing or turn it around: controls, format
     characters (a right-to-left override, a zero-width space, a soft hyphen) but the
     joiners, private-use and unassigned code points, and blank letters."""
-    return [
-        c
-        for c in text
-        if (unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn") and c not in _JOINERS)
-        or c in _BLANK_LETTERS
-    ]
+    return [c for c in text if _invisible(c)]
 
 
 def without_invisible(text: str) -> str:
     """`text` without `invisible_characters` (a name saved before they were refused)."""
-    return "".join(c for c in text if c not in set(invisible_characters(text)))
+    return "".join(c for c in text if not _invisible(c))
 
 
 def name_key(text: str) -> str:

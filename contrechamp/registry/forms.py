@@ -215,9 +215,55 @@ class LegalEventForm(forms.Form):
     )
 
 
-CitationFormSet = formset_factory(CitationForm, extra=2, max_num=50)
-FundingFormSet = formset_factory(FundingForm, extra=1, max_num=50)
-LegalEventFormSet = formset_factory(LegalEventForm, extra=1, max_num=50)
+# The rows a formset's fields name in a POST ("citations-3-url").
+_ROW_FIELD = re.compile(r"^(?P<prefix>[a-z_]+)-(?P<index>\d{1,3})-")
+
+
+def _rows_counted(data: Any, prefix: str, limit: int) -> Any:
+    """`data` with the formset's count of rows given back from the rows it holds, when the
+    count is missing or no number: a form whose hidden counter was removed (a browser's
+    extension, a hand-made request) lost its whole Sources block and showed the technical
+    "(champ masqué TOTAL_FORMS)" instead (a new user's walk). At most `limit` rows are
+    read, as Django would. Without the count of rows already there, there were none
+    (these formsets edit no stored rows one by one)."""
+    if data is None:
+        return None
+    total = data.get(f"{prefix}-TOTAL_FORMS", "")
+    initial = data.get(f"{prefix}-INITIAL_FORMS", "")
+    total_read = total.isascii() and total.isdigit()
+    if total_read and initial.isascii() and initial.isdigit():
+        return data
+    mended = data.copy()
+    if not total_read:
+        rows = [
+            int(m["index"])
+            for key in data
+            if (m := _ROW_FIELD.match(key)) is not None and m["prefix"] == prefix
+        ]
+        mended[f"{prefix}-TOTAL_FORMS"] = str(min(max(rows, default=-1) + 1, limit))
+    mended[f"{prefix}-INITIAL_FORMS"] = "0"
+    return mended
+
+
+class RowsFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """A formset of rows that keeps its rows when its management form was spoilt
+    (`_rows_counted`)."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        auto_id: str = "id_%s",
+        prefix: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        counted = _rows_counted(data, prefix or self.get_default_prefix(), self.max_num)
+        super().__init__(counted, files, auto_id, prefix, **kwargs)
+
+
+CitationFormSet = formset_factory(CitationForm, formset=RowsFormSet, extra=2, max_num=50)
+FundingFormSet = formset_factory(FundingForm, formset=RowsFormSet, extra=1, max_num=50)
+LegalEventFormSet = formset_factory(LegalEventForm, formset=RowsFormSet, extra=1, max_num=50)
 
 
 # Where each field of a citation row sits in the schema's CitationData. The library

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any
@@ -362,46 +361,10 @@ def _my_pending(request: HttpRequest, target: str, object_id: int) -> list[Propo
     return list(pending(target, object_id).filter(author_id=request.user.pk))
 
 
-# The rows a formset's fields name in a POST ("citations-3-url"): the row count its
-# management form should have said.
-_ROW_FIELD = re.compile(r"^(?P<prefix>[a-z_]+)-(?P<index>\d{1,3})-")
-
-
-def _mended(data: QueryDict | None) -> QueryDict | None:
-    """`data` with each formset's count of rows given back from the rows it holds, when
-    the count is missing or no number: a form whose hidden counter was removed (a
-    browser's extension, a hand-made request) lost its whole Sources block and showed
-    the technical "(champ masqué TOTAL_FORMS)" instead (a new user's walk). At most
-    the formset's own limit of rows is read, as Django would."""
-    if data is None:
-        return None
-    mended = None
-    for prefix in ("citations", "fundings", "legal"):
-        total = data.get(f"{prefix}-TOTAL_FORMS", "")
-        initial = data.get(f"{prefix}-INITIAL_FORMS", "")
-        if total.isascii() and total.isdigit():
-            if not (initial.isascii() and initial.isdigit()):
-                # Only the count of rows already there is gone: none were (these
-                # formsets edit no stored rows one by one).
-                mended = mended or data.copy()
-                mended[f"{prefix}-INITIAL_FORMS"] = "0"
-            continue
-        rows = [
-            int(m["index"])
-            for key in data
-            if (m := _ROW_FIELD.match(key)) is not None and m["prefix"] == prefix
-        ]
-        mended = mended or data.copy()
-        mended[f"{prefix}-TOTAL_FORMS"] = str(min(max(rows, default=-1) + 1, 50))
-        mended[f"{prefix}-INITIAL_FORMS"] = "0"
-    return mended or data
-
-
 def _deployment_forms(
     request: HttpRequest, initial: dict[str, Any] | None = None, data: QueryDict | None = None
 ) -> dict[str, Any]:
     initial = initial or {}
-    data = _mended(data)
     return {
         "form": f.DeploymentForm(data, initial=initial.get("main")),
         "citations": f.CitationFormSet(data, prefix="citations", initial=initial.get("citations")),
@@ -1050,7 +1013,7 @@ def camera_count_create_view(request: HttpRequest) -> HttpResponse:
     _allowed(may_add_camera_count(request.user))
     if request.method == "POST":
         form = f.CameraCountForm(request.POST)
-        citations = f.CitationFormSet(_mended(request.POST), prefix="citations")
+        citations = f.CitationFormSet(request.POST, prefix="citations")
         if form.is_valid() and citations.is_valid():
             codes, errors = f.parse_communes(form.cleaned_data["commune"])
             for e in errors:
