@@ -86,3 +86,46 @@ def test_a_reviewer_uploads_a_scan_and_an_email_searches_and_cites_a_page(make_v
     assert "Saint-Étienne" in page.inner_text("main")
     assert "p. 2" in page.content()
     assert v.third_parties() == set()
+
+
+def test_a_second_batch_sent_while_the_first_uploads_keeps_the_first_lines(make_visitor, tmp_path):
+    """The upload list used to be emptied by the second batch: the first batch's file,
+    still uploading, then arrived with no line to say whether it was added."""
+    first = tmp_path / "premier-lot.pdf"
+    first.write_bytes(samples.text_pdf(["Premier lot : arrêté préfectoral sur les caméras."]))
+    second = tmp_path / "second-lot.pdf"
+    second.write_bytes(samples.text_pdf(["Second lot : délibération sur la vidéoprotection."]))
+    v = make_visitor()
+    page = v.page
+    v.log_in("rene")
+    page.goto(v.base + "/documents/")
+    # The first batch's request is held until the second batch is answered.
+    held = []
+
+    def hold_the_first(route):
+        if route.request.method == "POST" and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/documents/"), hold_the_first)
+    upload = page.locator("#upload-form")
+    upload.get_by_label("Fichiers").set_input_files([str(first)])
+    page.get_by_role("button", name="Envoyer").click()
+    page.wait_for_function("() => document.querySelectorAll('#upload-progress li').length === 1")
+    assert len(held) == 1
+    upload.get_by_label("Fichiers").set_input_files([str(second)])
+    page.get_by_role("button", name="Envoyer").click()
+    progress = page.locator("#upload-progress li")
+    expect(progress.get_by_role("link", name="ajouté : ouvrir")).to_have_count(1)
+    # The first batch is still uploading: no link to the refreshed list yet.
+    expect(progress.filter(has_text="premier-lot.pdf")).to_have_count(1)
+    expect(page.get_by_role("link", name="Afficher la liste avec les nouveaux documents")).to_have_count(0)
+    held[0].continue_()
+    expect(progress.get_by_role("link", name="ajouté : ouvrir")).to_have_count(2)
+    expect(progress.filter(has_text="premier-lot.pdf").get_by_role("link")).to_have_count(1)
+    # One link to the refreshed list, after both batches' lines.
+    refresh = page.get_by_role("link", name="Afficher la liste avec les nouveaux documents")
+    expect(refresh).to_have_count(1)
+    expect(progress.last).to_have_class("refresh")
+    assert v.third_parties() == set()

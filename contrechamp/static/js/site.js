@@ -80,21 +80,26 @@
   "use strict";
   var form = document.getElementById("upload-form");
   if (!form || !window.FormData) return;
+  // Counted over every batch sent from this page: a second batch sent while the first is
+  // still uploading adds its lines under the first's, which stay until they are answered.
+  var remaining = 0;
+  var added = 0;
   form.addEventListener("submit", function (event) {
     var input = form.querySelector('input[type="file"]');
     if (!input || !input.files.length) return;
     event.preventDefault();
     var list = document.getElementById("upload-progress");
-    list.textContent = "";
+    var refresh = list.querySelector("li.refresh");
+    if (refresh) refresh.remove();
     var files = Array.prototype.slice.call(input.files);
-    var remaining = files.length;
-    var added = 0;
+    remaining += files.length;
     // Once every file is answered, a link shows the list again with the new documents
     // (the list under the form was the one before the upload).
     function answered() {
       remaining -= 1;
       if (remaining > 0 || !added) return;
       var item = document.createElement("li");
+      item.className = "refresh";
       var link = document.createElement("a");
       // (The list's filters kept, not its page: the newest documents are on the first.)
       var params = new URLSearchParams(window.location.search);
