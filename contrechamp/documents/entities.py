@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 THRESHOLD = 0.5
+# A homonym picked with this confidence or more is taken as placed (the town that stands
+# out among its namesakes, or the one of the text's department).
+_PICKED = 0.9
 # Places of more than one word that are not administrative units, and hold a commune name.
 AREAS = ["Côte d'Azur", "Côte d'Opale", "Côte d'Émeraude", "Côte basque", "Val de Loire"]
 _SEPARATOR = re.compile(r"[\s\-‐–'’]+")
@@ -3989,12 +3992,19 @@ _FUNDING_OF_BODY = re.compile(
 )
 
 
-def _placed_departments(found: Iterable[Found]) -> set[str]:
-    """The departments of the communes found without doubt (one place, confident)."""
+def _placed_departments(found: Iterable[Found], *, picked: bool = False) -> set[str]:
+    """The departments of the communes found without doubt (one place, confident); with
+    `picked`, also of the homonyms picked with high confidence (Franconville of the
+    Val-d'Oise rather than of the Meurthe-et-Moselle)."""
     return {
         f.places[0].department
         for f in found
-        if f.kind == "commune" and len(f.places) == 1 and f.confidence >= THRESHOLD
+        if f.kind == "commune"
+        and f.places
+        and (
+            (len(f.places) == 1 and f.confidence >= THRESHOLD)
+            or (picked and f.confidence >= _PICKED)
+        )
     }
 
 
@@ -4020,7 +4030,9 @@ def _bodies_that_fund(text: str, found: list[Found], context: Context) -> list[F
     page names, else the one of all the document's places."""
     g = gazetteer()
     named: set[str] | None = None
-    placed = _placed_departments(found)
+    # (A homonym picked with confidence counts: a departmental council that funds is the
+    # department of the text's towns.)
+    placed = _placed_departments(found, picked=True)
     # The communes' one department, when it is one the text names too and the text names
     # other areas besides ("La Marne (édition Meaux)", a newspaper's name, above a text
     # on Juilly of the Seine-et-Marne); not against the one department the text names

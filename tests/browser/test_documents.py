@@ -120,7 +120,9 @@ def test_a_second_batch_sent_while_the_first_uploads_keeps_the_first_lines(make_
     expect(progress.get_by_role("link", name="ajouté : ouvrir")).to_have_count(1)
     # The first batch is still uploading: no link to the refreshed list yet.
     expect(progress.filter(has_text="premier-lot.pdf")).to_have_count(1)
-    expect(page.get_by_role("link", name="Afficher la liste avec les nouveaux documents")).to_have_count(0)
+    expect(
+        page.get_by_role("link", name="Afficher la liste avec les nouveaux documents")
+    ).to_have_count(0)
     held[0].continue_()
     expect(progress.get_by_role("link", name="ajouté : ouvrir")).to_have_count(2)
     expect(progress.filter(has_text="premier-lot.pdf").get_by_role("link")).to_have_count(1)

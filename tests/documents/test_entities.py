@@ -1901,6 +1901,20 @@ def test_a_department_in_lower_case_that_funds_is_the_one_of_the_commune_just_na
     assert values(text, "funder") == set()
 
 
+def test_a_department_that_funds_is_the_one_of_a_town_picked_among_its_namesakes():
+    # Franconville is a town of the Val-d'Oise and a village of the Meurthe-et-Moselle:
+    # the town is picked, and the Département that funds is its department.
+    text = (
+        "La présidente a inauguré le centre de supervision à Franconville. Le Département a "
+        "ainsi accordé aux collectivités une aide d'1,5 million d'euros."
+    )
+    assert values(text, "commune") == {"95252"}
+    assert values(text, "funder") == {"Département du Val-d'Oise"}
+    # A name of two towns of the same weight picks neither: no department either.
+    text = "Le conseil de Saint-Aubin a voté. Le Département a accordé une aide de 3 000 euros."
+    assert values(text, "funder") == set()
+
+
 def test_the_maker_of_a_named_product_is_a_company():
     text = "La ville s'est appuyée sur la solution Rapid Review de Milestone."
     assert values(text, "organisation") == {"Milestone"}
