@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 if TYPE_CHECKING:
+    import numpy
     from spacy.language import Language
 
 
@@ -238,19 +239,52 @@ def french_words_among(candidates: Iterable[str]) -> set[str]:
     that is one ("Place", "Bourg") may be the word rather than a place of that name.
     None of them when the model ships no such tables.
 
-    Read once, for the candidates asked about, by the gazetteer: the tables (200,000
-    forms) are streamed and nothing of them is kept (loading them whole held 170 MB)."""
+    The tables (200,000 forms) are read once per process and model, and only the words'
+    hashes are kept, sorted (about 1.5 MB; loading the tables whole held 170 MB): a
+    search's spelling suggestion asks about new words at every query."""
+    from spacy.strings import get_string_id
+
+    known = _french_word_ids()
+    if not len(known):
+        return set()
+    import numpy
+
+    words = list(dict.fromkeys(candidates))
+    if not words:
+        return set()
+    ids = numpy.fromiter((get_string_id(word) for word in words), dtype=numpy.uint64)
+    at = numpy.searchsorted(known, ids).clip(max=len(known) - 1)
+    return {word for word, hit in zip(words, known[at] == ids, strict=True) if hit}
+
+
+_french_ids_lock = threading.Lock()
+_french_ids: dict[str, numpy.ndarray] = {}
+
+
+def _french_word_ids() -> numpy.ndarray:
+    """The sorted hashes of the French words of the model `SPACY_MODEL` names (see
+    `french_words_among`), read once per process and model."""
+    model = str(settings.SPACY_MODEL)
+    with _french_ids_lock:
+        if model not in _french_ids:
+            _french_ids[model] = _read_french_word_ids(model)
+        return _french_ids[model]
+
+
+def _read_french_word_ids(model: str) -> numpy.ndarray:
+    import numpy
     import spacy.util
     from spacy.strings import get_string_id
     from srsly.msgpack import Unpacker
 
+    none = numpy.zeros(0, dtype=numpy.uint64)
     # A package's name, or a model's folder (both load).
-    folder = Path(settings.SPACY_MODEL)
+    folder = Path(model)
     if not folder.is_dir():
         try:
-            folder = spacy.util.get_package_path(settings.SPACY_MODEL)
+            folder = spacy.util.get_package_path(model)
         except ModuleNotFoundError:
-            return set()
+            return none
     files = sorted(
         [
             *folder.glob("lemmatizer/lookups/lookups.bin"),
@@ -258,10 +292,11 @@ def french_words_among(candidates: Iterable[str]) -> set[str]:
         ]
     )
     if not files:
-        return set()
-    wanted = {get_string_id(word): word for word in candidates}
+        return none
     lemmas: set[str] = set()
-    forms: dict[str, list[str]] = {}
+    ids: set[int] = set()
+    # Forms read before the lemma index (it comes first in the models shipped).
+    early: list[tuple[int, list[str]]] = []
     parts = {get_string_id(p) for p in ("noun", "adj", "verb", "adv")}
     with files[0].open("rb") as stream:
         unpacker = Unpacker(stream, raw=False, max_buffer_size=0)
@@ -274,12 +309,12 @@ def french_words_among(candidates: Iterable[str]) -> set[str]:
             elif table == "lemma_lookup":  # form's hash -> its lemmas
                 for _ in range(unpacker.read_map_header()):
                     form, its_lemmas = unpacker.unpack(), unpacker.unpack()
-                    if form in wanted:
-                        forms[wanted[form]] = its_lemmas
+                    if not lemmas:
+                        early.append((form, its_lemmas))
+                    elif not lemmas.isdisjoint(its_lemmas):
+                        ids.add(form)
             else:
                 unpacker.skip()
-    return {
-        word
-        for word in wanted.values()
-        if word in lemmas or any(lemma in lemmas for lemma in forms.get(word, ()))
-    }
+    ids.update(form for form, its_lemmas in early if not lemmas.isdisjoint(its_lemmas))
+    ids.update(get_string_id(lemma) for lemma in lemmas)
+    return numpy.array(sorted(ids), dtype=numpy.uint64)

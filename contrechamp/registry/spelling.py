@@ -132,28 +132,9 @@ def suggestion(query: str) -> str:
             corrections[word] = spelt[nearest]
     if not corrections:
         return ""
-    french = _french_words({w.lower() for w in corrections})
+    french = french_words_among({w.lower() for w in corrections})
     corrections = {w: c for w, c in corrections.items() if w.lower() not in french}
     if not corrections:
         return ""
     corrected = _WORD.sub(lambda m: corrections.get(m.group(), m.group()), query)
     return corrected if corrected != query else ""
-
-
-# Words already looked up in the model's tables (`_french_words`), a few thousand kept.
-_FRENCH_SEEN: dict[str, bool] = {}
-_FRENCH_SEEN_MAX = 5000
-
-
-def _french_words(candidates: set[str]) -> set[str]:
-    """Those of `candidates` (lower case) that are words of French, as the language
-    model's tables know them (read once per new word: the tables are streamed)."""
-    unknown = {w for w in candidates if w not in _FRENCH_SEEN}
-    if unknown:
-        found = french_words_among(unknown)
-        with _lock:
-            if len(_FRENCH_SEEN) > _FRENCH_SEEN_MAX:
-                _FRENCH_SEEN.clear()
-            _FRENCH_SEEN.update({w: w in found for w in unknown})
-            return {w for w in candidates if _FRENCH_SEEN.get(w) or w in found}
-    return {w for w in candidates if _FRENCH_SEEN.get(w)}

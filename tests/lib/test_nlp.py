@@ -58,3 +58,22 @@ def test_the_words_of_the_language_from_a_models_folder_or_none(settings):
     assert french_words_among(["place", "moirans"]) == {"place"}
     settings.SPACY_MODEL = "no_such_model_package"
     assert french_words_among(["place"]) == set()
+
+
+def test_the_tables_are_read_once_not_at_every_new_word(monkeypatch):
+    """A search's spelling suggestion asks about the new words of every query: the
+    tables (200,000 forms) used to be streamed again for each, half a second a query."""
+    import srsly.msgpack
+
+    from contrechamp.lib.text import french_words_among
+
+    assert french_words_among(["place"]) == {"place"}
+
+    def no_second_reading(*args, **kwargs):
+        raise AssertionError("the lemmatiser's tables were read again")
+
+    monkeypatch.setattr(srsly.msgpack, "Unpacker", no_second_reading)
+    assert french_words_among(["plainte", "policiers", "vidéosurvaillance"]) == {
+        "plainte",
+        "policiers",
+    }
