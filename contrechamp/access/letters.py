@@ -3,6 +3,7 @@ are used until they do). French, since they go to French administrations."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from django.template import Context, Template
@@ -202,6 +203,23 @@ def template_for(kind: str) -> tuple[str, str]:
     if edited is not None:
         return edited.subject, edited.body
     return DEFAULTS[kind]
+
+
+# A line of prose the template broke at its width, and the next that goes on with the
+# sentence (a lower-case word, an article of a code: "L311-7"): one line on the screen.
+_BROKEN_LINE = re.compile(
+    r"(?m)^(?P<line>[^\n]{60,}?)[ \t]*\n(?=[a-zàâçéèêëîïôûùœ(«]|[LRD][ .]?\d)"
+)
+
+
+def for_screen(text: str) -> str:
+    """The letter as the page shows it: its sentences broken at the template's width (88
+    characters) joined again, so that a narrow screen wraps them once, not a second time
+    inside each line. The list of documents asked for, the address blocks, the signature
+    (short lines, or lines that open on a capital or a dash) keep their breaks. (A mail
+    program wraps the copied text at its own width; the text recorded as sent keeps the
+    template's breaks.)"""
+    return _BROKEN_LINE.sub(lambda m: m["line"] + " ", text)
 
 
 @lru_cache(maxsize=64)

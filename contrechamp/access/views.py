@@ -39,6 +39,7 @@ from contrechamp.access.forms import (
     SeriesReferralForm,
     request_initial,
 )
+from contrechamp.access.letters import for_screen as letter_for_screen
 from contrechamp.access.models import AccessRequest, FeedToken, RequestSeries
 from contrechamp.accounts.models import display_name
 from contrechamp.documents import permissions as document_permissions
@@ -465,7 +466,7 @@ def request_letter(request: HttpRequest, request_id: int, kind: str) -> HttpResp
         {
             "req": access_request,
             "subject": subject,
-            "text": text,
+            "text": letter_for_screen(text),
             "kind": kind,
             # The blanks the letter leaves where the requester's name and address go
             # (a new user's walk found "[Prénom et nom]" and nothing saying where to
@@ -621,7 +622,12 @@ def series_letter(request: HttpRequest, series_id: int) -> HttpResponse:
     return render(
         request,
         "access/letter.html",
-        {"req": lead, "subject": subject, "text": text, "kind": "cada_referral_series"},
+        {
+            "req": lead,
+            "subject": subject,
+            "text": letter_for_screen(text),
+            "kind": "cada_referral_series",
+        },
     )
 
 

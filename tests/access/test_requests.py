@@ -700,3 +700,33 @@ def test_the_blanks_notice_is_for_the_requester_of_an_unsent_letter(
     AccessRequest.objects.filter(id=drafted.id).update(status="sent", sent_on=dt.date(2026, 3, 1))
     text = contributor_client.get(f"/demandes/{drafted.id}/courrier/request_post/").content
     assert "/compte/#letters" not in text.decode()
+
+
+def test_a_letter_on_the_screen_joins_the_lines_its_template_broke(drafted, contributor_client):
+    """The templates break their sentences at 88 characters: a phone wrapped each of
+    those lines again ("…du code des relations entre le / public et l'administration")."""
+    contributor_client.post(
+        "/compte/",
+        {
+            "action": "letters",
+            "first_name": "Camille",
+            "last_name": "Vernet",
+            "postal_address": "1 rue de la Paix\n42000 Saint-Étienne",
+        },
+    )
+    page = contributor_client.get(f"/demandes/{drafted.id}/courrier/request_post/")
+    text = page.content.decode()
+    letter = text[text.index('id="letter-text"') : text.index("</pre>")]
+    assert "du code des relations entre le public et l&#x27;administration (CRPA)" in letter
+    assert "(article L311-7 du CRPA)" in letter
+    # The address block, the list of documents and the signature keep their lines.
+    assert "Camille Vernet\n1 rue de la Paix\n42000 Saint-Étienne" in letter
+    assert len([line for line in letter.splitlines() if line.startswith("- ")]) == 2
+    assert letter.rstrip().endswith("mes salutations distinguées.")
+    # The letter recorded as sent keeps the template's breaks.
+    with time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False):
+        contributor_client.post(
+            f"/demandes/{drafted.id}/envoi/", {"sent_on": "2026-03-10", "channel": "post"}
+        )
+    drafted.refresh_from_db()
+    assert "entre le\npublic et l'administration" in drafted.letter
