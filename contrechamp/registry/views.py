@@ -62,7 +62,7 @@ from contrechamp.registry.proposals import (
     proposal_accept,
     proposal_merge,
 )
-from contrechamp.registry.quotes import citation_quote
+from contrechamp.registry.quotes import citation_quote, shown_quote
 from contrechamp.registry.revisions import FIELD_LABELS, display_value, revision_diff
 from contrechamp.registry.schemas import (
     CitationData,
@@ -387,7 +387,29 @@ FORMSETS: dict[str, type[CitationData] | type[FundingData] | type[LegalEventData
 _TEXT_LISTS = {"communes", "epcis", "vendors"}
 
 
-def _initial_from_snapshot(snapshot: dict[str, Any], version: int) -> dict[str, Any]:
+def _withheld_quotes(reader: Any, snapshot: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The quotes of library documents that `reader` may not read whole, by citation id:
+    (what they may see, the quote kept). The edit form shows the first (an unpublished
+    document's words went to any contributor who opened the form) and keeps the second
+    when the row comes back unchanged."""
+    withheld = {}
+    for citation in snapshot.get("citations", []):
+        document = (citation.get("source") or {}).get("document")
+        if document is None or not citation.get("id") or not citation.get("quote"):
+            continue
+        shown = shown_quote(reader, document, citation.get("locator", ""), citation["quote"])
+        if shown != citation["quote"]:
+            withheld[str(citation["id"])] = (shown, citation["quote"])
+    return withheld
+
+
+def _initial_from_snapshot(
+    snapshot: dict[str, Any], version: int, withheld: dict[str, tuple[str, str]]
+) -> dict[str, Any]:
+    citations = [
+        {**row, "quote": withheld[str(row["id"])][0]} if str(row.get("id")) in withheld else row
+        for row in f.citation_initial(snapshot["citations"])
+    ]
     main = {
         name: snapshot[name]
         for name in f.DeploymentForm.base_fields
@@ -401,17 +423,33 @@ def _initial_from_snapshot(snapshot: dict[str, Any], version: int) -> dict[str, 
             "vendors": ", ".join(snapshot["vendors"]),
             "version": version,
         },
-        "citations": f.citation_initial(snapshot["citations"]),
+        "citations": citations,
         "fundings": [{**x, "amount_eur": x["amount_eur"] or ""} for x in snapshot["fundings"]],
         "legal_events": snapshot["legal_events"],
     }
 
 
+def _mark_withheld(forms: dict[str, Any], withheld: dict[str, tuple[str, str]]) -> None:
+    """A withheld quote's field is read-only and says why (what comes back unchanged
+    keeps the quote; the row may still be removed)."""
+    for form in forms["citations"].forms:
+        row_id = form["id"].value()
+        if str(row_id) in withheld:
+            field = form.fields["quote"]
+            field.widget.attrs["readonly"] = True
+            field.help_text = _(
+                "The quote is from a document of the library not yet published without its "
+                "personal data: only its published passages are shown here, and the quote is "
+                "kept as it is."
+            )
+
+
 def _data_from_forms(
-    forms: dict[str, Any],
+    forms: dict[str, Any], withheld: dict[str, tuple[str, str]] | None = None
 ) -> tuple[dict[str, Any] | None, dict[str, list[int]]]:
     """The service's input built from valid forms, and for each formset the form index
-    of each row passed on (blank rows are left out, as the schema would drop them)."""
+    of each row passed on (blank rows are left out, as the schema would drop them). A
+    withheld quote (`_withheld_quotes`) that comes back as it was shown keeps its words."""
     if not all(x.is_valid() for x in forms.values()):
         return None, {}
     main = forms["form"].cleaned_data
@@ -431,6 +469,10 @@ def _data_from_forms(
         data[name] = []
         for i, form in enumerate(forms[name].forms):
             item = f.row_data(name, form)
+            if name == "citations" and withheld and str(item.get("id")) in withheld:
+                shown, kept_quote = withheld[str(item["id"])]
+                if " ".join(str(item.get("quote", "")).split()) == " ".join(shown.split()):
+                    item["quote"] = kept_quote
             if not schema.is_blank(item):
                 data[name].append(item)
                 kept[name].append(i)
@@ -553,9 +595,11 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     errors: list[str] = []
     conflict: StaleEdit | None = None
     choices: list[dict] = []
+    # Quotes of library documents this person may not read whole (see _withheld_quotes).
+    withheld = _withheld_quotes(request.user, deployment_snapshot(deployment))
     if request.method == "POST":
         forms = _deployment_forms(request, data=request.POST)
-        data, kept = _data_from_forms(forms)
+        data, kept = _data_from_forms(forms, withheld)
         base_version = _version(request.POST.get("version"))
         pending_fields, keep_theirs, unchosen = _pending_choices(request, FIELD_LABELS)
         if data is not None and unchosen and base_version:
@@ -606,7 +650,11 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                 conflict = stale
                 forms = _deployment_forms(
                     request,
-                    initial=_initial_from_snapshot(stale.merged, stale.current_version),
+                    initial=_initial_from_snapshot(
+                        stale.merged,
+                        stale.current_version,
+                        withheld := _withheld_quotes(request.user, stale.merged),
+                    ),
                 )
                 forms["form"].initial["comment"] = request.POST.get("comment", "")
                 choices = _choice_rows(stale.conflicts, stale.merged, stale.theirs)
@@ -634,13 +682,19 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
             snapshot, version = proposal.data, proposal.base_version or deployment.version
         else:
             snapshot, version = deployment_snapshot(deployment), deployment.version
-        forms = _deployment_forms(request, initial=_initial_from_snapshot(snapshot, version))
+        withheld = _withheld_quotes(request.user, snapshot)
+        forms = _deployment_forms(
+            request, initial=_initial_from_snapshot(snapshot, version, withheld)
+        )
         forms["form"].initial["comment"] = proposal.comment
     else:
         forms = _deployment_forms(
             request,
-            initial=_initial_from_snapshot(deployment_snapshot(deployment), deployment.version),
+            initial=_initial_from_snapshot(
+                deployment_snapshot(deployment), deployment.version, withheld
+            ),
         )
+    _mark_withheld(forms, withheld)
     status = 200 if request.method == "GET" else (409 if conflict else 400)
     return render(
         request,

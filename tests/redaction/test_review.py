@@ -297,3 +297,46 @@ def test_the_commands_publish_with_a_title_and_unpublish(letter):
     assert not letter.is_public and "private again" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("redaction", "unpublish", "999999", stdout=StringIO())
+
+
+def test_the_edit_form_gives_no_contributor_the_quote_of_an_unpublished_document(
+    client, reviewer, contributor
+):
+    """A new user's walk: the deployment's edit form held the whole passage of a private
+    document (its page showed "Extrait masqué…") for any contributor who opened it."""
+    from contrechamp.registry.models import Deployment
+    from tests.registry.html_form import form_fields, set_field
+
+    document = add(
+        samples.text_pdf(
+            [
+                "Délibération du conseil municipal. La ville de Saint-Étienne installe des "
+                "capteurs sonores rue des Aciéries, dans la cour de l'école Jules-Ferry."
+            ]
+        ),
+        "deliberation.pdf",
+    )
+    client.force_login(reviewer)
+    commune = Entity.objects.get(page__document=document, kind="commune")
+    client.post(f"/suggestions/{commune.id}/accepter/", {"deployment": "new"})
+    commune.refresh_from_db()
+    kept = commune.citation.quote
+    assert "Jules-Ferry" in kept
+    deployment = commune.citation.deployment
+    Deployment.objects.filter(id=deployment.id).update(is_published=True)
+
+    client.force_login(contributor)
+    page = client.get(f"/dispositifs/{deployment.slug}/modifier/").content.decode()
+    assert "Jules-Ferry" not in page and "Aciéries" not in page
+    assert "pas encore publié" in page
+    # The form sent back as it came, with a new title, keeps the quote whole.
+    fields = form_fields(page)
+    set_field(fields, "title", "Capteurs sonores à Saint-Étienne")
+    response = client.post(f"/dispositifs/{deployment.slug}/modifier/", fields)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    deployment.refresh_from_db()
+    assert deployment.title == "Capteurs sonores à Saint-Étienne"
+    assert [c.quote for c in deployment.citations.all()] == [kept]
+    # The reviewer, who reads originals, sees it whole.
+    client.force_login(reviewer)
+    assert "Jules-Ferry" in client.get(f"/dispositifs/{deployment.slug}/modifier/").content.decode()
