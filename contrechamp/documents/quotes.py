@@ -13,7 +13,7 @@ from contrechamp.documents.models import Document, Page
 from contrechamp.documents.permissions import may_see_originals
 
 # How the library writes a quote of several passages, each perhaps cut short.
-from contrechamp.documents.services import _CUT, _GAP
+from contrechamp.documents.services import _CUT, _GAP, _MASK
 
 if TYPE_CHECKING:
     from contrechamp.registry.quotes import Person
@@ -43,7 +43,9 @@ def public_quote(reader: Person, document_id: int, locator: str, quote: str) -> 
     shown = []
     for passage in quote.split(_GAP):
         words = passage.strip()
-        core = _words(words.removeprefix(_CUT).removesuffix(_CUT))
+        # A person's data masked in the quote is redacted in the published copy, whose
+        # text leaves it out: the passage is compared without it, and shown with it.
+        core = _words(words.removeprefix(_CUT).removesuffix(_CUT).replace(_MASK, " "))
         if core and core in published:
             shown.append(words)
     return f" {_GAP} ".join(shown)

@@ -12,6 +12,7 @@ import dataclasses
 import errno
 import hashlib
 import logging
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -847,13 +848,42 @@ def document_reprocess(*, document: Document) -> None:
 # --- entity review --------------------------------------------------------------------
 
 
+# Where a sentence ends: a full stop (or ! ?) then a line, or a space and a capital, a
+# quote, a bracket or a digit; a blank line. Not after a title or an abbreviation
+# ("M. Benali", "Mme", "tél.", "n°", "art."), nor after an initial ("J.-P. Castellani"):
+# a quote cut there ended on "évoquée par M." and left out "mais écartée".
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[»\"”)]?(?=[ \t\u00a0]*\n|[ \u00a0]+[A-ZÀ-Ý«\"“(\d])|\n[ \t\u00a0]*\n"
+)
+_WORD_BEFORE = re.compile(r"([\w°]+)\Z")
+_ABBREVIATIONS = frozenset(
+    "m mme mlle mm mmes dr pr me st ste sr cf art av bd tél fig vol éd p pp ex n° no "
+    "min max env resp cie".split()
+)
+
+
+def _sentence_ends(text: str, start: int, end: int) -> list[int]:
+    """The offsets where sentences end between `start` and `end` (see `_SENTENCE_END`)."""
+    ends = []
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.group().startswith("."):
+            word = _WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
+            if word and (
+                word.group(1).lower() in _ABBREVIATIONS
+                or (len(word.group(1)) == 1 and word.group(1).isupper())
+            ):
+                continue
+        ends.append(match.end())
+    return ends
+
+
 def entity_quote(entity: Entity, *, limit: int = 400) -> str:
     """The sentence of the page that holds the entity, as the citation's quote."""
     text = entity.page.text
-    left = max(text.rfind(". ", 0, entity.start), text.rfind("\n\n", 0, entity.start))
-    left = left + 2 if left >= 0 else 0
-    ends = [i for i in (text.find(". ", entity.end), text.find("\n\n", entity.end)) if i >= 0]
-    right = min(ends) + 1 if ends else len(text)
+    before = _sentence_ends(text, max(0, entity.start - 3000), entity.start)
+    left = before[-1] if before else max(0, entity.start - 3000)
+    after = _sentence_ends(text, entity.end, min(len(text), entity.end + 3000))
+    right = after[0] if after else len(text)
     quote = _masked(text[left:right])
     if len(quote) > limit:
         # Masking shifts offsets: find the entity in the quote, else guess proportionally.
@@ -891,11 +921,17 @@ def _words_around(text: str, at: int, limit: int) -> str:
     return ("… " if first > 0 else "") + quote + (" …" if last < len(words) - 1 else "")
 
 
+# What stands for a person's data in a quote: not "[…]", which separates a quote's
+# passages (`_GAP`), so that a name masked inside a sentence never reads as a cut
+# between two passages (the public quote was stitched together from the pieces).
+_MASK = "[X]"
+
+
 def _masked(passage: str) -> str:
-    """The passage with personal data replaced by […]: a quote goes into a public
+    """The passage with personal data replaced by [X]: a quote goes into a public
     citation, which may be published before the document is."""
     for finding in sorted(detect(passage), key=lambda f: f.start, reverse=True):
-        passage = passage[: finding.start] + "[…]" + passage[finding.end :]
+        passage = passage[: finding.start] + _MASK + passage[finding.end :]
     return " ".join(passage.split())
 
 

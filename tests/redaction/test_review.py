@@ -274,7 +274,7 @@ def test_a_citation_quote_taken_from_a_document_masks_personal_data(client, revi
     client.post(f"/suggestions/{commune.id}/accepter/", {"deployment": "new"})
     commune.refresh_from_db()
     quote = commune.citation.quote
-    assert "Saint-Étienne" in quote and "[…]" in quote
+    assert "Saint-Étienne" in quote and "Mme [X] ([X]) confirme" in quote
     assert "claire.dubois" not in quote and "Dubois" not in quote
 
 
