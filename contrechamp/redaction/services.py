@@ -472,17 +472,38 @@ def _every_occurrence(
     return rows
 
 
+class StaleDecision(Exception):
+    """The redaction was decided meanwhile (another tab, another reviewer): the decision
+    made on the older page is not applied."""
+
+    def __init__(self, redaction: Redaction) -> None:
+        super().__init__(redaction.status)
+        self.redaction = redaction
+
+
 def redaction_decide(
-    *, redaction: Redaction, accept: bool, reason: str = "", user: User | None
+    *,
+    redaction: Redaction,
+    accept: bool,
+    reason: str = "",
+    user: User | None,
+    seen: str | None = None,
 ) -> None:
-    """Accept or reject one redaction, with the reason given for it."""
-    redaction.status = "accepted" if accept else "rejected"
-    redaction.reviewed_by = user
-    fields = ["status", "reviewed_by"]
-    if reason.strip():
-        redaction.reason = reason.strip()[:200]
-        fields.append("reason")
-    redaction.save(update_fields=fields)
+    """Accept or reject one redaction, with the reason given for it. With `seen`, the
+    status the page showed: a redaction decided since is left as it is (StaleDecision),
+    so that a tab left open cannot make readable again a name another reviewer has just
+    redacted."""
+    with transaction.atomic():
+        locked = Redaction.objects.select_for_update().get(id=redaction.id)
+        if seen is not None and locked.status != seen:
+            raise StaleDecision(locked)
+        redaction.status = "accepted" if accept else "rejected"
+        redaction.reviewed_by = user
+        fields = ["status", "reviewed_by"]
+        if reason.strip():
+            redaction.reason = reason.strip()[:200]
+            fields.append("reason")
+        redaction.save(update_fields=fields)
 
 
 def _words_under(pdf_page: pymupdf.Page, page: Page, box: pymupdf.Rect) -> str:

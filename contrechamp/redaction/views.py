@@ -122,15 +122,37 @@ def decide(request: HttpRequest, redaction_id: int) -> HttpResponse:
         Redaction.objects.select_related("page__document", "title_of"), id=redaction_id
     )
     decision = request.POST.get("decision")
+    # The status the page showed: without it (a page of before, a form cut short) the
+    # decision is not made, as when it differs from the status now.
+    seen = request.POST.get("seen")
     if decision not in ("accept", "reject"):
         messages.error(request, _("Choose to accept or to reject the redaction."))
-    else:
-        services.redaction_decide(
-            redaction=redaction,
-            accept=decision == "accept",
-            reason=request.POST.get("reason", ""),
-            user=user,
+    elif seen not in {code for code, _label in Redaction.STATUSES}:
+        messages.error(
+            request, _("The page was out of date: nothing was changed. Decide again below.")
         )
+    else:
+        try:
+            services.redaction_decide(
+                redaction=redaction,
+                accept=decision == "accept",
+                reason=request.POST.get("reason", ""),
+                user=user,
+                seen=seen,
+            )
+        except services.StaleDecision as stale:
+            messages.warning(
+                request,
+                _(
+                    "“%(text)s” was decided meanwhile, in another tab or by another "
+                    "reviewer: it is now “%(status)s”. Nothing was changed; decide again if "
+                    "you still mean to."
+                )
+                % {
+                    "text": stale.redaction.text or stale.redaction.get_kind_display(),
+                    "status": stale.redaction.get_status_display(),
+                },
+            )
     if redaction.page is None:  # a redaction of the title
         assert redaction.title_of is not None
         return redirect(reverse("redaction-review", args=[redaction.title_of.id]) + "#title")

@@ -62,7 +62,7 @@ def test_a_reviewer_redacts_page_by_page_and_publishes(client, reviewer, letter)
     for redaction in suggested.filter(kind__in=["email", "phone"]):
         client.post(
             f"/caviardages/{redaction.id}/",
-            {"decision": "accept", "reason": "CRPA L311-6 1°"},
+            {"decision": "accept", "reason": "CRPA L311-6 1°", "seen": redaction.status},
         )
     assert set(suggested.filter(kind="email").values_list("reason", flat=True)) == {
         "CRPA L311-6 1°"
@@ -76,7 +76,8 @@ def test_a_reviewer_redacts_page_by_page_and_publishes(client, reviewer, letter)
     assert response.status_code == 302
     every = Redaction.objects.filter(page__document=letter, kind="text")
     assert sorted(every.values_list("page__number", flat=True)) == [1, 2]
-    client.post(f"/caviardages/{suggested.get(kind='person').id}/", {"decision": "reject"})
+    person = suggested.get(kind="person")
+    client.post(f"/caviardages/{person.id}/", {"decision": "reject", "seen": person.status})
 
     # A box drawn by hand over the neighbourhood's name on page 2.
     page_two = Page.objects.get(document=letter, number=2)
@@ -340,3 +341,37 @@ def test_the_edit_form_gives_no_contributor_the_quote_of_an_unpublished_document
     # The reviewer, who reads originals, sees it whole.
     client.force_login(reviewer)
     assert "Jules-Ferry" in client.get(f"/dispositifs/{deployment.slug}/modifier/").content.decode()
+
+
+def test_a_tab_left_open_cannot_make_readable_what_another_has_redacted(client, reviewer, letter):
+    """A new user's walk: in two tabs of the review screen, tab A redacted a name; tab B,
+    which still showed it suggested, pressed "Keep readable": the name was made readable
+    again, without a word."""
+    redactions_suggest(document=letter)
+    person = Redaction.objects.filter(page__document=letter, kind="person").first()
+    assert person is not None and person.status == "suggested"
+    client.force_login(reviewer)
+    tab_a = _page(client, letter)
+    tab_b = _page(client, letter)
+    assert 'name="seen" value="suggested"' in tab_a
+    client.post(f"/caviardages/{person.id}/", {"decision": "accept", "seen": "suggested"})
+    person.refresh_from_db()
+    assert person.status == "accepted"
+    # Tab B's "Keep readable", sent from the page it still shows.
+    response = client.post(
+        f"/caviardages/{person.id}/", {"decision": "reject", "seen": "suggested"}, follow=True
+    )
+    person.refresh_from_db()
+    assert person.status == "accepted"
+    page = response.content.decode()
+    assert "a été décidé entre-temps" in page and "accepté" in page
+    assert f'id="redaction-{person.id}" class="redaction-suggested"' in tab_b
+    # A form without the status it showed decides nothing either.
+    response = client.post(f"/caviardages/{person.id}/", {"decision": "reject"}, follow=True)
+    person.refresh_from_db()
+    assert person.status == "accepted"
+    assert "La page n’était plus à jour" in response.content.decode()
+    # Decided again on the page as it is now, it is applied.
+    client.post(f"/caviardages/{person.id}/", {"decision": "reject", "seen": "accepted"})
+    person.refresh_from_db()
+    assert person.status == "rejected"

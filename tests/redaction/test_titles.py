@@ -55,7 +55,7 @@ def test_the_reviewer_decides_and_the_published_title_is_redacted(client, review
     screen = client.get(f"/documents/{complaint.id}/caviardage/").content.decode()
     assert f'id="redaction-{name.id}"' in screen and "Nadia Belkacem" in screen
 
-    response = client.post(f"/caviardages/{name.id}/", {"decision": "accept"})
+    response = client.post(f"/caviardages/{name.id}/", {"decision": "accept", "seen": name.status})
     assert response.status_code == 302
     name.refresh_from_db()
     assert name.status == "accepted"
