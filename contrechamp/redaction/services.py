@@ -21,6 +21,7 @@ reader's language.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -1554,6 +1555,8 @@ def document_publish(
         raise ValidationError(blockers)
     data = redacted_pdf(document)
     report = gate(document, data)
+    # What the copy was made from, to tell later that a redaction changed since.
+    report.checks["redactions"] = redactions_fingerprint(document)
     with transaction.atomic():
         publication = Publication.objects.create(
             document=document,
@@ -1571,6 +1574,28 @@ def document_publish(
         # After the commit: the search index is no part of the transaction.
         search.document_index(document)
     return publication
+
+
+def redactions_fingerprint(document: Document) -> str:
+    """A digest of the document's redactions as they stand (which, their status, their
+    boxes and texts): the published copy records the one it was made from."""
+    rows = (
+        Redaction.objects.of(document).order_by("id").values_list("id", "status", "rects", "text")
+    )
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(json.dumps(row, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def published_copy_outdated(document: Document, publication: Publication | None) -> bool:
+    """Whether the published copy in force was made before the redactions' last change
+    (one decided, drawn or removed since): visitors still read it as it was until it is
+    published again. Unknown, and not said, for a copy that recorded nothing."""
+    if publication is None or not document.is_public:
+        return False
+    made_from = (publication.report or {}).get("redactions")
+    return bool(made_from) and made_from != redactions_fingerprint(document)
 
 
 def _make_public(document: Document, texts: list[str], *, title: str) -> None:

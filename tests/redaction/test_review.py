@@ -375,3 +375,35 @@ def test_a_tab_left_open_cannot_make_readable_what_another_has_redacted(client, 
     client.post(f"/caviardages/{person.id}/", {"decision": "reject", "seen": "accepted"})
     person.refresh_from_db()
     assert person.status == "rejected"
+
+
+def test_a_redaction_made_after_publication_says_the_published_copy_is_out_of_date(
+    client, reviewer, letter
+):
+    """A new user's walk: after publication, "Occulter partout" on a name said it was
+    redacted, the page still read "Publié", and visitors kept reading the name until
+    someone thought of publishing again."""
+    client.force_login(reviewer)
+    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "1"})
+    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "2"})
+    client.post(f"/documents/{letter.id}/caviardage/tout-accepter/")
+    client.post(f"/documents/{letter.id}/publier/", {"title": "Courrier de la mairie"})
+    letter.refresh_from_db()
+    assert letter.is_public
+    assert 'id="publication-outdated"' not in _page(client, letter)
+    # The neighbourhood's name, readable in the published copy, redacted afterwards.
+    client.post(
+        f"/documents/{letter.id}/caviardage/occurrences/",
+        {"text": "Bellevue", "reason": "", "page": "1"},
+    )
+    page = _page(client, letter)
+    assert 'id="publication-outdated"' in page
+    assert "les visiteurs lisent toujours la copie publiée" in page
+    client.logout()
+    assert "Bellevue" in client.get(f"/documents/{letter.id}/?page=1").content.decode()
+    # Published again: the notice goes, and visitors read the new copy.
+    client.force_login(reviewer)
+    client.post(f"/documents/{letter.id}/publier/", {"title": "Courrier de la mairie"})
+    assert 'id="publication-outdated"' not in _page(client, letter)
+    client.logout()
+    assert "Bellevue" not in client.get(f"/documents/{letter.id}/?page=1").content.decode()
