@@ -98,7 +98,8 @@ class _Echo:
 
 def _csv_rows(qs: QuerySet[Deployment]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield f"# {s.LICENCE_TEXT}\n"
+    # The header is the first line (a comment line before it was read as the header by
+    # every CSV reader); the licence is said in the response's headers and the docs.
     yield writer.writerow(CSV_COLUMNS)
     for d in export_records(qs):
         communes = d["communes"]
@@ -130,6 +131,7 @@ def deployments_csv(request: HttpRequest) -> HttpResponse | StreamingHttpRespons
         return qs
     response = StreamingHttpResponse(_csv_rows(qs), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contrechamp-deployments.csv"'
+    response["Link"] = f'<{s.LICENCE_URL}>; rel="license"'
     return response
 
 

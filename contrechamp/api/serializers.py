@@ -20,9 +20,10 @@ from contrechamp.registry.models import (
 from contrechamp.registry.quotes import citation_quote
 
 LICENCE = "ODbL-1.0"
+LICENCE_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
 LICENCE_TEXT = (
     "Contrechamp data, made available under the Open Database License (ODbL 1.0): "
-    "https://opendatacommons.org/licenses/odbl/1-0/ . Places: @etalab/decoupage-administratif "
+    f"{LICENCE_URL} . Places: @etalab/decoupage-administratif "
     "(MIT) and IGN Admin Express COG 2018 (Licence Ouverte)."
 )
 
