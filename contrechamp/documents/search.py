@@ -50,6 +50,7 @@ from contrechamp.lib.textsearch import (
     french_terms,
     fts5_document,
     index_text,
+    phrase_words,
     query_words,
     stem,
     unaccent,
@@ -361,8 +362,23 @@ def _search(
     )
     hits: list[Hit] = []
     count = 0
-    if _quoted(text) and len(words) > 1:
-        hits, count = asked(every=True, exact=True)
+    # A query in quotes: its words as the pages hold them, side by side (not the field's
+    # keys: "centre de supervision urbain" is one key, which any variant matches, and
+    # "usage de drones" put the key of drones after "usage" where the pages have the
+    # word itself). A single word is side by side with itself.
+    literal = phrase_words(text)[:MAX_QUERY_WORDS] if _quoted(text) else []
+    if len(literal) > 1:
+        hits, count = engine(
+            literal,
+            every=True,
+            exact=True,
+            excluded=excluded,
+            group=group,
+            viewer=viewer,
+            filters=filters,
+            limit=limit,
+            offset=offset,
+        )
         if hits or offset:
             return hits, count, True
     for every in (True, False):
@@ -370,7 +386,7 @@ def _search(
         found = len({h.document_id for h in hits}) if group else len(hits)
         if count <= 1 or found >= limit:
             break
-    return hits, count, False
+    return hits, count, len(literal) == 1
 
 
 def _complete(hits: list[Hit], text: str, viewer: Viewer) -> list[Hit]:

@@ -419,6 +419,15 @@ def query_spellings(text: str) -> list[list[list[str]]]:
     return groups
 
 
+def phrase_words(text: str) -> list[str]:
+    """The words of a query in quotes as the pages hold them, in order and without the
+    field's keys ("centre de supervision urbain": centre, supervision, urbain): every
+    engine indexes a variant's own words side by side, its key after them, so that the
+    phrase is found as written (its key alone is one word, any variant)."""
+    folded = _without_addresses(fold(without_excluded(text)))
+    return [w for w in _WORD.findall(folded) if w not in STOPWORDS]
+
+
 def query_words(text: str) -> list[str]:
     """The words a query asks for, each once, in order: folded, a variant of the field's
     names made its key, stop words left out; the words it excludes ("-Nice") are not

@@ -260,3 +260,41 @@ def test_a_contributor_is_told_their_unpublished_uploads_are_not_searched(
         assert notice not in client.get("/recherche/", {"q": "note interne"}).content.decode()
     client.logout()
     assert notice not in client.get("/recherche/", {"q": "note interne"}).content.decode()
+
+
+def test_a_quoted_phrase_of_the_fields_own_words_is_found_side_by_side(engine, db):
+    """A new user's walk: "vidéosurveillance algorithmique", "centre de supervision
+    urbain", "usage de drones" and "achat de 2 aéronefs" in quotes said that no page held
+    them side by side, above a snippet that held them: the query asked for the field's
+    keys (one key for the whole name, or the key of drones after "usage") where the pages
+    hold the words themselves."""
+    from contrechamp.documents.search import search_documents
+
+    page = add(
+        samples.text_pdf(
+            [
+                "Le conseil approuve la vidéosurveillance algorithmique au centre de "
+                "supervision urbain, l'usage de drones et l'achat de 2 aéronefs, un "
+                "système de surveillance."
+            ]
+        ),
+        "conseil.pdf",
+    )
+    apart = add(
+        samples.text_pdf(["Des drones survolent la ville ; leur usage est encadré. VSA."]),
+        "apart.pdf",
+    )
+    index_rebuild()
+    for phrase in (
+        "vidéosurveillance algorithmique",
+        "centre de supervision urbain",
+        "usage de drones",
+        "achat de 2 aéronefs",
+        "de surveillance",
+    ):
+        result = search_documents(f'"{phrase}"', viewer=EVERYONE)
+        ids = [d.document_id for d in result.documents]
+        assert result.quoted and result.exact, phrase
+        assert page.id in ids, phrase
+        if phrase != "de surveillance":
+            assert apart.id not in ids, phrase
