@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -527,6 +528,10 @@ def redaction_draw(
         x0, y0, x1, y1 = (float(v if v is not None else "") for v in rect)
     except (TypeError, ValueError):
         raise ValidationError(_("A box needs four numbers: left, top, right, bottom.")) from None
+    # "1e309", "inf", "nan" are floats, and no place on a page (the rounding of an
+    # infinite corner answered 500).
+    if not all(math.isfinite(v) and abs(v) <= 1e6 for v in (x0, y0, x1, y1)):
+        raise ValidationError(_("The box is empty or outside the page."))
     box = pymupdf.Rect(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
     box &= pymupdf.Rect(0, 0, page.width or box.x1, page.height or box.y1)
     if box.is_empty or box.width < 2 or box.height < 2:

@@ -97,6 +97,15 @@ def test_a_reviewer_redacts_page_by_page_and_publishes(client, reviewer, letter)
         follow=True,
     )
     assert "four numbers" in response.content.decode() or "quatre" in response.content.decode()
+    # Numbers no page holds (a hand-made form; "1e309" answered 500).
+    for huge in ("1e309", "inf", "nan", "-1e300"):
+        response = client.post(
+            f"/documents/{letter.id}/caviardage/dessiner/",
+            {"page": "2", "x0": "0", "y0": "0", "x1": huge, "y1": "100"},
+            follow=True,
+        )
+        assert response.status_code == 200, huge
+        assert "hors de la page" in response.content.decode(), huge
     assert Redaction.objects.filter(kind="manual").count() == 1
 
     # The address on page 2 is still only suggested; accept everything left.

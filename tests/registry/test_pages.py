@@ -293,3 +293,14 @@ def test_a_form_without_its_initial_count_is_mended_too(contributor_client):
     response = contributor_client.post(reverse("deployment-create"), data)
     assert response.status_code == 302
     assert Deployment.objects.filter(title="Drones de la police municipale").exists()
+
+
+def test_filters_say_all_in_the_gender_of_what_they_filter(client, db):
+    """A new user's walk: "Tous" above a list of technologies, feminine in French."""
+    page = client.get("/carte/").content.decode()
+    assert '<option value="">Toutes</option>' in page
+    page = client.get("/dispositifs/").content.decode()
+    technology = page[page.index('id="f-technology"') :]
+    assert technology.split("</option>")[0].endswith(">Toutes")
+    status = page[page.index('id="f-status"') :]
+    assert status.split("</option>")[0].endswith(">Tous")
