@@ -1073,15 +1073,53 @@ def _line_band(x0: float, y0: float, x1: float, y1: float) -> pymupdf.Rect:
 
 def _text_layer(pdf_page: pymupdf.Page, words: list[Any], hidden: list[pymupdf.Rect]) -> None:
     """An invisible layer of the words of a scan that are not under a redaction, so the
-    published scan stays searchable."""
-    for x0, y0, x1, y1, word, *_rest in words:
-        box = pymupdf.Rect(x0, y0, x1, y1)
-        if any(box.intersects(h) for h in hidden):
-            continue
+    published scan stays searchable. Written a run of a line's words at a time, each run
+    stretched to the width its words take on the scan: written word by word, the page's
+    published text read back one word per line ("Préfecture / des / Bouches-du-Rhône")."""
+    for run in _runs(words, hidden):
+        x0, y0 = run[0][0], min(w[1] for w in run)
+        x1, y1 = run[-1][2], max(w[3] for w in run)
         size = max(4.0, (y1 - y0) * 0.8)
         # Ligatures (ﬁ, ﬀ) as their letters: the layer's font has no glyph for them.
-        text = unicodedata.normalize("NFKC", str(word))
-        pdf_page.insert_text((x0, y1 - (y1 - y0) * 0.2), text, fontsize=size, render_mode=3)
+        text = unicodedata.normalize("NFKC", " ".join(str(w[4]) for w in run))
+        natural = pymupdf.get_text_length(text, fontsize=size)
+        origin = pymupdf.Point(x0, y1 - (y1 - y0) * 0.2)
+        scale = (x1 - x0) / natural if natural > 0 and x1 > x0 else 1.0
+        pdf_page.insert_text(
+            origin,
+            text,
+            fontsize=size,
+            render_mode=3,
+            morph=(origin, pymupdf.Matrix(max(0.05, min(scale, 20.0)), 1)),
+        )
+
+
+def _runs(words: list[Any], hidden: list[pymupdf.Rect]) -> list[list[Any]]:
+    """The words in reading order cut into runs of one line, a redacted word ending a run
+    (it is left out): the next word goes on the run when it stands to the right of the
+    last one and shares most of its height."""
+    runs: list[list[Any]] = []
+    run: list[Any] = []
+    for word in words:
+        x0, y0, x1, y1 = (float(v) for v in word[:4])
+        if not str(word[4]).strip():
+            continue
+        if any(pymupdf.Rect(x0, y0, x1, y1).intersects(h) for h in hidden):
+            if run:
+                runs.append(run)
+            run = []
+            continue
+        if run:
+            last = run[-1]
+            overlap = min(y1, float(last[3])) - max(y0, float(last[1]))
+            height = min(y1 - y0, float(last[3]) - float(last[1]))
+            if x0 < float(last[2]) - 1 or height <= 0 or overlap < 0.5 * height:
+                runs.append(run)
+                run = []
+        run.append([x0, y0, x1, y1, word[4]])
+    if run:
+        runs.append(run)
+    return runs
 
 
 def _texts(data: bytes) -> tuple[list[str], list[str], list[str]]:

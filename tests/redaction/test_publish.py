@@ -1,6 +1,8 @@
 """Publication writes a file with nothing personal left in it, and the gate refuses each
 classic redaction failure, built here on purpose."""
 
+import re
+
 import pymupdf
 import pypdfium2
 import pytest
@@ -168,6 +170,12 @@ def test_a_scanned_page_keeps_a_searchable_layer_without_the_redacted_words(tess
     text = _text(files.read(files.derived_path(document, "published.pdf")))
     assert "caméras" in text or "cameras" in text
     assert "Dubois" not in text and "04 77" not in text
+    # Read back as lines, not one word per line (a new user's walk: a published scan
+    # showed "Préfecture / des / Bouches-du-Rhône" down the page).
+    document.refresh_from_db()
+    published = document.pages.get().published_text
+    assert re.search(r"au sujet des cam[ée]ras", published), published
+    assert re.search(r"Courrier de Mme\s*$", published, re.M), published
 
 
 def test_the_commands_redact_publish_and_get_the_published_file(tmp_path):
