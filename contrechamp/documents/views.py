@@ -6,6 +6,7 @@ import contextlib
 import io
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import pymupdf
 from django.conf import settings
@@ -81,6 +82,12 @@ def _link_changed(request: HttpRequest, **changed: str | None) -> str:
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "documents/document_list.html", _list_context(request))
+
+
+def _list_context(request: HttpRequest, form: UploadForm | None = None) -> dict[str, Any]:
+    """The library's list as `request`'s filters give it, with the upload form (`form`:
+    one refused, shown with its errors above the list)."""
     documents = permissions.listed_documents(request.user)
     # Filters by place, origin and type (a place page links here with its own); a filter
     # that cannot be read is said at its field and lists nothing, rather than everything.
@@ -101,26 +108,22 @@ def document_list(request: HttpRequest) -> HttpResponse:
     # `page` across the site; `p`, its old name, still read so old links keep working.
     number = request.GET.get("page") or request.GET.get("p")
     page = Paginator(documents.prefetch_related("places"), 50).get_page(number)
-    return render(
-        request,
-        "documents/document_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "filtered": not filters.is_valid() or filters.filtered(),
-            "place_read": place_read,
-            "place_communes": place_communes,
-            "previous_link": (
-                _page_link(request, page.previous_page_number()) if page.has_previous() else ""
-            ),
-            "next_link": _page_link(request, page.next_page_number()) if page.has_next() else "",
-            # (Its fields' ids apart from the filters' of the same names: a label of one
-            # focused the other.)
-            "form": UploadForm(auto_id="upload_%s"),
-            "max_upload_bytes": settings.DOCUMENT_MAX_BYTES,
-            "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
-        },
-    )
+    return {
+        "page": page,
+        "filters": filters,
+        "filtered": not filters.is_valid() or filters.filtered(),
+        "place_read": place_read,
+        "place_communes": place_communes,
+        "previous_link": (
+            _page_link(request, page.previous_page_number()) if page.has_previous() else ""
+        ),
+        "next_link": _page_link(request, page.next_page_number()) if page.has_next() else "",
+        # (Its fields' ids apart from the filters' of the same names: a label of one
+        # focused the other.)
+        "form": form or UploadForm(auto_id="upload_%s"),
+        "max_upload_bytes": settings.DOCUMENT_MAX_BYTES,
+        "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -144,15 +147,10 @@ def document_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         if wants_json:
             return JsonResponse({"errors": form.errors}, status=400)
+        # The list as it is, under the refused form (it read "Aucun document pour
+        # l'instant" above a library of hundreds).
         return render(
-            request,
-            "documents/document_list.html",
-            {
-                "page": Paginator(Document.objects.none(), 50).get_page(1),
-                "form": form,
-                "filters": LibraryFilterForm(),
-            },
-            status=400,
+            request, "documents/document_list.html", _list_context(request, form), status=400
         )
     results = []
     uploads = form.cleaned_data["files"]

@@ -422,3 +422,16 @@ def test_the_processing_steps_read_as_words_not_as_python(client, reviewer, libr
     # {'commune': 1}" and "pièces jointes : []").
     assert "[]" not in steps and "{" not in steps.split("</details>")[0]
     assert "suggestions : commune : 1" in steps.replace("\u00a0", " ")
+
+
+def test_a_refused_upload_without_script_shows_the_library_under_the_form(
+    contributor_client, minutes
+):
+    """A new user's walk: sent without its files (no script, a field removed), the form
+    came back above "Aucun document pour l'instant", over a library that held some."""
+    response = contributor_client.post("/documents/envoi/", {"origin": "council"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choisissez au moins un fichier" in page or "at least one file" in page
+    assert "Aucun document pour l" not in page
+    assert f'href="/documents/{minutes.id}/"' in page
