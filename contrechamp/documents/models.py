@@ -151,6 +151,7 @@ class Step(models.Model):
         "pages_to_ocr": _("pages to recognise"),
         "attachments": _("attachments"),
         "attachments_withheld": _("attachments withheld"),
+        "attachments_refused": _("attachments refused"),
         "seconds_per_page": _("seconds per page"),
         "mean_confidence": _("mean confidence"),
         "backend": _("search engine"),
@@ -168,10 +169,15 @@ class Step(models.Model):
         """The summary for whom is no reviewer: the attachments by their count, not their
         numbers (an attachment not published, or a copy matched to someone else's
         document, keeps its number to itself), and nothing of attachments withheld (how
-        deep in e-mails the document was)."""
+        deep in e-mails the document was) or refused."""
         if not isinstance(self.output, dict):
             return self.summary
-        output = {k: v for k, v in self.output.items() if k != "attachments_withheld"}
+        # (Nor the names of the attachments refused, which may name a person.)
+        output = {
+            k: v
+            for k, v in self.output.items()
+            if k not in ("attachments_withheld", "attachments_refused")
+        }
         if isinstance(output.get("attachments"), list):
             output["attachments"] = len(output["attachments"])
         return self._summarised(output)

@@ -66,6 +66,25 @@ class DocumentRejected(Reasoned):
     (`str()` in English for the command line, `translated()` for a page)."""
 
 
+def _refuse_unhandled(data: bytes | File) -> None:
+    """A file whose first bytes say it is of no type the library reads (a program, an old
+    Office file, RTF) is refused at once, with the reason the worker would give: it was
+    announced "added", then failed, and stayed in the library. (A ZIP is told apart by
+    its directory, at its end: the worker reads it.)"""
+    if isinstance(data, bytes):
+        head = data[:2048]
+    else:
+        data.seek(0)
+        head = data.read(2048)
+        data.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return
+    try:
+        extract.sniff(head)
+    except extract.DocumentError as error:
+        raise DocumentRejected(error.key, **error.params) from None
+
+
 # A file this small is read whole to tell whether it holds anything but blank space.
 _BLANK_CHECKED = 4096
 
@@ -117,6 +136,7 @@ def document_ingest(
         )
     if origin not in dict(Document.ORIGINS):
         raise DocumentRejected("unknown_origin", origin=repr(origin))
+    _refuse_unhandled(data)
     if isinstance(data, bytes):
         digest = hashlib.sha256(data).hexdigest()
     else:
@@ -529,21 +549,30 @@ def _step_extract(document: Document) -> dict[str, Any]:
             document.title = rendition.title[:400]
         document.save(update_fields=["kind", "mime", "date", "title", "updated_at"])
         children = []
+        refused = []
         for attachment in rendition.attachments:
             # (`extract` leaves out an empty attachment, which the library would refuse.)
-            child = document_ingest(
-                data=attachment.data,
-                filename=attachment.filename,
-                origin=document.origin,
-                places=document.places.all(),
-                uploaded_by=document.uploaded_by,
-                parent=document,
-            ).document
+            try:
+                child = document_ingest(
+                    data=attachment.data,
+                    filename=attachment.filename,
+                    origin=document.origin,
+                    places=document.places.all(),
+                    uploaded_by=document.uploaded_by,
+                    parent=document,
+                ).document
+            except DocumentRejected as rejected:
+                # A program or a file of no type the library reads, attached: said in
+                # the step's output (for reviewers), the e-mail kept.
+                refused.append(f"{attachment.filename[:100]} ({rejected.translated()})")
+                continue
             # An attachment already in the library keeps its parent (or none): it may be
             # someone else's document, which an e-mail must not take over nor move out of
             # the list. The link is kept in this step's output only.
             children.append(child.id)
         output["attachments"] = children
+        if refused:
+            output["attachments_refused"] = refused
     pdf = extract.open_pdf(
         files.rendition(document),
         max_pages=settings.DOCUMENT_MAX_PAGES,
