@@ -45,7 +45,7 @@ from contrechamp.documents.models import Document, Page, Publication
 from contrechamp.documents.services import document_sources_retitle
 from contrechamp.lib.jpeg import jpeg_without_segments as _jpeg_without_segments
 from contrechamp.lib.personal import detect
-from contrechamp.lib.text import nlp
+from contrechamp.lib.text import nlp, without_invisible
 from contrechamp.redaction.models import (
     DEFAULT_REASON,
     Detection,
@@ -1650,7 +1650,7 @@ def _make_public(document: Document, texts: list[str], *, title: str) -> None:
         page.published_text = texts[page.number - 1] if page.number <= len(texts) else ""
     Page.objects.bulk_update(pages, ["published_text"])
     document.is_public = True
-    document.title = public_title(document, title)[:300]
+    document.title = without_invisible(public_title(document, title))[:300]
     document.save(update_fields=["is_public", "title", "updated_at"])
     # The registry's sources citing it now read the published title, never the original.
     document_sources_retitle(document=document)

@@ -428,3 +428,14 @@ def test_a_folder_whose_chaining_fails_is_added_and_said_so(
     assert AuditEntry.objects.filter(id__in=_upload_entries(), link__isnull=True).count() == 4
     monkeypatch.undo()
     assert seal.call() >= 4
+
+
+def test_a_title_keeps_no_invisible_character():
+    """A new user's walk: a title "\u202eEvil\u202c" showed as "livE" in the list and
+    stayed so once published (display names already refused such characters)."""
+    document = document_ingest(
+        data=samples.text_pdf([MINUTES]), filename="a.pdf", title="\u202eEvil\u202c\u200b rapport"
+    ).document
+    assert document.title == "Evil rapport"
+    named = document_ingest(data=samples.text_pdf(["Autre"]), filename="\u202egpj.pdf").document
+    assert "\u202e" not in named.title

@@ -416,3 +416,13 @@ def test_a_redaction_made_after_publication_says_the_published_copy_is_out_of_da
     assert 'id="publication-outdated"' not in _page(client, letter)
     client.logout()
     assert "Bellevue" not in client.get(f"/documents/{letter.id}/?page=1").content.decode()
+
+
+def test_a_published_title_keeps_no_invisible_character(client, reviewer, letter):
+    client.force_login(reviewer)
+    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "1"})
+    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "2"})
+    client.post(f"/documents/{letter.id}/caviardage/tout-accepter/")
+    client.post(f"/documents/{letter.id}/publier/", {"title": "\u202eCourrier\u202c de la mairie"})
+    letter.refresh_from_db()
+    assert letter.is_public and letter.title == "Courrier de la mairie"
