@@ -1,1670 +1,1348 @@
-"""Redaction writes: suggest, apply, publish through a verification gate.
+"""Writes of the document library: ingest, the processing pipeline, entity review.
 
-Publishing needs a finished review (detection ran on every page, every suggestion is
-decided, a publication with nothing redacted is confirmed) and writes a new file, never
-touching the original: what a reader of a page cannot see is removed first (layers
-switched off, content outside the page box, invisible text); the redactions are applied
-to text, vector graphics and image pixels under the boxes (on a scan, the OCR word boxes
-plus a margin, so no part of a letter stays); annotations, form fields, JavaScript,
-embedded files and every metadata (Info dictionary, XMP) are removed; the file is
-written whole, one revision. Scanned pages get back an invisible text layer of their
-unredacted words. Then the gate re-reads the file with PyMuPDF (as shown, and with every
-layer on and no clip) and pdfium, and renders every box at 200 dpi; each finding blocks
-publication: a redacted text still extractable (on its page, or on another page where
-nobody decided to keep it), text not visible on the page or not in the original, layers,
-invisible text outside a scan's OCR layer, a box that is not a uniform fill or that cuts
-letters of a scan, metadata, several revisions, scripts, attachments, annotations, words
-lost outside the boxes. Findings are stored as codes with parameters and shown in the
-reader's language.
+The pipeline is a list of steps; each keeps its input (the original and the files and
+rows of the steps before it), writes its own output, and records status, duration and
+error on its `Step` row. A step that is done is skipped, so processing can be resumed
+after the worker is killed, and a task that runs twice does no harm.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import hashlib
-import json
-import math
+import logging
 import re
-import unicodedata
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 import pymupdf
-import pypdfium2
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.core.files import File
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from pymupdf import mupdf
+from django.utils.translation import gettext, gettext_noop
 
-from contrechamp.audit.recording import delete_derived
-from contrechamp.documents import files, search
-from contrechamp.documents.models import Document, Page, Publication
-from contrechamp.documents.services import document_sources_retitle
-from contrechamp.lib.jpeg import jpeg_without_segments as _jpeg_without_segments
+from contrechamp.audit.recording import delete_derived, update_derived
+from contrechamp.documents import extract, files, metadata, permissions, search
+from contrechamp.documents.entities import detect_document
+from contrechamp.documents.extract import DocumentError
+from contrechamp.documents.models import Document, Entity, Page, Step
+from contrechamp.documents.ocr import OcrError, OcrResult, recognise_many
+from contrechamp.documents.reasons import Reasoned
+from contrechamp.documents.review import ORGANISATION_ROLES, entity_role
 from contrechamp.lib.personal import detect
-from contrechamp.lib.text import nlp, without_invisible
-from contrechamp.redaction.models import (
-    DEFAULT_REASON,
-    Detection,
-    PublicFigure,
-    Redaction,
+from contrechamp.lib.text import stored_text, without_invisible
+from contrechamp.places.models import Commune
+from contrechamp.registry.models import Deployment, Source, Technology
+from contrechamp.registry.schemas import empty_deployment
+from contrechamp.registry.services import (
+    deployment_create,
+    deployment_snapshot,
+    deployment_update,
 )
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models import Field
 
-# Redactions whose boxes are applied as they are (not shrunk to the line of a text).
-WHOLE_BOXES = ("photo", "signature", "manual")
-_WORD = re.compile(r"\w+", re.UNICODE)
+logger = logging.getLogger(__name__)
 
-
-def public_figures(document: Document) -> QuerySet[PublicFigure]:
-    """The names that stay readable in `document`: its own, and those of its places."""
-    return PublicFigure.objects.filter(document=document) | PublicFigure.objects.filter(
-        commune__in=document.places.all()
-    )
+# A step interrupted this many times (worker killed, out of memory) is not tried again:
+# the file is probably what kills the worker.
+MAX_ATTEMPTS = 3
+PAGE_BATCH = 25
+MIN_TEXT_CHARS = 20
 
 
-def public_names(document: Document) -> list[str]:
-    return list(public_figures(document).values_list("name", flat=True))
+class DocumentRejected(Reasoned):
+    """Refused before anything is stored (too large, no room): one of `reasons.REASONS`
+    (`str()` in English for the command line, `translated()` for a page)."""
 
 
-def _occurrence(text: str, start: int, needle: str) -> int:
-    """Which occurrence of `needle` in `text` begins at `start` (0 for the first)."""
-    return text.count(needle, 0, start)
-
-
-def _text_rects(pdf_page: pymupdf.Page, page: Page, needle: str, start: int) -> list[list[float]]:
-    hits = pdf_page.search_for(needle)
-    if not hits:
-        return []
-    # The occurrence of the needle that starts at `start` in the page text. A match
-    # broken over two lines comes back as two boxes and shifts the count: the gate then
-    # finds the text still readable and refuses, rather than publishing it.
-    index = min(_occurrence(page.text, start, needle), len(hits) - 1)
-    rect = hits[index]
-    return [[round(rect.x0, 2), round(rect.y0, 2), round(rect.x1, 2), round(rect.y1, 2)]]
-
-
-def _rendition(document: Document) -> pymupdf.Document:
-    """The document's PDF, with boxes as tall as the line rather than the font's glyphs
-    (a PyMuPDF setting for the process: redaction boxes must not reach the next line)."""
-    pymupdf.TOOLS.set_small_glyph_heights(True)
-    return pymupdf.open(stream=files.rendition(document), filetype="pdf")
-
-
-def _rects(pdf: pymupdf.Document, page: Page, text: str, start: int) -> list[list[float]]:
-    """Boxes of text[start:start + len(text)] on the page: from the stored OCR word boxes
-    of an OCR'd page, by searching the text layer otherwise."""
-    if page.method == "ocr":
-        return _word_rects(page, start, start + len(text))
-    return _text_rects(pdf[page.number - 1], page, text, start)
-
-
-def _word_rects(page: Page, start: int, end: int) -> list[list[float]]:
-    """Boxes of the OCR words that make up text[start:end] of an OCR'd page."""
-    if not page.words:
-        return []
-    rects = []
-    cursor = 0
-    for x0, y0, x1, y1, word, _confidence in page.words:
-        position = page.text.find(str(word), cursor)
-        if position < 0:
-            continue
-        cursor = position + len(str(word))
-        if position < end and start < cursor:
-            rects.append([x0, y0, x1, y1])
-    return rects
-
-
-def _image_regions(pdf_page: pymupdf.Page, page: Page) -> list[tuple[str, list[float]]]:
-    """Pictures placed on a page of text: photos of people or scanned signatures, as far
-    as a box can tell. A wide, short picture in the lower half of the page is taken for
-    a signature, any other picture smaller than most of the page for a photo. A scanned
-    page (one picture covering the page) is read by OCR instead."""
-    if page.method == "ocr":
-        return []
-    area = abs(pdf_page.rect)
-    found = []
-    for info in pdf_page.get_image_info():
-        box = pymupdf.Rect(info["bbox"]) & pdf_page.rect
-        if box.is_empty or abs(box) > 0.6 * area or min(box.width, box.height) < 12:
-            continue
-        wide = box.width > 2.2 * box.height and box.y0 > pdf_page.rect.height / 2
-        rect = [round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y1, 2)]
-        found.append(("signature" if wide else "photo", rect))
-    return found
-
-
-def redactions_suggest(*, document: Document) -> int:
-    """Replace the document's suggestions with fresh ones (decisions are kept). Returns
-    how many were suggested."""
-    pdf = _rendition(document)
-    public = public_names(document)
-    # Detection's own suggestions go in one query; a suggestion drawn by a person is
-    # recorded as it goes.
-    delete_derived(Redaction.objects.of(document))
-    Redaction.objects.of(document).filter(status="suggested").delete()
-    decided = set(
-        Redaction.objects.filter(page__document=document)
-        .exclude(start=None)
-        .values_list("page_id", "start")
-    )
-    decided_boxes = {
-        (page_id, tuple(rects[0]))
-        for page_id, rects in Redaction.objects.filter(
-            page__document=document, kind__in=["photo", "signature"]
-        ).values_list("page_id", "rects")
-        if rects
-    }
-    # Suggestions found in the visual order of a page have no place in its text.
-    decided_texts = {
-        (page_id, _squash(text))
-        for page_id, text in Redaction.objects.filter(page__document=document, start=None)
-        .exclude(kind__in=WHOLE_BOXES)
-        .values_list("page_id", "text")
-    }
-    rows = []
-    pages = list(document.pages.order_by("number"))
-    attachments = _private_attachment_names(document)
-    # One spaCy pass over the pages in batches, rather than page by page.
-    docs = nlp().pipe((page.text for page in pages), batch_size=16)
-    for page, doc in zip(pages, docs, strict=True):
-        for kind, rect in _image_regions(pdf[page.number - 1], page):
-            if (page.id, tuple(rect)) not in decided_boxes:
-                rows.append(Redaction(page=page, kind=kind, rects=[rect], confidence=0.5))
-        found = set()
-        for finding in detect(page.text, public=public, doc=doc):
-            found.add(_squash(finding.text))
-            if (page.id, finding.start) in decided:
-                continue
-            rects = _rects(pdf, page, finding.text, finding.start)
-            rows.append(
-                Redaction(
-                    page=page,
-                    kind=finding.kind,
-                    text=finding.text[:500],
-                    start=finding.start,
-                    end=finding.end,
-                    rects=rects,
-                    confidence=finding.confidence,
-                )
-            )
-        for name in attachments:
-            rows += [
-                row
-                for row in _every_occurrence(pdf, page, name, confidence=0.5)
-                if (page.id, row.start) not in decided
-            ]
-        if page.method != "ocr":
-            rows += _suggest_in_drawn_order(
-                pdf[page.number - 1], page, public, found, decided_texts
-            )
-    rows += _title_suggestions(document, public)
-    with transaction.atomic():
-        Redaction.objects.bulk_create(rows)
-        done = set(Detection.objects.filter(page__in=pages).values_list("page_id", flat=True))
-        Detection.objects.bulk_create([Detection(page=p) for p in pages if p.id not in done])
-        Detection.objects.filter(page_id__in=done).update(ran_at=timezone.now())
-    return len(rows)
-
-
-def _private_attachment_names(document: Document) -> list[str]:
-    """The file names of an e-mail's attachments that are not published: its text lists
-    them ("Pièces jointes : plainte-dupont.pdf"), and a name may say what the attachment
-    keeps private until it is redacted itself. Suggested, for the reviewer to decide."""
-    names = Document.objects.filter(parent=document, is_public=False).values_list(
-        "filename", flat=True
-    )
-    return sorted({name for name in names if len(name) >= 3}, key=len, reverse=True)
-
-
-def _visual_text(pdf_page: pymupdf.Page) -> tuple[str, list[pymupdf.Rect | None]]:
-    """The words of the page in the order a reader sees them (lines from top to bottom,
-    words from left to right), whatever order the file draws them in; a space only where
-    the page shows a gap, so characters drawn one at a time make one word again. With
-    the box of each character (None for the spaces and line ends put between them)."""
-    words = [
-        (pymupdf.Rect(w[:4]), str(w[4])) for w in pdf_page.get_text("words") if str(w[4]).strip()
-    ]
-    words.sort(key=lambda w: (w[0].y1, w[0].x0))
-    lines: list[list[tuple[pymupdf.Rect, str]]] = []
-    for word in words:
-        box = word[0]
-        last = lines[-1][-1][0] if lines else None
-        if last is not None and min(box.y1, last.y1) - max(box.y0, last.y0) > 0.5 * min(
-            box.height, last.height
-        ):
-            lines[-1].append(word)
-        else:
-            lines.append([word])
-    text: list[str] = []
-    boxes: list[pymupdf.Rect | None] = []
-    for line in lines:
-        line.sort(key=lambda w: w[0].x0)
-        previous: pymupdf.Rect | None = None
-        for box, characters in line:
-            if previous is not None and box.x0 - previous.x1 > 0.15 * box.height:
-                text.append(" ")
-                boxes.append(None)
-            text.append(characters)
-            boxes += [box] * len(characters)
-            previous = box
-        text.append("\n")
-        boxes.append(None)
-    return "".join(text), boxes
-
-
-def _visual_chars(pdf_page: pymupdf.Page) -> tuple[str, list[pymupdf.Rect | None]]:
-    """As _visual_text, character by character (slower: only for pages whose words are
-    not in reading order)."""
-    chars = []
-    raw = pdf_page.get_text("rawdict", flags=pymupdf.TEXTFLAGS_RAWDICT)
-    for block in raw["blocks"]:
-        for line in block.get("lines", ()):
-            if abs(line["dir"][1]) > 0.01:
-                continue  # vertical text: read as extracted
-            for span in line["spans"]:
-                for char in span["chars"]:
-                    if char["c"].strip():
-                        x, y = char["origin"]
-                        chars.append((y, x, char["c"], pymupdf.Rect(char["bbox"]), span["size"]))
-    chars.sort(key=lambda c: (c[0], c[1]))
-    lines: list[list[Any]] = []
-    for char in chars:
-        if lines and abs(char[0] - lines[-1][0][0]) <= 0.3 * char[4]:
-            lines[-1].append(char)
-        else:
-            lines.append([char])
-    text: list[str] = []
-    boxes: list[pymupdf.Rect | None] = []
-    for line in lines:
-        line.sort(key=lambda c: c[1])
-        previous = None
-        for char in line:
-            if previous is not None and char[3].x0 - previous[3].x1 > 0.2 * char[4]:
-                text.append(" ")
-                boxes.append(None)
-            text.append(char[2])
-            boxes.append(char[3])
-            previous = char
-        text.append("\n")
-        boxes.append(None)
-    return "".join(text), boxes
-
-
-def _drawn_in_reading_order(log: list[tuple[str, Any]]) -> bool:
-    """Whether a page draws its text in reading order (each piece right of the previous
-    one on its line, or on a line below): the cheap test, from the page's drawing log,
-    before reading it again in visual order."""
-    previous: pymupdf.Rect | None = None
-    for kind, bbox in log:
-        if not kind.endswith("-text"):
-            continue
-        rect = pymupdf.Rect(bbox)
-        if previous is not None:
-            overlap = min(rect.y1, previous.y1) - max(rect.y0, previous.y0)
-            same_line = overlap > 0.5 * min(rect.height, previous.height)
-            if same_line and rect.x0 < previous.x0 - 0.5:
-                return False  # backwards on a line
-            if not same_line and rect.y0 < previous.y0:
-                return False  # up the page (columns, or pieces drawn out of order)
-        previous = rect
-    return True
-
-
-def _suggest_in_drawn_order(
-    pdf_page: pymupdf.Page,
-    page: Page,
-    public: list[str],
-    found: set[str],
-    decided: set[tuple[int, str]],
-) -> list[Redaction]:
-    """Suggestions from the page read in visual order, where it differs from the text
-    extracted in the file's order (characters drawn one at a time, out of order): what
-    a reader sees is detected even when no run of the content holds it whole."""
-    if _drawn_in_reading_order(pdf_page.get_bboxlog()):
-        return []  # the common page: its text was extracted in the order it is seen
-    known = _squash(page.text)
-    visual, boxes = _visual_text(pdf_page)
-    if _squash(visual) == known:
-        return []
-    # Read again character by character: a word may be drawn backwards too.
-    visual, boxes = _visual_chars(pdf_page)
-    if _squash(visual) == known:
-        return []
-    # Only the lines the extracted text does not hold as they are: the rest was read.
-    keep = [bool(line) and _squash(line) not in known for line in visual.split("\n")]
-    if not any(keep):
-        return []
-    kept_text: list[str] = []
-    kept_boxes: list[pymupdf.Rect | None] = []
-    position = 0
-    for text_line, wanted in zip(visual.split("\n"), keep, strict=True):
-        if wanted:
-            kept_text.append(text_line + "\n")
-            kept_boxes += boxes[position : position + len(text_line) + 1]
-        position += len(text_line) + 1
-    visual, boxes = "".join(kept_text), kept_boxes
-    rows = []
-    for finding in detect(visual, public=public):
-        key = _squash(finding.text)
-        if key in found or (page.id, key) in decided:
-            continue
-        found.add(key)
-        rects: dict[int, pymupdf.Rect] = {}
-        row = 0
-        for index, box in enumerate(boxes[: finding.end]):
-            if box is None:
-                if visual[index] == "\n":
-                    row += 1
-                continue
-            if index >= finding.start:
-                rects[row] = rects[row] | box if row in rects else pymupdf.Rect(box)
-        rows.append(
-            Redaction(
-                page=page,
-                kind=finding.kind,
-                text=finding.text[:500],
-                rects=[
-                    [round(r.x0, 2), round(r.y0, 2), round(r.x1, 2), round(r.y1, 2)]
-                    for r in rects.values()
-                ],
-                confidence=finding.confidence,
-            )
-        )
-    return rows
-
-
-# --- the title (a file name, an e-mail's subject): suggested like a page, published
-# with its redactions replaced by "[…]" -------------------------------------------------
-
-
-def _title_suggestions(document: Document, public: list[str]) -> list[Redaction]:
-    """Suggestions on the document's title; a text already decided on the title is not
-    suggested again (the title changes when it is published)."""
-    decided = set(Redaction.objects.filter(title_of=document).values_list("text", flat=True))
-    return [
-        Redaction(
-            title_of=document,
-            kind=finding.kind,
-            text=finding.text[:500],
-            start=finding.start,
-            end=finding.end,
-            confidence=finding.confidence,
-        )
-        for finding in detect(document.title, public=public)
-        if finding.text[:500] not in decided
-    ]
-
-
-def public_title(document: Document, title: str = "") -> str:
-    """`title` (the document's own when blank) as it is published: every text redacted on
-    the title, or found and redacted on a page, replaced by "[…]", whatever its capitals
-    and spaces, so a title typed again at publication leaks nothing either."""
-    title = " ".join(title.split()) or " ".join(document.title.split())
-    texts = (
-        Redaction.objects.filter(status="accepted")
-        .filter(Q(title_of=document) | Q(page__document=document))
-        .exclude(kind__in=WHOLE_BOXES)
-        .values_list("text", flat=True)
-    )
-    needles = {" ".join(text.split()) for text in texts}
-    for needle in sorted((n for n in needles if len(n) >= 2), key=len, reverse=True):
-        pattern = r"\s+".join(re.escape(word) for word in needle.split())
-        title = re.sub(pattern, "[…]", title, flags=re.IGNORECASE)
-    return title
-
-
-def redactions_accept_all(*, document: Document, user: User | None = None) -> int:
-    """Accept every suggestion, on the pages and on the title (bulk work, tests)."""
-    return (
-        Redaction.objects.of(document)
-        .filter(status="suggested")
-        .update(status="accepted", reviewed_by=user)
-    )
-
-
-def redaction_every_occurrence(
-    *, document: Document, text: str, reason: str = "", user: User | None = None
-) -> int:
-    """Redact every occurrence of `text` in the document. Returns how many."""
-    text = text.strip()
-    if len(text) < 2:
-        raise ValidationError(_("Give at least two characters to redact."))
-    pdf = _rendition(document)
-    rows = []
-    for page in document.pages.order_by("number"):
-        rows += _every_occurrence(
-            pdf,
-            page,
-            text,
-            reason=reason.strip()[:200] or DEFAULT_REASON,
-            status="accepted",
-            created_by=user,
-            reviewed_by=user,
-        )
-    Redaction.objects.bulk_create(rows)
-    return len(rows)
-
-
-def _every_occurrence(
-    pdf: pymupdf.Document, page: Page, text: str, **fields: Any
-) -> list[Redaction]:
-    """A redaction of kind "text" (unsaved) for each occurrence of `text` on the page,
-    with its boxes; `fields` the rest of each row (status, confidence, reason...)."""
-    rows = []
-    start = page.text.find(text)
-    while start >= 0:
-        rows.append(
-            Redaction(
-                page=page,
-                kind="text",
-                text=text[:500],
-                start=start,
-                end=start + len(text),
-                rects=_rects(pdf, page, text, start),
-                **fields,
-            )
-        )
-        start = page.text.find(text, start + len(text))
-    return rows
-
-
-class StaleDecision(Exception):
-    """The redaction was decided meanwhile (another tab, another reviewer): the decision
-    made on the older page is not applied."""
-
-    def __init__(self, redaction: Redaction) -> None:
-        super().__init__(redaction.status)
-        self.redaction = redaction
-
-
-def redaction_decide(
-    *,
-    redaction: Redaction,
-    accept: bool,
-    reason: str = "",
-    user: User | None,
-    seen: str | None = None,
-) -> None:
-    """Accept or reject one redaction, with the reason given for it. With `seen`, the
-    status the page showed: a redaction decided since is left as it is (StaleDecision),
-    so that a tab left open cannot make readable again a name another reviewer has just
-    redacted."""
-    with transaction.atomic():
-        locked = Redaction.objects.select_for_update().get(id=redaction.id)
-        if seen is not None and locked.status != seen:
-            raise StaleDecision(locked)
-        redaction.status = "accepted" if accept else "rejected"
-        redaction.reviewed_by = user
-        fields = ["status", "reviewed_by"]
-        if reason.strip():
-            redaction.reason = reason.strip()[:200]
-            fields.append("reason")
-        redaction.save(update_fields=fields)
-
-
-def _words_under(pdf_page: pymupdf.Page, page: Page, box: pymupdf.Rect) -> str:
-    """The words a box drawn on the page covers (what the gate must not find again)."""
-    if page.method == "ocr":
-        words = [str(w[4]) for w in page.words or [] if pymupdf.Rect(w[:4]).intersects(box)]
+def _refuse_unhandled(data: bytes | File) -> None:
+    """A file whose first bytes say it is of no type the library reads (a program, an old
+    Office file, RTF) is refused at once, with the reason the worker would give: it was
+    announced "added", then failed, and stayed in the library. (A ZIP is told apart by
+    its directory, at its end: the worker reads it.)"""
+    if isinstance(data, bytes):
+        head = data[:2048]
     else:
-        words = [
-            str(w[4]) for w in pdf_page.get_text("words") if _line_band(*w[:4]).intersects(box)
-        ]
-    return " ".join(words)
-
-
-def redaction_draw(
-    *, page: Page, rect: list[str | float | None], reason: str = "", user: User | None = None
-) -> Redaction:
-    """A box drawn by hand on the page (PDF points), accepted at once."""
+        data.seek(0)
+        head = data.read(2048)
+        data.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return
     try:
-        # A missing corner reads as "", refused like any other non-number.
-        x0, y0, x1, y1 = (float(v if v is not None else "") for v in rect)
-    except (TypeError, ValueError):
-        raise ValidationError(_("A box needs four numbers: left, top, right, bottom.")) from None
-    # "1e309", "inf", "nan" are floats, and no place on a page (the rounding of an
-    # infinite corner answered 500).
-    if not all(math.isfinite(v) and abs(v) <= 1e6 for v in (x0, y0, x1, y1)):
-        raise ValidationError(_("The box is empty or outside the page."))
-    box = pymupdf.Rect(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-    box &= pymupdf.Rect(0, 0, page.width or box.x1, page.height or box.y1)
-    if box.is_empty or box.width < 2 or box.height < 2:
-        raise ValidationError(_("The box is empty or outside the page."))
-    pdf = _rendition(page.document)
-    return Redaction.objects.create(
-        page=page,
-        kind="manual",
-        text=_words_under(pdf[page.number - 1], page, box)[:500],
-        rects=[[round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y1, 2)]],
-        reason=reason.strip()[:200] or DEFAULT_REASON,
-        status="accepted",
-        created_by=user,
-        reviewed_by=user,
-    )
+        extract.sniff(head)
+    except extract.DocumentError as error:
+        raise DocumentRejected(error.key, **error.params) from None
 
 
-# --- publication ----------------------------------------------------------------------
-
-# The gate renders every box at this resolution (what a reader zooming in would see).
-GATE_DPI = 200
-# Grey levels: the fill is black; a pixel darker than INK is part of a glyph.
-FILL_MAX = 16
-INK = 128
-# A picture covering this share of a page makes it a scan.
-SCAN_SHARE = 0.6
-_HIDDEN_FLAGS = (
-    pymupdf.TEXTFLAGS_DICT | pymupdf.TEXT_PRESERVE_SPANS | pymupdf.TEXT_COLLECT_STYLES
-) & ~pymupdf.TEXT_MEDIABOX_CLIP
-_FAR = 1e5  # far enough outside any page
-
-# What the gate may find, in English (translated when shown: codes and parameters are
-# stored, so each reader gets them in their language).
-FINDINGS = {
-    "leaked": gettext_noop(
-        "%(count)d redacted text(s) can still be extracted from the file (e.g. “%(example)s”)."
-    ),
-    "elsewhere": gettext_noop(
-        "%(count)d redacted text(s) are still readable on another page where nobody decided "
-        "to keep them (e.g. “%(example)s” on page %(page)d)."
-    ),
-    "metadata": gettext_noop("Metadata remains in the file: %(fields)s."),
-    "attachments": gettext_noop("The file still carries embedded files."),
-    "annotations": gettext_noop("Annotations or form fields remain in the file."),
-    "javascript": gettext_noop("JavaScript remains in the file."),
-    "revisions": gettext_noop(
-        "The file has %(count)d revisions; an earlier one could hold what was removed."
-    ),
-    "pages": gettext_noop("The file has %(found)d pages instead of %(expected)d."),
-    "lost": gettext_noop(
-        "Redaction removed text outside its boxes on %(count)d page(s) (page %(page)d: %(words)s)."
-    ),
-    "remnants": gettext_noop(
-        "%(count)d redaction box(es) leave pixels of what they cover readable (page %(page)d): "
-        "the box is not a uniform fill or does not cover the whole letters."
-    ),
-    "layers": gettext_noop("The file still has optional content layers."),
-    "hidden": gettext_noop(
-        "Text that is not visible on the page remains in the file (page %(page)d: “%(example)s”): "
-        "a hidden layer or text outside the page."
-    ),
-    "invisible": gettext_noop(
-        "Invisible text remains on %(count)d page(s) (page %(page)d: “%(example)s”)."
-    ),
-    "residue": gettext_noop(
-        "A redacted text remains in %(count)d object(s) of the file outside what its pages "
-        "show (e.g. “%(example)s”: an outline, a label, an action, a font, a picture's "
-        "comment...)."
-    ),
-}
+# A file this small is read whole to tell whether it holds anything but blank space.
+_BLANK_CHECKED = 4096
 
 
-def finding_text(finding: dict[str, Any] | str) -> str:
-    """A finding of the gate in the active language (findings stored before they were
-    translatable are plain English strings)."""
-    if isinstance(finding, str):
-        return finding
-    code = finding.get("code", "")
-    message = FINDINGS.get(code)
-    if message is None:
-        return str(finding)
-    return _(message) % finding.get("params", {})
+def _blank(data: bytes | File, size: int) -> bool:
+    """Whether a file is empty (`extract.is_blank`: no byte, or nothing but white space
+    and a byte-order mark, what the worker's `extract.sniff` would fail as empty)."""
+    if size > _BLANK_CHECKED:
+        return False
+    if isinstance(data, bytes):
+        return extract.is_blank(data)
+    data.seek(0)
+    head = data.read(_BLANK_CHECKED + 1)
+    data.seek(0)
+    return extract.is_blank(head)
 
 
 @dataclass
-class GateReport:
-    # What failed: {"code": ..., "params": {...}}, shown with finding_text. Any one blocks.
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    checks: dict[str, Any] = field(default_factory=dict)
-    # The page texts PyMuPDF extracted from the file: what the public will read.
-    texts: list[str] = field(default_factory=list)
-
-    @property
-    def accepted(self) -> bool:
-        return not self.findings
-
-    @property
-    def reasons(self) -> list[str]:
-        """The findings in English (command line, logs)."""
-        with translation.override("en"):
-            return [finding_text(f) for f in self.findings]
-
-    def add(self, code: str, **params: Any) -> None:
-        self.findings.append({"code": code, "params": params})
+class Ingested:
+    document: Document
+    created: bool
+    # A file sent again: the places its sending added to the document (said to them).
+    places_added: list[Commune] = dataclasses.field(default_factory=list)
 
 
-def _is_scan(pdf_page: pymupdf.Page, page: Page) -> bool:
-    """A page that is a picture: read by OCR, or a picture covering most of it under a
-    text layer (a scanner's own OCR)."""
-    if page.method == "ocr":
-        return True
-    if not pdf_page.get_images():
-        return False  # no picture in its resources: the common page of text
-    area = abs(pdf_page.rect) or 1.0
-    return any(
-        abs(pymupdf.Rect(info["bbox"]) & pdf_page.rect) >= SCAN_SHARE * area
-        for info in pdf_page.get_image_info()
-    )
-
-
-def applied_boxes(
-    document: Document, pdf: pymupdf.Document | None = None
-) -> dict[int, list[tuple[pymupdf.Rect, bool]]]:
-    """Per page number, the boxes publication fills, each with whether it must hold
-    whole letters of a scan (the gate then looks for ink cut by its edges).
-
-    On a page of text the characters under a box are removed whole, so the box is
-    shrunk to the middle of its line and never reaches the lines above and below. On a
-    scan only pixels can be removed: the box is the OCR word box (the extent of its ink)
-    plus a margin, so that no top or bottom of a letter is left to read; so is a text
-    whose box lies on any picture of a page of text (a scan in strips or on part of the
-    page). Pictures and boxes drawn by hand are taken as they are."""
-    pdf = pdf if pdf is not None else _rendition(document)
-    accepted = Redaction.objects.filter(page__document=document, status="accepted")
-    boxes: dict[int, list[tuple[pymupdf.Rect, bool]]] = {}
-    scans: dict[int, bool] = {}
-    pictures: dict[int, list[pymupdf.Rect]] = {}
-    for redaction in accepted.select_related("page").order_by("page__number", "id"):
-        page = redaction.page
-        if page is None or page.number > pdf.page_count:
-            continue
-        pdf_page = pdf[page.number - 1]
-        whole = redaction.kind in WHOLE_BOXES
-        if not whole and page.number not in scans:
-            scans[page.number] = _is_scan(pdf_page, page)
-            pictures[page.number] = _pictures(pdf_page) if page.method != "ocr" else []
-        scan = not whole and scans[page.number]
-        # A text over any picture (a scan in strips, a scan on part of the page, a word
-        # printed on a photo): only pixels hide it there, as on a scan, whatever share
-        # of the page the pictures cover.
-        on_picture = (
-            not whole
-            and not scan
-            and any(
-                pymupdf.Rect(r).intersects(picture)
-                for r in redaction.rects
-                for picture in pictures[page.number]
-            )
+def document_ingest(
+    *,
+    data: bytes | File,
+    filename: str,
+    title: str = "",
+    origin: str = "other",
+    places: Iterable[Commune] = (),
+    uploaded_by: User | None = None,
+    parent: Document | None = None,
+) -> Ingested:
+    """Store a file once (by SHA-256) and queue its processing. The same content sent
+    again returns the existing document, with the new places added to it when the sender
+    may (see below). `data` may be
+    an uploaded file: it is then hashed and stored a chunk at a time, never read whole."""
+    size = len(data) if isinstance(data, bytes) else data.size
+    if _blank(data, size):
+        # Refused at once, named, rather than stored and then failed by the worker: an
+        # empty document in the library that anyone would have to clear away.
+        raise DocumentRejected("empty_file", file=filename)
+    if size > settings.DOCUMENT_MAX_BYTES:
+        limit = settings.DOCUMENT_MAX_BYTES // (1024 * 1024)
+        raise DocumentRejected(
+            "too_large", file=filename, size=round(size / 1048576, 1), limit=limit
         )
-        scan = scan or on_picture
-        for x0, y0, x1, y1 in _lines_of(redaction.rects) if scan else redaction.rects:
-            if whole:
-                box = pymupdf.Rect(x0, y0, x1, y1)
-            elif scan:
-                # A tenth of the height of the letters, within half a point and 1.5.
-                margin = min(1.5, max(0.5, 0.1 * (y1 - y0)))
-                box = pymupdf.Rect(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
-            else:
-                box = _line_band(x0, y0, x1, y1)
-            box &= pdf_page.rect
-            if not box.is_empty:
-                boxes.setdefault(page.number, []).append((box, scan))
-    return boxes
-
-
-def _pictures(pdf_page: pymupdf.Page) -> list[pymupdf.Rect]:
-    """Where the page shows pictures (none is looked for on a page without any)."""
-    if not pdf_page.get_images():
-        return []
-    found = [pymupdf.Rect(info["bbox"]) & pdf_page.rect for info in pdf_page.get_image_info()]
-    return [rect for rect in found if not rect.is_empty]
-
-
-def _lines_of(rects: list[list[float]]) -> list[list[float]]:
-    """The word boxes of one text joined line by line: the gaps between its words would
-    show how many there are and how long each is."""
-    lines: list[list[float]] = []
-    for x0, y0, x1, y1 in sorted(rects, key=lambda r: (r[1], r[0])):
-        last = lines[-1] if lines else None
-        height = max(y1 - y0, 1.0)
-        overlap = min(y1, last[3]) - max(y0, last[1]) if last else 0.0
-        if last and overlap > 0.5 * min(height, last[3] - last[1]) and x0 - last[2] < 2 * height:
-            lines[-1] = [min(last[0], x0), min(last[1], y0), max(last[2], x1), max(last[3], y1)]
-        else:
-            lines.append([x0, y0, x1, y1])
-    return lines
-
-
-_TRANSPARENT = re.compile(r"/(?:ca|CA)\s*(?:0+(?:\.0*)?|\.0+)(?![\d.])")
-
-
-def _transparent(pdf: pymupdf.Document) -> bool:
-    """Whether the file has a fully transparent graphics state (/ca 0), with which text
-    can be drawn invisibly yet logged as painted."""
-    return any(
-        _TRANSPARENT.search(pdf.xref_object(xref, compressed=True) or "")
-        for xref in range(1, pdf.xref_length())
-    )
-
-
-_CLIP_MODE = re.compile(rb"(?<![\d.])[37](?:\.0*)?\s+Tr(?![A-Za-z])")
-
-
-def _clip_text(pdf: pymupdf.Document) -> bool:
-    """Whether a content stream of the file (a page's, a form's, a pattern's) sets text
-    render mode 3 (invisible) or 7 (a clip path, nothing painted): MuPDF's drawing log
-    does not list text in mode 7 at all. Pictures and font programs are not read."""
-    for xref in range(1, pdf.xref_length()):
-        if not pdf.xref_is_stream(xref):
-            continue
-        if pdf.xref_get_key(xref, "Subtype")[1] in ("/Image", "/Type1C", "/CIDFontType0C"):
-            continue
-        if any(pdf.xref_get_key(xref, key)[0] != "null" for key in ("Length1", "Length2")):
-            continue
-        try:
-            stream = pdf.xref_stream(xref) or b""
-        except Exception:  # noqa: BLE001 - a stream MuPDF cannot decode draws nothing
-            continue
-        if _CLIP_MODE.search(stream):
-            return True
-    return False
-
-
-def _may_hide_text(log: list[tuple[str, Any]], transparent: bool) -> bool:
-    """Whether a page may hold text drawn without ink (the cheap test before reading its
-    spans): its drawing log holds text drawn neither filled nor stroked, or the file has
-    a fully transparent graphics state."""
-    return transparent or any(kind == "ignore-text" for kind, _rect in log)
-
-
-def _hidden_spans(pdf_page: pymupdf.Page) -> list[dict[str, Any]]:
-    """Spans of text drawn invisibly: no fill and no stroke (render mode 3 or 7), fully
-    transparent, or in the font OCR programs use for their invisible layer."""
-    hidden = []
-    for block in pdf_page.get_text("dict", flags=_HIDDEN_FLAGS, clip=pymupdf.INFINITE_RECT())[
-        "blocks"
-    ]:
-        for line in block.get("lines", ()):
-            for span in line.get("spans", ()):
-                if not span["text"].strip():
-                    continue
-                flags = span.get("char_flags", 0)
-                painted = flags & (mupdf.FZ_STEXT_FILLED | mupdf.FZ_STEXT_STROKED)
-                glyphless = str(span.get("font", "")).split("+")[-1] == "GlyphLessFont"
-                if span.get("alpha") == 0 or not painted or glyphless:
-                    hidden.append(span)
-    return hidden
-
-
-def _outside(rect: pymupdf.Rect, page_rect: pymupdf.Rect, slack: float = 0.5) -> bool:
-    return not (page_rect + (-slack, -slack, slack, slack)).contains(rect)
-
-
-def _every_layer_on(pdf: pymupdf.Document) -> pymupdf.Document:
-    """The same file with every optional content layer switched on (a new document:
-    MuPDF reads the layers' state when a file is opened)."""
-    ocgs = list(pdf.get_ocgs())
-    if not ocgs:
-        return pdf
-    pdf.set_layer(-1, on=ocgs, off=[])
-    return pymupdf.open(stream=pdf.tobytes(), filetype="pdf")
-
-
-def _remove_hidden(
-    pdf: pymupdf.Document, pages: dict[int, Page]
-) -> tuple[pymupdf.Document, dict[int, list[Any]]]:
-    """Remove from every page what a reader of the page cannot see: content in layers
-    that are switched off, content outside the page box, invisible text. Returns the
-    file (a new one when it had layers) and, per page number, the invisible words over a
-    scanned picture (a scanner's OCR layer), put back as our own layer once the
-    redactions are applied."""
-    ocgs = list(pdf.get_ocgs())
-    visible_chars: dict[int, set[tuple[str, float, float]]] = {}
-    visible_drawn: dict[int, set[tuple[str, tuple[float, ...]]]] = {}
-    if ocgs:
-        for index in range(pdf.page_count):
-            visible_chars[index] = set(_chars(pdf[index]))
-            visible_drawn[index] = _drawn(pdf[index])
-        pdf = _every_layer_on(pdf)
-    kept_words: dict[int, list[Any]] = {}
-    transparent = _transparent(pdf) or _clip_text(pdf)
-    for index in range(pdf.page_count):
-        sheet = pdf[index]
-        page = pages.get(index + 1)
-        area = sheet.rect
-        boxes: list[pymupdf.Rect] = []
-        images = pymupdf.PDF_REDACT_IMAGE_NONE  # type: ignore[attr-defined]
-        # Layers switched off: the characters, pictures and drawings only seen with every
-        # layer on. Removing them by their boxes may remove visible text under them: the
-        # gate then reports the lost words.
-        log = sheet.get_bboxlog()
-        if ocgs:
-            chars = _chars(sheet)
-            boxes += [chars[key] for key in set(chars) - visible_chars[index]]
-            for kind, bbox in _drawn(sheet) - visible_drawn[index]:
-                if not kind.endswith("-text"):
-                    boxes.append(pymupdf.Rect(bbox))
-                    if "image" in kind:
-                        images = pymupdf.PDF_REDACT_IMAGE_PIXELS  # type: ignore[attr-defined]
-        # Outside the page box: four regions around it, removed whatever lies there.
-        # The page's log of what it draws (text, pictures, paths) says if anything does.
-        pictures = [pymupdf.Rect(r) for kind, r in log if "image" in kind]
-        if any(_outside(pymupdf.Rect(r), area) for _kind, r in log):
-            boxes += [
-                pymupdf.Rect(-_FAR, -_FAR, _FAR, area.y0),
-                pymupdf.Rect(-_FAR, area.y1, _FAR, _FAR),
-                pymupdf.Rect(-_FAR, area.y0, area.x0, area.y1),
-                pymupdf.Rect(area.x1, area.y0, _FAR, area.y1),
-            ]
-            if any(_outside(r, area, slack=2) for r in pictures):
-                images = pymupdf.PDF_REDACT_IMAGE_PIXELS  # type: ignore[attr-defined]
-        # Invisible text: removed; over a scan it is the scanner's OCR of the visible
-        # pixels, so its words come back (those not redacted) as our own layer.
-        hidden = _hidden_spans(sheet) if _may_hide_text(log, transparent) else []
-        if hidden:
-            scan = page is not None and _is_scan(sheet, page)
-            spans = [pymupdf.Rect(s["bbox"]) for s in hidden]
-            boxes += spans
-            if scan:
-                kept_words[index + 1] = [
-                    w
-                    for w in sheet.get_text("words")
-                    if any(pymupdf.Rect(w[:4]).intersects(s) for s in spans)
-                ]
-        if not boxes:
-            continue
-        for box in boxes:
-            # fill=False: nothing painted (None would paint white over what is visible).
-            sheet.add_redact_annot(box, fill=False, cross_out=False)  # type: ignore[arg-type]
-        sheet.apply_redactions(
-            images=images,
-            graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,  # type: ignore[attr-defined]
-            text=pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
+    if origin not in dict(Document.ORIGINS):
+        raise DocumentRejected("unknown_origin", origin=repr(origin))
+    _refuse_unhandled(data)
+    if isinstance(data, bytes):
+        digest = hashlib.sha256(data).hexdigest()
+    else:
+        hasher = hashlib.sha256()
+        data.seek(0)
+        for chunk in data.chunks():
+            hasher.update(chunk)
+        digest = hasher.hexdigest()
+        data.seek(0)
+    places = list(places)
+    with transaction.atomic():
+        existing = Document.objects.filter(sha256=digest).first()
+        if existing is not None:
+            # The same file sent again adds its places to the document only for the one
+            # who sent it first, a reviewer or the system: another person's copy does
+            # not rewrite someone else's document (a new user's walk added Nice to a
+            # deliberation of Grenoble, and the review then offered Nice's deployments).
+            if places and (
+                uploaded_by is None
+                or uploaded_by.pk == existing.uploaded_by_id
+                or permissions.may_see_originals(uploaded_by)
+            ):
+                held = set(existing.places.values_list("id", flat=True))
+                added = [p for p in places if p.id not in held]
+                existing.places.add(*added)
+                return Ingested(existing, created=False, places_added=added)
+            return Ingested(existing, created=False)
+        path = files.original_path(digest)
+        if not files.exists(path):
+            try:
+                files.save(path, data)
+            except OSError as error:
+                if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                    raise
+                logger.error("no room left to store %s: %s", digest, error)
+                raise DocumentRejected("no_room", file=filename) from error
+        document = Document.objects.create(
+            sha256=digest,
+            size=size,
+            filename=filename[:255],
+            # (Without a right-to-left override, U+202E, nor a zero-width space: "Evil"
+            # after an override read "livE" in the list, and in the published title.)
+            title=without_invisible(title or _title_from(filename))[:400],
+            origin=origin,
+            parent=parent,
+            uploaded_by=uploaded_by,
         )
-    if ocgs and all(
-        not set(_chars(pdf[index])) - visible_chars[index]
-        and not {d for d in _drawn(pdf[index]) - visible_drawn[index] if "text" not in d[0]}
-        for index in range(pdf.page_count)
+        if places:
+            document.places.add(*places)
+        transaction.on_commit(lambda: _enqueue(document.id))
+    return Ingested(document, created=True)
+
+
+def _title_from(filename: str) -> str:
+    name = filename.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return stem.replace("_", " ").strip() or name
+
+
+# How long a queued document is left to its waiting task before `documents_resume` queues
+# it again. Its task is a row of the same database and does not vanish; this only catches
+# one lost between a commit and its enqueue, or taken by a worker killed before it claimed
+# the document. A second task for a document does nothing, so a long queue costs little.
+QUEUE_HOLD = timedelta(hours=2)
+
+
+def _free(now: datetime) -> Q:
+    """Documents no worker and no waiting task holds."""
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+
+
+def _enqueue(document_id: int) -> None:
+    from contrechamp.documents.tasks import document_process_task
+
+    # While its task waits, the document is held by the queue (see QUEUE_HOLD).
+    Document.objects.filter(id=document_id, status="queued").update(
+        lease_until=timezone.now() + QUEUE_HOLD
+    )
+    document_process_task.enqueue(document_id)
+
+
+def documents_resume(
+    *, release_leases: bool = False, catch_up_since: datetime | None = None
+) -> int:
+    """Queue again every unfinished document nobody holds: its worker was stopped or
+    killed (its lease ran out), or its task was lost (the queue's hold ran out). What is
+    held is read on the documents' own rows, never in the task queue's tables.
+    `release_leases` frees documents held by a dead worker at once, for when no other
+    worker can be running (one machine, on SQLite); otherwise their lease expires on its
+    own. The pages of documents whose index commit was lost with its worker are indexed
+    (`catch_up_since`: of documents indexed since then only). Returns how many were
+    queued."""
+    from contrechamp.documents.tasks import document_process_task
+
+    now = timezone.now()
+    unfinished = Document.objects.filter(status__in=["queued", "processing"])
+    if release_leases:
+        unfinished.filter(status="processing").update(lease_until=None)
+    count = 0
+    for document_id in unfinished.filter(_free(now)).values_list("id", flat=True):
+        # Held for the queue, unless a worker claimed it in the meantime.
+        held = unfinished.filter(_free(now), id=document_id).update(
+            status="queued", lease_until=now + QUEUE_HOLD
+        )
+        if held:
+            document_process_task.enqueue(document_id)
+            count += 1
+    # Pages of documents processed by a worker that died before its commit of the index.
+    search.index_catch_up(since=catch_up_since)
+    return count
+
+
+# --- the pipeline ---------------------------------------------------------------------
+
+
+def lease() -> timedelta:
+    """How long a document stays held without news from its worker: longer than the
+    slowest single operation (one OCR page may take up to OCR_TIMEOUT)."""
+    return timedelta(seconds=settings.OCR_TIMEOUT + 120)
+
+
+def _heartbeat(document: Document) -> None:
+    """Renew the lease, at most every tenth of it: a row write per step and per batch of
+    pages was a good part of the bookkeeping of a short document."""
+    now = time.monotonic()
+    if now - getattr(document, "_lease_renewed", -1e9) < lease().total_seconds() / 10:
+        return
+    renewed = timezone.now() + lease()
+    # Only the lease this process holds: after a pause longer than it, another worker may
+    # have taken the document (see `_still_held`).
+    if Document.objects.filter(id=document.id, lease_until=_held_lease(document)).update(
+        lease_until=renewed
     ):
-        # What is left was visible: the layers go. Otherwise they stay, and the gate
-        # refuses the file.
-        catalog = pdf.pdf_catalog()
-        pdf.xref_set_key(catalog, "OCProperties", "null")
-        # A null value is an absent key, but some readers list the key: drop it.
-        source = re.sub(r"/OCProperties\s+null", "", pdf.xref_object(catalog, compressed=True))
-        pdf.update_object(catalog, source)
-        # Nor anything naming a layer (pictures' and forms' /OC, pages' /Properties):
-        # the layer objects are then left unreferenced and not written.
-        for xref in range(1, pdf.xref_length()):
-            if pdf.xref_object(xref, compressed=True) in ("", "null"):
-                continue
-            if pdf.xref_get_key(xref, "OC")[0] != "null":
-                pdf.xref_set_key(xref, "OC", "null")
-            if pdf.xref_get_key(xref, "Properties")[0] != "null":
-                pdf.xref_set_key(xref, "Properties", "null")
-            if pdf.xref_get_key(xref, "Resources/Properties")[0] != "null":
-                pdf.xref_set_key(xref, "Resources/Properties", "null")
-    return pdf, kept_words
+        document._held_lease = renewed  # type: ignore[attr-defined]
+    document._lease_renewed = now  # type: ignore[attr-defined]
 
 
-def _drawn(pdf_page: pymupdf.Page) -> set[tuple[str, tuple[float, ...]]]:
-    """What the page draws (text, pictures, paths), each by its kind and box, from its
-    drawing log (in the layers switched on)."""
-    return {(kind, tuple(round(v, 1) for v in bbox)) for kind, bbox in pdf_page.get_bboxlog()}
+def _held_lease(document: Document) -> datetime | None:
+    return getattr(document, "_held_lease", None)
 
 
-def _chars(pdf_page: pymupdf.Page) -> dict[tuple[str, float, float], pymupdf.Rect]:
-    """The characters drawn on the page (in the layers switched on, no clip), each by its
-    place, with its box."""
-    found = {}
-    raw = pdf_page.get_text(
-        "rawdict", flags=pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_MEDIABOX_CLIP
+def _still_held(document: Document) -> bool:
+    """Whether this process still holds the document's lease; inside a transaction, the
+    row is locked until it ends. A worker paused longer than its lease (a frozen machine)
+    finds another worker on the document, and must not write its outcome over that one's
+    (a document processed marked failed by the late worker's collision on its pages)."""
+    held = _held_lease(document)
+    return (
+        held is not None
+        and Document.objects.select_for_update().filter(id=document.id, lease_until=held).exists()
     )
-    for block in raw["blocks"]:
-        for line in block.get("lines", ()):
-            for span in line.get("spans", ()):
-                for char in span["chars"]:
-                    x, y = char["origin"]
-                    found[(char["c"], round(x, 2), round(y, 2))] = pymupdf.Rect(char["bbox"])
-    return found
 
 
-def redacted_pdf(document: Document) -> bytes:
-    """The published file: what is not visible on a page removed, redactions applied,
-    everything else that could leak removed, written whole."""
-    pdf = _rendition(document)
-    pages = {p.number: p for p in document.pages.all()}
-    pdf, kept_words = _remove_hidden(pdf, pages)
-    boxes = applied_boxes(document, pdf)
-    accepted = Redaction.objects.filter(page__document=document, status="accepted")
-    by_page: dict[int, list[Redaction]] = {}
-    for redaction in accepted.select_related("page"):
-        by_page.setdefault(redaction.page_number, []).append(redaction)
-    for number, page in pages.items():
-        if number > pdf.page_count:
+def _save_steps(document: Document, writes: list[tuple[Step, list[str]]]) -> bool:
+    """Write each step row's `fields` if this process still holds the document's lease, in
+    the one query the write costs anyway (the lease read in its WHERE): all of them or
+    none. A worker paused past its lease stops at its next step instead of writing over
+    the rows of the worker that took the document over and running the rest of the steps
+    alongside it. Two rows are written in one statement where the pipeline ends a step
+    and starts the next (nothing runs between the two writes)."""
+    held = _held_lease(document)
+    if held is None:
+        return False
+    # In SQL of its own: the ORM's UPDATE through a join (a subquery) cost twice the
+    # plain write in building the query alone, a tenth of a short document's ingest.
+    names = list(dict.fromkeys(name for _, fields in writes for name in fields))
+    step_fields = [cast("Field[Any, Any]", Step._meta.get_field(name)) for name in names]
+    lease_field = cast("Field[Any, Any]", Document._meta.get_field("lease_until"))
+    quote = connection.ops.quote_name
+    id_column = quote("id")
+    params: list[Any] = []
+    assignments = []
+    for field in step_fields:
+        if len(writes) == 1:
+            assignments.append(f"{quote(field.column)} = %s")
+            params.append(field.get_db_prep_save(getattr(writes[0][0], field.attname), connection))
             continue
-        pdf_page = pdf[number - 1]
-        page_boxes = boxes.get(number, [])
-        for box, _scan in page_boxes:
-            pdf_page.add_redact_annot(box, fill=(0, 0, 0), cross_out=False)
-        # On a scan with a text layer, the boxes around the letters of the picture would
-        # reach the (taller) characters of the lines above and below: its text is
-        # removed in a second pass, by the middle of each line as on a page of text.
-        layered_scan = page.method != "ocr" and any(scan for _box, scan in page_boxes)
-        if page_boxes:
-            pdf_page.apply_redactions(
-                images=pymupdf.PDF_REDACT_IMAGE_PIXELS,  # type: ignore[attr-defined]
-                graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,  # type: ignore[attr-defined]
-                text=pymupdf.PDF_REDACT_TEXT_NONE  # type: ignore[attr-defined]
-                if layered_scan
-                else pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
-            )
-        if layered_scan:
-            for redaction in by_page.get(number, []):
-                for rect in redaction.rects:
-                    whole = redaction.kind in WHOLE_BOXES
-                    box = pymupdf.Rect(*rect) if whole else _line_band(*rect)
-                    pdf_page.add_redact_annot(box, fill=False, cross_out=False)  # type: ignore[arg-type]
-            pdf_page.apply_redactions(
-                images=pymupdf.PDF_REDACT_IMAGE_NONE,  # type: ignore[attr-defined]
-                graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,  # type: ignore[attr-defined]
-                text=pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
-            )
-        hidden = [pymupdf.Rect(*r) for red in by_page.get(number, []) for r in red.rects]
-        hidden += [box for box, _whole in boxes.get(number, [])]
-        if page.method == "ocr" and page.words:
-            _text_layer(pdf_page, page.words, hidden)
-        elif kept_words.get(number):
-            _text_layer(pdf_page, kept_words[number], hidden)
-    pdf.scrub(
-        attached_files=True,
-        clean_pages=True,
-        embedded_files=True,
-        hidden_text=False,  # removed above, keeping the searchable layer of scans
-        javascript=True,
-        metadata=True,
-        redactions=True,
-        remove_links=True,
-        reset_fields=True,
-        reset_responses=True,
-        thumbnails=True,
-        xml_metadata=True,
+        # Each row its own value: a field one of the writes leaves alone keeps its value.
+        cases = []
+        for step, fields in writes:
+            if field.name in fields:
+                cases.append("WHEN %s THEN %s")
+                params += [
+                    step.id,
+                    field.get_db_prep_save(getattr(step, field.attname), connection),
+                ]
+        assignments.append(
+            f"{quote(field.column)} = CASE {id_column} {' '.join(cases)} "
+            f"ELSE {quote(field.column)} END"
+        )
+    ids = [step.id for step, _ in writes]
+    sql = (
+        f"UPDATE {quote(Step._meta.db_table)} SET "
+        + ", ".join(assignments)
+        + f" WHERE {id_column} IN ({', '.join(['%s'] * len(ids))}) AND EXISTS (SELECT 1 FROM "
+        f"{quote(Document._meta.db_table)} WHERE {id_column} = %s AND "
+        f"{quote(lease_field.column)} = %s)"
     )
+    params += [*ids, document.id, lease_field.get_db_prep_value(held, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == len(writes)
+
+
+def _taken_over(document: Document) -> Document:
+    logger.warning("document %s: another worker took it over; this one stops", document.id)
+    document.refresh_from_db()
+    return document
+
+
+def _claim(document: Document) -> bool:
+    """Take the document for this process: a queued one whatever the hold of the queue (this
+    is its task, or a spare one), one in processing only if its worker's lease ran out."""
+    now = timezone.now()
+    claimed = (
+        Document.objects.filter(id=document.id)
+        .filter(Q(status="queued") | (Q(status="processing") & _free(now)))
+        .update(lease_until=now + lease(), status="processing")
+    )
+    document._lease_renewed = time.monotonic()  # type: ignore[attr-defined]
+    return claimed == 1
+
+
+def document_process(*, document: Document, batch_index: bool = False) -> Document:
+    """Run the steps that are not done yet. Returns the document: done, failed, or left
+    as it is when another process holds it. The search index gets the document before
+    this returns, unless `batch_index`: then it waits with others for one commit of the
+    index, and the caller calls `search.index_flush` when its batch is over (the worker
+    when its queue is empty, `documents add --wait` at the end)."""
+    if document.finished or not _claim(document):
+        document.refresh_from_db()
+        return document
+    document.refresh_from_db()
+    document._held_lease = document.lease_until  # type: ignore[attr-defined]
+    # What an earlier run on this same object read is no run's of now (a reprocessing).
+    document.__dict__.pop("_final_texts", None)
+    try:
+        return _run_steps(document)
+    finally:
+        # Not another worker's lease, when this one's was taken over; none left to
+        # release when the outcome's write released it.
+        if _held_lease(document) is not None:
+            Document.objects.filter(id=document.id, lease_until=_held_lease(document)).update(
+                lease_until=None
+            )
+        if not batch_index:
+            # After the commit of a transaction around this call, as the queueing.
+            search.index_flush_after_commit()
+
+
+def _run_steps(document: Document) -> Document:
+    # The document's step rows, read (and made, the first time) all at once.
+    steps = {s.name: s for s in Step.objects.filter(document=document)}
+    missing = [Step(document=document, name=name) for name, _ in STEPS if name not in steps]
+    if missing:
+        try:
+            # The rows come back with their ids (no second read), unless another process
+            # made some at the same moment (its lease ran out): then read what is there.
+            with transaction.atomic():
+                Step.objects.bulk_create(missing)
+            if any(s.pk is None for s in missing):  # an engine that does not return ids
+                raise IntegrityError
+            steps.update((s.name, s) for s in missing)
+        except IntegrityError:
+            steps = {s.name: s for s in Step.objects.filter(document=document)}
+    # The "done" write of a step goes with the "running" write of the next one.
+    finished: list[tuple[Step, list[str]]] = []
+    for name, run in STEPS:
+        _heartbeat(document)
+        step = steps[name]
+        # What "detect", "extract" and "index" find (kind, page count, date) is saved with
+        # the document's final status (one write, one audit entry): a process stopped
+        # before that runs them again (the extraction keeps the pages it stored).
+        unsaved = (
+            (name == "detect" and document.kind == "unknown")
+            or (name == "extract" and document.page_count == 0)
+            or (name == "index" and document.date is None)
+        )
+        if step.status == "done" and not unsaved:
+            continue
+        if step.attempts >= MAX_ATTEMPTS:
+            if finished and not _save_steps(document, finished):
+                return _taken_over(document)
+            return _fail(
+                document,
+                step,
+                Reasoned("stopped", attempts=step.attempts, step=name),
+            )
+        step.status, step.attempts, step.error = "running", step.attempts + 1, ""
+        step.error_detail = {}
+        step.started_at, step.finished_at = timezone.now(), None
+        running = ["status", "attempts", "error", "error_detail", "started_at", "finished_at"]
+        if not _save_steps(document, [*finished, (step, running)]):
+            return _taken_over(document)
+        began = time.perf_counter()
+        try:
+            output = run(document)
+        except (DocumentError, OcrError) as error:
+            return _fail(document, step, error, began=began)
+        except Exception as error:  # a bug, or a library choking on the file
+            logger.exception("document %s: step %s failed", document.id, name)
+            detail = traceback.format_exception_only(type(error), error)[-1].strip()
+            return _fail(
+                document, step, Reasoned("unexpected", step=name, error=detail), began=began
+            )
+        step.status, step.output = "done", output or {}
+        step.finished_at = timezone.now()
+        step.duration_ms = int((time.perf_counter() - began) * 1000)
+        finished = [(step, ["status", "output", "finished_at", "duration_ms"])]
+    if finished and not _save_steps(document, finished):
+        return _taken_over(document)
+    now = timezone.now()
+    # What the file says of itself, written by the pipeline: no audit entry (see
+    # `audit.recording.DERIVED_UPDATES`); the upload's "created" entry stays. One
+    # statement checks that this worker still holds the document, writes its outcome and
+    # releases the lease: a worker paused past its lease writes nothing.
+    written = update_derived(
+        Document.objects.filter(id=document.id, lease_until=_held_lease(document)),
+        **{name: getattr(document, name) for name in _FOUND},
+        status="done",
+        error="",
+        error_detail={},
+        processed_at=now,
+        updated_at=now,
+        lease_until=None,
+    )
+    if not written:
+        return _taken_over(document)
+    document.status, document.error, document.processed_at = "done", "", now
+    document.error_detail = {}
+    document.updated_at, document.lease_until = now, None
+    document._held_lease = None  # type: ignore[attr-defined]  # released with the outcome
+    _day_only_for_a_tip(document)
+    return document
+
+
+def _day_only_for_a_tip(document: Document) -> None:
+    """A file sent with a tip keeps the day it came, not the time: the tip promises its
+    sender that (its upload, its processing a few minutes later and its steps' times
+    would each tell when it was sent). Durations stay."""
+    if document.origin != "tip":
+        return
+    day = timezone.localtime(document.created_at).replace(hour=0, minute=0, second=0, microsecond=0)
+    update_derived(
+        Document.objects.filter(id=document.id),
+        created_at=day,
+        updated_at=day,
+        processed_at=day if document.processed_at else None,
+    )
+    document.created_at = document.updated_at = day
+    document.processed_at = day if document.processed_at else None
+    steps = Step.objects.filter(document_id=document.id)
+    steps.filter(started_at__isnull=False).update(started_at=day)
+    steps.filter(finished_at__isnull=False).update(finished_at=day)
+
+
+# Fields of the document the steps fill in, saved with its final status.
+_FOUND = ["kind", "mime", "page_count", "date"]
+
+
+def _fail(document: Document, step: Step, reason: Reasoned, began: float | None = None) -> Document:
+    with transaction.atomic():
+        if not _still_held(document):
+            # The error is likely the other worker's rows (its pages): not the file's.
+            return _taken_over(document)
+        # In English, as the command line and the API show it, and as its key and details,
+        # from which a page writes it in its reader's language.
+        step.status, step.finished_at = "failed", timezone.now()
+        step.error, step.error_detail = str(reason), reason.detail
+        if began is not None:
+            step.duration_ms = int((time.perf_counter() - began) * 1000)
+        step.save()
+        document.status, document.error = "failed", str(reason)
+        document.error_detail = reason.detail
+        document.processed_at = timezone.now()
+        document.save(
+            update_fields=[*_FOUND, "status", "error", "error_detail", "processed_at", "updated_at"]
+        )
+        _day_only_for_a_tip(document)
+    return document
+
+
+def _step_detect(document: Document) -> dict[str, Any]:
+    data = files.original(document)
+    sniffed = extract.sniff(data)
+    # Saved with the extraction's results (one write of the document, one audit entry).
+    document.kind, document.mime = sniffed.kind, sniffed.mime
+    return {"kind": sniffed.kind, "mime": sniffed.mime, "bytes": len(data)}
+
+
+def _step_extract(document: Document) -> dict[str, Any]:
+    """Text layer of every page; pages without one are marked for OCR. Pages are written
+    in batches, and a resumed run starts after the last page stored."""
+    output: dict[str, Any] = {}
+    if document.kind != "pdf":
+        rendition_path = files.derived_path(document, "rendition.pdf")
+        withheld = _attachments_withheld(document)
+        rendition = extract.render(
+            document.kind,
+            files.original(document),
+            max_attachments=settings.DOCUMENT_MAX_ATTACHMENTS,
+            max_pages=settings.DOCUMENT_MAX_PAGES,
+            attachments_withheld=withheld,
+        )
+        if withheld:
+            output["attachments_withheld"] = withheld
+        if rendition.pdf is not None:
+            files.save(rendition_path, rendition.pdf)
+        if rendition.date and not document.date:
+            document.date = rendition.date
+        if rendition.title and document.title == _title_from(document.filename):
+            document.title = rendition.title[:400]
+        document.save(update_fields=["kind", "mime", "date", "title", "updated_at"])
+        children = []
+        refused = []
+        for attachment in rendition.attachments:
+            # (`extract` leaves out an empty attachment, which the library would refuse.)
+            try:
+                child = document_ingest(
+                    data=attachment.data,
+                    filename=attachment.filename,
+                    origin=document.origin,
+                    places=document.places.all(),
+                    uploaded_by=document.uploaded_by,
+                    parent=document,
+                ).document
+            except DocumentRejected as rejected:
+                # A program or a file of no type the library reads, attached: said in
+                # the step's output (for reviewers), the e-mail kept.
+                refused.append(f"{attachment.filename[:100]} ({rejected.translated()})")
+                continue
+            # An attachment already in the library keeps its parent (or none): it may be
+            # someone else's document, which an e-mail must not take over nor move out of
+            # the list. The link is kept in this step's output only.
+            children.append(child.id)
+        output["attachments"] = children
+        if refused:
+            output["attachments_refused"] = refused
+    pdf = extract.open_pdf(
+        files.rendition(document),
+        max_pages=settings.DOCUMENT_MAX_PAGES,
+        max_side=settings.DOCUMENT_MAX_PAGE_SIDE,
+    )
+    if document.kind == "pdf" and not document.date:
+        document.date = _pdf_date(pdf.metadata or {})
+    document.page_count = pdf.page_count
+    done = set(Page.objects.filter(document=document).values_list("number", flat=True))
+    batch: list[tuple[int, str, str, bool, float, float]] = []
+    to_ocr = 0
+    texts: list[str] = []
     for index in range(pdf.page_count):
-        sheet = pdf[index]
-        for annotation in list(sheet.annots() or []):
-            sheet.delete_annot(annotation)
-        for widget in list(sheet.widgets() or []):
-            sheet.delete_widget(widget)
-    for name in pdf.embfile_names():
-        pdf.embfile_del(name)
-    pdf.set_metadata({})
-    pdf.del_xml_metadata()
-    _remove_structures(pdf)
-    data: bytes = pdf.tobytes(garbage=4, deflate=True, clean=True, incremental=False)
+        number = index + 1
+        if number in done:
+            continue
+        page = pdf[index]
+        try:
+            text = stored_text(page.get_text("text"))
+        except Exception as error:
+            raise DocumentError("page_unreadable", page=number, error=error) from error
+        has_text = len(text.strip()) >= MIN_TEXT_CHARS
+        needs_ocr = document.kind == "image" or (not has_text and _has_images(page))
+        to_ocr += needs_ocr
+        texts.append(text if has_text or not needs_ocr else "")
+        rect = page.rect
+        method = "text" if has_text and not needs_ocr else ("ocr" if needs_ocr else "empty")
+        batch.append((number, texts[-1], method, needs_ocr, rect.width, rect.height))
+        if len(batch) >= PAGE_BATCH:
+            _insert_pages(document, batch)
+            batch = []
+            _heartbeat(document)
+    _insert_pages(document, batch)
+    output["pages"] = pdf.page_count
+    # Counted as the pages were made; read back only when an earlier run stored some.
+    output["pages_to_ocr"] = (
+        Page.objects.filter(document=document, needs_ocr=True).count() if done else to_ocr
+    )
+    if output["pages_to_ocr"]:
+        # OCR takes minutes: the page count shows meanwhile. Otherwise it is saved with
+        # the final status.
+        document.save(update_fields=[*_FOUND, "updated_at"])
+    elif not done:
+        # Every page read in this run, none for OCR: their texts are final, and the steps
+        # after this one in the same run take them from here instead of the database.
+        document._final_texts = texts  # type: ignore[attr-defined]
+    return output
+
+
+# The columns a page is made with; the others take their defaults (see `_insert_pages`).
+_PAGE_COLUMNS = ["number", "text", "method", "needs_ocr", "width", "height"]
+_PAGE_DEFAULTS = {"ocr_confidence": None, "words": None, "indexed": False, "published_text": ""}
+
+
+def _insert_pages(document: Document, rows: list[tuple[int, str, str, bool, float, float]]) -> None:
+    """Insert the pages `rows` ((number, text, method, needs_ocr, width, height)) of
+    `document` in one statement (all or none of them). Written in SQL of its own:
+    the ORM's `bulk_create` made a model object per page and prepared each of its
+    columns, a tenth of the ingest of a text PDF (the fields here need no preparation;
+    `test_ingest_bookkeeping` compares the rows with the ORM's)."""
+    words = cast("Field[Any, Any]", Page._meta.get_field("words"))
+    defaults = [
+        _PAGE_DEFAULTS["ocr_confidence"],
+        words.get_db_prep_save(_PAGE_DEFAULTS["words"], connection),
+        _PAGE_DEFAULTS["indexed"],
+        _PAGE_DEFAULTS["published_text"],
+    ]
+    _insert_rows(
+        Page,
+        ["document", *_PAGE_COLUMNS, *_PAGE_DEFAULTS],
+        [[document.id, *row, *defaults] for row in rows],
+    )
+
+
+def _insert_rows(
+    model: type[models.Model], names: list[str], rows: list[list[Any]], *, batch: int = 0
+) -> None:
+    """Insert `rows` (each the values of the fields `names`, ready for the database) into
+    `model`'s table, in one statement, or in statements of `batch` rows."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(cast("Field[Any, Any]", model._meta.get_field(name)).column) for name in names
+    )
+    marks = "(" + ", ".join(["%s"] * len(names)) + ")"
+    size = batch or len(rows)
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), size):
+            part = rows[first : first + size]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+                + ", ".join([marks] * len(part)),
+                [value for row in part for value in row],
+            )
+
+
+def _final_texts(document: Document) -> list[str] | None:
+    """The page texts the extraction of this run read, when no page needs OCR; else None
+    (a resumed run, pages for OCR): read them from the database."""
+    return getattr(document, "_final_texts", None)
+
+
+def _attachments_withheld(document: Document) -> str:
+    """Why the attachments of `document` are not taken out, or "". An e-mail forwarded
+    inside an e-mail inside an e-mail... is expanded DOCUMENT_MAX_DEPTH levels deep, and
+    one upload makes at most about DOCUMENT_MAX_ATTACHMENTS documents in all (a hundred
+    e-mails of a hundred e-mails would otherwise make a million)."""
+    depth, root = 0, document
+    while root.parent_id is not None and depth <= settings.DOCUMENT_MAX_DEPTH:
+        depth += 1
+        root = Document.objects.only("id", "parent_id").get(id=root.parent_id)
+    if depth >= settings.DOCUMENT_MAX_DEPTH:
+        return gettext("attached %(depth)s levels deep, beyond the limit of %(limit)s levels") % {
+            "depth": depth,
+            "limit": settings.DOCUMENT_MAX_DEPTH,
+        }
+    made, level = 0, [root.id]
+    for _ in range(settings.DOCUMENT_MAX_DEPTH):
+        level = list(Document.objects.filter(parent_id__in=level).values_list("id", flat=True))
+        made += len(level)
+    if made >= settings.DOCUMENT_MAX_ATTACHMENTS:
+        return gettext(
+            "the e-mail they came in has already given %(count)s attachments, the limit"
+        ) % {"count": made}
+    return ""
+
+
+def _has_images(page: pymupdf.Page) -> bool:
+    try:
+        return bool(page.get_images(full=False)) or bool(page.get_image_info())
+    except Exception:
+        return True
+
+
+def _pdf_date(metadata: dict[str, str]) -> date | None:
+    raw = (metadata.get("creationDate") or metadata.get("modDate") or "").removeprefix("D:")
+    try:
+        year, month, day = int(raw[0:4]), int(raw[4:6] or 1), int(raw[6:8] or 1)
+        return date(year, month, day) if 1990 <= year <= 2100 else None
+    except (ValueError, IndexError):
+        return None
+
+
+# Tests may replace the OCR engine (never in CI: the real Tesseract runs there).
+ocr_engine: Callable[[bytes], OcrResult] | None = None
+
+
+def _step_ocr(document: Document) -> dict[str, Any]:
+    """OCR of the pages marked for it that have no OCR text yet, several at once; each
+    page is saved as soon as it is read, so a resumed run redoes at most a few."""
+    if _final_texts(document) is not None:  # the extraction of this run found none
+        return {"pages": 0}
+    todo = list(
+        Page.objects.filter(document=document, needs_ocr=True, ocr_confidence__isnull=True)
+        .exclude(method="text")
+        .order_by("number")
+    )
+    if not todo:
+        return {"pages": 0}
+    pdf = pymupdf.open(stream=files.rendition(document), filetype="pdf")
+    dpi = settings.OCR_DPI
+    by_number = {p.number: p for p in todo}
+    scales: dict[int, float] = {}
+
+    def images() -> Iterable[tuple[int, bytes]]:
+        for page in todo:
+            source = pdf[page.number - 1]
+            # Keep huge pages under ~50 megapixels whatever their size.
+            scale = min(
+                dpi / 72, (50_000_000 / max(1.0, source.rect.width * source.rect.height)) ** 0.5
+            )
+            pixmap = source.get_pixmap(
+                matrix=pymupdf.Matrix(scale, scale), colorspace=pymupdf.csGRAY
+            )
+            scales[page.number] = scale
+            yield page.number, pixmap.tobytes("png")
+
+    began = time.perf_counter()
+    confidences = []
+    for number, result in recognise_many(images(), engine=ocr_engine):
+        page = by_number[number]
+        scale = scales[number]
+        if isinstance(result, OcrError):
+            raise result
+        page.text = stored_text(result.text)
+        page.words = [
+            [
+                round(w[0] / scale, 1),
+                round(w[1] / scale, 1),
+                round(w[2] / scale, 1),
+                round(w[3] / scale, 1),
+                w[4],
+                w[5],
+            ]
+            for w in result.words
+            if isinstance(w[0], float)
+            and isinstance(w[1], float)
+            and isinstance(w[2], float)
+            and isinstance(w[3], float)
+        ]
+        page.ocr_confidence = result.confidence if result.confidence is not None else 0.0
+        page.method = "ocr" if result.text.strip() else "empty"
+        page.save(update_fields=["text", "words", "ocr_confidence", "method"])
+        _heartbeat(document)
+        if result.confidence is not None:
+            confidences.append(result.confidence)
+    seconds = time.perf_counter() - began
+    return {
+        "pages": len(todo),
+        "seconds_per_page": round(seconds / len(todo), 2),
+        "mean_confidence": round(sum(confidences) / len(confidences), 1) if confidences else None,
+    }
+
+
+def _step_index(document: Document) -> dict[str, Any]:
+    # A document without a date takes its metadata's or its first dated sentence's: the
+    # date filter of search reads it. Saved with the final status, like what detect and
+    # extract found (a process stopped before that runs this step again).
+    metadata.document_date_fill(document, save=False, texts=_final_texts(document))
+    pages = search.document_index(document, batch=True)
+    return {"pages": pages, "backend": search.backend_name()}
+
+
+def _step_entities(document: Document) -> dict[str, Any]:
+    # Suggestions are recomputed; what a reviewer decided stays.
+    delete_derived(Entity.objects.filter(page__document=document))
+    decided = set(
+        Entity.objects.filter(page__document=document)
+        .exclude(status="suggested")
+        .values_list("page_id", "kind", "start")
+    )
+    rows = [
+        e
+        for e in detect_document(document, heartbeat=lambda: _heartbeat(document))
+        if (e.page_id, e.kind, e.start) not in decided
+    ]
+    _insert_entities(rows)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.kind] = counts.get(row.kind, 0) + 1
+    return {"entities": counts}
+
+
+# The columns a suggestion is written with; the others are the review's, empty.
+_ENTITY_COLUMNS = [
+    "page",
+    "kind",
+    "text",
+    "value",
+    "start",
+    "end",
+    "confidence",
+    "commune",
+    "organisation",
+    "technology",
+    "status",
+]
+_ENTITY_BATCH = 500
+
+
+def _insert_entities(rows: list[Entity]) -> None:
+    """Insert the suggestions `rows` (unsaved, status "suggested") in statements of their
+    own, as `_insert_pages` does the pages: the ORM's `bulk_create` prepared each column
+    of each row, a sixth of the entity step on short pages (`test_ingest_bookkeeping`
+    compares the rows with the ORM's). The review's columns stay empty."""
+    attnames = [
+        cast("Field[Any, Any]", Entity._meta.get_field(name)).attname for name in _ENTITY_COLUMNS
+    ]
+    _insert_rows(
+        Entity,
+        _ENTITY_COLUMNS,
+        [[getattr(row, name) for name in attnames] for row in rows],
+        batch=_ENTITY_BATCH,
+    )
+
+
+STEPS: list[tuple[str, Callable[[Document], dict[str, Any]]]] = [
+    ("detect", _step_detect),
+    ("extract", _step_extract),
+    ("ocr", _step_ocr),
+    ("index", _step_index),
+    ("entities", _step_entities),
+]
+assert [name for name, _ in STEPS] == Step.NAMES
+
+
+def document_reprocess(*, document: Document) -> None:
+    """Start a failed document again from its original (after a fix to the pipeline, or
+    a limit raised by the administrator)."""
+    with transaction.atomic():
+        search.document_unindex(document.id)
+        Page.objects.filter(document=document).delete()
+        Step.objects.filter(document=document).delete()
+        # New pages have no published text: the document is private until published again.
+        document.status, document.error, document.is_public = "queued", "", False
+        document.error_detail = {}
+        document.save(update_fields=["status", "error", "error_detail", "is_public", "updated_at"])
+        transaction.on_commit(lambda: _enqueue(document.id))
+
+
+# --- entity review --------------------------------------------------------------------
+
+
+# Where a sentence ends: a full stop (or ! ?) then a line, or a space and a capital, a
+# quote, a bracket or a digit; a blank line. Not after a title or an abbreviation
+# ("M. Benali", "Mme", "tél.", "n°", "art."), nor after an initial ("J.-P. Castellani"):
+# a quote cut there ended on "évoquée par M." and left out "mais écartée".
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[»\"”)]?(?=[ \t\u00a0]*\n|[ \u00a0]+[A-ZÀ-Ý«\"“(\d])|\n[ \t\u00a0]*\n"
+)
+_WORD_BEFORE = re.compile(r"([\w°]+)\Z")
+_ABBREVIATIONS = frozenset(
+    "m mme mlle mm mmes dr pr me st ste sr cf art av bd tél fig vol éd p pp ex n° no "
+    "min max env resp cie".split()
+)
+
+
+def _sentence_ends(text: str, start: int, end: int) -> list[int]:
+    """The offsets where sentences end between `start` and `end` (see `_SENTENCE_END`)."""
+    ends = []
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.group().startswith("."):
+            word = _WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
+            if word and (
+                word.group(1).lower() in _ABBREVIATIONS
+                or (len(word.group(1)) == 1 and word.group(1).isupper())
+            ):
+                continue
+        ends.append(match.end())
+    return ends
+
+
+def entity_quote(entity: Entity, *, limit: int = 400) -> str:
+    """The sentence of the page that holds the entity, as the citation's quote."""
+    text = entity.page.text
+    before = _sentence_ends(text, max(0, entity.start - 3000), entity.start)
+    left = before[-1] if before else max(0, entity.start - 3000)
+    after = _sentence_ends(text, entity.end, min(len(text), entity.end + 3000))
+    right = after[0] if after else len(text)
+    quote = _masked(text[left:right])
+    if len(quote) > limit:
+        # Masking shifts offsets: find the entity in the quote, else guess proportionally.
+        at = quote.find(" ".join(entity.text.split()))
+        if at < 0:
+            at = (entity.start - left) * len(quote) // max(1, right - left)
+        quote = _words_around(quote, at, limit - 4)
+    return quote
+
+
+def _words_around(text: str, at: int, limit: int) -> str:
+    """Whole words of `text` around offset `at`, at most `limit` characters, with "…"
+    where words were left out: a quote cut inside a word misquotes the document."""
+    words = text.split(" ")
+    ends, position = [], 0
+    for w in words:
+        position += len(w) + 1
+        ends.append(position)
+    centre = next((i for i, end in enumerate(ends) if end > at), len(words) - 1)
+    first = last = centre
+    length = len(words[centre])
+    while True:
+        grew = False
+        if last + 1 < len(words) and length + 1 + len(words[last + 1]) <= limit:
+            last += 1
+            length += 1 + len(words[last])
+            grew = True
+        if first > 0 and length + 1 + len(words[first - 1]) <= limit:
+            first -= 1
+            length += 1 + len(words[first])
+            grew = True
+        if not grew:
+            break
+    quote = " ".join(words[first : last + 1])
+    return ("… " if first > 0 else "") + quote + (" …" if last < len(words) - 1 else "")
+
+
+# What stands for a person's data in a quote: not "[…]", which separates a quote's
+# passages (`_GAP`), so that a name masked inside a sentence never reads as a cut
+# between two passages (the public quote was stitched together from the pieces).
+_MASK = "[X]"
+
+
+def _masked(passage: str) -> str:
+    """The passage with personal data replaced by [X]: a quote goes into a public
+    citation, which may be published before the document is."""
+    for finding in sorted(detect(passage), key=lambda f: f.start, reverse=True):
+        passage = passage[: finding.start] + _MASK + passage[finding.end :]
+    return " ".join(passage.split())
+
+
+# What a source names a library document by until the document is published: its own
+# title (a file name, an e-mail subject) may hold a person's name and is only read for
+# personal data, and redacted, at publication.
+UNPUBLISHED_SOURCE_TITLE = gettext_noop("Document of the library, not yet published")
+
+
+def document_source_title(document: Document) -> str:
+    """The title a registry source gives a library document, wherever the registry is read
+    (pages, API, exports, dumps, history): the published title, which publication has
+    redacted, or a neutral label while the document is not published. The label is
+    stored in the site's language, as the rest of the registry's text is."""
+    if document.is_public:
+        return document.title[:400]
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(UNPUBLISHED_SOURCE_TITLE)
+
+
+def document_sources_retitle(*, document: Document) -> int:
+    """Name again every source of the document by `document_source_title` (at publication,
+    withdrawal, publication again). Returns how many sources were renamed."""
+    title = document_source_title(document)
+    return Source.objects.filter(document=document).exclude(title=title).update(title=title)
+
+
+def source_title_from_document(sender: type[Source], instance: Source, **kwargs: object) -> None:
+    """pre_save of registry sources (connected in the app config): a source of a library
+    document never keeps the title its caller gave (a form, the API, an import, an old
+    revision restored may carry the original title), it takes the rule's."""
+    if instance.document is not None:
+        instance.title = document_source_title(instance.document)
+
+
+def _document_citation(entity: Entity) -> dict[str, Any]:
+    document = entity.page.document
+    return {
+        "source": {
+            "document": document.id,
+            "title": document_source_title(document),
+            "publisher": str(dict(Document.ORIGINS).get(document.origin, "")),
+            "url": "",
+            "published_on": document.date.isoformat() if document.date else "",
+        },
+        "quote": entity_quote(entity),
+        "locator": f"p. {entity.page.number}",
+        "accessed_on": timezone.localdate().isoformat(),
+    }
+
+
+class SuggestionDecided(ValidationError):
+    """None of the suggestions is waiting any more: accepted or rejected already (posted
+    twice, from another tab, by another reviewer). Nothing was done."""
+
+
+# A suggestion accepted at once on many pages ("Nice" on 40 pages) cites its first pages
+# only: forty citations of one document would bury the deployment's other sources, and a
+# few pages are proof enough; the other occurrences point at the first page's citation.
+CITED_PAGES_MAX = 10
+
+
+def entity_accept(
+    *, entity: Entity, deployment: Deployment | None = None, user: User | None
+) -> Deployment:
+    """Accept one suggestion (see `entities_accept`). Returns the deployment."""
+    return entities_accept(entities=[entity], deployment=deployment, user=user)
+
+
+def entities_accept(
+    *,
+    entities: Iterable[Entity],
+    deployment: Deployment | None = None,
+    user: User | None,
+    role: str = "",
+) -> Deployment:
+    """Accept suggestions of one document into a deployment (a new unpublished one when
+    none is given): link or create the registry objects they name and cite each page they
+    are on, with the sentence around each. Only the suggestions still waiting are taken,
+    under a lock: the same accept posted twice, or by two people at once, makes one
+    deployment and one set of citations, and the second raises `SuggestionDecided`.
+    `role` says what an organisation is in the deployment (`review.ORGANISATION_ROLES`:
+    its vendor, a funder, or a body only cited); without one, the role
+    `review.organisation_role` offers first.
+    Raises ValidationError (nothing changed) when the deployment would be invalid.
+    Returns the deployment."""
+    if role and role not in ORGANISATION_ROLES:
+        raise ValidationError(gettext("Choose what the organisation is in the deployment."))
+    ids = [e.id for e in entities]
+    with transaction.atomic():
+        waiting = list(
+            Entity.objects.select_for_update(of=("self",))
+            .filter(id__in=ids, status="suggested")
+            .select_related("page__document")
+            .order_by("page__number", "start", "id")
+        )
+        if not waiting:
+            raise SuggestionDecided(
+                gettext("These suggestions were already accepted or rejected; nothing was done.")
+            )
+        documents = {e.page.document_id for e in waiting}
+        if len(documents) > 1:
+            raise ValueError("suggestions of several documents accepted at once")
+        first = waiting[0]
+        document = first.page.document
+        if first.kind == "organisation" and not role:
+            role = entity_role(first)
+        pages = sorted({e.page.number for e in waiting})
+        cited = pages[:CITED_PAGES_MAX]
+        citations: list[dict[str, Any]] = []
+        for entity in waiting:
+            if entity.page.number in cited:
+                citations = _cite_page(citations, _document_citation(entity))
+        comment = (
+            f"{first.get_kind_display()} « {first.text} », document {document.id} "
+            f"p. {', '.join(str(n) for n in pages)}"
+        )[:500]
+        if deployment is None:
+            data = _new_deployment_data(first, role)
+            for entity in waiting[1:]:
+                _apply_entity(data, entity, role)
+            data["citations"] = citations
+            deployment = deployment_create(data=data, author=user, comment=comment)
+        else:
+            # Read again under a lock: a form loaded minutes ago is not the base.
+            deployment = Deployment.objects.select_for_update().get(id=deployment.id)
+            data = deployment_snapshot(deployment)
+            for entity in waiting:
+                _apply_entity(data, entity, role)
+            for citation in citations:
+                data["citations"] = _cite_page(data["citations"], citation)
+            deployment = deployment_update(
+                deployment=deployment,
+                data=data,
+                base_version=deployment.version,
+                author=user,
+                comment=comment,
+            )
+        by_page = {
+            number: deployment.citations.filter(source__document=document, locator=f"p. {number}")
+            .order_by("-id")
+            .first()
+            for number in cited
+        }
+        now = timezone.now()
+        for entity in waiting:
+            entity.status, entity.reviewed_by, entity.reviewed_at = "accepted", user, now
+            entity.citation = by_page.get(entity.page.number) or by_page[cited[0]]
+            entity.save(update_fields=["status", "reviewed_by", "reviewed_at", "citation"])
+    return deployment
+
+
+def _cite_page(citations: list[dict[str, Any]], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """A deployment cites one page of a document once: a second suggestion from the same
+    page adds its passage to that citation's quote rather than making a near-identical
+    second citation. Passages of one long sentence (each cut around its suggestion)
+    overlap: they are joined where they meet, never quoted twice."""
+    document, locator = new["source"]["document"], new["locator"]
+    for i, c in enumerate(citations):
+        if c["source"].get("document") != document or c["locator"] != locator:
+            continue
+        quote = _joined_quote(c["quote"], new["quote"])
+        if len(quote) > 5000:
+            quote = c["quote"]
+        return [*citations[:i], {**c, "quote": quote}, *citations[i + 1 :]]
+    return [*citations, new]
+
+
+_CUT = "…"
+_GAP = "[…]"
+
+
+def _joined_quote(quote: str, passage: str) -> str:
+    """`quote` (passages separated by "[…]", each perhaps cut at either end by "…") with
+    `passage` joined to the one it overlaps, or added after them."""
+    if not quote:
+        return passage
+    parts = [p.strip() for p in quote.split(_GAP)]
+    for i, part in enumerate(parts):
+        joined = _joined_passages(part, passage)
+        if joined is not None:
+            parts[i] = joined
+            # The joined passage may now reach the next ones.
+            while i + 1 < len(parts):
+                further = _joined_passages(parts[i], parts[i + 1])
+                if further is None:
+                    break
+                parts[i : i + 2] = [further]
+            return f" {_GAP} ".join(parts)
+    return f"{quote} {_GAP} {passage}"
+
+
+def _joined_passages(a: str, b: str, overlap: int = 4) -> str | None:
+    """Two cut passages of one text as one, when one holds the other or they share at
+    least `overlap` words where one ends and the other begins; else None."""
+
+    def words(passage: str) -> tuple[bool, list[str], bool]:
+        items = passage.split()
+        head = bool(items) and items[0] == _CUT
+        tail = len(items) > int(head) and items[-1] == _CUT
+        return head, items[int(head) : len(items) - int(tail)], tail
+
+    head_a, wa, tail_a = words(a)
+    head_b, wb, tail_b = words(b)
+    if not wa or not wb:
+        return None
+
+    def shown(head: bool, items: list[str], tail: bool) -> str:
+        return " ".join([*([_CUT] if head else []), *items, *([_CUT] if tail else [])])
+
+    def inside(small: list[str], large: list[str]) -> bool:
+        n = len(small)
+        return any(large[k : k + n] == small for k in range(len(large) - n + 1))
+
+    if inside(wb, wa):
+        return a
+    if inside(wa, wb):
+        return b
+    for first, second, head, tail in ((wa, wb, head_a, tail_b), (wb, wa, head_b, tail_a)):
+        for k in range(min(len(first), len(second)) - 1, overlap - 1, -1):
+            if first[-k:] == second[:k]:
+                return shown(head, [*first, *second[k:]], tail)
+    return None
+
+
+def _apply_entity(data: dict[str, Any], entity: Entity, role: str = "vendor") -> None:
+    """Add what `entity` names to the deployment's `data`: an organisation in its `role`
+    (a body only cited adds nothing but the citation)."""
+    kind = entity.kind
+    if kind == "organisation" and role != "vendor":
+        if role != "funder":
+            return
+        kind = "funder"
+    if kind == "commune" and entity.value not in data["communes"]:
+        data["communes"] = [*data["communes"], entity.value]
+    elif kind == "technology" and entity.value not in data["technologies"]:
+        data["technologies"] = [*data["technologies"], entity.value]
+    elif kind == "organisation" and entity.value not in data["vendors"]:
+        data["vendors"] = [*data["vendors"], entity.value]
+    elif kind == "funder" and entity.value not in [f["funder"] for f in data["fundings"]]:
+        data["fundings"] = [
+            *data["fundings"],
+            {"funder": entity.value, "amount_eur": None, "programme": ""},
+        ]
+    elif entity.kind == "date" and not data["start_date"]:
+        data["start_date"] = entity.value
+
+
+def _new_deployment_data(entity: Entity, role: str = "vendor") -> dict[str, Any]:
+    """A draft deployment from one suggestion and what else the document suggests."""
+
+    document = entity.page.document
+    suggested = Entity.objects.filter(page__document=document).exclude(status="rejected")
+    technologies = [entity.value] if entity.kind == "technology" else []
+    if not technologies:
+        counts: dict[str, int] = {}
+        for slug in suggested.filter(kind="technology").values_list("value", flat=True):
+            counts[slug] = counts.get(slug, 0) + 1
+        technologies = sorted(counts, key=lambda s: -counts[s])[:1]
+    if not technologies:
+        raise ValidationError(
+            gettext(
+                "This document suggests no technology: create the deployment with the form, "
+                "then accept the suggestion into it."
+            )
+        )
+    communes = (
+        [entity.value]
+        if entity.kind == "commune"
+        else list(document.places.values_list("code", flat=True))
+    )
+    if not communes:
+        # (Before, the registry's own rule answered: "a local deployment needs at least
+        # one commune or intercommunality", which said nothing of what to do here.)
+        raise ValidationError(
+            gettext(
+                "This document has no place yet: accept one of its communes first, or "
+                "accept this suggestion into an existing deployment."
+            )
+        )
+    data = empty_deployment()
+    data.update(
+        status="announced", is_published=False, communes=communes, technologies=technologies
+    )
+    _apply_entity(data, entity, role)
+    technology = Technology.objects.filter(slug=technologies[0]).first()
+    place = Commune.objects.filter(code__in=data["communes"][:1]).first()
+    data["title"] = (
+        " – ".join(
+            str(part)
+            for part in (technology.name if technology else "", place.name if place else "")
+            if part
+        )
+        or document.title
+    )
     return data
 
 
-# Structures a redacted public copy does not need, each able to carry a name that the
-# pages no longer show: outlines, the structure tree (/Alt, /ActualText), private
-# application data, page labels, actions, named destinations, article threads, forms.
-_CATALOG_KEYS = (
-    "Outlines",
-    "StructTreeRoot",
-    "MarkInfo",
-    "PieceInfo",
-    "PageLabels",
-    "OpenAction",
-    "AA",
-    "Names",
-    "Dests",
-    "Threads",
-    "URI",
-    "SpiderInfo",
-    "AcroForm",
-    "Collection",
-    "Legal",
-    "Perms",
-    "Metadata",
-)
-# On pages, pictures and forms: private data, actions, article beads, structure links,
-# metadata streams.
-_OBJECT_KEYS = ("PieceInfo", "AA", "B", "StructParent", "StructParents", "Metadata", "OPI")
+def entity_reject(*, entity: Entity, user: User | None) -> None:
+    entities_reject(entities=[entity], user=user)
 
 
-def _drop_keys(pdf: pymupdf.Document, xref: int, keys: tuple[str, ...]) -> None:
-    present = [key for key in keys if pdf.xref_get_key(xref, key)[0] != "null"]
-    if not present:
-        return
-    for key in present:
-        pdf.xref_set_key(xref, key, "null")
-    if not pdf.xref_is_stream(xref):
-        # A null value is an absent key, but the key would still be written: drop it.
-        pattern = r"/(?:" + "|".join(present) + r")\s*null\b"
-        pdf.update_object(xref, re.sub(pattern, "", pdf.xref_object(xref, compressed=True)))
+def entities_restore(*, entities: Iterable[Entity], user: User | None) -> int:
+    """Bring back the rejected suggestions among `entities`, waiting again (a reject made
+    by mistake); one accepted since keeps its decision. Each row is saved on its own, so
+    the audit log records who brought it back. Returns how many came back."""
+    return _entities_moved(entities, "rejected", "suggested", reviewed_by=None, reviewed_at=None)
 
 
-def _remove_structures(pdf: pymupdf.Document) -> None:
-    """Remove every structure of the file besides the pages' content that could carry
-    a redacted name (the gate refuses what is left anyway), and the comments and
-    application segments (EXIF, XMP, IPTC) of the JPEG pictures kept."""
-    pdf.set_toc([])
-    _drop_keys(pdf, pdf.pdf_catalog(), _CATALOG_KEYS)
-    for xref in range(1, pdf.xref_length()):
-        if pdf.xref_object(xref, compressed=True) in ("", "null"):
-            continue
-        _drop_keys(pdf, xref, _OBJECT_KEYS)
-        jpeg = pdf.xref_get_key(xref, "Filter")[1] in ("/DCTDecode", "[/DCTDecode]")
-        if jpeg and pdf.xref_get_key(xref, "Subtype")[1] == "/Image":
-            raw = pdf.xref_stream_raw(xref)
-            bare = _jpeg_without_segments(raw)
-            if bare != raw:
-                filters = pdf.xref_get_key(xref, "Filter")[1]
-                parms = pdf.xref_get_key(xref, "DecodeParms")
-                pdf.update_stream(xref, bare, compress=False)
-                pdf.xref_set_key(xref, "Filter", filters)
-                if parms[0] != "null":
-                    pdf.xref_set_key(xref, "DecodeParms", parms[1])
-
-
-def _line_band(x0: float, y0: float, x1: float, y1: float) -> pymupdf.Rect:
-    """The middle of a box: glyph boxes are often taller than their line (rewritten
-    PDFs), and a full-height box touches the lines above and below, whose characters
-    the redaction would then remove too. Every character of the target line still
-    crosses the band. Only for pages of text: on a scan, pixels outside it would stay."""
-    height = y1 - y0
-    return pymupdf.Rect(x0 + 0.3, y0 + height * 0.3, x1 - 0.3, y1 - height * 0.3)
-
-
-def _text_layer(pdf_page: pymupdf.Page, words: list[Any], hidden: list[pymupdf.Rect]) -> None:
-    """An invisible layer of the words of a scan that are not under a redaction, so the
-    published scan stays searchable. Written a run of a line's words at a time, each run
-    stretched to the width its words take on the scan: written word by word, the page's
-    published text read back one word per line ("Préfecture / des / Bouches-du-Rhône")."""
-    for run in _runs(words, hidden):
-        x0, y0 = run[0][0], min(w[1] for w in run)
-        x1, y1 = run[-1][2], max(w[3] for w in run)
-        size = max(4.0, (y1 - y0) * 0.8)
-        # Ligatures (ﬁ, ﬀ) as their letters: the layer's font has no glyph for them.
-        text = unicodedata.normalize("NFKC", " ".join(str(w[4]) for w in run))
-        natural = pymupdf.get_text_length(text, fontsize=size)
-        origin = pymupdf.Point(x0, y1 - (y1 - y0) * 0.2)
-        scale = (x1 - x0) / natural if natural > 0 and x1 > x0 else 1.0
-        pdf_page.insert_text(
-            origin,
-            text,
-            fontsize=size,
-            render_mode=3,
-            morph=(origin, pymupdf.Matrix(max(0.05, min(scale, 20.0)), 1)),
-        )
-
-
-def _runs(words: list[Any], hidden: list[pymupdf.Rect]) -> list[list[Any]]:
-    """The words in reading order cut into runs of one line, a redacted word ending a run
-    (it is left out): the next word goes on the run when it stands to the right of the
-    last one and shares most of its height."""
-    runs: list[list[Any]] = []
-    run: list[Any] = []
-    for word in words:
-        x0, y0, x1, y1 = (float(v) for v in word[:4])
-        if not str(word[4]).strip():
-            continue
-        if any(pymupdf.Rect(x0, y0, x1, y1).intersects(h) for h in hidden):
-            if run:
-                runs.append(run)
-            run = []
-            continue
-        if run:
-            last = run[-1]
-            overlap = min(y1, float(last[3])) - max(y0, float(last[1]))
-            height = min(y1 - y0, float(last[3]) - float(last[1]))
-            if x0 < float(last[2]) - 1 or height <= 0 or overlap < 0.5 * height:
-                runs.append(run)
-                run = []
-        run.append([x0, y0, x1, y1, word[4]])
-    if run:
-        runs.append(run)
-    return runs
-
-
-def _texts(data: bytes) -> tuple[list[str], list[str], list[str]]:
-    """Page texts of a PDF: what PyMuPDF shows (the public text), what PyMuPDF finds
-    with every layer on and no clip, and what pdfium finds (it ignores layers)."""
-    with pymupdf.open(stream=data, filetype="pdf") as pdf:
-        shown = [page.get_text("text") for page in pdf]
-        flags = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_MEDIABOX_CLIP
-        every = _every_layer_on(pdf)
-        everything = [
-            every[i].get_text("text", flags=flags, clip=pymupdf.INFINITE_RECT())
-            for i in range(every.page_count)
-        ]
-    document = pypdfium2.PdfDocument(data)
-    second = [document[i].get_textpage().get_text_range() for i in range(len(document))]
-    document.close()
-    return shown, everything, second
-
-
-def _normal(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
-
-
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def _letters(text: str) -> Counter[str]:
-    """The letters and digits of a text, however an extractor spaces or orders them."""
-    return Counter(_squash(text))
-
-
-def _squash(text: str) -> str:
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
-def gate(document: Document, data: bytes) -> GateReport:
-    """Every check a published file must pass; each finding blocks publication."""
-    report = GateReport()
-    accepted = list(
-        Redaction.objects.filter(page__document=document, status="accepted").select_related("page")
+def entities_reject(*, entities: Iterable[Entity], user: User | None) -> int:
+    """Reject the suggestions still waiting among `entities`; one already decided keeps
+    its decision (a reject posted after an accept does not undo it). Each row is saved on
+    its own, so the audit log records every decision. Returns how many were rejected."""
+    return _entities_moved(
+        entities, "suggested", "rejected", reviewed_by=user, reviewed_at=timezone.now()
     )
-    kept = {
-        (page_id, _squash(text))
-        for page_id, text in Redaction.objects.filter(
-            page__document=document, status="rejected"
-        ).values_list("page_id", "text")
-    }
-    shown, everything, second = _texts(data)
-    report.texts = shown
-    expected = document.pages.count()
-    if len(shown) != expected:
-        report.add("pages", found=len(shown), expected=expected)
-    # Each redaction is looked for on its own page by both extractors, every layer on,
-    # no clip, spaces and order aside; on another page it blocks too, unless the
-    # reviewer decided to keep it there.
-    squashed = [(_squash(a), _squash(b)) for a, b in zip(everything, second, strict=False)]
-    page_ids = dict(document.pages.values_list("number", "id"))
-    leaks: set[str] = set()
-    elsewhere: dict[str, int] = {}
-    for redaction in accepted:
-        needle = _squash(redaction.text)
-        if not needle:
-            continue
-        number = redaction.page_number
-        if number > len(squashed) or any(needle in text for text in squashed[number - 1]):
-            leaks.add(redaction.text)
-            continue
-        # A box drawn by hand, a picture: an area of one page, not a text to find.
-        if redaction.kind in WHOLE_BOXES:
-            continue
-        for other, texts in enumerate(squashed, start=1):
-            if other != number and any(needle in text for text in texts):
-                if (page_ids.get(other), needle) not in kept:
-                    elsewhere.setdefault(redaction.text, other)
-    report.checks["leaked_texts"] = len(leaks)
-    report.checks["readable_on_other_pages"] = sorted(elsewhere)
-    if leaks:
-        report.add("leaked", count=len(leaks), example=sorted(leaks)[0][:40])
-    if elsewhere:
-        example = sorted(elsewhere)[0]
-        report.add("elsewhere", count=len(elsewhere), example=example[:40], page=elsewhere[example])
-    originals = list(document.pages.order_by("number").values_list("text", flat=True))
-    _gate_hidden(report, data, originals, (shown, everything, second))
-    _gate_file(report, data)
-    kept_texts = {text for _page_id, text in kept}
-    _gate_residue(report, data, [a.text for a in accepted if _squash(a.text) not in kept_texts])
-    lost = _lost_words(document, accepted, shown)
-    report.checks["lost_words"] = lost
-    if lost:
-        number, words = next(iter(lost.items()))
-        report.add("lost", count=len(lost), page=number, words=", ".join(words[:5]))
-    _gate_pixels(report, document, data)
-    return report
 
 
-def _gate_hidden(
-    report: GateReport,
-    data: bytes,
-    originals: list[str],
-    extracted: tuple[list[str], list[str], list[str]],
-) -> None:
-    """Nothing in the file that a reader of the pages cannot see: no layer; no letter
-    that an extractor finds with every layer on and no clip (or pdfium, which ignores
-    both) and that is not shown on the page, or that was not shown on the page of the
-    original (publication only removes); no invisible text but the OCR layer of a scan."""
-    hidden_pages: dict[int, str] = {}
-    shown, everything, second = extracted
-    for number, (visible, full, other) in enumerate(
-        zip(shown, everything, second, strict=False), start=1
-    ):
-        seen = _letters(visible)
-        before = _letters(originals[number - 1]) if number <= len(originals) else Counter()
-        extra = (_letters(full) - seen) + (_letters(other) - seen)
-        extra += (_letters(full) - before) + (_letters(other) - before)
-        if extra:
-            hidden_pages[number] = "".join(sorted(extra.elements()))[:40]
-    report.checks["hidden_pages"] = sorted(hidden_pages)
-    if hidden_pages:
-        number = min(hidden_pages)
-        report.add("hidden", page=number, example=hidden_pages[number])
-    invisible: dict[int, str] = {}
-    with pymupdf.open(stream=data, filetype="pdf") as pdf:
-        if pdf.get_ocgs() or b"/OCProperties" in data or b"/OCG" in data:
-            report.add("layers")
-        transparent = _transparent(pdf) or _clip_text(pdf)
-        for index in range(pdf.page_count):
-            sheet = pdf[index]
-            log = sheet.get_bboxlog()
-            spans = _hidden_spans(sheet) if _may_hide_text(log, transparent) else []
-            if not spans:
-                continue
-            area = abs(sheet.rect) or 1.0
-            scans = [
-                pymupdf.Rect(i["bbox"])
-                for i in sheet.get_image_info()
-                if abs(pymupdf.Rect(i["bbox"]) & sheet.rect) >= SCAN_SHARE * area
-            ]
-            loose = [
-                s
-                for s in spans
-                if not any(scan.contains(pymupdf.Rect(s["bbox"])) for scan in scans)
-            ]
-            if loose:
-                invisible[index + 1] = loose[0]["text"][:40]
-    report.checks["invisible_text_pages"] = sorted(invisible)
-    if invisible:
-        number = min(invisible)
-        report.add("invisible", count=len(invisible), page=number, example=invisible[number])
-
-
-def _gate_file(report: GateReport, data: bytes) -> None:
-    with pymupdf.open(stream=data, filetype="pdf") as pdf:
-        metadata = {
-            k: v for k, v in (pdf.metadata or {}).items() if v and k not in ("format", "encryption")
-        }
-        if metadata or pdf.get_xml_metadata():
-            report.add("metadata", fields=", ".join(sorted(metadata) or ["XMP"]))
-        if pdf.embfile_count():
-            report.add("attachments")
-        annotations = sum(len(list(page.annots() or [])) for page in pdf)
-        widgets = sum(len(list(page.widgets() or [])) for page in pdf)
-        if annotations or widgets:
-            report.add("annotations")
-        objects = (pdf.xref_object(x) or "" for x in range(1, pdf.xref_length()))
-        if any("/JS" in source or "/JavaScript" in source for source in objects):
-            report.add("javascript")
-    revisions = data.count(b"%%EOF")
-    report.checks["revisions"] = revisions
-    if revisions != 1 or b"/Prev" in data[-2048:]:
-        report.add("revisions", count=revisions)
-
-
-_HEX_STRING = re.compile(r"(?<!<)<([0-9A-Fa-f\s]{4,})>")
-_ESCAPE = re.compile(r"\\([0-7]{1,3}|.)", re.DOTALL)
-_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
-
-
-def _decoded(source: str) -> str:
-    """An object's source with its strings also as text: hex strings decoded (UTF-16BE
-    with its mark, PDFDocEncoding otherwise, taken as Latin-1) and escapes resolved."""
-    parts = [source]
-    for match in _HEX_STRING.finditer(source):
-        digits = re.sub(r"\s", "", match.group(1))
-        raw = bytes.fromhex(digits + "0" * (len(digits) % 2))
-        if raw[:2] == b"\xfe\xff":
-            parts.append(raw[2:].decode("utf-16-be", errors="replace"))
-        else:
-            parts.append(raw.decode("latin-1"))
-    if "\\" in source:
-
-        def resolve(match: re.Match[str]) -> str:
-            value = match.group(1)
-            if value[0] in "01234567":
-                return chr(int(value, 8) & 0xFF)
-            return _ESCAPES.get(value, value)
-
-        parts.append(_ESCAPE.sub(resolve, source))
-    return "\n".join(parts)
-
-
-def _residue_patterns(texts: list[str], shortest: int) -> tuple[re.Pattern[str] | None, ...]:
-    """Two searches for the redacted texts of at least `shortest` letters: as written
-    (any case, any spaces, not inside a longer word), and squashed (letters and digits
-    only, for names written without spaces: a font named after a person)."""
-    spaced = set()
-    squashed = set()
-    for text in texts:
-        words = unicodedata.normalize("NFKC", text).split()
-        if len("".join(words)) >= shortest:
-            spaced.add(r"\s*".join(re.escape(word) for word in words))
-        squash = _squash(text)
-        if len(squash) >= max(5, shortest) and any(c.isalpha() for c in squash):
-            squashed.add(re.escape(squash))
-
-    def compiled(needles: set[str]) -> re.Pattern[str] | None:
-        if not needles:
-            return None
-        alternatives = "|".join(sorted(needles, key=len, reverse=True))
-        return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
-
-    return compiled(spaced), compiled(squashed)
-
-
-_PRINTABLE = frozenset(b"\t\n\r" + bytes(range(32, 127)))
-
-
-def _binary(data: bytes) -> bool:
-    """Bytes that are not text (pixels, a font program, a colour profile): a short
-    redacted text could be found there by chance."""
-    sample = data[:4096]
-    return bool(sample) and sum(b not in _PRINTABLE for b in sample) > 0.1 * len(sample)
-
-
-def _gate_residue(report: GateReport, data: bytes, texts: list[str]) -> None:
-    """The safety net: no redacted text anywhere in the file, whatever structure holds
-    it (outlines, structure tree, private data, actions, destinations, a font's name, a
-    picture's comment...), not only in what extractors read from the pages: every
-    object, every stream decompressed (pictures and fonts as they are stored) and the
-    file's bytes. In bytes that are not text, only texts of eight letters or more are
-    looked for (a shorter one could be there by chance). A text the reviewer kept
-    somewhere in the document is not looked for (the other checks decide where it may
-    be read)."""
-    spaced, squashed = _residue_patterns(texts, 3)
-    long_spaced, _long_squashed = _residue_patterns(texts, 8)
-    found: dict[int, str] = {}
-
-    def search(xref: int, haystack: str, *, binary: bool = False, squash: bool = False) -> None:
-        pattern = long_spaced if binary else spaced
-        if xref in found:
-            return
-        if pattern is not None and (match := pattern.search(haystack)):
-            found[xref] = match.group(0)
-        elif squash and squashed is not None and (match := squashed.search(_squash(haystack))):
-            found[xref] = match.group(0)
-
-    if spaced is None:
-        report.checks["residue_objects"] = []
-        return
-    with pymupdf.open(stream=data, filetype="pdf") as pdf:
-        for xref in range(1, pdf.xref_length()):
-            search(xref, _decoded(pdf.xref_object(xref, compressed=True) or ""), squash=True)
-            if not pdf.xref_is_stream(xref):
-                continue
-            stored = pdf.xref_get_key(xref, "Subtype")[1] in ("/Image", "/Type1C", "/OpenType")
-            stored = stored or any(
-                pdf.xref_get_key(xref, key)[0] != "null" for key in ("Length1", "Length2")
-            )
-            try:
-                stream = pdf.xref_stream_raw(xref) if stored else pdf.xref_stream(xref)
-            except Exception:  # noqa: BLE001 - a stream MuPDF cannot decode: its bytes
-                stream = pdf.xref_stream_raw(xref)
-            stream = stream or b""
-            if stored or _binary(stream):
-                search(xref, stream.decode("latin-1"), binary=True)
-            else:
-                search(xref, _decoded(stream.decode("latin-1")))
-                search(xref, stream.decode("utf-8", errors="ignore"))
-    if long_spaced is not None and (match := long_spaced.search(data.decode("latin-1"))):
-        found.setdefault(0, match.group(0))
-    report.checks["residue_objects"] = sorted(found)
-    if found:
-        xref = min(found)
-        report.add("residue", count=len(found), example=found[xref][:40])
-
-
-def _gate_pixels(report: GateReport, document: Document, data: bytes) -> None:
-    """Render every box of the published file: inside, a uniform fill (nothing under it
-    shows through); around the box of a text on a scan, no ink touching it (a letter cut
-    by the box, whose rest a reader would see)."""
-    failed: dict[int, int] = {}
-    with pymupdf.open(stream=data, filetype="pdf") as pdf:
-        boxes = applied_boxes(document, pdf)
-        scale = GATE_DPI / 72
-        for number, page_boxes in boxes.items():
-            if number > pdf.page_count:
-                continue
-            sheet = pdf[number - 1]
-            listing = sheet.get_displaylist()
-            others = [box for box, _scan in page_boxes]
-            for box, scan in page_boxes:
-                if not _box_clean(listing, sheet.rect, box, scan, others, scale):
-                    failed[number] = failed.get(number, 0) + 1
-    report.checks["remnants"] = {n: c for n, c in sorted(failed.items())}
-    if failed:
-        number = min(failed)
-        report.add("remnants", count=sum(failed.values()), page=number)
-
-
-def _box_clean(
-    listing: pymupdf.DisplayList,
-    area: pymupdf.Rect,
-    box: pymupdf.Rect,
-    scan: bool,
-    others: list[pymupdf.Rect],
-    scale: float,
-) -> bool:
-    pad = 4 / scale  # four pixels around the box
-    clip = (box + (-pad, -pad, pad, pad)) & area
-    pixmap = listing.get_pixmap(
-        matrix=pymupdf.Matrix(scale, scale), colorspace=pymupdf.csGRAY, alpha=False, clip=clip
-    )
-    samples, stride = pixmap.samples, pixmap.stride
-    origin_x, origin_y = pixmap.x, pixmap.y
-
-    def pixels(rect: pymupdf.Rect) -> tuple[int, int, int, int]:
-        return (
-            int(rect.x0 * scale) - origin_x,
-            int(rect.y0 * scale) - origin_y,
-            int(rect.x1 * scale + 0.999) - origin_x,
-            int(rect.y1 * scale + 0.999) - origin_y,
-        )
-
-    x0, y0, x1, y1 = pixels(box)
-    width, height = pixmap.width, pixmap.height
-    # Inside, one pixel in from the edges (anti-aliased): the fill alone.
-    for y in range(max(0, y0 + 1), min(height, y1 - 1)):
-        row = samples[y * stride + max(0, x0 + 1) : y * stride + min(width, x1 - 1)]
-        if row and max(row) > FILL_MAX:
-            return False
-    if not scan:
-        # On a page of text the letters under the box are removed whole, and the next
-        # character may touch the box (a comma after an e-mail address).
-        return True
-    # Around it, the second pixel out (the first may be grey from the fill's edge): no
-    # ink, except where another box is. A letter cut by the box is dark there.
-    covered = [pixels(o + (-1 / scale, -1 / scale, 1 / scale, 1 / scale)) for o in others]
-    ring = [(x, y) for y in (y0 - 2, y1 + 1) for x in range(x0 - 2, x1 + 2)]
-    ring += [(x, y) for x in (x0 - 2, x1 + 1) for y in range(y0, y1)]
-    for x, y in ring:
-        if not (0 <= x < width and 0 <= y < height) or samples[y * stride + x] >= INK:
-            continue
-        if any(a <= x < c and b <= y < d for a, b, c, d in covered):
-            continue
-        return False
-    return True
-
-
-def _lost_words(
-    document: Document, accepted: list[Redaction], published: list[str]
-) -> dict[int, list[str]]:
-    """Per page, words of the original text missing from the published text that no
-    redaction targeted: neither by its text nor by its boxes (a text found in the order
-    the page is seen, drawn out of order in the file). Invisible text, removed on
-    purpose, aside."""
-    targeted: dict[int, Counter[str]] = {}
-    rects: dict[int, list[pymupdf.Rect]] = {}
-    areas: dict[int, list[pymupdf.Rect]] = {}
-    for redaction in accepted:
-        words = _WORD.findall(unicodedata.normalize("NFKC", redaction.text).lower())
-        targeted.setdefault(redaction.page_number, Counter()).update(words)
-        into = areas if redaction.kind in WHOLE_BOXES else rects
-        into.setdefault(redaction.page_number, []).extend(pymupdf.Rect(*r) for r in redaction.rects)
-    lost = {}
-    original: pymupdf.Document | None = None
-    for page in document.pages.order_by("number"):
-        if page.number > len(published):
-            break
-        before = Counter(_WORD.findall(unicodedata.normalize("NFKC", page.text).lower()))
-        after = Counter(
-            _WORD.findall(unicodedata.normalize("NFKC", published[page.number - 1]).lower())
-        )
-        missing = before - after - targeted.get(page.number, Counter())
-        if missing and page.method != "ocr":
-            # Only read the original again when words are missing (the rare case).
-            original = original or _rendition(document)
-            sheet = original[page.number - 1]
-            if not _is_scan(sheet, page):
-                for span in _hidden_spans(sheet):
-                    missing -= Counter(
-                        _WORD.findall(unicodedata.normalize("NFKC", span["text"]).lower())
-                    )
-            boxes = rects.get(page.number, [])
-            for word in sheet.get_text("words") if missing and boxes else []:
-                if any(pymupdf.Rect(word[:4]).intersects(box) for box in boxes):
-                    missing -= Counter(
-                        _WORD.findall(unicodedata.normalize("NFKC", str(word[4])).lower())
-                    )
-            if missing and areas.get(page.number):
-                missing -= _under_areas(sheet, areas[page.number])
-        if missing:
-            lost[page.number] = sorted(missing.elements())
-    return lost
-
-
-def _under_areas(sheet: pymupdf.Page, areas: list[pymupdf.Rect]) -> Counter[str]:
-    """Words whose letters (at the full height of their font, as the redaction measures
-    them) reach into an area drawn by hand or a picture: the reviewer's box covers part
-    of them, so they are removed with it, not lost."""
-    pymupdf.TOOLS.set_small_glyph_heights(False)
-    try:
-        words = sheet.get_text("words")
-    finally:
-        pymupdf.TOOLS.set_small_glyph_heights(True)
-    under: Counter[str] = Counter()
-    for word in words:
-        if any(pymupdf.Rect(word[:4]).intersects(area) for area in areas):
-            under.update(_WORD.findall(unicodedata.normalize("NFKC", str(word[4])).lower()))
-    return under
-
-
-# --- review rules before publication ----------------------------------------------------
-
-
-def publication_blockers(document: Document, *, no_redactions: bool = False) -> list[str]:
-    """Why the document cannot be published yet (empty when it can): detection has run
-    on every page, every suggestion is decided, and a publication with no redaction at
-    all is confirmed."""
-    reasons = []
-    pages = document.pages.order_by("number")
-    unread = list(pages.filter(redaction_detection__isnull=True).values_list("number", flat=True))
-    if unread:
-        reasons.append(
-            _("Detection of personal data has not run on page(s) %(pages)s: run it first.")
-            % {"pages": _numbers(unread)}
-        )
-    undecided = Redaction.objects.filter(page__document=document, status="suggested")
-    if undecided.exists():
-        numbers = sorted(set(undecided.values_list("page__number", flat=True)))
-        reasons.append(
-            _(
-                "%(count)d suggestion(s) are still undecided (page(s) %(pages)s): "
-                "redact or keep each one first."
-            )
-            % {"count": undecided.count(), "pages": _numbers(numbers)}
-        )
-    if Redaction.objects.filter(title_of=document, status="suggested").exists():
-        reasons.append(_("A suggestion on the title is still undecided: redact or keep it first."))
-    if not unread and not no_redactions:
-        if not Redaction.objects.of(document).filter(status="accepted").exists():
-            reasons.append(
-                _(
-                    "Nothing is redacted in this document: confirm that it holds no "
-                    "personal data to publish it as it is."
-                )
-            )
-    return reasons
-
-
-def _numbers(numbers: list[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:10])
-    return shown + ("…" if len(numbers) > 10 else "")
-
-
-def document_publish(
-    *, document: Document, title: str = "", user: User | None = None, no_redactions: bool = False
-) -> Publication:
-    """Write the published copy and run the gate; the document becomes public only when
-    the review is complete and the gate finds nothing, and from then on its pages are
-    read from that copy by everyone but reviewers. Raises ValidationError (with the
-    reasons) when the review is not complete; returns the publication with the gate's
-    findings otherwise."""
-    if not document.finished or document.status == "failed":
-        raise ValidationError(_("Only a processed document can be published."))
-    blockers = publication_blockers(document, no_redactions=no_redactions)
-    if blockers:
-        raise ValidationError(blockers)
-    data = redacted_pdf(document)
-    report = gate(document, data)
-    # What the copy was made from, to tell later that a redaction changed since.
-    report.checks["redactions"] = redactions_fingerprint(document)
+def _entities_moved(
+    entities: Iterable[Entity],
+    before: str,
+    after: str,
+    *,
+    reviewed_by: User | None,
+    reviewed_at: datetime | None,
+) -> int:
+    """Those of `entities` still `before` made `after`, with that review, under a lock,
+    each saved on its own (an audit entry each). Returns how many."""
     with transaction.atomic():
-        publication = Publication.objects.create(
-            document=document,
-            accepted=report.accepted,
-            reasons=report.findings,
-            report=report.checks,
-            created_by=user,
-            sha256=hashlib.sha256(data).hexdigest() if report.accepted else "",
-            size=len(data) if report.accepted else 0,
+        rows = list(
+            Entity.objects.select_for_update().filter(
+                id__in=[e.id for e in entities], status=before
+            )
         )
-        if report.accepted:
-            files.save(files.published_path(document), data)
-            _make_public(document, report.texts, title=title)
-    if report.accepted:
-        # After the commit: the search index is no part of the transaction.
-        search.document_index(document)
-    return publication
+        for entity in rows:
+            entity.status, entity.reviewed_by, entity.reviewed_at = after, reviewed_by, reviewed_at
+            entity.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return len(rows)
 
 
-def redactions_fingerprint(document: Document) -> str:
-    """A digest of the document's redactions as they stand (which, their status, their
-    boxes and texts): the published copy records the one it was made from."""
-    rows = (
-        Redaction.objects.of(document).order_by("id").values_list("id", "status", "rects", "text")
+def documents_about_place(
+    documents: models.QuerySet[Document], code: str
+) -> models.QuerySet[Document]:
+    """The documents among `documents` about a place: a commune (its INSEE code), a
+    department (its code) or an intercommunality (its SIREN), by the places each document
+    holds (the uploader's, and the communes a reviewer confirmed). A city's documents
+    include its municipal arrondissements' (Paris, Lyon, Marseille: an arrondissement has
+    no intercommunality of its own, its city's is). One subquery, no DISTINCT over the
+    documents' columns."""
+    communes = Commune.objects.filter(
+        Q(code=code)
+        | Q(parent__code=code)
+        | Q(department__code=code)
+        | Q(epci__siren=code)
+        | Q(parent__epci__siren=code)
     )
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(json.dumps(row, sort_keys=True, default=str).encode())
-    return digest.hexdigest()
+    held = Document.places.through.objects.filter(commune__in=communes)
+    return documents.filter(id__in=held.values("document_id"))
 
 
-def published_copy_outdated(document: Document, publication: Publication | None) -> bool:
-    """Whether the published copy in force was made before the redactions' last change
-    (one decided, drawn or removed since): visitors still read it as it was until it is
-    published again. Unknown, and not said, for a copy that recorded nothing."""
-    if publication is None or not document.is_public:
-        return False
-    made_from = (publication.report or {}).get("redactions")
-    return bool(made_from) and made_from != redactions_fingerprint(document)
+def documents_listed_alone(documents: models.QuerySet[Document]) -> models.QuerySet[Document]:
+    """The documents of `documents` that are no attachment of another of them: an e-mail
+    stands for its attachments, which its page lists. An attachment whose e-mail is not
+    among them (private, or left out by a filter) is listed itself, or a published
+    attachment of a private e-mail would be in no list and on no place's page."""
+    # (NOT EXISTS, not NOT IN: PostgreSQL would hash every id of the list on each request,
+    # or check them row by row when the hash does not fit in its memory.)
+    return documents.filter(
+        Q(parent__isnull=True) | ~Exists(documents.filter(pk=OuterRef("parent_id")))
+    )
 
 
-def _make_public(document: Document, texts: list[str], *, title: str) -> None:
-    """The published text of every page (the text the gate read back from the published
-    file and checked), then the document opened to everyone (the caller indexes it again
-    once this is committed)."""
-    pages = list(document.pages.order_by("number"))
-    for page in pages:
-        page.published_text = texts[page.number - 1] if page.number <= len(texts) else ""
-    Page.objects.bulk_update(pages, ["published_text"])
-    document.is_public = True
-    document.title = without_invisible(public_title(document, title))[:300]
-    document.save(update_fields=["is_public", "title", "updated_at"])
-    # The registry's sources citing it now read the published title, never the original.
-    document_sources_retitle(document=document)
-
-
-def document_unpublish(*, document: Document) -> None:
-    """Withdraw the published copy: the document is private again (the publications stay
-    in its history)."""
-    with transaction.atomic():
-        document.pages.update(published_text="")
-        document.is_public = False
-        document.save(update_fields=["is_public", "updated_at"])
-        document_sources_retitle(document=document)
-    search.document_index(document)
-    path = files.published_path(document)
-    if files.exists(path):
-        files.delete(path)
+def documents_filtered(
+    documents: models.QuerySet[Document], *, place: str = "", origin: str = "", kind: str = ""
+) -> models.QuerySet[Document]:
+    """The library list's filters (`forms.LibraryFilterForm`), each one left out when empty."""
+    if place:
+        documents = documents_about_place(documents, place)
+    if origin:
+        documents = documents.filter(origin=origin)
+    if kind:
+        documents = documents.filter(kind=kind)
+    return documents
