@@ -33,9 +33,12 @@ def _document(request: HttpRequest, document_id: int) -> Document:
     return get_object_or_404(Document, id=document_id)
 
 
-def _back(document: Document, number: object = None) -> HttpResponse:
+def _back(document: Document, number: object = None, *, said: bool = False) -> HttpResponse:
+    """The review screen at page `number`, scrolled to the page; not scrolled when
+    something was `said` (a warning at the top of the screen, else out of sight)."""
     url = reverse("redaction-review", args=[document.id])
-    return redirect(f"{url}?page={number}#page" if number else url)
+    anchor = "" if said else "#page"
+    return redirect(f"{url}?page={number}{anchor}" if number else url)
 
 
 def _box(rect: list[float]) -> dict[str, str]:
@@ -154,10 +157,12 @@ def decide(request: HttpRequest, redaction_id: int) -> HttpResponse:
                     "status": stale.redaction.get_status_display(),
                 },
             )
+    said = bool(messages.get_messages(request))
     if redaction.page is None:  # a redaction of the title
         assert redaction.title_of is not None
-        return redirect(reverse("redaction-review", args=[redaction.title_of.id]) + "#title")
-    return _back(redaction.page.document, redaction.page.number)
+        url = reverse("redaction-review", args=[redaction.title_of.id])
+        return redirect(url if said else url + "#title")
+    return _back(redaction.page.document, redaction.page.number, said=said)
 
 
 @require_POST
