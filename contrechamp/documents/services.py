@@ -884,24 +884,39 @@ def document_reprocess(*, document: Document) -> None:
 # ("M. Benali", "Mme", "tél.", "n°", "art."), nor after an initial ("J.-P. Castellani"):
 # a quote cut there ended on "évoquée par M." and left out "mais écartée".
 _SENTENCE_END = re.compile(
-    r"[.!?…]+[»\"”)]?(?=[ \t\u00a0]*\n|[ \u00a0]+[A-ZÀ-Ý«\"“(\d])|\n[ \t\u00a0]*\n"
+    r"(?<![.!?…])[.!?…]++[»\"”)]?(?=[ \t\u00a0]*\n|[ \u00a0]+[A-ZÀ-Ý«\"“(\d])|\n[ \t\u00a0]*\n"
 )
 _WORD_BEFORE = re.compile(r"([\w°]+)\Z")
 _ABBREVIATIONS = frozenset(
-    "m mme mlle mm mmes dr pr me st ste sr cf art av bd tél fig vol éd p pp ex n° no "
-    "min max env resp cie".split()
+    "mme mlle mm mmes dr pr me st ste sr cf av bd tél fig éd pp ex n° no cie".split()
 )
 
 
+# "M. Benali", "J.-P. Castellani": a title or an initial before a capitalised name.
+_NAME_AFTER = re.compile(r"[ \u00a0]*-?[ \u00a0]*[A-ZÀ-Ý][a-zà-ÿ'’-]")
+
+
 def _sentence_ends(text: str, start: int, end: int) -> list[int]:
-    """The offsets where sentences end between `start` and `end` (see `_SENTENCE_END`)."""
+    """The offsets where sentences end between `start` and `end` (see `_SENTENCE_END`);
+    the pattern looks a few characters past `end` (the capital after ". ")."""
     ends = []
-    for match in _SENTENCE_END.finditer(text, start, end):
+    for match in _SENTENCE_END.finditer(text, start, min(len(text), end + 3)):
+        if match.end() > end:
+            break
         if match.group().startswith("."):
             word = _WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
-            if word and (
-                word.group(1).lower() in _ABBREVIATIONS
-                or (len(word.group(1)) == 1 and word.group(1).isupper())
+            before = word.group(1) if word else ""
+            if before.lower() in _ABBREVIATIONS:
+                continue
+            # "M." or an initial, when a name follows (not "catégorie A. Les…").
+            if (
+                len(before) == 1
+                and before.isupper()
+                and _NAME_AFTER.match(text, match.end())
+                and not re.match(
+                    r"[ \u00a0]*(?:Les?|La|L['’]|Un|Une|Des|Ce|Cette|Il|Elle)\b",
+                    text[match.end() : match.end() + 12],
+                )
             ):
                 continue
         ends.append(match.end())

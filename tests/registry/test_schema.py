@@ -117,7 +117,7 @@ def test_the_snapshot_keys_are_the_schema_fields(db):
 def test_the_csv_columns_are_the_row_schema_fields(client, db):
     response = client.get("/exports/dispositifs.csv")
     text = b"".join(response.streaming_content).decode()
-    header = next(csv.reader(io.StringIO(text.splitlines()[1])))
+    header = next(csv.reader(io.StringIO(text.splitlines()[0])))
     assert header == list(DeploymentRow.model_fields)
 
 
