@@ -190,6 +190,9 @@ class CitationForm(forms.Form):
         max_length=20,
         help_text=gettext_lazy("YYYY-MM-DD"),
     )
+    # Set when the form showed the quote withheld (a library document its reader may not
+    # read whole): the saved quote is then kept (see registry.views._keep_withheld_quotes).
+    quote_kept = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
 
 class FundingForm(forms.Form):

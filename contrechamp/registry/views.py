@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any
@@ -407,7 +408,9 @@ def _initial_from_snapshot(
     snapshot: dict[str, Any], version: int, withheld: dict[str, tuple[str, str]]
 ) -> dict[str, Any]:
     citations = [
-        {**row, "quote": withheld[str(row["id"])][0]} if str(row.get("id")) in withheld else row
+        {**row, "quote": withheld[str(row["id"])][0], "quote_kept": True}
+        if str(row.get("id")) in withheld
+        else row
         for row in f.citation_initial(snapshot["citations"])
     ]
     main = {
@@ -429,12 +432,11 @@ def _initial_from_snapshot(
     }
 
 
-def _mark_withheld(forms: dict[str, Any], withheld: dict[str, tuple[str, str]]) -> None:
-    """A withheld quote's field is read-only and says why (what comes back unchanged
-    keeps the quote; the row may still be removed)."""
+def _mark_withheld(forms: dict[str, Any]) -> None:
+    """A withheld quote's field is read-only and says why (the quote is kept; the row
+    may still be removed)."""
     for form in forms["citations"].forms:
-        row_id = form["id"].value()
-        if str(row_id) in withheld:
+        if form["quote_kept"].value() in (True, "True", "true", "on", "1"):
             field = form.fields["quote"]
             field.widget.attrs["readonly"] = True
             field.help_text = _(
@@ -444,12 +446,40 @@ def _mark_withheld(forms: dict[str, Any], withheld: dict[str, tuple[str, str]]) 
             )
 
 
+def _keep_withheld_quotes(
+    forms: dict[str, Any],
+    data: dict[str, Any],
+    kept: dict[str, list[int]],
+    saved: list[dict[str, Any]],
+) -> None:
+    """Give back its words to each quote the form showed withheld (`quote_kept`): the
+    person could not read it, and did not replace it. Only for a row still citing the same
+    library source as saved, now or in the version the form was loaded from (`saved`;
+    publication retitles the source): a quote moved to another source, a web page, would
+    publish the private words. A row cleared to be removed is gone from `data` already."""
+    stored: dict[str, list[dict[str, Any]]] = {}
+    for snapshot in saved:
+        for c in snapshot.get("citations", []):
+            if c.get("id") and (c.get("source") or {}).get("document"):
+                stored.setdefault(str(c["id"]), []).append(c)
+    rows = [forms["citations"].forms[i] for i in kept.get("citations", [])]
+    for item, form in zip(data.get("citations", []), rows, strict=True):
+        if not form.cleaned_data.get("quote_kept"):
+            continue
+        for citation in stored.get(str(item.get("id")), []):
+            if all(
+                (item.get("source") or {}).get(k, "") == (citation["source"].get(k) or "")
+                for k in ("title", "publisher", "url", "published_on")
+            ):
+                item["quote"] = citation["quote"]
+                break
+
+
 def _data_from_forms(
-    forms: dict[str, Any], withheld: dict[str, tuple[str, str]] | None = None
+    forms: dict[str, Any],
 ) -> tuple[dict[str, Any] | None, dict[str, list[int]]]:
     """The service's input built from valid forms, and for each formset the form index
-    of each row passed on (blank rows are left out, as the schema would drop them). A
-    withheld quote (`_withheld_quotes`) that comes back as it was shown keeps its words."""
+    of each row passed on (blank rows are left out, as the schema would drop them)."""
     if not all(x.is_valid() for x in forms.values()):
         return None, {}
     main = forms["form"].cleaned_data
@@ -469,10 +499,6 @@ def _data_from_forms(
         data[name] = []
         for i, form in enumerate(forms[name].forms):
             item = f.row_data(name, form)
-            if name == "citations" and withheld and str(item.get("id")) in withheld:
-                shown, kept_quote = withheld[str(item["id"])]
-                if " ".join(str(item.get("quote", "")).split()) == " ".join(shown.split()):
-                    item["quote"] = kept_quote
             if not schema.is_blank(item):
                 data[name].append(item)
                 kept[name].append(i)
@@ -599,7 +625,18 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     withheld = _withheld_quotes(request.user, deployment_snapshot(deployment))
     if request.method == "POST":
         forms = _deployment_forms(request, data=request.POST)
-        data, kept = _data_from_forms(forms, withheld)
+        data, kept = _data_from_forms(forms)
+        # What the page shows back (a choice to make, an error) is what was posted; the
+        # service receives the withheld quotes whole.
+        shown_data = copy.deepcopy(data)
+        if data is not None:
+            loaded = _version(request.POST.get("version"))
+            snapshots = [deployment_snapshot(deployment)]
+            if loaded:
+                snapshots.append(
+                    base_snapshot(kind="deployment", object_id=deployment.id, version=loaded)
+                )
+            _keep_withheld_quotes(forms, data, kept, snapshots)
         base_version = _version(request.POST.get("version"))
         pending_fields, keep_theirs, unchosen = _pending_choices(request, FIELD_LABELS)
         if data is not None and unchosen and base_version:
@@ -669,7 +706,7 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
         if pending_fields and conflict is None and base_version:
             # Nothing was saved: the choices still to make come back with the page.
             saved = base_snapshot(kind="deployment", object_id=deployment.id, version=base_version)
-            choices = _choice_rows(pending_fields, data or {}, saved, chosen=request.POST)
+            choices = _choice_rows(pending_fields, shown_data or {}, saved, chosen=request.POST)
     elif proposal is not None:
         # The form holds the proposal; made on an older version, it holds the newer one
         # with the proposal's changes re-applied, and the reviewer chooses where both
@@ -694,7 +731,7 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                 deployment_snapshot(deployment), deployment.version, withheld
             ),
         )
-    _mark_withheld(forms, withheld)
+    _mark_withheld(forms)
     status = 200 if request.method == "GET" else (409 if conflict else 400)
     return render(
         request,

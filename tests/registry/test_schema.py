@@ -89,7 +89,8 @@ def test_the_rows_of_the_api_and_the_form_derive_from_the_row_schemas():
         # out of the citation form (a number anyone could change, see forms.py).
         expected = _paths(schema) - {("source", "document")}
         assert set(f.ROW_FIELDS[kind].values()) == expected, kind
-    assert set(f.CitationForm.base_fields) == set(f.CITATION_FIELDS)
+    # (and `quote_kept`, no data: a mark that the form showed the quote withheld.)
+    assert set(f.CitationForm.base_fields) == set(f.CITATION_FIELDS) | {"quote_kept"}
     assert set(f.FundingForm.base_fields) == set(FundingData.model_fields)
     assert set(f.LegalEventForm.base_fields) == set(LegalEventData.model_fields)
 
