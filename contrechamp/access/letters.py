@@ -205,11 +205,21 @@ def template_for(kind: str) -> tuple[str, str]:
     return DEFAULTS[kind]
 
 
-# A line of prose the template broke at its width, and the next that goes on with the
-# sentence (a lower-case word, an article of a code: "L311-7"): one line on the screen.
+# A line of prose the template broke at its width (70 characters or more: an address's
+# line is shorter, "Direction départementale de la sécurité publique du Val-d'Oise" is
+# 62), and the next that goes on with the sentence (a lower-case word, an article of a
+# code: "L311-7", a date or a number after a preposition: "le\n12 mars"): one line on
+# the screen.
 _BROKEN_LINE = re.compile(
-    r"(?m)^(?P<line>[^\n]{60,}?)[ \t]*\n(?=[a-zàâçéèêëîïôûùœ(«]|[LRD][ .]?\d)"
+    r"(?m)^(?P<line>[^\n]{70,}?)[ \t]*\n(?=(?P<next>[a-zàâçéèêëîïôûùœ(«]|[LRD][ .]?\d|\d))"
 )
+_PREPOSITION_AT_END = re.compile(r"\b(?:le|la|les|du|de|des|au|aux|à|en|sur|et)\Z")
+
+
+def _joined(match: re.Match[str]) -> str:
+    if match["next"].isdigit() and not _PREPOSITION_AT_END.search(match["line"]):
+        return match.group()  # a number opening its own line (a list, an address)
+    return match["line"] + " "
 
 
 def for_screen(text: str) -> str:
@@ -219,7 +229,7 @@ def for_screen(text: str) -> str:
     (short lines, or lines that open on a capital or a dash) keep their breaks. (A mail
     program wraps the copied text at its own width; the text recorded as sent keeps the
     template's breaks.)"""
-    return _BROKEN_LINE.sub(lambda m: m["line"] + " ", text)
+    return _BROKEN_LINE.sub(_joined, text)
 
 
 @lru_cache(maxsize=64)

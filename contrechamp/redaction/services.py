@@ -1620,10 +1620,14 @@ def document_publish(
 
 
 def redactions_fingerprint(document: Document) -> str:
-    """A digest of the document's redactions as they stand (which, their status, their
-    boxes and texts): the published copy records the one it was made from."""
+    """A digest of the document's accepted redactions as they stand (which, their boxes
+    and texts): the published copy records the one it was made from. (A suggestion added
+    or rejected changes nothing published.)"""
     rows = (
-        Redaction.objects.of(document).order_by("id").values_list("id", "status", "rects", "text")
+        Redaction.objects.of(document)
+        .filter(status="accepted")
+        .order_by("id")
+        .values_list("id", "rects", "text")
     )
     digest = hashlib.sha256()
     for row in rows:

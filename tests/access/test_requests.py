@@ -723,6 +723,20 @@ def test_a_letter_on_the_screen_joins_the_lines_its_template_broke(drafted, cont
     assert "Camille Vernet\n1 rue de la Paix\n42000 Saint-Étienne" in letter
     assert len([line for line in letter.splitlines() if line.startswith("- ")]) == 2
     assert letter.rstrip().endswith("mes salutations distinguées.")
+    # A body's address (lines shorter than the template's), a number opening a line
+    # after anything but a preposition, keep their breaks (a hostile review).
+    from contrechamp.access.letters import for_screen
+
+    address = (
+        "Direction départementale de la sécurité publique du Val-d'Oise\nplace de la Préfecture"
+    )
+    assert for_screen(address) == address
+    listed = (
+        "Les documents suivants, dont la liste complète est donnée ci-dessous, sont :\n12 plans"
+    )
+    assert for_screen(listed) == listed
+    dated = "Par une demande que je vous ai adressée et que vous avez reçue en date du\n12 mars"
+    assert for_screen(dated) == dated.replace("\n", " ")
     # The letter recorded as sent keeps the template's breaks.
     with time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False):
         contributor_client.post(

@@ -403,6 +403,11 @@ def test_a_redaction_made_after_publication_says_the_published_copy_is_out_of_da
     letter.refresh_from_db()
     assert letter.is_public
     assert 'id="publication-outdated"' not in _page(client, letter)
+    # A box drawn then kept readable: nothing published changes, nothing said.
+    Redaction.objects.create(
+        page=letter.pages.get(number=1), kind="manual", text="Bellevue", status="rejected"
+    )
+    assert 'id="publication-outdated"' not in _page(client, letter)
     # The neighbourhood's name, readable in the published copy, redacted afterwards.
     client.post(
         f"/documents/{letter.id}/caviardage/occurrences/",
