@@ -131,7 +131,10 @@ def deployments_csv(request: HttpRequest) -> HttpResponse | StreamingHttpRespons
         return qs
     response = StreamingHttpResponse(_csv_rows(qs), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contrechamp-deployments.csv"'
-    response["Link"] = f'<{s.LICENCE_URL}>; rel="license"'
+    # The licence, and the page crediting the places' sources (Etalab, IGN), which the
+    # CSV's cells have no room for.
+    about = request.build_absolute_uri(reverse("about-data"))
+    response["Link"] = f'<{s.LICENCE_URL}>; rel="license", <{about}>; rel="describedby"'
     return response
 
 

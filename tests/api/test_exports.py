@@ -11,7 +11,10 @@ def _body(response):
 
 def test_the_csv_export_follows_the_filters_and_states_its_licence(client, db):
     response = client.get("/exports/dispositifs.csv?department=13")
-    assert response["Link"] == '<https://opendatacommons.org/licenses/odbl/1-0/>; rel="license"'
+    assert response["Link"].startswith(
+        '<https://opendatacommons.org/licenses/odbl/1-0/>; rel="license", <http'
+    )
+    assert response["Link"].endswith('/a-propos/donnees/>; rel="describedby"')
     text = _body(response)
     # The first line is the header, as every CSV reader takes it (a licence comment
     # line before it was read as the header: three columns).
