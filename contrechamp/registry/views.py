@@ -1089,13 +1089,15 @@ def technology_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def map_page(request: HttpRequest) -> HttpResponse:
+    technologies = Technology.objects.all()
+    technology = request.GET.get("technology", "")
+    # A filter no technology has ("?technology=zzz", a link gone stale): said, rather
+    # than the map of every technology shown as if it were that one's.
+    unknown = bool(technology) and not any(t.slug == technology for t in technologies)
     return render(
         request,
         "registry/map.html",
-        {
-            "technologies": Technology.objects.all(),
-            "technology": request.GET.get("technology", ""),
-        },
+        {"technologies": technologies, "technology": technology, "unknown": unknown},
     )
 
 

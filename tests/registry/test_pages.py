@@ -304,3 +304,13 @@ def test_filters_say_all_in_the_gender_of_what_they_filter(client, db):
     assert technology.split("</option>")[0].endswith(">Toutes")
     status = page[page.index('id="f-status"') :]
     assert status.split("</option>")[0].endswith(">Tous")
+
+
+def test_the_map_says_when_its_technology_filter_names_none(client, db):
+    """A new user's walk: /carte/?technology=zzz showed every commune, as if filtered."""
+    page = client.get("/carte/?technology=zzz").content.decode()
+    assert 'id="map-unknown"' in page and "«\u00a0zzz\u00a0»" in page
+    assert 'id="map-unknown"' not in client.get("/carte/?technology=drones").content.decode()
+    assert 'id="map-unknown"' not in client.get("/carte/").content.decode()
+    page = client.get("/carte/", {"technology": "<b>x</b>"}).content.decode()
+    assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
