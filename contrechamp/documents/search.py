@@ -350,9 +350,9 @@ def _search(
         engine = _tantivy().search
     else:
         engine = _database_search
+    # The engine with the query's filters, for the words it is asked for.
     asked = functools.partial(
         engine,
-        words,
         excluded=excluded,
         group=group,
         viewer=viewer,
@@ -368,21 +368,11 @@ def _search(
     # word itself). A single word is side by side with itself.
     literal = phrase_words(text)[:MAX_QUERY_WORDS] if _quoted(text) else []
     if len(literal) > 1:
-        hits, count = engine(
-            literal,
-            every=True,
-            exact=True,
-            excluded=excluded,
-            group=group,
-            viewer=viewer,
-            filters=filters,
-            limit=limit,
-            offset=offset,
-        )
+        hits, count = asked(literal, every=True, exact=True)
         if hits or offset:
             return hits, count, True
     for every in (True, False):
-        hits, count = asked(every=every)
+        hits, count = asked(words, every=every)
         found = len({h.document_id for h in hits}) if group else len(hits)
         if count <= 1 or found >= limit:
             break

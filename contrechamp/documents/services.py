@@ -892,8 +892,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-# "M. Benali", "J.-P. Castellani": a title or an initial before a capitalised name.
+# "M. Benali", "J.-P. Castellani": a title or an initial before a capitalised name; not
+# before an article or a pronoun opening a sentence ("catégorie A. Les…").
 _NAME_AFTER = re.compile(r"[ \u00a0]*-?[ \u00a0]*[A-ZÀ-Ý][a-zà-ÿ'’-]")
+_SENTENCE_OPENING = re.compile(r"[ \u00a0]*(?:Les?|La|L['’]|Un|Une|Des|Ce|Cette|Il|Elle)\b")
 
 
 def _sentence_ends(text: str, start: int, end: int) -> list[int]:
@@ -913,10 +915,7 @@ def _sentence_ends(text: str, start: int, end: int) -> list[int]:
                 len(before) == 1
                 and before.isupper()
                 and _NAME_AFTER.match(text, match.end())
-                and not re.match(
-                    r"[ \u00a0]*(?:Les?|La|L['’]|Un|Une|Des|Ce|Cette|Il|Elle)\b",
-                    text[match.end() : match.end() + 12],
-                )
+                and not _SENTENCE_OPENING.match(text, match.end(), match.end() + 12)
             ):
                 continue
         ends.append(match.end())

@@ -240,7 +240,7 @@ def french_words_among(candidates: Iterable[str]) -> set[str]:
     None of them when the model ships no such tables.
 
     The tables (200,000 forms) are read once per process and model, and only the words'
-    hashes are kept, sorted (about 1.5 MB; loading the tables whole held 170 MB): a
+    hashes are kept, sorted (about 2.2 MB; loading the tables whole held 170 MB): a
     search's spelling suggestion asks about new words at every query."""
     from spacy.strings import get_string_id
 

@@ -388,11 +388,11 @@ FORMSETS: dict[str, type[CitationData] | type[FundingData] | type[LegalEventData
 _TEXT_LISTS = {"communes", "epcis", "vendors"}
 
 
-def _withheld_quotes(reader: Any, snapshot: dict[str, Any]) -> dict[str, tuple[str, str]]:
+def _withheld_quotes(reader: Any, snapshot: dict[str, Any]) -> dict[str, str]:
     """The quotes of library documents that `reader` may not read whole, by citation id:
-    (what they may see, the quote kept). The edit form shows the first (an unpublished
-    document's words went to any contributor who opened the form) and keeps the second
-    when the row comes back unchanged."""
+    what they may see of each, which the edit form shows instead (an unpublished
+    document's words went to any contributor who opened the form; the quote itself is
+    kept, see `_keep_withheld_quotes`)."""
     withheld = {}
     for citation in snapshot.get("citations", []):
         document = (citation.get("source") or {}).get("document")
@@ -400,15 +400,14 @@ def _withheld_quotes(reader: Any, snapshot: dict[str, Any]) -> dict[str, tuple[s
             continue
         shown = shown_quote(reader, document, citation.get("locator", ""), citation["quote"])
         if shown != citation["quote"]:
-            withheld[str(citation["id"])] = (shown, citation["quote"])
+            withheld[str(citation["id"])] = shown
     return withheld
 
 
-def _initial_from_snapshot(
-    snapshot: dict[str, Any], version: int, withheld: dict[str, tuple[str, str]]
-) -> dict[str, Any]:
+def _initial_from_snapshot(snapshot: dict[str, Any], version: int, reader: Any) -> dict[str, Any]:
+    withheld = _withheld_quotes(reader, snapshot)
     citations = [
-        {**row, "quote": withheld[str(row["id"])][0], "quote_kept": True}
+        {**row, "quote": withheld[str(row["id"])], "quote_kept": True}
         if str(row.get("id")) in withheld
         else row
         for row in f.citation_initial(snapshot["citations"])
@@ -436,7 +435,7 @@ def _mark_withheld(forms: dict[str, Any]) -> None:
     """A withheld quote's field is read-only and says why (the quote is kept; the row
     may still be removed)."""
     for form in forms["citations"].forms:
-        if form["quote_kept"].value() in (True, "True", "true", "on", "1"):
+        if form.fields["quote_kept"].to_python(form["quote_kept"].value()):
             field = form.fields["quote"]
             field.widget.attrs["readonly"] = True
             field.help_text = _(
@@ -621,8 +620,6 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     errors: list[str] = []
     conflict: StaleEdit | None = None
     choices: list[dict] = []
-    # Quotes of library documents this person may not read whole (see _withheld_quotes).
-    withheld = _withheld_quotes(request.user, deployment_snapshot(deployment))
     if request.method == "POST":
         forms = _deployment_forms(request, data=request.POST)
         data, kept = _data_from_forms(forms)
@@ -688,9 +685,7 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                 forms = _deployment_forms(
                     request,
                     initial=_initial_from_snapshot(
-                        stale.merged,
-                        stale.current_version,
-                        withheld := _withheld_quotes(request.user, stale.merged),
+                        stale.merged, stale.current_version, request.user
                     ),
                 )
                 forms["form"].initial["comment"] = request.POST.get("comment", "")
@@ -719,16 +714,15 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
             snapshot, version = proposal.data, proposal.base_version or deployment.version
         else:
             snapshot, version = deployment_snapshot(deployment), deployment.version
-        withheld = _withheld_quotes(request.user, snapshot)
         forms = _deployment_forms(
-            request, initial=_initial_from_snapshot(snapshot, version, withheld)
+            request, initial=_initial_from_snapshot(snapshot, version, request.user)
         )
         forms["form"].initial["comment"] = proposal.comment
     else:
         forms = _deployment_forms(
             request,
             initial=_initial_from_snapshot(
-                deployment_snapshot(deployment), deployment.version, withheld
+                deployment_snapshot(deployment), deployment.version, request.user
             ),
         )
     _mark_withheld(forms)

@@ -30,6 +30,16 @@ def letter(reviewer):
     return add(samples.text_pdf(LETTER), "courrier.pdf", places=[saint_etienne])
 
 
+def _review_and_publish(client, reviewer, letter, title):
+    """The letter's two pages detected, every suggestion accepted, published as `title`."""
+    client.force_login(reviewer)
+    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "1"})
+    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "2"})
+    client.post(f"/documents/{letter.id}/caviardage/tout-accepter/")
+    client.post(f"/documents/{letter.id}/publier/", {"title": title})
+    letter.refresh_from_db()
+
+
 def _page(client, document, number=1):
     return client.get(f"/documents/{document.id}/caviardage/?page={number}").content.decode()
 
@@ -309,49 +319,6 @@ def test_the_commands_publish_with_a_title_and_unpublish(letter):
         call_command("redaction", "unpublish", "999999", stdout=StringIO())
 
 
-def test_the_edit_form_gives_no_contributor_the_quote_of_an_unpublished_document(
-    client, reviewer, contributor
-):
-    """A new user's walk: the deployment's edit form held the whole passage of a private
-    document (its page showed "Extrait masqué…") for any contributor who opened it."""
-    from contrechamp.registry.models import Deployment
-    from tests.registry.html_form import form_fields, set_field
-
-    document = add(
-        samples.text_pdf(
-            [
-                "Délibération du conseil municipal. La ville de Saint-Étienne installe des "
-                "capteurs sonores rue des Aciéries, dans la cour de l'école Jules-Ferry."
-            ]
-        ),
-        "deliberation.pdf",
-    )
-    client.force_login(reviewer)
-    commune = Entity.objects.get(page__document=document, kind="commune")
-    client.post(f"/suggestions/{commune.id}/accepter/", {"deployment": "new"})
-    commune.refresh_from_db()
-    kept = commune.citation.quote
-    assert "Jules-Ferry" in kept
-    deployment = commune.citation.deployment
-    Deployment.objects.filter(id=deployment.id).update(is_published=True)
-
-    client.force_login(contributor)
-    page = client.get(f"/dispositifs/{deployment.slug}/modifier/").content.decode()
-    assert "Jules-Ferry" not in page and "Aciéries" not in page
-    assert "pas encore publié" in page
-    # The form sent back as it came, with a new title, keeps the quote whole.
-    fields = form_fields(page)
-    set_field(fields, "title", "Capteurs sonores à Saint-Étienne")
-    response = client.post(f"/dispositifs/{deployment.slug}/modifier/", fields)
-    assert response.status_code == 302, response.content.decode()[:3000]
-    deployment.refresh_from_db()
-    assert deployment.title == "Capteurs sonores à Saint-Étienne"
-    assert [c.quote for c in deployment.citations.all()] == [kept]
-    # The reviewer, who reads originals, sees it whole.
-    client.force_login(reviewer)
-    assert "Jules-Ferry" in client.get(f"/dispositifs/{deployment.slug}/modifier/").content.decode()
-
-
 def test_a_tab_left_open_cannot_make_readable_what_another_has_redacted(client, reviewer, letter):
     """A new user's walk: in two tabs of the review screen, tab A redacted a name; tab B,
     which still showed it suggested, pressed "Keep readable": the name was made readable
@@ -395,12 +362,7 @@ def test_a_redaction_made_after_publication_says_the_published_copy_is_out_of_da
     """A new user's walk: after publication, "Occulter partout" on a name said it was
     redacted, the page still read "Publié", and visitors kept reading the name until
     someone thought of publishing again."""
-    client.force_login(reviewer)
-    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "1"})
-    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "2"})
-    client.post(f"/documents/{letter.id}/caviardage/tout-accepter/")
-    client.post(f"/documents/{letter.id}/publier/", {"title": "Courrier de la mairie"})
-    letter.refresh_from_db()
+    _review_and_publish(client, reviewer, letter, "Courrier de la mairie")
     assert letter.is_public
     assert 'id="publication-outdated"' not in _page(client, letter)
     # A box drawn then kept readable: nothing published changes, nothing said.
@@ -427,10 +389,5 @@ def test_a_redaction_made_after_publication_says_the_published_copy_is_out_of_da
 
 
 def test_a_published_title_keeps_no_invisible_character(client, reviewer, letter):
-    client.force_login(reviewer)
-    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "1"})
-    client.post(f"/documents/{letter.id}/caviardage/detecter/", {"page": "2"})
-    client.post(f"/documents/{letter.id}/caviardage/tout-accepter/")
-    client.post(f"/documents/{letter.id}/publier/", {"title": "\u202eCourrier\u202c de la mairie"})
-    letter.refresh_from_db()
+    _review_and_publish(client, reviewer, letter, "\u202eCourrier\u202c de la mairie")
     assert letter.is_public and letter.title == "Courrier de la mairie"

@@ -33,6 +33,29 @@ def _setup(client, reviewer):
     return document, deployment, kept
 
 
+def test_the_edit_form_gives_no_contributor_the_quote_of_an_unpublished_document(
+    client, reviewer, contributor
+):
+    """A new user's walk: the deployment's edit form held the whole passage of a private
+    document (its page showed "Extrait masqué…") for any contributor who opened it."""
+    document, deployment, kept = _setup(client, reviewer)
+    client.force_login(contributor)
+    page = client.get(f"/dispositifs/{deployment.slug}/modifier/").content.decode()
+    assert "Jules-Ferry" not in page and "Aciéries" not in page
+    assert "pas encore publié" in page
+    # The form sent back as it came, with a new title, keeps the quote whole.
+    fields = form_fields(page)
+    set_field(fields, "title", "Capteurs sonores à Saint-Étienne")
+    response = client.post(f"/dispositifs/{deployment.slug}/modifier/", fields)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    deployment.refresh_from_db()
+    assert deployment.title == "Capteurs sonores à Saint-Étienne"
+    assert [c.quote for c in deployment.citations.all()] == [kept]
+    # The reviewer, who reads originals, sees it whole.
+    client.force_login(reviewer)
+    assert "Jules-Ferry" in client.get(f"/dispositifs/{deployment.slug}/modifier/").content.decode()
+
+
 def test_source_swap_makes_private_quote_public(client, reviewer, contributor):
     document, deployment, kept = _setup(client, reviewer)
     client.force_login(contributor)
