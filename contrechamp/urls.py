@@ -116,6 +116,11 @@ urlpatterns = [
     path("documents/envoi/", documents.document_upload, name="document-upload"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path(
+        "documents/<int:document_id>/supprimer/",
+        documents.document_delete,
+        name="document-delete",
+    ),
+    path(
         "documents/<int:document_id>/pages/<int:number>.png",
         documents.document_page_image,
         name="document-page-image",

@@ -433,7 +433,10 @@ def _document_dict(document: Document, user: Any) -> dict[str, Any]:
         "error": document.error or None,
         "pages": document.page_count,
         "date": document.date.isoformat() if document.date else None,
-        "sha256": document.sha256,
+        # The original's fingerprint, for those who may download it: a leaked file's
+        # copies can differ by a byte each (a canary trap), so its hash could tell its
+        # sender which copy reached the observatory.
+        "sha256": document.sha256 if may_see_originals(user) else None,
         "parent": parent,
         "places": [p.code for p in document.places.all()],
         "url": document.get_absolute_url(),

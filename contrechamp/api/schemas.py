@@ -58,7 +58,9 @@ class DocumentOut(BaseModel):
     error: str | None = Field(description="Why processing failed, if it did.")
     pages: int | None = Field(description="Number of pages.")
     date: str | None = Field(description="YYYY-MM-DD.")
-    sha256: str
+    sha256: str | None = Field(
+        description="SHA-256 of the original, for reviewers and administrators (null for others)."
+    )
     parent: int | None = Field(
         description="The document it was attached to (an e-mail), when the caller may read it."
     )

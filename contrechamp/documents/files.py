@@ -146,6 +146,23 @@ def delete(path: str) -> None:
     default_storage.delete(path)
 
 
+def document_files_delete(sha256: str) -> None:
+    """Remove a deleted document's original and every file made from it (its PDF
+    rendition, page images, published copy). Whatever is missing is skipped: a deletion
+    stopped half-way is finished by running it again."""
+    delete(original_path(sha256))
+    folder = f"documents/derived/{sha256[:2]}/{sha256}"
+    try:
+        _folders, names = default_storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
+    for name in names:
+        delete(f"{folder}/{name}")
+    # The empty folder, on the local disk (an object store has none).
+    with contextlib.suppress(NotImplementedError, OSError):
+        os.rmdir(default_storage.path(folder))
+
+
 def exists(path: str) -> bool:
     return bool(default_storage.exists(path))
 

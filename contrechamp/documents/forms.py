@@ -57,6 +57,13 @@ class UploadForm(forms.Form):
         return Commune.objects.get(code=_place_code(text, communes_only=True))
 
 
+class DeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that the deletion cannot be undone."),
+        error_messages={"required": _("Tick this box to delete the document.")},
+    )
+
+
 class LibraryFilterForm(forms.Form):
     """The library list's filters: a place, an origin, a type (`documents_filtered`)."""
 

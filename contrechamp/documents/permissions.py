@@ -105,6 +105,14 @@ def _uploader(user: User, document: Document) -> bool:
     )
 
 
+def may_delete_document(user: User, document: Document) -> bool:
+    """Delete a document and all that was made from it: reviewers and administrators; its
+    uploader while it is not published (a file sent by mistake stayed in the library for
+    good, with what it says of the people it names). What else stops a deletion (a
+    citation, a worker on it) is the service's: `services.document_deletion_blockers`."""
+    return may_see_originals(user) or (_uploader(user, document) and not document.is_public)
+
+
 def may_see_suggestions(user: User, document: Document) -> bool:
     """Every suggestion of the document (its wording, value and pages): reviewers, and the
     uploader of their own document. The quotes around them are original text, for

@@ -876,6 +876,131 @@ def document_reprocess(*, document: Document) -> None:
         transaction.on_commit(lambda: _enqueue(document.id))
 
 
+# --- deletion ---------------------------------------------------------------------------
+
+
+class DocumentInUse(Exception):
+    """A deletion refused: `blockers` says why, in the reader's language."""
+
+    def __init__(self, blockers: list[str]) -> None:
+        super().__init__("; ".join(blockers))
+        self.blockers = blockers
+
+
+def with_attachments(document: Document) -> list[Document]:
+    """The document and the files attached to it, at any depth (an e-mail's)."""
+    family, parents = [document], [document.id]
+    while parents:
+        children = list(Document.objects.filter(parent_id__in=parents))
+        family += children
+        parents = [c.id for c in children]
+    return family
+
+
+# Models of the library's own and of its redaction: deleted with the document. Rows of
+# any other app that point to it (a request's answer, a tip, a group's work) are links
+# that a deletion cuts; the registry's sources are the exception (`Source`, protected).
+_DOCUMENT_OWN_APPS = {"documents", "redaction"}
+
+
+def _links_elsewhere(ids: list[int]) -> int:
+    """How many rows of other apps point to these documents (a request, a tip's message,
+    a group's work item, through their relation's table for the many-to-many ones)."""
+    count = 0
+    for relation in Document._meta.get_fields(include_hidden=True):
+        if not (isinstance(relation, models.ForeignObjectRel) and relation.one_to_many):
+            continue
+        model = cast("type[models.Model]", relation.related_model)
+        if model._meta.app_label in _DOCUMENT_OWN_APPS or model is Source:
+            continue
+        count += model._default_manager.filter(**{f"{relation.field.name}__in": ids}).count()
+    return count
+
+
+def document_links_elsewhere(document: Document) -> int:
+    """How many records of other apps a deletion of `document` unlinks."""
+    return _links_elsewhere([d.id for d in with_attachments(document)])
+
+
+def document_deletion_blockers(document: Document, user: Any) -> list[str]:
+    """Why `user` may not delete `document` now, each reason in a sentence; none: they
+    may (their right to, `permissions.may_delete_document`, is checked apart)."""
+    ids = [d.id for d in with_attachments(document)]
+    blockers = []
+    if Source.objects.filter(document_id__in=ids, citations__isnull=False).exists():
+        blockers.append(
+            gettext(
+                "It is cited in the registry: remove those citations first (they are "
+                "listed on its page)."
+            )
+        )
+    if (
+        Document.objects.filter(id__in=ids, status="processing")
+        .exclude(_free(timezone.now()))
+        .exists()
+    ):
+        blockers.append(gettext("It is being processed: try again once processing is over."))
+    if not permissions.may_see_originals(user):
+        if Document.objects.filter(id__in=ids, is_public=True).exists():
+            blockers.append(gettext("A file attached to it is published: ask a reviewer."))
+        if _links_elsewhere(ids):
+            blockers.append(
+                gettext("It is linked to a request, a tip or a group's work: ask a reviewer.")
+            )
+    return blockers
+
+
+def document_delete(*, document: Document, user: Any) -> None:
+    """Delete `document`, the files attached to it, and all that was made from them: pages
+    and their text, suggestions, redactions, published copies, the search index's entries,
+    and (once the deletion is committed) the original and every derived file. Sources of
+    the registry that name it and cite nothing go with it; links from other records (a
+    request's answer, a tip, a group's work) are cut. Raises `DocumentInUse` with the
+    reasons of `document_deletion_blockers`. The audit log keeps one entry per deleted
+    document."""
+    with transaction.atomic():
+        family = with_attachments(document)
+        ids = [d.id for d in family]
+        blockers = document_deletion_blockers(document, user)
+        # The check against a worker and the hold in one write: a worker taking the
+        # document meanwhile waits for this transaction (the rows are locked), then finds
+        # none. A document a worker holds is left.
+        now = timezone.now()
+        held = update_derived(
+            Document.objects.filter(id__in=ids).filter(~Q(status="processing") | _free(now)),
+            lease_until=now + lease(),
+        )
+        if held < len(ids) and not blockers:
+            blockers.append(gettext("It is being processed: try again once processing is over."))
+        if blockers:
+            raise DocumentInUse(blockers)
+        Source.objects.filter(document_id__in=ids).delete()
+        # The suggestions nobody decided on go without an audit entry each, as when a
+        # document is processed again (a reviewer's decisions are recorded as deleted).
+        delete_derived(Entity.objects.filter(page__document_id__in=ids))
+        # The redaction app's model, from the relation: the app is above this one.
+        redactions = cast("type[models.Model]", Page._meta.get_field("redactions").related_model)
+        delete_derived(
+            redactions._default_manager.filter(
+                Q(page__document_id__in=ids) | Q(title_of_id__in=ids)
+            )
+        )
+        for each in family:
+            search.document_unindex(each.id)
+        hashes = [d.sha256 for d in family]
+        document.delete()
+
+        # The files once the rows are gone for good: a deletion rolled back keeps them.
+        def _delete_files() -> None:
+            for sha256 in hashes:
+                try:
+                    files.document_files_delete(sha256)
+                except OSError:
+                    logger.exception("document files left after its deletion")
+
+        transaction.on_commit(_delete_files)
+
+
 # --- entity review --------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contrechamp.documents import files, permissions
 from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.belonging import belonging
-from contrechamp.documents.forms import LibraryFilterForm, SearchForm, UploadForm
+from contrechamp.documents.forms import DeleteForm, LibraryFilterForm, SearchForm, UploadForm
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.review import (
     SuggestionGroup,
@@ -36,13 +36,20 @@ from contrechamp.documents.review import (
 from contrechamp.documents.search import SearchFilters, Viewer, search_documents
 from contrechamp.documents.services import (
     CITED_PAGES_MAX,
+    DocumentInUse,
     DocumentRejected,
+    document_deletion_blockers,
     document_ingest,
+    document_links_elsewhere,
     documents_filtered,
     documents_listed_alone,
     entities_accept,
     entities_reject,
     entities_restore,
+    with_attachments,
+)
+from contrechamp.documents.services import (
+    document_delete as delete_document,
 )
 from contrechamp.lib.typography import quoted
 from contrechamp.registry import spelling
@@ -277,7 +284,55 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "chosen_deployment": chosen,
             "cited_by": _cited_by(request, document),
             "belonging": belonging(request.user, document),
+            "may_delete": permissions.may_delete_document(request.user, document),
         },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Delete a document for good, after a page that says what goes with it and what
+    stops it; the box "cannot be undone" must be ticked (a form sent without it deletes
+    nothing)."""
+    document = permissions.listed_document(request.user, document_id)
+    if document is None:
+        raise Http404
+    if not permissions.may_delete_document(request.user, document):
+        raise PermissionDenied
+    blockers = document_deletion_blockers(document, request.user)
+    form = DeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not blockers:
+        if form.is_valid():
+            title = document.title
+            try:
+                delete_document(document=document, user=request.user)
+            except DocumentInUse as refused:
+                blockers = refused.blockers
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” is deleted, with its pages and its files.") % {"title": title},
+                )
+                return redirect("document-list")
+    attachments = permissions.listed_documents(request.user).filter(parent=document)
+    status = 200
+    if request.method == "POST":
+        status = 409 if blockers else 400
+    return render(
+        request,
+        "documents/document_delete.html",
+        {
+            "document": document,
+            "form": form,
+            "blockers": blockers,
+            "attachments": attachments,
+            "attachment_count": len(with_attachments(document)) - 1,
+            "published": document.is_public,
+            "links": document_links_elsewhere(document)
+            if permissions.may_see_originals(request.user)
+            else 0,
+        },
+        status=status,
     )
 
 
