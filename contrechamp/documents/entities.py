@@ -1858,7 +1858,10 @@ _FUNDING_CUE = re.compile(
     r"(?:€|euros?\b)[^.;\n]{0,60}?\bassur[ée]e?s?(?:[ \u00a0]+\w+)?[ \u00a0]+par\b|"
     r"aide(?!s?[ \u00a0]+sociales?)|octroy|"
     r"concours financier|"
-    r"participation|cr[ée]dits|enveloppe|soutien|contribu|allou|octroi|"
+    r"participation|cr[ée]dits|enveloppe|soutien|soutenir\b|contribu|allou|octroi|"
+    # "le reste à charge du département et de la FDE": the rest of a cost, borne (not
+    # any "à la charge de": a wish, court costs, a refusal).
+    r"\breste[ \u00a0]+à[ \u00a0]+(?:la[ \u00a0]+)?charge[ \u00a0]+d(?:u|e|es)\b|"
     # "soutenu par", not "a soutenu que" (a party's plea).
     r"soutenue?s?[ \u00a0]+(?:financi[èe]rement[ \u00a0]+)?par|"
     # A verb of giving tied to a sum or a share ("la Région a accordé 10 000 euros", "le
@@ -2114,6 +2117,7 @@ class _Page:
         found += _bodies_that_fund(text, found, context)
         found += _named_funds(text, found)
         found += _intercommunalities_that_fund(text, found)
+        found += _organisations_that_fund(text, found)
         found += technologies
         found += _amounts(text)
         found += _dates(text, context)
@@ -4299,7 +4303,11 @@ _NAMED_PROGRAMME = re.compile(
 # d'aide", "l'opération « Tranquillité vacances »" are no funds).
 _QUOTED_PROGRAMME = re.compile(
     r"(?<![\w-])(?:[Ff]onds(?:[ \u00a0]+d['’][ \u00a0]*[a-zé]+)?|[Pp]rogramme|[Pp]lan|"
-    r"[Aa]ppels?[ \u00a0]+à[ \u00a0]+projets?)"
+    r"[Aa]ppels?[ \u00a0]+à[ \u00a0]+projets?|"
+    # "dans le cadre du « Bouclier de sécurité »", "avec le nouveau « bouclier sécurité »".
+    r"(?:dans[ \u00a0]+le[ \u00a0]+cadre|au[ \u00a0]+titre)[ \u00a0]+"
+    r"(?:du|de[ \u00a0]+la|de[ \u00a0]+l['’])|"
+    r"avec[ \u00a0]+(?:le|la)[ \u00a0]+(?:nouveau|nouvelle))"
     r"(?:[ \u00a0]+(?:intitul|baptis|nomm|d[ée]nomm|appel)[ée]e?)?[ \u00a0]+"
     r"[«\"“][ \u00a0]*(?P<name>[^«»\"“”\n]{3,80}?)[ \u00a0]*[»\"”]"
 )
@@ -4369,6 +4377,45 @@ def _intercommunalities_that_fund(text: str, found: list[Found]) -> list[Found]:
         name = " ".join(match.group(group).split())
         value = name[0].upper() + name[1:]
         result.append(Found("funder", name, value, start, end, 0.6))
+    return result
+
+
+# "Le coût du dispositif, financé par le STIF", "subventionnée à 80 % par la Fondation
+# X": a body the text names, right after the participle of funding.
+_FUNDED_BY_BEFORE = re.compile(
+    r"\b(?:(?:co)?financ|subventionn)[ée]e?s?"
+    r"(?:[ \u00a0]+(?:int[ée]gralement|enti[èe]rement|en[ \u00a0]+partie|partiellement|"
+    r"(?:à[ \u00a0]+hauteur[ \u00a0]+de[ \u00a0]+|à[ \u00a0]+)\d+[ \u00a0]?%))?"
+    r"[ \u00a0]+par[ \u00a0]+(?:le|la|les|l['’])?[ \u00a0]*\Z"
+    # "avec le soutien financier de la Fondation X", "grâce à une subvention du STIF"
+    # (not "avec le concours du Ministère", help as often as money).
+    r"|\b(?:avec|gr[âa]ce[ \u00a0]+(?:à|au|aux))[ \u00a0]+(?:le|la|l['’]|les|une?)?[ \u00a0]*"
+    r"(?:(?:financement|cofinancement|subvention)s?(?:[ \u00a0]+financi(?:er|[èe]re)s?)?|"
+    r"(?:soutien|concours|participation|aide)s?[ \u00a0]+financi(?:er|[èe]re)s?)[ \u00a0]+"
+    r"(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|du|des|de|d['’])"
+    r"[ \u00a0]*\Z",
+    re.I,
+)
+
+
+def _organisations_that_fund(text: str, found: list[Found]) -> list[Found]:
+    """An organisation named right after "financé par": a funder too, by the same name."""
+    result = []
+    for organisation in found:
+        if organisation.kind != "organisation":
+            continue
+        if not _FUNDED_BY_BEFORE.search(text[max(0, organisation.start - 60) : organisation.start]):
+            continue
+        if any(
+            f.kind == "funder" and f.start < organisation.end and organisation.start < f.end
+            for f in found
+        ):
+            continue
+        if _NEGATION_BEFORE.search(text[max(0, organisation.start - 80) : organisation.start]):
+            continue
+        result.append(
+            replace(organisation, kind="funder", confidence=min(organisation.confidence, 0.6))
+        )
     return result
 
 

@@ -6094,3 +6094,47 @@ def test_a_share_given_by_a_council_and_a_compound_department_with_its_usual_art
     # The territory, in lower case, funds nothing.
     text = "Les caméras de Tours, dans le département de l'Indre-et-Loire, sont 120."
     assert values(text, "funder") == set()
+
+
+def test_a_body_named_right_after_financed_by_funds():
+    text = "Le coût du dispositif, financé par le STIF, s'élève à 168 000 euros."
+    assert values(text, "funder") == {"STIF"}
+    assert values(text, "organisation") == {"STIF"}
+    text = "Les caméras ont été installées grâce à une subvention du STIF."
+    assert values(text, "funder") == {"STIF"}
+    # Help is not money: "avec le concours du ministère" names no funder.
+    text = "Le projet est porté par l'association avec le concours du STIF."
+    assert values(text, "funder") == set()
+    # Nor a body that did not fund.
+    text = "Le dispositif n'a pas été financé par le STIF."
+    assert values(text, "funder") == set()
+
+
+def test_a_department_that_goes_on_supporting_communes_with_sums_funds():
+    text = (
+        "Le Département de la Dordogne continue à soutenir les communes : 60.000 euros "
+        "pour la rue des Rouchoux à Condat-sur-Vézère."
+    )
+    assert values(text, "funder") == {"Département de la Dordogne"}
+    # Supporting an argument is not funding.
+    text = "Le Département de la Dordogne a présenté son rapport sur les routes."
+    assert values(text, "funder") == set()
+
+
+def test_a_programme_in_quotes_after_within_the_framework_of():
+    text = (
+        "Une aide a également été allouée par la région pour l'achat de caméras, dans le "
+        "cadre du « Bouclier de sécurité »."
+    )
+    assert "Bouclier de sécurité" in values(text, "funder")
+    # Outside a sentence about money, the quoted words are no programme.
+    text = "Les policiers patrouillent dans le cadre du « Bouclier de sécurité »."
+    assert "Bouclier de sécurité" not in values(text, "funder")
+
+
+def test_a_cost_borne_by_bodies_names_them_funders():
+    text = (
+        "Le déploiement coûtera 125.000 euros, dont 50.000 pour la municipalité et le reste "
+        "à charge de la Fédération Départementale d’Énergie de la Somme."
+    )
+    assert values(text, "funder") == {"Fédération départementale d'énergie de la Somme"}
