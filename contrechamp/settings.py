@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "contrechamp.lib.middleware.ContentSecurityPolicyMiddleware",
+    # A page for a blank 405 (a form's address opened as a link); outside the API's.
+    "contrechamp.lib.middleware.MethodNotAllowedPageMiddleware",
     # Inside the CSP (its header stays on): an error under /api/v1/ as the JSON envelope.
     "contrechamp.api.middleware.ApiErrorEnvelopeMiddleware",
     # Last, so that its redirect still gets the headers above: reviewers and

@@ -171,3 +171,20 @@ def test_a_page_made_for_a_signed_in_person_is_kept_by_no_cache(client, contribu
     # A public page for a visitor stays cacheable: nothing of anyone's is in it.
     client.logout()
     assert "no-store" not in client.get("/documents/").headers.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_a_form_s_address_opened_as_a_link_says_so(client, contributor):
+    """A POST-only address (a decision, a deletion) opened as a link, or reloaded,
+    answered a blank 405 page (a new user's walk): now a page that says what it is, in the
+    reader's language, with the Allow header kept. The API keeps its JSON envelope."""
+    client.force_login(contributor)
+    response = client.get("/demandes/1/supprimer/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    body = response.content.decode()
+    assert "Ce n’est pas une page" in body and "<html" in body
+    assert response["Content-Security-Policy"]
+    api = client.delete("/api/v1/deployments")
+    assert api.status_code == 405
+    assert api["Content-Type"].startswith("application/json")

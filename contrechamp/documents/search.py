@@ -486,6 +486,14 @@ def highlight(text: str, query: str, *, width: int = SNIPPET_CHARS) -> str:
         space = text.rfind(" ", 0, passage_start + 1)
         passage_start = space + 1 if space > 0 and best - space < 60 else passage_start
     passage_end = min(len(text), passage_start + width)
+    if passage_end < len(text) and not text[passage_end].isspace():
+        # At the end of a word: a snippet cut inside one ("vidéoprot …") reads as a typo.
+        space = max(
+            text.rfind(" ", passage_start, passage_end),
+            text.rfind("\n", passage_start, passage_end),
+        )
+        if space > passage_start + width // 2:
+            passage_end = space
     out = []
     cursor = passage_start
     for start, end in matches:

@@ -76,3 +76,23 @@ class SecurityHeadersMiddleware(ContentSecurityPolicyMiddleware):
             # button after log-out on a shared computer.
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page for a 405: an address only a form's button sends to (a decision, a
+    deletion), opened as a link or reloaded, answered a blank page. The API answers its
+    own way (its envelope); the `Allow` header stays."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method == "HEAD":
+            return response
+        from django.shortcuts import render
+
+        page = render(request, "405.html", status=405)
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page

@@ -82,6 +82,20 @@ def test_snippets_highlight_the_words_and_escape_the_rest(library_pages):
     assert highlight("a <script> caméra", "camera") == "a &lt;script&gt; <mark>caméra</mark>"
 
 
+def test_a_snippet_ends_between_two_words():
+    """A snippet was cut at its width whatever the letter ("… la vidéoprot …"), which
+    reads as a typo (a new user's walk)."""
+    text = "Les caméras de vidéoprotection filment la place. " + " ".join(
+        f"vidéoprotection{n}" for n in range(40)
+    )
+    snippet = highlight(text, "caméras", width=60)
+    assert snippet.endswith(" …")
+    last = snippet.removesuffix(" …").split()[-1]
+    assert text.find(last + " ") >= 0 or text.endswith(last)
+    # A text with no space in reach is still cut at its width.
+    assert highlight("caméra " + "x" * 300, "caméra", width=60).endswith(" …")
+
+
 def test_pages_with_every_word_first_then_those_with_the_most(library_pages):
     # No page holds both words: each page holding one, rather than nothing.
     hits = _find("capteurs promenade")

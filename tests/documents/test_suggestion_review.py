@@ -765,3 +765,32 @@ def test_a_crafted_role_is_refused_and_nothing_changes(client, reviewer, contrib
     assert "Choose what the organisation is in the deployment." in response.content.decode()
     assert Deployment.objects.count() == before
     assert _statuses([rows["Citelum"]]) == {"suggested"}
+
+
+def test_a_visitor_reads_the_accepted_entities_as_the_document_s_not_as_suggestions(
+    client, reviewer, contributor
+):
+    """A published document's accepted entities were listed to visitors under "Suggested
+    entities", each with a detector's confidence (a new user's walk)."""
+    from contrechamp.redaction.models import Redaction
+    from contrechamp.redaction.services import document_publish, redactions_suggest
+
+    document, nice = _document(contributor)
+    client.force_login(reviewer)
+    client.post(_accept_url(document, nice[0]), {"deployment": "new"})
+    redactions_suggest(document=document)
+    Redaction.objects.filter(page__document=document, status="suggested").update(
+        status="accepted", reviewed_by=reviewer
+    )
+    assert document_publish(document=document, user=reviewer, no_redactions=True).accepted
+    client.logout()
+    html = client.get(f"/documents/{document.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Entities of this document" in html and "Suggested entities" not in html
+    row = _row(html, NICE)
+    assert "confidence" not in row
+    # Who decides still reads them as suggestions, each waiting one with its confidence.
+    client.force_login(reviewer)
+    html = client.get(f"/documents/{document.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Suggested entities" in html
+    assert "confidence" in _row(html, "videosurveillance")
+    assert "confidence" not in _row(html, NICE)

@@ -177,3 +177,17 @@ def test_a_known_vendor_is_recognised_by_its_siren_and_a_new_one_is_proposed_wit
 
     again = holder_vendors([{"siret": "73282932000082", "name": "NV SAS"}])
     assert [(v.name, v.known) for v in again] == [("Nouvelle Vidéo SAS", True)]
+
+
+def test_an_empty_queue_says_where_candidates_come_from_and_commands_only_to_admins(
+    client, reviewer, administrator
+):
+    """The empty queue told reviewers to run a command on the server (a new user's walk):
+    it now says where candidates come from; the commands are for the administrator."""
+    client.force_login(reviewer)
+    html = client.get("/veille/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="watch-empty"' in html and "DECP" in html
+    assert "contrechamp watch" not in html
+    client.force_login(administrator)
+    html = client.get("/veille/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "contrechamp watch fetch decp" in html

@@ -3,6 +3,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from contrechamp.accounts.models import has_role
+
 register = template.Library()
 
 
@@ -23,3 +25,9 @@ def reason_label(reason: Any) -> str:
     else:
         label = _(text)
     return f"{label} ({signed})"
+
+
+@register.filter
+def is_administrator(user: Any) -> bool:
+    """Whether `user` runs the instance (the watch's commands are theirs)."""
+    return has_role(user, "administrator")
