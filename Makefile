@@ -21,8 +21,10 @@ prepare: $(STAMP)
 	$(BIN)/contrechamp demo load
 	$(BIN)/contrechamp collectstatic --no-input -v 0
 
+# The links the exports, the API and the e-mails write lead to the address served, unless
+# SITE_URL says otherwise (`make run PORT=8799` wrote links to :8000).
 run: prepare
-	$(BIN)/contrechamp serve --host $(HOST) --port $(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/contrechamp serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check contrechamp tests benchmarks

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from contrechamp.documents.models import Document, Entity, Step
@@ -30,6 +32,12 @@ class DocumentAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["places"]
     inlines = [StepInline]
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        # A bare delete here would leave the files on disk and the text in the search
+        # index: documents are deleted from their page (/documents/ID/supprimer/), by
+        # the library's service.
+        return False
 
 
 @admin.register(Entity)

@@ -136,6 +136,59 @@ def partial_writes_sweep(older_than: timedelta = timedelta(hours=1)) -> int:
     return removed
 
 
+def orphan_files_sweep(older_than: timedelta = timedelta(hours=1)) -> int:
+    """Remove the originals and derived files of documents that no longer exist: written
+    by a request or a publication that raced the document's deletion (its files were
+    removed once it committed, then this one wrote its own), or left by a process killed
+    between the deletion's commit and the files' removal. Only on the local disk, only
+    files older than `older_than` (an upload writes its original before its row commits).
+    Returns how many files were removed."""
+    try:
+        root = default_storage.path("documents")
+    except NotImplementedError:
+        return 0
+    limit = time.time() - older_than.total_seconds()
+    found: dict[str, list[str]] = {}
+    for kind in ("originals", "derived"):
+        base = os.path.join(root, kind)
+        for directory, _subdirs, names in os.walk(base):
+            relative = os.path.relpath(directory, base).split(os.sep)
+            for name in names:
+                # originals/<xx>/<sha>; derived/<xx>/<sha>/<file>
+                sha256 = name if kind == "originals" else relative[-1]
+                if _SHA256.fullmatch(sha256):
+                    found.setdefault(sha256, []).append(os.path.join(directory, name))
+    if not found:
+        return 0
+    known: set[str] = set()
+    hashes = list(found)
+    for start in range(0, len(hashes), 500):
+        known |= set(
+            Document.objects.filter(sha256__in=hashes[start : start + 500]).values_list(
+                "sha256", flat=True
+            )
+        )
+    removed = 0
+    for sha256, paths in found.items():
+        if sha256 in known:
+            continue
+        for path in paths:
+            try:
+                if os.lstat(path).st_mtime <= limit:
+                    os.remove(path)
+                    removed += 1
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                logger.warning("orphan files sweep: %s left: %s", path, error)
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.join(root, "derived", sha256[:2], sha256))
+    return removed
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def read(path: str) -> bytes:
     with default_storage.open(path, "rb") as handle:
         data: bytes = handle.read()

@@ -61,7 +61,15 @@ class DeleteForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that the deletion cannot be undone."),
         error_messages={"required": _("Tick this box to delete the document.")},
+        widget=forms.CheckboxInput(attrs={"value": "yes"}),
     )
+
+    def clean_confirm(self) -> bool:
+        # The box's own value only: Django reads any other word ("0", "off", "no") as
+        # ticked.
+        if self.data.get("confirm") != "yes":
+            raise forms.ValidationError(self.fields["confirm"].error_messages["required"])
+        return True
 
 
 class LibraryFilterForm(forms.Form):

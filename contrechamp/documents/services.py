@@ -343,8 +343,17 @@ def _save_steps(document: Document, writes: list[tuple[Step, list[str]]]) -> boo
 
 def _taken_over(document: Document) -> Document:
     logger.warning("document %s: another worker took it over; this one stops", document.id)
-    document.refresh_from_db()
+    _read_again(document)
     return document
+
+
+def _read_again(document: Document) -> None:
+    """`refresh_from_db`, unless the row is gone (deleted meanwhile: its uploader may
+    delete a document no worker holds); then `document.pk` is None."""
+    try:
+        document.refresh_from_db()
+    except Document.DoesNotExist:
+        document.pk = None
 
 
 def _claim(document: Document) -> bool:
@@ -367,7 +376,7 @@ def document_process(*, document: Document, batch_index: bool = False) -> Docume
     index, and the caller calls `search.index_flush` when its batch is over (the worker
     when its queue is empty, `documents add --wait` at the end)."""
     if document.finished or not _claim(document):
-        document.refresh_from_db()
+        _read_again(document)
         return document
     document.refresh_from_db()
     document._held_lease = document.lease_until  # type: ignore[attr-defined]
@@ -922,59 +931,87 @@ def document_links_elsewhere(document: Document) -> int:
     return _links_elsewhere([d.id for d in with_attachments(document)])
 
 
+def _cited(ids: list[int]) -> bool:
+    return Source.objects.filter(document_id__in=ids, citations__isnull=False).exists()
+
+
+_CITED = gettext_noop(
+    "It is cited in the registry: remove those citations first (they are listed on its page)."
+)
+_PROCESSING = gettext_noop("It is being processed: try again once processing is over.")
+
+
 def document_deletion_blockers(document: Document, user: Any) -> list[str]:
     """Why `user` may not delete `document` now, each reason in a sentence; none: they
-    may (their right to, `permissions.may_delete_document`, is checked apart)."""
+    may (their right to, `permissions.may_delete_document`, is checked apart).
+
+    An uploader is told nothing of records they may not know of (a citation in a
+    reviewer's draft, a tip or another person's request holding the same file, which the
+    library keeps once): their deletion leaves such a document to the reviewers
+    (`document_delete`). Told "linked to a tip", the uploader of marked copies of a file
+    would learn which copy reached the observatory."""
     ids = [d.id for d in with_attachments(document)]
     blockers = []
-    if Source.objects.filter(document_id__in=ids, citations__isnull=False).exists():
-        blockers.append(
-            gettext(
-                "It is cited in the registry: remove those citations first (they are "
-                "listed on its page)."
-            )
-        )
+    reviewer = permissions.may_see_originals(user)
+    if reviewer and _cited(ids):
+        blockers.append(gettext(_CITED))
     if (
         Document.objects.filter(id__in=ids, status="processing")
         .exclude(_free(timezone.now()))
         .exists()
     ):
-        blockers.append(gettext("It is being processed: try again once processing is over."))
-    if not permissions.may_see_originals(user):
-        if Document.objects.filter(id__in=ids, is_public=True).exists():
-            blockers.append(gettext("A file attached to it is published: ask a reviewer."))
-        if _links_elsewhere(ids):
-            blockers.append(
-                gettext("It is linked to a request, a tip or a group's work: ask a reviewer.")
-            )
+        blockers.append(gettext(_PROCESSING))
+    if not reviewer and Document.objects.filter(id__in=ids, is_public=True).exists():
+        blockers.append(gettext("A file attached to it is published: ask a reviewer."))
     return blockers
 
 
-def document_delete(*, document: Document, user: Any) -> None:
+def document_delete(*, document: Document, user: Any) -> bool:
     """Delete `document`, the files attached to it, and all that was made from them: pages
     and their text, suggestions, redactions, published copies, the search index's entries,
     and (once the deletion is committed) the original and every derived file. Sources of
     the registry that name it and cite nothing go with it; links from other records (a
     request's answer, a tip, a group's work) are cut. Raises `DocumentInUse` with the
-    reasons of `document_deletion_blockers`. The audit log keeps one entry per deleted
-    document."""
+    reasons of `document_deletion_blockers`, checked on the rows locked.
+
+    Its uploader (not a reviewer) deletes it only when no other record holds it (a
+    citation, a request, a tip, a group's work): otherwise it leaves their uploads and
+    stays for the reviewers, and they are told the same (see the blockers). Returns
+    whether the rows were deleted."""
     with transaction.atomic():
         family = with_attachments(document)
         ids = [d.id for d in family]
-        blockers = document_deletion_blockers(document, user)
-        # The check against a worker and the hold in one write: a worker taking the
-        # document meanwhile waits for this transaction (the rows are locked), then finds
-        # none. A document a worker holds is left.
-        now = timezone.now()
-        held = update_derived(
-            Document.objects.filter(id__in=ids).filter(~Q(status="processing") | _free(now)),
-            lease_until=now + lease(),
+        # The rows locked before anything is read: a publication or a worker committing
+        # meanwhile is seen (on PostgreSQL, reads do not wait for writers). On SQLite the
+        # write takes the database's lock. The write changes nothing; it counts the rows
+        # no worker holds.
+        locked = {d.id: d for d in Document.objects.select_for_update().filter(id__in=ids)}
+        fresh = locked.get(document.id)
+        if fresh is None:
+            raise DocumentInUse([gettext("It was deleted meanwhile.")])
+        if not permissions.may_delete_document(user, fresh):
+            raise DocumentInUse([gettext("It was published meanwhile: ask a reviewer.")])
+        blockers = document_deletion_blockers(fresh, user)
+        free = update_derived(
+            Document.objects.filter(id__in=ids).filter(
+                ~Q(status="processing") | _free(timezone.now())
+            ),
+            lease_until=models.F("lease_until"),
         )
-        if held < len(ids) and not blockers:
-            blockers.append(gettext("It is being processed: try again once processing is over."))
+        if free < len(ids) and gettext(_PROCESSING) not in blockers:
+            blockers.append(gettext(_PROCESSING))
         if blockers:
             raise DocumentInUse(blockers)
-        Source.objects.filter(document_id__in=ids).delete()
+        if not permissions.may_see_originals(user) and (_cited(ids) or _links_elsewhere(ids)):
+            for each in family:
+                if each.uploaded_by_id == getattr(user, "pk", None):
+                    each.uploaded_by = None
+                    each.save(update_fields=["uploaded_by", "updated_at"])
+            return False
+        try:
+            Source.objects.filter(document_id__in=ids).delete()
+        except models.ProtectedError as error:  # a citation made since the check
+            raise DocumentInUse([gettext(_CITED)]) from error
         # The suggestions nobody decided on go without an audit entry each, as when a
         # document is processed again (a reviewer's decisions are recorded as deleted).
         delete_derived(Entity.objects.filter(page__document_id__in=ids))
@@ -988,7 +1025,10 @@ def document_delete(*, document: Document, user: Any) -> None:
         for each in family:
             search.document_unindex(each.id)
         hashes = [d.sha256 for d in family]
-        document.delete()
+        try:
+            fresh.delete()
+        except models.ProtectedError as error:  # a citation made since the check
+            raise DocumentInUse([gettext(_CITED)]) from error
 
         # The files once the rows are gone for good: a deletion rolled back keeps them.
         def _delete_files() -> None:
@@ -999,6 +1039,7 @@ def document_delete(*, document: Document, user: Any) -> None:
                     logger.exception("document files left after its deletion")
 
         transaction.on_commit(_delete_files)
+        return True
 
 
 # --- entity review --------------------------------------------------------------------
@@ -1122,19 +1163,38 @@ def document_source_title(document: Document) -> str:
         return gettext(UNPUBLISHED_SOURCE_TITLE)
 
 
+def document_source_fields(document: Document) -> dict[str, str]:
+    """What a registry source says of a library document: its title
+    (`document_source_title`), and, once it is published only, its origin and its date.
+    Before, a private document's date and origin were public beside the neutral title
+    ("autre, 14 juillet 2026"; "signalement anonyme" said a tip had come): a leaked
+    memo's date names it as well as its title."""
+    if not document.is_public:
+        return {"title": document_source_title(document), "publisher": "", "published_on": ""}
+    with translation.override(settings.LANGUAGE_CODE):
+        publisher = str(dict(Document.ORIGINS).get(document.origin, ""))
+    return {
+        "title": document_source_title(document),
+        "publisher": publisher,
+        "published_on": document.date.isoformat() if document.date else "",
+    }
+
+
 def document_sources_retitle(*, document: Document) -> int:
-    """Name again every source of the document by `document_source_title` (at publication,
-    withdrawal, publication again). Returns how many sources were renamed."""
-    title = document_source_title(document)
-    return Source.objects.filter(document=document).exclude(title=title).update(title=title)
+    """Name again every source of the document by `document_source_fields` (at
+    publication, withdrawal, publication again). Returns how many sources changed."""
+    fields = document_source_fields(document)
+    changed = Source.objects.filter(document=document).exclude(**fields)
+    return changed.update(**fields)
 
 
 def source_title_from_document(sender: type[Source], instance: Source, **kwargs: object) -> None:
     """pre_save of registry sources (connected in the app config): a source of a library
-    document never keeps the title its caller gave (a form, the API, an import, an old
-    revision restored may carry the original title), it takes the rule's."""
+    document never keeps the title, origin or date its caller gave (a form, the API, an
+    import, an old revision restored may carry the original title), it takes the rule's."""
     if instance.document is not None:
-        instance.title = document_source_title(instance.document)
+        for name, value in document_source_fields(instance.document).items():
+            setattr(instance, name, value)
 
 
 def _document_citation(entity: Entity) -> dict[str, Any]:
@@ -1142,10 +1202,8 @@ def _document_citation(entity: Entity) -> dict[str, Any]:
     return {
         "source": {
             "document": document.id,
-            "title": document_source_title(document),
-            "publisher": str(dict(Document.ORIGINS).get(document.origin, "")),
+            **document_source_fields(document),
             "url": "",
-            "published_on": document.date.isoformat() if document.date else "",
         },
         "quote": entity_quote(entity),
         "locator": f"p. {entity.page.number}",
@@ -1215,10 +1273,13 @@ def entities_accept(
         for entity in waiting:
             if entity.page.number in cited:
                 citations = _cite_page(citations, _document_citation(entity))
-        comment = (
-            f"{first.get_kind_display()} « {first.text} », document {document.id} "
-            f"p. {', '.join(str(n) for n in pages)}"
-        )[:500]
+        # Public (the home page, the history): the document's number and pages only once
+        # it is published, and the value accepted rather than the private text's words.
+        label = first.commune.name if first.kind == "commune" and first.commune else first.value
+        comment = f"{first.get_kind_display()} « {label} »"
+        if document.is_public:
+            comment += f", document {document.id} p. {', '.join(str(n) for n in pages)}"
+        comment = comment[:500]
         if deployment is None:
             data = _new_deployment_data(first, role)
             for entity in waiting[1:]:

@@ -20,7 +20,8 @@ def document_process_task(document_id: int) -> str:
     # The search index is committed once for the documents of a busy queue, when it is
     # empty (or the batch full or old enough, see search.document_index). The language
     # model stays loaded in the worker from one document to the next (lib/text.py).
-    status = document_process(document=document, batch_index=True).status
+    processed = document_process(document=document, batch_index=True)
+    status = processed.status if processed.pk is not None else "gone"
     if not Document.objects.filter(status="queued").exists():
         index_flush()
     return status
@@ -39,8 +40,9 @@ def documents_resume_task() -> int:
 
 @task()
 def partial_writes_sweep_task() -> int:
-    """Remove the temporary files of writes a killed process left (a periodic job, see
-    settings.PERIODIC_JOBS). Returns how many."""
-    from contrechamp.documents.files import partial_writes_sweep
+    """Remove the temporary files of writes a killed process left, and the files of
+    documents deleted meanwhile (a periodic job, see settings.PERIODIC_JOBS). Returns how
+    many."""
+    from contrechamp.documents.files import orphan_files_sweep, partial_writes_sweep
 
-    return partial_writes_sweep()
+    return partial_writes_sweep() + orphan_files_sweep()

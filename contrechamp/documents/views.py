@@ -309,10 +309,14 @@ def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
             except DocumentInUse as refused:
                 blockers = refused.blockers
             else:
-                messages.success(
-                    request,
-                    _("“%(title)s” is deleted, with its pages and its files.") % {"title": title},
+                # The same words to an uploader whether the rows went or stay for the
+                # reviewers (another record holds the file: they may not know of it).
+                said = (
+                    _("“%(title)s” is deleted, with its pages and its files.")
+                    if permissions.may_see_originals(request.user)
+                    else _("“%(title)s” is deleted from your uploads.")
                 )
+                messages.success(request, said % {"title": title})
                 return redirect("document-list")
     attachments = permissions.listed_documents(request.user).filter(parent=document)
     status = 200
@@ -328,6 +332,8 @@ def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
             "attachments": attachments,
             "attachment_count": len(with_attachments(document)) - 1,
             "published": document.is_public,
+            "published_attachments": [c for c in attachments if c.is_public],
+            "reviewer": permissions.may_see_originals(request.user),
             "links": document_links_elsewhere(document)
             if permissions.may_see_originals(request.user)
             else 0,
@@ -420,6 +426,12 @@ def document_page_image(request: HttpRequest, document_id: int, number: int) -> 
             files.save(path, png)
         except OSError:
             logger.warning("document %s: page %s image not cached", document.id, number)
+        else:
+            # Deleted while this rendered: its files are gone, and so goes this one (an
+            # image of the original would stay on disk with no document to own it).
+            if not Document.objects.filter(id=document.id).exists():
+                files.delete(path)
+                raise Http404
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -7,12 +7,14 @@ the layers (docs/architecture.md). Templates stay under templates/places/.
 
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from contrechamp.groups.services import groups_in_commune, groups_in_department, groups_in_epci
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
 from contrechamp.registry.figures import commune_figures, latest_counts
 from contrechamp.registry.filters import DeploymentFilters
+from contrechamp.registry.forms import parse_communes
 from contrechamp.registry.models import CameraCount, Deployment
 
 # Deployments a place page shows, the last changed first; the rest are on the list, filtered
@@ -73,6 +75,19 @@ def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
 
 
 def department_list(request: HttpRequest) -> HttpResponse:
+    """The departments, and a box to find a commune: a name or a code typed and sent
+    opens the commune's page (Enter opened the list of every deployment, unfiltered, as
+    if those were the results: a new user's walk); a name several communes bear, or none,
+    is said under the box."""
+    typed = request.GET.get("q", "").strip()[:100]
+    errors: list[str] = []
+    if typed:
+        codes, errors = parse_communes(typed)
+        commune = Commune.objects.filter(code__in=codes[:1]).first() if codes else None
+        if commune is not None and not errors:
+            return redirect(commune.get_absolute_url())
+        if not errors:
+            errors = [_("No commune is named “%s”.") % typed]
     departments = Department.objects.annotate(
         n=Count(
             "communes__deployments",
@@ -80,7 +95,12 @@ def department_list(request: HttpRequest) -> HttpResponse:
             distinct=True,
         )
     ).select_related("region")
-    return render(request, "places/department_list.html", {"departments": departments})
+    return render(
+        request,
+        "places/department_list.html",
+        {"departments": departments, "typed": typed, "errors": errors},
+        status=400 if errors else 200,
+    )
 
 
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:

@@ -1601,6 +1601,10 @@ def document_publish(
     # What the copy was made from, to tell later that a redaction changed since.
     report.checks["redactions"] = redactions_fingerprint(document)
     with transaction.atomic():
+        # The row held until the commit: a deletion meanwhile waits, or came first and
+        # leaves nothing to publish (a copy written for a deleted document stayed on disk).
+        if not Document.objects.select_for_update().filter(id=document.id).exists():
+            raise ValidationError(_("This document was deleted."))
         publication = Publication.objects.create(
             document=document,
             accepted=report.accepted,

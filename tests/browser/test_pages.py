@@ -64,8 +64,11 @@ def test_a_contributor_creates_a_deployment_and_finds_it_on_the_commune_page_and
     expect(page.locator("#map")).to_have_attribute("data-markers", "2")
     markers = page.locator("path.commune-marker")
     expect(markers).to_have_count(2)
+    expect(page.locator("#map-count")).to_have_text("2 communes sur la carte")
     page.get_by_label("Technologie").select_option("detection-sonore")
     expect(page.locator("#map")).to_have_attribute("data-markers", "1")
+    # One commune in the singular ("1 communes sur la carte" before).
+    expect(page.locator("#map-count")).to_have_text("1 commune sur la carte")
     page.get_by_label("Technologie").select_option("drones")
     expect(page.locator("#map")).to_have_attribute("data-markers", "2")
     found = False

@@ -45,7 +45,7 @@ def _files_of(library: Path, document: Document) -> list[Path]:
 
 
 def _delete(client, document, **extra):
-    return client.post(f"/documents/{document.id}/supprimer/", {"confirm": "on", **extra})
+    return client.post(f"/documents/{document.id}/supprimer/", {"confirm": "yes", **extra})
 
 
 def test_the_uploader_deletes_a_private_document_and_nothing_of_it_stays(
@@ -238,16 +238,31 @@ def test_an_uploader_cannot_take_a_published_attachment_with_its_e_mail(
     assert Document.objects.filter(id=attachment.id, is_public=True).exists()
 
 
-def test_links_from_other_records_stop_the_uploader_and_are_cut_by_a_reviewer(
-    client, contributor, reviewer, minutes
+def test_links_from_other_records_leave_it_to_reviewers_and_a_reviewer_cuts_them(
+    client, contributor, reviewer, minutes, library
 ):
+    """Another record holding the document (here a group's work item) is not told to its
+    uploader: their deletion leaves it to the reviewers, with the same page and message
+    as a deletion. A reviewer's deletion cuts the link; the record stays."""
     from contrechamp.groups.models import Group, WorkItem
 
     group = Group.objects.create(name="Collectif", slug="collectif")
     item = WorkItem.objects.create(group=group, note="Relire", document=minutes)
     client.force_login(contributor)
-    assert _delete(client, minutes).status_code == 409
-    assert Document.objects.filter(id=minutes.id).exists()
+    page = client.get(f"/documents/{minutes.id}/supprimer/").content.decode()
+    assert 'id="deletion-blocked"' not in page
+    response = client.post(
+        f"/documents/{minutes.id}/supprimer/",
+        {"confirm": "yes"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.redirect_chain[-1][0] == "/documents/"
+    assert "is deleted from your uploads" in response.content.decode()
+    minutes.refresh_from_db()
+    assert minutes.uploaded_by_id is None
+    assert client.get(f"/documents/{minutes.id}/").status_code == 404
+    assert _files_of(library, minutes)  # kept for the reviewers
     client.force_login(reviewer)
     assert "1" in client.get(f"/documents/{minutes.id}/supprimer/").content.decode()
     assert _delete(client, minutes).status_code == 302
@@ -262,3 +277,32 @@ def test_visitors_no_longer_read_the_original_s_fingerprint(client, reviewer, mi
     client.force_login(reviewer)
     assert minutes.sha256 in client.get(f"/documents/{minutes.id}/").content.decode()
     assert client.get(f"/api/v1/documents/{minutes.id}").json()["sha256"] == minutes.sha256
+
+
+def test_the_sweep_removes_the_files_of_documents_that_no_longer_exist(
+    contributor, minutes, library
+):
+    """A write that raced a deletion, or a process killed between the deletion's commit
+    and the files' removal, leaves files no document owns: the periodic sweep removes
+    them once they are an hour old, and only them."""
+    import os
+    import time
+
+    from contrechamp.documents.tasks import partial_writes_sweep_task
+
+    kept = add(samples.text_pdf(["Une autre délibération."]), "b.pdf", uploaded_by=contributor)
+    files.save(files.derived_path(minutes, "page-1-110.png"), b"png")
+    Document.objects.filter(id=minutes.id).delete()  # the rows gone, the files left
+    orphans = _files_of(library, minutes)
+    assert len(orphans) >= 2
+    # Young files stay (an upload writes its original before its row commits).
+    assert files.orphan_files_sweep() == 0
+    old = time.time() - 7200
+    for path in [*orphans, *_files_of(library, kept)]:
+        os.utime(path, (old, old))
+    assert partial_writes_sweep_task.func() == len(orphans)
+    assert _files_of(library, minutes) == []
+    assert _files_of(library, kept)
+    assert not (
+        library / "media" / "documents" / "derived" / minutes.sha256[:2] / minutes.sha256
+    ).exists()

@@ -251,6 +251,27 @@ def test_a_place_page_shows_its_last_changed_deployments_and_links_to_all(client
     assert "Filter the list" in page and " deployments in the list" not in page
 
 
+def test_a_funder_s_page_links_to_the_list_of_what_it_funded(client, db):
+    """ "Filter the list" on a funder's page opened the list filtered by vendor: 0
+    deployments for the ANRU, which funds one (a new user's walk)."""
+    page = client.get("/organisations/bpifrance/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'href="/dispositifs/?funder=bpifrance"' in page
+    assert "?vendor=bpifrance" not in page
+    listing = client.get("/dispositifs/?funder=bpifrance", HTTP_ACCEPT_LANGUAGE="en")
+    assert "0 deployments" not in listing.content.decode()
+    # A body named in no deployment's vendors nor funders says so, with no filter.
+    from contrechamp.registry.models import Organisation
+
+    idle = Organisation.objects.create(
+        name="Autorité sans dispositif",
+        slug="autorite-sans-dispositif",
+        kind="public_body",
+        is_public=True,
+    )
+    page = client.get(idle.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="organisation-no-deployment"' in page and "/dispositifs/?" not in page
+
+
 def test_a_funder_shows_what_it_funded_not_an_empty_list_of_what_it_supplied(client, db):
     """A funder's page opened on "Deployments supplied — none", and the list counted only
     what an organisation supplies: Bpifrance showed 0 (a new user's walk)."""
@@ -314,3 +335,18 @@ def test_the_map_says_when_its_technology_filter_names_none(client, db):
     assert 'id="map-unknown"' not in client.get("/carte/").content.decode()
     page = client.get("/carte/", {"technology": "<b>x</b>"}).content.decode()
     assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
+
+
+def test_the_commune_finder_of_the_places_page_opens_what_was_typed(client, db):
+    """ "Find a commune" sent with Enter opened the list of every deployment, unfiltered,
+    as if it were the result (its box had no name: a new user's walk)."""
+    for typed in ("Nice", "06088", "Nice (06088)"):
+        response = client.get("/departements/", {"q": typed})
+        assert response.status_code == 302, typed
+        assert response["Location"] == "/communes/06088/"
+    response = client.get("/departements/", {"q": "Saint-Aubin"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "names several communes" in body and 'value="Saint-Aubin"' in body
+    response = client.get("/departements/", {"q": "Zzzville"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "No commune is named" in response.content.decode()

@@ -36,7 +36,10 @@
           .bindPopup(html).bindTooltip(p.name).addTo(markers);
       });
       el.dataset.markers = String(data.features.length);
-      counter.textContent = data.features.length + " " + el.dataset.countLabel;
+      // One commune, or none, in the singular (French: "0 commune", "1 commune").
+      var n = data.features.length;
+      var one = n === 1 || (n === 0 && document.documentElement.lang === "fr");
+      counter.textContent = n + " " + (one ? el.dataset.countLabelOne : el.dataset.countLabel);
     });
   }
   select.addEventListener("change", function () {
