@@ -6,7 +6,7 @@ the layers (docs/architecture.md). Templates stay under templates/places/.
 """
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -35,9 +35,25 @@ def _first_deployments(filters: DeploymentFilters) -> dict[str, object]:
 
 
 def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
-    commune = get_object_or_404(
-        Commune.objects.select_related("department", "epci", "parent"), code=code
+    commune = (
+        Commune.objects.select_related("department", "epci", "parent").filter(code=code).first()
     )
+    if commune is None:
+        # A code pasted in lower case ("2a004"), or a former commune's code (merged since):
+        # the commune it names today (they answered 404).
+        current = (
+            Commune.objects.filter(code=code.upper()).first() if code != code.upper() else None
+        )
+        if current is None and code.isalnum() and len(code) == 5:
+            current = Commune.objects.filter(
+                Q(former_codes=code.upper())
+                | Q(former_codes__startswith=f"{code.upper()} ")
+                | Q(former_codes__endswith=f" {code.upper()}")
+                | Q(former_codes__contains=f" {code.upper()} ")
+            ).first()
+        if current is None:
+            raise Http404
+        return redirect(current.get_absolute_url(), permanent=True)
     counts = list(CameraCount.objects.filter(commune=commune).prefetch_related("citations__source"))
     peak = max((c.count for c in counts), default=0)
     return render(
@@ -51,7 +67,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             "counts": counts,
             "bars": [(c, 100 * c.count / peak if peak else 0) for c in counts],
             "figures": commune_figures(commune),
-            "arrondissements": commune.arrondissements.all(),
+            "arrondissements": commune.arrondissements.order_by("code"),  # 1er, 2e… not 10e first
             "local_groups": groups_in_commune(commune),
         },
     )
@@ -104,6 +120,8 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if code != code.upper() and Department.objects.filter(code=code.upper()).exists():
+        return redirect("department-detail", code.upper(), permanent=True)  # "2a"
     department = get_object_or_404(Department.objects.select_related("region"), code=code)
     counts = latest_counts().filter(commune__department=department).order_by("-count")
     communes = (

@@ -535,12 +535,16 @@ def camera_count_create(
     if commune is None:
         errors["commune"] = [_("No commune has the INSEE code “%s”.") % commune_code]
     try:
-        n = int(str(count).replace(" ", "").replace("\u202f", ""))
-        if n < 0 or n > 10_000_000:
-            raise ValueError
+        n = int(str(count).replace(" ", "").replace("\u202f", "").replace("\u00a0", ""))
     except ValueError:
         errors["count"] = [_("The number of cameras must be a whole number.")]
         n = 0
+    else:
+        # "must be a whole number" answered 99999999999, a whole number: the bounds said.
+        if n < 0 or n > 10_000_000:
+            errors["count"] = [
+                _("The number of cameras must be between 0 and %s.") % "10\u00a0000\u00a0000"
+            ]
     try:
         date = parse_partial_date(date)
         if not date:

@@ -350,3 +350,34 @@ def test_the_commune_finder_of_the_places_page_opens_what_was_typed(client, db):
     assert "names several communes" in body and 'value="Saint-Aubin"' in body
     response = client.get("/departements/", {"q": "Zzzville"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and "No commune is named" in response.content.decode()
+
+
+def test_a_code_pasted_in_lower_case_or_a_former_code_opens_the_commune(client, db):
+    """ "2a004" and "/departements/2a/" answered 404, as did a merged commune's former
+    code, which the places hold (a new user's walk)."""
+    response = client.get("/communes/2a004/")
+    assert response.status_code == 301 and response["Location"] == "/communes/2A004/"
+    response = client.get("/departements/2a/")
+    assert response.status_code == 301 and response["Location"] == "/departements/2A/"
+    merged = Commune.objects.exclude(former_codes="").first()
+    former = merged.former_codes.split()[0]
+    assert not Commune.objects.filter(code=former).exists()
+    response = client.get(f"/communes/{former}/")
+    assert response.status_code == 301 and response["Location"] == f"/communes/{merged.code}/"
+    assert client.get("/communes/99999/").status_code == 404
+    assert client.get("/departements/zz/").status_code == 404
+
+
+def test_arrondissements_are_listed_in_their_order(client, db):
+    page = client.get("/communes/75056/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    section = page.split("Municipal arrondissements</h2>", 1)[1].split("</p>", 1)[0]
+    codes = re.findall(r'href="/communes/(751\d\d)/"', section)
+    assert len(codes) == 20 and codes == sorted(codes)
+
+
+def test_an_empty_kind_of_organisations_says_so(client, db):
+    from contrechamp.registry.models import Organisation
+
+    Organisation.objects.filter(kind="other").delete()
+    page = client.get("/organisations/?kind=other", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="organisations-none"' in page and "<table" not in page

@@ -206,3 +206,23 @@ def test_a_camera_count_needs_a_source_a_date_and_a_real_commune(contributor):
         author=contributor,
     )
     assert count.count == 1200 and count.citations.count() == 1
+
+
+def test_a_camera_count_too_large_says_its_bounds(contributor, english):
+    """99999999999 was refused as "not a whole number" (a new user's walk). (A figure
+    dated in the future is flagged for the reviewer: tests/moderation/test_warnings.py.)"""
+    source = [{"source": {"title": "Rapport annuel"}, "quote": "caméras"}]
+    with pytest.raises(ValidationError) as excinfo:
+        camera_count_create(
+            commune_code="42218",
+            count="99999999999",
+            date="2021",
+            citations=source,
+            author=contributor,
+        )
+    assert "between 0 and" in excinfo.value.message_dict["count"][0]
+    with pytest.raises(ValidationError) as excinfo:
+        camera_count_create(
+            commune_code="42218", count="douze", date="2021", citations=source, author=contributor
+        )
+    assert "whole number" in excinfo.value.message_dict["count"][0]
