@@ -1,5 +1,9 @@
-"""Hostile review of document deletion (634dd9a): the attacks that BROKE a promise. Each
-test here FAILS on 634dd9a and says, in its docstring, the cause and the fix.
+"""A hostile review of document deletion (a helper session, on 634dd9a): the attacks that
+broke a promise there, each mended since (5eb7f08) and kept here with its docstring's
+account of the cause. Where the mend chose another behaviour than the review suggested
+(an uploader's deletion of a document another record holds leaves it to the reviewers,
+with the same page and message; the audit entry keeps no title; the admin site deletes
+nothing), the test pins the behaviour chosen.
 
 Races are played in one process: the other party's action is run at the exact point
 where, in production (PostgreSQL, READ COMMITTED; or two processes sharing the media

@@ -1,5 +1,6 @@
-"""Hostile review of document deletion (634dd9a): the attacks that HELD. Every test here
-passes; they are kept so the behaviour they pin stays."""
+"""A hostile review of document deletion (a helper session, on 634dd9a): the attacks that
+held. Kept so that the behaviour they pin stays (two adapted to the mend of 5eb7f08: an
+uploader's deletion of a document another record holds leaves it to the reviewers)."""
 
 import datetime as dt
 from pathlib import Path
