@@ -381,3 +381,16 @@ def test_an_empty_kind_of_organisations_says_so(client, db):
     Organisation.objects.filter(kind="other").delete()
     page = client.get("/organisations/?kind=other", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="organisations-none"' in page and "<table" not in page
+
+
+def test_the_data_page_links_to_the_open_data_it_promises(client, db):
+    """It promised an API, CSV and GeoJSON exports and a JSON dump, and linked to none
+    (a new user's walk)."""
+    page = client.get("/a-propos/donnees/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    links = re.findall(r'<a href="(/[^"]*)"', page.split('id="open-data-links"', 1)[1])
+    assert {"/exports/dispositifs.csv", "/exports/dispositifs.geojson", "/api/v1/docs"} <= set(
+        links
+    )
+    for link in links:
+        assert client.get(link).status_code == 200, link
+    assert "contrechamp dump" in page
