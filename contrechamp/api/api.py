@@ -196,15 +196,26 @@ def paginate(
 
 
 class DeploymentQuery(Schema):
-    q: str = ""
-    technology: str = ""
-    status: str = ""
-    department: str = ""
-    commune: str = ""
-    epci: str = ""
-    vendor: str = ""
-    funder: str = ""
-    year: str = ""
+    q: str = Field("", description="Words searched in titles, descriptions and places.")
+    technology: str = Field(
+        "", description="A technology's slug (videosurveillance, vsa, drones…: /technologies)."
+    )
+    status: str = Field(
+        "",
+        description="announced, planned, experimenting, deployed, suspended, abandoned or "
+        "unlawful.",
+    )
+    department: str = Field("", description="A department's code (06, 2A, 971…).")
+    commune: str = Field("", description="A commune's INSEE code (06088).")
+    epci: str = Field("", description="An intercommunality's SIREN.")
+    vendor: str = Field("", description="The slug of an organisation that supplied it.")
+    funder: str = Field("", description="The slug of an organisation that funded it.")
+    year: str = Field(
+        "",
+        description="Active that year: begun that year or before and not ended before it, "
+        "by the dates the sources give (no start date: left out; no end date: still "
+        "running).",
+    )
     limit: Limit = 100
     cursor: str | None = None
 

@@ -164,3 +164,13 @@ def test_the_documents_list_pages_by_cursor(client, db):
         seen += [d["id"] for d in body["results"]]
         url = f"/api/v1/documents?limit=2&cursor={body['next']}" if body["next"] else None
     assert len(seen) == len(set(seen)) == Document.objects.filter(is_public=True).count()
+
+
+def test_the_deployments_filters_are_described_in_the_schema(client, db):
+    """The API's documentation listed the filters without a word on their values (a new
+    user's walk)."""
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/deployments"]["get"]["parameters"]}
+    for name in ("technology", "status", "department", "commune", "vendor", "funder", "year"):
+        assert parameters[name]["description"], name
+    assert "unlawful" in parameters["status"]["description"]
