@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # and it marks cookies Secure on HTTPS.
     "contrechamp.lib.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the address: %00 reached PostgreSQL as a 500.
+    "contrechamp.lib.middleware.NulRefusedMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

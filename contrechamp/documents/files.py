@@ -170,7 +170,8 @@ def orphan_files_sweep(older_than: timedelta = timedelta(hours=1)) -> int:
         )
     removed = 0
     for sha256, paths in found.items():
-        if sha256 in known:
+        # Read again just before: the same file sent meanwhile has its row now.
+        if sha256 in known or Document.objects.filter(sha256=sha256).exists():
             continue
         for path in paths:
             try:
@@ -214,6 +215,12 @@ def document_files_delete(sha256: str) -> None:
     # The empty folder, on the local disk (an object store has none).
     with contextlib.suppress(NotImplementedError, OSError):
         os.rmdir(default_storage.path(folder))
+
+
+def touch(path: str) -> None:
+    """Mark a file on the local disk as just used (its modification time), if it exists."""
+    with contextlib.suppress(NotImplementedError, OSError):
+        os.utime(default_storage.path(path))
 
 
 def exists(path: str) -> bool:

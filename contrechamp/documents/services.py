@@ -165,6 +165,9 @@ def document_ingest(
                 return Ingested(existing, created=False, places_added=added)
             return Ingested(existing, created=False)
         path = files.original_path(digest)
+        # A file kept from before is young again: the sweep of files no document owns
+        # does not take it while this document's row is being written.
+        files.touch(path)
         if not files.exists(path):
             try:
                 files.save(path, data)
@@ -990,7 +993,11 @@ def document_delete(*, document: Document, user: Any) -> bool:
         if fresh is None:
             raise DocumentInUse([gettext("It was deleted meanwhile.")])
         if not permissions.may_delete_document(user, fresh):
-            raise DocumentInUse([gettext("It was published meanwhile: ask a reviewer.")])
+            if fresh.is_public:
+                raise DocumentInUse([gettext("It was published meanwhile: ask a reviewer.")])
+            # Left to the reviewers by the same person's first click: the same answer as
+            # a document deleted by it (its second click must not tell them apart).
+            raise DocumentInUse([gettext("It was deleted meanwhile.")])
         blockers = document_deletion_blockers(fresh, user)
         free = update_derived(
             Document.objects.filter(id__in=ids).filter(
@@ -1007,6 +1014,11 @@ def document_delete(*, document: Document, user: Any) -> bool:
                 if each.uploaded_by_id == getattr(user, "pk", None):
                     each.uploaded_by = None
                     each.save(update_fields=["uploaded_by", "updated_at"])
+            # Their decisions on its suggestions no longer tie them to it (their data
+            # export listed them; the audit log keeps who decided).
+            Entity.objects.filter(page__document_id__in=ids, reviewed_by=user).update(
+                reviewed_by=None
+            )
             return False
         try:
             Source.objects.filter(document_id__in=ids).delete()
@@ -1273,13 +1285,11 @@ def entities_accept(
         for entity in waiting:
             if entity.page.number in cited:
                 citations = _cite_page(citations, _document_citation(entity))
-        # Public (the home page, the history): the document's number and pages only once
-        # it is published, and the value accepted rather than the private text's words.
+        # Public (the home page, the history), and kept: the value accepted, not the
+        # private text's words, and no document's number (a document published now may
+        # be withdrawn; the citation itself names its source).
         label = first.commune.name if first.kind == "commune" and first.commune else first.value
-        comment = f"{first.get_kind_display()} « {label} »"
-        if document.is_public:
-            comment += f", document {document.id} p. {', '.join(str(n) for n in pages)}"
-        comment = comment[:500]
+        comment = f"{first.get_kind_display()} « {label} »"[:500]
         if deployment is None:
             data = _new_deployment_data(first, role)
             for entity in waiting[1:]:

@@ -412,7 +412,10 @@ def document_page_image(request: HttpRequest, document_id: int, number: int) -> 
         with contextlib.suppress(FileNotFoundError):
             png = files.read(path)
     if png is None:
-        data = source_file(document)
+        try:
+            data = source_file(document)
+        except FileNotFoundError:  # deleted meanwhile: its files went with it
+            raise Http404 from None
         if data is None:
             raise Http404
         pdf = pymupdf.open(stream=data, filetype="pdf")
@@ -444,8 +447,12 @@ def document_original(request: HttpRequest, document_id: int) -> HttpResponse | 
     document = Document.objects.filter(id=document_id).first()
     if document is None or not permissions.may_download_original(request.user, document):
         raise Http404
+    try:
+        original = files.original(document)
+    except FileNotFoundError:  # deleted meanwhile
+        raise Http404 from None
     response = FileResponse(
-        io.BytesIO(files.original(document)),
+        io.BytesIO(original),
         as_attachment=True,
         filename=document.filename,
         content_type="application/octet-stream",

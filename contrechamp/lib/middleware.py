@@ -96,3 +96,20 @@ class MethodNotAllowedPageMiddleware:
         if "Allow" in response:
             page["Allow"] = response["Allow"]
         return page
+
+
+class NulRefusedMiddleware:
+    """A NUL character in the address (%00 in the path or the query) is refused with a
+    400: PostgreSQL refuses it in a query's text, which answered a 500 on every page
+    that looks up a value from the address (a hostile review)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest("A NUL character is not allowed in an address.")
+        return self.get_response(request)

@@ -34,23 +34,28 @@ def _first_deployments(filters: DeploymentFilters) -> dict[str, object]:
     }
 
 
+def _commune_of_code(code: str) -> Commune | None:
+    """The commune a code names: its own, pasted in lower case ("2a004"), or a former
+    commune's code (merged since) naming the commune it is part of today (they answered
+    404)."""
+    code = code.upper()
+    commune = Commune.objects.filter(code=code).first()
+    if commune is None and code.isalnum() and len(code) == 5:
+        commune = Commune.objects.filter(
+            Q(former_codes=code)
+            | Q(former_codes__startswith=f"{code} ")
+            | Q(former_codes__endswith=f" {code}")
+            | Q(former_codes__contains=f" {code} ")
+        ).first()
+    return commune
+
+
 def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     commune = (
         Commune.objects.select_related("department", "epci", "parent").filter(code=code).first()
     )
     if commune is None:
-        # A code pasted in lower case ("2a004"), or a former commune's code (merged since):
-        # the commune it names today (they answered 404).
-        current = (
-            Commune.objects.filter(code=code.upper()).first() if code != code.upper() else None
-        )
-        if current is None and code.isalnum() and len(code) == 5:
-            current = Commune.objects.filter(
-                Q(former_codes=code.upper())
-                | Q(former_codes__startswith=f"{code.upper()} ")
-                | Q(former_codes__endswith=f" {code.upper()}")
-                | Q(former_codes__contains=f" {code.upper()} ")
-            ).first()
+        current = _commune_of_code(code)
         if current is None:
             raise Http404
         return redirect(current.get_absolute_url(), permanent=True)
@@ -99,7 +104,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if typed:
         codes, errors = parse_communes(typed)
-        commune = Commune.objects.filter(code__in=codes[:1]).first() if codes else None
+        commune = _commune_of_code(codes[0]) if codes else None
         if commune is not None and not errors:
             return redirect(commune.get_absolute_url())
         if not errors:

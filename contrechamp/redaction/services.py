@@ -1596,7 +1596,13 @@ def document_publish(
     blockers = publication_blockers(document, no_redactions=no_redactions)
     if blockers:
         raise ValidationError(blockers)
-    data = redacted_pdf(document)
+    try:
+        data = redacted_pdf(document)
+    except FileNotFoundError as error:
+        # Deleted while this was asked (its files go once the deletion commits).
+        if not Document.objects.filter(id=document.id).exists():
+            raise ValidationError(_("This document was deleted.")) from error
+        raise
     report = gate(document, data)
     # What the copy was made from, to tell later that a redaction changed since.
     report.checks["redactions"] = redactions_fingerprint(document)

@@ -23,7 +23,7 @@ from contrechamp.registry.schemas import (
 )
 
 _CODE = re.compile(r"^(?:\d[\dAB]\d{3})$")
-_CODE_IN_PARENS = re.compile(r"\((\d[\dAB]\d{3})\)\s*$")
+_CODE_IN_PARENS = re.compile(r"\((\d[\dABab]\d{3})\)\s*$")
 _SIREN_IN_PARENS = re.compile(r"\((\d{9})\)\s*$")
 
 
@@ -46,7 +46,7 @@ def parse_communes(text: str) -> tuple[list[str], list[str]]:
     for entry in _split(text):
         match = _CODE_IN_PARENS.search(entry)
         if match:
-            codes.append(match.group(1))
+            codes.append(match.group(1).upper())  # "Ajaccio (2a004)"
         elif _CODE.match(entry.upper()):
             codes.append(entry.upper())
         else:
