@@ -27,8 +27,13 @@ def original_path(sha256: str) -> str:
     return f"documents/originals/{sha256[:2]}/{sha256}"
 
 
+def derived_folder(sha256: str) -> str:
+    """Where the files made from the original of that hash live (one folder a file)."""
+    return f"documents/derived/{sha256[:2]}/{sha256}"
+
+
 def derived_path(document: Document, name: str) -> str:
-    return f"documents/derived/{document.sha256[:2]}/{document.sha256}/{name}"
+    return f"{derived_folder(document.sha256)}/{name}"
 
 
 def save(path: str, data: bytes | File) -> None:
@@ -183,7 +188,7 @@ def orphan_files_sweep(older_than: timedelta = timedelta(hours=1)) -> int:
             except OSError as error:
                 logger.warning("orphan files sweep: %s left: %s", path, error)
         with contextlib.suppress(OSError):
-            os.rmdir(os.path.join(root, "derived", sha256[:2], sha256))
+            os.rmdir(default_storage.path(derived_folder(sha256)))
     return removed
 
 
@@ -205,7 +210,7 @@ def document_files_delete(sha256: str) -> None:
     rendition, page images, published copy). Whatever is missing is skipped: a deletion
     stopped half-way is finished by running it again."""
     delete(original_path(sha256))
-    folder = f"documents/derived/{sha256[:2]}/{sha256}"
+    folder = derived_folder(sha256)
     try:
         _folders, names = default_storage.listdir(folder)
     except (FileNotFoundError, NotADirectoryError):

@@ -1020,10 +1020,6 @@ def document_delete(*, document: Document, user: Any) -> bool:
                 reviewed_by=None
             )
             return False
-        try:
-            Source.objects.filter(document_id__in=ids).delete()
-        except models.ProtectedError as error:  # a citation made since the check
-            raise DocumentInUse([gettext(_CITED)]) from error
         # The suggestions nobody decided on go without an audit entry each, as when a
         # document is processed again (a reviewer's decisions are recorded as deleted).
         delete_derived(Entity.objects.filter(page__document_id__in=ids))
@@ -1038,6 +1034,7 @@ def document_delete(*, document: Document, user: Any) -> bool:
             search.document_unindex(each.id)
         hashes = [d.sha256 for d in family]
         try:
+            Source.objects.filter(document_id__in=ids).delete()
             fresh.delete()
         except models.ProtectedError as error:  # a citation made since the check
             raise DocumentInUse([gettext(_CITED)]) from error

@@ -299,6 +299,7 @@ def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
         raise Http404
     if not permissions.may_delete_document(request.user, document):
         raise PermissionDenied
+    reviewer = permissions.may_see_originals(request.user)
     blockers = document_deletion_blockers(document, request.user)
     form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not blockers:
@@ -313,7 +314,7 @@ def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
                 # reviewers (another record holds the file: they may not know of it).
                 said = (
                     _("“%(title)s” is deleted, with its pages and its files.")
-                    if permissions.may_see_originals(request.user)
+                    if reviewer
                     else _("“%(title)s” is deleted from your uploads.")
                 )
                 messages.success(request, said % {"title": title})
@@ -333,10 +334,8 @@ def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
             "attachment_count": len(with_attachments(document)) - 1,
             "published": document.is_public,
             "published_attachments": [c for c in attachments if c.is_public],
-            "reviewer": permissions.may_see_originals(request.user),
-            "links": document_links_elsewhere(document)
-            if permissions.may_see_originals(request.user)
-            else 0,
+            "reviewer": reviewer,
+            "links": document_links_elsewhere(document) if reviewer else 0,
         },
         status=status,
     )
