@@ -14,12 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from contrechamp.documents import files
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.services import document_ingest, entities_reject, entity_accept
-from contrechamp.redaction.models import Redaction
 from contrechamp.registry.services import deployment_publish
 from contrechamp.tips.models import Tip
 from tests.conftest import TwoFactorClient
 from tests.documents import samples
-from tests.documents.conftest import add
+from tests.documents.conftest import add, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -50,17 +49,6 @@ def _upload(client, name, data):
     assert response.status_code == 200, response.content[:300]
     (result,) = response.json()["results"]
     return result
-
-
-def _publish(document, reviewer):
-    from contrechamp.redaction.services import document_publish, redactions_suggest
-
-    redactions_suggest(document=document)
-    Redaction.objects.filter(page__document=document, status="suggested").update(
-        status="accepted", reviewed_by=reviewer
-    )
-    assert document_publish(document=document, user=reviewer, no_redactions=True).accepted
-    document.refresh_from_db()
 
 
 # --- 1. An uploader tells a disowned document from a deleted one ------------------------
@@ -109,7 +97,7 @@ def test_a_withdrawn_document_s_number_stays_in_the_public_comments(client, cont
     published document while it is published), or have `document_unpublish` strip
     ", document N p. …" from the revisions whose comment names it (as 0009 does)."""
     memo = add(samples.text_pdf([TEXT]), "memo.pdf", uploaded_by=contributor)
-    _publish(memo, reviewer)
+    publish(memo, reviewer)
     commune = Entity.objects.get(page__document=memo, kind="commune", value="42218")
     deployment = deployment_publish(
         deployment=entity_accept(entity=commune, user=reviewer), author=reviewer

@@ -18,7 +18,7 @@ from contrechamp.registry.services import deployment_publish
 from contrechamp.tips.models import Tip
 from tests.conftest import TwoFactorClient
 from tests.documents import samples
-from tests.documents.conftest import add
+from tests.documents.conftest import add, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -175,15 +175,9 @@ def test_the_deletion_page_s_box_sends_yes(client, contributor):
 
 
 def test_the_sweep_spares_live_published_young_and_other_folders(contributor, reviewer, library):
-    from contrechamp.redaction.models import Redaction
-    from contrechamp.redaction.services import document_publish, redactions_suggest
 
     live = add(samples.text_pdf([TEXT]), "live.pdf", uploaded_by=contributor)
-    redactions_suggest(document=live)
-    Redaction.objects.filter(page__document=live, status="suggested").update(
-        status="accepted", reviewed_by=reviewer
-    )
-    assert document_publish(document=live, user=reviewer, no_redactions=True).accepted
+    publish(live, reviewer)
     media = library / "media"
     ghost = "ab" * 32
     # Files a sweep must never touch: another app's files named by a hash, a file under
@@ -237,17 +231,11 @@ def test_snippets_stay_escaped_and_whole():
 
 
 def test_readers_see_no_confidence_nor_the_suggestions_heading(client, contributor, reviewer):
-    from contrechamp.redaction.models import Redaction
-    from contrechamp.redaction.services import document_publish, redactions_suggest
 
     document = add(samples.text_pdf([TEXT]), "d.pdf", uploaded_by=contributor)
     commune = Entity.objects.get(page__document=document, kind="commune", value="42218")
     entity_accept(entity=commune, user=reviewer)
-    redactions_suggest(document=document)
-    Redaction.objects.filter(page__document=document, status="suggested").update(
-        status="accepted", reviewed_by=reviewer
-    )
-    assert document_publish(document=document, user=reviewer, no_redactions=True).accepted
+    publish(document, reviewer)
     body = client.get(f"/documents/{document.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Entities of this document" in body and "confidence" not in body
     assert "Suggested entities" not in body

@@ -10,7 +10,6 @@ where, in production (PostgreSQL, READ COMMITTED; or two processes sharing the m
 folder), it can commit. Nothing else is patched."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -22,10 +21,9 @@ from contrechamp.documents import services as library
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.services import document_delete, document_ingest
 from contrechamp.documents.tasks import document_process_task
-from contrechamp.redaction.models import Redaction
 from tests.conftest import TwoFactorClient
 from tests.documents import samples
-from tests.documents.conftest import add
+from tests.documents.conftest import add, files_of, publish, review_for_publication
 
 pytestmark = pytest.mark.django_db
 
@@ -41,33 +39,8 @@ def minutes(contributor):
     return add(samples.text_pdf([TEXT]), "deliberation.pdf", uploaded_by=contributor)
 
 
-def _files_of(library_dir: Path, document) -> list[Path]:
-    return [
-        p for p in (library_dir / "media").rglob("*") if p.is_file() and document.sha256 in str(p)
-    ]
-
-
 def _url(document):
     return f"/documents/{document.id}/supprimer/"
-
-
-def _review_for_publication(document, reviewer):
-    from contrechamp.redaction.services import redactions_suggest
-
-    redactions_suggest(document=document)
-    Redaction.objects.filter(page__document=document, status="suggested").update(
-        status="accepted", reviewed_by=reviewer
-    )
-
-
-def _publish(document, reviewer):
-    from contrechamp.redaction.services import document_publish
-
-    _review_for_publication(document, reviewer)
-    publication = document_publish(document=document, user=reviewer, no_redactions=True)
-    assert publication.accepted, publication.reasons
-    document.refresh_from_db()
-    return publication
 
 
 # --- 1. The worker crashes on a document deleted between its lookup and its claim -------
@@ -159,7 +132,7 @@ def test_a_page_image_rendered_while_the_document_is_deleted_is_not_left_on_disk
     client.force_login(reviewer)
     client.get(f"/documents/{minutes.id}/pages/1.png")
     assert not Document.objects.filter(id=minutes.id).exists()
-    assert _files_of(library, minutes) == []
+    assert files_of(library, minutes) == []
 
 
 def test_a_publication_racing_the_deletion_leaves_no_published_copy_on_disk(
@@ -177,7 +150,7 @@ def test_a_publication_racing_the_deletion_leaves_no_published_copy_on_disk(
     checks (see test 3)."""
     from contrechamp.redaction import services as redaction
 
-    _review_for_publication(minutes, reviewer)
+    review_for_publication(minutes, reviewer)
     real_gate = redaction.gate
 
     def gate_then_deleted(document, data):
@@ -191,7 +164,7 @@ def test_a_publication_racing_the_deletion_leaves_no_published_copy_on_disk(
         redaction.document_publish(document=minutes, user=reviewer, no_redactions=True)
     print("publish raised:", repr(raised.value))
     assert not Document.objects.filter(id=minutes.id).exists()
-    assert _files_of(library, minutes) == []
+    assert files_of(library, minutes) == []
 
 
 # --- 3. Checks made before the lock: an uploader deletes a document just published -----
@@ -214,7 +187,7 @@ def test_an_uploader_cannot_delete_a_document_published_while_their_post_runs(
         blockers = real_blockers(document, user)
         calls.append(document.id)
         # The view has checked; the reviewer's publication commits before the service.
-        _publish(Document.objects.get(id=minutes.id), reviewer)
+        publish(Document.objects.get(id=minutes.id), reviewer)
         return blockers
 
     monkeypatch.setattr(views, "document_deletion_blockers", publish_commits_before_the_lock)
@@ -364,7 +337,7 @@ def test_the_audit_log_keeps_what_the_page_promises(client, contributor, reviewe
     """The page promised one line "with its title"; the entry has none (a private title may
     name a person: `documents.document` is in NO_LABEL_MODELS). The page and the docs now
     say so; the document has one entry, and the suggestions nobody decided none."""
-    _publish(minutes, reviewer)
+    publish(minutes, reviewer)
     last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     client.force_login(reviewer)
     page = client.get(_url(minutes), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -407,6 +380,6 @@ def test_the_admin_site_s_delete_goes_through_the_service(
         {"action": "delete_selected", "_selected_action": [document.id], "post": "yes"},
     )
     assert Document.objects.filter(id=document.id).exists()
-    assert _files_of(library, document)
+    assert files_of(library, document)
     leftovers: list[str] = []
     assert leftovers == []

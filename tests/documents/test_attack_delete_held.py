@@ -3,7 +3,6 @@ held. Kept so that the behaviour they pin stays (two adapted to the mend of 5eb7
 uploader's deletion of a document another record holds leaves it to the reviewers)."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,7 @@ from contrechamp.redaction.models import PublicFigure, Redaction
 from contrechamp.registry.models import Citation, Source
 from tests.conftest import TwoFactorClient
 from tests.documents import samples
-from tests.documents.conftest import add
+from tests.documents.conftest import add, files_of, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -33,25 +32,8 @@ def minutes(contributor):
     return add(samples.text_pdf([TEXT]), "deliberation.pdf", uploaded_by=contributor)
 
 
-def _files_of(library: Path, document) -> list[Path]:
-    return [p for p in (library / "media").rglob("*") if p.is_file() and document.sha256 in str(p)]
-
-
 def _url(document):
     return f"/documents/{document.id}/supprimer/"
-
-
-def _publish(document, reviewer):
-    from contrechamp.redaction.services import document_publish, redactions_suggest
-
-    redactions_suggest(document=document)
-    Redaction.objects.filter(page__document=document, status="suggested").update(
-        status="accepted", reviewed_by=reviewer
-    )
-    publication = document_publish(document=document, user=reviewer, no_redactions=True)
-    assert publication.accepted, publication.reasons
-    document.refresh_from_db()
-    return publication
 
 
 # --- who may: probing, CSRF, GET, forms -------------------------------------------------
@@ -193,7 +175,7 @@ def test_a_publication_between_the_page_and_the_post_stops_the_uploader(
 ):
     client.force_login(contributor)
     assert client.get(_url(minutes)).status_code == 200
-    _publish(minutes, reviewer)  # another tab, sequentially
+    publish(minutes, reviewer)  # another tab, sequentially
     assert client.post(_url(minutes), {"confirm": "yes"}).status_code == 403
     assert Document.objects.filter(id=minutes.id, is_public=True).exists()
 
@@ -208,7 +190,7 @@ def test_search_forgets_the_text_on_every_engine(
 ):
     settings.SEARCH_BACKEND = engine
     document = add(samples.text_pdf([TEXT]), "d.pdf", uploaded_by=contributor)
-    _publish(document, reviewer)
+    publish(document, reviewer)
     everyone, reviewers = Viewer(sees_all=False), Viewer(sees_all=True)
     assert search_pages("Serenicity", viewer=reviewers)
     assert search_pages("Serenicity", viewer=everyone)
@@ -245,13 +227,13 @@ def test_an_e_mail_s_attachment_rows_files_and_search_go_at_every_depth(
         assert client.post(_url(outer), {"confirm": "yes"}).status_code == 302
     assert not Document.objects.filter(id__in=[d.id for d in family]).exists()
     for d in family:
-        assert _files_of(library, d) == []
+        assert files_of(library, d) == []
 
 
 def test_rows_of_a_reviewed_published_document_all_go(
     client, contributor, reviewer, minutes, library, django_capture_on_commit_callbacks
 ):
-    _publish(minutes, reviewer)
+    publish(minutes, reviewer)
     PublicFigure.objects.create(name="Josiane Quellec-Marchand", document=minutes)
     Entity.objects.filter(page__document=minutes).update(status="rejected", reviewed_by=reviewer)
     Redaction.objects.create(title_of=minutes, kind="text", text="Josiane", status="accepted")
@@ -269,7 +251,7 @@ def test_rows_of_a_reviewed_published_document_all_go(
     assert not Publication.objects.filter(document_id=ids["doc"]).exists()
     assert not PublicFigure.objects.filter(document_id=ids["doc"]).exists()
     assert not Source.objects.filter(document_id=ids["doc"]).exists()
-    assert _files_of(library, minutes) == []
+    assert files_of(library, minutes) == []
     client.logout()
     for path in ("/", "pages/1.png", "publie.pdf", "pages/1.png?version=published"):
         assert client.get(f"/documents/{minutes.id}/{path.lstrip('/')}").status_code == 404
@@ -279,7 +261,7 @@ def test_rows_of_a_reviewed_published_document_all_go(
 def test_the_registry_history_shows_nothing_of_a_deleted_published_document(
     client, contributor, reviewer, minutes
 ):
-    _publish(minutes, reviewer)
+    publish(minutes, reviewer)
     commune = Entity.objects.get(page__document=minutes, kind="commune", value="42218")
     deployment = entity_accept(entity=commune, user=reviewer)
     quote = Citation.objects.get(deployment=deployment).quote

@@ -6,7 +6,6 @@ Each attack is written the way a careless or hostile person would try it: a form
 confirmation removed, a stranger's POST, a document a worker is reading, a cited one."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -24,7 +23,7 @@ from contrechamp.documents.services import (
 from contrechamp.documents.tasks import document_process_task
 from contrechamp.registry.models import Citation, Source
 from tests.documents import samples
-from tests.documents.conftest import add
+from tests.documents.conftest import add, files_of, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +39,6 @@ def minutes(contributor):
     return add(samples.text_pdf([TEXT]), "deliberation.pdf", uploaded_by=contributor)
 
 
-def _files_of(library: Path, document: Document) -> list[Path]:
-    return [p for p in (library / "media").rglob("*") if p.is_file() and document.sha256 in str(p)]
-
-
 def _delete(client, document, **extra):
     return client.post(f"/documents/{document.id}/supprimer/", {"confirm": "yes", **extra})
 
@@ -54,7 +49,7 @@ def test_the_uploader_deletes_a_private_document_and_nothing_of_it_stays(
     # Its page image and rendition are made (as when someone reads it).
     client.force_login(reviewer)
     assert client.get(f"/documents/{minutes.id}/pages/1.png").status_code == 200
-    assert len(_files_of(library, minutes)) >= 2
+    assert len(files_of(library, minutes)) >= 2
     assert search_pages("Serenicity", viewer=Viewer(sees_all=True))
     client.force_login(contributor)
     page = client.get(f"/documents/{minutes.id}/").content.decode()
@@ -71,7 +66,7 @@ def test_the_uploader_deletes_a_private_document_and_nothing_of_it_stays(
     assert not Document.objects.filter(id=minutes.id).exists()
     assert not Page.objects.filter(document_id=minutes.id).exists()
     assert not Entity.objects.filter(page__document_id=minutes.id).exists()
-    assert _files_of(library, minutes) == []
+    assert files_of(library, minutes) == []
     assert not search_pages("Serenicity", viewer=Viewer(sees_all=True))
     assert client.get(f"/documents/{minutes.id}/").status_code == 404
     # The same file can be sent again: a new document, processed from scratch.
@@ -113,20 +108,6 @@ def test_nobody_else_deletes_it(client, other_contributor, minutes):
     assert Document.objects.filter(id=minutes.id).exists()
 
 
-def _publish(document, reviewer):
-    from contrechamp.redaction.models import Redaction
-    from contrechamp.redaction.services import document_publish, redactions_suggest
-
-    redactions_suggest(document=document)
-    Redaction.objects.filter(page__document=document, status="suggested").update(
-        status="accepted", reviewed_by=reviewer
-    )
-    publication = document_publish(document=document, user=reviewer, no_redactions=True)
-    assert publication.accepted, publication.reasons
-    document.refresh_from_db()
-    return publication
-
-
 def test_once_published_only_a_reviewer_deletes_it_and_the_copy_goes(
     client,
     contributor,
@@ -136,7 +117,7 @@ def test_once_published_only_a_reviewer_deletes_it_and_the_copy_goes(
     library,
     django_capture_on_commit_callbacks,
 ):
-    _publish(minutes, reviewer)
+    publish(minutes, reviewer)
     assert client.get(f"/documents/{minutes.id}/publie.pdf").status_code == 200
     client.force_login(contributor)
     page = client.get(f"/documents/{minutes.id}/").content.decode()
@@ -158,7 +139,7 @@ def test_once_published_only_a_reviewer_deletes_it_and_the_copy_goes(
     assert client.get(f"/documents/{minutes.id}/publie.pdf").status_code == 404
     assert client.get(f"/documents/{minutes.id}/pages/1.png").status_code == 404
     assert not search_pages("Serenicity", viewer=Viewer(sees_all=False))
-    assert _files_of(library, minutes) == []
+    assert files_of(library, minutes) == []
 
 
 def test_a_cited_document_is_not_deleted_and_says_why(client, contributor, reviewer, minutes):
@@ -204,35 +185,35 @@ def test_a_queued_document_deleted_before_its_task_runs(contributor):
     assert document_process_task.func(document.id) == "gone"
 
 
+def _email_with_a_minutes_attached(uploader) -> Document:
+    return add(
+        samples.eml("Voici la délibération.", samples.text_pdf([TEXT])),
+        "r.eml",
+        uploaded_by=uploader,
+    )
+
+
 def test_an_e_mail_goes_with_its_attachments(
     client, contributor, library, django_capture_on_commit_callbacks
 ):
-    email = add(
-        samples.eml("Voici la délibération.", samples.text_pdf([TEXT])),
-        "r.eml",
-        uploaded_by=contributor,
-    )
+    email = _email_with_a_minutes_attached(contributor)
     attachment = email.children.get()
-    assert _files_of(library, attachment)
+    assert files_of(library, attachment)
     client.force_login(contributor)
     confirm = client.get(f"/documents/{email.id}/supprimer/").content.decode()
     assert attachment.get_absolute_url() in confirm
     with django_capture_on_commit_callbacks(execute=True):
         assert _delete(client, email).status_code == 302
     assert not Document.objects.filter(id__in=[email.id, attachment.id]).exists()
-    assert _files_of(library, attachment) == [] and _files_of(library, email) == []
+    assert files_of(library, attachment) == [] and files_of(library, email) == []
 
 
 def test_an_uploader_cannot_take_a_published_attachment_with_its_e_mail(
     client, contributor, reviewer, library
 ):
-    email = add(
-        samples.eml("Voici la délibération.", samples.text_pdf([TEXT])),
-        "r.eml",
-        uploaded_by=contributor,
-    )
+    email = _email_with_a_minutes_attached(contributor)
     attachment = email.children.get()
-    _publish(attachment, reviewer)
+    publish(attachment, reviewer)
     client.force_login(contributor)
     assert _delete(client, email).status_code == 409
     assert Document.objects.filter(id=attachment.id, is_public=True).exists()
@@ -262,7 +243,7 @@ def test_links_from_other_records_leave_it_to_reviewers_and_a_reviewer_cuts_them
     minutes.refresh_from_db()
     assert minutes.uploaded_by_id is None
     assert client.get(f"/documents/{minutes.id}/").status_code == 404
-    assert _files_of(library, minutes)  # kept for the reviewers
+    assert files_of(library, minutes)  # kept for the reviewers
     client.force_login(reviewer)
     assert "1" in client.get(f"/documents/{minutes.id}/supprimer/").content.decode()
     assert _delete(client, minutes).status_code == 302
@@ -271,7 +252,7 @@ def test_links_from_other_records_leave_it_to_reviewers_and_a_reviewer_cuts_them
 
 
 def test_visitors_no_longer_read_the_original_s_fingerprint(client, reviewer, minutes):
-    _publish(minutes, reviewer)
+    publish(minutes, reviewer)
     assert minutes.sha256 not in client.get(f"/documents/{minutes.id}/").content.decode()
     assert client.get(f"/api/v1/documents/{minutes.id}").json()["sha256"] is None
     client.force_login(reviewer)
@@ -293,16 +274,16 @@ def test_the_sweep_removes_the_files_of_documents_that_no_longer_exist(
     kept = add(samples.text_pdf(["Une autre délibération."]), "b.pdf", uploaded_by=contributor)
     files.save(files.derived_path(minutes, "page-1-110.png"), b"png")
     Document.objects.filter(id=minutes.id).delete()  # the rows gone, the files left
-    orphans = _files_of(library, minutes)
+    orphans = files_of(library, minutes)
     assert len(orphans) >= 2
     # Young files stay (an upload writes its original before its row commits).
     assert files.orphan_files_sweep() == 0
     old = time.time() - 7200
-    for path in [*orphans, *_files_of(library, kept)]:
+    for path in [*orphans, *files_of(library, kept)]:
         os.utime(path, (old, old))
     assert partial_writes_sweep_task.func() == len(orphans)
-    assert _files_of(library, minutes) == []
-    assert _files_of(library, kept)
+    assert files_of(library, minutes) == []
+    assert files_of(library, kept)
     assert not (
         library / "media" / "documents" / "derived" / minutes.sha256[:2] / minutes.sha256
     ).exists()

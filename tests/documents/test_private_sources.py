@@ -13,7 +13,7 @@ from contrechamp.documents.services import entity_accept
 from contrechamp.registry.models import Revision, Source
 from contrechamp.registry.services import deployment_publish
 from tests.documents import samples
-from tests.documents.conftest import add
+from tests.documents.conftest import add, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +51,7 @@ def test_a_private_document_s_date_origin_and_number_are_not_public(client, cont
         assert "2026-07-14" not in body and "14 juillet 2026" not in body, url
         assert "signalement anonyme" not in body and f"document {memo.id} " not in body, url
     # Published, the document's origin and date are the source's.
-    from contrechamp.redaction.models import Redaction
-    from contrechamp.redaction.services import document_publish, redactions_suggest
 
-    redactions_suggest(document=memo)
-    Redaction.objects.filter(page__document=memo, status="suggested").update(
-        status="accepted", reviewed_by=reviewer
-    )
-    assert document_publish(document=memo, user=reviewer, no_redactions=True).accepted
+    publish(memo, reviewer)
     source.refresh_from_db()
     assert source.published_on == "2026-07-14" and source.publisher

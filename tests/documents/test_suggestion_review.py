@@ -21,7 +21,7 @@ from contrechamp.registry.schemas import empty_deployment
 from contrechamp.registry.services import deployment_create
 from tests.conftest import newcomer  # noqa: F401  (the fixture, by name)
 from tests.documents import samples
-from tests.documents.conftest import add
+from tests.documents.conftest import add, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -772,17 +772,11 @@ def test_a_visitor_reads_the_accepted_entities_as_the_document_s_not_as_suggesti
 ):
     """A published document's accepted entities were listed to visitors under "Suggested
     entities", each with a detector's confidence (a new user's walk)."""
-    from contrechamp.redaction.models import Redaction
-    from contrechamp.redaction.services import document_publish, redactions_suggest
 
     document, nice = _document(contributor)
     client.force_login(reviewer)
     client.post(_accept_url(document, nice[0]), {"deployment": "new"})
-    redactions_suggest(document=document)
-    Redaction.objects.filter(page__document=document, status="suggested").update(
-        status="accepted", reviewed_by=reviewer
-    )
-    assert document_publish(document=document, user=reviewer, no_redactions=True).accepted
+    publish(document, reviewer)
     client.logout()
     html = client.get(f"/documents/{document.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Entities of this document" in html and "Suggested entities" not in html
