@@ -45,6 +45,7 @@ from contrechamp.accounts.models import display_name
 from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.models import Document
 from contrechamp.documents.services import DocumentRejected
+from contrechamp.lib.numbers import whole_number
 from contrechamp.lib.typography import day
 
 
@@ -612,8 +613,8 @@ def series_letter(request: HttpRequest, series_id: int) -> HttpResponse:
     refused = {r.id: r for r in services.series_refused(series)}
     lead = series.referral_lead
     chosen = request.GET.get("demande", "")
-    if chosen.isdigit() and int(chosen) in refused:
-        lead = refused[int(chosen)]
+    if (number := whole_number(chosen)) in refused:
+        lead = refused[number]
     if lead is None and refused:
         lead = next(iter(refused.values()))
     if lead is None or not services.is_cada_series(series):

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 from contrechamp.audit import permissions
 from contrechamp.audit.models import ACTIONS, AuditEntry
 from contrechamp.audit.services import mask_emails
+from contrechamp.lib.numbers import whole_number
 from contrechamp.lib.spreadsheet import safe_row
 
 PAGE_SIZE = 50
@@ -69,7 +70,7 @@ def _filters(request: HttpRequest) -> Filters:
     get = request.GET
     actor = get.get("actor", "").strip()
     return Filters(
-        actor=actor if actor == "system" or actor.isdigit() else "",
+        actor=actor if actor == "system" or whole_number(actor) else "",
         action=get.get("action", "").strip()[:40],
         model=get.get("model", "").strip()[:101],
         origin=get.get("origin", "").strip()[:32],

@@ -154,11 +154,15 @@ def document_ingest(
             # who sent it first, a reviewer or the system: another person's copy does
             # not rewrite someone else's document (a new user's walk added Nice to a
             # deliberation of Grenoble, and the review then offered Nice's deployments).
-            if places and (
-                uploaded_by is None
-                or uploaded_by.pk == existing.uploaded_by_id
-                or permissions.may_see_originals(uploaded_by)
-            ):
+            # A tip has no sender to trust: its commune stays with the tip (an anonymous
+            # tip of a published document's bytes put Lyon's minutes on Marseille's page).
+            if uploaded_by is None:
+                trusted = origin != "tip"
+            else:
+                trusted = uploaded_by.pk == existing.uploaded_by_id or (
+                    permissions.may_see_originals(uploaded_by)
+                )
+            if places and trusted:
                 held = set(existing.places.values_list("id", flat=True))
                 added = [p for p in places if p.id not in held]
                 existing.places.add(*added)

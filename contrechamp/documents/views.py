@@ -51,6 +51,7 @@ from contrechamp.documents.services import (
 from contrechamp.documents.services import (
     document_delete as delete_document,
 )
+from contrechamp.lib.numbers import whole_number
 from contrechamp.lib.typography import quoted
 from contrechamp.registry import spelling
 from contrechamp.registry.filters import MAX_QUERY, DeploymentFilters, FilterError
@@ -536,7 +537,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         raw = request.GET.get("page", "")
-        number = min(max(int(raw), 1), SEARCH_MAX_PAGES) if raw.isdigit() else 1
+        number = min(whole_number(raw) or 1, SEARCH_MAX_PAGES)
         # One result per document, its best pages under it; pages of documents.
         result = search_documents(
             query,
@@ -642,7 +643,7 @@ def entity_accept_view(
         )
         return _back(entity)
     if target != "new":
-        deployment = Deployment.objects.filter(id=target if target.isdigit() else 0).first()
+        deployment = Deployment.objects.filter(id=whole_number(target) or 0).first()
         if deployment is None or not permissions.may_accept_into(user, deployment):
             messages.error(request, _("That deployment does not exist."))
             return _back(entity)

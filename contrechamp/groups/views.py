@@ -29,6 +29,7 @@ from contrechamp.groups.forms import (
 from contrechamp.groups.models import Group, Membership, WorkItem
 from contrechamp.lib import ratelimit
 from contrechamp.lib.markdown import render_markdown
+from contrechamp.lib.numbers import whole_number
 from contrechamp.registry.forms import communes_as_text, epcis_as_text
 
 # Messages one address may send through the groups' forms, and one group may receive,
@@ -430,7 +431,7 @@ def worklist(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)
 
 
 @require_POST

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from contrechamp.accounts.models import Profile, display_name
 from contrechamp.accounts.trust import is_trusted, may_set_trust, trust_set
+from contrechamp.lib.numbers import whole_number
 from contrechamp.moderation.warnings import proposal_warnings
 from contrechamp.registry.models import CameraCount, Deployment, Organisation, Proposal
 from contrechamp.registry.permissions import (
@@ -36,7 +37,6 @@ from contrechamp.registry.proposals import (
     proposal_withdraw,
 )
 from contrechamp.registry.revisions import revision_diff
-from contrechamp.registry.schemas import whole_number
 from contrechamp.registry.services import StaleEdit
 
 PAGE_SIZE = 30

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from contrechamp.documents.files import publication_of
 from contrechamp.documents.models import Document, Publication
+from contrechamp.lib.numbers import whole_number
 from contrechamp.places.models import Commune
 from contrechamp.redaction import permissions, services
 from contrechamp.redaction.models import DEFAULT_REASON, PublicFigure, Redaction
@@ -56,7 +57,7 @@ def _box(rect: list[float]) -> dict[str, str]:
 
 def _page_number(request: HttpRequest) -> str:
     value = request.POST.get("page", "")
-    return value if value.isdigit() else ""
+    return value if whole_number(value) else ""
 
 
 def review(request: HttpRequest, document_id: int) -> HttpResponse:

@@ -37,6 +37,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from contrechamp.lib.numbers import whole_number
 from contrechamp.lib.partialdate import parse_partial_date
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import (
@@ -49,8 +50,6 @@ from contrechamp.registry.models import (
 )
 
 MAX_ITEMS = 50
-# The largest id or version a database column holds (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,17 +78,6 @@ def _refuse(message: str) -> PydanticCustomError:
     # The message is passed as context, never as the template: a typed value quoted in
     # it may hold braces.
     return PydanticCustomError("contrechamp", "{message}", {"message": message})
-
-
-def whole_number(value: object) -> int | None:
-    """`value` as a positive whole number written in ASCII digits, else None (so callers
-    refuse it as they refuse a missing one). str.isdigit() accepts “²”, which int() then
-    refuses, and other scripts' digits; a number past 64 bits overflows the database."""
-    text = str(value if value is not None else "").strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_ID else None
 
 
 def _partial_date(value: object) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contrechamp.lib.markdown import render_markdown
+from contrechamp.lib.numbers import whole_number
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry import forms as f
 from contrechamp.registry import spelling
@@ -71,7 +72,6 @@ from contrechamp.registry.schemas import (
     FundingData,
     LegalEventData,
     SchemaError,
-    whole_number,
 )
 from contrechamp.registry.services import (
     StaleEdit,

@@ -44,7 +44,7 @@ def _call(url: str, timeout: float, data: bytes | None) -> tuple[int, dict[str, 
                     raise TimeoutError(f"the answer took over {4 * timeout:.0f} s")
             body = b"".join(chunks)
             length = response.headers.get("Content-Length", "")
-            if length.isdigit() and len(body) < int(length):
+            if _digits(length) and len(body) < int(length):
                 raise http.client.IncompleteRead(body, int(length) - len(body))
             return response.status, dict(response.headers), body
     except urllib.error.HTTPError as error:
@@ -55,7 +55,7 @@ def _wait_for(headers: dict[str, str], attempt: int, backoff: float) -> float:
     """Seconds to wait before the next try: what the server says, else exponential."""
     lowered = {k.lower(): v for k, v in headers.items()}
     retry_after = lowered.get("retry-after", "")
-    if retry_after.isdigit():
+    if _digits(retry_after):
         return float(retry_after)
     reset = lowered.get("x-ratelimit-reset", "")
     if reset:
@@ -125,9 +125,9 @@ def _expected_total(status: int, headers: Any, start: int) -> int | None:
     total of its Content-Range (206); None when it does not say."""
     if status == 206:
         total = str(headers.get("Content-Range", "")).rpartition(_CONTENT_RANGE_TOTAL)[2]
-        return int(total) if total.isdigit() else None
+        return int(total) if _digits(total) else None
     length = str(headers.get("Content-Length", ""))
-    return start + int(length) if length.isdigit() else None
+    return start + int(length) if _digits(length) else None
 
 
 def download(
@@ -214,3 +214,9 @@ def _download_to(
                 url, last, dict(answer.items()) if answer else {}, attempt, backoff, max_wait, sleep
             )
     raise FetchError(f"{url}: {last} after {retries + 1} tries")
+
+
+def _digits(value: str) -> bool:
+    """A header's number as int() reads it: ASCII digits ("²".isdigit() is True), and
+    fewer than int()'s limit of 4,300."""
+    return value.isascii() and value.isdigit() and len(value) <= 19

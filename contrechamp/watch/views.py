@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from contrechamp.lib.numbers import whole_number
 from contrechamp.registry.models import Deployment
 from contrechamp.registry.permissions import may_review
-from contrechamp.registry.schemas import whole_number
 from contrechamp.watch.models import WatchRecord
 from contrechamp.watch.services import (
     AlreadyDecided,
