@@ -25,7 +25,12 @@ SKIPPED_FIELDS = {"password", "key", "token", "digest", "secret"}
 # Rows a reviewer acted on hold other people's personal data (a redaction holds the name
 # it hides, an entity the words of a private page): the export says what the person did
 # (kind, status, dates, ids), not that text.
-REVIEW_ACTIONS = {"redaction.redaction", "documents.entity"}
+# A refused publication's findings quote the text the gate found unredacted.
+REVIEW_ACTIONS = {"redaction.redaction", "documents.entity", "documents.publication"}
+# Relations by which a row is another person's work the person decided on or was given:
+# a newcomer's rejected draft and its comment (the reviewer's), an item of a group's work
+# list written by another member (the assignee's, who may have left the group since).
+OTHERS_WORK = {("registry.proposal", "reviewer"), ("groups.workitem", "assignee")}
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
 
@@ -46,13 +51,15 @@ def user_relations() -> Iterator[tuple[type[models.Model], str, bool]]:
         yield model, rel.field.name, bool(rel.many_to_many)
 
 
-def _row(obj: models.Model) -> dict[str, Any]:
+def _row(obj: models.Model, *, without_text: bool = False) -> dict[str, Any]:
+    """The row's fields; `without_text`: what was done (kinds, states, dates, ids), not
+    the words, which are someone else's."""
     data: dict[str, Any] = {"id": obj.pk}
-    review_action = obj._meta.label_lower in REVIEW_ACTIONS
+    without_text = without_text or obj._meta.label_lower in REVIEW_ACTIONS
     for field in obj._meta.concrete_fields:
         if field.primary_key or field.name in SKIPPED_FIELDS:
             continue
-        if review_action and isinstance(field, TEXT_FIELDS) and not field.choices:
+        if without_text and isinstance(field, TEXT_FIELDS) and not field.choices:
             continue
         value = getattr(obj, field.attname)
         if isinstance(field, models.FileField):
@@ -86,7 +93,8 @@ def account_export(*, user: User) -> dict[str, Any]:
     for model, field_name, _many in user_relations():
         rows = model._default_manager.filter(**{field_name: user}).distinct().order_by("pk")
         key = f"{model._meta.label_lower}.{field_name}"
-        data[key] = [_row(obj) for obj in rows]
+        others = (model._meta.label_lower, field_name) in OTHERS_WORK
+        data[key] = [_row(obj, without_text=others) for obj in rows]
     return data
 
 

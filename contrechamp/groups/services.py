@@ -700,6 +700,16 @@ def work_item_change(*, item: WorkItem, user: User, version: int, action: str) -
         "reopen": {"state": "open"},
     }
     changes = every[action]
+    # An item done by a member who has left since goes back to the group when it is
+    # opened again, not "taken" by someone outside it (a hostile review).
+    if (
+        action == "reopen"
+        and item.assignee_id is not None
+        and not Membership.objects.filter(
+            group=item.group, user_id=item.assignee_id, state="active"
+        ).exists()
+    ):
+        changes = {**changes, "assignee": None}
     updated = WorkItem.objects.filter(id=item.id, group=item.group, version=version).update(
         version=F("version") + 1, updated_at=timezone.now(), **changes
     )
