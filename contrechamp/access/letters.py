@@ -98,7 +98,7 @@ Administration mise en cause : {{ body.name }}{% if body.address %}, {{ body.add
 {% endif %}
 Date de la demande initiale : {{ request.sent_on|date:"j F Y" }}
 Date de réception par l'administration : {{ received|date:"j F Y" }}{% if received_estimated %} (estimée){% endif %}
-Décision contestée : {% if refused %}refus exprès du {{ refused|date:"j F Y" }}{% else %}refus implicite né le {{ implicit_refusal|date:"j F Y" }} du silence gardé pendant un mois{% endif %}
+{% if decisions|length > 1 %}Décisions contestées{% else %}Décision contestée{% endif %} : {% for name, day in decisions %}{{ name }} du {{ day|date:"j F Y" }}{% if not forloop.last %} ; {% endif %}{% empty %}refus implicite né le {{ implicit_refusal|date:"j F Y" }} du silence gardé pendant un mois{% endfor %}
 
 Madame, Monsieur,
 
@@ -112,7 +112,7 @@ sont communicables à toute personne qui en fait la demande (article L311-1), le
 échéant après occultation des mentions protégées par l'article L311-6 (article L311-7).
 
 Pièces jointes : copie de la demande initiale ; preuve de son envoi{% if received %} et de
-sa réception{% endif %}{% if refused %} ; copie de la décision de refus{% endif %}.
+sa réception{% endif %}{% if decisions|length > 1 %} ; copie des décisions contestées{% elif decisions %} ; copie de la décision contestée{% endif %}.
 
 Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.
 
@@ -157,7 +157,7 @@ Refus sur lequel porte la saisine :
 Administration : {{ body.name }}{% if body.address %}, {{ body.address }}{% endif %}
 Date de la demande : {{ request.sent_on|date:"j F Y" }}
 Date de réception : {{ received|date:"j F Y" }}{% if received_estimated %} (estimée){% endif %}
-Décision contestée : {% if refused %}refus exprès du {{ refused|date:"j F Y" }}{% else %}refus implicite né le {{ implicit_refusal|date:"j F Y" }} du silence gardé pendant un mois{% endif %}
+{% if decisions|length > 1 %}Décisions contestées{% else %}Décision contestée{% endif %} : {% for name, day in decisions %}{{ name }} du {{ day|date:"j F Y" }}{% if not forloop.last %} ; {% endif %}{% empty %}refus implicite né le {{ implicit_refusal|date:"j F Y" }} du silence gardé pendant un mois{% endfor %}
 
 Documents demandés :
 {% for item in asked %}- {{ item }}
@@ -168,7 +168,7 @@ Ensemble des demandes de la série, que je vous identifie comme le prévoit l'ar
 J'informe chacune de ces administrations de la présente saisine.
 
 Pièces jointes : copie de la demande ; preuve de son envoi{% if received %} et de sa
-réception{% endif %}{% if refused %} ; copie de la décision de refus{% endif %} ; liste
+réception{% endif %}{% if decisions|length > 1 %} ; copie des décisions contestées{% elif decisions %} ; copie de la décision contestée{% endif %} ; liste
 des demandes de la série.
 
 Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.

@@ -744,3 +744,55 @@ def test_a_letter_on_the_screen_joins_the_lines_its_template_broke(drafted, cont
         )
     drafted.refresh_from_db()
     assert "entre le\npublic et l'administration" in drafted.letter
+
+
+def test_a_referral_contests_each_written_decision_by_what_it_was_and_joins_them(
+    drafted, contributor_client, other_contributor
+):
+    """A partial answer of 2 April, then an explicit refusal of 5 April: the referral
+    letter contested "the explicit refusal of 2 April" (the partial answer's date) and
+    never named the refusal; its PDF listed "a copy of the refusal" and joined none for
+    the requester who had filed them (a new user's walk)."""
+    import io
+
+    import pymupdf
+
+    drafted.sent_on = dt.date(2026, 3, 10)
+    drafted.received_on = dt.date(2026, 3, 12)
+    drafted.status = "sent"
+    drafted.save()
+    for kind, day, words in (
+        ("partial", "2026-04-02", "Communication partielle de la convention."),
+        ("refusal", "2026-04-05", "Nous refusons de communiquer le cahier des charges."),
+    ):
+        response = contributor_client.post(
+            f"/demandes/{drafted.id}/reponse/",
+            {
+                "files": [SimpleUploadedFile(f"{kind}.pdf", samples.text_pdf([words]))],
+                "kind": kind,
+                "date": day,
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:800]
+    text = contributor_client.get(f"/demandes/{drafted.id}/courrier/cada_referral/")
+    text = text.content.decode()
+    assert (
+        "Décisions contestées : réponse partielle du 2 avril 2026 ; refus exprès du 5 avril 2026"
+        in text
+    )
+    assert "copie des décisions contestées" in text
+    response = contributor_client.get(f"/demandes/{drafted.id}/saisine.pdf")
+    assert response.status_code == 200
+    with pymupdf.open(stream=io.BytesIO(response.content), filetype="pdf") as pdf:
+        pages = "".join(page.get_text() for page in pdf)
+    assert "Communication partielle" in pages and "cahier des charges" in pages
+    # Only the one who filed them (they sent those bytes) or a reviewer: a file of the
+    # library is no one else's to download through a request.
+    from contrechamp.access.services import referral_file
+
+    assert "cahier des charges" not in "".join(
+        page.get_text()
+        for page in pymupdf.open(
+            stream=referral_file(drafted, user=other_contributor), filetype="pdf"
+        )
+    )

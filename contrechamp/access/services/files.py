@@ -89,8 +89,9 @@ def _as_pdf(data: bytes) -> bytes:
 def referral_file(request: AccessRequest, *, user: Viewer, series: bool = False) -> bytes:
     """What the CADA asks for, in one PDF: the referral letter (for the whole series when
     `series`), the request as sent, the proofs of sending and receipt, and the written
-    refusal when the user may read the original (reviewers; a requester joins their own
-    copy, which the letter lists)."""
+    refusal when the user may read the original (reviewers) or filed it themselves (the
+    file they sent, whose bytes they hold: the letter lists it; another editor of the
+    request joins their own copy)."""
     kind = "cada_referral_series" if series else "cada_referral"
     parts = [
         letter(request, kind),
@@ -105,9 +106,13 @@ def referral_file(request: AccessRequest, *, user: Viewer, series: bool = False)
         out.insert_pdf(pymupdf.open(stream=extract.text_pdf(blocks), filetype="pdf"))
     for attachment in request.attachments.all():
         out.insert_pdf(pymupdf.open(stream=_as_pdf(attachment_data(attachment)), filetype="pdf"))
-    if document_permissions.may_see_originals(user):
-        for event in request.events.filter(kind__in=["refusal", "partial"]).exclude(document=None):
-            refusal = files.rendition(event.document)  # type: ignore[arg-type]
+    reviewer = document_permissions.may_see_originals(user)
+    decisions = request.events.filter(kind__in=["refusal", "partial"]).exclude(document=None)
+    for event in decisions.select_related("document").order_by("date", "id"):
+        if reviewer or (user.pk is not None and event.created_by_id == user.pk):
+            # From the original, as the proofs: a decision filed a minute ago has no
+            # rendition until the worker has read it.
+            refusal = _as_pdf(files.original(event.document))  # type: ignore[arg-type]
             out.insert_pdf(pymupdf.open(stream=refusal, filetype="pdf"))
     data: bytes = out.tobytes(garbage=3, deflate=True)
     return data

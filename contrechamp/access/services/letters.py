@@ -18,6 +18,8 @@ from contrechamp.accounts.services import letter_identity
 def letter(request: AccessRequest, kind: str, events: list[Event] | None = None) -> tuple[str, str]:
     """Subject and text of one of the request's letters, with the dates of the rules
     (`events`: the request's, when the caller has them)."""
+    if events is None:
+        events = list(request.events.all())
     known = facts(request, events)
     derived = compute(known)
 
@@ -42,6 +44,7 @@ def letter(request: AccessRequest, kind: str, events: list[Event] | None = None)
         "received": received,
         "received_estimated": known.received is None,
         "refused": known.refused,
+        "decisions": _decisions(events, known.cada_referred),
         "implicit_refusal": date_of("implicit_refusal"),
         "cada_opinion": known.cada_opinion,
         "deadlines": derived.deadlines,
@@ -53,6 +56,20 @@ def letter(request: AccessRequest, kind: str, events: list[Event] | None = None)
         context["referred_on"] = series.referred_on
         context["lead_body"] = series.referral_lead.body.name
     return templates.render(kind, context)
+
+
+def _decisions(events: list[Event], referred: dt.date | None) -> list[tuple[str, dt.date]]:
+    """The written decisions a referral contests, in their order, each by what it was: a
+    partial answer is not an explicit refusal (a walk's letter contested "the explicit
+    refusal of 2 November", the date of the partial answer, and left out the refusal of
+    the 5th). Those after a referral already made are the administration's later word,
+    not what this one contests. The letters are French whatever the page's language."""
+    names = {"refusal": "refus exprès", "partial": "réponse partielle"}
+    return [
+        (names[e.kind], e.date)
+        for e in sorted(events, key=lambda e: (e.date, e.id or 0))
+        if e.kind in names and (referred is None or e.date <= referred)
+    ]
 
 
 def letter_kinds(
