@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -44,7 +45,21 @@ class OptionalFilesField(forms.FileField):
         return cleaned
 
 
+def _once() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class OnceField(forms.CharField):
+    """A token the page draws once: the same form sent again (a reload of the answer, a
+    double click) carries the same token, and is not taken twice (`tips.services.
+    claim_once`). A form without it is still taken, as before."""
+
+    def __init__(self) -> None:
+        super().__init__(required=False, max_length=64, widget=forms.HiddenInput, initial=_once)
+
+
 class TipForm(forms.Form):
+    once = OnceField()
     text = forms.CharField(
         label=_("What do you want to tell us?"),
         max_length=MAX_TEXT,
@@ -99,6 +114,7 @@ class AddForm(forms.Form):
     """The sender adds to their tip; the code comes with it, in the POST body."""
 
     code = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    once = OnceField()
     text = forms.CharField(
         label=_("Add a message"),
         max_length=MAX_TEXT,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -83,6 +84,31 @@ def tip_find(*, code: str) -> Tip | None:
         # Still hashed and looked up, so a malformed code costs the same as a wrong one.
         normalised = "-"
     return Tip.objects.filter(receipt_hash=receipt_hash(normalised)).first()
+
+
+# How long a tip form's token is remembered: a page left open longer and sent again is
+# taken again (a reload of an answer comes within minutes).
+ONCE_SECONDS = 24 * 3600
+
+
+def _once_key(token: str) -> str:
+    return "tip-once:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+def claim_once(token: str) -> bool:
+    """Whether the form that drew `token` is taken now: False when it was already (the
+    answer reloaded, the form sent twice). No token (an old page, a field removed): taken.
+    Only a hash of a random token is kept, a day, with nothing of the sender."""
+    if not token:
+        return True
+    return bool(cache.add(_once_key(token), 1, ONCE_SECONDS))
+
+
+def release_once(token: str) -> None:
+    """The form was refused after all (a file that cannot be cleaned): sent again, with
+    the files mended, it is taken."""
+    if token:
+        cache.delete(_once_key(token))
 
 
 def _ingest_cleaned(

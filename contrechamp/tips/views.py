@@ -23,6 +23,8 @@ from contrechamp.tips.forms import AddForm, CodeForm, ReplyForm, StatusForm, Tip
 from contrechamp.tips.models import Tip, TipMessage
 from contrechamp.tips.services import (
     TipRefused,
+    claim_once,
+    release_once,
     tip_add,
     tip_create,
     tip_find,
@@ -50,6 +52,10 @@ def tip_create_view(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             form.add_error(None, upload_limits.too_large_message())
             status = 413
+        elif form.is_valid() and not claim_once(form.cleaned_data["once"]):
+            # The answer reloaded, or the form sent twice: the tip is in already, and its
+            # code was shown with the first answer (kept nowhere since).
+            return render(request, "tips/receipt.html", {"again": True})
         elif form.is_valid():
             try:
                 received = tip_create(
@@ -58,6 +64,7 @@ def tip_create_view(request: HttpRequest) -> HttpResponse:
                     place=form.cleaned_data["place"],
                 )
             except TipRefused as error:
+                release_once(form.cleaned_data["once"])
                 form.add_error("files", str(error))
                 status = 400
             else:
@@ -69,6 +76,9 @@ def tip_create_view(request: HttpRequest) -> HttpResponse:
                 )
         else:
             status = 400
+        if request.FILES and status != 200:
+            # A browser never keeps the files of a form shown again.
+            form.add_error(None, _("The files you chose were not kept: choose them again."))
     return render(request, "tips/form.html", {"form": form}, status=status)
 
 
@@ -119,12 +129,18 @@ def tip_follow(request: HttpRequest) -> HttpResponse:
         return _follow_page(request, tip, code, form, status=413)
     form = AddForm(request.POST, request.FILES)
     if not form.is_valid():
+        if request.FILES:
+            form.add_error(None, _("The files you chose were not kept: choose them again."))
         return _follow_page(request, tip, code, form, status=400)
-    try:
-        tip_add(tip=tip, text=form.cleaned_data["text"], uploads=form.cleaned_data["files"])
-    except TipRefused as error:
-        form.add_error("files", str(error))
-        return _follow_page(request, tip, code, form, status=400)
+    # The page of the addition reloaded: added once (the page says it is in).
+    if claim_once(form.cleaned_data["once"]):
+        try:
+            tip_add(tip=tip, text=form.cleaned_data["text"], uploads=form.cleaned_data["files"])
+        except TipRefused as error:
+            release_once(form.cleaned_data["once"])
+            form.add_error("files", str(error))
+            form.add_error(None, _("The files you chose were not kept: choose them again."))
+            return _follow_page(request, tip, code, form, status=400)
     tip.refresh_from_db()
     return _follow_page(request, tip, code)
 

@@ -62,3 +62,22 @@ def test_a_visitor_sends_a_tip_a_reviewer_replies_and_the_visitor_reads_and_adds
 
     reviewer.goto("/signaler/file/?status=handling")
     expect(reviewer.page.locator("article.tip")).to_contain_text("Depuis le match du 12 mars.")
+
+
+def test_a_double_click_sends_the_tip_once_and_shows_its_code(make_visitor):
+    """A second click while the first sending is on its way would replace the answer that
+    shows the receipt code; the server takes a form once, the page sends it once."""
+    sender = make_visitor()
+    page = sender.page
+    problems = watch_console(page)
+    sender.goto("/signaler/")
+    page.locator("#id_text").fill("Un drone survole le quartier des Lilas chaque soir.")
+    page.locator("#tip-form button[type=submit]").dblclick()
+    code = page.locator("#receipt-code").inner_text().strip()
+    assert len(code) == 29
+    reviewer = make_visitor()
+    reviewer.log_in("rene")
+    reviewer.goto("/signaler/file/")
+    tips = reviewer.page.locator("article.tip").filter(has_text="quartier des Lilas chaque soir")
+    expect(tips).to_have_count(1)
+    assert problems == []
