@@ -100,6 +100,12 @@ def code_verify(*, request: HttpRequest, user: User, code: str) -> Device | None
     token = _normalise(code)
     devices: Any
     if token.isdigit() and len(token) == 6:
+        # While django-otp makes the authenticator wait after a wrong code, it reads no
+        # code: one sent then is not a wrong one, and is not counted towards the lock (a
+        # walk's reviewer, typing the right code a second after a slip, was locked out
+        # for a quarter of an hour after a few tries).
+        if device_waits(user):
+            return None
         devices = TOTPDevice.objects.filter(user=user, confirmed=True)
     else:
         devices = StaticDevice.objects.filter(user=user, confirmed=True)
