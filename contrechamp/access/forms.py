@@ -182,9 +182,19 @@ class RequestForm(forms.Form):
         return data
 
 
+# The right of access to administrative documents: the law of 17 July 1978 (a walk's
+# request "sent" on 1 January 1900 became refused at once, with every legal date in 1900,
+# and counted in the bodies' figures).
+RIGHT_OF_ACCESS = dt.date(1978, 7, 17)
+
+
 def _not_future(value: dt.date | None) -> dt.date | None:
     if value and value > today():
         raise forms.ValidationError(_("This date is in the future."))
+    if value and value < RIGHT_OF_ACCESS:
+        raise forms.ValidationError(
+            _("This date is before the law of 17 July 1978 that made such requests possible.")
+        )
     return value
 
 
@@ -202,6 +212,13 @@ class SendForm(forms.Form):
 
     def clean_received_on(self) -> dt.date | None:
         return _not_future(self.cleaned_data.get("received_on"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        sent, received = data.get("sent_on"), data.get("received_on")
+        if sent and received and received < sent:
+            self.add_error("received_on", _("The request cannot be received before it is sent."))
+        return data
 
 
 class RequestSendForm(SendForm):

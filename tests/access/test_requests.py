@@ -796,3 +796,26 @@ def test_a_referral_contests_each_written_decision_by_what_it_was_and_joins_them
             stream=referral_file(drafted, user=other_contributor), filetype="pdf"
         )
     )
+
+
+@pytest.mark.parametrize(
+    "sent_on, received_on, error",
+    [
+        ("1900-01-01", "", "loi du 17 juillet 1978"),
+        ("1978-07-16", "", "loi du 17 juillet 1978"),
+        ("2026-03-10", "2026-03-01", "reçue avant d’avoir été envoyée"),
+    ],
+)
+def test_a_sending_date_before_the_right_of_access_or_a_receipt_before_it_is_refused(
+    drafted, contributor_client, sent_on, received_on, error
+):
+    """A walk's request "sent" on 1 January 1900 became refused at once, with every legal
+    date in 1900, and counted in the public bodies' figures."""
+    response = contributor_client.post(
+        f"/demandes/{drafted.id}/envoi/",
+        {"sent_on": sent_on, "channel": "email", "received_on": received_on},
+        follow=True,
+    )
+    assert error in response.content.decode()
+    drafted.refresh_from_db()
+    assert drafted.sent_on is None and drafted.status == "draft"
