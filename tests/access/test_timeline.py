@@ -327,3 +327,19 @@ def test_the_first_of_a_month_is_written_1er_on_the_pages(contributor_client):
     english = contributor_client.get(f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Sept. 1, 2026" in english.content.decode()
     assert "1er" not in english.content.decode()
+
+
+def test_a_partial_answer_on_time_counts_as_answered_in_the_bodies_figures(
+    sent, contributor_client, client
+):
+    """A partial answer within the month showed "answered 0, on time 1" (a walk): what
+    is on time was answered."""
+    with time_machine.travel(dt.datetime(2026, 4, 5, 10, 0), tick=False):
+        response = contributor_client.post(
+            f"/demandes/{sent.id}/evenement/", {"kind": "partial", "date": "2026-04-02"}
+        )
+    assert response.status_code == 302
+    stats = client.get("/demandes/organismes/").content.decode()
+    row = stats.split("Mairie de Saint-Étienne")[1].split("</tr>")[0]
+    cells = [cell.split(">")[-1] for cell in row.split("</td>")[1:6]]
+    assert cells == ["1", "1", "1", "1", "0"]  # requests, answered, on time, refused, CADA

@@ -369,8 +369,12 @@ def transparency_ranking() -> list[dict[str, object]]:
     refused = Q(requests__events__kind__in=["refusal", "implicit_refusal", "partial"])
     bodies = PublicBody.objects.annotate(
         total=Count("requests", filter=sent, distinct=True),
+        # Answered at all, in full or in part, on time or late: a partial answer counted
+        # "on time" but not "answered" (0 answered, 1 on time: a walk).
         answered=Count(
-            "requests", filter=Q(requests__status__in=["answered", "closed"]), distinct=True
+            "requests",
+            filter=sent & Q(requests__events__kind__in=["reply", "partial"]),
+            distinct=True,
         ),
         refused=Count("requests", filter=refused, distinct=True),
         cada=Count("requests", filter=Q(requests__events__kind="cada_referral"), distinct=True),
