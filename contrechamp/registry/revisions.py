@@ -7,10 +7,13 @@ import json
 import re
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from contrechamp.lib.partialdate import format_partial_date
 from contrechamp.lib.typography import quoted
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import (
@@ -66,6 +69,10 @@ def _display(field: str, value: Any) -> Any:
         return str(choices[field].get(value, value))
     if field == "is_published":
         return str(_("yes") if value else _("no"))
+    # As the record's page writes them ("juin 2024", "1 200 000 €"), not as stored
+    # ("2024-06", "1200000.00": a walk read the history so).
+    if field in ("start_date", "end_date") and isinstance(value, str):
+        return _date(value)
     if not isinstance(value, list):
         return value
     if field == "technologies":
@@ -84,7 +91,7 @@ def _display(field: str, value: Any) -> Any:
                 x
                 for x in [
                     str(kinds.get(e.get("kind"), "")),
-                    e.get("date", ""),
+                    _date(e.get("date", "")),
                     e.get("authority", ""),
                     str(outcomes.get(e.get("outcome"), "")),
                     e.get("summary", ""),
@@ -99,7 +106,7 @@ def _display(field: str, value: Any) -> Any:
                 x
                 for x in [
                     f.get("funder", ""),
-                    f"{f['amount_eur']} €" if f.get("amount_eur") else "",
+                    f"{floatformat(f['amount_eur'], '-2g')} €" if f.get("amount_eur") else "",
                     f.get("programme", ""),
                 ]
                 if x
@@ -130,6 +137,13 @@ def _display(field: str, value: Any) -> Any:
             for c in value
         ]
     return value
+
+
+def _date(value: str) -> str:
+    try:
+        return format_partial_date(value, get_language() or "fr")
+    except (ValueError, IndexError):  # a snapshot older than the partial dates' form
+        return value
 
 
 def _shown(citation: dict[str, Any]) -> str:

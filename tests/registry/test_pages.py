@@ -394,3 +394,22 @@ def test_the_data_page_links_to_the_open_data_it_promises(client, db):
     for link in links:
         assert client.get(link).status_code == 200, link
     assert "contrechamp dump" in page
+
+
+def test_the_history_writes_dates_and_sums_as_the_record_does(contributor_client):
+    """A walk read "2024-06", "1200000.00 €" and "07/12/2026 00:34" in a record's
+    history, where its page says "juin 2024" and "1 200 000 €"."""
+    contributor_client.post(
+        reverse("deployment-create"),
+        _form_post(
+            start_date="2024-06",
+            **{"fundings-0-funder": "FIPD", "fundings-0-amount_eur": "1200000"},
+        ),
+    )
+    d = Deployment.objects.get(title="Drones de la police municipale")
+    html = contributor_client.get(reverse("deployment-revision", args=[d.slug, 1])).content
+    text = re.sub(r"[\s\u00a0\u202f]+", " ", html.decode())
+    assert "juin 2024" in text and "2024-06" not in text
+    assert "1 200 000 €" in text and "1200000" not in text
+    history = contributor_client.get(reverse("deployment-history", args=[d.slug])).content
+    assert re.search(r"\d{1,2} [a-zéû]+ \d{4}, \d\d:\d\d", history.decode())
