@@ -483,7 +483,11 @@ def contact_send(*, group: Group, message: str, reply_to: str = "") -> int:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Message to %(group)s through Contrechamp") % {"group": one_line(group.name)}
         if reply_to:
-            footer = _("Reply to this e-mail to answer the sender.")
+            # Replying shows the member's own address (the walk): said before they do.
+            footer = _(
+                "Replying to this e-mail answers the sender from your own address, which "
+                "they will then see (the address they gave was not checked)."
+            )
         else:
             footer = _("The sender left no address: they cannot be answered.")
         intro = _(

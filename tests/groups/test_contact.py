@@ -70,6 +70,8 @@ def test_each_member_gets_a_mail_of_their_own(group, members, client):
         assert len(sent.to) == 1 and not sent.cc and not sent.bcc
         assert sent.reply_to == ["habitante@example.net"]
         assert MESSAGE in sent.body
+        # Said before they reply: replying shows their own address (a walk).
+        assert "depuis votre propre adresse" in sent.body
         raw = sent.message().as_string()
         others = [u for u in members if u.email != sent.to[0]]
         _assert_no_address(raw, others)
