@@ -23,8 +23,9 @@ documents administratifs suivants :
 
 {% for item in asked %}- {{ item }}
 {% endfor %}
-Ces documents existant sous forme électronique, je souhaite les recevoir par courrier
-électronique, conformément à l'article L311-9 du CRPA, à l'adresse d'envoi de ce message.
+Lorsque ces documents existent sous forme électronique, je souhaite les recevoir par
+courrier électronique, conformément à l'article L311-9 du CRPA, à l'adresse d'envoi de ce
+message.
 
 Si certains de ces documents comportent des mentions relevant de l'article L311-6, je
 vous remercie de me les communiquer après occultation de ces seules mentions, comme le
@@ -66,9 +67,12 @@ vous remercie de me les communiquer après occultation de ces seules mentions (a
 L311-7 du CRPA).
 
 À défaut de réponse dans le délai d'un mois suivant la réception de cette lettre, le
-silence gardé vaudra refus implicite (articles R311-12 et R311-13 du CRPA).
+silence gardé vaudra refus implicite (articles R311-12 et R311-13 du CRPA), que je
+pourrai soumettre à la Commission d'accès aux documents administratifs (CADA).
 
-Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.""",
+Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.
+
+{{ requester }}""",
     ),
     "reminder": (
         "Relance — demande de communication de documents du {{ request.sent_on|date:'j F Y' }}",

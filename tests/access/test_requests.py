@@ -722,7 +722,13 @@ def test_a_letter_on_the_screen_joins_the_lines_its_template_broke(drafted, cont
     # The address block, the list of documents and the signature keep their lines.
     assert "Camille Vernet\n1 rue de la Paix\n42000 Saint-Étienne" in letter
     assert len([line for line in letter.splitlines() if line.startswith("- ")]) == 2
-    assert letter.rstrip().endswith("mes salutations distinguées.")
+    # The post letter is signed, as the e-mail is (a walk found it ended unsigned).
+    assert letter.rstrip().endswith("mes salutations distinguées.\n\nCamille Vernet")
+    # Both letters ask for electronic copies where they exist; neither claims they do.
+    email = contributor_client.get(f"/demandes/{drafted.id}/courrier/request_email/").content
+    for shown in (letter, email.decode()):
+        assert "Lorsque ces documents existent sous forme électronique" in shown
+        assert "Ces documents existant" not in shown
     # A body's address (lines shorter than the template's), a number opening a line
     # after anything but a preposition, keep their breaks (a hostile review).
     from contrechamp.access.letters import for_screen
