@@ -599,6 +599,14 @@ def test_the_api_documentation_is_served_by_the_site_and_can_try_a_call(browser,
             "200"
         )
         expect(page.locator(".live-responses-table .microlight").first).to_contain_text("slug")
+        # On a phone it fits the screen, an operation open too (a walk read its
+        # description cut at the right edge), and leads back to the site.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(crawl_site.base + "/api/v1/docs")
+        page.locator(".opblock-summary", has_text="/api/v1/deployments").first.click()
+        expect(page.get_by_role("button", name="Try it out")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        expect(page.locator(".api-back a").first).to_have_attribute("href", "/")
     finally:
         context.close()
     assert hosts == {urlparse(crawl_site.base).netloc}
