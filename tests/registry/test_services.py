@@ -112,6 +112,13 @@ def test_it_keeps_script_tags_out_of_rendered_markdown(client, db):
     assert "<script>alert" not in html
     assert "javascript:alert" not in html
     assert "<strong>gras</strong>" in html
+    # The link's words stay, not a link without an address styled as one (a walk).
+    from contrechamp.lib.markdown import render_markdown
+
+    rendered = render_markdown(
+        "[lien](javascript:alert(1)) [d](data:text/html,x) [ok](https://x.org)"
+    )
+    assert rendered.startswith('<p>lien d <a href="https://x.org"')
 
 
 def test_it_refuses_a_stale_edit_and_says_what_changed(contributor, other_contributor):
