@@ -35,6 +35,13 @@ def test_a_group_is_created_joined_and_worked_on(make_visitor):
     page.locator("button[name=action][value=promote]").wait_for()
 
     member.goto(group_path)
+    # An empty item, refused: on a phone the answer opens at the form and its error, not
+    # at the top of the page 1,500 px above (a walk).
+    member.page.locator("#worklist form.edit button[type=submit]").click()
+    error = member.page.locator("#worklist-add .error").first
+    error.wait_for()
+    box = error.bounding_box()
+    assert box is not None and -2 < box["y"] < 844, box
     worklist = member.page.locator("#worklist")
     worklist.locator("textarea[name=note]").fill("Demander le marché de vidéoprotection")
     worklist.locator("form.edit button[type=submit]").click()
