@@ -6138,3 +6138,22 @@ def test_a_cost_borne_by_bodies_names_them_funders():
         "à charge de la Fédération Départementale d’Énergie de la Somme."
     )
     assert values(text, "funder") == {"Fédération départementale d'énergie de la Somme"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Bodies of the field the development texts named with no cue (round 52's session):
+        # the Interior ministry's buyer of drones and body cameras, the noise observatory
+        # behind the "Méduse" sound radars, the Yvelines' syndicate that runs its towns'
+        # cameras.
+        ("Le Saelsi vient de publier le résultat de son appel d'offres.", {"SAELSI"}),
+        ("L'appareil a été installé sur un lampadaire par Bruitparif.", {"Bruitparif"}),
+        (
+            "La requête du syndicat mixte ouvert Seine-et-Yvelines Numérique a été rejetée.",
+            {"Seine-et-Yvelines Numérique"},
+        ),
+    ],
+)
+def test_bodies_of_the_field_named_without_a_cue(text, expected):
+    assert values(text, "organisation") == expected
