@@ -124,6 +124,11 @@ class SignupForm(forms.Form):
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
+        # Said before the first try, not only after a refusal (a walk).
+        help_text=_(
+            "At least 8 characters, hard to guess and unlike your address or name: a few "
+            "unrelated words make a strong password that is easy to remember."
+        ),
     )
 
     def clean_public_name(self) -> str:

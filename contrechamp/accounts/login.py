@@ -53,7 +53,14 @@ class LoginForm(AuthenticationForm):
                 ),
                 code="unconfirmed",
             )
-        return super().get_invalid_login_error()
+        # (Django's own said "both fields may be case-sensitive"; an address is not.)
+        return forms.ValidationError(
+            _(
+                "No account matches this e-mail address or user name with this password. "
+                "The password is case-sensitive; the e-mail address is not."
+            ),
+            code="invalid_login",
+        )
 
     def _unconfirmed_with_the_right_password(self) -> bool:
         """An account whose sign-up was never confirmed, and the right password: it was

@@ -36,3 +36,20 @@ def test_an_address_shared_by_two_old_accounts_names_nobody(contributor):
     user_create(username="camille2", email="CAMILLE@example.org", password=PASSWORD)
     assert authenticate(username="camille@example.org", password=PASSWORD) is None
     assert authenticate(username="camille2", password=PASSWORD) is not None
+
+
+def test_a_refused_log_in_says_the_address_is_not_case_sensitive(client, contributor):
+    """Django's message said both fields "may be case-sensitive", though an address is
+    not (a walk); the same words for an unknown address and a wrong password."""
+    answers = []
+    for login in ("camille@example.org", "personne@example.org"):
+        response = client.post("/compte/login/", {"username": login, "password": "pas le bon"})
+        assert response.status_code == 200
+        answers.append(response.content.decode())
+        assert "l’adresse électronique, non" in answers[-1]
+    assert answers[0].count("Aucun compte") == answers[1].count("Aucun compte") == 1
+
+
+def test_the_sign_up_page_says_what_a_password_needs_before_the_first_try(client):
+    page = client.get("/compte/inscription/").content.decode()
+    assert "Au moins 8 caractères" in page

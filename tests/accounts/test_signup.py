@@ -220,4 +220,4 @@ def test_logging_in_before_confirming_says_to_confirm_only_with_the_right_passwo
         HTTP_ACCEPT_LANGUAGE="en",
     )
     text = response.content.decode()
-    assert "Confirm your e-mail address" not in text and "correct" in text
+    assert "Confirm your e-mail address" not in text and "No account matches" in text
