@@ -181,6 +181,8 @@ class Facts:
     cada_registered: dt.date | None = None
     cada_opinion: dt.date | None = None
     final_refusal: dt.date | None = None  # explicit refusal after the CADA referral
+    reminded: dt.date | None = None  # a reminder was sent
+    replied: dt.date | None = None  # a reply, in full or in part
     # An acknowledgement of receipt was recorded (None: not known either way).
     acknowledged: bool | None = None
     subdivision: str | None = None  # subdivision_of(the body's department)
@@ -235,7 +237,9 @@ def compute(facts: Facts) -> Calendar:
     if received is not None:
         implicit = add_months(received, 1)
         reminder = implicit - dt.timedelta(days=REMINDER_BEFORE_DAYS)
-        if refusal is None or refusal > reminder:
+        # Once the administration answered, in full, in part or by a refusal, a reminder
+        # is no longer anything to do (a walk read "send a reminder" under a refusal).
+        if facts.replied is None and facts.refused is None:
             add(
                 Deadline(
                     "reminder",
@@ -244,6 +248,7 @@ def compute(facts: Facts) -> Calendar:
                     "",
                     "Send a reminder: one week before silence becomes a refusal.",
                     estimate=estimate,
+                    done=facts.reminded is not None,
                 )
             )
         if refusal is None or refusal > implicit:

@@ -343,3 +343,26 @@ def test_a_partial_answer_on_time_counts_as_answered_in_the_bodies_figures(
     row = stats.split("Mairie de Saint-Étienne")[1].split("</tr>")[0]
     cells = [cell.split(">")[-1] for cell in row.split("</td>")[1:6]]
     assert cells == ["1", "1", "1", "1", "0"]  # requests, answered, on time, refused, CADA
+
+
+def test_the_reminder_row_is_done_once_sent_and_gone_once_answered(sent, contributor_client):
+    """A walk read "27 octobre: send a reminder" under a reminder sent, an answer and a
+    refusal."""
+
+    def keys_and_done():
+        with time_machine.travel(dt.datetime(2026, 4, 20, 10, 0), tick=False):
+            page = contributor_client.get(f"/demandes/{sent.id}/").content.decode()
+        row = page.split('data-key="reminder"')
+        return len(row) > 1, len(row) > 1 and "(fait)" in row[1].split("</tr>")[0]
+
+    assert keys_and_done() == (True, False)
+    with time_machine.travel(dt.datetime(2026, 4, 6, 10, 0), tick=False):
+        contributor_client.post(
+            f"/demandes/{sent.id}/evenement/", {"kind": "reminder", "date": "2026-04-05"}
+        )
+    assert keys_and_done() == (True, True)
+    with time_machine.travel(dt.datetime(2026, 4, 9, 10, 0), tick=False):
+        contributor_client.post(
+            f"/demandes/{sent.id}/evenement/", {"kind": "refusal", "date": "2026-04-08"}
+        )
+    assert keys_and_done()[0] is False

@@ -149,6 +149,8 @@ def facts(request: AccessRequest, events: list[Event] | None = None) -> Facts:
         cada_registered=first("cada_ack"),
         cada_opinion=first("cada_opinion"),
         final_refusal=min(decided) if decided else None,
+        reminded=first("reminder"),
+        replied=first("reply", "partial"),
         subdivision=subdivision_of(request.body.department_code),
         acknowledged=any(e.kind == "acknowledgement" for e in events) if request.sent_on else None,
     )
