@@ -383,7 +383,11 @@ def test_the_daily_reminder_mails_what_is_due_within_seven_days_once(drafted, co
     assert reminders_send() == 0  # once a day
     (message,) = mail.outbox
     assert message.to == [contributor.email]
-    assert "2026-04-12" in message.body and "Refus implicite" in message.body
+    assert "12 avril 2026" in message.body and "Refus implicite" in message.body
+    # Said as a letter, not a list of codes (a walk found "3 échéance(s)" and ISO dates).
+    assert message.subject == "Contrechamp : 1 date de vos demandes dans les 7 jours"
+    assert message.body.startswith("Bonjour,") and "/demandes/echeances/" in message.body
+    assert "2026-04-12" not in message.body
 
 
 def test_the_dashboard_and_the_atom_feed_list_upcoming_dates(drafted, contributor_client, client):

@@ -12,17 +12,22 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contrechamp.access.deadlines import Deadline
 from contrechamp.access.models import AccessRequest, FeedToken, ReminderLog
 from contrechamp.access.services.timeline import (
     calendar,
+    deadline_action,
     deadline_name,
     implicit_refusals_record,
     today,
     with_timeline,
 )
+from contrechamp.lib.typography import day as written_day
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -59,15 +64,33 @@ def reminders_send(*, today: dt.date | None = None) -> int:
                 ReminderLog.objects.create(user=user, day=day, items=len(items))
         except IntegrityError:
             continue  # already reminded today
-        with translation.override("fr"):
+        # A greeting, the dates as the pages write them, what each is, and where they
+        # all are (a walk found "3 échéance(s)", ISO dates and nothing else).
+        with translation.override(settings.LANGUAGE_CODE):
             lines = [
-                f"- {deadline.date.isoformat()} : {deadline_name(deadline)} — {request.title} "
-                f"({request.body.name}), {settings.SITE_URL}{request.get_absolute_url()}"
+                f"- {written_day(deadline.date)} : {deadline_name(deadline)}\n"
+                f"  {request.title} ({request.body.name})\n"
+                f"  {deadline_action(deadline)}\n"
+                f"  {settings.SITE_URL}{request.get_absolute_url()}"
                 for request, deadline in items
             ]
+            subject = ngettext(
+                "Contrechamp: %(count)d date of your requests within 7 days",
+                "Contrechamp: %(count)d dates of your requests within 7 days",
+                len(items),
+            ) % {"count": len(items)}
+            intro = _(
+                "Hello,\n\nThese legal dates of your requests for documents fall within "
+                "the next seven days:"
+            )
+            footer = _(
+                "These reminders come once a day while your requests have dates due. All "
+                "your dates are on %(url)s, which also gives a private feed for your "
+                "calendar or feed reader. A request withdrawn or closed sends none."
+            ) % {"url": f"{settings.SITE_URL}{reverse('request-dashboard')}"}
         send_mail(
-            f"Contrechamp : {len(items)} échéance(s) dans les 7 jours",
-            "\n".join(lines) + "\n",
+            subject,
+            f"{intro}\n\n" + "\n\n".join(lines) + f"\n\n-- \n{footer}\n",
             None,
             [user.email],
         )
