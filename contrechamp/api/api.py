@@ -50,6 +50,7 @@ from contrechamp.documents.permissions import (
     visible_entities,
 )
 from contrechamp.documents.search import SearchFilters, Viewer, search_pages
+from contrechamp.lib.numbers import whole_number
 from contrechamp.lib.text import name_key, name_key_prefixes
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.filters import DeploymentFilters, FilterError
@@ -185,9 +186,10 @@ def paginate(
     after = _decode_cursor(request.GET.get("cursor"))
     qs = qs.order_by(key)
     if after is not None:
-        if numeric and not (after.isascii() and after.isdigit()):  # "³".isdigit() is True
+        # ("³".isdigit() is True; int() refuses 4,300 digits and more.)
+        if numeric and whole_number(after) is None:
             raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.", "cursor")
-        qs = qs.filter(**{f"{key}__gt": int(after) if numeric else after})
+        qs = qs.filter(**{f"{key}__gt": whole_number(after) if numeric else after})
     rows = list(qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

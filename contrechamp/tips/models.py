@@ -53,6 +53,9 @@ class TipMessage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     written_on = models.DateField()
+    # A hash of the random token of the sender's form: the same addition sent again (a
+    # reload) is added once. Nothing else of the sending.
+    once_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["id"]

@@ -10,15 +10,16 @@ a private temporary folder, and a file that cannot be cleaned is refused whole.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from django.core.cache import cache
+from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,13 +55,35 @@ class TipRefused(Exception):
 @dataclass
 class Received:
     tip: Tip
-    code: str  # shown once to the sender, never stored
+    code: str  # shown to the sender, never stored
+    # The same form sent again (a reload of the answer, a double click, a second click
+    # while the first sending runs): the tip it made, its code shown again.
+    again: bool = False
 
 
 def receipt_new() -> str:
     """A fresh receipt code, "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY"."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     return "-".join(raw[i : i + GROUP] for i in range(0, CODE_LENGTH, GROUP))
+
+
+def receipt_of_form(token: str) -> str:
+    """The receipt code of the tip form that drew `token` (a random token of its page):
+    the same form sent again makes the same code, so the tip is taken once, in the same
+    transaction as its first sending, and its code can be shown again to whoever holds
+    the page. Nothing of the token is kept; without the server's key the code cannot be
+    told from it."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), b"tip-receipt:" + token.encode(), hashlib.sha256
+    ).digest()
+    number = int.from_bytes(digest, "big")
+    raw = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(CODE_LENGTH))
+    return "-".join(raw[i : i + GROUP] for i in range(0, CODE_LENGTH, GROUP))
+
+
+def once_hash(token: str) -> str | None:
+    """What a follow page's addition keeps of its form's token, to take it once."""
+    return hashlib.sha256(b"tip-addition:" + token.encode()).hexdigest() if token else None
 
 
 def receipt_normalise(code: str) -> str:
@@ -84,31 +107,6 @@ def tip_find(*, code: str) -> Tip | None:
         # Still hashed and looked up, so a malformed code costs the same as a wrong one.
         normalised = "-"
     return Tip.objects.filter(receipt_hash=receipt_hash(normalised)).first()
-
-
-# How long a tip form's token is remembered: a page left open longer and sent again is
-# taken again (a reload of an answer comes within minutes).
-ONCE_SECONDS = 24 * 3600
-
-
-def _once_key(token: str) -> str:
-    return "tip-once:" + hashlib.sha256(token.encode()).hexdigest()
-
-
-def claim_once(token: str) -> bool:
-    """Whether the form that drew `token` is taken now: False when it was already (the
-    answer reloaded, the form sent twice). No token (an old page, a field removed): taken.
-    Only a hash of a random token is kept, a day, with nothing of the sender."""
-    if not token:
-        return True
-    return bool(cache.add(_once_key(token), 1, ONCE_SECONDS))
-
-
-def release_once(token: str) -> None:
-    """The form was refused after all (a file that cannot be cleaned): sent again, with
-    the files mended, it is taken."""
-    if token:
-        cache.delete(_once_key(token))
 
 
 def _ingest_cleaned(
@@ -151,39 +149,67 @@ def _clean_all(uploads: Sequence[Upload], folder: Path) -> list[Cleaned]:
 
 
 def tip_create(
-    *, text: str, uploads: Sequence[Upload] = (), place: Commune | None = None
+    *,
+    text: str,
+    uploads: Sequence[Upload] = (),
+    place: Commune | None = None,
+    once: str = "",
 ) -> Received:
     """Receive a tip. Every file is cleaned first; if one cannot be, nothing is kept
-    (TipRefused). No account, address or time of day is taken, whoever sends it."""
+    (TipRefused). No account, address or time of day is taken, whoever sends it.
+    `once`: the form's token; the same form sent again returns the tip it made, `again`."""
+    code = receipt_of_form(once) if once else receipt_new()
+    if existing := Tip.objects.filter(receipt_hash=receipt_hash(code)).first():
+        return Received(existing, code, again=True)
     with private_folder() as folder:
         cleaned = _clean_all(uploads, Path(folder))
-        with transaction.atomic():
-            code = receipt_new()
-            tip = Tip.objects.create(
-                text=text,
-                place=place,
-                received_on=timezone.localdate(),
-                receipt_hash=receipt_hash(code),
-            )
-            tip.documents.add(*_ingest_cleaned(tip.id, cleaned, place, 1))
+        try:
+            with transaction.atomic():
+                # The row first: a second sending of the same form running alongside
+                # waits here for the first, then finds its tip.
+                tip = Tip.objects.create(
+                    text=text,
+                    place=place,
+                    received_on=timezone.localdate(),
+                    receipt_hash=receipt_hash(code),
+                )
+                tip.documents.add(*_ingest_cleaned(tip.id, cleaned, place, 1))
+        except IntegrityError:
+            if existing := Tip.objects.filter(receipt_hash=receipt_hash(code)).first():
+                return Received(existing, code, again=True)
+            raise
     return Received(tip, code)
 
 
-def tip_add(*, tip: Tip, text: str, uploads: Sequence[Upload] = ()) -> TipMessage:
-    """The sender adds text or files to their tip (they proved it with the code)."""
+def tip_add(*, tip: Tip, text: str, uploads: Sequence[Upload] = (), once: str = "") -> TipMessage:
+    """The sender adds text or files to their tip (they proved it with the code).
+    `once`: the form's token; the same form sent again adds nothing and returns the
+    message it added."""
+    kept = once_hash(once)
+    if kept and (existing := TipMessage.objects.filter(tip=tip, once_hash=kept).first()):
+        return existing
     with private_folder() as folder:
         cleaned = _clean_all(uploads, Path(folder))
-        with transaction.atomic():
-            message = TipMessage.objects.create(
-                tip=tip, author="sender", text=text, written_on=timezone.localdate()
-            )
-            number = tip.documents.count() + 1
-            documents = _ingest_cleaned(tip.id, cleaned, tip.place, number)
-            message.documents.add(*documents)
-            tip.documents.add(*documents)
-            if tip.status == "closed":
-                # New material reopens a closed tip, so that it is read.
-                Tip.objects.filter(id=tip.id).update(status="handling")
+        try:
+            with transaction.atomic():
+                message = TipMessage.objects.create(
+                    tip=tip,
+                    author="sender",
+                    text=text,
+                    written_on=timezone.localdate(),
+                    once_hash=kept,
+                )
+                number = tip.documents.count() + 1
+                documents = _ingest_cleaned(tip.id, cleaned, tip.place, number)
+                message.documents.add(*documents)
+                tip.documents.add(*documents)
+                if tip.status == "closed":
+                    # New material reopens a closed tip, so that it is read.
+                    Tip.objects.filter(id=tip.id).update(status="handling")
+        except IntegrityError:
+            if kept and (existing := TipMessage.objects.filter(tip=tip, once_hash=kept).first()):
+                return existing
+            raise
     return message
 
 

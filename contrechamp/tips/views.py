@@ -23,8 +23,6 @@ from contrechamp.tips.forms import AddForm, CodeForm, ReplyForm, StatusForm, Tip
 from contrechamp.tips.models import Tip, TipMessage
 from contrechamp.tips.services import (
     TipRefused,
-    claim_once,
-    release_once,
     tip_add,
     tip_create,
     tip_find,
@@ -52,19 +50,15 @@ def tip_create_view(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             form.add_error(None, upload_limits.too_large_message())
             status = 413
-        elif form.is_valid() and not claim_once(form.cleaned_data["once"]):
-            # The answer reloaded, or the form sent twice: the tip is in already, and its
-            # code was shown with the first answer (kept nowhere since).
-            return render(request, "tips/receipt.html", {"again": True})
         elif form.is_valid():
             try:
                 received = tip_create(
                     text=form.cleaned_data["text"],
                     uploads=form.cleaned_data["files"],
                     place=form.cleaned_data["place"],
+                    once=form.cleaned_data["once"],
                 )
             except TipRefused as error:
-                release_once(form.cleaned_data["once"])
                 form.add_error("files", str(error))
                 status = 400
             else:
@@ -72,7 +66,11 @@ def tip_create_view(request: HttpRequest) -> HttpResponse:
                 return render(
                     request,
                     "tips/receipt.html",
-                    {"code": received.code, "files": received.tip.documents.count()},
+                    {
+                        "code": received.code,
+                        "files": received.tip.documents.count(),
+                        "again": received.again,
+                    },
                 )
         else:
             status = 400
@@ -132,15 +130,18 @@ def tip_follow(request: HttpRequest) -> HttpResponse:
         if request.FILES:
             form.add_error(None, _("The files you chose were not kept: choose them again."))
         return _follow_page(request, tip, code, form, status=400)
-    # The page of the addition reloaded: added once (the page says it is in).
-    if claim_once(form.cleaned_data["once"]):
-        try:
-            tip_add(tip=tip, text=form.cleaned_data["text"], uploads=form.cleaned_data["files"])
-        except TipRefused as error:
-            release_once(form.cleaned_data["once"])
-            form.add_error("files", str(error))
-            form.add_error(None, _("The files you chose were not kept: choose them again."))
-            return _follow_page(request, tip, code, form, status=400)
+    # The page of the addition reloaded: added once.
+    try:
+        tip_add(
+            tip=tip,
+            text=form.cleaned_data["text"],
+            uploads=form.cleaned_data["files"],
+            once=form.cleaned_data["once"],
+        )
+    except TipRefused as error:
+        form.add_error("files", str(error))
+        form.add_error(None, _("The files you chose were not kept: choose them again."))
+        return _follow_page(request, tip, code, form, status=400)
     tip.refresh_from_db()
     return _follow_page(request, tip, code)
 

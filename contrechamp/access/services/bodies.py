@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from contrechamp.access.models import DirectoryEntry, PublicBody
+from contrechamp.lib.numbers import whole_number
 from contrechamp.lib.text import name_key, name_key_prefixes, unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 from contrechamp.places.services import council_name, of_area
@@ -131,8 +132,8 @@ def body_reference(reference: str) -> tuple[str, Place]:
         found = Department.objects.filter(code=code.upper()).first()
     elif kind == "region":
         found = Region.objects.filter(code=code).first()
-    elif kind == "body" and code.isdigit():
-        found = PublicBody.objects.filter(id=int(code)).first()
+    elif kind == "body" and (number := whole_number(code)) is not None:
+        found = PublicBody.objects.filter(id=number).first()
     if found is None:
         raise ValidationError(_("No public body answers to “%s”.") % reference.strip())
     return kind, found

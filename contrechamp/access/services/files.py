@@ -10,9 +10,10 @@ import pymupdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from contrechamp.access.models import AccessRequest, Attachment
+from contrechamp.access.models import AccessRequest, Attachment, Event
 from contrechamp.access.services.letters import letter
 from contrechamp.documents import extract, files
 from contrechamp.documents import permissions as document_permissions
@@ -110,9 +111,30 @@ def referral_file(request: AccessRequest, *, user: Viewer, series: bool = False)
     decisions = request.events.filter(kind__in=["refusal", "partial"]).exclude(document=None)
     for event in decisions.select_related("document").order_by("date", "id"):
         if reviewer or (user.pk is not None and event.created_by_id == user.pk):
-            # From the original, as the proofs: a decision filed a minute ago has no
-            # rendition until the worker has read it.
-            refusal = _as_pdf(files.original(event.document))  # type: ignore[arg-type]
-            out.insert_pdf(pymupdf.open(stream=refusal, filetype="pdf"))
+            _join_decision(out, event)
     data: bytes = out.tobytes(garbage=3, deflate=True)
     return data
+
+
+def _join_decision(out: pymupdf.Document, event: Event) -> None:
+    """The decision's pages, from the original as the proofs are (a decision filed a
+    minute ago has no rendition until the worker has read it); a file that cannot be read
+    or joined (damaged, under a password, past the pages the library reads) is named
+    instead, so that the letter, the request and the proofs still come (a hostile review:
+    the whole file answered 500)."""
+    assert event.document is not None
+    try:
+        with pymupdf.open(stream=_as_pdf(files.original(event.document)), filetype="pdf") as pdf:
+            if pdf.needs_pass or pdf.page_count > settings.DOCUMENT_MAX_PAGES:
+                raise ValueError("not joinable")
+            out.insert_pdf(pdf)
+            return
+    except (extract.DocumentError, ValueError, RuntimeError, OSError):
+        pass
+    with translation.override("fr"):
+        note = (
+            f"La décision du {date_format(event.date, 'j F Y')} "
+            f"({event.get_kind_display()}) n’a pas pu être jointe (fichier illisible ou "
+            "protégé) : joignez-en vous-même une copie."
+        )
+    out.insert_pdf(pymupdf.open(stream=extract.text_pdf([("p", note)]), filetype="pdf"))
