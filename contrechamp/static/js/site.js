@@ -178,16 +178,3 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
-
-// A form sent once (data-once: a tip, whose answer shows its receipt code only once): a
-// second click while the first sending is on its way would replace that answer with the
-// server's "received already".
-document.addEventListener("submit", function (event) {
-  var form = event.target;
-  if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-once")) return;
-  if (form.getAttribute("data-sent")) {
-    event.preventDefault();
-    return;
-  }
-  form.setAttribute("data-sent", "1");
-});
