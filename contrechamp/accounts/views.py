@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from contrechamp.accounts import export, services
+from contrechamp.accounts import export, services, twofactor
 from contrechamp.accounts.forms import (
     AccountDeleteForm,
     EmailChangeForm,
@@ -172,8 +172,9 @@ def account(request: HttpRequest) -> HttpResponse:
             "delete_form": delete_form,
             "public_name": display_name(user),
             # Reviewers and administrators log in with a second factor: its page (the
-            # recovery codes) was linked from nowhere (a new user's walk).
-            "two_factor": has_role(user, "reviewer"),
+            # recovery codes) was linked from nowhere (a new user's walk). A contributor
+            # may turn it on, which the page did not say either (another walk).
+            "two_factor": has_role(user, "reviewer") or twofactor.has_two_factor(user),
         },
         status=status,
     )

@@ -257,9 +257,14 @@ def test_a_reviewers_export_holds_no_text_of_the_documents_they_reviewed(client,
 
 
 def test_the_account_page_links_a_reviewer_to_their_second_factor(client, contributor, reviewer):
-    """The page of the recovery codes was linked from nowhere (a new user's walk)."""
+    """The page of the recovery codes was linked from nowhere (a new user's walk); a
+    contributor could turn a second factor on, but no page said so (another walk)."""
     client.force_login(contributor)
-    assert "/compte/deux-facteurs/" not in client.get("/compte/").content.decode()
+    page = client.get("/compte/").content.decode()
+    assert 'href="/compte/deux-facteurs/"' in page and "(facultative)" in page
+    # The link opens the setting up, for a contributor too.
+    setup = client.get("/compte/deux-facteurs/")
+    assert setup.status_code == 200 and "<svg" in setup.content.decode()
     client.force_login(reviewer)
     page = client.get("/compte/")
     assert page.status_code == 200 and 'href="/compte/deux-facteurs/"' in page.content.decode()
