@@ -175,6 +175,10 @@ def revision_diff(changes: list[tuple[str, Any, Any]]) -> list[dict[str, Any]]:
             left, right = _word_diff(
                 "" if before is None else str(before), "" if after is None else str(after)
             )
+            if not left and not right:
+                # Empty before and after (a record's first version without an end date):
+                # a row of nothing (a walk).
+                continue
         rows.append(
             {
                 "field": field,

@@ -411,5 +411,7 @@ def test_the_history_writes_dates_and_sums_as_the_record_does(contributor_client
     text = re.sub(r"[\s\u00a0\u202f]+", " ", html.decode())
     assert "juin 2024" in text and "2024-06" not in text
     assert "1 200 000 €" in text and "1200000" not in text
+    # No row for a field empty before and after (the end date here).
+    assert ">Fin<" not in text
     history = contributor_client.get(reverse("deployment-history", args=[d.slug])).content
     assert re.search(r"\d{1,2} [a-zéû]+ \d{4}, \d\d:\d\d", history.decode())
