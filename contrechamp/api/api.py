@@ -187,9 +187,10 @@ def paginate(
     qs = qs.order_by(key)
     if after is not None:
         # ("³".isdigit() is True; int() refuses 4,300 digits and more.)
-        if numeric and whole_number(after) is None:
+        last = whole_number(after) if numeric else after
+        if last is None:
             raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.", "cursor")
-        qs = qs.filter(**{f"{key}__gt": whole_number(after) if numeric else after})
+        qs = qs.filter(**{f"{key}__gt": last})
     rows = list(qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

@@ -412,9 +412,9 @@ def worklist(request: HttpRequest, slug: str) -> HttpResponse:
                     kind=form.cleaned_data["kind"],
                     note=form.cleaned_data["note"],
                     url=form.cleaned_data["url"],
-                    access_request=_int(request.POST.get("access_request")),
-                    document=_int(request.POST.get("document")),
-                    deployment=_int(request.POST.get("deployment")),
+                    access_request=whole_number(request.POST.get("access_request")),
+                    document=whole_number(request.POST.get("document")),
+                    deployment=whole_number(request.POST.get("deployment")),
                     assignee=assignee.user if assignee else None,
                 )
             except ValidationError as error:
@@ -430,15 +430,11 @@ def worklist(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "groups/_worklist.html", context)
 
 
-def _int(value: str | None) -> int | None:
-    return whole_number(value)
-
-
 @require_POST
 def work_item_change(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
     group = _member_group(request, slug)
     item = get_object_or_404(WorkItem, group=group, id=item_id)
-    version = _int(request.POST.get("version"))
+    version = whole_number(request.POST.get("version"))
     if version is None:
         raise Http404
     try:

@@ -5,18 +5,18 @@ form's field, a header)."""
 MAX_ID = 2**63 - 1
 
 
-def whole_number(value: object) -> int | None:
-    """`value` as a positive whole number written in ASCII digits, else None (so callers
-    refuse it as they refuse a missing one). str.isdigit() accepts “²”, which int() then
-    refuses, and other scripts' digits; a number past 64 bits overflows the database, and
-    int() refuses one of over 4,300 digits."""
+def digits(value: object) -> int | None:
+    """`value` as a number written in ASCII digits, at most 19 of them, else None.
+    str.isdigit() accepts “²”, which int() then refuses, and other scripts' digits; int()
+    refuses a number of over 4,300 digits."""
     text = str(value if value is not None else "").strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 19:
         return None
-    number = int(text)
-    return number if 0 < number <= MAX_ID else None
+    return int(text)
 
 
-def is_whole_number(value: str) -> bool:
-    """Whether `value` is what `whole_number` reads."""
-    return whole_number(value) is not None
+def whole_number(value: object) -> int | None:
+    """`value` as a positive whole number a database column holds (`digits`, from 1 to
+    64 bits), else None, so that callers refuse it as they refuse a missing one."""
+    number = digits(value)
+    return number if number is not None and 0 < number <= MAX_ID else None

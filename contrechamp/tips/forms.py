@@ -52,7 +52,7 @@ def _once() -> str:
 class OnceField(forms.CharField):
     """A token the page draws once: the same form sent again (a reload of the answer, a
     double click) carries the same token, and is not taken twice (`tips.services.
-    claim_once`). A form without it is still taken, as before."""
+    receipt_of_form`, `once_hash`). A form without it is still taken, as before."""
 
     def __init__(self) -> None:
         super().__init__(required=False, max_length=64, widget=forms.HiddenInput, initial=_once)

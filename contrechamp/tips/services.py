@@ -63,7 +63,10 @@ class Received:
 
 def receipt_new() -> str:
     """A fresh receipt code, "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY"."""
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return _grouped("".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)))
+
+
+def _grouped(raw: str) -> str:
     return "-".join(raw[i : i + GROUP] for i in range(0, CODE_LENGTH, GROUP))
 
 
@@ -77,8 +80,7 @@ def receipt_of_form(token: str) -> str:
         settings.SECRET_KEY.encode(), b"tip-receipt:" + token.encode(), hashlib.sha256
     ).digest()
     number = int.from_bytes(digest, "big")
-    raw = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(CODE_LENGTH))
-    return "-".join(raw[i : i + GROUP] for i in range(0, CODE_LENGTH, GROUP))
+    return _grouped("".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(CODE_LENGTH)))
 
 
 def once_hash(token: str) -> str | None:
@@ -159,7 +161,7 @@ def tip_create(
     (TipRefused). No account, address or time of day is taken, whoever sends it.
     `once`: the form's token; the same form sent again returns the tip it made, `again`."""
     code = receipt_of_form(once) if once else receipt_new()
-    if existing := Tip.objects.filter(receipt_hash=receipt_hash(code)).first():
+    if existing := tip_find(code=code):
         return Received(existing, code, again=True)
     with private_folder() as folder:
         cleaned = _clean_all(uploads, Path(folder))
@@ -175,7 +177,7 @@ def tip_create(
                 )
                 tip.documents.add(*_ingest_cleaned(tip.id, cleaned, place, 1))
         except IntegrityError:
-            if existing := Tip.objects.filter(receipt_hash=receipt_hash(code)).first():
+            if existing := tip_find(code=code):
                 return Received(existing, code, again=True)
             raise
     return Received(tip, code)

@@ -35,6 +35,11 @@ from contrechamp.tips.services import (
 WRONG_CODES = (10, 3600)
 
 
+def _files_not_kept(form: TipForm | AddForm) -> None:
+    # A browser never keeps the files of a form shown again.
+    form.add_error(None, _("The files you chose were not kept: choose them again."))
+
+
 def _too_large(request: HttpRequest) -> bool:
     return getattr(request, "upload_refused", None) is not None
 
@@ -75,8 +80,7 @@ def tip_create_view(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
         if request.FILES and status != 200:
-            # A browser never keeps the files of a form shown again.
-            form.add_error(None, _("The files you chose were not kept: choose them again."))
+            _files_not_kept(form)
     return render(request, "tips/form.html", {"form": form}, status=status)
 
 
@@ -128,7 +132,7 @@ def tip_follow(request: HttpRequest) -> HttpResponse:
     form = AddForm(request.POST, request.FILES)
     if not form.is_valid():
         if request.FILES:
-            form.add_error(None, _("The files you chose were not kept: choose them again."))
+            _files_not_kept(form)
         return _follow_page(request, tip, code, form, status=400)
     # The page of the addition reloaded: added once.
     try:
@@ -140,7 +144,7 @@ def tip_follow(request: HttpRequest) -> HttpResponse:
         )
     except TipRefused as error:
         form.add_error("files", str(error))
-        form.add_error(None, _("The files you chose were not kept: choose them again."))
+        _files_not_kept(form)
         return _follow_page(request, tip, code, form, status=400)
     tip.refresh_from_db()
     return _follow_page(request, tip, code)

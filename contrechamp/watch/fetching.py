@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from contrechamp.lib.numbers import digits
+
 
 class FetchError(RuntimeError):
     """The API could not be read (after the retries)."""
@@ -43,9 +45,9 @@ def _call(url: str, timeout: float, data: bytes | None) -> tuple[int, dict[str, 
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"the answer took over {4 * timeout:.0f} s")
             body = b"".join(chunks)
-            length = response.headers.get("Content-Length", "")
-            if _digits(length) and len(body) < int(length):
-                raise http.client.IncompleteRead(body, int(length) - len(body))
+            length = digits(response.headers.get("Content-Length", ""))
+            if length is not None and len(body) < length:
+                raise http.client.IncompleteRead(body, length - len(body))
             return response.status, dict(response.headers), body
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers or {}), error.read() or b""
@@ -54,8 +56,8 @@ def _call(url: str, timeout: float, data: bytes | None) -> tuple[int, dict[str, 
 def _wait_for(headers: dict[str, str], attempt: int, backoff: float) -> float:
     """Seconds to wait before the next try: what the server says, else exponential."""
     lowered = {k.lower(): v for k, v in headers.items()}
-    retry_after = lowered.get("retry-after", "")
-    if _digits(retry_after):
+    retry_after = digits(lowered.get("retry-after", ""))
+    if retry_after is not None:
         return float(retry_after)
     reset = lowered.get("x-ratelimit-reset", "")
     if reset:
@@ -124,10 +126,9 @@ def _expected_total(status: int, headers: Any, start: int) -> int | None:
     """The file's whole size as the answer states it: its Content-Length (200), or the
     total of its Content-Range (206); None when it does not say."""
     if status == 206:
-        total = str(headers.get("Content-Range", "")).rpartition(_CONTENT_RANGE_TOTAL)[2]
-        return int(total) if _digits(total) else None
-    length = str(headers.get("Content-Length", ""))
-    return start + int(length) if _digits(length) else None
+        return digits(str(headers.get("Content-Range", "")).rpartition(_CONTENT_RANGE_TOTAL)[2])
+    length = digits(headers.get("Content-Length", ""))
+    return None if length is None else start + length
 
 
 def download(
@@ -214,9 +215,3 @@ def _download_to(
                 url, last, dict(answer.items()) if answer else {}, attempt, backoff, max_wait, sleep
             )
     raise FetchError(f"{url}: {last} after {retries + 1} tries")
-
-
-def _digits(value: str) -> bool:
-    """A header's number as int() reads it: ASCII digits ("²".isdigit() is True), and
-    fewer than int()'s limit of 4,300."""
-    return value.isascii() and value.isdigit() and len(value) <= 19
