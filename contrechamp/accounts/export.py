@@ -88,6 +88,8 @@ def account_export(*, user: User) -> dict[str, Any]:
             "first_name": user.first_name,
             "last_name": user.last_name,
             "postal_address": getattr(profile, "postal_address", ""),
+            "email_language": getattr(profile, "email_language", ""),
+            "deadline_emails": getattr(profile, "deadline_emails", True),
         },
     }
     for model, field_name, _many in user_relations():

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
@@ -178,6 +179,26 @@ class LetterIdentityForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "letters_%s")
+        super().__init__(*args, **kwargs)
+
+
+class EmailPreferencesForm(forms.Form):
+    """The language of the site's e-mails to the account, and the daily e-mail of the
+    dates of its requests. An unticked box is sent as nothing, so a form whose box was
+    removed turns the e-mail off, as unticking it would; the language must be given."""
+
+    email_language = forms.ChoiceField(label=_("Language of e-mails"), choices=settings.LANGUAGES)
+    deadline_emails = forms.BooleanField(
+        label=_("E-mail me the legal dates of my requests for documents"),
+        required=False,
+        help_text=_(
+            "Once a day, while a date falls within the next seven days. Your requests' "
+            "page and its private feed show every date either way."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "emails_%s")
         super().__init__(*args, **kwargs)
 
 

@@ -47,6 +47,15 @@ class Profile(models.Model):
     # Private: the sender's address of one's letters to administrations and the CADA
     # (with the user's first and last names), never shown on a page.
     postal_address = models.TextField(_("postal address"), max_length=500, blank=True)
+    # The language of the e-mails the site sends the account on its own (deadlines, a
+    # group's news, a reviewer's answer): the page's language at sign-up, then the
+    # owner's choice. They all went out in French before.
+    email_language = models.CharField(
+        _("language of e-mails"), max_length=8, choices=settings.LANGUAGES, default="fr"
+    )
+    # The daily e-mail of the legal dates of one's requests (the deadlines page and its
+    # private feed stay): it could not be turned off but by closing the requests.
+    deadline_emails = models.BooleanField(_("e-mail my requests' dates"), default=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

@@ -46,9 +46,11 @@ def user_create(
     role: str = "contributor",
     public_name: str = "",
     is_active: bool = True,
+    email_language: str = "",
 ) -> User:
     """Create an account with its role. Administrators also get Django's admin site.
-    Accounts made here (command line, tests) count as confirmed when active."""
+    Accounts made here (command line, tests) count as confirmed when active. Its e-mails
+    go out in `email_language` (the site's first language when none or unknown)."""
     user = User.objects.create_user(
         username=username or username_generate(),
         email=email,
@@ -64,8 +66,26 @@ def user_create(
         role=role,
         public_name=public_name,
         email_confirmed_at=timezone.now() if is_active else None,
+        email_language=_language(email_language),
     )
     return user
+
+
+def _language(code: str | None) -> str:
+    """`code` when the site speaks it ("en-gb" is "en"), else the site's first language."""
+    code = (code or "").lower().split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def mail_language(user: User | None) -> str:
+    """The language of the e-mails the site sends `user` on its own: the one chosen on
+    their account page (at sign-up, the page's), else the site's first language."""
+    chosen = (
+        Profile.objects.filter(user_id=user.pk).values_list("email_language", flat=True).first()
+        if user is not None and user.pk
+        else None
+    )
+    return _language(chosen)
 
 
 class SignupTokenGenerator(PasswordResetTokenGenerator):
@@ -86,9 +106,12 @@ def _absolute(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + path
 
 
-def account_mail_send(*, to: str, template: str, context: dict[str, Any]) -> None:
-    # Mails go out in French, the site's first language, whoever triggered them.
-    with translation.override(settings.LANGUAGE_CODE):
+def account_mail_send(
+    *, to: str, template: str, context: dict[str, Any], language: str | None = None
+) -> None:
+    """Send an account's mail in `language`: by default the page's, where the person
+    asked for it (they all went out in French, whatever the page)."""
+    with translation.override(_language(language or translation.get_language())):
         subject = render_to_string(f"accounts/mail/{template}_subject.txt", context)
         body = render_to_string(f"accounts/mail/{template}.txt", context)
     send_mail(" ".join(subject.split()), body, None, [to])
@@ -115,6 +138,7 @@ def signup_request(*, email: str, public_name: str, password: str, base_url: str
         token = default_token_generator.make_token(existing)
         account_mail_send(
             to=email,
+            language=mail_language(existing),  # the owner's, not whoever tried
             template="signup_existing",
             context={
                 "reset_url": _absolute(
@@ -129,7 +153,13 @@ def signup_request(*, email: str, public_name: str, password: str, base_url: str
         )
         return
     with transaction.atomic():
-        user = user_create(email=email, password=password, public_name=public_name, is_active=False)
+        user = user_create(
+            email=email,
+            password=password,
+            public_name=public_name,
+            is_active=False,
+            email_language=translation.get_language(),
+        )
     token = signup_token_generator.make_token(user)
     account_mail_send(
         to=email,
@@ -174,8 +204,10 @@ def email_change_request(*, user: User, new_email: str, base_url: str) -> None:
     Whether the new address already has an account is not said to the requester: that
     address is told instead, and the link would be refused."""
     new_email = User.objects.normalize_email(new_email.strip())
-    if user_by_email(new_email) is not None:
-        account_mail_send(to=new_email, template="email_taken", context={})
+    if (owner := user_by_email(new_email)) is not None:
+        account_mail_send(
+            to=new_email, template="email_taken", context={}, language=mail_language(owner)
+        )
         return
     token = signing.dumps(
         {"user": user.pk, "old": user.email, "new": new_email}, salt=EMAIL_CHANGE_SALT
@@ -207,6 +239,15 @@ def email_change_confirm(*, token: str) -> User | None:
 
 def profile_update(*, user: User, public_name: str) -> None:
     Profile.objects.update_or_create(user=user, defaults={"public_name": public_name})
+
+
+def email_preferences_update(*, user: User, email_language: str, deadline_emails: bool) -> None:
+    """The language of the site's e-mails to `user`, and whether the daily e-mail of
+    their requests' dates is sent."""
+    Profile.objects.update_or_create(
+        user=user,
+        defaults={"email_language": _language(email_language), "deadline_emails": deadline_emails},
+    )
 
 
 def letter_identity_update(

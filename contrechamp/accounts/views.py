@@ -22,6 +22,7 @@ from contrechamp.accounts import export, services, twofactor
 from contrechamp.accounts.forms import (
     AccountDeleteForm,
     EmailChangeForm,
+    EmailPreferencesForm,
     LetterIdentityForm,
     ProfileForm,
     ResetForm,
@@ -125,6 +126,12 @@ def account(request: HttpRequest) -> HttpResponse:
         }
     )
     email_form = EmailChangeForm(user=user)
+    emails_form = EmailPreferencesForm(
+        initial={
+            "email_language": services.mail_language(user),
+            "deadline_emails": getattr(profile, "deadline_emails", True),
+        }
+    )
     delete_form = AccountDeleteForm(user=user)
     status = 200
     if request.method == "POST":
@@ -140,6 +147,12 @@ def account(request: HttpRequest) -> HttpResponse:
             if letters_form.is_valid():
                 services.letter_identity_update(user=user, **letters_form.cleaned_data)
                 messages.success(request, _("The name and address of your letters are saved."))
+                return redirect("account")
+        elif action == "emails":
+            emails_form = EmailPreferencesForm(request.POST)
+            if emails_form.is_valid():
+                services.email_preferences_update(user=user, **emails_form.cleaned_data)
+                messages.success(request, _("Your e-mail preferences are saved."))
                 return redirect("account")
         elif action == "email":
             email_form = EmailChangeForm(request.POST, user=user)
@@ -169,6 +182,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "profile_form": profile_form,
             "letters_form": letters_form,
             "email_form": email_form,
+            "emails_form": emails_form,
             "delete_form": delete_form,
             "public_name": display_name(user),
             # Reviewers and administrators log in with a second factor: its page (the

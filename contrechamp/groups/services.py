@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from contrechamp.access import permissions as access_permissions
 from contrechamp.access import services as access_services
 from contrechamp.access.models import AccessRequest
+from contrechamp.accounts.services import mail_language
 from contrechamp.audit.services import audit_record
 from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.models import Document, Entity
@@ -200,18 +201,36 @@ def _lock(group: Group) -> Group:
     return Group.objects.select_for_update().get(id=group.id)
 
 
-def _mail_after_commit(recipients: list[str], subject: str, body: str) -> None:
-    """Send `body` to each of `recipients` apart, once the transaction is committed (a
-    request rolled back tells no one); a mail that fails is logged, and what was saved
-    stays saved."""
-    addresses = [a for a in recipients if a and not _CONTROL.search(a)]
+def _in_languages(
+    users: list[User], compose: Callable[[], tuple[str, str]]
+) -> list[tuple[str, str, str]]:
+    """(address, subject, body) for each of `users` with an address, `compose` called in
+    the language each chose for e-mails (they all went out in French)."""
+    composed: dict[str, tuple[str, str]] = {}
+    mails = []
+    for user in users:
+        if not user.email or _CONTROL.search(user.email):
+            continue
+        language = mail_language(user)
+        if language not in composed:
+            with translation.override(language):
+                composed[language] = compose()
+        mails.append((user.email, *composed[language]))
+    return mails
+
+
+def _mail_after_commit(users: list[User], compose: Callable[[], tuple[str, str]]) -> None:
+    """Send what `compose` writes to each of `users` apart, in their language, once the
+    transaction is committed (a request rolled back tells no one); a mail that fails is
+    logged, and what was saved stays saved."""
+    mails = _in_languages(users, compose)
 
     def send() -> None:
         messages = [
             mail.EmailMessage(
                 subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[a]
             )
-            for a in addresses
+            for a, subject, body in mails
         ]
         try:
             with mail.get_connection() as connection:
@@ -219,7 +238,7 @@ def _mail_after_commit(recipients: list[str], subject: str, body: str) -> None:
         except Exception:  # the mail server: the membership is saved all the same
             logger.exception("group membership mail not sent")
 
-    if addresses:
+    if mails:
         transaction.on_commit(send)
 
 
@@ -238,7 +257,8 @@ def membership_request(*, group: Group, user: User) -> Membership:
     coordinators = group.memberships.filter(
         state="active", role="coordinator", user__is_active=True
     ).select_related("user")
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def compose() -> tuple[str, str]:
         subject = _("A request to join %(group)s") % {"group": one_line(group.name)}
         body = _(
             "Someone who signs “%(person)s” asks to join the group %(group)s on "
@@ -249,7 +269,9 @@ def membership_request(*, group: Group, user: User) -> Membership:
             "group": one_line(group.name),
             "url": _group_url(group, "group-members"),
         }
-    _mail_after_commit([m.user.email for m in coordinators], subject, body)
+        return subject, body
+
+    _mail_after_commit([m.user for m in coordinators], compose)
     return membership
 
 
@@ -272,13 +294,16 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     target.state, target.joined_at = "active", timezone.now()
     target.save(update_fields=["state", "joined_at"])
     if target.user.is_active:
-        with translation.override(settings.LANGUAGE_CODE):
+
+        def compose() -> tuple[str, str]:
             subject = _("You are a member of %(group)s") % {"group": one_line(target.group.name)}
             body = _(
                 "Your request to join the group %(group)s on Contrechamp is approved. Its "
                 "worklist and its members are on its page:\n%(url)s\n"
             ) % {"group": one_line(target.group.name), "url": _group_url(target.group)}
-        _mail_after_commit([target.user.email], subject, body)
+            return subject, body
+
+        _mail_after_commit([target.user], compose)
     return target
 
 
@@ -475,12 +500,9 @@ def contact_send(*, group: Group, message: str, reply_to: str = "") -> int:
     reply_to = (reply_to or "").strip()
     if _CONTROL.search(reply_to):
         raise ValidationError(_("Enter a valid e-mail address."))
-    recipients = [
-        m.user.email
-        for m in group.memberships.filter(state="active").select_related("user")
-        if m.user.email and not _CONTROL.search(m.user.email)
-    ]
-    with translation.override(settings.LANGUAGE_CODE):
+    members = [m.user for m in group.memberships.filter(state="active").select_related("user")]
+
+    def compose() -> tuple[str, str]:
         subject = _("Message to %(group)s through Contrechamp") % {"group": one_line(group.name)}
         if reply_to:
             # Replying shows the member's own address (the walk): said before they do.
@@ -494,7 +516,8 @@ def contact_send(*, group: Group, message: str, reply_to: str = "") -> int:
             "Someone wrote to the group %(group)s through its page on Contrechamp. "
             "Your address was not shown to them."
         ) % {"group": one_line(group.name)}
-    body = f"{intro}\n\n{message}\n\n-- \n{footer}\n"
+        return subject, f"{intro}\n\n{message}\n\n-- \n{footer}\n"
+
     messages = [
         mail.EmailMessage(
             subject=subject,
@@ -503,7 +526,7 @@ def contact_send(*, group: Group, message: str, reply_to: str = "") -> int:
             to=[address],
             reply_to=[reply_to] if reply_to else None,
         )
-        for address in recipients
+        for address, subject, body in _in_languages(members, compose)
     ]
     if not messages:
         return 0

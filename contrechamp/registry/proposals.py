@@ -17,9 +17,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from contrechamp.accounts.services import mail_language
 from contrechamp.accounts.trust import accepted_change_count
 from contrechamp.audit.services import audit_record
 from contrechamp.lib.typography import quoted
@@ -403,28 +404,29 @@ def proposal_reject(*, proposal: Proposal, reviewer: User, reason: str) -> Propo
     audit_record("proposal_rejected", target=proposal, details=_audit_details(proposal, False))
     author = proposal.author
     if author is not None and author.email:
-        # What was proposed, by its title, not "deployment #21" (a new user's walk).
-        target = proposal_object(proposal)
-        title = str(
-            proposal.data.get("title")
-            or proposal.data.get("name")
-            or getattr(target, "title", "")
-            or getattr(target, "name", "")
-        )
-        what = (
-            f"{proposal.get_action_display()} {proposal.get_target_display()} — {quoted(title)}"
-            if title
-            else str(proposal)
-        )
-        subject = _("Your proposed change was not accepted")
-        body = _(
-            "A reviewer did not accept your proposal (%(what)s).\n\nReason:\n%(reason)s\n\n"
-            "Your proposals: %(url)s"
-        ) % {
-            "what": what,
-            "reason": reason,
-            "url": settings.SITE_URL.rstrip("/") + "/moderation/mes-propositions/",
-        }
+        with translation.override(mail_language(author)):
+            # What was proposed, by its title, not "deployment #21" (a new user's walk).
+            target = proposal_object(proposal)
+            title = str(
+                proposal.data.get("title")
+                or proposal.data.get("name")
+                or getattr(target, "title", "")
+                or getattr(target, "name", "")
+            )
+            what = (
+                f"{proposal.get_action_display()} {proposal.get_target_display()} — {quoted(title)}"
+                if title
+                else str(proposal)
+            )
+            subject = _("Your proposed change was not accepted")
+            body = _(
+                "A reviewer did not accept your proposal (%(what)s).\n\nReason:\n%(reason)s\n\n"
+                "Your proposals: %(url)s"
+            ) % {
+                "what": what,
+                "reason": reason,
+                "url": settings.SITE_URL.rstrip("/") + "/moderation/mes-propositions/",
+            }
         address = author.email
         transaction.on_commit(
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])

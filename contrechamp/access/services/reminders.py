@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from contrechamp.access.deadlines import Deadline
 from contrechamp.access.models import AccessRequest, FeedToken, ReminderLog
@@ -27,6 +27,7 @@ from contrechamp.access.services.timeline import (
     today,
     with_timeline,
 )
+from contrechamp.accounts.services import mail_language
 from contrechamp.lib.typography import day as written_day
 
 if TYPE_CHECKING:
@@ -54,7 +55,14 @@ def reminders_send(*, today: dt.date | None = None) -> int:
     e-mails were sent."""
     day = today or timezone.localdate()
     sent = 0
-    users = get_user_model().objects.filter(access_requests__isnull=False).distinct()
+    # Not to those who turned the e-mail off on their account page (an account without
+    # a profile has the default: on).
+    users = (
+        get_user_model()
+        .objects.filter(access_requests__isnull=False)
+        .exclude(profile__deadline_emails=False)
+        .distinct()
+    )
     for user in users:
         items = due_soon(user, on=day)
         if not items or not user.email:
@@ -66,9 +74,11 @@ def reminders_send(*, today: dt.date | None = None) -> int:
             continue  # already reminded today
         # A greeting, the dates as the pages write them, what each is, and where they
         # all are (a walk found "3 échéance(s)", ISO dates and nothing else).
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(mail_language(user)):
+            # "1er mars : …", "April 12, 2026: …"
+            colon = pgettext("between a label and what follows", ": ")
             lines = [
-                f"- {written_day(deadline.date)} : {deadline_name(deadline)}\n"
+                f"- {written_day(deadline.date)}{colon}{deadline_name(deadline)}\n"
                 f"  {request.title} ({request.body.name})\n"
                 f"  {deadline_action(deadline)}\n"
                 f"  {settings.SITE_URL}{request.get_absolute_url()}"
@@ -86,8 +96,12 @@ def reminders_send(*, today: dt.date | None = None) -> int:
             footer = _(
                 "These reminders come once a day while your requests have dates due. All "
                 "your dates are on %(url)s, which also gives a private feed for your "
-                "calendar or feed reader. A request withdrawn or closed sends none."
-            ) % {"url": f"{settings.SITE_URL}{reverse('request-dashboard')}"}
+                "calendar or feed reader. A request withdrawn or closed sends none. To "
+                "stop these e-mails, or to have them in another language: %(account)s"
+            ) % {
+                "url": f"{settings.SITE_URL}{reverse('request-dashboard')}",
+                "account": f"{settings.SITE_URL}{reverse('account')}#emails",
+            }
         send_mail(
             subject,
             f"{intro}\n\n" + "\n\n".join(lines) + f"\n\n-- \n{footer}\n",
