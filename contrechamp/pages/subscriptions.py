@@ -215,9 +215,11 @@ def _send(
     if unsubscribe:
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    EmailMessage(
-        " ".join(subject.split()), body, None, [subscription.email], headers=headers
-    ).send()
+    # A reviewer's digest goes to their account's address as it is now: the one they
+    # subscribed with kept receiving the queue after they changed it.
+    user = subscription.user
+    address = user.email if user is not None and user.email else subscription.email
+    EmailMessage(" ".join(subject.split()), body, None, [address], headers=headers).send()
 
 
 def _candidates(since: datetime | None) -> tuple[int, list[WatchRecord]]:

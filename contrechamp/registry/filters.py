@@ -91,10 +91,17 @@ class DeploymentFilters:
                 Q(id__in=at.values("deployment_id")) | Q(id__in=covering.values("deployment_id"))
             )
         if self.department:
+            # Its communes', and those of the intercommunalities of its communes (a
+            # metropolis's supervision centre, named by the metropolis alone: the
+            # department's feed announced it, its page, list, CSV and API left it out).
+            at = Deployment.communes.through.objects.filter(
+                commune__department__code=self.department
+            )
+            covering = Deployment.epcis.through.objects.filter(
+                epci__communes__department__code=self.department
+            )
             qs = qs.filter(
-                id__in=Deployment.communes.through.objects.filter(
-                    commune__department__code=self.department
-                ).values("deployment_id")
+                Q(id__in=at.values("deployment_id")) | Q(id__in=covering.values("deployment_id"))
             )
         if self.epci:
             # The intercommunality's territory, as its page lists it: the deployments

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from contrechamp.lib.partialdate import parse_partial_date
-from contrechamp.lib.text import slug_of
+from contrechamp.lib.text import name_key, slug_of
 from contrechamp.lib.textsearch import fts5_document
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.models import (
@@ -151,7 +151,7 @@ def organisation_get_or_create(
     """The organisation with this name (case-insensitive), created if unknown; created
     hidden when `public` is false (named by a draft: see `_organisations_reveal`), with
     `siren` when one is given and no other organisation has it."""
-    org = Organisation.objects.filter(name__iexact=name.strip()).first()
+    org = Organisation.objects.filter(name__iexact=name.strip()).first() or _formerly_named(name)
     if org:
         return org
     if siren and Organisation.objects.filter(siren=siren).exists():
@@ -165,6 +165,36 @@ def organisation_get_or_create(
     )
     _revision_record(org, author=None, comment=_("created from a deployment"))
     return org
+
+
+def _formerly_named(name: str) -> Organisation | None:
+    """The organisation that was last named `name` before a rename, if it still exists.
+    Versions of deployments and proposals name their vendors and funders by name: a
+    version restored, or a proposal accepted, after "IBM" was renamed "IBM France" made
+    a new organisation "IBM" and moved the deployment to it."""
+    ids = (
+        Revision.objects.filter(kind="organisation", snapshot__name__iexact=name.strip())
+        .order_by("-created_at", "-id")
+        .values_list("object_id", flat=True)
+    )
+    for object_id in ids[:20]:
+        if found := Organisation.objects.filter(id=object_id).first():
+            return found
+    return None
+
+
+def _organisations_of(
+    names: list[str], kind: str, public: bool, current: list[Organisation]
+) -> list[Organisation]:
+    """The organisations `names` name for a deployment that has `current`: one of its
+    own first (an organisation of that name it already has stays, whatever others share
+    the name), else `organisation_get_or_create`. A deployment's unrelated edit moved
+    it to another organisation of the same name."""
+    own = {name_key(o.name): o for o in current}
+    return [
+        own.get(name_key(n)) or organisation_get_or_create(name=n, kind=kind, public=public)
+        for n in names
+    ]
 
 
 def source_get_or_create(data: dict[str, Any]) -> Source:
@@ -245,14 +275,13 @@ def _deployment_apply(deployment: Deployment, data: dict[str, Any]) -> None:
     deployment.epcis.set(Epci.objects.filter(siren__in=data["epcis"]))
     deployment.technologies.set(Technology.objects.filter(slug__in=data["technologies"]))
     public = deployment.is_published
-    vendors = [
-        organisation_get_or_create(name=n, kind="vendor", public=public) for n in data["vendors"]
-    ]
+    vendors = _organisations_of(data["vendors"], "vendor", public, list(deployment.vendors.all()))
     deployment.vendors.set(vendors)
+    current_funders = [f.funder for f in deployment.fundings.select_related("funder")]
     deployment.fundings.all().delete()
     funders = []
     for f in data["fundings"]:
-        funders.append(organisation_get_or_create(name=f["funder"], kind="funder", public=public))
+        funders += _organisations_of([f["funder"]], "funder", public, current_funders)
         Funding.objects.create(
             deployment=deployment,
             funder=funders[-1],
@@ -402,12 +431,23 @@ def deployment_update(
 
 
 @transaction.atomic
-def deployment_publish(*, deployment: Deployment, author: User | None) -> Deployment:
+def deployment_publish(
+    *, deployment: Deployment, author: User | None, seen_version: int | None = None
+) -> Deployment:
     """Make a draft public, as a new version that says so. Raises ValidationError when
-    the deployment lacks what every published one has (a source)."""
+    the deployment lacks what every published one has (a source), or when it is no
+    longer the `seen_version` the publisher's page showed (its author changed it since:
+    what they did not read is not published)."""
     current = Deployment.objects.select_for_update().get(id=deployment.id)
     if current.is_published:
         return current
+    if seen_version is not None and current.version != seen_version:
+        raise ValidationError(
+            _(
+                "The draft changed since this page was opened: read it as it is now, "
+                "then publish it."
+            )
+        )
     clean = deployment_clean({**deployment_snapshot(current), "is_published": True})
     current.version += 1
     _deployment_apply(current, clean)
@@ -458,6 +498,13 @@ def organisation_update(
             conflicts=conflicts,
             theirs=theirs,
         )
+    name = str(data.get("name", current.name)).strip()
+    if (
+        name != current.name
+        and Organisation.objects.filter(name__iexact=name).exclude(id=current.id).exists()
+    ):
+        # Two of one name: every deployment naming it would pick one of them by chance.
+        raise ValidationError({"name": [_("An organisation with this name already exists.")]})
     for field in OrganisationData.model_fields:
         setattr(current, field, data.get(field, getattr(current, field)))
     current.full_clean(exclude=["slug"])

@@ -755,8 +755,41 @@ def deployment_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
     by hand without the right), at most a request that a reviewer publish it."""
     deployment = _deployment_for(request, slug, may_read_deployment)
     if may_publish_deployment(request.user, deployment):
+        # The version the page showed: what its author changed since is not published
+        # unread (the moderation queue checked it, the draft's own page did not). A
+        # form without it, from a page of before, is refused the same way.
+        seen = _version(request.POST.get("version"))
+        # Submitted by its author for review: accepting that request publishes it,
+        # credits the author and closes the request, which stayed waiting.
+        waiting = (
+            pending("deployment", deployment.id)
+            .filter(action="publish")
+            .exclude(author=_author(request))
+            .first()
+        )
         try:
-            deployment = deployment_publish(deployment=deployment, author=_author(request))
+            if seen is None:
+                raise ValidationError(
+                    _(
+                        "The draft changed since this page was opened: read it as it is "
+                        "now, then publish it."
+                    )
+                )
+            if waiting is not None:
+                proposal_accept(proposal=waiting, reviewer=_author(request), seen_version=seen)
+                deployment.refresh_from_db()
+            else:
+                deployment = deployment_publish(
+                    deployment=deployment, author=_author(request), seen_version=seen
+                )
+        except StaleEdit:
+            messages.error(
+                request,
+                _(
+                    "The draft changed since this page was opened: read it as it is now, "
+                    "then publish it."
+                ),
+            )
         except ValidationError as e:
             messages.error(
                 request, _("This draft cannot be published yet: %s") % " ".join(e.messages)

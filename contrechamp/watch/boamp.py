@@ -154,12 +154,22 @@ def records_of(data: Any) -> list[dict[str, Any]]:
     return items
 
 
-def read_path(path: Path) -> Iterator[Record]:
-    """The notices of a JSON file (small files: the API's pages, a collector's output)."""
+def read_path(path: Path, errors: list[dict[str, Any]] | None = None) -> Iterator[Record]:
+    """The notices of a JSON file (small files: the API's pages, a collector's output). A
+    notice that cannot be read is logged in `errors` and the next one read (with no
+    list, it raises)."""
     with path.open("rb") as stream:
         data = json.load(stream)
     for index, fields in enumerate(records_of(data)):
-        record = normalise(fields)
+        try:
+            record = normalise(fields)
+        except Exception as error:  # noqa: BLE001 - one crafted notice, not the file
+            if errors is None:
+                raise
+            errors.append(
+                {"input": path.name, "position": index, "error": f"{type(error).__name__}: {error}"}
+            )
+            continue
         record.index, record.input = index, path.name
         yield record
 

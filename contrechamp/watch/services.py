@@ -8,8 +8,8 @@ import re
 import secrets
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -292,16 +292,58 @@ def _write(
             *row.history,
             {"at": timezone.now().isoformat(), "run": run.id, "before": changed},
         ]
+        # Only the import's own columns: a reviewer deciding the record meanwhile (its
+        # status, deployment, reviewer) keeps the decision. `row.save()` wrote back the
+        # whole row read before, and an accepted record waited in the queue again.
+        row.save(update_fields=[*values, "history", "updated_at"])
         # A record that becomes a candidate joins the queue; one already decided keeps
-        # its decision (its history shows what changed since).
+        # its decision (its history shows what changed since). The status moves only
+        # from the one read, in the same statement, as `records_rescore` does.
         if row.status == "below" and score.candidate:
-            row.status = "new"
-            run.candidates += 1
+            run.candidates += WatchRecord.objects.filter(id=row.id, status="below").update(
+                status="new"
+            )
         elif row.status == "new" and not score.candidate:
-            row.status = "below"
-        row.save()
+            WatchRecord.objects.filter(id=row.id, status="new").update(status="below")
         run.updated += 1
-    _insert(created)
+    _insert(_decided_before(created, run))
+
+
+# What a reviewer decided of a contract holds for the records of it that come later.
+DECIDED = ("accepted", "attached", "rejected", "duplicate")
+
+
+def _decided_before(created: list[dict[str, Any]], run: ImportRun) -> list[dict[str, Any]]:
+    """`created` with each new candidate of a contract already decided given that
+    decision: rejected or a duplicate as it was (with its reason), attached to the
+    deployment it became. The same contract published again with its accents repaired,
+    another lot or a later file's copy came back to the queue as a fresh candidate, the
+    reviewer's decision (and reason) lost at every re-encoding of the dataset."""
+    groups = {row["group"] for row in created if row["status"] == "new" and row["group"]}
+    if not groups:
+        return created
+    decisions = {
+        row.group: row
+        for row in WatchRecord.objects.filter(group__in=groups, status__in=DECIDED).order_by(
+            "decided_at", "id"
+        )  # the last decision of each contract
+    }
+    now = timezone.now()
+    for row in created:
+        decided = decisions.get(row["group"]) if row["status"] == "new" else None
+        if decided is None:
+            continue
+        accepted = decided.status in ("accepted", "attached")
+        row.update(
+            status="attached" if accepted else decided.status,
+            deployment_id=decided.deployment_id if accepted else None,
+            reason=decided.reason,
+            decided_by_id=decided.decided_by_id,
+            decided_at=now,
+            history=[{"at": now.isoformat(), "run": run.id, "decided_as": decided.id}],
+        )
+        run.candidates -= 1
+    return created
 
 
 def _insert(rows: list[dict[str, Any]]) -> None:
@@ -327,6 +369,8 @@ def _insert(rows: list[dict[str, Any]]) -> None:
                 value = ops.adapt_json_value(value, None)
             elif isinstance(value, Decimal):
                 value = ops.adapt_decimalfield_value(value, 16, 2)
+            elif isinstance(value, datetime):
+                value = ops.adapt_datetimefield_value(value)
             elif isinstance(value, date):
                 value = ops.adapt_datefield_value(value)
             row_values.append(value)
@@ -388,7 +432,7 @@ def _read_notices(
     `run_errors` and the next one is read."""
     for path in paths:
         try:
-            yield from (r for r in read_path(path) if r.record_id)
+            yield from (r for r in read_path(path, run_errors) if r.record_id)
         except Exception as error:  # noqa: BLE001 - any file that breaks is logged, not fatal
             run_errors.append(_error(str(path), 0, error))
 
@@ -419,22 +463,36 @@ def _since(source: str, since: str | None) -> str:
 
 
 def _import_fetched(
-    source: str, base: str, since: str, fetched: Iterator[tuple[decp.Record, str]]
+    source: str,
+    base: str,
+    since: str,
+    fetched: Iterator[tuple[Any, str]],
+    normalise: Callable[[Any], decp.Record],
 ) -> ImportRun:
-    """Import what a fetch yields (each record with the cursor after it); resumable: the
-    run keeps its cursor, also when the API fails midway (what was read is kept)."""
+    """Import what a fetch yields (each notice with the cursor after it), each notice
+    `normalise`d; resumable: the run keeps its cursor, also when the API fails midway
+    (what was read is kept). A notice that cannot be read is logged and passed: it
+    stopped the fetch, whose next one started again before it, so nothing published
+    after it was ever read."""
     errors: list[dict[str, Any]] = []
     state = {"cursor": since}
+    position = -1
 
     def records() -> Iterator[decp.Record]:
+        nonlocal position
         try:
-            for position, (record, cursor) in enumerate(fetched):
-                record.index, record.input = position, base
+            for position, (notice, cursor) in enumerate(fetched):  # noqa: B007
                 state["cursor"] = cursor
+                try:
+                    record = normalise(notice)
+                except Exception as error:  # noqa: BLE001 - one crafted notice, not the rest
+                    errors.append(_error(base, position, error))
+                    continue
+                record.index, record.input = position, base
                 if record.record_id:
                     yield record
         except Exception as error:  # noqa: BLE001 - what was read is kept, and the cursor
-            errors.append(_error(base, 0, error))
+            errors.append(_error(base, position + 1, error))
 
     run = import_records(records(), source=source, inputs=[base])
     run.cursor = state["cursor"]
@@ -503,8 +561,9 @@ def fetch_boamp(*, since: str | None = None, get: Any = None) -> ImportRun:
     since = _since("boamp", since)
     base = settings.WATCH_BOAMP_URL
     getter = get or (lambda url: get_json(url, timeout=settings.WATCH_HTTP_TIMEOUT))
-    fetched = ((boamp.normalise(f), c) for f, c in boamp.fetch(base, since=since, get=getter))
-    return _import_fetched("boamp", base, since, fetched)
+    return _import_fetched(
+        "boamp", base, since, boamp.fetch(base, since=since, get=getter), boamp.normalise
+    )
 
 
 def fetch_ted(*, since: str | None = None, post: Any = None) -> ImportRun:
@@ -516,8 +575,9 @@ def fetch_ted(*, since: str | None = None, post: Any = None) -> ImportRun:
     poster = post or (
         lambda url, body: get_json(url, body=body, timeout=settings.WATCH_HTTP_TIMEOUT)
     )
-    fetched = ((ted.normalise(n), c) for n, c in ted.fetch(base, since=since, post=poster))
-    return _import_fetched("ted", base, since, fetched)
+    return _import_fetched(
+        "ted", base, since, ted.fetch(base, since=since, post=poster), ted.normalise
+    )
 
 
 SCORED = ("score", "reasons", "technologies", "vendors")
@@ -677,8 +737,17 @@ def record_citation(row: WatchRecord) -> dict[str, Any]:
     }
 
 
+# Of a draft's description (20,000 characters at most), what the contract's object may
+# take: some buyers paste a whole specification, and the draft was refused for a field
+# its reviewer never typed. The whole object stays on the record the draft cites.
+OBJECT_IN_DESCRIPTION = 15_000
+
+
 def _description(row: WatchRecord) -> str:
-    parts = [row.object]
+    text = row.object
+    if len(text) > OBJECT_IN_DESCRIPTION:
+        text = text[:OBJECT_IN_DESCRIPTION].rsplit(maxsplit=1)[0] + " […]"
+    parts = [text]
     if row.amount is not None:
         parts.append(f"Montant : {row.amount:,.2f} €".replace(",", " ").replace(".", ",", 1))
     if row.date:

@@ -474,8 +474,10 @@ def read_xml(stream: IO[bytes], name: str) -> Record:
     raise TedError(f"{name}: a <{root.tag}> is not a TED notice")
 
 
-def read_path(path: Path) -> Iterator[Record]:
-    """The notices of a file: an API answer (JSON) or one notice (XML)."""
+def read_path(path: Path, errors: list[dict[str, Any]] | None = None) -> Iterator[Record]:
+    """The notices of a file: an API answer (JSON) or one notice (XML). A notice of an
+    answer that cannot be read is logged in `errors` and the next one read (with no
+    list, it raises)."""
     with path.open("rb") as stream:
         head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
         stream.seek(0)
@@ -484,7 +486,20 @@ def read_path(path: Path) -> Iterator[Record]:
                 data = json.load(stream)
             except ValueError as error:
                 raise TedError(f"{path.name}: not valid JSON ({error})") from error
-            records = [normalise(n) for n in notices_of(data)]
+            records = []
+            for index, notice in enumerate(notices_of(data)):
+                try:
+                    records.append(normalise(notice))
+                except Exception as error:  # noqa: BLE001 - one crafted notice, not the file
+                    if errors is None:
+                        raise
+                    errors.append(
+                        {
+                            "input": path.name,
+                            "position": index,
+                            "error": f"{type(error).__name__}: {error}",
+                        }
+                    )
         elif head == b"<":
             records = [read_xml(stream, path.name)]
         else:
