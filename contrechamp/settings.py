@@ -195,6 +195,8 @@ LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# English short dates that cannot be read as another day ("7 Dec 2026", not "12/07/2026").
+FORMAT_MODULE_PATH = ["contrechamp.formats"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -261,3 +261,22 @@ def test_a_contract_turned_into_a_deployment_and_published_again_is_attached_to_
     run = services.import_boamp([path])
     read = set(WatchRecord.objects.filter(source="boamp").values_list("record_id", flat=True))
     assert {"25-200001", "25-200002"} <= read and run.errors == 1
+
+
+def test_a_draft_made_from_a_contract_reads_as_a_page(tmp_path, reviewer):
+    """The walk's draft: its facts ran into one paragraph ("…URBAINE Montant : … Date :
+    2019-03-01 Acheteur : …") and its title stayed in capitals."""
+    path = _decp(tmp_path / "caps.json", "327276.63")
+    data = json.loads(path.read_text())
+    data["marches"][0]["objet"] = "EXTENSION DU SYSTEME DE VIDEOPROTECTION URBAINE"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    import_decp([path])
+    row = WatchRecord.objects.get(record_id="2024-VIDEO-01")
+    deployment = candidate_accept(record_id=row.id, user=reviewer)
+    assert deployment.title.startswith("Extension du systeme de videoprotection urbaine – ")
+    assert deployment.description == (
+        "EXTENSION DU SYSTEME DE VIDEOPROTECTION URBAINE\n\n"
+        "- Montant : 327 276,63 €\n"
+        "- Date : 1er mars 2024\n"
+        "- Acheteur : Mairie de Fos sur Mer (21130039700014)"
+    )

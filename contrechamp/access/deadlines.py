@@ -135,7 +135,13 @@ NOTE_TEXTS = {
         "time instead: as a rule one year from the day you knew of the refusal."
     ),
 }
-NO_ACKNOWLEDGEMENT = gettext_noop("No acknowledgement of receipt is recorded for this request.")
+# The administration's own letter (CRPA L112-3), not the date the request reached it: a
+# page said "Received: 2 October" and then that no acknowledgement was recorded.
+NO_ACKNOWLEDGEMENT = gettext_noop(
+    "No acknowledgement of receipt from the administration (its letter with the mentions "
+    "below) is recorded for this request: the date it received the request does not "
+    "replace it."
+)
 NOTE_BASES = {
     "explicit_after_silence": "CJA R421-2",
     "explicit_too_late": "CJA R421-2",

@@ -166,6 +166,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "in_series": in_series,
             "referral_file": editable
             and services.offers_referral_file(access_request, implicit_since, in_series, letters),
+            "missing_proofs": services.missing_proofs(access_request) if editable else [],
             "implicit_since": implicit_since,
             "today": today,
         },

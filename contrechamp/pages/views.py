@@ -5,6 +5,7 @@ counts) and their templates the access requests: places stays a data app at the 
 the layers (docs/architecture.md). Templates stay under templates/places/.
 """
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -151,5 +152,8 @@ def about_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "places/about_data.html",
-        {"load": PlaceDataLoad.objects.order_by("-loaded_at").first()},
+        {
+            "load": PlaceDataLoad.objects.order_by("-loaded_at").first(),
+            "site_url": settings.SITE_URL.rstrip("/"),
+        },
     )

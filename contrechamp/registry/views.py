@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -352,6 +354,10 @@ def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "fundings": deployment.fundings.select_related("funder"),
             "legal_events": deployment.legal_events.all(),
+            # "Cite this entry": the page's address on the site's own name (not the
+            # address it was reached by), and the day it is read.
+            "cite_url": settings.SITE_URL.rstrip("/") + deployment.get_absolute_url(),
+            "cite_on": timezone.localdate(),
         },
     )
 

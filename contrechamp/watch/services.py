@@ -17,10 +17,11 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import JSONField, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from stdnum.fr import siren as stdnum_siren
 
 from contrechamp.lib.text import name_key
+from contrechamp.lib.typography import day as written_day
 from contrechamp.places.models import Commune, Department, Epci, Region
 from contrechamp.registry.models import Organisation
 from contrechamp.watch import boamp, decp, ted
@@ -747,14 +748,23 @@ def _description(row: WatchRecord) -> str:
     text = row.object
     if len(text) > OBJECT_IN_DESCRIPTION:
         text = text[:OBJECT_IN_DESCRIPTION].rsplit(maxsplit=1)[0] + " […]"
-    parts = [text]
+    # The record's facts as a list under the object: one line each ran together into
+    # one paragraph on the draft's page (Markdown), its date in ISO (a walk).
+    facts = []
     if row.amount is not None:
-        parts.append(f"Montant : {row.amount:,.2f} €".replace(",", " ").replace(".", ",", 1))
+        facts.append(f"Montant : {row.amount:,.2f} €".replace(",", " ").replace(".", ",", 1))
     if row.date:
-        parts.append(f"Date : {row.date.isoformat()}")
+        with translation.override(settings.LANGUAGE_CODE):
+            facts.append(f"Date : {written_day(row.date)}")
     if row.buyer_name or row.buyer_siret:
-        parts.append(f"Acheteur : {row.buyer_name} ({row.buyer_siret})".strip())
-    return "\n".join(parts)
+        facts.append(f"Acheteur : {row.buyer_name} ({row.buyer_siret})".strip())
+    return "\n\n".join([text, "\n".join(f"- {fact}" for fact in facts)] if facts else [text])
+
+
+def _sentence_case(text: str) -> str:
+    """An object written in capitals ("EXTENSION DU SYSTEME DE VIDEOPROTECTION") as a
+    title is written; any other as it is."""
+    return text[:1] + text[1:].lower() if text.isupper() else text
 
 
 def candidate_accept(*, record_id: int, user: Any) -> Any:
@@ -780,7 +790,9 @@ def candidate_accept(*, record_id: int, user: Any) -> Any:
         technologies = row.technologies or ["videosurveillance"]
         place = row.commune.name if row.commune else row.buyer_name
         data.update(
-            title=f"{row.object[:150]} – {place}"[:300] if place else row.object[:300],
+            title=f"{_sentence_case(row.object[:150])} – {place}"[:300]
+            if place
+            else _sentence_case(row.object[:300]),
             status="announced",
             is_published=False,
             communes=[row.commune.code] if row.commune else [],

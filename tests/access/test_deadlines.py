@@ -329,7 +329,7 @@ def test_time_limits_from_silence_carry_the_l112_6_note_with_czabaj():
     # No acknowledgement recorded at all: the note says so first.
     bare = compute(Facts(received=D(2026, 3, 12), acknowledged=False))
     bare_note = next(n for n in bare.notes if n.key == "silence_mentions")
-    assert "No acknowledgement of receipt is recorded" in bare_note.text
+    assert "No acknowledgement of receipt from the administration" in bare_note.text
 
 
 def test_the_command_applies_r421_2_and_prints_the_notes():
@@ -425,7 +425,7 @@ def test_a_request_without_acknowledgement_says_so_in_the_note(contributor_clien
     notes = page.split('id="deadline-notes"', 1)[1].split("</section>", 1)[0]
     assert "L112-6" in notes
     # The receipt came from the sending form, not an acknowledgement event.
-    assert "accusé de réception n’est enregistré" in notes or "No acknowledgement" in notes
+    assert "n’est enregistré pour cette demande" in notes or "No acknowledgement" in notes
 
 
 @time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)

@@ -26,6 +26,11 @@ SERVE_AT = (
     "main()\n"
 )
 
+RECEIVED = (
+    "Date de réception par l’administration (avis de réception postal, réponse à votre "
+    "courriel), si vous la connaissez"
+)
+
 
 class ClockedSite:
     """A server of its own whose clock says what the test wants."""
@@ -104,9 +109,7 @@ def test_a_request_is_refused_by_silence_and_referred_to_the_cada(browser, clock
     page.go_back()
 
     page.get_by_label("Date d’envoi").fill("2026-03-02")
-    page.get_by_label("Date de réception (accusé de réception), si elle est connue").fill(
-        "2026-03-04"
-    )
+    page.get_by_label(RECEIVED).fill("2026-03-04")
     page.get_by_role("button", name="Marquer comme envoyée").click()
     expect(page.locator("#request-status")).to_have_text("envoyée, en attente de réponse")
     implicit = page.locator("tr[data-key=implicit_refusal]")
@@ -172,9 +175,7 @@ def test_five_requests_sent_are_a_series_and_their_refusals_are_referred_togethe
     expect(page.locator("#series-requests tbody tr")).to_have_count(5)
     expect(page.locator("#series-requests")).to_contain_text("Préfecture de la Loire")
     page.get_by_label("Date d’envoi").fill("2026-03-10")
-    page.get_by_label("Date de réception (accusé de réception), si elle est connue").fill(
-        "2026-03-12"
-    )
+    page.get_by_label(RECEIVED).fill("2026-03-12")
     page.get_by_role("button", name="Les marquer comme envoyées").click()
     expect(page.locator(".messages")).to_contain_text("5 demandes enregistrées comme envoyées")
     expect(page.locator("#series")).to_contain_text("L342-1")

@@ -26,6 +26,7 @@ from contrechamp.access.services.files import (
     ATTACHMENT_MAX_BYTES,
     attachment_add,
     attachment_data,
+    missing_proofs,
     referral_file,
 )
 from contrechamp.access.services.letters import letter, letter_kinds, offers_referral_file
@@ -130,6 +131,7 @@ __all__ = [
     "next_deadline",
     "offers_referral_file",
     "receipt_date",
+    "missing_proofs",
     "referral_file",
     "reminders_send",
     "request_create",

@@ -87,6 +87,16 @@ def _as_pdf(data: bytes) -> bytes:
     return rendition.pdf if rendition.pdf is not None else data
 
 
+def missing_proofs(request: AccessRequest) -> list[str]:
+    """The proofs the referral letter lists ("preuve de son envoi et de sa réception")
+    that no file kept with the request gives, by their kinds' names: the letter promised
+    them and the file came without them, unsaid (a new user's walk)."""
+    kept = {a.kind for a in request.attachments.all()}
+    wanted = ["sending"] + (["receipt"] if request.received_on else [])
+    names = dict(Attachment.KINDS)
+    return [str(names[kind]) for kind in wanted if kind not in kept]
+
+
 def referral_file(request: AccessRequest, *, user: Viewer, series: bool = False) -> bytes:
     """What the CADA asks for, in one PDF: the referral letter (for the whole series when
     `series`), the request as sent, the proofs of sending and receipt, and the written
@@ -107,6 +117,14 @@ def referral_file(request: AccessRequest, *, user: Viewer, series: bool = False)
         out.insert_pdf(pymupdf.open(stream=extract.text_pdf(blocks), filetype="pdf"))
     for attachment in request.attachments.all():
         out.insert_pdf(pymupdf.open(stream=_as_pdf(attachment_data(attachment)), filetype="pdf"))
+    with translation.override("fr"):
+        if missing := missing_proofs(request):
+            note = (
+                "Pièces à joindre vous-même, que ce dossier ne contient pas : "
+                + " ; ".join(missing)
+                + "."
+            )
+            out.insert_pdf(pymupdf.open(stream=extract.text_pdf([("p", note)]), filetype="pdf"))
     reviewer = document_permissions.may_see_originals(user)
     decisions = request.events.filter(kind__in=["refusal", "partial"]).exclude(document=None)
     for event in decisions.select_related("document").order_by("date", "id"):
