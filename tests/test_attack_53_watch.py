@@ -228,23 +228,18 @@ def test_a_candidate_with_a_very_long_object_can_still_be_turned_into_a_deployme
 def test_a_contract_turned_into_a_deployment_and_published_again_is_attached_to_it(
     tmp_path, reviewer
 ):
-    """The same as a rejection, for an acceptance: the contract published again with its
-    accents repaired is the deployment's already, not a fresh candidate that would make
-    a second one; a BOAMP or TED file with a notice that cannot be read keeps the
-    others."""
+    """For an acceptance: the contract published again with its accents repaired waits
+    for a reviewer (it may bring an amount or a holder), the deployment it became
+    offered first, so that attaching it is one click and not a second deployment; a
+    BOAMP or TED file with a notice that cannot be read keeps the others."""
     import_decp(
         [_contract(tmp_path / "a.json", "Maintenance du syst\ufffdme de vid\ufffdoprotection")]
     )
     first = WatchRecord.objects.get(record_id="2023-0042")
     deployment = candidate_accept(record_id=first.id, user=reviewer)
-    run = import_decp([_contract(tmp_path / "b.json", "Maintenance du système de vidéoprotection")])
+    import_decp([_contract(tmp_path / "b.json", "Maintenance du système de vidéoprotection")])
     again = WatchRecord.objects.exclude(id=first.id).get(record_id="2023-0042")
-    assert (again.status, again.deployment_id, again.decided_by_id) == (
-        "attached",
-        deployment.id,
-        reviewer.id,
-    )
-    assert again.decided_at is not None and run.candidates == 0
+    assert again.status == "new" and services.near_deployments(again)[0] == deployment
     # Files: one notice that cannot be read among readable ones.
     notices = [_notice("25-200001", "2025-11-03"), _notice("25-200002", "2025-11-04")]
     notices.insert(

@@ -11,10 +11,11 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.accounts.models import Profile
-from contrechamp.accounts.services import account_mail_send, user_never_confirmed
+from contrechamp.accounts.services import account_mail_send, mail_language, user_never_confirmed
 from contrechamp.lib.text import invisible_characters, name_key
 
 # Names that would pass for the site or its staff.
@@ -251,6 +252,13 @@ class ResetForm(PasswordResetForm):
         for user in get_user_model()._default_manager.filter(email__iexact=email):
             if user.has_usable_password() and (user.is_active or user_never_confirmed(user)):
                 yield user
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        """The link in the language its owner chose for e-mails, not in the page's of
+        whoever asked for it (as a sign-up with the address is told)."""
+        context = args[2] if len(args) > 2 else kwargs["context"]
+        with translation.override(mail_language(context["user"])):
+            super().send_mail(*args, **kwargs)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An address without an account is told so: the same one e-mail is sent either

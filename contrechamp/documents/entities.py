@@ -3920,7 +3920,7 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
         # Saint-Benoît, Montargis" is no Saint-Benoît of La Réunion).
         mainland = bool(supported) and not any(_overseas(code) for code in supported)
         if any(
-            e.population >= 20000 and not (mainland and _overseas(e.department))
+            e.population >= 50000 and not (mainland and _overseas(e.department))
             for e in item.places
         ):
             continue

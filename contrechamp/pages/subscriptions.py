@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from contrechamp.accounts.services import mail_language
 from contrechamp.pages import feeds
 from contrechamp.pages.models import Subscription
 from contrechamp.registry.permissions import may_review
@@ -136,21 +137,45 @@ def subscribe_reviewer(*, user: User, frequency: str, language: str) -> Subscrip
     if frequency not in PERIODS or subject_of("candidates", "", user=user) is None:
         raise ValueError("not a reviewer")
     now = timezone.now()
-    subscription, _created = Subscription.objects.update_or_create(
-        email=normalise_email(user.email),
-        kind="candidates",
-        key="",
-        defaults={"frequency": frequency, "language": language, "user": user},
-        create_defaults={
-            "frequency": frequency,
-            "language": language,
-            "user": user,
-            "token": secrets.token_urlsafe(32),
-            "confirmed_at": now,
-            "covered_until": now,
-        },
-    )
-    return subscription
+    address = normalise_email(user.email)
+    with transaction.atomic():
+        # Found by its reviewer, not by the address it was made with: after a change of
+        # address, asking again made a second digest; and a reviewer given another's
+        # former address took over that one's. Another's row still at this address
+        # follows its own account's address first.
+        for stale in (
+            Subscription.objects.select_for_update(of=("self",))
+            .filter(kind="candidates", key="", email=address)
+            .exclude(user=user)
+            .select_related("user")
+        ):
+            if stale.user is not None and stale.user.email:
+                stale.email = normalise_email(stale.user.email)
+                stale.save(update_fields=["email"])
+            else:
+                stale.delete()
+        subscription = (
+            Subscription.objects.select_for_update()
+            .filter(kind="candidates", key="", user=user)
+            .order_by("id")
+            .first()
+        )
+        if subscription is not None:
+            subscription.email, subscription.frequency = address, frequency
+            subscription.language = language
+            subscription.save(update_fields=["email", "frequency", "language"])
+            return subscription
+        return Subscription.objects.create(
+            email=address,
+            kind="candidates",
+            key="",
+            frequency=frequency,
+            language=language,
+            user=user,
+            token=secrets.token_urlsafe(32),
+            confirmed_at=now,
+            covered_until=now,
+        )
 
 
 def _expired(subscription: Subscription, now: datetime) -> bool:
@@ -208,7 +233,11 @@ def unconfirmed_purge(*, now: datetime | None = None) -> int:
 def _send(
     subscription: Subscription, template: str, context: dict[str, Any], *, unsubscribe: bool
 ) -> None:
-    with translation.override(subscription.language):
+    # A reviewer's digest in the language of their account's e-mails; an address's in
+    # the language of the page it subscribed on.
+    user = subscription.user
+    language = mail_language(user) if user is not None else subscription.language
+    with translation.override(language):
         subject = render_to_string(f"pages/mail/{template}_subject.txt", context)
         body = render_to_string(f"pages/mail/{template}.txt", context)
     headers = {"Auto-Submitted": "auto-generated"}
@@ -217,7 +246,6 @@ def _send(
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # A reviewer's digest goes to their account's address as it is now: the one they
     # subscribed with kept receiving the queue after they changed it.
-    user = subscription.user
     address = user.email if user is not None and user.email else subscription.email
     EmailMessage(" ".join(subject.split()), body, None, [address], headers=headers).send()
 

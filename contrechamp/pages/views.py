@@ -96,6 +96,25 @@ def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
     )
 
 
+def _published_deployments_by_department() -> dict[int, set[int]]:
+    """The published deployments of each department (by id): those naming one of its
+    communes, and those naming the intercommunality of one of them."""
+    by_department: dict[int, set[int]] = {}
+    pairs = [
+        Deployment.communes.through.objects.filter(deployment__is_published=True).values_list(
+            "commune__department_id", "deployment_id"
+        ),
+        Deployment.epcis.through.objects.filter(deployment__is_published=True)
+        .values_list("epci__communes__department_id", "deployment_id")
+        .distinct(),
+    ]
+    for rows in pairs:
+        for department_id, deployment_id in rows:
+            if department_id is not None:
+                by_department.setdefault(department_id, set()).add(deployment_id)
+    return by_department
+
+
 def department_list(request: HttpRequest) -> HttpResponse:
     """The departments, and a box to find a commune: a name or a code typed and sent
     opens the commune's page (Enter opened the list of every deployment, unfiltered, as
@@ -110,13 +129,12 @@ def department_list(request: HttpRequest) -> HttpResponse:
             return redirect(commune.get_absolute_url())
         if not errors:
             errors = [_("No commune is named “%s”.") % typed]
-    departments = Department.objects.annotate(
-        n=Count(
-            "communes__deployments",
-            filter=Q(communes__deployments__is_published=True),
-            distinct=True,
-        )
-    ).select_related("region")
+    departments = list(Department.objects.select_related("region"))
+    # As each department's page lists them: the deployments of its communes and of their
+    # intercommunalities (one naming the metropolis alone was on the page, not counted).
+    counted = _published_deployments_by_department()
+    for department in departments:
+        department.n = len(counted.get(department.id, ()))  # type: ignore[attr-defined]
     return render(
         request,
         "places/department_list.html",

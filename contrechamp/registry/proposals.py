@@ -359,7 +359,11 @@ def proposal_accept(
                 keep_theirs=keep_theirs,
             )
         if proposal.action == "publish" and not obj.is_published:
-            obj = deployment_publish(deployment=obj, author=author)
+            # Checked again under the row's lock: the author's save landing after the
+            # comparison above was published unread (a hostile review).
+            obj = deployment_publish(
+                deployment=obj, author=author, seen_version=seen_version if data is None else None
+            )
             _revision_comment("deployment", obj.id, obj.version, f"{_('published')} ({comment})")
     elif isinstance(obj, Organisation):
         # A created organisation gets its proposed description, website… only now.

@@ -151,7 +151,7 @@ def organisation_get_or_create(
     """The organisation with this name (case-insensitive), created if unknown; created
     hidden when `public` is false (named by a draft: see `_organisations_reveal`), with
     `siren` when one is given and no other organisation has it."""
-    org = Organisation.objects.filter(name__iexact=name.strip()).first() or _formerly_named(name)
+    org = Organisation.objects.filter(name__iexact=name.strip()).first()
     if org:
         return org
     if siren and Organisation.objects.filter(siren=siren).exists():
@@ -167,30 +167,34 @@ def organisation_get_or_create(
     return org
 
 
-def _formerly_named(name: str) -> Organisation | None:
-    """The organisation that was last named `name` before a rename, if it still exists.
-    Versions of deployments and proposals name their vendors and funders by name: a
-    version restored, or a proposal accepted, after "IBM" was renamed "IBM France" made
-    a new organisation "IBM" and moved the deployment to it."""
-    ids = (
-        Revision.objects.filter(kind="organisation", snapshot__name__iexact=name.strip())
-        .order_by("-created_at", "-id")
-        .values_list("object_id", flat=True)
-    )
-    for object_id in ids[:20]:
-        if found := Organisation.objects.filter(id=object_id).first():
-            return found
-    return None
+def _former_names(organisations: list[Organisation]) -> dict[str, Organisation]:
+    """Each of `organisations` by the names its versions gave it, its name today last
+    (so that it wins)."""
+    by_id = {o.id: o for o in organisations}
+    names: dict[str, Organisation] = {}
+    for object_id, snapshot in (
+        Revision.objects.filter(kind="organisation", object_id__in=list(by_id))
+        .order_by("version")
+        .values_list("object_id", "snapshot")
+    ):
+        if isinstance(snapshot, dict) and snapshot.get("name"):
+            names[name_key(str(snapshot["name"]))] = by_id[object_id]
+    names.update({name_key(o.name): o for o in organisations})
+    return names
 
 
 def _organisations_of(
     names: list[str], kind: str, public: bool, current: list[Organisation]
 ) -> list[Organisation]:
     """The organisations `names` name for a deployment that has `current`: one of its
-    own first (an organisation of that name it already has stays, whatever others share
-    the name), else `organisation_get_or_create`. A deployment's unrelated edit moved
-    it to another organisation of the same name."""
-    own = {name_key(o.name): o for o in current}
+    own first, by its name or a name it had (an organisation of that name it already
+    has stays, whatever others share the name; a version restored or a proposal
+    accepted after its rename names it by its former name), else
+    `organisation_get_or_create`. A deployment's unrelated edit moved it to another
+    organisation of the same name; a restore after a rename, to a new one of the old
+    name. A former name finds nothing for another deployment: "Axis" corrected to
+    "Axians" is no alias of Axians for Axis Communications."""
+    own = _former_names(current) if current else {}
     return [
         own.get(name_key(n)) or organisation_get_or_create(name=n, kind=kind, public=public)
         for n in names

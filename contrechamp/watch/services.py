@@ -301,50 +301,82 @@ def _write(
         # its decision (its history shows what changed since). The status moves only
         # from the one read, in the same statement, as `records_rescore` does.
         if row.status == "below" and score.candidate:
-            run.candidates += WatchRecord.objects.filter(id=row.id, status="below").update(
-                status="new"
-            )
+            run.candidates += _join_queue([row.id], run.id)
         elif row.status == "new" and not score.candidate:
             WatchRecord.objects.filter(id=row.id, status="new").update(status="below")
         run.updated += 1
-    _insert(_decided_before(created, run))
+    _insert(_refused_before(created, run))
 
 
-# What a reviewer decided of a contract holds for the records of it that come later.
-DECIDED = ("accepted", "attached", "rejected", "duplicate")
+# What a reviewer refused of a contract holds for the records of it that come later (or
+# reach the queue later); a contract turned into a deployment does not swallow them: a
+# later lot's amount or holder waits for a reviewer, its deployment shown first
+# (`near_deployments`), not marked attached without being cited.
+REFUSED = ("rejected", "duplicate")
 
 
-def _decided_before(created: list[dict[str, Any]], run: ImportRun) -> list[dict[str, Any]]:
-    """`created` with each new candidate of a contract already decided given that
-    decision: rejected or a duplicate as it was (with its reason), attached to the
-    deployment it became. The same contract published again with its accents repaired,
-    another lot or a later file's copy came back to the queue as a fresh candidate, the
-    reviewer's decision (and reason) lost at every re-encoding of the dataset."""
-    groups = {row["group"] for row in created if row["status"] == "new" and row["group"]}
+def _refusals(groups: set[str]) -> dict[str, WatchRecord]:
+    """The last refusal (rejected, duplicate) of each of these contracts."""
     if not groups:
-        return created
-    decisions = {
-        row.group: row
-        for row in WatchRecord.objects.filter(group__in=groups, status__in=DECIDED).order_by(
-            "decided_at", "id"
-        )  # the last decision of each contract
-    }
+        return {}
+    last: dict[str, WatchRecord] = {}
+    for row in WatchRecord.objects.filter(group__in=groups, status__in=REFUSED).order_by("id"):
+        # By when it was decided, then by id (`decided_at` empty sorts differently on
+        # SQLite and PostgreSQL: compared here, not ordered by the database).
+        before = last.get(row.group)
+        if before is None or (row.decided_at or timezone.now()) >= (
+            before.decided_at or timezone.now()
+        ):
+            last[row.group] = row
+    return last
+
+
+def _carried(decided: WatchRecord, run_id: int | None) -> dict[str, Any]:
+    """The columns that give a record its contract's refusal."""
     now = timezone.now()
+    return {
+        "status": decided.status,
+        "reason": decided.reason,
+        "decided_by_id": decided.decided_by_id,
+        "decided_at": now,
+        "history": [{"at": now.isoformat(), "run": run_id, "decided_as": decided.id}],
+    }
+
+
+def _refused_before(created: list[dict[str, Any]], run: ImportRun) -> list[dict[str, Any]]:
+    """`created` with each new candidate of a contract already refused given that
+    refusal (rejected or a duplicate, with its reason): the same contract published
+    again with its accents repaired, another lot or a later file's copy came back to the
+    queue as a fresh candidate, the reviewer's decision lost at every re-encoding."""
+    refusals = _refusals({r["group"] for r in created if r["status"] == "new" and r["group"]})
     for row in created:
-        decided = decisions.get(row["group"]) if row["status"] == "new" else None
-        if decided is None:
-            continue
-        accepted = decided.status in ("accepted", "attached")
-        row.update(
-            status="attached" if accepted else decided.status,
-            deployment_id=decided.deployment_id if accepted else None,
-            reason=decided.reason,
-            decided_by_id=decided.decided_by_id,
-            decided_at=now,
-            history=[{"at": now.isoformat(), "run": run.id, "decided_as": decided.id}],
-        )
-        run.candidates -= 1
+        decided = refusals.get(row["group"]) if row["status"] == "new" else None
+        if decided is not None:
+            row.update(_carried(decided, run.id))
+            run.candidates -= 1
     return created
+
+
+def _join_queue(ids: list[int], run_id: int | None) -> int:
+    """Move these records from below the threshold to the queue, only from there (a
+    reviewer deciding meanwhile is never undone), each of a contract already refused
+    taking that refusal instead. Returns how many joined the queue."""
+    rows = list(WatchRecord.objects.filter(id__in=ids, status="below").only("id", "group"))
+    refusals = _refusals({r.group for r in rows if r.group})
+    joined = 0
+    for row in rows:
+        decided = refusals.get(row.group)
+        if decided is None:
+            joined += WatchRecord.objects.filter(id=row.id, status="below").update(status="new")
+            continue
+        carried = _carried(decided, run_id)
+        history = carried.pop("history")
+        fresh = WatchRecord.objects.filter(id=row.id, status="below").first()
+        if fresh is not None:
+            WatchRecord.objects.filter(id=row.id, status="below").update(
+                **carried, history=[*fresh.history, *history]
+            )
+    return joined
 
 
 def _insert(rows: list[dict[str, Any]]) -> None:
@@ -630,9 +662,7 @@ def records_rescore(*, source: str | None = None) -> dict[str, int]:
                 left.append(row.id)
         with transaction.atomic():
             WatchRecord.objects.bulk_update(changed, [*SCORED, *PLACED])
-            counts["joined"] += WatchRecord.objects.filter(id__in=joined, status="below").update(
-                status="new"
-            )
+            counts["joined"] += _join_queue(joined, None)
             counts["left"] += WatchRecord.objects.filter(id__in=left, status="new").update(
                 status="below"
             )
@@ -875,17 +905,27 @@ def _decide(
 
 
 def near_deployments(row: WatchRecord, limit: int = 3) -> list[Any]:
-    """Deployments of the registry the candidate may already be: the same commune (or
-    intercommunality) and one of its technologies."""
+    """Deployments of the registry the candidate may already be: first those other
+    records of its contract became or were attached to (a later lot, the contract
+    published again), then those of the same commune (or intercommunality) and one of
+    its technologies."""
     from contrechamp.registry.models import Deployment
 
-    found = Deployment.objects.all()
+    ids = (
+        WatchRecord.objects.filter(group=row.group, deployment__isnull=False)
+        .exclude(id=row.id)
+        .values_list("deployment_id", flat=True)
+        if row.group
+        else []
+    )
+    same_contract = list(Deployment.objects.filter(id__in=list(ids)).order_by("-updated_at"))
+    found = Deployment.objects.exclude(id__in=[d.id for d in same_contract])
     if row.commune_id:
         found = found.filter(communes=row.commune_id)
     elif row.epci_id:
         found = found.filter(epcis=row.epci_id)
     else:
-        return []
+        return same_contract[:limit]
     if row.technologies:
         found = found.filter(technologies__slug__in=row.technologies)
-    return list(found.distinct().order_by("-updated_at")[:limit])
+    return [*same_contract, *found.distinct().order_by("-updated_at")][:limit]
