@@ -3917,7 +3917,9 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
         # A city of its own name is what a text means by it ("à Paris et Bordeaux" in a
         # text about Le Havre, not Bordeaux-Saint-Clair of the Seine-Maritime); not an
         # overseas city in a text whose places are all in mainland France ("Gien, Sully,
-        # Saint-Benoît, Montargis" is no Saint-Benoît of La Réunion).
+        # Saint-Benoît, Montargis" is no Saint-Benoît of La Réunion). A city: 50,000
+        # people or more ("Montbard, Châtillon, Saulieu" in the Côte-d'Or is no Châtillon
+        # of the Hauts-de-Seine, a suburb of 37,000; it was 20,000).
         mainland = bool(supported) and not any(_overseas(code) for code in supported)
         if any(
             e.population >= 50000 and not (mainland and _overseas(e.department))
@@ -6285,6 +6287,18 @@ def _year_of(
     if low.day == 1:
         last = calendar.monthrange(low.year, low.month)[1]
         high = low.replace(day=last) if low.month != 1 else low.replace(month=12, day=31)
+    if (low.month, low.day) == (1, 1) and direction in ("past", "future"):
+        # Known to the year only: "le 15 décembre dernier" in a text of 2024 was most
+        # likely written in 2024 after a December of 2023 (it is 2024's only in the two
+        # weeks after the 15th); "en février prochain", before a February of the next
+        # year. The half of the year the day falls in decides.
+        try:
+            late = date(low.year, month, day or 15).timetuple().tm_yday > 183
+        except ValueError:  # 29 February of a common year
+            late = False
+        if direction == "past":
+            return low.year - 1 if late else low.year
+        return low.year if late else low.year + 1
     best: tuple[float, int] | None = None
     for year in (low.year - 1, low.year, low.year + 1):
         try:

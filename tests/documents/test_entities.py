@@ -846,6 +846,13 @@ def context_on(day):
         ("le samedi 16 mai dernier", (2020, 5, 1), {"2020-05-16"}),  # known to the month
         ("en juillet dernier", (2013, 3, 10), {"2012-07"}),
         ("depuis novembre", (2015, 1, 1), {"2015-11"}),  # known to the year
+        # Known to the year: the half of the year the day falls in says which year is
+        # likelier for "dernier" and "prochain" (a December "dernier" of a text of 2024 is
+        # 2023's but in the year's last two weeks; a February, 2024's).
+        ("lors de la commission permanente du 15 décembre dernier", (2024, 1, 1), {"2023-12-15"}),
+        ("la réunion du 12 février dernier", (2024, 1, 1), {"2024-02-12"}),
+        ("Les caméras seront posées en mars prochain.", (2024, 1, 1), {"2025-03"}),
+        ("Les caméras seront posées en octobre prochain.", (2024, 1, 1), {"2024-10"}),
         # A time after the day; a month from which something starts.
         ("au lundi 24 février 08h00", (2025, 2, 22), {"2025-02-24"}),
         ("le 3 mars 10 h 30, en mairie", (2025, 2, 22), {"2025-03-03"}),
@@ -6157,3 +6164,16 @@ def test_a_cost_borne_by_bodies_names_them_funders():
 )
 def test_bodies_of_the_field_named_without_a_cue(text, expected):
     assert values(text, "organisation") == expected
+
+
+def test_a_suburb_s_name_among_a_department_s_towns_is_that_department_s_town():
+    """"Montbard, Châtillon, Saulieu" in the Côte-d'Or is Châtillon-sur-Seine, not the
+    Châtillon of the Hauts-de-Seine (37,000 people): a town of its own name is what a text
+    means only when it is a city (50,000 or more: "à Paris et Bordeaux" in a text about Le
+    Havre), not a suburb sharing the name of a department's town."""
+    text = (
+        "La compagnie de gendarmerie de Haute Côte-d'Or, soit Montbard, Châtillon, "
+        "Saulieu, avec 266 communes, participe au dispositif."
+    )
+    assert ("commune", "21154") in found(text, "commune")
+    assert ("commune", "92020") not in found(text, "commune")
