@@ -138,9 +138,8 @@ NOTE_TEXTS = {
 # The administration's own letter (CRPA L112-3), not the date the request reached it: a
 # page said "Received: 2 October" and then that no acknowledgement was recorded.
 NO_ACKNOWLEDGEMENT = gettext_noop(
-    "No acknowledgement of receipt from the administration (its letter with the mentions "
-    "below) is recorded for this request: the date it received the request does not "
-    "replace it."
+    "No acknowledgement of receipt from the administration (the letter it sends you) is "
+    "recorded for this request: the date it received the request does not replace it."
 )
 NOTE_BASES = {
     "explicit_after_silence": "CJA R421-2",
