@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from contrechamp.accounts.models import Profile, display_name
@@ -195,6 +195,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+UNSEEN_DRAFT = gettext_noop(
+    "The draft may have changed since this page was opened: read it as it is now, then accept it."
+)
+
+
 def _next_anchor(proposal_id: int) -> str:
     """The queue, scrolled to the change after the one just decided."""
     following = Proposal.objects.filter(state="pending", id__gt=proposal_id).order_by("id").first()
@@ -212,12 +217,15 @@ def accept(request: HttpRequest, proposal_id: int) -> HttpResponse:
             messages.error(request, _("This proposal was already decided or withdrawn."))
             return redirect("moderation-queue")
         raise PermissionDenied
+    seen = whole_number(request.POST.get("version"))
+    if seen is None and proposal.action == "publish":
+        # A draft is published as it is: without the version the page showed, what its
+        # author changed since would be published unread (the draft's page refuses the
+        # same form).
+        messages.error(request, _(UNSEEN_DRAFT))
+        return redirect(reverse("moderation-queue") + f"#p-{proposal.id}")
     try:
-        proposal_accept(
-            proposal=proposal,
-            reviewer=reviewer,
-            seen_version=whole_number(request.POST.get("version")),
-        )
+        proposal_accept(proposal=proposal, reviewer=reviewer, seen_version=seen)
     except StaleEdit:
         obj = proposal_object(proposal)
         messages.warning(
@@ -290,6 +298,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
         title = _title(proposal, proposal_object(proposal))
         if not may_decide_proposal(reviewer, proposal):
             failed.append(_("“%s”: already decided, or yours") % title)
+            continue
+        if action == "accept" and proposal.action == "publish" and seen.get(proposal.id) is None:
+            failed.append(f"“{title}”: {_(UNSEEN_DRAFT)}")
             continue
         try:
             if action == "accept":

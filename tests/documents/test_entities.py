@@ -6167,7 +6167,7 @@ def test_bodies_of_the_field_named_without_a_cue(text, expected):
 
 
 def test_a_suburb_s_name_among_a_department_s_towns_is_that_department_s_town():
-    """"Montbard, Châtillon, Saulieu" in the Côte-d'Or is Châtillon-sur-Seine, not the
+    """ "Montbard, Châtillon, Saulieu" in the Côte-d'Or is Châtillon-sur-Seine, not the
     Châtillon of the Hauts-de-Seine (37,000 people): a town of its own name is what a text
     means only when it is a city (50,000 or more: "à Paris et Bordeaux" in a text about Le
     Havre), not a suburb sharing the name of a department's town."""

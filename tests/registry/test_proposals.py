@@ -75,7 +75,11 @@ def test_a_brand_new_accounts_first_deployment_is_invisible_until_a_reviewer_acc
     assert (proposal.action, proposal.state, proposal.author) == ("publish", "pending", newcomer)
 
     login(client, reviewer)
-    response = client.post(reverse("moderation-accept", args=[proposal.id]))
+    # The version the queue showed goes with the button (without it, nothing is
+    # published: tests/registry/test_proposals.py, the draft read again).
+    response = client.post(
+        reverse("moderation-accept", args=[proposal.id]), {"version": deployment.version}
+    )
     assert response.status_code == 302
     deployment.refresh_from_db()
     assert deployment.is_published
@@ -230,7 +234,7 @@ def test_after_the_threshold_of_accepted_changes_a_person_publishes_directly(
         client.post(reverse("deployment-publish", args=[draft.slug]))
         login(client, reviewer)
         proposal = Proposal.objects.get(object_id=draft.id, state="pending")
-        client.post(reverse("moderation-accept", args=[proposal.id]))
+        client.post(reverse("moderation-accept", args=[proposal.id]), {"version": draft.version})
     newcomer.refresh_from_db()
     assert is_trusted(newcomer)
     deployment = _create_as(client, newcomer)
@@ -438,7 +442,10 @@ def test_bulk_accept_goes_on_past_a_stale_item_and_reports_it(
     login(client, reviewer)
     response = client.post(
         reverse("moderation-bulk"),
-        {"ids": [ok[0].id, stale.id, ok[1].id], "action": "accept"},
+        {
+            "ids": [f"{ok[0].id}:{drafts[0].version}", stale.id, f"{ok[1].id}:{drafts[1].version}"],
+            "action": "accept",
+        },
         follow=True,
     )
     html = response.content.decode()
@@ -521,7 +528,7 @@ def test_each_decision_is_in_the_audit_log_with_the_reviewer_as_actor(client, ne
     first, second = (_create_as(client, newcomer, title=t) for t in ("Premier", "Second"))
     accepted, rejected = (Proposal.objects.get(object_id=d.id) for d in (first, second))
     login(client, reviewer)
-    client.post(reverse("moderation-accept", args=[accepted.id]))
+    client.post(reverse("moderation-accept", args=[accepted.id]), {"version": first.version})
     client.post(reverse("moderation-reject", args=[rejected.id]), {"reason": "Doublon."})
     entries = {
         e.action: e
@@ -586,3 +593,20 @@ def test_a_newcomers_deployment_without_source_is_refused_as_a_published_one_wou
     assert response.status_code == 400
     assert not Deployment.objects.filter(title=TITLE).exists()
     assert not Proposal.objects.filter(author=newcomer).exists()
+
+
+def test_a_publish_request_accepted_without_the_version_its_page_showed_publishes_nothing(
+    client, newcomer, reviewer
+):
+    """A draft is published as it is: a queue's form without the version (removed, or
+    from a page of before) would publish what its author changed since, unread. Refused,
+    one by one and in bulk, as the draft's own page refuses it."""
+    draft = _create_as(client, newcomer, title="Sans version")
+    proposal = Proposal.objects.get(object_id=draft.id)
+    login(client, reviewer)
+    page = client.post(reverse("moderation-accept", args=[proposal.id]), follow=True)
+    assert "lisez-le tel qu" in page.content.decode()
+    client.post(reverse("moderation-bulk"), {"ids": [str(proposal.id)], "action": "accept"})
+    draft.refresh_from_db()
+    proposal.refresh_from_db()
+    assert not draft.is_published and proposal.state == "pending"
