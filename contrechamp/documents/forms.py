@@ -93,12 +93,30 @@ class LibraryFilterForm(forms.Form):
         choices=[("", pgettext_lazy("type", "any"))] + Document.KINDS,
     )
 
+    # Only for those who list private documents (reviewers, an uploader's own): which
+    # wait for their redaction and publication (reviewers had no list of them: a walk).
+    publication = forms.ChoiceField(
+        label=_("Publication"),
+        required=False,
+        choices=[
+            ("", pgettext_lazy("publication", "any")),
+            ("waiting", pgettext_lazy("documents", "not yet published")),
+            ("published", pgettext_lazy("documents", "published")),
+        ],
+    )
+
+    def __init__(self, *args: Any, private: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not private:
+            del self.fields["publication"]
+
     def clean_place(self) -> str:
         text = self.cleaned_data["place"].strip()
         return _place_code(text) if text else ""
 
     def filtered(self) -> bool:
-        return any(self.cleaned_data.get(name) for name in ("place", "origin", "kind"))
+        names = ("place", "origin", "kind", "publication")
+        return any(self.cleaned_data.get(name) for name in names)
 
     def place_read(self) -> tuple[str, list[Commune]]:
         """The place the filter was read as, in words ("Vienne (department 86)"), and the

@@ -1547,9 +1547,17 @@ def documents_listed_alone(documents: models.QuerySet[Document]) -> models.Query
 
 
 def documents_filtered(
-    documents: models.QuerySet[Document], *, place: str = "", origin: str = "", kind: str = ""
+    documents: models.QuerySet[Document],
+    *,
+    place: str = "",
+    origin: str = "",
+    kind: str = "",
+    publication: str = "",
 ) -> models.QuerySet[Document]:
-    """The library list's filters (`forms.LibraryFilterForm`), each one left out when empty."""
+    """The library list's filters (`forms.LibraryFilterForm`), each one left out when empty.
+    `publication`: "waiting" (not yet published) or "published"."""
+    if publication:
+        documents = documents.filter(is_public=publication == "published")
     if place:
         documents = documents_about_place(documents, place)
     if origin:

@@ -101,13 +101,14 @@ def _list_context(request: HttpRequest, form: UploadForm | None = None) -> dict[
     documents = permissions.listed_documents(request.user)
     # Filters by place, origin and type (a place page links here with its own); a filter
     # that cannot be read is said at its field and lists nothing, rather than everything.
-    filters = LibraryFilterForm(request.GET)
+    filters = LibraryFilterForm(request.GET, private=request.user.is_authenticated)
     if filters.is_valid():
         documents = documents_filtered(
             documents,
             place=filters.cleaned_data["place"],
             origin=filters.cleaned_data["origin"],
             kind=filters.cleaned_data["kind"],
+            publication=filters.cleaned_data.get("publication", ""),
         )
     else:
         documents = documents.none()

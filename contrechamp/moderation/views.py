@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from contrechamp.accounts.models import Profile, display_name
 from contrechamp.accounts.trust import is_trusted, may_set_trust, trust_set
+from contrechamp.documents.models import Document
 from contrechamp.lib.numbers import whole_number
 from contrechamp.moderation.warnings import proposal_warnings
 from contrechamp.registry.models import CameraCount, Deployment, Organisation, Proposal
@@ -191,7 +192,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "moderation/queue.html",
-        {"page": page, "cards": cards, "total": qs.count()},
+        {
+            "page": page,
+            "cards": cards,
+            "total": qs.count(),
+            # The library's documents read and not yet published: they wait for a
+            # reviewer's redaction, which no queue listed (a new user's walk).
+            "waiting_documents": Document.objects.filter(is_public=False, status="done").count(),
+        },
     )
 
 

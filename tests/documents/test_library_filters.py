@@ -323,3 +323,30 @@ def test_the_place_fields_complete_from_the_places(client, db):
         field = re.search(r'<input[^>]*name="place"[^>]*>', body).group()
         assert 'data-autocomplete="places"' in field and 'list="place-suggestions"' in field
         assert '<datalist id="place-suggestions">' in body
+
+
+def test_reviewers_list_the_documents_waiting_for_publication_and_the_queue_links_them(
+    client, shelf, reviewer, contributor, other_contributor
+):
+    """No queue listed the documents read and waiting for a reviewer's redaction (a new
+    user's walk): the library filters them for those who list private documents, and
+    the moderation queue links there with their count."""
+    waiting = _document("Convention FIPD à occulter", places=["13055"], public=False)
+    client.force_login(reviewer)
+    listed = _titles(client.get("/documents/", {"publication": "waiting"}))
+    assert listed == {"Note privée Nice", "Convention FIPD à occulter"}
+    assert "Marché caméras Cannes" in _titles(
+        client.get("/documents/", {"publication": "published"})
+    )
+    queue = client.get("/moderation/").content.decode()
+    assert '/documents/?publication=waiting">Documents waiting for publication (2)' in queue
+    # A contributor: their own only; a visitor: no such filter (a crafted one is ignored).
+    client.force_login(other_contributor)
+    assert _titles(client.get("/documents/", {"publication": "waiting"})) == set()
+    client.logout()
+    page = client.get("/documents/", {"publication": "waiting"})
+    assert 'name="publication"' not in page.content.decode()
+    assert waiting.title not in _titles(page) and "Marché caméras Cannes" in _titles(page)
+    assert client.get("/documents/", {"publication": "leak"}).status_code == 200
+    client.force_login(contributor)
+    assert _titles(client.get("/documents/", {"publication": "leak"})) == set()
