@@ -125,7 +125,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def unmatched(request: HttpRequest) -> HttpResponse:
     """Any address under /api/v1/ that no endpoint answers: the error envelope, as
     every other API error, rather than the site's HTML page (routed last in urls.py)."""
-    return error_response(request, 404, "not_found", f"No API endpoint at {request.path}.")
+    # Where the endpoints are: `/api/v1/` itself answered a bare 404 (a new user's walk).
+    return error_response(
+        request,
+        404,
+        "not_found",
+        f"No API endpoint at {request.path}. The endpoints and their documentation: "
+        f"{reverse('api:openapi-view')}",
+    )
 
 
 def _unchecked(data: dict[str, Any]) -> HttpResponse:
