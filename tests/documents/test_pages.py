@@ -139,6 +139,15 @@ def test_even_a_public_document_keeps_its_original_private(client, minutes):
     assert client.get(f"/documents/{minutes.id}/original/").status_code == 404
 
 
+def test_the_reading_status_is_for_those_who_follow_it(client, contributor, minutes):
+    """A visitor read "Statut : traité" on every published document (a walk); its uploader
+    still follows the reading."""
+    Document.objects.filter(id=minutes.id).update(is_public=True)
+    assert 'id="document-status"' not in client.get(f"/documents/{minutes.id}/").content.decode()
+    client.force_login(contributor)
+    assert 'id="document-status"' in client.get(f"/documents/{minutes.id}/").content.decode()
+
+
 def test_a_reviewer_accepts_a_commune_into_a_new_deployment_with_a_citation(
     client, reviewer, minutes
 ):
