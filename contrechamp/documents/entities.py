@@ -459,6 +459,10 @@ class Gazetteer:
             ):
                 self.organisations.append((alias, canonical, "funding_body", True, registry_id))
         names_known = {key(a) for a, *_ in self.organisations}
+        # The registry's name of a programme of the list ("FEDER (Union européenne)") is
+        # that programme, not a company of that name: "des subventions du FEDER (Union
+        # Européenne)" was an organisation, and neither funder.
+        names_known.update(key(item["registry"]) for item in known if item.get("registry"))
         for name, registry_id in registry.items():
             if name not in names_known:
                 real_name = names[registry_id]

@@ -6177,3 +6177,33 @@ def test_a_suburb_s_name_among_a_department_s_towns_is_that_department_s_town():
     )
     assert ("commune", "21154") in found(text, "commune")
     assert ("commune", "92020") not in found(text, "commune")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The DETR as councils and the press spell it out (round 53's development texts).
+        "12 500 € de subvention au titre de la dotation d’équipement aux territoires ruraux.",
+        "financés à 40% par une subvention de l’Etat, au titre de la Dotation Equipement des "
+        "Territoires Ruraux.",
+    ],
+)
+def test_the_detr_spelt_out_in_its_variants(text):
+    assert ("funder", "DETR") in found(text, "funder")
+
+
+def test_the_registry_s_name_of_a_programme_is_that_programme(db):
+    """The registry names the FEDER "FEDER (Union européenne)": the page's "des subventions
+    du FEDER (Union Européenne)" was an organisation of that name, and neither funder."""
+    from contrechamp.registry.models import Organisation
+
+    Organisation.objects.get_or_create(
+        name="FEDER (Union européenne)", defaults={"slug": "feder-ue", "kind": "funder"}
+    )
+    text = (
+        "À cette somme s'ajoutent des subventions du FEDER (Union Européenne) pour les "
+        "caméras des quartiers."
+    )
+    items = found(text)
+    assert {("funder", "FEDER"), ("funder", "Union européenne")} <= items
+    assert not any(kind == "organisation" for kind, _ in items)
