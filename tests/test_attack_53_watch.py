@@ -13,21 +13,28 @@ from contrechamp.watch.services import candidate_accept, import_decp
 pytestmark = pytest.mark.django_db
 
 
-def _decp(path, amount):
-    """A DECP file (2019 format) of one contract of the commune of Fos-sur-Mer's buyer."""
-    record = {
-        "id": "2024-VIDEO-01",
-        "_type": "Marché",
-        "acheteur": {"id": "21130039700014", "nom": "Mairie de Fos sur Mer"},
-        "objet": "Extension du système de vidéoprotection urbaine et caméras",
-        "codeCPV": "32323500-8",
-        "montant": amount,
-        "dateNotification": "2024-03-01",
-        "lieuExecution": {"code": "13039", "typeCode": "Code commune"},
-        "titulaires": [{"id": "38012986600037", "denominationSociale": "SNEF"}],
-    }
-    path.write_text(json.dumps({"marches": [record]}), encoding="utf-8")
+# One contract of the commune of Fos-sur-Mer's buyer, as the DECP's 2019 format gives it.
+CONTRACT = {
+    "id": "2024-VIDEO-01",
+    "_type": "Marché",
+    "acheteur": {"id": "21130039700014", "nom": "Mairie de Fos sur Mer"},
+    "objet": "Extension du système de vidéoprotection urbaine et caméras",
+    "codeCPV": "32323500-8",
+    "montant": "100000",
+    "dateNotification": "2024-03-01",
+    "lieuExecution": {"code": "13039", "typeCode": "Code commune"},
+    "titulaires": [{"id": "38012986600037", "denominationSociale": "SNEF"}],
+}
+
+
+def decp_file(path, *records):
+    """A DECP file of these records (each `CONTRACT` with some fields of its own)."""
+    path.write_text(json.dumps({"marches": list(records)}), encoding="utf-8")
     return path
+
+
+def _decp(path, amount):
+    return decp_file(path, {**CONTRACT, "montant": amount})
 
 
 def test_an_import_running_while_a_reviewer_accepts_does_not_undo_the_decision(
@@ -68,18 +75,13 @@ def test_an_import_running_while_a_reviewer_accepts_does_not_undo_the_decision(
 
 def _contract(path, objet):
     record = {
+        **CONTRACT,
         "id": "2023-0042",
-        "_type": "Marché",
-        "acheteur": {"id": "21130039700014", "nom": "Mairie de Fos sur Mer"},
         "objet": objet,
-        "codeCPV": "32323500-8",
         "montant": "45000",
         "dateNotification": "2023-05-10",
-        "lieuExecution": {"code": "13039", "typeCode": "Code commune"},
-        "titulaires": [{"id": "38012986600037", "denominationSociale": "SNEF"}],
     }
-    path.write_text(json.dumps({"marches": [record]}), encoding="utf-8")
-    return path
+    return decp_file(path, record)
 
 
 def test_a_rejected_contract_published_again_with_its_accents_repaired_stays_decided(

@@ -1,7 +1,6 @@
 """Hostile review 53b: the e-mails' languages and addresses, attacked (these fail on the
 code as it is)."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -17,25 +16,13 @@ from contrechamp.pages.models import Subscription
 from contrechamp.pages.subscriptions import digests_send
 from contrechamp.watch.services import import_decp
 from tests.conftest import PASSWORD, TwoFactorClient
+from tests.test_attack_53_watch import CONTRACT, decp_file
 
 pytestmark = pytest.mark.django_db
 
 
 def _candidate(tmp_path, name="c.json"):
-    record = {
-        "id": "2024-VIDEO-77",
-        "_type": "Marché",
-        "acheteur": {"id": "21130039700014", "nom": "Mairie de Fos sur Mer"},
-        "objet": "Extension du système de vidéoprotection urbaine et caméras",
-        "codeCPV": "32323500-8",
-        "montant": "100000",
-        "dateNotification": "2024-03-01",
-        "lieuExecution": {"code": "13039", "typeCode": "Code commune"},
-        "titulaires": [{"id": "38012986600037", "denominationSociale": "SNEF"}],
-    }
-    path = tmp_path / name
-    path.write_text(json.dumps({"marches": [record]}), encoding="utf-8")
-    import_decp([path])
+    import_decp([decp_file(tmp_path / name, {**CONTRACT, "id": "2024-VIDEO-77"})])
 
 
 def _change_address(user, new):

@@ -11,6 +11,7 @@ from contrechamp.registry import services as s
 from contrechamp.registry.models import Deployment
 from contrechamp.registry.proposals import deployment_submit
 from tests.factories import deployment_data
+from tests.test_attack_53_registry import _rename
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_a_name_corrected_by_a_rename_does_not_capture_another_company(contribut
     """A contributor wrote "Axis" for a vendor that was in fact Axians (Vinci's integrator);
     the organisation, named in that one deployment only, is corrected by renaming it
     "Axians" (its SIREN, site and description are Axians'). Former names now find their
-    organisation (`_formerly_named`) whatever the deployment: the next deployment whose
+    organisation whatever the deployment: the next deployment whose
     vendor is Axis Communications, the camera maker, named "Axis" in the form, is filed
     under Axians; its page, Axians' page, the vendor filter and the exports all say
     Axians, and "Axis" can never be created from a deployment again."""
@@ -66,12 +67,7 @@ def test_a_name_corrected_by_a_rename_does_not_capture_another_company(contribut
         data=deployment_data(title="Caméras de la gare", vendors=["Axis"]), author=contributor
     )
     axis = first.vendors.get()
-    s.organisation_update(
-        organisation=axis,
-        data={**s.organisation_snapshot(axis), "name": "Axians"},
-        base_version=axis.version,
-        author=contributor,
-    )
+    _rename(axis, "Axians", contributor)
     second = s.deployment_create(
         data=deployment_data(
             title="Caméras Axis du parking Saint-Antoine",
@@ -126,12 +122,7 @@ def test_restoring_a_version_keeps_the_vendor_it_named_after_another_takes_its_o
     toulouse = Deployment.objects.get(vendors__name="IBM")
     first = toulouse.version
     ibm = toulouse.vendors.get()
-    s.organisation_update(
-        organisation=ibm,
-        data={**s.organisation_snapshot(ibm), "name": "IBM France"},
-        base_version=ibm.version,
-        author=contributor,
-    )
+    _rename(ibm, "IBM France", contributor)
     parent = s.organisation_create(
         data={"name": "IBM", "kind": "vendor", "country": "US"}, author=contributor
     )

@@ -1,43 +1,32 @@
 """Hostile review 53b: the procurement watch's carried decisions, attacked (these fail on
 the code as it is)."""
 
-import json
-
 import pytest
 
 from contrechamp.registry.models import Organisation
 from contrechamp.watch import services
 from contrechamp.watch.models import WatchRecord
 from contrechamp.watch.services import candidate_accept, import_decp, records_rescore
+from tests.test_attack_53_watch import CONTRACT, decp_file
 
 pytestmark = pytest.mark.django_db
-
-BUYER = {"id": "21130039700014", "nom": "Mairie de Fos sur Mer"}
 
 
 def _lot(number, holder, amount="60000"):
     """A lot of one contract: the same buyer, object (but its lot number) and date, as
     DECP gives each lot its own record."""
     return {
+        **CONTRACT,
         "id": f"2024-SEC-0{number}",
-        "_type": "Marché",
-        "acheteur": BUYER,
         "objet": f"Aménagement des abords du centre-ville - lot {number}",
-        "codeCPV": "32323500-8",
         "montant": amount,
         "dateNotification": "2024-06-03",
-        "lieuExecution": {"code": "13039", "typeCode": "Code commune"},
         "titulaires": [holder],
     }
 
 
 SNEF = {"id": "38012986600037", "denominationSociale": "SNEF"}
 CITEOS = {"id": "73282932000074", "denominationSociale": "Citéos"}
-
-
-def _file(path, *records):
-    path.write_text(json.dumps({"marches": list(records)}), encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -50,7 +39,7 @@ def snef_known(db):
 def _rejected_contract(tmp_path, reviewer):
     """Lot 1 (a holder the registry knows) is a candidate, lot 2 (a holder it does not)
     waits below the threshold; the reviewer rejects the contract with a reason."""
-    import_decp([_file(tmp_path / "a.json", _lot(1, SNEF), _lot(2, CITEOS))])
+    import_decp([decp_file(tmp_path / "a.json", _lot(1, SNEF), _lot(2, CITEOS))])
     lot1 = WatchRecord.objects.get(record_id="2024-SEC-01")
     lot2 = WatchRecord.objects.get(record_id="2024-SEC-02")
     assert (lot1.status, lot2.status) == ("new", "below")
@@ -93,7 +82,7 @@ def test_a_lot_of_a_rejected_contract_amended_into_the_queue_stays_rejected(
     lot1, lot2 = _rejected_contract(tmp_path, reviewer)
     amended = _lot(2, CITEOS, amount="75000")
     amended["titulaires"] = [CITEOS, SNEF]
-    import_decp([_file(tmp_path / "b.json", amended)])
+    import_decp([decp_file(tmp_path / "b.json", amended)])
     lot2.refresh_from_db()
     assert lot2.amount == 75000
     assert lot2.status != "new", (
@@ -110,10 +99,10 @@ def test_a_record_said_attached_to_a_deployment_is_one_of_its_sources(
     "attached" to the deployment at import, by nobody, with the reviewer's name, but
     never cited. It now waits for a reviewer, the deployment its contract became
     offered first; attached, it is cited."""
-    import_decp([_file(tmp_path / "a.json", _lot(1, SNEF))])
+    import_decp([decp_file(tmp_path / "a.json", _lot(1, SNEF))])
     lot1 = WatchRecord.objects.get(record_id="2024-SEC-01")
     deployment = candidate_accept(record_id=lot1.id, user=reviewer)
-    import_decp([_file(tmp_path / "b.json", _lot(3, SNEF, amount="90000"))])
+    import_decp([decp_file(tmp_path / "b.json", _lot(3, SNEF, amount="90000"))])
     lot3 = WatchRecord.objects.get(record_id="2024-SEC-03")
     assert (lot3.status, lot3.deployment_id) == ("new", None)
     assert services.near_deployments(lot3)[0] == deployment

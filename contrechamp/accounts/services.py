@@ -80,12 +80,9 @@ def _language(code: str | None) -> str:
 def mail_language(user: User | None) -> str:
     """The language of the e-mails the site sends `user` on its own: the one chosen on
     their account page (at sign-up, the page's), else the site's first language."""
-    chosen = (
-        Profile.objects.filter(user_id=user.pk).values_list("email_language", flat=True).first()
-        if user is not None and user.pk
-        else None
-    )
-    return _language(chosen)
+    # The profile as loaded with the user (`select_related("user__profile")` for many
+    # recipients at once: one query, not one each), else read.
+    return _language(getattr(getattr(user, "profile", None), "email_language", None))
 
 
 class SignupTokenGenerator(PasswordResetTokenGenerator):

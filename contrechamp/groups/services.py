@@ -256,7 +256,7 @@ def membership_request(*, group: Group, user: User) -> Membership:
     # Accounts disabled by an administrator are told nothing.
     coordinators = group.memberships.filter(
         state="active", role="coordinator", user__is_active=True
-    ).select_related("user")
+    ).select_related("user__profile")
 
     def compose() -> tuple[str, str]:
         subject = _("A request to join %(group)s") % {"group": one_line(group.name)}
@@ -500,7 +500,9 @@ def contact_send(*, group: Group, message: str, reply_to: str = "") -> int:
     reply_to = (reply_to or "").strip()
     if _CONTROL.search(reply_to):
         raise ValidationError(_("Enter a valid e-mail address."))
-    members = [m.user for m in group.memberships.filter(state="active").select_related("user")]
+    members = [
+        m.user for m in group.memberships.filter(state="active").select_related("user__profile")
+    ]
 
     def compose() -> tuple[str, str]:
         subject = _("Message to %(group)s through Contrechamp") % {"group": one_line(group.name)}

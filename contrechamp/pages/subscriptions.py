@@ -289,7 +289,7 @@ def digests_send(*, now: datetime | None = None) -> dict[str, int]:
     is gone or no longer theirs."""
     now = now or timezone.now()
     counts = {"checked": 0, "sent": 0, "gone": 0}
-    due = Subscription.objects.filter(confirmed_at__isnull=False).select_related("user")
+    due = Subscription.objects.filter(confirmed_at__isnull=False).select_related("user__profile")
     for subscription in due.order_by("id").iterator():
         since = subscription.covered_until
         if since is not None and since > now - PERIODS[subscription.frequency] + SLACK:

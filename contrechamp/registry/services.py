@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contrechamp.lib.partialdate import parse_partial_date
 from contrechamp.lib.text import name_key, slug_of
@@ -283,12 +284,14 @@ def _deployment_apply(deployment: Deployment, data: dict[str, Any]) -> None:
     deployment.vendors.set(vendors)
     current_funders = [f.funder for f in deployment.fundings.select_related("funder")]
     deployment.fundings.all().delete()
-    funders = []
-    for f in data["fundings"]:
-        funders += _organisations_of([f["funder"]], "funder", public, current_funders)
+    # Read once for all the fundings (their former names are one query).
+    funders = _organisations_of(
+        [f["funder"] for f in data["fundings"]], "funder", public, current_funders
+    )
+    for f, funder in zip(data["fundings"], funders, strict=True):
         Funding.objects.create(
             deployment=deployment,
-            funder=funders[-1],
+            funder=funder,
             amount_eur=Decimal(f["amount_eur"]) if f["amount_eur"] else None,
             programme=f["programme"],
         )
@@ -434,6 +437,12 @@ def deployment_update(
     return current
 
 
+# Said wherever a draft's publication is refused for a version its publisher did not read.
+DRAFT_CHANGED = gettext_noop(
+    "The draft changed since this page was opened: read it as it is now, then publish it."
+)
+
+
 @transaction.atomic
 def deployment_publish(
     *, deployment: Deployment, author: User | None, seen_version: int | None = None
@@ -446,12 +455,7 @@ def deployment_publish(
     if current.is_published:
         return current
     if seen_version is not None and current.version != seen_version:
-        raise ValidationError(
-            _(
-                "The draft changed since this page was opened: read it as it is now, "
-                "then publish it."
-            )
-        )
+        raise ValidationError(_(DRAFT_CHANGED))
     clean = deployment_clean({**deployment_snapshot(current), "is_published": True})
     current.version += 1
     _deployment_apply(current, clean)

@@ -76,6 +76,7 @@ from contrechamp.registry.schemas import (
     SchemaError,
 )
 from contrechamp.registry.services import (
+    DRAFT_CHANGED,
     StaleEdit,
     base_snapshot,
     camera_count_create,
@@ -775,12 +776,7 @@ def deployment_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
         )
         try:
             if seen is None:
-                raise ValidationError(
-                    _(
-                        "The draft changed since this page was opened: read it as it is "
-                        "now, then publish it."
-                    )
-                )
+                raise ValidationError(_(DRAFT_CHANGED))
             if waiting is not None:
                 proposal_accept(proposal=waiting, reviewer=_author(request), seen_version=seen)
                 deployment.refresh_from_db()
@@ -789,13 +785,7 @@ def deployment_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
                     deployment=deployment, author=_author(request), seen_version=seen
                 )
         except StaleEdit:
-            messages.error(
-                request,
-                _(
-                    "The draft changed since this page was opened: read it as it is now, "
-                    "then publish it."
-                ),
-            )
+            messages.error(request, _(DRAFT_CHANGED))
         except ValidationError as e:
             messages.error(
                 request, _("This draft cannot be published yet: %s") % " ".join(e.messages)

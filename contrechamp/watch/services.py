@@ -320,13 +320,12 @@ def _refusals(groups: set[str]) -> dict[str, WatchRecord]:
     if not groups:
         return {}
     last: dict[str, WatchRecord] = {}
+    now = timezone.now()  # an empty `decided_at` counts as the latest
     for row in WatchRecord.objects.filter(group__in=groups, status__in=REFUSED).order_by("id"):
         # By when it was decided, then by id (`decided_at` empty sorts differently on
         # SQLite and PostgreSQL: compared here, not ordered by the database).
         before = last.get(row.group)
-        if before is None or (row.decided_at or timezone.now()) >= (
-            before.decided_at or timezone.now()
-        ):
+        if before is None or (row.decided_at or now) >= (before.decided_at or now):
             last[row.group] = row
     return last
 
@@ -361,21 +360,20 @@ def _join_queue(ids: list[int], run_id: int | None) -> int:
     """Move these records from below the threshold to the queue, only from there (a
     reviewer deciding meanwhile is never undone), each of a contract already refused
     taking that refusal instead. Returns how many joined the queue."""
-    rows = list(WatchRecord.objects.filter(id__in=ids, status="below").only("id", "group"))
+    rows = list(
+        WatchRecord.objects.filter(id__in=ids, status="below").only("id", "group", "history")
+    )
     refusals = _refusals({r.group for r in rows if r.group})
     joined = 0
     for row in rows:
+        waiting = WatchRecord.objects.filter(id=row.id, status="below")
         decided = refusals.get(row.group)
         if decided is None:
-            joined += WatchRecord.objects.filter(id=row.id, status="below").update(status="new")
+            joined += waiting.update(status="new")
             continue
         carried = _carried(decided, run_id)
         history = carried.pop("history")
-        fresh = WatchRecord.objects.filter(id=row.id, status="below").first()
-        if fresh is not None:
-            WatchRecord.objects.filter(id=row.id, status="below").update(
-                **carried, history=[*fresh.history, *history]
-            )
+        waiting.update(**carried, history=[*row.history, *history])
     return joined
 
 

@@ -61,6 +61,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
         get_user_model()
         .objects.filter(access_requests__isnull=False)
         .exclude(profile__deadline_emails=False)
+        .select_related("profile")  # their e-mails' language
         .distinct()
     )
     for user in users:
