@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -73,6 +73,10 @@ def export_records(qs: QuerySet[Deployment]) -> Iterator[dict[str, Any]]:
             "deployment_id", "organisation__name"
         ):
             related["vendors"][d].append(name)
+        for d, *rest in Deployment.epcis.through.objects.filter(
+            deployment_id__in=chunk
+        ).values_list("deployment_id", "epci__siren", "epci__name", "epci_id"):
+            related["epcis"][d].append(rest)
         for d, funder, amount in Funding.objects.filter(deployment_id__in=chunk).values_list(
             "deployment_id", "funder__name", "amount_eur"
         ):
@@ -86,7 +90,14 @@ def export_records(qs: QuerySet[Deployment]) -> Iterator[dict[str, Any]]:
                 **base[d],
                 **{
                     key: related[key].get(d, [])
-                    for key in ("communes", "technologies", "vendors", "fundings", "sources")
+                    for key in (
+                        "communes",
+                        "epcis",
+                        "technologies",
+                        "vendors",
+                        "fundings",
+                        "sources",
+                    )
                 },
             }
 
@@ -121,6 +132,8 @@ def _csv_rows(qs: QuerySet[Deployment]) -> Iterator[str]:
             "amount_eur": sum(amounts) if amounts else "",
             "sources": " | ".join(d["sources"]),
             "url": settings.SITE_URL + reverse("deployment-detail", args=[d["slug"]]),
+            "intercommunalities": "; ".join(e[1] for e in d["epcis"]),
+            "epci_sirens": "; ".join(e[0] for e in d["epcis"]),
         }
         yield writer.writerow(safe_row([row[column] for column in CSV_COLUMNS]))
 
@@ -142,8 +155,16 @@ def _geojson_features(qs: QuerySet[Deployment]) -> Iterator[bytes]:
     yield b'{"type":"FeatureCollection","licence":' + orjson.dumps(s.LICENCE_TEXT)
     yield b',"features":['
     first = True
+    centres = epci_centres(
+        Deployment.epcis.through.objects.filter(
+            deployment_id__in=qs.order_by().filter(communes__isnull=True).values("id")
+        ).values_list("epci_id", flat=True)
+    )
     for d in export_records(qs):
         points = [[c[2], c[3]] for c in d["communes"] if c[2] is not None]
+        if not points and d["epcis"]:
+            # A deployment of its intercommunalities alone: at their middles.
+            points = [list(centre) for e in d["epcis"] if (centre := centres.get(e[2]))]
         feature = {
             "type": "Feature",
             "geometry": {"type": "MultiPoint", "coordinates": points} if points else None,
@@ -155,9 +176,15 @@ def _geojson_features(qs: QuerySet[Deployment]) -> Iterator[bytes]:
                 "start_date": d["start_date"] or None,
                 "end_date": d["end_date"] or None,
                 "communes": [c[0] for c in d["communes"]],
+                "intercommunalities": [e[0] for e in d["epcis"]],
                 "technologies": d["technologies"],
                 "vendors": d["vendors"],
+                "funders": [
+                    {"name": name, "amount_eur": float(amount) if amount is not None else None}
+                    for name, amount in d["fundings"]
+                ],
                 "sources": d["sources"],
+                "url": settings.SITE_URL + reverse("deployment-detail", args=[d["slug"]]),
             },
         }
         yield (b"" if first else b",") + orjson.dumps(feature)
@@ -194,6 +221,7 @@ def map_communes(request: HttpRequest) -> HttpResponse:
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [c.longitude, c.latitude]},
                 "properties": {
+                    "kind": "commune",
                     "code": c.code,
                     "name": c.name,
                     "url": c.get_absolute_url(),
@@ -204,7 +232,65 @@ def map_communes(request: HttpRequest) -> HttpResponse:
                 },
             }
         )
+    features += _intercommunality_features(qs)
     return HttpResponse(
         orjson.dumps({"type": "FeatureCollection", "features": features}),
         content_type="application/geo+json",
     )
+
+
+def epci_centres(ids: Iterable[int]) -> dict[int, tuple[float, float]]:
+    """The middle of each intercommunality's communes, weighed by their population, as
+    (longitude, latitude): where a deployment of the intercommunality alone is put."""
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for epci_id, lat, lon, population in Commune.objects.filter(
+        epci_id__in=list(ids), latitude__isnull=False, longitude__isnull=False
+    ).values_list("epci_id", "latitude", "longitude", "population"):
+        if lat is None or lon is None or epci_id is None:
+            continue
+        weight = float(population or 1)
+        total = sums[epci_id]
+        total[0] += lat * weight
+        total[1] += lon * weight
+        total[2] += weight
+    return {
+        epci_id: (round(lon / weight, 5), round(lat / weight, 5))
+        for epci_id, (lat, lon, weight) in sums.items()
+    }
+
+
+def _intercommunality_features(qs: QuerySet[Deployment]) -> list[dict[str, Any]]:
+    """One point per intercommunality whose matching deployments name none of its
+    communes (a supervision centre of the agglomeration): at the middle of its communes,
+    weighed by their population, so that the map shows them rather than nothing."""
+    alone = qs.order_by().filter(communes__isnull=True, epcis__isnull=False)
+    by_epci: dict[int, list[Deployment]] = defaultdict(list)
+    names: dict[int, tuple[str, str]] = {}
+    for d in alone.prefetch_related("epcis").distinct():
+        for epci in d.epcis.all():
+            by_epci[epci.id].append(d)
+            names[epci.id] = (epci.name, epci.get_absolute_url())
+    centres = epci_centres(by_epci)
+    features = []
+    for epci_id, deployments in sorted(by_epci.items(), key=lambda item: names[item[0]][0]):
+        if epci_id not in centres:
+            continue  # (no commune of it has coordinates: nowhere to put it)
+        lon, lat = centres[epci_id]
+        name, url = names[epci_id]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "kind": "intercommunality",
+                    "name": name,
+                    "url": url,
+                    "deployments": [
+                        {"title": d.title, "url": d.get_absolute_url()}
+                        for d in sorted(deployments, key=lambda d: d.title)
+                    ],
+                    "label": _("%(n)d deployment(s)") % {"n": len(deployments)},
+                },
+            }
+        )
+    return features

@@ -704,7 +704,7 @@ def _column(description: str, *derived_from: str) -> Any:
 
 # DeploymentData's fields the CSV leaves out (one line per deployment, flat columns):
 # a new field must be added to the CSV or here, the test says which.
-DEPLOYMENT_NOT_IN_CSV = ("description", "is_published", "epcis", "legal_events")
+DEPLOYMENT_NOT_IN_CSV = ("description", "is_published", "legal_events")
 
 
 class DeploymentRow(BaseModel):
@@ -725,6 +725,9 @@ class DeploymentRow(BaseModel):
     amount_eur: Decimal | str = _column("Total of the known amounts, in euros.", "fundings")
     sources: str = _column("Source URLs (or titles), separated by “ | ”.", "citations")
     url: str = _column("Page of the deployment on the site.")
+    # (After the first columns, which reusers read by their place.)
+    intercommunalities: str = _column("Intercommunality names, separated by “; ”.", "epcis")
+    epci_sirens: str = _column("Intercommunality SIREN numbers, separated by “; ”.", "epcis")
 
     @classmethod
     def columns(cls) -> list[str]:

@@ -153,3 +153,29 @@ def test_bad_input_in_the_form_is_explained_and_nothing_is_lost(make_visitor):
     assert v.page.get_by_label("Titre", exact=True).input_value() == (
         "Caméras <script>alert(1)</script>"
     )
+
+
+def test_the_map_is_usable_from_the_keyboard(visitor):
+    """The map's circles are SVG paths the keyboard could not reach (the walk of the
+    thirty-third session): Tab reaches each, Enter opens its deployments with the focus on
+    the first, Escape gives it back; the page links the same deployments as a list."""
+    page = visitor.page
+    visitor.goto("/carte/?technology=detection-sonore")
+    expect(page.locator("#map")).to_have_attribute("data-markers", "1")
+    marker = page.locator("path.commune-marker")
+    expect(marker).to_have_attribute("tabindex", "0")
+    expect(marker).to_have_attribute("role", "button")
+    assert marker.get_attribute("aria-label").startswith("Saint-Étienne")
+    marker.focus()
+    page.keyboard.press("Enter")
+    link = page.locator(".leaflet-popup-content a").first
+    expect(link).to_be_focused()
+    assert "Saint-Étienne" in link.inner_text()
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup-content")).to_have_count(0)
+    expect(marker).to_be_focused()
+    as_list = page.get_by_role("link", name="Les mêmes dispositifs en liste")
+    assert as_list.get_attribute("href") == "/dispositifs/?technology=detection-sonore"
+    page.get_by_label("Technologie").select_option("drones")
+    expect(as_list).to_have_attribute("href", "/dispositifs/?technology=drones")
+    assert visitor.third_parties() == set()

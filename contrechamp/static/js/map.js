@@ -1,4 +1,5 @@
-// The map of France: department outlines served by the project, one marker per commune.
+// The map of France: department outlines served by the project, one marker per commune,
+// and one per intercommunality whose deployments name no commune of their own.
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -15,6 +16,7 @@
   var markers = L.layerGroup().addTo(map);
   var select = document.getElementById("map-technology");
   var counter = document.getElementById("map-count");
+  var listLink = document.getElementById("map-list-link");
 
   function escapeHtml(text) {
     var div = document.createElement("div");
@@ -22,30 +24,69 @@
     return div.innerHTML;
   }
 
+  // A circle is an SVG path, which the keyboard cannot reach: each one is made a button
+  // named after its place (Tab reaches it, Enter or Space opens its list of deployments,
+  // whose first link then takes the focus; Escape closes it and gives the focus back).
+  function reachable(marker, label) {
+    var path = marker.getElement();
+    if (!path) return;
+    path.setAttribute("tabindex", "0");
+    path.setAttribute("role", "button");
+    path.setAttribute("aria-label", label);
+    path.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        marker.openPopup();
+        var popup = marker.getPopup().getElement();
+        var first = popup && popup.querySelector(".leaflet-popup-content a");
+        if (first) first.focus();
+      }
+    });
+    marker.on("popupopen", function (e) {
+      e.popup.getElement().addEventListener("keydown", function (event) {
+        if (event.key === "Escape") { marker.closePopup(); path.focus(); }
+      });
+    });
+  }
+
   function load() {
     var url = el.dataset.points + (select.value ? "?technology=" + encodeURIComponent(select.value) : "");
     fetch(url).then(function (r) { return r.json(); }).then(function (data) {
       markers.clearLayers();
+      var communes = 0;
       data.features.forEach(function (f) {
         var p = f.properties;
-        var html = '<strong><a href="' + p.url + '">' + escapeHtml(p.name) + "</a></strong><ul>" +
+        var epci = p.kind === "intercommunality";
+        if (!epci) communes += 1;
+        var html = '<strong><a href="' + p.url + '">' + escapeHtml(p.name) + "</a></strong>" +
+          (epci ? '<br><span class="meta">' + escapeHtml(el.dataset.epciLabel) + "</span>" : "") + "<ul>" +
           p.deployments.map(function (d) { return '<li><a href="' + d.url + '">' + escapeHtml(d.title) + "</a></li>"; }).join("") + "</ul>";
-        L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]],
-          { radius: 5 + Math.min(10, p.deployments.length * 2), color: "#a4161a", weight: 2, fillOpacity: 0.6,
-            className: "commune-marker" })
+        var marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]],
+          { radius: 5 + Math.min(10, p.deployments.length * 2), color: epci ? "#5c4d7d" : "#a4161a", weight: 2,
+            fillOpacity: epci ? 0.25 : 0.6, dashArray: epci ? "4 3" : null,
+            className: epci ? "epci-marker" : "commune-marker" })
           .bindPopup(html).bindTooltip(p.name).addTo(markers);
+        reachable(marker, p.name + " — " + p.label);
       });
       el.dataset.markers = String(data.features.length);
       // One commune, or none, in the singular (French: "0 commune", "1 commune").
-      var n = data.features.length;
+      var n = communes;
       var one = n === 1 || (n === 0 && document.documentElement.lang === "fr");
-      counter.textContent = n + " " + (one ? el.dataset.countLabelOne : el.dataset.countLabel);
+      var text = n + " " + (one ? el.dataset.countLabelOne : el.dataset.countLabel);
+      var m = data.features.length - communes;
+      if (m) text += ", " + m + " " + (m === 1 ? el.dataset.epciCountOne : el.dataset.epciCount);
+      counter.textContent = text;
     });
   }
   select.addEventListener("change", function () {
     var params = new URLSearchParams(window.location.search);
     if (select.value) params.set("technology", select.value); else params.delete("technology");
     history.replaceState(null, "", "?" + params.toString());
+    if (listLink) {
+      var list = new URL(listLink.href, window.location.href);
+      if (select.value) list.searchParams.set("technology", select.value); else list.searchParams.delete("technology");
+      listLink.href = list.pathname + list.search;
+    }
     load();
   });
   load();
