@@ -4,6 +4,7 @@ With nothing set, Contrechamp runs on SQLite with files under ./var. Every varia
 here is listed in .env.example (a test checks it).
 """
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +12,14 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.lib.cache import cache_from_url
-from contrechamp.lib.env import database_from_url, env_bool, env_int, env_list, env_str
+from contrechamp.lib.env import (
+    ConfigError,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -195,6 +203,13 @@ LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# The language of what people write into the registry and the library (titles,
+# descriptions, quotes, documents): marked as such on pages in another language.
+CONTENT_LANGUAGE = env_str("CONTENT_LANGUAGE", "fr").strip().lower()
+if not re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", CONTENT_LANGUAGE):
+    raise ConfigError(
+        f"CONTENT_LANGUAGE must be a language tag (fr, en, de), got {CONTENT_LANGUAGE!r}"
+    )
 # English short dates that cannot be read as another day ("7 Dec 2026", not "12/07/2026").
 FORMAT_MODULE_PATH = ["contrechamp.formats"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]

@@ -1,4 +1,7 @@
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,3 +46,18 @@ def test_database_urls():
         "/srv/var/db.sqlite3"
     )
     assert database_from_url("sqlite:////data/x.db", base_dir="/srv")["NAME"] == "/data/x.db"
+
+
+@pytest.mark.parametrize("value", ['fr" onmouseover="alert(1)', "", "français"])
+def test_a_content_language_that_is_no_language_tag_stops_the_start(value):
+    """It is written into the pages' `lang` attribute: anything but a tag is refused."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import contrechamp.settings"],
+        env={**os.environ, "CONTENT_LANGUAGE": value},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "CONTENT_LANGUAGE must be a language tag" in result.stderr

@@ -1,13 +1,15 @@
 """Typography that follows the language of the page: quotation marks (« Nice » in
 French, “Nice” in English) and days ("1er octobre 2026" in French, "Oct. 1, 2026" in
-English). Registered as built-ins of the templates (`quoted`, `day`)."""
+English). Registered as built-ins of the templates (`quoted`, `day`, `content_lang`)."""
 
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.template import Library
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from contrechamp.lib.partialdate import format_partial_date
@@ -23,6 +25,18 @@ def quoted(text: str) -> str:
 @register.filter(name="quoted")
 def quoted_filter(value: object) -> str:
     return quoted(str(value))
+
+
+@register.simple_tag
+def content_lang() -> SafeString:
+    """` lang="fr"` on an element holding what people wrote (titles, descriptions,
+    quotes, documents' text: French, `CONTENT_LANGUAGE`) when the page is in another
+    language, so that a screen reader reads it with a French voice and a browser
+    translates it; nothing on a French page."""
+    content = settings.CONTENT_LANGUAGE
+    if (get_language() or settings.LANGUAGE_CODE).split("-")[0] == content:
+        return mark_safe("")
+    return mark_safe(f' lang="{content}"')
 
 
 # "1 avril 2026" is written "1er avril 2026" in French (not "11 avril", "21 avril").
