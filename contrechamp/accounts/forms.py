@@ -101,7 +101,10 @@ class PublicNameField(forms.CharField):
         super().__init__(max_length=100, **kwargs)
 
     def clean(self, value: Any) -> str:
-        return _clean_public_name(super().clean(value))
+        value = super().clean(value)
+        if not value and not self.required:
+            return ""
+        return _clean_public_name(value)
 
 
 def _validate_new_password(form: forms.Form, field: str, user: User) -> None:
@@ -143,6 +146,43 @@ class SignupForm(forms.Form):
         # The password is judged against the address and the display name, the same way
         # whether or not the address has an account (nothing here looks it up).
         user = get_user_model()(email=data.get("email", ""))
+        user._public_name = data.get("public_name", "")  # type: ignore[attr-defined]
+        _validate_new_password(self, "password", user)
+        return data
+
+
+class AccountCreateForm(SignupForm):
+    """An account made by an administrator on the command line (`users create`): the
+    sign-up's rules (a valid address no account has, in any case; a display name free
+    and clean, here optional; the password validators), and an internal name no account
+    has. Without them the command made a second account of an address, after which
+    neither could log in with it."""
+
+    username = forms.CharField(max_length=150, required=False)
+    public_name = PublicNameField(required=False)
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data.get("username", "")
+        if username and User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("An account has this user name already."))
+        return username
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account has this e-mail address already."))
+        return email
+
+    def clean_public_name(self) -> str:
+        name: str = self.cleaned_data.get("public_name", "")
+        if name:
+            _check_name_free(name)
+        return name
+
+    def clean(self) -> dict:
+        data = forms.Form.clean(self) or {}
+        # The password is judged against the user name too.
+        user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
         user._public_name = data.get("public_name", "")  # type: ignore[attr-defined]
         _validate_new_password(self, "password", user)
         return data

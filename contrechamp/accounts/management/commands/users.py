@@ -1,9 +1,20 @@
 import getpass
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
+from contrechamp.accounts.forms import AccountCreateForm
 from contrechamp.accounts.models import Profile
 from contrechamp.accounts.services import user_create
+
+# The form's fields as the command names them.
+_OPTIONS = {
+    "username": "NAME",
+    "email": "--email",
+    "public_name": "--public-name",
+    "password": "the password",
+    "__all__": "account",
+}
 
 
 class Command(BaseCommand):
@@ -25,13 +36,31 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: str) -> None:
         password = options["password"] or getpass.getpass("Password: ")
-        if len(password) < 8:
-            raise CommandError("The password must have at least 8 characters.")
+        # The sign-up's rules: an address no account has (in any case), a display name
+        # free and clean, the password validators; and a user name no account has.
+        form = AccountCreateForm(
+            {
+                "username": options["username"],
+                "email": options["email"],
+                "public_name": options["public_name"],
+                "password": password,
+            }
+        )
+        # (The command line speaks English, as the logs do.)
+        with translation.override("en"):
+            if not form.is_valid():
+                raise CommandError(
+                    "\n".join(
+                        f"{_OPTIONS.get(field, field)}: {message}"
+                        for field, messages in form.errors.items()
+                        for message in messages
+                    )
+                )
         user = user_create(
-            username=options["username"],
-            email=options["email"],
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
             password=password,
             role=options["role"],
-            public_name=options["public_name"],
+            public_name=form.cleaned_data["public_name"],
         )
         self.stdout.write(f"Created {user.username} ({options['role']}).")
