@@ -40,6 +40,8 @@ class PublicBody(models.Model):
     name_key = models.CharField(max_length=300, db_index=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("public body")
+        verbose_name_plural = _("public bodies")
         # By the folded name: "Établissement…" among the E, not after "Ville de…".
         ordering = ["name_key", "name"]
         # The bodies made from the places dataset: one of each per place.
@@ -61,7 +63,6 @@ class PublicBody(models.Model):
                 fields=["region"], condition=models.Q(kind="region"), name="body_one_per_region"
             ),
         ]
-        verbose_name_plural = "public bodies"
 
     def __str__(self) -> str:
         return self.name
@@ -185,6 +186,7 @@ class AccessRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name_plural = _("access-to-documents requests")
         ordering = ["-created_at", "-id"]
         verbose_name = _("access-to-documents request")
 
@@ -296,6 +298,10 @@ class LetterTemplate(models.Model):
         help_text=_("Django template syntax: {{ request }}, {{ body }}, {{ deadlines }}…"),
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
 
     def __str__(self) -> str:
         return self.get_kind_display()

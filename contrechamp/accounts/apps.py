@@ -14,3 +14,6 @@ class AccountsConfig(AppConfig):
 
         # The admin's log-in form shows the lockout's message too.
         admin.site.login_form = AdminLoginForm
+        # Its own name, not "Django administration" (a walk).
+        admin.site.site_header = _("Contrechamp administration")
+        admin.site.site_title = _("Contrechamp administration")

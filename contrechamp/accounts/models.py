@@ -57,6 +57,10 @@ class Profile(models.Model):
     # private feed stay): it could not be turned off but by closing the requests.
     deadline_emails = models.BooleanField(_("e-mail my requests' dates"), default=True)
 
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
 

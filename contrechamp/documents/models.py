@@ -75,6 +75,8 @@ class Document(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status"])]
 
@@ -285,8 +287,9 @@ class Entity(models.Model):
     )
 
     class Meta:
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
         ordering = ["page", "start"]
-        verbose_name_plural = "entities"
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.text}"

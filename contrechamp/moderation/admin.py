@@ -9,11 +9,22 @@ from contrechamp.registry.models import Proposal
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["public_name", "role", "trust", "accepted_changes"]
+    # The account's user name and address beside the display name: profiles without one
+    # read "-", and an administrator could not tell whose role they changed (a walk).
+    list_display = [
+        "user__username",
+        "user__email",
+        "public_name",
+        "role",
+        "trust",
+        "accepted_changes",
+    ]
+    list_display_links = ["user__username"]
     list_editable = ["trust"]
     list_filter = ["role", "trust"]
-    search_fields = ["public_name"]
+    search_fields = ["public_name", "user__username", "user__email"]
     fields = ["public_name", "role", "trust", "accepted_changes"]
+    list_select_related = ["user"]
 
 
 @admin.register(Proposal)

@@ -69,6 +69,7 @@ class Organisation(models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
         verbose_name = _("organisation")
 
@@ -211,6 +212,8 @@ class Source(models.Model):
     )
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["title"]
 
     def __str__(self) -> str:
@@ -378,6 +381,8 @@ class Proposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["state", "created_at"], name="registry_proposal_queue")]
         constraints = [
