@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from contrechamp.accounts.models import has_role
-from contrechamp.documents.models import Document, Entity
+from contrechamp.documents.models import Document, Entity, Page
 from contrechamp.registry.permissions import may_edit_deployment, may_publish_directly
 
 if TYPE_CHECKING:
@@ -86,7 +86,23 @@ def visible_entities(user: User, entities: QuerySet[Entity]) -> QuerySet[Entity]
     text and may name what redaction removed)."""
     if may_see_originals(user):
         return entities
-    return entities.filter(status="accepted")
+    return unredacted(entities.filter(status="accepted"))
+
+
+def unredacted(entities: QuerySet[Entity]) -> QuerySet[Entity]:
+    """Without the entities whose words a redaction of their page covers: their text is
+    read from the original, and "Durand Sécurité", a sole trader's name redacted on
+    every occurrence, was still served with the published copy as an entity of its page
+    (a hostile review). (The redaction app sits above the library: its model is reached
+    through the pages' relation, not imported.)"""
+    redaction = Page._meta.get_field("redactions").related_model
+    covering = redaction.objects.filter(  # type: ignore[union-attr]
+        page_id=OuterRef("page_id"),
+        status="accepted",
+        start__lt=OuterRef("end"),
+        end__gt=OuterRef("start"),
+    )
+    return entities.exclude(Exists(covering))
 
 
 def may_accept_entities(user: User) -> bool:
@@ -128,7 +144,7 @@ def document_suggestions(user: User, document: Document) -> QuerySet[Entity]:
     if may_see_suggestions(user, document):
         return entities.exclude(status="rejected")
     if may_read_document(user, document):
-        return entities.filter(status="accepted")
+        return unredacted(entities.filter(status="accepted"))
     return entities.none()
 
 

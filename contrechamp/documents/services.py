@@ -147,27 +147,31 @@ def document_ingest(
         digest = hasher.hexdigest()
         data.seek(0)
     places = list(places)
+
+    def again(existing: Document) -> Ingested:
+        # The same file sent again adds its places to the document only for the one
+        # who sent it first, a reviewer or the system: another person's copy does
+        # not rewrite someone else's document (a new user's walk added Nice to a
+        # deliberation of Grenoble, and the review then offered Nice's deployments).
+        # A tip has no sender to trust: its commune stays with the tip (an anonymous
+        # tip of a published document's bytes put Lyon's minutes on Marseille's page).
+        if uploaded_by is None:
+            trusted = origin != "tip"
+        else:
+            trusted = uploaded_by.pk == existing.uploaded_by_id or (
+                permissions.may_see_originals(uploaded_by)
+            )
+        if places and trusted:
+            held = set(existing.places.values_list("id", flat=True))
+            added = [p for p in places if p.id not in held]
+            existing.places.add(*added)
+            return Ingested(existing, created=False, places_added=added)
+        return Ingested(existing, created=False)
+
     with transaction.atomic():
         existing = Document.objects.filter(sha256=digest).first()
         if existing is not None:
-            # The same file sent again adds its places to the document only for the one
-            # who sent it first, a reviewer or the system: another person's copy does
-            # not rewrite someone else's document (a new user's walk added Nice to a
-            # deliberation of Grenoble, and the review then offered Nice's deployments).
-            # A tip has no sender to trust: its commune stays with the tip (an anonymous
-            # tip of a published document's bytes put Lyon's minutes on Marseille's page).
-            if uploaded_by is None:
-                trusted = origin != "tip"
-            else:
-                trusted = uploaded_by.pk == existing.uploaded_by_id or (
-                    permissions.may_see_originals(uploaded_by)
-                )
-            if places and trusted:
-                held = set(existing.places.values_list("id", flat=True))
-                added = [p for p in places if p.id not in held]
-                existing.places.add(*added)
-                return Ingested(existing, created=False, places_added=added)
-            return Ingested(existing, created=False)
+            return again(existing)
         path = files.original_path(digest)
         # A file kept from before is young again: the sweep of files no document owns
         # does not take it while this document's row is being written.
@@ -180,17 +184,29 @@ def document_ingest(
                     raise
                 logger.error("no room left to store %s: %s", digest, error)
                 raise DocumentRejected("no_room", file=filename) from error
-        document = Document.objects.create(
-            sha256=digest,
-            size=size,
-            filename=filename[:255],
-            # (Without a right-to-left override, U+202E, nor a zero-width space: "Evil"
-            # after an override read "livE" in the list, and in the published title.)
-            title=without_invisible(title or _title_from(filename))[:400],
-            origin=origin,
-            parent=parent,
-            uploaded_by=uploaded_by,
-        )
+        try:
+            with transaction.atomic():
+                document = Document.objects.create(
+                    sha256=digest,
+                    size=size,
+                    filename=filename[:255],
+                    # (Without a right-to-left override, U+202E, nor a zero-width space:
+                    # "Evil" after an override read "livE" in the list, and in the
+                    # published title.)
+                    title=without_invisible(title or _title_from(filename))[:400],
+                    origin=origin,
+                    parent=parent,
+                    uploaded_by=uploaded_by,
+                )
+        except IntegrityError:
+            # The same file, sent by someone else at the same moment, committed between
+            # the look above and this row (two members mailed the same minutes; two
+            # e-mails with one attachment): theirs is the document, as if sent first
+            # (a 500 before, and the files after it in a batch had no answer).
+            existing = Document.objects.filter(sha256=digest).first()
+            if existing is None:
+                raise
+            return again(existing)
         if places:
             document.places.add(*places)
         transaction.on_commit(lambda: _enqueue(document.id))
@@ -613,7 +629,15 @@ def _step_extract(document: Document) -> dict[str, Any]:
         except Exception as error:
             raise DocumentError("page_unreadable", page=number, error=error) from error
         has_text = len(text.strip()) >= MIN_TEXT_CHARS
-        needs_ocr = document.kind == "image" or (not has_text and _has_images(page))
+        needs_ocr = (
+            document.kind == "image"
+            or (not has_text and _has_images(page))
+            # Text that is not what the page shows: a scan carrying a line printed on it
+            # ("Document communiqué le…"), or glyphs without their characters' map.
+            # Neither was read before: the names in the picture were never suggested
+            # for redaction, nor found by search (a hostile review).
+            or (has_text and (garbled(text) or _stamped_scan(page, text)))
+        )
         to_ocr += needs_ocr
         texts.append(text if has_text or not needs_ocr else "")
         rect = page.rect
@@ -717,6 +741,51 @@ def _attachments_withheld(document: Document) -> str:
             "the e-mail they came in has already given %(count)s attachments, the limit"
         ) % {"count": made}
     return ""
+
+
+# A page whose text layer holds fewer characters than this while pictures cover most of
+# it is a scan with a line printed on it, read by OCR (a scanner's own invisible text
+# layer holds the page's whole text, and stays as it is).
+STAMP_MAX_CHARS = 200
+SCAN_COVERAGE = 0.5
+
+
+def _stamped_scan(page: pymupdf.Page, text: str) -> bool:
+    """Whether `page` is a picture of a page with a little text added over or beside it
+    (a stamp, a reference, a page number): pictures cover half of it or more and its
+    text layer is a line or two, drawn (a scanner's own OCR layer is invisible: it is the
+    picture's text, and stays)."""
+    if len(text.strip()) >= STAMP_MAX_CHARS or not _has_images(page):
+        return False
+    try:
+        spans = page.get_texttrace()
+    except Exception:
+        return False
+    drawn = sum(len(s["chars"]) for s in spans if s["type"] != 3 and s["opacity"] > 0)
+    if drawn * 2 < sum(len(s["chars"]) for s in spans):
+        return False
+    area = abs(page.rect)
+    if not area:
+        return False
+    try:
+        boxes = [pymupdf.Rect(info["bbox"]) & page.rect for info in page.get_image_info()]
+    except Exception:
+        return False
+    # (Overlapping pictures are counted once each: a scan is one picture.)
+    return max((abs(box) for box in boxes), default=0.0) / area >= SCAN_COVERAGE
+
+
+# Characters that no text of a page holds: control characters (a font whose glyphs lost
+# their map reads "&RXUULHU\x03GH\x030RQVLHXU" for "Courrier de Monsieur"), private use
+# code points, and the replacement character.
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
+
+
+def garbled(text: str) -> bool:
+    """Whether a page's text layer is not text: more than one character in twenty of
+    it (not counting spaces) no page writes."""
+    visible = len(text) - sum(c.isspace() for c in text)
+    return visible > 0 and len(_UNREADABLE.findall(text)) * 20 > visible
 
 
 def _has_images(page: pymupdf.Page) -> bool:

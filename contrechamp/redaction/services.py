@@ -967,6 +967,12 @@ def redacted_pdf(document: Document) -> bytes:
             )
         hidden = [pymupdf.Rect(*r) for red in by_page.get(number, []) for r in red.rects]
         hidden += [box for box, _whole in boxes.get(number, [])]
+        if page.method == "ocr" and pdf_page.get_text("text").strip():
+            # A page read by OCR though it had a text layer (a scan with a line printed
+            # on it, glyphs without their characters' map): its own layer is not what it
+            # shows, and beside the OCR's it would be a second text. It is published as
+            # the picture it is, with the OCR's layer, as a scan.
+            _flatten(pdf_page)
         if page.method == "ocr" and page.words:
             _text_layer(pdf_page, page.words, hidden)
         elif kept_words.get(number):
@@ -1069,6 +1075,22 @@ def _line_band(x0: float, y0: float, x1: float, y1: float) -> pymupdf.Rect:
     crosses the band. Only for pages of text: on a scan, pixels outside it would stay."""
     height = y1 - y0
     return pymupdf.Rect(x0 + 0.3, y0 + height * 0.3, x1 - 0.3, y1 - height * 0.3)
+
+
+# The resolution of a page published as a picture (see `_flatten`).
+FLATTEN_DPI = 200
+
+
+def _flatten(pdf_page: pymupdf.Page) -> None:
+    """Replace what `pdf_page` draws (its redactions applied) by a picture of it."""
+    picture = pdf_page.get_pixmap(dpi=FLATTEN_DPI)
+    pdf_page.add_redact_annot(pdf_page.rect, fill=False, cross_out=False)  # type: ignore[arg-type]
+    pdf_page.apply_redactions(
+        images=pymupdf.PDF_REDACT_IMAGE_REMOVE,  # type: ignore[attr-defined]
+        graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,  # type: ignore[attr-defined]
+        text=pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
+    )
+    pdf_page.insert_image(pdf_page.rect, pixmap=picture)
 
 
 def _text_layer(pdf_page: pymupdf.Page, words: list[Any], hidden: list[pymupdf.Rect]) -> None:

@@ -116,7 +116,7 @@ def referral_file(request: AccessRequest, *, user: Viewer, series: bool = False)
         blocks += [("p", part) for part in text.split("\n\n")]
         out.insert_pdf(pymupdf.open(stream=extract.text_pdf(blocks), filetype="pdf"))
     for attachment in request.attachments.all():
-        out.insert_pdf(pymupdf.open(stream=_as_pdf(attachment_data(attachment)), filetype="pdf"))
+        _join_proof(out, attachment)
     with translation.override("fr"):
         if missing := missing_proofs(request):
             note = (
@@ -134,6 +134,37 @@ def referral_file(request: AccessRequest, *, user: Viewer, series: bool = False)
     return data
 
 
+def _joined(out: pymupdf.Document, data: bytes) -> bool:
+    """Join `data`'s pages to `out`; False when it cannot be read or joined (damaged,
+    cut short, under a password, past the pages the library reads)."""
+    try:
+        with pymupdf.open(stream=_as_pdf(data), filetype="pdf") as pdf:
+            if pdf.needs_pass or pdf.page_count > settings.DOCUMENT_MAX_PAGES:
+                return False
+            out.insert_pdf(pdf)
+            return True
+    except (extract.DocumentError, ValueError, RuntimeError, OSError):
+        return False
+
+
+def _join_note(out: pymupdf.Document, note: str) -> None:
+    out.insert_pdf(pymupdf.open(stream=extract.text_pdf([("p", note)]), filetype="pdf"))
+
+
+def _join_proof(out: pymupdf.Document, attachment: Attachment) -> None:
+    """A proof's pages; one that cannot be read is named instead, so that the rest of
+    the file still comes (a hostile review: a receipt under a password, or a download cut
+    short, made the referral file answer 500 for good, proofs having no delete)."""
+    if _joined(out, attachment_data(attachment)):
+        return
+    with translation.override("fr"):
+        note = (
+            f"La pièce « {attachment.filename} » ({attachment.get_kind_display()}) n’a pas "
+            "pu être jointe (fichier illisible ou protégé) : joignez-en vous-même une copie."
+        )
+    _join_note(out, note)
+
+
 def _join_decision(out: pymupdf.Document, event: Event) -> None:
     """The decision's pages, from the original as the proofs are (a decision filed a
     minute ago has no rendition until the worker has read it); a file that cannot be read
@@ -142,17 +173,15 @@ def _join_decision(out: pymupdf.Document, event: Event) -> None:
     the whole file answered 500)."""
     assert event.document is not None
     try:
-        with pymupdf.open(stream=_as_pdf(files.original(event.document)), filetype="pdf") as pdf:
-            if pdf.needs_pass or pdf.page_count > settings.DOCUMENT_MAX_PAGES:
-                raise ValueError("not joinable")
-            out.insert_pdf(pdf)
-            return
-    except (extract.DocumentError, ValueError, RuntimeError, OSError):
-        pass
+        data = files.original(event.document)
+    except OSError:
+        data = b""
+    if data and _joined(out, data):
+        return
     with translation.override("fr"):
         note = (
             f"La décision du {date_format(event.date, 'j F Y')} "
             f"({event.get_kind_display()}) n’a pas pu être jointe (fichier illisible ou "
             "protégé) : joignez-en vous-même une copie."
         )
-    out.insert_pdf(pymupdf.open(stream=extract.text_pdf([("p", note)]), filetype="pdf"))
+    _join_note(out, note)
