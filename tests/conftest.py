@@ -21,6 +21,8 @@ from contrechamp.registry.demo import demo_load
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PASSWORD = "correct horse battery staple"
+# The command line that makes the contributor "camille" in a process of its own.
+CAMILLE = ["users", "create", "camille", "--email", "camille@example.org", "--password", PASSWORD]
 
 
 def require(condition: bool, reason: str) -> None:

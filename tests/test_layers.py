@@ -79,7 +79,12 @@ RENDERED_BY = {"places": "pages", "registration": "accounts"}
 # Known, named exceptions. The deployment page (registry) lists the requests about a
 # deployment through access's `requests_about` tag, a hook so that the registry does not
 # import access; the page itself belongs in `pages` (issue 12, left for the registry).
-ALLOWED = {("registry/deployment_detail.html", "access")}
+# The account page (accounts) says what deleting the account does to its groups through
+# the groups' `groups_on_deletion` tag, the same kind of hook.
+ALLOWED = {
+    ("registry/deployment_detail.html", "access"),
+    ("accounts/account.html", "groups"),
+}
 
 
 def layer_of_apps() -> dict[str, int]:

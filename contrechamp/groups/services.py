@@ -351,15 +351,35 @@ def membership_leave(*, group: Group, user: User) -> None:
     own.delete()
 
 
+def groups_after_deletion(user: User) -> tuple[list[Group], list[tuple[Group, User]]]:
+    """What deleting `user`'s account does to their groups, said before it is done: the
+    groups they are the only member of (closed with the account), and those they alone
+    coordinate with the member who then coordinates them."""
+    closed: list[Group] = []
+    handed: list[tuple[Group, User]] = []
+    for own in Membership.objects.filter(user=user, state="active").select_related("group"):
+        others = Membership.objects.filter(group=own.group, state="active").exclude(user=user)
+        successor = others.order_by("joined_at", "id").select_related("user").first()
+        if successor is None:
+            closed.append(own.group)
+        elif own.is_coordinator and not others.filter(role="coordinator").exists():
+            handed.append((own.group, successor.user))
+    return closed, handed
+
+
 def memberships_hand_over(*, user: User, **kwargs: Any) -> None:
     """Before `user`'s account is deleted: in each group they alone coordinate, the
-    longest-standing other member becomes coordinator, so no group is left without one
-    (a group with no other member keeps none, and waits for someone to join… and for an
-    administrator)."""
-    for own in Membership.objects.filter(user=user, state="active", role="coordinator"):
+    longest-standing other member becomes coordinator, so no group is left without one.
+    A group with no other member is closed (deleted, with its work items and requests
+    to join): left behind, it listed "0 members", nobody could answer who asked to join,
+    edit it or close it, and its contact form was dead (a walk)."""
+    for own in Membership.objects.filter(user=user, state="active"):
         group = _lock(own.group)
         others = Membership.objects.filter(group=group, state="active").exclude(user=user)
-        if others.filter(role="coordinator").exists():
+        if not others.exists():
+            group.delete()
+            continue
+        if not own.is_coordinator or others.filter(role="coordinator").exists():
             continue
         successor = others.order_by("joined_at", "id").first()
         if successor is not None:

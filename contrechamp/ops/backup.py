@@ -255,9 +255,15 @@ def backup_create(*, output: Path) -> Summary:
     vendor = connection.vendor
     migrations = _applied_migrations()
     try:
+        # Readable by its owner only, whatever the umask: it holds the whole database
+        # (addresses, second factors), the private originals, the tips' files and the
+        # secret key (it was written 0644, readable by every account of the machine).
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)  # (a partial file left by a crash kept its mode)
         with (
+            os.fdopen(descriptor, "wb") as handle,
             tempfile.TemporaryDirectory(prefix="contrechamp-backup-") as scratch,
-            tarfile.open(partial, "w:gz" if output.name.endswith("gz") else "w") as tar,
+            tarfile.open(fileobj=handle, mode="w:gz" if output.name.endswith("gz") else "w") as tar,
         ):
             member, copy = _database_copy(Path(scratch))
             entries.append(_add(tar, member, copy))

@@ -135,7 +135,9 @@ def test_a_real_server_does_not_write_feed_keys_to_its_log(tmp_path):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [sys.executable, "-m", "contrechamp"]
     subprocess.run(
-        command + ["users", "create", "camille", "--password", "x" * 20],
+        command
+        + ["users", "create", "camille", "--email", "camille@example.org"]
+        + ["--password", "violet-harbour-lantern-91"],
         env=env,
         check=True,
         capture_output=True,

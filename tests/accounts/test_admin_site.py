@@ -39,6 +39,7 @@ def test_the_profiles_list_names_each_account(client, administrator, contributor
     found = client.get(
         "/admin/accounts/profile/", {"q": contributor.email}, HTTP_ACCEPT_LANGUAGE="fr"
     ).content.decode()
-    assert contributor.username in found and administrator.username not in found.split(
-        'id="result_list"', 1
-    )[1]
+    assert (
+        contributor.username in found
+        and administrator.username not in found.split('id="result_list"', 1)[1]
+    )

@@ -94,17 +94,55 @@ def site(tmp_path_factory):
     command = [sys.executable, "-m", "contrechamp"]
     for step in (
         ["demo", "load"],
-        ["users", "create", "camille", "--password", PASSWORD],
-        ["users", "create", "dominique", "--password", PASSWORD],
-        ["users", "create", "rene", "--password", PASSWORD, "--role", "reviewer"],
+        ["users", "create", "camille", "--email", "camille@example.org", "--password", PASSWORD],
+        [
+            "users",
+            "create",
+            "dominique",
+            "--email",
+            "dominique@example.org",
+            "--password",
+            PASSWORD,
+        ],
+        [
+            "users",
+            "create",
+            "rene",
+            "--email",
+            "rene@example.org",
+            "--password",
+            PASSWORD,
+            "--role",
+            "reviewer",
+        ],
         # rene has set up two-factor authentication (log_in passes it); sacha, a reviewer
         # too, has not yet.
         ["shell", "-c", GIVE_AUTHENTICATOR.format(username="rene")],
-        ["users", "create", "sacha", "--password", PASSWORD, "--role", "reviewer"],
+        [
+            "users",
+            "create",
+            "sacha",
+            "--email",
+            "sacha@example.org",
+            "--password",
+            PASSWORD,
+            "--role",
+            "reviewer",
+        ],
         # camille and dominique publish directly (as in tests/conftest.py); noa is new, and
         # their changes wait for a reviewer.
         ["shell", "-c", TRUST_CONTRIBUTORS],
-        ["users", "create", "noa", "--password", PASSWORD, "--public-name", "Noa"],
+        [
+            "users",
+            "create",
+            "noa",
+            "--email",
+            "noa@example.org",
+            "--password",
+            PASSWORD,
+            "--public-name",
+            "Noa",
+        ],
     ):
         subprocess.run(command + step, env=env, check=True, capture_output=True)
     port = _free_port()

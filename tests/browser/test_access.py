@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Visitor, _free_port
-from tests.conftest import PASSWORD, prepared_database
+from tests.conftest import CAMILLE, prepared_database
 from tests.documents import samples
 
 pytestmark = pytest.mark.browser
@@ -45,7 +45,7 @@ class ClockedSite:
         self.server = None
         self.base = ""
         command = [sys.executable, "-m", "contrechamp"]
-        for step in (["users", "create", "camille", "--password", PASSWORD],):
+        for step in (CAMILLE,):
             subprocess.run(command + step, env=self.env, check=True, capture_output=True)
 
     def serve_at(self, moment: str) -> str:

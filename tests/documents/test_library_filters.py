@@ -45,7 +45,7 @@ def _titles(response) -> set[str]:
     if '<table class="list cards">' not in body:
         return set()
     table = body[body.index('<table class="list cards">') :]
-    return {unescape(t) for t in re.findall(r'<a href="/documents/\d+/">([^<]+)</a>', table)}
+    return {unescape(t) for t in re.findall(r'<a href="/documents/\d+/"[^>]*>([^<]+)</a>', table)}
 
 
 @pytest.fixture

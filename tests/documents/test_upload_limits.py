@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, prepared_database, query_database
+from tests.conftest import CAMILLE, prepared_database, query_database
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -66,9 +66,7 @@ class Site:
             "WEB_PRELOAD_LANGUAGE_MODEL": "false",
         }
         command = [sys.executable, "-m", "contrechamp"]
-        for step in (
-            ["users", "create", "camille", "--password", PASSWORD, "--role", "contributor"],
-        ):
+        for step in ([*CAMILLE, "--role", "contributor"],):
             subprocess.run(command + step, env=self.env, check=True, capture_output=True, cwd=ROOT)
         made = subprocess.run(
             command + ["shell", "-c", SESSION],

@@ -323,3 +323,29 @@ def test_a_backup_keeps_no_part_of_a_file_being_written(settings, tmp_path):
     (attachments / ("b" * 64 + ".0123456789abcdef.part")).write_bytes(b"half a letter")
     names = [name for name, _path in _files([])]
     assert names == [f"files/media/access/attachments/7/{'a' * 64}"]
+
+
+def test_the_archive_is_readable_by_its_owner_only(backed_up):
+    """It holds the database (addresses, second factors), private originals, tips'
+    files and the secret key: written 0644 under the usual umask before (the walk of the
+    thirty-fourth session), every account of the machine could read it."""
+    archive = backed_up[2]
+    assert archive.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_backup_over_a_readable_leftover_is_still_private(backed_up, tmp_path):
+    """A partial file a crash left (readable by all) does not pass its mode on, and no
+    umask loosens it."""
+    url, source, _archive, _writer = backed_up
+    output = tmp_path / "site.tar.gz"
+    leftover = output.with_name(f".backup-{output.name}.partial")
+    leftover.write_bytes(b"old")
+    leftover.chmod(0o644)
+    old = os.umask(0o000)  # (inherited by the command)
+    try:
+        _contrechamp(_env(source, url), "backup", "--output", str(output))
+    finally:
+        os.umask(old)
+    assert output.stat().st_mode & 0o777 == 0o600
+    with tarfile.open(output) as tar:
+        assert "manifest.json" in tar.getnames()

@@ -17,6 +17,8 @@
   var select = document.getElementById("map-technology");
   var counter = document.getElementById("map-count");
   var listLink = document.getElementById("map-list-link");
+  // A finger needs a larger target than a pointer (14 px circles were hard to hit).
+  var base = window.matchMedia && window.matchMedia("(pointer: coarse)").matches ? 10 : 5;
 
   function escapeHtml(text) {
     var div = document.createElement("div");
@@ -62,7 +64,7 @@
           (epci ? '<br><span class="meta">' + escapeHtml(el.dataset.epciLabel) + "</span>" : "") + "<ul>" +
           p.deployments.map(function (d) { return '<li><a href="' + d.url + '">' + escapeHtml(d.title) + "</a></li>"; }).join("") + "</ul>";
         var marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]],
-          { radius: 5 + Math.min(10, p.deployments.length * 2), color: epci ? "#5c4d7d" : "#a4161a", weight: 2,
+          { radius: base + Math.min(10, p.deployments.length * 2), color: epci ? "#5c4d7d" : "#a4161a", weight: 2,
             fillOpacity: epci ? 0.25 : 0.6, dashArray: epci ? "4 3" : null,
             className: epci ? "epci-marker" : "commune-marker" })
           .bindPopup(html).bindTooltip(p.name).addTo(markers);

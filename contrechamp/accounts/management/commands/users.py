@@ -21,13 +21,14 @@ class Command(BaseCommand):
     help = (
         "Accounts. `users create NAME --email E --role R --public-name P` (asks for the "
         "password). NAME is the internal user name (never shown in public); people log in "
-        "with it or with their e-mail address."
+        "with it or with their e-mail address. The sign-up's rules hold: an address and a "
+        "display name no other account has, a password the validators accept."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["create"])
         parser.add_argument("username")
-        parser.add_argument("--email", default="")
+        parser.add_argument("--email", default="", help="required, and no other account's")
         parser.add_argument("--role", choices=[r for r, _ in Profile.ROLES], default="contributor")
         parser.add_argument("--password", help="for scripts; prompted for when omitted")
         parser.add_argument(
