@@ -1962,7 +1962,8 @@ def test_the_maker_of_a_named_product_is_a_company():
         ("Il est directeur de Sciences Po.", set()),
         # No company; the ministry, by its seat ("Bercy" → "Ministère de l'Économie").
         ("Le patron de Bercy a parlé.", {"Ministère de l'Économie"}),
-        ("Il est directeur de Seine-Saint-Denis Habitat.", set()),
+        # (An office of housing the gazetteer does not know: the post alone names nothing.)
+        ("Il est directeur de Saône-et-Loire Habitat.", set()),
         ("Les drones, fournis par Israël, volent.", set()),
         ("L'amendement proposé par le groupe Socialiste est rejeté.", set()),
         ("selon le dirigeant de Reconquête, rien ne change.", set()),
@@ -6207,3 +6208,23 @@ def test_the_registry_s_name_of_a_programme_is_that_programme(db):
     items = found(text)
     assert {("funder", "FEDER"), ("funder", "Union européenne")} <= items
     assert not any(kind == "organisation" for kind, _ in items)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Transport networks' bodies and social landlords, named without a cue (round 54's
+        # development texts, and Tisséo and the RTM in older ones).
+        ("Des caméras équipent les rames de Tisséo Voyageurs.", {"Tisséo Voyageurs"}),
+        ("Le bilan de la RTM fait état de 1 200 caméras.", {"RTM"}),
+        (
+            "La convention lie la ville à 13 Habitat, Logirem et Erilia.",
+            {"13 Habitat", "Logirem", "Erilia"},
+        ),
+        ("Les bus de la TCAR sont équipés.", {"TCAR"}),
+        # The RTM of the mountains' forests is not Marseille's transport.
+        ("Le service RTM (restauration des terrains en montagne) de l'ONF intervient.", set()),
+    ],
+)
+def test_transport_bodies_and_social_landlords_are_known(text, expected):
+    assert values(text, "organisation") == expected
