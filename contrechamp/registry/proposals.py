@@ -386,6 +386,7 @@ def proposal_accept(
     audit_record("proposal_accepted", target=proposal, details=_audit_details(proposal, edited))
     if author is not None:
         accepted_change_count(author)
+    _mail_decision(proposal)
     return proposal
 
 
@@ -406,36 +407,51 @@ def proposal_reject(*, proposal: Proposal, reviewer: User, reason: str) -> Propo
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["state", "reviewer", "reason", "decided_at"])
     audit_record("proposal_rejected", target=proposal, details=_audit_details(proposal, False))
+    _mail_decision(proposal, reason=reason)
+    return proposal
+
+
+def _mail_decision(proposal: Proposal, *, reason: str = "") -> None:
+    """Tell the author, in the language of their e-mails, what became of their proposal:
+    refused with its reason, or accepted (the acceptance was said by nothing before, a
+    walk), after the decision commits."""
     author = proposal.author
-    if author is not None and author.email:
-        with translation.override(mail_language(author)):
-            # What was proposed, by its title, not "deployment #21" (a new user's walk).
-            target = proposal_object(proposal)
-            title = str(
-                proposal.data.get("title")
-                or proposal.data.get("name")
-                or getattr(target, "title", "")
-                or getattr(target, "name", "")
-            )
-            what = (
-                f"{proposal.get_action_display()} {proposal.get_target_display()} — {quoted(title)}"
-                if title
-                else str(proposal)
-            )
+    if author is None or not author.email:
+        return
+    with translation.override(mail_language(author)):
+        # What was proposed, by its title, not "deployment #21" (a new user's walk).
+        target = proposal_object(proposal)
+        title = str(
+            proposal.data.get("title")
+            or proposal.data.get("name")
+            or getattr(target, "title", "")
+            or getattr(target, "name", "")
+        )
+        what = (
+            f"{proposal.get_action_display()} {proposal.get_target_display()} — {quoted(title)}"
+            if title
+            else str(proposal)
+        )
+        mine = settings.SITE_URL.rstrip("/") + "/moderation/mes-propositions/"
+        if proposal.state == "rejected":
             subject = _("Your proposed change was not accepted")
             body = _(
                 "A reviewer did not accept your proposal (%(what)s).\n\nReason:\n%(reason)s\n\n"
                 "Your proposals: %(url)s"
+            ) % {"what": what, "reason": reason, "url": mine}
+        else:
+            page = getattr(target, "get_absolute_url", None)
+            subject = _("Your proposed change was accepted")
+            body = _(
+                "A reviewer accepted your proposal (%(what)s): it is public now.\n\n%(page)s\n\n"
+                "Your proposals: %(url)s"
             ) % {
                 "what": what,
-                "reason": reason,
-                "url": settings.SITE_URL.rstrip("/") + "/moderation/mes-propositions/",
+                "page": settings.SITE_URL.rstrip("/") + page() if page else "",
+                "url": mine,
             }
-        address = author.email
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        )
-    return proposal
+    address = author.email
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
 
 
 @transaction.atomic

@@ -349,6 +349,10 @@ def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "may_submit": may_submit_deployment(request.user, deployment),
             # The reader's own changes waiting for review ("your change waits for review").
             "my_proposals": _my_pending(request, "deployment", deployment.id),
+            # Their last proposal's refusal, with its reason, until they propose again:
+            # the draft showed only "Submit for review" after a refusal, its reason in
+            # an e-mail and on a page linked from nowhere (a walk).
+            "my_refusal": _my_refusal(request, "deployment", deployment.id),
             "citations": [(numbers[c.source_id], c) for c in citations],
             "sources": [
                 (numbers[s.id], s, [c for c in citations if c.source_id == s.id]) for s in sources
@@ -361,6 +365,18 @@ def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cite_on": timezone.localdate(),
         },
     )
+
+
+def _my_refusal(request: HttpRequest, target: str, object_id: int) -> Proposal | None:
+    """The reader's latest proposal on the object, when a reviewer refused it."""
+    if not request.user.is_authenticated:
+        return None
+    last = (
+        Proposal.objects.filter(target=target, object_id=object_id, author_id=request.user.pk)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return last if last is not None and last.state == "rejected" else None
 
 
 def _my_pending(request: HttpRequest, target: str, object_id: int) -> list[Proposal]:

@@ -610,3 +610,44 @@ def test_a_publish_request_accepted_without_the_version_its_page_showed_publishe
     draft.refresh_from_db()
     proposal.refresh_from_db()
     assert not draft.is_published and proposal.state == "pending"
+
+
+def test_the_author_reads_the_refusal_and_its_reason_on_the_draft_and_finds_their_proposals(
+    client, newcomer, reviewer, other_contributor
+):
+    """A walk: after a refusal the draft showed only "Submit for review", its reason was in
+    an e-mail and on a page linked from nowhere but the reviewers' queue."""
+    from contrechamp.registry.proposals import proposal_reject
+
+    draft = _create_as(client, newcomer)
+    proposal = Proposal.objects.get(object_id=draft.id)
+    reason = "La délibération citée ne parle pas de caméras."
+    proposal_reject(proposal=proposal, reviewer=reviewer, reason=reason)
+    login(client, newcomer)
+    page = client.get(draft.get_absolute_url()).content.decode()
+    notice = page.split('id="my-refusal"', 1)[1].split("</div>", 1)[0]
+    assert "n’a pas accepté votre proposition" in notice and reason in notice
+    assert reverse("moderation-mine") in page.split("</header>", 1)[0]
+    # Submitted again, the notice gives way to the waiting one.
+    client.post(reverse("deployment-publish", args=[draft.slug]))
+    assert 'id="my-refusal"' not in client.get(draft.get_absolute_url()).content.decode()
+    # Nobody else reads it (the reviewer sees the draft, not the author's notice).
+    login(client, reviewer)
+    assert 'id="my-refusal"' not in client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_the_author_is_told_when_their_proposal_is_accepted(
+    client, newcomer, reviewer, django_capture_on_commit_callbacks
+):
+    """Only a refusal was mailed (a walk): the author of an accepted draft learnt it by
+    chance."""
+    draft = _create_as(client, newcomer)
+    proposal = Proposal.objects.get(object_id=draft.id)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal_accept(proposal=proposal, reviewer=reviewer)
+    (message,) = mail.outbox
+    assert message.to == ["noa@example.org"]
+    assert message.subject == "Votre proposition de modification a été acceptée"
+    assert draft.title in message.body
+    assert draft.get_absolute_url() in message.body
