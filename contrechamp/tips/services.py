@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contrechamp.documents.models import Document
@@ -111,6 +111,11 @@ def tip_find(*, code: str) -> Tip | None:
     return Tip.objects.filter(receipt_hash=receipt_hash(normalised)).first()
 
 
+def _stored_title(tip_id: int, index: int) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Tip %(tip)s, file %(number)s") % {"tip": tip_id, "number": index}
+
+
 def _ingest_cleaned(
     tip_id: int, cleaned: Sequence[Cleaned], place: Commune | None, number: int
 ) -> list[Document]:
@@ -125,7 +130,10 @@ def _ingest_cleaned(
                 ingested = document_ingest(
                     data=File(handle, name=filename),
                     filename=filename,
-                    title=_("Tip %(tip)s, file %(number)s") % {"tip": tip_id, "number": index},
+                    # In the site's first language, whoever sent it: made in the page's,
+                    # it told the reviewers which language the anonymous sender used (a
+                    # walk: "Tip 1, file 1" among French titles).
+                    title=_stored_title(tip_id, index),
                     origin="tip",
                     places=[place] if place else [],
                     uploaded_by=None,

@@ -221,3 +221,19 @@ def test_bytes_hidden_after_the_end_of_a_file_are_not_kept(client, name, build, 
     data = build() + b"PK\x03\x04 Jean SECRET appended"
     send(client, files=[(name, data, mime)])
     assert samples.leaks(files.original(Document.objects.get())) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_files_title_does_not_say_the_senders_language(client, language):
+    """A walk: a tip sent from an English browser titled its file "Tip 1, file 1" among
+    the French titles of the reviewers' queue, which told them the anonymous sender's
+    language. The title is made in the site's first language, whoever sent it."""
+    response, code = send(
+        client,
+        files=[("note.png", samples.png_with_text(), "image/png")],
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 200 and code
+    (document,) = Tip.objects.get().documents.all()
+    assert document.title.startswith("Signalement ") and "Tip" not in document.title
