@@ -52,6 +52,7 @@ from contrechamp.registry.permissions import (
     may_read_organisation,
     may_revert_deployment,
     may_revert_organisation,
+    may_review,
     may_submit_deployment,
     readable_deployments,
     readable_organisations,
@@ -158,7 +159,13 @@ def home(request: HttpRequest) -> HttpResponse:
     technologies = Technology.objects.annotate(
         n=Count("deployments", filter=Q(deployments__is_published=True))
     )
-    latest = Revision.objects.filter(kind="deployment").order_by("-created_at")[:8]
+    # The last versions as published: not a draft's (its title and comment were private
+    # until a reviewer published it, perhaps amended), nor a deployment unpublished since.
+    latest = [
+        r
+        for r in Revision.objects.filter(kind="deployment").order_by("-created_at")[:80]
+        if r.snapshot.get("is_published", True)
+    ]
     titles = dict(
         Deployment.objects.published()
         .filter(id__in=[r.object_id for r in latest])
@@ -168,7 +175,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {"revision": r, "slug": titles[r.object_id], "title": r.snapshot["title"]}
         for r in latest
         if r.object_id in titles
-    ]
+    ][:8]
     return render(
         request,
         "registry/home.html",
@@ -822,8 +829,21 @@ def deployment_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(deployment)
 
 
+def _shown_revisions(
+    request: HttpRequest, kind: str, obj: Deployment | Organisation
+) -> list[Revision]:
+    """The versions this reader may read: for reviewers every one; for everyone else those
+    of the deployment as published, not the drafts before (a draft's text, a name a
+    reviewer removed before publishing it, and its comments were public once it was: a
+    walk, and the hostile read of it)."""
+    revisions = list(Revision.objects.filter(kind=kind, object_id=obj.id).select_related("author"))
+    if kind != "deployment" or may_review(request.user):
+        return revisions
+    return [r for r in revisions if r.snapshot.get("is_published", True)]
+
+
 def _history(request: HttpRequest, kind: str, obj: Deployment | Organisation) -> HttpResponse:
-    revisions = Revision.objects.filter(kind=kind, object_id=obj.id).select_related("author")
+    revisions = _shown_revisions(request, kind, obj)
     return render(
         request, "registry/history.html", {"object": obj, "kind": kind, "revisions": revisions}
     )
@@ -832,8 +852,13 @@ def _history(request: HttpRequest, kind: str, obj: Deployment | Organisation) ->
 def _revision(
     request: HttpRequest, kind: str, obj: Deployment | Organisation, version: int
 ) -> HttpResponse:
-    revision = get_object_or_404(Revision, kind=kind, object_id=obj.id, version=version)
-    previous = Revision.objects.filter(kind=kind, object_id=obj.id, version__lt=version).first()
+    shown = _shown_revisions(request, kind, obj)
+    revision = next((r for r in shown if r.version == version), None)
+    if revision is None:
+        raise Http404
+    # The version before, among those this reader may read (the diff of the first
+    # published version is against nothing, not against the draft).
+    previous = max((r for r in shown if r.version < version), key=lambda r: r.version, default=None)
     before = previous.snapshot if previous else {}
     rows = revision_diff(
         [
