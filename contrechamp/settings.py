@@ -296,6 +296,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # (the browser tests read sign-up links there).
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "contrechamp@localhost")
+# The address people write to about this instance (their data, a correction, the full
+# dump), shown on the privacy and data pages; none when empty.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "").strip()
+if CONTACT_EMAIL and not re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+", CONTACT_EMAIL):
+    raise ConfigError(f"CONTACT_EMAIL must be an e-mail address, got {CONTACT_EMAIL!r}")
 
 # Map tiles are off by default: the map draws department outlines served by the project
 # and asks no third party. An operator may point this at a tile server they trust,

@@ -61,3 +61,18 @@ def test_a_content_language_that_is_no_language_tag_stops_the_start(value):
     )
     assert result.returncode != 0
     assert "CONTENT_LANGUAGE must be a language tag" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["pas-une-adresse", 'x@y.org" onclick="alert(1)'])
+def test_a_contact_address_that_is_no_address_stops_the_start(value):
+    """It is written into the pages' mailto links."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import contrechamp.settings"],
+        env={**os.environ, "CONTACT_EMAIL": value},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "CONTACT_EMAIL must be an e-mail address" in result.stderr

@@ -4,4 +4,4 @@ from django.http import HttpRequest
 
 def site(request: HttpRequest) -> dict:
     """Template variables every page needs."""
-    return {"MAP_TILE_URL": settings.MAP_TILE_URL}
+    return {"MAP_TILE_URL": settings.MAP_TILE_URL, "CONTACT_EMAIL": settings.CONTACT_EMAIL}

@@ -166,6 +166,12 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What the instance keeps about the people who use it, and how to have it back or
+    removed (a walk found no such page, nor any address to write to)."""
+    return render(request, "pages/privacy.html")
+
+
 def about_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
