@@ -62,7 +62,13 @@ def _shifted_glyphs() -> bytes:
     for line in LETTER.split("\n"):
         page.insert_text((72, y), line, fontname="dj", fontsize=12)
         y += 24
-    pdf = pymupdf.open(stream=pdf.tobytes(), filetype="pdf")
+    return without_unicode_maps(pdf.tobytes())
+
+
+def without_unicode_maps(data: bytes) -> bytes:
+    """The PDF `data` with its fonts' ToUnicode maps taken out: what it shows stays, its
+    text layer reads shifted codes ("&RXUULHU" for "Courrier")."""
+    pdf = pymupdf.open(stream=data, filetype="pdf")
     for xref in range(1, pdf.xref_length()):
         if pdf.xref_get_key(xref, "ToUnicode")[0] != "null":
             pdf.xref_set_key(xref, "ToUnicode", "null")
@@ -222,3 +228,21 @@ def test_a_page_of_unmapped_glyphs_is_published_as_a_searchable_picture(tesserac
         layer = pdf[0].get_text()
     assert "Objet" in layer
     assert "Dupont" not in layer and "\x03" not in layer and "&RXUULHU" not in layer
+
+
+def test_a_page_of_capitals_is_read_again_but_keeps_its_own_text(tesseract, reviewer):  # noqa: F811
+    """The mend's guard: a page of capitals has words without a lower-case vowel, like
+    a font that lost its map; the OCR reads the same words, so its exact layer stays (a
+    page of text), and it publishes."""
+    capitals = (
+        "ARRETE MUNICIPAL PORTANT AUTORISATION D'UN SYSTEME DE VIDEOPROTECTION "
+        "PLACE DE LA MAIRIE ET RUE DU MARCHE A SAINT-ETIENNE"
+    )
+    document = add(samples.text_pdf([capitals]), "arrete.pdf")
+    page = document.pages.get()
+    assert page.method == "text"
+    assert "VIDEOPROTECTION" in page.text
+    redactions_suggest(document=document)
+    Redaction.objects.of(document).filter(status="suggested").update(status="accepted")
+    publication = document_publish(document=document, user=reviewer, no_redactions=True)
+    assert publication.accepted, publication.reasons

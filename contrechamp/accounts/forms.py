@@ -161,6 +161,10 @@ class AccountCreateForm(SignupForm):
     username = forms.CharField(max_length=150, required=False)
     public_name = PublicNameField(required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stale_signups: list[User] = []
+
     def clean_username(self) -> str:
         username: str = self.cleaned_data.get("username", "")
         if username and User.objects.filter(username__iexact=username).exists():
@@ -169,7 +173,11 @@ class AccountCreateForm(SignupForm):
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
+        # A sign-up never confirmed is nobody's account (anyone may type any address):
+        # it gives way, `stale_signups` are deleted when the account is made.
+        others = User.objects.filter(email__iexact=email).select_related("profile")
+        self.stale_signups = [u for u in others if user_never_confirmed(u)]
+        if len(self.stale_signups) < len(others):
             raise forms.ValidationError(_("An account has this e-mail address already."))
         return email
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from contrechamp.accounts.models import has_role
 from contrechamp.documents.models import Document, Entity, Page
@@ -102,7 +102,10 @@ def unredacted(entities: QuerySet[Entity]) -> QuerySet[Entity]:
         start__lt=OuterRef("end"),
         end__gt=OuterRef("start"),
     )
-    return entities.exclude(Exists(covering))
+    # A box drawn by hand (or a photo's, a signature's) has no offsets in the text: an
+    # entity is shown only if its words are in its page's published text (a hostile
+    # review: "Durand Sécurité" under a drawn box was still served).
+    return entities.exclude(Exists(covering)).filter(page__published_text__contains=F("text"))
 
 
 def may_accept_entities(user: User) -> bool:

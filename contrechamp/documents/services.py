@@ -781,11 +781,44 @@ def _stamped_scan(page: pymupdf.Page, text: str) -> bool:
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 
 
-def garbled(text: str) -> bool:
-    """Whether a page's text layer is not text: more than one character in twenty of
-    it (not counting spaces) no page writes."""
+_TOKEN = re.compile(r"[^\W\d_]{2,}")
+_LOWER_VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüÿœæ]")
+
+
+def unreadable(text: str) -> bool:
+    """Whether more than one character in twenty of a text layer (not counting spaces)
+    is one no page writes: it is no text, whatever else it holds."""
     visible = len(text) - sum(c.isspace() for c in text)
-    return visible > 0 and len(_UNREADABLE.findall(text)) * 20 > visible
+    return bool(visible) and len(_UNREADABLE.findall(text)) * 20 > visible
+
+
+def garbled(text: str) -> bool:
+    """Whether a page's text layer may not be text: more than one character in twenty of
+    it (not counting spaces) no page writes, or words of which hardly any holds a
+    lower-case vowel ("&RXUULHU GH 0RQVLHXU -HDQ 'XSRQW", the same font drawn word by
+    word). A page of capitals passes the second test too: its OCR then reads the same
+    words, and its own layer is kept (`_keeps_layer`)."""
+    if unreadable(text):
+        return True
+    # (Prose is one part in ten of these vowels or more: read at C speed, the words are
+    # looked at only on pages short of them.)
+    if sum(text.count(v) for v in "aeiou") * 20 >= len(text):
+        return False
+    tokens = _TOKEN.findall(text)
+    return len(tokens) >= 5 and sum(bool(_LOWER_VOWEL.search(t)) for t in tokens) * 5 < len(tokens)
+
+
+def _keeps_layer(layer: str, read: str) -> bool:
+    """Whether a page OCR'd for its doubtful text layer keeps its layer after all: the
+    OCR read no words the layer lacks, or fewer than the layer holds (a cover page's
+    few white words over a photograph, which the OCR misreads: "jean.dupont@orange:fr"
+    is no address for the detection, and the layer is the exact text; a scan with a
+    line printed on it reads a whole letter the layer lacks)."""
+    if not layer.strip() or _UNREADABLE.search(layer):
+        return False
+    known = {t.lower() for t in _TOKEN.findall(layer)}
+    new = {t.lower() for t in _TOKEN.findall(read)} - known
+    return len(new) < max(5, len(known))
 
 
 def _has_images(page: pymupdf.Page) -> bool:
@@ -845,6 +878,14 @@ def _step_ocr(document: Document) -> dict[str, Any]:
         scale = scales[number]
         if isinstance(result, OcrError):
             raise result
+        if page.text and _keeps_layer(page.text, result.text):
+            # Its own layer was the page's text after all (see `_keeps_layer`): kept,
+            # as a page of text; the OCR is marked done.
+            page.method = "text"
+            page.ocr_confidence = result.confidence if result.confidence is not None else 0.0
+            page.save(update_fields=["method", "ocr_confidence"])
+            _heartbeat(document)
+            continue
         page.text = stored_text(result.text)
         page.words = [
             [

@@ -377,6 +377,27 @@ def memberships_hand_over(*, user: User, **kwargs: Any) -> None:
         group = _lock(own.group)
         others = Membership.objects.filter(group=group, state="active").exclude(user=user)
         if not others.exists():
+            # Those who asked to join are told, not left waiting for an answer.
+            waiting = [
+                m.user
+                for m in Membership.objects.filter(group=group, state="requested")
+                .exclude(user=user)
+                .select_related("user__profile")
+            ]
+            name = group.name
+            _mail_after_commit(
+                waiting,
+                lambda name=name: (  # type: ignore[misc]
+                    _("The group “%(name)s” is closed") % {"name": name},
+                    _(
+                        "You asked to join the group “%(name)s”. Its only member deleted "
+                        "their account, and the group is closed with it: your request "
+                        "has no one to answer it. You may create a group for the same "
+                        "places."
+                    )
+                    % {"name": name},
+                ),
+            )
             group.delete()
             continue
         if not own.is_coordinator or others.filter(role="coordinator").exists():

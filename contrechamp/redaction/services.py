@@ -42,7 +42,7 @@ from pymupdf import mupdf
 from contrechamp.audit.recording import delete_derived
 from contrechamp.documents import files, search
 from contrechamp.documents.models import Document, Page, Publication
-from contrechamp.documents.services import document_sources_retitle
+from contrechamp.documents.services import document_sources_retitle, unreadable
 from contrechamp.lib.jpeg import jpeg_without_segments as _jpeg_without_segments
 from contrechamp.lib.personal import detect
 from contrechamp.lib.text import nlp, without_invisible
@@ -589,6 +589,11 @@ FINDINGS = {
         "the box is not a uniform fill or does not cover the whole letters."
     ),
     "layers": gettext_noop("The file still has optional content layers."),
+    "unread": gettext_noop(
+        "The text of page %(page)d was never read: its text layer does not say what the "
+        "page shows (a font without its characters' map), so its names were never looked "
+        "for. Process the document again: the page is then read by OCR."
+    ),
     "hidden": gettext_noop(
         "Text that is not visible on the page remains in the file (page %(page)d: “%(example)s”): "
         "a hidden layer or text outside the page."
@@ -1189,6 +1194,14 @@ def gate(document: Document, data: bytes) -> GateReport:
             page__document=document, status="rejected"
         ).values_list("page_id", "text")
     }
+    # A page stored as text whose layer is not text (added before such layers were read
+    # by OCR): its names were never looked for (a hostile review).
+    for number, method, text in document.pages.order_by("number").values_list(
+        "number", "method", "text"
+    ):
+        if method == "text" and unreadable(text):
+            report.add("unread", page=number)
+            break
     shown, everything, second = _texts(data)
     report.texts = shown
     expected = document.pages.count()

@@ -49,6 +49,14 @@
         if (event.key === "Escape") { marker.closePopup(); path.focus(); }
       });
     });
+    // Closed by its "×" (or any way but Escape), the focus went nowhere: it comes back.
+    marker.on("popupclose", function (e) {
+      // (The popup fades out before it leaves the page: the focus inside it is moved
+      // now, not once it is gone.)
+      var popup = e.popup.getElement();
+      var active = document.activeElement;
+      if (!active || active === document.body || (popup && popup.contains(active))) path.focus();
+    });
   }
 
   function load() {

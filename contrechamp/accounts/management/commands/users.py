@@ -57,6 +57,8 @@ class Command(BaseCommand):
                         for message in messages
                     )
                 )
+        for stale in form.stale_signups:
+            stale.delete()  # a sign-up of the address never confirmed: nobody's
         user = user_create(
             username=form.cleaned_data["username"],
             email=form.cleaned_data["email"],
