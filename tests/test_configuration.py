@@ -48,17 +48,22 @@ def test_database_urls():
     assert database_from_url("sqlite:////data/x.db", base_dir="/srv")["NAME"] == "/data/x.db"
 
 
-@pytest.mark.parametrize("value", ['fr" onmouseover="alert(1)', "", "français"])
-def test_a_content_language_that_is_no_language_tag_stops_the_start(value):
-    """It is written into the pages' `lang` attribute: anything but a tag is refused."""
-    result = subprocess.run(
+def _settings_with(name: str, value: str) -> subprocess.CompletedProcess:
+    """The settings imported in a process of their own, with `name` set to `value`."""
+    return subprocess.run(
         [sys.executable, "-c", "import contrechamp.settings"],
-        env={**os.environ, "CONTENT_LANGUAGE": value},
+        env={**os.environ, name: value},
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=60,
     )
+
+
+@pytest.mark.parametrize("value", ['fr" onmouseover="alert(1)', "", "français"])
+def test_a_content_language_that_is_no_language_tag_stops_the_start(value):
+    """It is written into the pages' `lang` attribute: anything but a tag is refused."""
+    result = _settings_with("CONTENT_LANGUAGE", value)
     assert result.returncode != 0
     assert "CONTENT_LANGUAGE must be a language tag" in result.stderr
 
@@ -66,13 +71,6 @@ def test_a_content_language_that_is_no_language_tag_stops_the_start(value):
 @pytest.mark.parametrize("value", ["pas-une-adresse", 'x@y.org" onclick="alert(1)'])
 def test_a_contact_address_that_is_no_address_stops_the_start(value):
     """It is written into the pages' mailto links."""
-    result = subprocess.run(
-        [sys.executable, "-c", "import contrechamp.settings"],
-        env={**os.environ, "CONTACT_EMAIL": value},
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    result = _settings_with("CONTACT_EMAIL", value)
     assert result.returncode != 0
     assert "CONTACT_EMAIL must be an e-mail address" in result.stderr

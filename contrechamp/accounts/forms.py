@@ -138,14 +138,16 @@ class SignupForm(forms.Form):
 
     def clean_public_name(self) -> str:
         name: str = self.cleaned_data["public_name"]
-        _check_name_free(name)
+        if name:  # (optional for an account made on the command line)
+            _check_name_free(name)
         return name
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        # The password is judged against the address and the display name, the same way
-        # whether or not the address has an account (nothing here looks it up).
-        user = get_user_model()(email=data.get("email", ""))
+        # The password is judged against the address and the display name (and the user
+        # name, when the form has one), the same way whether or not the address has an
+        # account (nothing here looks it up).
+        user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
         user._public_name = data.get("public_name", "")  # type: ignore[attr-defined]
         _validate_new_password(self, "password", user)
         return data
@@ -180,20 +182,6 @@ class AccountCreateForm(SignupForm):
         if len(self.stale_signups) < len(others):
             raise forms.ValidationError(_("An account has this e-mail address already."))
         return email
-
-    def clean_public_name(self) -> str:
-        name: str = self.cleaned_data.get("public_name", "")
-        if name:
-            _check_name_free(name)
-        return name
-
-    def clean(self) -> dict:
-        data = forms.Form.clean(self) or {}
-        # The password is judged against the user name too.
-        user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
-        user._public_name = data.get("public_name", "")  # type: ignore[attr-defined]
-        _validate_new_password(self, "password", user)
-        return data
 
 
 class ProfileForm(forms.Form):

@@ -351,6 +351,19 @@ def membership_leave(*, group: Group, user: User) -> None:
     own.delete()
 
 
+def _after_deletion(own: Membership, user: User) -> tuple[str, Membership | None]:
+    """What deleting `user`'s account does to the group of their active membership
+    `own`: "close" it when no other member is left, "hand" it to the longest-standing
+    other member when they alone coordinate it, else nothing ("")."""
+    others = Membership.objects.filter(group_id=own.group_id, state="active").exclude(user=user)
+    successor = others.order_by("joined_at", "id").select_related("user").first()
+    if successor is None:
+        return "close", None
+    if own.is_coordinator and not others.filter(role="coordinator").exists():
+        return "hand", successor
+    return "", None
+
+
 def groups_after_deletion(user: User) -> tuple[list[Group], list[tuple[Group, User]]]:
     """What deleting `user`'s account does to their groups, said before it is done: the
     groups they are the only member of (closed with the account), and those they alone
@@ -358,11 +371,10 @@ def groups_after_deletion(user: User) -> tuple[list[Group], list[tuple[Group, Us
     closed: list[Group] = []
     handed: list[tuple[Group, User]] = []
     for own in Membership.objects.filter(user=user, state="active").select_related("group"):
-        others = Membership.objects.filter(group=own.group, state="active").exclude(user=user)
-        successor = others.order_by("joined_at", "id").select_related("user").first()
-        if successor is None:
+        fate, successor = _after_deletion(own, user)
+        if fate == "close":
             closed.append(own.group)
-        elif own.is_coordinator and not others.filter(role="coordinator").exists():
+        elif fate == "hand" and successor is not None:
             handed.append((own.group, successor.user))
     return closed, handed
 
@@ -372,11 +384,12 @@ def memberships_hand_over(*, user: User, **kwargs: Any) -> None:
     longest-standing other member becomes coordinator, so no group is left without one.
     A group with no other member is closed (deleted, with its work items and requests
     to join): left behind, it listed "0 members", nobody could answer who asked to join,
-    edit it or close it, and its contact form was dead (a walk)."""
+    edit it or close it, and its contact form was dead (a walk). The rule is
+    `_after_deletion`'s, read again under the group's lock."""
     for own in Membership.objects.filter(user=user, state="active"):
         group = _lock(own.group)
-        others = Membership.objects.filter(group=group, state="active").exclude(user=user)
-        if not others.exists():
+        fate, successor = _after_deletion(own, user)
+        if fate == "close":
             # Those who asked to join are told, not left waiting for an answer.
             waiting = [
                 m.user
@@ -400,10 +413,7 @@ def memberships_hand_over(*, user: User, **kwargs: Any) -> None:
             )
             group.delete()
             continue
-        if not own.is_coordinator or others.filter(role="coordinator").exists():
-            continue
-        successor = others.order_by("joined_at", "id").first()
-        if successor is not None:
+        if fate == "hand" and successor is not None:
             successor.role = "coordinator"
             successor.save(update_fields=["role"])
     # Their open items go back to the group, as when a member is removed: an item stayed

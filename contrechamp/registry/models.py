@@ -330,6 +330,12 @@ class Revision(models.Model):
             )
         ]
 
+    @property
+    def of_a_draft(self) -> bool:
+        """A version of a deployment while it was a draft (not public: its text and
+        comment were read by reviewers and its author only)."""
+        return not self.snapshot.get("is_published", True)
+
 
 class Proposal(models.Model):
     """A change by a contributor not yet trusted, waiting for a reviewer: nothing public

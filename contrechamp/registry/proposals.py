@@ -407,11 +407,11 @@ def proposal_reject(*, proposal: Proposal, reviewer: User, reason: str) -> Propo
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["state", "reviewer", "reason", "decided_at"])
     audit_record("proposal_rejected", target=proposal, details=_audit_details(proposal, False))
-    _mail_decision(proposal, reason=reason)
+    _mail_decision(proposal)
     return proposal
 
 
-def _mail_decision(proposal: Proposal, *, reason: str = "") -> None:
+def _mail_decision(proposal: Proposal) -> None:
     """Tell the author, in the language of their e-mails, what became of their proposal:
     refused with its reason, or accepted (the acceptance was said by nothing before, a
     walk), after the decision commits."""
@@ -438,7 +438,7 @@ def _mail_decision(proposal: Proposal, *, reason: str = "") -> None:
             body = _(
                 "A reviewer did not accept your proposal (%(what)s).\n\nReason:\n%(reason)s\n\n"
                 "Your proposals: %(url)s"
-            ) % {"what": what, "reason": reason, "url": mine}
+            ) % {"what": what, "reason": proposal.reason, "url": mine}
         else:
             page = getattr(target, "get_absolute_url", None)
             subject = _("Your proposed change was accepted")

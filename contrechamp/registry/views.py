@@ -164,7 +164,7 @@ def home(request: HttpRequest) -> HttpResponse:
     latest = [
         r
         for r in Revision.objects.filter(kind="deployment").order_by("-created_at")[:80]
-        if r.snapshot.get("is_published", True)
+        if not r.of_a_draft
     ]
     titles = dict(
         Deployment.objects.published()
@@ -839,7 +839,7 @@ def _shown_revisions(
     revisions = list(Revision.objects.filter(kind=kind, object_id=obj.id).select_related("author"))
     if kind != "deployment" or may_review(request.user):
         return revisions
-    return [r for r in revisions if r.snapshot.get("is_published", True)]
+    return [r for r in revisions if not r.of_a_draft]
 
 
 def _history(request: HttpRequest, kind: str, obj: Deployment | Organisation) -> HttpResponse:

@@ -44,7 +44,8 @@
         if (first) first.focus();
       }
     });
-    marker.on("popupopen", function (e) {
+    // (Once: the popup keeps its element from one opening to the next.)
+    marker.once("popupopen", function (e) {
       e.popup.getElement().addEventListener("keydown", function (event) {
         if (event.key === "Escape") { marker.closePopup(); path.focus(); }
       });
