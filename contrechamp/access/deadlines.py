@@ -188,6 +188,7 @@ class Facts:
     final_refusal: dt.date | None = None  # explicit refusal after the CADA referral
     reminded: dt.date | None = None  # a reminder was sent
     replied: dt.date | None = None  # a reply, in full or in part
+    court: dt.date | None = None  # the requester applied to the tribunal administratif
     # An acknowledgement of receipt was recorded (None: not known either way).
     acknowledged: bool | None = None
     subdivision: str | None = None  # subdivision_of(the body's department)
@@ -363,6 +364,7 @@ def compute(facts: Facts) -> Calendar:
                 basis,
                 "Apply to the tribunal administratif before the end of this day.",
                 moved_from=moved,
+                done=facts.court is not None,
                 # From a silence counted from an unrecorded registration.
                 estimate=unregistered and start == silence,
                 note="Two months from the final refusal, moved to the next working day "

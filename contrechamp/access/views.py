@@ -139,7 +139,12 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "req": access_request,
             "events": events,
             "deadlines": [
-                (d, services.deadline_name(d), services.deadline_action(d), d is upcoming)
+                (
+                    d,
+                    services.deadline_name(d),
+                    services.deadline_action(d, today, calendar),
+                    d is upcoming,
+                )
                 for d in calendar.deadlines
             ],
             "deadline_notes": [(n, services.deadline_note(n), _(n.basis)) for n in calendar.notes],

@@ -441,3 +441,62 @@ def test_the_french_pages_name_dates_and_decisions_in_french(contributor_client)
         f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "13 July 2016" in page
+
+
+def _row(page: str, key: str) -> str:
+    return page.split(f'data-key="{key}"', 1)[1].split("</tr>", 1)[0]
+
+
+def _sent_request(client, received: str):
+    from contrechamp.access.models import AccessRequest
+
+    assert client.post("/demandes/nouvelle/", DRAFT).status_code == 302
+    request = AccessRequest.objects.latest("id")
+    client.post(
+        f"/demandes/{request.id}/envoi/",
+        {"sent_on": received, "channel": "email", "received_on": received},
+    )
+    return request
+
+
+def test_a_date_gone_by_does_not_ask_for_what_can_no_longer_be_done_in_time(
+    contributor_client,
+):
+    """The legal dates said "Envoyez une relance : une semaine avant…" under a reminder
+    date that had passed, and "Saisissez la CADA avant cette date" under a last day gone
+    by (a new user's walk)."""
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, 0), tick=False):
+        request = _sent_request(contributor_client, "2026-03-01")
+    # Reminder date (25 March) passed, implicit refusal (1 April) still to come.
+    with time_machine.travel(dt.datetime(2026, 3, 27, 10, 0), tick=False):
+        page = contributor_client.get(f"/demandes/{request.id}/").content.decode()
+        row = _row(page, "reminder")
+        assert "Envoyez une relance" not in row
+        assert "jusqu’au refus implicite" in row, row
+    # The implicit refusal came too: a reminder has nothing left to prevent.
+    with time_machine.travel(dt.datetime(2026, 4, 3, 10, 0), tick=False):
+        page = contributor_client.get(f"/demandes/{request.id}/").content.decode()
+        assert "Trop tard pour une relance" in _row(page, "reminder")
+        # The CADA's last day is still to come: the action asks for it.
+        assert "Saisissez la CADA avant cette date" in _row(page, "cada_referral_limit")
+    # Two months after the refusal, no referral recorded.
+    with time_machine.travel(dt.datetime(2026, 6, 10, 10, 0), tick=False):
+        page = contributor_client.get(
+            f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        row = _row(page, "cada_referral_limit")
+        assert "Refer the refusal to the CADA before this date" not in row
+        assert "has passed with no referral recorded" in row, row
+
+
+@time_machine.travel(dt.datetime(2026, 10, 1, 10, 0), tick=False)
+def test_an_application_to_the_court_marks_its_last_day_done(contributor_client):
+    request = _timeline_to_the_cada(contributor_client)
+    page = contributor_client.get(f"/demandes/{request.id}/").content.decode()
+    assert "sans recours enregistré" in _row(page, "court_limit")
+    contributor_client.post(
+        f"/demandes/{request.id}/evenement/", {"kind": "court", "date": "2026-06-20"}
+    )
+    page = contributor_client.get(f"/demandes/{request.id}/").content.decode()
+    row = _row(page, "court_limit")
+    assert "(fait)" in row and "sans recours" not in row, row

@@ -96,7 +96,39 @@ def deadline_name(deadline: Deadline) -> str:
     return str(DEADLINE_NAMES.get(deadline.key, deadline.name))
 
 
-def deadline_action(deadline: Deadline) -> str:
+# What a date asked for, once it has passed without being done: the imperative of the
+# upcoming date ("send a reminder") misleads under a date gone by (a walk read it so).
+PAST_ACTIONS = {
+    "reminder": gettext_lazy(
+        "The week for a reminder has passed; one can still be sent until the implicit refusal."
+    ),
+    "cada_referral_limit": gettext_lazy(
+        "This time limit has passed with no referral recorded: record it if it was sent "
+        "in time; a referral sent now is likely too late."
+    ),
+    "court_limit": gettext_lazy(
+        "This time limit has passed with no application recorded: record it if it was "
+        "made in time; an application made now is likely too late."
+    ),
+}
+# Once the implicit refusal has come, a reminder has nothing left to prevent.
+TOO_LATE_FOR_REMINDER = gettext_lazy(
+    "Too late for a reminder: the request now counts as refused (see the next date)."
+)
+
+
+def deadline_action(
+    deadline: Deadline, today: dt.date | None = None, calendar: Calendar | None = None
+) -> str:
+    """What the requester can do about a date. Given `today`, a date gone by without
+    being done says so instead of asking for what can no longer be done in time."""
+    if today is not None and deadline.date < today and not deadline.done:
+        if deadline.key == "reminder" and calendar is not None:
+            implicit = calendar.get("implicit_refusal")
+            if implicit is not None and implicit.date <= today:
+                return str(TOO_LATE_FOR_REMINDER)
+        if deadline.key in PAST_ACTIONS:
+            return str(PAST_ACTIONS[deadline.key])
     return str(DEADLINE_ACTIONS.get(deadline.key, deadline.action))
 
 
@@ -151,6 +183,7 @@ def facts(request: AccessRequest, events: list[Event] | None = None) -> Facts:
         final_refusal=min(decided) if decided else None,
         reminded=first("reminder"),
         replied=first("reply", "partial"),
+        court=first("court"),
         subdivision=subdivision_of(request.body.department_code),
         acknowledged=any(e.kind == "acknowledgement" for e in events) if request.sent_on else None,
     )
@@ -323,8 +356,10 @@ def _check_sequence(request: AccessRequest, kind: str, date: dt.date) -> None:
     one that follows it."""
     names = dict(Event.KINDS)
     needed = _COMES_AFTER.get(kind)
+    # What it comes after is looked for whichever line it is on: an application to the
+    # court after the CADA's acknowledgement alone (no referral recorded) was refused.
     recorded = list(
-        request.events.filter(kind__in=_LINES.get(kind, ()))
+        request.events.filter(kind__in={*_LINES.get(kind, ()), *(needed or ())})
         .order_by("date")
         .values_list("kind", "date")
     )
