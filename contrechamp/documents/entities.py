@@ -1699,13 +1699,21 @@ _NAMED_AFTER_PLACE = re.compile(
     r"square|parc|jardin|pont|espaces?|pr[ée]fectures?|"
     r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|col|ch[âa]teau|"
     # A metropolis is an intercommunality ("la métropole européenne de Lille").
-    r"m[ée]tropole(?:\s+europ[ée]enne)?|"
+    r"(?:euro)?m[ée]tropole(?:\s+europ[ée]enne)?|"
     r"rond[- ]point|carrefour|esplanade|promenade|faubourg|(?-i:Cours)|tribunaux|tribunal(?:\s+"
     r"administratif|\s+judiciaire|\s+correctionnel|\s+de\s+grande\s+instance|"
     r"\s+de\s+commerce|\s+d['’]\s*instance|\s+de\s+police|\s+pour\s+enfants)?|"
     r"conseil\s+de\s+prud['’]\s*hommes|cour\s+d['’]\s*assises|"
     r"cour\s+(?:administrative\s+)?d['’]\s*appel|cour\s+administrative|pr[ée]fectures?\s+de\s+police|"
     r"sous-pr[ée]fectures?|"
+    # A town named only in a sub-prefect's title is not one of the text's places
+    # ("Marie Aubert, sous-préfète du Havre"; the labels' rule since round 29).
+    r"sous-pr[ée]f[eè]te?s?|"
+    # A chamber of commerce named after its town ("la Chambre de Commerce et
+    # d'Industrie d'Angers", "la CCI de Nice").
+    r"chambres?\s+de\s+commerce(?:\s+et\s+d['’]\s*industrie)?|"
+    # ANTAI's processing centre ("le Centre national de traitement de Rennes").
+    r"centres?\s+nationa(?:l|ux)\s+de\s+traitement|"
     r"quartier|cit[ée]|hameau|lieu-dit|lotissement|station|m[ée]tro|"
     # An intercommunality, a canton, a festival named after a town.
     r"communaut[ée]\s+de\s+communes|communaut[ée]\s+d['’]\s*agglom[ée]ration|"
@@ -1720,7 +1728,7 @@ _NAMED_AFTER_PLACE = re.compile(
     # The Games named after their city ("les Jeux olympiques de Paris", "les JO de Paris",
     # "les JO 2024 de Paris"; not "l'aire de jeux de Lunel").
     r"jeux[ \u00a0]+(?:olympiques|paralympiques)(?:[ \u00a0]+et[ \u00a0]+paralympiques)?)|"
-    r"(?-i:\b(?:JOP?(?:[ \u00a0]+\d{4})?|OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|"
+    r"(?-i:\b(?:JOP?(?:[ \u00a0]+\d{4})?|OGC|FC|AS|SC|RC|US|AJ|OL|OM|ESTAC|LOSC|TA|CAA|TJ|CCI|"
     # Intercommunal syndicates ("le SIVOS de La Baronnie").
     r"TGI|SIVOS|SIVOM|SIVU|SIRP|SIAEP|SMICTOM|SICTOM|SIEA|SDEHG)))\s+"
     r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)?$"
