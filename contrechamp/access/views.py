@@ -22,6 +22,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ from contrechamp.access.forms import (
 from contrechamp.access.letters import for_screen as letter_for_screen
 from contrechamp.access.models import AccessRequest, FeedToken, RequestSeries
 from contrechamp.accounts.models import display_name
+from contrechamp.accounts.services import mail_language
 from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.models import Document
 from contrechamp.documents.services import DocumentRejected
@@ -675,27 +677,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def deadline_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Upcoming deadlines of one user, for a feed reader (which cannot log in: the
-    random key in the address is the credential; the log filter in settings masks it)."""
+    random key in the address is the credential; the log filter in settings masks it).
+    Written in the language of the person's e-mails: a feed reader says nothing of it
+    (the feed was French for everyone)."""
     user = services.feed_token_user(token)
     if user is None:
         raise Http404
-    feed = Atom1Feed(
-        title=_("Contrechamp: your request deadlines"),
-        link=request.build_absolute_uri(reverse("request-dashboard")),
-        description="",
-        language="fr",
-    )
-    for access_request, deadline in services.due_soon(user, days=60):
-        url = request.build_absolute_uri(access_request.get_absolute_url())
-        feed.add_item(
-            title=f"{deadline.date.isoformat()} — {services.deadline_name(deadline)} — "
-            f"{access_request.title}",
-            link=url,
-            description=f"{access_request.body.name}. {services.deadline_action(deadline)}"
-            + (f" ({deadline.basis})" if deadline.basis else ""),
-            unique_id=f"{url}#{deadline.key}-{deadline.date.isoformat()}",
-            updateddate=dt.datetime.combine(access_request.updated_at.date(), dt.time()),
+    language = mail_language(user)
+    with translation.override(language):
+        feed = Atom1Feed(
+            title=_("Contrechamp: your request deadlines"),
+            link=request.build_absolute_uri(reverse("request-dashboard")),
+            description="",
+            language=language,
         )
+        for access_request, deadline in services.due_soon(user, days=60):
+            url = request.build_absolute_uri(access_request.get_absolute_url())
+            feed.add_item(
+                title=f"{deadline.date.isoformat()} — {services.deadline_name(deadline)} — "
+                f"{access_request.title}",
+                link=url,
+                description=f"{access_request.body.name}. {services.deadline_action(deadline)}"
+                + (f" ({deadline.basis})" if deadline.basis else ""),
+                unique_id=f"{url}#{deadline.key}-{deadline.date.isoformat()}",
+                updateddate=dt.datetime.combine(access_request.updated_at.date(), dt.time()),
+            )
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")
     return response

@@ -160,11 +160,13 @@ def _decode_cursor(cursor: str | None) -> str | None:
     if not cursor:
         return None
     try:
-        return base64.urlsafe_b64decode(cursor.encode() + b"==").decode()
+        key = base64.urlsafe_b64decode(cursor.encode() + b"==").decode()
     except (binascii.Error, UnicodeDecodeError):
-        raise ApiError(
-            400, "invalid_cursor", "The cursor is not one this API gave.", "cursor"
-        ) from None
+        key = "\x00"
+    # A NUL character is no key this API gave (PostgreSQL refuses it in text: a 500).
+    if "\x00" in key:
+        raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.", "cursor")
+    return key
 
 
 def _encode_cursor(key: str) -> str:
@@ -224,7 +226,8 @@ class DeploymentQuery(Schema):
         "",
         description="Active that year: begun that year or before and not ended before it, "
         "by the dates the sources give (no start date: left out; no end date: still "
-        "running).",
+        "running, unless its status says it stopped: left out). Announced and planned "
+        "deployments are left out.",
     )
     limit: Limit = 100
     cursor: str | None = None
@@ -619,6 +622,15 @@ def list_requests(
     # whole page at once (a constant number of queries, not 1 + 3n).
     qs = with_timeline(public_requests())
     if status:
+        # An unknown status is an error, as on /deployments, not an empty list that
+        # reads as "no such request".
+        if status not in dict(AccessRequest.STATUSES):
+            raise ApiError(
+                400,
+                "invalid_parameter",
+                "status must be one of: " + ", ".join(dict(AccessRequest.STATUSES)) + ".",
+                "status",
+            )
         qs = qs.filter(status=status)
     return paginate(request, qs, "id", limit, access_request_dict, numeric=True)
 

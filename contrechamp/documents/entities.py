@@ -5654,11 +5654,12 @@ _MINISTRY_BY_SEAT = re.compile(
 def _sub_prefectures(text: str, communes: list[Found], departments: set[str]) -> list[Found]:
     """The prefecture a sub-prefect names ("le sous-préfet de Saumur", "du Vigan"): the
     one of the town's department (a sub-prefecture is part of its department's
-    prefecture), found on the title alone: the town stays a place of the text. The town
-    is the commune found there (its homonyms settled by the document's places), else the
-    only town of that name. A sub-prefect the page names without a town
-    ("Pascal Vion, sous-préfet", "la sous-préfète de l'arrondissement ouest") is of the
-    document's department, when its places are all in one."""
+    prefecture), found on the title alone (the town of a title is no place of the text:
+    the labels' rule since round 29). The town is the commune found there, else the only
+    town of that name, or of that name in a department of the document's places. A
+    sub-prefect the page names without a town ("Pascal Vion, sous-préfet", "la
+    sous-préfète de l'arrondissement ouest") is of the document's department, when its
+    places are all in one."""
     g = gazetteer()
     found = []
     local = set(departments) | _placed_departments(communes)
@@ -5674,6 +5675,10 @@ def _sub_prefectures(text: str, communes: list[Found], departments: set[str]) ->
             article = _ARTICLE_OF.get(match["of"] or "", "")
             entries = g.communes.get(name) or g.communes.get(article + name) or []
             towns = [e for e in entries if not e.former]
+            # A homonym ("de Saint-Denis (Seine-Saint-Denis)"): the one in a department
+            # of the document's places (the town of a title is no place found).
+            if len(towns) > 1:
+                towns = [e for e in towns if e.department in local]
             # One town of a thousand people or more (the smallest seats have a few
             # thousand), and not a region's or department's name ("de Bretagne").
             if len(towns) == 1 and towns[0].population >= 1000 and name not in g.area_keys:

@@ -439,7 +439,10 @@ def document_page_image(request: HttpRequest, document_id: int, number: int) -> 
                 files.delete(path)
                 raise Http404
     response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "private, max-age=3600"
+    # An original's page, every name on it, is not kept on a shared computer's disk after
+    # the reviewer logs out (as every page made for a signed-in person; a hostile review).
+    original = name.startswith("page-")
+    response["Cache-Control"] = "private, no-store" if original else "private, max-age=3600"
     return response
 
 

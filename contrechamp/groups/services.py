@@ -552,7 +552,10 @@ def contact_send(*, group: Group, message: str, reply_to: str = "") -> int:
     if _CONTROL.search(reply_to):
         raise ValidationError(_("Enter a valid e-mail address."))
     members = [
-        m.user for m in group.memberships.filter(state="active").select_related("user__profile")
+        m.user
+        for m in group.memberships.filter(state="active", user__is_active=True).select_related(
+            "user__profile"
+        )
     ]
 
     def compose() -> tuple[str, str]:

@@ -230,14 +230,18 @@ def unconfirmed_purge(*, now: datetime | None = None) -> int:
     return deleted
 
 
+def _language(subscription: Subscription) -> str:
+    """A reviewer's digest in the language of their account's e-mails; an address's in
+    the language of the page it subscribed on."""
+    user = subscription.user
+    return mail_language(user) if user is not None else subscription.language
+
+
 def _send(
     subscription: Subscription, template: str, context: dict[str, Any], *, unsubscribe: bool
 ) -> None:
-    # A reviewer's digest in the language of their account's e-mails; an address's in
-    # the language of the page it subscribed on.
     user = subscription.user
-    language = mail_language(user) if user is not None else subscription.language
-    with translation.override(language):
+    with translation.override(_language(subscription)):
         subject = render_to_string(f"pages/mail/{template}_subject.txt", context)
         body = render_to_string(f"pages/mail/{template}.txt", context)
     headers = {"Auto-Submitted": "auto-generated"}
@@ -270,7 +274,7 @@ def _digest_context(subscription: Subscription, subject: Subject) -> dict[str, A
     entries = feed.entries(subject.scope, since=since)
     if not entries:
         return None
-    with translation.override(subscription.language):
+    with translation.override(_language(subscription)):
         items = [
             {
                 "title": feed.item_title(entry),
@@ -295,7 +299,12 @@ def digests_send(*, now: datetime | None = None) -> dict[str, int]:
         if since is not None and since > now - PERIODS[subscription.frequency] + SLACK:
             continue
         counts["checked"] += 1
-        subject = subject_of(subscription.kind, subscription.key, user=subscription.user)
+        # The subject's name and the frequency in the subscriber's language, as the
+        # rest of the digest ("Vidéosurveillance algorithmique", "hebdomadaire" in an
+        # English digest: a hostile review).
+        with translation.override(_language(subscription)):
+            subject = subject_of(subscription.kind, subscription.key, user=subscription.user)
+            frequency = subscription.get_frequency_display()
         if subject is None:
             # Unpublished, merged away, or no longer a reviewer: nothing is sent, and the
             # subscription waits (a deployment may be published again).
@@ -313,7 +322,7 @@ def digests_send(*, now: datetime | None = None) -> dict[str, int]:
                 "subject": subject,
                 "subject_url": _absolute(subject.url),
                 "since": since,
-                "frequency": subscription.get_frequency_display(),
+                "frequency": frequency,
                 **_links(subscription),
             }
         )

@@ -29,6 +29,11 @@ class FilterError(ValueError):
         self.message = message
 
 
+# Statuses of a deployment not begun, and of one that stopped (for the year filter).
+NOT_BEGUN = ("announced", "planned")
+STOPPED = ("suspended", "abandoned", "unlawful")
+
+
 @dataclass
 class DeploymentFilters:
     q: str = ""
@@ -126,6 +131,11 @@ class DeploymentFilters:
             # Partial ISO dates sort as text: "2018" <= "2018-99" and "2018-03" >= "2018".
             qs = qs.exclude(start_date="").filter(start_date__lte=f"{self.year}-99")
             qs = qs.exclude(end_date__lt=str(self.year), end_date__gt="")
+            # Not begun yet (announced, planned): its start date is a plan. Stopped
+            # (suspended, abandoned, ruled unlawful) without an end date: when it stopped
+            # is unknown, so it is not counted as running (a walk read a deployment ruled
+            # unlawful in 2019 among those "active in 2024").
+            qs = qs.exclude(status__in=NOT_BEGUN).exclude(status__in=STOPPED, end_date="")
         if self.q:
             qs = search(qs, self.q, ranked=ranked)
         return qs

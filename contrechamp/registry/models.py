@@ -332,9 +332,12 @@ class Revision(models.Model):
 
     @property
     def of_a_draft(self) -> bool:
-        """A version of a deployment while it was a draft (not public: its text and
-        comment were read by reviewers and its author only)."""
-        return not self.snapshot.get("is_published", True)
+        """A version of a deployment while it was a draft, or of an organisation while
+        only drafts named it (not public: read by reviewers and the draft's author
+        only)."""
+        return not self.snapshot.get("is_published", True) or not self.snapshot.get(
+            "is_public", True
+        )
 
 
 class Proposal(models.Model):

@@ -124,6 +124,10 @@ def _revision_record(obj: Deployment | Organisation, *, author: User | None, com
         kind, snapshot = "deployment", deployment_snapshot(obj)
     else:
         kind, snapshot = "organisation", organisation_snapshot(obj)
+        if not obj.is_public:
+            # A version of an organisation named in drafts only: as private as they are
+            # (its name may be a sole trader's own; `Revision.of_a_draft`).
+            snapshot["is_public"] = False
     Revision.objects.create(
         kind=kind,
         object_id=obj.id,

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -542,6 +543,50 @@ def _data_from_forms(
     return data, kept
 
 
+def _absent_parts(posted: QueryDict, forms: dict[str, Any]) -> list[str]:
+    """The deployment's fields and blocks a posted edit form does not carry at all (a
+    page of an older release, a browser extension removing a block, a hand-made
+    request). A browser sends every text field and every block's counter, empty or not;
+    boxes left unticked are not sent, so they are not counted."""
+    main = forms["form"]
+    absent = [
+        name
+        for name, field in main.fields.items()
+        if (name in DeploymentData.model_fields or name in _TEXT_LISTS)
+        and not isinstance(field, (django_forms.MultipleChoiceField, django_forms.BooleanField))
+        and name not in posted
+    ]
+    for name in FORMSETS:
+        prefix = forms[name].prefix + "-"
+        if not any(key.startswith(prefix) for key in posted):
+            absent.append(name)
+    return absent
+
+
+def _keep_absent_parts(
+    request: HttpRequest,
+    forms: dict[str, Any],
+    data: dict[str, Any],
+    kept: dict[str, list[int]],
+    stored: dict[str, Any],
+) -> None:
+    """An edit keeps as stored what its form did not carry: read as emptied, a missing
+    block erased a deployment's legal events and description with "Deployment saved."
+    (a hostile review). The person is told which parts were kept."""
+    absent = _absent_parts(request.POST, forms)
+    for name in absent:
+        data[name] = copy.deepcopy(stored[name])
+        if name in FORMSETS:
+            kept[name] = []
+    if absent:
+        labels = [str(FIELD_LABELS.get(name, name)) for name in absent]
+        messages.warning(
+            request,
+            _("Part of the form did not arrive (%s): it was kept as it was saved.")
+            % ", ".join(labels),
+        )
+
+
 def _attach_errors(
     forms: dict[str, Any], error: ValidationError, kept: dict[str, list[int]]
 ) -> list[str]:
@@ -555,7 +600,12 @@ def _attach_errors(
     main = forms["form"]
     for loc, message in locations:
         head = str(loc[0]) if loc else ""
-        if head in FORMSETS and len(loc) > 1 and isinstance(loc[1], int):
+        if (
+            head in FORMSETS
+            and len(loc) > 1
+            and isinstance(loc[1], int)
+            and loc[1] < len(kept.get(head, []))
+        ):
             form = forms[head].forms[kept[head][loc[1]]]
             form.add_error(f.row_field(head, loc[2:]), message)
         elif head in FORMSETS:
@@ -664,6 +714,7 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                     base_snapshot(kind="deployment", object_id=deployment.id, version=loaded)
                 )
             _keep_withheld_quotes(forms, data, kept, snapshots)
+            _keep_absent_parts(request, forms, data, kept, snapshots[0])
         base_version = _version(request.POST.get("version"))
         pending_fields, keep_theirs, unchosen = _pending_choices(request, FIELD_LABELS)
         if data is not None and unchosen and base_version:
@@ -837,9 +888,27 @@ def _shown_revisions(
     reviewer removed before publishing it, and its comments were public once it was: a
     walk, and the hostile read of it)."""
     revisions = list(Revision.objects.filter(kind=kind, object_id=obj.id).select_related("author"))
-    if kind != "deployment" or may_review(request.user):
+    # An organisation still hidden is read only by reviewers and its drafts' authors.
+    if may_review(request.user) or (isinstance(obj, Organisation) and not obj.is_public):
         return revisions
-    return [r for r in revisions if not r.of_a_draft]
+    # An organisation made public by a deployment's publication has no version of its
+    # own saying so: its version of today is public with it.
+    return [
+        r
+        for r in revisions
+        if not r.of_a_draft
+        or (isinstance(obj, Organisation) and obj.is_public and r.version == obj.version)
+    ]
+
+
+def _restorable(
+    request: HttpRequest, kind: str, obj: Deployment | Organisation, version: int
+) -> None:
+    """Only a version this person may read can be restored: restoring a draft's version
+    by its number republished a name a reviewer took out before publication (a hostile
+    review)."""
+    if all(r.version != version for r in _shown_revisions(request, kind, obj)):
+        raise Http404
 
 
 def _history(request: HttpRequest, kind: str, obj: Deployment | Organisation) -> HttpResponse:
@@ -864,7 +933,7 @@ def _revision(
         [
             (k, before.get(k), revision.snapshot.get(k))
             for k in revision.snapshot
-            if before.get(k) != revision.snapshot.get(k)
+            if before.get(k) != revision.snapshot.get(k) and k != "is_public"
         ]
     )
     return render(
@@ -898,6 +967,7 @@ def deployment_revision(request: HttpRequest, slug: str, version: int) -> HttpRe
 def deployment_revert_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     deployment = _deployment_for(request, slug, may_read_deployment)
     _allowed(may_revert_deployment(request.user, deployment))
+    _restorable(request, "deployment", deployment, version)
     try:
         deployment = deployment_revert(
             deployment=deployment, version=version, author=_author(request)
@@ -1123,6 +1193,7 @@ def organisation_revision(request: HttpRequest, slug: str, version: int) -> Http
 def organisation_revert_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     org = _organisation_for(request, slug)
     _allowed(may_revert_organisation(request.user, org))
+    _restorable(request, "organisation", org, version)
     try:
         org = organisation_revert(organisation=org, version=version, author=_author(request))
     except Revision.DoesNotExist:

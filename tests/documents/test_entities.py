@@ -3066,13 +3066,18 @@ def test_what_the_thirteenth_round_showed(text, kind, expected):
             "funder",
             set(),
         ),
-        # A sub-prefect of a homonym: the commune the document settled on, or nothing.
+        # A sub-prefect of a homonym: the one in a department of the document's places.
         (
             "Le sous-préfet de Saint-Denis (Seine-Saint-Denis) a présidé la réunion.",
             "organisation",
             {"Préfecture de la Seine-Saint-Denis"},
         ),
-        ("À Aubervilliers, le sous-préfet de Saint-Denis a parlé.", "organisation", set()),
+        (
+            "À Aubervilliers, le sous-préfet de Saint-Denis a parlé.",
+            "organisation",
+            {"Préfecture de la Seine-Saint-Denis"},
+        ),
+        ("Le sous-préfet de Saint-Denis a parlé.", "organisation", set()),
         ("Le sous-préfet de la Tour-du-Pin est venu.", "organisation", {"Préfecture de l'Isère"}),
         ("Le sous-préfet des Andelys est venu.", "organisation", {"Préfecture de l'Eure"}),
     ],

@@ -607,7 +607,8 @@ def test_after_a_first_accept_the_next_rows_go_to_that_deployment_by_default(
     document, nice = _document(contributor)
     client.force_login(reviewer)
     page = client.get(f"/documents/{document.id}/").content.decode()
-    assert '<option value="new" selected>' in page
+    # Nice's deployments are offered: the menu asks for a choice (no "new" by default).
+    assert '<option value="" selected>' in page
     client.post(_accept_url(document, nice[0]), {"deployment": "new"})
     made = Deployment.objects.filter(citations__source__document=document).distinct().get()
     page = client.get(f"/documents/{document.id}/").content.decode()
@@ -788,3 +789,34 @@ def test_a_visitor_reads_the_accepted_entities_as_the_document_s_not_as_suggesti
     assert "Suggested entities" in html
     assert "confidence" in _row(html, "videosurveillance")
     assert "confidence" not in _row(html, NICE)
+
+
+def test_a_deployment_of_the_documents_places_is_offered_before_a_new_one(
+    client, reviewer, contributor
+):
+    """The menu chose "New deployment" by default though a published deployment of the
+    document's commune (citing the same report typed by hand) was in it: one click on
+    "Accept" made a duplicate draft (a new user's walk). With deployments of its places
+    and none citing it, the menu now asks for a choice."""
+    from contrechamp.places.models import Commune
+    from contrechamp.registry.services import deployment_create
+    from tests.factories import deployment_data
+
+    document, nice = _document(contributor)
+    document.places.add(Commune.objects.get(code=NICE))
+    existing = deployment_create(
+        data=deployment_data(title="Vidéoprotection du centre de Nice", communes=[NICE]),
+        author=reviewer,
+    )
+    client.force_login(reviewer)
+    page = client.get(f"/documents/{document.id}/").content.decode()
+    assert '<option value="new" selected>' not in page
+    assert re.search(r'<select name="deployment" id="deployment-[^"]+" required>', page)
+    assert '<option value="" selected>' in page and f'<option value="{existing.id}">' in page
+    # Sent without a choice (the browser's check removed), nothing is made.
+    before = Deployment.objects.count()
+    client.post(_accept_url(document, nice[0]), {"deployment": ""})
+    assert Deployment.objects.count() == before
+    client.post(_accept_url(document, nice[0]), {"deployment": str(existing.id)})
+    assert Deployment.objects.count() == before
+    assert existing.citations.filter(source__document=document).exists()

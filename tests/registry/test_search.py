@@ -78,6 +78,26 @@ def test_filters_combine(db):
     assert "Caméras fixes et mobiles à Forcalquier" not in in_2019
 
 
+def test_active_in_a_year_leaves_out_the_not_begun_and_the_stopped_without_an_end(db):
+    """ "Active in 2024" counted S.O.F.T., ruled unlawful in 2019 without an end date, and
+    planned deployments (Forcalquier, planned for 2020) among those running (a new
+    user's walk: a researcher would have quoted 14)."""
+    from contrechamp.registry.models import Deployment
+
+    in_2024 = titles(year=2024)
+    assert "S.O.F.T. : capteurs sonores à Tarentaize-Beaubrun-Couriot" not in in_2024
+    assert "Caméras fixes et mobiles à Forcalquier" not in in_2024
+    shown = Deployment.objects.filter(title__in=in_2024)
+    assert not shown.filter(status__in=("announced", "planned")).exists()
+    assert not shown.filter(status__in=("suspended", "abandoned", "unlawful"), end_date="").exists()
+    # A stopped one with its end date counts in the years it ran.
+    soft = Deployment.objects.get(title__startswith="S.O.F.T.")
+    assert soft.status == "unlawful" and soft.start_date.startswith("2019")
+    Deployment.objects.filter(id=soft.id).update(end_date="2019-10")
+    assert soft.title in titles(year=2019)
+    assert soft.title not in titles(year=2020)
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

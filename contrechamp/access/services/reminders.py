@@ -59,7 +59,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
     # a profile has the default: on).
     users = (
         get_user_model()
-        .objects.filter(access_requests__isnull=False)
+        .objects.filter(access_requests__isnull=False, is_active=True)
         .exclude(profile__deadline_emails=False)
         .select_related("profile")  # their e-mails' language
         .distinct()
