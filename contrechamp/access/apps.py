@@ -19,3 +19,9 @@ class AccessConfig(AppConfig):
         from contrechamp.documents.belonging import register
 
         register("access", requests_of_document)
+        # A commune folded into the one it merged into: the town hall it brought, when
+        # the current commune had none, is that commune's now and is named after it.
+        from contrechamp.access.services.bodies import town_hall_follow_merged_commune
+        from contrechamp.places.signals import commune_folded
+
+        commune_folded.connect(town_hall_follow_merged_commune, dispatch_uid="access-town-hall")

@@ -8,3 +8,11 @@ class PagesConfig(AppConfig):
 
     name = "contrechamp.pages"
     verbose_name = _("Pages")
+
+    def ready(self) -> None:
+        from contrechamp.pages.subscriptions import subscriptions_follow_merged_commune
+        from contrechamp.places.signals import commune_folded
+
+        commune_folded.connect(
+            subscriptions_follow_merged_commune, dispatch_uid="subscriptions-merged-commune"
+        )

@@ -335,3 +335,17 @@ def digests_send(*, now: datetime | None = None) -> dict[str, int]:
             continue
         counts["sent"] += 1
     return counts
+
+
+def subscriptions_follow_merged_commune(
+    *, former: str, current: Any, **kwargs: Any
+) -> dict[str, int]:
+    """A commune merged into another since (`places.signals.commune_folded`): those who
+    followed it follow the commune it is part of now; an address that followed both
+    keeps one subscription. Returns how many moved."""
+    rows = Subscription.objects.filter(kind="commune", key=former)
+    count = rows.count()
+    both = Subscription.objects.filter(kind="commune", key=current.code).values("email")
+    rows.filter(email__in=both).delete()
+    rows.update(key=current.code)
+    return {"pages.Subscription.key": count} if count else {}

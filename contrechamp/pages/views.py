@@ -6,7 +6,7 @@ the layers (docs/architecture.md). Templates stay under templates/places/.
 """
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -42,12 +42,7 @@ def _commune_of_code(code: str) -> Commune | None:
     code = code.upper()
     commune = Commune.objects.filter(code=code).first()
     if commune is None and code.isalnum() and len(code) == 5:
-        commune = Commune.objects.filter(
-            Q(former_codes=code)
-            | Q(former_codes__startswith=f"{code} ")
-            | Q(former_codes__endswith=f" {code}")
-            | Q(former_codes__contains=f" {code} ")
-        ).first()
+        commune = Commune.objects.formerly(code).first()
     return commune
 
 

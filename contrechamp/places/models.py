@@ -76,6 +76,16 @@ class CommuneQuerySet(models.QuerySet["Commune"]):
     def with_deployments(self) -> "CommuneQuerySet":
         return self.filter(deployments__is_published=True).distinct()
 
+    def formerly(self, code: str) -> "CommuneQuerySet":
+        """The communes whose former codes hold `code` (merged into them since): one, or
+        several for a commune split since."""
+        return self.filter(
+            models.Q(former_codes=code)
+            | models.Q(former_codes__startswith=f"{code} ")
+            | models.Q(former_codes__endswith=f" {code}")
+            | models.Q(former_codes__contains=f" {code} ")
+        )
+
 
 class Commune(models.Model):
     KINDS = [

@@ -20,13 +20,16 @@ import hashlib
 import io
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import ForeignObjectRel, Q
 
 from contrechamp.lib.text import name_key, unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
+from contrechamp.places.signals import commune_folded
 
 logger = logging.getLogger(__name__)
 
@@ -207,12 +210,134 @@ def commune_geo(code: str, former_codes: list[str], geo: dict[str, Geo]) -> Geo 
     )
 
 
-def places_load(*, force: bool = False) -> tuple[PlaceDataLoad, bool]:
+@dataclass
+class FormerCommune:
+    """A commune row of an earlier load that the current official file no longer has,
+    its code now a former code of a current commune: `into` the code of that commune
+    when it was folded into it, with what moved (`moved`: "registry.Deployment.communes":
+    3); empty when its code is a former code of several current communes (a commune
+    split since: which one inherits a deployment is not guessed), listed in `owners`."""
+
+    code: str
+    name: str
+    into: str = ""
+    owners: list[str] = field(default_factory=list)
+    moved: dict[str, int] = field(default_factory=dict)
+
+
+def _unique_sets(model: type[models.Model], name: str) -> list[tuple[list[str], Q | None]]:
+    """The sets of fields `model` keeps unique that hold the field `name`, each with the
+    condition under which it applies (None: always)."""
+    found: list[tuple[list[str], Q | None]] = []
+    if getattr(model._meta.get_field(name), "unique", False):
+        found.append(([name], None))
+    for together in model._meta.unique_together:
+        if name in together:
+            found.append((list(together), None))
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and name in constraint.fields:
+            found.append((list(constraint.fields), constraint.condition))
+    return found
+
+
+def _row_fold(old: models.Model, new: models.Model, moved: dict[str, int], depth: int = 0) -> None:
+    """Point every relation to `old` at `new` instead, then delete `old`. Relations are
+    read from the model (`_meta`), so one added later is moved as well. A link `new`
+    already has is dropped rather than doubled (a deployment on both); a row that would
+    break a unique constraint once moved (the former commune's town hall beside the
+    current one's) is folded into the row it would duplicate, the same way."""
+    if depth > 3:
+        raise RuntimeError(f"folding {old!r} into {new!r} goes too deep")
+    # Hidden relations too (`related_name="+"`: a request's body, a watch record), which
+    # `_meta.related_objects` leaves out; a many-to-many's own table is moved with it.
+    relations = [
+        f for f in old._meta.get_fields(include_hidden=True) if isinstance(f, ForeignObjectRel)
+    ]
+    for relation in relations:
+        related = cast(type[models.Model], relation.related_model)
+        fk: Any = relation.field
+        if not relation.many_to_many and related._meta.auto_created:
+            continue
+        label = f"{related._meta.label}.{fk.name}"
+        if relation.many_to_many:
+            through = cast(type[models.Model], fk.remote_field.through)
+            here, there = fk.m2m_reverse_field_name(), fk.m2m_field_name()
+            links = through._base_manager.filter(**{here: old})
+            both = through._base_manager.filter(**{here: new}).values(there)
+            count = links.count()
+            links.filter(**{f"{there}__in": both}).delete()
+            links.update(**{here: new})
+        else:
+            count = 0
+            name = fk.name
+            uniques = _unique_sets(related, name)
+            for row in related._base_manager.filter(**{name: old}):
+                twin = None
+                for fields, condition in uniques:
+                    same = {f: getattr(row, related._meta.get_field(f).attname) for f in fields}  # type: ignore[union-attr]
+                    candidates = related._base_manager.filter(**{**same, name: new})
+                    if condition is not None:
+                        if not related._base_manager.filter(condition, pk=row.pk).exists():
+                            continue
+                        candidates = candidates.filter(condition)
+                    twin = candidates.exclude(pk=row.pk).first()
+                    if twin is not None:
+                        break
+                if twin is not None:
+                    _row_fold(row, twin, moved, depth + 1)
+                else:
+                    related._base_manager.filter(pk=row.pk).update(**{name: new})
+                count += 1
+        if count:
+            moved[label] = moved.get(label, 0) + count
+    old.delete()
+
+
+def former_communes_fold(current: set[str]) -> list[FormerCommune]:
+    """Fold the communes of an earlier load merged since (in `current`, the official
+    file's codes, they are gone; a current commune names them in its `former_codes`)
+    into the commune they are part of now, so that their deployments, documents and
+    requests are counted there and their page leads there (as a former code typed by
+    hand does). Rows whose code no current commune names are left alone, and so are
+    those of a commune split since. Returns what was done to each."""
+    stale = list(Commune.objects.filter(country="FR").exclude(code__in=current))
+    if not stale:
+        return []
+    owners: dict[str, list[Commune]] = {}
+    for commune in Commune.objects.filter(code__in=current).exclude(former_codes=""):
+        for code in commune.former_codes.split():
+            owners.setdefault(code, []).append(commune)
+    report = []
+    for commune in stale:
+        found = owners.get(commune.code, [])
+        if not found:
+            continue
+        item = FormerCommune(
+            code=commune.code, name=commune.name, owners=sorted(c.code for c in found)
+        )
+        if len(found) == 1:
+            (into,) = found
+            item.into = into.code
+            _row_fold(commune, into, item.moved)
+            for _receiver, count in commune_folded.send(
+                sender=Commune, former=commune.code, name=commune.name, current=into
+            ):
+                for label, n in cast(dict[str, int], count or {}).items():
+                    item.moved[label] = item.moved.get(label, 0) + n
+        report.append(item)
+    return report
+
+
+def places_load(
+    *, force: bool = False, former: list[FormerCommune] | None = None
+) -> tuple[PlaceDataLoad, bool]:
     """Load or refresh every place. Returns (the load record, whether anything was done).
 
     Idempotent: when the vendored files have not changed since the last load, nothing is
     written. Rows are upserted by their official code, so ids and the deployments that
-    point at them survive a refresh.
+    point at them survive a refresh. A commune of an earlier load merged since into a
+    current one is folded into it (`former_communes_fold`); `former`, when given,
+    receives what was done to each such row.
     """
     digest = places_data_digest()
     last = PlaceDataLoad.objects.order_by("-loaded_at").first()
@@ -268,8 +393,8 @@ def places_load(*, force: bool = False) -> tuple[PlaceDataLoad, bool]:
         rows = []
         with_area = 0
         for c in communes:
-            former = c.get("anciensCodes", [])
-            g = commune_geo(c["code"], former, geo)
+            former_codes = c.get("anciensCodes", [])
+            g = commune_geo(c["code"], former_codes, geo)
             with_area += g is not None
             rows.append(
                 Commune(
@@ -285,7 +410,7 @@ def places_load(*, force: bool = False) -> tuple[PlaceDataLoad, bool]:
                     latitude=g.latitude if g else None,
                     longitude=g.longitude if g else None,
                     postal_codes=" ".join(c.get("codesPostaux", [])),
-                    former_codes=" ".join(former),
+                    former_codes=" ".join(former_codes),
                 )
             )
         Commune.objects.bulk_create(
@@ -312,6 +437,9 @@ def places_load(*, force: bool = False) -> tuple[PlaceDataLoad, bool]:
         arrondissements = [c for c in communes if c["type"] == "arrondissement-municipal"]
         for c in arrondissements:
             Commune.objects.filter(code=c["code"]).update(parent_id=commune_ids[c["commune"]])
+        folded = former_communes_fold({c["code"] for c in communes})
+        if former is not None:
+            former.extend(folded)
         # A point for arrondissements comes from their city when the 2018 file has none.
         load = PlaceDataLoad.objects.create(
             digest=digest,

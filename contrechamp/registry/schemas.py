@@ -415,6 +415,13 @@ class DeploymentData(Shape):
         ):
             errors.append((("end_date",), _("The end comes before the start.")))
         known = set(Commune.objects.filter(code__in=self.communes).values_list("code", flat=True))
+        # A commune merged into another since (a version written before, restored) is
+        # where it is part of now; one split since names nothing.
+        for code in [c for c in self.communes if c not in known]:
+            now = list(Commune.objects.formerly(code).values_list("code", flat=True)[:2])
+            if len(now) == 1:
+                self.communes = sorted({*(c for c in self.communes if c != code), now[0]})
+                known.add(now[0])
         errors += [
             (("communes",), _("No commune has the INSEE code “%s”.") % code)
             for code in self.communes

@@ -74,6 +74,23 @@ def town_hall_name(commune: str) -> str:
     return f"Mairie d'{commune}" if first in "aeiouy" else f"Mairie de {commune}"
 
 
+def town_hall_follow_merged_commune(
+    *, name: str, current: Commune, **kwargs: object
+) -> dict[str, int]:
+    """A commune merged into `current` since was folded into it, its town hall with it
+    when `current` had none: that body, "Mairie de Seynod", is `current`'s town hall now
+    and is named after it ("Mairie d'Annecy"), so that the next request is addressed
+    there. (A name changed by hand is kept.) Returns how many were renamed."""
+    renamed = 0
+    for body in PublicBody.objects.filter(
+        kind="commune", commune=current, name=town_hall_name(name)
+    ):
+        body.name = town_hall_name(current.name)
+        body.save(update_fields=["name"])
+        renamed += 1
+    return {"access.PublicBody.name": renamed} if renamed else {}
+
+
 def _body_name(kind: str, place: Place) -> str:
     """ "Mairie du Havre", "Conseil départemental de la Loire", "Préfecture des
     Alpes-Maritimes", "Conseil régional d'Île-de-France", "Conseil de Paris": as letters
