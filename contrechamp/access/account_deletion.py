@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from contrechamp.access.models import AccessRequest, Attachment
+from contrechamp.access.services.bodies import bodies_forget_unused
 from contrechamp.documents import files
 
 
@@ -30,6 +31,9 @@ def requests_forget_requester(*, user: Any, **kwargs: Any) -> None:
 
     transaction.on_commit(_delete_files)
     drafts = requests.filter(status="draft", series__isnull=True)
+    bodies = [draft.body for draft in drafts]
     for draft in drafts:
         draft.delete()
+    # A body typed into one of them, which no other request goes to, goes too.
+    bodies_forget_unused(bodies)
     requests.update(show_requester=False, letter="")

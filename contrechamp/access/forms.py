@@ -124,13 +124,18 @@ class RequestForm(forms.Form):
             )
         return [found[s] for s in dict.fromkeys(slugs)]
 
+    def __init__(self, *args: Any, reader: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Who drafts: a body added by hand is theirs to name only once they may find it.
+        self.reader = reader
+
     def clean_bodies(self) -> list[tuple[str, Place]]:
         """What each entry names, made into a body only when the request is drafted."""
         found, errors = [], []
         for entry in re.split(r"[;\n]", self.cleaned_data["bodies"]):
             if entry.strip():
                 try:
-                    found.append(body_reference(entry))
+                    found.append(body_reference(entry, reader=self.reader))
                 except ValidationError as error:
                     errors.extend(error.messages)
         if errors:
@@ -296,15 +301,19 @@ class SeriesEventForm(EventForm):
     )
 
 
-def request_initial(query: QueryDict) -> dict[str, str]:
+def request_initial(query: QueryDict, reader: Any = None) -> dict[str, str]:
     """The form filled from the page it was opened from: a commune's (`?commune=`), an
-    intercommunality's or a department's (`?organisme=epci:…`, its body), or a
-    deployment's (`?deploiement=`, its communes and subject with it)."""
+    intercommunality's or a department's (`?organisme=epci:…`, its body, as `reader`
+    may find it), or a deployment's (`?deploiement=`, its communes and subject with it)."""
     initial = {"communes": query.get("commune", "")}
     reference = query.get("organisme", "")
     # One reference, as the place pages write it: "prefecture:06 ; prefecture:13" showed
     # one body in the field and drafted two requests.
-    body = body_label(reference) if re.fullmatch(r"[a-z]+:[0-9A-Za-z]{1,14}", reference) else ""
+    body = (
+        body_label(reference, reader=reader)
+        if re.fullmatch(r"[a-z]+:[0-9A-Za-z]{1,14}", reference)
+        else ""
+    )
     if body:
         initial["bodies"] = body
     slug = query.get("deploiement", "")

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from contrechamp.access.models import AccessRequest, RequestSeries
+from contrechamp.access.models import AccessRequest, PublicBody, RequestSeries
 from contrechamp.accounts.models import has_role
 
 if TYPE_CHECKING:
@@ -35,6 +35,26 @@ def readable_requests(user: User | None) -> QuerySet[AccessRequest]:
     if user is not None and user.is_authenticated:
         return AccessRequest.objects.filter(~Q(status="draft") | Q(requester=user))
     return public_requests()
+
+
+# A body of the places dataset (a town hall, an intercommunality, a department's council
+# or prefecture, a region's council): public facts, listed to everyone.
+OFFICIAL_BODY = (
+    Q(commune__isnull=False)
+    | Q(epci__isnull=False)
+    | Q(department__isnull=False)
+    | Q(region__isnull=False)
+)
+
+
+def readable_bodies(user: User | None) -> QuerySet[PublicBody]:
+    """The bodies `user` may find (autocompletion, a reference typed in the request
+    form): those of the places dataset, and a body added by hand once a request `user`
+    may read goes to it: a sent one, or one of their own drafts. A body typed into a
+    draft names whom a collective is about to ask (often a person in charge): nobody
+    else learns it before the request is sent."""
+    readable = readable_requests(user).filter(body=OuterRef("pk"))
+    return PublicBody.objects.filter(OFFICIAL_BODY | Q(Exists(readable)))
 
 
 def may_draft_requests(user: User | None) -> bool:

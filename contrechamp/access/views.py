@@ -198,7 +198,8 @@ def request_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = RequestForm(
         request.POST or None,
-        initial={**request_initial(request.GET), "token": secrets.token_urlsafe(16)},
+        initial={**request_initial(request.GET, request.user), "token": secrets.token_urlsafe(16)},
+        reader=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -606,11 +606,12 @@ def _public_request(request_id: int) -> AccessRequest:
 
 @api.get("/bodies", response={200: Page[BodyFoundOut], **ERRORS}, tags=["requests"])
 def list_bodies(request: HttpRequest, q: str, limit: Limit = 20) -> dict:
-    """Public bodies a request can go to, for autocompletion: bodies added before and
+    """Public bodies a request can go to, for autocompletion: bodies added before that a
+    sent request goes to (and, for the signed-in person, those of their own drafts), and
     those of the places dataset (communes' town halls, intercommunalities, departments
     and their prefectures, regions), each with the `reference` the request form takes."""
     # The `limit` best matches on a single page, as the commune search does.
-    return {"results": body_search(q, limit=_limit(limit)), "next": None}
+    return {"results": body_search(q, limit=_limit(limit), reader=request.user), "next": None}
 
 
 @api.get("/requests", response={200: Page[AccessRequestOut], **ERRORS}, tags=["requests"])

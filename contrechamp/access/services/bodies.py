@@ -9,17 +9,22 @@ Forms and the API name them by reference: "commune:42218", "epci:244200770",
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, ForeignObjectRel, Model, Q
 from django.utils.translation import gettext as _
 
 from contrechamp.access.models import DirectoryEntry, PublicBody
+from contrechamp.access.permissions import OFFICIAL_BODY, readable_bodies
 from contrechamp.lib.numbers import whole_number
 from contrechamp.lib.text import name_key, name_key_prefixes, unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 from contrechamp.places.services import council_name, of_area
+
+if TYPE_CHECKING:
+    from contrechamp.access.permissions import User
 
 # What a reference names: a place of the dataset, or a body added by hand.
 Place = Commune | Epci | Department | Region | PublicBody
@@ -91,6 +96,25 @@ def town_hall_follow_merged_commune(
     return {"access.PublicBody.name": renamed} if renamed else {}
 
 
+def bodies_forget_unused(bodies: list[PublicBody]) -> int:
+    """Delete those of `bodies` added by hand that nothing points at any more (the body
+    typed into a draft, once the draft is deleted): its name stays nowhere. Returns how
+    many went."""
+    gone = 0
+    for body in PublicBody.objects.filter(pk__in=[b.pk for b in bodies]).exclude(OFFICIAL_BODY):
+        used = any(
+            cast(type[Model], relation.related_model)
+            ._base_manager.filter(**{relation.field.name: body})
+            .exists()
+            for relation in body._meta.get_fields(include_hidden=True)
+            if isinstance(relation, ForeignObjectRel)
+        )
+        if not used:
+            body.delete()
+            gone += 1
+    return gone
+
+
 def _body_name(kind: str, place: Place) -> str:
     """ "Mairie du Havre", "Conseil départemental de la Loire", "Préfecture des
     Alpes-Maritimes", "Conseil régional d'Île-de-France", "Conseil de Paris": as letters
@@ -135,9 +159,11 @@ def body_for_place(kind: str, place: Place) -> PublicBody:
     raise ValueError(kind)
 
 
-def body_reference(reference: str) -> tuple[str, Place]:
+def body_reference(reference: str, *, reader: User | None = None) -> tuple[str, Place]:
     """What a reference names: ("epci", <Epci>), ("body", <PublicBody>)…, without
-    making anything. A reference may end a label: "Préfecture de la Loire [prefecture:42]"."""
+    making anything. A reference may end a label: "Préfecture de la Loire [prefecture:42]".
+    A body added by hand is found only when `reader` may find it (`readable_bodies`):
+    "body:17" typed names nothing to others while its request is a draft."""
     match = re.search(r"\[?\b([a-z]+):([0-9A-Za-z]+)\]?\s*$", reference.strip())
     kind, code = match.groups() if match else ("", "")
     found: Place | None = None
@@ -150,17 +176,17 @@ def body_reference(reference: str) -> tuple[str, Place]:
     elif kind == "region":
         found = Region.objects.filter(code=code).first()
     elif kind == "body" and (number := whole_number(code)) is not None:
-        found = PublicBody.objects.filter(id=number).first()
+        found = readable_bodies(reader).filter(id=number).first()
     if found is None:
         raise ValidationError(_("No public body answers to “%s”.") % reference.strip())
     return kind, found
 
 
-def body_label(reference: str) -> str:
+def body_label(reference: str, *, reader: User | None = None) -> str:
     """A reference as the form's suggestions write it ("Conseil départemental de la Loire
-    [department:42]"); empty for a reference that names nothing."""
+    [department:42]"); empty for a reference that names nothing (to `reader`)."""
     try:
-        kind, place = body_reference(reference)
+        kind, place = body_reference(reference, reader=reader)
     except ValidationError:
         return ""
     code = reference.strip().strip("[]").split(":", 1)[1]
@@ -217,11 +243,12 @@ def _starts_with(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__startswith": prefix})
 
 
-def body_search(query: str, *, limit: int = 20) -> list[dict[str, str]]:
+def body_search(query: str, *, limit: int = 20, reader: User | None = None) -> list[dict[str, str]]:
     """Bodies a request can go to whose name (accents optional) or code starts with or
-    contains `query`: bodies added by hand, regions, departments and their prefectures,
-    intercommunalities, then communes, most populated first. For autocompletion: three
-    indexed queries, whatever the number of places."""
+    contains `query`: bodies added by hand that `reader` may find (`readable_bodies`),
+    regions, departments and their prefectures, intercommunalities, then communes, most
+    populated first. For autocompletion: three indexed queries, whatever the number of
+    places."""
     # "St" being typed is "saint" or the start of "Strasbourg": both keys are looked for.
     keys, code = name_key_prefixes(query), query.strip().upper()
     if len(keys[0]) < 2:
@@ -233,12 +260,8 @@ def body_search(query: str, *, limit: int = 20) -> list[dict[str, str]]:
     directory_sync()
     found = [
         {"reference": f"body:{body.id}", "name": body.name, "kind": body.kind}
-        for body in PublicBody.objects.filter(
-            commune__isnull=True,
-            epci__isnull=True,
-            department__isnull=True,
-            region__isnull=True,
-        )
+        for body in readable_bodies(reader)
+        .exclude(OFFICIAL_BODY)
         .filter(contains)
         .only("id", "name", "kind")[:limit]
     ]

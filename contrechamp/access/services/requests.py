@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 
 from contrechamp.access.models import AccessRequest, Event, PublicBody, RequestSeries
 from contrechamp.access.permissions import may_edit_request, readable_requests
-from contrechamp.access.services.bodies import Place, bodies_for_communes, body_for_place
+from contrechamp.access.services.bodies import (
+    Place,
+    bodies_for_communes,
+    bodies_forget_unused,
+    body_for_place,
+)
 from contrechamp.access.services.letters import letter
 from contrechamp.access.services.series import (
     SERIES_MAX_REQUESTS,
@@ -137,14 +142,16 @@ def requests_draft(
 
 def request_delete(*, request: AccessRequest) -> None:
     """Delete a draft (never a request sent: its timeline is the record of what was
-    asked); a series left without requests goes with it."""
+    asked); a series left without requests goes with it, and so does a body added by
+    hand that no other request goes to."""
     if request.status != "draft" or request.sent_on is not None:
         raise ValidationError(_("Only a draft can be deleted."))
     with transaction.atomic():
-        series = request.series
+        series, body = request.series, request.body
         request.delete()
         if series is not None and not series.requests.exists():
             series.delete()
+        bodies_forget_unused([body])
 
 
 def request_send(
