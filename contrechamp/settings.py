@@ -365,15 +365,20 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Keys carried in addresses (the private feed of deadlines) are masked before any
-    # line is written: on the loggers that write request paths, so that every handler
-    # of theirs sees the masked record, and on the console for anything else.
+    # Keys carried in addresses (the private feed of deadlines, the e-mail change link)
+    # are masked before any line is written: on the loggers that write request paths, so
+    # that every handler of theirs sees the masked record, and on the console for
+    # anything else.
     "filters": {
         "secrets": {
             "()": "contrechamp.lib.logs.RedactFilter",
             # Everything after the dashboard's path: a feed reader's near misses (no
             # extension, other case, doubled slashes) carry the key too.
-            "patterns": [r"(?i)/demandes/+echeances/+(?P<secret>[^?#\s\"']+)"],
+            "patterns": [
+                r"(?i)/demandes/+echeances/+(?P<secret>[^?#\s\"']+)",
+                # The e-mail change link: a credential, and it names the new address.
+                r"(?i)/compte/+adresse/+(?P<secret>[^/?#\s\"']+)",
+            ],
         },
         "client_errors": {"()": "contrechamp.lib.logs.ClientErrorsWithoutTraceback"},
     },

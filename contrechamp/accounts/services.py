@@ -22,6 +22,7 @@ from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -191,9 +192,17 @@ def user_never_confirmed(user: User) -> bool:
     )
 
 
-# E-mail change: a signed, expiring link to the new address. It carries the current
-# address, so it stops working once used (the address is then the new one).
+# E-mail change: a signed, expiring link to the new address. Signed, not encrypted: what
+# it carries is readable by whoever holds it (a stranger, when the new address was
+# mistyped), so it carries the current address only as a keyed digest
+# (`_address_digest`), which nobody without the secret key can match against a guess.
+# It stops working once used, or once the address changed another way: the digest is
+# then the old address's. (The new address is in it, read by that address's owner.)
 EMAIL_CHANGE_SALT = "contrechamp.accounts.email-change"
+
+
+def _address_digest(email: str) -> str:
+    return salted_hmac(f"{EMAIL_CHANGE_SALT}.address", email, algorithm="sha256").hexdigest()
 
 
 def email_change_request(*, user: User, new_email: str, base_url: str) -> None:
@@ -207,7 +216,8 @@ def email_change_request(*, user: User, new_email: str, base_url: str) -> None:
         )
         return
     token = signing.dumps(
-        {"user": user.pk, "old": user.email, "new": new_email}, salt=EMAIL_CHANGE_SALT
+        {"user": user.pk, "from": _address_digest(user.email), "new": new_email},
+        salt=EMAIL_CHANGE_SALT,
     )
     account_mail_send(
         to=new_email,
@@ -225,7 +235,15 @@ def email_change_confirm(*, token: str) -> User | None:
         return None
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=data.get("user"), is_active=True).first()
-        if user is None or user.email != data.get("old"):
+        if user is None:
+            return None
+        if "from" in data:
+            same = constant_time_compare(_address_digest(user.email), str(data["from"]))
+        else:
+            # A link sent before the address went out as a digest ({"old": address}): it
+            # still works until it expires (PASSWORD_RESET_TIMEOUT after it was sent).
+            same = user.email == data.get("old")
+        if not same:
             return None
         if User.objects.filter(email__iexact=data["new"]).exclude(pk=user.pk).exists():
             return None

@@ -1,7 +1,8 @@
 """A logging filter that masks secrets carried in URLs before any line is written.
 
 Some addresses are credentials: the private Atom feed of a requester's deadlines has its
-key in the path, because feed readers cannot log in. `contrechamp serve` (waitress)
+key in the path, because feed readers cannot log in; the e-mail change link has its
+signed token (which names the new address). `contrechamp serve` (waitress)
 keeps no access log, but Django's `django.request` logger writes the path of every 4xx
 and 5xx answer ("Not Found: /demandes/echeances/<key>.atom") and waitress the path of a
 request that raised; a reverse proxy has its own log, to be configured there. Set on the
