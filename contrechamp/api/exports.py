@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contrechamp.api import serializers as s
 from contrechamp.lib.spreadsheet import safe_row
@@ -228,7 +228,8 @@ def map_communes(request: HttpRequest) -> HttpResponse:
                     "deployments": [
                         {"title": d.title, "url": d.get_absolute_url()} for d in deployments
                     ],
-                    "label": _("%(n)d deployment(s)") % {"n": len(deployments)},
+                    "label": ngettext("%(n)d deployment", "%(n)d deployments", len(deployments))
+                    % {"n": len(deployments)},
                 },
             }
         )
@@ -289,7 +290,8 @@ def _intercommunality_features(qs: QuerySet[Deployment]) -> list[dict[str, Any]]
                         {"title": d.title, "url": d.get_absolute_url()}
                         for d in sorted(deployments, key=lambda d: d.title)
                     ],
-                    "label": _("%(n)d deployment(s)") % {"n": len(deployments)},
+                    "label": ngettext("%(n)d deployment", "%(n)d deployments", len(deployments))
+                    % {"n": len(deployments)},
                 },
             }
         )

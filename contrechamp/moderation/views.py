@@ -30,6 +30,7 @@ from contrechamp.registry.permissions import (
 )
 from contrechamp.registry.proposals import (
     ProposalClosed,
+    history_url,
     proposal_accept,
     proposal_before_after,
     proposal_is_stale,
@@ -343,7 +344,13 @@ def mine(request: HttpRequest) -> HttpResponse:
     """A contributor's own proposals: waiting, accepted, rejected with the reason."""
     proposals = Proposal.objects.filter(author_id=request.user.pk).order_by("-created_at", "-id")
     rows = [
-        {"proposal": p, "title": _title(p, obj), "object": obj}
+        {
+            "proposal": p,
+            "title": _title(p, obj),
+            "object": obj,
+            # Changed by the reviewer: where to compare with what was proposed.
+            "history": history_url(obj) if p.edited and obj is not None else "",
+        }
         for p in proposals[:200]
         for obj in [proposal_object(p)]
     ]

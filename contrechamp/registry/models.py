@@ -386,6 +386,8 @@ class Proposal(models.Model):
         related_name="proposals_reviewed",
     )
     reason = models.TextField(_("reason"), blank=True)
+    # Accepted after the reviewer changed it ("edit then accept"): its author is told so.
+    edited = models.BooleanField(_("changed by the reviewer"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

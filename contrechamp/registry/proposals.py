@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -382,7 +383,8 @@ def proposal_accept(
     else:
         CameraCount.all_objects.filter(id=obj.id).update(state="accepted")
     proposal.state, proposal.reviewer, proposal.decided_at = "accepted", reviewer, timezone.now()
-    proposal.save(update_fields=["state", "reviewer", "decided_at"])
+    proposal.edited = edited
+    proposal.save(update_fields=["state", "reviewer", "decided_at", "edited"])
     audit_record("proposal_accepted", target=proposal, details=_audit_details(proposal, edited))
     if author is not None:
         accepted_change_count(author)
@@ -409,6 +411,21 @@ def proposal_reject(*, proposal: Proposal, reviewer: User, reason: str) -> Propo
     audit_record("proposal_rejected", target=proposal, details=_audit_details(proposal, False))
     _mail_decision(proposal)
     return proposal
+
+
+def history_url(target: Any) -> str:
+    """The path of the history of what a proposal changed (a camera count has none: its
+    commune's page), empty when it is gone."""
+    if isinstance(target, (Deployment, Organisation)):
+        kind = "deployment" if isinstance(target, Deployment) else "organisation"
+        return reverse(f"{kind}-history", args=[target.slug])
+    page = getattr(target, "get_absolute_url", None)
+    return page() if page else ""
+
+
+def _history_url(proposal: Proposal, target: Any) -> str:
+    path = history_url(target)
+    return settings.SITE_URL.rstrip("/") + path if path else ""
 
 
 def _mail_decision(proposal: Proposal) -> None:
@@ -439,6 +456,16 @@ def _mail_decision(proposal: Proposal) -> None:
                 "A reviewer did not accept your proposal (%(what)s).\n\nReason:\n%(reason)s\n\n"
                 "Your proposals: %(url)s"
             ) % {"what": what, "reason": proposal.reason, "url": mine}
+        elif proposal.edited:
+            # Changed before it was accepted: said, with where to compare (the walk's
+            # contributor read "accepted" and never learnt her text was not the one
+            # published).
+            subject = _("Your proposed change was accepted with changes")
+            body = _(
+                "A reviewer changed your proposal (%(what)s), then accepted it: it is "
+                "public now. What was changed is in its history:\n\n%(page)s\n\n"
+                "Your proposals: %(url)s"
+            ) % {"what": what, "page": _history_url(proposal, target), "url": mine}
         else:
             page = getattr(target, "get_absolute_url", None)
             subject = _("Your proposed change was accepted")

@@ -651,3 +651,29 @@ def test_the_author_is_told_when_their_proposal_is_accepted(
     assert message.subject == "Votre proposition de modification a été acceptée"
     assert draft.title in message.body
     assert draft.get_absolute_url() in message.body
+
+
+def test_the_author_is_told_when_a_reviewer_changed_their_proposal_before_accepting_it(
+    client, newcomer, reviewer, django_capture_on_commit_callbacks
+):
+    """A reviewer's "edit then accept" was mailed "Un relecteur a accepté votre
+    proposition" and listed "accepté": the author never learnt that the published text
+    was not hers (a new user's walk)."""
+    from contrechamp.registry.services import deployment_snapshot
+
+    draft = _create_as(client, newcomer)
+    proposal = Proposal.objects.get(object_id=draft.id)
+    mail.outbox.clear()
+    data = {**deployment_snapshot(draft), "description": "Texte revu par la relecture."}
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal_accept(proposal=proposal, reviewer=reviewer, data=data, base_version=draft.version)
+    (message,) = mail.outbox
+    assert (
+        message.subject == "Votre proposition de modification a été acceptée avec des changements"
+    )
+    assert reverse("deployment-history", args=[draft.slug]) in message.body
+    login(client, newcomer)
+    mine = client.get(reverse("moderation-mine")).content.decode()
+    row = mine.split(f'id="p-{proposal.id}"', 1)[1].split("</tr>", 1)[0]
+    assert "acceptée avec des changements" in row
+    assert reverse("deployment-history", args=[draft.slug]) in row
