@@ -417,7 +417,9 @@ def list_camera_counts(
     limit: Limit = 100,
     cursor: str | None = None,
 ) -> dict:
-    qs = CameraCount.objects.select_related("commune").prefetch_related("citations__source")
+    qs = CameraCount.objects.select_related("commune").prefetch_related(
+        "citations__source__document"
+    )
     if commune:
         qs = qs.filter(commune__code=commune)
     if department:

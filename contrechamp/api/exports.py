@@ -81,10 +81,16 @@ def export_records(qs: QuerySet[Deployment]) -> Iterator[dict[str, Any]]:
             "deployment_id", "funder__name", "amount_eur"
         ):
             related["fundings"][d].append((funder, amount))
-        for d, url, title in Citation.objects.filter(deployment_id__in=chunk).values_list(
-            "deployment_id", "source__url", "source__title"
+        for d, url, title, document, public in Citation.objects.filter(
+            deployment_id__in=chunk
+        ).values_list(
+            "deployment_id",
+            "source__url",
+            "source__title",
+            "source__document_id",
+            "source__document__is_public",
         ):
-            related["sources"][d].append(url or title)
+            related["sources"][d].append(s.source_url(url, document, public) or title)
         for d in chunk:
             yield {
                 **base[d],

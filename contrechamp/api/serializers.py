@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.models import (
@@ -28,11 +29,24 @@ LICENCE_TEXT = (
 )
 
 
+def source_url(url: str, document_id: int | None, public: bool | None) -> str | None:
+    """A source's address: its own, else the page of the library document it is, once
+    that is published (the open data had no way to a cited document: a walk)."""
+    if url:
+        return url
+    if document_id is not None and public:
+        return settings.SITE_URL + reverse("document-detail", args=[document_id])
+    return None
+
+
 def source_dict(source: Source) -> dict[str, Any]:
+    document = source.document if source.document_id else None
     return {
         "title": source.title,
         "publisher": source.publisher,
-        "url": source.url or None,
+        "url": source_url(
+            source.url, source.document_id, document is not None and document.is_public
+        ),
         "published_on": source.published_on or None,
     }
 
@@ -122,7 +136,9 @@ DEPLOYMENT_PREFETCH: list[str | Prefetch[Any, Any, Any]] = [
     ),
     Prefetch("legal_events", to_attr="legal_events_list"),
     Prefetch(
-        "citations", queryset=Citation.objects.select_related("source"), to_attr="citations_list"
+        "citations",
+        queryset=Citation.objects.select_related("source__document"),
+        to_attr="citations_list",
     ),
 ]
 

@@ -1793,7 +1793,6 @@ _ROUTE_BEFORE = re.compile(
     re.I,
 )
 # "Montpellier, le 7 juillet 2011" at the start of a line: the dateline of a letter.
-_HEADLINE_AFTER = re.compile(r"\.[ \u00a0]+(?:-[ \u00a0]*)?(?-i:[A-ZÀ-Ý«\"])")
 _DATELINE_AFTER = re.compile(r",\s*(?:le\s+)?(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\s+\d{4}\b")
 # The Olympic Games held in France, by their host and year.
 _GAMES = frozenset(
@@ -3480,13 +3479,6 @@ def _score_commune(
         return None
     line_start = text.rfind("\n", 0, start) + 1
     dateline = not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(after))
-    # "Rignac. La médiathèque officiellement inaugurée": the town a local paper's article
-    # opens with, its full stop, then the headline (not a region's name: "Bretagne.").
-    dateline = dateline or bool(
-        not text[line_start:start].strip(" \t•-")
-        and _HEADLINE_AFTER.match(after)
-        and key(name) not in g.area_keys
-    )
     # "dans le sens Auxerre → Clamecy", "sens Caen-Cherbourg": a road's direction, both
     # ends towns; a sign's town, not a word of the language ("sens Ville → Port") nor a
     # village of its short name ("sens Chalon → Mâcon" is no Chalon of the Isère's, 176

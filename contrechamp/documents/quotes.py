@@ -39,7 +39,8 @@ def public_quote(reader: Person, document_id: int, locator: str, quote: str) -> 
     number = _page_number(locator)
     if number is not None:
         pages = pages.filter(number=number)
-    published = _words(" ".join(pages.values_list("published_text", flat=True)))
+    # (Its marks of what was redacted are left out as the quote's masks are.)
+    published = _words(" ".join(pages.values_list("published_text", flat=True)).replace(_MASK, " "))
     shown = []
     for passage in quote.split(_GAP):
         words = passage.strip()

@@ -39,6 +39,7 @@ from contrechamp.documents.reasons import Reasoned
 from contrechamp.documents.review import ORGANISATION_ROLES, entity_role
 from contrechamp.lib.personal import detect
 from contrechamp.lib.text import stored_text, without_invisible
+from contrechamp.lib.typography import quoted
 from contrechamp.places.models import Commune
 from contrechamp.registry.models import Deployment, Source, Technology
 from contrechamp.registry.schemas import empty_deployment
@@ -1257,8 +1258,10 @@ def _words_around(text: str, at: int, limit: int) -> str:
 
 # What stands for a person's data in a quote: not "[…]", which separates a quote's
 # passages (`_GAP`), so that a name masked inside a sentence never reads as a cut
-# between two passages (the public quote was stitched together from the pieces).
-_MASK = "[X]"
+# between two passages (the public quote was stitched together from the pieces). The
+# published text marks what was redacted with it too (`redaction.services`).
+MASK = "[X]"
+_MASK = MASK
 
 
 def _masked(passage: str) -> str:
@@ -1400,7 +1403,7 @@ def entities_accept(
         # private text's words, and no document's number (a document published now may
         # be withdrawn; the citation itself names its source).
         label = first.commune.name if first.kind == "commune" and first.commune else first.value
-        comment = f"{first.get_kind_display()} « {label} »"[:500]
+        comment = f"{first.get_kind_display()} {quoted(label)}"[:500]
         if deployment is None:
             data = _new_deployment_data(first, role)
             for entity in waiting[1:]:

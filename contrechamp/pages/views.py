@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from contrechamp.groups.services import groups_in_commune, groups_in_department, groups_in_epci
+from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
 from contrechamp.registry.figures import commune_figures, latest_counts
 from contrechamp.registry.filters import DeploymentFilters
@@ -117,12 +118,18 @@ def department_list(request: HttpRequest) -> HttpResponse:
     is said under the box."""
     typed = request.GET.get("q", "").strip()[:100]
     errors: list[str] = []
+    close: list[Commune] = []
     if typed:
         codes, errors = parse_communes(typed)
         commune = _commune_of_code(codes[0]) if codes else None
         if commune is not None and not errors:
             return redirect(commune.get_absolute_url())
-        if not errors:
+        # A slip of the keyboard ("Villeurbane"): the communes of a name close to it,
+        # as links (the form's message names them as text).
+        key = name_key(typed)
+        named = codes or Commune.objects.filter(name_key=key).exists()
+        close = [] if named else Commune.objects.named_like(key)
+        if close or not errors:
             errors = [_("No commune is named “%s”.") % typed]
     departments = list(Department.objects.select_related("region"))
     # As each department's page lists them: the deployments of its communes and of their
@@ -133,8 +140,10 @@ def department_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "places/department_list.html",
-        {"departments": departments, "typed": typed, "errors": errors},
-        status=400 if errors else 200,
+        {"departments": departments, "typed": typed, "errors": errors, "close": close},
+        # A name that is no commune's is a search without a result, not a bad request
+        # (a browser's console reported each as an error).
+        status=200,
     )
 
 

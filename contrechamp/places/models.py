@@ -4,6 +4,8 @@ Every place has a country code so that another country's places can sit beside t
 French ones; codes are the official ones of that country (INSEE, SIREN for France).
 """
 
+import difflib
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,27 @@ class CommuneQuerySet(models.QuerySet["Commune"]):
             | models.Q(former_codes__endswith=f" {code}")
             | models.Q(former_codes__contains=f" {code} ")
         )
+
+    def named_like(self, key: str, limit: int = 3) -> list["Commune"]:
+        """The communes whose name is nearest to `key` (a `name_key`, typed with a slip:
+        "villeurbane", "marseile"), most people first among equals; none under a
+        likeness of 0.85. Looked for among names of about its length with its first
+        letter, so a few hundred at most are compared."""
+        if len(key) < 3:
+            return []
+        candidates = self.filter(name_key__startswith=key[0]).values_list(
+            "id", "name_key", "population"
+        )
+        scored = []
+        for pk, name, population in candidates:
+            if abs(len(name) - len(key)) > 2:
+                continue
+            ratio = difflib.SequenceMatcher(None, key, name).ratio()
+            if ratio >= 0.85:
+                scored.append((-ratio, -(population or 0), pk))
+        ids = [pk for _r, _p, pk in sorted(scored)[:limit]]
+        found = {c.id: c for c in self.filter(id__in=ids).select_related("department")}
+        return [found[pk] for pk in ids if pk in found]
 
 
 class Commune(models.Model):

@@ -42,7 +42,7 @@ from pymupdf import mupdf
 from contrechamp.audit.recording import delete_derived
 from contrechamp.documents import files, search
 from contrechamp.documents.models import Document, Page, Publication
-from contrechamp.documents.services import document_sources_retitle, unreadable
+from contrechamp.documents.services import MASK, document_sources_retitle, unreadable
 from contrechamp.lib.jpeg import jpeg_without_segments as _jpeg_without_segments
 from contrechamp.lib.personal import detect
 from contrechamp.lib.text import nlp, without_invisible
@@ -1657,7 +1657,7 @@ def document_publish(
         )
         if report.accepted:
             files.save(files.published_path(document), data)
-            _make_public(document, report.texts, title=title)
+            _make_public(document, marked_texts(document, data, report.texts), title=title)
     if report.accepted:
         # After the commit: the search index is no part of the transaction.
         search.document_index(document)
@@ -1688,6 +1688,83 @@ def published_copy_outdated(document: Document, publication: Publication | None)
         return False
     made_from = (publication.report or {}).get("redactions")
     return bool(made_from) and made_from != redactions_fingerprint(document)
+
+
+# What the published text shows where something was redacted: the mark the quotes made
+# from the library already use ("M. [X], domicilié [X]"); without it, "M. , domicilié ,"
+# read as gaps (a new user's walk).
+REDACTION_MARK = MASK
+
+
+def marked_texts(document: Document, data: bytes, texts: list[str]) -> list[str]:
+    """The page texts of the published file with `REDACTION_MARK` where each accepted
+    redaction was: on its line among the words left (one mark for the boxes of one
+    redaction side by side), or on a line of its own when nothing of its line is left.
+    The pages without a redaction keep the text the gate read."""
+    rects: dict[int, list[pymupdf.Rect]] = {}
+    for redaction in Redaction.objects.filter(page__document=document, status="accepted"):
+        for rect in redaction.rects:
+            rects.setdefault(redaction.page_number, []).append(pymupdf.Rect(*rect))
+    if not rects:
+        return texts
+    marked = list(texts)
+    with pymupdf.open(stream=data, filetype="pdf") as pdf:
+        for number, boxes in rects.items():
+            if number > len(marked) or number > pdf.page_count:
+                continue
+            marked[number - 1] = _marked_page(pdf[number - 1].get_text("words"), boxes)
+    return marked
+
+
+def _marked_page(words: list[Any], boxes: list[pymupdf.Rect]) -> str:
+    lines: dict[tuple[int, int], list[tuple[float, str]]] = {}
+    bands: dict[tuple[int, int], list[float]] = {}
+    for x0, y0, _x1, y1, word, block, line, _n in words:
+        at = (int(block), int(line))
+        lines.setdefault(at, []).append((float(x0), str(word)))
+        band = bands.setdefault(at, [float(y0), float(y1)])
+        band[0], band[1] = min(band[0], float(y0)), max(band[1], float(y1))
+    order = list(lines)  # the words' reading order: blocks, then lines
+    # Per line, the places of its marks: how many of its words are left of each (the
+    # boxes of one redaction side by side, a name over two words, make one mark).
+    marks: dict[tuple[int, int], set[int]] = {}
+    alone: list[float] = []  # the tops of marks whose whole line is gone
+    for box in boxes:
+        # Its line: of those at its height (a redaction may split a line of the file in
+        # two: "Courriel : ■ , téléphone ■"), the one whose words end nearest before it.
+        level = [
+            at
+            for at in order
+            if min(bands[at][1], box.y1) - max(bands[at][0], box.y0)
+            > 0.5 * min(bands[at][1] - bands[at][0], box.height)
+        ]
+        home = max(
+            level,
+            key=lambda at: max((x for x, _w in lines[at] if x < box.x0), default=-math.inf),
+            default=None,
+        )
+        if home is None:
+            if all(abs(top - box.y0) >= 2 for top in alone):
+                alone.append(box.y0)
+            continue
+        marks.setdefault(home, set()).add(sum(1 for x, _w in lines[home] if x < box.x0))
+    out: list[tuple[float, str]] = []
+    for at in order:
+        row = sorted(lines[at])
+        places = marks.get(at, set())
+        tokens = []
+        for index, (_x, word) in enumerate(row):
+            if index in places:
+                tokens.append(REDACTION_MARK)
+            tokens.append(word)
+        if len(row) in places:
+            tokens.append(REDACTION_MARK)
+        out.append((bands[at][0], " ".join(tokens)))
+    for top in sorted(alone):
+        # Before the first line of the reading order that starts below it.
+        index = next((i for i, (y, _t) in enumerate(out) if y > top), len(out))
+        out.insert(index, (top, REDACTION_MARK))
+    return "".join(text + "\n" for _y, text in out)
 
 
 def _make_public(document: Document, texts: list[str], *, title: str) -> None:

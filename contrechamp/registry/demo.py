@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from contrechamp.lib.text import slug_of
 from contrechamp.registry.models import CameraCount, Deployment, Organisation
@@ -32,7 +33,7 @@ def demo_load() -> dict[str, int]:
     created = {"organisations": 0, "deployments": 0, "camera_counts": 0}
     for org in data["organisations"]:
         if not Organisation.objects.filter(name__iexact=org["name"]).exists():
-            organisation_create(data=org, author=None, comment="jeu de démonstration")
+            organisation_create(data=org, author=None, comment=_("demo data set"))
             created["organisations"] += 1
     for dep in data["deployments"]:
         if Deployment.objects.filter(slug=slug_of(dep["title"], "item")).exists():
@@ -40,7 +41,7 @@ def demo_load() -> dict[str, int]:
         deployment_create(
             data={**dep, "citations": _resolve_citations(dep["citations"], sources)},
             author=None,
-            comment="jeu de démonstration",
+            comment=_("demo data set"),
         )
         created["deployments"] += 1
     for count in data["camera_counts"]:

@@ -59,7 +59,14 @@ def parse_communes(text: str) -> tuple[list[str], list[str]]:
             if len(found) == 1:
                 codes.append(found[0])
             elif not found:
-                errors.append(_("No commune is named “%s”.") % entry)
+                close = Commune.objects.named_like(key)
+                if close:
+                    errors.append(
+                        _("No commune is named “%(name)s”. Did you mean %(close)s?")
+                        % {"name": entry, "close": ", ".join(str(c) for c in close)}
+                    )
+                else:
+                    errors.append(_("No commune is named “%s”.") % entry)
             else:
                 errors.append(
                     _("“%(name)s” names several communes (%(codes)s): give the INSEE code.")

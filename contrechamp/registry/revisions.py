@@ -5,12 +5,15 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.template.defaultfilters import floatformat
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.lib.partialdate import format_partial_date
@@ -254,3 +257,56 @@ def display_value(field: str, value: Any) -> str:
     if isinstance(shown, list):
         return "\n".join(_as_lines(shown))
     return "" if shown is None else str(shown)
+
+
+# The comments the software writes on versions, in the language of whoever acted then
+# ("publié (acceptée en relecture)", "jeu de démonstration", "commune « Nice »"): shown
+# in the reader's (a walk read them in French on English pages). Translated whole, or as
+# "what (note)" and "kind “label”"; people's own comments are shown as written.
+SYSTEM_COMMENTS = [
+    gettext_noop("created from a deployment"),
+    gettext_noop("created"),
+    gettext_noop("published"),
+    gettext_noop("accepted by review"),
+    gettext_noop("edited and accepted by review"),
+    gettext_noop("demo data set"),
+    # The kinds of a document's suggestions, which name the deployment they made.
+    gettext_noop("commune"),
+    gettext_noop("organisation"),
+    gettext_noop("technology"),
+    gettext_noop("funder or programme"),
+]
+_NUMBERED = [gettext_noop("reverted to version %d")]
+_NOTE = re.compile(r"(?P<what>.+?) \((?P<note>.+)\)", re.S)
+_KIND_LABEL = re.compile(r"(?P<kind>[^«“\"]+?) [«“\"]\s*(?P<label>.+?)\s*[»”\"]", re.S)
+
+
+@lru_cache(maxsize=1)
+def _renderings() -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]]:
+    """Every language's rendering of each system comment, with its message id."""
+    whole: dict[str, str] = {}
+    numbered: list[tuple[re.Pattern[str], str]] = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for message in SYSTEM_COMMENTS:
+                whole.setdefault(gettext(message), message)
+            for message in _NUMBERED:
+                pattern = re.escape(gettext(message)).replace("%d", r"(\d+)")
+                numbered.append((re.compile(pattern), message))
+    return whole, numbered
+
+
+def comment_shown(comment: str) -> str:
+    """A version's comment in the language in use, when the software wrote it."""
+    whole, numbered = _renderings()
+    text = comment.strip()
+    if text in whole:
+        return gettext(whole[text])
+    for pattern, message in numbered:
+        if match := pattern.fullmatch(text):
+            return gettext(message) % int(match[1])
+    if match := _NOTE.fullmatch(text):
+        return f"{comment_shown(match['what'])} ({comment_shown(match['note'])})"
+    if (match := _KIND_LABEL.fullmatch(text)) and match["kind"] in whole:
+        return f"{gettext(whole[match['kind']])} {quoted(match['label'])}"
+    return comment

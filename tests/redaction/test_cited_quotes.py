@@ -129,3 +129,29 @@ def test_a_public_quote_never_stitches_masked_names_into_another_sentence(review
         text = " ".join(text.split())
         assert not re.search(r"évoquée par M\.\s*(?:\[…\]|\[X\])\s*,", text), where
         assert "Benali" not in text and "Roussel" not in text, where
+
+
+def test_the_open_data_leads_to_a_cited_document_once_it_is_published(client, reviewer, minutes):
+    """A citation made from a library document had no address in the API and the CSV
+    (`url: null`, the title alone): a reuser could not find the document (a new user's
+    walk). Once it is published, its page is the source's address; before, nothing."""
+    commune = Entity.objects.get(page__document=minutes, kind="commune", value="42218")
+    deployment = entities_accept(entities=[commune], user=reviewer)
+    deployment = deployment_publish(deployment=deployment, author=reviewer)
+    page = f"/documents/{minutes.id}/"
+
+    def sources() -> tuple[list, str]:
+        api = client.get(f"/api/v1/deployments/{deployment.slug}").json()
+        csv = b"".join(client.get("/exports/dispositifs.csv").streaming_content).decode()
+        row = next(line for line in csv.splitlines() if deployment.title in line)
+        return [c["source"]["url"] for c in api["citations"]], row
+
+    client.logout()
+    urls, row = sources()
+    assert urls == [None] and page not in row
+    redactions_suggest(document=minutes)
+    redactions_accept_all(document=minutes, user=reviewer)
+    assert document_publish(document=minutes, user=reviewer).accepted
+    urls, row = sources()
+    assert urls == [f"http://testserver{page}"] or urls[0].endswith(page), urls
+    assert page in row

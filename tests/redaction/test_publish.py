@@ -175,7 +175,9 @@ def test_a_scanned_page_keeps_a_searchable_layer_without_the_redacted_words(tess
     document.refresh_from_db()
     published = document.pages.get().published_text
     assert re.search(r"au sujet des cam[ée]ras", published), published
-    assert re.search(r"Courrier de Mme\s*$", published, re.M), published
+    # What was redacted is marked where it was (the gaps read as nothing was there).
+    assert re.search(r"Courrier de Mme \[X\]\s*$", published, re.M), published
+    assert re.search(r"Joignable au \[X\]\s*$", published, re.M), published
 
 
 def test_the_commands_redact_publish_and_get_the_published_file(tmp_path):
@@ -223,3 +225,23 @@ def test_the_publish_command_says_why_it_refuses(letter, monkeypatch):
         call_command("redaction", "publish", str(letter.id), "--json", stdout=out)
     result = json.loads(out.getvalue())
     assert not result["published"] and "can still be extracted" in result["reasons"][0]
+
+
+def test_the_published_text_marks_what_was_redacted_where_it_was(letter, client):
+    """The published text read "Affaire suivie par : Mme , Courriel : , téléphone ." with
+    no sign that anything was taken out (a new user's walk): each redaction is now
+    marked "[X]", the mark the public quotes already use, in the page, the API and the
+    search; the names stay out everywhere."""
+    publication = document_publish(document=letter)
+    assert publication.accepted, publication.reasons
+    published = letter.pages.get().published_text
+    assert re.search(r"suivie par : Mme \[X\]", published), published
+    assert re.search(r"Courriel : \[X\]", published), published
+    assert re.search(r"téléphone \[X\]", published), published
+    assert "capteurs sonores dans le quartier de la gare" in published
+    for leaked in ("Dubois", "claire.dubois", "04 77"):
+        assert leaked not in published
+    api = client.get(f"/api/v1/documents/{letter.id}/pages/1").json()
+    assert "[X]" in str(api) and "Dubois" not in str(api)
+    # The published file itself is unchanged: a black box, no mark in its text layer.
+    assert "[X]" not in _text(files.read(files.derived_path(letter, "published.pdf")))

@@ -344,12 +344,31 @@ def test_the_commune_finder_of_the_places_page_opens_what_was_typed(client, db):
         response = client.get("/departements/", {"q": typed})
         assert response.status_code == 302, typed
         assert response["Location"] == "/communes/06088/"
+    # A search without one result is no bad request (200: a browser's console reported
+    # each 400 as an error).
     response = client.get("/departements/", {"q": "Saint-Aubin"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
+    assert response.status_code == 200
     body = response.content.decode()
     assert "names several communes" in body and 'value="Saint-Aubin"' in body
     response = client.get("/departements/", {"q": "Zzzville"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400 and "No commune is named" in response.content.decode()
+    assert response.status_code == 200 and "No commune is named" in response.content.decode()
+    assert "Did you mean" not in response.content.decode()
+
+
+def test_a_commune_typed_with_a_slip_is_offered_by_its_name(client, contributor):
+    """ "Villeurbane" found the deployments on the search page ("did you mean
+    Villeurbanne?") but only "No commune is named" in the places' finder and the
+    deployment form (a new user's walk)."""
+    response = client.get("/departements/", {"q": "Villeurbane"}, HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert "No commune is named" in body and "Did you mean" in body
+    assert 'href="/communes/69266/"' in body
+    from contrechamp.registry.forms import parse_communes
+
+    codes, errors = parse_communes("Marseile")
+    assert codes == [] and "13055" in errors[0], errors
+    # Nothing offered for a name like no commune's.
+    assert "(" not in parse_communes("Zzzvillezz")[1][0]
 
 
 def test_a_code_pasted_in_lower_case_or_a_former_code_opens_the_commune(client, db):

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             "camera_counts": [
                 s.camera_count_dict(c)
                 for c in CameraCount.objects.select_related("commune")
-                .prefetch_related("citations__source")
+                .prefetch_related("citations__source__document")
                 .order_by("id")
             ],
         }
