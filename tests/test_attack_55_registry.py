@@ -144,3 +144,41 @@ def test_an_edit_form_missing_a_block_does_not_erase_what_it_did_not_show(client
     assert deployment.title == "Drones de la préfecture de police"
     page = client.get(reverse("deployment-detail", args=[deployment.slug])).content.decode()
     assert "Part of the form did not arrive" in page or "Une partie du formulaire" in page
+
+
+def test_another_drafts_author_reads_a_hidden_vendors_version_of_today_only(
+    client, newcomer, reviewer, other_contributor
+):
+    """A vendor named only in drafts is read by reviewers and its drafts' authors. A
+    reviewer renamed it to its trade name (the first draft named a sole trader by his
+    own name); the author of a second draft naming the trade name read version 1, the
+    person's name, in the vendor's history (the second hostile review)."""
+    s.deployment_create(
+        data=deployment_data(title="Caméras du marché", vendors=[NAME], is_published=False),
+        author=newcomer,
+    )
+    vendor = Organisation.objects.get(name=NAME)
+    vendor = s.organisation_update(
+        organisation=vendor,
+        data={**s.organisation_snapshot(vendor), "name": "Vautrin Sécurité"},
+        base_version=vendor.version,
+        author=reviewer,
+        comment="nom commercial",
+    )
+    s.deployment_create(
+        data=deployment_data(
+            title="Caméras de la halle", vendors=["Vautrin Sécurité"], is_published=False
+        ),
+        author=other_contributor,
+    )
+    vendor.refresh_from_db()
+    assert not vendor.is_public
+    client.force_login(other_contributor)
+    history = client.get(reverse("organisation-history", args=[vendor.slug]))
+    assert history.status_code == 200
+    assert NAME not in history.content.decode()
+    assert client.get(reverse("organisation-revision", args=[vendor.slug, 1])).status_code == 404
+    assert (
+        client.get(reverse("organisation-revision", args=[vendor.slug, vendor.version])).status_code
+        == 200
+    )

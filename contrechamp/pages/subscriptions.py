@@ -345,6 +345,12 @@ def subscriptions_follow_merged_commune(
     keeps one subscription. Returns how many moved."""
     rows = Subscription.objects.filter(kind="commune", key=former)
     count = rows.count()
+    # Of an address's two, the confirmed one stays (an unconfirmed one kept in its place
+    # stopped the digests of someone who followed the former commune for a year).
+    for old in rows.exclude(confirmed_at__isnull=True):
+        Subscription.objects.filter(
+            kind="commune", key=current.code, email=old.email, confirmed_at__isnull=True
+        ).delete()
     both = Subscription.objects.filter(kind="commune", key=current.code).values("email")
     rows.filter(email__in=both).delete()
     rows.update(key=current.code)

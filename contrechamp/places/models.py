@@ -7,6 +7,7 @@ French ones; codes are the official ones of that country (INSEE, SIREN for Franc
 import difflib
 
 from django.db import models
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -93,16 +94,22 @@ class CommuneQuerySet(models.QuerySet["Commune"]):
         "villeurbane", "marseile"), most people first among equals; none under a
         likeness of 0.85. Looked for among names of about its length with its first
         letter, so a few hundred at most are compared."""
-        if len(key) < 3:
+        if not 3 <= len(key) <= 60:
             return []
-        candidates = self.filter(name_key__startswith=key[0]).values_list(
-            "id", "name_key", "population"
+        candidates = (
+            self.annotate(length=Length("name_key"))
+            .filter(name_key__startswith=key[0], length__range=(len(key) - 2, len(key) + 2))
+            .values_list("id", "name_key", "population")
         )
+        # The typed key is the sequence the matcher studies once; each name is checked
+        # by the cheap upper bounds before the ratio itself.
+        matcher = difflib.SequenceMatcher(None, "", key)
         scored = []
         for pk, name, population in candidates:
-            if abs(len(name) - len(key)) > 2:
+            matcher.set_seq1(name)
+            if matcher.real_quick_ratio() < 0.85 or matcher.quick_ratio() < 0.85:
                 continue
-            ratio = difflib.SequenceMatcher(None, key, name).ratio()
+            ratio = matcher.ratio()
             if ratio >= 0.85:
                 scored.append((-ratio, -(population or 0), pk))
         ids = [pk for _r, _p, pk in sorted(scored)[:limit]]

@@ -240,6 +240,24 @@ def _unique_sets(model: type[models.Model], name: str) -> list[tuple[list[str], 
     return found
 
 
+def _blanks_filled(kept: models.Model, gone: models.Model) -> None:
+    """What `gone` holds that `kept` lacks, written into `kept` before `gone` is folded
+    into it: the former commune's town hall's address and e-mail were deleted with its
+    row when the current commune's, blank, was kept (a hostile review)."""
+    changed = []
+    for column in kept._meta.concrete_fields:
+        if column.primary_key or column.is_relation or column.unique:
+            continue
+        mine, theirs = getattr(kept, column.attname), getattr(gone, column.attname)
+        if mine in ("", None) and theirs not in ("", None):
+            setattr(kept, column.attname, theirs)
+            changed.append(column.attname)
+    if changed:
+        type(kept)._base_manager.filter(pk=kept.pk).update(
+            **{name: getattr(kept, name) for name in changed}
+        )
+
+
 def _row_fold(old: models.Model, new: models.Model, moved: dict[str, int], depth: int = 0) -> None:
     """Point every relation to `old` at `new` instead, then delete `old`. Relations are
     read from the model (`_meta`), so one added later is moved as well. A link `new`
@@ -284,6 +302,7 @@ def _row_fold(old: models.Model, new: models.Model, moved: dict[str, int], depth
                     if twin is not None:
                         break
                 if twin is not None:
+                    _blanks_filled(twin, row)
                     _row_fold(row, twin, moved, depth + 1)
                 else:
                     related._base_manager.filter(pk=row.pk).update(**{name: new})

@@ -21,6 +21,14 @@ class RegistryConfig(AppConfig):
         def parent(obj: object) -> str:
             return deployment(obj.deployment)  # type: ignore[attr-defined]
 
+        # Deployments moved to the commune a former one merged into are indexed again.
+        from contrechamp.places.signals import commune_folded
+        from contrechamp.registry.services import deployments_follow_merged_commune
+
+        commune_folded.connect(
+            deployments_follow_merged_commune, dispatch_uid="registry-merged-commune"
+        )
+
         register_history_link("registry.deployment", deployment)
         register_history_link("registry.organisation", organisation)
         for child in ("registry.funding", "registry.legalevent", "registry.citation"):

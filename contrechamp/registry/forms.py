@@ -43,6 +43,9 @@ def parse_communes(text: str) -> tuple[list[str], list[str]]:
     """INSEE codes from "Nice (06088), 42218, Forcalquier"; and the errors for entries
     that name no commune or several."""
     codes, errors = [], []
+    # Names close to an unknown one are looked for the first few only: each costs a
+    # comparison with hundreds of names, and a form may hold any number.
+    suggested = 0
     for entry in _split(text):
         match = _CODE_IN_PARENS.search(entry)
         if match:
@@ -59,7 +62,8 @@ def parse_communes(text: str) -> tuple[list[str], list[str]]:
             if len(found) == 1:
                 codes.append(found[0])
             elif not found:
-                close = Commune.objects.named_like(key)
+                close = Commune.objects.named_like(key) if suggested < 3 else []
+                suggested += 1
                 if close:
                     errors.append(
                         _("No commune is named “%(name)s”. Did you mean %(close)s?")

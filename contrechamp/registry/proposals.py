@@ -433,7 +433,8 @@ def _mail_decision(proposal: Proposal) -> None:
     refused with its reason, or accepted (the acceptance was said by nothing before, a
     walk), after the decision commits."""
     author = proposal.author
-    if author is None or not author.email:
+    # Not to an account an administrator disabled (as groups' and deadlines' mails).
+    if author is None or not author.email or not author.is_active:
         return
     with translation.override(mail_language(author)):
         # What was proposed, by its title, not "deployment #21" (a new user's walk).

@@ -277,8 +277,11 @@ SYSTEM_COMMENTS = [
     gettext_noop("funder or programme"),
 ]
 _NUMBERED = [gettext_noop("reverted to version %d")]
+# The notes a review adds in brackets, and what is published with one ("published
+# (…)"): only these make a bracket the software's.
+_NOTES = {"accepted by review", "edited and accepted by review"}
 _NOTE = re.compile(r"(?P<what>.+?) \((?P<note>.+)\)", re.S)
-_KIND_LABEL = re.compile(r"(?P<kind>[^«“\"]+?) [«“\"]\s*(?P<label>.+?)\s*[»”\"]", re.S)
+_KIND_LABEL = re.compile(r"(?P<kind>[^«»“”\"]+?) (?:« (?P<fr>[^«»“”\"]+) »|“(?P<en>[^«»“”\"]+)”)")
 
 
 @lru_cache(maxsize=1)
@@ -306,7 +309,13 @@ def comment_shown(comment: str) -> str:
         if match := pattern.fullmatch(text):
             return gettext(message) % int(match[1])
     if match := _NOTE.fullmatch(text):
-        return f"{comment_shown(match['what'])} ({comment_shown(match['note'])})"
+        what, note = match["what"], match["note"].strip()
+        if whole.get(note) in _NOTES:
+            # "Ajout du marché (acceptée en relecture)": a person's comment and the note.
+            return f"{comment_shown(what)} ({gettext(whole[note])})"
+        if whole.get(what.strip()) == "published" and (inner := comment_shown(note)) != note:
+            return f"{gettext('published')} ({inner})"
+        return comment
     if (match := _KIND_LABEL.fullmatch(text)) and match["kind"] in whole:
-        return f"{gettext(whole[match['kind']])} {quoted(match['label'])}"
+        return f"{gettext(whole[match['kind']])} {quoted(match['fr'] or match['en'])}"
     return comment

@@ -272,6 +272,16 @@ def deployment_index(deployment: Deployment) -> None:
             )
 
 
+def deployments_follow_merged_commune(*, current: Any, **kwargs: Any) -> dict[str, int]:
+    """A commune merged into another since (`places.signals.commune_folded`): the
+    deployments now on the current commune are indexed again, so that a search for its
+    name finds those that named the former one (their text still said "Seynod")."""
+    deployments = list(Deployment.objects.filter(communes=current))
+    for deployment in deployments:
+        deployment_index(deployment)
+    return {}
+
+
 # --- deployments ------------------------------------------------------------------------
 
 

@@ -888,9 +888,13 @@ def _shown_revisions(
     reviewer removed before publishing it, and its comments were public once it was: a
     walk, and the hostile read of it)."""
     revisions = list(Revision.objects.filter(kind=kind, object_id=obj.id).select_related("author"))
-    # An organisation still hidden is read only by reviewers and its drafts' authors.
-    if may_review(request.user) or (isinstance(obj, Organisation) and not obj.is_public):
+    if may_review(request.user):
         return revisions
+    # An organisation still hidden is read only by reviewers and its drafts' authors;
+    # an author reads its version of today, not a name a reviewer took out of another
+    # person's draft (a hostile review).
+    if isinstance(obj, Organisation) and not obj.is_public:
+        return [r for r in revisions if r.version == obj.version]
     # An organisation made public by a deployment's publication has no version of its
     # own saying so: its version of today is public with it.
     return [
