@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -20,7 +21,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -726,6 +727,26 @@ def _linked(
     return linked
 
 
+def _on_this_site(url: str) -> tuple[str, int] | None:
+    """What a link to this site's own page of a deployment, a document or a request
+    names: ("deployment", id), ("document", id), ("access_request", id); else None."""
+    parts, site = urlsplit(url), urlsplit(settings.SITE_URL)
+    if parts.netloc.lower() != site.netloc.lower():
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.url_name == "document-detail":
+        return "document", match.kwargs["document_id"]
+    if match.url_name == "request-detail":
+        return "access_request", match.kwargs["request_id"]
+    if match.url_name == "deployment-detail":
+        pk = Deployment.objects.filter(slug=match.kwargs["slug"]).values_list("id", flat=True)
+        return ("deployment", pk[0]) if pk else None
+    return None
+
+
 @transaction.atomic
 def work_item_add(
     *,
@@ -748,6 +769,18 @@ def work_item_add(
         raise ValidationError(_("Write at most %(n)d characters.") % {"n": 1000})
     if url and not url.startswith(("https://", "http://")):
         raise ValidationError(_("Enter a valid link."))
+    if url and not (access_request or document or deployment):
+        # A link to a page of this site: the thing itself, shown by its title and to
+        # those who may read it (a deployment's address showed raw: a walk).
+        found = _on_this_site(url)
+        if found is not None:
+            kind_of, pk = found
+            url, access_request, document, deployment = (
+                "",
+                pk if kind_of == "access_request" else None,
+                pk if kind_of == "document" else None,
+                pk if kind_of == "deployment" else None,
+            )
     linked = _linked(user, access_request=access_request, document=document, deployment=deployment)
     if not (note or url or linked):
         raise ValidationError(_("Say what is to be done, or link to it."))

@@ -80,7 +80,10 @@ def review(request: HttpRequest, document_id: int) -> HttpResponse:
             "pages": current,
             "redactions": redactions,
             "counts": counts,
-            "detected": everything.exists(),
+            # Detection has run on some page (it may have found nothing there): until
+            # then the count of suggestions says so rather than 0 (a walk read "0").
+            "detected": everything.exists()
+            or document.pages.filter(redaction_detection__isnull=False).exists(),
             "pages_with_suggestions": sorted(
                 set(
                     everything.filter(status="suggested", page__isnull=False).values_list(

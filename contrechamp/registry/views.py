@@ -687,6 +687,34 @@ def _review_proposal(request: HttpRequest, target: str, obj_id: int) -> Proposal
     return proposal
 
 
+def _submitted_again(request: HttpRequest, deployment: Deployment) -> bool:
+    """A draft whose publication was refused, saved again by an author who cannot
+    publish: it goes back to the reviewers, as its first save sent it (it stayed a draft
+    nobody was asked to read: a walk). Whether it was, with the message saying so."""
+    if (
+        deployment.is_published
+        or may_publish_directly(request.user)
+        or pending("deployment", deployment.id).filter(action="publish").exists()
+        or not Proposal.objects.filter(
+            target="deployment", object_id=deployment.id, action="publish", state="rejected"
+        ).exists()
+    ):
+        return False
+    try:
+        deployment_submit(deployment=deployment, author=_author(request))  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.warning(
+            request,
+            _("Draft saved; it cannot go back to the reviewers yet: %s") % " ".join(error.messages),
+        )
+        return True
+    messages.success(
+        request,
+        _("Draft saved and sent back to the reviewers: nothing is public until one accepts it."),
+    )
+    return True
+
+
 @login_required
 def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     deployment = _deployment_for(request, slug, may_read_deployment)
@@ -777,6 +805,8 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                 if proposal is not None:
                     messages.success(request, _("Proposal edited and accepted."))
                     return redirect("moderation-queue")
+                if _submitted_again(request, deployment):
+                    return redirect(deployment)
                 messages.success(request, _("Deployment saved."))
                 return redirect(deployment)
         if pending_fields and conflict is None and base_version:

@@ -309,3 +309,37 @@ def test_an_item_refused_keeps_what_the_member_typed(group, other_contributor):
     page = response.content.decode()
     form = page.split('id="worklist-add"', 1)[1].split("</form>", 1)[0]
     assert "Caméra au rond-point nord" in form and 'class="error"' in form
+
+
+def test_a_link_to_a_page_of_the_site_becomes_the_thing_it_shows(
+    group, contributor, other_contributor, settings
+):
+    """A member pasted a deployment's address: the worklist showed the raw address (a
+    new user's walk). A link to this site's page of a deployment is the deployment,
+    shown by its title, and to those who may read it."""
+    from contrechamp.registry.models import Deployment
+
+    deployment = Deployment.objects.filter(is_published=True).first()
+    url = settings.SITE_URL.rstrip("/") + deployment.get_absolute_url()
+    item = services.work_item_add(group=group, user=contributor, kind="other", url=url)
+    assert item.deployment_id == deployment.id and item.url == ""
+    shown_items = services.worklist_items(group=group, user=other_contributor)
+    (shown,) = [s for s in shown_items if s.item.id == item.id]
+    assert shown.title == deployment.title and shown.url == deployment.get_absolute_url()
+    # Another site's address of the same path stays a link.
+    other = services.work_item_add(
+        group=group,
+        user=contributor,
+        kind="other",
+        url="https://ailleurs.example" + deployment.get_absolute_url(),
+    )
+    assert other.deployment_id is None and other.url.startswith("https://ailleurs.example")
+
+
+def test_a_member_reads_what_visitors_use_to_write_to_the_group(client, group, contributor):
+    """The group's page showed its members the form visitors use to write to them."""
+    client.force_login(contributor)
+    page = client.get(group.get_absolute_url()).content.decode()
+    section = page.split('id="contact"', 1)[1].split("</section>", 1)[0]
+    assert "<form" not in section
+    assert "e-mailed to each member" in section or "envoyés par courriel" in section

@@ -391,3 +391,20 @@ def test_a_redaction_made_after_publication_says_the_published_copy_is_out_of_da
 def test_a_published_title_keeps_no_invisible_character(client, reviewer, letter):
     _review_and_publish(client, reviewer, letter, "\u202eCourrier\u202c de la mairie")
     assert letter.is_public and letter.title == "Courrier de la mairie"
+
+
+def test_the_count_of_suggestions_waits_for_detection(client, reviewer):
+    """The summary read "Suggested 0" before detection had run, as if it had found
+    nothing (a new user's walk)."""
+    from contrechamp.redaction.services import redactions_suggest
+    from tests.documents import samples
+    from tests.documents.conftest import add
+
+    document = add(samples.text_pdf(["Compte rendu du conseil, sans nom ni adresse."]), "cr.pdf")
+    client.force_login(reviewer)
+    url = f"/documents/{document.id}/caviardage/"
+    summary = client.get(url).content.decode().split('id="count-suggested">', 1)[1][:60]
+    assert summary.startswith(("la détection", "detection not run")), summary
+    redactions_suggest(document=document)
+    summary = client.get(url).content.decode().split('id="count-suggested">', 1)[1][:60]
+    assert summary.startswith("0<"), summary

@@ -677,3 +677,24 @@ def test_the_author_is_told_when_a_reviewer_changed_their_proposal_before_accept
     row = mine.split(f'id="p-{proposal.id}"', 1)[1].split("</tr>", 1)[0]
     assert "acceptée avec des changements" in row
     assert reverse("deployment-history", args=[draft.slug]) in row
+
+
+def test_a_refused_draft_saved_again_goes_back_to_the_reviewers(client, newcomer, reviewer):
+    """A draft's first save sends it to the reviewers; a save after a refusal did not:
+    the corrected draft stayed where nobody was asked to read it (a new user's walk)."""
+    from contrechamp.registry.proposals import proposal_reject
+
+    draft = _create_as(client, newcomer)
+    proposal = Proposal.objects.get(object_id=draft.id)
+    proposal_reject(proposal=proposal, reviewer=reviewer, reason="Source manquante.")
+    login(client, newcomer)
+    edit = reverse("deployment-edit", args=[draft.slug])
+    fields = form_fields(client.get(edit).content.decode())
+    set_field(fields, "description", "Description corrigée avec la délibération.")
+    response = client.post(edit, fields, follow=True)
+    assert "renvoyé aux relecteurs" in response.content.decode()
+    waiting = Proposal.objects.filter(object_id=draft.id, action="publish", state="pending")
+    assert waiting.count() == 1
+    # Saved again while it waits: still one proposal.
+    client.post(edit, form_fields(client.get(edit).content.decode()))
+    assert waiting.count() == 1
