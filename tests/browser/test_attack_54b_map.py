@@ -36,3 +36,14 @@ def test_closing_a_circles_list_with_its_close_button_gives_the_focus_back(visit
         " || document.activeElement.tagName)"
     )
     assert focused.startswith("Saint-Étienne"), focused
+
+
+def test_the_list_comes_before_the_circles_in_the_tab_order(visitor):
+    """Every circle is a Tab stop: with many communes the link to the same deployments as
+    a list came after them all. From the filter, Tab reaches the list first."""
+    page = visitor.page
+    visitor.goto("/carte/")
+    expect(page.locator("#map")).not_to_have_attribute("data-markers", "0")
+    page.locator("#map-technology").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("#map-list-link")).to_be_focused()
