@@ -120,7 +120,8 @@ def department_list(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     close: list[Commune] = []
     if typed:
-        codes, errors = parse_communes(typed)
+        # (The names close to it are offered below as links, looked for once.)
+        codes, errors = parse_communes(typed, suggest=False)
         commune = _commune_of_code(codes[0]) if codes else None
         if commune is not None and not errors:
             return redirect(commune.get_absolute_url())

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.db import models, transaction
-from django.db.models import ForeignObjectRel, Q
+from django.db.models import Q
 
+from contrechamp.lib.relations import relations_to
 from contrechamp.lib.text import name_key, unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 from contrechamp.places.signals import commune_folded
@@ -266,12 +267,8 @@ def _row_fold(old: models.Model, new: models.Model, moved: dict[str, int], depth
     current one's) is folded into the row it would duplicate, the same way."""
     if depth > 3:
         raise RuntimeError(f"folding {old!r} into {new!r} goes too deep")
-    # Hidden relations too (`related_name="+"`: a request's body, a watch record), which
-    # `_meta.related_objects` leaves out; a many-to-many's own table is moved with it.
-    relations = [
-        f for f in old._meta.get_fields(include_hidden=True) if isinstance(f, ForeignObjectRel)
-    ]
-    for relation in relations:
+    # (A many-to-many's own table is moved with it.)
+    for relation in relations_to(old):
         related = cast(type[models.Model], relation.related_model)
         fk: Any = relation.field
         if not relation.many_to_many and related._meta.auto_created:

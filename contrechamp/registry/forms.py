@@ -39,9 +39,10 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;\n]|,(?![^()]*\))", text or "") if p.strip()]
 
 
-def parse_communes(text: str) -> tuple[list[str], list[str]]:
+def parse_communes(text: str, *, suggest: bool = True) -> tuple[list[str], list[str]]:
     """INSEE codes from "Nice (06088), 42218, Forcalquier"; and the errors for entries
-    that name no commune or several."""
+    that name no commune or several, naming the communes of a close name unless
+    `suggest` is false (the caller offers them its own way)."""
     codes, errors = [], []
     # Names close to an unknown one are looked for the first few only: each costs a
     # comparison with hundreds of names, and a form may hold any number.
@@ -62,7 +63,7 @@ def parse_communes(text: str) -> tuple[list[str], list[str]]:
             if len(found) == 1:
                 codes.append(found[0])
             elif not found:
-                close = Commune.objects.named_like(key) if suggested < 3 else []
+                close = Commune.objects.named_like(key) if suggest and suggested < 3 else []
                 suggested += 1
                 if close:
                     errors.append(

@@ -423,8 +423,8 @@ def history_url(target: Any) -> str:
     return page() if page else ""
 
 
-def _history_url(proposal: Proposal, target: Any) -> str:
-    path = history_url(target)
+def _on_site(path: str) -> str:
+    """`path` as an address of this site; empty for no path."""
     return settings.SITE_URL.rstrip("/") + path if path else ""
 
 
@@ -450,7 +450,7 @@ def _mail_decision(proposal: Proposal) -> None:
             if title
             else str(proposal)
         )
-        mine = settings.SITE_URL.rstrip("/") + "/moderation/mes-propositions/"
+        mine = _on_site("/moderation/mes-propositions/")
         if proposal.state == "rejected":
             subject = _("Your proposed change was not accepted")
             body = _(
@@ -466,7 +466,7 @@ def _mail_decision(proposal: Proposal) -> None:
                 "A reviewer changed your proposal (%(what)s), then accepted it: it is "
                 "public now. What was changed is in its history:\n\n%(page)s\n\n"
                 "Your proposals: %(url)s"
-            ) % {"what": what, "page": _history_url(proposal, target), "url": mine}
+            ) % {"what": what, "page": _on_site(history_url(target)), "url": mine}
         else:
             page = getattr(target, "get_absolute_url", None)
             subject = _("Your proposed change was accepted")
@@ -475,7 +475,7 @@ def _mail_decision(proposal: Proposal) -> None:
                 "Your proposals: %(url)s"
             ) % {
                 "what": what,
-                "page": settings.SITE_URL.rstrip("/") + page() if page else "",
+                "page": _on_site(page() if page else ""),
                 "url": mine,
             }
     address = author.email

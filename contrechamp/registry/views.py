@@ -930,8 +930,7 @@ def _shown_revisions(
     return [
         r
         for r in revisions
-        if not r.of_a_draft
-        or (isinstance(obj, Organisation) and obj.is_public and r.version == obj.version)
+        if not r.of_a_draft or (isinstance(obj, Organisation) and r.version == obj.version)
     ]
 
 

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, ForeignObjectRel, Model, Q
+from django.db.models import Count, F, Model, Q
 from django.utils.translation import gettext as _
 
 from contrechamp.access.models import DirectoryEntry, PublicBody
 from contrechamp.access.permissions import OFFICIAL_BODY, readable_bodies
 from contrechamp.lib.numbers import whole_number
+from contrechamp.lib.relations import relations_to
 from contrechamp.lib.text import name_key, name_key_prefixes, unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 from contrechamp.places.services import council_name, of_area
@@ -106,8 +107,7 @@ def bodies_forget_unused(bodies: list[PublicBody]) -> int:
             cast(type[Model], relation.related_model)
             ._base_manager.filter(**{relation.field.name: body})
             .exists()
-            for relation in body._meta.get_fields(include_hidden=True)
-            if isinstance(relation, ForeignObjectRel)
+            for relation in relations_to(body)
         )
         if not used:
             body.delete()
