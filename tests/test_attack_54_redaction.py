@@ -150,25 +150,41 @@ def test_a_name_redacted_everywhere_is_not_served_by_the_published_documents_ent
     (no "Durand" in it), but the document's page and /api/v1/documents/<id>/entities
     still give every visitor "Durand Sécurité" as an entity *of this page* — text read
     from the unredacted original, which no check of the publication looks at."""
-    from contrechamp.documents.models import Entity
-    from contrechamp.documents.services import entities_accept
     from contrechamp.redaction.services import redaction_every_occurrence
 
-    document = add(samples.text_pdf([SOLE_TRADER]), "deliberation.pdf")
+    document = sole_trader_accepted(SOLE_TRADER, reviewer)
+    redaction_every_occurrence(document=document, text="Durand", user=reviewer)
+    assert_published_without(client, document, reviewer, "Durand")
+
+
+def sole_trader_accepted(text: str, reviewer) -> Document:
+    """The page of `text`, its commune and its vendor (a sole trader: "Durand Sécurité")
+    accepted into a deployment, its suggested redactions accepted."""
+    from contrechamp.documents.models import Entity
+    from contrechamp.documents.services import entities_accept
+
+    document = add(samples.text_pdf([text]), "deliberation.pdf")
     commune = Entity.objects.get(page__document=document, kind="commune")
     vendor = Entity.objects.get(page__document=document, kind="organisation")
+    assert "Durand" in vendor.text
     deployment = entities_accept(entities=[commune], user=reviewer)
     entities_accept(entities=[vendor], deployment=deployment, user=reviewer)
     redactions_suggest(document=document)
     Redaction.objects.of(document).filter(status="suggested").update(status="accepted")
-    redaction_every_occurrence(document=document, text="Durand", user=reviewer)
+    return document
+
+
+def assert_published_without(client, document: Document, reviewer, name: str) -> None:
+    """Published (the gate accepts it), `name` is in none of what a visitor reads: the
+    published text, the document's entities in the API, its page."""
     publication = document_publish(document=document, user=reviewer)
     assert publication.accepted, publication.reasons
     document.refresh_from_db()
-    assert "Durand" not in document.pages.get().published_text
+    assert name not in document.pages.get().published_text
     served = client.get(f"/api/v1/documents/{document.id}/entities").content.decode()
     page = client.get(f"/documents/{document.id}/").content.decode()
-    assert "Durand" not in served and "Durand" not in page
+    assert name not in served, served
+    assert name not in page
 
 
 def test_the_stamped_scan_is_published_without_the_names_it_shows(tesseract, reviewer):  # noqa: F811

@@ -10,9 +10,14 @@ import pytest
 
 from contrechamp.redaction.models import Redaction
 from contrechamp.redaction.services import document_publish, redactions_suggest
-from tests.documents import samples
 from tests.documents.conftest import add, library, tesseract  # noqa: F401
-from tests.test_attack_54_redaction import _suggested, assert_the_name_is_read, without_unicode_maps
+from tests.test_attack_54_redaction import (
+    _suggested,
+    assert_published_without,
+    assert_the_name_is_read,
+    sole_trader_accepted,
+    without_unicode_maps,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,18 +73,9 @@ def test_a_name_under_a_box_drawn_by_hand_is_not_served_as_an_entity(client, rev
     published page and /api/v1/documents/<id>/entities, though the copy shows a black
     box where it was (the gate accepts it)."""
     from contrechamp.documents import files
-    from contrechamp.documents.models import Entity
-    from contrechamp.documents.services import entities_accept
     from contrechamp.redaction.services import redaction_draw
 
-    document = add(samples.text_pdf([SOLE_TRADER]), "deliberation.pdf")
-    commune = Entity.objects.get(page__document=document, kind="commune")
-    vendor = Entity.objects.get(page__document=document, kind="organisation")
-    assert "Durand" in vendor.text
-    deployment = entities_accept(entities=[commune], user=reviewer)
-    entities_accept(entities=[vendor], deployment=deployment, user=reviewer)
-    redactions_suggest(document=document)
-    Redaction.objects.of(document).filter(status="suggested").update(status="accepted")
+    document = sole_trader_accepted(SOLE_TRADER, reviewer)
     with pymupdf.open(stream=files.rendition(document), filetype="pdf") as pdf:
         (hit,) = pdf[0].search_for("Durand Sécurité")
     redaction_draw(
@@ -87,14 +83,7 @@ def test_a_name_under_a_box_drawn_by_hand_is_not_served_as_an_entity(client, rev
         rect=[hit.x0 - 1, hit.y0 - 1, hit.x1 + 1, hit.y1 + 1],
         user=reviewer,
     )
-    publication = document_publish(document=document, user=reviewer)
-    assert publication.accepted, publication.reasons
-    document.refresh_from_db()
-    assert "Durand" not in document.pages.get().published_text
-    served = client.get(f"/api/v1/documents/{document.id}/entities").content.decode()
-    page = client.get(f"/documents/{document.id}/").content.decode()
-    assert "Durand" not in served, served
-    assert "Durand" not in page
+    assert_published_without(client, document, reviewer, "Durand")
 
 
 def _texture(*, base: int, spread: int, tint: tuple[int, int, int] = (2, 3, 4)) -> pymupdf.Pixmap:

@@ -63,16 +63,11 @@ def test_a_trusted_contributor_cannot_restore_a_draft_version_they_may_not_read(
     assert response.status_code == 404
 
 
-def test_the_public_history_of_a_vendor_first_named_in_a_draft_hides_its_draft_name(
-    client, newcomer, reviewer
-):
-    """A vendor first named in a draft is as private as the draft (`is_public=False`).
-    The draft named a sole trader by his own name; before publishing, the reviewer
-    renamed the organisation to its trade name. A deployment's draft versions are kept
-    out of its public history; an organisation's hidden versions are not: version 1,
-    with the person's name, is on the public history page of the vendor."""
+def _sole_trader_renamed(title, newcomer, reviewer) -> tuple[Deployment, Organisation]:
+    """A newcomer's draft names a sole trader by his own name, a vendor as private as the
+    draft; a reviewer renames it to its trade name, "Vautrin Sécurité"."""
     draft = s.deployment_create(
-        data=deployment_data(title="Caméras du marché couvert", vendors=[NAME], is_published=False),
+        data=deployment_data(title=title, vendors=[NAME], is_published=False),
         author=newcomer,
     )
     vendor = Organisation.objects.get(name=NAME)
@@ -84,6 +79,18 @@ def test_the_public_history_of_a_vendor_first_named_in_a_draft_hides_its_draft_n
         author=reviewer,
         comment="nom commercial",
     )
+    return draft, vendor
+
+
+def test_the_public_history_of_a_vendor_first_named_in_a_draft_hides_its_draft_name(
+    client, newcomer, reviewer
+):
+    """A vendor first named in a draft is as private as the draft (`is_public=False`).
+    The draft named a sole trader by his own name; before publishing, the reviewer
+    renamed the organisation to its trade name. A deployment's draft versions are kept
+    out of its public history; an organisation's hidden versions are not: version 1,
+    with the person's name, is on the public history page of the vendor."""
+    draft, vendor = _sole_trader_renamed("Caméras du marché couvert", newcomer, reviewer)
     draft = Deployment.objects.get(id=draft.id)
     s.deployment_publish(deployment=draft, author=reviewer, seen_version=draft.version)
     vendor.refresh_from_db()
@@ -153,18 +160,7 @@ def test_another_drafts_author_reads_a_hidden_vendors_version_of_today_only(
     reviewer renamed it to its trade name (the first draft named a sole trader by his
     own name); the author of a second draft naming the trade name read version 1, the
     person's name, in the vendor's history (the second hostile review)."""
-    s.deployment_create(
-        data=deployment_data(title="Caméras du marché", vendors=[NAME], is_published=False),
-        author=newcomer,
-    )
-    vendor = Organisation.objects.get(name=NAME)
-    vendor = s.organisation_update(
-        organisation=vendor,
-        data={**s.organisation_snapshot(vendor), "name": "Vautrin Sécurité"},
-        base_version=vendor.version,
-        author=reviewer,
-        comment="nom commercial",
-    )
+    _draft, vendor = _sole_trader_renamed("Caméras du marché", newcomer, reviewer)
     s.deployment_create(
         data=deployment_data(
             title="Caméras de la halle", vendors=["Vautrin Sécurité"], is_published=False

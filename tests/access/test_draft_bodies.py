@@ -34,13 +34,7 @@ def test_a_body_typed_in_a_draft_request_is_not_public_before_it_is_sent(contrib
     to others): nobody should learn whom the collective is about to ask. The API's body
     autocompletion, public and anonymous, must not list a body added by hand that no
     sent request goes to, nor keep it after the draft is deleted."""
-    draft = access.requests_draft(
-        requester=contributor,
-        title="Caméras à reconnaissance faciale en gare",
-        documents_asked="La convention avec le prestataire",
-        new_body={"name": BODY, "kind": "company"},
-    )
-    assert isinstance(draft, AccessRequest) and draft.status == "draft"
+    draft = _draft(contributor)
 
     anonymous = Client()
     found = anonymous.get("/api/v1/bodies", {"q": "Ferrandier"}).json()["results"]

@@ -9,21 +9,9 @@ from contrechamp.places.models import Commune
 from contrechamp.places.services import places_load
 from contrechamp.registry import services as s
 from tests.factories import deployment_data
+from tests.places.test_merged_communes import _seynod
 
 pytestmark = pytest.mark.django_db
-
-
-def _seynod() -> Commune:
-    annecy = Commune.objects.get(code="74010")
-    assert "74268" in annecy.former_codes.split()
-    return Commune.objects.create(
-        code="74268",
-        name="Seynod",
-        name_key="seynod",
-        department=annecy.department,
-        epci=annecy.epci,
-        population=19000,
-    )
 
 
 def test_a_confirmed_subscription_to_the_former_commune_is_not_lost_to_an_unconfirmed_one():

@@ -45,21 +45,7 @@ def test_a_deployment_on_a_commune_merged_since_is_counted_where_the_commune_is_
     deployment, forever. Annecy's page (whose former codes name Seynod) shows the
     deployment, or Seynod's own page leads to Annecy, as a former code typed by hand
     does."""
-    from contrechamp.places.models import Commune
-    from contrechamp.places.services import places_load
-
-    annecy = Commune.objects.get(code="74010")
-    assert "74268" in annecy.former_codes.split()  # Seynod
-    Commune.objects.create(
-        code="74268",
-        name="Seynod",
-        name_key="seynod",
-        department=annecy.department,
-        epci=annecy.epci,
-        population=19000,
-        latitude=45.88,
-        longitude=6.09,
-    )
+    _seynod()
     deployment = s.deployment_create(
         data=deployment_data(title="Vidéoprotection à Seynod", communes=["74268"]),
         author=contributor,
