@@ -61,6 +61,9 @@
         fetch(source.url + encodeURIComponent(term))
           .then(function (r) { return r.ok ? r.json() : { results: [] }; })
           .then(function (data) {
+            // An answer to what was typed before (answers may come back out of order)
+            // would list the suggestions of an older word: only the last one counts.
+            if (term !== lastEntry()) return;
             var prefix = input.dataset.go ? "" : input.value.slice(0, input.value.length - lastEntry().length);
             list.innerHTML = "";
             data.results.forEach(function (item) {
