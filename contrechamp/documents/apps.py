@@ -24,3 +24,9 @@ class DocumentsConfig(AppConfig):
         from contrechamp.registry.quotes import register
 
         register(public_quote)
+        # The queue's row of a tip's file goes once it has run (it holds the minute).
+        from django_tasks.signals import task_finished
+
+        from contrechamp.documents.services import task_result_forget
+
+        task_finished.connect(task_result_forget, dispatch_uid="documents-task-forget")

@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
@@ -226,6 +226,21 @@ def touch(path: str) -> None:
     """Mark a file on the local disk as just used (its modification time), if it exists."""
     with contextlib.suppress(NotImplementedError, OSError):
         os.utime(default_storage.path(path))
+
+
+def day_only(document: Document, day: datetime) -> None:
+    """Give the files of `document` on the local disk (its original, and what was made
+    from it so far) and its own folder the time `day` (a tip's file keeps the day it came
+    only). An object store keeps its own times, which cannot be set."""
+    when = day.timestamp()
+    paths = [original_path(document.sha256)]
+    folder = derived_folder(document.sha256)
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError, NotImplementedError):
+        paths += [f"{folder}/{name}" for name in default_storage.listdir(folder)[1]]
+        paths.append(folder)
+    for path in paths:
+        with contextlib.suppress(NotImplementedError, OSError):
+            os.utime(default_storage.path(path), (when, when))
 
 
 def exists(path: str) -> bool:

@@ -239,7 +239,38 @@ def _enqueue(document_id: int) -> None:
     Document.objects.filter(id=document_id, status="queued").update(
         lease_until=timezone.now() + QUEUE_HOLD
     )
-    document_process_task.enqueue(document_id)
+    _queued_day_only_for_a_tip(document_id, document_process_task.enqueue(document_id).id)
+
+
+def _queued_day_only_for_a_tip(document_id: int, task_id: str) -> None:
+    """The queue's row of a tip's file keeps the day only, as the file's own row: it was
+    written with the minute the tip was sent (a new user's walk read it in the admin's
+    task results). The row is deleted once the task has run (`task_result_forget`)."""
+    if not Document.objects.filter(id=document_id, origin="tip").exists():
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    DBTaskResult.objects.filter(id=task_id).update(enqueued_at=midnight)
+
+
+def task_result_forget(sender: object, task_result: Any, **kwargs: object) -> None:
+    """Once a tip's file is processed, its task's row goes from the queue's table: the
+    worker wrote in it when it took the task and when it finished (the minute, a few
+    minutes after the tip was sent). Other tasks' rows stay, pruned after a week (see
+    settings.PERIODIC_JOBS)."""
+    from contrechamp.documents.tasks import document_process_task
+
+    path = getattr(getattr(task_result, "task", None), "module_path", "")
+    args = getattr(task_result, "args", None) or []
+    if path != document_process_task.module_path or not args:
+        return
+    document = Document.objects.filter(id=args[0]).only("origin").first()
+    # A document gone since: its origin is unknown, and its row tells nothing any more.
+    if document is None or document.origin == "tip":
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.filter(id=task_result.id).delete()
 
 
 def documents_resume(
@@ -266,7 +297,8 @@ def documents_resume(
             status="queued", lease_until=now + QUEUE_HOLD
         )
         if held:
-            document_process_task.enqueue(document_id)
+            queued = document_process_task.enqueue(document_id)
+            _queued_day_only_for_a_tip(document_id, queued.id)
             count += 1
     # Pages of documents processed by a worker that died before its commit of the index.
     search.index_catch_up(since=catch_up_since)
@@ -524,6 +556,8 @@ def _day_only_for_a_tip(document: Document) -> None:
     steps = Step.objects.filter(document_id=document.id)
     steps.filter(started_at__isnull=False).update(started_at=day)
     steps.filter(finished_at__isnull=False).update(finished_at=day)
+    # And its files on the disk (and in a backup's archive, which keeps their times).
+    files.day_only(document, day)
 
 
 # Fields of the document the steps fill in, saved with its final status.

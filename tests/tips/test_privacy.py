@@ -136,3 +136,63 @@ def test_every_page_links_to_the_tip_form_from_its_footer(client):
         page = client.get(url).content.decode()
         footer = page[page.index("<footer") :]
         assert f'href="{reverse("tip-create")}"' in footer, url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_and_the_disk_keep_the_day_only_of_a_tips_file(client, settings, tmp_path):
+    """A new user's walk read the minute a tip was sent in the admin's task results (the
+    queue's row of its file: queued, started, finished) and on the disk (the file's time,
+    kept in the backup's archive)."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from contrechamp.documents import files
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    response, code = send(client, files=[("a.jpg", samples.jpeg_with_gps_and_xmp(), "image/jpeg")])
+    assert code
+    document = Document.objects.get()
+    (queued,) = DBTaskResult.objects.all()
+    assert timezone.localtime(queued.enqueued_at).time() == time(0, 0)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    document.refresh_from_db()
+    assert document.status == "done"
+    times = [
+        (row.enqueued_at, row.started_at, row.finished_at) for row in DBTaskResult.objects.all()
+    ]
+    assert times == [], "the queue keeps the minute of a tip's file"
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    from django.core.files.storage import default_storage
+
+    paths = [files.original_path(document.sha256)]
+    folder = files.derived_folder(document.sha256)
+    paths += [f"{folder}/{name}" for name in default_storage.listdir(folder)[1]]
+    assert len(paths) > 1, paths
+    import os
+
+    assert {os.stat(default_storage.path(p)).st_mtime for p in paths} == {midnight.timestamp()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_tasks_rows_stay_until_pruned(settings, tmp_path):
+    """The rows of other tasks stay (why a task failed can be read), a week at most."""
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from contrechamp.documents.services import document_ingest
+    from contrechamp.ops.tasks import task_results_prune
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    from django.core.files.base import ContentFile
+
+    document_ingest(
+        data=ContentFile(samples.pdf_with_metadata(), name="a.pdf"), filename="a.pdf", title="A"
+    )
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    (row,) = DBTaskResult.objects.all()
+    assert row.finished_at is not None
+    assert task_results_prune.call() == 0
+    DBTaskResult.objects.update(finished_at=timezone.now() - dt.timedelta(days=8))
+    assert task_results_prune.call() == 1 and not DBTaskResult.objects.exists()
