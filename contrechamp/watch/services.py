@@ -927,3 +927,11 @@ def near_deployments(row: WatchRecord, limit: int = 3) -> list[Any]:
     if row.technologies:
         found = found.filter(technologies__slug__in=row.technologies)
     return [*same_contract, *found.distinct().order_by("-updated_at")][:limit]
+
+
+# The sources `contrechamp watch fetch` and the daily job (settings.WATCH_FETCH) fetch.
+FETCHES: dict[str, Callable[..., ImportRun]] = {
+    "decp": fetch_decp,
+    "boamp": fetch_boamp,
+    "ted": fetch_ted,
+}

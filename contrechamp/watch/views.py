@@ -5,6 +5,7 @@ several at once."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,7 +65,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "watch/queue.html",
-        {"cards": cards, "page": page, "total": page.paginator.count},
+        {
+            "cards": cards,
+            "page": page,
+            "total": page.paginator.count,
+            # What the worker fetches every day, if anything (settings.WATCH_FETCH).
+            "fetched": ", ".join(s.upper() for s in settings.WATCH_FETCH),
+        },
     )
 
 

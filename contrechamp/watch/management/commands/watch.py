@@ -12,10 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from contrechamp.watch.models import ImportRun, WatchRecord
 from contrechamp.watch.services import (
+    FETCHES,
     candidate_json,
-    fetch_boamp,
-    fetch_decp,
-    fetch_ted,
     import_boamp,
     import_decp,
     import_ted,
@@ -27,11 +25,6 @@ IMPORTS: dict[str, Callable[[list[Path]], ImportRun]] = {
     "decp": import_decp,
     "boamp": import_boamp,
     "ted": import_ted,
-}
-FETCHES: dict[str, Callable[..., ImportRun]] = {
-    "decp": fetch_decp,
-    "boamp": fetch_boamp,
-    "ted": fetch_ted,
 }
 
 
