@@ -52,13 +52,12 @@ from contrechamp.documents.services import (
     document_delete as delete_document,
 )
 from contrechamp.lib.numbers import whole_number
-from contrechamp.lib.text import name_key
 from contrechamp.lib.typography import quoted
-from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry import spelling
 from contrechamp.registry.filters import MAX_QUERY, DeploymentFilters, FilterError
-from contrechamp.registry.models import Citation, Deployment, Organisation
+from contrechamp.registry.models import Citation, Deployment
 from contrechamp.registry.permissions import readable_deployments
+from contrechamp.registry.services import named_pages
 
 logger = logging.getLogger(__name__)
 
@@ -531,39 +530,6 @@ def _spelling_suggestion(query: str, filters: SearchFilters, viewer: Viewer) -> 
     return ""
 
 
-SEARCH_NAMED = 8
-
-
-def _places_and_organisations(query: str) -> list[tuple[str, str, str]]:
-    """The pages of the places and public organisations the query names, as (name, what it
-    is, address): the communes and departments of that name, the organisations whose name
-    holds it. "SNEF" found documents and deployments, never the SNEF's own page; nor did
-    "Marseille" find Marseille's (a new user's walk)."""
-    words = " ".join(query.split())
-    if not 2 <= len(words) <= 100:
-        return []
-    found: list[tuple[str, str, str]] = []
-    wanted = name_key(words)
-    for commune in Commune.objects.filter(name_key=wanted).select_related("department")[:5]:
-        where = commune.department.name if commune.department else ""
-        found.append(
-            (
-                commune.name,
-                _("commune, %s") % where if where else _("commune"),
-                commune.get_absolute_url(),
-            )
-        )
-    for department in Department.objects.filter(Q(name__iexact=words) | Q(code__iexact=words))[:2]:
-        found.append((department.name, _("department"), department.get_absolute_url()))
-    for epci in Epci.objects.filter(name__iexact=words)[:2]:
-        found.append((epci.name, _("intercommunality"), epci.get_absolute_url()))
-    if len(words) >= 3:
-        organisations = Organisation.objects.public().filter(name__icontains=words)
-        for organisation in organisations.order_by("name")[:SEARCH_NAMED]:
-            found.append((organisation.name, _("organisation"), organisation.get_absolute_url()))
-    return found[:SEARCH_NAMED]
-
-
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     result = None
@@ -587,7 +553,7 @@ def search(request: HttpRequest) -> HttpResponse:
             offset=(number - 1) * SEARCH_PER_PAGE,
         )
         if number == 1:
-            named = _places_and_organisations(query)
+            named = named_pages(query)
             # The place filter holds for them too (a commune, a department, an EPCI).
             wanted = _deployment_filters(query, form.filters().place)
             if wanted is None:

@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from contrechamp.lib.partialdate import parse_partial_date
 from contrechamp.lib.text import name_key, slug_of
 from contrechamp.lib.textsearch import fts5_document
-from contrechamp.places.models import Commune, Epci
+from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.models import (
     CameraCount,
     Citation,
@@ -638,3 +639,40 @@ def camera_count_create(
     for c in clean_citations:
         _citation_create(data=c.model_dump(), camera_count=record)
     return record
+
+
+# How many places and organisations a search names at most.
+NAMED_PAGES = 8
+
+
+def named_pages(query: str, *, near: bool = False) -> list[tuple[str, str, str]]:
+    """The pages of the places and public organisations the query names, as (name, what it
+    is, address): the communes and departments of that name, the organisations whose name
+    holds it. "SNEF" found documents and deployments, never the SNEF's own page; nor did
+    "Marseille" find Marseille's (a new user's walk), nor did the home page's search box
+    find "Lorient" (it searches deployments). `near`: when no page has that name, the
+    communes of the nearest names ("Loriant")."""
+    words = " ".join(query.split())
+    if not 2 <= len(words) <= 100:
+        return []
+    found: list[tuple[str, str, str]] = []
+    wanted = name_key(words)
+
+    def commune_row(commune: Commune) -> tuple[str, str, str]:
+        where = commune.department.name if commune.department else ""
+        what = _("commune, %s") % where if where else _("commune")
+        return commune.name, what, commune.get_absolute_url()
+
+    for commune in Commune.objects.filter(name_key=wanted).select_related("department")[:5]:
+        found.append(commune_row(commune))
+    for department in Department.objects.filter(Q(name__iexact=words) | Q(code__iexact=words))[:2]:
+        found.append((department.name, _("department"), department.get_absolute_url()))
+    for epci in Epci.objects.filter(name__iexact=words)[:2]:
+        found.append((epci.name, _("intercommunality"), epci.get_absolute_url()))
+    if len(words) >= 3:
+        organisations = Organisation.objects.public().filter(name__icontains=words)
+        for organisation in organisations.order_by("name")[:NAMED_PAGES]:
+            found.append((organisation.name, _("organisation"), organisation.get_absolute_url()))
+    if near and not found and " " not in wanted:
+        found = [commune_row(c) for c in Commune.objects.named_like(wanted)]
+    return found[:NAMED_PAGES]

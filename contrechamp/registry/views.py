@@ -87,6 +87,7 @@ from contrechamp.registry.services import (
     deployment_revert,
     deployment_snapshot,
     deployment_update,
+    named_pages,
     organisation_create,
     organisation_publish,
     organisation_revert,
@@ -212,6 +213,14 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
         filters.apply(Deployment.objects.published()), request.GET.get("page")
     )
     query = filters.as_params()
+    # The pages of what the search names: the home page's search box leads here, and a
+    # town typed there found no deployment and no way to its page (a new user's walk).
+    named = named_pages(filters.q) if filters.q else []
+    near = (
+        named_pages(filters.q, near=True)
+        if filters.q and not (named or page.paginator.count)
+        else []
+    )
     return render(
         request,
         "registry/deployment_list.html",
@@ -219,6 +228,8 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "deployments": deployments,
             "filters": filters,
+            "named": named,
+            "near": near,
             "suggestion": _spelling_suggestion(filters) if not page.paginator.count else None,
             "error": error,
             "query": query,
