@@ -92,11 +92,55 @@ def parse_epcis(text: str) -> tuple[list[str], list[str]]:
             found = list(
                 Epci.objects.filter(name__iexact=entry).values_list("siren", flat=True)[:2]
             )
+            if len(found) != 1:
+                found, close = _epcis_named_like(entry)
             if len(found) == 1:
                 sirens.append(found[0])
+            elif close:
+                errors.append(
+                    _("No single intercommunality is named “%(name)s”. Did you mean %(close)s?")
+                    % {"name": entry, "close": ", ".join(f"{e.name} ({e.siren})" for e in close)}
+                )
             else:
                 errors.append(_("No single intercommunality is named “%s”.") % entry)
     return sirens, errors
+
+
+# The legal form an intercommunality's official name opens with, which people leave out
+# ("Lorient Agglomération" for "CA Lorient Agglomération").
+_EPCI_FORM = re.compile(
+    r"^(?:CA|CC|CU|communaut[ée]\s+(?:d['’]\s*agglom[ée]ration|de\s+communes|urbaine))\s+"
+    r"(?:(?:du|de\s+la|de\s+l['’]|des|de|d['’])\s*)?",
+    re.I,
+)
+
+
+def _epci_key(name: str) -> str:
+    return name_key(_EPCI_FORM.sub("", name.strip()))
+
+
+def _epcis_named_like(entry: str) -> tuple[list[str], list[Epci]]:
+    """The intercommunalities `entry` names without their legal form ("Lorient
+    Agglomération", "Pays de Redon"), as SIRENs; else, to suggest, those of the commune
+    of that name ("Lorient") and those whose name holds it (at most three). The group
+    form and the deployment form refused the everyday name, with no help (a new user's
+    walk)."""
+    wanted = _epci_key(entry)
+    if len(wanted) < 3:
+        return [], []
+    epcis = list(Epci.objects.only("siren", "name"))  # some 1,250 rows
+    exact = [e.siren for e in epcis if _epci_key(e.name) == wanted]
+    if exact:
+        return exact, []
+    close: list[Epci] = list(
+        Epci.objects.filter(communes__name_key=wanted).distinct().order_by("name")[:3]
+    )
+    for epci in epcis:
+        if len(close) >= 3:
+            break
+        if wanted in _epci_key(epci.name) and epci not in close:
+            close.append(epci)
+    return [], close
 
 
 def communes_as_text(codes: list[str]) -> str:
