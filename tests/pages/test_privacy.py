@@ -23,8 +23,19 @@ def test_it_says_how_to_have_ones_data_back_or_removed():
     html = Client().get("/confidentialite/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'href="/compte/mes-donnees.json"' in html
     assert "no IP address" in html and "CNIL" in html
-    # No address set: said so, no empty mailto.
-    assert "mailto:" not in html and "CONTACT_EMAIL" in html
+    # No address set: said so, no empty mailto; the setting's name is the
+    # administrator's business (a new user's walk read "(CONTACT_EMAIL)" as a visitor).
+    assert "mailto:" not in html and "no contact address" in html
+    assert "CONTACT_EMAIL" not in html
+    # How long things are kept, as the page's first paragraph promises.
+    for kept in ("until you delete it", "until a reviewer deletes it", "after a week"):
+        assert kept in html, kept
+
+
+def test_the_administrator_reads_which_setting_gives_the_address(client, administrator):
+    client.force_login(administrator)
+    html = client.get("/confidentialite/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="contact-setting"' in html and "CONTACT_EMAIL" in html
 
 
 @override_settings(CONTACT_EMAIL="donnees@collectif.example")
