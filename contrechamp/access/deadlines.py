@@ -226,7 +226,14 @@ def compute(facts: Facts) -> Calendar:
     received, estimate = facts.received, False
     if received is None and facts.sent is not None:
         delay = POSTAL_DELAY_DAYS.get(facts.channel, POSTAL_DELAY_DAYS["post"])
-        received, estimate = facts.sent + dt.timedelta(days=delay), True
+        # Working days: posted on a Friday, a letter is not delivered on the Sunday (the
+        # estimate made the implicit refusal, and the advice to refer to the CADA, come
+        # early: a hostile review).
+        received, estimate = facts.sent, True
+        for _day in range(delay):
+            received = next_working_day(
+                received + dt.timedelta(days=1), subdivision=facts.subdivision
+            )
         add(
             Deadline(
                 "received",
@@ -236,7 +243,7 @@ def compute(facts: Facts) -> Calendar:
                 "Record the date of receipt when the acknowledgement or the postal proof "
                 "arrives: every date below depends on it.",
                 estimate=True,
-                note=f"Date of sending plus {delay} day(s) of postal delay.",
+                note=f"Date of sending plus {delay} working day(s) of postal delay.",
             )
         )
     refusal = facts.refused

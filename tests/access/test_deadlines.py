@@ -146,7 +146,7 @@ def test_a_missing_receipt_date_is_estimated_from_the_sending_date_and_flagged()
     calendar = compute(Facts(sent=D(2026, 3, 10), channel="post"))
     received = calendar.get("received")
     assert received.date == D(2026, 3, 12) and received.estimate
-    assert "2 day" in received.note
+    assert "2 working day" in received.note
     implicit = calendar.get("implicit_refusal")
     assert implicit.date == D(2026, 4, 12) and implicit.estimate
     assert calendar.get("cada_referral_limit").estimate

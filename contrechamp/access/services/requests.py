@@ -161,7 +161,25 @@ def request_send(
     received_on: dt.date | None = None,
     channel: str = "",
 ) -> AccessRequest:
-    """Record the request as sent (and received, when the proof is known)."""
+    """Record the request as sent (and received, when the proof is known). A draft only:
+    a stale tab's form, a second click or a co-author's form sent once the request was
+    sent moved its sending, wiped its receipt and every legal date with them (a hostile
+    review); the row is locked, so of two sendings at once the second is refused."""
+    with transaction.atomic():
+        current = AccessRequest.objects.select_for_update().filter(id=request.id).first()
+        if current is None or current.sent_on is not None or current.status != "draft":
+            raise ValidationError(
+                _(
+                    "This request is recorded as sent already: its sending is part of its "
+                    "history. Record what came since (a receipt, an answer) as an event."
+                )
+            )
+        return _send(request, sent_on, received_on, channel)
+
+
+def _send(
+    request: AccessRequest, sent_on: dt.date, received_on: dt.date | None, channel: str
+) -> AccessRequest:
     if sent_on > today():
         raise ValidationError(_("The date of sending cannot be in the future."))
     if received_on is not None and received_on < sent_on:
