@@ -480,6 +480,8 @@ class Gazetteer:
         case first ("CADA"), then any spelling by its key (a plural in inclusive writing
         as the plain one: "avocat.e.s")."""
         raw = _INCLUSIVE_INFIX.sub("", raw)
+        if _DOTTED_ACRONYM.fullmatch(raw):
+            raw = raw.replace(".", "")
         return self.by_alias.get(raw if raw.isupper() else key(raw)) or self.by_alias.get(key(raw))
 
     def _read_institutions(self) -> None:
@@ -663,6 +665,11 @@ def _trie(sequences: Iterable[list[str]]) -> str:
     return emit(root)
 
 
+_DOTTABLE = re.compile(r"[A-Z]{3,6}")
+# "C.N.I.L." read as "CNIL".
+_DOTTED_ACRONYM = re.compile(r"(?:[A-Z]\.){2,5}[A-Z]\.?")
+
+
 def _alias_pattern(aliases: Iterable[str], case_sensitive: Iterable[str] = ()) -> re.Pattern[str]:
     """One pattern for every alias, as a trie. Acronyms and the aliases in
     `case_sensitive` (names that are also common words: "Orange") keep their case."""
@@ -670,6 +677,14 @@ def _alias_pattern(aliases: Iterable[str], case_sensitive: Iterable[str] = ()) -
     sequences = [
         _exact_atoms(alias) if alias.isupper() or alias in exact else _loose_atoms(alias)
         for alias in sorted(set(aliases))
+    ]
+    # An acronym of three letters or more with a full stop after each ("C.N.I.L.",
+    # "S.N.C.F.", "F.I.P.D.R.", as older texts and some regional papers write them; the
+    # last full stop may be the sentence's). Not two letters: "P.S.", "A.M.", "H.T.".
+    sequences += [
+        [atom for letter in alias for atom in ("(?-i:" + letter + ")", r"\.")][:-1] + [r"\.?"]
+        for alias in sorted(set(aliases))
+        if _DOTTABLE.fullmatch(alias)
     ]
     # Not part of a longer word or a compound name ("Thales-Alenia", "Orange-les-Vignes");
     # a dash and a word in lower case may follow ("Cour des comptes-chambres régionales"),
@@ -1886,6 +1901,10 @@ _FUNDING_CUE = re.compile(
     # seule les travaux").
     r"support(?:é|ée|és|ées)\b|"
     r"accompagn(?!\w*[ \u00a0]+(?:du|de|des|d['’]|par)\b)|"
+    # "la Région débloque cinq millions d'euros", "consacre 300 000 € à…" (not "investit":
+    # a town invests too, and a sum "investi" in a Région is no aid; the eighteenth
+    # session's review).
+    r"d[ée]bloqu|consacr|"
     r"(?:pris|prend)\w*[ \u00a0]+en[ \u00a0]+charge)"
     r"\w*(?:(?!march[ée]s?\b|lots?\b|contrats?\b|accords?-cadres?)[^.;\n\d]){0,60}"
     + _MONEY_OR_SHARE
@@ -2111,6 +2130,13 @@ class _Page:
             and not _COMPANY_BEFORE.search(text, max(0, c.start - 30), c.start)
         }
         organisations = [o for o in organisations if (o.start, o.end) not in placed]
+        # A photo's credit ("Crédit Photo : Securitas", "© Citeos") names who took or
+        # gave the picture, not a body of the text (the labels leave credits out).
+        if "©" in text or "rédit" in text or "REDIT" in text:
+            credits = [m.span() for m in _CREDIT.finditer(text)]
+            organisations = [
+                o for o in organisations if not any(s <= o.start < e for s, e in credits)
+            ]
         technologies = _technologies(text)
         organisations += _bare_prefecture(
             text, communes, organisations, bool(technologies), context.departments
@@ -2135,6 +2161,12 @@ class _Page:
         found += _dates(text, context)
         found = [f for f in found if f.confidence >= THRESHOLD]
         return sorted(_dedupe(found), key=lambda f: (f.start, f.kind))
+
+
+# A photo's credit, to the end of its line or its parenthesis.
+_CREDIT = re.compile(
+    r"(?:©|\bcr[ée]dits?[ \u00a0]*(?:photos?|images?)?[ \u00a0]*:)[^\n;)]{0,80}", re.I
+)
 
 
 # "Le préfet a réuni les commerçants", "la préfecture a autorisé", "adressée en
@@ -4682,6 +4714,11 @@ def _organisations(text: str, labels: Labels, cues: list[int]) -> list[Found]:
             and (before is None or key(before.group(1)) in _LOOSE_NEIGHBOURS)
         ):
             _add_company(found, match["name"], match.start("name"))
+    # "Hauts-de-Seine Habitat", "Val Touraine Habitat", "13 Habitat": a social landlord,
+    # by the place or the number it is named after (most are public housing offices).
+    for match in _LANDLORD.finditer(text) if "Habitat" in text else ():
+        if key(match["place"].split()[0]) not in _NOT_A_LANDLORDS_PLACE:
+            _add_company(found, match.group(), match.start())
     # "L'association Vigie Liberté a demandé au juge": an association that goes to court
     # (an association of the field is in the gazetteer; a festival's is no organisation).
     for match in _LITIGANT_ASSOCIATION.finditer(text):
@@ -4942,6 +4979,56 @@ def _spells_out(acronym: str, words: list[str]) -> bool:
 
 # A person's title opening a name ("Me Dupont", "M. Martin", "Maître Durand").
 _PERSON_FIRST = re.compile(rf"(?:{_TITLES}|Mr\.?|Ma[îi]tre)(?!\w)")
+
+
+_LANDLORD = re.compile(
+    r"(?<![\w'’-])(?P<place>\d{2,3}|(?-i:[A-ZÀ-Ý])[\w'’-]*(?:[ \u00a0-]+(?:(?:de|du|des|la|le)"
+    r"[ \u00a0-]+|d['’])?(?-i:[A-ZÀ-Ý])[\w'’-]*){0,2})[ \u00a0]+(?-i:Habitat)"
+    r"(?:[ \u00a0]+(?-i:Métropole))?(?![\w-]|[ \u00a0]+(?:et|&)\b)"
+)
+# Words a capitalised run before "Habitat" may open with that name no place.
+_NOT_A_LANDLORDS_PLACE = frozenset(
+    {
+        "pour",
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "notre",
+        "votre",
+        "son",
+        "leur",
+        "du",
+        "de",
+        "des",
+        "et",
+        "en",
+        "au",
+        "aux",
+        "agence",
+        "office",
+        "amelioration",
+        "action",
+        "mon",
+        "habitat",
+        "logement",
+        "groupe",
+        "societe",
+        "fondation",
+        "federation",
+        "union",
+        "ce",
+        "cet",
+        "cette",
+        "nouvel",
+        "nouveau",
+        "nouvelle",
+        "plan",
+        "programme",
+    }
+)
 
 
 def _add_company(found: list[Found], raw: str, start: int, *, not_a_place: bool = False) -> None:
@@ -6148,9 +6235,15 @@ def _date_values(
             if not direction and _FUTURE_EVENT_BEFORE.search(text, max(0, start - 80), start):
                 direction = "coming"
             shift = _RELATIVE_YEAR_AFTER.match(text, end)
+            same = _SAME_YEAR_AFTER.match(text, end)
+            named_before = re.findall(r"\b((?:19|20)\d\d)\b", text[: match.start()]) if same else []
             if shift and context.date is not None:
                 # "en août l'an dernier", "en juillet de l'année dernière".
                 year = context.date.year + (-1 if shift["last"] else 1)
+            elif named_before:
+                # "jusqu'au 1er juillet 2024, puis … jusqu'au 1er octobre de cette même
+                # année": the year named last.
+                year = int(named_before[-1])
             else:
                 year = _year_of(
                     month,
@@ -6170,6 +6263,11 @@ def _date_values(
 
 
 # "en août l'an dernier", "en juillet de l'année dernière", "en mars de l'an prochain".
+_SAME_YEAR_AFTER = re.compile(
+    r"[ \u00a0]+de[ \u00a0]+(?:(?:cette|la)[ \u00a0]+m[êe]me[ \u00a0]+ann[ée]e|"
+    r"cette[ \u00a0]+ann[ée]e[ \u00a0-]+l[àa])\b",
+    re.I,
+)
 _RELATIVE_YEAR_AFTER = re.compile(
     r"[ \u00a0]+(?:de[ \u00a0]+)?l['’][ \u00a0]*(?:an|ann[ée]e)[ \u00a0]+"
     r"(?:(?P<last>derni[èe]re?|pass[ée]e?)|prochaine?)\b",
