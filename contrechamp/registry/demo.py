@@ -2,12 +2,23 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from contrechamp.lib.text import slug_of
-from contrechamp.registry.models import CameraCount, Deployment, Organisation
+from contrechamp.registry.models import (
+    CameraCount,
+    Citation,
+    Deployment,
+    Funding,
+    LegalEvent,
+    Organisation,
+    Revision,
+    Source,
+)
 from contrechamp.registry.services import (
     camera_count_create,
     deployment_create,
@@ -59,3 +70,81 @@ def demo_load() -> dict[str, int]:
             )
             created["camera_counts"] += 1
     return created
+
+
+def _in_use(obj: Deployment | Organisation, own: set[type[Model]]) -> bool:
+    """Whether a row of another model than `own` (the demo's own parts) points at `obj`:
+    a worklist's item, a request, a document's citation, a non-demo deployment…"""
+    from contrechamp.lib.relations import relations_to
+
+    for relation in relations_to(type(obj)):
+        # (A many-to-many's own table is read through the relation of its model.)
+        related = relation.related_model
+        if related in own or related is type(obj) or related._meta.auto_created:  # type: ignore[union-attr]
+            continue
+        accessor = relation.field.name
+        manager = relation.related_model._default_manager  # type: ignore[union-attr]
+        if relation.many_to_many:
+            if manager.filter(**{accessor: obj}).exists():
+                return True
+        elif manager.filter(**{accessor: obj}).exists():
+            return True
+    return False
+
+
+def _untouched(kind: str, object_id: int) -> bool:
+    """Whether the row is as the demo loaded it: one version, by nobody."""
+    versions = list(Revision.objects.filter(kind=kind, object_id=object_id)[:2])
+    return len(versions) == 1 and versions[0].author_id is None
+
+
+@transaction.atomic
+def demo_remove() -> dict[str, Any]:
+    """Remove the demo dataset from a site that starts real work (`make run` loads it):
+    its deployments, organisations and camera counts as the demo loaded them, their
+    versions, and the demo's sources no longer cited. A row someone changed since, or
+    that something else points at (a group's worklist, a request, another deployment),
+    stays, and is listed under "kept"."""
+    data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    removed = {"deployments": 0, "organisations": 0, "camera_counts": 0, "sources": 0}
+    kept: list[str] = []
+    deployment_parts: set[type[Model]] = {Citation, Funding, LegalEvent, Revision}
+    for dep in data["deployments"]:
+        deployment = Deployment.objects.filter(slug=slug_of(dep["title"], "item")).first()
+        if deployment is None:
+            continue
+        if not _untouched("deployment", deployment.id) or _in_use(deployment, deployment_parts):
+            kept.append(deployment.slug)
+            continue
+        Revision.objects.filter(kind="deployment", object_id=deployment.id).delete()
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM registry_deployment_fts WHERE rowid = %s", [deployment.id]
+                )
+        deployment.delete()
+        removed["deployments"] += 1
+    for count in data["camera_counts"]:
+        rows = CameraCount.objects.filter(
+            commune__code=count["commune"],
+            date=count["date"],
+            perimeter=count["perimeter"],
+            count=count["count"],
+        )
+        for row in rows:
+            row.delete()
+            removed["camera_counts"] += 1
+    for org in data["organisations"]:
+        organisation = Organisation.objects.filter(name__iexact=org["name"]).first()
+        if organisation is None:
+            continue
+        if not _untouched("organisation", organisation.id) or _in_use(organisation, {Revision}):
+            kept.append(organisation.slug)
+            continue
+        Revision.objects.filter(kind="organisation", object_id=organisation.id).delete()
+        organisation.delete()
+        removed["organisations"] += 1
+    titles = {source["title"] for source in data["sources"].values()}
+    unused = Source.objects.filter(title__in=titles, citations__isnull=True, document__isnull=True)
+    removed["sources"] = unused.delete()[0]
+    return {**removed, "kept": kept}
