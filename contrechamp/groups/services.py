@@ -727,9 +727,15 @@ def _linked(
     return linked
 
 
-def _on_this_site(url: str) -> tuple[str, int] | None:
+def _on_this_site(user: User, url: str) -> tuple[str, int] | None:
     """What a link to this site's own page of a deployment, a document or a request
-    names: ("deployment", id), ("document", id), ("access_request", id); else None."""
+    names: ("deployment", id), ("document", id), ("access_request", id); else None.
+
+    A deployment is looked up among those `user` may read: the address of a draft they
+    may not see stays a plain link, as the address of a slug that names nothing does
+    (refusing it would tell any member which guessed slugs are drafts). Documents and
+    requests are named by number, so a missing and an unreadable one are refused alike
+    by `_linked`."""
     parts, site = urlsplit(url), urlsplit(settings.SITE_URL)
     if parts.netloc.lower() != site.netloc.lower():
         return None
@@ -742,7 +748,11 @@ def _on_this_site(url: str) -> tuple[str, int] | None:
     if match.url_name == "request-detail":
         return "access_request", match.kwargs["request_id"]
     if match.url_name == "deployment-detail":
-        pk = Deployment.objects.filter(slug=match.kwargs["slug"]).values_list("id", flat=True)
+        pk = (
+            registry_permissions.readable_deployments(user)
+            .filter(slug=match.kwargs["slug"])
+            .values_list("id", flat=True)
+        )
         return ("deployment", pk[0]) if pk else None
     return None
 
@@ -772,7 +782,7 @@ def work_item_add(
     if url and not (access_request or document or deployment):
         # A link to a page of this site: the thing itself, shown by its title and to
         # those who may read it (a deployment's address showed raw: a walk).
-        found = _on_this_site(url)
+        found = _on_this_site(user, url)
         if found is not None:
             kind_of, pk = found
             url, access_request, document, deployment = (
