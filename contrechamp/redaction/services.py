@@ -1631,6 +1631,12 @@ def document_publish(
     blockers = publication_blockers(document, no_redactions=no_redactions)
     if blockers:
         raise ValidationError(blockers)
+    # What the copy is made from, to tell later that a redaction changed since: taken
+    # before the copy is written, as a box drawn or removed while it is written and
+    # checked (seconds on a long document) may or may not be in it. Taken after, it
+    # recorded such a box as applied and the copy was never said out of date; taken
+    # before, any change from now on says "publish again", at worst once too often.
+    made_from = redactions_fingerprint(document)
     try:
         data = redacted_pdf(document)
     except FileNotFoundError as error:
@@ -1639,8 +1645,7 @@ def document_publish(
             raise ValidationError(_("This document was deleted.")) from error
         raise
     report = gate(document, data)
-    # What the copy was made from, to tell later that a redaction changed since.
-    report.checks["redactions"] = redactions_fingerprint(document)
+    report.checks["redactions"] = made_from
     with transaction.atomic():
         # The row held until the commit: a deletion meanwhile waits, or came first and
         # leaves nothing to publish (a copy written for a deleted document stayed on disk).
