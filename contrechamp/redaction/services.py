@@ -43,7 +43,7 @@ from contrechamp.audit.recording import delete_derived
 from contrechamp.documents import files, search
 from contrechamp.documents.models import Document, Page, Publication
 from contrechamp.documents.services import MASK, document_sources_retitle, unreadable
-from contrechamp.lib.jpeg import jpeg_without_segments as _jpeg_without_segments
+from contrechamp.lib.jpeg import pdf_pictures_without_metadata
 from contrechamp.lib.personal import detect
 from contrechamp.lib.text import nlp, without_invisible
 from contrechamp.redaction.models import (
@@ -1060,17 +1060,9 @@ def _remove_structures(pdf: pymupdf.Document) -> None:
         if pdf.xref_object(xref, compressed=True) in ("", "null"):
             continue
         _drop_keys(pdf, xref, _OBJECT_KEYS)
-        jpeg = pdf.xref_get_key(xref, "Filter")[1] in ("/DCTDecode", "[/DCTDecode]")
-        if jpeg and pdf.xref_get_key(xref, "Subtype")[1] == "/Image":
-            raw = pdf.xref_stream_raw(xref)
-            bare = _jpeg_without_segments(raw)
-            if bare != raw:
-                filters = pdf.xref_get_key(xref, "Filter")[1]
-                parms = pdf.xref_get_key(xref, "DecodeParms")
-                pdf.update_stream(xref, bare, compress=False)
-                pdf.xref_set_key(xref, "Filter", filters)
-                if parms[0] != "null":
-                    pdf.xref_set_key(xref, "DecodeParms", parms[1])
+    # A picture MuPDF cannot decode (nor draw, nor the gate read) is blanked rather
+    # than kept as it came: a published copy cannot be sent back to its sender.
+    pdf_pictures_without_metadata(pdf, blank_undecodable=True)
 
 
 def _line_band(x0: float, y0: float, x1: float, y1: float) -> pymupdf.Rect:

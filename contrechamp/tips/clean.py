@@ -14,7 +14,9 @@ refused. Chosen by testing on crafted files (tests/tips/test_clean.py):
   `--lightweight`, keeps the text but also keeps the EXIF of a JPEG photo pasted into a
   page; PyMuPDF keeps the text and drops the Info dictionary, the XMP streams, scripts,
   attached and embedded files, annotation authors, and the APP segments of JPEG
-  pictures, and writes one fresh revision (an incremental update goes with the rest).
+  pictures whatever filters wrap them (JPEG 2000 pictures and JPEGs behind filters
+  not undone are re-encoded from their pixels), and writes one fresh revision (an
+  incremental update goes with the rest).
 - Plain text carries no metadata and is kept as it is.
 
 Work happens in a private temporary folder removed at once; the original bytes are
@@ -38,7 +40,7 @@ import pymupdf
 from django.utils.translation import gettext as _
 
 from contrechamp.documents.extract import MAX_XML_BYTES, DocumentError, sniff
-from contrechamp.lib.jpeg import jpeg_without_segments
+from contrechamp.lib.jpeg import pdf_pictures_without_metadata
 
 MAT2_TIMEOUT = 300
 _HEAD = 4096
@@ -255,17 +257,9 @@ def clean_pdf(path: Path) -> Path:
                 if pdf.xref_object(xref, compressed=True) in ("", "null"):
                     continue
                 _drop_keys(pdf, xref, _OBJECT_KEYS)
-                jpeg = pdf.xref_get_key(xref, "Filter")[1] in ("/DCTDecode", "[/DCTDecode]")
-                if jpeg and pdf.xref_get_key(xref, "Subtype")[1] == "/Image":
-                    raw = pdf.xref_stream_raw(xref)
-                    bare = jpeg_without_segments(raw)
-                    if bare != raw:
-                        filters = pdf.xref_get_key(xref, "Filter")[1]
-                        parms = pdf.xref_get_key(xref, "DecodeParms")
-                        pdf.update_stream(xref, bare, compress=False)
-                        pdf.xref_set_key(xref, "Filter", filters)
-                        if parms[0] != "null":
-                            pdf.xref_set_key(xref, "DecodeParms", parms[1])
+            # A picture that cannot be decoded raises ValueError: the file is refused
+            # below, not kept as it is.
+            pdf_pictures_without_metadata(pdf)
             # A full rewrite: earlier revisions and unreferenced objects are not copied.
             pdf.save(cleaned, garbage=4, deflate=True, clean=True, incremental=False)
         except CannotClean:

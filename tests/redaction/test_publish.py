@@ -245,3 +245,28 @@ def test_the_published_text_marks_what_was_redacted_where_it_was(letter, client)
     assert "[X]" in str(api) and "Dubois" not in str(api)
     # The published file itself is unchanged: a black box, no mark in its text layer.
     assert "[X]" not in _text(files.read(files.derived_path(letter, "published.pdf")))
+
+
+def test_a_photo_s_exif_is_not_published_whatever_filters_wrap_it():
+    """A photo whose JPEG is stored under [/FlateDecode /DCTDecode] (a JPEG compressed
+    once more) loses its EXIF, GPS position, XMP and comment in the published copy, as
+    one under /DCTDecode alone does (hostile review 56)."""
+    import zlib
+
+    from tests.tips import samples as tip_samples
+
+    pdf = pymupdf.open(stream=samples.text_pdf([LETTER]), filetype="pdf")
+    xref = pdf[0].insert_image(
+        pymupdf.Rect(72, 500, 272, 700), stream=tip_samples.jpeg_with_gps_and_xmp()
+    )
+    pdf.update_stream(xref, zlib.compress(pdf.xref_stream_raw(xref)), compress=False)
+    pdf.xref_set_key(xref, "Filter", "[/FlateDecode /DCTDecode]")
+    document = add(pdf.tobytes(), "courrier-photo.pdf")
+    with pymupdf.open(stream=redacted_pdf(document), filetype="pdf") as published:
+        pictures = [
+            published.xref_stream_raw(x)
+            for x in range(1, published.xref_length())
+            if published.xref_get_key(x, "Subtype")[1] == "/Image"
+        ]
+        assert pictures and all(p[:2] == b"\xff\xd8" for p in pictures)
+        assert not [v for v in tip_samples.SECRET_VALUES for p in pictures if v in p]
