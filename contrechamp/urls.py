@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from contrechamp.access import views as access
+from contrechamp.accounts import views as accounts
 from contrechamp.api import exports
 from contrechamp.api.api import api, unmatched
 from contrechamp.documents import views as documents
@@ -239,6 +240,8 @@ urlpatterns = [
     path("collectifs/", include("contrechamp.groups.urls")),
     path("signaler/", include("contrechamp.tips.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own: its old password counted as log-in's (a lockout).
+    path("admin/password_change/", accounts.admin_password_change),
     path("admin/", admin.site.urls),
 ]
 

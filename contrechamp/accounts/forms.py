@@ -8,12 +8,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.contrib.auth.models import User
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from contrechamp.accounts.lockout import PasswordLocked, password_confirm
+from contrechamp.accounts.login import password_lock_error
 from contrechamp.accounts.models import Profile
 from contrechamp.accounts.services import account_mail_send, mail_language, user_never_confirmed
 from contrechamp.lib.text import invisible_characters, name_key
@@ -239,7 +242,26 @@ class EmailPreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class EmailChangeForm(forms.Form):
+class AsksThePassword:
+    """A form that asks a logged-in person for their password again, checked through
+    log-in's counter (lockout.password_confirm): after too many wrong ones the right one
+    is refused too, for a while. `locked_seconds`, once validated: how long (0 if not)."""
+
+    request: HttpRequest | None
+    user: Any
+    locked_seconds = 0
+
+    def _confirm(self, password: str, wrong: Any) -> None:
+        try:
+            right = password_confirm(self.request, self.user, password)
+        except PasswordLocked as locked:
+            self.locked_seconds = locked.seconds
+            raise password_lock_error(locked.seconds) from None
+        if not right:
+            raise forms.ValidationError(wrong, code="password_incorrect")
+
+
+class EmailChangeForm(AsksThePassword, forms.Form):
     email = forms.EmailField(label=_("New e-mail address"))
     password = forms.CharField(
         label=_("Your password"),
@@ -248,19 +270,20 @@ class EmailChangeForm(forms.Form):
         strip=False,
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        self.user = user
+    def __init__(
+        self, *args: Any, user: User, request: HttpRequest | None = None, **kwargs: Any
+    ) -> None:
+        self.user, self.request = user, request
         kwargs.setdefault("auto_id", "email_%s")
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("This is not your password."))
+        self._confirm(password, _("This is not your password."))
         return password
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(AsksThePassword, forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         # (Password managers fill the right field; the browser asked for it.)
@@ -268,16 +291,33 @@ class AccountDeleteForm(forms.Form):
         strip=False,
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        self.user = user
+    def __init__(
+        self, *args: Any, user: User, request: HttpRequest | None = None, **kwargs: Any
+    ) -> None:
+        self.user, self.request = user, request
         kwargs.setdefault("auto_id", "delete_%s")
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("This is not your password."))
+        self._confirm(password, _("This is not your password."))
         return password
+
+
+class CountedPasswordChangeForm(AsksThePassword, PasswordChangeForm):
+    """Django's password change form (the site's and the admin's), its old password
+    checked through log-in's counter."""
+
+    required_css_class = "required"  # (as the admin's own form)
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest | None = None, **kwargs: Any):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        self._confirm(old_password, self.error_messages["password_incorrect"])
+        return old_password
 
 
 class ResetForm(PasswordResetForm):

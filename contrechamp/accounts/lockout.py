@@ -12,6 +12,11 @@ or e-mail, any case, surrounding spaces ignored), so "Camille", " camille " and 
 e-mail address share one counter; an identifier that names nobody is counted under its
 normalised form, and locks the same way: a lock says nothing about whether the account
 exists.
+
+The forms that ask a logged-in person for their password again (delete the account,
+change its e-mail address or its password) check it through `password_confirm`, which
+counts and locks with the same counters: an open session (a library computer, a stolen
+session cookie) cannot be used to guess the password without end either.
 """
 
 from __future__ import annotations
@@ -73,6 +78,33 @@ def lock_remaining(request: HttpRequest | None, identifier: str) -> int:
     if request is not None:
         remaining = max(remaining, ratelimit.blocked(request, ADDRESS, seconds=seconds))
     return remaining
+
+
+class PasswordLocked(Exception):
+    """The password was not checked: a lock on the account or the address runs."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def password_confirm(request: HttpRequest | None, user: Any, password: str) -> bool:
+    """Whether `password` is the password of `user` (logged in, asked for it again),
+    a wrong one counted as a failed log-in of that account. Raises PasswordLocked while
+    a lock on the account or the address runs, the right password included, and as
+    soon as this failure starts one."""
+    identifier = user.get_username()
+    remaining = lock_remaining(request, identifier)
+    if remaining:
+        raise PasswordLocked(remaining)
+    if user.check_password(password):
+        return True
+    # Counted by `count_failure` below (and written to the audit log) as log-in's are.
+    user_login_failed.send(sender=__name__, credentials={"username": identifier}, request=request)
+    remaining = lock_remaining(request, identifier)
+    if remaining:
+        raise PasswordLocked(remaining)
+    return False
 
 
 class LockoutBackend:

@@ -34,6 +34,23 @@ def _lock_error(seconds: int) -> forms.ValidationError:
     )
 
 
+def password_lock_error(seconds: int) -> forms.ValidationError:
+    """The refusal of a form that asks a logged-in person for their password again,
+    while a lock runs (see lockout.password_confirm)."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return forms.ValidationError(
+        ngettext(
+            "Too many wrong passwords: your password is not checked for now, and logging "
+            "in to your account is refused too. Please try again in %(minutes)d minute.",
+            "Too many wrong passwords: your password is not checked for now, and logging "
+            "in to your account is refused too. Please try again in %(minutes)d minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
+        code="locked",
+    )
+
+
 class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,7 +19,8 @@ urlpatterns = [
     # The rest of Django's auth views, listed rather than included so that no address is
     # answered twice (password_reset and reset/ are ours above).
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # Its old password counted as log-in's (see lockout.password_confirm).
+    path("password_change/", views.password_change, name="password_change"),
     path(
         "password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -9,7 +9,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.encoding import force_str
@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from contrechamp.accounts import export, services, twofactor
 from contrechamp.accounts.forms import (
     AccountDeleteForm,
+    CountedPasswordChangeForm,
     EmailChangeForm,
     EmailPreferencesForm,
     LetterIdentityForm,
@@ -111,6 +112,43 @@ password_reset_confirm = ResetConfirmView.as_view(
 )
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, its old password counted as log-in counts a wrong password (an open
+    session could be used to guess it without end), and refused as log-in refuses
+    while a lock runs."""
+
+    form_class = CountedPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.locked_seconds:
+            response.status_code = 429
+            response["Retry-After"] = str(form.locked_seconds)
+        return response
+
+
+password_change = PasswordChangeView.as_view()
+
+
+def admin_password_change(request: HttpRequest) -> HttpResponseBase:
+    """The admin's password change page (Django's own form is fixed in its view), with
+    the counted form."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    def view(request: HttpRequest) -> HttpResponseBase:
+        request.current_app = admin.site.name
+        return PasswordChangeView.as_view(
+            success_url=reverse("admin:password_change_done", current_app=admin.site.name),
+            extra_context=admin.site.each_context(request),
+        )(request)
+
+    return admin.site.admin_view(view)(request)
+
+
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -133,7 +171,7 @@ def account(request: HttpRequest) -> HttpResponse:
         }
     )
     delete_form = AccountDeleteForm(user=user)
-    status = 200
+    status, locked = 200, 0
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "profile":
@@ -155,7 +193,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your e-mail preferences are saved."))
                 return redirect("account")
         elif action == "email":
-            email_form = EmailChangeForm(request.POST, user=user)
+            email_form = EmailChangeForm(request.POST, user=user, request=request)
             if email_form.is_valid():
                 services.email_change_request(
                     user=user,
@@ -168,14 +206,18 @@ def account(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("account")
         elif action == "delete":
-            delete_form = AccountDeleteForm(request.POST, user=user)
+            delete_form = AccountDeleteForm(request.POST, user=user, request=request)
             if delete_form.is_valid():
                 services.account_delete(user=user)
                 logout(request)
                 messages.success(request, _("Your account is deleted."))
                 return redirect("home")
         status = 400
-    return render(
+        locked = max(email_form.locked_seconds, delete_form.locked_seconds)
+        if locked:
+            # As log-in answers a locked account (its form says until when).
+            status = 429
+    response = render(
         request,
         "accounts/account.html",
         {
@@ -192,6 +234,9 @@ def account(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+    if status == 429:
+        response["Retry-After"] = str(locked)
+    return response
 
 
 @never_cache
