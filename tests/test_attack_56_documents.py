@@ -110,3 +110,40 @@ def test_a_box_drawn_while_the_copy_is_being_written_leaves_the_copy_said_outdat
     published = pymupdf.open(stream=files.published_file(document), filetype="pdf")
     assert "Lenoir" in published[0].get_text()  # the copy was made before the box
     assert published_copy_outdated(document, publication)
+
+
+def test_the_pasted_letter_s_box_covers_the_picture_and_a_scanners_layer_gets_none(
+    tesseract,  # noqa: F811
+):
+    """The fix suggests the pasted picture whole (the reviewer decides; accepted, the
+    published copy shows none of its pixels), and only where no text of the page lies
+    on the picture: a scan carrying its scanner's invisible text layer is read by that
+    layer, and gets no box over the whole page."""
+    document = add(_text_page_with_a_pasted_letter(), "reponse-videoprotection.pdf")
+    redactions_suggest(document=document)
+    boxes = [
+        rects
+        for kind, rects in Redaction.objects.of(document).values_list("kind", "rects")
+        if kind in ("photo", "signature")
+    ]
+    assert boxes == [[[0.0, 236.0, 595.0, 842.0]]]
+    from contrechamp.redaction.services import document_publish, redactions_accept_all
+
+    redactions_accept_all(document=document)
+    publication = document_publish(document=document)
+    assert publication.accepted, publication.reasons
+    with pymupdf.open(stream=files.published_file(document), filetype="pdf") as published:
+        sheet = published[0]
+        assert "Tarentaize" in sheet.get_text()  # the typed paragraph stays
+        letter = sheet.get_pixmap(dpi=50, clip=pymupdf.Rect(4, 240, 591, 836))
+        assert max(letter.samples) < 40  # the picture's pixels are gone
+
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=595, height=842)
+    page.insert_image(page.rect, pixmap=samples.page_image(PASTED, dpi=100))
+    page.insert_textbox(pymupdf.Rect(40, 40, 555, 800), PASTED * 3, fontsize=11, render_mode=3)
+    scan = add(pdf.tobytes(), "scan-avec-ocr.pdf")
+    assert scan.pages.get().method == "text"
+    redactions_suggest(document=scan)
+    assert not Redaction.objects.of(scan).filter(kind__in=["photo", "signature"]).exists()
+    assert Redaction.objects.of(scan).filter(text__contains="Dupont").exists()

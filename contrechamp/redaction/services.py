@@ -123,16 +123,25 @@ def _word_rects(page: Page, start: int, end: int) -> list[list[float]]:
 def _image_regions(pdf_page: pymupdf.Page, page: Page) -> list[tuple[str, list[float]]]:
     """Pictures placed on a page of text: photos of people or scanned signatures, as far
     as a box can tell. A wide, short picture in the lower half of the page is taken for
-    a signature, any other picture smaller than most of the page for a photo. A scanned
-    page (one picture covering the page) is read by OCR instead."""
+    a signature, any other picture smaller than most of the page for a photo. A larger
+    picture is a scanned page: read by OCR, or by the scanner's own text layer over it;
+    but one that no text of the page lies on, beside a typed paragraph (a resident's
+    letter pasted into an administration's answer), was read by nothing, and its names
+    are suggested as a box too, for the reviewer to decide (a hostile review)."""
     if page.method == "ocr":
         return []
     area = abs(pdf_page.rect)
     found = []
+    words: list[pymupdf.Rect] | None = None
     for info in pdf_page.get_image_info():
         box = pymupdf.Rect(info["bbox"]) & pdf_page.rect
-        if box.is_empty or abs(box) > 0.6 * area or min(box.width, box.height) < 12:
+        if box.is_empty or min(box.width, box.height) < 12:
             continue
+        if abs(box) > 0.6 * area:
+            if words is None:  # only on pages with such a picture
+                words = [pymupdf.Rect(w[:4]) for w in pdf_page.get_text("words")]
+            if any(box.contains(w) for w in words):
+                continue  # a scan with its text layer: read
         wide = box.width > 2.2 * box.height and box.y0 > pdf_page.rect.height / 2
         rect = [round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y1, 2)]
         found.append(("signature" if wide else "photo", rect))
