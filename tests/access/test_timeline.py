@@ -366,3 +366,35 @@ def test_the_reminder_row_is_done_once_sent_and_gone_once_answered(sent, contrib
             f"/demandes/{sent.id}/evenement/", {"kind": "refusal", "date": "2026-04-08"}
         )
     assert keys_and_done()[0] is False
+
+
+@time_machine.travel(dt.datetime(2026, 9, 1, 10, 0), tick=False)
+def test_a_letter_produced_stays_reachable_while_its_event_is_on_the_timeline(
+    sent, contributor_client
+):
+    """A walk filed an answer on a request referred to the CADA: the referral letter and
+    its PDF left the page and the letter's address answered 404, the timeline still
+    showing the referral. The reminder went the same way once the request was refused."""
+    reminder = services.event_add(request=sent, kind="reminder", date=dt.date(2026, 4, 5))
+    services.event_add(request=sent, kind="refusal", date=dt.date(2026, 4, 8))
+    referral = services.event_add(request=sent, kind="cada_referral", date=dt.date(2026, 5, 2))
+    services.event_add(request=sent, kind="reply", date=dt.date(2026, 6, 10))
+    sent.refresh_from_db()
+    assert sent.status == "answered"
+    page = contributor_client.get(f"/demandes/{sent.id}/").content.decode()
+    assert 'class="event-cada_referral"' in page
+    for kind in ("request_post", "reminder", "cada_referral"):
+        assert f'href="/demandes/{sent.id}/courrier/{kind}/"' in page, kind
+        letter = contributor_client.get(f"/demandes/{sent.id}/courrier/{kind}/")
+        assert letter.status_code == 200, kind
+    assert 'id="referral-file"' in page
+    pdf = contributor_client.get(f"/demandes/{sent.id}/saisine.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    # The letter follows its event: taken off the timeline, the letter goes with it.
+    services.event_delete(request=sent, event_id=referral.id)
+    services.event_delete(request=sent, event_id=reminder.id)
+    page = contributor_client.get(f"/demandes/{sent.id}/").content.decode()
+    assert "/courrier/cada_referral/" not in page and 'id="referral-file"' not in page
+    assert "/courrier/reminder/" not in page
+    assert contributor_client.get(f"/demandes/{sent.id}/courrier/cada_referral/").status_code == 404
+    assert contributor_client.get(f"/demandes/{sent.id}/saisine.pdf").status_code == 404

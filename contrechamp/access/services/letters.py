@@ -79,13 +79,19 @@ def letter_kinds(
     events: list[Event] | None = None,
 ) -> list[tuple[str, str]]:
     """The letters the request's state calls for, (kind, title) (`events`: its timeline,
-    when read; `in_series`: from `in_cada_series`)."""
+    when read; `in_series`: from `in_cada_series`). A letter the timeline shows was sent
+    stays while its event does, whatever came after: an answer filed after the referral
+    took the referral letter and its file off the page (a walk), the timeline still
+    showing the referral."""
     if events is None:
         events = list(request.events.all())
+    recorded = {e.kind for e in events if not e.series}
     kinds = [("request_" + request.channel, _("The request"))]
-    if request.sent_on and request.status == "sent":
+    if (request.sent_on and request.status == "sent") or "reminder" in recorded:
         kinds.append(("reminder", _("Reminder")))
-    if (request.status in ("refused", "partial", "cada") or implicit_since) and not in_series:
+    if (
+        (request.status in ("refused", "partial", "cada") or implicit_since) and not in_series
+    ) or "cada_referral" in recorded:
         kinds.append(("cada_referral", _("Referral to the CADA")))
     if any(e.kind == "cada_referral" and e.series for e in events):
         kinds.append(("series_notice", _("Notice of the grouped referral")))
