@@ -91,6 +91,24 @@ def holiday_name(day: dt.date, *, subdivision: str | None = None) -> str:
     return str(holidays.country_holidays("FR", subdiv=subdivision, years=day.year).get(day) or "")
 
 
+# What a date done asks for no longer: "Refer the refusal to the CADA before this date"
+# under "Last day to refer to the CADA (done)" told the person to act again (a walk).
+# English, marked for translation: services.deadline_action translates them for pages.
+DONE_ACTIONS = {
+    "reminder": gettext_noop("Nothing left to do: the reminder is recorded."),
+    "cada_referral_limit": gettext_noop(
+        "Nothing left to do: the referral to the CADA is recorded."
+    ),
+    "cada_opinion_due": gettext_noop("Nothing left to wait for: the CADA's opinion is recorded."),
+    "decision_after_opinion": gettext_noop(
+        "Nothing left to wait for: the administration's decision is recorded."
+    ),
+    "court_limit": gettext_noop(
+        "Nothing left to do: the application to the tribunal administratif is recorded."
+    ),
+}
+
+
 @dataclass
 class Deadline:
     key: str
@@ -188,6 +206,7 @@ class Facts:
     final_refusal: dt.date | None = None  # explicit refusal after the CADA referral
     reminded: dt.date | None = None  # a reminder was sent
     replied: dt.date | None = None  # a reply, in full or in part
+    decided: dt.date | None = None  # the administration's decision after the opinion
     court: dt.date | None = None  # the requester applied to the tribunal administratif
     # An acknowledgement of receipt was recorded (None: not known either way).
     acknowledged: bool | None = None
@@ -346,6 +365,7 @@ def compute(facts: Facts) -> Calendar:
                 "CRPA R343-4",
                 "The administration tells the CADA what it decides; after a favourable "
                 "opinion, send the letter asking for the documents again.",
+                done=facts.decided is not None,
             )
         )
     start = final
@@ -387,5 +407,8 @@ def compute(facts: Facts) -> Calendar:
         )
     if from_silence:
         result.notes.append(Note("silence_mentions", acknowledged=facts.acknowledged))
+    for deadline in result.deadlines:
+        if deadline.done:
+            deadline.action = DONE_ACTIONS[deadline.key]
     result.deadlines.sort(key=lambda d: d.date)
     return result

@@ -500,3 +500,60 @@ def test_an_application_to_the_court_marks_its_last_day_done(contributor_client)
     page = contributor_client.get(f"/demandes/{request.id}/").content.decode()
     row = _row(page, "court_limit")
     assert "(fait)" in row and "sans recours" not in row, row
+
+
+@time_machine.travel(dt.datetime(2026, 8, 1, 10, 0), tick=False)
+def test_a_date_done_does_not_tell_the_person_to_act(contributor_client):
+    """« Dernier jour pour saisir la CADA (fait) » still said « Saisissez la CADA avant
+    cette date » (a new user's walk). Every date that can be done says there is nothing
+    left to do, in French and in English."""
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, 0), tick=False):
+        request = _sent_request(contributor_client, "2026-03-01")
+    for kind, date, favourable in (
+        ("reminder", "2026-03-24", ""),
+        ("refusal", "2026-03-30", ""),
+        ("cada_referral", "2026-04-10", ""),
+        ("cada_opinion", "2026-05-05", "false"),
+        ("decision", "2026-05-20", "false"),
+        ("court", "2026-06-15", ""),
+    ):
+        response = contributor_client.post(
+            f"/demandes/{request.id}/evenement/",
+            {"kind": kind, "date": date, "favourable": favourable},
+        )
+        assert response.status_code == 302
+    assert request.events.count() == 6
+    instructions = {
+        "fr": ("Saisissez", "nvoyez", "devrait", "fait connaître"),
+        "en": ("Refer the", "end a", "end the", "Apply to", "tells the CADA", "should"),
+    }
+    for language, words in instructions.items():
+        page = contributor_client.get(
+            f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        done = "(fait)" if language == "fr" else "(done)"
+        nothing = "Plus rien à" if language == "fr" else "Nothing left to"
+        keys = (
+            "reminder",
+            "cada_referral_limit",
+            "cada_opinion_due",
+            "decision_after_opinion",
+            "court_limit",
+        )
+        for key in keys:
+            if key == "reminder":
+                continue  # no reminder row once an answer came
+            row = _row(page, key)
+            assert done in row, (language, key, row)
+            action = row.split("</td>")[2]
+            assert nothing in action, (language, key, action)
+            assert not any(word in action for word in words), (language, key, action)
+    # The reminder's row, done before an answer came.
+    request.events.exclude(kind="reminder").delete()
+    for language, words in instructions.items():
+        page = contributor_client.get(
+            f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        action = _row(page, "reminder").split("</td>")[2]
+        assert ("Plus rien à" if language == "fr" else "Nothing left to") in action, action
+        assert not any(word in action for word in words), (language, action)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contrechamp.access.deadlines import (
+    DONE_ACTIONS,
     NO_ACKNOWLEDGEMENT,
     NOTE_TEXTS,
     Calendar,
@@ -121,7 +122,10 @@ def deadline_action(
     deadline: Deadline, today: dt.date | None = None, calendar: Calendar | None = None
 ) -> str:
     """What the requester can do about a date. Given `today`, a date gone by without
-    being done says so instead of asking for what can no longer be done in time."""
+    being done says so instead of asking for what can no longer be done in time. A date
+    done says there is nothing left to do."""
+    if deadline.done:
+        return _(DONE_ACTIONS.get(deadline.key, deadline.action))
     if today is not None and deadline.date < today and not deadline.done:
         if deadline.key == "reminder" and calendar is not None:
             implicit = calendar.get("implicit_refusal")
@@ -184,6 +188,7 @@ def facts(request: AccessRequest, events: list[Event] | None = None) -> Facts:
         reminded=first("reminder"),
         replied=first("reply", "partial"),
         court=first("court"),
+        decided=first("decision"),
         subdivision=subdivision_of(request.body.department_code),
         acknowledged=any(e.kind == "acknowledgement" for e in events) if request.sent_on else None,
     )
