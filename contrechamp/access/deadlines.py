@@ -369,7 +369,8 @@ def compute(facts: Facts) -> Calendar:
             )
         )
     start = final
-    basis = "CJA R421-1; CPC art. 642"
+    # Marked for translation: French sets a space before the semicolon.
+    basis = gettext_noop("CJA R421-1; CPC art. 642")
     if silence is not None:
         start = silence
         silence_limit, _moved = _working(add_months(silence, 2), facts)
@@ -377,7 +378,7 @@ def compute(facts: Facts) -> Calendar:
             dates = {"explicit": final, "silence": silence}
             # "Avant l'expiration de cette période": the last day itself still counts.
             if final <= silence_limit:
-                start, basis = final, "CJA R421-1, R421-2; CPC art. 642"
+                start, basis = final, gettext_noop("CJA R421-1, R421-2; CPC art. 642")
                 result.notes.append(Note("explicit_after_silence", dates))
             else:
                 result.notes.append(Note("explicit_too_late", dates))

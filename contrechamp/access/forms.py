@@ -128,6 +128,13 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Who drafts: a body added by hand is theirs to name only once they may find it.
         self.reader = reader
+        # How many drafts the form sent makes, once cleaned: the confirmation is shown
+        # only past MANY_DRAFTS (it showed on every form, for one commune as for 124).
+        self.drafts = 0
+
+    @property
+    def asks_confirmation(self) -> bool:
+        return self.drafts > MANY_DRAFTS
 
     def clean_bodies(self) -> list[tuple[str, Place]]:
         """What each entry names, made into a body only when the request is drafted."""
@@ -167,16 +174,16 @@ class RequestForm(forms.Form):
             self.add_error(None, _("Choose the body the request goes to."))
         communes = data.get("communes", []) + data.get("department", [])
         data["all_communes"] = list({c.code: c for c in communes}.values())
-        drafts = (
+        self.drafts = (
             len(data["all_communes"])
             + len(data.get("bodies") or [])
             + bool(data.get("new_body", "").strip())
         )
-        if drafts > MANY_DRAFTS and not data.get("confirm_many"):
+        if self.asks_confirmation and not data.get("confirm_many"):
             self.add_error(
                 "confirm_many",
                 _("This makes %(n)d drafts, one per body: tick the box to confirm.")
-                % {"n": drafts},
+                % {"n": self.drafts},
             )
         with translation.override("fr"):  # the letter is French whatever the page's language
             lines = [str(USUAL_DOCUMENTS[int(i)]) for i in data.get("usual") or []]

@@ -102,6 +102,7 @@ class DirectoryEntry(models.Model):
     places_load = models.PositiveIntegerField(help_text="The PlaceDataLoad it was built from.")
 
     class Meta:
+        verbose_name = _("directory entry")
         ordering = ["position"]
         verbose_name_plural = "directory entries"
 
@@ -241,6 +242,8 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("event of a request")
+        verbose_name_plural = _("events of requests")
         ordering = ["date", "id"]
 
     def __str__(self) -> str:
@@ -269,6 +272,8 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("proof")
+        verbose_name_plural = _("proofs")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -329,6 +334,10 @@ class FeedToken(models.Model):
     )
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("private feed address")
+        verbose_name_plural = _("private feed addresses")
 
     def __str__(self) -> str:
         return f"feed of {self.user_id}"

@@ -146,6 +146,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
                     services.deadline_name(d),
                     services.deadline_action(d, today, calendar),
                     d is upcoming,
+                    services.deadline_basis(d),
                 )
                 for d in calendar.deadlines
             ],
@@ -699,7 +700,7 @@ def deadline_feed(request: HttpRequest, token: str) -> HttpResponse:
                 f"{access_request.title}",
                 link=url,
                 description=f"{access_request.body.name}. {services.deadline_action(deadline)}"
-                + (f" ({deadline.basis})" if deadline.basis else ""),
+                + (f" ({services.deadline_basis(deadline)})" if deadline.basis else ""),
                 unique_id=f"{url}#{deadline.key}-{deadline.date.isoformat()}",
                 updateddate=dt.datetime.combine(access_request.updated_at.date(), dt.time()),
             )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,27 @@ ACTIONS: dict[str, Any] = {
     "role_changed": _("role changed"),
     "trust_changed": _("trust changed"),
 }
+
+# The recorded models of other packages whose names are not translated (django-otp's
+# devices): named as the account pages name them.
+KIND_NAMES: dict[str, Any] = {
+    "otp_totp.totpdevice": _("two-factor authentication app"),
+    "otp_static.staticdevice": _("set of recovery codes"),
+    "otp_static.statictoken": _("recovery code"),
+}
+
+
+def kind_name(app: str, model: str) -> str:
+    """A kind of object as a reader names it, in the active language: its model's name
+    ("demande d’accès aux documents", not `access.accessrequest`); the label for a
+    model gone since."""
+    label = f"{app}.{model}"
+    if label in KIND_NAMES:
+        return str(KIND_NAMES[label])
+    try:
+        return str(apps.get_model(app, model)._meta.verbose_name)
+    except LookupError:
+        return label
 
 
 class AppendOnlyError(Exception):
@@ -86,7 +108,7 @@ class AuditEntry(AppendOnly):
 
     @property
     def model_label(self) -> str:
-        return f"{self.target_app}.{self.target_model}" if self.target_app else ""
+        return kind_name(self.target_app, self.target_model) if self.target_app else ""
 
     @property
     def action_label(self) -> str:

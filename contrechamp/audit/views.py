@@ -20,14 +20,16 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from contrechamp.audit import permissions
-from contrechamp.audit.models import ACTIONS, AuditEntry
+from contrechamp.audit.models import ACTIONS, AuditEntry, kind_name
 from contrechamp.audit.services import mask_emails
 from contrechamp.lib.numbers import whole_number
 from contrechamp.lib.spreadsheet import safe_row
+from contrechamp.lib.text import name_key
 
 PAGE_SIZE = 50
 
@@ -179,7 +181,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": filters.query(),
             "actions": sorted(actions.items(), key=lambda item: str(item[1])),
-            "models": [f"{app}.{model}" for app, model in models],
+            # Each kind by its name, in the page's language; the address keeps the label.
+            "models": sorted(
+                ((f"{app}.{model}", capfirst(kind_name(app, model))) for app, model in models),
+                key=lambda item: name_key(item[1]),  # "Événement" among the E
+            ),
         },
     )
 

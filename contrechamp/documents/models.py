@@ -314,6 +314,8 @@ class Publication(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
         # The table keeps the name it had in the redaction app, which wrote it first.
         db_table = "redaction_publication"
         ordering = ["-created_at", "-id"]

@@ -65,6 +65,8 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["joined_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["group", "user"], name="one_membership_per_group"),
@@ -132,6 +134,8 @@ class WorkItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("worklist item")
+        verbose_name_plural = _("worklist items")
         ordering = ["state", "-created_at", "-id"]
 
     def __str__(self) -> str:

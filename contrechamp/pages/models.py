@@ -42,6 +42,8 @@ class Subscription(models.Model):
     covered_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("e-mail subscription")
+        verbose_name_plural = _("e-mail subscriptions")
         constraints = [
             models.UniqueConstraint(
                 fields=["email", "kind", "key"], name="subscription_unique_subject"

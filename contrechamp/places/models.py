@@ -18,6 +18,8 @@ class Region(models.Model):
     name = models.CharField(max_length=200)
 
     class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["country", "code"], name="region_code_unique")
@@ -36,6 +38,8 @@ class Department(models.Model):
     )
 
     class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["country", "code"], name="department_code_unique")
@@ -149,6 +153,8 @@ class Commune(models.Model):
     objects = CommuneQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
         # By the folded name: "Écully" among the E, not after "Zutzendorf".
         ordering = ["name_key", "name"]
 
@@ -169,3 +175,7 @@ class PlaceDataLoad(models.Model):
     departments = models.PositiveIntegerField()
     regions = models.PositiveIntegerField()
     communes_with_area = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("load of the places' data")
+        verbose_name_plural = _("loads of the places' data")

@@ -76,6 +76,8 @@ class Redaction(models.Model):
     objects = RedactionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("redaction")
+        verbose_name_plural = _("redactions")
         ordering = ["page", "start", "id"]
         constraints = [
             models.CheckConstraint(
@@ -109,6 +111,8 @@ class PublicFigure(models.Model):
     )
 
     class Meta:
+        verbose_name = _("public figure")
+        verbose_name_plural = _("public figures")
         ordering = ["name"]
 
     def __str__(self) -> str:

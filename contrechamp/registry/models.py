@@ -157,6 +157,8 @@ class Funding(models.Model):
     programme = models.CharField(_("programme"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("funding")
+        verbose_name_plural = _("fundings")
         ordering = ["id"]
         indexes = [
             # A funder's first funding, for the list page's funder filter: with the
@@ -191,6 +193,8 @@ class LegalEvent(models.Model):
     summary = models.TextField(_("summary"), blank=True)
 
     class Meta:
+        verbose_name = _("legal event")
+        verbose_name_plural = _("legal events")
         ordering = ["date", "id"]
 
 
@@ -261,6 +265,8 @@ class CameraCount(models.Model):
     all_objects = models.Manager()
 
     class Meta:
+        verbose_name = _("camera count")
+        verbose_name_plural = _("camera counts")
         ordering = ["commune", "date"]
         # Django's own machinery (admin, dumpdata, related managers) sees every count:
         # a backup or the admin must not lose the pending ones.
@@ -296,6 +302,8 @@ class Citation(models.Model):
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(

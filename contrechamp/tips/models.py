@@ -32,6 +32,8 @@ class Tip(models.Model):
     documents = models.ManyToManyField(Document, blank=True, related_name="tips")
 
     class Meta:
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
         ordering = ["-received_on", "-id"]
 
     def __str__(self) -> str:
@@ -58,6 +60,8 @@ class TipMessage(models.Model):
     once_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
+        verbose_name = _("message on a tip")
+        verbose_name_plural = _("messages on tips")
         ordering = ["id"]
 
     def __str__(self) -> str:

@@ -28,6 +28,8 @@ class ImportRun(models.Model):
     cursor = models.CharField(max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("watch import")
+        verbose_name_plural = _("watch imports")
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
@@ -93,6 +95,8 @@ class WatchRecord(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("watch record")
+        verbose_name_plural = _("watch records")
         ordering = ["-score", "-date", "id"]
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="watch_record_unique_key")

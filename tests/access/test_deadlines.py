@@ -557,3 +557,21 @@ def test_a_date_done_does_not_tell_the_person_to_act(contributor_client):
         action = _row(page, "reminder").split("</td>")[2]
         assert ("Plus rien à" if language == "fr" else "Nothing left to") in action, action
         assert not any(word in action for word in words), (language, action)
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False)
+def test_the_legal_bases_follow_the_typography_of_the_page(contributor_client):
+    """« CJA R421-1; CPC art. 642 » on a French page (a new user's walk): French sets a
+    non-breaking space before the semicolon, English none."""
+    request = _timeline_to_the_cada(contributor_client)
+    french = contributor_client.get(
+        f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "CJA R421-1\u00a0; CPC art. 642" in _court_row(french)
+    assert "R112-5\u00a0; CE Ass." in french and "Czabaj n° 387763\u00a0; CE" in french
+    assert "R421-1;" not in french and "R112-5;" not in french
+    english = contributor_client.get(
+        f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "CJA R421-1; CPC art. 642" in _court_row(english)
+    assert "R112-5; CE Ass." in english

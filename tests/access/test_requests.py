@@ -829,3 +829,24 @@ def test_a_sending_date_before_the_right_of_access_or_a_receipt_before_it_is_ref
     assert error in response.content.decode()
     drafted.refresh_from_db()
     assert drafted.sent_on is None and drafted.status == "draft"
+
+
+def test_the_confirmation_of_many_drafts_shows_only_when_it_applies(contributor_client):
+    """« Oui, rédiger une demande par organisme » showed on every drafting form, for one
+    commune as for a department (a new user's walk): it shows once the form sent makes
+    more than 20 drafts, without a script."""
+    box = 'name="confirm_many"'
+    assert box not in contributor_client.get("/demandes/nouvelle/").content.decode()
+    # A form refused for another reason, one commune: still not asked.
+    refused = contributor_client.post("/demandes/nouvelle/", {**DRAFT, "title": ""})
+    assert refused.status_code == 400 and box not in refused.content.decode()
+    many = {**DRAFT, "communes": "", "department": "2A"}
+    asked = contributor_client.post("/demandes/nouvelle/", many).content.decode()
+    assert box in asked and "124" in asked and not AccessRequest.objects.exists()
+    # Ticked, with another field to mend: still shown, still ticked.
+    kept = contributor_client.post(
+        "/demandes/nouvelle/", {**many, "title": "", "confirm_many": "on"}
+    ).content.decode()
+    assert re.search(r'name="confirm_many"[^>]*checked', kept)
+    response = contributor_client.post("/demandes/nouvelle/", {**many, "confirm_many": "on"})
+    assert response.status_code == 302 and AccessRequest.objects.count() == 124

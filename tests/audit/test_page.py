@@ -119,3 +119,44 @@ def test_the_exports_hold_no_email_address(admin_client, client, contributor, ed
     for name in PAGES:
         body = _body(admin_client.get(reverse(name)))
         assert not EMAIL.search(body), (name, EMAIL.search(body))
+
+
+def test_the_kinds_of_object_are_named_in_the_language_of_the_page(admin_client, edited):
+    """The filter listed `access.accessrequest`, `registry.deployment` (a new user's
+    walk): each kind is named by its model's name, translated; the address keeps the
+    label."""
+    kinds = {
+        f"{app}.{model}"
+        for app, model in AuditEntry.objects.values_list("target_app", "target_model")
+    }
+    for language, deployment in (("fr", "Dispositif"), ("en", "Deployment")):
+        page = admin_client.get(reverse("audit-log"), HTTP_ACCEPT_LANGUAGE=language)
+        select = page.content.decode().split('id="f-model"', 1)[1].split("</select>", 1)[0]
+        options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select)
+        assert {value for value, _label in options} == kinds
+        assert all("." not in label for _value, label in options), options
+        assert ("registry.deployment", deployment) in options
+    rows = admin_client.get(reverse("audit-log"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "registry.deployment #" not in rows and "dispositif #" in rows
+
+
+# Words French and English write alike.
+SAME_IN_BOTH = {"commune", "document", "source", "organisation", "publication", "citation"}
+
+
+def test_every_kind_the_log_records_has_a_french_name():
+    from django.apps import apps
+    from django.utils import translation
+
+    from contrechamp.audit.models import kind_name
+    from contrechamp.audit.recording import is_recorded
+
+    for model in apps.get_models():
+        if not is_recorded(model):
+            continue
+        meta = model._meta
+        with translation.override("fr"):
+            french = kind_name(meta.app_label, meta.model_name)
+        with translation.override("en"):
+            english = kind_name(meta.app_label, meta.model_name)
+        assert french != english or french in SAME_IN_BOTH, (meta.label, french)

@@ -44,14 +44,16 @@ def test_the_data_page_says_how_to_credit_a_reuse(settings):
     assert 'id="cite"' in page
 
 
-def test_english_short_dates_cannot_be_read_as_another_day(client, reviewer):
-    """ "12/07/2026" was 7 December in English, 12 July to a European reader (a walk): the
-    short forms name the month."""
+def test_a_sources_access_date_is_written_in_words_as_the_site_writes_days(client, reviewer):
+    """ "12/07/2026" was 7 December in English, 12 July to a European reader (a walk);
+    then « consulté le 07/12/2026 » stood alone in numbers where the site writes « 7
+    décembre 2026 » (another walk)."""
     from contrechamp.registry.models import Citation
 
     deployment = Deployment.objects.published().first()
     Citation.objects.filter(deployment=deployment).update(accessed_on=dt.date(2026, 12, 7))
     english = client.get(deployment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content
     french = client.get(deployment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content
-    assert "accessed on 7 Dec 2026" in english.decode() and "12/07/2026" not in english.decode()
-    assert "consulté le 07/12/2026" in french.decode()
+    assert "accessed on Dec. 7, 2026" in english.decode() and "12/07/2026" not in english.decode()
+    assert "consulté le 7 décembre 2026" in french.decode()
+    assert "07/12/2026" not in french.decode()

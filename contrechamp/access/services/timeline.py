@@ -97,6 +97,12 @@ def deadline_name(deadline: Deadline) -> str:
     return str(DEADLINE_NAMES.get(deadline.key, deadline.name))
 
 
+def deadline_basis(deadline: Deadline) -> str:
+    """The articles, as the language writes them ("CJA R421-1 ; CPC art. 642" in
+    French); empty for a date without one."""
+    return _(deadline.basis) if deadline.basis else ""
+
+
 # What a date asked for, once it has passed without being done: the imperative of the
 # upcoming date ("send a reminder") misleads under a date gone by (a walk read it so).
 PAST_ACTIONS = {
