@@ -58,6 +58,13 @@ class OnceField(forms.CharField):
         super().__init__(required=False, max_length=64, widget=forms.HiddenInput, initial=_once)
 
 
+# The files' help, on the first form and on the follow-up's (which said nothing of it).
+FILES_HELP = _(
+    "PDF, JPEG, PNG, TIFF, Word (.docx), OpenDocument (.odt) or text. Their "
+    "metadata (author, camera, GPS position, dates) is removed on arrival."
+)
+
+
 class TipForm(forms.Form):
     once = OnceField()
     text = forms.CharField(
@@ -70,12 +77,7 @@ class TipForm(forms.Form):
         ),
     )
     files = OptionalFilesField(  # type: ignore[assignment]
-        label=_("Files (optional)"),
-        required=False,
-        help_text=_(
-            "PDF, JPEG, PNG, TIFF, Word (.docx), OpenDocument (.odt) or text. Their "
-            "metadata (author, camera, GPS position, dates) is removed on arrival."
-        ),
+        label=_("Files (optional)"), required=False, help_text=FILES_HELP
     )
     place = forms.CharField(
         label=_("Commune (optional)"),
@@ -122,7 +124,7 @@ class AddForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     files = OptionalFilesField(  # type: ignore[assignment]
-        label=_("Add files (optional)"), required=False
+        label=_("Add files (optional)"), required=False, help_text=FILES_HELP
     )
 
     def clean(self) -> dict[str, Any]:

@@ -146,3 +146,36 @@ def test_wrong_codes_are_limited_per_address_even_before_a_right_one(client):
     # Another address is not held back.
     other = client.post(reverse("tip-follow"), {"code": code}, REMOTE_ADDR="192.0.2.44")
     assert other.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_follow_up_page_says_what_happens_to_the_files_added(client, language):
+    """The first form says the files' metadata is removed and what it leaves in them; the
+    follow-up page's "add files" field said nothing of it (a new user's walk)."""
+    _response, code = send(client)
+    first = client.get(reverse("tip-create"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    follow = client.post(
+        reverse("tip-follow"), {"code": code}, HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    with translation.override(language):
+        from django.utils.translation import gettext
+
+        notices = [
+            gettext(text)
+            for text in (
+                "PDF, JPEG, PNG, TIFF, Word (.docx), OpenDocument (.odt) or text. Their "
+                "metadata (author, camera, GPS position, dates) is removed on arrival.",
+                "The metadata of your files (author, software, camera, GPS position, dates) "
+                "is removed before they are stored, and their names are replaced. A file "
+                "whose metadata cannot be removed is refused.",
+                "What the text and the pages themselves say is not changed: a name, a "
+                "signature, a face, a reference number or a printer's tracking dots stay. "
+                "Remove them yourself if they could identify you.",
+            )
+        ]
+    for notice in notices:
+        assert notice in first
+        assert notice in follow, notice
+    # The field's own help, in the form that adds files.
+    assert notices[0] in follow.split('id="add-form"', 1)[1]
