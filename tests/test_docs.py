@@ -116,6 +116,37 @@ def test_the_index_lists_every_page_of_the_docs():
     assert pages - linked == set(), "pages missing from docs/index.md"
 
 
+def _anchor(title: str) -> str:
+    """The anchor a Markdown renderer (GitHub's) gives a heading."""
+    return re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
+
+
+def test_the_features_contents_list_every_section_in_order():
+    """The contents at the top of features.md left out six sections (a new user's walk),
+    and the index's summary of the page with them."""
+    page = (DOCS / "features.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^## (.+)$", page, re.M)
+    contents = re.findall(r"^- \[([^\]]+)\]\(#([^)]+)\)$", page.split("\n## ", 1)[0], re.M)
+    assert [title for title, _anchor_ in contents] == sections
+    assert [anchor for _title, anchor in contents] == [_anchor(t) for t in sections]
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    row = next(line for line in index.splitlines() if line.startswith("| [features.md]"))
+    summary = row.split("|")[3].lower()
+    missing = [t for t in sections if not re.search(r"\b" + _summary_word(t), summary)]
+    assert missing == [], "sections of features.md missing from its summary in docs/index.md"
+
+
+def _summary_word(title: str) -> str:
+    """The words the index's summary names a section by ("Access-to-documents requests":
+    "access requests")."""
+    words = {
+        "Access-to-documents requests": "access requests",
+        "Places, figures and the map": "places",
+        "Exports and dumps": "exports",
+    }
+    return re.escape(words.get(title, title).lower())
+
+
 def test_links_between_pages_lead_to_a_file_that_exists():
     broken = []
     for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
