@@ -36,7 +36,14 @@ PER_PAGE = 25
 
 def _reviewer(request: HttpRequest) -> User:
     if not may_review(request.user) or not isinstance(request.user, User):
-        raise PermissionDenied
+        # Said, with where its findings go (a new user's walk met a bare refusal).
+        raise PermissionDenied(
+            _(
+                "The procurement watch is the reviewers': its candidates name buyers and "
+                "amounts nobody has checked yet. What a reviewer checks becomes a "
+                "deployment of the public registry, with its source."
+            )
+        )
     return request.user
 
 

@@ -179,3 +179,14 @@ def test_the_follow_up_page_says_what_happens_to_the_files_added(client, languag
         assert notice in follow, notice
     # The field's own help, in the form that adds files.
     assert notices[0] in follow.split('id="add-form"', 1)[1]
+
+
+@pytest.mark.django_db
+def test_the_follow_up_page_says_why_a_language_switch_asks_for_the_code_again(client):
+    """A new user's walk: switching language on the follow-up page went back to the code
+    form, with nothing saying why (the code is sent in a form, never in the address)."""
+    response, code = send(client)
+    page = client.post(
+        reverse("tip-follow"), {"code": code}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert 'id="code-not-kept"' in page and "changing the page's language" in page

@@ -43,3 +43,13 @@ def test_the_page_tells_the_administrator_what_is_fetched(client, administrator,
     settings.WATCH_FETCH = ["boamp", "ted"]
     html = client.get("/veille/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The worker fetches BOAMP, TED every day" in html
+
+
+def test_a_contributor_refused_the_watch_reads_why_and_where_its_findings_go(client, contributor):
+    """A new user's walk: a group's organiser met a bare "Not allowed" on /veille/."""
+    client.force_login(contributor)
+    response = client.get("/veille/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert "its candidates name buyers and amounts nobody has checked" in response.content.decode()
+    # Other refusals keep the general message.
+    assert "This page is not open to your account" not in response.content.decode()
