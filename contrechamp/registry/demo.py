@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from contrechamp.lib.relations import pointed_at
 from contrechamp.lib.text import slug_of
 from contrechamp.registry.models import (
     CameraCount,
@@ -72,26 +73,6 @@ def demo_load() -> dict[str, int]:
     return created
 
 
-def _in_use(obj: Deployment | Organisation, own: set[type[Model]]) -> bool:
-    """Whether a row of another model than `own` (the demo's own parts) points at `obj`:
-    a worklist's item, a request, a document's citation, a non-demo deployment…"""
-    from contrechamp.lib.relations import relations_to
-
-    for relation in relations_to(type(obj)):
-        # (A many-to-many's own table is read through the relation of its model.)
-        related = relation.related_model
-        if related in own or related is type(obj) or related._meta.auto_created:  # type: ignore[union-attr]
-            continue
-        accessor = relation.field.name
-        manager = relation.related_model._default_manager  # type: ignore[union-attr]
-        if relation.many_to_many:
-            if manager.filter(**{accessor: obj}).exists():
-                return True
-        elif manager.filter(**{accessor: obj}).exists():
-            return True
-    return False
-
-
 def _untouched(kind: str, object_id: int) -> bool:
     """Whether the row is as the demo loaded it: one version, by nobody."""
     versions = list(Revision.objects.filter(kind=kind, object_id=object_id)[:2])
@@ -108,12 +89,15 @@ def demo_remove() -> dict[str, Any]:
     data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     removed = {"deployments": 0, "organisations": 0, "camera_counts": 0, "sources": 0}
     kept: list[str] = []
-    deployment_parts: set[type[Model]] = {Citation, Funding, LegalEvent, Revision}
+    # Its own parts, deleted with it.
+    deployment_parts: set[type[Model]] = {Citation, Funding, LegalEvent}
     for dep in data["deployments"]:
         deployment = Deployment.objects.filter(slug=slug_of(dep["title"], "item")).first()
         if deployment is None:
             continue
-        if not _untouched("deployment", deployment.id) or _in_use(deployment, deployment_parts):
+        if not _untouched("deployment", deployment.id) or pointed_at(
+            deployment, besides=deployment_parts
+        ):
             kept.append(deployment.slug)
             continue
         Revision.objects.filter(kind="deployment", object_id=deployment.id).delete()
@@ -138,7 +122,7 @@ def demo_remove() -> dict[str, Any]:
         organisation = Organisation.objects.filter(name__iexact=org["name"]).first()
         if organisation is None:
             continue
-        if not _untouched("organisation", organisation.id) or _in_use(organisation, {Revision}):
+        if not _untouched("organisation", organisation.id) or pointed_at(organisation):
             kept.append(organisation.slug)
             continue
         Revision.objects.filter(kind="organisation", object_id=organisation.id).delete()

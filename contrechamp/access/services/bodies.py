@@ -9,17 +9,17 @@ Forms and the API name them by reference: "commune:42218", "epci:244200770",
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Model, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from contrechamp.access.models import DirectoryEntry, PublicBody
 from contrechamp.access.permissions import OFFICIAL_BODY, readable_bodies
 from contrechamp.lib.numbers import whole_number
-from contrechamp.lib.relations import relations_to
+from contrechamp.lib.relations import pointed_at
 from contrechamp.lib.text import name_key, name_key_prefixes, unaccent
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad, Region
 from contrechamp.places.services import council_name, of_area
@@ -103,13 +103,7 @@ def bodies_forget_unused(bodies: list[PublicBody]) -> int:
     many went."""
     gone = 0
     for body in PublicBody.objects.filter(pk__in=[b.pk for b in bodies]).exclude(OFFICIAL_BODY):
-        used = any(
-            cast(type[Model], relation.related_model)
-            ._base_manager.filter(**{relation.field.name: body})
-            .exists()
-            for relation in relations_to(body)
-        )
-        if not used:
+        if not pointed_at(body):
             body.delete()
             gone += 1
     return gone
