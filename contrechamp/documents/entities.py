@@ -6235,15 +6235,18 @@ def _date_values(
             if not direction and _FUTURE_EVENT_BEFORE.search(text, max(0, start - 80), start):
                 direction = "coming"
             shift = _RELATIVE_YEAR_AFTER.match(text, end)
-            same = _SAME_YEAR_AFTER.match(text, end)
-            named_before = re.findall(r"\b((?:19|20)\d\d)\b", text[: match.start()]) if same else []
+            named_last = (
+                _year_named_last(text[: match.start()])
+                if _SAME_YEAR_AFTER.match(text, end)
+                else None
+            )
             if shift and context.date is not None:
                 # "en août l'an dernier", "en juillet de l'année dernière".
                 year = context.date.year + (-1 if shift["last"] else 1)
-            elif named_before:
+            elif named_last is not None:
                 # "jusqu'au 1er juillet 2024, puis … jusqu'au 1er octobre de cette même
                 # année": the year named last.
-                year = int(named_before[-1])
+                year = named_last
             else:
                 year = _year_of(
                     month,
@@ -6262,12 +6265,13 @@ def _date_values(
         return []
 
 
-# "en août l'an dernier", "en juillet de l'année dernière", "en mars de l'an prochain".
+# "de cette même année", "de la même année", "de cette année-là".
 _SAME_YEAR_AFTER = re.compile(
     r"[ \u00a0]+de[ \u00a0]+(?:(?:cette|la)[ \u00a0]+m[êe]me[ \u00a0]+ann[ée]e|"
     r"cette[ \u00a0]+ann[ée]e[ \u00a0-]+l[àa])\b",
     re.I,
 )
+# "en août l'an dernier", "en juillet de l'année dernière", "en mars de l'an prochain".
 _RELATIVE_YEAR_AFTER = re.compile(
     r"[ \u00a0]+(?:de[ \u00a0]+)?l['’][ \u00a0]*(?:an|ann[ée]e)[ \u00a0]+"
     r"(?:(?P<last>derni[èe]re?|pass[ée]e?)|prochaine?)\b",
@@ -6388,6 +6392,12 @@ _FUTURE_EVENT_BEFORE = re.compile(
 _REFERENCE_BEFORE = re.compile(r"(?:n°|\bno|\bnuméro|\barticle|\bart\.|[/-])\s*$", re.I)
 
 
+def _year_named_last(before: str) -> int | None:
+    """The last year written in `before` (1900 to 2099), or None."""
+    previous = re.findall(r"\b((?:19|20)\d\d)\b", before)
+    return int(previous[-1]) if previous else None
+
+
 def _year_of(
     month: int, day: int | None, context: Context, before: str, direction: str
 ) -> int | None:
@@ -6395,8 +6405,8 @@ def _year_of(
     dernier"): the one that puts it nearest the document's date, rather before it than
     after ("dernier": before it); without a date, the year the page last named."""
     if context.date is None:
-        previous = re.findall(r"\b((?:19|20)\d\d)\b", before)
-        return int(previous[-1]) if previous else context.year
+        named_last = _year_named_last(before)
+        return named_last if named_last is not None else context.year
     # A date known to the month or the year is stored as its first day.
     low = high = context.date
     if low.day == 1:

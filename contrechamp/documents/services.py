@@ -242,6 +242,11 @@ def _enqueue(document_id: int) -> None:
     _queued_day_only_for_a_tip(document_id, document_process_task.enqueue(document_id).id)
 
 
+def _midnight(moment: datetime) -> datetime:
+    """The start of `moment`'s day, in the site's time zone: what a tip's traces keep."""
+    return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _queued_day_only_for_a_tip(document_id: int, task_id: str) -> None:
     """The queue's row of a tip's file keeps the day only, as the file's own row: it was
     written with the minute the tip was sent (a new user's walk read it in the admin's
@@ -250,8 +255,7 @@ def _queued_day_only_for_a_tip(document_id: int, task_id: str) -> None:
         return
     from django_tasks_db.models import DBTaskResult
 
-    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    DBTaskResult.objects.filter(id=task_id).update(enqueued_at=midnight)
+    DBTaskResult.objects.filter(id=task_id).update(enqueued_at=_midnight(timezone.now()))
 
 
 def task_result_forget(sender: object, task_result: Any, **kwargs: object) -> None:
@@ -544,7 +548,7 @@ def _day_only_for_a_tip(document: Document) -> None:
     would each tell when it was sent). Durations stay."""
     if document.origin != "tip":
         return
-    day = timezone.localtime(document.created_at).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = _midnight(document.created_at)
     update_derived(
         Document.objects.filter(id=document.id),
         created_at=day,

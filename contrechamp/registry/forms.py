@@ -128,17 +128,18 @@ def _epcis_named_like(entry: str) -> tuple[list[str], list[Epci]]:
     wanted = _epci_key(entry)
     if len(wanted) < 3:
         return [], []
-    epcis = list(Epci.objects.only("siren", "name"))  # some 1,250 rows
-    exact = [e.siren for e in epcis if _epci_key(e.name) == wanted]
+    # Some 1,250 rows, each name's key made once.
+    keyed = [(epci, _epci_key(epci.name)) for epci in Epci.objects.only("siren", "name")]
+    exact = [epci.siren for epci, epci_key in keyed if epci_key == wanted]
     if exact:
         return exact, []
     close: list[Epci] = list(
         Epci.objects.filter(communes__name_key=wanted).distinct().order_by("name")[:3]
     )
-    for epci in epcis:
+    for epci, epci_key in keyed:
         if len(close) >= 3:
             break
-        if wanted in _epci_key(epci.name) and epci not in close:
+        if wanted in epci_key and epci not in close:
             close.append(epci)
     return [], close
 

@@ -645,26 +645,32 @@ def camera_count_create(
 NAMED_PAGES = 8
 
 
-def named_pages(query: str, *, near: bool = False) -> list[tuple[str, str, str]]:
+def _commune_page(commune: Commune) -> tuple[str, str, str]:
+    where = commune.department.name if commune.department else ""
+    what = _("commune, %s") % where if where else _("commune")
+    return commune.name, what, commune.get_absolute_url()
+
+
+def _query_words(query: str) -> str:
+    """The query's words, or "" for too short or too long a query to name a page."""
+    words = " ".join(query.split())
+    return words if 2 <= len(words) <= 100 else ""
+
+
+def named_pages(query: str) -> list[tuple[str, str, str]]:
     """The pages of the places and public organisations the query names, as (name, what it
     is, address): the communes and departments of that name, the organisations whose name
     holds it. "SNEF" found documents and deployments, never the SNEF's own page; nor did
     "Marseille" find Marseille's (a new user's walk), nor did the home page's search box
-    find "Lorient" (it searches deployments). `near`: when no page has that name, the
-    communes of the nearest names ("Loriant")."""
-    words = " ".join(query.split())
-    if not 2 <= len(words) <= 100:
+    find "Lorient" (it searches deployments)."""
+    words = _query_words(query)
+    if not words:
         return []
-    found: list[tuple[str, str, str]] = []
     wanted = name_key(words)
-
-    def commune_row(commune: Commune) -> tuple[str, str, str]:
-        where = commune.department.name if commune.department else ""
-        what = _("commune, %s") % where if where else _("commune")
-        return commune.name, what, commune.get_absolute_url()
-
-    for commune in Commune.objects.filter(name_key=wanted).select_related("department")[:5]:
-        found.append(commune_row(commune))
+    found = [
+        _commune_page(c)
+        for c in Commune.objects.filter(name_key=wanted).select_related("department")[:5]
+    ]
     for department in Department.objects.filter(Q(name__iexact=words) | Q(code__iexact=words))[:2]:
         found.append((department.name, _("department"), department.get_absolute_url()))
     for epci in Epci.objects.filter(name__iexact=words)[:2]:
@@ -673,6 +679,13 @@ def named_pages(query: str, *, near: bool = False) -> list[tuple[str, str, str]]
         organisations = Organisation.objects.public().filter(name__icontains=words)
         for organisation in organisations.order_by("name")[:NAMED_PAGES]:
             found.append((organisation.name, _("organisation"), organisation.get_absolute_url()))
-    if near and not found and " " not in wanted:
-        found = [commune_row(c) for c in Commune.objects.named_like(wanted)]
     return found[:NAMED_PAGES]
+
+
+def near_communes(query: str) -> list[tuple[str, str, str]]:
+    """The pages of the communes whose names are nearest to a one-word query that names
+    none ("Loriant"), as `named_pages` gives them."""
+    wanted = name_key(_query_words(query))
+    if not wanted or " " in wanted:
+        return []
+    return [_commune_page(c) for c in Commune.objects.named_like(wanted)]

@@ -88,6 +88,7 @@ from contrechamp.registry.services import (
     deployment_snapshot,
     deployment_update,
     named_pages,
+    near_communes,
     organisation_create,
     organisation_publish,
     organisation_revert,
@@ -216,11 +217,7 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
     # The pages of what the search names: the home page's search box leads here, and a
     # town typed there found no deployment and no way to its page (a new user's walk).
     named = named_pages(filters.q) if filters.q else []
-    near = (
-        named_pages(filters.q, near=True)
-        if filters.q and not (named or page.paginator.count)
-        else []
-    )
+    near = near_communes(filters.q) if filters.q and not (named or page.paginator.count) else []
     return render(
         request,
         "registry/deployment_list.html",

@@ -132,7 +132,7 @@ def deadline_action(
     done says there is nothing left to do."""
     if deadline.done:
         return _(DONE_ACTIONS.get(deadline.key, deadline.action))
-    if today is not None and deadline.date < today and not deadline.done:
+    if today is not None and deadline.date < today:
         if deadline.key == "reminder" and calendar is not None:
             implicit = calendar.get("implicit_refusal")
             if implicit is not None and implicit.date <= today:
