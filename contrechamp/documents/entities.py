@@ -1592,6 +1592,93 @@ _SHORT_DEPARTMENT = re.compile(
     # "Cahors (Lot)".
     r"|(?<=[\w])[ \u00a0]*\((?P<bracketed>" + _SHORT_DEPARTMENT_NAMES + r")\)"
 )
+# A department's adjective in lower case ("des entreprises audoises", "le littoral
+# varois", "les communes seinomarines"): the page is about that department. Only the
+# adjectives of one department (not "charentais", "savoyard", "viennois", "béarnais",
+# "ligérien", "alpin"), each with its feminine and plural forms.
+_DEPARTMENT_ADJECTIVES = {
+    "02": "axonai",
+    "05": "haut-alpi",
+    "06": "maralpi",
+    "07": "ardéchoi",
+    "08": "ardennai",
+    "09": "ariégeoi",
+    "10": "auboi",
+    "11": "audoi",
+    "12": "aveyronnai",
+    "13": "bucco-rhodanie",
+    "14": "calvadosie",
+    "15": "cantalie",
+    "19": "corrézie",
+    "22": "costarmoricai",
+    "23": "creusoi",
+    "25": "doubiste",
+    "26": "drômoi",
+    "27": "euroi",
+    "29": "finistérie",
+    "30": "gardoi",
+    "31": "haut-garonnai",
+    "32": "gersoi",
+    "33": "girondi",
+    "34": "héraultai",
+    "35": "brétilie",
+    "36": "indrie",
+    "38": "iséroi",
+    "39": "jurassie",
+    "40": "landai",
+    "41": "loir-et-chérie",
+    "43": "altiligérie",
+    "45": "loirétai",
+    "46": "lotoi",
+    "47": "lot-et-garonnai",
+    "48": "lozérie",
+    "50": "manchoi",
+    "51": "marnai",
+    "52": "haut-marnai",
+    "53": "mayennai",
+    "55": "meusie",
+    "56": "morbihannai",
+    "57": "mosella",
+    "59": "nordiste",
+    "60": "isarie",
+    "61": "ornai",
+    "63": "puydômoi",
+    "65": "haut-pyrénée",
+    "67": "bas-rhinoi",
+    "68": "haut-rhinoi",
+    "70": "haut-saônoi",
+    "72": "sarthoi",
+    "74": "haut-savoyar",
+    "76": "seinomari",
+    "77": "seine-et-marnai",
+    "78": "yvelinoi",
+    "79": "deux-sévrie",
+    "80": "samarie",
+    "81": "tarnai",
+    "82": "tarn-et-garonnai",
+    "83": "varoi",
+    "84": "vauclusie",
+    "85": "vendée",
+    "87": "haut-viennoi",
+    "88": "vosgie",
+    "89": "icaunai",
+    "91": "essonnie",
+    "92": "alto-séquanai",
+    "93": "séquano-dionysie",
+    "94": "val-de-marnai",
+    "95": "valdoisie",
+    "971": "guadeloupée",
+    "972": "martiniquai",
+    "973": "guyanai",
+    "974": "réunionnai",
+    "976": "mahorai",
+}
+_DEPARTMENT_ADJECTIVE = re.compile(
+    r"(?<![\w-])(?P<stem>"
+    + "|".join(sorted(map(re.escape, _DEPARTMENT_ADJECTIVES.values()), key=len, reverse=True))
+    + r")(?:s|se|ses|ne|nes|nne|nnes|n|ns|e|es|d|de|ds|des)?(?![\w-])"
+)
+_DEPARTMENT_OF_ADJECTIVE = {stem: code for code, stem in _DEPARTMENT_ADJECTIVES.items()}
 _SEASON_CUE = re.compile(
     r"(?<!\w)(?:d[ée]but|fin|mi-?|courant|au cours du mois d[e'’]|(?:le )?mois d[e'’]|"
     r"rentr[ée]e de|depuis|en|(?:à partir|à compter) d[e'’]|d[èe]s|"
@@ -1712,6 +1799,9 @@ _PLACE_NOUNS_OF_EVENTS = (
 _NAMED_AFTER_PLACE = re.compile(
     r"(?:\b(?:rue|avenue|av\.|boulevard|bd|place|porte|quai|all[ée]e|impasse|chemin|route|"
     r"square|parc|jardin|pont|espaces?|pr[ée]fectures?|"
+    # A fairground named after a district ("le foirail de la Madeleine" at
+    # Villefranche-de-Rouergue).
+    r"foirail|"
     r"stade|r[ée]sidence|[îi]le|gendarmerie|compagnie|col|ch[âa]teau|"
     # A metropolis is an intercommunality ("la métropole européenne de Lille").
     r"(?:euro)?m[ée]tropole(?:\s+europ[ée]enne)?|"
@@ -1730,9 +1820,14 @@ _NAMED_AFTER_PLACE = re.compile(
     # ANTAI's processing centre ("le Centre national de traitement de Rennes").
     r"centres?\s+nationa(?:l|ux)\s+de\s+traitement|"
     r"quartier|cit[ée]|hameau|lieu-dit|lotissement|station|m[ée]tro|"
+    # A fire brigade named after its town ("la brigade des sapeurs-pompiers de Paris").
+    # (Not a gendarmerie's brigade: the labels take "la brigade de La Ferté-sous-Jouarre"
+    # and "la communauté de brigades des Hôpitaux-Neufs" as places, "les communautés de
+    # brigades de CALVISSON, VAUVERT" not.)
+    r"sapeurs-pompiers|"
     # An intercommunality, a canton, a festival named after a town.
     r"communaut[ée]\s+de\s+communes|communaut[ée]\s+d['’]\s*agglom[ée]ration|"
-    r"communaut[ée]\s+urbaine|syndicat\s+(?:intercommunal|mixte)|canton|festival|"
+    r"communaut[ée]\s+urbaine|syndicat\s+(?:intercommunal|mixte)|cantons?|festival|"
     # A "pays" or a valley is the land around a town: "l'Agglomération du Pays de Dreux",
     # "le PETR du Pays de Redon", "le Pays de Gex", "la Vallée de Montmorency", "la
     # communauté de communes du Val de Vienne" (the river).
@@ -1783,11 +1878,14 @@ _STATION_BEFORE = re.compile(r"\bgare[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*
 # A newspaper's local edition: "Nice-Matin (Cannes)", "Ouest-France (Rennes)", or an
 # edition of several towns ("Var-Matin (Brignoles / Le Luc / Saint-Maximin)").
 _NEWSPAPER_OPENS = (
-    r"(?:-Matin|Ouest-France|Sud Ouest|La Provence|Le Parisien|Le Progrès|"
+    r"(?:(?:-Matin|Ouest-France|Sud Ouest|La Provence|Le Parisien|Le Progrès|"
     r"Le Dauphiné(?: libéré)?|La Dépêche(?: du Midi)?|Midi Libre|"
     r"La Voix du Nord|Le Télégramme|L['’]Est républicain|Le Républicain lorrain|"
     r"La Montagne|La Nouvelle République|Le Courrier picard|Paris-Normandie)"
     r"[ \u00a0]*\([ \u00a0]*"
+    # Any paper's edition named so: "La Marne (édition Meaux)".
+    r"|\([ \u00a0]*[ÉEée]dition[ \u00a0]+(?:de[ \u00a0]+|d['’][ \u00a0]*)?"
+    r")"
 )
 # (With its capitals, and names apart by slashes in the brackets: not "les villes du
 # Sud-Ouest (Bordeaux, Toulouse…)".)
@@ -2138,9 +2236,7 @@ class _Page:
                 o for o in organisations if not any(s <= o.start < e for s, e in credits)
             ]
         technologies = _technologies(text)
-        organisations += _bare_prefecture(
-            text, communes, organisations, bool(technologies), context.departments
-        )
+        organisations += _bare_prefecture(text, communes, organisations, context.departments)
         organisations += _video_commissions(text, communes, organisations)
         organisations += _sub_prefectures(text, communes, context.departments)
         organisations += _prefecture_of_act_numbers(text, organisations)
@@ -2210,23 +2306,22 @@ def _bare_prefecture(
     text: str,
     communes: list[Found],
     organisations: list[Found],
-    about_surveillance: bool,
     named_departments: Collection[str] = (),
 ) -> list[Found]:
     """The prefecture of the department a page is about, named bare ("le préfet a réuni
     les commerçants" in Cayenne, "les autorisations délivrées par la préfecture" of a
     town's cameras). Only when every commune the page names without doubt is in that one
     department and the page names no prefecture by its department; in mainland France,
-    only on a page about surveillance (a technology named), not in a CADA opinion (its
-    "préfet compétent" is anyone's), and not in Paris (its police prefecture is named)."""
+    not in a CADA opinion (its "préfet compétent" is anyone's), and not in Paris (its
+    police prefecture is named). A council's minutes, a storm's toll or a maternity
+    ward's closure name their department's prefect as a page about cameras does (the
+    corpus labels it on any subject: seven development texts off the subject named it)."""
     if any(o.value.startswith("Préfecture") for o in organisations):
         return []
     departments = _sure_departments(communes, organisations) or set(named_departments)
     if len(departments) != 1 or departments == {"75"}:
         return []
-    if not departments <= _OVERSEAS_DEPARTMENTS and (
-        _CADA_OPINION.search(text) or not about_surveillance
-    ):
+    if not departments <= _OVERSEAS_DEPARTMENTS and _CADA_OPINION.search(text):
         return []
     match = next(
         (m for m in _BARE_PREFECT.finditer(text) if not _prefect_in_general(text, m)), None
@@ -2514,6 +2609,9 @@ def _prefect_in_general(text: str, match: re.Match[str]) -> bool:
         or _STREET_BEFORE.search(before)
         or _RANK_BEFORE.search(before)
         or _ANY_PREFECT_BEFORE.search(before)
+        # "demander aux préfets de recenser les besoins. Le préfet sera ensuite chargé":
+        # one of the prefects just named in the plural, any of them.
+        or _PREFECTS_BEFORE.search(text, max(0, match.start() - 300), match.start())
         or re.match(r"[ \u00a0]+honoraire\b", after, re.I)
         or (law and (re.search(r"\bque[ \u00a0]*\Z", before) or _MODAL_AFTER.match(after)))
         # "Selon l'article R. 252-2, la demande est déposée en préfecture": the procedure.
@@ -2540,6 +2638,7 @@ _RANK_BEFORE = re.compile(
 _ANY_PREFECT_BEFORE = re.compile(
     r"\bpartout\b|\bchaque[ \u00a0]+d[ée]partement\b|\ben[ \u00a0]+France\b", re.I
 )
+_PREFECTS_BEFORE = re.compile(r"\b(?:les|aux|des)[ \u00a0]+pr[ée]f[eè]t(?:e)?s\b", re.I)
 _LAW_BEFORE = re.compile(r"\b(?:lois?|d[ée]crets?|codes?|articles?|jug[ée]e?)\b", re.I)
 _MODAL_AFTER = re.compile(
     r"[ \u00a0]+(?:ne[ \u00a0]+|n['’][ \u00a0]*)?(?:peut|peuvent|pouvait|doit|doivent|devait|"
@@ -6482,6 +6581,8 @@ def document_context(texts: list[str], document: Document | None = None) -> Cont
         named = g.departments.get(key(match.group("name") or match.group("bracketed")))
         if named:
             departments.add(named)
+    for match in _DEPARTMENT_ADJECTIVE.finditer(joined):
+        departments.add(_DEPARTMENT_OF_ADJECTIVE[match["stem"]])
     # A newspaper's local edition names no place of the text (`_EDITION_BEFORE`), but
     # the area the paper's page covers: the department of each of its towns, when the
     # name is of one department's communes only.

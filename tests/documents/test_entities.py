@@ -2690,7 +2690,9 @@ def test_what_the_twelfth_rounds_development_texts_showed(text, kind, expected):
             "À Cayenne, le préfet de la Guyane a réuni les commerçants ; le préfet a parlé.",
             {"Préfecture de la Guyane"},
         ),
-        ("À Lille, le préfet a réuni les commerçants.", set()),
+        # In the mainland too, on any subject: the corpus labels a council's, a storm's or
+        # a maternity ward's bare prefect as its department's (thirty-seventh session).
+        ("À Lille, le préfet a réuni les commerçants.", {"Préfecture du Nord"}),
         # A sub-prefect is of its department's prefecture (the corpus's rule since its
         # tenth round), on the island or in the mainland alike.
         (
@@ -2745,9 +2747,13 @@ def test_the_gazetteer_knows_the_litigants_and_caterers_the_development_texts_na
             "À Metz, les opérateurs de vidéoprotection du CSU sont agréés par le Préfet.",
             {"Préfecture de la Moselle"},
         ),
-        # Not on a page about something else, nor with places in two departments, nor
-        # in Paris, nor in a CADA opinion (the "préfet compétent" of any town).
-        ("À Beaumont-sur-Oise, le préfet a inauguré la nouvelle médiathèque.", set()),
+        # On a page about something else too (the corpus labels it so: thirty-seventh
+        # session); not with places in two departments, nor in Paris, nor in a CADA
+        # opinion (the "préfet compétent" of any town).
+        (
+            "À Beaumont-sur-Oise, le préfet a inauguré la nouvelle médiathèque.",
+            {"Préfecture du Val-d'Oise"},
+        ),
         (
             "Les caméras de vidéoprotection de Lille et d'Amiens ont été autorisées par la "
             "préfecture.",
@@ -2773,9 +2779,7 @@ def test_the_gazetteer_knows_the_litigants_and_caterers_the_development_texts_na
         ),
     ],
 )
-def test_a_mainland_pages_bare_prefect_is_its_departments_when_it_speaks_of_surveillance(
-    text, expected
-):
+def test_a_mainland_pages_bare_prefect_is_its_departments(text, expected):
     assert values(text, "organisation") == expected
 
 
@@ -6297,3 +6301,58 @@ def test_a_social_landlord_named_after_its_place_is_an_organisation(text, value)
 
 def test_habitat_after_a_common_word_is_no_landlord():
     assert values("Le programme Pour Habitat et Humanisme a été voté.", "organisation") == set()
+
+
+# Thirty-seventh session.
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A department's adjective says which department a bare body is.
+        (
+            "Les travaux, réalisés par des entreprises audoises, s'élèvent à 119 340 €. La "
+            "commune a obtenu 41 789 € de subvention de l'État et 31 973 € du conseil "
+            "départemental.",
+            "funder",
+            {"Département de l'Aude"},
+        ),
+        # Not a word holding it ("audomarois" is of Saint-Omer).
+        (
+            "Les travaux, réalisés par des entreprises audomaroises, s'élèvent à 119 340 €. "
+            "La commune a obtenu 41 789 € de subvention de l'État et 31 973 € du conseil "
+            "départemental.",
+            "funder",
+            set(),
+        ),
+        # A canton's towns are no places of the text, in the plural too.
+        (
+            "Les compétences des communes des cantons de Pertuis et Cadenet en matière "
+            "d'eau potable.",
+            "commune",
+            set(),
+        ),
+        # A fairground named after a district.
+        (
+            "À Villefranche-de-Rouergue, trois caméras au foirail de la Madeleine.",
+            "commune",
+            {"12300"},
+        ),
+        # A fire brigade named after its city.
+        (
+            "Les pompiers de la brigade des sapeurs-pompiers de Paris et du SDIS du Val-d'Oise.",
+            "commune",
+            set(),
+        ),
+        # A paper's edition above the text names no place of it.
+        ("La Marne (édition Meaux)\nJuilly se dote de 19 caméras.", "commune", {"77241"}),
+    ],
+)
+def test_the_thirty_seventh_sessions_places(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+def test_a_prefect_after_the_prefects_in_the_plural_is_any_of_them():
+    text = (
+        "À Nice, le ministre a écrit aux préfets pour leur demander de recenser les besoins. "
+        "Le préfet sera ensuite chargé d'attribuer les subventions."
+    )
+    assert values(text, "organisation") == set()
