@@ -173,6 +173,11 @@ PERIODIC_JOBS = {
         "task": "contrechamp.accounts.tasks.unconfirmed_purge_task",
         "every": timedelta(hours=24),
     },
+    # Expired invitations to groups lose their address; those dead for a month go.
+    "groups-invitations-purge": {
+        "task": "contrechamp.groups.tasks.invitations_purge_task",
+        "every": timedelta(hours=24),
+    },
     # E-mail digests whose day or week has passed are sent; unconfirmed subscriptions
     # whose link has expired are deleted.
     "subscriptions-digests": {

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_encode
 
 from contrechamp.accounts.models import Profile
 
@@ -124,11 +124,16 @@ def user_by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip()).order_by("pk").first()
 
 
-def signup_request(*, email: str, public_name: str, password: str, base_url: str) -> None:
+def signup_request(
+    *, email: str, public_name: str, password: str, base_url: str, next_url: str = ""
+) -> None:
     """Start a sign-up. A new address gets an inactive account and a confirmation link; an
     address that has an account gets no new one, but a message saying someone tried, with
     a link to reset the password. Both paths hash the password and send one e-mail, so
-    neither the answer nor its time tells the two apart."""
+    neither the answer nor its time tells the two apart.
+
+    `next_url` (a path of this site, checked by the caller): where the confirmation link
+    leads once the account is open (an invitation to a group)."""
     email = User.objects.normalize_email(email.strip())
     existing = user_by_email(email)
     if existing is not None:
@@ -166,7 +171,8 @@ def signup_request(*, email: str, public_name: str, password: str, base_url: str
             "public_name": public_name,
             "confirm_url": _absolute(
                 base_url, reverse("signup-confirm", kwargs={"uidb64": _uid(user), "token": token})
-            ),
+            )
+            + (f"?{urlencode({'next': next_url})}" if next_url else ""),
         },
     )
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -38,13 +38,25 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
+def _next(request: HttpRequest) -> str:
+    """Where to go once the account is open (an invitation to a group, whose page sends
+    here): a path of this site only, never another site's address."""
+    value = (request.POST.get("next") or request.GET.get("next") or "").strip()
+    if len(value) > 300 or not value.startswith("/"):
+        return ""
+    return value if url_has_allowed_host_and_scheme(value, allowed_hosts=set()) else ""
+
+
 @sensitive_post_parameters("password")
 @never_cache
 def signup(request: HttpRequest) -> HttpResponse:
+    next_url = _next(request)
     if request.method == "POST":
         form = SignupForm(request.POST)
         if form.is_valid():
-            services.signup_request(**form.cleaned_data, base_url=_base_url(request))
+            services.signup_request(
+                **form.cleaned_data, base_url=_base_url(request), next_url=next_url
+            )
             # The same answer whether or not the address had an account.
             return redirect("signup-sent")
     else:
@@ -52,7 +64,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/signup.html",
-        {"form": form},
+        {"form": form, "next": next_url},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -82,12 +94,15 @@ def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
     )
     if not valid or user is None:
         return render(request, "accounts/signup_invalid.html", status=400)
+    next_url = _next(request)
     if request.method == "POST":
         services.signup_confirm(user=user)
         login(request, user, backend=BACKEND)
         messages.success(request, _("Your address is confirmed. Welcome!"))
-        return redirect("account")
-    return render(request, "accounts/signup_confirm.html", {"name": display_name(user)})
+        return redirect(next_url or "account")
+    return render(
+        request, "accounts/signup_confirm.html", {"name": display_name(user), "next": next_url}
+    )
 
 
 class ResetView(auth_views.PasswordResetView):

@@ -7,9 +7,11 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from contrechamp.groups.invitations import INVITATION_DAYS
 from contrechamp.groups.models import WorkItem
 from contrechamp.groups.services import MESSAGE_MAX_LENGTH, MESSAGE_MIN_LENGTH
 from contrechamp.places.models import Commune, Department, Epci
@@ -164,3 +166,31 @@ class WorkItemForm(forms.Form):
     def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = [("", _("nobody yet")), *members]  # type: ignore[attr-defined]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address of the person to invite"),
+        max_length=254,
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the invitation"), choices=settings.LANGUAGES
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = ngettext(
+            "They receive a link that works once, for %(n)d day, and only for the account "
+            "with this address (they may create it).",
+            "They receive a link that works once, for %(n)d days, and only for the account "
+            "with this address (they may create it).",
+            INVITATION_DAYS,
+        ) % {"n": INVITATION_DAYS}
+
+
+class InvitationLinkForm(forms.Form):
+    needs_approval = forms.BooleanField(
+        label=gettext_lazy("Those who follow the link ask to join; a coordinator approves them"),
+        required=False,
+        initial=True,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.places.models import Commune, Department, Epci
@@ -140,3 +141,73 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id}: {self.kind} ({self.state})"
+
+
+class Invitation(models.Model):
+    """A coordinator's invitation to join the group: sent to one e-mail address (used
+    once, by the account with that address), or a link to share (used by anyone who has
+    it, until it expires or is revoked). Both expire.
+
+    Only the SHA-256 of the token is kept: the link is in the mail, or shown once to the
+    coordinator who made it, and a copy of the database lets no one in. The address is
+    kept while the invitation waits (the coordinators see to whom it went, and only the
+    account with that address may use it), and erased when it is used or cancelled, and
+    by the daily purge once it has expired."""
+
+    KINDS = [("email", _("by e-mail")), ("link", _("link to share"))]
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    kind = models.CharField(max_length=5, choices=KINDS)
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(blank=True)
+    # A link's: who follows it asks to join, and a coordinator approves.
+    needs_approval = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set by the service, with `expires_at` from the same instant.
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # How many joined (or asked to) through it: once for an e-mail invitation.
+    uses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["email", "link"]), name="invitation_kind"
+            ),
+            # A link is nobody's: it never carries an address.
+            models.CheckConstraint(
+                condition=~models.Q(kind="link") | models.Q(email=""), name="link_has_no_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the address: the audit log keeps this text for ever.
+        return f"invitation {self.id} to group {self.group_id} ({self.kind})"
+
+
+class Removal(models.Model):
+    """A coordinator removed `user` from the group, or refused their request, at
+    `removed_at`: no invitation made before that lets them in again (a link shared with
+    the group before, an e-mail invitation still waiting). A new invitation, or a
+    request a coordinator approves, does."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    removed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("removal from a group")
+        verbose_name_plural = _("removals from a group")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="one_removal_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} removed from {self.group_id}"

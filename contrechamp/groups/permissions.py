@@ -71,6 +71,18 @@ def may_act_on_membership(user: User | None, target: Membership) -> bool:
     return may_manage_members(user, target.group) and target.user_id != getattr(user, "pk", None)
 
 
+def may_invite(user: User | None, group: Group) -> bool:
+    """Invite by e-mail, make or revoke the link to share, see and cancel the
+    invitations waiting: the coordinators of this group."""
+    return is_coordinator(user, group)
+
+
+def may_use_invitation(user: User | None) -> bool:
+    """Who may join through an invitation: whoever may ask to join a group (whether
+    this invitation lets them in is the service's to say)."""
+    return has_role(user, "contributor")
+
+
 def may_read_worklist(user: User | None, group: Group) -> bool:
     return is_member(user, group)
 

@@ -33,7 +33,7 @@ from contrechamp.audit.services import audit_record
 from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.models import Document, Entity
 from contrechamp.groups import permissions
-from contrechamp.groups.models import Group, Membership, WorkItem
+from contrechamp.groups.models import Group, Membership, Removal, WorkItem
 from contrechamp.lib.text import name_key, slug_of, without_invisible
 from contrechamp.lib.typography import day
 from contrechamp.places.models import Commune, Department, Epci
@@ -311,10 +311,15 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: User) -> None:
     """Refuse a request to join, or remove a member (or another coordinator: the one
-    acting stays). Their work items stay, unassigned."""
+    acting stays). Their work items stay, unassigned. The invitations made before no
+    longer let them in (a link the group shares, an e-mail invitation still waiting)."""
     target = _acting_on(membership, by)
     WorkItem.objects.filter(group=target.group, assignee=target.user, state="open").update(
         assignee=None, version=F("version") + 1
+    )
+    # Remembered: no invitation made before lets them in again (`invitations`).
+    Removal.objects.update_or_create(
+        group=target.group, user_id=target.user_id, defaults={"removed_at": timezone.now()}
     )
     target.delete()
 

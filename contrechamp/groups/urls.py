@@ -1,9 +1,14 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from contrechamp.groups import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.group_list, name="group-list"),
+    # Before the groups' pages: a token is 43 characters, which no page name under a
+    # group's address is, so a group named "invitation" keeps its own pages.
+    re_path(
+        r"^invitation/(?P<token>[A-Za-z0-9_-]{32,100})/$", views.invitation, name="group-invitation"
+    ),
     path("nouveau/", views.group_create, name="group-create"),
     path("<slug:slug>/", views.group_detail, name="group-detail"),
     path("<slug:slug>/modifier/", views.group_edit, name="group-edit"),
@@ -17,6 +22,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "<slug:slug>/membres/<int:membership_id>/",
         views.member_action,
         name="group-member",
+    ),
+    path("<slug:slug>/inviter/", views.group_invite, name="group-invite"),
+    path("<slug:slug>/lien-invitation/", views.group_invitation_link, name="group-invitation-link"),
+    path(
+        "<slug:slug>/invitations/<int:invitation_id>/annuler/",
+        views.group_invitation_cancel,
+        name="group-invitation-cancel",
     ),
     path("<slug:slug>/travail/", views.worklist, name="group-worklist"),
     path("<slug:slug>/travail/<int:item_id>/", views.work_item_change, name="group-work-item"),

@@ -12,21 +12,26 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contrechamp.groups import permissions, services
+from contrechamp.groups import invitations, permissions, services
 from contrechamp.groups.forms import (
     ContactForm,
     GroupEditForm,
     GroupForm,
+    InvitationForm,
+    InvitationLinkForm,
     WorkItemForm,
     as_form_text,
 )
-from contrechamp.groups.models import Group, Membership, WorkItem
+from contrechamp.groups.models import Group, Invitation, Membership, WorkItem
 from contrechamp.lib import ratelimit
 from contrechamp.lib.markdown import render_markdown
 from contrechamp.lib.numbers import whole_number
@@ -37,6 +42,11 @@ from contrechamp.registry.forms import communes_as_text, epcis_as_text
 CONTACT_PER_ADDRESS = 10
 CONTACT_PER_GROUP = 30
 CONTACT_WINDOW = 3600
+# Invitations one group may send per day: a collective's needs, not a mailing list.
+INVITATIONS_PER_GROUP = 50
+INVITATIONS_WINDOW = 24 * 3600
+# Where the link just made waits, in the coordinator's session, to be shown once.
+FRESH_LINK = "group_invitation_link"
 
 
 def _errors(error: ValidationError) -> str:
@@ -337,16 +347,159 @@ def group_members(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(Group, slug=slug)
     if not permissions.may_manage_members(request.user, group):
         raise Http404
+    return _members_page(request, group)
+
+
+def _members_page(
+    request: HttpRequest,
+    group: Group,
+    *,
+    invite_form: InvitationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The members page (callers checked `may_manage_members`); `invite_form`: the
+    invitation form as sent, refused, with what was typed."""
     memberships = list(group.memberships.select_related("user__profile"))
     rows = [(m, services.member_label(m.user)) for m in memberships]
+    fresh = request.session.get(FRESH_LINK) or {}
+    fresh_link = fresh.get("url") if fresh.get("group") == group.id else None
+    link = invitations.invitation_link(group)
+    if fresh_link is not None:
+        # Shown once: only the link's hash is kept, it cannot be shown again.
+        del request.session[FRESH_LINK]
+        if link is None or link.id != fresh.get("invitation"):
+            fresh_link = None  # revoked meanwhile
+    context = {
+        "group": group,
+        "waiting": [r for r in rows if r[0].state == "requested"],
+        "active": [r for r in rows if r[0].state == "active"],
+        "may_invite": permissions.may_invite(request.user, group),
+        "invite_form": invite_form or InvitationForm(initial={"language": request.LANGUAGE_CODE}),
+        "link_form": InvitationLinkForm(),
+        "invitations": invitations.invitations_waiting(group),
+        "link": link,
+        "fresh_link": fresh_link,
+        "invitation_days": invitations.INVITATION_DAYS,
+    }
+    return render(request, "groups/members.html", context, status=status)
+
+
+def _coordinated_group(request: HttpRequest, slug: str) -> Group:
+    """The group, for one of its coordinators; 404 for anyone else, as for a group that
+    does not exist."""
+    group = get_object_or_404(Group, slug=slug)
+    if not permissions.may_invite(request.user, group):
+        raise Http404
+    return group
+
+
+@login_required
+@require_POST
+def group_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite an address by e-mail. The answer is the same for every address: whether it
+    has an account, or is a member already, is never said."""
+    group = _coordinated_group(request, slug)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        return _members_page(request, group, invite_form=form, status=400)
+    decision = ratelimit.hit(
+        request,
+        "group-invite",
+        limit=INVITATIONS_PER_GROUP,
+        window=INVITATIONS_WINDOW,
+        key=f"group:{group.id}",
+    )
+    if not decision.allowed:
+        return ratelimit.refused(request, decision)
+    try:
+        invitations.invitation_send(
+            group=group,
+            by=request.user,  # type: ignore[arg-type]
+            email=form.cleaned_data["email"],
+            language=form.cleaned_data["language"],
+        )
+    except ValidationError as error:
+        form.add_error("email", error)
+        return _members_page(request, group, invite_form=form, status=400)
+    messages.success(
+        request,
+        _("An invitation is on its way to %(email)s.") % {"email": form.cleaned_data["email"]},
+    )
+    return redirect(reverse("group-members", args=[group.slug]) + "#invitations")
+
+
+@login_required
+@require_POST
+def group_invitation_link(request: HttpRequest, slug: str) -> HttpResponse:
+    """Make a new link to share (the previous one stops working), or revoke it."""
+    group = _coordinated_group(request, slug)
+    if request.POST.get("action") == "revoke":
+        link = invitations.invitation_link(group)
+        if link is not None:
+            invitations.invitation_cancel(invitation=link, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("The link no longer works."))
+    else:
+        form = InvitationLinkForm(request.POST)
+        form.is_valid()
+        invitation, url = invitations.invitation_link_create(
+            group=group,
+            by=request.user,  # type: ignore[arg-type]
+            needs_approval=bool(form.cleaned_data.get("needs_approval")),
+        )
+        request.session[FRESH_LINK] = {"group": group.id, "invitation": invitation.id, "url": url}
+    return redirect(reverse("group-members", args=[group.slug]) + "#invitation-link")
+
+
+@login_required
+@require_POST
+def group_invitation_cancel(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    group = _coordinated_group(request, slug)
+    # Looked up inside the group named in the address, as for memberships.
+    invitation = get_object_or_404(Invitation, group=group, id=invitation_id)
+    invitations.invitation_cancel(invitation=invitation, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The invitation is cancelled: its link no longer works."))
+    return redirect(reverse("group-members", args=[group.slug]) + "#invitations")
+
+
+@never_cache
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation's link opens. GET says what the invitation is and what to
+    do (log in, create an account, join); only POST joins: a mail scanner following
+    every link joins no one. An unknown token answers 404, whatever it looks like."""
+    found = invitations.invitation_by_token(token)
+    if found is None:
+        return render(request, "groups/invitation_invalid.html", status=404)
+    reason = invitations.invitation_refusal(found, request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and not reason:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            membership = invitations.invitation_accept(
+                invitation=found,
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except invitations.InvitationRefused as refused:
+            reason = refused.reason
+        else:
+            if membership.is_active:
+                messages.success(request, _("Welcome: you are a member of the group."))
+            else:
+                messages.success(request, _("Your request is sent; a coordinator will answer it."))
+            return redirect(found.group)
+    elif request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     return render(
         request,
-        "groups/members.html",
+        "groups/invitation.html",
         {
-            "group": group,
-            "waiting": [r for r in rows if r[0].state == "requested"],
-            "active": [r for r in rows if r[0].state == "active"],
+            "invitation": found,
+            "group": found.group,
+            "reason": reason,
+            "refusal": invitations.refusal_text(reason) if reason else "",
+            "may_ask_to_join": reason in ("other_address", "removed", "expired", "revoked")
+            and permissions.may_ask_to_join(request.user, found.group),
         },
+        status=410 if reason in ("used", "revoked", "expired") else 200,
     )
 
 

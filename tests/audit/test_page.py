@@ -141,7 +141,15 @@ def test_the_kinds_of_object_are_named_in_the_language_of_the_page(admin_client,
 
 
 # Words French and English write alike.
-SAME_IN_BOTH = {"commune", "document", "source", "organisation", "publication", "citation"}
+SAME_IN_BOTH = {
+    "commune",
+    "document",
+    "source",
+    "organisation",
+    "publication",
+    "citation",
+    "invitation",
+}
 
 
 def test_every_kind_the_log_records_has_a_french_name():

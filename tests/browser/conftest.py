@@ -190,10 +190,11 @@ def browser():
 
 
 class Visitor:
-    """A browser context in French that records every host it contacts."""
+    """A browser context (in French unless `locale` says otherwise) that records every
+    host it contacts."""
 
     def __init__(self, browser, base: str, **options):
-        self.context = browser.new_context(locale="fr-FR", **options)
+        self.context = browser.new_context(**{"locale": "fr-FR", **options})
         self.context.set_default_timeout(15_000)
         self.hosts: set[str] = set()
         self.context.on("request", lambda r: self.hosts.add(urlparse(r.url).netloc))
