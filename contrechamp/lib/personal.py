@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import phonenumbers
 from stdnum import iban
 
-from contrechamp.lib.text import name_key, nlp
+from contrechamp.lib.text import name_key, nlp, unaccent
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -73,22 +73,97 @@ _ADDRESS = re.compile(
     rf"(?:,?\s*(?:\n\s*)?\d{{5}}\s+[A-ZÉÈ][\w'’ -]+)?(?=[\n,;.]|$)",
     re.IGNORECASE,
 )
-_TITLE = r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Me|Ma[îi]tre|Dr|Docteur|Pr)"
-# Text taken from PDFs joins names with non-breaking hyphens and spaces
-# ("Jean‑Baptiste", "Me Sophie Durand‑Vasseur"), and cuts them at a line's end after a
-# hyphen ("Durand-" / "Vasseur"): the name goes on through all of them.
-_NAME_WORD = r"[A-ZÉÈÀÂÎÔÇ][\w'’\u2010\u2011-]+"
-_NAME = rf"{_NAME_WORD}(?:(?:[ \t\u00a0\u202f]+|(?<=[-\u2010\u2011])\n[ \t]*){_NAME_WORD}){{0,3}}"
-_TITLED = re.compile(rf"\b{_TITLE}\s+(?P<name>{_NAME})")
+# A number that counts parts of an act, not a house: "Périmètre 2 Place Halle", "Article
+# 3 rue …" (a real prefectoral act).
+_NUMBERED_BEFORE = re.compile(
+    r"(?i:\b(?:p[ée]rim[èe]tre|article|art\.|lot|zone|secteur|site|cam[ée]ra))[ \u00a0]*\Z"
+)
+# Civilities before a name; the plural ones open a list ("MM. Dupont et Martin").
+_TITLE = (
+    r"(?:MM\.|M\.|Mmes|Mme\.?|Mlles|Mlle\.?|Messieurs|Mesdames|Monsieur|Madame|Mademoiselle|"
+    r"Me|Ma[îi]tre|Dr|Docteur|Pr|Professeur|MME|MLLE|MONSIEUR|MADAME|MA[ÎI]TRE)"
+)
+_PLURAL_TITLE = re.compile(r"MM\.|Mmes|Mlles|Messieurs|Mesdames")
+_TITLED = re.compile(rf"\b(?P<title>{_TITLE})\s+(?=[^\W\d_])")
 # The cue is matched in any case, the name only with its capitals ("Contact presse" is
 # no one).
 _FOLLOWED_BY = re.compile(
     rf"(?i:affaire suivie par|dossier suivi par|contact|interlocut(?:eur|rice)|r[ée]dacteur|"
-    rf"r[ée]dactrice|signataire|plaignant|requ[ée]rant)\s*:?\s*(?:{_TITLE}\s+)?(?P<name>{_NAME})"
+    rf"r[ée]dactrice|signataire|plaignant|requ[ée]rant)\s*:?\s*(?:(?P<title>{_TITLE})\s+)?"
+    r"(?=[^\W\d_])"
 )
 _CLOSING = re.compile(
     r"(?i:cordialement|bien cordialement|salutations distingu[ée]es|sinc[èe]res salutations|"
-    r"bien [àa] vous|respectueusement)[.,]?\s*\n+\s*(?P<name>" + _NAME + r")\s*(?:\n|$)"
+    r"bien [àa] vous|respectueusement)[.,]?\s*\n+\s*(?=[^\W\d_])"
+)
+# After a list's name, the next one: "MM. Jean Dupont, Paul Martin et Luc Durand".
+_LIST_LINK = re.compile(rf"[ \t\u00a0\u202f]*(?:,|\bet\b)[ \t\u00a0\u202f]*(?:{_TITLE}\s+)?")
+
+# --- the extent of a name ----------------------------------------------------------
+# A name is read word by word from where it starts, so that it takes its particles
+# ("Béatrice de Lavalette", "d'Estienne d'Orves", "van der Berg", "DE LAVALETTE") and
+# never stops on one: a reviewer who accepts "Béatrice" publishes "Mme ▇ de Lavalette"
+# (a new user's walk). It never runs into the sentence either: a particle is taken only
+# before a capitalised word that is not a common noun ("Mme Dupont de la commune", "M.
+# Martin du Service urbanisme" stop at the surname). The trade-off: a capitalised place
+# after "de" ("Mme Dupont de Marseille") is taken with the name; more is hidden, nothing
+# is published by accident.
+#
+# Text taken from PDFs joins names with non-breaking hyphens and spaces
+# ("Jean‑Baptiste", "Me Sophie Durand‑Vasseur"), and cuts them at a line's end after a
+# hyphen ("Durand-" / "Vasseur"): the name goes on through all of them.
+_TOKEN = re.compile(r"[^\W\d_][\w'’\u2010\u2011-]*")
+_GAP = re.compile(r"[ \t\u00a0\u202f]+|(?<=[-\u2010\u2011])\n[ \t\u00a0\u202f]*")
+# A justified page cuts "M. Jérôme" / "PONCEYRI" over two lines: after a civility and a
+# first word, a surname in capitals at the start of the next line is the same name.
+_LINE_GAP = re.compile(r"[ \t\u00a0\u202f]*\n[ \t\u00a0\u202f]*(?=[^\W\d_][^\W\d_a-zß-ÿ]+\b)")
+_ELIDED = re.compile(r"[dD]['’](?=[^\W\d_])")
+_PARTICLES = frozenset(
+    "de du des del della der den di da do dos das van von vom ten ter zu le la ben bin ibn "
+    "el al y mac mc".split()
+)
+# Words that are no one's name after an article or a particle: roles and titles ("le
+# maire", "la présidente", "M. le Préfet"), the bodies and services a name is followed by
+# ("de la Commune", "du Service"). A name never opens on one after an article ("Monsieur
+# Le Maire") nor without a civility ("Contact : Service Urbanisme"), and a particle
+# followed by one ends the name before the particle. Right after a civility or a name
+# word they are surnames too ("Mme Bureau", "Mme Anne BUREAU").
+_ROLES = frozenset(
+    unaccent(word)
+    for word in (
+        "maire adjoint adjointe président présidente vice-président vice-présidente préfet "
+        "préfète sous-préfet sous-préfète directeur directrice sous-directeur "
+        "sous-directrice secrétaire rapporteur rapporteure député députée sénateur "
+        "sénatrice ministre procureur procureure commissaire juge conseiller conseillère "
+        "délégué déléguée chef cheffe responsable chargé chargée élu élue greffier "
+        "greffière bâtonnier avocat avocate notaire huissier gérant gérante agent "
+        "gardien brigadier lieutenant capitaine commandant colonel général généraux "
+        "amiral gouverneur recteur rectrice doyen doyenne inspecteur inspectrice "
+        "contrôleur contrôleuse officier ingénieur architecte "
+        # bodies, services, places of an administration
+        "commune communes ville mairie municipalité conseil service services direction "
+        "département région préfecture sous-préfecture police gendarmerie cabinet "
+        "société association collectif syndicat métropole agglomération communauté "
+        "tribunal cour république état ministère bureau pôle mission délégation "
+        "division agence office établissement centre groupe comité commission "
+        "assemblée quartier secteur brigade compagnie circonscription académie "
+        "université lycée collège école hôpital cellule sécurité urbanisme "
+        "finances affaires information communication patrimoine"
+    ).split()
+)
+# The headings and small words of a text in capitals ("M. DUPONT ET MME DURAND",
+# "ARTICLE 2"): never a name's.
+_SMALL_WORDS = frozenset(
+    unaccent(word)
+    for word in (
+        "article arrête décide vu considérant objet délibération annexe "
+        "et ou pour par avec sur dans en au aux"
+    ).split()
+)
+_STREET_BEFORE = re.compile(
+    r"(?i:\b(?:rue|avenue|av\.|boulevard|bd|(?<!la )(?<!en )place|all[ée]e|impasse|quai|"
+    r"square|chemin|route|(?<!au )(?<!en )cours|passage|esplanade|promenade|parvis))"
+    r"[ \u00a0]+(?:(?:du|de la|de l['’]|de|des|d['’])[ \u00a0]*)?\Z"
 )
 
 
@@ -118,6 +193,8 @@ def detect(text: str, *, public: Iterable[str] = (), doc: Doc | None = None) -> 
         found.append(Finding("plate", match.group(), match.start(), match.end(), 0.8))
     for pattern in (_ADDRESS_FULL, _ADDRESS):
         for match in pattern.finditer(text):
+            if _NUMBERED_BEFORE.search(text, max(0, match.start() - 20), match.start()):
+                continue
             address = match.group().strip()
             found.append(
                 Finding("address", address, match.start(), match.start() + len(address), 0.85)
@@ -155,34 +232,119 @@ def _is_public(name: str, keep: set[str]) -> bool:
     return any(found == k or found.endswith(" " + k) for k in keep)
 
 
+def _key(word: str) -> str:
+    return unaccent(word).lower().strip("-\u2010\u2011")
+
+
+def _name_end(text: str, start: int, *, titled: bool) -> int | None:
+    """Where the name that starts at `start` ends, or None when what starts there is no
+    name ("le Maire", "la Présidente", "Service urbanisme"). After a civility (`titled`)
+    a name may open on a particle ("Mme de Lavalette")."""
+    position, names, end = start, 0, None
+    # Particles read since the last word of the name, with where each ends.
+    pending: list[tuple[str, int]] = []
+    for _ in range(14):
+        token = _TOKEN.match(text, position)
+        if token is None:
+            break
+        word = token.group()
+        elided = _ELIDED.match(word)
+        core = word[elided.end() :] if elided else word
+        if not elided and core.lower() in _PARTICLES:
+            if names == 0 and not titled and core[0].islower():
+                return None
+            pending.append((word, token.end()))
+        elif core[0].isupper() and len(core) > 1:
+            link = [p for p, _ in pending] + ([word[: elided.end()]] if elided else [])
+            key = _key(core)
+            if key in _SMALL_WORDS:
+                pending = []
+                break
+            if key in _ROLES and (names or link or not titled):
+                if names == 0:
+                    return None
+                # "Yann Le Maire" and "Anne BUREAU" are names; "Mme Dupont de la
+                # Commune" and "M. DUPONT DE LA COMMUNE" end before the particle.
+                if link and (core.isupper() or any(p[0].islower() for p in link)):
+                    pending = []
+                    break
+            names += 1
+            end = token.end()
+            pending = []
+            if names == 5:
+                break
+        else:
+            break
+        gap = _GAP.match(text, token.end())
+        if titled and names == 1 and not pending:
+            gap = _LINE_GAP.match(text, token.end()) or gap
+        if gap is None:
+            break
+        position = gap.end()
+    if end is None:
+        return None
+    # A capitalised particle ending the name is a name too ("Mme Sarah Ben, riveraine"),
+    # unless the sentence goes on after it ("M. Dupont Le conseil…").
+    if pending and all(p[0].isupper() for p, _ in pending):
+        last = pending[-1][1]
+        if not re.match(r"[ \t\u00a0\u202f]*[^\W\d_]", text[last : last + 40]):
+            end = last
+    return end
+
+
+def _name_words(name: str) -> int:
+    """How many words of `name` are not particles."""
+    words = _TOKEN.findall(name)
+    return sum(1 for w in words if w.lower() not in _PARTICLES or _ELIDED.match(w))
+
+
+def _on_a_street(text: str, start: int) -> bool:
+    """Whether a name at `start` names a street ("rue Monsieur Le Prince", "avenue Jean
+    Jaurès"): nobody's personal data."""
+    return bool(_STREET_BEFORE.search(text[max(0, start - 40) : start]))
+
+
 def _persons(text: str, doc: Doc | None) -> list[Finding]:
     found = []
-    for pattern, confidence in ((_TITLED, 0.9), (_FOLLOWED_BY, 0.9), (_CLOSING, 0.85)):
-        for match in pattern.finditer(text):
-            found.append(
-                Finding(
-                    "person",
-                    match.group("name"),
-                    match.start("name"),
-                    match.end("name"),
-                    confidence,
-                )
-            )
+
+    def add(start: int, *, titled: bool, confidence: float, line_end: bool = False) -> int | None:
+        end = _name_end(text, start, titled=titled)
+        if end is None:
+            return None
+        if line_end and not re.match(r"[ \t\u00a0\u202f]*(?:\n|$)", text[end:]):
+            return None
+        found.append(Finding("person", text[start:end], start, end, confidence))
+        return end
+
+    for match in _TITLED.finditer(text):
+        if _on_a_street(text, match.start()):
+            continue
+        end = add(match.end(), titled=True, confidence=0.9)
+        # "MM. Jean Dupont et Paul Martin": every name of the list.
+        while end is not None and _PLURAL_TITLE.fullmatch(match.group("title")):
+            link = _LIST_LINK.match(text, end)
+            if link is None or link.end() == end:
+                break
+            end = add(link.end(), titled=True, confidence=0.9)
+    for match in _FOLLOWED_BY.finditer(text):
+        add(match.end(), titled=bool(match.group("title")), confidence=0.9)
+    for match in _CLOSING.finditer(text):
+        add(match.end(), titled=False, confidence=0.85, line_end=True)
     doc = doc if doc is not None else nlp()(text)
     for entity in doc.ents:
         if entity.label_ != "PER":
             continue
-        # A name ends at the line's end; the title before it stays readable.
+        # The title before a name stays readable.
         raw = entity.text.split("\n")[0]
         title = re.match(rf"{_TITLE}\s+", raw)
-        offset = title.end() if title else 0
-        name = raw[offset:].strip()
-        # One capitalised word alone is too often a place or an organisation; "le Maire"
-        # is a role, not a name.
-        if len(name.split()) < 2 or not all(w[0].isupper() for w in name.split()):
+        start = entity.start_char + (title.end() if title else 0)
+        while start < len(text) and text[start].isspace():
+            start += 1
+        end = _name_end(text, start, titled=bool(title))
+        # One capitalised word alone is too often a place or an organisation.
+        if end is None or _name_words(text[start:end]) < 2 or _on_a_street(text, start):
             continue
-        start = entity.start_char + offset
-        found.append(Finding("person", name, start, start + len(name), 0.7))
+        found.append(Finding("person", text[start:end], start, end, 0.7))
     return found
 
 

@@ -77,8 +77,16 @@ def _occurrence(text: str, start: int, needle: str) -> int:
     return text.count(needle, 0, start)
 
 
+# PyMuPDF's search keeps ligatures by default ("Goﬀ"), and a page's text has them as
+# letters (NFKC: "Goff"): a name with ff, fi or fl in it was never found on the page, so
+# accepting it boxed nothing and the gate refused the copy. Searched without them.
+_SEARCH_FLAGS = (
+    pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+)
+
+
 def _text_rects(pdf_page: pymupdf.Page, page: Page, needle: str, start: int) -> list[list[float]]:
-    hits = pdf_page.search_for(needle)
+    hits = pdf_page.search_for(needle, flags=_SEARCH_FLAGS)
     if not hits:
         return []
     # The occurrence of the needle that starts at `start` in the page text. A match

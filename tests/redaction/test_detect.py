@@ -161,3 +161,108 @@ def test_an_address_with_a_stray_space_before_the_at_sign_is_still_found():
     assert found("Écrire à jean.dupont @mairie-nice.fr demain.", "email") == [
         ("email", "jean.dupont @mairie-nice.fr")
     ]
+
+
+# Names with particles (a new user's walk: "Mme Béatrice de Lavalette" was suggested as
+# "Béatrice", and "Mme ▇ de Lavalette" published).
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Secrétaire de séance : Mme Béatrice de Lavalette.", ["Béatrice de Lavalette"]),
+        ("Le courrier de M. Jean de La Fontaine est joint.", ["Jean de La Fontaine"]),
+        ("Vu l'avis de Monsieur Joachim du Bellay, riverain.", ["Joachim du Bellay"]),
+        ("Mme Anne d'Estienne d'Orves a signé.", ["Anne d'Estienne d'Orves"]),
+        ("Mme Anne d’Estienne d’Orves a signé.", ["Anne d’Estienne d’Orves"]),
+        ("M. Pierre de la Tour du Pin, riverain.", ["Pierre de la Tour du Pin"]),
+        ("Madame Maëlle Le Goff, requérante.", ["Maëlle Le Goff"]),
+        ("Dr Pieter Van der Berg a témoigné.", ["Pieter Van der Berg"]),
+        (
+            "M. Hans von Trapp et Mme Lucia di Lammermoor.",
+            ["Hans von Trapp", "Lucia di Lammermoor"],
+        ),
+        ("M. Paulo da Silva, Mme Maria dos Santos.", ["Paulo da Silva", "Maria dos Santos"]),
+        ("Mme Leïla Ben Ali, M. Angus Mac Gregor.", ["Leïla Ben Ali", "Angus Mac Gregor"]),
+        ("Mlle Siobhan O'Neill, plaignante.", ["Siobhan O'Neill"]),
+        ("Me Béatrice DE LAVALETTE, avocate.", ["Béatrice DE LAVALETTE"]),
+        ("MME BÉATRICE DE LAVALETTE", ["BÉATRICE DE LAVALETTE"]),
+        # A surname alone after a civility, its particle with it.
+        ("La parole est à Mme de Lavalette.", ["de Lavalette"]),
+        ("Monsieur du Bellay demande un vote.", ["du Bellay"]),
+        ("Mme Le Goff répond.", ["Le Goff"]),
+        # Lists after a plural civility.
+        ("Présents : MM. Jean Dupont et Paul de Lavalette.", ["Jean Dupont", "Paul de Lavalette"]),
+        (
+            "Mmes Anne Martin, Claire du Bellay et Léa Le Goff.",
+            ["Anne Martin", "Claire du Bellay", "Léa Le Goff"],
+        ),
+        # Without a civility, read by the language model.
+        ("Béatrice de Lavalette a été désignée secrétaire de séance.", ["Béatrice de Lavalette"]),
+        # A justified line cut after the first name (the Paris bulletin, BOVP 2019).
+        ("en cas d'empêchement, M.  Jérôme \nPONCEYRI et « ... », adjoints", ["Jérôme \nPONCEYRI"]),
+    ],
+)
+def test_a_name_is_taken_whole_with_its_particles(text, names):
+    assert [name for _kind, name in found(text, "person")] == names
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Mme Dupont de la commune a écrit au maire.", "Dupont"),
+        ("M. Martin du service urbanisme répond.", "Martin"),
+        ("M. Martin du Service Urbanisme répond.", "Martin"),
+        ("Mme Durand de la Direction des finances", "Durand"),
+        ("M. DUPONT DE LA COMMUNE DE NICE", "DUPONT"),
+        ("Mme Dupont, de la commune voisine, répond.", "Dupont"),
+        ("Présidée par M. Dupont Le conseil approuve.", "Dupont"),
+        ("Mme Claire Dubois la présidente de l'association", "Claire Dubois"),
+    ],
+)
+def test_a_name_never_runs_into_the_words_after_it(text, name):
+    assert found(text, "person") == [("person", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le conseil municipal autorise le maire à signer la convention.",
+        "Le conseil autorise Monsieur Le Maire à signer la convention.",
+        "AUTORISE M. LE MAIRE À SIGNER LA CONVENTION",
+        "Ampliation à M. le Préfet de la Région d'Ile-de-France et à Mme la Directrice de "
+        "l'Information.",
+        "Mme. le Maire de CHATEAUNEUF SUR LOIRE est autorisé à mettre en oeuvre le système.",
+        "Signataire : La Présidente",
+        "Contact : Service Urbanisme",
+        "Bien cordialement,\nLe Maire\n",
+        "Vu le rapport de Madame la Présidente, la séance est ouverte.",
+        # Streets named after people are nobody's personal data.
+        "75006;64111;Rue Monsieur Le Prince, rue Racine;croisement",
+        "Avenue Jean Jaurès, sente des Dorées;croisement",
+        "le carrefour rue de Lattre de Tassigny/Grande rue, le square du Général de Gaulle",
+    ],
+)
+def test_a_title_or_a_common_noun_is_no_name(text):
+    assert found(text, "person") == []
+
+
+def test_a_name_spelt_like_a_title_after_a_first_name_is_still_a_name():
+    # "Le Maire" is a surname too: after a first name, with its capitals, it is one.
+    assert found("Lettre de M. Yann Le Maire, riverain.", "person") == [("person", "Yann Le Maire")]
+
+
+def test_a_number_of_a_perimeter_is_no_house_number():
+    # A real prefectoral act (Loiret, 2015): "Périmètre 2 Place Halle …".
+    assert found("- Périmètre 2 Place Halle Saint-Pierre est délimité par :", "address") == []
+    assert found("demeurant 2 place de la Halle, 45110 Châteauneuf-sur-Loire", "address")
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [("Mme Anne BUREAU, riveraine, a écrit.", "Anne BUREAU"), ("Mme Bureau répond.", "Bureau")],
+)
+def test_a_surname_that_is_also_a_noun_is_still_a_name(text, name):
+    # The words that end a name after "de la" ("Mme Dupont de la Commune") are surnames
+    # too, right after a civility or a first name.
+    assert found(text, "person") == [("person", name)]

@@ -7,7 +7,8 @@ from tests.redaction.evaluation import HELD_OUT, evaluate, load
 pytestmark = pytest.mark.django_db
 
 # Reached when this floor was set (26 development pages, two scanned and read by OCR,
-# four with the mistakes of issue 11 met on real texts, titles included); e-mail and
+# four with the mistakes of issue 11 met on real texts, titles included), and held since
+# six pages of names with particles were added (five of them real texts); e-mail and
 # phone recall must stay at 1.00.
 FLOOR = {
     "email": (1.00, 1.00),
