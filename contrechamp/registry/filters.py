@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, F, Field, FloatField, Q, QuerySet
+from django.db.models.expressions import Expression, RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -141,10 +145,46 @@ class DeploymentFilters:
         return qs
 
 
+class _OnThisRow(Expression):
+    """Raw SQL about the query's own deployment row: `{row}` in `sql` becomes the alias
+    the query gives the deployment table (`registry_deployment` in a query of its own,
+    `U0` once the queryset is a subquery of another: an export's `deployment_id__in=
+    qs.values("id")`, the map's `deployments__in=qs`). A condition naming the table
+    itself broke there ("no such column: registry_deployment.id", review 57)."""
+
+    def __init__(self, sql: str, params: Sequence[str], output_field: Field) -> None:
+        super().__init__(output_field)
+        self.sql = sql
+        self.params: list[str | int] = list(params)
+        self.row: Any = F("id")  # resolved to the query's own id column, alias and all
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self.sql!r}, {self.params!r})"
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.row]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.row,) = exprs
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[str | int]]:
+        alias = compiler.quote_name_unless_alias(self.row.alias)
+        return self.sql.format(row=alias), self.params
+
+
+def _condition(sql: str, *params: str) -> _OnThisRow:
+    return _OnThisRow(sql, params, BooleanField())
+
+
 def search(qs: QuerySet[Deployment], text: str, *, ranked: bool = True) -> QuerySet[Deployment]:
     """French full-text search, ranked unless `ranked` is false. Accents and plural forms
     match, and so do the spellings of the field's names ("vidéoprotection" finds a
-    deployment of "vidéosurveillance", `lib.textsearch.query_spellings`)."""
+    deployment of "vidéosurveillance", `lib.textsearch.query_spellings`).
+
+    Every condition names the deployment table through the query's own alias
+    (`_OnThisRow`), so the result can be used as a subquery of another query."""
     if not query_spellings(text):
         # Only stop words: PostgreSQL would ignore the condition and match everything.
         return qs.none()
@@ -153,30 +193,36 @@ def search(qs: QuerySet[Deployment], text: str, *, ranked: bool = True) -> Query
     if connection.vendor == "postgresql":
         # search_vector: a stored column computed from search_text (migration 0005).
         query = tsquery_text(text)
-        return _without_excluded(
-            qs.extra(
-                where=["registry_deployment.search_vector @@ to_tsquery('contrechamp_fr', %s)"],
-                params=[query],
-                select={
-                    "rank": "-ts_rank(registry_deployment.search_vector,"
-                    " to_tsquery('contrechamp_fr', %s))"
-                },
-                select_params=[query],
-            ),
-            text,
-        ).order_by("rank", "-id")
+        return (
+            _without_excluded(
+                qs.filter(
+                    _condition("{row}.search_vector @@ to_tsquery('contrechamp_fr', %s)", query)
+                ),
+                text,
+            )
+            .annotate(
+                rank=_OnThisRow(
+                    "-ts_rank({row}.search_vector, to_tsquery('contrechamp_fr', %s))",
+                    [query],
+                    FloatField(),
+                )
+            )
+            .order_by("rank", "-id")
+        )
     expression = fts5_query(text)
     if not expression:
         return qs.none()
-    return qs.extra(
-        tables=["registry_deployment_fts"],
-        where=[
-            "registry_deployment_fts.rowid = registry_deployment.id",
-            "registry_deployment_fts MATCH %s",
-        ],
-        params=[expression],
-        select={"rank": "bm25(registry_deployment_fts)"},
-    ).order_by("rank", "-id")
+    # The FTS5 table joined by rowid (bm25 needs the MATCH in the same query); it keeps
+    # its own name in any query, only the deployment table is renamed in a subquery.
+    return (
+        qs.extra(tables=["registry_deployment_fts"])
+        .filter(
+            _condition("registry_deployment_fts.rowid = {row}.id"),
+            _condition("registry_deployment_fts MATCH %s", expression),
+        )
+        .annotate(rank=_OnThisRow("bm25(registry_deployment_fts)", [], FloatField()))
+        .order_by("rank", "-id")
+    )
 
 
 def _without_excluded(qs: QuerySet[Deployment], text: str) -> QuerySet[Deployment]:
@@ -185,9 +231,8 @@ def _without_excluded(qs: QuerySet[Deployment], text: str) -> QuerySet[Deploymen
     excluded = tsquery_excluded(text)
     if not excluded:
         return qs
-    return qs.extra(
-        where=["NOT (registry_deployment.search_vector @@ to_tsquery('contrechamp_fr', %s))"],
-        params=[excluded],
+    return qs.filter(
+        _condition("NOT ({row}.search_vector @@ to_tsquery('contrechamp_fr', %s))", excluded)
     )
 
 
@@ -200,9 +245,10 @@ def _matching(qs: QuerySet[Deployment], text: str) -> QuerySet[Deployment]:
     at the page's end (8 ms)."""
     if connection.vendor == "postgresql":
         return _without_excluded(
-            qs.extra(
-                where=["registry_deployment.search_vector @@ to_tsquery('contrechamp_fr', %s)"],
-                params=[tsquery_text(text)],
+            qs.filter(
+                _condition(
+                    "{row}.search_vector @@ to_tsquery('contrechamp_fr', %s)", tsquery_text(text)
+                )
             ),
             text,
         )

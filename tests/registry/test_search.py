@@ -478,3 +478,27 @@ def test_the_demo_datas_changes_speak_french(db, client):
     user's walk): the demo's revisions are commented in French, as its data is."""
     page = client.get("/").content.decode()
     assert "demo dataset" not in page and "jeu de démonstration" in page
+
+
+@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("ranked", [True, False])
+def test_a_search_used_as_a_subquery_names_the_deployment_table_by_its_alias(
+    db, monkeypatch, vendor, ranked
+):
+    """The exports and the map reuse the search inside a subquery, where Django renames
+    the deployment table U0: a condition naming `registry_deployment` itself read
+    "no such column" (review 57). Both engines' SQL is checked (PostgreSQL's compiled
+    only: the tests run on SQLite)."""
+    from django.db import connection
+
+    from contrechamp.places.models import Commune
+    from contrechamp.registry.filters import search
+
+    monkeypatch.setattr(connection, "vendor", vendor)
+    matches = search(Deployment.objects.published(), "caméras -Nice", ranked=ranked)
+    sql = str(Commune.objects.filter(deployments__in=matches).query)
+    inner = sql[sql.index("IN (SELECT") :]
+    assert "U0" in inner
+    assert "registry_deployment." not in inner and '"registry_deployment".' not in inner
+    if vendor == "sqlite":
+        assert Commune.objects.filter(deployments__in=matches).exists()
