@@ -95,3 +95,9 @@ def format_partial_date(value: str, language: str = "fr") -> str:
     if language.startswith("fr"):
         return f"{'1er' if day == 1 else day} {month} {parts[0]}"
     return f"{day} {month} {parts[0]}"
+
+
+def partial_date_after(value: str, day: dt.date) -> bool:
+    """Whether the partial date begins after `day`: "2026" and "2025-07" are after
+    2025-06-03, "2025" and "2025-06" (which hold that day) are not."""
+    return bool(value) and value > day.isoformat()[: len(value)]

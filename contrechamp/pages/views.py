@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from contrechamp.groups.services import groups_in_commune, groups_in_department, groups_in_epci
 from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
-from contrechamp.registry.figures import commune_figures, latest_counts
+from contrechamp.registry.figures import commune_cameras, commune_figures
 from contrechamp.registry.filters import DeploymentFilters
 from contrechamp.registry.forms import parse_communes
 from contrechamp.registry.models import CameraCount, Deployment
@@ -78,7 +78,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
 def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
     epci = get_object_or_404(Epci, siren=siren)
     members = epci.communes.order_by("name_key", "name")
-    counts = latest_counts().filter(commune__epci=epci).order_by("-count")
+    counts = [f for f in commune_cameras() if f.commune.epci_id == epci.id]
     return render(
         request,
         "places/epci_detail.html",
@@ -152,7 +152,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code != code.upper() and Department.objects.filter(code=code.upper()).exists():
         return redirect("department-detail", code.upper(), permanent=True)  # "2a"
     department = get_object_or_404(Department.objects.select_related("region"), code=code)
-    counts = latest_counts().filter(commune__department=department).order_by("-count")
+    counts = [f for f in commune_cameras() if f.commune.department_id == department.id]
     communes = (
         Commune.objects.filter(department=department, deployments__is_published=True)
         .annotate(n=Count("deployments", distinct=True))

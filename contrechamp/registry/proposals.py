@@ -25,6 +25,7 @@ from contrechamp.accounts.services import mail_language
 from contrechamp.accounts.trust import accepted_change_count
 from contrechamp.audit.services import audit_record
 from contrechamp.lib.typography import quoted
+from contrechamp.registry.figures import not_future
 from contrechamp.registry.models import (
     CameraCount,
     Deployment,
@@ -223,7 +224,7 @@ def camera_count_snapshot(count: CameraCount) -> dict[str, Any]:
 
 
 def latest_accepted_count(commune_id: int, *, exclude: int | None = None) -> CameraCount | None:
-    qs = CameraCount.objects.filter(commune_id=commune_id).order_by("-date", "-id")
+    qs = CameraCount.objects.filter(not_future(), commune_id=commune_id).order_by("-date", "-id")
     if exclude:
         qs = qs.exclude(id=exclude)
     return qs.first()

@@ -11,10 +11,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from contrechamp.lib.partialdate import parse_partial_date
+from contrechamp.lib.partialdate import parse_partial_date, partial_date_after
 from contrechamp.lib.text import name_key, slug_of
 from contrechamp.lib.textsearch import fts5_document
 from contrechamp.places.models import Commune, Department, Epci
@@ -619,6 +620,13 @@ def camera_count_create(
         date = parse_partial_date(date)
         if not date:
             errors["date"] = [_("A camera count needs the date of the figure.")]
+        elif partial_date_after(date, timezone.localdate()):
+            # A count is an observation already made; a typo ("2042" for "2024") would
+            # otherwise be the commune's latest figure for years.
+            errors["date"] = [
+                _("The figure's date (%s) is after today: a count is dated when it was made.")
+                % date
+            ]
     except ValidationError as e:
         errors["date"] = e.messages
     if len(perimeter) > 200:
