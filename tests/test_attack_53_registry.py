@@ -89,7 +89,9 @@ def test_restoring_an_old_version_after_a_vendor_was_renamed_makes_no_new_organi
     toulouse = s.deployment_update(
         deployment=toulouse, data=data, base_version=toulouse.version, author=contributor
     )
-    toulouse = s.deployment_revert(deployment=toulouse, version=first, author=contributor)
+    toulouse = s.deployment_revert(
+        deployment=toulouse, version=first, base_version=toulouse.version, author=contributor
+    )
     assert Organisation.objects.count() == organisations, (
         "restoring a version created a duplicate organisation: "
         + ", ".join(

@@ -131,7 +131,9 @@ def test_restoring_a_version_keeps_the_vendor_it_named_after_another_takes_its_o
     toulouse = s.deployment_update(
         deployment=toulouse, data=data, base_version=toulouse.version, author=contributor
     )
-    toulouse = s.deployment_revert(deployment=toulouse, version=first, author=contributor)
+    toulouse = s.deployment_revert(
+        deployment=toulouse, version=first, base_version=toulouse.version, author=contributor
+    )
     assert list(toulouse.vendors.values_list("id", flat=True)) == [ibm.id], (
         f"restoring a version moved the deployment from IBM France to organisation "
         f"{parent.id} ({parent.name}), which took the old name"

@@ -53,7 +53,9 @@ def test_a_trusted_contributor_cannot_restore_a_draft_version_they_may_not_read(
     history = client.get(reverse("deployment-history", args=[published.slug])).content.decode()
     assert NAME not in history
 
-    response = client.post(reverse("deployment-revert", args=[published.slug, 1]))
+    response = client.post(
+        reverse("deployment-revert", args=[published.slug, 1]), {"version": published.version}
+    )
 
     published.refresh_from_db()
     assert NAME not in published.description, (

@@ -480,13 +480,18 @@ def deployment_publish(
 
 
 @transaction.atomic
-def deployment_revert(*, deployment: Deployment, version: int, author: User | None) -> Deployment:
-    """Make a new version whose content is that of `version`."""
+def deployment_revert(
+    *, deployment: Deployment, version: int, base_version: int | None, author: User | None
+) -> Deployment:
+    """Make a new version whose content is that of `version`. `base_version` is the
+    version the person saw as current: as for an edit, a missing one is refused and a
+    stale one raises StaleEdit (with the restore re-applied to the newer version), so a
+    restore never silently undoes what was saved meanwhile."""
     revision = Revision.objects.get(kind="deployment", object_id=deployment.id, version=version)
     return deployment_update(
         deployment=deployment,
         data=revision.snapshot,
-        base_version=deployment.version,
+        base_version=base_version,  # type: ignore[arg-type]  # None is refused
         author=author,
         comment=_("reverted to version %d") % version,
     )
@@ -576,13 +581,15 @@ def organisation_publish(*, organisation: Organisation, author: User | None) -> 
 
 @transaction.atomic
 def organisation_revert(
-    *, organisation: Organisation, version: int, author: User | None
+    *, organisation: Organisation, version: int, base_version: int | None, author: User | None
 ) -> Organisation:
+    """As `deployment_revert`: refused without the version seen as current, StaleEdit
+    when it is no longer the current one."""
     revision = Revision.objects.get(kind="organisation", object_id=organisation.id, version=version)
     return organisation_update(
         organisation=organisation,
         data=revision.snapshot,
-        base_version=organisation.version,
+        base_version=base_version,  # type: ignore[arg-type]  # None is refused
         author=author,
         comment=_("reverted to version %d") % version,
     )

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -796,17 +797,10 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                         keep_theirs=keep_theirs,
                     )
             except StaleEdit as stale:
-                # Start again from the newer version with only this person's changes
-                # re-applied: saving the page again then loses nobody's work.
                 conflict = stale
-                forms = _deployment_forms(
-                    request,
-                    initial=_initial_from_snapshot(
-                        stale.merged, stale.current_version, request.user
-                    ),
+                forms, choices = _deployment_stale_forms(
+                    request, stale, request.POST.get("comment", "")
                 )
-                forms["form"].initial["comment"] = request.POST.get("comment", "")
-                choices = _choice_rows(stale.conflicts, stale.merged, stale.theirs)
             except ValidationError as e:
                 errors = _attach_errors(forms, e, kept)
             else:
@@ -844,14 +838,53 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                 deployment_snapshot(deployment), deployment.version, request.user
             ),
         )
-    _mark_withheld(forms)
     status = 200 if request.method == "GET" else (409 if conflict else 400)
+    return _deployment_form_page(
+        request,
+        deployment=deployment,
+        forms=forms,
+        status=status,
+        errors=errors,
+        proposal=proposal,
+        proposing=proposing,
+        conflict=conflict,
+        choices=choices,
+    )
+
+
+def _deployment_stale_forms(
+    request: HttpRequest, stale: StaleEdit, comment: str
+) -> tuple[dict[str, Any], list[dict]]:
+    """The edit form after a stale save (an edit, or a restore of an old version): the
+    newer version with only this person's changes re-applied, so that saving the page
+    again loses nobody's work, and the fields both changed to choose between."""
+    forms = _deployment_forms(
+        request,
+        initial=_initial_from_snapshot(stale.merged, stale.current_version, request.user),
+    )
+    forms["form"].initial["comment"] = comment
+    return forms, _choice_rows(stale.conflicts, stale.merged, stale.theirs)
+
+
+def _deployment_form_page(
+    request: HttpRequest,
+    *,
+    deployment: Deployment,
+    forms: dict[str, Any],
+    status: int,
+    errors: list[str] | None = None,
+    proposal: Proposal | None = None,
+    proposing: bool = False,
+    conflict: StaleEdit | None = None,
+    choices: list[dict] | None = None,
+) -> HttpResponse:
+    _mark_withheld(forms)
     return render(
         request,
         "registry/deployment_form.html",
         {
             **forms,
-            "errors": errors,
+            "errors": errors or [],
             "deployment": deployment,
             "proposal": proposal,
             "proposing": proposing,
@@ -861,7 +894,9 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
             )
             if conflict
             else [],
-            "choices": choices,
+            "choices": choices or [],
+            # The form posts to the edit page even when a restore shows it.
+            "form_action": reverse("deployment-edit", args=[deployment.slug]),
         },
         status=status,
     )
@@ -1011,10 +1046,29 @@ def deployment_revert_view(request: HttpRequest, slug: str, version: int) -> Htt
     _restorable(request, "deployment", deployment, version)
     try:
         deployment = deployment_revert(
-            deployment=deployment, version=version, author=_author(request)
+            deployment=deployment,
+            version=version,
+            # The version the page showed as current: a restore of a page read before
+            # someone else's save is refused like a stale edit, never applied over it.
+            base_version=_version(request.POST.get("version")),
+            author=_author(request),
         )
     except Revision.DoesNotExist:
         raise Http404 from None
+    except StaleEdit as stale:
+        # As a stale edit: the edit form with the restored content re-applied to the
+        # newer version, what the other person changed, and the fields to choose.
+        forms, choices = _deployment_stale_forms(
+            request, stale, _("reverted to version %d") % version
+        )
+        return _deployment_form_page(
+            request,
+            deployment=deployment,
+            forms=forms,
+            status=409,
+            conflict=stale,
+            choices=choices,
+        )
     except ValidationError as e:
         messages.error(request, _("This version cannot be restored: %s") % "; ".join(e.messages))
         return redirect("deployment-history", slug=slug)
@@ -1144,15 +1198,7 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
             except StaleEdit as stale:
                 assert org is not None  # a stale edit only happens to an existing one
                 conflict = stale
-                form = f.OrganisationForm(
-                    instance=Organisation.objects.get(id=org.id),
-                    initial={
-                        **stale.merged,
-                        "version": stale.current_version,
-                        "comment": comment,
-                    },
-                )
-                choices = _choice_rows(stale.conflicts, stale.merged, stale.theirs)
+                form, choices = _organisation_stale_form(org, stale, comment)
             except ValidationError as e:
                 for field, msgs in e.message_dict.items():
                     for m in msgs:
@@ -1192,22 +1238,58 @@ def _organisation_form_view(request: HttpRequest, org: Organisation | None) -> H
         )
     else:
         form = f.OrganisationForm(instance=org, initial={"version": org.version} if org else None)
+    return _organisation_form_page(
+        request,
+        form=form,
+        organisation=org,
+        status=200 if request.method == "GET" else (409 if conflict else 400),
+        proposal=proposal,
+        conflict=conflict,
+        choices=choices,
+    )
+
+
+def _organisation_stale_form(
+    org: Organisation, stale: StaleEdit, comment: str
+) -> tuple[f.OrganisationForm, list[dict]]:
+    """As `_deployment_stale_forms`, for an organisation."""
+    form = f.OrganisationForm(
+        instance=Organisation.objects.get(id=org.id),
+        initial={**stale.merged, "version": stale.current_version, "comment": comment},
+    )
+    return form, _choice_rows(stale.conflicts, stale.merged, stale.theirs)
+
+
+def _organisation_form_page(
+    request: HttpRequest,
+    *,
+    form: f.OrganisationForm,
+    organisation: Organisation | None,
+    status: int,
+    proposal: Proposal | None = None,
+    conflict: StaleEdit | None = None,
+    choices: list[dict] | None = None,
+) -> HttpResponse:
     return render(
         request,
         "registry/organisation_form.html",
         {
             "form": form,
             "proposal": proposal,
-            "organisation": org,
+            "organisation": organisation,
             "conflict": conflict,
             "conflict_rows": revision_diff(
                 [(c["field"], c["before"], c["after"]) for c in conflict.changes]
             )
             if conflict
             else [],
-            "choices": choices,
+            "choices": choices or [],
+            # The form posts to the edit page even when a restore shows it.
+            "form_action": reverse("organisation-edit", args=[organisation.slug])
+            if organisation is not None
+            else "",
         },
-        status=200 if request.method == "GET" else (409 if conflict else 400),
+        status=status,
     )
 
 
@@ -1236,9 +1318,19 @@ def organisation_revert_view(request: HttpRequest, slug: str, version: int) -> H
     _allowed(may_revert_organisation(request.user, org))
     _restorable(request, "organisation", org, version)
     try:
-        org = organisation_revert(organisation=org, version=version, author=_author(request))
+        org = organisation_revert(
+            organisation=org,
+            version=version,
+            base_version=_version(request.POST.get("version")),  # as a deployment's
+            author=_author(request),
+        )
     except Revision.DoesNotExist:
         raise Http404 from None
+    except StaleEdit as stale:
+        form, choices = _organisation_stale_form(org, stale, _("reverted to version %d") % version)
+        return _organisation_form_page(
+            request, form=form, organisation=org, status=409, conflict=stale, choices=choices
+        )
     except ValidationError as e:
         # An old version may no longer pass today's checks: say why, change nothing.
         messages.error(request, _("This version cannot be restored: %s") % "; ".join(e.messages))

@@ -65,7 +65,9 @@ def deployment_revert(user):
     from contrechamp.registry.services import deployment_revert
 
     deployment = Deployment.objects.order_by("id").first()
-    return deployment_revert(deployment=deployment, version=1, author=user), {"changed"}
+    return deployment_revert(
+        deployment=deployment, version=1, base_version=deployment.version, author=user
+    ), {"changed"}
 
 
 def organisation_create(user):

@@ -123,7 +123,12 @@ def test_a_revision_restored_from_before_keeps_the_source_neutral(client, contri
         c["source"]["publisher"], c["source"]["published_on"] = "signalement anonyme", "2026-07-14"
     Revision.objects.filter(id=first.id).update(snapshot=snapshot)
     deployment.refresh_from_db()
-    deployment_revert(deployment=deployment, version=first.version, author=reviewer)
+    deployment_revert(
+        deployment=deployment,
+        version=first.version,
+        base_version=deployment.version,
+        author=reviewer,
+    )
     body = client.get(deployment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "14 juillet 2026" not in body and "signalement anonyme" not in body
     diff = client.get(

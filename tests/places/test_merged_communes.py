@@ -141,7 +141,9 @@ def test_a_deployments_history_reads_fine_after_its_commune_was_folded(client, c
     first = client.get(reverse("deployment-revision", args=[deployment.slug, 1]))
     assert first.status_code == 200 and "74268" in first.content.decode()
     assert client.get(reverse("deployment-edit", args=[deployment.slug])).status_code == 200
-    response = client.post(reverse("deployment-revert", args=[deployment.slug, 1]))
+    response = client.post(
+        reverse("deployment-revert", args=[deployment.slug, 1]), {"version": deployment.version}
+    )
     assert response.status_code == 302
     deployment.refresh_from_db()
     assert deployment.title == "Vidéoprotection à Seynod"

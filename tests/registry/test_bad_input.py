@@ -81,7 +81,9 @@ def test_an_organisation_version_that_no_longer_validates_is_refused_with_the_re
     client.raise_request_exception = False
     version = organisation.version
     response = client.post(
-        reverse("organisation-revert", args=[organisation.slug, version]), follow=True
+        reverse("organisation-revert", args=[organisation.slug, version]),
+        {"version": version},
+        follow=True,
     )
     assert response.status_code == 200
     organisation.refresh_from_db()

@@ -1,6 +1,7 @@
 """Two people editing one deployment or organisation lose nothing, and a careless or
 hostile form (version removed, blank, 0, stale) cannot overwrite someone else's work."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -276,3 +277,82 @@ def test_a_choice_survives_a_mistake_elsewhere_in_the_form(deployment, two):
     assert _save(dominique, deployment.slug, fields).status_code == 302
     deployment.refresh_from_db()
     assert (deployment.title, deployment.start_date) == ("Titre de Camille", "2024-04")
+
+
+def _restore_fields(client, url_name, slug, version):
+    """The restore form of a version's page, as the browser sends it."""
+    page = client.get(reverse(url_name.replace("revert", "revision"), args=[slug, version]))
+    action = reverse(url_name, args=[slug, version])
+    html = page.content.decode()
+    form = html[html.index(f'action="{action}"') :]
+    form = form[: form.index("</form>")]
+    return action, dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+
+
+def test_a_stale_restore_of_a_deployment_gets_the_merge_page_and_loses_nobodys_edit(
+    deployment, two
+):
+    """Camille opens version 1 to restore it; Dominique saves a status meanwhile. The
+    restore is not applied over it: the edit form comes back (409) with version 1's
+    description re-applied to Dominique's version, and saving it keeps both."""
+    camille, dominique = two
+    deployment = deployment_update(
+        deployment=deployment,
+        data=deployment_data(fundings=[], description="Texte de la version 2."),
+        base_version=1,
+        author=None,
+    )
+    action, fields = _restore_fields(camille, "deployment-revert", deployment.slug, 1)
+    assert fields["version"] == "2"
+    form = _open(dominique, deployment.slug)
+    set_field(form, "status", "unlawful")
+    assert _save(dominique, deployment.slug, form).status_code == 302
+
+    response = camille.post(action, fields)
+    assert response.status_code == 409
+    deployment.refresh_from_db()
+    assert deployment.version == 3
+    html = response.content.decode()
+    assert f'action="{reverse("deployment-edit", args=[deployment.slug])}"' in html
+    response = _save(camille, deployment.slug, form_fields(html))
+    assert response.status_code == 302
+    deployment.refresh_from_db()
+    assert deployment.version == 4 and deployment.status == "unlawful"
+    assert deployment.description == deployment_data()["description"]
+
+
+def test_a_restore_without_the_version_seen_restores_nothing(deployment, two):
+    camille, _dominique = two
+    deployment_update(
+        deployment=deployment,
+        data=deployment_data(fundings=[], status="deployed"),
+        base_version=1,
+        author=None,
+    )
+    camille.post(reverse("deployment-revert", args=[deployment.slug, 1]))
+    deployment.refresh_from_db()
+    assert deployment.version == 2 and deployment.status == "deployed"
+
+
+def test_a_stale_restore_of_an_organisation_is_refused_and_merged(two):
+    camille, dominique = two
+    org = Organisation.objects.get(name="Wintics")
+    first = org.version
+    form = _open_org(camille, org.slug)
+    set_field(form, "website", "https://example.org/ancien")
+    assert camille.post(reverse("organisation-edit", args=[org.slug]), form).status_code == 302
+    action, fields = _restore_fields(camille, "organisation-revert", org.slug, first)
+    form = _open_org(dominique, org.slug)
+    set_field(form, "siren", "830787512")
+    assert dominique.post(reverse("organisation-edit", args=[org.slug]), form).status_code == 302
+
+    response = camille.post(action, fields)
+    assert response.status_code == 409
+    org.refresh_from_db()
+    assert org.version == first + 2 and org.siren == "830787512"
+    html = response.content.decode()
+    assert f'action="{reverse("organisation-edit", args=[org.slug])}"' in html
+    response = camille.post(reverse("organisation-edit", args=[org.slug]), form_fields(html))
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.siren == "830787512" and org.website != "https://example.org/ancien"

@@ -186,7 +186,9 @@ def test_history_shows_a_readable_diff_and_reverts(contributor_client):
     )
     html = contributor_client.get(reverse("deployment-revision", args=[d.slug, 2])).content.decode()
     assert "<del>Deux</del>" in html and "<ins>Trois</ins>" in html
-    response = contributor_client.post(reverse("deployment-revert", args=[d.slug, 1]))
+    response = contributor_client.post(
+        reverse("deployment-revert", args=[d.slug, 1]), {"version": 2}
+    )
     d.refresh_from_db()
     assert response.status_code == 302
     assert d.description == "Deux drones." and d.version == 3

@@ -87,7 +87,7 @@ def test_a_draft_without_source_cannot_be_published(client, reviewer):
 def test_reverting_a_published_deployment_does_not_unpublish_or_publish_it(client, reviewer, draft):
     client.force_login(reviewer)
     client.post(reverse("deployment-publish", args=[draft.slug]), {"version": draft.version})
-    client.post(reverse("deployment-revert", args=[draft.slug, 1]))
+    client.post(reverse("deployment-revert", args=[draft.slug, 1]), {"version": 2})
     draft.refresh_from_db()
     assert draft.is_published and draft.version == 3
 

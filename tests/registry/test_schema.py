@@ -183,7 +183,7 @@ def test_a_revision_stored_in_the_old_format_still_reverts():
         base_version=1,
         author=None,
     )
-    d = deployment_revert(deployment=d, version=1, author=None)
+    d = deployment_revert(deployment=d, version=1, base_version=d.version, author=None)
     d.refresh_from_db()
     assert (d.version, d.title, d.status) == (3, "Ancien titre", "announced")
     assert d.fundings.get().programme == "FIPD 2023"

@@ -157,7 +157,7 @@ def test_it_reverts_to_an_old_version_as_a_new_version(contributor):
         base_version=1,
         author=contributor,
     )
-    d = deployment_revert(deployment=d, version=1, author=contributor)
+    d = deployment_revert(deployment=d, version=1, base_version=d.version, author=contributor)
     assert d.version == 3
     assert d.title == "Caméras augmentées place Bellecour"
     assert [c.source.title for c in Citation.objects.filter(deployment=d)] == [
