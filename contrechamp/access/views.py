@@ -706,6 +706,10 @@ def deadline_feed(request: HttpRequest, token: str) -> HttpResponse:
             )
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")
+    # Its address is the credential and its items name the person's requests: kept by
+    # no shared cache on the way (a feed reader is signed in to nothing, so the
+    # middleware's rule for signed-in pages does not cover it).
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

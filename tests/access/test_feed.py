@@ -199,3 +199,14 @@ def test_a_date_without_a_legal_basis_ends_its_summary_without_brackets(contribu
     with time_machine.travel(dt.datetime(2026, 4, 1, 7, 0), tick=False):
         feed = client.get(url).content.decode()
     assert "2026-04-05" in feed and "()" not in feed
+
+
+def test_the_feed_is_kept_by_no_cache_on_the_way(contributor_client, client):
+    """The feed's address is its credential and its items name the person's requests: a
+    shared cache (a proxy, a CDN) keeping it would hand it to the next one asking. A feed
+    reader is signed in to nothing, so it says `private, no-store` itself."""
+    url, _token = _new_address(contributor_client)
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
