@@ -7,7 +7,6 @@ deployment in a town may be a new phase), they only say where to look."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contrechamp.lib.partialdate import partial_date_after
 from contrechamp.registry.models import CameraCount, Citation, Deployment, Proposal
 from contrechamp.registry.proposals import (
     latest_accepted_count,
@@ -57,13 +57,6 @@ def _year(value: str) -> int | None:
         return None
 
 
-def _in_future(value: str, today: dt.date) -> bool:
-    """A partial date ("2031", "2031-04", "2031-04-02") that starts after today."""
-    if not value:
-        return False
-    return value > today.isoformat()[: len(value)]
-
-
 def _dates(after: dict[str, Any], target: str) -> list[tuple[str, str]]:
     """(label, value) of every date the change holds."""
     out: list[tuple[str, str]] = []
@@ -93,7 +86,7 @@ def date_warnings(target: str, after: dict[str, Any]) -> list[Warning]:
     digital = bool(set(after.get("technologies") or []) - NOT_DIGITAL)
     warnings = []
     for label, value in _dates(after, target):
-        if _in_future(value, today):
+        if partial_date_after(value, today):
             warnings.append(
                 Warning(
                     "future_date",

@@ -1,6 +1,10 @@
 """Each plausibility warning on real-looking changes, and its absence on a plausible one."""
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from contrechamp.moderation.warnings import amount_warnings, proposal_warnings
+from contrechamp.registry.models import CameraCount, Proposal
 from contrechamp.registry.proposals import camera_count_propose, deployment_submit
 from contrechamp.registry.services import deployment_create
 from tests.factories import deployment_data
@@ -53,7 +57,15 @@ def test_the_jump_factor_is_a_setting(newcomer, settings):
 
 def test_a_date_in_the_future_is_flagged(newcomer):
     assert "future_date" in _kinds(_submitted(newcomer, start_date="2031-09"))
-    assert "future_date" in _kinds(_count(newcomer, 2100, date="2035"))
+    # A count dated after today is refused when entered (review 57); one proposed before
+    # that rule, still waiting, is flagged.
+    with pytest.raises(ValidationError):
+        _count(newcomer, 2100, date="2035")
+    waiting = _count(newcomer, 2100)
+    CameraCount.all_objects.filter(id=waiting.object_id).update(date="2035")
+    Proposal.objects.filter(id=waiting.id).update(data={**waiting.data, "date": "2035"})
+    waiting.refresh_from_db()
+    assert "future_date" in _kinds(waiting)
     assert "future_date" not in _kinds(_submitted(newcomer, title="B", start_date="2024-03"))
 
 
