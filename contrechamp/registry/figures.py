@@ -180,4 +180,7 @@ def national_figures() -> dict[str, int | str]:
         "cameras_counted": sum(f.count for f in counted),
         "communes_counted": len(counted),
         "latest_count_date": max((f.date for f in counted), default=""),
+        # The total adds each commune's latest figure, of whatever year: the home page
+        # says the span when they are of several years.
+        "earliest_count_date": min((f.date for f in counted), default=""),
     }

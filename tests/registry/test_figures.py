@@ -143,3 +143,25 @@ def test_a_commune_of_no_inhabitant_has_no_figure_per_inhabitant_nor_rank(client
     assert "aucun habitant" in client.get("/communes/55189/").content.decode()
     html = client.get("/departements/55/").content.decode()
     assert "Fleury-devant-Douaumont" in html
+
+
+def test_the_home_page_says_the_years_its_total_adds_up(client):
+    """A new user's walk (session 37): "3 255 in 3 communes, latest figure: 14 March
+    2024" added Nice's and Paris's figures of 2018 to one of 2024 under the newest
+    date."""
+    CameraCount.all_objects.all().delete()
+    _count("04088", 12, "2018")
+    _count("06088", 300, "2024-03-14")
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "each one&#x27;s latest figure, from 2018 to 2024" in page or (
+        "each one's latest figure, from 2018 to 2024" in page
+    )
+    assert "latest figure: 14 March 2024" not in page
+
+
+def test_the_home_page_gives_the_date_when_every_figure_is_of_one_year(client):
+    CameraCount.all_objects.all().delete()
+    _count("04088", 12, "2024-01-10")
+    _count("06088", 300, "2024-03-14")
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "latest figure: 14 March 2024" in page
