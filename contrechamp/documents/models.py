@@ -227,7 +227,13 @@ class Page(models.Model):
     width = models.FloatField(default=0)
     height = models.FloatField(default=0)
     # OCR words with their boxes in PDF points: [[x0, y0, x1, y1, text, confidence], ...]
+    # (on a page of text, those of its large pasted picture: see `ocr_from`).
     words = models.JSONField(null=True, blank=True)
+    # On a page of text with a large picture that no text of the page lies on (a
+    # resident's letter pasted beside a typed paragraph), where the picture's text, read
+    # by OCR, begins in `text`: the layer's text comes first, unchanged. None on every
+    # other page (all layer, or all OCR).
+    ocr_from = models.PositiveIntegerField(null=True, blank=True)
     indexed = models.BooleanField(default=False)
     # The text of the published (redacted) copy, read back from that file: the only text
     # of the page that anyone but a reviewer ever sees.

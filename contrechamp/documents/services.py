@@ -677,11 +677,16 @@ def _step_extract(document: Document) -> dict[str, Any]:
             # for redaction, nor found by search (a hostile review).
             or (has_text and (garbled(text) or _stamped_scan(page, text)))
         )
-        to_ocr += needs_ocr
+        # A page of text with a large picture of a text pasted on it (a resident's
+        # letter beside a typed paragraph): its layer stays the page's text, and the
+        # picture is read by OCR after it. It was read by nothing: its words were never
+        # found by search nor seen by the detectors (a hostile review).
+        pasted = has_text and not needs_ocr and bool(pasted_pictures(page))
+        to_ocr += needs_ocr or pasted
         texts.append(text if has_text or not needs_ocr else "")
         rect = page.rect
         method = "text" if has_text and not needs_ocr else ("ocr" if needs_ocr else "empty")
-        batch.append((number, texts[-1], method, needs_ocr, rect.width, rect.height))
+        batch.append((number, texts[-1], method, needs_ocr or pasted, rect.width, rect.height))
         if len(batch) >= PAGE_BATCH:
             _insert_pages(document, batch)
             batch = []
@@ -705,7 +710,13 @@ def _step_extract(document: Document) -> dict[str, Any]:
 
 # The columns a page is made with; the others take their defaults (see `_insert_pages`).
 _PAGE_COLUMNS = ["number", "text", "method", "needs_ocr", "width", "height"]
-_PAGE_DEFAULTS = {"ocr_confidence": None, "words": None, "indexed": False, "published_text": ""}
+_PAGE_DEFAULTS = {
+    "ocr_confidence": None,
+    "words": None,
+    "indexed": False,
+    "published_text": "",
+    "ocr_from": None,
+}
 
 
 def _insert_pages(document: Document, rows: list[tuple[int, str, str, bool, float, float]]) -> None:
@@ -720,6 +731,7 @@ def _insert_pages(document: Document, rows: list[tuple[int, str, str, bool, floa
         words.get_db_prep_save(_PAGE_DEFAULTS["words"], connection),
         _PAGE_DEFAULTS["indexed"],
         _PAGE_DEFAULTS["published_text"],
+        _PAGE_DEFAULTS["ocr_from"],
     ]
     _insert_rows(
         Page,
@@ -860,6 +872,37 @@ def _keeps_layer(layer: str, read: str) -> bool:
     return len(new) < max(5, len(known))
 
 
+# A picture covering more of a page than this is a page's worth of text, or could be:
+# on a page of text, and with no text of the page on it, it is read by OCR after the
+# page's layer (see `pasted_pictures`). Redaction suggests such a picture as a box too,
+# and publishes the invisible layer of its words kept only over pictures this large.
+PASTED_SHARE = 0.6
+
+
+def pasted_pictures(page: pymupdf.Page, *, inline: bool = False) -> list[pymupdf.Rect]:
+    """The pictures of `page` (within its box) that cover more than PASTED_SHARE of it
+    and that no text of the page lies on: a text pasted as a picture, which nothing has
+    read (a scanner's own text layer lies on its scan, and reads it).
+
+    The common page, with no picture in its resources, is answered without reading its
+    content: where the pictures are is as costly to read as the page's text (the
+    bulletin of the ingest benchmark). A picture written inside the content itself (an
+    inline image, rare and small in practice) is then missed, unless `inline`:
+    redaction asks for it, and suggests such a picture as a box all the same."""
+    area = abs(page.rect)
+    try:
+        if not area or not (inline or page.get_images(full=False)):
+            return []
+        boxes = [pymupdf.Rect(info["bbox"]) & page.rect for info in page.get_image_info()]
+    except Exception:
+        return []
+    large = [box for box in boxes if not box.is_empty and abs(box) > PASTED_SHARE * area]
+    if not large:
+        return []
+    words = [pymupdf.Rect(w[:4]) for w in page.get_text("words")]
+    return [box for box in large if not any(box.contains(w) for w in words)]
+
+
 def _has_images(page: pymupdf.Page) -> bool:
     try:
         return bool(page.get_images(full=False)) or bool(page.get_image_info())
@@ -882,56 +925,63 @@ ocr_engine: Callable[[bytes], OcrResult] | None = None
 
 def _step_ocr(document: Document) -> dict[str, Any]:
     """OCR of the pages marked for it that have no OCR text yet, several at once; each
-    page is saved as soon as it is read, so a resumed run redoes at most a few."""
+    page is saved as soon as it is read, so a resumed run redoes at most a few. A page of
+    text marked for it (its method stays "text") has its pasted pictures read, not the
+    page: their text is put after the layer's (`Page.ocr_from`)."""
     if _final_texts(document) is not None:  # the extraction of this run found none
         return {"pages": 0}
     todo = list(
-        Page.objects.filter(document=document, needs_ocr=True, ocr_confidence__isnull=True)
-        .exclude(method="text")
-        .order_by("number")
+        Page.objects.filter(
+            document=document, needs_ocr=True, ocr_confidence__isnull=True
+        ).order_by("number")
     )
     if not todo:
         return {"pages": 0}
     pdf = pymupdf.open(stream=files.rendition(document), filetype="pdf")
     dpi = settings.OCR_DPI
     by_number = {p.number: p for p in todo}
-    scales: dict[int, float] = {}
+    # Per page, how to bring the pixels of its image back to PDF points: the scale and
+    # the top left corner of what was rendered.
+    placed: dict[int, tuple[float, float, float]] = {}
 
     def images() -> Iterable[tuple[int, bytes]]:
         for page in todo:
             source = pdf[page.number - 1]
+            clip = source.rect
+            if page.method == "text":
+                pictures = pasted_pictures(source)
+                if not pictures:  # nothing left to read (not expected: the same file)
+                    page.ocr_confidence = 0.0
+                    page.save(update_fields=["ocr_confidence"])
+                    continue
+                clip = pymupdf.Rect(pictures[0])
+                for picture in pictures[1:]:
+                    clip |= picture
             # Keep huge pages under ~50 megapixels whatever their size.
-            scale = min(
-                dpi / 72, (50_000_000 / max(1.0, source.rect.width * source.rect.height)) ** 0.5
-            )
+            scale = min(dpi / 72, (50_000_000 / max(1.0, clip.width * clip.height)) ** 0.5)
             pixmap = source.get_pixmap(
-                matrix=pymupdf.Matrix(scale, scale), colorspace=pymupdf.csGRAY
+                matrix=pymupdf.Matrix(scale, scale), colorspace=pymupdf.csGRAY, clip=clip
             )
-            scales[page.number] = scale
+            # (The pixmap's corner, in the scaled page: the clip's, rounded to a pixel.)
+            placed[page.number] = (scale, pixmap.x / scale, pixmap.y / scale)
             yield page.number, pixmap.tobytes("png")
 
     began = time.perf_counter()
     confidences = []
     for number, result in recognise_many(images(), engine=ocr_engine):
         page = by_number[number]
-        scale = scales[number]
+        scale, left, top = placed[number]
         if isinstance(result, OcrError):
             raise result
-        if page.text and _keeps_layer(page.text, result.text):
-            # Its own layer was the page's text after all (see `_keeps_layer`): kept,
-            # as a page of text; the OCR is marked done.
-            page.method = "text"
-            page.ocr_confidence = result.confidence if result.confidence is not None else 0.0
-            page.save(update_fields=["method", "ocr_confidence"])
-            _heartbeat(document)
-            continue
-        page.text = stored_text(result.text)
-        page.words = [
+        page.ocr_confidence = result.confidence if result.confidence is not None else 0.0
+        if result.confidence is not None:
+            confidences.append(result.confidence)
+        words = [
             [
-                round(w[0] / scale, 1),
-                round(w[1] / scale, 1),
-                round(w[2] / scale, 1),
-                round(w[3] / scale, 1),
+                round(left + w[0] / scale, 1),
+                round(top + w[1] / scale, 1),
+                round(left + w[2] / scale, 1),
+                round(top + w[3] / scale, 1),
                 w[4],
                 w[5],
             ]
@@ -941,12 +991,27 @@ def _step_ocr(document: Document) -> dict[str, Any]:
             and isinstance(w[2], float)
             and isinstance(w[3], float)
         ]
-        page.ocr_confidence = result.confidence if result.confidence is not None else 0.0
+        if page.method == "text":
+            # Its pasted pictures: their text after the layer's, which stays as it is.
+            read = stored_text(result.text).strip()
+            if read:
+                layer = page.text + ("\n" if page.text.endswith("\n") else "\n\n")
+                page.text, page.ocr_from, page.words = layer + read, len(layer), words
+            page.save(update_fields=["text", "words", "ocr_confidence", "ocr_from"])
+            _heartbeat(document)
+            continue
+        if page.text and _keeps_layer(page.text, result.text):
+            # Its own layer was the page's text after all (see `_keeps_layer`): kept,
+            # as a page of text; the OCR is marked done.
+            page.method = "text"
+            page.save(update_fields=["method", "ocr_confidence"])
+            _heartbeat(document)
+            continue
+        page.text = stored_text(result.text)
+        page.words = words
         page.method = "ocr" if result.text.strip() else "empty"
         page.save(update_fields=["text", "words", "ocr_confidence", "method"])
         _heartbeat(document)
-        if result.confidence is not None:
-            confidences.append(result.confidence)
     seconds = time.perf_counter() - began
     return {
         "pages": len(todo),

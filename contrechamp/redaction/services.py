@@ -42,7 +42,13 @@ from pymupdf import mupdf
 from contrechamp.audit.recording import delete_derived
 from contrechamp.documents import files, search
 from contrechamp.documents.models import Document, Page, Publication
-from contrechamp.documents.services import MASK, document_sources_retitle, unreadable
+from contrechamp.documents.services import (
+    MASK,
+    PASTED_SHARE,
+    document_sources_retitle,
+    pasted_pictures,
+    unreadable,
+)
 from contrechamp.lib.jpeg import pdf_pictures_without_metadata
 from contrechamp.lib.personal import detect
 from contrechamp.lib.text import nlp, without_invisible
@@ -106,18 +112,26 @@ def _rendition(document: Document) -> pymupdf.Document:
 
 def _rects(pdf: pymupdf.Document, page: Page, text: str, start: int) -> list[list[float]]:
     """Boxes of text[start:start + len(text)] on the page: from the stored OCR word boxes
-    of an OCR'd page, by searching the text layer otherwise."""
+    of an OCR'd page, by searching the text layer otherwise; on a page of text with a
+    pasted picture, from the picture's OCR words for what lies in its text."""
+    end = start + len(text)
     if page.method == "ocr":
-        return _word_rects(page, start, start + len(text))
+        return _word_rects(page, start, end)
+    read = page.ocr_from
+    if read is not None and end > read:
+        before = text[: max(0, read - start)].rstrip()
+        layer = _text_rects(pdf[page.number - 1], page, before, start) if before else []
+        return layer + _word_rects(page, max(start, read), end)
     return _text_rects(pdf[page.number - 1], page, text, start)
 
 
 def _word_rects(page: Page, start: int, end: int) -> list[list[float]]:
-    """Boxes of the OCR words that make up text[start:end] of an OCR'd page."""
+    """Boxes of the OCR words that make up text[start:end] of an OCR'd page (or of the
+    text read from a page's pasted picture, which begins at `ocr_from`)."""
     if not page.words:
         return []
     rects = []
-    cursor = 0
+    cursor = page.ocr_from or 0
     for x0, y0, x1, y1, word, _confidence in page.words:
         position = page.text.find(str(word), cursor)
         if position < 0:
@@ -140,16 +154,18 @@ def _image_regions(pdf_page: pymupdf.Page, page: Page) -> list[tuple[str, list[f
         return []
     area = abs(pdf_page.rect)
     found = []
-    words: list[pymupdf.Rect] | None = None
+    pasted: list[pymupdf.Rect] | None = None
     for info in pdf_page.get_image_info():
         box = pymupdf.Rect(info["bbox"]) & pdf_page.rect
         if box.is_empty or min(box.width, box.height) < 12:
             continue
-        if abs(box) > 0.6 * area:
-            if words is None:  # only on pages with such a picture
-                words = [pymupdf.Rect(w[:4]) for w in pdf_page.get_text("words")]
-            if any(box.contains(w) for w in words):
+        if abs(box) > PASTED_SHARE * area:
+            if pasted is None:  # only on pages with such a picture
+                pasted = pasted_pictures(pdf_page, inline=True)
+            if box not in pasted:
                 continue  # a scan with its text layer: read
+            # Its text is read by OCR too (`Page.ocr_from`), and its names suggested
+            # one by one; the box stays, for a reviewer who would rather hide it all.
         wide = box.width > 2.2 * box.height and box.y0 > pdf_page.rect.height / 2
         rect = [round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y1, 2)]
         found.append(("signature" if wide else "photo", rect))
@@ -527,13 +543,12 @@ def redaction_decide(
 
 def _words_under(pdf_page: pymupdf.Page, page: Page, box: pymupdf.Rect) -> str:
     """The words a box drawn on the page covers (what the gate must not find again)."""
+    read = [str(w[4]) for w in page.words or [] if pymupdf.Rect(w[:4]).intersects(box)]
     if page.method == "ocr":
-        words = [str(w[4]) for w in page.words or [] if pymupdf.Rect(w[:4]).intersects(box)]
-    else:
-        words = [
-            str(w[4]) for w in pdf_page.get_text("words") if _line_band(*w[:4]).intersects(box)
-        ]
-    return " ".join(words)
+        return " ".join(read)
+    words = [str(w[4]) for w in pdf_page.get_text("words") if _line_band(*w[:4]).intersects(box)]
+    # (And the words read from a pasted picture, on a page of text that has one.)
+    return " ".join(words + (read if page.ocr_from is not None else []))
 
 
 def redaction_draw(
@@ -997,8 +1012,12 @@ def redacted_pdf(document: Document) -> bytes:
             _flatten(pdf_page)
         if page.method == "ocr" and page.words:
             _text_layer(pdf_page, page.words, hidden)
-        elif kept_words.get(number):
-            _text_layer(pdf_page, kept_words[number], hidden)
+        elif kept_words.get(number) or (page.ocr_from is not None and page.words):
+            # A scanner's layer, and the words read from a pasted picture (over it, as
+            # the gate allows invisible text only over a picture that large): those not
+            # redacted, so the published copy is found by them as the original is.
+            pasted = page.words if page.ocr_from is not None and page.words else []
+            _text_layer(pdf_page, [*kept_words.get(number, []), *pasted], hidden)
     pdf.scrub(
         attached_files=True,
         clean_pages=True,
@@ -1563,6 +1582,15 @@ def _lost_words(
                     )
             if missing and areas.get(page.number):
                 missing -= _under_areas(sheet, areas[page.number])
+            if missing and page.ocr_from is not None:
+                # The words read from a pasted picture that a box covers: its published
+                # layer leaves them out (`_text_layer`), as a scan's.
+                covered = boxes + areas.get(page.number, [])
+                for x0, y0, x1, y1, word, *_rest in page.words or []:
+                    if any(pymupdf.Rect(x0, y0, x1, y1).intersects(box) for box in covered):
+                        missing -= Counter(
+                            _WORD.findall(unicodedata.normalize("NFKC", str(word)).lower())
+                        )
         if missing:
             lost[page.number] = sorted(missing.elements())
     return lost
