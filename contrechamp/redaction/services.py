@@ -1745,7 +1745,9 @@ def marked_texts(document: Document, data: bytes, texts: list[str]) -> list[str]
     The pages without a redaction keep the text the gate read."""
     rects: dict[int, list[pymupdf.Rect]] = {}
     for redaction in Redaction.objects.filter(page__document=document, status="accepted"):
-        for rect in redaction.rects:
+        # Its boxes joined line by line: the OCR's word boxes of one line do not share
+        # a top (a name over a line of a picture made two marks, "[X]\n[X]").
+        for rect in _lines_of(redaction.rects):
             rects.setdefault(redaction.page_number, []).append(pymupdf.Rect(*rect))
     if not rects:
         return texts

@@ -19,6 +19,7 @@ from contrechamp.documents import files
 from contrechamp.documents.models import Entity, Page
 from contrechamp.redaction.models import Redaction
 from contrechamp.redaction.services import (
+    REDACTION_MARK,
     document_publish,
     redaction_draw,
     redactions_suggest,
@@ -155,6 +156,10 @@ def test_the_published_copy_is_found_by_the_letter_s_words_but_never_by_redacted
         assert not any(s in hit["snippet"] for s in ("Dupont", "Lilas", "34 56"))
     text = client.get(f"/api/v1/documents/{answer.id}/pages/1").json()["text"]
     assert "fenêtres" in text and "Tarentaize" in text
+    # One mark for each of the three redactions, each a line of the picture (the OCR's
+    # word boxes of the address, whose tops differ, made two).
+    assert text.count(REDACTION_MARK) == 3, text
+    assert "Courrier de Monsieur [X]\n" in text
     published = files.published_file(answer)
     layer = _layers(published)
     assert "fenêtres" in layer and "Briefcam" in layer
