@@ -6,9 +6,10 @@ the original, every entity suggestion. Everyone else sees a document's text and 
 only once it is published, and then only the published, redacted copy, with the
 entities a reviewer accepted; the person who uploaded a document sees its title,
 processing status and entity suggestions in the meantime (and decides on the
-suggestions when their changes are trusted, as in the registry). Originals are never
-served without the reviewer role. Redaction and publication have their own rules
-(`contrechamp.redaction.permissions`).
+suggestions when their changes are trusted, as in the registry), and opens her own
+original: its file, its pages' images and text (she sent them; nothing in them is news
+to her). Every other original is served to reviewers and administrators only.
+Redaction and publication have their own rules (`contrechamp.redaction.permissions`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 
 
 def may_see_originals(user: User) -> bool:
-    """Originals, unredacted text and page images of the original: reviewers and
-    administrators."""
+    """Every original, its unredacted text and page images: reviewers and
+    administrators. (The uploader's own is `owns_original`.)"""
     return has_role(user, "reviewer")
 
 
@@ -75,9 +76,20 @@ def listed_document(user: User, document_id: int) -> Document | None:
 
 
 def may_download_original(user: User, document: Document) -> bool:
-    """Reviewers and administrators; nobody else, not even the uploader nor for a
-    published document (the published copy is what others get)."""
-    return may_see_originals(user)
+    """The original of `document`, its pages' images and its unredacted text: reviewers
+    and administrators for every document, and its uploader for her own
+    (`owns_original`); nobody else, not for a published document either (the published
+    copy is what others get)."""
+    return may_see_originals(user) or owns_original(user, document)
+
+
+def owns_original(user: User, document: Document) -> bool:
+    """Whether `user` opens the original of `document` because she uploaded it (what her
+    page says, not a reviewer's role). A copy of the same file sent by someone else does
+    not make them its uploader (`document_ingest` keeps the first), nor does a member of
+    her group, and a tip has none. An account deleted or disabled opens nothing, even
+    with a session left open somewhere."""
+    return _uploader(user, document)
 
 
 def visible_entities(user: User, entities: QuerySet[Entity]) -> QuerySet[Entity]:
@@ -116,9 +128,14 @@ def may_accept_entities(user: User) -> bool:
 
 def _uploader(user: User, document: Document) -> bool:
     """The contributor who uploaded the document (a copy sent again by someone else
-    leaves the first uploader in place: the second learns nothing of it)."""
+    leaves the first uploader in place: the second learns nothing of it), while her
+    account is active and not deleted: a deleted account stays as a row (its history
+    keeps its shape) still named as the uploader, and a disabled one keeps its role."""
+    profile = getattr(user, "profile", None)
     return (
         may_upload_documents(user)
+        and getattr(user, "is_active", False)
+        and getattr(profile, "deleted_at", None) is None
         and document.uploaded_by_id is not None
         and document.uploaded_by_id == getattr(user, "pk", None)
     )

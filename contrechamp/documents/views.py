@@ -232,7 +232,10 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     if document is None:
         raise Http404
     reviewer = permissions.may_see_originals(request.user)
-    readable = permissions.may_read_document(request.user, document)
+    # The original's pages (image and text) for reviewers and for its uploader, whose
+    # own file it is; the published copy's for everyone else.
+    original = permissions.may_download_original(request.user, document)
+    readable = original or permissions.may_read_document(request.user, document)
     pages = document.pages.order_by("number")
     paginator = Paginator(pages, 1)
     current = paginator.get_page(request.GET.get("page")) if readable and pages.exists() else None
@@ -261,9 +264,11 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         {
             "document": document,
             "page": page,
-            "page_text": Viewer.of(request.user).text(page) if page else "",
+            "page_text": (page.text if original else page.published_text) if page else "",
             "pages": current,
             "readable": readable,
+            "original": original,
+            "own_original": permissions.owns_original(request.user, document) and not reviewer,
             "published": files.publication_of(document),
             "suggestions": suggestions,
             "rejected": rejected,
@@ -391,14 +396,21 @@ def _cited_by(request: HttpRequest, document: Document) -> list[tuple[Citation, 
 
 def document_page_image(request: HttpRequest, document_id: int, number: int) -> HttpResponse:
     """The page rendered by the server (never the original file), cached once made:
-    from the original for reviewers (`?version=published` for the published copy), from
-    the published copy for everyone else."""
-    document = _readable(request, document_id)
+    from the original for those who may open it, reviewers and its uploader
+    (`?version=published` for the published copy), from the published copy for everyone
+    else. The same 404 for a document that does not exist and one whose pages this
+    person may not see."""
+    document = Document.objects.filter(id=document_id).first()
+    if document is None:
+        raise Http404
+    original = permissions.may_download_original(request.user, document)
+    if not (original or permissions.may_read_document(request.user, document)):
+        raise Http404
     if not document.pages.filter(number=number).exists():
         raise Http404
     publication = files.publication_of(document)
     source_file: Callable[[Document], bytes | None]
-    if permissions.may_see_originals(request.user) and request.GET.get("version") != "published":
+    if original and request.GET.get("version") != "published":
         name, source_file = f"page-{number}-{PAGE_IMAGE_DPI}.png", files.rendition
     elif publication is not None:
         name = f"published-{publication.sha256[:16]}-{number}-{PAGE_IMAGE_DPI}.png"
@@ -439,14 +451,16 @@ def document_page_image(request: HttpRequest, document_id: int, number: int) -> 
                 raise Http404
     response = HttpResponse(png, content_type="image/png")
     # An original's page, every name on it, is not kept on a shared computer's disk after
-    # the reviewer logs out (as every page made for a signed-in person; a hostile review).
+    # the reviewer (or its uploader) logs out, as every page made for a signed-in person
+    # (a hostile review); nor by a cache on the way, which would serve it to the next.
     original = name.startswith("page-")
     response["Cache-Control"] = "private, no-store" if original else "private, max-age=3600"
     return response
 
 
 def document_original(request: HttpRequest, document_id: int) -> HttpResponse | FileResponse:
-    """The original file, for reviewers. Everyone else gets the same 404 for a document
+    """The original file, for reviewers and for its uploader (`may_download_original`).
+    Everyone else gets the same 404 for a document
     that exists and one that does not, anonymous visitors included (a login redirect
     would tell them which ids exist)."""
     document = Document.objects.filter(id=document_id).first()

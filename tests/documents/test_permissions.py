@@ -85,13 +85,17 @@ def test_it_reads_a_document_by_the_same_rule_in_the_page_and_the_api(shelf, as_
 def _reads_by_one_rule(shelf, client, user, persona):
     for name, text in (("published", "vidéoprotection"), ("private", "Tarentaize")):
         document = shelf[name]
+        own = name == "private" and persona == "contributor"
         may_read = permissions.may_read_document(user, document)
         assert may_read == (name == "published" or persona in ("reviewer", "administrator"))
         page = client.get(f"/documents/{document.id}/?page=1")
         api_page = client.get(f"/api/v1/documents/{document.id}/pages/1")
         api_document = client.get(f"/api/v1/documents/{document.id}")
         assert (api_page.status_code == 200) == may_read == (api_document.status_code == 200)
-        assert (text in page.content.decode()) == may_read
+        # (Her own original's text for its uploader: `may_download_original`.)
+        opens = permissions.may_download_original(user, document)
+        assert opens == (persona in ("reviewer", "administrator") or own)
+        assert (text in page.content.decode()) == (may_read or opens)
         if may_read:
             assert text in api_page.json()["text"]
         # Knowing of a document is wider only for its uploader, who sees its status.
@@ -130,12 +134,16 @@ def test_it_serves_originals_and_takes_entity_decisions_by_one_rule(shelf, as_pe
     reviewer = persona in ("reviewer", "administrator")
     for name in ("published", "private"):
         document = shelf[name]
-        assert permissions.may_download_original(user, document) == reviewer
+        # Every original for reviewers; her own (the private one) for its uploader.
+        opens = reviewer or (name == "private" and persona == "contributor")
+        assert permissions.may_download_original(user, document) == opens
         assert permissions.may_see_originals(user) == reviewer
         original = client.get(f"/documents/{document.id}/original/")
-        assert (original.status_code == 200) == reviewer
+        assert (original.status_code == 200) == opens
         image = client.get(f"/documents/{document.id}/pages/1.png")
-        assert (image.status_code == 200) == permissions.may_read_document(user, document)
+        assert (image.status_code == 200) == (
+            opens or permissions.may_read_document(user, document)
+        )
     # The page offers the download (a template filter of the same rule) to those only.
     page = client.get(f"/documents/{shelf['published'].id}/").content.decode()
     assert (f"/documents/{shelf['published'].id}/original/" in page) == reviewer
