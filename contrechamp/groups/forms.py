@@ -149,7 +149,15 @@ class ContactForm(forms.Form):
 
 
 class WorkItemForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=WorkItem.KINDS, initial="other")
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=WorkItem.KINDS,
+        initial="other",
+        help_text=gettext_lazy(
+            "A document to review goes to a reviewer (deciding its suggestions and "
+            "redactions is theirs); a contributor can gather or check its sources."
+        ),
+    )
     note = forms.CharField(
         label=gettext_lazy("What is to be done"),
         required=False,

@@ -99,6 +99,9 @@ class WorkItem(models.Model):
         ("request_send", _("request to send")),
         ("request_follow", _("request to follow")),
         ("document_review", _("document to review")),
+        # What a contributor can do of a document: find where it comes from, check what
+        # it says against other sources (reviewing it is the reviewers').
+        ("sources_check", _("sources to gather or check")),
         # Ready for the watch app's candidates (not built yet): linked by URL meanwhile.
         ("candidate_check", _("candidate to check")),
         ("other", _("other")),

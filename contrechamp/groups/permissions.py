@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from contrechamp.accounts.models import has_role
+from contrechamp.documents import permissions as document_permissions
 from contrechamp.groups.models import Group, Membership, WorkItem
+from contrechamp.redaction import permissions as redaction_permissions
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -92,8 +94,25 @@ def may_add_work_item(user: User | None, group: Group) -> bool:
 
 
 def may_change_work_item(user: User | None, item: WorkItem) -> bool:
-    """Take it, give it back, mark it done or open again: any member of its group."""
+    """Take it, give it back, mark it done or open again: any member of its group (taking
+    it also asks `may_do_work`)."""
     return is_member(user, item.group)
+
+
+# The kinds of work only some members can do, each with who can.
+REVIEWERS_WORK = ("document_review",)
+
+
+def may_do_work(user: User | None, kind: str) -> bool:
+    """Whether `user` can do work of `kind`, so take it or be given it. A document to
+    review is the reviewers' work (deciding its suggestions and its redactions,
+    `may_accept_entities` and `may_review_redactions`): a contributor given it could open
+    neither (the worklist let a coordinator give it to one). Any other kind, anyone."""
+    if kind in REVIEWERS_WORK:
+        return document_permissions.may_accept_entities(
+            user
+        ) and redaction_permissions.may_review_redactions(user)
+    return True
 
 
 def may_contact_group(group: Group) -> bool:

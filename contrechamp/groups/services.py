@@ -801,6 +801,8 @@ def work_item_add(
         raise ValidationError(_("Say what is to be done, or link to it."))
     if assignee is not None and not permissions.is_member(assignee, group):
         raise ValidationError(_("Assign the work to a member of the group."))
+    if assignee is not None:
+        _assignable(assignee, kind, linked)
     return WorkItem.objects.create(
         group=group,
         kind=kind,
@@ -810,6 +812,49 @@ def work_item_add(
         created_by=user,
         **linked,
     )
+
+
+def _assignable(assignee: User, kind: str, linked: dict[str, Any]) -> None:
+    """Refuse, at the form's "assigned to" field, to give `assignee` work they could not
+    do: a document to review to someone who is no reviewer (the reshaped kind, sources to
+    gather or check, is offered instead), or an item linking what they may not read."""
+    person = member_label(assignee)
+    if not permissions.may_do_work(assignee, kind):
+        raise ValidationError(
+            {
+                "assignee": ValidationError(
+                    _(
+                        "%(person)s cannot review documents: deciding their suggestions and "
+                        "redactions is the reviewers' work. Give it to a reviewer, or to "
+                        "nobody yet for a reviewer of the group to take; or choose the kind "
+                        "“sources to gather or check” to give %(person)s what a "
+                        "contributor can do with it."
+                    ),
+                    code="may_not_review",
+                    params={"person": person},
+                )
+            }
+        )
+    try:
+        _linked(
+            assignee,
+            access_request=getattr(linked.get("access_request"), "id", None),
+            document=getattr(linked.get("document"), "id", None),
+            deployment=getattr(linked.get("deployment"), "id", None),
+        )
+    except ValidationError:
+        raise ValidationError(
+            {
+                "assignee": ValidationError(
+                    _(
+                        "%(person)s may not read what this item links to (a document not "
+                        "published, a draft): give it to a member who may, or to nobody yet."
+                    ),
+                    code="may_not_read",
+                    params={"person": person},
+                )
+            }
+        ) from None
 
 
 WORK_ACTIONS = ("take", "release", "done", "reopen")
@@ -824,6 +869,15 @@ def work_item_change(*, item: WorkItem, user: User, version: int, action: str) -
         raise ValidationError(_("Unknown action."))
     if not permissions.may_change_work_item(user, item):
         raise PermissionDenied
+    if action == "take" and not permissions.may_do_work(user, item.kind):
+        # (The only kind some may not take, `permissions.REVIEWERS_WORK`.)
+        raise ValidationError(
+            _(
+                "A document to review is the reviewers' work: leave it for a reviewer of the "
+                "group. To help with it, add an item “sources to gather or check” and take "
+                "that one."
+            )
+        )
     every: dict[str, dict[str, Any]] = {
         "take": {"assignee": user},
         "release": {"assignee": None},
@@ -833,12 +887,16 @@ def work_item_change(*, item: WorkItem, user: User, version: int, action: str) -
     changes = every[action]
     # An item done by a member who has left since goes back to the group when it is
     # opened again, not "taken" by someone outside it (a hostile review).
+    # So does one whose assignee can no longer do it (a reviewer made contributor again).
     if (
         action == "reopen"
         and item.assignee_id is not None
-        and not Membership.objects.filter(
-            group=item.group, user_id=item.assignee_id, state="active"
-        ).exists()
+        and (
+            not Membership.objects.filter(
+                group=item.group, user_id=item.assignee_id, state="active"
+            ).exists()
+            or not permissions.may_do_work(item.assignee, item.kind)
+        )
     ):
         changes = {**changes, "assignee": None}
     updated = WorkItem.objects.filter(id=item.id, group=item.group, version=version).update(
@@ -861,6 +919,11 @@ class ShownItem:
     url: str
     hidden: bool
     assignee: str
+    # Its assignee cannot do it (given before the worklist refused that, or no reviewer
+    # any more): said on the item, for them to give it back.
+    assignee_cannot: bool = False
+    # Whether the member looking may take it.
+    may_take: bool = True
 
 
 def worklist_items(*, group: Group, user: User) -> list[ShownItem]:
@@ -907,5 +970,16 @@ def worklist_items(*, group: Group, user: User) -> list[ShownItem]:
         if hidden:
             url = ""
         assignee = member_label(item.assignee) if item.assignee else ""
-        shown.append(ShownItem(item=item, title=title, url=url, hidden=hidden, assignee=assignee))
+        shown.append(
+            ShownItem(
+                item=item,
+                title=title,
+                url=url,
+                hidden=hidden,
+                assignee=assignee,
+                assignee_cannot=item.assignee is not None
+                and not permissions.may_do_work(item.assignee, item.kind),
+                may_take=permissions.may_do_work(user, item.kind),
+            )
+        )
     return shown
