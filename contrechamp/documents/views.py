@@ -232,10 +232,12 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     if document is None:
         raise Http404
     reviewer = permissions.may_see_originals(request.user)
-    # The original's pages (image and text) for reviewers and for its uploader, whose
-    # own file it is; the published copy's for everyone else.
+    # The original's pages (image and text) for reviewers, and for its uploader, whose
+    # own file it is, until it is published: then she reads it as everyone does (what is
+    # public is what she checks), her original still hers to download and to open by page.
     original = permissions.may_download_original(request.user, document)
-    readable = original or permissions.may_read_document(request.user, document)
+    shows_original = reviewer or (original and not document.is_public)
+    readable = shows_original or permissions.may_read_document(request.user, document)
     pages = document.pages.order_by("number")
     paginator = Paginator(pages, 1)
     current = paginator.get_page(request.GET.get("page")) if readable and pages.exists() else None
@@ -264,10 +266,11 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         {
             "document": document,
             "page": page,
-            "page_text": (page.text if original else page.published_text) if page else "",
+            "page_text": (page.text if shows_original else page.published_text) if page else "",
             "pages": current,
             "readable": readable,
-            "original": original,
+            # The published copy's image for one who could have the original's.
+            "published_image": original and not shows_original,
             "own_original": permissions.owns_original(request.user, document) and not reviewer,
             "published": files.publication_of(document),
             "suggestions": suggestions,

@@ -108,11 +108,13 @@ def may_do_work(user: User | None, kind: str) -> bool:
     review is the reviewers' work (deciding its suggestions and its redactions,
     `may_accept_entities` and `may_review_redactions`): a contributor given it could open
     neither (the worklist let a coordinator give it to one). Any other kind, anyone."""
-    if kind in REVIEWERS_WORK:
-        return document_permissions.may_accept_entities(
-            user
-        ) and redaction_permissions.may_review_redactions(user)
-    return True
+    if kind not in REVIEWERS_WORK:
+        return True
+    return (
+        user is not None
+        and document_permissions.may_accept_entities(user)
+        and redaction_permissions.may_review_redactions(user)
+    )
 
 
 def may_contact_group(group: Group) -> bool:

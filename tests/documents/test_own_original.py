@@ -77,7 +77,9 @@ def test_the_uploader_opens_and_downloads_her_own_original_and_its_pages(
     image = client.get(f"/documents/{letter.id}/pages/1.png")
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
     assert image["Cache-Control"] == "private, no-store"
-    page = client.get(f"/documents/{letter.id}/?page=1").content.decode()
+    answer = client.get(f"/documents/{letter.id}/?page=1")
+    assert answer["Cache-Control"] == "private, no-store"  # her original's text on it
+    page = answer.content.decode()
     # Her pages, their text and the download, and why she sees them.
     assert NAME in page and f"/documents/{letter.id}/pages/1.png" in page
     assert f"/documents/{letter.id}/original/" in page
@@ -193,8 +195,9 @@ def test_once_published_others_get_the_redacted_copy_and_she_her_original(
     contributor, other_contributor, reviewer, letter
 ):
     """Published with the name redacted: Dominique's image, text and API are the
-    published copy's (the name nowhere); Camille still opens her original, and the
-    published copy at its own address."""
+    published copy's (the name nowhere). Camille's page shows it as everyone reads it
+    (what she checks), and says her original is still hers: she downloads it and opens
+    its pages' images."""
     publish(letter, reviewer)
     assert letter.is_public
     page = letter.pages.get(number=1)
@@ -207,8 +210,12 @@ def test_once_published_others_get_the_redacted_copy_and_she_her_original(
     assert theirs.content == published.content != hers.content
     assert theirs["Cache-Control"] == "private, max-age=3600"
     assert hers["Cache-Control"] == "private, no-store"
-    assert NAME not in dominique.get(f"/documents/{letter.id}/?page=1").content.decode()
-    assert NAME in camille.get(f"/documents/{letter.id}/?page=1").content.decode()
+    theirs_page = dominique.get(f"/documents/{letter.id}/?page=1").content.decode()
+    assert NAME not in theirs_page and f"/documents/{letter.id}/original/" not in theirs_page
+    page = camille.get(f"/documents/{letter.id}/?page=1").content.decode()
+    assert NAME not in page and 'id="own-original"' in page
+    assert f"/documents/{letter.id}/pages/1.png?version=published" in page
+    assert f"/documents/{letter.id}/original/" in page
     assert dominique.get(f"/documents/{letter.id}/original/").status_code == 404
     api = dominique.get(f"/api/v1/documents/{letter.id}/pages/1").json()
     assert NAME not in api["text"]

@@ -208,14 +208,15 @@ def test_the_uploader_sees_the_redacted_version_once_it_exists(client, contribut
     document = add(samples.text_pdf(LETTER), "courrier.pdf", uploaded_by=contributor)
     client.force_login(contributor)
     page = client.get(f"/documents/{document.id}/").content.decode()
-    # Not a word of the unpublished text (the deployment list may name "capteurs").
-    assert "awaiting-publication" in page and "quartier Bellevue" not in page
+    # Her own original's text meanwhile, and why she sees it.
+    assert 'id="own-original"' in page and "quartier Bellevue" in page
     redactions_suggest(document=document)
     Redaction.objects.update(status="accepted")
     document_publish(document=document)
     page = client.get(f"/documents/{document.id}/").content.decode()
     assert "capteurs sonores" in page and "claire.dubois" not in page
-    assert client.get(f"/documents/{document.id}/original/").status_code == 404
+    # Her own original stays hers to download (tests/documents/test_own_original.py).
+    assert client.get(f"/documents/{document.id}/original/").status_code == 200
 
 
 def test_an_email_is_published_from_its_pdf_rendition(tesseract):
