@@ -26,18 +26,16 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language
 
-from contrechamp.lib.partialdate import format_partial_date
 from contrechamp.places.models import Commune
-from contrechamp.registry.models import CameraCount, Deployment
+from contrechamp.registry.models import CameraCount, CountFigures, Deployment
 
 # Comparable communes: same population band (INSEE-like size classes).
 BANDS = [(0, 10_000), (10_000, 50_000), (50_000, 200_000), (200_000, 10**9)]
 
 
 @dataclass
-class CommuneCameras:
+class CommuneCameras(CountFigures):
     """The camera figure of one commune (or, on its own page, of one arrondissement)."""
 
     commune: Commune
@@ -47,21 +45,6 @@ class CommuneCameras:
     # how many the city has.
     parts: int = 0
     parts_of: int = 0
-
-    @property
-    def date_text(self) -> str:
-        return format_partial_date(self.date, get_language() or "fr")
-
-    @property
-    def per_km2(self) -> float | None:
-        area = self.commune.area_km2
-        return self.count / area if area else None
-
-    @property
-    def per_1000(self) -> float | None:
-        """None for a commune of no inhabitant (or of unknown population)."""
-        population = self.commune.population
-        return self.count * 1000 / population if population else None
 
 
 @dataclass

@@ -237,7 +237,31 @@ class AcceptedCameraCounts(models.Manager["CameraCount"]):
         return super().get_queryset().filter(state="accepted")
 
 
-class CameraCount(models.Model):
+class CountFigures:
+    """A count's figures from its commune (a count's row, or a city's sum of its
+    arrondissements' in `registry.figures`): its date as read, per km² and per thousand
+    inhabitants (None for a commune of no inhabitant, or of unknown area)."""
+
+    commune: Commune
+    count: int
+    date: str
+
+    @property
+    def date_text(self) -> str:
+        return format_partial_date(self.date, get_language() or "fr")
+
+    @property
+    def per_km2(self) -> float | None:
+        area = self.commune.area_km2
+        return self.count / area if area else None
+
+    @property
+    def per_1000(self) -> float | None:
+        population = self.commune.population
+        return self.count * 1000 / population if population else None
+
+
+class CameraCount(CountFigures, models.Model):
     STATES = [
         ("pending", _("waiting for review")),
         ("accepted", _("accepted")),
@@ -271,20 +295,6 @@ class CameraCount(models.Model):
         # Django's own machinery (admin, dumpdata, related managers) sees every count:
         # a backup or the admin must not lose the pending ones.
         default_manager_name = "all_objects"
-
-    @property
-    def date_text(self) -> str:
-        return format_partial_date(self.date, get_language() or "fr")
-
-    @property
-    def per_km2(self) -> float | None:
-        area = self.commune.area_km2
-        return self.count / area if area else None
-
-    @property
-    def per_1000(self) -> float | None:
-        population = self.commune.population
-        return self.count * 1000 / population if population else None
 
 
 class Citation(models.Model):
