@@ -1288,6 +1288,8 @@ _ABBREVIATIONS = frozenset(
 # "M. Benali", "J.-P. Castellani": a title or an initial before a capitalised name; not
 # before an article or a pronoun opening a sentence ("catégorie A. Les…").
 _NAME_AFTER = re.compile(r"[ \u00a0]*-?[ \u00a0]*[A-ZÀ-Ý][a-zà-ÿ'’-]")
+# After a code's letter, its article's number: "L. 251-1", "R. 123-4", "D.\u00a0321".
+_ARTICLE_AFTER = re.compile(r"[ \u00a0]*\d+(?:-\d+)*\b")
 _SENTENCE_OPENING = re.compile(r"[ \u00a0]*(?:Les?|La|L['’]|Un|Une|Des|Ce|Cette|Il|Elle)\b")
 
 
@@ -1303,6 +1305,10 @@ def _sentence_ends(text: str, start: int, end: int) -> list[int]:
             before = word.group(1) if word else ""
             if before.lower() in _ABBREVIATIONS:
                 continue
+            # An article of a code ("articles L. 251-1 à L. 255-1"): a quote began on
+            # "255-1 ;" (a new user's walk).
+            if len(before) == 1 and before.isupper() and _ARTICLE_AFTER.match(text, match.end()):
+                continue
             # "M." or an initial, when a name follows (not "catégorie A. Les…").
             if (
                 len(before) == 1
@@ -1315,21 +1321,44 @@ def _sentence_ends(text: str, start: int, end: int) -> list[int]:
     return ends
 
 
-def entity_quote(entity: Entity, *, limit: int = 400) -> str:
-    """The sentence of the page that holds the entity, as the citation's quote."""
+# The length of a suggestion's quote: a sentence around the mention, or, in a longer one,
+# its clause ("Vu l'arrêté … ;"), cut between words past this.
+QUOTE_LIMIT = 300
+
+
+def entity_quote(entity: Entity, *, limit: int = QUOTE_LIMIT) -> str:
+    """The sentence of the page that holds the entity, as the citation's quote, with
+    personal data masked."""
+    return _entity_passage(entity, limit=limit)[0]
+
+
+def _entity_passage(entity: Entity, *, limit: int = QUOTE_LIMIT) -> tuple[str, float]:
+    """The entity's quote (`entity_quote`) and the share of its original characters that
+    personal data took (masked in the quote): a quote of the residents' paragraph ("M.
+    [X], [X], téléphone [X]…") says nothing of the deployment."""
     text = entity.page.text
     before = _sentence_ends(text, max(0, entity.start - 3000), entity.start)
     left = before[-1] if before else max(0, entity.start - 3000)
     after = _sentence_ends(text, entity.end, min(len(text), entity.end + 3000))
     right = after[0] if after else len(text)
-    quote = _masked(text[left:right])
+    if len(" ".join(text[left:right].split())) > limit:
+        # A long sentence of a deliberation runs its "Vu …;" and "Considérant …;" into
+        # one: the clause of the mention is the quote.
+        start = text.rfind(";", left, entity.start)
+        end = text.find(";", entity.end, right)
+        left = start + 1 if start >= 0 else left
+        right = end + 1 if end >= 0 else right
+    original = text[left:right]
+    findings = detect(original)
+    redacted = sum(f.end - f.start for f in findings) / max(1, len(original.strip()))
+    quote = _masked(original)
     if len(quote) > limit:
         # Masking shifts offsets: find the entity in the quote, else guess proportionally.
         at = quote.find(" ".join(entity.text.split()))
         if at < 0:
             at = (entity.start - left) * len(quote) // max(1, right - left)
         quote = _words_around(quote, at, limit - 4)
-    return quote
+    return quote, redacted
 
 
 def _words_around(text: str, at: int, limit: int) -> str:
@@ -1426,7 +1455,7 @@ def source_title_from_document(sender: type[Source], instance: Source, **kwargs:
             setattr(instance, name, value)
 
 
-def _document_citation(entity: Entity) -> dict[str, Any]:
+def _document_citation(entity: Entity, quote: str) -> dict[str, Any]:
     document = entity.page.document
     return {
         "source": {
@@ -1434,7 +1463,7 @@ def _document_citation(entity: Entity) -> dict[str, Any]:
             **document_source_fields(document),
             "url": "",
         },
-        "quote": entity_quote(entity),
+        "quote": quote,
         "locator": f"p. {entity.page.number}",
         "accessed_on": timezone.localdate().isoformat(),
     }
@@ -1498,10 +1527,7 @@ def entities_accept(
             role = entity_role(first)
         pages = sorted({e.page.number for e in waiting})
         cited = pages[:CITED_PAGES_MAX]
-        citations: list[dict[str, Any]] = []
-        for entity in waiting:
-            if entity.page.number in cited:
-                citations = _cite_page(citations, _document_citation(entity))
+        on_page = {n: [e for e in waiting if e.page.number == n] for n in cited}
         # Public (the home page, the history), and kept: the value accepted, not the
         # private text's words, and no document's number (a document published now may
         # be withdrawn; the citation itself names its source).
@@ -1511,23 +1537,30 @@ def entities_accept(
             data = _new_deployment_data(first, role)
             for entity in waiting[1:]:
                 _apply_entity(data, entity, role)
-            data["citations"] = citations
+            data["citations"] = []
+            for number in cited:
+                data["citations"] = _cite_mentions(data["citations"], on_page[number])
             deployment = deployment_create(data=data, author=user, comment=comment)
         else:
             # Read again under a lock: a form loaded minutes ago is not the base.
             deployment = Deployment.objects.select_for_update().get(id=deployment.id)
             data = deployment_snapshot(deployment)
+            unchanged = dict(data)
             for entity in waiting:
                 _apply_entity(data, entity, role)
-            for citation in citations:
-                data["citations"] = _cite_page(data["citations"], citation)
-            deployment = deployment_update(
-                deployment=deployment,
-                data=data,
-                base_version=deployment.version,
-                author=user,
-                comment=comment,
-            )
+            for number in cited:
+                data["citations"] = _cite_mentions(data["citations"], on_page[number])
+            # A suggestion the deployment already holds and quotes (a prefecture named in
+            # the sentence cited for the vendor) makes no version: a version whose
+            # history reads "No difference" (a new user's walk) says nothing.
+            if data != unchanged:
+                deployment = deployment_update(
+                    deployment=deployment,
+                    data=data,
+                    base_version=deployment.version,
+                    author=user,
+                    comment=comment,
+                )
         by_page = {
             number: deployment.citations.filter(source__document=document, locator=f"p. {number}")
             .order_by("-id")
@@ -1542,20 +1575,57 @@ def entities_accept(
     return deployment
 
 
-def _cite_page(citations: list[dict[str, Any]], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """A deployment cites one page of a document once: a second suggestion from the same
-    page adds its passage to that citation's quote rather than making a near-identical
-    second citation. Passages of one long sentence (each cut around its suggestion)
-    overlap: they are joined where they meet, never quoted twice."""
-    document, locator = new["source"]["document"], new["locator"]
-    for i, c in enumerate(citations):
-        if c["source"].get("document") != document or c["locator"] != locator:
-            continue
-        quote = _joined_quote(c["quote"], new["quote"])
-        if len(quote) > 5000:
-            quote = c["quote"]
-        return [*citations[:i], {**c, "quote": quote}, *citations[i + 1 :]]
-    return [*citations, new]
+# A quote whose original was more than this share personal data, masked in it ("M. [X],
+# [X], téléphone [X], Mme [X], [X], [X]."), is never chosen: it says nothing of the
+# deployment and reads as a list of blanks.
+MOSTLY_REDACTED = 1 / 3
+# A page's citation grows by a passage per suggestion it does not quote yet, up to this
+# length: past it, the suggestion points at the citation as it is.
+PAGE_QUOTE_MAX = 1000
+
+
+def _mentioned(entity: Entity, quote: str) -> bool:
+    """Whether `quote` already shows the entity's wording."""
+    wording = " ".join(entity.text.split()).casefold()
+    return bool(wording) and wording in " ".join(quote.split()).casefold()
+
+
+def _cite_mentions(citations: list[dict[str, Any]], entities: list[Entity]) -> list[dict[str, Any]]:
+    """`citations` with the page of `entities` (occurrences of one accepted suggestion on
+    one page) cited once. The quote is one passage around a mention, not one per
+    occurrence (a commune named in the title, the residents' addresses and the signature
+    had all three quoted): of the passages not mostly personal data, the one with the
+    fewest masks, the first on the page among equals. A page already cited keeps its
+    citation: a passage is added to its quote only when the quote does not show the
+    mention yet, and never a passage it holds already."""
+    first = entities[0]
+    document, locator = first.page.document_id, f"p. {first.page.number}"
+    at = next(
+        (
+            i
+            for i, c in enumerate(citations)
+            if c["source"].get("document") == document and c["locator"] == locator
+        ),
+        None,
+    )
+    held = citations[at]["quote"] if at is not None else ""
+    if held and any(_mentioned(e, held) for e in entities):
+        return citations
+    candidates = []
+    for order, entity in enumerate(entities):
+        quote, redacted = _entity_passage(entity)
+        if quote and redacted <= MOSTLY_REDACTED:
+            candidates.append((quote.count(_MASK), order, quote))
+    if at is None:
+        best = min(candidates)[2] if candidates else ""
+        return [*citations, _document_citation(first, best)]
+    joined_quotes = [_joined_quote(held, quote) for _masks, _order, quote in sorted(candidates)]
+    if held in joined_quotes:
+        return citations  # one of the passages is quoted already
+    for joined in joined_quotes:
+        if len(joined) <= PAGE_QUOTE_MAX:
+            return [*citations[:at], {**citations[at], "quote": joined}, *citations[at + 1 :]]
+    return citations
 
 
 _CUT = "…"

@@ -677,6 +677,7 @@ def entity_accept_view(
     role = ""
     if entity.kind == "organisation":
         role = request.POST.get("role", "").strip() or entity_role(entity)
+    version_before = deployment.version if deployment is not None else None
     try:
         deployment = entities_accept(
             entities=occurrences, deployment=deployment, user=user, role=role
@@ -697,7 +698,17 @@ def entity_accept_view(
         "pages": ", ".join(str(n) for n in pages[:CITED_PAGES_MAX]),
     }
     cited = len(pages[:CITED_PAGES_MAX])
-    if entity.kind == "organisation" and role == "cited":
+    if deployment.version == version_before and entity.kind != "amount":
+        # (An amount's message says where an amount goes, whether or not it changed.)
+        # Nothing to add: no version was made (`entities_accept`).
+        message = ngettext(
+            "“%(text)s” accepted: “%(deployment)s” already holds it and its citation of "
+            "page %(pages)s already quotes it, so no new version was made.",
+            "“%(text)s” accepted: “%(deployment)s” already holds it and its citations of "
+            "pages %(pages)s already quote it, so no new version was made.",
+            cited,
+        )
+    elif entity.kind == "organisation" and role == "cited":
         message = ngettext(
             "“%(text)s” cited in “%(deployment)s” (page %(pages)s), in none of its lists.",
             "“%(text)s” cited in “%(deployment)s” (pages %(pages)s), in none of its lists.",

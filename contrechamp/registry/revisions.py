@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -13,7 +16,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.lib.partialdate import format_partial_date
@@ -23,6 +26,7 @@ from contrechamp.registry.models import (
     Deployment,
     LegalEvent,
     Organisation,
+    Revision,
     Source,
     Technology,
 )
@@ -132,6 +136,7 @@ def _display(field: str, value: Any) -> Any:
                     if c["source"].get("document")
                     else c["source"].get("title", ""),
                     c["source"].get("url", ""),
+                    c.get("locator", ""),
                     # (The words a reader of the history may see: `registry.quotes`.)
                     _shown(c),
                 ]
@@ -157,7 +162,19 @@ def _shown(citation: dict[str, Any]) -> str:
         citation.get("locator", ""),
         citation.get("quote", ""),
     )
-    return quoted(shown) if shown else ""
+    text = quoted(shown) if shown else ""
+    quote = citation.get("quote", "")
+    withheld = len(quote.split()) - len(shown.split())
+    if withheld > 0:
+        # A quote of a private document changed by a suggestion accepted: the history
+        # said "No difference" (a new user's walk); it says how much it withholds.
+        note = ngettext(
+            "%d word of the quote withheld: the document's original text is not public",
+            "%d words of the quote withheld: the document's original text is not public",
+            withheld,
+        )
+        text = f"{text} ({note % withheld})" if text else f"({note % withheld})"
+    return text
 
 
 def revision_diff(changes: list[tuple[str, Any, Any]]) -> list[dict[str, Any]]:
@@ -275,6 +292,8 @@ SYSTEM_COMMENTS = [
     gettext_noop("organisation"),
     gettext_noop("technology"),
     gettext_noop("funder or programme"),
+    gettext_noop("amount"),
+    gettext_noop("date"),
 ]
 _NUMBERED = [gettext_noop("reverted to version %d")]
 # The notes a review adds in brackets, and what is published with one ("published
@@ -319,3 +338,101 @@ def comment_shown(comment: str) -> str:
     if (match := _KIND_LABEL.fullmatch(text)) and match["kind"] in whole:
         return f"{gettext(whole[match['kind']])} {quoted(match['fr'] or match['en'])}"
     return comment
+
+
+# --- review passes ---------------------------------------------------------------------
+
+# The kinds of a document's suggestions, as the comment of the version an accepted one
+# made names them ("commune « Suresnes »").
+_SUGGESTION_KINDS = frozenset(
+    ("commune", "organisation", "technology", "funder or programme", "amount", "date")
+)
+# Versions of an acceptance further apart than this are two passes.
+PASS_GAP = dt.timedelta(minutes=30)
+
+
+def is_acceptance(comment: str) -> bool:
+    """Whether a version's comment is the one the software writes for a document's
+    suggestion accepted into the deployment ("commune « Suresnes »", in any language)."""
+    whole, _numbered = _renderings()
+    match = _KIND_LABEL.fullmatch(comment.strip())
+    return match is not None and whole.get(match["kind"], "") in _SUGGESTION_KINDS
+
+
+@dataclass
+class RevisionPass:
+    """Versions one reviewer made in one review pass, newest first: one version each
+    when alone."""
+
+    revisions: list[Revision]
+
+    @property
+    def latest(self) -> Revision:
+        return self.revisions[0]
+
+    @property
+    def earliest(self) -> Revision:
+        return self.revisions[-1]
+
+    @property
+    def grouped(self) -> bool:
+        return len(self.revisions) > 1
+
+    @property
+    def oldest_first(self) -> list[Revision]:
+        return self.revisions[::-1]
+
+    @property
+    def summary(self) -> str:
+        """ "5 suggestions accepted in one review: commune « Suresnes », organisation
+        « XXII », … and 2 more", in the reader's language."""
+        comments = [comment_shown(r.comment) for r in self.oldest_first]
+        listed = ", ".join(comments[:PASS_LISTED])
+        rest = len(comments) - PASS_LISTED
+        if rest > 0:
+            listed = ngettext("%(list)s and %(n)d more", "%(list)s and %(n)d more", rest) % {
+                "list": listed,
+                "n": rest,
+            }
+        return ngettext(
+            "%(n)d suggestion accepted in one review: %(list)s",
+            "%(n)d suggestions accepted in one review: %(list)s",
+            len(comments),
+        ) % {"n": len(comments), "list": listed}
+
+
+# The comments a grouped pass lists on the home page before "and N more".
+PASS_LISTED = 4
+
+
+def revision_passes(revisions: Iterable[Revision]) -> list[RevisionPass]:
+    """`revisions` (newest first, of one object or several) with the versions of one
+    review pass together: consecutive versions of one object by one person, each made by
+    accepting a document's suggestion, none more than `PASS_GAP` after the one before.
+
+    Every version is kept and stays readable, citable ("version 6") and restorable, and
+    the conflict check of an edit rests on its number; so a pass is not merged into one
+    version after the fact (that would renumber versions readers may have cited, or
+    change what a number holds). The history and the home page's latest changes show a
+    pass as one entry instead of one per suggestion (a new user's walk read five entries
+    in a minute for one document)."""
+    passes: list[RevisionPass] = []
+    last_of: dict[tuple[str, int], RevisionPass] = {}
+    for revision in revisions:
+        key = (revision.kind, revision.object_id)
+        group = last_of.get(key)
+        if group is not None:
+            after = group.earliest
+            if (
+                revision.author_id is not None
+                and revision.author_id == after.author_id
+                and after.version == revision.version + 1
+                and after.created_at - revision.created_at <= PASS_GAP
+                and is_acceptance(revision.comment)
+                and is_acceptance(after.comment)
+            ):
+                group.revisions.append(revision)
+                continue
+        group = last_of[key] = RevisionPass([revision])
+        passes.append(group)
+    return passes

@@ -70,7 +70,12 @@ from contrechamp.registry.proposals import (
     proposal_merge,
 )
 from contrechamp.registry.quotes import citation_quote, shown_quote
-from contrechamp.registry.revisions import FIELD_LABELS, display_value, revision_diff
+from contrechamp.registry.revisions import (
+    FIELD_LABELS,
+    display_value,
+    revision_diff,
+    revision_passes,
+)
 from contrechamp.registry.schemas import (
     CitationData,
     DeploymentData,
@@ -175,10 +180,15 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(id__in=[r.object_id for r in latest])
         .values_list("id", "slug")
     )
+    # A review pass (a document's suggestions accepted one after another) is one entry.
     changes = [
-        {"revision": r, "slug": titles[r.object_id], "title": r.snapshot["title"]}
-        for r in latest
-        if r.object_id in titles
+        {
+            "revision": p.latest,
+            "pass": p,
+            "slug": titles[p.latest.object_id],
+            "title": p.latest.snapshot["title"],
+        }
+        for p in revision_passes(r for r in latest if r.object_id in titles)
     ][:8]
     return render(
         request,
@@ -990,7 +1000,9 @@ def _restorable(
 def _history(request: HttpRequest, kind: str, obj: Deployment | Organisation) -> HttpResponse:
     revisions = _shown_revisions(request, kind, obj)
     return render(
-        request, "registry/history.html", {"object": obj, "kind": kind, "revisions": revisions}
+        request,
+        "registry/history.html",
+        {"object": obj, "kind": kind, "passes": revision_passes(revisions)},
     )
 
 
@@ -1004,6 +1016,10 @@ def _revision(
     # The version before, among those this reader may read (the diff of the first
     # published version is against nothing, not against the draft).
     previous = max((r for r in shown if r.version < version), key=lambda r: r.version, default=None)
+    # Or the one the history names (`?from=1`: what a review pass changed in all).
+    since = whole_number(request.GET.get("from"))
+    if since is not None and since < version:
+        previous = next((r for r in shown if r.version == since), previous)
     before = previous.snapshot if previous else {}
     rows = revision_diff(
         [
