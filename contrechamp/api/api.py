@@ -224,10 +224,18 @@ class DeploymentQuery(Schema):
     funder: str = Field("", description="The slug of an organisation that funded it.")
     year: str = Field(
         "",
-        description="Active that year: begun that year or before and not ended before it, "
-        "by the dates the sources give (no start date: left out; no end date: still "
-        "running, unless its status says it stopped: left out). Announced and planned "
-        "deployments are left out.",
+        description="Known to be active that year, by the dates and sources the registry "
+        "holds: begun that year or before (a start date is needed) and not ended before it. "
+        "Without an end date, a deployment counts as running unless its status says it "
+        "stopped (suspended, abandoned, unlawful: left out), and an experiment only up to "
+        "the year it began or of its latest source, whichever is later. Announced and "
+        "planned deployments are left out. With undated=1: those the rule cannot place "
+        "for want of a start date, listed apart.",
+    )
+    undated: str = Field(
+        "",
+        description="1: only deployments without a start date (with year: those that may "
+        "have been active that year, by the same rule less the start date).",
     )
     limit: Limit = 100
     cursor: str | None = None

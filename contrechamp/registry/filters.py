@@ -9,11 +9,12 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, F, Field, FloatField, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Field, FloatField, OuterRef, Q, QuerySet
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contrechamp.lib.textsearch import (
     fts5_query,
@@ -21,7 +22,7 @@ from contrechamp.lib.textsearch import (
     tsquery_excluded,
     tsquery_text,
 )
-from contrechamp.registry.models import Deployment, Funding
+from contrechamp.registry.models import Citation, Deployment, Funding
 
 MAX_QUERY = 200
 
@@ -49,6 +50,9 @@ class DeploymentFilters:
     vendor: str = ""
     funder: str = ""
     year: int | None = None
+    # With `year`: the deployments the year's rule cannot place, having no start date
+    # (listed apart, as the list page links to them); alone: those without a start date.
+    undated: bool = False
 
     @classmethod
     def from_params(cls, params: object) -> DeploymentFilters:
@@ -59,6 +63,9 @@ class DeploymentFilters:
             raise FilterError("q", _("The search is too long (%d characters at most).") % MAX_QUERY)
         if values["status"] and values["status"] not in dict(Deployment.STATUSES):
             raise FilterError("status", _("Unknown status “%s”.") % values["status"])
+        undated = values.pop("undated")
+        if undated.lower() not in ("", "0", "false", "1", "true"):
+            raise FilterError("undated", _("“%s” is neither 1 nor 0.") % undated)
         year = values.pop("year")
         parsed_year = None
         if year:
@@ -66,10 +73,14 @@ class DeploymentFilters:
             if not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2100):
                 raise FilterError("year", _("“%s” is not a year.") % year)
             parsed_year = int(year)
-        return cls(**values, year=parsed_year)
+        return cls(**values, year=parsed_year, undated=undated.lower() in ("1", "true"))
 
     def as_params(self) -> dict[str, str]:
-        return {k: str(v) for k, v in asdict(self).items() if v not in ("", None)}
+        return {
+            k: "1" if v is True else str(v)
+            for k, v in asdict(self).items()
+            if v not in ("", None, False)
+        }
 
     def list_url(self) -> str:
         """The deployments' list with these filters (the place pages and the search page
@@ -131,15 +142,13 @@ class DeploymentFilters:
             qs = qs.filter(
                 id__in=Funding.objects.filter(funder__slug=self.funder).values("deployment_id")
             )
-        if self.year:
+        if self.undated:
+            qs = qs.filter(start_date="")
+        elif self.year:
             # Partial ISO dates sort as text: "2018" <= "2018-99" and "2018-03" >= "2018".
             qs = qs.exclude(start_date="").filter(start_date__lte=f"{self.year}-99")
-            qs = qs.exclude(end_date__lt=str(self.year), end_date__gt="")
-            # Not begun yet (announced, planned): its start date is a plan. Stopped
-            # (suspended, abandoned, ruled unlawful) without an end date: when it stopped
-            # is unknown, so it is not counted as running (a walk read a deployment ruled
-            # unlawful in 2019 among those "active in 2024").
-            qs = qs.exclude(status__in=NOT_BEGUN).exclude(status__in=STOPPED, end_date="")
+        if self.year:
+            qs = active_in(qs, self.year)
         if self.q:
             qs = search(qs, self.q, ranked=ranked)
         return qs
@@ -176,6 +185,37 @@ class _OnThisRow(Expression):
 
 def _condition(sql: str, *params: str) -> _OnThisRow:
     return _OnThisRow(sql, params, BooleanField())
+
+
+# The year filter's rule, said on the list page and in the API's documentation.
+YEAR_RULE = gettext_lazy(
+    "Known to be active that year, by the dates and sources the registry holds: begun that "
+    "year or before and not ended before it. Without an end date, a deployment counts as "
+    "running unless its status says it stopped, and an experiment only up to the year of "
+    "its latest source (an experiment is temporary: a pilot reported only in 2018 is not "
+    "known to run in 2025). Announced and planned ones are left out, and those without a "
+    "start date are listed apart."
+)
+
+
+def active_in(qs: QuerySet[Deployment], year: int) -> QuerySet[Deployment]:
+    """The deployments of `qs` not known to be inactive in `year` (`YEAR_RULE`), whatever
+    their start date (the caller filters it). An experiment without an end date counts up
+    to the year it began or of its latest source, whichever is later."""
+    qs = qs.exclude(end_date__lt=str(year), end_date__gt="")
+    # Not begun yet (announced, planned): its start date is a plan. Stopped (suspended,
+    # abandoned, ruled unlawful) without an end date: when it stopped is unknown, so it is
+    # not counted as running (a walk read a deployment ruled unlawful in 2019 among those
+    # "active in 2024").
+    qs = qs.exclude(status__in=NOT_BEGUN).exclude(status__in=STOPPED, end_date="")
+    # An experiment without an end date, only up to its latest source: a walk read 2018
+    # pilots, only ever reported in 2018, among those "active in 2025".
+    confirmed = Citation.objects.filter(
+        deployment=OuterRef("pk"), source__published_on__gte=str(year)
+    )
+    return qs.exclude(
+        Q(status="experimenting", end_date="") & ~Q(start_date__gte=str(year)) & ~Exists(confirmed)
+    )
 
 
 def search(qs: QuerySet[Deployment], text: str, *, ranked: bool = True) -> QuerySet[Deployment]:

@@ -6,13 +6,22 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from contrechamp.lib.partialdate import format_partial_date, parse_partial_date
 from contrechamp.places.models import Commune, Epci
 from contrechamp.places.services import USUAL_NAMES, name_key
-from contrechamp.registry.models import Deployment, LegalEvent, Organisation, Technology
+from contrechamp.registry.models import (
+    RUNNING,
+    Deployment,
+    LegalEvent,
+    Organisation,
+    Technology,
+    ended_before_today,
+)
 from contrechamp.registry.schemas import (
     DeploymentData,
     FundingData,
@@ -216,6 +225,33 @@ class DeploymentForm(forms.Form):
     # Read by the view, not validated here: a missing or bad version is refused by the
     # service with a message the page shows (an error on a hidden field would not be).
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """Refuses a status that says the deployment runs (experimenting, deployed) with an
+        end date already past: one of the two is wrong, and the year filter, the figures
+        and the map count by both. Refused rather than warned: a warning is read once and
+        the pair stays published; the editor knows which of the two to correct. (Imports
+        and restored versions keep what their source said; their pages say it ended.)"""
+        data = super().clean() or {}
+        status, end = data.get("status") or "", data.get("end_date") or ""
+        try:
+            end = parse_partial_date(end)
+        except ValidationError:
+            return data  # the schema says what is wrong with the date
+        if status in RUNNING and ended_before_today(end):
+            self.add_error(
+                "status",
+                _(
+                    "The end date (%(end)s) is past, so it is no longer “%(status)s”: choose "
+                    "what became of it (abandoned, suspended, ruled unlawful), or clear the "
+                    "end date if it still runs."
+                )
+                % {
+                    "end": format_partial_date(end, get_language() or "fr"),
+                    "status": dict(Deployment.STATUSES)[status],
+                },
+            )
+        return data
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

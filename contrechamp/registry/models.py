@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +81,19 @@ class Organisation(models.Model):
         return reverse("organisation-detail", args=[self.slug])
 
 
+# The statuses of a deployment that runs: an end date in the past contradicts them.
+RUNNING = ("experimenting", "deployed")
+
+
+def ended_before_today(end_date: str) -> bool:
+    """Whether a partial date ("2018", "2018-02", "2018-02-14") is wholly past: February
+    2018 ended before today, the current year or month has not."""
+    if not end_date:
+        return False
+    today = timezone.localdate().isoformat()
+    return end_date < today[: len(end_date)]
+
+
 class DeploymentQuerySet(models.QuerySet["Deployment"]):
     def published(self) -> "DeploymentQuerySet":
         return self.filter(is_published=True)
@@ -137,6 +151,30 @@ class Deployment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("deployment-detail", args=[self.slug])
+
+    @property
+    def ended_meanwhile(self) -> bool:
+        """Its status says it runs (experimenting, deployed) but its end date is past: the
+        status was not updated when it ended (a walk read "experimenting, 2017 – February
+        2018"). Its pages say it ended; the form refuses the pair (`forms`)."""
+        return self.status in RUNNING and ended_before_today(self.end_date)
+
+    @property
+    def latest_source_on(self) -> str:
+        """The publication date of its latest dated source ("2024-03"), or "": how
+        recent the evidence is that it runs (the list annotates it; else one query)."""
+        if "latest_source" in self.__dict__:
+            return self.__dict__["latest_source"] or ""
+        latest = self.citations.aggregate(latest=models.Max("source__published_on"))["latest"]
+        return latest or ""
+
+    @property
+    def latest_source_text(self) -> str:
+        return format_partial_date(self.latest_source_on, get_language() or "fr")
+
+    @property
+    def end_text(self) -> str:
+        return format_partial_date(self.end_date, get_language() or "fr")
 
     @property
     def period(self) -> str:

@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,7 +30,7 @@ from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry import forms as f
 from contrechamp.registry import spelling
 from contrechamp.registry.figures import national_figures
-from contrechamp.registry.filters import DeploymentFilters, FilterError
+from contrechamp.registry.filters import YEAR_RULE, DeploymentFilters, FilterError
 from contrechamp.registry.models import (
     Deployment,
     Funding,
@@ -225,6 +225,15 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
         filters.apply(Deployment.objects.published()), request.GET.get("page")
     )
     query = filters.as_params()
+    # The year's rule is said, and what it cannot place (no start date) is counted and
+    # linked to: a walk read city camera systems missing from "active in 2025" unsaid.
+    undated_count, undated_url, dated_url = 0, "", ""
+    if filters.year and not filters.undated:
+        undated = replace(filters, undated=True)
+        undated_count = undated.apply(Deployment.objects.published(), ranked=False).count()
+        undated_url = undated.list_url()
+    elif filters.undated:
+        dated_url = replace(filters, undated=False).list_url()
     # The pages of what the search names: the home page's search box leads here, and a
     # town typed there found no deployment and no way to its page (a new user's walk).
     named = named_pages(filters.q) if filters.q else []
@@ -247,6 +256,10 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
             # selected one, and a tuple costs it far less to read than a model instance.
             "technologies": [(t.slug, t.name) for t in Technology.objects.all()],
             "statuses": Deployment.STATUSES,
+            "year_rule": YEAR_RULE,
+            "undated_count": undated_count,
+            "undated_url": undated_url,
+            "dated_url": dated_url,
             **filter_choices(),
         },
         status=400 if error else 200,
@@ -301,6 +314,8 @@ def deployment_page(
     rows = (
         Deployment.objects.filter(id__in=ids)
         .defer("description", "search_text")
+        # How recent its evidence is, beside its dates (`Deployment.latest_source_on`).
+        .annotate(latest_source=Max("citations__source__published_on"))
         .prefetch_related(
             Prefetch("communes", queryset=Commune.objects.only("id", "code", "name")),
             "technologies",
