@@ -319,6 +319,14 @@ CONTACT_EMAIL = env_str("CONTACT_EMAIL", "").strip()
 if CONTACT_EMAIL and not re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+", CONTACT_EMAIL):
     raise ConfigError(f"CONTACT_EMAIL must be an e-mail address, got {CONTACT_EMAIL!r}")
 
+# Where the source of the code this instance runs can be had (AGPL-3.0 section 13: the
+# footer of every page offers it). The project names no public repository, so when this is
+# empty the instance serves its own source, as a .tar.gz of the installed package, at
+# /code-source/; set it when you publish your version elsewhere (a Git forge).
+SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "").strip()
+if SOURCE_CODE_URL and not re.fullmatch(r"https?://[^\s<>\"']+", SOURCE_CODE_URL):
+    raise ConfigError(f"SOURCE_CODE_URL must be an http(s) address, got {SOURCE_CODE_URL!r}")
+
 # Map tiles are off by default: the map draws department outlines served by the project
 # and asks no third party. An operator may point this at a tile server they trust,
 # e.g. "https://tiles.example.org/{z}/{x}/{y}.png".

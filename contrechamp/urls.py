@@ -114,6 +114,7 @@ urlpatterns = [
     path("departements/<str:code>/", pages.department_detail, name="department-detail"),
     path("a-propos/donnees/", pages.about_data, name="about-data"),
     path("confidentialite/", pages.privacy, name="privacy"),
+    path("code-source/", pages.source_code, name="source-code"),
     path("documents/", documents.document_list, name="document-list"),
     path("documents/envoi/", documents.document_upload, name="document-upload"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),

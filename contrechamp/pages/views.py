@@ -10,8 +10,10 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from contrechamp.groups.services import groups_in_commune, groups_in_department, groups_in_epci
+from contrechamp.lib.source import source_archive
 from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
 from contrechamp.registry.figures import commune_cameras, commune_figures
@@ -175,6 +177,19 @@ def privacy(request: HttpRequest) -> HttpResponse:
     """What the instance keeps about the people who use it, and how to have it back or
     removed (a walk found no such page, nor any address to write to)."""
     return render(request, "pages/privacy.html")
+
+
+@require_safe
+def source_code(request: HttpRequest) -> HttpResponse:
+    """The source of the code this instance runs, as a .tar.gz (AGPL-3.0 section 13), or
+    the address where the operator publishes it (SOURCE_CODE_URL)."""
+    if settings.SOURCE_CODE_URL:
+        return redirect(settings.SOURCE_CODE_URL)
+    response = HttpResponse(
+        source_archive(settings.PACKAGE_DIR, settings.DATA_DIR), content_type="application/gzip"
+    )
+    response["Content-Disposition"] = 'attachment; filename="contrechamp-source.tar.gz"'
+    return response
 
 
 def about_data(request: HttpRequest) -> HttpResponse:
