@@ -91,6 +91,14 @@ class Document(models.Model):
         return self.status in ("done", "failed")
 
     @property
+    def kind_label(self) -> str:
+        """The type as a list shows it: not "unknown" while the file is still being read
+        (a new user's walk read "inconnu" on a PDF just sent)."""
+        if self.kind == "unknown" and not self.finished:
+            return gettext("not known yet")
+        return str(self.get_kind_display())
+
+    @property
     def reason(self) -> str:
         """Why processing failed, in the reader's language (`error` is stored in English)."""
         return reasons.translated(self.error, self.error_detail, steps=Step.LABELS)

@@ -131,3 +131,29 @@ def test_a_second_batch_sent_while_the_first_uploads_keeps_the_first_lines(make_
     expect(refresh).to_have_count(1)
     expect(progress.last).to_have_class("refresh")
     assert v.third_parties() == set()
+
+
+def test_the_list_under_the_form_no_longer_says_it_is_empty_after_an_upload(make_visitor, tmp_path):
+    """A new user's walk read "Aucun document pour l'instant" under the line saying her
+    document was added."""
+    sent = tmp_path / "arrete-agde.pdf"
+    sent.write_bytes(samples.text_pdf(["Arrêté municipal d'Agde sur la vidéoprotection."]))
+    v = make_visitor()
+    page = v.page
+    v.log_in("rene")
+    # A list that is empty when the page is read: the documents about Agde.
+    page.goto(v.base + "/documents/?place=34003")
+    empty = page.locator("#documents-empty")
+    expect(empty).to_have_text("Modifiez ou retirez un filtre pour lister d’autres documents.")
+    upload = page.locator("#upload-form")
+    upload.get_by_label("Fichiers").set_input_files([str(sent)])
+    upload.get_by_label("Commune (nom ou code INSEE)").fill("34003")
+    page.get_by_role("button", name="Envoyer").click()
+    expect(
+        page.locator("#upload-progress").get_by_role("link", name="ajouté : ouvrir")
+    ).to_have_count(1)
+    expect(empty).to_have_text("Cette liste a été lue avant votre envoi. La relire")
+    empty.get_by_role("link", name="La relire").click()
+    row = page.locator("table.list tbody tr").filter(has_text="arrete-agde")
+    expect(row).to_have_count(1)
+    assert v.third_parties() == set()

@@ -112,6 +112,15 @@
       link.textContent = form.dataset.refresh;
       item.appendChild(link);
       list.appendChild(item);
+      // The list under the form said "no document yet" above the new ones: it says it
+      // was read before the upload, with the same link.
+      var empty = document.getElementById("documents-empty");
+      if (empty) {
+        empty.textContent = form.dataset.listStale + " ";
+        var again = link.cloneNode(false);
+        again.textContent = form.dataset.listReload;
+        empty.appendChild(again);
+      }
     }
     files.forEach(function (file) {
       var item = document.createElement("li");
