@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.models import Document
 from contrechamp.lib import ratelimit
+from contrechamp.lib.typography import quoted
 from contrechamp.tips import permissions
 from contrechamp.tips.forms import AddForm, CodeForm, ReplyForm, StatusForm, TipForm
 from contrechamp.tips.models import Tip, TipMessage
@@ -193,11 +195,25 @@ def tip_reply_view(request: HttpRequest, tip_id: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         tip_reply(tip=tip, text=form.cleaned_data["text"], reviewer=request.user)  # type: ignore[arg-type]
+        tip.refresh_from_db()
+        # Said, with where the tip now is: a reply moves a new tip to "being handled", and
+        # a new user's walk saw it vanish from her tab without a word.
+        messages.success(
+            request,
+            format_html(
+                _(
+                    "Reply sent: the sender reads it with their receipt code. Tip {number} "
+                    'is now under {tab}: <a href="{url}">see it</a>.'
+                ),
+                number=tip.id,
+                tab=quoted(str(tip.get_status_display())),
+                url=_tip_url(tip),
+            ),
+        )
     else:
         # A reply too long or empty was dropped without a word (a new user's walk).
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    tip.refresh_from_db()
-    return redirect(f"{_queue_url()}?status={tip.status}#tip-{tip.id}")
+    return redirect(_tip_url(tip))
 
 
 @require_POST
@@ -207,7 +223,12 @@ def tip_status_view(request: HttpRequest, tip_id: int) -> HttpResponse:
     form = StatusForm(request.POST)
     if form.is_valid():
         tip_set_status(tip=tip, status=form.cleaned_data["status"])
-    return redirect(f"{_queue_url()}?status={tip.status}#tip-{tip.id}")
+    return redirect(_tip_url(tip))
+
+
+def _tip_url(tip: Tip) -> str:
+    """The tip in the queue's tab of its status."""
+    return f"{_queue_url()}?status={tip.status}#tip-{tip.id}"
 
 
 def _queue_url() -> str:
