@@ -24,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from contrechamp.accounts.models import Profile
 from contrechamp.audit import permissions
 from contrechamp.audit.models import ACTIONS, AuditEntry, kind_name
 from contrechamp.audit.services import mask_emails
@@ -42,6 +43,11 @@ class Filters:
     origin: str = ""
     since: date | None = None
     until: date | None = None
+    # The account `actor` names (a number, or a public name as the log shows it), and why
+    # it names none: the page says so and lists nothing (a name was silently ignored and
+    # the whole log listed).
+    actor_id: int | None = None
+    actor_error: str = ""
 
     @property
     def active(self) -> bool:
@@ -68,11 +74,34 @@ def _date(value: str) -> date | None:
         return None
 
 
+def _actor(typed: str) -> tuple[int | None, str]:
+    """The account `typed` names, by its number or its public name (as the log shows it,
+    any case), and the reason when it names none."""
+    if not typed or typed == "system":
+        return None, ""
+    if whole_number(typed):
+        return int(typed), ""
+    found = list(
+        Profile.objects.filter(public_name__iexact=typed, deleted_at__isnull=True).values_list(
+            "user_id", flat=True
+        )[:2]
+    )
+    if len(found) == 1:
+        return found[0], ""
+    return None, _(
+        "No account has the public name “%(name)s”: give an account number, a public "
+        "name as the log shows it, or “system”."
+    ) % {"name": typed}
+
+
 def _filters(request: HttpRequest) -> Filters:
     get = request.GET
-    actor = get.get("actor", "").strip()
+    actor = get.get("actor", "").strip()[:150]
+    actor_id, actor_error = _actor(actor)
     return Filters(
-        actor=actor if actor == "system" or whole_number(actor) else "",
+        actor=actor,
+        actor_id=actor_id,
+        actor_error=actor_error,
         action=get.get("action", "").strip()[:40],
         model=get.get("model", "").strip()[:101],
         origin=get.get("origin", "").strip()[:32],
@@ -83,10 +112,12 @@ def _filters(request: HttpRequest) -> Filters:
 
 def _filtered(filters: Filters) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.order_by("-id")
+    if filters.actor_error:
+        return entries.none()
     if filters.actor == "system":
         entries = entries.filter(actor_id__isnull=True)
-    elif filters.actor:
-        entries = entries.filter(actor_id=int(filters.actor))
+    elif filters.actor_id is not None:
+        entries = entries.filter(actor_id=filters.actor_id)
     if filters.action:
         entries = entries.filter(action=filters.action)
     if filters.origin:
@@ -107,7 +138,15 @@ def _allowed(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not permissions.may_read_audit_log(request.user):
-        raise PermissionDenied
+        # Said: the generic refusal names the reviewers' role, and a reviewer read it as
+        # hers (a new user's walk).
+        raise PermissionDenied(
+            _(
+                "The audit log is the administrators': it names who did what and from "
+                "which network. Reviewers and contributors find the history of each "
+                "deployment and organisation on its page."
+            )
+        )
     return None
 
 
@@ -251,10 +290,22 @@ def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+def _unread(request: HttpRequest) -> HttpResponse | None:
+    """An export whose actor names nobody is refused with the reason, not the whole log."""
+    filters = _filters(request)
+    if filters.actor_error:
+        return HttpResponse(
+            filters.actor_error, status=400, content_type="text/plain; charset=utf-8"
+        )
+    return None
+
+
 @require_safe
 def audit_export_csv(request: HttpRequest) -> HttpResponseBase:
     if (refused := _allowed(request)) is not None:
         return refused
+    if (unread := _unread(request)) is not None:
+        return unread
     response = StreamingHttpResponse(
         _csv_lines(_rows(_filters(request))), content_type="text/csv; charset=utf-8"
     )
@@ -266,6 +317,8 @@ def audit_export_csv(request: HttpRequest) -> HttpResponseBase:
 def audit_export_jsonl(request: HttpRequest) -> HttpResponseBase:
     if (refused := _allowed(request)) is not None:
         return refused
+    if (unread := _unread(request)) is not None:
+        return unread
     lines = (
         json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
         for row in _rows(_filters(request))

@@ -214,8 +214,10 @@ def tip_add(*, tip: Tip, text: str, uploads: Sequence[Upload] = (), once: str = 
                 message.documents.add(*documents)
                 tip.documents.add(*documents)
                 if tip.status == "closed":
-                    # New material reopens a closed tip, so that it is read.
-                    Tip.objects.filter(id=tip.id).update(status="handling")
+                    # New material reopens a closed tip, so that it is read; saved so that
+                    # the audit log has the move (no actor: the sender's page).
+                    tip.status = "handling"
+                    tip.save(update_fields=["status"])
         except IntegrityError:
             if kept and (existing := TipMessage.objects.filter(tip=tip, once_hash=kept).first()):
                 return existing
@@ -234,7 +236,10 @@ def tip_reply(*, tip: Tip, text: str, reviewer: User) -> TipMessage:
             written_on=timezone.localdate(),
         )
         if tip.status == "new":
-            Tip.objects.filter(id=tip.id).update(status="handling")
+            # Saved, not updated in place: the move is in the audit log like a status
+            # set by hand (day-only, as every entry about a tip).
+            tip.status = "handling"
+            tip.save(update_fields=["status"])
     return message
 
 

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.models import Document
 from contrechamp.lib import ratelimit
-from contrechamp.lib.typography import quoted
 from contrechamp.tips import permissions
 from contrechamp.tips.forms import AddForm, CodeForm, ReplyForm, StatusForm, TipForm
 from contrechamp.tips.models import Tip, TipMessage
@@ -203,10 +202,10 @@ def tip_reply_view(request: HttpRequest, tip_id: int) -> HttpResponse:
             format_html(
                 _(
                     "Reply sent: the sender reads it with their receipt code. Tip {number} "
-                    'is now under {tab}: <a href="{url}">see it</a>.'
+                    'is now under “{tab}”: <a href="{url}">see it</a>.'
                 ),
                 number=tip.id,
-                tab=quoted(str(tip.get_status_display())),
+                tab=tip.get_status_display(),
                 url=_tip_url(tip),
             ),
         )

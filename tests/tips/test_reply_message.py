@@ -39,5 +39,5 @@ def test_a_reply_says_it_was_sent_and_links_the_tip_where_it_went(client, review
     )
     assert response.redirect_chain[-1][0] == f"/signaler/file/?status=handling#tip-{tip.id}"
     html = response.content.decode()
-    assert said.format(n=tip.id).replace(" ", " ") in html.replace(" ", " ")
+    assert said.format(n=tip.id) in html.replace("\u00a0", " ")
     assert f'id="tip-{tip.id}"' in html
