@@ -1,5 +1,5 @@
 """Typography that follows the language of the page: quotation marks (« Nice » in
-French, “Nice” in English) and days ("1er octobre 2026" in French, "Oct. 1, 2026" in
+French, “Nice” in English) and days ("1er octobre 2026" in French, "1 October 2026" in
 English). Registered as built-ins of the templates (`quoted`, `day`, `content_lang`)."""
 
 import datetime as dt
@@ -52,7 +52,7 @@ def first_of_the_month(text: str) -> str:
 
 
 def day(value: dt.date, format: str = "DATE_FORMAT") -> str:
-    """A day in the words of the language in use: "1er octobre 2026", "Oct. 1, 2026"
+    """A day in the words of the language in use: "1er octobre 2026", "1 October 2026"
     (Django's formats cannot write the French ordinal). An aware date and time is the
     local day, as the template filter reads it."""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):

@@ -326,7 +326,7 @@ def test_the_first_of_a_month_is_written_1er_on_the_pages(contributor_client):
     for url, text in pages.items():
         assert not _FRENCH_FIRST.search(text), (url, _FRENCH_FIRST.search(text))
     english = contributor_client.get(f"/demandes/{request.id}/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "Sept. 1, 2026" in english.content.decode()
+    assert "1 September 2026" in english.content.decode()
     assert "1er" not in english.content.decode()
 
 

@@ -83,7 +83,7 @@ def test_the_dates_come_in_the_language_chosen(contributor, contributor_client):
     (message,) = mail.outbox
     assert message.subject == "Contrechamp: 1 date of your requests within 7 days"
     assert message.body.startswith("Hello,")
-    assert "April 12, 2026: " in message.body and "avril" not in message.body
+    assert "12 April 2026: " in message.body and "avril" not in message.body
 
 
 @pytest.mark.parametrize(

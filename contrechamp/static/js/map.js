@@ -4,7 +4,9 @@
   "use strict";
   var el = document.getElementById("map");
   if (!el || typeof L === "undefined") return;
-  var map = L.map(el, { zoomSnap: 0.5 }).setView([46.6, 2.4], 6);
+  // Leaflet's own zoom buttons are titled in English: these are in the page's language.
+  var map = L.map(el, { zoomSnap: 0.5, zoomControl: false }).setView([46.6, 2.4], 6);
+  L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
   }
