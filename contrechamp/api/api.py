@@ -253,7 +253,12 @@ def filtered_deployments(params: dict[str, Any]) -> QuerySet[Deployment]:
 
 @api.get("/deployments", response={200: Page[DeploymentOut], **ERRORS}, tags=["deployments"])
 def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> HttpResponse:
-    """Published deployments, filtered like the list page; ordered by id."""
+    """Published deployments, filtered like the list page; ordered by id. A parameter
+    that is not one of these is refused (400), with the accepted ones."""
+    try:
+        DeploymentFilters.refuse_unknown(request.GET, also=("limit", "cursor"))
+    except FilterError as e:
+        raise ApiError(400, "invalid_parameter", e.message, e.field) from None
     qs = filtered_deployments(query.dict()).prefetch_related(*s.DEPLOYMENT_PREFETCH)
     # The search text is for the index only: not read from the database for the page.
     qs = qs.order_by().defer("search_text")

@@ -27,6 +27,7 @@ CSV_COLUMNS = DeploymentRow.columns()
 
 def _filtered(request: HttpRequest) -> QuerySet[Deployment] | JsonResponse:
     try:
+        DeploymentFilters.refuse_unknown(request.GET)
         filters = DeploymentFilters.from_params(request.GET)
     except FilterError as e:
         return JsonResponse(

@@ -75,6 +75,20 @@ class DeploymentFilters:
             parsed_year = int(year)
         return cls(**values, year=parsed_year, undated=undated.lower() in ("1", "true"))
 
+    @classmethod
+    def refuse_unknown(cls, names: object, *, also: tuple[str, ...] = ()) -> None:
+        """Raise FilterError on a parameter that is not a filter (nor one of `also`): for
+        the API and the exports, where `?departement=92` returned everything without a
+        word. Pages do not call it (a tracking parameter may be appended to a link)."""
+        accepted = [f.name for f in fields(cls)] + list(also)
+        unknown = sorted(str(name) for name in names if name not in accepted)  # type: ignore[attr-defined]
+        if unknown:
+            raise FilterError(
+                unknown[0],
+                _("Unknown parameter “%(name)s”. Accepted: %(accepted)s.")
+                % {"name": unknown[0], "accepted": ", ".join(accepted)},
+            )
+
     def as_params(self) -> dict[str, str]:
         return {
             k: "1" if v is True else str(v)
