@@ -119,6 +119,11 @@ urlpatterns = [
     path("documents/envoi/", documents.document_upload, name="document-upload"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path(
+        "documents/<int:document_id>/corriger/",
+        documents.document_details,
+        name="document-details",
+    ),
+    path(
         "documents/<int:document_id>/supprimer/",
         documents.document_delete,
         name="document-delete",

@@ -471,7 +471,12 @@ def _document_dict(document: Document, user: Any) -> dict[str, Any]:
         "status": document.status,
         "error": document.error or None,
         "pages": document.page_count,
-        "date": document.date.isoformat() if document.date else None,
+        "date": document.date_value or None,
+        "date_source": (document.date_corrected_by or document.date_read_from or None)
+        if document.date
+        else None,
+        "date_read": document.date_read.isoformat() if document.date_read else None,
+        "source_url": document.source_url or None,
         # The original's fingerprint, for those who may download it: a leaked file's
         # copies can differ by a byte each (a canary trap), so its hash could tell its
         # sender which copy reached the observatory.

@@ -57,7 +57,18 @@ class DocumentOut(BaseModel):
     status: str = Field(description="Processing status.")
     error: str | None = Field(description="Why processing failed, if it did.")
     pages: int | None = Field(description="Number of pages.")
-    date: str | None = Field(description="YYYY-MM-DD.")
+    date: str | None = Field(
+        description="YYYY-MM-DD, or YYYY-MM or YYYY when only the month or the year is known."
+    )
+    date_source: str | None = Field(
+        description="Where the date came from: metadata or text (read by processing), file "
+        "(read, source not recorded), reviewer or uploader (corrected by hand); null without "
+        "a date."
+    )
+    date_read: str | None = Field(
+        description="The date processing read (YYYY-MM-DD), kept when a person corrected it."
+    )
+    source_url: str | None = Field(description="Where the document is found on the web.")
     sha256: str | None = Field(
         description="SHA-256 of the original, for reviewers and administrators (null for others)."
     )

@@ -36,6 +36,8 @@ ACTIONS: dict[str, Any] = {
     "locked_out": _("locked out"),
     "role_changed": _("role changed"),
     "trust_changed": _("trust changed"),
+    # A document's date, title, origin or source address corrected by hand.
+    "details_corrected": _("details corrected"),
 }
 
 # The recorded models of other packages whose names are not translated (django-otp's

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from contrechamp.documents.details import CHOSEN_ORIGINS
 from contrechamp.documents.models import Document
 from contrechamp.documents.search import SearchFilters
 from contrechamp.lib.text import name_key
@@ -232,3 +233,37 @@ def _place_code(text: str, *, communes_only: bool = False) -> str:
             _("No commune, department or intercommunality has the name or code “%s”.") % text
         )
     return codes[0]
+
+
+class DetailsForm(forms.Form):
+    """A document's details as a person corrects them (`details.document_details_update`
+    checks the values: the form only shows them, and the view sends the service only the
+    fields the request holds, so a field left out of a post keeps its value)."""
+
+    date = forms.CharField(
+        label=_("Date of the document"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "The day it was signed or published, as YYYY-MM-DD; a month (YYYY-MM) or a year "
+            "(YYYY) when the day is not known. Blank: no date."
+        ),
+    )
+    title = forms.CharField(label=_("Title"), max_length=400, required=False)
+    origin = forms.ChoiceField(label=_("Origin"), required=False, choices=[])
+    source_url = forms.CharField(
+        label=_("Source address"),
+        max_length=1000,
+        required=False,
+        help_text=_("Where the document can be found on the web, if it can (https://…)."),
+        widget=forms.URLInput(),
+    )
+    version = forms.CharField(widget=forms.HiddenInput(), required=False)
+
+    def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if document.origin == "tip":
+            # A tip's file stays a tip's: nothing to choose.
+            del self.fields["origin"]
+        else:
+            self.fields["origin"].choices = CHOSEN_ORIGINS  # type: ignore[attr-defined]

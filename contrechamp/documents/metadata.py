@@ -94,16 +94,38 @@ def text_date(texts: list[str]) -> date | None:
 def document_date(document: Document, texts: list[str] | None = None) -> date | None:
     """The date of a document that has none: its metadata's, else its text's (`texts`:
     its pages' texts in order, when the caller has them already)."""
+    return document_date_source(document, texts)[0]
+
+
+def document_date_source(
+    document: Document, texts: list[str] | None = None
+) -> tuple[date | None, str]:
+    """`document_date` and where it was read: "metadata" or "text"."""
     if document.kind in ("html", "docx", "odt"):
         try:
             found = metadata_date(document.kind, files.original(document))
         except OSError:
             found = None
         if found:
-            return found
+            return found, "metadata"
     if texts is None:
         texts = list(document.pages.order_by("number").values_list("text", flat=True))
-    return text_date(texts)
+    return text_date(texts), "text"
+
+
+# The columns a date read from the file is written to.
+DATE_FIELDS = ["date", "date_precision", "date_read", "date_read_from"]
+
+
+def date_from_file(document: Document, found: date | None, source: str) -> bool:
+    """Set on `document` the date read from its file (`source`: "metadata" or "text"),
+    unless it has one already or a person set it (a date corrected, or cleared, by hand is
+    never read again over). Returns whether it was set."""
+    if found is None or document.date is not None or document.date_corrected_by:
+        return False
+    document.date, document.date_precision = found, "day"
+    document.date_read, document.date_read_from = found, source
+    return True
 
 
 def document_date_fill(
@@ -112,13 +134,11 @@ def document_date_fill(
     """Give `document` a date when it has none and one can be read. `save=False`: set
     on the instance only (the pipeline saves it with the document's final status: one
     write and one audit entry instead of two)."""
-    if document.date is not None:
+    if document.date is not None or document.date_corrected_by:
         return
-    found = document_date(document, texts)
-    if found is not None:
-        document.date = found
-        if save:
-            document.save(update_fields=["date", "updated_at"])
+    found, source = document_date_source(document, texts)
+    if date_from_file(document, found, source) and save:
+        document.save(update_fields=[*DATE_FIELDS, "updated_at"])
 
 
 def place_from_entity(sender: type[Entity], instance: Entity, **kwargs: Any) -> None:

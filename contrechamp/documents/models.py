@@ -1,6 +1,8 @@
 """The document library: originals stored once by content hash, pages with their text,
 processing steps with their outcome, and entity suggestions."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.documents import reasons
+from contrechamp.lib.typography import day
 from contrechamp.places.models import Commune
 
 
@@ -51,7 +54,26 @@ class Document(models.Model):
     # language; empty for a row failed before it was kept.
     error_detail = models.JSONField(default=dict, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
+    # The first day of the period the document is dated by: a day, a month or a year
+    # (`date_precision`), so that search's date filters and ordering read one column.
     date = models.DateField(_("date of the document"), null=True, blank=True)
+    DATE_PRECISIONS = [("day", _("day")), ("month", _("month")), ("year", _("year"))]
+    date_precision = models.CharField(max_length=5, choices=DATE_PRECISIONS, default="day")
+    # What processing read (kept when a person corrects the date: the page says both).
+    DATE_SOURCES = [
+        ("metadata", _("read from the file's metadata")),
+        ("text", _("read from the text")),
+        ("file", _("read from the file")),  # read before the source was recorded
+    ]
+    date_read = models.DateField(_("date read from the file"), null=True, blank=True)
+    date_read_from = models.CharField(max_length=8, choices=DATE_SOURCES, blank=True)
+    # Who set the date by hand, by their role only (the page is public once published).
+    CORRECTORS = [("reviewer", _("a reviewer")), ("uploader", _("its uploader"))]
+    date_corrected_by = models.CharField(max_length=8, choices=CORRECTORS, blank=True)
+    source_url = models.URLField(_("source address"), max_length=1000, blank=True)
+    # Raised by every correction of the details: a form loaded at another version is a
+    # conflict, never a silent overwrite (as the registry's `version`).
+    version = models.PositiveIntegerField(default=1)
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -85,6 +107,45 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("document-detail", args=[self.id])
+
+    @property
+    def date_value(self) -> str:
+        """The date as the project writes partial dates: "2025", "2025-01", "2025-01-20"
+        ("" when there is none)."""
+        if self.date is None:
+            return ""
+        return self.date.isoformat()[: {"year": 4, "month": 7}.get(self.date_precision, 10)]
+
+    @property
+    def date_shown(self) -> dt.date | str | None:
+        """What the `day` template filter writes: the day itself ("Jan. 20, 2025"), or the
+        partial date ("January 2025")."""
+        return self.date if self.date_precision == "day" else self.date_value
+
+    @property
+    def date_note(self) -> str:
+        """Where the date came from, in the reader's language: "read from the text", "read
+        from the text: 3 January 2025 — corrected by a reviewer", "given by its uploader"
+        ("" for a date nobody read nor gave)."""
+        source = str(dict(self.DATE_SOURCES).get(self.date_read_from, ""))
+        if self.date_corrected_by and source and self.date_read:
+            corrected = (
+                gettext("corrected by a reviewer")
+                if self.date_corrected_by == "reviewer"
+                else gettext("corrected by its uploader")
+            )
+            return gettext("%(source)s: %(date)s — %(corrected)s") % {
+                "source": source,
+                "date": day(self.date_read),
+                "corrected": corrected,
+            }
+        if self.date_corrected_by:
+            return (
+                gettext("given by a reviewer")
+                if self.date_corrected_by == "reviewer"
+                else gettext("given by its uploader")
+            )
+        return source if self.date else ""
 
     @property
     def finished(self) -> bool:

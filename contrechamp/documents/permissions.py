@@ -149,6 +149,14 @@ def may_delete_document(user: User, document: Document) -> bool:
     return may_see_originals(user) or (_uploader(user, document) and not document.is_public)
 
 
+def may_correct_details(user: User, document: Document) -> bool:
+    """Correct a document's date, title, origin and source address: reviewers and
+    administrators; its uploader while it is not published (they know the document
+    best, and nothing of it is public yet: a reviewer reads what they wrote before
+    publishing, and the page says who corrected the date)."""
+    return may_see_originals(user) or (_uploader(user, document) and not document.is_public)
+
+
 def may_see_suggestions(user: User, document: Document) -> bool:
     """Every suggestion of the document (its wording, value and pages): reviewers, and the
     uploader of their own document. The quotes around them are original text, for

@@ -482,7 +482,7 @@ def _run_steps(document: Document) -> Document:
         unsaved = (
             (name == "detect" and document.kind == "unknown")
             or (name == "extract" and document.page_count == 0)
-            or (name == "index" and document.date is None)
+            or (name == "index" and document.date is None and not document.date_corrected_by)
         )
         if step.status == "done" and not unsaved:
             continue
@@ -565,7 +565,7 @@ def _day_only_for_a_tip(document: Document) -> None:
 
 
 # Fields of the document the steps fill in, saved with its final status.
-_FOUND = ["kind", "mime", "page_count", "date"]
+_FOUND = ["kind", "mime", "page_count", "date", "date_precision", "date_read", "date_read_from"]
 
 
 def _fail(document: Document, step: Step, reason: Reasoned, began: float | None = None) -> Document:
@@ -616,11 +616,11 @@ def _step_extract(document: Document) -> dict[str, Any]:
             output["attachments_withheld"] = withheld
         if rendition.pdf is not None:
             files.save(rendition_path, rendition.pdf)
-        if rendition.date and not document.date:
-            document.date = rendition.date
+        if rendition.date:
+            metadata.date_from_file(document, rendition.date, "metadata")
         if rendition.title and document.title == _title_from(document.filename):
             document.title = rendition.title[:400]
-        document.save(update_fields=["kind", "mime", "date", "title", "updated_at"])
+        document.save(update_fields=["kind", "mime", *metadata.DATE_FIELDS, "title", "updated_at"])
         children = []
         refused = []
         for attachment in rendition.attachments:
@@ -652,7 +652,7 @@ def _step_extract(document: Document) -> dict[str, Any]:
         max_side=settings.DOCUMENT_MAX_PAGE_SIDE,
     )
     if document.kind == "pdf" and not document.date:
-        document.date = _pdf_date(pdf.metadata or {})
+        metadata.date_from_file(document, _pdf_date(pdf.metadata or {}), "metadata")
     document.page_count = pdf.page_count
     done = set(Page.objects.filter(document=document).values_list("number", flat=True))
     batch: list[tuple[int, str, str, bool, float, float]] = []
@@ -1434,7 +1434,7 @@ def document_source_fields(document: Document) -> dict[str, str]:
     return {
         "title": document_source_title(document),
         "publisher": publisher,
-        "published_on": document.date.isoformat() if document.date else "",
+        "published_on": document.date_value,
     }
 
 

@@ -25,7 +25,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contrechamp.documents import files, permissions
 from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.belonging import belonging
-from contrechamp.documents.forms import DeleteForm, LibraryFilterForm, SearchForm, UploadForm
+from contrechamp.documents.details import (
+    DETAILS,
+    DetailsConflict,
+    details_values,
+    document_details_update,
+)
+from contrechamp.documents.forms import (
+    DeleteForm,
+    DetailsForm,
+    LibraryFilterForm,
+    SearchForm,
+    UploadForm,
+)
 from contrechamp.documents.models import Document, Entity
 from contrechamp.documents.review import (
     SuggestionGroup,
@@ -297,6 +309,67 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "belonging": belonging(request.user, document),
             "may_delete": permissions.may_delete_document(request.user, document),
         },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def document_details(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Correct a document's date, title, origin and source address. A form loaded at
+    another version of the details is a conflict (409): shown what was saved meanwhile,
+    its own values kept to be saved again knowingly."""
+    document = permissions.listed_document(request.user, document_id)
+    if document is None:
+        raise Http404
+    user = request.user
+    if not isinstance(user, User) or not permissions.may_correct_details(user, document):
+        raise PermissionDenied
+    current = details_values(document)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        # Only the fields the post holds: one left out (an old page, a hand-made post)
+        # keeps its value rather than being blanked.
+        sent = {name: request.POST[name] for name in DETAILS if name in request.POST}
+        form = DetailsForm(
+            {**current, **sent, "version": request.POST.get("version", "")}, document=document
+        )
+        try:
+            corrected = document_details_update(
+                document=document, data=sent, base_version=request.POST.get("version"), user=user
+            )
+        except DetailsConflict as stale:
+            conflict = stale.current
+            # Saved again, this form replaces what is there now: the person has read it.
+            form = DetailsForm(
+                {**current, **sent, "version": stale.current.version}, document=document
+            )
+            status = 409
+        except ValidationError as error:
+            form.is_valid()  # (the form only shows the service's errors, at their fields)
+            by_field = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            for field, errors in by_field.items():
+                shown = field if field in form.fields and field != "version" else None
+                for message in errors:
+                    form.add_error(shown, message)
+            status = 400
+        else:
+            if corrected.fields:
+                messages.success(request, _("The details of this document are corrected."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect(corrected.document.get_absolute_url())
+    else:
+        form = DetailsForm(initial={**current, "version": document.version}, document=document)
+    return render(
+        request,
+        "documents/document_details.html",
+        {
+            "document": document,
+            "form": form,
+            "conflict": conflict,
+            "reviewer": permissions.may_see_originals(user),
+        },
+        status=status,
     )
 
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class RedactionConfig(AppConfig):
     name = "contrechamp.redaction"
     verbose_name = "Redaction"
+
+    def ready(self) -> None:
+        # The library (below) applies this app's rule to a title a person corrects.
+        from contrechamp.documents.titles import TitleRule, register
+        from contrechamp.redaction.services import title_checked, title_renewed
+
+        register(TitleRule(checked=title_checked, changed=title_renewed))

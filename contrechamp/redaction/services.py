@@ -33,7 +33,7 @@ import pymupdf
 import pypdfium2
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -52,6 +52,7 @@ from contrechamp.documents.services import (
 from contrechamp.lib.jpeg import pdf_pictures_without_metadata
 from contrechamp.lib.personal import detect
 from contrechamp.lib.text import nlp, without_invisible
+from contrechamp.lib.typography import quoted
 from contrechamp.redaction.models import (
     DEFAULT_REASON,
     Detection,
@@ -450,6 +451,56 @@ def public_title(document: Document, title: str = "") -> str:
         pattern = r"\s+".join(re.escape(word) for word in needle.split())
         title = re.sub(pattern, "[…]", title, flags=re.IGNORECASE)
     return title
+
+
+# A published title is cut there at publication (`_make_public`); a title corrected
+# later is refused past it rather than cut.
+PUBLIC_TITLE_MAX = 300
+
+
+def title_checked(document: Document, title: str) -> str:
+    """The library's rule for a title a person corrects (`documents.titles`): a private
+    document's title is stored as typed (read for personal data by `title_renewed`
+    before it can be published); a published one as publication makes it
+    (`public_title`: what was redacted on its title or pages becomes "[…]"), refused
+    when it still holds personal data nobody decided to keep (a name typed anew)."""
+    if not document.is_public:
+        return title
+    title = without_invisible(public_title(document, title))
+    if len(title) > PUBLIC_TITLE_MAX:
+        raise ValidationError(
+            _("A published title holds %(max)d characters at most.") % {"max": PUBLIC_TITLE_MAX}
+        )
+    kept = {
+        _squash(text)
+        for text in Redaction.objects.of(document)
+        .filter(status="rejected")
+        .values_list("text", flat=True)
+    }
+    found = [f.text for f in detect(title, public=public_names(document))]
+    found = [text for text in found if _squash(text) not in kept]
+    if found:
+        raise ValidationError(
+            _(
+                "This title is public, and %(found)s in it may be personal data: write the "
+                "title without it (or with […] in its place). A public figure named in "
+                "the document is added to its public figures on the redaction page."
+            )
+            % {"found": ", ".join(quoted(text) for text in dict.fromkeys(found))}
+        )
+    return title
+
+
+def title_renewed(document: Document) -> None:
+    """After a private document's title changed: once detection has run on it, the
+    title's undecided suggestions are replaced by those of the new title, so that its
+    publication waits for a reviewer's decision on each (`publication_blockers`)."""
+    if document.is_public or not Detection.objects.filter(page__document=document).exists():
+        return
+    titled = Redaction.objects.filter(title_of=document)
+    delete_derived(titled)
+    titled.filter(status="suggested").delete()
+    Redaction.objects.bulk_create(_title_suggestions(document, public_names(document)))
 
 
 def redactions_accept_all(*, document: Document, user: User | None = None) -> int:
@@ -1822,6 +1873,11 @@ def _make_public(document: Document, texts: list[str], *, title: str) -> None:
     document.is_public = True
     document.title = without_invisible(public_title(document, title))[:300]
     document.save(update_fields=["is_public", "title", "updated_at"])
+    # The title changed: a form of the document's details opened before is a conflict
+    # (`documents.details`), not a private title saved over the published one. (Raised
+    # in the row: this instance may have been read before a correction.)
+    Document.objects.filter(id=document.id).update(version=F("version") + 1)
+    document.refresh_from_db(fields=["version"])
     # The registry's sources citing it now read the published title, never the original.
     document_sources_retitle(document=document)
 

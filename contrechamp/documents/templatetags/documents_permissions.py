@@ -19,5 +19,6 @@ for _name in (
     "may_accept_entities",
     "may_see_suggestions",
     "may_decide_suggestions",
+    "may_correct_details",
 ):
     register.filter(_name, getattr(permissions, _name))
