@@ -15,7 +15,7 @@ def read_dates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0011_verbose_names'),
+        ('documents', '0012_page_ocr_from'),
     ]
 
     operations = [
