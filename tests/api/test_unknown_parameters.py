@@ -6,7 +6,7 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
-ACCEPTED = "q, technology, status, department, commune, epci, vendor, funder, year"
+ACCEPTED = "q, technology, status, department, commune, epci, vendor, funder, year, undated"
 
 
 @pytest.mark.parametrize("address", ["/exports/dispositifs.csv", "/exports/dispositifs.geojson"])

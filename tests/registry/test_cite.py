@@ -54,6 +54,8 @@ def test_a_sources_access_date_is_written_in_words_as_the_site_writes_days(clien
     Citation.objects.filter(deployment=deployment).update(accessed_on=dt.date(2026, 12, 7))
     english = client.get(deployment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content
     french = client.get(deployment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content
-    assert "accessed on 7 December 2026" in english.decode() and "12/07/2026" not in english.decode()
+    assert (
+        "accessed on 7 December 2026" in english.decode() and "12/07/2026" not in english.decode()
+    )
     assert "consulté le 7 décembre 2026" in french.decode()
     assert "07/12/2026" not in french.decode()
