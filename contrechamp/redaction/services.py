@@ -26,6 +26,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -753,8 +754,20 @@ def applied_boxes(
     whose box lies on any picture of a page of text (a scan in strips or on part of the
     page). Pictures and boxes drawn by hand are taken as they are."""
     pdf = pdf if pdf is not None else _rendition(document)
-    accepted = Redaction.objects.filter(page__document=document, status="accepted")
     boxes: dict[int, list[tuple[pymupdf.Rect, bool]]] = {}
+    for number, box, scan, _cover in _boxes(document, pdf):
+        boxes.setdefault(number, []).append((box, scan))
+    return boxes
+
+
+def _boxes(
+    document: Document, pdf: pymupdf.Document
+) -> Iterator[tuple[int, pymupdf.Rect, bool, pymupdf.Rect | None]]:
+    """`applied_boxes`' boxes one by one, with their page number and, for a box shrunk to
+    the middle of its line, the text's whole box: publication paints that one black, so
+    the bar is as tall as the letters it hides (a walk read the bands, 4 points high
+    across the middle of a line, as a strikethrough)."""
+    accepted = Redaction.objects.filter(page__document=document, status="accepted")
     scans: dict[int, bool] = {}
     pictures: dict[int, list[pymupdf.Rect]] = {}
     for redaction in accepted.select_related("page").order_by("page__number", "id"):
@@ -781,6 +794,7 @@ def applied_boxes(
         )
         scan = scan or on_picture
         for x0, y0, x1, y1 in _lines_of(redaction.rects) if scan else redaction.rects:
+            cover = None
             if whole:
                 box = pymupdf.Rect(x0, y0, x1, y1)
             elif scan:
@@ -789,10 +803,10 @@ def applied_boxes(
                 box = pymupdf.Rect(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
             else:
                 box = _line_band(x0, y0, x1, y1)
+                cover = pymupdf.Rect(x0, y0, x1, y1) & pdf_page.rect
             box &= pdf_page.rect
             if not box.is_empty:
-                boxes.setdefault(page.number, []).append((box, scan))
-    return boxes
+                yield page.number, box, scan, cover
 
 
 def _pictures(pdf_page: pymupdf.Page) -> list[pymupdf.Rect]:
@@ -1018,7 +1032,12 @@ def redacted_pdf(document: Document) -> bytes:
     pdf = _rendition(document)
     pages = {p.number: p for p in document.pages.all()}
     pdf, kept_words = _remove_hidden(pdf, pages)
-    boxes = applied_boxes(document, pdf)
+    boxes: dict[int, list[tuple[pymupdf.Rect, bool]]] = {}
+    covers: dict[int, list[pymupdf.Rect]] = {}
+    for number, box, scan, cover in _boxes(document, pdf):
+        boxes.setdefault(number, []).append((box, scan))
+        if cover is not None and not cover.is_empty:
+            covers.setdefault(number, []).append(cover)
     accepted = Redaction.objects.filter(page__document=document, status="accepted")
     by_page: dict[int, list[Redaction]] = {}
     for redaction in accepted.select_related("page"):
@@ -1042,6 +1061,9 @@ def redacted_pdf(document: Document) -> bytes:
                 if layered_scan
                 else pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
             )
+        # The text is gone from the band; the bar over it is as tall as its letters.
+        for cover in covers.get(number, []):
+            pdf_page.draw_rect(cover, color=None, fill=(0, 0, 0), overlay=True)
         if layered_scan:
             for redaction in by_page.get(number, []):
                 for rect in redaction.rects:

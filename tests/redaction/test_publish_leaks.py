@@ -315,3 +315,40 @@ def test_a_scan_with_its_scanners_ocr_layer_keeps_the_layer_without_the_redacted
             )
             glyphs = _glyph_pixels(original, core)
             assert not [p for p in glyphs if rendered.pixel(*p)[0] > 16]
+
+
+def test_a_text_pages_bar_is_as_tall_as_the_letters_it_hides():
+    """A new user's walk (session 37) read the bars of a page of text as strikethroughs:
+    the box filled was the middle of the line (4 points of a 10-point line), the text
+    removed, the tops and bottoms of the line left white. The bar now covers the name's
+    whole box; the text under it is still removed by the middle band only."""
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=595, height=842)
+    page.insert_text((72, 100), "Rapport sur les caméras de la commune.", fontsize=10)
+    page.insert_text(
+        (72, 115), "Affaire suivie par Mme Claire Dubois, Téléphone : 06 12 34 56 78", fontsize=10
+    )
+    page.insert_text((72, 130), "La commune confirme l'installation de caméras.", fontsize=10)
+    document = add(pdf.tobytes(), "letter.pdf")
+    redactions_suggest(document=document)
+    redactions_accept_all(document=document)
+    publication = document_publish(document=document)
+    assert publication.accepted, publication.reasons
+    published = files.read(files.derived_path(document, "published.pdf"))
+    text = _every_extraction(published)
+    assert "Dubois" not in text and "06 12 34 56 78" not in text
+    assert "Rapport sur les caméras" in text and "confirme l'installation" in text
+    rendered = pymupdf.open(stream=published).load_page(0).get_pixmap(dpi=DPI)
+    scale = DPI / 72
+    accepted = Redaction.objects.filter(page__document=document, status="accepted")
+    assert accepted.exists()
+    for redaction in accepted:
+        for x0, y0, x1, y1 in redaction.rects:
+            # A row 15 % from the top and one 15 % from the bottom of the box, each dark
+            # over most of the box's width (the band alone left them white).
+            for y in (y0 + 0.15 * (y1 - y0), y1 - 0.15 * (y1 - y0)):
+                row = [
+                    rendered.pixel(int(x * scale), int(y * scale))[0]
+                    for x in [x0 + (x1 - x0) * i / 20 for i in range(1, 20)]
+                ]
+                assert sum(v < 60 for v in row) >= 17, (redaction.text, y, row)
