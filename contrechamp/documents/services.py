@@ -1539,7 +1539,8 @@ def entities_accept(
                 _apply_entity(data, entity, role)
             data["citations"] = []
             for number in cited:
-                data["citations"] = _cite_mentions(data["citations"], on_page[number])
+                for mentions in _by_suggestion(on_page[number]):
+                    data["citations"] = _cite_mentions(data["citations"], mentions)
             deployment = deployment_create(data=data, author=user, comment=comment)
         else:
             # Read again under a lock: a form loaded minutes ago is not the base.
@@ -1549,7 +1550,8 @@ def entities_accept(
             for entity in waiting:
                 _apply_entity(data, entity, role)
             for number in cited:
-                data["citations"] = _cite_mentions(data["citations"], on_page[number])
+                for mentions in _by_suggestion(on_page[number]):
+                    data["citations"] = _cite_mentions(data["citations"], mentions)
             # A suggestion the deployment already holds and quotes (a prefecture named in
             # the sentence cited for the vendor) makes no version: a version whose
             # history reads "No difference" (a new user's walk) says nothing.
@@ -1584,6 +1586,16 @@ MOSTLY_REDACTED = 1 / 3
 PAGE_QUOTE_MAX = 1000
 
 
+def _by_suggestion(entities: list[Entity]) -> list[list[Entity]]:
+    """A page's accepted mentions, one list per suggestion (kind and value), in the order
+    of their first mention: several suggestions accepted at once ("accept all") each get
+    their passage, as one accepted after another would."""
+    groups: dict[tuple[str, str], list[Entity]] = {}
+    for entity in entities:
+        groups.setdefault((entity.kind, entity.value), []).append(entity)
+    return list(groups.values())
+
+
 def _mentioned(entity: Entity, quote: str) -> bool:
     """Whether `quote` already shows the entity's wording."""
     wording = " ".join(entity.text.split()).casefold()
@@ -1611,11 +1623,19 @@ def _cite_mentions(citations: list[dict[str, Any]], entities: list[Entity]) -> l
     held = citations[at]["quote"] if at is not None else ""
     if held and any(_mentioned(e, held) for e in entities):
         return citations
-    candidates = []
-    for order, entity in enumerate(entities):
-        quote, redacted = _entity_passage(entity)
-        if quote and redacted <= MOSTLY_REDACTED:
-            candidates.append((quote.count(_MASK), order, quote))
+    passages = [(*_entity_passage(entity), order) for order, entity in enumerate(entities)]
+    candidates: list[tuple[float, int, str]] = [
+        (quote.count(_MASK), order, quote)
+        for quote, redacted, order in passages
+        if quote and redacted <= MOSTLY_REDACTED
+    ]
+    if not candidates:
+        # Every passage mostly personal data (a mention only in "Mme [X] ([X]) confirme
+        # que la ville de Saint-Étienne…"): the least of them, masked, rather than a
+        # citation quoting nothing.
+        candidates = sorted(
+            (redacted, order, quote) for quote, redacted, order in passages if quote
+        )[:1]
     if at is None:
         best = min(candidates)[2] if candidates else ""
         return [*citations, _document_citation(first, best)]
