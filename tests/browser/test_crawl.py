@@ -202,6 +202,12 @@ group = group_create(
 )
 membership = membership_request(group=group, user=newcomer)
 item = work_item_add(group=group, user=contributor, kind="other", note="Relire la délibération")
+# An invitation by e-mail waiting, and the group's link to share (its token shown once).
+from contrechamp.groups.invitations import invitation_link_create, invitation_send
+
+emailed = invitation_send(group=group, by=contributor, email="invitee@example.org", language="fr")
+_link, link_url = invitation_link_create(group=group, by=contributor)
+invitation_token = link_url.rstrip("/").rsplit("/", 1)[-1]
 tip = tip_create(text="Des caméras ont été posées rue des Lilas la semaine dernière.").tip
 uid = urlsafe_base64_encode(force_bytes(contributor.pk))
 # Procurement records waiting in the watch's queue.
@@ -223,6 +229,7 @@ print(json.dumps({
     "user_id": [str(newcomer.id)],
     "membership_id": [str(membership.id)],
     "item_id": [str(item.id)],
+    "invitation_id": [str(emailed.id)],
     "tip_id": [str(tip.id)],
     "record_id": [str(record.id)],
     "slug": {
@@ -258,6 +265,7 @@ print(json.dumps({
         "demandes/": [access.feed_token_renew(user=contributor)],
         "compte/": [default_token_generator.make_token(contributor)],
         "abonnement/": [subscription.token],
+        "collectifs/": [invitation_token],
     },
     "uidb64": [uid],
 }))
