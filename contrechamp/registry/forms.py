@@ -238,7 +238,11 @@ class DeploymentForm(forms.Form):
             end = parse_partial_date(end)
         except ValidationError:
             return data  # the schema says what is wrong with the date
-        if status in RUNNING and ended_before_today(end):
+        # An edit that leaves a stored pair as it was (a record from before this rule, the
+        # demo's experiment that ended in 2018) is not refused for it: another field may
+        # be corrected without choosing, and the page says it ended.
+        unchanged = self.stored == (status, data.get("end_date") or "")
+        if status in RUNNING and ended_before_today(end) and not unchanged:
             self.add_error(
                 "status",
                 _(
@@ -253,7 +257,9 @@ class DeploymentForm(forms.Form):
             )
         return data
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, stored: tuple[str, str] | None = None, **kwargs: Any) -> None:
+        """`stored`: the deployment's status and end date as saved, when editing it."""
+        self.stored = stored
         super().__init__(*args, **kwargs)
         technologies = self.fields["technologies"]
         assert isinstance(technologies, forms.MultipleChoiceField)

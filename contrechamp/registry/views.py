@@ -428,11 +428,14 @@ def _my_pending(request: HttpRequest, target: str, object_id: int) -> list[Propo
 
 
 def _deployment_forms(
-    request: HttpRequest, initial: dict[str, Any] | None = None, data: QueryDict | None = None
+    request: HttpRequest,
+    initial: dict[str, Any] | None = None,
+    data: QueryDict | None = None,
+    stored: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     initial = initial or {}
     return {
-        "form": f.DeploymentForm(data, initial=initial.get("main")),
+        "form": f.DeploymentForm(data, initial=initial.get("main"), stored=stored),
         "citations": f.CitationFormSet(data, prefix="citations", initial=initial.get("citations")),
         "fundings": f.FundingFormSet(data, prefix="fundings", initial=initial.get("fundings")),
         "legal_events": f.LegalEventFormSet(
@@ -763,7 +766,9 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     conflict: StaleEdit | None = None
     choices: list[dict] = []
     if request.method == "POST":
-        forms = _deployment_forms(request, data=request.POST)
+        forms = _deployment_forms(
+            request, data=request.POST, stored=(deployment.status, deployment.end_date)
+        )
         data, kept = _data_from_forms(forms)
         # What the page shows back (a choice to make, an error) is what was posted; the
         # service receives the withheld quotes whole.

@@ -108,3 +108,15 @@ def test_an_experiment_past_its_end_date_says_it_ended(client):
     assert "terminé\u00a0: date de fin février 2018" in page
     listed = client.get("/dispositifs/", {"department": "06"}).content.decode()
     assert "terminé\u00a0: date de fin février 2018" in listed
+
+
+def test_an_edit_that_leaves_a_stored_contradiction_as_it_was_is_not_refused_for_it():
+    """The demo's experiment ended in 2018 and is still "experimenting": correcting its
+    title must not require choosing what became of it (the crash test's edit after a
+    restart was refused), while changing the status or the end date into the
+    contradiction is refused as before."""
+    assert _form(title="Caméras (titre corrigé)").errors  # a new deployment: refused
+    stored = ("experimenting", "2018-02")
+    assert DeploymentForm(_form().data, stored=stored).is_valid()
+    assert not DeploymentForm({**_form().data, "end_date": "2019"}, stored=stored).is_valid()
+    assert not DeploymentForm({**_form().data, "status": "deployed"}, stored=stored).is_valid()
