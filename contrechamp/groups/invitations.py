@@ -27,7 +27,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import mail
@@ -80,6 +80,21 @@ def _new_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
+def _created(group: Group, by: User, now: dt.datetime, **fields: Any) -> tuple[Invitation, str]:
+    """A new invitation of `group` by `by`, valid `INVITATION_DAYS`, and its token (only
+    its hash is stored)."""
+    token, digest = _new_token()
+    invitation = Invitation.objects.create(
+        group=group,
+        token_hash=digest,
+        created_by=by,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=INVITATION_DAYS),
+        **fields,
+    )
+    return invitation, token
+
+
 def _coordinating(group: Group, by: User) -> Group:
     """The group locked, once `by` is still one of its coordinators (asked again under
     the lock: a coordinator removed a moment ago invites no one)."""
@@ -121,16 +136,7 @@ def invitation_send(*, group: Group, by: User, email: str, language: str = "") -
         group=group, kind="email", email__iexact=email, used_at=None, revoked_at=None
     ):
         _end(earlier, now)
-    token, digest = _new_token()
-    invitation = Invitation.objects.create(
-        group=group,
-        kind="email",
-        token_hash=digest,
-        email=email,
-        created_by=by,
-        created_at=now,
-        expires_at=now + dt.timedelta(days=INVITATION_DAYS),
-    )
+    invitation, token = _created(group, by, now, kind="email", email=email)
     languages = dict(settings.LANGUAGES)
     language = language if language in languages else translation.get_language()
     with translation.override(language or settings.LANGUAGE_CODE):
@@ -185,16 +191,7 @@ def invitation_link_create(
     now = timezone.now()
     for earlier in Invitation.objects.filter(group=group, kind="link", revoked_at=None):
         _end(earlier, now)
-    token, digest = _new_token()
-    invitation = Invitation.objects.create(
-        group=group,
-        kind="link",
-        token_hash=digest,
-        needs_approval=needs_approval,
-        created_by=by,
-        created_at=now,
-        expires_at=now + dt.timedelta(days=INVITATION_DAYS),
-    )
+    invitation, token = _created(group, by, now, kind="link", needs_approval=needs_approval)
     return invitation, invitation_url(token)
 
 
