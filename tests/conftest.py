@@ -189,12 +189,31 @@ def separate_database(data_dir, suffix: str, template: tuple[str, Path] | None =
     import psycopg
 
     parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/')}_{suffix}"
+    # Named for this test run too: a process an earlier run left behind (a scheduler of a
+    # test killed before it could stop it) reconnects to a database of its name, and would
+    # queue its tasks in a later run's database of the same name.
+    name = f"{parsed.path.lstrip('/')}_{suffix}_{os.getpid()}"
+    assert len(name) <= 63, name  # PostgreSQL's longest name
     copied = f' TEMPLATE "{urlparse(template[0]).path.lstrip("/")}"' if template else ""
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"{copied}')
+    if not _SEPARATE:
+        atexit.register(_drop_separate, url)
+    _SEPARATE.add(name)
     return parsed._replace(path=f"/{name}").geturl()
+
+
+# The PostgreSQL databases `separate_database` made in this run: dropped when it ends.
+_SEPARATE: set[str] = set()
+
+
+def _drop_separate(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name in sorted(_SEPARATE):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # Databases the real commands migrated (and loaded the places into) once in the session,

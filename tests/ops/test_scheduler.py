@@ -126,18 +126,22 @@ def test_two_schedulers_running_together_queue_one_task_per_slot(tmp_path):
         )
         for _ in range(2)
     ]
-    # Each says its jobs once its signal handlers are in place: both running, however
-    # slowly a busy machine starts them.
-    for scheduler in schedulers:
-        assert scheduler.stdout.readline(), scheduler.communicate(timeout=20)[1].decode()
-    # Then four slots at least, whatever the machine's pace.
-    deadline = time.monotonic() + 120
-    while len(_queued(url, DAILY)) < 4:
-        assert time.monotonic() < deadline, _queued(url, DAILY)
-        time.sleep(0.2)
-    for scheduler in schedulers:
-        scheduler.send_signal(signal.SIGTERM)
-    errors = [s.communicate(timeout=60)[1].decode() for s in schedulers]
+    try:
+        # Each says its jobs once its signal handlers are in place: both running, however
+        # slowly a busy machine starts them.
+        for scheduler in schedulers:
+            assert scheduler.stdout.readline(), scheduler.communicate(timeout=20)[1].decode()
+        # Then four slots at least, whatever the machine's pace.
+        deadline = time.monotonic() + 120
+        while len(_queued(url, DAILY)) < 4:
+            assert time.monotonic() < deadline, _queued(url, DAILY)
+            time.sleep(0.2)
+    finally:
+        # Stopped even when the test fails: a scheduler left running would go on
+        # queueing tasks in whatever database bears its database's name.
+        for scheduler in schedulers:
+            scheduler.send_signal(signal.SIGTERM)
+        errors = [s.communicate(timeout=60)[1].decode() for s in schedulers]
     assert [s.returncode for s in schedulers] == [0, 0], errors
     times = [_as_datetime(row[0]) for row in _queued(url, DAILY)]
     assert len(times) >= 4, times
