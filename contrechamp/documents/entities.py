@@ -4091,7 +4091,19 @@ def _settle_homonyms(found: list[Found], departments: set[str], *, doubt: bool =
         if chosen is not None:
             _settle_on(item, chosen)
     for item in found:
-        if item.kind != "commune" or len(item.places) < 2 or item.places[0].department in sure:
+        if item.kind != "commune" or len(item.places) < 2:
+            continue
+        if item.places[0].department in sure:
+            # Of homonyms in several of the document's departments, the one where it
+            # names far more places ("Rebergues, Saint-Aubin, Saint-Folquin" among two
+            # dozen villages of the Pas-de-Calais and one mention of the Nord).
+            first = item.places[0]
+            best = max(item.places, key=lambda e: support[e.department])
+            if not item.pinned and support[best.department] >= max(
+                3, 3 * support[first.department]
+            ):
+                item.value, item.commune_id = best.code, best.id
+                item.places = (best, *[e for e in item.places if e is not best])
             continue
         matching = [e for e in item.places if e.department in sure]
         if doubt and not matching and sure:
