@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema, Swagger
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import Operation
 from pydantic import Field
 
 from contrechamp.access.models import AccessRequest
@@ -49,8 +51,9 @@ from contrechamp.documents.permissions import (
     readable_documents,
     visible_entities,
 )
-from contrechamp.documents.search import SearchFilters, Viewer, search_pages
+from contrechamp.documents.search import Hit, SearchFilters, Viewer, as_text, search_pages
 from contrechamp.lib.numbers import whole_number
+from contrechamp.lib.parameters import FORMATS, ParameterError, check_parameters
 from contrechamp.lib.text import name_key, name_key_prefixes
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.filters import DeploymentFilters, FilterError
@@ -68,7 +71,10 @@ api = NinjaAPI(
     version="1",
     description=(
         "Read API of Contrechamp, an observatory of surveillance technology in public "
-        "space. Lists are paginated by cursor: follow `next` until it is null. "
+        "space. Lists are paginated by cursor: follow `next` until it is null. Every "
+        "address takes the parameters it documents, and `format=json` (the only format "
+        "it answers in): any other parameter, or one given twice, is refused with a 400 "
+        "that names the accepted ones; an empty value is the parameter left out. "
         f"Data licence: {s.LICENCE}."
     ),
     urls_namespace="api",
@@ -83,6 +89,9 @@ MAX_LIMIT = 500
 # OpenAPI document knows which values are refused.
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 SearchLimit = Annotated[int, Field(ge=1, le=100)]
+# Each parameter says what it does in the schema (a bare `limit: int` documented nothing).
+LIMIT = f"How many results on one page (1 to {MAX_LIMIT})."
+CURSOR = "The `next` of the previous page; left out for the first page."
 
 
 class ApiError(Exception):
@@ -120,6 +129,65 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+def _query_parameters(operation: Operation) -> dict[str, bool]:
+    """The query parameters `operation` declares, in their order, each with whether it
+    is required: those its schema documents, so that what is documented and what is
+    accepted are one list."""
+    names: dict[str, bool] = {}
+    for model in operation.models:
+        if model.__ninja_param_source__ != "query":
+            continue
+        flat = getattr(model, "__ninja_flatten_map__", None) or {
+            n: (n,) for n in model.model_fields
+        }
+        for name, path in flat.items():
+            # A parameter of a `Query[Schema]` is a field of that schema's field.
+            info = model.model_fields[path[0]]
+            for step in path[1:]:
+                info = info.annotation.model_fields[step]  # type: ignore[union-attr]
+            names.setdefault(name, info.is_required())
+    return names
+
+
+def refuse_unknown_parameters(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap an endpoint so that a parameter it does not take, or one given twice, is a
+    400 naming the accepted ones (`lib.parameters`), before anything is read: every list
+    but the deployments' ignored `?departement=92` and answered as if unfiltered. Applied
+    to every endpoint of the API at once (`api.add_decorator`), not endpoint by endpoint.
+    An empty value of an optional parameter is read as the parameter left out, as a form
+    sends it (`?limit=` was "not a valid integer", `?department=` no filter)."""
+    operation = getattr(run, "__self__", None)
+    if not isinstance(operation, Operation):
+        raise TypeError("refuse_unknown_parameters wraps an operation's run method")
+    parameters = _query_parameters(operation)
+    accepted = list(parameters)
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            check_parameters(request.GET, accepted, formats=FORMATS)
+        except ParameterError as e:
+            return error_response(request, 400, "invalid_parameter", e.message, e.field)
+        empty = [
+            name
+            for name, value in request.GET.items()
+            if value == "" and not parameters.get(name, True)
+        ]
+        if empty:
+            kept = request.GET.copy()
+            for name in empty:
+                del kept[name]
+            kept._mutable = False
+            request.GET = kept  # type: ignore[assignment]
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+# "view": around the whole operation, before its parameters are validated.
+api.add_decorator(refuse_unknown_parameters, mode="view")
 
 
 def unmatched(request: HttpRequest) -> HttpResponse:
@@ -237,8 +305,8 @@ class DeploymentQuery(Schema):
         description="1: only deployments without a start date (with year: those that may "
         "have been active that year, by the same rule less the start date).",
     )
-    limit: Limit = 100
-    cursor: str | None = None
+    limit: Limit = Field(100, description=LIMIT)
+    cursor: str | None = Field(None, description=CURSOR)
 
 
 def filtered_deployments(params: dict[str, Any]) -> QuerySet[Deployment]:
@@ -255,10 +323,6 @@ def filtered_deployments(params: dict[str, Any]) -> QuerySet[Deployment]:
 def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> HttpResponse:
     """Published deployments, filtered like the list page; ordered by id. A parameter
     that is not one of these is refused (400), with the accepted ones."""
-    try:
-        DeploymentFilters.refuse_unknown(request.GET, also=("limit", "cursor"))
-    except FilterError as e:
-        raise ApiError(400, "invalid_parameter", e.message, e.field) from None
     qs = filtered_deployments(query.dict()).prefetch_related(*s.DEPLOYMENT_PREFETCH)
     # The search text is for the index only: not read from the database for the page.
     qs = qs.order_by().defer("search_text")
@@ -281,10 +345,10 @@ def get_deployment(request: HttpRequest, slug: str) -> dict:
 @api.get("/communes", response={200: Page[CommuneOut], **ERRORS}, tags=["places"])
 def list_communes(
     request: HttpRequest,
-    q: str = "",
-    department: str = "",
-    limit: Limit = 100,
-    cursor: str | None = None,
+    q: str = Query("", description="The start of a name or of an INSEE code."),
+    department: str = Query("", description="A department's code (06, 2A, 971…)."),
+    limit: int = Query(100, ge=1, le=MAX_LIMIT, description=LIMIT),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> dict:
     """Communes and municipal arrondissements, by INSEE code.
 
@@ -311,7 +375,11 @@ def _communes_starting(q: str, keys: list[str]) -> Q:
 
 
 @api.get("/places", response={200: Page[PlaceOut], **ERRORS}, tags=["places"])
-def list_places(request: HttpRequest, q: str, limit: Limit = 10) -> dict:
+def list_places(
+    request: HttpRequest,
+    q: str = Query(description="The start of a name, or of a code."),
+    limit: int = Query(10, ge=1, le=MAX_LIMIT, description="How many places, on one page."),
+) -> dict:
     """Departments, intercommunalities and communes whose name or code begins with `q`
     (or one of whose words does, for an intercommunality: "Nice" finds "Métropole Nice
     Côte d'Azur"), the `limit` first on a single page, in this order: the departments, the
@@ -365,7 +433,10 @@ def get_commune(request: HttpRequest, code: str) -> dict:
 
 @api.get("/epcis", response={200: Page[EpciOut], **ERRORS}, tags=["places"])
 def list_epcis(
-    request: HttpRequest, q: str = "", limit: Limit = 100, cursor: str | None = None
+    request: HttpRequest,
+    q: str = Query("", description="Words of its name."),
+    limit: int = Query(100, ge=1, le=MAX_LIMIT, description=LIMIT),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> dict:
     qs = Epci.objects.all()
     if q:
@@ -382,7 +453,11 @@ def get_epci(request: HttpRequest, siren: str) -> dict:
 
 
 @api.get("/departments", response={200: Page[DepartmentOut], **ERRORS}, tags=["places"])
-def list_departments(request: HttpRequest, limit: Limit = 200, cursor: str | None = None) -> dict:
+def list_departments(
+    request: HttpRequest,
+    limit: int = Query(200, ge=1, le=MAX_LIMIT, description=LIMIT),
+    cursor: str | None = Query(None, description=CURSOR),
+) -> dict:
     return paginate(
         request, Department.objects.select_related("region"), "code", limit, s.department_dict
     )
@@ -398,7 +473,10 @@ def get_department(request: HttpRequest, code: str) -> dict:
 
 @api.get("/organisations", response={200: Page[OrganisationOut], **ERRORS}, tags=["registry"])
 def list_organisations(
-    request: HttpRequest, kind: str = "", limit: Limit = 100, cursor: str | None = None
+    request: HttpRequest,
+    kind: str = Query("", description="One of: " + ", ".join(dict(Organisation.KINDS)) + "."),
+    limit: int = Query(100, ge=1, le=MAX_LIMIT, description=LIMIT),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> dict:
     # Open data is what everyone may read: no organisation named only in a draft.
     qs = Organisation.objects.public()
@@ -418,18 +496,24 @@ def get_organisation(request: HttpRequest, slug: str) -> dict:
 
 
 @api.get("/technologies", response={200: Page[TechnologyOut], **ERRORS}, tags=["registry"])
-def list_technologies(request: HttpRequest, limit: Limit = 100, cursor: str | None = None) -> dict:
+def list_technologies(
+    request: HttpRequest,
+    limit: int = Query(100, ge=1, le=MAX_LIMIT, description=LIMIT),
+    cursor: str | None = Query(None, description=CURSOR),
+) -> dict:
     return paginate(request, Technology.objects.all(), "slug", limit, s.technology_dict)
 
 
 @api.get("/camera-counts", response={200: Page[CameraCountOut], **ERRORS}, tags=["registry"])
 def list_camera_counts(
     request: HttpRequest,
-    commune: str = "",
-    department: str = "",
-    limit: Limit = 100,
-    cursor: str | None = None,
+    commune: str = Query("", description="A commune's INSEE code."),
+    department: str = Query("", description="A department's code: its communes' counts."),
+    limit: int = Query(100, ge=1, le=MAX_LIMIT, description=LIMIT),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> dict:
+    """Accepted camera counts, by id, each with its figure per km² and per 1,000
+    inhabitants (the commune's area and population in the places dataset)."""
     qs = CameraCount.objects.select_related("commune").prefetch_related(
         "citations__source__document"
     )
@@ -448,13 +532,19 @@ SEARCH_MAX_CHARS = 300
 
 
 class SearchQuery(Schema):
-    q: str
-    place: str = ""
-    origin: str = ""
-    kind: str = ""
-    date_from: str = ""
-    date_to: str = ""
-    limit: SearchLimit = 20
+    q: str = Field(description="Words searched for (French stemming, accents ignored).")
+    place: str = Field(
+        "",
+        description="Documents about a place: a commune's INSEE code, a department's code "
+        "or an intercommunality's SIREN (/places completes a name).",
+    )
+    origin: str = Field(
+        "", description="Where documents came from: " + ", ".join(dict(Document.ORIGINS)) + "."
+    )
+    kind: str = Field("", description="Type of file: " + ", ".join(dict(Document.KINDS)) + ".")
+    date_from: str = Field("", description="Documents dated that day or later (YYYY-MM-DD).")
+    date_to: str = Field("", description="Documents dated that day or earlier (YYYY-MM-DD).")
+    limit: SearchLimit = Field(20, description="How many pages, best first (one page of results).")
 
 
 def _document_dict(document: Document, user: Any) -> dict[str, Any]:
@@ -490,10 +580,28 @@ def _document_dict(document: Document, user: Any) -> dict[str, Any]:
     }
 
 
+def _search_hit(hit: Hit, user: Any) -> dict[str, Any]:
+    # The snippet as the page shows it (escaped HTML, matches in <mark>), and as plain
+    # text with the matches' offsets, for a client that does not render HTML (one that
+    # printed the HTML showed "l&#x27;arrêté" for "l'arrêté").
+    text, highlights = as_text(hit.passage)
+    assert hit.document is not None
+    return {
+        "document": _document_dict(hit.document, user),
+        "page": hit.number,
+        "score": round(hit.score, 4),
+        "snippet": hit.snippet,
+        "snippet_text": text,
+        "highlights": highlights,
+        "url": reverse("document-detail", args=[hit.document_id]) + f"?page={hit.number}",
+    }
+
+
 @api.get("/search", response={200: Page[SearchHitOut], **ERRORS}, tags=["documents"])
 def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
     """Document pages matching `q` (French stemming, accents ignored), best first, with
-    a highlighted snippet; only pages the caller may read. Same hits as /recherche/."""
+    a highlighted snippet (as HTML and as plain text); only pages the caller may read.
+    Same hits as /recherche/."""
     dates = {}
     for name in ("date_from", "date_to"):
         raw = getattr(query, name)
@@ -503,6 +611,17 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
             raise ApiError(
                 400, "invalid_parameter", "Dates are written YYYY-MM-DD.", name
             ) from None
+    for name, choices in (("origin", Document.ORIGINS), ("kind", Document.KINDS)):
+        # A misspelt value matched no document: an empty answer that reads as "nothing
+        # about it", as an unknown parameter did.
+        value = getattr(query, name)
+        if value and value not in dict(choices):
+            raise ApiError(
+                400,
+                "invalid_parameter",
+                f"{name} must be one of: " + ", ".join(dict(choices)) + ".",
+                name,
+            )
     if not 1 <= query.limit <= 100:
         raise ApiError(400, "invalid_parameter", "limit must be between 1 and 100.", "limit")
     if len(query.q) > SEARCH_MAX_CHARS:
@@ -522,24 +641,18 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
         limit=query.limit,
     )
     return {
-        "results": [
-            {
-                "document": _document_dict(hit.document, request.user),
-                "page": hit.number,
-                "score": round(hit.score, 4),
-                "snippet": hit.snippet,
-                "url": reverse("document-detail", args=[hit.document_id]) + f"?page={hit.number}",
-            }
-            for hit in hits
-            if hit.document is not None
-        ],
+        "results": [_search_hit(hit, request.user) for hit in hits if hit.document is not None],
         # The best `limit` hits, on one page.
         "next": None,
     }
 
 
 @api.get("/documents", response={200: Page[DocumentOut], **ERRORS}, tags=["documents"])
-def list_documents(request: HttpRequest, limit: Limit = 100, cursor: str | None = None) -> dict:
+def list_documents(
+    request: HttpRequest,
+    limit: int = Query(100, ge=1, le=MAX_LIMIT, description=LIMIT),
+    cursor: str | None = Query(None, description=CURSOR),
+) -> dict:
     """Documents the caller may read, by id."""
     qs = readable_documents(request.user).select_related("parent").prefetch_related("places")
     return paginate(
@@ -573,7 +686,7 @@ def document_page(request: HttpRequest, document_id: int, number: int) -> dict:
     return {
         "document": document.id,
         "number": page.number,
-        "method": page.method,
+        "method": page.read_by,
         "text": Viewer.of(request.user).text(page),
         "image": reverse("document-page-image", args=[document.id, page.number]),
     }
@@ -625,7 +738,11 @@ def _public_request(request_id: int) -> AccessRequest:
 
 
 @api.get("/bodies", response={200: Page[BodyFoundOut], **ERRORS}, tags=["requests"])
-def list_bodies(request: HttpRequest, q: str, limit: Limit = 20) -> dict:
+def list_bodies(
+    request: HttpRequest,
+    q: str = Query(description="Words of its name (two letters at least), or its code."),
+    limit: int = Query(20, ge=1, le=MAX_LIMIT, description="How many bodies, on one page."),
+) -> dict:
     """Public bodies a request can go to, for autocompletion: bodies added before that a
     sent request goes to (and, for the signed-in person, those of their own drafts), and
     those of the places dataset (communes' town halls, intercommunalities, departments
@@ -636,7 +753,10 @@ def list_bodies(request: HttpRequest, q: str, limit: Limit = 20) -> dict:
 
 @api.get("/requests", response={200: Page[AccessRequestOut], **ERRORS}, tags=["requests"])
 def list_requests(
-    request: HttpRequest, limit: Limit = 100, status: str = "", cursor: str | None = None
+    request: HttpRequest,
+    limit: int = Query(100, ge=1, le=MAX_LIMIT, description=LIMIT),
+    status: str = Query("", description="One of: " + ", ".join(dict(AccessRequest.STATUSES)) + "."),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> dict:
     """Access-to-documents requests that were sent, by id, with their next legal date."""
     # Each item's next date reads its events and its body's department: read for the

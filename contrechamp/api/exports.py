@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from contrechamp.api import serializers as s
+from contrechamp.lib.parameters import error_body
 from contrechamp.lib.spreadsheet import safe_row
 from contrechamp.places.models import Commune
 from contrechamp.registry.filters import DeploymentFilters, FilterError
@@ -30,10 +31,7 @@ def _filtered(request: HttpRequest) -> QuerySet[Deployment] | JsonResponse:
         DeploymentFilters.refuse_unknown(request.GET)
         filters = DeploymentFilters.from_params(request.GET)
     except FilterError as e:
-        return JsonResponse(
-            {"error": {"code": "invalid_parameter", "message": e.message, "field": e.field}},
-            status=400,
-        )
+        return JsonResponse(error_body(e.field, e.message), status=400)
     return filters.apply(Deployment.objects.published())
 
 

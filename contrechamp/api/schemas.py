@@ -52,7 +52,7 @@ class PlaceOut(BaseModel):
 class DocumentOut(BaseModel):
     id: int
     title: str
-    kind: str = Field(description="pdf, email, office, image…")
+    kind: str = Field(description="pdf, image, email, docx, odt, html, text or unknown.")
     origin: str = Field(description="Where it came from (upload, request answer…).")
     status: str = Field(description="Processing status.")
     error: str | None = Field(description="Why processing failed, if it did.")
@@ -84,14 +84,31 @@ class SearchHitOut(BaseModel):
     document: DocumentOut
     page: int = Field(description="Page number, from 1.")
     score: float
-    snippet: str = Field(description="HTML extract with the matched words in <mark>.")
+    snippet: str = Field(
+        description="The passage as HTML: the page's text escaped (&lt; &gt; &amp; &quot; "
+        "&#x27;), the matched words in <mark>…</mark>, no other element; safe to insert "
+        "into a page as it is. snippet_text is the same passage as plain text."
+    )
+    snippet_text: str = Field(
+        description="The same passage as plain text, unescaped, without markup."
+    )
+    highlights: list[list[int]] = Field(
+        description="The matched words in snippet_text: [start, end) offsets, in "
+        "characters (Unicode code points).",
+        examples=[[[12, 29]]],
+    )
     url: str = Field(description="The page on the site.")
 
 
 class PageTextOut(BaseModel):
     document: int
     number: int
-    method: str = Field(description="How the text was obtained: text layer or OCR.")
+    method: str = Field(
+        description="How the text was read: text (the file's text layer), ocr (the page "
+        "read as an image), text+ocr (the text layer, then the text of a picture pasted on "
+        "the page, read by OCR, after it) or empty (no text found).",
+        examples=["text+ocr"],
+    )
     text: str = Field(description="Published (redacted) text, except for reviewers.")
     image: str = Field(description="Address of the page image.")
 

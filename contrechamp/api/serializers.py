@@ -82,6 +82,7 @@ def _related(d: Deployment, name: str) -> list[Any]:
 
 
 def deployment_dict(d: Deployment) -> dict[str, Any]:
+    citations = _related(d, "citations")
     return {
         "id": d.id,
         "slug": d.slug,
@@ -114,7 +115,12 @@ def deployment_dict(d: Deployment) -> dict[str, Any]:
             for e in _related(d, "legal_events")
         ],
         "description": d.description,
-        "citations": [citation_dict(c) for c in _related(d, "citations")],
+        "citations": [citation_dict(c) for c in citations],
+        # As the page and the year filter read it (`Deployment.latest_source_on`), from the
+        # citations listed above: partial ISO dates sort as text.
+        "latest_source_on": max(
+            (c.source.published_on for c in citations if c.source.published_on), default=None
+        ),
         "version": d.version,
         "updated_at": d.updated_at.isoformat(),
     }
@@ -167,6 +173,10 @@ def technology_dict(t: Technology) -> dict[str, Any]:
     }
 
 
+def _figure(value: float | None) -> float | None:
+    return round(value, 3) if value is not None else None
+
+
 def camera_count_dict(c: CameraCount) -> dict[str, Any]:
     return {
         "id": c.id,
@@ -175,6 +185,10 @@ def camera_count_dict(c: CameraCount) -> dict[str, Any]:
         "count": c.count,
         "date": c.date,
         "perimeter": c.perimeter,
+        # The figures the commune's page shows beside the count, from the commune's
+        # area and population in the places dataset (null when unknown, or zero).
+        "per_km2": _figure(c.per_km2),
+        "per_1000": _figure(c.per_1000),
         "citations": [citation_dict(x) for x in c.citations.all()],
     }
 

@@ -320,6 +320,13 @@ class Page(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("document-detail", args=[self.document_id]) + f"?page={self.number}"
 
+    @property
+    def read_by(self) -> str:
+        """How its text was read, as the API says it: "text", "ocr", "empty", or
+        "text+ocr" for a page of text whose pasted picture was read by OCR (`ocr_from`),
+        whose `method` stays "text"."""
+        return "text+ocr" if self.ocr_from is not None else self.method
+
 
 class Entity(models.Model):
     """Something a page mentions that the registry may want: a suggestion until a

@@ -94,6 +94,8 @@ class Hit:
     matched: int = 0  # how many of the query's words the page holds
     phrase: bool = False  # the query's words side by side, in order
     snippet: str = ""  # safe HTML: escaped text, matches in <mark>
+    # The same passage as plain text, in pieces: (text, whether it is a match).
+    passage: list[tuple[str, bool]] = field(default_factory=list, repr=False)
     document: Document | None = field(default=None, repr=False)
 
 
@@ -394,7 +396,8 @@ def _complete(hits: list[Hit], text: str, viewer: Viewer) -> list[Hit]:
             # The rows say who may read, not the index: an entry left by a write that
             # failed after a withdrawal must not show the page.
             continue
-        hit.snippet = highlight(viewer.text(page), text)
+        hit.passage = passage(viewer.text(page), text)
+        hit.snippet = as_html(hit.passage)
         found.append(hit)
     return found
 
@@ -450,6 +453,31 @@ def _candidates(stems: set[str]) -> re.Pattern[str]:
 
 def highlight(text: str, query: str, *, width: int = SNIPPET_CHARS) -> str:
     """The passage of `text` with the most query words, escaped, matches in <mark>."""
+    return as_html(passage(text, query, width=width))
+
+
+def as_html(pieces: list[tuple[str, bool]]) -> str:
+    """A `passage` as safe HTML: its text escaped, its matches in <mark>."""
+    return "".join(
+        f"<mark>{html.escape(piece)}</mark>" if matched else html.escape(piece)
+        for piece, matched in pieces
+    )
+
+
+def as_text(pieces: list[tuple[str, bool]]) -> tuple[str, list[list[int]]]:
+    """A `passage` as plain text, with its matches' [start, end) offsets in it."""
+    text, spans = "", []
+    for piece, matched in pieces:
+        if matched:
+            spans.append([len(text), len(text) + len(piece)])
+        text += piece
+    return text, spans
+
+
+def passage(text: str, query: str, *, width: int = SNIPPET_CHARS) -> list[tuple[str, bool]]:
+    """The passage of `text` with the most query words, as plain pieces (text, whether
+    it is a match), spaces made single, "…" where it is cut: `as_html` and `as_text`
+    give it to a page and to the API."""
     wanted = set(french_terms(without_excluded(query)))
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer: keep offsets
@@ -494,19 +522,34 @@ def highlight(text: str, query: str, *, width: int = SNIPPET_CHARS) -> str:
         )
         if space > passage_start + width // 2:
             passage_end = space
-    out = []
+    raw = []
     cursor = passage_start
     for start, end in matches:
         if start < passage_start or end > passage_end:
             continue
-        out.append(html.escape(text[cursor:start]))
-        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        raw.append((text[cursor:start], False))
+        raw.append((text[start:end], True))
         cursor = end
-    out.append(html.escape(text[cursor:passage_end]))
-    snippet = re.sub(r"\s+", " ", "".join(out)).strip()
-    prefix = "… " if passage_start > 0 else ""
-    suffix = " …" if passage_end < len(text) else ""
-    return prefix + snippet + suffix
+    raw.append((text[cursor:passage_end], False))
+    # Runs of spaces and line breaks made one space, across pieces; none at the ends.
+    pieces: list[tuple[str, bool]] = []
+    after_space = True
+    for piece, matched in raw:
+        piece = re.sub(r"\s+", " ", piece)
+        if after_space and piece.startswith(" "):
+            piece = piece[1:]
+        if piece:
+            pieces.append((piece, matched))
+            after_space = piece.endswith(" ")
+    if pieces and pieces[-1][0].endswith(" "):
+        last, matched = pieces.pop()
+        if last := last[:-1]:
+            pieces.append((last, matched))
+    if pieces and passage_start > 0:
+        pieces.insert(0, ("… ", False))
+    if pieces and passage_end < len(text):
+        pieces.append((" …", False))
+    return pieces
 
 
 # --- database engines -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from contrechamp.lib.parameters import ParameterError, check_parameters
 from contrechamp.lib.textsearch import (
     fts5_query,
     query_spellings,
@@ -76,18 +77,15 @@ class DeploymentFilters:
         return cls(**values, year=parsed_year, undated=undated.lower() in ("1", "true"))
 
     @classmethod
-    def refuse_unknown(cls, names: object, *, also: tuple[str, ...] = ()) -> None:
-        """Raise FilterError on a parameter that is not a filter (nor one of `also`): for
-        the API and the exports, where `?departement=92` returned everything without a
-        word. Pages do not call it (a tracking parameter may be appended to a link)."""
-        accepted = [f.name for f in fields(cls)] + list(also)
-        unknown = sorted(str(name) for name in names if name not in accepted)  # type: ignore[attr-defined]
-        if unknown:
-            raise FilterError(
-                unknown[0],
-                _("Unknown parameter “%(name)s”. Accepted: %(accepted)s.")
-                % {"name": unknown[0], "accepted": ", ".join(accepted)},
-            )
+    def refuse_unknown(cls, params: Any) -> None:
+        """Raise FilterError on a parameter of `params` (a QueryDict) that is not a
+        filter, or one given twice (`lib.parameters`): for the exports, where
+        `?departement=92` returned everything without a word. Pages do not call it (a
+        tracking parameter may be appended to a link)."""
+        try:
+            check_parameters(params, [f.name for f in fields(cls)])
+        except ParameterError as e:
+            raise FilterError(e.field, e.message) from None
 
     def as_params(self) -> dict[str, str]:
         return {

@@ -644,6 +644,9 @@ class LegalEventOut(BaseModel):
 # objects rather than codes.
 DEPLOYMENT_IDENTITY = ("id", "slug", "url", "version", "updated_at")
 DEPLOYMENT_NOT_IN_API = ("is_published",)
+# Fields of the API read from others, not stored: the latest of its citations' sources'
+# dates (`Deployment.latest_source_on`, which its page shows).
+DEPLOYMENT_DERIVED = ("latest_source_on",)
 
 
 class DeploymentOut(BaseModel):
@@ -668,6 +671,13 @@ class DeploymentOut(BaseModel):
     legal_events: list[LegalEventOut]
     description: str = Field(description="Markdown.")
     citations: list[CitationOut]
+    latest_source_on: str | None = Field(
+        description="Publication date of its latest dated source (YYYY, YYYY-MM or "
+        "YYYY-MM-DD), as its page shows it: how recent the evidence is. The `year` filter "
+        "counts an experiment without an end date as active up to this year, or up to the "
+        "year it began if that is later. Null when no source is dated.",
+        examples=["2024-03"],
+    )
     version: int = Field(description="Incremented at each change.", examples=[3])
     updated_at: str = Field(description="ISO 8601 date and time of the last change.")
 
@@ -699,6 +709,16 @@ class CameraCountOut(BaseModel):
     count: int = Field(description="Number of cameras.", examples=[4000])
     date: str = Field(description="Date of the figure: YYYY, YYYY-MM or YYYY-MM-DD.")
     perimeter: str = Field(description="What was counted.")
+    per_km2: float | None = Field(
+        description="Cameras per km² of the commune's area (3 decimals); null when its "
+        "area is unknown.",
+        examples=[56.3],
+    )
+    per_1000: float | None = Field(
+        description="Cameras per 1,000 inhabitants of the commune's population in the "
+        "places dataset (3 decimals); null when unknown or zero.",
+        examples=[11.4],
+    )
     citations: list[CitationOut]
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from contrechamp.registry import forms as f
 from contrechamp.registry.models import Deployment, Revision
 from contrechamp.registry.schemas import (
+    DEPLOYMENT_DERIVED,
     DEPLOYMENT_IDENTITY,
     DEPLOYMENT_NOT_IN_API,
     DEPLOYMENT_NOT_IN_CSV,
@@ -55,7 +56,7 @@ def _disagreements(schema: type[DeploymentData]) -> list[str]:
     """Where the shapes derived from `schema` miss one of its fields (or add one)."""
     fields = set(schema.model_fields)
     problems = []
-    api = (fields - set(DEPLOYMENT_NOT_IN_API)) | set(DEPLOYMENT_IDENTITY)
+    api = (fields - set(DEPLOYMENT_NOT_IN_API)) | set(DEPLOYMENT_IDENTITY) | set(DEPLOYMENT_DERIVED)
     if set(DeploymentOut.model_fields) != api:
         problems.append("api")
     if DeploymentRow.derived_from() | set(DEPLOYMENT_NOT_IN_CSV) != fields:
