@@ -234,6 +234,7 @@ urlpatterns = [
     path("exports/demandes.csv", access.requests_csv, name="export-requests-csv"),
     path("exports/dispositifs.csv", exports.deployments_csv, name="export-csv"),
     path("exports/dispositifs.geojson", exports.deployments_geojson, name="export-geojson"),
+    path("exports/departements.csv", exports.departments_csv, name="export-departments-csv"),
     # The API's root and what its endpoints do not answer get its JSON error envelope,
     # not an HTML page (ninja's own root view raises the HTML 404).
     path("api/v1/", unmatched),

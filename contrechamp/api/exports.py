@@ -1,4 +1,5 @@
-"""CSV and GeoJSON exports of deployments (with the list page's filters), and the map data."""
+"""CSV and GeoJSON exports of deployments (with the list page's filters), the departments'
+figures in CSV, and the map data."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from contrechamp.api import serializers as s
 from contrechamp.lib.parameters import error_body
 from contrechamp.lib.spreadsheet import safe_row
 from contrechamp.places.models import Commune
+from contrechamp.registry.figures import department_figures
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import Citation, Deployment, Funding
 from contrechamp.registry.schemas import DeploymentRow
@@ -151,6 +153,66 @@ def deployments_csv(request: HttpRequest) -> HttpResponse | StreamingHttpRespons
     response["Content-Disposition"] = 'attachment; filename="contrechamp-deployments.csv"'
     # The licence, and the page crediting the places' sources (Etalab, IGN), which the
     # CSV's cells have no room for.
+    about = request.build_absolute_uri(reverse("about-data"))
+    response["Link"] = f'<{s.LICENCE_URL}>; rel="license", <{about}>; rel="describedby"'
+    return response
+
+
+# The departments' table, one row a department (registry/figures.py says the rules). A
+# department with no known count has empty camera cells, never 0: 0 is a count.
+DEPARTMENT_COLUMNS = [
+    "department_code",
+    "department",
+    "region",
+    "population",
+    "area_km2",
+    "communes",
+    "communes_with_area",
+    "deployments",
+    "cameras",
+    "cameras_per_10000_inhabitants",
+    "cameras_per_km2",
+    "communes_counted",
+    "population_counted",
+    "population_counted_share",
+    "earliest_count_date",
+    "latest_count_date",
+    "url",
+]
+
+
+def _rounded(value: float | None, digits: int) -> float | str:
+    return "" if value is None else round(value, digits)
+
+
+def departments_csv(request: HttpRequest) -> HttpResponse:
+    writer = csv.writer(_Echo())
+    lines = [writer.writerow(DEPARTMENT_COLUMNS)]
+    for f in department_figures():
+        d = f.department
+        known = f.cameras is not None
+        row = {
+            "department_code": d.code,
+            "department": d.name,
+            "region": d.region.name if d.region else "",
+            "population": "" if f.population is None else f.population,
+            "area_km2": _rounded(f.area_km2, 1),
+            "communes": f.communes,
+            "communes_with_area": f.communes_with_area,
+            "deployments": f.deployments,
+            "cameras": f.cameras if known else "",
+            "cameras_per_10000_inhabitants": _rounded(f.per_10000, 2),
+            "cameras_per_km2": _rounded(f.per_km2, 3),
+            "communes_counted": f.communes_counted,
+            "population_counted": f.population_counted,
+            "population_counted_share": _rounded(f.population_share, 4),
+            "earliest_count_date": f.earliest_date,
+            "latest_count_date": f.latest_date,
+            "url": settings.SITE_URL + d.get_absolute_url(),
+        }
+        lines.append(writer.writerow(safe_row([row[column] for column in DEPARTMENT_COLUMNS])))
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contrechamp-departements.csv"'
     about = request.build_absolute_uri(reverse("about-data"))
     response["Link"] = f'<{s.LICENCE_URL}>; rel="license", <{about}>; rel="describedby"'
     return response

@@ -16,7 +16,12 @@ from contrechamp.groups.services import groups_in_commune, groups_in_department,
 from contrechamp.lib.source import source_archive
 from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
-from contrechamp.registry.figures import commune_cameras, commune_figures
+from contrechamp.registry.figures import (
+    commune_cameras,
+    commune_figures,
+    department_figures,
+    departments_coverage,
+)
 from contrechamp.registry.filters import DeploymentFilters
 from contrechamp.registry.forms import parse_communes
 from contrechamp.registry.models import CameraCount, Deployment
@@ -94,25 +99,6 @@ def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
     )
 
 
-def _published_deployments_by_department() -> dict[int, set[int]]:
-    """The published deployments of each department (by id): those naming one of its
-    communes, and those naming the intercommunality of one of them."""
-    by_department: dict[int, set[int]] = {}
-    pairs = [
-        Deployment.communes.through.objects.filter(deployment__is_published=True).values_list(
-            "commune__department_id", "deployment_id"
-        ),
-        Deployment.epcis.through.objects.filter(deployment__is_published=True)
-        .values_list("epci__communes__department_id", "deployment_id")
-        .distinct(),
-    ]
-    for rows in pairs:
-        for department_id, deployment_id in rows:
-            if department_id is not None:
-                by_department.setdefault(department_id, set()).add(deployment_id)
-    return by_department
-
-
 def department_list(request: HttpRequest) -> HttpResponse:
     """The departments, and a box to find a commune: a name or a code typed and sent
     opens the commune's page (Enter opened the list of every deployment, unfiltered, as
@@ -134,16 +120,19 @@ def department_list(request: HttpRequest) -> HttpResponse:
         close = [] if named else Commune.objects.named_like(key)
         if close or not errors:
             errors = [_("No commune is named “%s”.") % typed]
-    departments = list(Department.objects.select_related("region"))
-    # As each department's page lists them: the deployments of its communes and of their
+    # Deployments as each department's page lists them: those of its communes and of their
     # intercommunalities (one naming the metropolis alone was on the page, not counted).
-    counted = _published_deployments_by_department()
-    for department in departments:
-        department.n = len(counted.get(department.id, ()))  # type: ignore[attr-defined]
+    figures = department_figures()
     return render(
         request,
         "places/department_list.html",
-        {"departments": departments, "typed": typed, "errors": errors, "close": close},
+        {
+            "figures": figures,
+            "coverage": departments_coverage(figures),
+            "typed": typed,
+            "errors": errors,
+            "close": close,
+        },
         # A name that is no commune's is a search without a result, not a bad request
         # (a browser's console reported each as an error).
         status=200,
@@ -167,6 +156,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             "department": department,
             **_first_deployments(DeploymentFilters(department=department.code)),
             "counts": counts,
+            "figures": department_figures(department)[0],
             "communes": communes,
             "local_groups": groups_in_department(department),
         },

@@ -15,6 +15,14 @@ to the reader too):
   commune).
 - Per-inhabitant and per-km² figures need a population and an area above zero (the
   six villages of the Meuse "morts pour la France" have no inhabitant): otherwise none.
+  A city's sum of some of its arrondissements' counts is of their inhabitants, not the
+  whole city's (arrondissements have no area: it has no figure per km²).
+- A department's figures add up its communes' figures: its cameras are their sum; per
+  10,000 inhabitants and per km² divide the cameras of the communes with a population
+  (an area) above zero by those communes' population (area), not the department's, whose
+  other communes have no known count; its coverage is how many of its communes have a
+  figure and the share of its population they hold. A department whose communes have
+  no figure has no total ("no figure known"), not 0.
 """
 
 from __future__ import annotations
@@ -23,11 +31,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from contrechamp.places.models import Commune
+from contrechamp.lib.partialdate import format_partial_date
+from contrechamp.places.models import Commune, Department
 from contrechamp.registry.models import CameraCount, CountFigures, Deployment
 
 # Comparable communes: same population band (INSEE-like size classes).
@@ -45,6 +55,22 @@ class CommuneCameras(CountFigures):
     # how many the city has.
     parts: int = 0
     parts_of: int = 0
+    # For a sum of some of the city's arrondissements: their inhabitants and area (None
+    # when one has none), which the figures per inhabitant and per km² divide by.
+    parts_population: int | None = None
+    parts_area_km2: float | None = None
+
+    @property
+    def partial(self) -> bool:
+        return 0 < self.parts < self.parts_of
+
+    @property
+    def covered_population(self) -> int | None:
+        return self.parts_population if self.partial else self.commune.population
+
+    @property
+    def covered_area_km2(self) -> float | None:
+        return self.parts_area_km2 if self.partial else self.commune.area_km2
 
 
 @dataclass
@@ -97,12 +123,15 @@ def commune_cameras(rows: Iterable[CameraCount] | None = None) -> list[CommuneCa
             oldest = min(c.date for c in counted)
             mine = own.get(city_id)
             if mine is None or (whole and oldest > mine.date):
+                areas = [c.commune.area_km2 for c in counted]
                 own[city_id] = CommuneCameras(
                     cities[city_id],
                     sum(c.count for c in counted),
                     oldest,
                     parts=len(counted),
                     parts_of=sizes.get(city_id, 0),
+                    parts_population=sum(c.commune.population or 0 for c in counted),
+                    parts_area_km2=None if None in areas else sum(a or 0 for a in areas),
                 )
     return sorted(own.values(), key=lambda f: (-f.count, f.commune.name_key))
 
@@ -166,4 +195,135 @@ def national_figures() -> dict[str, int | str]:
         # The total adds each commune's latest figure, of whatever year: the home page
         # says the span when they are of several years.
         "earliest_count_date": min((f.date for f in counted), default=""),
+    }
+
+
+def deployments_by_department() -> dict[int, set[int]]:
+    """The published deployments of each department (by id): those naming one of its
+    communes, and those naming the intercommunality of one of them."""
+    by_department: dict[int, set[int]] = {}
+    pairs = [
+        Deployment.communes.through.objects.filter(deployment__is_published=True).values_list(
+            "commune__department_id", "deployment_id"
+        ),
+        Deployment.epcis.through.objects.filter(deployment__is_published=True)
+        .values_list("epci__communes__department_id", "deployment_id")
+        .distinct(),
+    ]
+    for rows in pairs:
+        for department_id, deployment_id in rows:
+            if department_id is not None:
+                by_department.setdefault(department_id, set()).add(deployment_id)
+    return by_department
+
+
+@dataclass
+class DepartmentFigures:
+    """A department's camera figures, from its communes' (see the module's rules)."""
+
+    department: Department
+    # Its communes (a city with arrondissements is one), their inhabitants, and the area
+    # of those with a known area (`communes_with_area` of them).
+    communes: int
+    population: int | None
+    area_km2: float | None
+    communes_with_area: int
+    # Its communes with a figure, the inhabitants their counts are of.
+    communes_counted: int
+    population_counted: int
+    # None: no commune of it has a figure ("no figure known", not 0).
+    cameras: int | None
+    per_10000: float | None
+    per_km2: float | None
+    earliest_date: str
+    latest_date: str
+    deployments: int
+
+    @property
+    def population_share(self) -> float | None:
+        """The share of its inhabitants living in a commune with a figure (0 to 1)."""
+        if not self.population:
+            return None
+        return min(1.0, self.population_counted / self.population)
+
+    @property
+    def population_percent(self) -> float | None:
+        share = self.population_share
+        return None if share is None else 100 * share
+
+    @property
+    def earliest_date_text(self) -> str:
+        return format_partial_date(self.earliest_date, get_language() or "fr")
+
+    @property
+    def latest_date_text(self) -> str:
+        return format_partial_date(self.latest_date, get_language() or "fr")
+
+
+def department_figures(department: Department | None = None) -> list[DepartmentFigures]:
+    """The figures of every department, by code (or of `department` alone): a handful of
+    queries whatever their number."""
+    departments = (
+        [department]
+        if department is not None
+        else list(Department.objects.select_related("region"))
+    )
+    ids = [d.id for d in departments]
+    places = {
+        row["department_id"]: row
+        for row in Commune.objects.filter(parent__isnull=True, department_id__in=ids)
+        .values("department_id")
+        .annotate(
+            n=Count("id"),
+            population=Sum("population"),
+            area=Sum("area_km2"),
+            with_area=Count("area_km2"),
+        )
+    }
+    counted: dict[int, list[CommuneCameras]] = defaultdict(list)
+    for figure in commune_cameras():
+        department_id = figure.commune.department_id
+        if department_id is not None and department_id in places:
+            counted[department_id].append(figure)
+    deployments = deployments_by_department()
+    result = []
+    for d in departments:
+        row = places.get(d.id, {})
+        mine = counted.get(d.id, [])
+        inhabited = [(f.count, p) for f in mine if (p := f.covered_population)]
+        sized = [(f.count, a) for f in mine if (a := f.covered_area_km2)]
+        people = sum(p for _c, p in inhabited)
+        area = sum(a for _c, a in sized)
+        dates = [f.date for f in mine]
+        result.append(
+            DepartmentFigures(
+                department=d,
+                communes=row.get("n", 0),
+                population=row.get("population"),
+                area_km2=row.get("area"),
+                communes_with_area=row.get("with_area", 0),
+                communes_counted=len(mine),
+                population_counted=sum(f.covered_population or 0 for f in mine),
+                cameras=sum(f.count for f in mine) if mine else None,
+                per_10000=sum(c for c, _p in inhabited) * 10_000 / people if people else None,
+                per_km2=sum(c for c, _a in sized) / area if area else None,
+                earliest_date=min(dates, default=""),
+                latest_date=max(dates, default=""),
+                deployments=len(deployments.get(d.id, ())),
+            )
+        )
+    return result
+
+
+def departments_coverage(figures: list[DepartmentFigures]) -> dict[str, int | float | None]:
+    """How complete the departments' figures are: how many departments and communes
+    have one, and the share of the inhabitants those communes hold (0 to 1)."""
+    population = sum(f.population or 0 for f in figures)
+    counted = sum(f.population_counted for f in figures)
+    return {
+        "departments": len(figures),
+        "departments_counted": sum(1 for f in figures if f.cameras is not None),
+        "communes": sum(f.communes for f in figures),
+        "communes_counted": sum(f.communes_counted for f in figures),
+        "population_percent": 100 * counted / population if population else None,
     }

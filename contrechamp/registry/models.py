@@ -276,9 +276,10 @@ class AcceptedCameraCounts(models.Manager["CameraCount"]):
 
 
 class CountFigures:
-    """A count's figures from its commune (a count's row, or a city's sum of its
-    arrondissements' in `registry.figures`): its date as read, per km² and per thousand
-    inhabitants (None for a commune of no inhabitant, or of unknown area)."""
+    """A count's figures from the place it covers (a count's row: its commune; a city's
+    sum of its arrondissements' in `registry.figures`: the arrondissements counted): its
+    date as read, per km² and per thousand inhabitants (None for a place of no
+    inhabitant, or of unknown area)."""
 
     commune: Commune
     count: int
@@ -289,13 +290,22 @@ class CountFigures:
         return format_partial_date(self.date, get_language() or "fr")
 
     @property
+    def covered_population(self) -> int | None:
+        """The inhabitants the count is of: its commune's."""
+        return self.commune.population
+
+    @property
+    def covered_area_km2(self) -> float | None:
+        return self.commune.area_km2
+
+    @property
     def per_km2(self) -> float | None:
-        area = self.commune.area_km2
+        area = self.covered_area_km2
         return self.count / area if area else None
 
     @property
     def per_1000(self) -> float | None:
-        population = self.commune.population
+        population = self.covered_population
         return self.count * 1000 / population if population else None
 
 
