@@ -58,7 +58,7 @@ def test_it_gives_a_departments_population_area_and_density_from_its_communes():
     assert f.area_km2 == pytest.approx(sum(c.area_km2 or 0 for c in communes))
     assert (f.cameras, f.communes_counted, f.population_counted) == (12, 1, 5222)
     # Over the inhabitants and the area of the commune counted, not the department's.
-    assert f.per_10000 == pytest.approx(12 * 10_000 / 5222)
+    assert f.per_1000 == pytest.approx(12 * 1_000 / 5222)
     assert f.per_km2 == pytest.approx(12 / 43.3)
     assert f.population_share == pytest.approx(5222 / f.population)
     assert (f.earliest_date, f.latest_date) == ("2023", "2023")
@@ -85,7 +85,7 @@ def test_a_department_whose_only_count_is_an_arrondissements(client):
     # Its inhabitants are the arrondissement's, not Lyon's 519,127: the density is not
     # diluted by eight arrondissements nobody counted, nor the coverage inflated.
     assert f.population_counted == 28717
-    assert f.per_10000 == pytest.approx(30 * 10_000 / 28717)
+    assert f.per_1000 == pytest.approx(30 * 1_000 / 28717)
     assert f.per_km2 is None  # an arrondissement has no area in the places' data
     # Lyon's own page says the same: 30 cameras for the 1er's inhabitants.
     lyon = commune_figures(Commune.objects.get(code="69123"))
@@ -101,16 +101,16 @@ def test_a_department_whose_only_count_is_an_arrondissements(client):
 def test_a_commune_of_no_inhabitant_has_cameras_but_no_figure_per_inhabitant(client):
     _count("55189", 4, "2024")  # Fleury-devant-Douaumont: population 0
     f = _figures("55")
-    assert (f.cameras, f.communes_counted, f.per_10000) == (4, 1, None)
+    assert (f.cameras, f.communes_counted, f.per_1000) == (4, 1, None)
     assert f.per_km2 == pytest.approx(4 / 10.38)
     html = client.get("/departements/55/").content.decode()
-    assert 'class="per-10000">—<' in html
-    assert _csv(client)["55"]["cameras_per_10000_inhabitants"] == ""
+    assert 'class="per-1000">—<' in html
+    assert _csv(client)["55"]["cameras_per_1000_inhabitants"] == ""
     # Beside an inhabited commune, its cameras count in the total, not per inhabitant.
     _count("55029", 10, "2024")  # Bar-le-Duc, 14,607 inhabitants
     f = _figures("55")
     assert f.cameras == 14
-    assert f.per_10000 == pytest.approx(10 * 10_000 / 14607)
+    assert f.per_1000 == pytest.approx(10 * 1_000 / 14607)
 
 
 def test_a_count_dated_after_today_is_in_no_department_figure(client):
@@ -163,7 +163,7 @@ def test_the_pages_say_how_complete_the_figures_are(client):
     assert "1 sur 163" in page  # communes with a count
     assert "des habitants" in page
     english = client.get("/departements/06/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "1 of 163" in english and "Cameras per 10,000 inhabitants" in english
+    assert "1 of 163" in english and "Cameras per 1,000 inhabitants" in english
 
 
 def test_the_csv_has_the_dates_and_the_coverage_and_no_formula(client):
@@ -187,6 +187,4 @@ def test_the_csv_has_the_dates_and_the_coverage_and_no_formula(client):
     assert float(row["population_counted_share"]) == pytest.approx(
         5222 / _figures("04").population, abs=1e-4
     )
-    assert float(row["cameras_per_10000_inhabitants"]) == pytest.approx(
-        12 * 10_000 / 5222, abs=0.01
-    )
+    assert float(row["cameras_per_1000_inhabitants"]) == pytest.approx(12 * 1_000 / 5222, abs=0.01)

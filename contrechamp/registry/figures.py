@@ -18,7 +18,7 @@ to the reader too):
   A city's sum of some of its arrondissements' counts is of their inhabitants, not the
   whole city's (arrondissements have no area: it has no figure per km²).
 - A department's figures add up its communes' figures: its cameras are their sum; per
-  10,000 inhabitants and per km² divide the cameras of the communes with a population
+  1,000 inhabitants and per km² divide the cameras of the communes with a population
   (an area) above zero by those communes' population (area), not the department's, whose
   other communes have no known count; its coverage is how many of its communes have a
   figure and the share of its population they hold. A department whose communes have
@@ -233,7 +233,7 @@ class DepartmentFigures:
     population_counted: int
     # None: no commune of it has a figure ("no figure known", not 0).
     cameras: int | None
-    per_10000: float | None
+    per_1000: float | None
     per_km2: float | None
     earliest_date: str
     latest_date: str
@@ -305,7 +305,7 @@ def department_figures(department: Department | None = None) -> list[DepartmentF
                 communes_counted=len(mine),
                 population_counted=sum(f.covered_population or 0 for f in mine),
                 cameras=sum(f.count for f in mine) if mine else None,
-                per_10000=sum(c for c, _p in inhabited) * 10_000 / people if people else None,
+                per_1000=sum(c for c, _p in inhabited) * 1_000 / people if people else None,
                 per_km2=sum(c for c, _a in sized) / area if area else None,
                 earliest_date=min(dates, default=""),
                 latest_date=max(dates, default=""),
