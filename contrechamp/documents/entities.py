@@ -1748,7 +1748,10 @@ _COMMUNE_CUE = re.compile(
     r"m[ée]tropole|agglom[ée]ration|centre-ville|quartiers|territoire|rues|alentours|"
     r"environs)\s+"
     r"(?:de\s+la\s+commune\s+)?(?:de|d['’]|du|des)\s*$|(?:\bà|\bau|\bsur|\bvers|"
-    r"\bdepuis)\s+$|(?:city|town|municipality) of\s+$|\bin\s+$",
+    r"\bdepuis)\s+$|(?:city|town|municipality) of\s+$|\bin\s+$|"
+    # A route's places: "la ligne passe par Saint-Georges-Motel", "dessert Anet".
+    r"\b(?:pass(?:e|ent|ant|era|eront)|transit(?:e|ent|ant))\s+par\s+$|"
+    r"\b(?:dessert|desservent|desservant|desservira|traverse|traversent|traversant)\s+$",
     re.I,
 )
 # A noun of the town before its name: "le maire d'Orange", "aux alentours d'Orange" (not
