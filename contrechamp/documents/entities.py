@@ -1344,7 +1344,9 @@ _YEAR_DIGITS = r"(?:19\d\d|20[0-4]\d)"
 _YEAR = rf"(?P<year>{_YEAR_DIGITS})"
 # (Not after a number's point, "1.23 juillet"; after a word's full stop the page lost its
 # space: "Date de publication.23 juillet 2019".)
-_DAY = r"(?<![\w%])(?<!\d\.)(?P<day>[0-3]?\d)(?:er)?"
+# (Nor after "n°": "Oise Magazine n°14 Octobre - Novembre - Décembre 2019" is an
+# issue's number.)
+_DAY = r"(?<![\w%°])(?<!\d\.)(?<!°[ \u00a0])(?P<day>[0-3]?\d)(?:er)?"
 _WEEKDAY_WORD = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 # What a year is not: a number of things ("2000 caméras", "2000 €").
 _NOT_A_COUNT = r"(?!\s*(?:€|euros?\b|EUR\b|[kM]€|%|habitants|cam[ée]ras|personnes|agents))"

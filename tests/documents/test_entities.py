@@ -6356,3 +6356,45 @@ def test_a_prefect_after_the_prefects_in_the_plural_is_any_of_them():
         "Le préfet sera ensuite chargé d'attribuer les subventions."
     )
     assert values(text, "organisation") == set()
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        # A homonym among two dozen villages of one department and one mention of another
+        # is the first's.
+        (
+            "Une dizaine de communes viennent s'ajouter aux villes du Nord et du "
+            "Pas-de-Calais déjà reconnues. Pour la période du 2 au 24 novembre 2023 : "
+            "Audresselles, Bonningues-lès-Ardres, Cavron-Saint-Martin, Colembert, "
+            "Conchil-le-Temple, Fiennes, Henneveux, Herbinghen, Maintenay, Nort-Leulinghem, "
+            "Rebergues, Saint-Aubin, Saint-Folquin, Tardinghen.",
+            "commune",
+            {
+                "62056",
+                "62155",
+                "62220",
+                "62230",
+                "62233",
+                "62334",
+                "62429",
+                "62432",
+                "62538",
+                "62622",
+                "62692",
+                "62742",
+                "62748",
+                "62806",
+            },
+        ),
+        # A route's places.
+        ("La ligne 5 bis passe par Saint-Georges-Motel.", "commune", {"27543"}),
+    ],
+)
+def test_the_thirty_eighth_sessions_places(text, kind, expected):
+    assert values(text, kind) == expected
+
+
+@pytest.mark.parametrize("text", ["Oise Magazine n°14 Octobre 2019", "Bulletin N° 14 octobre 2019"])
+def test_an_issues_number_is_no_day(text):
+    assert values(text, "date") == {"2019-10"}
