@@ -6,10 +6,12 @@ import base64
 import binascii
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
 import orjson
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -54,6 +56,7 @@ from contrechamp.documents.permissions import (
 from contrechamp.documents.search import Hit, SearchFilters, Viewer, as_text, search_pages
 from contrechamp.lib.numbers import whole_number
 from contrechamp.lib.parameters import FORMATS, ParameterError, check_parameters
+from contrechamp.lib.partialdate import typed_period
 from contrechamp.lib.text import name_key, name_key_prefixes
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.filters import DeploymentFilters, FilterError
@@ -542,8 +545,12 @@ class SearchQuery(Schema):
         "", description="Where documents came from: " + ", ".join(dict(Document.ORIGINS)) + "."
     )
     kind: str = Field("", description="Type of file: " + ", ".join(dict(Document.KINDS)) + ".")
-    date_from: str = Field("", description="Documents dated that day or later (YYYY-MM-DD).")
-    date_to: str = Field("", description="Documents dated that day or earlier (YYYY-MM-DD).")
+    date_from: str = Field(
+        "", description="From the first day of this year, month or day: 2023, 2023-05, 2023-05-15."
+    )
+    date_to: str = Field(
+        "", description="Up to the last day of this year, month or day: 2023 is up to 31 December."
+    )
     limit: SearchLimit = Field(20, description="How many pages, best first (one page of results).")
 
 
@@ -602,15 +609,29 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
     """Document pages matching `q` (French stemming, accents ignored), best first, with
     a highlighted snippet (as HTML and as plain text); only pages the caller may read.
     Same hits as /recherche/."""
-    dates = {}
-    for name in ("date_from", "date_to"):
+    # Read as the page reads them: date_from from the first day of the year or month
+    # given, date_to up to its last ("2023" to "2023" is the whole year).
+    dates: dict[str, dt.date | None] = {}
+    for name, end in (("date_from", 0), ("date_to", 1)):
         raw = getattr(query, name)
-        try:
-            dates[name] = dt.date.fromisoformat(raw) if raw else None
-        except ValueError:
+        period: tuple[dt.date, dt.date] | None = None
+        # (ISO only: the day-first forms are for people typing in the page.)
+        refused = not re.fullmatch(r"[\d-]*", raw, re.ASCII)
+        if not refused:
+            try:
+                period = typed_period(raw)
+            except ValidationError:
+                refused = True
+        if refused:
             raise ApiError(
-                400, "invalid_parameter", "Dates are written YYYY-MM-DD.", name
-            ) from None
+                400,
+                "invalid_parameter",
+                "Dates are written YYYY, YYYY-MM or YYYY-MM-DD (a real day, 1900 to 2100).",
+                name,
+            )
+        dates[name] = period[end] if period else None
+    if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
+        raise ApiError(400, "invalid_parameter", "date_to comes before date_from.", "date_to")
     for name, choices in (("origin", Document.ORIGINS), ("kind", Document.KINDS)):
         # A misspelt value matched no document: an empty answer that reads as "nothing
         # about it", as an unknown parameter did.

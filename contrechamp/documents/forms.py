@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 from typing import Any
 
@@ -8,7 +9,9 @@ from django.utils.translation import pgettext_lazy
 from contrechamp.documents.details import CHOSEN_ORIGINS
 from contrechamp.documents.models import Document
 from contrechamp.documents.search import SearchFilters
+from contrechamp.lib.partialdate import typed_period
 from contrechamp.lib.text import name_key
+from contrechamp.lib.typography import day
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.forms import completed_input, parse_communes
 
@@ -139,6 +142,22 @@ class LibraryFilterForm(forms.Form):
         return read, communes
 
 
+class PeriodField(forms.CharField):
+    """A year, a month or a day as a person types it (`typed_period`: "2023", "05/2023",
+    "15/05/2023"), cleaned to the first day of that period, or with `end` to its last:
+    "from 2023 to 2023" is the whole year, not the single day of 1 January."""
+
+    def __init__(self, *, end: bool = False, **kwargs: Any) -> None:
+        self.end = end
+        super().__init__(max_length=20, required=False, **kwargs)
+
+    def clean(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        period = typed_period(super().clean(value))
+        if period is None:
+            return None
+        return period[1] if self.end else period[0]
+
+
 class SearchForm(LibraryFilterForm):
     field_order = ["q", "place", "origin", "kind", "date_from", "date_to"]
 
@@ -151,11 +170,17 @@ class SearchForm(LibraryFilterForm):
             "leaves out the pages holding it (caméras -Nice)."
         ),
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    # A text field, not the browser's day picker: a year or a month is what people
+    # mostly know of a document ("the 2023 council minutes"), and the picker takes days
+    # only. The trade-off: no calendar to pick from on a phone.
+    date_from = PeriodField(
+        label=_("From"),
+        help_text=_("A year, a month or a day: 2023, 05/2023, 15/05/2023."),
     )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    date_to = PeriodField(
+        label=_("To"),
+        end=True,
+        help_text=_("Up to the end of the month or the year typed."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -175,6 +200,28 @@ class SearchForm(LibraryFilterForm):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """The filters this valid form holds, in the form's order, each as (its field's
+        name, what it was read as in words): "Nice (06088)", "Origin: press", "from 1 May 2023",
+        "to 31 December 2023" (the day a month or a year typed was read as)."""
+        data = self.cleaned_data
+        active = []
+        if data.get("place"):
+            active.append(("place", self.place_read()[0]))
+        for name in ("origin", "kind"):
+            if data.get(name):
+                field = self.fields[name]
+                value = dict(field.choices).get(data[name], data[name])  # type: ignore[attr-defined]
+                # ("Type: PDF", not "PDF" alone.)
+                active.append(
+                    (name, _("%(name)s: %(value)s") % {"name": field.label, "value": value})
+                )
+        if data.get("date_from"):
+            active.append(("date_from", _("from %(day)s") % {"day": day(data["date_from"])}))
+        if data.get("date_to"):
+            active.append(("date_to", _("to %(day)s") % {"day": day(data["date_to"])}))
+        return active
 
 
 def _place_code(text: str, *, communes_only: bool = False) -> str:

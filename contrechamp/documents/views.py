@@ -6,6 +6,7 @@ import contextlib
 import io
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pymupdf
@@ -66,7 +67,13 @@ from contrechamp.documents.services import (
 from contrechamp.lib.numbers import whole_number
 from contrechamp.lib.typography import quoted
 from contrechamp.registry import spelling
-from contrechamp.registry.filters import MAX_QUERY, DeploymentFilters, FilterError
+from contrechamp.registry.filters import (
+    MAX_QUERY,
+    YEAR_RULE,
+    DeploymentFilters,
+    FilterError,
+    active_during,
+)
 from contrechamp.registry.models import Citation, Deployment
 from contrechamp.registry.permissions import readable_deployments
 from contrechamp.registry.services import named_pages
@@ -578,6 +585,76 @@ SEARCH_MAX_PAGES = 50
 # The deployments the search page shows above the documents; the rest on their list.
 SEARCH_DEPLOYMENTS = 5
 
+# A search that finds nothing with its filters counts what it finds without each one up
+# to this many documents ("more than 20" past it): a count says which filter to lift,
+# and an exact one would ask the engine for every match.
+WIDENED_COUNT = 20
+
+# The first year the date filters take (`lib.partialdate`): a range with no start.
+FIRST_YEAR = 1900
+
+
+def _search_filters(request: HttpRequest, form: SearchForm) -> list[tuple[str, str, str]]:
+    """The filters the search holds, each as (field, in words, the same search without
+    it): named above the results so that a search finding little says why, and each
+    lifted in one click."""
+    return [
+        (name, text, _link_changed(request, page=None, **{name: None}))
+        for name, text in form.active_filters()
+    ]
+
+
+def _widened(
+    request: HttpRequest,
+    query: str,
+    filters: SearchFilters,
+    viewer: Viewer,
+    active: list[tuple[str, str, str]],
+) -> list[tuple[str, int, bool, str]]:
+    """For a search its filters leave empty: what it finds without each filter, and
+    without them all when it has several, as (in words, documents found up to
+    `WIDENED_COUNT`, whether more, the search without it), those finding nothing left
+    out. Counted for the same eyes as the search (a visitor's, the published text only):
+    a count must not tell that a word sits in a redacted passage."""
+    blank = SearchFilters()
+    lifts = [
+        (_("without “%(filter)s”") % {"filter": text}, [name], link) for name, text, link in active
+    ]
+    if len(active) > 1:
+        names = [name for name, _text, _link in active]
+        lifts.append(
+            (
+                _("without any filter"),
+                names,
+                _link_changed(request, page=None, **dict.fromkeys(names)),
+            )
+        )
+    found = []
+    for words, names, link in lifts:
+        wider = replace(filters, **{name: getattr(blank, name) for name in names})
+        result = search_documents(query, viewer=viewer, filters=wider, limit=WIDENED_COUNT, pages=1)
+        if result.documents:
+            found.append((words, len(result.documents), result.has_next, link))
+    return found
+
+
+def _years(filters: SearchFilters) -> tuple[int, int | None] | None:
+    """The years the date filters span (None: no end), or None without a date filter."""
+    if not (filters.date_from or filters.date_to):
+        return None
+    first = filters.date_from.year if filters.date_from else FIRST_YEAR
+    return first, filters.date_to.year if filters.date_to else None
+
+
+def _years_text(first: int, last: int | None) -> str:
+    if last is None:
+        return _("from %(first)s on") % {"first": first}
+    if first == FIRST_YEAR:
+        return _("up to %(last)s") % {"last": last}
+    if first == last:
+        return _("in %(year)s") % {"year": first}
+    return _("from %(first)s to %(last)s") % {"first": first, "last": last}
+
 
 def _deployment_filters(query: str, place: str) -> DeploymentFilters | None:
     """The deployments' filters for the search page's query and place, read as the list
@@ -625,39 +702,63 @@ def search(request: HttpRequest) -> HttpResponse:
     result = None
     deployments = []
     more_deployments = ""
+    deployments_every_year: tuple[int, str] | None = None
     registry_refused = 0
     query = ""
     number = 1
     suggestion: tuple[str, str] | None = None
     named: list[tuple[str, str, str]] = []
+    active: list[tuple[str, str, str]] = []
+    widened: list[tuple[str, int, bool, str]] = []
+    years: tuple[int, int | None] | None = None
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
+        filters = form.filters()
+        viewer = Viewer.of(request.user)
+        active = _search_filters(request, form)
         raw = request.GET.get("page", "")
         number = min(whole_number(raw) or 1, SEARCH_MAX_PAGES)
         # One result per document, its best pages under it; pages of documents.
         result = search_documents(
             query,
-            viewer=Viewer.of(request.user),
-            filters=form.filters(),
+            viewer=viewer,
+            filters=filters,
             limit=SEARCH_PER_PAGE,
             offset=(number - 1) * SEARCH_PER_PAGE,
         )
+        if number == 1 and active and not result.documents:
+            widened = _widened(request, query, filters, viewer, active)
         if number == 1:
             named = named_pages(query)
-            # The place filter holds for them too (a commune, a department, an EPCI).
-            wanted = _deployment_filters(query, form.filters().place)
+            # The place filter holds for them too (a commune, a department, an EPCI),
+            # and the dates: those known to be active in their years (`YEAR_RULE`).
+            wanted = _deployment_filters(query, filters.place)
+            years = _years(filters)
             if wanted is None:
                 registry_refused = MAX_QUERY
             else:
-                published = wanted.apply(Deployment.objects.published())
+                every_year = wanted.apply(Deployment.objects.published())
+                published = every_year
+                if years is not None:
+                    published = active_during(every_year, *years)
                 deployments = list(published[: SEARCH_DEPLOYMENTS + 1])
                 if len(deployments) > SEARCH_DEPLOYMENTS:
                     deployments = deployments[:SEARCH_DEPLOYMENTS]
-                    more_deployments = wanted.list_url()
+                    # The list's own year filter when the dates hold one year; past
+                    # it the list has no filter for the range, and the link says so.
+                    if years is not None and years[0] == years[1]:
+                        more_deployments = replace(wanted, year=years[0]).list_url()
+                    else:
+                        more_deployments = wanted.list_url()
+                elif not deployments and years is not None:
+                    # None in these years: how many in every year, to lift the dates.
+                    count = every_year.count()
+                    if count:
+                        deployments_every_year = (count, wanted.list_url())
         # A misspelt query ("reconnaisance faciale") finds no deployment and no page
         # holding all its words: the corrected one is offered if it finds either.
         if number == 1 and not deployments and (not result.documents or not result.all_words):
-            suggested = _spelling_suggestion(query, form.filters(), Viewer.of(request.user))
+            suggested = _spelling_suggestion(query, filters, viewer)
             if suggested:
                 suggestion = (suggested, _link_changed(request, page=None, q=suggested))
 
@@ -671,6 +772,13 @@ def search(request: HttpRequest) -> HttpResponse:
             "named": named,
             "more_deployments": more_deployments,
             "registry_refused": registry_refused,
+            "deployments_every_year": deployments_every_year,
+            # The dates' years, in words, for the deployments' rule.
+            "deployment_years": _years_text(*years) if years else "",
+            "deployments_one_year": bool(years and years[0] == years[1]),
+            "year_rule": YEAR_RULE,
+            "active_filters": active,
+            "widened": widened,
             "suggestion": suggestion,
             # What the query leaves out, each wording in the page's quotation marks: "« a »,
             # « b » or « c »" (pages holding any of them).

@@ -1,6 +1,7 @@
 """Partial dates: a year, a month or a day, stored as ISO text ("2018", "2018-06",
 "2018-06-15") so that plain string order is date order."""
 
+import calendar
 import datetime as dt
 import re
 
@@ -101,3 +102,51 @@ def partial_date_after(value: str, day: dt.date) -> bool:
     """Whether the partial date begins after `day`: "2026" and "2025-07" are after
     2025-06-03, "2025" and "2025-06" (which hold that day) are not."""
     return bool(value) and value > day.isoformat()[: len(value)]
+
+
+# A month or a day written the French way, day first: "05/2023", "15/05/2023" (dots too).
+_DAY_FIRST = re.compile(r"^(?:(\d{1,2})[/.])?(\d{1,2})[/.](\d{4})$", re.ASCII)
+
+
+def typed_period(value: str) -> tuple[dt.date, dt.date] | None:
+    """The first and the last day of the period a person typed: a year ("2023": 1 January
+    to 31 December), a month ("2023-05" or "05/2023": 1 to 31 May), a day ("2023-05-15"
+    or "15/05/2023", day first in every language). None for blank; ValidationError,
+    quoting what was typed and saying why, for anything else ("2023-13" has no month 13,
+    "31/02/2023" is not a day of the calendar): a date filter read as something else, or
+    not read at all, lists the wrong documents unsaid."""
+    typed = (value or "").strip()
+    if not typed:
+        return None
+    written = typed
+    if match := _DAY_FIRST.match(typed):
+        day, month, year = match.groups()
+        written = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
+    elif not _PATTERN.match(typed) or not typed.isascii():
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a date: write a year (2023), a month (2023-05 or "
+                "05/2023) or a day (2023-05-15 or 15/05/2023)."
+            ),
+            code="invalid_date",
+            params={"value": typed},
+        )
+    try:
+        written = parse_partial_date(written)
+    except ValidationError as error:
+        # Said about what was typed ("31/02/2023"), not about its ISO spelling.
+        params = dict(error.params or {})
+        if "value" in params:
+            params["value"] = typed
+        if "month" in params and match:
+            params["month"] = match.group(2)
+        raise ValidationError(str(error.message), code=error.code, params=params) from None
+    parts = [int(p) for p in written.split("-")]
+    if len(parts) == 3:
+        first = last = dt.date(*parts)
+    elif len(parts) == 2:
+        first = dt.date(parts[0], parts[1], 1)
+        last = dt.date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    else:
+        first, last = dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    return first, last

@@ -156,11 +156,10 @@ class DeploymentFilters:
             )
         if self.undated:
             qs = qs.filter(start_date="")
+            if self.year:
+                qs = active_in(qs, self.year)
         elif self.year:
-            # Partial ISO dates sort as text: "2018" <= "2018-99" and "2018-03" >= "2018".
-            qs = qs.exclude(start_date="").filter(start_date__lte=f"{self.year}-99")
-        if self.year:
-            qs = active_in(qs, self.year)
+            qs = active_during(qs, self.year, self.year)
         if self.q:
             qs = search(qs, self.q, ranked=ranked)
         return qs
@@ -228,6 +227,21 @@ def active_in(qs: QuerySet[Deployment], year: int) -> QuerySet[Deployment]:
     return qs.exclude(
         Q(status="experimenting", end_date="") & ~Q(start_date__gte=str(year)) & ~Exists(confirmed)
     )
+
+
+def active_during(qs: QuerySet[Deployment], first: int, last: int | None) -> QuerySet[Deployment]:
+    """The deployments of `qs` known to be active in at least one year from `first` to
+    `last` (None: no end), by `YEAR_RULE`: begun by `last` (a start date is needed) and
+    active by the rule's other conditions in `first`. Those conditions (not ended before
+    the year, an experiment confirmed that year or later) only get harder as the year
+    grows, and beginning only gets easier: a deployment active in some year of the
+    range is active by the rule's conditions of its first year and has begun by its
+    last, and one that is both was active in the range's year it began in (or its first)."""
+    qs = qs.exclude(start_date="")
+    if last is not None:
+        # Partial ISO dates sort as text: "2018" <= "2018-99" and "2018-03" >= "2018".
+        qs = qs.filter(start_date__lte=f"{last}-99")
+    return active_in(qs, first)
 
 
 def search(qs: QuerySet[Deployment], text: str, *, ranked: bool = True) -> QuerySet[Deployment]:
