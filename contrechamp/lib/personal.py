@@ -114,9 +114,11 @@ _LIST_LINK = re.compile(rf"[ \t\u00a0\u202f]*(?:,|\bet\b)[ \t\u00a0\u202f]*(?:{_
 # hyphen ("Durand-" / "Vasseur"): the name goes on through all of them.
 _TOKEN = re.compile(r"[^\W\d_][\w'’\u2010\u2011-]*")
 _GAP = re.compile(r"[ \t\u00a0\u202f]+|(?<=[-\u2010\u2011])\n[ \t\u00a0\u202f]*")
-# A justified page cuts "M. Jérôme" / "PONCEYRI" over two lines: after a civility and a
-# first word, a surname in capitals at the start of the next line is the same name.
-_LINE_GAP = re.compile(r"[ \t\u00a0\u202f]*\n[ \t\u00a0\u202f]*(?=[^\W\d_][^\W\d_a-zß-ÿ]+\b)")
+# A justified page cuts "M. Jérôme" / "PONCEYRI" or "Mme Béatrice de" / "Lavalette" over
+# two lines, with no hyphen: the name goes on at the start of the next line after a
+# particle ending a line, or after a civility and one word (`_name_end` says which words
+# may start the next line).
+_LINE_GAP = re.compile(r"[ \t\u00a0\u202f]*\n[ \t\u00a0\u202f]*(?=[^\W\d_])")
 _ELIDED = re.compile(r"[dD]['’](?=[^\W\d_])")
 _PARTICLES = frozenset(
     "de du des del della der den di da do dos das van von vom ten ter zu le la ben bin ibn "
@@ -128,7 +130,7 @@ _PARTICLES = frozenset(
 # Le Maire") nor without a civility ("Contact : Service Urbanisme"), and a particle
 # followed by one ends the name before the particle. Right after a civility or a name
 # word they are surnames too ("Mme Bureau", "Mme Anne BUREAU").
-_ROLES = frozenset(
+_PERSON_ROLES = frozenset(
     unaccent(word)
     for word in (
         "maire adjoint adjointe président présidente vice-président vice-présidente préfet "
@@ -139,8 +141,13 @@ _ROLES = frozenset(
         "greffière bâtonnier avocat avocate notaire huissier gérant gérante agent "
         "gardien brigadier lieutenant capitaine commandant colonel général généraux "
         "amiral gouverneur recteur rectrice doyen doyenne inspecteur inspectrice "
-        "contrôleur contrôleuse officier ingénieur architecte "
-        # bodies, services, places of an administration
+        "contrôleur contrôleuse officier ingénieur architecte"
+    ).split()
+)
+# Bodies, services, places of an administration.
+_BODIES = frozenset(
+    unaccent(word)
+    for word in (
         "commune communes ville mairie municipalité conseil service services direction "
         "département région préfecture sous-préfecture police gendarmerie cabinet "
         "société association collectif syndicat métropole agglomération communauté "
@@ -151,6 +158,7 @@ _ROLES = frozenset(
         "finances affaires information communication patrimoine"
     ).split()
 )
+_ROLES = _PERSON_ROLES | _BODIES
 # The headings and small words of a text in capitals ("M. DUPONT ET MME DURAND",
 # "ARTICLE 2"): never a name's.
 _SMALL_WORDS = frozenset(
@@ -167,10 +175,18 @@ _STREET_BEFORE = re.compile(
 )
 
 
-def detect(text: str, *, public: Iterable[str] = (), doc: Doc | None = None) -> list[Finding]:
+def detect(
+    text: str,
+    *,
+    public: Iterable[str] = (),
+    doc: Doc | None = None,
+    names: Iterable[str] = (),
+) -> list[Finding]:
     """Personal data of one page, in reading order; names in `public` are left out.
     `doc` is spaCy's reading of `text` when the caller has one (a batch of pages is
-    read in one pass); otherwise the text is read here."""
+    read in one pass); otherwise the text is read here. The surnames of the persons
+    found on the page, and of `names` (found on the document's other pages), are
+    found alone too ("Lavalette a voté contre", see `with_surnames`)."""
     keep = {name_key(name) for name in public if name.strip()}
     found: list[Finding] = []
     for match in _EMAIL.finditer(text):
@@ -201,7 +217,7 @@ def detect(text: str, *, public: Iterable[str] = (), doc: Doc | None = None) -> 
             )
     found += _persons(text, doc)
     found = [f for f in found if not (f.kind == "person" and _is_public(f.text, keep))]
-    return _without_overlaps(found)
+    return with_surnames(text, found, names, public=public)
 
 
 def _is_email(match: re.Match[str]) -> bool:
@@ -243,14 +259,21 @@ def _name_end(text: str, start: int, *, titled: bool) -> int | None:
     position, names, end = start, 0, None
     # Particles read since the last word of the name, with where each ends.
     pending: list[tuple[str, int]] = []
+    # Whether the word read is the first of a new line, after a name cut without a
+    # hyphen (`crossed`) or with one (`cut`).
+    crossed = cut = False
     for _ in range(14):
         token = _TOKEN.match(text, position)
         if token is None:
             break
         word = token.group()
+        if crossed and not _goes_on(text, token, pending):
+            break
         elided = _ELIDED.match(word)
         core = word[elided.end() :] if elided else word
-        if not elided and core.lower() in _PARTICLES:
+        if cut and names and not pending and word[0].islower():
+            end = token.end()  # the rest of a word cut at a line's end: "M. Pa-" / "trick"
+        elif not elided and core.lower() in _PARTICLES:
             if names == 0 and not titled and core[0].islower():
                 return None
             pending.append((word, token.end()))
@@ -276,10 +299,16 @@ def _name_end(text: str, start: int, *, titled: bool) -> int | None:
         else:
             break
         gap = _GAP.match(text, token.end())
-        if titled and names == 1 and not pending:
-            gap = _LINE_GAP.match(text, token.end()) or gap
+        crossed = False
+        if (names and pending and pending[-1][0].islower()) or (
+            titled and names == 1 and not pending
+        ):
+            line = _LINE_GAP.match(text, token.end())
+            if line is not None and (gap is None or "\n" not in gap.group()):
+                gap, crossed = line, True
         if gap is None:
             break
+        cut = not crossed and "\n" in gap.group()
         position = gap.end()
     if end is None:
         return None
@@ -292,9 +321,43 @@ def _name_end(text: str, start: int, *, titled: bool) -> int | None:
     return end
 
 
+_CIVILITIES = frozenset(
+    "m mm mme mmes mlle mlles monsieur madame mademoiselle messieurs mesdames me maitre "
+    "dr docteur pr professeur".split()
+)
+# What opens the line after a name in a list of those present: no one's name.
+_LIST_WORDS = frozenset(
+    unaccent(word)
+    for word in (
+        "présent présente présents présentes absent absente absents absentes excusé "
+        "excusée excusés excusées représenté représentée pouvoir procuration suppléant "
+        "suppléante"
+    ).split()
+)
+
+
+def _goes_on(text: str, token: re.Match[str], pending: list[tuple[str, int]]) -> bool:
+    """Whether the word opening a line goes on with the name that ended the line above:
+    not a civility, a role, a heading or a word of a list of those present ("M. Dupont"
+    / "Excusé"), nor a capitalised particle opening a sentence ("M. Dupont" / "Le
+    conseil…"), nor a label ("Absents :")."""
+    word = token.group()
+    elided = _ELIDED.match(word)
+    core = word[elided.end() :] if elided else word
+    key = _key(core)
+    if key in _CIVILITIES or key in _ROLES or key in _SMALL_WORDS or key in _LIST_WORDS:
+        return False
+    if re.match(r"[ \t\u00a0\u202f]*:", text[token.end() : token.end() + 4]):
+        return False
+    if not elided and core.lower() in _PARTICLES:
+        return bool(pending) or core[0].islower()
+    return True
+
+
 def _name_words(name: str) -> int:
-    """How many words of `name` are not particles."""
-    words = _TOKEN.findall(name)
+    """How many words of `name` are not particles (a word cut at a line's end after a
+    hyphen is one: "Pa-" / "ris")."""
+    words = _TOKEN.findall(re.sub(r"(?<=[-\u2010\u2011])\n[ \t\u00a0\u202f]*", "", name))
     return sum(1 for w in words if w.lower() not in _PARTICLES or _ELIDED.match(w))
 
 
@@ -304,7 +367,14 @@ def _on_a_street(text: str, start: int) -> bool:
     return bool(_STREET_BEFORE.search(text[max(0, start - 40) : start]))
 
 
-def _persons(text: str, doc: Doc | None) -> list[Finding]:
+def cued_names(text: str) -> set[str]:
+    """The names of persons a civility or a letter's cue introduces in `text` ("Mme
+    Béatrice de Lavalette", "Affaire suivie par…"), without spaCy: quick enough to read
+    every page of a document for the surnames a passage of one of them names alone."""
+    return {f.text for f in _persons(text, None, named_entities=False)}
+
+
+def _persons(text: str, doc: Doc | None, *, named_entities: bool = True) -> list[Finding]:
     found = []
 
     def add(start: int, *, titled: bool, confidence: float, line_end: bool = False) -> int | None:
@@ -330,6 +400,8 @@ def _persons(text: str, doc: Doc | None) -> list[Finding]:
         add(match.end(), titled=bool(match.group("title")), confidence=0.9)
     for match in _CLOSING.finditer(text):
         add(match.end(), titled=False, confidence=0.85, line_end=True)
+    if not named_entities:
+        return found
     doc = doc if doc is not None else nlp()(text)
     for entity in doc.ents:
         if entity.label_ != "PER":
@@ -346,6 +418,95 @@ def _persons(text: str, doc: Doc | None) -> list[Finding]:
             continue
         found.append(Finding("person", text[start:end], start, end, 0.7))
     return found
+
+
+# --- a surname alone, once the whole name is known ---------------------------------
+# Minutes name a councillor in full once ("Mme Béatrice de Lavalette"), then by surname
+# alone, on that page or the next ("Lavalette a voté contre", "LAVALETTE",
+# "Lavalette’s"): redacting the whole name and publishing the surname names her all the
+# same. A surname alone is taken only where it reads as that surname: capitalised, a
+# whole word (not "Saint-Martin", "Martinez", "la boulangerie" for Mme Boulanger), not
+# named a street ("rue Martin"), nor after another capitalised word that makes it part
+# of another proper name ("Saint Martin", "Collège Boulanger"). The trade-off: a
+# surname that is also a capitalised word opening a sentence ("Petit à petit" for M.
+# Petit) is suggested, one click for the reviewer to keep.
+_NAME_PART = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)*")
+_BEFORE_WORD = re.compile(r"(?P<word>[^\W\d_][\w’'\u2010\u2011-]*)[ \t\u00a0\u202f]+\Z")
+# Words that open a sentence before a surname without making a name with it ("Selon
+# Lavalette", "Contre Lavalette"): spaCy's French stop words and a few more.
+_OPENERS = frozenset(
+    "contre chez vers envers sauf malgré hormis excepté outre puis mais donc or ni car "
+    "ainsi enfin aussi".split()
+)
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | _OPENERS
+
+
+def surnames(names: Iterable[str]) -> dict[str, set[str]]:
+    """The surnames of `names` (keys: lower case, no accents), each with the other words
+    of the names it ends ("Béatrice de Lavalette": "lavalette", with "beatrice"). A
+    surname is the name's words in capitals where others are not ("Jean DUPONT",
+    "DUPONT Jean"), otherwise its last word ("Marc-Antoine Dupuis-Ferrand":
+    "dupuis-ferrand"); never a role, a civility or a heading word ("Mme Anne BUREAU"
+    gives no surname: "Bureau" alone is a body)."""
+    found: dict[str, set[str]] = {}
+    for name in names:
+        words = [w for w in _NAME_PART.findall(name) if len(w) > 1 and w.lower() not in _PARTICLES]
+        if not words:
+            continue
+        capitals = [w for w in words if w.isupper()]
+        chosen = capitals if capitals and len(capitals) < len(words) else words[-1:]
+        for word in chosen:
+            key = _key(word).replace("\u2010", "-").replace("\u2011", "-")
+            if key in _ROLES or key in _SMALL_WORDS or key in _CIVILITIES:
+                continue
+            found.setdefault(key, set()).update(_key(w) for w in words if w != word)
+    return found
+
+
+def with_surnames(
+    text: str, found: list[Finding], names: Iterable[str] = (), *, public: Iterable[str] = ()
+) -> list[Finding]:
+    """`found` (the findings of one page) with the mentions of a surname alone: the
+    surnames of the persons in `found` and of `names`, unless the surname alone is a
+    name in `public`. Returns findings without overlaps, in reading order: where a
+    mention lies inside a whole name found, the whole name stays."""
+    keep = {name_key(name) for name in public if name.strip()}
+    known = surnames([*names, *(f.text for f in found if f.kind == "person")])
+    known = {key: others for key, others in known.items() if not _is_public(key, keep)}
+    if not known:
+        return _without_overlaps(found)
+    stop = _stop_words()
+    mentions = []
+    for match in _NAME_PART.finditer(text):
+        word = match.group()
+        key = _key(word).replace("\u2010", "-").replace("\u2011", "-")
+        if key not in known or not word[0].isupper():
+            continue
+        start, end = match.span()
+        # A word cut at a line's end ("Saint-" / "Martin"), or going on with a hyphen.
+        if re.search(r"[-\u2010\u2011]\s*\Z", text[max(0, start - 3) : start]):
+            continue
+        if text[end : end + 1] in ("-", "\u2010", "\u2011") or _on_a_street(text, start):
+            continue
+        before = _BEFORE_WORD.search(text, max(0, start - 40), start)
+        if before is not None:
+            other = before.group("word")
+            other_key = _key(other)
+            if (
+                other[0].isupper()
+                and not other.isupper()
+                and not re.fullmatch(_TITLE, other)
+                and other_key not in _CIVILITIES | _PERSON_ROLES | _SMALL_WORDS | known[key]
+                and other.lower() not in stop
+            ):
+                continue  # part of another proper name: "Saint Martin", "Collège Boulanger"
+        mentions.append(Finding("person", word, start, end, 0.65))
+    return _without_overlaps(found + mentions)
 
 
 _PRIORITY = {"email": 0, "iban": 1, "phone": 2, "plate": 3, "address": 4, "person": 5}
