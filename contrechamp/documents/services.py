@@ -37,7 +37,7 @@ from contrechamp.documents.models import Document, Entity, Page, Step
 from contrechamp.documents.ocr import OcrError, OcrResult, recognise_many
 from contrechamp.documents.reasons import Reasoned
 from contrechamp.documents.review import ORGANISATION_ROLES, entity_role
-from contrechamp.lib.personal import detect
+from contrechamp.lib.personal import cued_names, detect
 from contrechamp.lib.text import stored_text, without_invisible
 from contrechamp.lib.typography import quoted
 from contrechamp.places.models import Commune
@@ -1332,7 +1332,9 @@ def entity_quote(entity: Entity, *, limit: int = QUOTE_LIMIT) -> str:
     return _entity_passage(entity, limit=limit)[0]
 
 
-def _entity_passage(entity: Entity, *, limit: int = QUOTE_LIMIT) -> tuple[str, float]:
+def _entity_passage(
+    entity: Entity, *, limit: int = QUOTE_LIMIT, names: set[str] | None = None
+) -> tuple[str, float]:
     """The entity's quote (`entity_quote`) and the share of its original characters that
     personal data took (masked in the quote): a quote of the residents' paragraph ("M.
     [X], [X], téléphone [X]…") says nothing of the deployment."""
@@ -1349,9 +1351,10 @@ def _entity_passage(entity: Entity, *, limit: int = QUOTE_LIMIT) -> tuple[str, f
         left = start + 1 if start >= 0 else left
         right = end + 1 if end >= 0 else right
     original = text[left:right]
-    findings = detect(original)
+    names = _document_names(entity.page) if names is None else names
+    findings = detect(original, names=names)
     redacted = sum(f.end - f.start for f in findings) / max(1, len(original.strip()))
-    quote = _masked(original)
+    quote = _masked(original, names)
     if len(quote) > limit:
         # Masking shifts offsets: find the entity in the quote, else guess proportionally.
         at = quote.find(" ".join(entity.text.split()))
@@ -1396,10 +1399,25 @@ MASK = "[X]"
 _MASK = MASK
 
 
-def _masked(passage: str) -> str:
-    """The passage with personal data replaced by [X]: a quote goes into a public
-    citation, which may be published before the document is."""
-    for finding in sorted(detect(passage), key=lambda f: f.start, reverse=True):
+def _document_names(page: Page) -> set[str]:
+    """The names of persons on `page` and those a civility introduces on the other pages
+    of its document: a passage naming one by surname alone ("Lavalette a voté contre")
+    is masked too."""
+    names = {f.text for f in detect(page.text) if f.kind == "person"}
+    for text in (
+        Page.objects.filter(document_id=page.document_id)
+        .exclude(id=page.id)
+        .values_list("text", flat=True)
+    ):
+        names |= cued_names(text)
+    return names
+
+
+def _masked(passage: str, names: Iterable[str] = ()) -> str:
+    """The passage with personal data replaced by [X] (and the surnames of `names`
+    alone): a quote goes into a public citation, which may be published before the
+    document is."""
+    for finding in sorted(detect(passage, names=names), key=lambda f: f.start, reverse=True):
         passage = passage[: finding.start] + _MASK + passage[finding.end :]
     return " ".join(passage.split())
 
@@ -1623,7 +1641,10 @@ def _cite_mentions(citations: list[dict[str, Any]], entities: list[Entity]) -> l
     held = citations[at]["quote"] if at is not None else ""
     if held and any(_mentioned(e, held) for e in entities):
         return citations
-    passages = [(*_entity_passage(entity), order) for order, entity in enumerate(entities)]
+    names = _document_names(first.page)  # the entities are on one page
+    passages = [
+        (*_entity_passage(entity, names=names), order) for order, entity in enumerate(entities)
+    ]
     candidates: list[tuple[float, int, str]] = [
         (quote.count(_MASK), order, quote)
         for quote, redacted, order in passages

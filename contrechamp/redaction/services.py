@@ -51,7 +51,7 @@ from contrechamp.documents.services import (
     unreadable,
 )
 from contrechamp.lib.jpeg import pdf_pictures_without_metadata
-from contrechamp.lib.personal import detect
+from contrechamp.lib.personal import detect, with_surnames
 from contrechamp.lib.text import nlp, without_invisible
 from contrechamp.lib.typography import quoted
 from contrechamp.redaction.models import (
@@ -81,25 +81,39 @@ def public_names(document: Document) -> list[str]:
 
 
 def _occurrence(text: str, start: int, needle: str) -> int:
-    """Which occurrence of `needle` in `text` begins at `start` (0 for the first)."""
-    return text.count(needle, 0, start)
+    """Which occurrence of `needle` in `text` begins at `start` (0 for the first), in
+    any case, as the page search counts them ("LAVALETTE" before "Lavalette" is one)."""
+    return text[:start].lower().count(needle.lower())
 
 
 # PyMuPDF's search keeps ligatures by default ("Goﬀ"), and a page's text has them as
 # letters (NFKC: "Goff"): a name with ff, fi or fl in it was never found on the page, so
-# accepting it boxed nothing and the gate refused the copy. Searched without them.
-_SEARCH_FLAGS = (
-    pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
-)
+# accepting it boxed nothing and the gate refused the copy. Searched without them, and
+# without joining a word cut by a hyphen at a line's end (the page text keeps it cut,
+# and a needle is searched a line at a time).
+_SEARCH_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 
 
 def _text_rects(pdf_page: pymupdf.Page, page: Page, needle: str, start: int) -> list[list[float]]:
+    """Boxes of the needle that starts at `start` in the page text, one per line it runs
+    over. A name cut at a line's end ("Mme Béatrice de" / "Lavalette", "Durand-" /
+    "Vasseur") is searched a line at a time: searched whole, it came back as two hits
+    that shifted the count of occurrences, and only its first line was boxed (or none
+    after a hyphen); the gate then refused the copy."""
+    rects = []
+    offset = start
+    for line in needle.split("\n"):
+        part = line.strip()
+        if part:
+            rects += _line_rects(pdf_page, page, part, offset + line.index(part))
+        offset += len(line) + 1
+    return rects
+
+
+def _line_rects(pdf_page: pymupdf.Page, page: Page, needle: str, start: int) -> list[list[float]]:
     hits = pdf_page.search_for(needle, flags=_SEARCH_FLAGS)
     if not hits:
         return []
-    # The occurrence of the needle that starts at `start` in the page text. A match
-    # broken over two lines comes back as two boxes and shifts the count: the gate then
-    # finds the text still readable and refuses, rather than publishing it.
     index = min(_occurrence(page.text, start, needle), len(hits) - 1)
     rect = hits[index]
     return [[round(rect.x0, 2), round(rect.y0, 2), round(rect.x1, 2), round(rect.y1, 2)]]
@@ -207,12 +221,26 @@ def redactions_suggest(*, document: Document) -> int:
     attachments = _private_attachment_names(document)
     # One spaCy pass over the pages in batches, rather than page by page.
     docs = nlp().pipe((page.text for page in pages), batch_size=16)
-    for page, doc in zip(pages, docs, strict=True):
+    findings = [
+        detect(page.text, public=public, doc=doc) for page, doc in zip(pages, docs, strict=True)
+    ]
+    # A person named in full on one page is named by surname alone on others ("Mme
+    # Béatrice de Lavalette", then "Lavalette a voté contre"): every page is searched for
+    # the surnames of the names found in the document, except those a reviewer kept.
+    kept = {
+        _squash(text)
+        for text in Redaction.objects.of(document)
+        .filter(status="rejected", kind="person")
+        .values_list("text", flat=True)
+    }
+    names = {f.text for page_findings in findings for f in page_findings if f.kind == "person"}
+    names = {name for name in names if _squash(name) not in kept}
+    for page, page_findings in zip(pages, findings, strict=True):
         for kind, rect in _image_regions(pdf[page.number - 1], page):
             if (page.id, tuple(rect)) not in decided_boxes:
                 rows.append(Redaction(page=page, kind=kind, rects=[rect], confidence=0.5))
         found = set()
-        for finding in detect(page.text, public=public, doc=doc):
+        for finding in with_surnames(page.text, page_findings, names, public=public):
             found.add(_squash(finding.text))
             if (page.id, finding.start) in decided:
                 continue
@@ -236,9 +264,9 @@ def redactions_suggest(*, document: Document) -> int:
             ]
         if page.method != "ocr":
             rows += _suggest_in_drawn_order(
-                pdf[page.number - 1], page, public, found, decided_texts
+                pdf[page.number - 1], page, public, found, decided_texts, names
             )
-    rows += _title_suggestions(document, public)
+    rows += _title_suggestions(document, public, names)
     with transaction.atomic():
         Redaction.objects.bulk_create(rows)
         done = set(Detection.objects.filter(page__in=pages).values_list("page_id", flat=True))
@@ -357,6 +385,7 @@ def _suggest_in_drawn_order(
     public: list[str],
     found: set[str],
     decided: set[tuple[int, str]],
+    names: set[str],
 ) -> list[Redaction]:
     """Suggestions from the page read in visual order, where it differs from the text
     extracted in the file's order (characters drawn one at a time, out of order): what
@@ -385,7 +414,7 @@ def _suggest_in_drawn_order(
         position += len(text_line) + 1
     visual, boxes = "".join(kept_text), kept_boxes
     rows = []
-    for finding in detect(visual, public=public):
+    for finding in detect(visual, public=public, names=names):
         key = _squash(finding.text)
         if key in found or (page.id, key) in decided:
             continue
@@ -418,9 +447,12 @@ def _suggest_in_drawn_order(
 # with its redactions replaced by "[…]" -------------------------------------------------
 
 
-def _title_suggestions(document: Document, public: list[str]) -> list[Redaction]:
-    """Suggestions on the document's title; a text already decided on the title is not
-    suggested again (the title changes when it is published)."""
+def _title_suggestions(
+    document: Document, public: list[str], names: set[str] | None = None
+) -> list[Redaction]:
+    """Suggestions on the document's title, with the surnames alone of `names` (the
+    persons found on its pages); a text already decided on the title is not suggested
+    again (the title changes when it is published)."""
     decided = set(Redaction.objects.filter(title_of=document).values_list("text", flat=True))
     return [
         Redaction(
@@ -431,7 +463,7 @@ def _title_suggestions(document: Document, public: list[str]) -> list[Redaction]
             end=finding.end,
             confidence=finding.confidence,
         )
-        for finding in detect(document.title, public=public)
+        for finding in detect(document.title, public=public, names=names or ())
         if finding.text[:500] not in decided
     ]
 
@@ -1283,6 +1315,33 @@ def _squash(text: str) -> str:
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
+_HYPHENS = "-\u2010\u2011"
+_HYPHEN_CLASS = r"\-\u2010\u2011"  # the same in a regular expression's [...]
+
+
+def _outside_longer_words(text: str, word: str) -> str:
+    """`text` without the occurrences of `word` (any case) that are part of a longer
+    word: of a compound ("Saint-Martin", "Martin-Luther-King") or of a word going on in
+    small letters ("boulangerie", "Martinez"). Glued to a capital ("PaulMartin",
+    "MartinDUPONT", as an extractor may join words), it is still the name."""
+    text = unicodedata.normalize("NFKC", text)
+    kept: list[str] = []
+    last = 0
+    for match in re.finditer(re.escape(word), text, re.IGNORECASE):
+        start, end = match.span()
+        before = text[start - 2 : start] if start >= 2 else ""
+        after = text[end : end + 2]
+        compound = (len(before) == 2 and before[1] in _HYPHENS and before[0].isalpha()) or (
+            len(after) == 2 and after[0] in _HYPHENS and after[1].isalpha()
+        )
+        if compound or (after[:1].isalpha() and after[:1].islower()):
+            kept.append(text[last:start])
+            kept.append(" ")
+            last = end
+    kept.append(text[last:])
+    return "".join(kept)
+
+
 def gate(document: Document, data: bytes) -> GateReport:
     """Every check a published file must pass; each finding blocks publication."""
     report = GateReport()
@@ -1311,23 +1370,35 @@ def gate(document: Document, data: bytes) -> GateReport:
     # Each redaction is looked for on its own page by both extractors, every layer on,
     # no clip, spaces and order aside; on another page it blocks too, unless the
     # reviewer decided to keep it there.
-    squashed = [(_squash(a), _squash(b)) for a, b in zip(everything, second, strict=False)]
+    raw = list(zip(everything, second, strict=False))
+    squashed = [(_squash(a), _squash(b)) for a, b in raw]
     page_ids = dict(document.pages.values_list("number", "id"))
     leaks: set[str] = set()
     elsewhere: dict[str, int] = {}
+
+    def readable(text: str, needle: str, number: int) -> bool:
+        if not any(needle in page for page in squashed[number - 1]):
+            return False
+        # One word redacted (a surname alone) is in longer words that stay ("Martin" in
+        # "Saint-Martin", "Boulanger" in "boulangerie"): read again without them.
+        word = text.strip()
+        if len(word.split()) != 1:
+            return True
+        return any(needle in _squash(_outside_longer_words(page, word)) for page in raw[number - 1])
+
     for redaction in accepted:
         needle = _squash(redaction.text)
         if not needle:
             continue
         number = redaction.page_number
-        if number > len(squashed) or any(needle in text for text in squashed[number - 1]):
+        if number > len(squashed) or readable(redaction.text, needle, number):
             leaks.add(redaction.text)
             continue
         # A box drawn by hand, a picture: an area of one page, not a text to find.
         if redaction.kind in WHOLE_BOXES:
             continue
-        for other, texts in enumerate(squashed, start=1):
-            if other != number and any(needle in text for text in texts):
+        for other in range(1, len(squashed) + 1):
+            if other != number and readable(redaction.text, needle, other):
                 if (page_ids.get(other), needle) not in kept:
                     elsewhere.setdefault(redaction.text, other)
     report.checks["leaked_texts"] = len(leaks)
@@ -1460,23 +1531,35 @@ def _residue_patterns(texts: list[str], shortest: int) -> tuple[re.Pattern[str] 
     """Two searches for the redacted texts of at least `shortest` letters: as written
     (any case, any spaces, not inside a longer word), and squashed (letters and digits
     only, for names written without spaces: a font named after a person)."""
-    spaced = set()
-    squashed = set()
+    spaced: set[str] = set()
+    single: set[str] = set()
+    squashed: set[str] = set()
     for text in texts:
         words = unicodedata.normalize("NFKC", text).split()
         if len("".join(words)) >= shortest:
-            spaced.add(r"\s*".join(re.escape(word) for word in words))
+            needle = r"\s*".join(re.escape(word) for word in words)
+            (single if len(words) == 1 else spaced).add(needle)
         squash = _squash(text)
         if len(squash) >= max(5, shortest) and any(c.isalpha() for c in squash):
             squashed.add(re.escape(squash))
 
-    def compiled(needles: set[str]) -> re.Pattern[str] | None:
-        if not needles:
-            return None
-        alternatives = "|".join(sorted(needles, key=len, reverse=True))
-        return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+    def alternatives(needles: set[str] | frozenset[str]) -> str:
+        return "|".join(sorted(needles, key=len, reverse=True))
 
-    return compiled(spaced), compiled(squashed)
+    def compiled(needles: set[str], words: frozenset[str] = frozenset()) -> re.Pattern[str] | None:
+        found = []
+        if needles:
+            found.append(rf"(?<![^\W_])(?:{alternatives(needles)})(?![^\W_])")
+        # One word (a surname alone) is not a compound's part either: "Martin" is no one
+        # in "SAINT-MARTIN-DU-VAR", which the page keeps.
+        if words:
+            found.append(
+                rf"(?<![^\W_])(?<![{_HYPHEN_CLASS}])(?:{alternatives(words)})"
+                rf"(?![^\W_])(?![{_HYPHEN_CLASS}]\w)"
+            )
+        return re.compile("|".join(found), re.IGNORECASE) if found else None
+
+    return compiled(spaced, frozenset(single)), compiled(squashed)
 
 
 _PRINTABLE = frozenset(b"\t\n\r" + bytes(range(32, 127)))
