@@ -172,6 +172,8 @@ _STREET_BEFORE = re.compile(
     r"(?i:\b(?:rue|avenue|av\.|boulevard|bd|(?<!la )(?<!en )place|all[ée]e|impasse|quai|"
     r"square|chemin|route|(?<!au )(?<!en )cours|passage|esplanade|promenade|parvis))"
     r"[ \u00a0]+(?:(?:du|de la|de l['’]|de|des|d['’])[ \u00a0]*)?\Z"
+    # "la place Pierre Louis" is a square; "à la place de M. Dupont" is not.
+    r"|(?i:\bla[ \u00a0]+place)[ \u00a0]+\Z"
 )
 
 

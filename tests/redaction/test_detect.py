@@ -266,3 +266,11 @@ def test_a_surname_that_is_also_a_noun_is_still_a_name(text, name):
     # The words that end a name after "de la" ("Mme Dupont de la Commune") are surnames
     # too, right after a civility or a first name.
     assert found(text, "person") == [("person", name)]
+
+
+def test_a_square_named_after_a_person_is_no_person_but_in_the_place_of_one_is():
+    """ "la place Pierre Louis" is a square; "à la place de M. Dupont" still names him."""
+    square = "La rue Jean-Guérin et la place Pierre Louis, où la caméra est installée."
+    assert "Pierre Louis" not in {f.text for f in detect(square) if f.kind == "person"}
+    instead = "Mme Martin a signé à la place de M. Dupont, absent."
+    assert "Dupont" in " ".join(f.text for f in detect(instead) if f.kind == "person")
