@@ -19,7 +19,17 @@ What it promises:
   in annexe 2, and a file with another number of cameras (a partial transcription, the
   707 geocoded crossings of `data.csv`) is refused, since its counts would not be the
   cited source's. The total also tells which annexe the file is (the two have the same
-  columns), and the annexe is the count's perimeter.
+  columns), and the annexe is the count's perimeter. Only the total is checked against
+  the arrêté: how a file spreads its cameras over the arrondissements is taken as it is.
+- One annexe per installation. The two lists have many cameras in common (annexe 2 lists
+  cameras of the plan that the Ville de Paris's agents may view), so they are neither one
+  count nor two to add up; on the same date, an arrondissement's figure is its largest
+  count, and an arrondissement taking annexe 2's while its neighbours take annexe 1's
+  made Paris a figure of neither list. The second annexe is refused while the first's
+  counts are there (pending or accepted): Paris's figure is always one annexe's total.
+- Two imports at once (PostgreSQL) run one after the other: each locks the rows of Paris
+  and its arrondissements before it reads what is recorded, so the second sees what the
+  first wrote (an annexe already there, or the other annexe, refused).
 - A cell a spreadsheet would run as a formula is refused, not stored or "cleaned".
 """
 
@@ -62,6 +72,8 @@ POSTAL_CODE = re.compile(r"750(0[1-9]|1[0-9]|20)|75116")
 # A camera number of the plan, its leading zeros lost in annexe 1 and kept in annexe 2
 # ("1058", "01058"), some with a letter ("45963B", another camera at the same place).
 CAMERA_NUMBER = re.compile(r"0*(\d{1,7})([A-Z]?)")
+PARIS = "75056"
+ARRONDISSEMENTS = [f"751{n:02d}" for n in range(1, 21)]
 
 
 @dataclass(frozen=True)
@@ -257,6 +269,39 @@ def paris_cameras_import(*, data: bytes, dry_run: bool = False) -> ParisImport:
         )
     report = ParisImport(annexe=annexe, dry_run=dry_run)
     with transaction.atomic():
+        # Paris and all its arrondissements, in one order: whichever annexe a run
+        # imports, a run at the same time waits here until this one commits, then reads
+        # what it wrote (without it, each read "no count yet" and wrote its annexe).
+        list(
+            Commune.objects.select_for_update()
+            .filter(code__in=[PARIS, *ARRONDISSEMENTS])
+            .order_by("code")
+            .values_list("id", flat=True)
+        )
+        other = (
+            CameraCount.all_objects.filter(
+                commune__code__in=ARRONDISSEMENTS,
+                date=PARIS_BOVP_DATE,
+                state__in=("pending", "accepted"),
+                citations__source__url=PARIS_BOVP_URL,
+            )
+            .exclude(perimeter=annexe.perimeter)
+            .filter(perimeter__in=[a.perimeter for a in ANNEXES.values()])
+            .first()
+        )
+        if other is not None:
+            recorded = next(a for a in ANNEXES.values() if a.perimeter == other.perimeter)
+            raise ImportRefused(
+                1,
+                _(
+                    "the counts of annexe %(recorded)d are already recorded for "
+                    "%(date)s. The two annexes list many of the same cameras: their "
+                    "counts are neither one figure nor two to add up, and only one annexe "
+                    "is imported. To record annexe %(number)d instead, delete annexe "
+                    "%(recorded)d's counts first."
+                )
+                % {"recorded": recorded.number, "number": annexe.number, "date": PARIS_BOVP_DATE},
+            )
         for code, n in counts.items():
             commune = communes[code]
             # Any state: a pending or rejected import of the same figure is not made again.

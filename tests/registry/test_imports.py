@@ -130,13 +130,18 @@ def test_a_dry_run_writes_nothing_and_says_what_it_would_do(tmp_path, capsys):
 
 
 def test_annexe_2_is_told_apart_by_its_total_and_is_its_own_perimeter():
-    paris_cameras_import(data=annexe())
     report = paris_cameras_import(data=annexe(annexe_lines(890)))
     assert report.annexe.number == 2 and report.added == 20
     second = CameraCount.all_objects.get(commune__code="75101", perimeter__contains="annexe 2")
     assert second.count == 45 and second.citations.get().locator == "p. 505 (annexe 2)"
-    # Same date: the larger figure (annexe 1's) stays the arrondissement's.
-    assert commune_figures(Commune.objects.get(code="75101")).count.count == 70
+    assert commune_figures(Commune.objects.get(code="75101")).count.count == 45
+    # The other annexe on the same date: refused whole, saying which one is recorded.
+    with pytest.raises(ImportRefused) as refused:
+        paris_cameras_import(data=annexe())
+    assert "the counts of annexe 2 are already recorded for 2019-02-01" in str(refused.value)
+    assert not CameraCount.all_objects.filter(perimeter__contains="annexe 1").exists()
+    # Running annexe 2 again is still "unchanged", not refused.
+    assert paris_cameras_import(data=annexe(annexe_lines(890))).added == 0
 
 
 def test_windows_line_ends_a_byte_order_mark_and_a_straight_apostrophe_are_read():

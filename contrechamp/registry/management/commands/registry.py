@@ -10,6 +10,17 @@ from django.utils.translation import gettext as _
 
 from contrechamp.registry.imports import MAX_BYTES, ImportRefused, paris_cameras_import
 
+IMPORT_HELP = (
+    "Import a file of another project. paris-cameras: a CSV annexe of the "
+    "Paris arrêté n° 2019-00079 (BOVP n° 9, 1 February 2019), one camera count per "
+    "arrondissement dated 2019-02-01, citing the bulletin; all or nothing, and "
+    "running it again changes nothing. Only the file's total is checked against the "
+    "arrêté (1,391 cameras in annexe 1, 890 in annexe 2), not its arrondissements' "
+    "numbers. One annexe only: the two list many of the same cameras, so the second "
+    "is refused while the first's counts are recorded, and Paris's figure is always "
+    "one annexe's total."
+)
+
 
 class Command(BaseCommand):
     help = "The registry from the shell: import other projects' files."
@@ -18,10 +29,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser(
             "import",
-            help="Import a file of another project. paris-cameras: a CSV annexe of the "
-            "Paris arrêté n° 2019-00079 (BOVP n° 9, 1 February 2019), one camera count per "
-            "arrondissement dated 2019-02-01, citing the bulletin; all or nothing, and "
-            "running it again changes nothing.",
+            description=IMPORT_HELP,
+            help=IMPORT_HELP,
         )
         imp.add_argument("format", choices=["paris-cameras"])
         imp.add_argument("path")
