@@ -7,7 +7,12 @@ reviewer, or the uploader of a document not yet published, writes the right one.
   conflict (`DetailsConflict`), never saved over what someone else wrote meanwhile.
 - Only the fields a form sends are changed: a field left out keeps its value.
 - A title goes through the redaction app's rule (`titles`): a published title never
-  shows what was redacted, and a new private title is read for personal data again.
+  shows what was redacted, and a new private title is read for personal data again. So
+  does a changed source address: one that shows personal data (a name redacted in the
+  document, an e-mail address, a phone number) is refused, since it is published as it
+  is.
+- The right to correct is checked again on the row locked (a document published while
+  its uploader's correction was on its way is no longer theirs to correct).
 - The search index, the registry's sources citing the document, and the audit log follow
   in the same transaction (the index once it commits).
 """
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +36,7 @@ from contrechamp.audit.services import audit_record
 from contrechamp.documents import permissions, search
 from contrechamp.documents.models import Document
 from contrechamp.documents.services import document_sources_retitle
-from contrechamp.documents.titles import title_changed, title_checked
+from contrechamp.documents.titles import source_url_checked, title_changed, title_checked
 from contrechamp.lib.partialdate import parse_partial_date
 from contrechamp.lib.text import without_invisible
 
@@ -176,7 +181,14 @@ def _cleaned(document: Document, data: dict[str, Any]) -> dict[str, str]:
                     )
                 values[name] = origin
             else:
-                values[name] = _source_url(raw)
+                address = _source_url(raw)
+                # Unchanged, it stays (it was checked when written, and publication
+                # checks it again); changed, the rule says whether it may be stored.
+                values[name] = (
+                    address
+                    if address == document.source_url
+                    else source_url_checked(document, address)
+                )
         except ValidationError as error:
             errors[name] = error.messages
     if errors:
@@ -207,6 +219,10 @@ def _details_write(
     current = Document.objects.select_for_update().filter(id=document.id).first()
     if current is None:
         raise ValidationError(_("This document was deleted."))
+    # The view checked the right on the row it read; a publication committed since (the
+    # uploader's post on its way) makes the document a reviewer's only.
+    if not permissions.may_correct_details(user, current):
+        raise PermissionDenied
     if _version(base_version, current.version) != current.version:
         raise DetailsConflict(current)
     if not current.finished:

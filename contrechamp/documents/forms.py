@@ -302,7 +302,11 @@ class DetailsForm(forms.Form):
         label=_("Source address"),
         max_length=1000,
         required=False,
-        help_text=_("Where the document can be found on the web, if it can (https://…)."),
+        help_text=_(
+            "Where the document can be found on the web, if it can (https://…). Shown to "
+            "everyone with the published document: an address with personal data in it (a "
+            "name, an e-mail address) is refused."
+        ),
         widget=forms.URLInput(),
     )
     version = forms.CharField(widget=forms.HiddenInput(), required=False)

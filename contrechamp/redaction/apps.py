@@ -6,8 +6,17 @@ class RedactionConfig(AppConfig):
     verbose_name = "Redaction"
 
     def ready(self) -> None:
-        # The library (below) applies this app's rule to a title a person corrects.
+        # The library (below) applies this app's rule to a title and a source address a
+        # person corrects.
         from contrechamp.documents.titles import TitleRule, register
-        from contrechamp.redaction.services import title_checked, title_renewed
+        from contrechamp.redaction.services import (
+            source_url_checked,
+            title_checked,
+            title_renewed,
+        )
 
-        register(TitleRule(checked=title_checked, changed=title_renewed))
+        register(
+            TitleRule(
+                checked=title_checked, changed=title_renewed, address_checked=source_url_checked
+            )
+        )

@@ -14,8 +14,9 @@ publication: a redacted text still extractable (on its page, or on another page 
 nobody decided to keep it), text not visible on the page or not in the original, layers,
 invisible text outside a scan's OCR layer, a box that is not a uniform fill or that cuts
 letters of a scan, metadata, several revisions, scripts, attachments, annotations, words
-lost outside the boxes. Findings are stored as codes with parameters and shown in the
-reader's language.
+lost outside the boxes. Under the document's lock, what it shows besides the file is
+read too: its title as published and its source address (`public_details_findings`).
+Findings are stored as codes with parameters and shown in the reader's language.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import pymupdf
 import pypdfium2
@@ -52,7 +54,7 @@ from contrechamp.documents.services import (
 )
 from contrechamp.lib.jpeg import pdf_pictures_without_metadata
 from contrechamp.lib.personal import detect, with_surnames
-from contrechamp.lib.text import nlp, without_invisible
+from contrechamp.lib.text import name_key, nlp, without_invisible
 from contrechamp.lib.typography import quoted
 from contrechamp.redaction.models import (
     DEFAULT_REASON,
@@ -536,6 +538,123 @@ def title_renewed(document: Document) -> None:
     Redaction.objects.bulk_create(_title_suggestions(document, public_names(document)))
 
 
+# --- the source address: public with the document (its page, the API) ----------------
+
+# What separates the words of a web address: its path, query and fragment, and a slug's
+# hyphens and underscores ("/jean-dupont-demande-le-retrait"). Dots and "@" stay: they
+# make the e-mail address.
+_ADDRESS_SEPARATORS = re.compile(r"[/?&=#;,|!*()\[\]{}<>\"'~]+")
+_SLUG_SEPARATORS = re.compile(r"[-_+\u2010-\u2015]+")
+_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:(?://)?", re.IGNORECASE)
+# The kinds of personal data an address is read for on its own: never part of a source's
+# address (a name is read as a text redacted in the document: a slug is lower case, and
+# spaCy does not see a person in "jean dupont demande").
+_ADDRESS_KINDS = ("email", "phone", "iban")
+
+
+def _address_texts(url: str) -> list[str]:
+    """`url` as the words it shows a reader: percent-encoding decoded (again while it
+    changes: "%2540" is "%40" is "@"), without its scheme, its separators as spaces;
+    once with a slug's hyphens kept (an e-mail's domain has them), once without."""
+    text = url
+    for _round in range(5):
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    text = _ADDRESS_SEPARATORS.sub(" ", _SCHEME.sub(" ", without_invisible(text)))
+    text = unicodedata.normalize("NFKC", text)
+    return [text, _SLUG_SEPARATORS.sub(" ", text)]
+
+
+def _words(text: str) -> str:
+    """`text` as words compared: folded as names are (`name_key`), dots and every other
+    sign between them as one space."""
+    return " ".join(word for word in _NOT_ALNUM.split(name_key(text)) if word)
+
+
+def address_personal_data(document: Document, url: str) -> list[str]:
+    """The personal data the source address `url` of `document` shows: a text redacted in
+    the document (on its pages or title), whatever its capitals, accents and separators,
+    or an e-mail address, a phone number, an IBAN. A text the review decided to keep
+    readable in the document is no finding. Returns the texts found (empty: none)."""
+    if not url:
+        return []
+    texts = _address_texts(url)
+    kept = {
+        _squash(text)
+        for text in Redaction.objects.of(document)
+        .filter(status="rejected")
+        .values_list("text", flat=True)
+    }
+    found: list[str] = []
+    for text in texts:
+        found += [
+            f.text
+            for f in detect(text, public=public_names(document))
+            if f.kind in _ADDRESS_KINDS and _squash(f.text) not in kept
+        ]
+    words = f" {_words(texts[1])} "
+    squashed = _squash(texts[1])
+    redacted = (
+        Redaction.objects.filter(status="accepted")
+        .filter(Q(title_of=document) | Q(page__document=document))
+        .exclude(kind__in=WHOLE_BOXES)
+        .values_list("text", flat=True)
+    )
+    for text in dict.fromkeys(redacted):
+        key = _words(text)
+        if len(key) < 2 or _squash(text) in kept:
+            continue
+        # As words ("jean dupont"), or joined ("jeandupont") when long enough not to be
+        # a part of another word by chance.
+        if f" {key} " in words or (len(_squash(text)) >= 8 and _squash(text) in squashed):
+            found.append(text)
+    return list(dict.fromkeys(found))
+
+
+def source_url_checked(document: Document, url: str) -> str:
+    """The library's rule for a source address a person writes (`documents.titles`):
+    refused when it shows personal data (`address_personal_data`), on a private document
+    too, since it is published with it and, unlike a title, never redacted."""
+    found = address_personal_data(document, url)
+    if found:
+        raise ValidationError(
+            _(
+                "This address is shown to everyone once the document is published, and "
+                "%(found)s in it is personal data (redacted in the document, an e-mail "
+                "address or a phone number): give the address of the page where the "
+                "document is published, without it."
+            )
+            % {"found": ", ".join(quoted(text) for text in found)}
+        )
+    return url
+
+
+def public_details_findings(document: Document, title: str = "") -> list[dict[str, Any]]:
+    """What the metadata a published document shows to everyone would publish that
+    redaction removed or nobody decided to keep: its title as publication makes it
+    (`public_title`), read for personal data again, and its source address. Findings as
+    the gate's (codes and parameters); empty when there is none."""
+    findings: list[dict[str, Any]] = []
+    shown = without_invisible(public_title(document, title))[:PUBLIC_TITLE_MAX]
+    kept = {
+        _squash(text)
+        for text in Redaction.objects.of(document)
+        .filter(status="rejected")
+        .values_list("text", flat=True)
+    }
+    in_title = [
+        f.text for f in detect(shown, public=public_names(document)) if _squash(f.text) not in kept
+    ]
+    if in_title:
+        findings.append({"code": "title_personal", "params": {"example": in_title[0][:40]}})
+    in_address = address_personal_data(document, document.source_url)
+    if in_address:
+        findings.append({"code": "address_personal", "params": {"example": in_address[0][:40]}})
+    return findings
+
+
 def redactions_accept_all(*, document: Document, user: User | None = None) -> int:
     """Accept every suggestion, on the pages and on the title (bulk work, tests)."""
     return (
@@ -716,6 +835,14 @@ FINDINGS = {
     ),
     "invisible": gettext_noop(
         "Invisible text remains on %(count)d page(s) (page %(page)d: “%(example)s”)."
+    ),
+    "title_personal": gettext_noop(
+        "The title the document would be published with shows personal data nobody "
+        "decided to keep (“%(example)s”): publish it with a title without it."
+    ),
+    "address_personal": gettext_noop(
+        "The source address shows personal data (“%(example)s”), and it is published with "
+        "the document: correct the source address on the document's details."
     ),
     "residue": gettext_noop(
         "A redacted text remains in %(count)d object(s) of the file outside what its pages "
@@ -1842,8 +1969,15 @@ def document_publish(
     with transaction.atomic():
         # The row held until the commit: a deletion meanwhile waits, or came first and
         # leaves nothing to publish (a copy written for a deleted document stayed on disk).
-        if not Document.objects.select_for_update().filter(id=document.id).exists():
+        locked = Document.objects.select_for_update().filter(id=document.id).first()
+        if locked is None:
             raise ValidationError(_("This document was deleted."))
+        # What the published document shows besides its file, read as it is now, under
+        # the lock: a correction of its details made while the copy was written is in it
+        # (and one made after waits for this commit, then goes through the rule of a
+        # published document's details).
+        document.title, document.source_url = locked.title, locked.source_url
+        report.findings += public_details_findings(document, title)
         publication = Publication.objects.create(
             document=document,
             accepted=report.accepted,
