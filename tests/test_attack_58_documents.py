@@ -109,6 +109,7 @@ def _complaint_reviewed(uploader=None):
 )
 def test_an_uploader_s_address_with_personal_data_is_refused_before_publication(
     contributor,
+    english,
     library,  # noqa: F811
     address,
 ):
