@@ -390,31 +390,43 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Keys carried in addresses (the private feed of deadlines, the e-mail change link)
-    # are masked before any line is written: on the loggers that write request paths, so
-    # that every handler of theirs sees the masked record, and on the console for
-    # anything else.
+    # Credentials carried in addresses (the private feed of deadlines, the sign-up,
+    # password reset and e-mail change links, a group's invitations, a subscription's
+    # links) are masked before any line is written: on the loggers that write request
+    # paths, so that every handler of theirs sees the masked record, and on the console
+    # for anything else. The filter reads them from the URL configuration: every route
+    # with a parameter named "token", "uidb64", "key" or "secret" (lib.logs). `patterns`
+    # adds any other secret a line could carry.
     "filters": {
-        "secrets": {
-            "()": "contrechamp.lib.logs.RedactFilter",
-            # Everything after the dashboard's path: a feed reader's near misses (no
-            # extension, other case, doubled slashes) carry the key too.
-            "patterns": [
-                r"(?i)/demandes/+echeances/+(?P<secret>[^?#\s\"']+)",
-                # The e-mail change link: a credential, and it names the new address.
-                r"(?i)/compte/+adresse/+(?P<secret>[^/?#\s\"']+)",
-            ],
-        },
+        "secrets": {"()": "contrechamp.lib.logs.RedactFilter", "patterns": []},
         "client_errors": {"()": "contrechamp.lib.logs.ClientErrorsWithoutTraceback"},
     },
+    "formatters": {
+        # Django's own, for `runserver`'s line per request (redefined with its handler).
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["client_errors", "secrets"]}
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors", "secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "waitress.queue": {"level": "ERROR"},
         "waitress": {"filters": ["secrets"]},
         "django.request": {"filters": ["client_errors", "secrets"]},
+        # A filter on a logger sees only its own records, not its children's: the CSRF
+        # check's, each with the path it refused, are named here.
+        "django.security.csrf": {"filters": ["client_errors", "secrets"]},
+        # `runserver` writes the path of every request, a 200 included.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -106,8 +106,10 @@ urlpatterns = [
         subscription_views.cancel,
         name="subscription-cancel",
     ),
-    # After the two above: "confirmer" and "desabonner" are not kinds.
-    path("abonnement/<str:kind>/<str:key>/", subscription_views.subscribe, name="subscribe"),
+    # After the two above: "confirmer" and "desabonner" are not kinds. Not "<key>": a
+    # parameter so named is a credential, masked in the log (lib.logs), and this is a
+    # commune's code or a page's slug.
+    path("abonnement/<str:kind>/<str:code>/", subscription_views.subscribe, name="subscribe"),
     path("veille/courriel/", subscription_views.reviewer_digest, name="watch-digest-subscription"),
     path("intercommunalites/<str:siren>/", pages.epci_detail, name="epci-detail"),
     path("departements/", pages.department_list, name="department-list"),

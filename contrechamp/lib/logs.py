@@ -1,33 +1,115 @@
 """A logging filter that masks secrets carried in URLs before any line is written.
 
 Some addresses are credentials: the private Atom feed of a requester's deadlines has its
-key in the path, because feed readers cannot log in; the e-mail change link has its
-signed token (which names the new address). `contrechamp serve` (waitress)
-keeps no access log, but Django's `django.request` logger writes the path of every 4xx
-and 5xx answer ("Not Found: /demandes/echeances/<key>.atom") and waitress the path of a
-request that raised; a reverse proxy has its own log, to be configured there. Set on the
-handler (not a logger), the filter sees the records of every logger that propagates to
-it, and rewrites the message, its arguments and any formatted traceback.
+key in the path, because feed readers cannot log in; the sign-up confirmation, the
+password reset, the e-mail change link, a group's invitation and link to share, an
+e-mail subscription's confirmation and cancellation carry a token. `contrechamp serve`
+(waitress) keeps no access log, but Django's `django.request` logger writes the path of
+every 4xx and 5xx answer ("Not Found: /demandes/echeances/<key>.atom"),
+`django.security.csrf` the path of every POST its check refuses ("Forbidden (CSRF cookie
+not set.): /compte/confirmer/<uid>/<token>/"), `runserver` every path, and waitress the
+path of a request that raised; a reverse proxy has its own log, to be configured there.
+Set on the handler (not a logger), the filter sees the records of every logger that
+propagates to it, and rewrites the message, its arguments and any formatted traceback.
+
+The addresses to mask are read from the URL configuration (`route_patterns`): every
+route with a parameter named as a credential (CREDENTIAL_PARAMETERS) is masked from that
+parameter on, so a new route that carries a token is masked without anyone listing it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 MASK = "[redacted]"
 
+# A URL parameter with one of these names is a credential: name it so in a route that
+# carries one ("<token>", "<uidb64>"…), and its address is never written to the log.
+CREDENTIAL_PARAMETERS = frozenset({"token", "uidb64", "key", "secret"})
+# What a credential and the rest of its path run to in a log line: up to a query, a
+# fragment, a space or a quote (a path in an exception's text is quoted).
+_REST = r"(?P<secret>[^?#\s\"']+)"
+_SEGMENT = r"[^/?#\s\"']*"
+_deriving = threading.local()
+
+
+def route_pattern(route: str) -> str | None:
+    """The pattern masking the addresses of `route` (a reverse format of Django's,
+    "compte/confirmer/%(uidb64)s/%(token)s/"), from its first credential parameter to
+    the end of the path; None when it carries no credential. Case and doubled slashes
+    are near misses that reach the same view or a 404 with the same key: both masked."""
+    parts = re.split(r"%\((\w+)\)s", route)
+    pattern = ["(?i)/+"]
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            pattern.append(re.escape(part.replace("%%", "%")).replace("/", "/+"))
+        elif part in CREDENTIAL_PARAMETERS:
+            pattern.append(_REST)
+            return "".join(pattern)
+        else:
+            pattern.append(_SEGMENT)
+    return None
+
+
+def route_patterns() -> list[str] | None:
+    """One pattern per route of the URL configuration that carries a credential; None
+    while it cannot be read yet (Django still starting, or a record logged while the
+    URL configuration itself is being imported)."""
+    from django.apps import apps
+
+    if not apps.ready or getattr(_deriving, "active", False):
+        return None
+    from django.urls import URLResolver, get_resolver
+    from django.utils.regex_helper import normalize
+
+    found: list[str] = []
+
+    def walk(entries: Sequence[Any], prefix: str) -> None:
+        for entry in entries:
+            regex = entry.pattern.regex.pattern
+            regex = prefix + (regex[1:] if regex.startswith("^") else regex)
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, regex)
+                continue
+            for route, _parameters in normalize(regex):
+                pattern = route_pattern(route)
+                if pattern is not None and pattern not in found:
+                    found.append(pattern)
+
+    _deriving.active = True
+    try:
+        walk(get_resolver().url_patterns, "")
+    except Exception:  # a broken URL configuration: Django says so elsewhere
+        return None
+    finally:
+        _deriving.active = False
+    return found
+
 
 class RedactFilter(logging.Filter):
-    """`patterns`: regular expressions, each with a group named `secret` to mask."""
+    """`patterns`: regular expressions, each with a group named `secret` to mask; with
+    `routes`, also those of the URL configuration's routes that carry a credential (read
+    at the first record once Django is ready)."""
 
-    def __init__(self, patterns: Iterable[str] = ()) -> None:
+    def __init__(self, patterns: Iterable[str] = (), routes: bool = True) -> None:
         super().__init__()
         self.patterns = [re.compile(p) for p in patterns]
+        self._routes: list[re.Pattern[str]] | None = None if routes else []
+
+    def _all(self) -> list[re.Pattern[str]]:
+        if self._routes is None:
+            derived = route_patterns()
+            if derived is None:
+                return self.patterns
+            self._routes = [re.compile(p) for p in derived]
+        return self.patterns + self._routes
 
     def redact(self, text: str) -> str:
-        for pattern in self.patterns:
+        for pattern in self._all():
             text = pattern.sub(self._mask, text)
         return text
 

@@ -48,8 +48,8 @@ def _language() -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def subscribe(request: HttpRequest, kind: str, key: str) -> HttpResponse:
-    subject = subscriptions.subject_of(kind, key)
+def subscribe(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    subject = subscriptions.subject_of(kind, code)
     if subject is None or kind == "candidates":
         raise Http404
     form = SubscribeForm(request.POST if request.method == "POST" else None)
