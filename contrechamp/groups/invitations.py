@@ -15,6 +15,13 @@ What holds, and why:
 - A person a coordinator removed (or whose request was refused) cannot come back
   through an invitation made before: not the link the group shares, not an e-mail
   invitation still waiting (`models.Removal`).
+- An invitation is its maker's word as a coordinator: it works only while she still
+  coordinates the group. Removed, gone, her account deleted or disabled, what she made
+  stops working: ended in the same transaction (`services.invitations_of_maker_end`,
+  recorded in the audit log, the coordinators told on the group's pages), and refused
+  at use whatever way she stopped (`_maker_coordinates`). Otherwise a coordinator taken
+  off the group came back under another account, or sent others, with the link she
+  kept.
 - Inviting never tells whether the address has an account, nor whether it is already a
   member: nothing here looks the address up, and the answer and the mail are the same.
 - Every change is in the audit log: rows saved are recorded by it, the one conditional
@@ -27,6 +34,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -34,7 +42,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,6 +54,8 @@ from contrechamp.groups.services import (
     _CONTROL,
     _lock,
     display_name,
+    invitation_end,
+    member_label,
     membership_request,
     one_line,
 )
@@ -106,12 +116,6 @@ def _coordinating(group: Group, by: User) -> Group:
     return locked
 
 
-def _end(invitation: Invitation, now: dt.datetime) -> None:
-    """Cancel a waiting invitation: its link stops working and its address is erased."""
-    invitation.revoked_at, invitation.email = now, ""
-    invitation.save(update_fields=["revoked_at", "email"])  # saved: the audit log sees it
-
-
 def clean_address(email: str) -> str:
     """The address as typed, checked; a line break is refused, not cleaned (it can only
     be an attempt to add a mail header)."""
@@ -135,7 +139,7 @@ def invitation_send(*, group: Group, by: User, email: str, language: str = "") -
     for earlier in Invitation.objects.filter(
         group=group, kind="email", email__iexact=email, used_at=None, revoked_at=None
     ):
-        _end(earlier, now)
+        invitation_end(earlier, now)
     invitation, token = _created(group, by, now, kind="email", email=email)
     languages = dict(settings.LANGUAGES)
     language = language if language in languages else translation.get_language()
@@ -190,7 +194,7 @@ def invitation_link_create(
     group = _coordinating(group, by)
     now = timezone.now()
     for earlier in Invitation.objects.filter(group=group, kind="link", revoked_at=None):
-        _end(earlier, now)
+        invitation_end(earlier, now)
     invitation, token = _created(group, by, now, kind="link", needs_approval=needs_approval)
     return invitation, invitation_url(token)
 
@@ -201,11 +205,32 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> None:
     group = _coordinating(invitation.group, by)
     fresh = Invitation.objects.filter(id=invitation.id, group=group).first()
     if fresh is not None and fresh.revoked_at is None and fresh.used_at is None:
-        _end(fresh, timezone.now())
+        invitation_end(fresh, timezone.now())
+
+
+def _maker_still_coordinates() -> Exists:
+    """Its maker is still an active coordinator of its group, with an account that
+    works (ended when she stops, `services.invitations_of_maker_end`; asked again here
+    for whatever way she stopped that did not go through it)."""
+    return Exists(
+        Membership.objects.filter(
+            group=OuterRef("group"),
+            user=OuterRef("created_by"),
+            state="active",
+            role="coordinator",
+            user__is_active=True,
+        )
+    )
+
+
+def _maker_coordinates(invitation: Invitation) -> bool:
+    return Invitation.objects.filter(_maker_still_coordinates(), id=invitation.id).exists()
 
 
 def _alive() -> Q:
-    return Q(used_at=None, revoked_at=None, expires_at__gt=timezone.now())
+    return Q(
+        _maker_still_coordinates(), used_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    )
 
 
 def invitations_waiting(group: Group) -> QuerySet[Invitation]:
@@ -238,6 +263,9 @@ def invitation_refusal(invitation: Invitation, user: User | None = None) -> str:
         return "revoked"
     if invitation.expires_at <= timezone.now():
         return "expired"
+    # Told as a cancellation: whoever holds the link needs no more of the group's news.
+    if not _maker_coordinates(invitation):
+        return "revoked"
     if user is None or not user.is_authenticated:
         return ""
     own = permissions.membership(user, invitation.group)
@@ -323,6 +351,33 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     own.state, own.joined_at = "active", now
     own.save(update_fields=["state", "joined_at"])
     return own
+
+
+@dataclass
+class EndedWithMaker:
+    """Invitations ended on one day because their maker stopped coordinating."""
+
+    maker: str
+    day: dt.date
+    count: int
+    link: bool
+
+
+def invitations_ended_with_maker(group: Group) -> list[EndedWithMaker]:
+    """What the group's coordinators are told: the invitations ended because the one who
+    made them no longer coordinates the group, by maker and day, newest first, until the
+    purge deletes them (KEPT_AFTER_DAYS). Never an address (erased when ended)."""
+    ended: dict[tuple[int | None, dt.date], EndedWithMaker] = {}
+    found = group.invitations.filter(revoked_because="maker").select_related("created_by__profile")
+    for invitation in found.order_by("-revoked_at", "-id"):
+        when = timezone.localdate(invitation.revoked_at or invitation.created_at)
+        key = (invitation.created_by_id, when)
+        if key not in ended:
+            maker = member_label(invitation.created_by) if invitation.created_by else ""
+            ended[key] = EndedWithMaker(maker=maker, day=when, count=0, link=False)
+        ended[key].count += 1
+        ended[key].link = ended[key].link or invitation.kind == "link"
+    return list(ended.values())
 
 
 def invitations_purge(*, now: dt.datetime | None = None) -> int:

@@ -149,7 +149,8 @@ class WorkItem(models.Model):
 class Invitation(models.Model):
     """A coordinator's invitation to join the group: sent to one e-mail address (used
     once, by the account with that address), or a link to share (used by anyone who has
-    it, until it expires or is revoked). Both expire.
+    it, until it expires or is revoked). Both expire. Both work only while the
+    coordinator who made them still coordinates the group.
 
     Only the SHA-256 of the token is kept: the link is in the mail, or shown once to the
     coordinator who made it, and a copy of the database lets no one in. The address is
@@ -173,6 +174,11 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Why it was ended, when not by a coordinator cancelling it (or making a new link):
+    # "maker", its maker stopped coordinating the group (removed, left, account
+    # deleted), which the coordinators are told on the group's pages.
+    ENDINGS = [("maker", _("its maker no longer coordinates the group"))]
+    revoked_because = models.CharField(max_length=8, choices=ENDINGS, blank=True)
     # How many joined (or asked to) through it: once for an e-mail invitation.
     uses = models.PositiveIntegerField(default=0)
 

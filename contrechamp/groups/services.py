@@ -33,7 +33,7 @@ from contrechamp.audit.services import audit_record
 from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.models import Document, Entity
 from contrechamp.groups import permissions
-from contrechamp.groups.models import Group, Membership, Removal, WorkItem
+from contrechamp.groups.models import Group, Invitation, Membership, Removal, WorkItem
 from contrechamp.lib.text import name_key, slug_of, without_invisible
 from contrechamp.lib.typography import day
 from contrechamp.places.models import Commune, Department, Epci
@@ -247,6 +247,35 @@ def _group_url(group: Group, name: str = "group-detail") -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, args=[group.slug])
 
 
+def invitation_end(invitation: Invitation, now: dt.datetime, *, because: str = "") -> None:
+    """End a waiting invitation: its link stops working and its address is erased.
+    Saved, not updated: the audit log records it (the names of the fields changed, never
+    the address)."""
+    invitation.revoked_at, invitation.email = now, ""
+    invitation.revoked_because = because
+    invitation.save(update_fields=["revoked_at", "email", "revoked_because"])
+
+
+def invitations_of_maker_end(*, user: User, group: Group | None = None) -> int:
+    """End the invitations `user` made (to `group`, or to any group) that still work,
+    when they stop coordinating it: removed, gone, their account deleted. A link to
+    share or an e-mail invitation is the word of a coordinator; it let in, until it
+    expired, whoever she gave it to after the group had taken her off (herself, under
+    another account). Returns how many were ended. In the caller's transaction, under the
+    group's lock (`invitation_accept` takes it too)."""
+    now = timezone.now()
+    working = Invitation.objects.filter(
+        created_by=user, revoked_at=None, used_at=None, expires_at__gt=now
+    )
+    if group is not None:
+        working = working.filter(group=group)
+    count = 0
+    for invitation in working:  # one by one: the audit log records each
+        invitation_end(invitation, now, because="maker")
+        count += 1
+    return count
+
+
 @transaction.atomic
 def membership_request(*, group: Group, user: User) -> Membership:
     """Ask to join; the group's coordinators are told by e-mail (a request waited unseen
@@ -312,8 +341,10 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
 def membership_remove(*, membership: Membership, by: User) -> None:
     """Refuse a request to join, or remove a member (or another coordinator: the one
     acting stays). Their work items stay, unassigned. The invitations made before no
-    longer let them in (a link the group shares, an e-mail invitation still waiting)."""
+    longer let them in (a link the group shares, an e-mail invitation still waiting),
+    and those they made as a coordinator stop working."""
     target = _acting_on(membership, by)
+    invitations_of_maker_end(user=target.user, group=target.group)
     WorkItem.objects.filter(group=target.group, assignee=target.user, state="open").update(
         assignee=None, version=F("version") + 1
     )
@@ -354,6 +385,8 @@ def membership_leave(*, group: Group, user: User) -> None:
     WorkItem.objects.filter(group=group, assignee=user, state="open").update(
         assignee=None, version=F("version") + 1
     )
+    # A coordinator who leaves takes her word with her: her invitations stop working.
+    invitations_of_maker_end(user=user, group=group)
     own.delete()
 
 
@@ -427,6 +460,8 @@ def memberships_hand_over(*, user: User, **kwargs: Any) -> None:
     WorkItem.objects.filter(assignee=user, state="open").update(
         assignee=None, version=F("version") + 1
     )
+    # And the invitations they made stop working, as when a coordinator leaves.
+    invitations_of_maker_end(user=user)
 
 
 def membership_show_name(*, group: Group, user: User, show: bool) -> None:

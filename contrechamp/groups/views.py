@@ -259,6 +259,7 @@ def _group_page(
             context["work_form"] = work_form
         if own.is_coordinator:
             context["waiting"] = group.memberships.filter(state="requested").count()
+            context["ended_with_maker"] = invitations.invitations_ended_with_maker(group)
     return render(request, "groups/group_detail.html", context, status=status)
 
 
@@ -380,6 +381,7 @@ def _members_page(
         "link": link,
         "fresh_link": fresh_link,
         "invitation_days": invitations.INVITATION_DAYS,
+        "ended_with_maker": invitations.invitations_ended_with_maker(group),
     }
     return render(request, "groups/members.html", context, status=status)
 
