@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from contrechamp.documents.forms import MultipleFileField
 from contrechamp.places.models import Commune, Department
 from contrechamp.registry.forms import communes_as_text, completed_input, parse_communes
 from contrechamp.registry.models import Deployment
+from contrechamp.registry.permissions import readable_deployments
 
 # A browser's date picker takes ISO dates only, whatever the page's language.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,6 +34,69 @@ USUAL_DOCUMENTS = [
     _("Evaluation reports of the system"),
     _("Prefectoral authorisations of the cameras"),
 ]
+
+
+# "Title [identifier]", as the suggestions and the form's filling write a deployment.
+_LABELLED = re.compile(r"\[([-a-zA-Z0-9_]+)\]\s*$")
+_PAGE = re.compile(r"/dispositifs/([-a-zA-Z0-9_]+)/?(?:[?#].*)?$")
+
+
+def deployment_label(deployment: Deployment) -> str:
+    return f"{deployment.title} [{deployment.slug}]"
+
+
+def _deployment_entries(text: str, readable: QuerySet[Deployment]) -> list[str]:
+    """The entries of the field: separated by semicolons or lines; a list of
+    identifiers separated by commas or spaces, as the field used to ask, still reads as
+    several (a title holds commas and spaces, not only identifiers)."""
+    entries = []
+    for entry in (e.strip() for e in re.split(r"[;\n]", text or "")):
+        words = [w for w in re.split(r"[,\s]+", entry) if w]
+        if len(words) > 1 and readable.filter(slug__in=words).count() == len(set(words)):
+            entries += words
+        elif entry:
+            entries.append(entry)
+    return entries
+
+
+def _deployment_named(entry: str, readable: QuerySet[Deployment]) -> tuple[Deployment | None, str]:
+    """(the deployment `entry` names, "") or (None, why not)."""
+    slug = ""
+    if match := _LABELLED.search(entry):
+        slug = match.group(1)
+    elif match := _PAGE.search(entry):
+        slug = match.group(1)
+    if slug:
+        deployment = readable.filter(slug=slug).first()
+        return deployment, "" if deployment else str(_("No deployment is called “%s”.") % entry)
+    by_slug = readable.filter(slug=entry).first()
+    if by_slug is not None:
+        return by_slug, ""
+    named = list(readable.filter(title__iexact=entry).order_by("-is_published", "id")[:6])
+    close: list[Deployment] = []
+    if not named:
+        # SQLite compares case in ASCII only ("CAMÉRAS" is not "Caméras"): the titles
+        # are compared here, which also finds those that hold what was typed.
+        wanted = entry.casefold()
+        for d in readable.only("id", "slug", "title").order_by("title").iterator():
+            title = d.title.casefold()
+            if title == wanted and len(named) < 6:
+                named.append(d)
+            elif len(wanted) >= 3 and wanted in title and len(close) < 3:
+                close.append(d)
+    if len(named) == 1:
+        return named[0], ""
+    if named:
+        return None, str(
+            _("Several deployments are called “%(title)s”: choose one among %(which)s.")
+            % {"title": entry, "which": "; ".join(deployment_label(d) for d in named)}
+        )
+    if close:
+        return None, str(
+            _("No deployment is called “%(title)s”. Did you mean %(close)s?")
+            % {"title": entry, "close": "; ".join(deployment_label(d) for d in close)}
+        )
+    return None, str(_("No deployment is called “%s”.") % entry)
 
 
 MANY_DRAFTS = 20
@@ -73,7 +138,11 @@ class RequestForm(forms.Form):
     deployments = forms.CharField(
         label=_("About the deployments"),
         required=False,
-        help_text=_("Their identifiers in the registry (as in their address), by commas."),
+        help_text=_(
+            "Start typing a deployment's title and choose it among the suggestions; "
+            "separate several with semicolons."
+        ),
+        widget=completed_input("deployments", "deployment-suggestions"),
     )
     title = forms.CharField(label=_("Subject"), max_length=300)
     usual = forms.MultipleChoiceField(
@@ -115,14 +184,22 @@ class RequestForm(forms.Form):
         return [found[c] for c in dict.fromkeys(codes)]
 
     def clean_deployments(self) -> list[Deployment]:
-        slugs = [s.strip() for s in re.split(r"[,;\s]+", self.cleaned_data["deployments"]) if s]
-        found = {d.slug: d for d in Deployment.objects.published().filter(slug__in=slugs)}
-        missing = [s for s in slugs if s not in found]
-        if missing:
-            raise forms.ValidationError(
-                _("No published deployment is called “%s”.") % ", ".join(missing)
-            )
-        return [found[s] for s in dict.fromkeys(slugs)]
+        """The deployments named, each by its title (as the suggestions write it,
+        "Title [identifier]", or typed whole), its page's address or its identifier;
+        those this person may read only (the published ones, and their own drafts), a
+        draft of someone else refused as one that does not exist."""
+        readable = readable_deployments(self.reader)
+        found: list[Deployment] = []
+        errors: list[str] = []
+        for entry in _deployment_entries(self.cleaned_data["deployments"], readable):
+            deployment, error = _deployment_named(entry, readable)
+            if deployment is not None:
+                found.append(deployment)
+            else:
+                errors.append(error)
+        if errors:
+            raise forms.ValidationError(errors)
+        return list(dict.fromkeys(found))
 
     def __init__(self, *args: Any, reader: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -324,11 +401,13 @@ def request_initial(query: QueryDict, reader: Any = None) -> dict[str, str]:
     if body:
         initial["bodies"] = body
     slug = query.get("deploiement", "")
-    deployment = Deployment.objects.published().filter(slug=slug).first() if slug else None
+    # One's own draft too (its page offers the link), never another's: its title and
+    # communes are as private as the draft.
+    deployment = readable_deployments(reader).filter(slug=slug).first() if slug else None
     if deployment is not None:
         codes = list(deployment.communes.values_list("code", flat=True))
         initial.update(
-            deployments=deployment.slug,
+            deployments=deployment_label(deployment),
             communes=communes_as_text(codes),
             title=deployment.title[:300],
         )

@@ -82,16 +82,18 @@ def export_records(qs: QuerySet[Deployment]) -> Iterator[dict[str, Any]]:
             "deployment_id", "funder__name", "amount_eur"
         ):
             related["fundings"][d].append((funder, amount))
-        for d, url, title, document, public in Citation.objects.filter(
-            deployment_id__in=chunk
-        ).values_list(
-            "deployment_id",
-            "source__url",
-            "source__title",
-            "source__document_id",
-            "source__document__is_public",
-        ):
-            related["sources"][d].append(s.source_url(url, document, public) or title)
+        cited = list(
+            Citation.objects.filter(deployment_id__in=chunk).values_list(
+                "deployment_id",
+                "source__url",
+                "source__title",
+                "source__document_id",
+                "source__document__is_public",
+            )
+        )
+        published = s.site_documents_published(row[1] for row in cited)
+        for d, url, title, document, public in cited:
+            related["sources"][d].append(s.source_url(url, document, public, published) or title)
         for d in chunk:
             yield {
                 **base[d],

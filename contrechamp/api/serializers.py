@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +18,10 @@ from contrechamp.registry.models import (
     Organisation,
     Source,
     Technology,
+    documents_public,
 )
 from contrechamp.registry.quotes import citation_quote
+from contrechamp.registry.sitelinks import site_document
 
 LICENCE = "ODbL-1.0"
 LICENCE_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
@@ -29,23 +32,46 @@ LICENCE_TEXT = (
 )
 
 
-def source_url(url: str, document_id: int | None, public: bool | None) -> str | None:
+def source_url(
+    url: str, document_id: int | None, public: bool | None, published: set[int] | None = None
+) -> str | None:
     """A source's address: its own, else the page of the library document it is, once
-    that is published (the open data had no way to a cited document: a walk)."""
+    that is published (the open data had no way to a cited document: a walk). Its own
+    address naming one of this site's library documents ("/documents/4/") is given whole
+    once that document is published, and is no address until then (it answered
+    "not found"). `published`: the site's documents known to be published, when the
+    caller read them at once for many sources; else they are read here."""
     if url:
-        return url
+        found = site_document(url)
+        if found is None:
+            return url
+        known = published if published is not None else documents_public([found.number])
+        return _whole(found.path) if found.number in known else None
     if document_id is not None and public:
-        return settings.SITE_URL + reverse("document-detail", args=[document_id])
+        return _whole(reverse("document-detail", args=[document_id]))
     return None
 
 
-def source_dict(source: Source) -> dict[str, Any]:
+def _whole(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def site_documents_published(urls: Iterable[str]) -> set[int]:
+    """Which of the site's library documents these source addresses name are published
+    (one query for a page or a chunk of an export)."""
+    return documents_public(found.number for u in urls if (found := site_document(u)))
+
+
+def source_dict(source: Source, published: set[int] | None = None) -> dict[str, Any]:
     document = source.document if source.document_id else None
     return {
         "title": source.title,
         "publisher": source.publisher,
         "url": source_url(
-            source.url, source.document_id, document is not None and document.is_public
+            source.url,
+            source.document_id,
+            document is not None and document.is_public,
+            published,
         ),
         "published_on": source.published_on or None,
     }

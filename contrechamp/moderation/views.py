@@ -21,8 +21,14 @@ from contrechamp.accounts.models import Profile, display_name
 from contrechamp.accounts.trust import is_trusted, may_set_trust, trust_set
 from contrechamp.documents.models import Document
 from contrechamp.lib.numbers import whole_number
-from contrechamp.moderation.warnings import proposal_warnings
-from contrechamp.registry.models import CameraCount, Deployment, Organisation, Proposal
+from contrechamp.moderation.warnings import cited_document, proposal_warnings
+from contrechamp.registry.models import (
+    CameraCount,
+    Deployment,
+    Organisation,
+    Proposal,
+    documents_public,
+)
 from contrechamp.registry.permissions import (
     may_decide_proposal,
     may_review,
@@ -98,7 +104,9 @@ def _sources(proposal: Proposal, after: dict[str, Any], obj: Any) -> list[dict[s
     else:
         items = list(after.get("citations") or [])
     out = []
-    for c in items:
+    cited = [cited_document(c.get("source") or {}) for c in items]
+    published = documents_public(n for n in cited if n is not None)
+    for c, number in zip(items, cited, strict=True):
         source = c.get("source") or {}
         document = source.get("document")
         out.append(
@@ -107,6 +115,8 @@ def _sources(proposal: Proposal, after: dict[str, Any], obj: Any) -> list[dict[s
                 "publisher": source.get("publisher", ""),
                 "url": source.get("url", ""),
                 "document_url": reverse("document-detail", args=[document]) if document else "",
+                # Shown beside its link: visitors will get no link until it is.
+                "unpublished": number is not None and number not in published,
                 "locator": c.get("locator", ""),
                 "quote": c.get("quote", ""),
             }

@@ -12,16 +12,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contrechamp.lib.partialdate import partial_date_after
-from contrechamp.registry.models import CameraCount, Citation, Deployment, Proposal
+from contrechamp.registry.models import (
+    CameraCount,
+    Citation,
+    Deployment,
+    Proposal,
+    documents_public,
+)
 from contrechamp.registry.proposals import (
     latest_accepted_count,
     proposal_before_after,
     proposal_object,
 )
+from contrechamp.registry.sitelinks import site_document
 
 # Technologies that existed before digital tools (analogue CCTV, card-index files): a
 # date before 1990 is plausible for them only.
@@ -44,7 +52,9 @@ DEFAULT_AMOUNT_BOUND = Decimal("100000000")
 
 @dataclasses.dataclass(frozen=True)
 class Warning:
-    kind: str  # count_jump, future_date, early_date, amount, duplicate, source_reused
+    # count_jump, future_date, early_date, amount, duplicate, source_reused,
+    # unpublished_document
+    kind: str
     message: str
     # Something to open for a closer look (the other deployment, the earlier count).
     url: str = ""
@@ -271,6 +281,46 @@ def source_warnings(
     return warnings
 
 
+def cited_document(source: dict[str, Any]) -> int | None:
+    """The library document a source (as plain data) cites: its own, or the one of this
+    site its address names ("/documents/4/")."""
+    if source.get("document"):
+        return int(source["document"])
+    found = site_document(str(source.get("url") or ""))
+    return found.number if found is not None else None
+
+
+def unpublished_document_warnings(
+    proposal: Proposal, after: dict[str, Any], obj: Any
+) -> list[Warning]:
+    """A source citing a library document not published (or no longer there): once the
+    change is public, visitors see that source without a link until the document is
+    published. The same words for a missing and a private document."""
+    warnings = []
+    cited = [
+        (c, cited_document(c.get("source") or {})) for c in _citations_of(proposal, after, obj)
+    ]
+    published = documents_public(n for _c, n in cited if n is not None)
+    seen: set[int] = set()
+    for c, number in cited:
+        if number is None or number in published or number in seen:
+            continue
+        seen.add(number)
+        source = c.get("source") or {}
+        warnings.append(
+            Warning(
+                "unpublished_document",
+                _(
+                    "The source “%(title)s” cites document %(n)s of the library, which is "
+                    "not published: visitors will see it without a link until it is."
+                )
+                % {"title": source.get("title") or source.get("url") or "?", "n": number},
+                reverse("document-detail", args=[number]),
+            )
+        )
+    return warnings
+
+
 def proposal_warnings(proposal: Proposal) -> list[Warning]:
     """Every warning on this pending change, most telling first."""
     obj = proposal_object(proposal)
@@ -285,4 +335,5 @@ def proposal_warnings(proposal: Proposal) -> list[Warning]:
     # An edit's own sources only; a new object's are all its own.
     edited = before if proposal.action == "update" else None
     warnings += source_warnings(proposal, after, obj, edited)
+    warnings += unpublished_document_warnings(proposal, after, obj)
     return warnings

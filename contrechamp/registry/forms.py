@@ -20,6 +20,7 @@ from contrechamp.registry.models import (
     LegalEvent,
     Organisation,
     Technology,
+    documents_public,
     ended_before_today,
 )
 from contrechamp.registry.schemas import (
@@ -30,6 +31,7 @@ from contrechamp.registry.schemas import (
     label_of,
     max_length,
 )
+from contrechamp.registry.sitelinks import site_document
 
 _CODE = re.compile(r"^(?:\d[\dAB]\d{3})$")
 _CODE_IN_PARENS = re.compile(r"\((\d[\dABab]\d{3})\)\s*$")
@@ -292,6 +294,15 @@ class CitationForm(forms.Form):
     # Set when the form showed the quote withheld (a library document its reader may not
     # read whole): the saved quote is then kept (see registry.views._keep_withheld_quotes).
     quote_kept = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def unpublished_document(self) -> int | None:
+        """The number of this site's library document the row's address names when that
+        document is not published (or not there): the form says so beside the row, as
+        visitors would see the source without a link."""
+        found = site_document(str(self["url"].value() or ""))
+        if found is None or found.number in documents_public([found.number]):
+            return None
+        return found.number
 
 
 class FundingForm(forms.Form):

@@ -1,15 +1,19 @@
 """The registry: technologies, organisations, deployments, their sources and history."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.functional import cached_property
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.lib.partialdate import format_partial_date
 from contrechamp.places.models import Commune, Epci
+from contrechamp.registry.sitelinks import SiteDocument, site_document
 
 
 class Technology(models.Model):
@@ -178,12 +182,23 @@ class Deployment(models.Model):
 
     @property
     def period(self) -> str:
+        """When it ran, as lists and pages show it after its status: "2017 – 2018",
+        "since 2012" (a bare "deployed · 2012" read as a date of deployment, or of
+        nothing: a walk), "start date unknown – 2018"."""
         lang = get_language() or "fr"
         start = format_partial_date(self.start_date, lang)
         end = format_partial_date(self.end_date, lang)
-        if start and end:
+        if not start:
+            unknown = str(_("start date unknown"))
+            return f"{unknown} – {end}" if end else unknown
+        if end:
             return f"{start} – {end}"
-        return start or (f"– {end}" if end else "")
+        if self.status not in RUNNING:
+            # "abandoned · since 2012" would date the abandonment.
+            return str(_("start: %(date)s") % {"date": start})
+        if len(self.start_date) == 10:
+            return str(pgettext_lazy("a day", "since %(date)s") % {"date": start})
+        return str(_("since %(date)s") % {"date": start})
 
 
 class Funding(models.Model):
@@ -264,6 +279,51 @@ class Source(models.Model):
     @property
     def published_text(self) -> str:
         return format_partial_date(self.published_on, get_language() or "fr")
+
+    @cached_property
+    def site_document(self) -> SiteDocument | None:
+        """The library document of this site its address names, if it does."""
+        return site_document(self.url)
+
+    @cached_property
+    def link(self) -> str:
+        """The address a reader follows, or "": its own address, except one of this
+        site's library documents not published (or gone), which would answer a visitor
+        with "not found"; else the page of its library document once published."""
+        if self.url:
+            found = self.site_document
+            if found is None:
+                return self.url
+            return found.path if found.number in documents_public([found.number]) else ""
+        document = self.document if self.document_id else None
+        if document is not None and document.is_public:
+            return str(document.get_absolute_url())
+        return ""
+
+    @property
+    def no_link_text(self) -> str:
+        """Why a source shows no link ("" when it has one): a library document not yet
+        published, or no address online (a paper document, a meeting)."""
+        if self.link:
+            return ""
+        if self.url or self.document_id:
+            return str(_("document not yet published"))
+        return str(_("no online address"))
+
+
+def documents_public(numbers: Iterable[int]) -> set[int]:
+    """Which of these library documents are published (a missing one is not). The
+    library's model is reached through the source's foreign key: the registry sits below
+    the library and never imports it."""
+    wanted = {n for n in numbers if n}
+    if not wanted:
+        return set()
+    documents = Source._meta.get_field("document").related_model
+    return set(
+        documents._default_manager.filter(id__in=wanted, is_public=True).values_list(  # type: ignore[union-attr]
+            "id", flat=True
+        )
+    )
 
 
 class AcceptedCameraCounts(models.Manager["CameraCount"]):

@@ -48,6 +48,7 @@ from contrechamp.registry.models import (
     Source,
     Technology,
 )
+from contrechamp.registry.sitelinks import site_document, site_document_path
 
 MAX_ITEMS = 50
 
@@ -135,7 +136,10 @@ class SourceData(Shape):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        if value:
+        # An address of this site's own library document, relative or whole, is kept as
+        # its page's address relative to the site (`registry.sitelinks`).
+        value = site_document_path(value)
+        if value and site_document(value) is None:
             try:
                 URLValidator(schemes=["http", "https"])(value)
             except DjangoValidationError:

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from contrechamp.lib.markdown import render_markdown
@@ -38,6 +39,7 @@ from contrechamp.registry.models import (
     Proposal,
     Revision,
     Technology,
+    documents_public,
 )
 from contrechamp.registry.permissions import (
     Person,
@@ -100,6 +102,7 @@ from contrechamp.registry.services import (
     organisation_revert,
     organisation_update,
 )
+from contrechamp.registry.sitelinks import site_document
 
 PAGE_SIZE = 50
 
@@ -654,6 +657,31 @@ def _attach_errors(
     return general
 
 
+def _warn_unpublished_documents(request: HttpRequest, data: dict[str, Any]) -> None:
+    """After a save: the sources whose address is one of this site's library documents
+    not published (or not there), which visitors see without a link until it is."""
+    numbers = sorted(
+        {
+            found.number
+            for c in data.get("citations") or []
+            if (found := site_document(str((c.get("source") or {}).get("url") or "")))
+        }
+    )
+    hidden = [n for n in numbers if n not in documents_public(numbers)]
+    if hidden:
+        messages.warning(
+            request,
+            ngettext(
+                "A source cites document %(n)s of the library, which is not published: "
+                "visitors see it without a link until it is.",
+                "Sources cite documents %(n)s of the library, which are not published: "
+                "visitors see them without a link until they are.",
+                len(hidden),
+            )
+            % {"n": ", ".join(str(n) for n in hidden)},
+        )
+
+
 @login_required
 def deployment_create_view(request: HttpRequest) -> HttpResponse:
     _allowed(may_create_deployment(request.user))
@@ -694,6 +722,7 @@ def deployment_create_view(request: HttpRequest) -> HttpResponse:
                             "becomes public once accepted."
                         ),
                     )
+                _warn_unpublished_documents(request, data)
                 return redirect(deployment)
     else:
         forms = _deployment_forms(request, initial={"main": {"status": "deployed"}})
@@ -805,6 +834,7 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                         "reviewer accepts it."
                     ),
                 )
+                _warn_unpublished_documents(request, data)
                 return redirect(deployment)
         elif data is not None:
             try:
@@ -837,6 +867,7 @@ def deployment_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
                 if proposal is not None:
                     messages.success(request, _("Proposal edited and accepted."))
                     return redirect("moderation-queue")
+                _warn_unpublished_documents(request, data)
                 if _submitted_again(request, deployment):
                     return redirect(deployment)
                 messages.success(request, _("Deployment saved."))

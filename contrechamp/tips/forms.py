@@ -87,19 +87,34 @@ class TipForm(forms.Form):
         widget=completed_input("communes", "commune-suggestions"),
     )
 
+    # The commune as typed when it names no single commune ("Saint-Ét"), else "".
+    place_as_typed = ""
+
     def clean_place(self) -> Commune | None:
+        """The commune named, or None. A name that names none or several is no refusal:
+        refused, the tip came back without its files, which a browser never keeps (a
+        resident's photo was lost for "Saint-Ét"). The words typed go with the text for
+        the reviewers, and the receipt says so."""
         text = self.cleaned_data["place"].strip()
         if not text:
             return None
-        codes, errors = parse_communes(text)
-        if errors:
-            raise forms.ValidationError(errors)
-        if len(codes) != 1:
-            raise forms.ValidationError(_("Give one commune."))
-        commune = Commune.objects.filter(code=codes[0]).first()
+        codes, errors = parse_communes(text, suggest=False)
+        commune = (
+            Commune.objects.filter(code=codes[0]).first()
+            if not errors and len(codes) == 1
+            else None
+        )
         if commune is None:
-            raise forms.ValidationError(_("No commune has the INSEE code “%s”.") % codes[0])
+            self.place_as_typed = text
         return commune
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.place_as_typed and data.get("text"):
+            data["text"] = "{}\n\n{}".format(
+                data["text"], _("Commune as typed: %s") % self.place_as_typed
+            )
+        return data
 
 
 class CodeForm(forms.Form):

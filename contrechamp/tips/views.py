@@ -76,6 +76,7 @@ def tip_create_view(request: HttpRequest) -> HttpResponse:
                         "code": received.code,
                         "files": received.tip.documents.count(),
                         "again": received.again,
+                        "place_as_typed": form.place_as_typed,
                     },
                 )
         else:

@@ -448,7 +448,8 @@ def test_a_request_about_a_deployment_starts_from_its_page(contributor_client, c
     assert f"/demandes/nouvelle/?deploiement={deployment.slug}" in page
     form = contributor_client.get(f"/demandes/nouvelle/?deploiement={deployment.slug}")
     text = form.content.decode()
-    assert f'value="{deployment.slug}"' in text and f"({commune.code})" in text
+    # Named by its title, the identifier only as the suggestions write it.
+    assert f"{deployment.title} [{deployment.slug}]" in text and f"({commune.code})" in text
     response = contributor_client.post(
         "/demandes/nouvelle/",
         {**DRAFT, "communes": commune.code, "deployments": deployment.slug},

@@ -15,7 +15,8 @@
 
   // Suggestions from the API for inputs marked data-autocomplete: communes (entries
   // separated by commas, "Name (code)"; with data-go, choosing one opens its page) or the
-  // bodies a request can go to (entries separated by semicolons, "Name [reference]").
+  // bodies a request can go to (entries separated by semicolons, "Name [reference]"), or
+  // the deployments a request is about ("Title [identifier]").
   var SOURCES = {
     communes: {
       url: "/api/v1/communes?limit=10&q=",
@@ -37,6 +38,13 @@
       separator: /;/,
       complete: /\]$/,
       label: function (b) { return b.name + " [" + b.reference + "]"; }
+    },
+    // Published deployments by title, "Title [identifier]" (a request's subject).
+    deployments: {
+      url: "/api/v1/deployments?limit=10&q=",
+      separator: /;/,
+      complete: /\]$/,
+      label: function (d) { return d.title + " [" + d.slug + "]"; }
     }
   };
   document.querySelectorAll("input[data-autocomplete]").forEach(function (input) {
