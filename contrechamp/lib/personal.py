@@ -218,8 +218,31 @@ def detect(
                 Finding("address", address, match.start(), match.start() + len(address), 0.85)
             )
     found += _persons(text, doc)
-    found = [f for f in found if not (f.kind == "person" and _is_public(f.text, keep))]
+    found = [
+        f
+        for f in found
+        if not (f.kind == "person" and (_is_public(f.text, keep) or _in_office(text, f.end)))
+    ]
     return with_surnames(text, found, names, public=public)
+
+
+# A name followed by the public office its bearer acts in: "sous la présidence de M.
+# Gilles Durand, Maire", "M. Paul Henry, préfet de la Sarthe". Mayors, presidents of a
+# body, prefects and members of Parliament acting as such stay readable (the review page
+# says so); a resident's name is never followed by an office. Not an "adjoint" (a deputy
+# mayor, or a civil servant "adjointe au chef du bureau"): the reviewer decides.
+_IN_OFFICE_AFTER = re.compile(
+    r"[ \t\u00a0\u202f]*,[ \t\u00a0\u202f\n]*(?:(?:le|la)[ \u00a0]+)?"
+    r"(?:(?:premi[eè]re?[ \u00a0]+)?(?:maire|(?:vice-)?pr[ée]sidente?[ \u00a0]+"
+    r"d[eu]|pr[ée]f[eè]te?|sous-pr[ée]f[eè]te?|d[ée]put[ée]e?|s[ée]nat(?:eur|rice)|ministre|"
+    r"conseill[eè]re?[ \u00a0]+(?:municipal|communautaire|d[ée]partemental|r[ée]gional|"
+    r"m[ée]tropolitain)e?s?))\b",
+    re.I,
+)
+
+
+def _in_office(text: str, end: int) -> bool:
+    return bool(_IN_OFFICE_AFTER.match(text, end))
 
 
 def _is_email(match: re.Match[str]) -> bool:

@@ -274,3 +274,26 @@ def test_a_square_named_after_a_person_is_no_person_but_in_the_place_of_one_is()
     assert "Pierre Louis" not in {f.text for f in detect(square) if f.kind == "person"}
     instead = "Mme Martin a signé à la place de M. Dupont, absent."
     assert "Dupont" in " ".join(f.text for f in detect(instead) if f.kind == "person")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le conseil municipal, réuni sous la présidence de M. Gilles D'Ettore, Maire, a délibéré.",
+        "Vu l'avis de M. Paul Henry, préfet de la Sarthe, en date du 3 mai.",
+        "Mme Anne Roy, présidente du conseil départemental, a signé.",
+    ],
+)
+def test_an_official_named_with_the_office_she_acts_in_is_not_suggested(text):
+    """The review page says elected officials acting as such stay readable: the walk found
+    "M. Gilles D'Ettore, Maire" suggested, and published redacted after "accept all"."""
+    assert [f.text for f in detect(text) if f.kind == "person"] == []
+
+
+def test_a_resident_or_a_deputy_is_still_suggested_beside_an_official():
+    text = (
+        "Mme Anne Roy, adjointe au chef du bureau, M. Paul Henry, habitant, et M. Luc Roux, "
+        "vice-président, ont signé."
+    )
+    found = {f.text for f in detect(text) if f.kind == "person"}
+    assert {"Anne Roy", "Paul Henry", "Luc Roux"} <= found
