@@ -1,7 +1,8 @@
 """All configuration, read from environment variables with safe defaults.
 
-With nothing set, Contrechamp runs on SQLite with files under ./var. Every variable read
-here is listed in .env.example (a test checks it).
+With nothing set, Contrechamp runs on SQLite with its database and files under ./var of
+the checkout; CONTRECHAMP_DATA_DIR moves them all. Every variable read here is listed in
+.env.example (a test checks it).
 """
 
 import re
@@ -15,6 +16,7 @@ from contrechamp.lib.cache import cache_from_url
 from contrechamp.lib.env import (
     ConfigError,
     database_from_url,
+    default_database_url,
     env_bool,
     env_int,
     env_list,
@@ -24,7 +26,11 @@ from contrechamp.lib.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-DATA_DIR = Path(env_str("CONTRECHAMP_DATA_DIR", str(BASE_DIR / "var")))
+# Absolute, so that the default database below is the same file whatever directory a
+# command is started from; empty is the default (not the current directory).
+DATA_DIR = Path(env_str("CONTRECHAMP_DATA_DIR", "") or BASE_DIR / "var").absolute()
+# Whether an instance already used this folder (before this start): see default_database_url.
+_DATA_DIR_USED = (DATA_DIR / "secret_key").exists() or (DATA_DIR / "media").exists()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -136,7 +142,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "contrechamp.wsgi.application"
 
-DATABASE_URL = env_str("DATABASE_URL", "sqlite:///var/db.sqlite3")
+
+# The default database lives in the data directory, with the secret key its audit chain is
+# keyed by: a second instance given another data directory gets a database of its own,
+# not the first one's read under another key.
+DATABASE_URL = env_str("DATABASE_URL", "") or default_database_url(
+    data_dir=DATA_DIR, legacy=BASE_DIR / "var" / "db.sqlite3", used_before=_DATA_DIR_USED
+)
 DATABASES = {"default": database_from_url(DATABASE_URL, base_dir=str(BASE_DIR))}
 TEST_DATABASE_NAME = env_str("TEST_DATABASE_NAME", "")
 if TEST_DATABASE_NAME:

@@ -5,6 +5,7 @@ that `.env.example` documents each one.
 """
 
 import os
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 READ: set[str] = set()
@@ -52,6 +53,31 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def default_database_url(*, data_dir: Path, legacy: Path, used_before: bool) -> str:
+    """Return the URL of the default database: `db.sqlite3` in the data directory.
+
+    Up to version 0.1.0 it stayed in the checkout's `var/` (`legacy`) whatever the data
+    directory: an instance that had set one would start on an empty database after the
+    upgrade, and `migrate` would make it look like a new site. When the data directory was
+    used before (`used_before`) but holds no database while `legacy` exists, the start is
+    refused with what to do instead."""
+    database = data_dir / "db.sqlite3"
+    if (
+        used_before
+        and not database.exists()
+        and legacy.exists()
+        and legacy.resolve() != database.resolve()
+    ):
+        raise ConfigError(
+            f"CONTRECHAMP_DATA_DIR {data_dir} was used before but holds no db.sqlite3, while"
+            f" {legacy} exists: the default database now lives in the data directory. Move"
+            f" {legacy} (with its -wal and -shm files, the site stopped) into {data_dir}, or"
+            f" set DATABASE_URL=sqlite:///{legacy} to keep it where it is, or"
+            f" DATABASE_URL=sqlite:///{database} to start this instance on a new database."
+        )
+    return f"sqlite:///{database}"
 
 
 def database_from_url(url: str, *, base_dir: str) -> dict:
