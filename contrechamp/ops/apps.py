@@ -9,3 +9,6 @@ class OpsConfig(AppConfig):
 
     name = "contrechamp.ops"
     verbose_name = _("Processes")
+
+    def ready(self) -> None:
+        from contrechamp.ops import checks  # noqa: F401  (registers the deploy checks)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from waitress import serve
 
 from contrechamp.lib.text import nlp
+from contrechamp.ops.checks import start_warnings
 from contrechamp.wsgi import application
 
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             # While the server already answers: a request that needs the model before it
             # is loaded waits for this load rather than starting its own.
             threading.Thread(target=nlp, name="language-model", daemon=True).start()
+        for warning in start_warnings():
+            self.stderr.write(f"Warning: {warning}")
         self.stdout.write(f"Contrechamp at http://{options['host']}:{options['port']}/")
         self.stdout.flush()
         serve(
