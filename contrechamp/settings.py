@@ -339,6 +339,13 @@ SOURCE_CODE_URL = env_str("SOURCE_CODE_URL", "").strip()
 if SOURCE_CODE_URL and not re.fullmatch(r"https?://[^\s<>\"']+", SOURCE_CODE_URL):
     raise ConfigError(f"SOURCE_CODE_URL must be an http(s) address, got {SOURCE_CODE_URL!r}")
 
+# The legal notice (/mentions-legales/) a French site must publish (LCEN, article 6 III):
+# who publishes it (a name, or an association's with its address), who directs the
+# publication, who hosts it (name, address, telephone). The page says which are missing.
+LEGAL_PUBLISHER = env_str("LEGAL_PUBLISHER", "").strip()
+LEGAL_DIRECTOR = env_str("LEGAL_DIRECTOR", "").strip()
+LEGAL_HOST = env_str("LEGAL_HOST", "").strip()
+
 # Map tiles are off by default: the map draws department outlines served by the project
 # and asks no third party. An operator may point this at a tile server they trust,
 # e.g. "https://tiles.example.org/{z}/{x}/{y}.png".

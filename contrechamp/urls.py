@@ -116,6 +116,7 @@ urlpatterns = [
     path("departements/<str:code>/", pages.department_detail, name="department-detail"),
     path("a-propos/donnees/", pages.about_data, name="about-data"),
     path("confidentialite/", pages.privacy, name="privacy"),
+    path("mentions-legales/", pages.legal_notice, name="legal-notice"),
     path("code-source/", pages.source_code, name="source-code"),
     path("documents/", documents.document_list, name="document-list"),
     path("documents/envoi/", documents.document_upload, name="document-upload"),

@@ -169,6 +169,21 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")
 
 
+def legal_notice(request: HttpRequest) -> HttpResponse:
+    """The legal notice a French site must publish (LCEN, article 6 III), from the
+    settings; what the instance has not given is said to be missing, not left blank."""
+    fields = [
+        ("publisher", _("Publisher"), settings.LEGAL_PUBLISHER),
+        ("director", _("Director of publication"), settings.LEGAL_DIRECTOR),
+        ("host", _("Host"), settings.LEGAL_HOST),
+    ]
+    return render(
+        request,
+        "pages/legal_notice.html",
+        {"fields": fields, "missing": [label for _key, label, value in fields if not value]},
+    )
+
+
 @require_safe
 def source_code(request: HttpRequest) -> HttpResponse:
     """The source of the code this instance runs, as a .tar.gz (AGPL-3.0 section 13), or
