@@ -38,6 +38,9 @@ ACTIONS: dict[str, Any] = {
     "trust_changed": _("trust changed"),
     # A document's date, title, origin or source address corrected by hand.
     "details_corrected": _("details corrected"),
+    # A reviewer's decision on a change waiting in the moderation queue.
+    "proposal_accepted": _("proposal accepted"),
+    "proposal_rejected": _("proposal rejected"),
 }
 
 # The recorded models of other packages whose names are not translated (django-otp's

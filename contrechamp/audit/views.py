@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from contrechamp.accounts.models import Profile
@@ -155,7 +157,14 @@ class Names:
     an account, never its e-mail; "former contributor" once it is gone or deleted."""
 
     def __init__(self, entries: Iterable[AuditEntry]) -> None:
+        entries = list(entries)
         ids = {e.actor_id for e in entries if e.actor_id is not None}
+        # The authors of the proposals a reviewer decided, named in the details.
+        ids |= {
+            e.details["author_id"]
+            for e in entries
+            if isinstance(e.details, dict) and isinstance(e.details.get("author_id"), int)
+        }
         users = get_user_model().objects.filter(pk__in=ids).select_related("profile")
         self.names = {user.pk: self._name(user) for user in users}
 
@@ -175,22 +184,113 @@ class Names:
                 if entry.actor_system
                 else _("anonymous")
             )
-        return self.names.get(entry.actor_id, _("former contributor"))
+        return self.user(entry.actor_id)
+
+    def user(self, user_id: int) -> str:
+        return self.names.get(user_id, _("former contributor"))
 
 
-def details_text(details: dict[str, Any]) -> str:
-    """ "fields: role, trust · role: contributor → reviewer" for the page."""
+# What a key of an entry's details means, as a label on the page (the exports keep the keys).
+DETAIL_LABELS: dict[str, Any] = {
+    "fields": gettext_lazy("Fields"),
+    "action": gettext_lazy("Proposed"),
+    "target": gettext_lazy("Object"),
+    "author_id": gettext_lazy("Proposed by"),
+    "edited": gettext_lazy("Edited by the reviewer"),
+    "group": gettext_lazy("Group"),
+    "version": gettext_lazy("Version"),
+    "date": gettext_lazy("Date"),
+    "origin": gettext_lazy("Origin"),
+    "scope": gettext_lazy("Locked"),
+    "relation": gettext_lazy("Relation"),
+    "ids": gettext_lazy("Related objects"),
+    "identifier": gettext_lazy("Identifier typed (keyed hash)"),
+    "role": pgettext_lazy("an account's", "Role"),
+    "trust": gettext_lazy("Trust"),
+    "is_active": gettext_lazy("Active"),
+    "is_staff": gettext_lazy("Staff"),
+    "is_superuser": gettext_lazy("Superuser"),
+}
+# Values of some keys, as the page names them (the same words as the apps' own choices).
+DETAIL_VALUES: dict[str, dict[str, Any]] = {
+    "action": {
+        "create": gettext_lazy("creation"),
+        "update": gettext_lazy("change"),
+        "publish": gettext_lazy("publication"),
+    },
+    "scope": {"account": gettext_lazy("the account"), "address": gettext_lazy("the address")},
+    "relation": {
+        "add": gettext_lazy("added"),
+        "remove": gettext_lazy("removed"),
+        "clear": gettext_lazy("cleared"),
+    },
+    "role": dict(Profile.ROLES),
+    "trust": dict(Profile.TRUST_LEVELS),
+}
+# A proposal's `target` is a registry model's: named as the kinds of object are.
+PROPOSAL_TARGETS = {
+    "deployment": ("registry", "deployment"),
+    "organisation": ("registry", "organisation"),
+    "camera_count": ("registry", "cameracount"),
+}
+
+
+def _value(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None or value == "":
+        return "—"
+    return str(DETAIL_VALUES.get(key, {}).get(value, value))
+
+
+def _field_name(entry: AuditEntry, name: str) -> str:
+    """A field as its model names it ("public name", not `public_name`)."""
+    try:
+        model = apps.get_model(entry.target_app, entry.target_model)
+        return str(model._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, AttributeError):
+        return str(name).replace("_", " ")
+
+
+def details_text(entry: AuditEntry, names: Names | None = None) -> str:
+    """An entry's details as labelled fields in the page's language: "Object: camera
+    count #3 · Proposed: creation · Proposed by: Camille · Edited by the reviewer: no",
+    "Fields: role, trust · Role: contributor → reviewer"."""
+    details = dict(entry.details or {})
     parts = []
-    if details.get("fields"):
-        parts.append(", ".join(str(name) for name in details["fields"]))
+    if "target" in details:
+        target = details.pop("target")
+        app_model = PROPOSAL_TARGETS.get(str(target))
+        kind = kind_name(*app_model) if app_model else str(target)
+        number = details.pop("object_id", None)
+        parts.append((DETAIL_LABELS["target"], f"{kind} #{number}" if number else kind))
     for key, value in details.items():
+        label = DETAIL_LABELS.get(key, str(key).replace("_", " "))
         if key == "fields":
-            continue
-        if isinstance(value, list) and len(value) == 2 and key != "ids":
-            parts.append(f"{key}: {value[0]} → {value[1]}")
+            text = ", ".join(_field_name(entry, name) for name in value) or "—"
+        elif key == "author_id":
+            text = names.user(value) if names is not None and value else _value(key, value)
+        elif key == "group":
+            text = f"#{value}"
+        elif key == "ids" and isinstance(value, list):
+            text = ", ".join(f"#{item}" for item in value)
+        elif key == "identifier":
+            text = str(value)[:8]
+        elif isinstance(value, list) and len(value) == 2:
+            text = f"{_value(key, value[0])} → {_value(key, value[1])}"
         else:
-            parts.append(f"{key}: {value}")
-    return " · ".join(parts)
+            text = _value(key, value)
+        parts.append((label, text))
+    return " · ".join(
+        _("%(name)s: %(value)s") % {"name": capfirst(str(label)), "value": text}
+        for label, text in parts
+    )
+
+
+def day_only(entry: AuditEntry) -> bool:
+    """Whether the entry keeps the day only (a tip, an anonymous visitor: written at
+    local midnight to the microsecond, which no recorded time is otherwise)."""
+    return timezone.localtime(entry.when).time() == time(0)
 
 
 @require_safe
@@ -202,7 +302,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     names = Names(page.object_list)
     for entry in page.object_list:
         entry.actor_name = names.of(entry)  # type: ignore[attr-defined]
-        entry.details_text = details_text(entry.details)  # type: ignore[attr-defined]
+        entry.details_text = details_text(entry, names)  # type: ignore[attr-defined]
+        entry.day_only = day_only(entry)  # type: ignore[attr-defined]
     models = (
         AuditEntry.objects.exclude(target_app="")
         .order_by("target_app", "target_model")
