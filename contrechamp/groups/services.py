@@ -35,7 +35,7 @@ from contrechamp.documents.models import Document, Entity
 from contrechamp.groups import permissions
 from contrechamp.groups.models import Group, Invitation, Membership, Removal, WorkItem
 from contrechamp.lib.text import name_key, slug_of, without_invisible
-from contrechamp.lib.typography import day
+from contrechamp.lib.typography import day, elided
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.redaction import permissions as redaction_permissions
 from contrechamp.redaction.models import Redaction
@@ -326,7 +326,8 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     if target.user.is_active:
 
         def compose() -> tuple[str, str]:
-            subject = _("You are a member of %(group)s") % {"group": one_line(target.group.name)}
+            name = one_line(target.group.name)
+            subject = elided(_("You are a member of %(group)s") % {"group": name}, name)
             body = _(
                 "Your request to join the group %(group)s on Contrechamp is approved. Its "
                 "worklist and its members are on its page:\n%(url)s\n"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.template import Library
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -77,3 +78,69 @@ def day_filter(value: object) -> object:
         except (ValueError, IndexError):
             return value
     return value
+
+
+# French elision before a name: "d’Agde", "d’Yvetot", "d’Hyères", but "de Yerres" (a y
+# before a vowel is a consonant) and "de Haguenau" (most names' h is aspirated: those of
+# MUTE_H are the exceptions, lowercased); "du Havre", "des Mureaux" (the article Le, Les
+# contracts). Digits and other letters keep "de".
+_VOWELS = set("aeiouàâäéèêëîïôöùûüœæ")
+MUTE_H = frozenset(
+    {
+        "harfleur",
+        "hendaye",
+        "hénin-beaumont",
+        "herblay",
+        "herblay-sur-seine",
+        "hérouville-saint-clair",
+        "hyères",
+    }
+)
+
+
+def french_of(name: str) -> str:
+    """`name` after the French preposition "de", the preposition included: "d’Agde",
+    "de Lyon", "du Havre", "des Mureaux"."""
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    lower = name.lower()
+    first, second = lower[:1], lower[1:2]
+    word = re.split(r"[\s’']", lower, maxsplit=1)[0]
+    if (
+        first in _VOWELS
+        or (first == "y" and second and second not in _VOWELS and second.isalpha())
+        or (first == "h" and word in MUTE_H)
+    ):
+        return f"d’{name}"
+    return f"de {name}"
+
+
+def elided(text: str, name: object) -> str:
+    """`text` (a translated sentence with `name` in it) with the "de" that comes before
+    `name` elided or contracted as French writes it, on a French page or e-mail; as it
+    was in any other language. A safe `text` (a template's `blocktranslate`) holds the
+    name escaped, and stays safe."""
+    name = str(name)
+    if not name or not (get_language() or settings.LANGUAGE_CODE).startswith("fr"):
+        return text
+    safe = isinstance(text, SafeString)
+    # Escaping changes no letter the rule reads (only & < > " ').
+    written = str(escape(name)) if safe else name
+    contracted = french_of(written)
+    pattern = re.compile(r"(?<![\w’'])([Dd])e " + re.escape(written) + r"(?![\w])")
+    match = pattern.search(text)
+    if match is None:
+        return text
+    if match.group(1) == "D":
+        contracted = contracted[0].upper() + contracted[1:]
+    result = text[: match.start()] + contracted + text[match.end() :]
+    return mark_safe(result) if safe else result
+
+
+@register.filter(name="elided")
+def elided_filter(value: str, name: object) -> str:
+    """`{% blocktranslate with t=group.name asvar title %}Members of {{ t }}{%
+    endblocktranslate %}{{ title|elided:group.name }}`: "Membres d’Agde Sous Surveillance"."""
+    return elided(value, name)

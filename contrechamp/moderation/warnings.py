@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contrechamp.lib.partialdate import partial_date_after
+from contrechamp.lib.typography import elided
 from contrechamp.registry.models import (
     CameraCount,
     Citation,
@@ -130,18 +131,22 @@ def amount_warnings(after: dict[str, Any]) -> list[Warning]:
         if not amount.is_finite():
             continue
         if amount < 0 or amount > bound:
+            funder = f.get("funder") or "?"
             warnings.append(
                 Warning(
                     "amount",
-                    _(
-                        "The amount of %(amount)s € from %(funder)s is out of the plausible "
-                        "range (0 to %(bound)s €)."
-                    )
-                    % {
-                        "amount": f"{amount:,.0f}".replace(",", "\u202f"),
-                        "funder": f.get("funder") or "?",
-                        "bound": f"{bound:,.0f}".replace(",", "\u202f"),
-                    },
+                    elided(
+                        _(
+                            "The amount of %(amount)s € from %(funder)s is out of the "
+                            "plausible range (0 to %(bound)s €)."
+                        )
+                        % {
+                            "amount": f"{amount:,.0f}".replace(",", "\u202f"),
+                            "funder": funder,
+                            "bound": f"{bound:,.0f}".replace(",", "\u202f"),
+                        },
+                        funder,
+                    ),
                 )
             )
     return warnings
@@ -263,10 +268,12 @@ def source_warnings(
                     continue
                 what, url = other.deployment.title, other.deployment.get_absolute_url()
             elif other.camera_count is not None and other.camera_count.state == "accepted":
-                what = _("camera count for %(commune)s (%(date)s)") % {
-                    "commune": other.camera_count.commune.name,
-                    "date": other.camera_count.date,
-                }
+                commune = other.camera_count.commune.name
+                what = elided(
+                    _("camera count for %(commune)s (%(date)s)")
+                    % {"commune": commune, "date": other.camera_count.date},
+                    commune,
+                )
                 url = other.camera_count.commune.get_absolute_url()
             else:
                 continue
