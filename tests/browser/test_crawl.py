@@ -246,6 +246,7 @@ print(json.dumps({
         "departements/": [department.code],
         "api/v1/communes/": [commune.code],
         "api/v1/departments/": [department.code],
+        "abonnement/": [commune.code],
     },
     "siren": [commune.epci.siren if commune.epci_id else Epci.objects.first().siren],
     "document_id": [str(published.id), str(private.id)],
@@ -259,7 +260,6 @@ print(json.dumps({
         "demandes/": ["request_email", "reminder", "cada_referral", "after_opinion"],
         "abonnement/": ["commune"],
     },
-    "key": [commune.code],
     "series_id": [str(series.id)],
     "token": {
         "demandes/": [access.feed_token_renew(user=contributor)],
