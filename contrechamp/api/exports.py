@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from django.conf import settings
@@ -152,9 +152,16 @@ def deployments_csv(request: HttpRequest) -> HttpResponse | StreamingHttpRespons
     if isinstance(qs, HttpResponse):
         return qs
     response = StreamingHttpResponse(_csv_rows(qs), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contrechamp-deployments.csv"'
-    # The licence, and the page crediting the places' sources (Etalab, IGN), which the
-    # CSV's cells have no room for.
+    return _csv_attachment(request, response, "contrechamp-deployments.csv")
+
+
+_Response = TypeVar("_Response", HttpResponse, StreamingHttpResponse)
+
+
+def _csv_attachment(request: HttpRequest, response: _Response, filename: str) -> _Response:
+    """`response` as a download of `filename`, with the licence and the page crediting
+    the places' sources (Etalab, IGN), which the CSV's cells have no room for."""
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     about = request.build_absolute_uri(reverse("about-data"))
     response["Link"] = f'<{s.LICENCE_URL}>; rel="license", <{about}>; rel="describedby"'
     return response
@@ -214,10 +221,7 @@ def departments_csv(request: HttpRequest) -> HttpResponse:
         }
         lines.append(writer.writerow(safe_row([row[column] for column in DEPARTMENT_COLUMNS])))
     response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contrechamp-departements.csv"'
-    about = request.build_absolute_uri(reverse("about-data"))
-    response["Link"] = f'<{s.LICENCE_URL}>; rel="license", <{about}>; rel="describedby"'
-    return response
+    return _csv_attachment(request, response, "contrechamp-departements.csv")
 
 
 def _geojson_features(qs: QuerySet[Deployment]) -> Iterator[bytes]:
