@@ -11,6 +11,7 @@ per document or per place, and they are not suggested.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -465,10 +466,16 @@ _OPENERS = frozenset(
 )
 
 
+@functools.cache
 def _stop_words() -> frozenset[str]:
     from spacy.lang.fr.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS) | _OPENERS
+
+
+def _surname_key(word: str) -> str:
+    """A surname's key, its hyphens of any kind written alike ("Dupuis‐Ferrand")."""
+    return _key(word).replace("\u2010", "-").replace("\u2011", "-")
 
 
 def surnames(names: Iterable[str]) -> dict[str, set[str]]:
@@ -486,7 +493,7 @@ def surnames(names: Iterable[str]) -> dict[str, set[str]]:
         capitals = [w for w in words if w.isupper()]
         chosen = capitals if capitals and len(capitals) < len(words) else words[-1:]
         for word in chosen:
-            key = _key(word).replace("\u2010", "-").replace("\u2011", "-")
+            key = _surname_key(word)
             if key in _ROLES or key in _SMALL_WORDS or key in _CIVILITIES:
                 continue
             found.setdefault(key, set()).update(_key(w) for w in words if w != word)
@@ -509,7 +516,7 @@ def with_surnames(
     mentions = []
     for match in _NAME_PART.finditer(text):
         word = match.group()
-        key = _key(word).replace("\u2010", "-").replace("\u2011", "-")
+        key = _surname_key(word)
         if key not in known or not word[0].isupper():
             continue
         start, end = match.span()
