@@ -470,18 +470,40 @@ def _title_suggestions(
     ]
 
 
-def public_title(document: Document, title: str = "") -> str:
-    """`title` (the document's own when blank) as it is published: every text redacted on
-    the title, or found and redacted on a page, replaced by "[…]", whatever its capitals
-    and spaces, so a title typed again at publication leaks nothing either."""
-    title = " ".join(title.split()) or " ".join(document.title.split())
-    texts = (
+def _redacted_texts(document: Document) -> QuerySet[Redaction, str]:
+    """The texts redacted on the document's title or pages (boxes drawn over an area,
+    with no text of their own, aside)."""
+    return (
         Redaction.objects.filter(status="accepted")
         .filter(Q(title_of=document) | Q(page__document=document))
         .exclude(kind__in=WHOLE_BOXES)
         .values_list("text", flat=True)
     )
-    needles = {" ".join(text.split()) for text in texts}
+
+
+def _kept_readable(document: Document) -> set[str]:
+    """The texts the review decided to keep readable in the document, squashed."""
+    return {
+        _squash(text)
+        for text in Redaction.objects.of(document)
+        .filter(status="rejected")
+        .values_list("text", flat=True)
+    }
+
+
+def _personal_in_title(document: Document, title: str) -> list[str]:
+    """The personal data `title` holds that nobody decided to keep readable."""
+    kept = _kept_readable(document)
+    found = detect(title, public=public_names(document))
+    return [f.text for f in found if _squash(f.text) not in kept]
+
+
+def public_title(document: Document, title: str = "") -> str:
+    """`title` (the document's own when blank) as it is published: every text redacted on
+    the title, or found and redacted on a page, replaced by "[…]", whatever its capitals
+    and spaces, so a title typed again at publication leaks nothing either."""
+    title = " ".join(title.split()) or " ".join(document.title.split())
+    needles = {" ".join(text.split()) for text in _redacted_texts(document)}
     for needle in sorted((n for n in needles if len(n) >= 2), key=len, reverse=True):
         pattern = r"\s+".join(re.escape(word) for word in needle.split())
         title = re.sub(pattern, "[…]", title, flags=re.IGNORECASE)
@@ -506,14 +528,7 @@ def title_checked(document: Document, title: str) -> str:
         raise ValidationError(
             _("A published title holds %(max)d characters at most.") % {"max": PUBLIC_TITLE_MAX}
         )
-    kept = {
-        _squash(text)
-        for text in Redaction.objects.of(document)
-        .filter(status="rejected")
-        .values_list("text", flat=True)
-    }
-    found = [f.text for f in detect(title, public=public_names(document))]
-    found = [text for text in found if _squash(text) not in kept]
+    found = _personal_in_title(document, title)
     if found:
         raise ValidationError(
             _(
@@ -581,12 +596,7 @@ def address_personal_data(document: Document, url: str) -> list[str]:
     if not url:
         return []
     texts = _address_texts(url)
-    kept = {
-        _squash(text)
-        for text in Redaction.objects.of(document)
-        .filter(status="rejected")
-        .values_list("text", flat=True)
-    }
+    kept = _kept_readable(document)
     found: list[str] = []
     for text in texts:
         found += [
@@ -596,13 +606,7 @@ def address_personal_data(document: Document, url: str) -> list[str]:
         ]
     words = f" {_words(texts[1])} "
     squashed = _squash(texts[1])
-    redacted = (
-        Redaction.objects.filter(status="accepted")
-        .filter(Q(title_of=document) | Q(page__document=document))
-        .exclude(kind__in=WHOLE_BOXES)
-        .values_list("text", flat=True)
-    )
-    for text in dict.fromkeys(redacted):
+    for text in dict.fromkeys(_redacted_texts(document)):
         key = _words(text)
         if len(key) < 2 or _squash(text) in kept:
             continue
@@ -638,15 +642,7 @@ def public_details_findings(document: Document, title: str = "") -> list[dict[st
     the gate's (codes and parameters); empty when there is none."""
     findings: list[dict[str, Any]] = []
     shown = without_invisible(public_title(document, title))[:PUBLIC_TITLE_MAX]
-    kept = {
-        _squash(text)
-        for text in Redaction.objects.of(document)
-        .filter(status="rejected")
-        .values_list("text", flat=True)
-    }
-    in_title = [
-        f.text for f in detect(shown, public=public_names(document)) if _squash(f.text) not in kept
-    ]
+    in_title = _personal_in_title(document, shown)
     if in_title:
         findings.append({"code": "title_personal", "params": {"example": in_title[0][:40]}})
     in_address = address_personal_data(document, document.source_url)
