@@ -6051,7 +6051,7 @@ def parse_amount(number: str, scale: str | None, unit: str) -> int | None:
 # "de 3 000 à 16 000 €", "à 10.000 ou 15.000 euros", "de 11,6 à 15 millions d'euros":
 # the range's first number is an amount in the unit (and scale) of the second.
 _RANGE_START = re.compile(
-    rf"(?<![\w,.])(?:de|entre|à)\s+(?P<number>{_NUMBER})\s+(?:à|ou|et|-|–)\s+"
+    rf"(?<![\w,.])(?:de|des|entre|à)\s+(?P<number>{_NUMBER})\s+(?:à|ou|et|-|–)\s+"
     rf"(?=(?P<second>{_NUMBER})\s*+(?P<scale>milliards?|millions?|Mds?|M|k|K|mille)?\s*+"
     r"(?:d['’]\s*+|de\s++)?(?P<unit>€|euros?\b|EUR\b|M€|k€))"
 )
@@ -6061,6 +6061,25 @@ _SHARE_OF_AMOUNT = re.compile(
     r"\bdont\s+(?P<number>\d{1,3}(?:[.  \u202f]\d{3})+|\d+(?:,\d+)?(?=[ \u00a0]*"
     r"(?:milliards?|millions?)))(?:[ \u00a0]*(?P<scale>milliards?|millions?))?"
     r"(?![\d,]|[ \u00a0]*(?:d['’][ \u00a0]*|de[ \u00a0]+)?(?:€|euros?\b|EUR\b|M€|k€|%))"
+)
+
+
+# "900.000 euros pour les caméras, 700.000 pour le PC": the next item of a list of
+# amounts, in the unit of the one before it (a number written in thousands, then what it
+# is for).
+_NEXT_IN_LIST = re.compile(
+    r"[,;][ \u00a0]*(?:et[ \u00a0]+)?(?P<number>\d{1,3}(?:[.  \u202f]\d{3})+)"
+    r"(?![\d,]|[ \u00a0]*(?:d['’][ \u00a0]*|de[ \u00a0]+)?(?:€|euros?\b|EUR\b|M€|k€|%))"
+    r"(?=[ \u00a0]+pour\b)"
+)
+
+
+# "l'Agence française de développement (12 millions) et la Caisse des dépôts (10
+# millions)", "102 millions ont été engagés…, et 21 millions…": millions without their
+# unit after an amount of millions of euros, with nothing counted after them.
+_BARE_MILLIONS = re.compile(
+    r"(?<![\w,.])(?P<number>\d+(?:,\d+)?)[ \u00a0]+(?P<scale>millions?|milliards?)"
+    r"(?=[ \u00a0]*(?:\)|[,;.](?!\d)|(?:ont|sont|seront|iront|viendront)\b))"
 )
 
 
@@ -6154,6 +6173,30 @@ def _amounts(text: str) -> list[Found]:
             if value:
                 start, end = match.start("number"), match.end()
                 found.append(Found("amount", text[start:end], str(value), start, end, 0.8))
+    # "900.000 euros pour les caméras, 700.000 pour le PC": right after an amount, in the
+    # same sentence, nothing else counted between.
+    ends = [m.end() for m in _AMOUNT.finditer(text)]
+    for match in _NEXT_IN_LIST.finditer(text):
+        if any(
+            0 <= match.start() - end <= 80 and not re.search(r"[.\d]", text[end : match.start()])
+            for end in ends
+        ):
+            value = parse_amount(match["number"], None, "€")
+            if value:
+                found.append(
+                    Found("amount", match["number"], str(value), *match.span("number"), 0.8)
+                )
+    scaled = [m.end() for m in _AMOUNT.finditer(text) if m["scale"] or m["unit"] == "M€"]
+    for match in _BARE_MILLIONS.finditer(text):
+        # In the same sentence ("La ville compte 2 millions." after a budget is no money).
+        if any(
+            0 <= match.start() - end <= 200
+            and not re.search(r"[.!?\n](?!\d)", text[end : match.start()])
+            for end in scaled
+        ):
+            value = parse_amount(match["number"], match["scale"], "€")
+            if value:
+                found.append(Found("amount", match.group(), str(value), *match.span(), 0.8))
     # A public contract's record as the DECP publish it, in JSON or XML ("montant":
     # 327276.63, <valeurGlobale>1200000</valeurGlobale>): its amount in euros.
     for match in _RECORD_AMOUNT.finditer(text):

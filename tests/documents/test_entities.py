@@ -6398,3 +6398,37 @@ def test_the_thirty_eighth_sessions_places(text, kind, expected):
 @pytest.mark.parametrize("text", ["Oise Magazine n°14 Octobre 2019", "Bulletin N° 14 octobre 2019"])
 def test_an_issues_number_is_no_day(text):
     assert values(text, "date") == {"2019-10"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The next item of a list of amounts, in the unit of the one before it.
+        (
+            "Le coût est de 1,7 millions d'euros (900.000 euros pour les caméras, 700.000 "
+            "pour le PC).",
+            {"1700000", "900000", "700000"},
+        ),
+        # Not a count after an amount ("…, 1 200 pour les habitants" counts no money
+        # when something else was counted between).
+        ("Un budget de 50 000 euros en 2023. 1 200 pour les écoles.", {"50000"}),
+        # A range's first number after "des".
+        ("autour des 700 000 ou 800 000 euros", {"700000", "800000"}),
+        # Millions without their unit after millions of euros.
+        (
+            "Une enveloppe de 123 millions d'euros : 102 millions ont été engagés, et 21 "
+            "millions viennent des amendes.",
+            {"123000000", "102000000"},
+        ),
+        (
+            "Le projet de 37 millions d'euros a été financé par l'AFD (12 millions) et la "
+            "Caisse des dépôts (10 millions).",
+            {"37000000", "12000000", "10000000"},
+        ),
+        # Not millions of something else.
+        ("Un budget de 3 millions d'euros pour 2 millions de visiteurs.", {"3000000"}),
+        ("Un budget de 3 millions d'euros. La ville compte 2 millions.", {"3000000"}),
+    ],
+)
+def test_amounts_said_once_for_a_list(text, expected):
+    assert values(text, "amount") == expected
