@@ -75,3 +75,25 @@ def test_a_contributor_cannot_open_a_persons_page_nor_change_trust(client, newco
     assert client.post(url, {"trust": "trusted"}).status_code == 403
     newcomer.profile.refresh_from_db()
     assert newcomer.profile.trust == "auto"
+
+
+def test_the_person_page_agrees_its_counts_in_french(client, newcomer, reviewer):
+    """A walk read "1 acceptées, 1 rejetées" on a contributor's page (one sentence with
+    three numbers, its words always plural), while the queue said "0 acceptée"."""
+    deployment = Deployment.objects.get(slug=SOFT)
+    deployment_propose(
+        deployment=deployment,
+        data={**deployment_snapshot(deployment), "end_date": "2033"},
+        base_version=deployment.version,
+        author=newcomer,
+        comment="",
+    )
+    client.force_login(reviewer, backend=MODEL_BACKEND)
+    html = client.get(
+        reverse("moderation-person", args=[newcomer.id]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "0 acceptée, 0 rejetée, 1 en attente" in html
+    english = client.get(
+        reverse("moderation-person", args=[newcomer.id]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "0 accepted, 0 rejected, 1 waiting" in english

@@ -105,9 +105,9 @@ def test_an_experiment_past_its_end_date_says_it_ended(client):
     engie = Deployment.objects.get(title=ENGIE)
     assert engie.status == "experimenting" and engie.end_date == "2018-02"
     page = client.get(engie.get_absolute_url()).content.decode()
-    assert "terminé\u00a0: date de fin février 2018" in page
+    assert "statut périmé, date de fin février 2018" in page
     listed = client.get("/dispositifs/", {"department": "06"}).content.decode()
-    assert "terminé\u00a0: date de fin février 2018" in listed
+    assert "statut périmé, date de fin février 2018" in listed
 
 
 def test_an_edit_that_leaves_a_stored_contradiction_as_it_was_is_not_refused_for_it():
