@@ -229,21 +229,76 @@ def detect(
 
 # A name followed by the public office its bearer acts in: "sous la présidence de M.
 # Gilles Durand, Maire", "M. Paul Henry, préfet de la Sarthe". Mayors, presidents of a
-# body, prefects and members of Parliament acting as such stay readable (the review page
-# says so); a resident's name is never followed by an office. Not an "adjoint" (a deputy
-# mayor, or a civil servant "adjointe au chef du bureau"): the reviewer decides.
+# public body, prefects and members of Parliament acting as such stay readable (the
+# review page says so). Everything else after a name is suggested, for the reviewer to
+# keep readable if she judges it public: the president of an association, a club, a
+# collective, a co-ownership ("syndicat des copropriétaires"), a company or a trade union
+# is a private person (a hostile review: "M. Jean Dupont, président de l'association des
+# riverains" was published after "accept all"); so is a deputy ("adjoint au maire",
+# "maire-adjoint", "maire adjointe", or a civil servant "adjointe au chef du bureau") and
+# anyone whose office is past ("ancien maire", "ex-préfet", "maire de 1995 à 2001",
+# "maire honoraire", see `_PAST_OFFICE`). The trade-off: a public body missing from
+# `_PUBLIC_BODY` (a university, "Nice Côte d'Azur" without "Métropole") makes its
+# president suggested, one click to keep; never the other way round.
+_SPACE = r"[ \t\u00a0\u202f]"
+_SPACES = r"[ \t\u00a0\u202f]+(?:\n[ \t\u00a0\u202f]*)?|\n[ \t\u00a0\u202f]*"
+_W = rf"(?:{_SPACES})"
+# What may follow a region, a department or a metropolis that is the public one.
+_PLACE_OR_END = rf"(?={_SPACE}*(?:$|[^\w\s]|\n|(?:de|du|des|d['’])\b|(?-i:[A-ZÀ-Þ])))"
+_OF = rf"(?:de{_W}la{_W}|de{_W}l['’]|du{_W}|des{_W}|de{_W}|d['’])"
+_CAPITALISED = r"(?-i:[A-ZÀ-Þ][\w'’-]*)"
+# What a president of a public body presides, with its "de", "du", "de la"…
+_PUBLIC_BODY = (
+    rf"(?:{_OF}(?:r[ée]publique|s[ée]nat|assembl[ée]e{_W}nationale"
+    rf"|conseil{_W}(?:d[ée]partemental|r[ée]gional|g[ée]n[ée]ral|municipal|communautaire"
+    rf"|m[ée]tropolitain|territorial|constitutionnel|d['’][ée]tat|de{_W}Paris)"
+    rf"|communaut[ée]{_W}(?:de{_W}communes|d['’]agglom[ée]ration|urbaine)"
+    rf"|agglom[ée]ration|intercommunalit[ée]|EPCI|PETR|SIVU|SIVOM"
+    rf"|syndicat{_W}(?:intercommunal|mixte|d[ée]partemental)"
+    rf"|tribunal|cour{_W}(?:d['’]appel|administrative|de{_W}cassation|des{_W}comptes"
+    rf"|d['’]assises|nationale)|chambre{_W}(?:r[ée]gionale|territoriale){_W}des{_W}comptes"
+    rf"|CNIL|CADA|CNCTR|CNDP|Arcom|(?:haute{_W})?autorit[ée]"
+    rf"|commission{_W}nationale{_W}(?:de{_W}l['’]informatique|de{_W}contr[ôo]le|du{_W}d[ée]bat)"
+    rf"|commission{_W}d['’]acc[èe]s{_W}aux{_W}documents)"
+    # A region, a department or a metropolis is the public one when a place, a capital
+    # or the end of the phrase follows ("de la Région Bretagne", "du département de la
+    # Sarthe", "de la métropole,"), not a common word ("du département informatique" of
+    # a company); "de Métropole Football Club" has no article.
+    rf"|(?:de{_W}la{_W}(?:r[ée]gion|m[ée]tropole)|du{_W}d[ée]partement){_PLACE_OR_END}"
+    # "de la CA du Grand Annecy" (a communauté), not "du CA" (a board of directors).
+    rf"|de{_W}la{_W}(?-i:C[ACU])"
+    # An intercommunality named with its place: "du Grand Lyon", "de Grand Paris Sud",
+    # "de Rennes Métropole", with no article ("de la Fédération Métropole Sport" is none).
+    rf"|(?:du|de){_W}(?-i:Grand){_W}{_CAPITALISED}"
+    rf"|(?:de{_W}|d['’])(?:{_CAPITALISED}{_W}){{1,4}}(?-i:Métropole|Agglom[ée]ration|Agglo))\b"
+)
 _IN_OFFICE_AFTER = re.compile(
-    r"[ \t\u00a0\u202f]*,[ \t\u00a0\u202f\n]*(?:(?:le|la)[ \u00a0]+)?"
-    r"(?:(?:premi[eè]re?[ \u00a0]+)?(?:maire|(?:vice-)?pr[ée]sidente?[ \u00a0]+"
-    r"d[eu]|pr[ée]f[eè]te?|sous-pr[ée]f[eè]te?|d[ée]put[ée]e?|s[ée]nat(?:eur|rice)|ministre|"
-    r"conseill[eè]re?[ \u00a0]+(?:municipal|communautaire|d[ée]partemental|r[ée]gional|"
-    r"m[ée]tropolitain)e?s?))\b",
+    rf"{_SPACE}*,{_W}?(?:(?:le|la){_W})?"
+    rf"(?:(?:premi[eè]re?{_W})?maire(?![-\u2010\u2011]|{_W}adjointe?s?\b)"
+    rf"|(?:vice-)?pr[ée]sidente?{_W}{_PUBLIC_BODY}"
+    rf"|pr[ée]f[eè]te?|sous-pr[ée]f[eè]te?|d[ée]put[ée]e?|s[ée]nat(?:eur|rice)|ministre"
+    rf"|conseill[eè]re?{_W}(?:municipal|communautaire|d[ée]partemental|r[ée]gional"
+    rf"|m[ée]tropolitain)e?s?)\b",
+    re.I,
+)
+# An office held in the past, in the rest of the phrase that names it: "maire de 1995 à
+# 2001", "préfet de la Sarthe (2010-2014)", "maire jusqu'en 2020", "maire honoraire",
+# "le maire de l'époque". A range of years may be the current term ("maire de 2020 à
+# 2026"): suggested too, the reviewer keeps it in one click.
+_PAST_OFFICE = re.compile(
+    r"(?:[^,;.\n]|\n(?![ \t]*\n)){0,80}?"
+    r"(?:\b(?:de|entre)\s+(?:19|20)\d\d\s+(?:[àa]|et)\s+(?:19|20)?\d\d\b"
+    r"|\b(?:19|20)\d\d\s*[-\u2010-\u2014]\s*(?:19|20)?\d\d\b"
+    r"|\bjusqu|\bhonoraire|\b(?:de|[àa])\s+l['’]\s?[ée]poque\b)",
     re.I,
 )
 
 
 def _in_office(text: str, end: int) -> bool:
-    return bool(_IN_OFFICE_AFTER.match(text, end))
+    """Whether the name ending at `end` is followed by a public office its bearer holds
+    now."""
+    office = _IN_OFFICE_AFTER.match(text, end)
+    return office is not None and not _PAST_OFFICE.match(text, office.end())
 
 
 def _is_email(match: re.Match[str]) -> bool:

@@ -297,3 +297,67 @@ def test_a_resident_or_a_deputy_is_still_suggested_beside_an_official():
     )
     found = {f.text for f in detect(text) if f.kind == "person"}
     assert {"Anne Roy", "Paul Henry", "Luc Roux"} <= found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "M. Jean Dupont, président de la République, a répondu.",
+        "Mme Anne Roy, présidente du conseil\ndépartemental de la Sarthe, a signé.",
+        "Mme Carole Delga, présidente de la Région Occitanie, a signé.",
+        "M. Paul Henry, vice-président de la communauté de communes du Pays de Gex, a signé.",
+        "M. Paul Henry, président de la métropole, a signé.",
+        "M. Paul Henry, président de Rennes Métropole, a signé.",
+        "M. Paul Henry, président du Grand Lyon, a signé.",
+        "M. Paul Henry, président du syndicat mixte des eaux, a signé.",
+        "Mme Anne Roy, présidente de la CNIL, a signé.",
+        "Mme Anne Roy, présidente de la CADA, a signé.",
+        "Mme Anne Roy, présidente du tribunal administratif de Nice, a jugé.",
+        "M. Paul Henry, maire de Nice depuis 2008, a signé.",
+    ],
+)
+def test_a_president_of_a_public_body_acting_as_such_is_not_suggested(text):
+    assert found(text, "person") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Associations, clubs, collectives, co-ownerships, companies and unions have
+        # private persons for presidents (hostile review 59).
+        "M. Jean Dupont, président de l'association des riverains, a écrit.",
+        "M. Jean Dupont, président du club de football, a écrit.",
+        "M. Jean Dupont, présidente du collectif des locataires, a écrit.",
+        "M. Jean Dupont, président du conseil syndical de la résidence, a écrit.",
+        "M. Jean Dupont, président du conseil de quartier, a écrit.",
+        "M. Jean Dupont, président du CA de l'association, a écrit.",
+        "M. Jean Dupont, président de la SARL Vidéo Plus, a écrit.",
+        "M. Jean Dupont, président du syndicat CGT des territoriaux, a écrit.",
+        "M. Jean Dupont, président de la Fédération Métropole Sport, a écrit.",
+        "M. Jean Dupont, président de Métropole Football Club, a écrit.",
+        "M. Jean Dupont, président du département informatique, a écrit.",
+        "M. Jean Dupont, président de la commission nationale d'arbitrage, a écrit.",
+        # A deputy, whichever way round ("adjoint au maire" was suggested already).
+        "M. Jean Dupont, premier maire-adjoint, a écrit.",
+        "M. Jean Dupont, maire\u2011adjoint, a écrit.",
+        "Mme Jeanne Dupont, maire adjointe, a écrit.",
+        # An office held in the past.
+        "M. Jean Dupont, maire jusqu'en 2020, habite ici.",
+        "M. Jean Dupont, maire de Nice entre 1995 et 2001, habite ici.",
+        "M. Jean Dupont, préfet de la Sarthe (2010-2014), habite ici.",
+        "M. Jean Dupont, maire honoraire, habite ici.",
+        "M. Jean Dupont, le maire de l'époque, habite ici.",
+        "M. Jean Dupont, ancien maire, habite ici.",
+        "M. Jean Dupont, ex-préfet, habite ici.",
+    ],
+)
+def test_a_private_president_a_deputy_or_a_former_official_is_suggested(text):
+    assert [t for _, t in found(text, "person") if t.endswith("Dupont")] != []
+
+
+def test_the_surname_of_an_association_president_is_suggested_further_down():
+    text = (
+        "M. Jean Dupont, président de l'association des riverains, a écrit.\n"
+        "Dupont demande le retrait des caméras."
+    )
+    assert [t for _, t in found(text, "person")] == ["Jean Dupont", "Dupont"]
