@@ -48,7 +48,7 @@ from contrechamp.documents import permissions as document_permissions
 from contrechamp.documents.models import Document
 from contrechamp.documents.services import DocumentRejected
 from contrechamp.lib.numbers import whole_number
-from contrechamp.lib.parameters import refused
+from contrechamp.lib.parameters import takes_parameters
 from contrechamp.lib.typography import day
 
 
@@ -714,11 +714,10 @@ def deadline_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+# It takes no parameter: one that looks like a filter (`?status=refused`) is refused
+# rather than answered with every request (`lib.parameters`).
+@takes_parameters()
 def requests_csv(request: HttpRequest) -> HttpResponse:
-    # It takes no parameter: one that looks like a filter (`?status=refused`) is refused
-    # rather than answered with every request (`lib.parameters`).
-    if (error := refused(request.GET)) is not None:
-        return error
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="demandes.csv"'
     csv.writer(response).writerows(services.requests_csv_rows(request.build_absolute_uri))

@@ -30,6 +30,7 @@ from contrechamp.accounts.forms import (
     SignupForm,
 )
 from contrechamp.accounts.models import Profile, display_name, has_role
+from contrechamp.lib.parameters import takes_parameters
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -266,6 +267,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@takes_parameters()
 def account_export(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     response = HttpResponse(

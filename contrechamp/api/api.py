@@ -55,7 +55,13 @@ from contrechamp.documents.permissions import (
 )
 from contrechamp.documents.search import Hit, SearchFilters, Viewer, as_text, search_pages
 from contrechamp.lib.numbers import whole_number
-from contrechamp.lib.parameters import FORMATS, ParameterError, check_parameters
+from contrechamp.lib.parameters import (
+    FORMATS,
+    ParameterError,
+    check_parameters,
+    declare_parameters,
+    takes_parameters,
+)
 from contrechamp.lib.partialdate import typed_period
 from contrechamp.lib.text import name_key, name_key_prefixes
 from contrechamp.places.models import Commune, Department, Epci
@@ -85,6 +91,9 @@ api = NinjaAPI(
     # Swagger UI from django-ninja's static files (its template loads them when "ninja" is
     # an installed app), never from a CDN; no spec sent to the online validator either.
     docs=Swagger(settings={"validatorUrl": None}),
+    # The schema and its page follow the rule of every address under /api/v1/ (they
+    # answered `?departement=92` as if it were nothing).
+    docs_decorator=takes_parameters(formats=FORMATS),
 )
 
 MAX_LIMIT = 500
@@ -186,6 +195,7 @@ def refuse_unknown_parameters(run: Callable[..., HttpResponse]) -> Callable[...,
             request.GET = kept  # type: ignore[assignment]
         return run(request, *args, **kwargs)
 
+    declare_parameters(checked, accepted)
     return checked
 
 

@@ -16,10 +16,15 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from contrechamp.api import serializers as s
-from contrechamp.lib.parameters import error_body
+from contrechamp.lib.parameters import ParameterError, error_body, takes_parameters
 from contrechamp.lib.spreadsheet import safe_row
 from contrechamp.places.models import Commune
-from contrechamp.registry.figures import department_figures
+from contrechamp.registry.figures import (
+    ORDER_PARAMETER,
+    department_figures,
+    department_order,
+    departments_sorted,
+)
 from contrechamp.registry.filters import DeploymentFilters, FilterError
 from contrechamp.registry.models import Citation, Deployment, Funding
 from contrechamp.registry.schemas import DeploymentRow
@@ -28,9 +33,12 @@ from contrechamp.registry.schemas import DeploymentRow
 CSV_COLUMNS = DeploymentRow.columns()
 
 
+# What the exports of deployments take: the list page's filters (`lib.parameters`).
+deployment_filters = takes_parameters(*DeploymentFilters.names())
+
+
 def _filtered(request: HttpRequest) -> QuerySet[Deployment] | JsonResponse:
     try:
-        DeploymentFilters.refuse_unknown(request.GET)
         filters = DeploymentFilters.from_params(request.GET)
     except FilterError as e:
         return JsonResponse(error_body(e.field, e.message), status=400)
@@ -89,11 +97,20 @@ def export_records(qs: QuerySet[Deployment]) -> Iterator[dict[str, Any]]:
                 "source__title",
                 "source__document_id",
                 "source__document__is_public",
+                "source__published_on",
             )
         )
-        published = s.site_documents_published(row[1] for row in cited)
-        for d, url, title, document, public in cited:
-            related["sources"][d].append(s.source_url(url, document, public, published) or title)
+        addresses = s.source_urls(
+            (url, document, public) for _d, url, _t, document, public, _p in cited
+        )
+        latest: dict[int, str] = {}
+        for (d, _url, title, _document, _public, published_on), address in zip(
+            cited, addresses, strict=True
+        ):
+            related["sources"][d].append(address or title)
+            # As the API's `latest_source_on`: partial ISO dates sort as text.
+            if published_on and published_on > latest.get(d, ""):
+                latest[d] = published_on
         for d in chunk:
             yield {
                 **base[d],
@@ -108,6 +125,7 @@ def export_records(qs: QuerySet[Deployment]) -> Iterator[dict[str, Any]]:
                         "sources",
                     )
                 },
+                "latest_source_on": latest.get(d, ""),
             }
 
 
@@ -143,10 +161,12 @@ def _csv_rows(qs: QuerySet[Deployment]) -> Iterator[str]:
             "url": settings.SITE_URL + reverse("deployment-detail", args=[d["slug"]]),
             "intercommunalities": "; ".join(e[1] for e in d["epcis"]),
             "epci_sirens": "; ".join(e[0] for e in d["epcis"]),
+            "latest_source_on": d["latest_source_on"],
         }
         yield writer.writerow(safe_row([row[column] for column in CSV_COLUMNS]))
 
 
+@deployment_filters
 def deployments_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     qs = _filtered(request)
     if isinstance(qs, HttpResponse):
@@ -194,10 +214,18 @@ def _rounded(value: float | None, digits: int) -> float | str:
     return "" if value is None else round(value, digits)
 
 
+@takes_parameters(ORDER_PARAMETER)
 def departments_csv(request: HttpRequest) -> HttpResponse:
+    """The departments' table, in the order its page shows (`?tri=`, by code when left
+    out); an order that names none is refused with the accepted ones, as the exports
+    refuse a parameter they do not take."""
+    try:
+        order = department_order(request.GET.get(ORDER_PARAMETER, ""))
+    except ParameterError as e:
+        return JsonResponse(error_body(e.field, e.message), status=400)
     writer = csv.writer(_Echo())
     lines = [writer.writerow(DEPARTMENT_COLUMNS)]
-    for f in department_figures():
+    for f in departments_sorted(department_figures(), order):
         d = f.department
         known = f.cameras is not None
         row = {
@@ -265,6 +293,7 @@ def _geojson_features(qs: QuerySet[Deployment]) -> Iterator[bytes]:
     yield b"]}"
 
 
+@deployment_filters
 def deployments_geojson(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     qs = _filtered(request)
     if isinstance(qs, HttpResponse):
@@ -274,6 +303,7 @@ def deployments_geojson(request: HttpRequest) -> HttpResponse | StreamingHttpRes
     return response
 
 
+@deployment_filters
 def map_communes(request: HttpRequest) -> HttpResponse:
     """One point per commune that has published deployments matching the filters."""
     qs = _filtered(request)

@@ -21,7 +21,7 @@ from contrechamp.registry.models import (
     documents_public,
 )
 from contrechamp.registry.quotes import citation_quote
-from contrechamp.registry.sitelinks import site_document
+from contrechamp.registry.sitelinks import SiteDocument, site_document
 
 LICENCE = "ODbL-1.0"
 LICENCE_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
@@ -41,8 +41,32 @@ def source_url(
     once that document is published, and is no address until then (it answered
     "not found"). `published`: the site's documents known to be published, when the
     caller read them at once for many sources; else they are read here."""
+    return _source_address(url, site_document(url) if url else None, document_id, public, published)
+
+
+def source_urls(rows: Iterable[tuple[str, int | None, bool | None]]) -> list[str | None]:
+    """The addresses of many sources, each (its own address, its library document,
+    whether that is published), as `source_url` gives them: every address is read once,
+    and the site's documents they name in one query. (The export read each twice: once
+    to learn which documents are published, once to write it.)"""
+    rows = list(rows)
+    found = [site_document(url) if url else None for url, _document, _public in rows]
+    published = documents_public(f.number for f in found if f is not None)
+    return [
+        _source_address(url, named, document, public, published)
+        for (url, document, public), named in zip(rows, found, strict=True)
+    ]
+
+
+def _source_address(
+    url: str,
+    found: SiteDocument | None,
+    document_id: int | None,
+    public: bool | None,
+    published: set[int] | None,
+) -> str | None:
+    """`source_url`, its address already read (`found`: the site's document it names)."""
     if url:
-        found = site_document(url)
         if found is None:
             return url
         known = published if published is not None else documents_public([found.number])
@@ -54,12 +78,6 @@ def source_url(
 
 def _whole(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
-
-
-def site_documents_published(urls: Iterable[str]) -> set[int]:
-    """Which of the site's library documents these source addresses name are published
-    (one query for a page or a chunk of an export)."""
-    return documents_public(found.number for u in urls if (found := site_document(u)))
 
 
 def source_dict(source: Source, published: set[int] | None = None) -> dict[str, Any]:

@@ -31,6 +31,8 @@ from contrechamp.audit import permissions
 from contrechamp.audit.models import ACTIONS, AuditEntry, kind_name
 from contrechamp.audit.services import mask_emails
 from contrechamp.lib.numbers import whole_number
+from contrechamp.lib.parameters import declare_parameters
+from contrechamp.lib.parameters import refused as refused_parameters
 from contrechamp.lib.spreadsheet import safe_row
 from contrechamp.lib.text import name_key
 
@@ -391,8 +393,16 @@ def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+# What the exports take: the journal's filters, as its page links them (`Filters.query`).
+EXPORT_PARAMETERS = ("actor", "action", "model", "origin", "since", "until")
+
+
 def _unread(request: HttpRequest) -> HttpResponse | None:
-    """An export whose actor names nobody is refused with the reason, not the whole log."""
+    """An export whose actor names nobody is refused with the reason, not the whole log;
+    so is a parameter that is no filter, or one given twice (`lib.parameters`: `?acteur=`
+    exported the whole log), once the reader is known to be allowed."""
+    if (error := refused_parameters(request.GET, EXPORT_PARAMETERS)) is not None:
+        return error
     filters = _filters(request)
     if filters.actor_error:
         return HttpResponse(
@@ -427,3 +437,7 @@ def audit_export_jsonl(request: HttpRequest) -> HttpResponseBase:
     response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="journal.jsonl"'
     return response
+
+
+declare_parameters(audit_export_csv, EXPORT_PARAMETERS)
+declare_parameters(audit_export_jsonl, EXPORT_PARAMETERS)

@@ -9,16 +9,22 @@ out, as a form sends it."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
-from typing import Protocol
+import functools
+from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import Any, Protocol, TypeVar
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 
 # The only format the API answers in. Accepted everywhere (clients written for other
 # APIs send it); any other value is refused rather than answered in JSON.
 FORMAT = "format"
 FORMATS = ("json",)
+
+# The attribute a view that follows the rule carries: the parameters it accepts. A test
+# walks the URL configuration and fails on an export or API address without it
+# (tests/api/test_parameters_declared.py), so that a new one cannot forget the rule.
+ACCEPTED = "accepted_parameters"
 
 
 class ParameterError(ValueError):
@@ -77,10 +83,46 @@ def error_body(field: str | None, message: str) -> dict[str, dict[str, str | Non
     return {"error": {"code": "invalid_parameter", "message": message, "field": field}}
 
 
-def refused(params: _Parameters, accepted: Sequence[str] = ()) -> JsonResponse | None:
+def refused(
+    params: _Parameters, accepted: Sequence[str] = (), *, formats: Sequence[str] = ()
+) -> JsonResponse | None:
     """For an export outside the API: its 400 when `params` break the rule, else None."""
     try:
-        check_parameters(params, accepted)
+        check_parameters(params, accepted, formats=formats)
     except ParameterError as e:
         return JsonResponse(error_body(e.field, e.message), status=400)
     return None
+
+
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
+
+
+def declare_parameters(view: Any, accepted: Sequence[str]) -> None:
+    """Record on `view` the parameters it accepts, for a view that applies the rule
+    itself (the API's operations, `api.refuse_unknown_parameters`)."""
+    setattr(view, ACCEPTED, tuple(accepted))
+
+
+def declared_parameters(view: Any) -> tuple[str, ...] | None:
+    """The parameters `view` declared it accepts, or None when it declared none."""
+    found = getattr(view, ACCEPTED, None)
+    return tuple(found) if found is not None else None
+
+
+def takes_parameters(*accepted: str, formats: Sequence[str] = ()) -> Callable[[_View], _View]:
+    """Decorate an export outside the API with the rule: a parameter not in `accepted`,
+    or one given twice, answers the API's 400 envelope naming the accepted ones, before
+    the view reads anything. With no name, the address takes none (but `format`, with
+    one of `formats`, when given)."""
+
+    def decorate(view: _View) -> _View:
+        @functools.wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if (error := refused(request.GET, accepted, formats=formats)) is not None:
+                return error
+            return view(request, *args, **kwargs)
+
+        declare_parameters(checked, accepted)
+        return checked  # type: ignore[return-value]
+
+    return decorate

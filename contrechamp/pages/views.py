@@ -5,22 +5,32 @@ counts) and their templates the access requests: places stays a data app at the 
 the layers (docs/architecture.md). Templates stay under templates/places/.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from contrechamp.groups.services import groups_in_commune, groups_in_department, groups_in_epci
+from contrechamp.lib.parameters import ParameterError
 from contrechamp.lib.source import source_archive
 from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
 from contrechamp.registry.figures import (
+    DEPARTMENT_ORDERS,
+    ORDER_PARAMETER,
+    DepartmentOrder,
     commune_cameras,
     commune_figures,
     department_figures,
+    department_order,
     departments_coverage,
+    departments_sorted,
 )
 from contrechamp.registry.filters import DeploymentFilters
 from contrechamp.registry.forms import parse_communes
@@ -99,6 +109,57 @@ def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
     )
 
 
+def _department_order(request: HttpRequest) -> tuple[DepartmentOrder, str]:
+    """The order of the departments' table the address asks for (`?tri=-cameras`), and
+    why it is not followed ("" when it is). A page answers an unknown or repeated order
+    with its usual one and says so above the table, rather than with a 400 (its CSV,
+    an export, refuses them)."""
+    values = request.GET.getlist(ORDER_PARAMETER)
+    usual = _("The table is in its usual order, by code.")
+    if len(values) > 1:
+        return DepartmentOrder(), " ".join(
+            (_("The order (“%s”) is given more than once.") % ORDER_PARAMETER, usual)
+        )
+    try:
+        return department_order(values[0] if values else ""), ""
+    except ParameterError as e:
+        return DepartmentOrder(), " ".join((e.message, usual))
+
+
+# What each order of the departments' table sorts by, as a sentence names it: the
+# column's title is out of sight on a phone, where the table scrolls sideways.
+ORDER_NAMES = {
+    "nom": gettext_lazy("name"),
+    "code": gettext_lazy("code"),
+    "cameras": gettext_lazy("cameras"),
+    "pour-1000": gettext_lazy("cameras per 1,000 inhabitants"),
+    "par-km2": gettext_lazy("cameras per km²"),
+    "couverture": gettext_lazy("share of the inhabitants counted"),
+}
+
+
+def _order_text(order: DepartmentOrder) -> str:
+    name = ORDER_NAMES[order.key]
+    if order.descending:
+        return _("Sorted by %(name)s, descending.") % {"name": name}
+    return _("Sorted by %(name)s, ascending.") % {"name": name}
+
+
+def _order_links(order: DepartmentOrder) -> dict[str, dict[str, str]]:
+    """For each column one may sort by: the address of its link and, for the column
+    the table is sorted by, its `aria-sort` ("ascending" or "descending"); by the order's
+    name with "_" for "-", as a template reads it (`order_links.pour_1000`)."""
+    base = reverse("department-list")
+    links = {}
+    for key in DEPARTMENT_ORDERS:
+        value = order.link(key)
+        links[key.replace("-", "_")] = {
+            "href": base + (f"?{urlencode({ORDER_PARAMETER: value})}" if value else ""),
+            "sort": ("descending" if order.descending else "ascending") if key == order.key else "",
+        }
+    return links
+
+
 def department_list(request: HttpRequest) -> HttpResponse:
     """The departments, and a box to find a commune: a name or a code typed and sent
     opens the commune's page (Enter opened the list of every deployment, unfiltered, as
@@ -123,12 +184,22 @@ def department_list(request: HttpRequest) -> HttpResponse:
     # Deployments as each department's page lists them: those of its communes and of their
     # intercommunalities (one naming the metropolis alone was on the page, not counted).
     figures = department_figures()
+    order, order_error = _department_order(request)
+    csv_link = reverse("export-departments-csv")
+    if order.value:
+        # The file in the order the reader chose (the export takes the same parameter).
+        csv_link += f"?{urlencode({ORDER_PARAMETER: order.value})}"
     return render(
         request,
         "places/department_list.html",
         {
-            "figures": figures,
+            "figures": departments_sorted(figures, order),
             "coverage": departments_coverage(figures),
+            "order": order,
+            "order_error": order_error,
+            "order_links": _order_links(order),
+            "order_text": _order_text(order),
+            "csv_link": csv_link,
             "typed": typed,
             "errors": errors,
             "close": close,

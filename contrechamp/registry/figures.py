@@ -23,20 +23,27 @@ to the reader too):
   other communes have no known count; its coverage is how many of its communes have a
   figure and the share of its population they hold. A department whose communes have
   no figure has no total ("no figure known"), not 0.
+- The departments' table sorts by name, code, cameras, per 1,000 inhabitants, per km²
+  or coverage, either way; a department with no value in the column sorted by (no
+  figure known, or no inhabitant for per 1,000) comes last in both directions, in the
+  order of codes, so that a reversed order never opens on empty rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from contrechamp.lib.parameters import ParameterError
 from contrechamp.lib.partialdate import format_partial_date
+from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department
 from contrechamp.registry.models import CameraCount, CountFigures, Deployment
 
@@ -327,3 +334,83 @@ def departments_coverage(figures: list[DepartmentFigures]) -> dict[str, int | fl
         "communes_counted": sum(f.communes_counted for f in figures),
         "population_percent": 100 * counted / population if population else None,
     }
+
+
+# --- the departments' table's order ----------------------------------------------------
+
+# The parameter of the table's page and of its CSV (`/departements/?tri=-cameras`), and
+# its values, French as the site's addresses are: each reads one value of a department,
+# None when it has none. A "-" before it reverses the order.
+ORDER_PARAMETER = "tri"
+_Value = Callable[[DepartmentFigures], "str | int | float | None"]
+
+
+def _known(read: Callable[[DepartmentFigures], int | float | None]) -> _Value:
+    # A figure of a department with no count is none, whatever it reads (its coverage
+    # of 0 % is not a figure to sort among the others).
+    return lambda f: None if f.cameras is None else read(f)
+
+
+DEPARTMENT_ORDERS: dict[str, _Value] = {
+    "nom": lambda f: name_key(f.department.name),
+    "code": lambda f: f.department.code,
+    "cameras": _known(lambda f: f.cameras),
+    "pour-1000": _known(lambda f: f.per_1000),
+    "par-km2": _known(lambda f: f.per_km2),
+    "couverture": _known(lambda f: f.population_share),
+}
+DEFAULT_ORDER = "code"
+# The way a column's link sorts first: names and codes from A, figures from the largest.
+DESCENDING_FIRST = frozenset({"cameras", "pour-1000", "par-km2", "couverture"})
+
+
+@dataclass(frozen=True)
+class DepartmentOrder:
+    key: str = DEFAULT_ORDER
+    descending: bool = False
+
+    @property
+    def value(self) -> str:
+        """As the parameter gives it ("-cameras"); "" for the default order."""
+        if (self.key, self.descending) == (DEFAULT_ORDER, False):
+            return ""
+        return ("-" if self.descending else "") + self.key
+
+    def link(self, key: str) -> str:
+        """The value a column's link gives: the other way when it is the order, else its
+        first way."""
+        if key == self.key:
+            return DepartmentOrder(key, not self.descending).value
+        return DepartmentOrder(key, key in DESCENDING_FIRST).value
+
+
+def department_order(value: str) -> DepartmentOrder:
+    """The order `value` names ("" for the default); raises ParameterError for a value
+    that names none, saying which are accepted."""
+    value = value.strip()
+    if not value:
+        return DepartmentOrder()
+    key = value.removeprefix("-")
+    if key not in DEPARTMENT_ORDERS:
+        raise ParameterError(
+            ORDER_PARAMETER,
+            _(
+                "Unknown order “%(value)s”. Accepted: %(accepted)s, each with “-” before "
+                "it for the reverse order."
+            )
+            % {"value": value[:50], "accepted": ", ".join(DEPARTMENT_ORDERS)},
+        )
+    return DepartmentOrder(key, value.startswith("-"))
+
+
+def departments_sorted(
+    figures: list[DepartmentFigures], order: DepartmentOrder
+) -> list[DepartmentFigures]:
+    """`figures` (in the order of codes) in `order`, those without a value for it last,
+    in the order of codes, whichever the direction."""
+    read = DEPARTMENT_ORDERS[order.key]
+    valued = [(v, f) for f in figures if (v := read(f)) is not None]
+    unvalued = [f for f in figures if read(f) is None]
+    # A stable sort: ties keep the order of codes, in both directions.
+    valued.sort(key=lambda pair: pair[0], reverse=order.descending)  # type: ignore[arg-type,return-value]
+    return [f for _v, f in valued] + unvalued

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contrechamp.lib.parameters import ParameterError, check_parameters
 from contrechamp.lib.textsearch import (
     fts5_query,
     query_spellings,
@@ -77,15 +76,12 @@ class DeploymentFilters:
         return cls(**values, year=parsed_year, undated=undated.lower() in ("1", "true"))
 
     @classmethod
-    def refuse_unknown(cls, params: Any) -> None:
-        """Raise FilterError on a parameter of `params` (a QueryDict) that is not a
-        filter, or one given twice (`lib.parameters`): for the exports, where
-        `?departement=92` returned everything without a word. Pages do not call it (a
-        tracking parameter may be appended to a link)."""
-        try:
-            check_parameters(params, [f.name for f in fields(cls)])
-        except ParameterError as e:
-            raise FilterError(e.field, e.message) from None
+    def names(cls) -> list[str]:
+        """The filters' parameters, in their order: all the exports of deployments take
+        (`lib.parameters.takes_parameters`, where `?departement=92` returned everything
+        without a word). Pages ignore the others (a tracking parameter may be appended
+        to a link)."""
+        return [f.name for f in fields(cls)]
 
     def as_params(self) -> dict[str, str]:
         return {

@@ -759,6 +759,11 @@ class DeploymentRow(BaseModel):
     # (After the first columns, which reusers read by their place.)
     intercommunalities: str = _column("Intercommunality names, separated by “; ”.", "epcis")
     epci_sirens: str = _column("Intercommunality SIREN numbers, separated by “; ”.", "epcis")
+    latest_source_on: str = _column(
+        "Publication date of its latest dated source (YYYY, YYYY-MM or YYYY-MM-DD), as "
+        "the API's `latest_source_on`; empty when no source is dated.",
+        "citations",
+    )
 
     @classmethod
     def columns(cls) -> list[str]:

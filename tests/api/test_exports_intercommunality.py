@@ -105,7 +105,8 @@ def test_the_geojson_and_csv_carry_the_intercommunality_funders_and_address(forc
     assert row["communes"] == ""
     # The first columns keep their places (reusers read them by position).
     assert list(rows[0])[:3] == ["id", "title", "status"]
-    assert list(rows[0])[-3:] == ["url", "intercommunalities", "epci_sirens"]
+    # (New columns come last: `latest_source_on` after the intercommunalities.)
+    assert list(rows[0])[-4:] == ["url", "intercommunalities", "epci_sirens", "latest_source_on"]
 
 
 def test_a_deployment_with_communes_keeps_its_communes_points(forcalquier_epci):
