@@ -21,7 +21,7 @@ from contrechamp.accounts.models import Profile, display_name
 from contrechamp.accounts.trust import is_trusted, may_set_trust, trust_set
 from contrechamp.documents.models import Document
 from contrechamp.lib.numbers import whole_number
-from contrechamp.moderation.warnings import cited_document, proposal_warnings
+from contrechamp.moderation.warnings import proposal_warnings
 from contrechamp.registry.models import (
     CameraCount,
     Deployment,
@@ -44,6 +44,7 @@ from contrechamp.registry.proposals import (
     proposal_reject,
     proposal_withdraw,
 )
+from contrechamp.registry.quotes import source_document
 from contrechamp.registry.revisions import revision_diff
 from contrechamp.registry.services import StaleEdit
 
@@ -104,7 +105,7 @@ def _sources(proposal: Proposal, after: dict[str, Any], obj: Any) -> list[dict[s
     else:
         items = list(after.get("citations") or [])
     out = []
-    cited = [cited_document(c.get("source") or {}) for c in items]
+    cited = [source_document(c.get("source") or {}) for c in items]
     published = documents_public(n for n in cited if n is not None)
     for c, number in zip(items, cited, strict=True):
         source = c.get("source") or {}

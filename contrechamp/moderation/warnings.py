@@ -30,7 +30,7 @@ from contrechamp.registry.proposals import (
     proposal_before_after,
     proposal_object,
 )
-from contrechamp.registry.sitelinks import site_document
+from contrechamp.registry.quotes import source_document
 
 # Technologies that existed before digital tools (analogue CCTV, card-index files): a
 # date before 1990 is plausible for them only.
@@ -288,15 +288,6 @@ def source_warnings(
     return warnings
 
 
-def cited_document(source: dict[str, Any]) -> int | None:
-    """The library document a source (as plain data) cites: its own, or the one of this
-    site its address names ("/documents/4/")."""
-    if source.get("document"):
-        return int(source["document"])
-    found = site_document(str(source.get("url") or ""))
-    return found.number if found is not None else None
-
-
 def unpublished_document_warnings(
     proposal: Proposal, after: dict[str, Any], obj: Any
 ) -> list[Warning]:
@@ -305,7 +296,7 @@ def unpublished_document_warnings(
     published. The same words for a missing and a private document."""
     warnings = []
     cited = [
-        (c, cited_document(c.get("source") or {})) for c in _citations_of(proposal, after, obj)
+        (c, source_document(c.get("source") or {})) for c in _citations_of(proposal, after, obj)
     ]
     published = documents_public(n for _c, n in cited if n is not None)
     seen: set[int] = set()

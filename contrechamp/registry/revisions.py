@@ -157,10 +157,7 @@ def _date(value: str) -> str:
 def _shown(citation: dict[str, Any]) -> str:
     """A snapshot's citation quote as anyone may read it, between quotation marks."""
     shown = shown_quote(
-        None,
-        citation["source"].get("document"),
-        citation.get("locator", ""),
-        citation.get("quote", ""),
+        None, citation.get("source") or {}, citation.get("locator", ""), citation.get("quote", "")
     )
     text = quoted(shown) if shown else ""
     quote = citation.get("quote", "")

@@ -1,11 +1,15 @@
 """Sources that name one of this site's own library documents by its address.
 
 A contributor may cite an upload of the library by pasting its address ("/documents/4/",
-or whole with SITE_URL) rather than through the library's "cite" button. Such a source
-stays a typed address (tying it to the document row would let anyone link a claim to a
-private document by typing a number), but the registry knows which document it names:
-pages link to it only once it is published, say "not yet published" until then, and the
-API and dumps give no address for it meanwhile (a walk met a 404 for such a source).
+or whole on any host name of the site) rather than through the library's "cite" button.
+Such a source stays a typed address (tying it to the document row would let anyone link a
+claim to a private document by typing a number: list it as "cited by" on the document,
+block the document's deletion, learn from the retitled source that the number exists),
+but the registry knows which document it names (`cited_document`, the one answer to
+"which document does this source cite", whatever the source's form): pages link to it
+only once it is published, say "not yet published" until then, the API and dumps give no
+address for it meanwhile (a walk met a 404 for such a source), and its quote obeys the
+library's rule exactly as a quote cited through the button does (`registry.quotes`).
 
 The registry sits below the library: the document is recognised by the site's own URL
 patterns (any route that takes a `document_id`), never by importing the library."""
@@ -17,6 +21,7 @@ import posixpath
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.http.request import validate_host
 from django.urls import Resolver404, resolve, reverse
 
 from contrechamp.lib.numbers import whole_number
@@ -37,7 +42,8 @@ class SiteDocument:
 
 def _host(scheme: str, netloc: str) -> tuple[str, int | None] | None:
     """(host, port) of an address, the scheme's default port as None; None when the
-    port is not a number."""
+    port is not a number. The host is read as a browser reads it: percent-decoded
+    ("contrechamp%2Eexample.org" is the site), without a final dot, in lower case."""
     parts = urlsplit(f"{scheme}://{netloc}")
     try:
         port = parts.port
@@ -45,19 +51,36 @@ def _host(scheme: str, netloc: str) -> tuple[str, int | None] | None:
         return None
     if port == _DEFAULT_PORTS.get(scheme.lower()):
         port = None
-    return (parts.hostname or "").rstrip(".").lower(), port
+    return unquote(parts.hostname or "").rstrip(".").lower(), port
+
+
+def _site_hosts() -> list[str]:
+    """The host names the site answers to besides SITE_URL's (ALLOWED_HOSTS: a
+    "www." name, an old domain kept, ".example.org" for every subdomain), as Django
+    compares a request's host with them. "*" is left out: a site answering to any host
+    would take every other site's "/documents/4/" for its own."""
+    return [h for h in settings.ALLOWED_HOSTS if h and h != "*"]
 
 
 def _on_this_site(scheme: str, netloc: str) -> bool:
-    """Whether an absolute address's host is the one SITE_URL names. The scheme is not
-    compared: "http://" and "https://" of the same host reach the same library. The host
-    is read as a browser reads it ("https://site@elsewhere/" is elsewhere)."""
+    """Whether an absolute address's host is one of the site's: SITE_URL's, or one of
+    ALLOWED_HOSTS on SITE_URL's port (or the scheme's own). The scheme is not compared:
+    "http://" and "https://" of the same host reach the same library. The host is read
+    as a browser reads it ("https://site@elsewhere/" is elsewhere)."""
     if scheme.lower() not in _DEFAULT_PORTS:
         return False
     site = urlsplit(settings.SITE_URL)
     mine = _host(site.scheme or "http", site.netloc)
     theirs = _host(scheme, netloc)
-    return mine is not None and theirs is not None and mine == theirs and bool(mine[0])
+    if mine is None or theirs is None or not theirs[0]:
+        return False
+    if theirs == mine:
+        return True
+    host, port = theirs
+    if port not in (None, mine[1]):
+        return False
+    # ALLOWED_HOSTS writes an IPv6 address between brackets, as a Host header does.
+    return validate_host(f"[{host}]" if ":" in host else host, _site_hosts())
 
 
 def _resolved_document(path: str) -> tuple[int, int | None] | None:
@@ -82,9 +105,11 @@ def _resolved_document(path: str) -> tuple[int, int | None] | None:
 
 def site_document(url: str) -> SiteDocument | None:
     """The library document of this site that `url` names, relative ("/documents/4/")
-    or absolute on SITE_URL's host; None for any other address (another host, a page of
+    or absolute on one of the site's host names; None for any other address (another host, a page of
     the site that is not a document's, a number no database row can have)."""
-    text = (url or "").strip()
+    # A browser reads a backslash of an http(s) address as a slash
+    # ("https://site\documents\4" opens the document): so does this.
+    text = (url or "").strip().replace("\\", "/")
     if not text:
         return None
     try:
@@ -122,3 +147,15 @@ def site_document_path(url: str) -> str:
     other address is kept as typed."""
     found = site_document(url)
     return found.path if found is not None else url
+
+
+def cited_document(document: object, url: str) -> int | None:
+    """The library document a source cites: the one it is tied to (`document`, the
+    library's "cite" button), else the one of this site its address names; None for a
+    source of no library document. What a source cites is read here only: the quote
+    rule, the links and the warnings must not each decide it (a quote cited by address
+    escaped the rule a quote cited through the button obeyed)."""
+    if document:
+        return whole_number(document)
+    found = site_document(url)
+    return found.number if found is not None else None

@@ -71,7 +71,7 @@ from contrechamp.registry.proposals import (
     proposal_accept,
     proposal_merge,
 )
-from contrechamp.registry.quotes import citation_quote, shown_quote
+from contrechamp.registry.quotes import citation_quote, shown_quote, source_document
 from contrechamp.registry.revisions import (
     FIELD_LABELS,
     display_value,
@@ -466,10 +466,10 @@ def _withheld_quotes(reader: Any, snapshot: dict[str, Any]) -> dict[str, str]:
     kept, see `_keep_withheld_quotes`)."""
     withheld = {}
     for citation in snapshot.get("citations", []):
-        document = (citation.get("source") or {}).get("document")
-        if document is None or not citation.get("id") or not citation.get("quote"):
+        source = citation.get("source") or {}
+        if source_document(source) is None or not citation.get("id") or not citation.get("quote"):
             continue
-        shown = shown_quote(reader, document, citation.get("locator", ""), citation["quote"])
+        shown = shown_quote(reader, source, citation.get("locator", ""), citation["quote"])
         if shown != citation["quote"]:
             withheld[str(citation["id"])] = shown
     return withheld
@@ -530,7 +530,8 @@ def _keep_withheld_quotes(
     stored: dict[str, list[dict[str, Any]]] = {}
     for snapshot in saved:
         for c in snapshot.get("citations", []):
-            if c.get("id") and (c.get("source") or {}).get("document"):
+            # (A source citing the document by its address as well: `registry.quotes`.)
+            if c.get("id") and source_document(c.get("source") or {}) is not None:
                 stored.setdefault(str(c["id"]), []).append(c)
     rows = [forms["citations"].forms[i] for i in kept.get("citations", [])]
     for item, form in zip(data.get("citations", []), rows, strict=True):
