@@ -1440,12 +1440,15 @@ _DATES = [
         ),
     ),
     # The first month of a span or a list, its year read from the last: "de juillet à
-    # décembre 2018", "en mai et juin 2020", "en décembre ou janvier 2022" (December 2021).
+    # décembre 2018", "en mai et juin 2020", "en décembre ou janvier 2022" (December 2021);
+    # the months listed between them too (`middle`): "en octobre, novembre et décembre
+    # 2019" is three months of 2019 (the middle one was read with no year, or not at all).
     (
         "firstmonth",
         re.compile(
-            rf"(?<!\w)(?:(?:de|d[ée]but|entre|en|fin|courant)\s+|mi-\s*){_MONTH}(?=\s*(?:à|au|et|"
-            rf"ou|-|–)\s*(?:(?:en|d[ée]but|fin|mi-?)\s*)?(?P<month2>janvier|f[ée]vrier|mars|"
+            rf"(?<!\w)(?:(?:de|d[ée]but|entre|en|fin|courant)\s+|mi-\s*){_MONTH}"
+            rf"(?=(?P<middle>(?:\s*,\s*(?:en\s+)?(?:{_MONTH_NAMES}))*)\s*(?:à|au|et|"
+            rf"ou|-|–|,)\s*(?:(?:en|d[ée]but|fin|mi-?)\s*)?(?P<month2>janvier|f[ée]vrier|mars|"
             rf"avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\s*{_YEAR}"
             rf"(?!\d))",
             re.I,
@@ -6385,8 +6388,8 @@ def _date_values(
             ):
                 return []  # "Dès Mars, la planète rouge"
             start = cue.start() if cue else start
-        if kind == "firstmonth" and year is not None and month > MONTHS[key(groups["month2"])]:
-            year -= 1  # "décembre et janvier 2022": the December before
+        if kind == "firstmonth" and year is not None:
+            return _listed_months(match, month, year, start, end)
         if year is None:
             direction = (
                 "past" if groups.get("last") else "future" if onwards or groups.get("next") else ""
@@ -6422,6 +6425,28 @@ def _date_values(
         return [(f"{year}-{month:02d}", start, end)]
     except (ValueError, KeyError):
         return []
+
+
+def _listed_months(
+    match: re.Match[str], month: int, year: int, start: int, end: int
+) -> list[tuple[str, int, int]]:
+    """The first month of a list or a span and the months listed between it and the last
+    ("en octobre, novembre et décembre 2019": October and November 2019; the last is read
+    by the month rule), each of the year of the last month unless the list crosses a
+    year's end ("décembre et janvier 2022": the December before)."""
+    listed = [(month, start, end)] + [
+        (MONTHS[key(m.group())], match.start("middle") + m.start(), match.start("middle") + m.end())
+        for m in re.finditer(_MONTH_NAMES, match["middle"] or "", re.I)
+    ]
+    values: list[tuple[str, int, int]] = []
+    following = MONTHS[key(match["month2"])]
+    # From the last back: a month after the one that follows it is of the year before.
+    for number, first, last in reversed(listed):
+        if number > following:
+            year -= 1
+        following = number
+        values.append((f"{year}-{number:02d}", first, last))
+    return values[::-1]
 
 
 # "de cette même année", "de la même année", "de cette année-là".

@@ -931,6 +931,33 @@ def test_years_after_a_cue_and_in_lists_are_dates_and_references_are_not(text, e
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Les caméras ont été posées en octobre, novembre et décembre 2019.",
+            {"2019-10", "2019-11", "2019-12"},
+        ),
+        (
+            "Réunions en janvier, février, mars et avril 2021 au conseil.",
+            {"2021-01", "2021-02", "2021-03", "2021-04"},
+        ),
+        ("Essais en octobre, en novembre et en décembre 2019.", {"2019-10", "2019-11", "2019-12"}),
+        ("Essais en mai, juin ou juillet 2022.", {"2022-05", "2022-06", "2022-07"}),
+        ("Travaux en octobre, novembre, décembre 2019.", {"2019-10", "2019-11", "2019-12"}),
+        # Across the year's end: the months before January are of the year before.
+        ("Essais en novembre, décembre et janvier 2022.", {"2021-11", "2021-12", "2022-01"}),
+    ],
+)
+def test_each_month_of_a_list_followed_by_one_year_is_a_month_of_that_year(text, expected):
+    """A list of months with commas before its one year gave the last month, or the last
+    two, of three: the middle ones had no year, or a year guessed from the document's
+    date (2024 here) rather than the one the list names."""
+    from datetime import date
+
+    assert {v for _, v in found(text, "date", context_on(date(2024, 6, 1)))} == expected
+
+
 def test_a_day_after_a_words_full_stop_without_its_space_is_read():
     """A scraped page lost the space: "Date de publication.23 juillet 2019" gave July
     only (two development texts of rounds 15 and 39). A number's point is no full stop."""
