@@ -556,7 +556,10 @@ class SearchQuery(Schema):
     )
     kind: str = Field("", description="Type of file: " + ", ".join(dict(Document.KINDS)) + ".")
     date_from: str = Field(
-        "", description="From the first day of this year, month or day: 2023, 2023-05, 2023-05-15."
+        "",
+        description="From the first day of this year, month or day: 2023, 2023-05, 2023-05-15. "
+        "A document dated by a month or a year is found only when that whole month or year is "
+        "within date_from and date_to.",
     )
     date_to: str = Field(
         "", description="Up to the last day of this year, month or day: 2023 is up to 31 December."
@@ -579,10 +582,11 @@ def _document_dict(document: Document, user: Any) -> dict[str, Any]:
         "error": document.error or None,
         "pages": document.page_count,
         "date": document.date_value or None,
+        "date_precision": document.date_precision if document.date else None,
         "date_source": (document.date_corrected_by or document.date_read_from or None)
         if document.date
         else None,
-        "date_read": document.date_read.isoformat() if document.date_read else None,
+        "date_read": document.date_read_value or None,
         "source_url": document.source_url or None,
         # The original's fingerprint, for those who may download it: a leaked file's
         # copies can differ by a byte each (a canary trap), so its hash could tell its

@@ -60,13 +60,18 @@ class DocumentOut(BaseModel):
     date: str | None = Field(
         description="YYYY-MM-DD, or YYYY-MM or YYYY when only the month or the year is known."
     )
+    date_precision: str | None = Field(
+        description="How precise the date is: day, month or year (null without a date). "
+        "A month or a year is never written as its first day."
+    )
     date_source: str | None = Field(
         description="Where the date came from: metadata or text (read by processing), file "
         "(read, source not recorded), reviewer or uploader (corrected by hand); null without "
         "a date."
     )
     date_read: str | None = Field(
-        description="The date processing read (YYYY-MM-DD), kept when a person corrected it."
+        description="The date processing read (YYYY-MM-DD, or YYYY-MM or YYYY when the file "
+        "gives only the month or the year), kept when a person corrected it."
     )
     source_url: str | None = Field(description="Where the document is found on the web.")
     sha256: str | None = Field(

@@ -65,6 +65,7 @@ DERIVED_UPDATES = {
         "date",
         "date_precision",
         "date_read",
+        "date_read_precision",
         "date_read_from",
         "status",
         "error",

@@ -38,18 +38,30 @@ _XML_DATES = re.compile(
 )
 
 
-def _iso(value: str) -> date | None:
+# A month or a year alone, as W3C dates allow ("2023-05", "2023"): the whole value.
+_PARTIAL = re.compile(r"\s*((?:19|20)\d\d)(?:-(0[1-9]|1[0-2]))?\s*")
+
+# A date read from a file: the first day of its period and its precision ("day", "month"
+# or "year"; a month is never stored as its first day alone, a false precision).
+Dated = tuple[date, str]
+
+
+def _iso(value: str) -> Dated | None:
     match = _ISO.search(value)
     if not match:
+        if partial := _PARTIAL.fullmatch(value):
+            month = partial[2]
+            return date(int(partial[1]), int(month or 1), 1), "month" if month else "year"
         return None
     try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
+        return date(int(match[1]), int(match[2]), int(match[3])), "day"
     except ValueError:
         return None
 
 
-def metadata_date(kind: str, data: bytes) -> date | None:
-    """The date an HTML page, a Word or an OpenDocument file gives itself, if any."""
+def metadata_date(kind: str, data: bytes) -> Dated | None:
+    """The date an HTML page, a Word or an OpenDocument file gives itself, if any, with
+    its precision: "2023-05" in the metadata is May 2023, not 1 May."""
     if kind == "html":
         head = data[:HTML_HEAD_BYTES].decode("utf-8", errors="replace")
         for tag in _HTML_META.finditer(head):
@@ -93,14 +105,18 @@ def text_date(texts: list[str]) -> date | None:
 
 def document_date(document: Document, texts: list[str] | None = None) -> date | None:
     """The date of a document that has none: its metadata's, else its text's (`texts`:
-    its pages' texts in order, when the caller has them already)."""
-    return document_date_source(document, texts)[0]
+    its pages' texts in order, when the caller has them already); the first day of its
+    period when the metadata gives a month or a year."""
+    found = document_date_source(document, texts)[0]
+    return found[0] if found else None
 
 
 def document_date_source(
     document: Document, texts: list[str] | None = None
-) -> tuple[date | None, str]:
-    """`document_date` and where it was read: "metadata" or "text"."""
+) -> tuple[Dated | None, str]:
+    """`document_date` with its precision, and where it was read: "metadata" or "text"
+    (the text gives days only: a month it names is more often what it speaks of than
+    its own date)."""
     if document.kind in ("html", "docx", "odt"):
         try:
             found = metadata_date(document.kind, files.original(document))
@@ -110,21 +126,23 @@ def document_date_source(
             return found, "metadata"
     if texts is None:
         texts = list(document.pages.order_by("number").values_list("text", flat=True))
-    return text_date(texts), "text"
+    day = text_date(texts)
+    return ((day, "day") if day else None), "text"
 
 
 # The columns a date read from the file is written to.
-DATE_FIELDS = ["date", "date_precision", "date_read", "date_read_from"]
+DATE_FIELDS = ["date", "date_precision", "date_read", "date_read_precision", "date_read_from"]
 
 
-def date_from_file(document: Document, found: date | None, source: str) -> bool:
+def date_from_file(document: Document, found: Dated | None, source: str) -> bool:
     """Set on `document` the date read from its file (`source`: "metadata" or "text"),
-    unless it has one already or a person set it (a date corrected, or cleared, by hand is
-    never read again over). Returns whether it was set."""
+    with its precision, unless it has one already or a person set it (a date corrected,
+    or cleared, by hand is never read again over). Returns whether it was set."""
     if found is None or document.date is not None or document.date_corrected_by:
         return False
-    document.date, document.date_precision = found, "day"
-    document.date_read, document.date_read_from = found, source
+    document.date, document.date_precision = found
+    document.date_read, document.date_read_precision = found
+    document.date_read_from = source
     return True
 
 

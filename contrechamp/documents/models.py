@@ -6,10 +6,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.documents import reasons
+from contrechamp.lib.partialdate import format_partial_date, partial_date_of
 from contrechamp.lib.typography import day
 from contrechamp.places.models import Commune
 
@@ -66,6 +67,8 @@ class Document(models.Model):
         ("file", _("read from the file")),  # read before the source was recorded
     ]
     date_read = models.DateField(_("date read from the file"), null=True, blank=True)
+    # As `date_precision`: a file's metadata may give a month or a year only.
+    date_read_precision = models.CharField(max_length=5, choices=DATE_PRECISIONS, default="day")
     date_read_from = models.CharField(max_length=8, choices=DATE_SOURCES, blank=True)
     # Who set the date by hand, by their role only (the page is public once published).
     CORRECTORS = [("reviewer", _("a reviewer")), ("uploader", _("its uploader"))]
@@ -112,9 +115,12 @@ class Document(models.Model):
     def date_value(self) -> str:
         """The date as the project writes partial dates: "2025", "2025-01", "2025-01-20"
         ("" when there is none)."""
-        if self.date is None:
-            return ""
-        return self.date.isoformat()[: {"year": 4, "month": 7}.get(self.date_precision, 10)]
+        return partial_date_of(self.date, self.date_precision)
+
+    @property
+    def date_read_value(self) -> str:
+        """The date processing read, written as `date_value`."""
+        return partial_date_of(self.date_read, self.date_read_precision)
 
     @property
     def date_shown(self) -> dt.date | str | None:
@@ -136,7 +142,9 @@ class Document(models.Model):
             )
             return gettext("%(source)s: %(date)s — %(corrected)s") % {
                 "source": source,
-                "date": day(self.date_read),
+                "date": day(self.date_read)
+                if self.date_read_precision == "day"
+                else format_partial_date(self.date_read_value, get_language() or "fr"),
                 "corrected": corrected,
             }
         if self.date_corrected_by:

@@ -36,9 +36,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext_lazy
 
 from contrechamp.documents.models import Document, Page, Step
 from contrechamp.documents.permissions import may_see_originals
+from contrechamp.lib.partialdate import latest_first_days, period_last_day
 from contrechamp.lib.textsearch import (
     STOPWORDS,
     SYNONYM_KEYS,
@@ -58,6 +60,15 @@ from contrechamp.lib.textsearch import (
 )
 
 SNIPPET_CHARS = 220
+
+
+# The date filters' rule, as the page says it: a document known to the month or the year
+# only is not claimed to be within dates that hold part of that month or year.
+DATE_RULE = gettext_lazy(
+    "A document dated only by a month or a year is listed when that whole month or year "
+    "is within these dates: one dated May 2023 is not listed for 10 to 20 May 2023, nor "
+    "for May 2023 one dated 2023."
+)
 
 
 @dataclass
@@ -567,8 +578,14 @@ def _filters_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
         sql += " AND d.date >= %s"
         params.append(filters.date_from)
     if filters.date_to:
-        sql += " AND d.date <= %s"
-        params.append(filters.date_to)
+        # The whole period within (`latest_first_days`): a date is stored as the first
+        # day of its month or year.
+        latest = latest_first_days(filters.date_to)
+        sql += (
+            " AND d.date <= CASE d.date_precision WHEN 'month' THEN %s WHEN 'year' THEN %s"
+            " ELSE %s END"
+        )
+        params += [latest["month"], latest["year"], latest["day"]]
     if filters.document_id:
         sql += " AND d.id = %s"
         params.append(filters.document_id)
@@ -804,7 +821,11 @@ class _Tantivy:
         item.add_text("kind", document.kind)
         item.add_text("public", "1" if public else "0")
         item.add_unsigned("uploader", document.uploaded_by_id or 0)
+        # The first and the last day of the period the date stands for (one value for a
+        # day): the date filter wants every value of a document within its bounds.
         item.add_unsigned("day", _day(document.date))
+        if document.date is not None and document.date_precision != "day":
+            item.add_unsigned("day", _day(period_last_day(document.date, document.date_precision)))
         return item
 
     def _delete(self, writer: Any, document_id: int) -> None:
@@ -975,17 +996,22 @@ class _Tantivy:
                 conditions.append(term(name, value))
         if filters.document_id:
             conditions.append(term("document_id", filters.document_id))
+        unless = []
         if filters.date_from or filters.date_to:
-            conditions.append(
-                tantivy.Query.range_query(
-                    self.schema,
-                    "day",
-                    tantivy.FieldType.Unsigned,
-                    _day(filters.date_from) or 1,
-                    _day(filters.date_to) or 99991231,
+            # Dated, and no day of its period (first and last, `make`) out of the bounds:
+            # a month or a year is within them whole, or not at all.
+            def days(low: int, high: int) -> Any:
+                return tantivy.Query.range_query(
+                    self.schema, "day", tantivy.FieldType.Unsigned, low, high
                 )
-            )
+
+            conditions.append(days(1, 99991231))
+            if filters.date_from:
+                unless.append(days(0, _day(filters.date_from) - 1))
+            if filters.date_to:
+                unless.append(days(_day(filters.date_to) + 1, 99991231))
         must += [(Occur.Must, tantivy.Query.const_score_query(c, 0.0)) for c in conditions]
+        must += [(Occur.MustNot, u) for u in unless]
         combined = tantivy.Query.boolean_query(must)
 
         def hit(score: float, address: Any) -> Hit:

@@ -565,7 +565,7 @@ def _day_only_for_a_tip(document: Document) -> None:
 
 
 # Fields of the document the steps fill in, saved with its final status.
-_FOUND = ["kind", "mime", "page_count", "date", "date_precision", "date_read", "date_read_from"]
+_FOUND = ["kind", "mime", "page_count", *metadata.DATE_FIELDS]
 
 
 def _fail(document: Document, step: Step, reason: Reasoned, began: float | None = None) -> Document:
@@ -617,7 +617,7 @@ def _step_extract(document: Document) -> dict[str, Any]:
         if rendition.pdf is not None:
             files.save(rendition_path, rendition.pdf)
         if rendition.date:
-            metadata.date_from_file(document, rendition.date, "metadata")
+            metadata.date_from_file(document, (rendition.date, "day"), "metadata")
         if rendition.title and document.title == _title_from(document.filename):
             document.title = rendition.title[:400]
         document.save(update_fields=["kind", "mime", *metadata.DATE_FIELDS, "title", "updated_at"])
@@ -910,13 +910,22 @@ def _has_images(page: pymupdf.Page) -> bool:
         return True
 
 
-def _pdf_date(metadata: dict[str, str]) -> date | None:
+def _pdf_date(metadata: dict[str, str]) -> tuple[date, str] | None:
+    """The PDF's creation (else modification) date and its precision: a PDF date may
+    stop after its year or its month ("D:2023", "D:202305"), which is a year or a month,
+    not its first day."""
     raw = (metadata.get("creationDate") or metadata.get("modDate") or "").removeprefix("D:")
-    try:
-        year, month, day = int(raw[0:4]), int(raw[4:6] or 1), int(raw[6:8] or 1)
-        return date(year, month, day) if 1990 <= year <= 2100 else None
-    except (ValueError, IndexError):
+    digits = re.match(r"\d{4}(?:\d\d(?:\d\d)?)?", raw)
+    if digits is None:
         return None
+    written = digits.group()
+    try:
+        day = date(int(written[0:4]), int(written[4:6] or 1), int(written[6:8] or 1))
+    except ValueError:
+        return None
+    if not 1990 <= day.year <= 2100:
+        return None
+    return day, {4: "year", 6: "month"}.get(len(written), "day")
 
 
 # Tests may replace the OCR engine (never in CI: the real Tesseract runs there).

@@ -46,7 +46,7 @@ from contrechamp.documents.review import (
     group_of,
     suggestion_groups,
 )
-from contrechamp.documents.search import SearchFilters, Viewer, search_documents
+from contrechamp.documents.search import DATE_RULE, SearchFilters, Viewer, search_documents
 from contrechamp.documents.services import (
     CITED_PAGES_MAX,
     DocumentInUse,
@@ -778,6 +778,10 @@ def search(request: HttpRequest) -> HttpResponse:
             "deployments_one_year": bool(years and years[0] == years[1]),
             "year_rule": YEAR_RULE,
             "active_filters": active,
+            # Said where dates filter: a month or a year within them whole, or not listed.
+            "date_rule": DATE_RULE
+            if any(name in ("date_from", "date_to") for name, _, _ in active)
+            else "",
             "widened": widened,
             "suggestion": suggestion,
             # What the query leaves out, each wording in the page's quotation marks: "« a »,

@@ -77,6 +77,14 @@ def parse_partial_date(value: str) -> str:
     return value
 
 
+def partial_date_of(first: dt.date | None, precision: str) -> str:
+    """A date stored as the first day of its period, written as a partial date: "2025"
+    (precision "year"), "2025-01" ("month"), "2025-01-20" ("day"); "" for None."""
+    if first is None:
+        return ""
+    return first.isoformat()[: {"year": 4, "month": 7}.get(precision, 10)]
+
+
 def partial_date_year(value: str) -> int | None:
     return int(value[:4]) if value else None
 
@@ -150,3 +158,27 @@ def typed_period(value: str) -> tuple[dt.date, dt.date] | None:
     else:
         first, last = dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
     return first, last
+
+
+def period_last_day(first: dt.date, precision: str) -> dt.date:
+    """The last day of the period a date stored as its first day stands for: the day
+    itself, the end of its month ("month") or of its year ("year")."""
+    if precision == "year":
+        return dt.date(first.year, 12, 31)
+    if precision == "month":
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first
+
+
+def latest_first_days(last: dt.date) -> dict[str, dt.date]:
+    """By precision, the latest first day a period may have to end on or before `last`
+    (a date filter's "to"): the day itself; the first of its month if `last` ends its
+    month, else of the month before; 1 January of its year if `last` is 31 December,
+    else of the year before. A period known to the month or the year is within a filter
+    only whole: "May 2023" is not within 10 to 20 May 2023, nor up to 30 December 2023
+    is "2023"."""
+    month = last.replace(day=1)
+    if period_last_day(month, "month") != last:
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    year = dt.date(last.year if (last.month, last.day) == (12, 31) else last.year - 1, 1, 1)
+    return {"day": last, "month": month, "year": year}

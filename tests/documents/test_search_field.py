@@ -205,7 +205,7 @@ def test_metadata_dates_come_first():
         b'<html><head><meta property="article:published_time" '
         b'content="2023-05-12T08:00:00+02:00"></head><body>Le 3 mars 2020.</body></html>'
     )
-    assert metadata_date("html", html) == dt.date(2023, 5, 12)
+    assert metadata_date("html", html) == (dt.date(2023, 5, 12), "day")
     assert metadata_date("html", b"<p><time datetime='2019-02-30'>x</time></p>") is None
     assert metadata_date("docx", b"not a zip") is None
     assert metadata_date("odt", b"PK\x03\x04broken") is None
