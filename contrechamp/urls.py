@@ -11,6 +11,7 @@ from contrechamp.accounts import views as accounts
 from contrechamp.api import exports
 from contrechamp.api.api import api, unmatched
 from contrechamp.documents import views as documents
+from contrechamp.ops import views as ops
 from contrechamp.pages import feeds, subscription_views
 from contrechamp.pages import views as pages
 from contrechamp.redaction import views as redaction
@@ -246,6 +247,7 @@ urlpatterns = [
     path("compte/", include("contrechamp.accounts.urls")),
     path("moderation/", include("contrechamp.moderation.urls")),
     path("veille/", include("contrechamp.watch.urls")),
+    path("journal/taches/", ops.periodic_job_list, name="periodic-jobs"),
     path("journal/", include("contrechamp.audit.urls")),
     path("collectifs/", include("contrechamp.groups.urls")),
     path("signaler/", include("contrechamp.tips.urls")),

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessConfig(AppConfig):
     name = "contrechamp.access"
     label = "access"
-    verbose_name = "Access-to-documents requests"
+    verbose_name = _("Access-to-documents requests")
 
     def ready(self) -> None:
         # A deleted account's requests lose what names the person (accounts cannot import

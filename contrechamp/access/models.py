@@ -28,16 +28,33 @@ class PublicBody(models.Model):
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=12, choices=KINDS, default="commune")
     commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
     )
-    epci = models.ForeignKey(Epci, on_delete=models.PROTECT, null=True, blank=True)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True)
+    epci = models.ForeignKey(
+        Epci, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("intercommunality")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("department")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
+    )
     email = models.EmailField(_("e-mail address"), blank=True)
     address = models.TextField(_("postal address"), blank=True)
     # `contrechamp.lib.text.name_key(name)`, kept by `save`: bodies added by hand are
     # searched by it in the database (accents and dashes optional).
-    name_key = models.CharField(max_length=300, db_index=True, blank=True, editable=False)
+    name_key = models.CharField(
+        max_length=300,
+        db_index=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("search key of the name"),
+    )
 
     class Meta:
         verbose_name = _("public body")
@@ -117,8 +134,10 @@ class RequestSeries(models.Model):
     them. (Not a "campaign": that word is kept for petitions.)"""
 
     title = models.CharField(_("title"), max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     referral_lead = models.ForeignKey(
         "AccessRequest",
         on_delete=models.SET_NULL,
@@ -126,6 +145,7 @@ class RequestSeries(models.Model):
         blank=True,
         related_name="+",
         help_text=_("The refusal the grouped referral to the CADA is made on."),
+        verbose_name=_("request leading the referral"),
     )
     referred_on = models.DateField(_("date of the grouped referral"), null=True, blank=True)
 
@@ -155,36 +175,52 @@ class AccessRequest(models.Model):
         ("closed", _("closed")),
         ("withdrawn", _("withdrawn")),
     ]
-    body = models.ForeignKey(PublicBody, on_delete=models.PROTECT, related_name="requests")
+    body = models.ForeignKey(
+        PublicBody, on_delete=models.PROTECT, related_name="requests", verbose_name=_("public body")
+    )
     series = models.ForeignKey(
         RequestSeries,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="requests",
+        verbose_name=_("series"),
     )
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_requests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_requests",
+        verbose_name=_("requester"),
     )
     show_requester = models.BooleanField(_("show my name on the public page"), default=False)
     title = models.CharField(_("subject"), max_length=300)
     documents_asked = models.TextField(
         _("documents asked for"), help_text=_("One document per line.")
     )
-    places = models.ManyToManyField(Commune, blank=True, related_name="access_requests")
+    places = models.ManyToManyField(
+        Commune, blank=True, related_name="access_requests", verbose_name=_("places")
+    )
     deployments = models.ManyToManyField(
-        "registry.Deployment", blank=True, related_name="access_requests"
+        "registry.Deployment",
+        blank=True,
+        related_name="access_requests",
+        verbose_name=_("deployments"),
     )
     documents = models.ManyToManyField(
-        "documents.Document", blank=True, related_name="access_requests"
+        "documents.Document",
+        blank=True,
+        related_name="access_requests",
+        verbose_name=_("documents"),
     )
     channel = models.CharField(_("sent by"), max_length=5, choices=CHANNELS, default="email")
     sent_on = models.DateField(_("date of sending"), null=True, blank=True)
     received_on = models.DateField(_("date of receipt"), null=True, blank=True)
     letter = models.TextField(_("letter"), blank=True)
-    status = models.CharField(max_length=10, choices=STATUSES, default="draft")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(
+        max_length=10, choices=STATUSES, default="draft", verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name_plural = _("access-to-documents requests")
@@ -217,7 +253,9 @@ class Event(models.Model):
         ("judgment", _("judgment")),
         ("withdrawal", _("withdrawal")),
     ]
-    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(
+        AccessRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
+    )
     kind = models.CharField(_("event"), max_length=20, choices=KINDS)
     date = models.DateField(_("date"))
     favourable = models.BooleanField(
@@ -228,18 +266,26 @@ class Event(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     document = models.ForeignKey(
-        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("document"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("created by"),
     )
     # Recorded by Contrechamp from the rules (an implicit refusal once its date has come),
     # not by a person; kept in step with the facts it follows from.
-    automatic = models.BooleanField(default=False)
+    automatic = models.BooleanField(default=False, verbose_name=_("automatic"))
     # Recorded for every request of a series at once (grouped referral, its registration,
     # the one opinion the CADA gives on the series).
-    series = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    series = models.BooleanField(default=False, verbose_name=_("series"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("event of a request")
@@ -296,13 +342,13 @@ class LetterTemplate(models.Model):
         ("cada_referral_series", _("grouped referral of a series to the CADA")),
         ("series_notice", _("notice of the grouped referral to each administration")),
     ]
-    kind = models.CharField(max_length=20, choices=KINDS, unique=True)
+    kind = models.CharField(max_length=20, choices=KINDS, unique=True, verbose_name=_("kind"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(
         _("body"),
         help_text=_("Django template syntax: {{ request }}, {{ body }}, {{ deadlines }}…"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("letter template")

@@ -24,9 +24,14 @@ class Profile(models.Model):
         ("administrator", _("administrator")),
     ]
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("account"),
     )
-    role = models.CharField(max_length=20, choices=ROLES, default="contributor")
+    role = models.CharField(
+        max_length=20, choices=ROLES, default="contributor", verbose_name=_("role")
+    )
     # Contributors are never named in public unless they choose it.
     public_name = models.CharField(_("public name"), max_length=100, blank=True)
     # Trust earned by use: a contributor's changes wait for a reviewer until

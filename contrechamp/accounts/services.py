@@ -72,6 +72,39 @@ def user_create(
     return user
 
 
+class LastAdministrator(Exception):
+    """Taking the role away from the only administrator would leave nobody to give it."""
+
+
+@transaction.atomic
+def user_role_set(*, user: User, role: str) -> str:
+    """Give `user` the role `role` ("contributor", "reviewer", "administrator"); returns
+    the role they had. An administrator also gets Django's admin site (staff and
+    superuser), and loses both with the role: a superuser counts as an administrator
+    whatever their profile says. The profile and the account are saved, so the audit log
+    records the change ("role changed", old → new) with whoever acts: the command line's
+    "system: command users", or an administrator. Raises LastAdministrator rather than
+    leave the site without an active administrator, ValueError for an unknown role."""
+    if role not in dict(Profile.ROLES):
+        raise ValueError(f"unknown role {role!r}")
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    before = "administrator" if user.is_superuser else profile.role
+    if before == "administrator" and role != "administrator":
+        others = User.objects.filter(is_active=True).exclude(pk=user.pk)
+        if not others.filter(
+            models.Q(is_superuser=True) | models.Q(profile__role="administrator")
+        ).exists():
+            raise LastAdministrator(user.username)
+    if profile.role != role:
+        profile.role = role
+        profile.save(update_fields=["role"])
+    admin = role == "administrator"
+    if user.is_staff != admin or user.is_superuser != admin:
+        user.is_staff = user.is_superuser = admin
+        user.save(update_fields=["is_staff", "is_superuser"])
+    return before
+
+
 def _language(code: str | None) -> str:
     """`code` when the site speaks it ("en-gb" is "en"), else the site's first language."""
     code = (code or "").lower().split("-")[0]

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
     name = "contrechamp.documents"
-    verbose_name = "Documents"
+    verbose_name = _("Documents")
 
     def ready(self) -> None:
         from django.db.models.signals import post_save, pre_save

@@ -42,24 +42,26 @@ class Document(models.Model):
         ("other", _("other")),
     ]
 
-    sha256 = models.CharField(max_length=64, unique=True)
-    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, unique=True, verbose_name=_("SHA-256"))
+    size = models.PositiveBigIntegerField(verbose_name=_("size (bytes)"))
     filename = models.CharField(_("file name"), max_length=255)
     title = models.CharField(_("title"), max_length=400)
     origin = models.CharField(_("origin"), max_length=20, choices=ORIGINS, default="other")
     kind = models.CharField(_("type"), max_length=10, choices=KINDS, default="unknown")
-    mime = models.CharField(max_length=100, blank=True)
+    mime = models.CharField(max_length=100, blank=True, verbose_name=_("MIME type"))
     status = models.CharField(_("status"), max_length=12, choices=STATUSES, default="queued")
     error = models.TextField(_("reason of the failure"), blank=True)
     # The same as `reasons` keeps it (key and details), to write it in the reader's
     # language; empty for a row failed before it was kept.
-    error_detail = models.JSONField(default=dict, blank=True)
+    error_detail = models.JSONField(default=dict, blank=True, verbose_name=_("error detail"))
     page_count = models.PositiveIntegerField(_("pages"), default=0)
     # The first day of the period the document is dated by: a day, a month or a year
     # (`date_precision`), so that search's date filters and ordering read one column.
     date = models.DateField(_("date of the document"), null=True, blank=True)
     DATE_PRECISIONS = [("day", _("day")), ("month", _("month")), ("year", _("year"))]
-    date_precision = models.CharField(max_length=5, choices=DATE_PRECISIONS, default="day")
+    date_precision = models.CharField(
+        max_length=5, choices=DATE_PRECISIONS, default="day", verbose_name=_("date precision")
+    )
     # What processing read (kept when a person corrects the date: the page says both).
     DATE_SOURCES = [
         ("metadata", _("read from the file's metadata")),
@@ -68,15 +70,24 @@ class Document(models.Model):
     ]
     date_read = models.DateField(_("date read from the file"), null=True, blank=True)
     # As `date_precision`: a file's metadata may give a month or a year only.
-    date_read_precision = models.CharField(max_length=5, choices=DATE_PRECISIONS, default="day")
-    date_read_from = models.CharField(max_length=8, choices=DATE_SOURCES, blank=True)
+    date_read_precision = models.CharField(
+        max_length=5,
+        choices=DATE_PRECISIONS,
+        default="day",
+        verbose_name=_("precision of the date read"),
+    )
+    date_read_from = models.CharField(
+        max_length=8, choices=DATE_SOURCES, blank=True, verbose_name=_("date read from")
+    )
     # Who set the date by hand, by their role only (the page is public once published).
     CORRECTORS = [("reviewer", _("a reviewer")), ("uploader", _("its uploader"))]
-    date_corrected_by = models.CharField(max_length=8, choices=CORRECTORS, blank=True)
+    date_corrected_by = models.CharField(
+        max_length=8, choices=CORRECTORS, blank=True, verbose_name=_("date corrected by")
+    )
     source_url = models.URLField(_("source address"), max_length=1000, blank=True)
     # Raised by every correction of the details: a form loaded at another version is a
     # conflict, never a silent overwrite (as the registry's `version`).
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -84,20 +95,29 @@ class Document(models.Model):
         blank=True,
         related_name="children",
         help_text=_("The e-mail this file was attached to."),
+        verbose_name=_("parent document"),
     )
-    places = models.ManyToManyField(Commune, blank=True, related_name="documents")
+    places = models.ManyToManyField(
+        Commune, blank=True, related_name="documents", verbose_name=_("places")
+    )
     # Text of a document is visible to everyone only once it is published (redaction
     # step); until then only reviewers, administrators and the uploader see it.
-    is_public = models.BooleanField(default=False)
+    is_public = models.BooleanField(default=False, verbose_name=_("public"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("processed at"))
     # Held by the process working on the document, so two workers never process it at
     # once; it expires, so a killed worker does not block it forever.
-    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("held by a worker until")
+    )
 
     class Meta:
         verbose_name = _("document")
@@ -184,18 +204,26 @@ class Step(models.Model):
         ("done", _("done")),
         ("failed", _("failed")),
     ]
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="steps")
-    name = models.CharField(max_length=20)
-    status = models.CharField(max_length=10, choices=STATUSES, default="pending")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    output = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    error_detail = models.JSONField(default=dict, blank=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="steps", verbose_name=_("document")
+    )
+    name = models.CharField(max_length=20, verbose_name=_("step"))
+    status = models.CharField(
+        max_length=10, choices=STATUSES, default="pending", verbose_name=_("status")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    duration_ms = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("duration (ms)")
+    )
+    output = models.JSONField(default=dict, blank=True, verbose_name=_("output"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    error_detail = models.JSONField(default=dict, blank=True, verbose_name=_("error detail"))
 
     class Meta:
+        verbose_name = _("processing step")
+        verbose_name_plural = _("processing steps")
         constraints = [
             models.UniqueConstraint(fields=["document", "name"], name="step_unique_per_document")
         ]
@@ -353,27 +381,49 @@ class Entity(models.Model):
         ("accepted", _("accepted")),
         ("rejected", _("rejected")),
     ]
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="entities")
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="entities", verbose_name=_("page")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=KINDS)
     text = models.CharField(_("text"), max_length=300)
     value = models.CharField(_("normalised value"), max_length=300)
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    confidence = models.FloatField()
-    commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True)
+    start = models.PositiveIntegerField(verbose_name=_("start"))
+    end = models.PositiveIntegerField(verbose_name=_("end"))
+    confidence = models.FloatField(verbose_name=_("confidence"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("commune")
+    )
     organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.SET_NULL, null=True, blank=True
+        "registry.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
     )
     technology = models.ForeignKey(
-        "registry.Technology", on_delete=models.SET_NULL, null=True, blank=True
+        "registry.Technology",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("technology"),
     )
-    status = models.CharField(max_length=10, choices=STATUSES, default="suggested")
+    status = models.CharField(
+        max_length=10, choices=STATUSES, default="suggested", verbose_name=_("status")
+    )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     citation = models.ForeignKey(
-        "registry.Citation", on_delete=models.SET_NULL, null=True, blank=True
+        "registry.Citation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("citation"),
     )
 
     class Meta:

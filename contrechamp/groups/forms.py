@@ -13,7 +13,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from contrechamp.groups.invitations import INVITATION_DAYS
 from contrechamp.groups.models import WorkItem
-from contrechamp.groups.services import MESSAGE_MAX_LENGTH, MESSAGE_MIN_LENGTH
+from contrechamp.groups.services import (
+    JOIN_MESSAGE_MAX_LENGTH,
+    MESSAGE_MAX_LENGTH,
+    MESSAGE_MIN_LENGTH,
+)
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.forms import completed_input, parse_communes, parse_epcis
 
@@ -123,6 +127,19 @@ def as_form_text(value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else ""
     return str(value or "")
+
+
+class JoinForm(forms.Form):
+    message = forms.CharField(
+        label=gettext_lazy("A few words for the coordinators (optional)"),
+        required=False,
+        max_length=JOIN_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Who you are, why you want to join. The coordinators see it with your display "
+            "name, never your e-mail address."
+        ),
+    )
 
 
 class ContactForm(forms.Form):

@@ -64,6 +64,9 @@ class Membership(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     joined_at = models.DateTimeField(null=True, blank=True)
+    # What the person wrote when asking to join, for the coordinators; erased once they
+    # approve (a refusal deletes the row).
+    message = models.TextField(_("message"), blank=True, max_length=1000)
 
     class Meta:
         verbose_name = _("membership")

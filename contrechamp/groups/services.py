@@ -53,6 +53,8 @@ SUGGESTIONS_PER_KIND = 20
 # Requests refused, wholly or partly, whose next step (the CADA) the group may take up.
 REFUSED = ("refused", "partial")
 MESSAGE_MAX_LENGTH = 5000
+# The few words of a request to join (Membership.message).
+JOIN_MESSAGE_MAX_LENGTH = 1000
 MESSAGE_MIN_LENGTH = 10
 
 logger = logging.getLogger(__name__)
@@ -277,12 +279,17 @@ def invitations_of_maker_end(*, user: User, group: Group | None = None) -> int:
 
 
 @transaction.atomic
-def membership_request(*, group: Group, user: User) -> Membership:
-    """Ask to join; the group's coordinators are told by e-mail (a request waited unseen
-    for a coordinator who did not visit the group's page, a new user's walk)."""
+def membership_request(*, group: Group, user: User, message: str = "") -> Membership:
+    """Ask to join, with a few words for the coordinators (`message`, optional, shown on
+    the members page and in their e-mail; the person's address never is); the group's
+    coordinators are told by e-mail (a request waited unseen for a coordinator who did
+    not visit the group's page, a new user's walk)."""
     if not permissions.may_ask_to_join(user, group):
         raise ValidationError(_("You have already asked to join this group."))
-    membership = Membership.objects.create(group=group, user=user)
+    # Its lines kept, without what shows nothing or turns the text around.
+    lines = (without_invisible(line).rstrip() for line in message.splitlines())
+    message = "\n".join(lines).strip()[:JOIN_MESSAGE_MAX_LENGTH]
+    membership = Membership.objects.create(group=group, user=user, message=message)
     # Accounts disabled by an administrator are told nothing.
     coordinators = group.memberships.filter(
         state="active", role="coordinator", user__is_active=True
@@ -299,6 +306,8 @@ def membership_request(*, group: Group, user: User) -> Membership:
             "group": one_line(group.name),
             "url": _group_url(group, "group-members"),
         }
+        if message:
+            body += "\n" + _("Their message:\n%(message)s\n") % {"message": message}
         return subject, body
 
     _mail_after_commit([m.user for m in coordinators], compose)
@@ -321,8 +330,8 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     target = _acting_on(membership, by)
     if target.state != "requested":
         return target
-    target.state, target.joined_at = "active", timezone.now()
-    target.save(update_fields=["state", "joined_at"])
+    target.state, target.joined_at, target.message = "active", timezone.now(), ""
+    target.save(update_fields=["state", "joined_at", "message"])
     if target.user.is_active:
 
         def compose() -> tuple[str, str]:

@@ -28,6 +28,7 @@ from contrechamp.groups.forms import (
     GroupForm,
     InvitationForm,
     InvitationLinkForm,
+    JoinForm,
     WorkItemForm,
     as_form_text,
 )
@@ -250,6 +251,7 @@ def _group_page(
         "may_contact": permissions.may_contact_group(group),
         "membership": own,
         "may_ask_to_join": permissions.may_ask_to_join(request.user, group),
+        "join_form": JoinForm(prefix="join"),
         "may_manage": permissions.may_manage_members(request.user, group),
         "is_member": own is not None and own.is_active,
     }
@@ -306,8 +308,16 @@ def group_contact(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def group_join(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(Group, slug=slug)
+    form = JoinForm(request.POST, prefix="join")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        return redirect(group)
     try:
-        services.membership_request(group=group, user=request.user)  # type: ignore[arg-type]
+        services.membership_request(
+            group=group,
+            user=request.user,  # type: ignore[arg-type]
+            message=form.cleaned_data["message"],
+        )
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:

@@ -191,23 +191,7 @@ def detect(
     found on the page, and of `names` (found on the document's other pages), are
     found alone too ("Lavalette a voté contre", see `with_surnames`)."""
     keep = {name_key(name) for name in public if name.strip()}
-    found: list[Finding] = []
-    for match in _EMAIL.finditer(text):
-        if _is_email(match):
-            found.append(Finding("email", match.group(), match.start(), match.end(), 0.99))
-    urls = [match.span() for match in _URL.finditer(text)]
-    for number in phonenumbers.PhoneNumberMatcher(
-        text, "FR", leniency=phonenumbers.Leniency.POSSIBLE
-    ):
-        raw, start = number.raw_string, number.start
-        # The matcher keeps an opening bracket that is not closed: "(07 81 45 62 30".
-        if raw.startswith("(") and ")" not in raw:
-            raw, start = raw[1:], start + 1
-        if _is_phone(raw) and not any(a <= start < b for a, b in urls):
-            found.append(Finding("phone", raw, start, start + len(raw), 0.95))
-    for match in _IBAN.finditer(text):
-        if iban.is_valid(match.group()):
-            found.append(Finding("iban", match.group(), match.start(), match.end(), 0.99))
+    found = _contacts(text)
     for match in _PLATE.finditer(text):
         found.append(Finding("plate", match.group(), match.start(), match.end(), 0.8))
     for pattern in (_ADDRESS_FULL, _ADDRESS):
@@ -225,6 +209,42 @@ def detect(
         if not (f.kind == "person" and (_is_public(f.text, keep) or _in_office(text, f.end)))
     ]
     return with_surnames(text, found, names, public=public)
+
+
+def _contacts(text: str) -> list[Finding]:
+    """The e-mail addresses, phone numbers and IBANs of `text`: found by rules alone,
+    without reading the text with spaCy."""
+    found: list[Finding] = []
+    for match in _EMAIL.finditer(text):
+        if _is_email(match):
+            found.append(Finding("email", match.group(), match.start(), match.end(), 0.99))
+    urls = [match.span() for match in _URL.finditer(text)]
+    for number in phonenumbers.PhoneNumberMatcher(
+        text, "FR", leniency=phonenumbers.Leniency.POSSIBLE
+    ):
+        raw, start = number.raw_string, number.start
+        # The matcher keeps an opening bracket that is not closed: "(07 81 45 62 30".
+        if raw.startswith("(") and ")" not in raw:
+            raw, start = raw[1:], start + 1
+        if _is_phone(raw) and not any(a <= start < b for a, b in urls):
+            found.append(Finding("phone", raw, start, start + len(raw), 0.95))
+    for match in _IBAN.finditer(text):
+        if iban.is_valid(match.group()):
+            found.append(Finding("iban", match.group(), match.start(), match.end(), 0.99))
+    return found
+
+
+def contacts_masked(text: str, mask: str = "[…]") -> str:
+    """`text` with its e-mail addresses, phone numbers and IBANs replaced by `mask`: for
+    a line written by a program (an error's message) shown to someone who should not
+    read the personal data it may carry."""
+    parts, end = [], 0
+    # Overlapping findings (a phone number inside an address) are masked as one.
+    for finding in sorted(_contacts(text), key=lambda f: f.start):
+        if finding.start >= end:
+            parts.append(text[end : finding.start] + mask)
+        end = max(end, finding.end)
+    return "".join(parts) + text[end:]
 
 
 # A name followed by the public office its bearer acts in: "sous la présidence de M.

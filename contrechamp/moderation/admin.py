@@ -1,9 +1,13 @@
 """Trust in the admin: administrators grant or withdraw it beside the person's role (the
 queue's person page does the same for reviewers), and read the proposals."""
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
 from contrechamp.accounts.models import Profile
+from contrechamp.accounts.services import LastAdministrator, user_role_set
 from contrechamp.registry.models import Proposal
 
 
@@ -25,6 +29,25 @@ class ProfileAdmin(admin.ModelAdmin):
     search_fields = ["public_name", "user__username", "user__email"]
     fields = ["public_name", "role", "trust", "accepted_changes"]
     list_select_related = ["user"]
+
+    def save_model(self, request: Any, obj: Profile, form: Any, change: bool) -> None:
+        """A role changed here goes through the role's service, as on the command line:
+        an administrator gets Django's admin (staff, superuser) and loses it with the
+        role (a superuser made reviewer here stayed an administrator), and the only
+        administrator keeps the role."""
+        if not (change and "role" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        role, obj.role = obj.role, form.initial["role"]
+        super().save_model(request, obj, form, change)
+        try:
+            user_role_set(user=obj.user, role=role)
+        except LastAdministrator:
+            messages.error(
+                request,
+                _("This account is the only administrator: make another one first."),
+            )
+        obj.refresh_from_db()
 
 
 @admin.register(Proposal)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RedactionConfig(AppConfig):
     name = "contrechamp.redaction"
-    verbose_name = "Redaction"
+    verbose_name = _("Redaction")
 
     def ready(self) -> None:
         # The library (below) applies this app's rule to a title and a source address a

@@ -17,12 +17,12 @@ from contrechamp.registry.sitelinks import SiteDocument, site_document
 
 
 class Technology(models.Model):
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     definition_fr = models.TextField(_("definition (French)"), blank=True)
     definition_en = models.TextField(_("definition (English)"), blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "slug"]
@@ -59,7 +59,7 @@ class Organisation(models.Model):
         ("other", _("other")),
     ]
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
     kind = models.CharField(_("kind"), max_length=20, choices=KINDS, default="vendor")
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)
     country = models.CharField(_("country"), max_length=2, default="FR")
@@ -67,9 +67,9 @@ class Organisation(models.Model):
     description = models.TextField(_("description"), blank=True)
     # False for a vendor or funder first named in a draft: its name is then as private
     # as the draft, until a deployment naming it is published (see services).
-    is_public = models.BooleanField(default=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_public = models.BooleanField(default=True, verbose_name=_("public"))
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -487,20 +487,23 @@ class Proposal(models.Model):
         ("rejected", _("rejected")),
         ("withdrawn", _("withdrawn")),
     ]
-    target = models.CharField(max_length=20, choices=TARGETS)
-    action = models.CharField(max_length=10, choices=ACTIONS)
-    object_id = models.PositiveBigIntegerField()
+    target = models.CharField(max_length=20, choices=TARGETS, verbose_name=_("kind of object"))
+    action = models.CharField(max_length=10, choices=ACTIONS, verbose_name=_("action"))
+    object_id = models.PositiveBigIntegerField(verbose_name=_("object"))
     # The version the contributor's form was loaded from (updates): accepting on a newer
     # version goes through the same merge as two concurrent edits, never overwrites it.
-    base_version = models.PositiveIntegerField(null=True, blank=True)
+    base_version = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("version proposed from")
+    )
     # The proposed object as plain data (DeploymentData / OrganisationData snapshot);
     # for a publication or a camera count, the object as it was submitted.
-    data = models.JSONField(default=dict)
+    data = models.JSONField(default=dict, verbose_name=_("proposed data"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="proposals",
+        verbose_name=_("author"),
     )
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=STATES, default="pending")
@@ -510,12 +513,13 @@ class Proposal(models.Model):
         null=True,
         blank=True,
         related_name="proposals_reviewed",
+        verbose_name=_("reviewer"),
     )
     reason = models.TextField(_("reason"), blank=True)
     # Accepted after the reviewer changed it ("edit then accept"): its author is told so.
     edited = models.BooleanField(_("changed by the reviewer"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
 
     class Meta:
         verbose_name = _("proposal")
