@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from contrechamp.access.models import AccessRequest, Event
 from contrechamp.access.services.timeline import calendar, next_deadline
+from contrechamp.lib.siteurl import site_address
 
 
 class BodyOut(BaseModel):
@@ -69,7 +70,7 @@ class AccessRequestOut(BaseModel):
     received_on: str | None = Field(description="YYYY-MM-DD.")
     series: int | None = Field(description="The series of requests it belongs to.")
     next_deadline: DeadlineOut | None
-    url: str = Field(description="Its page on the site.")
+    url: str = Field(description="The absolute address of its page on the site.")
 
 
 class AccessRequestDetailOut(AccessRequestOut):
@@ -97,7 +98,7 @@ def access_request_dict(item: AccessRequest, *, detail: bool = False) -> dict[st
         "received_on": item.received_on.isoformat() if item.received_on else None,
         "series": item.series_id,
         "next_deadline": upcoming.as_dict() if upcoming else None,
-        "url": item.get_absolute_url(),
+        "url": site_address(item.get_absolute_url()),
     }
     if detail:
         dates = calendar(item)

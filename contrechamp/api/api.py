@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Query, Schema, Swagger
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -124,23 +126,76 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return error_response(request, exc.status, exc.code, exc.message, exc.field)
 
 
+# Messages used in several places, translated where they are raised: every error of the
+# API follows the request's language (Accept-Language, French or English; another
+# language gets the site's, French), with the same codes whatever the language.
+BAD_CURSOR = gettext_noop("The cursor is not one this API gave.")
+LIMIT_BOUNDS = gettext_noop("limit must be between 1 and %(max)d.")
+ONE_OF = gettext_noop("%(name)s must be one of: %(values)s.")
+
+
+def _invalid_message(error: dict[str, Any], field: str | None) -> str:
+    """A parameter's validation error in the request's language: pydantic writes its
+    messages in English only, so the kinds a query parameter can fail by are said here."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    name = field or _("the value")
+    if kind == "missing":
+        return _("The parameter “%s” is required.") % name
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return _("“%s” takes a whole number.") % name
+    if kind in ("float_parsing", "float_type"):
+        return _("“%s” takes a number.") % name
+    if kind in ("bool_parsing", "bool_type"):
+        return _("“%s” takes true or false.") % name
+    if kind in ("greater_than_equal", "greater_than") and "ge" in ctx:
+        return _("“%(name)s” is %(n)s or more.") % {"name": name, "n": ctx["ge"]}
+    if kind in ("less_than_equal", "less_than") and "le" in ctx:
+        return _("“%(name)s” is %(n)s or less.") % {"name": name, "n": ctx["le"]}
+    if kind == "string_too_long" and "max_length" in ctx:
+        return _("“%(name)s” is %(n)s characters at most.") % {
+            "name": name,
+            "n": ctx["max_length"],
+        }
+    return _("“%s” has a value this address does not take.") % name
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     loc = [str(x) for x in first.get("loc", []) if x not in ("query", "path", "body")]
-    return error_response(
-        request, 400, "invalid_parameter", first.get("msg", "invalid input"), ".".join(loc) or None
-    )
+    field = ".".join(loc) or None
+    return error_response(request, 400, "invalid_parameter", _invalid_message(first, field), field)
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", str(exc) or "Not found.")
+    # The endpoints raise their 404s translated; Django's own ("No Commune matches the
+    # given query.", from get_object_or_404 or a path converter) is English only.
+    message = str(exc)
+    if not message or message.endswith("matches the given query."):
+        message = _("Not found.")
+    return error_response(request, 404, "not_found", message)
+
+
+def http_error_message(status: int, fallback: str) -> str:
+    """A refusal's message in the request's language (ninja's and Django's are English)."""
+    messages = {
+        400: _("Bad request."),
+        401: _("Sign in first."),
+        403: _("Forbidden."),
+        404: _("Not found."),
+        413: _("The request is too large."),
+        429: _("Too many requests: wait a moment, then try again."),
+    }
+    return messages.get(status, fallback)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "http_error", str(exc))
+    return error_response(
+        request, exc.status_code, "http_error", http_error_message(exc.status_code, str(exc))
+    )
 
 
 def _query_parameters(operation: Operation) -> dict[str, bool]:
@@ -211,8 +266,8 @@ def unmatched(request: HttpRequest) -> HttpResponse:
         request,
         404,
         "not_found",
-        f"No API endpoint at {request.path}. The endpoints and their documentation: "
-        f"{reverse('api:openapi-view')}",
+        _("No API endpoint at %(path)s. The endpoints and their documentation: %(docs)s")
+        % {"path": request.path, "docs": reverse("api:openapi-view")},
     )
 
 
@@ -246,7 +301,7 @@ def _decode_cursor(cursor: str | None) -> str | None:
         key = "\x00"
     # A NUL character is no key this API gave (PostgreSQL refuses it in text: a 500).
     if "\x00" in key:
-        raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.", "cursor")
+        raise ApiError(400, "invalid_cursor", _(BAD_CURSOR), "cursor")
     return key
 
 
@@ -256,9 +311,7 @@ def _encode_cursor(key: str) -> str:
 
 def _limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(
-            400, "invalid_parameter", f"limit must be between 1 and {MAX_LIMIT}.", "limit"
-        )
+        raise ApiError(400, "invalid_parameter", _(LIMIT_BOUNDS) % {"max": MAX_LIMIT}, "limit")
     return limit
 
 
@@ -279,7 +332,7 @@ def paginate(
         # ("³".isdigit() is True; int() refuses 4,300 digits and more.)
         last = whole_number(after) if numeric else after
         if last is None:
-            raise ApiError(400, "invalid_cursor", "The cursor is not one this API gave.", "cursor")
+            raise ApiError(400, "invalid_cursor", _(BAD_CURSOR), "cursor")
         qs = qs.filter(**{f"{key}__gt": last})
     rows = list(qs[: limit + 1])
     more = len(rows) > limit
@@ -351,7 +404,7 @@ def get_deployment(request: HttpRequest, slug: str) -> dict:
         .first()
     )
     if d is None:
-        raise Http404(f"No published deployment has the slug {slug!r}.")
+        raise Http404(_("No published deployment has the slug “%s”.") % slug)
     return s.deployment_dict(d)
 
 
@@ -440,7 +493,7 @@ def list_places(
 def get_commune(request: HttpRequest, code: str) -> dict:
     c = Commune.objects.select_related("department", "epci").filter(code=code).first()
     if c is None:
-        raise Http404(f"No commune has the INSEE code {code!r}.")
+        raise Http404(_("No commune has the INSEE code “%s”.") % code)
     return s.commune_dict(c)
 
 
@@ -461,7 +514,7 @@ def list_epcis(
 def get_epci(request: HttpRequest, siren: str) -> dict:
     e = Epci.objects.filter(siren=siren).first()
     if e is None:
-        raise Http404(f"No intercommunality has the SIREN {siren!r}.")
+        raise Http404(_("No intercommunality has the SIREN “%s”.") % siren)
     return {**s.epci_dict(e), "members": list(e.communes.values_list("code", flat=True))}
 
 
@@ -480,7 +533,7 @@ def list_departments(
 def get_department(request: HttpRequest, code: str) -> dict:
     d = Department.objects.select_related("region").filter(code=code).first()
     if d is None:
-        raise Http404(f"No department has the code {code!r}.")
+        raise Http404(_("No department has the code “%s”.") % code)
     return s.department_dict(d)
 
 
@@ -495,7 +548,7 @@ def list_organisations(
     qs = Organisation.objects.public()
     if kind:
         if kind not in dict(Organisation.KINDS):
-            raise ApiError(400, "invalid_parameter", f"Unknown kind {kind!r}.", "kind")
+            raise ApiError(400, "invalid_parameter", _("Unknown kind “%s”.") % kind, "kind")
         qs = qs.filter(kind=kind)
     return paginate(request, qs, "id", limit, s.organisation_dict, numeric=True)
 
@@ -504,7 +557,7 @@ def list_organisations(
 def get_organisation(request: HttpRequest, slug: str) -> dict:
     o = Organisation.objects.public().filter(slug=slug).first()
     if o is None:
-        raise Http404(f"No organisation has the slug {slug!r}.")
+        raise Http404(_("No organisation has the slug “%s”.") % slug)
     return s.organisation_dict(o)
 
 
@@ -594,8 +647,9 @@ def _document_dict(document: Document, user: Any) -> dict[str, Any]:
         "sha256": document.sha256 if may_see_originals(user) else None,
         "parent": parent,
         "places": [p.code for p in document.places.all()],
-        "url": document.get_absolute_url(),
-        "published": reverse("document-published", args=[document.id])
+        # Absolute, as every address the API gives (a deployment's `url`, a source's).
+        "url": s.absolute(document.get_absolute_url()),
+        "published": s.absolute(reverse("document-published", args=[document.id]))
         if document.is_public
         else None,
     }
@@ -614,7 +668,9 @@ def _search_hit(hit: Hit, user: Any) -> dict[str, Any]:
         "snippet": hit.snippet,
         "snippet_text": text,
         "highlights": highlights,
-        "url": reverse("document-detail", args=[hit.document_id]) + f"?page={hit.number}",
+        "url": s.absolute(
+            reverse("document-detail", args=[hit.document_id]) + f"?page={hit.number}"
+        ),
     }
 
 
@@ -640,12 +696,12 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
             raise ApiError(
                 400,
                 "invalid_parameter",
-                "Dates are written YYYY, YYYY-MM or YYYY-MM-DD (a real day, 1900 to 2100).",
+                _("Dates are written YYYY, YYYY-MM or YYYY-MM-DD (a real day, 1900 to 2100)."),
                 name,
             )
         dates[name] = period[end] if period else None
     if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
-        raise ApiError(400, "invalid_parameter", "date_to comes before date_from.", "date_to")
+        raise ApiError(400, "invalid_parameter", _("date_to comes before date_from."), "date_to")
     for name, choices in (("origin", Document.ORIGINS), ("kind", Document.KINDS)):
         # A misspelt value matched no document: an empty answer that reads as "nothing
         # about it", as an unknown parameter did.
@@ -654,14 +710,17 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict:
             raise ApiError(
                 400,
                 "invalid_parameter",
-                f"{name} must be one of: " + ", ".join(dict(choices)) + ".",
+                _(ONE_OF) % {"name": name, "values": ", ".join(dict(choices))},
                 name,
             )
     if not 1 <= query.limit <= 100:
-        raise ApiError(400, "invalid_parameter", "limit must be between 1 and 100.", "limit")
+        raise ApiError(400, "invalid_parameter", _(LIMIT_BOUNDS) % {"max": 100}, "limit")
     if len(query.q) > SEARCH_MAX_CHARS:
         raise ApiError(
-            400, "invalid_parameter", f"q is {SEARCH_MAX_CHARS} characters at most.", "q"
+            400,
+            "invalid_parameter",
+            _("q is %(n)d characters at most.") % {"n": SEARCH_MAX_CHARS},
+            "q",
         )
     hits = search_pages(
         query.q,
@@ -698,7 +757,7 @@ def list_documents(
 def _readable_document(request: HttpRequest, document_id: int) -> Document:
     document = readable_document(request.user, document_id)
     if document is None:
-        raise Http404(f"No document {document_id} that you may read.")
+        raise Http404(_("No document %s that you may read.") % document_id)
     return document
 
 
@@ -717,13 +776,13 @@ def document_page(request: HttpRequest, document_id: int, number: int) -> dict:
     document = _readable_document(request, document_id)
     page = document.pages.filter(number=number).first()
     if page is None:
-        raise Http404(f"Document {document_id} has no page {number}.")
+        raise Http404(_("Document %(id)s has no page %(n)s.") % {"id": document_id, "n": number})
     return {
         "document": document.id,
         "number": page.number,
         "method": page.read_by,
         "text": Viewer.of(request.user).text(page),
-        "image": reverse("document-page-image", args=[document.id, page.number]),
+        "image": s.absolute(reverse("document-page-image", args=[document.id, page.number])),
     }
 
 
@@ -768,7 +827,7 @@ def document_entities(request: HttpRequest, document_id: int) -> dict:
 def _public_request(request_id: int) -> AccessRequest:
     item = with_timeline(public_requests()).filter(id=request_id).first()
     if item is None:
-        raise Http404(f"No sent request {request_id}.")
+        raise Http404(_("No sent request %s.") % request_id)
     return item
 
 
@@ -804,7 +863,7 @@ def list_requests(
             raise ApiError(
                 400,
                 "invalid_parameter",
-                "status must be one of: " + ", ".join(dict(AccessRequest.STATUSES)) + ".",
+                _(ONE_OF) % {"name": "status", "values": ", ".join(dict(AccessRequest.STATUSES))},
                 "status",
             )
         qs = qs.filter(status=status)

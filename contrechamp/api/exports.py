@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from contrechamp.api import serializers as s
+from contrechamp.lib.numbers import FIGURE_DECIMALS, rounded_figure
 from contrechamp.lib.parameters import ParameterError, error_body, takes_parameters
 from contrechamp.lib.spreadsheet import safe_row
 from contrechamp.places.models import Commune
@@ -182,7 +183,7 @@ def _csv_attachment(request: HttpRequest, response: _Response, filename: str) ->
     """`response` as a download of `filename`, with the licence and the page crediting
     the places' sources (Etalab, IGN), which the CSV's cells have no room for."""
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    about = request.build_absolute_uri(reverse("about-data"))
+    about = s.absolute(reverse("about-data"))
     response["Link"] = f'<{s.LICENCE_URL}>; rel="license", <{about}>; rel="describedby"'
     return response
 
@@ -211,7 +212,9 @@ DEPARTMENT_COLUMNS = [
 
 
 def _rounded(value: float | None, digits: int) -> float | str:
-    return "" if value is None else round(value, digits)
+    """Rounded as the pages round (`rounded_figure`); "" for no figure."""
+    figure = rounded_figure(value, digits)
+    return "" if figure is None else figure
 
 
 @takes_parameters(ORDER_PARAMETER)
@@ -238,8 +241,8 @@ def departments_csv(request: HttpRequest) -> HttpResponse:
             "communes_with_area": f.communes_with_area,
             "deployments": f.deployments,
             "cameras": f.cameras if known else "",
-            "cameras_per_1000_inhabitants": _rounded(f.per_1000, 2),
-            "cameras_per_km2": _rounded(f.per_km2, 3),
+            "cameras_per_1000_inhabitants": _rounded(f.per_1000, FIGURE_DECIMALS),
+            "cameras_per_km2": _rounded(f.per_km2, FIGURE_DECIMALS),
             "communes_counted": f.communes_counted,
             "population_counted": f.population_counted,
             "population_counted_share": _rounded(f.population_share, 4),

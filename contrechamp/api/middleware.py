@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
-from contrechamp.api.api import error_response
+from contrechamp.api.api import error_response, http_error_message
 
 PREFIX = "/api/v1/"
 
@@ -30,10 +31,13 @@ class ApiErrorEnvelopeMiddleware:
         if response.status_code == 405:
             allowed = response.get("Allow", "")
             envelope = error_response(
-                request, 405, "method_not_allowed", f"This address answers {allowed} only."
+                request, 405, "method_not_allowed", _("This address answers %s only.") % allowed
             )
             envelope["Allow"] = allowed
             return envelope
         return error_response(
-            request, response.status_code, "http_error", response.reason_phrase or "Error."
+            request,
+            response.status_code,
+            "http_error",
+            http_error_message(response.status_code, response.reason_phrase or "Error."),
         )

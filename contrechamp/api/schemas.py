@@ -81,8 +81,10 @@ class DocumentOut(BaseModel):
         description="The document it was attached to (an e-mail), when the caller may read it."
     )
     places: list[str] = Field(description="INSEE codes of the places it concerns.")
-    url: str = Field(description="Its page on the site.")
-    published: str | None = Field(description="Address of the published (redacted) copy.")
+    url: str = Field(description="The absolute address of its page on the site.")
+    published: str | None = Field(
+        description="The absolute address of the published (redacted) copy."
+    )
 
 
 class SearchHitOut(BaseModel):
@@ -102,7 +104,7 @@ class SearchHitOut(BaseModel):
         "characters (Unicode code points).",
         examples=[[[12, 29]]],
     )
-    url: str = Field(description="The page on the site.")
+    url: str = Field(description="The absolute address of the page on the site.")
 
 
 class PageTextOut(BaseModel):
@@ -115,7 +117,7 @@ class PageTextOut(BaseModel):
         examples=["text+ocr"],
     )
     text: str = Field(description="Published (redacted) text, except for reviewers.")
-    image: str = Field(description="Address of the page image.")
+    image: str = Field(description="The absolute address of the page image.")
 
 
 class EntityOut(BaseModel):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from contrechamp.lib.numbers import rounded_figure
+from contrechamp.lib.siteurl import site_address
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.models import (
     CameraCount,
@@ -76,8 +77,8 @@ def _source_address(
     return None
 
 
-def _whole(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+# Every address the API and the exports give is absolute (docs/api.md).
+absolute = _whole = site_address
 
 
 def source_dict(source: Source, published: set[int] | None = None) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def deployment_dict(d: Deployment) -> dict[str, Any]:
     return {
         "id": d.id,
         "slug": d.slug,
-        "url": settings.SITE_URL + d.get_absolute_url(),
+        "url": absolute(d.get_absolute_url()),
         "title": d.title,
         "scope": d.scope,
         "status": d.status,
@@ -217,10 +218,6 @@ def technology_dict(t: Technology) -> dict[str, Any]:
     }
 
 
-def _figure(value: float | None) -> float | None:
-    return round(value, 3) if value is not None else None
-
-
 def camera_count_dict(c: CameraCount) -> dict[str, Any]:
     return {
         "id": c.id,
@@ -229,10 +226,12 @@ def camera_count_dict(c: CameraCount) -> dict[str, Any]:
         "count": c.count,
         "date": c.date,
         "perimeter": c.perimeter,
+        "approximate": c.approximate,
         # The figures the commune's page shows beside the count, from the commune's
-        # area and population in the places dataset (null when unknown, or zero).
-        "per_km2": _figure(c.per_km2),
-        "per_1000": _figure(c.per_1000),
+        # area and population in the places dataset (null when unknown, or zero),
+        # rounded as the page rounds them.
+        "per_km2": rounded_figure(c.per_km2),
+        "per_1000": rounded_figure(c.per_1000),
         "citations": [citation_dict(x) for x in c.citations.all()],
     }
 

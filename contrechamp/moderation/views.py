@@ -28,6 +28,7 @@ from contrechamp.registry.models import (
     Organisation,
     Proposal,
     documents_public,
+    same_scope,
 )
 from contrechamp.registry.permissions import (
     may_decide_proposal,
@@ -55,6 +56,7 @@ COUNT_LABELS = {
     "count": gettext_lazy("Number of cameras"),
     "date": gettext_lazy("Date of the figure"),
     "perimeter": gettext_lazy("Perimeter"),
+    "approximate": gettext_lazy("Estimate"),
 }
 
 
@@ -126,6 +128,13 @@ def _sources(proposal: Proposal, after: dict[str, Any], obj: Any) -> list[dict[s
 
 
 def _diff(proposal: Proposal, before: dict[str, Any], after: dict[str, Any]) -> list[dict]:
+    if proposal.target == "camera_count" and not same_scope(
+        str(before.get("perimeter", "")), str(after.get("perimeter", ""))
+    ):
+        # A count of another perimeter (or of one not stated) is a new count beside the
+        # commune's figure, not a correction of it: shown alone, the warning above says
+        # what it does to the figure (`count_scope_warnings`).
+        before = {}
     keys = [k for k in after if k != "is_published" and before.get(k) != after.get(k)]
     rows = revision_diff([(k, before.get(k), after.get(k)) for k in keys])
     if proposal.target == "camera_count":

@@ -24,6 +24,7 @@ from contrechamp.registry.models import (
     Deployment,
     Proposal,
     documents_public,
+    same_scope,
 )
 from contrechamp.registry.proposals import (
     latest_accepted_count,
@@ -53,7 +54,7 @@ DEFAULT_AMOUNT_BOUND = Decimal("100000000")
 
 @dataclasses.dataclass(frozen=True)
 class Warning:
-    # count_jump, future_date, early_date, amount, duplicate, source_reused,
+    # other_scope, count_jump, future_date, early_date, amount, duplicate, source_reused,
     # unpublished_document
     kind: str
     message: str
@@ -152,10 +153,69 @@ def amount_warnings(after: dict[str, Any]) -> list[Warning]:
     return warnings
 
 
+def _replaces(count: CameraCount, previous: CameraCount) -> bool:
+    """Whether `count`, accepted, would be the commune's figure instead of `previous`
+    (the latest by date, the largest on a tie: `registry.figures.latest_counts`)."""
+    if partial_date_after(count.date, timezone.localdate()):
+        return False
+    return (count.date, count.count, count.id) > (previous.date, previous.count, previous.id)
+
+
+def count_scope_warnings(count: CameraCount) -> list[Warning]:
+    """A count of another perimeter than the commune's current figure: it is no
+    correction of that figure (the queue's before/after would read as one), it counts
+    other cameras, and accepting it replaces the figure or adds to its history."""
+    previous = latest_accepted_count(count.commune_id, exclude=count.id)
+    if previous is None or same_scope(count.perimeter, previous.perimeter):
+        return []
+    facts = {
+        "new": count.perimeter,
+        "old": previous.perimeter,
+        "n": previous.count,
+        "date": previous.date_text,
+    }
+    if count.perimeter and previous.perimeter:
+        what = (
+            _(
+                "A count of another perimeter: “%(new)s”, where the commune’s current "
+                "figure (%(n)d cameras, %(date)s) counts “%(old)s”. It does not correct "
+                "that figure: it counts other cameras."
+            )
+            % facts
+        )
+    else:
+        what = (
+            _(
+                "This count or the commune’s current figure (%(n)d cameras, %(date)s) does "
+                "not say what it counted: check that both count the same cameras before "
+                "reading one as a correction of the other."
+            )
+            % facts
+        )
+    if _replaces(count, previous):
+        then = _(
+            "Accepted, it will replace that figure on the commune’s page, in the totals "
+            "and in the rank; the earlier count stays in the commune’s history."
+        )
+    else:
+        then = _(
+            "Accepted, it will sit beside that figure in the commune’s history; the "
+            "commune’s figure stays the current one, more recent."
+        )
+    return [Warning("other_scope", f"{what} {then}", previous.commune.get_absolute_url())]
+
+
 def count_jump_warnings(count: CameraCount) -> list[Warning]:
-    """A count far above or below the commune's latest accepted one."""
+    """A count far above or below the commune's latest accepted one (of the same
+    perimeter, or of one not stated: counts of two stated perimeters differ anyway)."""
     previous = latest_accepted_count(count.commune_id, exclude=count.id)
     if previous is None or previous.count == 0:
+        return []
+    if (
+        count.perimeter
+        and previous.perimeter
+        and not same_scope(count.perimeter, previous.perimeter)
+    ):
         return []
     factor = settings.MODERATION_COUNT_JUMP
     if count.count > previous.count * factor or count.count * factor < previous.count:
@@ -325,6 +385,7 @@ def proposal_warnings(proposal: Proposal) -> list[Warning]:
     before, after = proposal_before_after(proposal)
     warnings: list[Warning] = []
     if isinstance(obj, CameraCount):
+        warnings += count_scope_warnings(obj)
         warnings += count_jump_warnings(obj)
     warnings += date_warnings(proposal.target, after)
     if proposal.target == "deployment":

@@ -21,6 +21,7 @@ from contrechamp.lib.parameters import ParameterError
 from contrechamp.lib.source import source_archive
 from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department, Epci, PlaceDataLoad
+from contrechamp.places.services import places_sources
 from contrechamp.registry.figures import (
     DEPARTMENT_ORDERS,
     ORDER_PARAMETER,
@@ -31,6 +32,7 @@ from contrechamp.registry.figures import (
     department_order,
     departments_coverage,
     departments_sorted,
+    mix_of,
 )
 from contrechamp.registry.filters import DeploymentFilters
 from contrechamp.registry.forms import parse_communes
@@ -269,11 +271,17 @@ def source_code(request: HttpRequest) -> HttpResponse:
 
 
 def about_data(request: HttpRequest) -> HttpResponse:
+    counts = commune_cameras()
     return render(
         request,
         "places/about_data.html",
         {
             "load": PlaceDataLoad.objects.order_by("-loaded_at").first(),
+            "sources": places_sources(),
             "site_url": settings.SITE_URL.rstrip("/"),
+            # Every figure the national total adds up, with its perimeter (the home
+            # page, the departments and a commune's rank link here).
+            "counts": sorted(counts, key=lambda f: (f.commune.name_key, f.commune.code)),
+            "mix": mix_of(counts),
         },
     )

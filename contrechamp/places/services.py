@@ -192,6 +192,47 @@ def former_commune_names() -> list[tuple[str, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class PlacesSources:
+    """Where the places' figures come from, as the vendored data's own metadata says
+    (places/data/etalab-VERSION.json, communes-geo-2018-SOURCE.json): the census year
+    of the populations and the year of the areas."""
+
+    package_version: str
+    population_source: str
+    population_year: int | None
+    areas_source: str
+    areas_year: int | None
+
+
+def _metadata(name: str) -> dict[str, Any]:
+    try:
+        data = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _year(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def places_sources() -> PlacesSources:
+    """The places' sources as their metadata gives them; a year the metadata does not
+    give is None (said to be unknown, never guessed)."""
+    etalab = _metadata("etalab-VERSION.json")
+    population = etalab.get("population")
+    population = population if isinstance(population, dict) else {}
+    geo = _metadata("communes-geo-2018-SOURCE.json")
+    return PlacesSources(
+        package_version=str(etalab.get("version", "")),
+        population_source=str(population.get("source", "")),
+        population_year=_year(population.get("year")),
+        areas_source=str(geo.get("source", "")),
+        areas_year=_year(geo.get("year")),
+    )
+
+
 def places_data_digest() -> str:
     digest = hashlib.sha256(LOADER_VERSION)
     for name in FILES:

@@ -66,6 +66,7 @@ def demo_load() -> dict[str, int]:
                 count=count["count"],
                 date=count["date"],
                 perimeter=count["perimeter"],
+                approximate=count.get("approximate", False),
                 citations=_resolve_citations(count["citations"], sources),
                 author=None,
             )

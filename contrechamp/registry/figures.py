@@ -27,13 +27,19 @@ to the reader too):
   or coverage, either way; a department with no value in the column sorted by (no
   figure known, or no inhabitant for per 1,000) comes last in both directions, in the
   order of codes, so that a reversed order never opens on empty rows.
+- Counts are added up and ranked as they are: the observatory cannot turn a police
+  prefecture's count of street cameras into a town's count of its own. But no total or
+  rank hides what it adds: a figure that is an estimate says "about", a total that
+  includes one says how many, and a total or rank made of counts of different
+  perimeters ("what was counted", compared by `scope_key`; a perimeter not stated is
+  the same as none other) says so, with a link to the counts and their perimeters.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -45,7 +51,7 @@ from contrechamp.lib.parameters import ParameterError
 from contrechamp.lib.partialdate import format_partial_date
 from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Department
-from contrechamp.registry.models import CameraCount, CountFigures, Deployment
+from contrechamp.registry.models import CameraCount, CountFigures, Deployment, same_scope
 
 # Comparable communes: same population band (INSEE-like size classes).
 BANDS = [(0, 10_000), (10_000, 50_000), (50_000, 200_000), (200_000, 10**9)]
@@ -58,6 +64,8 @@ class CommuneCameras(CountFigures):
     commune: Commune
     count: int
     date: str
+    perimeter: str = ""
+    approximate: bool = False
     # How many arrondissements' counts it adds up (0: the commune's own count), and of
     # how many the city has.
     parts: int = 0
@@ -88,6 +96,11 @@ class CameraFigures:
     rank: int | None
     rank_of: int | None
     band: tuple[int, int] | None
+    # The figures it is ranked among (its own included): their estimates and perimeters;
+    # and how many of the others counted something else than it did (another perimeter,
+    # or one not stated: not known to be the same).
+    ranked: Mix | None = None
+    ranked_other_scope: int = 0
 
 
 def not_future() -> Q:
@@ -104,7 +117,9 @@ def latest_counts() -> QuerySet[CameraCount]:
         .order_by("-date", "-count", "-id")
         .values("id")[:1]
     )
-    return CameraCount.objects.filter(id=Subquery(latest)).select_related("commune")
+    return CameraCount.objects.filter(id=Subquery(latest)).select_related(
+        "commune", "commune__department"
+    )
 
 
 def commune_cameras(rows: Iterable[CameraCount] | None = None) -> list[CommuneCameras]:
@@ -116,7 +131,7 @@ def commune_cameras(rows: Iterable[CameraCount] | None = None) -> list[CommuneCa
         if row.commune.parent_id is not None:
             parts[row.commune.parent_id].append(row)
         else:
-            own[row.commune_id] = CommuneCameras(row.commune, row.count, row.date)
+            own[row.commune_id] = _figure_of(row)
     if parts:
         sizes = dict(
             Commune.objects.filter(parent_id__in=parts)
@@ -131,16 +146,51 @@ def commune_cameras(rows: Iterable[CameraCount] | None = None) -> list[CommuneCa
             mine = own.get(city_id)
             if mine is None or (whole and oldest > mine.date):
                 areas = [c.commune.area_km2 for c in counted]
+                keys = {c.scope_key for c in counted}
                 own[city_id] = CommuneCameras(
                     cities[city_id],
                     sum(c.count for c in counted),
                     oldest,
+                    # One perimeter when every part states the same, else none stated.
+                    perimeter=counted[0].perimeter if len(keys) == 1 and "" not in keys else "",
+                    approximate=any(c.approximate for c in counted),
                     parts=len(counted),
                     parts_of=sizes.get(city_id, 0),
                     parts_population=sum(c.commune.population or 0 for c in counted),
                     parts_area_km2=None if None in areas else sum(a or 0 for a in areas),
                 )
     return sorted(own.values(), key=lambda f: (-f.count, f.commune.name_key))
+
+
+def _figure_of(row: CameraCount) -> CommuneCameras:
+    return CommuneCameras(row.commune, row.count, row.date, row.perimeter, row.approximate)
+
+
+@dataclass
+class Mix:
+    """What a total or a ranking mixes: how many of its figures are estimates, and of
+    how many perimeters its figures are (each unstated one counted apart)."""
+
+    figures: int = 0
+    estimates: int = 0
+    scopes: int = 0
+
+    @property
+    def mixed_scopes(self) -> bool:
+        return self.scopes > 1
+
+
+def mix_of(figures: Iterable[CountFigures]) -> Mix:
+    keys: set[str] = set()
+    unstated = estimates = n = 0
+    for f in figures:
+        n += 1
+        estimates += f.approximate
+        if f.scope_key:
+            keys.add(f.scope_key)
+        else:
+            unstated += 1
+    return Mix(n, estimates, len(keys) + unstated)
 
 
 def _band(population: int | None) -> tuple[int, int] | None:
@@ -157,7 +207,7 @@ def commune_figures(commune: Commune) -> CameraFigures:
     if commune.parent_id is not None:
         # An arrondissement: its own count, unranked (the ranking is of communes).
         row = latest_counts().filter(commune=commune).first()
-        mine = CommuneCameras(commune, row.count, row.date) if row else None
+        mine = _figure_of(row) if row else None
         if mine is None:
             return CameraFigures(None, None, None, None, None, band)
         return CameraFigures(mine, mine.per_km2, mine.per_1000, None, None, band)
@@ -167,19 +217,25 @@ def commune_figures(commune: Commune) -> CameraFigures:
         return CameraFigures(None, None, None, None, None, band)
     per_1000 = mine.per_1000
     rank = rank_of = None
+    ranked = None
+    other_scope = 0
     if band and per_1000 is not None:
         # Peers of no inhabitant have no figure per inhabitant, hence no rank.
         peers = [
-            p
-            for f in figures
-            if (p := f.per_1000) is not None and _band(f.commune.population) == band
+            f for f in figures if f.per_1000 is not None and _band(f.commune.population) == band
         ]
         rank_of = len(peers)
-        rank = 1 + sum(1 for p in peers if p > per_1000)
-    return CameraFigures(mine, mine.per_km2, per_1000, rank, rank_of, band)
+        rank = 1 + sum(1 for f in peers if (f.per_1000 or 0) > per_1000)
+        ranked = mix_of(peers)
+        other_scope = sum(
+            1 for f in peers if f is not mine and not same_scope(f.perimeter, mine.perimeter)
+        )
+    return CameraFigures(
+        mine, mine.per_km2, per_1000, rank, rank_of, band, ranked, ranked_other_scope=other_scope
+    )
 
 
-def national_figures() -> dict[str, int | str]:
+def national_figures() -> dict[str, int | str | Mix]:
     published = Deployment.objects.published()
     counted = commune_cameras()
     # A deployment of an arrondissement is its city's: the city counts once.
@@ -202,6 +258,8 @@ def national_figures() -> dict[str, int | str]:
         # The total adds each commune's latest figure, of whatever year: the home page
         # says the span when they are of several years.
         "earliest_count_date": min((f.date for f in counted), default=""),
+        # What the total adds up: estimates, and counts of different perimeters.
+        "mix": mix_of(counted),
     }
 
 
@@ -245,6 +303,8 @@ class DepartmentFigures:
     earliest_date: str
     latest_date: str
     deployments: int
+    # What its cameras add up: estimates, counts of different perimeters.
+    mix: Mix = field(default_factory=Mix)
 
     @property
     def population_share(self) -> float | None:
@@ -317,6 +377,7 @@ def department_figures(department: Department | None = None) -> list[DepartmentF
                 earliest_date=min(dates, default=""),
                 latest_date=max(dates, default=""),
                 deployments=len(deployments.get(d.id, ())),
+                mix=mix_of(mine),
             )
         )
     return result

@@ -469,3 +469,7 @@ class CameraCountForm(forms.Form):
         max_length=200,
         help_text=gettext_lazy("What was counted, e.g. “public roads, municipal police”."),
     )
+    approximate = forms.BooleanField(
+        label=gettext_lazy("The source gives an estimate (“about 1,000”), not a count"),
+        required=False,
+    )

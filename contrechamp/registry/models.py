@@ -1,5 +1,6 @@
 """The registry: technologies, organisations, deployments, their sources and history."""
 
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contrechamp.lib.partialdate import format_partial_date
+from contrechamp.lib.text import name_key
 from contrechamp.places.models import Commune, Epci
 from contrechamp.registry.sitelinks import SiteDocument, site_document
 
@@ -335,6 +337,28 @@ class AcceptedCameraCounts(models.Manager["CameraCount"]):
         return super().get_queryset().filter(state="accepted")
 
 
+# "(environ)", "(about)"… closing a perimeter: an estimate written where the form had no
+# other room for it (the demo's Paris count was one), read as the `approximate` flag.
+ESTIMATE_MARKER = re.compile(
+    r"\s*[(\[]\s*(?:environ|approx(?:\.|imately)?|about|estimat(?:e|ion))\s*[)\]]\s*$", re.I
+)
+
+
+def scope_key(perimeter: str) -> str:
+    """The form of a count's perimeter used to tell two perimeters apart: case, accents,
+    punctuation and spacing ignored ("Voie publique, Préfecture de police" and "voie
+    publique – préfecture de police" are one). "" for a perimeter not stated, which is
+    the same as no other, not even another unstated one: nobody knows what either
+    counted."""
+    return " ".join(re.sub(r"[^\w]+", " ", name_key(perimeter)).split())
+
+
+def same_scope(a: str, b: str) -> bool:
+    """Whether two counts' perimeters are known to be the same (`scope_key`)."""
+    key = scope_key(a)
+    return bool(key) and key == scope_key(b)
+
+
 class CountFigures:
     """A count's figures from the place it covers (a count's row: its commune; a city's
     sum of its arrondissements' in `registry.figures`: the arrondissements counted): its
@@ -344,6 +368,16 @@ class CountFigures:
     commune: Commune
     count: int
     date: str
+    # What was counted (free text: "the town's cameras", "public roads, police
+    # prefecture"), "" when the source does not say; and whether the source gives an
+    # estimate ("about 1,000") rather than a count.
+    perimeter: str
+    approximate: bool
+
+    @property
+    def scope_key(self) -> str:
+        """The perimeter as compared with another (`scope_key`), "" when not stated."""
+        return scope_key(self.perimeter)
 
     @property
     def date_text(self) -> str:
@@ -384,6 +418,11 @@ class CameraCount(CountFigures, models.Model):
         max_length=200,
         blank=True,
         help_text=_("What was counted, e.g. “public roads, municipal police”."),
+    )
+    approximate = models.BooleanField(
+        _("estimate"),
+        default=False,
+        help_text=_("The source gives an estimate (“about 1,000”), not a count."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

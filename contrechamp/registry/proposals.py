@@ -195,6 +195,7 @@ def camera_count_propose(*, author: User, **fields: Any) -> tuple[CameraCount, P
             "count": record.count,
             "date": record.date,
             "perimeter": record.perimeter,
+            "approximate": record.approximate,
         },
         author=author,
     )
@@ -220,6 +221,7 @@ def camera_count_snapshot(count: CameraCount) -> dict[str, Any]:
         "count": count.count,
         "date": count.date,
         "perimeter": count.perimeter,
+        "approximate": count.approximate,
     }
 
 

@@ -712,15 +712,23 @@ class CameraCountOut(BaseModel):
     commune_name: str = Field(examples=["Nice"])
     count: int = Field(description="Number of cameras.", examples=[4000])
     date: str = Field(description="Date of the figure: YYYY, YYYY-MM or YYYY-MM-DD.")
-    perimeter: str = Field(description="What was counted.")
+    perimeter: str = Field(
+        description="What was counted (the town's cameras, the police prefecture's, a "
+        "transport operator's…), as the source says it; empty when it does not. Counts "
+        "of different perimeters do not count the same cameras."
+    )
+    approximate: bool = Field(
+        description="true when the source gives an estimate (“about 1,000”), not a count."
+    )
     per_km2: float | None = Field(
-        description="Cameras per km² of the commune's area (3 decimals); null when its "
-        "area is unknown.",
+        description="Cameras per km² of the commune's area, rounded half up to 2 "
+        "decimals as the pages show it; null when its area is unknown.",
         examples=[56.3],
     )
     per_1000: float | None = Field(
         description="Cameras per 1,000 inhabitants of the commune's population in the "
-        "places dataset (3 decimals); null when unknown or zero.",
+        "places dataset, rounded half up to 2 decimals as the pages show it; null when "
+        "unknown or zero.",
         examples=[11.4],
     )
     citations: list[CitationOut]

@@ -20,6 +20,7 @@ from contrechamp.lib.text import name_key, slug_of
 from contrechamp.lib.textsearch import fts5_document
 from contrechamp.places.models import Commune, Department, Epci
 from contrechamp.registry.models import (
+    ESTIMATE_MARKER,
     CameraCount,
     Citation,
     Deployment,
@@ -605,6 +606,7 @@ def camera_count_create(
     count: int | str,
     date: str,
     perimeter: str = "",
+    approximate: bool = False,
     citations: list[dict[str, Any]],
     author: User | None,
 ) -> CameraCount:
@@ -648,8 +650,17 @@ def camera_count_create(
     if errors:
         raise ValidationError(errors)
     assert commune is not None  # errors raised above otherwise
+    # "Public roads (about)": the estimate said in the perimeter is the flag, so that
+    # totals and ranks say it too; the perimeter keeps what was counted.
+    if ESTIMATE_MARKER.search(perimeter):
+        perimeter, approximate = ESTIMATE_MARKER.sub("", perimeter), True
     record = CameraCount.objects.create(
-        commune=commune, count=n, date=date, perimeter=perimeter.strip(), created_by=author
+        commune=commune,
+        count=n,
+        date=date,
+        perimeter=perimeter.strip(),
+        approximate=bool(approximate),
+        created_by=author,
     )
     for c in clean_citations:
         _citation_create(data=c.model_dump(), camera_count=record)

@@ -1453,6 +1453,7 @@ def camera_count_create_view(request: HttpRequest) -> HttpResponse:
                     "count": form.cleaned_data["count"],
                     "date": form.cleaned_data["date"],
                     "perimeter": form.cleaned_data["perimeter"],
+                    "approximate": form.cleaned_data["approximate"],
                     "citations": [f.citation_data(x) for x in citations.forms],
                 }
                 direct = may_publish_directly(request.user)
