@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from contrechamp.lib.partialdate import partial_date_after
@@ -171,14 +172,14 @@ def count_scope_warnings(count: CameraCount) -> list[Warning]:
     facts = {
         "new": count.perimeter,
         "old": previous.perimeter,
-        "n": previous.count,
+        "n": number_format(previous.count, force_grouping=True),
         "date": previous.date_text,
     }
     if count.perimeter and previous.perimeter:
         what = (
             _(
                 "A count of another perimeter: “%(new)s”, where the commune’s current "
-                "figure (%(n)d cameras, %(date)s) counts “%(old)s”. It does not correct "
+                "figure (%(n)s cameras, %(date)s) counts “%(old)s”. It does not correct "
                 "that figure: it counts other cameras."
             )
             % facts
@@ -186,7 +187,7 @@ def count_scope_warnings(count: CameraCount) -> list[Warning]:
     else:
         what = (
             _(
-                "This count or the commune’s current figure (%(n)d cameras, %(date)s) does "
+                "This count or the commune’s current figure (%(n)s cameras, %(date)s) does "
                 "not say what it counted: check that both count the same cameras before "
                 "reading one as a correction of the other."
             )

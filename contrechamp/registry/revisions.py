@@ -74,7 +74,7 @@ def _display(field: str, value: Any) -> Any:
     }
     if field in choices and isinstance(value, str):
         return str(choices[field].get(value, value))
-    if field == "is_published":
+    if field in ("is_published", "approximate") and isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     # As the record's page writes them ("juin 2024", "1 200 000 €"), not as stored
     # ("2024-06", "1200000.00": a walk read the history so).

@@ -113,7 +113,8 @@ def test_an_unknown_api_address_answers_the_json_error_envelope(client, db):
         error = response.json()["error"]
         assert error["code"] == "not_found" and error["message"], url
         # Where the endpoints are: the root answered a bare 404 (a new user's walk).
-        assert error["message"].endswith("documentation: /api/v1/docs"), url
+        # (In the request's language: French, the site's, when none is asked.)
+        assert error["message"].endswith("documentation\u00a0: /api/v1/docs"), url
 
 
 def test_a_method_the_api_does_not_answer_gets_the_json_error_envelope(client, db):

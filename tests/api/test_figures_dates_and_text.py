@@ -8,6 +8,7 @@ from django.test import Client
 
 from contrechamp.documents.models import Document, Page
 from contrechamp.documents.search import index_rebuild
+from contrechamp.lib.numbers import rounded_figure
 from contrechamp.places.models import Commune
 from contrechamp.registry.models import CameraCount, Citation, Deployment, Source
 
@@ -63,8 +64,9 @@ def test_a_camera_count_gives_its_figures_per_km2_and_per_1000(client):
     found = {
         c["id"]: c for c in client.get("/api/v1/camera-counts?commune=06088").json()["results"]
     }
-    assert found[count.id]["per_km2"] == round(4000 / nice.area_km2, 3)
-    assert found[count.id]["per_1000"] == round(4000 * 1000 / nice.population, 3)
+    # Rounded as the page rounds them (2 decimals, half up: docs/features.md).
+    assert found[count.id]["per_km2"] == rounded_figure(4000 / nice.area_km2)
+    assert found[count.id]["per_1000"] == rounded_figure(4000 * 1000 / nice.population)
 
 
 def test_a_count_of_a_commune_of_unknown_area_and_population_has_null_figures(client):
