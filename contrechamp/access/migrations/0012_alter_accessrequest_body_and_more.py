@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('access', '0011_verbose_names'),
         ('documents', '0013_document_details'),
         ('places', '0005_verbose_names'),
-        ('registry', '0014_alter_organisation_is_public_alter_organisation_slug_and_more'),
+        ('registry', '0014_camera_count_approximate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('documents', '0014_document_date_read_precision'),
         ('places', '0005_verbose_names'),
-        ('registry', '0014_alter_organisation_is_public_alter_organisation_slug_and_more'),
+        ('registry', '0014_camera_count_approximate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
