@@ -169,12 +169,55 @@ _SMALL_WORDS = frozenset(
         "et ou pour par avec sur dans en au aux"
     ).split()
 )
+# The words that name a street or a square before a person's name ("rue Jean Jaurès",
+# "avenue du Général Leclerc", "place Charles de Gaulle", "bd Victor Hugo", "r. Pierre
+# Brossolette", "RUE JEAN JAURÈS"): nobody's personal data. Abbreviations only with
+# their dot where a bare one is a word ("r.", "pl.", "ch."). "place" and "cours" apart:
+# "à la place de M. Dupont", "en place", "au cours de" are no streets.
+_STREET_WORDS = (
+    r"rue|r\.|avenue|av\.?|boulevard|bd|bld|blvd|bvd|boul\.|pl\.|all[ée]e|all\.|impasse|"
+    r"imp\.|quai|square|sq\.|chemin|ch\.|route|rte|passage|esplanade|promenade|parvis|"
+    r"rond-point|carrefour|ruelle|venelle|sentier|faubourg|fbg|mont[ée]e|traverse|voie|"
+    r"pont|r[ée]sidence|cit[ée]|hameau|lotissement|villa"
+)
+# And the buildings and facilities named after someone ("collège Jean Moulin", "gymnase
+# Pierre de Coubertin", "salle Georges Brassens", "stade Auguste Delaune", "médiathèque
+# Louise Michel", "centre social Jean Vilar", "école élémentaire Jules Ferry"), perhaps
+# with the words that say which one. Never with "de" after them: "la maison de Jean
+# Dupont" is someone's house.
+_BUILDING_WORDS = (
+    r"coll[èe]ge|lyc[ée]e|[ée]cole|groupe[ \u00a0]+scolaire|gymnase|stade|salle|"
+    r"m[ée]diath[èe]que|biblioth[èe]que|ludoth[èe]que|piscine|conservatoire|complexe|"
+    r"espace|maison[ \u00a0]+de[ \u00a0]+quartier|"
+    r"centre[ \u00a0]+(?:social|culturel|sportif|aquatique|nautique|hospitalier)|"
+    r"halle|th[ée][âa]tre|cin[ée]ma|auditorium|h[ôo]pital|clinique|ehpad|cr[èe]che|parc|"
+    r"jardin|gare|caserne|mus[ée]e"
+)
+_BUILDING_QUALIFIERS = (
+    r"municipale?|communale?|intercommunale?|d[ée]partementale?|r[ée]gionale?|publique?|"
+    r"polyvalente?|sporti(?:f|ve)|omnisports|multisports|culturelle?|sociale?|"
+    r"[ée]l[ée]mentaire|maternelle|primaire|professionnel(?:le)?|couverte?|nautique|"
+    r"aquatique|des[ \u00a0]+sports|des[ \u00a0]+f[êe]tes"
+)
+# Between them and the name: spaces, or a line's end (a justified page).
+_SPACE = r"(?:[ \t\u00a0\u202f]*\n)?[ \t\u00a0\u202f]*(?<=[\s\u00a0\u202f])"
 _STREET_BEFORE = re.compile(
-    r"(?i:\b(?:rue|avenue|av\.|boulevard|bd|(?<!la )(?<!en )place|all[ée]e|impasse|quai|"
-    r"square|chemin|route|(?<!au )(?<!en )cours|passage|esplanade|promenade|parvis))"
-    r"[ \u00a0]+(?:(?:du|de la|de l['’]|de|des|d['’])[ \u00a0]*)?\Z"
+    rf"(?i:\b(?:{_STREET_WORDS}|(?<!la )(?<!en )place|(?<!au )(?<!en )cours){_SPACE}"
+    r"(?:(?:du|de[ \u00a0]+la|de[ \u00a0]+l['’]|de|des|d['’])[ \u00a0]*)?\Z)"
     # "la place Pierre Louis" is a square; "à la place de M. Dupont" is not.
     r"|(?i:\bla[ \u00a0]+place)[ \u00a0]+\Z"
+    rf"|(?i:(?<![\w-])(?:{_BUILDING_WORDS})(?:{_SPACE}(?:{_BUILDING_QUALIFIERS}))*{_SPACE}\Z)"
+)
+# A name that opens on such a word is the place's ("Impasse Louise Michel", "AVENUE
+# VICTOR HUGO", "Collège Jean Moulin": spaCy takes the word with the name). Not the
+# words that are surnames too, which open a list's "PONT Michel" or "JARDIN Claire".
+_STREET_OPENING = re.compile(
+    r"(?i:(?:rue|avenue|boulevard|place|all[ée]e|impasse|quai|square|chemin|route|cours|"
+    r"passage|esplanade|promenade|parvis|rond-point|r[ée]sidence|lotissement|hameau|"
+    r"coll[èe]ge|lyc[ée]e|[ée]cole|groupe[ \u00a0]+scolaire|gymnase|stade|salle|"
+    r"m[ée]diath[èe]que|biblioth[èe]que|piscine|conservatoire|complexe|espace|"
+    r"maison[ \u00a0]+de[ \u00a0]+quartier|centre[ \u00a0]+(?:social|culturel|sportif))"
+    r"[ \t\u00a0\u202f\n]+)"
 )
 
 
@@ -463,9 +506,13 @@ def _name_words(name: str) -> int:
 
 
 def _on_a_street(text: str, start: int) -> bool:
-    """Whether a name at `start` names a street ("rue Monsieur Le Prince", "avenue Jean
-    Jaurès"): nobody's personal data."""
-    return bool(_STREET_BEFORE.search(text[max(0, start - 40) : start]))
+    """Whether a name at `start` names a street or a building ("rue Monsieur Le Prince",
+    "avenue Jean Jaurès", "collège Jean Moulin", "salle polyvalente Georges Brassens"),
+    or opens on such a word ("Impasse Louise Michel"): nobody's personal data."""
+    return bool(
+        _STREET_BEFORE.search(text[max(0, start - 60) : start])
+        or _STREET_OPENING.match(text, start)
+    )
 
 
 def cued_names(text: str) -> set[str]:

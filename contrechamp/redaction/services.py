@@ -54,7 +54,7 @@ from contrechamp.documents.services import (
 )
 from contrechamp.lib.jpeg import pdf_pictures_without_metadata
 from contrechamp.lib.personal import detect, with_surnames
-from contrechamp.lib.text import name_key, nlp, without_invisible
+from contrechamp.lib.text import name_key, nlp, stored_text_with_offsets, without_invisible
 from contrechamp.lib.typography import quoted
 from contrechamp.redaction.models import (
     DEFAULT_REASON,
@@ -96,12 +96,82 @@ def _occurrence(text: str, start: int, needle: str) -> int:
 _SEARCH_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 
 
-def _text_rects(pdf_page: pymupdf.Page, page: Page, needle: str, start: int) -> list[list[float]]:
+@dataclass
+class _PageChars:
+    """The characters of a page of text in the order its stored text reads them
+    (`stored_text` of PyMuPDF's plain text, as `documents` extracts it), each with its
+    line and box: a text found at an offset of the page text is boxed by its own
+    characters, never searched for again."""
+
+    text: str
+    # For each offset of `text` (and its end), the index in `boxes` it comes from.
+    origins: list[int]
+    # Per character extracted: its line and box; None for a line's end.
+    boxes: list[tuple[int, pymupdf.Rect] | None]
+
+
+def _page_chars(pdf_page: pymupdf.Page) -> _PageChars:
+    chars: list[str] = []
+    boxes: list[tuple[int, pymupdf.Rect] | None] = []
+    number = 0
+    raw = pdf_page.get_text("rawdict", flags=pymupdf.TEXTFLAGS_TEXT)
+    for block in raw["blocks"]:
+        for line in block.get("lines", ()):
+            for span in line["spans"]:
+                for char in span["chars"]:
+                    chars.append(char["c"])
+                    boxes.append((number, pymupdf.Rect(char["bbox"])))
+            chars.append("\n")
+            boxes.append(None)
+            number += 1
+    text, origins = stored_text_with_offsets("".join(chars))
+    return _PageChars(text, origins, boxes)
+
+
+def _char_rects(chars: _PageChars, start: int, end: int) -> list[list[float]]:
+    """Boxes of text[start:end] of the page, one per line it runs over, each from the
+    first to the last of its characters (spaces at its ends aside)."""
+    lines: dict[int, list[float]] = {}
+    for offset in range(start, end):
+        if chars.text[offset].isspace():
+            continue
+        found = chars.boxes[chars.origins[offset]]
+        if found is None:
+            continue
+        number, box = found
+        if box.is_empty and box.width <= 0:
+            continue
+        rect = lines.get(number)
+        lines[number] = (
+            [box.x0, box.y0, box.x1, box.y1]
+            if rect is None
+            else [
+                min(rect[0], box.x0),
+                min(rect[1], box.y0),
+                max(rect[2], box.x1),
+                max(rect[3], box.y1),
+            ]
+        )
+    return [[round(v, 2) for v in lines[number]] for number in sorted(lines)]
+
+
+def _text_rects(
+    pdf_page: pymupdf.Page, page: Page, needle: str, start: int, chars: _PageChars | None = None
+) -> list[list[float]]:
     """Boxes of the needle that starts at `start` in the page text, one per line it runs
-    over. A name cut at a line's end ("Mme Béatrice de" / "Lavalette", "Durand-" /
-    "Vasseur") is searched a line at a time: searched whole, it came back as two hits
-    that shifted the count of occurrences, and only its first line was boxed (or none
-    after a hyphen); the gate then refused the copy."""
+    over: the boxes of its own characters, when the page's characters read as its text
+    does (the common case: the text was extracted from this file). A search for the
+    needle was the rule before: PyMuPDF returns one box per stretch of a hit without
+    a wide gap, all hits' boxes in one list, so on a justified line ("Jean Martin"
+    with wide spaces: two boxes) the n-th box was not the n-th hit; the name's first
+    word was boxed and its surname published, or another hit's word boxed instead
+    (a title, "et Mme", redacted). The search stays for a page whose stored text is
+    not its file's."""
+    chars = chars if chars is not None else _page_chars(pdf_page)
+    end = start + len(needle)
+    layer = len(chars.text)
+    if end <= layer and page.text[:layer] == chars.text:
+        return _char_rects(chars, start, end)
     rects = []
     offset = start
     for line in needle.split("\n"):
@@ -128,19 +198,22 @@ def _rendition(document: Document) -> pymupdf.Document:
     return pymupdf.open(stream=files.rendition(document), filetype="pdf")
 
 
-def _rects(pdf: pymupdf.Document, page: Page, text: str, start: int) -> list[list[float]]:
+def _rects(
+    pdf: pymupdf.Document, page: Page, text: str, start: int, chars: _PageChars | None = None
+) -> list[list[float]]:
     """Boxes of text[start:start + len(text)] on the page: from the stored OCR word boxes
-    of an OCR'd page, by searching the text layer otherwise; on a page of text with a
-    pasted picture, from the picture's OCR words for what lies in its text."""
+    of an OCR'd page, from the characters of the text layer otherwise (`chars`, read
+    once for the page by a caller boxing many texts); on a page of text with a pasted
+    picture, from the picture's OCR words for what lies in its text."""
     end = start + len(text)
     if page.method == "ocr":
         return _word_rects(page, start, end)
     read = page.ocr_from
     if read is not None and end > read:
         before = text[: max(0, read - start)].rstrip()
-        layer = _text_rects(pdf[page.number - 1], page, before, start) if before else []
+        layer = _text_rects(pdf[page.number - 1], page, before, start, chars) if before else []
         return layer + _word_rects(page, max(start, read), end)
-    return _text_rects(pdf[page.number - 1], page, text, start)
+    return _text_rects(pdf[page.number - 1], page, text, start, chars)
 
 
 def _word_rects(page: Page, start: int, end: int) -> list[list[float]]:
@@ -242,11 +315,12 @@ def redactions_suggest(*, document: Document) -> int:
             if (page.id, tuple(rect)) not in decided_boxes:
                 rows.append(Redaction(page=page, kind=kind, rects=[rect], confidence=0.5))
         found = set()
+        chars = _page_chars(pdf[page.number - 1]) if page.method != "ocr" else None
         for finding in with_surnames(page.text, page_findings, names, public=public):
             found.add(_squash(finding.text))
             if (page.id, finding.start) in decided:
                 continue
-            rects = _rects(pdf, page, finding.text, finding.start)
+            rects = _rects(pdf, page, finding.text, finding.start, chars)
             rows.append(
                 Redaction(
                     page=page,
@@ -690,6 +764,7 @@ def _every_occurrence(
     with its boxes; `fields` the rest of each row (status, confidence, reason...)."""
     rows = []
     start = page.text.find(text)
+    chars = _page_chars(pdf[page.number - 1]) if start >= 0 and page.method != "ocr" else None
     while start >= 0:
         rows.append(
             Redaction(
@@ -698,7 +773,7 @@ def _every_occurrence(
                 text=text[:500],
                 start=start,
                 end=start + len(text),
-                rects=_rects(pdf, page, text, start),
+                rects=_rects(pdf, page, text, start, chars),
                 **fields,
             )
         )
