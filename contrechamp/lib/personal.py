@@ -622,6 +622,19 @@ def surnames(names: Iterable[str]) -> dict[str, set[str]]:
     return found
 
 
+def reads_as_name(text: str) -> bool:
+    """Whether a text redacted by hand reads as a person's name: two to six words, each
+    capitalised but its particles ("Béatrice de Lavalette", "JEAN DUPONT"), none a
+    role, a body or a heading word."""
+    words = _TOKEN.findall(text)
+    if not 2 <= len(words) <= 6 or len(words) != len(text.split()):
+        return False
+    named = [w for w in words if w.lower() not in _PARTICLES or w[0].isupper()]
+    return len(named) >= 2 and all(
+        w[0].isupper() and _key(w) not in _ROLES | _SMALL_WORDS | _CIVILITIES for w in named
+    )
+
+
 def with_surnames(
     text: str, found: list[Finding], names: Iterable[str] = (), *, public: Iterable[str] = ()
 ) -> list[Finding]:

@@ -53,7 +53,7 @@ from contrechamp.documents.services import (
     unreadable,
 )
 from contrechamp.lib.jpeg import pdf_pictures_without_metadata
-from contrechamp.lib.personal import detect, with_surnames
+from contrechamp.lib.personal import detect, reads_as_name, with_surnames
 from contrechamp.lib.text import name_key, nlp, stored_text_with_offsets, without_invisible
 from contrechamp.lib.typography import quoted
 from contrechamp.redaction.models import (
@@ -310,6 +310,10 @@ def redactions_suggest(*, document: Document) -> int:
     }
     names = {f.text for page_findings in findings for f in page_findings if f.kind == "person"}
     names = {name for name in names if _squash(name) not in kept}
+    # And the names already redacted, even where the same name was kept on another page:
+    # their surnames alone are looked for at publication (`_gate_surnames`), so each
+    # must be suggested for a reviewer to decide.
+    names |= set(_redacted_names(document))
     for page, page_findings in zip(pages, findings, strict=True):
         for kind, rect in _image_regions(pdf[page.number - 1], page):
             if (page.id, tuple(rect)) not in decided_boxes:
@@ -555,6 +559,18 @@ def _redacted_texts(document: Document) -> QuerySet[Redaction, str]:
     )
 
 
+def _redacted_names(document: Document) -> list[str]:
+    """The names of persons redacted in the document (on its pages or title): accepted
+    suggestions of persons, and texts redacted by hand that read as a name ("Béatrice
+    de Lavalette"). Their surnames alone are suggested and looked for at publication."""
+    rows = (
+        Redaction.objects.of(document)
+        .filter(status="accepted", kind__in=["person", "text"])
+        .values_list("kind", "text")
+    )
+    return sorted({text for kind, text in rows if kind == "person" or reads_as_name(text)})
+
+
 def _kept_readable(document: Document) -> set[str]:
     """The texts the review decided to keep readable in the document, squashed."""
     return {
@@ -566,9 +582,10 @@ def _kept_readable(document: Document) -> set[str]:
 
 
 def _personal_in_title(document: Document, title: str) -> list[str]:
-    """The personal data `title` holds that nobody decided to keep readable."""
+    """The personal data `title` holds that nobody decided to keep readable, with the
+    surnames alone of the names redacted in the document ("Vote de LAVALETTE")."""
     kept = _kept_readable(document)
-    found = detect(title, public=public_names(document))
+    found = detect(title, public=public_names(document), names=_redacted_names(document))
     return [f.text for f in found if _squash(f.text) not in kept]
 
 
@@ -878,6 +895,11 @@ FINDINGS = {
     "elsewhere": gettext_noop(
         "%(count)d redacted text(s) are still readable on another page where nobody decided "
         "to keep them (e.g. “%(example)s” on page %(page)d)."
+    ),
+    "surname": gettext_noop(
+        "%(count)d surname(s) of a redacted name are still readable alone where nobody "
+        "decided to keep them (e.g. “%(example)s” on page %(page)d): run the detection "
+        "again to redact or keep each one."
     ),
     "metadata": gettext_noop("Metadata remains in the file: %(fields)s."),
     "attachments": gettext_noop("The file still carries embedded files."),
@@ -1606,6 +1628,7 @@ def gate(document: Document, data: bytes) -> GateReport:
     if elsewhere:
         example = sorted(elsewhere)[0]
         report.add("elsewhere", count=len(elsewhere), example=example[:40], page=elsewhere[example])
+    _gate_surnames(report, document, shown, page_ids, kept)
     originals = list(document.pages.order_by("number").values_list("text", flat=True))
     _gate_hidden(report, data, originals, (shown, everything, second))
     _gate_file(report, data)
@@ -1618,6 +1641,56 @@ def gate(document: Document, data: bytes) -> GateReport:
         report.add("lost", count=len(lost), page=number, words=", ".join(words[:5]))
     _gate_pixels(report, document, data)
     return report
+
+
+def _gate_surnames(
+    report: GateReport,
+    document: Document,
+    texts: list[str],
+    page_ids: dict[int, int],
+    kept: set[tuple[int, str]],
+) -> None:
+    """No surname of a redacted name left readable alone on a page ("Lavalette a voté
+    contre" once "Béatrice de Lavalette" is redacted), in capitals or without its
+    accents too, unless a reviewer kept that text readable on that page or the name is
+    a public figure's. A surname alone is read as suggestions read it (`with_surnames`):
+    a whole capitalised word, not part of a compound ("Saint-Martin"), a street's or a
+    building's name ("rue Martin"), another proper name ("Collège Boulanger"), nor a
+    common word in small letters ("le vin blanc" for Mme Blanc). The rule of the
+    suggestions, so that detection run again suggests each finding for a decision."""
+    names = _redacted_names(document)
+    if not names:
+        return
+    public = public_names(document)
+    # The texts kept readable, per page: a surname inside a whole name kept there
+    # ("Mme Béatrice de Lavalette", a public act on that page) is kept with it. Inside a
+    # whole name redacted elsewhere, it is the name's finding ("elsewhere"), not its own.
+    whole: dict[int | None, list[str]] = {}
+    for kept_id, status, kept_text in Redaction.objects.filter(
+        page__document=document, status__in=["rejected", "accepted"]
+    ).values_list("page_id", "status", "text"):
+        if len(kept_text.split()) > 1:
+            whole.setdefault(kept_id if status == "rejected" else None, []).append(kept_text)
+    found: dict[str, int] = {}
+    for number, text in enumerate(texts, start=1):
+        page_id = page_ids.get(number)
+        spans = [
+            match.span()
+            for kept_text in whole.get(page_id, []) + whole.get(None, [])
+            for match in re.finditer(
+                r"\s+".join(re.escape(word) for word in kept_text.split()), text, re.IGNORECASE
+            )
+        ]
+        for mention in with_surnames(text, [], names, public=public):
+            if (page_id, _squash(mention.text)) in kept or any(
+                a <= mention.start and mention.end <= b for a, b in spans
+            ):
+                continue
+            found.setdefault(mention.text, number)
+    report.checks["surnames_readable"] = sorted(found)
+    if found:
+        example = sorted(found)[0]
+        report.add("surname", count=len(found), example=example[:40], page=found[example])
 
 
 def _gate_hidden(
