@@ -41,6 +41,8 @@ ACTIONS: dict[str, Any] = {
     # A reviewer's decision on a change waiting in the moderation queue.
     "proposal_accepted": _("proposal accepted"),
     "proposal_rejected": _("proposal rejected"),
+    # A rejection undone: the proposal waits again (its reason stays in its decisions).
+    "proposal_reopened": _("proposal reopened"),
 }
 
 # The recorded models of other packages whose names are not translated (django-otp's

@@ -1422,13 +1422,20 @@ def _document_names(page: Page) -> set[str]:
     return names
 
 
+def personal_data_masked(text: str, names: Iterable[str] = ()) -> str:
+    """The text with the personal data `detect` finds replaced by [X] (and the surnames
+    of `names` alone), its lines kept: the rule for any text put in a public field of
+    the registry from a private one (a quote of a document, a tip's text)."""
+    for finding in sorted(detect(text, names=names), key=lambda f: f.start, reverse=True):
+        text = text[: finding.start] + _MASK + text[finding.end :]
+    return text
+
+
 def _masked(passage: str, names: Iterable[str] = ()) -> str:
     """The passage with personal data replaced by [X] (and the surnames of `names`
     alone): a quote goes into a public citation, which may be published before the
     document is."""
-    for finding in sorted(detect(passage, names=names), key=lambda f: f.start, reverse=True):
-        passage = passage[: finding.start] + _MASK + passage[finding.end :]
-    return " ".join(passage.split())
+    return " ".join(personal_data_masked(passage, names).split())
 
 
 # What a source names a library document by until the document is published: its own

@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_POST
@@ -27,22 +29,28 @@ from contrechamp.registry.models import (
     Deployment,
     Organisation,
     Proposal,
+    ProposalDecision,
     documents_public,
     same_scope,
 )
 from contrechamp.registry.permissions import (
     may_decide_proposal,
+    may_reopen_proposal,
     may_review,
     may_withdraw_proposal,
 )
 from contrechamp.registry.proposals import (
     ProposalClosed,
+    ProposalMovedOn,
     history_url,
+    last_rejection,
     proposal_accept,
     proposal_before_after,
     proposal_is_stale,
+    proposal_moved_on,
     proposal_object,
     proposal_reject,
+    proposal_reopen,
     proposal_withdraw,
 )
 from contrechamp.registry.quotes import source_document
@@ -295,8 +303,27 @@ def reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
         messages.error(request, " ".join(e.messages))
         return redirect(reverse("moderation-queue") + f"#p-{proposal.id}")
     else:
-        messages.success(request, _("Change rejected; its author is told why."))
+        messages.success(request, _undo_message(request, proposal))
     return redirect(_next_anchor(proposal.id))
+
+
+def _undo_message(request: HttpRequest, proposal: Proposal) -> str:
+    """The confirmation of a rejection, with the button that undoes it (a rejection by
+    mistake had no way back: its author typed everything again)."""
+    rejection = last_rejection(proposal)
+    return format_html(
+        '{} <a href="{}">{}</a> <form method="post" action="{}" class="inline undo">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="rejection" value="{}">'
+        '<button type="submit" class="link">{}</button></form>',
+        _("Change rejected; its author is told why."),
+        reverse("moderation-proposal", args=[proposal.id]),
+        _("see it"),
+        reverse("moderation-reopen", args=[proposal.id]),
+        get_token(request),
+        rejection.id if rejection else "",
+        _("Undo: reopen it"),
+    )
 
 
 @require_POST
@@ -432,3 +459,116 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
             "levels": Profile.TRUST_LEVELS,
         },
     )
+
+
+def _decided_by(decision: ProposalDecision, user: User) -> str:
+    """Who took a decision, as a reviewer's page says it: herself, or another reviewer
+    (the queue names no reviewer; the journal, for administrators, does)."""
+    if decision.reviewer_id == user.id:
+        return _("you")
+    return _("another reviewer") if decision.reviewer_id else _("former reviewer")
+
+
+@login_required
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """One proposal, whatever its state, with its decisions (a rejection's reason kept
+    after it is undone) and, when it was rejected, the button that reopens it."""
+    reviewer = _reviewer(request)
+    proposal = get_object_or_404(Proposal.objects.select_related("author"), id=proposal_id)
+    card = proposal_card(proposal)
+    rejection = last_rejection(proposal) if proposal.state == "rejected" else None
+    moved_on = proposal_moved_on(proposal, rejection) if rejection is not None else None
+    decisions = [
+        {"decision": d, "by": _decided_by(d, reviewer)}
+        for d in proposal.decisions.order_by("decided_at", "id")
+    ]
+    return render(
+        request,
+        "moderation/proposal.html",
+        {
+            "card": card,
+            "p": proposal,
+            "decisions": decisions,
+            "rejection": rejection,
+            "may_reopen": rejection is not None and may_reopen_proposal(reviewer, proposal),
+            "moved_on": " ".join(moved_on.messages) if moved_on else "",
+            "new_url": moved_on.new_url if moved_on else "",
+            "may_decide": may_decide_proposal(reviewer, proposal),
+        },
+    )
+
+
+@require_POST
+@login_required
+def reopen(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """Undo a rejection: the proposal goes back to the queue as it was made."""
+    reviewer = _reviewer(request)
+    proposal = get_object_or_404(Proposal, id=proposal_id)
+    page = reverse("moderation-proposal", args=[proposal.id])
+    if proposal.author_id == reviewer.id:
+        raise PermissionDenied
+    if not may_reopen_proposal(reviewer, proposal):
+        messages.error(
+            request,
+            _(
+                "This proposal is not rejected any more: someone reopened it, or it was "
+                "decided meanwhile. Nothing was done."
+            ),
+        )
+        return redirect(page)
+    try:
+        proposal_reopen(
+            proposal=proposal,
+            reviewer=reviewer,
+            rejection_id=whole_number(request.POST.get("rejection")),
+        )
+    except ProposalMovedOn as e:
+        text = " ".join(e.messages)
+        if e.new_url:
+            messages.error(
+                request,
+                format_html('{} <a href="{}">{}</a>', text, e.new_url, _("Make a new proposal")),
+            )
+        else:
+            messages.error(request, text)
+        return redirect(page)
+    except ProposalClosed as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect(page)
+    messages.success(
+        request, _("Proposal reopened: it waits in the queue again, as its author made it.")
+    )
+    return redirect(reverse("moderation-queue") + f"#p-{proposal.id}")
+
+
+DECISIONS_PAGE_SIZE = 50
+
+
+@login_required
+def decisions(request: HttpRequest) -> HttpResponse:
+    """A reviewer's own decisions, the latest first: what she accepted, rejected or
+    reopened, with links to each proposal. Nothing of other reviewers' decisions."""
+    reviewer = _reviewer(request)
+    qs = (
+        ProposalDecision.objects.filter(reviewer=reviewer)
+        .select_related("proposal", "proposal__author")
+        .order_by("-decided_at", "-id")
+    )
+    page = Paginator(qs, DECISIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for decision in page.object_list:
+        proposal = decision.proposal
+        obj = proposal_object(proposal)
+        rows.append(
+            {
+                "decision": decision,
+                "proposal": proposal,
+                "title": _title(proposal, obj),
+                "author_name": public_name(proposal.author),
+                # Where it stands now: a rejection of hers someone reopened, say.
+                "current": proposal.get_state_display(),
+                "changed_since": decision.state != proposal.state
+                and not (decision.state == "reopened" and proposal.state == "pending"),
+            }
+        )
+    return render(request, "moderation/decisions.html", {"page": page, "rows": rows})

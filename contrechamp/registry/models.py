@@ -574,3 +574,42 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.get_target_display()} #{self.object_id}"
+
+
+class ProposalDecision(models.Model):
+    """One step of a proposal's review, kept when the next one comes: a rejection
+    reopened by mistake keeps its reason here, and a reviewer's list of her decisions
+    reads these rows (registry/proposals.py writes them with every decision)."""
+
+    STATES = [
+        ("accepted", _("accepted")),
+        ("rejected", _("rejected")),
+        ("reopened", _("reopened")),
+    ]
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="decisions")
+    state = models.CharField(_("decision"), max_length=10, choices=STATES)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal_decisions",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    # The version of what the proposal changes at the decision (deployments and
+    # organisations): a rejection is reopened only while it is still that version.
+    object_version = models.PositiveIntegerField(null=True, blank=True)
+    # The author was e-mailed the decision: a reopening of it is mailed too.
+    notified = models.BooleanField(default=False)
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("decision on a proposal")
+        verbose_name_plural = _("decisions on proposals")
+        ordering = ["-decided_at", "-id"]
+        indexes = [
+            models.Index(fields=["reviewer", "-decided_at"], name="registry_decision_mine"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.state}"

@@ -171,6 +171,16 @@ def may_decide_proposal(user: Person, proposal: Proposal) -> bool:
     )
 
 
+def may_reopen_proposal(user: Person, proposal: Proposal) -> bool:
+    """Undo the rejection of a proposal (a mistake): a reviewer, never on their own
+    proposal, as for deciding it."""
+    return (
+        may_review(user)
+        and proposal.state == "rejected"
+        and proposal.author_id != getattr(user, "id", None)
+    )
+
+
 def may_withdraw_proposal(user: Person, proposal: Proposal) -> bool:
     return (
         proposal.state == "pending"

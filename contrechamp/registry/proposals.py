@@ -31,6 +31,7 @@ from contrechamp.registry.models import (
     Deployment,
     Organisation,
     Proposal,
+    ProposalDecision,
     Revision,
 )
 from contrechamp.registry.revisions import merge_snapshots
@@ -55,6 +56,16 @@ from contrechamp.registry.services import (
 class ProposalClosed(ValidationError):
     """The proposal was already accepted, rejected or withdrawn (by someone else, in
     another tab): nothing was done."""
+
+
+class ProposalMovedOn(ValidationError):
+    """A rejected proposal whose object changed since the rejection: reopening it would
+    put before reviewers a change of a version nobody sees any more. `new_url` is where
+    a new proposal starts from the current version (empty when the object is gone)."""
+
+    def __init__(self, message: str, new_url: str = "") -> None:
+        super().__init__(message)
+        self.new_url = new_url
 
 
 def pending(target: str, object_id: int) -> QuerySet[Proposal]:
@@ -391,7 +402,7 @@ def proposal_accept(
     audit_record("proposal_accepted", target=proposal, details=_audit_details(proposal, edited))
     if author is not None:
         accepted_change_count(author)
-    _mail_decision(proposal)
+    _decision_record(proposal, notified=_mail_decision(proposal))
     return proposal
 
 
@@ -412,8 +423,134 @@ def proposal_reject(*, proposal: Proposal, reviewer: User, reason: str) -> Propo
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["state", "reviewer", "reason", "decided_at"])
     audit_record("proposal_rejected", target=proposal, details=_audit_details(proposal, False))
-    _mail_decision(proposal)
+    _decision_record(proposal, notified=_mail_decision(proposal))
     return proposal
+
+
+def _decision_record(proposal: Proposal, *, notified: bool) -> ProposalDecision:
+    """Keep the decision just taken in the proposal's history, with the version of what
+    it changes at that moment (what a reopening checks)."""
+    obj = proposal_object(proposal)
+    return ProposalDecision.objects.create(
+        proposal=proposal,
+        state=proposal.state,
+        reviewer=proposal.reviewer,
+        reason=proposal.reason if proposal.state == "rejected" else "",
+        object_version=getattr(obj, "version", None),
+        notified=notified,
+        decided_at=proposal.decided_at or timezone.now(),
+    )
+
+
+def last_rejection(proposal: Proposal) -> ProposalDecision | None:
+    """The decision a reopening undoes: the proposal's latest, when it is a rejection."""
+    latest = proposal.decisions.order_by("-decided_at", "-id").first()
+    return latest if latest is not None and latest.state == "rejected" else None
+
+
+def new_proposal_url(proposal: Proposal, obj: Any) -> str:
+    """Where a new proposal starts from what the proposal's object is now."""
+    if isinstance(obj, Deployment):
+        return reverse("deployment-edit", args=[obj.slug])
+    if isinstance(obj, Organisation):
+        return reverse("organisation-edit", args=[obj.slug])
+    if isinstance(obj, CameraCount):
+        return reverse("camera-count-create") + f"?commune={obj.commune.code}"
+    return ""
+
+
+def proposal_moved_on(proposal: Proposal, rejection: ProposalDecision) -> ProposalMovedOn | None:
+    """Why the rejected proposal can no longer be reopened as it is (its object changed
+    since the rejection, or is gone), or None."""
+    obj = proposal_object(proposal)
+    if obj is None:
+        return ProposalMovedOn(_("What this proposal changes no longer exists."))
+    again = new_proposal_url(proposal, obj)
+    if isinstance(obj, Deployment | Organisation):
+        if rejection.object_version is not None:
+            changed = obj.version != rejection.object_version
+        else:  # decided before versions were kept with decisions: read the history
+            changed = Revision.objects.filter(
+                kind=proposal.target, object_id=obj.id, created_at__gt=rejection.decided_at
+            ).exists()
+        if changed:
+            return ProposalMovedOn(
+                _(
+                    "%(what)s changed since this rejection (version %(version)s now): "
+                    "reopening it would put back a change of a version nobody sees any "
+                    "more. Make a new proposal from the current version."
+                )
+                % {
+                    "what": quoted(obj.title if isinstance(obj, Deployment) else obj.name),
+                    "version": obj.version,
+                },
+                again,
+            )
+    elif isinstance(obj, CameraCount):
+        newer = CameraCount.objects.filter(
+            commune_id=obj.commune_id, date=obj.date, created_at__gt=rejection.decided_at
+        ).exclude(id=obj.id)
+        if obj.state != "rejected" or newer.exists():
+            return ProposalMovedOn(
+                _(
+                    "A camera count of %(commune)s for %(date)s was accepted since this "
+                    "rejection: make a new proposal from the commune's current figures."
+                )
+                % {"commune": obj.commune.name, "date": obj.date_text},
+                again,
+            )
+    return None
+
+
+@transaction.atomic
+def proposal_reopen(*, proposal: Proposal, reviewer: User, rejection_id: int | None) -> Proposal:
+    """Undo a rejection: the proposal waits again in the queue, its content as it was
+    proposed, the rejection (and its reason) kept in its decisions; its author is told
+    when they were told of the rejection.
+
+    `rejection_id` is the rejection the reviewer's page showed: a proposal reopened, or
+    rejected again, by someone else meanwhile is left as it is (ProposalClosed), as is
+    a form without it. Raises ProposalMovedOn when its object changed since the
+    rejection, PermissionDenied for the proposal's own author."""
+    current = Proposal.objects.select_for_update().get(id=proposal.id)
+    if current.author_id == reviewer.id:
+        raise PermissionDenied
+    rejection = last_rejection(current) if current.state == "rejected" else None
+    if rejection is None or rejection.id != rejection_id:
+        if rejection_id is None and rejection is not None:
+            raise ProposalClosed(
+                _("The form was incomplete (which rejection to undo): nothing was reopened.")
+            )
+        raise ProposalClosed(
+            _(
+                "This proposal is no longer the rejected one your page showed: someone "
+                "reopened it or decided it meanwhile. Nothing was done."
+            )
+        )
+    moved_on = proposal_moved_on(current, rejection)
+    if moved_on is not None:
+        raise moved_on
+    if current.target == "camera_count":
+        CameraCount.all_objects.filter(id=current.object_id, state="rejected").update(
+            state="pending"
+        )
+    current.state, current.reviewer, current.decided_at = "pending", None, None
+    current.reason, current.edited = "", False
+    current.save(update_fields=["state", "reviewer", "decided_at", "reason", "edited"])
+    ProposalDecision.objects.create(
+        proposal=current,
+        state="reopened",
+        reviewer=reviewer,
+        object_version=getattr(proposal_object(current), "version", None),
+        notified=rejection.notified and _mail_reopened(current),
+        decided_at=timezone.now(),
+    )
+    audit_record(
+        "proposal_reopened",
+        target=current,
+        details={**_audit_details(current, False), "rejection": rejection.id},
+    )
+    return current
 
 
 def history_url(target: Any) -> str:
@@ -431,28 +568,57 @@ def _on_site(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path if path else ""
 
 
-def _mail_decision(proposal: Proposal) -> None:
+def _mailable(author: User | None) -> bool:
+    # Not to an account an administrator disabled (as groups' and deadlines' mails).
+    return author is not None and bool(author.email) and author.is_active
+
+
+def _what(proposal: Proposal, target: Any) -> str:
+    """What was proposed, by its title, not "deployment #21" (a new user's walk)."""
+    title = str(
+        proposal.data.get("title")
+        or proposal.data.get("name")
+        or getattr(target, "title", "")
+        or getattr(target, "name", "")
+    )
+    return (
+        f"{proposal.get_action_display()} {proposal.get_target_display()} — {quoted(title)}"
+        if title
+        else str(proposal)
+    )
+
+
+def _mail_reopened(proposal: Proposal) -> bool:
+    """Tell the author that the rejection they were mailed is undone; whether a mail
+    goes."""
+    author = proposal.author
+    if author is None or not _mailable(author):
+        return False
+    with translation.override(mail_language(author)):
+        subject = _("Your proposed change waits for review again")
+        body = _(
+            "A reviewer reopened your proposal (%(what)s): its rejection was undone, and it "
+            "waits again for review as you made it. The reason you were sent no longer "
+            "stands.\n\nYour proposals: %(url)s"
+        ) % {
+            "what": _what(proposal, proposal_object(proposal)),
+            "url": _on_site("/moderation/mes-propositions/"),
+        }
+    address = author.email
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+    return True
+
+
+def _mail_decision(proposal: Proposal) -> bool:
     """Tell the author, in the language of their e-mails, what became of their proposal:
     refused with its reason, or accepted (the acceptance was said by nothing before, a
-    walk), after the decision commits."""
+    walk), after the decision commits. Returns whether a mail goes."""
     author = proposal.author
-    # Not to an account an administrator disabled (as groups' and deadlines' mails).
-    if author is None or not author.email or not author.is_active:
-        return
+    if author is None or not _mailable(author):
+        return False
     with translation.override(mail_language(author)):
-        # What was proposed, by its title, not "deployment #21" (a new user's walk).
         target = proposal_object(proposal)
-        title = str(
-            proposal.data.get("title")
-            or proposal.data.get("name")
-            or getattr(target, "title", "")
-            or getattr(target, "name", "")
-        )
-        what = (
-            f"{proposal.get_action_display()} {proposal.get_target_display()} — {quoted(title)}"
-            if title
-            else str(proposal)
-        )
+        what = _what(proposal, target)
         mine = _on_site("/moderation/mes-propositions/")
         if proposal.state == "rejected":
             subject = _("Your proposed change was not accepted")
@@ -483,6 +649,7 @@ def _mail_decision(proposal: Proposal) -> None:
             }
     address = author.email
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+    return True
 
 
 @transaction.atomic

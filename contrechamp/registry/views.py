@@ -41,6 +41,7 @@ from contrechamp.registry.models import (
     Technology,
     documents_public,
 )
+from contrechamp.registry.origins import deployment_origins
 from contrechamp.registry.permissions import (
     Person,
     may_add_camera_count,
@@ -398,6 +399,8 @@ def deployment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # the draft showed only "Submit for review" after a refusal, its reason in
             # an e-mail and on a page linked from nowhere (a walk).
             "my_refusal": _my_refusal(request, "deployment", deployment.id),
+            # A tip it was made from, for those who may read the tip (`registry.origins`).
+            "origins": deployment_origins(request.user, deployment),
             "citations": [(numbers[c.source_id], c) for c in citations],
             "sources": [
                 (numbers[s.id], s, [c for c in citations if c.source_id == s.id]) for s in sources

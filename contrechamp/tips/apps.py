@@ -7,3 +7,9 @@ class TipsConfig(AppConfig):
 
     name = "contrechamp.tips"
     verbose_name = _("Anonymous tips")
+
+    def ready(self) -> None:
+        from contrechamp.registry import origins
+        from contrechamp.tips.services import tip_origins
+
+        origins.register("tips", tip_origins)

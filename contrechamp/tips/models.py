@@ -30,6 +30,16 @@ class Tip(models.Model):
     # SHA-256 of the normalised receipt code; the code itself is shown once and never kept.
     receipt_hash = models.CharField(max_length=64, unique=True)
     documents = models.ManyToManyField(Document, blank=True, related_name="tips")
+    # The draft deployment a reviewer made from the tip (`tip_to_deployment`); its
+    # revision says "tip N" back.
+    deployment = models.ForeignKey(
+        "registry.Deployment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("draft deployment"),
+    )
 
     class Meta:
         verbose_name = _("tip")

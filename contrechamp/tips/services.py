@@ -15,19 +15,29 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contrechamp.documents.models import Document
-from contrechamp.documents.services import DocumentRejected, document_ingest
+from contrechamp.documents.services import (
+    DocumentRejected,
+    document_ingest,
+    document_source_fields,
+    personal_data_masked,
+)
 from contrechamp.places.models import Commune
+from contrechamp.registry.models import Deployment
+from contrechamp.registry.schemas import empty_deployment
+from contrechamp.registry.services import deployment_create
 from contrechamp.tips.clean import CannotClean, Cleaned, clean_file, private_folder
 from contrechamp.tips.models import Tip, TipMessage
+from contrechamp.tips.permissions import may_handle_tips
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -249,3 +259,97 @@ def tip_set_status(*, tip: Tip, status: str) -> Tip:
     tip.status = status
     tip.save(update_fields=["status"])
     return tip
+
+
+class TipDrafted(Exception):
+    """The tip was made into a draft already (a second click, or two reviewers at once):
+    nothing new was made. `deployment` is that draft (None if it was deleted since)."""
+
+    def __init__(self, deployment: Deployment | None) -> None:
+        super().__init__("tip already drafted")
+        self.deployment = deployment
+
+
+# A draft's technology when the reviewer names none (she corrects it in the draft).
+DEFAULT_TECHNOLOGY = "videosurveillance"
+# Of a tip's first line, what a draft's title takes.
+TITLE_WORDS = 100
+
+
+def _draft_title(text: str, tip: Tip) -> str:
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first) > TITLE_WORDS:
+        first = first[:TITLE_WORDS].rsplit(maxsplit=1)[0] + " […]"
+    if not first:
+        with translation.override(settings.LANGUAGE_CODE):
+            first = _("Tip %(number)s") % {"number": tip.id}
+    return f"{first} – {tip.place.name}"[:300] if tip.place else first[:300]
+
+
+def tip_to_deployment(
+    *,
+    tip: Tip,
+    reviewer: User,
+    technology: str = "",
+    cite: Sequence[int] = (),
+    communes: Sequence[str] = (),
+) -> Deployment:
+    """A draft deployment from the tip, linked both ways (the tip to the draft, the draft's
+    first version says "tip N"). It takes the tip's commune, the technology the reviewer
+    chose (video surveillance if none), and the tip's text as its description with the
+    personal data the library masks in quotes replaced by [X] (the rule of every private
+    text put in the registry): an address or a number the sender wrote would be
+    published with the draft. The sender's later messages are not copied, and the tip's
+    files are cited only when the reviewer chooses them (`cite`, ids of the tip's
+    documents), as library documents, private until published with their redactions.
+    `communes` (INSEE codes) place a tip that names no commune. Raises TipDrafted when
+    the tip already has a draft, ValidationError when the data does not pass."""
+    with transaction.atomic():
+        locked = Tip.objects.select_for_update().select_related("place").get(id=tip.id)
+        if locked.deployment_id is not None:
+            raise TipDrafted(Deployment.objects.filter(id=locked.deployment_id).first())
+        text = personal_data_masked(locked.text).strip()
+        chosen = locked.documents.filter(id__in=list(cite)).order_by("id")
+        data = empty_deployment()
+        data.update(
+            title=_draft_title(text, locked),
+            status="announced",
+            is_published=False,
+            communes=[locked.place.code] if locked.place else list(communes),
+            # Every deployment names one; the watch's drafts take the same default.
+            technologies=[technology or DEFAULT_TECHNOLOGY],
+            description=text[:20_000],
+            citations=[
+                {
+                    "source": {"document": d.id, **document_source_fields(d), "url": ""},
+                    "quote": "",
+                    "locator": "",
+                    "accessed_on": timezone.localdate().isoformat(),
+                }
+                for d in chosen
+            ],
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            comment = _("made from tip %(number)s") % {"number": locked.id}
+        deployment = deployment_create(data=data, author=reviewer, comment=comment)
+        locked.deployment = deployment
+        fields = ["deployment"]
+        if locked.status == "new":
+            locked.status = "handling"
+            fields.append("status")
+        locked.save(update_fields=fields)
+        return deployment
+
+
+def tip_origins(reader: Any, deployment: Deployment) -> list[tuple[str, str]]:
+    """The tips a draft was made from, as links to them in the reviewers' list, for
+    whoever handles tips; nobody else learns that a tip was behind it."""
+    if not may_handle_tips(reader):
+        return []
+    return [
+        (
+            _("anonymous tip %(number)s (reviewers only)") % {"number": tip.id},
+            f"{reverse('tip-queue')}?status={tip.status}#tip-{tip.id}",
+        )
+        for tip in Tip.objects.filter(deployment=deployment).order_by("id")
+    ]

@@ -8,4 +8,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("file/", views.tip_queue, name="tip-queue"),
     path("file/<int:tip_id>/repondre/", views.tip_reply_view, name="tip-reply"),
     path("file/<int:tip_id>/statut/", views.tip_status_view, name="tip-status"),
+    path("file/<int:tip_id>/dispositif/", views.tip_deployment_view, name="tip-deployment"),
 ]

@@ -8,9 +8,11 @@ by someone logged in is as anonymous as any other. They are never cached.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,16 +21,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contrechamp.documents import uploads as upload_limits
 from contrechamp.documents.models import Document
 from contrechamp.lib import ratelimit
+from contrechamp.lib.numbers import whole_number
+from contrechamp.registry.forms import parse_communes
+from contrechamp.registry.models import Technology
 from contrechamp.tips import permissions
 from contrechamp.tips.forms import AddForm, CodeForm, ReplyForm, StatusForm, TipForm
 from contrechamp.tips.models import Tip, TipMessage
 from contrechamp.tips.services import (
+    TipDrafted,
     TipRefused,
     tip_add,
     tip_create,
     tip_find,
     tip_reply,
     tip_set_status,
+    tip_to_deployment,
 )
 
 # Wrong receipt codes allowed per address in an hour, beyond the limit on every post to
@@ -184,8 +191,62 @@ def tip_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tips/queue.html",
-        {"tips": tips, "statuses": statuses, "current": current, "reply_form": ReplyForm()},
+        {
+            "tips": tips.select_related("deployment"),
+            "statuses": statuses,
+            "current": current,
+            "reply_form": ReplyForm(),
+            "technologies": Technology.objects.order_by("position", "slug"),
+        },
     )
+
+
+@require_POST
+def tip_deployment_view(request: HttpRequest, tip_id: int) -> HttpResponse:
+    """Create a draft deployment from the tip (as the procurement watch's "Create a
+    deployment"), then open it to complete."""
+    _reviewer_only(request)
+    tip = get_object_or_404(Tip, id=tip_id)
+    technology = request.POST.get("technology", "").strip()
+    cite = [n for n in map(whole_number, request.POST.getlist("cite")) if n is not None]
+    # A tip that names no commune is placed by the reviewer.
+    codes, errors = parse_communes(request.POST.get("commune", ""))
+    if errors:
+        messages.error(request, " ".join(errors))
+        return redirect(_tip_url(tip))
+    try:
+        deployment = tip_to_deployment(
+            tip=tip,
+            reviewer=request.user,  # type: ignore[arg-type]
+            technology=technology,
+            cite=cite,
+            communes=codes,
+        )
+    except TipDrafted as drafted:
+        if drafted.deployment is not None:
+            messages.error(
+                request,
+                format_html(
+                    _('This tip was made into a draft already: <a href="{url}">{title}</a>.'),
+                    url=reverse("deployment-edit", args=[drafted.deployment.slug]),
+                    title=drafted.deployment.title,
+                ),
+            )
+        else:
+            messages.error(request, _("This tip was made into a draft already, deleted since."))
+        return redirect(_tip_url(tip))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_tip_url(tip))
+    messages.success(
+        request,
+        _(
+            "Draft deployment “%(title)s” created from tip %(number)s. Check its description "
+            "([X] stands for what looked like personal data), then add a source."
+        )
+        % {"title": deployment.title, "number": tip.id},
+    )
+    return redirect(reverse("deployment-edit", args=[deployment.slug]))
 
 
 @require_POST
@@ -232,6 +293,4 @@ def _tip_url(tip: Tip) -> str:
 
 
 def _queue_url() -> str:
-    from django.urls import reverse
-
     return reverse("tip-queue")
