@@ -44,6 +44,38 @@ CPV_WEAK = {
     "32500000": "Matériel de télécommunications",
     "45314000": "Installation de matériel de télécommunications",
 }
+# The same codes' labels in English (CPV 2008, Publications Office of the EU, CC BY 4.0:
+# `../shared/watch-samples/cpv/cpv2008_fr_en_DERIVED.csv`). A reason stores its French
+# label; the English page reads this one (`cpv_label`).
+CPV_ENGLISH = {
+    "32323500": "Video-surveillance system",
+    "35125300": "Security cameras",
+    "32234000": "Closed-circuit television cameras",
+    "32235000": "Closed-circuit surveillance system",
+    "35123500": "Video identification systems",
+    "35125000": "Surveillance system",
+    "35125100": "Sensors",
+    "34971000": "Speed camera equipment",
+    "35613000": "Unmanned aerial vehicles",
+    "35120000": "Surveillance and security systems and devices",
+    "34970000": "Traffic-monitoring equipment",
+    "79714000": "Surveillance services",
+    "32323000": "Video monitors",
+    "32323300": "Video equipment",
+    "32333000": "Video recording or reproducing apparatus",
+    "48328000": "Image-processing software package",
+    "32500000": "Telecommunications equipment and supplies",
+    "45314000": "Installation of telecommunications equipment",
+}
+
+
+def cpv_label(code: str, language: str) -> str | None:
+    """A scored CPV code's label in `language` ("fr" or "en"), None for another code."""
+    if language.startswith("en") and code in CPV_ENGLISH:
+        return CPV_ENGLISH[code]
+    return CPV_STRONG.get(code) or CPV_WEAK.get(code)
+
+
 # "35125200" is a time clock, not a camera: kept out of the strong list below.
 CPV_STRONG.pop("35125200")
 CPV_STRONG_POINTS = 45

@@ -46,6 +46,16 @@ def test_the_queue_shows_reasons_place_and_buyer(reviewing, fos):
     assert "vidéosurveillance (+60)" in page  # the reasons in the reader's language
 
 
+def test_the_cpv_label_follows_the_readers_language(reviewing, fos):
+    """A walk read "Caméras de sécurité" on the English queue: the reason stores the
+    French label, the English page names the code in English."""
+    english = reviewing.get(reverse("watch-queue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "CPV 32323500 Video-surveillance system (+45)" in english
+    assert "Système de surveillance vidéo" not in english
+    french = reviewing.get(reverse("watch-queue"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "32323500 Système de surveillance vidéo (+45)" in french
+
+
 def test_accepting_makes_one_draft_even_when_posted_twice(reviewing, fos):
     before = Deployment.objects.count()
     first = reviewing.post(reverse("watch-accept", args=[fos.id]))

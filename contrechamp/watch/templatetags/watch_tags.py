@@ -1,9 +1,11 @@
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from contrechamp.accounts.models import has_role
+from contrechamp.watch.scoring import cpv_label
 
 register = template.Library()
 
@@ -19,7 +21,11 @@ def reason_label(reason: Any) -> str:
     text = str(reason.get("text", ""))
     rule = reason.get("rule")
     if rule == "cpv":
-        label = _("CPV %(code)s") % {"code": text}
+        # "35125300 Caméras de sécurité", stored in French: the label in the reader's
+        # language from the code (an English page read the French label).
+        code = text.partition(" ")[0]
+        named = cpv_label(code, get_language() or "fr")
+        label = _("CPV %(code)s") % {"code": f"{code} {named}" if named else text}
     elif rule == "vendor":
         label = _("known vendor: %(names)s") % {"names": text}
     else:
