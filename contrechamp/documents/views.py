@@ -182,6 +182,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
             request, "documents/document_list.html", _list_context(request, form), status=400
         )
     results = []
+    titles: dict[int, str] = {}
     uploads = form.cleaned_data["files"]
     for upload in uploads:
         try:
@@ -214,6 +215,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
             "url": document.get_absolute_url(),
             "duplicate": not ingested.created,
         }
+        titles[document.id] = document.title
         if ingested.places_added:
             # Said, not done silently: a walk's second sending added Toulouse to a
             # deliberation of Grenoble and nothing on the page said so.
@@ -239,6 +241,14 @@ def document_upload(request: HttpRequest) -> HttpResponse:
             )
         elif result["duplicate"]:
             messages.info(request, _("%s was already in the library.") % result["file"])
+        elif titles.get(result["id"]) and titles[result["id"]] != result["file"]:
+            # Named as the uploader titled it (a walk read "deliberation-nice-lapi.pdf
+            # ajouté" after typing a title), with its file.
+            messages.success(
+                request,
+                _("“%(title)s” (%(file)s) added; processing has started.")
+                % {"title": titles[result["id"]], "file": result["file"]},
+            )
         else:
             messages.success(request, _("%s added; processing has started.") % result["file"])
     return redirect("document-list")

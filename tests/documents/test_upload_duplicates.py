@@ -134,3 +134,23 @@ def test_a_place_added_by_sending_a_file_again_is_said(client, other_contributor
     # The form without its script: the message says it too.
     page = send("69123", follow=True).content.decode()
     assert "Lyon a été ajouté à ses lieux" in page.replace("\u2019", "'")
+
+
+def test_the_confirmation_names_the_document_by_the_title_typed(client, contributor):
+    """A walk typed a title and read "deliberation-nice-lapi.pdf ajouté": the title is
+    what the uploader will look for in the library."""
+    client.force_login(contributor)
+    response = client.post(
+        "/documents/envoi/",
+        {
+            "files": SimpleUploadedFile("deliberation-nice-lapi.pdf", DRONES),
+            "origin": "other",
+            "title": "Délibération sur les drones",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    body = response.content.decode()
+    assert "« Délibération sur les drones » (deliberation-nice-lapi.pdf) ajouté" in body.replace(
+        "\u00a0", " "
+    ).replace("&laquo;", "«").replace("&raquo;", "»")
