@@ -36,7 +36,7 @@ from contrechamp.registry.figures import (
 )
 from contrechamp.registry.filters import DeploymentFilters
 from contrechamp.registry.forms import parse_communes
-from contrechamp.registry.models import CameraCount, Deployment
+from contrechamp.registry.models import CameraCount, Deployment, Technology
 
 # Deployments a place page shows, the last changed first; the rest are on the list, filtered
 # by the place (a department of a large city holds hundreds).
@@ -283,5 +283,9 @@ def about_data(request: HttpRequest) -> HttpResponse:
             # page, the departments and a commune's rank link here).
             "counts": sorted(counts, key=lambda f: (f.commune.name_key, f.commune.code)),
             "mix": mix_of(counts),
+            # What the codes of the exports and the API mean ("unlawful", "lapi"): a
+            # walk looked for them on this page.
+            "statuses": Deployment.STATUSES,
+            "technologies": Technology.objects.all(),
         },
     )
