@@ -305,7 +305,7 @@ def tip_to_deployment(
     `communes` (INSEE codes) place a tip that names no commune. Raises TipDrafted when
     the tip already has a draft, ValidationError when the data does not pass."""
     with transaction.atomic():
-        locked = Tip.objects.select_for_update().select_related("place").get(id=tip.id)
+        locked = Tip.objects.select_for_update(of=("self",)).select_related("place").get(id=tip.id)
         if locked.deployment_id is not None:
             raise TipDrafted(Deployment.objects.filter(id=locked.deployment_id).first())
         text = personal_data_masked(locked.text).strip()
