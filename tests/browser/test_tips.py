@@ -40,7 +40,7 @@ def test_a_visitor_sends_a_tip_a_reviewer_replies_and_the_visitor_reads_and_adds
     reviewer = make_visitor()
     reviewer.log_in("rene")
     reviewer.goto("/signaler/file/")
-    tip = reviewer.page.locator("article.tip").filter(has_text="reconnaissance faciale")
+    tip = reviewer.page.locator("article.tip").filter(has_text="testees au stade municipal")
     expect(tip).to_have_count(1)
     expect(tip.locator(".tip-files a")).to_have_count(1)
     assert "IMG_20250312" not in tip.inner_text()
