@@ -6124,6 +6124,9 @@ def _record_amount(number: str) -> int | None:
 
 def _amounts(text: str) -> list[Found]:
     found = []
+    # The amounts with their currency, read once: the rules below look beside them.
+    with_unit = list(_AMOUNT.finditer(text))
+    ends = [m.end() for m in with_unit]
     for match in _RANGE_START.finditer(text):
         value = parse_amount(match["number"], match["scale"], match["unit"])
         # "entre 2019 et 2 000 €": a year, not the start of a range; "de 3 à 5 000 €":
@@ -6163,7 +6166,7 @@ def _amounts(text: str) -> list[Found]:
         found.append(Found("amount", match.group(), str(value), *match.span(), 0.9))
     # "100.000 euros d'investissement, dont 80.000 à la charge de la commune": a share
     # of an amount just said, in its unit (a count of thousands, not "dont 3 caméras").
-    said = [f.end for f in found] + [m.end() for m in _AMOUNT.finditer(text)]
+    said = [f.end for f in found] + ends
     for match in _SHARE_OF_AMOUNT.finditer(text):
         # Right after the amount, nothing counted between ("3 000 caméras dont 2 500"),
         # and said to be paid or given ("dont 80.000 à la charge de", not "dont 1 400
@@ -6178,7 +6181,6 @@ def _amounts(text: str) -> list[Found]:
                 found.append(Found("amount", text[start:end], str(value), start, end, 0.8))
     # "900.000 euros pour les caméras, 700.000 pour le PC": right after an amount, in the
     # same sentence, nothing else counted between.
-    ends = [m.end() for m in _AMOUNT.finditer(text)]
     for match in _NEXT_IN_LIST.finditer(text):
         if any(
             0 <= match.start() - end <= 80 and not re.search(r"[.\d]", text[end : match.start()])
@@ -6189,7 +6191,7 @@ def _amounts(text: str) -> list[Found]:
                 found.append(
                     Found("amount", match["number"], str(value), *match.span("number"), 0.8)
                 )
-    scaled = [m.end() for m in _AMOUNT.finditer(text) if m["scale"] or m["unit"] == "M€"]
+    scaled = [m.end() for m in with_unit if m["scale"] or m["unit"] == "M€"]
     for match in _BARE_MILLIONS.finditer(text):
         # In the same sentence ("La ville compte 2 millions." after a budget is no money).
         if any(
@@ -6209,7 +6211,7 @@ def _amounts(text: str) -> list[Found]:
         if value:
             start = match.start(group)
             found.append(Found("amount", number, str(value), start, start + len(number), 0.9))
-    for match in _AMOUNT.finditer(text):
+    for match in with_unit:
         value = parse_amount(match["number"], match["scale"], match["unit"])
         if value is None or value == 0:
             continue
